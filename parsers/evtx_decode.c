@@ -1,0 +1,168 @@
+#include "evtx_decode.h"
+
+#include <libevtx.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct nd_evtx_decoder {
+	uint8_t image[ND_EVTX_FILE_HEADER_SIZE + ND_EVTX_CHUNK_SIZE];
+	libbfio_handle_t *io;
+	libevtx_file_t *file;
+	int records;   /* normal records libevtx lists */
+	int recovered; /* recovered records libevtx lists */
+	uint16_t *utf16;
+	size_t utf16_cap;
+};
+
+/* Copies libevtx's error text into err after prefix, and frees it. Returns
+ * -1. */
+static int take_libevtx_error(nd_error *err, libevtx_error_t **e, const char *what)
+{
+	char text[512] = "";
+
+	if (e && *e) {
+		char *p;
+
+		libevtx_error_sprint(*e, text, sizeof(text));
+		libevtx_error_free(e);
+		/* libyal messages are multi-line backtraces; keep them on one line. */
+		for (p = text; *p; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+	}
+	return nd_error_set(err, "%s%s%s", what, *text ? ": libevtx: " : "", text);
+}
+
+nd_evtx_decoder *nd_evtx_decoder_new(void)
+{
+	return calloc(1, sizeof(nd_evtx_decoder));
+}
+
+/* Closes the libevtx file and the memory range, if open. Returns nothing. */
+static void decoder_close(nd_evtx_decoder *d)
+{
+	if (d->file) {
+		libevtx_file_close(d->file, NULL);
+		libevtx_file_free(&d->file, NULL);
+	}
+	if (d->io)
+		libbfio_handle_free(&d->io, NULL);
+	d->records = d->recovered = 0;
+}
+
+void nd_evtx_decoder_free(nd_evtx_decoder *d)
+{
+	if (!d)
+		return;
+	decoder_close(d);
+	free(d->utf16);
+	free(d);
+}
+
+int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const uint8_t *chunk,
+			 const nd_evtx_chunk_walk *w, nd_error *err)
+{
+	uint8_t *h = d->image, *c = d->image + ND_EVTX_FILE_HEADER_SIZE;
+	libevtx_error_t *e = NULL;
+	libbfio_error_t *be = NULL;
+
+	decoder_close(d);
+	/* A clean header for a one-chunk file. */
+	memset(h, 0, ND_EVTX_FILE_HEADER_SIZE);
+	memcpy(h, file_header, 8);
+	nd_put_le64(h + 8, 0);
+	nd_put_le64(h + 16, 0);
+	nd_put_le64(h + 24, w->count ? w->records[w->count - 1].id + 1 : 1);
+	nd_put_le32(h + 32, 128);
+	memcpy(h + 36, file_header + 36, 4); /* minor, major version */
+	h[40] = 0x00;
+	h[41] = 0x10; /* header block size 4096 */
+	h[42] = 1;    /* one chunk */
+	nd_put_le32(h + 124, nd_crc32(0, h, 120));
+	memcpy(c, chunk, ND_EVTX_CHUNK_SIZE);
+	if (!nd_evtx_chunk_header_matches(c, w))
+		nd_evtx_chunk_fix_header(c, w);
+
+	if (libbfio_memory_range_initialize(&d->io, &be) != 1 ||
+	    libbfio_memory_range_set(d->io, d->image, sizeof(d->image), &be) != 1) {
+		libbfio_error_free(&be);
+		decoder_close(d);
+		return nd_error_set(err, "libbfio: cannot set up a memory range");
+	}
+	if (libevtx_file_initialize(&d->file, &e) != 1 ||
+	    libevtx_file_open_file_io_handle(d->file, d->io, LIBEVTX_OPEN_READ, &e) != 1 ||
+	    libevtx_file_get_number_of_records(d->file, &d->records, &e) != 1 ||
+	    libevtx_file_get_number_of_recovered_records(d->file, &d->recovered, &e) != 1) {
+		take_libevtx_error(err, &e, "libevtx cannot open the chunk");
+		decoder_close(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Fetches normal record i (recovered when rec) if its identifier is id.
+ * Returns 1 with *r set, 0 when the identifier differs, -1 with err set. */
+static int fetch(nd_evtx_decoder *d, int i, int rec, uint64_t id, libevtx_record_t **r, nd_error *err)
+{
+	libevtx_error_t *e = NULL;
+	uint64_t got = 0;
+	int rc = rec ? libevtx_file_get_recovered_record_by_index(d->file, i, r, &e)
+		     : libevtx_file_get_record_by_index(d->file, i, r, &e);
+
+	if (rc != 1)
+		return take_libevtx_error(err, &e, "libevtx cannot parse the record");
+	if (libevtx_record_get_identifier(*r, &got, &e) != 1 || got != id) {
+		libevtx_error_free(&e);
+		libevtx_record_free(r, NULL);
+		return 0;
+	}
+	return 1;
+}
+
+int nd_evtx_decoder_xml(nd_evtx_decoder *d, size_t index, uint64_t id, nd_buf *xml, nd_error *err)
+{
+	libevtx_record_t *r = NULL;
+	libevtx_error_t *e = NULL;
+	size_t size = 0;
+	int rc = 0, i;
+
+	if (!d->file)
+		return nd_error_set(err, "no chunk loaded");
+	/* The walk and libevtx list records in the same order; a damaged chunk
+	 * or libevtx's end-of-chunk bug can shift that, so look further. */
+	if (index < (size_t)d->records)
+		rc = fetch(d, (int)index, 0, id, &r, err);
+	for (i = 0; rc == 0 && i < d->records; i++)
+		if ((size_t)i != index)
+			rc = fetch(d, i, 0, id, &r, err);
+	for (i = 0; rc == 0 && i < d->recovered; i++)
+		rc = fetch(d, i, 1, id, &r, err);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		return nd_error_set(err, "libevtx does not list the record (a record that ends exactly at the "
+					 "end of its chunk is a known libevtx 20181227 limitation)");
+	if (libevtx_record_get_utf16_xml_string_size(r, &size, &e) != 1 || size == 0) {
+		libevtx_record_free(&r, NULL);
+		return take_libevtx_error(err, &e, "libevtx cannot render the record");
+	}
+	if (size > d->utf16_cap) {
+		uint16_t *p = realloc(d->utf16, size * sizeof(uint16_t));
+
+		if (!p) {
+			libevtx_record_free(&r, NULL);
+			return nd_error_set(err, "out of memory");
+		}
+		d->utf16 = p;
+		d->utf16_cap = size;
+	}
+	if (libevtx_record_get_utf16_xml_string(r, d->utf16, size, &e) != 1) {
+		libevtx_record_free(&r, NULL);
+		return take_libevtx_error(err, &e, "libevtx cannot render the record");
+	}
+	libevtx_record_free(&r, NULL);
+	nd_buf_reset(xml);
+	if (nd_buf_append_utf16(xml, d->utf16, size) != 0)
+		return nd_error_set(err, "out of memory");
+	return 0;
+}

@@ -1,0 +1,265 @@
+#include "evtx_filter.h"
+
+#include <string.h>
+
+#include "evtx_format.h"
+
+/* Binary XML tokens (low 4 bits; 0x40 means "more attributes follow" or
+ * "has attributes"). */
+enum {
+	TOK_EOF = 0x00,
+	TOK_OPEN_START = 0x01,
+	TOK_CLOSE_START = 0x02,
+	TOK_CLOSE_EMPTY = 0x03,
+	TOK_END = 0x04,
+	TOK_VALUE = 0x05,
+	TOK_ATTRIBUTE = 0x06,
+	TOK_CDATA = 0x07,
+	TOK_CHARREF = 0x08,
+	TOK_ENTITYREF = 0x09,
+	TOK_PITARGET = 0x0a,
+	TOK_PIDATA = 0x0b,
+	TOK_TEMPLATE = 0x0c,
+	TOK_SUBST = 0x0d,
+	TOK_OPT_SUBST = 0x0e,
+	TOK_FRAGMENT = 0x0f
+};
+
+#define MAX_DEPTH 32
+
+/* Compares the chunk name structure at name_off (u32 next, u16 hash, u16
+ * length, UTF-16LE) with an ASCII literal. Returns 1 if equal, else 0. */
+static int name_equals(const uint8_t *chunk, uint32_t name_off, const char *lit)
+{
+	size_t n = strlen(lit), i;
+	uint16_t len;
+
+	if ((size_t)name_off + 8 > ND_EVTX_CHUNK_SIZE)
+		return 0;
+	len = nd_le16(chunk + name_off + 6);
+	if (len != n || (size_t)name_off + 8 + 2 * (size_t)len > ND_EVTX_CHUNK_SIZE)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (nd_le16(chunk + name_off + 8 + 2 * i) != (unsigned char)lit[i])
+			return 0;
+	return 1;
+}
+
+/* Reads a name reference at *pos: a u32 chunk offset, followed inline by
+ * the name structure when it points right behind itself. Advances *pos.
+ * Returns the name offset, or 0 on a bounds error. */
+static uint32_t read_name_ref(const uint8_t *chunk, uint32_t *pos, uint32_t end)
+{
+	uint32_t off;
+
+	if (*pos + 4 > end)
+		return 0;
+	off = nd_le32(chunk + *pos);
+	*pos += 4;
+	if (off == *pos) {
+		uint32_t len;
+
+		if (*pos + 8 > end)
+			return 0;
+		len = nd_le16(chunk + *pos + 6);
+		*pos += 8 + 2 * (len + 1);
+		if (*pos > end)
+			return 0;
+	}
+	return off;
+}
+
+/* Walks a template definition at def_off and fills info with the
+ * substitution indexes of EventID and the provider attributes. Returns 0,
+ * or -1 if the definition is not understood. */
+static int walk_template(const uint8_t *chunk, uint32_t def_off, nd_evtx_template_info *info)
+{
+	uint32_t names[MAX_DEPTH];
+	uint32_t pos, end, attr = 0;
+	int depth = 0;
+
+	info->event_id_sub = info->provider_sub = info->source_sub = -1;
+	if ((size_t)def_off + 24 > ND_EVTX_CHUNK_SIZE)
+		return -1;
+	end = def_off + 24 + nd_le32(chunk + def_off + 20);
+	if (end > ND_EVTX_CHUNK_SIZE || end < def_off)
+		return -1;
+	pos = def_off + 24;
+	while (pos < end) {
+		uint8_t tok = chunk[pos];
+
+		switch (tok & 0x0f) {
+		case TOK_EOF:
+			return info->event_id_sub >= 0 ? 0 : -1;
+		case TOK_FRAGMENT:
+			pos += 4;
+			break;
+		case TOK_OPEN_START: {
+			uint32_t name;
+
+			pos += 1 + 2 + 4; /* token, dependency id, data size */
+			name = read_name_ref(chunk, &pos, end);
+			if (!name || depth >= MAX_DEPTH)
+				return -1;
+			names[depth++] = name;
+			if (tok & 0x40)
+				pos += 4; /* attribute list size */
+			attr = 0;
+			break;
+		}
+		case TOK_CLOSE_START:
+			pos++;
+			attr = 0;
+			break;
+		case TOK_CLOSE_EMPTY:
+		case TOK_END:
+			if (depth == 0)
+				return -1;
+			depth--;
+			pos++;
+			attr = 0;
+			break;
+		case TOK_ATTRIBUTE:
+			pos++;
+			attr = read_name_ref(chunk, &pos, end);
+			if (!attr)
+				return -1;
+			break;
+		case TOK_VALUE:
+			if (pos + 4 > end || chunk[pos + 1] != 0x01)
+				return -1;
+			pos += 4 + 2 * (uint32_t)nd_le16(chunk + pos + 2);
+			break;
+		case TOK_CDATA:
+		case TOK_PIDATA:
+			if (pos + 3 > end)
+				return -1;
+			pos += 3 + 2 * (uint32_t)nd_le16(chunk + pos + 1);
+			break;
+		case TOK_CHARREF:
+			pos += 3;
+			break;
+		case TOK_ENTITYREF:
+		case TOK_PITARGET:
+			pos++;
+			if (!read_name_ref(chunk, &pos, end))
+				return -1;
+			break;
+		case TOK_SUBST:
+		case TOK_OPT_SUBST: {
+			int idx;
+
+			if (pos + 4 > end || depth == 0)
+				return -1;
+			idx = nd_le16(chunk + pos + 1);
+			if (attr && name_equals(chunk, names[depth - 1], "Provider")) {
+				if (name_equals(chunk, attr, "Name"))
+					info->provider_sub = idx;
+				else if (name_equals(chunk, attr, "EventSourceName"))
+					info->source_sub = idx;
+			} else if (!attr && info->event_id_sub < 0 &&
+				   name_equals(chunk, names[depth - 1], "EventID")) {
+				info->event_id_sub = idx;
+			}
+			pos += 4;
+			break;
+		}
+		default:
+			return -1;
+		}
+	}
+	return -1;
+}
+
+/* Returns the cached (or newly learned) information for the template
+ * definition at def_off. */
+static const nd_evtx_template_info *template_info(nd_evtx_filter *f, const uint8_t *chunk, uint32_t def_off)
+{
+	nd_evtx_template_info *t;
+	size_t i;
+
+	for (i = 0; i < f->count; i++)
+		if (f->templates[i].offset == def_off)
+			return &f->templates[i];
+	if (f->count < ND_EVTX_FILTER_TEMPLATES)
+		t = &f->templates[f->count++];
+	else
+		t = &f->templates[def_off % ND_EVTX_FILTER_TEMPLATES];
+	t->offset = def_off;
+	t->ok = walk_template(chunk, def_off, t) == 0;
+	return t;
+}
+
+/* Copies a UTF-16LE substitution value into out, folding ASCII to lower
+ * case and replacing other characters by '?'. Returns nothing. */
+static void copy_name(const uint8_t *p, uint32_t size, char *out)
+{
+	uint32_t i, n = size / 2;
+
+	if (n >= ND_EVTX_PROVIDER_MAX)
+		n = ND_EVTX_PROVIDER_MAX - 1;
+	for (i = 0; i < n; i++) {
+		uint16_t u = nd_le16(p + 2 * i);
+
+		if (u == 0)
+			break;
+		out[i] = u < 0x80 ? (char)((u >= 'A' && u <= 'Z') ? u + 32 : u) : '?';
+	}
+	out[i] = '\0';
+}
+
+void nd_evtx_filter_reset(nd_evtx_filter *f)
+{
+	f->count = 0;
+}
+
+int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_off, uint32_t rec_size,
+			nd_evtx_peek *peek)
+{
+	uint32_t pos = rec_off + ND_EVTX_RECORD_HEADER_SIZE, end = rec_off + rec_size - 4;
+	uint32_t def_off, count, i, data;
+	const nd_evtx_template_info *t;
+
+	peek->known = 0;
+	peek->provider[0] = peek->source[0] = '\0';
+	if (pos + 14 > end || chunk[pos] != TOK_FRAGMENT || chunk[pos + 4] != TOK_TEMPLATE)
+		return 0;
+	pos += 4;
+	def_off = nd_le32(chunk + pos + 6);
+	pos += 10;
+	if (def_off == pos) {
+		if (pos + 24 > end)
+			return 0;
+		pos += 24 + nd_le32(chunk + pos + 20);
+	}
+	t = template_info(f, chunk, def_off);
+	if (!t->ok || pos + 4 > end)
+		return 0;
+	count = nd_le32(chunk + pos);
+	pos += 4;
+	if (count > 1024 || pos + 4 * count > end)
+		return 0;
+	data = pos + 4 * count;
+	for (i = 0; i < count; i++) {
+		uint32_t size = nd_le16(chunk + pos + 4 * i);
+		uint8_t type = chunk[pos + 4 * i + 2];
+
+		if (data + size > end)
+			return 0;
+		if ((int)i == t->event_id_sub) {
+			if (type == 0x06 && size == 2)
+				peek->event_id = nd_le16(chunk + data);
+			else if (type == 0x08 && size == 4)
+				peek->event_id = nd_le32(chunk + data);
+			else
+				return 0;
+			peek->known = 1;
+		} else if ((int)i == t->provider_sub && type == 0x01) {
+			copy_name(chunk + data, size, peek->provider);
+		} else if ((int)i == t->source_sub && type == 0x01) {
+			copy_name(chunk + data, size, peek->source);
+		}
+		data += size;
+	}
+	return peek->known;
+}

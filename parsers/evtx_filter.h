@@ -1,0 +1,54 @@
+/* evtx_filter: decides from the raw Binary XML of a record, without
+ * libevtx, which event it is: its EventID and its provider name.
+ *
+ * Windows writes every record as a template instance: a reference to a
+ * template definition (kept once per chunk) plus an array of substitution
+ * values. The filter walks each template definition once per chunk to learn
+ * which substitution feeds <EventID> and which feeds Provider/@Name and
+ * Provider/@EventSourceName, then reads just those values from each record's
+ * value array. No XML is built. Records the filter cannot read (unusual
+ * layouts) are reported as "unknown" and must be decoded in full: the
+ * filter may let too much through, never too little.
+ */
+#ifndef ND_EVTX_FILTER_H
+#define ND_EVTX_FILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ND_EVTX_FILTER_TEMPLATES 64
+#define ND_EVTX_PROVIDER_MAX 128
+
+/* What the filter learned about one template definition. */
+typedef struct nd_evtx_template_info {
+	uint32_t offset;  /* definition offset in the chunk */
+	int event_id_sub; /* substitution index, -1 unknown */
+	int provider_sub;
+	int source_sub;
+	int ok; /* 1 if the definition could be walked */
+} nd_evtx_template_info;
+
+/* Per-chunk cache of template information; reset for each chunk. */
+typedef struct nd_evtx_filter {
+	nd_evtx_template_info templates[ND_EVTX_FILTER_TEMPLATES];
+	size_t count;
+} nd_evtx_filter;
+
+/* What the filter read from one record. */
+typedef struct nd_evtx_peek {
+	int known;         /* 1 when event_id was read */
+	uint32_t event_id;
+	char provider[ND_EVTX_PROVIDER_MAX]; /* ASCII-folded; "" when unknown */
+	char source[ND_EVTX_PROVIDER_MAX];   /* EventSourceName; "" when absent */
+} nd_evtx_peek;
+
+/* Forgets the templates of the previous chunk. Returns nothing. */
+void nd_evtx_filter_reset(nd_evtx_filter *f);
+
+/* Reads the EventID and provider of the record at rec_off (record size
+ * rec_size) in chunk. Returns 1 when the event id is known (peek filled),
+ * 0 when the record's layout is not understood. */
+int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_off, uint32_t rec_size,
+			nd_evtx_peek *peek);
+
+#endif

@@ -1,0 +1,181 @@
+#include "evtx_format.h"
+
+#include <string.h>
+
+static const uint8_t file_signature[8] = {'E', 'l', 'f', 'F', 'i', 'l', 'e', 0};
+static const uint8_t chunk_signature[8] = {'E', 'l', 'f', 'C', 'h', 'n', 'k', 0};
+static const uint8_t record_signature[4] = {'*', '*', 0, 0};
+
+/* Slicing-by-4 tables for the reflected IEEE polynomial, built on first
+ * use. */
+static uint32_t crc_table[4][256];
+static int crc_ready;
+
+/* Builds the CRC tables. Returns nothing. */
+static void crc_init(void)
+{
+	uint32_t i, j, c;
+
+	for (i = 0; i < 256; i++) {
+		c = i;
+		for (j = 0; j < 8; j++)
+			c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (i = 0; i < 256; i++)
+		for (j = 1; j < 4; j++)
+			crc_table[j][i] = (crc_table[j - 1][i] >> 8) ^ crc_table[0][crc_table[j - 1][i] & 0xff];
+	crc_ready = 1;
+}
+
+uint32_t nd_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+	if (!crc_ready)
+		crc_init();
+	crc = ~crc;
+	while (n >= 4) {
+		crc ^= nd_le32(p);
+		crc = crc_table[3][crc & 0xff] ^ crc_table[2][(crc >> 8) & 0xff] ^
+		      crc_table[1][(crc >> 16) & 0xff] ^ crc_table[0][crc >> 24];
+		p += 4;
+		n -= 4;
+	}
+	while (n--)
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+int nd_evtx_parse_file_header(const uint8_t *p, nd_evtx_file_header *h)
+{
+	if (memcmp(p, file_signature, 8) != 0)
+		return -1;
+	h->first_chunk = nd_le64(p + 8);
+	h->last_chunk = nd_le64(p + 16);
+	h->next_record_id = nd_le64(p + 24);
+	h->minor_version = nd_le16(p + 36);
+	h->major_version = nd_le16(p + 38);
+	h->chunk_count = nd_le16(p + 42);
+	h->flags = nd_le32(p + 120);
+	h->crc_ok = nd_crc32(0, p, 120) == nd_le32(p + 124);
+	return 0;
+}
+
+int nd_evtx_chunk_kind(const uint8_t *chunk, size_t n)
+{
+	size_t i;
+
+	if (n >= 8 && memcmp(chunk, chunk_signature, 8) == 0)
+		return 1;
+	for (i = 0; i < n; i++)
+		if (chunk[i])
+			return -1;
+	return 0;
+}
+
+/* Checks the framing of a record at off. Returns its size if "**\0\0",
+ * size and copy of size are consistent and it fits in n bytes; 0 if not;
+ * sets *torn when the record's size runs past n (a half-written tail). */
+static uint32_t record_at(const uint8_t *chunk, size_t n, uint32_t off, int *torn)
+{
+	uint32_t size;
+
+	if ((size_t)off + ND_EVTX_RECORD_HEADER_SIZE > n || memcmp(chunk + off, record_signature, 4) != 0)
+		return 0;
+	size = nd_le32(chunk + off + 4);
+	if (size < ND_EVTX_RECORD_MIN_SIZE || (size_t)off + size > ND_EVTX_CHUNK_SIZE)
+		return 0;
+	if ((size_t)off + size > n) {
+		*torn = 1;
+		return 0;
+	}
+	if (nd_le32(chunk + off + size - 4) != size) {
+		*torn = 1;
+		return 0;
+	}
+	return size;
+}
+
+size_t nd_evtx_walk_chunk(const uint8_t *chunk, size_t n, nd_evtx_chunk_walk *w)
+{
+	uint32_t claimed = nd_le32(chunk + 48); /* free space offset */
+	uint32_t off = ND_EVTX_CHUNK_HEADER_SIZE;
+	int torn = 0;
+
+	w->count = 0;
+	w->header_stale = 0;
+	w->damaged_offset = 0;
+	w->damaged_bytes = 0;
+	w->truncated_record = 0;
+	if (claimed < ND_EVTX_CHUNK_HEADER_SIZE || claimed > ND_EVTX_CHUNK_SIZE)
+		claimed = ND_EVTX_CHUNK_HEADER_SIZE;
+	if (claimed > n)
+		claimed = (uint32_t)n;
+	while ((size_t)off + ND_EVTX_RECORD_HEADER_SIZE <= n) {
+		uint32_t size = record_at(chunk, n, off, &torn);
+
+		if (size && off >= claimed) {
+			/* Past what the header claims: only a continuation counts. */
+			if (w->count == 0 || nd_le64(chunk + off + 8) != w->records[w->count - 1].id + 1)
+				break;
+			w->header_stale = 1;
+		}
+		if (!size) {
+			uint32_t next;
+
+			if (off >= claimed)
+				break;
+			/* Damage inside the claimed area: find the next framed record. */
+			torn = 0;
+			for (next = off + 8; next < claimed; next += 8)
+				if (record_at(chunk, n, next, &torn))
+					break;
+			if (!w->damaged_offset) {
+				w->damaged_offset = off;
+				w->damaged_bytes = next - off;
+			}
+			if (next >= claimed)
+				break;
+			off = next;
+			continue;
+		}
+		torn = 0;
+		w->records[w->count].offset = off;
+		w->records[w->count].size = size;
+		w->records[w->count].id = nd_le64(chunk + off + 8);
+		w->records[w->count].written = nd_le64(chunk + off + 16);
+		w->count++;
+		off += size;
+	}
+	w->truncated_record = torn;
+	w->end = w->count ? w->records[w->count - 1].offset + w->records[w->count - 1].size
+			  : ND_EVTX_CHUNK_HEADER_SIZE;
+	return w->count;
+}
+
+int nd_evtx_chunk_header_matches(const uint8_t *chunk, const nd_evtx_chunk_walk *w)
+{
+	const nd_evtx_record_ref *first = &w->records[0], *last = &w->records[w->count - 1];
+
+	return w->count > 0 && !w->damaged_offset && nd_le64(chunk + 24) == first->id &&
+	       nd_le64(chunk + 32) == last->id && nd_le32(chunk + 44) == last->offset &&
+	       nd_le32(chunk + 48) == w->end;
+}
+
+void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w)
+{
+	uint32_t crc;
+
+	if (w->count == 0)
+		return;
+	nd_put_le64(chunk + 8, w->records[0].id);
+	nd_put_le64(chunk + 16, w->records[w->count - 1].id);
+	nd_put_le64(chunk + 24, w->records[0].id);
+	nd_put_le64(chunk + 32, w->records[w->count - 1].id);
+	nd_put_le32(chunk + 40, 128);
+	nd_put_le32(chunk + 44, w->records[w->count - 1].offset);
+	nd_put_le32(chunk + 48, w->end);
+	nd_put_le32(chunk + 52, nd_crc32(0, chunk + ND_EVTX_CHUNK_HEADER_SIZE, w->end - ND_EVTX_CHUNK_HEADER_SIZE));
+	crc = nd_crc32(0, chunk, 120);
+	crc = nd_crc32(crc, chunk + 128, 384);
+	nd_put_le32(chunk + 124, crc);
+}

@@ -1,0 +1,35 @@
+/* npsdiag: the command line. main() only dispatches; each command lives
+ * in its own cmd_*.c and calls the core (nd_*.h, parsers/). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} command;
+
+static const command commands[] = {
+	{"ingest", cmd_ingest},
+	{"explain", cmd_explain},
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		return cli_usage();
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
+		printf("npsdiag %s\n", NPSDIAG_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		return cli_help();
+	fprintf(stderr, "npsdiag: unknown command \"%s\"\n", argv[1]);
+	return cli_usage();
+}

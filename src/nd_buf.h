@@ -1,0 +1,37 @@
+/* nd_buf: a growable byte buffer, always NUL-terminated, for building
+ * UTF-8 strings of unknown length (decoded XML text, converted UTF-16). */
+#ifndef ND_BUF_H
+#define ND_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct nd_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+} nd_buf;
+
+/* Makes room for `extra` more bytes plus the NUL. Returns 0, or -1 when out
+ * of memory. */
+int nd_buf_reserve(nd_buf *b, size_t extra);
+
+/* Appends n bytes. Returns 0, or -1 when out of memory. */
+int nd_buf_append(nd_buf *b, const void *p, size_t n);
+
+/* Appends one Unicode scalar value as UTF-8 (U+FFFD for invalid values).
+ * Returns 0, or -1 when out of memory. */
+int nd_buf_append_utf8(nd_buf *b, uint32_t cp);
+
+/* Empties the buffer, keeping its memory. Returns nothing. */
+void nd_buf_reset(nd_buf *b);
+
+/* Frees the buffer's memory. Returns nothing. */
+void nd_buf_free(nd_buf *b);
+
+/* Converts n UTF-16 code units (host order) at p to UTF-8 appended to b;
+ * surrogate pairs are combined, unpaired surrogates become U+FFFD; stops at
+ * a NUL unit. Returns 0, or -1 when out of memory. */
+int nd_buf_append_utf16(nd_buf *b, const uint16_t *p, size_t n);
+
+#endif

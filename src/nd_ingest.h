@@ -1,0 +1,50 @@
+/* nd_ingest: turns files and directories of collected logs into stored
+ * events. Directories are searched recursively for *.evtx (in name order,
+ * so runs are repeatable); every file is read whatever its name, since
+ * events are classified by provider and event id, never by file name.
+ *
+ * Each file is ingested in transactions of at most ND_INGEST_BATCH_CHUNKS
+ * chunks, each committing its events together with the fingerprints of the
+ * chunks it covers: a crash or kill loses at most the open batch, and the
+ * next run redoes exactly that. Chunks whose fingerprint is unchanged are
+ * not read again; events already stored are recognized by computer,
+ * channel, record id and time, so ingesting a file twice adds nothing and
+ * a grown file adds only its new records.
+ */
+#ifndef ND_INGEST_H
+#define ND_INGEST_H
+
+#include <stdint.h>
+
+#include "evtx_reader.h"
+#include "nd_error.h"
+#include "nd_store.h"
+
+#define ND_INGEST_BATCH_CHUNKS 256
+
+/* How ingestion reports to its caller (the CLI prints; a service could
+ * log). Any member may be NULL. */
+typedef struct nd_ingest_report {
+	void *ctx;
+	/* A problem with an input (msg names the file and where). */
+	void (*problem)(void *ctx, nd_problem_kind kind, const char *msg);
+	/* Progress within file number index (0-based) of count. */
+	void (*progress)(void *ctx, const char *path, size_t index, size_t count, uint64_t done, uint64_t total);
+	/* A file is done; failed is 1 when it could not be read at all. */
+	void (*file_done)(void *ctx, const char *path, const nd_source_stats *st, int failed);
+} nd_ingest_report;
+
+typedef struct nd_ingest_totals {
+	size_t files;
+	size_t files_failed;
+	nd_source_stats sum;
+} nd_ingest_totals;
+
+/* Ingests every path (a file, or a directory searched for *.evtx) into the
+ * store. Problems with inputs are reported and counted, and the run goes
+ * on. Returns 0 when the run completed (check totals for input problems),
+ * -1 with err set when the store failed and the run had to stop. */
+int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
+		    nd_ingest_totals *totals, nd_error *err);
+
+#endif
