@@ -1,0 +1,29 @@
+# Shared helpers of the ingest tests (sourced). The environment gives
+# NPSDIAG, EVTXWRITE, SRC and SHARED (see tests/ingest.cmake).
+set -u
+T=$(mktemp -d "${TMPDIR:-/tmp}/npsdiag-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+DB=$T/test.db
+FIX=$SRC/tests/fixtures
+passed=0
+failed=0
+
+# fail MSG: records a failed check.
+fail() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+# ok: records a passed check.
+ok() { passed=$((passed + 1)); }
+# eq WHAT GOT WANT: checks equality.
+eq() { if [ "$2" = "$3" ]; then ok; else fail "$1: got '$2', want '$3'"; fi; }
+# contains WHAT FILE TEXT: checks that FILE contains TEXT.
+contains() { if grep -qF -- "$3" "$2"; then ok; else fail "$1: '$3' not in $2:"; sed 's/^/    /' "$2" >&2; fi; }
+# q SQL: runs a query on the test database.
+q() { sqlite3 -batch -noheader "$DB" "$1"; }
+# ingest ARGS...: runs npsdiag ingest into the test database; sets rc, out, err files.
+ingest() {
+	"$NPSDIAG" ingest --db "$DB" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+}
+# need FILE...: skips the test (exit 77) when a fixture is missing.
+need() { for f in "$@"; do [ -e "$f" ] || { echo "SKIP: $f is missing"; exit 77; }; done; }
+# finish: prints the tally and exits with the test's status.
+finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit $?; }

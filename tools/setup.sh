@@ -1,0 +1,62 @@
+#!/bin/sh
+# Sets npsdiag up on a Debian 12 machine and runs it.
+#   tools/setup.sh demo   install what is missing, build, ingest and diagnose the bundled Error-853 sample
+#   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test
+#   tools/setup.sh build  install what is missing and build (build/)
+# Missing Debian packages are installed with apt-get (run as root, or with sudo available).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+what=${1:-demo}
+
+packages="build-essential cmake pkg-config libevtx-dev libbfio-dev libevtx-utils libpcre2-dev libsqlite3-dev sqlite3 python3 python3-evtx util-linux"
+
+install_missing() {
+	missing=""
+	for p in $packages; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "setup: installing:$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing
+}
+
+build() { # build DIR [cmake options...]
+	dir=$1
+	shift
+	cmake -S . -B "$dir" "$@" >/dev/null
+	cmake --build "$dir" -j"$(nproc 2>/dev/null || echo 2)"
+}
+
+install_missing
+case "$what" in
+demo)
+	build build
+	db=${NPSDIAG_DB:-$top/build/demo.db}
+	rm -f "$db" "$db-wal" "$db-shm"
+	./build/npsdiag ingest --db "$db" tests/fixtures/error853
+	if ./build/npsdiag help | grep -q diagnose; then
+		./build/npsdiag diagnose --db "$db"
+	else
+		sqlite3 -header -column "$db" \
+			"SELECT time_created, computer, user_name, connection_name, code, code_symbol FROM client_failures ORDER BY ts;" \
+			"SELECT time_created, computer, decision, subject_user_name, reason_code, reason_symbol FROM nps_decisions ORDER BY ts;"
+	fi
+	;;
+test)
+	build build-ci -DNPSDIAG_WERROR=ON -DNPSDIAG_SANITIZE=ON
+	cd build-ci
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		ctest --output-on-failure -j2
+	;;
+build)
+	build build
+	;;
+*)
+	echo "usage: tools/setup.sh demo|test|build" >&2
+	exit 2
+	;;
+esac
