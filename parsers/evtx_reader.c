@@ -161,6 +161,16 @@ int nd_evtx_is_evtx(const char *path)
 	return n == sizeof(sig) && memcmp(sig, "ElfFile", 8) == 0;
 }
 
+/* Reads up to n bytes at p from fp. Returns the number of bytes read. */
+static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
+{
+	size_t got = 0, k;
+
+	while (got < n && (k = fread(p + got, 1, n - got, fp)) > 0)
+		got += k;
+	return got;
+}
+
 /* Reads the chunks of an open file. Returns 0, or -1 when the sink
  * stopped. */
 static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
@@ -168,12 +178,23 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 	uint64_t off = ND_EVTX_FILE_HEADER_SIZE;
 
 	while (off < size) {
-		size_t n = fread(r->chunk, 1, ND_EVTX_CHUNK_SIZE, fp);
+		size_t n = read_fully(fp, r->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
 		int kind;
 
+		if (n == ND_EVTX_CHUNK_HEADER_SIZE && r->sink->chunk_header &&
+		    nd_evtx_chunk_kind(r->chunk, 8) > 0 && !r->sink->chunk_header(r->sink->ctx, off, r->chunk)) {
+			if (fseeko(fp, (off_t)(off + ND_EVTX_CHUNK_SIZE), SEEK_SET) != 0)
+				break;
+			r->counts->unchanged++;
+			off += ND_EVTX_CHUNK_SIZE;
+			continue;
+		}
+		if (n == ND_EVTX_CHUNK_HEADER_SIZE)
+			n += read_fully(fp, r->chunk + n, ND_EVTX_CHUNK_SIZE - n);
 		if (n == 0) {
-			problem(r, ND_PROBLEM_ERROR, "read error at offset 0x%llx: %s", (unsigned long long)off,
-				strerror(errno));
+			if (ferror(fp))
+				problem(r, ND_PROBLEM_ERROR, "read error at offset 0x%llx: %s", (unsigned long long)off,
+					strerror(errno));
 			return 0;
 		}
 		if (n < ND_EVTX_CHUNK_SIZE) {

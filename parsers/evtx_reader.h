@@ -23,8 +23,14 @@ typedef enum nd_problem_kind {
 
 typedef struct nd_evtx_sink {
 	void *ctx;
-	/* Asked before a chunk is walked, with its fingerprint. Returns 1 to
-	 * read it, 0 to skip it (unchanged since the last ingest). */
+	/* Asked with the 512-byte header of each chunk before its records are
+	 * read. Returns 1 to read the chunk, 0 to skip it without reading its
+	 * records (a tail that knows the chunk is complete and unchanged). May
+	 * be NULL: every chunk is read. */
+	int (*chunk_header)(void *ctx, uint64_t offset, const uint8_t *header);
+	/* Asked after a chunk is walked, with its fingerprint. Returns 1 to
+	 * decode its wanted records, 0 to skip them (unchanged since the last
+	 * ingest). */
 	int (*chunk_begin)(void *ctx, uint64_t offset, uint32_t fingerprint);
 	/* Told after a chunk was read; errors is the number of its records that
 	 * could not be read. Returns 0, or -1 to stop (err set). */
