@@ -8,16 +8,11 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-/* A growable list of file paths. */
-typedef struct path_list {
-	char **items;
-	size_t count, cap;
-} path_list;
-
 /* The sink's state while one file is ingested. */
 typedef struct file_ctx {
 	nd_store *store;
 	const nd_ingest_report *rep;
+	const nd_chunk_filter *filter;
 	int64_t source;
 	nd_source_stats st;
 	const char *path;
@@ -27,7 +22,7 @@ typedef struct file_ctx {
 } file_ctx;
 
 /* Appends a copy of path. Returns 0, or -1 when out of memory. */
-static int list_add(path_list *l, const char *path)
+static int list_add(nd_path_list *l, const char *path)
 {
 	if (l->count == l->cap) {
 		size_t cap = l->cap ? l->cap * 2 : 16;
@@ -45,14 +40,14 @@ static int list_add(path_list *l, const char *path)
 	return 0;
 }
 
-/* Frees the list. Returns nothing. */
-static void list_free(path_list *l)
+void nd_path_list_free(nd_path_list *l)
 {
 	size_t i;
 
 	for (i = 0; i < l->count; i++)
 		free(l->items[i]);
 	free(l->items);
+	memset(l, 0, sizeof(*l));
 }
 
 /* Orders directory entries by name. Returns <0, 0 or >0. */
@@ -79,9 +74,9 @@ static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, co
 /* Collects *.evtx below dir, recursively, in name order. Unreadable
  * directories are reported and counted in *failed. Returns 0, or -1 when
  * out of memory. */
-static int collect_dir(const char *dir, path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
+static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
 {
-	path_list names = {0};
+	nd_path_list names = {0};
 	struct dirent *de;
 	DIR *d;
 	size_t i;
@@ -116,11 +111,19 @@ static int collect_dir(const char *dir, path_list *out, const nd_ingest_report *
 		else if (S_ISREG(st.st_mode) && is_evtx_name(names.items[i]))
 			rc = list_add(out, path);
 	}
-	list_free(&names);
+	nd_path_list_free(&names);
 	return rc;
 }
 
-/* sink: decides whether a chunk must be read. */
+/* sink: asks the caller's filter whether a chunk's records must be read. */
+static int sink_chunk_header(void *ctx, uint64_t offset, const uint8_t *header)
+{
+	file_ctx *f = ctx;
+
+	return f->filter->want(f->filter->ctx, f->path, offset, header);
+}
+
+/* sink: decides whether a chunk's wanted records must be decoded. */
 static int sink_chunk_begin(void *ctx, uint64_t offset, uint32_t fp)
 {
 	file_ctx *f = ctx;
@@ -183,11 +186,8 @@ static void sink_progress(void *ctx, uint64_t done, uint64_t total)
 		f->rep->progress(f->rep->ctx, f->path, f->index, f->count, done, total);
 }
 
-/* Ingests one file. Returns 0 (input problems are reported, and *failed
- * set when the file could not be read at all), or -1 with err set when the
- * store failed. */
-static int ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
-		       nd_ingest_totals *totals, nd_error *err)
+int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
+		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err)
 {
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
@@ -201,7 +201,10 @@ static int ingest_file(nd_store *s, const char *path, size_t index, size_t count
 	f.path = path;
 	f.index = index;
 	f.count = count;
+	f.filter = filter;
 	sink.ctx = &f;
+	if (filter)
+		sink.chunk_header = sink_chunk_header;
 	sink.chunk_begin = sink_chunk_begin;
 	sink.chunk_end = sink_chunk_end;
 	sink.event = sink_event;
@@ -256,30 +259,43 @@ store_failed:
 	return -1;
 }
 
+int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
+		      size_t *failed)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	*failed = 0;
+	for (i = 0; i < npaths; i++) {
+		struct stat st;
+		int rc;
+
+		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+			rc = collect_dir(paths[i], out, rep, failed, 0);
+		else
+			rc = list_add(out, paths[i]); /* a named file is read whatever its name */
+		if (rc != 0) {
+			nd_path_list_free(out);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
 		    nd_ingest_totals *totals, nd_error *err)
 {
-	path_list files = {0};
+	nd_path_list files;
 	size_t i, dir_failures = 0;
 	int rc = 0;
 
 	memset(totals, 0, sizeof(*totals));
-	for (i = 0; i < npaths && rc == 0; i++) {
-		struct stat st;
-
-		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
-			rc = collect_dir(paths[i], &files, rep, &dir_failures, 0);
-		else
-			rc = list_add(&files, paths[i]); /* a named file is read whatever its name */
-	}
-	if (rc != 0) {
-		list_free(&files);
+	if (nd_ingest_collect(paths, npaths, rep, &files, &dir_failures) != 0)
 		return nd_error_set(err, "out of memory");
-	}
 	for (i = 0; i < files.count && rc == 0; i++)
-		rc = ingest_file(s, files.items[i], i, files.count, rep, totals, err);
+		rc = nd_ingest_file(s, files.items[i], i, files.count, rep, NULL, totals, err);
 	totals->files_failed += dir_failures;
 	totals->sum.errors += dir_failures;
-	list_free(&files);
+	nd_path_list_free(&files);
 	return rc;
 }

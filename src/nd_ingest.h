@@ -34,11 +34,41 @@ typedef struct nd_ingest_report {
 	void (*file_done)(void *ctx, const char *path, const nd_source_stats *st, int failed);
 } nd_ingest_report;
 
+/* Lets a caller (the tail) skip chunks it knows are complete and
+ * unchanged. May be NULL everywhere it is taken. */
+typedef struct nd_chunk_filter {
+	void *ctx;
+	/* Returns 1 to read the chunk at offset of path, 0 to skip it. */
+	int (*want)(void *ctx, const char *path, uint64_t offset, const uint8_t *header);
+} nd_chunk_filter;
+
+/* A list of file paths. */
+typedef struct nd_path_list {
+	char **items;
+	size_t count, cap;
+} nd_path_list;
+
 typedef struct nd_ingest_totals {
 	size_t files;
 	size_t files_failed;
 	nd_source_stats sum;
 } nd_ingest_totals;
+
+/* Expands paths into the files to read: a file as named, a directory
+ * searched recursively for *.evtx in name order. Unreadable directories are
+ * reported and counted in *failed. Returns 0 with out filled (free it with
+ * nd_path_list_free), or -1 when out of memory. */
+int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
+		      size_t *failed);
+
+/* Frees a path list. Returns nothing. */
+void nd_path_list_free(nd_path_list *l);
+
+/* Ingests one file (number index of count, for progress), adding its
+ * outcome to totals. Returns 0 (input problems are reported and counted),
+ * or -1 with err set when the store failed. */
+int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
+		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err);
 
 /* Ingests every path (a file, or a directory searched for *.evtx) into the
  * store. Problems with inputs are reported and counted, and the run goes
