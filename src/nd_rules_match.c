@@ -1,0 +1,119 @@
+/* nd_rules_match: judging attempts and server events against the rules. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <string.h>
+
+#include "nd_rules.h"
+
+/* Returns 1 if code is in l, else 0. */
+static int in_list(const nd_codes_list *l, uint32_t code)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->v[i] == code)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if presence p allows has, else 0. */
+static int presence_ok(nd_presence p, int has)
+{
+	return p == ND_ANY || (p == ND_PRESENT) == !!has;
+}
+
+/* Returns the rank of a confidence, 0 for the most confident. */
+static int confidence_rank(const char *c)
+{
+	return strcmp(c, "confirmed") == 0 ? 0 : strcmp(c, "likely") == 0 ? 1 : 2;
+}
+
+/* Returns the score of a rule that matched: one point per condition, two
+ * for an NPS reason code or a nearby event (the strongest discriminators),
+ * plus the rule's priority. */
+static int score(const nd_rule *r)
+{
+	return (r->client_errors.n ? 1 : 0) + (r->client != ND_ANY) + (r->nps_events.n ? 1 : 0) +
+	       (r->nps_reasons.n ? 2 : 0) + (r->nps != ND_ANY) + (r->nevents ? (r->kind == ND_RULE_FINDING ? 1 : 2) : 0) +
+	       (int)r->npatterns + r->priority;
+}
+
+/* Returns 1 if the finding rule's event list takes the subject's event,
+ * else 0. */
+static int event_ok(const nd_rule *r, const nd_rule_subject *s)
+{
+	size_t i;
+
+	if (!s->has_event)
+		return 0;
+	for (i = 0; i < r->nevents; i++)
+		if (r->events[i].id == s->event_id &&
+		    (!r->events[i].family || strcmp(r->events[i].family, s->event_family) == 0))
+			return 1;
+	return 0;
+}
+
+/* Judges one rule. Returns 1 when it matches, 0 when not, -1 with err set. */
+static int matches(const nd_rules *rs, const nd_rule *r, const nd_rule_subject *s, nd_error *err)
+{
+	size_t i;
+
+	if (r->kind == ND_RULE_FINDING) {
+		if (!event_ok(r, s))
+			return 0;
+	} else if (!presence_ok(r->client, s->has_client) || !presence_ok(r->nps, s->has_nps) ||
+		   (r->client_errors.n && (!s->has_client || !in_list(&r->client_errors, s->client_error))) ||
+		   (r->nps_events.n && (!s->has_nps || !in_list(&r->nps_events, s->nps_event))) ||
+		   (r->nps_reasons.n && (!s->has_reason || !in_list(&r->nps_reasons, s->nps_reason)))) {
+		return 0;
+	}
+	for (i = 0; i < r->npatterns; i++) {
+		const nd_rule_pattern *m = &r->patterns[i];
+		const char *v = s->field(s->ctx, &m->field);
+		int rc;
+
+		if (!v)
+			return 0;
+		rc = pcre2_match(m->code, (PCRE2_SPTR)v, strlen(v), 0, 0, rs->match_data, NULL);
+		if (m->negate ? rc != PCRE2_ERROR_NOMATCH : rc < 0)
+			return 0;
+	}
+	if (r->kind == ND_RULE_INCIDENT && r->nevents)
+		return s->near(s->ctx, r->events, r->nevents, r->near_s, err);
+	return 1;
+}
+
+int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s, const nd_rule **best,
+		  nd_error *err)
+{
+	int best_score = 0;
+	size_t i;
+
+	*best = NULL;
+	for (i = 0; i < r->n; i++) {
+		const nd_rule *rule = r->v[i];
+		int sc, rc;
+
+		if (rule->disabled || rule->kind != kind)
+			continue;
+		sc = score(rule);
+		if (*best && (sc < best_score ||
+			      (sc == best_score &&
+			       (confidence_rank(rule->confidence) > confidence_rank((*best)->confidence) ||
+				(confidence_rank(rule->confidence) == confidence_rank((*best)->confidence) &&
+				 strcmp(rule->id, (*best)->id) > 0)))))
+			continue;
+		if ((rc = matches(r, rule, s, err)) < 0)
+			return -1;
+		if (rc) {
+			*best = rule;
+			best_score = sc;
+		}
+	}
+	return *best != NULL;
+}
+
+int nd_rule_mentions(const nd_rule *rule, uint32_t code, int reason)
+{
+	return !rule->disabled && in_list(reason ? &rule->nps_reasons : &rule->client_errors, code);
+}
