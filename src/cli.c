@@ -11,6 +11,9 @@ static const char usage_text[] =
 	"        read .evtx files and directories (searched recursively for *.evtx) into the database\n"
 	"  explain [--rules DIR] CODE | explain reason CODE\n"
 	"        look up a RAS/IKE error code (853, 13801, 0x800B0109) or an NPS reason code\n"
+	"  diagnose [--db FILE] [--rules DIR] [--window S] [--skew S] [--gap S] [--user PATTERN]\n"
+	"           [--since T] [--until T] [--cause ID] [--format text|json|jsonl]\n"
+	"        pair client failures with NPS decisions and name their root causes\n"
 	"  version\n"
 	"\n"
 	"The database defaults to ./" ND_CLI_DEFAULT_DB " (or $NPSDIAG_DB).\n";

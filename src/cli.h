@@ -20,5 +20,6 @@ const char *cli_db_path(const char *opt);
  * returns the process exit status. */
 int cmd_ingest(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_diagnose(int argc, char **argv);
 
 #endif

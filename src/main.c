@@ -13,6 +13,7 @@ typedef struct command {
 static const command commands[] = {
 	{"ingest", cmd_ingest},
 	{"explain", cmd_explain},
+	{"diagnose", cmd_diagnose},
 };
 
 int main(int argc, char **argv)

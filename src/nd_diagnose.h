@@ -1,0 +1,37 @@
+/* nd_diagnose: the diagnosis run. Correlates the stored events
+ * (nd_correlate), judges every attempt and every server event against the
+ * rules (nd_rules), groups repeated attempts of one identity and cause into
+ * incidents and server events of one host and cause into findings, marks
+ * incidents resolved by a later grant or connect, and replaces the result
+ * tables (nd_incidents, docs/diagnose.md) in one transaction. */
+#ifndef ND_DIAGNOSE_H
+#define ND_DIAGNOSE_H
+
+#include <stddef.h>
+
+#include "nd_error.h"
+#include "nd_rules.h"
+#include "nd_store.h"
+
+typedef struct nd_diagnose_params {
+	double window_s; /* seconds a client failure may follow its NPS decision */
+	double skew_s;   /* largest clock offset between a client and an NPS server */
+	double gap_s;    /* attempts further apart start a new incident */
+} nd_diagnose_params;
+
+#define ND_DIAGNOSE_DEFAULTS {5.0, 2.0, 3600.0}
+
+typedef struct nd_diagnose_stats {
+	size_t attempts;  /* connection attempts judged */
+	size_t paired;    /* of which with a client failure and an NPS decision */
+	size_t unmatched; /* attempts no rule matched (not in any incident) */
+	size_t incidents;
+	size_t findings;
+} nd_diagnose_stats;
+
+/* Diagnoses everything in the store with the rules. Returns 0 with st
+ * filled, or -1 with err set (the previous results are then kept). */
+int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
+		    nd_error *err);
+
+#endif

@@ -1,0 +1,38 @@
+/* nd_diagnose_print: prints the stored results of `diagnose` (the tables
+ * of nd_incidents) for a person (text) or a program (json, jsonl; format in
+ * docs/diagnose.md). Reads only the database, so it shows whatever the last
+ * run stored. */
+#ifndef ND_DIAGNOSE_PRINT_H
+#define ND_DIAGNOSE_PRINT_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "nd_diagnose.h"
+#include "nd_error.h"
+
+typedef enum nd_print_format { ND_PRINT_TEXT, ND_PRINT_JSON, ND_PRINT_JSONL } nd_print_format;
+
+/* What to print: every filter is optional. */
+typedef struct nd_print_filter {
+	const char *user;   /* PCRE2 pattern on user and identity (case-insensitive); excludes findings */
+	const char *since;  /* ISO time as given */
+	const char *until;
+	int64_t since_ts, until_ts;
+	const char *cause;
+} nd_print_filter;
+
+typedef struct nd_print_options {
+	nd_print_format format;
+	int color;
+	const nd_diagnose_params *params; /* echoed in json */
+} nd_print_options;
+
+/* Prints the incidents and findings the filter selects, then (text and
+ * json) a summary by cause. Returns 0 with *shown set to the number
+ * printed, or -1 with err set (a bad --user pattern, a database error). */
+int nd_diagnose_print(sqlite3 *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
+		      nd_error *err);
+
+#endif
