@@ -399,6 +399,21 @@ static void json_incident(printer *p, sqlite3_stmt *st, int64_t id)
 	put(p, "}");
 }
 
+/* Appends " SYMBOL: meaning" (the parts the code tables know) and a
+ * newline. */
+static void put_code_name(printer *p, const char *symbol, const char *meaning)
+{
+	if (symbol) {
+		put(p, " ");
+		put_value(p, symbol);
+	}
+	if (meaning) {
+		put(p, symbol ? ": " : " ");
+		put_value(p, meaning);
+	}
+	put(p, "\n");
+}
+
 /* Appends one incident or finding as text. */
 static void text_incident(printer *p, sqlite3_stmt *st, int64_t id)
 {
@@ -454,11 +469,7 @@ static void text_incident(printer *p, sqlite3_stmt *st, int64_t id)
 		} else {
 			put(p, "error ");
 			put_int(p, sqlite3_column_int64(st, I_CERR));
-			put(p, " ");
-			put_value(p, col(st, I_CSYM));
-			put(p, ": ");
-			put_value(p, col(st, I_CMEAN));
-			put(p, "\n");
+			put_code_name(p, col(st, I_CSYM), col(st, I_CMEAN));
 		}
 		put(p, "  NPS      ");
 		if (sqlite3_column_type(st, I_NEVENT) == SQLITE_NULL) {
@@ -468,12 +479,10 @@ static void text_incident(printer *p, sqlite3_stmt *st, int64_t id)
 			if (sqlite3_column_type(st, I_NREASON) != SQLITE_NULL) {
 				put(p, " reason ");
 				put_int(p, sqlite3_column_int64(st, I_NREASON));
-				put(p, " ");
-				put_value(p, col(st, I_NSYM));
-				put(p, ": ");
-				put_value(p, col(st, I_NMEAN));
+				put_code_name(p, col(st, I_NSYM), col(st, I_NMEAN));
+			} else {
+				put(p, "\n");
 			}
-			put(p, "\n");
 		}
 		put(p, "  paired   ");
 		put_int(p, sqlite3_column_int64(st, I_PAIRED));

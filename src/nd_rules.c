@@ -360,7 +360,7 @@ static int set_key(parser *p, const char *key, char *value)
 }
 
 /* Checks that the rule read so far is complete and consistent. Returns 0,
- * or -1 with err set (at the rule's header line). */
+ * or -1 with err set (at the rule's header line; p->line is moved there). */
 static int check_rule(parser *p)
 {
 	nd_rule *r = p->cur;
@@ -407,10 +407,13 @@ static int commit_rule(parser *p)
 	nd_rule **slot;
 	size_t i;
 
+	unsigned long line = p->line;
+
 	if (!p->cur)
 		return 0;
 	if (check_rule(p) != 0)
 		return -1;
+	p->line = line;
 	for (i = 0; i < rs->n; i++) {
 		if (strcmp(rs->v[i]->id, p->cur->id) != 0)
 			continue;

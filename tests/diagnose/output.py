@@ -1,0 +1,57 @@
+"""Output: attacker-controlled strings (ESC, newlines, quotes, backslashes,
+invalid UTF-8, bidi overrides) are escaped in text and valid in json/jsonl;
+filters; exit status."""
+import json
+import sqlite3
+
+from harness import Test
+
+t = Test()
+s = t.fresh()
+evil = 'LAB\\ev"il\x1b[31m\nname\u202e'
+s.nps(6273, 'NPS01.lab.example', evil, '2025-03-14T09:00:00Z', reason=48, domain='LAB', fq=evil)
+s.client_failure('CLIENT01.lab.example', evil, 812, '2025-03-14T09:00:01Z')
+s.client_failure('CLIENT02.lab.example', 'LAB\\bob', 809, '2025-03-14T10:00:00Z')
+s.service(4421, 'NPS01.lab.example', '2025-03-14T07:00:00Z', 'Mode', 'Audit', 'mode')
+s.close()
+db = sqlite3.connect(t.db)  # a user name with invalid UTF-8 bytes
+ref = db.execute("SELECT max(event_ref) FROM ras_client_events WHERE user_name = 'LAB\\bob'").fetchone()[0]
+db.execute("UPDATE ras_client_events SET user_name = CAST(? AS TEXT) WHERE event_ref = ?", (b'LAB\\b\xffo\xc3b', ref))
+db.commit()
+db.close()
+
+rc, out, err = t.run('diagnose')
+t.check('exit status with incidents', rc, 1)
+t.check('text: no raw ESC', '\x1b' in out, False)
+t.check('text: ESC shown escaped', '\\x1b[31m' in out, True)
+t.check('text: newline escaped', '\\x0aname' in out, True)
+t.check('text: bidi override escaped', '\\u{202e}' in out, True)
+t.check('text: invalid byte shown', 'LAB\\b\\xffo\\xc3b' in out, True)
+
+rc, raw, err = t.run('diagnose', '--format', 'json')
+t.check('json: no raw control characters', any(ord(c) < 0x20 and c != '\n' for c in raw), False)
+d = json.loads(raw)
+users = sorted(i['user'] for i in d['incidents'])
+t.check('json: strings round-trip', users, sorted([evil, 'LAB\\b\ufffdo\ufffdb']))
+t.check('json: findings separate', [f['cause']['id'] for f in d['findings']], ['blast-radius-hardening-not-enforced'])
+t.check('json: keys', sorted(d), ['findings', 'format', 'incidents', 'npsdiag', 'parameters', 'summary'])
+
+rc, raw, err = t.run('diagnose', '--format', 'jsonl')
+lines = [json.loads(x) for x in raw.splitlines()]
+t.check('jsonl: one object per incident and finding', [x['kind'] for x in lines], ['incident', 'incident', 'finding'])
+
+d = t.diagnose_json('--user', '^lab\\\\b')
+t.check('--user filter', [i['client'] for i in d['incidents']] + d['findings'], ['CLIENT02.lab.example'])
+d = t.diagnose_json('--cause', 'blast-radius-hardening-not-enforced')
+t.check('--cause filter', (len(d['incidents']), len(d['findings'])), (0, 1))
+d = t.diagnose_json('--since', '2025-03-14T09:30:00Z')
+t.check('--since filter', [i['client'] for i in d['incidents']] + [f['id'] for f in d['findings']], ['CLIENT02.lab.example'])
+d = t.diagnose_json('--until', '2025-03-14T08:00:00Z')
+t.check('--until filter', (len(d['incidents']), len(d['findings'])), (0, 1))
+rc, out, err = t.run('diagnose', '--cause', 'nothing-like-this')
+t.check('nothing shown: exit 0', rc, 0)
+rc, out, err = t.run('diagnose', '--user', '(')
+t.check('bad --user pattern', (rc, 'bad pattern' in err), (2, True))
+rc, out, err = t.run('diagnose', '--format', 'xml')
+t.check('bad --format', rc, 2)
+t.finish()
