@@ -494,7 +494,9 @@ int nd_rules_init(nd_rules *r, nd_error *err)
 	return 0;
 }
 
-int nd_rules_load_file(nd_rules *r, const char *path, unsigned layer, nd_error *err)
+/* Reads one rule file; layer tells which directory it belongs to (ids
+ * repeated within one layer are errors). Returns 0, or -1 with err set. */
+static int load_file(nd_rules *r, const char *path, unsigned layer, nd_error *err)
 {
 	parser p = {r, path, 0, layer, NULL, NULL, err};
 	char *buf = NULL, **slot;
@@ -556,7 +558,7 @@ int nd_rules_load_dir(nd_rules *r, const char *dir, nd_error *err)
 	for (i = 0; i < n; i++) {
 		if (rc == 0) {
 			snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-			rc = nd_rules_load_file(r, path, r->layers, err);
+			rc = load_file(r, path, r->layers, err);
 		}
 		free(names[i]);
 	}
@@ -576,14 +578,4 @@ void nd_rules_free(nd_rules *r)
 	free(r->files);
 	pcre2_match_data_free(r->match_data);
 	memset(r, 0, sizeof(*r));
-}
-
-const nd_rule *nd_rules_find(const nd_rules *r, const char *id)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++)
-		if (strcmp(r->v[i]->id, id) == 0)
-			return r->v[i];
-	return NULL;
 }

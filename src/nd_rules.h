@@ -116,16 +116,8 @@ int nd_rules_init(nd_rules *r, nd_error *err);
  * what"). */
 int nd_rules_load_dir(nd_rules *r, const char *dir, nd_error *err);
 
-/* Reads one rule file (see nd_rules_load_dir); layer tells which load the
- * file belongs to, ids repeated within one layer are errors. Returns 0,
- * or -1 with err set. */
-int nd_rules_load_file(nd_rules *r, const char *path, unsigned layer, nd_error *err);
-
 /* Frees the rules. Returns nothing. */
 void nd_rules_free(nd_rules *r);
-
-/* Returns the rule with this id (disabled or not), or NULL. */
-const nd_rule *nd_rules_find(const nd_rules *r, const char *id);
 
 /* Finds the enabled rule of kind that fits the subject best: the one with
  * the most conditions met (plus its priority), then the more confident,
