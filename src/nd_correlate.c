@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nd_sort.h"
+#include "nd_vec.h"
 #include "nd_time.h"
 
 /* A candidate pairing of client failure c with NPS decision n. */
@@ -21,7 +22,7 @@ typedef struct run {
 	nd_error *err;
 	nd_domains *domains;
 	nd_attempt *clients, *nps;
-	size_t nclients, nnps;
+	size_t nclients, nnps, cap_clients, cap_nps;
 	int64_t window, skew; /* ticks */
 } run;
 
@@ -115,16 +116,14 @@ fail:
 	return -1;
 }
 
-/* Appends a zeroed attempt to *v. Returns it, or NULL when out of memory. */
-static nd_attempt *add_attempt(nd_attempt **v, size_t *n)
+/* Appends a zeroed attempt to *v (*n elements, capacity *cap). Returns it,
+ * or NULL when out of memory. */
+static nd_attempt *add_attempt(nd_attempt **v, size_t *n, size_t *cap)
 {
-	nd_attempt *nv = realloc(*v, (*n + 1) * sizeof(**v));
-
-	if (!nv)
+	if (nd_vec_reserve(v, cap, *n + 1, sizeof(**v)) != 0)
 		return NULL;
-	*v = nv;
-	memset(&nv[*n], 0, sizeof(**v));
-	return &nv[(*n)++];
+	memset(&(*v)[*n], 0, sizeof(**v));
+	return &(*v)[(*n)++];
 }
 
 /* Loads the client failures (RasClient 20227) with their identity and the
@@ -145,7 +144,7 @@ static int load_clients(run *r)
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(r, "client failures");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nd_attempt *a = add_attempt(&r->clients, &r->nclients);
+		nd_attempt *a = add_attempt(&r->clients, &r->nclients, &r->cap_clients);
 		const char *user = text_col(st, 3);
 		nd_identity id;
 		int ok;
@@ -194,7 +193,7 @@ static int load_nps(run *r)
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(r, "NPS decisions");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nd_attempt *a = add_attempt(&r->nps, &r->nnps);
+		nd_attempt *a = add_attempt(&r->nps, &r->nnps, &r->cap_nps);
 		const char *fq = text_col(st, 6), *nas = text_col(st, 8);
 		nd_identity id;
 
@@ -244,37 +243,50 @@ static int by_key_time(const void *pa, const void *pb)
 	return cmp64(a->client_ref + a->nps_ref, b->client_ref + b->nps_ref);
 }
 
-/* Folds client failures of the same identity, client and CoId into the
- * first one as retries (clients sorted by key and time). Returns 0, or -1
+/* Returns 1 if a and b are failures of one connection attempt: same
+ * identity, client and CoId. */
+static int same_attempt(const nd_attempt *a, const nd_attempt *b)
+{
+	return a->key[0] && a->coid && b->coid && strcmp(a->key, b->key) == 0 && strcmp(a->coid, b->coid) == 0 &&
+	       strcmp(a->client_computer, b->client_computer) == 0;
+}
+
+/* qsort: client failures by identity, client, CoId, time, event id. */
+static int by_coid(const void *pa, const void *pb)
+{
+	const nd_attempt *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	if (c || (c = strcmp(a->client_computer, b->client_computer)) ||
+	    (c = strcmp(a->coid ? a->coid : "", b->coid ? b->coid : "")))
+		return c;
+	return (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->client_ref, b->client_ref);
+}
+
+/* Folds client failures of one attempt (same_attempt) into the first as
+ * retries, then sorts the clients by identity and time. Returns 0, or -1
  * with err set. */
 static int fold_retries(run *r)
 {
-	size_t i, j, out = 0;
+	size_t i, out = 0, cap = 0;
 
+	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_coid);
 	for (i = 0; i < r->nclients; i++) {
-		nd_attempt *a = &r->clients[i];
+		nd_attempt *a = &r->clients[i], *first = out ? &r->clients[out - 1] : NULL;
 
-		for (j = out; a->coid && a->key[0] && j-- > 0;) {
-			nd_attempt *first = &r->clients[j];
-			int64_t *rv;
-
-			if (strcmp(first->key, a->key) != 0)
-				break;
-			if (!first->coid || strcmp(first->coid, a->coid) != 0 ||
-			    strcmp(first->client_computer, a->client_computer) != 0)
-				continue;
-			if (!(rv = realloc(first->retries, (first->nretries + 1) * sizeof(*rv))))
+		if (first && same_attempt(first, a)) {
+			if (first->nretries == 0)
+				cap = 0;
+			if (nd_vec_reserve(&first->retries, &cap, first->nretries + 1, sizeof(*first->retries)))
 				return nd_error_set(r->err, "out of memory");
-			first->retries = rv;
-			rv[first->nretries++] = a->client_ref;
+			first->retries[first->nretries++] = a->client_ref;
 			free_attempt(a);
-			a = NULL;
-			break;
+			continue;
 		}
-		if (a)
-			r->clients[out++] = *a;
+		r->clients[out++] = *a;
 	}
 	r->nclients = out;
+	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_key_time);
 	return 0;
 }
 
@@ -300,7 +312,7 @@ static int by_delay(const void *pa, const void *pb)
  * with *out and *nout set, or -1 with err set. */
 static int find_candidates(run *r, candidate **out, size_t *nout)
 {
-	size_t i = 0, j = 0, k, m, n = 0, cap = 0, npairs = 0;
+	size_t i = 0, j = 0, k, m, n = 0, cap = 0, npairs = 0, cap_pairs = 0;
 	candidate *v = NULL;
 	const char **pairs = NULL; /* client computer, NPS computer */
 
@@ -332,22 +344,14 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 					    strcmp(pairs[2 * p + 1], r->nps[m].nps_computer) == 0)
 						break;
 				if (p == npairs) {
-					const char **np = realloc(pairs, (npairs + 1) * 2 * sizeof(*np));
-
-					if (!np)
+					if (nd_vec_reserve(&pairs, &cap_pairs, 2 * npairs + 2, sizeof(*pairs)) != 0)
 						goto oom;
-					pairs = np;
 					pairs[2 * p] = r->clients[k].client_computer;
 					pairs[2 * p + 1] = r->nps[m].nps_computer;
 					npairs++;
 				}
-				if (n == cap) {
-					candidate *nv = realloc(v, (cap = cap ? cap * 2 : 64) * sizeof(*v));
-
-					if (!nv)
-						goto oom;
-					v = nv;
-				}
+				if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0)
+					goto oom;
 				v[n++] = (candidate){k, m, d, p, 0};
 			}
 		}
@@ -408,7 +412,7 @@ static void estimate_offsets(run *r, candidate *v, size_t n)
  * copy, or NULL when out of memory. */
 static nd_attempt *take(nd_correlation *out, nd_attempt *src)
 {
-	nd_attempt *a = add_attempt(&out->attempts, &out->n);
+	nd_attempt *a = add_attempt(&out->attempts, &out->n, &out->cap);
 
 	if (a) {
 		*a = *src;
@@ -420,11 +424,11 @@ static nd_attempt *take(nd_correlation *out, nd_attempt *src)
 /* Appends a resolution event. Returns 0, or -1 when out of memory. */
 static int add_resolution(nd_correlation *out, const char *key, int64_t ref, int64_t ts)
 {
-	nd_resolution *v = realloc(out->resolutions, (out->nres + 1) * sizeof(*v));
+	nd_resolution *v;
 
-	if (!v)
+	if (nd_vec_reserve(&out->resolutions, &out->cap_res, out->nres + 1, sizeof(*v)) != 0)
 		return -1;
-	out->resolutions = v;
+	v = out->resolutions;
 	snprintf(v[out->nres].key, sizeof(v->key), "%s", key);
 	v[out->nres].ref = ref;
 	v[out->nres].ts = ts;
@@ -541,8 +545,11 @@ static int res_by_time(const void *pa, const void *pb)
 
 int nd_correlate(sqlite3 *db, const nd_correlate_params *p, nd_correlation *out, nd_error *err)
 {
-	run r = {db, err, nd_domains_new(), NULL, NULL, 0, 0, (int64_t)(p->window_s * ND_TICKS_PER_SECOND),
-		 (int64_t)(p->skew_s * ND_TICKS_PER_SECOND)};
+	run r = {.db = db,
+		 .err = err,
+		 .domains = nd_domains_new(),
+		 .window = (int64_t)(p->window_s * ND_TICKS_PER_SECOND),
+		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND)};
 	size_t i;
 	int rc = -1;
 
@@ -550,7 +557,6 @@ int nd_correlate(sqlite3 *db, const nd_correlate_params *p, nd_correlation *out,
 	if (!r.domains)
 		return nd_error_set(err, "out of memory");
 	if (learn_domains(&r) == 0 && load_clients(&r) == 0 && load_nps(&r) == 0) {
-		nd_sort(r.clients, r.nclients, sizeof(*r.clients), by_key_time);
 		nd_sort(r.nps, r.nnps, sizeof(*r.nps), by_key_time);
 		if (fold_retries(&r) == 0 && pair(&r, out) == 0 && load_connects(&r, out) == 0)
 			rc = 0;

@@ -56,9 +56,9 @@ typedef struct nd_resolution {
 
 typedef struct nd_correlation {
 	nd_attempt *attempts; /* ordered by ts, then event ids */
-	size_t n;
+	size_t n, cap;
 	nd_resolution *resolutions; /* ordered by ts, then ref */
-	size_t nres;
+	size_t nres, cap_res;
 } nd_correlation;
 
 typedef struct nd_correlate_params {

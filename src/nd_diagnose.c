@@ -9,6 +9,7 @@
 #include "nd_correlate.h"
 #include "nd_incidents.h"
 #include "nd_sort.h"
+#include "nd_vec.h"
 #include "nd_time.h"
 
 /* A server event judged by the finding rules. */
@@ -25,7 +26,7 @@ typedef struct group {
 	const nd_rule *rule;
 	const char *key; /* identity, or the finding's host */
 	size_t *items;
-	size_t n;
+	size_t n, cap;
 	int64_t first, last;
 } group;
 
@@ -42,9 +43,9 @@ typedef struct diag {
 	nd_correlation corr;
 	const nd_rule **cause; /* per attempt */
 	server_event *sev;
-	size_t nsev;
+	size_t nsev, cap_sev;
 	group *groups;
-	size_t ngroups;
+	size_t ngroups, cap_groups;
 	size_t nincidents; /* groups[0..nincidents) are incidents, the rest findings */
 } diag;
 
@@ -290,6 +291,32 @@ static int sev_by_time(const void *pa, const void *pb)
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
+/* qsort: server events by id. */
+static int sev_by_ref(const void *pa, const void *pb)
+{
+	const server_event *a = pa, *b = pb;
+
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+/* Drops the server events loaded twice (two finding rules naming the same
+ * event id). Returns nothing. */
+static void drop_repeats(diag *d)
+{
+	size_t i, out = 0;
+
+	nd_sort(d->sev, d->nsev, sizeof(*d->sev), sev_by_ref);
+	for (i = 0; i < d->nsev; i++) {
+		if (out && d->sev[out - 1].ref == d->sev[i].ref) {
+			free(d->sev[i].computer);
+			free(d->sev[i].family);
+			continue;
+		}
+		d->sev[out++] = d->sev[i];
+	}
+	d->nsev = out;
+}
+
 /* Loads the events the finding rules judge and judges them. Returns 0, or
  * -1 with err set. */
 static int judge_server_events(diag *d)
@@ -310,20 +337,13 @@ static int judge_server_events(diag *d)
 			sqlite3_bind_int(st, 1, (int)r->events[j].id);
 			bind_text(st, 2, r->events[j].family);
 			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-				int64_t ref = sqlite3_column_int64(st, 0);
-				size_t k;
 				server_event *v;
 
-				for (k = 0; k < d->nsev && d->sev[k].ref != ref; k++)
-					;
-				if (k < d->nsev)
-					continue;
-				if (!(v = realloc(d->sev, (d->nsev + 1) * sizeof(*v))))
+				if (nd_vec_reserve(&d->sev, &d->cap_sev, d->nsev + 1, sizeof(*v)) != 0)
 					goto oom;
-				d->sev = v;
 				v = &d->sev[d->nsev];
 				memset(v, 0, sizeof(*v));
-				v->ref = ref;
+				v->ref = sqlite3_column_int64(st, 0);
 				v->ts = sqlite3_column_int64(st, 1);
 				v->id = (uint32_t)sqlite3_column_int(st, 4);
 				v->computer = strdup((const char *)sqlite3_column_text(st, 2));
@@ -339,6 +359,7 @@ static int judge_server_events(diag *d)
 		}
 	}
 	sqlite3_finalize(st);
+	drop_repeats(d);
 	nd_sort(d->sev, d->nsev, sizeof(*d->sev), sev_by_time);
 	for (i = 0; i < d->nsev; i++) {
 		server_event *e = &d->sev[i];
@@ -392,12 +413,10 @@ static int event_order(const void *pa, const void *pb)
 static int group_add(diag *d, int fresh, const nd_rule *rule, const char *key, size_t item, int64_t ts)
 {
 	group *g;
-	size_t *items;
 
 	if (fresh) {
-		if (!(g = realloc(d->groups, (d->ngroups + 1) * sizeof(*g))))
+		if (nd_vec_reserve(&d->groups, &d->cap_groups, d->ngroups + 1, sizeof(*g)) != 0)
 			return nd_error_set(d->err, "out of memory");
-		d->groups = g;
 		g = &d->groups[d->ngroups++];
 		memset(g, 0, sizeof(*g));
 		g->rule = rule;
@@ -405,9 +424,8 @@ static int group_add(diag *d, int fresh, const nd_rule *rule, const char *key, s
 		g->first = ts;
 	}
 	g = &d->groups[d->ngroups - 1];
-	if (!(items = realloc(g->items, (g->n + 1) * sizeof(*items))))
+	if (nd_vec_reserve(&g->items, &g->cap, g->n + 1, sizeof(*g->items)) != 0)
 		return nd_error_set(d->err, "out of memory");
-	g->items = items;
 	g->items[g->n++] = item;
 	g->last = ts;
 	return 0;

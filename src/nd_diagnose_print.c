@@ -8,6 +8,7 @@
 #include "nd_buf.h"
 #include "nd_escape.h"
 #include "nd_time.h"
+#include "nd_vec.h"
 
 #define EVIDENCE_LINES 12
 
@@ -580,6 +581,7 @@ static int select_ids(printer *p, const nd_print_filter *f, int64_t **ids, size_
 	pcre2_match_data *md = NULL;
 	int code, rc = -1;
 	PCRE2_SIZE off;
+	size_t cap = 0;
 
 	*ids = NULL;
 	*n = 0;
@@ -610,14 +612,11 @@ static int select_ids(printer *p, const nd_print_filter *f, int64_t **ids, size_
 	if (f->until)
 		sqlite3_bind_int64(st, 3, f->until_ts);
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		int64_t *v;
-
 		if (re && (strcmp(col(st, 1), "finding") == 0 || !user_ok(re, md, col(st, 2), col(st, 3))))
 			continue;
-		if (!(v = realloc(*ids, (*n + 1) * sizeof(*v))))
+		if (nd_vec_reserve(ids, &cap, *n + 1, sizeof(**ids)) != 0)
 			goto oom;
-		*ids = v;
-		v[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
 	rc = 0;
 	goto out;
