@@ -1,11 +1,18 @@
 #include "evtx_decode.h"
 
+#include "evtx_check.h"
+
 #include <libevtx.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct nd_evtx_decoder {
 	uint8_t image[ND_EVTX_FILE_HEADER_SIZE + ND_EVTX_CHUNK_SIZE];
+	const nd_evtx_chunk_walk *walk; /* the walk and the original chunk of the */
+	const uint8_t *orig;            /* last load, owned by the caller */
+	/* Records whose Binary XML failed nd_evtx_record_check: defused in the
+	 * private copy and never decoded. */
+	uint8_t defused[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
 	libbfio_handle_t *io;
 	libevtx_file_t *file;
 	int records;   /* normal records libevtx lists */
@@ -59,6 +66,31 @@ void nd_evtx_decoder_free(nd_evtx_decoder *d)
 	free(d);
 }
 
+/* Makes the private copy c safe for libevtx, which trusts the counts and
+ * sizes inside records: the Binary XML of a record that fails
+ * nd_evtx_record_check is zeroed (an empty document: libevtx reports an
+ * error for it instead of allocating without bound), and so are the damaged
+ * bytes between walked records, so libevtx cannot find records of its own
+ * there. Returns nothing. */
+static void defuse(nd_evtx_decoder *d, uint8_t *c, const nd_evtx_chunk_walk *w)
+{
+	uint32_t expect = ND_EVTX_CHUNK_HEADER_SIZE;
+	size_t i;
+	char why[8];
+
+	d->walk = w;
+	for (i = 0; i < w->count; i++) {
+		const nd_evtx_record_ref *r = &w->records[i];
+
+		if (r->offset > expect)
+			memset(c + expect, 0, r->offset - expect);
+		expect = r->offset + r->size;
+		d->defused[i] = nd_evtx_record_check(c, r->offset, r->size, why, sizeof(why)) != 0;
+		if (d->defused[i])
+			memset(c + r->offset + ND_EVTX_RECORD_HEADER_SIZE, 0, r->size - ND_EVTX_RECORD_HEADER_SIZE - 4);
+	}
+}
+
 int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const uint8_t *chunk,
 			 const nd_evtx_chunk_walk *w, nd_error *err)
 {
@@ -80,6 +112,8 @@ int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const u
 	h[42] = 1;    /* one chunk */
 	nd_put_le32(h + 124, nd_crc32(0, h, 120));
 	memcpy(c, chunk, ND_EVTX_CHUNK_SIZE);
+	d->orig = chunk;
+	defuse(d, c, w);
 	if (!nd_evtx_chunk_header_matches(c, w))
 		nd_evtx_chunk_fix_header(c, w);
 
@@ -128,6 +162,13 @@ int nd_evtx_decoder_xml(nd_evtx_decoder *d, size_t index, uint64_t id, nd_buf *x
 
 	if (!d->file)
 		return nd_error_set(err, "no chunk loaded");
+	if (index < d->walk->count && d->defused[index]) {
+		char why[128];
+		const nd_evtx_record_ref *ref = &d->walk->records[index];
+
+		nd_evtx_record_check(d->orig, ref->offset, ref->size, why, sizeof(why));
+		return nd_error_set(err, "damaged Binary XML (%s), not decoded", why);
+	}
 	/* The walk and libevtx list records in the same order; a damaged chunk
 	 * or libevtx's end-of-chunk bug can shift that, so look further. */
 	if (index < (size_t)d->records)

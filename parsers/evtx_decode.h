@@ -31,7 +31,9 @@ void nd_evtx_decoder_free(nd_evtx_decoder *d);
 
 /* Loads a chunk (ND_EVTX_CHUNK_SIZE bytes, copied) walked as w, with the
  * original file header (ND_EVTX_FILE_HEADER_SIZE bytes) for its version
- * fields. Returns 0, or -1 with err set when libevtx rejects it. */
+ * fields. chunk and w must stay valid until the next load. Records whose
+ * Binary XML is unsafe for libevtx (evtx_check) are never decoded. Returns
+ * 0, or -1 with err set when libevtx rejects the chunk. */
 int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const uint8_t *chunk,
 			 const nd_evtx_chunk_walk *w, nd_error *err);
 

@@ -1,0 +1,23 @@
+# Fuzz targets. In ctest they run through driver.c over seeds (fixtures and
+# the real corpus when present) and deterministic mutations of them, under
+# whatever sanitizers the build has. With -DNPSDIAG_FUZZ=ON and clang they
+# are also built as libFuzzer binaries (fuzz_chunk_libfuzzer, ...):
+#   ./fuzz_chunk_libfuzzer -max_len=65536 corpus_dir/
+option(NPSDIAG_FUZZ "Build libFuzzer targets (clang)" OFF)
+foreach(t chunk event_xml)
+  add_executable(fuzz_${t} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/driver.c)
+  target_link_libraries(fuzz_${t} PRIVATE npsdiag_core)
+  if(NPSDIAG_FUZZ)
+    add_executable(fuzz_${t}_libfuzzer ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c)
+    target_compile_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_libraries(fuzz_${t}_libfuzzer PRIVATE npsdiag_core)
+  endif()
+endforeach()
+
+file(GLOB NPSDIAG_FUZZ_SEEDS ${PROJECT_SOURCE_DIR}/tests/fixtures/*/*.evtx)
+file(GLOB NPSDIAG_FUZZ_CORPUS ${NPSDIAG_SHARED}/corpus/real/*/*.evtx)
+if(NPSDIAG_FUZZ_SEEDS OR NPSDIAG_FUZZ_CORPUS)
+  add_test(NAME fuzz_chunk_replay COMMAND fuzz_chunk -rounds 3 ${NPSDIAG_FUZZ_SEEDS} ${NPSDIAG_FUZZ_CORPUS})
+endif()
+add_test(NAME fuzz_event_xml_replay COMMAND fuzz_event_xml -rounds 3000 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/event.xml)
