@@ -200,14 +200,16 @@ static int open_output(writer *w, uint64_t first_record)
 static int write_events(writer *w, const ew_desc *d)
 {
 	char err[EW_ERR_MAX];
-	size_t i;
-	unsigned r;
+	size_t i, k, copies;
 
 	for (i = 0; i < d->count; i++) {
 		const ew_event *ev = &d->events[i];
 
-		for (r = 0; r < ev->repeat; r++) {
-			int64_t t = ev->time + (int64_t)r * ev->repeat_step;
+		for (copies = 0; copies < ev->ntimes * ev->repeat; copies++) {
+			int64_t t;
+
+			k = copies / ev->repeat;
+			t = ev->times[k] + (int64_t)(copies % ev->repeat) * ev->repeat_step;
 			int rc = ew_chunk_add(&w->chunk, ev, w->next_id, t, err);
 
 			if (rc == 0) {

@@ -308,8 +308,22 @@ static int event_line(parser *p, ew_event *ev, const char *key, char *val)
 		return parse_data(p, ev, val);
 	if (!strcmp(key, "binary"))
 		return parse_binary(p, ev, val);
-	if (!strcmp(key, "time"))
-		return parse_time(p, val, &ev->time);
+	if (!strcmp(key, "time")) {
+		char *tok, *save = NULL;
+
+		ev->ntimes = 0;
+		for (tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+			int64_t *nt = realloc(ev->times, (ev->ntimes + 1) * sizeof(*nt));
+
+			if (!nt)
+				return fail(p, "out of memory");
+			ev->times = nt;
+			if (parse_time(p, tok, &ev->times[ev->ntimes]) != 0)
+				return -1;
+			ev->ntimes++;
+		}
+		return ev->ntimes ? 0 : fail(p, "time needs at least one time");
+	}
 	if (!strcmp(key, "guid")) {
 		free(ev->guid);
 		return (ev->guid = dup(p, val)) ? 0 : -1;
@@ -421,6 +435,13 @@ int ew_desc_read(const char *path, ew_desc *d, char err[EW_ERR_MAX])
 		}
 	}
 	fclose(fp);
+	for (size_t i = 0; i < d->count; i++)
+		if (d->events[i].ntimes == 0) {
+			p.line = d->events[i].line;
+			fail(&p, "event has no time");
+			ew_desc_free(d);
+			return -1;
+		}
 	if (d->count == 0) {
 		snprintf(err, EW_ERR_MAX, "%s: no events", path);
 		ew_desc_free(d);
@@ -451,6 +472,7 @@ void ew_desc_free(ew_desc *d)
 		free(ev->channel);
 		free(ev->user);
 		free(ev->binary);
+		free(ev->times);
 	}
 	free(d->events);
 	memset(d, 0, sizeof(*d));

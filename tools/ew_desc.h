@@ -41,14 +41,15 @@ typedef struct ew_event {
 	uint64_t keywords;
 	int has_keywords;
 	uint32_t pid, tid;
-	int64_t time; /* 100 ns ticks since 1970 */
+	int64_t *times; /* 100 ns ticks since 1970: one copy per time */
+	size_t ntimes;
 	ew_data *data;
 	size_t ndata;
 	uint8_t *binary;
 	size_t nbinary;
 	int has_binary;
-	unsigned repeat;     /* copies, at least 1 */
-	int64_t repeat_step; /* ticks between copies */
+	unsigned repeat;     /* copies per time, at least 1 */
+	int64_t repeat_step; /* ticks between those copies */
 	int line;            /* where the block starts */
 } ew_event;
 
