@@ -196,41 +196,85 @@ static int open_output(writer *w, uint64_t first_record)
 	return 0;
 }
 
-/* Writes all events of d. Returns 0, or -1. */
-static int write_events(writer *w, const ew_desc *d)
+/* One record to write: which event of the description, at what time. */
+typedef struct ew_copy {
+	int64_t t;
+	size_t event; /* index in the description */
+	size_t seq;   /* order in the description, to keep ties stable */
+} ew_copy;
+
+/* Orders copies by time, then by their place in the description. Returns
+ * <0, 0 or >0. */
+static int copy_cmp(const void *a, const void *b)
+{
+	const ew_copy *x = a, *y = b;
+
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Adds one record to the current chunk, starting a new chunk when it is
+ * full. Returns 0, or -1. */
+static int write_record(writer *w, const ew_desc *d, const ew_event *ev, int64_t t)
 {
 	char err[EW_ERR_MAX];
-	size_t i, k, copies;
+	int rc = ew_chunk_add(&w->chunk, ev, w->next_id, t, err);
+
+	if (rc == 0) {
+		if (write_chunk(w) != 0)
+			return -1;
+		ew_chunk_free(&w->chunk);
+		ew_chunk_init(&w->chunk);
+		w->chunk_loaded = 0;
+		w->chunk_index++;
+		if (w->chunk_index + 1 > w->chunks)
+			w->chunks = w->chunk_index + 1;
+		rc = ew_chunk_add(&w->chunk, ev, w->next_id, t, err);
+	}
+	if (rc < 0) {
+		fprintf(stderr, "evtxwrite: %s:%d: %s\n", d->path, ev->line, err);
+		return -1;
+	}
+	w->next_id++;
+	return 0;
+}
+
+/* Writes all events of d in time order (record ids grow with time, as in
+ * a real log; equal times keep the description's order). Returns 0, or
+ * -1. */
+static int write_events(writer *w, const ew_desc *d)
+{
+	ew_copy *copies = NULL;
+	size_t i, k, n = 0, cap = 0;
+	int rc = 0;
 
 	for (i = 0; i < d->count; i++) {
 		const ew_event *ev = &d->events[i];
 
-		for (copies = 0; copies < ev->ntimes * ev->repeat; copies++) {
-			int64_t t;
+		for (k = 0; k < ev->ntimes * ev->repeat; k++) {
+			if (n == cap) {
+				ew_copy *nc = realloc(copies, (cap ? cap * 2 : 256) * sizeof(*nc));
 
-			k = copies / ev->repeat;
-			t = ev->times[k] + (int64_t)(copies % ev->repeat) * ev->repeat_step;
-			int rc = ew_chunk_add(&w->chunk, ev, w->next_id, t, err);
-
-			if (rc == 0) {
-				if (write_chunk(w) != 0)
+				if (!nc) {
+					free(copies);
+					fputs("evtxwrite: out of memory\n", stderr);
 					return -1;
-				ew_chunk_free(&w->chunk);
-				ew_chunk_init(&w->chunk);
-				w->chunk_loaded = 0;
-				w->chunk_index++;
-				if (w->chunk_index + 1 > w->chunks)
-					w->chunks = w->chunk_index + 1;
-				rc = ew_chunk_add(&w->chunk, ev, w->next_id, t, err);
+				}
+				copies = nc;
+				cap = cap ? cap * 2 : 256;
 			}
-			if (rc < 0) {
-				fprintf(stderr, "evtxwrite: %s\n", err);
-				return -1;
-			}
-			w->next_id++;
+			copies[n].t = ev->times[k / ev->repeat] + (int64_t)(k % ev->repeat) * ev->repeat_step;
+			copies[n].event = i;
+			copies[n].seq = n;
+			n++;
 		}
 	}
-	return 0;
+	qsort(copies, n, sizeof(*copies), copy_cmp);
+	for (i = 0; rc == 0 && i < n; i++)
+		rc = write_record(w, d, &d->events[copies[i].event], copies[i].t);
+	free(copies);
+	return rc;
 }
 
 /* Pre-extends a live file with zeroed chunks as the EventLog service does
@@ -238,7 +282,7 @@ static int write_events(writer *w, const ew_desc *d)
 static int preallocate(writer *w)
 {
 	static const uint8_t zero[EW_CHUNK_SIZE];
-	uint64_t want = 1 + PREALLOC_CHUNKS * ((w->chunks - 1 + PREALLOC_CHUNKS - 1) / PREALLOC_CHUNKS), have;
+	uint64_t want = PREALLOC_CHUNKS * ((w->chunks + PREALLOC_CHUNKS - 1) / PREALLOC_CHUNKS), have;
 	struct stat st;
 
 	if (fstat(fileno(w->fp), &st) != 0)
@@ -315,6 +359,8 @@ int main(int argc, char **argv)
 		io_fail(&w, "close");
 		rc = 1;
 	}
+	if (rc != 0 && !o.append && w.fp)
+		remove(o.out); /* never leave a half-written new file */
 	ew_chunk_free(&w.chunk);
 	for (i = 0; i < n; i++)
 		ew_desc_free(&descs[i]);

@@ -27,6 +27,8 @@ static const uint8_t type_codes[] = {T_STRING, T_SID, T_U8, T_U16, T_U32, T_U64,
 /* Writes n bytes at the cursor. Returns nothing (sets overflow). */
 static void put(cursor *k, const void *p, size_t n)
 {
+	if (n == 0)
+		return;
 	if (k->overflow || (size_t)k->p + n > EW_CHUNK_SIZE - 8) {
 		k->overflow = 1;
 		return;
@@ -672,7 +674,7 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 	size_t ntemplates = c->ntemplates;
 
 	if (ev->ndata > 1024 || eventdata_key(ev, key, sizeof(key)) != 0) {
-		snprintf(err, EW_ERR_MAX, "event at line %d has too many data fields", ev->line);
+		snprintf(err, EW_ERR_MAX, "too many data fields");
 		return -1;
 	}
 	s.n = 0;
@@ -696,12 +698,12 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 	if (ev->version >= 0)
 		sys[11] = v_int(&s, T_U8, (uint64_t)ev->version, 1);
 	if (ev->user && v_sid(&s, ev->user, &sys[12]) != 0) {
-		snprintf(err, EW_ERR_MAX, "event at line %d: user \"%.60s\" is not a SID", ev->line, ev->user);
+		snprintf(err, EW_ERR_MAX, "user \"%.60s\" is not a SID", ev->user);
 		return -1;
 	}
 	sys[14] = v_string(&s, ev->provider, T_STRING);
 	if (ev->guid && v_guid(&s, ev->guid, &sys[15]) != 0) {
-		snprintf(err, EW_ERR_MAX, "event at line %d: guid \"%.60s\" is not {8-4-4-4-12}", ev->line, ev->guid);
+		snprintf(err, EW_ERR_MAX, "guid \"%.60s\" is not {8-4-4-4-12}", ev->guid);
 		return -1;
 	}
 	sys[16] = v_string(&s, ev->channel, T_STRING);
@@ -709,7 +711,7 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 	if (nd < 0)
 		return -1;
 	if (s.overflow) {
-		snprintf(err, EW_ERR_MAX, "event at line %d is larger than a chunk", ev->line);
+		snprintf(err, EW_ERR_MAX, "the event is larger than a chunk");
 		return -1;
 	}
 	memcpy(tables, c->b + 128, sizeof(tables));
@@ -753,7 +755,7 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 	if (!k.overflow)
 		set32(c->b + desc17, (k.p - nested) | ((uint32_t)T_BINXML << 16));
 	put8(&k, 0x00); /* EOF */
-	while ((k.p - start + 4) % 8)
+	while (!k.overflow && (k.p - start + 4) % 8)
 		put8(&k, 0);
 	put32(&k, 0);
 	/* A record must not end exactly at the chunk's end (libevtx drops it);
@@ -768,7 +770,7 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 		memcpy(c->b + 128, tables, sizeof(tables));
 		memset(c->b + start, 0, EW_CHUNK_SIZE - start);
 		if (c->records == 0) {
-			snprintf(err, EW_ERR_MAX, "event at line %d does not fit in an empty chunk", ev->line);
+			snprintf(err, EW_ERR_MAX, "the event does not fit in an empty chunk");
 			return -1;
 		}
 		return 0;

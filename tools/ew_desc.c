@@ -266,18 +266,34 @@ static int parse_binary(parser *p, ew_event *ev, const char *hex)
 	return 0;
 }
 
-/* Starts a new event block. Returns it, or NULL with the error set. */
+/* Starts a new event block from "PROVIDER ID": the provider may contain
+ * spaces ("Application Error"), the id is the last word. Returns it, or
+ * NULL with the error set. */
 static ew_event *new_event(parser *p, char *rest)
 {
-	char provider[256];
+	char provider[256], *end, *last;
 	unsigned long id;
 	ew_event *ev, *ne;
-	int n = 0;
+	size_t len = strlen(rest);
 
-	if (sscanf(rest, "%255s %lu %n", provider, &id, &n) != 2 || rest[n] || id > 65535) {
+	while (len && isspace((unsigned char)rest[len - 1]))
+		rest[--len] = '\0';
+	last = strrchr(rest, ' ');
+	errno = 0;
+	id = last ? strtoul(last + 1, &end, 10) : 0;
+	if (!last || errno || *end || end == last + 1 || id > 65535) {
 		fail(p, "event needs PROVIDER and an EVENTID up to 65535");
 		return NULL;
 	}
+	while (last > rest && isspace((unsigned char)last[-1]))
+		last--;
+	len = (size_t)(last - rest);
+	if (len == 0 || len >= sizeof(provider)) {
+		fail(p, "event needs PROVIDER (1-255 bytes) and an EVENTID");
+		return NULL;
+	}
+	memcpy(provider, rest, len);
+	provider[len] = '\0';
 	ne = realloc(p->d->events, (p->d->count + 1) * sizeof(*ne));
 	if (!ne) {
 		fail(p, "out of memory");
@@ -384,6 +400,7 @@ int ew_desc_read(const char *path, ew_desc *d, char err[EW_ERR_MAX])
 
 	memset(d, 0, sizeof(*d));
 	d->first_record = 1;
+	d->path = path;
 	memset(&p, 0, sizeof(p));
 	p.path = path;
 	p.err = err;

@@ -54,6 +54,7 @@ typedef struct ew_event {
 } ew_event;
 
 typedef struct ew_desc {
+	const char *path; /* as given to ew_desc_read, not owned */
 	ew_event *events;
 	size_t count;
 	uint64_t first_record;
