@@ -19,6 +19,7 @@ struct nd_evtx_decoder {
 	int recovered; /* recovered records libevtx lists */
 	uint16_t *utf16;
 	size_t utf16_cap;
+	int shifted_supplementary; /* libevtx renders U+10000.. off by -0x3FF */
 };
 
 /* Copies libevtx's error text into err after prefix, and frees it. Returns
@@ -42,7 +43,37 @@ static int take_libevtx_error(nd_error *err, libevtx_error_t **e, const char *wh
 
 nd_evtx_decoder *nd_evtx_decoder_new(void)
 {
-	return calloc(1, sizeof(nd_evtx_decoder));
+	nd_evtx_decoder *d = calloc(1, sizeof(nd_evtx_decoder));
+	const char *v = libevtx_get_version();
+
+	/* libevtx up to 20181227 (its bundled libuna) renders a character
+	 * outside the BMP as the code point 0x3FF below it: U+1F600 comes out
+	 * as U+1F201. Versions are dates of equal length. */
+	if (d && v && strlen(v) == 8 && strcmp(v, "20181227") <= 0)
+		d->shifted_supplementary = 1;
+	return d;
+}
+
+/* Undoes libevtx's shift of supplementary characters in its UTF-16 output:
+ * each surrogate pair is moved up by 0x3FF. Characters U+10000-U+103FE
+ * came out as BMP characters (U+FC01-U+FFFF) that cannot be told from
+ * real ones; they stay as they are. Returns nothing. */
+static void unshift_supplementary(uint16_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i++) {
+		uint32_t u;
+
+		if (p[i] < 0xD800 || p[i] > 0xDBFF || p[i + 1] < 0xDC00 || p[i + 1] > 0xDFFF)
+			continue;
+		u = 0x10000 + ((uint32_t)(p[i] - 0xD800) << 10) + (uint32_t)(p[i + 1] - 0xDC00) + 0x3FF;
+		if (u <= 0x10FFFF) {
+			p[i] = (uint16_t)(0xD800 + ((u - 0x10000) >> 10));
+			p[i + 1] = (uint16_t)(0xDC00 + ((u - 0x10000) & 0x3FF));
+		}
+		i++;
+	}
 }
 
 /* Closes the libevtx file and the memory range, if open. Returns nothing. */
@@ -202,6 +233,8 @@ int nd_evtx_decoder_xml(nd_evtx_decoder *d, size_t index, uint64_t id, nd_buf *x
 		return take_libevtx_error(err, &e, "libevtx cannot render the record");
 	}
 	libevtx_record_free(&r, NULL);
+	if (d->shifted_supplementary)
+		unshift_supplementary(d->utf16, size);
 	nd_buf_reset(xml);
 	if (nd_buf_append_utf16(xml, d->utf16, size) != 0)
 		return nd_error_set(err, "out of memory");
