@@ -11,7 +11,8 @@ ingest "$C/real"
 if [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; then ok; else fail "exit status $rc"; cat "$T/err" >&2; fi
 if grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$T/err"; then fail "sanitizer report"; cat "$T/err" >&2; else ok; fi
 files=$(tail -n +2 "$C/MANIFEST.tsv" | wc -l)
-eq "a summary line per file" "$(grep -c ' records, ' "$T/out")" "$files"
+eq "a summary line per file" "$(grep -c "^$C/real/.*: [0-9]* records, " "$T/out")" "$files"
+contains "a total line" "$T/out" "total: $files files"
 eq "sources rows" "$(q "SELECT count(*) FROM sources")" "$files"
 # Every problem names its file.
 if grep -v "^npsdiag: \(error\|warning\): $C/real/" "$T/err" | grep -q .; then fail "a message does not name its file"; cat "$T/err" >&2; else ok; fi
