@@ -49,7 +49,7 @@ demo)
 test)
 	build build-ci -DNPSDIAG_WERROR=ON -DNPSDIAG_SANITIZE=ON
 	cd build-ci
-	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	LSAN_OPTIONS=suppressions=$top/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j2
 	;;
 build)

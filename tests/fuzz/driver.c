@@ -2,7 +2,12 @@
  * (a seed), runs the target on the seed, on every EVTX chunk inside it
  * when it is an EVTX file, and on deterministic mutations of those (byte
  * flips, overwrites with boundary values, truncations). Prints
- * "N passed, 0 failed"; a crash or sanitizer report is the failure. */
+ * "N passed, 0 failed"; a crash or sanitizer report is the failure.
+ *
+ *   fuzz_TARGET [-rounds N] [-max-chunks N] FILE...
+ *
+ * -max-chunks takes at most N chunks of each EVTX file, spread evenly
+ * over it, to bound the time on a large corpus. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,10 +81,16 @@ static unsigned run_mutations(const uint8_t *p, size_t n, unsigned rounds, uint3
 int main(int argc, char **argv)
 {
 	unsigned rounds = 200, runs = 0;
+	long max_chunks = 0;
 	int i;
 
-	if (argc > 2 && strcmp(argv[1], "-rounds") == 0) {
-		rounds = (unsigned)atoi(argv[2]);
+	while (argc > 2 && argv[1][0] == '-') {
+		if (strcmp(argv[1], "-rounds") == 0)
+			rounds = (unsigned)atoi(argv[2]);
+		else if (strcmp(argv[1], "-max-chunks") == 0)
+			max_chunks = atol(argv[2]);
+		else
+			break;
 		argv += 2;
 		argc -= 2;
 	}
@@ -99,9 +110,11 @@ int main(int argc, char **argv)
 		}
 		fclose(fp);
 		if (size > 4096 && memcmp(buf, "ElfFile", 8) == 0) {
-			long off;
+			long off, chunks = (size - 4096 + 65535) / 65536, step = 1;
 
-			for (off = 4096; off < size; off += 65536) {
+			if (max_chunks > 0 && chunks > max_chunks)
+				step = (chunks + max_chunks - 1) / max_chunks;
+			for (off = 4096; off < size; off += 65536 * step) {
 				size_t n = (size_t)(size - off < 65536 ? size - off : 65536);
 
 				runs += run_mutations(buf + off, n, rounds, (uint32_t)(off + 1) * 2654435761u);
