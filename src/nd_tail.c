@@ -1,0 +1,259 @@
+#include "nd_tail.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "evtx_format.h"
+
+/* What the tail remembers of one followed file between rounds. */
+typedef struct tail_file {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	uint64_t first_id;    /* first record id of the first chunk */
+	uint64_t newest_off;  /* the chunk with the highest last record id */
+	uint64_t newest_last; /* that id */
+	uint32_t newest_crc;  /* CRC of that whole chunk */
+	uint32_t *headers;    /* CRC of each chunk's header as last read; 0 unknown */
+	size_t nheaders;
+	int wrapped_reported;
+	int present; /* seen in the current round */
+} tail_file;
+
+struct nd_tail {
+	char *const *paths;
+	size_t npaths;
+	const nd_ingest_report *rep;
+	const nd_tail_hooks *hooks;
+	tail_file *files;
+	size_t nfiles, cap;
+	/* While a file is ingested: */
+	tail_file *cur;
+	uint64_t round_newest_off, round_newest_last;
+};
+
+nd_tail *nd_tail_new(char *const *paths, size_t npaths, const nd_ingest_report *rep, const nd_tail_hooks *hooks)
+{
+	nd_tail *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->paths = paths;
+	t->npaths = npaths;
+	t->rep = rep;
+	t->hooks = hooks;
+	return t;
+}
+
+/* Forgets what is known of a file's chunks, so that all are read. Returns
+ * nothing. */
+static void forget_chunks(tail_file *f)
+{
+	free(f->headers);
+	f->headers = NULL;
+	f->nheaders = 0;
+	f->first_id = 0;
+	f->newest_off = f->newest_last = 0;
+	f->newest_crc = 0;
+	f->wrapped_reported = 0;
+}
+
+void nd_tail_free(nd_tail *t)
+{
+	size_t i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nfiles; i++) {
+		forget_chunks(&t->files[i]);
+		free(t->files[i].path);
+	}
+	free(t->files);
+	free(t);
+}
+
+/* Reports a change in a followed log. Returns nothing. */
+static void notice(nd_tail *t, const char *path, const char *what)
+{
+	if (t->hooks && t->hooks->notice)
+		t->hooks->notice(t->hooks->ctx, path, what);
+}
+
+/* Returns the state of path, creating it (and reporting a new file) when
+ * absent, or NULL when out of memory. */
+static tail_file *file_state(nd_tail *t, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfiles; i++)
+		if (strcmp(t->files[i].path, path) == 0)
+			return &t->files[i];
+	if (t->nfiles == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 8;
+		tail_file *p = realloc(t->files, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		t->files = p;
+		t->cap = cap;
+	}
+	memset(&t->files[t->nfiles], 0, sizeof(tail_file));
+	t->files[t->nfiles].path = strdup(path);
+	if (!t->files[t->nfiles].path)
+		return NULL;
+	return &t->files[t->nfiles++];
+}
+
+/* Reads the chunk at off of path and returns its CRC, or 0 when it cannot
+ * be read. */
+static uint32_t chunk_crc(const char *path, uint64_t off)
+{
+	static uint8_t buf[ND_EVTX_CHUNK_SIZE];
+	FILE *fp = fopen(path, "rb");
+	size_t n = 0;
+
+	if (!fp)
+		return 0;
+	if (fseeko(fp, (off_t)off, SEEK_SET) == 0)
+		n = fread(buf, 1, sizeof(buf), fp);
+	fclose(fp);
+	return n ? nd_crc32(0, buf, n) : 0;
+}
+
+/* Chunk filter: reads a chunk unless its header is as last read and it is
+ * not the newest chunk (the only one that grows). Also notices a cleared
+ * or wrapped log. Returns 1 to read, 0 to skip. */
+static int want_chunk(void *ctx, const char *path, uint64_t offset, const uint8_t *header)
+{
+	nd_tail *t = ctx;
+	tail_file *f = t->cur;
+	size_t idx = (size_t)((offset - ND_EVTX_FILE_HEADER_SIZE) / ND_EVTX_CHUNK_SIZE);
+	uint64_t first = nd_le64(header + 24), last = nd_le64(header + 32);
+	uint32_t crc = nd_crc32(0, header, ND_EVTX_CHUNK_HEADER_SIZE);
+
+	(void)path;
+	if (offset == ND_EVTX_FILE_HEADER_SIZE) {
+		if (f->first_id && first < f->first_id) {
+			notice(t, f->path, "log cleared or replaced: record ids start again; reading it afresh");
+			forget_chunks(f);
+		}
+		f->first_id = first;
+	}
+	if (f->newest_last && first > f->newest_last && offset < f->newest_off && !f->wrapped_reported) {
+		notice(t, f->path, "log wrapped: the oldest chunks were overwritten by new records");
+		f->wrapped_reported = 1;
+	}
+	if (last >= t->round_newest_last) {
+		t->round_newest_last = last;
+		t->round_newest_off = offset;
+	}
+	if (idx < f->nheaders && f->headers[idx] == crc && offset != f->newest_off)
+		return 0;
+	if (idx >= f->nheaders) {
+		size_t n = idx + 16;
+		uint32_t *p = realloc(f->headers, n * sizeof(*p));
+
+		if (!p)
+			return 1; /* no memory to remember: just read it */
+		memset(p + f->nheaders, 0, (n - f->nheaders) * sizeof(*p));
+		f->headers = p;
+		f->nheaders = n;
+	}
+	f->headers[idx] = crc;
+	return 1;
+}
+
+/* Checks one file and ingests what changed. Returns 0, or -1 with err set
+ * when the store failed. */
+static int poll_file(nd_tail *t, nd_store *s, const char *path, size_t index, size_t count, uint64_t *stored,
+		     nd_error *err)
+{
+	nd_chunk_filter filter = {t, want_chunk};
+	nd_ingest_totals tot = {0};
+	tail_file *f = file_state(t, path);
+	struct stat st;
+
+	if (!f)
+		return nd_error_set(err, "out of memory");
+	f->present = 1;
+	if (stat(path, &st) != 0)
+		return 0; /* gone between listing and now: the next round says so */
+	if (f->ino && (st.st_ino != f->ino || st.st_dev != f->dev)) {
+		notice(t, path, "replaced by another file; reading it afresh");
+		forget_chunks(f);
+	} else if (f->ino && st.st_size < f->size) {
+		notice(t, path, "shrank (truncated or cleared); reading it afresh");
+		forget_chunks(f);
+	} else if (f->ino && st.st_size == f->size && st.st_mtim.tv_sec == f->mtime.tv_sec &&
+		   st.st_mtim.tv_nsec == f->mtime.tv_nsec && f->newest_off &&
+		   chunk_crc(path, f->newest_off) == f->newest_crc) {
+		return 0; /* nothing changed */
+	} else if (!f->ino) {
+		notice(t, path, "following");
+	}
+	f->dev = st.st_dev;
+	f->ino = st.st_ino;
+	f->size = st.st_size;
+	f->mtime = st.st_mtim;
+	t->cur = f;
+	t->round_newest_off = 0;
+	t->round_newest_last = 0;
+	if (nd_ingest_file(s, path, index, count, t->rep, &filter, &tot, err) != 0)
+		return -1;
+	if (t->round_newest_off) {
+		f->newest_off = t->round_newest_off;
+		f->newest_last = t->round_newest_last;
+		f->newest_crc = chunk_crc(path, f->newest_off);
+	}
+	*stored += tot.sum.stored;
+	return 0;
+}
+
+int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
+{
+	nd_path_list files;
+	size_t i, failed = 0;
+
+	*new_events = 0;
+	if (nd_ingest_collect(t->paths, t->npaths, NULL, &files, &failed) != 0)
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < t->nfiles; i++)
+		t->files[i].present = 0;
+	for (i = 0; i < files.count; i++)
+		if (poll_file(t, s, files.items[i], i, files.count, new_events, err) != 0) {
+			nd_path_list_free(&files);
+			return -1;
+		}
+	nd_path_list_free(&files);
+	for (i = 0; i < t->nfiles; i++)
+		if (!t->files[i].present && t->files[i].ino) {
+			notice(t, t->files[i].path, "went away (archived, renamed or deleted)");
+			forget_chunks(&t->files[i]);
+			t->files[i].ino = 0;
+		}
+	return 0;
+}
+
+int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err)
+{
+	while (!*stop) {
+		struct timespec ts;
+		uint64_t n;
+
+		if (nd_tail_round(t, s, &n, err) != 0)
+			return -1;
+		if (n && t->hooks && t->hooks->round_done && t->hooks->round_done(t->hooks->ctx, n, err) != 0)
+			return -1;
+		ts.tv_sec = interval_ms / 1000;
+		ts.tv_nsec = (long)(interval_ms % 1000) * 1000000L;
+		while (!*stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/* nd_tail: follows growing .evtx logs by polling, for the NPS server or a
+ * WEF collector. Each round lists the files (directories searched for
+ * *.evtx), checks each one cheaply — identity, size, mtime and a CRC of
+ * its newest chunk — and ingests only what changed, reading only the
+ * chunks whose header changed plus the newest chunk (whose header may lag
+ * its records). Polling works on network shares and on Windows, where
+ * change notifications do not.
+ *
+ * Progress lives in the database with the events (see nd_ingest), so a
+ * restarted tail resumes exactly where it stopped. A log that was replaced,
+ * cleared (record ids restart), truncated or wrapped (the oldest chunk
+ * overwritten) is reported and read afresh; events already stored are
+ * recognized, so nothing is stored twice.
+ */
+#ifndef ND_TAIL_H
+#define ND_TAIL_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "nd_error.h"
+#include "nd_ingest.h"
+#include "nd_store.h"
+
+typedef struct nd_tail nd_tail;
+
+typedef struct nd_tail_hooks {
+	void *ctx;
+	/* Told of a change in a followed log: a new file, a replaced, cleared,
+	 * truncated or wrapped log, a file that went away. */
+	void (*notice)(void *ctx, const char *path, const char *what);
+	/* Told after a round that stored new events. Returns 0, or -1 with err
+	 * set to stop the tail (a failure of the caller, e.g. the database). */
+	int (*round_done)(void *ctx, uint64_t new_events, nd_error *err);
+} nd_tail_hooks;
+
+/* Creates a tail over paths (kept by reference). Returns it, or NULL when
+ * out of memory. */
+nd_tail *nd_tail_new(char *const *paths, size_t npaths, const nd_ingest_report *rep, const nd_tail_hooks *hooks);
+
+/* Frees a tail. Returns nothing. */
+void nd_tail_free(nd_tail *t);
+
+/* Runs one polling round. Returns 0 with *new_events set to the number of
+ * events stored, or -1 with err set when the store failed. */
+int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err);
+
+/* Polls every interval_ms until *stop is set (by a signal handler),
+ * calling hooks->round_done after rounds that stored events. Returns 0 when
+ * stopped, or -1 with err set when the store or a hook failed. */
+int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err);
+
+#endif
