@@ -25,4 +25,9 @@ for w in want['incidents']:
         print('    have: %s' % [g for g in got if g['cause'] == w['cause'] or g['user'] == w['user']])
 t.check('no other incidents', len(got), len(want['incidents']))
 t.check('findings', sorted(f['cause']['id'] for f in d['findings']), sorted(want['findings']))
+t.check('resolved by the later grant', sorted(i['user'] for i in d['incidents'] if i['status'] == 'resolved'), ['LAB\\bob'])
+bob = [i for i in d['incidents'] if i['user'] == 'LAB\\bob']
+t.check('skewed pair (client 95 s ahead)', [round(a['delta_s'], 1) for i in bob for a in i['attempts']], [95.5])
+t.check('every EVTX file ingested', sorted(r[0].rsplit('/', 1)[-1] for r in t.q('SELECT path FROM sources')),
+        ['CLIENTS-ForwardedEvents.evtx', 'DC01-System.evtx', 'NPS01-Security.evtx', 'NPS01-System.evtx'])
 t.finish()
