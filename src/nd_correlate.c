@@ -441,7 +441,7 @@ static int add_resolution(nd_correlation *out, const char *key, int64_t ref, int
 static int pair(run *r, nd_correlation *out)
 {
 	candidate *v = NULL;
-	size_t n, i;
+	size_t n = 0, i;
 	char *client_taken = calloc(r->nclients + 1, 1), *nps_taken = calloc(r->nnps + 1, 1);
 
 	if (!client_taken || !nps_taken || find_candidates(r, &v, &n) != 0)
