@@ -44,33 +44,6 @@ typedef struct writer {
 	uint64_t next_id;
 } writer;
 
-static void set32(uint8_t *b, uint32_t v)
-{
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-}
-static void set64(uint8_t *b, uint64_t v)
-{
-	set32(b, (uint32_t)v);
-	set32(b + 4, (uint32_t)(v >> 32));
-}
-/* Returns the CRC32 (IEEE) of n bytes. */
-static uint32_t crc32(const uint8_t *p, size_t n)
-{
-	uint32_t crc = 0xFFFFFFFFu;
-	size_t i;
-	int j;
-
-	for (i = 0; i < n; i++) {
-		crc ^= p[i];
-		for (j = 0; j < 8; j++)
-			crc = (crc & 1) ? 0xEDB88320u ^ (crc >> 1) : crc >> 1;
-	}
-	return ~crc;
-}
-
 /* Prints an error about the output file. Returns -1. */
 static int io_fail(const writer *w, const char *what)
 {
@@ -112,7 +85,7 @@ static void init_header(writer *w)
 {
 	memset(w->header, 0, sizeof(w->header));
 	memcpy(w->header, "ElfFile", 8);
-	set32(w->header + 32, 128);
+	ew_set32(w->header + 32, 128);
 	w->header[36] = 1; /* minor version */
 	w->header[38] = 3; /* major version */
 	w->header[41] = 0x10; /* header block size 4096 */
@@ -125,14 +98,14 @@ static int write_header(writer *w, int counters)
 	uint8_t *h = w->header;
 
 	if (counters) {
-		set64(h + 8, 0);
-		set64(h + 16, w->chunks ? w->chunks - 1 : 0);
-		set64(h + 24, w->next_id);
+		ew_set64(h + 8, 0);
+		ew_set64(h + 16, w->chunks ? w->chunks - 1 : 0);
+		ew_set64(h + 24, w->next_id);
 		h[42] = (uint8_t)w->chunks;
 		h[43] = (uint8_t)(w->chunks >> 8);
 	}
-	set32(h + 120, (w->o->live || w->o->append) ? 1u : 0u);
-	set32(h + 124, crc32(h, 120));
+	ew_set32(h + 120, (w->o->live || w->o->append) ? 1u : 0u);
+	ew_set32(h + 124, ew_crc32(0, h, 120));
 	if (fseeko(w->fp, 0, SEEK_SET) != 0 || fwrite(h, 1, FILE_HEADER_SIZE, w->fp) != FILE_HEADER_SIZE)
 		return io_fail(w, "write");
 	return 0;

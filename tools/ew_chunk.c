@@ -55,25 +55,25 @@ static void put64(cursor *k, uint64_t v)
 	put32(k, (uint32_t)(v >> 32));
 }
 
-/* Little-endian stores and loads at a chunk offset. */
-static void set32(uint8_t *b, uint32_t v)
+void ew_set32(uint8_t *b, uint32_t v)
 {
 	b[0] = (uint8_t)v;
 	b[1] = (uint8_t)(v >> 8);
 	b[2] = (uint8_t)(v >> 16);
 	b[3] = (uint8_t)(v >> 24);
 }
-static void set64(uint8_t *b, uint64_t v)
+void ew_set64(uint8_t *b, uint64_t v)
 {
-	set32(b, (uint32_t)v);
-	set32(b + 4, (uint32_t)(v >> 32));
+	ew_set32(b, (uint32_t)v);
+	ew_set32(b + 4, (uint32_t)(v >> 32));
 }
+
+/* Little-endian loads at a chunk offset. Return the value. */
 static uint32_t get32(const uint8_t *b) { return b[0] | (b[1] << 8) | (b[2] << 16) | ((uint32_t)b[3] << 24); }
 static uint16_t get16(const uint8_t *b) { return (uint16_t)(b[0] | (b[1] << 8)); }
 static uint64_t get64(const uint8_t *b) { return get32(b) | ((uint64_t)get32(b + 4) << 32); }
 
-/* Returns the CRC32 (IEEE) of n bytes continuing crc. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n)
+uint32_t ew_crc32(uint32_t crc, const uint8_t *p, size_t n)
 {
 	static uint32_t table[256];
 	size_t i;
@@ -184,7 +184,7 @@ static void put_name(cursor *k, const char *name)
 	put16(k, 0);
 	if (k->overflow)
 		return;
-	set32(c->b + 128 + 4 * bucket, off);
+	ew_set32(c->b + 128 + 4 * bucket, off);
 	c->names[c->nnames].utf8 = strdup(name);
 	if (!c->names[c->nnames].utf8) {
 		k->overflow = 1;
@@ -246,7 +246,7 @@ static void text(cursor *k, const char *s)
 static void end_attrs(cursor *k, uint32_t list_at)
 {
 	if (!k->overflow)
-		set32(k->c->b + list_at, k->p - (list_at + 4));
+		ew_set32(k->c->b + list_at, k->p - (list_at + 4));
 }
 
 /* Closes an element (empty: 0x03, else end tag 0x04 after the content)
@@ -255,7 +255,7 @@ static void close_elem(cursor *k, uint32_t size_at, int empty)
 {
 	put8(k, empty ? 0x03 : 0x04);
 	if (!k->overflow)
-		set32(k->c->b + size_at, k->p - (size_at + 4));
+		ew_set32(k->c->b + size_at, k->p - (size_at + 4));
 }
 
 /* <name>{sub}</name>. Returns nothing. */
@@ -283,7 +283,7 @@ static void attr_elem(cursor *k, const char *name, const char *a1, uint16_t s1, 
 	end_attrs(k, list);
 	put8(k, 0x03);
 	if (!k->overflow)
-		set32(k->c->b + at, k->p - (at + 4));
+		ew_set32(k->c->b + at, k->p - (at + 4));
 }
 
 /* The body of the System template (Computer is a literal in it). Returns
@@ -367,8 +367,8 @@ static void key_guid(const char *key, uint8_t guid[16])
 		h1 = (h1 ^ (uint8_t)*s) * 1099511628211ULL;
 		h2 = (h2 ^ (uint8_t)*s) * 14029467366897019727ULL;
 	}
-	set64(guid, h1);
-	set64(guid + 8, h2);
+	ew_set64(guid, h1);
+	ew_set64(guid + 8, h2);
 }
 
 /* Writes a template instance for the template of key (body written by
@@ -409,8 +409,8 @@ static void instance(cursor *k, const char *key, void (*body)(cursor *, const ew
 	put8(k, 0x00); /* EOF */
 	if (k->overflow)
 		return;
-	set32(c->b + size_at, k->p - (size_at + 4));
-	set32(c->b + 384 + 4 * bucket, def);
+	ew_set32(c->b + size_at, k->p - (size_at + 4));
+	ew_set32(c->b + 384 + 4 * bucket, def);
 	memcpy(c->templates[c->ntemplates].guid, guid, 16);
 	c->templates[c->ntemplates++].offset = def;
 }
@@ -449,7 +449,7 @@ static value v_int(scratch *s, uint8_t type, uint64_t v, int width)
 	uint8_t b[8];
 	value r;
 
-	set64(b, v);
+	ew_set64(b, v);
 	r.type = type;
 	r.size = (uint32_t)width;
 	r.p = sput(s, b, (size_t)width);
@@ -497,7 +497,7 @@ static int v_guid(scratch *s, const char *text, value *r)
 	if (sscanf(text, "{%8x-%4x-%4x-%2x%2x-%2x%2x%2x%2x%2x%2x}", &a, &b, &c2, &d[0], &d[1], &d[2], &d[3], &d[4],
 		   &d[5], &d[6], &d[7]) != 11)
 		return -1;
-	set32(g, a);
+	ew_set32(g, a);
 	g[4] = (uint8_t)b;
 	g[5] = (uint8_t)(b >> 8);
 	g[6] = (uint8_t)c2;
@@ -532,7 +532,7 @@ static int v_sid(scratch *s, const char *text, value *r)
 		sub = strtoul(p + 1, &end, 10);
 		if (end == p + 1 || sub > 0xFFFFFFFFUL)
 			return -1;
-		set32(b + 8 + 4 * n++, (uint32_t)sub);
+		ew_set32(b + 8 + 4 * n++, (uint32_t)sub);
 		p = end;
 	}
 	if (*p)
@@ -753,7 +753,7 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 	if (!k.overflow && k.p - nested > 0xffff)
 		k.overflow = 1;
 	if (!k.overflow)
-		set32(c->b + desc17, (k.p - nested) | ((uint32_t)T_BINXML << 16));
+		ew_set32(c->b + desc17, (k.p - nested) | ((uint32_t)T_BINXML << 16));
 	put8(&k, 0x00); /* EOF */
 	while (!k.overflow && (k.p - start + 4) % 8)
 		put8(&k, 0);
@@ -776,8 +776,8 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 		return 0;
 	}
 	size = k.p - start;
-	set32(c->b + start + 4, size);
-	set32(c->b + k.p - 4, size);
+	ew_set32(c->b + start + 4, size);
+	ew_set32(c->b + k.p - 4, size);
 	if (!c->records)
 		c->first_id = id;
 	c->prev_off = c->last_off;
@@ -793,17 +793,17 @@ void ew_chunk_finish(ew_chunk *c)
 {
 	uint32_t crc;
 
-	set64(c->b + 8, c->first_id);
-	set64(c->b + 16, c->last_id);
-	set64(c->b + 24, c->first_id);
-	set64(c->b + 32, c->last_id);
-	set32(c->b + 40, 128);
-	set32(c->b + 44, c->last_off);
-	set32(c->b + 48, c->free);
-	set32(c->b + 52, crc32_update(0, c->b + 512, c->free - 512));
-	set32(c->b + 120, 1);
-	crc = crc32_update(0, c->b, 120);
-	set32(c->b + 124, crc32_update(crc, c->b + 128, 384));
+	ew_set64(c->b + 8, c->first_id);
+	ew_set64(c->b + 16, c->last_id);
+	ew_set64(c->b + 24, c->first_id);
+	ew_set64(c->b + 32, c->last_id);
+	ew_set32(c->b + 40, 128);
+	ew_set32(c->b + 44, c->last_off);
+	ew_set32(c->b + 48, c->free);
+	ew_set32(c->b + 52, ew_crc32(0, c->b + 512, c->free - 512));
+	ew_set32(c->b + 120, 1);
+	crc = ew_crc32(0, c->b, 120);
+	ew_set32(c->b + 124, ew_crc32(crc, c->b + 128, 384));
 }
 
 int ew_chunk_load(ew_chunk *c, const uint8_t *data)

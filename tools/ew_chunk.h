@@ -41,6 +41,14 @@ typedef struct ew_chunk {
 	size_t ntemplates;
 } ew_chunk;
 
+/* Stores v little-endian at b. Returns nothing. */
+void ew_set32(uint8_t *b, uint32_t v);
+void ew_set64(uint8_t *b, uint64_t v);
+
+/* Returns the CRC32 (IEEE, as EVTX uses it) of n bytes, continuing crc
+ * (0 to start). */
+uint32_t ew_crc32(uint32_t crc, const uint8_t *p, size_t n);
+
 /* Starts an empty chunk. Returns nothing. */
 void ew_chunk_init(ew_chunk *c);
 
