@@ -103,14 +103,14 @@ void nd_evtx_decoder_free(nd_evtx_decoder *d)
  * error for it instead of allocating without bound), and so are the damaged
  * bytes between walked records, so libevtx cannot find records of its own
  * there. Returns nothing. */
-static void defuse(nd_evtx_decoder *d, uint8_t *c, const nd_evtx_chunk_walk *w)
+static void defuse(nd_evtx_decoder *d, uint8_t *c, const nd_evtx_chunk_walk *w, size_t n)
 {
 	uint32_t expect = ND_EVTX_CHUNK_HEADER_SIZE;
 	size_t i;
 	char why[8];
 
 	d->walk = w;
-	for (i = 0; i < w->count; i++) {
+	for (i = 0; i < n; i++) {
 		const nd_evtx_record_ref *r = &w->records[i];
 
 		if (r->offset > expect)
@@ -120,10 +120,12 @@ static void defuse(nd_evtx_decoder *d, uint8_t *c, const nd_evtx_chunk_walk *w)
 		if (d->defused[i])
 			memset(c + r->offset + ND_EVTX_RECORD_HEADER_SIZE, 0, r->size - ND_EVTX_RECORD_HEADER_SIZE - 4);
 	}
+	/* Nothing after the last record shown: libevtx would scan it. */
+	memset(c + expect, 0, ND_EVTX_CHUNK_SIZE - expect);
 }
 
 int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const uint8_t *chunk,
-			 const nd_evtx_chunk_walk *w, nd_error *err)
+			 const nd_evtx_chunk_walk *w, size_t n, nd_error *err)
 {
 	uint8_t *h = d->image, *c = d->image + ND_EVTX_FILE_HEADER_SIZE;
 	libevtx_error_t *e = NULL;
@@ -135,7 +137,9 @@ int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const u
 	memcpy(h, file_header, 8);
 	nd_put_le64(h + 8, 0);
 	nd_put_le64(h + 16, 0);
-	nd_put_le64(h + 24, w->count ? w->records[w->count - 1].id + 1 : 1);
+	if (n > w->count)
+		n = w->count;
+	nd_put_le64(h + 24, n ? w->records[n - 1].id + 1 : 1);
 	nd_put_le32(h + 32, 128);
 	memcpy(h + 36, file_header + 36, 4); /* minor, major version */
 	h[40] = 0x00;
@@ -144,9 +148,9 @@ int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const u
 	nd_put_le32(h + 124, nd_crc32(0, h, 120));
 	memcpy(c, chunk, ND_EVTX_CHUNK_SIZE);
 	d->orig = chunk;
-	defuse(d, c, w);
-	if (!nd_evtx_chunk_header_matches(c, w))
-		nd_evtx_chunk_fix_header(c, w);
+	defuse(d, c, w, n);
+	if (!nd_evtx_chunk_header_matches(c, w, n))
+		nd_evtx_chunk_fix_header(c, w, n);
 
 	if (libbfio_memory_range_initialize(&d->io, &be) != 1 ||
 	    libbfio_memory_range_set(d->io, d->image, sizeof(d->image), &be) != 1) {

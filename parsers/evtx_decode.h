@@ -29,13 +29,16 @@ nd_evtx_decoder *nd_evtx_decoder_new(void);
 /* Frees a decoder. Returns nothing. */
 void nd_evtx_decoder_free(nd_evtx_decoder *d);
 
-/* Loads a chunk (ND_EVTX_CHUNK_SIZE bytes, copied) walked as w, with the
- * original file header (ND_EVTX_FILE_HEADER_SIZE bytes) for its version
- * fields. chunk and w must stay valid until the next load. Records whose
- * Binary XML is unsafe for libevtx (evtx_check) are never decoded. Returns
- * 0, or -1 with err set when libevtx rejects the chunk. */
+/* Loads the first n records of a chunk (ND_EVTX_CHUNK_SIZE bytes, copied)
+ * walked as w, with the original file header (ND_EVTX_FILE_HEADER_SIZE
+ * bytes) for its version fields: libevtx is shown only those records (it
+ * checksums and scans everything it is shown, so pass the index of the
+ * last record wanted plus one). chunk and w must stay valid until the next
+ * load. Records whose Binary XML is unsafe for libevtx (evtx_check) are
+ * never decoded. Returns 0, or -1 with err set when libevtx rejects the
+ * chunk. */
 int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const uint8_t *chunk,
-			 const nd_evtx_chunk_walk *w, nd_error *err);
+			 const nd_evtx_chunk_walk *w, size_t n, nd_error *err);
 
 /* Renders record number `index` of the loaded chunk (its position in the
  * walk), whose identifier must be `id`, as UTF-8 XML into xml. Returns 0,

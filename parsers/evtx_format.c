@@ -152,29 +152,36 @@ size_t nd_evtx_walk_chunk(const uint8_t *chunk, size_t n, nd_evtx_chunk_walk *w)
 	return w->count;
 }
 
-int nd_evtx_chunk_header_matches(const uint8_t *chunk, const nd_evtx_chunk_walk *w)
+/* Returns the offset just past the first n (> 0) records of w. */
+static uint32_t end_of(const nd_evtx_chunk_walk *w, size_t n)
 {
-	const nd_evtx_record_ref *first = &w->records[0], *last = &w->records[w->count - 1];
-
-	return w->count > 0 && !w->damaged_offset && nd_le64(chunk + 24) == first->id &&
-	       nd_le64(chunk + 32) == last->id && nd_le32(chunk + 44) == last->offset &&
-	       nd_le32(chunk + 48) == w->end;
+	return n == w->count ? w->end : w->records[n - 1].offset + w->records[n - 1].size;
 }
 
-void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w)
+int nd_evtx_chunk_header_matches(const uint8_t *chunk, const nd_evtx_chunk_walk *w, size_t n)
 {
-	uint32_t crc;
+	if (n == 0 || n > w->count)
+		return 0;
+	return !w->damaged_offset && nd_le64(chunk + 24) == w->records[0].id &&
+	       nd_le64(chunk + 32) == w->records[n - 1].id && nd_le32(chunk + 44) == w->records[n - 1].offset &&
+	       nd_le32(chunk + 48) == end_of(w, n);
+}
 
-	if (w->count == 0)
+void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w, size_t n)
+{
+	uint32_t crc, end;
+
+	if (n == 0 || n > w->count)
 		return;
+	end = end_of(w, n);
 	nd_put_le64(chunk + 8, w->records[0].id);
-	nd_put_le64(chunk + 16, w->records[w->count - 1].id);
+	nd_put_le64(chunk + 16, w->records[n - 1].id);
 	nd_put_le64(chunk + 24, w->records[0].id);
-	nd_put_le64(chunk + 32, w->records[w->count - 1].id);
+	nd_put_le64(chunk + 32, w->records[n - 1].id);
 	nd_put_le32(chunk + 40, 128);
-	nd_put_le32(chunk + 44, w->records[w->count - 1].offset);
-	nd_put_le32(chunk + 48, w->end);
-	nd_put_le32(chunk + 52, nd_crc32(0, chunk + ND_EVTX_CHUNK_HEADER_SIZE, w->end - ND_EVTX_CHUNK_HEADER_SIZE));
+	nd_put_le32(chunk + 44, w->records[n - 1].offset);
+	nd_put_le32(chunk + 48, end);
+	nd_put_le32(chunk + 52, nd_crc32(0, chunk + ND_EVTX_CHUNK_HEADER_SIZE, end - ND_EVTX_CHUNK_HEADER_SIZE));
 	crc = nd_crc32(0, chunk, 120);
 	crc = nd_crc32(crc, chunk + 128, 384);
 	nd_put_le32(chunk + 124, crc);

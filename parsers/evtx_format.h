@@ -98,12 +98,13 @@ int nd_evtx_chunk_kind(const uint8_t *chunk, size_t n);
 size_t nd_evtx_walk_chunk(const uint8_t *chunk, size_t n, nd_evtx_chunk_walk *w);
 
 /* Rewrites the chunk header of a private copy so that it describes exactly
- * the records in w (first/last numbers and identifiers, last record offset,
- * free space offset) and recomputes both CRC32s. Returns nothing. */
-void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w);
+ * the first n records in w (first/last numbers and identifiers, last
+ * record offset, free space offset) and recomputes both CRC32s. Returns
+ * nothing. */
+void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w, size_t n);
 
-/* Returns 1 if the chunk header already describes exactly the records in
- * w, else 0. */
-int nd_evtx_chunk_header_matches(const uint8_t *chunk, const nd_evtx_chunk_walk *w);
+/* Returns 1 if the chunk header already describes exactly the first n
+ * records in w, else 0. */
+int nd_evtx_chunk_header_matches(const uint8_t *chunk, const nd_evtx_chunk_walk *w, size_t n);
 
 #endif

@@ -22,6 +22,7 @@ typedef struct reader {
 	uint8_t header[ND_EVTX_FILE_HEADER_SIZE];
 	uint8_t chunk[ND_EVTX_CHUNK_SIZE];
 	nd_evtx_chunk_walk walk;
+	uint8_t wanted[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE]; /* per walked record */
 	nd_evtx_filter filter;
 	nd_evtx_decoder *decoder;
 	nd_buf xml;
@@ -104,8 +105,7 @@ static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
 	nd_evtx_chunk_walk *w = &r->walk;
 	uint64_t errors_before = r->counts->errors;
 	uint32_t fp;
-	int loaded = 0;
-	size_t i;
+	size_t i, upto = 0;
 
 	nd_evtx_walk_chunk(r->chunk, n, w);
 	fp = fingerprint(r->chunk, w);
@@ -121,30 +121,33 @@ static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
 		problem(r, ND_PROBLEM_WARNING,
 			"chunk at offset 0x%llx: incomplete record at chunk offset 0x%x (still being written?)",
 			(unsigned long long)chunk_off, w->end);
+	/* Filter first, then show libevtx the chunk only up to the last record
+	 * wanted. A record the filter cannot read is decoded to find out. */
 	nd_evtx_filter_reset(&r->filter);
 	for (i = 0; i < w->count; i++) {
 		const nd_evtx_record_ref *ref = &w->records[i];
 		nd_evtx_peek peek;
-		nd_error e;
 
 		r->counts->records++;
-		/* A record the filter cannot read is decoded to find out. */
-		if (nd_evtx_filter_peek(&r->filter, r->chunk, ref->offset, ref->size, &peek) &&
-		    !nd_family_match(peek.provider, peek.source, peek.event_id)) {
+		r->wanted[i] = !nd_evtx_filter_peek(&r->filter, r->chunk, ref->offset, ref->size, &peek) ||
+			       nd_family_match(peek.provider, peek.source, peek.event_id);
+		if (r->wanted[i])
+			upto = i + 1;
+		else
 			r->counts->skipped++;
-			continue;
-		}
-		if (!loaded) {
-			if (nd_evtx_decoder_load(r->decoder, r->header, r->chunk, w, &e) != 0) {
-				problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %s", (unsigned long long)chunk_off,
-					e.message);
-				break;
-			}
-			loaded = 1;
-		}
-		if (read_record(r, chunk_off, i, err) < 0)
-			return -1;
 	}
+	if (upto) {
+		nd_error e;
+
+		if (nd_evtx_decoder_load(r->decoder, r->header, r->chunk, w, upto, &e) != 0) {
+			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %s", (unsigned long long)chunk_off,
+				e.message);
+			upto = 0;
+		}
+	}
+	for (i = 0; i < upto; i++)
+		if (r->wanted[i] && read_record(r, chunk_off, i, err) < 0)
+			return -1;
 	return r->sink->chunk_end(r->sink->ctx, chunk_off, fp, r->counts->errors - errors_before, err);
 }
 

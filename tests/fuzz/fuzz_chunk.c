@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nd_evtx_walk_chunk(chunk, n, &walk);
 	nd_evtx_filter_reset(&filter);
 	nd_event_init(&ev);
-	if (walk.count && nd_evtx_decoder_load(dec, header, chunk, &walk, &err) == 0) {
+	if (walk.count && nd_evtx_decoder_load(dec, header, chunk, &walk, walk.count, &err) == 0) {
 		for (i = 0; i < walk.count; i++) {
 			nd_evtx_peek peek;
 
