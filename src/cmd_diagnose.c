@@ -13,18 +13,6 @@
 #include "nd_store.h"
 #include "nd_time.h"
 
-#define MAX_RULE_DIRS 16
-
-/* Parses a number of seconds in [0, max]. Returns 0, or -1 when s is not
- * one. */
-static int parse_seconds(const char *s, double max, double *out)
-{
-	char *end;
-
-	*out = strtod(s, &end);
-	return end != s && !*end && *out >= 0 && *out <= max ? 0 : -1;
-}
-
 /* Parses an ISO time or a date (YYYY-MM-DD: its start, or its end when
  * end_of_day). Returns 0, or -1 when s is neither. */
 static int parse_when(const char *s, int end_of_day, int64_t *ts)
@@ -36,20 +24,6 @@ static int parse_when(const char *s, int end_of_day, int64_t *ts)
 		s = buf;
 	}
 	return nd_time_parse_iso(s, ts);
-}
-
-/* Loads the shipped rules and the --rules directories over them. Returns
- * 0, or -1 with err set. */
-static int load_rules(nd_rules *r, char **dirs, size_t ndirs, nd_error *err)
-{
-	size_t i;
-
-	if (nd_rules_init(r, err) != 0 || nd_rules_load_dir(r, nd_rules_dir(NULL), err) != 0)
-		return -1;
-	for (i = 0; i < ndirs; i++)
-		if (nd_rules_load_dir(r, dirs[i], err) != 0)
-			return -1;
-	return 0;
 }
 
 /* npsdiag diagnose. Returns 0 when nothing is reported, 1 when incidents or
@@ -68,7 +42,7 @@ int cmd_diagnose(int argc, char **argv)
 	nd_print_options po = {ND_PRINT_TEXT, 0, &params};
 	nd_diagnose_stats stats;
 	const char *db = NULL, *no_color = getenv("NO_COLOR");
-	char *dirs[MAX_RULE_DIRS], codes[4096];
+	char *dirs[ND_CLI_MAX_RULE_DIRS], codes[4096];
 	size_t ndirs = 0, shown = 0;
 	nd_store *s = NULL;
 	nd_rules rules;
@@ -81,20 +55,20 @@ int cmd_diagnose(int argc, char **argv)
 			db = optarg;
 			break;
 		case 'r':
-			if (ndirs == MAX_RULE_DIRS)
+			if (ndirs == ND_CLI_MAX_RULE_DIRS)
 				return cli_usage();
 			dirs[ndirs++] = optarg;
 			break;
 		case 'w':
-			if (parse_seconds(optarg, 3600, &params.window_s) != 0 || params.window_s == 0)
+			if (cli_parse_seconds(optarg, 3600, &params.window_s) != 0 || params.window_s == 0)
 				return cli_usage();
 			break;
 		case 's':
-			if (parse_seconds(optarg, 86400, &params.skew_s) != 0)
+			if (cli_parse_seconds(optarg, 86400, &params.skew_s) != 0)
 				return cli_usage();
 			break;
 		case 'g':
-			if (parse_seconds(optarg, 30 * 86400, &params.gap_s) != 0)
+			if (cli_parse_seconds(optarg, 30 * 86400, &params.gap_s) != 0)
 				return cli_usage();
 			break;
 		case 'u':
@@ -130,7 +104,7 @@ int cmd_diagnose(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage();
 	po.color = po.format == ND_PRINT_TEXT && isatty(STDOUT_FILENO) && !(no_color && *no_color);
-	if (load_rules(&rules, dirs, ndirs, &err) != 0) {
+	if (cli_load_rules(&rules, dirs, ndirs, &err) != 0) {
 		fprintf(stderr, "npsdiag: %s\n", err.message);
 		nd_rules_free(&rules);
 		return 2;

@@ -14,6 +14,7 @@ static const command commands[] = {
 	{"ingest", cmd_ingest},
 	{"explain", cmd_explain},
 	{"diagnose", cmd_diagnose},
+	{"tail", cmd_tail},
 };
 
 int main(int argc, char **argv)

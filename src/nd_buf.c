@@ -1,5 +1,7 @@
 #include "nd_buf.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,5 +96,22 @@ int nd_buf_append_utf16(nd_buf *b, const uint16_t *p, size_t n)
 		if (nd_buf_append_utf8(b, u) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+int nd_buf_printf(nd_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || nd_buf_reserve(b, (size_t)n) != 0)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
 	return 0;
 }

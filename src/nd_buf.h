@@ -23,6 +23,10 @@ int nd_buf_append(nd_buf *b, const void *p, size_t n);
  * Returns 0, or -1 when out of memory. */
 int nd_buf_append_utf8(nd_buf *b, uint32_t cp);
 
+/* Appends text formatted from a literal format (never from event data).
+ * Returns 0, or -1 when out of memory. */
+int nd_buf_printf(nd_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Empties the buffer, keeping its memory. Returns nothing. */
 void nd_buf_reset(nd_buf *b);
 

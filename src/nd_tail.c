@@ -248,7 +248,7 @@ int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atom
 
 		if (nd_tail_round(t, s, &n, err) != 0)
 			return -1;
-		if (n && t->hooks && t->hooks->round_done && t->hooks->round_done(t->hooks->ctx, n, err) != 0)
+		if (t->hooks && t->hooks->round_done && t->hooks->round_done(t->hooks->ctx, n, err) != 0)
 			return -1;
 		ts.tv_sec = interval_ms / 1000;
 		ts.tv_nsec = (long)(interval_ms % 1000) * 1000000L;

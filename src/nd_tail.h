@@ -29,8 +29,9 @@ typedef struct nd_tail_hooks {
 	/* Told of a change in a followed log: a new file, a replaced, cleared,
 	 * truncated or wrapped log, a file that went away. */
 	void (*notice)(void *ctx, const char *path, const char *what);
-	/* Told after a round that stored new events. Returns 0, or -1 with err
-	 * set to stop the tail (a failure of the caller, e.g. the database). */
+	/* Told after every round, with the number of events it stored. Returns
+	 * 0, or -1 with err set to stop the tail (a failure of the caller, e.g.
+	 * the database). */
 	int (*round_done)(void *ctx, uint64_t new_events, nd_error *err);
 } nd_tail_hooks;
 
@@ -46,8 +47,8 @@ void nd_tail_free(nd_tail *t);
 int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err);
 
 /* Polls every interval_ms until *stop is set (by a signal handler),
- * calling hooks->round_done after rounds that stored events. Returns 0 when
- * stopped, or -1 with err set when the store or a hook failed. */
+ * calling hooks->round_done after each round. Returns 0 when stopped, or
+ * -1 with err set when the store or a hook failed. */
 int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err);
 
 #endif
