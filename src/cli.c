@@ -2,8 +2,10 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "nd_rules_path.h"
+#include "nd_time.h"
 
 static const char usage_text[] =
 	"usage: npsdiag COMMAND [OPTIONS] [ARGS]\n"
@@ -60,4 +62,37 @@ int cli_load_rules(nd_rules *r, char **dirs, size_t ndirs, nd_error *err)
 		if (nd_rules_load_dir(r, dirs[i], err) != 0)
 			return -1;
 	return 0;
+}
+
+/* Parses an ISO time or a date (YYYY-MM-DD: its start, or its end when
+ * end_of_day). Returns 0, or -1 when s is neither. */
+static int parse_when(const char *s, int end_of_day, int64_t *ts)
+{
+	char buf[64];
+
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+		snprintf(buf, sizeof(buf), "%sT%s", s, end_of_day ? "23:59:59.9999999Z" : "00:00:00Z");
+		s = buf;
+	}
+	return nd_time_parse_iso(s, ts);
+}
+
+int cli_filter_option(int opt, const char *arg, nd_print_filter *f)
+{
+	switch (opt) {
+	case 'u':
+		f->user = arg;
+		return 1;
+	case 'S':
+		f->since = arg;
+		return parse_when(arg, 0, &f->since_ts) == 0 ? 1 : -1;
+	case 'U':
+		f->until = arg;
+		return parse_when(arg, 1, &f->until_ts) == 0 ? 1 : -1;
+	case 'c':
+		f->cause = arg;
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -7,6 +7,7 @@
 
 #include "nd_error.h"
 #include "nd_rules.h"
+#include "nd_select.h"
 
 #define ND_CLI_DEFAULT_DB "npsdiag.db"
 #define ND_CLI_MAX_RULE_DIRS 16
@@ -30,6 +31,17 @@ int cli_parse_seconds(const char *s, double max, double *out);
  * initialized here; free it with nd_rules_free either way). Returns 0, or
  * -1 with err set. */
 int cli_load_rules(nd_rules *r, char **dirs, size_t ndirs, nd_error *err);
+
+/* The getopt_long entries of the filter options --user, --since, --until
+ * and --cause, shared by diagnose and report. */
+#define CLI_FILTER_OPTIONS                                                                                    \
+	{"user", required_argument, NULL, 'u'}, {"since", required_argument, NULL, 'S'},                      \
+		{"until", required_argument, NULL, 'U'}, {"cause", required_argument, NULL, 'c'}
+
+/* Takes a filter option (CLI_FILTER_OPTIONS) into f; times are ISO or a
+ * date (YYYY-MM-DD: its start for --since, its end for --until). Returns 1
+ * when taken, 0 when opt is not a filter option, -1 on a bad value. */
+int cli_filter_option(int opt, const char *arg, nd_print_filter *f);
 
 /* The commands: each takes its own argv (argv[0] is the command name) and
  * returns the process exit status. */

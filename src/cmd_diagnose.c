@@ -11,20 +11,6 @@
 #include "nd_diagnose_print.h"
 #include "nd_rules_path.h"
 #include "nd_store.h"
-#include "nd_time.h"
-
-/* Parses an ISO time or a date (YYYY-MM-DD: its start, or its end when
- * end_of_day). Returns 0, or -1 when s is neither. */
-static int parse_when(const char *s, int end_of_day, int64_t *ts)
-{
-	char buf[64];
-
-	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
-		snprintf(buf, sizeof(buf), "%sT%s", s, end_of_day ? "23:59:59.9999999Z" : "00:00:00Z");
-		s = buf;
-	}
-	return nd_time_parse_iso(s, ts);
-}
 
 /* npsdiag diagnose. Returns 0 when nothing is reported, 1 when incidents or
  * findings are printed, 2 on usage, rule or database errors. */
@@ -33,10 +19,8 @@ int cmd_diagnose(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"window", required_argument, NULL, 'w'}, {"skew", required_argument, NULL, 's'},
-		{"gap", required_argument, NULL, 'g'},    {"user", required_argument, NULL, 'u'},
-		{"since", required_argument, NULL, 'S'},  {"until", required_argument, NULL, 'U'},
-		{"cause", required_argument, NULL, 'c'},  {"format", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0}};
+		{"gap", required_argument, NULL, 'g'},    {"format", required_argument, NULL, 'f'},
+		CLI_FILTER_OPTIONS,                       {NULL, 0, NULL, 0}};
 	nd_diagnose_params params = ND_DIAGNOSE_DEFAULTS;
 	nd_print_filter filter = {0};
 	nd_print_options po = {ND_PRINT_TEXT, 0, &params};
@@ -71,22 +55,6 @@ int cmd_diagnose(int argc, char **argv)
 			if (cli_parse_seconds(optarg, 30 * 86400, &params.gap_s) != 0)
 				return cli_usage();
 			break;
-		case 'u':
-			filter.user = optarg;
-			break;
-		case 'S':
-			filter.since = optarg;
-			if (parse_when(optarg, 0, &filter.since_ts) != 0)
-				return cli_usage();
-			break;
-		case 'U':
-			filter.until = optarg;
-			if (parse_when(optarg, 1, &filter.until_ts) != 0)
-				return cli_usage();
-			break;
-		case 'c':
-			filter.cause = optarg;
-			break;
 		case 'f':
 			if (strcmp(optarg, "text") == 0)
 				po.format = ND_PRINT_TEXT;
@@ -98,7 +66,8 @@ int cmd_diagnose(int argc, char **argv)
 				return cli_usage();
 			break;
 		default:
-			return cli_usage();
+			if (cli_filter_option(opt, optarg, &filter) != 1)
+				return cli_usage();
 		}
 	}
 	if (optind != argc)

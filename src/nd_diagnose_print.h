@@ -11,17 +11,9 @@
 
 #include "nd_diagnose.h"
 #include "nd_error.h"
+#include "nd_select.h"
 
 typedef enum nd_print_format { ND_PRINT_TEXT, ND_PRINT_JSON, ND_PRINT_JSONL } nd_print_format;
-
-/* What to print: every filter is optional. */
-typedef struct nd_print_filter {
-	const char *user;   /* PCRE2 pattern on user and identity (case-insensitive); excludes findings */
-	const char *since;  /* ISO time as given */
-	const char *until;
-	int64_t since_ts, until_ts;
-	const char *cause;
-} nd_print_filter;
 
 typedef struct nd_print_options {
 	nd_print_format format;

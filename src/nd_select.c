@@ -1,0 +1,75 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "nd_select.h"
+
+#include <pcre2.h>
+#include <string.h>
+
+#include "nd_vec.h"
+
+/* Returns column c as text or NULL. */
+static const char *text(sqlite3_stmt *st, int c)
+{
+	return (const char *)sqlite3_column_text(st, c);
+}
+
+/* Returns 1 if the incident's user or identity matches the pattern. */
+static int user_ok(pcre2_code *re, pcre2_match_data *md, const char *user, const char *identity)
+{
+	return (user && pcre2_match(re, (PCRE2_SPTR)user, strlen(user), 0, 0, md, NULL) >= 0) ||
+	       (identity && pcre2_match(re, (PCRE2_SPTR)identity, strlen(identity), 0, 0, md, NULL) >= 0);
+}
+
+int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	pcre2_code *re = NULL;
+	pcre2_match_data *md = NULL;
+	int code, rc = -1;
+	PCRE2_SIZE off;
+	size_t cap = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (f->user) {
+		re = pcre2_compile((PCRE2_SPTR)f->user, PCRE2_ZERO_TERMINATED,
+				   PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
+		if (!re) {
+			PCRE2_UCHAR msg[256];
+
+			pcre2_get_error_message(code, msg, sizeof(msg));
+			return nd_error_set(err, "--user: bad pattern \"%s\" at offset %zu: %s", f->user, (size_t)off,
+					    (const char *)msg);
+		}
+		if (!(md = pcre2_match_data_create(1, NULL)))
+			goto oom;
+	}
+	if (sqlite3_prepare_v2(db,
+			       "SELECT id, kind, user_name, identity FROM incidents WHERE (?1 IS NULL OR cause_id = ?1)"
+			       " AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK) {
+		nd_error_set(err, "database: %s (has diagnose run on this database?)", sqlite3_errmsg(db));
+		goto out;
+	}
+	if (f->cause)
+		sqlite3_bind_text(st, 1, f->cause, -1, SQLITE_STATIC);
+	if (f->since)
+		sqlite3_bind_int64(st, 2, f->since_ts);
+	if (f->until)
+		sqlite3_bind_int64(st, 3, f->until_ts);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (re && (strcmp(text(st, 1), "finding") == 0 || !user_ok(re, md, text(st, 2), text(st, 3))))
+			continue;
+		if (nd_vec_reserve(ids, &cap, *n + 1, sizeof(**ids)) != 0)
+			goto oom;
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	rc = 0;
+	goto out;
+oom:
+	nd_error_set(err, "out of memory");
+out:
+	sqlite3_finalize(st);
+	pcre2_match_data_free(md);
+	pcre2_code_free(re);
+	return rc;
+}
