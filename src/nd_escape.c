@@ -74,7 +74,20 @@ int nd_escape_json(nd_buf *b, const char *s)
 	return rc | nd_buf_append(b, "\"", 1);
 }
 
-int nd_escape_text(nd_buf *b, const char *s)
+/* How escape() treats characters for each output. */
+enum { FOR_TEXT, FOR_HTML, FOR_MD, FOR_CSV };
+
+/* Returns 1 for a character that could hide or fake text on a screen: C0
+ * and C1 controls, DEL, bidirectional marks, overrides and isolates. */
+static int invisible(uint32_t cp)
+{
+	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0x200E && cp <= 0x200F) ||
+	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Appends s escaped for the output `how` (FOR_*). Returns 0, or -1 when
+ * out of memory. */
+static int escape(nd_buf *b, const char *s, int how)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), len;
@@ -83,24 +96,62 @@ int nd_escape_text(nd_buf *b, const char *s)
 
 	while (n && rc == 0) {
 		uint32_t cp;
+		const char *rep = NULL;
 
 		len = utf8_next(p, n, &cp);
 		if (!len) {
-			snprintf(tmp, sizeof(tmp), "\\x%02x", p[0]);
-			rc |= nd_buf_append(b, tmp, 4);
+			/* Invalid bytes: shown as such on a terminal, U+FFFD in documents. */
+			if (how == FOR_TEXT)
+				snprintf(tmp, sizeof(tmp), "\\x%02x", p[0]);
+			rep = how == FOR_TEXT ? tmp : "\xEF\xBF\xBD";
 			len = 1;
-		} else if (cp < 0x20 || cp == 0x7F) {
-			snprintf(tmp, sizeof(tmp), "\\x%02x", (unsigned)cp);
-			rc |= nd_buf_append(b, tmp, 4);
-		} else if ((cp >= 0x80 && cp < 0xA0) || (cp >= 0x200E && cp <= 0x200F) ||
-			   (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) {
-			snprintf(tmp, sizeof(tmp), "\\u{%04x}", (unsigned)cp);
-			rc |= nd_buf_append(b, tmp, strlen(tmp));
-		} else {
-			rc |= nd_buf_append(b, p, len);
+		} else if (how == FOR_CSV && (cp == '\n' || cp == '\r' || cp == '\t')) {
+			rep = NULL; /* kept inside the quotes */
+		} else if (invisible(cp)) {
+			snprintf(tmp, sizeof(tmp), cp < 0x100 ? "\\x%02x" : "\\u{%04x}", (unsigned)cp);
+			rep = tmp;
+		} else if ((how == FOR_HTML || how == FOR_MD) && (cp == '&' || cp == '<' || cp == '>')) {
+			rep = cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : "&gt;";
+		} else if (how == FOR_HTML && (cp == '"' || cp == '\'')) {
+			rep = cp == '"' ? "&quot;" : "&#39;";
+		} else if (how == FOR_MD && cp < 0x80 && strchr("\\`*_{}[]()#+-.!|~\"'", (int)cp)) {
+			tmp[0] = '\\';
+			tmp[1] = (char)cp;
+			tmp[2] = 0;
+			rep = tmp;
+		} else if (how == FOR_CSV && cp == '"') {
+			rep = "\"\"";
 		}
+		rc |= rep ? nd_buf_append(b, rep, strlen(rep)) : nd_buf_append(b, p, len);
 		p += len;
 		n -= len;
 	}
 	return rc;
+}
+
+int nd_escape_text(nd_buf *b, const char *s)
+{
+	return escape(b, s, FOR_TEXT);
+}
+
+int nd_escape_html(nd_buf *b, const char *s)
+{
+	return escape(b, s ? s : "", FOR_HTML);
+}
+
+int nd_escape_md(nd_buf *b, const char *s)
+{
+	return escape(b, s ? s : "", FOR_MD);
+}
+
+int nd_escape_csv(nd_buf *b, const char *s)
+{
+	int rc = nd_buf_append(b, "\"", 1);
+
+	if (!s)
+		s = "";
+	/* A cell starting like a formula would be run by a spreadsheet. */
+	if (strchr("=+-@\t\r", s[0]) && s[0])
+		rc |= nd_buf_append(b, "'", 1);
+	return rc | escape(b, s, FOR_CSV) | nd_buf_append(b, "\"", 1);
 }

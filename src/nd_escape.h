@@ -16,4 +16,20 @@ int nd_escape_json(nd_buf *b, const char *s);
  * as is. Returns 0, or -1 when out of memory. */
 int nd_escape_text(nd_buf *b, const char *s);
 
+/* Appends s as HTML text or attribute value: & < > " ' as entities,
+ * invisible characters (as for a terminal) shown as \xNN / \u{NNNN},
+ * invalid bytes as U+FFFD; NULL as empty. Returns 0, or -1. */
+int nd_escape_html(nd_buf *b, const char *s);
+
+/* Appends s as Markdown text that renders as itself: Markdown punctuation
+ * backslash-escaped (also | for tables), & < > as entities so that no raw
+ * HTML gets through, invisible characters as above. Returns 0, or -1. */
+int nd_escape_md(nd_buf *b, const char *s);
+
+/* Appends s as one RFC 4180 CSV field: always quoted, quotes doubled,
+ * newlines kept inside the quotes, invalid bytes as U+FFFD, and a leading
+ * ' when the value starts with = + - @ TAB or CR (a spreadsheet would
+ * take it for a formula). Returns 0, or -1. */
+int nd_escape_csv(nd_buf *b, const char *s);
+
 #endif

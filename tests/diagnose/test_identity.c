@@ -1,5 +1,5 @@
 /* Unit tests of nd_identity (user-name forms, domain learning) and
- * nd_escape (terminal and JSON escaping). */
+ * nd_escape (terminal, JSON, HTML, Markdown and CSV escaping). */
 #include "../unit/check.h"
 #include "nd_escape.h"
 #include "nd_identity.h"
@@ -74,5 +74,12 @@ int main(void)
 	CHECK_STR(esc(nd_escape_json, "q\"b\\s\x01\n\xff\xc0\x80\xed\xa0\x80 \xf0\x9f\x98\x80"),
 		  "\"q\\\"b\\\\s\\u0001\\n\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
 	CHECK_STR(esc(nd_escape_json, NULL), "null");
+	CHECK_STR(esc(nd_escape_html, "<script>alert('x')</script> & \"q\"\xe2\x80\xae\xff"),
+		  "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\\u{202e}\xef\xbf\xbd");
+	CHECK_STR(esc(nd_escape_md, "a|b *c* [l](u) <img src=x> `x` \\"), "a\\|b \\*c\\* \\[l\\]\\(u\\) &lt;img src=x&gt; \\`x\\` \\\\");
+	CHECK_STR(esc(nd_escape_csv, "say \"hi\"\nnext"), "\"say \"\"hi\"\"\nnext\"");
+	CHECK_STR(esc(nd_escape_csv, "=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+	CHECK_STR(esc(nd_escape_csv, "-2146762487"), "\"'-2146762487\"");
+	CHECK_STR(esc(nd_escape_csv, NULL), "\"\"");
 	return check_report();
 }
