@@ -49,5 +49,6 @@ int cmd_ingest(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 #endif

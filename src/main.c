@@ -15,6 +15,7 @@ static const command commands[] = {
 	{"explain", cmd_explain},
 	{"diagnose", cmd_diagnose},
 	{"tail", cmd_tail},
+	{"report", cmd_report},
 };
 
 int main(int argc, char **argv)

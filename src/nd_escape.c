@@ -114,7 +114,7 @@ static int escape(nd_buf *b, const char *s, int how)
 			rep = cp == '&' ? "&amp;" : cp == '<' ? "&lt;" : "&gt;";
 		} else if (how == FOR_HTML && (cp == '"' || cp == '\'')) {
 			rep = cp == '"' ? "&quot;" : "&#39;";
-		} else if (how == FOR_MD && cp < 0x80 && strchr("\\`*_{}[]()#+-.!|~\"'", (int)cp)) {
+		} else if (how == FOR_MD && cp < 0x80 && strchr("\\`*_[]|~", (int)cp)) {
 			tmp[0] = '\\';
 			tmp[1] = (char)cp;
 			tmp[2] = 0;

@@ -21,9 +21,9 @@ int nd_escape_text(nd_buf *b, const char *s);
  * invalid bytes as U+FFFD; NULL as empty. Returns 0, or -1. */
 int nd_escape_html(nd_buf *b, const char *s);
 
-/* Appends s as Markdown text that renders as itself: Markdown punctuation
- * backslash-escaped (also | for tables), & < > as entities so that no raw
- * HTML gets through, invisible characters as above. Returns 0, or -1. */
+/* Appends s as Markdown text (inline, or in a table cell) that renders as
+ * itself: \ ` * _ [ ] | ~ backslash-escaped, & < > as entities so that no
+ * raw HTML gets through, invisible characters as above. Returns 0, or -1. */
 int nd_escape_md(nd_buf *b, const char *s);
 
 /* Appends s as one RFC 4180 CSV field: always quoted, quotes doubled,

@@ -76,7 +76,7 @@ int main(void)
 	CHECK_STR(esc(nd_escape_json, NULL), "null");
 	CHECK_STR(esc(nd_escape_html, "<script>alert('x')</script> & \"q\"\xe2\x80\xae\xff"),
 		  "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\\u{202e}\xef\xbf\xbd");
-	CHECK_STR(esc(nd_escape_md, "a|b *c* [l](u) <img src=x> `x` \\"), "a\\|b \\*c\\* \\[l\\]\\(u\\) &lt;img src=x&gt; \\`x\\` \\\\");
+	CHECK_STR(esc(nd_escape_md, "a|b *c* [l](u) <img src=x> `x` \\ 2025-03-14."), "a\\|b \\*c\\* \\[l\\](u) &lt;img src=x&gt; \\`x\\` \\\\ 2025-03-14.");
 	CHECK_STR(esc(nd_escape_csv, "say \"hi\"\nnext"), "\"say \"\"hi\"\"\nnext\"");
 	CHECK_STR(esc(nd_escape_csv, "=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
 	CHECK_STR(esc(nd_escape_csv, "-2146762487"), "\"'-2146762487\"");
