@@ -1,6 +1,6 @@
 #!/bin/sh
 # Sets npsdiag up on a Debian 12 machine and runs it.
-#   tools/setup.sh demo   install what is missing, build, ingest and diagnose the bundled Error-853 sample
+#   tools/setup.sh demo   install what is missing, build, ingest, diagnose and report the bundled Error-853 sample
 #   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test
 #   tools/setup.sh build  install what is missing and build (build/)
 # Missing Debian packages are installed with apt-get (run as root, or with sudo available).
@@ -31,6 +31,8 @@ build() { # build DIR [cmake options...]
 	cmake --build "$dir" -j"$(nproc 2>/dev/null || echo 2)"
 }
 
+# The browser test renders the HTML report in Debian's chromium.
+[ "$what" = test ] && packages="$packages chromium"
 install_missing
 case "$what" in
 demo)
@@ -38,13 +40,9 @@ demo)
 	db=${NPSDIAG_DB:-$top/build/demo.db}
 	rm -f "$db" "$db-wal" "$db-shm"
 	./build/npsdiag ingest --db "$db" tests/fixtures/error853
-	if ./build/npsdiag help | grep -q diagnose; then
-		./build/npsdiag diagnose --db "$db"
-	else
-		sqlite3 -header -column "$db" \
-			"SELECT time_created, computer, user_name, connection_name, code, code_symbol FROM client_failures ORDER BY ts;" \
-			"SELECT time_created, computer, decision, subject_user_name, reason_code, reason_symbol FROM nps_decisions ORDER BY ts;"
-	fi
+	./build/npsdiag diagnose --db "$db" || true # exit status 1: incidents found
+	./build/npsdiag report --db "$db" --format html -o build/demo-report.html
+	echo "setup: the HTML report is build/demo-report.html"
 	;;
 test)
 	build build-ci -DNPSDIAG_WERROR=ON -DNPSDIAG_SANITIZE=ON
