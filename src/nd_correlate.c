@@ -155,6 +155,7 @@ static int load_clients(run *r)
 		a->client_ts = a->ts = sqlite3_column_int64(st, 1);
 		a->client_computer = dup_col(st, 2);
 		a->client_user = dup_col(st, 3);
+		a->has_client_error = sqlite3_column_type(st, 4) != SQLITE_NULL;
 		a->client_error = (uint32_t)sqlite3_column_int64(st, 4);
 		a->coid = dup_col(st, 5);
 		a->dialled = dup_col(st, 6);

@@ -36,6 +36,7 @@ typedef struct nd_attempt {
 	int64_t ts;           /* the client failure's time, else the NPS decision's */
 	/* client side; client_ref 0 when there is no client failure */
 	int64_t client_ref, client_ts;
+	int has_client_error; /* the failure's code could be read */
 	uint32_t client_error;
 	char *client_user, *client_computer, *coid, *dialled;
 	int64_t *retries; /* more 20227 of the same CoId */

@@ -263,6 +263,7 @@ static int judge_attempts(diag *d, nd_diagnose_stats *st)
 
 		subject_init(d, &s);
 		s.has_client = a->client_ref != 0;
+		s.has_client_error = a->has_client_error;
 		s.client_error = a->client_error;
 		s.has_nps = a->nps_ref != 0;
 		s.nps_event = a->nps_event;
@@ -619,7 +620,7 @@ static int store_group(diag *d, const group *g, int64_t id, int finding)
 	bind_text(st, 8, client ? client->client_computer : NULL);
 	bind_text(st, 9, nas ? (nas->nas ? nas->nas : nas->dialled) : NULL);
 	bind_text(st, 10, finding ? g->key : nps ? nps->nps_computer : NULL);
-	if (client)
+	if (client && client->has_client_error)
 		sqlite3_bind_int64(st, 11, client->client_error);
 	if (nps) {
 		sqlite3_bind_int64(st, 12, nps->nps_event);

@@ -90,6 +90,7 @@ typedef struct nd_rules {
 /* What a rule is judged against. The callbacks read the store. */
 typedef struct nd_rule_subject {
 	int has_client;
+	int has_client_error; /* the 20227 carried a readable code */
 	uint32_t client_error;
 	int has_nps;
 	uint32_t nps_event;

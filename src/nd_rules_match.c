@@ -62,7 +62,7 @@ static int matches(const nd_rules *rs, const nd_rule *r, const nd_rule_subject *
 		if (!event_ok(r, s))
 			return 0;
 	} else if (!presence_ok(r->client, s->has_client) || !presence_ok(r->nps, s->has_nps) ||
-		   (r->client_errors.n && (!s->has_client || !in_list(&r->client_errors, s->client_error))) ||
+		   (r->client_errors.n && (!s->has_client_error || !in_list(&r->client_errors, s->client_error))) ||
 		   (r->nps_events.n && (!s->has_nps || !in_list(&r->nps_events, s->nps_event))) ||
 		   (r->nps_reasons.n && (!s->has_reason || !in_list(&r->nps_reasons, s->nps_reason)))) {
 		return 0;

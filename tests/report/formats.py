@@ -75,4 +75,5 @@ t.check('csv parses with hostile values', all(len(r) == len(rows[0]) for r in ro
 users = [r[6] for r in rows[1:]]
 t.check('csv keeps the values', 'LAB\\"><img src=x onerror=alert(2)>' in users, True)
 t.check('csv guards formula starters', "'-" in users, True)
+t.check('an unreadable client code stays empty, not 0', [r[11] for r in rows[1:] if r[6] == "'-"], [''])
 t.finish()
