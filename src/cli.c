@@ -21,7 +21,7 @@ static const char usage_text[] =
 	"  tail [--db FILE] [--rules DIR] [--interval S] [--window S] [--skew S] [--gap S]\n"
 	"       [--format text|jsonl] [--once] PATH...\n"
 	"        follow growing .evtx logs, store new events, print new incidents as they appear\n"
-	"  report [--db FILE] [--format html|md|csv|json] [-o FILE] [--no-timestamp] [--user PATTERN]\n"
+	"  report [--db FILE] [--format html|md|csv|json] [-o FILE] [--no-timestamp] [--bom] [--user PATTERN]\n"
 	"         [--since T] [--until T] [--cause ID]\n"
 	"        write the diagnosed incidents as a self-contained HTML page, Markdown, CSV or JSON\n"
 	"  version\n"

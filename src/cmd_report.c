@@ -69,14 +69,14 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-		{"no-timestamp", no_argument, NULL, 'n'}, CLI_FILTER_OPTIONS,
+		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'}, CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0}};
 	nd_report_options ro = {ND_REPORT_HTML, NULL};
 	nd_print_filter filter = {0};
 	const char *db = NULL, *out_path = NULL;
 	char *dirs[ND_CLI_MAX_RULE_DIRS], when[ND_TIME_ISO_SIZE];
 	size_t ndirs = 0, shown;
-	int opt, json = 0, no_ts = 0, rc = 2;
+	int opt, json = 0, no_ts = 0, bom = 0, rc = 2;
 	nd_store *s = NULL;
 	FILE *out = stdout;
 	nd_error err;
@@ -102,6 +102,7 @@ int cmd_report(int argc, char **argv)
 			break;
 		case 'o': out_path = optarg; break;
 		case 'n': no_ts = 1; break;
+		case 'b': bom = 1; break;
 		default:
 			if (cli_filter_option(opt, optarg, &filter) != 1)
 				return cli_usage();
@@ -121,6 +122,9 @@ int cmd_report(int argc, char **argv)
 		nd_store_close(s);
 		return 2;
 	}
+	/* Excel takes a CSV for UTF-8 only when it starts with a BOM. */
+	if (bom && ro.format == ND_REPORT_CSV && !json)
+		fputs("\xEF\xBB\xBF", out);
 	if (json) {
 		nd_diagnose_params params = ND_DIAGNOSE_DEFAULTS;
 		nd_print_options po = {ND_PRINT_JSON, 0, &params};

@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 
 from harness import SRC, Test
@@ -42,6 +43,8 @@ t.check('csv rows: one incident, one finding', [r[2] for r in rows[1:]], ['revoc
 t.check('csv codes', (rows[1][6], rows[1][11], rows[1][14], rows[1][16]), ('LAB\\rdeckard', '853', '258', '5'))
 t.check('csv CRLF records', text.count('\r\n'), 3)
 
+p = subprocess.run([os.environ['NPSDIAG'], 'report', '--db', t.db, '--format', 'csv', '--bom'], capture_output=True)
+t.check('--bom for Excel', p.stdout[:3] + p.stdout[3:5], b'\xef\xbb\xbfid')
 rc, js, err = t.run('report', '--format', 'json')
 t.check('json parses', json.loads(js)['incidents'][0]['cause']['id'], 'revocation-check-failed')
 
