@@ -94,20 +94,10 @@ int nd_rep_scope_get(nd_rep *r, nd_rep_scope *sc)
 	sc->incidents = sqlite3_column_int64(st, 5);
 	sc->findings = sqlite3_column_int64(st, 6);
 	sc->attempts = sqlite3_column_int64(st, 7);
-	/* The strings outlive the statement: they are copied into static
-	 * storage, which a report uses once. */
-	{
-		static char first[40], last[40], window[32], skew[32];
-
-		snprintf(first, sizeof(first), "%s", text(st, 3) ? text(st, 3) : "-");
-		snprintf(last, sizeof(last), "%s", text(st, 4) ? text(st, 4) : "-");
-		snprintf(window, sizeof(window), "%s", text(st, 8) ? text(st, 8) : "?");
-		snprintf(skew, sizeof(skew), "%s", text(st, 9) ? text(st, 9) : "?");
-		sc->first = first;
-		sc->last = last;
-		sc->window_s = window;
-		sc->skew_s = skew;
-	}
+	snprintf(sc->first, sizeof(sc->first), "%s", text(st, 3) ? text(st, 3) : "-");
+	snprintf(sc->last, sizeof(sc->last), "%s", text(st, 4) ? text(st, 4) : "-");
+	snprintf(sc->window_s, sizeof(sc->window_s), "%s", text(st, 8) ? text(st, 8) : "?");
+	snprintf(sc->skew_s, sizeof(sc->skew_s), "%s", text(st, 9) ? text(st, 9) : "?");
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -28,8 +28,8 @@ typedef struct nd_rep {
 
 typedef struct nd_rep_scope {
 	int64_t files, events, hosts, incidents, findings, attempts;
-	const char *first, *last; /* time range of the stored events */
-	const char *window_s, *skew_s;
+	char first[40], last[40]; /* time range of the stored events */
+	char window_s[32], skew_s[32];
 } nd_rep_scope;
 
 typedef struct nd_rep_cause {
