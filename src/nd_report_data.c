@@ -102,6 +102,24 @@ int nd_rep_scope_get(nd_rep *r, nd_rep_scope *sc)
 	return 0;
 }
 
+void nd_rep_scope_counts(nd_rep *r, const nd_rep_scope *sc)
+{
+	nd_rep_printf(r, "%lld incident(s) (%lld attempt(s)) and %lld configuration finding(s) from %lld event(s) of "
+			 "%lld host(s) in %lld file(s), ",
+		      (long long)sc->incidents, (long long)sc->attempts, (long long)sc->findings,
+		      (long long)sc->events, (long long)sc->hosts, (long long)sc->files);
+}
+
+void nd_rep_cause_counts(nd_rep *r, const nd_rep_cause *c)
+{
+	if (strcmp(c->kind, "finding") == 0)
+		nd_rep_printf(r, "%lld finding(s) on %lld host(s), %lld event(s)", (long long)c->incidents,
+			      (long long)c->identities, (long long)c->attempts);
+	else
+		nd_rep_printf(r, "%lld user(s), %lld incident(s), %lld attempt(s)", (long long)c->identities,
+			      (long long)c->incidents, (long long)c->attempts);
+}
+
 int nd_rep_causes(nd_rep *r, int (*fn)(nd_rep *r, const nd_rep_cause *c, void *ctx), void *ctx)
 {
 	sqlite3_stmt *st = prepare(r,

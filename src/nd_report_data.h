@@ -70,6 +70,16 @@ void nd_rep_printf(nd_rep *r, const char *fmt, ...) __attribute__((format(printf
 /* Appends s through an escaper (nd_escape_*). Returns nothing. */
 void nd_rep_esc(nd_rep *r, int (*escaper)(nd_buf *, const char *), const char *s);
 
+/* Appends the counts of the scope ("N incident(s) (N attempt(s)) and N
+ * configuration finding(s) from N event(s) of N host(s) in N file(s), "),
+ * the same in every format. Returns nothing. */
+void nd_rep_scope_counts(nd_rep *r, const nd_rep_scope *sc);
+
+/* Appends the counts of a cause ("N user(s), N incident(s), N attempt(s)"
+ * or, for a finding, "N finding(s) on N host(s), N event(s)"). Returns
+ * nothing. */
+void nd_rep_cause_counts(nd_rep *r, const nd_rep_cause *c);
+
 /* Fills the scope. Returns 0, or -1 with r->err set. */
 int nd_rep_scope_get(nd_rep *r, nd_rep_scope *sc);
 

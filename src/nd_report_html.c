@@ -97,8 +97,6 @@ static int remediation(nd_rep *r, const char *cause_id)
  * -1. */
 static int cause_card(nd_rep *r, const nd_rep_cause *c, void *ctx)
 {
-	int finding = strcmp(c->kind, "finding") == 0;
-
 	(void)ctx;
 	nd_rep_put(r, "<div class=\"card\" id=\"");
 	cause_anchor(r, c->cause_id);
@@ -106,12 +104,7 @@ static int cause_card(nd_rep *r, const nd_rep_cause *c, void *ctx)
 	esc(r, c->title);
 	badge(r, c->confidence);
 	nd_rep_put(r, "</h3><div class=\"counts\">");
-	if (finding)
-		nd_rep_printf(r, "%lld finding(s) on %lld host(s), %lld event(s)", (long long)c->incidents,
-			      (long long)c->identities, (long long)c->attempts);
-	else
-		nd_rep_printf(r, "%lld user(s), %lld incident(s), %lld attempt(s)", (long long)c->identities,
-			      (long long)c->incidents, (long long)c->attempts);
+	nd_rep_cause_counts(r, c);
 	nd_rep_put(r, " &middot; first ");
 	esc(r, c->first);
 	nd_rep_put(r, " &middot; last ");
@@ -392,10 +385,7 @@ int nd_report_html(nd_rep *r)
 		      "<title>npsdiag report: VPN and RADIUS incidents</title>\n<style>");
 	nd_rep_put(r, style);
 	nd_rep_put(r, "</style></head>\n<body>\n<header><h1>VPN and RADIUS incidents</h1>\n<p class=\"scope\">");
-	nd_rep_printf(r, "%lld incident(s) (%lld attempt(s)) and %lld configuration finding(s) from %lld event(s) of "
-			 "%lld host(s) in %lld file(s), ",
-		      (long long)sc.incidents, (long long)sc.attempts, (long long)sc.findings, (long long)sc.events,
-		      (long long)sc.hosts, (long long)sc.files);
+	nd_rep_scope_counts(r, &sc);
 	esc(r, sc.first);
 	nd_rep_put(r, " &ndash; ");
 	esc(r, sc.last);

@@ -54,20 +54,13 @@ static int step(nd_rep *r, int64_t n, const char *text, const char **cmds, size_
 /* One cause of the summary (nd_rep_causes callback). Returns 0, or -1. */
 static int cause(nd_rep *r, const nd_rep_cause *c, void *ctx)
 {
-	int finding = strcmp(c->kind, "finding") == 0;
-
 	(void)ctx;
 	nd_rep_put(r, "### ");
 	esc(r, c->title);
 	nd_rep_put(r, " (");
 	esc(r, c->confidence);
 	nd_rep_put(r, ")\n\n");
-	if (finding)
-		nd_rep_printf(r, "%lld finding(s) on %lld host(s), %lld event(s)", (long long)c->incidents,
-			      (long long)c->identities, (long long)c->attempts);
-	else
-		nd_rep_printf(r, "%lld user(s), %lld incident(s), %lld attempt(s)", (long long)c->identities,
-			      (long long)c->incidents, (long long)c->attempts);
+	nd_rep_cause_counts(r, c);
 	nd_rep_put(r, ", first ");
 	esc(r, c->first);
 	nd_rep_put(r, ", last ");
@@ -182,10 +175,7 @@ int nd_report_md(nd_rep *r)
 	if (nd_rep_scope_get(r, &sc) != 0)
 		return -1;
 	nd_rep_put(r, "# VPN and RADIUS incidents\n\n");
-	nd_rep_printf(r, "%lld incident(s) (%lld attempt(s)) and %lld configuration finding(s) from %lld event(s) of "
-			 "%lld host(s) in %lld file(s), ",
-		      (long long)sc.incidents, (long long)sc.attempts, (long long)sc.findings, (long long)sc.events,
-		      (long long)sc.hosts, (long long)sc.files);
+	nd_rep_scope_counts(r, &sc);
 	esc(r, sc.first);
 	nd_rep_put(r, " to ");
 	esc(r, sc.last);
