@@ -130,6 +130,8 @@ static int sink_chunk_begin(void *ctx, uint64_t offset, uint32_t fp)
 	uint32_t old;
 	nd_error e;
 
+	if (f->filter && f->filter->walked)
+		f->filter->walked(f->filter->ctx, f->path, offset, fp);
 	return nd_store_chunk_get(f->store, f->source, offset, &old, &e) != 1 || old != fp;
 }
 

@@ -40,6 +40,9 @@ typedef struct nd_chunk_filter {
 	void *ctx;
 	/* Returns 1 to read the chunk at offset of path, 0 to skip it. */
 	int (*want)(void *ctx, const char *path, uint64_t offset, const uint8_t *header);
+	/* Told the fingerprint of a chunk just walked (its header and where
+	 * its records end), read or not. May be NULL. */
+	void (*walked)(void *ctx, const char *path, uint64_t offset, uint32_t fingerprint);
 } nd_chunk_filter;
 
 /* A list of file paths. */

@@ -9,6 +9,16 @@
 
 #include "evtx_format.h"
 
+/* What the tail knows of one chunk of a file. A chunk is settled when
+ * two reads in a row found the same records: a writer may have been
+ * half-way through it during a read, and Windows leaves a chunk's header
+ * behind its records, so a header that did not change is not enough. */
+typedef struct chunk_seen {
+	uint32_t header_crc; /* of the header as last seen; 0 unknown */
+	uint32_t fp;         /* fingerprint of the records as last walked */
+	int settled;
+} chunk_seen;
+
 /* What the tail remembers of one followed file between rounds. */
 typedef struct tail_file {
 	char *path;
@@ -20,8 +30,8 @@ typedef struct tail_file {
 	uint64_t newest_off;  /* the chunk with the highest last record id */
 	uint64_t newest_last; /* that id */
 	uint32_t newest_crc;  /* CRC of that whole chunk */
-	uint32_t *headers;    /* CRC of each chunk's header as last read; 0 unknown */
-	size_t nheaders;
+	chunk_seen *chunks;   /* what the last reads of each chunk found */
+	size_t nchunks;
 	int wrapped_reported;
 	int present; /* seen in the current round */
 } tail_file;
@@ -55,9 +65,9 @@ nd_tail *nd_tail_new(char *const *paths, size_t npaths, const nd_ingest_report *
  * nothing. */
 static void forget_chunks(tail_file *f)
 {
-	free(f->headers);
-	f->headers = NULL;
-	f->nheaders = 0;
+	free(f->chunks);
+	f->chunks = NULL;
+	f->nchunks = 0;
 	f->first_id = 0;
 	f->newest_off = f->newest_last = 0;
 	f->newest_crc = 0;
@@ -126,9 +136,9 @@ static uint32_t chunk_crc(const char *path, uint64_t off)
 	return n ? nd_crc32(0, buf, n) : 0;
 }
 
-/* Chunk filter: reads a chunk unless its header is as last read and it is
- * not the newest chunk (the only one that grows). Also notices a cleared
- * or wrapped log. Returns 1 to read, 0 to skip. */
+/* Chunk filter: reads a chunk unless it is settled, its header is as last
+ * read and it is not the newest chunk (the only one that grows). Also
+ * notices a cleared or wrapped log. Returns 1 to read, 0 to skip. */
 static int want_chunk(void *ctx, const char *path, uint64_t offset, const uint8_t *header)
 {
 	nd_tail *t = ctx;
@@ -153,20 +163,38 @@ static int want_chunk(void *ctx, const char *path, uint64_t offset, const uint8_
 		t->round_newest_last = last;
 		t->round_newest_off = offset;
 	}
-	if (idx < f->nheaders && f->headers[idx] == crc && offset != f->newest_off)
+	if (idx < f->nchunks && f->chunks[idx].header_crc == crc && f->chunks[idx].settled &&
+	    offset != f->newest_off)
 		return 0;
-	if (idx >= f->nheaders) {
+	if (idx >= f->nchunks) {
 		size_t n = idx + 16;
-		uint32_t *p = realloc(f->headers, n * sizeof(*p));
+		chunk_seen *p = realloc(f->chunks, n * sizeof(*p));
 
 		if (!p)
 			return 1; /* no memory to remember: just read it */
-		memset(p + f->nheaders, 0, (n - f->nheaders) * sizeof(*p));
-		f->headers = p;
-		f->nheaders = n;
+		memset(p + f->nchunks, 0, (n - f->nchunks) * sizeof(*p));
+		f->chunks = p;
+		f->nchunks = n;
 	}
-	f->headers[idx] = crc;
+	if (f->chunks[idx].header_crc != crc)
+		f->chunks[idx].settled = 0;
+	f->chunks[idx].header_crc = crc;
 	return 1;
+}
+
+/* Chunk filter: learns what a read of a chunk found; the same twice in a
+ * row settles it. Returns nothing. */
+static void walked_chunk(void *ctx, const char *path, uint64_t offset, uint32_t fp)
+{
+	nd_tail *t = ctx;
+	tail_file *f = t->cur;
+	size_t idx = (size_t)((offset - ND_EVTX_FILE_HEADER_SIZE) / ND_EVTX_CHUNK_SIZE);
+
+	(void)path;
+	if (idx >= f->nchunks)
+		return;
+	f->chunks[idx].settled = f->chunks[idx].fp == fp;
+	f->chunks[idx].fp = fp;
 }
 
 /* Checks one file and ingests what changed. Returns 0, or -1 with err set
@@ -174,7 +202,7 @@ static int want_chunk(void *ctx, const char *path, uint64_t offset, const uint8_
 static int poll_file(nd_tail *t, nd_store *s, const char *path, size_t index, size_t count, uint64_t *stored,
 		     nd_error *err)
 {
-	nd_chunk_filter filter = {t, want_chunk};
+	nd_chunk_filter filter = {t, want_chunk, walked_chunk};
 	nd_ingest_totals tot = {0};
 	tail_file *f = file_state(t, path);
 	struct stat st;

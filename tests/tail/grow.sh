@@ -37,11 +37,17 @@ while [ $b -le 40 ]; do
 done
 { header NPS01.lab.example Security; nps_desc "u$fin" "$(printf '2025-03-14T01:%02d:39.5Z' "$fin")"; } > "$T/b.desc"
 "$EVTXWRITE" --append -o "$L" "$T/b.desc" || fail "last append"
-sleep 1
+# Wait for tail to catch up (up to 30 s: slow under sanitizers and load).
+i=0
+while [ "$(q "SELECT count(*) FROM events WHERE event_id = 6273" 2>/dev/null)" != 400 ] && [ $i -lt 600 ]; do
+	sleep 0.05
+	i=$((i + 1))
+done
 kill -TERM $pid
 wait $pid
 eq "tail exit" "$?" 0
 eq "every denial once" "$(q "SELECT count(*) || '/' || count(DISTINCT record_id) FROM events WHERE event_id = 6273")" 400/400
+q "SELECT 'incomplete: ' || subject_user_name || ' ' || count(*) FROM nps_decisions GROUP BY 1 HAVING count(*) <> 10" >&2
 eq "ten per user" "$(q "SELECT count(*) FROM (SELECT subject_user_name FROM nps_decisions GROUP BY 1 HAVING count(*) = 10)")" 40
 eq "record ids grow with time" "$(q "SELECT count(*) FROM (SELECT record_id < lag(record_id) OVER (ORDER BY ts) AS back FROM events WHERE event_id = 6273) WHERE back")" 0
 eq "no torn record stored" "$(q "SELECT count(*) FROM nps_decisions WHERE reason_code IS NOT 258 OR subject_user_name NOT LIKE 'u%@lab.example'")" 0
