@@ -1,9 +1,9 @@
 /* nd_tail: follows growing .evtx logs by polling, for the NPS server or a
  * WEF collector. Each round lists the files (directories searched for
  * *.evtx), checks each one cheaply — identity, size, mtime and a CRC of
- * its newest chunk — and ingests only what changed, reading only the
- * chunks whose header changed plus the newest chunk (whose header may lag
- * its records). Polling works on network shares and on Windows, where
+ * its newest chunk — and ingests only what changed, reading the newest
+ * chunk (whose header may lag its records) and the chunks not yet settled
+ * (see chunk_seen in nd_tail.c). Polling works on network shares and on Windows, where
  * change notifications do not.
  *
  * Progress lives in the database with the events (see nd_ingest), so a
