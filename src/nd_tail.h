@@ -3,8 +3,8 @@
  * *.evtx), checks each one cheaply — identity, size, mtime and a CRC of
  * its newest chunk — and ingests only what changed, reading the newest
  * chunk (whose header may lag its records) and the chunks not yet settled
- * (see chunk_seen in nd_tail.c). Polling works on network shares and on Windows, where
- * change notifications do not.
+ * (see chunk_seen in nd_tail.c). Polling works on network shares and on
+ * Windows, where change notifications do not.
  *
  * Progress lives in the database with the events (see nd_ingest), so a
  * restarted tail resumes exactly where it stopped. A log that was replaced,
