@@ -118,10 +118,10 @@ static int cause_card(nd_rep *r, const nd_rep_cause *c, void *ctx)
 	return 0;
 }
 
-/* Timeline state: the time range and the lane count so far. */
+/* Timeline state: the time range, the lanes and incident marks so far. */
 typedef struct timeline {
 	int64_t first, last;
-	int lanes;
+	int lanes, marks;
 } timeline;
 
 /* Returns the x coordinate of a time. */
@@ -173,7 +173,7 @@ static int incident_mark(nd_rep *r, const nd_rep_incident *i, void *ctx)
 	timeline *t = ctx;
 	double x1 = x_of(t, i->first_ts), x2 = x_of(t, i->last_ts);
 
-	if (t->lanes++ >= SVG_MARKS_MAX)
+	if (t->marks++ >= SVG_MARKS_MAX)
 		return 0;
 	nd_rep_printf(r, "<rect x=\"%.1f\" y=\"8\" width=\"%.1f\" height=\"14\" fill=\"#1d2f4f\" opacity=\"0.35\">"
 			 "<title>#%lld ", x1, x2 - x1 < 2 ? 2 : x2 - x1, (long long)i->id);
@@ -206,7 +206,7 @@ static void axis_time(nd_rep *r, int64_t ts)
  * Returns 0, or -1. */
 static int timeline_svg(nd_rep *r)
 {
-	timeline t = {0, 0, 0};
+	timeline t = {0, 0, 0, 0};
 	int lanes, height;
 
 	nd_rep_put(r, "<section id=\"timeline\"><h2>Timeline</h2>\n<p class=\"legend\"><span><i class=\"sw\" "
@@ -225,7 +225,6 @@ static int timeline_svg(nd_rep *r)
 	nd_rep_printf(r, "<svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"failures and decisions per host\" "
 			 "xmlns=\"http://www.w3.org/2000/svg\" font-size=\"12\" font-family=\"system-ui,sans-serif\">\n",
 		      SVG_W, height);
-	t.lanes = 0;
 	if (nd_rep_incidents(r, 0, incident_mark, &t) != 0)
 		return -1;
 	t.lanes = 0;
