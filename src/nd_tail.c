@@ -33,6 +33,7 @@ typedef struct tail_file {
 	chunk_seen *chunks;   /* what the last reads of each chunk found */
 	size_t nchunks;
 	int wrapped_reported;
+	int missing_reported; /* told that it cannot be read, until it can */
 	int present; /* seen in the current round */
 } tail_file;
 
@@ -210,8 +211,19 @@ static int poll_file(nd_tail *t, nd_store *s, const char *path, size_t index, si
 	if (!f)
 		return nd_error_set(err, "out of memory");
 	f->present = 1;
-	if (stat(path, &st) != 0)
-		return 0; /* gone between listing and now: the next round says so */
+	if (stat(path, &st) != 0) {
+		/* Missing (not created yet, or a typo) or unreadable: said once,
+		 * and followed as soon as it appears. */
+		if (!f->ino && !f->missing_reported && t->rep && t->rep->problem) {
+			char msg[ND_ERROR_MAX];
+
+			snprintf(msg, sizeof(msg), "%s: %s; following it when it appears", path, strerror(errno));
+			t->rep->problem(t->rep->ctx, ND_PROBLEM_ERROR, msg);
+			f->missing_reported = 1;
+		}
+		return 0; /* a followed file that went away: the round says so */
+	}
+	f->missing_reported = 0;
 	if (f->ino && (st.st_ino != f->ino || st.st_dev != f->dev)) {
 		notice(t, path, "replaced by another file; reading it afresh");
 		forget_chunks(f);

@@ -2,7 +2,7 @@
 # Signals: SIGHUP reloads the rules (a broken rules directory keeps the old
 # ones, with a message); SIGINT and SIGTERM stop tail after its round with
 # a summary and exit status 0; a reader (diagnose) works while tail holds
-# the database.
+# the database; a path that does not exist (yet) is named.
 . "$SRC/tests/ingest/lib.sh"
 . "$SRC/tests/tail/lib.sh"
 { header NPS01.lab.example Security; nps_desc alice 2025-03-14T01:00:00Z 3; } > "$T/a.desc"
@@ -34,4 +34,7 @@ kill -TERM $pid
 wait $pid
 eq "exit status after SIGTERM" "$?" 0
 eq "a restart announces nothing old" "$(wc -l < "$T/out2")" 0
+
+"$NPSDIAG" tail --once --db "$DB" "$T/not-there.evtx" > /dev/null 2> "$T/err3"
+contains "a missing path is named" "$T/err3" "not-there.evtx: No such file or directory; following it when it appears"
 finish
