@@ -135,15 +135,20 @@ static int print_news(void *ctx, const nd_news_item *it, nd_error *err)
 	return 0;
 }
 
-/* Prints a change in a followed log on stderr (nd_tail hook). Returns
- * nothing. */
-static void on_notice(void *ctx, const char *path, const char *what)
+/* Prints a change in a followed log on stderr (nd_tail hook), paths
+ * escaped. Returns nothing. */
+static void on_notice(void *ctx, const char *path, const char *what, const char *other)
 {
 	tail_run *r = ctx;
+	size_t n;
 
 	nd_buf_reset(&r->line);
-	if (nd_escape_text(&r->line, path) == 0)
-		fprintf(stderr, "npsdiag: %.*s: %s\n", (int)r->line.len, r->line.data, what);
+	if (nd_escape_text(&r->line, path) != 0 || nd_buf_printf(&r->line, ": %s", what) != 0)
+		return;
+	n = r->line.len;
+	if (other && (nd_buf_printf(&r->line, " ") != 0 || nd_escape_text(&r->line, other) != 0))
+		r->line.len = n;
+	fprintf(stderr, "npsdiag: %.*s\n", (int)r->line.len, r->line.data);
 }
 
 /* Prints an input problem (nd_ingest hook): errors always, warnings (such

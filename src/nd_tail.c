@@ -30,11 +30,12 @@ typedef struct tail_file {
 	uint64_t newest_off;  /* the chunk with the highest last record id */
 	uint64_t newest_last; /* that id */
 	uint32_t newest_crc;  /* CRC of that whole chunk */
+	uint32_t next_crc;    /* CRC of the chunk the writer takes next */
 	chunk_seen *chunks;   /* what the last reads of each chunk found */
 	size_t nchunks;
 	int wrapped_reported;
-	int missing_reported; /* told that it cannot be read, until it can */
-	int present; /* seen in the current round */
+	int present;     /* seen in the current round */
+	int renamed_away; /* archived or renamed: a new file here is a new log */
 } tail_file;
 
 struct nd_tail {
@@ -71,7 +72,7 @@ static void forget_chunks(tail_file *f)
 	f->nchunks = 0;
 	f->first_id = 0;
 	f->newest_off = f->newest_last = 0;
-	f->newest_crc = 0;
+	f->newest_crc = f->next_crc = 0;
 	f->wrapped_reported = 0;
 }
 
@@ -89,11 +90,18 @@ void nd_tail_free(nd_tail *t)
 	free(t);
 }
 
+/* Reports a change in a followed log (other: a second path the change
+ * names, or NULL). Returns nothing. */
+static void notice2(nd_tail *t, const char *path, const char *what, const char *other)
+{
+	if (t->hooks && t->hooks->notice)
+		t->hooks->notice(t->hooks->ctx, path, what, other);
+}
+
 /* Reports a change in a followed log. Returns nothing. */
 static void notice(nd_tail *t, const char *path, const char *what)
 {
-	if (t->hooks && t->hooks->notice)
-		t->hooks->notice(t->hooks->ctx, path, what);
+	notice2(t, path, what, NULL);
 }
 
 /* Returns the state of path, creating it (and reporting a new file) when
@@ -121,20 +129,56 @@ static tail_file *file_state(nd_tail *t, const char *path)
 	return &t->files[t->nfiles++];
 }
 
-/* Reads the chunk at off of path and returns its CRC, or 0 when it cannot
- * be read. */
-static uint32_t chunk_crc(const char *path, uint64_t off)
+/* Returns the offset of the chunk a writer fills after the newest one of
+ * f: the next in the file, or the first when the newest is the last (a
+ * full log wraps), or 0 when there is no other chunk. */
+static uint64_t next_chunk_off(const tail_file *f)
+{
+	uint64_t off = f->newest_off + ND_EVTX_CHUNK_SIZE;
+
+	if (off + ND_EVTX_CHUNK_SIZE > (uint64_t)f->size)
+		off = ND_EVTX_FILE_HEADER_SIZE;
+	return off == f->newest_off ? 0 : off;
+}
+
+/* Reads the chunk at off of an open file and returns its CRC, or 0 when
+ * off is 0 or the chunk cannot be read. */
+static uint32_t chunk_crc(FILE *fp, uint64_t off)
 {
 	static uint8_t buf[ND_EVTX_CHUNK_SIZE];
-	FILE *fp = fopen(path, "rb");
 	size_t n = 0;
 
-	if (!fp)
-		return 0;
-	if (fseeko(fp, (off_t)off, SEEK_SET) == 0)
+	if (off && fseeko(fp, (off_t)off, SEEK_SET) == 0)
 		n = fread(buf, 1, sizeof(buf), fp);
-	fclose(fp);
 	return n ? nd_crc32(0, buf, n) : 0;
+}
+
+/* Reads the CRCs of f's newest chunk and of the chunk after it, where the
+ * next records go once the newest is full: file size and mtime do not
+ * show that (the file is pre-extended, and Windows updates the mtime of an
+ * open log lazily). Returns 0, or -1 when path cannot be opened. */
+static int probe_chunks(const char *path, const tail_file *f, uint32_t *newest, uint32_t *next)
+{
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return -1;
+	*newest = chunk_crc(fp, f->newest_off);
+	*next = chunk_crc(fp, next_chunk_off(f));
+	fclose(fp);
+	return 0;
+}
+
+/* Returns 1 when path still is the file f describes and nothing in it
+ * changed since it was read, else 0. */
+static int unchanged(const char *path, const tail_file *f, const struct stat *st)
+{
+	uint32_t newest, next;
+
+	if (!f->ino || st->st_ino != f->ino || st->st_dev != f->dev || st->st_size != f->size ||
+	    st->st_mtim.tv_sec != f->mtime.tv_sec || st->st_mtim.tv_nsec != f->mtime.tv_nsec || !f->newest_off)
+		return 0;
+	return probe_chunks(path, f, &newest, &next) == 0 && newest == f->newest_crc && next == f->next_crc;
 }
 
 /* Chunk filter: reads a chunk unless it is settled, its header is as last
@@ -198,86 +242,139 @@ static void walked_chunk(void *ctx, const char *path, uint64_t offset, uint32_t 
 	f->chunks[idx].fp = fp;
 }
 
-/* Checks one file and ingests what changed. Returns 0, or -1 with err set
- * when the store failed. */
-static int poll_file(nd_tail *t, nd_store *s, const char *path, size_t index, size_t count, uint64_t *stored,
-		     nd_error *err)
+/* Checks one file (st: its stat, taken this round) and ingests what
+ * changed. Returns 0, or -1 with err set when the store failed. */
+static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const struct stat *st, size_t index, size_t count,
+		     uint64_t *stored, nd_error *err)
 {
 	nd_chunk_filter filter = {t, want_chunk, walked_chunk};
 	nd_ingest_totals tot = {0};
-	tail_file *f = file_state(t, path);
-	struct stat st;
 
-	if (!f)
-		return nd_error_set(err, "out of memory");
-	f->present = 1;
-	if (stat(path, &st) != 0) {
-		/* Missing (not created yet, or a typo) or unreadable: said once,
-		 * and followed as soon as it appears. */
-		if (!f->ino && !f->missing_reported && t->rep && t->rep->problem) {
-			char msg[ND_ERROR_MAX];
-
-			snprintf(msg, sizeof(msg), "%s: %s; following it when it appears", path, strerror(errno));
-			t->rep->problem(t->rep->ctx, ND_PROBLEM_ERROR, msg);
-			f->missing_reported = 1;
-		}
-		return 0; /* a followed file that went away: the round says so */
-	}
-	f->missing_reported = 0;
-	if (f->ino && (st.st_ino != f->ino || st.st_dev != f->dev)) {
-		notice(t, path, "replaced by another file; reading it afresh");
+	if (unchanged(f->path, f, st))
+		return 0;
+	if (f->ino && (st->st_ino != f->ino || st->st_dev != f->dev)) {
+		notice(t, f->path, "replaced by another file; reading it afresh");
 		forget_chunks(f);
-	} else if (f->ino && st.st_size < f->size) {
-		notice(t, path, "shrank (truncated or cleared); reading it afresh");
+	} else if (f->ino && st->st_size < f->size) {
+		notice(t, f->path, "shrank (truncated or cleared); reading it afresh");
 		forget_chunks(f);
-	} else if (f->ino && st.st_size == f->size && st.st_mtim.tv_sec == f->mtime.tv_sec &&
-		   st.st_mtim.tv_nsec == f->mtime.tv_nsec && f->newest_off &&
-		   chunk_crc(path, f->newest_off) == f->newest_crc) {
-		return 0; /* nothing changed */
 	} else if (!f->ino) {
-		notice(t, path, "following");
+		notice(t, f->path, f->renamed_away ? "a new log was started in its place; reading it" : "following");
+		f->renamed_away = 0;
 	}
-	f->dev = st.st_dev;
-	f->ino = st.st_ino;
-	f->size = st.st_size;
-	f->mtime = st.st_mtim;
+	f->dev = st->st_dev;
+	f->ino = st->st_ino;
+	f->size = st->st_size;
+	f->mtime = st->st_mtim;
 	t->cur = f;
 	t->round_newest_off = 0;
 	t->round_newest_last = 0;
-	if (nd_ingest_file(s, path, index, count, t->rep, &filter, &tot, err) != 0)
+	if (nd_ingest_file(s, f->path, index, count, t->rep, &filter, &tot, err) != 0)
 		return -1;
 	if (t->round_newest_off) {
 		f->newest_off = t->round_newest_off;
 		f->newest_last = t->round_newest_last;
-		f->newest_crc = chunk_crc(path, f->newest_off);
+		if (probe_chunks(f->path, f, &f->newest_crc, &f->next_crc) != 0)
+			f->newest_off = 0; /* gone: read it all next time */
 	}
 	*stored += tot.sum.stored;
+	return 0;
+}
+
+/* Finds the logs archived or renamed since the last round: a followed
+ * file whose device and inode now stand under another listed path (sts:
+ * the stat of each of files, ok[i] 0 when it failed). Reports each, and
+ * moves what is known of the file to its new path, so that the archive is
+ * not read again and a new file under the old name is read as a new log.
+ * Returns 0, or -1 when out of memory. */
+static int find_renames(nd_tail *t, const nd_path_list *files, const struct stat *sts, const int *ok)
+{
+	size_t i, j;
+
+	for (i = 0; i < files->count; i++) {
+		tail_file *to, *from = NULL;
+		char *path;
+
+		if (!ok[i])
+			continue;
+		for (j = 0; j < t->nfiles && !from; j++)
+			if (t->files[j].ino == sts[i].st_ino && t->files[j].dev == sts[i].st_dev &&
+			    strcmp(t->files[j].path, files->items[i]) != 0)
+				from = &t->files[j];
+		if (!from)
+			continue;
+		/* Still there under its own name (a hard link): not a rename. */
+		for (j = 0; j < files->count; j++)
+			if (ok[j] && strcmp(files->items[j], from->path) == 0 && sts[j].st_ino == from->ino &&
+			    sts[j].st_dev == from->dev)
+				break;
+		if (j < files->count)
+			continue;
+		j = (size_t)(from - t->files);
+		if (!(to = file_state(t, files->items[i])))
+			return -1;
+		from = &t->files[j]; /* file_state may have moved the array */
+		notice2(t, from->path, "archived or renamed as", to->path);
+		forget_chunks(to);
+		path = to->path;
+		*to = *from;
+		to->path = path;
+		path = from->path;
+		memset(from, 0, sizeof(*from));
+		from->path = path;
+		from->renamed_away = 1;
+	}
 	return 0;
 }
 
 int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
 {
 	nd_path_list files;
+	struct stat *sts = NULL;
+	int *ok = NULL;
 	size_t i, failed = 0;
+	int rc = -1;
 
 	*new_events = 0;
 	if (nd_ingest_collect(t->paths, t->npaths, NULL, &files, &failed) != 0)
 		return nd_error_set(err, "out of memory");
+	if (files.count && (!(sts = calloc(files.count, sizeof(*sts))) || !(ok = calloc(files.count, sizeof(*ok))))) {
+		nd_error_set(err, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < files.count; i++)
+		ok[i] = stat(files.items[i], &sts[i]) == 0;
+	if (find_renames(t, &files, sts, ok) != 0) {
+		nd_error_set(err, "out of memory");
+		goto done;
+	}
 	for (i = 0; i < t->nfiles; i++)
 		t->files[i].present = 0;
-	for (i = 0; i < files.count; i++)
-		if (poll_file(t, s, files.items[i], i, files.count, new_events, err) != 0) {
-			nd_path_list_free(&files);
-			return -1;
+	for (i = 0; i < files.count; i++) {
+		tail_file *f;
+
+		if (!ok[i])
+			continue; /* gone between listing and now: the next round says so */
+		if (!(f = file_state(t, files.items[i]))) {
+			nd_error_set(err, "out of memory");
+			goto done;
 		}
-	nd_path_list_free(&files);
+		f->present = 1;
+		if (poll_file(t, s, f, &sts[i], i, files.count, new_events, err) != 0)
+			goto done;
+	}
 	for (i = 0; i < t->nfiles; i++)
 		if (!t->files[i].present && t->files[i].ino) {
 			notice(t, t->files[i].path, "went away (archived, renamed or deleted)");
 			forget_chunks(&t->files[i]);
 			t->files[i].ino = 0;
 		}
-	return 0;
+	rc = 0;
+done:
+	free(sts);
+	free(ok);
+	nd_path_list_free(&files);
+	return rc;
 }
 
 int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err)

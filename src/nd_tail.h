@@ -27,8 +27,10 @@ typedef struct nd_tail nd_tail;
 typedef struct nd_tail_hooks {
 	void *ctx;
 	/* Told of a change in a followed log: a new file, a replaced, cleared,
-	 * truncated or wrapped log, a file that went away. */
-	void (*notice)(void *ctx, const char *path, const char *what);
+	 * truncated or wrapped log, a file that went away, a log archived or
+	 * renamed (then other is its new path; else other is NULL). Paths come
+	 * from the file system: escape them before printing. */
+	void (*notice)(void *ctx, const char *path, const char *what, const char *other);
 	/* Told after every round, with the number of events it stored. Returns
 	 * 0, or -1 with err set to stop the tail (a failure of the caller, e.g.
 	 * the database). */
