@@ -31,6 +31,7 @@ typedef struct tail_file {
 	uint64_t newest_last; /* that id */
 	uint32_t newest_crc;  /* CRC of that whole chunk */
 	uint32_t next_crc;    /* CRC of the chunk the writer takes next */
+	int probed;           /* newest_crc and next_crc are known */
 	chunk_seen *chunks;   /* what the last reads of each chunk found */
 	size_t nchunks;
 	int wrapped_reported;
@@ -73,6 +74,7 @@ static void forget_chunks(tail_file *f)
 	f->first_id = 0;
 	f->newest_off = f->newest_last = 0;
 	f->newest_crc = f->next_crc = 0;
+	f->probed = 0;
 	f->wrapped_reported = 0;
 }
 
@@ -131,10 +133,11 @@ static tail_file *file_state(nd_tail *t, const char *path)
 
 /* Returns the offset of the chunk a writer fills after the newest one of
  * f: the next in the file, or the first when the newest is the last (a
- * full log wraps), or 0 when there is no other chunk. */
+ * full log wraps) or there is none yet (no chunk holds records), or 0
+ * when there is no other chunk. */
 static uint64_t next_chunk_off(const tail_file *f)
 {
-	uint64_t off = f->newest_off + ND_EVTX_CHUNK_SIZE;
+	uint64_t off = f->newest_off ? f->newest_off + ND_EVTX_CHUNK_SIZE : ND_EVTX_FILE_HEADER_SIZE;
 
 	if (off + ND_EVTX_CHUNK_SIZE > (uint64_t)f->size)
 		off = ND_EVTX_FILE_HEADER_SIZE;
@@ -176,7 +179,7 @@ static int unchanged(const char *path, const tail_file *f, const struct stat *st
 	uint32_t newest, next;
 
 	if (!f->ino || st->st_ino != f->ino || st->st_dev != f->dev || st->st_size != f->size ||
-	    st->st_mtim.tv_sec != f->mtime.tv_sec || st->st_mtim.tv_nsec != f->mtime.tv_nsec || !f->newest_off)
+	    st->st_mtim.tv_sec != f->mtime.tv_sec || st->st_mtim.tv_nsec != f->mtime.tv_nsec || !f->probed)
 		return 0;
 	return probe_chunks(path, f, &newest, &next) == 0 && newest == f->newest_crc && next == f->next_crc;
 }
@@ -274,9 +277,9 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const struct stat *s
 	if (t->round_newest_off) {
 		f->newest_off = t->round_newest_off;
 		f->newest_last = t->round_newest_last;
-		if (probe_chunks(f->path, f, &f->newest_crc, &f->next_crc) != 0)
-			f->newest_off = 0; /* gone: read it all next time */
 	}
+	/* Not probed (read again next round) when it went away meanwhile. */
+	f->probed = probe_chunks(f->path, f, &f->newest_crc, &f->next_crc) == 0;
 	*stored += tot.sum.stored;
 	return 0;
 }
