@@ -354,15 +354,15 @@ int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
 	for (i = 0; i < t->nfiles; i++)
 		t->files[i].present = 0;
 	for (i = 0; i < files.count; i++) {
-		tail_file *f;
+		tail_file *f = file_state(t, files.items[i]);
 
-		if (!ok[i])
-			continue; /* gone between listing and now: the next round says so */
-		if (!(f = file_state(t, files.items[i]))) {
+		if (!f) {
 			nd_error_set(err, "out of memory");
 			goto done;
 		}
 		f->present = 1;
+		if (!ok[i])
+			continue; /* gone between listing and stat: the next round says so */
 		if (poll_file(t, s, f, &sts[i], i, files.count, new_events, err) != 0)
 			goto done;
 	}
