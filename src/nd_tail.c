@@ -172,16 +172,16 @@ static int probe_chunks(const char *path, const tail_file *f, uint32_t *newest, 
 	return 0;
 }
 
-/* Returns 1 when path still is the file f describes and nothing in it
- * changed since it was read, else 0. */
-static int unchanged(const char *path, const tail_file *f, const struct stat *st)
+/* Returns 1 when f's path (st: its stat) still is the file f describes
+ * and nothing in it changed since it was read, else 0. */
+static int unchanged(const tail_file *f, const struct stat *st)
 {
 	uint32_t newest, next;
 
 	if (!f->ino || st->st_ino != f->ino || st->st_dev != f->dev || st->st_size != f->size ||
 	    st->st_mtim.tv_sec != f->mtime.tv_sec || st->st_mtim.tv_nsec != f->mtime.tv_nsec || !f->probed)
 		return 0;
-	return probe_chunks(path, f, &newest, &next) == 0 && newest == f->newest_crc && next == f->next_crc;
+	return probe_chunks(f->path, f, &newest, &next) == 0 && newest == f->newest_crc && next == f->next_crc;
 }
 
 /* Chunk filter: reads a chunk unless it is settled, its header is as last
@@ -253,7 +253,7 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const struct stat *s
 	nd_chunk_filter filter = {t, want_chunk, walked_chunk};
 	nd_ingest_totals tot = {0};
 
-	if (unchanged(f->path, f, st))
+	if (unchanged(f, st))
 		return 0;
 	if (f->ino && (st->st_ino != f->ino || st->st_dev != f->dev)) {
 		notice(t, f->path, "replaced by another file; reading it afresh");

@@ -1,16 +1,18 @@
 /* nd_tail: follows growing .evtx logs by polling, for the NPS server or a
  * WEF collector. Each round lists the files (directories searched for
- * *.evtx), checks each one cheaply — identity, size, mtime and a CRC of
- * its newest chunk — and ingests only what changed, reading the newest
- * chunk (whose header may lag its records) and the chunks not yet settled
- * (see chunk_seen in nd_tail.c). Polling works on network shares and on
- * Windows, where change notifications do not.
+ * *.evtx), checks each one cheaply — identity, size, mtime and the CRCs
+ * of its newest chunk and of the chunk after it — and ingests only what
+ * changed, reading the newest chunk (whose header may lag its records)
+ * and the chunks not yet settled (see chunk_seen in nd_tail.c). Polling
+ * works on network shares and on Windows, where change notifications do
+ * not.
  *
  * Progress lives in the database with the events (see nd_ingest), so a
- * restarted tail resumes exactly where it stopped. A log that was replaced,
- * cleared (record ids restart), truncated or wrapped (the oldest chunk
- * overwritten) is reported and read afresh; events already stored are
- * recognized, so nothing is stored twice.
+ * restarted tail resumes exactly where it stopped. A log archived or
+ * renamed is recognised (device and inode) under its new name. A log that
+ * was replaced, cleared (record ids restart), truncated or wrapped (the
+ * oldest chunk overwritten) is reported and read afresh; events already
+ * stored are recognized, so nothing is stored twice.
  */
 #ifndef ND_TAIL_H
 #define ND_TAIL_H
