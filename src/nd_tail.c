@@ -37,6 +37,7 @@ typedef struct tail_file {
 	int wrapped_reported;
 	int present;     /* seen in the current round */
 	int renamed_away; /* archived or renamed: a new file here is a new log */
+	int missing_reported; /* told that it cannot be read, until it can */
 } tail_file;
 
 struct nd_tail {
@@ -330,6 +331,21 @@ static int find_renames(nd_tail *t, const nd_path_list *files, const struct stat
 	return 0;
 }
 
+/* Names a path that cannot be read and was never followed (not created
+ * yet, or a typo), once; it is followed as soon as it appears. Returns
+ * nothing. */
+static void report_missing(nd_tail *t, tail_file *f)
+{
+	struct stat st;
+	char msg[ND_ERROR_MAX];
+
+	if (f->ino || f->missing_reported || !t->rep || !t->rep->problem || stat(f->path, &st) == 0)
+		return;
+	snprintf(msg, sizeof(msg), "%s: %s; following it when it appears", f->path, strerror(errno));
+	t->rep->problem(t->rep->ctx, ND_PROBLEM_ERROR, msg);
+	f->missing_reported = 1;
+}
+
 int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
 {
 	nd_path_list files;
@@ -361,8 +377,11 @@ int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
 			goto done;
 		}
 		f->present = 1;
-		if (!ok[i])
+		if (!ok[i]) {
+			report_missing(t, f);
 			continue; /* gone between listing and stat: the next round says so */
+		}
+		f->missing_reported = 0;
 		if (poll_file(t, s, f, &sts[i], i, files.count, new_events, err) != 0)
 			goto done;
 	}
