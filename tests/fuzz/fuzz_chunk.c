@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static nd_evtx_filter filter;
 	static nd_evtx_decoder *dec;
 	nd_buf xml = {0};
-	nd_event ev;
+	nd_record ev;
 	nd_error err;
 	size_t n = size < sizeof(chunk) ? size : sizeof(chunk), i;
 
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	nd_evtx_walk_chunk(chunk, n, &walk);
 	nd_evtx_filter_reset(&filter);
-	nd_event_init(&ev);
+	nd_record_init(&ev);
 	if (walk.count && nd_evtx_decoder_load(dec, header, chunk, &walk, walk.count, &err) == 0) {
 		for (i = 0; i < walk.count; i++) {
 			nd_evtx_peek peek;
@@ -45,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				nd_xml_parse_event(xml.data, xml.len, &ev, NULL, &err);
 		}
 	}
-	nd_event_reset(&ev);
+	nd_record_reset(&ev);
 	nd_buf_free(&xml);
 	return 0;
 }

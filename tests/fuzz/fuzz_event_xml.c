@@ -8,13 +8,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	nd_event ev;
+	nd_record ev;
 	nd_error err;
 	size_t used = 0, off = 0;
 
-	nd_event_init(&ev);
+	nd_record_init(&ev);
 	while (off < size && nd_xml_parse_event((const char *)data + off, size - off, &ev, &used, &err) == 1 && used)
 		off += used;
-	nd_event_reset(&ev);
+	nd_record_reset(&ev);
 	return 0;
 }

@@ -3,7 +3,7 @@
 
 #include "check.h"
 #include "evtx_format.h"
-#include "family.h"
+#include "nd_family.h"
 #include "nd_buf.h"
 #include "nd_error.h"
 #include "nd_time.h"

@@ -54,19 +54,19 @@ static const char odd[] =
 
 /* Parses a NUL-terminated document. Returns what nd_xml_parse_event
  * returns. */
-static int parse(const char *xml, nd_event *ev, nd_error *err)
+static int parse(const char *xml, nd_record *ev, nd_error *err)
 {
 	return nd_xml_parse_event(xml, strlen(xml), ev, NULL, err);
 }
 
 int main(void)
 {
-	nd_event ev;
+	nd_record ev;
 	nd_error err;
 	char iso[ND_TIME_ISO_SIZE];
 	size_t used = 0;
 
-	nd_event_init(&ev);
+	nd_record_init(&ev);
 	CHECK(nd_xml_parse_event(classic, sizeof(classic) - 1, &ev, NULL, &err) == 1);
 	CHECK_STR(ev.provider, "RasClient");
 	CHECK(ev.event_id == 20227 && ev.has_qualifiers && ev.qualifiers == 0);
@@ -86,14 +86,14 @@ int main(void)
 	CHECK(nd_xml_parse_event(manifest, sizeof(manifest) - 1, &ev, NULL, &err) == 1);
 	CHECK_STR(ev.source_name, "Security");
 	CHECK(ev.event_id == 6273 && !ev.has_qualifiers && ev.version == 2 && ev.task == 12552);
-	CHECK_STR(nd_event_field(&ev, "SubjectUserName"), "rdeckard@lab.example");
-	CHECK_STR(nd_event_field(&ev, "ReasonCode"), "258");
-	CHECK_STR(nd_event_field(&ev, "Reason"), "it's \"quoted\"");
-	CHECK_STR(nd_event_field(&ev, "Empty"), "");
-	CHECK(nd_event_field(&ev, "Message") == NULL);
+	CHECK_STR(nd_record_field(&ev, "SubjectUserName"), "rdeckard@lab.example");
+	CHECK_STR(nd_record_field(&ev, "ReasonCode"), "258");
+	CHECK_STR(nd_record_field(&ev, "Reason"), "it's \"quoted\"");
+	CHECK_STR(nd_record_field(&ev, "Empty"), "");
+	CHECK(nd_record_field(&ev, "Message") == NULL);
 	CHECK_STR(nd_time_format(ev.time, iso), "2025-03-14T09:12:43.5000000Z");
-	CHECK(nd_event_provider_is(&ev, "microsoft-windows-security-auditing"));
-	CHECK(nd_event_provider_is(&ev, "SECURITY"));
+	CHECK(nd_record_provider_is(&ev, "microsoft-windows-security-auditing"));
+	CHECK(nd_record_provider_is(&ev, "SECURITY"));
 
 	CHECK(nd_xml_parse_event(odd, sizeof(odd) - 1, &ev, &used, &err) == 1);
 	CHECK_STR(ev.provider, "A&B<C>");
@@ -101,9 +101,9 @@ int main(void)
 	CHECK(ev.nfields == 2);
 	CHECK_STR(ev.fields[1].value, "two & three");
 	CHECK(nd_xml_parse_event(odd + used, sizeof(odd) - 1 - used, &ev, NULL, &err) == 1);
-	CHECK_STR(nd_event_field(&ev, "User"), "bob");
-	CHECK_STR(nd_event_field(&ev, "Empty"), "");
-	CHECK_STR(nd_event_field(&ev, "Inner"), "v");
+	CHECK_STR(nd_record_field(&ev, "User"), "bob");
+	CHECK_STR(nd_record_field(&ev, "Empty"), "");
+	CHECK_STR(nd_record_field(&ev, "Inner"), "v");
 
 	/* Errors: no EventID, unclosed, bad time, nothing at all. */
 	CHECK(parse("<Event><System></System></Event>", &ev, &err) == -1);
@@ -115,6 +115,6 @@ int main(void)
 	CHECK(parse("no xml here", &ev, &err) == 0);
 	CHECK(parse("<Event attr='unterminated></Event>", &ev, &err) == -1);
 	CHECK(parse("<Event><System><EventID>99999999999</EventID></System></Event>", &ev, &err) == -1);
-	nd_event_reset(&ev);
+	nd_record_reset(&ev);
 	return check_report();
 }

@@ -108,7 +108,7 @@ def expected(path):
 
 def libevtx_shift(text):
     """libevtx 20181227 renders a character outside the BMP 0x3FF too low
-    (U+1F600 as U+1F201; npsdiag undoes it, see parsers/evtx_decode.c)."""
+    (U+1F600 as U+1F201; npsdiag undoes it, see parsers/evtx/evtx_decode.c)."""
     return ''.join(chr(ord(c) - 0x3FF) if ord(c) >= 0x10000 else c for c in text)
 
 

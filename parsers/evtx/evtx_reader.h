@@ -1,0 +1,70 @@
+/* evtx_reader: the EVTX input. Streams a .evtx file one chunk at a time,
+ * finds its records (evtx_format), reads each record's provider and event
+ * id from its Binary XML (evtx_filter) and asks the sink whether it wants
+ * the record, has libevtx decode the wanted ones (evtx_decode), parses the
+ * XML (event_xml) and hands each record to the sink. The reader knows no
+ * event families: which records matter is the sink's question to answer.
+ * Memory is one chunk plus one record, whatever the file's size.
+ *
+ * Problems are reported to the sink with the file, chunk and record, and
+ * never stop the walk: a bad chunk is skipped, a bad record is skipped.
+ */
+#ifndef ND_EVTX_READER_H
+#define ND_EVTX_READER_H
+
+#include <stdint.h>
+
+#include "nd_error.h"
+#include "nd_record.h"
+
+typedef enum nd_problem_kind {
+	ND_PROBLEM_ERROR,  /* something could not be read */
+	ND_PROBLEM_WARNING /* an oddity that lost nothing */
+} nd_problem_kind;
+
+typedef struct nd_evtx_sink {
+	void *ctx;
+	/* Asked with the 512-byte header of each chunk before its records are
+	 * read. Returns 1 to read the chunk, 0 to skip it without reading its
+	 * records (a tail that knows the chunk is complete and unchanged). May
+	 * be NULL: every chunk is read. */
+	int (*chunk_header)(void *ctx, uint64_t offset, const uint8_t *header);
+	/* Asked after a chunk is walked, with its fingerprint. Returns 1 to
+	 * decode its wanted records, 0 to skip them (unchanged since the last
+	 * ingest). */
+	int (*chunk_begin)(void *ctx, uint64_t offset, uint32_t fingerprint);
+	/* Told after a chunk was read; errors is the number of its records that
+	 * could not be read. Returns 0, or -1 to stop (err set). */
+	int (*chunk_end)(void *ctx, uint64_t offset, uint32_t fingerprint, uint64_t errors, nd_error *err);
+	/* Asked whether a record is wanted, with its provider name, its
+	 * EventSourceName (NULL or "" when it has none) and its event id; asked
+	 * first from the raw record, where the provider may be "" (unknown:
+	 * answer from the event id alone), then again from the decoded record.
+	 * Returns a tag (handed back with the record) to keep it, NULL to skip
+	 * it. */
+	const void *(*wants)(void *ctx, const char *provider, const char *source, uint32_t event_id);
+	/* Given each wanted record, with the tag wants returned for it.
+	 * Returns 0, or -1 to stop (err set): only for failures of the sink
+	 * itself, such as the database. */
+	int (*record)(void *ctx, const void *tag, nd_record *rec, nd_error *err);
+	/* Told of a problem in the input; msg names file, chunk and record. */
+	void (*problem)(void *ctx, nd_problem_kind kind, const char *msg);
+	/* Told how far the walk is, in bytes. May be NULL. */
+	void (*progress)(void *ctx, uint64_t done, uint64_t total);
+} nd_evtx_sink;
+
+typedef struct nd_evtx_counts {
+	uint64_t records, wanted, skipped, errors, warnings, chunks, unchanged;
+} nd_evtx_counts;
+
+/* Returns 1 if the file at path starts with the EVTX signature, 0 if not,
+ * -1 if it cannot be read. */
+int nd_evtx_is_evtx(const char *path);
+
+/* Reads the EVTX file at path into sink, adding to *counts. Returns 0 when
+ * the file was read (possibly with problems reported to the sink), -1 with
+ * err set when the file cannot be read at all (not EVTX, unreadable) or the
+ * sink stopped. */
+int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *counts, nd_error *err);
+
+#endif

@@ -1,0 +1,69 @@
+/* nd_record: one event log record, normalized, independent of the input
+ * format it came from (an EVTX record rendered by libevtx, wevtutil XML, a
+ * text log line): System values and fields, named or positional. Parsers
+ * fill it and know nothing else; the event model (src/model) classifies it
+ * into a family and names its positional fields; the store writes it. All
+ * strings are UTF-8 and owned by the record. */
+#ifndef ND_RECORD_H
+#define ND_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct nd_field {
+	char *name;  /* Data/@Name, a name given by a family layout, or NULL */
+	char *value; /* never NULL; "" for an empty <Data/> */
+} nd_field;
+
+typedef struct nd_record {
+	char *provider;      /* System/Provider/@Name */
+	char *source_name;   /* System/Provider/@EventSourceName, or NULL */
+	char *provider_guid; /* System/Provider/@Guid, or NULL */
+	uint32_t event_id;   /* System/EventID (low 16 bits for classic events) */
+	uint32_t qualifiers; /* System/EventID/@Qualifiers when has_qualifiers */
+	int has_qualifiers;
+	int version; /* System/Version, -1 when absent */
+	int level;   /* System/Level, -1 when absent */
+	int task;    /* System/Task, -1 when absent */
+	uint64_t keywords;
+	int64_t time; /* TimeCreated/@SystemTime in ticks (see nd_time.h) */
+	int has_time;
+	uint64_t record_id; /* System/EventRecordID */
+	char *channel;
+	char *computer;
+	char *user_sid; /* System/Security/@UserID, or NULL */
+	char *binary;   /* EventData/Binary as hex text, or NULL */
+	nd_field *fields;
+	size_t nfields;
+	size_t capfields;
+	/* Where the record came from; filled by the input parser. */
+	int64_t file_offset;  /* -1 when unknown */
+	int64_t written_time; /* EVTX record header time in ticks, 0 when unknown */
+} nd_record;
+
+/* Sets every member to its empty value. Returns nothing. */
+void nd_record_init(nd_record *ev);
+
+/* Frees everything the event owns and re-initializes it. Returns nothing. */
+void nd_record_reset(nd_record *ev);
+
+/* Replaces *slot with a copy of the n bytes at s. Returns 0, or -1 when out
+ * of memory. */
+int nd_record_set_string(char **slot, const char *s, size_t n);
+
+/* Appends a field; name may be NULL. Returns 0, or -1 when out of memory. */
+int nd_record_add_field(nd_record *ev, const char *name, const char *value, size_t value_len);
+
+/* Returns the value of the first field called name, or NULL. */
+const char *nd_record_field(const nd_record *ev, const char *name);
+
+/* Gives the unnamed fields names from a layout: names[i] for field i while
+ * both last; named fields keep their names. Returns 0, or -1 when out of
+ * memory. */
+int nd_record_name_fields(nd_record *ev, const char *const *names, size_t nnames);
+
+/* Returns 1 if the event's provider or event source name equals name
+ * (ASCII case-insensitive), else 0. */
+int nd_record_provider_is(const nd_record *ev, const char *name);
+
+#endif

@@ -1,0 +1,66 @@
+/* nd_family: the event families npsdiag keeps, one file each (fam_*.c).
+ *
+ * A family says which events it takes (providers and event ids), how to
+ * name the unnamed fields of classic events (their layouts), and which
+ * fields go into the columns of its typed table. The store builds the
+ * table and its INSERT from this description, so adding a family or a
+ * column is a change in one place.
+ */
+#ifndef ND_FAMILY_H
+#define ND_FAMILY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nd_record.h"
+
+typedef enum nd_column_type {
+	ND_COL_TEXT,      /* the field's text */
+	ND_COL_CODE,      /* an error/reason code: decimal, negative decimal or 0x-hex, stored as an
+			     unsigned 32-bit integer (HRESULTs as 0x8xxxxxxx) */
+	ND_COL_BINARY_LE32 /* the event's <Binary> hex text read as a little-endian DWORD */
+} nd_column_type;
+
+typedef struct nd_column {
+	const char *name;  /* SQL column name */
+	const char *field; /* field name; alternatives separated by '|' */
+	nd_column_type type;
+	const char *doc; /* one line for docs/schema.md */
+} nd_column;
+
+typedef struct nd_family {
+	const char *name;  /* stored in events.family */
+	const char *table; /* typed table, or NULL for none */
+	const char *const *providers; /* accepted Provider/@Name or EventSourceName, lower case */
+	/* Returns 1 if the family takes this event id, else 0. */
+	int (*wants)(uint32_t event_id);
+	/* Names the unnamed fields of ev from the family's layouts. Returns 0,
+	 * or -1 when out of memory. May be NULL. */
+	int (*name_fields)(nd_record *ev);
+	const nd_column *columns;
+	size_t ncolumns;
+	const char *doc;
+} nd_family;
+
+/* Returns the NULL-terminated list of all families. */
+const nd_family *const *nd_families(void);
+
+/* Returns the family that takes an event with this provider name, event
+ * source name (NULL or "" for none) and event id, names compared ASCII
+ * case-insensitively, or NULL. An empty provider matches on the event id
+ * alone (used when the raw filter could not read the provider). */
+const nd_family *nd_family_match(const char *provider, const char *source, uint32_t event_id);
+
+/* Returns the family that takes a parsed event, or NULL. */
+const nd_family *nd_family_for_event(const nd_record *ev);
+
+/* Parses a code as written in events: "853", "-2146762487", "0x800B0109".
+ * Returns 0 and sets *code (unsigned 32-bit), or -1 if s is not a code. */
+int nd_parse_code(const char *s, uint32_t *code);
+
+/* Names the fields of a classic event whose first value may be a
+ * connection id ("{GUID}" or "CoId={GUID}"): that one becomes "CoId" and
+ * the rest are named from names[]. Returns 0, or -1 when out of memory. */
+int nd_name_fields_after_coid(nd_record *ev, const char *const *names, size_t nnames);
+
+#endif

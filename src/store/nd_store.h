@@ -1,0 +1,71 @@
+/* nd_store: the SQLite database that ingestion fills and the correlator and
+ * reports read. The schema is documented in docs/schema.md.
+ *
+ * Event-derived strings only ever reach SQLite as bound parameters.
+ * Writers group their work in transactions (nd_store_begin/commit) so that
+ * a crash or kill never leaves half of a batch behind; the database runs in
+ * WAL mode so readers work while a writer writes.
+ */
+#ifndef ND_STORE_H
+#define ND_STORE_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "nd_family.h"
+#include "nd_error.h"
+#include "nd_record.h"
+
+typedef struct nd_store nd_store;
+
+/* What ingesting one source did; kept in the sources table. */
+typedef struct nd_source_stats {
+	uint64_t records;    /* records walked */
+	uint64_t wanted;     /* records of a kept family */
+	uint64_t stored;     /* new events stored */
+	uint64_t duplicates; /* wanted events already in the database */
+	uint64_t skipped;    /* records of no interest, never decoded */
+	uint64_t errors;     /* records or chunks that could not be read */
+	uint64_t warnings;   /* oddities that lost nothing (a torn tail, a stale header) */
+	uint64_t chunks;     /* chunks read */
+	uint64_t unchanged;  /* chunks skipped: same as at the last ingest */
+} nd_source_stats;
+
+/* Opens (creating if needed) the database at path and brings its schema up
+ * to date. Returns 0 with *out set, or -1 with err set. */
+int nd_store_open(nd_store **out, const char *path, nd_error *err);
+
+/* Closes the database, rolling back an open transaction. Returns nothing. */
+void nd_store_close(nd_store *s);
+
+/* Returns the SQLite handle, for modules that query the store. */
+sqlite3 *nd_store_db(nd_store *s);
+
+/* Begins, commits or rolls back a transaction. Return 0, or -1 with err
+ * set (rollback never fails). */
+int nd_store_begin(nd_store *s, nd_error *err);
+int nd_store_commit(nd_store *s, nd_error *err);
+void nd_store_rollback(nd_store *s);
+
+/* Finds or creates the source row for a file. Returns 0 with *id set, or
+ * -1 with err set. */
+int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err);
+
+/* Records the outcome of an ingest of a source. Returns 0, or -1 with err
+ * set. */
+int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err);
+
+/* Looks up the fingerprint stored for a chunk of a source. Returns 1 and
+ * sets *fp when there is one, 0 when there is none, -1 with err set. */
+int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err);
+
+/* Stores the fingerprint of a chunk fully ingested. Returns 0, or -1 with
+ * err set. */
+int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp, nd_error *err);
+
+/* Stores an event of family fam (fields already named) from source.
+ * Returns 1 when stored, 0 when the event was already there (same
+ * computer, channel, record id and time), -1 with err set. */
+int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err);
+
+#endif

@@ -1,0 +1,22 @@
+/* nd_ascii: locale-independent ASCII case folding, for names that Windows
+ * compares case-insensitively (providers, file extensions). */
+#ifndef ND_ASCII_H
+#define ND_ASCII_H
+
+/* Returns c folded to lower case when it is an ASCII capital, else c. */
+static inline int nd_ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+
+/* Compares a and b with ASCII letters folded. Returns <0, 0 or >0, like
+ * strcmp. */
+static inline int nd_ascii_casecmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+
+	while (*p && nd_ascii_lower(*p) == nd_ascii_lower(*q)) {
+		p++;
+		q++;
+	}
+	return nd_ascii_lower(*p) - nd_ascii_lower(*q);
+}
+
+#endif
