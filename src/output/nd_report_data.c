@@ -271,8 +271,8 @@ long nd_rep_evidence(nd_rep *r, int64_t incident, int (*fn)(nd_rep *r, const nd_
 			break;
 		}
 		e.nfields = f.n;
-		e.names = (const char **)f.names;
-		e.values = (const char **)f.values;
+		e.names = (const char *const *)f.names;
+		e.values = (const char *const *)f.values;
 		if (fn(r, &e, ctx) != 0) {
 			rc = SQLITE_ERROR;
 			break;

@@ -49,7 +49,7 @@ typedef struct nd_rep_event {
 	const char *time, *computer, *provider, *role;
 	int64_t event_id, attempt; /* attempt 0: none */
 	size_t nfields;
-	const char **names, **values;
+	const char *const *names, *const *values;
 } nd_rep_event;
 
 /* A timeline lane: one host, its events binned over the scope's range. */
