@@ -4,6 +4,8 @@
 # probe is an object library outside `all`, built by the test.
 set(NPSDIAG_LAYER_PROBES
   "nd_util:nd_record.h:expect-fail"
+  "nd_util:nd_file.h:expect-fail"
+  "nd_parsers_evtx:nd_clock.h:expect-fail"
   "nd_parsers_record:event_xml.h:expect-fail"
   "nd_parsers_evtx:nd_family.h:expect-fail"
   "nd_model:nd_store.h:expect-fail"
@@ -13,7 +15,9 @@ set(NPSDIAG_LAYER_PROBES
   "nd_output:nd_tail.h:expect-fail"
   "nd_follow:cli.h:expect-fail"
   "nd_output:nd_store.h:expect-ok"
-  "nd_ingest:evtx_reader.h:expect-ok")
+  "nd_ingest:evtx_reader.h:expect-ok"
+  "nd_platform:nd_error.h:expect-ok"
+  "nd_ingest:nd_dir.h:expect-ok")
 foreach(probe ${NPSDIAG_LAYER_PROBES})
   string(REPLACE ":" ";" parts ${probe})
   list(GET parts 0 layer)
