@@ -75,6 +75,10 @@ int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error 
 	}
 	s->mode = o->mode;
 	s->params = defaults;
+	if (s->mode != NPSDIAG_NO_DATABASE && !o->db) {
+		nd_error_set(&e, "no database given");
+		goto failed;
+	}
 	for (i = 0; i < o->nrule_dirs; i++, s->ndirs++)
 		if (!(s->dirs[i] = strdup(o->rule_dirs[i]))) {
 			nd_error_set(&e, "out of memory");

@@ -1,5 +1,5 @@
-/* npsdiag report: the diagnosed incidents as a document (nd_report), or
- * as diagnose's JSON. Runs the diagnosis first when the database has no
+/* npsdiag report: the diagnosed incidents as a document (html, md, csv),
+ * or diagnose's JSON. Runs the diagnosis first when the database has no
  * results yet. */
 #include <getopt.h>
 #include <stdio.h>
