@@ -1,14 +1,27 @@
 /* api_demo: a program outside the project built against the installed
  * npsdiag.h and libnpsdiag.a (pkg-config), as a user of the library would.
  * Usage: api_demo DB DIR: ingests DIR (the error853 fixture) into DB,
- * diagnoses it, writes the results as JSON to stdout and checks what the
- * API promises along the way. Exits 0 when every check held. */
+ * diagnoses it, writes the results as JSON to stdout, follows DIR for one
+ * round into a second database and checks what the API promises along the
+ * way. Exits 0 when every check held. */
 #include <stdio.h>
 #include <string.h>
 
 #include <npsdiag.h>
 
 static int failures;
+
+/* Counts the news of npsdiag_follow and checks each has a cause. Returns
+ * 0. */
+static int on_news(void *ctx, const npsdiag_news *it, npsdiag_error *err)
+{
+	long *n = ctx;
+
+	(void)err;
+	if (it->cause_id && it->previous_count == 0)
+		(*n)++;
+	return 0;
+}
 
 /* Records a check. Returns nothing. */
 static void check(const char *what, int ok)
@@ -27,8 +40,12 @@ int main(int argc, char **argv)
 	npsdiag_diagnose_stats st;
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
-	char rules[4096];
+	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 100, 1, NULL, NULL};
+	npsdiag_follow_callbacks cb = {0};
+	npsdiag_follow_stats fs;
+	char rules[4096], db2[4096];
 	size_t shown = 0;
+	long news = 0;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: api_demo DB DIR\n");
@@ -54,6 +71,18 @@ int main(int argc, char **argv)
 	check("the family of 6273",
 	      npsdiag_explain_event("Microsoft-Windows-Security-Auditing", 6273, stderr) == 1);
 	npsdiag_close(s);
+
+	/* Follow, one round into a new database: everything is news. */
+	snprintf(db2, sizeof(db2), "%s-follow", argv[1]);
+	o.db = db2;
+	cb.ctx = &news;
+	cb.news = on_news;
+	check("open for follow", npsdiag_open(&s, &o, &err) == 0);
+	check("follow --once", s && npsdiag_follow(s, argv + 2, 1, &fo, &cb, &fs, &err) == 0);
+	check("follow stored events and handed over news",
+	      fs.started && fs.rounds == 1 && fs.events > 0 && news >= 1 && fs.news >= news);
+	npsdiag_close(s);
+	s = NULL;
 
 	/* A missing rules directory: the session opens, the diagnosis names it. */
 	bad.db = argv[1];
