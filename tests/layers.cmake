@@ -1,9 +1,13 @@
 # The layers hold: a source of a lower layer cannot include a header of a
 # higher one (the include path of each layer library holds only itself and
 # the layers below), while including a lower layer's header works. Each
-# probe is an object library outside `all`, built by the test.
+# probe is an object library outside `all`, built by the test. The
+# command line links nd_api only, so the nd_api probes show what it sees:
+# npsdiag.h, and no header of the layers below (linked PRIVATE).
 set(NPSDIAG_LAYER_PROBES
   "nd_util:nd_record.h:expect-fail"
+  "nd_util:nd_file.h:expect-fail"
+  "nd_parsers_evtx:nd_clock.h:expect-fail"
   "nd_parsers_record:event_xml.h:expect-fail"
   "nd_parsers_evtx:nd_family.h:expect-fail"
   "nd_model:nd_store.h:expect-fail"
@@ -12,8 +16,15 @@ set(NPSDIAG_LAYER_PROBES
   "nd_analysis:nd_report.h:expect-fail"
   "nd_output:nd_tail.h:expect-fail"
   "nd_follow:cli.h:expect-fail"
+  "nd_follow:npsdiag.h:expect-fail"
+  "nd_api:nd_store.h:expect-fail"
+  "nd_api:nd_diagnose_print.h:expect-fail"
+  "nd_api:nd_error.h:expect-fail"
   "nd_output:nd_store.h:expect-ok"
-  "nd_ingest:evtx_reader.h:expect-ok")
+  "nd_ingest:evtx_reader.h:expect-ok"
+  "nd_platform:nd_error.h:expect-ok"
+  "nd_ingest:nd_dir.h:expect-ok"
+  "nd_api:npsdiag.h:expect-ok")
 foreach(probe ${NPSDIAG_LAYER_PROBES})
   string(REPLACE ":" ";" parts ${probe})
   list(GET parts 0 layer)

@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd_rules_path.h"
-#include "nd_time.h"
 
 static const char usage_text[] =
 	"usage: npsdiag COMMAND [OPTIONS] [ARGS]\n"
@@ -21,12 +19,15 @@ static const char usage_text[] =
 	"  tail [--db FILE] [--rules DIR] [--interval S] [--window S] [--skew S] [--gap S]\n"
 	"       [--format text|jsonl] [--once] PATH...\n"
 	"        follow growing .evtx logs, store new events, print new incidents as they appear\n"
-	"  report [--db FILE] [--format html|md|csv|json] [-o FILE] [--no-timestamp] [--bom] [--user PATTERN]\n"
-	"         [--since T] [--until T] [--cause ID]\n"
+	"  report [--db FILE] [--rules DIR] [--format html|md|csv|json] [-o FILE] [--no-timestamp] [--bom]\n"
+	"         [--user PATTERN] [--since T] [--until T] [--cause ID]\n"
 	"        write the diagnosed incidents as a self-contained HTML page, Markdown, CSV or JSON\n"
 	"  version\n"
 	"\n"
-	"The database defaults to ./" ND_CLI_DEFAULT_DB " (or $NPSDIAG_DB).\n";
+	"The database defaults to ./" ND_CLI_DEFAULT_DB " (or $NPSDIAG_DB).\n"
+	"--rules DIR (repeatable) lays DIR over the shipped rules: a rule with the id of a shipped one\n"
+	"replaces it, a new id adds a cause, and a DIR with a codes/ folder replaces the code tables.\n"
+	"The shipped rules are $NPSDIAG_RULES, else rules/ beside npsdiag, else ../share/npsdiag/rules.\n";
 
 int cli_usage(void)
 {
@@ -55,32 +56,18 @@ int cli_parse_seconds(const char *s, double max, double *out)
 	return end != s && !*end && *out >= 0 && *out <= max ? 0 : -1;
 }
 
-int cli_load_rules(nd_rules *r, char **dirs, size_t ndirs, nd_error *err)
+int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **dirs, size_t ndirs)
 {
-	size_t i;
+	npsdiag_options o = {mode, cli_db_path(db), (const char *const *)dirs, ndirs};
+	npsdiag_error err;
 
-	if (nd_rules_init(r, err) != 0 || nd_rules_load_dir(r, nd_rules_dir(NULL), err) != 0)
-		return -1;
-	for (i = 0; i < ndirs; i++)
-		if (nd_rules_load_dir(r, dirs[i], err) != 0)
-			return -1;
-	return 0;
+	if (npsdiag_open(out, &o, &err) == 0)
+		return 0;
+	fprintf(stderr, "npsdiag: %s\n", err.message);
+	return -1;
 }
 
-/* Parses an ISO time or a date (YYYY-MM-DD: its start, or its end when
- * end_of_day). Returns 0, or -1 when s is neither. */
-static int parse_when(const char *s, int end_of_day, int64_t *ts)
-{
-	char buf[64];
-
-	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
-		snprintf(buf, sizeof(buf), "%sT%s", s, end_of_day ? "23:59:59.9999999Z" : "00:00:00Z");
-		s = buf;
-	}
-	return nd_time_parse_iso(s, ts);
-}
-
-int cli_filter_option(int opt, const char *arg, nd_print_filter *f)
+int cli_filter_option(int opt, const char *arg, npsdiag_filter *f)
 {
 	switch (opt) {
 	case 'u':
@@ -88,10 +75,10 @@ int cli_filter_option(int opt, const char *arg, nd_print_filter *f)
 		return 1;
 	case 'S':
 		f->since = arg;
-		return parse_when(arg, 0, &f->since_ts) == 0 ? 1 : -1;
+		return npsdiag_parse_time(arg, 0, &f->since_ts) == 0 ? 1 : -1;
 	case 'U':
 		f->until = arg;
-		return parse_when(arg, 1, &f->until_ts) == 0 ? 1 : -1;
+		return npsdiag_parse_time(arg, 1, &f->until_ts) == 0 ? 1 : -1;
 	case 'c':
 		f->cause = arg;
 		return 1;

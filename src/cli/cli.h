@@ -5,9 +5,7 @@
 
 #include <stddef.h>
 
-#include "nd_error.h"
-#include "nd_rules.h"
-#include "nd_select.h"
+#include "npsdiag.h"
 
 #define ND_CLI_DEFAULT_DB "npsdiag.db"
 #define ND_CLI_MAX_RULE_DIRS 16
@@ -27,10 +25,10 @@ const char *cli_db_path(const char *opt);
  * one. */
 int cli_parse_seconds(const char *s, double max, double *out);
 
-/* Loads the shipped rules and the --rules directories over them (r is
- * initialized here; free it with nd_rules_free either way). Returns 0, or
- * -1 with err set. */
-int cli_load_rules(nd_rules *r, char **dirs, size_t ndirs, nd_error *err);
+/* Opens a session on the database db (cli_db_path) with the --rules
+ * directories, printing why when it cannot. Returns 0 with *out set, or
+ * -1. */
+int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **dirs, size_t ndirs);
 
 /* The getopt_long entries of the filter options --user, --since, --until
  * and --cause, shared by diagnose and report. */
@@ -41,7 +39,7 @@ int cli_load_rules(nd_rules *r, char **dirs, size_t ndirs, nd_error *err);
 /* Takes a filter option (CLI_FILTER_OPTIONS) into f; times are ISO or a
  * date (YYYY-MM-DD: its start for --since, its end for --until). Returns 1
  * when taken, 0 when opt is not a filter option, -1 on a bad value. */
-int cli_filter_option(int opt, const char *arg, nd_print_filter *f);
+int cli_filter_option(int opt, const char *arg, npsdiag_filter *f);
 
 /* The commands: each takes its own argv (argv[0] is the command name) and
  * returns the process exit status. */

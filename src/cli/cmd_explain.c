@@ -4,32 +4,15 @@
 #include <string.h>
 
 #include "cli.h"
-#include "nd_family.h"
-#include "nd_codes.h"
-#include "nd_rules.h"
-#include "nd_rules_path.h"
 
-/* Prints the enabled rules that name code among their client errors or
- * (reason) NPS reason codes. Returns 0, or -1 with err set when the rules
- * cannot be read. */
-static int print_causes(const char *dir, uint32_t code, int reason, nd_error *err)
+/* Prints one cause whose rule names the code (npsdiag_explain_causes),
+ * aligned under the code table's lines. Returns nothing. */
+static void print_cause(void *ctx, const npsdiag_cause *c)
 {
-	nd_rules r;
-	size_t i;
-	int n = 0;
+	int *n = ctx;
 
-	if (nd_rules_init(&r, err) != 0 || nd_rules_load_dir(&r, dir, err) != 0) {
-		nd_rules_free(&r);
-		return -1;
-	}
-	for (i = 0; i < r.n; i++) {
-		if (!nd_rule_mentions(r.v[i], code, reason))
-			continue;
-		printf("%s%s (%s): %s\n", n++ ? "                   " : "causes             ", r.v[i]->id,
-		       r.v[i]->confidence, r.v[i]->title);
-	}
-	nd_rules_free(&r);
-	return 0;
+	printf("%s%s (%s): %s\n", (*n)++ ? "                   " : "causes             ", c->id, c->confidence,
+	       c->title);
 }
 
 /* npsdiag explain. Returns 0 when found, 1 when unknown, 2 on usage or
@@ -37,40 +20,37 @@ static int print_causes(const char *dir, uint32_t code, int reason, nd_error *er
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option opts[] = {{"rules", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
-	const char *rules = NULL, *file = ND_CODES_RAS_FILE, *what = "RAS error code";
-	char dir[4096];
+	npsdiag_code_kind kind = NPSDIAG_CODE_RAS;
+	const char *what = "RAS error code";
+	char *dirs[ND_CLI_MAX_RULE_DIRS];
+	size_t ndirs = 0;
+	npsdiag_session *s = NULL;
+	npsdiag_error err;
 	uint32_t code;
-	nd_error err;
-	int opt, rc, reason = 0;
+	int opt, rc, n = 0;
 
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (opt == 'r')
-			rules = optarg;
+		if (opt == 'r' && ndirs < ND_CLI_MAX_RULE_DIRS)
+			dirs[ndirs++] = optarg;
 		else
 			return cli_usage();
 	}
 	if (optind < argc && strcmp(argv[optind], "reason") == 0) {
-		file = ND_CODES_NPS_FILE;
+		kind = NPSDIAG_CODE_NPS_REASON;
 		what = "NPS reason code";
-		reason = 1;
 		optind++;
 	}
-	if (optind + 1 != argc || nd_parse_code(argv[optind], &code) != 0)
+	if (optind + 1 != argc || npsdiag_parse_code(argv[optind], &code) != 0)
 		return cli_usage();
-	snprintf(dir, sizeof(dir), "%s/codes", nd_rules_dir(rules));
-	rc = nd_codes_explain(dir, file, code, stdout, &err);
-	if (rc < 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+	if (cli_open(&s, NPSDIAG_NO_DATABASE, NULL, dirs, ndirs) != 0)
 		return 2;
-	}
-	if (rc == 0) {
+	rc = npsdiag_explain_code(s, kind, code, stdout, &err);
+	if (rc == 0)
 		printf("unknown %s %s\n", what, argv[optind]);
-		return 1;
-	}
-	if (print_causes(nd_rules_dir(rules), code, reason, &err) != 0) {
+	else if (rc > 0 && npsdiag_explain_causes(s, kind, code, print_cause, &n, &err) < 0)
+		rc = -1;
+	if (rc < 0)
 		fprintf(stderr, "npsdiag: %s\n", err.message);
-		return 2;
-	}
-	return 0;
+	npsdiag_close(s);
+	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
 }
-

@@ -1,23 +1,16 @@
 /* npsdiag ingest: read .evtx files and directories into the database. */
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "nd_codes.h"
-#include "nd_ingest.h"
-#include "nd_rules_path.h"
-#include "nd_store.h"
 
 /* State of the terminal output of an ingest run. */
 typedef struct ingest_ui {
 	int progress; /* draw a progress line on stderr */
 	int quiet;
 	int line_drawn;
-	struct timespec last;
+	uint64_t last_ms;
 } ingest_ui;
 
 /* Erases the progress line if one is drawn. Returns nothing. */
@@ -30,34 +23,34 @@ static void clear_progress(ingest_ui *c)
 }
 
 /* report: prints an input problem. */
-static void on_problem(void *ctx, nd_problem_kind kind, const char *msg)
+static void on_problem(void *ctx, npsdiag_problem_kind kind, const char *msg)
 {
 	ingest_ui *c = ctx;
 
 	clear_progress(c);
-	fprintf(stderr, "npsdiag: %s: %s\n", kind == ND_PROBLEM_ERROR ? "error" : "warning", msg);
+	fprintf(stderr, "npsdiag: %s: %s\n", kind == NPSDIAG_PROBLEM_ERROR ? "error" : "warning", msg);
 }
 
 /* report: redraws the progress line at most ten times a second. */
 static void on_progress(void *ctx, const char *path, size_t index, size_t count, uint64_t done, uint64_t total)
 {
 	ingest_ui *c = ctx;
-	struct timespec now;
+	uint64_t now;
 	const char *base = strrchr(path, '/');
 
 	if (!c->progress)
 		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - c->last.tv_sec) * 1000000000L + (now.tv_nsec - c->last.tv_nsec) < 100000000L)
+	now = npsdiag_clock_ms();
+	if (now - c->last_ms < 100)
 		return;
-	c->last = now;
+	c->last_ms = now;
 	fprintf(stderr, "\r\033[K[%zu/%zu] %.60s %3u%%", index + 1, count, base ? base + 1 : path,
 		total ? (unsigned)(done * 100 / total) : 100u);
 	c->line_drawn = 1;
 }
 
 /* report: prints the summary line of a file. */
-static void on_file_done(void *ctx, const char *path, const nd_source_stats *st, int failed)
+static void on_file_done(void *ctx, const char *path, const npsdiag_file_stats *st, int failed)
 {
 	ingest_ui *c = ctx;
 
@@ -87,20 +80,21 @@ int cmd_ingest(int argc, char **argv)
 					     {"rules", required_argument, NULL, 'r'},
 					     {"quiet", no_argument, NULL, 'q'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL, *rules = NULL;
-	char codes[4096];
-	nd_ingest_report rep = {0};
-	nd_ingest_totals tot;
-	nd_store *s = NULL;
-	nd_error err;
+	const char *db = NULL;
+	char *dirs[ND_CLI_MAX_RULE_DIRS];
+	size_t ndirs = 0;
+	npsdiag_ingest_callbacks cb = {0};
+	npsdiag_ingest_totals tot;
+	npsdiag_session *s = NULL;
+	npsdiag_error err;
 	ingest_ui c = {0};
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		if (opt == 'd')
 			db = optarg;
-		else if (opt == 'r')
-			rules = optarg;
+		else if (opt == 'r' && ndirs < ND_CLI_MAX_RULE_DIRS)
+			dirs[ndirs++] = optarg;
 		else if (opt == 'q')
 			c.quiet = 1;
 		else
@@ -108,28 +102,20 @@ int cmd_ingest(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_usage();
-	c.progress = !c.quiet && isatty(STDERR_FILENO);
-	if (nd_store_open(&s, cli_db_path(db), &err) != 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+	c.progress = !c.quiet && npsdiag_console_is_terminal(stderr);
+	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
 		return 2;
-	}
-	snprintf(codes, sizeof(codes), "%s/codes", nd_rules_dir(rules));
-	if (nd_store_begin(s, &err) != 0 || nd_codes_load(s, codes, &err) != 0 || nd_store_commit(s, &err) != 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
-		nd_store_close(s);
-		return 2;
-	}
-	rep.ctx = &c;
-	rep.problem = on_problem;
-	rep.progress = on_progress;
-	rep.file_done = on_file_done;
-	if (nd_ingest_paths(s, argv + optind, (size_t)(argc - optind), &rep, &tot, &err) != 0) {
+	cb.ctx = &c;
+	cb.problem = on_problem;
+	cb.progress = on_progress;
+	cb.file_done = on_file_done;
+	if (npsdiag_ingest(s, argv + optind, (size_t)(argc - optind), &cb, &tot, &err) != 0) {
 		clear_progress(&c);
 		fprintf(stderr, "npsdiag: %s\n", err.message);
-		nd_store_close(s);
+		npsdiag_close(s);
 		return 2;
 	}
-	nd_store_close(s);
+	npsdiag_close(s);
 	if (!c.quiet)
 		printf("total: %zu files (%zu failed), %llu records, %llu kept (%llu new), %llu skipped, %llu errors\n",
 		       tot.files, tot.files_failed, (unsigned long long)tot.sum.records,

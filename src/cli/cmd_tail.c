@@ -1,229 +1,54 @@
-/* npsdiag tail: follow growing .evtx logs (nd_tail), re-diagnose after
- * each round that stored events (nd_diagnose) and print what is news
- * (nd_news): one line per new or grown incident, text or JSON lines. */
+/* npsdiag tail: follow growing .evtx logs (npsdiag_follow) and print what
+ * is news: one line per new or grown incident, text or JSON lines. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "nd_buf.h"
-#include "nd_codes.h"
-#include "nd_diagnose.h"
-#include "nd_escape.h"
-#include "nd_news.h"
-#include "nd_rules_path.h"
-#include "nd_store.h"
-#include "nd_tail.h"
 
+/* Set by the signal handlers (npsdiag_catch_signals). */
 static volatile sig_atomic_t stop_requested, reload_requested;
 
-/* Signal handlers only set flags. Return nothing. */
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_requested = 1;
-}
-static void on_reload(int sig)
-{
-	(void)sig;
-	reload_requested = 1;
-}
+/* What the callbacks need. */
+typedef struct tail_ui {
+	const char *format;
+	int verbose;
+} tail_ui;
 
-typedef struct tail_run {
-	nd_store *s;
-	nd_rules rules;
-	char **dirs;
-	size_t ndirs;
-	nd_diagnose_params params;
-	nd_news *news;
-	int jsonl, verbose;
-	nd_buf line;
-	uint64_t rounds, events;
-	long announced;
-} tail_run;
-
-/* Appends s escaped for the output format (JSON string or terminal text,
- * "-" for NULL). Returns 0, or -1 when out of memory. */
-static int put_str(tail_run *r, const char *s)
+/* Prints one piece of news. Returns 0, or -1 with err set. */
+static int print_news(void *ctx, const npsdiag_news *it, npsdiag_error *err)
 {
-	if (r->jsonl)
-		return nd_escape_json(&r->line, s);
-	return nd_escape_text(&r->line, s ? s : "-");
+	tail_ui *u = ctx;
+
+	return npsdiag_write_news(it, u->format, stdout, err);
 }
 
-/* Appends a JSON member "name": value for a string. Returns 0, or -1. */
-static int json_str(tail_run *r, const char *name, const char *v, int first)
-{
-	return nd_buf_printf(&r->line, "%s\"%s\":", first ? "" : ",", name) != 0 || put_str(r, v) != 0 ? -1 : 0;
-}
-
-/* Appends a JSON member "name": integer, or null when !has. Returns 0, or
- * -1. */
-static int json_int(tail_run *r, const char *name, int64_t v, int has)
-{
-	return has ? nd_buf_printf(&r->line, ",\"%s\":%lld", name, (long long)v)
-		   : nd_buf_printf(&r->line, ",\"%s\":null", name);
-}
-
-/* Formats one piece of news as a JSON object. Returns 0, or -1. */
-static int format_json(tail_run *r, const nd_news_item *it)
-{
-	return nd_buf_printf(&r->line, "{\"news\":\"%s\",", it->previous_count ? "grown" : "new") ||
-			       json_str(r, "kind", it->kind, 1) || json_str(r, "cause", it->cause_id, 0) ||
-			       json_str(r, "title", it->title, 0) || json_str(r, "confidence", it->confidence, 0) ||
-			       json_str(r, "match", it->match, 0) || json_str(r, "user", it->user_name, 0) ||
-			       json_str(r, "client", it->client, 0) || json_str(r, "vpn_server", it->vpn_server, 0) ||
-			       json_str(r, "nps_server", it->nps_server, 0) ||
-			       json_int(r, "client_error", it->client_error, it->has_client_error) ||
-			       json_int(r, "nps_reason", it->nps_reason, it->has_nps_reason) ||
-			       json_int(r, "event_id", it->event_id, it->has_event_id) ||
-			       json_int(r, "count", it->count, 1) || json_int(r, "paired", it->paired, 1) ||
-			       json_str(r, "first", it->first_time, 0) || json_str(r, "last", it->last_time, 0) ||
-			       json_str(r, "status", it->status, 0) || nd_buf_printf(&r->line, "}")
-		       ? -1
-		       : 0;
-}
-
-/* Formats one piece of news as a line of text:
- *   TIME USER failed: TITLE (853/258) client C nps N [cause, confidence]
- *   TIME HOST finding: TITLE (event 4421) [cause, confidence]
- * Returns 0, or -1. */
-static int format_text(tail_run *r, const nd_news_item *it)
-{
-	int finding = it->kind && strcmp(it->kind, "finding") == 0;
-
-	if (put_str(r, it->last_time) || nd_buf_printf(&r->line, " ") ||
-	    put_str(r, finding ? it->nps_server : it->user_name) ||
-	    nd_buf_printf(&r->line, finding ? " finding: " : " failed: ") || put_str(r, it->title))
-		return -1;
-	if (finding) {
-		if (it->has_event_id && nd_buf_printf(&r->line, " (event %lld)", (long long)it->event_id))
-			return -1;
-	} else {
-		if (nd_buf_printf(&r->line, " (") ||
-		    (it->has_client_error ? nd_buf_printf(&r->line, "%lld", (long long)it->client_error)
-					  : nd_buf_printf(&r->line, "-")) ||
-		    (it->has_nps_reason ? nd_buf_printf(&r->line, "/%lld)", (long long)it->nps_reason)
-					: nd_buf_printf(&r->line, ")")) ||
-		    nd_buf_printf(&r->line, " client ") || put_str(r, it->client) ||
-		    nd_buf_printf(&r->line, " nps ") || put_str(r, it->nps_server))
-			return -1;
-	}
-	if (nd_buf_printf(&r->line, " [") || put_str(r, it->cause_id) || nd_buf_printf(&r->line, ", ") ||
-	    put_str(r, it->confidence) || nd_buf_printf(&r->line, "]"))
-		return -1;
-	if (it->previous_count && nd_buf_printf(&r->line, " now %lld %s", (long long)it->count,
-						finding ? "events" : "attempts"))
-		return -1;
-	return 0;
-}
-
-/* Prints one piece of news (nd_news_fn). Returns 0, or -1 with err set. */
-static int print_news(void *ctx, const nd_news_item *it, nd_error *err)
-{
-	tail_run *r = ctx;
-
-	nd_buf_reset(&r->line);
-	if ((r->jsonl ? format_json(r, it) : format_text(r, it)) != 0)
-		return nd_error_set(err, "out of memory");
-	fwrite(r->line.data, 1, r->line.len, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
-	r->announced++;
-	return 0;
-}
-
-/* Prints a change in a followed log on stderr (nd_tail hook), paths
- * escaped. Returns nothing. */
+/* Prints a change in a followed log on stderr. Returns nothing. */
 static void on_notice(void *ctx, const char *path, const char *what, const char *other)
 {
-	tail_run *r = ctx;
-	size_t n;
-
-	nd_buf_reset(&r->line);
-	if (nd_escape_text(&r->line, path) != 0 || nd_buf_printf(&r->line, ": %s", what) != 0)
-		return;
-	n = r->line.len;
-	if (other && (nd_buf_printf(&r->line, " ") != 0 || nd_escape_text(&r->line, other) != 0))
-		r->line.len = n;
-	fprintf(stderr, "npsdiag: %.*s\n", (int)r->line.len, r->line.data);
+	(void)ctx;
+	npsdiag_write_notice(path, what, other, stderr);
 }
 
-/* Prints an input problem (nd_ingest hook): errors always, warnings (such
- * as a record still being written) with --verbose. Returns nothing. */
-static void on_problem(void *ctx, nd_problem_kind kind, const char *msg)
+/* Prints an input problem: errors always, warnings (such as a record
+ * still being written) with --verbose. Returns nothing. */
+static void on_problem(void *ctx, npsdiag_problem_kind kind, const char *msg)
 {
-	tail_run *r = ctx;
+	tail_ui *u = ctx;
 
-	if (kind == ND_PROBLEM_ERROR || r->verbose)
-		fprintf(stderr, "npsdiag: %s: %s\n", kind == ND_PROBLEM_ERROR ? "error" : "warning", msg);
+	if (kind == NPSDIAG_PROBLEM_ERROR || u->verbose)
+		fprintf(stderr, "npsdiag: %s: %s\n", kind == NPSDIAG_PROBLEM_ERROR ? "error" : "warning", msg);
 }
 
-/* Reloads the rules after SIGHUP; on an error the old rules stay. Returns
- * 1 when they were reloaded, else 0. */
-static int reload_rules(tail_run *r)
+/* Says whether the rules were reloaded after SIGHUP. Returns nothing. */
+static void on_reloaded(void *ctx, const char *error)
 {
-	nd_rules fresh;
-	nd_error err;
-
-	reload_requested = 0;
-	if (cli_load_rules(&fresh, r->dirs, r->ndirs, &err) != 0) {
-		fprintf(stderr, "npsdiag: rules not reloaded, the old ones stay: %s\n", err.message);
-		nd_rules_free(&fresh);
-		return 0;
-	}
-	nd_rules_free(&r->rules);
-	r->rules = fresh;
-	fprintf(stderr, "npsdiag: rules reloaded\n");
-	return 1;
-}
-
-/* After each round (nd_tail hook): re-diagnose when events arrived or the
- * rules changed, and print the news. Returns 0, or -1 with err set. */
-static int on_round(void *ctx, uint64_t new_events, nd_error *err)
-{
-	tail_run *r = ctx;
-	nd_diagnose_stats st;
-	int reloaded = reload_requested ? reload_rules(r) : 0;
-
-	r->rounds++;
-	r->events += new_events;
-	if (!new_events && !reloaded)
-		return 0;
-	if (nd_diagnose_run(r->s, &r->rules, &r->params, &st, err) != 0)
-		return -1;
-	return nd_news_scan(r->news, nd_store_db(r->s), print_news, r, err) < 0 ? -1 : 0;
-}
-
-/* Installs the signal handlers. Returns nothing. */
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sa.sa_handler = on_reload;
-	sigaction(SIGHUP, &sa, NULL);
-}
-
-/* Opens the database, loads the code tables, diagnoses what is stored and
- * remembers it as already known. Returns 0, or -1 with err set. */
-static int start(tail_run *r, const char *db, nd_error *err)
-{
-	char codes[4096];
-	nd_diagnose_stats st;
-
-	snprintf(codes, sizeof(codes), "%s/codes", nd_rules_dir(NULL));
-	if (nd_store_open(&r->s, db, err) != 0 || nd_store_begin(r->s, err) != 0 ||
-	    nd_codes_load(r->s, codes, err) != 0 || nd_store_commit(r->s, err) != 0 ||
-	    nd_diagnose_run(r->s, &r->rules, &r->params, &st, err) != 0)
-		return -1;
-	return nd_news_scan(r->news, nd_store_db(r->s), NULL, NULL, err) < 0 ? -1 : 0;
+	(void)ctx;
+	if (error)
+		fprintf(stderr, "npsdiag: rules not reloaded, the old ones stay: %s\n", error);
+	else
+		fprintf(stderr, "npsdiag: rules reloaded\n");
 }
 
 /* npsdiag tail. Returns 0 when stopped by a signal (or after --once), 2 on
@@ -236,87 +61,75 @@ int cmd_tail(int argc, char **argv)
 		{"skew", required_argument, NULL, 's'},   {"gap", required_argument, NULL, 'g'},
 		{"format", required_argument, NULL, 'f'}, {"once", no_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0}};
-	tail_run r;
+	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 0, 0, &stop_requested, &reload_requested};
+	npsdiag_follow_callbacks cb = {0};
+	npsdiag_follow_stats st;
+	tail_ui u = {"text", 0};
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
 	const char *db = NULL;
 	double interval = 2.0;
-	int opt, once = 0, rc = 2;
-	nd_ingest_report rep = {0};
-	nd_tail_hooks hooks = {0};
-	nd_tail *t = NULL;
-	nd_error err;
+	size_t ndirs = 0;
+	int opt, rc = 2;
+	npsdiag_session *s = NULL;
+	npsdiag_error err;
 
-	memset(&r, 0, sizeof(r));
-	r.params = (nd_diagnose_params)ND_DIAGNOSE_DEFAULTS;
-	r.dirs = dirs;
 	while ((opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': db = optarg; break;
 		case 'r':
-			if (r.ndirs == ND_CLI_MAX_RULE_DIRS)
+			if (ndirs == ND_CLI_MAX_RULE_DIRS)
 				return cli_usage();
-			dirs[r.ndirs++] = optarg;
+			dirs[ndirs++] = optarg;
 			break;
 		case 'i':
 			if (cli_parse_seconds(optarg, 86400, &interval) != 0 || interval < 0.01)
 				return cli_usage();
 			break;
 		case 'w':
-			if (cli_parse_seconds(optarg, 3600, &r.params.window_s) != 0 || r.params.window_s == 0)
+			if (cli_parse_seconds(optarg, 3600, &fo.params.window_s) != 0 || fo.params.window_s == 0)
 				return cli_usage();
 			break;
 		case 's':
-			if (cli_parse_seconds(optarg, 86400, &r.params.skew_s) != 0)
+			if (cli_parse_seconds(optarg, 86400, &fo.params.skew_s) != 0)
 				return cli_usage();
 			break;
 		case 'g':
-			if (cli_parse_seconds(optarg, 30 * 86400, &r.params.gap_s) != 0)
+			if (cli_parse_seconds(optarg, 30 * 86400, &fo.params.gap_s) != 0)
 				return cli_usage();
 			break;
 		case 'f':
-			if (strcmp(optarg, "jsonl") == 0)
-				r.jsonl = 1;
-			else if (strcmp(optarg, "text") != 0)
+			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "text") != 0)
 				return cli_usage();
+			u.format = optarg;
 			break;
-		case 'o': once = 1; break;
-		case 'v': r.verbose = 1; break;
+		case 'o': fo.once = 1; break;
+		case 'v': u.verbose = 1; break;
 		default: return cli_usage();
 		}
 	}
 	if (optind >= argc)
 		return cli_usage();
-	if (cli_load_rules(&r.rules, dirs, r.ndirs, &err) != 0) {
+	fo.interval_ms = (unsigned)(interval * 1000 + 0.5);
+	cb.ctx = &u;
+	cb.news = print_news;
+	cb.notice = on_notice;
+	cb.reloaded = on_reloaded;
+	cb.ingest.ctx = &u;
+	cb.ingest.problem = on_problem;
+	if (npsdiag_catch_signals(&stop_requested, &reload_requested, &err) != 0) {
 		fprintf(stderr, "npsdiag: %s\n", err.message);
-		nd_rules_free(&r.rules);
 		return 2;
 	}
-	rep.ctx = &r;
-	rep.problem = on_problem;
-	hooks.ctx = &r;
-	hooks.notice = on_notice;
-	hooks.round_done = on_round;
-	catch_signals();
-	if (!(r.news = nd_news_new()) || !(t = nd_tail_new(argv + optind, (size_t)(argc - optind), &rep, &hooks))) {
-		fprintf(stderr, "npsdiag: out of memory\n");
-	} else if (start(&r, cli_db_path(db), &err) != 0) {
+	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
+		return 2;
+	if (npsdiag_follow(s, argv + optind, (size_t)(argc - optind), &fo, &cb, &st, &err) != 0)
 		fprintf(stderr, "npsdiag: %s\n", err.message);
-	} else {
-		uint64_t n;
-
-		if (once ? nd_tail_round(t, r.s, &n, &err) != 0 || on_round(&r, n, &err) != 0
-			 : nd_tail_run(t, r.s, (unsigned)(interval * 1000 + 0.5), &stop_requested, &err) != 0)
-			fprintf(stderr, "npsdiag: %s\n", err.message);
-		else
-			rc = 0;
+	else
+		rc = 0;
+	if (st.started)
 		fprintf(stderr, "npsdiag: tail %s: %llu round(s), %llu event(s) stored, %ld incident line(s)\n",
-			once ? "done" : "stopped", (unsigned long long)r.rounds, (unsigned long long)r.events,
-			r.announced);
-	}
-	nd_tail_free(t);
-	nd_news_free(r.news);
-	nd_store_close(r.s);
-	nd_rules_free(&r.rules);
-	nd_buf_free(&r.line);
+			fo.once ? "done" : "stopped", (unsigned long long)st.rounds, (unsigned long long)st.events,
+			st.news);
+	npsdiag_close(s);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /* npsdiag: the command line. main() only dispatches; each command lives
- * in its own cmd_*.c and calls the core (nd_*.h, parsers/). */
+ * in its own cmd_*.c and calls the core through npsdiag.h. */
 #include <stdio.h>
 #include <string.h>
 
@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 		return commands[i].run(argc - 1, argv + 1);
 	}
 	if (strcmp(argv[1], "version") == 0 || strcmp(argv[1], "--version") == 0) {
-		printf("npsdiag %s\n", NPSDIAG_VERSION);
+		printf("npsdiag %s\n", npsdiag_version());
 		return 0;
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 
 #include "evtx_format.h"
+#include "nd_clock.h"
+#include "nd_file.h"
 
 /* What the tail knows of one chunk of a file. A chunk is settled when
  * two reads in a row found the same records: a writer may have been
@@ -22,10 +22,10 @@ typedef struct chunk_seen {
 /* What the tail remembers of one followed file between rounds. */
 typedef struct tail_file {
 	char *path;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
+	uint64_t dev, ino;
+	int64_t size;
+	int64_t mtime_s;
+	long mtime_ns;
 	uint64_t first_id;    /* first record id of the first chunk */
 	uint64_t newest_off;  /* the chunk with the highest last record id */
 	uint64_t newest_last; /* that id */
@@ -150,9 +150,10 @@ static uint32_t chunk_crc(FILE *fp, uint64_t off)
  * open log lazily). Returns 0, or -1 when path cannot be opened. */
 static int probe_chunks(const char *path, const tail_file *f, uint32_t *newest, uint32_t *next)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
+	nd_error e;
 
-	if (!fp)
+	if (nd_file_open_read(path, &fp, NULL, &e) != 0)
 		return -1;
 	*newest = chunk_crc(fp, f->newest_off);
 	*next = chunk_crc(fp, nd_evtx_next_chunk(f->newest_off, (uint64_t)f->size));
@@ -162,12 +163,12 @@ static int probe_chunks(const char *path, const tail_file *f, uint32_t *newest, 
 
 /* Returns 1 when f's path (st: its stat) still is the file f describes
  * and nothing in it changed since it was read, else 0. */
-static int unchanged(const tail_file *f, const struct stat *st)
+static int unchanged(const tail_file *f, const nd_file_info *st)
 {
 	uint32_t newest, next;
 
-	if (!f->ino || st->st_ino != f->ino || st->st_dev != f->dev || st->st_size != f->size ||
-	    st->st_mtim.tv_sec != f->mtime.tv_sec || st->st_mtim.tv_nsec != f->mtime.tv_nsec || !f->probed)
+	if (!f->ino || st->ino != f->ino || st->dev != f->dev || st->size != f->size || st->mtime_s != f->mtime_s ||
+	    st->mtime_ns != f->mtime_ns || !f->probed)
 		return 0;
 	return probe_chunks(f->path, f, &newest, &next) == 0 && newest == f->newest_crc && next == f->next_crc;
 }
@@ -235,7 +236,7 @@ static void walked_chunk(void *ctx, const char *path, uint64_t offset, uint32_t 
 
 /* Checks one file (st: its stat, taken this round) and ingests what
  * changed. Returns 0, or -1 with err set when the store failed. */
-static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const struct stat *st, size_t index, size_t count,
+static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *st, size_t index, size_t count,
 		     uint64_t *stored, nd_error *err)
 {
 	nd_chunk_filter filter = {t, want_chunk, walked_chunk};
@@ -243,20 +244,21 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const struct stat *s
 
 	if (unchanged(f, st))
 		return 0;
-	if (f->ino && (st->st_ino != f->ino || st->st_dev != f->dev)) {
+	if (f->ino && (st->ino != f->ino || st->dev != f->dev)) {
 		notice(t, f->path, "replaced by another file; reading it afresh");
 		forget_chunks(f);
-	} else if (f->ino && st->st_size < f->size) {
+	} else if (f->ino && st->size < f->size) {
 		notice(t, f->path, "shrank (truncated or cleared); reading it afresh");
 		forget_chunks(f);
 	} else if (!f->ino) {
 		notice(t, f->path, f->renamed_away ? "a new log was started in its place; reading it" : "following");
 		f->renamed_away = 0;
 	}
-	f->dev = st->st_dev;
-	f->ino = st->st_ino;
-	f->size = st->st_size;
-	f->mtime = st->st_mtim;
+	f->dev = st->dev;
+	f->ino = st->ino;
+	f->size = st->size;
+	f->mtime_s = st->mtime_s;
+	f->mtime_ns = st->mtime_ns;
 	t->cur = f;
 	t->round_newest_off = 0;
 	t->round_newest_last = 0;
@@ -278,7 +280,7 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const struct stat *s
  * moves what is known of the file to its new path, so that the archive is
  * not read again and a new file under the old name is read as a new log.
  * Returns 0, or -1 when out of memory. */
-static int find_renames(nd_tail *t, const nd_path_list *files, const struct stat *sts, const int *ok)
+static int find_renames(nd_tail *t, const nd_path_list *files, const nd_file_info *sts, const int *ok)
 {
 	size_t i, j;
 
@@ -289,15 +291,15 @@ static int find_renames(nd_tail *t, const nd_path_list *files, const struct stat
 		if (!ok[i])
 			continue;
 		for (j = 0; j < t->nfiles && !from; j++)
-			if (t->files[j].ino == sts[i].st_ino && t->files[j].dev == sts[i].st_dev &&
+			if (t->files[j].ino == sts[i].ino && t->files[j].dev == sts[i].dev &&
 			    strcmp(t->files[j].path, files->items[i]) != 0)
 				from = &t->files[j];
 		if (!from)
 			continue;
 		/* Still there under its own name (a hard link): not a rename. */
 		for (j = 0; j < files->count; j++)
-			if (ok[j] && strcmp(files->items[j], from->path) == 0 && sts[j].st_ino == from->ino &&
-			    sts[j].st_dev == from->dev)
+			if (ok[j] && strcmp(files->items[j], from->path) == 0 && sts[j].ino == from->ino &&
+			    sts[j].dev == from->dev)
 				break;
 		if (j < files->count)
 			continue;
@@ -319,16 +321,21 @@ static int find_renames(nd_tail *t, const nd_path_list *files, const struct stat
 }
 
 /* Names a path that cannot be read and was never followed (not created
- * yet, or a typo), once; it is followed as soon as it appears. Returns
- * nothing. */
+ * yet, a typo, or not a regular file: a FIFO is never opened), once; it is
+ * followed as soon as it is a file. Returns nothing. */
 static void report_missing(nd_tail *t, tail_file *f)
 {
-	struct stat st;
+	nd_file_info st;
 	char msg[ND_ERROR_MAX];
 
-	if (f->ino || f->missing_reported || !t->rep || !t->rep->problem || stat(f->path, &st) == 0)
+	if (f->ino || f->missing_reported || !t->rep || !t->rep->problem)
 		return;
-	snprintf(msg, sizeof(msg), "%s: %s; following it when it appears", f->path, strerror(errno));
+	if (nd_file_stat(f->path, 1, &st) != 0)
+		snprintf(msg, sizeof(msg), "%s: %s; following it when it appears", f->path, strerror(errno));
+	else if (st.type != ND_FILE_REGULAR)
+		snprintf(msg, sizeof(msg), "%s: not a regular file; following it when it is one", f->path);
+	else
+		return;
 	t->rep->problem(t->rep->ctx, ND_PROBLEM_ERROR, msg);
 	f->missing_reported = 1;
 }
@@ -336,7 +343,7 @@ static void report_missing(nd_tail *t, tail_file *f)
 int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
 {
 	nd_path_list files;
-	struct stat *sts = NULL;
+	nd_file_info *sts = NULL;
 	int *ok = NULL;
 	size_t i, failed = 0;
 	int rc = -1;
@@ -349,7 +356,7 @@ int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err)
 		goto done;
 	}
 	for (i = 0; i < files.count; i++)
-		ok[i] = stat(files.items[i], &sts[i]) == 0;
+		ok[i] = nd_file_stat(files.items[i], 1, &sts[i]) == 0 && sts[i].type == ND_FILE_REGULAR;
 	if (find_renames(t, &files, sts, ok) != 0) {
 		nd_error_set(err, "out of memory");
 		goto done;
@@ -389,17 +396,13 @@ done:
 int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err)
 {
 	while (!*stop) {
-		struct timespec ts;
 		uint64_t n;
 
 		if (nd_tail_round(t, s, &n, err) != 0)
 			return -1;
 		if (t->hooks && t->hooks->round_done && t->hooks->round_done(t->hooks->ctx, n, err) != 0)
 			return -1;
-		ts.tv_sec = interval_ms / 1000;
-		ts.tv_nsec = (long)(interval_ms % 1000) * 1000000L;
-		while (!*stop && nanosleep(&ts, &ts) != 0 && errno == EINTR)
-			;
+		nd_clock_sleep_ms(interval_ms, stop);
 	}
 	return 0;
 }

@@ -1,13 +1,12 @@
 #include "nd_ingest.h"
 
 #include "nd_ascii.h"
+#include "nd_dir.h"
+#include "nd_file.h"
 
-#include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* The sink's state while one file is ingested. */
 typedef struct file_ctx {
@@ -77,42 +76,31 @@ static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, co
  * out of memory. */
 static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
 {
-	nd_path_list names = {0};
-	struct dirent *de;
-	DIR *d;
+	nd_dir_names names;
+	nd_error e;
 	size_t i;
 	int rc = 0;
 
-	d = opendir(dir);
-	if (!d) {
-		char msg[4200];
-
-		snprintf(msg, sizeof(msg), "%s: cannot read directory: %s", dir, strerror(errno));
-		report_problem(rep, ND_PROBLEM_ERROR, msg);
+	if (nd_dir_list(dir, &names, &e) != 0) {
+		report_problem(rep, ND_PROBLEM_ERROR, e.message);
 		(*failed)++;
 		return 0;
 	}
-	while ((de = readdir(d)) != NULL)
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && list_add(&names, de->d_name) != 0) {
-			rc = -1;
-			break;
-		}
-	closedir(d);
-	if (names.count)
-		qsort(names.items, names.count, sizeof(char *), by_name);
-	for (i = 0; rc == 0 && i < names.count; i++) {
+	if (names.n)
+		qsort(names.v, names.n, sizeof(char *), by_name);
+	for (i = 0; rc == 0 && i < names.n; i++) {
 		char path[4096];
-		struct stat st;
+		nd_file_info st;
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names.items[i]);
-		if (lstat(path, &st) != 0)
+		snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]);
+		if (nd_file_stat(path, 0, &st) != 0)
 			continue;
-		if (S_ISDIR(st.st_mode) && depth < 32)
+		if (st.type == ND_FILE_DIRECTORY && depth < 32)
 			rc = collect_dir(path, out, rep, failed, depth + 1);
-		else if (S_ISREG(st.st_mode) && is_evtx_name(names.items[i]))
+		else if (st.type == ND_FILE_REGULAR && is_evtx_name(names.v[i]))
 			rc = list_add(out, path);
 	}
-	nd_path_list_free(&names);
+	nd_dir_names_free(&names);
 	return rc;
 }
 
@@ -207,7 +195,8 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
 	file_ctx f = {0};
-	struct stat st;
+	nd_file_info st;
+	FILE *fp;
 	nd_error e;
 	int failed = 0;
 
@@ -227,14 +216,15 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
 
-	if (stat(path, &st) != 0) {
-		nd_error_set(&e, "%s: %s", path, strerror(errno));
+	/* Opened first, so that a FIFO or a device named by mistake is refused
+	 * rather than waited on. */
+	if (nd_file_open_read(path, &fp, &st, &e) != 0) {
 		report_problem(rep, ND_PROBLEM_ERROR, e.message);
 		f.st.errors = 1;
 		failed = 1;
 	} else {
-		if (nd_store_begin(s, err) != 0 ||
-		    nd_store_source(s, path, (int64_t)st.st_size, (int64_t)st.st_mtime, &f.source, err) != 0)
+		fclose(fp);
+		if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
 			goto store_failed;
 		if (nd_evtx_read(path, &sink, &counts, &e) != 0) {
 			if (f.store_failed) {
@@ -283,10 +273,9 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 	memset(out, 0, sizeof(*out));
 	*failed = 0;
 	for (i = 0; i < npaths; i++) {
-		struct stat st;
 		int rc;
 
-		if (stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode))
+		if (nd_file_is_dir(paths[i]))
 			rc = collect_dir(paths[i], out, rep, failed, 0);
 		else
 			rc = list_add(out, paths[i]); /* a named file is read whatever its name */

@@ -1,0 +1,74 @@
+/* api_diagnose: the diagnosis of what a session's database holds. */
+#include "api_session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nd_time.h"
+
+int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_stats *st, nd_error *err)
+{
+	if (!s->store)
+		return nd_error_set(err, "no database in this session");
+	if (api_need_rules(s, err) != 0 || api_need_codes(s, err) != 0 ||
+	    nd_diagnose_run(s->store, &s->rules, p, st, err) != 0)
+		return -1;
+	s->params = *p;
+	return 0;
+}
+
+int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,
+		     npsdiag_error *err)
+{
+	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS;
+	nd_diagnose_stats ds;
+	nd_error e;
+
+	if (params) {
+		p.window_s = params->window_s;
+		p.skew_s = params->skew_s;
+		p.gap_s = params->gap_s;
+	}
+	if (api_diagnose(s, &p, &ds, &e) != 0)
+		return api_fail(err, &e);
+	if (st) {
+		st->attempts = ds.attempts;
+		st->paired = ds.paired;
+		st->unmatched = ds.unmatched;
+		st->incidents = ds.incidents;
+		st->findings = ds.findings;
+	}
+	return 0;
+}
+
+int npsdiag_diagnosed(npsdiag_session *s)
+{
+	sqlite3_stmt *st = NULL;
+	int yes;
+
+	if (!s->store)
+		return 0;
+	yes = sqlite3_prepare_v2(nd_store_db(s->store), "SELECT 1 FROM diagnose_meta LIMIT 1", -1, &st, NULL) ==
+		      SQLITE_OK &&
+	      sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return yes;
+}
+
+int npsdiag_parse_time(const char *s, int end_of_day, int64_t *ts)
+{
+	char buf[64];
+
+	if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+		snprintf(buf, sizeof(buf), "%sT%s", s, end_of_day ? "23:59:59.9999999Z" : "00:00:00Z");
+		s = buf;
+	}
+	return nd_time_parse_iso(s, ts);
+}
+
+char *npsdiag_format_time(int64_t unix_s, char *buf)
+{
+	nd_time_format(unix_s * ND_TICKS_PER_SECOND, buf);
+	strcpy(buf + 19, "Z"); /* whole seconds */
+	return buf;
+}

@@ -1,0 +1,170 @@
+/* api_follow: the follow loop any front end runs: tail rounds (nd_tail),
+ * a new diagnosis after a round that stored events or after a reload of
+ * the rules, and the news (nd_news) handed to the caller. */
+#include "api_session.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "nd_news.h"
+#include "nd_signals.h"
+#include "nd_tail.h"
+
+/* The state of one npsdiag_follow call. */
+typedef struct follow_run {
+	npsdiag_session *s;
+	const npsdiag_follow_options *o;
+	const npsdiag_follow_callbacks *cb;
+	nd_diagnose_params params;
+	nd_news *news;
+	npsdiag_follow_stats st;
+} follow_run;
+
+/* nd_news_fn: hands one piece of news to the caller. Returns 0, or -1
+ * with err set to stop. */
+static int on_news(void *ctx, const nd_news_item *it, nd_error *err)
+{
+	follow_run *r = ctx;
+	npsdiag_news n;
+	npsdiag_error e;
+
+	n.kind = it->kind;
+	n.cause_id = it->cause_id;
+	n.title = it->title;
+	n.confidence = it->confidence;
+	n.match = it->match;
+	n.user_name = it->user_name;
+	n.client = it->client;
+	n.vpn_server = it->vpn_server;
+	n.nps_server = it->nps_server;
+	n.first_time = it->first_time;
+	n.last_time = it->last_time;
+	n.status = it->status;
+	n.client_error = it->client_error;
+	n.nps_reason = it->nps_reason;
+	n.event_id = it->event_id;
+	n.has_client_error = it->has_client_error;
+	n.has_nps_reason = it->has_nps_reason;
+	n.has_event_id = it->has_event_id;
+	n.count = it->count;
+	n.paired = it->paired;
+	n.previous_count = it->previous_count;
+	e.message[0] = '\0';
+	if (r->cb->news && r->cb->news(r->cb->ctx, &n, &e) != 0)
+		return nd_error_set(err, "%s", e.message);
+	r->st.news++;
+	return 0;
+}
+
+/* nd_tail hook: passes a change in a followed log on. */
+static void on_notice(void *ctx, const char *path, const char *what, const char *other)
+{
+	follow_run *r = ctx;
+
+	if (r->cb->notice)
+		r->cb->notice(r->cb->ctx, path, what, other);
+}
+
+/* Reloads the rules on request; on an error the old rules stay. Returns 1
+ * when they were reloaded, else 0. */
+static int reload_rules(follow_run *r)
+{
+	nd_rules fresh;
+	nd_error e;
+
+	*r->o->reload = 0;
+	if (api_load_rules(r->s, &fresh, &e) != 0) {
+		nd_rules_free(&fresh);
+		if (r->cb->reloaded)
+			r->cb->reloaded(r->cb->ctx, e.message);
+		return 0;
+	}
+	nd_rules_free(&r->s->rules);
+	r->s->rules = fresh;
+	if (r->cb->reloaded)
+		r->cb->reloaded(r->cb->ctx, NULL);
+	return 1;
+}
+
+/* nd_tail hook, after each round: re-diagnoses when events arrived or the
+ * rules changed, and hands over the news. Returns 0, or -1 with err set. */
+static int on_round(void *ctx, uint64_t new_events, nd_error *err)
+{
+	follow_run *r = ctx;
+	nd_diagnose_stats st;
+	int reloaded = r->o->reload && *r->o->reload ? reload_rules(r) : 0;
+
+	r->st.rounds++;
+	r->st.events += new_events;
+	if (!new_events && !reloaded)
+		return 0;
+	if (api_diagnose(r->s, &r->params, &st, err) != 0)
+		return -1;
+	return nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0 ? -1 : 0;
+}
+
+/* Diagnoses what is stored and remembers it as known, then follows.
+ * Returns 0, or -1 with err set. */
+static int follow(follow_run *r, nd_tail *t, nd_error *err)
+{
+	volatile sig_atomic_t never = 0;
+	nd_diagnose_stats st;
+	uint64_t n;
+
+	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
+	    nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
+		return -1;
+	r->st.started = 1;
+	if (r->o->once)
+		return nd_tail_round(t, r->s->store, &n, err) != 0 || on_round(r, n, err) != 0 ? -1 : 0;
+	return nd_tail_run(t, r->s->store, r->o->interval_ms, r->o->stop ? r->o->stop : &never, err);
+}
+
+int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_follow_options *o,
+		   const npsdiag_follow_callbacks *cb, npsdiag_follow_stats *st, npsdiag_error *err)
+{
+	npsdiag_ingest_callbacks copy;
+	nd_ingest_report rep;
+	nd_tail_hooks hooks = {0};
+	follow_run r;
+	nd_tail *t = NULL;
+	nd_error e;
+	int rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.s = s;
+	r.o = o;
+	r.cb = cb;
+	r.params.window_s = o->params.window_s;
+	r.params.skew_s = o->params.skew_s;
+	r.params.gap_s = o->params.gap_s;
+	api_ingest_report(&cb->ingest, &copy, &rep);
+	rep.progress = NULL;
+	rep.file_done = NULL;
+	hooks.ctx = &r;
+	hooks.notice = on_notice;
+	hooks.round_done = on_round;
+	if (api_writable(s, "follow", &e)) {
+		if (!(r.news = nd_news_new()) || !(t = nd_tail_new(paths, npaths, &rep, &hooks)))
+			nd_error_set(&e, "out of memory");
+		else
+			rc = follow(&r, t, &e);
+	}
+	if (rc != 0)
+		api_fail(err, &e);
+	nd_tail_free(t);
+	nd_news_free(r.news);
+	if (st)
+		*st = r.st;
+	return rc;
+}
+
+int npsdiag_catch_signals(volatile sig_atomic_t *stop, volatile sig_atomic_t *reload, npsdiag_error *err)
+{
+	nd_error e;
+
+	if (nd_signals_catch(stop, reload) == 0)
+		return 0;
+	nd_error_set(&e, "cannot install the signal handlers");
+	return api_fail(err, &e);
+}

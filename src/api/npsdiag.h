@@ -1,0 +1,310 @@
+/* npsdiag.h: the npsdiag library, the one header of its public API
+ * (docs/api.md). The command line is a thin front end over it; a service or
+ * another program uses the same calls.
+ *
+ * A session holds a database, the root-cause rules and the code tables.
+ * Every call returns 0 (or a count) on success and -1 on failure, filling
+ * the npsdiag_error the caller passes with a message for a person. Handles
+ * are opaque; strings handed to callbacks are valid during the callback
+ * only. One session belongs to one thread at a time.
+ */
+#ifndef NPSDIAG_H
+#define NPSDIAG_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define NPSDIAG_ERROR_MAX 1024
+
+/* What went wrong, for a person. Filled by every call that fails. */
+typedef struct npsdiag_error {
+	char message[NPSDIAG_ERROR_MAX];
+} npsdiag_error;
+
+/* Returns the library's version, e.g. "0.1.0". */
+const char *npsdiag_version(void);
+
+/* --- Session --------------------------------------------------------- */
+
+typedef struct npsdiag_session npsdiag_session;
+
+typedef enum npsdiag_mode {
+	NPSDIAG_NO_DATABASE, /* rules and code tables only (explain) */
+	NPSDIAG_READ,        /* results are read; the diagnosis runs only when asked */
+	NPSDIAG_WRITE        /* ingest, follow, diagnose: the code tables are loaded into the database */
+} npsdiag_mode;
+
+typedef struct npsdiag_options {
+	npsdiag_mode mode;
+	const char *db; /* the database file (created when missing); ignored for NPSDIAG_NO_DATABASE */
+	/* Rule directories laid over the shipped rules, in order: a rule with
+	 * the id of one loaded before replaces it, a new id adds a rule, and a
+	 * directory with a codes/ folder replaces the code tables. */
+	const char *const *rule_dirs;
+	size_t nrule_dirs;
+} npsdiag_options;
+
+/* Finds the directory of the shipped rules: $NPSDIAG_RULES, else rules/
+ * beside the executable (a flat zip, the build tree), else
+ * ../share/npsdiag/rules from it (an installed tree, wherever it was put).
+ * Returns 0 with the path in buf (size bytes), or -1 with err set when
+ * none is a directory. */
+int npsdiag_rules_dir(char *buf, size_t size, npsdiag_error *err);
+
+/* Opens a session. The rules are read when first needed (diagnose,
+ * follow, explain). Returns 0 with *out set, or -1 with err set (*out is
+ * then NULL). */
+int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error *err);
+
+/* Closes a session (NULL is fine). Returns nothing. */
+void npsdiag_close(npsdiag_session *s);
+
+/* --- Ingest ----------------------------------------------------------- */
+
+typedef enum npsdiag_problem_kind {
+	NPSDIAG_PROBLEM_ERROR,  /* something could not be read */
+	NPSDIAG_PROBLEM_WARNING /* an oddity that lost nothing */
+} npsdiag_problem_kind;
+
+/* What ingesting one file did. */
+typedef struct npsdiag_file_stats {
+	uint64_t records;    /* records walked */
+	uint64_t wanted;     /* records of a kept family */
+	uint64_t stored;     /* new events stored */
+	uint64_t duplicates; /* wanted events already stored */
+	uint64_t skipped;    /* records of no interest, never decoded */
+	uint64_t errors;     /* records or chunks that could not be read */
+	uint64_t warnings;   /* oddities that lost nothing */
+	uint64_t chunks;     /* chunks read */
+	uint64_t unchanged;  /* chunks skipped: same as at the last ingest */
+} npsdiag_file_stats;
+
+typedef struct npsdiag_ingest_totals {
+	size_t files;
+	size_t files_failed;
+	npsdiag_file_stats sum;
+} npsdiag_ingest_totals;
+
+/* How ingest (and follow) report to the caller. Any member may be NULL. */
+typedef struct npsdiag_ingest_callbacks {
+	void *ctx;
+	/* A problem with an input; msg names the file and where. */
+	void (*problem)(void *ctx, npsdiag_problem_kind kind, const char *msg);
+	/* Progress within file number index (0-based) of count. */
+	void (*progress)(void *ctx, const char *path, size_t index, size_t count, uint64_t done, uint64_t total);
+	/* A file is done; failed is 1 when it could not be read at all. */
+	void (*file_done)(void *ctx, const char *path, const npsdiag_file_stats *st, int failed);
+} npsdiag_ingest_callbacks;
+
+/* Ingests files and directories (searched recursively for *.evtx) into a
+ * session opened NPSDIAG_WRITE. Problems with inputs are reported and
+ * counted and the run goes on. Returns 0 with totals filled (check them
+ * for input problems), or -1 with err set when the database failed. */
+int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_callbacks *cb,
+		   npsdiag_ingest_totals *totals, npsdiag_error *err);
+
+/* --- Diagnose --------------------------------------------------------- */
+
+typedef struct npsdiag_params {
+	double window_s; /* seconds a client failure may follow its NPS decision */
+	double skew_s;   /* largest clock offset between a client and an NPS server */
+	double gap_s;    /* attempts further apart start a new incident */
+} npsdiag_params;
+
+#define NPSDIAG_PARAMS_DEFAULT {5.0, 2.0, 3600.0}
+
+typedef struct npsdiag_diagnose_stats {
+	size_t attempts;  /* connection attempts judged */
+	size_t paired;    /* of which with a client failure and an NPS decision */
+	size_t unmatched; /* attempts no rule matched (not reported) */
+	size_t incidents;
+	size_t findings;
+} npsdiag_diagnose_stats;
+
+/* Diagnoses everything stored (params NULL: the defaults) and stores the
+ * results, replacing the previous ones. Returns 0 with st filled (st may
+ * be NULL), or -1 with err set (a rule or database error). */
+int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,
+		     npsdiag_error *err);
+
+/* Returns 1 when the database holds the results of a diagnosis, else 0. */
+int npsdiag_diagnosed(npsdiag_session *s);
+
+/* --- Results ---------------------------------------------------------- */
+
+/* Which incidents and findings to write; every member is optional. */
+typedef struct npsdiag_filter {
+	const char *user;  /* PCRE2 pattern on user and identity (case-insensitive); leaves out findings */
+	const char *since; /* as given, with since_ts parsed from it by npsdiag_parse_time */
+	const char *until;
+	int64_t since_ts, until_ts; /* 100 ns units since 1601 (Windows FILETIME) */
+	const char *cause;
+} npsdiag_filter;
+
+/* Parses an ISO time, or a date YYYY-MM-DD (its start, or its end when
+ * end_of_day). Returns 0 with *ts set (FILETIME units), or -1. */
+int npsdiag_parse_time(const char *s, int end_of_day, int64_t *ts);
+
+#define NPSDIAG_TIME_SIZE 64
+
+/* Writes unix_s (seconds since 1970) as ISO 8601 UTC in whole seconds,
+ * "YYYY-MM-DDTHH:MM:SSZ", into buf (NPSDIAG_TIME_SIZE bytes). Returns buf. */
+char *npsdiag_format_time(int64_t unix_s, char *buf);
+
+typedef struct npsdiag_write_options {
+	int color;             /* text: colour for a terminal (npsdiag_console_color) */
+	const char *generated; /* reports: the generation time to show, or NULL for none */
+} npsdiag_write_options;
+
+/* Writes the stored results the filter selects (f may be NULL) to out in
+ * format: "text", "json", "jsonl" (json and text end with a summary by
+ * cause) or "html", "md", "csv" (documents). Returns 0 with *shown set to
+ * the number of incidents and findings written (NULL is fine; documents
+ * leave it 0), or -1 with err set (an unknown format, a bad filter, no
+ * results, a database or write error). */
+int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_filter *f,
+			  const npsdiag_write_options *o, FILE *out, size_t *shown, npsdiag_error *err);
+
+/* --- Follow ----------------------------------------------------------- */
+
+/* One incident or finding that is new, or has grown, since it was last
+ * handed over. Strings may be NULL. */
+typedef struct npsdiag_news {
+	const char *kind; /* incident or finding */
+	const char *cause_id;
+	const char *title;
+	const char *confidence;
+	const char *match;
+	const char *user_name;
+	const char *client;
+	const char *vpn_server;
+	const char *nps_server;
+	const char *first_time;
+	const char *last_time;
+	const char *status;
+	int64_t client_error; /* when has_client_error */
+	int64_t nps_reason;   /* when has_nps_reason */
+	int64_t event_id;     /* the evidence event of a finding, else the NPS event */
+	int has_client_error, has_nps_reason, has_event_id;
+	int64_t count, paired;
+	int64_t previous_count; /* 0 for a new incident, else the count handed over before */
+} npsdiag_news;
+
+typedef struct npsdiag_follow_callbacks {
+	void *ctx;
+	/* A piece of news. Returns 0, or -1 with err set to stop following. */
+	int (*news)(void *ctx, const npsdiag_news *item, npsdiag_error *err);
+	/* A change in a followed log (a new file, a replaced, cleared,
+	 * truncated or wrapped log, a file gone, a log archived or renamed:
+	 * then other is its new path, else NULL). Paths come from the file
+	 * system: escape them before printing. May be NULL. */
+	void (*notice)(void *ctx, const char *path, const char *what, const char *other);
+	/* The rules were reloaded on request (error NULL), or could not be and
+	 * the old ones stay (error says why). May be NULL. */
+	void (*reloaded)(void *ctx, const char *error);
+	/* Problems with the inputs, as for ingest (progress and file_done are
+	 * not called). */
+	npsdiag_ingest_callbacks ingest;
+} npsdiag_follow_callbacks;
+
+typedef struct npsdiag_follow_options {
+	npsdiag_params params;
+	unsigned interval_ms; /* between rounds */
+	int once;             /* one round, then return */
+	/* Set (by a signal handler, another thread, a service control
+	 * handler) to stop after the current round, and to reload the rules
+	 * before the next diagnosis. Either may be NULL. */
+	volatile sig_atomic_t *stop;
+	volatile sig_atomic_t *reload;
+} npsdiag_follow_options;
+
+typedef struct npsdiag_follow_stats {
+	int started; /* the rules were read and what was stored diagnosed: following began */
+	uint64_t rounds;
+	uint64_t events; /* stored */
+	long news;       /* pieces of news handed over */
+} npsdiag_follow_stats;
+
+/* Follows growing .evtx logs (files, or directories searched for *.evtx)
+ * in a session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
+ * news), then polls every interval: stores new events, re-diagnoses after
+ * a round that stored some (or after a reload of the rules) and hands over
+ * what is news. Returns 0 when stopped (or after one round with once), or
+ * -1 with err set (a rule or database error, or a callback's). st (may be
+ * NULL) is filled either way. */
+int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_follow_options *o,
+		   const npsdiag_follow_callbacks *cb, npsdiag_follow_stats *st, npsdiag_error *err);
+
+/* Writes one piece of news as one line in format "text" or "jsonl" (the
+ * lines of `npsdiag tail`, docs/tail.md), escaped for it, and flushes out.
+ * Returns 0, or -1 with err set (an unknown format, out of memory). */
+int npsdiag_write_news(const npsdiag_news *item, const char *format, FILE *out, npsdiag_error *err);
+
+/* Writes a change in a followed log (the notice callback's arguments) as
+ * the line "npsdiag: PATH: WHAT [OTHER]", paths escaped for a terminal.
+ * Returns 0, or -1 when out of memory (nothing written). */
+int npsdiag_write_notice(const char *path, const char *what, const char *other, FILE *out);
+
+/* Makes SIGINT and SIGTERM set *stop and SIGHUP set *reload (either may
+ * be NULL), for npsdiag_follow in a console program. Process-wide.
+ * Returns 0, or -1 with err set. */
+int npsdiag_catch_signals(volatile sig_atomic_t *stop, volatile sig_atomic_t *reload, npsdiag_error *err);
+
+/* --- Explain ---------------------------------------------------------- */
+
+typedef enum npsdiag_code_kind {
+	NPSDIAG_CODE_RAS,       /* a RAS / IKE / HRESULT error code (RasClient 20227) */
+	NPSDIAG_CODE_NPS_REASON /* an NPS reason code (6273) */
+} npsdiag_code_kind;
+
+/* Parses a code as written in events and by people: "853",
+ * "-2146762487", "0x800B0109". Returns 0 with *code set, or -1. */
+int npsdiag_parse_code(const char *s, uint32_t *code);
+
+/* Writes the code table row of code as "name: value" lines to out.
+ * Returns 1 when found, 0 when the code is not in the table, -1 with err
+ * set. */
+int npsdiag_explain_code(npsdiag_session *s, npsdiag_code_kind kind, uint32_t code, FILE *out, npsdiag_error *err);
+
+/* A root cause as a rule names it. */
+typedef struct npsdiag_cause {
+	const char *id;
+	const char *confidence; /* confirmed, likely, possible */
+	const char *title;
+} npsdiag_cause;
+
+/* Calls fn for each enabled rule that names code (kind says which list),
+ * in rule order. Returns the number of causes, or -1 with err set (rules
+ * that cannot be read). */
+long npsdiag_explain_causes(npsdiag_session *s, npsdiag_code_kind kind, uint32_t code,
+			    void (*fn)(void *ctx, const npsdiag_cause *c), void *ctx, npsdiag_error *err);
+
+/* Describes the event family that keeps events of provider and id (the
+ * provider as in the event's System element, case-insensitive): its name
+ * and what it is, one "name: value" line each, to out. Returns 1 when a
+ * family keeps such events, 0 when none does. */
+int npsdiag_explain_event(const char *provider, uint32_t event_id, FILE *out);
+
+/* --- Console ---------------------------------------------------------- */
+
+/* Returns 1 when f is a terminal, else 0. */
+int npsdiag_console_is_terminal(FILE *f);
+
+/* Returns 1 when text for f may be coloured (a terminal, $NO_COLOR unset
+ * or empty), else 0. */
+int npsdiag_console_color(FILE *f);
+
+/* Returns milliseconds of a monotonic clock (for intervals only). */
+uint64_t npsdiag_clock_ms(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

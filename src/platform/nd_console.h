@@ -1,0 +1,15 @@
+/* nd_console: what a program writing for a person needs to know of its
+ * output: whether it is a terminal, and whether colour is wanted there. */
+#ifndef ND_CONSOLE_H
+#define ND_CONSOLE_H
+
+#include <stdio.h>
+
+/* Returns 1 when f is a terminal, else 0. */
+int nd_console_is_terminal(FILE *f);
+
+/* Returns 1 when text written to f may be coloured: f is a terminal and
+ * $NO_COLOR (no-color.org) is unset or empty; else 0. */
+int nd_console_color(FILE *f);
+
+#endif
