@@ -172,7 +172,8 @@ static int unset(const char *v)
 static int decision_row(load *l, sqlite3_stmt *st)
 {
 	nd_decision *n = nd_analysis_add_decision(l->d);
-	const char *nas = (const char *)sqlite3_column_text(st, 10), *client = (const char *)sqlite3_column_text(st, 11);
+	const char *nas = (const char *)sqlite3_column_text(st, 10);
+	const char *client = (const char *)sqlite3_column_text(st, 11);
 
 	if (!n)
 		return -1;
@@ -301,8 +302,9 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     " ORDER BY event_ref",
 		     hint_row, "learn domains") ||
 	    each_row(&l,
-		     "SELECT e.computer, d.coid, d.server_address FROM ras_client_events d JOIN events e ON e.id = d.event_ref"
-		     " WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL ORDER BY e.computer, d.coid, e.ts, e.id",
+		     "SELECT e.computer, d.coid, d.server_address FROM ras_client_events d"
+		     " JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL"
+		     " ORDER BY e.computer, d.coid, e.ts, e.id",
 		     dial_row, "dialled servers") ||
 	    each_row(&l,
 		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid"

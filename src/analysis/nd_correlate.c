@@ -75,7 +75,8 @@ static int learn_domains(run *r)
 	for (i = 0; i < r->d->nhosts; i++) {
 		nd_identity id;
 
-		if (nd_identity_of_computer(r->d->hosts[i], &id) == 0 && nd_domains_known(r->domains, id.domain, r->err) != 0)
+		if (nd_identity_of_computer(r->d->hosts[i], &id) == 0 &&
+		    nd_domains_known(r->domains, id.domain, r->err) != 0)
 			return -1;
 	}
 	return 0;

@@ -177,9 +177,12 @@ static int store_attempts(writer *w, const nd_group *g, int64_t id)
 			delta = w->d->clients[a->client].ts - w->d->decisions[a->nps].ts;
 		if (a->client_ref && link_event(w, id, a->client_ref, "client-failure", i + 1, NULL))
 			return -1;
-		for (k = 0; k < a->nretries; k++)
-			if (link_event(w, id, w->d->clients[w->c->retries[a->retry + k]].ref, "client-failure", i + 1, NULL))
+		for (k = 0; k < a->nretries; k++) {
+			int64_t retry = w->d->clients[w->c->retries[a->retry + k]].ref;
+
+			if (link_event(w, id, retry, "client-failure", i + 1, NULL))
 				return -1;
+		}
 		if (a->nps_ref && link_event(w, id, a->nps_ref, "nps-decision", i + 1, a->client_ref ? &delta : NULL))
 			return -1;
 		if (g->rule->nevents) {
@@ -301,17 +304,17 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	int rc = -1;
 
 	if (sqlite3_prepare_v2(w.db,
-			       "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name, client,"
-			       " vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired, first_ts,"
-			       " last_ts, first_time, last_time, status, resolved_ts, resolved_time)"
+			       "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
+			       " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
+			       " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)"
 			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			       -1, &w.ins_incident, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(w.db,
-			       "INSERT OR IGNORE INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)"
-			       " VALUES(?,?,?,?,?)",
+			       "INSERT OR IGNORE INTO incident_events(incident_id, event_ref, role, attempt,"
+			       " delta_ticks) VALUES(?,?,?,?,?)",
 			       -1, &w.ins_event, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)", -1,
-			       &w.ins_fact, NULL) != SQLITE_OK) {
+	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)",
+			       -1, &w.ins_fact, NULL) != SQLITE_OK) {
 		db_fail(&w, "prepare");
 		goto out;
 	}

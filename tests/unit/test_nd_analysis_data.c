@@ -87,7 +87,8 @@ int main(void)
 		int64_t got = nd_analysis_near(&d, near[i].ev, near[i].n, near[i].window, fx_ts(near[i].center));
 
 		if (got != near[i].want)
-			fprintf(stderr, "%s: got %lld, want %lld\n", near[i].name, (long long)got, (long long)near[i].want);
+			fprintf(stderr, "%s: got %lld, want %lld\n", near[i].name, (long long)got,
+				(long long)near[i].want);
 		CHECK(got == near[i].want);
 	}
 	nd_analysis_data_free(&d);

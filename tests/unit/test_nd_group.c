@@ -101,7 +101,8 @@ int main(void)
 		CHECK(gr->first == fx_ts(w->first));
 		CHECK(gr->last == fx_ts(w->last));
 		CHECK(gr->n == w->n);
-		CHECK(w->resolved < 0 ? gr->resolution == NULL : gr->resolution && gr->resolution->ts == fx_ts(w->resolved));
+		CHECK(w->resolved < 0 ? gr->resolution == NULL
+				      : gr->resolution && gr->resolution->ts == fx_ts(w->resolved));
 		for (k = 0; k < gr->n; k++) {
 			size_t item = g.items[gr->item + k];
 			int64_t ts = gr->finding ? d.events[item].ts : c.attempts[item].ts;

@@ -8,33 +8,32 @@
 
 #define BAD ND_TEST_DIR "/rules/bad/"
 
-/* A bad directory and the whole error it gives. */
+/* A bad directory (under BAD) and the error it gives after its path. */
 typedef struct bad_case {
 	const char *dir, *message;
 } bad_case;
 
 static const bad_case bad[] = {
-	{BAD "unknown-key", BAD "unknown-key/bad.rules:9: unknown key: colour"},
-	{BAD "bad-id", BAD "bad-id/bad.rules:8: a cause id is lower-case letters, digits, '-', '_' and '.', not: Second"},
-	{BAD "bad-header", BAD "bad-header/bad.rules:8: a header is [cause ID]"},
-	{BAD "no-header", BAD "no-header/bad.rules:2: expected a [cause ID] header"},
-	{BAD "no-equals", BAD "no-equals/bad.rules:9: expected key = value"},
-	{BAD "missing-step", BAD "missing-step/bad.rules:8: cause second has no step"},
-	{BAD "bad-confidence", BAD "bad-confidence/bad.rules:9: confidence is confirmed, likely or possible, not: certain"},
-	{BAD "bad-code", BAD "bad-code/bad.rules:9: not a code: eight"},
-	{BAD "bad-field", BAD "bad-field/bad.rules:9: a field is client.NAME, nps.NAME or event.NAME, not: server.Name"},
-	{BAD "command-first", BAD "command-first/bad.rules:9: a command belongs to a step; put a step line before it"},
-	{BAD "stray-continuation",
-	 BAD "stray-continuation/bad.rules:2: an indented line continues a title, explanation, step, command or source"},
-	{BAD "incident-event-field",
-	 BAD "incident-event-field/bad.rules:8: an incident's fields are client.NAME or nps.NAME: second"},
-	{BAD "finding-without-event", BAD "finding-without-event/bad.rules:8: a finding needs an event line: second"},
-	{BAD "no-condition", BAD "no-condition/bad.rules:8: an incident rule needs a client or nps condition: second"},
-	{BAD "repeated-key", BAD "repeated-key/bad.rules:10: repeated key: title"},
-	{BAD "bad-priority", BAD "bad-priority/bad.rules:9: priority is an integer from -100 to 100, not: 1000"},
-	{BAD "duplicate", BAD "duplicate/b.rules:2: cause good is already defined at " BAD "duplicate/a.rules:1"},
-	{BAD "bad-pattern", BAD "bad-pattern/bad.rules:9: bad pattern \"(unclosed\" at offset 9: missing closing parenthesis"},
-	{BAD "no-such-directory", BAD "no-such-directory: No such file or directory"},
+	{"unknown-key", "/bad.rules:9: unknown key: colour"},
+	{"bad-id", "/bad.rules:8: a cause id is lower-case letters, digits, '-', '_' and '.', not: Second"},
+	{"bad-header", "/bad.rules:8: a header is [cause ID]"},
+	{"no-header", "/bad.rules:2: expected a [cause ID] header"},
+	{"no-equals", "/bad.rules:9: expected key = value"},
+	{"missing-step", "/bad.rules:8: cause second has no step"},
+	{"bad-confidence", "/bad.rules:9: confidence is confirmed, likely or possible, not: certain"},
+	{"bad-code", "/bad.rules:9: not a code: eight"},
+	{"bad-field", "/bad.rules:9: a field is client.NAME, nps.NAME or event.NAME, not: server.Name"},
+	{"command-first", "/bad.rules:9: a command belongs to a step; put a step line before it"},
+	{"stray-continuation",
+	 "/bad.rules:2: an indented line continues a title, explanation, step, command or source"},
+	{"incident-event-field", "/bad.rules:8: an incident's fields are client.NAME or nps.NAME: second"},
+	{"finding-without-event", "/bad.rules:8: a finding needs an event line: second"},
+	{"no-condition", "/bad.rules:8: an incident rule needs a client or nps condition: second"},
+	{"repeated-key", "/bad.rules:10: repeated key: title"},
+	{"bad-priority", "/bad.rules:9: priority is an integer from -100 to 100, not: 1000"},
+	{"duplicate", "/b.rules:2: cause good is already defined at " BAD "duplicate/a.rules:1"},
+	{"bad-pattern", "/bad.rules:9: bad pattern \"(unclosed\" at offset 9: missing closing parenthesis"},
+	{"no-such-directory", ": No such file or directory"},
 };
 
 int main(void)
@@ -82,9 +81,13 @@ int main(void)
 	nd_rules_free(&r);
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char dir[512], want[1024];
+
+		snprintf(dir, sizeof(dir), BAD "%s", bad[i].dir);
+		snprintf(want, sizeof(want), "%s%s", dir, bad[i].message);
 		CHECK(nd_rules_init(&r, &err) == 0);
-		CHECK(nd_rules_load_dir(&r, bad[i].dir, &err) == -1);
-		CHECK_STR(err.message, bad[i].message);
+		CHECK(nd_rules_load_dir(&r, dir, &err) == -1);
+		CHECK_STR(err.message, want);
 		nd_rules_free(&r);
 	}
 	return check_report();
