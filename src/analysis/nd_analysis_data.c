@@ -108,16 +108,14 @@ static int pseudo(const char *name)
 	return strcmp(name, "computer") == 0 || strcmp(name, "provider") == 0;
 }
 
-/* Adds the field name of f to d->names unless there. Returns 0, or -1 with
- * err set. */
-static int add_name(nd_analysis_data *d, const nd_rule_field *f, nd_error *err)
+int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err)
 {
 	const char **n;
 
-	if (pseudo(f->name) || nd_analysis_name(d, f->name) < d->nnames)
+	if (pseudo(name) || nd_analysis_name(d, name) < d->nnames)
 		return 0;
 	if (!(n = add(&d->names, &d->nnames, &d->cap_names, sizeof(*d->names))) ||
-	    !(*n = nd_strpool_add(&d->pool, f->name)))
+	    !(*n = nd_strpool_add(&d->pool, name)))
 		return nd_error_set(err, "out of memory");
 	return 0;
 }
@@ -130,10 +128,10 @@ int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_er
 		const nd_rule *r = rules->v[i];
 
 		for (j = 0; !r->disabled && j < r->npatterns; j++)
-			if (add_name(d, &r->patterns[j].field, err) != 0)
+			if (nd_analysis_add_name(d, r->patterns[j].field.name, err) != 0)
 				return -1;
 		for (j = 0; !r->disabled && j < r->nfacts; j++)
-			if (add_name(d, &r->facts[j], err) != 0)
+			if (nd_analysis_add_name(d, r->facts[j].name, err) != 0)
 				return -1;
 	}
 	return 0;

@@ -116,6 +116,10 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
  * when out of memory. */
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
 
+/* Adds a field name to d->names unless it is there (without case) or is a
+ * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set. */
+int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err);
+
 /* Adds the field names read by the enabled rules (patterns and facts; not
  * the pseudo-fields "computer" and "provider") to d->names. Returns 0, or
  * -1 with err set. */

@@ -27,7 +27,7 @@ static int db_fail(load *l, const char *what)
 	return nd_error_set(l->err, "database: %s: %s", what, sqlite3_errmsg(l->db));
 }
 
-/* Returns a pool copy of column col of st: NULL when NULL or empty, unless
+/* Returns a pool copy of column c of st: NULL when NULL or empty, unless
  * keep_empty (then ""). Sets l->oom when out of memory. */
 static const char *col(load *l, sqlite3_stmt *st, int c, int keep_empty)
 {

@@ -122,7 +122,7 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 }
 
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
-	     const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
+		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
 {
 	member *m = malloc((c->n + d->nevents + 1) * sizeof(*m));
 	size_t n = 0, i;

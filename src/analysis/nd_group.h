@@ -35,7 +35,7 @@ typedef struct nd_grouping {
  * one identity and cause more than gap_s seconds apart start a new
  * incident. Returns 0 with *out filled, or -1 with err set. */
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
-	     const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err);
+		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err);
 
 /* Frees a grouping. Returns nothing. */
 void nd_grouping_free(nd_grouping *g);

@@ -9,7 +9,6 @@
 
 #include "nd_analysis_data.h"
 #include "nd_time.h"
-#include "nd_vec.h"
 
 #define T0 ((int64_t)17419428000000000) /* 2025-03-14T09:00:00Z in ticks */
 
@@ -128,13 +127,9 @@ static inline void fx_field(nd_analysis_data *d, int64_t ref, const char *name, 
 /* Makes name a field the rules read. Returns nothing. */
 static inline void fx_name(nd_analysis_data *d, const char *name)
 {
-	const char **n;
+	nd_error err;
 
-	if (nd_analysis_name(d, name) < d->nnames)
-		return;
-	nd_vec_reserve(&d->names, &d->cap_names, d->nnames + 1, sizeof(*d->names));
-	n = &d->names[d->nnames++];
-	*n = fx_str(d, name);
+	nd_analysis_add_name(d, name, &err);
 }
 
 /* Finishes d: sorts and indexes the events. Returns 0, or -1. */

@@ -52,6 +52,7 @@ int main(void)
 	fx_name(&d, "Mode");
 	fx_name(&d, "EAPType");
 	fx_name(&d, "eaptype");
+	fx_name(&d, "computer");
 	CHECK(d.nnames == 2);
 	fx_event(&d, DC, 39, "kdc", 100, ND_EVENT_NEAR);
 	fx_event(&d, DC, 39, "kdc", 110, ND_EVENT_NEAR);

@@ -1,6 +1,8 @@
 /* Unit tests of nd_correlate (pairing client failures with NPS decisions)
  * and nd_correlate_offset (the clock offset of a host pair), on data built
  * in memory: no database. */
+#include <stdlib.h>
+
 #include "analysis_fixture.h"
 #include "check.h"
 #include "nd_correlate.h"

@@ -2,6 +2,8 @@
  * cause, split after a gap, resolved by a later grant or connect) and
  * server events into findings (per host and cause), on data built in
  * memory: no database. */
+#include <stdlib.h>
+
 #include "analysis_fixture.h"
 #include "check.h"
 #include "nd_correlate.h"
