@@ -1,5 +1,5 @@
 /* nd_correlate: pairs client failures with the NPS decisions that explain
- * them.
+ * them, on loaded data (nd_analysis_data); no database, no I/O.
  *
  * Each RasClient 20227 is one attempt (several 20227 with the same CoId on
  * the same client are one attempt and its retries). An attempt is paired
@@ -19,47 +19,45 @@
  * are attempts on their own; grants (6272) not paired with a failure and
  * RasClient 20225 (connected) are kept as the events that resolve earlier
  * failures of the same identity.
+ *
+ * Attempts point into the data by index; the result holds no copy of an
+ * event and allocates nothing per pair.
  */
 #ifndef ND_CORRELATE_H
 #define ND_CORRELATE_H
 
-#include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "nd_analysis_data.h"
 #include "nd_error.h"
-#include "nd_identity.h"
+#include "nd_strpool.h"
 
-#define ND_KEY_MAX (2 * ND_IDENTITY_PART_MAX + 2)
+#define ND_NONE ((size_t)-1)
 
 typedef struct nd_attempt {
-	char key[ND_KEY_MAX]; /* normalised identity */
-	int64_t ts;           /* the client failure's time, else the NPS decision's */
-	/* client side; client_ref 0 when there is no client failure */
-	int64_t client_ref, client_ts;
-	int has_client_error; /* the failure's code could be read */
-	uint32_t client_error;
-	char *client_user, *client_computer, *coid, *dialled;
-	int64_t *retries; /* more 20227 of the same CoId */
-	size_t nretries;
-	/* NPS side; nps_ref 0 when there is no decision */
-	int64_t nps_ref, nps_ts;
-	uint32_t nps_event;
-	int has_reason;
-	uint32_t nps_reason;
-	char *nps_user, *nps_computer, *nas;
+	const char *key; /* normalised identity, "" when none could be read */
+	int64_t ts;      /* the client failure's time, else the NPS decision's */
+	size_t client;   /* index in the data's clients, ND_NONE */
+	size_t nps;      /* index in the data's decisions, ND_NONE */
+	int64_t client_ref, nps_ref; /* their refs, 0 when absent */
+	size_t retry, nretries; /* more 20227 of the same CoId: retries[retry .. retry + nretries) */
 } nd_attempt;
 
 /* A grant or a successful connect: resolves earlier failures of key. */
 typedef struct nd_resolution {
-	char key[ND_KEY_MAX];
+	const char *key;
 	int64_t ref, ts;
 } nd_resolution;
 
 typedef struct nd_correlation {
-	nd_attempt *attempts; /* ordered by ts, then event ids */
+	nd_attempt *attempts; /* ordered by ts, then client ref, then NPS ref */
 	size_t n, cap;
+	size_t *retries; /* client indices */
+	size_t nretries, cap_retries;
 	nd_resolution *resolutions; /* ordered by ts, then ref */
 	size_t nres, cap_res;
+	nd_strpool keys;
 } nd_correlation;
 
 typedef struct nd_correlate_params {
@@ -67,9 +65,15 @@ typedef struct nd_correlate_params {
 	double skew_s;
 } nd_correlate_params;
 
-/* Correlates every client failure and NPS decision of the database.
- * Returns 0 with *out filled, or -1 with err set. */
-int nd_correlate(sqlite3 *db, const nd_correlate_params *p, nd_correlation *out, nd_error *err);
+/* Correlates every client failure and NPS decision of d. Returns 0 with
+ * *out filled, or -1 with err set. */
+int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err);
+
+/* Estimates the clock offset of one client/NPS host pair from the deltas
+ * (client time minus NPS time, ticks, sorted ascending) of its candidate
+ * pairs: the start in [-skew, skew] of the window that holds the most
+ * deltas, nearest zero on ties. Returns the offset (ticks). */
+int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew);
 
 /* Frees a correlation. Returns nothing. */
 void nd_correlation_free(nd_correlation *c);

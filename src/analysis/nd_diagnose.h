@@ -1,9 +1,10 @@
-/* nd_diagnose: the diagnosis run. Correlates the stored events
- * (nd_correlate), judges every attempt and every server event against the
- * rules (nd_rules), groups repeated attempts of one identity and cause into
- * incidents and server events of one host and cause into findings, marks
- * incidents resolved by a later grant or connect, and replaces the result
- * tables (nd_incidents, docs/diagnose.md) in one transaction. */
+/* nd_diagnose: the diagnosis run. Loads what it needs from the store
+ * (nd_analysis_load), then, in memory, correlates (nd_correlate), judges
+ * every attempt and every server event against the rules (nd_judge),
+ * groups repeated attempts of one identity and cause into incidents and
+ * server events of one host and cause into findings, marking incidents
+ * resolved by a later grant or connect (nd_group), and replaces the result
+ * tables (nd_diagnose_write, docs/diagnose.md) in one transaction. */
 #ifndef ND_DIAGNOSE_H
 #define ND_DIAGNOSE_H
 

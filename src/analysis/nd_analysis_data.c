@@ -1,0 +1,295 @@
+#include "nd_analysis_data.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_ascii.h"
+#include "nd_sort.h"
+#include "nd_time.h"
+#include "nd_vec.h"
+
+/* Appends a zeroed element of size bytes to *v (*n elements, capacity
+ * *cap). Returns it, or NULL when out of memory. */
+static void *add(void *v, size_t *n, size_t *cap, size_t size)
+{
+	char *e;
+
+	if (nd_vec_reserve(v, cap, *n + 1, size) != 0)
+		return NULL;
+	e = *(char **)v + *n * size;
+	memset(e, 0, size);
+	(*n)++;
+	return e;
+}
+
+nd_client_failure *nd_analysis_add_client(nd_analysis_data *d)
+{
+	return add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
+}
+
+nd_decision *nd_analysis_add_decision(nd_analysis_data *d)
+{
+	return add(&d->decisions, &d->ndecisions, &d->cap_decisions, sizeof(*d->decisions));
+}
+
+nd_connect *nd_analysis_add_connect(nd_analysis_data *d)
+{
+	return add(&d->connects, &d->nconnects, &d->cap_connects, sizeof(*d->connects));
+}
+
+nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d)
+{
+	return add(&d->hints, &d->nhints, &d->cap_hints, sizeof(*d->hints));
+}
+
+nd_event *nd_analysis_add_event(nd_analysis_data *d)
+{
+	return add(&d->events, &d->nevents, &d->cap_events, sizeof(*d->events));
+}
+
+nd_field_value *nd_analysis_add_field(nd_analysis_data *d)
+{
+	return add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields));
+}
+
+int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
+{
+	const char **h = add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts));
+
+	if (!h || !(*h = nd_strpool_add(&d->pool, name)))
+		return nd_error_set(err, "out of memory");
+	return 0;
+}
+
+size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
+{
+	size_t lo = 0, hi = d->nhosts;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(d->hosts[mid], name);
+
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return d->nhosts;
+}
+
+const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	const char *v;
+
+	if (!s || !*s)
+		s = keep_empty ? "" : NULL;
+	if (!s)
+		return NULL;
+	if (!(v = nd_strpool_add(&d->pool, s)))
+		*oom = 1;
+	return v;
+}
+
+size_t nd_analysis_name(const nd_analysis_data *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nnames; i++)
+		if (nd_ascii_casecmp(d->names[i], name) == 0)
+			break;
+	return i;
+}
+
+/* Returns 1 if name is a pseudo-field read from the event itself. */
+static int pseudo(const char *name)
+{
+	return strcmp(name, "computer") == 0 || strcmp(name, "provider") == 0;
+}
+
+int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err)
+{
+	const char **n;
+
+	if (pseudo(name) || nd_analysis_name(d, name) < d->nnames)
+		return 0;
+	if (!(n = add(&d->names, &d->nnames, &d->cap_names, sizeof(*d->names))) ||
+	    !(*n = nd_strpool_add(&d->pool, name)))
+		return nd_error_set(err, "out of memory");
+	return 0;
+}
+
+int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_error *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < rules->n; i++) {
+		const nd_rule *r = rules->v[i];
+
+		for (j = 0; !r->disabled && j < r->npatterns; j++)
+			if (nd_analysis_add_name(d, r->patterns[j].field.name, err) != 0)
+				return -1;
+		for (j = 0; !r->disabled && j < r->nfacts; j++)
+			if (nd_analysis_add_name(d, r->facts[j].name, err) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+/* Returns -1, 0 or 1 as a < b, a == b, a > b. */
+static int cmp64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/* qsort: events by ref. */
+static int by_ref(const void *pa, const void *pb)
+{
+	return cmp64(((const nd_event *)pa)->ref, ((const nd_event *)pb)->ref);
+}
+
+/* An event's place in time, carried for sorting. */
+typedef struct when {
+	int64_t ts, ref;
+	size_t idx;
+} when;
+
+/* qsort: by time, then ref. */
+static int by_time(const void *pa, const void *pb)
+{
+	const when *a = pa, *b = pb;
+	int c = cmp64(a->ts, b->ts);
+
+	return c ? c : cmp64(a->ref, b->ref);
+}
+
+int nd_analysis_index(nd_analysis_data *d, nd_error *err)
+{
+	size_t i, out = 0;
+	when *w;
+
+	nd_sort(d->events, d->nevents, sizeof(*d->events), by_ref);
+	for (i = 0; i < d->nevents; i++) {
+		if (out && d->events[out - 1].ref == d->events[i].ref) {
+			d->events[out - 1].flags |= d->events[i].flags;
+			continue;
+		}
+		d->events[out++] = d->events[i];
+	}
+	d->nevents = out;
+	free(d->by_ts);
+	d->by_ts = malloc((d->nevents + 1) * sizeof(*d->by_ts));
+	w = malloc((d->nevents + 1) * sizeof(*w));
+	if (!d->by_ts || !w) {
+		free(w);
+		return nd_error_set(err, "out of memory");
+	}
+	for (i = 0; i < d->nevents; i++)
+		w[i] = (when){d->events[i].ts, d->events[i].ref, i};
+	nd_sort(w, d->nevents, sizeof(*w), by_time);
+	for (i = 0; i < d->nevents; i++)
+		d->by_ts[i] = w[i].idx;
+	free(w);
+	return 0;
+}
+
+const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref)
+{
+	size_t lo = 0, hi = d->nevents;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->events[mid].ref == ref)
+			return &d->events[mid];
+		if (d->events[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+const nd_field_value *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name)
+{
+	size_t i;
+
+	for (i = e->field; i < e->field + e->nfields; i++)
+		if (d->fields[i].name == name)
+			return &d->fields[i];
+	return NULL;
+}
+
+const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name)
+{
+	const nd_event *e = ref ? nd_analysis_event(d, ref) : NULL;
+	const nd_field_value *f;
+
+	if (!e)
+		return NULL;
+	if (strcmp(name, "computer") == 0)
+		return e->host < d->nhosts ? d->hosts[e->host] : NULL;
+	if (strcmp(name, "provider") == 0)
+		return e->provider;
+	f = nd_analysis_field_of(d, e, nd_analysis_name(d, name));
+	return f ? f->value : NULL;
+}
+
+/* Returns the first position in by_ts of an event at or after ts. */
+static size_t first_at(const nd_analysis_data *d, int64_t ts)
+{
+	size_t lo = 0, hi = d->nevents;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->events[d->by_ts[mid]].ts < ts)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, size_t n, double window, int64_t center)
+{
+	int64_t w = (int64_t)(window * ND_TICKS_PER_SECOND), best = 0, best_dist = 0;
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		int64_t found = 0, found_dist = 0;
+
+		for (k = first_at(d, center - w); k < d->nevents && d->events[d->by_ts[k]].ts <= center + w; k++) {
+			const nd_event *e = &d->events[d->by_ts[k]];
+			int64_t dist = e->ts < center ? center - e->ts : e->ts - center;
+
+			if (e->id != ev[i].id || (ev[i].family && (!e->family || strcmp(ev[i].family, e->family) != 0)))
+				continue;
+			if (!found || dist < found_dist || (dist == found_dist && e->ref < found)) {
+				found = e->ref;
+				found_dist = dist;
+			}
+		}
+		if (found && (!best || found_dist < best_dist)) {
+			best = found;
+			best_dist = found_dist;
+		}
+	}
+	return best;
+}
+
+void nd_analysis_data_free(nd_analysis_data *d)
+{
+	free(d->hosts);
+	free(d->clients);
+	free(d->decisions);
+	free(d->connects);
+	free(d->hints);
+	free(d->events);
+	free(d->by_ts);
+	free(d->fields);
+	free(d->names);
+	nd_strpool_free(&d->pool);
+	memset(d, 0, sizeof(*d));
+}

@@ -1,0 +1,158 @@
+/* nd_analysis_data: what the diagnosis reads from the store, as plain
+ * arrays (filled by nd_analysis_load, or by hand in the unit tests), and
+ * the look-ups the rules make in it: an event's fields, the nearest event
+ * of a list. Nothing here touches the database.
+ *
+ * Hosts are the distinct computer names in byte order, so that comparing
+ * two host indices compares the names. Strings live in the pool; a NULL
+ * string is a value that was absent or empty. Events are every event a
+ * rule may read (client failures, NPS decisions, the events finding rules
+ * judge and the events incident rules look for nearby), sorted by ref;
+ * by_ts lists them by time.
+ */
+#ifndef ND_ANALYSIS_DATA_H
+#define ND_ANALYSIS_DATA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nd_error.h"
+#include "nd_rules.h"
+#include "nd_strpool.h"
+
+/* A RasClient 20227. */
+typedef struct nd_client_failure {
+	int64_t ref, ts;
+	size_t host;
+	const char *user, *coid, *dialled; /* dialled: the first server address of the CoId on the host */
+	int has_code;
+	uint32_t code;
+} nd_client_failure;
+
+/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded. */
+typedef struct nd_decision {
+	int64_t ref, ts;
+	size_t host;
+	uint32_t event;
+	const char *user;       /* SubjectUserName */
+	const char *domain, *fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
+	int has_reason;
+	uint32_t reason;
+	const char *nas; /* NASIdentifier, else ClientName */
+} nd_decision;
+
+/* A RasClient 20225 (connected). */
+typedef struct nd_connect {
+	int64_t ref, ts;
+	size_t host;
+	const char *user;
+} nd_connect;
+
+/* The names of one NPS audit event, from which domain pairs are learned. */
+typedef struct nd_domain_hint {
+	const char *user, *domain, *fq;
+} nd_domain_hint;
+
+/* Why an event was loaded (flags). */
+#define ND_EVENT_SUBJECT 1 /* a client failure or an NPS decision */
+#define ND_EVENT_FINDING 2 /* a finding rule judges it */
+#define ND_EVENT_NEAR 4    /* an incident rule looks for it nearby */
+
+typedef struct nd_event {
+	int64_t ref, ts;
+	uint32_t id;
+	unsigned flags;
+	size_t host;
+	const char *family, *provider;
+	size_t field, nfields; /* its values in fields[field .. field + nfields) */
+} nd_event;
+
+/* A value of an event field a rule reads; name indexes names. value NULL:
+ * the field's first occurrence had no value. */
+typedef struct nd_field_value {
+	size_t name;
+	const char *value;
+} nd_field_value;
+
+typedef struct nd_analysis_data {
+	const char **hosts;
+	size_t nhosts, cap_hosts;
+	nd_client_failure *clients;
+	size_t nclients, cap_clients;
+	nd_decision *decisions;
+	size_t ndecisions, cap_decisions;
+	nd_connect *connects;
+	size_t nconnects, cap_connects;
+	nd_domain_hint *hints;
+	size_t nhints, cap_hints;
+	nd_event *events;
+	size_t nevents, cap_events;
+	size_t *by_ts; /* nevents indices of events, by time then ref */
+	nd_field_value *fields;
+	size_t nfields, cap_fields;
+	const char **names; /* the event_fields names the rules read, distinct without case */
+	size_t nnames, cap_names;
+	nd_strpool pool;
+} nd_analysis_data;
+
+/* Appends a zeroed element to one of the arrays of d. Returns it, or NULL
+ * when out of memory. */
+nd_client_failure *nd_analysis_add_client(nd_analysis_data *d);
+nd_decision *nd_analysis_add_decision(nd_analysis_data *d);
+nd_connect *nd_analysis_add_connect(nd_analysis_data *d);
+nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
+nd_event *nd_analysis_add_event(nd_analysis_data *d);
+nd_field_value *nd_analysis_add_field(nd_analysis_data *d);
+
+/* Appends a host name (in byte order after the last one) at index
+ * d->nhosts. Returns 0, or -1 with err set. */
+int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
+
+/* Finds a host name. Returns its index, or d->nhosts when it is unknown. */
+size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
+
+/* Copies s into the pool: NULL and "" stay NULL (absent values), unless
+ * keep_empty, which makes NULL "". Returns the copy, or NULL with *oom set
+ * when out of memory. */
+const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Adds a field name to d->names unless it is there (without case) or is a
+ * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set. */
+int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err);
+
+/* Adds the field names read by the enabled rules (patterns and facts; not
+ * the pseudo-fields "computer" and "provider") to d->names. Returns 0, or
+ * -1 with err set. */
+int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_error *err);
+
+/* Finishes the events: sorts them by ref, merges one event loaded twice
+ * (its fields must not be loaded yet) and builds by_ts. Returns 0, or -1
+ * with err set. */
+int nd_analysis_index(nd_analysis_data *d, nd_error *err);
+
+/* Returns the index of a field name in d->names (without case), or
+ * d->nnames when the rules read no such field. */
+size_t nd_analysis_name(const nd_analysis_data *d, const char *name);
+
+/* Returns the loaded field name (an index of d->names) of event e, or
+ * NULL when e has none. */
+const nd_field_value *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name);
+
+/* Returns the loaded event ref, or NULL. */
+const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref);
+
+/* Returns the value of field name of event ref ("computer" and "provider"
+ * are the event's own; other names are event_fields, compared without
+ * case, first occurrence), or NULL when the event or the value is absent. */
+const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name);
+
+/* Finds the event of the list (id, and family unless NULL) nearest to
+ * center within window seconds: per list entry the nearest (the smaller
+ * ref on ties), and of those the first of the nearest. Returns its ref, 0
+ * when none. */
+int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, size_t n, double window, int64_t center);
+
+/* Frees the data. Returns nothing. */
+void nd_analysis_data_free(nd_analysis_data *d);
+
+#endif

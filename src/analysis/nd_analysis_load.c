@@ -1,0 +1,331 @@
+#include "nd_analysis_load.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_vec.h"
+
+/* A RasClient event that names the server dialled for a CoId. */
+typedef struct dial {
+	size_t host;
+	const char *coid, *server;
+} dial;
+
+/* The state of one load. */
+typedef struct load {
+	sqlite3 *db;
+	nd_analysis_data *d;
+	nd_error *err;
+	int oom;     /* a string copy failed */
+	dial *dials; /* by host, CoId, then time and ref */
+	size_t ndials, cap_dials;
+} load;
+
+/* Fills err from SQLite. Returns -1. */
+static int db_fail(load *l, const char *what)
+{
+	return nd_error_set(l->err, "database: %s: %s", what, sqlite3_errmsg(l->db));
+}
+
+/* Returns a pool copy of column c of st: NULL when NULL or empty, unless
+ * keep_empty (then ""). Sets l->oom when out of memory. */
+static const char *col(load *l, sqlite3_stmt *st, int c, int keep_empty)
+{
+	return nd_analysis_str(l->d, (const char *)sqlite3_column_text(st, c), keep_empty, &l->oom);
+}
+
+/* Returns the host index of column c of st, or nhosts when unknown. */
+static size_t host_col(load *l, sqlite3_stmt *st, int c)
+{
+	const char *v = (const char *)sqlite3_column_text(st, c);
+
+	return nd_analysis_host(l->d, v ? v : "");
+}
+
+/* The queries of a load: each fills one kind of record from a row. */
+typedef int (*row_fn)(load *l, sqlite3_stmt *st);
+
+/* Runs sql, calling fn on each row. Returns 0, or -1 with err set (what
+ * names the query). */
+static int each_row(load *l, const char *sql, row_fn fn, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l, what);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (fn(l, st) != 0 || l->oom) {
+			sqlite3_finalize(st);
+			return nd_error_set(l->err, "out of memory");
+		}
+	if (rc != SQLITE_DONE) {
+		db_fail(l, what);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Row: a distinct computer name. Returns 0, or -1 when out of memory. */
+static int host_row(load *l, sqlite3_stmt *st)
+{
+	const char *v = (const char *)sqlite3_column_text(st, 0);
+
+	return nd_analysis_add_host(l->d, v ? v : "", l->err);
+}
+
+/* Row: the names of an NPS audit event. Returns 0, or -1 when out of
+ * memory. */
+static int hint_row(load *l, sqlite3_stmt *st)
+{
+	nd_domain_hint *h = nd_analysis_add_hint(l->d);
+
+	if (!h)
+		return -1;
+	h->user = col(l, st, 0, 1);
+	h->domain = col(l, st, 1, 1);
+	h->fq = col(l, st, 2, 1);
+	return 0;
+}
+
+/* Adds the event of a client failure or an NPS decision (columns id, ts,
+ * computer, event_id, family, provider at first..first+5). Returns 0, or -1
+ * when out of memory. */
+static int subject_event(load *l, sqlite3_stmt *st, int first, unsigned flags)
+{
+	nd_event *e = nd_analysis_add_event(l->d);
+
+	if (!e)
+		return -1;
+	e->ref = sqlite3_column_int64(st, first);
+	e->ts = sqlite3_column_int64(st, first + 1);
+	e->host = host_col(l, st, first + 2);
+	e->id = (uint32_t)sqlite3_column_int(st, first + 3);
+	e->family = col(l, st, first + 4, 1);
+	e->provider = col(l, st, first + 5, 1);
+	e->flags = flags;
+	return 0;
+}
+
+/* Row: a RasClient event with a CoId and a server address. Returns 0, or
+ * -1 when out of memory. */
+static int dial_row(load *l, sqlite3_stmt *st)
+{
+	dial *v;
+
+	if (nd_vec_reserve(&l->dials, &l->cap_dials, l->ndials + 1, sizeof(*l->dials)) != 0)
+		return -1;
+	v = &l->dials[l->ndials++];
+	v->host = host_col(l, st, 0);
+	v->coid = col(l, st, 1, 1);
+	v->server = col(l, st, 2, 0);
+	return 0;
+}
+
+/* Returns the server first dialled for coid on host, or NULL. */
+static const char *dialled(const load *l, size_t host, const char *coid)
+{
+	size_t lo = 0, hi = l->ndials;
+
+	if (!coid)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const dial *v = &l->dials[mid];
+
+		if (v->host < host || (v->host == host && strcmp(v->coid, coid) < 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < l->ndials && l->dials[lo].host == host && strcmp(l->dials[lo].coid, coid) == 0 ? l->dials[lo].server
+												       : NULL;
+}
+
+/* Row: a client failure. Returns 0, or -1 when out of memory. */
+static int client_row(load *l, sqlite3_stmt *st)
+{
+	nd_client_failure *c = nd_analysis_add_client(l->d);
+
+	if (!c)
+		return -1;
+	c->ref = sqlite3_column_int64(st, 0);
+	c->ts = sqlite3_column_int64(st, 1);
+	c->host = host_col(l, st, 2);
+	c->user = col(l, st, 6, 0);
+	c->has_code = sqlite3_column_type(st, 7) != SQLITE_NULL;
+	c->code = (uint32_t)sqlite3_column_int64(st, 7);
+	c->coid = col(l, st, 8, 0);
+	c->dialled = dialled(l, c->host, (const char *)sqlite3_column_text(st, 8));
+	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
+}
+
+/* Returns 1 if v is an unset NPS value (NULL, "" or "-"), else 0. */
+static int unset(const char *v)
+{
+	return !v || !*v || strcmp(v, "-") == 0;
+}
+
+/* Row: an NPS decision. Returns 0, or -1 when out of memory. */
+static int decision_row(load *l, sqlite3_stmt *st)
+{
+	nd_decision *n = nd_analysis_add_decision(l->d);
+	const char *nas = (const char *)sqlite3_column_text(st, 10);
+	const char *client = (const char *)sqlite3_column_text(st, 11);
+
+	if (!n)
+		return -1;
+	n->ref = sqlite3_column_int64(st, 0);
+	n->ts = sqlite3_column_int64(st, 1);
+	n->host = host_col(l, st, 2);
+	n->event = (uint32_t)sqlite3_column_int(st, 3);
+	n->user = col(l, st, 6, 0);
+	n->domain = col(l, st, 7, 1);
+	n->fq = col(l, st, 8, 1);
+	n->has_reason = sqlite3_column_type(st, 9) != SQLITE_NULL;
+	n->reason = (uint32_t)sqlite3_column_int64(st, 9);
+	n->nas = !unset(nas) ? nd_analysis_str(l->d, nas, 0, &l->oom)
+			     : unset(client) ? NULL : nd_analysis_str(l->d, client, 0, &l->oom);
+	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
+}
+
+/* Row: a connect. Returns 0, or -1 when out of memory. */
+static int connect_row(load *l, sqlite3_stmt *st)
+{
+	nd_connect *c = nd_analysis_add_connect(l->d);
+
+	if (!c)
+		return -1;
+	c->ref = sqlite3_column_int64(st, 0);
+	c->ts = sqlite3_column_int64(st, 1);
+	c->host = host_col(l, st, 2);
+	c->user = col(l, st, 3, 0);
+	return 0;
+}
+
+/* Loads the events of the rules' event lists: for finding rules the events
+ * they judge, for incident rules the events they look for nearby. Returns
+ * 0, or -1 with err set. */
+static int load_rule_events(load *l, const nd_rules *rules)
+{
+	sqlite3_stmt *st = NULL;
+	size_t i, j;
+	int rc;
+
+	if (sqlite3_prepare_v2(l->db, "SELECT id, ts, computer, event_id, family, provider FROM events"
+				      " WHERE event_id = ?1 AND (?2 IS NULL OR family = ?2)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(l, "rule events");
+	for (i = 0; i < rules->n; i++) {
+		const nd_rule *r = rules->v[i];
+		unsigned flags = r->kind == ND_RULE_FINDING ? ND_EVENT_FINDING : ND_EVENT_NEAR;
+
+		for (j = 0; !r->disabled && j < r->nevents; j++) {
+			sqlite3_reset(st);
+			sqlite3_bind_int(st, 1, (int)r->events[j].id);
+			if (r->events[j].family)
+				sqlite3_bind_text(st, 2, r->events[j].family, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, 2);
+			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				if (subject_event(l, st, 0, flags) != 0 || l->oom) {
+					sqlite3_finalize(st);
+					return nd_error_set(l->err, "out of memory");
+				}
+			if (rc != SQLITE_DONE) {
+				db_fail(l, "rule events");
+				sqlite3_finalize(st);
+				return -1;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Loads, for every event, the first value of each field name the rules
+ * read. Returns 0, or -1 with err set. */
+static int load_fields(load *l)
+{
+	nd_analysis_data *d = l->d;
+	sqlite3_stmt *st = NULL;
+	size_t i, k;
+	int rc = SQLITE_DONE;
+
+	if (!d->nnames)
+		return 0;
+	if (sqlite3_prepare_v2(l->db, "SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(l, "event fields");
+	for (i = 0; i < d->nevents; i++) {
+		nd_event *e = &d->events[i];
+
+		e->field = d->nfields;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, e->ref);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			const char *name = (const char *)sqlite3_column_text(st, 0);
+			nd_field_value *f;
+
+			if (!name || (k = nd_analysis_name(d, name)) == d->nnames)
+				continue;
+			if (nd_analysis_field_of(d, e, k))
+				continue;
+			if (!(f = nd_analysis_add_field(d))) {
+				l->oom = 1;
+				break;
+			}
+			f->name = k;
+			f->value = col(l, st, 1, 1);
+			e->nfields++;
+		}
+		if (l->oom || rc != SQLITE_DONE)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (l->oom)
+		return nd_error_set(l->err, "out of memory");
+	return rc == SQLITE_DONE ? 0 : db_fail(l, "event fields");
+}
+
+int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)
+{
+	load l = {nd_store_db(s), out, err, 0, NULL, 0, 0};
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!(each_row(&l, "SELECT DISTINCT computer FROM events ORDER BY 1", host_row, "hosts") ||
+	    each_row(&l,
+		     "SELECT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events"
+		     " ORDER BY event_ref",
+		     hint_row, "learn domains") ||
+	    each_row(&l,
+		     "SELECT e.computer, d.coid, d.server_address FROM ras_client_events d"
+		     " JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL"
+		     " ORDER BY e.computer, d.coid, e.ts, e.id",
+		     dial_row, "dialled servers") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid"
+		     " FROM events e JOIN ras_client_events c ON c.event_ref = e.id"
+		     " WHERE e.event_id = 20227 ORDER BY e.ts, e.id",
+		     client_row, "client failures") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"
+		     " a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name"
+		     " FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
+		     " WHERE e.event_id IN (6272, 6273, 6274) ORDER BY e.ts, e.id",
+		     decision_row, "NPS decisions") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, c.user_name FROM events e"
+		     " JOIN ras_client_events c ON c.event_ref = e.id WHERE e.event_id = 20225 ORDER BY e.ts, e.id",
+		     connect_row, "connects") ||
+	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||
+	    load_fields(&l)))
+		rc = 0;
+	free(l.dials);
+	if (rc != 0)
+		nd_analysis_data_free(out);
+	return rc;
+}

@@ -1,0 +1,332 @@
+#include "nd_diagnose_write.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "nd_buf.h"
+#include "nd_judge.h"
+#include "nd_time.h"
+
+/* The state of one write. */
+typedef struct writer {
+	sqlite3 *db;
+	nd_error *err;
+	const nd_analysis_data *d;
+	const nd_correlation *c;
+	const nd_grouping *g;
+	sqlite3_stmt *ins_incident, *ins_event, *ins_fact;
+} writer;
+
+/* Fills err from SQLite. Returns -1. */
+static int db_fail(writer *w, const char *what)
+{
+	return nd_error_set(w->err, "database: %s: %s", what, sqlite3_errmsg(w->db));
+}
+
+/* Runs a prepared statement to completion and resets it. Returns 0, or -1
+ * with err set. */
+static int step_done(writer *w, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? 0 : db_fail(w, what);
+}
+
+/* Binds text, or NULL when v is NULL. Returns nothing. */
+static void bind_text(sqlite3_stmt *st, int col, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, col, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, col);
+}
+
+/* Returns the name of host h, or NULL when unknown. */
+static const char *host(const writer *w, size_t h)
+{
+	return h < w->d->nhosts ? w->d->hosts[h] : NULL;
+}
+
+/* Stores the enabled rules as causes with their steps, commands and
+ * sources. Returns 0, or -1 with err set. */
+static int store_causes(writer *w, const nd_rules *rules)
+{
+	sqlite3_stmt *cause = NULL, *step = NULL, *cmd = NULL, *src = NULL;
+	size_t i, j, k;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(w->db, "INSERT INTO causes VALUES(?,?,?,?,?,?,?)", -1, &cause, NULL) ||
+	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_steps VALUES(?,?,?)", -1, &step, NULL) ||
+	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_commands VALUES(?,?,?,?)", -1, &cmd, NULL) ||
+	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_sources VALUES(?,?,?)", -1, &src, NULL)) {
+		db_fail(w, "prepare");
+		goto out;
+	}
+	for (i = 0; i < rules->n; i++) {
+		const nd_rule *r = rules->v[i];
+
+		if (r->disabled)
+			continue;
+		bind_text(cause, 1, r->id);
+		bind_text(cause, 2, r->kind == ND_RULE_FINDING ? "finding" : "incident");
+		bind_text(cause, 3, r->title);
+		bind_text(cause, 4, r->confidence);
+		bind_text(cause, 5, r->explanation);
+		bind_text(cause, 6, r->file);
+		sqlite3_bind_int64(cause, 7, (sqlite3_int64)r->line);
+		if (step_done(w, cause, "causes"))
+			goto out;
+		for (j = 0; j < r->nsteps; j++) {
+			bind_text(step, 1, r->id);
+			sqlite3_bind_int64(step, 2, (sqlite3_int64)j + 1);
+			bind_text(step, 3, r->steps[j].text);
+			if (step_done(w, step, "cause steps"))
+				goto out;
+			for (k = 0; k < r->steps[j].ncommands; k++) {
+				bind_text(cmd, 1, r->id);
+				sqlite3_bind_int64(cmd, 2, (sqlite3_int64)j + 1);
+				sqlite3_bind_int64(cmd, 3, (sqlite3_int64)k + 1);
+				bind_text(cmd, 4, r->steps[j].commands[k]);
+				if (step_done(w, cmd, "cause commands"))
+					goto out;
+			}
+		}
+		for (j = 0; j < r->nsources; j++) {
+			bind_text(src, 1, r->id);
+			sqlite3_bind_int64(src, 2, (sqlite3_int64)j + 1);
+			bind_text(src, 3, r->sources[j]);
+			if (step_done(w, src, "cause sources"))
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(cause);
+	sqlite3_finalize(step);
+	sqlite3_finalize(cmd);
+	sqlite3_finalize(src);
+	return rc;
+}
+
+/* Links an event to incident id. Returns 0, or -1 with err set. */
+static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size_t attempt, const int64_t *delta)
+{
+	sqlite3_bind_int64(w->ins_event, 1, id);
+	sqlite3_bind_int64(w->ins_event, 2, ref);
+	bind_text(w->ins_event, 3, role);
+	if (attempt)
+		sqlite3_bind_int64(w->ins_event, 4, (sqlite3_int64)attempt);
+	if (delta)
+		sqlite3_bind_int64(w->ins_event, 5, *delta);
+	return step_done(w, w->ins_event, "incident events");
+}
+
+/* Returns the value of fact f for item i of group g: from the attempt's
+ * event of the fact's side, or from the finding's event. NULL when absent. */
+static const char *fact_value(const writer *w, const nd_group *g, size_t i, const nd_rule_field *f)
+{
+	size_t item = w->g->items[g->item + i];
+
+	if (g->finding)
+		return f->side == ND_SIDE_EVENT ? nd_analysis_field(w->d, w->d->events[item].ref, f->name) : NULL;
+	return nd_analysis_field(w->d, nd_judge_ref(&w->c->attempts[item], f->side), f->name);
+}
+
+/* Stores the facts of group g as incident id: each from the first item
+ * that has it. Returns 0, or -1 with err set. */
+static int store_facts(writer *w, const nd_group *g, int64_t id)
+{
+	static const char *const side[] = {"client.", "nps.", "event."};
+	size_t f, i;
+	char name[300];
+
+	for (f = 0; f < g->rule->nfacts; f++) {
+		const nd_rule_field *fact = &g->rule->facts[f];
+		const char *v = NULL;
+
+		for (i = 0; i < g->n && !v; i++)
+			v = fact_value(w, g, i, fact);
+		if (!v)
+			continue;
+		snprintf(name, sizeof(name), "%s%s", side[fact->side], fact->name);
+		sqlite3_bind_int64(w->ins_fact, 1, id);
+		sqlite3_bind_int64(w->ins_fact, 2, (sqlite3_int64)f + 1);
+		bind_text(w->ins_fact, 3, name);
+		bind_text(w->ins_fact, 4, v);
+		if (step_done(w, w->ins_fact, "incident facts"))
+			return -1;
+	}
+	return 0;
+}
+
+/* Links the evidence of an incident's attempts: client failures and
+ * retries, NPS decisions with their delta, and the nearby events the rule
+ * asked for. Returns 0, or -1 with err set. */
+static int store_attempts(writer *w, const nd_group *g, int64_t id)
+{
+	size_t i, k;
+
+	for (i = 0; i < g->n; i++) {
+		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
+		int64_t delta = 0, near;
+
+		if (a->client != ND_NONE && a->nps != ND_NONE)
+			delta = w->d->clients[a->client].ts - w->d->decisions[a->nps].ts;
+		if (a->client_ref && link_event(w, id, a->client_ref, "client-failure", i + 1, NULL))
+			return -1;
+		for (k = 0; k < a->nretries; k++) {
+			int64_t retry = w->d->clients[w->c->retries[a->retry + k]].ref;
+
+			if (link_event(w, id, retry, "client-failure", i + 1, NULL))
+				return -1;
+		}
+		if (a->nps_ref && link_event(w, id, a->nps_ref, "nps-decision", i + 1, a->client_ref ? &delta : NULL))
+			return -1;
+		if (g->rule->nevents) {
+			near = nd_analysis_near(w->d, g->rule->events, g->rule->nevents, g->rule->near_s, a->ts);
+			if (near && link_event(w, id, near, "context", 0, NULL))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Stores group g as incident (or finding) id. Returns 0, or -1 with err
+ * set. */
+static int store_group(writer *w, const nd_group *g, int64_t id)
+{
+	const nd_client_failure *client = NULL;
+	const nd_decision *nps = NULL;
+	const char *vpn = NULL;
+	sqlite3_stmt *st = w->ins_incident;
+	char first[ND_TIME_ISO_SIZE], last[ND_TIME_ISO_SIZE], when[ND_TIME_ISO_SIZE];
+	size_t i, paired = 0;
+
+	for (i = 0; i < g->n && !g->finding; i++) {
+		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
+		const nd_client_failure *ac = a->client != ND_NONE ? &w->d->clients[a->client] : NULL;
+		const nd_decision *an = a->nps != ND_NONE ? &w->d->decisions[a->nps] : NULL;
+
+		if (ac && !client)
+			client = ac;
+		if (an && !nps)
+			nps = an;
+		if (!vpn)
+			vpn = an && an->nas ? an->nas : ac ? ac->dialled : NULL;
+		paired += ac && an;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, g->finding ? "finding" : "incident");
+	bind_text(st, 3, g->rule->id);
+	bind_text(st, 4, g->rule->confidence);
+	bind_text(st, 5, g->finding ? "server" : paired ? "client+nps" : client ? "client-only" : "nps-only");
+	bind_text(st, 6, g->finding ? NULL : g->key);
+	bind_text(st, 7, client ? client->user : nps ? nps->user : NULL);
+	bind_text(st, 8, client ? host(w, client->host) : NULL);
+	bind_text(st, 9, vpn);
+	bind_text(st, 10, g->finding ? g->key : nps ? host(w, nps->host) : NULL);
+	if (client && client->has_code)
+		sqlite3_bind_int64(st, 11, client->code);
+	if (nps) {
+		sqlite3_bind_int64(st, 12, nps->event);
+		if (nps->has_reason)
+			sqlite3_bind_int64(st, 13, nps->reason);
+	}
+	sqlite3_bind_int64(st, 14, (sqlite3_int64)g->n);
+	sqlite3_bind_int64(st, 15, (sqlite3_int64)paired);
+	sqlite3_bind_int64(st, 16, g->first);
+	sqlite3_bind_int64(st, 17, g->last);
+	bind_text(st, 18, nd_time_format(g->first, first));
+	bind_text(st, 19, nd_time_format(g->last, last));
+	bind_text(st, 20, g->resolution ? "resolved" : "open");
+	if (g->resolution) {
+		sqlite3_bind_int64(st, 21, g->resolution->ts);
+		bind_text(st, 22, nd_time_format(g->resolution->ts, when));
+	}
+	if (step_done(w, st, "incidents"))
+		return -1;
+	if (g->finding) {
+		for (i = 0; i < g->n; i++)
+			if (link_event(w, id, w->d->events[w->g->items[g->item + i]].ref, "finding", i + 1, NULL))
+				return -1;
+	} else if (store_attempts(w, g, id) ||
+		   (g->resolution && link_event(w, id, g->resolution->ref, "resolution", 0, NULL))) {
+		return -1;
+	}
+	return store_facts(w, g, id);
+}
+
+/* Stores the run's parameters. Returns 0, or -1 with err set. */
+static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params *p)
+{
+	sqlite3_stmt *st = NULL;
+	nd_buf files = {0};
+	char num[3][32];
+	const char *keys[4] = {"window_s", "skew_s", "gap_s", "rules"};
+	const char *vals[4];
+	size_t i;
+	int rc = 0;
+
+	snprintf(num[0], sizeof(num[0]), "%g", p->window_s);
+	snprintf(num[1], sizeof(num[1]), "%g", p->skew_s);
+	snprintf(num[2], sizeof(num[2]), "%g", p->gap_s);
+	for (i = 0; i < rules->nfiles; i++)
+		rc |= nd_buf_append(&files, rules->files[i], strlen(rules->files[i])) |
+		      nd_buf_append(&files, "\n", i + 1 < rules->nfiles);
+	if (rc || nd_buf_append(&files, "", 0)) {
+		nd_buf_free(&files);
+		return nd_error_set(w->err, "out of memory");
+	}
+	vals[0] = num[0];
+	vals[1] = num[1];
+	vals[2] = num[2];
+	vals[3] = files.data;
+	if (sqlite3_prepare_v2(w->db, "INSERT INTO diagnose_meta VALUES(?,?)", -1, &st, NULL) != SQLITE_OK)
+		rc = db_fail(w, "prepare");
+	for (i = 0; rc == 0 && i < 4; i++) {
+		bind_text(st, 1, keys[i]);
+		bind_text(st, 2, vals[i]);
+		rc = step_done(w, st, "diagnose_meta");
+	}
+	sqlite3_finalize(st);
+	nd_buf_free(&files);
+	return rc;
+}
+
+int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
+		      const nd_correlation *c, const nd_grouping *g, nd_error *err)
+{
+	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL};
+	size_t i;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(w.db,
+			       "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
+			       " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
+			       " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)"
+			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &w.ins_incident, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w.db,
+			       "INSERT OR IGNORE INTO incident_events(incident_id, event_ref, role, attempt,"
+			       " delta_ticks) VALUES(?,?,?,?,?)",
+			       -1, &w.ins_event, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)",
+			       -1, &w.ins_fact, NULL) != SQLITE_OK) {
+		db_fail(&w, "prepare");
+		goto out;
+	}
+	if (store_causes(&w, rules) != 0)
+		goto out;
+	for (i = 0; i < g->n; i++)
+		if (store_group(&w, &g->v[i], (int64_t)i + 1) != 0)
+			goto out;
+	rc = store_meta(&w, rules, p);
+out:
+	sqlite3_finalize(w.ins_incident);
+	sqlite3_finalize(w.ins_event);
+	sqlite3_finalize(w.ins_fact);
+	return rc;
+}

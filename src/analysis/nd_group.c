@@ -1,0 +1,173 @@
+#include "nd_group.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_sort.h"
+#include "nd_time.h"
+#include "nd_vec.h"
+
+/* An attempt or event to group, carrying what its sort order needs. */
+typedef struct member {
+	const nd_rule *rule;
+	const char *key;
+	int64_t ts;
+	size_t idx; /* attempt index, or event position in time order */
+	size_t item; /* what the group stores */
+} member;
+
+/* qsort: by cause, key, then index. */
+static int member_order(const void *pa, const void *pb)
+{
+	const member *a = pa, *b = pb;
+	int c = strcmp(a->rule->id, b->rule->id);
+
+	if (c || (c = strcmp(a->key, b->key)))
+		return c;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Groups the sorted members m[0..n): a new group when the cause or key
+ * changes or, for incidents, after more than gap ticks. Returns 0, or -1
+ * with err set. */
+static int group_members(nd_grouping *g, const member *m, size_t n, int finding, int64_t gap, nd_error *err)
+{
+	size_t i, start = g->n;
+
+	for (i = 0; i < n; i++) {
+		nd_group *last = g->n > start ? &g->v[g->n - 1] : NULL;
+
+		if (!last || last->rule != m[i].rule || strcmp(last->key, m[i].key) != 0 ||
+		    (!finding && m[i].ts - last->last > gap)) {
+			if (nd_vec_reserve(&g->v, &g->cap, g->n + 1, sizeof(*g->v)) != 0)
+				return nd_error_set(err, "out of memory");
+			last = &g->v[g->n++];
+			memset(last, 0, sizeof(*last));
+			last->rule = m[i].rule;
+			last->key = m[i].key;
+			last->finding = finding;
+			last->item = g->nitems;
+			last->first = m[i].ts;
+		}
+		g->items[g->nitems++] = m[i].item;
+		last->n++;
+		last->last = m[i].ts;
+	}
+	return 0;
+}
+
+/* qsort: groups by first time, cause, key. */
+static int group_order(const void *pa, const void *pb)
+{
+	const nd_group *a = pa, *b = pb;
+	int c;
+
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	if ((c = strcmp(a->rule->id, b->rule->id)))
+		return c;
+	return strcmp(a->key, b->key);
+}
+
+/* A resolution's place among those of its identity. */
+typedef struct by_key {
+	const char *key;
+	int64_t ts, ref;
+	size_t idx; /* in the correlation's resolutions */
+} by_key;
+
+/* qsort: by identity, time, ref. */
+static int key_order(const void *pa, const void *pb)
+{
+	const by_key *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	if (c)
+		return c;
+	if (a->ts != b->ts)
+		return a->ts < b->ts ? -1 : 1;
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+/* Sets each incident's resolution: the first resolution of its identity
+ * after its last attempt. Returns 0, or -1 with err set. */
+static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
+{
+	by_key *v = malloc((c->nres + 1) * sizeof(*v));
+	size_t i;
+
+	if (!v)
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < c->nres; i++)
+		v[i] = (by_key){c->resolutions[i].key, c->resolutions[i].ts, c->resolutions[i].ref, i};
+	nd_sort(v, c->nres, sizeof(*v), key_order);
+	for (i = 0; i < g->nincidents; i++) {
+		nd_group *grp = &g->v[i];
+		size_t lo = 0, hi = c->nres;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int k = strcmp(v[mid].key, grp->key);
+
+			if (k < 0 || (k == 0 && v[mid].ts <= grp->last))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < c->nres && strcmp(v[lo].key, grp->key) == 0)
+			grp->resolution = &c->resolutions[v[lo].idx];
+	}
+	free(v);
+	return 0;
+}
+
+int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
+		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
+{
+	member *m = malloc((c->n + d->nevents + 1) * sizeof(*m));
+	size_t n = 0, i;
+	int64_t gap = (int64_t)(gap_s * ND_TICKS_PER_SECOND);
+
+	memset(out, 0, sizeof(*out));
+	out->items = malloc((c->n + d->nevents + 1) * sizeof(*out->items));
+	if (!m || !out->items)
+		goto oom;
+	for (i = 0; i < c->n; i++)
+		if (cause[i])
+			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].ts, i, i};
+	nd_sort(m, n, sizeof(*m), member_order);
+	if (group_members(out, m, n, 0, gap, err) != 0)
+		goto fail;
+	out->nincidents = out->n;
+	n = 0;
+	for (i = 0; i < d->nevents; i++) {
+		size_t e = d->by_ts[i];
+
+		if (rule[e])
+			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "",
+					  d->events[e].ts, i, e};
+	}
+	nd_sort(m, n, sizeof(*m), member_order);
+	if (group_members(out, m, n, 1, 0, err) != 0)
+		goto fail;
+	free(m);
+	nd_sort(out->v, out->nincidents, sizeof(*out->v), group_order);
+	nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
+	if (resolve(c, out, err) != 0)
+		goto fail_sorted;
+	return 0;
+oom:
+	nd_error_set(err, "out of memory");
+fail:
+	free(m);
+fail_sorted:
+	nd_grouping_free(out);
+	return -1;
+}
+
+void nd_grouping_free(nd_grouping *g)
+{
+	free(g->v);
+	free(g->items);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,89 @@
+#include "nd_judge.h"
+
+#include <string.h>
+
+/* What the rule callbacks read: the events of the subject and its time. */
+typedef struct subject {
+	const nd_analysis_data *d;
+	int64_t client_ref, nps_ref, event_ref, center;
+} subject;
+
+/* nd_rule_subject field callback. Returns the value, or NULL. */
+static const char *subject_field(void *ctx, const nd_rule_field *f)
+{
+	const subject *s = ctx;
+	int64_t ref = f->side == ND_SIDE_CLIENT ? s->client_ref : f->side == ND_SIDE_NPS ? s->nps_ref : s->event_ref;
+
+	return nd_analysis_field(s->d, ref, f->name);
+}
+
+/* nd_rule_subject near callback. Returns 1 when an event of the list is
+ * near, else 0. */
+static int subject_near(void *ctx, const nd_rule_event *ev, size_t n, double window, nd_error *err)
+{
+	const subject *s = ctx;
+
+	(void)err;
+	return nd_analysis_near(s->d, ev, n, window, s->center) != 0;
+}
+
+int64_t nd_judge_ref(const nd_attempt *a, nd_rule_side side)
+{
+	return side == ND_SIDE_CLIENT ? a->client_ref : side == ND_SIDE_NPS ? a->nps_ref : 0;
+}
+
+int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_attempt *a, const nd_rule **cause,
+		     nd_error *err)
+{
+	subject sub = {d, a->client_ref, a->nps_ref, 0, a->ts};
+	nd_rule_subject s;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = &sub;
+	s.field = subject_field;
+	s.near = subject_near;
+	if (a->client != ND_NONE) {
+		s.has_client = 1;
+		s.has_client_error = d->clients[a->client].has_code;
+		s.client_error = d->clients[a->client].code;
+	}
+	if (a->nps != ND_NONE) {
+		s.has_nps = 1;
+		s.nps_event = d->decisions[a->nps].event;
+		s.has_reason = d->decisions[a->nps].has_reason;
+		s.nps_reason = d->decisions[a->nps].reason;
+	}
+	return nd_rules_best(r, ND_RULE_INCIDENT, &s, cause, err);
+}
+
+int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event *e, const nd_rule **rule,
+		   nd_error *err)
+{
+	subject sub = {d, 0, 0, e->ref, e->ts};
+	nd_rule_subject s;
+
+	memset(&s, 0, sizeof(s));
+	s.ctx = &sub;
+	s.field = subject_field;
+	s.near = subject_near;
+	s.has_event = 1;
+	s.event_family = e->family ? e->family : "";
+	s.event_id = e->id;
+	return nd_rules_best(r, ND_RULE_FINDING, &s, rule, err);
+}
+
+int nd_judge_all(const nd_rules *r, const nd_analysis_data *d, const nd_correlation *c, const nd_rule **cause,
+		 const nd_rule **rule, nd_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (nd_judge_attempt(r, d, &c->attempts[i], &cause[i], err) < 0)
+			return -1;
+	for (i = 0; i < d->nevents; i++) {
+		rule[i] = NULL;
+		if ((d->events[i].flags & ND_EVENT_FINDING) && nd_judge_event(r, d, &d->events[i], &rule[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,124 @@
+/* Unit tests of nd_analysis_data (the loaded data and its look-ups: host
+ * index, fields without case and the pseudo-fields, the nearest event of
+ * a list, one event loaded twice) and nd_strpool: no database. */
+#include <stdlib.h>
+
+#include "analysis_fixture.h"
+#include "check.h"
+#include "nd_strpool.h"
+
+#define C1 "CLIENT01.lab.example"
+#define DC "DC01.lab.example"
+#define NPS "NPS01.lab.example"
+
+/* A near case: the list asked for, the window, the center, the ref. */
+typedef struct near_case {
+	const char *name;
+	nd_rule_event ev[2];
+	size_t n;
+	double window, center;
+	int64_t want;
+} near_case;
+
+static char kdc[] = "kdc", remoteaccess[] = "remoteaccess";
+
+int main(void)
+{
+	static const char *const hosts[] = {C1, DC, NPS, NULL};
+	/* Events 1..6 below: KDC 39 at 100 and 110 (DC), KDC 40 at 104, RemoteAccess 20276 at 96, a KDC 39
+	 * of another family at 102, a client failure at 105. */
+	const near_case near[] = {
+		{"nearest of one id", {{kdc, 39}}, 1, 300, 104, 1},
+		{"nearest of one id, later one", {{kdc, 39}}, 1, 300, 108, 2},
+		{"a tie goes to the smaller ref", {{kdc, 39}}, 1, 300, 105, 1},
+		{"family not given: any family", {{NULL, 39}}, 1, 300, 102.5, 5},
+		{"outside the window", {{kdc, 39}}, 1, 3, 106, 0},
+		{"the window is inclusive", {{kdc, 39}}, 1, 4, 106, 2},
+		{"of two ids, the nearer", {{kdc, 39}, {remoteaccess, 20276}}, 2, 300, 97, 4},
+		{"of two at equal distance, the first listed", {{kdc, 40}, {kdc, 39}}, 2, 300, 102, 3},
+		{"an id nobody logged", {{kdc, 41}}, 1, 300, 100, 0},
+		{"an empty list", {{kdc, 39}}, 0, 300, 100, 0},
+	};
+	nd_analysis_data d;
+	nd_strpool pool = {0};
+	int ok;
+	char big[100000];
+	const char *a, *b;
+	size_t i;
+	int64_t ref;
+
+	fx_init(&d, hosts);
+	CHECK(d.nhosts == 3 && nd_analysis_host(&d, DC) == 1 && nd_analysis_host(&d, "dc01.lab.example") == 3);
+	fx_name(&d, "Mode");
+	fx_name(&d, "EAPType");
+	fx_name(&d, "eaptype");
+	fx_name(&d, "computer");
+	CHECK(d.nnames == 2);
+	fx_event(&d, DC, 39, "kdc", 100, ND_EVENT_NEAR);
+	fx_event(&d, DC, 39, "kdc", 110, ND_EVENT_NEAR);
+	fx_event(&d, DC, 40, "kdc", 104, ND_EVENT_NEAR);
+	fx_event(&d, DC, 20276, "remoteaccess", 96, ND_EVENT_NEAR);
+	fx_event(&d, DC, 39, "other", 102, ND_EVENT_NEAR);
+	ref = fx_client(&d, C1, "LAB\\alice", 853, 105, NULL);
+	fx_field(&d, ref, "EAPType", "PEAP");
+	fx_field(&d, ref, "Mode", "");
+	/* The same event loaded again by a rule's event list: one event, both flags. */
+	fx_event(&d, C1, 20227, "rasclient", 105, ND_EVENT_FINDING);
+	d.events[d.nevents - 1].ref = ref;
+	CHECK(fx_done(&d) == 0);
+	CHECK(d.nevents == 6);
+	CHECK(nd_analysis_event(&d, ref) && nd_analysis_event(&d, ref)->flags == (ND_EVENT_SUBJECT | ND_EVENT_FINDING));
+	CHECK(nd_analysis_event(&d, 99) == NULL && nd_analysis_event(&d, 0) == NULL);
+	for (i = 1; i < d.nevents; i++)
+		CHECK(d.events[d.by_ts[i - 1]].ts <= d.events[d.by_ts[i]].ts);
+
+	/* Fields: by name without case; computer and provider from the event; absent values. */
+	CHECK_STR(nd_analysis_field(&d, ref, "EAPType"), "PEAP");
+	CHECK_STR(nd_analysis_field(&d, ref, "eaptype"), "PEAP");
+	CHECK_STR(nd_analysis_field(&d, ref, "Mode"), "");
+	CHECK_STR(nd_analysis_field(&d, ref, "computer"), C1);
+	CHECK_STR(nd_analysis_field(&d, ref, "provider"), "rasclient");
+	CHECK(nd_analysis_field(&d, ref, "Computer") == NULL);
+	CHECK(nd_analysis_field(&d, ref, "NASIdentifier") == NULL);
+	CHECK(nd_analysis_field(&d, 1, "EAPType") == NULL);
+	CHECK(nd_analysis_field(&d, 0, "computer") == NULL);
+	CHECK(nd_analysis_field(&d, 99, "computer") == NULL);
+
+	for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+		int64_t got = nd_analysis_near(&d, near[i].ev, near[i].n, near[i].window, fx_ts(near[i].center));
+
+		if (got != near[i].want)
+			fprintf(stderr, "%s: got %lld, want %lld\n", near[i].name, (long long)got,
+				(long long)near[i].want);
+		CHECK(got == near[i].want);
+	}
+	nd_analysis_data_free(&d);
+	CHECK(d.nevents == 0 && d.events == NULL);
+
+	/* nd_analysis_str: absent and empty values. */
+	{
+		int oom = 0;
+
+		CHECK(nd_analysis_str(&d, NULL, 0, &oom) == NULL && nd_analysis_str(&d, "", 0, &oom) == NULL);
+		CHECK_STR(nd_analysis_str(&d, NULL, 1, &oom), "");
+		CHECK_STR(nd_analysis_str(&d, "x", 0, &oom), "x");
+		CHECK(oom == 0);
+		nd_analysis_data_free(&d);
+	}
+
+	/* The pool: strings stay where they are while it grows, a long one included. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	a = nd_strpool_add(&pool, "first");
+	for (i = 0, ok = 1; i < 20000; i++)
+		ok &= nd_strpool_add(&pool, "filler") != NULL;
+	CHECK(ok);
+	b = nd_strpool_add(&pool, big);
+	CHECK(nd_strpool_add(&pool, "after") != NULL);
+	CHECK_STR(a, "first");
+	CHECK(b && strlen(b) == sizeof(big) - 1);
+	CHECK_STR(nd_strpool_addn(&pool, "abcdef", 3), "abc");
+	nd_strpool_free(&pool);
+	CHECK(pool.head == NULL);
+	return check_report();
+}

@@ -1,0 +1,244 @@
+/* Unit tests of nd_correlate (pairing client failures with NPS decisions)
+ * and nd_correlate_offset (the clock offset of a host pair), on data built
+ * in memory: no database. */
+#include <stdlib.h>
+
+#include "analysis_fixture.h"
+#include "check.h"
+#include "nd_correlate.h"
+
+#define S ND_TICKS_PER_SECOND
+#define MAXEV 8
+
+/* One event of a case: c client failure, n NPS decision, r connect. */
+typedef struct ev {
+	char kind;
+	const char *host, *user;
+	double s;
+	const char *coid;  /* c */
+	uint32_t event;    /* n */
+	const char *fq;    /* n: FullyQualifiedSubjectUserName ("-" when unset) */
+} ev;
+
+/* A case: events, parameters and, for each event, what it became: the
+ * index of the event it is paired with, ALONE (an attempt of its own),
+ * RES (a resolution), or for a retry the index of its decision too. */
+#define ALONE (-1)
+#define RES (-2)
+#define END {0, NULL, NULL, 0, NULL, 0, NULL}
+
+typedef struct pairing_case {
+	const char *name;
+	double window, skew;
+	ev ev[MAXEV];
+	int want[MAXEV];
+	size_t attempts;
+} pairing_case;
+
+#define C1 "CLIENT01.lab.example"
+#define C2 "CLIENT02.lab.example"
+#define NPS "NPS01.lab.example"
+#define COID "{11111111-2222-3333-4444-555555555555}"
+#define COID2 "{66666666-2222-3333-4444-555555555555}"
+
+static const pairing_case cases[] = {
+	{"same identity within the window (UPN and DOMAIN\\user)", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 0.5, NULL, 0, NULL},
+	  END},
+	 {1, 0},
+	 1},
+	{"different identities are never paired", 5, 2,
+	 {{'n', NPS, "bob@lab.example", 0.5, NULL, 6273, "LAB\\bob"}, {'c', C1, "LAB\\alice", 1, NULL, 0, NULL}, END},
+	 {ALONE, ALONE},
+	 2},
+	{"outside the window", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 30, NULL, 0, NULL},
+	  END},
+	 {ALONE, ALONE},
+	 2},
+	{"a wider window takes it", 40, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 30, NULL, 0, NULL},
+	  END},
+	 {1, 0},
+	 1},
+	{"a decision after the failure beyond the skew", 5, 2,
+	 {{'c', C1, "LAB\\alice", 0, NULL, 0, NULL}, {'n', NPS, "alice@lab.example", 4, NULL, 6273, "LAB\\alice"}, END},
+	 {ALONE, ALONE},
+	 2},
+	{"a decision just after the failure, within the skew", 5, 2,
+	 {{'c', C1, "LAB\\alice", 0, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 0.5, NULL, 6273, "LAB\\alice"},
+	  END},
+	 {1, 0},
+	 1},
+	{"retries of one CoId are one attempt", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 0.6, COID, 0, NULL},
+	  {'c', C1, "LAB\\alice", 1.2, COID, 0, NULL},
+	  END},
+	 {1, 0, 0},
+	 1},
+	{"one decision explains one failure of two CoIds", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 0.6, COID, 0, NULL},
+	  {'c', C1, "LAB\\alice", 1.2, COID2, 0, NULL},
+	  END},
+	 {1, 0, ALONE},
+	 2},
+	{"the same CoId on two clients is two attempts", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 0.6, COID, 0, NULL},
+	  {'c', C2, "LAB\\alice", 1.2, COID, 0, NULL},
+	  END},
+	 {1, 0, ALONE},
+	 2},
+	{"two candidates: the nearest decision", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'n', NPS, "alice@lab.example", 3.5, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 4, NULL, 0, NULL},
+	  END},
+	 {ALONE, 2, 1},
+	 2},
+	{"a device decision pairs with SYSTEM on that device only", 5, 2,
+	 {{'n', NPS, "host/CLIENT01.lab.example", 0, NULL, 6273, "LAB\\CLIENT01$"},
+	  {'c', C2, "SYSTEM", 0.5, NULL, 0, NULL},
+	  {'c', C1, "NT AUTHORITY\\SYSTEM", 0.6, NULL, 0, NULL},
+	  END},
+	 {2, ALONE, 0},
+	 2},
+	{"an unpaired grant and a connect resolve; a denial alone is an attempt", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6272, "LAB\\alice"},
+	  {'r', C1, "LAB\\alice", 10, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 20, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 100, NULL, 0, NULL},
+	  END},
+	 {RES, RES, ALONE, ALONE},
+	 2},
+	{"a paired grant is not a resolution", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6272, "LAB\\alice"}, {'c', C1, "LAB\\alice", 1, NULL, 0, NULL}, END},
+	 {1, 0},
+	 1},
+	{"a decision without a user is never paired", 5, 2,
+	 {{'n', NPS, "-", 0, NULL, 6273, "-"}, {'c', C1, "LAB\\alice", 0.5, NULL, 0, NULL}, END},
+	 {ALONE, ALONE},
+	 2},
+	{"a constant offset inside the skew is found", 1, 5,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 3.2, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 100, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 103.3, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 200, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 203.1, NULL, 0, NULL},
+	  END},
+	 {1, 0, 3, 2, 5, 4},
+	 3},
+	{"an offset beyond the skew is not applied", 1, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 3.2, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 100, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 103.3, NULL, 0, NULL},
+	  END},
+	 {ALONE, ALONE, ALONE, ALONE},
+	 4},
+};
+
+/* Runs one pairing case. Returns nothing (checks). */
+static void run_case(const pairing_case *pc)
+{
+	static const char *const hosts[] = {C1, C2, NPS, NULL};
+	nd_correlate_params p = {pc->window, pc->skew};
+	nd_analysis_data d;
+	nd_correlation c;
+	nd_error err;
+	int got[MAXEV];
+	size_t i, k, n = 0;
+
+	fx_init(&d, hosts);
+	for (i = 0; i < MAXEV && pc->ev[i].kind; i++, n++) {
+		const ev *e = &pc->ev[i];
+
+		got[i] = 99;
+		if (e->kind == 'c')
+			fx_client(&d, e->host, e->user, 853, e->s, e->coid);
+		else if (e->kind == 'n')
+			fx_nps(&d, e->host, e->event, e->user, "LAB", e->fq, e->s, 258);
+		else
+			fx_connect(&d, e->host, e->user, e->s);
+	}
+	CHECK(fx_done(&d) == 0);
+	if (nd_correlate(&d, &p, &c, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", pc->name, err.message);
+		CHECK(0);
+		nd_analysis_data_free(&d);
+		return;
+	}
+	for (i = 0; i < c.n; i++) {
+		const nd_attempt *a = &c.attempts[i];
+		int nps = a->nps_ref ? (int)a->nps_ref - 1 : ALONE;
+
+		if (a->client_ref)
+			got[a->client_ref - 1] = nps;
+		for (k = 0; k < a->nretries; k++)
+			got[d.clients[c.retries[a->retry + k]].ref - 1] = nps;
+		if (a->nps_ref)
+			got[a->nps_ref - 1] = a->client_ref ? (int)a->client_ref - 1 : ALONE;
+		CHECK(i == 0 || c.attempts[i - 1].ts <= a->ts);
+	}
+	for (i = 0; i < c.nres; i++)
+		got[c.resolutions[i].ref - 1] = RES;
+	for (i = 0; i < n; i++)
+		if (got[i] != pc->want[i]) {
+			fprintf(stderr, "%s: event %zu became %d, want %d\n", pc->name, i, got[i], pc->want[i]);
+			CHECK(got[i] == pc->want[i]);
+		}
+	if (c.n != pc->attempts)
+		fprintf(stderr, "%s: %zu attempts, want %zu\n", pc->name, c.n, pc->attempts);
+	CHECK(c.n == pc->attempts);
+	nd_correlation_free(&c);
+	nd_analysis_data_free(&d);
+}
+
+/* An offset case: sorted deltas (seconds), window, skew, the offset. */
+typedef struct offset_case {
+	const char *name;
+	double delta[4];
+	size_t n;
+	double window, skew, want;
+} offset_case;
+
+static const offset_case offsets[] = {
+	{"a constant offset inside the skew", {3.1, 3.2, 3.4}, 3, 1, 5, 3.1},
+	{"tie: the offset nearer zero (positive)", {-1.5, 1.2}, 2, 1, 2, 1.2},
+	{"tie: the offset nearer zero (negative)", {-1.2, 1.5}, 2, 1, 2, -1.2},
+	{"the window at zero already holds them", {0.5, 0.7}, 2, 1, 2, 0},
+	{"a delta just before zero", {-0.5}, 1, 5, 2, -0.5},
+	{"an offset beyond +skew is not applied", {10, 10.2}, 2, 1, 2, 0},
+	{"an offset beyond -skew is not applied", {-3, -2.5}, 2, 1, 2, 0},
+	{"clamped to the skew when that still holds more", {2.5, 2.6}, 2, 1, 2, 2},
+	{"no skew allowed", {3, 3.5}, 2, 1, 0, 0},
+	{"no candidates", {0}, 0, 1, 2, 0},
+};
+
+int main(void)
+{
+	size_t i, k;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		run_case(&cases[i]);
+	for (i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		const offset_case *oc = &offsets[i];
+		int64_t d[4], got;
+
+		for (k = 0; k < oc->n; k++)
+			d[k] = (int64_t)(oc->delta[k] * S);
+		got = nd_correlate_offset(d, oc->n, (int64_t)(oc->window * S), (int64_t)(oc->skew * S));
+		if (got != (int64_t)(oc->want * S))
+			fprintf(stderr, "%s: offset %lld, want %lld\n", oc->name, (long long)got,
+				(long long)(oc->want * S));
+		CHECK(got == (int64_t)(oc->want * S));
+	}
+	return check_report();
+}

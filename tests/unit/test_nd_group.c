@@ -1,0 +1,137 @@
+/* Unit tests of nd_group: attempts into incidents (per identity and
+ * cause, split after a gap, resolved by a later grant or connect) and
+ * server events into findings (per host and cause), on data built in
+ * memory: no database. */
+#include <stdlib.h>
+
+#include "analysis_fixture.h"
+#include "check.h"
+#include "nd_correlate.h"
+#include "nd_group.h"
+
+#define C1 "CLIENT01.lab.example"
+#define NPS1 "NPS01.lab.example"
+#define NPS2 "NPS02.lab.example"
+
+static char id_a[] = "rule-a", id_b[] = "rule-b", id_f1[] = "finding-1", id_f2[] = "finding-2";
+
+/* What one group should be. */
+typedef struct want_group {
+	const char *rule, *key;
+	int finding;
+	double first, last;
+	size_t n;
+	double resolved; /* seconds, or -1 when open */
+} want_group;
+
+int main(void)
+{
+	static const char *const hosts[] = {C1, NPS1, NPS2, NULL};
+	static const struct {
+		const char *user;
+		double s;
+		const nd_rule *rule;
+	} failures[] = {
+		{"LAB\\alice", 0, NULL},     {"LAB\\alice", 100, NULL},  {"LAB\\bob", 50, NULL},
+		{"LAB\\alice", 5000, NULL},  {"LAB\\carol", 5000, NULL}, {"LAB\\alice", 7000, NULL},
+		{"LAB\\alice", 8000, NULL},
+	};
+	/* The cause of each failure above, in order: the last has none. */
+	nd_rule ra, rb, rf1, rf2;
+	const nd_rule *cause_of[] = {&ra, &ra, &ra, &ra, &ra, &rb, NULL};
+	const want_group want[] = {
+		{"rule-a", "lab.example\\alice", 0, 0, 100, 2, 150},
+		{"rule-a", "lab.example\\bob", 0, 50, 50, 1, -1},
+		{"rule-a", "lab.example\\alice", 0, 5000, 5000, 1, 6000},
+		{"rule-a", "lab.example\\carol", 0, 5000, 5000, 1, -1},
+		{"rule-b", "lab.example\\alice", 0, 7000, 7000, 1, -1},
+		{"finding-1", NPS1, 1, 10, 20, 2, -1},
+		{"finding-1", NPS2, 1, 15, 15, 1, -1},
+		{"finding-2", NPS1, 1, 30, 30, 1, -1},
+	};
+	nd_correlate_params p = {5, 2};
+	nd_analysis_data d;
+	nd_correlation c;
+	nd_grouping g;
+	nd_error err;
+	const nd_rule **cause, **rule;
+	int64_t f[4];
+	size_t i, k;
+
+	memset(&ra, 0, sizeof(ra));
+	memset(&rb, 0, sizeof(rb));
+	memset(&rf1, 0, sizeof(rf1));
+	memset(&rf2, 0, sizeof(rf2));
+	ra.id = id_a;
+	rb.id = id_b;
+	rf1.id = id_f1;
+	rf1.kind = rf2.kind = ND_RULE_FINDING;
+	rf2.id = id_f2;
+	fx_init(&d, hosts);
+	for (i = 0; i < sizeof(failures) / sizeof(failures[0]); i++)
+		fx_client(&d, C1, failures[i].user, 853, failures[i].s, NULL);
+	/* A grant no failure pairs with, and a connect: both resolve alice. */
+	fx_nps(&d, NPS1, 6272, "alice@lab.example", "LAB", "LAB\\alice", 150, -1);
+	fx_connect(&d, C1, "LAB\\alice", 6000);
+	f[0] = fx_event(&d, NPS1, 4421, "nps_service", 10, ND_EVENT_FINDING);
+	f[1] = fx_event(&d, NPS1, 4421, "nps_service", 20, ND_EVENT_FINDING);
+	f[2] = fx_event(&d, NPS2, 4421, "nps_service", 15, ND_EVENT_FINDING);
+	f[3] = fx_event(&d, NPS1, 4402, "nps_service", 30, ND_EVENT_FINDING);
+	CHECK(fx_done(&d) == 0);
+	CHECK(nd_correlate(&d, &p, &c, &err) == 0);
+	CHECK(c.n == 7);
+	cause = calloc(c.n + 1, sizeof(*cause));
+	rule = calloc(d.nevents + 1, sizeof(*rule));
+	for (i = 0; i < c.n; i++)
+		cause[i] = cause_of[c.attempts[i].client_ref - 1];
+	for (i = 0; i < d.nevents; i++)
+		if (d.events[i].ref == f[0] || d.events[i].ref == f[1] || d.events[i].ref == f[2])
+			rule[i] = &rf1;
+		else if (d.events[i].ref == f[3])
+			rule[i] = &rf2;
+
+	CHECK(nd_group_all(&d, &c, cause, rule, 3600, &g, &err) == 0);
+	CHECK(g.nincidents == 5);
+	CHECK(g.n == sizeof(want) / sizeof(want[0]));
+	for (i = 0; i < g.n && i < sizeof(want) / sizeof(want[0]); i++) {
+		const nd_group *gr = &g.v[i];
+		const want_group *w = &want[i];
+
+		CHECK_STR(gr->rule->id, w->rule);
+		CHECK_STR(gr->key, w->key);
+		CHECK(gr->finding == w->finding);
+		CHECK(gr->first == fx_ts(w->first));
+		CHECK(gr->last == fx_ts(w->last));
+		CHECK(gr->n == w->n);
+		CHECK(w->resolved < 0 ? gr->resolution == NULL
+				      : gr->resolution && gr->resolution->ts == fx_ts(w->resolved));
+		for (k = 0; k < gr->n; k++) {
+			size_t item = g.items[gr->item + k];
+			int64_t ts = gr->finding ? d.events[item].ts : c.attempts[item].ts;
+
+			/* Items are in time order, between first and last. */
+			CHECK(ts >= gr->first && ts <= gr->last);
+			CHECK(gr->finding ? rule[item] == gr->rule : cause[item] == gr->rule);
+		}
+	}
+	nd_grouping_free(&g);
+
+	/* A shorter gap splits alice's first two attempts; the first is resolved by the grant. */
+	CHECK(nd_group_all(&d, &c, cause, rule, 60, &g, &err) == 0);
+	CHECK(g.nincidents == 6);
+	CHECK(g.n > 0 && g.v[0].n == 1 && g.v[0].resolution && g.v[0].resolution->ts == fx_ts(150));
+	nd_grouping_free(&g);
+
+	/* Nothing judged: no groups. */
+	memset(cause, 0, c.n * sizeof(*cause));
+	memset(rule, 0, d.nevents * sizeof(*rule));
+	CHECK(nd_group_all(&d, &c, cause, rule, 3600, &g, &err) == 0);
+	CHECK(g.n == 0 && g.nincidents == 0);
+	nd_grouping_free(&g);
+
+	free(cause);
+	free(rule);
+	nd_correlation_free(&c);
+	nd_analysis_data_free(&d);
+	return check_report();
+}
