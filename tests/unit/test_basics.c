@@ -49,6 +49,15 @@ int main(void)
 	CHECK(nd_buf_append_utf16(&b, utf16, 6) == 0);
 	CHECK_STR(b.data, "A\xF0\x9F\x98\x80\xEF\xBF\xBDz");
 	nd_buf_free(&b);
+	/* A NUL inside shows as U+2400; the terminator is dropped. */
+	{
+		static const uint16_t nul[] = {'a', 0, 'b', 0, 0};
+
+		CHECK(nd_buf_append_utf16(&b, nul, 5) == 0);
+		CHECK_STR(b.data, "a\xE2\x90\x80" "b");
+		CHECK(b.len == 5);
+		nd_buf_free(&b);
+	}
 
 	/* Error prefixing keeps the message. */
 	nd_error_set(&err, "record %d", 7);
