@@ -1,7 +1,7 @@
 /* Unit tests of src/store/nd_codes: loading the code tables writes only
  * when the files changed; a read-only store keeps what it has; explain.
  *
- *   test_nd_codes TMPDIR CODESDIR */
+ *   test_nd_codes TMPDIR SRCDIR */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,20 +168,21 @@ static void test_codes_explain(const char *dir, const char *codes)
 
 int main(int argc, char **argv)
 {
-	char dir[2048];
+	char dir[2048], codes[2048 + 16];
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: test_nd_codes TMPDIR CODESDIR\n");
+		fprintf(stderr, "usage: test_nd_codes TMPDIR SRCDIR\n");
 		return 2;
 	}
+	snprintf(codes, sizeof(codes), "%s/rules/codes", argv[2]);
 	snprintf(dir, sizeof(dir), "%s/nd_codes.XXXXXX", argv[1]);
 	if (!mkdtemp(dir)) {
 		perror(dir);
 		return 2;
 	}
-	test_codes_load(dir, argv[2]);
-	test_codes_load_bad(dir, argv[2]);
-	test_codes_load_readonly(dir, argv[2]);
-	test_codes_explain(dir, argv[2]);
+	test_codes_load(dir, codes);
+	test_codes_load_bad(dir, codes);
+	test_codes_load_readonly(dir, codes);
+	test_codes_explain(dir, codes);
 	return check_report();
 }

@@ -2,7 +2,7 @@
  * schema is current, waiting writers, read-only opens, schema versions
  * (new, current, older layout, newer refused), sources and chunks.
  *
- *   test_nd_store TMPDIR */
+ *   test_nd_store TMPDIR [SRCDIR] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
