@@ -69,6 +69,14 @@ static int prepare_typed(nd_store *s, nd_error *err)
 	return 0;
 }
 
+/* Refuses a database of a newer schema version. Returns -1 with err set. */
+static int refuse_newer(int version, nd_error *err)
+{
+	return nd_error_set(err, "the database has schema version %d, newer than this npsdiag knows (%d):"
+				 " use a newer npsdiag or another database",
+			    version, ND_SCHEMA_VERSION);
+}
+
 /* Brings the schema up to date when it is not: checks the version without
  * writing, and only when the database is new, older or was made by another
  * schema script takes the write lock (waiting for other writers) and
@@ -82,9 +90,7 @@ static int check_schema(nd_store *s, nd_error *err)
 	if (nd_schema_state(s->db, &version, &current, err) != 0)
 		return -1;
 	if (version > ND_SCHEMA_VERSION)
-		return nd_error_set(err, "the database has schema version %d, newer than this npsdiag knows (%d):"
-					 " use a newer npsdiag or another database",
-				    version, ND_SCHEMA_VERSION);
+		return refuse_newer(version, err);
 	if (current || (s->readonly && version == ND_SCHEMA_VERSION))
 		return 0;
 	if (s->readonly)
@@ -96,7 +102,7 @@ static int check_schema(nd_store *s, nd_error *err)
 	 * transaction open. */
 	if (nd_sql_prepare(s->db, "PRAGMA journal_mode", 0, &st, "journal mode", err) != 0)
 		return -1;
-	wal = nd_sql_step(st, "journal mode", err) == 1 &&
+	wal = nd_sql_step(st, "journal mode", err) == 1 && sqlite3_column_text(st, 0) &&
 	      sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
 	sqlite3_finalize(st);
 	if (!wal && nd_sql_exec(s->db, "PRAGMA journal_mode=WAL", "journal mode", err) != 0)
@@ -107,8 +113,7 @@ static int check_schema(nd_store *s, nd_error *err)
 	if (nd_schema_state(s->db, &version, &current, err) != 0)
 		goto fail;
 	if (version > ND_SCHEMA_VERSION) {
-		nd_error_set(err, "the database has schema version %d, newer than this npsdiag knows (%d)", version,
-			     ND_SCHEMA_VERSION);
+		refuse_newer(version, err);
 		goto fail;
 	}
 	if (!current && nd_schema_upgrade(s->db, version, err) != 0)
@@ -255,7 +260,7 @@ int nd_store_begin(nd_store *s, nd_error *err)
 		return nd_error_set(err, "%s: the database is read-only (opened so, or its file cannot be written)",
 				    s->path);
 	if (nd_sql_exec(s->db, "BEGIN IMMEDIATE", "begin", err) != 0)
-		return nd_error_prefix(err, "%s", s->path);
+		return -1;
 	s->in_tx = 1;
 	return 0;
 }
@@ -263,7 +268,7 @@ int nd_store_begin(nd_store *s, nd_error *err)
 int nd_store_commit(nd_store *s, nd_error *err)
 {
 	if (nd_sql_exec(s->db, "COMMIT", "commit", err) != 0)
-		return nd_error_prefix(err, "%s", s->path);
+		return -1;
 	s->in_tx = 0;
 	return 0;
 }
