@@ -79,8 +79,8 @@ int cmd_diagnose(int argc, char **argv)
 		return 2;
 	}
 	snprintf(codes, sizeof(codes), "%s/codes", nd_rules_dir(NULL));
-	if (nd_store_open(&s, cli_db_path(db), &err) != 0 || nd_store_begin(s, &err) != 0 ||
-	    nd_codes_load(s, codes, &err) != 0 || nd_store_commit(s, &err) != 0 || nd_diagnose_run(s, &rules, &params, &stats, &err) != 0 ||
+	if (nd_store_open(&s, cli_db_path(db), &err) != 0 ||
+	    nd_codes_load(s, codes, &err) != 0 || nd_diagnose_run(s, &rules, &params, &stats, &err) != 0 ||
 	    nd_diagnose_print(nd_store_db(s), &filter, &po, stdout, &shown, &err) != 0) {
 		fprintf(stderr, "npsdiag: %s\n", err.message);
 	} else {

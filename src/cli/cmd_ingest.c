@@ -114,7 +114,7 @@ int cmd_ingest(int argc, char **argv)
 		return 2;
 	}
 	snprintf(codes, sizeof(codes), "%s/codes", nd_rules_dir(rules));
-	if (nd_store_begin(s, &err) != 0 || nd_codes_load(s, codes, &err) != 0 || nd_store_commit(s, &err) != 0) {
+	if (nd_codes_load(s, codes, &err) != 0) {
 		fprintf(stderr, "npsdiag: %s\n", err.message);
 		nd_store_close(s);
 		return 2;

@@ -38,8 +38,8 @@ static int diagnose_now(nd_store *s, char **dirs, size_t ndirs, nd_error *err)
 	int rc;
 
 	snprintf(codes, sizeof(codes), "%s/codes", nd_rules_dir(NULL));
-	rc = cli_load_rules(&rules, dirs, ndirs, err) != 0 || nd_store_begin(s, err) != 0 ||
-			     nd_codes_load(s, codes, err) != 0 || nd_store_commit(s, err) != 0 ||
+	rc = cli_load_rules(&rules, dirs, ndirs, err) != 0 ||
+			     nd_codes_load(s, codes, err) != 0 ||
 			     nd_diagnose_run(s, &rules, &params, &st, err) != 0
 		     ? -1
 		     : 0;

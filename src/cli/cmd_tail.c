@@ -219,8 +219,8 @@ static int start(tail_run *r, const char *db, nd_error *err)
 	nd_diagnose_stats st;
 
 	snprintf(codes, sizeof(codes), "%s/codes", nd_rules_dir(NULL));
-	if (nd_store_open(&r->s, db, err) != 0 || nd_store_begin(r->s, err) != 0 ||
-	    nd_codes_load(r->s, codes, err) != 0 || nd_store_commit(r->s, err) != 0 ||
+	if (nd_store_open(&r->s, db, err) != 0 ||
+	    nd_codes_load(r->s, codes, err) != 0 ||
 	    nd_diagnose_run(r->s, &r->rules, &r->params, &st, err) != 0)
 		return -1;
 	return nd_news_scan(r->news, nd_store_db(r->s), NULL, NULL, err) < 0 ? -1 : 0;

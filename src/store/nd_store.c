@@ -11,6 +11,8 @@
 #include "nd_time.h"
 
 #define MAX_FAMILIES 16
+#define ND_STORE_BUSY_MS 30000
+#define ND_STORE_BUSY_POLL_MS 5
 
 struct nd_store {
 	sqlite3 *db;
@@ -124,13 +126,29 @@ fail:
 	return -1;
 }
 
+/* SQLite busy handler: while another process holds the lock, retries
+ * every ND_STORE_BUSY_POLL_MS up to ND_STORE_BUSY_MS in all. SQLite's own
+ * timeout backs off to 100 ms sleeps and so keeps missing the short gaps
+ * between a busy writer's transactions (a tail catching up); polling
+ * often finds them. Returns 1 to retry, 0 to give up (SQLITE_BUSY). */
+static int busy_wait(void *ctx, int count)
+{
+	struct timespec d = {0, ND_STORE_BUSY_POLL_MS * 1000000L};
+
+	(void)ctx;
+	if (count >= ND_STORE_BUSY_MS / ND_STORE_BUSY_POLL_MS)
+		return 0;
+	nanosleep(&d, NULL);
+	return 1;
+}
+
 /* Opens the SQLite handle of s with flags (a URI when SQLITE_OPEN_URI).
  * Returns 0, or -1 with err set. */
 static int open_db(nd_store *s, const char *name, int flags, nd_error *err)
 {
 	if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
 		return nd_error_set(err, "cannot open database: %s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_handler(s->db, busy_wait, NULL);
 	s->readonly = sqlite3_db_readonly(s->db, "main") == 1;
 	return 0;
 }

@@ -57,8 +57,8 @@ void nd_store_close(nd_store *s);
 sqlite3 *nd_store_db(nd_store *s);
 
 /* Begins a write transaction, taking the write lock at once (BEGIN
- * IMMEDIATE) so that the busy timeout applies while another process
- * writes; commits or rolls it back. Return 0, or -1 with err set (rollback
+ * IMMEDIATE) so that the busy handler (waiting up to 30 s) applies while
+ * another process writes; commits or rolls it back. Return 0, or -1 with err set (rollback
  * never fails; begin fails on a read-only store). */
 int nd_store_begin(nd_store *s, nd_error *err);
 int nd_store_commit(nd_store *s, nd_error *err);
