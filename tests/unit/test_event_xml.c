@@ -140,7 +140,8 @@ int main(void)
 	 * U+2400. */
 	{
 		static const char nul[] = "<Event><System><EventID>5</EventID><Computer>A\0B</Computer></System>"
-					  "<EventData><Data Name='X'>a&#0;b</Data><Data>c\0d</Data></EventData></Event>";
+					  "<EventData><Data Name='X'>a&#0;b</Data><Data>c\0d</Data>"
+					  "</EventData></Event>";
 
 		CHECK(nd_xml_parse_event(nul, sizeof(nul) - 1, &ev, NULL, &err) == 1);
 		CHECK_STR(ev.computer, "A" ND_RECORD_NUL_SYMBOL "B");
