@@ -26,3 +26,23 @@ if(NPSDIAG_FUZZ_CORPUS)
   add_test(NAME fuzz_chunk_replay_corpus COMMAND fuzz_chunk -rounds 3 -max-chunks 5 ${NPSDIAG_FUZZ_CORPUS})
 endif()
 add_test(NAME fuzz_event_xml_replay COMMAND fuzz_event_xml -rounds 3000 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/event.xml)
+
+# Reproducers of past crashes (tests/fuzz/regress/, from the shared fuzz
+# corpus; MANIFEST there says what each did): each XML input replays alone
+# through fuzz_event_xml; each chunk through fuzz_chunk, the slow one within
+# a time bound. The .evtx one runs through `npsdiag ingest`
+# (tests/ingest/crash_reproducer.sh).
+file(GLOB NPSDIAG_FUZZ_REGRESS_XML ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/*.xml)
+foreach(f ${NPSDIAG_FUZZ_REGRESS_XML})
+  get_filename_component(n ${f} NAME_WE)
+  add_test(NAME fuzz_regress_${n} COMMAND fuzz_event_xml -rounds 0 ${f})
+  set_tests_properties(fuzz_regress_${n} PROPERTIES PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed")
+endforeach()
+add_test(NAME fuzz_regress_chunk-libevtx-leak
+  COMMAND fuzz_chunk -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/chunk-libevtx-leak.bin)
+add_test(NAME fuzz_regress_chunk-slow-unit
+  COMMAND fuzz_chunk -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/chunk-slow-unit.bin)
+# 0.5 s without sanitizers today; the bound leaves room for ASan and a busy
+# machine, and fails a return to the multi-second units the fuzzer saw.
+set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-unit PROPERTIES
+  PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 20)

@@ -1,18 +1,12 @@
-# Ingestion tests: unit tests of the core pieces, then the CLI on fixtures,
-# bad inputs and (when ../shared is there) the real-world corpus.
-foreach(t basics event_xml)
-  add_executable(test_${t} ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_${t}.c)
-  target_link_libraries(test_${t} PRIVATE npsdiag_core)
-  add_test(NAME unit_${t} COMMAND test_${t})
-endforeach()
-
+# Ingestion tests: the CLI on fixtures, bad inputs and (when ../shared is
+# there) the real-world corpus. The unit tests are in unit.cmake.
 if(NOT TARGET evtxwrite)
   return()
 endif()
 set(NPSDIAG_INGEST_ENV
   NPSDIAG=$<TARGET_FILE:npsdiag> EVTXWRITE=$<TARGET_FILE:evtxwrite>
   SRC=${PROJECT_SOURCE_DIR} SHARED=${NPSDIAG_SHARED})
-foreach(t bad_input corpus idempotent error853 grown layouts nasty schema_documented)
+foreach(t bad_input corpus idempotent error853 grown layouts nasty schema_documented readonly crash_reproducer)
   add_test(NAME ingest_${t} COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/ingest/${t}.sh)
   set_tests_properties(ingest_${t} PROPERTIES ENVIRONMENT "${NPSDIAG_INGEST_ENV}" SKIP_RETURN_CODE 77)
 endforeach()

@@ -35,13 +35,23 @@ void nd_record_reset(nd_record *ev)
 
 int nd_record_set_string(char **slot, const char *s, size_t n)
 {
-	char *p = malloc(n + 1);
+	size_t i, nuls = 0, k = 0;
+	char *p;
 
+	for (i = 0; i < n; i++)
+		nuls += s[i] == '\0';
+	p = malloc(n + 2 * nuls + 1);
 	if (!p)
 		return -1;
-	if (n)
-		memcpy(p, s, n);
-	p[n] = '\0';
+	for (i = 0; i < n; i++) {
+		if (s[i] != '\0') {
+			p[k++] = s[i];
+			continue;
+		}
+		memcpy(p + k, ND_RECORD_NUL_SYMBOL, 3);
+		k += 3;
+	}
+	p[k] = '\0';
 	free(*slot);
 	*slot = p;
 	return 0;

@@ -47,8 +47,12 @@ void nd_record_init(nd_record *ev);
 /* Frees everything the event owns and re-initializes it. Returns nothing. */
 void nd_record_reset(nd_record *ev);
 
-/* Replaces *slot with a copy of the n bytes at s. Returns 0, or -1 when out
- * of memory. */
+/* How a NUL inside a value is kept: U+2400 SYMBOL FOR NULL, in UTF-8 (the
+ * decision for the whole project: the record stays, the NUL shows). */
+#define ND_RECORD_NUL_SYMBOL "\xE2\x90\x80"
+
+/* Replaces *slot with a copy of the n bytes at s, each NUL byte among them
+ * written as ND_RECORD_NUL_SYMBOL. Returns 0, or -1 when out of memory. */
 int nd_record_set_string(char **slot, const char *s, size_t n);
 
 /* Appends a field; name may be NULL. Returns 0, or -1 when out of memory. */

@@ -243,6 +243,13 @@ static int element_text(xml_cursor *c, const xml_tag *open)
 	return 0;
 }
 
+/* Returns the text in c->text: "" when nothing was ever put there (an empty
+ * element or attribute leaves the buffer unallocated). */
+static const char *text_of(const xml_cursor *c)
+{
+	return c->text.data ? c->text.data : "";
+}
+
 /* Parses an unsigned decimal or 0x-hex number. Returns 0 and sets *v, or
  * -1. */
 static int parse_u64(const char *s, uint64_t *v)
@@ -273,7 +280,7 @@ static void parse_int(const char *s, int *out)
 /* Copies c->text into *slot. Returns 0, or -1 when out of memory. */
 static int take_text(xml_cursor *c, char **slot)
 {
-	return nd_record_set_string(slot, c->text.data ? c->text.data : "", c->text.len);
+	return nd_record_set_string(slot, text_of(c), c->text.len);
 }
 
 /* Handles one child element of <System>. Returns 0, or -1 with err set. */
@@ -300,8 +307,8 @@ static int parse_system_child(xml_cursor *c, const xml_tag *t, nd_record *ev, in
 		if (rc < 0)
 			return nd_error_set(err, "out of memory");
 		if (rc == 1) {
-			if (nd_time_parse_iso(c->text.data, &ev->time) != 0)
-				return nd_error_set(err, "bad TimeCreated SystemTime \"%.64s\"", c->text.data);
+			if (nd_time_parse_iso(text_of(c), &ev->time) != 0)
+				return nd_error_set(err, "bad TimeCreated SystemTime \"%.64s\"", text_of(c));
 			ev->has_time = 1;
 		}
 		return element_text(c, t) ? nd_error_set(err, "unclosed <TimeCreated>") : 0;
@@ -314,14 +321,14 @@ static int parse_system_child(xml_cursor *c, const xml_tag *t, nd_record *ev, in
 		rc = tag_attr(c, t, "Qualifiers");
 		if (rc < 0)
 			return nd_error_set(err, "out of memory");
-		if (rc == 1 && parse_u64(c->text.data, &v) == 0) {
+		if (rc == 1 && parse_u64(text_of(c), &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
 			ev->has_qualifiers = 1;
 		}
 		if (element_text(c, t) != 0)
 			return nd_error_set(err, "unclosed <EventID>");
-		if (parse_u64(c->text.data, &v) != 0 || v > 0xffffffffu)
-			return nd_error_set(err, "bad EventID \"%.32s\"", c->text.data);
+		if (parse_u64(text_of(c), &v) != 0 || v > 0xffffffffu)
+			return nd_error_set(err, "bad EventID \"%.32s\"", text_of(c));
 		ev->event_id = (uint32_t)v;
 		*have_id = 1;
 		return 0;
@@ -330,16 +337,16 @@ static int parse_system_child(xml_cursor *c, const xml_tag *t, nd_record *ev, in
 	if (element_text(c, t) != 0)
 		return nd_error_set(err, "unclosed <%.*s>", (int)t->name_len, t->name);
 	if (name_is(t->name, t->name_len, "Version"))
-		parse_int(c->text.data, &ev->version);
+		parse_int(text_of(c), &ev->version);
 	else if (name_is(t->name, t->name_len, "Level"))
-		parse_int(c->text.data, &ev->level);
+		parse_int(text_of(c), &ev->level);
 	else if (name_is(t->name, t->name_len, "Task"))
-		parse_int(c->text.data, &ev->task);
+		parse_int(text_of(c), &ev->task);
 	else if (name_is(t->name, t->name_len, "Keywords")) {
-		if (parse_u64(c->text.data, &v) == 0)
+		if (parse_u64(text_of(c), &v) == 0)
 			ev->keywords = v;
 	} else if (name_is(t->name, t->name_len, "EventRecordID")) {
-		if (parse_u64(c->text.data, &v) == 0)
+		if (parse_u64(text_of(c), &v) == 0)
 			ev->record_id = v;
 	} else if (name_is(t->name, t->name_len, "Channel")) {
 		if (take_text(c, &ev->channel) != 0)
@@ -363,7 +370,7 @@ static int add_field(xml_cursor *c, nd_record *ev, const char *name, size_t n, n
 		memcpy(nm, name, n);
 		nm[n] = '\0';
 	}
-	if (nd_record_add_field(ev, name ? nm : NULL, c->text.data ? c->text.data : "", c->text.len) != 0)
+	if (nd_record_add_field(ev, name ? nm : NULL, text_of(c), c->text.len) != 0)
 		return nd_error_set(err, "out of memory");
 	return 0;
 }
@@ -383,7 +390,7 @@ static int parse_data(xml_cursor *c, const xml_tag *open, nd_record *ev, nd_erro
 	named = rc == 1;
 	if (named) {
 		name_len = c->text.len < sizeof(name) ? c->text.len : sizeof(name) - 1;
-		memcpy(name, c->text.data, name_len);
+		memcpy(name, text_of(c), name_len);
 	}
 	if (open->is_empty) {
 		nd_buf_reset(&c->text);

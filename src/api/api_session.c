@@ -149,11 +149,9 @@ int api_need_codes(npsdiag_session *s, nd_error *err)
 		return 0;
 	if (!s->store)
 		return nd_error_set(err, "no database in this session");
-	if (nd_store_begin(s->store, err) != 0 || nd_codes_load(s->store, s->codes, err) != 0 ||
-	    nd_store_commit(s->store, err) != 0) {
-		nd_store_rollback(s->store);
+	/* nd_codes_load takes the write lock only when the tables must change. */
+	if (nd_codes_load(s->store, s->codes, err) != 0)
 		return -1;
-	}
 	s->codes_loaded = 1;
 	return 0;
 }

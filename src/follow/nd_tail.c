@@ -132,16 +132,22 @@ static tail_file *file_state(nd_tail *t, const char *path)
 	return &t->files[t->nfiles++];
 }
 
-/* Reads the chunk at off of an open file and returns its CRC, or 0 when
- * off is 0 or the chunk cannot be read. */
+/* Reads the chunk at off of an open file (what of it there is) and returns
+ * its CRC, or 0 when off is 0 or nothing of the chunk can be read. Reads in
+ * pieces through a stack buffer: no state outlives the call. */
 static uint32_t chunk_crc(FILE *fp, uint64_t off)
 {
-	static uint8_t buf[ND_EVTX_CHUNK_SIZE];
-	size_t n = 0;
+	uint8_t buf[4096];
+	uint32_t crc = 0;
+	size_t n, total = 0;
 
-	if (off && fseeko(fp, (off_t)off, SEEK_SET) == 0)
-		n = fread(buf, 1, sizeof(buf), fp);
-	return n ? nd_crc32(0, buf, n) : 0;
+	if (!off || fseeko(fp, (off_t)off, SEEK_SET) != 0)
+		return 0;
+	while (total < ND_EVTX_CHUNK_SIZE && (n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		crc = nd_crc32(crc, buf, n);
+		total += n;
+	}
+	return total ? crc : 0;
 }
 
 /* Reads the CRCs of f's newest chunk and of the chunk after it, where the

@@ -19,6 +19,7 @@ typedef struct file_ctx {
 	size_t index, count;
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
+	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
 } file_ctx;
 
 /* Appends a copy of path. Returns 0, or -1 when out of memory. */
@@ -117,11 +118,28 @@ static int sink_chunk_begin(void *ctx, uint64_t offset, uint32_t fp)
 {
 	file_ctx *f = ctx;
 	uint32_t old;
-	nd_error e;
+	int rc;
 
 	if (f->filter && f->filter->walked)
 		f->filter->walked(f->filter->ctx, f->path, offset, fp);
-	return nd_store_chunk_get(f->store, f->source, offset, &old, &e) != 1 || old != fp;
+	rc = nd_store_chunk_get(f->store, f->source, offset, &old, &f->failure);
+	if (rc < 0) {
+		/* This callback cannot stop the read: read the chunk, and the
+		 * first callback that can (record, chunk_end) stops it. */
+		f->store_failed = 1;
+		return 1;
+	}
+	return rc == 0 || old != fp;
+}
+
+/* Stops the read when the store failed in chunk_begin. Returns -1 with err
+ * set then, else 0. */
+static int stop_failed(const file_ctx *f, nd_error *err)
+{
+	if (!f->store_failed)
+		return 0;
+	*err = f->failure;
+	return -1;
 }
 
 /* sink: remembers a fully read chunk and commits every batch. */
@@ -129,6 +147,8 @@ static int sink_chunk_end(void *ctx, uint64_t offset, uint32_t fp, uint64_t erro
 {
 	file_ctx *f = ctx;
 
+	if (stop_failed(f, err) != 0)
+		return -1;
 	/* A chunk with unreadable records is read again next time. */
 	if (errors == 0 && nd_store_chunk_put(f->store, f->source, offset, fp, err) != 0)
 		goto failed;
@@ -157,6 +177,8 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 	const nd_family *fam = tag;
 	int rc;
 
+	if (stop_failed(f, err) != 0)
+		return -1;
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
 	rc = nd_store_event(f->store, f->source, fam, ev, err);

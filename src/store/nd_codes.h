@@ -14,8 +14,12 @@
 #define ND_CODES_NPS_FILE "nps-reason-codes.tsv"
 #define ND_CODES_RAS_FILE "ras-error-codes.tsv"
 
-/* Replaces the store's nps_reason_codes and ras_error_codes tables with
- * the files in dir. Returns 0, or -1 with err set naming file and line. */
+/* Makes the store's nps_reason_codes and ras_error_codes tables those of
+ * the files in dir. Writes nothing when the files are those loaded last
+ * (their names, sizes and CRCs are kept in meta as codes_fingerprint);
+ * otherwise replaces the tables, in the caller's transaction or in its own.
+ * A read-only store keeps the tables it has. Returns 0, or -1 with err set
+ * naming file and line (or saying a read-only store has no tables). */
 int nd_codes_load(nd_store *s, const char *dir, nd_error *err);
 
 /* Looks up code in the table file `file` of dir and prints every column of

@@ -1,8 +1,12 @@
 #include "nd_schema.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "nd_crc32.h"
 #include "nd_family.h"
+#include "nd_sql.h"
 
 static const char core_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -100,4 +104,109 @@ int nd_schema_sql(nd_buf *b)
 			return -1;
 	}
 	return put(b, views_sql);
+}
+
+/* The schema's history: step i turns a database of version i into version
+ * i + 1; the schema script then adds whatever tables and views are
+ * missing. Version 1 is the first layout, so its step has nothing to change
+ * (a new database is version 0). A new layout appends its step here and
+ * raises ND_SCHEMA_VERSION. */
+static const char *const migrations[] = {
+	"", /* 0 -> 1: a new database, made by the schema script */
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,
+	       "one migration step per schema version");
+
+/* Returns the CRC of the schema script in b. */
+static uint32_t script_crc(const nd_buf *b)
+{
+	return nd_crc32(0, (const uint8_t *)b->data, b->len);
+}
+
+/* Reads the meta value of key into a (NUL-terminated, possibly cut) out of
+ * size n; an absent key leaves "". Returns 0, or -1 with err set. */
+static int meta_get(sqlite3 *db, const char *key, char *out, size_t n, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	out[0] = '\0';
+	if (nd_sql_prepare(db, "SELECT value FROM meta WHERE key=?", 0, &st, "meta", err) ||
+	    nd_sql_bind_text(st, 1, key, "meta", err)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	rc = nd_sql_step(st, "meta", err);
+	if (rc == 1 && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int nd_schema_state(sqlite3 *db, int *version, int *current, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	char v[32], crc[16];
+	nd_buf script = {0};
+	int has_meta, ok;
+
+	*version = 0;
+	*current = 0;
+	if (nd_sql_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='meta'", 0, &st, "schema",
+			   err))
+		return -1;
+	has_meta = nd_sql_step(st, "schema", err);
+	sqlite3_finalize(st);
+	if (has_meta <= 0)
+		return has_meta;
+	if (meta_get(db, "schema_version", v, sizeof(v), err) || meta_get(db, "schema_crc", crc, sizeof(crc), err))
+		return -1;
+	*version = atoi(v);
+	if (*version != ND_SCHEMA_VERSION)
+		return 0;
+	if (nd_schema_sql(&script) != 0)
+		return nd_error_set(err, "out of memory");
+	snprintf(v, sizeof(v), "%08x", (unsigned)script_crc(&script));
+	ok = strcmp(v, crc) == 0;
+	nd_buf_free(&script);
+	*current = ok;
+	return 0;
+}
+
+/* Sets the meta value of key. Returns 0, or -1 with err set. */
+static int meta_put(sqlite3 *db, const char *key, const char *value, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = nd_sql_prepare(db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", 0, &st, "meta", err) ||
+			 nd_sql_bind_text(st, 1, key, "meta", err) || nd_sql_bind_text(st, 2, value, "meta", err) ||
+			 nd_sql_step(st, "meta", err) < 0
+		 ? -1
+		 : 0;
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int nd_schema_upgrade(sqlite3 *db, int from, nd_error *err)
+{
+	nd_buf script = {0};
+	char v[16], crc[16];
+	int i, rc;
+
+	if (from < 0 || from > ND_SCHEMA_VERSION)
+		return nd_error_set(err, "database: no migration from schema version %d", from);
+	for (i = from; i < ND_SCHEMA_VERSION; i++)
+		if (nd_sql_exec(db, migrations[i], "schema migration", err) != 0)
+			return nd_error_prefix(err, "from version %d", i);
+	if (nd_schema_sql(&script) != 0)
+		return nd_error_set(err, "out of memory");
+	snprintf(v, sizeof(v), "%d", ND_SCHEMA_VERSION);
+	snprintf(crc, sizeof(crc), "%08x", (unsigned)script_crc(&script));
+	rc = nd_sql_exec(db, script.data, "schema", err) || meta_put(db, "schema_version", v, err) ||
+			     meta_put(db, "schema_crc", crc, err)
+		     ? -1
+		     : 0;
+	nd_buf_free(&script);
+	return rc;
 }

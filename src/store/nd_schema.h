@@ -1,14 +1,33 @@
 /* nd_schema: the SQL that creates the store's tables, built from the fixed
- * core tables and the typed tables the families describe. */
+ * core tables and the typed tables the families describe, and the schema's
+ * history: the version a database records in meta and the migration steps
+ * that bring an older database up to ND_SCHEMA_VERSION (docs/schema.md). */
 #ifndef ND_SCHEMA_H
 #define ND_SCHEMA_H
 
+#include <sqlite3.h>
+
 #include "nd_buf.h"
+#include "nd_error.h"
 
 #define ND_SCHEMA_VERSION 1
 
 /* Appends the whole schema (CREATE ... IF NOT EXISTS) to b. Returns 0, or
  * -1 when out of memory. */
 int nd_schema_sql(nd_buf *b);
+
+/* Reads the schema version a database records (0 for a new one, with no
+ * meta table) into *version, and sets *current to 1 when it is
+ * ND_SCHEMA_VERSION and its tables were made by this npsdiag's schema
+ * script (the script's CRC recorded at the last upgrade matches), so that
+ * opening it needs no write. Reads only. Returns 0, or -1 with err set. */
+int nd_schema_state(sqlite3 *db, int *version, int *current, nd_error *err);
+
+/* Brings a database of schema version `from` (0: new) to
+ * ND_SCHEMA_VERSION inside the caller's write transaction: runs each
+ * migration step from `from` on, then the schema script (CREATE ... IF
+ * NOT EXISTS), and records the version and the script's CRC in meta.
+ * Returns 0, or -1 with err set. */
+int nd_schema_upgrade(sqlite3 *db, int from, nd_error *err);
 
 #endif

@@ -7,13 +7,18 @@
 
 #include "nd_buf.h"
 #include "nd_schema.h"
+#include "nd_sql.h"
 #include "nd_time.h"
 
 #define MAX_FAMILIES 16
+#define ND_STORE_BUSY_MS 30000
+#define ND_STORE_BUSY_POLL_MS 5
 
 struct nd_store {
 	sqlite3 *db;
+	char *path;
 	int in_tx;
+	int readonly;
 	sqlite3_stmt *ins_event;
 	sqlite3_stmt *ins_field;
 	sqlite3_stmt *ins_typed[MAX_FAMILIES];
@@ -21,32 +26,11 @@ struct nd_store {
 	sqlite3_stmt *put_chunk;
 };
 
-/* Fills err with SQLite's message for what failed. Returns -1. */
-static int db_error(nd_store *s, nd_error *err, const char *what)
-{
-	return nd_error_set(err, "database: %s: %s", what, sqlite3_errmsg(s->db));
-}
-
-/* Runs SQL without results. Returns 0, or -1 with err set. */
-static int exec(nd_store *s, const char *sql, nd_error *err)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		nd_error_set(err, "database: %s", msg ? msg : sqlite3_errmsg(s->db));
-		sqlite3_free(msg);
-		return -1;
-	}
-	return 0;
-}
-
 /* Prepares a statement kept for the life of the store. Returns 0, or -1
  * with err set. */
-static int prepare(nd_store *s, const char *sql, sqlite3_stmt **st, nd_error *err)
+static int prepare(nd_store *s, const char *sql, sqlite3_stmt **st, const char *what, nd_error *err)
 {
-	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
-		return db_error(s, err, "prepare");
-	return 0;
+	return nd_sql_prepare(s->db, sql, SQLITE_PREPARE_PERSISTENT, st, what, err);
 }
 
 /* Prepares the INSERT of each family's typed table. Returns 0, or -1 with
@@ -79,7 +63,7 @@ static int prepare_typed(nd_store *s, nd_error *err)
 			nd_buf_free(&sql);
 			return nd_error_set(err, "out of memory");
 		}
-		rc = prepare(s, sql.data, &s->ins_typed[n], err);
+		rc = prepare(s, sql.data, &s->ins_typed[n], (*f)->table, err);
 		nd_buf_free(&sql);
 		if (rc)
 			return -1;
@@ -87,49 +71,176 @@ static int prepare_typed(nd_store *s, nd_error *err)
 	return 0;
 }
 
-int nd_store_open(nd_store **out, const char *path, nd_error *err)
+/* Refuses a database of a newer schema version. Returns -1 with err set. */
+static int refuse_newer(int version, nd_error *err)
 {
+	return nd_error_set(err, "the database has schema version %d, newer than this npsdiag knows (%d):"
+				 " use a newer npsdiag or another database",
+			    version, ND_SCHEMA_VERSION);
+}
+
+/* Brings the schema up to date when it is not: checks the version without
+ * writing, and only when the database is new, older or was made by another
+ * schema script takes the write lock (waiting for other writers) and
+ * upgrades. A database from a newer npsdiag is refused. Returns 0, or -1
+ * with err set. */
+static int check_schema(nd_store *s, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int version, current, wal;
+
+	if (nd_schema_state(s->db, &version, &current, err) != 0)
+		return -1;
+	if (version > ND_SCHEMA_VERSION)
+		return refuse_newer(version, err);
+	if (current || (s->readonly && version == ND_SCHEMA_VERSION))
+		return 0;
+	if (s->readonly)
+		return version ? nd_error_set(err, "the database has schema version %d and needs upgrading to %d,"
+						   " but it is read-only",
+					      version, ND_SCHEMA_VERSION)
+			       : nd_error_set(err, "not an npsdiag database (no schema), and it is read-only");
+	/* WAL lets readers work while a writer writes; switching needs no
+	 * transaction open. */
+	if (nd_sql_prepare(s->db, "PRAGMA journal_mode", 0, &st, "journal mode", err) != 0)
+		return -1;
+	wal = nd_sql_step(st, "journal mode", err) == 1 && sqlite3_column_text(st, 0) &&
+	      sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
+	sqlite3_finalize(st);
+	if (!wal && nd_sql_exec(s->db, "PRAGMA journal_mode=WAL", "journal mode", err) != 0)
+		return -1;
+	if (nd_store_begin(s, err) != 0)
+		return -1;
+	/* Another process may have upgraded it meanwhile. */
+	if (nd_schema_state(s->db, &version, &current, err) != 0)
+		goto fail;
+	if (version > ND_SCHEMA_VERSION) {
+		refuse_newer(version, err);
+		goto fail;
+	}
+	if (!current && nd_schema_upgrade(s->db, version, err) != 0)
+		goto fail;
+	return nd_store_commit(s, err);
+fail:
+	nd_store_rollback(s);
+	return -1;
+}
+
+/* SQLite busy handler: while another process holds the lock, retries
+ * every ND_STORE_BUSY_POLL_MS up to ND_STORE_BUSY_MS in all. SQLite's own
+ * timeout backs off to 100 ms sleeps and so keeps missing the short gaps
+ * between a busy writer's transactions (a tail catching up); polling
+ * often finds them. Returns 1 to retry, 0 to give up (SQLITE_BUSY). */
+static int busy_wait(void *ctx, int count)
+{
+	struct timespec d = {0, ND_STORE_BUSY_POLL_MS * 1000000L};
+
+	(void)ctx;
+	if (count >= ND_STORE_BUSY_MS / ND_STORE_BUSY_POLL_MS)
+		return 0;
+	nanosleep(&d, NULL);
+	return 1;
+}
+
+/* Opens the SQLite handle of s with flags (a URI when SQLITE_OPEN_URI).
+ * Returns 0, or -1 with err set. */
+static int open_db(nd_store *s, const char *name, int flags, nd_error *err)
+{
+	if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
+		return nd_error_set(err, "cannot open database: %s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_busy_handler(s->db, busy_wait, NULL);
+	s->readonly = sqlite3_db_readonly(s->db, "main") == 1;
+	return 0;
+}
+
+/* Reopens a read-only store whose WAL index cannot be made (the database
+ * is on read-only media or in a directory this user cannot write) as
+ * immutable: SQLite then reads the file as it is, without locks. Returns
+ * 0, or -1 with err set. */
+static int reopen_immutable(nd_store *s, nd_error *err)
+{
+	nd_buf uri = {0};
+	const char *p;
+	int rc = nd_buf_append(&uri, s->path[0] == '/' ? "file://" : "file:", s->path[0] == '/' ? 7 : 5);
+
+	for (p = s->path; *p && rc == 0; p++) {
+		char esc[4];
+
+		if (*p == '%' || *p == '?' || *p == '#') {
+			snprintf(esc, sizeof(esc), "%%%02X", (unsigned)(unsigned char)*p);
+			rc = nd_buf_append(&uri, esc, 3);
+		} else {
+			rc = nd_buf_append(&uri, p, 1);
+		}
+	}
+	if (rc || nd_buf_append(&uri, "?immutable=1", 13)) {
+		nd_buf_free(&uri);
+		return nd_error_set(err, "out of memory");
+	}
+	sqlite3_close(s->db);
+	s->db = NULL;
+	rc = open_db(s, uri.data, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err);
+	nd_buf_free(&uri);
+	return rc;
+}
+
+/* Makes sure a read-only store can be read: a WAL database needs its index
+ * file, which cannot always be made. Returns 0, or -1 with err set. */
+static int check_readable(nd_store *s, nd_error *err)
+{
+	int rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return 0;
+	/* SQLITE_READONLY_CANTINIT, SQLITE_READONLY_DIRECTORY: no WAL index */
+	if (sqlite3_errcode(s->db) != SQLITE_READONLY)
+		return nd_sql_fail(s->db, "read", err);
+	return reopen_immutable(s, err);
+}
+
+/* Opens the store; read-only when asked, or when the file or its medium
+ * cannot be written. Returns 0 with *out set, or -1 with err set. */
+static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
+{
+	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	nd_store *s = calloc(1, sizeof(*s));
-	nd_buf schema = {0};
-	char sql[128];
 
 	*out = NULL;
-	if (!s)
-		return nd_error_set(err, "out of memory");
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		nd_error_set(err, "%s: cannot open database: %s", path,
-			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		nd_store_close(s);
-		return -1;
-	}
-	sqlite3_busy_timeout(s->db, 10000);
-	if (nd_schema_sql(&schema) != 0) {
-		nd_store_close(s);
+	if (!s || !(s->path = strdup(path))) {
+		free(s);
 		return nd_error_set(err, "out of memory");
 	}
-	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO meta VALUES('schema_version','%d');",
-		 ND_SCHEMA_VERSION);
-	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", err) ||
-	    exec(s, "BEGIN", err) || exec(s, schema.data, err) || exec(s, sql, err) || exec(s, "COMMIT", err) ||
+	if (open_db(s, path, flags, err) || (s->readonly && check_readable(s, err)) ||
+	    nd_sql_exec(s->db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", "settings", err) ||
+	    check_schema(s, err) ||
 	    prepare(s,
 		    "INSERT OR IGNORE INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
 		    "time_created,ts,record_id,channel,computer,user_sid,binary,source_id,file_offset,written_ts)"
 		    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-		    &s->ins_event, err) ||
-	    prepare(s, "INSERT INTO event_fields(event_ref,pos,name,value) VALUES(?,?,?,?)", &s->ins_field, err) ||
+		    &s->ins_event, "events", err) ||
+	    prepare(s, "INSERT INTO event_fields(event_ref,pos,name,value) VALUES(?,?,?,?)", &s->ins_field,
+		    "event_fields", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
-		    err) ||
+		    "source_chunks", err) ||
 	    prepare(s, "INSERT OR REPLACE INTO source_chunks(source_id,chunk_offset,fingerprint) VALUES(?,?,?)",
-		    &s->put_chunk, err) ||
+		    &s->put_chunk, "source_chunks", err) ||
 	    prepare_typed(s, err)) {
-		nd_buf_free(&schema);
 		nd_error_prefix(err, "%s", path);
 		nd_store_close(s);
 		return -1;
 	}
-	nd_buf_free(&schema);
 	*out = s;
 	return 0;
+}
+
+int nd_store_open(nd_store **out, const char *path, nd_error *err)
+{
+	return open_store(out, path, 0, err);
+}
+
+int nd_store_open_readonly(nd_store **out, const char *path, nd_error *err)
+{
+	return open_store(out, path, 1, err);
 }
 
 void nd_store_close(nd_store *s)
@@ -147,6 +258,7 @@ void nd_store_close(nd_store *s)
 	for (i = 0; i < MAX_FAMILIES; i++)
 		sqlite3_finalize(s->ins_typed[i]);
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s);
 }
 
@@ -155,9 +267,17 @@ sqlite3 *nd_store_db(nd_store *s)
 	return s->db;
 }
 
+int nd_store_readonly(const nd_store *s)
+{
+	return s->readonly;
+}
+
 int nd_store_begin(nd_store *s, nd_error *err)
 {
-	if (exec(s, "BEGIN IMMEDIATE", err) != 0)
+	if (s->readonly)
+		return nd_error_set(err, "%s: the database is read-only (opened so, or its file cannot be written)",
+				    s->path);
+	if (nd_sql_exec(s->db, "BEGIN IMMEDIATE", "begin", err) != 0)
 		return -1;
 	s->in_tx = 1;
 	return 0;
@@ -165,7 +285,7 @@ int nd_store_begin(nd_store *s, nd_error *err)
 
 int nd_store_commit(nd_store *s, nd_error *err)
 {
-	if (exec(s, "COMMIT", err) != 0)
+	if (nd_sql_exec(s->db, "COMMIT", "commit", err) != 0)
 		return -1;
 	s->in_tx = 0;
 	return 0;
@@ -194,82 +314,69 @@ int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, 
 	int rc;
 
 	now_iso(now);
-	if (sqlite3_prepare_v2(s->db,
-			       "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
-			       " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "sources");
-	sqlite3_bind_text(st, 1, path, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, size);
-	sqlite3_bind_int64(st, 3, mtime);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	rc = nd_sql_prepare(s->db,
+			    "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
+			    " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
+			    0, &st, "sources", err) ||
+			     nd_sql_bind_text(st, 1, path, "sources", err) ||
+			     nd_sql_bind_int64(st, 2, size, "sources", err) ||
+			     nd_sql_bind_int64(st, 3, mtime, "sources", err) ||
+			     nd_sql_bind_text(st, 4, now, "sources", err)
+		     ? -1
+		     : nd_sql_step(st, "sources", err);
+	if (rc == 1)
 		*id = sqlite3_column_int64(st, 0);
+	else if (rc == 0)
+		nd_error_set(err, "database: sources: no id returned");
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : db_error(s, err, "sources");
+	return rc == 1 ? 0 : -1;
 }
 
 int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err)
 {
+	const uint64_t v[] = {st->records, st->wanted, st->stored, st->duplicates, st->skipped, st->errors,
+			      st->warnings};
 	sqlite3_stmt *q = NULL;
-	int rc;
+	int rc, i;
 
-	if (sqlite3_prepare_v2(s->db,
-			       "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
-			       " errors=?, warnings=? WHERE id=?",
-			       -1, &q, NULL) != SQLITE_OK)
-		return db_error(s, err, "sources");
-	sqlite3_bind_int64(q, 1, (sqlite3_int64)st->records);
-	sqlite3_bind_int64(q, 2, (sqlite3_int64)st->wanted);
-	sqlite3_bind_int64(q, 3, (sqlite3_int64)st->stored);
-	sqlite3_bind_int64(q, 4, (sqlite3_int64)st->duplicates);
-	sqlite3_bind_int64(q, 5, (sqlite3_int64)st->skipped);
-	sqlite3_bind_int64(q, 6, (sqlite3_int64)st->errors);
-	sqlite3_bind_int64(q, 7, (sqlite3_int64)st->warnings);
-	sqlite3_bind_int64(q, 8, id);
-	rc = sqlite3_step(q);
+	rc = nd_sql_prepare(s->db,
+			    "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
+			    " errors=?, warnings=? WHERE id=?",
+			    0, &q, "sources", err);
+	for (i = 0; i < 7 && rc == 0; i++)
+		rc = nd_sql_bind_int64(q, i + 1, (int64_t)v[i], "sources", err);
+	if (rc == 0 && (nd_sql_bind_int64(q, 8, id, "sources", err) || nd_sql_step(q, "sources", err) < 0))
+		rc = -1;
 	sqlite3_finalize(q);
-	return rc == SQLITE_DONE ? 0 : db_error(s, err, "sources");
+	return rc;
 }
 
 int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err)
 {
+	sqlite3_stmt *st = s->get_chunk;
 	int rc;
 
-	sqlite3_reset(s->get_chunk);
-	sqlite3_bind_int64(s->get_chunk, 1, source);
-	sqlite3_bind_int64(s->get_chunk, 2, (sqlite3_int64)offset);
-	rc = sqlite3_step(s->get_chunk);
-	if (rc == SQLITE_ROW) {
-		*fp = (uint32_t)sqlite3_column_int64(s->get_chunk, 0);
-		sqlite3_reset(s->get_chunk);
-		return 1;
+	if (nd_sql_bind_int64(st, 1, source, "source_chunks", err) ||
+	    nd_sql_bind_int64(st, 2, (int64_t)offset, "source_chunks", err))
+		return -1;
+	rc = nd_sql_step(st, "source_chunks", err);
+	if (rc == 1) {
+		*fp = (uint32_t)sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
 	}
-	sqlite3_reset(s->get_chunk);
-	return rc == SQLITE_DONE ? 0 : db_error(s, err, "source_chunks");
+	return rc;
 }
 
 int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp, nd_error *err)
 {
-	int rc;
+	sqlite3_stmt *st = s->put_chunk;
 
-	sqlite3_reset(s->put_chunk);
-	sqlite3_bind_int64(s->put_chunk, 1, source);
-	sqlite3_bind_int64(s->put_chunk, 2, (sqlite3_int64)offset);
-	sqlite3_bind_int64(s->put_chunk, 3, fp);
-	rc = sqlite3_step(s->put_chunk);
-	sqlite3_reset(s->put_chunk);
-	return rc == SQLITE_DONE ? 0 : db_error(s, err, "source_chunks");
-}
-
-/* Binds a string or NULL. Returns nothing. */
-static void bind_text(sqlite3_stmt *st, int i, const char *v)
-{
-	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, i);
+	return nd_sql_bind_int64(st, 1, source, "source_chunks", err) ||
+			       nd_sql_bind_int64(st, 2, (int64_t)offset, "source_chunks", err) ||
+			       nd_sql_bind_int64(st, 3, fp, "source_chunks", err) ||
+			       nd_sql_step(st, "source_chunks", err) < 0
+		       ? -1
+		       : 0;
 }
 
 /* Returns the value of the first present field among the '|'-separated
@@ -321,96 +428,87 @@ static int hex_le32(const char *hex, uint32_t *v)
 }
 
 /* Inserts the typed row of a family. Returns 0, or -1 with err set. */
-static int store_typed(nd_store *s, sqlite3_stmt *st, const nd_family *fam, const nd_record *ev,
-		       sqlite3_int64 ref, nd_error *err)
+static int store_typed(sqlite3_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref, nd_error *err)
 {
 	size_t i;
 	int rc;
 
-	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	sqlite3_bind_int64(st, 1, ref);
-	for (i = 0; i < fam->ncolumns; i++) {
+	rc = nd_sql_bind_int64(st, 1, ref, fam->table, err);
+	for (i = 0; i < fam->ncolumns && rc == 0; i++) {
 		const nd_column *c = &fam->columns[i];
 		int col = (int)i + 2;
 		uint32_t code;
 
 		if (c->type == ND_COL_BINARY_LE32) {
 			if (hex_le32(ev->binary, &code) == 0)
-				sqlite3_bind_int64(st, col, code);
+				rc = nd_sql_bind_int64(st, col, code, fam->table, err);
 		} else {
 			const char *v = field_of(ev, c->field);
 
 			if (c->type == ND_COL_TEXT)
-				bind_text(st, col, v);
+				rc = nd_sql_bind_text(st, col, v, fam->table, err);
 			else if (v && nd_parse_code(v, &code) == 0)
-				sqlite3_bind_int64(st, col, code);
+				rc = nd_sql_bind_int64(st, col, code, fam->table, err);
 		}
 	}
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : db_error(s, err, fam->table);
+	return rc == 0 && nd_sql_step(st, fam->table, err) == 0 ? 0 : -1;
+}
+
+/* Binds the header columns of an event to the events INSERT. Returns 0, or
+ * -1 with err set. */
+static int bind_event(sqlite3_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+{
+	char iso[ND_TIME_ISO_SIZE], kw[24];
+	int64_t ts = ev->has_time ? ev->time : ev->written_time;
+	const char *w = "events";
+
+	sqlite3_clear_bindings(st);
+	snprintf(kw, sizeof(kw), "0x%016llx", (unsigned long long)ev->keywords);
+	return nd_sql_bind_text(st, 1, fam->name, w, err) ||
+			       nd_sql_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
+			       nd_sql_bind_int64(st, 3, ev->event_id, w, err) ||
+			       (ev->has_qualifiers && nd_sql_bind_int64(st, 4, ev->qualifiers, w, err)) ||
+			       (ev->version >= 0 && nd_sql_bind_int64(st, 5, ev->version, w, err)) ||
+			       (ev->level >= 0 && nd_sql_bind_int64(st, 6, ev->level, w, err)) ||
+			       (ev->task >= 0 && nd_sql_bind_int64(st, 7, ev->task, w, err)) ||
+			       nd_sql_bind_text(st, 8, kw, w, err) ||
+			       nd_sql_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
+			       nd_sql_bind_int64(st, 10, ts, w, err) ||
+			       nd_sql_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
+			       nd_sql_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
+			       nd_sql_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
+			       nd_sql_bind_text(st, 14, ev->user_sid, w, err) ||
+			       nd_sql_bind_text(st, 15, ev->binary, w, err) ||
+			       nd_sql_bind_int64(st, 16, source, w, err) ||
+			       (ev->file_offset >= 0 && nd_sql_bind_int64(st, 17, ev->file_offset, w, err)) ||
+			       (ev->written_time && nd_sql_bind_int64(st, 18, ev->written_time, w, err))
+		       ? -1
+		       : 0;
 }
 
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
 	const nd_family *const *f;
-	sqlite3_stmt *st = s->ins_event;
-	char iso[ND_TIME_ISO_SIZE], kw[24];
-	int64_t ts = ev->has_time ? ev->time : ev->written_time;
-	sqlite3_int64 ref;
+	sqlite3_stmt *st = s->ins_field;
+	int64_t ref;
 	size_t i, n = 0;
-	int rc;
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	snprintf(kw, sizeof(kw), "0x%016llx", (unsigned long long)ev->keywords);
-	bind_text(st, 1, fam->name);
-	bind_text(st, 2, ev->provider ? ev->provider : "");
-	sqlite3_bind_int64(st, 3, ev->event_id);
-	if (ev->has_qualifiers)
-		sqlite3_bind_int64(st, 4, ev->qualifiers);
-	if (ev->version >= 0)
-		sqlite3_bind_int(st, 5, ev->version);
-	if (ev->level >= 0)
-		sqlite3_bind_int(st, 6, ev->level);
-	if (ev->task >= 0)
-		sqlite3_bind_int(st, 7, ev->task);
-	bind_text(st, 8, kw);
-	bind_text(st, 9, nd_time_format(ts, iso));
-	sqlite3_bind_int64(st, 10, ts);
-	sqlite3_bind_int64(st, 11, (sqlite3_int64)ev->record_id);
-	bind_text(st, 12, ev->channel ? ev->channel : "");
-	bind_text(st, 13, ev->computer ? ev->computer : "");
-	bind_text(st, 14, ev->user_sid);
-	bind_text(st, 15, ev->binary);
-	sqlite3_bind_int64(st, 16, source);
-	if (ev->file_offset >= 0)
-		sqlite3_bind_int64(st, 17, ev->file_offset);
-	if (ev->written_time)
-		sqlite3_bind_int64(st, 18, ev->written_time);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return db_error(s, err, "events");
+	if (bind_event(s->ins_event, source, fam, ev, err) || nd_sql_step(s->ins_event, "events", err) < 0)
+		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 0;
 	ref = sqlite3_last_insert_rowid(s->db);
-	st = s->ins_field;
-	for (i = 0; i < ev->nfields; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, ref);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-		bind_text(st, 3, ev->fields[i].name);
-		bind_text(st, 4, ev->fields[i].value);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return db_error(s, err, "event_fields");
-	}
+	for (i = 0; i < ev->nfields; i++)
+		if (nd_sql_bind_int64(st, 1, ref, "event_fields", err) ||
+		    nd_sql_bind_int64(st, 2, (int64_t)i, "event_fields", err) ||
+		    nd_sql_bind_text(st, 3, ev->fields[i].name, "event_fields", err) ||
+		    nd_sql_bind_text(st, 4, ev->fields[i].value, "event_fields", err) ||
+		    nd_sql_step(st, "event_fields", err) < 0)
+			return -1;
 	for (f = nd_families(); *f && *f != fam; f++)
 		n++;
-	if (fam->table && store_typed(s, s->ins_typed[n], fam, ev, ref, err) != 0)
+	if (fam->table && store_typed(s->ins_typed[n], fam, ev, ref, err) != 0)
 		return -1;
 	return 1;
 }

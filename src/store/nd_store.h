@@ -4,7 +4,8 @@
  * Event-derived strings only ever reach SQLite as bound parameters.
  * Writers group their work in transactions (nd_store_begin/commit) so that
  * a crash or kill never leaves half of a batch behind; the database runs in
- * WAL mode so readers work while a writer writes.
+ * WAL mode so readers work while a writer writes, and only writers ever
+ * take the write lock.
  */
 #ifndef ND_STORE_H
 #define ND_STORE_H
@@ -31,9 +32,23 @@ typedef struct nd_source_stats {
 	uint64_t unchanged;  /* chunks skipped: same as at the last ingest */
 } nd_source_stats;
 
-/* Opens (creating if needed) the database at path and brings its schema up
- * to date. Returns 0 with *out set, or -1 with err set. */
+/* Opens (creating if needed) the database at path for reading and writing.
+ * When its schema is current, opening writes nothing and takes no lock; a
+ * new or older database is upgraded under the write lock; a database from
+ * a newer npsdiag is refused. A file or medium that cannot be written opens
+ * read-only (nd_store_readonly says so; writing then fails clearly).
+ * Returns 0 with *out set, or -1 with err set. */
 int nd_store_open(nd_store **out, const char *path, nd_error *err);
+
+/* Opens the existing database at path for reading only: never writes,
+ * never takes the write lock, never creates. Refuses a database without
+ * this npsdiag's schema version. Returns 0 with *out set, or -1 with err
+ * set. */
+int nd_store_open_readonly(nd_store **out, const char *path, nd_error *err);
+
+/* Returns 1 when the store cannot be written (opened read-only, or the
+ * file or medium is write-protected), else 0. */
+int nd_store_readonly(const nd_store *s);
 
 /* Closes the database, rolling back an open transaction. Returns nothing. */
 void nd_store_close(nd_store *s);
@@ -41,8 +56,10 @@ void nd_store_close(nd_store *s);
 /* Returns the SQLite handle, for modules that query the store. */
 sqlite3 *nd_store_db(nd_store *s);
 
-/* Begins, commits or rolls back a transaction. Return 0, or -1 with err
- * set (rollback never fails). */
+/* Begins a write transaction, taking the write lock at once (BEGIN
+ * IMMEDIATE) so that the busy handler (waiting up to 30 s) applies while
+ * another process writes; commits or rolls it back. Return 0, or -1 with err set (rollback
+ * never fails; begin fails on a read-only store). */
 int nd_store_begin(nd_store *s, nd_error *err);
 int nd_store_commit(nd_store *s, nd_error *err);
 void nd_store_rollback(nd_store *s);

@@ -84,10 +84,12 @@ int nd_buf_append_utf16(nd_buf *b, const uint16_t *p, size_t n)
 {
 	size_t i;
 
+	while (n > 0 && p[n - 1] == 0)
+		n--;
 	if (nd_buf_reserve(b, n * 3) != 0)
 		return -1;
-	for (i = 0; i < n && p[i]; i++) {
-		uint32_t u = p[i];
+	for (i = 0; i < n; i++) {
+		uint32_t u = p[i] ? p[i] : 0x2400;
 
 		if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n && p[i + 1] >= 0xDC00 && p[i + 1] <= 0xDFFF) {
 			u = 0x10000 + ((u - 0xD800) << 10) + (p[i + 1] - 0xDC00u);

@@ -34,8 +34,10 @@ void nd_buf_reset(nd_buf *b);
 void nd_buf_free(nd_buf *b);
 
 /* Converts n UTF-16 code units (host order) at p to UTF-8 appended to b;
- * surrogate pairs are combined, unpaired surrogates become U+FFFD; stops at
- * a NUL unit. Returns 0, or -1 when out of memory. */
+ * surrogate pairs are combined, unpaired surrogates become U+FFFD; NUL
+ * units at the end (the terminator) are dropped, a NUL unit before other
+ * text becomes U+2400 (the visible symbol for NUL), so that text after it
+ * is not lost. Returns 0, or -1 when out of memory. */
 int nd_buf_append_utf16(nd_buf *b, const uint16_t *p, size_t n);
 
 #endif

@@ -45,6 +45,8 @@ int nd_time_parse_iso(const char *s, int64_t *ticks)
 		return -1;
 	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || se > 60)
 		return -1;
+	if (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return -1;
 	if (*s == '.') {
 		s++;
 		while (*s >= '0' && *s <= '9') {

@@ -115,6 +115,40 @@ int main(void)
 	CHECK(parse("no xml here", &ev, &err) == 0);
 	CHECK(parse("<Event attr='unterminated></Event>", &ev, &err) == -1);
 	CHECK(parse("<Event><System><EventID>99999999999</EventID></System></Event>", &ev, &err) == -1);
+
+	/* Empty elements and attributes once reached the number and time
+	 * parsers as NULL (tests/fuzz/regress/xml-*): now an empty EventID or
+	 * SystemTime is an error, an empty Level, Task, Version, Keywords or
+	 * Qualifiers is absent. */
+	CHECK(parse("<Event><System><EventID/></System></Event>", &ev, &err) == -1);
+	CHECK_STR(err.message, "event XML: bad EventID \"\"");
+	CHECK(parse("<Event><System><EventID></EventID></System></Event>", &ev, &err) == -1);
+	CHECK(parse("<Event><System><EventID Qualifiers=\"\">1</EventID></System></Event>", &ev, &err) == 1);
+	CHECK(ev.event_id == 1 && !ev.has_qualifiers);
+	CHECK(parse("<Event><System><TimeCreated SystemTime=\"\"/><EventID>1</EventID></System></Event>", &ev, &err) ==
+	      -1);
+	CHECK_STR(err.message, "event XML: bad TimeCreated SystemTime \"\"");
+	CHECK(parse("<Event><System><EventID>7</EventID><Level/><Task></Task><Version/><Keywords/><EventRecordID/>"
+		    "<Channel/><Computer/></System><EventData><Data Name=''/><Data/></EventData></Event>",
+		    &ev, &err) == 1);
+	CHECK(ev.event_id == 7 && ev.level == -1 && ev.task == -1 && ev.version == -1 && ev.keywords == 0);
+	CHECK_STR(ev.channel, "");
+	CHECK_STR(ev.computer, "");
+	CHECK(ev.nfields == 2);
+
+	/* A NUL inside a value (raw or as &#0;) keeps the record and shows as
+	 * U+2400. */
+	{
+		static const char nul[] = "<Event><System><EventID>5</EventID><Computer>A\0B</Computer></System>"
+					  "<EventData><Data Name='X'>a&#0;b</Data><Data>c\0d</Data>"
+					  "</EventData></Event>";
+
+		CHECK(nd_xml_parse_event(nul, sizeof(nul) - 1, &ev, NULL, &err) == 1);
+		CHECK_STR(ev.computer, "A" ND_RECORD_NUL_SYMBOL "B");
+		CHECK_STR(nd_record_field(&ev, "X"), "a" ND_RECORD_NUL_SYMBOL "b");
+		CHECK(ev.nfields == 2);
+		CHECK(ev.nfields == 2 && strcmp(ev.fields[1].value, "c" ND_RECORD_NUL_SYMBOL "d") == 0);
+	}
 	nd_record_reset(&ev);
 	return check_report();
 }

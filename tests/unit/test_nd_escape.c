@@ -1,0 +1,92 @@
+/* Unit tests of src/util/nd_escape: attacker-controlled text made safe for
+ * JSON, terminals, HTML, Markdown and CSV. */
+#include "check.h"
+#include "nd_buf.h"
+#include "nd_escape.h"
+
+/* Runs one escaper on s into a fresh buffer. Returns the buffer's text
+ * (kept in *b; free it). */
+static const char *esc(int (*f)(nd_buf *, const char *), nd_buf *b, const char *s)
+{
+	nd_buf_reset(b);
+	if (f(b, s) != 0)
+		return "(failed)";
+	return b->data ? b->data : "";
+}
+
+/* JSON: quotes, backslash, controls, invalid UTF-8, NULL. */
+static void test_escape_json(void)
+{
+	nd_buf b = {0};
+
+	CHECK_STR(esc(nd_escape_json, &b, "a\"b\\c"), "\"a\\\"b\\\\c\"");
+	CHECK_STR(esc(nd_escape_json, &b, "\n\x1b"), "\"\\n\\u001b\"");
+	CHECK_STR(esc(nd_escape_json, &b, "\xff"), "\"\\ufffd\"");
+	CHECK_STR(esc(nd_escape_json, &b, "\xC3\xA9"), "\"\xC3\xA9\"");
+	CHECK_STR(esc(nd_escape_json, &b, NULL), "null");
+	CHECK_STR(esc(nd_escape_json, &b, ""), "\"\"");
+	nd_buf_free(&b);
+}
+
+/* Terminal: controls, bidi overrides and invalid bytes made visible. */
+static void test_escape_text(void)
+{
+	nd_buf b = {0};
+
+	CHECK_STR(esc(nd_escape_text, &b, "ok \xC3\xA9"), "ok \xC3\xA9");
+	CHECK_STR(esc(nd_escape_text, &b, "\x1b[31m"), "\\x1b[31m");
+	CHECK_STR(esc(nd_escape_text, &b, "a\xE2\x80\xAE" "b"), "a\\u{202e}b");
+	CHECK_STR(esc(nd_escape_text, &b, "\xC2\x9B"), "\\x9b");
+	CHECK_STR(esc(nd_escape_text, &b, "\xff"), "\\xff");
+	CHECK_STR(esc(nd_escape_text, &b, "\xE2\x90\x80"), "\xE2\x90\x80");
+	nd_buf_free(&b);
+}
+
+/* HTML: the five specials, invisibles, invalid bytes, NULL. */
+static void test_escape_html(void)
+{
+	nd_buf b = {0};
+
+	CHECK_STR(esc(nd_escape_html, &b, "<a href='x'>&\"</a>"),
+		  "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;");
+	CHECK_STR(esc(nd_escape_html, &b, "\x07\xff"), "\\x07\xEF\xBF\xBD");
+	CHECK_STR(esc(nd_escape_html, &b, NULL), "");
+	nd_buf_free(&b);
+}
+
+/* Markdown: inline syntax escaped, raw HTML defused. */
+static void test_escape_md(void)
+{
+	nd_buf b = {0};
+
+	CHECK_STR(esc(nd_escape_md, &b, "*a*|_b_`c`[d]~\\"), "\\*a\\*\\|\\_b\\_\\`c\\`\\[d\\]\\~\\\\");
+	CHECK_STR(esc(nd_escape_md, &b, "<img src=x>&"), "&lt;img src=x&gt;&amp;");
+	CHECK_STR(esc(nd_escape_md, &b, NULL), "");
+	nd_buf_free(&b);
+}
+
+/* CSV: always quoted, quotes doubled, newlines kept, formulas defused. */
+static void test_escape_csv(void)
+{
+	nd_buf b = {0};
+
+	CHECK_STR(esc(nd_escape_csv, &b, "a,b"), "\"a,b\"");
+	CHECK_STR(esc(nd_escape_csv, &b, "say \"hi\""), "\"say \"\"hi\"\"\"");
+	CHECK_STR(esc(nd_escape_csv, &b, "l1\nl2"), "\"l1\nl2\"");
+	CHECK_STR(esc(nd_escape_csv, &b, "=1+1"), "\"'=1+1\"");
+	CHECK_STR(esc(nd_escape_csv, &b, "-2"), "\"'-2\"");
+	CHECK_STR(esc(nd_escape_csv, &b, "@x"), "\"'@x\"");
+	CHECK_STR(esc(nd_escape_csv, &b, ""), "\"\"");
+	CHECK_STR(esc(nd_escape_csv, &b, NULL), "\"\"");
+	nd_buf_free(&b);
+}
+
+int main(void)
+{
+	test_escape_json();
+	test_escape_text();
+	test_escape_html();
+	test_escape_md();
+	test_escape_csv();
+	return check_report();
+}

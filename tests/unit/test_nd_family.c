@@ -1,0 +1,95 @@
+/* Unit tests of src/model/nd_family: the family list, matching by
+ * provider, event source and id, code parsing, CoId naming. */
+#include <string.h>
+
+#include "check.h"
+#include "nd_family.h"
+
+/* Every family is complete; tables and column names are there. */
+static void test_families(void)
+{
+	const nd_family *const *f;
+	size_t n = 0, i;
+
+	for (f = nd_families(); *f; f++, n++) {
+		CHECK((*f)->name && (*f)->providers && (*f)->providers[0] && (*f)->wants);
+		for (i = 0; i < (*f)->ncolumns; i++)
+			CHECK((*f)->columns[i].name && (*f)->columns[i].doc);
+	}
+	CHECK(n == 5);
+}
+
+/* Matching: provider, case, event source name, unknown provider, wrong id. */
+static void test_family_match(void)
+{
+	const nd_family *ras = nd_family_match("RasClient", NULL, 20227);
+	nd_record ev;
+
+	CHECK(ras && strcmp(ras->name, "rasclient") == 0);
+	CHECK(nd_family_match("RASCLIENT", "", 20227) == ras);
+	CHECK(nd_family_match("RasClient", NULL, 4624) == NULL);
+	CHECK(nd_family_match("Other", NULL, 20227) == NULL);
+	CHECK(nd_family_match("", NULL, 20227) == ras);
+	CHECK(nd_family_match(NULL, NULL, 20227) == ras);
+	CHECK(nd_family_match("Microsoft-Windows-Security-Auditing", NULL, 6273) != NULL);
+	CHECK(nd_family_match("Other", "Security", 6273) == nd_family_match("Security", NULL, 6273));
+	nd_record_init(&ev);
+	ev.event_id = 20227;
+	CHECK(nd_family_for_event(&ev) == NULL);
+	CHECK(nd_record_set_string(&ev.provider, "RasClient", 9) == 0);
+	CHECK(nd_family_for_event(&ev) == ras);
+	nd_record_reset(&ev);
+}
+
+/* Codes as events write them; bad ones refused. */
+static void test_parse_code(void)
+{
+	uint32_t code = 7;
+
+	CHECK(nd_parse_code("853", &code) == 0 && code == 853);
+	CHECK(nd_parse_code("0x800B0109", &code) == 0 && code == 0x800B0109u);
+	CHECK(nd_parse_code("0X10", &code) == 0 && code == 16);
+	CHECK(nd_parse_code("-2146762487", &code) == 0 && code == 0x800B0109u);
+	CHECK(nd_parse_code(" 13801 ", &code) == 0 && code == 13801);
+	CHECK(nd_parse_code("4294967295", &code) == 0 && code == 4294967295u);
+	code = 7;
+	CHECK(nd_parse_code("", &code) == -1 && code == 7);
+	CHECK(nd_parse_code("85x", &code) == -1);
+	CHECK(nd_parse_code("4294967296", &code) == -1);
+	CHECK(nd_parse_code("-2147483649", &code) == -1);
+	CHECK(nd_parse_code("-", &code) == -1);
+	CHECK(nd_parse_code("0x", &code) == -1);
+}
+
+/* A leading CoId is named so and the layout goes on after it; without
+ * one the layout starts at the first field. */
+static void test_name_fields_after_coid(void)
+{
+	static const char *const names[] = {"UserName", "ErrorCode"};
+	nd_record ev;
+
+	nd_record_init(&ev);
+	CHECK(nd_record_add_field(&ev, NULL, "{7A1C2E44-93B1-4D2F-8F0B-2C6E51D0A9B3}", 38) == 0);
+	CHECK(nd_record_add_field(&ev, NULL, "LAB\\u", 5) == 0);
+	CHECK(nd_record_add_field(&ev, NULL, "853", 3) == 0);
+	CHECK(nd_name_fields_after_coid(&ev, names, 2) == 0);
+	CHECK_STR(ev.fields[0].name, "CoId");
+	CHECK_STR(nd_record_field(&ev, "ErrorCode"), "853");
+	nd_record_reset(&ev);
+	CHECK(nd_record_add_field(&ev, NULL, "{not-a-guid}", 12) == 0);
+	CHECK(nd_record_add_field(&ev, NULL, "853", 3) == 0);
+	CHECK(nd_name_fields_after_coid(&ev, names, 2) == 0);
+	CHECK_STR(nd_record_field(&ev, "UserName"), "{not-a-guid}");
+	CHECK(nd_record_field(&ev, "CoId") == NULL);
+	nd_record_reset(&ev);
+	CHECK(nd_name_fields_after_coid(&ev, names, 2) == 0);
+}
+
+int main(void)
+{
+	test_families();
+	test_family_match();
+	test_parse_code();
+	test_name_fields_after_coid();
+	return check_report();
+}

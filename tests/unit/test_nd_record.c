@@ -1,0 +1,73 @@
+/* Unit tests of parsers/record/nd_record: strings (with NULs), fields,
+ * lookups, naming from layouts, provider comparison, reset. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "nd_record.h"
+
+/* Strings are copied; a NUL inside becomes U+2400. */
+static void test_record_set_string(void)
+{
+	char *s = NULL;
+
+	CHECK(nd_record_set_string(&s, "abc", 2) == 0);
+	CHECK_STR(s, "ab");
+	CHECK(nd_record_set_string(&s, "", 0) == 0);
+	CHECK_STR(s, "");
+	CHECK(nd_record_set_string(&s, "a\0b\0", 4) == 0);
+	CHECK_STR(s, "a" ND_RECORD_NUL_SYMBOL "b" ND_RECORD_NUL_SYMBOL);
+	CHECK(strlen(s) == 8);
+	free(s);
+}
+
+/* Fields: named and unnamed, lookup of the first match, naming from a
+ * layout that is shorter or longer than the fields. */
+static void test_record_fields(void)
+{
+	static const char *const layout[] = {"First", "Second", "Third"};
+	nd_record ev;
+
+	nd_record_init(&ev);
+	CHECK(ev.version == -1 && ev.level == -1 && ev.task == -1 && ev.file_offset == -1);
+	CHECK(nd_record_add_field(&ev, NULL, "v0", 2) == 0);
+	CHECK(nd_record_add_field(&ev, "Named", "v1", 2) == 0);
+	CHECK(nd_record_add_field(&ev, NULL, "v2\0x", 4) == 0);
+	CHECK(nd_record_add_field(&ev, "Named", "again", 5) == 0);
+	CHECK(ev.nfields == 4);
+	CHECK_STR(nd_record_field(&ev, "Named"), "v1");
+	CHECK(nd_record_field(&ev, "First") == NULL);
+	CHECK_STR(ev.fields[2].value, "v2" ND_RECORD_NUL_SYMBOL "x");
+	CHECK(nd_record_name_fields(&ev, layout, 3) == 0);
+	CHECK_STR(nd_record_field(&ev, "First"), "v0");
+	CHECK_STR(ev.fields[1].name, "Named");
+	CHECK_STR(nd_record_field(&ev, "Third"), "v2" ND_RECORD_NUL_SYMBOL "x");
+	CHECK(nd_record_field(&ev, "Second") == NULL);
+	nd_record_reset(&ev);
+	CHECK(ev.nfields == 0 && ev.fields == NULL && ev.provider == NULL);
+	CHECK(nd_record_field(&ev, "Named") == NULL);
+	CHECK(nd_record_name_fields(&ev, layout, 3) == 0);
+}
+
+/* Provider comparison: name or event source name, ASCII case folded. */
+static void test_record_provider_is(void)
+{
+	nd_record ev;
+
+	nd_record_init(&ev);
+	CHECK(nd_record_provider_is(&ev, "RasClient") == 0);
+	CHECK(nd_record_set_string(&ev.provider, "RasClient", 9) == 0);
+	CHECK(nd_record_provider_is(&ev, "rasclient") == 1);
+	CHECK(nd_record_provider_is(&ev, "Security") == 0);
+	CHECK(nd_record_set_string(&ev.source_name, "SECURITY", 8) == 0);
+	CHECK(nd_record_provider_is(&ev, "security") == 1);
+	nd_record_reset(&ev);
+}
+
+int main(void)
+{
+	test_record_set_string();
+	test_record_fields();
+	test_record_provider_is();
+	return check_report();
+}

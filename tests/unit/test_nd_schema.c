@@ -1,0 +1,68 @@
+/* Unit tests of src/store/nd_schema: the schema script, the recorded
+ * state of a database, the table-driven upgrade. Databases in memory. */
+#include <string.h>
+
+#include "check.h"
+#include "nd_family.h"
+#include "nd_schema.h"
+
+/* The script names every family's table and the views. */
+static void test_schema_sql(void)
+{
+	const nd_family *const *f;
+	nd_buf b = {0};
+
+	CHECK(nd_schema_sql(&b) == 0 && b.data);
+	for (f = nd_families(); *f; f++)
+		if ((*f)->table)
+			CHECK(b.data && strstr(b.data, (*f)->table) != NULL);
+	CHECK(b.data && strstr(b.data, "CREATE VIEW IF NOT EXISTS nps_decisions") != NULL);
+	nd_buf_free(&b);
+}
+
+/* State and upgrade: new (0) -> current; an unknown CRC is not current; a
+ * newer or negative version cannot be upgraded from. */
+static void test_schema_state_upgrade(void)
+{
+	sqlite3 *db = NULL;
+	int version = -1, current = -1;
+	nd_error err;
+
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 0 && current == 0);
+	CHECK(nd_schema_upgrade(db, 0, &err) == 0);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 1);
+	CHECK(nd_schema_upgrade(db, ND_SCHEMA_VERSION, &err) == 0);
+	CHECK(sqlite3_exec(db, "UPDATE meta SET value='0' WHERE key='schema_crc'", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 0);
+	CHECK(nd_schema_upgrade(db, ND_SCHEMA_VERSION, &err) == 0);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && current == 1);
+	CHECK(sqlite3_exec(db, "UPDATE meta SET value='9' WHERE key='schema_version'", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 9 && current == 0);
+	CHECK(nd_schema_upgrade(db, 9, &err) == -1);
+	CHECK(strstr(err.message, "no migration from schema version 9") != NULL);
+	CHECK(nd_schema_upgrade(db, -1, &err) == -1);
+	sqlite3_close(db);
+}
+
+/* A database whose meta cannot be read is an error, not version 0. */
+static void test_schema_state_bad(void)
+{
+	sqlite3 *db = NULL;
+	int version, current;
+	nd_error err;
+
+	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "CREATE TABLE meta(k TEXT)", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(nd_schema_state(db, &version, &current, &err) == -1);
+	CHECK(strstr(err.message, "meta") != NULL);
+	sqlite3_close(db);
+}
+
+int main(void)
+{
+	test_schema_sql();
+	test_schema_state_upgrade();
+	test_schema_state_bad();
+	return check_report();
+}

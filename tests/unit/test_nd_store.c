@@ -1,0 +1,248 @@
+/* Unit tests of src/store/nd_store: opening without writing when the
+ * schema is current, waiting writers, read-only opens, schema versions
+ * (new, current, older layout, newer refused), sources and chunks.
+ *
+ *   test_nd_store TMPDIR [SRCDIR] */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "nd_schema.h"
+#include "nd_store.h"
+
+/* Runs SQL on a database through its own connection. Returns SQLite's
+ * result code. */
+static int sql(const char *path, const char *q)
+{
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open(path, &db);
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(db, q, NULL, NULL, NULL);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* Reads one text value of a query into out (size n). Returns out. */
+static char *value(const char *path, const char *q, char *out, size_t n)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+
+	out[0] = '\0';
+	if (sqlite3_open(path, &db) == SQLITE_OK && sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+/* Returns seconds since some fixed point. */
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A new database is made at version 1, in WAL mode, with its script CRC. */
+static void test_store_open_new(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	char v[64];
+
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(s && nd_store_readonly(s) == 0);
+	nd_store_close(s);
+	CHECK_STR(value(path, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof(v)), "1");
+	CHECK(strlen(value(path, "SELECT value FROM meta WHERE key='schema_crc'", v, sizeof(v))) == 8);
+	CHECK_STR(value(path, "PRAGMA journal_mode", v, sizeof(v)), "wal");
+	CHECK_STR(value(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('events','nps_audit_events',"
+			      "'client_failures')",
+			v, sizeof(v)),
+		  "3");
+}
+
+/* A current database opens, read-write and read-only, while another
+ * connection holds the write lock: opening writes nothing. */
+static void test_store_open_current_no_write(const char *path)
+{
+	sqlite3 *holder = NULL;
+	nd_store *s = NULL, *r = NULL;
+	nd_error err;
+	double t0;
+
+	CHECK(sqlite3_open(path, &holder) == SQLITE_OK);
+	CHECK(sqlite3_exec(holder, "BEGIN IMMEDIATE; INSERT INTO meta VALUES('held','1')", NULL, NULL, NULL) ==
+	      SQLITE_OK);
+	t0 = now();
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(nd_store_open_readonly(&r, path, &err) == 0);
+	CHECK(now() - t0 < 2.0);
+	CHECK(r && nd_store_readonly(r) == 1);
+	nd_store_close(s);
+	nd_store_close(r);
+	sqlite3_exec(holder, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(holder);
+}
+
+/* A writer waits for another process's write lock instead of failing at
+ * once: a child holds it for 0.3 s, nd_store_begin gets it after. */
+static void test_store_begin_waits(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	int fds[2], status = 0;
+	char c = 0;
+	pid_t pid;
+	double t0;
+
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(pipe(fds) == 0);
+	pid = fork();
+	if (pid == 0) {
+		struct timespec d = {0, 300000000};
+		sqlite3 *holder = NULL;
+		int ok = sqlite3_open(path, &holder) == SQLITE_OK &&
+			 sqlite3_exec(holder, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+
+		if (write(fds[1], "x", 1) != 1)
+			ok = 0;
+		nanosleep(&d, NULL);
+		sqlite3_exec(holder, "COMMIT", NULL, NULL, NULL);
+		sqlite3_close(holder);
+		_exit(ok ? 0 : 1);
+	}
+	CHECK(read(fds[0], &c, 1) == 1);
+	t0 = now();
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(now() - t0 > 0.1);
+	CHECK(nd_store_commit(s, &err) == 0);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fds[0]);
+	close(fds[1]);
+	nd_store_close(s);
+}
+
+/* A database from a newer npsdiag is refused, naming file and versions,
+ * and left as it was; read-only too. */
+static void test_store_open_newer(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	char v[64];
+
+	CHECK(sql(path, "UPDATE meta SET value='7' WHERE key='schema_version'") == SQLITE_OK);
+	CHECK(nd_store_open(&s, path, &err) == -1 && s == NULL);
+	CHECK(strstr(err.message, path) != NULL);
+	CHECK(strstr(err.message, "schema version 7, newer than this npsdiag knows (1)") != NULL);
+	CHECK(nd_store_open_readonly(&s, path, &err) == -1 && s == NULL);
+	CHECK(strstr(err.message, "schema version 7") != NULL);
+	CHECK_STR(value(path, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof(v)), "7");
+	CHECK(sql(path, "UPDATE meta SET value='1' WHERE key='schema_version'") == SQLITE_OK);
+}
+
+/* A version-1 database made before the script CRC was recorded, and
+ * missing a table a family added later, is brought up to date once; a
+ * read-only open of it reads what it has. */
+static void test_store_open_upgrade(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	char v[64];
+
+	CHECK(sql(path, "DELETE FROM meta WHERE key='schema_crc'; DROP VIEW client_failures;"
+			"DROP TABLE ras_client_events") == SQLITE_OK);
+	CHECK(nd_store_open_readonly(&s, path, &err) == -1);
+	CHECK(strstr(err.message, "ras_client_events") != NULL);
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	nd_store_close(s);
+	CHECK(strlen(value(path, "SELECT value FROM meta WHERE key='schema_crc'", v, sizeof(v))) == 8);
+	CHECK_STR(value(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('ras_client_events',"
+			      "'client_failures')",
+			v, sizeof(v)),
+		  "2");
+}
+
+/* Read-only opens: never create, never write, refuse a file without our
+ * schema. */
+static void test_store_open_readonly(const char *dir, const char *path)
+{
+	char other[4096 + 16];
+	nd_store *s = NULL;
+	nd_error err;
+	FILE *fp;
+
+	snprintf(other, sizeof(other), "%s/missing.db", dir);
+	CHECK(nd_store_open_readonly(&s, other, &err) == -1 && s == NULL);
+	CHECK(strstr(err.message, "cannot open database") != NULL);
+	snprintf(other, sizeof(other), "%s/empty.db", dir);
+	fp = fopen(other, "wb");
+	CHECK(fp != NULL);
+	if (fp)
+		fclose(fp);
+	CHECK(nd_store_open_readonly(&s, other, &err) == -1);
+	CHECK(strstr(err.message, "not an npsdiag database") != NULL);
+	CHECK(nd_store_open_readonly(&s, path, &err) == 0);
+	CHECK(nd_store_begin(s, &err) == -1);
+	CHECK(strstr(err.message, "the database is read-only") != NULL);
+	nd_store_close(s);
+}
+
+/* Sources and chunk fingerprints round-trip. */
+static void test_store_source_chunks(const char *path)
+{
+	nd_source_stats st = {10, 4, 3, 1, 6, 0, 0, 1, 0};
+	nd_store *s = NULL;
+	nd_error err;
+	int64_t id = 0, id2 = 0;
+	uint32_t fp = 0;
+	char v[64];
+
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(nd_store_source(s, "/logs/a.evtx", 69632, 1700000000, &id, &err) == 0 && id > 0);
+	CHECK(nd_store_source(s, "/logs/a.evtx", 69632, 1700000001, &id2, &err) == 0 && id2 == id);
+	CHECK(nd_store_source_done(s, id, &st, &err) == 0);
+	CHECK(nd_store_chunk_get(s, id, 4096, &fp, &err) == 0);
+	CHECK(nd_store_chunk_put(s, id, 4096, 0xDEADBEEFu, &err) == 0);
+	CHECK(nd_store_chunk_get(s, id, 4096, &fp, &err) == 1 && fp == 0xDEADBEEFu);
+	CHECK(nd_store_chunk_put(s, id + 1000, 4096, 1, &err) == -1); /* no such source */
+	CHECK(strstr(err.message, "source_chunks") != NULL);
+	CHECK(nd_store_commit(s, &err) == 0);
+	CHECK(nd_store_commit(s, &err) == -1);
+	nd_store_close(s);
+	CHECK_STR(value(path, "SELECT records || '/' || stored || '/' || mtime FROM sources", v, sizeof(v)),
+		  "10/3/1700000001");
+}
+
+int main(int argc, char **argv)
+{
+	char dir[2048], path[2048 + 8];
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_nd_store TMPDIR\n");
+		return 2;
+	}
+	snprintf(dir, sizeof(dir), "%s/nd_store.XXXXXX", argv[1]);
+	if (!mkdtemp(dir)) {
+		perror(dir);
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	test_store_open_new(path);
+	test_store_open_current_no_write(path);
+	test_store_begin_waits(path);
+	test_store_open_newer(path);
+	test_store_open_upgrade(path);
+	test_store_open_readonly(dir, path);
+	test_store_source_chunks(path);
+	return check_report();
+}
