@@ -23,7 +23,7 @@ int cmd_diagnose(int argc, char **argv)
 		CLI_FILTER_OPTIONS,                       {NULL, 0, NULL, 0}};
 	nd_diagnose_params params = ND_DIAGNOSE_DEFAULTS;
 	nd_print_filter filter = {0};
-	nd_print_options po = {ND_PRINT_TEXT, 0, &params};
+	nd_print_options po = {ND_PRINT_TEXT, 0, &params, NULL};
 	nd_diagnose_stats stats;
 	const char *db = NULL, *no_color = getenv("NO_COLOR");
 	char *dirs[ND_CLI_MAX_RULE_DIRS], codes[4096];

@@ -71,7 +71,7 @@ int cmd_report(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
 		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'}, CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0}};
-	nd_report_options ro = {ND_REPORT_HTML, NULL};
+	nd_report_options ro = {ND_REPORT_HTML, NULL, NULL};
 	nd_print_filter filter = {0};
 	const char *db = NULL, *out_path = NULL;
 	char *dirs[ND_CLI_MAX_RULE_DIRS], when[ND_TIME_ISO_SIZE];
@@ -111,6 +111,7 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage();
 	ro.generated = generated(no_ts, when);
+	ro.output = out_path;
 	if (nd_store_open(&s, cli_db_path(db), &err) != 0 ||
 	    (!diagnosed(s) && diagnose_now(s, dirs, ndirs, &err) != 0)) {
 		fprintf(stderr, "npsdiag: %s\n", err.message);
@@ -127,7 +128,7 @@ int cmd_report(int argc, char **argv)
 		fputs("\xEF\xBB\xBF", out);
 	if (json) {
 		nd_diagnose_params params = ND_DIAGNOSE_DEFAULTS;
-		nd_print_options po = {ND_PRINT_JSON, 0, &params};
+		nd_print_options po = {ND_PRINT_JSON, 0, &params, out_path};
 
 		rc = nd_diagnose_print(nd_store_db(s), &filter, &po, out, &shown, &err) == 0 ? 0 : 2;
 	} else {

@@ -13,6 +13,7 @@
 #include "nd_diagnose.h"
 #include "nd_escape.h"
 #include "nd_news.h"
+#include "nd_print_news.h"
 #include "nd_rules_path.h"
 #include "nd_store.h"
 #include "nd_tail.h"
@@ -40,97 +41,20 @@ typedef struct tail_run {
 	nd_news *news;
 	int jsonl, verbose;
 	nd_buf line;
+	nd_out out;
 	uint64_t rounds, events;
 	long announced;
 } tail_run;
 
-/* Appends s escaped for the output format (JSON string or terminal text,
- * "-" for NULL). Returns 0, or -1 when out of memory. */
-static int put_str(tail_run *r, const char *s)
-{
-	if (r->jsonl)
-		return nd_escape_json(&r->line, s);
-	return nd_escape_text(&r->line, s ? s : "-");
-}
-
-/* Appends a JSON member "name": value for a string. Returns 0, or -1. */
-static int json_str(tail_run *r, const char *name, const char *v, int first)
-{
-	return nd_buf_printf(&r->line, "%s\"%s\":", first ? "" : ",", name) != 0 || put_str(r, v) != 0 ? -1 : 0;
-}
-
-/* Appends a JSON member "name": integer, or null when !has. Returns 0, or
- * -1. */
-static int json_int(tail_run *r, const char *name, int64_t v, int has)
-{
-	return has ? nd_buf_printf(&r->line, ",\"%s\":%lld", name, (long long)v)
-		   : nd_buf_printf(&r->line, ",\"%s\":null", name);
-}
-
-/* Formats one piece of news as a JSON object. Returns 0, or -1. */
-static int format_json(tail_run *r, const nd_news_item *it)
-{
-	return nd_buf_printf(&r->line, "{\"news\":\"%s\",", it->previous_count ? "grown" : "new") ||
-			       json_str(r, "kind", it->kind, 1) || json_str(r, "cause", it->cause_id, 0) ||
-			       json_str(r, "title", it->title, 0) || json_str(r, "confidence", it->confidence, 0) ||
-			       json_str(r, "match", it->match, 0) || json_str(r, "user", it->user_name, 0) ||
-			       json_str(r, "client", it->client, 0) || json_str(r, "vpn_server", it->vpn_server, 0) ||
-			       json_str(r, "nps_server", it->nps_server, 0) ||
-			       json_int(r, "client_error", it->client_error, it->has_client_error) ||
-			       json_int(r, "nps_reason", it->nps_reason, it->has_nps_reason) ||
-			       json_int(r, "event_id", it->event_id, it->has_event_id) ||
-			       json_int(r, "count", it->count, 1) || json_int(r, "paired", it->paired, 1) ||
-			       json_str(r, "first", it->first_time, 0) || json_str(r, "last", it->last_time, 0) ||
-			       json_str(r, "status", it->status, 0) || nd_buf_printf(&r->line, "}")
-		       ? -1
-		       : 0;
-}
-
-/* Formats one piece of news as a line of text:
- *   TIME USER failed: TITLE (853/258) client C nps N [cause, confidence]
- *   TIME HOST finding: TITLE (event 4421) [cause, confidence]
- * Returns 0, or -1. */
-static int format_text(tail_run *r, const nd_news_item *it)
-{
-	int finding = it->kind && strcmp(it->kind, "finding") == 0;
-
-	if (put_str(r, it->last_time) || nd_buf_printf(&r->line, " ") ||
-	    put_str(r, finding ? it->nps_server : it->user_name) ||
-	    nd_buf_printf(&r->line, finding ? " finding: " : " failed: ") || put_str(r, it->title))
-		return -1;
-	if (finding) {
-		if (it->has_event_id && nd_buf_printf(&r->line, " (event %lld)", (long long)it->event_id))
-			return -1;
-	} else {
-		if (nd_buf_printf(&r->line, " (") ||
-		    (it->has_client_error ? nd_buf_printf(&r->line, "%lld", (long long)it->client_error)
-					  : nd_buf_printf(&r->line, "-")) ||
-		    (it->has_nps_reason ? nd_buf_printf(&r->line, "/%lld)", (long long)it->nps_reason)
-					: nd_buf_printf(&r->line, ")")) ||
-		    nd_buf_printf(&r->line, " client ") || put_str(r, it->client) ||
-		    nd_buf_printf(&r->line, " nps ") || put_str(r, it->nps_server))
-			return -1;
-	}
-	if (nd_buf_printf(&r->line, " [") || put_str(r, it->cause_id) || nd_buf_printf(&r->line, ", ") ||
-	    put_str(r, it->confidence) || nd_buf_printf(&r->line, "]"))
-		return -1;
-	if (it->previous_count && nd_buf_printf(&r->line, " now %lld %s", (long long)it->count,
-						finding ? "events" : "attempts"))
-		return -1;
-	return 0;
-}
-
-/* Prints one piece of news (nd_news_fn). Returns 0, or -1 with err set. */
-static int print_news(void *ctx, const nd_news_item *it, nd_error *err)
+/* Prints one piece of news (nd_news_fn) and flushes it. Returns 0, or -1
+ * with err set (a write error). */
+static int print_news(void *ctx, const nd_res_incident *inc, int64_t previous_count, nd_error *err)
 {
 	tail_run *r = ctx;
 
-	nd_buf_reset(&r->line);
-	if ((r->jsonl ? format_json(r, it) : format_text(r, it)) != 0)
-		return nd_error_set(err, "out of memory");
-	fwrite(r->line.data, 1, r->line.len, stdout);
-	fputc('\n', stdout);
-	fflush(stdout);
+	nd_print_news(&r->out, r->jsonl, inc, previous_count);
+	if (nd_out_flush(&r->out) != 0)
+		return nd_out_finish(&r->out, err);
 	r->announced++;
 	return 0;
 }
@@ -249,6 +173,7 @@ int cmd_tail(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	r.params = (nd_diagnose_params)ND_DIAGNOSE_DEFAULTS;
 	r.dirs = dirs;
+	nd_out_init(&r.out, stdout, "standard output");
 	while ((opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': db = optarg; break;
@@ -318,5 +243,6 @@ int cmd_tail(int argc, char **argv)
 	nd_store_close(r.s);
 	nd_rules_free(&r.rules);
 	nd_buf_free(&r.line);
+	nd_out_finish(&r.out, &err);
 	return rc;
 }

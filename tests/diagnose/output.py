@@ -34,7 +34,7 @@ d = json.loads(raw)
 users = sorted(i['user'] for i in d['incidents'])
 t.check('json: strings round-trip', users, sorted([evil, 'LAB\\b\ufffdo\ufffdb']))
 t.check('json: findings separate', [f['cause']['id'] for f in d['findings']], ['blast-radius-hardening-not-enforced'])
-t.check('json: keys', sorted(d), ['findings', 'format', 'incidents', 'npsdiag', 'parameters', 'summary'])
+t.check('json: keys', sorted(d), ['findings', 'incidents', 'npsdiag', 'parameters', 'schema_version', 'summary'])
 
 rc, raw, err = t.run('diagnose', '--format', 'jsonl')
 lines = [json.loads(x) for x in raw.splitlines()]
