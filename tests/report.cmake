@@ -6,3 +6,13 @@ add_test(NAME report_formats COMMAND ${NPSDIAG_PYTHON3} ${CMAKE_CURRENT_SOURCE_D
 add_test(NAME report_browser COMMAND ${NPSDIAG_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/report/browser.py)
 set_tests_properties(report_formats report_browser PROPERTIES ENVIRONMENT "${NPSDIAG_REPORT_ENV}" SKIP_RETURN_CODE 77)
 set_tests_properties(report_browser PROPERTIES TIMEOUT 600)
+
+# Unit tests of the output layer: the sink's write-error rule, the results
+# reader on the Error-853 fixture.
+add_executable(test_nd_out ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_nd_out.c)
+add_executable(test_results ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_results.c)
+foreach(t nd_out results)
+  target_link_libraries(test_${t} PRIVATE npsdiag_core)
+endforeach()
+add_test(NAME report_unit_nd_out COMMAND test_nd_out)
+add_test(NAME report_unit_results COMMAND test_results ${PROJECT_SOURCE_DIR})
