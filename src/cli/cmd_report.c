@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -79,6 +80,7 @@ int cmd_report(int argc, char **argv)
 	int opt, json = 0, no_ts = 0, bom = 0, rc = 2;
 	nd_store *s = NULL;
 	FILE *out = stdout;
+	struct stat st;
 	nd_error err;
 
 	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -140,7 +142,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "npsdiag: %s: cannot write the report\n", out_path);
 		rc = 2;
 	}
-	if (rc != 0 && out_path)
+	/* Only a regular file is ours to remove: -o /dev/null must survive. */
+	if (rc != 0 && out_path && stat(out_path, &st) == 0 && S_ISREG(st.st_mode))
 		remove(out_path);
 	nd_store_close(s);
 	return rc;

@@ -2,7 +2,10 @@
 invalid UTF-8, bidi overrides) are escaped in text and valid in json/jsonl;
 filters; exit status."""
 import json
+import os
 import sqlite3
+import stat
+import subprocess
 
 from harness import Test
 
@@ -54,4 +57,13 @@ rc, out, err = t.run('diagnose', '--user', '(')
 t.check('bad --user pattern', (rc, 'bad pattern' in err), (2, True))
 rc, out, err = t.run('diagnose', '--format', 'xml')
 t.check('bad --format', rc, 2)
+
+# A failed write is an error naming the output, whatever the format.
+if os.path.exists('/dev/full') and stat.S_ISCHR(os.stat('/dev/full').st_mode):
+    for fmt in ('text', 'json', 'jsonl'):
+        with open('/dev/full', 'w') as full:
+            p = subprocess.run([os.environ['NPSDIAG'], 'diagnose', '--db', t.db, '--format', fmt], stdout=full,
+                               stderr=subprocess.PIPE, text=True)
+        t.check('%s to a full disk: status 2, output named (%s)' % (fmt, p.stderr.strip()),
+                (p.returncode, 'standard output: cannot write: ' in p.stderr), (2, True))
 t.finish()
