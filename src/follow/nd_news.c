@@ -92,11 +92,9 @@ long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *e
 	long announced = 0;
 	int rc;
 
-	if (nd_results_open(&res, db, NULL, err) != 0 || nd_results_rewind(res, ND_RES_ALL, err) != 0) {
-		nd_results_close(res);
-		nd_error_prefix(err, "reading incidents: ");
-		return -1;
-	}
+	if (nd_results_open(&res, db, NULL, err) != 0)
+		return nd_error_prefix(err, "reading incidents: ");
+	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &it, err)) == 1) {
 		int64_t previous;
 		int found;

@@ -268,8 +268,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		json_params(p, f);
 		put(p, ",\"incidents\":[");
 	}
-	if (nd_results_rewind(res, ND_RES_ALL, err) != 0)
-		return -1;
+	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &i, err)) == 1 && !p->out.failed) {
 		if (nd_results_load(res, err) != 0)
 			return -1;

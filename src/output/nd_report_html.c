@@ -244,25 +244,21 @@ static void row(nd_rep *r, const char *label, const char *value)
 /* Appends a row with a code, its symbol and its meaning. */
 static void code_row(nd_rep *r, const char *label, const nd_res_code *c)
 {
-	int has = c->has;
-	int64_t code = c->code;
-	const char *sym = c->symbol, *meaning = c->meaning;
-
 	nd_out_put(&r->out, "<tr><th>");
 	nd_out_put(&r->out, label);
 	nd_out_put(&r->out, "</th><td>");
-	if (!has) {
+	if (!c->has) {
 		nd_out_put(&r->out, "-</td></tr>\n");
 		return;
 	}
-	nd_out_printf(&r->out, "<strong>%lld</strong> ", (long long)code);
-	if (sym) {
+	nd_out_printf(&r->out, "<strong>%lld</strong> ", (long long)c->code);
+	if (c->symbol) {
 		nd_out_put(&r->out, "<code>");
-		esc(r, sym);
+		esc(r, c->symbol);
 		nd_out_put(&r->out, "</code> ");
 	}
-	if (meaning)
-		esc(r, meaning);
+	if (c->meaning)
+		esc(r, c->meaning);
 	nd_out_put(&r->out, "</td></tr>\n");
 }
 

@@ -87,20 +87,16 @@ static void row(nd_rep *r, const char *label, const char *value)
 /* Appends a table row with a code and its name. */
 static void code_row(nd_rep *r, const char *label, const nd_res_code *c)
 {
-	int has = c->has;
-	int64_t code = c->code;
-	const char *sym = c->symbol, *meaning = c->meaning;
-
 	nd_out_put(&r->out, "| ");
 	nd_out_put(&r->out, label);
 	nd_out_put(&r->out, " | ");
-	if (has) {
-		nd_out_printf(&r->out, "%lld ", (long long)code);
-		if (sym) {
-			esc(r, sym);
+	if (c->has) {
+		nd_out_printf(&r->out, "%lld ", (long long)c->code);
+		if (c->symbol) {
+			esc(r, c->symbol);
 			nd_out_put(&r->out, ": ");
 		}
-		esc(r, meaning);
+		esc(r, c->meaning);
 	} else {
 		nd_out_put(&r->out, "-");
 	}

@@ -303,17 +303,15 @@ size_t nd_results_selected(const nd_results *r)
 	return r->selected;
 }
 
-int nd_results_rewind(nd_results *r, nd_res_which which, nd_error *err)
+void nd_results_rewind(nd_results *r, nd_res_which which)
 {
 	sqlite3_stmt *st = r->st[S_INCIDENTS];
 
-	(void)err;
 	sqlite3_reset(st);
 	if (which == ND_RES_ALL)
 		sqlite3_bind_null(st, 1);
 	else
 		sqlite3_bind_int(st, 1, which == ND_RES_FINDINGS);
-	return 0;
 }
 
 int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
@@ -548,10 +546,10 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 		if (fn(ctx, &s) != 0)
 			break;
 	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_error(r, err);
 	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 0;
-	return rc == SQLITE_ROW ? -1 : db_error(r, err);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
@@ -602,8 +600,8 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 	if (rc == SQLITE_DONE && have && fn(ctx, lane) != 0)
 		stopped = 1;
 	free(lane);
+	if (!stopped && rc != SQLITE_DONE)
+		db_error(r, err);
 	sqlite3_finalize(st);
-	if (stopped)
-		return -1;
-	return rc == SQLITE_DONE ? 0 : db_error(r, err);
+	return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }

@@ -129,8 +129,8 @@ void nd_results_close(nd_results *r);
 size_t nd_results_selected(const nd_results *r);
 
 /* Starts (again) the walk over the selected incidents, in stored order
- * (incidents, then findings). Returns 0, or -1 with err set. */
-int nd_results_rewind(nd_results *r, nd_res_which which, nd_error *err);
+ * (incidents, then findings). Returns nothing. */
+void nd_results_rewind(nd_results *r, nd_res_which which);
 
 /* Reads the next incident's row, without facts, attempts and evidence.
  * Returns 1 with *inc set, 0 at the end, or -1 with err set. */
