@@ -29,9 +29,9 @@ nd_news *nd_news_new(void);
 /* Frees it. Returns nothing. */
 void nd_news_free(nd_news *n);
 
-/* Reads the incidents and findings in db (nd_results) and calls fn (when not NULL) for
- * each that is new or has grown since the last scan, in the stored order;
- * remembers them all. Returns the number announced, or -1 with err set. */
+/* Reads the incidents and findings in db (through nd_results) and calls
+ * fn (when not NULL) for each that is new or has grown since the last
+ * scan, in the stored order; remembers them all. Returns the number announced, or -1 with err set. */
 long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *err);
 
 #endif

@@ -64,8 +64,8 @@ typedef struct nd_res_event {
 	const char **names, **values;
 } nd_res_event;
 
-/* An attempt: its (first) client failure and its NPS decision, each may be
- * absent (0 refs). */
+/* An attempt: its (first) client failure and its (first) NPS decision,
+ * pointers into the incident's events, each NULL when absent. */
 typedef struct nd_res_attempt {
 	int64_t attempt;
 	const nd_res_event *client, *nps;
