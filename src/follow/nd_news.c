@@ -116,7 +116,7 @@ long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *e
 		}
 		if (!fn)
 			continue;
-		if (nd_results_load(res, err) != 0) {
+		if (nd_results_load(res, 0, err) != 0) {
 			rc = -1;
 			break;
 		}

@@ -94,9 +94,9 @@ static void text_evidence(printer *p, const nd_res_incident *i)
 		put_int(p, e->ref);
 		put(p, ")\n");
 	}
-	if (i->nevents > EVIDENCE_LINES) {
+	if (i->events_total > EVIDENCE_LINES) {
 		put(p, "           ... and ");
-		put_int(p, (long long)(i->nevents - EVIDENCE_LINES));
+		put_int(p, (long long)(i->events_total - EVIDENCE_LINES));
 		put(p, " more (incident_events)\n");
 	}
 }
@@ -270,7 +270,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	}
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &i, err)) == 1 && !p->out.failed) {
-		if (nd_results_load(res, err) != 0)
+		if (nd_results_load(res, p->o->format == ND_PRINT_TEXT ? EVIDENCE_LINES : 0, err) != 0)
 			return -1;
 		if (p->o->format == ND_PRINT_JSON && i->finding && !findings) {
 			put(p, "],\"findings\":[");

@@ -346,9 +346,9 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 	for (k = 0; k < i->nevents && k < ND_REP_EVIDENCE_MAX; k++)
 		evidence_row(r, &i->events[k]);
 	nd_out_put(&r->out, "</table>\n");
-	if (i->nevents > ND_REP_EVIDENCE_MAX)
+	if (i->events_total > ND_REP_EVIDENCE_MAX)
 		nd_out_printf(&r->out, "<p class=\"counts\">and %zu more evidence event(s): <code>npsdiag diagnose "
-				 "--format json</code> lists them all.</p>\n", i->nevents - ND_REP_EVIDENCE_MAX);
+				 "--format json</code> lists them all.</p>\n", i->events_total - ND_REP_EVIDENCE_MAX);
 	nd_out_put(&r->out, "</details>\n");
 	return 0;
 }

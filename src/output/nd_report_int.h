@@ -20,8 +20,8 @@ typedef struct nd_rep {
 	void *state; /* the format's own, for its callbacks */
 } nd_rep;
 
-/* Calls fn for each selected incident (which), loaded when load is set,
- * in stored order. Returns 0, or -1 with r->err set (or fn's -1). */
+/* Calls fn for each selected incident (which), in stored order, loaded
+ * (facts, the first ND_REP_EVIDENCE_MAX evidence events) when load is set. Returns 0, or -1 with r->err set (or fn's -1). */
 int nd_rep_incidents(nd_rep *r, nd_res_which which, int load, int (*fn)(nd_rep *r, const nd_res_incident *i));
 
 /* Appends the counts of the scope ("N incident(s) (N attempt(s)) and N

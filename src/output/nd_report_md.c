@@ -161,8 +161,8 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 	nd_out_put(&r->out, " above.\n\n**Evidence:**\n\n| Time (UTC) | Host | Event | Role | Fields |\n|---|---|---|---|---|\n");
 	for (k = 0; k < i->nevents && k < ND_REP_EVIDENCE_MAX; k++)
 		evidence_row(r, &i->events[k]);
-	if (i->nevents > ND_REP_EVIDENCE_MAX)
-		nd_out_printf(&r->out, "\nand %zu more evidence event(s).\n", i->nevents - ND_REP_EVIDENCE_MAX);
+	if (i->events_total > ND_REP_EVIDENCE_MAX)
+		nd_out_printf(&r->out, "\nand %zu more evidence event(s).\n", i->events_total - ND_REP_EVIDENCE_MAX);
 	nd_out_put(&r->out, "\n");
 	return 0;
 }

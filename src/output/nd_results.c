@@ -28,9 +28,9 @@ static const char *const sql[S_COUNT] = {
 	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
 	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.id",
 	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
-	" e.ts, rc.coid FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
+	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
-	" WHERE ie.incident_id = ?1 ORDER BY e.ts, e.id, ie.role",
+	" WHERE ie.incident_id = ?1 ORDER BY e.ts, e.id, ie.role LIMIT ?2",
 	"SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
 	"SELECT name, value FROM incident_facts WHERE incident_id = ?1 ORDER BY pos",
 };
@@ -321,7 +321,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	int rc;
 
 	arena_free(&r->arena);
-	i->nfacts = i->nevents = i->nattempts = 0;
+	i->nfacts = i->nevents = i->events_total = i->nattempts = 0;
 	i->loaded = 0;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
@@ -422,7 +422,7 @@ static int build_attempts(nd_results *r)
 	return 0;
 }
 
-int nd_results_load(nd_results *r, nd_error *err)
+int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 {
 	nd_res_incident *inc = &r->inc;
 	sqlite3_stmt *ev = r->st[S_EVIDENCE], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
@@ -434,6 +434,7 @@ int nd_results_load(nd_results *r, nd_error *err)
 		return 0;
 	sqlite3_reset(ev);
 	sqlite3_bind_int64(ev, 1, inc->id);
+	sqlite3_bind_int64(ev, 2, max_events ? (sqlite3_int64)max_events : -1);
 	while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
 		nd_res_event *e;
 
@@ -455,6 +456,7 @@ int nd_results_load(nd_results *r, nd_error *err)
 		e->time = arena_str(&r->arena, text(ev, 7), &oom);
 		e->ts = sqlite3_column_int64(ev, 8);
 		e->coid = arena_str(&r->arena, text(ev, 9), &oom);
+		inc->events_total = (size_t)sqlite3_column_int64(ev, 10);
 		if (oom)
 			break;
 	}
@@ -479,7 +481,7 @@ int nd_results_load(nd_results *r, nd_error *err)
 		inc->facts[inc->nfacts].name = names[inc->nfacts];
 		inc->facts[inc->nfacts].value = values[inc->nfacts];
 	}
-	if (oom || build_attempts(r) != 0)
+	if (oom || (inc->nevents == inc->events_total && build_attempts(r) != 0))
 		return nd_error_set(err, "out of memory");
 	inc->loaded = 1;
 	return 0;

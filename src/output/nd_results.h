@@ -2,8 +2,9 @@
  * of docs/diagnose.md) for every output format. It selects the incidents
  * and findings a filter asks for (nd_select) and hands them over one
  * incident view at a time: the incident with its cause (remediation steps
- * and commands, sources), facts, attempts and evidence events (the first
- * ND_RES_FIELDS_MAX with their stored fields). Alongside it reads the
+ * and commands, sources), facts, attempts and evidence events (all, or the
+ * first N a format shows; the first ND_RES_FIELDS_MAX with their stored
+ * fields). Alongside it reads the
  * scope, the summary by cause and the timeline of the selection.
  *
  * A run prepares a fixed set of statements once and keeps only small
@@ -86,8 +87,9 @@ typedef struct nd_res_incident {
 	nd_res_fact *facts;
 	size_t nfacts;
 	nd_res_event *events; /* time order */
-	size_t nevents;
-	nd_res_attempt *attempts; /* attempt order */
+	size_t nevents;           /* loaded */
+	size_t events_total;      /* stored: nevents, or more when the load was limited */
+	nd_res_attempt *attempts; /* attempt order; only when every event is loaded */
 	size_t nattempts;
 } nd_res_incident;
 
@@ -136,9 +138,11 @@ void nd_results_rewind(nd_results *r, nd_res_which which);
  * Returns 1 with *inc set, 0 at the end, or -1 with err set. */
 int nd_results_next(nd_results *r, const nd_res_incident **inc, nd_error *err);
 
-/* Loads the facts, attempts and evidence of the incident the last
- * nd_results_next returned. Returns 0, or -1 with err set. */
-int nd_results_load(nd_results *r, nd_error *err);
+/* Loads the facts and evidence of the incident the last nd_results_next
+ * returned: its first max_events evidence events (0: all of them, and the
+ * attempts built from them), so that a format that shows a few does not
+ * hold 50,000. Once per incident. Returns 0, or -1 with err set. */
+int nd_results_load(nd_results *r, size_t max_events, nd_error *err);
 
 /* Fills the scope. Returns 0, or -1 with err set. */
 int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err);

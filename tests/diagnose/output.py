@@ -58,6 +58,18 @@ t.check('bad --user pattern', (rc, 'bad pattern' in err), (2, True))
 rc, out, err = t.run('diagnose', '--format', 'xml')
 t.check('bad --format', rc, 2)
 
+# Text shows 12 evidence lines and counts the rest (it used to print all but the 13th).
+s = t.fresh()
+for n in range(15):
+    s.client_failure('CLIENT03.lab.example', 'LAB\\carol', 809, '2025-03-14T11:%02d:00Z' % n, coid='{C0%02d}' % n)
+s.close()
+rc, out, err = t.run('diagnose')
+t.check('text: 12 evidence lines, then how many more',
+        (out.count('client-failure #'), '... and 3 more (incident_events)' in out), (12, True))
+d = t.diagnose_json()
+t.check('json: every evidence event and attempt', (len(d['incidents'][0]['evidence']), len(d['incidents'][0]['attempts'])),
+        (15, 15))
+
 # A failed write is an error naming the output, whatever the format.
 if os.path.exists('/dev/full') and stat.S_ISCHR(os.stat('/dev/full').st_mode):
     for fmt in ('text', 'json', 'jsonl'):

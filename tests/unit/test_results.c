@@ -79,8 +79,8 @@ static void test_all(sqlite3 *db)
 	CHECK(i->client_error.has && i->client_error.code == 853 && i->client_error.symbol != NULL);
 	CHECK(i->nps_reason.has && i->nps_reason.code == 258);
 	CHECK(i->count == 5 && i->paired == 5);
-	CHECK(nd_results_load(r, &err) == 0);
-	CHECK(i->nattempts == 5);
+	CHECK(nd_results_load(r, 0, &err) == 0);
+	CHECK(i->nattempts == 5 && i->nevents == i->events_total);
 	for (k = 0; k < i->nattempts; k++) {
 		CHECK(i->attempts[k].attempt == (int64_t)k + 1);
 		CHECK(i->attempts[k].client && i->attempts[k].nps && i->attempts[k].nps->has_delta);
@@ -97,13 +97,20 @@ static void test_all(sqlite3 *db)
 
 	CHECK(nd_results_next(r, &i, &err) == 1);
 	CHECK(i->finding && i->cause->kind && strcmp(i->cause->kind, "finding") == 0);
-	CHECK(nd_results_load(r, &err) == 0);
+	CHECK(nd_results_load(r, 0, &err) == 0);
 	CHECK(i->nattempts == 0 && i->nevents >= 1);
 	CHECK(nd_results_next(r, &i, &err) == 0);
 
 	nd_results_rewind(r, ND_RES_FINDINGS);
 	CHECK(nd_results_next(r, &i, &err) == 1 && i->finding);
 	CHECK(nd_results_next(r, &i, &err) == 0);
+
+	/* A limited load: the first events, the total, no attempts. */
+	nd_results_rewind(r, ND_RES_INCIDENTS);
+	CHECK(nd_results_next(r, &i, &err) == 1);
+	CHECK(nd_results_load(r, 3, &err) == 0);
+	CHECK(i->nevents == 3 && i->events_total >= 10 && i->nattempts == 0);
+	CHECK(i->events[0].nfields > 0 && i->nfacts > 0);
 	nd_results_close(r);
 }
 
