@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nd_news.h"
+#include "nd_print_news.h"
 #include "nd_signals.h"
 #include "nd_tail.h"
 
@@ -22,33 +23,35 @@ typedef struct follow_run {
 
 /* nd_news_fn: hands one piece of news to the caller. Returns 0, or -1
  * with err set to stop. */
-static int on_news(void *ctx, const nd_news_item *it, nd_error *err)
+static int on_news(void *ctx, const nd_res_incident *inc, int64_t previous_count, nd_error *err)
 {
 	follow_run *r = ctx;
+	int64_t event_id = nd_print_news_event_id(inc);
 	npsdiag_news n;
 	npsdiag_error e;
 
-	n.kind = it->kind;
-	n.cause_id = it->cause_id;
-	n.title = it->title;
-	n.confidence = it->confidence;
-	n.match = it->match;
-	n.user_name = it->user_name;
-	n.client = it->client;
-	n.vpn_server = it->vpn_server;
-	n.nps_server = it->nps_server;
-	n.first_time = it->first_time;
-	n.last_time = it->last_time;
-	n.status = it->status;
-	n.client_error = it->client_error;
-	n.nps_reason = it->nps_reason;
-	n.event_id = it->event_id;
-	n.has_client_error = it->has_client_error;
-	n.has_nps_reason = it->has_nps_reason;
-	n.has_event_id = it->has_event_id;
-	n.count = it->count;
-	n.paired = it->paired;
-	n.previous_count = it->previous_count;
+	n.kind = inc->kind;
+	n.cause_id = inc->cause ? inc->cause->cause_id : NULL;
+	n.title = inc->cause ? inc->cause->title : NULL;
+	n.confidence = inc->confidence;
+	n.match = inc->match;
+	n.user_name = inc->user;
+	n.client = inc->client;
+	n.vpn_server = inc->vpn;
+	n.nps_server = inc->nps;
+	n.first_time = inc->first;
+	n.last_time = inc->last;
+	n.status = inc->status;
+	n.client_error = inc->client_error.code;
+	n.has_client_error = inc->client_error.has;
+	n.nps_reason = inc->nps_reason.code;
+	n.has_nps_reason = inc->nps_reason.has;
+	n.event_id = event_id;
+	n.has_event_id = event_id >= 0;
+	n.count = inc->count;
+	n.paired = inc->paired;
+	n.previous_count = previous_count;
+	n.incident = inc;
 	e.message[0] = '\0';
 	if (r->cb->news && r->cb->news(r->cb->ctx, &n, &e) != 0)
 		return nd_error_set(err, "%s", e.message);

@@ -43,11 +43,12 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		filter.cause = f->cause;
 	}
 	if (formats[i].report) {
-		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL};
+		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
-		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params};
+		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
+				       o ? o->output : NULL};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}

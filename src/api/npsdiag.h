@@ -160,6 +160,7 @@ char *npsdiag_format_time(int64_t unix_s, char *buf);
 typedef struct npsdiag_write_options {
 	int color;             /* text: colour for a terminal (npsdiag_console_color) */
 	const char *generated; /* reports: the generation time to show, or NULL for none */
+	const char *output;    /* the name of out in write errors (a path); NULL: "standard output" */
 } npsdiag_write_options;
 
 /* Writes the stored results the filter selects (f may be NULL) to out in
@@ -194,6 +195,7 @@ typedef struct npsdiag_news {
 	int has_client_error, has_nps_reason, has_event_id;
 	int64_t count, paired;
 	int64_t previous_count; /* 0 for a new incident, else the count handed over before */
+	const void *incident;   /* the whole incident as loaded, for npsdiag_write_news: opaque */
 } npsdiag_news;
 
 typedef struct npsdiag_follow_callbacks {
@@ -241,9 +243,12 @@ typedef struct npsdiag_follow_stats {
 int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_follow_options *o,
 		   const npsdiag_follow_callbacks *cb, npsdiag_follow_stats *st, npsdiag_error *err);
 
-/* Writes one piece of news as one line in format "text" or "jsonl" (the
- * lines of `npsdiag tail`, docs/tail.md), escaped for it, and flushes out.
- * Returns 0, or -1 with err set (an unknown format, out of memory). */
+/* Writes one piece of news handed over by npsdiag_follow (during the
+ * callback) as one line in format "text" or "jsonl" (the lines of
+ * `npsdiag tail`: the JSON line is the incident object of
+ * docs/results-json.md plus "news"), escaped for it, and flushes out.
+ * Returns 0, or -1 with err set (an unknown format, an item that did not
+ * come from npsdiag_follow, a write error). */
 int npsdiag_write_news(const npsdiag_news *item, const char *format, FILE *out, npsdiag_error *err);
 
 /* Writes a change in a followed log (the notice callback's arguments) as

@@ -16,7 +16,7 @@ int cmd_diagnose(int argc, char **argv)
 		CLI_FILTER_OPTIONS,                       {NULL, 0, NULL, 0}};
 	npsdiag_params params = NPSDIAG_PARAMS_DEFAULT;
 	npsdiag_filter filter = {0};
-	npsdiag_write_options wo = {0, NULL};
+	npsdiag_write_options wo = {0, NULL, NULL};
 	npsdiag_diagnose_stats stats;
 	const char *db = NULL, *format = "text";
 	char *dirs[ND_CLI_MAX_RULE_DIRS];

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -29,7 +30,7 @@ int cmd_report(int argc, char **argv)
 		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
 		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'}, CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0}};
-	npsdiag_write_options wo = {0, NULL};
+	npsdiag_write_options wo = {0, NULL, NULL};
 	npsdiag_filter filter = {0};
 	const char *db = NULL, *out_path = NULL, *format = "html";
 	char *dirs[ND_CLI_MAX_RULE_DIRS], when[NPSDIAG_TIME_SIZE];
@@ -37,6 +38,7 @@ int cmd_report(int argc, char **argv)
 	int opt, no_ts = 0, bom = 0, rc = 2;
 	npsdiag_session *s = NULL;
 	FILE *out = stdout;
+	struct stat st;
 	npsdiag_error err;
 
 	while ((opt = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
@@ -64,6 +66,7 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage();
 	wo.generated = generated(no_ts, when);
+	wo.output = out_path;
 	if (cli_open(&s, NPSDIAG_READ, db, dirs, ndirs) != 0)
 		return 2;
 	if (!npsdiag_diagnosed(s) && npsdiag_diagnose(s, NULL, NULL, &err) != 0) {
@@ -86,7 +89,8 @@ int cmd_report(int argc, char **argv)
 		fprintf(stderr, "npsdiag: %s: cannot write the report\n", out_path);
 		rc = 2;
 	}
-	if (rc != 0 && out_path)
+	/* Only a regular file is ours to remove: -o /dev/null must survive. */
+	if (rc != 0 && out_path && stat(out_path, &st) == 0 && S_ISREG(st.st_mode))
 		remove(out_path);
 	npsdiag_close(s);
 	return rc;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_buf.h"
 #include "nd_vec.h"
 
 typedef struct seen {
@@ -72,90 +73,62 @@ static int insert(nd_news *n, size_t i, const char *key, int64_t count)
 	return 0;
 }
 
-/* Returns column i as text, or NULL. */
-static const char *text(sqlite3_stmt *st, int i)
+/* Appends the identity of an incident: what it is about and when it
+ * began. Unit separators keep event strings from running into each other.
+ * Returns 0, or -1 when out of memory. */
+static int identity(nd_buf *key, const nd_res_incident *i)
 {
-	return (const char *)sqlite3_column_text(st, i);
-}
+	const char *who = i->identity ? i->identity : i->nps ? i->nps : "";
 
-/* Sets *v and *has from column i. Returns nothing. */
-static void integer(sqlite3_stmt *st, int i, int64_t *v, int *has)
-{
-	*has = sqlite3_column_type(st, i) != SQLITE_NULL;
-	*v = *has ? sqlite3_column_int64(st, i) : 0;
+	nd_buf_reset(key);
+	return nd_buf_printf(key, "%s\x1f%s\x1f%s\x1f%lld", i->kind, i->cause->cause_id, who, (long long)i->first_ts);
 }
 
 long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *err)
 {
-	/* The identity of an incident: what it is about and when it began.
-	 * Unit separators keep event strings from running into each other. */
-	static const char sql[] =
-		"SELECT i.kind || char(31) || i.cause_id || char(31) || coalesce(i.identity, i.nps_server, '') ||"
-		"       char(31) || i.first_ts,"
-		"       i.kind, i.cause_id, c.title, i.confidence, i.match, i.user_name, i.client, i.vpn_server,"
-		"       i.nps_server, i.first_time, i.last_time, i.status, i.client_error, i.nps_reason,"
-		"       coalesce(i.nps_event_id, (SELECT e.event_id FROM incident_events ie JOIN events e"
-		"                                 ON e.id = ie.event_ref WHERE ie.incident_id = i.id"
-		"                                 AND ie.role = 'finding' LIMIT 1)),"
-		"       i.count, i.paired"
-		" FROM incidents i LEFT JOIN causes c ON c.cause_id = i.cause_id ORDER BY i.id";
-	sqlite3_stmt *st = NULL;
+	const nd_res_incident *it;
+	nd_results *res = NULL;
+	nd_buf key = {0};
 	long announced = 0;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
-		nd_error_set(err, "reading incidents: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *key = text(st, 0);
-		nd_news_item it;
+	if (nd_results_open(&res, db, NULL, err) != 0)
+		return nd_error_prefix(err, "reading incidents: ");
+	nd_results_rewind(res, ND_RES_ALL);
+	while ((rc = nd_results_next(res, &it, err)) == 1) {
+		int64_t previous;
 		int found;
 		size_t i;
 
-		if (!key)
+		if (identity(&key, it) != 0) {
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
+		i = find(n, key.data, &found);
+		if (found && n->v[i].count >= it->count)
 			continue;
-		i = find(n, key, &found);
-		memset(&it, 0, sizeof(it));
-		it.count = sqlite3_column_int64(st, 16);
-		if (found && n->v[i].count >= it.count)
-			continue;
-		it.previous_count = found ? n->v[i].count : 0;
-		if (found)
-			n->v[i].count = it.count;
-		else if (insert(n, i, key, it.count) != 0) {
-			sqlite3_finalize(st);
-			nd_error_set(err, "out of memory");
-			return -1;
+		previous = found ? n->v[i].count : 0;
+		if (found) {
+			n->v[i].count = it->count;
+		} else if (insert(n, i, key.data, it->count) != 0) {
+			rc = nd_error_set(err, "out of memory");
+			break;
 		}
 		if (!fn)
 			continue;
-		it.kind = text(st, 1);
-		it.cause_id = text(st, 2);
-		it.title = text(st, 3);
-		it.confidence = text(st, 4);
-		it.match = text(st, 5);
-		it.user_name = text(st, 6);
-		it.client = text(st, 7);
-		it.vpn_server = text(st, 8);
-		it.nps_server = text(st, 9);
-		it.first_time = text(st, 10);
-		it.last_time = text(st, 11);
-		it.status = text(st, 12);
-		integer(st, 13, &it.client_error, &it.has_client_error);
-		integer(st, 14, &it.nps_reason, &it.has_nps_reason);
-		integer(st, 15, &it.event_id, &it.has_event_id);
-		it.paired = sqlite3_column_int64(st, 17);
-		if (fn(ctx, &it, err) != 0) {
-			sqlite3_finalize(st);
-			return -1;
+		if (nd_results_load(res, 0, err) != 0) {
+			rc = -1;
+			break;
+		}
+		if (fn(ctx, it, previous, err) != 0) {
+			rc = -2; /* err is fn's */
+			break;
 		}
 		announced++;
 	}
-	if (rc != SQLITE_DONE) {
-		nd_error_set(err, "reading incidents: %s", sqlite3_errmsg(db));
-		announced = -1;
-	}
-	sqlite3_finalize(st);
-	return announced;
+	nd_results_close(res);
+	nd_buf_free(&key);
+	if (rc == -1)
+		nd_error_prefix(err, "reading incidents: ");
+	return rc < 0 ? -1 : announced;
 }

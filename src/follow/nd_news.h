@@ -13,32 +13,12 @@
 #include <stdint.h>
 
 #include "nd_error.h"
+#include "nd_results.h"
 
-/* One incident or finding as stored by diagnose (docs/diagnose.md);
- * strings may be NULL. */
-typedef struct nd_news_item {
-	const char *kind;       /* incident or finding */
-	const char *cause_id;
-	const char *title;
-	const char *confidence;
-	const char *match;
-	const char *user_name;
-	const char *client;
-	const char *vpn_server;
-	const char *nps_server;
-	const char *first_time;
-	const char *last_time;
-	const char *status;
-	int64_t client_error;   /* when has_client_error */
-	int64_t nps_reason;     /* when has_nps_reason */
-	int64_t event_id;       /* the evidence event of a finding, else the NPS event */
-	int has_client_error, has_nps_reason, has_event_id;
-	int64_t count, paired;
-	int64_t previous_count; /* 0 for a new incident, else the count last announced */
-} nd_news_item;
-
-/* Receives one piece of news. Returns 0, or -1 with err set to stop. */
-typedef int (*nd_news_fn)(void *ctx, const nd_news_item *item, nd_error *err);
+/* Receives one piece of news: a loaded incident view (valid during the
+ * call) and the count last announced (0 for a new incident). Returns 0, or
+ * -1 with err set to stop. */
+typedef int (*nd_news_fn)(void *ctx, const nd_res_incident *inc, int64_t previous_count, nd_error *err);
 
 typedef struct nd_news nd_news;
 
@@ -49,9 +29,9 @@ nd_news *nd_news_new(void);
 /* Frees it. Returns nothing. */
 void nd_news_free(nd_news *n);
 
-/* Reads the incidents and findings in db and calls fn (when not NULL) for
- * each that is new or has grown since the last scan, in the stored order;
- * remembers them all. Returns the number announced, or -1 with err set. */
+/* Reads the incidents and findings in db (through nd_results) and calls
+ * fn (when not NULL) for each that is new or has grown since the last
+ * scan, in the stored order; remembers them all. Returns the number announced, or -1 with err set. */
 long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *err);
 
 #endif

@@ -1,7 +1,7 @@
-/* nd_diagnose_print: prints the stored results of `diagnose` (the tables
- * of nd_incidents) for a person (text) or a program (json, jsonl; format in
- * docs/diagnose.md). Reads only the database, so it shows whatever the last
- * run stored. */
+/* nd_diagnose_print: prints the stored results of `diagnose` (read by
+ * nd_results) for a person (text) or a program (json, jsonl; schema in
+ * docs/results-json.md). Reads only the database, so it shows whatever
+ * the last run stored. */
 #ifndef ND_DIAGNOSE_PRINT_H
 #define ND_DIAGNOSE_PRINT_H
 
@@ -19,11 +19,13 @@ typedef struct nd_print_options {
 	nd_print_format format;
 	int color;
 	const nd_diagnose_params *params; /* echoed in json */
+	const char *output;               /* the name of out in errors; NULL: "standard output" */
 } nd_print_options;
 
 /* Prints the incidents and findings the filter selects, then (text and
  * json) a summary by cause. Returns 0 with *shown set to the number
- * printed, or -1 with err set (a bad --user pattern, a database error). */
+ * printed, or -1 with err set (a bad --user pattern, a database error, a
+ * write error naming the output). */
 int nd_diagnose_print(sqlite3 *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
 		      nd_error *err);
 

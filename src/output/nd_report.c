@@ -1,60 +1,71 @@
 #include "nd_report.h"
 
-#include <stdlib.h>
+#include <string.h>
 
-#include "nd_report_data.h"
+#include "nd_report_int.h"
 
-/* Puts the selected incident ids in the temporary table report_ids that
- * the report queries join. Returns 0, or -1 with err set. */
-static int select_into_temp(sqlite3 *db, const nd_print_filter *f, nd_error *err)
+int nd_rep_incidents(nd_rep *r, nd_res_which which, int load, int (*fn)(nd_rep *r, const nd_res_incident *i))
 {
-	sqlite3_stmt *st = NULL;
-	int64_t *ids = NULL;
-	size_t n, i;
-	int rc = 0;
+	const nd_res_incident *i;
+	int rc;
 
-	if (nd_select_incidents(db, f, &ids, &n, err) != 0)
-		return -1;
-	if (sqlite3_exec(db, "CREATE TEMP TABLE IF NOT EXISTS report_ids(id INTEGER PRIMARY KEY);"
-			     "DELETE FROM report_ids;", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(db, "INSERT INTO report_ids(id) VALUES(?1)", -1, &st, NULL) != SQLITE_OK)
-		rc = -1;
-	for (i = 0; rc == 0 && i < n; i++) {
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = -1;
-		sqlite3_reset(st);
-	}
-	if (rc != 0)
-		nd_error_set(err, "database: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	free(ids);
-	return rc;
+	nd_results_rewind(r->res, which);
+	while ((rc = nd_results_next(r->res, &i, r->err)) == 1 && !r->out.failed)
+		if ((load && nd_results_load(r->res, ND_REP_EVIDENCE_MAX, r->err) != 0) || fn(r, i) != 0)
+			return -1;
+	return rc < 0 ? -1 : 0;
+}
+
+void nd_rep_scope_counts(nd_rep *r)
+{
+	const nd_res_scope *sc = &r->scope;
+
+	nd_out_printf(&r->out, "%lld incident(s) (%lld attempt(s)) and %lld configuration finding(s) from %lld "
+			       "event(s) of %lld host(s) in %lld file(s), ",
+		      (long long)sc->incidents, (long long)sc->attempts, (long long)sc->findings,
+		      (long long)sc->events, (long long)sc->hosts, (long long)sc->files);
+}
+
+void nd_rep_cause_counts(nd_rep *r, const nd_res_summary *s)
+{
+	if (strcmp(s->cause->kind, "finding") == 0)
+		nd_out_printf(&r->out, "%lld finding(s) on %lld host(s), %lld event(s)", (long long)s->incidents,
+			      (long long)s->identities, (long long)s->attempts);
+	else
+		nd_out_printf(&r->out, "%lld user(s), %lld incident(s), %lld attempt(s)", (long long)s->identities,
+			      (long long)s->incidents, (long long)s->attempts);
 }
 
 int nd_report_write(sqlite3 *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err)
 {
-	nd_rep r = {db, o, out, {0}, 0, err};
+	nd_rep r;
+	nd_error ignored;
 	int rc;
 
-	nd_error_clear(err);
-	if (select_into_temp(db, f, err) != 0)
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.err = err;
+	nd_out_init(&r.out, out, o->output ? o->output : "standard output");
+	if (nd_results_open(&r.res, db, f, err) != 0)
 		return -1;
-	switch (o->format) {
-	case ND_REPORT_HTML:
-		rc = nd_report_html(&r);
-		break;
-	case ND_REPORT_MD:
-		rc = nd_report_md(&r);
-		break;
-	default:
-		rc = nd_report_csv(&r);
-		break;
+	rc = nd_results_scope(r.res, &r.scope, err);
+	if (rc == 0) {
+		switch (o->format) {
+		case ND_REPORT_HTML:
+			rc = nd_report_html(&r);
+			break;
+		case ND_REPORT_MD:
+			rc = nd_report_md(&r);
+			break;
+		default:
+			rc = nd_report_csv(&r);
+			break;
+		}
 	}
-	if (rc == 0 && r.rc == 0 && r.b.len && fwrite(r.b.data, 1, r.b.len, out) != r.b.len)
-		r.rc = -1;
-	nd_buf_free(&r.b);
-	if (rc == 0 && (r.rc != 0 || fflush(out) != 0))
-		return nd_error_set(err, "cannot write the report (out of memory or disk full)");
-	return rc;
+	nd_results_close(r.res);
+	if (rc != 0) {
+		nd_out_finish(&r.out, &ignored); /* the first error is the one to report */
+		return -1;
+	}
+	return nd_out_finish(&r.out, err);
 }

@@ -17,11 +17,12 @@ typedef enum nd_report_format { ND_REPORT_HTML, ND_REPORT_MD, ND_REPORT_CSV } nd
 typedef struct nd_report_options {
 	nd_report_format format;
 	const char *generated; /* the generation time to show, or NULL for none */
+	const char *output;    /* the name of out in errors; NULL: "standard output" */
 } nd_report_options;
 
 /* Writes the report of the incidents and findings f selects to out.
  * Returns 0, or -1 with err set (no diagnose results, a bad filter, a
- * database or write error). */
+ * database error, a write error naming the output). */
 int nd_report_write(sqlite3 *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err);
 
 #endif

@@ -3,7 +3,7 @@
  * quoted and guarded against formula injection (nd_escape_csv), numbers
  * bare. */
 #include "nd_escape.h"
-#include "nd_report_data.h"
+#include "nd_report_int.h"
 
 static const char header[] =
 	"id,kind,cause,title,confidence,match,user,identity,client,vpn_server,nps_server,client_error,"
@@ -12,27 +12,26 @@ static const char header[] =
 /* Appends a text field and its separator. */
 static void text(nd_rep *r, const char *s, int last)
 {
-	nd_rep_esc(r, nd_escape_csv, s ? s : "");
-	nd_rep_put(r, last ? "\r\n" : ",");
+	nd_out_esc(&r->out, nd_escape_csv, s ? s : "");
+	nd_out_put(&r->out, last ? "\r\n" : ",");
 }
 
 /* Appends a number field (empty when absent) and a comma. */
 static void number(nd_rep *r, int has, int64_t v)
 {
 	if (has)
-		nd_rep_printf(r, "%lld,", (long long)v);
+		nd_out_printf(&r->out, "%lld,", (long long)v);
 	else
-		nd_rep_put(r, ",");
+		nd_out_put(&r->out, ",");
 }
 
 /* One row (nd_rep_incidents callback). Returns 0. */
-static int incident_row(nd_rep *r, const nd_rep_incident *i, void *ctx)
+static int incident_row(nd_rep *r, const nd_res_incident *i)
 {
-	(void)ctx;
-	nd_rep_printf(r, "%lld,", (long long)i->id);
+	nd_out_printf(&r->out, "%lld,", (long long)i->id);
 	text(r, i->kind, 0);
-	text(r, i->cause_id, 0);
-	text(r, i->title, 0);
+	text(r, i->cause->cause_id, 0);
+	text(r, i->cause->title, 0);
 	text(r, i->confidence, 0);
 	text(r, i->match, 0);
 	text(r, i->user, 0);
@@ -40,11 +39,11 @@ static int incident_row(nd_rep *r, const nd_rep_incident *i, void *ctx)
 	text(r, i->client, 0);
 	text(r, i->vpn, 0);
 	text(r, i->nps, 0);
-	number(r, i->has_client_error, i->client_error);
-	text(r, i->client_symbol, 0);
+	number(r, i->client_error.has, i->client_error.code);
+	text(r, i->client_error.symbol, 0);
 	number(r, i->has_nps_event_id, i->nps_event_id);
-	number(r, i->has_nps_reason, i->nps_reason);
-	text(r, i->nps_symbol ? i->nps_symbol : i->nps_meaning, 0);
+	number(r, i->nps_reason.has, i->nps_reason.code);
+	text(r, i->nps_reason.symbol ? i->nps_reason.symbol : i->nps_reason.meaning, 0);
 	number(r, 1, i->count);
 	number(r, 1, i->paired);
 	text(r, i->first, 0);
@@ -56,8 +55,6 @@ static int incident_row(nd_rep *r, const nd_rep_incident *i, void *ctx)
 
 int nd_report_csv(nd_rep *r)
 {
-	nd_rep_put(r, header);
-	if (nd_rep_incidents(r, 0, incident_row, NULL) != 0)
-		return -1;
-	return nd_rep_incidents(r, 1, incident_row, NULL);
+	nd_out_put(&r->out, header);
+	return nd_rep_incidents(r, ND_RES_ALL, 0, incident_row);
 }

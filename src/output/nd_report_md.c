@@ -5,12 +5,12 @@
 #include <string.h>
 
 #include "nd_escape.h"
-#include "nd_report_data.h"
+#include "nd_report_int.h"
 
 /* Appends event- or rule-derived text, escaped for Markdown. */
 static void esc(nd_rep *r, const char *s)
 {
-	nd_rep_esc(r, nd_escape_md, s ? s : "-");
+	nd_out_esc(&r->out, nd_escape_md, s ? s : "-");
 }
 
 /* Appends a command as a fenced code block: no escaping inside, so a
@@ -25,118 +25,118 @@ static void code_block(nd_rep *r, const char *cmd)
 		if (run > longest)
 			longest = run;
 	}
-	nd_rep_put(r, "\n   ");
+	nd_out_put(&r->out, "\n   ");
 	for (i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
-		nd_rep_put(r, "`");
-	nd_rep_put(r, "\n   ");
+		nd_out_put(&r->out, "`");
+	nd_out_put(&r->out, "\n   ");
 	/* Controls are escaped; a newline would end the indented block. */
-	nd_rep_esc(r, nd_escape_text, cmd);
-	nd_rep_put(r, "\n   ");
+	nd_out_esc(&r->out, nd_escape_text, cmd);
+	nd_out_put(&r->out, "\n   ");
 	for (i = 0; i < (longest < 3 ? 3 : longest + 1); i++)
-		nd_rep_put(r, "`");
-	nd_rep_put(r, "\n");
+		nd_out_put(&r->out, "`");
+	nd_out_put(&r->out, "\n");
 }
 
-/* One remediation step (nd_rep_steps callback). Returns 0. */
-static int step(nd_rep *r, int64_t n, const char *text, const char **cmds, size_t ncmds, void *ctx)
+/* Appends the remediation steps of a cause. */
+static void steps(nd_rep *r, const nd_res_cause *c)
 {
-	size_t i;
+	size_t s, i;
 
-	(void)ctx;
-	nd_rep_printf(r, "%lld. ", (long long)n);
-	esc(r, text);
-	nd_rep_put(r, "\n");
-	for (i = 0; i < ncmds; i++)
-		code_block(r, cmds[i]);
-	return 0;
+	for (s = 0; s < c->nsteps; s++) {
+		nd_out_printf(&r->out, "%lld. ", (long long)c->steps[s].step);
+		esc(r, c->steps[s].text);
+		nd_out_put(&r->out, "\n");
+		for (i = 0; i < c->steps[s].ncmds; i++)
+			code_block(r, c->steps[s].cmds[i]);
+	}
 }
 
-/* One cause of the summary (nd_rep_causes callback). Returns 0, or -1. */
-static int cause(nd_rep *r, const nd_rep_cause *c, void *ctx)
+/* One cause of the summary (nd_results_summary callback). Returns 0. */
+static int cause(void *ctx, const nd_res_summary *c)
 {
-	(void)ctx;
-	nd_rep_put(r, "### ");
-	esc(r, c->title);
-	nd_rep_put(r, " (");
-	esc(r, c->confidence);
-	nd_rep_put(r, ")\n\n");
+	nd_rep *r = ctx;
+
+	nd_out_put(&r->out, "### ");
+	esc(r, c->cause->title);
+	nd_out_put(&r->out, " (");
+	esc(r, c->cause->confidence);
+	nd_out_put(&r->out, ")\n\n");
 	nd_rep_cause_counts(r, c);
-	nd_rep_put(r, ", first ");
+	nd_out_put(&r->out, ", first ");
 	esc(r, c->first);
-	nd_rep_put(r, ", last ");
+	nd_out_put(&r->out, ", last ");
 	esc(r, c->last);
-	nd_rep_put(r, ". Cause id: ");
-	esc(r, c->cause_id);
-	nd_rep_put(r, "\n\n**What to do:**\n\n");
-	return nd_rep_steps(r, c->cause_id, step, NULL) != 0 ? -1 : (nd_rep_put(r, "\n"), 0);
+	nd_out_put(&r->out, ". Cause id: ");
+	esc(r, c->cause->cause_id);
+	nd_out_put(&r->out, "\n\n**What to do:**\n\n");
+	steps(r, c->cause);
+	nd_out_put(&r->out, "\n");
+	return 0;
 }
 
 /* Appends a table row "| label | value |". */
 static void row(nd_rep *r, const char *label, const char *value)
 {
-	nd_rep_put(r, "| ");
-	nd_rep_put(r, label);
-	nd_rep_put(r, " | ");
+	nd_out_put(&r->out, "| ");
+	nd_out_put(&r->out, label);
+	nd_out_put(&r->out, " | ");
 	esc(r, value);
-	nd_rep_put(r, " |\n");
+	nd_out_put(&r->out, " |\n");
 }
 
 /* Appends a table row with a code and its name. */
-static void code_row(nd_rep *r, const char *label, int has, int64_t code, const char *sym, const char *meaning)
+static void code_row(nd_rep *r, const char *label, const nd_res_code *c)
 {
-	nd_rep_put(r, "| ");
-	nd_rep_put(r, label);
-	nd_rep_put(r, " | ");
-	if (has) {
-		nd_rep_printf(r, "%lld ", (long long)code);
-		if (sym) {
-			esc(r, sym);
-			nd_rep_put(r, ": ");
+	nd_out_put(&r->out, "| ");
+	nd_out_put(&r->out, label);
+	nd_out_put(&r->out, " | ");
+	if (c->has) {
+		nd_out_printf(&r->out, "%lld ", (long long)c->code);
+		if (c->symbol) {
+			esc(r, c->symbol);
+			nd_out_put(&r->out, ": ");
 		}
-		esc(r, meaning);
+		esc(r, c->meaning);
 	} else {
-		nd_rep_put(r, "-");
+		nd_out_put(&r->out, "-");
 	}
-	nd_rep_put(r, " |\n");
+	nd_out_put(&r->out, " |\n");
 }
 
-/* One evidence event as a table row (nd_rep_evidence callback). Returns 0. */
-static int evidence_row(nd_rep *r, const nd_rep_event *e, void *ctx)
+/* Appends one evidence event as a table row. */
+static void evidence_row(nd_rep *r, const nd_res_event *e)
 {
 	size_t i;
 
-	(void)ctx;
-	nd_rep_put(r, "| ");
+	nd_out_put(&r->out, "| ");
 	esc(r, e->time);
-	nd_rep_put(r, " | ");
+	nd_out_put(&r->out, " | ");
 	esc(r, e->computer);
-	nd_rep_put(r, " | ");
+	nd_out_put(&r->out, " | ");
 	esc(r, e->provider);
-	nd_rep_printf(r, " %lld | ", (long long)e->event_id);
+	nd_out_printf(&r->out, " %lld | ", (long long)e->event_id);
 	esc(r, e->role);
-	nd_rep_put(r, " | ");
+	nd_out_put(&r->out, " | ");
 	for (i = 0; i < e->nfields; i++) {
-		nd_rep_put(r, i ? "<br>" : "");
+		nd_out_put(&r->out, i ? "<br>" : "");
 		esc(r, e->names[i]);
-		nd_rep_put(r, " = ");
+		nd_out_put(&r->out, " = ");
 		esc(r, e->values[i]);
 	}
-	nd_rep_put(r, " |\n");
-	return 0;
+	nd_out_put(&r->out, " |\n");
 }
 
 /* One incident or finding (nd_rep_incidents callback). Returns 0, or -1. */
-static int incident(nd_rep *r, const nd_rep_incident *i, void *ctx)
+static int incident(nd_rep *r, const nd_res_incident *i)
 {
-	int finding = strcmp(i->kind, "finding") == 0;
-	long more;
+	int finding = i->finding;
+	size_t k;
 
-	(void)ctx;
-	nd_rep_printf(r, "### #%lld ", (long long)i->id);
+	nd_out_printf(&r->out, "### #%lld ", (long long)i->id);
 	esc(r, finding ? i->nps : i->user);
-	nd_rep_put(r, ": ");
-	esc(r, i->title);
-	nd_rep_put(r, "\n\n| | |\n|---|---|\n");
+	nd_out_put(&r->out, ": ");
+	esc(r, i->cause->title);
+	nd_out_put(&r->out, "\n\n| | |\n|---|---|\n");
 	if (!finding) {
 		row(r, "User", i->user);
 		row(r, "Client", i->client);
@@ -145,56 +145,53 @@ static int incident(nd_rep *r, const nd_rep_incident *i, void *ctx)
 	row(r, finding ? "Host" : "NPS server", i->nps);
 	row(r, "First", i->first);
 	row(r, "Last", i->last);
-	nd_rep_printf(r, "| %s | %lld |\n", finding ? "Events" : "Attempts", (long long)i->count);
+	nd_out_printf(&r->out, "| %s | %lld |\n", finding ? "Events" : "Attempts", (long long)i->count);
 	if (!finding) {
-		code_row(r, "Client error", i->has_client_error, i->client_error, i->client_symbol, i->client_meaning);
-		code_row(r, "NPS reason", i->has_nps_reason, i->nps_reason, i->nps_symbol, i->nps_meaning);
+		code_row(r, "Client error", &i->client_error);
+		code_row(r, "NPS reason", &i->nps_reason);
 		row(r, "Pairing", i->match);
 		row(r, "Status", i->status);
 	}
 	row(r, "Confidence", i->confidence);
-	row(r, "Cause", i->cause_id);
-	nd_rep_put(r, "\n**Why:** ");
-	esc(r, i->explanation);
-	nd_rep_put(r, "\n\n**What to do:** see the summary of cause ");
-	esc(r, i->cause_id);
-	nd_rep_put(r, " above.\n\n**Evidence:**\n\n| Time (UTC) | Host | Event | Role | Fields |\n|---|---|---|---|---|\n");
-	more = nd_rep_evidence(r, i->id, evidence_row, NULL);
-	if (more < 0)
-		return -1;
-	if (more > 0)
-		nd_rep_printf(r, "\nand %ld more evidence event(s).\n", more);
-	nd_rep_put(r, "\n");
+	row(r, "Cause", i->cause->cause_id);
+	nd_out_put(&r->out, "\n**Why:** ");
+	esc(r, i->cause->explanation);
+	nd_out_put(&r->out, "\n\n**What to do:** see the summary of cause ");
+	esc(r, i->cause->cause_id);
+	nd_out_put(&r->out, " above.\n\n**Evidence:**\n\n| Time (UTC) | Host | Event | Role | Fields |\n|---|---|---|---|---|\n");
+	for (k = 0; k < i->nevents && k < ND_REP_EVIDENCE_MAX; k++)
+		evidence_row(r, &i->events[k]);
+	if (i->events_total > ND_REP_EVIDENCE_MAX)
+		nd_out_printf(&r->out, "\nand %zu more evidence event(s).\n", i->events_total - ND_REP_EVIDENCE_MAX);
+	nd_out_put(&r->out, "\n");
 	return 0;
 }
 
 int nd_report_md(nd_rep *r)
 {
-	nd_rep_scope sc;
+	const nd_res_scope *sc = &r->scope;
 
-	if (nd_rep_scope_get(r, &sc) != 0)
-		return -1;
-	nd_rep_put(r, "# VPN and RADIUS incidents\n\n");
-	nd_rep_scope_counts(r, &sc);
-	esc(r, sc.first);
-	nd_rep_put(r, " to ");
-	esc(r, sc.last);
-	nd_rep_put(r, " (UTC).");
+	nd_out_put(&r->out, "# VPN and RADIUS incidents\n\n");
+	nd_rep_scope_counts(r);
+	esc(r, sc->first);
+	nd_out_put(&r->out, " to ");
+	esc(r, sc->last);
+	nd_out_put(&r->out, " (UTC).");
 	if (r->o->generated) {
-		nd_rep_put(r, " Generated ");
+		nd_out_put(&r->out, " Generated ");
 		esc(r, r->o->generated);
-		nd_rep_put(r, " by npsdiag " NPSDIAG_VERSION ".");
+		nd_out_put(&r->out, " by npsdiag " NPSDIAG_VERSION ".");
 	}
-	nd_rep_put(r, "\n\n## Summary by root cause\n\n");
-	if (nd_rep_causes(r, cause, NULL) != 0)
+	nd_out_put(&r->out, "\n\n## Summary by root cause\n\n");
+	if (nd_results_summary(r->res, cause, r, r->err) != 0)
 		return -1;
-	nd_rep_put(r, "## Incidents\n\n");
-	if (sc.incidents == 0)
-		nd_rep_put(r, "None.\n\n");
-	if (nd_rep_incidents(r, 0, incident, NULL) != 0)
+	nd_out_put(&r->out, "## Incidents\n\n");
+	if (sc->incidents == 0)
+		nd_out_put(&r->out, "None.\n\n");
+	if (nd_rep_incidents(r, ND_RES_INCIDENTS, 1, incident) != 0)
 		return -1;
-	nd_rep_put(r, "## Configuration findings\n\n");
-	if (sc.findings == 0)
-		nd_rep_put(r, "None.\n\n");
-	return nd_rep_incidents(r, 1, incident, NULL);
+	nd_out_put(&r->out, "## Configuration findings\n\n");
+	if (sc->findings == 0)
+		nd_out_put(&r->out, "None.\n\n");
+	return nd_rep_incidents(r, ND_RES_FINDINGS, 1, incident);
 }

@@ -2,7 +2,10 @@
 invalid UTF-8, bidi overrides) are escaped in text and valid in json/jsonl;
 filters; exit status."""
 import json
+import os
 import sqlite3
+import stat
+import subprocess
 
 from harness import Test
 
@@ -34,7 +37,7 @@ d = json.loads(raw)
 users = sorted(i['user'] for i in d['incidents'])
 t.check('json: strings round-trip', users, sorted([evil, 'LAB\\b\ufffdo\ufffdb']))
 t.check('json: findings separate', [f['cause']['id'] for f in d['findings']], ['blast-radius-hardening-not-enforced'])
-t.check('json: keys', sorted(d), ['findings', 'format', 'incidents', 'npsdiag', 'parameters', 'summary'])
+t.check('json: keys', sorted(d), ['findings', 'incidents', 'npsdiag', 'parameters', 'schema_version', 'summary'])
 
 rc, raw, err = t.run('diagnose', '--format', 'jsonl')
 lines = [json.loads(x) for x in raw.splitlines()]
@@ -54,4 +57,25 @@ rc, out, err = t.run('diagnose', '--user', '(')
 t.check('bad --user pattern', (rc, 'bad pattern' in err), (2, True))
 rc, out, err = t.run('diagnose', '--format', 'xml')
 t.check('bad --format', rc, 2)
+
+# Text shows 12 evidence lines and counts the rest (it used to print all but the 13th).
+s = t.fresh()
+for n in range(15):
+    s.client_failure('CLIENT03.lab.example', 'LAB\\carol', 809, '2025-03-14T11:%02d:00Z' % n, coid='{C0%02d}' % n)
+s.close()
+rc, out, err = t.run('diagnose')
+t.check('text: 12 evidence lines, then how many more',
+        (out.count('client-failure #'), '... and 3 more (incident_events)' in out), (12, True))
+d = t.diagnose_json()
+t.check('json: every evidence event and attempt', (len(d['incidents'][0]['evidence']), len(d['incidents'][0]['attempts'])),
+        (15, 15))
+
+# A failed write is an error naming the output, whatever the format.
+if os.path.exists('/dev/full') and stat.S_ISCHR(os.stat('/dev/full').st_mode):
+    for fmt in ('text', 'json', 'jsonl'):
+        with open('/dev/full', 'w') as full:
+            p = subprocess.run([os.environ['NPSDIAG'], 'diagnose', '--db', t.db, '--format', fmt], stdout=full,
+                               stderr=subprocess.PIPE, text=True)
+        t.check('%s to a full disk: status 2, output named (%s)' % (fmt, p.stderr.strip()),
+                (p.returncode, 'standard output: cannot write: ' in p.stderr), (2, True))
 t.finish()

@@ -1,0 +1,93 @@
+#include "nd_out.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#define FLUSH_AT 65536
+
+void nd_out_init(nd_out *o, FILE *f, const char *name)
+{
+	memset(o, 0, sizeof(*o));
+	o->f = f;
+	o->name = name;
+}
+
+/* Remembers the first failure. Returns nothing. */
+static void fail(nd_out *o, int e)
+{
+	if (!o->failed)
+		o->failed = e ? e : EIO;
+	nd_buf_reset(&o->b);
+}
+
+/* Writes the buffer. Returns nothing. */
+static void drain(nd_out *o)
+{
+	if (!o->failed && o->b.len && fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len)
+		fail(o, errno);
+	nd_buf_reset(&o->b);
+}
+
+/* Writes the buffer once it is large. Returns nothing. */
+static void drain_some(nd_out *o)
+{
+	if (o->b.len >= FLUSH_AT)
+		drain(o);
+}
+
+void nd_out_mem(nd_out *o, const char *s, size_t n)
+{
+	if (o->failed)
+		return;
+	if (nd_buf_append(&o->b, s, n) != 0)
+		fail(o, ENOMEM);
+	drain_some(o);
+}
+
+void nd_out_put(nd_out *o, const char *s)
+{
+	nd_out_mem(o, s, strlen(s));
+}
+
+void nd_out_printf(nd_out *o, const char *fmt, ...)
+{
+	char tmp[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		fail(o, EOVERFLOW); /* formats here are short: numbers and literals */
+	else
+		nd_out_mem(o, tmp, (size_t)n);
+}
+
+void nd_out_esc(nd_out *o, int (*escaper)(nd_buf *, const char *), const char *s)
+{
+	if (o->failed)
+		return;
+	if (escaper(&o->b, s) != 0)
+		fail(o, ENOMEM);
+	drain_some(o);
+}
+
+int nd_out_flush(nd_out *o)
+{
+	drain(o);
+	if (!o->failed && fflush(o->f) != 0)
+		fail(o, errno);
+	return o->failed ? -1 : 0;
+}
+
+int nd_out_finish(nd_out *o, nd_error *err)
+{
+	int rc = nd_out_flush(o);
+
+	nd_buf_free(&o->b);
+	if (rc != 0)
+		return nd_error_set(err, "%s: cannot write: %s", o->name, strerror(o->failed));
+	return 0;
+}

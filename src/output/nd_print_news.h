@@ -1,0 +1,21 @@
+/* nd_print_news: the line `tail` prints for a new or grown incident or
+ * finding (docs/tail.md): text for a terminal, or a JSONL line holding the
+ * incident object of nd_json plus "news". */
+#ifndef ND_PRINT_NEWS_H
+#define ND_PRINT_NEWS_H
+
+#include <stdint.h>
+
+#include "nd_out.h"
+#include "nd_results.h"
+
+/* Returns the event id a news line names: the NPS decision, else the
+ * finding's (first) event; -1 when none. */
+int64_t nd_print_news_event_id(const nd_res_incident *i);
+
+/* Appends the line (with its newline) for a loaded incident;
+ * previous_count is 0 for a new one, else the count last announced.
+ * Returns nothing (failures are kept in o). */
+void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previous_count);
+
+#endif

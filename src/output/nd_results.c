@@ -1,0 +1,609 @@
+#include "nd_results.h"
+
+#include <stdalign.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_vec.h"
+
+#define BLOCK_SIZE 65536
+
+/* A block of the arena that holds the strings of the current view. */
+typedef struct block {
+	struct block *next;
+	size_t used, size;
+	alignas(max_align_t) char data[];
+} block;
+
+/* The statements of a run, prepared once. */
+enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
+
+static const char *const sql[S_COUNT] = {
+	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"
+	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"
+	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time"
+	" FROM incidents i JOIN temp.nd_results_ids USING(id)"
+	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
+	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.id",
+	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
+	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
+	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
+	" WHERE ie.incident_id = ?1 ORDER BY e.ts, e.id, ie.role LIMIT ?2",
+	"SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
+	"SELECT name, value FROM incident_facts WHERE incident_id = ?1 ORDER BY pos",
+};
+
+struct nd_results {
+	sqlite3 *db;
+	sqlite3_stmt *st[S_COUNT];
+	size_t selected;
+	nd_res_cause *causes; /* by cause_id */
+	size_t ncauses;
+	block *causes_arena, *arena; /* the causes' strings; the current view's */
+	nd_res_incident inc;
+	size_t cap_facts, cap_events, cap_attempts, cap_slots;
+	nd_res_attempt *slots; /* by attempt number while loading */
+};
+
+/* Allocates n bytes (aligned) in the arena *a. Returns them, or NULL when
+ * out of memory. */
+static void *arena_alloc(block **a, size_t n)
+{
+	block *b = *a;
+
+	n = (n + alignof(max_align_t) - 1) / alignof(max_align_t) * alignof(max_align_t);
+	if (!b || b->size - b->used < n) {
+		size_t size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+
+		if (!(b = malloc(sizeof(block) + size)))
+			return NULL;
+		b->next = *a;
+		b->used = 0;
+		b->size = size;
+		*a = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+/* Copies s into the arena (NULL stays NULL). Returns the copy, or NULL
+ * with *oom set. */
+static const char *arena_str(block **a, const char *s, int *oom)
+{
+	size_t n;
+	char *c;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if (!(c = arena_alloc(a, n))) {
+		*oom = 1;
+		return NULL;
+	}
+	return memcpy(c, s, n);
+}
+
+/* Frees an arena. Returns nothing. */
+static void arena_free(block **a)
+{
+	while (*a) {
+		block *next = (*a)->next;
+
+		free(*a);
+		*a = next;
+	}
+}
+
+/* Returns column c as text or NULL. */
+static const char *text(sqlite3_stmt *st, int c)
+{
+	return (const char *)sqlite3_column_text(st, c);
+}
+
+/* Sets a code from columns c (the code), sym and mean. Returns nothing. */
+static void code(sqlite3_stmt *st, int c, int sym, int mean, nd_res_code *out)
+{
+	out->has = sqlite3_column_type(st, c) != SQLITE_NULL;
+	out->code = out->has ? sqlite3_column_int64(st, c) : 0;
+	out->symbol = text(st, sym);
+	out->meaning = text(st, mean);
+}
+
+/* Sets err from the database. Returns -1. */
+static int db_error(nd_results *r, nd_error *err)
+{
+	return nd_error_set(err, "database: %s", sqlite3_errmsg(r->db));
+}
+
+/* Compares cause ids (bsearch). */
+static int by_cause_id(const void *key, const void *c)
+{
+	return strcmp(key, ((const nd_res_cause *)c)->cause_id);
+}
+
+/* Returns the cause with id, or NULL. */
+static const nd_res_cause *find_cause(const nd_results *r, const char *id)
+{
+	return id && r->ncauses ? bsearch(id, r->causes, r->ncauses, sizeof(*r->causes), by_cause_id) : NULL;
+}
+
+/* Loads the causes with their steps, commands and sources. Returns 0, or
+ * -1 with err set. */
+static int load_causes(nd_results *r, nd_error *err)
+{
+	sqlite3_stmt *cs = NULL, *ss = NULL, *ms = NULL, *os = NULL;
+	size_t cap = 0;
+	int rc = -1, oom = 0, step;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT cause_id, kind, title, confidence, explanation, rule_file, rule_line FROM causes"
+			       " ORDER BY cause_id",
+			       -1, &cs, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT step, text FROM cause_steps WHERE cause_id = ?1 ORDER BY step", -1, &ss,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db,
+			       "SELECT command FROM cause_commands WHERE cause_id = ?1 AND step = ?2 ORDER BY pos", -1,
+			       &ms, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "SELECT source FROM cause_sources WHERE cause_id = ?1 ORDER BY pos", -1, &os,
+			       NULL) != SQLITE_OK) {
+		nd_error_set(err, "database: %s (has diagnose run on this database?)", sqlite3_errmsg(r->db));
+		goto out;
+	}
+	while ((step = sqlite3_step(cs)) == SQLITE_ROW) {
+		nd_res_cause *c;
+		size_t n;
+
+		if (nd_vec_reserve(&r->causes, &cap, r->ncauses + 1, sizeof(*r->causes)) != 0) {
+			oom = 1;
+			break;
+		}
+		c = &r->causes[r->ncauses++];
+		memset(c, 0, sizeof(*c));
+		c->cause_id = arena_str(&r->causes_arena, text(cs, 0), &oom);
+		c->kind = arena_str(&r->causes_arena, text(cs, 1), &oom);
+		c->title = arena_str(&r->causes_arena, text(cs, 2), &oom);
+		c->confidence = arena_str(&r->causes_arena, text(cs, 3), &oom);
+		c->explanation = arena_str(&r->causes_arena, text(cs, 4), &oom);
+		c->rule_file = arena_str(&r->causes_arena, text(cs, 5), &oom);
+		c->rule_line = sqlite3_column_int64(cs, 6);
+		if (oom)
+			break;
+		/* Counted first, then filled: the arena cannot grow an array. */
+		sqlite3_reset(ss);
+		sqlite3_bind_text(ss, 1, c->cause_id, -1, SQLITE_STATIC);
+		for (n = 0; sqlite3_step(ss) == SQLITE_ROW; n++)
+			;
+		sqlite3_reset(ss);
+		if (n && !(c->steps = arena_alloc(&r->causes_arena, n * sizeof(*c->steps)))) {
+			oom = 1;
+			break;
+		}
+		while (c->nsteps < n && sqlite3_step(ss) == SQLITE_ROW) {
+			nd_res_step *s = &c->steps[c->nsteps++];
+			size_t k;
+
+			s->step = sqlite3_column_int64(ss, 0);
+			s->text = arena_str(&r->causes_arena, text(ss, 1), &oom);
+			s->ncmds = 0;
+			s->cmds = NULL;
+			sqlite3_reset(ms);
+			sqlite3_bind_text(ms, 1, c->cause_id, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ms, 2, s->step);
+			for (k = 0; sqlite3_step(ms) == SQLITE_ROW; k++)
+				;
+			sqlite3_reset(ms);
+			if (k && !(s->cmds = arena_alloc(&r->causes_arena, k * sizeof(*s->cmds))))
+				oom = 1;
+			while (!oom && s->ncmds < k && sqlite3_step(ms) == SQLITE_ROW)
+				s->cmds[s->ncmds++] = arena_str(&r->causes_arena, text(ms, 0), &oom);
+		}
+		sqlite3_reset(os);
+		sqlite3_bind_text(os, 1, c->cause_id, -1, SQLITE_STATIC);
+		for (n = 0; sqlite3_step(os) == SQLITE_ROW; n++)
+			;
+		sqlite3_reset(os);
+		if (n && !(c->sources = arena_alloc(&r->causes_arena, n * sizeof(*c->sources))))
+			oom = 1;
+		while (!oom && c->nsources < n && sqlite3_step(os) == SQLITE_ROW)
+			c->sources[c->nsources++] = arena_str(&r->causes_arena, text(os, 0), &oom);
+		if (oom)
+			break;
+	}
+	if (oom)
+		nd_error_set(err, "out of memory");
+	else if (step != SQLITE_DONE)
+		db_error(r, err);
+	else
+		rc = 0;
+out:
+	sqlite3_finalize(cs);
+	sqlite3_finalize(ss);
+	sqlite3_finalize(ms);
+	sqlite3_finalize(os);
+	return rc;
+}
+
+/* Puts the selected ids in temp.nd_results_ids. Returns 0, or -1 with err
+ * set. */
+static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
+{
+	static const nd_print_filter all = {0};
+	sqlite3_stmt *st = NULL;
+	int64_t *ids = NULL;
+	size_t n, i;
+	int rc = 0;
+
+	if (nd_select_incidents(r->db, f ? f : &all, &ids, &n, err) != 0)
+		return -1;
+	r->selected = n;
+	if (sqlite3_exec(r->db, "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"
+				"DELETE FROM temp.nd_results_ids;", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "INSERT INTO temp.nd_results_ids(id) VALUES(?1)", -1, &st, NULL) != SQLITE_OK)
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = -1;
+		sqlite3_reset(st);
+	}
+	if (rc != 0)
+		db_error(r, err);
+	sqlite3_finalize(st);
+	free(ids);
+	return rc;
+}
+
+int nd_results_open(nd_results **out, sqlite3 *db, const nd_print_filter *f, nd_error *err)
+{
+	nd_results *r = calloc(1, sizeof(*r));
+	int i;
+
+	*out = NULL;
+	nd_error_clear(err);
+	if (!r)
+		return nd_error_set(err, "out of memory");
+	r->db = db;
+	if (select_ids(r, f, err) != 0 || load_causes(r, err) != 0) {
+		nd_results_close(r);
+		return -1;
+	}
+	for (i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v2(db, sql[i], -1, &r->st[i], NULL) != SQLITE_OK) {
+			db_error(r, err);
+			nd_results_close(r);
+			return -1;
+		}
+	}
+	*out = r;
+	return 0;
+}
+
+void nd_results_close(nd_results *r)
+{
+	int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(r->st[i]);
+	arena_free(&r->arena);
+	arena_free(&r->causes_arena);
+	free(r->causes);
+	free(r->inc.facts);
+	free(r->inc.events);
+	free(r->inc.attempts);
+	free(r->slots);
+	free(r);
+}
+
+size_t nd_results_selected(const nd_results *r)
+{
+	return r->selected;
+}
+
+void nd_results_rewind(nd_results *r, nd_res_which which)
+{
+	sqlite3_stmt *st = r->st[S_INCIDENTS];
+
+	sqlite3_reset(st);
+	if (which == ND_RES_ALL)
+		sqlite3_bind_null(st, 1);
+	else
+		sqlite3_bind_int(st, 1, which == ND_RES_FINDINGS);
+}
+
+int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
+{
+	sqlite3_stmt *st = r->st[S_INCIDENTS];
+	nd_res_incident *i = &r->inc;
+	int rc;
+
+	arena_free(&r->arena);
+	i->nfacts = i->nevents = i->events_total = i->nattempts = 0;
+	i->loaded = 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return db_error(r, err);
+	i->id = sqlite3_column_int64(st, 0);
+	i->kind = text(st, 1);
+	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
+	if (!(i->cause = find_cause(r, text(st, 2))))
+		return nd_error_set(err, "database: incident %lld has an unknown cause", (long long)i->id);
+	i->confidence = text(st, 3);
+	i->match = text(st, 4);
+	i->identity = text(st, 5);
+	i->user = text(st, 6);
+	i->client = text(st, 7);
+	i->vpn = text(st, 8);
+	i->nps = text(st, 9);
+	code(st, 10, 11, 12, &i->client_error);
+	i->has_nps_event_id = sqlite3_column_type(st, 13) != SQLITE_NULL;
+	i->nps_event_id = i->has_nps_event_id ? sqlite3_column_int64(st, 13) : 0;
+	code(st, 14, 15, 16, &i->nps_reason);
+	i->count = sqlite3_column_int64(st, 17);
+	i->paired = sqlite3_column_int64(st, 18);
+	i->first_ts = sqlite3_column_int64(st, 19);
+	i->last_ts = sqlite3_column_int64(st, 20);
+	i->first = text(st, 21);
+	i->last = text(st, 22);
+	i->status = text(st, 23);
+	i->resolved = text(st, 24);
+	*out = i;
+	return 1;
+}
+
+/* Reads name/value rows of st (bound) into arena arrays. Returns 0, or -1
+ * when out of memory or on a database error (*n holds what was read). */
+static int name_values(nd_results *r, sqlite3_stmt *st, const char ***names, const char ***values, size_t *n)
+{
+	size_t k, cap;
+	int oom = 0;
+
+	for (cap = 0; sqlite3_step(st) == SQLITE_ROW; cap++)
+		;
+	sqlite3_reset(st);
+	*n = 0;
+	*names = *values = NULL;
+	if (!cap)
+		return 0;
+	if (!(*names = arena_alloc(&r->arena, cap * sizeof(**names))) ||
+	    !(*values = arena_alloc(&r->arena, cap * sizeof(**values))))
+		return -1;
+	for (k = 0; k < cap && !oom && sqlite3_step(st) == SQLITE_ROW; k++) {
+		(*names)[k] = arena_str(&r->arena, text(st, 0) ? text(st, 0) : "", &oom);
+		(*values)[k] = arena_str(&r->arena, text(st, 1) ? text(st, 1) : "", &oom);
+	}
+	*n = k;
+	sqlite3_reset(st);
+	return oom ? -1 : 0;
+}
+
+/* Builds the attempts from the evidence: per attempt number its first
+ * client failure and first NPS decision. Returns 0, or -1 when out of
+ * memory. */
+static int build_attempts(nd_results *r)
+{
+	nd_res_incident *inc = &r->inc;
+	int64_t max = 0;
+	size_t k;
+
+	for (k = 0; k < inc->nevents; k++)
+		if (inc->events[k].has_attempt && inc->events[k].attempt > max)
+			max = inc->events[k].attempt;
+	if (max <= 0 || (uint64_t)max > (uint64_t)inc->nevents + (uint64_t)inc->count + 1)
+		max = 0; /* numbers from 1 to count; anything else is not an attempt list */
+	if (nd_vec_reserve(&r->slots, &r->cap_slots, (size_t)max + 1, sizeof(*r->slots)) != 0)
+		return -1;
+	memset(r->slots, 0, ((size_t)max + 1) * sizeof(*r->slots));
+	for (k = 0; k < inc->nevents && max; k++) {
+		const nd_res_event *e = &inc->events[k];
+		nd_res_attempt *a;
+
+		if (!e->has_attempt || e->attempt < 1 || e->attempt > max)
+			continue;
+		a = &r->slots[e->attempt];
+		if (strcmp(e->role, "client-failure") == 0 && (!a->client || e->ref < a->client->ref))
+			a->client = e;
+		else if (strcmp(e->role, "nps-decision") == 0 && (!a->nps || e->ref < a->nps->ref))
+			a->nps = e;
+	}
+	for (k = 1; k <= (size_t)max; k++) {
+		if (!r->slots[k].client && !r->slots[k].nps)
+			continue;
+		if (nd_vec_reserve(&inc->attempts, &r->cap_attempts, inc->nattempts + 1, sizeof(*inc->attempts)) != 0)
+			return -1;
+		r->slots[k].attempt = (int64_t)k;
+		inc->attempts[inc->nattempts++] = r->slots[k];
+	}
+	return 0;
+}
+
+int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
+{
+	nd_res_incident *inc = &r->inc;
+	sqlite3_stmt *ev = r->st[S_EVIDENCE], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
+	const char **names = NULL, **values = NULL;
+	int oom = 0, rc;
+	size_t k;
+
+	if (inc->loaded)
+		return 0;
+	sqlite3_reset(ev);
+	sqlite3_bind_int64(ev, 1, inc->id);
+	sqlite3_bind_int64(ev, 2, max_events ? (sqlite3_int64)max_events : -1);
+	while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
+		nd_res_event *e;
+
+		if (nd_vec_reserve(&inc->events, &r->cap_events, inc->nevents + 1, sizeof(*inc->events)) != 0) {
+			oom = 1;
+			break;
+		}
+		e = &inc->events[inc->nevents++];
+		memset(e, 0, sizeof(*e));
+		e->ref = sqlite3_column_int64(ev, 0);
+		e->role = arena_str(&r->arena, text(ev, 1) ? text(ev, 1) : "", &oom);
+		e->has_attempt = sqlite3_column_type(ev, 2) != SQLITE_NULL;
+		e->attempt = e->has_attempt ? sqlite3_column_int64(ev, 2) : 0;
+		e->has_delta = sqlite3_column_type(ev, 3) != SQLITE_NULL;
+		e->delta_ticks = e->has_delta ? sqlite3_column_int64(ev, 3) : 0;
+		e->event_id = sqlite3_column_int64(ev, 4);
+		e->provider = arena_str(&r->arena, text(ev, 5), &oom);
+		e->computer = arena_str(&r->arena, text(ev, 6), &oom);
+		e->time = arena_str(&r->arena, text(ev, 7), &oom);
+		e->ts = sqlite3_column_int64(ev, 8);
+		e->coid = arena_str(&r->arena, text(ev, 9), &oom);
+		inc->events_total = (size_t)sqlite3_column_int64(ev, 10);
+		if (oom)
+			break;
+	}
+	sqlite3_reset(ev);
+	if (!oom && rc != SQLITE_DONE)
+		return db_error(r, err);
+	for (k = 0; !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
+		nd_res_event *e = &inc->events[k];
+
+		sqlite3_bind_int64(fs, 1, e->ref);
+		if (name_values(r, fs, &names, &values, &e->nfields) != 0)
+			oom = 1;
+		e->names = names;
+		e->values = values;
+	}
+	sqlite3_bind_int64(fa, 1, inc->id);
+	if (!oom && name_values(r, fa, &names, &values, &k) != 0)
+		oom = 1;
+	if (!oom && k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
+		oom = 1;
+	for (inc->nfacts = 0; !oom && inc->nfacts < k; inc->nfacts++) {
+		inc->facts[inc->nfacts].name = names[inc->nfacts];
+		inc->facts[inc->nfacts].value = values[inc->nfacts];
+	}
+	if (oom || (inc->nevents == inc->events_total && build_attempts(r) != 0))
+		return nd_error_set(err, "out of memory");
+	inc->loaded = 1;
+	return 0;
+}
+
+int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int i;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
+			       " max(time_created),"
+			       " (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'incident'),"
+			       " (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'finding'),"
+			       " (SELECT coalesce(sum(count), 0) FROM incidents JOIN temp.nd_results_ids USING(id)"
+			       "  WHERE kind = 'incident'),"
+			       " (SELECT value FROM diagnose_meta WHERE key = 'window_s'),"
+			       " (SELECT value FROM diagnose_meta WHERE key = 'skew_s'),"
+			       " (SELECT value FROM diagnose_meta WHERE key = 'gap_s') FROM events",
+			       -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		db_error(r, err);
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sc->files = sqlite3_column_int64(st, 0);
+	sc->events = sqlite3_column_int64(st, 1);
+	sc->hosts = sqlite3_column_int64(st, 2);
+	sc->incidents = sqlite3_column_int64(st, 5);
+	sc->findings = sqlite3_column_int64(st, 6);
+	sc->attempts = sqlite3_column_int64(st, 7);
+	snprintf(sc->first, sizeof(sc->first), "%s", text(st, 3) ? text(st, 3) : "-");
+	snprintf(sc->last, sizeof(sc->last), "%s", text(st, 4) ? text(st, 4) : "-");
+	for (i = 0; i < 3; i++) {
+		char *v = i == 0 ? sc->window_s : i == 1 ? sc->skew_s : sc->gap_s;
+
+		snprintf(v, sizeof(sc->window_s), "%s", text(st, 8 + i) ? text(st, 8 + i) : "?");
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary *s), void *ctx, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT i.cause_id, min(i.first_time), max(i.last_time), count(*),"
+			       " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count)"
+			       " FROM incidents i JOIN temp.nd_results_ids USING(id)"
+			       " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_error(r, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		nd_res_summary s = {find_cause(r, text(st, 0)), text(st, 1), text(st, 2), sqlite3_column_int64(st, 3),
+				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
+
+		if (!s.cause) {
+			nd_error_set(err, "database: an incident has an unknown cause");
+			break;
+		}
+		if (fn(ctx, &s) != 0)
+			break;
+	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		db_error(r, err);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
+			int (*fn)(void *ctx, const nd_res_lane *l), void *ctx, nd_error *err)
+{
+	/* Every evidence event of the selection, by host then time. */
+	sqlite3_stmt *st = NULL;
+	nd_res_lane *lane = calloc(1, sizeof(*lane));
+	char host[256] = "";
+	int have = 0, rc = SQLITE_ERROR, stopped = 0;
+
+	*first_ts = *last_ts = 0;
+	if (!lane)
+		return nd_error_set(err, "out of memory");
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT e.computer, e.ts, ie.role, e.event_id, min(e.ts) OVER (), max(e.ts) OVER ()"
+			       " FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			       " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
+			       -1, &st, NULL) != SQLITE_OK) {
+		free(lane);
+		return db_error(r, err);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *h = text(st, 0) ? text(st, 0) : "-", *role = text(st, 2) ? text(st, 2) : "";
+		int64_t ts = sqlite3_column_int64(st, 1), id = sqlite3_column_int64(st, 3), span, bin;
+
+		*first_ts = sqlite3_column_int64(st, 4);
+		*last_ts = sqlite3_column_int64(st, 5);
+		if (!have || strcmp(h, host) != 0) {
+			if (have && fn(ctx, lane) != 0) {
+				stopped = 1;
+				break;
+			}
+			memset(lane, 0, sizeof(*lane));
+			snprintf(host, sizeof(host), "%s", h);
+			lane->host = host;
+			have = 1;
+		}
+		span = *last_ts - *first_ts;
+		bin = span > 0 ? (ts - *first_ts) * (ND_RES_TIMELINE_BINS - 1) / span : 0;
+		if (strcmp(role, "client-failure") == 0 || (strcmp(role, "nps-decision") == 0 && id != 6272))
+			lane->failures[bin]++;
+		else if (strcmp(role, "resolution") == 0 || id == 6272)
+			lane->grants[bin]++;
+		else
+			lane->other[bin]++;
+	}
+	if (rc == SQLITE_DONE && have && fn(ctx, lane) != 0)
+		stopped = 1;
+	free(lane);
+	if (!stopped && rc != SQLITE_DONE)
+		db_error(r, err);
+	sqlite3_finalize(st);
+	return !stopped && rc == SQLITE_DONE ? 0 : -1;
+}
