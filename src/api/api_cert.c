@@ -18,6 +18,8 @@ static int cert_run(nd_cert_set *set, char *const *paths, size_t npaths, const n
 	for (i = 0; i < npaths; i++)
 		if (nd_cert_read_file(set, paths[i], e) < 0)
 			return -1;
+	if (set->n == 0)
+		return nd_error_set(e, "no certificate in the files given (an empty PKCS#7?)");
 	nd_cert_set_order(set);
 	if (o->fetch && nd_cert_fetch_crls(set, (long)(timeout * 1000.0), e) != 0)
 		return -1;

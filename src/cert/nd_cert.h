@@ -138,6 +138,16 @@ int nd_cert_judge(nd_cert_set *set, nd_error *err);
 /* Counts the findings of severity sev. Returns the count. */
 size_t nd_cert_count(const nd_cert_set *set, nd_cert_severity sev);
 
+#define ND_CERT_TIME_SIZE 32
+
+/* Returns an ASN.1 time as seconds since 1970, or 0 for NULL or an
+ * unreadable time. */
+int64_t nd_cert_time(const ASN1_TIME *t);
+
+/* Writes unix seconds t as "YYYY-MM-DDTHH:MM:SSZ" into buf
+ * (ND_CERT_TIME_SIZE bytes). Returns buf. */
+const char *nd_cert_time_text(int64_t t, char *buf);
+
 /* Returns the name of a role ("leaf", "issuing CA", ...). */
 const char *nd_cert_role_name(nd_cert_role role);
 

@@ -23,20 +23,6 @@ static int has_scheme(const char *url, const char *scheme)
 	return 1;
 }
 
-/* Returns seconds since 1970 of an ASN.1 time (0 for NULL or unreadable). */
-static int64_t crl_time(const ASN1_TIME *t)
-{
-	ASN1_TIME *epoch;
-	int days = 0, secs = 0;
-
-	if (!t || !(epoch = ASN1_TIME_set(NULL, 0)))
-		return 0;
-	if (!ASN1_TIME_diff(&days, &secs, epoch, t))
-		days = secs = 0;
-	ASN1_TIME_free(epoch);
-	return (int64_t)days * 86400 + secs;
-}
-
 /* Parses a downloaded CRL, DER or PEM. Returns it, or NULL. */
 static X509_CRL *parse_crl(const nd_buf *b)
 {
@@ -61,11 +47,11 @@ static void check_crl(X509_CRL *crl, const nd_cert *c, const nd_cert *issuer, nd
 	r->fetched = 1;
 	r->issuer_match = X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(c->x509)) == 0;
 	r->signature = k ? X509_CRL_verify(crl, k) == 1 : -1;
-	r->this_update = crl_time(X509_CRL_get0_lastUpdate(crl));
-	r->next_update = crl_time(X509_CRL_get0_nextUpdate(crl));
+	r->this_update = nd_cert_time(X509_CRL_get0_lastUpdate(crl));
+	r->next_update = nd_cert_time(X509_CRL_get0_nextUpdate(crl));
 	if (X509_CRL_get0_by_serial(crl, &rev, X509_get0_serialNumber(c->x509)) == 1 && rev) {
 		r->revoked = 1;
-		r->revoked_at = crl_time(X509_REVOKED_get0_revocationDate(rev));
+		r->revoked_at = nd_cert_time(X509_REVOKED_get0_revocationDate(rev));
 	}
 	ERR_clear_error();
 }

@@ -80,18 +80,6 @@ static char *name_text(const X509_NAME *name)
 	return t;
 }
 
-/* Returns an ASN.1 time as seconds since 1970 (0 when unreadable). */
-static int64_t asn1_unix(const ASN1_TIME *t)
-{
-	ASN1_TIME *epoch = ASN1_TIME_set(NULL, 0);
-	int days = 0, secs = 0;
-
-	if (!epoch || !ASN1_TIME_diff(&days, &secs, epoch, t))
-		days = secs = 0;
-	ASN1_TIME_free(epoch);
-	return (int64_t)days * 86400 + secs;
-}
-
 /* Returns the key's type and size, e.g. "RSA 2048" (malloc'ed), or NULL. */
 static char *key_text(X509 *x)
 {
@@ -244,8 +232,8 @@ int nd_cert_describe(nd_cert *c)
 	c->serial = serial_text(x);
 	c->sha1 = sha1_text(x);
 	c->key = key_text(x);
-	c->not_before = asn1_unix(X509_get0_notBefore(x));
-	c->not_after = asn1_unix(X509_get0_notAfter(x));
+	c->not_before = nd_cert_time(X509_get0_notBefore(x));
+	c->not_after = nd_cert_time(X509_get0_notAfter(x));
 	c->is_ca = X509_check_ca(x) != 0;
 	rc = describe_ekus(c) | describe_san(c) | describe_cdp(c) | describe_aia(c);
 	ERR_clear_error();

@@ -6,9 +6,9 @@
 #include "nd_cert.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
-#include "nd_time.h"
 #include "nd_vec.h"
 
 #define FIX_IGNORE_NO_REV                                                                                              \
@@ -52,33 +52,25 @@ static int add(nd_cert_set *set, const char *id, nd_cert_severity sev, size_t ce
 	return 0;
 }
 
-/* Returns the ISO text of unix seconds t in buf. */
-static const char *iso(int64_t t, char *buf)
-{
-	char full[ND_TIME_ISO_SIZE];
-
-	nd_time_format(t * ND_TICKS_PER_SECOND, full);
-	snprintf(buf, 21, "%.19sZ", full);
-	return buf;
-}
-
 /* Judges what every element of the chain may have: validity, signature.
  * Returns 0, or -1 when out of memory. */
 static int judge_validity(nd_cert_set *set, size_t i)
 {
 	const nd_cert *c = &set->v[i];
 	const char *role = nd_cert_role_name(c->role);
-	char t[32];
+	char t[ND_CERT_TIME_SIZE];
 	int rc = 0;
 
 	if (set->now > c->not_after)
 		rc |= add(set, "expired", ND_CERT_ERROR, i, "854/268", "client-certificate-expired-or-revoked",
 			  "renew the certificate (for a CA, re-issue the certificates below it)",
-			  "the %s certificate \"%s\" expired on %s", role, c->subject, iso(c->not_after, t));
+			  "the %s certificate \"%s\" expired on %s", role, c->subject,
+			  nd_cert_time_text(c->not_after, t));
 	else if (set->now < c->not_before)
 		rc |= add(set, "not-yet-valid", ND_CERT_ERROR, i, "853/264", "eap-tls-message-or-credential-problem",
 			  "check the clocks of the CA, the client and NPS (w32tm /resync)",
-			  "the %s certificate \"%s\" is not valid before %s", role, c->subject, iso(c->not_before, t));
+			  "the %s certificate \"%s\" is not valid before %s", role, c->subject,
+			  nd_cert_time_text(c->not_before, t));
 	if (c->signature == 0 && c->issuer < set->n)
 		rc |=
 		    add(set, "bad-signature", ND_CERT_ERROR, i, "265 / 0x800B0109", "client-ca-untrusted",
@@ -174,7 +166,7 @@ static int judge_top(nd_cert_set *set, size_t i)
 static int judge_crls(nd_cert_set *set, size_t i)
 {
 	const nd_cert *c = &set->v[i];
-	char t[32];
+	char t[ND_CERT_TIME_SIZE];
 	size_t j;
 	int rc = 0, good = 0;
 
@@ -208,23 +200,24 @@ static int judge_crls(nd_cert_set *set, size_t i)
 			rc |= add(set, "crl-expired", ND_CERT_ERROR, i, "853/259", "crl-offline",
 				  "publish a fresh CRL (certutil -crl on the CA) and lengthen its validity and overlap",
 				  "the CRL at %s for \"%s\" expired at %s (its nextUpdate)", r->url, c->subject,
-				  iso(r->next_update, t));
+				  nd_cert_time_text(r->next_update, t));
 		else if (r->next_update && r->next_update - set->now < ND_CERT_CRL_SOON_S)
 			rc |= add(set, "crl-expiring", ND_CERT_WARNING, i, "853/259", "crl-offline",
 				  "check that the CA publishes the next CRL in time (CRL overlap period)",
 				  "the CRL at %s for \"%s\" expires at %s, in less than a day", r->url, c->subject,
-				  iso(r->next_update, t));
+				  nd_cert_time_text(r->next_update, t));
 		if (r->this_update > set->now)
 			rc |= add(set, "crl-not-yet-valid", ND_CERT_ERROR, i, "853/259", "crl-offline",
 				  "check the clocks of the CA and NPS",
 				  "the CRL at %s for \"%s\" is not valid before %s (its thisUpdate)", r->url,
-				  c->subject, iso(r->this_update, t));
+				  c->subject, nd_cert_time_text(r->this_update, t));
 		if (r->revoked)
 			rc |=
 			    add(set, "revoked", ND_CERT_ERROR, i, "855/256", "client-certificate-expired-or-revoked",
 				"issue a new certificate if the revocation was not intended",
 				"the %s certificate \"%s\" (serial %s) is listed as revoked since %s in the CRL at %s",
-				nd_cert_role_name(c->role), c->subject, c->serial, iso(r->revoked_at, t), r->url);
+				nd_cert_role_name(c->role), c->subject, c->serial, nd_cert_time_text(r->revoked_at, t),
+				r->url);
 	}
 	return rc;
 }

@@ -6,18 +6,6 @@
 #include <stdio.h>
 
 #include "nd_escape.h"
-#include "nd_time.h"
-
-/* Writes unix seconds t as "YYYY-MM-DDTHH:MM:SSZ" into buf (32 bytes).
- * Returns buf. */
-static const char *iso(int64_t t, char *buf)
-{
-	char full[ND_TIME_ISO_SIZE];
-
-	nd_time_format(t * ND_TICKS_PER_SECOND, full);
-	snprintf(buf, 32, "%.19sZ", full);
-	return buf;
-}
 
 /* Returns the validity of c at now, in words. */
 static const char *validity(const nd_cert_set *set, const nd_cert *c)
@@ -70,7 +58,7 @@ static int text_field(nd_buf *b, const char *label, const char *value)
 static int text_cert(const nd_cert_set *set, size_t i, nd_buf *b)
 {
 	const nd_cert *c = &set->v[i];
-	char t1[32], t2[32];
+	char t1[ND_CERT_TIME_SIZE], t2[ND_CERT_TIME_SIZE];
 	size_t j;
 	int rc;
 
@@ -78,8 +66,8 @@ static int text_cert(const nd_cert_set *set, size_t i, nd_buf *b)
 	     nd_buf_append(b, ")\n", 2);
 	rc |= text_field(b, "subject", c->subject) | text_field(b, "issuer", c->issuer_name) |
 	      text_field(b, "serial", c->serial) | text_field(b, "sha1", c->sha1);
-	rc |= nd_buf_printf(b, "  %-11s %s .. %s (%s)\n", "valid", iso(c->not_before, t1), iso(c->not_after, t2),
-			    validity(set, c));
+	rc |= nd_buf_printf(b, "  %-11s %s .. %s (%s)\n", "valid", nd_cert_time_text(c->not_before, t1),
+			    nd_cert_time_text(c->not_after, t2), validity(set, c));
 	rc |= text_field(b, "key", c->key);
 	if (c->has_eku)
 		rc |= text_list(b, "eku", &c->ekus);
@@ -93,7 +81,7 @@ static int text_cert(const nd_cert_set *set, size_t i, nd_buf *b)
 		rc |= nd_buf_printf(b, "  %-11s ", j ? "" : "crl") | nd_escape_text(b, r->url) |
 		      nd_buf_printf(b, ": %s", crl_state(set, r));
 		if (r->fetched && r->next_update)
-			rc |= nd_buf_printf(b, ", next update %s", iso(r->next_update, t1));
+			rc |= nd_buf_printf(b, ", next update %s", nd_cert_time_text(r->next_update, t1));
 		if (r->error)
 			rc |= nd_buf_printf(b, ": ") | nd_escape_text(b, r->error);
 		rc |= nd_buf_append(b, "\n", 1);
@@ -148,7 +136,7 @@ static int json_str(nd_buf *b, const char *key, const char *value)
 /* Appends the CRLs of c as a JSON array. Returns 0, or -1. */
 static int json_crls(const nd_cert_set *set, const nd_cert *c, nd_buf *b)
 {
-	char t[32];
+	char t[ND_CERT_TIME_SIZE];
 	size_t j;
 	int rc = nd_buf_printf(b, ",\"crl\":[");
 
@@ -163,9 +151,10 @@ static int json_crls(const nd_cert_set *set, const nd_cert *c, nd_buf *b)
 					    r->signature == 1   ? "true"
 					    : r->signature == 0 ? "false"
 								: "null",
-					    r->issuer_match ? "true" : "false", iso(r->this_update, t));
-			rc |= r->next_update ? nd_buf_printf(b, ",\"next_update\":\"%s\"", iso(r->next_update, t))
-					     : nd_buf_printf(b, ",\"next_update\":null");
+					    r->issuer_match ? "true" : "false", nd_cert_time_text(r->this_update, t));
+			rc |= r->next_update
+				  ? nd_buf_printf(b, ",\"next_update\":\"%s\"", nd_cert_time_text(r->next_update, t))
+				  : nd_buf_printf(b, ",\"next_update\":null");
 			rc |= nd_buf_printf(b, ",\"revoked\":%s", r->revoked ? "true" : "false");
 		}
 		rc |= nd_buf_append(b, "}", 1);
@@ -177,7 +166,7 @@ static int json_crls(const nd_cert_set *set, const nd_cert *c, nd_buf *b)
 static int json_cert(const nd_cert_set *set, size_t i, nd_buf *b)
 {
 	const nd_cert *c = &set->v[i];
-	char t[32];
+	char t[ND_CERT_TIME_SIZE];
 	int rc;
 
 	rc = nd_buf_printf(b, "%s{\"index\":%zu,\"role\":\"%s\"", i ? "," : "", i, nd_cert_role_name(c->role));
@@ -185,8 +174,8 @@ static int json_cert(const nd_cert_set *set, size_t i, nd_buf *b)
 	      json_str(b, "issuer", c->issuer_name) | json_str(b, "serial", c->serial) | json_str(b, "sha1", c->sha1);
 	rc |= c->issuer < set->n ? nd_buf_printf(b, ",\"issuer_index\":%zu", c->issuer)
 				 : nd_buf_printf(b, ",\"issuer_index\":null");
-	rc |= nd_buf_printf(b, ",\"not_before\":\"%s\"", iso(c->not_before, t));
-	rc |= nd_buf_printf(b, ",\"not_after\":\"%s\"", iso(c->not_after, t));
+	rc |= nd_buf_printf(b, ",\"not_before\":\"%s\"", nd_cert_time_text(c->not_before, t));
+	rc |= nd_buf_printf(b, ",\"not_after\":\"%s\"", nd_cert_time_text(c->not_after, t));
 	rc |= json_str(b, "validity", validity(set, c));
 	rc |= nd_buf_printf(b, ",\"short_lived\":%s,\"ca\":%s,\"self_signed\":%s",
 			    c->not_after - c->not_before <= ND_CERT_SHORT_LIVED_S ? "true" : "false",

@@ -58,6 +58,9 @@ for name, data in sorted(bad.items()):
     write(name, data)
     rc, out, err = t.cert(name)
     t.check('%s: refused with status 2' % name, (rc, 'npsdiag: ' in err and name in err), (2, True))
+t.openssl('crl2pkcs7', '-nocrl', '-outform', 'DER', '-out', 'empty.p7b')
+rc, out, err = t.cert('empty.p7b')
+t.check('a .p7b without certificates: status 2', (rc, 'no certificate' in err), (2, True))
 with open(t.path('huge.cer'), 'wb') as fh:
     fh.truncate(17 * 1024 * 1024)
 rc, out, err = t.cert('huge.cer')
