@@ -12,20 +12,21 @@ t = Test('chain')
 p = Pki(t)
 now = time.time()
 
-# The Error-853 user's chain: the issuing CA has no CDP, the leaf has one.
+# The chain of the Error-853 fixture's user (LAB\rdeckard, tests/fixtures/error853): the
+# issuing CA has no CDP, the leaf has one.
 p.root('root', 'Lab Cloud PKI Root CA')
 p.issuing_ca('ica', 'Lab Cloud PKI Issuing CA', 'root', eku='clientAuth,serverAuth')
-p.leaf('alice', 'alice', 'ica', upn='alice@lab.example', cdp=['http://pki.lab.example/ica.crl'])
+p.leaf('rdeckard', 'rdeckard', 'ica', upn='rdeckard@lab.example', cdp=['http://pki.lab.example/ica.crl'])
 
 # Three files in no particular order: DER leaf, PEM CA, PEM root.
-rc, d = t.cert_json('root.pem', 'alice.cer', 'ica.pem')
+rc, d = t.cert_json('root.pem', 'rdeckard.cer', 'ica.pem')
 t.check('853 chain: exit status 1 (an error finding)', rc, 1)
 certs = d.get('certificates', [])
 t.check('ordered leaf, issuing CA, root', [(c['role'], c['subject']) for c in certs],
-        [('leaf', 'CN=alice'), ('issuing CA', 'CN=Lab Cloud PKI Issuing CA'), ('root CA', 'CN=Lab Cloud PKI Root CA')])
+        [('leaf', 'CN=rdeckard'), ('issuing CA', 'CN=Lab Cloud PKI Issuing CA'), ('root CA', 'CN=Lab Cloud PKI Root CA')])
 t.check('issuer links', [c['issuer_index'] for c in certs], [1, 2, 2])
 leaf = certs[0] if certs else {}
-t.check('leaf UPN', leaf.get('upn'), ['alice@lab.example'])
+t.check('leaf UPN', leaf.get('upn'), ['rdeckard@lab.example'])
 t.check('leaf EKU', leaf.get('eku'), ['Client Authentication (1.3.6.1.5.5.7.3.2)'])
 t.check('leaf CDP', leaf.get('cdp'), ['http://pki.lab.example/ica.crl'])
 t.check('leaf OCSP and CA issuers', (leaf.get('ocsp'), leaf.get('ca_issuers')),
@@ -48,28 +49,28 @@ t.check('root must be trusted (note)', [x['certificate'] for x in findings(d, 'r
 t.check('summary', d.get('summary', {}).get('errors'), 1)
 
 # The same chain as a PKCS#7 .p7b (DER and PEM) and as one PEM bundle.
-t.openssl('crl2pkcs7', '-nocrl', '-certfile', 'alice.pem', '-certfile', 'root.pem', '-certfile', 'ica.pem',
+t.openssl('crl2pkcs7', '-nocrl', '-certfile', 'rdeckard.pem', '-certfile', 'root.pem', '-certfile', 'ica.pem',
           '-outform', 'DER', '-out', 'chain.p7b')
-t.openssl('crl2pkcs7', '-nocrl', '-certfile', 'ica.pem', '-certfile', 'alice.pem', '-certfile', 'root.pem',
+t.openssl('crl2pkcs7', '-nocrl', '-certfile', 'ica.pem', '-certfile', 'rdeckard.pem', '-certfile', 'root.pem',
           '-out', 'chain-pem.p7b')
 with open(t.path('bundle.pem'), 'w') as out:
-    for n in ('root', 'ica', 'alice'):
+    for n in ('root', 'ica', 'rdeckard'):
         out.write(open(t.path(n + '.pem')).read())
-    out.write(open(t.path('alice.key')).read())  # a key block among the certificates is skipped
+    out.write(open(t.path('rdeckard.key')).read())  # a key block among the certificates is skipped
 for form in ('chain.p7b', 'chain-pem.p7b', 'bundle.pem'):
     rc, d2 = t.cert_json(form)
     t.check(form + ': same chain', [c['sha1'] for c in d2.get('certificates', [])], [c['sha1'] for c in certs])
     t.check(form + ': same finding', [x['id'] for x in findings(d2, 'issuing-ca-no-cdp')], ['issuing-ca-no-cdp'])
 # Duplicates (the .p7b and the files) count once.
-rc, d2 = t.cert_json('chain.p7b', 'alice.cer', 'root.pem')
+rc, d2 = t.cert_json('chain.p7b', 'rdeckard.cer', 'root.pem')
 t.check('duplicates dropped', len(d2.get('certificates', [])), 3)
 
 # The text output says the same, for a person.
-rc, out, err = t.cert('alice.cer', 'ica.pem', 'root.pem')
+rc, out, err = t.cert('rdeckard.cer', 'ica.pem', 'root.pem')
 t.check('text: exit status 1', rc, 1)
 t.check('text: finding line', '  error   issuing-ca-no-cdp (certificate 1, 853/258, cause revocation-check-failed)' in out, True)
 t.check('text: names the CA', 'the issuing CA certificate "CN=Lab Cloud PKI Issuing CA"' in out, True)
-t.check('text: UPN line', '  upn         alice@lab.example' in out, True)
+t.check('text: UPN line', '  upn         rdeckard@lab.example' in out, True)
 t.check('text: summary', 'summary: 3 certificates, 1 errors' in out, True)
 
 # A healthy chain: CA with CDP; only notes, exit status 0.
