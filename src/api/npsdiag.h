@@ -296,6 +296,34 @@ long npsdiag_explain_causes(npsdiag_session *s, npsdiag_code_kind kind, uint32_t
  * family keeps such events, 0 when none does. */
 int npsdiag_explain_event(const char *provider, uint32_t event_id, FILE *out);
 
+/* --- Certificates ----------------------------------------------------- */
+
+typedef struct npsdiag_cert_options {
+	const char *format; /* "text" or "json" */
+	int fetch;          /* download each HTTP CDP's CRL and check it (LDAP URLs are not fetched) */
+	double timeout_s;   /* per download; 0: NPSDIAG_CERT_TIMEOUT_DEFAULT */
+	int64_t now;        /* unix seconds to judge validity at; 0: the current time */
+} npsdiag_cert_options;
+
+#define NPSDIAG_CERT_TIMEOUT_DEFAULT 10.0
+
+typedef struct npsdiag_cert_stats {
+	size_t certificates;
+	size_t errors;   /* findings that make NPS reject the certificate */
+	size_t warnings; /* findings that may */
+	size_t notes;    /* findings that explain (by design, what NPS must trust) */
+} npsdiag_cert_stats;
+
+/* Reads certificates (DER .cer, PEM with one or more certificates, PKCS#7
+ * .p7b) from files as one chain, orders it by issuer, describes each
+ * element (subject, issuer, validity, key, EKUs, SAN, CDP, AIA) and names
+ * the findings that explain NPS reasons and RAS errors (docs/cert.md);
+ * with fetch, checks the CRL of each HTTP CDP. Writes it all to out in
+ * format. Returns 0 with st filled (st may be NULL), or -1 with err set
+ * (an unknown format, a file that holds no certificate, a write error). */
+int npsdiag_cert_check(char *const *paths, size_t npaths, const npsdiag_cert_options *o, FILE *out,
+		       npsdiag_cert_stats *st, npsdiag_error *err);
+
 /* --- Console ---------------------------------------------------------- */
 
 /* Returns 1 when f is a terminal, else 0. */

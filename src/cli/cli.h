@@ -48,5 +48,6 @@ int cmd_explain(int argc, char **argv);
 int cmd_diagnose(int argc, char **argv);
 int cmd_tail(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
 
 #endif

@@ -16,6 +16,7 @@ static const command commands[] = {
 	{"diagnose", cmd_diagnose},
 	{"tail", cmd_tail},
 	{"report", cmd_report},
+	{"cert", cmd_cert},
 };
 
 int main(int argc, char **argv)
