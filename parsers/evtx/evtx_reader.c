@@ -106,8 +106,7 @@ static int read_record(reader *r, uint64_t chunk_off, size_t i, nd_error *err)
 	    nd_evtx_binxml_decode(r->fast, r->chunk, ref->offset, ref->size, &r->ev) == 0) {
 		r->counts->fast++;
 	} else {
-		if (r->sink->decoder == ND_EVTX_DECODER_FAST)
-			r->counts->fallback++;
+		r->counts->fallback++;
 		if (libevtx_record(r, chunk_off, i) != 0)
 			return 1;
 	}

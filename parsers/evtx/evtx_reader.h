@@ -65,7 +65,8 @@ typedef struct nd_evtx_sink {
 typedef struct nd_evtx_counts {
 	uint64_t records, wanted, skipped, errors, warnings, chunks, unchanged;
 	uint64_t fast;     /* records decoded by evtx_binxml */
-	uint64_t fallback; /* records it refused, decoded by libevtx instead */
+	uint64_t fallback; /* records decoded by libevtx: refused by evtx_binxml (all of them
+			    * with ND_EVTX_DECODER_LIBEVTX) */
 } nd_evtx_counts;
 
 /* Returns 1 if the file at path starts with the EVTX signature, 0 if not,

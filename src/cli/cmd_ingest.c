@@ -16,6 +16,7 @@
 typedef struct ingest_ui {
 	int progress; /* draw a progress line on stderr */
 	int quiet;
+	int verbose;
 	int line_drawn;
 	struct timespec last;
 } ingest_ui;
@@ -79,6 +80,18 @@ static void on_file_done(void *ctx, const char *path, const nd_source_stats *st,
 	putchar('\n');
 }
 
+/* report: with --verbose, says how the file's records were decoded. */
+static void on_decoded(void *ctx, const char *path, uint64_t fast, uint64_t fallback)
+{
+	ingest_ui *c = ctx;
+
+	if (!c->verbose)
+		return;
+	clear_progress(c);
+	printf("%s: decoder: %llu records decoded fast, %llu by libevtx\n", path,
+	       (unsigned long long)fast, (unsigned long long)fallback);
+}
+
 /* npsdiag ingest. Returns the exit status: 0 all read, 1 some input could
  * not be read, 2 usage or database failure. */
 int cmd_ingest(int argc, char **argv)
@@ -86,6 +99,8 @@ int cmd_ingest(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"rules", required_argument, NULL, 'r'},
 					     {"quiet", no_argument, NULL, 'q'},
+					     {"decoder", required_argument, NULL, 'D'},
+					     {"verbose", no_argument, NULL, 'v'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *rules = NULL;
 	char codes[4096];
@@ -96,8 +111,14 @@ int cmd_ingest(int argc, char **argv)
 	ingest_ui c = {0};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
-		if (opt == 'd')
+	while ((opt = getopt_long(argc, argv, "qv", opts, NULL)) != -1) {
+		if (opt == 'D' && strcmp(optarg, "fast") == 0)
+			rep.decoder = ND_EVTX_DECODER_FAST;
+		else if (opt == 'D' && strcmp(optarg, "libevtx") == 0)
+			rep.decoder = ND_EVTX_DECODER_LIBEVTX;
+		else if (opt == 'v')
+			c.verbose = 1;
+		else if (opt == 'd')
 			db = optarg;
 		else if (opt == 'r')
 			rules = optarg;
@@ -123,6 +144,7 @@ int cmd_ingest(int argc, char **argv)
 	rep.problem = on_problem;
 	rep.progress = on_progress;
 	rep.file_done = on_file_done;
+	rep.decoded = on_decoded;
 	if (nd_ingest_paths(s, argv + optind, (size_t)(argc - optind), &rep, &tot, &err) != 0) {
 		clear_progress(&c);
 		fprintf(stderr, "npsdiag: %s\n", err.message);

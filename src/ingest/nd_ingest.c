@@ -226,6 +226,7 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	sink.record = sink_record;
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
+	sink.decoder = rep ? rep->decoder : ND_EVTX_DECODER_FAST;
 
 	if (stat(path, &st) != 0) {
 		nd_error_set(&e, "%s: %s", path, strerror(errno));
@@ -252,6 +253,8 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 		f.st.warnings = counts.warnings;
 		f.st.chunks = counts.chunks;
 		f.st.unchanged = counts.unchanged;
+		if (rep && rep->decoded)
+			rep->decoded(rep->ctx, path, counts.fast, counts.fallback);
 		if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
 			goto store_failed;
 	}
