@@ -1,7 +1,7 @@
 # Our Binary XML decoder against libevtx: every record of every fixture,
 # and of the real corpus when ../shared is there, decoded both ways and
 # compared field by field (tests/decoder/diff_decoder.c, docs/decoder.md).
-add_executable(diff_decoder ${CMAKE_CURRENT_SOURCE_DIR}/decoder/diff_decoder.c)
+add_executable(diff_decoder ${CMAKE_CURRENT_SOURCE_DIR}/decoder/diff_decoder.c ${CMAKE_CURRENT_SOURCE_DIR}/decoder/record_diff.c)
 target_link_libraries(diff_decoder PRIVATE npsdiag_core)
 file(GLOB NPSDIAG_DECODER_FIXTURES ${PROJECT_SOURCE_DIR}/tests/fixtures/*/*.evtx)
 add_test(NAME decoder_diff_fixtures COMMAND diff_decoder -max-refused 0 ${NPSDIAG_DECODER_FIXTURES})

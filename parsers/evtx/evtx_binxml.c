@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "evtx_check.h"
 #include "evtx_format.h"
 #include "evtx_values.h"
 #include "nd_buf.h"
@@ -51,6 +52,11 @@ typedef struct bx_node {
 
 struct nd_evtx_binxml {
 	const uint8_t *chunk;
+	const nd_evtx_chunk_walk *walk;
+	size_t index; /* of the record being decoded */
+	/* Per walked record: 0 not looked at yet, 1 its Binary XML passes
+	 * nd_evtx_record_check, 2 it does not (libevtx is shown zeros there). */
+	uint8_t checked[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
 	nd_buf s;       /* every name, attribute value and text of the record */
 	nd_buf scratch; /* NUL-terminated copies for number parsing */
 	bx_node *nodes;
@@ -103,6 +109,32 @@ static const char *str_at(const nd_evtx_binxml *bx, bx_str s)
 	return bx->s.data ? bx->s.data + s.off : "";
 }
 
+/* Returns 1 if the len bytes at chunk offset off lie inside the Binary XML
+ * of one record walked up to the one being decoded, which is sound, else
+ * 0. Names and template definitions are only taken from there: elsewhere
+ * (damage the walker skipped, space after the records) libevtx is shown
+ * zeros. */
+static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
+{
+	const nd_evtx_record_ref *rec = bx->walk->records;
+	size_t lo = 0, hi = bx->index + 1;
+	char why[8];
+
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (rec[mid].offset <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (off < rec[lo].offset + ND_EVTX_RECORD_HEADER_SIZE || len > rec[lo].offset + rec[lo].size - 4 - off)
+		return 0;
+	if (!bx->checked[lo])
+		bx->checked[lo] = nd_evtx_record_check(bx->chunk, rec[lo].offset, rec[lo].size, why, sizeof(why)) ? 2 : 1;
+	return bx->checked[lo] == 1;
+}
+
 /* Appends the name structure at chunk offset off to bx->s as UTF-8 and
  * fills *out. Returns 0, or -1 (refused). */
 static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
@@ -112,11 +144,23 @@ static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
 	if ((size_t)off + 8 > ND_EVTX_CHUNK_SIZE)
 		return refuse(bx, "name outside the chunk");
 	n = nd_le16(bx->chunk + off + 6);
-	if ((size_t)off + 8 + 2 * (size_t)n > ND_EVTX_CHUNK_SIZE)
+	if (n == 0)
+		return refuse(bx, "empty name");
+	if ((size_t)off + 10 + 2 * (size_t)n > ND_EVTX_CHUNK_SIZE)
 		return refuse(bx, "name outside the chunk");
-	for (i = 0; i < n; i++)
-		if (nd_le16(bx->chunk + off + 8 + 2 * i) == 0)
-			return refuse(bx, "NUL in a name");
+	/* libevtx reads up to the terminator, whatever the length says, and
+	 * writes any name into its XML: keep to names that read back as one. */
+	for (i = 0; i < n; i++) {
+		uint16_t u = nd_le16(bx->chunk + off + 8 + 2 * i);
+
+		if (u < 0x80 && !((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+				  u == '_' || u == '-' || u == '.' || u == ':'))
+			return refuse(bx, "character U+%04X in a name", u);
+	}
+	if (nd_le16(bx->chunk + off + 8 + 2 * n) != 0)
+		return refuse(bx, "name not terminated");
+	if (!usable(bx, off, 10 + 2 * n))
+		return refuse(bx, "name outside the records");
 	out->off = (uint32_t)bx->s.len;
 	if (nd_evtx_utf16_text(&bx->s, bx->chunk + off + 8, 2 * (size_t)n) != 0)
 		return refuse(bx, "bad UTF-16 in a name");
@@ -282,8 +326,8 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 		return refuse(bx, "template definition at 0x%x", def);
 	}
 	dsize = nd_le32(c + def + 20);
-	if (dsize > ND_EVTX_CHUNK_SIZE - def - 24)
-		return refuse(bx, "template definition outside the chunk");
+	if (dsize > ND_EVTX_CHUNK_SIZE - def - 24 || !usable(bx, def, 24 + dsize))
+		return refuse(bx, "template definition outside the records");
 	if (p + 4 > end)
 		return refuse(bx, "value array cut off");
 	count = nd_le32(c + p);
@@ -818,23 +862,26 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 	return 0;
 }
 
-int nd_evtx_binxml_decode(nd_evtx_binxml *bx, const uint8_t *chunk, uint32_t rec_off, uint32_t rec_size,
-			  nd_record *ev)
+void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk)
 {
-	uint32_t pos = rec_off + ND_EVTX_RECORD_HEADER_SIZE, end = rec_off + rec_size - 4;
+	bx->chunk = chunk;
+	bx->walk = walk;
+	memset(bx->checked, 0, sizeof(bx->checked));
+}
+
+int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
+{
+	const nd_evtx_record_ref *rec = &bx->walk->records[index];
+	uint32_t pos = rec->offset + ND_EVTX_RECORD_HEADER_SIZE, end = rec->offset + rec->size - 4;
 	bx_scope top = {0, 0, 1, 0};
 
 	nd_record_reset(ev);
-	bx->chunk = chunk;
+	bx->index = index;
 	bx->why[0] = '\0';
 	nd_buf_reset(&bx->s);
 	bx->nnodes = bx->nattrs = bx->nvals = 0;
 	bx->root = -1;
-	if (rec_size < ND_EVTX_RECORD_MIN_SIZE || (size_t)rec_off + rec_size > ND_EVTX_CHUNK_SIZE) {
-		refuse(bx, "record framing");
-		return -1;
-	}
-	if (read_fragment(bx, &pos, end, &top, -1, 0) != 0 || (pos >= end || chunk[pos] != ND_EVTX_TOK_EOF
+	if (read_fragment(bx, &pos, end, &top, -1, 0) != 0 || (pos >= end || bx->chunk[pos] != ND_EVTX_TOK_EOF
 								       ? refuse(bx, "no end of the document")
 								       : build_record(bx, ev)) != 0) {
 		nd_record_reset(ev);

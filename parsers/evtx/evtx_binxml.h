@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "evtx_format.h"
 #include "nd_record.h"
 
 typedef struct nd_evtx_binxml nd_evtx_binxml;
@@ -37,13 +38,17 @@ nd_evtx_binxml *nd_evtx_binxml_new(void);
 /* Frees a decoder. Returns nothing. */
 void nd_evtx_binxml_free(nd_evtx_binxml *bx);
 
-/* Decodes the record at rec_off (rec_size bytes, framing checked by the
- * walker) of a chunk (ND_EVTX_CHUNK_SIZE bytes) into ev, which is reset
- * first; file_offset and written_time are left for the caller, record_id is
- * EventRecordID when the record has one. Returns 0, or -1 when the fast path
- * refuses the record (ev is then reset; nd_evtx_binxml_why says why). */
-int nd_evtx_binxml_decode(nd_evtx_binxml *bx, const uint8_t *chunk, uint32_t rec_off, uint32_t rec_size,
-			  nd_record *ev);
+/* Starts a chunk (ND_EVTX_CHUNK_SIZE bytes) walked as walk; both must stay
+ * valid while its records are decoded. Returns nothing. */
+void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk);
+
+/* Decodes record number index of the walk into ev, which is reset first;
+ * file_offset and written_time are left for the caller, record_id is
+ * EventRecordID when the record has one. Template definitions and names
+ * are taken only from sound records up to this one. Returns 0, or -1 when
+ * the fast path refuses the record (ev is then reset; nd_evtx_binxml_why
+ * says why). */
+int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev);
 
 /* Returns why the last decode refused its record (a short phrase), or "". */
 const char *nd_evtx_binxml_why(const nd_evtx_binxml *bx);

@@ -103,7 +103,7 @@ static int read_record(reader *r, uint64_t chunk_off, size_t i, nd_error *err)
 	uint64_t file_off = chunk_off + ref->offset;
 
 	if (r->sink->decoder == ND_EVTX_DECODER_FAST &&
-	    nd_evtx_binxml_decode(r->fast, r->chunk, ref->offset, ref->size, &r->ev) == 0) {
+	    nd_evtx_binxml_decode(r->fast, i, &r->ev) == 0) {
 		r->counts->fast++;
 	} else {
 		r->counts->fallback++;
@@ -168,6 +168,7 @@ static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
 	}
 	r->upto = upto;
 	r->loaded = 0;
+	nd_evtx_binxml_chunk(r->fast, r->chunk, w);
 	for (i = 0; i < upto; i++)
 		if (r->wanted[i] && read_record(r, chunk_off, i, err) < 0)
 			return -1;

@@ -4,8 +4,9 @@
  * ND_EVTX_DECODER_LIBEVTX, a sink that wants everything) and the records
  * are compared field by field, file offset and written time included.
  *
- * A difference is either one of the documented libevtx 20181227 bugs below
- * (docs/decoder.md; the fast path is right there) or a failure. Records the
+ * A difference is either one of the documented libevtx 20181227 bugs
+ * (record_diff.h, docs/decoder.md; the fast path is right there) or a
+ * failure. Records the
  * fast path refuses (decoded by libevtx in both runs) are counted and
  * listed with the reason, not failures.
  *
@@ -20,30 +21,7 @@
 #include "evtx_format.h"
 #include "evtx_reader.h"
 #include "nd_record.h"
-
-/* The documented differences. */
-enum {
-	BUG_NEGATIVE,    /* libevtx renders negative integers wrong (Int32 -7 -> -2147483641) */
-	BUG_NON_BMP,     /* libevtx shifts characters outside the BMP by 0x3FF; evtx_decode undoes
-			  * it except for U+10000-U+103FE, which come out as BMP characters */
-	BUG_NUL,         /* libevtx cuts a string at a NUL; we keep it as U+2400 (project decision) */
-	BUG_ATTRIBUTE,   /* libevtx does not escape attribute values: '&' and '"' are misread */
-	BUG_UNESCAPED,   /* libevtx escapes only UTF-16 string values: '<' or '&' in an ANSI string
-			  * is read back as markup */
-	BUG_CHUNK_END,   /* libevtx drops a record that ends exactly at the end of its chunk */
-	BUG_LIBEVTX_FAIL, /* libevtx cannot read a record the fast path reads (its per-record errors) */
-	NBUGS
-};
-
-static const char *const bug_names[NBUGS] = {
-	"negative integer (libevtx renders it wrong)",
-	"character outside the BMP (libevtx shifts it)",
-	"NUL inside a string (libevtx cuts it; we keep U+2400)",
-	"'&' or '\"' in an attribute value (libevtx does not escape it)",
-	"'<' or '&' in a value that is not UTF-16 (libevtx does not escape it)",
-	"record ends at the end of its chunk (libevtx drops it)",
-	"libevtx cannot read the record",
-};
+#include "record_diff.h"
 
 typedef struct rec_list {
 	nd_record *v;
@@ -51,7 +29,7 @@ typedef struct rec_list {
 	uint64_t problems;
 } rec_list;
 
-static unsigned long failures, bugs[NBUGS], compared;
+static unsigned long failures, bugs[RD_NBUGS], compared;
 
 /* File offsets of the records of the current file that end exactly at the
  * end of their chunk. */
@@ -160,112 +138,16 @@ static void read_all(const char *path, nd_evtx_decoder_kind kind, rec_list *l, n
 		printf("%s: %s\n", path, err.message);
 }
 
-/* Returns 1 if s holds a 4-byte UTF-8 sequence, else 0. */
-static int has_non_bmp(const char *s)
-{
-	for (; s && *s; s++)
-		if ((unsigned char)*s >= 0xF0)
-			return 1;
-	return 0;
-}
-
-/* Returns 1 if s is a negative decimal number, else 0. */
-static int is_negative(const char *s)
-{
-	if (!s || *s != '-' || !s[1])
-		return 0;
-	for (s++; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
-
-/* Classifies a difference between the fast value f and libevtx's l of a
- * string (attr: it came from an attribute). Returns the bug, or -1. */
-static int classify(const char *f, const char *l, int attr)
-{
-	if (f && strstr(f, "\xe2\x90\x80"))
-		return BUG_NUL;
-	if (has_non_bmp(f))
-		return BUG_NON_BMP;
-	if (is_negative(f))
-		return BUG_NEGATIVE;
-	if (attr && f && (strchr(f, '&') || strchr(f, '"')))
-		return BUG_ATTRIBUTE;
-	if (!attr && f && (strchr(f, '<') || strchr(f, '&')))
-		return BUG_UNESCAPED;
-	(void)l;
-	return -1;
-}
-
-/* Compares a string member; reports and counts a difference. Returns 1 when
- * there was an undocumented difference, else 0. */
-static int diff_str(const char *where, const char *what, const char *f, const char *l, int attr)
-{
-	int bug;
-
-	if ((!f && !l) || (f && l && strcmp(f, l) == 0))
-		return 0;
-	bug = classify(f, l, attr);
-	if (bug >= 0) {
-		bugs[bug]++;
-		return 0;
-	}
-	printf("FAIL %s: %s: fast \"%.160s\", libevtx \"%.160s\"\n", where, what, f ? f : "(null)", l ? l : "(null)");
-	return 1;
-}
-
-/* Compares a number member. Returns 1 when different, else 0. */
-static int diff_num(const char *where, const char *what, long long f, long long l)
-{
-	if (f == l)
-		return 0;
-	printf("FAIL %s: %s: fast %lld, libevtx %lld\n", where, what, f, l);
-	return 1;
-}
-
 /* Compares two records of the same file offset. Returns nothing. */
 static void compare(const char *path, const nd_record *f, const nd_record *l)
 {
 	char where[600];
-	int bad = 0;
-	size_t i;
 
 	snprintf(where, sizeof(where), "%s record %llu at 0x%llx", path, (unsigned long long)l->record_id,
 		 (unsigned long long)l->file_offset);
-	bad |= diff_str(where, "provider", f->provider, l->provider, 1);
-	bad |= diff_str(where, "source_name", f->source_name, l->source_name, 1);
-	bad |= diff_str(where, "provider_guid", f->provider_guid, l->provider_guid, 1);
-	bad |= diff_str(where, "user_sid", f->user_sid, l->user_sid, 1);
-	bad |= diff_str(where, "channel", f->channel, l->channel, 0);
-	bad |= diff_str(where, "computer", f->computer, l->computer, 0);
-	bad |= diff_str(where, "binary", f->binary, l->binary, 0);
-	bad |= diff_num(where, "event_id", f->event_id, l->event_id);
-	bad |= diff_num(where, "qualifiers", f->qualifiers, l->qualifiers);
-	bad |= diff_num(where, "has_qualifiers", f->has_qualifiers, l->has_qualifiers);
-	bad |= diff_num(where, "version", f->version, l->version);
-	bad |= diff_num(where, "level", f->level, l->level);
-	bad |= diff_num(where, "task", f->task, l->task);
-	bad |= diff_num(where, "keywords", (long long)f->keywords, (long long)l->keywords);
-	bad |= diff_num(where, "time", f->time, l->time);
-	bad |= diff_num(where, "has_time", f->has_time, l->has_time);
-	bad |= diff_num(where, "record_id", (long long)f->record_id, (long long)l->record_id);
-	bad |= diff_num(where, "file_offset", f->file_offset, l->file_offset);
-	bad |= diff_num(where, "written_time", f->written_time, l->written_time);
-	if (diff_num(where, "number of fields", (long long)f->nfields, (long long)l->nfields)) {
-		bad = 1;
-	} else {
-		for (i = 0; i < f->nfields; i++) {
-			char what[64];
-
-			snprintf(what, sizeof(what), "field %zu name", i);
-			bad |= diff_str(where, what, f->fields[i].name, l->fields[i].name, 1);
-			snprintf(what, sizeof(what), "field %zu value", i);
-			bad |= diff_str(where, what, f->fields[i].value, l->fields[i].value, 0);
-		}
-	}
 	compared++;
-	failures += (unsigned long)bad;
+	if (rd_compare(f, l, where, bugs, stdout))
+		failures++;
 }
 
 /* Lists the records of path the fast path refuses, with the reason.
@@ -290,11 +172,12 @@ static unsigned long list_refused(const char *path)
 		memset(chunk + n, 0, sizeof(chunk) - n);
 		if (nd_evtx_chunk_kind(chunk, n) > 0) {
 			nd_evtx_walk_chunk(chunk, n, &walk);
+			nd_evtx_binxml_chunk(bx, chunk, &walk);
 			for (i = 0; i < walk.count; i++) {
 				if (walk.records[i].offset + walk.records[i].size == ND_EVTX_CHUNK_SIZE &&
 				    nat_chunk_end < sizeof(at_chunk_end) / sizeof(at_chunk_end[0]))
 					at_chunk_end[nat_chunk_end++] = (uint64_t)off + walk.records[i].offset;
-				if (nd_evtx_binxml_decode(bx, chunk, walk.records[i].offset, walk.records[i].size, &ev)) {
+				if (nd_evtx_binxml_decode(bx, i, &ev)) {
 					if (refused++ < 20)
 						printf("refused %s record %llu at 0x%llx: %s\n", path,
 						       (unsigned long long)walk.records[i].id,
@@ -343,7 +226,7 @@ static void diff_file(const char *path, unsigned long *refused_total)
 
 			for (k = 0; k < nat_chunk_end; k++)
 				at_end |= at_chunk_end[k] == (uint64_t)r->file_offset;
-			bugs[at_end ? BUG_CHUNK_END : BUG_LIBEVTX_FAIL]++;
+			bugs[at_end ? RD_CHUNK_END : RD_LIBEVTX_FAIL]++;
 			printf("libevtx lost %s record %llu at 0x%llx (fast path read it)\n", path,
 			       (unsigned long long)r->record_id, (unsigned long long)r->file_offset);
 		} else if (i >= f.n || l.v[j].file_offset < f.v[i].file_offset) {
@@ -374,10 +257,10 @@ int main(int argc, char **argv)
 	}
 	for (i = 1; i < argc; i++)
 		diff_file(argv[i], &refused);
-	for (b = 0; b < NBUGS; b++) {
+	for (b = 0; b < RD_NBUGS; b++) {
 		total_bugs += bugs[b];
 		if (bugs[b])
-			printf("documented difference: %lu x %s\n", bugs[b], bug_names[b]);
+			printf("documented difference: %lu x %s\n", bugs[b], rd_bug_names[b]);
 	}
 	printf("%lu records compared, %lu documented differences, %lu refused, %lu failures\n", compared,
 	       total_bugs, refused, failures);
