@@ -57,6 +57,8 @@ struct nd_evtx_binxml {
 	/* Per walked record: 0 not looked at yet, 1 its Binary XML passes
 	 * nd_evtx_record_check, 2 it does not (libevtx is shown zeros there). */
 	uint8_t checked[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
+	uint32_t sound_from, sound_to; /* the last sound Binary XML range found, */
+	size_t sound_index;            /* of this record */
 	nd_buf s;       /* every name, attribute value and text of the record */
 	nd_buf scratch; /* NUL-terminated copies for number parsing */
 	bx_node *nodes;
@@ -120,6 +122,8 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 	size_t lo = 0, hi = bx->index + 1;
 	char why[8];
 
+	if (bx->sound_index <= bx->index && off >= bx->sound_from && off < bx->sound_to && len <= bx->sound_to - off)
+		return 1;
 	while (hi - lo > 1) {
 		size_t mid = (lo + hi) / 2;
 
@@ -132,7 +136,12 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 		return 0;
 	if (!bx->checked[lo])
 		bx->checked[lo] = nd_evtx_record_check(bx->chunk, rec[lo].offset, rec[lo].size, why, sizeof(why)) ? 2 : 1;
-	return bx->checked[lo] == 1;
+	if (bx->checked[lo] != 1)
+		return 0;
+	bx->sound_from = rec[lo].offset + ND_EVTX_RECORD_HEADER_SIZE;
+	bx->sound_to = rec[lo].offset + rec[lo].size - 4;
+	bx->sound_index = lo;
+	return 1;
 }
 
 /* Appends the name structure at chunk offset off to bx->s as UTF-8 and
@@ -867,6 +876,8 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	bx->chunk = chunk;
 	bx->walk = walk;
 	memset(bx->checked, 0, sizeof(bx->checked));
+	bx->sound_from = bx->sound_to = 0;
+	bx->sound_index = 0;
 }
 
 int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)

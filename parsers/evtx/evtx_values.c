@@ -9,6 +9,7 @@
 int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 {
 	size_t i, units;
+	unsigned char *o;
 
 	if (n % 2)
 		return -1;
@@ -17,6 +18,7 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 		units--;
 	if (nd_buf_reserve(out, units * 3) != 0)
 		return -1;
+	o = (unsigned char *)out->data + out->len;
 	for (i = 0; i < units; i++) {
 		uint32_t u = nd_le16(p + 2 * i);
 
@@ -32,10 +34,47 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 		} else if (u == 0) {
 			u = 0x2400; /* the project's sign for a NUL inside a string */
 		}
-		if (nd_buf_append_utf8(out, u) != 0)
-			return -1;
+		/* Room: 3 bytes per unit reserved, 4 for a pair of two units. */
+		if (u < 0x80) {
+			*o++ = (unsigned char)u;
+		} else if (u < 0x800) {
+			*o++ = (unsigned char)(0xC0 | (u >> 6));
+			*o++ = (unsigned char)(0x80 | (u & 0x3F));
+		} else if (u < 0x10000) {
+			*o++ = (unsigned char)(0xE0 | (u >> 12));
+			*o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+			*o++ = (unsigned char)(0x80 | (u & 0x3F));
+		} else {
+			*o++ = (unsigned char)(0xF0 | (u >> 18));
+			*o++ = (unsigned char)(0x80 | ((u >> 12) & 0x3F));
+			*o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+			*o++ = (unsigned char)(0x80 | (u & 0x3F));
+		}
 	}
+	out->len = (size_t)((char *)o - out->data);
+	out->data[out->len] = '\0';
 	return 0;
+}
+
+/* Appends v in decimal, with a minus sign when neg. Returns 0, or -1. */
+static int decimal_text(nd_buf *out, uint64_t v, int neg)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		tmp[sizeof(tmp) - ++n] = '-';
+	return nd_buf_append(out, tmp + sizeof(tmp) - n, n);
+}
+
+/* Appends a signed value in decimal. Returns 0, or -1. */
+static int signed_text(nd_buf *out, int64_t v)
+{
+	return v < 0 ? decimal_text(out, (uint64_t)0 - (uint64_t)v, 1) : decimal_text(out, (uint64_t)v, 0);
 }
 
 /* Appends an ANSI string: ASCII only (other bytes depend on the code page),
@@ -181,9 +220,9 @@ int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t siz
 
 	if (type == ND_EVTX_TYPE_SIZE) {
 		if (size == 4)
-			return nd_buf_printf(out, "%u", nd_le32(p));
+			return decimal_text(out, nd_le32(p), 0);
 		if (size == 8)
-			return nd_buf_printf(out, "%llu", (unsigned long long)nd_le64(p));
+			return decimal_text(out, nd_le64(p), 0);
 		return -1;
 	}
 	if (want < 0 || (want > 0 && size != (uint32_t)want))
@@ -194,27 +233,27 @@ int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t siz
 	case ND_EVTX_TYPE_ANSI:
 		return ansi_text(out, p, size);
 	case ND_EVTX_TYPE_INT8:
-		return nd_buf_printf(out, "%d", (int)(int8_t)p[0]);
+		return signed_text(out, (int8_t)p[0]);
 	case ND_EVTX_TYPE_UINT8:
-		return nd_buf_printf(out, "%u", (unsigned)p[0]);
+		return decimal_text(out, p[0], 0);
 	case ND_EVTX_TYPE_INT16:
-		return nd_buf_printf(out, "%d", (int)(int16_t)nd_le16(p));
+		return signed_text(out, (int16_t)nd_le16(p));
 	case ND_EVTX_TYPE_UINT16:
-		return nd_buf_printf(out, "%u", (unsigned)nd_le16(p));
+		return decimal_text(out, nd_le16(p), 0);
 	case ND_EVTX_TYPE_INT32:
-		return nd_buf_printf(out, "%ld", (long)(int32_t)nd_le32(p));
+		return signed_text(out, (int32_t)nd_le32(p));
 	case ND_EVTX_TYPE_UINT32:
-		return nd_buf_printf(out, "%u", nd_le32(p));
+		return decimal_text(out, nd_le32(p), 0);
 	case ND_EVTX_TYPE_INT64:
-		return nd_buf_printf(out, "%lld", (long long)(int64_t)nd_le64(p));
+		return signed_text(out, (int64_t)nd_le64(p));
 	case ND_EVTX_TYPE_UINT64:
-		return nd_buf_printf(out, "%llu", (unsigned long long)nd_le64(p));
+		return decimal_text(out, nd_le64(p), 0);
 	case ND_EVTX_TYPE_HEX32:
 		return nd_buf_printf(out, "0x%08x", nd_le32(p));
 	case ND_EVTX_TYPE_HEX64:
 		return nd_buf_printf(out, "0x%016llx", (unsigned long long)nd_le64(p));
 	case ND_EVTX_TYPE_BOOL:
-		return nd_buf_printf(out, "%s", nd_le32(p) ? "true" : "false");
+		return nd_le32(p) ? nd_buf_append(out, "true", 4) : nd_buf_append(out, "false", 5);
 	case ND_EVTX_TYPE_BINARY:
 		return hex_text(out, p, size);
 	case ND_EVTX_TYPE_GUID:
