@@ -41,5 +41,5 @@ if(NPSDIAG_FUZZ)
 endif()
 # seeds/decoder: inputs the libFuzzer target once aborted on.
 file(GLOB NPSDIAG_FUZZ_DECODER_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/decoder/*)
-add_test(NAME fuzz_decoder_replay COMMAND fuzz_decoder -rounds 100 ${NPSDIAG_FUZZ_SEEDS} ${NPSDIAG_FUZZ_DECODER_SEEDS})
+add_test(NAME fuzz_decoder_replay COMMAND fuzz_decoder -rounds 60 ${NPSDIAG_FUZZ_SEEDS} ${NPSDIAG_FUZZ_DECODER_SEEDS})
 add_test(NAME fuzz_event_xml_replay COMMAND fuzz_event_xml -rounds 3000 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/event.xml)

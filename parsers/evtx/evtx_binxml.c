@@ -132,7 +132,8 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 		else
 			hi = mid;
 	}
-	if (off < rec[lo].offset + ND_EVTX_RECORD_HEADER_SIZE || len > rec[lo].offset + rec[lo].size - 4 - off)
+	if (off < rec[lo].offset + ND_EVTX_RECORD_HEADER_SIZE || off >= rec[lo].offset + rec[lo].size - 4 ||
+	    len > rec[lo].offset + rec[lo].size - 4 - off)
 		return 0;
 	if (!bx->checked[lo])
 		bx->checked[lo] = nd_evtx_record_check(bx->chunk, rec[lo].offset, rec[lo].size, why, sizeof(why)) ? 2 : 1;
