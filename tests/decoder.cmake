@@ -13,3 +13,8 @@ if(TARGET npsdiag)
   add_test(NAME decoder_cli COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/decoder/cli.sh)
   set_tests_properties(decoder_cli PROPERTIES ENVIRONMENT "NPSDIAG=$<TARGET_FILE:npsdiag>;SRC=${PROJECT_SOURCE_DIR}")
 endif()
+# Unusual values (tests/decoder/unusual.desc), written by our EVTX writer.
+if(TARGET evtxwrite)
+  add_test(NAME decoder_diff_unusual COMMAND sh -c
+    "'$<TARGET_FILE:evtxwrite>' -o '${CMAKE_CURRENT_BINARY_DIR}/decoder-unusual.evtx' '${CMAKE_CURRENT_SOURCE_DIR}/decoder/unusual.desc' && '$<TARGET_FILE:diff_decoder>' -max-refused 0 '${CMAKE_CURRENT_BINARY_DIR}/decoder-unusual.evtx'")
+endif()
