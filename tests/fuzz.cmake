@@ -4,7 +4,13 @@
 # are also built as libFuzzer binaries (fuzz_chunk_libfuzzer, ...):
 #   ./fuzz_chunk_libfuzzer -max_len=65536 corpus_dir/
 option(NPSDIAG_FUZZ "Build libFuzzer targets (clang)" OFF)
-foreach(t chunk event_xml)
+if(NPSDIAG_FUZZ)
+  # The parsers are what is fuzzed: instrument them for coverage and ASan too.
+  foreach(l nd_parsers_evtx nd_parsers_xml nd_parsers_record nd_util)
+    target_compile_options(${l} PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
+  endforeach()
+endif()
+foreach(t chunk event_xml decoder)
   add_executable(fuzz_${t} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/driver.c)
   target_link_libraries(fuzz_${t} PRIVATE npsdiag_core)
   if(NPSDIAG_FUZZ)
@@ -25,6 +31,17 @@ endif()
 if(NPSDIAG_FUZZ_CORPUS)
   add_test(NAME fuzz_chunk_replay_corpus COMMAND fuzz_chunk -rounds 3 -max-chunks 5 ${NPSDIAG_FUZZ_CORPUS})
 endif()
+# The decoder against libevtx, the record compared being the last one of
+# each (mutated, often truncated) chunk of our fixtures.
+target_sources(fuzz_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/decoder/record_diff.c)
+target_include_directories(fuzz_decoder PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/decoder)
+if(NPSDIAG_FUZZ)
+  target_sources(fuzz_decoder_libfuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/decoder/record_diff.c)
+  target_include_directories(fuzz_decoder_libfuzzer PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/decoder)
+endif()
+# seeds/decoder: inputs the libFuzzer target once aborted on.
+file(GLOB NPSDIAG_FUZZ_DECODER_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/decoder/*)
+add_test(NAME fuzz_decoder_replay COMMAND fuzz_decoder -rounds 60 ${NPSDIAG_FUZZ_SEEDS} ${NPSDIAG_FUZZ_DECODER_SEEDS})
 add_test(NAME fuzz_event_xml_replay COMMAND fuzz_event_xml -rounds 3000 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/event.xml)
 
 # Reproducers of past crashes (tests/fuzz/regress/, from the shared fuzz

@@ -4,27 +4,6 @@
 
 #include "evtx_format.h"
 
-/* Binary XML tokens (low 4 bits; 0x40 means "more attributes follow" or
- * "has attributes"). */
-enum {
-	TOK_EOF = 0x00,
-	TOK_OPEN_START = 0x01,
-	TOK_CLOSE_START = 0x02,
-	TOK_CLOSE_EMPTY = 0x03,
-	TOK_END = 0x04,
-	TOK_VALUE = 0x05,
-	TOK_ATTRIBUTE = 0x06,
-	TOK_CDATA = 0x07,
-	TOK_CHARREF = 0x08,
-	TOK_ENTITYREF = 0x09,
-	TOK_PITARGET = 0x0a,
-	TOK_PIDATA = 0x0b,
-	TOK_TEMPLATE = 0x0c,
-	TOK_SUBST = 0x0d,
-	TOK_OPT_SUBST = 0x0e,
-	TOK_FRAGMENT = 0x0f
-};
-
 #define MAX_DEPTH 32
 
 /* Compares the chunk name structure at name_off (u32 next, u16 hash, u16
@@ -89,12 +68,12 @@ static int walk_template(const uint8_t *chunk, uint32_t def_off, nd_evtx_templat
 		uint8_t tok = chunk[pos];
 
 		switch (tok & 0x0f) {
-		case TOK_EOF:
+		case ND_EVTX_TOK_EOF:
 			return info->event_id_sub >= 0 ? 0 : -1;
-		case TOK_FRAGMENT:
+		case ND_EVTX_TOK_FRAGMENT:
 			pos += 4;
 			break;
-		case TOK_OPEN_START: {
+		case ND_EVTX_TOK_OPEN_START: {
 			uint32_t name;
 
 			pos += 1 + 2 + 4; /* token, dependency id, data size */
@@ -107,46 +86,46 @@ static int walk_template(const uint8_t *chunk, uint32_t def_off, nd_evtx_templat
 			attr = 0;
 			break;
 		}
-		case TOK_CLOSE_START:
+		case ND_EVTX_TOK_CLOSE_START:
 			pos++;
 			attr = 0;
 			break;
-		case TOK_CLOSE_EMPTY:
-		case TOK_END:
+		case ND_EVTX_TOK_CLOSE_EMPTY:
+		case ND_EVTX_TOK_END:
 			if (depth == 0)
 				return -1;
 			depth--;
 			pos++;
 			attr = 0;
 			break;
-		case TOK_ATTRIBUTE:
+		case ND_EVTX_TOK_ATTRIBUTE:
 			pos++;
 			attr = read_name_ref(chunk, &pos, end);
 			if (!attr)
 				return -1;
 			break;
-		case TOK_VALUE:
+		case ND_EVTX_TOK_VALUE:
 			if (pos + 4 > end || chunk[pos + 1] != 0x01)
 				return -1;
 			pos += 4 + 2 * (uint32_t)nd_le16(chunk + pos + 2);
 			break;
-		case TOK_CDATA:
-		case TOK_PIDATA:
+		case ND_EVTX_TOK_CDATA:
+		case ND_EVTX_TOK_PIDATA:
 			if (pos + 3 > end)
 				return -1;
 			pos += 3 + 2 * (uint32_t)nd_le16(chunk + pos + 1);
 			break;
-		case TOK_CHARREF:
+		case ND_EVTX_TOK_CHARREF:
 			pos += 3;
 			break;
-		case TOK_ENTITYREF:
-		case TOK_PITARGET:
+		case ND_EVTX_TOK_ENTITYREF:
+		case ND_EVTX_TOK_PITARGET:
 			pos++;
 			if (!read_name_ref(chunk, &pos, end))
 				return -1;
 			break;
-		case TOK_SUBST:
-		case TOK_OPT_SUBST: {
+		case ND_EVTX_TOK_SUBST:
+		case ND_EVTX_TOK_OPT_SUBST: {
 			int idx;
 
 			if (pos + 4 > end || depth == 0)
@@ -222,7 +201,7 @@ int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_of
 
 	peek->known = 0;
 	peek->provider[0] = peek->source[0] = '\0';
-	if (pos + 14 > end || chunk[pos] != TOK_FRAGMENT || chunk[pos + 4] != TOK_TEMPLATE)
+	if (pos + 14 > end || chunk[pos] != ND_EVTX_TOK_FRAGMENT || chunk[pos + 4] != ND_EVTX_TOK_TEMPLATE)
 		return 0;
 	pos += 4;
 	def_off = nd_le32(chunk + pos + 6);

@@ -32,6 +32,26 @@
 #define ND_EVTX_FILE_FLAG_DIRTY 0x1
 #define ND_EVTX_FILE_FLAG_FULL 0x2
 
+/* Binary XML tokens (the 0x40 bit: "has attributes" / "more follow"). */
+enum {
+	ND_EVTX_TOK_EOF = 0x00,
+	ND_EVTX_TOK_OPEN_START = 0x01,
+	ND_EVTX_TOK_CLOSE_START = 0x02,
+	ND_EVTX_TOK_CLOSE_EMPTY = 0x03,
+	ND_EVTX_TOK_END = 0x04,
+	ND_EVTX_TOK_VALUE = 0x05,
+	ND_EVTX_TOK_ATTRIBUTE = 0x06,
+	ND_EVTX_TOK_CDATA = 0x07,
+	ND_EVTX_TOK_CHARREF = 0x08,
+	ND_EVTX_TOK_ENTITYREF = 0x09,
+	ND_EVTX_TOK_PITARGET = 0x0a,
+	ND_EVTX_TOK_PIDATA = 0x0b,
+	ND_EVTX_TOK_TEMPLATE = 0x0c,
+	ND_EVTX_TOK_SUBST = 0x0d,
+	ND_EVTX_TOK_OPT_SUBST = 0x0e,
+	ND_EVTX_TOK_FRAGMENT = 0x0f
+};
+
 /* What the file header says. */
 typedef struct nd_evtx_file_header {
 	uint64_t first_chunk;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "event_xml.h"
+#include "evtx_binxml.h"
 #include "evtx_decode.h"
 #include "evtx_filter.h"
 #include "evtx_format.h"
@@ -25,6 +26,9 @@ typedef struct reader {
 	uint8_t wanted[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE]; /* per walked record */
 	nd_evtx_filter filter;
 	nd_evtx_decoder *decoder;
+	nd_evtx_binxml *fast;
+	size_t upto;   /* records libevtx is shown of the current chunk */
+	int loaded;    /* 1 libevtx has the chunk, 0 not yet, -1 it refused it */
 	nd_buf xml;
 	nd_record ev;
 } reader;
@@ -61,6 +65,34 @@ static uint32_t fingerprint(const uint8_t *chunk, const nd_evtx_chunk_walk *w)
 	return nd_crc32(nd_crc32(0, chunk, ND_EVTX_CHUNK_HEADER_SIZE), tail, sizeof(tail));
 }
 
+/* Has libevtx decode record i of the walked chunk at chunk_off into r->ev,
+ * giving it the chunk first if it does not have it yet. Returns 0, or 1
+ * when the record could not be read (reported). */
+static int libevtx_record(reader *r, uint64_t chunk_off, size_t i)
+{
+	const nd_evtx_record_ref *ref = &r->walk.records[i];
+	uint64_t file_off = chunk_off + ref->offset;
+	nd_error e;
+
+	if (r->loaded == 0) {
+		r->loaded = 1;
+		if (nd_evtx_decoder_load(r->decoder, r->header, r->chunk, &r->walk, r->upto, &e) != 0) {
+			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %s", (unsigned long long)chunk_off,
+				e.message);
+			r->loaded = -1;
+		}
+	}
+	if (r->loaded < 0)
+		return 1;
+	if (nd_evtx_decoder_xml(r->decoder, i, ref->id, &r->xml, &e) != 0 ||
+	    nd_xml_parse_event(r->xml.data, r->xml.len, &r->ev, NULL, &e) != 1) {
+		problem(r, ND_PROBLEM_ERROR, "record %llu at offset 0x%llx: %s", (unsigned long long)ref->id,
+			(unsigned long long)file_off, e.message);
+		return 1;
+	}
+	return 0;
+}
+
 /* Decodes record i of the walked chunk and, if the sink wants it, hands it
  * over. Returns 0, 1 when the record could not be read (reported),
  * -1 when the sink stopped. */
@@ -69,17 +101,14 @@ static int read_record(reader *r, uint64_t chunk_off, size_t i, nd_error *err)
 	const nd_evtx_record_ref *ref = &r->walk.records[i];
 	const void *tag;
 	uint64_t file_off = chunk_off + ref->offset;
-	nd_error e;
 
-	if (nd_evtx_decoder_xml(r->decoder, i, ref->id, &r->xml, &e) != 0) {
-		problem(r, ND_PROBLEM_ERROR, "record %llu at offset 0x%llx: %s", (unsigned long long)ref->id,
-			(unsigned long long)file_off, e.message);
-		return 1;
-	}
-	if (nd_xml_parse_event(r->xml.data, r->xml.len, &r->ev, NULL, &e) != 1) {
-		problem(r, ND_PROBLEM_ERROR, "record %llu at offset 0x%llx: %s", (unsigned long long)ref->id,
-			(unsigned long long)file_off, e.message);
-		return 1;
+	if (r->sink->decoder == ND_EVTX_DECODER_FAST &&
+	    nd_evtx_binxml_decode(r->fast, i, &r->ev) == 0) {
+		r->counts->fast++;
+	} else {
+		r->counts->fallback++;
+		if (libevtx_record(r, chunk_off, i) != 0)
+			return 1;
 	}
 	/* The decoded event decides: the filter lets through what it cannot
 	 * read. */
@@ -121,8 +150,9 @@ static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
 		problem(r, ND_PROBLEM_WARNING,
 			"chunk at offset 0x%llx: incomplete record at chunk offset 0x%x (still being written?)",
 			(unsigned long long)chunk_off, w->end);
-	/* Filter first, then show libevtx the chunk only up to the last record
-	 * wanted. A record the filter cannot read is decoded to find out. */
+	/* Filter first. libevtx, when a record needs it, is shown the chunk
+	 * only up to the last record wanted. A record the filter cannot read is
+	 * decoded to find out. */
 	nd_evtx_filter_reset(&r->filter);
 	for (i = 0; i < w->count; i++) {
 		const nd_evtx_record_ref *ref = &w->records[i];
@@ -136,15 +166,9 @@ static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
 		else
 			r->counts->skipped++;
 	}
-	if (upto) {
-		nd_error e;
-
-		if (nd_evtx_decoder_load(r->decoder, r->header, r->chunk, w, upto, &e) != 0) {
-			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %s", (unsigned long long)chunk_off,
-				e.message);
-			upto = 0;
-		}
-	}
+	r->upto = upto;
+	r->loaded = 0;
+	nd_evtx_binxml_chunk(r->fast, r->chunk, w);
 	for (i = 0; i < upto; i++)
 		if (r->wanted[i] && read_record(r, chunk_off, i, err) < 0)
 			return -1;
@@ -234,7 +258,9 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 		return nd_error_set(err, "%s: not a regular file", path);
 	}
 	r = calloc(1, sizeof(*r));
-	if (!r || !(r->decoder = nd_evtx_decoder_new())) {
+	if (!r || !(r->decoder = nd_evtx_decoder_new()) || !(r->fast = nd_evtx_binxml_new())) {
+		if (r)
+			nd_evtx_decoder_free(r->decoder);
 		free(r);
 		fclose(fp);
 		return nd_error_set(err, "out of memory");
@@ -265,6 +291,7 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 	nd_record_reset(&r->ev);
 	nd_buf_free(&r->xml);
 	nd_evtx_decoder_free(r->decoder);
+	nd_evtx_binxml_free(r->fast);
 	free(r);
 	fclose(fp);
 	return rc;

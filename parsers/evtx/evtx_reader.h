@@ -1,8 +1,10 @@
 /* evtx_reader: the EVTX input. Streams a .evtx file one chunk at a time,
  * finds its records (evtx_format), reads each record's provider and event
  * id from its Binary XML (evtx_filter) and asks the sink whether it wants
- * the record, has libevtx decode the wanted ones (evtx_decode), parses the
- * XML (event_xml) and hands each record to the sink. The reader knows no
+ * the record, decodes the wanted ones with our own decoder (evtx_binxml) or,
+ * for the records it refuses (or with ND_EVTX_DECODER_LIBEVTX), with
+ * libevtx (evtx_decode) and its XML (event_xml), and hands each record to
+ * the sink. The reader knows no
  * event families: which records matter is the sink's question to answer.
  * Memory is one chunk plus one record, whatever the file's size.
  *
@@ -22,8 +24,15 @@ typedef enum nd_problem_kind {
 	ND_PROBLEM_WARNING /* an oddity that lost nothing */
 } nd_problem_kind;
 
+/* How wanted records are decoded. */
+typedef enum nd_evtx_decoder_kind {
+	ND_EVTX_DECODER_FAST,   /* evtx_binxml, libevtx for what it refuses (the default) */
+	ND_EVTX_DECODER_LIBEVTX /* libevtx only, the reference */
+} nd_evtx_decoder_kind;
+
 typedef struct nd_evtx_sink {
 	void *ctx;
+	nd_evtx_decoder_kind decoder;
 	/* Asked with the 512-byte header of each chunk before its records are
 	 * read. Returns 1 to read the chunk, 0 to skip it without reading its
 	 * records (a tail that knows the chunk is complete and unchanged). May
@@ -55,6 +64,9 @@ typedef struct nd_evtx_sink {
 
 typedef struct nd_evtx_counts {
 	uint64_t records, wanted, skipped, errors, warnings, chunks, unchanged;
+	uint64_t fast;     /* records decoded by evtx_binxml */
+	uint64_t fallback; /* records decoded by libevtx: refused by evtx_binxml (all of them
+			    * with ND_EVTX_DECODER_LIBEVTX) */
 } nd_evtx_counts;
 
 /* Returns 1 if the file at path starts with the EVTX signature, 0 if not,

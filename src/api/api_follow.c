@@ -141,7 +141,7 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	r.params.window_s = o->params.window_s;
 	r.params.skew_s = o->params.skew_s;
 	r.params.gap_s = o->params.gap_s;
-	api_ingest_report(&cb->ingest, &copy, &rep);
+	api_ingest_report(s, &cb->ingest, &copy, &rep);
 	rep.progress = NULL;
 	rep.file_done = NULL;
 	hooks.ctx = &r;

@@ -53,9 +53,20 @@ static void on_file_done(void *ctx, const char *path, const nd_source_stats *st,
 	cb->file_done(cb->ctx, path, &o, failed);
 }
 
-void api_ingest_report(const npsdiag_ingest_callbacks *cb, npsdiag_ingest_callbacks *copy, nd_ingest_report *rep)
+/* report: passes on how a file's records were decoded. */
+static void on_decoded(void *ctx, const char *path, uint64_t fast, uint64_t fallback)
+{
+	const npsdiag_ingest_callbacks *cb = ctx;
+
+	if (cb->decoded)
+		cb->decoded(cb->ctx, path, fast, fallback);
+}
+
+void api_ingest_report(const npsdiag_session *s, const npsdiag_ingest_callbacks *cb, npsdiag_ingest_callbacks *copy,
+		       nd_ingest_report *rep)
 {
 	memset(rep, 0, sizeof(*rep));
+	rep->decoder = s->decoder;
 	if (!cb)
 		return;
 	*copy = *cb;
@@ -63,6 +74,22 @@ void api_ingest_report(const npsdiag_ingest_callbacks *cb, npsdiag_ingest_callba
 	rep->problem = on_problem;
 	rep->progress = on_progress;
 	rep->file_done = on_file_done;
+	rep->decoded = on_decoded;
+}
+
+int npsdiag_set_decoder(npsdiag_session *s, const char *name, npsdiag_error *err)
+{
+	nd_error e;
+
+	if (strcmp(name, "fast") == 0) {
+		s->decoder = ND_EVTX_DECODER_FAST;
+	} else if (strcmp(name, "libevtx") == 0) {
+		s->decoder = ND_EVTX_DECODER_LIBEVTX;
+	} else {
+		nd_error_set(&e, "unknown decoder \"%s\": expected fast or libevtx", name);
+		return api_fail(err, &e);
+	}
+	return 0;
 }
 
 int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_callbacks *cb,
@@ -76,7 +103,7 @@ int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	memset(totals, 0, sizeof(*totals));
 	if (!api_writable(s, "ingest", &e))
 		return api_fail(err, &e);
-	api_ingest_report(cb, &copy, &rep);
+	api_ingest_report(s, cb, &copy, &rep);
 	if (nd_ingest_paths(s->store, paths, npaths, &rep, &tot, &e) != 0)
 		return api_fail(err, &e);
 	totals->files = tot.files;

@@ -100,7 +100,17 @@ typedef struct npsdiag_ingest_callbacks {
 	void (*progress)(void *ctx, const char *path, size_t index, size_t count, uint64_t done, uint64_t total);
 	/* A file is done; failed is 1 when it could not be read at all. */
 	void (*file_done)(void *ctx, const char *path, const npsdiag_file_stats *st, int failed);
+	/* How a .evtx file's kept records were decoded: fast ones by npsdiag's
+	 * own decoder, fallback ones by libevtx (the records it refused, or
+	 * all with the "libevtx" decoder). */
+	void (*decoded)(void *ctx, const char *path, uint64_t fast, uint64_t fallback);
 } npsdiag_ingest_callbacks;
+
+/* Chooses how the session's ingest and follow decode .evtx records:
+ * "fast" (the default: npsdiag's own decoder, libevtx for the records it
+ * refuses) or "libevtx" (libevtx for every record, for comparison; see
+ * docs/decoder.md). Returns 0, or -1 with err set (an unknown name). */
+int npsdiag_set_decoder(npsdiag_session *s, const char *name, npsdiag_error *err);
 
 /* Ingests files and directories (searched recursively for *.evtx) into a
  * session opened NPSDIAG_WRITE. Problems with inputs are reported and

@@ -9,7 +9,7 @@ static const char usage_text[] =
 	"usage: npsdiag COMMAND [OPTIONS] [ARGS]\n"
 	"\n"
 	"commands:\n"
-	"  ingest [--db FILE] [--rules DIR] [--quiet] PATH...\n"
+	"  ingest [--db FILE] [--rules DIR] [--quiet] [--decoder fast|libevtx] [--verbose] PATH...\n"
 	"        read .evtx files and directories (searched recursively for *.evtx) into the database\n"
 	"  explain [--rules DIR] CODE | explain reason CODE\n"
 	"        look up a RAS/IKE error code (853, 13801, 0x800B0109) or an NPS reason code\n"

@@ -9,6 +9,7 @@
 typedef struct ingest_ui {
 	int progress; /* draw a progress line on stderr */
 	int quiet;
+	int verbose; /* say how each file's records were decoded */
 	int line_drawn;
 	uint64_t last_ms;
 } ingest_ui;
@@ -72,6 +73,18 @@ static void on_file_done(void *ctx, const char *path, const npsdiag_file_stats *
 	putchar('\n');
 }
 
+/* report: with --verbose, prints how a file's records were decoded. */
+static void on_decoded(void *ctx, const char *path, uint64_t fast, uint64_t fallback)
+{
+	ingest_ui *c = ctx;
+
+	if (!c->verbose)
+		return;
+	clear_progress(c);
+	printf("%s: decoder: %llu records decoded fast, %llu by libevtx\n", path, (unsigned long long)fast,
+	       (unsigned long long)fallback);
+}
+
 /* npsdiag ingest. Returns the exit status: 0 all read, 1 some input could
  * not be read, 2 usage or database failure. */
 int cmd_ingest(int argc, char **argv)
@@ -79,8 +92,10 @@ int cmd_ingest(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"rules", required_argument, NULL, 'r'},
 					     {"quiet", no_argument, NULL, 'q'},
+					     {"decoder", required_argument, NULL, 'D'},
+					     {"verbose", no_argument, NULL, 'v'},
 					     {NULL, 0, NULL, 0}};
-	const char *db = NULL;
+	const char *db = NULL, *decoder = NULL;
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
 	size_t ndirs = 0;
 	npsdiag_ingest_callbacks cb = {0};
@@ -90,9 +105,13 @@ int cmd_ingest(int argc, char **argv)
 	ingest_ui c = {0};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "qv", opts, NULL)) != -1) {
 		if (opt == 'd')
 			db = optarg;
+		else if (opt == 'D')
+			decoder = optarg;
+		else if (opt == 'v')
+			c.verbose = 1;
 		else if (opt == 'r' && ndirs < ND_CLI_MAX_RULE_DIRS)
 			dirs[ndirs++] = optarg;
 		else if (opt == 'q')
@@ -105,10 +124,16 @@ int cmd_ingest(int argc, char **argv)
 	c.progress = !c.quiet && npsdiag_console_is_terminal(stderr);
 	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
 		return 2;
+	if (decoder && npsdiag_set_decoder(s, decoder, &err) != 0) {
+		fprintf(stderr, "npsdiag: --decoder: %s\n", err.message);
+		npsdiag_close(s);
+		return 2;
+	}
 	cb.ctx = &c;
 	cb.problem = on_problem;
 	cb.progress = on_progress;
 	cb.file_done = on_file_done;
+	cb.decoded = on_decoded;
 	if (npsdiag_ingest(s, argv + optind, (size_t)(argc - optind), &cb, &tot, &err) != 0) {
 		clear_progress(&c);
 		fprintf(stderr, "npsdiag: %s\n", err.message);

@@ -237,6 +237,7 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	sink.record = sink_record;
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
+	sink.decoder = rep ? rep->decoder : ND_EVTX_DECODER_FAST;
 
 	/* Opened first, so that a FIFO or a device named by mistake is refused
 	 * rather than waited on. */
@@ -264,6 +265,8 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 		f.st.warnings = counts.warnings;
 		f.st.chunks = counts.chunks;
 		f.st.unchanged = counts.unchanged;
+		if (rep && rep->decoded)
+			rep->decoded(rep->ctx, path, counts.fast, counts.fallback);
 		if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
 			goto store_failed;
 	}

@@ -32,6 +32,11 @@ typedef struct nd_ingest_report {
 	void (*progress)(void *ctx, const char *path, size_t index, size_t count, uint64_t done, uint64_t total);
 	/* A file is done; failed is 1 when it could not be read at all. */
 	void (*file_done)(void *ctx, const char *path, const nd_source_stats *st, int failed);
+	/* How records are decoded (0: our decoder, libevtx for what it refuses). */
+	nd_evtx_decoder_kind decoder;
+	/* A file was read: fast records came from our decoder, fallback ones
+	 * from libevtx (those it refused, or all with ND_EVTX_DECODER_LIBEVTX). */
+	void (*decoded)(void *ctx, const char *path, uint64_t fast, uint64_t fallback);
 } nd_ingest_report;
 
 /* Lets a caller (the tail) skip chunks it knows are complete and

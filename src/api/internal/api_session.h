@@ -22,6 +22,7 @@ struct npsdiag_session {
 	nd_rules rules;
 	int rules_loaded, codes_loaded;
 	nd_diagnose_params params; /* of the last diagnosis, echoed in JSON */
+	nd_evtx_decoder_kind decoder; /* how ingest and follow decode .evtx records */
 };
 
 /* Copies an internal error into the caller's. Always returns -1. */
@@ -47,8 +48,10 @@ int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_st
  * with err set naming what. */
 int api_writable(const npsdiag_session *s, const char *what, nd_error *err);
 
-/* Sets rep up to tell cb (copied into *copy, which must live as long as
- * rep; cb may be NULL) what ingestion reports. Returns nothing. */
-void api_ingest_report(const npsdiag_ingest_callbacks *cb, npsdiag_ingest_callbacks *copy, nd_ingest_report *rep);
+/* Sets rep up to decode as the session says and to tell cb (copied into
+ * *copy, which must live as long as rep; cb may be NULL) what ingestion
+ * reports. Returns nothing. */
+void api_ingest_report(const npsdiag_session *s, const npsdiag_ingest_callbacks *cb, npsdiag_ingest_callbacks *copy,
+		       nd_ingest_report *rep);
 
 #endif

@@ -1,0 +1,903 @@
+#include "evtx_binxml.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evtx_check.h"
+#include "evtx_format.h"
+#include "evtx_values.h"
+#include "nd_buf.h"
+#include "nd_bytes.h"
+#include "nd_time.h"
+#include "nd_vec.h"
+
+#define MAX_DEPTH 64    /* elements inside elements */
+#define MAX_NESTING 8   /* Binary XML values inside values */
+#define FIELD_NAME_MAX 255 /* event_xml keeps this much of a field name */
+
+/* One substitution value of a template instance: where its data is. */
+typedef struct bx_value {
+	uint32_t off, size;
+	uint8_t type;
+} bx_value;
+
+/* The values a template definition is walked with, and how elements start. */
+typedef struct bx_scope {
+	size_t base;    /* first value in bx->vals */
+	uint32_t count; /* number of values */
+	int dep_ids;    /* elements carry a dependency identifier */
+	int nesting;    /* Binary XML values entered */
+} bx_scope;
+
+/* A string in bx->s. */
+typedef struct bx_str {
+	uint32_t off, len;
+} bx_str;
+
+typedef struct bx_attr {
+	bx_str name, value;
+} bx_attr;
+
+/* One element of the tree. Children are linked once complete. */
+typedef struct bx_node {
+	bx_str name, text;
+	uint32_t attr, nattrs; /* attributes, consecutive in bx->attrs */
+	int32_t first, last, next;
+	int parts; /* pieces of text (values, references, substitutions) */
+	int typed; /* a piece was not a string */
+} bx_node;
+
+struct nd_evtx_binxml {
+	const uint8_t *chunk;
+	const nd_evtx_chunk_walk *walk;
+	size_t index; /* of the record being decoded */
+	/* Per walked record: 0 not looked at yet, 1 its Binary XML passes
+	 * nd_evtx_record_check, 2 it does not (libevtx is shown zeros there). */
+	uint8_t checked[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
+	uint32_t sound_from, sound_to; /* the last sound Binary XML range found, */
+	size_t sound_index;            /* of this record */
+	nd_buf s;       /* every name, attribute value and text of the record */
+	nd_buf scratch; /* NUL-terminated copies for number parsing */
+	bx_node *nodes;
+	size_t nnodes, capnodes;
+	bx_attr *attrs;
+	size_t nattrs, capattrs;
+	bx_value *vals;
+	size_t nvals, capvals;
+	int32_t root;
+	char why[96];
+};
+
+nd_evtx_binxml *nd_evtx_binxml_new(void)
+{
+	return calloc(1, sizeof(nd_evtx_binxml));
+}
+
+void nd_evtx_binxml_free(nd_evtx_binxml *bx)
+{
+	if (!bx)
+		return;
+	nd_buf_free(&bx->s);
+	nd_buf_free(&bx->scratch);
+	free(bx->nodes);
+	free(bx->attrs);
+	free(bx->vals);
+	free(bx);
+}
+
+const char *nd_evtx_binxml_why(const nd_evtx_binxml *bx)
+{
+	return bx->why;
+}
+
+/* Notes why the record is refused. Returns -1. */
+static int refuse(nd_evtx_binxml *bx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int refuse(nd_evtx_binxml *bx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(bx->why, sizeof(bx->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Returns a pointer to the string s (never NULL). */
+static const char *str_at(const nd_evtx_binxml *bx, bx_str s)
+{
+	return bx->s.data ? bx->s.data + s.off : "";
+}
+
+/* Returns 1 if the len bytes at chunk offset off lie inside the Binary XML
+ * of one record walked up to the one being decoded, which is sound, else
+ * 0. Names and template definitions are only taken from there: elsewhere
+ * (damage the walker skipped, space after the records) libevtx is shown
+ * zeros. */
+static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
+{
+	const nd_evtx_record_ref *rec = bx->walk->records;
+	size_t lo = 0, hi = bx->index + 1;
+	char why[8];
+
+	if (bx->sound_index <= bx->index && off >= bx->sound_from && off < bx->sound_to && len <= bx->sound_to - off)
+		return 1;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (rec[mid].offset <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	if (off < rec[lo].offset + ND_EVTX_RECORD_HEADER_SIZE || off >= rec[lo].offset + rec[lo].size - 4 ||
+	    len > rec[lo].offset + rec[lo].size - 4 - off)
+		return 0;
+	if (!bx->checked[lo])
+		bx->checked[lo] = nd_evtx_record_check(bx->chunk, rec[lo].offset, rec[lo].size, why, sizeof(why)) ? 2 : 1;
+	if (bx->checked[lo] != 1)
+		return 0;
+	bx->sound_from = rec[lo].offset + ND_EVTX_RECORD_HEADER_SIZE;
+	bx->sound_to = rec[lo].offset + rec[lo].size - 4;
+	bx->sound_index = lo;
+	return 1;
+}
+
+/* Appends the name structure at chunk offset off to bx->s as UTF-8 and
+ * fills *out. Returns 0, or -1 (refused). */
+static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
+{
+	uint32_t n, i;
+
+	if ((size_t)off + 8 > ND_EVTX_CHUNK_SIZE)
+		return refuse(bx, "name outside the chunk");
+	n = nd_le16(bx->chunk + off + 6);
+	if (n == 0)
+		return refuse(bx, "empty name");
+	if ((size_t)off + 10 + 2 * (size_t)n > ND_EVTX_CHUNK_SIZE)
+		return refuse(bx, "name outside the chunk");
+	/* libevtx reads up to the terminator, whatever the length says, and
+	 * writes any name into its XML: keep to names that read back as one. */
+	for (i = 0; i < n; i++) {
+		uint16_t u = nd_le16(bx->chunk + off + 8 + 2 * i);
+
+		if (u < 0x80 && !((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') ||
+				  u == '_' || u == '-' || u == '.' || u == ':'))
+			return refuse(bx, "character U+%04X in a name", u);
+	}
+	if (nd_le16(bx->chunk + off + 8 + 2 * n) != 0)
+		return refuse(bx, "name not terminated");
+	if (!usable(bx, off, 10 + 2 * n))
+		return refuse(bx, "name outside the records");
+	out->off = (uint32_t)bx->s.len;
+	if (nd_evtx_utf16_text(&bx->s, bx->chunk + off + 8, 2 * (size_t)n) != 0)
+		return refuse(bx, "bad UTF-16 in a name");
+	out->len = (uint32_t)(bx->s.len - out->off);
+	return 0;
+}
+
+/* Reads a name reference at *pos (a chunk offset, the name structure
+ * inline right behind it when it points there) into *out. Advances *pos.
+ * Returns 0, or -1 (refused). */
+static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_str *out)
+{
+	uint32_t off;
+
+	if (*pos + 4 > end)
+		return refuse(bx, "name reference cut off");
+	off = nd_le32(bx->chunk + *pos);
+	*pos += 4;
+	if (off == *pos) {
+		if (*pos + 8 > end)
+			return refuse(bx, "inline name cut off");
+		*pos += 8 + 2 * ((uint32_t)nd_le16(bx->chunk + *pos + 6) + 1);
+		if (*pos > end)
+			return refuse(bx, "inline name cut off");
+	} else if (off > *pos) {
+		return refuse(bx, "name reference ahead of itself");
+	}
+	return name_at(bx, off, out);
+}
+
+/* Adds an element node. Returns its index, or -1 (refused). */
+static int32_t new_node(nd_evtx_binxml *bx)
+{
+	bx_node *n;
+
+	if (bx->nnodes >= 0x7fffffff || nd_vec_reserve(&bx->nodes, &bx->capnodes, bx->nnodes + 1, sizeof(*n)) != 0)
+		return refuse(bx, "out of memory");
+	n = &bx->nodes[bx->nnodes];
+	memset(n, 0, sizeof(*n));
+	n->attr = (uint32_t)bx->nattrs;
+	n->first = n->last = n->next = -1;
+	return (int32_t)bx->nnodes++;
+}
+
+/* Links a complete element to its parent (-1: the document, where only the
+ * first element counts, as in libevtx). Returns 0, or -1 (refused). */
+static int link_node(nd_evtx_binxml *bx, int32_t parent, int32_t idx)
+{
+	bx_node *p;
+
+	if (parent < 0) {
+		if (bx->root < 0)
+			bx->root = idx;
+		return 0;
+	}
+	p = &bx->nodes[parent];
+	if (p->parts)
+		return refuse(bx, "text and elements mixed");
+	if (p->last >= 0)
+		bx->nodes[p->last].next = idx;
+	else
+		p->first = idx;
+	p->last = idx;
+	return 0;
+}
+
+/* Starts a piece of text of element idx at the end of bx->s. Returns 0, or
+ * -1 (refused). */
+static int begin_part(nd_evtx_binxml *bx, int32_t idx, int typed)
+{
+	bx_node *n = &bx->nodes[idx];
+
+	if (n->first >= 0)
+		return refuse(bx, "text and elements mixed");
+	if (n->parts == 0)
+		n->text.off = (uint32_t)bx->s.len;
+	else if ((size_t)n->text.off + n->text.len != bx->s.len)
+		return refuse(bx, "text interrupted");
+	n->parts++;
+	n->typed |= typed;
+	return 0;
+}
+
+/* Ends a piece of text of element idx. Returns 0, or -1 (refused). */
+static int end_part(nd_evtx_binxml *bx, int32_t idx)
+{
+	bx_node *n = &bx->nodes[idx];
+
+	n->text.len = (uint32_t)(bx->s.len - n->text.off);
+	if (n->parts > 1 && n->typed)
+		return refuse(bx, "typed value mixed with text");
+	return 0;
+}
+
+/* Reads a value token (0x05) at *pos and appends its string to bx->s.
+ * Returns 0, or -1 (refused). */
+static int read_value_token(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end)
+{
+	uint32_t n;
+
+	if (*pos + 4 > end || bx->chunk[*pos + 1] != ND_EVTX_TYPE_STRING)
+		return refuse(bx, "value token not a string");
+	n = 2 * (uint32_t)nd_le16(bx->chunk + *pos + 2);
+	*pos += 4;
+	if (n > end - *pos)
+		return refuse(bx, "value token cut off");
+	if (nd_evtx_utf16_text(&bx->s, bx->chunk + *pos, n) != 0)
+		return refuse(bx, "bad UTF-16 in a value token");
+	*pos += n;
+	return 0;
+}
+
+/* Reads a substitution token at *pos. Returns its value, or NULL (refused). */
+static const bx_value *read_subst(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc)
+{
+	uint16_t idx;
+
+	if (*pos + 4 > end) {
+		refuse(bx, "substitution cut off");
+		return NULL;
+	}
+	idx = nd_le16(bx->chunk + *pos + 1);
+	*pos += 4;
+	if (idx >= sc->count) {
+		refuse(bx, "substitution %u of %u values", idx, sc->count);
+		return NULL;
+	}
+	return &bx->vals[sc->base + idx];
+}
+
+/* Appends the text of a scalar value. Returns 0, or -1 (refused). */
+static int value_text(nd_evtx_binxml *bx, uint8_t type, uint32_t off, uint32_t size)
+{
+	if (nd_evtx_value_text(&bx->s, type, bx->chunk + off, size) != 0)
+		return refuse(bx, "value of type 0x%02x (%u bytes) not rendered", type, size);
+	return 0;
+}
+
+static int read_element(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t parent,
+			int depth);
+static int read_fragment(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t parent,
+			 int depth);
+
+/* Reads a template instance at *pos: its definition (inline or earlier in
+ * the chunk) walked with its value array. Advances *pos past the values.
+ * Returns 0, or -1 (refused). */
+static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_t parent, int nesting, int depth)
+{
+	const uint8_t *c = bx->chunk;
+	uint32_t p = *pos, def, dsize, count, data, i, q;
+	bx_scope sc;
+	int rc;
+
+	if (p + 10 > end)
+		return refuse(bx, "template instance cut off");
+	def = nd_le32(c + p + 6);
+	p += 10;
+	if (def == p) {
+		if (p + 24 > end || nd_le32(c + p + 20) > end - p - 24)
+			return refuse(bx, "inline template definition cut off");
+		p += 24 + nd_le32(c + p + 20);
+	} else if (def > p || def < ND_EVTX_CHUNK_HEADER_SIZE || def + 24 > end) {
+		return refuse(bx, "template definition at 0x%x", def);
+	}
+	dsize = nd_le32(c + def + 20);
+	if (dsize > ND_EVTX_CHUNK_SIZE - def - 24 || !usable(bx, def, 24 + dsize))
+		return refuse(bx, "template definition outside the records");
+	if (p + 4 > end)
+		return refuse(bx, "value array cut off");
+	count = nd_le32(c + p);
+	p += 4;
+	if (count > (end - p) / 4)
+		return refuse(bx, "value count %u larger than the record", count);
+	sc.base = bx->nvals;
+	sc.count = count;
+	sc.dep_ids = 1;
+	sc.nesting = nesting;
+	if (nd_vec_reserve(&bx->vals, &bx->capvals, bx->nvals + count, sizeof(bx_value)) != 0)
+		return refuse(bx, "out of memory");
+	data = p + 4 * count;
+	for (i = 0; i < count; i++) {
+		bx_value *v = &bx->vals[bx->nvals++];
+
+		v->size = nd_le16(c + p + 4 * i);
+		v->type = c[p + 4 * i + 2];
+		v->off = data;
+		if (v->size > end - data)
+			return refuse(bx, "value %u runs past its record", i);
+		data += v->size;
+	}
+	*pos = data;
+	q = def + 24;
+	rc = read_fragment(bx, &q, def + 24 + dsize, &sc, parent, depth);
+	bx->nvals = sc.base;
+	return rc;
+}
+
+/* Reads a nested Binary XML value (type 0x21) into element parent. Returns
+ * 0, or -1 (refused). */
+static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc, int32_t parent, int depth)
+{
+	uint32_t p = v->off, end = v->off + v->size;
+	bx_scope inner = *sc;
+
+	if (sc->nesting >= MAX_NESTING)
+		return refuse(bx, "Binary XML nested more than %d deep", MAX_NESTING);
+	inner.nesting++;
+	if (v->size == 0)
+		return refuse(bx, "empty Binary XML value");
+	switch (bx->chunk[p] & 0xbf) {
+	case ND_EVTX_TOK_OPEN_START:
+		inner.dep_ids = 0;
+		return read_element(bx, &p, end, &inner, parent, depth);
+	case ND_EVTX_TOK_FRAGMENT:
+		inner.dep_ids = 1;
+		return read_fragment(bx, &p, end, &inner, parent, depth);
+	case ND_EVTX_TOK_TEMPLATE:
+		return read_instance(bx, &p, end, parent, inner.nesting, depth);
+	default:
+		return refuse(bx, "Binary XML value starts with token 0x%02x", bx->chunk[p]);
+	}
+}
+
+/* Reads one attribute at *pos into element idx (dropped when its optional
+ * value is absent). Returns 0, or -1 (refused). */
+static int read_attribute(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t idx)
+{
+	const bx_value *v;
+	bx_attr a;
+
+	(*pos)++;
+	if (read_name(bx, pos, end, &a.name) != 0)
+		return -1;
+	if (*pos >= end)
+		return refuse(bx, "attribute value cut off");
+	a.value.off = (uint32_t)bx->s.len;
+	switch (bx->chunk[*pos] & 0xbf) {
+	case ND_EVTX_TOK_VALUE:
+		if (read_value_token(bx, pos, end) != 0)
+			return -1;
+		break;
+	case ND_EVTX_TOK_SUBST:
+	case ND_EVTX_TOK_OPT_SUBST:
+		if (!(v = read_subst(bx, pos, end, sc)))
+			return -1;
+		if (v->type == ND_EVTX_TYPE_NULL) {
+			if ((bx->chunk[*pos - 4] & 0xbf) == ND_EVTX_TOK_SUBST)
+				return refuse(bx, "normal substitution without a value");
+			return 0;
+		}
+		if (value_text(bx, v->type, v->off, v->size) != 0)
+			return -1;
+		break;
+	default:
+		return refuse(bx, "attribute value token 0x%02x", bx->chunk[*pos]);
+	}
+	a.value.len = (uint32_t)(bx->s.len - a.value.off);
+	if (nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
+		return refuse(bx, "out of memory");
+	bx->attrs[bx->nattrs++] = a;
+	bx->nodes[idx].nattrs++;
+	return 0;
+}
+
+/* Returns the character an entity name stands for, or 0. */
+static uint32_t entity_char(const char *s, uint32_t n)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} ents[] = {{"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
+	size_t i;
+
+	for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
+		if (strlen(ents[i].name) == n && memcmp(ents[i].name, s, n) == 0)
+			return (uint32_t)ents[i].c;
+	return 0;
+}
+
+/* Reads the content of element idx after its start tag, up to and
+ * including its end tag. *result: 0 when the last substitution had no
+ * value (libevtx then drops the element); *arr: position in an array value
+ * (the element repeats while it is not 0). Returns 0, or -1 (refused). */
+static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t idx, int depth,
+			int *result, uint32_t *arr)
+{
+	const uint8_t *c = bx->chunk;
+	const bx_value *v;
+	int arrays = 0;
+
+	for (;;) {
+		uint8_t tok;
+
+		if (*pos >= end)
+			return refuse(bx, "element not closed");
+		tok = c[*pos];
+		if (arrays && (tok & 0xbf) != ND_EVTX_TOK_END)
+			return refuse(bx, "array substitution with other content");
+		switch (tok & 0xbf) {
+		case ND_EVTX_TOK_OPEN_START:
+			if (read_element(bx, pos, end, sc, idx, depth + 1) != 0)
+				return -1;
+			break;
+		case ND_EVTX_TOK_END:
+			(*pos)++;
+			return 0;
+		case ND_EVTX_TOK_VALUE:
+			if (begin_part(bx, idx, 0) != 0 || read_value_token(bx, pos, end) != 0 || end_part(bx, idx) != 0)
+				return -1;
+			break;
+		case ND_EVTX_TOK_CHARREF: {
+			uint32_t ch;
+
+			if (*pos + 3 > end)
+				return refuse(bx, "character reference cut off");
+			ch = nd_le16(c + *pos + 1);
+			*pos += 3;
+			if (ch == 0 || (ch >= 0xD800 && ch <= 0xDFFF))
+				return refuse(bx, "character reference to U+%04X", ch);
+			if (begin_part(bx, idx, 0) != 0 || nd_buf_append_utf8(&bx->s, ch) != 0 || end_part(bx, idx) != 0)
+				return refuse(bx, "character reference");
+			break;
+		}
+		case ND_EVTX_TOK_ENTITYREF: {
+			bx_str name;
+			uint32_t ch;
+			size_t mark = bx->s.len;
+
+			(*pos)++;
+			if (read_name(bx, pos, end, &name) != 0)
+				return -1;
+			ch = entity_char(str_at(bx, name), name.len);
+			bx->s.len = mark;
+			if (!ch)
+				return refuse(bx, "unknown entity");
+			if (begin_part(bx, idx, 0) != 0 || nd_buf_append_utf8(&bx->s, ch) != 0 || end_part(bx, idx) != 0)
+				return refuse(bx, "entity reference");
+			break;
+		}
+		case ND_EVTX_TOK_SUBST:
+		case ND_EVTX_TOK_OPT_SUBST:
+			if (!(v = read_subst(bx, pos, end, sc)))
+				return -1;
+			if (v->type == ND_EVTX_TYPE_NULL) {
+				if ((tok & 0xbf) == ND_EVTX_TOK_SUBST)
+					return refuse(bx, "normal substitution without a value");
+				*result = 0;
+				break;
+			}
+			*result = 1;
+			if (v->type == ND_EVTX_TYPE_BINXML) {
+				if (read_nested(bx, v, sc, idx, depth + 1) != 0)
+					return -1;
+			} else if (v->type & ND_EVTX_TYPE_ARRAY) {
+				uint32_t item = 0, took;
+				uint8_t base = v->type & (uint8_t)~ND_EVTX_TYPE_ARRAY;
+
+				if (bx->nodes[idx].parts || bx->nodes[idx].first >= 0 || *arr >= v->size)
+					return refuse(bx, "array substitution with other content");
+				took = nd_evtx_array_item(v->type, c + v->off + *arr, v->size - *arr, &item);
+				if (!took)
+					return refuse(bx, "array of type 0x%02x (%u bytes) not rendered", v->type, v->size);
+				if (begin_part(bx, idx, base != ND_EVTX_TYPE_STRING) != 0 ||
+				    value_text(bx, base, v->off + *arr, item) != 0 || end_part(bx, idx) != 0)
+					return -1;
+				*arr += took;
+				if (*arr >= v->size)
+					*arr = 0;
+				arrays = 1;
+			} else {
+				if (begin_part(bx, idx, v->type != ND_EVTX_TYPE_STRING) != 0 ||
+				    value_text(bx, v->type, v->off, v->size) != 0 || end_part(bx, idx) != 0)
+					return -1;
+			}
+			break;
+		default:
+			return refuse(bx, "token 0x%02x in element content", tok);
+		}
+	}
+}
+
+/* Reads an element at *pos (repeated once per item when its content is an
+ * array substitution) into parent. Returns 0, or -1 (refused). */
+static int read_element(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t parent,
+			int depth)
+{
+	const uint8_t *c = bx->chunk;
+	uint32_t arr = 0, p = *pos;
+
+	if (depth > MAX_DEPTH)
+		return refuse(bx, "elements nested more than %d deep", MAX_DEPTH);
+	do {
+		uint32_t size, elem_end;
+		uint8_t tok;
+		int result = 1;
+		int32_t idx;
+
+		p = *pos;
+		tok = c[p];
+		p += sc->dep_ids ? 3u : 1u;
+		if (p + 4 > end)
+			return refuse(bx, "element cut off");
+		size = nd_le32(c + p);
+		p += 4;
+		if (size > end - p)
+			return refuse(bx, "element larger than its container");
+		elem_end = p + size;
+		if ((idx = new_node(bx)) < 0 || read_name(bx, &p, elem_end, &bx->nodes[idx].name) != 0)
+			return -1;
+		if (tok & 0x40) {
+			if (p + 4 > elem_end)
+				return refuse(bx, "attribute list cut off");
+			p += 4;
+			while (p < elem_end && (c[p] & 0xbf) == ND_EVTX_TOK_ATTRIBUTE)
+				if (read_attribute(bx, &p, elem_end, sc, idx) != 0)
+					return -1;
+		}
+		if (p >= elem_end)
+			return refuse(bx, "start tag not closed");
+		if (c[p] == ND_EVTX_TOK_CLOSE_EMPTY) {
+			p++;
+		} else if (c[p] == ND_EVTX_TOK_CLOSE_START) {
+			p++;
+			if (read_content(bx, &p, elem_end, sc, idx, depth, &result, &arr) != 0)
+				return -1;
+		} else {
+			return refuse(bx, "token 0x%02x after the attributes", c[p]);
+		}
+		if (p != elem_end)
+			return refuse(bx, "element size does not match its content");
+		/* libevtx renders a value that is a single line feed as empty. */
+		if (bx->nodes[idx].parts == 1 && bx->nodes[idx].text.len == 1 &&
+		    bx->s.data[bx->nodes[idx].text.off] == '\n')
+			bx->nodes[idx].text.len = 0;
+		if (result && link_node(bx, parent, idx) != 0)
+			return -1;
+	} while (arr > 0);
+	*pos = p;
+	return 0;
+}
+
+/* Reads a fragment at *pos: its header, then a template instance or an
+ * element. Returns 0, or -1 (refused). */
+static int read_fragment(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t parent,
+			 int depth)
+{
+	if (*pos + 5 > end || bx->chunk[*pos] != ND_EVTX_TOK_FRAGMENT)
+		return refuse(bx, "no fragment header");
+	*pos += 4;
+	switch (bx->chunk[*pos] & 0xbf) {
+	case ND_EVTX_TOK_TEMPLATE:
+		return read_instance(bx, pos, end, parent, sc->nesting, depth);
+	case ND_EVTX_TOK_OPEN_START:
+		return read_element(bx, pos, end, sc, parent, depth);
+	default:
+		return refuse(bx, "fragment starts with token 0x%02x", bx->chunk[*pos]);
+	}
+}
+
+/* Returns the local part of a name ("e:Data" -> "Data") as *s, *n. */
+static void local_name(const nd_evtx_binxml *bx, bx_str name, const char **s, size_t *n)
+{
+	const char *p = str_at(bx, name), *colon = memchr(p, ':', name.len);
+
+	*s = colon ? colon + 1 : p;
+	*n = name.len - (size_t)(*s - p);
+}
+
+/* Returns 1 if node idx's local name is lit, else 0. */
+static int node_is(const nd_evtx_binxml *bx, int32_t idx, const char *lit)
+{
+	const char *s;
+	size_t n;
+
+	local_name(bx, bx->nodes[idx].name, &s, &n);
+	return strlen(lit) == n && memcmp(s, lit, n) == 0;
+}
+
+/* Finds the first attribute of node idx whose local name is lit. Returns
+ * it, or NULL. */
+static const bx_attr *attr(const nd_evtx_binxml *bx, int32_t idx, const char *lit)
+{
+	const bx_node *n = &bx->nodes[idx];
+	uint32_t i;
+
+	for (i = 0; i < n->nattrs; i++) {
+		const bx_attr *a = &bx->attrs[n->attr + i];
+		const char *s;
+		size_t k;
+
+		local_name(bx, a->name, &s, &k);
+		if (strlen(lit) == k && memcmp(s, lit, k) == 0)
+			return a;
+	}
+	return NULL;
+}
+
+/* Copies string s into *slot. Returns 0, or -1 (refused). */
+static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
+{
+	return nd_record_set_string(slot, str_at(bx, s), s.len) == 0 ? 0 : refuse(bx, "out of memory");
+}
+
+/* Copies attribute lit of node idx into *slot when present. Returns 0, or
+ * -1 (refused). */
+static int take_attr(nd_evtx_binxml *bx, int32_t idx, const char *lit, char **slot)
+{
+	const bx_attr *a = attr(bx, idx, lit);
+
+	return a ? take(bx, a->value, slot) : 0;
+}
+
+/* Returns string s as a NUL-terminated copy in bx->scratch, or NULL. */
+static const char *cstr(nd_evtx_binxml *bx, bx_str s)
+{
+	nd_buf_reset(&bx->scratch);
+	if (nd_buf_append(&bx->scratch, str_at(bx, s), s.len) != 0 || nd_buf_reserve(&bx->scratch, 1) != 0)
+		return NULL;
+	return bx->scratch.data;
+}
+
+/* Parses an unsigned decimal or 0x-hex number with optional white space
+ * around it, as event_xml does. Returns 0 and sets *v, or -1. */
+static int text_u64(nd_evtx_binxml *bx, bx_str s, uint64_t *v)
+{
+	const char *p = cstr(bx, s);
+	char *stop;
+
+	if (!p)
+		return -1;
+	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		p++;
+	if (!*p || *p == '-')
+		return -1;
+	errno = 0;
+	*v = strtoull(p, &stop, 0);
+	while (*stop == ' ' || *stop == '\t' || *stop == '\r' || *stop == '\n')
+		stop++;
+	return (*stop || errno) ? -1 : 0;
+}
+
+/* Sets *out from a small non-negative number; leaves it otherwise.
+ * Returns nothing. */
+static void text_int(nd_evtx_binxml *bx, bx_str s, int *out)
+{
+	uint64_t v;
+
+	if (text_u64(bx, s, &v) == 0 && v <= 0x7fffffff)
+		*out = (int)v;
+}
+
+/* Takes one child of <System> into ev. Returns 0, or -1 (refused). */
+static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *have_id)
+{
+	const bx_node *n = &bx->nodes[idx];
+	const bx_attr *a;
+	uint64_t v;
+
+	if (n->first >= 0)
+		return refuse(bx, "System child with elements");
+	if (node_is(bx, idx, "Provider"))
+		return take_attr(bx, idx, "Name", &ev->provider) || take_attr(bx, idx, "Guid", &ev->provider_guid) ||
+			       take_attr(bx, idx, "EventSourceName", &ev->source_name)
+		       ? -1
+		       : 0;
+	if (node_is(bx, idx, "TimeCreated")) {
+		const char *t;
+
+		if (!(a = attr(bx, idx, "SystemTime")))
+			return 0;
+		if (!(t = cstr(bx, a->value)) || nd_time_parse_iso(t, &ev->time) != 0)
+			return refuse(bx, "bad TimeCreated SystemTime");
+		ev->has_time = 1;
+		return 0;
+	}
+	if (node_is(bx, idx, "Security"))
+		return take_attr(bx, idx, "UserID", &ev->user_sid);
+	if (node_is(bx, idx, "EventID")) {
+		if ((a = attr(bx, idx, "Qualifiers")) && text_u64(bx, a->value, &v) == 0) {
+			ev->qualifiers = (uint32_t)v;
+			ev->has_qualifiers = 1;
+		}
+		if (text_u64(bx, n->text, &v) != 0 || v > 0xffffffffu)
+			return refuse(bx, "bad EventID");
+		ev->event_id = (uint32_t)v;
+		*have_id = 1;
+		return 0;
+	}
+	if (node_is(bx, idx, "Version"))
+		text_int(bx, n->text, &ev->version);
+	else if (node_is(bx, idx, "Level"))
+		text_int(bx, n->text, &ev->level);
+	else if (node_is(bx, idx, "Task"))
+		text_int(bx, n->text, &ev->task);
+	else if (node_is(bx, idx, "Keywords")) {
+		if (text_u64(bx, n->text, &v) == 0)
+			ev->keywords = v;
+	} else if (node_is(bx, idx, "EventRecordID")) {
+		if (text_u64(bx, n->text, &v) == 0)
+			ev->record_id = v;
+	} else if (node_is(bx, idx, "Channel"))
+		return take(bx, n->text, &ev->channel);
+	else if (node_is(bx, idx, "Computer"))
+		return take(bx, n->text, &ev->computer);
+	return 0;
+}
+
+/* Adds the text of node idx as a field named by the n bytes at name (NULL:
+ * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
+static int add_field(nd_evtx_binxml *bx, nd_record *ev, const char *name, size_t n, int32_t idx)
+{
+	char nm[FIELD_NAME_MAX + 1];
+	bx_str t = bx->nodes[idx].text;
+
+	if (name) {
+		if (n > FIELD_NAME_MAX)
+			n = FIELD_NAME_MAX;
+		memcpy(nm, name, n);
+		nm[n] = '\0';
+	}
+	if (nd_record_add_field(ev, name ? nm : NULL, str_at(bx, t), t.len) != 0)
+		return refuse(bx, "out of memory");
+	return 0;
+}
+
+/* Takes the children of <EventData>: <Data> fields and <Binary>. Returns 0,
+ * or -1 (refused). */
+static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
+{
+	int32_t k;
+
+	for (k = bx->nodes[idx].first; k >= 0; k = bx->nodes[k].next) {
+		int data = node_is(bx, k, "Data");
+
+		if (!data && !node_is(bx, k, "Binary"))
+			continue;
+		if (bx->nodes[k].first >= 0)
+			return refuse(bx, "EventData element with elements");
+		if (data) {
+			const bx_attr *a = attr(bx, k, "Name");
+
+			if (add_field(bx, ev, a ? str_at(bx, a->value) : NULL, a ? a->value.len : 0, k) != 0)
+				return -1;
+		} else if (take(bx, bx->nodes[k].text, &ev->binary) != 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Takes the leaf elements under a UserData element as fields named after
+ * them. Returns 0, or -1 (refused). */
+static int user_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int depth)
+{
+	int32_t k;
+
+	for (k = bx->nodes[idx].first; k >= 0; k = bx->nodes[k].next) {
+		const char *s;
+		size_t n;
+
+		if (bx->nodes[k].first >= 0) {
+			if (user_data(bx, k, ev, depth + 1) != 0)
+				return -1;
+			continue;
+		}
+		local_name(bx, bx->nodes[k].name, &s, &n);
+		if (add_field(bx, ev, s, n, k) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Fills ev from the tree, the way event_xml reads libevtx's XML. Returns 0,
+ * or -1 (refused). */
+static int build_record(nd_evtx_binxml *bx, nd_record *ev)
+{
+	int32_t k, s;
+	int have_id = 0;
+
+	if (bx->root < 0 || !node_is(bx, bx->root, "Event"))
+		return refuse(bx, "the document is not an <Event>");
+	if (bx->nodes[bx->root].parts)
+		return refuse(bx, "text in <Event>");
+	for (k = bx->nodes[bx->root].first; k >= 0; k = bx->nodes[k].next) {
+		if (node_is(bx, k, "System")) {
+			for (s = bx->nodes[k].first; s >= 0; s = bx->nodes[s].next)
+				if (system_child(bx, s, ev, &have_id) != 0)
+					return -1;
+		} else if (node_is(bx, k, "EventData")) {
+			if (event_data(bx, k, ev) != 0)
+				return -1;
+		} else if (node_is(bx, k, "UserData")) {
+			if (user_data(bx, k, ev, 0) != 0)
+				return -1;
+		}
+	}
+	if (!have_id)
+		return refuse(bx, "no EventID");
+	return 0;
+}
+
+void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk)
+{
+	bx->chunk = chunk;
+	bx->walk = walk;
+	memset(bx->checked, 0, sizeof(bx->checked));
+	bx->sound_from = bx->sound_to = 0;
+	bx->sound_index = 0;
+}
+
+int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
+{
+	const nd_evtx_record_ref *rec = &bx->walk->records[index];
+	uint32_t pos = rec->offset + ND_EVTX_RECORD_HEADER_SIZE, end = rec->offset + rec->size - 4;
+	bx_scope top = {0, 0, 1, 0};
+
+	nd_record_reset(ev);
+	bx->index = index;
+	bx->why[0] = '\0';
+	nd_buf_reset(&bx->s);
+	bx->nnodes = bx->nattrs = bx->nvals = 0;
+	bx->root = -1;
+	if (read_fragment(bx, &pos, end, &top, -1, 0) != 0 || (pos >= end || bx->chunk[pos] != ND_EVTX_TOK_EOF
+								       ? refuse(bx, "no end of the document")
+								       : build_record(bx, ev)) != 0) {
+		nd_record_reset(ev);
+		return -1;
+	}
+	return 0;
+}

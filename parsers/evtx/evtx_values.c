@@ -1,0 +1,295 @@
+#include "evtx_values.h"
+
+#include "nd_bytes.h"
+
+/* 100-ns intervals per day, and days from 1601-01-01 to 1970-01-01. */
+#define FILETIME_PER_DAY 864000000000ULL
+#define DAYS_1601_TO_1970 134774
+
+int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
+{
+	size_t i, units;
+	unsigned char *o;
+
+	if (n % 2)
+		return -1;
+	units = n / 2;
+	while (units > 0 && nd_le16(p + 2 * (units - 1)) == 0)
+		units--;
+	if (nd_buf_reserve(out, units * 3) != 0)
+		return -1;
+	o = (unsigned char *)out->data + out->len;
+	for (i = 0; i < units; i++) {
+		uint32_t u = nd_le16(p + 2 * i);
+
+		if (u >= 0xDC00 && u <= 0xDFFF)
+			return -1;
+		if (u >= 0xD800 && u <= 0xDBFF) {
+			uint32_t lo = i + 1 < units ? nd_le16(p + 2 * (i + 1)) : 0;
+
+			if (lo < 0xDC00 || lo > 0xDFFF)
+				return -1;
+			u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+			i++;
+		} else if (u == 0) {
+			u = 0x2400; /* the project's sign for a NUL inside a string */
+		}
+		/* Room: 3 bytes per unit reserved, 4 for a pair of two units. */
+		if (u < 0x80) {
+			*o++ = (unsigned char)u;
+		} else if (u < 0x800) {
+			*o++ = (unsigned char)(0xC0 | (u >> 6));
+			*o++ = (unsigned char)(0x80 | (u & 0x3F));
+		} else if (u < 0x10000) {
+			*o++ = (unsigned char)(0xE0 | (u >> 12));
+			*o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+			*o++ = (unsigned char)(0x80 | (u & 0x3F));
+		} else {
+			*o++ = (unsigned char)(0xF0 | (u >> 18));
+			*o++ = (unsigned char)(0x80 | ((u >> 12) & 0x3F));
+			*o++ = (unsigned char)(0x80 | ((u >> 6) & 0x3F));
+			*o++ = (unsigned char)(0x80 | (u & 0x3F));
+		}
+	}
+	out->len = (size_t)((char *)o - out->data);
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* Appends v in decimal, with a minus sign when neg. Returns 0, or -1. */
+static int decimal_text(nd_buf *out, uint64_t v, int neg)
+{
+	char tmp[24];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (neg)
+		tmp[sizeof(tmp) - ++n] = '-';
+	return nd_buf_append(out, tmp + sizeof(tmp) - n, n);
+}
+
+/* Appends a signed value in decimal. Returns 0, or -1. */
+static int signed_text(nd_buf *out, int64_t v)
+{
+	return v < 0 ? decimal_text(out, (uint64_t)0 - (uint64_t)v, 1) : decimal_text(out, (uint64_t)v, 0);
+}
+
+/* Appends an ANSI string: ASCII only (other bytes depend on the code page),
+ * trailing NULs dropped, a NUL inside as U+2400. Returns 0, or -1. */
+static int ansi_text(nd_buf *out, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	while (n > 0 && p[n - 1] == 0)
+		n--;
+	for (i = 0; i < n; i++) {
+		if (p[i] >= 0x80)
+			return -1;
+		if (p[i] == 0 ? nd_buf_append_utf8(out, 0x2400) != 0 : nd_buf_append(out, p + i, 1) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Converts days since 1970-01-01 to a civil date. Returns nothing. */
+static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
+{
+	int64_t era, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	yoe = z - era * 146097;
+	yoe = (yoe - yoe / 1460 + yoe / 36524 - yoe / 146096) / 365;
+	doy = z - era * 146097 - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+/* Appends a FILETIME as "YYYY-MM-DDThh:mm:ss.fffffff00Z". Returns 0, or -1
+ * for 0 (libevtx: "Not set") and years past 9999. */
+static int filetime_text(nd_buf *out, uint64_t ft)
+{
+	uint64_t days = ft / FILETIME_PER_DAY, rest = ft % FILETIME_PER_DAY;
+	unsigned m, d, secs = (unsigned)(rest / 10000000);
+	int64_t y;
+
+	if (ft == 0)
+		return -1;
+	civil_from_days((int64_t)days - DAYS_1601_TO_1970, &y, &m, &d);
+	if (y > 9999)
+		return -1;
+	return nd_buf_printf(out, "%04d-%02u-%02uT%02u:%02u:%02u.%07u00Z", (int)y, m, d, secs / 3600, secs / 60 % 60,
+			     secs % 60, (unsigned)(rest % 10000000));
+}
+
+/* Appends a SYSTEMTIME as "YYYY-MM-DDThh:mm:ss.mmmZ". Returns 0, or -1 for
+ * a date that is not valid. */
+static int systemtime_text(nd_buf *out, const uint8_t *p)
+{
+	static const unsigned mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	unsigned y = nd_le16(p), mo = nd_le16(p + 2), d = nd_le16(p + 6), h = nd_le16(p + 8), mi = nd_le16(p + 10),
+		 s = nd_le16(p + 12), ms = nd_le16(p + 14);
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	if (y > 9999 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || (mo == 2 && !leap && d > 28) || h > 23 ||
+	    mi > 59 || s > 59 || ms > 999)
+		return -1;
+	return nd_buf_printf(out, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", y, mo, d, h, mi, s, ms);
+}
+
+/* Appends a SID as "S-R-A-S1-S2...". Returns 0, or -1 when the size does
+ * not match its sub-authority count or the authority needs 48 bits. */
+static int sid_text(nd_buf *out, const uint8_t *p, uint32_t size)
+{
+	uint64_t auth = 0;
+	unsigned i, count;
+
+	if (size < 8)
+		return -1;
+	count = p[1];
+	if (size != 8 + 4 * count)
+		return -1;
+	for (i = 0; i < 6; i++)
+		auth = auth << 8 | p[2 + i];
+	if (auth > 0xffffffffu || nd_buf_printf(out, "S-%u-%llu", p[0], (unsigned long long)auth) != 0)
+		return -1;
+	for (i = 0; i < count; i++)
+		if (nd_buf_printf(out, "-%u", nd_le32(p + 8 + 4 * i)) != 0)
+			return -1;
+	return 0;
+}
+
+/* Appends binary data as upper-case hex. Returns 0, or -1. */
+static int hex_text(nd_buf *out, const uint8_t *p, uint32_t size)
+{
+	static const char digits[] = "0123456789ABCDEF";
+	uint32_t i;
+
+	if (nd_buf_reserve(out, 2 * (size_t)size) != 0)
+		return -1;
+	for (i = 0; i < size; i++) {
+		out->data[out->len++] = digits[p[i] >> 4];
+		out->data[out->len++] = digits[p[i] & 15];
+	}
+	out->data[out->len] = '\0';
+	return 0;
+}
+
+/* Returns the size of a fixed-size type, 0 for a variable one, or -1 for
+ * a type not rendered here. */
+static int fixed_size(uint8_t type)
+{
+	switch (type) {
+	case ND_EVTX_TYPE_STRING:
+	case ND_EVTX_TYPE_ANSI:
+	case ND_EVTX_TYPE_BINARY:
+	case ND_EVTX_TYPE_SID:
+		return 0;
+	case ND_EVTX_TYPE_INT8:
+	case ND_EVTX_TYPE_UINT8:
+		return 1;
+	case ND_EVTX_TYPE_INT16:
+	case ND_EVTX_TYPE_UINT16:
+		return 2;
+	case ND_EVTX_TYPE_INT32:
+	case ND_EVTX_TYPE_UINT32:
+	case ND_EVTX_TYPE_HEX32:
+	case ND_EVTX_TYPE_BOOL:
+		return 4;
+	case ND_EVTX_TYPE_INT64:
+	case ND_EVTX_TYPE_UINT64:
+	case ND_EVTX_TYPE_HEX64:
+	case ND_EVTX_TYPE_FILETIME:
+		return 8;
+	case ND_EVTX_TYPE_GUID:
+	case ND_EVTX_TYPE_SYSTEMTIME:
+		return 16;
+	default:
+		return -1;
+	}
+}
+
+int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t size)
+{
+	int want = fixed_size(type);
+
+	if (type == ND_EVTX_TYPE_SIZE) {
+		if (size == 4)
+			return decimal_text(out, nd_le32(p), 0);
+		if (size == 8)
+			return decimal_text(out, nd_le64(p), 0);
+		return -1;
+	}
+	if (want < 0 || (want > 0 && size != (uint32_t)want))
+		return -1;
+	switch (type) {
+	case ND_EVTX_TYPE_STRING:
+		return nd_evtx_utf16_text(out, p, size);
+	case ND_EVTX_TYPE_ANSI:
+		return ansi_text(out, p, size);
+	case ND_EVTX_TYPE_INT8:
+		return signed_text(out, (int8_t)p[0]);
+	case ND_EVTX_TYPE_UINT8:
+		return decimal_text(out, p[0], 0);
+	case ND_EVTX_TYPE_INT16:
+		return signed_text(out, (int16_t)nd_le16(p));
+	case ND_EVTX_TYPE_UINT16:
+		return decimal_text(out, nd_le16(p), 0);
+	case ND_EVTX_TYPE_INT32:
+		return signed_text(out, (int32_t)nd_le32(p));
+	case ND_EVTX_TYPE_UINT32:
+		return decimal_text(out, nd_le32(p), 0);
+	case ND_EVTX_TYPE_INT64:
+		return signed_text(out, (int64_t)nd_le64(p));
+	case ND_EVTX_TYPE_UINT64:
+		return decimal_text(out, nd_le64(p), 0);
+	case ND_EVTX_TYPE_HEX32:
+		return nd_buf_printf(out, "0x%08x", nd_le32(p));
+	case ND_EVTX_TYPE_HEX64:
+		return nd_buf_printf(out, "0x%016llx", (unsigned long long)nd_le64(p));
+	case ND_EVTX_TYPE_BOOL:
+		return nd_le32(p) ? nd_buf_append(out, "true", 4) : nd_buf_append(out, "false", 5);
+	case ND_EVTX_TYPE_BINARY:
+		return hex_text(out, p, size);
+	case ND_EVTX_TYPE_GUID:
+		return nd_buf_printf(out, "{%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X}", nd_le32(p),
+				     (unsigned)nd_le16(p + 4), (unsigned)nd_le16(p + 6), p[8], p[9], p[10], p[11],
+				     p[12], p[13], p[14], p[15]);
+	case ND_EVTX_TYPE_FILETIME:
+		return filetime_text(out, nd_le64(p));
+	case ND_EVTX_TYPE_SYSTEMTIME:
+		return systemtime_text(out, p);
+	case ND_EVTX_TYPE_SID:
+		return sid_text(out, p, size);
+	default:
+		return -1;
+	}
+}
+
+uint32_t nd_evtx_array_item(uint8_t type, const uint8_t *p, uint32_t size, uint32_t *item_size)
+{
+	uint8_t base = type & (uint8_t)~ND_EVTX_TYPE_ARRAY;
+	int fixed;
+	uint32_t i;
+
+	if (!(type & ND_EVTX_TYPE_ARRAY) || size == 0)
+		return 0;
+	if (base == ND_EVTX_TYPE_STRING) {
+		/* NUL-terminated strings, one after the other. */
+		for (i = 0; i + 1 < size; i += 2)
+			if (nd_le16(p + i) == 0)
+				break;
+		*item_size = i < size ? i : size;
+		return i + 1 < size ? i + 2 : size;
+	}
+	fixed = fixed_size(base);
+	if (fixed <= 0 || base == ND_EVTX_TYPE_BOOL || size < (uint32_t)fixed)
+		return 0;
+	*item_size = (uint32_t)fixed;
+	return (uint32_t)fixed;
+}

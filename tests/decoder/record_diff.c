@@ -1,0 +1,118 @@
+#include "record_diff.h"
+
+#include <string.h>
+
+const char *const rd_bug_names[RD_NBUGS] = {
+	"negative integer (libevtx renders it wrong)",
+	"character outside the BMP (libevtx shifts it)",
+	"NUL inside a string (libevtx cuts it; we keep U+2400)",
+	"'&' or '\"' in an attribute value (libevtx does not escape it)",
+	"'<' or '&' in a value that is not UTF-16 (libevtx does not escape it)",
+	"record ends at the end of its chunk (libevtx drops it)",
+	"libevtx cannot read the record",
+};
+
+/* Returns 1 if s holds a 4-byte UTF-8 sequence, else 0. */
+static int has_non_bmp(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0xF0)
+			return 1;
+	return 0;
+}
+
+/* Returns 1 if s is a negative decimal number, else 0. */
+static int is_negative(const char *s)
+{
+	if (*s != '-' || !s[1])
+		return 0;
+	for (s++; *s; s++)
+		if (*s < '0' || *s > '9')
+			return 0;
+	return 1;
+}
+
+/* Classifies a difference in a string whose fast value is f (attr: it came
+ * from an attribute). Returns the documented bug, or -1. */
+static int classify(const char *f, int attr)
+{
+	if (!f)
+		return -1;
+	if (strstr(f, "\xe2\x90\x80"))
+		return RD_NUL;
+	if (has_non_bmp(f))
+		return RD_NON_BMP;
+	if (is_negative(f))
+		return RD_NEGATIVE;
+	if (attr && (strchr(f, '&') || strchr(f, '"')))
+		return RD_ATTRIBUTE;
+	if (!attr && (strchr(f, '<') || strchr(f, '&')))
+		return RD_UNESCAPED;
+	return -1;
+}
+
+/* Compares a string member. Returns 1 for an undocumented difference. */
+static int diff_str(const char *where, const char *what, const char *f, const char *l, int attr,
+		    unsigned long *bugs, FILE *out)
+{
+	int bug;
+
+	if ((!f && !l) || (f && l && strcmp(f, l) == 0))
+		return 0;
+	bug = classify(f, attr);
+	if (bug >= 0) {
+		bugs[bug]++;
+		return 0;
+	}
+	if (out)
+		fprintf(out, "FAIL %s: %s: fast \"%.160s\", libevtx \"%.160s\"\n", where, what, f ? f : "(null)",
+			l ? l : "(null)");
+	return 1;
+}
+
+/* Compares a number member. Returns 1 when different. */
+static int diff_num(const char *where, const char *what, long long f, long long l, FILE *out)
+{
+	if (f == l)
+		return 0;
+	if (out)
+		fprintf(out, "FAIL %s: %s: fast %lld, libevtx %lld\n", where, what, f, l);
+	return 1;
+}
+
+int rd_compare(const nd_record *f, const nd_record *l, const char *where, unsigned long *bugs, FILE *out)
+{
+	int bad = 0;
+	size_t i;
+
+	bad += diff_str(where, "provider", f->provider, l->provider, 1, bugs, out);
+	bad += diff_str(where, "source_name", f->source_name, l->source_name, 1, bugs, out);
+	bad += diff_str(where, "provider_guid", f->provider_guid, l->provider_guid, 1, bugs, out);
+	bad += diff_str(where, "user_sid", f->user_sid, l->user_sid, 1, bugs, out);
+	bad += diff_str(where, "channel", f->channel, l->channel, 0, bugs, out);
+	bad += diff_str(where, "computer", f->computer, l->computer, 0, bugs, out);
+	bad += diff_str(where, "binary", f->binary, l->binary, 0, bugs, out);
+	bad += diff_num(where, "event_id", f->event_id, l->event_id, out);
+	bad += diff_num(where, "qualifiers", f->qualifiers, l->qualifiers, out);
+	bad += diff_num(where, "has_qualifiers", f->has_qualifiers, l->has_qualifiers, out);
+	bad += diff_num(where, "version", f->version, l->version, out);
+	bad += diff_num(where, "level", f->level, l->level, out);
+	bad += diff_num(where, "task", f->task, l->task, out);
+	bad += diff_num(where, "keywords", (long long)f->keywords, (long long)l->keywords, out);
+	bad += diff_num(where, "time", f->time, l->time, out);
+	bad += diff_num(where, "has_time", f->has_time, l->has_time, out);
+	bad += diff_num(where, "record_id", (long long)f->record_id, (long long)l->record_id, out);
+	bad += diff_num(where, "file_offset", f->file_offset, l->file_offset, out);
+	bad += diff_num(where, "written_time", f->written_time, l->written_time, out);
+	if (diff_num(where, "number of fields", (long long)f->nfields, (long long)l->nfields, out))
+		return bad + 1;
+	for (i = 0; i < f->nfields; i++) {
+		char what[64];
+
+		snprintf(what, sizeof(what), "field %zu name", i);
+		bad += diff_str(where, what, f->fields[i].name, l->fields[i].name, 1, bugs, out);
+		snprintf(what, sizeof(what), "field %zu value", i);
+		bad += diff_str(where, what, f->fields[i].value, l->fields[i].value, 0, bugs, out);
+	}
+	return bad;
+}
