@@ -375,7 +375,7 @@ static int check_rule(parser *p)
 		if (!r->nevents)
 			return syntax(p, "a finding needs an event line", r->id);
 		if (r->client != ND_ANY || r->nps != ND_ANY || r->client_errors.n || r->nps_events.n ||
-		    r->nps_reasons.n || r->near_s)
+		    r->nps_reasons.n || r->near_s > 0)
 			return syntax(p, "a finding judges one event: client, nps and near keys do not apply", r->id);
 	} else {
 		if (!r->client_errors.n && !r->nps_events.n && !r->nps_reasons.n && r->client == ND_ANY &&
@@ -393,7 +393,7 @@ static int check_rule(parser *p)
 								     : "an incident's fields are client.NAME or nps.NAME",
 				      r->id);
 	}
-	if (!r->near_s)
+	if (r->near_s <= 0)
 		r->near_s = 300;
 	return 0;
 }
