@@ -298,8 +298,11 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *
 	t->round_newest_last = 0;
 	t->round_oldest = 0;
 	read_last = f->newest_last;
-	if (nd_ingest_file(s, f->path, index, count, t->rep, &filter, &tot, err) != 0)
+	if (nd_ingest_file(s, f->path, index, count, t->rep, &filter, &tot, err) != 0) {
+		/* Nothing of this read was stored: a later round reads it all again. */
+		forget_chunks(f);
 		return -1;
+	}
 	report_lost(t, f, read_last); /* a log cleared meanwhile was forgotten: newest_last 0 */
 	if (t->round_newest_off) {
 		f->newest_off = t->round_newest_off;
