@@ -56,8 +56,8 @@ static int match_failed(const nd_rule *r, const nd_rule_pattern *m, const nd_rul
 		s->match_error(s->ctx, r, m, what);
 		return 0;
 	}
-	return nd_error_set(err, "%s:%lu: cause %s: match %s.%s %s %s: %s", r->file, r->line, r->id, side[m->field.side],
-			    m->field.name, m->negate ? "!~" : "~", m->pattern, what);
+	return nd_error_set(err, "%s:%lu: cause %s: match %s.%s %s %s: %s", r->file, r->line, r->id,
+			    side[m->field.side], m->field.name, m->negate ? "!~" : "~", m->pattern, what);
 }
 
 /* Returns 1 if code is in l, else 0. */

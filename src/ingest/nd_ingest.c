@@ -122,8 +122,10 @@ static int collect_entry(const char *path, const char *name, nd_path_list *out, 
 		/* A link to a file is followed (stat does, and reports a loop as
 		 * ELOOP); a link to a directory is not: that keeps the walk a tree. */
 		if (nd_file_stat(path, 1, &st) != 0) {
-			skipped(rep, failed, evtx, path, errno == ENOENT ? "a dangling symbolic link" : "a symbolic link",
-				errno == ENOENT ? NULL : strerror(errno));
+			int dangling = errno == ENOENT;
+
+			skipped(rep, failed, evtx, path, dangling ? "a dangling symbolic link" : "a symbolic link",
+				dangling ? NULL : strerror(errno));
 			return 0;
 		}
 		if (st.type == ND_FILE_DIRECTORY) {

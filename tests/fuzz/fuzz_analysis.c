@@ -17,14 +17,34 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const char *const hosts[] = {"CLIENT01.lab.example", "CLIENT02", "NPS01.lab.example", "NPS02", NULL};
-static const char *const users[] = {"LAB\\alice", "alice@lab.example", "lab.example\\ALICE", "alice", "LAB\\bob",
-				    "host/CLIENT01.lab.example", "\t=1+1", " =1+1", "", "LAB\\", "@", "\\\\",
-				    "bob@LAB", "CN=alice,DC=lab", "LAB\\alice\r", "\xc3\x84lice"};
+static const char *const users[] = {"LAB\\alice",
+				    "alice@lab.example",
+				    "lab.example\\ALICE",
+				    "alice",
+				    "LAB\\bob",
+				    "host/CLIENT01.lab.example",
+				    "\t=1+1",
+				    " =1+1",
+				    "",
+				    "LAB\\",
+				    "@",
+				    "\\\\",
+				    "bob@LAB",
+				    "CN=alice,DC=lab",
+				    "LAB\\alice\r",
+				    "\xc3\x84lice"};
 static const char *const domains[] = {"LAB", "lab.example", "-", "", "OTHER", "LAB.EXAMPLE", "x", NULL};
-static const char *const values[] = {"Microsoft: Smart Card or other certificate", "-", "AOVPN User Tunnel",
-				     "Microsoft: Secured password (EAP-MSCHAP v2)", "", "0", "1", "PEAP"};
+static const char *const values[] = {"Microsoft: Smart Card or other certificate",
+				     "-",
+				     "AOVPN User Tunnel",
+				     "Microsoft: Secured password (EAP-MSCHAP v2)",
+				     "",
+				     "0",
+				     "1",
+				     "PEAP"};
 static const char *const coids[] = {NULL, "{A}", "{B}", "{A}"};
-static const uint32_t codes[] = {853, 812, 691, 13801, 809, 0, 0x800B0109u, 258, 16, 48, 65, 66, 23, 262, 1, 4294967295u};
+static const uint32_t codes[] = {853, 812, 691, 13801, 809, 0,   0x800B0109u, 258,
+				 16,  48,  65,  66,    23,  262, 1,           4294967295u};
 static const uint32_t server_ids[] = {4421, 4402, 13, 18, 39, 40, 41, 20276, 20271, 6274};
 
 /* The shipped rules, loaded once (rules/ of the source tree). Returns them,
@@ -36,7 +56,9 @@ static const nd_rules *shipped_rules(void)
 	nd_error err;
 
 	if (!state) {
-		state = nd_rules_init(&rules, &err) == 0 && nd_rules_load_dir(&rules, ND_FUZZ_RULES_DIR, &err) == 0 ? 1 : -1;
+		state = nd_rules_init(&rules, &err) == 0 && nd_rules_load_dir(&rules, ND_FUZZ_RULES_DIR, &err) == 0
+			    ? 1
+			    : -1;
 		if (state < 0)
 			fprintf(stderr, "fuzz_analysis: %s\n", err.message);
 	}
@@ -64,9 +86,7 @@ static void add_event(nd_analysis_data *d, const uint8_t *p)
 		fx_field(d, ref, "EAPType", values[p[7] % 8]);
 		fx_field(d, ref, "NetworkPolicyName", values[(p[7] >> 3) % 8]);
 		break;
-	case 4:
-		fx_connect(d, host, user, s);
-		break;
+	case 4: fx_connect(d, host, user, s); break;
 	default:
 		ref = fx_event(d, host, server_ids[p[6] % 10], p[3] & 1 ? "nps_service" : "kdc", s,
 			       (p[7] & 1 ? ND_EVENT_FINDING : 0) | (p[7] & 2 ? ND_EVENT_NEAR : 0));

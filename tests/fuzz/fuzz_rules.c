@@ -60,7 +60,7 @@ static const char *work_dir(void)
 		if (env && *env)
 			snprintf(dir, sizeof(dir), "%s", env);
 		else if (snprintf(dir, sizeof(dir), "%s/fuzz_rules.XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
-				 (int)sizeof(dir) ||
+			     (int)sizeof(dir) ||
 			 !mkdtemp(dir))
 			dir[0] = '\0';
 	}
