@@ -25,7 +25,7 @@ typedef struct follow_run {
 	nd_diagnose_params params;
 	nd_news *news;
 	npsdiag_follow_stats st;
-	int undiagnosed; /* events stored that no diagnosis saw yet (it failed) */
+	int undiagnosed; /* events stored or rules reloaded that no diagnosis saw yet (it failed) */
 	int full;        /* waiting for space: told the caller */
 } follow_run;
 
@@ -124,15 +124,16 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 
 	r->st.rounds++;
 	r->st.events += new_events;
-	if (new_events)
+	if (new_events || reloaded)
 		r->undiagnosed = 1;
-	if (!r->undiagnosed && !reloaded)
+	if (!r->undiagnosed)
 		return 0;
-	if (api_diagnose(r->s, &r->params, &st, err) != 0)
+	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
+	    nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0)
 		return -1;
 	r->undiagnosed = 0;
 	resumed(r);
-	return nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0 ? -1 : 0;
+	return 0;
 }
 
 /* Returns 1 when err is SQLite's "database or disk is full" (SQLITE_FULL,
