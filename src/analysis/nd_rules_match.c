@@ -7,7 +7,9 @@
 #include "nd_rules.h"
 
 /* The mutable state of one judgement's matches, made at its first pattern
- * so that judgements without patterns allocate nothing. */
+ * so that judgements without patterns allocate nothing; the JIT stack only
+ * when the machine stack PCRE2 starts with (32 KiB) was not enough: mapping
+ * it costs tens of microseconds. */
 typedef struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mc;
@@ -20,14 +22,27 @@ static int matcher_ready(matcher *m, nd_error *err)
 {
 	if (m->md)
 		return 0;
-	if (!(m->md = pcre2_match_data_create(1, NULL)) || !(m->mc = pcre2_match_context_create(NULL)) ||
-	    !(m->js = pcre2_jit_stack_create(32 * 1024, ND_RULES_JIT_STACK_MAX, NULL)))
+	if (!(m->md = pcre2_match_data_create(1, NULL)) || !(m->mc = pcre2_match_context_create(NULL)))
 		return nd_error_set(err, "out of memory");
 	pcre2_set_match_limit(m->mc, ND_RULES_MATCH_LIMIT);
 	pcre2_set_depth_limit(m->mc, ND_RULES_DEPTH_LIMIT);
 	pcre2_set_heap_limit(m->mc, ND_RULES_HEAP_LIMIT_KIB);
-	pcre2_jit_stack_assign(m->mc, NULL, m->js);
 	return 0;
+}
+
+/* Matches pattern code against v (len bytes) with m, on a JIT stack of up
+ * to ND_RULES_JIT_STACK_MAX when the first try needed more than the machine
+ * stack. Returns what pcre2_match returns, or PCRE2_ERROR_NOMEMORY. */
+static int match(matcher *m, const void *code, const char *v, size_t len)
+{
+	int rc = pcre2_match(code, (PCRE2_SPTR)v, len, 0, 0, m->md, m->mc);
+
+	if (rc != PCRE2_ERROR_JIT_STACKLIMIT || m->js)
+		return rc;
+	if (!(m->js = pcre2_jit_stack_create(32 * 1024, ND_RULES_JIT_STACK_MAX, NULL)))
+		return PCRE2_ERROR_NOMEMORY;
+	pcre2_jit_stack_assign(m->mc, NULL, m->js);
+	return pcre2_match(code, (PCRE2_SPTR)v, len, 0, 0, m->md, m->mc);
 }
 
 /* Frees what matcher_ready made. Returns nothing. */
@@ -134,7 +149,7 @@ static int matches(matcher *mt, const nd_rule *r, const nd_rule_subject *s, nd_e
 		if (matcher_ready(mt, err) != 0)
 			return -1;
 		len = strlen(v);
-		rc = pcre2_match(m->code, (PCRE2_SPTR)v, len, 0, 0, mt->md, mt->mc);
+		rc = match(mt, m->code, v, len);
 		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
 			return match_failed(r, m, s, rc, len, err);
 		if (m->negate ? rc != PCRE2_ERROR_NOMATCH : rc < 0)
