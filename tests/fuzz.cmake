@@ -60,6 +60,14 @@ set_tests_properties(fuzz_rules_replay PROPERTIES TIMEOUT 20
 file(GLOB NPSDIAG_FUZZ_ANALYSIS_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/analysis/*)
 add_test(NAME fuzz_analysis_replay COMMAND fuzz_analysis -rounds 300 ${NPSDIAG_FUZZ_ANALYSIS_SEEDS})
 set_tests_properties(fuzz_analysis_replay PROPERTIES TIMEOUT 20)
+# What libFuzzer found (tests/fuzz/corpus/TARGET/: -set_cover_merge=1 of a
+# local run's corpus), each input and two mutations of it.
+foreach(t rules analysis)
+  file(GLOB NPSDIAG_FUZZ_FOUND ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${t}/*)
+  add_test(NAME fuzz_${t}_corpus COMMAND fuzz_${t} -rounds 2 ${NPSDIAG_FUZZ_FOUND})
+  set_tests_properties(fuzz_${t}_corpus PROPERTIES TIMEOUT 20
+    ENVIRONMENT FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-rules-tmp)
+endforeach()
 
 # Reproducers of past crashes (tests/fuzz/regress/, from the shared fuzz
 # corpus; MANIFEST there says what each did): each XML input replays alone
