@@ -3,14 +3,21 @@
 # whatever sanitizers the build has. With -DNPSDIAG_FUZZ=ON and clang they
 # are also built as libFuzzer binaries (fuzz_chunk_libfuzzer, ...):
 #   ./fuzz_chunk_libfuzzer -max_len=65536 corpus_dir/
+# The code under test is instrumented too (every layer library gets
+# -fsanitize=fuzzer-no-link): configure with clang and
+#   -DNPSDIAG_FUZZ=ON -DNPSDIAG_SANITIZE=ON
+# (the sanitizer runtime holds the coverage callbacks the other programs
+# of the build then need).
 option(NPSDIAG_FUZZ "Build libFuzzer targets (clang)" OFF)
 if(NPSDIAG_FUZZ)
-  # The parsers are what is fuzzed: instrument them for coverage and ASan too.
-  foreach(l nd_parsers_evtx nd_parsers_xml nd_parsers_record nd_util)
-    target_compile_options(${l} PRIVATE -fsanitize=fuzzer-no-link,address,undefined)
+  if(NOT NPSDIAG_SANITIZE OR NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "NPSDIAG_FUZZ needs clang and -DNPSDIAG_SANITIZE=ON")
+  endif()
+  foreach(layer ${NPSDIAG_LAYERS})
+    target_compile_options(${layer} PRIVATE -fsanitize=fuzzer-no-link)
   endforeach()
 endif()
-foreach(t chunk event_xml decoder)
+foreach(t chunk event_xml decoder rules analysis)
   add_executable(fuzz_${t} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/driver.c)
   target_link_libraries(fuzz_${t} PRIVATE npsdiag_core)
   if(NPSDIAG_FUZZ)
@@ -18,6 +25,14 @@ foreach(t chunk event_xml decoder)
     target_compile_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_libraries(fuzz_${t}_libfuzzer PRIVATE npsdiag_core)
+  endif()
+endforeach()
+# fuzz_analysis builds its data with the unit tests' fixture and judges it
+# with the shipped rules.
+foreach(t fuzz_analysis fuzz_analysis_libfuzzer)
+  if(TARGET ${t})
+    target_include_directories(${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/unit)
+    target_compile_definitions(${t} PRIVATE ND_FUZZ_RULES_DIR="${PROJECT_SOURCE_DIR}/rules")
   endif()
 endforeach()
 
@@ -43,6 +58,27 @@ endif()
 file(GLOB NPSDIAG_FUZZ_DECODER_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/decoder/*)
 add_test(NAME fuzz_decoder_replay COMMAND fuzz_decoder -rounds 60 ${NPSDIAG_FUZZ_SEEDS} ${NPSDIAG_FUZZ_DECODER_SEEDS})
 add_test(NAME fuzz_event_xml_replay COMMAND fuzz_event_xml -rounds 3000 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/event.xml)
+# The rules file parser over the shipped rules, the unit tests' rule files
+# (good and broken) and tests/fuzz/seeds/rules/; the analysis over
+# tests/fuzz/seeds/analysis/. Each well under 20 s under ASan.
+file(GLOB NPSDIAG_FUZZ_RULES_SEEDS ${PROJECT_SOURCE_DIR}/rules/*.rules ${CMAKE_CURRENT_SOURCE_DIR}/unit/rules/*/*.rules
+     ${CMAKE_CURRENT_SOURCE_DIR}/unit/rules/bad/*/*.rules
+     ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/rules/*)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz-rules-tmp)
+add_test(NAME fuzz_rules_replay COMMAND fuzz_rules -rounds 40 ${NPSDIAG_FUZZ_RULES_SEEDS})
+set_tests_properties(fuzz_rules_replay PROPERTIES TIMEOUT 20
+  ENVIRONMENT FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-rules-tmp)
+file(GLOB NPSDIAG_FUZZ_ANALYSIS_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/analysis/*)
+add_test(NAME fuzz_analysis_replay COMMAND fuzz_analysis -rounds 300 ${NPSDIAG_FUZZ_ANALYSIS_SEEDS})
+set_tests_properties(fuzz_analysis_replay PROPERTIES TIMEOUT 20)
+# What libFuzzer found (tests/fuzz/corpus/TARGET/: -set_cover_merge=1 of a
+# local run's corpus), each input and two mutations of it.
+foreach(t rules analysis)
+  file(GLOB NPSDIAG_FUZZ_FOUND ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${t}/*)
+  add_test(NAME fuzz_${t}_corpus COMMAND fuzz_${t} -rounds 2 ${NPSDIAG_FUZZ_FOUND})
+  set_tests_properties(fuzz_${t}_corpus PROPERTIES TIMEOUT 20
+    ENVIRONMENT FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-rules-tmp)
+endforeach()
 
 # Reproducers of past crashes (tests/fuzz/regress/, from the shared fuzz
 # corpus; MANIFEST there says what each did): each XML input replays alone

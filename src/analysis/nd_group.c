@@ -152,7 +152,8 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		goto fail;
 	free(m);
 	nd_sort(out->v, out->nincidents, sizeof(*out->v), group_order);
-	nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
+	if (out->n > out->nincidents) /* no pointer arithmetic on a NULL v */
+		nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
 	if (resolve(c, out, err) != 0)
 		goto fail_sorted;
 	return 0;

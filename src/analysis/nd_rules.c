@@ -375,7 +375,7 @@ static int check_rule(parser *p)
 		if (!r->nevents)
 			return syntax(p, "a finding needs an event line", r->id);
 		if (r->client != ND_ANY || r->nps != ND_ANY || r->client_errors.n || r->nps_events.n ||
-		    r->nps_reasons.n || r->near_s)
+		    r->nps_reasons.n || r->near_s > 0)
 			return syntax(p, "a finding judges one event: client, nps and near keys do not apply", r->id);
 	} else {
 		if (!r->client_errors.n && !r->nps_events.n && !r->nps_reasons.n && r->client == ND_ANY &&
@@ -393,7 +393,7 @@ static int check_rule(parser *p)
 								     : "an incident's fields are client.NAME or nps.NAME",
 				      r->id);
 	}
-	if (!r->near_s)
+	if (r->near_s <= 0)
 		r->near_s = 300;
 	return 0;
 }
@@ -488,9 +488,8 @@ static int parse_line(parser *p, char *raw)
 
 int nd_rules_init(nd_rules *r, nd_error *err)
 {
+	(void)err;
 	memset(r, 0, sizeof(*r));
-	if (!(r->match_data = pcre2_match_data_create(1, NULL)))
-		return nd_error_set(err, "out of memory");
 	return 0;
 }
 
@@ -576,6 +575,5 @@ void nd_rules_free(nd_rules *r)
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);
-	pcre2_match_data_free(r->match_data);
 	memset(r, 0, sizeof(*r));
 }

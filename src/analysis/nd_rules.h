@@ -84,8 +84,18 @@ typedef struct nd_rules {
 	char **files; /* every file read, in order */
 	size_t nfiles;
 	unsigned layers; /* directories loaded */
-	void *match_data; /* pcre2_match_data, reused by every match */
 } nd_rules;
+
+/* The bounds of one pattern match (docs/rules.md "Limits"): a pattern that
+ * backtracks catastrophically stops after ND_RULES_MATCH_LIMIT steps of the
+ * matcher, ND_RULES_DEPTH_LIMIT nested backtracking points or
+ * ND_RULES_HEAP_LIMIT_KIB of backtracking memory, within milliseconds; the
+ * JIT stack grows to ND_RULES_JIT_STACK_MAX bytes, enough for a correct
+ * pattern over a field of tens of kilobytes. */
+#define ND_RULES_MATCH_LIMIT 200000
+#define ND_RULES_DEPTH_LIMIT 100000
+#define ND_RULES_HEAP_LIMIT_KIB 65536
+#define ND_RULES_JIT_STACK_MAX (8 * 1024 * 1024)
 
 /* What a rule is judged against. The callbacks read the store. */
 typedef struct nd_rule_subject {
@@ -106,9 +116,18 @@ typedef struct nd_rule_subject {
 	/* Returns 1 when an event of the list exists within window seconds of
 	 * the attempt, 0 when none, -1 with err set. */
 	int (*near)(void *ctx, const nd_rule_event *ev, size_t n, double window, nd_error *err);
+	/* Called when pattern m of rule could not be matched against its field
+	 * (a limit above was reached, or another PCRE2 error): what says which
+	 * and the value's length. The rule then does not match this subject and
+	 * judging goes on with the other rules. When NULL, such an error fails
+	 * the judgement instead: nd_rules_best returns -1 with err naming the
+	 * rule, its file:line, the field and what happened. Never silent. */
+	void (*match_error)(void *ctx, const nd_rule *rule, const nd_rule_pattern *m, const char *what);
 } nd_rule_subject;
 
-/* Initialises an empty rule set. Returns 0, or -1 with err set. */
+/* Initialises an empty rule set. Once loaded, a rule set is read-only:
+ * judging keeps its match state per call, so one set may judge from several
+ * threads. Returns 0, or -1 with err set. */
 int nd_rules_init(nd_rules *r, nd_error *err);
 
 /* Reads every *.rules file of dir in name order. A rule whose id is
@@ -122,8 +141,9 @@ void nd_rules_free(nd_rules *r);
 
 /* Finds the enabled rule of kind that fits the subject best: the one with
  * the most conditions met (plus its priority), then the more confident,
- * then the smaller id. Returns 1 with *best set, 0 when no rule matches,
- * -1 with err set. */
+ * then the smaller id. A pattern that cannot be matched is reported (see
+ * match_error). Returns 1 with *best set, 0 when no rule matches, -1 with
+ * err set. */
 int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s, const nd_rule **best,
 		  nd_error *err);
 

@@ -1,9 +1,79 @@
 /* nd_rules_match: judging attempts and server events against the rules. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "nd_rules.h"
+
+/* The mutable state of one judgement's matches, made at its first pattern
+ * so that judgements without patterns allocate nothing; the JIT stack only
+ * when the machine stack PCRE2 starts with (32 KiB) was not enough: mapping
+ * it costs tens of microseconds. */
+typedef struct matcher {
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	pcre2_jit_stack *js;
+} matcher;
+
+/* Makes m ready to match, bounded by the ND_RULES_* limits. Returns 0, or
+ * -1 with err set. */
+static int matcher_ready(matcher *m, nd_error *err)
+{
+	if (m->md)
+		return 0;
+	if (!(m->md = pcre2_match_data_create(1, NULL)) || !(m->mc = pcre2_match_context_create(NULL)))
+		return nd_error_set(err, "out of memory");
+	pcre2_set_match_limit(m->mc, ND_RULES_MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mc, ND_RULES_DEPTH_LIMIT);
+	pcre2_set_heap_limit(m->mc, ND_RULES_HEAP_LIMIT_KIB);
+	return 0;
+}
+
+/* Matches pattern code against v (len bytes) with m, on a JIT stack of up
+ * to ND_RULES_JIT_STACK_MAX when the first try needed more than the machine
+ * stack. Returns what pcre2_match returns, or PCRE2_ERROR_NOMEMORY. */
+static int match(matcher *m, const void *code, const char *v, size_t len)
+{
+	int rc = pcre2_match(code, (PCRE2_SPTR)v, len, 0, 0, m->md, m->mc);
+
+	if (rc != PCRE2_ERROR_JIT_STACKLIMIT || m->js)
+		return rc;
+	if (!(m->js = pcre2_jit_stack_create(32 * 1024, ND_RULES_JIT_STACK_MAX, NULL)))
+		return PCRE2_ERROR_NOMEMORY;
+	pcre2_jit_stack_assign(m->mc, NULL, m->js);
+	return pcre2_match(code, (PCRE2_SPTR)v, len, 0, 0, m->md, m->mc);
+}
+
+/* Frees what matcher_ready made. Returns nothing. */
+static void matcher_free(matcher *m)
+{
+	pcre2_jit_stack_free(m->js);
+	pcre2_match_context_free(m->mc);
+	pcre2_match_data_free(m->md);
+}
+
+/* Reports that pattern m of rule r failed with PCRE2 error rc on a value of
+ * len bytes: to the subject's match_error callback (returns 0: the rule
+ * does not match), or, without one, as an error. Returns 0, or -1 with err
+ * set. */
+static int match_failed(const nd_rule *r, const nd_rule_pattern *m, const nd_rule_subject *s, int rc, size_t len,
+			nd_error *err)
+{
+	static const char *const side[] = {"client", "nps", "event"};
+	PCRE2_UCHAR msg[128];
+	char what[192];
+
+	if (pcre2_get_error_message(rc, msg, sizeof(msg)) < 0)
+		snprintf((char *)msg, sizeof(msg), "PCRE2 error %d", rc);
+	snprintf(what, sizeof(what), "%s (a value of %zu bytes)", (const char *)msg, len);
+	if (s->match_error) {
+		s->match_error(s->ctx, r, m, what);
+		return 0;
+	}
+	return nd_error_set(err, "%s:%lu: cause %s: match %s.%s %s %s: %s", r->file, r->line, r->id,
+			    side[m->field.side], m->field.name, m->negate ? "!~" : "~", m->pattern, what);
+}
 
 /* Returns 1 if code is in l, else 0. */
 static int in_list(const nd_codes_list *l, uint32_t code)
@@ -53,8 +123,9 @@ static int event_ok(const nd_rule *r, const nd_rule_subject *s)
 	return 0;
 }
 
-/* Judges one rule. Returns 1 when it matches, 0 when not, -1 with err set. */
-static int matches(const nd_rules *rs, const nd_rule *r, const nd_rule_subject *s, nd_error *err)
+/* Judges one rule, matching its patterns with mt. Returns 1 when it
+ * matches, 0 when not, -1 with err set. */
+static int matches(matcher *mt, const nd_rule *r, const nd_rule_subject *s, nd_error *err)
 {
 	size_t i;
 
@@ -70,11 +141,17 @@ static int matches(const nd_rules *rs, const nd_rule *r, const nd_rule_subject *
 	for (i = 0; i < r->npatterns; i++) {
 		const nd_rule_pattern *m = &r->patterns[i];
 		const char *v = s->field(s->ctx, &m->field);
+		size_t len;
 		int rc;
 
 		if (!v)
 			return 0;
-		rc = pcre2_match(m->code, (PCRE2_SPTR)v, strlen(v), 0, 0, rs->match_data, NULL);
+		if (matcher_ready(mt, err) != 0)
+			return -1;
+		len = strlen(v);
+		rc = match(mt, m->code, v, len);
+		if (rc < 0 && rc != PCRE2_ERROR_NOMATCH)
+			return match_failed(r, m, s, rc, len, err);
 		if (m->negate ? rc != PCRE2_ERROR_NOMATCH : rc < 0)
 			return 0;
 	}
@@ -86,13 +163,14 @@ static int matches(const nd_rules *rs, const nd_rule *r, const nd_rule_subject *
 int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s, const nd_rule **best,
 		  nd_error *err)
 {
-	int best_score = 0;
+	matcher mt = {NULL, NULL, NULL};
+	int best_score = 0, rc = 0;
 	size_t i;
 
 	*best = NULL;
 	for (i = 0; i < r->n; i++) {
 		const nd_rule *rule = r->v[i];
-		int sc, rc;
+		int sc;
 
 		if (rule->disabled || rule->kind != kind)
 			continue;
@@ -103,12 +181,17 @@ int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s
 				(confidence_rank(rule->confidence) == confidence_rank((*best)->confidence) &&
 				 strcmp(rule->id, (*best)->id) > 0)))))
 			continue;
-		if ((rc = matches(r, rule, s, err)) < 0)
-			return -1;
+		if ((rc = matches(&mt, rule, s, err)) < 0)
+			break;
 		if (rc) {
 			*best = rule;
 			best_score = sc;
 		}
+	}
+	matcher_free(&mt);
+	if (rc < 0) {
+		*best = NULL;
+		return -1;
 	}
 	return *best != NULL;
 }

@@ -1,15 +1,22 @@
 /* api_follow: the follow loop any front end runs: tail rounds (nd_tail),
  * a new diagnosis after a round that stored events or after a reload of
- * the rules, and the news (nd_news) handed to the caller. */
+ * the rules, and the news (nd_news) handed to the caller. On a full disk
+ * it reports, waits and resumes by itself: a round that failed stored
+ * nothing of what it read, so the next one reads it again. */
 #include "api_session.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "nd_clock.h"
 #include "nd_news.h"
 #include "nd_print_news.h"
 #include "nd_signals.h"
 #include "nd_tail.h"
+
+/* Milliseconds between two attempts while the disk is full. */
+#define FULL_RETRY_MS 1000
 
 /* The state of one npsdiag_follow call. */
 typedef struct follow_run {
@@ -19,6 +26,8 @@ typedef struct follow_run {
 	nd_diagnose_params params;
 	nd_news *news;
 	npsdiag_follow_stats st;
+	int undiagnosed; /* events stored or rules reloaded that no diagnosis saw yet (it failed) */
+	int full;        /* waiting for space: told the caller */
 } follow_run;
 
 /* nd_news_fn: hands one piece of news to the caller. Returns 0, or -1
@@ -89,6 +98,25 @@ static int reload_rules(follow_run *r)
 	return 1;
 }
 
+/* Returns the path of the session's database, for notices about it. */
+static const char *database_path(const follow_run *r)
+{
+	const char *path = sqlite3_db_filename(nd_store_db(r->s->store), "main");
+
+	return path && *path ? path : "database";
+}
+
+/* Tells the caller that writing works again after a full disk (what was
+ * stored meanwhile is diagnosed). Returns nothing. */
+static void resumed(follow_run *r)
+{
+	if (!r->full)
+		return;
+	r->full = 0;
+	if (r->cb->notice)
+		r->cb->notice(r->cb->ctx, database_path(r), "there is space again; following resumed", NULL);
+}
+
 /* nd_tail hook, after each round: re-diagnoses when events arrived or the
  * rules changed, and hands over the news. Returns 0, or -1 with err set. */
 static int on_round(void *ctx, uint64_t new_events, nd_error *err)
@@ -99,28 +127,67 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 
 	r->st.rounds++;
 	r->st.events += new_events;
-	if (!new_events && !reloaded)
+	if (new_events || reloaded)
+		r->undiagnosed = 1;
+	if (!r->undiagnosed)
 		return 0;
-	if (api_diagnose(r->s, &r->params, &st, err) != 0)
+	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
+	    nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0)
 		return -1;
-	return nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0 ? -1 : 0;
+	r->undiagnosed = 0;
+	resumed(r);
+	return 0;
+}
+
+/* Returns 1 when err is SQLite's "database or disk is full" (SQLITE_FULL,
+ * which is also what SQLite makes of ENOSPC), else 0. The store's messages
+ * end with SQLite's (nd_sql); a file name only ever comes first. */
+static int disk_full(const nd_error *err)
+{
+	const char *full = sqlite3_errstr(SQLITE_FULL);
+	size_t n = strlen(err->message), m = strlen(full);
+
+	return n > m && err->message[n - m - 1] == ' ' && strcmp(err->message + n - m, full) == 0;
+}
+
+/* After a failure: when the disk is full and following goes on, tells the
+ * caller (once until there is space again) and waits. Returns 1 to try
+ * again, 0 to give up with err. */
+static int wait_for_space(follow_run *r, volatile sig_atomic_t *stop, const nd_error *err)
+{
+	char msg[ND_ERROR_MAX + 64];
+
+	if (r->o->once || *stop || !disk_full(err))
+		return 0;
+	if (!r->full && r->cb->notice) {
+		snprintf(msg, sizeof(msg), "full (%s); waiting for space, nothing is lost", err->message);
+		r->cb->notice(r->cb->ctx, database_path(r), msg, NULL);
+	}
+	r->full = 1;
+	nd_clock_sleep_ms(FULL_RETRY_MS, stop);
+	return 1;
 }
 
 /* Diagnoses what is stored and remembers it as known, then follows.
  * Returns 0, or -1 with err set. */
 static int follow(follow_run *r, nd_tail *t, nd_error *err)
 {
-	volatile sig_atomic_t never = 0;
+	volatile sig_atomic_t never = 0, *stop = r->o->stop ? r->o->stop : &never;
 	nd_diagnose_stats st;
 	uint64_t n;
 
-	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	    nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
-		return -1;
+	while (api_diagnose(r->s, &r->params, &st, err) != 0 ||
+	       nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
+		if (!wait_for_space(r, stop, err))
+			return -1;
+	resumed(r);
 	r->st.started = 1;
 	if (r->o->once)
 		return nd_tail_round(t, r->s->store, &n, err) != 0 || on_round(r, n, err) != 0 ? -1 : 0;
-	return nd_tail_run(t, r->s->store, r->o->interval_ms, r->o->stop ? r->o->stop : &never, err);
+	while (nd_tail_run(t, r->s->store, r->o->interval_ms, stop, err) != 0)
+		if (!wait_for_space(r, stop, err))
+			return -1;
+	return 0;
 }
 
 int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_follow_options *o,

@@ -247,9 +247,11 @@ typedef struct npsdiag_follow_stats {
  * in a session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
  * news), then polls every interval: stores new events, re-diagnoses after
  * a round that stored some (or after a reload of the rules) and hands over
- * what is news. Returns 0 when stopped (or after one round with once), or
- * -1 with err set (a rule or database error, or a callback's). st (may be
- * NULL) is filled either way. */
+ * what is news. A full disk (SQLITE_FULL) is told through notice (the
+ * database's path), waited out and resumed from, losing nothing. Returns 0
+ * when stopped (or after one round with once), or -1 with err set (a rule
+ * or database error, or a callback's). st (may be NULL) is filled either
+ * way. */
 int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_follow_options *o,
 		   const npsdiag_follow_callbacks *cb, npsdiag_follow_stats *st, npsdiag_error *err);
 

@@ -50,6 +50,7 @@ struct nd_tail {
 	/* While a file is ingested: */
 	tail_file *cur;
 	uint64_t round_newest_off, round_newest_last;
+	uint64_t round_oldest; /* the smallest first record id of the file's chunks; 0 none */
 };
 
 nd_tail *nd_tail_new(char *const *paths, size_t npaths, const nd_ingest_report *rep, const nd_tail_hooks *hooks)
@@ -206,6 +207,8 @@ static int want_chunk(void *ctx, const char *path, uint64_t offset, const uint8_
 		t->round_newest_last = last;
 		t->round_newest_off = offset;
 	}
+	if (first && (!t->round_oldest || first < t->round_oldest))
+		t->round_oldest = first;
 	if (idx < f->nchunks && f->chunks[idx].header_crc == crc && f->chunks[idx].settled &&
 	    offset != f->newest_off)
 		return 0;
@@ -240,6 +243,30 @@ static void walked_chunk(void *ctx, const char *path, uint64_t offset, uint32_t 
 	f->chunks[idx].fp = fp;
 }
 
+/* Names the records of f lost to a wrap between two rounds: when every
+ * chunk now starts after the last record read before (read_last), the
+ * chunk that held it was overwritten, and with it, in ring order, every
+ * other: the records from read_last + 1 to the oldest one now in the file
+ * were written and overwritten unread. A chunk header that lags its
+ * records only hides a loss, never invents one. Returns nothing. */
+static void report_lost(nd_tail *t, const tail_file *f, uint64_t read_last)
+{
+	char what[160];
+
+	if (!read_last || f->newest_last != read_last || !t->round_oldest || t->round_oldest <= read_last + 1)
+		return;
+	if (t->round_oldest == read_last + 2)
+		snprintf(what, sizeof(what), "log wrapped faster than it was polled: record %llu was overwritten "
+					     "before it was read",
+			 (unsigned long long)(read_last + 1));
+	else
+		snprintf(what, sizeof(what), "log wrapped faster than it was polled: records %llu to %llu (%llu) "
+					     "were overwritten before they were read",
+			 (unsigned long long)(read_last + 1), (unsigned long long)(t->round_oldest - 1),
+			 (unsigned long long)(t->round_oldest - 1 - read_last));
+	notice(t, f->path, what);
+}
+
 /* Checks one file (st: its stat, taken this round) and ingests what
  * changed. Returns 0, or -1 with err set when the store failed. */
 static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *st, size_t index, size_t count,
@@ -247,6 +274,7 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *
 {
 	nd_chunk_filter filter = {t, want_chunk, walked_chunk};
 	nd_ingest_totals tot = {0};
+	uint64_t read_last;
 
 	if (unchanged(f, st))
 		return 0;
@@ -268,8 +296,14 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *
 	t->cur = f;
 	t->round_newest_off = 0;
 	t->round_newest_last = 0;
-	if (nd_ingest_file(s, f->path, index, count, t->rep, &filter, &tot, err) != 0)
+	t->round_oldest = 0;
+	read_last = f->newest_last;
+	if (nd_ingest_file(s, f->path, index, count, t->rep, &filter, &tot, err) != 0) {
+		/* Nothing of this read was stored: a later round reads it all again. */
+		forget_chunks(f);
 		return -1;
+	}
+	report_lost(t, f, read_last); /* a log cleared meanwhile was forgotten: newest_last 0 */
 	if (t->round_newest_off) {
 		f->newest_off = t->round_newest_off;
 		f->newest_last = t->round_newest_last;

@@ -12,7 +12,9 @@
  * renamed is recognised (device and inode) under its new name. A log that
  * was replaced, cleared (record ids restart), truncated or wrapped (the
  * oldest chunk overwritten) is reported and read afresh; events already
- * stored are recognized, so nothing is stored twice.
+ * stored are recognized, so nothing is stored twice. A log that wrapped
+ * whole between two rounds lost records unread: the notice names their ids
+ * (within one run; after a restart the last id read is not known).
  */
 #ifndef ND_TAIL_H
 #define ND_TAIL_H

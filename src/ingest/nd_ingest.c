@@ -4,9 +4,17 @@
 #include "nd_dir.h"
 #include "nd_file.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The longest path the walk builds, with its NUL. */
+#define ND_PATH_MAX 4096
+#define ND_STR_(x) #x
+#define ND_STR(x) ND_STR_(x)
+
+static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth);
 
 /* The sink's state while one file is ingested. */
 typedef struct file_ctx {
@@ -72,9 +80,72 @@ static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, co
 		rep->problem(rep->ctx, kind, msg);
 }
 
-/* Collects *.evtx below dir, recursively, in name order. Unreadable
- * directories are reported and counted in *failed. Returns 0, or -1 when
- * out of memory. */
+/* Directories nested deeper than this below a named one are not searched. */
+#define MAX_DEPTH 32
+
+/* Reports that something below a named directory was skipped (an error
+ * when it may have held a log: counted in *failed). Returns nothing. */
+static void skipped(const nd_ingest_report *rep, size_t *failed, int may_hold_log, const char *path, const char *why,
+		    const char *detail)
+{
+	size_t len = strlen(path);
+	int cut = len > 600; /* a long path keeps its start and its end, the message its reason */
+	nd_error e;
+
+	nd_error_set(&e, "%.*s%s%s: %s%s%s, skipped", cut ? 300 : (int)len, path, cut ? "..." : "",
+		     cut ? path + len - 250 : "", why, detail ? ": " : "", detail ? detail : "");
+	report_problem(rep, may_hold_log ? ND_PROBLEM_ERROR : ND_PROBLEM_WARNING, e.message);
+	*failed += may_hold_log != 0;
+}
+
+/* Collects the entry path (named name) of a walked directory: a *.evtx
+ * file, or one a symbolic link points to, is listed; a directory is
+ * searched; what is skipped and could matter is named. Returns 0, or -1
+ * when out of memory. */
+static int collect_entry(const char *path, const char *name, nd_path_list *out, const nd_ingest_report *rep,
+			 size_t *failed, int depth)
+{
+	int evtx = is_evtx_name(name);
+	nd_file_info st;
+
+	if (nd_file_stat(path, 0, &st) != 0) {
+		skipped(rep, failed, 1, path, "cannot read the entry", strerror(errno));
+		return 0;
+	}
+	if (st.type == ND_FILE_DIRECTORY) {
+		if (depth < MAX_DEPTH)
+			return collect_dir(path, out, rep, failed, depth + 1);
+		skipped(rep, failed, 1, path, "a directory nested deeper than " ND_STR(MAX_DEPTH) " levels", NULL);
+		return 0;
+	}
+	if (st.type == ND_FILE_LINK) {
+		/* A link to a file is followed (stat does, and reports a loop as
+		 * ELOOP); a link to a directory is not: that keeps the walk a tree. */
+		if (nd_file_stat(path, 1, &st) != 0) {
+			int dangling = errno == ENOENT;
+
+			skipped(rep, failed, evtx, path, dangling ? "a dangling symbolic link" : "a symbolic link",
+				dangling ? NULL : strerror(errno));
+			return 0;
+		}
+		if (st.type == ND_FILE_DIRECTORY) {
+			skipped(rep, failed, 0, path, "a symbolic link to a directory (not followed)", NULL);
+			return 0;
+		}
+	}
+	if (!evtx)
+		return 0;
+	if (st.type != ND_FILE_REGULAR) {
+		skipped(rep, failed, 0, path, "not a regular file", NULL); /* a FIFO or device holds no log */
+		return 0;
+	}
+	return list_add(out, path);
+}
+
+/* Collects *.evtx below dir, recursively, in name order, depth levels below
+ * a named directory. Unreadable directories and skipped entries are
+ * reported, those that may have held a log counted in *failed. Returns 0,
+ * or -1 when out of memory. */
 static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
 {
 	nd_dir_names names;
@@ -90,16 +161,14 @@ static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_repor
 	if (names.n)
 		qsort(names.v, names.n, sizeof(char *), by_name);
 	for (i = 0; rc == 0 && i < names.n; i++) {
-		char path[4096];
-		nd_file_info st;
+		char path[ND_PATH_MAX];
+		int n = snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]);
 
-		snprintf(path, sizeof(path), "%s/%s", dir, names.v[i]);
-		if (nd_file_stat(path, 0, &st) != 0)
-			continue;
-		if (st.type == ND_FILE_DIRECTORY && depth < 32)
-			rc = collect_dir(path, out, rep, failed, depth + 1);
-		else if (st.type == ND_FILE_REGULAR && is_evtx_name(names.v[i]))
-			rc = list_add(out, path);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			skipped(rep, failed, 1, path, "the path is longer than " ND_STR(ND_PATH_MAX) " bytes, at entry",
+				names.v[i]);
+		else
+			rc = collect_entry(path, names.v[i], out, rep, failed, depth);
 	}
 	nd_dir_names_free(&names);
 	return rc;

@@ -9,7 +9,10 @@
 /* Fills info from a stat buffer. Returns nothing. */
 static void from_stat(const struct stat *st, nd_file_info *info)
 {
-	info->type = S_ISREG(st->st_mode) ? ND_FILE_REGULAR : S_ISDIR(st->st_mode) ? ND_FILE_DIRECTORY : ND_FILE_OTHER;
+	info->type = S_ISREG(st->st_mode)   ? ND_FILE_REGULAR
+		     : S_ISDIR(st->st_mode) ? ND_FILE_DIRECTORY
+		     : S_ISLNK(st->st_mode) ? ND_FILE_LINK
+					    : ND_FILE_OTHER;
 	info->dev = (uint64_t)st->st_dev;
 	info->ino = (uint64_t)st->st_ino;
 	info->size = (int64_t)st->st_size;

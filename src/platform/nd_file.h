@@ -9,7 +9,8 @@
 
 #include "nd_error.h"
 
-typedef enum nd_file_type { ND_FILE_REGULAR, ND_FILE_DIRECTORY, ND_FILE_OTHER } nd_file_type;
+/* ND_FILE_LINK only from nd_file_stat with follow 0: a symbolic link. */
+typedef enum nd_file_type { ND_FILE_REGULAR, ND_FILE_DIRECTORY, ND_FILE_LINK, ND_FILE_OTHER } nd_file_type;
 
 /* What a path is. dev and ino together identify a file across renames. */
 typedef struct nd_file_info {

@@ -12,7 +12,7 @@ expect-fail)
 		echo "FAIL: $target compiled an include of $header: the layer sees a higher layer's header"
 		exit 1
 	fi
-	if ! printf '%s\n' "$out" | grep -q "$header: No such file"; then
+	if ! printf "%s\n" "$out" | grep -Eq "$header: No such file|'$header' file not found"; then
 		printf '%s\n' "$out"
 		echo "FAIL: $target failed for another reason than the missing $header"
 		exit 1

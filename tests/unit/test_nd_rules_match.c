@@ -2,10 +2,13 @@
  * rule of tests/unit/rules/match wins for a subject (codes, reason, a
  * regex on a field, presence, a nearby event, precedence by score,
  * priority, confidence and id, disabled rules), and a later directory
- * (tests/unit/rules/override) replacing a rule by id. Subjects are built
+ * (tests/unit/rules/override) replacing a rule by id, and hostile input
+ * (tests/unit/rules/hostile): a long field, a catastrophic pattern. Subjects are built
  * by hand: no database. */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "check.h"
 #include "nd_rules.h"
@@ -138,6 +141,109 @@ static int judge(const nd_rules *r, match_case *mc, const nd_rule **best, nd_err
 	return nd_rules_best(r, mc->kind, &s, best, err);
 }
 
+/* What the match_error callback saw. */
+typedef struct reported {
+	int n;
+	const char *rule, *field;
+	char what[192];
+} reported;
+
+/* Hostile subjects: a client failure with code and a Message field. */
+typedef struct hostile {
+	const char *message;
+	reported rep;
+} hostile;
+
+/* nd_rule_subject field callback of a hostile subject: its Message. Returns
+ * the value, or NULL. */
+static const char *hostile_field(void *ctx, const nd_rule_field *f)
+{
+	const hostile *h = ctx;
+
+	return f->side == ND_SIDE_CLIENT && strcmp(f->name, "Message") == 0 ? h->message : NULL;
+}
+
+/* nd_rule_subject match_error callback: records the report. Returns
+ * nothing. */
+static void hostile_error(void *ctx, const nd_rule *rule, const nd_rule_pattern *m, const char *what)
+{
+	hostile *h = ctx;
+
+	h->rep.n++;
+	h->rep.rule = rule->id;
+	h->rep.field = m->field.name;
+	snprintf(h->rep.what, sizeof(h->rep.what), "%s", what);
+}
+
+/* Judges a client failure with code and Message message, reporting match
+ * errors to the callback when report is set. Returns what nd_rules_best
+ * returns, *best set. */
+static int judge_hostile(const nd_rules *r, hostile *h, uint32_t code, int report, const nd_rule **best,
+			 nd_error *err)
+{
+	nd_rule_subject s;
+
+	memset(&s, 0, sizeof(s));
+	s.has_client = s.has_client_error = 1;
+	s.client_error = code;
+	s.ctx = h;
+	s.field = hostile_field;
+	s.near = case_near;
+	s.match_error = report ? hostile_error : NULL;
+	return nd_rules_best(r, ND_RULE_INCIDENT, &s, best, err);
+}
+
+/* The hostile cases (issue 9, item 9): a 6000-character field matches a
+ * correct rule; a catastrophic pattern stops at the match limit, fast, and
+ * is reported, never folded into "no match". Returns nothing. */
+static void test_hostile(void)
+{
+	static char long_field[6001], bomb[64];
+	nd_rules r;
+	nd_error err;
+	const nd_rule *best;
+	hostile h;
+	clock_t t0;
+	int i, rc;
+
+	CHECK(nd_rules_init(&r, &err) == 0);
+	if (nd_rules_load_dir(&r, ND_TEST_DIR "/rules/hostile", &err) != 0) {
+		fprintf(stderr, "%s\n", err.message);
+		CHECK(0);
+		return;
+	}
+	memset(long_field, 'a', sizeof(long_field) - 1);
+	memset(&h, 0, sizeof(h));
+	h.message = long_field;
+	CHECK(judge_hostile(&r, &h, 998, 1, &best, &err) == 1 && best && strcmp(best->id, "long-field") == 0);
+	CHECK(h.rep.n == 0);
+
+	/* Without a callback a match error fails the judgement, naming the rule. */
+	memset(bomb, 'a', 40);
+	bomb[40] = 'b';
+	memset(&h, 0, sizeof(h));
+	h.message = bomb;
+	t0 = clock();
+	CHECK(judge_hostile(&r, &h, 999, 0, &best, &err) == -1 && best == NULL);
+	CHECK(strstr(err.message, "/hostile.rules:6: cause catastrophic: match client.Message ~ ^(a+)+$: ") != NULL);
+	CHECK(strstr(err.message, "limit") != NULL && strstr(err.message, "(a value of 41 bytes)") != NULL);
+
+	/* With one, the error is reported and the next rule judges: 300 hostile
+	 * subjects take milliseconds each, not a tenth of a second. */
+	for (i = 0, rc = 1; i < 300 && rc == 1; i++) {
+		memset(&h, 0, sizeof(h));
+		h.message = bomb;
+		rc = judge_hostile(&r, &h, 999, 1, &best, &err) == 1 && best && strcmp(best->id, "catch-999") == 0;
+	}
+	CHECK(rc == 1);
+	CHECK((double)(clock() - t0) / CLOCKS_PER_SEC < 3.0);
+	CHECK(h.rep.n == 1);
+	CHECK(h.rep.rule && strcmp(h.rep.rule, "catastrophic") == 0);
+	CHECK(h.rep.field && strcmp(h.rep.field, "Message") == 0);
+	CHECK(strstr(h.rep.what, "limit") != NULL);
+	nd_rules_free(&r);
+}
+
 /* Returns the rule of id in r, or NULL. */
 static const nd_rule *find(const nd_rules *r, const char *id)
 {
@@ -198,5 +304,6 @@ int main(void)
 	CHECK(judge(&r, &cases[1], &best, &err) == 1 && best && strcmp(best->id, "code-only") == 0);
 	CHECK(judge(&r, &cases[9], &best, &err) == 1 && best && strcmp(best->id, "tie-confirmed-a") == 0);
 	nd_rules_free(&r);
+	test_hostile();
 	return check_report();
 }
