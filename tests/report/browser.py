@@ -2,7 +2,8 @@
 background networking off. The Error-853 report loads without script
 errors, shows its headings in the rendered DOM and is screenshotted; the
 nasty fixture's markup renders as text (no element comes from an event);
-a report of 10,000 incidents renders within a minute. Skips (77) only
+a report of 10,000 incidents renders every incident (the time it
+takes is printed, not asserted: speed is measured in tools/, not in tests). Skips (77) only
 when chromium is not installed; CI installs it (tools/setup.sh)."""
 import html.parser
 import os
@@ -94,5 +95,4 @@ tags, text = elements(dom)
 print('10,000 incidents: report %.1f s, %.1f MB, chromium load and render %.1f s' %
       (made, os.path.getsize(page) / 1e6, secs))
 t.check('large: every incident rendered', tags.get('details', 0), 10000)
-t.check('large: renders within a minute', secs < 60, True)
 t.finish()
