@@ -1,9 +1,10 @@
 #include "nd_record.h"
 
-#include "nd_ascii.h"
-
 #include <stdlib.h>
 #include <string.h>
+
+#include "nd_ascii.h"
+#include "nd_vec.h"
 
 void nd_record_init(nd_record *ev)
 {
@@ -61,15 +62,8 @@ int nd_record_add_field(nd_record *ev, const char *name, const char *value, size
 {
 	nd_field *f;
 
-	if (ev->nfields == ev->capfields) {
-		size_t cap = ev->capfields ? ev->capfields * 2 : 32;
-		nd_field *p = realloc(ev->fields, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		ev->fields = p;
-		ev->capfields = cap;
-	}
+	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0)
+		return -1;
 	f = &ev->fields[ev->nfields];
 	f->name = NULL;
 	f->value = NULL;

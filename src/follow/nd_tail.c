@@ -8,6 +8,7 @@
 #include "evtx_format.h"
 #include "nd_clock.h"
 #include "nd_file.h"
+#include "nd_vec.h"
 
 /* What the tail knows of one chunk of a file. A chunk is settled when
  * two reads in a row found the same records: a writer may have been
@@ -117,15 +118,8 @@ static tail_file *file_state(nd_tail *t, const char *path)
 	for (i = 0; i < t->nfiles; i++)
 		if (strcmp(t->files[i].path, path) == 0)
 			return &t->files[i];
-	if (t->nfiles == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		tail_file *p = realloc(t->files, cap * sizeof(*p));
-
-		if (!p)
-			return NULL;
-		t->files = p;
-		t->cap = cap;
-	}
+	if (nd_vec_reserve(&t->files, &t->cap, t->nfiles + 1, sizeof(*t->files)) != 0)
+		return NULL;
 	memset(&t->files[t->nfiles], 0, sizeof(tail_file));
 	t->files[t->nfiles].path = strdup(path);
 	if (!t->files[t->nfiles].path)
@@ -213,14 +207,12 @@ static int want_chunk(void *ctx, const char *path, uint64_t offset, const uint8_
 	    offset != f->newest_off)
 		return 0;
 	if (idx >= f->nchunks) {
-		size_t n = idx + 16;
-		chunk_seen *p = realloc(f->chunks, n * sizeof(*p));
+		size_t cap = f->nchunks;
 
-		if (!p)
+		if (nd_vec_reserve(&f->chunks, &cap, idx + 1, sizeof(*f->chunks)) != 0)
 			return 1; /* no memory to remember: just read it */
-		memset(p + f->nchunks, 0, (n - f->nchunks) * sizeof(*p));
-		f->chunks = p;
-		f->nchunks = n;
+		memset(f->chunks + f->nchunks, 0, (cap - f->nchunks) * sizeof(*f->chunks));
+		f->nchunks = cap;
 	}
 	if (f->chunks[idx].header_crc != crc)
 		f->chunks[idx].settled = 0;

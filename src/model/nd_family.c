@@ -1,11 +1,11 @@
 #include "nd_family.h"
 
-#include "nd_ascii.h"
-
 #include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "nd_ascii.h"
 
 extern const nd_family nd_family_rasclient;
 extern const nd_family nd_family_nps_audit;

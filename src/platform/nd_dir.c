@@ -5,18 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_vec.h"
+
 /* Appends a copy of name. Returns 0, or -1 when out of memory. */
 static int add_name(nd_dir_names *l, size_t *cap, const char *name)
 {
-	if (l->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
-		char **p = realloc(l->v, ncap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		l->v = p;
-		*cap = ncap;
-	}
+	if (nd_vec_reserve(&l->v, cap, l->n + 1, sizeof(*l->v)) != 0)
+		return -1;
 	if (!(l->v[l->n] = strdup(name)))
 		return -1;
 	l->n++;
