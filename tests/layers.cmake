@@ -20,10 +20,13 @@ set(NPSDIAG_LAYER_PROBES
   "nd_api:nd_store.h:expect-fail"
   "nd_api:nd_diagnose_print.h:expect-fail"
   "nd_api:nd_error.h:expect-fail"
+  "nd_cert:nd_store.h:expect-fail"
+  "nd_store:nd_cert.h:expect-fail"
   "nd_output:nd_store.h:expect-ok"
   "nd_ingest:evtx_reader.h:expect-ok"
   "nd_platform:nd_error.h:expect-ok"
   "nd_ingest:nd_dir.h:expect-ok"
+  "nd_cert:nd_file.h:expect-ok"
   "nd_api:npsdiag.h:expect-ok")
 foreach(probe ${NPSDIAG_LAYER_PROBES})
   string(REPLACE ":" ";" parts ${probe})
