@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_sql.h"
 #include "nd_vec.h"
 
 #define BLOCK_SIZE 65536
@@ -111,12 +112,6 @@ static void code(sqlite3_stmt *st, int c, int sym, int mean, nd_res_code *out)
 	out->meaning = text(st, mean);
 }
 
-/* Sets err from the database. Returns -1. */
-static int db_error(nd_results *r, nd_error *err)
-{
-	return nd_error_set(err, "database: %s", sqlite3_errmsg(r->db));
-}
-
 /* Compares cause ids (bsearch). */
 static int by_cause_id(const void *key, const void *c)
 {
@@ -137,20 +132,17 @@ static int load_causes(nd_results *r, nd_error *err)
 	size_t cap = 0;
 	int rc = -1, oom = 0, step;
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT cause_id, kind, title, confidence, explanation, rule_file, rule_line FROM causes"
-			       " ORDER BY cause_id",
-			       -1, &cs, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "SELECT step, text FROM cause_steps WHERE cause_id = ?1 ORDER BY step", -1, &ss,
-			       NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db,
-			       "SELECT command FROM cause_commands WHERE cause_id = ?1 AND step = ?2 ORDER BY pos", -1,
-			       &ms, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "SELECT source FROM cause_sources WHERE cause_id = ?1 ORDER BY pos", -1, &os,
-			       NULL) != SQLITE_OK) {
-		nd_error_set(err, "database: %s (has diagnose run on this database?)", sqlite3_errmsg(r->db));
+	if (nd_sql_prepare(r->db,
+			   "SELECT cause_id, kind, title, confidence, explanation, rule_file, rule_line FROM causes"
+			   " ORDER BY cause_id",
+			   0, &cs, "results (has diagnose run on this database?)", err) != 0 ||
+	    nd_sql_prepare(r->db, "SELECT step, text FROM cause_steps WHERE cause_id = ?1 ORDER BY step", 0, &ss,
+			   "results", err) != 0 ||
+	    nd_sql_prepare(r->db, "SELECT command FROM cause_commands WHERE cause_id = ?1 AND step = ?2 ORDER BY pos",
+			   0, &ms, "results", err) != 0 ||
+	    nd_sql_prepare(r->db, "SELECT source FROM cause_sources WHERE cause_id = ?1 ORDER BY pos", 0, &os,
+			   "results", err) != 0)
 		goto out;
-	}
 	while ((step = sqlite3_step(cs)) == SQLITE_ROW) {
 		nd_res_cause *c;
 		size_t n;
@@ -214,7 +206,7 @@ static int load_causes(nd_results *r, nd_error *err)
 	if (oom)
 		nd_error_set(err, "out of memory");
 	else if (step != SQLITE_DONE)
-		db_error(r, err);
+		nd_sql_fail(r->db, "results", err);
 	else
 		rc = 0;
 out:
@@ -249,7 +241,7 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 		sqlite3_reset(st);
 	}
 	if (rc != 0)
-		db_error(r, err);
+		nd_sql_fail(r->db, "results", err);
 	sqlite3_finalize(st);
 	free(ids);
 	return rc;
@@ -271,7 +263,7 @@ int nd_results_open(nd_results **out, sqlite3 *db, const nd_print_filter *f, nd_
 	}
 	for (i = 0; i < S_COUNT; i++) {
 		if (sqlite3_prepare_v2(db, sql[i], -1, &r->st[i], NULL) != SQLITE_OK) {
-			db_error(r, err);
+			nd_sql_fail(r->db, "results", err);
 			nd_results_close(r);
 			return -1;
 		}
@@ -327,7 +319,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return db_error(r, err);
+		return nd_sql_fail(r->db, "results", err);
 	i->id = sqlite3_column_int64(st, 0);
 	i->kind = text(st, 1);
 	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
@@ -462,7 +454,7 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 	}
 	sqlite3_reset(ev);
 	if (!oom && rc != SQLITE_DONE)
-		return db_error(r, err);
+		return nd_sql_fail(r->db, "results", err);
 	for (k = 0; !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];
 
@@ -504,7 +496,7 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 			       " (SELECT value FROM diagnose_meta WHERE key = 'gap_s') FROM events",
 			       -1, &st, NULL) != SQLITE_OK ||
 	    sqlite3_step(st) != SQLITE_ROW) {
-		db_error(r, err);
+		nd_sql_fail(r->db, "results", err);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -536,7 +528,7 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 			       " FROM incidents i JOIN temp.nd_results_ids USING(id)"
 			       " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
 			       -1, &st, NULL) != SQLITE_OK)
-		return db_error(r, err);
+		return nd_sql_fail(r->db, "results", err);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		nd_res_summary s = {find_cause(r, text(st, 0)), text(st, 1), text(st, 2), sqlite3_column_int64(st, 3),
 				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
@@ -549,7 +541,7 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 			break;
 	}
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		db_error(r, err);
+		nd_sql_fail(r->db, "results", err);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -572,7 +564,7 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 			       " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
 			       -1, &st, NULL) != SQLITE_OK) {
 		free(lane);
-		return db_error(r, err);
+		return nd_sql_fail(r->db, "results", err);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *h = text(st, 0) ? text(st, 0) : "-", *role = text(st, 2) ? text(st, 2) : "";
@@ -603,7 +595,7 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 		stopped = 1;
 	free(lane);
 	if (!stopped && rc != SQLITE_DONE)
-		db_error(r, err);
+		nd_sql_fail(r->db, "results", err);
 	sqlite3_finalize(st);
 	return !stopped && rc == SQLITE_DONE ? 0 : -1;
 }

@@ -4,6 +4,7 @@
 #include <pcre2.h>
 #include <string.h>
 
+#include "nd_sql.h"
 #include "nd_vec.h"
 
 /* Returns column c as text or NULL. */
@@ -24,7 +25,7 @@ int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, si
 	sqlite3_stmt *st = NULL;
 	pcre2_code *re = NULL;
 	pcre2_match_data *md = NULL;
-	int code, rc = -1;
+	int code, step, rc = -1;
 	PCRE2_SIZE off;
 	size_t cap = 0;
 
@@ -43,26 +44,23 @@ int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, si
 		if (!(md = pcre2_match_data_create(1, NULL)))
 			goto oom;
 	}
-	if (sqlite3_prepare_v2(db,
-			       "SELECT id, kind, user_name, identity FROM incidents WHERE (?1 IS NULL OR cause_id = ?1)"
-			       " AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK) {
-		nd_error_set(err, "database: %s (has diagnose run on this database?)", sqlite3_errmsg(db));
+	if (nd_sql_prepare(db,
+			   "SELECT id, kind, user_name, identity FROM incidents WHERE (?1 IS NULL OR cause_id = ?1)"
+			   " AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
+			   0, &st, "results (has diagnose run on this database?)", err) != 0 ||
+	    (f->cause && nd_sql_bind_text(st, 1, f->cause, "results", err) != 0) ||
+	    (f->since && nd_sql_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||
+	    (f->until && nd_sql_bind_int64(st, 3, f->until_ts, "results", err) != 0))
 		goto out;
-	}
-	if (f->cause)
-		sqlite3_bind_text(st, 1, f->cause, -1, SQLITE_STATIC);
-	if (f->since)
-		sqlite3_bind_int64(st, 2, f->since_ts);
-	if (f->until)
-		sqlite3_bind_int64(st, 3, f->until_ts);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = nd_sql_step(st, "results", err)) == 1) {
 		if (re && (strcmp(text(st, 1), "finding") == 0 || !user_ok(re, md, text(st, 2), text(st, 3))))
 			continue;
 		if (nd_vec_reserve(ids, &cap, *n + 1, sizeof(**ids)) != 0)
 			goto oom;
 		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
 	}
+	if (step < 0)
+		goto out;
 	rc = 0;
 	goto out;
 oom:

@@ -1,5 +1,7 @@
 #include "nd_incidents.h"
 
+#include "nd_sql.h"
+
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS causes(\n"
 	"  cause_id TEXT PRIMARY KEY,\n"
@@ -58,9 +60,5 @@ static const char schema_sql[] =
 
 int nd_incidents_reset(nd_store *s, nd_error *err)
 {
-	sqlite3 *db = nd_store_db(s);
-
-	if (sqlite3_exec(db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
-		return nd_error_set(err, "database: results tables: %s", sqlite3_errmsg(db));
-	return 0;
+	return nd_sql_exec(nd_store_db(s), schema_sql, "results tables", err);
 }
