@@ -38,7 +38,8 @@ typedef struct nd_decision {
 	const char *domain, *fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
 	int has_reason;
 	uint32_t reason;
-	const char *nas; /* NASIdentifier, else ClientName */
+	const char *nas;       /* NASIdentifier, else ClientName */
+	const char *port_type; /* NASPortType: Virtual for VPN, NULL when unset */
 } nd_decision;
 
 /* A RasClient 20225 (connected). */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_ascii.h"
 #include "nd_identity.h"
 #include "nd_sort.h"
 #include "nd_time.h"
@@ -18,6 +19,8 @@ typedef struct item {
 	size_t host;
 	size_t idx;             /* in the data's clients or decisions */
 	size_t retry, nretries; /* client: its retries in the result */
+	int vpn;                /* client: always; decision: a VPN decision */
+	int pairable;           /* client: its code may reach NPS */
 } item;
 
 /* A candidate pairing of client item c with NPS item n. */
@@ -26,6 +29,10 @@ typedef struct candidate {
 	size_t chost, nhost; /* the host pair */
 	int64_t delta;       /* client time minus NPS time, raw clocks */
 	int64_t offset;      /* the host pair's estimated clock offset */
+	int compatible;      /* a rule names the client code with the NPS reason */
+	size_t prev;         /* the best chain before this pair, ND_NONE */
+	size_t pairs, ncompatible;
+	int64_t sum; /* of the chain's corrected delays */
 } candidate;
 
 /* The state of one correlation run. */
@@ -33,6 +40,7 @@ typedef struct run {
 	const nd_analysis_data *d;
 	nd_correlation *out;
 	nd_error *err;
+	const nd_correlate_params *p;
 	nd_domains *domains;
 	item *clients, *nps;
 	size_t nclients, nnps;
@@ -161,6 +169,44 @@ static int same_attempt(const item *a, const item *b)
 	       a->host == b->host;
 }
 
+/* Returns 1 if code is in the ascending list v[0..n), else 0. */
+static int code_listed(const uint32_t *v, size_t n, uint32_t code)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == code;
+}
+
+/* Returns 1 if the client failure of c and the decision of n are a code
+ * and reason some rule names together, else 0. */
+static int compatible(const run *r, const item *c, const item *n)
+{
+	const nd_client_failure *f = &r->d->clients[c->idx];
+	const nd_decision *dec = &r->d->decisions[n->idx];
+	uint64_t k = (uint64_t)f->code << 32 | dec->reason;
+	size_t lo = 0, hi = r->p->ncompatible;
+
+	if (!f->has_code || !dec->has_reason)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->p->compatible[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->p->ncompatible && r->p->compatible[lo] == k;
+}
+
 /* Makes the items of the client failures and NPS decisions with their
  * keys. Returns 0, or -1 with err set. */
 static int make_items(run *r)
@@ -174,7 +220,8 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->nclients; i++) {
 		const nd_client_failure *c = &r->d->clients[i];
 
-		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0};
+		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0, 1,
+				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code)};
 		if (!r->clients[i].key)
 			return -1;
 	}
@@ -182,7 +229,8 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->ndecisions; i++) {
 		const nd_decision *n = &r->d->decisions[i];
 
-		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0};
+		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0,
+				   nd_correlate_vpn(n->port_type, NULL, NULL), 1};
 		if (!r->nps[i].key)
 			return -1;
 	}
@@ -226,18 +274,29 @@ static int by_pair_delta(const void *pa, const void *pb)
 	return c ? c : (c = cmpz(a->nhost, b->nhost)) ? c : cmp64(a->delta, b->delta);
 }
 
-/* qsort: candidates by corrected delay, then client and NPS item. */
-static int by_delay(const void *pa, const void *pb)
+/* qsort: candidates by client item, then NPS item descending (so that
+ * the pairs of one failure never chain to each other). */
+static int by_client(const void *pa, const void *pb)
 {
 	const candidate *a = pa, *b = pb;
-	int c = cmp64(a->delta - a->offset, b->delta - b->offset);
+	int c = cmpz(a->c, b->c);
 
-	return c ? c : (c = cmpz(a->c, b->c)) ? c : cmpz(a->n, b->n);
+	return c ? c : cmpz(b->n, a->n);
+}
+
+/* Returns 1 if client item c may pair with NPS item n: its code reaches
+ * NPS and the decision is for the VPN (or for the server c dialled). */
+static int eligible(const run *r, const item *c, const item *n)
+{
+	const nd_decision *dec = &r->d->decisions[n->idx];
+
+	return c->pairable && nd_correlate_vpn(dec->port_type, dec->nas, r->d->clients[c->idx].dialled);
 }
 
 /* Collects the candidate pairs: same identity, delta within
- * [-skew, window + skew]. Returns 0 with *out and *nout set, or -1 with
- * err set. */
+ * [-skew, window + skew], eligible. Both item lists are sorted by identity
+ * and time, so each identity's decisions are walked once. Returns 0 with
+ * *out and *nout set, or -1 with err set. */
 static int find_candidates(run *r, candidate **out, size_t *nout)
 {
 	size_t i = 0, j = 0, k, m, n = 0, cap = 0;
@@ -245,7 +304,7 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 
 	while (i < r->nclients && j < r->nnps) {
 		int c = strcmp(r->clients[i].key, r->nps[j].key);
-		size_t ie = i, je = j;
+		size_t ie = i, je = j, lo;
 
 		if (!r->clients[i].key[0] || c < 0) {
 			i++;
@@ -259,17 +318,20 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 			ie++;
 		while (je < r->nnps && strcmp(r->nps[je].key, r->nps[j].key) == 0)
 			je++;
-		for (k = i; k < ie; k++) {
-			for (m = j; m < je; m++) {
-				int64_t d = r->clients[k].ts - r->nps[m].ts;
+		for (k = i, lo = j; k < ie; k++) {
+			const item *ci = &r->clients[k];
 
-				if (d < -r->skew || d > r->window + r->skew)
+			while (lo < je && ci->ts - r->nps[lo].ts > r->window + r->skew)
+				lo++;
+			for (m = lo; m < je && ci->ts - r->nps[m].ts >= -r->skew; m++) {
+				if (!eligible(r, ci, &r->nps[m]))
 					continue;
 				if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0) {
 					free(v);
 					return nd_error_set(r->err, "out of memory");
 				}
-				v[n++] = (candidate){k, m, r->clients[k].host, r->nps[m].host, d, 0};
+				v[n++] = (candidate){k, m, ci->host, r->nps[m].host, ci->ts - r->nps[m].ts, 0,
+						     compatible(r, ci, &r->nps[m]), ND_NONE, 0, 0, 0};
 			}
 		}
 		i = ie;
@@ -361,18 +423,90 @@ static int add_attempt(run *r, const item *c, const item *n)
 	a->nretries = c ? c->nretries : 0;
 	a->nps = n ? n->idx : ND_NONE;
 	a->nps_ref = n ? n->ref : 0;
+	a->vpn = c ? 1 : n->vpn;
 	return 0;
 }
 
-/* Appends a resolution event. Returns 0, or -1 with err set. */
-static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts)
+/* Appends a resolution event (vpn: of a VPN connection). Returns 0, or -1
+ * with err set. */
+static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts, int vpn)
 {
 	nd_correlation *o = r->out;
 
 	if (nd_vec_reserve(&o->resolutions, &o->cap_res, o->nres + 1, sizeof(*o->resolutions)) != 0)
 		return nd_error_set(r->err, "out of memory");
-	o->resolutions[o->nres++] = (nd_resolution){key, ref, ts};
+	o->resolutions[o->nres++] = (nd_resolution){key, ref, ts, vpn};
 	return 0;
+}
+
+/* Returns 1 if the chain ending in candidate a is better than the one
+ * ending in b (ND_NONE: none): more pairs, then more compatible pairs,
+ * then a smaller sum of corrected delays. */
+static int better(const candidate *v, size_t a, size_t b)
+{
+	if (b == ND_NONE)
+		return 1;
+	if (v[a].pairs != v[b].pairs)
+		return v[a].pairs > v[b].pairs;
+	if (v[a].ncompatible != v[b].ncompatible)
+		return v[a].ncompatible > v[b].ncompatible;
+	return v[a].sum < v[b].sum;
+}
+
+/* Chooses the order-preserving assignment: the chain of candidates (v,
+ * sorted by_client, all within the window) whose client and NPS items
+ * both increase, best by `better`; identities never mix in a chain since
+ * both item lists are sorted by identity first. A Fenwick tree over the
+ * NPS items keeps the best chain ending below each item. Sets partner[c]
+ * (the NPS item of client item c, else ND_NONE) and nps_taken. Returns 0,
+ * or -1 with err set. */
+static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_taken)
+{
+	size_t *tree = malloc((r->nnps + 1) * sizeof(*tree)), i, t, best = ND_NONE;
+
+	if (!tree)
+		return nd_error_set(r->err, "out of memory");
+	for (t = 0; t <= r->nnps; t++)
+		tree[t] = ND_NONE;
+	for (i = 0; i < n; i++) {
+		size_t prev = ND_NONE;
+
+		for (t = v[i].n; t > 0; t -= t & (~t + 1))
+			if (tree[t] != ND_NONE && (prev == ND_NONE || better(v, tree[t], prev)))
+				prev = tree[t];
+		v[i].prev = prev;
+		v[i].pairs = (prev == ND_NONE ? 0 : v[prev].pairs) + 1;
+		v[i].ncompatible = (prev == ND_NONE ? 0 : v[prev].ncompatible) + (size_t)v[i].compatible;
+		v[i].sum = (prev == ND_NONE ? 0 : v[prev].sum) + v[i].delta - v[i].offset;
+		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
+			if (better(v, i, tree[t]))
+				tree[t] = i;
+		if (better(v, i, best))
+			best = i;
+	}
+	for (i = 0; i < r->nclients; i++)
+		partner[i] = ND_NONE;
+	for (i = best; i != ND_NONE; i = v[i].prev) {
+		partner[v[i].c] = v[i].n;
+		nps_taken[v[i].n] = 1;
+	}
+	free(tree);
+	return 0;
+}
+
+/* Drops the candidates whose corrected delay is outside [0, window].
+ * Returns how many are left. */
+static size_t within_window(const run *r, candidate *v, size_t n)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		int64_t d = v[i].delta - v[i].offset;
+
+		if (d >= 0 && d <= r->window)
+			v[out++] = v[i];
+	}
+	return out;
 }
 
 /* Pairs the attempts and builds the result. Returns 0, or -1 with err
@@ -380,11 +514,11 @@ static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts)
 static int pair(run *r)
 {
 	candidate *v = NULL;
-	size_t n = 0, i;
-	char *client_taken = calloc(r->nclients + 1, 1), *nps_taken = calloc(r->nnps + 1, 1);
+	size_t n = 0, i, *partner = malloc((r->nclients + 1) * sizeof(*partner));
+	char *nps_taken = calloc(r->nnps + 1, 1);
 	int rc = -1;
 
-	if (!client_taken || !nps_taken) {
+	if (!nps_taken || !partner) {
 		nd_error_set(r->err, "out of memory");
 		goto out;
 	}
@@ -393,24 +527,19 @@ static int pair(run *r)
 	nd_sort(v, n, sizeof(*v), by_pair_delta);
 	if (estimate_offsets(r, v, n) != 0)
 		goto out;
-	nd_sort(v, n, sizeof(*v), by_delay);
-	for (i = 0; i < n; i++) {
-		int64_t d = v[i].delta - v[i].offset;
-
-		if (client_taken[v[i].c] || nps_taken[v[i].n] || d < 0 || d > r->window)
-			continue;
-		client_taken[v[i].c] = nps_taken[v[i].n] = 1;
-		if (add_attempt(r, &r->clients[v[i].c], &r->nps[v[i].n]) != 0)
-			goto out;
-	}
+	n = within_window(r, v, n);
+	nd_sort(v, n, sizeof(*v), by_client);
+	if (assign(r, v, n, partner, nps_taken) != 0)
+		goto out;
 	for (i = 0; i < r->nclients; i++)
-		if (!client_taken[i] && add_attempt(r, &r->clients[i], NULL) != 0)
+		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
 			goto out;
 	for (i = 0; i < r->nnps; i++) {
 		if (nps_taken[i])
 			continue;
 		if (r->d->decisions[r->nps[i].idx].event == 6272) {
-			if (r->nps[i].key[0] && add_resolution(r, r->nps[i].key, r->nps[i].ref, r->nps[i].ts) != 0)
+			if (r->nps[i].key[0] &&
+			    add_resolution(r, r->nps[i].key, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
 				goto out;
 		} else if (add_attempt(r, NULL, &r->nps[i]) != 0) {
 			goto out;
@@ -419,7 +548,7 @@ static int pair(run *r)
 	rc = 0;
 out:
 	free(v);
-	free(client_taken);
+	free(partner);
 	free(nps_taken);
 	return rc;
 }
@@ -434,7 +563,7 @@ static int add_connects(run *r)
 		const nd_connect *c = &r->d->connects[i];
 		const char *key = client_key(r, c->user, c->host);
 
-		if (!key || (key[0] && add_resolution(r, key, c->ref, c->ts) != 0))
+		if (!key || (key[0] && add_resolution(r, key, c->ref, c->ts, 1) != 0))
 			return -1;
 	}
 	return 0;
@@ -461,6 +590,7 @@ static int res_by_time(const void *pa, const void *pb)
 int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err)
 {
 	run r = {.d = d,
+		 .p = p,
 		 .out = out,
 		 .err = err,
 		 .domains = nd_domains_new(),
@@ -486,6 +616,75 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	nd_sort(out->attempts, out->n, sizeof(*out->attempts), by_time);
 	nd_sort(out->resolutions, out->nres, sizeof(*out->resolutions), res_by_time);
 	return 0;
+}
+
+int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled)
+{
+	if (!port_type || nd_ascii_casecmp(port_type, "Virtual") == 0 || strcmp(port_type, "5") == 0)
+		return 1;
+	return nas && dialled && nd_ascii_casecmp(nas, dialled) == 0;
+}
+
+/* qsort: uint32_t ascending. */
+static int u32_order(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* qsort: uint64_t ascending. */
+static int u64_order(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int nd_correlate_params_rules(nd_correlate_params *p, const nd_rules *rules, nd_error *err)
+{
+	uint32_t *nopair = NULL;
+	uint64_t *compat = NULL;
+	size_t i, j, k, nn = 0, cap_n = 0, nc = 0, cap_c = 0;
+
+	for (i = 0; i < rules->n; i++) {
+		const nd_rule *rule = rules->v[i];
+
+		if (rule->disabled || rule->kind != ND_RULE_INCIDENT)
+			continue;
+		for (j = 0; j < rule->client_errors.n; j++) {
+			if (rule->nps == ND_ABSENT) {
+				if (nd_vec_reserve(&nopair, &cap_n, nn + 1, sizeof(*nopair)) != 0)
+					goto oom;
+				nopair[nn++] = rule->client_errors.v[j];
+			}
+			for (k = 0; k < rule->nps_reasons.n; k++) {
+				if (nd_vec_reserve(&compat, &cap_c, nc + 1, sizeof(*compat)) != 0)
+					goto oom;
+				compat[nc++] = (uint64_t)rule->client_errors.v[j] << 32 | rule->nps_reasons.v[k];
+			}
+		}
+	}
+	nd_sort(nopair, nn, sizeof(*nopair), u32_order);
+	nd_sort(compat, nc, sizeof(*compat), u64_order);
+	p->nopair = nopair;
+	p->nnopair = nn;
+	p->compatible = compat;
+	p->ncompatible = nc;
+	return 0;
+oom:
+	free(nopair);
+	free(compat);
+	return nd_error_set(err, "out of memory");
+}
+
+void nd_correlate_params_free(nd_correlate_params *p)
+{
+	free((void *)(uintptr_t)p->nopair);
+	free((void *)(uintptr_t)p->compatible);
+	p->nopair = NULL;
+	p->compatible = NULL;
+	p->nnopair = p->ncompatible = 0;
 }
 
 void nd_correlation_free(nd_correlation *c)

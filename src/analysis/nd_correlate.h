@@ -13,8 +13,15 @@
  *     estimated per client/NPS host pair within +-`skew` seconds (the
  *     offset that puts the most candidate pairs inside the window, the one
  *     nearest zero on ties);
- *   - among the candidates left, the pairs with the shortest corrected
- *     delay are taken first.
+ *   - eligibility: a client failure whose code never reaches NPS (a rule
+ *     says `nps = absent` for it: 809, 13801, ...) is never paired; a
+ *     decision for another kind of access (NASPortType other than
+ *     Virtual, unless its NAS is the server the client dialled) is never
+ *     paired with a client failure and resolves only non-VPN attempts;
+ *   - order: per identity, an earlier decision goes with an earlier
+ *     failure (pairs never cross in time); of those assignments the one
+ *     with the most pairs, then the most compatible code/reason pairs
+ *     (a rule names both), then the smallest sum of corrected delays.
  * Client failures without a decision and denials without a client failure
  * are attempts on their own; grants (6272) not paired with a failure and
  * RasClient 20225 (connected) are kept as the events that resolve earlier
@@ -42,12 +49,15 @@ typedef struct nd_attempt {
 	size_t nps;      /* index in the data's decisions, ND_NONE */
 	int64_t client_ref, nps_ref; /* their refs, 0 when absent */
 	size_t retry, nretries; /* more 20227 of the same CoId: retries[retry .. retry + nretries) */
+	int vpn;                /* a client failure or a VPN decision (not 802.1X Wi-Fi/wired) */
 } nd_attempt;
 
-/* A grant or a successful connect: resolves earlier failures of key. */
+/* A grant or a successful connect: resolves earlier failures of key (of
+ * the same kind: VPN or not). */
 typedef struct nd_resolution {
 	const char *key;
 	int64_t ref, ts;
+	int vpn;
 } nd_resolution;
 
 typedef struct nd_correlation {
@@ -63,7 +73,24 @@ typedef struct nd_correlation {
 typedef struct nd_correlate_params {
 	double window_s;
 	double skew_s;
+	const uint32_t *nopair; /* client codes that never reach NPS, ascending */
+	size_t nnopair;
+	const uint64_t *compatible; /* (client code << 32 | NPS reason) a rule names together, ascending */
+	size_t ncompatible;
 } nd_correlate_params;
+
+/* Fills the code lists of p from the enabled incident rules: nopair, the
+ * client errors of rules with `nps = absent`; compatible, each client
+ * error with each NPS reason of one rule. Returns 0, or -1 with err set;
+ * free with nd_correlate_params_free. */
+int nd_correlate_params_rules(nd_correlate_params *p, const nd_rules *rules, nd_error *err);
+
+/* Frees the code lists of p. Returns nothing. */
+void nd_correlate_params_free(nd_correlate_params *p);
+
+/* Returns 1 if a decision may pair with a VPN client failure (port_type
+ * unset or Virtual, or its NAS is the server dialled), else 0. */
+int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled);
 
 /* Correlates every client failure and NPS decision of d. Returns 0 with
  * *out filled, or -1 with err set. */

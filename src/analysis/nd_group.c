@@ -72,11 +72,12 @@ static int group_order(const void *pa, const void *pb)
 /* A resolution's place among those of its identity. */
 typedef struct by_key {
 	const char *key;
+	int vpn;
 	int64_t ts, ref;
 	size_t idx; /* in the correlation's resolutions */
 } by_key;
 
-/* qsort: by identity, time, ref. */
+/* qsort: by identity, kind (VPN or not), time, ref. */
 static int key_order(const void *pa, const void *pb)
 {
 	const by_key *a = pa, *b = pb;
@@ -84,13 +85,17 @@ static int key_order(const void *pa, const void *pb)
 
 	if (c)
 		return c;
+	if (a->vpn != b->vpn)
+		return a->vpn - b->vpn;
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
 /* Sets each incident's resolution: the first resolution of its identity
- * after its last attempt. Returns 0, or -1 with err set. */
+ * and kind (a VPN incident: a VPN grant or a connect; an 802.1X one: a
+ * grant of that kind) after its last attempt. Returns 0, or -1 with err
+ * set. */
 static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 {
 	by_key *v = malloc((c->nres + 1) * sizeof(*v));
@@ -99,22 +104,26 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 	if (!v)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < c->nres; i++)
-		v[i] = (by_key){c->resolutions[i].key, c->resolutions[i].ts, c->resolutions[i].ref, i};
+		v[i] = (by_key){c->resolutions[i].key, c->resolutions[i].vpn, c->resolutions[i].ts,
+				c->resolutions[i].ref, i};
 	nd_sort(v, c->nres, sizeof(*v), key_order);
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
+		int vpn = c->attempts[g->items[grp->item]].vpn;
 		size_t lo = 0, hi = c->nres;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			int k = strcmp(v[mid].key, grp->key);
 
+			if (k == 0)
+				k = v[mid].vpn - vpn;
 			if (k < 0 || (k == 0 && v[mid].ts <= grp->last))
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < c->nres && strcmp(v[lo].key, grp->key) == 0)
+		if (lo < c->nres && strcmp(v[lo].key, grp->key) == 0 && v[lo].vpn == vpn)
 			grp->resolution = &c->resolutions[v[lo].idx];
 	}
 	free(v);
