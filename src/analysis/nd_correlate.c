@@ -59,35 +59,98 @@ static const char *host_name(const nd_analysis_data *d, size_t h)
 	return h < d->nhosts ? d->hosts[h] : "";
 }
 
+/* A DNS domain (UPN suffix or device domain) an NPS event names together
+ * with a NetBIOS domain, both folded. */
+typedef struct domain_pair {
+	const char *dns, *netbios;
+} domain_pair;
+
+/* qsort: domain pairs by DNS name, then NetBIOS name. */
+static int pair_order(const void *pa, const void *pb)
+{
+	const domain_pair *a = pa, *b = pb;
+	int c = strcmp(a->dns, b->dns);
+
+	return c ? c : strcmp(a->netbios, b->netbios);
+}
+
+/* Adds the pair (dns, netbios as logged) to *v unless it repeats the last
+ * one. Returns 0, or -1 when out of memory. */
+static int add_pair(nd_strpool *pool, domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios)
+{
+	nd_identity nb;
+	domain_pair *last = *n ? &(*v)[*n - 1] : NULL;
+
+	if (unset(netbios) || nd_identity_parse(netbios, NULL, &nb) != 0 || nb.domain[0] || strchr(nb.user, '.'))
+		return 0;
+	if (last && strcmp(last->dns, dns) == 0 && strcmp(last->netbios, nb.user) == 0)
+		return 0;
+	if (nd_vec_reserve(v, cap, *n + 1, sizeof(**v)) != 0)
+		return -1;
+	(*v)[*n].dns = nd_strpool_add(pool, dns);
+	(*v)[*n].netbios = nd_strpool_add(pool, nb.user);
+	if (!(*v)[*n].dns || !(*v)[*n].netbios)
+		return -1;
+	(*n)++;
+	return 0;
+}
+
 /* Learns NetBIOS/DNS domain pairs from the NPS names (SubjectUserName
  * user@realm or host/NAME.dns against SubjectDomainName and
  * FullyQualifiedSubjectUserName DOMAIN\user) and the DNS domains of the
- * host names. Returns 0, or -1 with err set. */
+ * host names. A DNS name seen with two NetBIOS names (an alternate UPN
+ * suffix shared by two domains) is paired with neither, so that two
+ * domains never merge through it. Returns 0, or -1 with err set. */
 static int learn_domains(run *r)
 {
-	size_t i;
+	nd_strpool pool = {NULL};
+	domain_pair *v = NULL;
+	size_t i, s, e, n = 0, cap = 0;
+	int rc = -1;
 
 	for (i = 0; i < r->d->nhints; i++) {
 		const nd_domain_hint *h = &r->d->hints[i];
-		const char *fq = h->fq ? h->fq : "";
+		const char *fq = h->fq ? h->fq : "", *sep = strchr(fq, '\\');
 		nd_identity id, fqid;
+		char netbios[ND_IDENTITY_PART_MAX];
 
 		if (nd_identity_parse(h->user ? h->user : "", NULL, &id) != 0 || !strchr(id.domain, '.'))
 			continue;
-		if (!unset(h->domain) && nd_domains_same(r->domains, id.domain, h->domain, r->err) != 0)
-			return -1;
-		if (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &fqid) == 0 && strcmp(fqid.user, id.user) == 0 &&
-		    nd_domains_same(r->domains, id.domain, fqid.domain, r->err) != 0)
-			return -1;
+		if (add_pair(&pool, &v, &n, &cap, id.domain, h->domain) != 0)
+			goto oom;
+		if (sep && (size_t)(sep - fq) < sizeof(netbios) && nd_identity_parse(fq, NULL, &fqid) == 0 &&
+		    strcmp(fqid.user, id.user) == 0) {
+			memcpy(netbios, fq, (size_t)(sep - fq));
+			netbios[sep - fq] = '\0';
+			if (add_pair(&pool, &v, &n, &cap, id.domain, netbios) != 0)
+				goto oom;
+		}
+	}
+	nd_sort(v, n, sizeof(*v), pair_order);
+	for (s = 0; s < n; s = e) {
+		int one = 1;
+
+		for (e = s + 1; e < n && strcmp(v[e].dns, v[s].dns) == 0; e++)
+			one &= strcmp(v[e].netbios, v[s].netbios) == 0;
+		for (i = s; one && i < e; i++)
+			if (nd_domains_same(r->domains, v[i].dns, v[i].netbios, r->err) != 0)
+				goto out;
 	}
 	for (i = 0; i < r->d->nhosts; i++) {
 		nd_identity id;
 
 		if (nd_identity_of_computer(r->d->hosts[i], &id) == 0 &&
 		    nd_domains_known(r->domains, id.domain, r->err) != 0)
-			return -1;
+			goto out;
 	}
-	return 0;
+	rc = 0;
+	goto out;
+oom:
+	nd_error_set(r->err, "out of memory");
+out:
+	free(v);
+	nd_strpool_free(&pool);
+	return rc;
 }
 
 /* Returns the key of id in the result's pool ("" when parsed is not 0),
@@ -116,15 +179,16 @@ static const char *client_key(run *r, const char *user, size_t h)
 	return key_of(r, ok, &id);
 }
 
-/* Returns the key of an NPS decision (SubjectUserName with
- * SubjectDomainName, else FullyQualifiedSubjectUserName). NULL with err set
- * when out of memory. */
+/* Returns the key of an NPS decision from the strongest name it logs:
+ * FullyQualifiedSubjectUserName DOMAIN\sam (the account NPS resolved),
+ * else SubjectUserName (as presented) with SubjectDomainName. NULL with
+ * err set when out of memory. */
 static const char *nps_key(run *r, const nd_decision *n)
 {
 	const char *fq = n->fq ? n->fq : "";
 	nd_identity id;
-	int ok = nd_identity_parse(n->user ? n->user : "", unset(n->domain) ? NULL : n->domain, &id) == 0 ||
-		 (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0);
+	int ok = (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0) ||
+		 nd_identity_parse(n->user ? n->user : "", unset(n->domain) ? NULL : n->domain, &id) == 0;
 
 	return key_of(r, !ok, &id);
 }

@@ -2,6 +2,7 @@
  * and nd_correlate_offset (the clock offset of a host pair), on data built
  * in memory: no database. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "analysis_fixture.h"
 #include "check.h"
@@ -340,6 +341,32 @@ static void accuracy_cases(void)
 	a = fx_client(&d, C1, "LAB\\alice", 853, 3.2, NULL);
 	if (correlate(&d, 5, &c) == 0) {
 		CHECK(partner_of(&c, a) == n2);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* The alternate UPN suffix: the UPN prefix differs from the
+	 * sAMAccountName; FullyQualifiedSubjectUserName names the account. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "john.long@company.com", "LAB", "LAB\\jdoe", 0, 16);
+	a = fx_client(&d, C1, "LAB\\jdoe", 691, 1, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* Two domains share the suffix: LAB\name and CHILD\name stay two
+	 * identities, each paired with its own decision. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "name@company.com", "LAB", "LAB\\name", 0, 16);
+	n2 = fx_nps(&d, NPS, 6273, "name@company.com", "CHILD", "CHILD\\name", 1, 265);
+	a = fx_client(&d, C2, "CHILD\\name", 853, 1.5, NULL);
+	b = fx_client(&d, C1, "LAB\\name", 691, 2, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n2);
+		CHECK(partner_of(&c, b) == n);
+		CHECK(c.n == 2 && strcmp(c.attempts[0].key, c.attempts[1].key) != 0);
 		nd_correlation_free(&c);
 	}
 	nd_analysis_data_free(&d);
