@@ -21,6 +21,8 @@ typedef struct item {
 	size_t retry, nretries; /* client: its retries in the result */
 	int vpn;                /* client: always; decision: a VPN decision */
 	int pairable;           /* client: its code may reach NPS */
+	int64_t lineup;         /* unpaired, but a candidate outside the window: its delta */
+	size_t lineup_host;     /* then the other side's host, else ND_NONE */
 } item;
 
 /* A candidate pairing of client item c with NPS item n. */
@@ -45,6 +47,7 @@ typedef struct run {
 	item *clients, *nps;
 	size_t nclients, nnps;
 	int64_t window, skew; /* ticks */
+	int64_t wide;         /* the largest offset two agreeing pairs may establish, ticks */
 } run;
 
 /* Returns 1 if v is an unset NPS value (NULL, "" or "-"), else 0. */
@@ -285,7 +288,7 @@ static int make_items(run *r)
 		const nd_client_failure *c = &r->d->clients[i];
 
 		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0, 1,
-				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code)};
+				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code), 0, ND_NONE};
 		if (!r->clients[i].key)
 			return -1;
 	}
@@ -294,7 +297,7 @@ static int make_items(run *r)
 		const nd_decision *n = &r->d->decisions[i];
 
 		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0,
-				   nd_correlate_vpn(n->port_type, NULL, NULL), 1};
+				   nd_correlate_vpn(n->port_type, NULL, NULL), 1, 0, ND_NONE};
 		if (!r->nps[i].key)
 			return -1;
 	}
@@ -358,7 +361,7 @@ static int eligible(const run *r, const item *c, const item *n)
 }
 
 /* Collects the candidate pairs: same identity, delta within
- * [-skew, window + skew], eligible. Both item lists are sorted by identity
+ * [-wide, window + wide], eligible. Both item lists are sorted by identity
  * and time, so each identity's decisions are walked once. Returns 0 with
  * *out and *nout set, or -1 with err set. */
 static int find_candidates(run *r, candidate **out, size_t *nout)
@@ -385,9 +388,9 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 		for (k = i, lo = j; k < ie; k++) {
 			const item *ci = &r->clients[k];
 
-			while (lo < je && ci->ts - r->nps[lo].ts > r->window + r->skew)
+			while (lo < je && ci->ts - r->nps[lo].ts > r->window + r->wide)
 				lo++;
-			for (m = lo; m < je && ci->ts - r->nps[m].ts >= -r->skew; m++) {
+			for (m = lo; m < je && ci->ts - r->nps[m].ts >= -r->wide; m++) {
 				if (!eligible(r, ci, &r->nps[m]))
 					continue;
 				if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0) {
@@ -429,15 +432,19 @@ static size_t count_in(const int64_t *d, size_t n, int64_t lo, int64_t w)
 	return bound(d, n, lo + w, 1) - bound(d, n, lo, 0);
 }
 
-int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew)
+int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew, int64_t wide)
 {
 	int64_t best = 0;
 	size_t best_count = count_in(delta, n, 0, window), i;
 
-	for (i = 0; i < n && skew; i++) {
-		int64_t lo = delta[i] < -skew ? -skew : delta[i] > skew ? skew : delta[i];
+	if (wide < skew)
+		wide = skew;
+	for (i = 0; i < n && wide; i++) {
+		int64_t lo = delta[i] < -wide ? -wide : delta[i] > wide ? wide : delta[i];
 		size_t c = count_in(delta, n, lo, window);
 
+		if (c < 2 && (lo > skew || lo < -skew))
+			continue;
 		if (c > best_count || (c == best_count && (lo < 0 ? -lo : lo) < (best < 0 ? -best : best))) {
 			best = lo;
 			best_count = c;
@@ -460,7 +467,7 @@ static int estimate_offsets(run *r, candidate *v, size_t n)
 
 		for (e = s; e < n && v[e].chost == v[s].chost && v[e].nhost == v[s].nhost; e++)
 			delta[e - s] = v[e].delta;
-		off = nd_correlate_offset(delta, e - s, r->window, r->skew);
+		off = nd_correlate_offset(delta, e - s, r->window, r->skew, r->wide);
 		for (i = s; i < e; i++)
 			v[i].offset = off;
 		s = e;
@@ -488,6 +495,9 @@ static int add_attempt(run *r, const item *c, const item *n)
 	a->nps = n ? n->idx : ND_NONE;
 	a->nps_ref = n ? n->ref : 0;
 	a->vpn = c ? 1 : n->vpn;
+	a->lines_up = !(c && n) && (c ? c : n)->lineup_host != ND_NONE;
+	a->lineup = a->lines_up ? (c ? c : n)->lineup : 0;
+	a->lineup_host = a->lines_up ? (c ? c : n)->lineup_host : ND_NONE;
 	return 0;
 }
 
@@ -558,8 +568,8 @@ static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_tak
 	return 0;
 }
 
-/* Drops the candidates whose corrected delay is outside [0, window].
- * Returns how many are left. */
+/* Moves the candidates whose corrected delay is within [0, window] to the
+ * front. Returns how many they are. */
 static size_t within_window(const run *r, candidate *v, size_t n)
 {
 	size_t i, out = 0;
@@ -567,10 +577,38 @@ static size_t within_window(const run *r, candidate *v, size_t n)
 	for (i = 0; i < n; i++) {
 		int64_t d = v[i].delta - v[i].offset;
 
-		if (d >= 0 && d <= r->window)
+		if (d >= 0 && d <= r->window) {
+			candidate t = v[out];
+
 			v[out++] = v[i];
+			v[i] = t;
+		}
 	}
 	return out;
+}
+
+/* Marks the client failures and NPS decisions left unpaired that a
+ * candidate outside the window joins (v[0..n): those candidates): their
+ * attempts will say that the two line up at a clock offset. Returns
+ * nothing. */
+static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *partner, const char *nps_taken)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		item *c = &r->clients[v[i].c], *d = &r->nps[v[i].n];
+
+		if (partner[v[i].c] != ND_NONE || nps_taken[v[i].n])
+			continue;
+		if (c->lineup_host == ND_NONE) {
+			c->lineup = v[i].delta;
+			c->lineup_host = v[i].nhost;
+		}
+		if (d->lineup_host == ND_NONE) {
+			d->lineup = v[i].delta;
+			d->lineup_host = v[i].chost;
+		}
+	}
 }
 
 /* Pairs the attempts and builds the result. Returns 0, or -1 with err
@@ -578,7 +616,7 @@ static size_t within_window(const run *r, candidate *v, size_t n)
 static int pair(run *r)
 {
 	candidate *v = NULL;
-	size_t n = 0, i, *partner = malloc((r->nclients + 1) * sizeof(*partner));
+	size_t n = 0, in, i, *partner = malloc((r->nclients + 1) * sizeof(*partner));
 	char *nps_taken = calloc(r->nnps + 1, 1);
 	int rc = -1;
 
@@ -591,10 +629,11 @@ static int pair(run *r)
 	nd_sort(v, n, sizeof(*v), by_pair_delta);
 	if (estimate_offsets(r, v, n) != 0)
 		goto out;
-	n = within_window(r, v, n);
-	nd_sort(v, n, sizeof(*v), by_client);
-	if (assign(r, v, n, partner, nps_taken) != 0)
+	in = within_window(r, v, n);
+	nd_sort(v, in, sizeof(*v), by_client);
+	if (assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
+	mark_lineups(r, v + in, n - in, partner, nps_taken);
 	for (i = 0; i < r->nclients; i++)
 		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
 			goto out;
@@ -659,7 +698,9 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		 .err = err,
 		 .domains = nd_domains_new(),
 		 .window = (int64_t)(p->window_s * ND_TICKS_PER_SECOND),
-		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND)};
+		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND),
+		 .wide = (int64_t)((p->skew_s > ND_CORRELATE_WIDE_S ? p->skew_s : ND_CORRELATE_WIDE_S) *
+				   ND_TICKS_PER_SECOND)};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));

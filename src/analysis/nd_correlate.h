@@ -10,9 +10,10 @@
  *     names; never across accounts;
  *   - time: the client logs the failure at most `window` seconds after the
  *     NPS decision, on the two hosts' clocks corrected by an offset
- *     estimated per client/NPS host pair within +-`skew` seconds (the
- *     offset that puts the most candidate pairs inside the window, the one
- *     nearest zero on ties);
+ *     estimated per client/NPS host pair (the offset that puts the most
+ *     candidate pairs inside the window, the one nearest zero on ties):
+ *     within +-`skew` seconds any offset, beyond it up to
+ *     +-ND_CORRELATE_WIDE_S only one that at least two pairs agree on;
  *   - eligibility: a client failure whose code never reaches NPS (a rule
  *     says `nps = absent` for it: 809, 13801, ...) is never paired; a
  *     decision for another kind of access (NASPortType other than
@@ -50,6 +51,9 @@ typedef struct nd_attempt {
 	int64_t client_ref, nps_ref; /* their refs, 0 when absent */
 	size_t retry, nretries; /* more 20227 of the same CoId: retries[retry .. retry + nretries) */
 	int vpn;                /* a client failure or a VPN decision (not 802.1X Wi-Fi/wired) */
+	int lines_up;           /* unpaired, but lines up with an unpaired attempt of its identity */
+	int64_t lineup;         /* then: client time minus NPS time (ticks), raw clocks */
+	size_t lineup_host;     /* then: the host of the other side */
 } nd_attempt;
 
 /* A grant or a successful connect: resolves earlier failures of key (of
@@ -96,11 +100,17 @@ int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled
  * *out filled, or -1 with err set. */
 int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err);
 
+/* The clock offset (seconds) tolerated without --skew when at least two
+ * candidate pairs of a client/NPS host pair agree on it (Kerberos
+ * tolerates 5 minutes; remote clients drift). */
+#define ND_CORRELATE_WIDE_S 300.0
+
 /* Estimates the clock offset of one client/NPS host pair from the deltas
  * (client time minus NPS time, ticks, sorted ascending) of its candidate
- * pairs: the start in [-skew, skew] of the window that holds the most
- * deltas, nearest zero on ties. Returns the offset (ticks). */
-int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew);
+ * pairs: the start in [-wide, wide] of the window that holds the most
+ * deltas, nearest zero on ties, where a start beyond +-skew must hold at
+ * least two. Returns the offset (ticks). */
+int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew, int64_t wide);
 
 /* Frees a correlation. Returns nothing. */
 void nd_correlation_free(nd_correlation *c);

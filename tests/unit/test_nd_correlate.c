@@ -136,14 +136,26 @@ static const pairing_case cases[] = {
 	  END},
 	 {1, 0, 3, 2, 5, 4},
 	 3},
-	{"an offset beyond the skew is not applied", 1, 2,
+	{"an offset beyond the skew that two pairs agree on is applied", 1, 2,
 	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
 	  {'c', C1, "LAB\\alice", 3.2, NULL, 0, NULL},
 	  {'n', NPS, "alice@lab.example", 100, NULL, 6273, "LAB\\alice"},
 	  {'c', C1, "LAB\\alice", 103.3, NULL, 0, NULL},
 	  END},
-	 {ALONE, ALONE, ALONE, ALONE},
-	 4},
+	 {1, 0, 3, 2},
+	 2},
+	{"a client 4 min ahead, twice: paired", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 241, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 1000, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 1241.5, NULL, 0, NULL},
+	  END},
+	 {1, 0, 3, 2},
+	 2},
+	{"a client 4 min ahead, once: not paired", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"}, {'c', C1, "LAB\\alice", 241, NULL, 0, NULL}, END},
+	 {ALONE, ALONE},
+	 2},
 };
 
 /* Runs one pairing case. Returns nothing (checks). */
@@ -207,20 +219,24 @@ typedef struct offset_case {
 	const char *name;
 	double delta[4];
 	size_t n;
-	double window, skew, want;
+	double window, skew, wide, want;
 } offset_case;
 
 static const offset_case offsets[] = {
-	{"a constant offset inside the skew", {3.1, 3.2, 3.4}, 3, 1, 5, 3.1},
-	{"tie: the offset nearer zero (positive)", {-1.5, 1.2}, 2, 1, 2, 1.2},
-	{"tie: the offset nearer zero (negative)", {-1.2, 1.5}, 2, 1, 2, -1.2},
-	{"the window at zero already holds them", {0.5, 0.7}, 2, 1, 2, 0},
-	{"a delta just before zero", {-0.5}, 1, 5, 2, -0.5},
-	{"an offset beyond +skew is not applied", {10, 10.2}, 2, 1, 2, 0},
-	{"an offset beyond -skew is not applied", {-3, -2.5}, 2, 1, 2, 0},
-	{"clamped to the skew when that still holds more", {2.5, 2.6}, 2, 1, 2, 2},
-	{"no skew allowed", {3, 3.5}, 2, 1, 0, 0},
-	{"no candidates", {0}, 0, 1, 2, 0},
+	{"a constant offset inside the skew", {3.1, 3.2, 3.4}, 3, 1, 5, 5, 3.1},
+	{"tie: the offset nearer zero (positive)", {-1.5, 1.2}, 2, 1, 2, 2, 1.2},
+	{"tie: the offset nearer zero (negative)", {-1.2, 1.5}, 2, 1, 2, 2, -1.2},
+	{"the window at zero already holds them", {0.5, 0.7}, 2, 1, 2, 2, 0},
+	{"a delta just before zero", {-0.5}, 1, 5, 2, 2, -0.5},
+	{"an offset beyond +skew is not applied", {10, 10.2}, 2, 1, 2, 2, 0},
+	{"an offset beyond -skew is not applied", {-3, -2.5}, 2, 1, 2, 2, 0},
+	{"clamped to the skew when that still holds more", {2.5, 2.6}, 2, 1, 2, 2, 2},
+	{"no skew allowed", {3, 3.5}, 2, 1, 0, 0, 0},
+	{"no candidates", {0}, 0, 1, 2, 2, 0},
+	{"beyond the skew, two pairs agree within the wide range", {240, 240.5}, 2, 1, 2, 300, 240},
+	{"beyond the skew, one pair alone is not enough", {240}, 1, 1, 2, 300, 0},
+	{"within the skew one pair is enough", {95.5}, 1, 1, 120, 300, 95.5},
+	{"beyond the wide range nothing", {400, 400.2}, 2, 1, 2, 300, 0},
 };
 
 /* Returns the NPS ref paired with client ref, 0 when alone, -1 when the
@@ -371,6 +387,21 @@ static void accuracy_cases(void)
 	}
 	nd_analysis_data_free(&d);
 
+	/* A lone decision 4 min before the failure is not paired, but both
+	 * attempts say that they line up (and with which host). */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0, 258);
+	a = fx_client(&d, C1, "LAB\\alice", 853, 240.5, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(c.n == 2);
+		for (i = 0; i < c.n; i++) {
+			CHECK(c.attempts[i].lines_up && c.attempts[i].lineup == (int64_t)(240.5 * S));
+			CHECK(c.attempts[i].lineup_host == nd_analysis_host(&d, c.attempts[i].client_ref ? NPS : C1));
+		}
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
 	CHECK(nd_correlate_vpn(NULL, NULL, NULL) == 1);
 	CHECK(nd_correlate_vpn("virtual", NULL, NULL) == 1);
 	CHECK(nd_correlate_vpn("Ethernet", "VPN01", NULL) == 0);
@@ -391,7 +422,7 @@ int main(void)
 
 		for (k = 0; k < oc->n; k++)
 			d[k] = (int64_t)(oc->delta[k] * S);
-		got = nd_correlate_offset(d, oc->n, (int64_t)(oc->window * S), (int64_t)(oc->skew * S));
+		got = nd_correlate_offset(d, oc->n, (int64_t)(oc->window * S), (int64_t)(oc->skew * S), (int64_t)(oc->wide * S));
 		if (got != (int64_t)(oc->want * S))
 			fprintf(stderr, "%s: offset %lld, want %lld\n", oc->name, (long long)got,
 				(long long)(oc->want * S));

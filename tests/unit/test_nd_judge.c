@@ -88,7 +88,7 @@ int main(void)
 	/* One attempt and one event on their own. */
 	{
 		const nd_rule *best;
-		nd_attempt a = {"", fx_ts(1000), ND_NONE, ND_NONE, 0, 0, 0, 0, 0};
+		nd_attempt a = {.key = "", .ts = fx_ts(1000), .client = ND_NONE, .nps = ND_NONE};
 
 		CHECK(nd_judge_attempt(&r, &d, &a, &best, &err) == 0 && best == NULL);
 		CHECK(nd_judge_event(&r, &d, nd_analysis_event(&d, kdc), &best, &err) == 0 && best == NULL);
