@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_buf.h"
 #include "nd_vec.h"
 
 /* A RasClient event that names the server dialled for a CoId. */
@@ -246,49 +247,76 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	return 0;
 }
 
+/* Builds the query of load_fields into b: every event_fields row whose
+ * name (without case) is one the rules read, in (event_ref, pos) order,
+ * with the name's index in d->names (?1 is names[0], ...). Returns 0, or
+ * -1 when out of memory. */
+static int fields_sql(const nd_analysis_data *d, nd_buf *b)
+{
+	size_t k;
+
+	if (nd_buf_printf(b, "SELECT event_ref, k, value FROM (SELECT event_ref, pos, value, CASE") != 0)
+		return -1;
+	for (k = 0; k < d->nnames; k++)
+		if (nd_buf_printf(b, " WHEN name = ?%zu COLLATE NOCASE THEN %zu", k + 1, k) != 0)
+			return -1;
+	return nd_buf_printf(b, " END AS k FROM event_fields) WHERE k IS NOT NULL ORDER BY event_ref, pos");
+}
+
 /* Loads, for every event, the first value of each field name the rules
- * read. Returns 0, or -1 with err set. */
+ * read: one pass over event_fields in ref order, merged with the events
+ * (sorted by ref). Returns 0, or -1 with err set. */
 static int load_fields(load *l)
 {
 	nd_analysis_data *d = l->d;
 	sqlite3_stmt *st = NULL;
-	size_t i, k;
+	nd_buf sql = {NULL, 0, 0};
+	size_t i = 0, k;
 	int rc = SQLITE_DONE;
 
-	if (!d->nnames)
+	if (!d->nnames || !d->nevents)
 		return 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (fields_sql(d, &sql) != 0 || nd_buf_append(&sql, "", 1) != 0) {
+		nd_buf_free(&sql);
+		return nd_error_set(l->err, "out of memory");
+	}
+	rc = sqlite3_prepare_v2(l->db, (const char *)sql.data, -1, &st, NULL);
+	nd_buf_free(&sql);
+	if (rc != SQLITE_OK)
 		return db_fail(l, "event fields");
-	for (i = 0; i < d->nevents; i++) {
-		nd_event *e = &d->events[i];
+	for (k = 0; k < d->nnames; k++)
+		sqlite3_bind_text(st, (int)k + 1, d->names[k], -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t ref = sqlite3_column_int64(st, 0);
+		nd_event *e;
+		nd_field_value *f;
 
-		e->field = d->nfields;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, e->ref);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
-			nd_field_value *f;
-
-			if (!name || (k = nd_analysis_name(d, name)) == d->nnames)
-				continue;
-			if (nd_analysis_field_of(d, e, k))
-				continue;
-			if (!(f = nd_analysis_add_field(d))) {
-				l->oom = 1;
-				break;
-			}
-			f->name = k;
-			f->value = col(l, st, 1, 1);
-			e->nfields++;
+		while (i < d->nevents && d->events[i].ref < ref)
+			i++;
+		if (i == d->nevents)
+			break;
+		e = &d->events[i];
+		if (e->ref != ref)
+			continue;
+		k = (size_t)sqlite3_column_int64(st, 1);
+		if (!e->nfields)
+			e->field = d->nfields;
+		else if (nd_analysis_field_of(d, e, k))
+			continue;
+		if (!(f = nd_analysis_add_field(d))) {
+			l->oom = 1;
+			break;
 		}
-		if (l->oom || rc != SQLITE_DONE)
+		f->name = k;
+		f->value = col(l, st, 2, 1);
+		e->nfields++;
+		if (l->oom)
 			break;
 	}
 	sqlite3_finalize(st);
 	if (l->oom)
 		return nd_error_set(l->err, "out of memory");
-	return rc == SQLITE_DONE ? 0 : db_fail(l, "event fields");
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(l, "event fields");
 }
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)
