@@ -13,10 +13,13 @@
 # at unrelated times. Fields as ingest stores them (the ones rules read).
 # Then times, with peak RSS:
 #   sqlite3 DB 'SELECT ... FROM events; ... FROM event_fields'   the scan
-#   npsdiag diagnose --db DB --format jsonl > /dev/null          results stored
-# and prints the times, their ratio and the exponent fitted over the sizes
-# (t ~ N^k from the smallest and the largest). Build: build-bench/
-# (RelWithDebInfo, the default).
+#   npsdiag diagnose --db DB --cause none --format jsonl          results stored, none printed
+#   npsdiag diagnose --db DB --format jsonl > /dev/null          every incident printed
+#                                                                (only with BENCH_JSONL=1)
+# and prints wall and CPU (user + system) seconds, peak RSS, the ratio to
+# the scan and the exponent fitted over the sizes (t ~ N^k from the
+# smallest and the largest, on CPU seconds: wall time on a shared machine
+# says more about the neighbours). Build: build-bench/ (RelWithDebInfo).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=${BENCH_BUILD:-$top/build-bench}
@@ -29,7 +32,7 @@ trap 'rm -rf "$w"' EXIT
 # make DB N: the database of size N.
 make() {
 	NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$1" >/dev/null 2>&1 || true
-	sqlite3 "$1" <<EOF
+	sqlite3 "$1" >/dev/null <<EOF
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
 BEGIN;
@@ -76,30 +79,38 @@ COMMIT;
 EOF
 }
 
-# timed CMD...: runs CMD, output to /dev/null; prints "seconds peak-RSS-MB"
+# timed CMD...: runs CMD, output to /dev/null; prints "wall cpu peak-RSS-MB"
 # (exit status 1 is diagnose's "incidents found").
 timed() {
 	rc=0
-	/usr/bin/time -f '%e %M' -o "$w/time" "$@" >/dev/null 2>"$w/err" || rc=$?
+	/usr/bin/time -f '%e %U %S %M' -o "$w/time" "$@" >/dev/null 2>"$w/err" || rc=$?
 	[ "$rc" -le 1 ] || { cat "$w/err" >&2; exit 1; }
-	tail -n 1 "$w/time" | awk '{ printf "%s %.0f\n", $1, $2 / 1024 }'
+	tail -n 1 "$w/time" | awk '{ printf "%s %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }'
 }
 
-printf '%10s %10s %8s %10s %8s %8s\n' N scan_s scan_MB diagnose_s diag_MB ratio
+printf '%9s | %7s %7s %5s | %7s %7s %5s %6s | %s\n' N scan_s cpu_s MB diag_s cpu_s MB ratio "jsonl_s cpu_s MB"
 first_n=""
 first_t=""
 for n in "$@"; do
-	rm -f "$w/b.db"
+	rm -f "$w/b.db" "$w/b.db-wal" "$w/b.db-shm"
 	make "$w/b.db" "$n"
 	set -- $(timed sqlite3 "$w/b.db" "SELECT count(*), sum(ts), sum(length(computer)) FROM events;
 		SELECT count(*), sum(length(value)) FROM event_fields;")
-	scan_t=$1 scan_m=$2
-	set -- $(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --format jsonl)
-	printf '%10s %10s %8s %10s %8s %8.1f\n' "$n" "$scan_t" "$scan_m" "$1" "$2" "$(awk "BEGIN { print $1 / ($scan_t > 0 ? $scan_t : 0.01) }")"
-	[ -n "$first_n" ] || { first_n=$n; first_t=$1; }
+	scan="$1 $2 $3"
+	scan_cpu=$2
+	set -- $(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --cause none --format jsonl)
+	diag="$1 $2 $3"
+	diag_cpu=$2
+	jsonl="-"
+	if [ "${BENCH_JSONL:-0}" = 1 ]; then
+		jsonl=$(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --format jsonl)
+	fi
+	printf '%9s | %7s %7s %5s | %7s %7s %5s %6.1f | %s\n' "$n" $scan $diag \
+		"$(awk "BEGIN { print $diag_cpu / ($scan_cpu > 0 ? $scan_cpu : 0.01) }")" "$jsonl"
+	[ -n "$first_n" ] || { first_n=$n; first_t=$diag_cpu; }
 	last_n=$n
-	last_t=$1
+	last_t=$diag_cpu
 done
 if [ "$first_n" != "$last_n" ]; then
-	awk "BEGIN { printf \"fitted exponent (diagnose): %.2f\n\", log($last_t / $first_t) / log($last_n / $first_n) }"
+	awk "BEGIN { printf \"fitted exponent (diagnose CPU): %.2f\\n\", log($last_t / $first_t) / log($last_n / $first_n) }"
 fi
