@@ -207,6 +207,23 @@ static int connect_row(load *l, sqlite3_stmt *st)
 	return 0;
 }
 
+/* Row: an NPS unlock (6280). Returns 0, or -1 when out of memory. */
+static int unlock_row(load *l, sqlite3_stmt *st)
+{
+	nd_decision *n = nd_analysis_add_unlock(l->d);
+
+	if (!n)
+		return -1;
+	n->ref = sqlite3_column_int64(st, 0);
+	n->ts = sqlite3_column_int64(st, 1);
+	n->host = host_col(l, st, 2);
+	n->event = 6280;
+	n->user = col(l, st, 3, 0);
+	n->domain = col(l, st, 4, 1);
+	n->fq = col(l, st, 5, 1);
+	return 0;
+}
+
 /* Loads the events of the rules' event lists: for finding rules the events
  * they judge, for incident rules the events they look for nearby. Returns
  * 0, or -1 with err set. */
@@ -351,6 +368,11 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     "SELECT e.id, e.ts, e.computer, c.user_name FROM events e"
 		     " JOIN ras_client_events c ON c.event_ref = e.id WHERE e.event_id = 20225 ORDER BY e.ts, e.id",
 		     connect_row, "connects") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name"
+		     " FROM events e JOIN nps_audit_events a ON a.event_ref = e.id WHERE e.event_id = 6280"
+		     " ORDER BY e.ts, e.id",
+		     unlock_row, "unlocks") ||
 	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||
 	    load_fields(&l)))
 		rc = 0;

@@ -1,5 +1,6 @@
 #include "nd_correlate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,40 +63,89 @@ static const char *host_name(const nd_analysis_data *d, size_t h)
 	return h < d->nhosts ? d->hosts[h] : "";
 }
 
-/* A DNS domain (UPN suffix or device domain) an NPS event names together
- * with a NetBIOS domain, both folded. */
+/* A DNS domain (UPN suffix or device domain) and a NetBIOS domain that an
+ * NPS event names together: parts of the loaded strings, compared without
+ * case. */
 typedef struct domain_pair {
 	const char *dns, *netbios;
+	size_t ndns, nnetbios;
 } domain_pair;
+
+/* Returns <0, 0 or >0 as a[0..na) sorts before, with or after b[0..nb),
+ * ASCII case folded. */
+static int part_cmp(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i;
+
+	for (i = 0; i < na && i < nb; i++)
+		if (nd_ascii_lower((unsigned char)a[i]) != nd_ascii_lower((unsigned char)b[i]))
+			return nd_ascii_lower((unsigned char)a[i]) - nd_ascii_lower((unsigned char)b[i]);
+	return na < nb ? -1 : na > nb;
+}
 
 /* qsort: domain pairs by DNS name, then NetBIOS name. */
 static int pair_order(const void *pa, const void *pb)
 {
 	const domain_pair *a = pa, *b = pb;
-	int c = strcmp(a->dns, b->dns);
+	int c = part_cmp(a->dns, a->ndns, b->dns, b->ndns);
 
-	return c ? c : strcmp(a->netbios, b->netbios);
+	return c ? c : part_cmp(a->netbios, a->nnetbios, b->netbios, b->nnetbios);
 }
 
-/* Adds the pair (dns, netbios as logged) to *v unless it repeats the last
- * one. Returns 0, or -1 when out of memory. */
-static int add_pair(nd_strpool *pool, domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios)
+/* Sorts v[0..*n) and drops repeated pairs. Returns nothing. */
+static void unique_pairs(domain_pair *v, size_t *n)
 {
-	nd_identity nb;
-	domain_pair *last = *n ? &(*v)[*n - 1] : NULL;
+	size_t i, out = 0;
 
-	if (unset(netbios) || nd_identity_parse(netbios, NULL, &nb) != 0 || nb.domain[0] || strchr(nb.user, '.'))
+	nd_sort(v, *n, sizeof(*v), pair_order);
+	for (i = 0; i < *n; i++)
+		if (!out || pair_order(&v[out - 1], &v[i]) != 0)
+			v[out++] = v[i];
+	*n = out;
+}
+
+/* Adds the pair (dns, netbios[0..nnetbios)) to *v; the vector is kept to
+ * its distinct pairs as it grows, so that it stays as small as the set of
+ * domains. Returns 0, or -1 when out of memory. */
+static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios,
+		    size_t nnetbios)
+{
+	if (!nnetbios || (nnetbios == 1 && *netbios == '-') || memchr(netbios, '.', nnetbios))
 		return 0;
-	if (last && strcmp(last->dns, dns) == 0 && strcmp(last->netbios, nb.user) == 0)
-		return 0;
+	if (*n == *cap && *cap >= 1024) {
+		unique_pairs(*v, n);
+		if (*n > *cap / 2 && nd_vec_reserve(v, cap, *cap * 2, sizeof(**v)) != 0)
+			return -1;
+	}
 	if (nd_vec_reserve(v, cap, *n + 1, sizeof(**v)) != 0)
 		return -1;
-	(*v)[*n].dns = nd_strpool_add(pool, dns);
-	(*v)[*n].netbios = nd_strpool_add(pool, nb.user);
-	if (!(*v)[*n].dns || !(*v)[*n].netbios)
-		return -1;
-	(*n)++;
+	(*v)[(*n)++] = (domain_pair){dns, netbios, strlen(dns), nnetbios};
 	return 0;
+}
+
+/* Unions the pair's two names in r's domain table. Returns 0, or -1 with
+ * err set. */
+static int same_domain(run *r, const domain_pair *p)
+{
+	char dns[ND_IDENTITY_PART_MAX], netbios[ND_IDENTITY_PART_MAX];
+
+	snprintf(dns, sizeof(dns), "%.*s", (int)(p->ndns < sizeof(dns) ? p->ndns : sizeof(dns) - 1), p->dns);
+	snprintf(netbios, sizeof(netbios), "%.*s",
+		 (int)(p->nnetbios < sizeof(netbios) ? p->nnetbios : sizeof(netbios) - 1), p->netbios);
+	return nd_domains_same(r->domains, dns, netbios, r->err);
+}
+
+/* Returns the DNS domain part of an NPS SubjectUserName as logged
+ * ("user@dns" or "host/NAME.dns"), or NULL when it names none. */
+static const char *dns_part(const char *user)
+{
+	const char *at = strrchr(user, '@');
+
+	if (!at && nd_ascii_lower((unsigned char)user[0]) == 'h' && nd_ascii_lower((unsigned char)user[1]) == 'o' &&
+	    nd_ascii_lower((unsigned char)user[2]) == 's' && nd_ascii_lower((unsigned char)user[3]) == 't' &&
+	    user[4] == '/')
+		at = strchr(user + 5, '.');
+	return at ? at + 1 : NULL;
 }
 
 /* Learns NetBIOS/DNS domain pairs from the NPS names (SubjectUserName
@@ -106,38 +156,30 @@ static int add_pair(nd_strpool *pool, domain_pair **v, size_t *n, size_t *cap, c
  * domains never merge through it. Returns 0, or -1 with err set. */
 static int learn_domains(run *r)
 {
-	nd_strpool pool = {NULL};
 	domain_pair *v = NULL;
 	size_t i, s, e, n = 0, cap = 0;
 	int rc = -1;
 
 	for (i = 0; i < r->d->nhints; i++) {
 		const nd_domain_hint *h = &r->d->hints[i];
-		const char *fq = h->fq ? h->fq : "", *sep = strchr(fq, '\\');
+		const char *fq = h->fq ? h->fq : "", *sep = strchr(fq, '\\'), *dns;
 		nd_identity id, fqid;
-		char netbios[ND_IDENTITY_PART_MAX];
 
-		if (nd_identity_parse(h->user ? h->user : "", NULL, &id) != 0 || !strchr(id.domain, '.'))
+		if (nd_identity_parse(h->user ? h->user : "", NULL, &id) != 0 || !strchr(id.domain, '.') ||
+		    !(dns = dns_part(h->user)))
 			continue;
-		if (add_pair(&pool, &v, &n, &cap, id.domain, h->domain) != 0)
+		if (h->domain && add_pair(&v, &n, &cap, dns, h->domain, strlen(h->domain)) != 0)
 			goto oom;
-		if (sep && (size_t)(sep - fq) < sizeof(netbios) && nd_identity_parse(fq, NULL, &fqid) == 0 &&
-		    strcmp(fqid.user, id.user) == 0) {
-			memcpy(netbios, fq, (size_t)(sep - fq));
-			netbios[sep - fq] = '\0';
-			if (add_pair(&pool, &v, &n, &cap, id.domain, netbios) != 0)
-				goto oom;
-		}
+		if (sep && nd_identity_parse(fq, NULL, &fqid) == 0 && strcmp(fqid.user, id.user) == 0 &&
+		    add_pair(&v, &n, &cap, dns, fq, (size_t)(sep - fq)) != 0)
+			goto oom;
 	}
-	nd_sort(v, n, sizeof(*v), pair_order);
+	unique_pairs(v, &n);
 	for (s = 0; s < n; s = e) {
-		int one = 1;
-
-		for (e = s + 1; e < n && strcmp(v[e].dns, v[s].dns) == 0; e++)
-			one &= strcmp(v[e].netbios, v[s].netbios) == 0;
-		for (i = s; one && i < e; i++)
-			if (nd_domains_same(r->domains, v[i].dns, v[i].netbios, r->err) != 0)
-				goto out;
+		for (e = s + 1; e < n && part_cmp(v[e].dns, v[e].ndns, v[s].dns, v[s].ndns) == 0; e++)
+			;
+		if (e - s == 1 && same_domain(r, &v[s]) != 0)
+			goto out;
 	}
 	for (i = 0; i < r->d->nhosts; i++) {
 		nd_identity id;
@@ -152,7 +194,6 @@ oom:
 	nd_error_set(r->err, "out of memory");
 out:
 	free(v);
-	nd_strpool_free(&pool);
 	return rc;
 }
 
@@ -672,6 +713,38 @@ static int add_connects(run *r)
 	return 0;
 }
 
+/* qsort: resolutions by identity, then time, then ref. */
+static int res_by_key(const void *pa, const void *pb)
+{
+	const nd_resolution *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
+}
+
+/* Adds the NPS unlocks (6280) of identities it can read. Returns 0, or -1
+ * with err set. */
+static int add_unlocks(run *r)
+{
+	nd_correlation *o = r->out;
+	size_t i;
+
+	for (i = 0; i < r->d->nunlocks; i++) {
+		const nd_decision *u = &r->d->unlocks[i];
+		const char *key = nps_key(r, u);
+
+		if (!key)
+			return -1;
+		if (!key[0])
+			continue;
+		if (nd_vec_reserve(&o->unlocks, &o->cap_unlocks, o->nunlocks + 1, sizeof(*o->unlocks)) != 0)
+			return nd_error_set(r->err, "out of memory");
+		o->unlocks[o->nunlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+	}
+	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), res_by_key);
+	return 0;
+}
+
 /* qsort: attempts by time, then client ref, then NPS ref. */
 static int by_time(const void *pa, const void *pb)
 {
@@ -708,7 +781,7 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		return nd_error_set(err, "out of memory");
 	if (learn_domains(&r) == 0 && make_items(&r) == 0) {
 		nd_sort(r.nps, r.nnps, sizeof(*r.nps), by_key_time);
-		if (fold_retries(&r) == 0 && pair(&r) == 0 && add_connects(&r) == 0)
+		if (fold_retries(&r) == 0 && pair(&r) == 0 && add_connects(&r) == 0 && add_unlocks(&r) == 0)
 			rc = 0;
 	}
 	free(r.clients);
@@ -797,6 +870,7 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->attempts);
 	free(c->retries);
 	free(c->resolutions);
+	free(c->unlocks);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

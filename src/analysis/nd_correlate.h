@@ -26,7 +26,8 @@
  * Client failures without a decision and denials without a client failure
  * are attempts on their own; grants (6272) not paired with a failure and
  * RasClient 20225 (connected) are kept as the events that resolve earlier
- * failures of the same identity.
+ * failures of the same identity, NPS 6280 (unlocked) as those that resolve
+ * an NPS account lockout.
  *
  * Attempts point into the data by index; the result holds no copy of an
  * event and allocates nothing per pair.
@@ -71,6 +72,8 @@ typedef struct nd_correlation {
 	size_t nretries, cap_retries;
 	nd_resolution *resolutions; /* ordered by ts, then ref */
 	size_t nres, cap_res;
+	nd_resolution *unlocks; /* NPS 6280, ordered by key, then ts and ref: resolve NPS lockouts (reason 64) */
+	size_t nunlocks, cap_unlocks;
 	nd_strpool keys;
 } nd_correlation;
 

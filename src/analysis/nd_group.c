@@ -130,6 +130,34 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 	return 0;
 }
 
+/* Sets the resolution of each incident whose cause is an NPS account
+ * lockout (its rule names reason 64): the first NPS unlock (6280) of its
+ * identity after its last attempt, when earlier than its resolution. */
+static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nincidents; i++) {
+		nd_group *grp = &g->v[i];
+		size_t lo = 0, hi = c->nunlocks;
+
+		if (!nd_rule_mentions(grp->rule, 64, 1))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int k = strcmp(c->unlocks[mid].key, grp->key);
+
+			if (k < 0 || (k == 0 && c->unlocks[mid].ts <= grp->last))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < c->nunlocks && strcmp(c->unlocks[lo].key, grp->key) == 0 &&
+		    (!grp->resolution || c->unlocks[lo].ts < grp->resolution->ts))
+			grp->resolution = &c->unlocks[lo];
+	}
+}
+
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
 		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
 {
@@ -164,6 +192,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
 	if (resolve(c, out, err) != 0)
 		goto fail_sorted;
+	resolve_unlocks(c, out);
 	return 0;
 oom:
 	nd_error_set(err, "out of memory");

@@ -37,6 +37,8 @@ want = [
     ('frank@lab.example', None, 'account-locked-out', 'nps-only', 1, 0),
     ('LAB\\grace', 'CLIENT11.lab.example', 'account-disabled', 'client+nps', 1, 1),
     ('LAB\\heidi', 'CLIENT10.lab.example', 'bad-credentials', 'client+nps', 2, 2),
+    # NPS's own lockout (reason 64), resolved by the NPS unlock 6280
+    ('LAB\\ivan', 'CLIENT12.lab.example', 'nps-account-lockout', 'client+nps', 1, 1),
 ]
 for user, client, cause, match, count, paired in want:
     i = got.get((user, client, cause))
@@ -45,7 +47,8 @@ for user, client, cause, match, count, paired in want:
         t.check('%s %s: match, count, paired' % (user, cause), (i['match'], i['count'], i['paired']),
                 (match, count, paired))
 t.check('no other incidents', len(got), len(want))
-t.check('nothing resolved (the later grant is Wi-Fi)', [i['user'] for i in d['incidents'] if i['status'] != 'open'], [])
+t.check('only the NPS lockout resolved (by 6280; the later grant is Wi-Fi, an NPS unlock is no AD unlock)',
+        [i['user'] for i in d['incidents'] if i['status'] != 'open'], ['LAB\\ivan'])
 heidi = got.get(('LAB\\heidi', 'CLIENT10.lab.example', 'bad-credentials'), {})
 t.check('both NPS servers named', heidi.get('nps_server'), 'NPS01.lab.example, NPS02.lab.example')
 for key in (('erin@lab.example', None, 'revocation-check-failed-any-client-error'),
