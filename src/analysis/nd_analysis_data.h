@@ -84,7 +84,7 @@ typedef struct nd_analysis_data {
 	size_t ndecisions, cap_decisions;
 	nd_connect *connects;
 	size_t nconnects, cap_connects;
-	nd_decision *unlocks; /* NPS 6280: NPS unlocked the account (event 6280, no reason, no NAS) */
+	nd_decision *unlocks; /* NPS 6279 locked / 6280 unlocked the account (no reason, no NAS) */
 	size_t nunlocks, cap_unlocks;
 	nd_domain_hint *hints;
 	size_t nhints, cap_hints;

@@ -207,7 +207,8 @@ static int connect_row(load *l, sqlite3_stmt *st)
 	return 0;
 }
 
-/* Row: an NPS unlock (6280). Returns 0, or -1 when out of memory. */
+/* Row: an NPS lock (6279) or unlock (6280). Returns 0, or -1 when out of
+ * memory. */
 static int unlock_row(load *l, sqlite3_stmt *st)
 {
 	nd_decision *n = nd_analysis_add_unlock(l->d);
@@ -217,10 +218,10 @@ static int unlock_row(load *l, sqlite3_stmt *st)
 	n->ref = sqlite3_column_int64(st, 0);
 	n->ts = sqlite3_column_int64(st, 1);
 	n->host = host_col(l, st, 2);
-	n->event = 6280;
 	n->user = col(l, st, 3, 0);
 	n->domain = col(l, st, 4, 1);
 	n->fq = col(l, st, 5, 1);
+	n->event = (uint32_t)sqlite3_column_int(st, 6);
 	return 0;
 }
 
@@ -369,8 +370,9 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     " JOIN ras_client_events c ON c.event_ref = e.id WHERE e.event_id = 20225 ORDER BY e.ts, e.id",
 		     connect_row, "connects") ||
 	    each_row(&l,
-		     "SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name"
-		     " FROM events e JOIN nps_audit_events a ON a.event_ref = e.id WHERE e.event_id = 6280"
+		     "SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name,"
+		     " e.event_id FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
+		     " WHERE e.event_id IN (6279, 6280)"
 		     " ORDER BY e.ts, e.id",
 		     unlock_row, "unlocks") ||
 	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||

@@ -722,8 +722,8 @@ static int res_by_key(const void *pa, const void *pb)
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
 
-/* Adds the NPS unlocks (6280) of identities it can read. Returns 0, or -1
- * with err set. */
+/* Adds the NPS locks (6279) and unlocks (6280) of identities it can read.
+ * Returns 0, or -1 with err set. */
 static int add_unlocks(run *r)
 {
 	nd_correlation *o = r->out;
@@ -732,17 +732,39 @@ static int add_unlocks(run *r)
 	for (i = 0; i < r->d->nunlocks; i++) {
 		const nd_decision *u = &r->d->unlocks[i];
 		const char *key = nps_key(r, u);
+		int lock = u->event == 6279;
 
 		if (!key)
 			return -1;
 		if (!key[0])
 			continue;
-		if (nd_vec_reserve(&o->unlocks, &o->cap_unlocks, o->nunlocks + 1, sizeof(*o->unlocks)) != 0)
+		if (lock ? nd_vec_reserve(&o->locks, &o->cap_locks, o->nlocks + 1, sizeof(*o->locks))
+			 : nd_vec_reserve(&o->unlocks, &o->cap_unlocks, o->nunlocks + 1, sizeof(*o->unlocks)))
 			return nd_error_set(r->err, "out of memory");
-		o->unlocks[o->nunlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+		if (lock)
+			o->locks[o->nlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+		else
+			o->unlocks[o->nunlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
 	}
 	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), res_by_key);
+	nd_sort(o->locks, o->nlocks, sizeof(*o->locks), res_by_key);
 	return 0;
+}
+
+const nd_resolution *nd_correlate_last(const nd_resolution *v, size_t n, const char *key, int64_t ts)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = strcmp(v[mid].key, key);
+
+		if (k < 0 || (k == 0 && v[mid].ts <= ts))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && strcmp(v[lo - 1].key, key) == 0 ? &v[lo - 1] : NULL;
 }
 
 /* qsort: attempts by time, then client ref, then NPS ref. */
@@ -871,6 +893,7 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->retries);
 	free(c->resolutions);
 	free(c->unlocks);
+	free(c->locks);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

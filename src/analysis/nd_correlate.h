@@ -74,6 +74,8 @@ typedef struct nd_correlation {
 	size_t nres, cap_res;
 	nd_resolution *unlocks; /* NPS 6280, ordered by key, then ts and ref: resolve NPS lockouts (reason 64) */
 	size_t nunlocks, cap_unlocks;
+	nd_resolution *locks; /* NPS 6279, ordered the same: the context of NPS lockouts */
+	size_t nlocks, cap_locks;
 	nd_strpool keys;
 } nd_correlation;
 
@@ -114,6 +116,10 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
  * deltas, nearest zero on ties, where a start beyond +-skew must hold at
  * least two. Returns the offset (ticks). */
 int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew, int64_t wide);
+
+/* Finds, in v[0..n) (ordered by key, then time), the last event of key at
+ * or before ts. Returns it, or NULL. */
+const nd_resolution *nd_correlate_last(const nd_resolution *v, size_t n, const char *key, int64_t ts);
 
 /* Frees a correlation. Returns nothing. */
 void nd_correlation_free(nd_correlation *c);

@@ -16,6 +16,7 @@ typedef struct writer {
 	const nd_correlation *c;
 	const nd_grouping *g;
 	sqlite3_stmt *ins_incident, *ins_event, *ins_fact;
+	double gap_s;
 } writer;
 
 /* Fills err from SQLite. Returns -1. */
@@ -200,6 +201,21 @@ static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
 	return step_done(w, w->ins_fact, "incident facts");
 }
 
+/* Links, for an NPS lockout (the rule names reason 64), the NPS lock
+ * (6279) of its identity logged last before its last attempt, within the
+ * gap before its first, as context. Returns 0, or -1 with err set. */
+static int store_lock(writer *w, const nd_group *g, int64_t id)
+{
+	const nd_resolution *lock;
+
+	if (!nd_rule_mentions(g->rule, 64, 1))
+		return 0;
+	lock = nd_correlate_last(w->c->locks, w->c->nlocks, g->key, g->last);
+	if (!lock || lock->ts < g->first - (int64_t)(w->gap_s * ND_TICKS_PER_SECOND))
+		return 0;
+	return link_event(w, id, lock->ref, "context", 0, NULL);
+}
+
 /* Links the evidence of an incident's attempts: client failures and
  * retries, NPS decisions with their delta, and the nearby events the rule
  * asked for. Returns 0, or -1 with err set. */
@@ -229,7 +245,7 @@ static int store_attempts(writer *w, const nd_group *g, int64_t id)
 				return -1;
 		}
 	}
-	return 0;
+	return store_lock(w, g, id);
 }
 
 /* Stores group g as incident (or finding) id. Returns 0, or -1 with err
@@ -344,7 +360,7 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
 		      const nd_correlation *c, const nd_grouping *g, nd_error *err)
 {
-	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL};
+	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, p->gap_s};
 	size_t i;
 	int rc = -1;
 

@@ -49,6 +49,10 @@ for user, client, cause, match, count, paired in want:
 t.check('no other incidents', len(got), len(want))
 t.check('only the NPS lockout resolved (by 6280; the later grant is Wi-Fi, an NPS unlock is no AD unlock)',
         [i['user'] for i in d['incidents'] if i['status'] != 'open'], ['LAB\\ivan'])
+ivan = got.get(('LAB\\ivan', 'CLIENT12.lab.example', 'nps-account-lockout'), {})
+t.check('the NPS lock (6279) is context of the lockout',
+        t.q("SELECT e.event_id FROM incident_events i JOIN events e ON e.id = i.event_ref JOIN incidents n"
+            " ON n.id = i.incident_id WHERE n.user_name = 'LAB\\ivan' AND i.role = 'context'"), [(6279,)])
 heidi = got.get(('LAB\\heidi', 'CLIENT10.lab.example', 'bad-credentials'), {})
 t.check('both NPS servers named', heidi.get('nps_server'), 'NPS01.lab.example, NPS02.lab.example')
 for key in (('erin@lab.example', None, 'revocation-check-failed-any-client-error'),
