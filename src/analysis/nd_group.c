@@ -11,12 +11,13 @@
 typedef struct member {
 	const nd_rule *rule;
 	const char *key;
+	int vpn; /* incidents: VPN attempts and 802.1X ones are never grouped together */
 	int64_t ts;
 	size_t idx; /* attempt index, or event position in time order */
 	size_t item; /* what the group stores */
 } member;
 
-/* qsort: by cause, key, then index. */
+/* qsort: by cause, key, kind, then index. */
 static int member_order(const void *pa, const void *pb)
 {
 	const member *a = pa, *b = pb;
@@ -24,6 +25,8 @@ static int member_order(const void *pa, const void *pb)
 
 	if (c || (c = strcmp(a->key, b->key)))
 		return c;
+	if (a->vpn != b->vpn)
+		return a->vpn - b->vpn;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -37,7 +40,7 @@ static int group_members(nd_grouping *g, const member *m, size_t n, int finding,
 	for (i = 0; i < n; i++) {
 		nd_group *last = g->n > start ? &g->v[g->n - 1] : NULL;
 
-		if (!last || last->rule != m[i].rule || strcmp(last->key, m[i].key) != 0 ||
+		if (!last || last->rule != m[i].rule || strcmp(last->key, m[i].key) != 0 || m[i - 1].vpn != m[i].vpn ||
 		    (!finding && m[i].ts - last->last > gap)) {
 			if (nd_vec_reserve(&g->v, &g->cap, g->n + 1, sizeof(*g->v)) != 0)
 				return nd_error_set(err, "out of memory");
@@ -171,7 +174,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		goto oom;
 	for (i = 0; i < c->n; i++)
 		if (cause[i])
-			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].ts, i, i};
+			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].vpn, c->attempts[i].ts, i, i};
 	nd_sort(m, n, sizeof(*m), member_order);
 	if (group_members(out, m, n, 0, gap, err) != 0)
 		goto fail;
@@ -181,7 +184,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		size_t e = d->by_ts[i];
 
 		if (rule[e])
-			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "",
+			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "", 0,
 					  d->events[e].ts, i, e};
 	}
 	nd_sort(m, n, sizeof(*m), member_order);
