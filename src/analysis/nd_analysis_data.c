@@ -37,6 +37,11 @@ nd_connect *nd_analysis_add_connect(nd_analysis_data *d)
 	return add(&d->connects, &d->nconnects, &d->cap_connects, sizeof(*d->connects));
 }
 
+nd_decision *nd_analysis_add_unlock(nd_analysis_data *d)
+{
+	return add(&d->unlocks, &d->nunlocks, &d->cap_unlocks, sizeof(*d->unlocks));
+}
+
 nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d)
 {
 	return add(&d->hints, &d->nhints, &d->cap_hints, sizeof(*d->hints));
@@ -285,6 +290,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->clients);
 	free(d->decisions);
 	free(d->connects);
+	free(d->unlocks);
 	free(d->hints);
 	free(d->events);
 	free(d->by_ts);

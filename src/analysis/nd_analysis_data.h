@@ -38,7 +38,8 @@ typedef struct nd_decision {
 	const char *domain, *fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
 	int has_reason;
 	uint32_t reason;
-	const char *nas; /* NASIdentifier, else ClientName */
+	const char *nas;       /* NASIdentifier, else ClientName */
+	const char *port_type; /* NASPortType: Virtual for VPN, NULL when unset */
 } nd_decision;
 
 /* A RasClient 20225 (connected). */
@@ -83,6 +84,8 @@ typedef struct nd_analysis_data {
 	size_t ndecisions, cap_decisions;
 	nd_connect *connects;
 	size_t nconnects, cap_connects;
+	nd_decision *unlocks; /* NPS 6279 locked / 6280 unlocked the account (no reason, no NAS) */
+	size_t nunlocks, cap_unlocks;
 	nd_domain_hint *hints;
 	size_t nhints, cap_hints;
 	nd_event *events;
@@ -100,6 +103,7 @@ typedef struct nd_analysis_data {
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d);
 nd_decision *nd_analysis_add_decision(nd_analysis_data *d);
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d);
+nd_decision *nd_analysis_add_unlock(nd_analysis_data *d);
 nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
 nd_event *nd_analysis_add_event(nd_analysis_data *d);
 nd_field_value *nd_analysis_add_field(nd_analysis_data *d);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_buf.h"
 #include "nd_vec.h"
 
 /* A RasClient event that names the server dialled for a CoId. */
@@ -188,6 +189,7 @@ static int decision_row(load *l, sqlite3_stmt *st)
 	n->reason = (uint32_t)sqlite3_column_int64(st, 9);
 	n->nas = !unset(nas) ? nd_analysis_str(l->d, nas, 0, &l->oom)
 			     : unset(client) ? NULL : nd_analysis_str(l->d, client, 0, &l->oom);
+	n->port_type = unset((const char *)sqlite3_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
 	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
 }
 
@@ -202,6 +204,24 @@ static int connect_row(load *l, sqlite3_stmt *st)
 	c->ts = sqlite3_column_int64(st, 1);
 	c->host = host_col(l, st, 2);
 	c->user = col(l, st, 3, 0);
+	return 0;
+}
+
+/* Row: an NPS lock (6279) or unlock (6280). Returns 0, or -1 when out of
+ * memory. */
+static int unlock_row(load *l, sqlite3_stmt *st)
+{
+	nd_decision *n = nd_analysis_add_unlock(l->d);
+
+	if (!n)
+		return -1;
+	n->ref = sqlite3_column_int64(st, 0);
+	n->ts = sqlite3_column_int64(st, 1);
+	n->host = host_col(l, st, 2);
+	n->user = col(l, st, 3, 0);
+	n->domain = col(l, st, 4, 1);
+	n->fq = col(l, st, 5, 1);
+	n->event = (uint32_t)sqlite3_column_int(st, 6);
 	return 0;
 }
 
@@ -245,49 +265,76 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	return 0;
 }
 
+/* Builds the query of load_fields into b: every event_fields row whose
+ * name (without case) is one the rules read, in (event_ref, pos) order,
+ * with the name's index in d->names (?1 is names[0], ...). Returns 0, or
+ * -1 when out of memory. */
+static int fields_sql(const nd_analysis_data *d, nd_buf *b)
+{
+	size_t k;
+
+	if (nd_buf_printf(b, "SELECT event_ref, k, value FROM (SELECT event_ref, pos, value, CASE") != 0)
+		return -1;
+	for (k = 0; k < d->nnames; k++)
+		if (nd_buf_printf(b, " WHEN name = ?%zu COLLATE NOCASE THEN %zu", k + 1, k) != 0)
+			return -1;
+	return nd_buf_printf(b, " END AS k FROM event_fields) WHERE k IS NOT NULL ORDER BY event_ref, pos");
+}
+
 /* Loads, for every event, the first value of each field name the rules
- * read. Returns 0, or -1 with err set. */
+ * read: one pass over event_fields in ref order, merged with the events
+ * (sorted by ref). Returns 0, or -1 with err set. */
 static int load_fields(load *l)
 {
 	nd_analysis_data *d = l->d;
 	sqlite3_stmt *st = NULL;
-	size_t i, k;
+	nd_buf sql = {NULL, 0, 0};
+	size_t i = 0, k;
 	int rc = SQLITE_DONE;
 
-	if (!d->nnames)
+	if (!d->nnames || !d->nevents)
 		return 0;
-	if (sqlite3_prepare_v2(l->db, "SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (fields_sql(d, &sql) != 0 || nd_buf_append(&sql, "", 1) != 0) {
+		nd_buf_free(&sql);
+		return nd_error_set(l->err, "out of memory");
+	}
+	rc = sqlite3_prepare_v2(l->db, (const char *)sql.data, -1, &st, NULL);
+	nd_buf_free(&sql);
+	if (rc != SQLITE_OK)
 		return db_fail(l, "event fields");
-	for (i = 0; i < d->nevents; i++) {
-		nd_event *e = &d->events[i];
+	for (k = 0; k < d->nnames; k++)
+		sqlite3_bind_text(st, (int)k + 1, d->names[k], -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t ref = sqlite3_column_int64(st, 0);
+		nd_event *e;
+		nd_field_value *f;
 
-		e->field = d->nfields;
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, e->ref);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			const char *name = (const char *)sqlite3_column_text(st, 0);
-			nd_field_value *f;
-
-			if (!name || (k = nd_analysis_name(d, name)) == d->nnames)
-				continue;
-			if (nd_analysis_field_of(d, e, k))
-				continue;
-			if (!(f = nd_analysis_add_field(d))) {
-				l->oom = 1;
-				break;
-			}
-			f->name = k;
-			f->value = col(l, st, 1, 1);
-			e->nfields++;
+		while (i < d->nevents && d->events[i].ref < ref)
+			i++;
+		if (i == d->nevents)
+			break;
+		e = &d->events[i];
+		if (e->ref != ref)
+			continue;
+		k = (size_t)sqlite3_column_int64(st, 1);
+		if (!e->nfields)
+			e->field = d->nfields;
+		else if (nd_analysis_field_of(d, e, k))
+			continue;
+		if (!(f = nd_analysis_add_field(d))) {
+			l->oom = 1;
+			break;
 		}
-		if (l->oom || rc != SQLITE_DONE)
+		f->name = k;
+		f->value = col(l, st, 2, 1);
+		e->nfields++;
+		if (l->oom)
 			break;
 	}
 	sqlite3_finalize(st);
 	if (l->oom)
 		return nd_error_set(l->err, "out of memory");
-	return rc == SQLITE_DONE ? 0 : db_fail(l, "event fields");
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(l, "event fields");
 }
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)
@@ -313,7 +360,8 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     client_row, "client failures") ||
 	    each_row(&l,
 		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"
-		     " a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name"
+		     " a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"
+		     " a.nas_port_type"
 		     " FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
 		     " WHERE e.event_id IN (6272, 6273, 6274) ORDER BY e.ts, e.id",
 		     decision_row, "NPS decisions") ||
@@ -321,6 +369,12 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     "SELECT e.id, e.ts, e.computer, c.user_name FROM events e"
 		     " JOIN ras_client_events c ON c.event_ref = e.id WHERE e.event_id = 20225 ORDER BY e.ts, e.id",
 		     connect_row, "connects") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name,"
+		     " e.event_id FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
+		     " WHERE e.event_id IN (6279, 6280)"
+		     " ORDER BY e.ts, e.id",
+		     unlock_row, "unlocks") ||
 	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||
 	    load_fields(&l)))
 		rc = 0;

@@ -1,8 +1,10 @@
 #include "nd_correlate.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_ascii.h"
 #include "nd_identity.h"
 #include "nd_sort.h"
 #include "nd_time.h"
@@ -18,6 +20,10 @@ typedef struct item {
 	size_t host;
 	size_t idx;             /* in the data's clients or decisions */
 	size_t retry, nretries; /* client: its retries in the result */
+	int vpn;                /* client: always; decision: a VPN decision */
+	int pairable;           /* client: its code may reach NPS */
+	int64_t lineup;         /* unpaired, but a candidate outside the window: its delta */
+	size_t lineup_host;     /* then the other side's host, else ND_NONE */
 } item;
 
 /* A candidate pairing of client item c with NPS item n. */
@@ -26,6 +32,10 @@ typedef struct candidate {
 	size_t chost, nhost; /* the host pair */
 	int64_t delta;       /* client time minus NPS time, raw clocks */
 	int64_t offset;      /* the host pair's estimated clock offset */
+	int compatible;      /* a rule names the client code with the NPS reason */
+	size_t prev;         /* the best chain before this pair, ND_NONE */
+	size_t pairs, ncompatible;
+	int64_t sum; /* of the chain's corrected delays */
 } candidate;
 
 /* The state of one correlation run. */
@@ -33,10 +43,12 @@ typedef struct run {
 	const nd_analysis_data *d;
 	nd_correlation *out;
 	nd_error *err;
+	const nd_correlate_params *p;
 	nd_domains *domains;
 	item *clients, *nps;
 	size_t nclients, nnps;
 	int64_t window, skew; /* ticks */
+	int64_t wide;         /* the largest offset two agreeing pairs may establish, ticks */
 } run;
 
 /* Returns 1 if v is an unset NPS value (NULL, "" or "-"), else 0. */
@@ -51,35 +63,138 @@ static const char *host_name(const nd_analysis_data *d, size_t h)
 	return h < d->nhosts ? d->hosts[h] : "";
 }
 
-/* Learns NetBIOS/DNS domain pairs from the NPS names (SubjectUserName
- * user@realm or host/NAME.dns against SubjectDomainName and
- * FullyQualifiedSubjectUserName DOMAIN\user) and the DNS domains of the
- * host names. Returns 0, or -1 with err set. */
-static int learn_domains(run *r)
+/* A DNS domain (UPN suffix or device domain) and a NetBIOS domain that an
+ * NPS event names together: parts of the loaded strings, compared without
+ * case. */
+typedef struct domain_pair {
+	const char *dns, *netbios;
+	size_t ndns, nnetbios;
+} domain_pair;
+
+/* Returns <0, 0 or >0 as a[0..na) sorts before, with or after b[0..nb),
+ * ASCII case folded. */
+static int part_cmp(const char *a, size_t na, const char *b, size_t nb)
 {
 	size_t i;
 
+	for (i = 0; i < na && i < nb; i++)
+		if (nd_ascii_lower((unsigned char)a[i]) != nd_ascii_lower((unsigned char)b[i]))
+			return nd_ascii_lower((unsigned char)a[i]) - nd_ascii_lower((unsigned char)b[i]);
+	return na < nb ? -1 : na > nb;
+}
+
+/* qsort: domain pairs by DNS name, then NetBIOS name. */
+static int pair_order(const void *pa, const void *pb)
+{
+	const domain_pair *a = pa, *b = pb;
+	int c = part_cmp(a->dns, a->ndns, b->dns, b->ndns);
+
+	return c ? c : part_cmp(a->netbios, a->nnetbios, b->netbios, b->nnetbios);
+}
+
+/* Sorts v[0..*n) and drops repeated pairs. Returns nothing. */
+static void unique_pairs(domain_pair *v, size_t *n)
+{
+	size_t i, out = 0;
+
+	nd_sort(v, *n, sizeof(*v), pair_order);
+	for (i = 0; i < *n; i++)
+		if (!out || pair_order(&v[out - 1], &v[i]) != 0)
+			v[out++] = v[i];
+	*n = out;
+}
+
+/* Adds the pair (dns, netbios[0..nnetbios)) to *v; the vector is kept to
+ * its distinct pairs as it grows, so that it stays as small as the set of
+ * domains. Returns 0, or -1 when out of memory. */
+static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios,
+		    size_t nnetbios)
+{
+	if (!nnetbios || (nnetbios == 1 && *netbios == '-') || memchr(netbios, '.', nnetbios))
+		return 0;
+	if (*n == *cap && *cap >= 1024) {
+		unique_pairs(*v, n);
+		if (*n > *cap / 2 && nd_vec_reserve(v, cap, *cap * 2, sizeof(**v)) != 0)
+			return -1;
+	}
+	if (nd_vec_reserve(v, cap, *n + 1, sizeof(**v)) != 0)
+		return -1;
+	(*v)[(*n)++] = (domain_pair){dns, netbios, strlen(dns), nnetbios};
+	return 0;
+}
+
+/* Unions the pair's two names in r's domain table. Returns 0, or -1 with
+ * err set. */
+static int same_domain(run *r, const domain_pair *p)
+{
+	char dns[ND_IDENTITY_PART_MAX], netbios[ND_IDENTITY_PART_MAX];
+
+	snprintf(dns, sizeof(dns), "%.*s", (int)(p->ndns < sizeof(dns) ? p->ndns : sizeof(dns) - 1), p->dns);
+	snprintf(netbios, sizeof(netbios), "%.*s",
+		 (int)(p->nnetbios < sizeof(netbios) ? p->nnetbios : sizeof(netbios) - 1), p->netbios);
+	return nd_domains_same(r->domains, dns, netbios, r->err);
+}
+
+/* Returns the DNS domain part of an NPS SubjectUserName as logged
+ * ("user@dns" or "host/NAME.dns"), or NULL when it names none. */
+static const char *dns_part(const char *user)
+{
+	const char *at = strrchr(user, '@');
+
+	if (!at && nd_ascii_lower((unsigned char)user[0]) == 'h' && nd_ascii_lower((unsigned char)user[1]) == 'o' &&
+	    nd_ascii_lower((unsigned char)user[2]) == 's' && nd_ascii_lower((unsigned char)user[3]) == 't' &&
+	    user[4] == '/')
+		at = strchr(user + 5, '.');
+	return at ? at + 1 : NULL;
+}
+
+/* Learns NetBIOS/DNS domain pairs from the NPS names (SubjectUserName
+ * user@realm or host/NAME.dns against SubjectDomainName and
+ * FullyQualifiedSubjectUserName DOMAIN\user) and the DNS domains of the
+ * host names. A DNS name seen with two NetBIOS names (an alternate UPN
+ * suffix shared by two domains) is paired with neither, so that two
+ * domains never merge through it. Returns 0, or -1 with err set. */
+static int learn_domains(run *r)
+{
+	domain_pair *v = NULL;
+	size_t i, s, e, n = 0, cap = 0;
+	int rc = -1;
+
 	for (i = 0; i < r->d->nhints; i++) {
 		const nd_domain_hint *h = &r->d->hints[i];
-		const char *fq = h->fq ? h->fq : "";
+		const char *fq = h->fq ? h->fq : "", *sep = strchr(fq, '\\'), *dns;
 		nd_identity id, fqid;
 
-		if (nd_identity_parse(h->user ? h->user : "", NULL, &id) != 0 || !strchr(id.domain, '.'))
+		if (nd_identity_parse(h->user ? h->user : "", NULL, &id) != 0 || !strchr(id.domain, '.') ||
+		    !(dns = dns_part(h->user)))
 			continue;
-		if (!unset(h->domain) && nd_domains_same(r->domains, id.domain, h->domain, r->err) != 0)
-			return -1;
-		if (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &fqid) == 0 && strcmp(fqid.user, id.user) == 0 &&
-		    nd_domains_same(r->domains, id.domain, fqid.domain, r->err) != 0)
-			return -1;
+		if (h->domain && add_pair(&v, &n, &cap, dns, h->domain, strlen(h->domain)) != 0)
+			goto oom;
+		if (sep && nd_identity_parse(fq, NULL, &fqid) == 0 && strcmp(fqid.user, id.user) == 0 &&
+		    add_pair(&v, &n, &cap, dns, fq, (size_t)(sep - fq)) != 0)
+			goto oom;
+	}
+	unique_pairs(v, &n);
+	for (s = 0; s < n; s = e) {
+		for (e = s + 1; e < n && part_cmp(v[e].dns, v[e].ndns, v[s].dns, v[s].ndns) == 0; e++)
+			;
+		if (e - s == 1 && same_domain(r, &v[s]) != 0)
+			goto out;
 	}
 	for (i = 0; i < r->d->nhosts; i++) {
 		nd_identity id;
 
 		if (nd_identity_of_computer(r->d->hosts[i], &id) == 0 &&
 		    nd_domains_known(r->domains, id.domain, r->err) != 0)
-			return -1;
+			goto out;
 	}
-	return 0;
+	rc = 0;
+	goto out;
+oom:
+	nd_error_set(r->err, "out of memory");
+out:
+	free(v);
+	return rc;
 }
 
 /* Returns the key of id in the result's pool ("" when parsed is not 0),
@@ -108,15 +223,16 @@ static const char *client_key(run *r, const char *user, size_t h)
 	return key_of(r, ok, &id);
 }
 
-/* Returns the key of an NPS decision (SubjectUserName with
- * SubjectDomainName, else FullyQualifiedSubjectUserName). NULL with err set
- * when out of memory. */
+/* Returns the key of an NPS decision from the strongest name it logs:
+ * FullyQualifiedSubjectUserName DOMAIN\sam (the account NPS resolved),
+ * else SubjectUserName (as presented) with SubjectDomainName. NULL with
+ * err set when out of memory. */
 static const char *nps_key(run *r, const nd_decision *n)
 {
 	const char *fq = n->fq ? n->fq : "";
 	nd_identity id;
-	int ok = nd_identity_parse(n->user ? n->user : "", unset(n->domain) ? NULL : n->domain, &id) == 0 ||
-		 (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0);
+	int ok = (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0) ||
+		 nd_identity_parse(n->user ? n->user : "", unset(n->domain) ? NULL : n->domain, &id) == 0;
 
 	return key_of(r, !ok, &id);
 }
@@ -161,6 +277,44 @@ static int same_attempt(const item *a, const item *b)
 	       a->host == b->host;
 }
 
+/* Returns 1 if code is in the ascending list v[0..n), else 0. */
+static int code_listed(const uint32_t *v, size_t n, uint32_t code)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < code)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == code;
+}
+
+/* Returns 1 if the client failure of c and the decision of n are a code
+ * and reason some rule names together, else 0. */
+static int compatible(const run *r, const item *c, const item *n)
+{
+	const nd_client_failure *f = &r->d->clients[c->idx];
+	const nd_decision *dec = &r->d->decisions[n->idx];
+	uint64_t k = (uint64_t)f->code << 32 | dec->reason;
+	size_t lo = 0, hi = r->p->ncompatible;
+
+	if (!f->has_code || !dec->has_reason)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (r->p->compatible[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < r->p->ncompatible && r->p->compatible[lo] == k;
+}
+
 /* Makes the items of the client failures and NPS decisions with their
  * keys. Returns 0, or -1 with err set. */
 static int make_items(run *r)
@@ -174,7 +328,8 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->nclients; i++) {
 		const nd_client_failure *c = &r->d->clients[i];
 
-		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0};
+		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0, 1,
+				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code), 0, ND_NONE};
 		if (!r->clients[i].key)
 			return -1;
 	}
@@ -182,7 +337,8 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->ndecisions; i++) {
 		const nd_decision *n = &r->d->decisions[i];
 
-		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0};
+		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0,
+				   nd_correlate_vpn(n->port_type, NULL, NULL), 1, 0, ND_NONE};
 		if (!r->nps[i].key)
 			return -1;
 	}
@@ -226,18 +382,29 @@ static int by_pair_delta(const void *pa, const void *pb)
 	return c ? c : (c = cmpz(a->nhost, b->nhost)) ? c : cmp64(a->delta, b->delta);
 }
 
-/* qsort: candidates by corrected delay, then client and NPS item. */
-static int by_delay(const void *pa, const void *pb)
+/* qsort: candidates by client item, then NPS item descending (so that
+ * the pairs of one failure never chain to each other). */
+static int by_client(const void *pa, const void *pb)
 {
 	const candidate *a = pa, *b = pb;
-	int c = cmp64(a->delta - a->offset, b->delta - b->offset);
+	int c = cmpz(a->c, b->c);
 
-	return c ? c : (c = cmpz(a->c, b->c)) ? c : cmpz(a->n, b->n);
+	return c ? c : cmpz(b->n, a->n);
+}
+
+/* Returns 1 if client item c may pair with NPS item n: its code reaches
+ * NPS and the decision is for the VPN (or for the server c dialled). */
+static int eligible(const run *r, const item *c, const item *n)
+{
+	const nd_decision *dec = &r->d->decisions[n->idx];
+
+	return c->pairable && nd_correlate_vpn(dec->port_type, dec->nas, r->d->clients[c->idx].dialled);
 }
 
 /* Collects the candidate pairs: same identity, delta within
- * [-skew, window + skew]. Returns 0 with *out and *nout set, or -1 with
- * err set. */
+ * [-wide, window + wide], eligible. Both item lists are sorted by identity
+ * and time, so each identity's decisions are walked once. Returns 0 with
+ * *out and *nout set, or -1 with err set. */
 static int find_candidates(run *r, candidate **out, size_t *nout)
 {
 	size_t i = 0, j = 0, k, m, n = 0, cap = 0;
@@ -245,7 +412,7 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 
 	while (i < r->nclients && j < r->nnps) {
 		int c = strcmp(r->clients[i].key, r->nps[j].key);
-		size_t ie = i, je = j;
+		size_t ie = i, je = j, lo;
 
 		if (!r->clients[i].key[0] || c < 0) {
 			i++;
@@ -259,17 +426,20 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 			ie++;
 		while (je < r->nnps && strcmp(r->nps[je].key, r->nps[j].key) == 0)
 			je++;
-		for (k = i; k < ie; k++) {
-			for (m = j; m < je; m++) {
-				int64_t d = r->clients[k].ts - r->nps[m].ts;
+		for (k = i, lo = j; k < ie; k++) {
+			const item *ci = &r->clients[k];
 
-				if (d < -r->skew || d > r->window + r->skew)
+			while (lo < je && ci->ts - r->nps[lo].ts > r->window + r->wide)
+				lo++;
+			for (m = lo; m < je && ci->ts - r->nps[m].ts >= -r->wide; m++) {
+				if (!eligible(r, ci, &r->nps[m]))
 					continue;
 				if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0) {
 					free(v);
 					return nd_error_set(r->err, "out of memory");
 				}
-				v[n++] = (candidate){k, m, r->clients[k].host, r->nps[m].host, d, 0};
+				v[n++] = (candidate){k, m, ci->host, r->nps[m].host, ci->ts - r->nps[m].ts, 0,
+						     compatible(r, ci, &r->nps[m]), ND_NONE, 0, 0, 0};
 			}
 		}
 		i = ie;
@@ -303,15 +473,19 @@ static size_t count_in(const int64_t *d, size_t n, int64_t lo, int64_t w)
 	return bound(d, n, lo + w, 1) - bound(d, n, lo, 0);
 }
 
-int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew)
+int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew, int64_t wide)
 {
 	int64_t best = 0;
 	size_t best_count = count_in(delta, n, 0, window), i;
 
-	for (i = 0; i < n && skew; i++) {
-		int64_t lo = delta[i] < -skew ? -skew : delta[i] > skew ? skew : delta[i];
+	if (wide < skew)
+		wide = skew;
+	for (i = 0; i < n && wide; i++) {
+		int64_t lo = delta[i] < -wide ? -wide : delta[i] > wide ? wide : delta[i];
 		size_t c = count_in(delta, n, lo, window);
 
+		if (c < 2 && (lo > skew || lo < -skew))
+			continue;
 		if (c > best_count || (c == best_count && (lo < 0 ? -lo : lo) < (best < 0 ? -best : best))) {
 			best = lo;
 			best_count = c;
@@ -334,7 +508,7 @@ static int estimate_offsets(run *r, candidate *v, size_t n)
 
 		for (e = s; e < n && v[e].chost == v[s].chost && v[e].nhost == v[s].nhost; e++)
 			delta[e - s] = v[e].delta;
-		off = nd_correlate_offset(delta, e - s, r->window, r->skew);
+		off = nd_correlate_offset(delta, e - s, r->window, r->skew, r->wide);
 		for (i = s; i < e; i++)
 			v[i].offset = off;
 		s = e;
@@ -361,18 +535,121 @@ static int add_attempt(run *r, const item *c, const item *n)
 	a->nretries = c ? c->nretries : 0;
 	a->nps = n ? n->idx : ND_NONE;
 	a->nps_ref = n ? n->ref : 0;
+	a->vpn = c ? 1 : n->vpn;
+	a->lines_up = !(c && n) && (c ? c : n)->lineup_host != ND_NONE;
+	a->lineup = a->lines_up ? (c ? c : n)->lineup : 0;
+	a->lineup_host = a->lines_up ? (c ? c : n)->lineup_host : ND_NONE;
 	return 0;
 }
 
-/* Appends a resolution event. Returns 0, or -1 with err set. */
-static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts)
+/* Appends a resolution event (vpn: of a VPN connection). Returns 0, or -1
+ * with err set. */
+static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts, int vpn)
 {
 	nd_correlation *o = r->out;
 
 	if (nd_vec_reserve(&o->resolutions, &o->cap_res, o->nres + 1, sizeof(*o->resolutions)) != 0)
 		return nd_error_set(r->err, "out of memory");
-	o->resolutions[o->nres++] = (nd_resolution){key, ref, ts};
+	o->resolutions[o->nres++] = (nd_resolution){key, ref, ts, vpn};
 	return 0;
+}
+
+/* Returns 1 if the chain ending in candidate a is better than the one
+ * ending in b (ND_NONE: none): more pairs, then more compatible pairs,
+ * then a smaller sum of corrected delays. */
+static int better(const candidate *v, size_t a, size_t b)
+{
+	if (b == ND_NONE)
+		return 1;
+	if (v[a].pairs != v[b].pairs)
+		return v[a].pairs > v[b].pairs;
+	if (v[a].ncompatible != v[b].ncompatible)
+		return v[a].ncompatible > v[b].ncompatible;
+	return v[a].sum < v[b].sum;
+}
+
+/* Chooses the order-preserving assignment: the chain of candidates (v,
+ * sorted by_client, all within the window) whose client and NPS items
+ * both increase, best by `better`; identities never mix in a chain since
+ * both item lists are sorted by identity first. A Fenwick tree over the
+ * NPS items keeps the best chain ending below each item. Sets partner[c]
+ * (the NPS item of client item c, else ND_NONE) and nps_taken. Returns 0,
+ * or -1 with err set. */
+static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_taken)
+{
+	size_t *tree = malloc((r->nnps + 1) * sizeof(*tree)), i, t, best = ND_NONE;
+
+	if (!tree)
+		return nd_error_set(r->err, "out of memory");
+	for (t = 0; t <= r->nnps; t++)
+		tree[t] = ND_NONE;
+	for (i = 0; i < n; i++) {
+		size_t prev = ND_NONE;
+
+		for (t = v[i].n; t > 0; t -= t & (~t + 1))
+			if (tree[t] != ND_NONE && (prev == ND_NONE || better(v, tree[t], prev)))
+				prev = tree[t];
+		v[i].prev = prev;
+		v[i].pairs = (prev == ND_NONE ? 0 : v[prev].pairs) + 1;
+		v[i].ncompatible = (prev == ND_NONE ? 0 : v[prev].ncompatible) + (size_t)v[i].compatible;
+		v[i].sum = (prev == ND_NONE ? 0 : v[prev].sum) + v[i].delta - v[i].offset;
+		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
+			if (better(v, i, tree[t]))
+				tree[t] = i;
+		if (better(v, i, best))
+			best = i;
+	}
+	for (i = 0; i < r->nclients; i++)
+		partner[i] = ND_NONE;
+	for (i = best; i != ND_NONE; i = v[i].prev) {
+		partner[v[i].c] = v[i].n;
+		nps_taken[v[i].n] = 1;
+	}
+	free(tree);
+	return 0;
+}
+
+/* Moves the candidates whose corrected delay is within [0, window] to the
+ * front. Returns how many they are. */
+static size_t within_window(const run *r, candidate *v, size_t n)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < n; i++) {
+		int64_t d = v[i].delta - v[i].offset;
+
+		if (d >= 0 && d <= r->window) {
+			candidate t = v[out];
+
+			v[out++] = v[i];
+			v[i] = t;
+		}
+	}
+	return out;
+}
+
+/* Marks the client failures and NPS decisions left unpaired that a
+ * candidate outside the window joins (v[0..n): those candidates): their
+ * attempts will say that the two line up at a clock offset. Returns
+ * nothing. */
+static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *partner, const char *nps_taken)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		item *c = &r->clients[v[i].c], *d = &r->nps[v[i].n];
+
+		if (partner[v[i].c] != ND_NONE || nps_taken[v[i].n])
+			continue;
+		if (c->lineup_host == ND_NONE) {
+			c->lineup = v[i].delta;
+			c->lineup_host = v[i].nhost;
+		}
+		if (d->lineup_host == ND_NONE) {
+			d->lineup = v[i].delta;
+			d->lineup_host = v[i].chost;
+		}
+	}
 }
 
 /* Pairs the attempts and builds the result. Returns 0, or -1 with err
@@ -380,11 +657,11 @@ static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts)
 static int pair(run *r)
 {
 	candidate *v = NULL;
-	size_t n = 0, i;
-	char *client_taken = calloc(r->nclients + 1, 1), *nps_taken = calloc(r->nnps + 1, 1);
+	size_t n = 0, in, i, *partner = malloc((r->nclients + 1) * sizeof(*partner));
+	char *nps_taken = calloc(r->nnps + 1, 1);
 	int rc = -1;
 
-	if (!client_taken || !nps_taken) {
+	if (!nps_taken || !partner) {
 		nd_error_set(r->err, "out of memory");
 		goto out;
 	}
@@ -393,24 +670,20 @@ static int pair(run *r)
 	nd_sort(v, n, sizeof(*v), by_pair_delta);
 	if (estimate_offsets(r, v, n) != 0)
 		goto out;
-	nd_sort(v, n, sizeof(*v), by_delay);
-	for (i = 0; i < n; i++) {
-		int64_t d = v[i].delta - v[i].offset;
-
-		if (client_taken[v[i].c] || nps_taken[v[i].n] || d < 0 || d > r->window)
-			continue;
-		client_taken[v[i].c] = nps_taken[v[i].n] = 1;
-		if (add_attempt(r, &r->clients[v[i].c], &r->nps[v[i].n]) != 0)
-			goto out;
-	}
+	in = within_window(r, v, n);
+	nd_sort(v, in, sizeof(*v), by_client);
+	if (assign(r, v, in, partner, nps_taken) != 0)
+		goto out;
+	mark_lineups(r, v + in, n - in, partner, nps_taken);
 	for (i = 0; i < r->nclients; i++)
-		if (!client_taken[i] && add_attempt(r, &r->clients[i], NULL) != 0)
+		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
 			goto out;
 	for (i = 0; i < r->nnps; i++) {
 		if (nps_taken[i])
 			continue;
 		if (r->d->decisions[r->nps[i].idx].event == 6272) {
-			if (r->nps[i].key[0] && add_resolution(r, r->nps[i].key, r->nps[i].ref, r->nps[i].ts) != 0)
+			if (r->nps[i].key[0] &&
+			    add_resolution(r, r->nps[i].key, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
 				goto out;
 		} else if (add_attempt(r, NULL, &r->nps[i]) != 0) {
 			goto out;
@@ -419,7 +692,7 @@ static int pair(run *r)
 	rc = 0;
 out:
 	free(v);
-	free(client_taken);
+	free(partner);
 	free(nps_taken);
 	return rc;
 }
@@ -434,10 +707,64 @@ static int add_connects(run *r)
 		const nd_connect *c = &r->d->connects[i];
 		const char *key = client_key(r, c->user, c->host);
 
-		if (!key || (key[0] && add_resolution(r, key, c->ref, c->ts) != 0))
+		if (!key || (key[0] && add_resolution(r, key, c->ref, c->ts, 1) != 0))
 			return -1;
 	}
 	return 0;
+}
+
+/* qsort: resolutions by identity, then time, then ref. */
+static int res_by_key(const void *pa, const void *pb)
+{
+	const nd_resolution *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+
+	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
+}
+
+/* Adds the NPS locks (6279) and unlocks (6280) of identities it can read.
+ * Returns 0, or -1 with err set. */
+static int add_unlocks(run *r)
+{
+	nd_correlation *o = r->out;
+	size_t i;
+
+	for (i = 0; i < r->d->nunlocks; i++) {
+		const nd_decision *u = &r->d->unlocks[i];
+		const char *key = nps_key(r, u);
+		int lock = u->event == 6279;
+
+		if (!key)
+			return -1;
+		if (!key[0])
+			continue;
+		if (lock ? nd_vec_reserve(&o->locks, &o->cap_locks, o->nlocks + 1, sizeof(*o->locks))
+			 : nd_vec_reserve(&o->unlocks, &o->cap_unlocks, o->nunlocks + 1, sizeof(*o->unlocks)))
+			return nd_error_set(r->err, "out of memory");
+		if (lock)
+			o->locks[o->nlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+		else
+			o->unlocks[o->nunlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+	}
+	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), res_by_key);
+	nd_sort(o->locks, o->nlocks, sizeof(*o->locks), res_by_key);
+	return 0;
+}
+
+const nd_resolution *nd_correlate_last(const nd_resolution *v, size_t n, const char *key, int64_t ts)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int k = strcmp(v[mid].key, key);
+
+		if (k < 0 || (k == 0 && v[mid].ts <= ts))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo > 0 && strcmp(v[lo - 1].key, key) == 0 ? &v[lo - 1] : NULL;
 }
 
 /* qsort: attempts by time, then client ref, then NPS ref. */
@@ -461,11 +788,14 @@ static int res_by_time(const void *pa, const void *pb)
 int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err)
 {
 	run r = {.d = d,
+		 .p = p,
 		 .out = out,
 		 .err = err,
 		 .domains = nd_domains_new(),
 		 .window = (int64_t)(p->window_s * ND_TICKS_PER_SECOND),
-		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND)};
+		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND),
+		 .wide = (int64_t)((p->skew_s > ND_CORRELATE_WIDE_S ? p->skew_s : ND_CORRELATE_WIDE_S) *
+				   ND_TICKS_PER_SECOND)};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
@@ -473,7 +803,7 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		return nd_error_set(err, "out of memory");
 	if (learn_domains(&r) == 0 && make_items(&r) == 0) {
 		nd_sort(r.nps, r.nnps, sizeof(*r.nps), by_key_time);
-		if (fold_retries(&r) == 0 && pair(&r) == 0 && add_connects(&r) == 0)
+		if (fold_retries(&r) == 0 && pair(&r) == 0 && add_connects(&r) == 0 && add_unlocks(&r) == 0)
 			rc = 0;
 	}
 	free(r.clients);
@@ -488,11 +818,82 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	return 0;
 }
 
+int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled)
+{
+	if (!port_type || nd_ascii_casecmp(port_type, "Virtual") == 0 || strcmp(port_type, "5") == 0)
+		return 1;
+	return nas && dialled && nd_ascii_casecmp(nas, dialled) == 0;
+}
+
+/* qsort: uint32_t ascending. */
+static int u32_order(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* qsort: uint64_t ascending. */
+static int u64_order(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int nd_correlate_params_rules(nd_correlate_params *p, const nd_rules *rules, nd_error *err)
+{
+	uint32_t *nopair = NULL;
+	uint64_t *compat = NULL;
+	size_t i, j, k, nn = 0, cap_n = 0, nc = 0, cap_c = 0;
+
+	for (i = 0; i < rules->n; i++) {
+		const nd_rule *rule = rules->v[i];
+
+		if (rule->disabled || rule->kind != ND_RULE_INCIDENT)
+			continue;
+		for (j = 0; j < rule->client_errors.n; j++) {
+			if (rule->nps == ND_ABSENT) {
+				if (nd_vec_reserve(&nopair, &cap_n, nn + 1, sizeof(*nopair)) != 0)
+					goto oom;
+				nopair[nn++] = rule->client_errors.v[j];
+			}
+			for (k = 0; k < rule->nps_reasons.n; k++) {
+				if (nd_vec_reserve(&compat, &cap_c, nc + 1, sizeof(*compat)) != 0)
+					goto oom;
+				compat[nc++] = (uint64_t)rule->client_errors.v[j] << 32 | rule->nps_reasons.v[k];
+			}
+		}
+	}
+	nd_sort(nopair, nn, sizeof(*nopair), u32_order);
+	nd_sort(compat, nc, sizeof(*compat), u64_order);
+	p->nopair = nopair;
+	p->nnopair = nn;
+	p->compatible = compat;
+	p->ncompatible = nc;
+	return 0;
+oom:
+	free(nopair);
+	free(compat);
+	return nd_error_set(err, "out of memory");
+}
+
+void nd_correlate_params_free(nd_correlate_params *p)
+{
+	free((void *)(uintptr_t)p->nopair);
+	free((void *)(uintptr_t)p->compatible);
+	p->nopair = NULL;
+	p->compatible = NULL;
+	p->nnopair = p->ncompatible = 0;
+}
+
 void nd_correlation_free(nd_correlation *c)
 {
 	free(c->attempts);
 	free(c->retries);
 	free(c->resolutions);
+	free(c->unlocks);
+	free(c->locks);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

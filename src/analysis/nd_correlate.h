@@ -10,15 +10,24 @@
  *     names; never across accounts;
  *   - time: the client logs the failure at most `window` seconds after the
  *     NPS decision, on the two hosts' clocks corrected by an offset
- *     estimated per client/NPS host pair within +-`skew` seconds (the
- *     offset that puts the most candidate pairs inside the window, the one
- *     nearest zero on ties);
- *   - among the candidates left, the pairs with the shortest corrected
- *     delay are taken first.
+ *     estimated per client/NPS host pair (the offset that puts the most
+ *     candidate pairs inside the window, the one nearest zero on ties):
+ *     within +-`skew` seconds any offset, beyond it up to
+ *     +-ND_CORRELATE_WIDE_S only one that at least two pairs agree on;
+ *   - eligibility: a client failure whose code never reaches NPS (a rule
+ *     says `nps = absent` for it: 809, 13801, ...) is never paired; a
+ *     decision for another kind of access (NASPortType other than
+ *     Virtual, unless its NAS is the server the client dialled) is never
+ *     paired with a client failure and resolves only non-VPN attempts;
+ *   - order: per identity, an earlier decision goes with an earlier
+ *     failure (pairs never cross in time); of those assignments the one
+ *     with the most pairs, then the most compatible code/reason pairs
+ *     (a rule names both), then the smallest sum of corrected delays.
  * Client failures without a decision and denials without a client failure
  * are attempts on their own; grants (6272) not paired with a failure and
  * RasClient 20225 (connected) are kept as the events that resolve earlier
- * failures of the same identity.
+ * failures of the same identity, NPS 6280 (unlocked) as those that resolve
+ * an NPS account lockout.
  *
  * Attempts point into the data by index; the result holds no copy of an
  * event and allocates nothing per pair.
@@ -42,12 +51,18 @@ typedef struct nd_attempt {
 	size_t nps;      /* index in the data's decisions, ND_NONE */
 	int64_t client_ref, nps_ref; /* their refs, 0 when absent */
 	size_t retry, nretries; /* more 20227 of the same CoId: retries[retry .. retry + nretries) */
+	int vpn;                /* a client failure or a VPN decision (not 802.1X Wi-Fi/wired) */
+	int lines_up;           /* unpaired, but lines up with an unpaired attempt of its identity */
+	int64_t lineup;         /* then: client time minus NPS time (ticks), raw clocks */
+	size_t lineup_host;     /* then: the host of the other side */
 } nd_attempt;
 
-/* A grant or a successful connect: resolves earlier failures of key. */
+/* A grant or a successful connect: resolves earlier failures of key (of
+ * the same kind: VPN or not). */
 typedef struct nd_resolution {
 	const char *key;
 	int64_t ref, ts;
+	int vpn;
 } nd_resolution;
 
 typedef struct nd_correlation {
@@ -57,23 +72,54 @@ typedef struct nd_correlation {
 	size_t nretries, cap_retries;
 	nd_resolution *resolutions; /* ordered by ts, then ref */
 	size_t nres, cap_res;
+	nd_resolution *unlocks; /* NPS 6280, ordered by key, then ts and ref: resolve NPS lockouts (reason 64) */
+	size_t nunlocks, cap_unlocks;
+	nd_resolution *locks; /* NPS 6279, ordered the same: the context of NPS lockouts */
+	size_t nlocks, cap_locks;
 	nd_strpool keys;
 } nd_correlation;
 
 typedef struct nd_correlate_params {
 	double window_s;
 	double skew_s;
+	const uint32_t *nopair; /* client codes that never reach NPS, ascending */
+	size_t nnopair;
+	const uint64_t *compatible; /* (client code << 32 | NPS reason) a rule names together, ascending */
+	size_t ncompatible;
 } nd_correlate_params;
+
+/* Fills the code lists of p from the enabled incident rules: nopair, the
+ * client errors of rules with `nps = absent`; compatible, each client
+ * error with each NPS reason of one rule. Returns 0, or -1 with err set;
+ * free with nd_correlate_params_free. */
+int nd_correlate_params_rules(nd_correlate_params *p, const nd_rules *rules, nd_error *err);
+
+/* Frees the code lists of p. Returns nothing. */
+void nd_correlate_params_free(nd_correlate_params *p);
+
+/* Returns 1 if a decision may pair with a VPN client failure (port_type
+ * unset or Virtual, or its NAS is the server dialled), else 0. */
+int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled);
 
 /* Correlates every client failure and NPS decision of d. Returns 0 with
  * *out filled, or -1 with err set. */
 int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err);
 
+/* The clock offset (seconds) tolerated without --skew when at least two
+ * candidate pairs of a client/NPS host pair agree on it (Kerberos
+ * tolerates 5 minutes; remote clients drift). */
+#define ND_CORRELATE_WIDE_S 300.0
+
 /* Estimates the clock offset of one client/NPS host pair from the deltas
  * (client time minus NPS time, ticks, sorted ascending) of its candidate
- * pairs: the start in [-skew, skew] of the window that holds the most
- * deltas, nearest zero on ties. Returns the offset (ticks). */
-int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew);
+ * pairs: the start in [-wide, wide] of the window that holds the most
+ * deltas, nearest zero on ties, where a start beyond +-skew must hold at
+ * least two. Returns the offset (ticks). */
+int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int64_t skew, int64_t wide);
+
+/* Finds, in v[0..n) (ordered by key, then time), the last event of key at
+ * or before ts. Returns it, or NULL. */
+const nd_resolution *nd_correlate_last(const nd_resolution *v, size_t n, const char *key, int64_t ts);
 
 /* Frees a correlation. Returns nothing. */
 void nd_correlation_free(nd_correlation *c);

@@ -13,7 +13,7 @@
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err)
 {
-	nd_correlate_params cp = {p->window_s, p->skew_s};
+	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_grouping g;
@@ -25,8 +25,12 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
 	memset(st, 0, sizeof(*st));
-	if (nd_store_begin(s, err) != 0)
+	if (nd_correlate_params_rules(&cp, rules, err) != 0)
 		return -1;
+	if (nd_store_begin(s, err) != 0) {
+		nd_correlate_params_free(&cp);
+		return -1;
+	}
 	if (nd_incidents_reset(s, err) || nd_analysis_load(s, rules, &d, err) || nd_correlate(&d, &cp, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
@@ -54,5 +58,6 @@ out:
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
 	nd_analysis_data_free(&d);
+	nd_correlate_params_free(&cp);
 	return rc;
 }

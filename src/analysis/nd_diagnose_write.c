@@ -16,6 +16,7 @@ typedef struct writer {
 	const nd_correlation *c;
 	const nd_grouping *g;
 	sqlite3_stmt *ins_incident, *ins_event, *ins_fact;
+	double gap_s;
 } writer;
 
 /* Fills err from SQLite. Returns -1. */
@@ -162,6 +163,59 @@ static int store_facts(writer *w, const nd_group *g, int64_t id)
 	return 0;
 }
 
+/* Stores, after the rule's facts of incident id, a "clock" fact when an
+ * attempt of g was left unpaired but lines up with an unpaired attempt of
+ * its identity at a clock offset too large to take from one pair alone.
+ * Returns 0, or -1 with err set. */
+static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
+{
+	const nd_attempt *a = NULL;
+	const char *other;
+	char text[600];
+	double s;
+	size_t i;
+
+	for (i = 0; i < g->n && !a; i++)
+		if (w->c->attempts[w->g->items[g->item + i]].lines_up)
+			a = &w->c->attempts[w->g->items[g->item + i]];
+	if (!a)
+		return 0;
+	s = (double)a->lineup / ND_TICKS_PER_SECOND;
+	other = host(w, a->lineup_host) ? host(w, a->lineup_host) : "?";
+	if (a->client_ref)
+		snprintf(text, sizeof(text),
+			 "%s logged a decision for this identity %.1f s %s this failure: is the client's clock %.1f s %s?"
+			 " (--skew %.0f pairs them)",
+			 other, s < 0 ? -s : s, s < 0 ? "after" : "before", s < 0 ? -s : s,
+			 s < 0 ? "behind" : "ahead", (s < 0 ? -s : s) + 1);
+	else
+		snprintf(text, sizeof(text),
+			 "%s logged a failure of this identity %.1f s %s this decision: is the client's clock %.1f s %s?"
+			 " (--skew %.0f pairs them)",
+			 other, s < 0 ? -s : s, s < 0 ? "before" : "after", s < 0 ? -s : s,
+			 s < 0 ? "behind" : "ahead", (s < 0 ? -s : s) + 1);
+	sqlite3_bind_int64(w->ins_fact, 1, id);
+	sqlite3_bind_int64(w->ins_fact, 2, (sqlite3_int64)g->rule->nfacts + 1);
+	bind_text(w->ins_fact, 3, "clock");
+	bind_text(w->ins_fact, 4, text);
+	return step_done(w, w->ins_fact, "incident facts");
+}
+
+/* Links, for an NPS lockout (the rule names reason 64), the NPS lock
+ * (6279) of its identity logged last before its last attempt, within the
+ * gap before its first, as context. Returns 0, or -1 with err set. */
+static int store_lock(writer *w, const nd_group *g, int64_t id)
+{
+	const nd_resolution *lock;
+
+	if (!nd_rule_mentions(g->rule, 64, 1))
+		return 0;
+	lock = nd_correlate_last(w->c->locks, w->c->nlocks, g->key, g->last);
+	if (!lock || lock->ts < g->first - (int64_t)(w->gap_s * ND_TICKS_PER_SECOND))
+		return 0;
+	return link_event(w, id, lock->ref, "context", 0, NULL);
+}
+
 /* Links the evidence of an incident's attempts: client failures and
  * retries, NPS decisions with their delta, and the nearby events the rule
  * asked for. Returns 0, or -1 with err set. */
@@ -191,7 +245,7 @@ static int store_attempts(writer *w, const nd_group *g, int64_t id)
 				return -1;
 		}
 	}
-	return 0;
+	return store_lock(w, g, id);
 }
 
 /* Stores group g as incident (or finding) id. Returns 0, or -1 with err
@@ -201,6 +255,8 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 	const nd_client_failure *client = NULL;
 	const nd_decision *nps = NULL;
 	const char *vpn = NULL;
+	const nd_decision *other = NULL; /* a decision of another NPS server */
+	char servers[2 * 256 + 3];
 	sqlite3_stmt *st = w->ins_incident;
 	char first[ND_TIME_ISO_SIZE], last[ND_TIME_ISO_SIZE], when[ND_TIME_ISO_SIZE];
 	size_t i, paired = 0;
@@ -214,6 +270,8 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 			client = ac;
 		if (an && !nps)
 			nps = an;
+		else if (an && !other && an->host != nps->host)
+			other = an;
 		if (!vpn)
 			vpn = an && an->nas ? an->nas : ac ? ac->dialled : NULL;
 		paired += ac && an;
@@ -227,7 +285,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 	bind_text(st, 7, client ? client->user : nps ? nps->user : NULL);
 	bind_text(st, 8, client ? host(w, client->host) : NULL);
 	bind_text(st, 9, vpn);
-	bind_text(st, 10, g->finding ? g->key : nps ? host(w, nps->host) : NULL);
+	if (other)
+		snprintf(servers, sizeof(servers), "%s, %s", host(w, nps->host) ? host(w, nps->host) : "?",
+			 host(w, other->host) ? host(w, other->host) : "?");
+	bind_text(st, 10, g->finding ? g->key : other ? servers : nps ? host(w, nps->host) : NULL);
 	if (client && client->has_code)
 		sqlite3_bind_int64(st, 11, client->code);
 	if (nps) {
@@ -256,7 +317,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 		   (g->resolution && link_event(w, id, g->resolution->ref, "resolution", 0, NULL))) {
 		return -1;
 	}
-	return store_facts(w, g, id);
+	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ? -1 : 0;
 }
 
 /* Stores the run's parameters. Returns 0, or -1 with err set. */
@@ -299,7 +360,7 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
 		      const nd_correlation *c, const nd_grouping *g, nd_error *err)
 {
-	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL};
+	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, p->gap_s};
 	size_t i;
 	int rc = -1;
 

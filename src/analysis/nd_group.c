@@ -11,12 +11,13 @@
 typedef struct member {
 	const nd_rule *rule;
 	const char *key;
+	int vpn; /* incidents: VPN attempts and 802.1X ones are never grouped together */
 	int64_t ts;
 	size_t idx; /* attempt index, or event position in time order */
 	size_t item; /* what the group stores */
 } member;
 
-/* qsort: by cause, key, then index. */
+/* qsort: by cause, key, kind, then index. */
 static int member_order(const void *pa, const void *pb)
 {
 	const member *a = pa, *b = pb;
@@ -24,6 +25,8 @@ static int member_order(const void *pa, const void *pb)
 
 	if (c || (c = strcmp(a->key, b->key)))
 		return c;
+	if (a->vpn != b->vpn)
+		return a->vpn - b->vpn;
 	return a->idx < b->idx ? -1 : a->idx > b->idx;
 }
 
@@ -37,7 +40,7 @@ static int group_members(nd_grouping *g, const member *m, size_t n, int finding,
 	for (i = 0; i < n; i++) {
 		nd_group *last = g->n > start ? &g->v[g->n - 1] : NULL;
 
-		if (!last || last->rule != m[i].rule || strcmp(last->key, m[i].key) != 0 ||
+		if (!last || last->rule != m[i].rule || strcmp(last->key, m[i].key) != 0 || m[i - 1].vpn != m[i].vpn ||
 		    (!finding && m[i].ts - last->last > gap)) {
 			if (nd_vec_reserve(&g->v, &g->cap, g->n + 1, sizeof(*g->v)) != 0)
 				return nd_error_set(err, "out of memory");
@@ -72,11 +75,12 @@ static int group_order(const void *pa, const void *pb)
 /* A resolution's place among those of its identity. */
 typedef struct by_key {
 	const char *key;
+	int vpn;
 	int64_t ts, ref;
 	size_t idx; /* in the correlation's resolutions */
 } by_key;
 
-/* qsort: by identity, time, ref. */
+/* qsort: by identity, kind (VPN or not), time, ref. */
 static int key_order(const void *pa, const void *pb)
 {
 	const by_key *a = pa, *b = pb;
@@ -84,13 +88,17 @@ static int key_order(const void *pa, const void *pb)
 
 	if (c)
 		return c;
+	if (a->vpn != b->vpn)
+		return a->vpn - b->vpn;
 	if (a->ts != b->ts)
 		return a->ts < b->ts ? -1 : 1;
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
 /* Sets each incident's resolution: the first resolution of its identity
- * after its last attempt. Returns 0, or -1 with err set. */
+ * and kind (a VPN incident: a VPN grant or a connect; an 802.1X one: a
+ * grant of that kind) after its last attempt. Returns 0, or -1 with err
+ * set. */
 static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 {
 	by_key *v = malloc((c->nres + 1) * sizeof(*v));
@@ -99,26 +107,58 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 	if (!v)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < c->nres; i++)
-		v[i] = (by_key){c->resolutions[i].key, c->resolutions[i].ts, c->resolutions[i].ref, i};
+		v[i] = (by_key){c->resolutions[i].key, c->resolutions[i].vpn, c->resolutions[i].ts,
+				c->resolutions[i].ref, i};
 	nd_sort(v, c->nres, sizeof(*v), key_order);
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
+		int vpn = c->attempts[g->items[grp->item]].vpn;
 		size_t lo = 0, hi = c->nres;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			int k = strcmp(v[mid].key, grp->key);
 
+			if (k == 0)
+				k = v[mid].vpn - vpn;
 			if (k < 0 || (k == 0 && v[mid].ts <= grp->last))
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < c->nres && strcmp(v[lo].key, grp->key) == 0)
+		if (lo < c->nres && strcmp(v[lo].key, grp->key) == 0 && v[lo].vpn == vpn)
 			grp->resolution = &c->resolutions[v[lo].idx];
 	}
 	free(v);
 	return 0;
+}
+
+/* Sets the resolution of each incident whose cause is an NPS account
+ * lockout (its rule names reason 64): the first NPS unlock (6280) of its
+ * identity after its last attempt, when earlier than its resolution. */
+static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->nincidents; i++) {
+		nd_group *grp = &g->v[i];
+		size_t lo = 0, hi = c->nunlocks;
+
+		if (!nd_rule_mentions(grp->rule, 64, 1))
+			continue;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int k = strcmp(c->unlocks[mid].key, grp->key);
+
+			if (k < 0 || (k == 0 && c->unlocks[mid].ts <= grp->last))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < c->nunlocks && strcmp(c->unlocks[lo].key, grp->key) == 0 &&
+		    (!grp->resolution || c->unlocks[lo].ts < grp->resolution->ts))
+			grp->resolution = &c->unlocks[lo];
+	}
 }
 
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
@@ -134,7 +174,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		goto oom;
 	for (i = 0; i < c->n; i++)
 		if (cause[i])
-			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].ts, i, i};
+			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].vpn, c->attempts[i].ts, i, i};
 	nd_sort(m, n, sizeof(*m), member_order);
 	if (group_members(out, m, n, 0, gap, err) != 0)
 		goto fail;
@@ -144,7 +184,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		size_t e = d->by_ts[i];
 
 		if (rule[e])
-			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "",
+			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "", 0,
 					  d->events[e].ts, i, e};
 	}
 	nd_sort(m, n, sizeof(*m), member_order);
@@ -156,6 +196,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
 	if (resolve(c, out, err) != 0)
 		goto fail_sorted;
+	resolve_unlocks(c, out);
 	return 0;
 oom:
 	nd_error_set(err, "out of memory");

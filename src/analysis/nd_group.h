@@ -1,6 +1,7 @@
 /* nd_group: attempts of one identity and cause into incidents (a new one
  * after a gap), each resolved by the first later grant or connect of its
- * identity; server events of one host and cause into findings. Works on
+ * identity and kind (VPN or not), an NPS lockout (reason 64) also by an
+ * NPS unlock (6280); server events of one host and cause into findings. Works on
  * a judged correlation; no database, no I/O. */
 #ifndef ND_GROUP_H
 #define ND_GROUP_H

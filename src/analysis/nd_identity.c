@@ -16,22 +16,13 @@ static char fold(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Returns 1 if c is ASCII white space, else 0. */
-static int space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Copies s[0..n) to out (size ND_IDENTITY_PART_MAX), trimmed and folded.
- * Returns the length copied. */
+/* Copies s[0..n) to out (size ND_IDENTITY_PART_MAX), folded. Nothing is
+ * trimmed: names that differ in white space or control characters are
+ * different names (issue 9, item 12). Returns the length copied. */
 static size_t copy_part(char *out, const char *s, size_t n)
 {
 	size_t i, len = 0;
 
-	while (n && space(*s))
-		s++, n--;
-	while (n && space(s[n - 1]))
-		n--;
 	for (i = 0; i < n && len + 1 < ND_IDENTITY_PART_MAX; i++)
 		out[len++] = fold(s[i]);
 	out[len] = '\0';
@@ -75,8 +66,6 @@ int nd_identity_parse(const char *s, const char *default_domain, nd_identity *ou
 	size_t n = strlen(s);
 
 	out->domain[0] = out->user[0] = '\0';
-	while (n && space(*s))
-		s++, n--;
 	if (has_prefix(s, "host/"))
 		return device(s + 5, n - 5, out);
 	if (memchr(s, '/', n))

@@ -26,8 +26,9 @@ typedef struct nd_identity {
 
 /* Parses a user name as logged: "DOMAIN\user", "user@realm",
  * "host/NAME.dns.domain" (a device: user "name$", domain "dns.domain"),
- * or a bare "user" (domain ""); both parts are trimmed and folded to
- * lower-case ASCII. default_domain, if not NULL, is used for a bare name
+ * or a bare "user" (domain ""); both parts are folded to lower-case ASCII
+ * and otherwise kept as logged (no trimming). default_domain, if not NULL,
+ * is used for a bare name
  * (e.g. 6273 SubjectDomainName). Returns 0, or -1 when s holds no user. */
 int nd_identity_parse(const char *s, const char *default_domain, nd_identity *out);
 

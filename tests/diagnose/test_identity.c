@@ -32,9 +32,20 @@ int main(void)
 	nd_identity id;
 	nd_error err;
 
-	CHECK(nd_identity_parse(" LAB\\RDeckard ", NULL, &id) == 0);
+	CHECK(nd_identity_parse("LAB\\RDeckard", NULL, &id) == 0);
 	CHECK_STR(id.domain, "lab");
 	CHECK_STR(id.user, "rdeckard");
+	/* Names are kept as logged: white space and control characters are
+	 * part of the name, so these are four identities (issue 9, item 12). */
+	CHECK(nd_identity_parse(" LAB\\RDeckard ", NULL, &id) == 0);
+	CHECK_STR(id.domain, " lab");
+	CHECK_STR(id.user, "rdeckard ");
+	CHECK(nd_identity_parse("\t=1+1", NULL, &id) == 0);
+	CHECK_STR(id.user, "\t=1+1");
+	CHECK(nd_identity_parse("\r=1+1", NULL, &id) == 0);
+	CHECK_STR(id.user, "\r=1+1");
+	CHECK(nd_identity_parse(" =1+1", NULL, &id) == 0);
+	CHECK_STR(id.user, " =1+1");
 	CHECK(nd_identity_parse("RDeckard@Lab.Example", NULL, &id) == 0);
 	CHECK_STR(id.domain, "lab.example");
 	CHECK(nd_identity_parse("host/CLIENT01.lab.example", NULL, &id) == 0);

@@ -2,6 +2,7 @@
  * and nd_correlate_offset (the clock offset of a host pair), on data built
  * in memory: no database. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "analysis_fixture.h"
 #include "check.h"
@@ -135,21 +136,33 @@ static const pairing_case cases[] = {
 	  END},
 	 {1, 0, 3, 2, 5, 4},
 	 3},
-	{"an offset beyond the skew is not applied", 1, 2,
+	{"an offset beyond the skew that two pairs agree on is applied", 1, 2,
 	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
 	  {'c', C1, "LAB\\alice", 3.2, NULL, 0, NULL},
 	  {'n', NPS, "alice@lab.example", 100, NULL, 6273, "LAB\\alice"},
 	  {'c', C1, "LAB\\alice", 103.3, NULL, 0, NULL},
 	  END},
-	 {ALONE, ALONE, ALONE, ALONE},
-	 4},
+	 {1, 0, 3, 2},
+	 2},
+	{"a client 4 min ahead, twice: paired", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 241, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 1000, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 1241.5, NULL, 0, NULL},
+	  END},
+	 {1, 0, 3, 2},
+	 2},
+	{"a client 4 min ahead, once: not paired", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"}, {'c', C1, "LAB\\alice", 241, NULL, 0, NULL}, END},
+	 {ALONE, ALONE},
+	 2},
 };
 
 /* Runs one pairing case. Returns nothing (checks). */
 static void run_case(const pairing_case *pc)
 {
 	static const char *const hosts[] = {C1, C2, NPS, NULL};
-	nd_correlate_params p = {pc->window, pc->skew};
+	nd_correlate_params p = {pc->window, pc->skew, NULL, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_error err;
@@ -206,25 +219,200 @@ typedef struct offset_case {
 	const char *name;
 	double delta[4];
 	size_t n;
-	double window, skew, want;
+	double window, skew, wide, want;
 } offset_case;
 
 static const offset_case offsets[] = {
-	{"a constant offset inside the skew", {3.1, 3.2, 3.4}, 3, 1, 5, 3.1},
-	{"tie: the offset nearer zero (positive)", {-1.5, 1.2}, 2, 1, 2, 1.2},
-	{"tie: the offset nearer zero (negative)", {-1.2, 1.5}, 2, 1, 2, -1.2},
-	{"the window at zero already holds them", {0.5, 0.7}, 2, 1, 2, 0},
-	{"a delta just before zero", {-0.5}, 1, 5, 2, -0.5},
-	{"an offset beyond +skew is not applied", {10, 10.2}, 2, 1, 2, 0},
-	{"an offset beyond -skew is not applied", {-3, -2.5}, 2, 1, 2, 0},
-	{"clamped to the skew when that still holds more", {2.5, 2.6}, 2, 1, 2, 2},
-	{"no skew allowed", {3, 3.5}, 2, 1, 0, 0},
-	{"no candidates", {0}, 0, 1, 2, 0},
+	{"a constant offset inside the skew", {3.1, 3.2, 3.4}, 3, 1, 5, 5, 3.1},
+	{"tie: the offset nearer zero (positive)", {-1.5, 1.2}, 2, 1, 2, 2, 1.2},
+	{"tie: the offset nearer zero (negative)", {-1.2, 1.5}, 2, 1, 2, 2, -1.2},
+	{"the window at zero already holds them", {0.5, 0.7}, 2, 1, 2, 2, 0},
+	{"a delta just before zero", {-0.5}, 1, 5, 2, 2, -0.5},
+	{"an offset beyond +skew is not applied", {10, 10.2}, 2, 1, 2, 2, 0},
+	{"an offset beyond -skew is not applied", {-3, -2.5}, 2, 1, 2, 2, 0},
+	{"clamped to the skew when that still holds more", {2.5, 2.6}, 2, 1, 2, 2, 2},
+	{"no skew allowed", {3, 3.5}, 2, 1, 0, 0, 0},
+	{"no candidates", {0}, 0, 1, 2, 2, 0},
+	{"beyond the skew, two pairs agree within the wide range", {240, 240.5}, 2, 1, 2, 300, 240},
+	{"beyond the skew, one pair alone is not enough", {240}, 1, 1, 2, 300, 0},
+	{"within the skew one pair is enough", {95.5}, 1, 1, 120, 300, 95.5},
+	{"beyond the wide range nothing", {400, 400.2}, 2, 1, 2, 300, 0},
 };
+
+/* Returns the NPS ref paired with client ref, 0 when alone, -1 when the
+ * client is in no attempt. */
+static int64_t partner_of(const nd_correlation *c, int64_t client)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->attempts[i].client_ref == client)
+			return c->attempts[i].nps_ref;
+	return -1;
+}
+
+/* Sets the NASPortType of decision ref. Returns nothing. */
+static void set_port(nd_analysis_data *d, int64_t ref, const char *port)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndecisions; i++)
+		if (d->decisions[i].ref == ref)
+			d->decisions[i].port_type = fx_str(d, port);
+}
+
+/* Runs the correlation of d (finished here) with the code lists. Returns
+ * 0, or -1 (checked). */
+static int correlate(nd_analysis_data *d, double window, nd_correlation *c)
+{
+	static const uint32_t nopair[] = {809, 13801};
+	static const uint64_t compat[] = {(uint64_t)691 << 32 | 16, (uint64_t)853 << 32 | 258};
+	nd_correlate_params p = {window, 2, nopair, 2, compat, 2};
+	nd_error err;
+	int rc;
+
+	CHECK(fx_done(d) == 0);
+	rc = nd_correlate(d, &p, c, &err);
+	CHECK(rc == 0);
+	return rc;
+}
+
+/* Eligibility, compatibility and order: the cases greedy pairing got
+ * wrong (issue 11, classes 1, 2 and 4). Returns nothing (checks). */
+static void accuracy_cases(void)
+{
+	static const char *const hosts[] = {C1, C2, NPS, NULL};
+	nd_analysis_data d;
+	nd_correlation c;
+	int64_t n, a, b, w, n2, late;
+	size_t i, nres = 0;
+
+	/* An IKE failure (13801 never reaches NPS) does not take the denial
+	 * of the other laptop's 853, though it is nearer. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0.5, 258);
+	a = fx_client(&d, C1, "LAB\\alice", 13801, 0.7, NULL);
+	b = fx_client(&d, C2, "LAB\\alice", 853, 1.5, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == 0);
+		CHECK(partner_of(&c, b) == n);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* A password error (691) takes the compatible reason 16, not the
+	 * nearer certificate reason 265. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0.5, 16);
+	fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 1.5, 265);
+	a = fx_client(&d, C1, "LAB\\alice", 691, 2, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n);
+		CHECK(c.n == 2);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* A Wi-Fi grant a second before the VPN failure is not its decision,
+	 * and a later Wi-Fi grant resolves no VPN failure. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0.2, 258);
+	w = fx_nps(&d, NPS, 6272, "alice@lab.example", "LAB", "LAB\\alice", 0.8, -1);
+	a = fx_client(&d, C1, "LAB\\alice", 853, 1, NULL);
+	late = fx_nps(&d, NPS, 6272, "alice@lab.example", "LAB", "LAB\\alice", 60, -1);
+	n2 = fx_nps(&d, NPS, 6272, "alice@lab.example", "LAB", "LAB\\alice", 90, -1);
+	set_port(&d, w, "Wireless - IEEE 802.11");
+	set_port(&d, late, "Wireless - IEEE 802.11");
+	set_port(&d, n2, "Virtual");
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n);
+		for (i = 0; i < c.nres; i++, nres++)
+			CHECK(c.resolutions[i].vpn == (c.resolutions[i].ref == n2));
+		CHECK(nres == 3);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* Close retries: greedy took the nearest pair (second decision with
+	 * the first failure) and left both others alone; the order-preserving
+	 * assignment pairs both, earlier with earlier. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0, 258);
+	n2 = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 1, 258);
+	a = fx_client(&d, C1, "LAB\\alice", 853, 1.2, NULL);
+	b = fx_client(&d, C1, "LAB\\alice", 853, 6.5, NULL);
+	if (correlate(&d, 6, &c) == 0) {
+		CHECK(partner_of(&c, a) == n);
+		CHECK(partner_of(&c, b) == n2);
+		CHECK(c.n == 2);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* Of two order-preserving assignments with as many pairs, the one with
+	 * the smaller sum of delays. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0, 258);
+	n2 = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 3, 258);
+	a = fx_client(&d, C1, "LAB\\alice", 853, 3.2, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n2);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* The alternate UPN suffix: the UPN prefix differs from the
+	 * sAMAccountName; FullyQualifiedSubjectUserName names the account. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "john.long@company.com", "LAB", "LAB\\jdoe", 0, 16);
+	a = fx_client(&d, C1, "LAB\\jdoe", 691, 1, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* Two domains share the suffix: LAB\name and CHILD\name stay two
+	 * identities, each paired with its own decision. */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "name@company.com", "LAB", "LAB\\name", 0, 16);
+	n2 = fx_nps(&d, NPS, 6273, "name@company.com", "CHILD", "CHILD\\name", 1, 265);
+	a = fx_client(&d, C2, "CHILD\\name", 853, 1.5, NULL);
+	b = fx_client(&d, C1, "LAB\\name", 691, 2, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(partner_of(&c, a) == n2);
+		CHECK(partner_of(&c, b) == n);
+		CHECK(c.n == 2 && strcmp(c.attempts[0].key, c.attempts[1].key) != 0);
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	/* A lone decision 4 min before the failure is not paired, but both
+	 * attempts say that they line up (and with which host). */
+	fx_init(&d, hosts);
+	n = fx_nps(&d, NPS, 6273, "alice@lab.example", "LAB", "LAB\\alice", 0, 258);
+	a = fx_client(&d, C1, "LAB\\alice", 853, 240.5, NULL);
+	if (correlate(&d, 5, &c) == 0) {
+		CHECK(c.n == 2);
+		for (i = 0; i < c.n; i++) {
+			CHECK(c.attempts[i].lines_up && c.attempts[i].lineup == (int64_t)(240.5 * S));
+			CHECK(c.attempts[i].lineup_host == nd_analysis_host(&d, c.attempts[i].client_ref ? NPS : C1));
+		}
+		nd_correlation_free(&c);
+	}
+	nd_analysis_data_free(&d);
+
+	CHECK(nd_correlate_vpn(NULL, NULL, NULL) == 1);
+	CHECK(nd_correlate_vpn("virtual", NULL, NULL) == 1);
+	CHECK(nd_correlate_vpn("Ethernet", "VPN01", NULL) == 0);
+	CHECK(nd_correlate_vpn("Ethernet", "VPN01", "vpn01") == 1);
+}
 
 int main(void)
 {
 	size_t i, k;
+
+	accuracy_cases();
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
@@ -234,7 +422,7 @@ int main(void)
 
 		for (k = 0; k < oc->n; k++)
 			d[k] = (int64_t)(oc->delta[k] * S);
-		got = nd_correlate_offset(d, oc->n, (int64_t)(oc->window * S), (int64_t)(oc->skew * S));
+		got = nd_correlate_offset(d, oc->n, (int64_t)(oc->window * S), (int64_t)(oc->skew * S), (int64_t)(oc->wide * S));
 		if (got != (int64_t)(oc->want * S))
 			fprintf(stderr, "%s: offset %lld, want %lld\n", oc->name, (long long)got,
 				(long long)(oc->want * S));

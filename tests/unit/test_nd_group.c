@@ -1,5 +1,6 @@
 /* Unit tests of nd_group: attempts into incidents (per identity and
- * cause, split after a gap, resolved by a later grant or connect) and
+ * cause, split after a gap, resolved by a later grant or connect of its
+ * kind, an NPS lockout also by an NPS unlock) and
  * server events into findings (per host and cause), on data built in
  * memory: no database. */
 #include <stdlib.h>
@@ -43,26 +44,30 @@ int main(void)
 		{"rule-a", "lab.example\\alice", 0, 0, 100, 2, 150},
 		{"rule-a", "lab.example\\bob", 0, 50, 50, 1, -1},
 		{"rule-a", "lab.example\\alice", 0, 5000, 5000, 1, 6000},
-		{"rule-a", "lab.example\\carol", 0, 5000, 5000, 1, -1},
+		{"rule-a", "lab.example\\carol", 0, 5000, 5000, 1, 5100},
 		{"rule-b", "lab.example\\alice", 0, 7000, 7000, 1, -1},
 		{"finding-1", NPS1, 1, 10, 20, 2, -1},
 		{"finding-1", NPS2, 1, 15, 15, 1, -1},
 		{"finding-2", NPS1, 1, 30, 30, 1, -1},
 	};
-	nd_correlate_params p = {5, 2};
+	nd_correlate_params p = {5, 2, NULL, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_grouping g;
 	nd_error err;
 	const nd_rule **cause, **rule;
-	int64_t f[4];
+	int64_t f[4], wifi;
 	size_t i, k;
+	uint32_t lockout[] = {64};
+	nd_decision *unlock;
 
 	memset(&ra, 0, sizeof(ra));
 	memset(&rb, 0, sizeof(rb));
 	memset(&rf1, 0, sizeof(rf1));
 	memset(&rf2, 0, sizeof(rf2));
 	ra.id = id_a;
+	ra.nps_reasons.v = lockout; /* rule-a is an NPS lockout: an NPS unlock (6280) resolves it */
+	ra.nps_reasons.n = 1;
 	rb.id = id_b;
 	rf1.id = id_f1;
 	rf1.kind = rf2.kind = ND_RULE_FINDING;
@@ -73,6 +78,17 @@ int main(void)
 	/* A grant no failure pairs with, and a connect: both resolve alice. */
 	fx_nps(&d, NPS1, 6272, "alice@lab.example", "LAB", "LAB\\alice", 150, -1);
 	fx_connect(&d, C1, "LAB\\alice", 6000);
+	/* A Wi-Fi grant resolves no VPN incident (bob stays open); an NPS
+	 * unlock resolves carol's lockout. */
+	wifi = fx_nps(&d, NPS1, 6272, "bob@lab.example", "LAB", "LAB\\bob", 60, -1);
+	d.decisions[d.ndecisions - 1].port_type = fx_str(&d, "Wireless - IEEE 802.11");
+	unlock = nd_analysis_add_unlock(&d);
+	unlock->ref = 999;
+	unlock->ts = fx_ts(5100);
+	unlock->event = 6280;
+	unlock->user = fx_str(&d, "carol@lab.example");
+	unlock->domain = fx_str(&d, "LAB");
+	unlock->fq = fx_str(&d, "LAB\\carol");
 	f[0] = fx_event(&d, NPS1, 4421, "nps_service", 10, ND_EVENT_FINDING);
 	f[1] = fx_event(&d, NPS1, 4421, "nps_service", 20, ND_EVENT_FINDING);
 	f[2] = fx_event(&d, NPS2, 4421, "nps_service", 15, ND_EVENT_FINDING);
@@ -80,6 +96,9 @@ int main(void)
 	CHECK(fx_done(&d) == 0);
 	CHECK(nd_correlate(&d, &p, &c, &err) == 0);
 	CHECK(c.n == 7);
+	CHECK(c.nres == 3 && c.nunlocks == 1);
+	for (i = 0; i < c.nres; i++)
+		CHECK(c.resolutions[i].vpn == (c.resolutions[i].ref != wifi));
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d.nevents + 1, sizeof(*rule));
 	for (i = 0; i < c.n; i++)

@@ -16,7 +16,7 @@
 int main(void)
 {
 	static const char *const hosts[] = {C1, C2, DC, NPS, NULL};
-	nd_correlate_params p = {5, 2};
+	nd_correlate_params p = {5, 2, NULL, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_rules r;
@@ -88,7 +88,7 @@ int main(void)
 	/* One attempt and one event on their own. */
 	{
 		const nd_rule *best;
-		nd_attempt a = {"", fx_ts(1000), ND_NONE, ND_NONE, 0, 0, 0, 0};
+		nd_attempt a = {.key = "", .ts = fx_ts(1000), .client = ND_NONE, .nps = ND_NONE};
 
 		CHECK(nd_judge_attempt(&r, &d, &a, &best, &err) == 0 && best == NULL);
 		CHECK(nd_judge_event(&r, &d, nd_analysis_event(&d, kdc), &best, &err) == 0 && best == NULL);
