@@ -108,6 +108,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!rules || size < 2 || size > 2 + 8 * 64)
 		return 0;
+	memset(&cp, 0, sizeof(cp));
+	if (nd_correlate_params_rules(&cp, rules, &err) != 0)
+		abort();
 	cp.window_s = data[0] % 16;
 	cp.skew_s = data[1] % 8;
 	fx_init(&d, hosts);
@@ -138,5 +141,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
 	nd_analysis_data_free(&d);
+	nd_correlate_params_free(&cp);
 	return 0;
 }
