@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "nd_buf.h"
+#include "nd_sql.h"
 #include "nd_vec.h"
 
 /* A RasClient event that names the server dialled for a CoId. */
@@ -21,12 +22,6 @@ typedef struct load {
 	dial *dials; /* by host, CoId, then time and ref */
 	size_t ndials, cap_dials;
 } load;
-
-/* Fills err from SQLite. Returns -1. */
-static int db_fail(load *l, const char *what)
-{
-	return nd_error_set(l->err, "database: %s: %s", what, sqlite3_errmsg(l->db));
-}
 
 /* Returns a pool copy of column c of st: NULL when NULL or empty, unless
  * keep_empty (then ""). Sets l->oom when out of memory. */
@@ -54,14 +49,14 @@ static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 	int rc;
 
 	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(l, what);
+		return nd_sql_fail(l->db, what, l->err);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		if (fn(l, st) != 0 || l->oom) {
 			sqlite3_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
 	if (rc != SQLITE_DONE) {
-		db_fail(l, what);
+		nd_sql_fail(l->db, what, l->err);
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -237,7 +232,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	if (sqlite3_prepare_v2(l->db, "SELECT id, ts, computer, event_id, family, provider FROM events"
 				      " WHERE event_id = ?1 AND (?2 IS NULL OR family = ?2)",
 			       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(l, "rule events");
+		return nd_sql_fail(l->db, "rule events", l->err);
 	for (i = 0; i < rules->n; i++) {
 		const nd_rule *r = rules->v[i];
 		unsigned flags = r->kind == ND_RULE_FINDING ? ND_EVENT_FINDING : ND_EVENT_NEAR;
@@ -255,7 +250,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 					return nd_error_set(l->err, "out of memory");
 				}
 			if (rc != SQLITE_DONE) {
-				db_fail(l, "rule events");
+				nd_sql_fail(l->db, "rule events", l->err);
 				sqlite3_finalize(st);
 				return -1;
 			}
@@ -301,7 +296,7 @@ static int load_fields(load *l)
 	rc = sqlite3_prepare_v2(l->db, (const char *)sql.data, -1, &st, NULL);
 	nd_buf_free(&sql);
 	if (rc != SQLITE_OK)
-		return db_fail(l, "event fields");
+		return nd_sql_fail(l->db, "event fields", l->err);
 	for (k = 0; k < d->nnames; k++)
 		sqlite3_bind_text(st, (int)k + 1, d->names[k], -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -334,7 +329,7 @@ static int load_fields(load *l)
 	sqlite3_finalize(st);
 	if (l->oom)
 		return nd_error_set(l->err, "out of memory");
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : db_fail(l, "event fields");
+	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : nd_sql_fail(l->db, "event fields", l->err);
 }
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)

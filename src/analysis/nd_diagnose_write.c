@@ -6,6 +6,7 @@
 
 #include "nd_buf.h"
 #include "nd_judge.h"
+#include "nd_sql.h"
 #include "nd_time.h"
 
 /* The state of one write. */
@@ -19,12 +20,6 @@ typedef struct writer {
 	double gap_s;
 } writer;
 
-/* Fills err from SQLite. Returns -1. */
-static int db_fail(writer *w, const char *what)
-{
-	return nd_error_set(w->err, "database: %s: %s", what, sqlite3_errmsg(w->db));
-}
-
 /* Runs a prepared statement to completion and resets it. Returns 0, or -1
  * with err set. */
 static int step_done(writer *w, sqlite3_stmt *st, const char *what)
@@ -33,7 +28,7 @@ static int step_done(writer *w, sqlite3_stmt *st, const char *what)
 
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : db_fail(w, what);
+	return rc == SQLITE_DONE ? 0 : nd_sql_fail(w->db, what, w->err);
 }
 
 /* Binds text, or NULL when v is NULL. Returns nothing. */
@@ -63,7 +58,7 @@ static int store_causes(writer *w, const nd_rules *rules)
 	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_steps VALUES(?,?,?)", -1, &step, NULL) ||
 	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_commands VALUES(?,?,?,?)", -1, &cmd, NULL) ||
 	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_sources VALUES(?,?,?)", -1, &src, NULL)) {
-		db_fail(w, "prepare");
+		nd_sql_fail(w->db, "prepare", w->err);
 		goto out;
 	}
 	for (i = 0; i < rules->n; i++) {
@@ -346,7 +341,7 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 	vals[2] = num[2];
 	vals[3] = files.data;
 	if (sqlite3_prepare_v2(w->db, "INSERT INTO diagnose_meta VALUES(?,?)", -1, &st, NULL) != SQLITE_OK)
-		rc = db_fail(w, "prepare");
+		rc = nd_sql_fail(w->db, "prepare", w->err);
 	for (i = 0; rc == 0 && i < 4; i++) {
 		bind_text(st, 1, keys[i]);
 		bind_text(st, 2, vals[i]);
@@ -376,7 +371,7 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 			       -1, &w.ins_event, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)",
 			       -1, &w.ins_fact, NULL) != SQLITE_OK) {
-		db_fail(&w, "prepare");
+		nd_sql_fail(w.db, "prepare", w.err);
 		goto out;
 	}
 	if (store_causes(&w, rules) != 0)
