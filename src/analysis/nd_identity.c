@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_vec.h"
+
 struct nd_domains {
 	char **names;    /* lower case */
 	size_t *parent;  /* union-find forest over names */
@@ -147,17 +149,13 @@ static int intern(nd_domains *d, const char *name, size_t *at, nd_error *err)
 	if ((*at = lookup(d, folded)) < d->n)
 		return 0;
 	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		char **names = realloc(d->names, cap * sizeof(*names));
-		size_t *parent;
+		/* Names and parents grow together from the same capacity. */
+		size_t cap_names = d->cap, cap_parent = d->cap;
 
-		if (!names)
+		if (nd_vec_reserve(&d->names, &cap_names, d->n + 1, sizeof(*d->names)) != 0 ||
+		    nd_vec_reserve(&d->parent, &cap_parent, d->n + 1, sizeof(*d->parent)) != 0)
 			return nd_error_set(err, "out of memory");
-		d->names = names;
-		if (!(parent = realloc(d->parent, cap * sizeof(*parent))))
-			return nd_error_set(err, "out of memory");
-		d->parent = parent;
-		d->cap = cap;
+		d->cap = cap_names < cap_parent ? cap_names : cap_parent;
 	}
 	if (!(d->names[d->n] = strdup(folded)))
 		return nd_error_set(err, "out of memory");
