@@ -1,8 +1,9 @@
 #include "nd_ingest.h"
 
-#include "nd_ascii.h"
 #include "nd_dir.h"
 #include "nd_file.h"
+#include "nd_sniff.h"
+#include "xml_stream.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,16 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
+	/* A text input: its first bytes (already read to know its format),
+	 * then the rest of the stream. */
+	FILE *in;
+	const uint8_t *head;
+	size_t head_len, head_used;
+	uint64_t done, total;
 } file_ctx;
+
+/* Events of a text input stored in one transaction. */
+#define ND_INGEST_BATCH_EVENTS 50000
 
 /* Appends a copy of path. Returns 0, or -1 when out of memory. */
 static int list_add(nd_path_list *l, const char *path)
@@ -57,14 +67,6 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Returns 1 if name ends in ".evtx" (any case), else 0. */
-static int is_evtx_name(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && nd_ascii_casecmp(name + n - 5, ".evtx") == 0;
-}
-
 /* Reports an input problem. Returns nothing. */
 static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, const char *msg)
 {
@@ -72,7 +74,8 @@ static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, co
 		rep->problem(rep->ctx, kind, msg);
 }
 
-/* Collects *.evtx below dir, recursively, in name order. Unreadable
+/* Collects the regular files below dir, recursively, in name order (their
+ * content decides whether and how they are read). Unreadable
  * directories are reported and counted in *failed. Returns 0, or -1 when
  * out of memory. */
 static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
@@ -98,7 +101,7 @@ static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_repor
 			continue;
 		if (st.type == ND_FILE_DIRECTORY && depth < 32)
 			rc = collect_dir(path, out, rep, failed, depth + 1);
-		else if (st.type == ND_FILE_REGULAR && is_evtx_name(names.v[i]))
+		else if (st.type == ND_FILE_REGULAR)
 			rc = list_add(out, path);
 	}
 	nd_dir_names_free(&names);
@@ -211,25 +214,93 @@ static void sink_progress(void *ctx, uint64_t done, uint64_t total)
 		f->rep->progress(f->rep->ctx, f->path, f->index, f->count, done, total);
 }
 
-int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
-		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err)
+/* xml input: hands the already read first bytes on, then the rest of the
+ * stream, telling progress. */
+static int text_read(void *ctx, void *buf, size_t n, size_t *got, nd_error *err)
+{
+	file_ctx *f = ctx;
+
+	if (f->head_used < f->head_len) {
+		*got = f->head_len - f->head_used < n ? f->head_len - f->head_used : n;
+		memcpy(buf, f->head + f->head_used, *got);
+		f->head_used += *got;
+	} else {
+		*got = fread(buf, 1, n, f->in);
+		if (*got == 0 && ferror(f->in))
+			return nd_error_set(err, "read error");
+	}
+	f->done += *got;
+	sink_progress(f, f->done, f->total > f->done ? f->total : f->done);
+	return 0;
+}
+
+/* xml input: stores an event of a kept family, counts the others, and
+ * commits every ND_INGEST_BATCH_EVENTS events. */
+static int text_record(void *ctx, nd_record *ev, nd_error *err)
+{
+	file_ctx *f = ctx;
+	const nd_family *fam = nd_family_match(ev->provider, ev->source_name, ev->event_id);
+
+	if (!fam) {
+		f->st.skipped++;
+		return 0;
+	}
+	f->st.wanted++;
+	if (sink_record(f, fam, ev, err) != 0)
+		return -1;
+	if (++f->batch >= ND_INGEST_BATCH_EVENTS) {
+		if (nd_store_commit(f->store, err) != 0 || nd_store_begin(f->store, err) != 0) {
+			f->store_failed = 1;
+			return -1;
+		}
+		f->batch = 0;
+	}
+	return 0;
+}
+
+/* xml input: reports a bad event, naming the input. */
+static void text_problem(void *ctx, const char *msg)
+{
+	file_ctx *f = ctx;
+	nd_error full;
+
+	nd_error_set(&full, "%s: %s", f->path, msg);
+	report_problem(f->rep, ND_PROBLEM_ERROR, full.message);
+}
+
+/* Reads event XML into the store. Returns 0 (input problems reported and
+ * counted in f->st), or -1 with err set when the store failed. */
+static int read_xml(file_ctx *f, nd_error *err)
+{
+	nd_xml_stream_sink sink = {f, text_record, text_problem};
+	nd_xml_stream_counts counts = {0};
+	nd_error e;
+
+	if (nd_xml_stream_read(text_read, f, &sink, &counts, &e) != 0) {
+		if (f->store_failed) {
+			*err = e;
+			return -1;
+		}
+		nd_error_prefix(&e, "%s", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		f->st.errors++;
+	}
+	f->st.records = counts.events;
+	f->st.errors += counts.errors;
+	return 0;
+}
+
+/* Reads an EVTX file into the store. Returns 0 (input problems reported
+ * and counted in f->st; *failed set when nothing could be read), or -1
+ * with err set when the store failed. */
+static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 {
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
-	file_ctx f = {0};
-	nd_file_info st;
-	FILE *fp;
 	nd_error e;
-	int failed = 0;
 
-	f.store = s;
-	f.rep = rep;
-	f.path = path;
-	f.index = index;
-	f.count = count;
-	f.filter = filter;
-	sink.ctx = &f;
-	if (filter)
+	sink.ctx = f;
+	if (f->filter)
 		sink.chunk_header = sink_chunk_header;
 	sink.chunk_begin = sink_chunk_begin;
 	sink.chunk_end = sink_chunk_end;
@@ -237,36 +308,109 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	sink.record = sink_record;
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
+	if (nd_evtx_read(f->path, &sink, &counts, &e) != 0) {
+		if (f->store_failed) {
+			*err = e;
+			return -1;
+		}
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		counts.errors++;
+		*failed = 1;
+	}
+	f->st.records = counts.records;
+	f->st.wanted = counts.wanted;
+	f->st.skipped = counts.skipped;
+	f->st.errors = counts.errors;
+	f->st.warnings = counts.warnings;
+	f->st.chunks = counts.chunks;
+	f->st.unchanged = counts.unchanged;
+	return 0;
+}
 
+/* Opens path ("-": the standard input) and reads its first bytes into
+ * head. Returns 0 with *in open (*head_len bytes read, *st filled), or -1
+ * with err set. */
+static int open_input(const char *path, FILE **in, uint8_t *head, size_t *head_len, nd_file_info *st, nd_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	if (strcmp(path, "-") == 0)
+		*in = stdin;
+	else if (nd_file_open_read(path, in, st, err) != 0)
+		return -1;
+	*head_len = fread(head, 1, ND_SNIFF_BYTES, *in);
+	if (ferror(*in)) {
+		if (*in != stdin)
+			fclose(*in);
+		return nd_error_set(err, "%s: read error", path);
+	}
+	return 0;
+}
+
+/* Ingests one input. in_dir: it was found in a directory, where a file of
+ * no format npsdiag reads is named and passed over rather than failed.
+ * *readable is set to 1 when its format was recognized. Returns 0, or -1
+ * with err set when the store failed. */
+static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, size_t count,
+		      const nd_ingest_report *rep, const nd_chunk_filter *filter, nd_ingest_totals *totals,
+		      int *readable, nd_error *err)
+{
+	uint8_t head[ND_SNIFF_BYTES];
+	file_ctx f = {0};
+	nd_file_info st;
+	nd_input_format fmt = ND_INPUT_UNKNOWN;
+	nd_error e;
+	int failed = 0, rc = 0;
+
+	f.store = s;
+	f.rep = rep;
+	f.path = path;
+	f.index = index;
+	f.count = count;
+	f.filter = filter;
+	f.head = head;
+	*readable = 0;
 	/* Opened first, so that a FIFO or a device named by mistake is refused
 	 * rather than waited on. */
-	if (nd_file_open_read(path, &fp, &st, &e) != 0) {
+	if (open_input(path, &f.in, head, &f.head_len, &st, &e) != 0) {
 		report_problem(rep, ND_PROBLEM_ERROR, e.message);
 		f.st.errors = 1;
 		failed = 1;
-	} else {
-		fclose(fp);
-		if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
-			goto store_failed;
-		if (nd_evtx_read(path, &sink, &counts, &e) != 0) {
-			if (f.store_failed) {
-				*err = e;
-				goto store_failed;
-			}
-			report_problem(rep, ND_PROBLEM_ERROR, e.message);
-			counts.errors++;
-			failed = 1;
-		}
-		f.st.records = counts.records;
-		f.st.wanted = counts.wanted;
-		f.st.skipped = counts.skipped;
-		f.st.errors = counts.errors;
-		f.st.warnings = counts.warnings;
-		f.st.chunks = counts.chunks;
-		f.st.unchanged = counts.unchanged;
-		if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
-			goto store_failed;
+		goto counted;
 	}
+	f.total = (uint64_t)st.size;
+	fmt = nd_sniff(head, f.head_len);
+	if (fmt == ND_INPUT_UNKNOWN || fmt == ND_INPUT_EMPTY || (fmt == ND_INPUT_EVTX && f.in == stdin)) {
+		const char *why = fmt == ND_INPUT_EVTX ? "an EVTX file must be named, not given on the standard input" :
+			fmt == ND_INPUT_EMPTY ? "empty file" : "not a format npsdiag reads";
+
+		nd_error_set(&e, "%s: %s%s", path, why, in_dir ? "; passed over" : "");
+		if (f.in != stdin)
+			fclose(f.in);
+		report_problem(rep, in_dir ? ND_PROBLEM_WARNING : ND_PROBLEM_ERROR, e.message);
+		if (in_dir)
+			return 0;
+		f.st.errors = 1;
+		failed = 1;
+		goto counted;
+	}
+	*readable = 1;
+	if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
+		goto store_failed;
+	if (fmt == ND_INPUT_EVTX) {
+		fclose(f.in);
+		f.in = NULL;
+		rc = read_evtx(&f, &failed, err);
+	} else {
+		rc = read_xml(&f, err);
+	}
+	if (f.in && f.in != stdin)
+		fclose(f.in);
+	f.in = NULL;
+	if (rc != 0)
+		goto store_failed;
+	if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
+		goto store_failed;
+counted:
 	totals->files++;
 	totals->files_failed += (size_t)failed;
 	totals->sum.records += f.st.records;
@@ -282,9 +426,19 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 		rep->file_done(rep->ctx, path, &f.st, failed);
 	return 0;
 store_failed:
+	if (f.in && f.in != stdin)
+		fclose(f.in);
 	nd_store_rollback(s);
 	nd_error_prefix(err, "%s", path);
 	return -1;
+}
+
+int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
+		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err)
+{
+	int readable;
+
+	return ingest_one(s, path, 0, index, count, rep, filter, totals, &readable, err);
 }
 
 int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
@@ -312,17 +466,48 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
 		    nd_ingest_totals *totals, nd_error *err)
 {
-	nd_path_list files;
-	size_t i, dir_failures = 0;
+	nd_path_list *lists = calloc(npaths ? npaths : 1, sizeof(*lists));
+	size_t i, j, index = 0, count = 0, dir_failures = 0;
 	int rc = 0;
 
 	memset(totals, 0, sizeof(*totals));
-	if (nd_ingest_collect(paths, npaths, rep, &files, &dir_failures) != 0)
+	if (!lists)
 		return nd_error_set(err, "out of memory");
-	for (i = 0; i < files.count && rc == 0; i++)
-		rc = nd_ingest_file(s, files.items[i], i, files.count, rep, NULL, totals, err);
+	/* Each path on its own: a directory in which nothing is readable is a
+	 * failure of its own. */
+	for (i = 0; i < npaths && rc == 0; i++) {
+		size_t failed;
+
+		rc = nd_ingest_collect(paths + i, 1, rep, &lists[i], &failed);
+		dir_failures += failed;
+		count += lists[i].count;
+	}
+	if (rc != 0) {
+		nd_error_set(err, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < npaths && rc == 0; i++) {
+		int is_dir = nd_file_is_dir(paths[i]), any = 0;
+
+		for (j = 0; j < lists[i].count && rc == 0; j++) {
+			int readable;
+
+			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, rep, NULL, totals, &readable, err);
+			any |= readable;
+		}
+		if (rc == 0 && is_dir && !any) {
+			nd_error msg;
+
+			nd_error_set(&msg, "%s: no file in this directory is in a format npsdiag reads", paths[i]);
+			report_problem(rep, ND_PROBLEM_ERROR, msg.message);
+			dir_failures++;
+		}
+	}
 	totals->files_failed += dir_failures;
 	totals->sum.errors += dir_failures;
-	nd_path_list_free(&files);
+done:
+	for (i = 0; i < npaths; i++)
+		nd_path_list_free(&lists[i]);
+	free(lists);
 	return rc;
 }
