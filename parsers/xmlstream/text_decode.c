@@ -62,6 +62,19 @@ static int utf8_prefix_ok(const uint8_t *s, size_t k)
 	return 1;
 }
 
+/* Returns the length (at least 1) of the longest start of the k bytes at s
+ * that can begin a valid sequence. */
+static size_t valid_prefix(const uint8_t *s, size_t k)
+{
+	size_t m = 1;
+
+	if (!utf8_len(s[0]))
+		return 1;
+	while (m < k && utf8_prefix_ok(s, m + 1))
+		m++;
+	return m;
+}
+
 /* Appends valid UTF-8 from n bytes at p, keeping a sequence cut by the end
  * in d->carry. Returns 0, or -1 when out of memory. */
 static int decode_utf8(nd_text_decoder *d, const uint8_t *p, size_t n, nd_buf *out)
@@ -91,11 +104,11 @@ static int decode_utf8(nd_text_decoder *d, const uint8_t *p, size_t n, nd_buf *o
 			i += len;
 			continue;
 		}
+		/* The longest start of a sequence that could have been valid
+		 * becomes one U+FFFD (Unicode's "maximal subpart" practice). */
 		if (nd_buf_append_utf8(out, 0xFFFD) != 0)
 			return -1;
-		i++;
-		while (i < n && (p[i] & 0xC0) == 0x80) /* the rest of a broken sequence */
-			i++;
+		i += valid_prefix(p + i, k);
 	}
 	return run ? nd_buf_append(out, p + n - run, run) : 0;
 }
@@ -158,8 +171,13 @@ static int finish_utf8(nd_text_decoder *d, const uint8_t **p, size_t *n, nd_buf 
 	memcpy(seq, d->carry, have);
 	memcpy(seq + have, *p, take);
 	d->ncarry = 0;
-	if (!utf8_prefix_ok(seq, have + take)) /* broken: the block is decoded afresh */
+	if (!utf8_prefix_ok(seq, have + take)) { /* broken: the rest of the block is decoded afresh */
+		size_t m = valid_prefix(seq, have + take);
+
+		*p += m - have;
+		*n -= m - have;
 		return nd_buf_append_utf8(out, 0xFFFD);
+	}
 	*p += take;
 	*n -= take;
 	if (take < need) { /* a tiny block: still cut */
@@ -172,12 +190,22 @@ static int finish_utf8(nd_text_decoder *d, const uint8_t **p, size_t *n, nd_buf 
 
 int nd_text_decode(nd_text_decoder *d, const uint8_t *p, size_t n, nd_buf *out)
 {
-	if (d->enc == ND_TEXT_UNKNOWN) {
-		size_t bom;
+	if (d->enc == ND_TEXT_UNKNOWN) { /* gather 4 bytes to see the encoding */
+		size_t bom, take = n < 4 - d->nhead ? n : 4 - d->nhead;
 
-		d->enc = nd_text_detect(p, n, &bom);
-		p += bom;
-		n -= bom;
+		memcpy(d->head + d->nhead, p, take);
+		d->nhead += take;
+		p += take;
+		n -= take;
+		if (d->nhead < 4 && take)
+			return 0;
+		d->enc = nd_text_detect(d->head, d->nhead, &bom);
+		if (d->nhead > bom && nd_text_decode(d, d->head + bom, d->nhead - bom, out) != 0)
+			return -1;
+		if (take == 0 && n == 0)
+			return nd_text_decode(d, p, 0, out);
+		if (n == 0)
+			return 0;
 	}
 	if (n == 0) { /* the end: what is left over is broken */
 		int rc = d->ncarry || d->high ? nd_buf_append_utf8(out, 0xFFFD) : 0;

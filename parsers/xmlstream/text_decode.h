@@ -2,8 +2,10 @@
  * The encoding is decided from the first bytes: a UTF-8 or UTF-16 byte
  * order mark (dropped), else UTF-16 when a zero byte pairs with an ASCII
  * one (PowerShell's `>` without a mark), else UTF-8. Invalid UTF-8, lone
- * surrogates and a sequence cut by the end of the input become U+FFFD; a
- * sequence cut by the end of a block is completed by the next one. */
+ * surrogates and a sequence cut by the end of the input become U+FFFD (one
+ * for each maximal invalid subpart, as Unicode recommends); a sequence cut
+ * by the end of a block is completed by the next one, so that the text is
+ * the same whatever the block sizes. */
 #ifndef ND_TEXT_DECODE_H
 #define ND_TEXT_DECODE_H
 
@@ -16,6 +18,8 @@ typedef enum nd_text_encoding { ND_TEXT_UNKNOWN, ND_TEXT_UTF8, ND_TEXT_UTF16LE, 
 
 typedef struct nd_text_decoder {
 	nd_text_encoding enc;
+	uint8_t head[4]; /* the first bytes, until they show the encoding */
+	size_t nhead;
 	uint8_t carry[4]; /* the start of a sequence cut by the end of a block */
 	size_t ncarry;
 	uint32_t high; /* a UTF-16 high surrogate waiting for its low half, or 0 */
