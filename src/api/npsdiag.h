@@ -102,8 +102,9 @@ typedef struct npsdiag_ingest_callbacks {
 	void (*file_done)(void *ctx, const char *path, const npsdiag_file_stats *st, int failed);
 } npsdiag_ingest_callbacks;
 
-/* Ingests files and directories (searched recursively for *.evtx) into a
- * session opened NPSDIAG_WRITE. Problems with inputs are reported and
+/* Ingests files, directories (searched recursively; each file's format is
+ * recognized from its content) and "-" (the standard input) into a session
+ * opened NPSDIAG_WRITE. Problems with inputs are reported and
  * counted and the run goes on. Returns 0 with totals filled (check them
  * for input problems), or -1 with err set when the database failed. */
 int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_callbacks *cb,

@@ -10,7 +10,7 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  ingest [--db FILE] [--rules DIR] [--quiet] PATH...\n"
-	"        read .evtx files and directories (searched recursively for *.evtx) into the database\n"
+	"        read .evtx and event XML files, directories (searched recursively) or - (stdin) into the database\n"
 	"  explain [--rules DIR] CODE | explain reason CODE\n"
 	"        look up a RAS/IKE error code (853, 13801, 0x800B0109) or an NPS reason code\n"
 	"  diagnose [--db FILE] [--rules DIR] [--window S] [--skew S] [--gap S] [--user PATTERN]\n"

@@ -1,4 +1,5 @@
-/* npsdiag ingest: read .evtx files and directories into the database. */
+/* npsdiag ingest: read log files (any format npsdiag recognizes), directories
+ * and the standard input into the database. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
