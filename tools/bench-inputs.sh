@@ -11,7 +11,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 records=${1:-1000000}
-b=$top/build
+b=${BUILD:-$top/build}
 [ -x "$b/npsdiag" ] && [ -x "$b/tools/evtxconvert" ] || { cmake -S "$top" -B "$b" >/dev/null && cmake --build "$b" -j2 >/dev/null; }
 w=$(mktemp -d "${TMPDIR:-/tmp}/npsdiag-bench.XXXXXX")
 trap 'rm -rf "$w"' EXIT

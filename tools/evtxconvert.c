@@ -10,8 +10,13 @@
  *             "Save as XML" (UTF-8 with its declaration)
  *   utf16     the same document in UTF-16LE with a byte order mark, as
  *             PowerShell's `>` writes it
+ *   dts, ias, odbc
+ *             the NPS decisions (Security 6272/6273) as the lines of an NPS
+ *             text accounting log in that format (nps-text-logs.md), the
+ *             server's local time being UTC+01:00 (ingest with --tz +01:00);
+ *             Computer-Name is the first label of the event's computer
  *
- * Every record is written (not only those npsdiag keeps), rendered from the
+ * For the XML formats every record is written (not only those npsdiag keeps), rendered from the
  * nd_record the EVTX reader gives, as Windows renders events: named fields
  * as <Data Name='..'>, unnamed ones as <Data>. */
 #include <stdio.h>
@@ -23,7 +28,7 @@
 #include "nd_escape.h"
 #include "nd_time.h"
 
-typedef enum out_format { OUT_XML, OUT_EVENTS, OUT_UTF16 } out_format;
+typedef enum out_format { OUT_XML, OUT_EVENTS, OUT_UTF16, OUT_DTS, OUT_IAS, OUT_ODBC } out_format;
 
 typedef struct conv {
 	out_format fmt;
@@ -97,6 +102,117 @@ static int flush(conv *c)
 	return rc;
 }
 
+/* The text-log formats write local time at this offset from UTC. */
+#define TEXT_TZ_TICKS (3600LL * ND_TICKS_PER_SECOND)
+
+/* Returns the field's value, or "". */
+static const char *val(const nd_record *r, const char *name)
+{
+	const char *v = nd_record_field(r, name);
+
+	return v && strcmp(v, "-") != 0 ? v : "";
+}
+
+/* Returns NPS's Authentication-Type number for the Security log's name. */
+static const char *auth_number(const char *name)
+{
+	static const char *const names[] = {"", "PAP", "MD5-CHAP", "MS-CHAPv1", "MS-CHAPv2", "EAP", "ARAP",
+					    "Unauthenticated", "Extension", "MS-CHAPv1 CPW", "MS-CHAPv2 CPW", "PEAP"};
+	static const char *const numbers[] = {"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"};
+	size_t i;
+
+	for (i = 1; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i]) == 0)
+			return numbers[i];
+	return "";
+}
+
+/* Appends a DTS element when value is not empty. Returns 0 or -1. */
+static int dts(nd_buf *b, const char *name, int type, const char *value)
+{
+	if (!*value)
+		return 0;
+	if (nd_buf_printf(b, "<%s data_type=\"%d\">", name, type) != 0 || nd_escape_html(b, value) != 0)
+		return -1;
+	return nd_buf_printf(b, "</%s>", name);
+}
+
+/* Renders a 6272/6273 as one text-log line. Returns 0 or -1. */
+static int render_text(conv *c, const nd_record *r)
+{
+	nd_buf *b = &c->out;
+	char iso[ND_TIME_ISO_SIZE], date[11], clock[13], host[64];
+	const char *type = r->event_id == 6272 ? "2" : "3", *reason = r->event_id == 6272 ? "0" : val(r, "ReasonCode");
+	const char *port = strcmp(val(r, "NASPortType"), "Virtual") == 0 ? "5" : "";
+	const char *auth = auth_number(val(r, "AuthenticationType"));
+	size_t hn = strcspn(r->computer ? r->computer : "", ".");
+	int rc = 0;
+
+	nd_time_format(r->time + TEXT_TZ_TICKS, iso);
+	snprintf(date, sizeof(date), "%.2s/%.2s/%.4s", iso + 5, iso + 8, iso);
+	snprintf(clock, sizeof(clock), "%.12s", iso + 11);
+	snprintf(host, sizeof(host), "%.*s", (int)(hn < sizeof(host) ? hn : sizeof(host) - 1), r->computer ? r->computer : "");
+	if (c->fmt == OUT_DTS) {
+		rc |= nd_buf_printf(b, "<Event><Timestamp data_type=\"4\">%s %s</Timestamp>", date, clock);
+		rc |= dts(b, "Computer-Name", 1, host);
+		rc |= dts(b, "Event-Source", 1, "IAS");
+		rc |= dts(b, "User-Name", 1, val(r, "SubjectUserName"));
+		rc |= dts(b, "Fully-Qualifed-User-Name", 1, val(r, "FullyQualifiedSubjectUserName"));
+		rc |= dts(b, "Called-Station-Id", 1, val(r, "CalledStationID"));
+		rc |= dts(b, "Calling-Station-Id", 1, val(r, "CallingStationID"));
+		rc |= dts(b, "NAS-Identifier", 1, val(r, "NASIdentifier"));
+		rc |= dts(b, "NAS-IP-Address", 3, val(r, "NASIPv4Address"));
+		rc |= dts(b, "NAS-Port-Type", 0, port);
+		rc |= dts(b, "Client-IP-Address", 3, val(r, "ClientIPAddress"));
+		rc |= dts(b, "Client-Friendly-Name", 1, val(r, "ClientName"));
+		rc |= dts(b, "Proxy-Policy-Name", 1, val(r, "ProxyPolicyName"));
+		rc |= dts(b, "NP-Policy-Name", 1, val(r, "NetworkPolicyName"));
+		rc |= dts(b, "Authentication-Type", 0, auth);
+		rc |= dts(b, "EAP-Friendly-Name", 1, val(r, "EAPType"));
+		rc |= dts(b, "Packet-Type", 0, type);
+		rc |= dts(b, "Reason-Code", 0, reason);
+		rc |= nd_buf_printf(b, "</Event>\r\n");
+	} else if (c->fmt == OUT_IAS) {
+		rc |= nd_buf_printf(b, "%s,%s,%s,%.8s,IAS,%s,4130,%s,31,%s,30,%s,32,%s,61,%s,4108,%s,4128,%s,4154,%s,"
+				    "4149,%s,4127,%s,4132,%s,4136,%s,4142,%s\r\n",
+				    val(r, "NASIPv4Address"), val(r, "SubjectUserName"), date, clock, host,
+				    val(r, "FullyQualifiedSubjectUserName"), val(r, "CallingStationID"),
+				    val(r, "CalledStationID"), val(r, "NASIdentifier"), port, val(r, "ClientIPAddress"),
+				    val(r, "ClientName"), val(r, "ProxyPolicyName"), val(r, "NetworkPolicyName"), auth,
+				    val(r, "EAPType"), type, reason);
+	} else {
+		/* 66 columns; strings quoted, empty ones left out. */
+		const char *col[66] = {0};
+		size_t i;
+
+		col[0] = host, col[1] = "IAS", col[5] = val(r, "SubjectUserName");
+		col[6] = val(r, "FullyQualifiedSubjectUserName"), col[7] = val(r, "CalledStationID");
+		col[8] = val(r, "CallingStationID"), col[11] = val(r, "NASIdentifier"), col[12] = val(r, "NASIPv4Address");
+		col[15] = val(r, "ClientIPAddress"), col[16] = val(r, "ClientName"), col[24] = val(r, "NetworkPolicyName");
+		col[30] = val(r, "EAPType"), col[60] = val(r, "ProxyPolicyName");
+		for (i = 0; i < 66; i++) {
+			if (i)
+				rc |= nd_buf_append(b, ",", 1);
+			if (i == 2)
+				rc |= nd_buf_printf(b, "%s", date);
+			else if (i == 3)
+				rc |= nd_buf_printf(b, "%.8s", clock);
+			else if (i == 4)
+				rc |= nd_buf_printf(b, "%s", type);
+			else if (i == 19)
+				rc |= nd_buf_printf(b, "%s", port);
+			else if (i == 23)
+				rc |= nd_buf_printf(b, "%s", auth);
+			else if (i == 25)
+				rc |= nd_buf_printf(b, "%s", reason);
+			else if (col[i] && *col[i])
+				rc |= nd_buf_printf(b, "\"%s\"", col[i]);
+		}
+		rc |= nd_buf_printf(b, "\r\n");
+	}
+	return rc ? -1 : 0;
+}
+
 /* sink: renders one record and writes it out. */
 static int render(void *ctx, const void *tag, nd_record *r, nd_error *err)
 {
@@ -107,6 +223,13 @@ static int render(void *ctx, const void *tag, nd_record *r, nd_error *err)
 	int rc = 0;
 
 	(void)tag;
+	if (c->fmt >= OUT_DTS) {
+		if ((r->event_id != 6272 && r->event_id != 6273) || !nd_record_provider_is(r, "Microsoft-Windows-Security-Auditing"))
+			return 0;
+		if (render_text(c, r) != 0)
+			return nd_error_set(err, "out of memory");
+		return flush(c) ? nd_error_set(err, "write error") : 0;
+	}
 	rc |= nd_buf_printf(b, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider");
 	rc |= attr(b, "Name", r->provider);
 	rc |= attr(b, "Guid", r->provider_guid);
@@ -186,14 +309,19 @@ int main(int argc, char **argv)
 	conv c = {0};
 	int i, status = 0;
 
-	if (argc < 3 || (strcmp(argv[1], "xml") && strcmp(argv[1], "events") && strcmp(argv[1], "utf16"))) {
-		fprintf(stderr, "usage: evtxconvert xml|events|utf16 FILE.evtx...\n");
+	static const char *const names[] = {"xml", "events", "utf16", "dts", "ias", "odbc"};
+	size_t k;
+
+	for (k = 0; argc >= 3 && k < sizeof(names) / sizeof(names[0]) && strcmp(argv[1], names[k]) != 0; k++)
+		;
+	if (argc < 3 || k == sizeof(names) / sizeof(names[0])) {
+		fprintf(stderr, "usage: evtxconvert xml|events|utf16|dts|ias|odbc FILE.evtx...\n");
 		return 2;
 	}
-	c.fmt = strcmp(argv[1], "xml") == 0 ? OUT_XML : strcmp(argv[1], "events") == 0 ? OUT_EVENTS : OUT_UTF16;
+	c.fmt = (out_format)k;
 	if (c.fmt == OUT_UTF16)
 		fputs("\xFF\xFE", stdout);
-	if (c.fmt != OUT_XML && nd_buf_printf(&c.out, "<?xml version='1.0' encoding='%s'?>\n<Events>\n",
+	if ((c.fmt == OUT_EVENTS || c.fmt == OUT_UTF16) && nd_buf_printf(&c.out, "<?xml version='1.0' encoding='%s'?>\n<Events>\n",
 					      c.fmt == OUT_UTF16 ? "UTF-16" : "UTF-8") != 0)
 		return 2;
 	sink.ctx = &c;
@@ -211,7 +339,7 @@ int main(int argc, char **argv)
 			status = 1;
 		}
 	}
-	if (c.fmt != OUT_XML && nd_buf_printf(&c.out, "</Events>\n") != 0)
+	if ((c.fmt == OUT_EVENTS || c.fmt == OUT_UTF16) && nd_buf_printf(&c.out, "</Events>\n") != 0)
 		return 2;
 	if (flush(&c) != 0)
 		status = 1;

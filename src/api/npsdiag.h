@@ -110,6 +110,18 @@ typedef struct npsdiag_ingest_callbacks {
 int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_callbacks *cb,
 		   npsdiag_ingest_totals *totals, npsdiag_error *err);
 
+/* How ingest reads its inputs (npsdiag_ingest_with). */
+typedef struct npsdiag_ingest_options {
+	/* The NPS servers' zone for the local times of NPS text logs: "UTC" or
+	 * an offset ("+01:00", "-05:00"). NULL: read as UTC, with a warning. */
+	const char *tz;
+} npsdiag_ingest_options;
+
+/* npsdiag_ingest with options (o may be NULL). Returns as npsdiag_ingest;
+ * a bad option is an error (-1, err set) before anything is read. */
+int npsdiag_ingest_with(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_options *o,
+			const npsdiag_ingest_callbacks *cb, npsdiag_ingest_totals *totals, npsdiag_error *err);
+
 /* --- Diagnose --------------------------------------------------------- */
 
 typedef struct npsdiag_params {

@@ -80,11 +80,13 @@ int cmd_ingest(int argc, char **argv)
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
 					     {"rules", required_argument, NULL, 'r'},
 					     {"quiet", no_argument, NULL, 'q'},
+					     {"tz", required_argument, NULL, 'z'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL;
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
 	size_t ndirs = 0;
 	npsdiag_ingest_callbacks cb = {0};
+	npsdiag_ingest_options io = {0};
 	npsdiag_ingest_totals tot;
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
@@ -98,6 +100,8 @@ int cmd_ingest(int argc, char **argv)
 			dirs[ndirs++] = optarg;
 		else if (opt == 'q')
 			c.quiet = 1;
+		else if (opt == 'z')
+			io.tz = optarg;
 		else
 			return cli_usage();
 	}
@@ -110,13 +114,15 @@ int cmd_ingest(int argc, char **argv)
 	cb.problem = on_problem;
 	cb.progress = on_progress;
 	cb.file_done = on_file_done;
-	if (npsdiag_ingest(s, argv + optind, (size_t)(argc - optind), &cb, &tot, &err) != 0) {
+	if (npsdiag_ingest_with(s, argv + optind, (size_t)(argc - optind), &io, &cb, &tot, &err) != 0) {
 		clear_progress(&c);
 		fprintf(stderr, "npsdiag: %s\n", err.message);
 		npsdiag_close(s);
 		return 2;
 	}
 	npsdiag_close(s);
+	if (!c.quiet && io.tz)
+		printf("NPS text log times read in zone %s\n", io.tz);
 	if (!c.quiet)
 		printf("total: %zu files (%zu failed), %llu records, %llu kept (%llu new), %llu skipped, %llu errors\n",
 		       tot.files, tot.files_failed, (unsigned long long)tot.sum.records,

@@ -1,8 +1,10 @@
 #include "nd_ingest.h"
 
+#include "nd_decision_once.h"
 #include "nd_dir.h"
 #include "nd_file.h"
 #include "nd_sniff.h"
+#include "nps_text.h"
 #include "xml_stream.h"
 
 #include <stdio.h>
@@ -27,6 +29,7 @@ typedef struct file_ctx {
 	const uint8_t *head;
 	size_t head_len, head_used;
 	uint64_t done, total;
+	const nd_ingest_options *opts;
 } file_ctx;
 
 /* Events of a text input stored in one transaction. */
@@ -184,7 +187,11 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 		return -1;
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = nd_store_event(f->store, f->source, fam, ev, err);
+	rc = nd_decision_once(f->store, fam, ev, err);
+	if (rc == 0)
+		rc = nd_store_event(f->store, f->source, fam, ev, err);
+	else if (rc == 1)
+		rc = 0; /* the same decision from the Security log is there */
 
 	if (rc < 0) {
 		f->store_failed = 1;
@@ -290,6 +297,36 @@ static int read_xml(file_ctx *f, nd_error *err)
 	return 0;
 }
 
+/* Reads an NPS text log into the store, its local times in the zone the
+ * options give (else as UTC, with a warning). Returns 0 (input problems
+ * reported and counted in f->st), or -1 with err set when the store
+ * failed. */
+static int read_nps_text(file_ctx *f, nd_error *err)
+{
+	nd_xml_stream_sink sink = {f, text_record, text_problem};
+	nd_xml_stream_counts counts = {0};
+	int64_t tz = f->opts && f->opts->tz_given ? f->opts->tz_offset_s : 0;
+	nd_error e;
+
+	if (!f->opts || !f->opts->tz_given) {
+		nd_error_set(&e, "%s: an NPS text log in local time, read as UTC: give its zone with --tz", f->path);
+		report_problem(f->rep, ND_PROBLEM_WARNING, e.message);
+		f->st.warnings++;
+	}
+	if (nd_nps_text_read(text_read, f, tz, &sink, &counts, &e) != 0) {
+		if (f->store_failed) {
+			*err = e;
+			return -1;
+		}
+		nd_error_prefix(&e, "%s", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		f->st.errors++;
+	}
+	f->st.records = counts.events;
+	f->st.errors += counts.errors;
+	return 0;
+}
+
 /* Reads an EVTX file into the store. Returns 0 (input problems reported
  * and counted in f->st; *failed set when nothing could be read), or -1
  * with err set when the store failed. */
@@ -351,8 +388,8 @@ static int open_input(const char *path, FILE **in, uint8_t *head, size_t *head_l
  * *readable is set to 1 when its format was recognized. Returns 0, or -1
  * with err set when the store failed. */
 static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, size_t count,
-		      const nd_ingest_report *rep, const nd_chunk_filter *filter, nd_ingest_totals *totals,
-		      int *readable, nd_error *err)
+		      const nd_ingest_options *opts, const nd_ingest_report *rep, const nd_chunk_filter *filter,
+		      nd_ingest_totals *totals, int *readable, nd_error *err)
 {
 	uint8_t head[ND_SNIFF_BYTES];
 	file_ctx f = {0};
@@ -368,6 +405,7 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 	f.count = count;
 	f.filter = filter;
 	f.head = head;
+	f.opts = opts;
 	*readable = 0;
 	/* Opened first, so that a FIFO or a device named by mistake is refused
 	 * rather than waited on. */
@@ -400,6 +438,8 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 		fclose(f.in);
 		f.in = NULL;
 		rc = read_evtx(&f, &failed, err);
+	} else if (fmt == ND_INPUT_NPS_TEXT) {
+		rc = read_nps_text(&f, err);
 	} else {
 		rc = read_xml(&f, err);
 	}
@@ -438,7 +478,7 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 {
 	int readable;
 
-	return ingest_one(s, path, 0, index, count, rep, filter, totals, &readable, err);
+	return ingest_one(s, path, 0, index, count, NULL, rep, filter, totals, &readable, err);
 }
 
 int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
@@ -463,8 +503,40 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 	return 0;
 }
 
-int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
-		    nd_ingest_totals *totals, nd_error *err)
+int nd_ingest_parse_tz(const char *s, int64_t *offset_s, nd_error *err)
+{
+	size_t n = strlen(s), i;
+	char d[4] = {0};
+	int sign, h, m = 0;
+
+	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
+		*offset_s = 0;
+		return 0;
+	}
+	if (n < 3 || (s[0] != '+' && s[0] != '-'))
+		goto bad;
+	sign = s[0] == '-' ? -1 : 1;
+	for (i = 1; i < n; i++)
+		if ((s[i] < '0' || s[i] > '9') && !(i == 3 && s[i] == ':'))
+			goto bad;
+	memcpy(d, s + 1, 2);
+	h = atoi(d);
+	if (n == 6 && s[3] == ':')
+		m = atoi(s + 4);
+	else if (n == 5 && s[3] != ':')
+		m = atoi(s + 3);
+	else if (n != 3)
+		goto bad;
+	if (h > 14 || m > 59)
+		goto bad;
+	*offset_s = sign * (int64_t)(h * 3600 + m * 60);
+	return 0;
+bad:
+	return nd_error_set(err, "bad time zone \"%s\": give UTC or an offset such as +01:00 or -05:00", s);
+}
+
+int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_options *opts,
+		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err)
 {
 	nd_path_list *lists = calloc(npaths ? npaths : 1, sizeof(*lists));
 	size_t i, j, index = 0, count = 0, dir_failures = 0;
@@ -492,7 +564,7 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 		for (j = 0; j < lists[i].count && rc == 0; j++) {
 			int readable;
 
-			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, rep, NULL, totals, &readable, err);
+			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, opts, rep, NULL, totals, &readable, err);
 			any |= readable;
 		}
 		if (rc == 0 && is_dir && !any) {

@@ -1,8 +1,9 @@
 /* nd_ingest: turns files and directories of collected logs into stored
  * events. Directories are searched recursively for regular files (in name
  * order, so runs are repeatable); every file is read whatever its name:
- * its first bytes say its format (nd_sniff: EVTX or event XML), and events
- * are classified by provider and event id, never by file name. A file of
+ * its first bytes say its format (nd_sniff: EVTX, event XML, NPS text log), and events
+ * are classified by provider and event id, never by file name. NPS text
+ * logs (IN*.log) hold local times: opts gives their zone. A file of
  * no format npsdiag reads is named: an error when it was named on the
  * command line, a warning when it was found in a directory (and a
  * directory in which nothing is readable is an error). "-" is the
@@ -57,6 +58,15 @@ typedef struct nd_path_list {
 	size_t count, cap;
 } nd_path_list;
 
+/* How inputs are read. NULL where it is taken means the defaults (all 0). */
+typedef struct nd_ingest_options {
+	/* The NPS server's zone for the local times of NPS text logs: local
+	 * time minus UTC. When not given, the times are read as UTC and each
+	 * such file says so in a warning. */
+	int tz_given;
+	int64_t tz_offset_s;
+} nd_ingest_options;
+
 typedef struct nd_ingest_totals {
 	size_t files;
 	size_t files_failed;
@@ -83,7 +93,12 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
  * files) into the store. Problems with inputs are reported and counted, and the run goes
  * on. Returns 0 when the run completed (check totals for input problems),
  * -1 with err set when the store failed and the run had to stop. */
-int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
-		    nd_ingest_totals *totals, nd_error *err);
+int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_options *opts,
+		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err);
+
+/* Parses a zone for NPS text logs: "UTC", "Z", or an offset "+HH:MM",
+ * "-HH:MM", "+HH", "+HHMM". Returns 0 with *offset_s set, or -1 with err
+ * set. */
+int nd_ingest_parse_tz(const char *s, int64_t *offset_s, nd_error *err);
 
 #endif

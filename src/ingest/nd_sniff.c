@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "nps_text.h"
 #include "text_decode.h"
 
 /* Returns 1 if c is XML white space, else 0. */
@@ -44,7 +45,7 @@ static int is_event_xml(const char *s, size_t n)
 nd_input_format nd_sniff(const uint8_t *p, size_t n)
 {
 	char ascii[ND_SNIFF_BYTES];
-	size_t bom, i, k = 0;
+	size_t bom, i, j, k = 0;
 	nd_text_encoding enc;
 
 	if (n >= 8 && memcmp(p, "ElfFile", 8) == 0)
@@ -66,6 +67,11 @@ nd_input_format nd_sniff(const uint8_t *p, size_t n)
 		;
 	if (i == k)
 		return ND_INPUT_EMPTY;
+	/* A DTS log line is also an <Event>: asked first. */
+	for (j = i; j < k && ascii[j] != '\n' && ascii[j] != '\r'; j++)
+		;
+	if ((j < k || k < sizeof(ascii)) && nd_nps_text_line_format(ascii + i, j - i) != ND_NPS_TEXT_NONE)
+		return ND_INPUT_NPS_TEXT;
 	if (is_event_xml(ascii, k))
 		return ND_INPUT_XML;
 	return ND_INPUT_UNKNOWN;
