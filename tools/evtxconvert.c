@@ -116,8 +116,9 @@ static const char *val(const nd_record *r, const char *name)
 /* Returns NPS's Authentication-Type number for the Security log's name. */
 static const char *auth_number(const char *name)
 {
-	static const char *const names[] = {"", "PAP", "MD5-CHAP", "MS-CHAPv1", "MS-CHAPv2", "EAP", "ARAP",
-					    "Unauthenticated", "Extension", "MS-CHAPv1 CPW", "MS-CHAPv2 CPW", "PEAP"};
+	static const char *const names[] = {"",          "PAP",           "MD5-CHAP",      "MS-CHAPv1",
+					    "MS-CHAPv2", "EAP",           "ARAP",          "Unauthenticated",
+					    "Extension", "MS-CHAPv1 CPW", "MS-CHAPv2 CPW", "PEAP"};
 	static const char *const numbers[] = {"", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11"};
 	size_t i;
 
@@ -151,7 +152,8 @@ static int render_text(conv *c, const nd_record *r)
 	nd_time_format(r->time + TEXT_TZ_TICKS, iso);
 	snprintf(date, sizeof(date), "%.2s/%.2s/%.4s", iso + 5, iso + 8, iso);
 	snprintf(clock, sizeof(clock), "%.12s", iso + 11);
-	snprintf(host, sizeof(host), "%.*s", (int)(hn < sizeof(host) ? hn : sizeof(host) - 1), r->computer ? r->computer : "");
+	snprintf(host, sizeof(host), "%.*s", (int)(hn < sizeof(host) ? hn : sizeof(host) - 1),
+		 r->computer ? r->computer : "");
 	if (c->fmt == OUT_DTS) {
 		rc |= nd_buf_printf(b, "<Event><Timestamp data_type=\"4\">%s %s</Timestamp>", date, clock);
 		rc |= dts(b, "Computer-Name", 1, host);
@@ -173,7 +175,8 @@ static int render_text(conv *c, const nd_record *r)
 		rc |= dts(b, "Reason-Code", 0, reason);
 		rc |= nd_buf_printf(b, "</Event>\r\n");
 	} else if (c->fmt == OUT_IAS) {
-		rc |= nd_buf_printf(b, "%s,%s,%s,%.8s,IAS,%s,4130,%s,31,%s,30,%s,32,%s,61,%s,4108,%s,4128,%s,4154,%s,"
+		rc |= nd_buf_printf(b,
+				    "%s,%s,%s,%.8s,IAS,%s,4130,%s,31,%s,30,%s,32,%s,61,%s,4108,%s,4128,%s,4154,%s,"
 				    "4149,%s,4127,%s,4132,%s,4136,%s,4142,%s\r\n",
 				    val(r, "NASIPv4Address"), val(r, "SubjectUserName"), date, clock, host,
 				    val(r, "FullyQualifiedSubjectUserName"), val(r, "CallingStationID"),
@@ -185,11 +188,19 @@ static int render_text(conv *c, const nd_record *r)
 		const char *col[66] = {0};
 		size_t i;
 
-		col[0] = host, col[1] = "IAS", col[5] = val(r, "SubjectUserName");
-		col[6] = val(r, "FullyQualifiedSubjectUserName"), col[7] = val(r, "CalledStationID");
-		col[8] = val(r, "CallingStationID"), col[11] = val(r, "NASIdentifier"), col[12] = val(r, "NASIPv4Address");
-		col[15] = val(r, "ClientIPAddress"), col[16] = val(r, "ClientName"), col[24] = val(r, "NetworkPolicyName");
-		col[30] = val(r, "EAPType"), col[60] = val(r, "ProxyPolicyName");
+		col[0] = host;
+		col[1] = "IAS";
+		col[5] = val(r, "SubjectUserName");
+		col[6] = val(r, "FullyQualifiedSubjectUserName");
+		col[7] = val(r, "CalledStationID");
+		col[8] = val(r, "CallingStationID");
+		col[11] = val(r, "NASIdentifier");
+		col[12] = val(r, "NASIPv4Address");
+		col[15] = val(r, "ClientIPAddress");
+		col[16] = val(r, "ClientName");
+		col[24] = val(r, "NetworkPolicyName");
+		col[30] = val(r, "EAPType");
+		col[60] = val(r, "ProxyPolicyName");
 		for (i = 0; i < 66; i++) {
 			if (i)
 				rc |= nd_buf_append(b, ",", 1);
@@ -224,13 +235,15 @@ static int render(void *ctx, const void *tag, nd_record *r, nd_error *err)
 
 	(void)tag;
 	if (c->fmt >= OUT_DTS) {
-		if ((r->event_id != 6272 && r->event_id != 6273) || !nd_record_provider_is(r, "Microsoft-Windows-Security-Auditing"))
+		if ((r->event_id != 6272 && r->event_id != 6273) ||
+		    !nd_record_provider_is(r, "Microsoft-Windows-Security-Auditing"))
 			return 0;
 		if (render_text(c, r) != 0)
 			return nd_error_set(err, "out of memory");
 		return flush(c) ? nd_error_set(err, "write error") : 0;
 	}
-	rc |= nd_buf_printf(b, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider");
+	rc |=
+	    nd_buf_printf(b, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider");
 	rc |= attr(b, "Name", r->provider);
 	rc |= attr(b, "Guid", r->provider_guid);
 	rc |= attr(b, "EventSourceName", r->source_name);
@@ -265,7 +278,8 @@ static int render(void *ctx, const void *tag, nd_record *r, nd_error *err)
 		rc |= element(b, "Binary", r->binary);
 	rc |= nd_buf_printf(b, "</EventData>");
 	if (c->fmt != OUT_XML)
-		rc |= nd_buf_printf(b, "<RenderingInfo Culture='en-US'><Message>Event %u &amp; &lt;more&gt;</Message>"
+		rc |= nd_buf_printf(b,
+				    "<RenderingInfo Culture='en-US'><Message>Event %u &amp; &lt;more&gt;</Message>"
 				    "<Level>Information</Level><Keywords><Keyword>Audit</Keyword></Keywords>"
 				    "</RenderingInfo>",
 				    r->event_id);
@@ -321,8 +335,9 @@ int main(int argc, char **argv)
 	c.fmt = (out_format)k;
 	if (c.fmt == OUT_UTF16)
 		fputs("\xFF\xFE", stdout);
-	if ((c.fmt == OUT_EVENTS || c.fmt == OUT_UTF16) && nd_buf_printf(&c.out, "<?xml version='1.0' encoding='%s'?>\n<Events>\n",
-					      c.fmt == OUT_UTF16 ? "UTF-16" : "UTF-8") != 0)
+	if ((c.fmt == OUT_EVENTS || c.fmt == OUT_UTF16) &&
+	    nd_buf_printf(&c.out, "<?xml version='1.0' encoding='%s'?>\n<Events>\n",
+			  c.fmt == OUT_UTF16 ? "UTF-16" : "UTF-8") != 0)
 		return 2;
 	sink.ctx = &c;
 	sink.chunk_begin = read_chunk;

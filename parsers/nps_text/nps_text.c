@@ -20,7 +20,7 @@
 #define IAS_PACKET_TYPE "4136"
 
 static const char *const ias_header[IAS_HEADER] = {"NAS-IP-Address", "User-Name",    "Record-Date",
-						    "Record-Time",    "Service-Name", "Computer-Name"};
+						   "Record-Time",    "Service-Name", "Computer-Name"};
 
 /* One value of a comma-separated line, as a slice of the line (quotes
  * removed; "" inside quotes is kept doubled and undone by put_value). */
@@ -113,8 +113,7 @@ nd_nps_text_format nd_nps_text_line_format(const char *line, size_t n)
 
 /* Sets *ticks from a local date MM/DD/YYYY and time HH:MM:SS[.fff] and the
  * zone's offset. Returns 0, or -1 when they are no time. */
-static int local_time(const char *date, size_t dn, const char *clock, size_t cn, int64_t tz_offset_s,
-		      int64_t *ticks)
+static int local_time(const char *date, size_t dn, const char *clock, size_t cn, int64_t tz_offset_s, int64_t *ticks)
 {
 	char iso[48];
 
@@ -170,7 +169,9 @@ static int parse_odbc(const char *line, size_t n, int64_t tz, nd_record *rec, nd
 	for (i = 0; i < k; i++)
 		if (put_value(rec, NULL, &v[i], tmp) != 0)
 			return nd_error_set(err, "out of memory");
-	return nd_record_set_string(&rec->computer, v[ODBC_COMPUTER].p, v[ODBC_COMPUTER].n) ? nd_error_set(err, "out of memory") : 0;
+	return nd_record_set_string(&rec->computer, v[ODBC_COMPUTER].p, v[ODBC_COMPUTER].n)
+		   ? nd_error_set(err, "out of memory")
+		   : 0;
 }
 
 /* Parses an IAS line. Returns 0, or -1 with err set. */
@@ -271,8 +272,8 @@ static int parse_dts(const char *line, size_t n, int64_t tz, nd_record *rec, nd_
 			continue;
 		}
 		close = memchr(gt + 1, '<', (size_t)(end - gt - 1));
-		if (!close || end - close < (ptrdiff_t)(nl + 3) || close[1] != '/' || memcmp(close + 2, name, nl) != 0 ||
-		    close[2 + nl] != '>')
+		if (!close || end - close < (ptrdiff_t)(nl + 3) || close[1] != '/' ||
+		    memcmp(close + 2, name, nl) != 0 || close[2 + nl] != '>')
 			return nd_error_set(err, "element <%s> not closed", fname);
 		nd_buf_reset(tmp);
 		if (xml_text(tmp, gt + 1, (size_t)(close - gt - 1)) != 0 ||
@@ -287,7 +288,9 @@ static int parse_dts(const char *line, size_t n, int64_t tz, nd_record *rec, nd_
 	if (!pt || packet_type(rec, pt, strlen(pt)) != 0)
 		return nd_error_set(err, "no Packet-Type");
 	name = nd_record_field(rec, "Computer-Name");
-	return nd_record_set_string(&rec->computer, name ? name : "", name ? strlen(name) : 0) ? nd_error_set(err, "out of memory") : 0;
+	return nd_record_set_string(&rec->computer, name ? name : "", name ? strlen(name) : 0)
+		   ? nd_error_set(err, "out of memory")
+		   : 0;
 }
 
 int nd_nps_text_parse_line(const char *line, size_t n, int64_t tz_offset_s, nd_record *rec, nd_error *err)
@@ -302,9 +305,9 @@ int nd_nps_text_parse_line(const char *line, size_t n, int64_t tz_offset_s, nd_r
 	if (nd_record_set_string(&rec->provider, ND_NPS_TEXT_PROVIDER, strlen(ND_NPS_TEXT_PROVIDER)) != 0 ||
 	    nd_record_set_string(&rec->channel, ND_NPS_TEXT_CHANNEL, strlen(ND_NPS_TEXT_CHANNEL)) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = f == ND_NPS_TEXT_DTS ? parse_dts(line, n, tz_offset_s, rec, &tmp, err)
+	rc = f == ND_NPS_TEXT_DTS    ? parse_dts(line, n, tz_offset_s, rec, &tmp, err)
 	     : f == ND_NPS_TEXT_ODBC ? parse_odbc(line, n, tz_offset_s, rec, &tmp, err)
-				      : parse_ias(line, n, tz_offset_s, rec, &tmp, err);
+				     : parse_ias(line, n, tz_offset_s, rec, &tmp, err);
 	nd_buf_free(&tmp);
 	rec->has_time = rc == 0;
 	rec->record_id = nd_crc32(0, (const uint8_t *)line, n);
@@ -368,14 +371,16 @@ int nd_nps_text_read(nd_xml_stream_read_fn read, void *ctx, int64_t tz_offset_s,
 			size_t n = (size_t)(nl - text.data) - start;
 
 			number++;
-			if (!too_long && one_line(text.data + start, n, number, tz_offset_s, &rec, sink, counts, err) != 0)
+			if (!too_long &&
+			    one_line(text.data + start, n, number, tz_offset_s, &rec, sink, counts, err) != 0)
 				goto done;
 			too_long = 0;
 			start += n + 1;
 		}
 		if (got == 0) {
 			if (text.len > start && !too_long &&
-			    one_line(text.data + start, text.len - start, ++number, tz_offset_s, &rec, sink, counts, err) != 0)
+			    one_line(text.data + start, text.len - start, ++number, tz_offset_s, &rec, sink, counts,
+				     err) != 0)
 				goto done;
 			break;
 		}
@@ -387,7 +392,8 @@ int nd_nps_text_read(nd_xml_stream_read_fn read, void *ctx, int64_t tz_offset_s,
 			if (sink->problem) {
 				nd_error msg;
 
-				nd_error_set(&msg, "line %llu: longer than 1 MiB; skipped", (unsigned long long)number + 1);
+				nd_error_set(&msg, "line %llu: longer than 1 MiB; skipped",
+					     (unsigned long long)number + 1);
 				sink->problem(sink->ctx, msg.message);
 			}
 			too_long = 1;

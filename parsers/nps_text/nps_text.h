@@ -31,7 +31,12 @@
 #define ND_NPS_TEXT_CHANNEL "NPS text log"
 #define ND_NPS_TEXT_MAX_LINE (1024 * 1024)
 
-typedef enum nd_nps_text_format { ND_NPS_TEXT_NONE, ND_NPS_TEXT_DTS, ND_NPS_TEXT_ODBC, ND_NPS_TEXT_IAS } nd_nps_text_format;
+typedef enum nd_nps_text_format {
+	ND_NPS_TEXT_NONE,
+	ND_NPS_TEXT_DTS,
+	ND_NPS_TEXT_ODBC,
+	ND_NPS_TEXT_IAS
+} nd_nps_text_format;
 
 /* Returns the format of one line (without its end of line), or
  * ND_NPS_TEXT_NONE when it is none of them. */

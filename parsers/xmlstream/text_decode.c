@@ -149,7 +149,8 @@ static int decode_utf16(nd_text_decoder *d, const uint8_t *p, size_t n, nd_buf *
 	if (nd_buf_reserve(out, n * 3 / 2 + 4) != 0)
 		return -1;
 	for (i = 0; i + 1 < n; i += 2) {
-		uint32_t u = d->enc == ND_TEXT_UTF16LE ? (uint32_t)(p[i] | p[i + 1] << 8) : (uint32_t)(p[i] << 8 | p[i + 1]);
+		uint32_t u =
+		    d->enc == ND_TEXT_UTF16LE ? (uint32_t)(p[i] | p[i + 1] << 8) : (uint32_t)(p[i] << 8 | p[i + 1]);
 
 		if (put_unit(d, u, out) != 0)
 			return -1;

@@ -12,10 +12,10 @@
  * open event starts. */
 typedef struct stream {
 	nd_buf text;
-	int in_event;     /* text starts with an open <Event> */
-	size_t scan;      /* where to look for its end from */
-	int skipping;     /* the open event was too large: drop it */
-	uint64_t number;  /* of the open event, from 1 */
+	int in_event;    /* text starts with an open <Event> */
+	size_t scan;     /* where to look for its end from */
+	int skipping;    /* the open event was too large: drop it */
+	uint64_t number; /* of the open event, from 1 */
 	nd_record rec;
 	const nd_xml_stream_sink *sink;
 	nd_xml_stream_counts *counts;

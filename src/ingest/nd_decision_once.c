@@ -8,10 +8,10 @@
 /* The condition shared by both directions: ?1 event id, ?2 time (ticks),
  * ?3 the other decision's computer, ?4 reason code, ?5 user. "e" is the
  * stored decision. */
-#define SAME_DECISION                                                                                              \
-	" e.event_id = ?1 AND e.ts BETWEEN ?2 - 10000000 AND ?2 + 10000000"                                        \
-	" AND ifnull(a.reason_code, 0) = ?4 AND lower(ifnull(a.fq_subject_user_name, '')) = lower(?5)"             \
-	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"    \
+#define SAME_DECISION                                                                                                  \
+	" e.event_id = ?1 AND e.ts BETWEEN ?2 - 10000000 AND ?2 + 10000000"                                            \
+	" AND ifnull(a.reason_code, 0) = ?4 AND lower(ifnull(a.fq_subject_user_name, '')) = lower(?5)"                 \
+	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
 	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"
 
 /* ?6: the family of the other kind of log. */
@@ -48,11 +48,11 @@ static int bind(sqlite3_stmt *st, const nd_record *ev, const char *user, const c
 	if (*reason)
 		nd_parse_code(reason, &code);
 	return nd_sql_bind_int64(st, 1, ev->event_id, "decision", err) ||
-			       nd_sql_bind_int64(st, 2, ev->time, "decision", err) ||
-			       nd_sql_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
-			       nd_sql_bind_int64(st, 4, code, "decision", err) || nd_sql_bind_text(st, 5, user, "decision", err)
-		       ? -1
-		       : 0;
+		       nd_sql_bind_int64(st, 2, ev->time, "decision", err) ||
+		       nd_sql_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
+		       nd_sql_bind_int64(st, 4, code, "decision", err) || nd_sql_bind_text(st, 5, user, "decision", err)
+		   ? -1
+		   : 0;
 }
 
 int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err)

@@ -1,5 +1,6 @@
 #include "nd_ingest.h"
 
+#include "nd_ascii.h"
 #include "nd_decision_once.h"
 #include "nd_dir.h"
 #include "nd_file.h"
@@ -70,6 +71,14 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Returns 1 if name ends in ".evtx" (any case), else 0. */
+static int is_evtx_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && nd_ascii_casecmp(name + n - 5, ".evtx") == 0;
+}
+
 /* Reports an input problem. Returns nothing. */
 static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, const char *msg)
 {
@@ -77,11 +86,13 @@ static void report_problem(const nd_ingest_report *rep, nd_problem_kind kind, co
 		rep->problem(rep->ctx, kind, msg);
 }
 
-/* Collects the regular files below dir, recursively, in name order (their
- * content decides whether and how they are read). Unreadable
+/* Collects the regular files below dir (all: every one, their content
+ * deciding whether and how they are read; else *.evtx), recursively, in
+ * name order. Unreadable
  * directories are reported and counted in *failed. Returns 0, or -1 when
  * out of memory. */
-static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
+static int collect_dir(const char *dir, int all, nd_path_list *out, const nd_ingest_report *rep, size_t *failed,
+		       int depth)
 {
 	nd_dir_names names;
 	nd_error e;
@@ -103,8 +114,8 @@ static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_repor
 		if (nd_file_stat(path, 0, &st) != 0)
 			continue;
 		if (st.type == ND_FILE_DIRECTORY && depth < 32)
-			rc = collect_dir(path, out, rep, failed, depth + 1);
-		else if (st.type == ND_FILE_REGULAR)
+			rc = collect_dir(path, all, out, rep, failed, depth + 1);
+		else if (st.type == ND_FILE_REGULAR && (all || is_evtx_name(names.v[i])))
 			rc = list_add(out, path);
 	}
 	nd_dir_names_free(&names);
@@ -418,8 +429,9 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 	f.total = (uint64_t)st.size;
 	fmt = nd_sniff(head, f.head_len);
 	if (fmt == ND_INPUT_UNKNOWN || fmt == ND_INPUT_EMPTY || (fmt == ND_INPUT_EVTX && f.in == stdin)) {
-		const char *why = fmt == ND_INPUT_EVTX ? "an EVTX file must be named, not given on the standard input" :
-			fmt == ND_INPUT_EMPTY ? "empty file" : "not a format npsdiag reads";
+		const char *why = fmt == ND_INPUT_EVTX ? "an EVTX file must be named, not given on the standard input"
+				  : fmt == ND_INPUT_EMPTY ? "empty file"
+							  : "not a format npsdiag reads";
 
 		nd_error_set(&e, "%s: %s%s", path, why, in_dir ? "; passed over" : "");
 		if (f.in != stdin)
@@ -481,8 +493,11 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	return ingest_one(s, path, 0, index, count, NULL, rep, filter, totals, &readable, err);
 }
 
-int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
-		      size_t *failed)
+/* Expands paths as nd_ingest_collect does, a directory giving every
+ * regular file when all is 1, its *.evtx files when 0. Returns 0, or -1
+ * when out of memory. */
+static int collect(char *const *paths, size_t npaths, int all, const nd_ingest_report *rep, nd_path_list *out,
+		   size_t *failed)
 {
 	size_t i;
 
@@ -492,7 +507,7 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 		int rc;
 
 		if (nd_file_is_dir(paths[i]))
-			rc = collect_dir(paths[i], out, rep, failed, 0);
+			rc = collect_dir(paths[i], all, out, rep, failed, 0);
 		else
 			rc = list_add(out, paths[i]); /* a named file is read whatever its name */
 		if (rc != 0) {
@@ -501,6 +516,12 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 		}
 	}
 	return 0;
+}
+
+int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
+		      size_t *failed)
+{
+	return collect(paths, npaths, 0, rep, out, failed);
 }
 
 int nd_ingest_parse_tz(const char *s, int64_t *offset_s, nd_error *err)
@@ -550,7 +571,7 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 	for (i = 0; i < npaths && rc == 0; i++) {
 		size_t failed;
 
-		rc = nd_ingest_collect(paths + i, 1, rep, &lists[i], &failed);
+		rc = collect(paths + i, 1, 1, rep, &lists[i], &failed);
 		dir_failures += failed;
 		count += lists[i].count;
 	}
@@ -564,7 +585,8 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 		for (j = 0; j < lists[i].count && rc == 0; j++) {
 			int readable;
 
-			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, opts, rep, NULL, totals, &readable, err);
+			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, opts, rep, NULL, totals,
+					&readable, err);
 			any |= readable;
 		}
 		if (rc == 0 && is_dir && !any) {

@@ -73,9 +73,10 @@ typedef struct nd_ingest_totals {
 	nd_source_stats sum;
 } nd_ingest_totals;
 
-/* Expands paths into the files to read: a file as named, a directory
- * searched recursively for regular files in name order. Unreadable directories are
- * reported and counted in *failed. Returns 0 with out filled (free it with
+/* Expands paths into the files to follow (the tail): a file as named, a
+ * directory searched recursively for *.evtx in name order (ingest takes
+ * every regular file of a directory; the tail follows live .evtx logs).
+ * Unreadable directories are reported and counted in *failed. Returns 0 with out filled (free it with
  * nd_path_list_free), or -1 when out of memory. */
 int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
 		      size_t *failed);

@@ -45,9 +45,16 @@ static void test_utf8(void)
 	for (step = 1; step <= 8; step++)
 		CHECK_STR(decode((const uint8_t *)text, sizeof(text) - 1, step, &out), text);
 	for (step = 1; step <= 4; step++) {
-		CHECK_STR(decode((const uint8_t *)"a\xFF" "b", 3, step, &out), "a\xEF\xBF\xBD" "b");
+		CHECK_STR(decode((const uint8_t *)"a\xFF"
+						  "b",
+				 3, step, &out),
+			  "a\xEF\xBF\xBD"
+			  "b");
 		CHECK_STR(decode((const uint8_t *)"\xC0\xAF", 2, step, &out), "\xEF\xBF\xBD\xEF\xBF\xBD");
-		CHECK_STR(decode((const uint8_t *)"\xED\xA0\x80" "x", 4, step, &out), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx");
+		CHECK_STR(decode((const uint8_t *)"\xED\xA0\x80"
+						  "x",
+				 4, step, &out),
+			  "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBDx");
 		CHECK_STR(decode((const uint8_t *)"x\xE2\x82", 3, step, &out), "x\xEF\xBF\xBD");
 	}
 	CHECK_STR(decode((const uint8_t *)"\xEF\xBB\xBFok", 5, 1, &out), "ok");
