@@ -75,6 +75,25 @@ eq "broken line: exit" "$rc" 1
 contains "broken line: named" "$T/err" "$T/broken.log: line 3: 7 columns, not 66; skipped"
 eq "broken line: the rest read" "$(q "SELECT count(*) FROM nps_decisions")" "$decisions"
 
+# Hostile lines: a 2 MiB line, invalid UTF-8, a NUL, an IAS line with a
+# dangling attribute and junk attribute ids; the good lines around them count.
+DB=$T/hostile.db
+{
+	head -n 1 "$T/ias/IN250314.log"
+	head -c 2097152 /dev/zero | tr '\0' 'A'; printf '\r\n'
+	printf '192.0.2.20,u\377\300er,03/14/2025,10:00:00,IAS,NPS01,4136,3,4142,16,4130,LAB\\b\000ob\r\n'
+	printf '192.0.2.20,x,03/14/2025,10:00:01,IAS,NPS01,4136,3,4142\r\n'
+	printf '192.0.2.20,x,03/14/2025,10:00:02,IAS,NPS01,abc,3,4136,3\r\n'
+	tail -n +2 "$T/ias/IN250314.log"
+} > "$T/hostile.log"
+ingest --tz +01:00 "$T/hostile.log"
+eq "hostile: exit" "$rc" 1
+contains "hostile: long line named" "$T/err" "$T/hostile.log: line 2: longer than 1 MiB; skipped"
+contains "hostile: junk id named" "$T/err" "$T/hostile.log: line 5: attribute 1 is not a number; skipped"
+eq "hostile: good lines and the odd ones read" "$(q "SELECT count(*) FROM nps_decisions")" $((decisions + 2))
+eq "hostile: invalid UTF-8 and NUL kept visibly" "$(q "SELECT hex(fq_subject_user_name) FROM nps_decisions WHERE reason_code = 16")" \
+	"$(printf 'LAB\\b\342\220\200ob' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+
 # The documented examples (nps-text-logs.md), when ../shared is there.
 if [ -f "$SHARED/reference/nps-text-logs.md" ]; then
 	DB=$T/doc.db
