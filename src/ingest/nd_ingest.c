@@ -232,8 +232,8 @@ static void sink_progress(void *ctx, uint64_t done, uint64_t total)
 		f->rep->progress(f->rep->ctx, f->path, f->index, f->count, done, total);
 }
 
-/* xml input: hands the already read first bytes on, then the rest of the
- * stream, telling progress. */
+/* text input (XML, NPS log): hands the already read first bytes on, then
+ * the rest of the stream, telling progress. */
 static int text_read(void *ctx, void *buf, size_t n, size_t *got, nd_error *err)
 {
 	file_ctx *f = ctx;
@@ -252,7 +252,7 @@ static int text_read(void *ctx, void *buf, size_t n, size_t *got, nd_error *err)
 	return 0;
 }
 
-/* xml input: stores an event of a kept family, counts the others, and
+/* text input: stores an event of a kept family, counts the others, and
  * commits every ND_INGEST_BATCH_EVENTS events. */
 static int text_record(void *ctx, nd_record *ev, nd_error *err)
 {
@@ -276,7 +276,7 @@ static int text_record(void *ctx, nd_record *ev, nd_error *err)
 	return 0;
 }
 
-/* xml input: reports a bad event, naming the input. */
+/* text input: reports a bad event or line, naming the input. */
 static void text_problem(void *ctx, const char *msg)
 {
 	file_ctx *f = ctx;
