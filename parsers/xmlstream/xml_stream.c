@@ -81,13 +81,49 @@ static void problem(stream *st, const char *why)
 	st->sink->problem(st->sink->ctx, msg.message);
 }
 
+/* Reads the first <EventID ...>N</EventID> of the event in s[0..n) into
+ * *id. Returns 1 when there is one, else 0. */
+static int peek_event_id(const char *s, size_t n, uint32_t *id)
+{
+	size_t i;
+
+	for (i = 0; i + 9 <= n; i++) {
+		const char *lt = memchr(s + i, '<', n - i);
+		uint64_t v = 0;
+		size_t j;
+
+		if (!lt)
+			return 0;
+		i = (size_t)(lt - s);
+		if (i + 9 > n || memcmp(lt, "<EventID", 8) != 0 || (lt[8] != '>' && lt[8] != ' '))
+			continue;
+		for (j = i + 8; j < n && s[j] != '>'; j++)
+			;
+		for (j++; j < n && s[j] >= '0' && s[j] <= '9' && v <= UINT32_MAX; j++)
+			v = v * 10 + (uint64_t)(s[j] - '0');
+		if (j >= n || s[j] != '<' || v > UINT32_MAX)
+			return 0;
+		*id = (uint32_t)v;
+		return 1;
+	}
+	return 0;
+}
+
 /* Parses the event in text[0..len) and hands it on. Returns 0, or -1 with
  * err set when the sink stopped. */
 static int one_event(stream *st, size_t len, nd_error *err)
 {
 	nd_error e;
-	int rc = nd_xml_parse_event(st->text.data, len, &st->rec, NULL, &e);
+	uint32_t id;
+	int rc;
 
+	/* The events no one wants are passed over without being parsed (a
+	 * Security export is mostly logons). */
+	if (st->sink->wants_id && peek_event_id(st->text.data, len, &id) && !st->sink->wants_id(st->sink->ctx, id)) {
+		st->counts->skipped++;
+		return 0;
+	}
+	rc = nd_xml_parse_event(st->text.data, len, &st->rec, NULL, &e);
 	if (rc <= 0) {
 		problem(st, rc < 0 ? e.message : "no event");
 		return 0;

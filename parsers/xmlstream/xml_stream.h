@@ -29,6 +29,10 @@ typedef int (*nd_xml_stream_read_fn)(void *ctx, void *buf, size_t n, size_t *got
 
 typedef struct nd_xml_stream_sink {
 	void *ctx;
+	/* Asked with an event's EventID, read without parsing the event,
+	 * before it is parsed. Returns 1 to parse it, 0 to skip it (counted in
+	 * skipped). May be NULL: every event is parsed. */
+	int (*wants_id)(void *ctx, uint32_t event_id);
 	/* Given each event parsed. Returns 0, or -1 to stop (err set): only
 	 * for failures of the sink itself, such as the database. */
 	int (*record)(void *ctx, nd_record *rec, nd_error *err);
@@ -39,7 +43,8 @@ typedef struct nd_xml_stream_sink {
 
 typedef struct nd_xml_stream_counts {
 	uint64_t events; /* <Event> elements met */
-	uint64_t errors; /* of them, unreadable */
+	uint64_t errors;  /* of them, unreadable */
+	uint64_t skipped; /* of them, not wanted by wants_id */
 } nd_xml_stream_counts;
 
 /* Reads event XML from read (ctx: its context) to the end, handing each

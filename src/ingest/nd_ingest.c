@@ -276,6 +276,13 @@ static int text_record(void *ctx, nd_record *ev, nd_error *err)
 	return 0;
 }
 
+/* xml input: wants an event whose id some family keeps. */
+static int text_wants_id(void *ctx, uint32_t event_id)
+{
+	(void)ctx;
+	return nd_family_match("", NULL, event_id) != NULL;
+}
+
 /* text input: reports a bad event or line, naming the input. */
 static void text_problem(void *ctx, const char *msg)
 {
@@ -290,7 +297,7 @@ static void text_problem(void *ctx, const char *msg)
  * counted in f->st), or -1 with err set when the store failed. */
 static int read_xml(file_ctx *f, nd_error *err)
 {
-	nd_xml_stream_sink sink = {f, text_record, text_problem};
+	nd_xml_stream_sink sink = {f, text_wants_id, text_record, text_problem};
 	nd_xml_stream_counts counts = {0};
 	nd_error e;
 
@@ -304,6 +311,7 @@ static int read_xml(file_ctx *f, nd_error *err)
 		f->st.errors++;
 	}
 	f->st.records = counts.events;
+	f->st.skipped += counts.skipped;
 	f->st.errors += counts.errors;
 	return 0;
 }
@@ -314,7 +322,7 @@ static int read_xml(file_ctx *f, nd_error *err)
  * failed. */
 static int read_nps_text(file_ctx *f, nd_error *err)
 {
-	nd_xml_stream_sink sink = {f, text_record, text_problem};
+	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
 	nd_xml_stream_counts counts = {0};
 	int64_t tz = f->opts && f->opts->tz_given ? f->opts->tz_offset_s : 0;
 	nd_error e;
