@@ -66,9 +66,10 @@ static void on_problem(void *ctx, const char *msg)
 
 static void test_blocks(void)
 {
-	static const char doc[] = "\xEF\xBB\xBF<?xml version='1.0'?><!-- x --><Events>" EV(6273) "\n<EventData/>"
-				  "<Event xmlns='x'><System><EventID Qualifiers='0'>4624</EventID></System></Event>"
-				  "<Event>\r\n<System><EventID>20227</EventID></System></Event >" EV(7) "</Events>";
+	static const char doc[] = "\xEF\xBB\xBF<?xml version='1.0'?><!-- x --><Events>" EV(
+	    6273) "\n<EventData/>"
+		  "<Event xmlns='x'><System><EventID Qualifiers='0'>4624</EventID></System></Event>"
+		  "<Event>\r\n<System><EventID>20227</EventID></System></Event >" EV(7) "</Events>";
 	size_t steps[] = {1, 2, 3, 7, 64, 65536};
 	size_t i;
 
