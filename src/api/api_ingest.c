@@ -95,7 +95,14 @@ int npsdiag_set_decoder(npsdiag_session *s, const char *name, npsdiag_error *err
 int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_callbacks *cb,
 		   npsdiag_ingest_totals *totals, npsdiag_error *err)
 {
+	return npsdiag_ingest_with(s, paths, npaths, NULL, cb, totals, err);
+}
+
+int npsdiag_ingest_with(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_options *o,
+			const npsdiag_ingest_callbacks *cb, npsdiag_ingest_totals *totals, npsdiag_error *err)
+{
 	npsdiag_ingest_callbacks copy;
+	nd_ingest_options opts = {0};
 	nd_ingest_report rep;
 	nd_ingest_totals tot;
 	nd_error e;
@@ -103,8 +110,13 @@ int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	memset(totals, 0, sizeof(*totals));
 	if (!api_writable(s, "ingest", &e))
 		return api_fail(err, &e);
+	if (o && o->tz) {
+		if (nd_ingest_parse_tz(o->tz, &opts.tz_offset_s, &e) != 0)
+			return api_fail(err, &e);
+		opts.tz_given = 1;
+	}
 	api_ingest_report(s, cb, &copy, &rep);
-	if (nd_ingest_paths(s->store, paths, npaths, &rep, &tot, &e) != 0)
+	if (nd_ingest_paths(s->store, paths, npaths, &opts, &rep, &tot, &e) != 0)
 		return api_fail(err, &e);
 	totals->files = tot.files;
 	totals->files_failed = tot.files_failed;

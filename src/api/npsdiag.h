@@ -112,12 +112,25 @@ typedef struct npsdiag_ingest_callbacks {
  * docs/decoder.md). Returns 0, or -1 with err set (an unknown name). */
 int npsdiag_set_decoder(npsdiag_session *s, const char *name, npsdiag_error *err);
 
-/* Ingests files and directories (searched recursively for *.evtx) into a
- * session opened NPSDIAG_WRITE. Problems with inputs are reported and
+/* Ingests files, directories (searched recursively; each file's format is
+ * recognized from its content) and "-" (the standard input) into a session
+ * opened NPSDIAG_WRITE. Problems with inputs are reported and
  * counted and the run goes on. Returns 0 with totals filled (check them
  * for input problems), or -1 with err set when the database failed. */
 int npsdiag_ingest(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_callbacks *cb,
 		   npsdiag_ingest_totals *totals, npsdiag_error *err);
+
+/* How ingest reads its inputs (npsdiag_ingest_with). */
+typedef struct npsdiag_ingest_options {
+	/* The NPS servers' zone for the local times of NPS text logs: "UTC" or
+	 * an offset ("+01:00", "-05:00"). NULL: read as UTC, with a warning. */
+	const char *tz;
+} npsdiag_ingest_options;
+
+/* npsdiag_ingest with options (o may be NULL). Returns as npsdiag_ingest;
+ * a bad option is an error (-1, err set) before anything is read. */
+int npsdiag_ingest_with(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_ingest_options *o,
+			const npsdiag_ingest_callbacks *cb, npsdiag_ingest_totals *totals, npsdiag_error *err);
 
 /* --- Diagnose --------------------------------------------------------- */
 

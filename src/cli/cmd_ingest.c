@@ -1,4 +1,5 @@
-/* npsdiag ingest: read .evtx files and directories into the database. */
+/* npsdiag ingest: read log files (any format npsdiag recognizes), directories
+ * and the standard input into the database. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,11 +95,13 @@ int cmd_ingest(int argc, char **argv)
 					     {"quiet", no_argument, NULL, 'q'},
 					     {"decoder", required_argument, NULL, 'D'},
 					     {"verbose", no_argument, NULL, 'v'},
+					     {"tz", required_argument, NULL, 'z'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *decoder = NULL;
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
 	size_t ndirs = 0;
 	npsdiag_ingest_callbacks cb = {0};
+	npsdiag_ingest_options io = {0};
 	npsdiag_ingest_totals tot;
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
@@ -116,6 +119,8 @@ int cmd_ingest(int argc, char **argv)
 			dirs[ndirs++] = optarg;
 		else if (opt == 'q')
 			c.quiet = 1;
+		else if (opt == 'z')
+			io.tz = optarg;
 		else
 			return cli_usage();
 	}
@@ -134,13 +139,15 @@ int cmd_ingest(int argc, char **argv)
 	cb.progress = on_progress;
 	cb.file_done = on_file_done;
 	cb.decoded = on_decoded;
-	if (npsdiag_ingest(s, argv + optind, (size_t)(argc - optind), &cb, &tot, &err) != 0) {
+	if (npsdiag_ingest_with(s, argv + optind, (size_t)(argc - optind), &io, &cb, &tot, &err) != 0) {
 		clear_progress(&c);
 		fprintf(stderr, "npsdiag: %s\n", err.message);
 		npsdiag_close(s);
 		return 2;
 	}
 	npsdiag_close(s);
+	if (!c.quiet && io.tz)
+		printf("NPS text log times read in zone %s\n", io.tz);
 	if (!c.quiet)
 		printf("total: %zu files (%zu failed), %llu records, %llu kept (%llu new), %llu skipped, %llu errors\n",
 		       tot.files, tot.files_failed, (unsigned long long)tot.sum.records,

@@ -1,8 +1,12 @@
 #include "nd_ingest.h"
 
 #include "nd_ascii.h"
+#include "nd_decision_once.h"
 #include "nd_dir.h"
 #include "nd_file.h"
+#include "nd_sniff.h"
+#include "nps_text.h"
+#include "xml_stream.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -14,7 +18,8 @@
 #define ND_STR_(x) #x
 #define ND_STR(x) ND_STR_(x)
 
-static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth);
+static int collect_dir(const char *dir, int all, nd_path_list *out, const nd_ingest_report *rep, size_t *failed,
+		       int depth);
 
 /* The sink's state while one file is ingested. */
 typedef struct file_ctx {
@@ -28,7 +33,17 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
+	/* A text input: its first bytes (already read to know its format),
+	 * then the rest of the stream. */
+	FILE *in;
+	const uint8_t *head;
+	size_t head_len, head_used;
+	uint64_t done, total;
+	const nd_ingest_options *opts;
 } file_ctx;
+
+/* Events of a text input stored in one transaction. */
+#define ND_INGEST_BATCH_EVENTS 50000
 
 /* Appends a copy of path. Returns 0, or -1 when out of memory. */
 static int list_add(nd_path_list *l, const char *path)
@@ -98,11 +113,12 @@ static void skipped(const nd_ingest_report *rep, size_t *failed, int may_hold_lo
 	*failed += may_hold_log != 0;
 }
 
-/* Collects the entry path (named name) of a walked directory: a *.evtx
- * file, or one a symbolic link points to, is listed; a directory is
- * searched; what is skipped and could matter is named. Returns 0, or -1
- * when out of memory. */
-static int collect_entry(const char *path, const char *name, nd_path_list *out, const nd_ingest_report *rep,
+/* Collects the entry path (named name) of a walked directory: a file (all:
+ * any, its content deciding whether and how it is read; else a *.evtx), or
+ * one a symbolic link points to, is listed; a directory is searched; what
+ * is skipped and could matter is named (an error when it may have held a
+ * log: a *.evtx). Returns 0, or -1 when out of memory. */
+static int collect_entry(const char *path, const char *name, int all, nd_path_list *out, const nd_ingest_report *rep,
 			 size_t *failed, int depth)
 {
 	int evtx = is_evtx_name(name);
@@ -114,7 +130,7 @@ static int collect_entry(const char *path, const char *name, nd_path_list *out, 
 	}
 	if (st.type == ND_FILE_DIRECTORY) {
 		if (depth < MAX_DEPTH)
-			return collect_dir(path, out, rep, failed, depth + 1);
+			return collect_dir(path, all, out, rep, failed, depth + 1);
 		skipped(rep, failed, 1, path, "a directory nested deeper than " ND_STR(MAX_DEPTH) " levels", NULL);
 		return 0;
 	}
@@ -133,7 +149,7 @@ static int collect_entry(const char *path, const char *name, nd_path_list *out, 
 			return 0;
 		}
 	}
-	if (!evtx)
+	if (!evtx && !all)
 		return 0;
 	if (st.type != ND_FILE_REGULAR) {
 		skipped(rep, failed, 0, path, "not a regular file", NULL); /* a FIFO or device holds no log */
@@ -142,11 +158,13 @@ static int collect_entry(const char *path, const char *name, nd_path_list *out, 
 	return list_add(out, path);
 }
 
-/* Collects *.evtx below dir, recursively, in name order, depth levels below
- * a named directory. Unreadable directories and skipped entries are
- * reported, those that may have held a log counted in *failed. Returns 0,
- * or -1 when out of memory. */
-static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_report *rep, size_t *failed, int depth)
+/* Collects the files below dir (all: every one; else *.evtx),
+ * recursively, in name order, depth levels below a named directory.
+ * Unreadable directories and skipped entries are reported, those that may
+ * have held a log counted in *failed. Returns 0, or -1 when out of
+ * memory. */
+static int collect_dir(const char *dir, int all, nd_path_list *out, const nd_ingest_report *rep, size_t *failed,
+		       int depth)
 {
 	nd_dir_names names;
 	nd_error e;
@@ -168,7 +186,7 @@ static int collect_dir(const char *dir, nd_path_list *out, const nd_ingest_repor
 			skipped(rep, failed, 1, path, "the path is longer than " ND_STR(ND_PATH_MAX) " bytes, at entry",
 				names.v[i]);
 		else
-			rc = collect_entry(path, names.v[i], out, rep, failed, depth);
+			rc = collect_entry(path, names.v[i], all, out, rep, failed, depth);
 	}
 	nd_dir_names_free(&names);
 	return rc;
@@ -250,7 +268,11 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 		return -1;
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = nd_store_event(f->store, f->source, fam, ev, err);
+	rc = nd_decision_once(f->store, fam, ev, err);
+	if (rc == 0)
+		rc = nd_store_event(f->store, f->source, fam, ev, err);
+	else if (rc == 1)
+		rc = 0; /* the same decision from the Security log is there */
 
 	if (rc < 0) {
 		f->store_failed = 1;
@@ -280,25 +302,131 @@ static void sink_progress(void *ctx, uint64_t done, uint64_t total)
 		f->rep->progress(f->rep->ctx, f->path, f->index, f->count, done, total);
 }
 
-int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
-		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err)
+/* text input (XML, NPS log): hands the already read first bytes on, then
+ * the rest of the stream, telling progress. */
+static int text_read(void *ctx, void *buf, size_t n, size_t *got, nd_error *err)
+{
+	file_ctx *f = ctx;
+
+	if (f->head_used < f->head_len) {
+		*got = f->head_len - f->head_used < n ? f->head_len - f->head_used : n;
+		memcpy(buf, f->head + f->head_used, *got);
+		f->head_used += *got;
+	} else {
+		*got = fread(buf, 1, n, f->in);
+		if (*got == 0 && ferror(f->in))
+			return nd_error_set(err, "read error");
+	}
+	f->done += *got;
+	sink_progress(f, f->done, f->total > f->done ? f->total : f->done);
+	return 0;
+}
+
+/* text input: stores an event of a kept family, counts the others, and
+ * commits every ND_INGEST_BATCH_EVENTS events. */
+static int text_record(void *ctx, nd_record *ev, nd_error *err)
+{
+	file_ctx *f = ctx;
+	const nd_family *fam = nd_family_match(ev->provider, ev->source_name, ev->event_id);
+
+	if (!fam) {
+		f->st.skipped++;
+		return 0;
+	}
+	f->st.wanted++;
+	if (sink_record(f, fam, ev, err) != 0)
+		return -1;
+	if (++f->batch >= ND_INGEST_BATCH_EVENTS) {
+		if (nd_store_commit(f->store, err) != 0 || nd_store_begin(f->store, err) != 0) {
+			f->store_failed = 1;
+			return -1;
+		}
+		f->batch = 0;
+	}
+	return 0;
+}
+
+/* xml input: wants an event whose id some family keeps. */
+static int text_wants_id(void *ctx, uint32_t event_id)
+{
+	(void)ctx;
+	return nd_family_match("", NULL, event_id) != NULL;
+}
+
+/* text input: reports a bad event or line, naming the input. */
+static void text_problem(void *ctx, const char *msg)
+{
+	file_ctx *f = ctx;
+	nd_error full;
+
+	nd_error_set(&full, "%s: %s", f->path, msg);
+	report_problem(f->rep, ND_PROBLEM_ERROR, full.message);
+}
+
+/* Reads event XML into the store. Returns 0 (input problems reported and
+ * counted in f->st), or -1 with err set when the store failed. */
+static int read_xml(file_ctx *f, nd_error *err)
+{
+	nd_xml_stream_sink sink = {f, text_wants_id, text_record, text_problem};
+	nd_xml_stream_counts counts = {0};
+	nd_error e;
+
+	if (nd_xml_stream_read(text_read, f, &sink, &counts, &e) != 0) {
+		if (f->store_failed) {
+			*err = e;
+			return -1;
+		}
+		nd_error_prefix(&e, "%s", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		f->st.errors++;
+	}
+	f->st.records = counts.events;
+	f->st.skipped += counts.skipped;
+	f->st.errors += counts.errors;
+	return 0;
+}
+
+/* Reads an NPS text log into the store, its local times in the zone the
+ * options give (else as UTC, with a warning). Returns 0 (input problems
+ * reported and counted in f->st), or -1 with err set when the store
+ * failed. */
+static int read_nps_text(file_ctx *f, nd_error *err)
+{
+	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
+	nd_xml_stream_counts counts = {0};
+	int64_t tz = f->opts && f->opts->tz_given ? f->opts->tz_offset_s : 0;
+	nd_error e;
+
+	if (!f->opts || !f->opts->tz_given) {
+		nd_error_set(&e, "%s: an NPS text log in local time, read as UTC: give its zone with --tz", f->path);
+		report_problem(f->rep, ND_PROBLEM_WARNING, e.message);
+		f->st.warnings++;
+	}
+	if (nd_nps_text_read(text_read, f, tz, &sink, &counts, &e) != 0) {
+		if (f->store_failed) {
+			*err = e;
+			return -1;
+		}
+		nd_error_prefix(&e, "%s", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		f->st.errors++;
+	}
+	f->st.records = counts.events;
+	f->st.errors += counts.errors;
+	return 0;
+}
+
+/* Reads an EVTX file into the store. Returns 0 (input problems reported
+ * and counted in f->st; *failed set when nothing could be read), or -1
+ * with err set when the store failed. */
+static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 {
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
-	file_ctx f = {0};
-	nd_file_info st;
-	FILE *fp;
 	nd_error e;
-	int failed = 0;
 
-	f.store = s;
-	f.rep = rep;
-	f.path = path;
-	f.index = index;
-	f.count = count;
-	f.filter = filter;
-	sink.ctx = &f;
-	if (filter)
+	sink.ctx = f;
+	if (f->filter)
 		sink.chunk_header = sink_chunk_header;
 	sink.chunk_begin = sink_chunk_begin;
 	sink.chunk_end = sink_chunk_end;
@@ -306,39 +434,116 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 	sink.record = sink_record;
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
-	sink.decoder = rep ? rep->decoder : ND_EVTX_DECODER_FAST;
+	sink.decoder = f->rep ? f->rep->decoder : ND_EVTX_DECODER_FAST;
+	if (nd_evtx_read(f->path, &sink, &counts, &e) != 0) {
+		if (f->store_failed) {
+			*err = e;
+			return -1;
+		}
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		counts.errors++;
+		*failed = 1;
+	}
+	f->st.records = counts.records;
+	f->st.wanted = counts.wanted;
+	f->st.skipped = counts.skipped;
+	f->st.errors = counts.errors;
+	f->st.warnings = counts.warnings;
+	f->st.chunks = counts.chunks;
+	f->st.unchanged = counts.unchanged;
+	if (f->rep && f->rep->decoded)
+		f->rep->decoded(f->rep->ctx, f->path, counts.fast, counts.fallback);
+	return 0;
+}
 
+/* Opens path ("-": the standard input) and reads its first bytes into
+ * head. Returns 0 with *in open (*head_len bytes read, *st filled), or -1
+ * with err set. */
+static int open_input(const char *path, FILE **in, uint8_t *head, size_t *head_len, nd_file_info *st, nd_error *err)
+{
+	memset(st, 0, sizeof(*st));
+	if (strcmp(path, "-") == 0)
+		*in = stdin;
+	else if (nd_file_open_read(path, in, st, err) != 0)
+		return -1;
+	*head_len = fread(head, 1, ND_SNIFF_BYTES, *in);
+	if (ferror(*in)) {
+		if (*in != stdin)
+			fclose(*in);
+		return nd_error_set(err, "%s: read error", path);
+	}
+	return 0;
+}
+
+/* Ingests one input. in_dir: it was found in a directory, where a file of
+ * no format npsdiag reads is named and passed over rather than failed.
+ * *readable is set to 1 when its format was recognized. Returns 0, or -1
+ * with err set when the store failed. */
+static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, size_t count,
+		      const nd_ingest_options *opts, const nd_ingest_report *rep, const nd_chunk_filter *filter,
+		      nd_ingest_totals *totals, int *readable, nd_error *err)
+{
+	uint8_t head[ND_SNIFF_BYTES];
+	file_ctx f = {0};
+	nd_file_info st;
+	nd_input_format fmt = ND_INPUT_UNKNOWN;
+	nd_error e;
+	int failed = 0, rc = 0;
+
+	f.store = s;
+	f.rep = rep;
+	f.path = path;
+	f.index = index;
+	f.count = count;
+	f.filter = filter;
+	f.head = head;
+	f.opts = opts;
+	*readable = 0;
 	/* Opened first, so that a FIFO or a device named by mistake is refused
 	 * rather than waited on. */
-	if (nd_file_open_read(path, &fp, &st, &e) != 0) {
+	if (open_input(path, &f.in, head, &f.head_len, &st, &e) != 0) {
 		report_problem(rep, ND_PROBLEM_ERROR, e.message);
 		f.st.errors = 1;
 		failed = 1;
-	} else {
-		fclose(fp);
-		if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
-			goto store_failed;
-		if (nd_evtx_read(path, &sink, &counts, &e) != 0) {
-			if (f.store_failed) {
-				*err = e;
-				goto store_failed;
-			}
-			report_problem(rep, ND_PROBLEM_ERROR, e.message);
-			counts.errors++;
-			failed = 1;
-		}
-		f.st.records = counts.records;
-		f.st.wanted = counts.wanted;
-		f.st.skipped = counts.skipped;
-		f.st.errors = counts.errors;
-		f.st.warnings = counts.warnings;
-		f.st.chunks = counts.chunks;
-		f.st.unchanged = counts.unchanged;
-		if (rep && rep->decoded)
-			rep->decoded(rep->ctx, path, counts.fast, counts.fallback);
-		if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
-			goto store_failed;
+		goto counted;
 	}
+	f.total = (uint64_t)st.size;
+	fmt = nd_sniff(head, f.head_len);
+	if (fmt == ND_INPUT_UNKNOWN || fmt == ND_INPUT_EMPTY || (fmt == ND_INPUT_EVTX && f.in == stdin)) {
+		const char *why = fmt == ND_INPUT_EVTX ? "an EVTX file must be named, not given on the standard input"
+				  : fmt == ND_INPUT_EMPTY ? "empty file"
+							  : "not a format npsdiag reads";
+
+		nd_error_set(&e, "%s: %s%s", path, why, in_dir ? "; passed over" : "");
+		if (f.in != stdin)
+			fclose(f.in);
+		report_problem(rep, in_dir ? ND_PROBLEM_WARNING : ND_PROBLEM_ERROR, e.message);
+		if (in_dir)
+			return 0;
+		f.st.errors = 1;
+		failed = 1;
+		goto counted;
+	}
+	*readable = 1;
+	if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
+		goto store_failed;
+	if (fmt == ND_INPUT_EVTX) {
+		fclose(f.in);
+		f.in = NULL;
+		rc = read_evtx(&f, &failed, err);
+	} else if (fmt == ND_INPUT_NPS_TEXT) {
+		rc = read_nps_text(&f, err);
+	} else {
+		rc = read_xml(&f, err);
+	}
+	if (f.in && f.in != stdin)
+		fclose(f.in);
+	f.in = NULL;
+	if (rc != 0)
+		goto store_failed;
+	if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
+		goto store_failed;
+counted:
 	totals->files++;
 	totals->files_failed += (size_t)failed;
 	totals->sum.records += f.st.records;
@@ -354,13 +559,26 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 		rep->file_done(rep->ctx, path, &f.st, failed);
 	return 0;
 store_failed:
+	if (f.in && f.in != stdin)
+		fclose(f.in);
 	nd_store_rollback(s);
 	nd_error_prefix(err, "%s", path);
 	return -1;
 }
 
-int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
-		      size_t *failed)
+int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
+		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err)
+{
+	int readable;
+
+	return ingest_one(s, path, 0, index, count, NULL, rep, filter, totals, &readable, err);
+}
+
+/* Expands paths as nd_ingest_collect does, a directory giving every
+ * regular file when all is 1, its *.evtx files when 0. Returns 0, or -1
+ * when out of memory. */
+static int collect(char *const *paths, size_t npaths, int all, const nd_ingest_report *rep, nd_path_list *out,
+		   size_t *failed)
 {
 	size_t i;
 
@@ -370,7 +588,7 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 		int rc;
 
 		if (nd_file_is_dir(paths[i]))
-			rc = collect_dir(paths[i], out, rep, failed, 0);
+			rc = collect_dir(paths[i], all, out, rep, failed, 0);
 		else
 			rc = list_add(out, paths[i]); /* a named file is read whatever its name */
 		if (rc != 0) {
@@ -381,20 +599,90 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 	return 0;
 }
 
-int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
-		    nd_ingest_totals *totals, nd_error *err)
+int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
+		      size_t *failed)
 {
-	nd_path_list files;
-	size_t i, dir_failures = 0;
+	return collect(paths, npaths, 0, rep, out, failed);
+}
+
+int nd_ingest_parse_tz(const char *s, int64_t *offset_s, nd_error *err)
+{
+	size_t n = strlen(s), i;
+	char d[4] = {0};
+	int sign, h, m = 0;
+
+	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
+		*offset_s = 0;
+		return 0;
+	}
+	if (n < 3 || (s[0] != '+' && s[0] != '-'))
+		goto bad;
+	sign = s[0] == '-' ? -1 : 1;
+	for (i = 1; i < n; i++)
+		if ((s[i] < '0' || s[i] > '9') && !(i == 3 && s[i] == ':'))
+			goto bad;
+	memcpy(d, s + 1, 2);
+	h = atoi(d);
+	if (n == 6 && s[3] == ':')
+		m = atoi(s + 4);
+	else if (n == 5 && s[3] != ':')
+		m = atoi(s + 3);
+	else if (n != 3)
+		goto bad;
+	if (h > 14 || m > 59)
+		goto bad;
+	*offset_s = sign * (int64_t)(h * 3600 + m * 60);
+	return 0;
+bad:
+	return nd_error_set(err, "bad time zone \"%s\": give UTC or an offset such as +01:00 or -05:00", s);
+}
+
+int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_options *opts,
+		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err)
+{
+	nd_path_list *lists = calloc(npaths ? npaths : 1, sizeof(*lists));
+	size_t i, j, index = 0, count = 0, dir_failures = 0;
 	int rc = 0;
 
 	memset(totals, 0, sizeof(*totals));
-	if (nd_ingest_collect(paths, npaths, rep, &files, &dir_failures) != 0)
+	if (!lists)
 		return nd_error_set(err, "out of memory");
-	for (i = 0; i < files.count && rc == 0; i++)
-		rc = nd_ingest_file(s, files.items[i], i, files.count, rep, NULL, totals, err);
+	/* Each path on its own: a directory in which nothing is readable is a
+	 * failure of its own. */
+	for (i = 0; i < npaths && rc == 0; i++) {
+		size_t failed;
+
+		rc = collect(paths + i, 1, 1, rep, &lists[i], &failed);
+		dir_failures += failed;
+		count += lists[i].count;
+	}
+	if (rc != 0) {
+		nd_error_set(err, "out of memory");
+		goto done;
+	}
+	for (i = 0; i < npaths && rc == 0; i++) {
+		int is_dir = nd_file_is_dir(paths[i]), any = 0;
+
+		for (j = 0; j < lists[i].count && rc == 0; j++) {
+			int readable;
+
+			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, opts, rep, NULL, totals,
+					&readable, err);
+			any |= readable;
+		}
+		if (rc == 0 && is_dir && !any) {
+			nd_error msg;
+
+			nd_error_set(&msg, "%s: no file in this directory is in a format npsdiag reads", paths[i]);
+			report_problem(rep, ND_PROBLEM_ERROR, msg.message);
+			dir_failures++;
+		}
+	}
 	totals->files_failed += dir_failures;
 	totals->sum.errors += dir_failures;
-	nd_path_list_free(&files);
+done:
+	for (i = 0; i < npaths; i++)
+		nd_path_list_free(&lists[i]);
+	free(lists);
 	return rc;
 }

@@ -1,7 +1,13 @@
 /* nd_ingest: turns files and directories of collected logs into stored
- * events. Directories are searched recursively for *.evtx (in name order,
- * so runs are repeatable); every file is read whatever its name, since
- * events are classified by provider and event id, never by file name.
+ * events. Directories are searched recursively for regular files (in name
+ * order, so runs are repeatable); every file is read whatever its name:
+ * its first bytes say its format (nd_sniff: EVTX, event XML, NPS text log), and events
+ * are classified by provider and event id, never by file name. NPS text
+ * logs (IN*.log) hold local times: opts gives their zone. A file of
+ * no format npsdiag reads is named: an error when it was named on the
+ * command line, a warning when it was found in a directory (and a
+ * directory in which nothing is readable is an error). "-" is the
+ * standard input (any format but EVTX, which libevtx reads by path).
  *
  * Each file is ingested in transactions of at most ND_INGEST_BATCH_CHUNKS
  * chunks, each committing its events together with the fingerprints of the
@@ -17,6 +23,7 @@
 #include <stdint.h>
 
 #include "evtx_reader.h"
+#include "nd_sniff.h"
 #include "nd_error.h"
 #include "nd_store.h"
 
@@ -56,15 +63,25 @@ typedef struct nd_path_list {
 	size_t count, cap;
 } nd_path_list;
 
+/* How inputs are read. NULL where it is taken means the defaults (all 0). */
+typedef struct nd_ingest_options {
+	/* The NPS server's zone for the local times of NPS text logs: local
+	 * time minus UTC. When not given, the times are read as UTC and each
+	 * such file says so in a warning. */
+	int tz_given;
+	int64_t tz_offset_s;
+} nd_ingest_options;
+
 typedef struct nd_ingest_totals {
 	size_t files;
 	size_t files_failed;
 	nd_source_stats sum;
 } nd_ingest_totals;
 
-/* Expands paths into the files to read: a file as named, a directory
- * searched recursively for *.evtx in name order. Unreadable directories are
- * reported and counted in *failed. Returns 0 with out filled (free it with
+/* Expands paths into the files to follow (the tail): a file as named, a
+ * directory searched recursively for *.evtx in name order (ingest takes
+ * every regular file of a directory; the tail follows live .evtx logs).
+ * Unreadable directories are reported and counted in *failed. Returns 0 with out filled (free it with
  * nd_path_list_free), or -1 when out of memory. */
 int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report *rep, nd_path_list *out,
 		      size_t *failed);
@@ -72,17 +89,22 @@ int nd_ingest_collect(char *const *paths, size_t npaths, const nd_ingest_report 
 /* Frees a path list. Returns nothing. */
 void nd_path_list_free(nd_path_list *l);
 
-/* Ingests one file (number index of count, for progress), adding its
- * outcome to totals. Returns 0 (input problems are reported and counted),
+/* Ingests one file (number index of count, for progress; "-": the standard
+ * input), whatever its format, adding its outcome to totals. Returns 0 (input problems are reported and counted),
  * or -1 with err set when the store failed. */
 int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
 		   const nd_chunk_filter *filter, nd_ingest_totals *totals, nd_error *err);
 
-/* Ingests every path (a file, or a directory searched for *.evtx) into the
- * store. Problems with inputs are reported and counted, and the run goes
+/* Ingests every path (a file, "-", or a directory searched for regular
+ * files) into the store. Problems with inputs are reported and counted, and the run goes
  * on. Returns 0 when the run completed (check totals for input problems),
  * -1 with err set when the store failed and the run had to stop. */
-int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_report *rep,
-		    nd_ingest_totals *totals, nd_error *err);
+int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_options *opts,
+		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err);
+
+/* Parses a zone for NPS text logs: "UTC", "Z", or an offset "+HH:MM",
+ * "-HH:MM", "+HH", "+HHMM". Returns 0 with *offset_s set, or -1 with err
+ * set. */
+int nd_ingest_parse_tz(const char *s, int64_t *offset_s, nd_error *err);
 
 #endif

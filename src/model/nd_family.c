@@ -12,10 +12,11 @@ extern const nd_family nd_family_nps_audit;
 extern const nd_family nd_family_nps_service;
 extern const nd_family nd_family_remoteaccess;
 extern const nd_family nd_family_kdc;
+extern const nd_family nd_family_nps_text;
 
 static const nd_family *const all_families[] = {
 	&nd_family_rasclient, &nd_family_nps_audit, &nd_family_nps_service, &nd_family_remoteaccess,
-	&nd_family_kdc,       NULL,
+	&nd_family_kdc,       &nd_family_nps_text,  NULL,
 };
 
 const nd_family *const *nd_families(void)

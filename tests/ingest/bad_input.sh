@@ -15,7 +15,7 @@ cp "$good" "$T/in/z-good.evtx"
 
 ingest "$T/in"
 eq "exit status with bad files" "$rc" 1
-contains "not EVTX" "$T/err" "$T/in/a-text.evtx: not an EVTX file"
+contains "not EVTX" "$T/err" "$T/in/a-text.evtx: not a format npsdiag reads"
 contains "empty" "$T/err" "$T/in/b-empty.evtx: empty file"
 contains "truncated header" "$T/err" "$T/in/c-short-header.evtx: truncated EVTX file"
 contains "the good file after them was read" "$T/out" "$T/in/z-good.evtx:"

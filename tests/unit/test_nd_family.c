@@ -16,7 +16,48 @@ static void test_families(void)
 		for (i = 0; i < (*f)->ncolumns; i++)
 			CHECK((*f)->columns[i].name && (*f)->columns[i].doc);
 	}
-	CHECK(n == 5);
+	CHECK(n == 6);
+}
+
+/* The text-log family shares nps_audit's table: its columns are a subset;
+ * an IAS record (fields named by attribute number) becomes a 6273 with the
+ * Security log's spellings. */
+static void test_nps_text(void)
+{
+	const nd_family *audit = nd_family_match("Microsoft-Windows-Security-Auditing", NULL, 6273);
+	const nd_family *text = nd_family_match("NPS-TextLog", NULL, 3);
+	nd_record ev;
+	size_t i, j;
+
+	CHECK(audit && text && text != audit && strcmp(text->table, audit->table) == 0);
+	CHECK(nd_family_match("NPS-TextLog", NULL, 1) == NULL && nd_family_match("NPS-TextLog", NULL, 4) == NULL);
+	for (i = 0; text && audit && i < text->ncolumns; i++) {
+		for (j = 0; j < audit->ncolumns && strcmp(text->columns[i].name, audit->columns[j].name) != 0; j++)
+			;
+		CHECK(j < audit->ncolumns);
+	}
+	nd_record_init(&ev);
+	ev.event_id = 3;
+	CHECK(nd_record_add_field(&ev, "4130", "LAB\\alice", 9) == 0);
+	CHECK(nd_record_add_field(&ev, "61", "5", 1) == 0);
+	CHECK(nd_record_add_field(&ev, "4127", "11", 2) == 0);
+	CHECK(nd_record_add_field(&ev, "4142", "258", 3) == 0);
+	CHECK(text && text->name_fields(&ev) == 0);
+	CHECK(ev.event_id == 6273);
+	CHECK_STR(nd_record_field(&ev, "Fully-Qualified-User-Name"), "LAB\\alice");
+	CHECK_STR(nd_record_field(&ev, "Reason-Code"), "258");
+	CHECK_STR(nd_record_field(&ev, "NASPortType"), "Virtual");
+	CHECK_STR(nd_record_field(&ev, "AuthenticationType"), "PEAP");
+	nd_record_reset(&ev);
+	/* ODBC: positional fields named by column. */
+	ev.event_id = 2;
+	for (i = 0; i < 26; i++)
+		CHECK(nd_record_add_field(&ev, NULL, i == 25 ? "0" : "x", 1) == 0);
+	CHECK(text && text->name_fields(&ev) == 0);
+	CHECK(ev.event_id == 6272);
+	CHECK_STR(nd_record_field(&ev, "Reason-Code"), "0");
+	CHECK_STR(nd_record_field(&ev, "NP-Policy-Name"), "x");
+	nd_record_reset(&ev);
 }
 
 /* Matching: provider, case, event source name, unknown provider, wrong id. */
@@ -88,6 +129,7 @@ static void test_name_fields_after_coid(void)
 int main(void)
 {
 	test_families();
+	test_nps_text();
 	test_family_match();
 	test_parse_code();
 	test_name_fields_after_coid();

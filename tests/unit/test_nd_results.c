@@ -31,7 +31,7 @@ static nd_store *build(const char *src, const char *db)
 	snprintf(codes, sizeof(codes), "%s/rules/codes", src);
 	memset(&totals, 0, sizeof(totals));
 	rc = nd_rules_init(&rules, &err) != 0 || nd_rules_load_dir(&rules, rules_dir, &err) != 0 ||
-	     nd_store_open(&s, db, &err) != 0 || nd_ingest_paths(s, paths, 1, &rep, &totals, &err) != 0 ||
+	     nd_store_open(&s, db, &err) != 0 || nd_ingest_paths(s, paths, 1, NULL, &rep, &totals, &err) != 0 ||
 	     nd_store_begin(s, &err) != 0 || nd_codes_load(s, codes, &err) != 0 || nd_store_commit(s, &err) != 0 ||
 	     nd_diagnose_run(s, &rules, &params, &st, &err) != 0;
 	nd_rules_free(&rules);

@@ -1,0 +1,10 @@
+# Input formats (issue 12, docs/inputs.md): content recognition, event XML
+# in every shape, the same diagnosis as from .evtx, hostile inputs.
+if(NOT TARGET evtxwrite OR NOT TARGET evtxconvert)
+  return()
+endif()
+foreach(t recognise xml xml_hostile nps_text)
+  add_test(NAME inputs_${t} COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/inputs/${t}.sh)
+  set_tests_properties(inputs_${t} PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT
+    "NPSDIAG=$<TARGET_FILE:npsdiag>;EVTXWRITE=$<TARGET_FILE:evtxwrite>;EVTXCONVERT=$<TARGET_FILE:evtxconvert>;SRC=${PROJECT_SOURCE_DIR};SHARED=${NPSDIAG_SHARED}")
+endforeach()
