@@ -363,6 +363,27 @@ static void text_problem(void *ctx, const char *msg)
 	report_problem(f->rep, ND_PROBLEM_ERROR, full.message);
 }
 
+
+/* Accounts for a text input (event XML, NPS text log) whose reader
+ * returned rc with e: a store failure stops the run, an input failure is
+ * reported with the file and counted. Returns 0, or -1 with err set when
+ * the store failed. */
+static int text_read_done(file_ctx *f, int rc, nd_error *e, const nd_xml_stream_counts *counts, nd_error *err)
+{
+	if (rc != 0) {
+		if (f->store_failed) {
+			*err = *e;
+			return -1;
+		}
+		nd_error_prefix(e, "%s", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, e->message);
+		f->st.errors++;
+	}
+	f->st.records = counts->events;
+	f->st.skipped += counts->skipped;
+	f->st.errors += counts->errors;
+	return 0;
+}
 /* Reads event XML into the store. Returns 0 (input problems reported and
  * counted in f->st), or -1 with err set when the store failed. */
 static int read_xml(file_ctx *f, nd_error *err)
@@ -371,19 +392,7 @@ static int read_xml(file_ctx *f, nd_error *err)
 	nd_xml_stream_counts counts = {0};
 	nd_error e;
 
-	if (nd_xml_stream_read(text_read, f, &sink, &counts, &e) != 0) {
-		if (f->store_failed) {
-			*err = e;
-			return -1;
-		}
-		nd_error_prefix(&e, "%s", f->path);
-		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
-		f->st.errors++;
-	}
-	f->st.records = counts.events;
-	f->st.skipped += counts.skipped;
-	f->st.errors += counts.errors;
-	return 0;
+	return text_read_done(f, nd_xml_stream_read(text_read, f, &sink, &counts, &e), &e, &counts, err);
 }
 
 /* Reads an NPS text log into the store, its local times in the zone the
@@ -402,18 +411,7 @@ static int read_nps_text(file_ctx *f, nd_error *err)
 		report_problem(f->rep, ND_PROBLEM_WARNING, e.message);
 		f->st.warnings++;
 	}
-	if (nd_nps_text_read(text_read, f, tz, &sink, &counts, &e) != 0) {
-		if (f->store_failed) {
-			*err = e;
-			return -1;
-		}
-		nd_error_prefix(&e, "%s", f->path);
-		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
-		f->st.errors++;
-	}
-	f->st.records = counts.events;
-	f->st.errors += counts.errors;
-	return 0;
+	return text_read_done(f, nd_nps_text_read(text_read, f, tz, &sink, &counts, &e), &e, &counts, err);
 }
 
 /* Reads an EVTX file into the store. Returns 0 (input problems reported
