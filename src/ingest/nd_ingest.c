@@ -1,17 +1,18 @@
 #include "nd_ingest.h"
 
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "nd_ascii.h"
 #include "nd_decision_once.h"
 #include "nd_dir.h"
 #include "nd_file.h"
 #include "nd_sniff.h"
+#include "nd_vec.h"
 #include "nps_text.h"
 #include "xml_stream.h"
-
-#include <errno.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* The longest path the walk builds, with its NUL. */
 #define ND_PATH_MAX 4096
@@ -48,17 +49,8 @@ typedef struct file_ctx {
 /* Appends a copy of path. Returns 0, or -1 when out of memory. */
 static int list_add(nd_path_list *l, const char *path)
 {
-	if (l->count == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		char **p = realloc(l->items, cap * sizeof(*p));
-
-		if (!p)
-			return -1;
-		l->items = p;
-		l->cap = cap;
-	}
-	l->items[l->count] = strdup(path);
-	if (!l->items[l->count])
+	if (nd_vec_reserve(&l->items, &l->cap, l->count + 1, sizeof(*l->items)) != 0 ||
+	    !(l->items[l->count] = strdup(path)))
 		return -1;
 	l->count++;
 	return 0;
