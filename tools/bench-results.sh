@@ -2,7 +2,7 @@
 # Benchmark: reading and writing the results of one large incident.
 #
 #   tools/bench-results.sh [ATTEMPTS] [RUNS] [NPSDIAG]
-#   (default 25000 attempts, 3 runs, build/src/cli/npsdiag)
+#   (default 25000 attempts, 3 runs, build/npsdiag)
 #
 # Builds build/ if needed, writes with evtxwrite a client log and an NPS
 # Security log holding ATTEMPTS failed attempts of one user (RasClient
@@ -26,7 +26,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 attempts=${1:-25000}
 b=$top/build
 runs=${2:-3}
-nd=${3:-$b/src/cli/npsdiag}
+nd=${3:-$b/npsdiag}
 [ -x "$nd" ] && [ -x "$b/tools/evtxwrite" ] || { cmake -S "$top" -B "$b" >/dev/null && cmake --build "$b" -j2 >/dev/null; }
 w=$(mktemp -d "${TMPDIR:-/tmp}/npsdiag-bench.XXXXXX")
 trap 'rm -rf "$w"' EXIT
