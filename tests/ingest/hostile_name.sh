@@ -1,9 +1,11 @@
 #!/bin/sh
 # File names are attacker-controlled too (issue 9 item 8): a name holding
 # ESC [ 31m, newlines and a forged "total:" line, ingested and tailed,
-# reaches the terminal escaped in the summary, progress-free problem and
-# notice lines: no raw control character, no forged line.
+# reaches the terminal escaped in ingest's summary and progress lines and in
+# the problem and notice lines of ingest and tail: no raw control character,
+# no forged line.
 . "$(dirname "$0")/lib.sh"
+export NPSDIAG
 need "$FIX/nasty/NPS03-nasty.evtx"
 
 N="$T/x$(printf '\033[31mred\ntotal: 99 files (0 failed), 1 records\nz')"
@@ -28,6 +30,16 @@ contains "failed file named escaped" "$T/out" '\x0az.bad.evtx: not ingested'
 contains "problem message escaped" "$T/err" 'npsdiag: error: '
 contains "problem message names the file escaped" "$T/err" '\x0az.bad.evtx: not a format npsdiag reads'
 eq "one real total line" "$(grep -c '^total: 2 files (1 failed)' "$T/out")" 1
+
+# The progress line is drawn only on a terminal: script(1) gives ingest one.
+if command -v script >/dev/null 2>&1; then
+	rm -f "$DB"
+	F="$N.evtx" D="$DB" script -qc 'exec "$NPSDIAG" ingest --db "$D" "$F" 2>&1 >/dev/null' /dev/null \
+		</dev/null >"$T/tty" 2>&1
+	tr -d '\r' <"$T/tty" | sed 's/\x1b\[K//g' >"$T/progress"
+	contains "progress line names the file escaped" "$T/progress" '[1/1] x\x1b[31mred\x0atotal: 99 files'
+	clean "progress line" "$T/progress"
+fi
 
 "$NPSDIAG" tail --once --db "$DB" "$N.evtx" "$N.bad.evtx" >"$T/tout" 2>"$T/terr"
 eq "tail exit status" "$?" 0
