@@ -68,7 +68,7 @@ int cmd_diagnose(int argc, char **argv)
 	} else {
 		if (stats.unmatched)
 			cli_print(stderr, "npsdiag: warning: %zu attempt(s) matched no rule and are not reported\n",
-				stats.unmatched);
+				  stats.unmatched);
 		rc = shown ? 1 : 0;
 	}
 	npsdiag_close(s);

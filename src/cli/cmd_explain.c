@@ -11,8 +11,8 @@ static void print_cause(void *ctx, const npsdiag_cause *c)
 {
 	int *n = ctx;
 
-	cli_print(stdout, "%s%s (%s): %s\n", (*n)++ ? "                   " : "causes             ", c->id, c->confidence,
-		  c->title);
+	cli_print(stdout, "%s%s (%s): %s\n", (*n)++ ? "                   " : "causes             ", c->id,
+		  c->confidence, c->title);
 }
 
 /* npsdiag explain. Returns 0 when found, 1 when unknown, 2 on usage or

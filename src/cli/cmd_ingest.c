@@ -64,10 +64,9 @@ static void on_file_done(void *ctx, const char *path, const npsdiag_file_stats *
 		cli_print(stdout, "%s: not ingested\n", path);
 		return;
 	}
-	cli_print(stdout, "%s: %llu records, %llu kept (%llu new, %llu already stored), %llu skipped, %llu errors", path,
-		  (unsigned long long)st->records, (unsigned long long)st->wanted, (unsigned long long)st->stored,
-		  (unsigned long long)st->duplicates, (unsigned long long)st->skipped,
-		  (unsigned long long)st->errors);
+	cli_print(stdout, "%s: %llu records, %llu kept (%llu new, %llu already stored), %llu skipped, %llu errors",
+		  path, (unsigned long long)st->records, (unsigned long long)st->wanted, (unsigned long long)st->stored,
+		  (unsigned long long)st->duplicates, (unsigned long long)st->skipped, (unsigned long long)st->errors);
 	if (st->unchanged)
 		printf(", %llu chunks unchanged", (unsigned long long)st->unchanged);
 	if (st->warnings)

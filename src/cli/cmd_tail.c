@@ -128,8 +128,8 @@ int cmd_tail(int argc, char **argv)
 		rc = 0;
 	if (st.started)
 		cli_print(stderr, "npsdiag: tail %s: %llu round(s), %llu event(s) stored, %ld incident line(s)\n",
-			fo.once ? "done" : "stopped", (unsigned long long)st.rounds, (unsigned long long)st.events,
-			st.news);
+			  fo.once ? "done" : "stopped", (unsigned long long)st.rounds, (unsigned long long)st.events,
+			  st.news);
 	npsdiag_close(s);
 	return rc;
 }
