@@ -1,6 +1,7 @@
 /* api_news: one piece of news of npsdiag_follow as the line `npsdiag tail`
  * prints (nd_print_news over the incident view), or one change in a
- * followed log. Event-derived strings are escaped for the format. */
+ * followed log, or any message for a terminal. Event-derived strings and
+ * paths are escaped for the format. */
 #include "api_session.h"
 
 #include <string.h>
@@ -39,13 +40,29 @@ int npsdiag_write_notice(const char *path, const char *what, const char *other, 
 	size_t n;
 	int rc = -1;
 
-	if (nd_escape_text(&line, path) == 0 && nd_buf_printf(&line, ": %s", what) == 0) {
+	if (nd_escape_text(&line, path) == 0 && nd_buf_printf(&line, ": ") == 0 && nd_escape_text(&line, what) == 0) {
 		n = line.len;
 		if (other && (nd_buf_printf(&line, " ") != 0 || nd_escape_text(&line, other) != 0))
 			line.len = n;
 		fprintf(out, "npsdiag: %.*s\n", (int)line.len, line.data);
 		rc = 0;
 	}
+	nd_buf_free(&line);
+	return rc;
+}
+
+int npsdiag_write_text(const char *text, FILE *out)
+{
+	nd_buf raw = {0}, line = {0};
+	size_t n = strlen(text);
+	int nl = n && text[n - 1] == '\n';
+	int rc = -1;
+
+	if (nd_buf_append(&raw, text, nl ? n - 1 : n) == 0 && nd_escape_text(&line, raw.data ? raw.data : "") == 0) {
+		fprintf(out, "%.*s%s", (int)line.len, line.data ? line.data : "", nl ? "\n" : "");
+		rc = 0;
+	}
+	nd_buf_free(&raw);
 	nd_buf_free(&line);
 	return rc;
 }

@@ -281,6 +281,13 @@ int npsdiag_write_news(const npsdiag_news *item, const char *format, FILE *out, 
  * Returns 0, or -1 when out of memory (nothing written). */
 int npsdiag_write_notice(const char *path, const char *what, const char *other, FILE *out);
 
+/* Writes text to out escaped for a terminal: control characters, invisible
+ * and bidirectional characters and invalid bytes as \xNN or \u{NNNN}, so
+ * that a path or an event string in a message can neither move the cursor
+ * nor start a line; only a final newline of text is written as one.
+ * Returns 0, or -1 when out of memory (nothing written). */
+int npsdiag_write_text(const char *text, FILE *out);
+
 /* Makes SIGINT and SIGTERM set *stop and SIGHUP set *reload (either may
  * be NULL), for npsdiag_follow in a console program. Process-wide.
  * Returns 0, or -1 with err set. */

@@ -1,5 +1,6 @@
 #include "cli.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,30 @@ int cli_help(void)
 	return 0;
 }
 
+void cli_print(FILE *out, const char *fmt, ...)
+{
+	char small[512], *text = small;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		text = malloc((size_t)n + 1);
+		if (!text)
+			return;
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	npsdiag_write_text(text, out);
+	if (text != small)
+		free(text);
+}
+
 const char *cli_db_path(const char *opt)
 {
 	const char *env = getenv("NPSDIAG_DB");
@@ -68,7 +93,7 @@ int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **di
 
 	if (npsdiag_open(out, &o, &err) == 0)
 		return 0;
-	fprintf(stderr, "npsdiag: %s\n", err.message);
+	cli_print(stderr, "npsdiag: %s\n", err.message);
 	return -1;
 }
 

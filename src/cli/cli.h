@@ -4,6 +4,7 @@
 #define ND_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "npsdiag.h"
 
@@ -16,6 +17,12 @@ int cli_usage(void);
 
 /* Prints the usage text to stdout. Returns 0. */
 int cli_help(void);
+
+/* Prints the formatted text to out escaped for a terminal
+ * (npsdiag_write_text): paths, argv and library messages hold whatever a
+ * file name or an event held, so the CLI prints everything but its own
+ * literals through here. Returns nothing. */
+void cli_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Returns the database path: opt if given, else $NPSDIAG_DB, else
  * ND_CLI_DEFAULT_DB. */

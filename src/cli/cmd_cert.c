@@ -35,7 +35,7 @@ int cmd_cert(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage();
 	if (npsdiag_cert_check(argv + optind, (size_t)(argc - optind), &o, stdout, &st, &err) != 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 		return 2;
 	}
 	return st.errors ? 1 : 0;

@@ -64,11 +64,11 @@ int cmd_diagnose(int argc, char **argv)
 		return 2;
 	if (npsdiag_diagnose(s, &params, &stats, &err) != 0 ||
 	    npsdiag_write_results(s, format, &filter, &wo, stdout, &shown, &err) != 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 	} else {
 		if (stats.unmatched)
-			fprintf(stderr, "npsdiag: warning: %zu attempt(s) matched no rule and are not reported\n",
-				stats.unmatched);
+			cli_print(stderr, "npsdiag: warning: %zu attempt(s) matched no rule and are not reported\n",
+				  stats.unmatched);
 		rc = shown ? 1 : 0;
 	}
 	npsdiag_close(s);

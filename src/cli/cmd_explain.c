@@ -11,8 +11,8 @@ static void print_cause(void *ctx, const npsdiag_cause *c)
 {
 	int *n = ctx;
 
-	printf("%s%s (%s): %s\n", (*n)++ ? "                   " : "causes             ", c->id, c->confidence,
-	       c->title);
+	cli_print(stdout, "%s%s (%s): %s\n", (*n)++ ? "                   " : "causes             ", c->id,
+		  c->confidence, c->title);
 }
 
 /* npsdiag explain. Returns 0 when found, 1 when unknown, 2 on usage or
@@ -46,11 +46,11 @@ int cmd_explain(int argc, char **argv)
 		return 2;
 	rc = npsdiag_explain_code(s, kind, code, stdout, &err);
 	if (rc == 0)
-		printf("unknown %s %s\n", what, argv[optind]);
+		cli_print(stdout, "unknown %s %s\n", what, argv[optind]);
 	else if (rc > 0 && npsdiag_explain_causes(s, kind, code, print_cause, &n, &err) < 0)
 		rc = -1;
 	if (rc < 0)
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 	npsdiag_close(s);
 	return rc < 0 ? 2 : rc == 0 ? 1 : 0;
 }

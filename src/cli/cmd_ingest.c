@@ -30,7 +30,7 @@ static void on_problem(void *ctx, npsdiag_problem_kind kind, const char *msg)
 	ingest_ui *c = ctx;
 
 	clear_progress(c);
-	fprintf(stderr, "npsdiag: %s: %s\n", kind == NPSDIAG_PROBLEM_ERROR ? "error" : "warning", msg);
+	cli_print(stderr, "npsdiag: %s: %s\n", kind == NPSDIAG_PROBLEM_ERROR ? "error" : "warning", msg);
 }
 
 /* report: redraws the progress line at most ten times a second. */
@@ -46,8 +46,9 @@ static void on_progress(void *ctx, const char *path, size_t index, size_t count,
 	if (now - c->last_ms < 100)
 		return;
 	c->last_ms = now;
-	fprintf(stderr, "\r\033[K[%zu/%zu] %.60s %3u%%", index + 1, count, base ? base + 1 : path,
-		total ? (unsigned)(done * 100 / total) : 100u);
+	fputs("\r\033[K", stderr);
+	cli_print(stderr, "[%zu/%zu] %.60s %3u%%", index + 1, count, base ? base + 1 : path,
+		  total ? (unsigned)(done * 100 / total) : 100u);
 	c->line_drawn = 1;
 }
 
@@ -60,13 +61,12 @@ static void on_file_done(void *ctx, const char *path, const npsdiag_file_stats *
 	if (c->quiet)
 		return;
 	if (failed) {
-		printf("%s: not ingested\n", path);
+		cli_print(stdout, "%s: not ingested\n", path);
 		return;
 	}
-	printf("%s: %llu records, %llu kept (%llu new, %llu already stored), %llu skipped, %llu errors", path,
-	       (unsigned long long)st->records, (unsigned long long)st->wanted, (unsigned long long)st->stored,
-	       (unsigned long long)st->duplicates, (unsigned long long)st->skipped,
-	       (unsigned long long)st->errors);
+	cli_print(stdout, "%s: %llu records, %llu kept (%llu new, %llu already stored), %llu skipped, %llu errors",
+		  path, (unsigned long long)st->records, (unsigned long long)st->wanted, (unsigned long long)st->stored,
+		  (unsigned long long)st->duplicates, (unsigned long long)st->skipped, (unsigned long long)st->errors);
 	if (st->unchanged)
 		printf(", %llu chunks unchanged", (unsigned long long)st->unchanged);
 	if (st->warnings)
@@ -82,8 +82,8 @@ static void on_decoded(void *ctx, const char *path, uint64_t fast, uint64_t fall
 	if (!c->verbose)
 		return;
 	clear_progress(c);
-	printf("%s: decoder: %llu records decoded fast, %llu by libevtx\n", path, (unsigned long long)fast,
-	       (unsigned long long)fallback);
+	cli_print(stdout, "%s: decoder: %llu records decoded fast, %llu by libevtx\n", path, (unsigned long long)fast,
+		  (unsigned long long)fallback);
 }
 
 /* npsdiag ingest. Returns the exit status: 0 all read, 1 some input could
@@ -130,7 +130,7 @@ int cmd_ingest(int argc, char **argv)
 	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
 		return 2;
 	if (decoder && npsdiag_set_decoder(s, decoder, &err) != 0) {
-		fprintf(stderr, "npsdiag: --decoder: %s\n", err.message);
+		cli_print(stderr, "npsdiag: --decoder: %s\n", err.message);
 		npsdiag_close(s);
 		return 2;
 	}
@@ -141,13 +141,13 @@ int cmd_ingest(int argc, char **argv)
 	cb.decoded = on_decoded;
 	if (npsdiag_ingest_with(s, argv + optind, (size_t)(argc - optind), &io, &cb, &tot, &err) != 0) {
 		clear_progress(&c);
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 		npsdiag_close(s);
 		return 2;
 	}
 	npsdiag_close(s);
 	if (!c.quiet && io.tz)
-		printf("NPS text log times read in zone %s\n", io.tz);
+		cli_print(stdout, "NPS text log times read in zone %s\n", io.tz);
 	if (!c.quiet)
 		printf("total: %zu files (%zu failed), %llu records, %llu kept (%llu new), %llu skipped, %llu errors\n",
 		       tot.files, tot.files_failed, (unsigned long long)tot.sum.records,

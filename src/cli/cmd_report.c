@@ -70,12 +70,12 @@ int cmd_report(int argc, char **argv)
 	if (cli_open(&s, NPSDIAG_READ, db, dirs, ndirs) != 0)
 		return 2;
 	if (!npsdiag_diagnosed(s) && npsdiag_diagnose(s, NULL, NULL, &err) != 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 		npsdiag_close(s);
 		return 2;
 	}
 	if (out_path && !(out = fopen(out_path, "wb"))) {
-		fprintf(stderr, "npsdiag: %s: cannot create the report\n", out_path);
+		cli_print(stderr, "npsdiag: %s: cannot create the report\n", out_path);
 		npsdiag_close(s);
 		return 2;
 	}
@@ -84,9 +84,9 @@ int cmd_report(int argc, char **argv)
 		fputs("\xEF\xBB\xBF", out);
 	rc = npsdiag_write_results(s, format, &filter, &wo, out, NULL, &err) == 0 ? 0 : 2;
 	if (rc != 0)
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 	if (out != stdout && fclose(out) != 0 && rc == 0) {
-		fprintf(stderr, "npsdiag: %s: cannot write the report\n", out_path);
+		cli_print(stderr, "npsdiag: %s: cannot write the report\n", out_path);
 		rc = 2;
 	}
 	/* Only a regular file is ours to remove: -o /dev/null must survive. */

@@ -38,7 +38,7 @@ static void on_problem(void *ctx, npsdiag_problem_kind kind, const char *msg)
 	tail_ui *u = ctx;
 
 	if (kind == NPSDIAG_PROBLEM_ERROR || u->verbose)
-		fprintf(stderr, "npsdiag: %s: %s\n", kind == NPSDIAG_PROBLEM_ERROR ? "error" : "warning", msg);
+		cli_print(stderr, "npsdiag: %s: %s\n", kind == NPSDIAG_PROBLEM_ERROR ? "error" : "warning", msg);
 }
 
 /* Says whether the rules were reloaded after SIGHUP. Returns nothing. */
@@ -46,9 +46,9 @@ static void on_reloaded(void *ctx, const char *error)
 {
 	(void)ctx;
 	if (error)
-		fprintf(stderr, "npsdiag: rules not reloaded, the old ones stay: %s\n", error);
+		cli_print(stderr, "npsdiag: rules not reloaded, the old ones stay: %s\n", error);
 	else
-		fprintf(stderr, "npsdiag: rules reloaded\n");
+		cli_print(stderr, "npsdiag: rules reloaded\n");
 }
 
 /* npsdiag tail. Returns 0 when stopped by a signal (or after --once), 2 on
@@ -117,19 +117,19 @@ int cmd_tail(int argc, char **argv)
 	cb.ingest.ctx = &u;
 	cb.ingest.problem = on_problem;
 	if (npsdiag_catch_signals(&stop_requested, &reload_requested, &err) != 0) {
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 		return 2;
 	}
 	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
 		return 2;
 	if (npsdiag_follow(s, argv + optind, (size_t)(argc - optind), &fo, &cb, &st, &err) != 0)
-		fprintf(stderr, "npsdiag: %s\n", err.message);
+		cli_print(stderr, "npsdiag: %s\n", err.message);
 	else
 		rc = 0;
 	if (st.started)
-		fprintf(stderr, "npsdiag: tail %s: %llu round(s), %llu event(s) stored, %ld incident line(s)\n",
-			fo.once ? "done" : "stopped", (unsigned long long)st.rounds, (unsigned long long)st.events,
-			st.news);
+		cli_print(stderr, "npsdiag: tail %s: %llu round(s), %llu event(s) stored, %ld incident line(s)\n",
+			  fo.once ? "done" : "stopped", (unsigned long long)st.rounds, (unsigned long long)st.events,
+			  st.news);
 	npsdiag_close(s);
 	return rc;
 }

@@ -38,6 +38,6 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		return cli_help();
-	fprintf(stderr, "npsdiag: unknown command \"%s\"\n", argv[1]);
+	cli_print(stderr, "npsdiag: unknown command \"%s\"\n", argv[1]);
 	return cli_usage();
 }

@@ -36,53 +36,53 @@ static size_t utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-int nd_escape_json(nd_buf *b, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, len;
-	char tmp[8];
-	int rc = 0;
-
-	if (!s)
-		return nd_buf_append(b, "null", 4);
-	n = strlen(s);
-	rc |= nd_buf_append(b, "\"", 1);
-	while (n && rc == 0) {
-		uint32_t cp;
-
-		len = utf8_next(p, n, &cp);
-		if (!len) {
-			rc |= nd_buf_append(b, "\\ufffd", 6);
-			len = 1;
-		} else if (cp == '"' || cp == '\\') {
-			tmp[0] = '\\';
-			tmp[1] = (char)cp;
-			rc |= nd_buf_append(b, tmp, 2);
-		} else if (cp == '\n') {
-			rc |= nd_buf_append(b, "\\n", 2);
-		} else if (cp == '\t') {
-			rc |= nd_buf_append(b, "\\t", 2);
-		} else if (cp < 0x20 || cp == 0x7F || cp == 0x2028 || cp == 0x2029) {
-			snprintf(tmp, sizeof(tmp), "\\u%04x", (unsigned)cp);
-			rc |= nd_buf_append(b, tmp, 6);
-		} else {
-			rc |= nd_buf_append(b, p, len);
-		}
-		p += len;
-		n -= len;
-	}
-	return rc | nd_buf_append(b, "\"", 1);
-}
-
 /* How escape() treats characters for each output. */
-enum { FOR_TEXT, FOR_HTML, FOR_MD, FOR_CSV };
+enum { FOR_TEXT, FOR_HTML, FOR_MD, FOR_CSV, FOR_JSON };
 
-/* Returns 1 for a character that could hide or fake text on a screen: C0
- * and C1 controls, DEL, bidirectional marks, overrides and isolates. */
+/* The characters no output passes raw besides C0, DEL and C1: Unicode's
+ * format characters (Cf: soft hyphen, bidirectional marks, overrides and
+ * isolates, zero width space, joiners, word joiner, invisible operators,
+ * BOM, interlinear annotation, tags...) and the line and paragraph
+ * separators (Zl, Zp), as of Unicode 15. Sorted, for a binary search. */
+static const uint32_t hidden[][2] = {
+	{0x00AD, 0x00AD},   {0x0600, 0x0605},   {0x061C, 0x061C},   {0x06DD, 0x06DD},   {0x070F, 0x070F},
+	{0x0890, 0x0891},   {0x08E2, 0x08E2},   {0x180E, 0x180E},   {0x200B, 0x200F},   {0x2028, 0x202E},
+	{0x2060, 0x2064},   {0x2066, 0x206F},   {0xFEFF, 0xFEFF},   {0xFFF9, 0xFFFB},   {0x110BD, 0x110BD},
+	{0x110CD, 0x110CD}, {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3}, {0x1D173, 0x1D17A}, {0xE0001, 0xE0001},
+	{0xE0020, 0xE007F},
+};
+
+/* Returns 1 for a character that could hide, reorder or fake text on a
+ * screen: C0 and C1 controls, DEL and the hidden[] characters. */
 static int invisible(uint32_t cp)
 {
-	return cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || (cp >= 0x200E && cp <= 0x200F) ||
-	       (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069);
+	size_t lo = 0, hi = sizeof(hidden) / sizeof(hidden[0]);
+
+	if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+		return 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cp < hidden[mid][0])
+			hi = mid;
+		else if (cp > hidden[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+/* Formats the JSON escape of cp into tmp (size bytes, 13 needed): \uXXXX,
+ * or a surrogate pair past the BMP. Returns tmp. */
+static const char *json_u(char *tmp, size_t size, uint32_t cp)
+{
+	if (cp < 0x10000)
+		snprintf(tmp, size, "\\u%04x", (unsigned)cp);
+	else
+		snprintf(tmp, size, "\\u%04x\\u%04x", (unsigned)(0xD800 + ((cp - 0x10000) >> 10)),
+			 (unsigned)(0xDC00 + ((cp - 0x10000) & 0x3FF)));
+	return tmp;
 }
 
 /* Appends s escaped for the output `how` (FOR_*). Returns 0, or -1 when
@@ -100,11 +100,18 @@ static int escape(nd_buf *b, const char *s, int how)
 
 		len = utf8_next(p, n, &cp);
 		if (!len) {
-			/* Invalid bytes: shown as such on a terminal, U+FFFD in documents. */
+			/* Invalid bytes: shown as such on a terminal, U+FFFD elsewhere. */
 			if (how == FOR_TEXT)
 				snprintf(tmp, sizeof(tmp), "\\x%02x", p[0]);
-			rep = how == FOR_TEXT ? tmp : "\xEF\xBF\xBD";
+			rep = how == FOR_TEXT ? tmp : how == FOR_JSON ? "\\ufffd" : "\xEF\xBF\xBD";
 			len = 1;
+		} else if (how == FOR_JSON) {
+			if (cp == '"' || cp == '\\')
+				rep = cp == '"' ? "\\\"" : "\\\\";
+			else if (cp == '\n' || cp == '\t')
+				rep = cp == '\n' ? "\\n" : "\\t";
+			else if (invisible(cp))
+				rep = json_u(tmp, sizeof(tmp), cp);
 		} else if (how == FOR_CSV && (cp == '\n' || cp == '\r' || cp == '\t')) {
 			rep = NULL; /* kept inside the quotes */
 		} else if (invisible(cp)) {
@@ -127,6 +134,18 @@ static int escape(nd_buf *b, const char *s, int how)
 		n -= len;
 	}
 	return rc;
+}
+
+int nd_escape_json(nd_buf *b, const char *s)
+{
+	int rc;
+
+	if (!s)
+		return nd_buf_append(b, "null", 4);
+	/* Statements, not one expression: the operands of | are unsequenced. */
+	rc = nd_buf_append(b, "\"", 1);
+	rc |= escape(b, s, FOR_JSON);
+	return rc | nd_buf_append(b, "\"", 1);
 }
 
 int nd_escape_text(nd_buf *b, const char *s)
@@ -153,5 +172,6 @@ int nd_escape_csv(nd_buf *b, const char *s)
 	/* A cell starting like a formula would be run by a spreadsheet. */
 	if (strchr("=+-@\t\r", s[0]) && s[0])
 		rc |= nd_buf_append(b, "'", 1);
-	return rc | escape(b, s, FOR_CSV) | nd_buf_append(b, "\"", 1);
+	rc |= escape(b, s, FOR_CSV);
+	return rc | nd_buf_append(b, "\"", 1);
 }

@@ -6,14 +6,22 @@
 
 #include "nd_buf.h"
 
+/* The invisible characters every escaper below shows escaped: C0 and C1
+ * controls, DEL, and Unicode's format characters and line and paragraph
+ * separators (Cf, Zl, Zp: bidirectional controls, zero width space and
+ * joiners, U+061C, U+2060-2064, BOM, soft hyphen, tags...). docs/internals.md
+ * "What escaping guarantees" says it per output. */
+
 /* Appends s as a JSON string (with quotes) to b: valid UTF-8, invalid
- * bytes as U+FFFD, quotes, backslashes and control characters escaped; a
- * NULL s appends null. Returns 0, or -1 when out of memory. */
+ * bytes as \ufffd, quotes, backslashes and invisible characters escaped
+ * (\n, \t, \uXXXX, a surrogate pair past the BMP: the same string, but
+ * neutral when printed raw); a NULL s appends null. Returns 0, or -1 when
+ * out of memory. */
 int nd_escape_json(nd_buf *b, const char *s);
 
-/* Appends s for a terminal to b: control characters (C0, DEL, C1),
- * bidirectional controls and invalid bytes as \xNN or \u{NNNN}, the rest
- * as is. Returns 0, or -1 when out of memory. */
+/* Appends s for a terminal to b: invisible characters and invalid bytes
+ * as \xNN or \u{NNNN}, the rest as is. Returns 0, or -1 when out of
+ * memory. */
 int nd_escape_text(nd_buf *b, const char *s);
 
 /* Appends s as HTML text or attribute value: & < > " ' as entities,
@@ -27,7 +35,8 @@ int nd_escape_html(nd_buf *b, const char *s);
 int nd_escape_md(nd_buf *b, const char *s);
 
 /* Appends s as one RFC 4180 CSV field: always quoted, quotes doubled,
- * newlines kept inside the quotes, invalid bytes as U+FFFD, and a leading
+ * newlines, CR and TAB kept inside the quotes, other invisible characters
+ * as \xNN or \u{NNNN}, invalid bytes as U+FFFD, and a leading
  * ' when the value starts with = + - @ TAB or CR (a spreadsheet would
  * take it for a formula). Returns 0, or -1. */
 int nd_escape_csv(nd_buf *b, const char *s);

@@ -12,6 +12,9 @@ from harness import Test
 t = Test()
 s = t.fresh()
 evil = 'LAB\\ev"il\x1b[31m\nname\u202e'
+# Invisible characters (issue 9 item 10): shown escaped in text, \uXXXX in JSON.
+hidden = '\u061c\u200b\u200c\u200d\u2028\u2029\ufeff\u2060\u2064\u2067\x85\U000e0041'
+evil += hidden
 s.nps(6273, 'NPS01.lab.example', evil, '2025-03-14T09:00:00Z', reason=48, domain='LAB', fq=evil)
 s.client_failure('CLIENT01.lab.example', evil, 812, '2025-03-14T09:00:01Z')
 s.client_failure('CLIENT02.lab.example', 'LAB\\bob', 809, '2025-03-14T10:00:00Z')
@@ -30,9 +33,15 @@ t.check('text: ESC shown escaped', '\\x1b[31m' in out, True)
 t.check('text: newline escaped', '\\x0aname' in out, True)
 t.check('text: bidi override escaped', '\\u{202e}' in out, True)
 t.check('text: invalid byte shown', 'LAB\\b\\xffo\\xc3b' in out, True)
+t.check('text: invisible characters shown escaped',
+        '\\u{061c}\\u{200b}\\u{200c}\\u{200d}\\u{2028}\\u{2029}\\u{feff}\\u{2060}\\u{2064}\\u{2067}\\x85\\u{e0041}' in out,
+        True)
+t.check('text: no raw invisible character', [c for c in hidden if c in out], [])
 
 rc, raw, err = t.run('diagnose', '--format', 'json')
 t.check('json: no raw control characters', any(ord(c) < 0x20 and c != '\n' for c in raw), False)
+t.check('json: no raw invisible character', [c for c in hidden if c in raw], [])
+t.check('json: invisible characters as \\uXXXX', '\\u061c\\u200b' in raw and '\\udb40\\udc41' in raw, True)
 d = json.loads(raw)
 users = sorted(i['user'] for i in d['incidents'])
 t.check('json: strings round-trip', users, sorted([evil, 'LAB\\b\ufffdo\ufffdb']))

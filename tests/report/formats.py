@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 
@@ -65,6 +66,23 @@ t.check('-o writes the file', open(out_path, encoding='utf-8').read() == html, T
 # Hostile values: the nasty fixture's user names and fields.
 os.remove(t.db)
 t.run('ingest', os.path.join(SRC, 'tests', 'fixtures', 'nasty'))
+# Invisible characters (issue 9 item 10) in a user name: shown as \u{NNNN} in
+# HTML, Markdown and CSV, as \uXXXX in JSON, never raw.
+hidden = '\u061c\u200b\u200c\u200d\u2028\u2029\ufeff\u2060\u2064\u202e\u2067\x85'
+shown = '\\u{061c}\\u{200b}\\u{200c}\\u{200d}\\u{2028}\\u{2029}\\u{feff}\\u{2060}\\u{2064}\\u{202e}\\u{2067}\\x85'
+db = sqlite3.connect(t.db)
+db.execute("UPDATE ras_client_events SET user_name = ? WHERE user_name = ?", ('LAB\\J\u00fcrgen' + hidden, 'LAB\\J\u00fcrgen.M\u00fcller'))
+db.commit()
+db.close()
+for fmt in ('html', 'md', 'csv', 'json'):
+    rc, doc, err = t.run('report', '--format', fmt, '--no-timestamp')
+    t.check('%s: no raw invisible character' % fmt, [c for c in hidden if c in doc], [])
+    t.check('%s: invisible characters shown' % fmt,
+            ('\\u061c\\u200b\\u200c\\u200d\\u2028\\u2029\\ufeff\\u2060\\u2064\\u202e\\u2067\\u0085' if fmt == 'json' else shown)
+            in doc, True)
+    if fmt == 'json':
+        t.check('json: the same string', 'LAB\\J\u00fcrgen' + hidden in [i['user'] for i in json.loads(doc)['incidents']],
+                True)
 rc, html, err = t.run('report', '--no-timestamp')
 t.check('nasty html exit (%s)' % err.strip(), rc, 0)
 t.check('no raw markup from events', re.search(r'<script|<img|<b>"quoted', html) is None, True)

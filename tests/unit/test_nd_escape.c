@@ -1,5 +1,7 @@
 /* Unit tests of src/util/nd_escape: attacker-controlled text made safe for
  * JSON, terminals, HTML, Markdown and CSV. */
+#include <stdio.h>
+
 #include "check.h"
 #include "nd_buf.h"
 #include "nd_escape.h"
@@ -81,8 +83,62 @@ static void test_escape_csv(void)
 	nd_buf_free(&b);
 }
 
+/* Invisible characters (issue 9 item 10): ALM, zero width space, line and
+ * paragraph separators, joiners, BOM, word joiner and invisible operators,
+ * bidi embeddings, overrides and isolates, soft hyphen, a tag character;
+ * as UTF-8 and as every output shows them. */
+static const struct {
+	const char *utf8, *text, *json;
+} invisibles[] = {
+	{"\xD8\x9C", "\\u{061c}", "\\u061c"},
+	{"\xE2\x80\x8B", "\\u{200b}", "\\u200b"},
+	{"\xE2\x80\x8C", "\\u{200c}", "\\u200c"},
+	{"\xE2\x80\x8D", "\\u{200d}", "\\u200d"},
+	{"\xE2\x80\xA8", "\\u{2028}", "\\u2028"},
+	{"\xE2\x80\xA9", "\\u{2029}", "\\u2029"},
+	{"\xE2\x80\xAA", "\\u{202a}", "\\u202a"},
+	{"\xE2\x80\xAE", "\\u{202e}", "\\u202e"},
+	{"\xE2\x81\xA0", "\\u{2060}", "\\u2060"},
+	{"\xE2\x81\xA4", "\\u{2064}", "\\u2064"},
+	{"\xE2\x81\xA6", "\\u{2066}", "\\u2066"},
+	{"\xE2\x81\xA9", "\\u{2069}", "\\u2069"},
+	{"\xEF\xBB\xBF", "\\u{feff}", "\\ufeff"},
+	{"\xC2\xAD", "\\xad", "\\u00ad"},
+	{"\xC2\x85", "\\x85", "\\u0085"},
+	{"\xF3\xA0\x80\x81", "\\u{e0001}", "\\udb40\\udc01"},
+};
+
+/* Every output shows invisible characters visibly; their neighbours in the
+ * table stay as they are. */
+static void test_escape_invisible(void)
+{
+	char in[32], want[64];
+	nd_buf b = {0};
+	size_t i;
+
+	for (i = 0; i < sizeof(invisibles) / sizeof(invisibles[0]); i++) {
+		snprintf(in, sizeof(in), "a%sb", invisibles[i].utf8);
+		snprintf(want, sizeof(want), "a%sb", invisibles[i].text);
+		CHECK_STR(esc(nd_escape_text, &b, in), want);
+		CHECK_STR(esc(nd_escape_html, &b, in), want);
+		CHECK_STR(esc(nd_escape_md, &b, in), want);
+		snprintf(want, sizeof(want), "\"a%sb\"", invisibles[i].text);
+		CHECK_STR(esc(nd_escape_csv, &b, in), want);
+		snprintf(want, sizeof(want), "\"a%sb\"", invisibles[i].json);
+		CHECK_STR(esc(nd_escape_json, &b, in), want);
+	}
+	/* Visible neighbours stay: U+061B, U+200A (hair space), U+2030, U+FEFE;
+	 * an emoji stays raw in JSON; CR and DEL as before. */
+	CHECK_STR(esc(nd_escape_text, &b, "\xD8\x9B\xE2\x80\x8A\xE2\x80\xB0\xEF\xBB\xBE"),
+		  "\xD8\x9B\xE2\x80\x8A\xE2\x80\xB0\xEF\xBB\xBE");
+	CHECK_STR(esc(nd_escape_json, &b, "\xF0\x9F\x98\x80"), "\"\xF0\x9F\x98\x80\"");
+	CHECK_STR(esc(nd_escape_json, &b, "\r\x7f"), "\"\\u000d\\u007f\"");
+	nd_buf_free(&b);
+}
+
 int main(void)
 {
+	test_escape_invisible();
 	test_escape_json();
 	test_escape_text();
 	test_escape_html();
