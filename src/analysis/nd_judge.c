@@ -2,10 +2,13 @@
 
 #include <string.h>
 
+#include "nd_exposure.h"
+
 /* What the rule callbacks read: the events of the subject and its time. */
 typedef struct subject {
 	const nd_analysis_data *d;
 	int64_t client_ref, nps_ref, event_ref, center;
+	size_t host; /* a finding's event's */
 } subject;
 
 /* nd_rule_subject field callback. Returns the value, or NULL. */
@@ -27,6 +30,15 @@ static int subject_near(void *ctx, const nd_rule_event *ev, size_t n, double win
 	return nd_analysis_near(s->d, ev, n, window, s->center) != 0;
 }
 
+/* nd_rule_subject exposed callback. Returns 1 when the event's host served
+ * a workload Blast-RADIUS reaches, else 0. */
+static int subject_exposed(void *ctx)
+{
+	const subject *s = ctx;
+
+	return nd_exposure_host(s->d, s->host);
+}
+
 int64_t nd_judge_ref(const nd_attempt *a, nd_rule_side side)
 {
 	return side == ND_SIDE_CLIENT ? a->client_ref : side == ND_SIDE_NPS ? a->nps_ref : 0;
@@ -35,7 +47,7 @@ int64_t nd_judge_ref(const nd_attempt *a, nd_rule_side side)
 int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_attempt *a, const nd_rule **cause,
 		     nd_error *err)
 {
-	subject sub = {d, a->client_ref, a->nps_ref, 0, a->ts};
+	subject sub = {d, a->client_ref, a->nps_ref, 0, a->ts, d->nhosts};
 	nd_rule_subject s;
 
 	memset(&s, 0, sizeof(s));
@@ -59,13 +71,14 @@ int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_atte
 int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event *e, const nd_rule **rule,
 		   nd_error *err)
 {
-	subject sub = {d, 0, 0, e->ref, e->ts};
+	subject sub = {d, 0, 0, e->ref, e->ts, e->host};
 	nd_rule_subject s;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = &sub;
 	s.field = subject_field;
 	s.near = subject_near;
+	s.exposed = subject_exposed;
 	s.has_event = 1;
 	s.event_family = e->family ? e->family : "";
 	s.event_id = e->id;
