@@ -48,6 +48,19 @@ int nd_exposure_host(const nd_analysis_data *d, size_t host)
 	return 0;
 }
 
+void nd_exposure_hosts(const nd_analysis_data *d, unsigned char *exposed)
+{
+	size_t i;
+
+	memset(exposed, 0, d->nhosts);
+	for (i = 0; i < d->ndecisions; i++) {
+		const nd_decision *n = &d->decisions[i];
+
+		if (n->host < d->nhosts && decision_of(n, n->host) && nd_exposure_auth(n->auth_type))
+			exposed[n->host] = 1;
+	}
+}
+
 /* Compares two possibly absent strings, absent first. Returns <0, 0, >0. */
 static int str_order(const char *a, const char *b)
 {

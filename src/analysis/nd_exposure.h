@@ -20,6 +20,10 @@ int nd_exposure_auth(const char *auth);
  * authentication type, else 0. */
 int nd_exposure_host(const nd_analysis_data *d, size_t host);
 
+/* Sets exposed[h] to 1 for each host h (of d->nhosts) that nd_exposure_host
+ * finds exposed, else 0, in one pass over the decisions. Returns nothing. */
+void nd_exposure_hosts(const nd_analysis_data *d, unsigned char *exposed);
+
 /* Describes the exposure of host in *text (malloc'd): each distinct
  * exposed authentication type and NAS with its count of decisions ("MS-CHAPv2
  * from NAS 10.0.0.5 (VPN01), 3 requests; ..."), or why none ("none: no

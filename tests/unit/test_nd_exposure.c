@@ -106,6 +106,12 @@ int main(void)
 	CHECK(nd_exposure_host(&d, nd_analysis_host(&d, NPS2)) == 0);
 	CHECK(nd_exposure_host(&d, nd_analysis_host(&d, NPS3)) == 0);
 	CHECK(nd_exposure_host(&d, d.nhosts) == 0);
+	{
+		unsigned char exposed[3] = {9, 9, 9};
+
+		nd_exposure_hosts(&d, exposed);
+		CHECK(exposed[0] == 1 && exposed[1] == 0 && exposed[2] == 0);
+	}
 	check_text(
 	    &d, NPS1,
 	    "CHAP from an unnamed NAS, 1 request; CHAP from NAS 10.0.0.7, 1 request; MS-CHAPv2 from NAS 10.0.0.5 "
