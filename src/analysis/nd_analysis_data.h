@@ -40,6 +40,8 @@ typedef struct nd_decision {
 	uint32_t reason;
 	const char *nas;       /* NASIdentifier, else ClientName */
 	const char *port_type; /* NASPortType: Virtual for VPN, NULL when unset */
+	const char *auth_type; /* AuthenticationType: EAP, PEAP, MS-CHAPv2, PAP, ...; NULL when unset */
+	const char *nas_addr;  /* ClientIPAddress: the RADIUS client's address, NULL when unset */
 } nd_decision;
 
 /* A RasClient 20225 (connected). */

@@ -185,6 +185,8 @@ static int decision_row(load *l, sqlite3_stmt *st)
 	n->nas = !unset(nas) ? nd_analysis_str(l->d, nas, 0, &l->oom)
 			     : unset(client) ? NULL : nd_analysis_str(l->d, client, 0, &l->oom);
 	n->port_type = unset((const char *)sqlite3_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
+	n->auth_type = unset((const char *)sqlite3_column_text(st, 13)) ? NULL : col(l, st, 13, 0);
+	n->nas_addr = unset((const char *)sqlite3_column_text(st, 14)) ? NULL : col(l, st, 14, 0);
 	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
 }
 
@@ -356,7 +358,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	    each_row(&l,
 		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"
 		     " a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"
-		     " a.nas_port_type"
+		     " a.nas_port_type, a.authentication_type, a.client_ip_address"
 		     " FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
 		     " WHERE e.event_id IN (6272, 6273, 6274) ORDER BY e.ts, e.id",
 		     decision_row, "NPS decisions") ||

@@ -2,9 +2,11 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nd_buf.h"
+#include "nd_exposure.h"
 #include "nd_judge.h"
 #include "nd_sql.h"
 #include "nd_time.h"
@@ -196,6 +198,28 @@ static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
 	return step_done(w, w->ins_fact, "incident facts");
 }
 
+/* Stores, after the rule's facts of finding g (id), an "exposed" fact when
+ * its rule weighs the Blast-RADIUS exposure of the host: the workloads it
+ * serves that Blast-RADIUS reaches, or why none. Returns 0, or -1 with err
+ * set. */
+static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
+{
+	char *text;
+	int rc;
+
+	if (g->rule->exposure == ND_ANY)
+		return 0;
+	if (nd_exposure_text(w->d, w->d->events[w->g->items[g->item]].host, &text, w->err) != 0)
+		return -1;
+	sqlite3_bind_int64(w->ins_fact, 1, id);
+	sqlite3_bind_int64(w->ins_fact, 2, (sqlite3_int64)g->rule->nfacts + 1);
+	bind_text(w->ins_fact, 3, "exposed");
+	bind_text(w->ins_fact, 4, text);
+	rc = step_done(w, w->ins_fact, "incident facts");
+	free(text);
+	return rc;
+}
+
 /* Links, for an NPS lockout (the rule names reason 64), the NPS lock
  * (6279) of its identity logged last before its last attempt, within the
  * gap before its first, as context. Returns 0, or -1 with err set. */
@@ -312,7 +336,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 		   (g->resolution && link_event(w, id, g->resolution->ref, "resolution", 0, NULL))) {
 		return -1;
 	}
-	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ? -1 : 0;
+	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
+			       (g->finding && store_exposure_fact(w, g, id))
+		       ? -1
+		       : 0;
 }
 
 /* Stores the run's parameters. Returns 0, or -1 with err set. */

@@ -1,11 +1,16 @@
 #include "nd_judge.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "nd_exposure.h"
 
 /* What the rule callbacks read: the events of the subject and its time. */
 typedef struct subject {
 	const nd_analysis_data *d;
 	int64_t client_ref, nps_ref, event_ref, center;
+	size_t host;                  /* a finding's event's */
+	const unsigned char *exposed; /* per host (nd_exposure_hosts), or NULL: ask nd_exposure_host */
 } subject;
 
 /* nd_rule_subject field callback. Returns the value, or NULL. */
@@ -27,6 +32,17 @@ static int subject_near(void *ctx, const nd_rule_event *ev, size_t n, double win
 	return nd_analysis_near(s->d, ev, n, window, s->center) != 0;
 }
 
+/* nd_rule_subject exposed callback. Returns 1 when the event's host served
+ * a workload Blast-RADIUS reaches, else 0. */
+static int subject_exposed(void *ctx)
+{
+	const subject *s = ctx;
+
+	if (s->exposed)
+		return s->host < s->d->nhosts && s->exposed[s->host];
+	return nd_exposure_host(s->d, s->host);
+}
+
 int64_t nd_judge_ref(const nd_attempt *a, nd_rule_side side)
 {
 	return side == ND_SIDE_CLIENT ? a->client_ref : side == ND_SIDE_NPS ? a->nps_ref : 0;
@@ -35,7 +51,7 @@ int64_t nd_judge_ref(const nd_attempt *a, nd_rule_side side)
 int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_attempt *a, const nd_rule **cause,
 		     nd_error *err)
 {
-	subject sub = {d, a->client_ref, a->nps_ref, 0, a->ts};
+	subject sub = {d, a->client_ref, a->nps_ref, 0, a->ts, d->nhosts, NULL};
 	nd_rule_subject s;
 
 	memset(&s, 0, sizeof(s));
@@ -56,34 +72,53 @@ int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_atte
 	return nd_rules_best(r, ND_RULE_INCIDENT, &s, cause, err);
 }
 
-int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event *e, const nd_rule **rule,
-		   nd_error *err)
+/* Judges event e with the finding rules, the exposure of its host read
+ * from exposed when not NULL. Returns 1 with *rule set, 0 when no rule
+ * matches, -1 with err set. */
+static int judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event *e, const unsigned char *exposed,
+		       const nd_rule **rule, nd_error *err)
 {
-	subject sub = {d, 0, 0, e->ref, e->ts};
+	subject sub = {d, 0, 0, e->ref, e->ts, e->host, exposed};
 	nd_rule_subject s;
 
 	memset(&s, 0, sizeof(s));
 	s.ctx = &sub;
 	s.field = subject_field;
 	s.near = subject_near;
+	s.exposed = subject_exposed;
 	s.has_event = 1;
 	s.event_family = e->family ? e->family : "";
 	s.event_id = e->id;
 	return nd_rules_best(r, ND_RULE_FINDING, &s, rule, err);
 }
 
+int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event *e, const nd_rule **rule,
+		   nd_error *err)
+{
+	return judge_event(r, d, e, NULL, rule, err);
+}
+
 int nd_judge_all(const nd_rules *r, const nd_analysis_data *d, const nd_correlation *c, const nd_rule **cause,
 		 const nd_rule **rule, nd_error *err)
 {
+	unsigned char *exposed = malloc(d->nhosts + 1);
 	size_t i;
+	int rc = -1;
 
+	if (!exposed)
+		return nd_error_set(err, "out of memory");
+	nd_exposure_hosts(d, exposed);
 	for (i = 0; i < c->n; i++)
 		if (nd_judge_attempt(r, d, &c->attempts[i], &cause[i], err) < 0)
-			return -1;
+			goto done;
 	for (i = 0; i < d->nevents; i++) {
 		rule[i] = NULL;
-		if ((d->events[i].flags & ND_EVENT_FINDING) && nd_judge_event(r, d, &d->events[i], &rule[i], err) < 0)
-			return -1;
+		if ((d->events[i].flags & ND_EVENT_FINDING) &&
+		    judge_event(r, d, &d->events[i], exposed, &rule[i], err) < 0)
+			goto done;
 	}
-	return 0;
+	rc = 0;
+done:
+	free(exposed);
+	return rc;
 }

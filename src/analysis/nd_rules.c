@@ -307,6 +307,14 @@ static int set_key(parser *p, const char *key, char *value)
 		return parse_presence(p, &r->client, value);
 	if (strcmp(key, "nps") == 0)
 		return parse_presence(p, &r->nps, value);
+	if (strcmp(key, "exposure") == 0) {
+		if (strcmp(value, "exposed") && strcmp(value, "none") && strcmp(value, "any"))
+			return syntax(p, "exposure is exposed, none or any, not", value);
+		r->exposure = strcmp(value, "exposed") == 0 ? ND_PRESENT
+			      : strcmp(value, "none") == 0  ? ND_ABSENT
+							    : ND_ANY;
+		return 0;
+	}
 	if (strcmp(key, "client.error") == 0)
 		return parse_codes(p, &r->client_errors, key, value);
 	if (strcmp(key, "nps.event") == 0)
@@ -378,6 +386,8 @@ static int check_rule(parser *p)
 		    r->nps_reasons.n || r->near_s > 0)
 			return syntax(p, "a finding judges one event: client, nps and near keys do not apply", r->id);
 	} else {
+		if (r->exposure != ND_ANY)
+			return syntax(p, "exposure judges a finding's server, not an attempt", r->id);
 		if (!r->client_errors.n && !r->nps_events.n && !r->nps_reasons.n && r->client == ND_ANY &&
 		    r->nps == ND_ANY)
 			return syntax(p, "an incident rule needs a client or nps condition", r->id);

@@ -63,6 +63,7 @@ typedef struct nd_rule {
 	char *confidence; /* confirmed, likely, possible */
 	char *explanation;
 	nd_presence client, nps;
+	nd_presence exposure; /* finding: PRESENT "exposed", ABSENT "none" (nd_exposure), ANY when not given */
 	nd_codes_list client_errors, nps_events, nps_reasons;
 	nd_rule_event *events; /* finding: the event judged; incident: "near" */
 	size_t nevents;
@@ -116,6 +117,9 @@ typedef struct nd_rule_subject {
 	/* Returns 1 when an event of the list exists within window seconds of
 	 * the attempt, 0 when none, -1 with err set. */
 	int (*near)(void *ctx, const nd_rule_event *ev, size_t n, double window, nd_error *err);
+	/* Returns 1 when the host of a finding's event served a workload that
+	 * Blast-RADIUS can reach (nd_exposure), else 0. NULL: none. */
+	int (*exposed)(void *ctx);
 	/* Called when pattern m of rule could not be matched against its field
 	 * (a limit above was reached, or another PCRE2 error): what says which
 	 * and the value's length. The rule then does not match this subject and

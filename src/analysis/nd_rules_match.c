@@ -98,14 +98,14 @@ static int confidence_rank(const char *c)
 	return strcmp(c, "confirmed") == 0 ? 0 : strcmp(c, "likely") == 0 ? 1 : 2;
 }
 
-/* Returns the score of a rule that matched: one point per condition, two
- * for an NPS reason code or a nearby event (the strongest discriminators),
- * plus the rule's priority. */
+/* Returns the score of a rule that matched: one point per condition (a
+ * finding's exposure included), two for an NPS reason code or a nearby
+ * event (the strongest discriminators), plus the rule's priority. */
 static int score(const nd_rule *r)
 {
 	return (r->client_errors.n ? 1 : 0) + (r->client != ND_ANY) + (r->nps_events.n ? 1 : 0) +
-	       (r->nps_reasons.n ? 2 : 0) + (r->nps != ND_ANY) + (r->nevents ? (r->kind == ND_RULE_FINDING ? 1 : 2) : 0) +
-	       (int)r->npatterns + r->priority;
+	       (r->nps_reasons.n ? 2 : 0) + (r->nps != ND_ANY) + (r->exposure != ND_ANY) +
+	       (r->nevents ? (r->kind == ND_RULE_FINDING ? 1 : 2) : 0) + (int)r->npatterns + r->priority;
 }
 
 /* Returns 1 if the finding rule's event list takes the subject's event,
@@ -130,7 +130,8 @@ static int matches(matcher *mt, const nd_rule *r, const nd_rule_subject *s, nd_e
 	size_t i;
 
 	if (r->kind == ND_RULE_FINDING) {
-		if (!event_ok(r, s))
+		if (!event_ok(r, s) ||
+		    (r->exposure != ND_ANY && !presence_ok(r->exposure, s->exposed ? s->exposed(s->ctx) : 0)))
 			return 0;
 	} else if (!presence_ok(r->client, s->has_client) || !presence_ok(r->nps, s->has_nps) ||
 		   (r->client_errors.n && (!s->has_client_error || !in_list(&r->client_errors, s->client_error))) ||
