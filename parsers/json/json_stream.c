@@ -120,11 +120,11 @@ static int feed(stream *st, nd_error *err)
 		const char *p = s + st->pos;
 		enum json_tokener_error jerr;
 		json_object *o;
-		size_t end, len;
+		const char *nl;
+		size_t end, len, line;
 
 		if (st->skip_line) {
-			const char *nl = memchr(p, '\n', n - st->pos);
-
+			nl = memchr(p, '\n', n - st->pos);
 			if (!nl) {
 				st->pos = n;
 				break;
@@ -157,22 +157,28 @@ static int feed(stream *st, nd_error *err)
 			st->number = ++st->counts->events;
 			st->value_line = st->line;
 		}
-		len = scan_strings(st, p, n - st->pos);
+		/* Fed a line at a time, so that its strings are followed once. */
+		nl = memchr(p, '\n', n - st->pos);
+		line = nl ? (size_t)(nl - p) + 1 : n - st->pos;
+		len = scan_strings(st, p, line);
 		o = json_tokener_parse_ex(st->tok, p, (int)len);
 		jerr = json_tokener_get_error(st->tok);
 		if (jerr == json_tokener_continue) {
 			count_lines(st, p, len);
 			st->value_size += len;
 			st->pos += len;
-			if (st->pos < n) { /* at a line end inside a string */
+			if (len < line) { /* at a line end inside a string */
 				if (bad_value(st, "a line end inside a string", err) != 0)
 					return -1;
 				st->skip_line = 0;
 				continue;
 			}
-			if (st->value_size > ND_JSON_STREAM_MAX_VALUE)
-				return bad_value(st, "larger than 4 MiB", err);
-			break;
+			if (st->value_size > ND_JSON_STREAM_MAX_VALUE) {
+				if (bad_value(st, "larger than 4 MiB", err) != 0)
+					return -1;
+				st->skip_line = st->pos == 0 || s[st->pos - 1] != '\n';
+			}
+			continue;
 		}
 		end = json_tokener_get_parse_end(st->tok);
 		count_lines(st, p, end);
