@@ -3,7 +3,7 @@
 if(NOT TARGET evtxwrite OR NOT TARGET evtxconvert)
   return()
 endif()
-foreach(t recognise xml xml_hostile nps_text)
+foreach(t recognise xml xml_hostile nps_text json json_hostile)
   add_test(NAME inputs_${t} COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/inputs/${t}.sh)
   set_tests_properties(inputs_${t} PROPERTIES SKIP_RETURN_CODE 77 ENVIRONMENT
     "NPSDIAG=$<TARGET_FILE:npsdiag>;EVTXWRITE=$<TARGET_FILE:evtxwrite>;EVTXCONVERT=$<TARGET_FILE:evtxconvert>;SRC=${PROJECT_SOURCE_DIR};SHARED=${NPSDIAG_SHARED}")

@@ -1,6 +1,6 @@
 #!/bin/sh
-# Benchmark: npsdiag ingest of the same events as .evtx and as event XML
-# (a wevtutil /f:xml stream), measured in the same run, with peak memory
+# Benchmark: npsdiag ingest of the same events as .evtx, as event XML
+# (a wevtutil /f:xml stream) and as Winlogbeat/ECS JSON lines, measured in the same run, with peak memory
 # (issue 12: a large export is streamed, never read into memory).
 #
 #   tools/bench-inputs.sh [RECORDS]      (default 1000000 records)
@@ -21,6 +21,7 @@ sed -e "s/@4624@/$((per * 60))/; s/@4688@/$((per * 20))/; s/@4625@/$((per * 19))
 	"$top/tools/bench-security.desc" > "$w/bench.desc"
 "$b/tools/evtxwrite" -o "$w/Security.evtx" "$w/bench.desc"
 "$b/tools/evtxconvert" xml "$w/Security.evtx" > "$w/Security.xml"
+"$b/tools/evtxconvert" ecs "$w/Security.evtx" > "$w/Security.jsonl"
 
 # run NAME FILE: one timed ingest into a new database; prints time, rate, peak RSS.
 run() {
@@ -38,3 +39,4 @@ run() {
 echo "records: $records"
 run evtx "$w/Security.evtx"
 run xml "$w/Security.xml"
+run jsonl "$w/Security.jsonl"

@@ -10,13 +10,17 @@
  *             "Save as XML" (UTF-8 with its declaration)
  *   utf16     the same document in UTF-16LE with a byte order mark, as
  *             PowerShell's `>` writes it
+ *   ecs       Winlogbeat / Elastic Common Schema JSON lines
+ *   evtxdump  the Rust evtx_dump's JSON lines (`evtx_dump -o jsonl`)
+ *   winevent  `Get-WinEvent | ConvertTo-Json -Depth 4` from PowerShell 5.1:
+ *             one array, UTF-16LE with a byte order mark as its `>` writes
  *   dts, ias, odbc
  *             the NPS decisions (Security 6272/6273) as the lines of an NPS
  *             text accounting log in that format (nps-text-logs.md), the
  *             server's local time being UTC+01:00 (ingest with --tz +01:00);
  *             Computer-Name is the first label of the event's computer
  *
- * For the XML formats every record is written (not only those npsdiag keeps), rendered from the
+ * For the XML and JSON formats every record is written (not only those npsdiag keeps), rendered from the
  * nd_record the EVTX reader gives, as Windows renders events: named fields
  * as <Data Name='..'>, unnamed ones as <Data>. */
 #include <stdio.h>
@@ -24,15 +28,27 @@
 #include <string.h>
 
 #include "evtx_reader.h"
+#include "evtxconvert_json.h"
 #include "nd_buf.h"
 #include "nd_escape.h"
 #include "nd_time.h"
 
-typedef enum out_format { OUT_XML, OUT_EVENTS, OUT_UTF16, OUT_DTS, OUT_IAS, OUT_ODBC } out_format;
+typedef enum out_format {
+	OUT_XML,
+	OUT_EVENTS,
+	OUT_UTF16,
+	OUT_ECS,
+	OUT_EVTX_DUMP,
+	OUT_WINEVENT,
+	OUT_DTS,
+	OUT_IAS,
+	OUT_ODBC
+} out_format;
 
 typedef struct conv {
 	out_format fmt;
 	nd_buf out; /* the document so far (UTF-8) */
+	size_t written; /* records written */
 } conv;
 
 /* sink: every record is wanted. */
@@ -94,7 +110,7 @@ static int flush(conv *c)
 {
 	int rc = 0;
 
-	if (c->fmt == OUT_UTF16)
+	if (c->fmt == OUT_UTF16 || c->fmt == OUT_WINEVENT)
 		rc = write_utf16((const unsigned char *)c->out.data, c->out.len);
 	else if (c->out.len && fwrite(c->out.data, 1, c->out.len, stdout) != c->out.len)
 		rc = -1;
@@ -242,6 +258,17 @@ static int render(void *ctx, const void *tag, nd_record *r, nd_error *err)
 			return nd_error_set(err, "out of memory");
 		return flush(c) ? nd_error_set(err, "write error") : 0;
 	}
+	if (c->fmt == OUT_ECS || c->fmt == OUT_EVTX_DUMP || c->fmt == OUT_WINEVENT) {
+		if (c->fmt == OUT_WINEVENT && c->written)
+			rc |= nd_buf_append(b, ",\r\n", 3);
+		rc |= evtxconvert_json(b, r, c->fmt == OUT_ECS ? JSON_ECS : c->fmt == OUT_EVTX_DUMP ? JSON_EVTX_DUMP : JSON_WINEVENT);
+		if (c->fmt != OUT_WINEVENT)
+			rc |= nd_buf_append(b, "\n", 1);
+		c->written++;
+		if (rc)
+			return nd_error_set(err, "out of memory");
+		return flush(c) ? nd_error_set(err, "write error") : 0;
+	}
 	rc |=
 	    nd_buf_printf(b, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider");
 	rc |= attr(b, "Name", r->provider);
@@ -323,18 +350,20 @@ int main(int argc, char **argv)
 	conv c = {0};
 	int i, status = 0;
 
-	static const char *const names[] = {"xml", "events", "utf16", "dts", "ias", "odbc"};
+	static const char *const names[] = {"xml", "events", "utf16", "ecs", "evtxdump", "winevent", "dts", "ias", "odbc"};
 	size_t k;
 
 	for (k = 0; argc >= 3 && k < sizeof(names) / sizeof(names[0]) && strcmp(argv[1], names[k]) != 0; k++)
 		;
 	if (argc < 3 || k == sizeof(names) / sizeof(names[0])) {
-		fprintf(stderr, "usage: evtxconvert xml|events|utf16|dts|ias|odbc FILE.evtx...\n");
+		fprintf(stderr, "usage: evtxconvert xml|events|utf16|ecs|evtxdump|winevent|dts|ias|odbc FILE.evtx...\n");
 		return 2;
 	}
 	c.fmt = (out_format)k;
-	if (c.fmt == OUT_UTF16)
+	if (c.fmt == OUT_UTF16 || c.fmt == OUT_WINEVENT)
 		fputs("\xFF\xFE", stdout);
+	if (c.fmt == OUT_WINEVENT && nd_buf_printf(&c.out, "[\r\n") != 0)
+		return 2;
 	if ((c.fmt == OUT_EVENTS || c.fmt == OUT_UTF16) &&
 	    nd_buf_printf(&c.out, "<?xml version='1.0' encoding='%s'?>\n<Events>\n",
 			  c.fmt == OUT_UTF16 ? "UTF-16" : "UTF-8") != 0)
@@ -355,6 +384,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if ((c.fmt == OUT_EVENTS || c.fmt == OUT_UTF16) && nd_buf_printf(&c.out, "</Events>\n") != 0)
+		return 2;
+	if (c.fmt == OUT_WINEVENT && nd_buf_printf(&c.out, "\r\n]\r\n") != 0)
 		return 2;
 	if (flush(&c) != 0)
 		status = 1;

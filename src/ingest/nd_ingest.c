@@ -9,6 +9,7 @@
 #include "nd_decision_once.h"
 #include "nd_dir.h"
 #include "nd_file.h"
+#include "json_stream.h"
 #include "nd_sniff.h"
 #include "nd_vec.h"
 #include "nps_text.h"
@@ -387,6 +388,17 @@ static int read_xml(file_ctx *f, nd_error *err)
 	return text_read_done(f, nd_xml_stream_read(text_read, f, &sink, &counts, &e), &e, &counts, err);
 }
 
+/* Reads a JSON export into the store. Returns 0 (input problems reported
+ * and counted in f->st), or -1 with err set when the store failed. */
+static int read_json(file_ctx *f, nd_error *err)
+{
+	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
+	nd_xml_stream_counts counts = {0};
+	nd_error e;
+
+	return text_read_done(f, nd_json_stream_read(text_read, f, &sink, &counts, &e), &e, &counts, err);
+}
+
 /* Reads an NPS text log into the store, its local times in the zone the
  * options give (else as UTC, with a warning). Returns 0 (input problems
  * reported and counted in f->st), or -1 with err set when the store
@@ -523,6 +535,8 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 		rc = read_evtx(&f, &failed, err);
 	} else if (fmt == ND_INPUT_NPS_TEXT) {
 		rc = read_nps_text(&f, err);
+	} else if (fmt == ND_INPUT_JSON) {
+		rc = read_json(&f, err);
 	} else {
 		rc = read_xml(&f, err);
 	}

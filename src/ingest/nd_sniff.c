@@ -22,6 +22,17 @@ static size_t past(const char *s, size_t i, size_t n, const char *lit)
 	return n;
 }
 
+/* Returns 1 if lit occurs in s[i..n), else 0. */
+static int has(const char *s, size_t i, size_t n, const char *lit)
+{
+	size_t k = strlen(lit);
+
+	for (; i + k <= n; i++)
+		if (s[i] == lit[0] && memcmp(s + i, lit, k) == 0)
+			return 1;
+	return 0;
+}
+
 /* Returns 1 if the ASCII text s[0..n) is event XML: <Event or <Events after
  * white space, declarations and comments, else 0. */
 static int is_event_xml(const char *s, size_t n)
@@ -40,6 +51,30 @@ static int is_event_xml(const char *s, size_t n)
 	}
 	return n - i >= 7 && memcmp(s + i, "<Event", 6) == 0 &&
 	       (s[i + 6] == 's' || s[i + 6] == '>' || is_space(s[i + 6]));
+}
+
+/* Returns 1 if the ASCII text s[i..n) is a JSON export of events: an
+ * object whose first member name follows, or an array whose first object
+ * follows (so that an INI file's "[section]" is not taken for one), holding
+ * a name only event exports use (Winlogbeat's "winlog" or its agent name,
+ * evtx_dump's "System", Get-WinEvent's "ProviderName"): other JSON, such
+ * as npsdiag's own reports, is not an input. Else returns 0. */
+static int is_json(const char *s, size_t i, size_t n)
+{
+	static const char *const names[] = {"\"winlog", "\"winlogbeat\"", "\"System\"", "\"ProviderName\""};
+	char open = s[i];
+	size_t k;
+
+	if (open != '{' && open != '[')
+		return 0;
+	for (i++; i < n && is_space(s[i]); i++)
+		;
+	if (i == n || (open == '{' ? s[i] != '"' : s[i] != '{'))
+		return 0;
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (has(s, i, n, names[k]))
+			return 1;
+	return 0;
 }
 
 nd_input_format nd_sniff(const uint8_t *p, size_t n)
@@ -74,5 +109,7 @@ nd_input_format nd_sniff(const uint8_t *p, size_t n)
 		return ND_INPUT_NPS_TEXT;
 	if (is_event_xml(ascii, k))
 		return ND_INPUT_XML;
+	if (is_json(ascii, i, k))
+		return ND_INPUT_JSON;
 	return ND_INPUT_UNKNOWN;
 }

@@ -1,7 +1,8 @@
 /* nd_sniff: which input a file is, from its first bytes, never from its
  * name: the EVTX signature; event XML (<Event or <Events, after an optional
  * byte order mark, XML declaration and comments, in UTF-8 or UTF-16); an
- * NPS text accounting log (its first line is a DTS, ODBC or IAS record). */
+ * NPS text accounting log (its first line is a DTS, ODBC or IAS record);
+ * a JSON export of events (see is_json in nd_sniff.c). */
 #ifndef ND_SNIFF_H
 #define ND_SNIFF_H
 
@@ -16,7 +17,8 @@ typedef enum nd_input_format {
 	ND_INPUT_EMPTY,   /* nothing but white space */
 	ND_INPUT_EVTX,
 	ND_INPUT_XML,
-	ND_INPUT_NPS_TEXT
+	ND_INPUT_NPS_TEXT,
+	ND_INPUT_JSON
 } nd_input_format;
 
 /* Returns the format the n first bytes at p show. */

@@ -1,0 +1,85 @@
+#!/bin/sh
+# JSON inputs (issue 12 item 2): the Error-853 scenario converted from its
+# .evtx fixtures to Winlogbeat/ECS JSON lines, evtx_dump JSON lines and a
+# PowerShell 5.1 ConvertTo-Json array (UTF-16LE) is stored as from .evtx and
+# gives the same diagnosis; mixed with the .evtx nothing is stored twice;
+# "-" reads the standard input.
+. "$SRC/tests/ingest/lib.sh"
+S=$FIX/error853
+need "$S/CLIENT01-Application.evtx" "$S/NPS01-Security.evtx" "$S/NPS01-System.evtx"
+
+# snapshot DB [TIME]: what must be equal whatever the input format was;
+# TIME, when given, is the SQL for the event time (ConvertTo-Json keeps
+# milliseconds), and the result tables are then only counted.
+snapshot() {
+	sqlite3 -batch -noheader "$1" "SELECT provider, event_id, computer, channel, record_id, ${2:-time_created}, version
+		FROM events ORDER BY 1, 2, 3, 4, 5;"
+	if [ -n "${2:-}" ]; then
+		sqlite3 -batch -noheader "$1" "SELECT count(*) FROM client_failures; SELECT count(*) FROM nps_decisions;"
+	else
+		sqlite3 -batch -noheader "$1" "SELECT * FROM client_failures ORDER BY ts; SELECT * FROM nps_decisions ORDER BY ts;"
+	fi
+}
+# verdicts DB: the diagnosis without its times.
+verdicts() {
+	"$NPSDIAG" diagnose --db "$1" --format json | sed 's/"[0-9T:.-]*Z"/T/g'
+}
+
+DB=$T/evtx.db
+ingest "$S"
+eq "evtx ingest" "$rc" 0
+snapshot "$DB" > "$T/evtx.snap"
+snapshot "$DB" "substr(time_created, 1, 23)" > "$T/evtx.ms.snap"
+"$NPSDIAG" diagnose --db "$DB" --format json > "$T/evtx.json"
+verdicts "$DB" > "$T/evtx.verdicts"
+contains "the scenario is diagnosed" "$T/evtx.json" revocation-check-failed
+
+for fmt in ecs evtxdump winevent; do
+	mkdir "$T/$fmt"
+	for f in "$S"/*.evtx; do
+		# Named .log: the content decides, never the name.
+		"$EVTXCONVERT" $fmt "$f" > "$T/$fmt/$(basename "$f" .evtx).log" || fail "$fmt: convert $f"
+	done
+	DB=$T/$fmt.db
+	ingest "$T/$fmt"/*.log
+	eq "$fmt: exit" "$rc" 0
+	contains "$fmt: all kept" "$T/out" "total: 3 files (0 failed), 764 records, 27 kept (27 new), 737 skipped, 0 errors"
+	if [ $fmt = winevent ]; then
+		snapshot "$DB" "substr(time_created, 1, 23)" > "$T/$fmt.snap"
+		want=$T/evtx.ms.snap
+	else
+		snapshot "$DB" > "$T/$fmt.snap"
+		want=$T/evtx.snap
+	fi
+	if cmp -s "$want" "$T/$fmt.snap"; then ok; else fail "$fmt: stored events differ from the .evtx ones"; diff "$want" "$T/$fmt.snap" | head >&2; fi
+	if [ $fmt = winevent ]; then
+		# Its unnamed Properties are named by the classic layouts only:
+		# the client's 20227 is read, the manifest 6273 has no layout.
+		verdicts "$DB" > "$T/$fmt.verdicts"
+		contains "$fmt: the client's 853 named by its layout" "$T/$fmt.verdicts" '"client_error":{"code":853,'
+		contains "$fmt: the 6273 stored" "$T/$fmt.verdicts" '"nps_decision":{"event_id":6273,'
+	else
+		"$NPSDIAG" diagnose --db "$DB" --format json > "$T/$fmt.json"
+		if cmp -s "$T/evtx.json" "$T/$fmt.json"; then ok; else fail "$fmt: diagnosis differs from the .evtx one"; diff "$T/evtx.json" "$T/$fmt.json" | head >&2; fi
+	fi
+done
+head -c 2 "$T/winevent/NPS01-Security.log" | od -An -tx1 | grep -q "ff fe" && ok || fail "winevent sample has no BOM"
+
+# Mixed formats in one database: JSON after the .evtx adds nothing, and the
+# .evtx after JSON adds nothing.
+DB=$T/evtx.db
+ingest "$T/ecs" "$T/evtxdump"
+eq "json after evtx: exit" "$rc" 0
+contains "json after evtx: nothing new" "$T/out" "54 kept (0 new)"
+DB=$T/ecs.db
+ingest "$S"
+contains "evtx after json: nothing new" "$T/out" "27 kept (0 new)"
+eq "evtx after json: one decision each" "$(q "SELECT count(*) FROM nps_decisions")" \
+	"$(sqlite3 -batch -noheader "$T/evtx.db" "SELECT count(*) FROM nps_decisions")"
+
+# The standard input.
+DB=$T/stdin.db
+cat "$T/ecs/NPS01-Security.log" | "$NPSDIAG" ingest --db "$DB" - >"$T/out" 2>"$T/err"
+eq "stdin: exit" "$?" 0
+contains "stdin: read" "$T/out" "-: 578 records, 8 kept (8 new"
+finish
