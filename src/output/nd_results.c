@@ -124,13 +124,47 @@ static const nd_res_cause *find_cause(const nd_results *r, const char *id)
 	return id && r->ncauses ? bsearch(id, r->causes, r->ncauses, sizeof(*r->causes), by_cause_id) : NULL;
 }
 
+/* Counts the rows of the bound statement st and resets it for reading
+ * them. Returns 0 with *n set, or -1 on a database error. */
+static int count_rows(sqlite3_stmt *st, size_t *n)
+{
+	int rc;
+
+	for (*n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; (*n)++)
+		;
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Reads column 0 of every row of the bound statement st into an array of
+ * strings in the causes' arena: counted first, then filled, since the
+ * arena cannot grow an array. Returns 0 with *v and *n set (*oom set when
+ * out of memory), or -1 on a database error. */
+static int load_strings(nd_results *r, sqlite3_stmt *st, const char ***v, size_t *n, int *oom)
+{
+	size_t count;
+	int rc = SQLITE_DONE;
+
+	*v = NULL;
+	*n = 0;
+	if (count_rows(st, &count) != 0)
+		return -1;
+	if (count && !(*v = arena_alloc(&r->causes_arena, count * sizeof(**v)))) {
+		*oom = 1;
+		return 0;
+	}
+	while (!*oom && *n < count && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		(*v)[(*n)++] = arena_str(&r->causes_arena, text(st, 0), oom);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
 /* Loads the causes with their steps, commands and sources. Returns 0, or
  * -1 with err set. */
 static int load_causes(nd_results *r, nd_error *err)
 {
 	sqlite3_stmt *cs = NULL, *ss = NULL, *ms = NULL, *os = NULL;
 	size_t cap = 0;
-	int rc = -1, oom = 0, step;
+	int rc = -1, oom = 0, dberr = 0, step = SQLITE_DONE;
 
 	if (nd_sql_prepare(r->db,
 			   "SELECT cause_id, kind, title, confidence, explanation, rule_file, rule_line FROM causes"
@@ -165,47 +199,33 @@ static int load_causes(nd_results *r, nd_error *err)
 		/* Counted first, then filled: the arena cannot grow an array. */
 		sqlite3_reset(ss);
 		sqlite3_bind_text(ss, 1, c->cause_id, -1, SQLITE_STATIC);
-		for (n = 0; sqlite3_step(ss) == SQLITE_ROW; n++)
-			;
-		sqlite3_reset(ss);
+		if ((dberr = count_rows(ss, &n)) != 0)
+			break;
 		if (n && !(c->steps = arena_alloc(&r->causes_arena, n * sizeof(*c->steps)))) {
 			oom = 1;
 			break;
 		}
 		while (c->nsteps < n && sqlite3_step(ss) == SQLITE_ROW) {
 			nd_res_step *s = &c->steps[c->nsteps++];
-			size_t k;
 
 			s->step = sqlite3_column_int64(ss, 0);
 			s->text = arena_str(&r->causes_arena, text(ss, 1), &oom);
-			s->ncmds = 0;
-			s->cmds = NULL;
 			sqlite3_reset(ms);
 			sqlite3_bind_text(ms, 1, c->cause_id, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(ms, 2, s->step);
-			for (k = 0; sqlite3_step(ms) == SQLITE_ROW; k++)
-				;
-			sqlite3_reset(ms);
-			if (k && !(s->cmds = arena_alloc(&r->causes_arena, k * sizeof(*s->cmds))))
-				oom = 1;
-			while (!oom && s->ncmds < k && sqlite3_step(ms) == SQLITE_ROW)
-				s->cmds[s->ncmds++] = arena_str(&r->causes_arena, text(ms, 0), &oom);
+			if ((dberr = load_strings(r, ms, &s->cmds, &s->ncmds, &oom)) != 0)
+				break;
 		}
+		if (oom || dberr)
+			break;
 		sqlite3_reset(os);
 		sqlite3_bind_text(os, 1, c->cause_id, -1, SQLITE_STATIC);
-		for (n = 0; sqlite3_step(os) == SQLITE_ROW; n++)
-			;
-		sqlite3_reset(os);
-		if (n && !(c->sources = arena_alloc(&r->causes_arena, n * sizeof(*c->sources))))
-			oom = 1;
-		while (!oom && c->nsources < n && sqlite3_step(os) == SQLITE_ROW)
-			c->sources[c->nsources++] = arena_str(&r->causes_arena, text(os, 0), &oom);
-		if (oom)
+		if ((dberr = load_strings(r, os, &c->sources, &c->nsources, &oom)) != 0 || oom)
 			break;
 	}
 	if (oom)
 		nd_error_set(err, "out of memory");
-	else if (step != SQLITE_DONE)
+	else if (dberr || step != SQLITE_DONE)
 		nd_sql_fail(r->db, "results", err);
 	else
 		rc = 0;
