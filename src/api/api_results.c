@@ -15,7 +15,8 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		int report; /* a document of nd_report, else nd_diagnose_print */
 		int fmt;
 	} formats[] = {
-		{"text", 0, ND_PRINT_TEXT}, {"json", 0, ND_PRINT_JSON},   {"jsonl", 0, ND_PRINT_JSONL},
+		{"text", 0, ND_PRINT_TEXT}, {"brief", 0, ND_PRINT_BRIEF}, {"json", 0, ND_PRINT_JSON},
+		{"jsonl", 0, ND_PRINT_JSONL}, {"ecs", 0, ND_PRINT_ECS},
 		{"html", 1, ND_REPORT_HTML}, {"md", 1, ND_REPORT_MD},     {"markdown", 1, ND_REPORT_MD},
 		{"csv", 1, ND_REPORT_CSV},
 	};

@@ -13,7 +13,8 @@ int cmd_diagnose(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"window", required_argument, NULL, 'w'}, {"skew", required_argument, NULL, 's'},
 		{"gap", required_argument, NULL, 'g'},    {"format", required_argument, NULL, 'f'},
-		CLI_FILTER_OPTIONS,                       {NULL, 0, NULL, 0}};
+		{"brief", no_argument, NULL, 'B'},        CLI_FILTER_OPTIONS,
+		{NULL, 0, NULL, 0}};
 	npsdiag_params params = NPSDIAG_PARAMS_DEFAULT;
 	npsdiag_filter filter = {0};
 	npsdiag_write_options wo = {0, NULL, NULL};
@@ -48,9 +49,13 @@ int cmd_diagnose(int argc, char **argv)
 				return cli_usage();
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0)
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0 &&
+			    strcmp(optarg, "ecs") != 0)
 				return cli_usage();
 			format = optarg;
+			break;
+		case 'B':
+			format = "brief";
 			break;
 		default:
 			if (cli_filter_option(opt, optarg, &filter) != 1)

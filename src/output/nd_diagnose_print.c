@@ -2,9 +2,11 @@
 
 #include <string.h>
 
+#include "nd_ecs.h"
 #include "nd_escape.h"
 #include "nd_json.h"
 #include "nd_out.h"
+#include "nd_print_news.h"
 #include "nd_results.h"
 
 #define EVIDENCE_LINES 12
@@ -217,7 +219,7 @@ static int summary_line(void *ctx, const nd_res_summary *s)
 	printer *p = ctx;
 	int finding = strcmp(s->cause->kind, "finding") == 0;
 
-	if (p->o->format == ND_PRINT_TEXT) {
+	if (p->o->format != ND_PRINT_JSON) {
 		nd_out_printf(&p->out, "  %5lld %-9s", (long long)s->attempts, finding ? "events" : "attempts");
 		nd_out_printf(&p->out, " in %3lld  ", (long long)s->incidents);
 		put_value(p, s->cause->cause_id);
@@ -260,7 +262,7 @@ static void json_params(printer *p, const nd_print_filter *f)
 static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_error *err)
 {
 	const nd_res_incident *i;
-	int rc, findings = 0, first = 1;
+	int rc, findings = 0, first = 1, json = p->o->format == ND_PRINT_JSON || p->o->format == ND_PRINT_JSONL;
 
 	if (p->o->format == ND_PRINT_JSON) {
 		nd_out_printf(&p->out, "{\"npsdiag\":\"" NPSDIAG_VERSION "\",\"schema_version\":%d,\"parameters\":",
@@ -270,7 +272,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	}
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &i, err)) == 1 && !p->out.failed) {
-		if (nd_results_load(res, p->o->format == ND_PRINT_TEXT ? EVIDENCE_LINES : 0, err) != 0)
+		if (nd_results_load(res, json ? 0 : EVIDENCE_LINES, err) != 0)
 			return -1;
 		if (p->o->format == ND_PRINT_JSON && i->finding && !findings) {
 			put(p, "],\"findings\":[");
@@ -281,19 +283,24 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		first = 0;
 		if (p->o->format == ND_PRINT_TEXT)
 			text_incident(p, i);
+		else if (p->o->format == ND_PRINT_BRIEF)
+			nd_print_news(&p->out, 0, i, 0);
+		else if (p->o->format == ND_PRINT_ECS)
+			nd_ecs_incident(&p->out, i);
 		else
 			nd_json_incident(&p->out, i, p->o->format == ND_PRINT_JSONL, NULL);
-		if (p->o->format == ND_PRINT_JSONL)
+		if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 			put(p, "\n");
 	}
 	if (rc < 0)
 		return -1;
-	if (p->o->format == ND_PRINT_JSONL)
+	if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 		return 0;
 	if (p->o->format == ND_PRINT_JSON)
 		put(p, findings ? "],\"summary\":[" : "],\"findings\":[],\"summary\":[");
 	else
-		put(p, "summary by cause:\n");
+		put(p, p->o->format == ND_PRINT_BRIEF && nd_results_selected(res) ? "\nsummary by cause:\n"
+										    : "summary by cause:\n");
 	if (nd_results_summary(res, summary_line, p, err) != 0)
 		return -1;
 	if (p->o->format == ND_PRINT_JSON)

@@ -13,7 +13,16 @@
 #include "nd_error.h"
 #include "nd_select.h"
 
-typedef enum nd_print_format { ND_PRINT_TEXT, ND_PRINT_JSON, ND_PRINT_JSONL } nd_print_format;
+/* text: an incident a paragraph; brief: an incident a line (the line tail
+ * prints); json: one document; jsonl: an incident a line; ecs: an incident
+ * a line shaped for Elastic (nd_ecs). */
+typedef enum nd_print_format {
+	ND_PRINT_TEXT,
+	ND_PRINT_BRIEF,
+	ND_PRINT_JSON,
+	ND_PRINT_JSONL,
+	ND_PRINT_ECS
+} nd_print_format;
 
 typedef struct nd_print_options {
 	nd_print_format format;
@@ -22,8 +31,9 @@ typedef struct nd_print_options {
 	const char *output;               /* the name of out in errors; NULL: "standard output" */
 } nd_print_options;
 
-/* Prints the incidents and findings the filter selects, then (text and
- * json) a summary by cause. Returns 0 with *shown set to the number
+/* Prints the incidents and findings the filter selects (open incidents
+ * first), then (text, brief and json; not the lines of jsonl and ecs) a
+ * summary by cause. Returns 0 with *shown set to the number
  * printed, or -1 with err set (a bad --user pattern, a database error, a
  * write error naming the output). */
 int nd_diagnose_print(sqlite3 *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,

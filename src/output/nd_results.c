@@ -21,13 +21,17 @@ typedef struct block {
 /* The statements of a run, prepared once. */
 enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
 
+/* The incidents selected, open ones first; %s: the key column or NULL. */
+#define INCIDENTS_SQL \
+	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server," \
+	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning," \
+	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s" \
+	" FROM incidents i JOIN temp.nd_results_ids USING(id)" \
+	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
+	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
+
 static const char *const sql[S_COUNT] = {
-	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"
-	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"
-	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time"
-	" FROM incidents i JOIN temp.nd_results_ids USING(id)"
-	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
-	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.id",
+	NULL, /* INCIDENTS_SQL, made by incidents_sql */
 	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
 	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
@@ -267,9 +271,28 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	return rc;
 }
 
+/* Makes the incidents statement: the stable incident key (the
+ * correlator's incidents.key) is read where the schema has it, else NULL.
+ * Returns 0, or -1 with err set. */
+static int incidents_sql(nd_results *r, char out[static 2048], nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int has_key = 0, n;
+
+	if (nd_sql_prepare(r->db, "SELECT count(*) FROM pragma_table_info('incidents') WHERE name = 'key'", 0, &st,
+			   "results", err) != 0)
+		return -1;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		has_key = sqlite3_column_int(st, 0) > 0;
+	sqlite3_finalize(st);
+	n = snprintf(out, 2048, INCIDENTS_SQL, has_key ? "i.key" : "NULL");
+	return n > 0 && n < 2048 ? 0 : nd_error_set(err, "results: statement too long");
+}
+
 int nd_results_open(nd_results **out, sqlite3 *db, const nd_print_filter *f, nd_error *err)
 {
 	nd_results *r = calloc(1, sizeof(*r));
+	char incidents[2048];
 	int i;
 
 	*out = NULL;
@@ -281,8 +304,12 @@ int nd_results_open(nd_results **out, sqlite3 *db, const nd_print_filter *f, nd_
 		nd_results_close(r);
 		return -1;
 	}
+	if (incidents_sql(r, incidents, err) != 0) {
+		nd_results_close(r);
+		return -1;
+	}
 	for (i = 0; i < S_COUNT; i++) {
-		if (sqlite3_prepare_v2(db, sql[i], -1, &r->st[i], NULL) != SQLITE_OK) {
+		if (sqlite3_prepare_v2(db, i == S_INCIDENTS ? incidents : sql[i], -1, &r->st[i], NULL) != SQLITE_OK) {
 			nd_sql_fail(r->db, "results", err);
 			nd_results_close(r);
 			return -1;
@@ -364,6 +391,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	i->last = text(st, 22);
 	i->status = text(st, 23);
 	i->resolved = text(st, 24);
+	i->key = text(st, 25);
 	*out = i;
 	return 1;
 }

@@ -78,6 +78,7 @@ typedef struct nd_res_incident {
 	const nd_res_cause *cause;
 	const char *kind, *confidence, *match, *identity, *user, *client, *vpn, *nps, *first, *last, *status,
 		*resolved;
+	const char *key; /* the stable incident key, NULL while the schema has none */
 	int64_t count, paired, first_ts, last_ts;
 	nd_res_code client_error; /* code: the RAS / IKE error */
 	nd_res_code nps_reason;   /* code: the NPS reason */
@@ -130,8 +131,9 @@ void nd_results_close(nd_results *r);
 /* Returns the number of incidents and findings selected. */
 size_t nd_results_selected(const nd_results *r);
 
-/* Starts (again) the walk over the selected incidents, in stored order
- * (incidents, then findings). Returns nothing. */
+/* Starts (again) the walk over the selected incidents: incidents, then
+ * findings; open incidents before resolved ones; each in stored order.
+ * Returns nothing. */
 void nd_results_rewind(nd_results *r, nd_res_which which);
 
 /* Reads the next incident's row, without facts, attempts and evidence.
