@@ -1,7 +1,7 @@
 /* nd_report_md: the report as Markdown for a ticket or a wiki page: the
- * same content as the HTML page (scope, summary by cause with the
- * remediation, incidents with their evidence, findings) without the
- * timeline picture. Event strings are escaped so they render as text. */
+ * same content as the HTML page (scope, filters, summary table, causes
+ * with the remediation stated once, incidents with their facts and
+ * evidence, findings) without the timeline picture. Event strings are escaped so they render as text. */
 #include <string.h>
 
 #include "nd_escape.h"
@@ -71,6 +71,32 @@ static int cause(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, "\n\n**What to do:**\n\n");
 	steps(r, c->cause);
 	nd_out_put(&r->out, "\n");
+	return 0;
+}
+
+/* One row of the summary table (nd_results_summary callback): cause,
+ * confidence, users, hosts, attempts, open, first incidents. Returns 0. */
+static int summary_row(void *ctx, const nd_res_summary *c)
+{
+	nd_rep *r = ctx;
+	size_t k;
+
+	nd_out_put(&r->out, "| ");
+	esc(r, c->cause->title);
+	nd_out_put(&r->out, " (");
+	esc(r, c->cause->cause_id);
+	nd_out_put(&r->out, ") | ");
+	esc(r, c->cause->confidence);
+	if (strcmp(c->cause->kind, "finding") == 0)
+		nd_out_printf(&r->out, " | - | %lld | %lld event(s) | - | ", (long long)c->hosts, (long long)c->attempts);
+	else
+		nd_out_printf(&r->out, " | %lld | %lld | %lld | %lld | ", (long long)c->identities, (long long)c->hosts,
+			      (long long)c->attempts, (long long)c->open);
+	for (k = 0; k < c->nids; k++)
+		nd_out_printf(&r->out, "%s#%lld", k ? " " : "", (long long)c->ids[k]);
+	if (c->incidents > (int64_t)c->nids)
+		nd_out_printf(&r->out, " and %lld more", (long long)(c->incidents - (int64_t)c->nids));
+	nd_out_put(&r->out, " |\n");
 	return 0;
 }
 
@@ -154,6 +180,15 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 	}
 	row(r, "Confidence", i->confidence);
 	row(r, "Cause", i->cause->cause_id);
+	if (i->key)
+		row(r, "Key", i->key);
+	for (k = 0; k < i->nfacts; k++) {
+		nd_out_put(&r->out, "| ");
+		esc(r, i->facts[k].name);
+		nd_out_put(&r->out, " | ");
+		esc(r, i->facts[k].value);
+		nd_out_put(&r->out, " |\n");
+	}
 	nd_out_put(&r->out, "\n**Why:** ");
 	esc(r, i->cause->explanation);
 	nd_out_put(&r->out, "\n\n**What to do:** see the summary of cause ");
@@ -182,7 +217,19 @@ int nd_report_md(nd_rep *r)
 		esc(r, r->o->generated);
 		nd_out_put(&r->out, " by npsdiag " NPSDIAG_VERSION ".");
 	}
-	nd_out_put(&r->out, "\n\n## Summary by root cause\n\n");
+	nd_out_put(&r->out, "\n\nFilters: ");
+	nd_rep_filters(r, nd_escape_md);
+	nd_out_put(&r->out, ".\n\n## Summary\n\n");
+	if (sc->incidents + sc->findings == 0) {
+		nd_out_put(&r->out, "Nothing to report in this selection.\n\n");
+	} else {
+		nd_out_put(&r->out, "| Cause | Confidence | Users | Hosts | Attempts | Open | Incidents |\n"
+			      "|---|---|--:|--:|--:|--:|---|\n");
+		if (nd_results_summary(r->res, summary_row, r, r->err) != 0)
+			return -1;
+		nd_out_put(&r->out, "\n");
+	}
+	nd_out_put(&r->out, "## Summary by root cause\n\n");
 	if (nd_results_summary(r->res, cause, r, r->err) != 0)
 		return -1;
 	nd_out_put(&r->out, "## Incidents\n\n");

@@ -10,6 +10,8 @@
 #include "nd_vec.h"
 
 #define BLOCK_SIZE 65536
+#define ND_XSTR(x) #x
+#define ND_STR(x) ND_XSTR(x)
 
 /* A block of the arena that holds the strings of the current view. */
 typedef struct block {
@@ -572,14 +574,30 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 
 	if (sqlite3_prepare_v2(r->db,
 			       "SELECT i.cause_id, min(i.first_time), max(i.last_time), count(*),"
-			       " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count)"
+			       " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count),"
+			       " count(DISTINCT coalesce(i.client, i.nps_server)),"
+			       " sum(i.kind = 'incident' AND i.status <> 'resolved'),"
+			       " (SELECT group_concat(id) FROM (SELECT j.id FROM incidents j JOIN temp.nd_results_ids USING(id)"
+			       "  WHERE j.cause_id = i.cause_id ORDER BY j.status = 'resolved', j.id LIMIT "
+			       ND_STR(ND_RES_SUMMARY_IDS) "))"
 			       " FROM incidents i JOIN temp.nd_results_ids USING(id)"
 			       " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return nd_sql_fail(r->db, "results", err);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		nd_res_summary s = {find_cause(r, text(st, 0)), text(st, 1), text(st, 2), sqlite3_column_int64(st, 3),
-				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
+				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
+				    sqlite3_column_int64(st, 7), {0}, 0};
+		const char *ids = text(st, 8);
+
+		while (ids && *ids && s.nids < ND_RES_SUMMARY_IDS) {
+			char *end;
+
+			s.ids[s.nids++] = strtoll(ids, &end, 10);
+			if (*end != ',')
+				break;
+			ids = end + 1;
+		}
 
 		if (!s.cause) {
 			nd_error_set(err, "database: an incident has an unknown cause");
@@ -594,8 +612,28 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
-			int (*fn)(void *ctx, const nd_res_lane *l), void *ctx, nd_error *err)
+int nd_results_axis(nd_results *r, nd_axis *a, nd_error *err)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	nd_axis_init(a);
+	if (sqlite3_prepare_v2(r->db,
+			       "SELECT DISTINCT e.ts FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			       " JOIN events e ON e.id = ie.event_ref ORDER BY e.ts",
+			       -1, &st, NULL) != SQLITE_OK)
+		return nd_sql_fail(r->db, "results", err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		nd_axis_add(a, sqlite3_column_int64(st, 0));
+	if (rc != SQLITE_DONE)
+		nd_sql_fail(r->db, "results", err);
+	sqlite3_finalize(st);
+	nd_axis_finish(a);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int nd_results_timeline(nd_results *r, const nd_axis *a, int (*fn)(void *ctx, const nd_res_lane *l), void *ctx,
+			nd_error *err)
 {
 	/* Every evidence event of the selection, by host then time. */
 	sqlite3_stmt *st = NULL;
@@ -603,11 +641,10 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 	char host[256] = "";
 	int have = 0, rc = SQLITE_ERROR, stopped = 0;
 
-	*first_ts = *last_ts = 0;
 	if (!lane)
 		return nd_error_set(err, "out of memory");
 	if (sqlite3_prepare_v2(r->db,
-			       "SELECT e.computer, e.ts, ie.role, e.event_id, min(e.ts) OVER (), max(e.ts) OVER ()"
+			       "SELECT e.computer, e.ts, ie.role, e.event_id"
 			       " FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
 			       " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
 			       -1, &st, NULL) != SQLITE_OK) {
@@ -616,10 +653,10 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *h = text(st, 0) ? text(st, 0) : "-", *role = text(st, 2) ? text(st, 2) : "";
-		int64_t ts = sqlite3_column_int64(st, 1), id = sqlite3_column_int64(st, 3), span, bin;
+		int64_t id = sqlite3_column_int64(st, 3);
+		double x = nd_axis_x(a, sqlite3_column_int64(st, 1));
+		int bin = (int)(x * (ND_RES_TIMELINE_BINS - 1) + 0.5);
 
-		*first_ts = sqlite3_column_int64(st, 4);
-		*last_ts = sqlite3_column_int64(st, 5);
 		if (!have || strcmp(h, host) != 0) {
 			if (have && fn(ctx, lane) != 0) {
 				stopped = 1;
@@ -630,8 +667,7 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 			lane->host = host;
 			have = 1;
 		}
-		span = *last_ts - *first_ts;
-		bin = span > 0 ? (ts - *first_ts) * (ND_RES_TIMELINE_BINS - 1) / span : 0;
+		bin = bin < 0 ? 0 : bin >= ND_RES_TIMELINE_BINS ? ND_RES_TIMELINE_BINS - 1 : bin;
 		if (strcmp(role, "client-failure") == 0 || (strcmp(role, "nps-decision") == 0 && id != 6272))
 			lane->failures[bin]++;
 		else if (strcmp(role, "resolution") == 0 || id == 6272)
