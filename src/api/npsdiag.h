@@ -184,6 +184,9 @@ typedef struct npsdiag_write_options {
 	int color;             /* text: colour for a terminal (npsdiag_console_color) */
 	const char *generated; /* reports: the generation time to show, or NULL for none */
 	const char *output;    /* the name of out in write errors (a path); NULL: "standard output" */
+	char *const *certs;    /* html, md, json: certificate files (npsdiag_cert_check reads them the same way)
+				* for a certificate section naming the incidents their findings explain */
+	size_t ncerts;
 } npsdiag_write_options;
 
 /* Writes the stored results the filter selects (f may be NULL) to out in

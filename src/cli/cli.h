@@ -10,6 +10,7 @@
 
 #define ND_CLI_DEFAULT_DB "npsdiag.db"
 #define ND_CLI_MAX_RULE_DIRS 16
+#define ND_CLI_MAX_CERTS 64 /* report --cert FILE, repeatable */
 
 /* Prints the usage text to stderr. Returns 2, the exit status for usage
  * errors. */

@@ -17,7 +17,7 @@ int cmd_diagnose(int argc, char **argv)
 		{NULL, 0, NULL, 0}};
 	npsdiag_params params = NPSDIAG_PARAMS_DEFAULT;
 	npsdiag_filter filter = {0};
-	npsdiag_write_options wo = {0, NULL, NULL};
+	npsdiag_write_options wo = {0, NULL, NULL, NULL, 0};
 	npsdiag_diagnose_stats stats;
 	const char *db = NULL, *format = "text";
 	char *dirs[ND_CLI_MAX_RULE_DIRS];

@@ -1,6 +1,7 @@
 /* npsdiag report: the diagnosed incidents as a document (html, md, csv),
- * or diagnose's JSON. Runs the diagnosis first when the database has no
- * results yet. */
+ * or diagnose's JSON; with --cert, a certificate section naming the
+ * incidents the chain's findings explain. Runs the diagnosis first when the
+ * database has no results yet. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +29,14 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'}, CLI_FILTER_OPTIONS,
+		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'},
+		{"cert", required_argument, NULL, 'C'},	  CLI_FILTER_OPTIONS,
 		{NULL, 0, NULL, 0}};
-	npsdiag_write_options wo = {0, NULL, NULL};
+	npsdiag_write_options wo = {0, NULL, NULL, NULL, 0};
 	npsdiag_filter filter = {0};
 	const char *db = NULL, *out_path = NULL, *format = "html";
-	char *dirs[ND_CLI_MAX_RULE_DIRS], when[NPSDIAG_TIME_SIZE];
-	size_t ndirs = 0;
+	char *dirs[ND_CLI_MAX_RULE_DIRS], *certs[ND_CLI_MAX_CERTS], when[NPSDIAG_TIME_SIZE];
+	size_t ndirs = 0, ncerts = 0;
 	int opt, no_ts = 0, bom = 0, rc = 2;
 	npsdiag_session *s = NULL;
 	FILE *out = stdout;
@@ -56,6 +58,11 @@ int cmd_report(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'o': out_path = optarg; break;
+		case 'C':
+			if (ncerts == ND_CLI_MAX_CERTS)
+				return cli_usage();
+			certs[ncerts++] = optarg;
+			break;
 		case 'n': no_ts = 1; break;
 		case 'b': bom = 1; break;
 		default:
@@ -67,6 +74,8 @@ int cmd_report(int argc, char **argv)
 		return cli_usage();
 	wo.generated = generated(no_ts, when);
 	wo.output = out_path;
+	wo.certs = certs;
+	wo.ncerts = ncerts;
 	if (cli_open(&s, NPSDIAG_READ, db, dirs, ndirs) != 0)
 		return 2;
 	if (!npsdiag_diagnosed(s) && npsdiag_diagnose(s, NULL, NULL, &err) != 0) {

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "nd_cert_match.h"
 #include "nd_ecs.h"
 #include "nd_escape.h"
 #include "nd_json.h"
@@ -257,6 +258,44 @@ static void json_params(printer *p, const nd_print_filter *f)
 	put(p, "}");
 }
 
+/* Appends ],"certificates": null, or the judged certificates of report
+ * --cert (nd_cert_write_json) with the incidents each finding explains.
+ * Returns 0, or -1 with err set. */
+static int json_certificates(printer *p, nd_results *res, nd_error *err)
+{
+	const nd_cert_set *set = p->o->certs;
+	nd_buf doc = {0};
+	size_t k, j;
+
+	put(p, "],\"certificates\":");
+	if (!set) {
+		put(p, "null");
+		return 0;
+	}
+	if (nd_cert_write_json(set, &doc) != 0) {
+		nd_buf_free(&doc);
+		return nd_error_set(err, "out of memory");
+	}
+	put(p, "{\"chain\":");
+	nd_out_mem(&p->out, doc.data, doc.len);
+	nd_buf_free(&doc);
+	put(p, ",\"explains\":[");
+	for (k = 0; k < set->nfindings; k++) {
+		nd_cert_matches m;
+
+		if (nd_cert_match(res, &set->findings[k], &m, err) != 0)
+			return -1;
+		nd_out_printf(&p->out, "%s{\"finding\":%zu,\"id\":", k ? "," : "", k);
+		nd_json_str(&p->out, set->findings[k].id);
+		nd_out_printf(&p->out, ",\"incidents\":%lld,\"first\":[", (long long)m.total);
+		for (j = 0; j < m.nids; j++)
+			nd_out_printf(&p->out, "%s%lld", j ? "," : "", (long long)m.ids[j]);
+		put(p, "]}");
+	}
+	put(p, "]}");
+	return 0;
+}
+
 /* Prints every selected incident, then the summary. Returns 0, or -1 with
  * err set. */
 static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_error *err)
@@ -303,9 +342,11 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 										    : "summary by cause:\n");
 	if (nd_results_summary(res, summary_line, p, err) != 0)
 		return -1;
-	if (p->o->format == ND_PRINT_JSON)
-		put(p, "]}\n");
-	else if (nd_results_selected(res) == 0)
+	if (p->o->format == ND_PRINT_JSON) {
+		if (json_certificates(p, res, err) != 0)
+			return -1;
+		put(p, "}\n");
+	} else if (nd_results_selected(res) == 0)
 		put(p, "  nothing to report\n");
 	return 0;
 }

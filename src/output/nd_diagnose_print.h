@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nd_cert.h"
 #include "nd_diagnose.h"
 #include "nd_error.h"
 #include "nd_select.h"
@@ -29,6 +30,7 @@ typedef struct nd_print_options {
 	int color;
 	const nd_diagnose_params *params; /* echoed in json */
 	const char *output;               /* the name of out in errors; NULL: "standard output" */
+	const nd_cert_set *certs;         /* json: judged certificates for "certificates", or NULL */
 } nd_print_options;
 
 /* Prints the incidents and findings the filter selects (open incidents

@@ -3,6 +3,7 @@
  * collapsible sections, so that thousands of them still open quickly. */
 #include <string.h>
 
+#include "nd_cert_match.h"
 #include "nd_escape.h"
 #include "nd_report_int.h"
 #include "nd_time.h"
@@ -26,7 +27,8 @@ static const char style[] =
 	".card h3{margin:0 0 6px;font-size:17px}"
 	".badge{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:600;margin-left:6px}"
 	".confirmed{background:#fde2e1;color:#9b1c1c}.likely{background:#fdf0d5;color:#8a5300}"
-	".possible{background:#e4ecf7;color:#244a7c}.resolved{background:#dcf3e1;color:#17612e}.open{background:#eee;color:#444}"
+	".possible,.note{background:#e4ecf7;color:#244a7c}.error{background:#fde2e1;color:#9b1c1c}"
+	".warning{background:#fdf0d5;color:#8a5300}.resolved{background:#dcf3e1;color:#17612e}.open{background:#eee;color:#444}"
 	".counts{color:#4a5568;font-size:14px}"
 	"pre{background:#0f1726;color:#e6edf7;padding:8px 12px;border-radius:4px;white-space:pre-wrap;"
 	"overflow-wrap:anywhere;font:13px/1.4 ui-monospace,Consolas,monospace;user-select:all}"
@@ -425,6 +427,28 @@ static void fact_rows(nd_rep *r, const nd_res_incident *i)
 	}
 }
 
+/* Appends a row per certificate finding (report --cert) that explains the
+ * incident. */
+static void cert_rows(nd_rep *r, const nd_res_incident *i)
+{
+	const nd_cert_set *set = r->o->certs;
+	size_t k;
+
+	for (k = 0; set && k < set->nfindings; k++) {
+		const nd_cert_finding *f = &set->findings[k];
+
+		if (!nd_cert_explains(f, i))
+			continue;
+		nd_out_put(&r->out, "<tr><th>Certificate</th><td>");
+		badge(r, nd_cert_severity_name(f->severity));
+		nd_out_put(&r->out, " ");
+		esc(r, f->message);
+		nd_out_put(&r->out, " (<a href=\"#certificates\">");
+		esc(r, f->id);
+		nd_out_put(&r->out, "</a>)</td></tr>\n");
+	}
+}
+
 /* One incident or finding as a collapsible section (nd_rep_incidents
  * callback). On screen it repeats its cause's fix; on paper it points to
  * the cause's card instead. Returns 0, or -1. */
@@ -471,6 +495,7 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 	row(r, "Cause", i->cause->cause_id);
 	if (i->key)
 		row(r, "Key", i->key);
+	cert_rows(r, i);
 	nd_out_put(&r->out, "</table>\n");
 	if (i->nfacts) {
 		nd_out_put(&r->out, "<p><strong>Facts:</strong></p>\n<table class=\"kv facts\">\n");
@@ -500,6 +525,121 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 		nd_out_printf(&r->out, "<p class=\"counts\">and %zu more evidence event(s): <code>npsdiag diagnose "
 				 "--format json</code> lists them all.</p>\n", i->events_total - ND_REP_EVIDENCE_MAX);
 	nd_out_put(&r->out, "</details>\n");
+	return 0;
+}
+
+/* Appends a row with a list of certificate strings, one a line ("-" for
+ * none). */
+static void list_row(nd_rep *r, const char *label, const nd_strs *l, const char *none)
+{
+	size_t k;
+
+	nd_out_put(&r->out, "<tr><th>");
+	nd_out_put(&r->out, label);
+	nd_out_put(&r->out, "</th><td>");
+	for (k = 0; k < l->n; k++) {
+		nd_out_put(&r->out, k ? "<br>" : "");
+		esc(r, l->v[k]);
+	}
+	nd_out_put(&r->out, l->n ? "" : none);
+	nd_out_put(&r->out, "</td></tr>\n");
+}
+
+/* Appends one certificate of the chain as a key/value table. */
+static void cert_table(nd_rep *r, const nd_cert_set *set, size_t k)
+{
+	const nd_cert *c = &set->v[k];
+	char from[ND_CERT_TIME_SIZE], to[ND_CERT_TIME_SIZE];
+
+	nd_out_printf(&r->out, "<div class=\"card\"><h3>%zu. ", k + 1);
+	esc(r, nd_cert_role_name(c->role));
+	nd_out_put(&r->out, "</h3><table class=\"kv\">\n");
+	row(r, "Subject", c->subject);
+	row(r, "Issuer", c->issuer_name);
+	nd_out_put(&r->out, "<tr><th>Valid</th><td>");
+	esc(r, nd_cert_time_text(c->not_before, from));
+	nd_out_put(&r->out, " &ndash; ");
+	esc(r, nd_cert_time_text(c->not_after, to));
+	nd_out_put(&r->out, c->not_after < set->now ? " <strong>expired</strong>" : c->not_before > set->now ? " <strong>not yet valid</strong>" : "");
+	nd_out_put(&r->out, "</td></tr>\n");
+	row(r, "Key", c->key);
+	if (c->has_eku)
+		list_row(r, "EKU", &c->ekus, "none");
+	else
+		row(r, "EKU", "none (any purpose)");
+	if (c->upns.n)
+		list_row(r, "UPN", &c->upns, "-");
+	if (c->dns.n)
+		list_row(r, "DNS name", &c->dns, "-");
+	list_row(r, "CRL distribution points", &c->cdp, "<strong>none</strong>");
+	if (c->ocsp.n)
+		list_row(r, "OCSP", &c->ocsp, "-");
+	row(r, "SHA-1", c->sha1);
+	row(r, "File", c->file);
+	nd_out_put(&r->out, "</table></div>\n");
+}
+
+/* Appends the certificate section (report --cert): the findings with the
+ * incidents each explains, then the chain. Returns 0, or -1. */
+static int certificates(nd_rep *r)
+{
+	const nd_cert_set *set = r->o->certs;
+	size_t k, j;
+
+	nd_out_printf(&r->out, "<section id=\"certificates\"><h2>Certificates</h2>\n<p>%zu certificate(s) given with "
+			       "<code>--cert</code>: %zu error(s), %zu warning(s), %zu note(s). Each finding names the "
+			       "incidents of this report it explains.</p>\n",
+		      set->n, nd_cert_count(set, ND_CERT_ERROR), nd_cert_count(set, ND_CERT_WARNING),
+		      nd_cert_count(set, ND_CERT_NOTE));
+	if (set->nfindings == 0)
+		nd_out_put(&r->out, "<p>No finding: the chain gives NPS nothing to reject.</p>\n");
+	for (k = 0; k < set->nfindings; k++) {
+		const nd_cert_finding *f = &set->findings[k];
+		nd_cert_matches m;
+
+		if (nd_cert_match(r->res, f, &m, r->err) != 0)
+			return -1;
+		nd_out_put(&r->out, "<div class=\"card\"><h3>");
+		esc(r, f->id);
+		badge(r, nd_cert_severity_name(f->severity));
+		nd_out_put(&r->out, "</h3><p>");
+		esc(r, f->message);
+		nd_out_printf(&r->out, "</p>\n<p class=\"counts\">Certificate %zu (", f->cert + 1);
+		esc(r, nd_cert_role_name(set->v[f->cert].role));
+		nd_out_put(&r->out, ")");
+		if (f->signature) {
+			nd_out_put(&r->out, " &middot; signature ");
+			esc(r, f->signature);
+		}
+		if (f->cause) {
+			nd_out_put(&r->out, " &middot; cause <a href=\"#");
+			cause_anchor(r, f->cause);
+			nd_out_put(&r->out, "\">");
+			esc(r, f->cause);
+			nd_out_put(&r->out, "</a>");
+		}
+		nd_out_put(&r->out, "</p>\n<p><strong>Explains:</strong> ");
+		for (j = 0; j < m.nids; j++)
+			nd_out_printf(&r->out, "%s<a href=\"#incident-%lld\">#%lld</a>", j ? " " : "", (long long)m.ids[j],
+				      (long long)m.ids[j]);
+		if (m.total > (int64_t)m.nids)
+			nd_out_printf(&r->out, " and %lld more", (long long)(m.total - (int64_t)m.nids));
+		if (m.total)
+			nd_out_printf(&r->out, " (%lld incident(s))", (long long)m.total);
+		else
+			nd_out_put(&r->out, "no incident of this selection");
+		nd_out_put(&r->out, "</p>\n");
+		if (f->fix) {
+			nd_out_put(&r->out, "<p><strong>Fix:</strong> ");
+			esc(r, f->fix);
+			nd_out_put(&r->out, "</p>\n");
+		}
+		nd_out_put(&r->out, "</div>\n");
+	}
+	nd_out_put(&r->out, "<h3>The chain, leaf first</h3>\n");
+	for (k = 0; k < set->n; k++)
+		cert_table(r, set, k);
+	nd_out_put(&r->out, "</section>\n");
 	return 0;
 }
 
@@ -558,6 +698,8 @@ int nd_report_html(nd_rep *r)
 	}
 	nd_out_put(&r->out, "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#causes\">Fixes</a><a href=\"#timeline\">"
 		      "Timeline</a><a href=\"#incidents\">Incidents</a><a href=\"#findings\">Findings</a>");
+	if (r->o->certs)
+		nd_out_put(&r->out, "<a href=\"#certificates\">Certificates</a>");
 	nd_out_put(&r->out, "<a href=\"#collect\">Collect</a></nav></header>\n<main>\n<section id=\"summary\">"
 		      "<h2>Summary</h2>\n");
 	if (sc->incidents + sc->findings == 0) {
@@ -573,6 +715,8 @@ int nd_report_html(nd_rep *r)
 	if (nd_results_summary(r->res, cause_card, r, r->err) != 0)
 		return -1;
 	nd_out_put(&r->out, "</section>\n");
+	if (r->o->certs && certificates(r) != 0)
+		return -1;
 	if (timeline_svg(r) != 0)
 		return -1;
 	nd_out_put(&r->out, "<section id=\"incidents\"><h2>Incidents</h2>\n");
