@@ -258,20 +258,18 @@ static void json_params(printer *p, const nd_print_filter *f)
 	put(p, "}");
 }
 
-/* Appends ],"certificates": null, or the judged certificates of report
- * --cert (nd_cert_write_json) with the incidents each finding explains.
- * Returns 0, or -1 with err set. */
+/* Appends ,"certificates": the judged certificates of report --cert
+ * (nd_cert_write_json) with the incidents each finding explains; nothing
+ * without --cert. Returns 0, or -1 with err set. */
 static int json_certificates(printer *p, nd_results *res, nd_error *err)
 {
 	const nd_cert_set *set = p->o->certs;
 	nd_buf doc = {0};
 	size_t k, j;
 
-	put(p, "],\"certificates\":");
-	if (!set) {
-		put(p, "null");
+	if (!set)
 		return 0;
-	}
+	put(p, ",\"certificates\":");
 	if (nd_cert_write_json(set, &doc) != 0) {
 		nd_buf_free(&doc);
 		return nd_error_set(err, "out of memory");
@@ -343,6 +341,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	if (nd_results_summary(res, summary_line, p, err) != 0)
 		return -1;
 	if (p->o->format == ND_PRINT_JSON) {
+		put(p, "]");
 		if (json_certificates(p, res, err) != 0)
 			return -1;
 		put(p, "}\n");

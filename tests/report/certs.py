@@ -58,7 +58,7 @@ t.check('json: issuing-ca-no-cdp explains incident 1', ex.get('issuing-ca-no-cdp
 t.check('json: explains follows the findings', [x['id'] for x in c.get('explains', [])],
         [f['id'] for f in c.get('chain', {}).get('findings', [])])
 rc, js, err = t.run('report', '--format', 'json')
-t.check('json without --cert: certificates is null', json.loads(js).get('certificates', 'missing'), None)
+t.check('json without --cert: no certificates member', 'certificates' in json.loads(js), False)
 rc, page2, err = t.run('report', '--no-timestamp')
 t.check('html without --cert: no certificate section', 'id="certificates"' in page2, False)
 
