@@ -20,7 +20,8 @@ int nd_cert_explains(const nd_cert_finding *f, const nd_res_incident *i)
 	reason = strtoll(end + 1, &end, 10);
 	if (*end != '\0')
 		return 0;
-	return i->nps_reason.has && i->nps_reason.code == reason && (!i->client_error.has || i->client_error.code == error);
+	return i->nps_reason.has && i->nps_reason.code == reason &&
+	       (!i->client_error.has || i->client_error.code == error);
 }
 
 int nd_cert_match(nd_results *res, const nd_cert_finding *f, nd_cert_matches *m, nd_error *err)

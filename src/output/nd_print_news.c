@@ -24,8 +24,7 @@ static int lit(nd_buf *b, const char *s)
 	return nd_buf_append(b, s, strlen(s));
 }
 
-int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i,
-		       int64_t previous_count)
+int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i, int64_t previous_count)
 {
 	int rc = 0;
 

@@ -17,18 +17,20 @@
 #define SVG_TICK_PX 110 /* at least this far apart, in viewBox units */
 
 static const char style[] =
-	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2430;margin:0;background:#f5f6f8;"
-	"overflow-wrap:break-word}"
+	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2430;margin:0;"
+	"background:#f5f6f8;overflow-wrap:break-word}"
 	"main{max-width:1100px;margin:0 auto;padding:24px}"
 	"header{background:#1d2f4f;color:#fff;padding:20px 24px}header h1{margin:0 0 6px;font-size:24px}"
-	".scope{color:#d6deea;margin:2px 0}nav{margin-top:8px}nav a{color:#fff;margin-right:14px;white-space:nowrap;display:inline-block}"
+	".scope{color:#d6deea;margin:2px 0}nav{margin-top:8px}"
+	"nav a{color:#fff;margin-right:14px;white-space:nowrap;display:inline-block}"
 	"h2{margin:28px 0 12px;font-size:20px;border-bottom:2px solid #d0d6df;padding-bottom:4px}"
 	".card{background:#fff;border:1px solid #d0d6df;border-radius:6px;padding:14px 18px;margin:12px 0}"
 	".card h3{margin:0 0 6px;font-size:17px}"
 	".badge{display:inline-block;border-radius:10px;padding:1px 9px;font-size:12px;font-weight:600;margin-left:6px}"
 	".confirmed{background:#fde2e1;color:#9b1c1c}.likely{background:#fdf0d5;color:#8a5300}"
 	".possible,.note{background:#e4ecf7;color:#244a7c}.error{background:#fde2e1;color:#9b1c1c}"
-	".warning{background:#fdf0d5;color:#8a5300}.resolved{background:#dcf3e1;color:#17612e}.open{background:#eee;color:#444}"
+	".warning{background:#fdf0d5;color:#8a5300}.resolved{background:#dcf3e1;color:#17612e}"
+	".open{background:#eee;color:#444}"
 	".counts{color:#4a5568;font-size:14px}"
 	"pre{background:#0f1726;color:#e6edf7;padding:8px 12px;border-radius:4px;white-space:pre-wrap;"
 	"overflow-wrap:anywhere;font:13px/1.4 ui-monospace,Consolas,monospace;user-select:all}"
@@ -43,7 +45,8 @@ static const char style[] =
 	".fields{font:12px/1.35 ui-monospace,Consolas,monospace;overflow-wrap:anywhere}.fields span{display:block}"
 	".fixref{display:none}"
 	"svg{background:#fff;border:1px solid #d0d6df;border-radius:6px;width:100%;min-width:720px;height:auto}"
-	".legend span{margin-right:16px;white-space:nowrap}.sw{display:inline-block;width:10px;height:10px;margin-right:4px}"
+	".legend span{margin-right:16px;white-space:nowrap}"
+	".sw{display:inline-block;width:10px;height:10px;margin-right:4px}"
 	"@media (max-width:640px){main{padding:12px}header{padding:14px}header h1{font-size:20px}"
 	".card,details{padding-left:10px;padding-right:10px}"
 	".kv,.kv tbody,.kv tr,.kv th,.kv td{display:block;width:auto}"
@@ -123,13 +126,14 @@ static int summary_row(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, "</a></td><td>");
 	badge(r, c->cause->confidence);
 	if (finding)
-		nd_out_printf(&r->out, "</td><td class=\"num\">-</td><td class=\"num\">%lld</td><td class=\"num\">%lld event(s)"
-				       "</td><td class=\"num\">-</td><td>",
+		nd_out_printf(&r->out, "</td><td class=\"num\">-</td><td class=\"num\">%lld</td>"
+				       "<td class=\"num\">%lld event(s)</td><td class=\"num\">-</td><td>",
 			      (long long)c->hosts, (long long)c->attempts);
 	else
-		nd_out_printf(&r->out, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-				       "<td class=\"num\">%lld</td><td>",
-			      (long long)c->identities, (long long)c->hosts, (long long)c->attempts, (long long)c->open);
+		nd_out_printf(&r->out, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
+				       "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td>",
+			      (long long)c->identities, (long long)c->hosts, (long long)c->attempts,
+			      (long long)c->open);
 	for (k = 0; k < c->nids; k++)
 		nd_out_printf(&r->out, "%s<a href=\"#incident-%lld\">#%lld</a>", k ? " " : "", (long long)c->ids[k],
 			      (long long)c->ids[k]);
@@ -285,8 +289,8 @@ static void axis(nd_rep *r, const nd_axis *a, int y)
 		int64_t len = s->to - s->from, step = nd_axis_step(len, width / SVG_TICK_PX), ts;
 		int days = step >= 86400 * ND_TICKS_PER_SECOND, n = 0;
 
-		nd_out_printf(&r->out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#4a5568\"/>", x_at(s->x0),
-			      x_at(s->x1), y, y);
+		nd_out_printf(&r->out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" stroke=\"#4a5568\"/>",
+			      x_at(s->x0), x_at(s->x1), y, y);
 		ts = len > 0 ? (s->from + step - 1) / step * step : s->from;
 		for (; ts <= s->to && n < 64; ts += step, n++) {
 			double x = x_at(nd_axis_x(a, ts));
@@ -305,9 +309,10 @@ static void axis(nd_rep *r, const nd_axis *a, int y)
 		if (k + 1 < a->nseg) {
 			double xb = (x_at(s->x1) + x_at(a->seg[k + 1].x0)) / 2;
 
-			nd_out_printf(&r->out, "<rect x=\"%.1f\" y=\"26\" width=\"%.1f\" height=\"%d\" fill=\"#eef1f5\"/>"
-					       "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"gap\">&#8943;</text>"
-					       "<text x=\"%.1f\" y=\"38\" text-anchor=\"middle\" class=\"gap\"><title>a gap of ",
+			nd_out_printf(&r->out,
+				      "<rect x=\"%.1f\" y=\"26\" width=\"%.1f\" height=\"%d\" fill=\"#eef1f5\"/>"
+				      "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" class=\"gap\">&#8943;</text>"
+				      "<text x=\"%.1f\" y=\"38\" text-anchor=\"middle\" class=\"gap\"><title>a gap of ",
 				      x_at(s->x1) + 2, x_at(a->seg[k + 1].x0) - x_at(s->x1) - 4, y - 26, xb, y + 4, xb);
 			duration(r, a->seg[k + 1].from - s->to);
 			nd_out_put(&r->out, " without evidence, compressed</title>+");
@@ -332,17 +337,19 @@ static int timeline_svg(nd_rep *r)
 		      "style=\"background:#7f7f7f\"></i>other evidence</span> <span><i class=\"sw\" "
 		      "style=\"background:#1d2f4f;opacity:.35\"></i>incident</span> <span>&#8943; a long gap, "
 		      "compressed</span></p>\n");
-	if (nd_results_axis(r->res, &t.axis, r->err) != 0 || nd_results_timeline(r->res, &t.axis, count_lane, &t, r->err) != 0)
+	if (nd_results_axis(r->res, &t.axis, r->err) != 0 ||
+	    nd_results_timeline(r->res, &t.axis, count_lane, &t, r->err) != 0)
 		return -1;
 	if (t.lanes == 0) {
 		nd_out_put(&r->out, "<p>No evidence events in this selection.</p></section>\n");
 		return 0;
 	}
 	height = 40 + t.lanes * SVG_LANE + 44;
-	nd_out_printf(&r->out, "<div class=\"scroll\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"failures and "
-			       "decisions per host over time (UTC)\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\" "
-			       "font-family=\"system-ui,sans-serif\">\n<style>.tick,.date,.gap{fill:#4a5568;font-size:12px}"
-			       ".date{font-weight:600}</style>\n",
+	nd_out_printf(&r->out,
+		      "<div class=\"scroll\"><svg viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"failures and "
+		      "decisions per host over time (UTC)\" xmlns=\"http://www.w3.org/2000/svg\" font-size=\"13\" "
+		      "font-family=\"system-ui,sans-serif\">\n<style>.tick,.date,.gap{fill:#4a5568;font-size:12px}"
+		      ".date{font-weight:600}</style>\n",
 		      SVG_W, height);
 	r->state = &t;
 	if (nd_rep_incidents(r, ND_RES_INCIDENTS, 0, incident_mark) != 0)
@@ -516,8 +523,8 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 	nd_out_put(&r->out, "\">the remediation of ");
 	esc(r, i->cause->cause_id);
 	nd_out_put(&r->out, "</a>.</p>\n");
-	nd_out_put(&r->out, "<div class=\"scroll\"><table class=\"evidence\"><tr><th>Time (UTC)</th><th>Host</th><th>Event</th>"
-		      "<th>Role</th><th>Fields</th></tr>\n");
+	nd_out_put(&r->out, "<div class=\"scroll\"><table class=\"evidence\"><tr><th>Time (UTC)</th><th>Host</th>"
+		      "<th>Event</th><th>Role</th><th>Fields</th></tr>\n");
 	for (k = 0; k < i->nevents && k < ND_REP_EVIDENCE_MAX; k++)
 		evidence_row(r, &i->events[k]);
 	nd_out_put(&r->out, "</table></div>\n");
@@ -560,7 +567,10 @@ static void cert_table(nd_rep *r, const nd_cert_set *set, size_t k)
 	esc(r, nd_cert_time_text(c->not_before, from));
 	nd_out_put(&r->out, " &ndash; ");
 	esc(r, nd_cert_time_text(c->not_after, to));
-	nd_out_put(&r->out, c->not_after < set->now ? " <strong>expired</strong>" : c->not_before > set->now ? " <strong>not yet valid</strong>" : "");
+	if (c->not_after < set->now)
+		nd_out_put(&r->out, " <strong>expired</strong>");
+	else if (c->not_before > set->now)
+		nd_out_put(&r->out, " <strong>not yet valid</strong>");
 	nd_out_put(&r->out, "</td></tr>\n");
 	row(r, "Key", c->key);
 	if (c->has_eku)
@@ -620,8 +630,8 @@ static int certificates(nd_rep *r)
 		}
 		nd_out_put(&r->out, "</p>\n<p><strong>Explains:</strong> ");
 		for (j = 0; j < m.nids; j++)
-			nd_out_printf(&r->out, "%s<a href=\"#incident-%lld\">#%lld</a>", j ? " " : "", (long long)m.ids[j],
-				      (long long)m.ids[j]);
+			nd_out_printf(&r->out, "%s<a href=\"#incident-%lld\">#%lld</a>", j ? " " : "",
+				      (long long)m.ids[j], (long long)m.ids[j]);
 		if (m.total > (int64_t)m.nids)
 			nd_out_printf(&r->out, " and %lld more", (long long)(m.total - (int64_t)m.nids));
 		if (m.total)
@@ -650,24 +660,26 @@ static void collect(nd_rep *r)
 {
 	nd_out_put(&r->out,
 		   "<section id=\"collect\"><h2>Collect more evidence</h2>\n<div class=\"card\">"
-		   "<p>Export these logs with <code>wevtutil epl</code> and give them all to <code>npsdiag ingest</code> "
-		   "(docs/collect.md in npsdiag has every command and why):</p>\n<ul>"
+		   "<p>Export these logs with <code>wevtutil epl</code> and give them all to "
+		   "<code>npsdiag ingest</code> (docs/collect.md in npsdiag has every command and why):</p>\n<ul>"
 		   "<li><strong>VPN client:</strong> the Application log (RasClient 20227, 20226).</li>"
-		   "<li><strong>NPS servers:</strong> the Security log filtered to events 6272-6280, the System log, and "
-		   "the NPS text logs in <code>%SystemRoot%\\System32\\LogFiles</code>; NPS auditing must be on:</li></ul>\n"
+		   "<li><strong>NPS servers:</strong> the Security log filtered to events 6272-6280, the System log, "
+		   "and the NPS text logs in <code>%SystemRoot%\\System32\\LogFiles</code>; NPS auditing must be "
+		   "on:</li></ul>\n"
 		   "<pre>auditpol /set /subcategory:\"Network Policy Server\" /success:enable /failure:enable</pre>\n"
-		   "<pre>wevtutil epl Security NPS01-Security.evtx /q:\"*[System[(EventID&gt;=6272 and EventID&lt;=6280)]]\""
-		   "</pre>\n<ul><li><strong>VPN (RRAS) servers:</strong> the System log (RemoteAccess, RasSstp, IKEEXT).</li>"
-		   "<li><strong>Domain controllers:</strong> the System log (Kdcsvc 39, 40, 41, 48: certificate "
+		   "<pre>wevtutil epl Security NPS01-Security.evtx "
+		   "/q:\"*[System[(EventID&gt;=6272 and EventID&lt;=6280)]]\"</pre>\n"
+		   "<ul><li><strong>VPN (RRAS) servers:</strong> the System log (RemoteAccess 20249-20276).</li>"
+		   "<li><strong>Domain controllers:</strong> the System log (Kdcsvc 39, 40, 41: certificate "
 		   "mapping).</li><li><strong>Certificates:</strong> on NPS, enable "
-		   "<code>Microsoft-Windows-CAPI2/Operational</code> while reproducing the failure, then disable it:</li>"
-		   "</ul>\n<pre>wevtutil sl Microsoft-Windows-CAPI2/Operational /e:true</pre>\n"
+		   "<code>Microsoft-Windows-CAPI2/Operational</code> while reproducing the failure, then disable "
+		   "it:</li></ul>\n<pre>wevtutil sl Microsoft-Windows-CAPI2/Operational /e:true</pre>\n"
 		   "<p>Keep every clock on NTP: the pairing window is a few seconds.</p>\n"
 		   "<p><span class=\"badge confirmed\">confirmed</span> the codes logged name this cause and no "
-		   "other. <span class=\"badge likely\">likely</span> the codes point to this cause, but one side (client "
-		   "or NPS) is missing or a rarer cause logs them too. <span class=\"badge possible\">possible</span> "
-		   "several causes log these codes: a lead to check against the facts and the evidence.</p>"
-		   "</div></section>\n");
+		   "other. <span class=\"badge likely\">likely</span> the codes point to this cause, but one side "
+		   "(client or NPS) is missing or a rarer cause logs them too. <span class=\"badge possible\">"
+		   "possible</span> several causes log these codes: a lead to check against the facts and the "
+		   "evidence.</p></div></section>\n");
 }
 
 int nd_report_html(nd_rep *r)
@@ -696,8 +708,9 @@ int nd_report_html(nd_rep *r)
 		esc(r, r->o->generated);
 		nd_out_put(&r->out, " by npsdiag " NPSDIAG_VERSION ".");
 	}
-	nd_out_put(&r->out, "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#causes\">Fixes</a><a href=\"#timeline\">"
-		      "Timeline</a><a href=\"#incidents\">Incidents</a><a href=\"#findings\">Findings</a>");
+	nd_out_put(&r->out, "</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#causes\">Fixes</a>"
+		      "<a href=\"#timeline\">Timeline</a><a href=\"#incidents\">Incidents</a>"
+		      "<a href=\"#findings\">Findings</a>");
 	if (r->o->certs)
 		nd_out_put(&r->out, "<a href=\"#certificates\">Certificates</a>");
 	nd_out_put(&r->out, "<a href=\"#collect\">Collect</a></nav></header>\n<main>\n<section id=\"summary\">"
@@ -705,8 +718,9 @@ int nd_report_html(nd_rep *r)
 	if (sc->incidents + sc->findings == 0) {
 		nd_out_put(&r->out, "<p>Nothing to report in this selection.</p>\n");
 	} else {
-		nd_out_put(&r->out, "<div class=\"scroll\"><table class=\"summary\"><tr><th>Cause</th><th>Confidence</th>"
-			      "<th>Users</th><th>Hosts</th><th>Attempts</th><th>Open</th><th>Incidents</th></tr>\n");
+		nd_out_put(&r->out, "<div class=\"scroll\"><table class=\"summary\"><tr><th>Cause</th>"
+			      "<th>Confidence</th><th>Users</th><th>Hosts</th><th>Attempts</th><th>Open</th>"
+			      "<th>Incidents</th></tr>\n");
 		if (nd_results_summary(r->res, summary_row, r, r->err) != 0)
 			return -1;
 		nd_out_put(&r->out, "</table></div>\n");

@@ -89,7 +89,8 @@ static int summary_row(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, ") | ");
 	esc(r, c->cause->confidence);
 	if (strcmp(c->cause->kind, "finding") == 0)
-		nd_out_printf(&r->out, " | - | %lld | %lld event(s) | - | ", (long long)c->hosts, (long long)c->attempts);
+		nd_out_printf(&r->out, " | - | %lld | %lld event(s) | - | ", (long long)c->hosts,
+			      (long long)c->attempts);
 	else
 		nd_out_printf(&r->out, " | %lld | %lld | %lld | %lld | ", (long long)c->identities, (long long)c->hosts,
 			      (long long)c->attempts, (long long)c->open);

@@ -577,8 +577,9 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 			       " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count),"
 			       " count(DISTINCT coalesce(i.client, i.nps_server)),"
 			       " sum(i.kind = 'incident' AND i.status <> 'resolved'),"
-			       " (SELECT group_concat(id) FROM (SELECT j.id FROM incidents j JOIN temp.nd_results_ids USING(id)"
-			       "  WHERE j.cause_id = i.cause_id ORDER BY j.status = 'resolved', j.id LIMIT "
+			       " (SELECT group_concat(id) FROM (SELECT j.id FROM incidents j"
+			       "  JOIN temp.nd_results_ids USING(id) WHERE j.cause_id = i.cause_id"
+			       "  ORDER BY j.status = 'resolved', j.id LIMIT "
 			       ND_STR(ND_RES_SUMMARY_IDS) "))"
 			       " FROM incidents i JOIN temp.nd_results_ids USING(id)"
 			       " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
@@ -586,8 +587,8 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 		return nd_sql_fail(r->db, "results", err);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		nd_res_summary s = {find_cause(r, text(st, 0)), text(st, 1), text(st, 2), sqlite3_column_int64(st, 3),
-				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5), sqlite3_column_int64(st, 6),
-				    sqlite3_column_int64(st, 7), {0}, 0};
+				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5),
+				    sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7), {0}, 0};
 		const char *ids = text(st, 8);
 
 		while (ids && *ids && s.nids < ND_RES_SUMMARY_IDS) {
@@ -619,7 +620,8 @@ int nd_results_axis(nd_results *r, nd_axis *a, nd_error *err)
 
 	nd_axis_init(a);
 	if (sqlite3_prepare_v2(r->db,
-			       "SELECT DISTINCT e.ts FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			       "SELECT DISTINCT e.ts FROM incident_events ie"
+			       " JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
 			       " JOIN events e ON e.id = ie.event_ref ORDER BY e.ts",
 			       -1, &st, NULL) != SQLITE_OK)
 		return nd_sql_fail(r->db, "results", err);
