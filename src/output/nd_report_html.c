@@ -51,7 +51,11 @@ static const char style[] =
 	".card,details{padding-left:10px;padding-right:10px}"
 	".kv,.kv tbody,.kv tr,.kv th,.kv td{display:block;width:auto}"
 	".kv tr{border-bottom:1px solid #dde2e9;padding:3px 0}.kv th,.kv td{border:0;padding:1px 4px}"
-	".kv th{background:none;color:#4a5568;font-size:12px;font-weight:600}svg{min-width:860px}}"
+	".kv th{background:none;color:#4a5568;font-size:12px;font-weight:600}svg{min-width:860px}"
+	".summary,.summary tbody,.summary tr{display:block}.summary tr:first-child{display:none}"
+	".summary tr{border:1px solid #dde2e9;margin:6px 0;background:#fff}"
+	".summary td{display:inline-block;border:0;padding:2px 6px}.summary td:first-child{display:block}"
+	".summary td[data-label]::before{content:attr(data-label) \": \";color:#4a5568;font-size:12px}}"
 	"@page{margin:12mm}"
 	"@media print{body{background:#fff;font-size:11pt}main{max-width:none;padding:0}"
 	"header{background:#fff;color:#000;padding:0 0 8px}.scope{color:#000}nav{display:none}"
@@ -126,12 +130,14 @@ static int summary_row(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, "</a></td><td>");
 	badge(r, c->cause->confidence);
 	if (finding)
-		nd_out_printf(&r->out, "</td><td class=\"num\">-</td><td class=\"num\">%lld</td>"
-				       "<td class=\"num\">%lld event(s)</td><td class=\"num\">-</td><td>",
+		nd_out_printf(&r->out, "</td><td class=\"num\" data-label=\"users\">-</td><td class=\"num\" "
+				       "data-label=\"hosts\">%lld</td><td class=\"num\" data-label=\"events\">%lld "
+				       "event(s)</td><td class=\"num\" data-label=\"open\">-</td><td>",
 			      (long long)c->hosts, (long long)c->attempts);
 	else
-		nd_out_printf(&r->out, "</td><td class=\"num\">%lld</td><td class=\"num\">%lld</td>"
-				       "<td class=\"num\">%lld</td><td class=\"num\">%lld</td><td>",
+		nd_out_printf(&r->out, "</td><td class=\"num\" data-label=\"users\">%lld</td><td class=\"num\" "
+				       "data-label=\"hosts\">%lld</td><td class=\"num\" data-label=\"attempts\">"
+				       "%lld</td><td class=\"num\" data-label=\"open\">%lld</td><td>",
 			      (long long)c->identities, (long long)c->hosts, (long long)c->attempts,
 			      (long long)c->open);
 	for (k = 0; k < c->nids; k++)
