@@ -6,6 +6,7 @@
 #include "nd_buf.h"
 #include "nd_sql.h"
 #include "nd_vec.h"
+#include "nd_db_sqlite.h"
 
 /* A RasClient event that names the server dialled for a CoId. */
 typedef struct dial {
@@ -336,7 +337,7 @@ static int load_fields(load *l)
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)
 {
-	load l = {nd_store_db(s), out, err, 0, NULL, 0, 0};
+	load l = {(sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)), out, err, 0, NULL, 0, 0};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));

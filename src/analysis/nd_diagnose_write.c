@@ -10,6 +10,7 @@
 #include "nd_judge.h"
 #include "nd_sql.h"
 #include "nd_time.h"
+#include "nd_db_sqlite.h"
 
 /* The state of one write. */
 typedef struct writer {
@@ -382,7 +383,7 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
 		      const nd_correlation *c, const nd_grouping *g, nd_error *err)
 {
-	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, p->gap_s};
+	writer w = {(sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)), err, d, c, g, NULL, NULL, NULL, p->gap_s};
 	size_t i;
 	int rc = -1;
 

@@ -14,6 +14,7 @@
 #include "nd_print_news.h"
 #include "nd_signals.h"
 #include "nd_tail.h"
+#include "nd_db_sqlite.h"
 
 /* Milliseconds between two attempts while the disk is full. */
 #define FULL_RETRY_MS 1000
@@ -101,7 +102,7 @@ static int reload_rules(follow_run *r)
 /* Returns the path of the session's database, for notices about it. */
 static const char *database_path(const follow_run *r)
 {
-	const char *path = sqlite3_db_filename(nd_store_db(r->s->store), "main");
+	const char *path = sqlite3_db_filename((sqlite3 *)nd_db_sqlite_handle(nd_store_db(r->s->store)), "main");
 
 	return path && *path ? path : "database";
 }
@@ -132,7 +133,7 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 	if (!r->undiagnosed)
 		return 0;
 	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	    nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0)
+	    nd_news_scan(r->news, (sqlite3 *)nd_db_sqlite_handle(nd_store_db(r->s->store)), on_news, r, err) < 0)
 		return -1;
 	r->undiagnosed = 0;
 	resumed(r);
@@ -177,7 +178,7 @@ static int follow(follow_run *r, nd_tail *t, nd_error *err)
 	uint64_t n;
 
 	while (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	       nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
+	       nd_news_scan(r->news, (sqlite3 *)nd_db_sqlite_handle(nd_store_db(r->s->store)), NULL, NULL, err) < 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
 	resumed(r);

@@ -4,6 +4,7 @@
 
 #include "nd_sql.h"
 #include "nd_time.h"
+#include "nd_db_sqlite.h"
 
 /* The condition shared by both directions: ?1 event id, ?2 time (ticks),
  * ?3 the other decision's computer, ?4 reason code, ?5 user. "e" is the
@@ -63,7 +64,7 @@ int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_
 	if ((!text && strcmp(fam->name, "nps_audit") != 0) || (ev->event_id != 6272 && ev->event_id != 6273) ||
 	    !ev->has_time)
 		return 0;
-	if (nd_sql_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
+	if (nd_sql_prepare((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)), find_sql, 0, &st, "decision", err) != 0)
 		return -1;
 	if (text)
 		rc = bind(st, ev, field_of(ev, "Fully-Qualifed-User-Name|Fully-Qualified-User-Name|SAM-Account-Name"),

@@ -11,6 +11,7 @@
 #include "nd_results.h"
 #include "nd_rules.h"
 #include "nd_store.h"
+#include "nd_db_sqlite.h"
 
 /* Builds the database. Returns the store, or NULL. */
 static nd_store *build(const char *src, const char *db)
@@ -148,8 +149,8 @@ int main(int argc, char **argv)
 	s = build(argv[2], ":memory:");
 	CHECK(s != NULL);
 	if (s) {
-		test_all(nd_store_db(s));
-		test_filter(nd_store_db(s));
+		test_all((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)));
+		test_filter((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)));
 		nd_store_close(s);
 	}
 	return check_report();

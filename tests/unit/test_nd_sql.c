@@ -1,5 +1,6 @@
 /* Unit tests of src/store/nd_sql: each helper with good and bad input; a
  * failure names the statement's purpose and carries SQLite's message. */
+#include <sqlite3.h>
 #include <string.h>
 
 #include "check.h"
