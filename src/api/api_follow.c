@@ -13,7 +13,6 @@
 #include "nd_print_news.h"
 #include "nd_signals.h"
 #include "nd_tail.h"
-#include "nd_db_sqlite.h"
 
 /* Milliseconds between two attempts while the disk is full. */
 #define FULL_RETRY_MS 1000
@@ -132,7 +131,7 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 	if (!r->undiagnosed)
 		return 0;
 	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	    nd_news_scan(r->news, (sqlite3 *)nd_db_sqlite_handle(nd_store_db(r->s->store)), on_news, r, err) < 0)
+	    nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0)
 		return -1;
 	r->undiagnosed = 0;
 	resumed(r);
@@ -166,7 +165,7 @@ static int follow(follow_run *r, nd_tail *t, nd_error *err)
 	uint64_t n;
 
 	while (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	       nd_news_scan(r->news, (sqlite3 *)nd_db_sqlite_handle(nd_store_db(r->s->store)), NULL, NULL, err) < 0)
+	       nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
 	resumed(r);

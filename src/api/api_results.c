@@ -6,7 +6,6 @@
 
 #include "nd_diagnose_print.h"
 #include "nd_report.h"
-#include "nd_db_sqlite.h"
 
 int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_filter *f,
 			  const npsdiag_write_options *o, FILE *out, size_t *shown, npsdiag_error *err)
@@ -46,12 +45,12 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 	if (formats[i].report) {
 		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL};
 
-		rc = nd_report_write((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s->store)), &filter, &ro, out, &e);
+		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
 				       o ? o->output : NULL};
 
-		rc = nd_diagnose_print((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s->store)), &filter, &po, out, &n, &e);
+		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}
 	if (shown)
 		*shown = n;

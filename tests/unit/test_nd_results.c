@@ -11,7 +11,6 @@
 #include "nd_results.h"
 #include "nd_rules.h"
 #include "nd_store.h"
-#include "nd_db_sqlite.h"
 
 /* Builds the database. Returns the store, or NULL. */
 static nd_store *build(const char *src, const char *db)
@@ -53,7 +52,7 @@ static int count_line(void *ctx, const nd_res_summary *s)
 }
 
 /* The whole selection: one incident of five paired attempts, one finding. */
-static void test_all(sqlite3 *db)
+static void test_all(nd_db *db)
 {
 	const nd_res_incident *i;
 	nd_results *r = NULL;
@@ -116,7 +115,7 @@ static void test_all(sqlite3 *db)
 }
 
 /* A filter selects; a bad pattern is an error. */
-static void test_filter(sqlite3 *db)
+static void test_filter(nd_db *db)
 {
 	nd_print_filter f = {0};
 	const nd_res_incident *i;
@@ -149,8 +148,8 @@ int main(int argc, char **argv)
 	s = build(argv[2], ":memory:");
 	CHECK(s != NULL);
 	if (s) {
-		test_all((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)));
-		test_filter((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)));
+		test_all(nd_store_db(s));
+		test_filter(nd_store_db(s));
 		nd_store_close(s);
 	}
 	return check_report();
