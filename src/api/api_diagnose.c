@@ -49,8 +49,8 @@ int npsdiag_diagnosed(npsdiag_session *s)
 
 	if (!s->store)
 		return 0;
-	yes = nd_db_prepare(nd_store_db(s->store), "SELECT 1 FROM diagnose_meta LIMIT 1", 0, &st, "diagnose_meta", &e) ==
-		      0 &&
+	yes = nd_db_prepare(nd_store_db(s->store), "SELECT 1 FROM diagnose_meta LIMIT 1", 0, &st, "diagnose_meta",
+			    &e) == 0 &&
 	      nd_db_step(st, "diagnose_meta", &e) == 1;
 	nd_db_finalize(st);
 	return yes;

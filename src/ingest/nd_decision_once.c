@@ -10,7 +10,7 @@
  * stored decision. */
 #define SAME_DECISION                                                                                                  \
 	" e.event_id = ?1 AND e.ts BETWEEN ?2 - 10000000 AND ?2 + 10000000"                                            \
-	" AND ifnull(a.reason_code, 0) = ?4 AND lower(ifnull(a.fq_subject_user_name, '')) = lower(?5)"                 \
+	" AND coalesce(a.reason_code, 0) = ?4 AND lower(coalesce(a.fq_subject_user_name, '')) = lower(?5)"             \
 	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
 	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"
 

@@ -45,13 +45,14 @@ static int load_table(nd_db *db, const char *path, const code_table *ct, nd_erro
 	}
 	snprintf(sql, sizeof(sql), "DELETE FROM %s", ct->table);
 	rc = nd_db_exec(db, sql, ct->table, err);
-	snprintf(sql, sizeof(sql),
-		 "INSERT INTO %s(%s,%s,%s,%s,%s,%s,%s,%s) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(%s) DO UPDATE SET"
-		 " %s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s",
-		 ct->table, ct->columns[0], ct->columns[1], ct->columns[2], ct->columns[3], ct->columns[4],
-		 ct->columns[5], ct->columns[6], ct->columns[7], ct->columns[0], ct->columns[1], ct->columns[1],
-		 ct->columns[2], ct->columns[2], ct->columns[3], ct->columns[3], ct->columns[4], ct->columns[4],
-		 ct->columns[5], ct->columns[5], ct->columns[6], ct->columns[6], ct->columns[7], ct->columns[7]);
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO %s(%s,%s,%s,%s,%s,%s,%s,%s) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(%s) DO UPDATE SET"
+	    " %s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s",
+	    ct->table, ct->columns[0], ct->columns[1], ct->columns[2], ct->columns[3], ct->columns[4], ct->columns[5],
+	    ct->columns[6], ct->columns[7], ct->columns[0], ct->columns[1], ct->columns[1], ct->columns[2],
+	    ct->columns[2], ct->columns[3], ct->columns[3], ct->columns[4], ct->columns[4], ct->columns[5],
+	    ct->columns[5], ct->columns[6], ct->columns[6], ct->columns[7], ct->columns[7]);
 	if (rc == 0)
 		rc = nd_db_prepare(db, sql, 0, &st, ct->table, err);
 	while (rc == 0 && (rc = nd_tsv_next(&t, err)) == 1) {
@@ -127,9 +128,8 @@ static int have_tables(nd_db *db, nd_error *err)
 	nd_stmt *st = NULL;
 	int rc;
 
-	if (nd_db_prepare(db,
-			   "SELECT EXISTS(SELECT 1 FROM nps_reason_codes) AND EXISTS(SELECT 1 FROM ras_error_codes)", 0,
-			   &st, "code tables", err))
+	if (nd_db_prepare(db, "SELECT EXISTS(SELECT 1 FROM nps_reason_codes) AND EXISTS(SELECT 1 FROM ras_error_codes)",
+			  0, &st, "code tables", err))
 		return -1;
 	rc = nd_db_step(st, "code tables", err);
 	if (rc == 1)
@@ -151,12 +151,13 @@ static int load_all(nd_db *db, const char *dir, const char *fp, nd_error *err)
 		if (load_table(db, path, &tables[i], err) != 0)
 			return -1;
 	}
-	rc = nd_db_prepare(db, "INSERT INTO meta(key,value) VALUES('codes_fingerprint',?)"
-			   " ON CONFLICT(key) DO UPDATE SET value=excluded.value", 0, &st, "meta",
-			    err) ||
-			     nd_db_bind_text(st, 1, fp, "meta", err) || nd_db_step(st, "meta", err) < 0
-		     ? -1
-		     : 0;
+	rc = nd_db_prepare(db,
+			   "INSERT INTO meta(key,value) VALUES('codes_fingerprint',?)"
+			   " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+			   0, &st, "meta", err) ||
+		     nd_db_bind_text(st, 1, fp, "meta", err) || nd_db_step(st, "meta", err) < 0
+		 ? -1
+		 : 0;
 	nd_db_finalize(st);
 	return rc;
 }

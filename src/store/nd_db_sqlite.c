@@ -51,17 +51,12 @@ static nd_db_kind lite_kind(nd_db *db)
 	switch (sqlite3_errcode(H(db))) {
 	case SQLITE_OK:
 	case SQLITE_ROW:
-	case SQLITE_DONE:
-		return ND_DB_OK;
-	case SQLITE_FULL:
-		return ND_DB_FULL;
+	case SQLITE_DONE: return ND_DB_OK;
+	case SQLITE_FULL: return ND_DB_FULL;
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return ND_DB_BUSY;
-	case SQLITE_READONLY:
-		return ND_DB_READONLY;
-	default:
-		return ND_DB_OTHER;
+	case SQLITE_LOCKED: return ND_DB_BUSY;
+	case SQLITE_READONLY: return ND_DB_READONLY;
+	default: return ND_DB_OTHER;
 	}
 }
 
@@ -190,29 +185,29 @@ static void lite_finalize(nd_stmt *st)
 }
 
 static const nd_db_ops lite_ops = {
-	.close = lite_close,
-	.errmsg = lite_errmsg,
-	.kind = lite_kind,
-	.full_message = lite_full_message,
-	.name = lite_name,
-	.in_transaction = lite_in_transaction,
-	.begin_sql = "BEGIN IMMEDIATE",
-	.exec = lite_exec,
-	.free_msg = lite_free_msg,
-	.prepare = lite_prepare,
-	.bind_text = lite_bind_text,
-	.bind_int64 = lite_bind_int64,
-	.bind_double = lite_bind_double,
-	.bind_null = lite_bind_null,
-	.step = lite_step,
-	.column_text = lite_column_text,
-	.column_int64 = lite_column_int64,
-	.column_double = lite_column_double,
-	.column_null = lite_column_null,
-	.column_count = lite_column_count,
-	.reset = lite_reset,
-	.clear = lite_clear,
-	.finalize = lite_finalize,
+    .close = lite_close,
+    .errmsg = lite_errmsg,
+    .kind = lite_kind,
+    .full_message = lite_full_message,
+    .name = lite_name,
+    .in_transaction = lite_in_transaction,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .exec = lite_exec,
+    .free_msg = lite_free_msg,
+    .prepare = lite_prepare,
+    .bind_text = lite_bind_text,
+    .bind_int64 = lite_bind_int64,
+    .bind_double = lite_bind_double,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .column_text = lite_column_text,
+    .column_int64 = lite_column_int64,
+    .column_double = lite_column_double,
+    .column_null = lite_column_null,
+    .column_count = lite_column_count,
+    .reset = lite_reset,
+    .clear = lite_clear,
+    .finalize = lite_finalize,
 };
 
 /* SQLite busy handler: while another process holds the lock, retries

@@ -153,8 +153,7 @@ int nd_schema_state(nd_db *db, int *version, int *current, nd_error *err)
 
 	*version = 0;
 	*current = 0;
-	if (nd_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='meta'", 0, &st, "schema",
-			   err))
+	if (nd_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='meta'", 0, &st, "schema", err))
 		return -1;
 	has_meta = nd_db_step(st, "schema", err);
 	nd_db_finalize(st);
@@ -178,13 +177,13 @@ int nd_schema_state(nd_db *db, int *version, int *current, nd_error *err)
 static int meta_put(nd_db *db, const char *key, const char *value, nd_error *err)
 {
 	nd_stmt *st = NULL;
-	int rc = nd_db_prepare(db,
-			       "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-			       0, &st, "meta", err) ||
+	int rc = nd_db_prepare(
+		     db, "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+		     0, &st, "meta", err) ||
 			 nd_db_bind_text(st, 1, key, "meta", err) || nd_db_bind_text(st, 2, value, "meta", err) ||
 			 nd_db_step(st, "meta", err) < 0
-		 ? -1
-		 : 0;
+		     ? -1
+		     : 0;
 
 	nd_db_finalize(st);
 	return rc;
@@ -206,9 +205,9 @@ int nd_schema_upgrade(nd_db *db, int from, nd_error *err)
 	snprintf(v, sizeof(v), "%d", ND_SCHEMA_VERSION);
 	snprintf(crc, sizeof(crc), "%08x", (unsigned)script_crc(&script));
 	rc = nd_db_exec(db, script.data, "schema", err) || meta_put(db, "schema_version", v, err) ||
-			     meta_put(db, "schema_crc", crc, err)
-		     ? -1
-		     : 0;
+		     meta_put(db, "schema_crc", crc, err)
+		 ? -1
+		 : 0;
 	nd_buf_free(&script);
 	return rc;
 }

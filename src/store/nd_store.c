@@ -235,15 +235,13 @@ int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, 
 
 	now_iso(now);
 	rc = nd_db_prepare(s->db,
-			    "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
-			    " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
-			    0, &st, "sources", err) ||
-			     nd_db_bind_text(st, 1, path, "sources", err) ||
-			     nd_db_bind_int64(st, 2, size, "sources", err) ||
-			     nd_db_bind_int64(st, 3, mtime, "sources", err) ||
-			     nd_db_bind_text(st, 4, now, "sources", err)
-		     ? -1
-		     : nd_db_step(st, "sources", err);
+			   "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
+			   " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
+			   0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, path, "sources", err) || nd_db_bind_int64(st, 2, size, "sources", err) ||
+		     nd_db_bind_int64(st, 3, mtime, "sources", err) || nd_db_bind_text(st, 4, now, "sources", err)
+		 ? -1
+		 : nd_db_step(st, "sources", err);
 	if (rc == 1)
 		*id = nd_db_column_int64(st, 0);
 	else if (rc == 0)
@@ -260,9 +258,9 @@ int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_
 	int rc, i;
 
 	rc = nd_db_prepare(s->db,
-			    "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
-			    " errors=?, warnings=? WHERE id=?",
-			    0, &q, "sources", err);
+			   "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
+			   " errors=?, warnings=? WHERE id=?",
+			   0, &q, "sources", err);
 	for (i = 0; i < 7 && rc == 0; i++)
 		rc = nd_db_bind_int64(q, i + 1, (int64_t)v[i], "sources", err);
 	if (rc == 0 && (nd_db_bind_int64(q, 8, id, "sources", err) || nd_db_step(q, "sources", err) < 0))
@@ -292,11 +290,10 @@ int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp
 	nd_stmt *st = s->put_chunk;
 
 	return nd_db_bind_int64(st, 1, source, "source_chunks", err) ||
-			       nd_db_bind_int64(st, 2, (int64_t)offset, "source_chunks", err) ||
-			       nd_db_bind_int64(st, 3, fp, "source_chunks", err) ||
-			       nd_db_step(st, "source_chunks", err) < 0
-		       ? -1
-		       : 0;
+		       nd_db_bind_int64(st, 2, (int64_t)offset, "source_chunks", err) ||
+		       nd_db_bind_int64(st, 3, fp, "source_chunks", err) || nd_db_step(st, "source_chunks", err) < 0
+		   ? -1
+		   : 0;
 }
 
 /* Returns the value of the first present field among the '|'-separated
@@ -386,25 +383,23 @@ static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const n
 	nd_db_clear(st);
 	snprintf(kw, sizeof(kw), "0x%016llx", (unsigned long long)ev->keywords);
 	return nd_db_bind_text(st, 1, fam->name, w, err) ||
-			       nd_db_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
-			       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
-			       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
-			       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
-			       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
-			       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
-			       nd_db_bind_text(st, 8, kw, w, err) ||
-			       nd_db_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
-			       nd_db_bind_int64(st, 10, ts, w, err) ||
-			       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
-			       nd_db_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
-			       nd_db_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
-			       nd_db_bind_text(st, 14, ev->user_sid, w, err) ||
-			       nd_db_bind_text(st, 15, ev->binary, w, err) ||
-			       nd_db_bind_int64(st, 16, source, w, err) ||
-			       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
-			       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
-		       ? -1
-		       : 0;
+		       nd_db_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
+		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
+		       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
+		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
+		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
+		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
+		       nd_db_bind_text(st, 8, kw, w, err) || nd_db_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
+		       nd_db_bind_int64(st, 10, ts, w, err) ||
+		       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
+		       nd_db_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
+		       nd_db_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
+		       nd_db_bind_text(st, 14, ev->user_sid, w, err) || nd_db_bind_text(st, 15, ev->binary, w, err) ||
+		       nd_db_bind_int64(st, 16, source, w, err) ||
+		       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
+		       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
+		   ? -1
+		   : 0;
 }
 
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
@@ -417,16 +412,13 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 	if (bind_event(s->ins_event, source, fam, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
-	case 0:
-		return 0;
+	case 0: return 0;
 	case 1:
 		ref = nd_db_column_int64(s->ins_event, 0);
 		if (nd_db_step(s->ins_event, "events", err) == 0)
 			break;
 		/* fall through */
-	default:
-		nd_db_reset(s->ins_event);
-		return -1;
+	default: nd_db_reset(s->ins_event); return -1;
 	}
 	for (i = 0; i < ev->nfields; i++)
 		if (nd_db_bind_int64(st, 1, ref, "event_fields", err) ||
