@@ -54,7 +54,7 @@ void nd_rep_filters(nd_rep *r, int (*esc)(nd_buf *, const char *))
 		nd_out_put(&r->out, "none (every incident and finding)");
 }
 
-int nd_report_write(sqlite3 *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err)
+int nd_report_write(nd_db *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err)
 {
 	static const nd_print_filter all = {0};
 	nd_rep r;
