@@ -41,9 +41,12 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		filter.since_ts = f->since_ts;
 		filter.until_ts = f->until_ts;
 		filter.cause = f->cause;
+		filter.user_regex = f->user_regex;
+		filter.host = f->host;
 	}
 	if (formats[i].report) {
-		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL};
+		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL,
+					o ? o->tz : NULL};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
