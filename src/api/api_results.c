@@ -51,7 +51,7 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
-				       o ? o->output : NULL};
+				       o ? o->output : NULL, o && formats[i].fmt == ND_PRINT_TEXT ? o->tz : NULL};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}

@@ -178,8 +178,8 @@ static void print_usage(FILE *out)
 
 	fputs("usage: npsdiag COMMAND [OPTIONS] [ARGS]\n       npsdiag COMMAND --help\n\ncommands:\n", out);
 	for (c = commands; c->name; c++) {
-		fprintf(out, "  %-9s", c->name);
-		wrap(out, c->summary, 11, 11);
+		fprintf(out, "  %-10s", c->name);
+		wrap(out, c->summary, 12, 12);
 	}
 	fputc('\n', out);
 	fputs(footer, out);

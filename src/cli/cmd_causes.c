@@ -9,9 +9,15 @@
  * (tsv). Returns nothing. */
 static void print_cause(void *ctx, const npsdiag_cause *c)
 {
-	if (*(const int *)ctx)
-		cli_print(stdout, "%s\t%s\t%s\t%s\t%s\n", c->id, c->confidence, c->kind, c->title, c->needs);
-	else
+	const char *const row[] = {c->id, c->confidence, c->kind, c->title, c->needs};
+	size_t i;
+
+	/* cli_print escapes a tab inside a value: only the separators are. */
+	for (i = 0; *(const int *)ctx && i < sizeof(row) / sizeof(row[0]); i++) {
+		cli_print(stdout, "%s", row[i]);
+		putchar(i + 1 < sizeof(row) / sizeof(row[0]) ? '\t' : '\n');
+	}
+	if (!*(const int *)ctx)
 		cli_print(stdout, "%s (%s, %s)\n    %s\n    needs: %s\n", c->id, c->confidence, c->kind, c->title,
 			  c->needs);
 }
