@@ -46,7 +46,7 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 	}
 	if (formats[i].report) {
 		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL,
-					o ? o->tz : NULL};
+					o && formats[i].fmt != ND_REPORT_CSV ? o->tz : NULL};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
