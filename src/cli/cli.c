@@ -69,10 +69,11 @@ int cli_bad_option(const char *cmd, int opt, char **argv)
 	if (opt == ':')
 		cli_print(stderr, "npsdiag %s: %s needs a value (npsdiag %s --help)\n", cmd, arg, cmd);
 	else if (optopt && strncmp(arg, "--", 2) != 0)
-		cli_print(stderr, "npsdiag %s: unknown option -%c (npsdiag %s --help lists the options)\n", cmd,
-			  optopt, cmd);
+		cli_print(stderr, "npsdiag %s: unknown option -%c (npsdiag %s --help lists the options)\n", cmd, optopt,
+			  cmd);
 	else
-		cli_print(stderr, "npsdiag %s: unknown option %s (npsdiag %s --help lists the options)\n", cmd, arg, cmd);
+		cli_print(stderr, "npsdiag %s: unknown option %s (npsdiag %s --help lists the options)\n", cmd, arg,
+			  cmd);
 	return 2;
 }
 
@@ -117,8 +118,7 @@ int cli_select_option(const char *cmd, int opt, const char *arg, cli_select *sel
 		if (cli_zone_apply(sel->tz, sel->tz_name, sizeof(sel->tz_name)) != 0)
 			return cli_bad_value(cmd, "--tz", arg, CLI_EXPECT_ZONE);
 		return 1;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -170,8 +170,9 @@ int cli_select_ready(const char *cmd, npsdiag_session *s, const char *db, cli_se
 		return 2;
 	}
 	if (!info.has_events) {
-		cli_print(stderr, "npsdiag %s: %s holds no events, so there is nothing to diagnose; ingest logs first: "
-				  "npsdiag ingest --db %s PATH...\n",
+		cli_print(stderr,
+			  "npsdiag %s: %s holds no events, so there is nothing to diagnose; ingest logs first: "
+			  "npsdiag ingest --db %s PATH...\n",
 			  cmd, cli_db_path(db), cli_db_path(db));
 		return 2;
 	}

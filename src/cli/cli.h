@@ -25,10 +25,10 @@ typedef struct cli_option {
 typedef struct cli_command {
 	const char *name;
 	int (*run)(int argc, char **argv);
-	const char *args;        /* the arguments after the options, "" for none */
-	const cli_option *opts;  /* ends with a NULL name */
-	const char *summary;     /* one sentence */
-	const char *more;        /* exit status and notes, or NULL */
+	const char *args;       /* the arguments after the options, "" for none */
+	const cli_option *opts; /* ends with a NULL name */
+	const char *summary;    /* one sentence */
+	const char *more;       /* exit status and notes, or NULL */
 } cli_command;
 
 /* Returns the commands, ending with a NULL name. */
@@ -92,16 +92,16 @@ int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **di
  * the filter options and --tz / --local. */
 typedef struct cli_select {
 	npsdiag_filter filter;
-	const char *tz; /* --tz ZONE, or "local" for --local; NULL: UTC */
+	const char *tz;    /* --tz ZONE, or "local" for --local; NULL: UTC */
 	char tz_name[128]; /* the zone's name for the reader, once set */
 } cli_select;
 
 /* The getopt_long entries of the options of cli_select (long options
  * only, values 1000 and up). */
-#define CLI_SELECT_OPTIONS                                                                                 \
-	{"user", required_argument, NULL, 1000}, {"since", required_argument, NULL, 1001},                 \
-		{"until", required_argument, NULL, 1002}, {"cause", required_argument, NULL, 1003},        \
-		{"user-regex", required_argument, NULL, 1004}, {"host", required_argument, NULL, 1005},    \
+#define CLI_SELECT_OPTIONS                                                                                   \
+	{"user", required_argument, NULL, 1000}, {"since", required_argument, NULL, 1001},                   \
+		{"until", required_argument, NULL, 1002}, {"cause", required_argument, NULL, 1003},          \
+		{"user-regex", required_argument, NULL, 1004}, {"host", required_argument, NULL, 1005},      \
 		{"tz", required_argument, NULL, 1006}, {"local", no_argument, NULL, 1007}
 
 /* Takes an option of CLI_SELECT_OPTIONS into sel, checking its value.
@@ -129,8 +129,8 @@ int cli_zone_apply(const char *zone, char *name, size_t size);
 
 /* What --tz and --since expect, for error messages. */
 #define CLI_EXPECT_ZONE "an IANA zone name (Europe/Berlin), UTC or +HH:MM"
-#define CLI_EXPECT_TIME                                                                                      \
-	"YYYY-MM-DD[ HH:MM[:SS]] with an optional Z or +HH:MM, or a span back from the newest stored event (30m, " \
+#define CLI_EXPECT_TIME                                                                                                \
+	"YYYY-MM-DD[ HH:MM[:SS]] with an optional Z or +HH:MM, or a span back from the newest stored event (30m, "     \
 	"12h, 7d, 2w)"
 
 /* The commands: each takes its own argv (argv[0] is the command name) and

@@ -185,8 +185,8 @@ int cli_zone_apply(const char *zone, char *name, size_t size)
 		/* POSIX counts the other way: UTC+01:00 is "<+0100>-01:00". */
 		int h = (int)(labs(off) / 3600 % 100), m = (int)(labs(off) % 3600 / 60);
 
-		snprintf(posix, sizeof(posix), "<%c%02d%02d>%c%02d:%02d", off < 0 ? '-' : '+', h, m, off < 0 ? '+' : '-', h,
-			 m);
+		snprintf(posix, sizeof(posix), "<%c%02d%02d>%c%02d:%02d", off < 0 ? '-' : '+', h, m,
+			 off < 0 ? '+' : '-', h, m);
 		setenv("TZ", posix, 1);
 		tzset();
 		snprintf(name, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', h, m);

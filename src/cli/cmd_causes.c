@@ -26,7 +26,7 @@ static void print_cause(void *ctx, const npsdiag_cause *c)
 int cmd_causes(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"rules", required_argument, NULL, 'r'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	    {"rules", required_argument, NULL, 'r'}, {"format", required_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
 	size_t ndirs = 0;
 	npsdiag_session *s = NULL;

@@ -87,8 +87,8 @@ static int explain_any(npsdiag_session *s, const char *text, uint32_t code)
 	if ((rc = lookup(s, NPSDIAG_CODE_RAS, code, NULL)) != 0)
 		return rc;
 	if ((code & 0xFFFF0000u) == 0x80070000u) {
-		printf("0x%08X is HRESULT_FROM_WIN32(%u): Windows error %u\n", (unsigned)code, (unsigned)(code & 0xFFFF),
-		       (unsigned)(code & 0xFFFF));
+		printf("0x%08X is HRESULT_FROM_WIN32(%u): Windows error %u\n", (unsigned)code,
+		       (unsigned)(code & 0xFFFF), (unsigned)(code & 0xFFFF));
 		if ((rc = lookup(s, NPSDIAG_CODE_RAS, code & 0xFFFF, NULL)) != 0 ||
 		    (rc = lookup(s, NPSDIAG_CODE_STATUS, code & 0xFFFF, NULL)) != 0)
 			return rc;
@@ -172,7 +172,8 @@ int cmd_explain(int argc, char **argv)
 	if (mode == EVENT) {
 		rc = npsdiag_explain_event(NULL, code, stdout);
 		if (!rc)
-			cli_print(stdout, "npsdiag keeps no event with id %s (npsdiag ingest skips it)\n", args[optind]);
+			cli_print(stdout, "npsdiag keeps no event with id %s (npsdiag ingest skips it)\n",
+				  args[optind]);
 		free(args);
 		return rc ? 0 : 1;
 	}

@@ -31,15 +31,16 @@ static void put_time(printer *p, const char *iso)
 {
 	nd_local_time lt;
 	int64_t ticks;
+	long off;
 
 	if (!p->o->tz || !iso || nd_time_parse_iso(iso, &ticks) != 0 ||
 	    nd_localtime(ticks / ND_TICKS_PER_SECOND - (ticks % ND_TICKS_PER_SECOND < 0), &lt) != 0) {
 		put_value(p, iso);
 		return;
 	}
+	off = lt.offset_s < 0 ? -lt.offset_s : lt.offset_s;
 	nd_out_printf(&p->out, "%04d-%02d-%02d %02d:%02d:%02d%c%02ld:%02ld", lt.year, lt.month, lt.day, lt.hour,
-		      lt.minute, lt.second, lt.offset_s < 0 ? '-' : '+', (lt.offset_s < 0 ? -lt.offset_s : lt.offset_s) / 3600,
-		      (lt.offset_s < 0 ? -lt.offset_s : lt.offset_s) % 3600 / 60);
+		      lt.minute, lt.second, lt.offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
 }
 
 /* Appends a literal. */

@@ -111,15 +111,15 @@ int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, si
 			PCRE2_UCHAR msg[256];
 
 			pcre2_get_error_message(code, msg, sizeof(msg));
-			return nd_error_set(err, "--user-regex '%s': bad pattern at offset %zu: %s", f->user_regex, (size_t)off,
-					    (const char *)msg);
+			return nd_error_set(err, "--user-regex '%s': bad pattern at offset %zu: %s", f->user_regex,
+					    (size_t)off, (const char *)msg);
 		}
 		if (!(md = pcre2_match_data_create(1, NULL)))
 			goto oom;
 	}
 	if (nd_sql_prepare(db,
-			   "SELECT id, kind, user_name, identity, client, vpn_server, nps_server FROM incidents WHERE (?1 IS NULL OR cause_id = ?1)"
-			   " AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
+			   "SELECT id, kind, user_name, identity, client, vpn_server, nps_server FROM incidents"
+			   " WHERE (?1 IS NULL OR cause_id = ?1) AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
 			   0, &st, "results (has diagnose run on this database?)", err) != 0 ||
 	    (f->cause && nd_sql_bind_text(st, 1, f->cause, "results", err) != 0) ||
 	    (f->since && nd_sql_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||

@@ -70,8 +70,7 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 	sqlite3 *db = nd_store_db(s);
 
 	if (nd_store_readonly(s))
-		return nd_sql_exec(db, memory_sql, "results tables", err) || nd_sql_exec(db, "BEGIN", "begin", err) ? -1
-															: 0;
+		return nd_sql_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_sql_exec(db, "BEGIN", "begin", err);
 	if (nd_store_begin(s, err) != 0)
 		return -1;
 	if (nd_sql_exec(db, stored_sql, "results tables", err) == 0)

@@ -11,8 +11,8 @@
 /* Every form of an account matches it; other accounts and domains do not. */
 static void test_user(void)
 {
-	static const char *const same[] = {"LAB\\rdeckard", "lab\\RDECKARD", "rdeckard", "RDeckard@lab.example",
-					   "lab.example\\rdeckard", "rdeckard@LAB"};
+	static const char *const same[] = {"LAB\\rdeckard",        "lab\\RDECKARD",         "rdeckard",
+					   "RDeckard@lab.example", "lab.example\\rdeckard", "rdeckard@LAB"};
 	static const char *const other[] = {"rdeck", "OTHER\\rdeckard", "rdeckard@other.example", "bob", "",
 					    "LAB\\", "rdeckard$"};
 	size_t i;
@@ -40,8 +40,8 @@ static void test_localtime(void)
 	setenv("TZ", "<+0100>-01:00", 1); /* a fixed UTC+01:00: no zone files needed */
 	tzset();
 	CHECK(nd_localtime(1741943564, &lt) == 0); /* 2025-03-14T09:12:44Z */
-	CHECK(lt.year == 2025 && lt.month == 3 && lt.day == 14 && lt.hour == 10 && lt.minute == 12 &&
-	      lt.second == 44 && lt.offset_s == 3600);
+	CHECK(lt.year == 2025 && lt.month == 3 && lt.day == 14 && lt.hour == 10 && lt.minute == 12 && lt.second == 44 &&
+	      lt.offset_s == 3600);
 	setenv("TZ", "<-0530>+05:30", 1);
 	tzset();
 	CHECK(nd_localtime(0, &lt) == 0);
