@@ -9,7 +9,7 @@
 #include "nd_codes.h"
 #include "nd_exe.h"
 #include "nd_file.h"
-#include "nd_sql.h"
+#include "nd_db.h"
 
 int api_fail(npsdiag_error *out, const nd_error *e)
 {
@@ -109,7 +109,7 @@ failed:
 
 int npsdiag_store_describe(npsdiag_session *s, npsdiag_store_info *info, npsdiag_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	nd_error e;
 	int rc;
 
@@ -120,17 +120,17 @@ int npsdiag_store_describe(npsdiag_session *s, npsdiag_store_info *info, npsdiag
 	}
 	info->readonly = nd_store_readonly(s->store);
 	/* min and max walk the ts index: no scan of the events. */
-	if (nd_sql_prepare(nd_store_db(s->store), "SELECT min(ts), max(ts) FROM events", 0, &st, "events", &e) != 0 ||
-	    (rc = nd_sql_step(st, "events", &e)) < 0) {
-		sqlite3_finalize(st);
+	if (nd_db_prepare(nd_store_db(s->store), "SELECT min(ts), max(ts) FROM events", 0, &st, "events", &e) != 0 ||
+	    (rc = nd_db_step(st, "events", &e)) < 0) {
+		nd_db_finalize(st);
 		return api_fail(err, &e);
 	}
-	if (rc == 1 && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+	if (rc == 1 && !nd_db_column_null(st, 0)) {
 		info->has_events = 1;
-		info->first_ts = sqlite3_column_int64(st, 0);
-		info->last_ts = sqlite3_column_int64(st, 1);
+		info->first_ts = nd_db_column_int64(st, 0);
+		info->last_ts = nd_db_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return 0;
 }
 

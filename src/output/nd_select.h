@@ -3,7 +3,7 @@
 #ifndef ND_SELECT_H
 #define ND_SELECT_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,9 +24,9 @@ typedef struct nd_print_filter {
 /* Collects the ids of the incidents and findings the filter selects, in
  * stored order (*ids is malloc'ed; free it). Returns 0 with *ids and *n
  * set, or -1 with err set (a bad --user-regex pattern reports the pattern
- * and the offset; a --cause the results do not know lists the causes; no
- * diagnose results in the database). */
-int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err);
+ * and the offset; a --cause the results do not know; no diagnose results
+ * in the database). */
+int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err);
 
 /* Returns 1 when the user as written (f->user form) names the account of an
  * incident with this user name (as logged) and identity (the normalised

@@ -1,6 +1,6 @@
 #include "nd_incidents.h"
 
-#include "nd_sql.h"
+#include "nd_db.h"
 
 /* The result tables, created in the database (T "", I "") or, for a store
  * that cannot be written, as TEMP tables (T "TEMP ", I "temp.") that live
@@ -67,13 +67,14 @@ static const char memory_sql[] = "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=
 
 int nd_incidents_begin(nd_store *s, nd_error *err)
 {
-	sqlite3 *db = nd_store_db(s);
+	nd_db *db = nd_store_db(s);
 
+	/* A transaction on the TEMP tables alone writes nothing to the file. */
 	if (nd_store_readonly(s))
-		return nd_sql_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_sql_exec(db, "BEGIN", "begin", err);
+		return nd_db_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_db_begin(db, err);
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	if (nd_sql_exec(db, stored_sql, "results tables", err) == 0)
+	if (nd_db_exec(db, stored_sql, "results tables", err) == 0)
 		return 0;
 	nd_store_rollback(s);
 	return -1;
