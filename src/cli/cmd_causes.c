@@ -17,9 +17,12 @@ static void print_cause(void *ctx, const npsdiag_cause *c)
 		cli_print(stdout, "%s", row[i]);
 		putchar(i + 1 < sizeof(row) / sizeof(row[0]) ? '\t' : '\n');
 	}
-	if (!*(const int *)ctx)
-		cli_print(stdout, "%s (%s, %s)\n    %s\n    needs: %s\n", c->id, c->confidence, c->kind, c->title,
-			  c->needs);
+	if (*(const int *)ctx)
+		return;
+	/* One line each: cli_print writes only a final newline as one. */
+	cli_print(stdout, "%s (%s, %s)\n", c->id, c->confidence, c->kind);
+	cli_print(stdout, "    %s\n", c->title);
+	cli_print(stdout, "    needs: %s\n", c->needs);
 }
 
 /* npsdiag causes. Returns 0, or 2 on usage or rule errors. */

@@ -95,7 +95,9 @@ t.check('tail --interval 0', (rc, err.strip()), (2, "npsdiag tail: --interval '0
 rc, out, err = run('causes')
 t.check('causes: exit 0 (%s)' % err.strip(), rc, 0)
 t.check('causes: the revocation cause', 'revocation-check-failed (confirmed, incident)' in out, True)
-t.check('causes: what it needs', 'needs: client error 853; NPS 6273 reason 258' in out, True)
+t.check('causes: what it needs', 'revocation-check-failed (confirmed, incident)\n'
+        '    NPS could not check revocation of the client certificate chain\n'
+        '    needs: client error 853; NPS 6273 reason 258\n' in out, True)
 rc, out, err = run('causes', '--format', 'tsv')
 rows = [r.split('\t') for r in out.splitlines()]
 t.check('causes tsv: header', rows[0], ['id', 'confidence', 'kind', 'title', 'needs'])
