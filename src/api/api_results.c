@@ -41,14 +41,17 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		filter.since_ts = f->since_ts;
 		filter.until_ts = f->until_ts;
 		filter.cause = f->cause;
+		filter.user_regex = f->user_regex;
+		filter.host = f->host;
 	}
 	if (formats[i].report) {
-		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL};
+		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL,
+					o && formats[i].fmt != ND_REPORT_CSV ? o->tz : NULL};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
-				       o ? o->output : NULL};
+				       o ? o->output : NULL, o && formats[i].fmt == ND_PRINT_TEXT ? o->tz : NULL};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}

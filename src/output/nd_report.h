@@ -18,6 +18,7 @@ typedef struct nd_report_options {
 	nd_report_format format;
 	const char *generated; /* the generation time to show, or NULL for none */
 	const char *output;    /* the name of out in errors; NULL: "standard output" */
+	const char *tz;        /* npsdiag_write_options.tz: NULL for UTC, else the local zone's name */
 } nd_report_options;
 
 /* Writes the report of the incidents and findings f selects to out.

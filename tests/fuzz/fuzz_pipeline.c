@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *paths[1] = {path};
 	npsdiag_session *s = session(path, sizeof(path));
 	npsdiag_ingest_totals totals;
-	npsdiag_write_options wo = {0, NULL, NULL};
+	npsdiag_write_options wo = {0, NULL, NULL, NULL};
 	npsdiag_error err;
 	FILE *null;
 	size_t i;
