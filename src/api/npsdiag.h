@@ -211,11 +211,15 @@ typedef struct npsdiag_write_options {
 	 * program through $TZ) and tz names it for the reader ("Europe/Berlin").
 	 * Data formats (json, jsonl, csv) stay UTC. */
 	const char *tz;
+	char *const *certs;    /* html, md, json: certificate files (npsdiag_cert_check reads them the same way)
+				* for a certificate section naming the incidents their findings explain */
+	size_t ncerts;
 } npsdiag_write_options;
 
 /* Writes the stored results the filter selects (f may be NULL) to out in
- * format: "text", "json", "jsonl" (json and text end with a summary by
- * cause) or "html", "md", "csv" (documents). Returns 0 with *shown set to
+ * format: "text", "brief" (an incident a line), "json", "jsonl" (json,
+ * text and brief end with a summary by cause), "ecs" (jsonl shaped for
+ * Elastic) or "html", "md", "csv" (documents). Returns 0 with *shown set to
  * the number of incidents and findings written (NULL is fine; documents
  * leave it 0), or -1 with err set (an unknown format, a bad filter, no
  * results, a database or write error). */

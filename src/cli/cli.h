@@ -11,6 +11,10 @@
 
 #define ND_CLI_DEFAULT_DB "npsdiag.db"
 #define ND_CLI_MAX_RULE_DIRS 16
+#define ND_CLI_MAX_CERTS 64 /* report --cert FILE, repeatable */
+/* A macro's value as a string literal. */
+#define ND_CLI_STR_(x) #x
+#define ND_CLI_STR(x) ND_CLI_STR_(x)
 
 /* One option of a command, as its help and the manual page show it. */
 typedef struct cli_option {

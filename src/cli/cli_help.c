@@ -51,7 +51,9 @@ static const cli_option diagnose_opts[] = {
 	PARAM_OPTS,
 	FILTER_OPTS,
 	ZONE_OPTS,
-	{"--format", "FMT", "text (default), json or jsonl (json and jsonl always in UTC)"},
+	{"--format", "FMT",
+	 "text (default), json, jsonl or ecs (JSON lines shaped for Elastic; json, jsonl and ecs always in UTC)"},
+	{"--brief", NULL, "one line per incident (the line tail prints), then the summary"},
 	{NULL, NULL, NULL}};
 
 static const cli_option tail_opts[] = {
@@ -71,6 +73,8 @@ static const cli_option report_opts[] = {
 	{"--output", "FILE", "write to FILE (also -o; default: standard output)"},
 	{"--no-timestamp", NULL, "leave out the generation time (reproducible output)"},
 	{"--bom", NULL, "start a CSV with a UTF-8 byte order mark (for Excel)"},
+	{"--cert", "FILE", "add a certificate section from a chain (.cer, PEM, .p7b; repeatable) naming the "
+			   "incidents its findings explain (html, md, json)"},
 	FILTER_OPTS,
 	ZONE_OPTS,
 	{NULL, NULL, NULL}};

@@ -26,9 +26,10 @@ int cmd_diagnose(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"window", required_argument, NULL, 'w'}, {"skew", required_argument, NULL, 's'},
 		{"gap", required_argument, NULL, 'g'},    {"format", required_argument, NULL, 'f'},
-		CLI_SELECT_OPTIONS,                       {NULL, 0, NULL, 0}};
+		{"brief", no_argument, NULL, 'B'},        CLI_SELECT_OPTIONS,
+		{NULL, 0, NULL, 0}};
 	npsdiag_params params = NPSDIAG_PARAMS_DEFAULT;
-	npsdiag_write_options wo = {0, NULL, NULL, NULL};
+	npsdiag_write_options wo;
 	npsdiag_diagnose_stats stats;
 	cli_select sel;
 	const char *db = NULL, *format = "text";
@@ -39,6 +40,7 @@ int cmd_diagnose(int argc, char **argv)
 	int opt, rc = 0;
 
 	memset(&sel, 0, sizeof(sel));
+	memset(&wo, 0, sizeof(wo));
 	while (rc == 0 && (opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': db = optarg; break;
@@ -47,10 +49,12 @@ int cmd_diagnose(int argc, char **argv)
 		case 's': rc = take_seconds("--skew", optarg, 86400, 1, &params.skew_s); break;
 		case 'g': rc = take_seconds("--gap", optarg, 30 * 86400, 1, &params.gap_s); break;
 		case 'f':
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0)
-				return cli_bad_value("diagnose", "--format", optarg, "text, json or jsonl");
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0 &&
+			    strcmp(optarg, "ecs") != 0)
+				return cli_bad_value("diagnose", "--format", optarg, "text, json, jsonl or ecs");
 			format = optarg;
 			break;
+		case 'B': format = "brief"; break;
 		case '?':
 		case ':': return cli_bad_option("diagnose", opt, argv);
 		default: rc = cli_select_option("diagnose", opt, optarg, &sel) == 1 ? 0 : 2;

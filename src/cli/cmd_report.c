@@ -1,6 +1,7 @@
 /* npsdiag report: the diagnosed incidents as a document (html, md, csv),
- * or diagnose's JSON. Runs the diagnosis first when the database has no
- * results yet (in memory when it cannot be written). */
+ * or diagnose's JSON; with --cert, a certificate section naming the
+ * incidents the chain's findings explain. Runs the diagnosis first when the
+ * database has no results yet (in memory when it cannot be written). */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +29,14 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"format", required_argument, NULL, 'f'}, {"output", required_argument, NULL, 'o'},
-		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'}, CLI_SELECT_OPTIONS,
+		{"no-timestamp", no_argument, NULL, 'n'}, {"bom", no_argument, NULL, 'b'},
+		{"cert", required_argument, NULL, 'C'},   CLI_SELECT_OPTIONS,
 		{NULL, 0, NULL, 0}};
-	npsdiag_write_options wo = {0, NULL, NULL, NULL};
+	npsdiag_write_options wo;
 	cli_select sel;
 	const char *db = NULL, *out_path = NULL, *format = "html";
-	char *dirs[ND_CLI_MAX_RULE_DIRS], when[NPSDIAG_TIME_SIZE];
-	size_t ndirs = 0;
+	char *dirs[ND_CLI_MAX_RULE_DIRS], *certs[ND_CLI_MAX_CERTS], when[NPSDIAG_TIME_SIZE];
+	size_t ndirs = 0, ncerts = 0;
 	int opt, no_ts = 0, bom = 0, rc = 0;
 	npsdiag_session *s = NULL;
 	FILE *out = stdout;
@@ -42,6 +44,7 @@ int cmd_report(int argc, char **argv)
 	npsdiag_error err;
 
 	memset(&sel, 0, sizeof(sel));
+	memset(&wo, 0, sizeof(wo));
 	while (rc == 0 && (opt = getopt_long(argc, argv, ":o:", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': db = optarg; break;
@@ -53,6 +56,11 @@ int cmd_report(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'o': out_path = optarg; break;
+		case 'C':
+			if (ncerts == ND_CLI_MAX_CERTS)
+				return cli_bad_value("report", "--cert", optarg, "at most " ND_CLI_STR(ND_CLI_MAX_CERTS) " certificate files");
+			certs[ncerts++] = optarg;
+			break;
 		case 'n': no_ts = 1; break;
 		case 'b': bom = 1; break;
 		case '?':
@@ -67,6 +75,8 @@ int cmd_report(int argc, char **argv)
 	wo.generated = generated(no_ts, when);
 	wo.output = out_path;
 	wo.tz = sel.tz ? sel.tz_name : NULL;
+	wo.certs = certs;
+	wo.ncerts = ncerts;
 	if (cli_open(&s, NPSDIAG_READ, db, dirs, ndirs) != 0)
 		return 2;
 	if ((rc = cli_select_ready("report", s, db, &sel)) != 0) {

@@ -2,10 +2,13 @@
 
 #include <string.h>
 
+#include "nd_cert_match.h"
+#include "nd_ecs.h"
 #include "nd_escape.h"
 #include "nd_json.h"
 #include "nd_localtime.h"
 #include "nd_out.h"
+#include "nd_print_news.h"
 #include "nd_results.h"
 #include "nd_time.h"
 
@@ -237,7 +240,7 @@ static int summary_line(void *ctx, const nd_res_summary *s)
 	printer *p = ctx;
 	int finding = strcmp(s->cause->kind, "finding") == 0;
 
-	if (p->o->format == ND_PRINT_TEXT) {
+	if (p->o->format != ND_PRINT_JSON) {
 		nd_out_printf(&p->out, "  %5lld %-9s", (long long)s->attempts, finding ? "events" : "attempts");
 		nd_out_printf(&p->out, " in %3lld  ", (long long)s->incidents);
 		put_value(p, s->cause->cause_id);
@@ -275,12 +278,48 @@ static void json_params(printer *p, const nd_print_filter *f)
 	put(p, "}");
 }
 
+/* Appends ,"certificates": the judged certificates of report --cert
+ * (nd_cert_write_json) with the incidents each finding explains; nothing
+ * without --cert. Returns 0, or -1 with err set. */
+static int json_certificates(printer *p, nd_results *res, nd_error *err)
+{
+	const nd_cert_set *set = p->o->certs;
+	nd_buf doc = {0};
+	size_t k, j;
+
+	if (!set)
+		return 0;
+	put(p, ",\"certificates\":");
+	if (nd_cert_write_json(set, &doc) != 0) {
+		nd_buf_free(&doc);
+		return nd_error_set(err, "out of memory");
+	}
+	put(p, "{\"chain\":");
+	nd_out_mem(&p->out, doc.data, doc.len);
+	nd_buf_free(&doc);
+	put(p, ",\"explains\":[");
+	for (k = 0; k < set->nfindings; k++) {
+		nd_cert_matches m;
+
+		if (nd_cert_match(res, &set->findings[k], &m, err) != 0)
+			return -1;
+		nd_out_printf(&p->out, "%s{\"finding\":%zu,\"id\":", k ? "," : "", k);
+		nd_json_str(&p->out, set->findings[k].id);
+		nd_out_printf(&p->out, ",\"incidents\":%lld,\"first\":[", (long long)m.total);
+		for (j = 0; j < m.nids; j++)
+			nd_out_printf(&p->out, "%s%lld", j ? "," : "", (long long)m.ids[j]);
+		put(p, "]}");
+	}
+	put(p, "]}");
+	return 0;
+}
+
 /* Prints every selected incident, then the summary. Returns 0, or -1 with
  * err set. */
 static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_error *err)
 {
 	const nd_res_incident *i;
-	int rc, findings = 0, first = 1;
+	int rc, findings = 0, first = 1, json = p->o->format == ND_PRINT_JSON || p->o->format == ND_PRINT_JSONL;
 
 	if (p->o->format == ND_PRINT_JSON) {
 		nd_out_printf(&p->out, "{\"npsdiag\":\"" NPSDIAG_VERSION "\",\"schema_version\":%d,\"parameters\":",
@@ -290,7 +329,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	}
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &i, err)) == 1 && !p->out.failed) {
-		if (nd_results_load(res, p->o->format == ND_PRINT_TEXT ? EVIDENCE_LINES : 0, err) != 0)
+		if (nd_results_load(res, json ? 0 : EVIDENCE_LINES, err) != 0)
 			return -1;
 		if (p->o->format == ND_PRINT_JSON && i->finding && !findings) {
 			put(p, "],\"findings\":[");
@@ -301,24 +340,32 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		first = 0;
 		if (p->o->format == ND_PRINT_TEXT)
 			text_incident(p, i);
+		else if (p->o->format == ND_PRINT_BRIEF)
+			nd_print_news(&p->out, 0, i, 0);
+		else if (p->o->format == ND_PRINT_ECS)
+			nd_ecs_incident(&p->out, i);
 		else
 			nd_json_incident(&p->out, i, p->o->format == ND_PRINT_JSONL, NULL);
-		if (p->o->format == ND_PRINT_JSONL)
+		if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 			put(p, "\n");
 	}
 	if (rc < 0)
 		return -1;
-	if (p->o->format == ND_PRINT_JSONL)
+	if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 		return 0;
 	if (p->o->format == ND_PRINT_JSON)
 		put(p, findings ? "],\"summary\":[" : "],\"findings\":[],\"summary\":[");
 	else
-		put(p, "summary by cause:\n");
+		put(p, p->o->format == ND_PRINT_BRIEF && nd_results_selected(res) ? "\nsummary by cause:\n"
+										    : "summary by cause:\n");
 	if (nd_results_summary(res, summary_line, p, err) != 0)
 		return -1;
-	if (p->o->format == ND_PRINT_JSON)
-		put(p, "]}\n");
-	else if (nd_results_selected(res) == 0)
+	if (p->o->format == ND_PRINT_JSON) {
+		put(p, "]");
+		if (json_certificates(p, res, err) != 0)
+			return -1;
+		put(p, "}\n");
+	} else if (nd_results_selected(res) == 0)
 		put(p, "  nothing to report\n");
 	if (p->o->format == ND_PRINT_TEXT && p->o->tz) {
 		put(p, "times in ");
