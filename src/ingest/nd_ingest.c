@@ -9,6 +9,7 @@
 #include "nd_ascii.h"
 #include "nd_decision_once.h"
 #include "nd_dir.h"
+#include "nd_event_once.h"
 #include "nd_file.h"
 #include "json_stream.h"
 #include "nd_sniff.h"
@@ -47,6 +48,7 @@ typedef struct file_ctx {
 	size_t head_len, head_used;
 	uint64_t done, total;
 	const nd_ingest_options *opts;
+	nd_event_once_state once; /* the same event to the millisecond, from an export */
 } file_ctx;
 
 /* Events of a text input stored in one transaction. */
@@ -266,11 +268,13 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 		return -1;
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = nd_decision_once(f->store, fam, ev, err);
+	rc = nd_event_once(&f->once, f->store, ev, err);
+	if (rc == 0)
+		rc = nd_decision_once(f->store, fam, ev, err);
 	if (rc == 0)
 		rc = nd_store_event(f->store, f->source, fam, ev, err);
 	else if (rc == 1)
-		rc = 0; /* the same decision from the Security log is there */
+		rc = 0; /* there: from an export to the millisecond, or the decision from the other log */
 
 	if (rc < 0) {
 		f->store_failed = 1;
@@ -731,6 +735,7 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 		rc = read_json(f, err);
 	else
 		rc = read_xml(f, err);
+	nd_event_once_done(&f->once);
 	if (rc != 0)
 		goto store_failed;
 	if (nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)

@@ -83,6 +83,26 @@ contains "evtx after json: nothing new" "$T/out" "27 kept (0 new)"
 eq "evtx after json: one decision each" "$(q "SELECT count(*) FROM nps_decisions")" \
 	"$(sqlite3 -batch -noheader "$T/evtx.db" "SELECT count(*) FROM nps_decisions")"
 
+# Millisecond times (ConvertTo-Json; Winlogbeat's usual @timestamp) are the
+# same event as the .evtx's 100 ns ones (nd_event_once), either way round.
+mkdir "$T/ecsms"
+for f in "$T/ecs"/*.log; do
+	sed 's/\("@timestamp":"[^".]*\.[0-9][0-9][0-9]\)[0-9]*Z"/\1Z"/' "$f" > "$T/ecsms/$(basename "$f")"
+done
+grep -q '"@timestamp":"2025-03-14T08:00:00.100Z"' "$T/ecsms/NPS01-Security.log" && ok || fail "ecs ms: the times were not cut"
+DB=$T/evtx.db
+ingest "$T/winevent" "$T/ecsms"
+eq "ms after evtx: exit" "$rc" 0
+contains "ms after evtx: nothing new" "$T/out" "54 kept (0 new)"
+eq "ms after evtx: still one row each" "$(q "SELECT count(*) FROM events")" 27
+for fmt in winevent ecsms; do
+	DB=$T/$fmt-first.db
+	ingest "$T/$fmt"
+	ingest "$S"
+	contains "evtx after $fmt: nothing new" "$T/out" "27 kept (0 new)"
+	eq "evtx after $fmt: one row each" "$(q "SELECT count(*) FROM events")" 27
+done
+
 # ConvertTo-Json of a 6273 version 2 (24 values, no MachineInventory nor NAS
 # addresses: the field order of the real sample in ../shared/corpus/text)
 # and of a count no layout has (named nothing rather than guessed).
