@@ -364,7 +364,7 @@ static int text_record(void *ctx, nd_record *ev, nd_error *err)
 	return 0;
 }
 
-/* xml input: wants an event whose id some family keeps. */
+/* xml and json input: wants an event whose id some family keeps. */
 static int text_wants_id(void *ctx, uint32_t event_id)
 {
 	(void)ctx;
@@ -417,7 +417,7 @@ static int read_xml(file_ctx *f, nd_error *err)
  * and counted in f->st), or -1 with err set when the store failed. */
 static int read_json(file_ctx *f, nd_error *err)
 {
-	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
+	nd_xml_stream_sink sink = {f, text_wants_id, text_record, text_problem};
 	nd_xml_stream_counts counts = {0};
 	nd_error e;
 
