@@ -94,6 +94,35 @@ eq "hostile: good lines and the odd ones read" "$(q "SELECT count(*) FROM nps_de
 eq "hostile: invalid UTF-8 and NUL kept visibly" "$(q "SELECT hex(fq_subject_user_name) FROM nps_decisions WHERE reason_code = 16")" \
 	"$(printf 'LAB\\b\342\220\200ob' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
 
+# An Access-Request and its decision joined by their Class: the ODBC and IAS
+# decision lines carry no User-Name or Calling-Station-Id, the request does.
+python3 - "$T" <<'PY' || fail "python could not write the Class samples"
+import sys
+t = sys.argv[1]
+def odbc(time, packet, user, fq, calling, policy, reason, cls):
+    v = [""] * 66
+    v[0:5] = ['"NPS01"', '"IAS"', "03/14/2025", time, str(packet)]
+    v[5], v[6], v[8] = user, fq, calling
+    v[24], v[25], v[26] = policy, reason, cls
+    return ",".join(v) + "\r\n"
+cls, other = '"311 1 192.0.2.30 03/14/2025 09:40:00 7"', '"311 1 192.0.2.30 03/14/2025 09:40:01 8"'
+with open(t + "/class-odbc.log", "w", newline="") as f:
+    f.write(odbc("10:40:00", 1, '"carol@lab.example"', "", '"203.0.113.5"', "", "0", cls))
+    f.write(odbc("10:40:01", 1, '"dave@lab.example"', "", '"203.0.113.6"', "", "0", other))
+    f.write(odbc("10:40:02", 3, "", '"LAB\\carol"', "", '"AOVPN User Tunnel"', "16", cls))
+    f.write(odbc("10:40:03", 3, "", '"LAB\\erin"', "", '"AOVPN User Tunnel"', "16", '"311 1 192.0.2.30 x 9"'))
+with open(t + "/class-ias.log", "w", newline="") as f:
+    f.write("192.0.2.20,frank@lab.example,03/14/2025,10:41:00,IAS,NPS01,31,203.0.113.7,25,311 1 192.0.2.30 03/14/2025 09:41:00 11,4136,1,4142,0\r\n")
+    f.write("192.0.2.20,,03/14/2025,10:41:01,IAS,NPS01,4130,LAB\\frank,4149,AOVPN User Tunnel,25,311 1 192.0.2.30 03/14/2025 09:41:00 11,4136,3,4142,16\r\n")
+PY
+DB=$T/class.db
+ingest --tz +01:00 "$T/class-odbc.log" "$T/class-ias.log"
+eq "class: exit" "$rc" 0
+eq "class: decisions joined to their request" "$(q "SELECT group_concat(d, ' ') FROM (SELECT fq_subject_user_name || '/' ||
+	ifnull(subject_user_name, '') || '/' || ifnull(calling_station_id, '') AS d FROM nps_audit_events a
+	JOIN events e ON e.id = a.event_ref WHERE e.family = 'nps_text' ORDER BY 1)")" \
+	'LAB\carol/carol@lab.example/203.0.113.5 LAB\erin// LAB\frank/frank@lab.example/203.0.113.7'
+
 # The documented examples (nps-text-logs.md), when ../shared is there.
 if [ -f "$SHARED/reference/nps-text-logs.md" ]; then
 	DB=$T/doc.db
