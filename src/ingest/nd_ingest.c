@@ -13,6 +13,7 @@
 #include "nd_file.h"
 #include "json_stream.h"
 #include "nd_sniff.h"
+#include "nd_time.h"
 #include "nd_vec.h"
 #include "nps_text.h"
 #include "xml_stream.h"
@@ -424,19 +425,118 @@ static int read_json(file_ctx *f, nd_error *err)
 	return text_read_done(f, nd_json_stream_read(text_read, f, &sink, &counts, &e), &e, &counts, err);
 }
 
+/* Zone offsets an NPS text log may have, in quarter-hours either side of
+ * UTC; how far from a whole quarter-hour a paired decision may be; how many
+ * of its decisions are looked at to infer the offset. */
+#define TZ_QUARTERS 56
+#define TZ_QUARTER (900 * ND_TICKS_PER_SECOND)
+#define TZ_SLACK (2 * ND_TICKS_PER_SECOND)
+#define TZ_SAMPLE 256
+
+/* The votes of a text log's decisions for its zone offset. */
+typedef struct tz_votes {
+	file_ctx *f;
+	unsigned votes[2 * TZ_QUARTERS + 1]; /* by quarter-hours from -14:00 */
+	unsigned decisions;                  /* looked at */
+	int store_failed;
+} tz_votes;
+
+/* nd_decision_offsets: a Security-log decision delta (ticks) from a
+ * text-log one votes for its whole quarter-hour, if it is one. */
+static void tz_vote(void *ctx, int64_t delta)
+{
+	tz_votes *v = ctx;
+	int64_t k = (delta >= 0 ? delta + TZ_QUARTER / 2 : delta - TZ_QUARTER / 2) / TZ_QUARTER;
+	int64_t off = delta - k * TZ_QUARTER;
+
+	if (k >= -TZ_QUARTERS && k <= TZ_QUARTERS && off >= -TZ_SLACK && off <= TZ_SLACK)
+		v->votes[k + TZ_QUARTERS]++;
+}
+
+/* text input, first pass: names a kept decision, as it will be stored, and
+ * collects the votes of its Security-log twins; stops after TZ_SAMPLE
+ * decisions. Returns 0, or -1 to stop (err set). */
+static int tz_record(void *ctx, nd_record *ev, nd_error *err)
+{
+	tz_votes *v = ctx;
+	const nd_family *fam = nd_family_match(ev->provider, ev->source_name, ev->event_id);
+
+	if (!fam)
+		return 0;
+	if (fam->name_fields && fam->name_fields(ev) != 0)
+		return nd_error_set(err, "out of memory");
+	if (nd_decision_offsets(v->f->store, ev, TZ_QUARTERS * TZ_QUARTER + TZ_SLACK, tz_vote, v, err) != 0) {
+		v->store_failed = 1;
+		return -1;
+	}
+	return ++v->decisions < TZ_SAMPLE ? 0 : nd_error_set(err, "enough decisions");
+}
+
+/* Infers the zone of an NPS text log in a named file from the decisions
+ * stored from the Security log: each of its first TZ_SAMPLE decisions
+ * votes with the whole quarter-hours between it (read as UTC) and a twin
+ * (same event id, server, user, reason) within 14 hours; an offset that
+ * has three quarters of the votes is taken. The file is then read from its
+ * start again. Returns 1 with *offset_s and *votes set, 0 when nothing
+ * could be inferred, -1 with err set when the store failed or the file
+ * cannot be read again. */
+static int infer_tz(file_ctx *f, int64_t *offset_s, unsigned *votes, nd_error *err)
+{
+	tz_votes v = {0};
+	nd_xml_stream_sink sink = {&v, NULL, tz_record, NULL};
+	nd_xml_stream_counts counts = {0};
+	unsigned total = 0, best = 0;
+	nd_error e;
+	size_t i;
+
+	v.f = f;
+	if (nd_nps_text_read(text_read, f, 0, &sink, &counts, &e) != 0 && v.store_failed) {
+		*err = e;
+		return -1;
+	}
+	f->head_used = 0;
+	f->done = 0;
+	if (fseeko(f->in, (off_t)f->head_len, SEEK_SET) != 0)
+		return nd_error_set(err, "%s: cannot read the file again: %s", f->path, strerror(errno));
+	for (i = 0; i < sizeof(v.votes) / sizeof(v.votes[0]); i++) {
+		total += v.votes[i];
+		if (v.votes[i] > v.votes[best])
+			best = (unsigned)i;
+	}
+	if (!v.votes[best] || v.votes[best] * 4 < total * 3)
+		return 0;
+	*offset_s = ((int64_t)best - TZ_QUARTERS) * 900;
+	*votes = v.votes[best];
+	return 1;
+}
+
 /* Reads an NPS text log into the store, its local times in the zone the
- * options give (else as UTC, with a warning). Returns 0 (input problems
- * reported and counted in f->st), or -1 with err set when the store
- * failed. */
+ * options give, else in the zone inferred from the Security log's
+ * decisions (a named file), else as UTC, with a warning either way.
+ * Returns 0 (input problems reported and counted in f->st), or -1 with err
+ * set when the store failed. */
 static int read_nps_text(file_ctx *f, nd_error *err)
 {
 	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
 	nd_xml_stream_counts counts = {0};
 	int64_t tz = f->opts && f->opts->tz_given ? f->opts->tz_offset_s : 0;
+	unsigned votes = 0;
 	nd_error e;
+	int inferred = 0;
 
 	if (!f->opts || !f->opts->tz_given) {
-		nd_error_set(&e, "%s: an NPS text log in local time, read as UTC: give its zone with --tz", f->path);
+		if (f->in && f->in != stdin && !f->src && (inferred = infer_tz(f, &tz, &votes, err)) < 0)
+			return -1;
+		if (inferred)
+			nd_error_set(&e,
+				     "%s: an NPS text log in local time without --tz: read in zone %c%02d:%02d, inferred "
+				     "from %u of its decisions also in the Security log (a constant offset in whole "
+				     "quarter-hours)",
+				     f->path, tz < 0 ? '-' : '+', (int)(llabs(tz) / 3600), (int)(llabs(tz) % 3600 / 60),
+				     votes);
+		else
+			nd_error_set(&e, "%s: an NPS text log in local time, read as UTC: give its zone with --tz",
+				     f->path);
 		report_problem(f->rep, ND_PROBLEM_WARNING, e.message);
 		f->st.warnings++;
 	}
@@ -749,12 +849,16 @@ store_failed:
 }
 
 /* Ingests one named input (a file, or "-"). in_dir: it was found in a
- * directory (see ingest_input). *readable is set to 1 when its format was
- * recognized. Returns 0, or -1 with err set when the store failed. */
+ * directory (see ingest_input). later, when not NULL, takes an NPS text log
+ * whose zone is not given instead of reading it now: read after the other
+ * inputs, its zone can be inferred from their decisions. *readable is set
+ * to 1 when its format was recognized. Returns 0, or -1 with err set when
+ * the store failed. */
 static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, size_t count,
 		      const nd_ingest_options *opts, const nd_ingest_report *rep, const nd_chunk_filter *filter,
-		      nd_ingest_totals *totals, int *readable, nd_error *err)
+		      nd_path_list *later, nd_ingest_totals *totals, int *readable, nd_error *err)
 {
+	nd_input_format fmt;
 	uint8_t head[ND_SNIFF_BYTES];
 	file_ctx f = {0};
 	nd_file_info st;
@@ -777,7 +881,13 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 		return 0;
 	}
 	f.total = (uint64_t)st.size;
-	rc = ingest_input(&f, nd_sniff(head, f.head_len), in_dir, st.size, st.mtime_s, totals, readable, err);
+	fmt = nd_sniff(head, f.head_len);
+	if (later && fmt == ND_INPUT_NPS_TEXT && (!opts || !opts->tz_given) && f.in != stdin) {
+		*readable = 1;
+		rc = list_add(later, path) == 0 ? 0 : nd_error_set(err, "out of memory");
+	} else {
+		rc = ingest_input(&f, fmt, in_dir, st.size, st.mtime_s, totals, readable, err);
+	}
 	if (f.in != stdin)
 		fclose(f.in);
 	return rc;
@@ -788,7 +898,7 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 {
 	int readable;
 
-	return ingest_one(s, path, 0, index, count, NULL, rep, filter, totals, &readable, err);
+	return ingest_one(s, path, 0, index, count, NULL, rep, filter, NULL, totals, &readable, err);
 }
 
 /* Expands paths as nd_ingest_collect does, a directory giving every
@@ -858,6 +968,7 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err)
 {
 	nd_path_list *lists = calloc(npaths ? npaths : 1, sizeof(*lists));
+	nd_path_list later = {0}; /* NPS text logs without a zone: read last */
 	size_t i, j, index = 0, count = 0, dir_failures = 0;
 	int rc = 0;
 
@@ -881,10 +992,12 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 		int is_dir = nd_file_is_dir(paths[i]), any = 0;
 
 		for (j = 0; j < lists[i].count && rc == 0; j++) {
+			size_t deferred = later.count;
 			int readable;
 
-			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, opts, rep, NULL, totals,
+			rc = ingest_one(s, lists[i].items[j], is_dir, index, count, opts, rep, NULL, &later, totals,
 					&readable, err);
+			index += later.count == deferred;
 			any |= readable;
 		}
 		if (rc == 0 && is_dir && !any) {
@@ -895,11 +1008,17 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 			dir_failures++;
 		}
 	}
+	for (j = 0; j < later.count && rc == 0; j++) {
+		int readable;
+
+		rc = ingest_one(s, later.items[j], 0, index++, count, opts, rep, NULL, NULL, totals, &readable, err);
+	}
 	totals->files_failed += dir_failures;
 	totals->sum.errors += dir_failures;
 done:
 	for (i = 0; i < npaths; i++)
 		nd_path_list_free(&lists[i]);
+	nd_path_list_free(&later);
 	free(lists);
 	return rc;
 }

@@ -2,7 +2,8 @@
 # NPS text accounting logs (issue 12 item 3): the Error-853 scenario with
 # the NPS decisions taken from a DTS, IAS or ODBC log instead of the
 # Security log gives the same diagnosis; the same decision from both logs is
-# stored once, in either order; local times need --tz; the documented
+# stored once, in either order; local times need --tz or are inferred from
+# the Security log's decisions; requests join their decisions; the documented
 # example lines of ../shared/reference/nps-text-logs.md are read.
 . "$SRC/tests/ingest/lib.sh"
 S=$FIX/error853
@@ -66,6 +67,26 @@ contains "no --tz: warned" "$T/err" "$T/ias/IN250314.log: an NPS text log in loc
 ingest --tz Mars/Olympus "$T/ias/IN250314.log"
 eq "bad --tz: exit" "$rc" 2
 contains "bad --tz: said" "$T/err" 'bad time zone "Mars/Olympus"'
+
+# Without --tz, but with the Security log's decisions (ingested before, or
+# named in the same run even after the text log, or beside it in a folder):
+# the zone is inferred from the paired decisions and said; each decision is
+# stored once, at the Security log's time.
+for fmt in dts ias odbc; do
+	mkdir "$T/infer-$fmt"
+	cp "$S"/*.evtx "$T/infer-$fmt/"
+	cp "$T/$fmt/IN250314.log" "$T/infer-$fmt/" # read last although it sorts first
+	DB=$T/infer-$fmt.db
+	ingest "$T/infer-$fmt"
+	eq "infer $fmt: exit" "$rc" 0
+	contains "infer $fmt: said" "$T/err" "IN250314.log: an NPS text log in local time without --tz: read in zone +01:00, inferred from 8 of its decisions also in the Security log"
+	contains "infer $fmt: stored once" "$T/out" "IN250314.log: 8 records, 8 kept (0 new, 8 already stored)"
+	eq "infer $fmt: decisions" "$(q "SELECT count(*) FROM nps_decisions")" "$decisions"
+done
+DB=$T/infer-named.db
+ingest "$T/odbc/IN250314.log" "$S"
+contains "infer, text log named first: said" "$T/err" "read in zone +01:00, inferred from 8"
+eq "infer, text log named first: decisions" "$(q "SELECT count(*) FROM nps_decisions")" "$decisions"
 
 # Broken lines are named with their number; the others are read.
 DB=$T/broken.db
