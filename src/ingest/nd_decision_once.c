@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_time.h"
 
 /* The condition shared by both directions: ?1 event id, ?2 time (ticks),
@@ -10,7 +10,7 @@
  * apart the times may be (ticks). "e" is the stored decision. */
 #define SAME_DECISION                                                                                                  \
 	" e.event_id = ?1 AND e.ts BETWEEN ?2 - ?7 AND ?2 + ?7"                                                        \
-	" AND ifnull(a.reason_code, 0) = ?4 AND lower(ifnull(a.fq_subject_user_name, '')) = lower(?5)"                 \
+	" AND coalesce(a.reason_code, 0) = ?4 AND lower(coalesce(a.fq_subject_user_name, '')) = lower(?5)"             \
 	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
 	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"
 
@@ -44,18 +44,18 @@ static const char *field_of(const nd_record *ev, const char *names)
 
 /* Binds the decision's values to the statement's ?1..?5 and ?7 (window,
  * ticks). Returns 0, or -1 with err set. */
-static int bind(sqlite3_stmt *st, const nd_record *ev, const char *user, const char *reason, int64_t window,
+static int bind(nd_stmt *st, const nd_record *ev, const char *user, const char *reason, int64_t window,
 		nd_error *err)
 {
 	uint32_t code = 0;
 
 	if (*reason)
 		nd_parse_code(reason, &code);
-	return nd_sql_bind_int64(st, 1, ev->event_id, "decision", err) ||
-		       nd_sql_bind_int64(st, 7, window, "decision", err) ||
-		       nd_sql_bind_int64(st, 2, ev->time, "decision", err) ||
-		       nd_sql_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
-		       nd_sql_bind_int64(st, 4, code, "decision", err) || nd_sql_bind_text(st, 5, user, "decision", err)
+	return nd_db_bind_int64(st, 1, ev->event_id, "decision", err) ||
+		       nd_db_bind_int64(st, 7, window, "decision", err) ||
+		       nd_db_bind_int64(st, 2, ev->time, "decision", err) ||
+		       nd_db_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
+		       nd_db_bind_int64(st, 4, code, "decision", err) || nd_db_bind_text(st, 5, user, "decision", err)
 		   ? -1
 		   : 0;
 }
@@ -68,13 +68,13 @@ static const char *text_user(const nd_record *ev)
 
 int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int text = strcmp(fam->name, "nps_text") == 0, rc;
 
 	if ((!text && strcmp(fam->name, "nps_audit") != 0) || (ev->event_id != 6272 && ev->event_id != 6273) ||
 	    !ev->has_time)
 		return 0;
-	if (nd_sql_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
+	if (nd_db_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
 		return -1;
 	if (text)
 		rc = bind(st, ev, text_user(ev), field_of(ev, "Reason-Code"), ND_TICKS_PER_SECOND, err);
@@ -82,28 +82,28 @@ int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_
 		rc = bind(st, ev, field_of(ev, "FullyQualifiedSubjectUserName"), field_of(ev, "ReasonCode"),
 			  ND_TICKS_PER_SECOND, err);
 	if (rc == 0)
-		rc = nd_sql_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
+		rc = nd_db_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
 	if (rc == 0)
-		rc = nd_sql_step(st, "decision", err);
-	sqlite3_finalize(st);
+		rc = nd_db_step(st, "decision", err);
+	nd_db_finalize(st);
 	return rc < 0 ? -1 : rc == 1;
 }
 
 int nd_decision_offsets(nd_store *s, const nd_record *ev, int64_t window, void (*each)(void *ctx, int64_t delta),
 			void *ctx, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int rc;
 
 	if ((ev->event_id != 6272 && ev->event_id != 6273) || !ev->has_time)
 		return 0;
-	if (nd_sql_prepare(nd_store_db(s), times_sql, 0, &st, "decision", err) != 0)
+	if (nd_db_prepare(nd_store_db(s), times_sql, 0, &st, "decision", err) != 0)
 		return -1;
 	rc = bind(st, ev, text_user(ev), field_of(ev, "Reason-Code"), window, err);
-	while (rc == 0 && (rc = nd_sql_step(st, "decision", err)) == 1) {
-		each(ctx, ev->time - sqlite3_column_int64(st, 0));
+	while (rc == 0 && (rc = nd_db_step(st, "decision", err)) == 1) {
+		each(ctx, ev->time - nd_db_column_int64(st, 0));
 		rc = 0;
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return rc < 0 ? -1 : 0;
 }

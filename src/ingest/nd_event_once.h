@@ -10,13 +10,14 @@
 #ifndef ND_EVENT_ONCE_H
 #define ND_EVENT_ONCE_H
 
+#include "nd_db.h"
 #include "nd_error.h"
 #include "nd_record.h"
 #include "nd_store.h"
 
 /* The statement of one ingest, prepared on first use. */
 typedef struct nd_event_once_state {
-	struct sqlite3_stmt *find;
+	nd_stmt *find;
 } nd_event_once_state;
 
 /* Before ev is stored: looks for it stored with another time in the same
