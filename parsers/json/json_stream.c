@@ -130,17 +130,18 @@ static int peek_id(const char *s, size_t n, uint32_t *id)
 	uint64_t v = 0;
 	size_t k;
 
-	for (k = 0; k < sizeof(id_keys) / sizeof(id_keys[0]); k++) {
-		size_t len = strlen(id_keys[k]);
+	/* One pass over the quotes, each compared with every key. */
+	for (p = s; (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+		for (k = 0; k < sizeof(id_keys) / sizeof(id_keys[0]); k++) {
+			size_t len = strlen(id_keys[k]);
 
-		for (p = s; (p = memchr(p, '"', (size_t)(end - p))) != NULL && (size_t)(end - p) >= len; p++) {
-			if (memcmp(p, id_keys[k], len) != 0 || (p > s && p[-1] == '\\'))
+			if (p[1] != id_keys[k][1] || (size_t)(end - p) < len || memcmp(p, id_keys[k], len) != 0 ||
+			    (p > s && p[-1] == '\\'))
 				continue;
 			if (found)
 				return -1;
 			found = p + len;
 		}
-	}
 	if (!found)
 		return -1;
 	while (found < end && (*found == ' ' || *found == '\t'))
