@@ -744,7 +744,7 @@ static int read_archive(file_ctx *f, nd_ingest_totals *totals, int *readable, nd
 	nd_archive *a;
 	nd_error e, msg;
 	char last[256] = "";
-	int rc = 0, more, encrypted = 0;
+	int rc = 0, more = 0, encrypted = 0;
 
 	if (f->depth >= ND_INGEST_ARCHIVE_DEPTH) {
 		nd_error_set(&msg, "%s: an archive nested " ND_STR(ND_INGEST_ARCHIVE_DEPTH) " levels deep, skipped",
