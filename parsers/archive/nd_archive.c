@@ -50,6 +50,15 @@ int nd_archive_is_archive(const uint8_t *p, size_t n)
 	return n >= 262 && memcmp(p + 257, "ustar", 5) == 0; /* tar (POSIX and GNU) */
 }
 
+/* Returns libarchive's last message on la, or a generic one when it has
+ * none. */
+static const char *message(struct archive *la)
+{
+	const char *msg = archive_error_string(la);
+
+	return msg ? msg : "cannot be read";
+}
+
 /* Returns a copy of name's last component ('/' or '!' ends the ones
  * before) without a compression suffix, "data" when it had none (or NULL
  * when out of memory). */
@@ -100,7 +109,7 @@ static int make(nd_archive **out, const char *name, nd_error *err)
 	    archive_read_support_format_raw(a->la) != ARCHIVE_OK) {
 		/* ARCHIVE_WARN: libarchive was built without the library and
 		 * would run an external program instead. */
-		nd_error_set(err, "libarchive cannot read every compression: %s", archive_error_string(a->la));
+		nd_error_set(err, "libarchive cannot read every compression: %s", message(a->la));
 		nd_archive_free(a);
 		return -1;
 	}
@@ -113,7 +122,7 @@ int nd_archive_open_file(nd_archive **out, const char *path, nd_error *err)
 	if (make(out, path, err) != 0)
 		return -1;
 	if (archive_read_open_filename((*out)->la, path, BLOCK) != ARCHIVE_OK) {
-		nd_error_set(err, "%s", archive_error_string((*out)->la));
+		nd_error_set(err, "%s", message((*out)->la));
 		nd_archive_free(*out);
 		*out = NULL;
 		return -1;
@@ -152,7 +161,7 @@ int nd_archive_open_stream(nd_archive **out, nd_archive_read_fn read, void *ctx,
 		return nd_error_set(err, "out of memory");
 	}
 	if (archive_read_open(a->la, a, NULL, stream_read, NULL) != ARCHIVE_OK) {
-		nd_error_set(err, "%s", archive_error_string(a->la));
+		nd_error_set(err, "%s", message(a->la));
 		nd_archive_free(a);
 		*out = NULL;
 		return -1;
@@ -164,12 +173,10 @@ int nd_archive_open_stream(nd_archive **out, nd_archive_read_fn read, void *ctx,
  * failed). Returns -1. */
 static int la_error(nd_archive *a, nd_error *err)
 {
-	const char *msg = archive_error_string(a->la);
-
 	if (a->source_failed)
 		*err = a->source_err;
 	else
-		nd_error_set(err, "%s", msg ? msg : "cannot be read");
+		nd_error_set(err, "%s", message(a->la));
 	return -1;
 }
 
