@@ -8,7 +8,7 @@ find_program(NPSDIAG_OPENSSL NAMES openssl)
 set(NPSDIAG_CERT_ENV NPSDIAG=$<TARGET_FILE:npsdiag> OPENSSL=${NPSDIAG_OPENSSL} PYTHONDONTWRITEBYTECODE=1
     PYTHONPATH=${CMAKE_CURRENT_SOURCE_DIR}/cert CERT_TMP=${CMAKE_CURRENT_BINARY_DIR}/cert-tmp SRC=${PROJECT_SOURCE_DIR}
     SHARED=${NPSDIAG_SHARED})
-foreach(t chain fetch hostile capi2)
+foreach(t chain fetch hostile capi2 incident)
   add_test(NAME cert_${t} COMMAND ${NPSDIAG_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/cert/${t}.py)
   set_tests_properties(cert_${t} PROPERTIES ENVIRONMENT "${NPSDIAG_CERT_ENV}" SKIP_RETURN_CODE 77 TIMEOUT 300)
 endforeach()

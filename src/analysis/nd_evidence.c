@@ -26,15 +26,14 @@ static const char *user_part(const char *v, size_t *n)
 	return v;
 }
 
-/* Returns 1 if certificate subject s and account name v have the same user
- * part without ASCII case, else 0. */
-static int same_user(const char *s, const char *v)
+int nd_evidence_same_user(const char *s, const char *v)
 {
 	size_t ns, nv, i;
-	const char *a = user_part(s, &ns), *b;
+	const char *a, *b;
 
-	if (!v || !*v)
+	if (!s || !v || !*s || !*v)
 		return 0;
+	a = user_part(s, &ns);
 	b = user_part(v, &nv);
 	if (ns != nv || ns == 0)
 		return 0;
@@ -48,8 +47,8 @@ static int same_user(const char *s, const char *v)
  * user, else 0. */
 static int other_leaf(const nd_capi2_event *c, const nd_decision *n)
 {
-	return (c->id == 11 || c->id == 30) && c->subject && !same_user(c->subject, n->user) &&
-	       !same_user(c->subject, n->fq);
+	return (c->id == 11 || c->id == 30) && c->subject && !nd_evidence_same_user(c->subject, n->user) &&
+	       !nd_evidence_same_user(c->subject, n->fq);
 }
 
 /* Returns 1 if CAPI2 event c belongs to a chain build (TaskId) of another

@@ -33,6 +33,11 @@ typedef struct nd_capi2_evidence {
  * 0. */
 int nd_evidence_reason(uint32_t reason);
 
+/* Returns 1 if two names of a user (a UPN, DOMAIN\user, a bare name, a
+ * certificate's CN) have the same user part (before '@', after '\')
+ * without ASCII case, else 0 (also when either is NULL or empty). */
+int nd_evidence_same_user(const char *a, const char *b);
+
 /* Finds the CAPI2 evidence of decision n in d into *out. Returns the number
  * of CAPI2 events found (0: none). */
 size_t nd_evidence_capi2(const nd_analysis_data *d, const nd_decision *n, nd_capi2_evidence *out);
