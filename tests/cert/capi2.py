@@ -82,6 +82,21 @@ doc = diagnose(t.path('without.db'), error853)
 incs = [i for i in doc.get('incidents', []) if i.get('cause', {}).get('id') == 'revocation-check-failed']
 t.check('without the CAPI2 log: no certificate fact', [facts(i).get('certificate') for i in incs], [None])
 
+# Hostile UserData: 200,000 nested elements and 100,000 siblings in one
+# event keep 512 fields (parsers/xml/event_xml.h), no deeper than 8 levels.
+with open(t.path('deep.xml'), 'w') as fh:
+    fh.write('<Event><System><Provider Name="Microsoft-Windows-CAPI2"/><EventID>11</EventID>'
+             '<TimeCreated SystemTime="2025-03-14T09:00:00Z"/><Computer>NPS01</Computer></System>'
+             '<UserData><CertGetCertificateChain>' + '<A x="1">' * 200000 + 'v' + '</A>' * 200000 +
+             ''.join('<B n="%d"/>' % i for i in range(100000)) + '</CertGetCertificateChain></UserData></Event>')
+rc, out, err = npsdiag('ingest', '--quiet', '--db', t.path('deep.db'), t.path('deep.xml'))
+t.check('hostile UserData: ingested', (rc, err), (0, ''))
+db = sqlite3.connect(t.path('deep.db'))
+t.check('hostile UserData: 512 fields, 8 levels at most',
+        db.execute("SELECT count(*), max(length(name) - length(replace(name, '/', ''))) FROM event_fields"
+                   " WHERE name NOT IN ('Subject', 'Process', 'TaskId', 'ChainRef')").fetchone(), (512, 8))
+db.close()
+
 # The real CAPI2 logs of the shared corpus: every event of the family typed.
 real = sorted(glob.glob(os.path.join(SHARED, 'corpus/real/*/*CAPI2*.evtx'))) if SHARED else []
 if real:
