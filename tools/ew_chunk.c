@@ -361,8 +361,8 @@ typedef struct ud_open {
 	const char *name; /* the path segment, '+' dropped */
 	size_t len;
 	uint32_t size_at, list_at;
-	int in_attrs;  /* the start tag is open: attributes may follow */
-	int has_kids;  /* elements written inside */
+	int in_attrs; /* the start tag is open: attributes may follow */
+	int has_kids; /* elements written inside */
 } ud_open;
 
 #define UD_MAX_DEPTH 32

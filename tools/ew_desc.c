@@ -489,7 +489,8 @@ int ew_desc_read(const char *path, ew_desc *d, char err[EW_ERR_MAX])
 	fclose(fp);
 	for (size_t i = 0; i < d->count; i++)
 		if (d->events[i].ntimes == 0 ||
-		    (d->events[i].userdata && ((d->events[i].ndata && !d->events[i].data[0].name) || d->events[i].has_binary))) {
+		    (d->events[i].userdata &&
+		     ((d->events[i].ndata && !d->events[i].data[0].name) || d->events[i].has_binary))) {
 			p.line = d->events[i].line;
 			fail(&p, d->events[i].ntimes ? "userdata takes named data and no binary" : "event has no time");
 			ew_desc_free(d);

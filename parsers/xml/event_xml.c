@@ -567,7 +567,8 @@ static int parse_user_data(xml_cursor *c, nd_record *ev, nd_error *err)
 		}
 		lens[depth] = path.len;
 		if (depth > 0) {
-			if ((path.len && nd_buf_append(&path, "/", 1) != 0) || nd_buf_append(&path, t.name, t.name_len) != 0) {
+			if ((path.len && nd_buf_append(&path, "/", 1) != 0) ||
+			    nd_buf_append(&path, t.name, t.name_len) != 0) {
 				rc = nd_error_set(err, "out of memory");
 				break;
 			}
@@ -634,8 +635,9 @@ static int parse_event_body(xml_cursor *c, nd_record *ev, nd_error *err)
 			}
 		} else if (name_is(t.name, t.name_len, "EventData") ||
 			   name_is(t.name, t.name_len, "UserData")) {
-			if (!t.is_empty && (name_is(t.name, t.name_len, "UserData") ? parse_user_data(c, ev, err)
-										   : parse_event_data(c, ev, err)) != 0)
+			if (!t.is_empty &&
+			    (name_is(t.name, t.name_len, "UserData") ? parse_user_data(c, ev, err)
+								     : parse_event_data(c, ev, err)) != 0)
 				return -1;
 		} else if (!t.is_empty) {
 			/* RenderingInfo, ProcessingErrorData, ...: skipped. */

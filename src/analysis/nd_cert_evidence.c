@@ -68,9 +68,10 @@ long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidenc
 
 	if (leaf && subject_cn(leaf->subject, &cn) < 0)
 		return nd_error_set(err, "out of memory");
-	if (nd_sql_prepare(nd_store_db(s),
-			   "SELECT id, cause_id, user_name, identity FROM incidents WHERE kind = 'incident' ORDER BY id", 0,
-			   &st, "incidents", err) != 0) {
+	if (nd_sql_prepare(
+		nd_store_db(s),
+		"SELECT id, cause_id, user_name, identity FROM incidents WHERE kind = 'incident' ORDER BY id", 0, &st,
+		"incidents", err) != 0) {
 		nd_buf_free(&cn);
 		return -1;
 	}
@@ -116,12 +117,12 @@ static int insert_fact(void *ctx, int64_t incident, const char *name, const char
 	sqlite3_stmt *st = ctx;
 
 	return nd_sql_bind_int64(st, 1, incident, "incident facts", err) ||
-			       nd_sql_bind_int64(st, 2, incident, "incident facts", err) ||
-			       nd_sql_bind_text(st, 3, name, "incident facts", err) ||
-			       nd_sql_bind_text(st, 4, value, "incident facts", err) ||
-			       nd_sql_step(st, "incident facts", err) < 0
-		       ? -1
-		       : 0;
+		       nd_sql_bind_int64(st, 2, incident, "incident facts", err) ||
+		       nd_sql_bind_text(st, 3, name, "incident facts", err) ||
+		       nd_sql_bind_text(st, 4, value, "incident facts", err) ||
+		       nd_sql_step(st, "incident facts", err) < 0
+		   ? -1
+		   : 0;
 }
 
 long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)

@@ -372,7 +372,8 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 		return -1;
 	}
 	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
-			       (!g->finding && store_capi2_evidence(w, g, id)) || (g->finding && store_exposure_fact(w, g, id))
+			       (!g->finding && store_capi2_evidence(w, g, id)) ||
+			       (g->finding && store_exposure_fact(w, g, id))
 		       ? -1
 		       : 0;
 }

@@ -53,8 +53,7 @@ static int other_leaf(const nd_capi2_event *c, const nd_decision *n)
 
 /* Returns 1 if CAPI2 event c belongs to a chain build (TaskId) of another
  * leaf among the events [from, to) of d, else 0. */
-static int other_task(const nd_analysis_data *d, size_t from, size_t to, const nd_capi2_event *c,
-		      const nd_decision *n)
+static int other_task(const nd_analysis_data *d, size_t from, size_t to, const nd_capi2_event *c, const nd_decision *n)
 {
 	size_t i;
 

@@ -170,7 +170,8 @@ static int name_fields(nd_record *ev)
 			status = result;
 		rc = derive(ev, "Subject", subject) ||
 		     (status && nonzero_text(status) && derive(ev, "FailingSubject", subject)) ||
-		     derive(ev, "Url", nd_record_field(ev, "CertificateRevocationList/@url")) || derive_error(ev, status);
+		     derive(ev, "Url", nd_record_field(ev, "CertificateRevocationList/@url")) ||
+		     derive_error(ev, status);
 		break;
 	case 53:
 		rc = derive(ev, "Url", nd_record_field(ev, "URL")) || derive_error(ev, result);
@@ -200,5 +201,6 @@ static const nd_column columns[] = {
 
 const nd_family nd_family_capi2 = {
 	"capi2", "capi2_events", providers, wants, name_fields, columns, sizeof(columns) / sizeof(columns[0]),
-	"Microsoft-Windows-CAPI2/Operational 11, 30, 41, 53, 90: chain built, policy, revocation, URL fetched, certificates",
+	"Microsoft-Windows-CAPI2/Operational 11, 30, 41, 53, 90: chain built, policy, revocation, URL fetched,"
+	" certificates",
 };

@@ -40,7 +40,8 @@ int main(void)
 	CHECK(!nd_evidence_same_user("Rick Deckard", "LAB\\rdeckard"));
 	CHECK(!nd_evidence_same_user("", "LAB\\rdeckard") && !nd_evidence_same_user("x", NULL));
 	CHECK(!nd_evidence_same_user("@lab.example", "@lab.example"));
-	CHECK(nd_evidence_reason(258) && nd_evidence_reason(265) && !nd_evidence_reason(16) && !nd_evidence_reason(300));
+	CHECK(nd_evidence_reason(258) && nd_evidence_reason(265) && !nd_evidence_reason(16) &&
+	      !nd_evidence_reason(300));
 
 	fx_init(&d, hosts);
 	fx_nps(&d, NPS1, 6273, "rdeckard@lab.example", "LAB", "LAB\\rdeckard", 100.0, 258);
