@@ -5,7 +5,7 @@
 
 #include "nd_buf.h"
 #include "nd_evidence.h"
-#include "nd_sql.h"
+#include "nd_db.h"
 
 /* Returns the leaf of the set, or NULL. */
 static const nd_cert *leaf_of(const nd_cert_set *set)
@@ -61,25 +61,24 @@ static int is_user(const nd_cert *leaf, const nd_buf *cn, const char *user, cons
 long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidence_fn fn, void *ctx, nd_error *err)
 {
 	const nd_cert *leaf = leaf_of(set);
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	nd_buf cn = {0}, name = {0};
 	long count = 0;
 	int rc;
 
 	if (leaf && subject_cn(leaf->subject, &cn) < 0)
 		return nd_error_set(err, "out of memory");
-	if (nd_sql_prepare(
-		nd_store_db(s),
-		"SELECT id, cause_id, user_name, identity FROM incidents WHERE kind = 'incident' ORDER BY id", 0, &st,
-		"incidents", err) != 0) {
+	if (nd_db_prepare(nd_store_db(s),
+			  "SELECT id, cause_id, user_name, identity FROM incidents WHERE kind = 'incident' ORDER BY id",
+			  0, &st, "incidents", err) != 0) {
 		nd_buf_free(&cn);
 		return -1;
 	}
-	while ((rc = nd_sql_step(st, "incidents", err)) == 1) {
-		int64_t id = sqlite3_column_int64(st, 0);
-		const char *cause = (const char *)sqlite3_column_text(st, 1);
-		const char *user = (const char *)sqlite3_column_text(st, 2);
-		const char *identity = (const char *)sqlite3_column_text(st, 3);
+	while ((rc = nd_db_step(st, "incidents", err)) == 1) {
+		int64_t id = nd_db_column_int64(st, 0);
+		const char *cause = nd_db_column_text(st, 1);
+		const char *user = nd_db_column_text(st, 2);
+		const char *identity = nd_db_column_text(st, 3);
 		size_t i;
 
 		if (!cause || (names_user(leaf, &cn) && !is_user(leaf, &cn, user, identity)))
@@ -104,8 +103,8 @@ long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidenc
 			break;
 	}
 	if (rc != 0)
-		sqlite3_reset(st);
-	sqlite3_finalize(st);
+		nd_db_reset(st);
+	nd_db_finalize(st);
 	nd_buf_free(&cn);
 	nd_buf_free(&name);
 	return rc < 0 ? -1 : count;
@@ -114,33 +113,32 @@ long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidenc
 /* Inserts one fact after the incident's others. Returns 0, or -1 with err. */
 static int insert_fact(void *ctx, int64_t incident, const char *name, const char *value, nd_error *err)
 {
-	sqlite3_stmt *st = ctx;
+	nd_stmt *st = ctx;
 
-	return nd_sql_bind_int64(st, 1, incident, "incident facts", err) ||
-		       nd_sql_bind_int64(st, 2, incident, "incident facts", err) ||
-		       nd_sql_bind_text(st, 3, name, "incident facts", err) ||
-		       nd_sql_bind_text(st, 4, value, "incident facts", err) ||
-		       nd_sql_step(st, "incident facts", err) < 0
+	return nd_db_bind_int64(st, 1, incident, "incident facts", err) ||
+		       nd_db_bind_int64(st, 2, incident, "incident facts", err) ||
+		       nd_db_bind_text(st, 3, name, "incident facts", err) ||
+		       nd_db_bind_text(st, 4, value, "incident facts", err) || nd_db_step(st, "incident facts", err) < 0
 		   ? -1
 		   : 0;
 }
 
 long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	long n;
 
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	if (nd_sql_prepare(nd_store_db(s),
-			   "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,"
-			   " (SELECT COALESCE(MAX(pos), 0) + 1 FROM incident_facts WHERE incident_id = ?), ?, ?)",
-			   0, &st, "incident facts", err) != 0) {
+	if (nd_db_prepare(nd_store_db(s),
+			  "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,"
+			  " (SELECT COALESCE(MAX(pos), 0) + 1 FROM incident_facts WHERE incident_id = ?), ?, ?)",
+			  0, &st, "incident facts", err) != 0) {
 		nd_store_rollback(s);
 		return -1;
 	}
 	n = nd_cert_evidence_match(s, set, insert_fact, st, err);
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	if (n < 0 || nd_store_commit(s, err) != 0) {
 		nd_store_rollback(s);
 		return -1;
