@@ -45,6 +45,8 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		filter.since_ts = f->since_ts;
 		filter.until_ts = f->until_ts;
 		filter.cause = f->cause;
+		filter.user_regex = f->user_regex;
+		filter.host = f->host;
 	}
 	nd_cert_set_init(&certs, (int64_t)time(NULL));
 	if (o && o->ncerts) {
@@ -62,12 +64,14 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 	}
 	if (formats[i].report) {
 		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL,
-					certs.n ? &certs : NULL};
+					o && formats[i].fmt != ND_REPORT_CSV ? o->tz : NULL, certs.n ? &certs : NULL};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
-				       o ? o->output : NULL, certs.n ? &certs : NULL};
+				       o ? o->output : NULL,
+				       o && (formats[i].fmt == ND_PRINT_TEXT || formats[i].fmt == ND_PRINT_BRIEF) ? o->tz : NULL,
+				       certs.n ? &certs : NULL};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}

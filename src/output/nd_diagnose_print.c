@@ -6,9 +6,11 @@
 #include "nd_ecs.h"
 #include "nd_escape.h"
 #include "nd_json.h"
+#include "nd_localtime.h"
 #include "nd_out.h"
 #include "nd_print_news.h"
 #include "nd_results.h"
+#include "nd_time.h"
 
 #define EVIDENCE_LINES 12
 
@@ -24,6 +26,24 @@ typedef struct printer {
 static void put_value(printer *p, const char *s)
 {
 	nd_out_esc(&p->out, nd_escape_text, s ? s : "-");
+}
+
+/* Appends a stored ISO time: as it is, or in the local zone when the
+ * options name one ("2025-03-14 10:12:44+01:00"). */
+static void put_time(printer *p, const char *iso)
+{
+	nd_local_time lt;
+	int64_t ticks;
+	long off;
+
+	if (!p->o->tz || !iso || nd_time_parse_iso(iso, &ticks) != 0 ||
+	    nd_localtime(ticks / ND_TICKS_PER_SECOND - (ticks % ND_TICKS_PER_SECOND < 0), &lt) != 0) {
+		put_value(p, iso);
+		return;
+	}
+	off = lt.offset_s < 0 ? -lt.offset_s : lt.offset_s;
+	nd_out_printf(&p->out, "%04d-%02d-%02d %02d:%02d:%02d%c%02ld:%02ld", lt.year, lt.month, lt.day, lt.hour,
+		      lt.minute, lt.second, lt.offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
 }
 
 /* Appends a literal. */
@@ -80,7 +100,7 @@ static void text_evidence(printer *p, const nd_res_incident *i)
 		const nd_res_event *e = &i->events[k];
 
 		put(p, k ? "           " : "  evidence ");
-		put_value(p, e->time);
+		put_time(p, e->time);
 		put(p, " ");
 		put_value(p, e->computer);
 		put(p, " ");
@@ -157,13 +177,13 @@ static void text_incident(printer *p, const nd_res_incident *i)
 	put(p, "  when     ");
 	put_int(p, i->count);
 	put(p, i->finding ? " event(s), " : " attempt(s), ");
-	put_value(p, i->first);
+	put_time(p, i->first);
 	put(p, " .. ");
-	put_value(p, i->last);
+	put_time(p, i->last);
 	if (!i->finding && i->status && strcmp(i->status, "resolved") == 0) {
 		color(p, "\033[32m");
 		put(p, ", resolved ");
-		put_value(p, i->resolved);
+		put_time(p, i->resolved);
 		color(p, "\033[0m");
 	}
 	put(p, "\n");
@@ -347,6 +367,11 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		put(p, "}\n");
 	} else if (nd_results_selected(res) == 0)
 		put(p, "  nothing to report\n");
+	if (p->o->format == ND_PRINT_TEXT && p->o->tz) {
+		put(p, "times in ");
+		put_value(p, p->o->tz);
+		put(p, "\n");
+	}
 	return 0;
 }
 
