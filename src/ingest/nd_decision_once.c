@@ -55,16 +55,17 @@ static int bind(sqlite3_stmt *st, const nd_record *ev, const char *user, const c
 		   : 0;
 }
 
-int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err)
+int nd_decision_once(nd_store *s, sqlite3_stmt **find, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	int text = strcmp(fam->name, "nps_text") == 0, rc;
 
 	if ((!text && strcmp(fam->name, "nps_audit") != 0) || (ev->event_id != 6272 && ev->event_id != 6273) ||
 	    !ev->has_time)
 		return 0;
-	if (nd_sql_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
+	if (!*find && nd_sql_prepare(nd_store_db(s), find_sql, SQLITE_PREPARE_PERSISTENT, find, "decision", err) != 0)
 		return -1;
+	st = *find;
 	if (text)
 		rc = bind(st, ev, field_of(ev, "Fully-Qualifed-User-Name|Fully-Qualified-User-Name|SAM-Account-Name"),
 			  field_of(ev, "Reason-Code"), err);
@@ -74,6 +75,7 @@ int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_
 		rc = nd_sql_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
 	if (rc == 0)
 		rc = nd_sql_step(st, "decision", err);
-	sqlite3_finalize(st);
+	if (rc == 1)
+		sqlite3_reset(st);
 	return rc < 0 ? -1 : rc == 1;
 }

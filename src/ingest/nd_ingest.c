@@ -35,6 +35,7 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
+	sqlite3_stmt *decision; /* nd_decision_once's look-up, kept while the file is read */
 	/* A text input: its first bytes (already read to know its format),
 	 * then the rest of the stream. */
 	FILE *in;
@@ -261,7 +262,7 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 		return -1;
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = nd_decision_once(f->store, fam, ev, err);
+	rc = nd_decision_once(f->store, &f->decision, fam, ev, err);
 	if (rc == 0)
 		rc = nd_store_event(f->store, f->source, fam, ev, err);
 	else if (rc == 1)
@@ -543,6 +544,8 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 	if (f.in && f.in != stdin)
 		fclose(f.in);
 	f.in = NULL;
+	sqlite3_finalize(f.decision);
+	f.decision = NULL;
 	if (rc != 0)
 		goto store_failed;
 	if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
@@ -565,6 +568,7 @@ counted:
 store_failed:
 	if (f.in && f.in != stdin)
 		fclose(f.in);
+	sqlite3_finalize(f.decision);
 	nd_store_rollback(s);
 	nd_error_prefix(err, "%s", path);
 	return -1;
