@@ -138,6 +138,10 @@ static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
 
 	nd_evtx_walk_chunk(r->chunk, n, w);
 	fp = fingerprint(r->chunk, w);
+	if (w->count && w->records[w->count - 1].id >= r->counts->newest_last_id) {
+		r->counts->newest_last_id = w->records[w->count - 1].id;
+		r->counts->newest_chunk = chunk_off;
+	}
 	if (!r->sink->chunk_begin(r->sink->ctx, chunk_off, fp)) {
 		r->counts->unchanged++;
 		return 0;
@@ -240,6 +244,60 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 			r->sink->progress(r->sink->ctx, off, size);
 	}
 	return 0;
+}
+
+/* Adds the CRC32 of the chunk at off of fp (the bytes there, up to a chunk)
+ * to *crc. Returns 0, or -1 on a read error. */
+static int crc_chunk_at(FILE *fp, uint64_t off, uint8_t *buf, uint32_t *crc)
+{
+	size_t n;
+
+	if (fseeko(fp, (off_t)off, SEEK_SET) != 0)
+		return -1;
+	n = read_fully(fp, buf, ND_EVTX_CHUNK_SIZE);
+	if (ferror(fp))
+		return -1;
+	*crc = nd_crc32(*crc, buf, n);
+	return 0;
+}
+
+int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, nd_error *err)
+{
+	uint8_t *buf = malloc(ND_EVTX_CHUNK_SIZE);
+	nd_evtx_file_header fh;
+	struct stat st;
+	uint64_t next;
+	uint32_t crc = 0;
+	FILE *in;
+	int rc = -1;
+
+	if (!buf)
+		return nd_error_set(err, "out of memory");
+	in = fopen(path, "rb");
+	if (!in) {
+		free(buf);
+		return nd_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+	}
+	setvbuf(in, NULL, _IONBF, 0);
+	if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    read_fully(in, buf, ND_EVTX_FILE_HEADER_SIZE) != ND_EVTX_FILE_HEADER_SIZE ||
+	    nd_evtx_parse_file_header(buf, &fh) != 0 || fh.last_chunk > ((uint64_t)1 << 32)) {
+		nd_error_set(err, "%s: not a readable EVTX file", path);
+		goto done;
+	}
+	crc = nd_crc32(0, buf, ND_EVTX_FILE_HEADER_SIZE);
+	*newest = ND_EVTX_FILE_HEADER_SIZE + fh.last_chunk * ND_EVTX_CHUNK_SIZE;
+	next = nd_evtx_next_chunk(*newest, (uint64_t)st.st_size);
+	if (crc_chunk_at(in, *newest, buf, &crc) != 0 || (next && crc_chunk_at(in, next, buf, &crc) != 0)) {
+		nd_error_set(err, "%s: read error: %s", path, strerror(errno));
+		goto done;
+	}
+	*fp = crc;
+	rc = 0;
+done:
+	fclose(in);
+	free(buf);
+	return rc;
 }
 
 int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *counts, nd_error *err)

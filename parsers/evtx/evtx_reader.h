@@ -67,11 +67,25 @@ typedef struct nd_evtx_counts {
 	uint64_t fast;     /* records decoded by evtx_binxml */
 	uint64_t fallback; /* records decoded by libevtx: refused by evtx_binxml (all of them
 			    * with ND_EVTX_DECODER_LIBEVTX) */
+	uint64_t newest_chunk;   /* file offset of the walked chunk with the highest record id, 0 none */
+	uint64_t newest_last_id; /* that id */
 } nd_evtx_counts;
 
 /* Returns 1 if the file at path starts with the EVTX signature, 0 if not,
  * -1 if it cannot be read. */
 int nd_evtx_is_evtx(const char *path);
+
+/* Computes a fingerprint of the records of the EVTX file at path without
+ * reading them all: a CRC32 of its 4096-byte file header (chunk numbers,
+ * next record identifier, flags), of the chunk the header names as the
+ * last one written (its file offset in *newest) and of the chunk after it,
+ * where the next records go once that one is full (neither the size of a
+ * pre-extended log nor the lazily updated mtime of an open one says so).
+ * Valid only while the header is not stale: when a read of the file found
+ * its newest records (nd_evtx_counts.newest_chunk) in *newest. The caller
+ * mixes in what stat says (identity, size, modification time). Returns 0
+ * with *fp and *newest set, or -1 with err set (unreadable, not EVTX). */
+int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, nd_error *err);
 
 /* Reads the EVTX file at path into sink, adding to *counts. Returns 0 when
  * the file was read (possibly with problems reported to the sink), -1 with
