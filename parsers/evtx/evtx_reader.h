@@ -6,7 +6,9 @@
  * libevtx (evtx_decode) and its XML (event_xml), and hands each record to
  * the sink. The reader knows no
  * event families: which records matter is the sink's question to answer.
- * Memory is one chunk plus one record, whatever the file's size.
+ * Chunks may be filtered and decoded on a few threads (nd_evtx_sink.threads);
+ * the records reach the sink in file order all the same. Memory is a few
+ * chunks and their decoded records per thread, whatever the file's size.
  *
  * Problems are reported to the sink with the file, chunk and record, and
  * never stop the walk: a bad chunk is skipped, a bad record is skipped.
@@ -33,6 +35,14 @@ typedef enum nd_evtx_decoder_kind {
 typedef struct nd_evtx_sink {
 	void *ctx;
 	nd_evtx_decoder_kind decoder;
+	/* Threads that filter and decode chunks while the calling thread reads
+	 * and hands records over in file order: 0 or 1 for none (the calling
+	 * thread does it all). With more, wants is called from those threads
+	 * at the same time and must be safe so; every other callback is
+	 * called from the calling thread only, in file order per callback
+	 * (chunk_header and chunk_begin of a chunk may come before the records
+	 * of earlier chunks). */
+	unsigned threads;
 	/* Asked with the 512-byte header of each chunk before its records are
 	 * read. Returns 1 to read the chunk, 0 to skip it without reading its
 	 * records (a tail that knows the chunk is complete and unchanged). May

@@ -7,6 +7,7 @@
 
 #include "nd_ascii.h"
 #include "nd_bytes.h"
+#include "nd_cpu.h"
 #include "nd_crc32.h"
 #include "nd_decision_once.h"
 #include "nd_dir.h"
@@ -499,6 +500,10 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
 	sink.decoder = f->rep ? f->rep->decoder : ND_EVTX_DECODER_FAST;
+	/* Only nd_ingest_paths gives options; the tail (nd_ingest_file) reads
+	 * small increments and decodes them itself. */
+	if (f->opts)
+		sink.threads = f->opts->threads ? f->opts->threads : nd_cpu_count();
 	if (nd_evtx_read(f->path, &sink, &counts, &e) != 0) {
 		if (f->store_failed) {
 			*err = e;
