@@ -22,9 +22,9 @@
  * same decision stored from the other kind of log. *find is the look-up,
  * prepared on the first call that needs it (NULL before) and kept for the
  * next ones: preparing it was a third of an NPS server's ingest. The
- * caller finalizes it (sqlite3_finalize) before closing s. Returns 1 when
+ * caller finalizes it (nd_db_finalize) before closing s. Returns 1 when
  * ev must not be stored (already there), 0 when it must, -1 with err set
  * when the store failed. */
-int nd_decision_once(nd_store *s, sqlite3_stmt **find, const nd_family *fam, const nd_record *ev, nd_error *err);
+int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd_record *ev, nd_error *err);
 
 #endif

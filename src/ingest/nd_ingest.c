@@ -38,7 +38,7 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
-	sqlite3_stmt *decision; /* nd_decision_once's look-up, kept while the file is read */
+	nd_stmt *decision;     /* nd_decision_once's look-up, kept while the file is read */
 	/* A text input: its first bytes (already read to know its format),
 	 * then the rest of the stream. */
 	FILE *in;
@@ -619,7 +619,7 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 	if (f.in && f.in != stdin)
 		fclose(f.in);
 	f.in = NULL;
-	sqlite3_finalize(f.decision);
+	nd_db_finalize(f.decision);
 	f.decision = NULL;
 	if (rc != 0)
 		goto store_failed;
@@ -643,7 +643,7 @@ counted:
 store_failed:
 	if (f.in && f.in != stdin)
 		fclose(f.in);
-	sqlite3_finalize(f.decision);
+	nd_db_finalize(f.decision);
 	nd_store_rollback(s);
 	nd_error_prefix(err, "%s", path);
 	return -1;

@@ -1,6 +1,6 @@
 #include "nd_incidents.h"
 
-#include "nd_sql.h"
+#include "nd_db.h"
 
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS causes(\n"
@@ -60,5 +60,5 @@ static const char schema_sql[] =
 
 int nd_incidents_reset(nd_store *s, nd_error *err)
 {
-	return nd_sql_exec(nd_store_db(s), schema_sql, "results tables", err);
+	return nd_db_exec(nd_store_db(s), schema_sql, "results tables", err);
 }
