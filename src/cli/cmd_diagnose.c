@@ -49,6 +49,12 @@ int cmd_diagnose(int argc, char **argv)
 		case 'w': rc = take_seconds("--window", optarg, 3600, 0, &params.window_s); break;
 		case 's': rc = take_seconds("--skew", optarg, 86400, 1, &params.skew_s); break;
 		case 'g': rc = take_seconds("--gap", optarg, 30 * 86400, 1, &params.gap_s); break;
+		case 'C':
+			if (ncerts == ND_CLI_MAX_CERTS)
+				return cli_bad_value("diagnose", "--cert", optarg,
+						     "at most " ND_CLI_STR(ND_CLI_MAX_CERTS) " certificate files");
+			certs[ncerts++] = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0 &&
 			    strcmp(optarg, "ecs") != 0)
@@ -56,12 +62,6 @@ int cmd_diagnose(int argc, char **argv)
 			format = optarg;
 			break;
 		case 'B': format = "brief"; break;
-		case 'C':
-			if (ncerts == ND_CLI_MAX_CERTS)
-				return cli_bad_value("diagnose", "--cert", optarg,
-						     "at most " ND_CLI_STR(ND_CLI_MAX_CERTS) " certificate files");
-			certs[ncerts++] = optarg;
-			break;
 		case '?':
 		case ':': return cli_bad_option("diagnose", opt, argv);
 		default: rc = cli_select_option("diagnose", opt, optarg, &sel) == 1 ? 0 : 2;
