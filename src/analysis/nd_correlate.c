@@ -6,6 +6,7 @@
 
 #include "nd_ascii.h"
 #include "nd_identity.h"
+#include "nd_intern.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_vec.h"
@@ -16,6 +17,7 @@
  * orders need (so that no sort needs a context). */
 typedef struct item {
 	const char *key, *coid;
+	uint32_t id;            /* of key: interned, then ranked */
 	int64_t ts, ref;
 	size_t host;
 	size_t idx;             /* in the data's clients or decisions */
@@ -45,6 +47,8 @@ typedef struct run {
 	nd_error *err;
 	const nd_correlate_params *p;
 	nd_domains *domains;
+	nd_intern ids;              /* the keys */
+	uint32_t *connect_id, *unlock_id; /* the keys of the data's connects and unlocks */
 	item *clients, *nps;
 	size_t nclients, nnps;
 	int64_t window, skew; /* ticks */
@@ -197,24 +201,22 @@ out:
 	return rc;
 }
 
-/* Returns the key of id in the result's pool ("" when parsed is not 0),
- * or NULL with err set when out of memory. */
-static const char *key_of(run *r, int parsed, const nd_identity *id)
+/* Returns the interned id of the key of id ("" when parsed is not 0), or
+ * UINT32_MAX with err set when out of memory. */
+static uint32_t key_of(run *r, int parsed, const nd_identity *id)
 {
 	char buf[KEY_MAX];
-	const char *k;
+	uint32_t k = nd_intern_add(&r->ids, parsed != 0 ? "" : nd_domains_key(r->domains, id, buf, sizeof(buf)));
 
-	if (parsed != 0)
-		return "";
-	if (!(k = nd_strpool_add(&r->out->keys, nd_domains_key(r->domains, id, buf, sizeof(buf)))))
+	if (k == UINT32_MAX)
 		nd_error_set(r->err, "out of memory");
 	return k;
 }
 
-/* Returns the key of a client-side user on host h: the device for a
- * missing or system user, else the user. NULL with err set when out of
- * memory. */
-static const char *client_key(run *r, const char *user, size_t h)
+/* Returns the key id of a client-side user on host h: the device for a
+ * missing or system user, else the user. UINT32_MAX with err set when out
+ * of memory. */
+static uint32_t client_key(run *r, const char *user, size_t h)
 {
 	nd_identity id;
 	int ok = !user || nd_identity_is_system(user) ? nd_identity_of_computer(host_name(r->d, h), &id)
@@ -223,11 +225,11 @@ static const char *client_key(run *r, const char *user, size_t h)
 	return key_of(r, ok, &id);
 }
 
-/* Returns the key of an NPS decision from the strongest name it logs:
+/* Returns the key id of an NPS decision from the strongest name it logs:
  * FullyQualifiedSubjectUserName DOMAIN\sam (the account NPS resolved),
- * else SubjectUserName (as presented) with SubjectDomainName. NULL with
- * err set when out of memory. */
-static const char *nps_key(run *r, const nd_decision *n)
+ * else SubjectUserName (as presented) with SubjectDomainName. UINT32_MAX
+ * with err set when out of memory. */
+static uint32_t nps_key(run *r, const nd_decision *n)
 {
 	const char *fq = n->fq ? n->fq : "";
 	nd_identity id;
@@ -253,7 +255,7 @@ static int cmpz(size_t a, size_t b)
 static int by_key_time(const void *pa, const void *pb)
 {
 	const item *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = cmpz(a->id, b->id);
 
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
@@ -262,7 +264,7 @@ static int by_key_time(const void *pa, const void *pb)
 static int by_coid(const void *pa, const void *pb)
 {
 	const item *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = cmpz(a->id, b->id);
 
 	if (c || (c = cmpz(a->host, b->host)) || (c = strcmp(a->coid ? a->coid : "", b->coid ? b->coid : "")))
 		return c;
@@ -273,8 +275,7 @@ static int by_coid(const void *pa, const void *pb)
  * identity, client and CoId. */
 static int same_attempt(const item *a, const item *b)
 {
-	return a->key[0] && a->coid && b->coid && strcmp(a->key, b->key) == 0 && strcmp(a->coid, b->coid) == 0 &&
-	       a->host == b->host;
+	return a->key[0] && a->coid && b->coid && a->id == b->id && a->host == b->host && strcmp(a->coid, b->coid) == 0;
 }
 
 /* Returns 1 if code is in the ascending list v[0..n), else 0. */
@@ -315,35 +316,72 @@ static int compatible(const run *r, const item *c, const item *n)
 	return lo < r->p->ncompatible && r->p->compatible[lo] == k;
 }
 
+/* Ranks the interned keys (so that ids compare as the keys do) and
+ * renumbers every id already handed out. Returns 0, or -1 with err set. */
+static int rank_keys(run *r)
+{
+	uint32_t *map = malloc((r->ids.n + 1) * sizeof(*map));
+	size_t i;
+
+	if (!map || nd_intern_rank(&r->ids, map) != 0) {
+		free(map);
+		return nd_error_set(r->err, "out of memory");
+	}
+	for (i = 0; i < r->nclients; i++) {
+		r->clients[i].id = map[r->clients[i].id];
+		r->clients[i].key = r->ids.v[r->clients[i].id];
+	}
+	for (i = 0; i < r->nnps; i++) {
+		r->nps[i].id = map[r->nps[i].id];
+		r->nps[i].key = r->ids.v[r->nps[i].id];
+	}
+	for (i = 0; i < r->d->nconnects; i++)
+		r->connect_id[i] = map[r->connect_id[i]];
+	for (i = 0; i < r->d->nunlocks; i++)
+		r->unlock_id[i] = map[r->unlock_id[i]];
+	free(map);
+	return 0;
+}
+
 /* Makes the items of the client failures and NPS decisions with their
- * keys. Returns 0, or -1 with err set. */
+ * keys, and the keys of the connects and unlocks, all interned and
+ * ranked. Returns 0, or -1 with err set. */
 static int make_items(run *r)
 {
 	size_t i;
 
 	r->clients = calloc(r->d->nclients + 1, sizeof(*r->clients));
 	r->nps = calloc(r->d->ndecisions + 1, sizeof(*r->nps));
-	if (!r->clients || !r->nps)
+	r->connect_id = malloc((r->d->nconnects + 1) * sizeof(*r->connect_id));
+	r->unlock_id = malloc((r->d->nunlocks + 1) * sizeof(*r->unlock_id));
+	if (!r->clients || !r->nps || !r->connect_id || !r->unlock_id)
 		return nd_error_set(r->err, "out of memory");
 	for (i = 0; i < r->d->nclients; i++) {
 		const nd_client_failure *c = &r->d->clients[i];
 
-		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0, 1,
-				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code), 0, ND_NONE};
-		if (!r->clients[i].key)
+		r->clients[i] = (item){NULL, c->coid, client_key(r, c->user, c->host), c->ts, c->ref, c->host, i, 0, 0,
+				       1, !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code), 0,
+				       ND_NONE};
+		if (r->clients[i].id == UINT32_MAX)
 			return -1;
+		r->nclients++;
 	}
-	r->nclients = r->d->nclients;
 	for (i = 0; i < r->d->ndecisions; i++) {
 		const nd_decision *n = &r->d->decisions[i];
 
-		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0,
+		r->nps[i] = (item){NULL, NULL, nps_key(r, n), n->ts, n->ref, n->host, i, 0, 0,
 				   nd_correlate_vpn(n->port_type, NULL, NULL), 1, 0, ND_NONE};
-		if (!r->nps[i].key)
+		if (r->nps[i].id == UINT32_MAX)
 			return -1;
+		r->nnps++;
 	}
-	r->nnps = r->d->ndecisions;
-	return 0;
+	for (i = 0; i < r->d->nconnects; i++)
+		if ((r->connect_id[i] = client_key(r, r->d->connects[i].user, r->d->connects[i].host)) == UINT32_MAX)
+			return -1;
+	for (i = 0; i < r->d->nunlocks; i++)
+		if ((r->unlock_id[i] = nps_key(r, &r->d->unlocks[i])) == UINT32_MAX)
+			return -1;
+	return rank_keys(r);
 }
 
 /* Folds client failures of one attempt (same_attempt) into the first as
@@ -411,7 +449,7 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 	candidate *v = NULL;
 
 	while (i < r->nclients && j < r->nnps) {
-		int c = strcmp(r->clients[i].key, r->nps[j].key);
+		int c = cmpz(r->clients[i].id, r->nps[j].id);
 		size_t ie = i, je = j, lo;
 
 		if (!r->clients[i].key[0] || c < 0) {
@@ -422,9 +460,9 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 			j++;
 			continue;
 		}
-		while (ie < r->nclients && strcmp(r->clients[ie].key, r->clients[i].key) == 0)
+		while (ie < r->nclients && r->clients[ie].id == r->clients[i].id)
 			ie++;
-		while (je < r->nnps && strcmp(r->nps[je].key, r->nps[j].key) == 0)
+		while (je < r->nnps && r->nps[je].id == r->nps[j].id)
 			je++;
 		for (k = i, lo = j; k < ie; k++) {
 			const item *ci = &r->clients[k];
@@ -528,6 +566,7 @@ static int add_attempt(run *r, const item *c, const item *n)
 		return nd_error_set(r->err, "out of memory");
 	a = &o->attempts[o->n++];
 	a->key = c ? c->key : n->key;
+	a->id = c ? c->id : n->id;
 	a->ts = c ? c->ts : n->ts;
 	a->client = c ? c->idx : ND_NONE;
 	a->client_ref = c ? c->ref : 0;
@@ -544,13 +583,13 @@ static int add_attempt(run *r, const item *c, const item *n)
 
 /* Appends a resolution event (vpn: of a VPN connection). Returns 0, or -1
  * with err set. */
-static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts, int vpn)
+static int add_resolution(run *r, uint32_t id, int64_t ref, int64_t ts, int vpn)
 {
 	nd_correlation *o = r->out;
 
 	if (nd_vec_reserve(&o->resolutions, &o->cap_res, o->nres + 1, sizeof(*o->resolutions)) != 0)
 		return nd_error_set(r->err, "out of memory");
-	o->resolutions[o->nres++] = (nd_resolution){key, ref, ts, vpn};
+	o->resolutions[o->nres++] = (nd_resolution){r->ids.v[id], id, ref, ts, vpn};
 	return 0;
 }
 
@@ -683,7 +722,7 @@ static int pair(run *r)
 			continue;
 		if (r->d->decisions[r->nps[i].idx].event == 6272) {
 			if (r->nps[i].key[0] &&
-			    add_resolution(r, r->nps[i].key, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
+			    add_resolution(r, r->nps[i].id, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
 				goto out;
 		} else if (add_attempt(r, NULL, &r->nps[i]) != 0) {
 			goto out;
@@ -705,9 +744,8 @@ static int add_connects(run *r)
 
 	for (i = 0; i < r->d->nconnects; i++) {
 		const nd_connect *c = &r->d->connects[i];
-		const char *key = client_key(r, c->user, c->host);
 
-		if (!key || (key[0] && add_resolution(r, key, c->ref, c->ts, 1) != 0))
+		if (r->ids.v[r->connect_id[i]][0] && add_resolution(r, r->connect_id[i], c->ref, c->ts, 1) != 0)
 			return -1;
 	}
 	return 0;
@@ -717,7 +755,7 @@ static int add_connects(run *r)
 static int res_by_key(const void *pa, const void *pb)
 {
 	const nd_resolution *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = cmpz(a->id, b->id);
 
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
@@ -731,20 +769,19 @@ static int add_unlocks(run *r)
 
 	for (i = 0; i < r->d->nunlocks; i++) {
 		const nd_decision *u = &r->d->unlocks[i];
-		const char *key = nps_key(r, u);
+		uint32_t id = r->unlock_id[i];
+		const char *key = r->ids.v[id];
 		int lock = u->event == 6279;
 
-		if (!key)
-			return -1;
 		if (!key[0])
 			continue;
 		if (lock ? nd_vec_reserve(&o->locks, &o->cap_locks, o->nlocks + 1, sizeof(*o->locks))
 			 : nd_vec_reserve(&o->unlocks, &o->cap_unlocks, o->nunlocks + 1, sizeof(*o->unlocks)))
 			return nd_error_set(r->err, "out of memory");
 		if (lock)
-			o->locks[o->nlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+			o->locks[o->nlocks++] = (nd_resolution){key, id, u->ref, u->ts, 1};
 		else
-			o->unlocks[o->nunlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+			o->unlocks[o->nunlocks++] = (nd_resolution){key, id, u->ref, u->ts, 1};
 	}
 	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), res_by_key);
 	nd_sort(o->locks, o->nlocks, sizeof(*o->locks), res_by_key);
@@ -792,6 +829,7 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		 .out = out,
 		 .err = err,
 		 .domains = nd_domains_new(),
+		 .ids = {.pool = &out->keys},
 		 .window = (int64_t)(p->window_s * ND_TICKS_PER_SECOND),
 		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND),
 		 .wide = (int64_t)((p->skew_s > ND_CORRELATE_WIDE_S ? p->skew_s : ND_CORRELATE_WIDE_S) *
@@ -808,7 +846,13 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	}
 	free(r.clients);
 	free(r.nps);
+	free(r.connect_id);
+	free(r.unlock_id);
 	nd_domains_free(r.domains);
+	out->ids = r.ids.v;
+	out->nids = r.ids.n;
+	r.ids.v = NULL;
+	nd_intern_free(&r.ids);
 	if (rc != 0) {
 		nd_correlation_free(out);
 		return -1;
@@ -894,6 +938,7 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->resolutions);
 	free(c->unlocks);
 	free(c->locks);
+	free(c->ids);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

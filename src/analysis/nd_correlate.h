@@ -46,6 +46,7 @@
 
 typedef struct nd_attempt {
 	const char *key; /* normalised identity, "" when none could be read */
+	uint32_t id;     /* the index of key in the correlation's ids */
 	int64_t ts;      /* the client failure's time, else the NPS decision's */
 	size_t client;   /* index in the data's clients, ND_NONE */
 	size_t nps;      /* index in the data's decisions, ND_NONE */
@@ -61,6 +62,7 @@ typedef struct nd_attempt {
  * the same kind: VPN or not). */
 typedef struct nd_resolution {
 	const char *key;
+	uint32_t id; /* the index of key in the correlation's ids */
 	int64_t ref, ts;
 	int vpn;
 } nd_resolution;
@@ -76,6 +78,8 @@ typedef struct nd_correlation {
 	size_t nunlocks, cap_unlocks;
 	nd_resolution *locks; /* NPS 6279, ordered the same: the context of NPS lockouts */
 	size_t nlocks, cap_locks;
+	const char **ids; /* the distinct keys in byte order: comparing two ids compares the keys */
+	size_t nids;
 	nd_strpool keys;
 } nd_correlation;
 
