@@ -17,7 +17,7 @@
  * orders need (so that no sort needs a context). */
 typedef struct item {
 	const char *key, *coid;
-	uint32_t id;            /* of key: interned, then ranked */
+	uint32_t id; /* of key: interned, then ranked */
 	int64_t ts, ref;
 	size_t host;
 	size_t idx;             /* in the data's clients or decisions */
@@ -31,6 +31,7 @@ typedef struct item {
 /* A candidate pairing of client item c with NPS item n. */
 typedef struct candidate {
 	size_t c, n;
+	uint32_t id;         /* the identity */
 	size_t chost, nhost; /* the host pair */
 	int64_t delta;       /* client time minus NPS time, raw clocks */
 	int64_t offset;      /* the host pair's estimated clock offset */
@@ -47,7 +48,7 @@ typedef struct run {
 	nd_error *err;
 	const nd_correlate_params *p;
 	nd_domains *domains;
-	nd_intern ids;              /* the keys */
+	nd_intern ids;                    /* the keys */
 	uint32_t *connect_id, *unlock_id; /* the keys of the data's connects and unlocks */
 	item *clients, *nps;
 	size_t nclients, nnps;
@@ -111,8 +112,7 @@ static void unique_pairs(domain_pair *v, size_t *n)
 /* Adds the pair (dns, netbios[0..nnetbios)) to *v; the vector is kept to
  * its distinct pairs as it grows, so that it stays as small as the set of
  * domains. Returns 0, or -1 when out of memory. */
-static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios,
-		    size_t nnetbios)
+static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios, size_t nnetbios)
 {
 	if (!nnetbios || (nnetbios == 1 && *netbios == '-') || memchr(netbios, '.', nnetbios))
 		return 0;
@@ -359,8 +359,18 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->nclients; i++) {
 		const nd_client_failure *c = &r->d->clients[i];
 
-		r->clients[i] = (item){NULL, c->coid, client_key(r, c->user, c->host), c->ts, c->ref, c->host, i, 0, 0,
-				       1, !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code), 0,
+		r->clients[i] = (item){NULL,
+				       c->coid,
+				       client_key(r, c->user, c->host),
+				       c->ts,
+				       c->ref,
+				       c->host,
+				       i,
+				       0,
+				       0,
+				       1,
+				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code),
+				       0,
 				       ND_NONE};
 		if (r->clients[i].id == UINT32_MAX)
 			return -1;
@@ -369,8 +379,19 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->ndecisions; i++) {
 		const nd_decision *n = &r->d->decisions[i];
 
-		r->nps[i] = (item){NULL, NULL, nps_key(r, n), n->ts, n->ref, n->host, i, 0, 0,
-				   nd_correlate_vpn(n->port_type, NULL, NULL), 1, 0, ND_NONE};
+		r->nps[i] = (item){NULL,
+				   NULL,
+				   nps_key(r, n),
+				   n->ts,
+				   n->ref,
+				   n->host,
+				   i,
+				   0,
+				   0,
+				   nd_correlate_vpn(n->port_type, NULL, NULL),
+				   1,
+				   0,
+				   ND_NONE};
 		if (r->nps[i].id == UINT32_MAX)
 			return -1;
 		r->nnps++;
@@ -420,14 +441,23 @@ static int by_pair_delta(const void *pa, const void *pb)
 	return c ? c : (c = cmpz(a->nhost, b->nhost)) ? c : cmp64(a->delta, b->delta);
 }
 
-/* qsort: candidates by client item, then NPS item descending (so that
- * the pairs of one failure never chain to each other). */
-static int by_client(const void *pa, const void *pb)
+/* qsort: candidates by identity, host pair, client item, then NPS item
+ * descending (so that the pairs of one failure never chain to each
+ * other). */
+static int by_block(const void *pa, const void *pb)
 {
 	const candidate *a = pa, *b = pb;
-	int c = cmpz(a->c, b->c);
+	int c = cmpz(a->id, b->id);
 
-	return c ? c : cmpz(b->n, a->n);
+	if (c || (c = cmpz(a->chost, b->chost)) || (c = cmpz(a->nhost, b->nhost)))
+		return c;
+	return (c = cmpz(a->c, b->c)) ? c : cmpz(b->n, a->n);
+}
+
+/* Returns 1 if candidates a and b are of one identity and host pair. */
+static int same_block(const candidate *a, const candidate *b)
+{
+	return a->id == b->id && a->chost == b->chost && a->nhost == b->nhost;
 }
 
 /* Returns 1 if client item c may pair with NPS item n: its code reaches
@@ -476,8 +506,18 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 					free(v);
 					return nd_error_set(r->err, "out of memory");
 				}
-				v[n++] = (candidate){k, m, ci->host, r->nps[m].host, ci->ts - r->nps[m].ts, 0,
-						     compatible(r, ci, &r->nps[m]), ND_NONE, 0, 0, 0};
+				v[n++] = (candidate){k,
+						     m,
+						     ci->id,
+						     ci->host,
+						     r->nps[m].host,
+						     ci->ts - r->nps[m].ts,
+						     0,
+						     compatible(r, ci, &r->nps[m]),
+						     ND_NONE,
+						     0,
+						     0,
+						     0};
 			}
 		}
 		i = ie;
@@ -607,24 +647,23 @@ static int better(const candidate *v, size_t a, size_t b)
 	return v[a].sum < v[b].sum;
 }
 
-/* Chooses the order-preserving assignment: the chain of candidates (v,
- * sorted by_client, all within the window) whose client and NPS items
- * both increase, best by `better`; identities never mix in a chain since
- * both item lists are sorted by identity first. A Fenwick tree over the
- * NPS items keeps the best chain ending below each item. Sets partner[c]
- * (the NPS item of client item c, else ND_NONE) and nps_taken. Returns 0,
- * or -1 with err set. */
-static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_taken)
+/* Finds the best chain (by `better`) of the candidates v[s..e) of one
+ * identity and host pair whose client and NPS items both increase,
+ * leaving out those whose client or NPS item is taken (taken_c, taken_n;
+ * both NULL: none is). tree is a Fenwick tree over the NPS items (nnps + 1
+ * entries, all ND_NONE) that keeps the best chain ending below each item;
+ * it is left all ND_NONE. Returns the chain's last candidate (linked by
+ * prev), or ND_NONE. */
+static size_t best_chain(const run *r, candidate *v, size_t s, size_t e, const char *taken_c, const char *taken_n,
+			 size_t *tree)
 {
-	size_t *tree = malloc((r->nnps + 1) * sizeof(*tree)), i, t, best = ND_NONE;
+	size_t i, t, best = ND_NONE;
 
-	if (!tree)
-		return nd_error_set(r->err, "out of memory");
-	for (t = 0; t <= r->nnps; t++)
-		tree[t] = ND_NONE;
-	for (i = 0; i < n; i++) {
+	for (i = s; i < e; i++) {
 		size_t prev = ND_NONE;
 
+		if (taken_c && (taken_c[v[i].c] || taken_n[v[i].n]))
+			continue;
 		for (t = v[i].n; t > 0; t -= t & (~t + 1))
 			if (tree[t] != ND_NONE && (prev == ND_NONE || better(v, tree[t], prev)))
 				prev = tree[t];
@@ -638,14 +677,108 @@ static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_tak
 		if (better(v, i, best))
 			best = i;
 	}
+	for (i = s; i < e; i++)
+		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
+			tree[t] = ND_NONE;
+	return best;
+}
+
+/* Takes the pairs of the chain ending in candidate last: sets partner,
+ * taken_c and taken_n. Returns 1 if one of its items was already taken,
+ * else 0. */
+static int take_chain(const candidate *v, size_t last, size_t *partner, char *taken_c, char *taken_n)
+{
+	int clash = 0;
+	size_t i;
+
+	for (i = last; i != ND_NONE; i = v[i].prev) {
+		clash |= taken_c[v[i].c] | taken_n[v[i].n];
+		partner[v[i].c] = v[i].n;
+		taken_c[v[i].c] = taken_n[v[i].n] = 1;
+	}
+	return clash;
+}
+
+/* The candidates v[s..e) of one identity and host pair, and the last of
+ * their best chain (ND_NONE: none). */
+typedef struct block {
+	const candidate *v;
+	size_t s, e, last;
+} block;
+
+/* qsort: blocks by their best chain, best first (`better`), then in
+ * candidate order. */
+static int by_chain(const void *pa, const void *pb)
+{
+	const block *a = pa, *b = pb;
+
+	if (a->last != ND_NONE && b->last != ND_NONE &&
+	    (better(a->v, a->last, b->last) || better(a->v, b->last, a->last)))
+		return better(a->v, a->last, b->last) ? -1 : 1;
+	if ((a->last == ND_NONE) != (b->last == ND_NONE))
+		return a->last == ND_NONE ? 1 : -1;
+	return cmpz(a->s, b->s);
+}
+
+/* Chooses the order-preserving assignment of the candidates v[0..n) (all
+ * within the window): per identity and host pair, the chain of pairs whose
+ * client and NPS items both increase (pairs never cross in time on one
+ * pair of clocks), best by `better`. Host pairs of one identity are
+ * independent (two laptops, two NPS servers with their own clocks): when
+ * their best chains share no failure or decision, together they are the
+ * best assignment of the identity; when they do, the host pairs of that
+ * identity choose one after another, the one with the best chain of its
+ * own first, each from what the earlier ones left. Sets partner[c] (the
+ * NPS item of client item c, else ND_NONE) and nps_taken. Returns 0, or -1
+ * with err set. */
+static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_taken)
+{
+	size_t *tree = malloc((r->nnps + 1) * sizeof(*tree)), i, s, e, b, be, nb, cap = 0;
+	char *taken_c = calloc(r->nclients + 1, 1);
+	block *blocks = NULL;
+	int rc = -1;
+
+	if (!tree || !taken_c) {
+		nd_error_set(r->err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i <= r->nnps; i++)
+		tree[i] = ND_NONE;
 	for (i = 0; i < r->nclients; i++)
 		partner[i] = ND_NONE;
-	for (i = best; i != ND_NONE; i = v[i].prev) {
-		partner[v[i].c] = v[i].n;
-		nps_taken[v[i].n] = 1;
+	nd_sort(v, n, sizeof(*v), by_block);
+	for (s = 0; s < n; s = e) {
+		int clash = 0;
+
+		for (e = s; e < n && v[e].id == v[s].id; e++)
+			;
+		for (b = s, nb = 0; b < e; b = be, nb++) {
+			for (be = b; be < e && same_block(&v[be], &v[b]); be++)
+				;
+			if (nd_vec_reserve(&blocks, &cap, nb + 1, sizeof(*blocks)) != 0) {
+				nd_error_set(r->err, "out of memory");
+				goto out;
+			}
+			blocks[nb] = (block){v, b, be, best_chain(r, v, b, be, NULL, NULL, tree)};
+			clash |= take_chain(v, blocks[nb].last, partner, taken_c, nps_taken);
+		}
+		if (!clash)
+			continue;
+		for (i = s; i < e; i++) {
+			partner[v[i].c] = ND_NONE;
+			taken_c[v[i].c] = nps_taken[v[i].n] = 0;
+		}
+		nd_sort(blocks, nb, sizeof(*blocks), by_chain);
+		for (b = 0; b < nb; b++)
+			take_chain(v, best_chain(r, v, blocks[b].s, blocks[b].e, taken_c, nps_taken, tree), partner,
+				   taken_c, nps_taken);
 	}
+	rc = 0;
+out:
 	free(tree);
-	return 0;
+	free(taken_c);
+	free(blocks);
+	return rc;
 }
 
 /* Moves the candidates whose corrected delay is within [0, window] to the
@@ -710,7 +843,6 @@ static int pair(run *r)
 	if (estimate_offsets(r, v, n) != 0)
 		goto out;
 	in = within_window(r, v, n);
-	nd_sort(v, in, sizeof(*v), by_client);
 	if (assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
 	mark_lineups(r, v + in, n - in, partner, nps_taken);

@@ -19,10 +19,14 @@
  *     decision for another kind of access (NASPortType other than
  *     Virtual, unless its NAS is the server the client dialled) is never
  *     paired with a client failure and resolves only non-VPN attempts;
- *   - order: per identity, an earlier decision goes with an earlier
- *     failure (pairs never cross in time); of those assignments the one
- *     with the most pairs, then the most compatible code/reason pairs
- *     (a rule names both), then the smallest sum of corrected delays.
+ *   - order: per identity and client/NPS host pair, an earlier decision
+ *     goes with an earlier failure (pairs of one pair of clocks never
+ *     cross in time); of those assignments the one with the most pairs,
+ *     then the most compatible code/reason pairs (a rule names both),
+ *     then the smallest sum of corrected delays. Host pairs of one
+ *     identity (two laptops, two NPS servers) are independent; when their
+ *     best assignments want the same failure or decision, the host pair
+ *     with the better assignment chooses first.
  * Client failures without a decision and denials without a client failure
  * are attempts on their own; grants (6272) not paired with a failure and
  * RasClient 20225 (connected) are kept as the events that resolve earlier

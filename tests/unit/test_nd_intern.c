@@ -8,8 +8,8 @@
 
 int main(void)
 {
-	static const char *const words[] = {"lab.example\\carol", "lab.example\\alice", "", "lab.example\\bob",
-					    "lab.example\\alice", "LAB.example\\alice"};
+	static const char *const words[] = {"lab.example\\carol", "lab.example\\alice", "",
+					    "lab.example\\bob",   "lab.example\\alice", "LAB.example\\alice"};
 	nd_strpool pool = {0};
 	nd_intern t = {.pool = &pool};
 	uint32_t id[6], map[5], many[3000];
@@ -20,8 +20,8 @@ int main(void)
 		id[i] = nd_intern_add(&t, words[i]);
 	CHECK(t.n == 5);
 	CHECK(id[0] == 0 && id[1] == 1 && id[2] == 2 && id[3] == 3 && id[5] == 4);
-	CHECK(id[4] == id[1]);                   /* the same string, the same id */
-	CHECK(t.v[id[1]] != words[1]);           /* a copy in the pool */
+	CHECK(id[4] == id[1]);         /* the same string, the same id */
+	CHECK(t.v[id[1]] != words[1]); /* a copy in the pool */
 	CHECK(nd_intern_rank(&t, map) == 0);
 	CHECK_STR(t.v[0], "");
 	CHECK_STR(t.v[1], "LAB.example\\alice"); /* byte order: upper case first */
