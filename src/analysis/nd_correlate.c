@@ -152,6 +152,53 @@ static const char *dns_part(const char *user)
 	return at ? at + 1 : NULL;
 }
 
+/* Returns the FNV-1a hash h continued over s[0..n), ASCII case folded,
+ * and a separator. */
+static uint64_t fold_hash(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)nd_ascii_lower((unsigned char)s[i])) * 1099511628211u;
+	return (h ^ 0x1f) * 1099511628211u;
+}
+
+/* qsort: strings without ASCII case. */
+static int str_fold_order(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+
+	return part_cmp(a, strlen(a), b, strlen(b));
+}
+
+/* Sets the correlation's domain signature from the distinct pairs v[0..n)
+ * and the distinct DNS domains of the host names: what the keys are made
+ * from besides the names themselves. Returns 0, or -1 with err set. */
+static int sign_domains(run *r, const domain_pair *v, size_t n)
+{
+	const char **dns = malloc((r->d->nhosts + 1) * sizeof(*dns));
+	uint64_t h = 14695981039346656037u;
+	size_t i, nd = 0;
+
+	if (!dns)
+		return nd_error_set(r->err, "out of memory");
+	for (i = 0; i < n; i++)
+		h = fold_hash(fold_hash(h, v[i].dns, v[i].ndns), v[i].netbios, v[i].nnetbios);
+	for (i = 0; i < r->d->nhosts; i++) {
+		const char *dot = strchr(r->d->hosts[i], '.');
+
+		if (dot && dot[1])
+			dns[nd++] = dot + 1;
+	}
+	nd_sort(dns, nd, sizeof(*dns), str_fold_order);
+	for (i = 0; i < nd; i++)
+		if (i == 0 || str_fold_order(&dns[i - 1], &dns[i]) != 0)
+			h = fold_hash(h, dns[i], strlen(dns[i]));
+	r->out->domains = h;
+	free(dns);
+	return 0;
+}
+
 /* Learns NetBIOS/DNS domain pairs from the NPS names (SubjectUserName
  * user@realm or host/NAME.dns against SubjectDomainName and
  * FullyQualifiedSubjectUserName DOMAIN\user) and the DNS domains of the
@@ -179,6 +226,8 @@ static int learn_domains(run *r)
 			goto oom;
 	}
 	unique_pairs(v, &n);
+	if (sign_domains(r, v, n) != 0)
+		goto out;
 	for (s = 0; s < n; s = e) {
 		for (e = s + 1; e < n && part_cmp(v[e].dns, v[e].ndns, v[s].dns, v[s].ndns) == 0; e++)
 			;
@@ -454,6 +503,16 @@ static int by_block(const void *pa, const void *pb)
 	return (c = cmpz(a->c, b->c)) ? c : cmpz(b->n, a->n);
 }
 
+/* qsort: candidates by client item, then NPS item (an order that does
+ * not depend on other identities). */
+static int by_items(const void *pa, const void *pb)
+{
+	const candidate *a = pa, *b = pb;
+	int c = cmpz(a->c, b->c);
+
+	return c ? c : cmpz(a->n, b->n);
+}
+
 /* Returns 1 if candidates a and b are of one identity and host pair. */
 static int same_block(const candidate *a, const candidate *b)
 {
@@ -577,7 +636,7 @@ int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int6
 static int estimate_offsets(run *r, candidate *v, size_t n)
 {
 	int64_t *delta = malloc((n + 1) * sizeof(*delta));
-	size_t s = 0, e, i;
+	size_t s = 0, e, i, cap = 0;
 
 	if (!delta)
 		return nd_error_set(r->err, "out of memory");
@@ -589,6 +648,11 @@ static int estimate_offsets(run *r, candidate *v, size_t n)
 		off = nd_correlate_offset(delta, e - s, r->window, r->skew, r->wide);
 		for (i = s; i < e; i++)
 			v[i].offset = off;
+		if (nd_vec_reserve(&r->out->offsets, &cap, r->out->noffsets + 1, sizeof(*r->out->offsets)) != 0) {
+			free(delta);
+			return nd_error_set(r->err, "out of memory");
+		}
+		r->out->offsets[r->out->noffsets++] = (nd_pair_offset){v[s].chost, v[s].nhost, off};
 		s = e;
 	}
 	free(delta);
@@ -845,6 +909,7 @@ static int pair(run *r)
 	in = within_window(r, v, n);
 	if (assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
+	nd_sort(v + in, n - in, sizeof(*v), by_items);
 	mark_lineups(r, v + in, n - in, partner, nps_taken);
 	for (i = 0; i < r->nclients; i++)
 		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
@@ -1071,6 +1136,7 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->unlocks);
 	free(c->locks);
 	free(c->ids);
+	free(c->offsets);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

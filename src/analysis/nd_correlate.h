@@ -71,6 +71,13 @@ typedef struct nd_resolution {
 	int vpn;
 } nd_resolution;
 
+/* The clock offset estimated for one client/NPS host pair (host indices
+ * of the data) from its candidate pairs. */
+typedef struct nd_pair_offset {
+	size_t client, nps;
+	int64_t offset; /* ticks: client clock minus NPS clock */
+} nd_pair_offset;
+
 typedef struct nd_correlation {
 	nd_attempt *attempts; /* ordered by ts, then client ref, then NPS ref */
 	size_t n, cap;
@@ -84,6 +91,9 @@ typedef struct nd_correlation {
 	size_t nlocks, cap_locks;
 	const char **ids; /* the distinct keys in byte order: comparing two ids compares the keys */
 	size_t nids;
+	nd_pair_offset *offsets; /* the host pairs with a candidate pair, by client then NPS host */
+	size_t noffsets;
+	uint64_t domains; /* a hash of the domain pairs learned: equal when keys are made the same way */
 	nd_strpool keys;
 } nd_correlation;
 
