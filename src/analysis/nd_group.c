@@ -11,10 +11,10 @@
 typedef struct member {
 	const nd_rule *rule;
 	const char *key;
-	size_t k;    /* key as an integer in the order of the keys: an identity id, or a host index */
-	int vpn; /* incidents: VPN attempts and 802.1X ones are never grouped together */
+	size_t k; /* key as an integer in the order of the keys: an identity id, or a host index */
+	int vpn;  /* incidents: VPN attempts and 802.1X ones are never grouped together */
 	int64_t ts;
-	size_t idx; /* attempt index, or event position in time order */
+	size_t idx;  /* attempt index, or event position in time order */
 	size_t item; /* what the group stores */
 } member;
 
@@ -208,6 +208,64 @@ fail:
 fail_sorted:
 	nd_grouping_free(out);
 	return -1;
+}
+
+/* qsort: int64_t ascending. */
+static int i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key_incident **out,
+		  int64_t **refs, nd_error *err)
+{
+	size_t i, k, r, n = 0;
+	nd_key_incident *v = calloc(g->n + 1, sizeof(*v));
+	int64_t *all;
+
+	for (i = 0; i < g->n; i++)
+		for (k = 0; k < g->v[i].n; k++)
+			n += g->v[i].finding ? 1 : 2 + c->attempts[g->items[g->v[i].item + k]].nretries;
+	all = malloc((n + 1) * sizeof(*all));
+	if (!v || !all) {
+		free(v);
+		free(all);
+		return nd_error_set(err, "out of memory");
+	}
+	for (i = 0, n = 0; i < g->n; i++) {
+		const nd_group *gr = &g->v[i];
+		size_t start = n;
+
+		v[i].who = gr->key;
+		v[i].first_ts = gr->first;
+		for (k = 0; k < gr->n; k++) {
+			size_t item = g->items[gr->item + k];
+			const nd_attempt *a = gr->finding ? NULL : &c->attempts[item];
+
+			if (!a) {
+				all[n++] = d->events[item].ref;
+				continue;
+			}
+			if (a->client_ref)
+				all[n++] = a->client_ref;
+			if (a->nps_ref)
+				all[n++] = a->nps_ref;
+			for (r = 0; r < a->nretries; r++)
+				all[n++] = d->clients[c->retries[a->retry + r]].ref;
+		}
+		v[i].first_ref = gr->finding ? d->events[g->items[gr->item]].ref
+				 : c->attempts[g->items[gr->item]].client_ref
+				     ? c->attempts[g->items[gr->item]].client_ref
+				     : c->attempts[g->items[gr->item]].nps_ref;
+		nd_sort(all + start, n - start, sizeof(*all), i64_order);
+		v[i].nrefs = n - start;
+		v[i].refs = all + start;
+	}
+	*out = v;
+	*refs = all;
+	return 0;
 }
 
 void nd_grouping_free(nd_grouping *g)
