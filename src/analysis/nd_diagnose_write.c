@@ -18,7 +18,7 @@ typedef struct writer {
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
-	sqlite3_stmt *ins_incident, *ins_event, *ins_fact;
+	sqlite3_stmt *ins_incident, *ins_event, *ins_fact, *ins_key;
 	double gap_s;
 } writer;
 
@@ -267,9 +267,9 @@ static int store_attempts(writer *w, const nd_group *g, int64_t id)
 	return store_lock(w, g, id);
 }
 
-/* Stores group g as incident (or finding) id. Returns 0, or -1 with err
- * set. */
-static int store_group(writer *w, const nd_group *g, int64_t id)
+/* Stores group g as incident (or finding) id with its key. Returns 0, or
+ * -1 with err set. */
+static int store_group(writer *w, const nd_group *g, int64_t id, const char *key)
 {
 	const nd_client_failure *client = NULL;
 	const nd_decision *nps = NULL;
@@ -328,6 +328,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 	}
 	if (step_done(w, st, "incidents"))
 		return -1;
+	sqlite3_bind_int64(w->ins_key, 1, id);
+	bind_text(w->ins_key, 2, key);
+	if (step_done(w, w->ins_key, "incident keys"))
+		return -1;
 	if (g->finding) {
 		for (i = 0; i < g->n; i++)
 			if (link_event(w, id, w->d->events[w->g->items[g->item + i]].ref, "finding", i + 1, NULL))
@@ -380,9 +384,9 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 }
 
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, nd_error *err)
+		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_error *err)
 {
-	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, p->gap_s};
+	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, NULL, p->gap_s};
 	size_t i;
 	int rc = -1;
 
@@ -397,19 +401,22 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 			       " delta_ticks) VALUES(?,?,?,?,?)",
 			       -1, &w.ins_event, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)",
-			       -1, &w.ins_fact, NULL) != SQLITE_OK) {
+			       -1, &w.ins_fact, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_keys(incident_id, key) VALUES(?,?)", -1, &w.ins_key, NULL) !=
+		    SQLITE_OK) {
 		nd_sql_fail(w.db, "prepare", w.err);
 		goto out;
 	}
 	if (store_causes(&w, rules) != 0)
 		goto out;
 	for (i = 0; i < g->n; i++)
-		if (store_group(&w, &g->v[i], (int64_t)i + 1) != 0)
+		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
 			goto out;
 	rc = store_meta(&w, rules, p);
 out:
 	sqlite3_finalize(w.ins_incident);
 	sqlite3_finalize(w.ins_event);
 	sqlite3_finalize(w.ins_fact);
+	sqlite3_finalize(w.ins_key);
 	return rc;
 }

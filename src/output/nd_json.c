@@ -152,6 +152,7 @@ void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char 
 		nd_out_put(o, ",");
 	}
 	nd_out_printf(o, "\"id\":%lld", (long long)i->id);
+	member(o, "key", i->key);
 	member(o, "kind", i->kind);
 	key(o, "cause");
 	cause(o, i);

@@ -24,8 +24,8 @@ enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
 static const char *const sql[S_COUNT] = {
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"
 	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"
-	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time"
-	" FROM incidents i JOIN temp.nd_results_ids USING(id)"
+	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, k.key"
+	" FROM incidents i JOIN temp.nd_results_ids USING(id) LEFT JOIN incident_keys k ON k.incident_id = i.id"
 	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
 	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.id",
 	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
@@ -364,6 +364,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	i->last = text(st, 22);
 	i->status = text(st, 23);
 	i->resolved = text(st, 24);
+	i->key = text(st, 25);
 	*out = i;
 	return 1;
 }

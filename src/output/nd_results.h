@@ -75,6 +75,7 @@ typedef struct nd_res_attempt {
 /* One incident or finding. */
 typedef struct nd_res_incident {
 	int64_t id;
+	const char *key; /* stable across runs (docs/diagnose.md), NULL when not stored */
 	const nd_res_cause *cause;
 	const char *kind, *confidence, *match, *identity, *user, *client, *vpn, *nps, *first, *last, *status,
 		*resolved;

@@ -1,10 +1,13 @@
 /* nd_incidents: the tables where `diagnose` keeps its results (causes and
  * their remediation, incidents and findings, the evidence events of each,
- * the facts shown, the run's parameters), documented in docs/diagnose.md.
- * They belong to diagnose, not to ingest: they are created on the first
- * diagnose run and replaced as a whole on every run. */
+ * the facts shown, the key of each incident, the run's parameters),
+ * documented in docs/diagnose.md. They belong to diagnose, not to ingest:
+ * they are created on the first diagnose run and replaced as a whole on
+ * every run. */
 #ifndef ND_INCIDENTS_H
 #define ND_INCIDENTS_H
+
+#include <stdint.h>
 
 #include "nd_error.h"
 #include "nd_store.h"
@@ -12,5 +15,24 @@
 /* Creates the result tables if needed and empties them, inside the
  * caller's transaction. Returns 0, or -1 with err set. */
 int nd_incidents_reset(nd_store *s, nd_error *err);
+
+/* One stored event of a stored incident, with the incident's key. */
+typedef struct nd_incident_key_row {
+	int64_t id;            /* incidents.id */
+	const char *key, *who; /* who: the identity, or a finding's host */
+	int64_t first_ts;      /* the incident's */
+	int64_t ref;           /* the event: a client failure, an NPS decision or a finding's event */
+	int64_t attempt;       /* its attempt number, 1.. (0: none) */
+	int client;            /* it is a client failure */
+} nd_incident_key_row;
+
+/* Receives one row (valid during the call). Returns 0, or -1 with err set
+ * to stop. */
+typedef int (*nd_incidents_key_fn)(void *ctx, const nd_incident_key_row *row, nd_error *err);
+
+/* Calls fn for each event of each stored incident and finding that has a
+ * key, by incident id then event ref (the previous run, for nd_keys),
+ * creating the result tables if needed. Returns 0, or -1 with err set. */
+int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err);
 
 #endif
