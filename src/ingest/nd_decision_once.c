@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_time.h"
 
 /* The condition shared by both directions: ?1 event id, ?2 time (ticks),
@@ -10,7 +10,7 @@
  * stored decision. */
 #define SAME_DECISION                                                                                                  \
 	" e.event_id = ?1 AND e.ts BETWEEN ?2 - 10000000 AND ?2 + 10000000"                                            \
-	" AND ifnull(a.reason_code, 0) = ?4 AND lower(ifnull(a.fq_subject_user_name, '')) = lower(?5)"                 \
+	" AND coalesce(a.reason_code, 0) = ?4 AND lower(coalesce(a.fq_subject_user_name, '')) = lower(?5)"             \
 	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
 	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"
 
@@ -41,29 +41,29 @@ static const char *field_of(const nd_record *ev, const char *names)
 
 /* Binds the decision's values to the statement's ?1..?5. Returns 0, or -1
  * with err set. */
-static int bind(sqlite3_stmt *st, const nd_record *ev, const char *user, const char *reason, nd_error *err)
+static int bind(nd_stmt *st, const nd_record *ev, const char *user, const char *reason, nd_error *err)
 {
 	uint32_t code = 0;
 
 	if (*reason)
 		nd_parse_code(reason, &code);
-	return nd_sql_bind_int64(st, 1, ev->event_id, "decision", err) ||
-		       nd_sql_bind_int64(st, 2, ev->time, "decision", err) ||
-		       nd_sql_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
-		       nd_sql_bind_int64(st, 4, code, "decision", err) || nd_sql_bind_text(st, 5, user, "decision", err)
+	return nd_db_bind_int64(st, 1, ev->event_id, "decision", err) ||
+		       nd_db_bind_int64(st, 2, ev->time, "decision", err) ||
+		       nd_db_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
+		       nd_db_bind_int64(st, 4, code, "decision", err) || nd_db_bind_text(st, 5, user, "decision", err)
 		   ? -1
 		   : 0;
 }
 
 int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int text = strcmp(fam->name, "nps_text") == 0, rc;
 
 	if ((!text && strcmp(fam->name, "nps_audit") != 0) || (ev->event_id != 6272 && ev->event_id != 6273) ||
 	    !ev->has_time)
 		return 0;
-	if (nd_sql_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
+	if (nd_db_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
 		return -1;
 	if (text)
 		rc = bind(st, ev, field_of(ev, "Fully-Qualifed-User-Name|Fully-Qualified-User-Name|SAM-Account-Name"),
@@ -71,9 +71,9 @@ int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_
 	else
 		rc = bind(st, ev, field_of(ev, "FullyQualifiedSubjectUserName"), field_of(ev, "ReasonCode"), err);
 	if (rc == 0)
-		rc = nd_sql_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
+		rc = nd_db_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
 	if (rc == 0)
-		rc = nd_sql_step(st, "decision", err);
-	sqlite3_finalize(st);
+		rc = nd_db_step(st, "decision", err);
+	nd_db_finalize(st);
 	return rc < 0 ? -1 : rc == 1;
 }

@@ -308,7 +308,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	return 0;
 }
 
-int nd_diagnose_print(sqlite3 *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
+int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
 		      nd_error *err)
 {
 	printer p = {.o = o};

@@ -5,7 +5,7 @@
 #ifndef ND_DIAGNOSE_PRINT_H
 #define ND_DIAGNOSE_PRINT_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stdint.h>
 #include <stdio.h>
 
@@ -26,7 +26,7 @@ typedef struct nd_print_options {
  * json) a summary by cause. Returns 0 with *shown set to the number
  * printed, or -1 with err set (a bad --user pattern, a database error, a
  * write error naming the output). */
-int nd_diagnose_print(sqlite3 *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
+int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
 		      nd_error *err);
 
 #endif

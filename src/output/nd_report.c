@@ -36,7 +36,7 @@ void nd_rep_cause_counts(nd_rep *r, const nd_res_summary *s)
 			      (long long)s->incidents, (long long)s->attempts);
 }
 
-int nd_report_write(sqlite3 *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err)
+int nd_report_write(nd_db *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err)
 {
 	nd_rep r;
 	nd_error ignored;

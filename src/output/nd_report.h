@@ -6,7 +6,7 @@
 #ifndef ND_REPORT_H
 #define ND_REPORT_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stdio.h>
 
 #include "nd_error.h"
@@ -23,6 +23,6 @@ typedef struct nd_report_options {
 /* Writes the report of the incidents and findings f selects to out.
  * Returns 0, or -1 with err set (no diagnose results, a bad filter, a
  * database error, a write error naming the output). */
-int nd_report_write(sqlite3 *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err);
+int nd_report_write(nd_db *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err);
 
 #endif

@@ -14,7 +14,7 @@
 #ifndef ND_RESULTS_H
 #define ND_RESULTS_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -123,7 +123,7 @@ typedef enum nd_res_which { ND_RES_ALL, ND_RES_INCIDENTS, ND_RES_FINDINGS } nd_r
 /* Opens a reader of the incidents and findings f selects (NULL: all) and
  * loads the causes. Returns 0 with *r set, or -1 with err set (no diagnose
  * results, a bad --user pattern, a database error). */
-int nd_results_open(nd_results **r, sqlite3 *db, const nd_print_filter *f, nd_error *err);
+int nd_results_open(nd_results **r, nd_db *db, const nd_print_filter *f, nd_error *err);
 
 /* Closes it. Returns nothing. */
 void nd_results_close(nd_results *r);

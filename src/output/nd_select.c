@@ -4,13 +4,13 @@
 #include <pcre2.h>
 #include <string.h>
 
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_vec.h"
 
 /* Returns column c as text or NULL. */
-static const char *text(sqlite3_stmt *st, int c)
+static const char *text(nd_stmt *st, int c)
 {
-	return (const char *)sqlite3_column_text(st, c);
+	return nd_db_column_text(st, c);
 }
 
 /* Returns 1 if the incident's user or identity matches the pattern. */
@@ -20,9 +20,9 @@ static int user_ok(pcre2_code *re, pcre2_match_data *md, const char *user, const
 	       (identity && pcre2_match(re, (PCRE2_SPTR)identity, strlen(identity), 0, 0, md, NULL) >= 0);
 }
 
-int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err)
+int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	pcre2_code *re = NULL;
 	pcre2_match_data *md = NULL;
 	int code, step, rc = -1;
@@ -44,20 +44,20 @@ int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, si
 		if (!(md = pcre2_match_data_create(1, NULL)))
 			goto oom;
 	}
-	if (nd_sql_prepare(db,
-			   "SELECT id, kind, user_name, identity FROM incidents WHERE (?1 IS NULL OR cause_id = ?1)"
-			   " AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
-			   0, &st, "results (has diagnose run on this database?)", err) != 0 ||
-	    (f->cause && nd_sql_bind_text(st, 1, f->cause, "results", err) != 0) ||
-	    (f->since && nd_sql_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||
-	    (f->until && nd_sql_bind_int64(st, 3, f->until_ts, "results", err) != 0))
+	if (nd_db_prepare(db,
+			  "SELECT id, kind, user_name, identity FROM incidents WHERE (?1 IS NULL OR cause_id = ?1)"
+			  " AND (?2 IS NULL OR last_ts >= ?2) AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
+			  0, &st, "results (has diagnose run on this database?)", err) != 0 ||
+	    (f->cause && nd_db_bind_text(st, 1, f->cause, "results", err) != 0) ||
+	    (f->since && nd_db_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||
+	    (f->until && nd_db_bind_int64(st, 3, f->until_ts, "results", err) != 0))
 		goto out;
-	while ((step = nd_sql_step(st, "results", err)) == 1) {
+	while ((step = nd_db_step(st, "results", err)) == 1) {
 		if (re && (strcmp(text(st, 1), "finding") == 0 || !user_ok(re, md, text(st, 2), text(st, 3))))
 			continue;
 		if (nd_vec_reserve(ids, &cap, *n + 1, sizeof(**ids)) != 0)
 			goto oom;
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = nd_db_column_int64(st, 0);
 	}
 	if (step < 0)
 		goto out;
@@ -66,7 +66,7 @@ int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, si
 oom:
 	nd_error_set(err, "out of memory");
 out:
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	return rc;

@@ -3,7 +3,7 @@
 #ifndef ND_SELECT_H
 #define ND_SELECT_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +22,6 @@ typedef struct nd_print_filter {
  * stored order (*ids is malloc'ed; free it). Returns 0 with *ids and *n
  * set, or -1 with err set (a bad --user pattern reports the pattern and
  * the offset; no diagnose results in the database). */
-int nd_select_incidents(sqlite3 *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err);
+int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err);
 
 #endif

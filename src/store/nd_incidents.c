@@ -1,6 +1,6 @@
 #include "nd_incidents.h"
 
-#include "nd_sql.h"
+#include "nd_db.h"
 
 /* The result tables. They have no foreign keys: the writer links only
  * events and causes it has, and a check per row (a delete of the previous
@@ -68,20 +68,20 @@ static const char clear_sql[] =
 
 int nd_incidents_reset(nd_store *s, nd_error *err)
 {
-	return nd_sql_exec(nd_store_db(s), create_sql, "results tables", err) ||
-			       nd_sql_exec(nd_store_db(s), clear_sql, "results tables", err)
+	return nd_db_exec(nd_store_db(s), create_sql, "results tables", err) ||
+			       nd_db_exec(nd_store_db(s), clear_sql, "results tables", err)
 		       ? -1
 		       : 0;
 }
 
 int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	nd_incident_key_row row;
 	int rc;
 
-	if (nd_sql_exec(nd_store_db(s), create_sql, "results tables", err) ||
-	    nd_sql_prepare(nd_store_db(s),
+	if (nd_db_exec(nd_store_db(s), create_sql, "results tables", err) ||
+	    nd_db_prepare(nd_store_db(s),
 			   "SELECT k.incident_id, k.key, COALESCE(i.identity, i.nps_server), i.first_ts, e.event_ref,"
 			   " COALESCE(e.attempt, 0), e.role = 'client-failure'"
 			   " FROM incident_keys k JOIN incidents i ON i.id = k.incident_id"
@@ -90,18 +90,18 @@ int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *
 			   " ORDER BY k.incident_id, e.event_ref",
 			   0, &st, "incident keys", err))
 		return -1;
-	while ((rc = nd_sql_step(st, "incident keys", err)) == 1) {
-		row.id = sqlite3_column_int64(st, 0);
-		row.key = (const char *)sqlite3_column_text(st, 1);
-		row.who = (const char *)sqlite3_column_text(st, 2);
-		row.first_ts = sqlite3_column_int64(st, 3);
-		row.ref = sqlite3_column_int64(st, 4);
-		row.attempt = sqlite3_column_int64(st, 5);
-		row.client = sqlite3_column_int(st, 6) != 0;
+	while ((rc = nd_db_step(st, "incident keys", err)) == 1) {
+		row.id = nd_db_column_int64(st, 0);
+		row.key = nd_db_column_text(st, 1);
+		row.who = nd_db_column_text(st, 2);
+		row.first_ts = nd_db_column_int64(st, 3);
+		row.ref = nd_db_column_int64(st, 4);
+		row.attempt = nd_db_column_int64(st, 5);
+		row.client = nd_db_column_int64(st, 6) != 0;
 		if (!row.key || (rc = fn(ctx, &row, err)) != 0)
 			break;
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	if (rc == 1 && !row.key)
 		return nd_error_set(err, "database: incident %lld has no key", (long long)row.id);
 	return rc ? -1 : 0;
