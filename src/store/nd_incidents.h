@@ -12,9 +12,17 @@
 #include "nd_error.h"
 #include "nd_store.h"
 
-/* Creates the result tables if needed and empties them, inside the
- * caller's transaction. Returns 0, or -1 with err set. */
-int nd_incidents_reset(nd_store *s, nd_error *err);
+/* Begins the transaction of a diagnosis run (end it with nd_store_commit
+ * or nd_store_rollback) and creates the result tables if needed (empty
+ * them with nd_incidents_clear once the previous keys are read): in the
+ * database, or, when the store cannot be written (evidence on
+ * read-only media), in memory for this connection only, shadowing any
+ * results stored earlier. Returns 0, or -1 with err set. */
+int nd_incidents_begin(nd_store *s, nd_error *err);
+
+/* Empties the result tables, inside the run's transaction. Returns 0, or
+ * -1 with err set. */
+int nd_incidents_clear(nd_store *s, nd_error *err);
 
 /* One stored event of a stored incident, with the incident's key. */
 typedef struct nd_incident_key_row {
@@ -32,7 +40,7 @@ typedef int (*nd_incidents_key_fn)(void *ctx, const nd_incident_key_row *row, nd
 
 /* Calls fn for each event of each stored incident and finding that has a
  * key, by incident id then event ref (the previous run, for nd_keys),
- * creating the result tables if needed. Returns 0, or -1 with err set. */
+ * after nd_incidents_begin. Returns 0, or -1 with err set. */
 int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err);
 
 #endif

@@ -32,7 +32,7 @@ ka, kb = first[0][4], first[1][4]
 
 # The outputs show it beside the positional id.
 d = t.diagnose_json()
-t.check('json: key after id', [(list(x)[:2], x['key']) for x in d['incidents']],
+t.check('json: key after id', [(list(x)[1:3], x['key']) for x in d['incidents']],
         [(['id', 'key'], ka), (['id', 'key'], kb)])
 rc, out, err = t.run('diagnose', '--format', 'jsonl')
 t.check('jsonl: keys', [json.loads(x)['key'] for x in out.splitlines()], [ka, kb])
