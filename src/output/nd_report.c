@@ -39,11 +39,11 @@ void nd_rep_cause_counts(nd_rep *r, const nd_res_summary *s)
 void nd_rep_filters(nd_rep *r, int (*esc)(nd_buf *, const char *))
 {
 	const nd_print_filter *f = r->filter;
-	const char *names[4] = {"user ", "since ", "until ", "cause "};
-	const char *values[4] = {f->user, f->since, f->until, f->cause};
+	const char *names[6] = {"user ", "user matching ", "host ", "since ", "until ", "cause "};
+	const char *values[6] = {f->user, f->user_regex, f->host, f->since, f->until, f->cause};
 	int k, n = 0;
 
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < 6; k++) {
 		if (!values[k])
 			continue;
 		nd_out_put(&r->out, n++ ? ", " : "");

@@ -35,9 +35,9 @@ void nd_rep_scope_counts(nd_rep *r);
  * nothing. */
 void nd_rep_cause_counts(nd_rep *r, const nd_res_summary *s);
 
-/* Appends the active filters ("user LAB\\x, since T, until T, cause C"),
- * each value through esc, or "none (every incident and finding)". Returns
- * nothing. */
+/* Appends the active filters ("user LAB\\x, user matching RE, host H,
+ * since T, until T, cause C"), each value through esc, or "none (every
+ * incident and finding)". Returns nothing. */
 void nd_rep_filters(nd_rep *r, int (*esc)(nd_buf *, const char *));
 
 /* The format writers. Return 0, or -1 with r->err set. */

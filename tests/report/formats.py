@@ -90,6 +90,13 @@ t.check('nasty html exit (%s)' % err.strip(), rc, 0)
 t.check('no raw markup from events', re.search(r'<script|<img|<b>"quoted', html) is None, True)
 t.check('markup shown as text', '&lt;script&gt;alert(1)&lt;/script&gt;' in html and '&quot;&gt;&lt;img src=x onerror=alert(2)&gt;' in html, True)
 t.check('bidi and control characters visible', '\\x0a' in html or '\\x0d' in html, True)
+rc, html, err = t.run('report', '--no-timestamp', '--user-regex', '<img src=x>|script', '--host', 'NPS01',
+                      '--since', '2000-01-01')
+t.check('the filters are stated, escaped (%s)' % err.strip(),
+        'Filters: user matching &lt;img src=x&gt;|script, host NPS01, since 2000-01-01.' in html
+        and '<img src=x>' not in html, True)
+rc, md, err = t.run('report', '--format', 'md', '--no-timestamp', '--user', '<b>x')
+t.check('markdown states the filters, escaped', 'Filters: user &lt;b&gt;x.' in md, True)
 rc, md, err = t.run('report', '--format', 'md', '--no-timestamp')
 t.check('no raw markup in markdown', re.search(r'<script|<img', md) is None and '&lt;script&gt;' in md, True)
 rc, text, err = t.run('report', '--format', 'csv')
