@@ -4,6 +4,8 @@
 # noisy: quote the ratio as well as the seconds).
 #
 #   tools/bench-diagnose.sh [N...]      (default 100000 300000 1000000)
+#   tools/bench-diagnose.sh --make DB N (only writes the database DB of size N;
+#                                        tools/bench-tail.sh uses it)
 #
 # For each N, writes a database straight through SQL (no EVTX): N client
 # failures (RasClient 20227) and N NPS decisions for N/20 users, one client
@@ -87,6 +89,11 @@ timed() {
 	[ "$rc" -le 1 ] || { cat "$w/err" >&2; exit 1; }
 	tail -n 1 "$w/time" | awk '{ printf "%s %.2f %.0f\n", $1, $2 + $3, $4 / 1024 }'
 }
+
+if [ "${1:-}" = --make ]; then
+	make "$2" "$3"
+	exit 0
+fi
 
 printf '%9s | %7s %7s %5s | %7s %7s %5s %6s | %s\n' N scan_s cpu_s MB diag_s cpu_s MB ratio "jsonl_s cpu_s MB"
 first_n=""

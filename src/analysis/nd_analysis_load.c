@@ -285,46 +285,25 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	return 0;
 }
 
-/* Builds the query of load_fields into b: every event_fields row whose
- * name (without case) is one the rules read, in (event_ref, pos) order,
- * with the name's index in d->names (?1 is names[0], ...). Returns 0, or
- * -1 when out of memory. */
-static int fields_sql(const nd_analysis_data *d, nd_buf *b)
-{
-	size_t k;
-
-	if (nd_buf_printf(b, "SELECT event_ref, k, value FROM (SELECT event_ref, pos, value, CASE") != 0)
-		return -1;
-	for (k = 0; k < d->nnames; k++)
-		if (nd_buf_printf(b, " WHEN name = ?%zu COLLATE NOCASE THEN %zu", k + 1, k) != 0)
-			return -1;
-	return nd_buf_printf(b, " END AS k FROM event_fields) WHERE k IS NOT NULL ORDER BY event_ref, pos");
-}
-
 /* Loads, for every event, the first value of each field name the rules
  * read: one pass over event_fields in ref order, merged with the events
- * (sorted by ref). Returns 0, or -1 with err set. */
+ * (sorted by ref); the names are matched here, only for loaded events
+ * (a CASE of every name in the query cost SQLite a comparison per name
+ * and row). Returns 0, or -1 with err set. */
 static int load_fields(load *l)
 {
 	nd_analysis_data *d = l->d;
 	nd_stmt *st = NULL;
-	nd_buf sql = {NULL, 0, 0};
 	size_t i = 0, k;
 	int rc = 0;
 
 	if (!d->nnames || !d->nevents)
 		return 0;
-	if (fields_sql(d, &sql) != 0 || nd_buf_append(&sql, "", 1) != 0) {
-		nd_buf_free(&sql);
-		return nd_error_set(l->err, "out of memory");
-	}
-	rc = nd_db_prepare(l->db, (const char *)sql.data, 0, &st, "load", NULL);
-	nd_buf_free(&sql);
-	if (rc != 0)
+	if (nd_db_prepare(l->db, "SELECT event_ref, name, value FROM event_fields ORDER BY event_ref, pos", 0, &st,
+			  "load", NULL) != 0)
 		return nd_db_fail(l->db, "event fields", l->err);
-	for (k = 0; k < d->nnames; k++)
-		nd_db_bind_text(st, (int)k + 1, d->names[k], "load", NULL);
 	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
+		const char *name;
 		int64_t ref = nd_db_column_int64(st, 0);
 		nd_event *e;
 		nd_field_value *f;
@@ -334,9 +313,8 @@ static int load_fields(load *l)
 		if (i == d->nevents)
 			break;
 		e = &d->events[i];
-		if (e->ref != ref)
+		if (e->ref != ref || !(name = nd_db_column_text(st, 1)) || (k = nd_analysis_name(d, name)) == d->nnames)
 			continue;
-		k = (size_t)nd_db_column_int64(st, 1);
 		if (!e->nfields)
 			e->field = d->nfields;
 		else if (nd_analysis_field_of(d, e, k))

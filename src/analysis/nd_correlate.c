@@ -6,6 +6,7 @@
 
 #include "nd_ascii.h"
 #include "nd_identity.h"
+#include "nd_intern.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_vec.h"
@@ -16,6 +17,7 @@
  * orders need (so that no sort needs a context). */
 typedef struct item {
 	const char *key, *coid;
+	uint32_t id; /* of key: interned, then ranked */
 	int64_t ts, ref;
 	size_t host;
 	size_t idx;             /* in the data's clients or decisions */
@@ -29,6 +31,7 @@ typedef struct item {
 /* A candidate pairing of client item c with NPS item n. */
 typedef struct candidate {
 	size_t c, n;
+	uint32_t id;         /* the identity */
 	size_t chost, nhost; /* the host pair */
 	int64_t delta;       /* client time minus NPS time, raw clocks */
 	int64_t offset;      /* the host pair's estimated clock offset */
@@ -45,6 +48,8 @@ typedef struct run {
 	nd_error *err;
 	const nd_correlate_params *p;
 	nd_domains *domains;
+	nd_intern ids;                    /* the keys */
+	uint32_t *connect_id, *unlock_id; /* the keys of the data's connects and unlocks */
 	item *clients, *nps;
 	size_t nclients, nnps;
 	int64_t window, skew; /* ticks */
@@ -107,8 +112,7 @@ static void unique_pairs(domain_pair *v, size_t *n)
 /* Adds the pair (dns, netbios[0..nnetbios)) to *v; the vector is kept to
  * its distinct pairs as it grows, so that it stays as small as the set of
  * domains. Returns 0, or -1 when out of memory. */
-static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios,
-		    size_t nnetbios)
+static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios, size_t nnetbios)
 {
 	if (!nnetbios || (nnetbios == 1 && *netbios == '-') || memchr(netbios, '.', nnetbios))
 		return 0;
@@ -148,6 +152,53 @@ static const char *dns_part(const char *user)
 	return at ? at + 1 : NULL;
 }
 
+/* Returns the FNV-1a hash h continued over s[0..n), ASCII case folded,
+ * and a separator. */
+static uint64_t fold_hash(uint64_t h, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)nd_ascii_lower((unsigned char)s[i])) * 1099511628211u;
+	return (h ^ 0x1f) * 1099511628211u;
+}
+
+/* qsort: strings without ASCII case. */
+static int str_fold_order(const void *pa, const void *pb)
+{
+	const char *a = *(const char *const *)pa, *b = *(const char *const *)pb;
+
+	return part_cmp(a, strlen(a), b, strlen(b));
+}
+
+/* Sets the correlation's domain signature from the distinct pairs v[0..n)
+ * and the distinct DNS domains of the host names: what the keys are made
+ * from besides the names themselves. Returns 0, or -1 with err set. */
+static int sign_domains(run *r, const domain_pair *v, size_t n)
+{
+	const char **dns = malloc((r->d->nhosts + 1) * sizeof(*dns));
+	uint64_t h = 14695981039346656037u;
+	size_t i, nd = 0;
+
+	if (!dns)
+		return nd_error_set(r->err, "out of memory");
+	for (i = 0; i < n; i++)
+		h = fold_hash(fold_hash(h, v[i].dns, v[i].ndns), v[i].netbios, v[i].nnetbios);
+	for (i = 0; i < r->d->nhosts; i++) {
+		const char *dot = strchr(r->d->hosts[i], '.');
+
+		if (dot && dot[1])
+			dns[nd++] = dot + 1;
+	}
+	nd_sort(dns, nd, sizeof(*dns), str_fold_order);
+	for (i = 0; i < nd; i++)
+		if (i == 0 || str_fold_order(&dns[i - 1], &dns[i]) != 0)
+			h = fold_hash(h, dns[i], strlen(dns[i]));
+	r->out->domains = h;
+	free(dns);
+	return 0;
+}
+
 /* Learns NetBIOS/DNS domain pairs from the NPS names (SubjectUserName
  * user@realm or host/NAME.dns against SubjectDomainName and
  * FullyQualifiedSubjectUserName DOMAIN\user) and the DNS domains of the
@@ -175,6 +226,8 @@ static int learn_domains(run *r)
 			goto oom;
 	}
 	unique_pairs(v, &n);
+	if (sign_domains(r, v, n) != 0)
+		goto out;
 	for (s = 0; s < n; s = e) {
 		for (e = s + 1; e < n && part_cmp(v[e].dns, v[e].ndns, v[s].dns, v[s].ndns) == 0; e++)
 			;
@@ -197,24 +250,22 @@ out:
 	return rc;
 }
 
-/* Returns the key of id in the result's pool ("" when parsed is not 0),
- * or NULL with err set when out of memory. */
-static const char *key_of(run *r, int parsed, const nd_identity *id)
+/* Returns the interned id of the key of id ("" when parsed is not 0), or
+ * UINT32_MAX with err set when out of memory. */
+static uint32_t key_of(run *r, int parsed, const nd_identity *id)
 {
 	char buf[KEY_MAX];
-	const char *k;
+	uint32_t k = nd_intern_add(&r->ids, parsed != 0 ? "" : nd_domains_key(r->domains, id, buf, sizeof(buf)));
 
-	if (parsed != 0)
-		return "";
-	if (!(k = nd_strpool_add(&r->out->keys, nd_domains_key(r->domains, id, buf, sizeof(buf)))))
+	if (k == UINT32_MAX)
 		nd_error_set(r->err, "out of memory");
 	return k;
 }
 
-/* Returns the key of a client-side user on host h: the device for a
- * missing or system user, else the user. NULL with err set when out of
- * memory. */
-static const char *client_key(run *r, const char *user, size_t h)
+/* Returns the key id of a client-side user on host h: the device for a
+ * missing or system user, else the user. UINT32_MAX with err set when out
+ * of memory. */
+static uint32_t client_key(run *r, const char *user, size_t h)
 {
 	nd_identity id;
 	int ok = !user || nd_identity_is_system(user) ? nd_identity_of_computer(host_name(r->d, h), &id)
@@ -223,11 +274,11 @@ static const char *client_key(run *r, const char *user, size_t h)
 	return key_of(r, ok, &id);
 }
 
-/* Returns the key of an NPS decision from the strongest name it logs:
+/* Returns the key id of an NPS decision from the strongest name it logs:
  * FullyQualifiedSubjectUserName DOMAIN\sam (the account NPS resolved),
- * else SubjectUserName (as presented) with SubjectDomainName. NULL with
- * err set when out of memory. */
-static const char *nps_key(run *r, const nd_decision *n)
+ * else SubjectUserName (as presented) with SubjectDomainName. UINT32_MAX
+ * with err set when out of memory. */
+static uint32_t nps_key(run *r, const nd_decision *n)
 {
 	const char *fq = n->fq ? n->fq : "";
 	nd_identity id;
@@ -253,7 +304,7 @@ static int cmpz(size_t a, size_t b)
 static int by_key_time(const void *pa, const void *pb)
 {
 	const item *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = cmpz(a->id, b->id);
 
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
@@ -262,7 +313,7 @@ static int by_key_time(const void *pa, const void *pb)
 static int by_coid(const void *pa, const void *pb)
 {
 	const item *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = cmpz(a->id, b->id);
 
 	if (c || (c = cmpz(a->host, b->host)) || (c = strcmp(a->coid ? a->coid : "", b->coid ? b->coid : "")))
 		return c;
@@ -273,8 +324,7 @@ static int by_coid(const void *pa, const void *pb)
  * identity, client and CoId. */
 static int same_attempt(const item *a, const item *b)
 {
-	return a->key[0] && a->coid && b->coid && strcmp(a->key, b->key) == 0 && strcmp(a->coid, b->coid) == 0 &&
-	       a->host == b->host;
+	return a->key[0] && a->coid && b->coid && a->id == b->id && a->host == b->host && strcmp(a->coid, b->coid) == 0;
 }
 
 /* Returns 1 if code is in the ascending list v[0..n), else 0. */
@@ -315,35 +365,93 @@ static int compatible(const run *r, const item *c, const item *n)
 	return lo < r->p->ncompatible && r->p->compatible[lo] == k;
 }
 
+/* Ranks the interned keys (so that ids compare as the keys do) and
+ * renumbers every id already handed out. Returns 0, or -1 with err set. */
+static int rank_keys(run *r)
+{
+	uint32_t *map = malloc((r->ids.n + 1) * sizeof(*map));
+	size_t i;
+
+	if (!map || nd_intern_rank(&r->ids, map) != 0) {
+		free(map);
+		return nd_error_set(r->err, "out of memory");
+	}
+	for (i = 0; i < r->nclients; i++) {
+		r->clients[i].id = map[r->clients[i].id];
+		r->clients[i].key = r->ids.v[r->clients[i].id];
+	}
+	for (i = 0; i < r->nnps; i++) {
+		r->nps[i].id = map[r->nps[i].id];
+		r->nps[i].key = r->ids.v[r->nps[i].id];
+	}
+	for (i = 0; i < r->d->nconnects; i++)
+		r->connect_id[i] = map[r->connect_id[i]];
+	for (i = 0; i < r->d->nunlocks; i++)
+		r->unlock_id[i] = map[r->unlock_id[i]];
+	free(map);
+	return 0;
+}
+
 /* Makes the items of the client failures and NPS decisions with their
- * keys. Returns 0, or -1 with err set. */
+ * keys, and the keys of the connects and unlocks, all interned and
+ * ranked. Returns 0, or -1 with err set. */
 static int make_items(run *r)
 {
 	size_t i;
 
 	r->clients = calloc(r->d->nclients + 1, sizeof(*r->clients));
 	r->nps = calloc(r->d->ndecisions + 1, sizeof(*r->nps));
-	if (!r->clients || !r->nps)
+	r->connect_id = malloc((r->d->nconnects + 1) * sizeof(*r->connect_id));
+	r->unlock_id = malloc((r->d->nunlocks + 1) * sizeof(*r->unlock_id));
+	if (!r->clients || !r->nps || !r->connect_id || !r->unlock_id)
 		return nd_error_set(r->err, "out of memory");
 	for (i = 0; i < r->d->nclients; i++) {
 		const nd_client_failure *c = &r->d->clients[i];
 
-		r->clients[i] = (item){client_key(r, c->user, c->host), c->coid, c->ts, c->ref, c->host, i, 0, 0, 1,
-				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code), 0, ND_NONE};
-		if (!r->clients[i].key)
+		r->clients[i] = (item){NULL,
+				       c->coid,
+				       client_key(r, c->user, c->host),
+				       c->ts,
+				       c->ref,
+				       c->host,
+				       i,
+				       0,
+				       0,
+				       1,
+				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code),
+				       0,
+				       ND_NONE};
+		if (r->clients[i].id == UINT32_MAX)
 			return -1;
+		r->nclients++;
 	}
-	r->nclients = r->d->nclients;
 	for (i = 0; i < r->d->ndecisions; i++) {
 		const nd_decision *n = &r->d->decisions[i];
 
-		r->nps[i] = (item){nps_key(r, n), NULL, n->ts, n->ref, n->host, i, 0, 0,
-				   nd_correlate_vpn(n->port_type, NULL, NULL), 1, 0, ND_NONE};
-		if (!r->nps[i].key)
+		r->nps[i] = (item){NULL,
+				   NULL,
+				   nps_key(r, n),
+				   n->ts,
+				   n->ref,
+				   n->host,
+				   i,
+				   0,
+				   0,
+				   nd_correlate_vpn(n->port_type, NULL, NULL),
+				   1,
+				   0,
+				   ND_NONE};
+		if (r->nps[i].id == UINT32_MAX)
 			return -1;
+		r->nnps++;
 	}
-	r->nnps = r->d->ndecisions;
-	return 0;
+	for (i = 0; i < r->d->nconnects; i++)
+		if ((r->connect_id[i] = client_key(r, r->d->connects[i].user, r->d->connects[i].host)) == UINT32_MAX)
+			return -1;
+	for (i = 0; i < r->d->nunlocks; i++)
+		if ((r->unlock_id[i] = nps_key(r, &r->d->unlocks[i])) == UINT32_MAX)
+			return -1;
+	return rank_keys(r);
 }
 
 /* Folds client failures of one attempt (same_attempt) into the first as
@@ -382,14 +490,33 @@ static int by_pair_delta(const void *pa, const void *pb)
 	return c ? c : (c = cmpz(a->nhost, b->nhost)) ? c : cmp64(a->delta, b->delta);
 }
 
-/* qsort: candidates by client item, then NPS item descending (so that
- * the pairs of one failure never chain to each other). */
-static int by_client(const void *pa, const void *pb)
+/* qsort: candidates by identity, host pair, client item, then NPS item
+ * descending (so that the pairs of one failure never chain to each
+ * other). */
+static int by_block(const void *pa, const void *pb)
+{
+	const candidate *a = pa, *b = pb;
+	int c = cmpz(a->id, b->id);
+
+	if (c || (c = cmpz(a->chost, b->chost)) || (c = cmpz(a->nhost, b->nhost)))
+		return c;
+	return (c = cmpz(a->c, b->c)) ? c : cmpz(b->n, a->n);
+}
+
+/* qsort: candidates by client item, then NPS item (an order that does
+ * not depend on other identities). */
+static int by_items(const void *pa, const void *pb)
 {
 	const candidate *a = pa, *b = pb;
 	int c = cmpz(a->c, b->c);
 
-	return c ? c : cmpz(b->n, a->n);
+	return c ? c : cmpz(a->n, b->n);
+}
+
+/* Returns 1 if candidates a and b are of one identity and host pair. */
+static int same_block(const candidate *a, const candidate *b)
+{
+	return a->id == b->id && a->chost == b->chost && a->nhost == b->nhost;
 }
 
 /* Returns 1 if client item c may pair with NPS item n: its code reaches
@@ -411,7 +538,7 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 	candidate *v = NULL;
 
 	while (i < r->nclients && j < r->nnps) {
-		int c = strcmp(r->clients[i].key, r->nps[j].key);
+		int c = cmpz(r->clients[i].id, r->nps[j].id);
 		size_t ie = i, je = j, lo;
 
 		if (!r->clients[i].key[0] || c < 0) {
@@ -422,9 +549,9 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 			j++;
 			continue;
 		}
-		while (ie < r->nclients && strcmp(r->clients[ie].key, r->clients[i].key) == 0)
+		while (ie < r->nclients && r->clients[ie].id == r->clients[i].id)
 			ie++;
-		while (je < r->nnps && strcmp(r->nps[je].key, r->nps[j].key) == 0)
+		while (je < r->nnps && r->nps[je].id == r->nps[j].id)
 			je++;
 		for (k = i, lo = j; k < ie; k++) {
 			const item *ci = &r->clients[k];
@@ -438,8 +565,18 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 					free(v);
 					return nd_error_set(r->err, "out of memory");
 				}
-				v[n++] = (candidate){k, m, ci->host, r->nps[m].host, ci->ts - r->nps[m].ts, 0,
-						     compatible(r, ci, &r->nps[m]), ND_NONE, 0, 0, 0};
+				v[n++] = (candidate){k,
+						     m,
+						     ci->id,
+						     ci->host,
+						     r->nps[m].host,
+						     ci->ts - r->nps[m].ts,
+						     0,
+						     compatible(r, ci, &r->nps[m]),
+						     ND_NONE,
+						     0,
+						     0,
+						     0};
 			}
 		}
 		i = ie;
@@ -499,7 +636,7 @@ int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int6
 static int estimate_offsets(run *r, candidate *v, size_t n)
 {
 	int64_t *delta = malloc((n + 1) * sizeof(*delta));
-	size_t s = 0, e, i;
+	size_t s = 0, e, i, cap = 0;
 
 	if (!delta)
 		return nd_error_set(r->err, "out of memory");
@@ -511,6 +648,11 @@ static int estimate_offsets(run *r, candidate *v, size_t n)
 		off = nd_correlate_offset(delta, e - s, r->window, r->skew, r->wide);
 		for (i = s; i < e; i++)
 			v[i].offset = off;
+		if (nd_vec_reserve(&r->out->offsets, &cap, r->out->noffsets + 1, sizeof(*r->out->offsets)) != 0) {
+			free(delta);
+			return nd_error_set(r->err, "out of memory");
+		}
+		r->out->offsets[r->out->noffsets++] = (nd_pair_offset){v[s].chost, v[s].nhost, off};
 		s = e;
 	}
 	free(delta);
@@ -528,6 +670,7 @@ static int add_attempt(run *r, const item *c, const item *n)
 		return nd_error_set(r->err, "out of memory");
 	a = &o->attempts[o->n++];
 	a->key = c ? c->key : n->key;
+	a->id = c ? c->id : n->id;
 	a->ts = c ? c->ts : n->ts;
 	a->client = c ? c->idx : ND_NONE;
 	a->client_ref = c ? c->ref : 0;
@@ -544,13 +687,13 @@ static int add_attempt(run *r, const item *c, const item *n)
 
 /* Appends a resolution event (vpn: of a VPN connection). Returns 0, or -1
  * with err set. */
-static int add_resolution(run *r, const char *key, int64_t ref, int64_t ts, int vpn)
+static int add_resolution(run *r, uint32_t id, int64_t ref, int64_t ts, int vpn)
 {
 	nd_correlation *o = r->out;
 
 	if (nd_vec_reserve(&o->resolutions, &o->cap_res, o->nres + 1, sizeof(*o->resolutions)) != 0)
 		return nd_error_set(r->err, "out of memory");
-	o->resolutions[o->nres++] = (nd_resolution){key, ref, ts, vpn};
+	o->resolutions[o->nres++] = (nd_resolution){r->ids.v[id], id, ref, ts, vpn};
 	return 0;
 }
 
@@ -568,24 +711,23 @@ static int better(const candidate *v, size_t a, size_t b)
 	return v[a].sum < v[b].sum;
 }
 
-/* Chooses the order-preserving assignment: the chain of candidates (v,
- * sorted by_client, all within the window) whose client and NPS items
- * both increase, best by `better`; identities never mix in a chain since
- * both item lists are sorted by identity first. A Fenwick tree over the
- * NPS items keeps the best chain ending below each item. Sets partner[c]
- * (the NPS item of client item c, else ND_NONE) and nps_taken. Returns 0,
- * or -1 with err set. */
-static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_taken)
+/* Finds the best chain (by `better`) of the candidates v[s..e) of one
+ * identity and host pair whose client and NPS items both increase,
+ * leaving out those whose client or NPS item is taken (taken_c, taken_n;
+ * both NULL: none is). tree is a Fenwick tree over the NPS items (nnps + 1
+ * entries, all ND_NONE) that keeps the best chain ending below each item;
+ * it is left all ND_NONE. Returns the chain's last candidate (linked by
+ * prev), or ND_NONE. */
+static size_t best_chain(const run *r, candidate *v, size_t s, size_t e, const char *taken_c, const char *taken_n,
+			 size_t *tree)
 {
-	size_t *tree = malloc((r->nnps + 1) * sizeof(*tree)), i, t, best = ND_NONE;
+	size_t i, t, best = ND_NONE;
 
-	if (!tree)
-		return nd_error_set(r->err, "out of memory");
-	for (t = 0; t <= r->nnps; t++)
-		tree[t] = ND_NONE;
-	for (i = 0; i < n; i++) {
+	for (i = s; i < e; i++) {
 		size_t prev = ND_NONE;
 
+		if (taken_c && (taken_c[v[i].c] || taken_n[v[i].n]))
+			continue;
 		for (t = v[i].n; t > 0; t -= t & (~t + 1))
 			if (tree[t] != ND_NONE && (prev == ND_NONE || better(v, tree[t], prev)))
 				prev = tree[t];
@@ -599,14 +741,108 @@ static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_tak
 		if (better(v, i, best))
 			best = i;
 	}
+	for (i = s; i < e; i++)
+		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
+			tree[t] = ND_NONE;
+	return best;
+}
+
+/* Takes the pairs of the chain ending in candidate last: sets partner,
+ * taken_c and taken_n. Returns 1 if one of its items was already taken,
+ * else 0. */
+static int take_chain(const candidate *v, size_t last, size_t *partner, char *taken_c, char *taken_n)
+{
+	int clash = 0;
+	size_t i;
+
+	for (i = last; i != ND_NONE; i = v[i].prev) {
+		clash |= taken_c[v[i].c] | taken_n[v[i].n];
+		partner[v[i].c] = v[i].n;
+		taken_c[v[i].c] = taken_n[v[i].n] = 1;
+	}
+	return clash;
+}
+
+/* The candidates v[s..e) of one identity and host pair, and the last of
+ * their best chain (ND_NONE: none). */
+typedef struct block {
+	const candidate *v;
+	size_t s, e, last;
+} block;
+
+/* qsort: blocks by their best chain, best first (`better`), then in
+ * candidate order. */
+static int by_chain(const void *pa, const void *pb)
+{
+	const block *a = pa, *b = pb;
+
+	if (a->last != ND_NONE && b->last != ND_NONE &&
+	    (better(a->v, a->last, b->last) || better(a->v, b->last, a->last)))
+		return better(a->v, a->last, b->last) ? -1 : 1;
+	if ((a->last == ND_NONE) != (b->last == ND_NONE))
+		return a->last == ND_NONE ? 1 : -1;
+	return cmpz(a->s, b->s);
+}
+
+/* Chooses the order-preserving assignment of the candidates v[0..n) (all
+ * within the window): per identity and host pair, the chain of pairs whose
+ * client and NPS items both increase (pairs never cross in time on one
+ * pair of clocks), best by `better`. Host pairs of one identity are
+ * independent (two laptops, two NPS servers with their own clocks): when
+ * their best chains share no failure or decision, together they are the
+ * best assignment of the identity; when they do, the host pairs of that
+ * identity choose one after another, the one with the best chain of its
+ * own first, each from what the earlier ones left. Sets partner[c] (the
+ * NPS item of client item c, else ND_NONE) and nps_taken. Returns 0, or -1
+ * with err set. */
+static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_taken)
+{
+	size_t *tree = malloc((r->nnps + 1) * sizeof(*tree)), i, s, e, b, be, nb, cap = 0;
+	char *taken_c = calloc(r->nclients + 1, 1);
+	block *blocks = NULL;
+	int rc = -1;
+
+	if (!tree || !taken_c) {
+		nd_error_set(r->err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i <= r->nnps; i++)
+		tree[i] = ND_NONE;
 	for (i = 0; i < r->nclients; i++)
 		partner[i] = ND_NONE;
-	for (i = best; i != ND_NONE; i = v[i].prev) {
-		partner[v[i].c] = v[i].n;
-		nps_taken[v[i].n] = 1;
+	nd_sort(v, n, sizeof(*v), by_block);
+	for (s = 0; s < n; s = e) {
+		int clash = 0;
+
+		for (e = s; e < n && v[e].id == v[s].id; e++)
+			;
+		for (b = s, nb = 0; b < e; b = be, nb++) {
+			for (be = b; be < e && same_block(&v[be], &v[b]); be++)
+				;
+			if (nd_vec_reserve(&blocks, &cap, nb + 1, sizeof(*blocks)) != 0) {
+				nd_error_set(r->err, "out of memory");
+				goto out;
+			}
+			blocks[nb] = (block){v, b, be, best_chain(r, v, b, be, NULL, NULL, tree)};
+			clash |= take_chain(v, blocks[nb].last, partner, taken_c, nps_taken);
+		}
+		if (!clash)
+			continue;
+		for (i = s; i < e; i++) {
+			partner[v[i].c] = ND_NONE;
+			taken_c[v[i].c] = nps_taken[v[i].n] = 0;
+		}
+		nd_sort(blocks, nb, sizeof(*blocks), by_chain);
+		for (b = 0; b < nb; b++)
+			take_chain(v, best_chain(r, v, blocks[b].s, blocks[b].e, taken_c, nps_taken, tree), partner,
+				   taken_c, nps_taken);
 	}
+	rc = 0;
+out:
 	free(tree);
-	return 0;
+	free(taken_c);
+	free(blocks);
+	return rc;
 }
 
 /* Moves the candidates whose corrected delay is within [0, window] to the
@@ -671,9 +907,9 @@ static int pair(run *r)
 	if (estimate_offsets(r, v, n) != 0)
 		goto out;
 	in = within_window(r, v, n);
-	nd_sort(v, in, sizeof(*v), by_client);
 	if (assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
+	nd_sort(v + in, n - in, sizeof(*v), by_items);
 	mark_lineups(r, v + in, n - in, partner, nps_taken);
 	for (i = 0; i < r->nclients; i++)
 		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
@@ -683,7 +919,7 @@ static int pair(run *r)
 			continue;
 		if (r->d->decisions[r->nps[i].idx].event == 6272) {
 			if (r->nps[i].key[0] &&
-			    add_resolution(r, r->nps[i].key, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
+			    add_resolution(r, r->nps[i].id, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
 				goto out;
 		} else if (add_attempt(r, NULL, &r->nps[i]) != 0) {
 			goto out;
@@ -705,9 +941,8 @@ static int add_connects(run *r)
 
 	for (i = 0; i < r->d->nconnects; i++) {
 		const nd_connect *c = &r->d->connects[i];
-		const char *key = client_key(r, c->user, c->host);
 
-		if (!key || (key[0] && add_resolution(r, key, c->ref, c->ts, 1) != 0))
+		if (r->ids.v[r->connect_id[i]][0] && add_resolution(r, r->connect_id[i], c->ref, c->ts, 1) != 0)
 			return -1;
 	}
 	return 0;
@@ -717,7 +952,7 @@ static int add_connects(run *r)
 static int res_by_key(const void *pa, const void *pb)
 {
 	const nd_resolution *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
+	int c = cmpz(a->id, b->id);
 
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
@@ -731,20 +966,19 @@ static int add_unlocks(run *r)
 
 	for (i = 0; i < r->d->nunlocks; i++) {
 		const nd_decision *u = &r->d->unlocks[i];
-		const char *key = nps_key(r, u);
+		uint32_t id = r->unlock_id[i];
+		const char *key = r->ids.v[id];
 		int lock = u->event == 6279;
 
-		if (!key)
-			return -1;
 		if (!key[0])
 			continue;
 		if (lock ? nd_vec_reserve(&o->locks, &o->cap_locks, o->nlocks + 1, sizeof(*o->locks))
 			 : nd_vec_reserve(&o->unlocks, &o->cap_unlocks, o->nunlocks + 1, sizeof(*o->unlocks)))
 			return nd_error_set(r->err, "out of memory");
 		if (lock)
-			o->locks[o->nlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+			o->locks[o->nlocks++] = (nd_resolution){key, id, u->ref, u->ts, 1};
 		else
-			o->unlocks[o->nunlocks++] = (nd_resolution){key, u->ref, u->ts, 1};
+			o->unlocks[o->nunlocks++] = (nd_resolution){key, id, u->ref, u->ts, 1};
 	}
 	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), res_by_key);
 	nd_sort(o->locks, o->nlocks, sizeof(*o->locks), res_by_key);
@@ -792,6 +1026,7 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		 .out = out,
 		 .err = err,
 		 .domains = nd_domains_new(),
+		 .ids = {.pool = &out->keys},
 		 .window = (int64_t)(p->window_s * ND_TICKS_PER_SECOND),
 		 .skew = (int64_t)(p->skew_s * ND_TICKS_PER_SECOND),
 		 .wide = (int64_t)((p->skew_s > ND_CORRELATE_WIDE_S ? p->skew_s : ND_CORRELATE_WIDE_S) *
@@ -808,7 +1043,13 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	}
 	free(r.clients);
 	free(r.nps);
+	free(r.connect_id);
+	free(r.unlock_id);
 	nd_domains_free(r.domains);
+	out->ids = r.ids.v;
+	out->nids = r.ids.n;
+	r.ids.v = NULL;
+	nd_intern_free(&r.ids);
 	if (rc != 0) {
 		nd_correlation_free(out);
 		return -1;
@@ -894,6 +1135,8 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->resolutions);
 	free(c->unlocks);
 	free(c->locks);
+	free(c->ids);
+	free(c->offsets);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

@@ -19,10 +19,14 @@
  *     decision for another kind of access (NASPortType other than
  *     Virtual, unless its NAS is the server the client dialled) is never
  *     paired with a client failure and resolves only non-VPN attempts;
- *   - order: per identity, an earlier decision goes with an earlier
- *     failure (pairs never cross in time); of those assignments the one
- *     with the most pairs, then the most compatible code/reason pairs
- *     (a rule names both), then the smallest sum of corrected delays.
+ *   - order: per identity and client/NPS host pair, an earlier decision
+ *     goes with an earlier failure (pairs of one pair of clocks never
+ *     cross in time); of those assignments the one with the most pairs,
+ *     then the most compatible code/reason pairs (a rule names both),
+ *     then the smallest sum of corrected delays. Host pairs of one
+ *     identity (two laptops, two NPS servers) are independent; when their
+ *     best assignments want the same failure or decision, the host pair
+ *     with the better assignment chooses first.
  * Client failures without a decision and denials without a client failure
  * are attempts on their own; grants (6272) not paired with a failure and
  * RasClient 20225 (connected) are kept as the events that resolve earlier
@@ -46,6 +50,7 @@
 
 typedef struct nd_attempt {
 	const char *key; /* normalised identity, "" when none could be read */
+	uint32_t id;     /* the index of key in the correlation's ids */
 	int64_t ts;      /* the client failure's time, else the NPS decision's */
 	size_t client;   /* index in the data's clients, ND_NONE */
 	size_t nps;      /* index in the data's decisions, ND_NONE */
@@ -61,9 +66,17 @@ typedef struct nd_attempt {
  * the same kind: VPN or not). */
 typedef struct nd_resolution {
 	const char *key;
+	uint32_t id; /* the index of key in the correlation's ids */
 	int64_t ref, ts;
 	int vpn;
 } nd_resolution;
+
+/* The clock offset estimated for one client/NPS host pair (host indices
+ * of the data) from its candidate pairs. */
+typedef struct nd_pair_offset {
+	size_t client, nps;
+	int64_t offset; /* ticks: client clock minus NPS clock */
+} nd_pair_offset;
 
 typedef struct nd_correlation {
 	nd_attempt *attempts; /* ordered by ts, then client ref, then NPS ref */
@@ -76,6 +89,11 @@ typedef struct nd_correlation {
 	size_t nunlocks, cap_unlocks;
 	nd_resolution *locks; /* NPS 6279, ordered the same: the context of NPS lockouts */
 	size_t nlocks, cap_locks;
+	const char **ids; /* the distinct keys in byte order: comparing two ids compares the keys */
+	size_t nids;
+	nd_pair_offset *offsets; /* the host pairs with a candidate pair, by client then NPS host */
+	size_t noffsets;
+	uint64_t domains; /* a hash of the domain pairs learned: equal when keys are made the same way */
 	nd_strpool keys;
 } nd_correlation;
 

@@ -1,5 +1,6 @@
 #include "nd_diagnose.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,79 @@
 #include "nd_group.h"
 #include "nd_incidents.h"
 #include "nd_judge.h"
+#include "nd_keys.h"
+#include "nd_vec.h"
+
+/* The incidents of the previous run with their keys, as nd_keys sees
+ * them, read from the store. */
+typedef struct old_keys {
+	nd_key_incident *v;
+	size_t n, cap;
+	int64_t *refs;
+	size_t nrefs, cap_refs;
+	size_t *start; /* the first ref of each incident in refs (refs moves as it grows) */
+	size_t cap_start;
+	int64_t id;         /* of the incident being read */
+	int first_client;   /* its first event is a client failure */
+	nd_strpool pool;
+} old_keys;
+
+/* nd_incidents_key_fn: adds one stored event of an incident to o.
+ * Returns 0, or -1 with err set. */
+static int old_key_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
+{
+	old_keys *o = ctx;
+	nd_key_incident *x;
+
+	if (!o->n || row->id != o->id) {
+		if (nd_vec_reserve(&o->v, &o->cap, o->n + 1, sizeof(*o->v)) ||
+		    nd_vec_reserve(&o->start, &o->cap_start, o->n + 1, sizeof(*o->start)))
+			return nd_error_set(err, "out of memory");
+		x = &o->v[o->n];
+		memset(x, 0, sizeof(*x));
+		snprintf(x->key, sizeof(x->key), "%s", row->key);
+		if (!(x->who = nd_strpool_add(&o->pool, row->who ? row->who : "")))
+			return nd_error_set(err, "out of memory");
+		x->first_ts = row->first_ts;
+		o->start[o->n++] = o->nrefs;
+		o->id = row->id;
+		o->first_client = 0;
+	}
+	x = &o->v[o->n - 1];
+	/* The first attempt's event: its client failure, else its decision (a
+	 * finding: its first event). */
+	if (row->attempt == 1 && !o->first_client && (!x->first_ref || row->client)) {
+		x->first_ref = row->ref;
+		o->first_client = row->client;
+	}
+	if (nd_vec_reserve(&o->refs, &o->cap_refs, o->nrefs + 1, sizeof(*o->refs)))
+		return nd_error_set(err, "out of memory");
+	o->refs[o->nrefs++] = row->ref;
+	x->nrefs++;
+	return 0;
+}
+
+/* Reads the previous run's keys into o (refs ascending per incident, as
+ * the store gives them). Returns 0, or -1 with err set. */
+static int read_old_keys(nd_store *s, old_keys *o, nd_error *err)
+{
+	size_t i;
+
+	if (nd_incidents_keys(s, old_key_row, o, err) != 0)
+		return -1;
+	for (i = 0; i < o->n; i++)
+		o->v[i].refs = o->refs + o->start[i];
+	return 0;
+}
+
+/* Frees o. Returns nothing. */
+static void old_keys_free(old_keys *o)
+{
+	free(o->v);
+	free(o->refs);
+	free(o->start);
+	nd_strpool_free(&o->pool);
+}
 
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err)
@@ -17,6 +91,9 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_grouping g;
+	old_keys old;
+	nd_key_incident *keys = NULL;
+	int64_t *key_refs = NULL;
 	const nd_rule **cause = NULL, **rule = NULL;
 	size_t i;
 	int rc = -1;
@@ -24,6 +101,7 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 	memset(&d, 0, sizeof(d));
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
+	memset(&old, 0, sizeof(old));
 	memset(st, 0, sizeof(*st));
 	if (nd_correlate_params_rules(&cp, rules, err) != 0)
 		return -1;
@@ -31,7 +109,8 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 		nd_correlate_params_free(&cp);
 		return -1;
 	}
-	if (nd_analysis_load(s, rules, &d, err) || nd_correlate(&d, &cp, &c, err))
+	if (read_old_keys(s, &old, err) || nd_incidents_clear(s, err) || nd_analysis_load(s, rules, &d, err) ||
+	    nd_correlate(&d, &cp, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d.nevents + 1, sizeof(*rule));
@@ -40,7 +119,8 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 		goto out;
 	}
 	if (nd_judge_all(rules, &d, &c, cause, rule, err) || nd_group_all(&d, &c, cause, rule, p->gap_s, &g, err) ||
-	    nd_diagnose_write(s, rules, p, &d, &c, &g, err) || nd_store_commit(s, err))
+	    nd_group_keys(&d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(old.v, old.n, keys, g.n, err) ||
+	    nd_diagnose_write(s, rules, p, &d, &c, &g, keys, err) || nd_store_commit(s, err))
 		goto out;
 	for (i = 0; i < c.n; i++) {
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
@@ -55,6 +135,9 @@ out:
 		nd_store_rollback(s);
 	free(cause);
 	free(rule);
+	free(keys);
+	free(key_refs);
+	old_keys_free(&old);
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
 	nd_analysis_data_free(&d);

@@ -3,8 +3,9 @@
  * every attempt and every server event against the rules (nd_judge),
  * groups repeated attempts of one identity and cause into incidents and
  * server events of one host and cause into findings, marking incidents
- * resolved by a later grant or connect (nd_group), and replaces the result
- * tables (nd_diagnose_write, docs/diagnose.md) in one transaction. */
+ * resolved by a later grant or connect (nd_group), carries each incident's
+ * key over from the previous run (nd_keys), and replaces the result tables
+ * (nd_diagnose_write, docs/diagnose.md) in one transaction. */
 #ifndef ND_DIAGNOSE_H
 #define ND_DIAGNOSE_H
 

@@ -19,7 +19,7 @@ typedef struct writer {
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
-	nd_stmt *ins_incident, *ins_event, *ins_fact;
+	nd_stmt *ins_incident, *ins_event, *ins_fact, *ins_key;
 	double gap_s;
 } writer;
 
@@ -302,9 +302,9 @@ static int store_attempts(writer *w, const nd_group *g, int64_t id)
 	return store_lock(w, g, id);
 }
 
-/* Stores group g as incident (or finding) id. Returns 0, or -1 with err
- * set. */
-static int store_group(writer *w, const nd_group *g, int64_t id)
+/* Stores group g as incident (or finding) id with its key. Returns 0, or
+ * -1 with err set. */
+static int store_group(writer *w, const nd_group *g, int64_t id, const char *key)
 {
 	const nd_client_failure *client = NULL;
 	const nd_decision *nps = NULL;
@@ -363,6 +363,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 	}
 	if (step_done(w, st, "incidents"))
 		return -1;
+	nd_db_bind_int64(w->ins_key, 1, id, "diagnose", NULL);
+	bind_text(w->ins_key, 2, key);
+	if (step_done(w, w->ins_key, "incident keys"))
+		return -1;
 	if (g->finding) {
 		for (i = 0; i < g->n; i++)
 			if (link_event(w, id, w->d->events[w->g->items[g->item + i]].ref, "finding", i + 1, NULL))
@@ -416,9 +420,9 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 }
 
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, nd_error *err)
+		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_error *err)
 {
-	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, p->gap_s};
+	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, NULL, p->gap_s};
 	size_t i;
 	int rc = -1;
 
@@ -433,19 +437,22 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 			  " delta_ticks) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING",
 			  0, &w.ins_event, "diagnose", NULL) != 0 ||
 	    nd_db_prepare(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)", 0,
-			  &w.ins_fact, "diagnose", NULL) != 0) {
+			  &w.ins_fact, "diagnose", NULL) != 0 ||
+	    nd_db_prepare(w.db, "INSERT INTO incident_keys(incident_id, key) VALUES(?,?)", 0, &w.ins_key, "diagnose",
+			  NULL) != 0) {
 		nd_db_fail(w.db, "prepare", w.err);
 		goto out;
 	}
 	if (store_causes(&w, rules) != 0)
 		goto out;
 	for (i = 0; i < g->n; i++)
-		if (store_group(&w, &g->v[i], (int64_t)i + 1) != 0)
+		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
 			goto out;
 	rc = store_meta(&w, rules, p);
 out:
 	nd_db_finalize(w.ins_incident);
 	nd_db_finalize(w.ins_event);
 	nd_db_finalize(w.ins_fact);
+	nd_db_finalize(w.ins_key);
 	return rc;
 }

@@ -11,9 +11,10 @@
 typedef struct member {
 	const nd_rule *rule;
 	const char *key;
-	int vpn; /* incidents: VPN attempts and 802.1X ones are never grouped together */
+	size_t k; /* key as an integer in the order of the keys: an identity id, or a host index */
+	int vpn;  /* incidents: VPN attempts and 802.1X ones are never grouped together */
 	int64_t ts;
-	size_t idx; /* attempt index, or event position in time order */
+	size_t idx;  /* attempt index, or event position in time order */
 	size_t item; /* what the group stores */
 } member;
 
@@ -23,7 +24,7 @@ static int member_order(const void *pa, const void *pb)
 	const member *a = pa, *b = pb;
 	int c = strcmp(a->rule->id, b->rule->id);
 
-	if (c || (c = strcmp(a->key, b->key)))
+	if (c || (c = (a->k > b->k) - (a->k < b->k)))
 		return c;
 	if (a->vpn != b->vpn)
 		return a->vpn - b->vpn;
@@ -40,7 +41,7 @@ static int group_members(nd_grouping *g, const member *m, size_t n, int finding,
 	for (i = 0; i < n; i++) {
 		nd_group *last = g->n > start ? &g->v[g->n - 1] : NULL;
 
-		if (!last || last->rule != m[i].rule || strcmp(last->key, m[i].key) != 0 || m[i - 1].vpn != m[i].vpn ||
+		if (!last || last->rule != m[i].rule || m[i - 1].k != m[i].k || m[i - 1].vpn != m[i].vpn ||
 		    (!finding && m[i].ts - last->last > gap)) {
 			if (nd_vec_reserve(&g->v, &g->cap, g->n + 1, sizeof(*g->v)) != 0)
 				return nd_error_set(err, "out of memory");
@@ -74,7 +75,7 @@ static int group_order(const void *pa, const void *pb)
 
 /* A resolution's place among those of its identity. */
 typedef struct by_key {
-	const char *key;
+	uint32_t id;
 	int vpn;
 	int64_t ts, ref;
 	size_t idx; /* in the correlation's resolutions */
@@ -84,10 +85,9 @@ typedef struct by_key {
 static int key_order(const void *pa, const void *pb)
 {
 	const by_key *a = pa, *b = pb;
-	int c = strcmp(a->key, b->key);
 
-	if (c)
-		return c;
+	if (a->id != b->id)
+		return a->id < b->id ? -1 : 1;
 	if (a->vpn != b->vpn)
 		return a->vpn - b->vpn;
 	if (a->ts != b->ts)
@@ -107,17 +107,18 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 	if (!v)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < c->nres; i++)
-		v[i] = (by_key){c->resolutions[i].key, c->resolutions[i].vpn, c->resolutions[i].ts,
+		v[i] = (by_key){c->resolutions[i].id, c->resolutions[i].vpn, c->resolutions[i].ts,
 				c->resolutions[i].ref, i};
 	nd_sort(v, c->nres, sizeof(*v), key_order);
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
-		int vpn = c->attempts[g->items[grp->item]].vpn;
+		const nd_attempt *a = &c->attempts[g->items[grp->item]];
+		int vpn = a->vpn;
 		size_t lo = 0, hi = c->nres;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			int k = strcmp(v[mid].key, grp->key);
+			int k = (v[mid].id > a->id) - (v[mid].id < a->id);
 
 			if (k == 0)
 				k = v[mid].vpn - vpn;
@@ -126,7 +127,7 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 			else
 				hi = mid;
 		}
-		if (lo < c->nres && strcmp(v[lo].key, grp->key) == 0 && v[lo].vpn == vpn)
+		if (lo < c->nres && v[lo].id == a->id && v[lo].vpn == vpn)
 			grp->resolution = &c->resolutions[v[lo].idx];
 	}
 	free(v);
@@ -142,20 +143,21 @@ static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
 
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
+		uint32_t id = c->attempts[g->items[grp->item]].id;
 		size_t lo = 0, hi = c->nunlocks;
 
 		if (!nd_rule_mentions(grp->rule, 64, 1))
 			continue;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			int k = strcmp(c->unlocks[mid].key, grp->key);
+			int k = (c->unlocks[mid].id > id) - (c->unlocks[mid].id < id);
 
 			if (k < 0 || (k == 0 && c->unlocks[mid].ts <= grp->last))
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < c->nunlocks && strcmp(c->unlocks[lo].key, grp->key) == 0 &&
+		if (lo < c->nunlocks && c->unlocks[lo].id == id &&
 		    (!grp->resolution || c->unlocks[lo].ts < grp->resolution->ts))
 			grp->resolution = &c->unlocks[lo];
 	}
@@ -174,7 +176,8 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		goto oom;
 	for (i = 0; i < c->n; i++)
 		if (cause[i])
-			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].vpn, c->attempts[i].ts, i, i};
+			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].id, c->attempts[i].vpn,
+					  c->attempts[i].ts, i, i};
 	nd_sort(m, n, sizeof(*m), member_order);
 	if (group_members(out, m, n, 0, gap, err) != 0)
 		goto fail;
@@ -184,8 +187,8 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		size_t e = d->by_ts[i];
 
 		if (rule[e])
-			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "", 0,
-					  d->events[e].ts, i, e};
+			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "",
+					  d->events[e].host, 0, d->events[e].ts, i, e};
 	}
 	nd_sort(m, n, sizeof(*m), member_order);
 	if (group_members(out, m, n, 1, 0, err) != 0)
@@ -205,6 +208,64 @@ fail:
 fail_sorted:
 	nd_grouping_free(out);
 	return -1;
+}
+
+/* qsort: int64_t ascending. */
+static int i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key_incident **out,
+		  int64_t **refs, nd_error *err)
+{
+	size_t i, k, r, n = 0;
+	nd_key_incident *v = calloc(g->n + 1, sizeof(*v));
+	int64_t *all;
+
+	for (i = 0; i < g->n; i++)
+		for (k = 0; k < g->v[i].n; k++)
+			n += g->v[i].finding ? 1 : 2 + c->attempts[g->items[g->v[i].item + k]].nretries;
+	all = malloc((n + 1) * sizeof(*all));
+	if (!v || !all) {
+		free(v);
+		free(all);
+		return nd_error_set(err, "out of memory");
+	}
+	for (i = 0, n = 0; i < g->n; i++) {
+		const nd_group *gr = &g->v[i];
+		size_t start = n;
+
+		v[i].who = gr->key;
+		v[i].first_ts = gr->first;
+		for (k = 0; k < gr->n; k++) {
+			size_t item = g->items[gr->item + k];
+			const nd_attempt *a = gr->finding ? NULL : &c->attempts[item];
+
+			if (!a) {
+				all[n++] = d->events[item].ref;
+				continue;
+			}
+			if (a->client_ref)
+				all[n++] = a->client_ref;
+			if (a->nps_ref)
+				all[n++] = a->nps_ref;
+			for (r = 0; r < a->nretries; r++)
+				all[n++] = d->clients[c->retries[a->retry + r]].ref;
+		}
+		v[i].first_ref = gr->finding ? d->events[g->items[gr->item]].ref
+				 : c->attempts[g->items[gr->item]].client_ref
+				     ? c->attempts[g->items[gr->item]].client_ref
+				     : c->attempts[g->items[gr->item]].nps_ref;
+		nd_sort(all + start, n - start, sizeof(*all), i64_order);
+		v[i].nrefs = n - start;
+		v[i].refs = all + start;
+	}
+	*out = v;
+	*refs = all;
+	return 0;
 }
 
 void nd_grouping_free(nd_grouping *g)

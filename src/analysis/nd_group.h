@@ -12,6 +12,7 @@
 #include "nd_analysis_data.h"
 #include "nd_correlate.h"
 #include "nd_error.h"
+#include "nd_keys.h"
 #include "nd_rules.h"
 
 typedef struct nd_group {
@@ -37,6 +38,14 @@ typedef struct nd_grouping {
  * incident. Returns 0 with *out filled, or -1 with err set. */
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
 		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err);
+
+/* The groups of g as nd_keys sees them (keys empty), in g's order: who
+ * (identity or host), first time and event, and the events (client
+ * failures, retries and NPS decisions of the attempts; a finding's
+ * events), ascending in *refs, which the entries point into. Returns 0
+ * with *out and *refs allocated (free both), or -1 with err set. */
+int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key_incident **out,
+		  int64_t **refs, nd_error *err);
 
 /* Frees a grouping. Returns nothing. */
 void nd_grouping_free(nd_grouping *g);

@@ -147,6 +147,11 @@ static void text_incident(printer *p, const nd_res_incident *i)
 	color(p, "\033[1m");
 	put(p, i->finding ? "finding #" : "incident #");
 	put_int(p, i->id);
+	if (i->key) {
+		put(p, " (");
+		put_value(p, i->key);
+		put(p, ")");
+	}
 	put(p, "  ");
 	put_value(p, i->cause->title);
 	color(p, "\033[0m");

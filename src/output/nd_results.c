@@ -277,13 +277,14 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 }
 
 /* Prepares the incidents statement with the stable incident key (the
- * correlator's incidents.key) where the schema has the column, else with
+ * correlator's incident_keys) where the schema has the table, else with
  * NULL for it. Returns 0, or -1 with err set. */
 static int prepare_incidents(nd_results *r, nd_error *err)
 {
 	char sql_key[2048], sql_none[2048];
 
-	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL, "i.key");
+	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL,
+		 "(SELECT k.key FROM incident_keys k WHERE k.incident_id = i.id)");
 	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL");
 	if (nd_db_prepare(r->db, sql_key, 0, &r->st[S_INCIDENTS], "results", NULL) == 0 ||
 	    nd_db_prepare(r->db, sql_none, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)

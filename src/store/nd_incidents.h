@@ -1,19 +1,46 @@
 /* nd_incidents: the tables where `diagnose` keeps its results (causes and
  * their remediation, incidents and findings, the evidence events of each,
- * the facts shown, the run's parameters), documented in docs/diagnose.md.
- * They belong to diagnose, not to ingest: they are created on the first
- * diagnose run and replaced as a whole on every run. */
+ * the facts shown, the key of each incident, the run's parameters),
+ * documented in docs/diagnose.md. They belong to diagnose, not to ingest:
+ * they are created on the first diagnose run and replaced as a whole on
+ * every run. */
 #ifndef ND_INCIDENTS_H
 #define ND_INCIDENTS_H
+
+#include <stdint.h>
 
 #include "nd_error.h"
 #include "nd_store.h"
 
 /* Begins the transaction of a diagnosis run (end it with nd_store_commit
- * or nd_store_rollback) and creates the result tables if needed and empties
- * them: in the database, or, when the store cannot be written (evidence on
+ * or nd_store_rollback) and creates the result tables if needed (empty
+ * them with nd_incidents_clear once the previous keys are read): in the
+ * database, or, when the store cannot be written (evidence on
  * read-only media), in memory for this connection only, shadowing any
  * results stored earlier. Returns 0, or -1 with err set. */
 int nd_incidents_begin(nd_store *s, nd_error *err);
+
+/* Empties the result tables, inside the run's transaction. Returns 0, or
+ * -1 with err set. */
+int nd_incidents_clear(nd_store *s, nd_error *err);
+
+/* One stored event of a stored incident, with the incident's key. */
+typedef struct nd_incident_key_row {
+	int64_t id;            /* incidents.id */
+	const char *key, *who; /* who: the identity, or a finding's host */
+	int64_t first_ts;      /* the incident's */
+	int64_t ref;           /* the event: a client failure, an NPS decision or a finding's event */
+	int64_t attempt;       /* its attempt number, 1.. (0: none) */
+	int client;            /* it is a client failure */
+} nd_incident_key_row;
+
+/* Receives one row (valid during the call). Returns 0, or -1 with err set
+ * to stop. */
+typedef int (*nd_incidents_key_fn)(void *ctx, const nd_incident_key_row *row, nd_error *err);
+
+/* Calls fn for each event of each stored incident and finding that has a
+ * key, by incident id then event ref (the previous run, for nd_keys),
+ * after nd_incidents_begin. Returns 0, or -1 with err set. */
+int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err);
 
 #endif

@@ -113,6 +113,11 @@ int nd_schema_sql(nd_buf *b)
  * raises ND_SCHEMA_VERSION. */
 static const char *const migrations[] = {
 	"", /* 0 -> 1: a new database, made by the schema script */
+	/* 1 -> 2: the result tables go; the next diagnose makes them again
+	 * without foreign keys and with incident_keys (nd_incidents). */
+	"DROP TABLE IF EXISTS incident_facts; DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;"
+	" DROP TABLE IF EXISTS cause_sources; DROP TABLE IF EXISTS cause_commands; DROP TABLE IF EXISTS cause_steps;"
+	" DROP TABLE IF EXISTS causes; DROP TABLE IF EXISTS diagnose_meta;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

@@ -39,6 +39,7 @@ typedef struct pairing_case {
 #define C1 "CLIENT01.lab.example"
 #define C2 "CLIENT02.lab.example"
 #define NPS "NPS01.lab.example"
+#define NPS2 "NPS02.lab.example"
 #define COID "{11111111-2222-3333-4444-555555555555}"
 #define COID2 "{66666666-2222-3333-4444-555555555555}"
 
@@ -152,6 +153,24 @@ static const pairing_case cases[] = {
 	  END},
 	 {1, 0, 3, 2},
 	 2},
+	{"order per host pair: NPS02 a minute ahead, its decision logged after NPS01's still pairs", 1, 2,
+	 {{'n', NPS2, "alice@lab.example", 160, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 100.5, NULL, 0, NULL},
+	  {'n', NPS2, "alice@lab.example", 260, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 200.5, NULL, 0, NULL},
+	  {'n', NPS2, "alice@lab.example", 360, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 300.5, NULL, 0, NULL},
+	  {'n', NPS, "alice@lab.example", 301, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 301.8, NULL, 0, NULL}},
+	 {1, 0, 3, 2, 5, 4, 7, 6},
+	 4},
+	{"two laptops want one decision: the nearer failure takes it", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C2, "LAB\\alice", 0.5, NULL, 0, NULL},
+	  {'c', C1, "LAB\\alice", 0.7, NULL, 0, NULL},
+	  END},
+	 {1, 0, ALONE},
+	 2},
 	{"a client 4 min ahead, once: not paired", 5, 2,
 	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"}, {'c', C1, "LAB\\alice", 241, NULL, 0, NULL}, END},
 	 {ALONE, ALONE},
@@ -161,7 +180,7 @@ static const pairing_case cases[] = {
 /* Runs one pairing case. Returns nothing (checks). */
 static void run_case(const pairing_case *pc)
 {
-	static const char *const hosts[] = {C1, C2, NPS, NULL};
+	static const char *const hosts[] = {C1, C2, NPS, NPS2, NULL};
 	nd_correlate_params p = {pc->window, pc->skew, NULL, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;

@@ -4,6 +4,7 @@
  * server events into findings (per host and cause), on data built in
  * memory: no database. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "analysis_fixture.h"
 #include "check.h"
@@ -59,6 +60,8 @@ int main(void)
 	int64_t f[4], wifi;
 	size_t i, k;
 	uint32_t lockout[] = {64};
+	nd_key_incident *old, *fresh;
+	int64_t *old_refs, *fresh_refs;
 	nd_decision *unlock;
 
 	memset(&ra, 0, sizeof(ra));
@@ -133,12 +136,31 @@ int main(void)
 			CHECK(gr->finding ? rule[item] == gr->rule : cause[item] == gr->rule);
 		}
 	}
+	/* The groups as nd_keys sees them: alice's first incident holds her
+	 * two failures; the findings their events. */
+	CHECK(nd_group_keys(&d, &c, &g, &old, &old_refs, &err) == 0);
+	CHECK_STR(old[0].who, "lab.example\\alice");
+	CHECK(old[0].nrefs == 2 && old[0].refs[0] == 1 && old[0].refs[1] == 2 && old[0].first_ref == 1);
+	CHECK(old[0].first_ts == fx_ts(0));
+	CHECK_STR(old[5].who, NPS1);
+	CHECK(old[5].nrefs == 2 && old[5].refs[0] == f[0] && old[5].refs[1] == f[1]);
+	CHECK(nd_keys_assign(NULL, 0, old, g.n, &err) == 0);
 	nd_grouping_free(&g);
 
 	/* A shorter gap splits alice's first two attempts; the first is resolved by the grant. */
 	CHECK(nd_group_all(&d, &c, cause, rule, 60, &g, &err) == 0);
 	CHECK(g.nincidents == 6);
 	CHECK(g.n > 0 && g.v[0].n == 1 && g.v[0].resolution && g.v[0].resolution->ts == fx_ts(150));
+	/* The part with the first failure keeps the key, the other gets its own. */
+	CHECK(nd_group_keys(&d, &c, &g, &fresh, &fresh_refs, &err) == 0);
+	CHECK(nd_keys_assign(old, 8, fresh, g.n, &err) == 0);
+	CHECK_STR(fresh[0].key, old[0].key);
+	CHECK_STR(fresh[1].key, old[1].key); /* bob */
+	CHECK(fresh[2].first_ref == 2 && strcmp(fresh[2].key, old[0].key) != 0);
+	free(old);
+	free(old_refs);
+	free(fresh);
+	free(fresh_refs);
 	nd_grouping_free(&g);
 
 	/* Nothing judged: no groups. */

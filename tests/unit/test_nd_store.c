@@ -15,6 +15,10 @@
 #include "nd_schema.h"
 #include "nd_store.h"
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+#define VERSION STR(ND_SCHEMA_VERSION) /* this npsdiag's schema version, as text */
+
 /* Runs SQL on a database through its own connection. Returns SQLite's
  * result code. */
 static int sql(const char *path, const char *q)
@@ -62,7 +66,7 @@ static void test_store_open_new(const char *path)
 	CHECK(nd_store_open(&s, path, &err) == 0);
 	CHECK(s && nd_store_readonly(s) == 0);
 	nd_store_close(s);
-	CHECK_STR(value(path, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof(v)), "1");
+	CHECK_STR(value(path, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof(v)), VERSION);
 	CHECK(strlen(value(path, "SELECT value FROM meta WHERE key='schema_crc'", v, sizeof(v))) == 8);
 	CHECK_STR(value(path, "PRAGMA journal_mode", v, sizeof(v)), "wal");
 	CHECK_STR(value(path, "SELECT count(*) FROM sqlite_schema WHERE name IN ('events','nps_audit_events',"
@@ -143,11 +147,11 @@ static void test_store_open_newer(const char *path)
 	CHECK(sql(path, "UPDATE meta SET value='7' WHERE key='schema_version'") == SQLITE_OK);
 	CHECK(nd_store_open(&s, path, &err) == -1 && s == NULL);
 	CHECK(strstr(err.message, path) != NULL);
-	CHECK(strstr(err.message, "schema version 7, newer than this npsdiag knows (1)") != NULL);
+	CHECK(strstr(err.message, "schema version 7, newer than this npsdiag knows (" VERSION ")") != NULL);
 	CHECK(nd_store_open_readonly(&s, path, &err) == -1 && s == NULL);
 	CHECK(strstr(err.message, "schema version 7") != NULL);
 	CHECK_STR(value(path, "SELECT value FROM meta WHERE key='schema_version'", v, sizeof(v)), "7");
-	CHECK(sql(path, "UPDATE meta SET value='1' WHERE key='schema_version'") == SQLITE_OK);
+	CHECK(sql(path, "UPDATE meta SET value='" VERSION "' WHERE key='schema_version'") == SQLITE_OK);
 }
 
 /* A version-1 database made before the script CRC was recorded, and

@@ -1,0 +1,34 @@
+/* nd_intern: distinct strings to small integer ids, so that the analysis
+ * compares identities as integers. Strings are copied once into a pool;
+ * ids are first handed out in arrival order, then nd_intern_rank renumbers
+ * them in byte order of the strings, so that comparing two ranked ids
+ * compares their strings. */
+#ifndef ND_INTERN_H
+#define ND_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nd_strpool.h"
+
+typedef struct nd_intern {
+	const char **v; /* the strings by id */
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: id + 1, 0 when empty */
+	size_t nslots;
+	nd_strpool *pool; /* where the copies go (not owned) */
+} nd_intern;
+
+/* Interns s (NUL-terminated), copying it into t->pool the first time.
+ * Returns its id, or UINT32_MAX when out of memory. */
+uint32_t nd_intern_add(nd_intern *t, const char *s);
+
+/* Renumbers the ids in byte order of the strings: t->v is sorted and
+ * map[old id] (t->n elements, allocated by the caller) receives each new
+ * id. Returns 0, or -1 when out of memory (the ids are then unchanged). */
+int nd_intern_rank(nd_intern *t, uint32_t *map);
+
+/* Frees the table (not the pool). Returns nothing. */
+void nd_intern_free(nd_intern *t);
+
+#endif

@@ -1,0 +1,155 @@
+#include "nd_keys.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_intern.h"
+#include "nd_sort.h"
+#include "nd_vec.h"
+
+char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX])
+{
+	uint64_t h = 14695981039346656037u;
+	char tail[48];
+	const char *p;
+
+	snprintf(tail, sizeof(tail), "\x1f%" PRId64 "\x1f%u", ref, n);
+	for (p = who; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	for (p = tail; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	snprintf(out, ND_KEY_MAX, "%012" PRIx64, (h ^ (h >> 29)) & 0xffffffffffffu);
+	return out;
+}
+
+/* An event of an old incident. */
+typedef struct owner {
+	int64_t ref;
+	size_t old;
+} owner;
+
+/* qsort: owners by ref. */
+static int by_ref(const void *pa, const void *pb)
+{
+	const owner *a = pa, *b = pb;
+
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+/* Returns 1 if incident a began before b (then by key), else 0. */
+static int older(const nd_key_incident *a, const nd_key_incident *b)
+{
+	if (a->first_ts != b->first_ts)
+		return a->first_ts < b->first_ts;
+	return strcmp(a->key, b->key) < 0;
+}
+
+/* Returns 1 if incident x holds event ref, else 0. */
+static int holds(const nd_key_incident *x, int64_t ref)
+{
+	size_t lo = 0, hi = x->nrefs;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->refs[mid] < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < x->nrefs && x->refs[lo] == ref;
+}
+
+/* Finds the old incidents each new one shares an event with and, for each
+ * old one, its heir: the new incident holding its first event, else the
+ * one that begins first. Returns 0 with heir[old] set ((size_t)-1: none),
+ * or -1 when out of memory. */
+static int find_heirs(const nd_key_incident *old, size_t nold, const nd_key_incident *fresh, size_t nfresh,
+		      size_t *heir)
+{
+	owner *v = NULL;
+	size_t i, k, n = 0, cap = 0;
+
+	for (i = 0; i < nold; i++) {
+		heir[i] = (size_t)-1;
+		for (k = 0; k < old[i].nrefs; k++) {
+			if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0) {
+				free(v);
+				return -1;
+			}
+			v[n++] = (owner){old[i].refs[k], i};
+		}
+	}
+	nd_sort(v, n, sizeof(*v), by_ref);
+	for (i = 0; i < nfresh; i++)
+		for (k = 0; k < fresh[i].nrefs; k++) {
+			size_t lo = 0, hi = n;
+
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (v[mid].ref < fresh[i].refs[k])
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < n && v[lo].ref == fresh[i].refs[k]; lo++) {
+				size_t o = v[lo].old, h = heir[o];
+				int mine = holds(&fresh[i], old[o].first_ref);
+
+				if (h == (size_t)-1 || (mine && !holds(&fresh[h], old[o].first_ref)) ||
+				    (mine == holds(&fresh[h], old[o].first_ref) &&
+				     fresh[i].first_ts < fresh[h].first_ts))
+					heir[o] = i;
+			}
+		}
+	free(v);
+	return 0;
+}
+
+int nd_keys_assign(const nd_key_incident *old, size_t nold, nd_key_incident *fresh, size_t nfresh, nd_error *err)
+{
+	size_t *heir = malloc((nold + 1) * sizeof(*heir)), *got = malloc((nfresh + 1) * sizeof(*got)), i;
+	nd_strpool pool = {0};
+	nd_intern taken = {.pool = &pool};
+	int rc = -1;
+
+	if (!heir || !got || find_heirs(old, nold, fresh, nfresh, heir) != 0)
+		goto oom;
+	for (i = 0; i < nfresh; i++)
+		got[i] = (size_t)-1;
+	for (i = 0; i < nold; i++) {
+		if (nd_intern_add(&taken, old[i].key) == UINT32_MAX)
+			goto oom;
+		if (heir[i] != (size_t)-1 && (got[heir[i]] == (size_t)-1 || older(&old[i], &old[got[heir[i]]])))
+			got[heir[i]] = i;
+	}
+	for (i = 0; i < nfresh; i++)
+		if (got[i] != (size_t)-1)
+			memcpy(fresh[i].key, old[got[i]].key, ND_KEY_MAX);
+	for (i = 0; i < nfresh; i++) {
+		unsigned n = 0;
+		size_t before;
+
+		if (got[i] != (size_t)-1)
+			continue;
+		do {
+			nd_keys_make(fresh[i].who, fresh[i].first_ref, n++, fresh[i].key);
+			before = taken.n;
+			if (nd_intern_add(&taken, fresh[i].key) == UINT32_MAX)
+				goto oom;
+		} while (taken.n == before);
+	}
+	rc = 0;
+	goto out;
+oom:
+	nd_error_set(err, "out of memory");
+out:
+	free(heir);
+	free(got);
+	nd_intern_free(&taken);
+	nd_strpool_free(&pool);
+	return rc;
+}

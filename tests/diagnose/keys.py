@@ -1,0 +1,75 @@
+"""Stable incident keys (issue 11): an incident keeps its key when its
+missing half arrives and its cause changes, when an earlier attempt joins
+it, and across reruns; a split gives the new part a new key; every output
+shows the key beside the positional id."""
+import json
+import re
+
+from harness import Test
+from seed import Seeder
+
+t = Test()
+NPS = 'NPS01.lab.example'
+C1, C2 = 'CLIENT01.lab.example', 'CLIENT02.lab.example'
+
+
+def keys():
+    """Returns [(id, cause, match, count, key)] of the stored incidents."""
+    return t.q("SELECT i.id, i.cause_id, i.match, i.count, k.key FROM incidents i"
+               " LEFT JOIN incident_keys k ON k.incident_id = i.id ORDER BY i.id")
+
+
+s = t.fresh()
+alice = s.client_failure(C1, 'LAB\\alice', 853, '2025-03-14T09:00:05Z')
+s.client_failure(C2, 'LAB\\bob', 691, '2025-03-14T09:10:00Z')
+s.close()
+t.run('diagnose')
+first = keys()
+t.check('two incidents, each with a key of 12 hex digits',
+        [bool(re.fullmatch('[0-9a-f]{12}', k or '')) for _, _, _, _, k in first], [True, True])
+t.check('the keys differ', first[0][4] != first[1][4], True)
+ka, kb = first[0][4], first[1][4]
+
+# The outputs show it beside the positional id.
+d = t.diagnose_json()
+t.check('json: key after id', [(list(x)[1:3], x['key']) for x in d['incidents']],
+        [(['id', 'key'], ka), (['id', 'key'], kb)])
+rc, out, err = t.run('diagnose', '--format', 'jsonl')
+t.check('jsonl: keys', [json.loads(x)['key'] for x in out.splitlines()], [ka, kb])
+rc, out, err = t.run('diagnose')
+t.check('text: "incident #1 (KEY)"', ('incident #1 (%s)' % ka in out, 'incident #2 (%s)' % kb in out), (True, True))
+
+# The NPS denial arrives: the client-only incident becomes client+nps, the key stays.
+s = Seeder(t.db)
+s.nps(6273, NPS, 'alice@lab.example', '2025-03-14T09:00:04Z', reason=258, domain='LAB', fq='LAB\\alice')
+s.close()
+t.run('diagnose')
+now = keys()
+t.check('paired later: match changed', now[0][2], 'client+nps')
+t.check('paired later: key kept', (now[0][4], now[1][4]), (ka, kb))
+
+# An earlier failure joins alice's incident (its first attempt changes): the key stays; a rerun
+# changes nothing.
+s = Seeder(t.db)
+s.nps(6273, NPS, 'alice@lab.example', '2025-03-14T08:49:59Z', reason=258, domain='LAB', fq='LAB\\alice')
+s.client_failure(C1, 'LAB\\alice', 853, '2025-03-14T08:50:00Z')
+s.close()
+t.run('diagnose')
+now = keys()
+t.check('earlier attempt joined: count and key', (now[0][3], now[0][4]), (2, ka))
+t.run('diagnose')
+t.check('rerun: the same keys', keys(), now)
+
+# A shorter gap splits alice's incident: the part with her old first attempt (08:50) keeps the key, the
+# part at 09:00 gets a new one.
+t.run('diagnose', '--gap', '60')
+split = keys()
+t.check('split: three incidents', len(split), 3)
+t.check('split: the first part keeps the key', split[0][4], ka)
+t.check('split: the new part has its own key', split[1][4] not in (ka, kb), True)
+t.check('split: bob keeps his', split[2][4], kb)
+
+# Merged again: the merged incident keeps the key of the one that began first.
+t.run('diagnose')
+t.check('merged: the oldest key', [k for _, _, _, _, k in keys()], [ka, kb])
+t.finish()

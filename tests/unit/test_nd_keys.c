@@ -1,0 +1,88 @@
+/* Unit tests of nd_keys: stable incident keys across re-diagnoses (new,
+ * kept through a change of cause or first attempt, split, merge, a key
+ * already taken). No database. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "nd_keys.h"
+
+/* Makes an incident about who from its events (ascending; the first is
+ * its first attempt's) with key (NULL: none yet). */
+static nd_key_incident inc(const char *who, const int64_t *refs, size_t n, const char *key)
+{
+	nd_key_incident x;
+
+	memset(&x, 0, sizeof(x));
+	x.who = who;
+	x.refs = refs;
+	x.nrefs = n;
+	x.first_ref = refs[0];
+	x.first_ts = refs[0] * 1000;
+	if (key)
+		strcpy(x.key, key);
+	return x;
+}
+
+int main(void)
+{
+	static const int64_t a1[] = {10, 11}, a2[] = {10, 11, 20, 21}, a3[] = {5, 10, 11}, b1[] = {30},
+			     s1[] = {10, 11, 20, 21, 40, 41}, s2[] = {10, 11}, s3[] = {20, 21, 40, 41}, m1[] = {50},
+			     m2[] = {60}, m3[] = {50, 60};
+	char k[ND_KEY_MAX], k2[ND_KEY_MAX];
+	nd_key_incident old[3], fresh[3];
+	nd_error err;
+
+	/* Made from who and the first event: the same each time, 12 hex digits. */
+	nd_keys_make("lab.example\\alice", 10, 0, k);
+	CHECK(strlen(k) == 12 && strspn(k, "0123456789abcdef") == 12);
+	CHECK_STR(nd_keys_make("lab.example\\alice", 10, 0, k2), k);
+	CHECK(strcmp(nd_keys_make("lab.example\\alice", 11, 0, k2), k) != 0);
+	CHECK(strcmp(nd_keys_make("lab.example\\bob", 10, 0, k2), k) != 0);
+	CHECK(strcmp(nd_keys_make("lab.example\\alice", 10, 1, k2), k) != 0);
+
+	/* A first run: every incident is new. */
+	fresh[0] = inc("lab.example\\alice", a1, 2, NULL);
+	fresh[1] = inc("lab.example\\bob", b1, 1, NULL);
+	CHECK(nd_keys_assign(NULL, 0, fresh, 2, &err) == 0);
+	CHECK_STR(fresh[0].key, k);
+	CHECK_STR(fresh[1].key, nd_keys_make("lab.example\\bob", 30, 0, k2));
+
+	/* More attempts join (the cause may change too): the key stays; an
+	 * earlier attempt joins, so the first attempt changes: it stays. */
+	old[0] = inc("lab.example\\alice", a1, 2, k);
+	fresh[0] = inc("lab.example\\alice", a2, 4, NULL);
+	CHECK(nd_keys_assign(old, 1, fresh, 1, &err) == 0);
+	CHECK_STR(fresh[0].key, k);
+	fresh[0] = inc("lab.example\\alice", a3, 3, NULL);
+	CHECK(nd_keys_assign(old, 1, fresh, 1, &err) == 0);
+	CHECK_STR(fresh[0].key, k);
+
+	/* A split: the part with the old first event keeps the key, though the
+	 * other part is listed first; the other gets its own. */
+	old[0] = inc("lab.example\\alice", s1, 6, "aaaaaaaaaaaa");
+	fresh[0] = inc("lab.example\\alice", s3, 4, NULL);
+	fresh[1] = inc("lab.example\\alice", s2, 2, NULL);
+	CHECK(nd_keys_assign(old, 1, fresh, 2, &err) == 0);
+	CHECK_STR(fresh[1].key, "aaaaaaaaaaaa");
+	CHECK_STR(fresh[0].key, nd_keys_make("lab.example\\alice", 20, 0, k2));
+
+	/* A merge keeps the key of the incident that began first. */
+	old[0] = inc("lab.example\\alice", m2, 1, "bbbbbbbbbbbb");
+	old[1] = inc("lab.example\\alice", m1, 1, "cccccccccccc");
+	fresh[0] = inc("lab.example\\alice", m3, 2, NULL);
+	CHECK(nd_keys_assign(old, 2, fresh, 1, &err) == 0);
+	CHECK_STR(fresh[0].key, "cccccccccccc");
+
+	/* A made key that an old incident holds is not given twice: after a
+	 * merge, the part split off again under the old first event of the
+	 * merged-away incident. */
+	nd_keys_make("lab.example\\alice", 60, 0, k);
+	old[0] = inc("lab.example\\alice", m1, 1, k);
+	fresh[0] = inc("lab.example\\alice", m1, 1, NULL);
+	fresh[1] = inc("lab.example\\alice", m2, 1, NULL);
+	CHECK(nd_keys_assign(old, 1, fresh, 2, &err) == 0);
+	CHECK_STR(fresh[0].key, k);
+	CHECK_STR(fresh[1].key, nd_keys_make("lab.example\\alice", 60, 1, k2));
+	return check_report();
+}
