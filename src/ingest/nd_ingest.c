@@ -607,7 +607,8 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	nd_evtx_counts counts = {0};
 	uint64_t newest = 0;
 	uint32_t mark = 0;
-	int marked = !f->filter && file_mark(f, &mark, &newest) == 0, rc;
+	/* Not a spooled stream: its copy is new every time. */
+	int marked = !f->filter && !f->open_path && file_mark(f, &mark, &newest) == 0, rc;
 	nd_error e;
 
 	if (marked && (rc = unchanged_file(f, mark, err)) != 0) {
