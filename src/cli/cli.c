@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"        NPS reject it (no CDP, no Client Authentication, incomplete, expired); --fetch checks the CRLs\n"
 	"  version\n"
 	"\n"
-	"The database defaults to ./" ND_CLI_DEFAULT_DB " (or $NPSDIAG_DB).\n"
+	"The database defaults to ./" ND_CLI_DEFAULT_DB " (or $NPSDIAG_DB; on Windows, run from the system\n"
+	"directory as a service or task is, %ProgramData%\\npsdiag\\" ND_CLI_DEFAULT_DB ").\n"
 	"--rules DIR (repeatable) lays DIR over the shipped rules: a rule with the id of a shipped one\n"
 	"replaces it, a new id adds a cause, and a DIR with a codes/ folder replaces the code tables.\n"
 	"The shipped rules are $NPSDIAG_RULES, else rules/ beside npsdiag, else ../share/npsdiag/rules.\n";
@@ -73,9 +74,14 @@ void cli_print(FILE *out, const char *fmt, ...)
 
 const char *cli_db_path(const char *opt)
 {
+	static char def[4096];
 	const char *env = getenv("NPSDIAG_DB");
 
-	return opt ? opt : (env && *env) ? env : ND_CLI_DEFAULT_DB;
+	if (opt)
+		return opt;
+	if (env && *env)
+		return env;
+	return npsdiag_default_db(ND_CLI_DEFAULT_DB, def, sizeof(def)) == 0 ? def : ND_CLI_DEFAULT_DB;
 }
 
 int cli_parse_seconds(const char *s, double max, double *out)

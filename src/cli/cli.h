@@ -25,7 +25,7 @@ int cli_help(void);
 void cli_print(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Returns the database path: opt if given, else $NPSDIAG_DB, else
- * ND_CLI_DEFAULT_DB. */
+ * ND_CLI_DEFAULT_DB where npsdiag_default_db puts it. */
 const char *cli_db_path(const char *opt);
 
 /* Parses a number of seconds in [0, max]. Returns 0, or -1 when s is not

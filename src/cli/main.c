@@ -23,6 +23,10 @@ int main(int argc, char **argv)
 {
 	size_t i;
 
+	if (npsdiag_console_init(&argc, &argv) != 0) {
+		fputs("npsdiag: out of memory\n", stderr);
+		return 2;
+	}
 	if (argc < 2)
 		return cli_usage();
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
