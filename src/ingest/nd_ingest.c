@@ -425,6 +425,7 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 {
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
+	nd_file_info info;
 	nd_error e;
 
 	sink.ctx = f;
@@ -437,7 +438,8 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
 	sink.decoder = f->rep ? f->rep->decoder : ND_EVTX_DECODER_FAST;
-	if (nd_evtx_read(f->path, &sink, &counts, &e) != 0) {
+	if (nd_file_open_read(f->path, &f->in, &info, &e) != 0 ||
+	    nd_evtx_read_file(f->in, f->path, info.size, &sink, &counts, &e) != 0) {
 		if (f->store_failed) {
 			*err = e;
 			return -1;
@@ -530,6 +532,7 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 	if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
 		goto store_failed;
 	if (fmt == ND_INPUT_EVTX) {
+		/* Opened again by read_evtx: the reader reads from the start, unbuffered. */
 		fclose(f.in);
 		f.in = NULL;
 		rc = read_evtx(&f, &failed, err);
