@@ -17,15 +17,38 @@ if(NPSDIAG_FUZZ)
     target_compile_options(${layer} PRIVATE -fsanitize=fuzzer-no-link)
   endforeach()
 endif()
-foreach(t chunk event_xml decoder rules analysis)
-  add_executable(fuzz_${t} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/driver.c)
-  target_link_libraries(fuzz_${t} PRIVATE npsdiag_core)
+# Each target's own sources besides fuzz_<t>.c: a scratch directory
+# (fuzz_tmp.c) and inputs turned into .evtx files (fuzz_evtx_image.c).
+set(NPSDIAG_FUZZ_TARGETS chunk walk event_xml decoder rules analysis escape store pipeline tail)
+set(fuzz_extra_rules fuzz_tmp.c)
+set(fuzz_extra_store fuzz_tmp.c)
+set(fuzz_extra_pipeline fuzz_tmp.c fuzz_evtx_image.c)
+set(fuzz_extra_tail fuzz_tmp.c fuzz_evtx_image.c)
+pkg_check_modules(FUZZ_JSONC REQUIRED IMPORTED_TARGET json-c)
+foreach(t ${NPSDIAG_FUZZ_TARGETS})
+  set(srcs ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c)
+  foreach(x ${fuzz_extra_${t}})
+    list(APPEND srcs ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/${x})
+  endforeach()
+  set(variants fuzz_${t})
+  add_executable(fuzz_${t} ${srcs} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/driver.c)
   if(NPSDIAG_FUZZ)
-    add_executable(fuzz_${t}_libfuzzer ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/fuzz_${t}.c)
+    add_executable(fuzz_${t}_libfuzzer ${srcs})
     target_compile_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
     target_link_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
-    target_link_libraries(fuzz_${t}_libfuzzer PRIVATE npsdiag_core)
+    list(APPEND variants fuzz_${t}_libfuzzer)
   endif()
+  foreach(v ${variants})
+    target_link_libraries(${v} PRIVATE npsdiag_core)
+    if(t STREQUAL "escape")
+      target_link_libraries(${v} PRIVATE PkgConfig::FUZZ_JSONC)
+    elseif(t STREQUAL "tail")
+      target_link_libraries(${v} PRIVATE PkgConfig::SQLITE3)
+    elseif(t STREQUAL "pipeline")
+      target_link_libraries(${v} PRIVATE nd_api)
+      target_compile_definitions(${v} PRIVATE ND_FUZZ_RULES_DIR="${PROJECT_SOURCE_DIR}/rules")
+    endif()
+  endforeach()
 endforeach()
 # fuzz_analysis builds its data with the unit tests' fixture and judges it
 # with the shipped rules.
@@ -99,3 +122,34 @@ add_test(NAME fuzz_regress_chunk-slow-unit
 # machine, and fails a return to the multi-second units the fuzzer saw.
 set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-unit PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 20)
+
+# The targets added for the reliability issue's item 3 (what no target
+# reached): escaping (its promises checked), the walker and filter alone,
+# family naming and the store, the whole pipeline through the public API,
+# and the tail's state across rounds. Each replays its seeds and
+# deterministic mutations; tests/fuzz/README.md has the local libFuzzer
+# runs and their figures.
+file(GLOB NPSDIAG_FUZZ_ESCAPE_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/escape/*)
+add_test(NAME fuzz_escape_replay COMMAND fuzz_escape -rounds 3000 ${NPSDIAG_FUZZ_ESCAPE_SEEDS})
+if(NPSDIAG_FUZZ_SEEDS)
+  add_test(NAME fuzz_walk_replay COMMAND fuzz_walk -rounds 40 ${NPSDIAG_FUZZ_SEEDS})
+endif()
+if(NPSDIAG_FUZZ_CORPUS)
+  add_test(NAME fuzz_walk_replay_corpus COMMAND fuzz_walk -rounds 10 ${NPSDIAG_FUZZ_CORPUS})
+endif()
+file(GLOB NPSDIAG_FUZZ_STORE_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/store/*)
+file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz-store-tmp ${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp
+     ${CMAKE_CURRENT_BINARY_DIR}/fuzz-tail-tmp)
+add_test(NAME fuzz_store_replay COMMAND fuzz_store -rounds 400 ${NPSDIAG_FUZZ_STORE_SEEDS})
+set_tests_properties(fuzz_store_replay PROPERTIES TIMEOUT 60
+  ENVIRONMENT FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-store-tmp)
+# Whole files of each input format: one chunk-sized .evtx, event XML,
+# JSON lines and an NPS text log of the Error-853 scenario.
+file(GLOB NPSDIAG_FUZZ_PIPELINE_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/pipeline/*)
+add_test(NAME fuzz_pipeline_replay COMMAND fuzz_pipeline -rounds 12 ${NPSDIAG_FUZZ_PIPELINE_SEEDS})
+add_test(NAME fuzz_tail_replay COMMAND fuzz_tail -rounds 12
+  ${PROJECT_SOURCE_DIR}/tests/fixtures/error853/NPS01-System.evtx ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/pipeline/error853-nps.evtx)
+set_tests_properties(fuzz_pipeline_replay fuzz_tail_replay PROPERTIES TIMEOUT 120)
+set_tests_properties(fuzz_pipeline_replay PROPERTIES
+  ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")
+set_tests_properties(fuzz_tail_replay PROPERTIES ENVIRONMENT FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-tail-tmp)

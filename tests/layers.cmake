@@ -26,6 +26,8 @@ set(NPSDIAG_LAYER_PROBES
   "nd_parsers_nps_text:nd_store.h:expect-fail"
   "nd_parsers_json:nd_family.h:expect-fail"
   "nd_parsers_json:nd_store.h:expect-fail"
+  "nd_parsers_archive:nd_family.h:expect-fail"
+  "nd_parsers_archive:nd_record.h:expect-fail"
   "nd_store:nd_cert.h:expect-fail"
   "nd_output:nd_store.h:expect-ok"
   "nd_ingest:evtx_reader.h:expect-ok"
@@ -46,3 +48,8 @@ foreach(probe ${NPSDIAG_LAYER_PROBES})
            COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/layers/build_probe.sh ${CMAKE_BINARY_DIR} ${target} ${header} ${expect})
   set_tests_properties(layers_${target} PROPERTIES LABELS layers RESOURCE_LOCK cmake_build)
 endforeach()
+
+# SQLite stays behind nd_db: only src/store/nd_db_sqlite.c (and tests/,
+# tools/) include <sqlite3.h> or call sqlite3_*.
+add_test(NAME layers_sqlite_confined COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/layers/sqlite_confined.sh ${PROJECT_SOURCE_DIR})
+set_tests_properties(layers_sqlite_confined PROPERTIES LABELS layers)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Sets npsdiag up on a Debian 12 machine and runs it.
 #   tools/setup.sh demo   install what is missing, build, ingest, diagnose and report the bundled Error-853 sample
-#   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test; with
-#                         NPSDIAG_WIN=1 then the Windows part: cross-build npsdiag.exe, run the wine tests
+#   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test, then
+#                         build, install, run and remove the Debian package (tools/package-deb.sh; as root);
+#                         with NPSDIAG_WIN=1 then the Windows part: cross-build npsdiag.exe, run the wine tests
 #   tools/setup.sh build  install what is missing and build (build/)
 #   tools/setup.sh win    install what is missing, build build/ and npsdiag.exe (build-win/), run the wine tests
 # The Windows dependencies are built once into
@@ -13,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 what=${1:-demo}
 
-packages="build-essential cmake pkg-config libevtx-dev libbfio-dev libevtx-utils libpcre2-dev libjson-c-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev openssl python3 python3-evtx util-linux"
+packages="build-essential cmake pkg-config libevtx-dev libbfio-dev libevtx-utils libpcre2-dev libjson-c-dev libarchive-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev openssl python3 python3-evtx util-linux"
 
 install_missing() {
 	missing=""
@@ -69,6 +70,13 @@ test)
 	LSAN_OPTIONS=suppressions=$top/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j2 -LE wine
 	cd "$top"
+	# The Debian package from a plain Release build, installed and run from
+	# /usr/bin, then removed (about a minute).
+	if [ "$(id -u)" -eq 0 ]; then
+		tools/package-deb.sh
+	else
+		echo "setup: not root: skipping the Debian package check (tools/package-deb.sh needs dpkg -i)"
+	fi
 	if [ "${NPSDIAG_WIN:-0}" != 0 ]; then
 		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 wine_tests build-ci

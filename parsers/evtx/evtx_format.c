@@ -21,13 +21,21 @@ int nd_evtx_parse_file_header(const uint8_t *p, nd_evtx_file_header *h)
 	return 0;
 }
 
+static uint32_t record_at(const uint8_t *chunk, size_t n, uint32_t off, int *torn);
+
 int nd_evtx_chunk_kind(const uint8_t *chunk, size_t n)
 {
 	size_t i;
+	int torn = 0;
 
 	if (n >= 8 && memcmp(chunk, chunk_signature, 8) == 0)
 		return 1;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n && i < ND_EVTX_CHUNK_HEADER_SIZE; i++)
+		if (chunk[i])
+			return -1;
+	if (record_at(chunk, n, ND_EVTX_CHUNK_HEADER_SIZE, &torn))
+		return 2;
+	for (; i < n; i++)
 		if (chunk[i])
 			return -1;
 	return 0;
@@ -135,6 +143,7 @@ void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w, size_
 	if (n == 0 || n > w->count)
 		return;
 	end = end_of(w, n);
+	memcpy(chunk, chunk_signature, 8);
 	nd_put_le64(chunk + 8, w->records[0].id);
 	nd_put_le64(chunk + 16, w->records[n - 1].id);
 	nd_put_le64(chunk + 24, w->records[0].id);

@@ -106,7 +106,11 @@ static inline size_t nd_evtx_chunk_index(uint64_t off)
 uint64_t nd_evtx_next_chunk(uint64_t newest, uint64_t size);
 
 /* Classifies a chunk. Returns 1 for a chunk with the "ElfChnk\0" signature,
- * 0 for an all-zero (pre-allocated, unused) chunk, -1 for anything else. */
+ * 2 for a chunk whose header was never written (512 zero bytes) but whose
+ * first record is framed right after it (a live log caught between the
+ * service's record writes and its header write: read it by the records'
+ * framing), 0 for an all-zero (pre-allocated, unused) chunk, -1 for
+ * anything else. */
 int nd_evtx_chunk_kind(const uint8_t *chunk, size_t n);
 
 /* Walks the records of a chunk whose first n bytes are valid (n is
@@ -115,9 +119,9 @@ int nd_evtx_chunk_kind(const uint8_t *chunk, size_t n);
 size_t nd_evtx_walk_chunk(const uint8_t *chunk, size_t n, nd_evtx_chunk_walk *w);
 
 /* Rewrites the chunk header of a private copy so that it describes exactly
- * the first n records in w (first/last numbers and identifiers, last
- * record offset, free space offset) and recomputes both CRC32s. Returns
- * nothing. */
+ * the first n records in w (signature, first/last numbers and identifiers,
+ * last record offset, free space offset) and recomputes both CRC32s.
+ * Returns nothing. */
 void nd_evtx_chunk_fix_header(uint8_t *chunk, const nd_evtx_chunk_walk *w, size_t n);
 
 /* Returns 1 if the chunk header already describes exactly the first n

@@ -230,6 +230,10 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 				(unsigned long long)off, n, ND_EVTX_CHUNK_SIZE);
 		}
 		kind = nd_evtx_chunk_kind(r->chunk, n);
+		if (kind == 2)
+			problem(r, ND_PROBLEM_WARNING,
+				"chunk at offset 0x%llx: header not written yet, records read by their framing",
+				(unsigned long long)off);
 		if (kind < 0)
 			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: bad signature, chunk skipped",
 				(unsigned long long)off);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "nd_buf.h"
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_vec.h"
 
 /* A RasClient event that names the server dialled for a CoId. */
@@ -15,7 +15,7 @@ typedef struct dial {
 
 /* The state of one load. */
 typedef struct load {
-	sqlite3 *db;
+	nd_db *db;
 	nd_analysis_data *d;
 	nd_error *err;
 	int oom;     /* a string copy failed */
@@ -25,56 +25,56 @@ typedef struct load {
 
 /* Returns a pool copy of column c of st: NULL when NULL or empty, unless
  * keep_empty (then ""). Sets l->oom when out of memory. */
-static const char *col(load *l, sqlite3_stmt *st, int c, int keep_empty)
+static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 {
-	return nd_analysis_str(l->d, (const char *)sqlite3_column_text(st, c), keep_empty, &l->oom);
+	return nd_analysis_str(l->d, nd_db_column_text(st, c), keep_empty, &l->oom);
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
-static size_t host_col(load *l, sqlite3_stmt *st, int c)
+static size_t host_col(load *l, nd_stmt *st, int c)
 {
-	const char *v = (const char *)sqlite3_column_text(st, c);
+	const char *v = nd_db_column_text(st, c);
 
 	return nd_analysis_host(l->d, v ? v : "");
 }
 
 /* The queries of a load: each fills one kind of record from a row. */
-typedef int (*row_fn)(load *l, sqlite3_stmt *st);
+typedef int (*row_fn)(load *l, nd_stmt *st);
 
 /* Runs sql, calling fn on each row. Returns 0, or -1 with err set (what
  * names the query). */
 static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return nd_sql_fail(l->db, what, l->err);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if (nd_db_prepare(l->db, sql, 0, &st, "load", NULL) != 0)
+		return nd_db_fail(l->db, what, l->err);
+	while ((rc = nd_db_step(st, "load", NULL)) == 1)
 		if (fn(l, st) != 0 || l->oom) {
-			sqlite3_finalize(st);
+			nd_db_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
-	if (rc != SQLITE_DONE) {
-		nd_sql_fail(l->db, what, l->err);
-		sqlite3_finalize(st);
+	if (rc != 0) {
+		nd_db_fail(l->db, what, l->err);
+		nd_db_finalize(st);
 		return -1;
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return 0;
 }
 
 /* Row: a distinct computer name. Returns 0, or -1 when out of memory. */
-static int host_row(load *l, sqlite3_stmt *st)
+static int host_row(load *l, nd_stmt *st)
 {
-	const char *v = (const char *)sqlite3_column_text(st, 0);
+	const char *v = nd_db_column_text(st, 0);
 
 	return nd_analysis_add_host(l->d, v ? v : "", l->err);
 }
 
 /* Row: the names of an NPS audit event. Returns 0, or -1 when out of
  * memory. */
-static int hint_row(load *l, sqlite3_stmt *st)
+static int hint_row(load *l, nd_stmt *st)
 {
 	nd_domain_hint *h = nd_analysis_add_hint(l->d);
 
@@ -89,16 +89,16 @@ static int hint_row(load *l, sqlite3_stmt *st)
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
  * computer, event_id, family, provider at first..first+5). Returns 0, or -1
  * when out of memory. */
-static int subject_event(load *l, sqlite3_stmt *st, int first, unsigned flags)
+static int subject_event(load *l, nd_stmt *st, int first, unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(l->d);
 
 	if (!e)
 		return -1;
-	e->ref = sqlite3_column_int64(st, first);
-	e->ts = sqlite3_column_int64(st, first + 1);
+	e->ref = nd_db_column_int64(st, first);
+	e->ts = nd_db_column_int64(st, first + 1);
 	e->host = host_col(l, st, first + 2);
-	e->id = (uint32_t)sqlite3_column_int(st, first + 3);
+	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
 	e->family = col(l, st, first + 4, 1);
 	e->provider = col(l, st, first + 5, 1);
 	e->flags = flags;
@@ -107,7 +107,7 @@ static int subject_event(load *l, sqlite3_stmt *st, int first, unsigned flags)
 
 /* Row: a RasClient event with a CoId and a server address. Returns 0, or
  * -1 when out of memory. */
-static int dial_row(load *l, sqlite3_stmt *st)
+static int dial_row(load *l, nd_stmt *st)
 {
 	dial *v;
 
@@ -141,20 +141,20 @@ static const char *dialled(const load *l, size_t host, const char *coid)
 }
 
 /* Row: a client failure. Returns 0, or -1 when out of memory. */
-static int client_row(load *l, sqlite3_stmt *st)
+static int client_row(load *l, nd_stmt *st)
 {
 	nd_client_failure *c = nd_analysis_add_client(l->d);
 
 	if (!c)
 		return -1;
-	c->ref = sqlite3_column_int64(st, 0);
-	c->ts = sqlite3_column_int64(st, 1);
+	c->ref = nd_db_column_int64(st, 0);
+	c->ts = nd_db_column_int64(st, 1);
 	c->host = host_col(l, st, 2);
 	c->user = col(l, st, 6, 0);
-	c->has_code = sqlite3_column_type(st, 7) != SQLITE_NULL;
-	c->code = (uint32_t)sqlite3_column_int64(st, 7);
+	c->has_code = !nd_db_column_null(st, 7);
+	c->code = (uint32_t)nd_db_column_int64(st, 7);
 	c->coid = col(l, st, 8, 0);
-	c->dialled = dialled(l, c->host, (const char *)sqlite3_column_text(st, 8));
+	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
 	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
 }
 
@@ -165,40 +165,40 @@ static int unset(const char *v)
 }
 
 /* Row: an NPS decision. Returns 0, or -1 when out of memory. */
-static int decision_row(load *l, sqlite3_stmt *st)
+static int decision_row(load *l, nd_stmt *st)
 {
 	nd_decision *n = nd_analysis_add_decision(l->d);
-	const char *nas = (const char *)sqlite3_column_text(st, 10);
-	const char *client = (const char *)sqlite3_column_text(st, 11);
+	const char *nas = nd_db_column_text(st, 10);
+	const char *client = nd_db_column_text(st, 11);
 
 	if (!n)
 		return -1;
-	n->ref = sqlite3_column_int64(st, 0);
-	n->ts = sqlite3_column_int64(st, 1);
+	n->ref = nd_db_column_int64(st, 0);
+	n->ts = nd_db_column_int64(st, 1);
 	n->host = host_col(l, st, 2);
-	n->event = (uint32_t)sqlite3_column_int(st, 3);
+	n->event = (uint32_t)nd_db_column_int64(st, 3);
 	n->user = col(l, st, 6, 0);
 	n->domain = col(l, st, 7, 1);
 	n->fq = col(l, st, 8, 1);
-	n->has_reason = sqlite3_column_type(st, 9) != SQLITE_NULL;
-	n->reason = (uint32_t)sqlite3_column_int64(st, 9);
+	n->has_reason = !nd_db_column_null(st, 9);
+	n->reason = (uint32_t)nd_db_column_int64(st, 9);
 	n->nas = !unset(nas) ? nd_analysis_str(l->d, nas, 0, &l->oom)
 			     : unset(client) ? NULL : nd_analysis_str(l->d, client, 0, &l->oom);
-	n->port_type = unset((const char *)sqlite3_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
-	n->auth_type = unset((const char *)sqlite3_column_text(st, 13)) ? NULL : col(l, st, 13, 0);
-	n->nas_addr = unset((const char *)sqlite3_column_text(st, 14)) ? NULL : col(l, st, 14, 0);
+	n->port_type = unset(nd_db_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
+	n->auth_type = unset(nd_db_column_text(st, 13)) ? NULL : col(l, st, 13, 0);
+	n->nas_addr = unset(nd_db_column_text(st, 14)) ? NULL : col(l, st, 14, 0);
 	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
 }
 
 /* Row: a connect. Returns 0, or -1 when out of memory. */
-static int connect_row(load *l, sqlite3_stmt *st)
+static int connect_row(load *l, nd_stmt *st)
 {
 	nd_connect *c = nd_analysis_add_connect(l->d);
 
 	if (!c)
 		return -1;
-	c->ref = sqlite3_column_int64(st, 0);
-	c->ts = sqlite3_column_int64(st, 1);
+	c->ref = nd_db_column_int64(st, 0);
+	c->ts = nd_db_column_int64(st, 1);
 	c->host = host_col(l, st, 2);
 	c->user = col(l, st, 3, 0);
 	return 0;
@@ -206,19 +206,41 @@ static int connect_row(load *l, sqlite3_stmt *st)
 
 /* Row: an NPS lock (6279) or unlock (6280). Returns 0, or -1 when out of
  * memory. */
-static int unlock_row(load *l, sqlite3_stmt *st)
+static int unlock_row(load *l, nd_stmt *st)
 {
 	nd_decision *n = nd_analysis_add_unlock(l->d);
 
 	if (!n)
 		return -1;
-	n->ref = sqlite3_column_int64(st, 0);
-	n->ts = sqlite3_column_int64(st, 1);
+	n->ref = nd_db_column_int64(st, 0);
+	n->ts = nd_db_column_int64(st, 1);
 	n->host = host_col(l, st, 2);
 	n->user = col(l, st, 3, 0);
 	n->domain = col(l, st, 4, 1);
 	n->fq = col(l, st, 5, 1);
-	n->event = (uint32_t)sqlite3_column_int(st, 6);
+	n->event = (uint32_t)nd_db_column_int64(st, 6);
+	return 0;
+}
+
+/* Row: a CAPI2 event that reports a failure. Returns 0, or -1 when out of
+ * memory. */
+static int capi2_row(load *l, nd_stmt *st)
+{
+	nd_capi2_event *c = nd_analysis_add_capi2(l->d);
+
+	if (!c)
+		return -1;
+	c->ref = nd_db_column_int64(st, 0);
+	c->ts = nd_db_column_int64(st, 1);
+	c->host = host_col(l, st, 2);
+	c->id = (uint32_t)nd_db_column_int64(st, 3);
+	c->error = (uint32_t)nd_db_column_int64(st, 4);
+	c->subject = col(l, st, 5, 0);
+	c->failing = col(l, st, 6, 0);
+	c->url = col(l, st, 7, 0);
+	c->error_name = col(l, st, 8, 0);
+	c->process = col(l, st, 9, 0);
+	c->task = col(l, st, 10, 0);
 	return 0;
 }
 
@@ -227,38 +249,39 @@ static int unlock_row(load *l, sqlite3_stmt *st)
  * 0, or -1 with err set. */
 static int load_rule_events(load *l, const nd_rules *rules)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	size_t i, j;
 	int rc;
 
-	if (sqlite3_prepare_v2(l->db, "SELECT id, ts, computer, event_id, family, provider FROM events"
-				      " WHERE event_id = ?1 AND (?2 IS NULL OR family = ?2)",
-			       -1, &st, NULL) != SQLITE_OK)
-		return nd_sql_fail(l->db, "rule events", l->err);
+	if (nd_db_prepare(l->db,
+			  "SELECT id, ts, computer, event_id, family, provider FROM events"
+			  " WHERE event_id = ?1 AND (?2 IS NULL OR family = ?2)",
+			  0, &st, "load", NULL) != 0)
+		return nd_db_fail(l->db, "rule events", l->err);
 	for (i = 0; i < rules->n; i++) {
 		const nd_rule *r = rules->v[i];
 		unsigned flags = r->kind == ND_RULE_FINDING ? ND_EVENT_FINDING : ND_EVENT_NEAR;
 
 		for (j = 0; !r->disabled && j < r->nevents; j++) {
-			sqlite3_reset(st);
-			sqlite3_bind_int(st, 1, (int)r->events[j].id);
+			nd_db_reset(st);
+			nd_db_bind_int64(st, 1, (int)r->events[j].id, "load", NULL);
 			if (r->events[j].family)
-				sqlite3_bind_text(st, 2, r->events[j].family, -1, SQLITE_STATIC);
+				nd_db_bind_text(st, 2, r->events[j].family, "load", NULL);
 			else
-				sqlite3_bind_null(st, 2);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+				nd_db_bind_null(st, 2, "load", NULL);
+			while ((rc = nd_db_step(st, "load", NULL)) == 1)
 				if (subject_event(l, st, 0, flags) != 0 || l->oom) {
-					sqlite3_finalize(st);
+					nd_db_finalize(st);
 					return nd_error_set(l->err, "out of memory");
 				}
-			if (rc != SQLITE_DONE) {
-				nd_sql_fail(l->db, "rule events", l->err);
-				sqlite3_finalize(st);
+			if (rc != 0) {
+				nd_db_fail(l->db, "rule events", l->err);
+				nd_db_finalize(st);
 				return -1;
 			}
 		}
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return 0;
 }
 
@@ -284,10 +307,10 @@ static int fields_sql(const nd_analysis_data *d, nd_buf *b)
 static int load_fields(load *l)
 {
 	nd_analysis_data *d = l->d;
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	nd_buf sql = {NULL, 0, 0};
 	size_t i = 0, k;
-	int rc = SQLITE_DONE;
+	int rc = 0;
 
 	if (!d->nnames || !d->nevents)
 		return 0;
@@ -295,14 +318,14 @@ static int load_fields(load *l)
 		nd_buf_free(&sql);
 		return nd_error_set(l->err, "out of memory");
 	}
-	rc = sqlite3_prepare_v2(l->db, (const char *)sql.data, -1, &st, NULL);
+	rc = nd_db_prepare(l->db, (const char *)sql.data, 0, &st, "load", NULL);
 	nd_buf_free(&sql);
-	if (rc != SQLITE_OK)
-		return nd_sql_fail(l->db, "event fields", l->err);
+	if (rc != 0)
+		return nd_db_fail(l->db, "event fields", l->err);
 	for (k = 0; k < d->nnames; k++)
-		sqlite3_bind_text(st, (int)k + 1, d->names[k], -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t ref = sqlite3_column_int64(st, 0);
+		nd_db_bind_text(st, (int)k + 1, d->names[k], "load", NULL);
+	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
+		int64_t ref = nd_db_column_int64(st, 0);
 		nd_event *e;
 		nd_field_value *f;
 
@@ -313,7 +336,7 @@ static int load_fields(load *l)
 		e = &d->events[i];
 		if (e->ref != ref)
 			continue;
-		k = (size_t)sqlite3_column_int64(st, 1);
+		k = (size_t)nd_db_column_int64(st, 1);
 		if (!e->nfields)
 			e->field = d->nfields;
 		else if (nd_analysis_field_of(d, e, k))
@@ -328,10 +351,10 @@ static int load_fields(load *l)
 		if (l->oom)
 			break;
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	if (l->oom)
 		return nd_error_set(l->err, "out of memory");
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? 0 : nd_sql_fail(l->db, "event fields", l->err);
+	return rc == 0 || rc == 1 ? 0 : nd_db_fail(l->db, "event fields", l->err);
 }
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)
@@ -372,6 +395,11 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     " WHERE e.event_id IN (6279, 6280)"
 		     " ORDER BY e.ts, e.id",
 		     unlock_row, "unlocks") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, e.event_id, c.error, c.subject, c.failing_subject, c.url,"
+		     " c.error_name, c.process, c.task_id FROM events e JOIN capi2_events c ON c.event_ref = e.id"
+		     " WHERE c.error <> 0 OR c.failing_subject IS NOT NULL ORDER BY e.ts, e.id",
+		     capi2_row, "CAPI2 failures") ||
 	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||
 	    load_fields(&l)))
 		rc = 0;

@@ -6,40 +6,41 @@
 #include <string.h>
 
 #include "nd_buf.h"
+#include "nd_evidence.h"
 #include "nd_exposure.h"
 #include "nd_judge.h"
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_time.h"
 
 /* The state of one write. */
 typedef struct writer {
-	sqlite3 *db;
+	nd_db *db;
 	nd_error *err;
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
-	sqlite3_stmt *ins_incident, *ins_event, *ins_fact;
+	nd_stmt *ins_incident, *ins_event, *ins_fact;
 	double gap_s;
 } writer;
 
 /* Runs a prepared statement to completion and resets it. Returns 0, or -1
  * with err set. */
-static int step_done(writer *w, sqlite3_stmt *st, const char *what)
+static int step_done(writer *w, nd_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = nd_db_step(st, "diagnose", NULL);
 
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? 0 : nd_sql_fail(w->db, what, w->err);
+	nd_db_reset(st);
+	nd_db_clear(st);
+	return rc == 0 ? 0 : nd_db_fail(w->db, what, w->err);
 }
 
 /* Binds text, or NULL when v is NULL. Returns nothing. */
-static void bind_text(sqlite3_stmt *st, int col, const char *v)
+static void bind_text(nd_stmt *st, int col, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(st, col, v, -1, SQLITE_TRANSIENT);
+		nd_db_bind_text(st, col, v, "diagnose", NULL);
 	else
-		sqlite3_bind_null(st, col);
+		nd_db_bind_null(st, col, "diagnose", NULL);
 }
 
 /* Returns the name of host h, or NULL when unknown. */
@@ -52,15 +53,15 @@ static const char *host(const writer *w, size_t h)
  * sources. Returns 0, or -1 with err set. */
 static int store_causes(writer *w, const nd_rules *rules)
 {
-	sqlite3_stmt *cause = NULL, *step = NULL, *cmd = NULL, *src = NULL;
+	nd_stmt *cause = NULL, *step = NULL, *cmd = NULL, *src = NULL;
 	size_t i, j, k;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(w->db, "INSERT INTO causes VALUES(?,?,?,?,?,?,?)", -1, &cause, NULL) ||
-	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_steps VALUES(?,?,?)", -1, &step, NULL) ||
-	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_commands VALUES(?,?,?,?)", -1, &cmd, NULL) ||
-	    sqlite3_prepare_v2(w->db, "INSERT INTO cause_sources VALUES(?,?,?)", -1, &src, NULL)) {
-		nd_sql_fail(w->db, "prepare", w->err);
+	if (nd_db_prepare(w->db, "INSERT INTO causes VALUES(?,?,?,?,?,?,?)", 0, &cause, "diagnose", NULL) ||
+	    nd_db_prepare(w->db, "INSERT INTO cause_steps VALUES(?,?,?)", 0, &step, "diagnose", NULL) ||
+	    nd_db_prepare(w->db, "INSERT INTO cause_commands VALUES(?,?,?,?)", 0, &cmd, "diagnose", NULL) ||
+	    nd_db_prepare(w->db, "INSERT INTO cause_sources VALUES(?,?,?)", 0, &src, "diagnose", NULL)) {
+		nd_db_fail(w->db, "prepare", w->err);
 		goto out;
 	}
 	for (i = 0; i < rules->n; i++) {
@@ -74,19 +75,19 @@ static int store_causes(writer *w, const nd_rules *rules)
 		bind_text(cause, 4, r->confidence);
 		bind_text(cause, 5, r->explanation);
 		bind_text(cause, 6, r->file);
-		sqlite3_bind_int64(cause, 7, (sqlite3_int64)r->line);
+		nd_db_bind_int64(cause, 7, (int64_t)r->line, "diagnose", NULL);
 		if (step_done(w, cause, "causes"))
 			goto out;
 		for (j = 0; j < r->nsteps; j++) {
 			bind_text(step, 1, r->id);
-			sqlite3_bind_int64(step, 2, (sqlite3_int64)j + 1);
+			nd_db_bind_int64(step, 2, (int64_t)j + 1, "diagnose", NULL);
 			bind_text(step, 3, r->steps[j].text);
 			if (step_done(w, step, "cause steps"))
 				goto out;
 			for (k = 0; k < r->steps[j].ncommands; k++) {
 				bind_text(cmd, 1, r->id);
-				sqlite3_bind_int64(cmd, 2, (sqlite3_int64)j + 1);
-				sqlite3_bind_int64(cmd, 3, (sqlite3_int64)k + 1);
+				nd_db_bind_int64(cmd, 2, (int64_t)j + 1, "diagnose", NULL);
+				nd_db_bind_int64(cmd, 3, (int64_t)k + 1, "diagnose", NULL);
 				bind_text(cmd, 4, r->steps[j].commands[k]);
 				if (step_done(w, cmd, "cause commands"))
 					goto out;
@@ -94,7 +95,7 @@ static int store_causes(writer *w, const nd_rules *rules)
 		}
 		for (j = 0; j < r->nsources; j++) {
 			bind_text(src, 1, r->id);
-			sqlite3_bind_int64(src, 2, (sqlite3_int64)j + 1);
+			nd_db_bind_int64(src, 2, (int64_t)j + 1, "diagnose", NULL);
 			bind_text(src, 3, r->sources[j]);
 			if (step_done(w, src, "cause sources"))
 				goto out;
@@ -102,23 +103,23 @@ static int store_causes(writer *w, const nd_rules *rules)
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(cause);
-	sqlite3_finalize(step);
-	sqlite3_finalize(cmd);
-	sqlite3_finalize(src);
+	nd_db_finalize(cause);
+	nd_db_finalize(step);
+	nd_db_finalize(cmd);
+	nd_db_finalize(src);
 	return rc;
 }
 
 /* Links an event to incident id. Returns 0, or -1 with err set. */
 static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size_t attempt, const int64_t *delta)
 {
-	sqlite3_bind_int64(w->ins_event, 1, id);
-	sqlite3_bind_int64(w->ins_event, 2, ref);
+	nd_db_bind_int64(w->ins_event, 1, id, "diagnose", NULL);
+	nd_db_bind_int64(w->ins_event, 2, ref, "diagnose", NULL);
 	bind_text(w->ins_event, 3, role);
 	if (attempt)
-		sqlite3_bind_int64(w->ins_event, 4, (sqlite3_int64)attempt);
+		nd_db_bind_int64(w->ins_event, 4, (int64_t)attempt, "diagnose", NULL);
 	if (delta)
-		sqlite3_bind_int64(w->ins_event, 5, *delta);
+		nd_db_bind_int64(w->ins_event, 5, *delta, "diagnose", NULL);
 	return step_done(w, w->ins_event, "incident events");
 }
 
@@ -150,8 +151,8 @@ static int store_facts(writer *w, const nd_group *g, int64_t id)
 		if (!v)
 			continue;
 		snprintf(name, sizeof(name), "%s%s", side[fact->side], fact->name);
-		sqlite3_bind_int64(w->ins_fact, 1, id);
-		sqlite3_bind_int64(w->ins_fact, 2, (sqlite3_int64)f + 1);
+		nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
+		nd_db_bind_int64(w->ins_fact, 2, (int64_t)f + 1, "diagnose", NULL);
 		bind_text(w->ins_fact, 3, name);
 		bind_text(w->ins_fact, 4, v);
 		if (step_done(w, w->ins_fact, "incident facts"))
@@ -191,8 +192,8 @@ static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
 			 " (--skew %.0f pairs them)",
 			 other, s < 0 ? -s : s, s < 0 ? "before" : "after", s < 0 ? -s : s,
 			 s < 0 ? "behind" : "ahead", (s < 0 ? -s : s) + 1);
-	sqlite3_bind_int64(w->ins_fact, 1, id);
-	sqlite3_bind_int64(w->ins_fact, 2, (sqlite3_int64)g->rule->nfacts + 1);
+	nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
+	nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 1, "diagnose", NULL);
 	bind_text(w->ins_fact, 3, "clock");
 	bind_text(w->ins_fact, 4, text);
 	return step_done(w, w->ins_fact, "incident facts");
@@ -211,12 +212,46 @@ static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
 		return 0;
 	if (nd_exposure_text(w->d, w->d->events[w->g->items[g->item]].host, &text, w->err) != 0)
 		return -1;
-	sqlite3_bind_int64(w->ins_fact, 1, id);
-	sqlite3_bind_int64(w->ins_fact, 2, (sqlite3_int64)g->rule->nfacts + 1);
+	nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
+	nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 1, "diagnose", NULL);
 	bind_text(w->ins_fact, 3, "exposed");
 	bind_text(w->ins_fact, 4, text);
 	rc = step_done(w, w->ins_fact, "incident facts");
 	free(text);
+	return rc;
+}
+
+/* Stores, after the rule's facts and the clock fact of incident g (id), a
+ * "certificate" fact when the CAPI2 log of the NPS server names the
+ * certificate or URL that failed for a decision of g with a certificate
+ * reason (nd_evidence), from the first such decision; links the CAPI2
+ * events of every such decision as context. Returns 0, or -1 with err set. */
+static int store_capi2_evidence(writer *w, const nd_group *g, int64_t id)
+{
+	nd_buf text = {0};
+	size_t i, k, seen = 0;
+	int rc = 0;
+
+	for (i = 0; i < g->n && rc == 0; i++) {
+		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
+		const nd_decision *n = a->nps != ND_NONE ? &w->d->decisions[a->nps] : NULL;
+		nd_capi2_evidence e;
+
+		if (!n || !n->has_reason || !nd_evidence_reason(n->reason) || !nd_evidence_capi2(w->d, n, &e))
+			continue;
+		if (!seen++ && nd_evidence_capi2_text(w->d, n, &e, &text) != 0)
+			rc = nd_error_set(w->err, "out of memory");
+		for (k = 0; k < e.n && rc == 0; k++)
+			rc = link_event(w, id, w->d->capi2[e.idx[k]].ref, "context", 0, NULL);
+	}
+	if (rc == 0 && text.len) {
+		nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
+		nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 2, "diagnose", NULL);
+		bind_text(w->ins_fact, 3, "certificate");
+		bind_text(w->ins_fact, 4, text.data);
+		rc = step_done(w, w->ins_fact, "incident facts");
+	}
+	nd_buf_free(&text);
 	return rc;
 }
 
@@ -276,7 +311,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 	const char *vpn = NULL;
 	const nd_decision *other = NULL; /* a decision of another NPS server */
 	char servers[2 * 256 + 3];
-	sqlite3_stmt *st = w->ins_incident;
+	nd_stmt *st = w->ins_incident;
 	char first[ND_TIME_ISO_SIZE], last[ND_TIME_ISO_SIZE], when[ND_TIME_ISO_SIZE];
 	size_t i, paired = 0;
 
@@ -295,7 +330,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 			vpn = an && an->nas ? an->nas : ac ? ac->dialled : NULL;
 		paired += ac && an;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	nd_db_bind_int64(st, 1, id, "diagnose", NULL);
 	bind_text(st, 2, g->finding ? "finding" : "incident");
 	bind_text(st, 3, g->rule->id);
 	bind_text(st, 4, g->rule->confidence);
@@ -309,21 +344,21 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 			 host(w, other->host) ? host(w, other->host) : "?");
 	bind_text(st, 10, g->finding ? g->key : other ? servers : nps ? host(w, nps->host) : NULL);
 	if (client && client->has_code)
-		sqlite3_bind_int64(st, 11, client->code);
+		nd_db_bind_int64(st, 11, client->code, "diagnose", NULL);
 	if (nps) {
-		sqlite3_bind_int64(st, 12, nps->event);
+		nd_db_bind_int64(st, 12, nps->event, "diagnose", NULL);
 		if (nps->has_reason)
-			sqlite3_bind_int64(st, 13, nps->reason);
+			nd_db_bind_int64(st, 13, nps->reason, "diagnose", NULL);
 	}
-	sqlite3_bind_int64(st, 14, (sqlite3_int64)g->n);
-	sqlite3_bind_int64(st, 15, (sqlite3_int64)paired);
-	sqlite3_bind_int64(st, 16, g->first);
-	sqlite3_bind_int64(st, 17, g->last);
+	nd_db_bind_int64(st, 14, (int64_t)g->n, "diagnose", NULL);
+	nd_db_bind_int64(st, 15, (int64_t)paired, "diagnose", NULL);
+	nd_db_bind_int64(st, 16, g->first, "diagnose", NULL);
+	nd_db_bind_int64(st, 17, g->last, "diagnose", NULL);
 	bind_text(st, 18, nd_time_format(g->first, first));
 	bind_text(st, 19, nd_time_format(g->last, last));
 	bind_text(st, 20, g->resolution ? "resolved" : "open");
 	if (g->resolution) {
-		sqlite3_bind_int64(st, 21, g->resolution->ts);
+		nd_db_bind_int64(st, 21, g->resolution->ts, "diagnose", NULL);
 		bind_text(st, 22, nd_time_format(g->resolution->ts, when));
 	}
 	if (step_done(w, st, "incidents"))
@@ -337,6 +372,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 		return -1;
 	}
 	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
+			       (!g->finding && store_capi2_evidence(w, g, id)) ||
 			       (g->finding && store_exposure_fact(w, g, id))
 		       ? -1
 		       : 0;
@@ -345,7 +381,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 /* Stores the run's parameters. Returns 0, or -1 with err set. */
 static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params *p)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	nd_buf files = {0};
 	char num[3][32];
 	const char *keys[4] = {"window_s", "skew_s", "gap_s", "rules"};
@@ -367,14 +403,14 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 	vals[1] = num[1];
 	vals[2] = num[2];
 	vals[3] = files.data;
-	if (sqlite3_prepare_v2(w->db, "INSERT INTO diagnose_meta VALUES(?,?)", -1, &st, NULL) != SQLITE_OK)
-		rc = nd_sql_fail(w->db, "prepare", w->err);
+	if (nd_db_prepare(w->db, "INSERT INTO diagnose_meta VALUES(?,?)", 0, &st, "diagnose", NULL) != 0)
+		rc = nd_db_fail(w->db, "prepare", w->err);
 	for (i = 0; rc == 0 && i < 4; i++) {
 		bind_text(st, 1, keys[i]);
 		bind_text(st, 2, vals[i]);
 		rc = step_done(w, st, "diagnose_meta");
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	nd_buf_free(&files);
 	return rc;
 }
@@ -386,19 +422,19 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	size_t i;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(w.db,
-			       "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
-			       " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
-			       " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &w.ins_incident, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(w.db,
-			       "INSERT OR IGNORE INTO incident_events(incident_id, event_ref, role, attempt,"
-			       " delta_ticks) VALUES(?,?,?,?,?)",
-			       -1, &w.ins_event, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)",
-			       -1, &w.ins_fact, NULL) != SQLITE_OK) {
-		nd_sql_fail(w.db, "prepare", w.err);
+	if (nd_db_prepare(w.db,
+			  "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
+			  " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
+			  " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)"
+			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			  0, &w.ins_incident, "diagnose", NULL) != 0 ||
+	    nd_db_prepare(w.db,
+			  "INSERT INTO incident_events(incident_id, event_ref, role, attempt,"
+			  " delta_ticks) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING",
+			  0, &w.ins_event, "diagnose", NULL) != 0 ||
+	    nd_db_prepare(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)", 0,
+			  &w.ins_fact, "diagnose", NULL) != 0) {
+		nd_db_fail(w.db, "prepare", w.err);
 		goto out;
 	}
 	if (store_causes(&w, rules) != 0)
@@ -408,8 +444,8 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 			goto out;
 	rc = store_meta(&w, rules, p);
 out:
-	sqlite3_finalize(w.ins_incident);
-	sqlite3_finalize(w.ins_event);
-	sqlite3_finalize(w.ins_fact);
+	nd_db_finalize(w.ins_incident);
+	nd_db_finalize(w.ins_event);
+	nd_db_finalize(w.ins_fact);
 	return rc;
 }

@@ -43,15 +43,16 @@ int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_d
 
 int npsdiag_diagnosed(npsdiag_session *s)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
+	nd_error e;
 	int yes;
 
 	if (!s->store)
 		return 0;
-	yes = sqlite3_prepare_v2(nd_store_db(s->store), "SELECT 1 FROM diagnose_meta LIMIT 1", -1, &st, NULL) ==
-		      SQLITE_OK &&
-	      sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	yes = nd_db_prepare(nd_store_db(s->store), "SELECT 1 FROM diagnose_meta LIMIT 1", 0, &st, "diagnose_meta",
+			    &e) == 0 &&
+	      nd_db_step(st, "diagnose_meta", &e) == 1;
+	nd_db_finalize(st);
 	return yes;
 }
 

@@ -5,7 +5,6 @@
  * nothing of what it read, so the next one reads it again. */
 #include "api_session.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -101,7 +100,7 @@ static int reload_rules(follow_run *r)
 /* Returns the path of the session's database, for notices about it. */
 static const char *database_path(const follow_run *r)
 {
-	const char *path = sqlite3_db_filename(nd_store_db(r->s->store), "main");
+	const char *path = nd_db_name(nd_store_db(r->s->store));
 
 	return path && *path ? path : "database";
 }
@@ -139,17 +138,6 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 	return 0;
 }
 
-/* Returns 1 when err is SQLite's "database or disk is full" (SQLITE_FULL,
- * which is also what SQLite makes of ENOSPC), else 0. The store's messages
- * end with SQLite's (nd_sql); a file name only ever comes first. */
-static int disk_full(const nd_error *err)
-{
-	const char *full = sqlite3_errstr(SQLITE_FULL);
-	size_t n = strlen(err->message), m = strlen(full);
-
-	return n > m && err->message[n - m - 1] == ' ' && strcmp(err->message + n - m, full) == 0;
-}
-
 /* After a failure: when the disk is full and following goes on, tells the
  * caller (once until there is space again) and waits. Returns 1 to try
  * again, 0 to give up with err. */
@@ -157,7 +145,7 @@ static int wait_for_space(follow_run *r, volatile sig_atomic_t *stop, const nd_e
 {
 	char msg[ND_ERROR_MAX + 64];
 
-	if (r->o->once || *stop || !disk_full(err))
+	if (r->o->once || *stop || !nd_db_error_full(nd_store_db(r->s->store), err))
 		return 0;
 	if (!r->full && r->cb->notice) {
 		snprintf(msg, sizeof(msg), "full (%s); waiting for space, nothing is lost", err->message);

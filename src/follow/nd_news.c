@@ -84,7 +84,7 @@ static int identity(nd_buf *key, const nd_res_incident *i)
 	return nd_buf_printf(key, "%s\x1f%s\x1f%s\x1f%lld", i->kind, i->cause->cause_id, who, (long long)i->first_ts);
 }
 
-long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *err)
+long nd_news_scan(nd_news *n, nd_db *db, nd_news_fn fn, void *ctx, nd_error *err)
 {
 	const nd_res_incident *it;
 	nd_results *res = NULL;

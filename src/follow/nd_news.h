@@ -9,7 +9,7 @@
 #ifndef ND_NEWS_H
 #define ND_NEWS_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stdint.h>
 
 #include "nd_error.h"
@@ -32,6 +32,6 @@ void nd_news_free(nd_news *n);
 /* Reads the incidents and findings in db (through nd_results) and calls
  * fn (when not NULL) for each that is new or has grown since the last
  * scan, in the stored order; remembers them all. Returns the number announced, or -1 with err set. */
-long nd_news_scan(nd_news *n, sqlite3 *db, nd_news_fn fn, void *ctx, nd_error *err);
+long nd_news_scan(nd_news *n, nd_db *db, nd_news_fn fn, void *ctx, nd_error *err);
 
 #endif

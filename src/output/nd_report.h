@@ -6,9 +6,10 @@
 #ifndef ND_REPORT_H
 #define ND_REPORT_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stdio.h>
 
+#include "nd_cert.h"
 #include "nd_error.h"
 #include "nd_select.h"
 
@@ -18,11 +19,13 @@ typedef struct nd_report_options {
 	nd_report_format format;
 	const char *generated; /* the generation time to show, or NULL for none */
 	const char *output;    /* the name of out in errors; NULL: "standard output" */
+	const char *tz;        /* npsdiag_write_options.tz: NULL for UTC, else the local zone's name */
+	const nd_cert_set *certs; /* judged certificates for a certificate section (html, md), or NULL */
 } nd_report_options;
 
 /* Writes the report of the incidents and findings f selects to out.
  * Returns 0, or -1 with err set (no diagnose results, a bad filter, a
  * database error, a write error naming the output). */
-int nd_report_write(sqlite3 *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err);
+int nd_report_write(nd_db *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err);
 
 #endif

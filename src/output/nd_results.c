@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_vec.h"
 
 #define BLOCK_SIZE 65536
+#define ND_XSTR(x) #x
+#define ND_STR(x) ND_XSTR(x)
 
 /* A block of the arena that holds the strings of the current view. */
 typedef struct block {
@@ -21,13 +23,18 @@ typedef struct block {
 /* The statements of a run, prepared once. */
 enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
 
+/* The incidents selected, open ones first; %s: the key column or NULL. */
+#define INCIDENTS_SQL                                                                                                 \
+	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
+	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"      \
+	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s"         \
+	" FROM incidents i JOIN temp.nd_results_ids USING(id)"                                                        \
+	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
+	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1"                                                              \
+	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
+
 static const char *const sql[S_COUNT] = {
-	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"
-	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"
-	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time"
-	" FROM incidents i JOIN temp.nd_results_ids USING(id)"
-	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
-	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.id",
+	NULL, /* INCIDENTS_SQL, prepared by prepare_incidents */
 	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
 	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
@@ -37,8 +44,8 @@ static const char *const sql[S_COUNT] = {
 };
 
 struct nd_results {
-	sqlite3 *db;
-	sqlite3_stmt *st[S_COUNT];
+	nd_db *db;
+	nd_stmt *st[S_COUNT];
 	size_t selected;
 	nd_res_cause *causes; /* by cause_id */
 	size_t ncauses;
@@ -98,16 +105,16 @@ static void arena_free(block **a)
 }
 
 /* Returns column c as text or NULL. */
-static const char *text(sqlite3_stmt *st, int c)
+static const char *text(nd_stmt *st, int c)
 {
-	return (const char *)sqlite3_column_text(st, c);
+	return nd_db_column_text(st, c);
 }
 
 /* Sets a code from columns c (the code), sym and mean. Returns nothing. */
-static void code(sqlite3_stmt *st, int c, int sym, int mean, nd_res_code *out)
+static void code(nd_stmt *st, int c, int sym, int mean, nd_res_code *out)
 {
-	out->has = sqlite3_column_type(st, c) != SQLITE_NULL;
-	out->code = out->has ? sqlite3_column_int64(st, c) : 0;
+	out->has = !nd_db_column_null(st, c);
+	out->code = out->has ? nd_db_column_int64(st, c) : 0;
 	out->symbol = text(st, sym);
 	out->meaning = text(st, mean);
 }
@@ -126,24 +133,24 @@ static const nd_res_cause *find_cause(const nd_results *r, const char *id)
 
 /* Counts the rows of the bound statement st and resets it for reading
  * them. Returns 0 with *n set, or -1 on a database error. */
-static int count_rows(sqlite3_stmt *st, size_t *n)
+static int count_rows(nd_stmt *st, size_t *n)
 {
 	int rc;
 
-	for (*n = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; (*n)++)
+	for (*n = 0; (rc = nd_db_step(st, "results", NULL)) == 1; (*n)++)
 		;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	nd_db_reset(st);
+	return rc == 0 ? 0 : -1;
 }
 
 /* Reads column 0 of every row of the bound statement st into an array of
  * strings in the causes' arena: counted first, then filled, since the
  * arena cannot grow an array. Returns 0 with *v and *n set (*oom set when
  * out of memory), or -1 on a database error. */
-static int load_strings(nd_results *r, sqlite3_stmt *st, const char ***v, size_t *n, int *oom)
+static int load_strings(nd_results *r, nd_stmt *st, const char ***v, size_t *n, int *oom)
 {
 	size_t count;
-	int rc = SQLITE_DONE;
+	int rc = 0;
 
 	*v = NULL;
 	*n = 0;
@@ -153,31 +160,31 @@ static int load_strings(nd_results *r, sqlite3_stmt *st, const char ***v, size_t
 		*oom = 1;
 		return 0;
 	}
-	while (!*oom && *n < count && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	while (!*oom && *n < count && (rc = nd_db_step(st, "results", NULL)) == 1)
 		(*v)[(*n)++] = arena_str(&r->causes_arena, text(st, 0), oom);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+	return rc == 1 || rc == 0 ? 0 : -1;
 }
 
 /* Loads the causes with their steps, commands and sources. Returns 0, or
  * -1 with err set. */
 static int load_causes(nd_results *r, nd_error *err)
 {
-	sqlite3_stmt *cs = NULL, *ss = NULL, *ms = NULL, *os = NULL;
+	nd_stmt *cs = NULL, *ss = NULL, *ms = NULL, *os = NULL;
 	size_t cap = 0;
-	int rc = -1, oom = 0, dberr = 0, step = SQLITE_DONE;
+	int rc = -1, oom = 0, dberr = 0, step = 0;
 
-	if (nd_sql_prepare(r->db,
-			   "SELECT cause_id, kind, title, confidence, explanation, rule_file, rule_line FROM causes"
-			   " ORDER BY cause_id",
-			   0, &cs, "results (has diagnose run on this database?)", err) != 0 ||
-	    nd_sql_prepare(r->db, "SELECT step, text FROM cause_steps WHERE cause_id = ?1 ORDER BY step", 0, &ss,
-			   "results", err) != 0 ||
-	    nd_sql_prepare(r->db, "SELECT command FROM cause_commands WHERE cause_id = ?1 AND step = ?2 ORDER BY pos",
-			   0, &ms, "results", err) != 0 ||
-	    nd_sql_prepare(r->db, "SELECT source FROM cause_sources WHERE cause_id = ?1 ORDER BY pos", 0, &os,
-			   "results", err) != 0)
+	if (nd_db_prepare(r->db,
+			  "SELECT cause_id, kind, title, confidence, explanation, rule_file, rule_line FROM causes"
+			  " ORDER BY cause_id",
+			  0, &cs, "results (has diagnose run on this database?)", err) != 0 ||
+	    nd_db_prepare(r->db, "SELECT step, text FROM cause_steps WHERE cause_id = ?1 ORDER BY step", 0, &ss,
+			  "results", err) != 0 ||
+	    nd_db_prepare(r->db, "SELECT command FROM cause_commands WHERE cause_id = ?1 AND step = ?2 ORDER BY pos", 0,
+			  &ms, "results", err) != 0 ||
+	    nd_db_prepare(r->db, "SELECT source FROM cause_sources WHERE cause_id = ?1 ORDER BY pos", 0, &os, "results",
+			  err) != 0)
 		goto out;
-	while ((step = sqlite3_step(cs)) == SQLITE_ROW) {
+	while ((step = nd_db_step(cs, "results", NULL)) == 1) {
 		nd_res_cause *c;
 		size_t n;
 
@@ -193,47 +200,47 @@ static int load_causes(nd_results *r, nd_error *err)
 		c->confidence = arena_str(&r->causes_arena, text(cs, 3), &oom);
 		c->explanation = arena_str(&r->causes_arena, text(cs, 4), &oom);
 		c->rule_file = arena_str(&r->causes_arena, text(cs, 5), &oom);
-		c->rule_line = sqlite3_column_int64(cs, 6);
+		c->rule_line = nd_db_column_int64(cs, 6);
 		if (oom)
 			break;
 		/* Counted first, then filled: the arena cannot grow an array. */
-		sqlite3_reset(ss);
-		sqlite3_bind_text(ss, 1, c->cause_id, -1, SQLITE_STATIC);
+		nd_db_reset(ss);
+		nd_db_bind_text(ss, 1, c->cause_id, "results", NULL);
 		if ((dberr = count_rows(ss, &n)) != 0)
 			break;
 		if (n && !(c->steps = arena_alloc(&r->causes_arena, n * sizeof(*c->steps)))) {
 			oom = 1;
 			break;
 		}
-		while (c->nsteps < n && sqlite3_step(ss) == SQLITE_ROW) {
+		while (c->nsteps < n && nd_db_step(ss, "results", NULL) == 1) {
 			nd_res_step *s = &c->steps[c->nsteps++];
 
-			s->step = sqlite3_column_int64(ss, 0);
+			s->step = nd_db_column_int64(ss, 0);
 			s->text = arena_str(&r->causes_arena, text(ss, 1), &oom);
-			sqlite3_reset(ms);
-			sqlite3_bind_text(ms, 1, c->cause_id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(ms, 2, s->step);
+			nd_db_reset(ms);
+			nd_db_bind_text(ms, 1, c->cause_id, "results", NULL);
+			nd_db_bind_int64(ms, 2, s->step, "results", NULL);
 			if ((dberr = load_strings(r, ms, &s->cmds, &s->ncmds, &oom)) != 0)
 				break;
 		}
 		if (oom || dberr)
 			break;
-		sqlite3_reset(os);
-		sqlite3_bind_text(os, 1, c->cause_id, -1, SQLITE_STATIC);
+		nd_db_reset(os);
+		nd_db_bind_text(os, 1, c->cause_id, "results", NULL);
 		if ((dberr = load_strings(r, os, &c->sources, &c->nsources, &oom)) != 0 || oom)
 			break;
 	}
 	if (oom)
 		nd_error_set(err, "out of memory");
-	else if (dberr || step != SQLITE_DONE)
-		nd_sql_fail(r->db, "results", err);
+	else if (dberr || step != 0)
+		nd_db_fail(r->db, "results", err);
 	else
 		rc = 0;
 out:
-	sqlite3_finalize(cs);
-	sqlite3_finalize(ss);
-	sqlite3_finalize(ms);
-	sqlite3_finalize(os);
+	nd_db_finalize(cs);
+	nd_db_finalize(ss);
+	nd_db_finalize(ms);
+	nd_db_finalize(os);
 	return rc;
 }
 
@@ -242,7 +249,7 @@ out:
 static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 {
 	static const nd_print_filter all = {0};
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int64_t *ids = NULL;
 	size_t n, i;
 	int rc = 0;
@@ -250,24 +257,41 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	if (nd_select_incidents(r->db, f ? f : &all, &ids, &n, err) != 0)
 		return -1;
 	r->selected = n;
-	if (sqlite3_exec(r->db, "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"
-				"DELETE FROM temp.nd_results_ids;", NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(r->db, "INSERT INTO temp.nd_results_ids(id) VALUES(?1)", -1, &st, NULL) != SQLITE_OK)
+	if (nd_db_exec(r->db,
+		       "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"
+		       "DELETE FROM temp.nd_results_ids;",
+		       "results", NULL) != 0 ||
+	    nd_db_prepare(r->db, "INSERT INTO temp.nd_results_ids(id) VALUES(?1)", 0, &st, "results", NULL) != 0)
 		rc = -1;
 	for (i = 0; rc == 0 && i < n; i++) {
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		nd_db_bind_int64(st, 1, ids[i], "results", NULL);
+		if (nd_db_step(st, "results", NULL) != 0)
 			rc = -1;
-		sqlite3_reset(st);
+		nd_db_reset(st);
 	}
 	if (rc != 0)
-		nd_sql_fail(r->db, "results", err);
-	sqlite3_finalize(st);
+		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(st);
 	free(ids);
 	return rc;
 }
 
-int nd_results_open(nd_results **out, sqlite3 *db, const nd_print_filter *f, nd_error *err)
+/* Prepares the incidents statement with the stable incident key (the
+ * correlator's incidents.key) where the schema has the column, else with
+ * NULL for it. Returns 0, or -1 with err set. */
+static int prepare_incidents(nd_results *r, nd_error *err)
+{
+	char sql_key[2048], sql_none[2048];
+
+	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL, "i.key");
+	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL");
+	if (nd_db_prepare(r->db, sql_key, 0, &r->st[S_INCIDENTS], "results", NULL) == 0 ||
+	    nd_db_prepare(r->db, sql_none, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
+		return 0;
+	return nd_db_fail(r->db, "results", err);
+}
+
+int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_error *err)
 {
 	nd_results *r = calloc(1, sizeof(*r));
 	int i;
@@ -281,9 +305,13 @@ int nd_results_open(nd_results **out, sqlite3 *db, const nd_print_filter *f, nd_
 		nd_results_close(r);
 		return -1;
 	}
-	for (i = 0; i < S_COUNT; i++) {
-		if (sqlite3_prepare_v2(db, sql[i], -1, &r->st[i], NULL) != SQLITE_OK) {
-			nd_sql_fail(r->db, "results", err);
+	if (prepare_incidents(r, err) != 0) {
+		nd_results_close(r);
+		return -1;
+	}
+	for (i = 1; i < S_COUNT; i++) {
+		if (nd_db_prepare(db, sql[i], 0, &r->st[i], "results", NULL) != 0) {
+			nd_db_fail(r->db, "results", err);
 			nd_results_close(r);
 			return -1;
 		}
@@ -299,7 +327,7 @@ void nd_results_close(nd_results *r)
 	if (!r)
 		return;
 	for (i = 0; i < S_COUNT; i++)
-		sqlite3_finalize(r->st[i]);
+		nd_db_finalize(r->st[i]);
 	arena_free(&r->arena);
 	arena_free(&r->causes_arena);
 	free(r->causes);
@@ -317,30 +345,30 @@ size_t nd_results_selected(const nd_results *r)
 
 void nd_results_rewind(nd_results *r, nd_res_which which)
 {
-	sqlite3_stmt *st = r->st[S_INCIDENTS];
+	nd_stmt *st = r->st[S_INCIDENTS];
 
-	sqlite3_reset(st);
+	nd_db_reset(st);
 	if (which == ND_RES_ALL)
-		sqlite3_bind_null(st, 1);
+		nd_db_bind_null(st, 1, "results", NULL);
 	else
-		sqlite3_bind_int(st, 1, which == ND_RES_FINDINGS);
+		nd_db_bind_int64(st, 1, which == ND_RES_FINDINGS, "results", NULL);
 }
 
 int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 {
-	sqlite3_stmt *st = r->st[S_INCIDENTS];
+	nd_stmt *st = r->st[S_INCIDENTS];
 	nd_res_incident *i = &r->inc;
 	int rc;
 
 	arena_free(&r->arena);
 	i->nfacts = i->nevents = i->events_total = i->nattempts = 0;
 	i->loaded = 0;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
+	rc = nd_db_step(st, "results", NULL);
+	if (rc == 0)
 		return 0;
-	if (rc != SQLITE_ROW)
-		return nd_sql_fail(r->db, "results", err);
-	i->id = sqlite3_column_int64(st, 0);
+	if (rc != 1)
+		return nd_db_fail(r->db, "results", err);
+	i->id = nd_db_column_int64(st, 0);
 	i->kind = text(st, 1);
 	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
 	if (!(i->cause = find_cause(r, text(st, 2))))
@@ -353,31 +381,32 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	i->vpn = text(st, 8);
 	i->nps = text(st, 9);
 	code(st, 10, 11, 12, &i->client_error);
-	i->has_nps_event_id = sqlite3_column_type(st, 13) != SQLITE_NULL;
-	i->nps_event_id = i->has_nps_event_id ? sqlite3_column_int64(st, 13) : 0;
+	i->has_nps_event_id = !nd_db_column_null(st, 13);
+	i->nps_event_id = i->has_nps_event_id ? nd_db_column_int64(st, 13) : 0;
 	code(st, 14, 15, 16, &i->nps_reason);
-	i->count = sqlite3_column_int64(st, 17);
-	i->paired = sqlite3_column_int64(st, 18);
-	i->first_ts = sqlite3_column_int64(st, 19);
-	i->last_ts = sqlite3_column_int64(st, 20);
+	i->count = nd_db_column_int64(st, 17);
+	i->paired = nd_db_column_int64(st, 18);
+	i->first_ts = nd_db_column_int64(st, 19);
+	i->last_ts = nd_db_column_int64(st, 20);
 	i->first = text(st, 21);
 	i->last = text(st, 22);
 	i->status = text(st, 23);
 	i->resolved = text(st, 24);
+	i->key = text(st, 25);
 	*out = i;
 	return 1;
 }
 
 /* Reads name/value rows of st (bound) into arena arrays. Returns 0, or -1
  * when out of memory or on a database error (*n holds what was read). */
-static int name_values(nd_results *r, sqlite3_stmt *st, const char ***names, const char ***values, size_t *n)
+static int name_values(nd_results *r, nd_stmt *st, const char ***names, const char ***values, size_t *n)
 {
 	size_t k, cap;
 	int oom = 0;
 
-	for (cap = 0; sqlite3_step(st) == SQLITE_ROW; cap++)
+	for (cap = 0; nd_db_step(st, "results", NULL) == 1; cap++)
 		;
-	sqlite3_reset(st);
+	nd_db_reset(st);
 	*n = 0;
 	*names = *values = NULL;
 	if (!cap)
@@ -385,12 +414,12 @@ static int name_values(nd_results *r, sqlite3_stmt *st, const char ***names, con
 	if (!(*names = arena_alloc(&r->arena, cap * sizeof(**names))) ||
 	    !(*values = arena_alloc(&r->arena, cap * sizeof(**values))))
 		return -1;
-	for (k = 0; k < cap && !oom && sqlite3_step(st) == SQLITE_ROW; k++) {
+	for (k = 0; k < cap && !oom && nd_db_step(st, "results", NULL) == 1; k++) {
 		(*names)[k] = arena_str(&r->arena, text(st, 0) ? text(st, 0) : "", &oom);
 		(*values)[k] = arena_str(&r->arena, text(st, 1) ? text(st, 1) : "", &oom);
 	}
 	*n = k;
-	sqlite3_reset(st);
+	nd_db_reset(st);
 	return oom ? -1 : 0;
 }
 
@@ -437,17 +466,17 @@ static int build_attempts(nd_results *r)
 int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 {
 	nd_res_incident *inc = &r->inc;
-	sqlite3_stmt *ev = r->st[S_EVIDENCE], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
+	nd_stmt *ev = r->st[S_EVIDENCE], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
 	const char **names = NULL, **values = NULL;
 	int oom = 0, rc;
 	size_t k;
 
 	if (inc->loaded)
 		return 0;
-	sqlite3_reset(ev);
-	sqlite3_bind_int64(ev, 1, inc->id);
-	sqlite3_bind_int64(ev, 2, max_events ? (sqlite3_int64)max_events : -1);
-	while ((rc = sqlite3_step(ev)) == SQLITE_ROW) {
+	nd_db_reset(ev);
+	nd_db_bind_int64(ev, 1, inc->id, "results", NULL);
+	nd_db_bind_int64(ev, 2, max_events ? (int64_t)max_events : -1, "results", NULL);
+	while ((rc = nd_db_step(ev, "results", NULL)) == 1) {
 		nd_res_event *e;
 
 		if (nd_vec_reserve(&inc->events, &r->cap_events, inc->nevents + 1, sizeof(*inc->events)) != 0) {
@@ -456,35 +485,35 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 		}
 		e = &inc->events[inc->nevents++];
 		memset(e, 0, sizeof(*e));
-		e->ref = sqlite3_column_int64(ev, 0);
+		e->ref = nd_db_column_int64(ev, 0);
 		e->role = arena_str(&r->arena, text(ev, 1) ? text(ev, 1) : "", &oom);
-		e->has_attempt = sqlite3_column_type(ev, 2) != SQLITE_NULL;
-		e->attempt = e->has_attempt ? sqlite3_column_int64(ev, 2) : 0;
-		e->has_delta = sqlite3_column_type(ev, 3) != SQLITE_NULL;
-		e->delta_ticks = e->has_delta ? sqlite3_column_int64(ev, 3) : 0;
-		e->event_id = sqlite3_column_int64(ev, 4);
+		e->has_attempt = !nd_db_column_null(ev, 2);
+		e->attempt = e->has_attempt ? nd_db_column_int64(ev, 2) : 0;
+		e->has_delta = !nd_db_column_null(ev, 3);
+		e->delta_ticks = e->has_delta ? nd_db_column_int64(ev, 3) : 0;
+		e->event_id = nd_db_column_int64(ev, 4);
 		e->provider = arena_str(&r->arena, text(ev, 5), &oom);
 		e->computer = arena_str(&r->arena, text(ev, 6), &oom);
 		e->time = arena_str(&r->arena, text(ev, 7), &oom);
-		e->ts = sqlite3_column_int64(ev, 8);
+		e->ts = nd_db_column_int64(ev, 8);
 		e->coid = arena_str(&r->arena, text(ev, 9), &oom);
-		inc->events_total = (size_t)sqlite3_column_int64(ev, 10);
+		inc->events_total = (size_t)nd_db_column_int64(ev, 10);
 		if (oom)
 			break;
 	}
-	sqlite3_reset(ev);
-	if (!oom && rc != SQLITE_DONE)
-		return nd_sql_fail(r->db, "results", err);
+	nd_db_reset(ev);
+	if (!oom && rc != 0)
+		return nd_db_fail(r->db, "results", err);
 	for (k = 0; !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];
 
-		sqlite3_bind_int64(fs, 1, e->ref);
+		nd_db_bind_int64(fs, 1, e->ref, "results", NULL);
 		if (name_values(r, fs, &names, &values, &e->nfields) != 0)
 			oom = 1;
 		e->names = names;
 		e->values = values;
 	}
-	sqlite3_bind_int64(fa, 1, inc->id);
+	nd_db_bind_int64(fa, 1, inc->id, "results", NULL);
 	if (!oom && name_values(r, fa, &names, &values, &k) != 0)
 		oom = 1;
 	if (!oom && k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
@@ -501,31 +530,32 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 
 int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int i;
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
-			       " max(time_created),"
-			       " (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'incident'),"
-			       " (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'finding'),"
-			       " (SELECT coalesce(sum(count), 0) FROM incidents JOIN temp.nd_results_ids USING(id)"
-			       "  WHERE kind = 'incident'),"
-			       " (SELECT value FROM diagnose_meta WHERE key = 'window_s'),"
-			       " (SELECT value FROM diagnose_meta WHERE key = 'skew_s'),"
-			       " (SELECT value FROM diagnose_meta WHERE key = 'gap_s') FROM events",
-			       -1, &st, NULL) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW) {
-		nd_sql_fail(r->db, "results", err);
-		sqlite3_finalize(st);
+	if (nd_db_prepare(
+		r->db,
+		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
+		" max(time_created),"
+		" (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'incident'),"
+		" (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'finding'),"
+		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN temp.nd_results_ids USING(id)"
+		"  WHERE kind = 'incident'),"
+		" (SELECT value FROM diagnose_meta WHERE key = 'window_s'),"
+		" (SELECT value FROM diagnose_meta WHERE key = 'skew_s'),"
+		" (SELECT value FROM diagnose_meta WHERE key = 'gap_s') FROM events",
+		0, &st, "results", NULL) != 0 ||
+	    nd_db_step(st, "results", NULL) != 1) {
+		nd_db_fail(r->db, "results", err);
+		nd_db_finalize(st);
 		return -1;
 	}
-	sc->files = sqlite3_column_int64(st, 0);
-	sc->events = sqlite3_column_int64(st, 1);
-	sc->hosts = sqlite3_column_int64(st, 2);
-	sc->incidents = sqlite3_column_int64(st, 5);
-	sc->findings = sqlite3_column_int64(st, 6);
-	sc->attempts = sqlite3_column_int64(st, 7);
+	sc->files = nd_db_column_int64(st, 0);
+	sc->events = nd_db_column_int64(st, 1);
+	sc->hosts = nd_db_column_int64(st, 2);
+	sc->incidents = nd_db_column_int64(st, 5);
+	sc->findings = nd_db_column_int64(st, 6);
+	sc->attempts = nd_db_column_int64(st, 7);
 	snprintf(sc->first, sizeof(sc->first), "%s", text(st, 3) ? text(st, 3) : "-");
 	snprintf(sc->last, sizeof(sc->last), "%s", text(st, 4) ? text(st, 4) : "-");
 	for (i = 0; i < 3; i++) {
@@ -533,65 +563,121 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 
 		snprintf(v, sizeof(sc->window_s), "%s", text(st, 8 + i) ? text(st, 8 + i) : "?");
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return 0;
+}
+
+/* Reads the first ND_RES_SUMMARY_IDS incidents of s's cause (open ones
+ * first) with ids, the prepared statement. Returns 0, or -1 on a database
+ * error. */
+static int summary_ids(nd_stmt *ids, nd_res_summary *s)
+{
+	int rc;
+
+	nd_db_reset(ids);
+	if (nd_db_bind_text(ids, 1, s->cause->cause_id, "results", NULL) != 0)
+		return -1;
+	while (s->nids < ND_RES_SUMMARY_IDS && (rc = nd_db_step(ids, "results", NULL)) == 1)
+		s->ids[s->nids++] = nd_db_column_int64(ids, 0);
+	return s->nids == ND_RES_SUMMARY_IDS || rc == 0 ? 0 : -1;
 }
 
 int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary *s), void *ctx, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc;
+	nd_stmt *st = NULL, *ids = NULL;
+	int rc = -1;
 
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT i.cause_id, min(i.first_time), max(i.last_time), count(*),"
-			       " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count)"
-			       " FROM incidents i JOIN temp.nd_results_ids USING(id)"
-			       " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return nd_sql_fail(r->db, "results", err);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		nd_res_summary s = {find_cause(r, text(st, 0)), text(st, 1), text(st, 2), sqlite3_column_int64(st, 3),
-				    sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
+	if (nd_db_prepare(r->db,
+			  "SELECT i.cause_id, min(i.first_time), max(i.last_time), count(*),"
+			  " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count),"
+			  " count(DISTINCT coalesce(i.client, i.nps_server)),"
+			  " sum(CASE WHEN i.kind = 'incident' AND i.status <> 'resolved' THEN 1 ELSE 0 END)"
+			  " FROM incidents i JOIN temp.nd_results_ids USING(id)"
+			  " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
+			  0, &st, "results", NULL) != 0 ||
+	    nd_db_prepare(r->db,
+			  "SELECT j.id FROM incidents j JOIN temp.nd_results_ids USING(id) WHERE j.cause_id = ?1"
+			  " ORDER BY j.status = 'resolved', j.id LIMIT " ND_STR(ND_RES_SUMMARY_IDS),
+			  0, &ids, "results", NULL) != 0) {
+		nd_db_finalize(st);
+		return nd_db_fail(r->db, "results", err);
+	}
+	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
+		nd_res_summary s = {find_cause(r, text(st, 0)),
+				    text(st, 1),
+				    text(st, 2),
+				    nd_db_column_int64(st, 3),
+				    nd_db_column_int64(st, 4),
+				    nd_db_column_int64(st, 5),
+				    nd_db_column_int64(st, 6),
+				    nd_db_column_int64(st, 7),
+				    {0},
+				    0};
 
 		if (!s.cause) {
 			nd_error_set(err, "database: an incident has an unknown cause");
 			break;
 		}
+		if (summary_ids(ids, &s) != 0) {
+			rc = -1;
+			break;
+		}
 		if (fn(ctx, &s) != 0)
 			break;
 	}
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		nd_sql_fail(r->db, "results", err);
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != 0 && rc != 1)
+		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(ids);
+	nd_db_finalize(st);
+	return rc == 0 ? 0 : -1;
 }
 
-int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
-			int (*fn)(void *ctx, const nd_res_lane *l), void *ctx, nd_error *err)
+int nd_results_axis(nd_results *r, nd_axis *a, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	nd_axis_init(a);
+	if (nd_db_prepare(r->db,
+			  "SELECT DISTINCT e.ts FROM incident_events ie"
+			  " JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.ts",
+			  0, &st, "results", NULL) != 0)
+		return nd_db_fail(r->db, "results", err);
+	while ((rc = nd_db_step(st, "results", NULL)) == 1)
+		nd_axis_add(a, nd_db_column_int64(st, 0));
+	if (rc != 0)
+		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(st);
+	nd_axis_finish(a);
+	return rc == 0 ? 0 : -1;
+}
+
+int nd_results_timeline(nd_results *r, const nd_axis *a, int (*fn)(void *ctx, const nd_res_lane *l), void *ctx,
+			nd_error *err)
 {
 	/* Every evidence event of the selection, by host then time. */
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	nd_res_lane *lane = calloc(1, sizeof(*lane));
 	char host[256] = "";
-	int have = 0, rc = SQLITE_ERROR, stopped = 0;
+	int have = 0, rc = -1, stopped = 0;
 
-	*first_ts = *last_ts = 0;
 	if (!lane)
 		return nd_error_set(err, "out of memory");
-	if (sqlite3_prepare_v2(r->db,
-			       "SELECT e.computer, e.ts, ie.role, e.event_id, min(e.ts) OVER (), max(e.ts) OVER ()"
-			       " FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
-			       " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
-			       -1, &st, NULL) != SQLITE_OK) {
+	if (nd_db_prepare(r->db,
+			  "SELECT e.computer, e.ts, ie.role, e.event_id"
+			  " FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
+			  0, &st, "results", NULL) != 0) {
 		free(lane);
-		return nd_sql_fail(r->db, "results", err);
+		return nd_db_fail(r->db, "results", err);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
 		const char *h = text(st, 0) ? text(st, 0) : "-", *role = text(st, 2) ? text(st, 2) : "";
-		int64_t ts = sqlite3_column_int64(st, 1), id = sqlite3_column_int64(st, 3), span, bin;
+		int64_t id = nd_db_column_int64(st, 3);
+		double x = nd_axis_x(a, nd_db_column_int64(st, 1));
+		int bin = (int)(x * (ND_RES_TIMELINE_BINS - 1) + 0.5);
 
-		*first_ts = sqlite3_column_int64(st, 4);
-		*last_ts = sqlite3_column_int64(st, 5);
 		if (!have || strcmp(h, host) != 0) {
 			if (have && fn(ctx, lane) != 0) {
 				stopped = 1;
@@ -602,8 +688,7 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 			lane->host = host;
 			have = 1;
 		}
-		span = *last_ts - *first_ts;
-		bin = span > 0 ? (ts - *first_ts) * (ND_RES_TIMELINE_BINS - 1) / span : 0;
+		bin = bin < 0 ? 0 : bin >= ND_RES_TIMELINE_BINS ? ND_RES_TIMELINE_BINS - 1 : bin;
 		if (strcmp(role, "client-failure") == 0 || (strcmp(role, "nps-decision") == 0 && id != 6272))
 			lane->failures[bin]++;
 		else if (strcmp(role, "resolution") == 0 || id == 6272)
@@ -611,11 +696,11 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 		else
 			lane->other[bin]++;
 	}
-	if (rc == SQLITE_DONE && have && fn(ctx, lane) != 0)
+	if (rc == 0 && have && fn(ctx, lane) != 0)
 		stopped = 1;
 	free(lane);
-	if (!stopped && rc != SQLITE_DONE)
-		nd_sql_fail(r->db, "results", err);
-	sqlite3_finalize(st);
-	return !stopped && rc == SQLITE_DONE ? 0 : -1;
+	if (!stopped && rc != 0)
+		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(st);
+	return !stopped && rc == 0 ? 0 : -1;
 }

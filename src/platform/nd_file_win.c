@@ -109,3 +109,39 @@ int nd_file_open_read(const char *path, FILE **out, nd_file_info *info, nd_error
 		*info = fi;
 	return 0;
 }
+
+int nd_file_temp(FILE **out, char *name, size_t cap, nd_error *err)
+{
+	wchar_t dir[MAX_PATH + 1], path[MAX_PATH + 1];
+	char *utf8 = NULL;
+	HANDLE h;
+	int fd;
+
+	*out = NULL;
+	if (GetTempPathW(sizeof(dir) / sizeof(dir[0]), dir) == 0 || GetTempFileNameW(dir, L"nds", 0, path) == 0) {
+		nd_winpath_set_errno(GetLastError());
+		return nd_error_set(err, "cannot make a temporary file: %s", strerror(errno));
+	}
+	/* Deleted when the last handle closes, however the process ends; others may open it meanwhile
+	 * (nd_file_open_read shares delete). */
+	h = CreateFileW(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+			NULL, CREATE_ALWAYS, FILE_ATTRIBUTE_TEMPORARY | FILE_FLAG_DELETE_ON_CLOSE, NULL);
+	if (h == INVALID_HANDLE_VALUE) {
+		nd_winpath_set_errno(GetLastError());
+		DeleteFileW(path);
+		return nd_error_set(err, "cannot make a temporary file: %s", strerror(errno));
+	}
+	if (!(utf8 = nd_winpath_to_utf8(path, -1)) || strlen(utf8) >= cap ||
+	    (fd = _open_osfhandle((intptr_t)h, _O_RDWR | _O_BINARY)) < 0) {
+		free(utf8);
+		CloseHandle(h);
+		return nd_error_set(err, "cannot make a temporary file: %s", "name");
+	}
+	memcpy(name, utf8, strlen(utf8) + 1);
+	free(utf8);
+	if (!(*out = _fdopen(fd, "w+b"))) {
+		_close(fd);
+		return nd_error_set(err, "cannot make a temporary file: %s", strerror(errno));
+	}
+	return 0;
+}

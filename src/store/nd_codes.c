@@ -6,7 +6,7 @@
 
 #include "nd_crc32.h"
 #include "nd_family.h"
-#include "nd_sql.h"
+#include "nd_db.h"
 #include "nd_tsv.h"
 
 /* One code table: its file, its SQL table and its columns (SQL name = TSV
@@ -28,10 +28,10 @@ static const code_table tables[] = {
 
 /* Loads one table from path (replacing its rows). Returns 0, or -1 with
  * err set. */
-static int load_table(sqlite3 *db, const char *path, const code_table *ct, nd_error *err)
+static int load_table(nd_db *db, const char *path, const code_table *ct, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	char sql[512];
+	nd_stmt *st = NULL;
+	char sql[1024];
 	int cols[8], rc, i;
 	nd_tsv t;
 
@@ -44,12 +44,17 @@ static int load_table(sqlite3 *db, const char *path, const code_table *ct, nd_er
 		return nd_error_set(err, "%s:1: the header lacks a code or meaning column", path);
 	}
 	snprintf(sql, sizeof(sql), "DELETE FROM %s", ct->table);
-	rc = nd_sql_exec(db, sql, ct->table, err);
-	snprintf(sql, sizeof(sql), "INSERT OR REPLACE INTO %s(%s,%s,%s,%s,%s,%s,%s,%s) VALUES(?,?,?,?,?,?,?,?)",
-		 ct->table, ct->columns[0], ct->columns[1], ct->columns[2], ct->columns[3], ct->columns[4],
-		 ct->columns[5], ct->columns[6], ct->columns[7]);
+	rc = nd_db_exec(db, sql, ct->table, err);
+	snprintf(
+	    sql, sizeof(sql),
+	    "INSERT INTO %s(%s,%s,%s,%s,%s,%s,%s,%s) VALUES(?,?,?,?,?,?,?,?) ON CONFLICT(%s) DO UPDATE SET"
+	    " %s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s,%s=excluded.%s",
+	    ct->table, ct->columns[0], ct->columns[1], ct->columns[2], ct->columns[3], ct->columns[4], ct->columns[5],
+	    ct->columns[6], ct->columns[7], ct->columns[0], ct->columns[1], ct->columns[1], ct->columns[2],
+	    ct->columns[2], ct->columns[3], ct->columns[3], ct->columns[4], ct->columns[4], ct->columns[5],
+	    ct->columns[5], ct->columns[6], ct->columns[6], ct->columns[7], ct->columns[7]);
 	if (rc == 0)
-		rc = nd_sql_prepare(db, sql, 0, &st, ct->table, err);
+		rc = nd_db_prepare(db, sql, 0, &st, ct->table, err);
 	while (rc == 0 && (rc = nd_tsv_next(&t, err)) == 1) {
 		uint32_t code;
 
@@ -58,18 +63,18 @@ static int load_table(sqlite3 *db, const char *path, const code_table *ct, nd_er
 					  nd_tsv_cell(&t, cols[0]));
 			break;
 		}
-		sqlite3_clear_bindings(st);
-		rc = nd_sql_bind_int64(st, 1, code, ct->table, err);
+		nd_db_clear(st);
+		rc = nd_db_bind_int64(st, 1, code, ct->table, err);
 		for (i = 1; i < 8 && rc == 0; i++) {
 			const char *v = nd_tsv_cell(&t, cols[i]);
 
 			if (*v)
-				rc = nd_sql_bind_text(st, i + 1, v, ct->table, err);
+				rc = nd_db_bind_text(st, i + 1, v, ct->table, err);
 		}
 		if (rc == 0)
-			rc = nd_sql_step(st, ct->table, err);
+			rc = nd_db_step(st, ct->table, err);
 	}
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	nd_tsv_close(&t);
 	return rc < 0 ? nd_error_prefix(err, "%s", path) : 0;
 }
@@ -101,43 +106,42 @@ static int fingerprint_file(const char *path, const char *file, char *fp, size_t
 
 /* Reads the fingerprint of the loaded tables from meta into out (""
  * when none). Returns 0, or -1 with err set. */
-static int stored_fingerprint(sqlite3 *db, char *out, size_t n, nd_error *err)
+static int stored_fingerprint(nd_db *db, char *out, size_t n, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int rc;
 
 	out[0] = '\0';
-	if (nd_sql_prepare(db, "SELECT value FROM meta WHERE key='codes_fingerprint'", 0, &st, "meta", err))
+	if (nd_db_prepare(db, "SELECT value FROM meta WHERE key='codes_fingerprint'", 0, &st, "meta", err))
 		return -1;
-	rc = nd_sql_step(st, "meta", err);
-	if (rc == 1 && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	rc = nd_db_step(st, "meta", err);
+	if (rc == 1 && nd_db_column_text(st, 0))
+		snprintf(out, n, "%s", nd_db_column_text(st, 0));
+	nd_db_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 
 /* Returns 1 when both code tables have rows, 0 when one is empty, -1 with
  * err set. */
-static int have_tables(sqlite3 *db, nd_error *err)
+static int have_tables(nd_db *db, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int rc;
 
-	if (nd_sql_prepare(db,
-			   "SELECT EXISTS(SELECT 1 FROM nps_reason_codes) AND EXISTS(SELECT 1 FROM ras_error_codes)", 0,
-			   &st, "code tables", err))
+	if (nd_db_prepare(db, "SELECT EXISTS(SELECT 1 FROM nps_reason_codes) AND EXISTS(SELECT 1 FROM ras_error_codes)",
+			  0, &st, "code tables", err))
 		return -1;
-	rc = nd_sql_step(st, "code tables", err);
+	rc = nd_db_step(st, "code tables", err);
 	if (rc == 1)
-		rc = sqlite3_column_int(st, 0) ? 1 : 0;
-	sqlite3_finalize(st);
+		rc = nd_db_column_int64(st, 0) ? 1 : 0;
+	nd_db_finalize(st);
 	return rc;
 }
 
 /* Rewrites both tables and the fingerprint. Returns 0, or -1 with err set. */
-static int load_all(sqlite3 *db, const char *dir, const char *fp, nd_error *err)
+static int load_all(nd_db *db, const char *dir, const char *fp, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	char path[4096];
 	size_t i;
 	int rc;
@@ -147,18 +151,20 @@ static int load_all(sqlite3 *db, const char *dir, const char *fp, nd_error *err)
 		if (load_table(db, path, &tables[i], err) != 0)
 			return -1;
 	}
-	rc = nd_sql_prepare(db, "INSERT OR REPLACE INTO meta(key,value) VALUES('codes_fingerprint',?)", 0, &st, "meta",
-			    err) ||
-			     nd_sql_bind_text(st, 1, fp, "meta", err) || nd_sql_step(st, "meta", err) < 0
-		     ? -1
-		     : 0;
-	sqlite3_finalize(st);
+	rc = nd_db_prepare(db,
+			   "INSERT INTO meta(key,value) VALUES('codes_fingerprint',?)"
+			   " ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+			   0, &st, "meta", err) ||
+		     nd_db_bind_text(st, 1, fp, "meta", err) || nd_db_step(st, "meta", err) < 0
+		 ? -1
+		 : 0;
+	nd_db_finalize(st);
 	return rc;
 }
 
 int nd_codes_load(nd_store *s, const char *dir, nd_error *err)
 {
-	sqlite3 *db = nd_store_db(s);
+	nd_db *db = nd_store_db(s);
 	char path[4096], fp[512] = "", old[512];
 	int own, rc;
 	size_t i;
@@ -178,7 +184,7 @@ int nd_codes_load(nd_store *s, const char *dir, nd_error *err)
 		       : rc   ? 0
 			      : nd_error_set(err, "%s: the database has no code tables and is read-only", dir);
 	}
-	own = sqlite3_get_autocommit(db) != 0;
+	own = !nd_db_in_transaction(db);
 	if (own && nd_store_begin(s, err) != 0)
 		return -1;
 	rc = load_all(db, dir, fp, err);

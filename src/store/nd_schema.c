@@ -6,7 +6,7 @@
 
 #include "nd_crc32.h"
 #include "nd_family.h"
-#include "nd_sql.h"
+#include "nd_db.h"
 
 static const char core_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -126,38 +126,37 @@ static uint32_t script_crc(const nd_buf *b)
 
 /* Reads the meta value of key into a (NUL-terminated, possibly cut) out of
  * size n; an absent key leaves "". Returns 0, or -1 with err set. */
-static int meta_get(sqlite3 *db, const char *key, char *out, size_t n, nd_error *err)
+static int meta_get(nd_db *db, const char *key, char *out, size_t n, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	int rc;
 
 	out[0] = '\0';
-	if (nd_sql_prepare(db, "SELECT value FROM meta WHERE key=?", 0, &st, "meta", err) ||
-	    nd_sql_bind_text(st, 1, key, "meta", err)) {
-		sqlite3_finalize(st);
+	if (nd_db_prepare(db, "SELECT value FROM meta WHERE key=?", 0, &st, "meta", err) ||
+	    nd_db_bind_text(st, 1, key, "meta", err)) {
+		nd_db_finalize(st);
 		return -1;
 	}
-	rc = nd_sql_step(st, "meta", err);
-	if (rc == 1 && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	rc = nd_db_step(st, "meta", err);
+	if (rc == 1 && nd_db_column_text(st, 0))
+		snprintf(out, n, "%s", nd_db_column_text(st, 0));
+	nd_db_finalize(st);
 	return rc < 0 ? -1 : 0;
 }
 
-int nd_schema_state(sqlite3 *db, int *version, int *current, nd_error *err)
+int nd_schema_state(nd_db *db, int *version, int *current, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	char v[32], crc[16];
 	nd_buf script = {0};
 	int has_meta, ok;
 
 	*version = 0;
 	*current = 0;
-	if (nd_sql_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='meta'", 0, &st, "schema",
-			   err))
+	if (nd_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='meta'", 0, &st, "schema", err))
 		return -1;
-	has_meta = nd_sql_step(st, "schema", err);
-	sqlite3_finalize(st);
+	has_meta = nd_db_step(st, "schema", err);
+	nd_db_finalize(st);
 	if (has_meta <= 0)
 		return has_meta;
 	if (meta_get(db, "schema_version", v, sizeof(v), err) || meta_get(db, "schema_crc", crc, sizeof(crc), err))
@@ -175,20 +174,22 @@ int nd_schema_state(sqlite3 *db, int *version, int *current, nd_error *err)
 }
 
 /* Sets the meta value of key. Returns 0, or -1 with err set. */
-static int meta_put(sqlite3 *db, const char *key, const char *value, nd_error *err)
+static int meta_put(nd_db *db, const char *key, const char *value, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = nd_sql_prepare(db, "INSERT OR REPLACE INTO meta(key,value) VALUES(?,?)", 0, &st, "meta", err) ||
-			 nd_sql_bind_text(st, 1, key, "meta", err) || nd_sql_bind_text(st, 2, value, "meta", err) ||
-			 nd_sql_step(st, "meta", err) < 0
-		 ? -1
-		 : 0;
+	nd_stmt *st = NULL;
+	int rc = nd_db_prepare(
+		     db, "INSERT INTO meta(key,value) VALUES(?,?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+		     0, &st, "meta", err) ||
+			 nd_db_bind_text(st, 1, key, "meta", err) || nd_db_bind_text(st, 2, value, "meta", err) ||
+			 nd_db_step(st, "meta", err) < 0
+		     ? -1
+		     : 0;
 
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return rc;
 }
 
-int nd_schema_upgrade(sqlite3 *db, int from, nd_error *err)
+int nd_schema_upgrade(nd_db *db, int from, nd_error *err)
 {
 	nd_buf script = {0};
 	char v[16], crc[16];
@@ -197,16 +198,16 @@ int nd_schema_upgrade(sqlite3 *db, int from, nd_error *err)
 	if (from < 0 || from > ND_SCHEMA_VERSION)
 		return nd_error_set(err, "database: no migration from schema version %d", from);
 	for (i = from; i < ND_SCHEMA_VERSION; i++)
-		if (nd_sql_exec(db, migrations[i], "schema migration", err) != 0)
+		if (nd_db_exec(db, migrations[i], "schema migration", err) != 0)
 			return nd_error_prefix(err, "from version %d", i);
 	if (nd_schema_sql(&script) != 0)
 		return nd_error_set(err, "out of memory");
 	snprintf(v, sizeof(v), "%d", ND_SCHEMA_VERSION);
 	snprintf(crc, sizeof(crc), "%08x", (unsigned)script_crc(&script));
-	rc = nd_sql_exec(db, script.data, "schema", err) || meta_put(db, "schema_version", v, err) ||
-			     meta_put(db, "schema_crc", crc, err)
-		     ? -1
-		     : 0;
+	rc = nd_db_exec(db, script.data, "schema", err) || meta_put(db, "schema_version", v, err) ||
+		     meta_put(db, "schema_crc", crc, err)
+		 ? -1
+		 : 0;
 	nd_buf_free(&script);
 	return rc;
 }

@@ -5,7 +5,7 @@
 #ifndef ND_SCHEMA_H
 #define ND_SCHEMA_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 
 #include "nd_buf.h"
 #include "nd_error.h"
@@ -21,13 +21,13 @@ int nd_schema_sql(nd_buf *b);
  * ND_SCHEMA_VERSION and its tables were made by this npsdiag's schema
  * script (the script's CRC recorded at the last upgrade matches), so that
  * opening it needs no write. Reads only. Returns 0, or -1 with err set. */
-int nd_schema_state(sqlite3 *db, int *version, int *current, nd_error *err);
+int nd_schema_state(nd_db *db, int *version, int *current, nd_error *err);
 
 /* Brings a database of schema version `from` (0: new) to
  * ND_SCHEMA_VERSION inside the caller's write transaction: runs each
  * migration step from `from` on, then the schema script (CREATE ... IF
  * NOT EXISTS), and records the version and the script's CRC in meta.
  * Returns 0, or -1 with err set. */
-int nd_schema_upgrade(sqlite3 *db, int from, nd_error *err);
+int nd_schema_upgrade(nd_db *db, int from, nd_error *err);
 
 #endif

@@ -7,30 +7,29 @@
 
 #include "nd_buf.h"
 #include "nd_schema.h"
-#include "nd_sql.h"
+#include "nd_db.h"
+#include "nd_db_sqlite.h"
 #include "nd_time.h"
 
 #define MAX_FAMILIES 16
-#define ND_STORE_BUSY_MS 30000
-#define ND_STORE_BUSY_POLL_MS 5
 
 struct nd_store {
-	sqlite3 *db;
+	nd_db *db;
 	char *path;
 	int in_tx;
 	int readonly;
-	sqlite3_stmt *ins_event;
-	sqlite3_stmt *ins_field;
-	sqlite3_stmt *ins_typed[MAX_FAMILIES];
-	sqlite3_stmt *get_chunk;
-	sqlite3_stmt *put_chunk;
+	nd_stmt *ins_event;
+	nd_stmt *ins_field;
+	nd_stmt *ins_typed[MAX_FAMILIES];
+	nd_stmt *get_chunk;
+	nd_stmt *put_chunk;
 };
 
 /* Prepares a statement kept for the life of the store. Returns 0, or -1
  * with err set. */
-static int prepare(nd_store *s, const char *sql, sqlite3_stmt **st, const char *what, nd_error *err)
+static int prepare(nd_store *s, const char *sql, nd_stmt **st, const char *what, nd_error *err)
 {
-	return nd_sql_prepare(s->db, sql, SQLITE_PREPARE_PERSISTENT, st, what, err);
+	return nd_db_prepare(s->db, sql, ND_DB_PERSISTENT, st, what, err);
 }
 
 /* Prepares the INSERT of each family's typed table. Returns 0, or -1 with
@@ -86,8 +85,7 @@ static int refuse_newer(int version, nd_error *err)
  * with err set. */
 static int check_schema(nd_store *s, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
-	int version, current, wal;
+	int version, current;
 
 	if (nd_schema_state(s->db, &version, &current, err) != 0)
 		return -1;
@@ -102,12 +100,7 @@ static int check_schema(nd_store *s, nd_error *err)
 			       : nd_error_set(err, "not an npsdiag database (no schema), and it is read-only");
 	/* WAL lets readers work while a writer writes; switching needs no
 	 * transaction open. */
-	if (nd_sql_prepare(s->db, "PRAGMA journal_mode", 0, &st, "journal mode", err) != 0)
-		return -1;
-	wal = nd_sql_step(st, "journal mode", err) == 1 && sqlite3_column_text(st, 0) &&
-	      sqlite3_stricmp((const char *)sqlite3_column_text(st, 0), "wal") == 0;
-	sqlite3_finalize(st);
-	if (!wal && nd_sql_exec(s->db, "PRAGMA journal_mode=WAL", "journal mode", err) != 0)
+	if (nd_db_sqlite_wal(s->db, err) != 0)
 		return -1;
 	if (nd_store_begin(s, err) != 0)
 		return -1;
@@ -126,83 +119,10 @@ fail:
 	return -1;
 }
 
-/* SQLite busy handler: while another process holds the lock, retries
- * every ND_STORE_BUSY_POLL_MS up to ND_STORE_BUSY_MS in all. SQLite's own
- * timeout backs off to 100 ms sleeps and so keeps missing the short gaps
- * between a busy writer's transactions (a tail catching up); polling
- * often finds them. Returns 1 to retry, 0 to give up (SQLITE_BUSY). */
-static int busy_wait(void *ctx, int count)
-{
-	struct timespec d = {0, ND_STORE_BUSY_POLL_MS * 1000000L};
-
-	(void)ctx;
-	if (count >= ND_STORE_BUSY_MS / ND_STORE_BUSY_POLL_MS)
-		return 0;
-	nanosleep(&d, NULL);
-	return 1;
-}
-
-/* Opens the SQLite handle of s with flags (a URI when SQLITE_OPEN_URI).
- * Returns 0, or -1 with err set. */
-static int open_db(nd_store *s, const char *name, int flags, nd_error *err)
-{
-	if (sqlite3_open_v2(name, &s->db, flags, NULL) != SQLITE_OK)
-		return nd_error_set(err, "cannot open database: %s", s->db ? sqlite3_errmsg(s->db) : "out of memory");
-	sqlite3_busy_handler(s->db, busy_wait, NULL);
-	s->readonly = sqlite3_db_readonly(s->db, "main") == 1;
-	return 0;
-}
-
-/* Reopens a read-only store whose WAL index cannot be made (the database
- * is on read-only media or in a directory this user cannot write) as
- * immutable: SQLite then reads the file as it is, without locks. Returns
- * 0, or -1 with err set. */
-static int reopen_immutable(nd_store *s, nd_error *err)
-{
-	nd_buf uri = {0};
-	const char *p;
-	int rc = nd_buf_append(&uri, s->path[0] == '/' ? "file://" : "file:", s->path[0] == '/' ? 7 : 5);
-
-	for (p = s->path; *p && rc == 0; p++) {
-		char esc[4];
-
-		if (*p == '%' || *p == '?' || *p == '#') {
-			snprintf(esc, sizeof(esc), "%%%02X", (unsigned)(unsigned char)*p);
-			rc = nd_buf_append(&uri, esc, 3);
-		} else {
-			rc = nd_buf_append(&uri, p, 1);
-		}
-	}
-	if (rc || nd_buf_append(&uri, "?immutable=1", 13)) {
-		nd_buf_free(&uri);
-		return nd_error_set(err, "out of memory");
-	}
-	sqlite3_close(s->db);
-	s->db = NULL;
-	rc = open_db(s, uri.data, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, err);
-	nd_buf_free(&uri);
-	return rc;
-}
-
-/* Makes sure a read-only store can be read: a WAL database needs its index
- * file, which cannot always be made. Returns 0, or -1 with err set. */
-static int check_readable(nd_store *s, nd_error *err)
-{
-	int rc = sqlite3_exec(s->db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
-
-	if (rc == SQLITE_OK)
-		return 0;
-	/* SQLITE_READONLY_CANTINIT, SQLITE_READONLY_DIRECTORY: no WAL index */
-	if (sqlite3_errcode(s->db) != SQLITE_READONLY)
-		return nd_sql_fail(s->db, "read", err);
-	return reopen_immutable(s, err);
-}
-
 /* Opens the store; read-only when asked, or when the file or its medium
  * cannot be written. Returns 0 with *out set, or -1 with err set. */
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
-	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	nd_store *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
@@ -210,19 +130,19 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		free(s);
 		return nd_error_set(err, "out of memory");
 	}
-	if (open_db(s, path, flags, err) || (s->readonly && check_readable(s, err)) ||
-	    nd_sql_exec(s->db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", "settings", err) ||
-	    check_schema(s, err) ||
+	if (nd_db_sqlite_open(&s->db, path, readonly, &s->readonly, err) || check_schema(s, err) ||
 	    prepare(s,
-		    "INSERT OR IGNORE INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
+		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
 		    "time_created,ts,record_id,channel,computer,user_sid,binary,source_id,file_offset,written_ts)"
-		    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
 		    &s->ins_event, "events", err) ||
 	    prepare(s, "INSERT INTO event_fields(event_ref,pos,name,value) VALUES(?,?,?,?)", &s->ins_field,
 		    "event_fields", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
-	    prepare(s, "INSERT OR REPLACE INTO source_chunks(source_id,chunk_offset,fingerprint) VALUES(?,?,?)",
+	    prepare(s,
+		    "INSERT INTO source_chunks(source_id,chunk_offset,fingerprint) VALUES(?,?,?)"
+		    " ON CONFLICT(source_id,chunk_offset) DO UPDATE SET fingerprint=excluded.fingerprint",
 		    &s->put_chunk, "source_chunks", err) ||
 	    prepare_typed(s, err)) {
 		nd_error_prefix(err, "%s", path);
@@ -251,18 +171,18 @@ void nd_store_close(nd_store *s)
 		return;
 	if (s->in_tx)
 		nd_store_rollback(s);
-	sqlite3_finalize(s->ins_event);
-	sqlite3_finalize(s->ins_field);
-	sqlite3_finalize(s->get_chunk);
-	sqlite3_finalize(s->put_chunk);
+	nd_db_finalize(s->ins_event);
+	nd_db_finalize(s->ins_field);
+	nd_db_finalize(s->get_chunk);
+	nd_db_finalize(s->put_chunk);
 	for (i = 0; i < MAX_FAMILIES; i++)
-		sqlite3_finalize(s->ins_typed[i]);
-	sqlite3_close(s->db);
+		nd_db_finalize(s->ins_typed[i]);
+	nd_db_close(s->db);
 	free(s->path);
 	free(s);
 }
 
-sqlite3 *nd_store_db(nd_store *s)
+nd_db *nd_store_db(nd_store *s)
 {
 	return s->db;
 }
@@ -277,7 +197,7 @@ int nd_store_begin(nd_store *s, nd_error *err)
 	if (s->readonly)
 		return nd_error_set(err, "%s: the database is read-only (opened so, or its file cannot be written)",
 				    s->path);
-	if (nd_sql_exec(s->db, "BEGIN IMMEDIATE", "begin", err) != 0)
+	if (nd_db_begin(s->db, err) != 0)
 		return -1;
 	s->in_tx = 1;
 	return 0;
@@ -285,7 +205,7 @@ int nd_store_begin(nd_store *s, nd_error *err)
 
 int nd_store_commit(nd_store *s, nd_error *err)
 {
-	if (nd_sql_exec(s->db, "COMMIT", "commit", err) != 0)
+	if (nd_db_commit(s->db, err) != 0)
 		return -1;
 	s->in_tx = 0;
 	return 0;
@@ -293,7 +213,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 
 void nd_store_rollback(nd_store *s)
 {
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	nd_db_rollback(s->db);
 	s->in_tx = 0;
 }
 
@@ -309,26 +229,24 @@ static char *now_iso(char *out)
 
 int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err)
 {
-	sqlite3_stmt *st = NULL;
+	nd_stmt *st = NULL;
 	char now[ND_TIME_ISO_SIZE];
 	int rc;
 
 	now_iso(now);
-	rc = nd_sql_prepare(s->db,
-			    "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
-			    " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
-			    0, &st, "sources", err) ||
-			     nd_sql_bind_text(st, 1, path, "sources", err) ||
-			     nd_sql_bind_int64(st, 2, size, "sources", err) ||
-			     nd_sql_bind_int64(st, 3, mtime, "sources", err) ||
-			     nd_sql_bind_text(st, 4, now, "sources", err)
-		     ? -1
-		     : nd_sql_step(st, "sources", err);
+	rc = nd_db_prepare(s->db,
+			   "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
+			   " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
+			   0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, path, "sources", err) || nd_db_bind_int64(st, 2, size, "sources", err) ||
+		     nd_db_bind_int64(st, 3, mtime, "sources", err) || nd_db_bind_text(st, 4, now, "sources", err)
+		 ? -1
+		 : nd_db_step(st, "sources", err);
 	if (rc == 1)
-		*id = sqlite3_column_int64(st, 0);
+		*id = nd_db_column_int64(st, 0);
 	else if (rc == 0)
 		nd_error_set(err, "database: sources: no id returned");
-	sqlite3_finalize(st);
+	nd_db_finalize(st);
 	return rc == 1 ? 0 : -1;
 }
 
@@ -336,47 +254,46 @@ int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_
 {
 	const uint64_t v[] = {st->records, st->wanted, st->stored, st->duplicates, st->skipped, st->errors,
 			      st->warnings};
-	sqlite3_stmt *q = NULL;
+	nd_stmt *q = NULL;
 	int rc, i;
 
-	rc = nd_sql_prepare(s->db,
-			    "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
-			    " errors=?, warnings=? WHERE id=?",
-			    0, &q, "sources", err);
+	rc = nd_db_prepare(s->db,
+			   "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
+			   " errors=?, warnings=? WHERE id=?",
+			   0, &q, "sources", err);
 	for (i = 0; i < 7 && rc == 0; i++)
-		rc = nd_sql_bind_int64(q, i + 1, (int64_t)v[i], "sources", err);
-	if (rc == 0 && (nd_sql_bind_int64(q, 8, id, "sources", err) || nd_sql_step(q, "sources", err) < 0))
+		rc = nd_db_bind_int64(q, i + 1, (int64_t)v[i], "sources", err);
+	if (rc == 0 && (nd_db_bind_int64(q, 8, id, "sources", err) || nd_db_step(q, "sources", err) < 0))
 		rc = -1;
-	sqlite3_finalize(q);
+	nd_db_finalize(q);
 	return rc;
 }
 
 int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err)
 {
-	sqlite3_stmt *st = s->get_chunk;
+	nd_stmt *st = s->get_chunk;
 	int rc;
 
-	if (nd_sql_bind_int64(st, 1, source, "source_chunks", err) ||
-	    nd_sql_bind_int64(st, 2, (int64_t)offset, "source_chunks", err))
+	if (nd_db_bind_int64(st, 1, source, "source_chunks", err) ||
+	    nd_db_bind_int64(st, 2, (int64_t)offset, "source_chunks", err))
 		return -1;
-	rc = nd_sql_step(st, "source_chunks", err);
+	rc = nd_db_step(st, "source_chunks", err);
 	if (rc == 1) {
-		*fp = (uint32_t)sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		*fp = (uint32_t)nd_db_column_int64(st, 0);
+		nd_db_reset(st);
 	}
 	return rc;
 }
 
 int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp, nd_error *err)
 {
-	sqlite3_stmt *st = s->put_chunk;
+	nd_stmt *st = s->put_chunk;
 
-	return nd_sql_bind_int64(st, 1, source, "source_chunks", err) ||
-			       nd_sql_bind_int64(st, 2, (int64_t)offset, "source_chunks", err) ||
-			       nd_sql_bind_int64(st, 3, fp, "source_chunks", err) ||
-			       nd_sql_step(st, "source_chunks", err) < 0
-		       ? -1
-		       : 0;
+	return nd_db_bind_int64(st, 1, source, "source_chunks", err) ||
+		       nd_db_bind_int64(st, 2, (int64_t)offset, "source_chunks", err) ||
+		       nd_db_bind_int64(st, 3, fp, "source_chunks", err) || nd_db_step(st, "source_chunks", err) < 0
+		   ? -1
+		   : 0;
 }
 
 /* Returns the value of the first present field among the '|'-separated
@@ -428,13 +345,13 @@ static int hex_le32(const char *hex, uint32_t *v)
 }
 
 /* Inserts the typed row of a family. Returns 0, or -1 with err set. */
-static int store_typed(sqlite3_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref, nd_error *err)
+static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref, nd_error *err)
 {
 	size_t i;
 	int rc;
 
-	sqlite3_clear_bindings(st);
-	rc = nd_sql_bind_int64(st, 1, ref, fam->table, err);
+	nd_db_clear(st);
+	rc = nd_db_bind_int64(st, 1, ref, fam->table, err);
 	for (i = 0; i < fam->ncolumns && rc == 0; i++) {
 		const nd_column *c = &fam->columns[i];
 		int col = (int)i + 2;
@@ -442,69 +359,73 @@ static int store_typed(sqlite3_stmt *st, const nd_family *fam, const nd_record *
 
 		if (c->type == ND_COL_BINARY_LE32) {
 			if (hex_le32(ev->binary, &code) == 0)
-				rc = nd_sql_bind_int64(st, col, code, fam->table, err);
+				rc = nd_db_bind_int64(st, col, code, fam->table, err);
 		} else {
 			const char *v = field_of(ev, c->field);
 
 			if (c->type == ND_COL_TEXT)
-				rc = nd_sql_bind_text(st, col, v, fam->table, err);
+				rc = nd_db_bind_text(st, col, v, fam->table, err);
 			else if (v && nd_parse_code(v, &code) == 0)
-				rc = nd_sql_bind_int64(st, col, code, fam->table, err);
+				rc = nd_db_bind_int64(st, col, code, fam->table, err);
 		}
 	}
-	return rc == 0 && nd_sql_step(st, fam->table, err) == 0 ? 0 : -1;
+	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
 }
 
 /* Binds the header columns of an event to the events INSERT. Returns 0, or
  * -1 with err set. */
-static int bind_event(sqlite3_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
 	char iso[ND_TIME_ISO_SIZE], kw[24];
 	int64_t ts = ev->has_time ? ev->time : ev->written_time;
 	const char *w = "events";
 
-	sqlite3_clear_bindings(st);
+	nd_db_clear(st);
 	snprintf(kw, sizeof(kw), "0x%016llx", (unsigned long long)ev->keywords);
-	return nd_sql_bind_text(st, 1, fam->name, w, err) ||
-			       nd_sql_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
-			       nd_sql_bind_int64(st, 3, ev->event_id, w, err) ||
-			       (ev->has_qualifiers && nd_sql_bind_int64(st, 4, ev->qualifiers, w, err)) ||
-			       (ev->version >= 0 && nd_sql_bind_int64(st, 5, ev->version, w, err)) ||
-			       (ev->level >= 0 && nd_sql_bind_int64(st, 6, ev->level, w, err)) ||
-			       (ev->task >= 0 && nd_sql_bind_int64(st, 7, ev->task, w, err)) ||
-			       nd_sql_bind_text(st, 8, kw, w, err) ||
-			       nd_sql_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
-			       nd_sql_bind_int64(st, 10, ts, w, err) ||
-			       nd_sql_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
-			       nd_sql_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
-			       nd_sql_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
-			       nd_sql_bind_text(st, 14, ev->user_sid, w, err) ||
-			       nd_sql_bind_text(st, 15, ev->binary, w, err) ||
-			       nd_sql_bind_int64(st, 16, source, w, err) ||
-			       (ev->file_offset >= 0 && nd_sql_bind_int64(st, 17, ev->file_offset, w, err)) ||
-			       (ev->written_time && nd_sql_bind_int64(st, 18, ev->written_time, w, err))
-		       ? -1
-		       : 0;
+	return nd_db_bind_text(st, 1, fam->name, w, err) ||
+		       nd_db_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
+		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
+		       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
+		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
+		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
+		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
+		       nd_db_bind_text(st, 8, kw, w, err) || nd_db_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
+		       nd_db_bind_int64(st, 10, ts, w, err) ||
+		       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
+		       nd_db_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
+		       nd_db_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
+		       nd_db_bind_text(st, 14, ev->user_sid, w, err) || nd_db_bind_text(st, 15, ev->binary, w, err) ||
+		       nd_db_bind_int64(st, 16, source, w, err) ||
+		       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
+		       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
+		   ? -1
+		   : 0;
 }
 
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
 	const nd_family *const *f;
-	sqlite3_stmt *st = s->ins_field;
+	nd_stmt *st = s->ins_field;
 	int64_t ref;
 	size_t i, n = 0;
 
-	if (bind_event(s->ins_event, source, fam, ev, err) || nd_sql_step(s->ins_event, "events", err) < 0)
+	if (bind_event(s->ins_event, source, fam, ev, err))
 		return -1;
-	if (sqlite3_changes(s->db) == 0)
-		return 0;
-	ref = sqlite3_last_insert_rowid(s->db);
+	switch (nd_db_step(s->ins_event, "events", err)) {
+	case 0: return 0;
+	case 1:
+		ref = nd_db_column_int64(s->ins_event, 0);
+		if (nd_db_step(s->ins_event, "events", err) == 0)
+			break;
+		/* fall through */
+	default: nd_db_reset(s->ins_event); return -1;
+	}
 	for (i = 0; i < ev->nfields; i++)
-		if (nd_sql_bind_int64(st, 1, ref, "event_fields", err) ||
-		    nd_sql_bind_int64(st, 2, (int64_t)i, "event_fields", err) ||
-		    nd_sql_bind_text(st, 3, ev->fields[i].name, "event_fields", err) ||
-		    nd_sql_bind_text(st, 4, ev->fields[i].value, "event_fields", err) ||
-		    nd_sql_step(st, "event_fields", err) < 0)
+		if (nd_db_bind_int64(st, 1, ref, "event_fields", err) ||
+		    nd_db_bind_int64(st, 2, (int64_t)i, "event_fields", err) ||
+		    nd_db_bind_text(st, 3, ev->fields[i].name, "event_fields", err) ||
+		    nd_db_bind_text(st, 4, ev->fields[i].value, "event_fields", err) ||
+		    nd_db_step(st, "event_fields", err) < 0)
 			return -1;
 	for (f = nd_families(); *f && *f != fam; f++)
 		n++;

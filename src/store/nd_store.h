@@ -10,7 +10,7 @@
 #ifndef ND_STORE_H
 #define ND_STORE_H
 
-#include <sqlite3.h>
+#include "nd_db.h"
 #include <stdint.h>
 
 #include "nd_family.h"
@@ -53,8 +53,8 @@ int nd_store_readonly(const nd_store *s);
 /* Closes the database, rolling back an open transaction. Returns nothing. */
 void nd_store_close(nd_store *s);
 
-/* Returns the SQLite handle, for modules that query the store. */
-sqlite3 *nd_store_db(nd_store *s);
+/* Returns the database connection, for modules that query the store. */
+nd_db *nd_store_db(nd_store *s);
 
 /* Begins a write transaction, taking the write lock at once (BEGIN
  * IMMEDIATE) so that the busy handler (waiting up to 30 s) applies while

@@ -1,13 +1,13 @@
 /* Fuzz target: the rules file parser, one rules file per input, then the
  * rules it accepted judging a few subjects whose field values are the input
  * itself (patterns against hostile text, within the match limits). The
- * file is written to a directory of its own: $FUZZ_TMP when set (ctest
- * gives one in the build tree), else a new one under $TMPDIR or /tmp. */
+ * file is written to the target's scratch directory (fuzz_tmp.h). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_tmp.h"
 #include "nd_rules.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -50,27 +50,10 @@ static void match_error(void *ctx, const nd_rule *rule, const nd_rule_pattern *m
 	(void)what;
 }
 
-/* Returns the directory the input is written to, made once, or NULL. */
-static const char *work_dir(void)
-{
-	static char dir[4096];
-	const char *env = getenv("FUZZ_TMP"), *tmp = getenv("TMPDIR");
-
-	if (!dir[0]) {
-		if (env && *env)
-			snprintf(dir, sizeof(dir), "%s", env);
-		else if (snprintf(dir, sizeof(dir), "%s/fuzz_rules.XXXXXX", tmp && *tmp ? tmp : "/tmp") >=
-			     (int)sizeof(dir) ||
-			 !mkdtemp(dir))
-			dir[0] = '\0';
-	}
-	return dir[0] ? dir : NULL;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint32_t codes[] = {853, 258, 13801, 6273, 4421};
-	const char *dir = work_dir();
+	const char *dir = fuzz_tmp_dir("fuzz_rules");
 	char path[4200];
 	subject_ctx sc;
 	nd_rule_subject s;

@@ -2,6 +2,7 @@
  * when the files changed; a read-only store keeps what it has; explain.
  *
  *   test_nd_codes TMPDIR SRCDIR */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "check.h"
 #include "nd_codes.h"
 #include "nd_store.h"
+#include "nd_db_sqlite.h"
 
 /* Copies file name from src to dst, appending extra. Returns 0, or -1. */
 static int copy(const char *src, const char *dst, const char *name, const char *extra)
@@ -42,7 +44,7 @@ static long long count(nd_store *s, const char *q)
 	sqlite3_stmt *st = NULL;
 	long long n = -1;
 
-	if (sqlite3_prepare_v2(nd_store_db(s), q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+	if (sqlite3_prepare_v2((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)), q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return n;

@@ -3,6 +3,7 @@
  * stopping the file with the error.
  *
  *   test_nd_ingest TMPDIR SRCDIR */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "check.h"
 #include "nd_ingest.h"
 #include "nd_store.h"
+#include "nd_db_sqlite.h"
 
 /* Counts the errors reported (a warning names a file passed over, such as
  * the fixtures' .desc files). Returns nothing. */
@@ -82,12 +84,12 @@ static void test_ingest_file_chunk_lookup_fails(const char *db, const char *file
 
 	memset(&tot, 0, sizeof(tot));
 	CHECK(nd_store_open(&s, db, &err) == 0);
-	sqlite3_set_authorizer(nd_store_db(s), deny_chunks, NULL);
+	sqlite3_set_authorizer((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)), deny_chunks, NULL);
 	err.message[0] = '\0';
 	CHECK(nd_ingest_file(s, file, 0, 1, NULL, NULL, &tot, &err) == -1);
 	CHECK(strstr(err.message, file) != NULL);
 	CHECK(strstr(err.message, "source_chunks") != NULL);
-	sqlite3_set_authorizer(nd_store_db(s), NULL, NULL);
+	sqlite3_set_authorizer((sqlite3 *)nd_db_sqlite_handle(nd_store_db(s)), NULL, NULL);
 	nd_store_close(s);
 }
 

@@ -52,7 +52,7 @@ static int count_line(void *ctx, const nd_res_summary *s)
 }
 
 /* The whole selection: one incident of five paired attempts, one finding. */
-static void test_all(sqlite3 *db)
+static void test_all(nd_db *db)
 {
 	const nd_res_incident *i;
 	nd_results *r = NULL;
@@ -115,7 +115,7 @@ static void test_all(sqlite3 *db)
 }
 
 /* A filter selects; a bad pattern is an error. */
-static void test_filter(sqlite3 *db)
+static void test_filter(nd_db *db)
 {
 	nd_print_filter f = {0};
 	const nd_res_incident *i;
@@ -132,9 +132,14 @@ static void test_filter(sqlite3 *db)
 	nd_results_close(r);
 
 	f.cause = NULL;
-	f.user = "(";
+	f.user_regex = "(";
 	CHECK(nd_results_open(&r, db, &f, &err) == -1);
 	CHECK(r == NULL && strstr(err.message, "bad pattern") != NULL);
+
+	f.user_regex = NULL;
+	f.cause = "no-such-cause";
+	CHECK(nd_results_open(&r, db, &f, &err) == -1);
+	CHECK(r == NULL && strstr(err.message, "'no-such-cause': no such cause") != NULL);
 }
 
 int main(int argc, char **argv)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "nd_db_sqlite.h"
 #include "nd_family.h"
 #include "nd_schema.h"
 
@@ -24,39 +25,41 @@ static void test_schema_sql(void)
  * newer or negative version cannot be upgraded from. */
 static void test_schema_state_upgrade(void)
 {
-	sqlite3 *db = NULL;
+	nd_db *db = NULL;
+	int ro;
 	int version = -1, current = -1;
 	nd_error err;
 
-	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
+	CHECK(nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 0 && current == 0);
 	CHECK(nd_schema_upgrade(db, 0, &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 1);
 	CHECK(nd_schema_upgrade(db, ND_SCHEMA_VERSION, &err) == 0);
-	CHECK(sqlite3_exec(db, "UPDATE meta SET value='0' WHERE key='schema_crc'", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(nd_db_exec(db, "UPDATE meta SET value='0' WHERE key='schema_crc'", "test", &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 0);
 	CHECK(nd_schema_upgrade(db, ND_SCHEMA_VERSION, &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && current == 1);
-	CHECK(sqlite3_exec(db, "UPDATE meta SET value='9' WHERE key='schema_version'", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(nd_db_exec(db, "UPDATE meta SET value='9' WHERE key='schema_version'", "test", &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 9 && current == 0);
 	CHECK(nd_schema_upgrade(db, 9, &err) == -1);
 	CHECK(strstr(err.message, "no migration from schema version 9") != NULL);
 	CHECK(nd_schema_upgrade(db, -1, &err) == -1);
-	sqlite3_close(db);
+	nd_db_close(db);
 }
 
 /* A database whose meta cannot be read is an error, not version 0. */
 static void test_schema_state_bad(void)
 {
-	sqlite3 *db = NULL;
+	nd_db *db = NULL;
+	int ro;
 	int version, current;
 	nd_error err;
 
-	CHECK(sqlite3_open(":memory:", &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "CREATE TABLE meta(k TEXT)", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) == 0);
+	CHECK(nd_db_exec(db, "CREATE TABLE meta(k TEXT)", "test", &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == -1);
 	CHECK(strstr(err.message, "meta") != NULL);
-	sqlite3_close(db);
+	nd_db_close(db);
 }
 
 int main(void)

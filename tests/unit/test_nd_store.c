@@ -3,6 +3,7 @@
  * (new, current, older layout, newer refused), sources and chunks.
  *
  *   test_nd_store TMPDIR [SRCDIR] */
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,157 @@
+#include "nd_db.h"
+
+#include <string.h>
+
+#include "nd_db_backend.h"
+
+void nd_db_close(nd_db *db)
+{
+	if (db)
+		db->ops->close(db);
+}
+
+int nd_db_fail(nd_db *db, const char *what, nd_error *err)
+{
+	return nd_error_set(err, "database: %s: %s", what, db->ops->errmsg(db));
+}
+
+nd_db_kind nd_db_error_kind(nd_db *db)
+{
+	return db->ops->kind(db);
+}
+
+int nd_db_error_full(nd_db *db, const nd_error *err)
+{
+	const char *full = db->ops->full_message();
+	size_t n = strlen(err->message), m = strlen(full);
+
+	return n > m && err->message[n - m - 1] == ' ' && strcmp(err->message + n - m, full) == 0;
+}
+
+const char *nd_db_name(nd_db *db)
+{
+	return db->ops->name(db);
+}
+
+int nd_db_in_transaction(nd_db *db)
+{
+	return db->ops->in_transaction(db);
+}
+
+int nd_db_exec(nd_db *db, const char *sql, const char *what, nd_error *err)
+{
+	char *msg = NULL;
+
+	if (db->ops->exec(db, sql, &msg) != 0) {
+		nd_error_set(err, "database: %s: %s", what, msg ? msg : db->ops->errmsg(db));
+		db->ops->free_msg(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int nd_db_begin(nd_db *db, nd_error *err)
+{
+	return nd_db_exec(db, db->ops->begin_sql, "begin", err);
+}
+
+int nd_db_commit(nd_db *db, nd_error *err)
+{
+	return nd_db_exec(db, "COMMIT", "commit", err);
+}
+
+void nd_db_rollback(nd_db *db)
+{
+	char *msg = NULL;
+
+	db->ops->exec(db, "ROLLBACK", &msg);
+	db->ops->free_msg(msg);
+}
+
+int nd_db_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st, const char *what, nd_error *err)
+{
+	*st = NULL;
+	return db->ops->prepare(db, sql, flags, st) == 0 ? 0 : nd_db_fail(db, what, err);
+}
+
+/* Checks the result of a bind. Returns 0, or -1 with err set. */
+static int bound(nd_stmt *st, int rc, const char *what, nd_error *err)
+{
+	return rc == 0 ? 0 : nd_db_fail(st->db, what, err);
+}
+
+int nd_db_bind_text(nd_stmt *st, int i, const char *v, const char *what, nd_error *err)
+{
+	return bound(st, v ? st->db->ops->bind_text(st, i, v) : st->db->ops->bind_null(st, i), what, err);
+}
+
+int nd_db_bind_int64(nd_stmt *st, int i, int64_t v, const char *what, nd_error *err)
+{
+	return bound(st, st->db->ops->bind_int64(st, i, v), what, err);
+}
+
+int nd_db_bind_double(nd_stmt *st, int i, double v, const char *what, nd_error *err)
+{
+	return bound(st, st->db->ops->bind_double(st, i, v), what, err);
+}
+
+int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err)
+{
+	return bound(st, st->db->ops->bind_null(st, i), what, err);
+}
+
+int nd_db_step(nd_stmt *st, const char *what, nd_error *err)
+{
+	int rc = st->db->ops->step(st);
+
+	if (rc == 1)
+		return 1;
+	if (rc == 0) {
+		st->db->ops->reset(st);
+		return 0;
+	}
+	nd_db_fail(st->db, what, err);
+	st->db->ops->reset(st);
+	return -1;
+}
+
+const char *nd_db_column_text(nd_stmt *st, int c)
+{
+	return st->db->ops->column_text(st, c);
+}
+
+int64_t nd_db_column_int64(nd_stmt *st, int c)
+{
+	return st->db->ops->column_int64(st, c);
+}
+
+double nd_db_column_double(nd_stmt *st, int c)
+{
+	return st->db->ops->column_double(st, c);
+}
+
+int nd_db_column_null(nd_stmt *st, int c)
+{
+	return st->db->ops->column_null(st, c);
+}
+
+int nd_db_column_count(nd_stmt *st)
+{
+	return st->db->ops->column_count(st);
+}
+
+void nd_db_reset(nd_stmt *st)
+{
+	st->db->ops->reset(st);
+}
+
+void nd_db_clear(nd_stmt *st)
+{
+	st->db->ops->clear(st);
+}
+
+void nd_db_finalize(nd_stmt *st)
+{
+	if (st)
+		st->db->ops->finalize(st);
+}

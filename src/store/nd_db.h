@@ -1,0 +1,98 @@
+/* nd_db: the one database API every SQL user goes through, whatever the
+ * backend (SQLite today; docs/internals.md, "SQL that both backends
+ * accept"). A connection nd_db and a statement nd_stmt are opaque; SQL
+ * takes `?` placeholders, numbered from 1. A failure fills the caller's
+ * nd_error with "database: WHAT: the backend's message", WHAT saying what
+ * the statement was for (a table, "schema", ...), and remembers its kind
+ * (nd_db_error_kind).
+ *
+ * The pattern, for a statement run once:
+ *
+ *	if (nd_db_prepare(db, "UPDATE t SET v=? WHERE k=?", 0, &st, "t", err) ||
+ *	    nd_db_bind_text(st, 1, v, "t", err) || nd_db_bind_int64(st, 2, k, "t", err) ||
+ *	    nd_db_step(st, "t", err) < 0)
+ *		rc = -1;
+ *	nd_db_finalize(st);
+ */
+#ifndef ND_DB_H
+#define ND_DB_H
+
+#include <stdint.h>
+
+#include "nd_error.h"
+
+typedef struct nd_db nd_db;
+typedef struct nd_stmt nd_stmt;
+
+/* nd_db_prepare flags: a statement kept for the life of the connection
+ * (a hot path), which the backend may cache. */
+#define ND_DB_PERSISTENT 1u
+
+/* What the last failure on a connection was. */
+typedef enum nd_db_kind {
+	ND_DB_OK = 0,
+	ND_DB_FULL,     /* the database or its disk is full */
+	ND_DB_BUSY,     /* another writer held the lock too long */
+	ND_DB_READONLY, /* the database cannot be written */
+	ND_DB_OTHER
+} nd_db_kind;
+
+/* Closes a connection (finalize its statements first). Returns nothing. */
+void nd_db_close(nd_db *db);
+
+/* Fills err with the backend's current message on db for what. Returns -1. */
+int nd_db_fail(nd_db *db, const char *what, nd_error *err);
+
+/* Returns the kind of the last failure on db (ND_DB_OK after a success). */
+nd_db_kind nd_db_error_kind(nd_db *db);
+
+/* Returns 1 when err carries the message the backend gives for a full
+ * database or disk, else 0 (for errors passed up without their db). */
+int nd_db_error_full(nd_db *db, const nd_error *err);
+
+/* Returns the file (or name) of the database, "" when it has none. */
+const char *nd_db_name(nd_db *db);
+
+/* Returns 1 while a transaction is open on db, else 0. */
+int nd_db_in_transaction(nd_db *db);
+
+/* Runs SQL that returns no rows (one or more statements). Returns 0, or -1
+ * with err set. */
+int nd_db_exec(nd_db *db, const char *sql, const char *what, nd_error *err);
+
+/* Begins a write transaction taking the write lock at once; commits;
+ * rolls back (never fails). Return 0, or -1 with err set. */
+int nd_db_begin(nd_db *db, nd_error *err);
+int nd_db_commit(nd_db *db, nd_error *err);
+void nd_db_rollback(nd_db *db);
+
+/* Prepares a statement (flags: 0 or ND_DB_PERSISTENT). Returns 0 with *st
+ * set, or -1 with err set and *st NULL. */
+int nd_db_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st, const char *what, nd_error *err);
+
+/* Binds a string (NULL binds SQL NULL), an integer, a double or NULL to
+ * parameter i. Return 0, or -1 with err set. */
+int nd_db_bind_text(nd_stmt *st, int i, const char *v, const char *what, nd_error *err);
+int nd_db_bind_int64(nd_stmt *st, int i, int64_t v, const char *what, nd_error *err);
+int nd_db_bind_double(nd_stmt *st, int i, double v, const char *what, nd_error *err);
+int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err);
+
+/* Steps a statement. Returns 1 when it gave a row, 0 when it is done (and
+ * then resets it for the next use), -1 with err set (reset too). */
+int nd_db_step(nd_stmt *st, const char *what, nd_error *err);
+
+/* Column c of the current row: text (NULL for SQL NULL), integer, double,
+ * whether it is NULL; the number of columns. */
+const char *nd_db_column_text(nd_stmt *st, int c);
+int64_t nd_db_column_int64(nd_stmt *st, int c);
+double nd_db_column_double(nd_stmt *st, int c);
+int nd_db_column_null(nd_stmt *st, int c);
+int nd_db_column_count(nd_stmt *st);
+
+/* Resets a statement for another run (keeping its bindings); clears its
+ * bindings to NULL; frees it (NULL is fine). Return nothing. */
+void nd_db_reset(nd_stmt *st);
+void nd_db_clear(nd_stmt *st);
+void nd_db_finalize(nd_stmt *st);
+
+#endif

@@ -1,0 +1,27 @@
+/* nd_db_sqlite: the SQLite backend of nd_db, the only file that talks to
+ * SQLite. Opening, and what only SQLite has (WAL), are here; everything
+ * else goes through nd_db.h. */
+#ifndef ND_DB_SQLITE_H
+#define ND_DB_SQLITE_H
+
+#include "nd_db.h"
+#include "nd_error.h"
+
+/* Opens the SQLite database file at path, creating it unless readonly, with
+ * the store's settings (busy wait up to 30 s, synchronous=NORMAL, foreign
+ * keys). A file or medium that cannot be written opens read-only, and one
+ * whose WAL index cannot be made opens immutable; *ro says whether the
+ * result is read-only. Returns 0 with *db set, or -1 with err set and *db
+ * NULL. */
+int nd_db_sqlite_open(nd_db **db, const char *path, int readonly, int *ro, nd_error *err);
+
+/* Puts the database in WAL mode unless it is already (no transaction may be
+ * open). Returns 0, or -1 with err set. */
+int nd_db_sqlite_wal(nd_db *db, nd_error *err);
+
+/* Returns the sqlite3 handle of a SQLite connection (as void *, so that
+ * this header needs no <sqlite3.h>), for tests and tools that reach past
+ * the API. */
+void *nd_db_sqlite_handle(nd_db *db);
+
+#endif

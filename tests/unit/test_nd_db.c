@@ -1,0 +1,119 @@
+/* Unit tests of src/store/nd_db (SQLite backend): each call with good and
+ * bad input; a failure names the statement's purpose, carries the backend's
+ * message and has a kind. */
+#include <string.h>
+
+#include "check.h"
+#include "nd_db.h"
+#include "nd_db_sqlite.h"
+
+/* exec and prepare: good SQL, bad SQL (message, NULL statement). */
+static void test_db_exec_prepare(nd_db *db)
+{
+	nd_stmt *st = (nd_stmt *)&st;
+	nd_error err;
+
+	CHECK(nd_db_exec(db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT NOT NULL, d REAL)", "t", &err) == 0);
+	CHECK(nd_db_exec(db, "CREATE TABLE t(x)", "making t", &err) == -1);
+	CHECK_STR(err.message, "database: making t: table t already exists");
+	CHECK(nd_db_prepare(db, "SELECT x FROM nowhere", 0, &st, "lookup", &err) == -1 && st == NULL);
+	CHECK(strstr(err.message, "database: lookup: no such table: nowhere") != NULL);
+	CHECK(nd_db_error_kind(db) == ND_DB_OTHER);
+	CHECK(nd_db_prepare(db, "SELECT 1", ND_DB_PERSISTENT, &st, "one", &err) == 0 && st != NULL);
+	CHECK(nd_db_column_count(st) == 1);
+	nd_db_finalize(st);
+	nd_db_finalize(NULL);
+	CHECK(nd_db_fail(db, "x", &err) == -1 && strncmp(err.message, "database: x: ", 13) == 0);
+}
+
+/* Binds and steps: text, NULL text, integer, double, null; a row, done
+ * (reset for reuse), a constraint failure, an index out of range. */
+static void test_db_bind_step(nd_db *db)
+{
+	nd_stmt *ins = NULL, *sel = NULL;
+	nd_error err;
+
+	CHECK(nd_db_prepare(db, "INSERT INTO t(k,v,d) VALUES(?,?,?)", 0, &ins, "t", &err) == 0);
+	CHECK(nd_db_bind_int64(ins, 1, 1, "t", &err) == 0 && nd_db_bind_text(ins, 2, "one", "t", &err) == 0);
+	CHECK(nd_db_bind_double(ins, 3, 1.5, "t", &err) == 0);
+	CHECK(nd_db_step(ins, "t", &err) == 0);
+	nd_db_clear(ins);
+	CHECK(nd_db_bind_int64(ins, 1, 2, "t", &err) == 0 && nd_db_bind_text(ins, 2, NULL, "t", &err) == 0);
+	CHECK(nd_db_step(ins, "t", &err) == -1);
+	CHECK(strstr(err.message, "database: t: NOT NULL constraint failed") != NULL);
+	CHECK(nd_db_bind_null(ins, 2, "t", &err) == 0);
+	CHECK(nd_db_step(ins, "t", &err) == -1);
+	CHECK(nd_db_bind_int64(ins, 4, 0, "binding", &err) == -1);
+	CHECK(strstr(err.message, "database: binding: ") != NULL);
+	CHECK(nd_db_bind_text(ins, 0, "x", "t", &err) == -1);
+	CHECK(nd_db_bind_null(ins, 9, "t", &err) == -1);
+	nd_db_finalize(ins);
+
+	CHECK(nd_db_prepare(db, "SELECT v, d, k, NULL FROM t WHERE k=?", 0, &sel, "t", &err) == 0);
+	CHECK(nd_db_bind_int64(sel, 1, 1, "t", &err) == 0);
+	CHECK(nd_db_step(sel, "t", &err) == 1);
+	CHECK_STR(nd_db_column_text(sel, 0), "one");
+	CHECK(nd_db_column_double(sel, 1) == 1.5);
+	CHECK(nd_db_column_int64(sel, 2) == 1);
+	CHECK(nd_db_column_null(sel, 3) && !nd_db_column_null(sel, 0) && nd_db_column_text(sel, 3) == NULL);
+	CHECK(nd_db_step(sel, "t", &err) == 0);
+	CHECK(nd_db_step(sel, "t", &err) == 1); /* reset when done: runs again */
+	nd_db_reset(sel);
+	CHECK(nd_db_step(sel, "t", &err) == 1);
+	nd_db_finalize(sel);
+}
+
+/* Transactions: begin, rollback drops, commit keeps; nested begin fails. */
+static void test_db_transactions(nd_db *db)
+{
+	nd_stmt *st = NULL;
+	nd_error err;
+
+	CHECK(!nd_db_in_transaction(db));
+	CHECK(nd_db_begin(db, &err) == 0 && nd_db_in_transaction(db));
+	CHECK(nd_db_begin(db, &err) == -1 && strncmp(err.message, "database: begin: ", 17) == 0);
+	CHECK(nd_db_exec(db, "INSERT INTO t(k,v) VALUES(7,'seven')", "t", &err) == 0);
+	nd_db_rollback(db);
+	CHECK(!nd_db_in_transaction(db));
+	CHECK(nd_db_begin(db, &err) == 0);
+	CHECK(nd_db_exec(db, "INSERT INTO t(k,v) VALUES(8,'eight')", "t", &err) == 0);
+	CHECK(nd_db_commit(db, &err) == 0 && !nd_db_in_transaction(db));
+	CHECK(nd_db_prepare(db, "SELECT count(*) FROM t WHERE k IN (7,8)", 0, &st, "t", &err) == 0);
+	CHECK(nd_db_step(st, "t", &err) == 1 && nd_db_column_int64(st, 0) == 1);
+	nd_db_finalize(st);
+	CHECK(nd_db_commit(db, &err) == -1 && strncmp(err.message, "database: commit: ", 18) == 0);
+}
+
+/* Error kinds and the full-disk message test. */
+static void test_db_kinds(nd_db *db)
+{
+	nd_error err;
+
+	nd_error_set(&err, "x.db: database: events: database or disk is full");
+	CHECK(nd_db_error_full(db, &err) == 1);
+	nd_error_set(&err, "database or disk is full");
+	CHECK(nd_db_error_full(db, &err) == 0);
+	nd_error_set(&err, "database: events: no such table");
+	CHECK(nd_db_error_full(db, &err) == 0);
+	CHECK(nd_db_exec(db, "SELECT 1", "one", &err) == 0 && nd_db_error_kind(db) == ND_DB_OK);
+	CHECK_STR(nd_db_name(db), "");
+}
+
+int main(void)
+{
+	nd_db *db = NULL;
+	nd_error err;
+	int ro = -1;
+
+	CHECK(nd_db_sqlite_open(&db, "/nonexistent-dir/x.db", 0, &ro, &err) == -1 && db == NULL);
+	CHECK(strncmp(err.message, "cannot open database: ", 22) == 0);
+	if (nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) != 0)
+		return 2;
+	CHECK(ro == 0);
+	test_db_exec_prepare(db);
+	test_db_bind_step(db);
+	test_db_transactions(db);
+	test_db_kinds(db);
+	nd_db_close(db);
+	return check_report();
+}
