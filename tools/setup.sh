@@ -2,8 +2,12 @@
 # Sets npsdiag up on a Debian 12 machine and runs it.
 #   tools/setup.sh demo   install what is missing, build, ingest, diagnose and report the bundled Error-853 sample
 #   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test, then
-#                         build, install, run and remove the Debian package (tools/package-deb.sh; as root)
+#                         build, install, run and remove the Debian package (tools/package-deb.sh; as root);
+#                         with NPSDIAG_WIN=1 then the Windows part: cross-build npsdiag.exe, run the wine tests
 #   tools/setup.sh build  install what is missing and build (build/)
+#   tools/setup.sh win    install what is missing, build build/ and npsdiag.exe (build-win/), run the wine tests
+# The Windows dependencies are built once into
+# ${NPSDIAG_WIN_CACHE:-/var/cache/npsdiag-win} (tools/win-deps.sh, docs/windows.md).
 # Missing Debian packages are installed with apt-get (run as root, or with sudo available).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +38,22 @@ build() { # build DIR [cmake options...]
 
 # The browser test renders the HTML report in Debian's chromium.
 [ "$what" = test ] && packages="$packages chromium"
+# The Windows part: the cross compiler, wine, and what building the dependencies from Debian's
+# source packages takes (dpkg-source, tclsh for SQLite, perl for OpenSSL).
+win_packages="mingw-w64 wine wine64 dpkg-dev tcl perl zip"
+{ [ "$what" = test ] && [ "${NPSDIAG_WIN:-0}" != 0 ]; } || [ "$what" = win ] && packages="$packages $win_packages"
 install_missing
+
+# wine_tests BUILD_DIR: cross-builds npsdiag.exe into build-win/ and runs the wine tests of BUILD_DIR
+# (its npsdiag is the reference the Windows build's output must equal).
+wine_tests() {
+	start=$(date +%s)
+	exe=$(sh tools/win-build.sh "$top/build-win" | tail -n 1)
+	echo "setup: $exe built in $(($(date +%s) - start)) s"
+	cmake -S . -B "$1" -DNPSDIAG_WIN_EXE="$exe" >/dev/null
+	(cd "$1" && ctest --output-on-failure -L wine)
+	echo "setup: the Windows part took $(($(date +%s) - start)) s"
+}
 case "$what" in
 demo)
 	build build
@@ -49,7 +68,7 @@ test)
 	build build-ci -DNPSDIAG_WERROR=ON -DNPSDIAG_SANITIZE=ON
 	cd build-ci
 	LSAN_OPTIONS=suppressions=$top/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		ctest --output-on-failure -j2
+		ctest --output-on-failure -j2 -LE wine
 	cd "$top"
 	# The Debian package from a plain Release build, installed and run from
 	# /usr/bin, then removed (about a minute).
@@ -58,12 +77,20 @@ test)
 	else
 		echo "setup: not root: skipping the Debian package check (tools/package-deb.sh needs dpkg -i)"
 	fi
+	if [ "${NPSDIAG_WIN:-0}" != 0 ]; then
+		LSAN_OPTIONS=suppressions=$top/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 wine_tests build-ci
+	fi
 	;;
 build)
 	build build
 	;;
+win)
+	build build
+	wine_tests build
+	;;
 *)
-	echo "usage: tools/setup.sh demo|test|build" >&2
+	echo "usage: tools/setup.sh demo|test|build|win" >&2
 	exit 2
 	;;
 esac

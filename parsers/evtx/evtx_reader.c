@@ -518,9 +518,7 @@ done:
 
 int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *counts, nd_error *err)
 {
-	nd_evtx_file_header fh;
 	struct stat st;
-	reader *r;
 	FILE *fp;
 	int rc;
 
@@ -531,6 +529,18 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 		fclose(fp);
 		return nd_error_set(err, "%s: not a regular file", path);
 	}
+	rc = nd_evtx_read_file(fp, path, (int64_t)st.st_size, sink, counts, err);
+	fclose(fp);
+	return rc;
+}
+
+int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_sink *sink, nd_evtx_counts *counts,
+		      nd_error *err)
+{
+	nd_evtx_file_header fh;
+	reader *r;
+	int rc;
+
 	r = calloc(1, sizeof(*r));
 	if (!r) {
 		fclose(fp);
@@ -541,7 +551,6 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 		stop_workers(r);
 		nd_evtx_decoder_free(r->decoder);
 		free(r);
-		fclose(fp);
 		return nd_error_set(err, "out of memory");
 	}
 	r->path = path;
@@ -552,19 +561,19 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 	rc = -1;
 	if (fread(r->header, 1, sizeof(r->header), fp) != sizeof(r->header) ||
 	    nd_evtx_parse_file_header(r->header, &fh) != 0) {
-		if (st.st_size == 0)
+		if (size == 0)
 			nd_error_set(err, "%s: empty file", path);
-		else if (st.st_size < ND_EVTX_FILE_HEADER_SIZE && memcmp(r->header, "ElfFile", 8) == 0)
+		else if (size < ND_EVTX_FILE_HEADER_SIZE && memcmp(r->header, "ElfFile", 8) == 0)
 			nd_error_set(err, "%s: truncated EVTX file (%lld bytes, the header alone is %d)", path,
-				     (long long)st.st_size, ND_EVTX_FILE_HEADER_SIZE);
+				     (long long)size, ND_EVTX_FILE_HEADER_SIZE);
 		else
 			nd_error_set(err, "%s: not an EVTX file (no ElfFile signature at offset 0)", path);
 	} else {
 		if (fh.major_version != 3)
 			problem(r, ND_PROBLEM_WARNING, "unexpected format version %u.%u", fh.major_version,
 				fh.minor_version);
-		rc = read_chunks(r, fp, (uint64_t)st.st_size, err);
-		if (rc == 0 && st.st_size == ND_EVTX_FILE_HEADER_SIZE)
+		rc = read_chunks(r, fp, (uint64_t)size, err);
+		if (rc == 0 && size == ND_EVTX_FILE_HEADER_SIZE)
 			problem(r, ND_PROBLEM_WARNING, "no chunks: the log is empty");
 	}
 	stop_workers(r);
@@ -572,6 +581,5 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 	nd_buf_free(&r->xml);
 	nd_evtx_decoder_free(r->decoder);
 	free(r);
-	fclose(fp);
 	return rc;
 }

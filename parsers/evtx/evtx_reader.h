@@ -17,6 +17,7 @@
 #define ND_EVTX_READER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "nd_error.h"
 #include "nd_record.h"
@@ -102,5 +103,12 @@ int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, n
  * err set when the file cannot be read at all (not EVTX, unreadable) or the
  * sink stopped. */
 int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *counts, nd_error *err);
+
+/* nd_evtx_read on a file the caller opened and has not read yet (binary:
+ * the platform layer's nd_file_open_read, for UTF-8 names and a live
+ * log's sharing on Windows); path names it in messages, size is its size
+ * in bytes. Leaves fp open. Returns as nd_evtx_read. */
+int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_sink *sink, nd_evtx_counts *counts,
+		      nd_error *err);
 
 #endif

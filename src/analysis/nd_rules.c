@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nd_family.h"
+#include "nd_line.h"
 
 /* The state of reading one rule file. */
 typedef struct parser {
@@ -511,12 +512,12 @@ static int load_file(nd_rules *r, const char *path, unsigned layer, nd_error *er
 	char *buf = NULL, **slot;
 	size_t cap = 0;
 	FILE *fp = fopen(path, "r");
-	ssize_t len;
+	long len;
 	int rc = 0;
 
 	if (!fp)
 		return nd_error_set(err, "%s: %s", path, strerror(errno));
-	while (rc == 0 && (len = getline(&buf, &cap, fp)) != -1) {
+	while (rc == 0 && (len = nd_line_read(&buf, &cap, fp)) != -1) {
 		p.line++;
 		if ((size_t)len != strlen(buf))
 			rc = syntax(&p, "NUL byte in line", NULL);

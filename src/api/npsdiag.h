@@ -417,6 +417,19 @@ int npsdiag_cert_attach(npsdiag_session *s, char *const *paths, size_t npaths, c
 
 /* --- Console ---------------------------------------------------------- */
 
+/* Prepares a console program; call it first in main with main's own
+ * argc and argv. On Windows the arguments become UTF-8 (whatever the code
+ * page), the standard streams binary (no \r added) and the console's
+ * output UTF-8; elsewhere nothing changes. Returns 0, or -1 when out of
+ * memory. */
+int npsdiag_console_init(int *argc, char ***argv);
+
+/* Writes where the database file called name goes when none is named to
+ * buf (size bytes): name in the current directory; on Windows, when run
+ * from the system directory (a service, a scheduled task as SYSTEM),
+ * %ProgramData%\npsdiag\name. Returns 0, or -1 when it does not fit. */
+int npsdiag_default_db(const char *name, char *buf, size_t size);
+
 /* Returns 1 when f is a terminal, else 0. */
 int npsdiag_console_is_terminal(FILE *f);
 

@@ -32,9 +32,14 @@ void cli_print(FILE *out, const char *fmt, ...)
 
 const char *cli_db_path(const char *opt)
 {
+	static char def[4096];
 	const char *env = getenv("NPSDIAG_DB");
 
-	return opt ? opt : (env && *env) ? env : ND_CLI_DEFAULT_DB;
+	if (opt)
+		return opt;
+	if (env && *env)
+		return env;
+	return npsdiag_default_db(ND_CLI_DEFAULT_DB, def, sizeof(def)) == 0 ? def : ND_CLI_DEFAULT_DB;
 }
 
 int cli_parse_seconds(const char *s, double max, double *out)

@@ -76,7 +76,7 @@ int cli_bad_option(const char *cmd, int opt, char **argv);
 int cli_bad_args(const char *cmd, const char *what);
 
 /* Returns the database path: opt if given, else $NPSDIAG_DB, else
- * ND_CLI_DEFAULT_DB. */
+ * ND_CLI_DEFAULT_DB where npsdiag_default_db puts it. */
 const char *cli_db_path(const char *opt);
 
 /* Parses a number of seconds in [0, max]. Returns 0, or -1 when s is not

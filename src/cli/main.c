@@ -21,6 +21,10 @@ int main(int argc, char **argv)
 {
 	const cli_command *c;
 
+	if (npsdiag_console_init(&argc, &argv) != 0) {
+		fputs("npsdiag: out of memory\n", stderr);
+		return 2;
+	}
 	if (argc < 2)
 		return cli_usage();
 	if ((c = cli_command_find(argv[1])))

@@ -603,12 +603,15 @@ static int unchanged_file(file_ctx *f, uint32_t mark, nd_error *err)
  * be read), or -1 with err set when the store failed. */
 static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 {
+	const char *path = f->open_path ? f->open_path : f->path;
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
 	uint64_t newest = 0;
 	uint32_t mark = 0;
 	/* Not a spooled stream: its copy is new every time. */
 	int marked = !f->filter && !f->open_path && file_mark(f, &mark, &newest) == 0, rc;
+	nd_file_info info;
+	FILE *fp = NULL;
 	nd_error e;
 
 	if (marked && (rc = unchanged_file(f, mark, err)) != 0) {
@@ -630,9 +633,15 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	 * small increments and decodes them itself. */
 	if (f->opts)
 		sink.threads = f->opts->threads ? f->opts->threads : nd_cpu_count();
-	if (nd_evtx_read(f->open_path ? f->open_path : f->path, &sink, &counts, &e) != 0) {
+	/* Through the platform: UTF-8 names and, on Windows, the sharing a live log or a spooled
+	 * temporary file needs. */
+	if (nd_file_open_read(path, &fp, &info, &e) != 0 ||
+	    nd_evtx_read_file(fp, path, info.size, &sink, &counts, &e) != 0) {
 		nd_error buf;
 
+		if (fp)
+			fclose(fp);
+		fp = NULL;
 		if (f->store_failed) {
 			*err = e;
 			return -1;
@@ -641,6 +650,8 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 		counts.errors++;
 		*failed = 1;
 	}
+	if (fp)
+		fclose(fp);
 	/* Marked only when read without errors and with the header's newest
 	 * chunk where the records end: the mark, taken before the read, then
 	 * describes records all read. */

@@ -12,4 +12,10 @@ int nd_console_is_terminal(FILE *f);
  * $NO_COLOR (no-color.org) is unset or empty; else 0. */
 int nd_console_color(FILE *f);
 
+/* Prepares a console program, first thing in main: on Windows the
+ * arguments become UTF-8 (from the UTF-16 command line, whatever the code
+ * page), the standard streams binary and the console's output UTF-8;
+ * elsewhere nothing changes. Returns 0, or -1 when out of memory. */
+int nd_console_init(int *argc, char ***argv);
+
 #endif

@@ -1,5 +1,6 @@
 #include "nd_exe.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,4 +19,11 @@ int nd_exe_dir(char *buf, size_t size)
 		return -1;
 	*(slash == buf ? slash + 1 : slash) = '\0';
 	return 0;
+}
+
+int nd_exe_default_db(const char *name, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s", name);
+
+	return n >= 0 && (size_t)n < size ? 0 : -1;
 }

@@ -16,3 +16,10 @@ int nd_console_color(FILE *f)
 
 	return nd_console_is_terminal(f) && !(no_color && *no_color);
 }
+
+int nd_console_init(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	return 0;
+}
