@@ -542,10 +542,8 @@ int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_si
 	int rc;
 
 	r = calloc(1, sizeof(*r));
-	if (!r) {
-		fclose(fp);
+	if (!r)
 		return nd_error_set(err, "out of memory");
-	}
 	r->sink = sink;
 	if (start_workers(r, sink->threads) != 0 || !(r->decoder = nd_evtx_decoder_new())) {
 		stop_workers(r);
