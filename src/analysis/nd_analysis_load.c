@@ -233,7 +233,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 
 	if (nd_db_prepare(l->db,
 			  "SELECT id, ts, computer, event_id, family, provider FROM events"
-			  " WHERE event_id = ?1 AND (?2 IS NULL OR family = ?2)",
+			  " WHERE event_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR family = ?2)",
 			  0, &st, "load", NULL) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
 	for (i = 0; i < rules->n; i++) {
@@ -274,9 +274,9 @@ static int fields_sql(const nd_analysis_data *d, nd_buf *b)
 	if (nd_buf_printf(b, "SELECT event_ref, k, value FROM (SELECT event_ref, pos, value, CASE") != 0)
 		return -1;
 	for (k = 0; k < d->nnames; k++)
-		if (nd_buf_printf(b, " WHEN name = ?%zu COLLATE NOCASE THEN %zu", k + 1, k) != 0)
+		if (nd_buf_printf(b, " WHEN lower(name) = lower(?%zu) THEN %zu", k + 1, k) != 0)
 			return -1;
-	return nd_buf_printf(b, " END AS k FROM event_fields) WHERE k IS NOT NULL ORDER BY event_ref, pos");
+	return nd_buf_printf(b, " END AS k FROM event_fields) f WHERE k IS NOT NULL ORDER BY event_ref, pos");
 }
 
 /* Loads, for every event, the first value of each field name the rules

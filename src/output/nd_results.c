@@ -25,9 +25,9 @@ static const char *const sql[S_COUNT] = {
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"
 	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"
 	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time"
-	" FROM incidents i JOIN temp.nd_results_ids USING(id)"
+	" FROM incidents i JOIN nd_results_ids USING(id)"
 	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
-	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1 ORDER BY i.id",
+	" WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1 ORDER BY i.id",
 	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
 	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
@@ -237,7 +237,7 @@ out:
 	return rc;
 }
 
-/* Puts the selected ids in temp.nd_results_ids. Returns 0, or -1 with err
+/* Puts the selected ids in nd_results_ids. Returns 0, or -1 with err
  * set. */
 static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 {
@@ -252,9 +252,9 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	r->selected = n;
 	if (nd_db_exec(r->db,
 		       "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"
-		       "DELETE FROM temp.nd_results_ids;",
+		       "DELETE FROM nd_results_ids;",
 		       "results", NULL) != 0 ||
-	    nd_db_prepare(r->db, "INSERT INTO temp.nd_results_ids(id) VALUES(?1)", 0, &st, "results", NULL) != 0)
+	    nd_db_prepare(r->db, "INSERT INTO nd_results_ids(id) VALUES(?1)", 0, &st, "results", NULL) != 0)
 		rc = -1;
 	for (i = 0; rc == 0 && i < n; i++) {
 		nd_db_bind_int64(st, 1, ids[i], "results", NULL);
@@ -448,7 +448,7 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 		return 0;
 	nd_db_reset(ev);
 	nd_db_bind_int64(ev, 1, inc->id, "results", NULL);
-	nd_db_bind_int64(ev, 2, max_events ? (int64_t)max_events : -1, "results", NULL);
+	nd_db_bind_int64(ev, 2, max_events ? (int64_t)max_events : INT64_MAX, "results", NULL);
 	while ((rc = nd_db_step(ev, "results", NULL)) == 1) {
 		nd_res_event *e;
 
@@ -510,9 +510,9 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 		r->db,
 		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
 		" max(time_created),"
-		" (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'incident'),"
-		" (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'finding'),"
-		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN temp.nd_results_ids USING(id)"
+		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'incident'),"
+		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'finding'),"
+		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN nd_results_ids USING(id)"
 		"  WHERE kind = 'incident'),"
 		" (SELECT value FROM diagnose_meta WHERE key = 'window_s'),"
 		" (SELECT value FROM diagnose_meta WHERE key = 'skew_s'),"
@@ -548,8 +548,8 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 	if (nd_db_prepare(r->db,
 			  "SELECT i.cause_id, min(i.first_time), max(i.last_time), count(*),"
 			  " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count)"
-			  " FROM incidents i JOIN temp.nd_results_ids USING(id)"
-			  " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
+			  " FROM incidents i JOIN nd_results_ids USING(id)"
+			  " GROUP BY i.cause_id, i.kind ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
 			  0, &st, "results", NULL) != 0)
 		return nd_db_fail(r->db, "results", err);
 	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
@@ -587,7 +587,7 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 		return nd_error_set(err, "out of memory");
 	if (nd_db_prepare(r->db,
 			  "SELECT e.computer, e.ts, ie.role, e.event_id, min(e.ts) OVER (), max(e.ts) OVER ()"
-			  " FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			  " FROM incident_events ie JOIN nd_results_ids s ON s.id = ie.incident_id"
 			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
 			  0, &st, "results", NULL) != 0) {
 		free(lane);

@@ -60,5 +60,8 @@ static const char schema_sql[] =
 
 int nd_incidents_reset(nd_store *s, nd_error *err)
 {
-	return nd_db_exec(nd_store_db(s), schema_sql, "results tables", err);
+	return nd_db_lock(nd_store_db(s), ND_STORE_LOCK_DIAGNOSE, err) ||
+		       nd_db_exec_ddl(nd_store_db(s), schema_sql, "results tables", err)
+		   ? -1
+		   : 0;
 }
