@@ -1,7 +1,8 @@
 #!/bin/sh
 # Sets npsdiag up on a Debian 12 machine and runs it.
 #   tools/setup.sh demo   install what is missing, build, ingest, diagnose and report the bundled Error-853 sample
-#   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test
+#   tools/setup.sh test   install what is missing, build with ASan+UBSan and -Werror, run every test, then
+#                         build, install, run and remove the Debian package (tools/package-deb.sh; as root)
 #   tools/setup.sh build  install what is missing and build (build/)
 # Missing Debian packages are installed with apt-get (run as root, or with sudo available).
 set -eu
@@ -49,6 +50,14 @@ test)
 	cd build-ci
 	LSAN_OPTIONS=suppressions=$top/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		ctest --output-on-failure -j2
+	cd "$top"
+	# The Debian package from a plain Release build, installed and run from
+	# /usr/bin, then removed (about a minute).
+	if [ "$(id -u)" -eq 0 ]; then
+		tools/package-deb.sh
+	else
+		echo "setup: not root: skipping the Debian package check (tools/package-deb.sh needs dpkg -i)"
+	fi
 	;;
 build)
 	build build

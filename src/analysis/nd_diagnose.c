@@ -27,11 +27,11 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 	memset(st, 0, sizeof(*st));
 	if (nd_correlate_params_rules(&cp, rules, err) != 0)
 		return -1;
-	if (nd_store_begin(s, err) != 0) {
+	if (nd_incidents_begin(s, err) != 0) {
 		nd_correlate_params_free(&cp);
 		return -1;
 	}
-	if (nd_incidents_reset(s, err) || nd_analysis_load(s, rules, &d, err) || nd_correlate(&d, &cp, &c, err))
+	if (nd_analysis_load(s, rules, &d, err) || nd_correlate(&d, &cp, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d.nevents + 1, sizeof(*rule));

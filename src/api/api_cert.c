@@ -7,8 +7,7 @@
 #include "api_session.h"
 #include "nd_cert.h"
 
-/* Reads, orders, fetches and judges into set. Returns 0, or -1 with e. */
-static int cert_run(nd_cert_set *set, char *const *paths, size_t npaths, const npsdiag_cert_options *o, nd_error *e)
+int api_cert_load(nd_cert_set *set, char *const *paths, size_t npaths, const npsdiag_cert_options *o, nd_error *e)
 {
 	double timeout = o->timeout_s > 0 ? o->timeout_s : NPSDIAG_CERT_TIMEOUT_DEFAULT;
 	size_t i;
@@ -40,7 +39,7 @@ int npsdiag_cert_check(char *const *paths, size_t npaths, const npsdiag_cert_opt
 		return api_fail(err, &e);
 	}
 	nd_cert_set_init(&set, o->now ? o->now : (int64_t)time(NULL));
-	rc = cert_run(&set, paths, npaths, o, &e);
+	rc = api_cert_load(&set, paths, npaths, o, &e);
 	if (rc == 0 && (json ? nd_cert_write_json(&set, &b) : nd_cert_write_text(&set, &b)) != 0)
 		rc = nd_error_set(&e, "out of memory");
 	if (rc == 0 && (fwrite(b.data, 1, b.len, out) != b.len || fflush(out) != 0))

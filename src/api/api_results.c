@@ -1,8 +1,10 @@
-/* api_results: writing the stored results in a format named by a string.
- * The one place the API calls into src/output. */
+/* api_results: writing the stored results in a format named by a string,
+ * with the certificates of report --cert read and judged for them. The one
+ * place the API calls into src/output. */
 #include "api_session.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "nd_diagnose_print.h"
 #include "nd_report.h"
@@ -14,12 +16,14 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		const char *name;
 		int report; /* a document of nd_report, else nd_diagnose_print */
 		int fmt;
+		int certs; /* has a certificate section */
 	} formats[] = {
-		{"text", 0, ND_PRINT_TEXT}, {"json", 0, ND_PRINT_JSON},   {"jsonl", 0, ND_PRINT_JSONL},
-		{"html", 1, ND_REPORT_HTML}, {"md", 1, ND_REPORT_MD},     {"markdown", 1, ND_REPORT_MD},
-		{"csv", 1, ND_REPORT_CSV},
+		{"text", 0, ND_PRINT_TEXT, 0},	 {"brief", 0, ND_PRINT_BRIEF, 0}, {"json", 0, ND_PRINT_JSON, 1},
+		{"jsonl", 0, ND_PRINT_JSONL, 0}, {"ecs", 0, ND_PRINT_ECS, 0},	  {"html", 1, ND_REPORT_HTML, 1},
+		{"md", 1, ND_REPORT_MD, 1},	 {"markdown", 1, ND_REPORT_MD, 1}, {"csv", 1, ND_REPORT_CSV, 0},
 	};
 	nd_print_filter filter = {0};
+	nd_cert_set certs;
 	size_t i, n = 0;
 	nd_error e;
 	int rc;
@@ -41,17 +45,37 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		filter.since_ts = f->since_ts;
 		filter.until_ts = f->until_ts;
 		filter.cause = f->cause;
+		filter.user_regex = f->user_regex;
+		filter.host = f->host;
+	}
+	nd_cert_set_init(&certs, (int64_t)time(NULL));
+	if (o && o->ncerts) {
+		npsdiag_cert_options co = {0};
+
+		if (!formats[i].certs) {
+			nd_cert_set_free(&certs);
+			nd_error_set(&e, "certificates (--cert) go into html, md and json reports, not into %s", format);
+			return api_fail(err, &e);
+		}
+		if (api_cert_load(&certs, o->certs, o->ncerts, &co, &e) != 0) {
+			nd_cert_set_free(&certs);
+			return api_fail(err, &e);
+		}
 	}
 	if (formats[i].report) {
-		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL};
+		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL,
+					o && formats[i].fmt != ND_REPORT_CSV ? o->tz : NULL, certs.n ? &certs : NULL};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
-				       o ? o->output : NULL};
+				       o ? o->output : NULL,
+				       o && (formats[i].fmt == ND_PRINT_TEXT || formats[i].fmt == ND_PRINT_BRIEF) ? o->tz : NULL,
+				       certs.n ? &certs : NULL};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}
+	nd_cert_set_free(&certs);
 	if (shown)
 		*shown = n;
 	return rc == 0 ? 0 : api_fail(err, &e);

@@ -9,6 +9,7 @@
 #include "nd_codes.h"
 #include "nd_exe.h"
 #include "nd_file.h"
+#include "nd_db.h"
 
 int api_fail(npsdiag_error *out, const nd_error *e)
 {
@@ -64,6 +65,7 @@ int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error 
 {
 	static const nd_diagnose_params defaults = ND_DIAGNOSE_DEFAULTS;
 	npsdiag_session *s = calloc(1, sizeof(*s));
+	nd_file_info info;
 	nd_error e;
 	size_t i;
 
@@ -90,6 +92,10 @@ int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error 
 	}
 	if (find_codes(s, &e) != 0)
 		goto failed;
+	if (s->mode == NPSDIAG_READ && nd_file_stat(o->db, 1, &info) != 0) {
+		nd_error_set(&e, "%s: no such database: ingest logs into it first", o->db);
+		goto failed;
+	}
 	if (s->mode != NPSDIAG_NO_DATABASE && nd_store_open(&s->store, o->db, &e) != 0)
 		goto failed;
 	if (s->mode == NPSDIAG_WRITE && api_need_codes(s, &e) != 0)
@@ -99,6 +105,33 @@ int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error 
 failed:
 	npsdiag_close(s);
 	return api_fail(err, &e);
+}
+
+int npsdiag_store_describe(npsdiag_session *s, npsdiag_store_info *info, npsdiag_error *err)
+{
+	nd_stmt *st = NULL;
+	nd_error e;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if (!s->store) {
+		nd_error_set(&e, "no database in this session");
+		return api_fail(err, &e);
+	}
+	info->readonly = nd_store_readonly(s->store);
+	/* min and max walk the ts index: no scan of the events. */
+	if (nd_db_prepare(nd_store_db(s->store), "SELECT min(ts), max(ts) FROM events", 0, &st, "events", &e) != 0 ||
+	    (rc = nd_db_step(st, "events", &e)) < 0) {
+		nd_db_finalize(st);
+		return api_fail(err, &e);
+	}
+	if (rc == 1 && !nd_db_column_null(st, 0)) {
+		info->has_events = 1;
+		info->first_ts = nd_db_column_int64(st, 0);
+		info->last_ts = nd_db_column_int64(st, 1);
+	}
+	nd_db_finalize(st);
+	return 0;
 }
 
 void npsdiag_close(npsdiag_session *s)

@@ -36,13 +36,16 @@ typedef struct npsdiag_session npsdiag_session;
 
 typedef enum npsdiag_mode {
 	NPSDIAG_NO_DATABASE, /* rules and code tables only (explain) */
-	NPSDIAG_READ,        /* results are read; the diagnosis runs only when asked */
+	NPSDIAG_READ,        /* an existing database, never created: results are read and the diagnosis runs
+				when asked, stored when the database can be written, else kept in memory for
+				the session (evidence on read-only media) */
 	NPSDIAG_WRITE        /* ingest, follow, diagnose: the code tables are loaded into the database */
 } npsdiag_mode;
 
 typedef struct npsdiag_options {
 	npsdiag_mode mode;
-	const char *db; /* the database file (created when missing); ignored for NPSDIAG_NO_DATABASE */
+	const char *db; /* the database file (NPSDIAG_WRITE creates it when missing); ignored for
+			   NPSDIAG_NO_DATABASE */
 	/* Rule directories laid over the shipped rules, in order: a rule with
 	 * the id of one loaded before replaces it, a new id adds a rule, and a
 	 * directory with a codes/ folder replaces the code tables. */
@@ -64,6 +67,17 @@ int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error 
 
 /* Closes a session (NULL is fine). Returns nothing. */
 void npsdiag_close(npsdiag_session *s);
+
+/* What a session's database holds. */
+typedef struct npsdiag_store_info {
+	int has_events;          /* 1 when any event is stored */
+	int readonly;            /* 1 when the database cannot be written: a diagnosis stays in memory */
+	int64_t first_ts, last_ts; /* the oldest and newest stored event (100 ns units since 1970) */
+} npsdiag_store_info;
+
+/* Describes what the session's database holds. Returns 0 with info
+ * filled, or -1 with err set (no database in the session, a read error). */
+int npsdiag_store_describe(npsdiag_session *s, npsdiag_store_info *info, npsdiag_error *err);
 
 /* --- Ingest ----------------------------------------------------------- */
 
@@ -151,7 +165,8 @@ typedef struct npsdiag_diagnose_stats {
 } npsdiag_diagnose_stats;
 
 /* Diagnoses everything stored (params NULL: the defaults) and stores the
- * results, replacing the previous ones. Returns 0 with st filled (st may
+ * results, replacing the previous ones (in memory for this session when the
+ * database cannot be written). Returns 0 with st filled (st may
  * be NULL), or -1 with err set (a rule or database error). */
 int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,
 		     npsdiag_error *err);
@@ -163,11 +178,18 @@ int npsdiag_diagnosed(npsdiag_session *s);
 
 /* Which incidents and findings to write; every member is optional. */
 typedef struct npsdiag_filter {
-	const char *user;  /* PCRE2 pattern on user and identity (case-insensitive); leaves out findings */
-	const char *since; /* as given, with since_ts parsed from it by npsdiag_parse_time */
+	/* A user as written anywhere (LAB\rdeckard, rdeckard@lab.example,
+	 * rdeckard, host/CLIENT01.lab.example, CLIENT01$), matched
+	 * case-insensitively against every form of an incident's identity;
+	 * leaves out findings. */
+	const char *user;
+	const char *since; /* as given, with since_ts parsed from it (e.g. by npsdiag_parse_time) */
 	const char *until;
-	int64_t since_ts, until_ts; /* 100 ns units since 1601 (Windows FILETIME) */
-	const char *cause;
+	int64_t since_ts, until_ts; /* 100 ns units since 1970-01-01T00:00:00Z */
+	const char *cause;      /* a cause id; one the results do not know is an error listing them */
+	const char *user_regex; /* PCRE2 pattern on user and identity (case-insensitive); leaves out findings */
+	/* A client, VPN or NPS server: its name or first DNS label, any case. */
+	const char *host;
 } npsdiag_filter;
 
 /* Parses an ISO time, or a date YYYY-MM-DD (its start, or its end when
@@ -184,11 +206,20 @@ typedef struct npsdiag_write_options {
 	int color;             /* text: colour for a terminal (npsdiag_console_color) */
 	const char *generated; /* reports: the generation time to show, or NULL for none */
 	const char *output;    /* the name of out in write errors (a path); NULL: "standard output" */
+	/* Human output (text, html, md): NULL shows times in UTC; else they are
+	 * shown in the process's local zone (the C library's, set by the
+	 * program through $TZ) and tz names it for the reader ("Europe/Berlin").
+	 * Data formats (json, jsonl, csv) stay UTC. */
+	const char *tz;
+	char *const *certs;    /* html, md, json: certificate files (npsdiag_cert_check reads them the same way)
+				* for a certificate section naming the incidents their findings explain */
+	size_t ncerts;
 } npsdiag_write_options;
 
 /* Writes the stored results the filter selects (f may be NULL) to out in
- * format: "text", "json", "jsonl" (json and text end with a summary by
- * cause) or "html", "md", "csv" (documents). Returns 0 with *shown set to
+ * format: "text", "brief" (an incident a line), "json", "jsonl" (json,
+ * text and brief end with a summary by cause), "ecs" (jsonl shaped for
+ * Elastic) or "html", "md", "csv" (documents). Returns 0 with *shown set to
  * the number of incidents and findings written (NULL is fine; documents
  * leave it 0), or -1 with err set (an unknown format, a bad filter, no
  * results, a database or write error). */
@@ -297,7 +328,8 @@ int npsdiag_catch_signals(volatile sig_atomic_t *stop, volatile sig_atomic_t *re
 
 typedef enum npsdiag_code_kind {
 	NPSDIAG_CODE_RAS,       /* a RAS / IKE / HRESULT error code (RasClient 20227) */
-	NPSDIAG_CODE_NPS_REASON /* an NPS reason code (6273) */
+	NPSDIAG_CODE_NPS_REASON, /* an NPS reason code (6273) */
+	NPSDIAG_CODE_STATUS      /* a Win32, NTSTATUS or SSPI (SEC_E_*) status code seen in their text */
 } npsdiag_code_kind;
 
 /* Parses a code as written in events and by people: "853",
@@ -314,7 +346,14 @@ typedef struct npsdiag_cause {
 	const char *id;
 	const char *confidence; /* confirmed, likely, possible */
 	const char *title;
+	const char *kind;  /* incident (one connection attempt) or finding (one server event) */
+	const char *needs; /* the events and codes it is judged on, e.g. "client error 853; NPS 6273 reason 258" */
 } npsdiag_cause;
+
+/* Calls fn for each enabled rule of the session, in rule order. Returns
+ * the number of causes, or -1 with err set (rules that cannot be read). */
+long npsdiag_causes(npsdiag_session *s, void (*fn)(void *ctx, const npsdiag_cause *c), void *ctx,
+		    npsdiag_error *err);
 
 /* Calls fn for each enabled rule that names code (kind says which list),
  * in rule order. Returns the number of causes, or -1 with err set (rules
@@ -322,10 +361,12 @@ typedef struct npsdiag_cause {
 long npsdiag_explain_causes(npsdiag_session *s, npsdiag_code_kind kind, uint32_t code,
 			    void (*fn)(void *ctx, const npsdiag_cause *c), void *ctx, npsdiag_error *err);
 
-/* Describes the event family that keeps events of provider and id (the
- * provider as in the event's System element, case-insensitive): its name
- * and what it is, one "name: value" line each, to out. Returns 1 when a
- * family keeps such events, 0 when none does. */
+/* Describes the event families that keep events of provider and id (the
+ * provider as in the event's System element, case-insensitive; NULL or "":
+ * any provider): name, providers, what it is and what npsdiag reads from
+ * it (the typed columns and the fields they come from), one "name: value"
+ * line each, to out. Returns the number of families described, 0 when
+ * none keeps such events. */
 int npsdiag_explain_event(const char *provider, uint32_t event_id, FILE *out);
 
 /* --- Certificates ----------------------------------------------------- */

@@ -1,51 +1,10 @@
 #include "cli.h"
 
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-
-static const char usage_text[] =
-	"usage: npsdiag COMMAND [OPTIONS] [ARGS]\n"
-	"\n"
-	"commands:\n"
-	"  ingest [--db FILE] [--rules DIR] [--quiet] [--tz UTC|+HH:MM] [--decoder fast|libevtx] [--verbose]\n"
-	"         PATH...\n"
-	"        read .evtx, event XML and NPS text logs (local times in zone --tz), directories (searched\n"
-	"        recursively) or - (stdin) into the database\n"
-	"  explain [--rules DIR] CODE | explain reason CODE\n"
-	"        look up a RAS/IKE error code (853, 13801, 0x800B0109) or an NPS reason code\n"
-	"  diagnose [--db FILE] [--rules DIR] [--window S] [--skew S] [--gap S] [--user PATTERN]\n"
-	"           [--since T] [--until T] [--cause ID] [--format text|json|jsonl]\n"
-	"        pair client failures with NPS decisions and name their root causes\n"
-	"  tail [--db FILE] [--rules DIR] [--interval S] [--window S] [--skew S] [--gap S]\n"
-	"       [--format text|jsonl] [--once] PATH...\n"
-	"        follow growing .evtx logs, store new events, print new incidents as they appear\n"
-	"  report [--db FILE] [--rules DIR] [--format html|md|csv|json] [-o FILE] [--no-timestamp] [--bom]\n"
-	"         [--user PATTERN] [--since T] [--until T] [--cause ID]\n"
-	"        write the diagnosed incidents as a self-contained HTML page, Markdown, CSV or JSON\n"
-	"  cert [--format text|json] [--fetch] [--timeout S] [--at T] FILE...\n"
-	"        read a certificate chain (.cer, PEM, .p7b; several files make one chain), name what makes\n"
-	"        NPS reject it (no CDP, no Client Authentication, incomplete, expired); --fetch checks the CRLs\n"
-	"  version\n"
-	"\n"
-	"The database defaults to ./" ND_CLI_DEFAULT_DB " (or $NPSDIAG_DB).\n"
-	"--rules DIR (repeatable) lays DIR over the shipped rules: a rule with the id of a shipped one\n"
-	"replaces it, a new id adds a cause, and a DIR with a codes/ folder replaces the code tables.\n"
-	"The shipped rules are $NPSDIAG_RULES, else rules/ beside npsdiag, else ../share/npsdiag/rules.\n";
-
-int cli_usage(void)
-{
-	fputs(usage_text, stderr);
-	return 2;
-}
-
-int cli_help(void)
-{
-	fputs(usage_text, stdout);
-	return 0;
-}
 
 void cli_print(FILE *out, const char *fmt, ...)
 {
@@ -97,22 +56,132 @@ int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **di
 	return -1;
 }
 
-int cli_filter_option(int opt, const char *arg, npsdiag_filter *f)
+int cli_bad_value(const char *cmd, const char *option, const char *value, const char *expected)
 {
-	switch (opt) {
-	case 'u':
-		f->user = arg;
-		return 1;
-	case 'S':
-		f->since = arg;
-		return npsdiag_parse_time(arg, 0, &f->since_ts) == 0 ? 1 : -1;
-	case 'U':
-		f->until = arg;
-		return npsdiag_parse_time(arg, 1, &f->until_ts) == 0 ? 1 : -1;
-	case 'c':
-		f->cause = arg;
-		return 1;
-	default:
-		return 0;
+	cli_print(stderr, "npsdiag %s: %s '%s': expected %s\n", cmd, option, value, expected);
+	return 2;
+}
+
+int cli_bad_option(const char *cmd, int opt, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (opt == ':')
+		cli_print(stderr, "npsdiag %s: %s needs a value (npsdiag %s --help)\n", cmd, arg, cmd);
+	else if (optopt && strncmp(arg, "--", 2) != 0)
+		cli_print(stderr, "npsdiag %s: unknown option -%c (npsdiag %s --help lists the options)\n", cmd, optopt,
+			  cmd);
+	else
+		cli_print(stderr, "npsdiag %s: unknown option %s (npsdiag %s --help lists the options)\n", cmd, arg,
+			  cmd);
+	return 2;
+}
+
+int cli_bad_args(const char *cmd, const char *what)
+{
+	cli_print(stderr, "npsdiag %s: %s (npsdiag %s --help)\n", cmd, what, cmd);
+	return 2;
+}
+
+int cli_rules_dir(const char *cmd, char *dir, char **dirs, size_t *ndirs)
+{
+	if (*ndirs == ND_CLI_MAX_RULE_DIRS) {
+		cli_print(stderr, "npsdiag %s: --rules '%s': at most %d rule directories\n", cmd, dir,
+			  ND_CLI_MAX_RULE_DIRS);
+		return 2;
 	}
+	dirs[(*ndirs)++] = dir;
+	return 0;
+}
+
+int cli_select_option(const char *cmd, int opt, const char *arg, cli_select *sel)
+{
+	npsdiag_filter *f = &sel->filter;
+	int64_t ts;
+
+	switch (opt) {
+	case 1000: f->user = arg; return 1;
+	case 1004: f->user_regex = arg; return 1;
+	case 1005: f->host = arg; return 1;
+	case 1003: f->cause = arg; return 1;
+	case 1001:
+	case 1002:
+		/* The syntax now; the value once the zone and the newest event are
+		 * known (cli_select_ready). */
+		if (cli_parse_when(arg, opt == 1002, 0, 0, &ts) != 0)
+			return cli_bad_value(cmd, opt == 1001 ? "--since" : "--until", arg, CLI_EXPECT_TIME);
+		*(opt == 1001 ? &f->since : &f->until) = arg;
+		return 1;
+	case 1006:
+	case 1007:
+		sel->tz = opt == 1007 ? "local" : arg;
+		if (cli_zone_apply(sel->tz, sel->tz_name, sizeof(sel->tz_name)) != 0)
+			return cli_bad_value(cmd, "--tz", arg, CLI_EXPECT_ZONE);
+		return 1;
+	default: return 0;
+	}
+}
+
+/* A --cause looked for among the rules' causes. */
+typedef struct cause_check {
+	const char *id;
+	int found;
+	FILE *list; /* where to print every id, or NULL */
+} cause_check;
+
+/* Notes whether c is the cause looked for in ctx (a cause_check), and
+ * lists it when asked. Returns nothing. */
+static void find_cause(void *ctx, const npsdiag_cause *c)
+{
+	cause_check *k = ctx;
+
+	k->found |= strcmp(k->id, c->id) == 0;
+	if (k->list)
+		cli_print(k->list, "  %s (%s): %s\n", c->id, c->confidence, c->title);
+}
+
+/* Checks --cause against the session's rules, listing their ids when it
+ * is not one of them. Returns 0, or 2 after printing why not. */
+static int check_cause(const char *cmd, npsdiag_session *s, const char *cause)
+{
+	cause_check k = {cause, 0, NULL};
+	npsdiag_error err;
+
+	if (npsdiag_causes(s, find_cause, &k, &err) < 0) {
+		cli_print(stderr, "npsdiag %s: %s\n", cmd, err.message);
+		return 2;
+	}
+	if (k.found)
+		return 0;
+	cli_print(stderr, "npsdiag %s: --cause '%s': no such cause; expected one of:\n", cmd, cause);
+	k.list = stderr;
+	npsdiag_causes(s, find_cause, &k, &err);
+	return 2;
+}
+
+int cli_select_ready(const char *cmd, npsdiag_session *s, const char *db, cli_select *sel)
+{
+	npsdiag_filter *f = &sel->filter;
+	npsdiag_store_info info;
+	npsdiag_error err;
+
+	if (npsdiag_store_describe(s, &info, &err) != 0) {
+		cli_print(stderr, "npsdiag %s: %s\n", cmd, err.message);
+		return 2;
+	}
+	if (!info.has_events) {
+		cli_print(stderr,
+			  "npsdiag %s: %s holds no events, so there is nothing to diagnose; ingest logs first: "
+			  "npsdiag ingest --db %s PATH...\n",
+			  cmd, cli_db_path(db), cli_db_path(db));
+		return 2;
+	}
+	if (f->cause && check_cause(cmd, s, f->cause) != 0)
+		return 2;
+	if ((f->since && cli_parse_when(f->since, 0, sel->tz != NULL, info.last_ts, &f->since_ts) != 0) ||
+	    (f->until && cli_parse_when(f->until, 1, sel->tz != NULL, info.last_ts, &f->until_ts) != 0)) {
+		cli_print(stderr, "npsdiag %s: --since/--until: a time out of range\n", cmd);
+		return 2;
+	}
+	return 0;
 }

@@ -5,67 +5,75 @@
 
 #include "cli.h"
 
+/* Takes a --window, --skew or --gap value (seconds up to max; a window of
+ * 0 pairs nothing) into *out. Returns 0, or 2 after saying what is wrong. */
+static int take_seconds(const char *option, const char *arg, double max, int zero_ok, double *out)
+{
+	char expected[96];
+
+	if (cli_parse_seconds(arg, max, out) == 0 && (zero_ok || *out > 0))
+		return 0;
+	snprintf(expected, sizeof(expected), "seconds from %s to %.0f", zero_ok ? "0" : "above 0", max);
+	return cli_bad_value("diagnose", option, arg, expected);
+}
+
 /* npsdiag diagnose. Returns 0 when nothing is reported, 1 when incidents or
- * findings are printed, 2 on usage, rule or database errors. */
+ * findings are printed, 2 on usage, rule or database errors, or a database
+ * that does not exist or holds no events. */
 int cmd_diagnose(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"window", required_argument, NULL, 'w'}, {"skew", required_argument, NULL, 's'},
 		{"gap", required_argument, NULL, 'g'},    {"format", required_argument, NULL, 'f'},
-		CLI_FILTER_OPTIONS,                       {NULL, 0, NULL, 0}};
+		{"brief", no_argument, NULL, 'B'},        CLI_SELECT_OPTIONS,
+		{NULL, 0, NULL, 0}};
 	npsdiag_params params = NPSDIAG_PARAMS_DEFAULT;
-	npsdiag_filter filter = {0};
-	npsdiag_write_options wo = {0, NULL, NULL};
+	npsdiag_write_options wo;
 	npsdiag_diagnose_stats stats;
+	cli_select sel;
 	const char *db = NULL, *format = "text";
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
 	size_t ndirs = 0, shown = 0;
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
-	int opt, rc = 2;
+	int opt, rc = 0;
 
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	memset(&sel, 0, sizeof(sel));
+	memset(&wo, 0, sizeof(wo));
+	while (rc == 0 && (opt = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (opt) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'r':
-			if (ndirs == ND_CLI_MAX_RULE_DIRS)
-				return cli_usage();
-			dirs[ndirs++] = optarg;
-			break;
-		case 'w':
-			if (cli_parse_seconds(optarg, 3600, &params.window_s) != 0 || params.window_s == 0)
-				return cli_usage();
-			break;
-		case 's':
-			if (cli_parse_seconds(optarg, 86400, &params.skew_s) != 0)
-				return cli_usage();
-			break;
-		case 'g':
-			if (cli_parse_seconds(optarg, 30 * 86400, &params.gap_s) != 0)
-				return cli_usage();
-			break;
+		case 'd': db = optarg; break;
+		case 'r': rc = cli_rules_dir("diagnose", optarg, dirs, &ndirs); break;
+		case 'w': rc = take_seconds("--window", optarg, 3600, 0, &params.window_s); break;
+		case 's': rc = take_seconds("--skew", optarg, 86400, 1, &params.skew_s); break;
+		case 'g': rc = take_seconds("--gap", optarg, 30 * 86400, 1, &params.gap_s); break;
 		case 'f':
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0)
-				return cli_usage();
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0 &&
+			    strcmp(optarg, "ecs") != 0)
+				return cli_bad_value("diagnose", "--format", optarg, "text, json, jsonl or ecs");
 			format = optarg;
 			break;
-		default:
-			if (cli_filter_option(opt, optarg, &filter) != 1)
-				return cli_usage();
+		case 'B': format = "brief"; break;
+		case '?':
+		case ':': return cli_bad_option("diagnose", opt, argv);
+		default: rc = cli_select_option("diagnose", opt, optarg, &sel) == 1 ? 0 : 2;
 		}
 	}
+	if (rc != 0)
+		return rc;
 	if (optind != argc)
-		return cli_usage();
+		return cli_bad_args("diagnose", "takes no arguments, only options");
 	wo.color = strcmp(format, "text") == 0 && npsdiag_console_color(stdout);
-	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
+	wo.tz = sel.tz ? sel.tz_name : NULL;
+	if (cli_open(&s, NPSDIAG_READ, db, dirs, ndirs) != 0)
 		return 2;
-	if (npsdiag_diagnose(s, &params, &stats, &err) != 0 ||
-	    npsdiag_write_results(s, format, &filter, &wo, stdout, &shown, &err) != 0) {
-		cli_print(stderr, "npsdiag: %s\n", err.message);
-	} else {
+	rc = cli_select_ready("diagnose", s, db, &sel);
+	if (rc == 0 && (npsdiag_diagnose(s, &params, &stats, &err) != 0 ||
+			npsdiag_write_results(s, format, &sel.filter, &wo, stdout, &shown, &err) != 0)) {
+		cli_print(stderr, "npsdiag diagnose: %s\n", err.message);
+		rc = 2;
+	} else if (rc == 0) {
 		if (stats.unmatched)
 			cli_print(stderr, "npsdiag: warning: %zu attempt(s) matched no rule and are not reported\n",
 				  stats.unmatched);

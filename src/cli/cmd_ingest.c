@@ -108,29 +108,29 @@ int cmd_ingest(int argc, char **argv)
 	ingest_ui c = {0};
 	int opt;
 
-	while ((opt = getopt_long(argc, argv, "qv", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":qv", opts, NULL)) != -1) {
 		if (opt == 'd')
 			db = optarg;
 		else if (opt == 'D')
 			decoder = optarg;
 		else if (opt == 'v')
 			c.verbose = 1;
-		else if (opt == 'r' && ndirs < ND_CLI_MAX_RULE_DIRS)
-			dirs[ndirs++] = optarg;
+		else if (opt == 'r' && cli_rules_dir("ingest", optarg, dirs, &ndirs) != 0)
+			return 2;
 		else if (opt == 'q')
 			c.quiet = 1;
 		else if (opt == 'z')
 			io.tz = optarg;
-		else
-			return cli_usage();
+		else if (opt != 'r')
+			return cli_bad_option("ingest", opt, argv);
 	}
 	if (optind >= argc)
-		return cli_usage();
+		return cli_bad_args("ingest", "expected one or more logs or directories to read (or - for stdin)");
 	c.progress = !c.quiet && npsdiag_console_is_terminal(stderr);
 	if (cli_open(&s, NPSDIAG_WRITE, db, dirs, ndirs) != 0)
 		return 2;
 	if (decoder && npsdiag_set_decoder(s, decoder, &err) != 0) {
-		cli_print(stderr, "npsdiag: --decoder: %s\n", err.message);
+		cli_bad_value("ingest", "--decoder", decoder, "fast or libevtx");
 		npsdiag_close(s);
 		return 2;
 	}

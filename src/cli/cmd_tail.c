@@ -73,42 +73,41 @@ int cmd_tail(int argc, char **argv)
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
 
-	while ((opt = getopt_long(argc, argv, "v", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":v", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'd': db = optarg; break;
 		case 'r':
-			if (ndirs == ND_CLI_MAX_RULE_DIRS)
-				return cli_usage();
-			dirs[ndirs++] = optarg;
+			if (cli_rules_dir("tail", optarg, dirs, &ndirs) != 0)
+				return 2;
 			break;
 		case 'i':
 			if (cli_parse_seconds(optarg, 86400, &interval) != 0 || interval < 0.01)
-				return cli_usage();
+				return cli_bad_value("tail", "--interval", optarg, "seconds from 0.01 to 86400");
 			break;
 		case 'w':
 			if (cli_parse_seconds(optarg, 3600, &fo.params.window_s) != 0 || fo.params.window_s == 0)
-				return cli_usage();
+				return cli_bad_value("tail", "--window", optarg, "seconds from above 0 to 3600");
 			break;
 		case 's':
 			if (cli_parse_seconds(optarg, 86400, &fo.params.skew_s) != 0)
-				return cli_usage();
+				return cli_bad_value("tail", "--skew", optarg, "seconds from 0 to 86400");
 			break;
 		case 'g':
 			if (cli_parse_seconds(optarg, 30 * 86400, &fo.params.gap_s) != 0)
-				return cli_usage();
+				return cli_bad_value("tail", "--gap", optarg, "seconds from 0 to 2592000");
 			break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "text") != 0)
-				return cli_usage();
+				return cli_bad_value("tail", "--format", optarg, "text or jsonl");
 			u.format = optarg;
 			break;
 		case 'o': fo.once = 1; break;
 		case 'v': u.verbose = 1; break;
-		default: return cli_usage();
+		default: return cli_bad_option("tail", opt, argv);
 		}
 	}
 	if (optind >= argc)
-		return cli_usage();
+		return cli_bad_args("tail", "expected one or more .evtx logs or directories to follow");
 	fo.interval_ms = (unsigned)(interval * 1000 + 0.5);
 	cb.ctx = &u;
 	cb.news = print_news;

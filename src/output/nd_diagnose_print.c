@@ -2,10 +2,15 @@
 
 #include <string.h>
 
+#include "nd_cert_match.h"
+#include "nd_ecs.h"
 #include "nd_escape.h"
 #include "nd_json.h"
+#include "nd_localtime.h"
 #include "nd_out.h"
+#include "nd_print_news.h"
 #include "nd_results.h"
+#include "nd_time.h"
 
 #define EVIDENCE_LINES 12
 
@@ -21,6 +26,24 @@ typedef struct printer {
 static void put_value(printer *p, const char *s)
 {
 	nd_out_esc(&p->out, nd_escape_text, s ? s : "-");
+}
+
+/* Appends a stored ISO time: as it is, or in the local zone when the
+ * options name one ("2025-03-14 10:12:44+01:00"). */
+static void put_time(printer *p, const char *iso)
+{
+	nd_local_time lt;
+	int64_t ticks;
+	long off;
+
+	if (!p->o->tz || !iso || nd_time_parse_iso(iso, &ticks) != 0 ||
+	    nd_localtime(ticks / ND_TICKS_PER_SECOND - (ticks % ND_TICKS_PER_SECOND < 0), &lt) != 0) {
+		put_value(p, iso);
+		return;
+	}
+	off = lt.offset_s < 0 ? -lt.offset_s : lt.offset_s;
+	nd_out_printf(&p->out, "%04d-%02d-%02d %02d:%02d:%02d%c%02ld:%02ld", lt.year, lt.month, lt.day, lt.hour,
+		      lt.minute, lt.second, lt.offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
 }
 
 /* Appends a literal. */
@@ -77,7 +100,7 @@ static void text_evidence(printer *p, const nd_res_incident *i)
 		const nd_res_event *e = &i->events[k];
 
 		put(p, k ? "           " : "  evidence ");
-		put_value(p, e->time);
+		put_time(p, e->time);
 		put(p, " ");
 		put_value(p, e->computer);
 		put(p, " ");
@@ -154,13 +177,13 @@ static void text_incident(printer *p, const nd_res_incident *i)
 	put(p, "  when     ");
 	put_int(p, i->count);
 	put(p, i->finding ? " event(s), " : " attempt(s), ");
-	put_value(p, i->first);
+	put_time(p, i->first);
 	put(p, " .. ");
-	put_value(p, i->last);
+	put_time(p, i->last);
 	if (!i->finding && i->status && strcmp(i->status, "resolved") == 0) {
 		color(p, "\033[32m");
 		put(p, ", resolved ");
-		put_value(p, i->resolved);
+		put_time(p, i->resolved);
 		color(p, "\033[0m");
 	}
 	put(p, "\n");
@@ -217,7 +240,7 @@ static int summary_line(void *ctx, const nd_res_summary *s)
 	printer *p = ctx;
 	int finding = strcmp(s->cause->kind, "finding") == 0;
 
-	if (p->o->format == ND_PRINT_TEXT) {
+	if (p->o->format != ND_PRINT_JSON) {
 		nd_out_printf(&p->out, "  %5lld %-9s", (long long)s->attempts, finding ? "events" : "attempts");
 		nd_out_printf(&p->out, " in %3lld  ", (long long)s->incidents);
 		put_value(p, s->cause->cause_id);
@@ -255,12 +278,48 @@ static void json_params(printer *p, const nd_print_filter *f)
 	put(p, "}");
 }
 
+/* Appends ,"certificates": the judged certificates of report --cert
+ * (nd_cert_write_json) with the incidents each finding explains; nothing
+ * without --cert. Returns 0, or -1 with err set. */
+static int json_certificates(printer *p, nd_results *res, nd_error *err)
+{
+	const nd_cert_set *set = p->o->certs;
+	nd_buf doc = {0};
+	size_t k, j;
+
+	if (!set)
+		return 0;
+	put(p, ",\"certificates\":");
+	if (nd_cert_write_json(set, &doc) != 0) {
+		nd_buf_free(&doc);
+		return nd_error_set(err, "out of memory");
+	}
+	put(p, "{\"chain\":");
+	nd_out_mem(&p->out, doc.data, doc.len);
+	nd_buf_free(&doc);
+	put(p, ",\"explains\":[");
+	for (k = 0; k < set->nfindings; k++) {
+		nd_cert_matches m;
+
+		if (nd_cert_match(res, &set->findings[k], &m, err) != 0)
+			return -1;
+		nd_out_printf(&p->out, "%s{\"finding\":%zu,\"id\":", k ? "," : "", k);
+		nd_json_str(&p->out, set->findings[k].id);
+		nd_out_printf(&p->out, ",\"incidents\":%lld,\"first\":[", (long long)m.total);
+		for (j = 0; j < m.nids; j++)
+			nd_out_printf(&p->out, "%s%lld", j ? "," : "", (long long)m.ids[j]);
+		put(p, "]}");
+	}
+	put(p, "]}");
+	return 0;
+}
+
 /* Prints every selected incident, then the summary. Returns 0, or -1 with
  * err set. */
 static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_error *err)
 {
 	const nd_res_incident *i;
-	int rc, findings = 0, first = 1;
+	int rc, findings = 0, first = 1, json = p->o->format == ND_PRINT_JSON || p->o->format == ND_PRINT_JSONL;
 
 	if (p->o->format == ND_PRINT_JSON) {
 		nd_out_printf(&p->out, "{\"npsdiag\":\"" NPSDIAG_VERSION "\",\"schema_version\":%d,\"parameters\":",
@@ -270,7 +329,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	}
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &i, err)) == 1 && !p->out.failed) {
-		if (nd_results_load(res, p->o->format == ND_PRINT_TEXT ? EVIDENCE_LINES : 0, err) != 0)
+		if (nd_results_load(res, json ? 0 : EVIDENCE_LINES, err) != 0)
 			return -1;
 		if (p->o->format == ND_PRINT_JSON && i->finding && !findings) {
 			put(p, "],\"findings\":[");
@@ -281,25 +340,38 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		first = 0;
 		if (p->o->format == ND_PRINT_TEXT)
 			text_incident(p, i);
+		else if (p->o->format == ND_PRINT_BRIEF)
+			nd_print_news(&p->out, 0, i, 0);
+		else if (p->o->format == ND_PRINT_ECS)
+			nd_ecs_incident(&p->out, i);
 		else
 			nd_json_incident(&p->out, i, p->o->format == ND_PRINT_JSONL, NULL);
-		if (p->o->format == ND_PRINT_JSONL)
+		if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 			put(p, "\n");
 	}
 	if (rc < 0)
 		return -1;
-	if (p->o->format == ND_PRINT_JSONL)
+	if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 		return 0;
 	if (p->o->format == ND_PRINT_JSON)
 		put(p, findings ? "],\"summary\":[" : "],\"findings\":[],\"summary\":[");
 	else
-		put(p, "summary by cause:\n");
+		put(p, p->o->format == ND_PRINT_BRIEF && nd_results_selected(res) ? "\nsummary by cause:\n"
+										    : "summary by cause:\n");
 	if (nd_results_summary(res, summary_line, p, err) != 0)
 		return -1;
-	if (p->o->format == ND_PRINT_JSON)
-		put(p, "]}\n");
-	else if (nd_results_selected(res) == 0)
+	if (p->o->format == ND_PRINT_JSON) {
+		put(p, "]");
+		if (json_certificates(p, res, err) != 0)
+			return -1;
+		put(p, "}\n");
+	} else if (nd_results_selected(res) == 0)
 		put(p, "  nothing to report\n");
+	if (p->o->format == ND_PRINT_TEXT && p->o->tz) {
+		put(p, "times in ");
+		put_value(p, p->o->tz);
+		put(p, "\n");
+	}
 	return 0;
 }
 

@@ -66,9 +66,7 @@ static void cause(nd_out *o, const nd_res_incident *i)
 	nd_out_put(o, "}");
 }
 
-/* Appends {"first":code,...,"symbol":..,"meaning":..} for a code, or null.
- * Returns nothing. */
-static void code(nd_out *o, const nd_res_code *c)
+void nd_json_code(nd_out *o, const nd_res_code *c)
 {
 	if (!c->has) {
 		nd_out_put(o, "null");
@@ -80,8 +78,7 @@ static void code(nd_out *o, const nd_res_code *c)
 	nd_out_put(o, "}");
 }
 
-/* Appends the NPS decision object, or null. Returns nothing. */
-static void nps_decision(nd_out *o, const nd_res_incident *i)
+void nd_json_nps_decision(nd_out *o, const nd_res_incident *i)
 {
 	if (!i->has_nps_event_id) {
 		nd_out_put(o, "null");
@@ -139,10 +136,29 @@ static void evidence(nd_out *o, const nd_res_incident *i)
 	nd_out_put(o, "]");
 }
 
-void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news)
+void nd_json_facts(nd_out *o, const nd_res_incident *i)
 {
 	size_t k;
 
+	nd_out_put(o, "[");
+	for (k = 0; k < i->nfacts; k++) {
+		nd_out_put(o, k ? ",{\"name\":" : "{\"name\":");
+		nd_json_str(o, i->facts[k].name);
+		member(o, "value", i->facts[k].value);
+		nd_out_put(o, "}");
+	}
+	nd_out_put(o, "]");
+}
+
+const char *nd_json_host(const nd_res_incident *i)
+{
+	if (i->finding)
+		return i->nps;
+	return i->client ? i->client : i->vpn ? i->vpn : i->nps;
+}
+
+void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news)
+{
 	nd_out_put(o, "{");
 	if (line)
 		nd_out_printf(o, "\"schema_version\":%d,", ND_JSON_SCHEMA_VERSION);
@@ -151,7 +167,10 @@ void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char 
 		nd_json_str(o, news);
 		nd_out_put(o, ",");
 	}
-	nd_out_printf(o, "\"id\":%lld", (long long)i->id);
+	nd_out_put(o, "\"@timestamp\":");
+	nd_json_str(o, i->last);
+	nd_out_printf(o, ",\"id\":%lld", (long long)i->id);
+	member(o, "key", i->key);
 	member(o, "kind", i->kind);
 	key(o, "cause");
 	cause(o, i);
@@ -161,24 +180,20 @@ void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char 
 	member(o, "client", i->client);
 	member(o, "vpn_server", i->vpn);
 	member(o, "nps_server", i->nps);
+	member(o, "host", nd_json_host(i));
 	key(o, "client_error");
-	code(o, &i->client_error);
+	nd_json_code(o, &i->client_error);
 	key(o, "nps_decision");
-	nps_decision(o, i);
+	nd_json_nps_decision(o, i);
 	member_int(o, "count", 1, i->count);
 	member_int(o, "paired", 1, i->paired);
 	member(o, "first", i->first);
 	member(o, "last", i->last);
 	member(o, "status", i->status);
 	member(o, "resolved", i->resolved);
-	nd_out_put(o, ",\"facts\":[");
-	for (k = 0; k < i->nfacts; k++) {
-		nd_out_put(o, k ? ",{\"name\":" : "{\"name\":");
-		nd_json_str(o, i->facts[k].name);
-		member(o, "value", i->facts[k].value);
-		nd_out_put(o, "}");
-	}
-	nd_out_put(o, "],\"attempts\":");
+	nd_out_put(o, ",\"facts\":");
+	nd_json_facts(o, i);
+	nd_out_put(o, ",\"attempts\":");
 	attempts(o, i);
 	nd_out_put(o, ",\"evidence\":");
 	evidence(o, i);

@@ -74,6 +74,11 @@ void nd_out_esc(nd_out *o, int (*escaper)(nd_buf *, const char *), const char *s
 	drain_some(o);
 }
 
+void nd_out_oom(nd_out *o)
+{
+	fail(o, ENOMEM);
+}
+
 int nd_out_flush(nd_out *o)
 {
 	drain(o);

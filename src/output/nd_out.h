@@ -35,6 +35,10 @@ void nd_out_printf(nd_out *o, const char *fmt, ...) __attribute__((format(printf
  * becomes. Returns nothing. */
 void nd_out_esc(nd_out *o, int (*escaper)(nd_buf *, const char *), const char *s);
 
+/* Remembers that text meant for the output could not be made (out of
+ * memory). Returns nothing. */
+void nd_out_oom(nd_out *o);
+
 /* Writes what is buffered and flushes the FILE. Returns 0, or -1 once any
  * write has failed. */
 int nd_out_flush(nd_out *o);

@@ -5,12 +5,6 @@
 #include "nd_escape.h"
 #include "nd_json.h"
 
-/* Appends an event string for the terminal, "-" for NULL. */
-static void put_str(nd_out *o, const char *s)
-{
-	nd_out_esc(o, nd_escape_text, s ? s : "-");
-}
-
 int64_t nd_print_news_event_id(const nd_res_incident *i)
 {
 	const nd_res_event *best = NULL;
@@ -24,47 +18,59 @@ int64_t nd_print_news_event_id(const nd_res_incident *i)
 	return best ? best->event_id : -1;
 }
 
-/* Appends the text line:
- *   TIME USER failed: TITLE (853/258) client C nps N [cause, confidence]
- *   TIME HOST finding: TITLE (event 4421) [cause, confidence] */
-static void text_line(nd_out *o, const nd_res_incident *i, int64_t previous_count)
+/* Appends a literal. Returns 0, or -1 when out of memory. */
+static int lit(nd_buf *b, const char *s)
 {
-	put_str(o, i->last);
-	nd_out_put(o, " ");
-	put_str(o, i->finding ? i->nps : i->user);
-	nd_out_put(o, i->finding ? " finding: " : " failed: ");
-	put_str(o, i->cause->title);
+	return nd_buf_append(b, s, strlen(s));
+}
+
+int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i, int64_t previous_count)
+{
+	int rc = 0;
+
+	rc |= esc(b, i->last ? i->last : "-");
+	rc |= lit(b, " ");
+	rc |= esc(b, (i->finding ? i->nps : i->user) ? (i->finding ? i->nps : i->user) : "-");
+	rc |= lit(b, i->finding ? " finding: " : " failed: ");
+	rc |= esc(b, i->cause->title ? i->cause->title : "-");
 	if (i->finding) {
 		if (nd_print_news_event_id(i) >= 0)
-			nd_out_printf(o, " (event %lld)", (long long)nd_print_news_event_id(i));
+			rc |= nd_buf_printf(b, " (event %lld)", (long long)nd_print_news_event_id(i));
 	} else {
 		if (i->client_error.has)
-			nd_out_printf(o, " (%lld", (long long)i->client_error.code);
+			rc |= nd_buf_printf(b, " (%lld", (long long)i->client_error.code);
 		else
-			nd_out_put(o, " (-");
+			rc |= lit(b, " (-");
 		if (i->nps_reason.has)
-			nd_out_printf(o, "/%lld)", (long long)i->nps_reason.code);
+			rc |= nd_buf_printf(b, "/%lld)", (long long)i->nps_reason.code);
 		else
-			nd_out_put(o, ")");
-		nd_out_put(o, " client ");
-		put_str(o, i->client);
-		nd_out_put(o, " nps ");
-		put_str(o, i->nps);
+			rc |= lit(b, ")");
+		rc |= lit(b, " client ");
+		rc |= esc(b, i->client ? i->client : "-");
+		rc |= lit(b, " nps ");
+		rc |= esc(b, i->nps ? i->nps : "-");
 	}
-	nd_out_put(o, " [");
-	put_str(o, i->cause->cause_id);
-	nd_out_put(o, ", ");
-	put_str(o, i->confidence);
-	nd_out_put(o, "]");
+	rc |= lit(b, " [");
+	rc |= esc(b, i->cause->cause_id ? i->cause->cause_id : "-");
+	rc |= lit(b, ", ");
+	rc |= esc(b, i->confidence ? i->confidence : "-");
+	rc |= lit(b, "]");
 	if (previous_count)
-		nd_out_printf(o, " now %lld %s", (long long)i->count, i->finding ? "events" : "attempts");
+		rc |= nd_buf_printf(b, " now %lld %s", (long long)i->count, i->finding ? "events" : "attempts");
+	return rc ? -1 : 0;
 }
 
 void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previous_count)
 {
-	if (jsonl)
+	nd_buf line = {0};
+
+	if (jsonl) {
 		nd_json_incident(o, i, 1, previous_count ? "grown" : "new");
-	else
-		text_line(o, i, previous_count);
+	} else if (nd_print_news_line(&line, nd_escape_text, i, previous_count) != 0) {
+		nd_out_oom(o);
+	} else {
+		nd_out_mem(o, line.data, line.len);
+	}
+	nd_buf_free(&line);
 	nd_out_put(o, "\n");
 }

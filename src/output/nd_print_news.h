@@ -13,6 +13,15 @@
  * finding's (first) event; -1 when none. */
 int64_t nd_print_news_event_id(const nd_res_incident *i);
 
+/* Appends the text line to b without its newline, passing each event- or
+ * rule-derived string through esc (nd_escape_text for a terminal; a raw
+ * copy for a message that is escaped as a whole):
+ *   TIME USER failed: TITLE (853/258) client C nps N [cause, confidence]
+ *   TIME HOST finding: TITLE (event 4421) [cause, confidence]
+ * Returns 0, or -1 when out of memory. */
+int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i,
+		       int64_t previous_count);
+
 /* Appends the line (with its newline) for a loaded incident;
  * previous_count is 0 for a new one, else the count last announced.
  * Returns nothing (failures are kept in o). */

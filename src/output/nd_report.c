@@ -36,14 +36,34 @@ void nd_rep_cause_counts(nd_rep *r, const nd_res_summary *s)
 			      (long long)s->incidents, (long long)s->attempts);
 }
 
+void nd_rep_filters(nd_rep *r, int (*esc)(nd_buf *, const char *))
+{
+	const nd_print_filter *f = r->filter;
+	const char *names[4] = {"user ", "since ", "until ", "cause "};
+	const char *values[4] = {f->user, f->since, f->until, f->cause};
+	int k, n = 0;
+
+	for (k = 0; k < 4; k++) {
+		if (!values[k])
+			continue;
+		nd_out_put(&r->out, n++ ? ", " : "");
+		nd_out_put(&r->out, names[k]);
+		nd_out_esc(&r->out, esc, values[k]);
+	}
+	if (!n)
+		nd_out_put(&r->out, "none (every incident and finding)");
+}
+
 int nd_report_write(nd_db *db, const nd_print_filter *f, const nd_report_options *o, FILE *out, nd_error *err)
 {
+	static const nd_print_filter all = {0};
 	nd_rep r;
 	nd_error ignored;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
+	r.filter = f ? f : &all;
 	r.err = err;
 	nd_out_init(&r.out, out, o->output ? o->output : "standard output");
 	if (nd_results_open(&r.res, db, f, err) != 0)

@@ -9,6 +9,7 @@
 #include "nd_db.h"
 #include <stdio.h>
 
+#include "nd_cert.h"
 #include "nd_error.h"
 #include "nd_select.h"
 
@@ -18,6 +19,8 @@ typedef struct nd_report_options {
 	nd_report_format format;
 	const char *generated; /* the generation time to show, or NULL for none */
 	const char *output;    /* the name of out in errors; NULL: "standard output" */
+	const char *tz;        /* npsdiag_write_options.tz: NULL for UTC, else the local zone's name */
+	const nd_cert_set *certs; /* judged certificates for a certificate section (html, md), or NULL */
 } nd_report_options;
 
 /* Writes the report of the incidents and findings f selects to out.

@@ -16,6 +16,7 @@ typedef struct nd_rep {
 	nd_out out;
 	const nd_report_options *o;
 	nd_error *err;
+	const nd_print_filter *filter; /* the selection, stated in the report; never NULL */
 	nd_res_scope scope;
 	void *state; /* the format's own, for its callbacks */
 } nd_rep;
@@ -33,6 +34,11 @@ void nd_rep_scope_counts(nd_rep *r);
  * or, for a finding, "N finding(s) on N host(s), N event(s)"). Returns
  * nothing. */
 void nd_rep_cause_counts(nd_rep *r, const nd_res_summary *s);
+
+/* Appends the active filters ("user LAB\\x, since T, until T, cause C"),
+ * each value through esc, or "none (every incident and finding)". Returns
+ * nothing. */
+void nd_rep_filters(nd_rep *r, int (*esc)(nd_buf *, const char *));
 
 /* The format writers. Return 0, or -1 with r->err set. */
 int nd_report_html(nd_rep *r);

@@ -1,9 +1,10 @@
 /* nd_report_md: the report as Markdown for a ticket or a wiki page: the
- * same content as the HTML page (scope, summary by cause with the
- * remediation, incidents with their evidence, findings) without the
- * timeline picture. Event strings are escaped so they render as text. */
+ * same content as the HTML page (scope, filters, summary table, causes
+ * with the remediation stated once, incidents with their facts and
+ * evidence, findings) without the timeline picture. Event strings are escaped so they render as text. */
 #include <string.h>
 
+#include "nd_cert_match.h"
 #include "nd_escape.h"
 #include "nd_report_int.h"
 
@@ -71,6 +72,33 @@ static int cause(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, "\n\n**What to do:**\n\n");
 	steps(r, c->cause);
 	nd_out_put(&r->out, "\n");
+	return 0;
+}
+
+/* One row of the summary table (nd_results_summary callback): cause,
+ * confidence, users, hosts, attempts, open, first incidents. Returns 0. */
+static int summary_row(void *ctx, const nd_res_summary *c)
+{
+	nd_rep *r = ctx;
+	size_t k;
+
+	nd_out_put(&r->out, "| ");
+	esc(r, c->cause->title);
+	nd_out_put(&r->out, " (");
+	esc(r, c->cause->cause_id);
+	nd_out_put(&r->out, ") | ");
+	esc(r, c->cause->confidence);
+	if (strcmp(c->cause->kind, "finding") == 0)
+		nd_out_printf(&r->out, " | - | %lld | %lld event(s) | - | ", (long long)c->hosts,
+			      (long long)c->attempts);
+	else
+		nd_out_printf(&r->out, " | %lld | %lld | %lld | %lld | ", (long long)c->identities, (long long)c->hosts,
+			      (long long)c->attempts, (long long)c->open);
+	for (k = 0; k < c->nids; k++)
+		nd_out_printf(&r->out, "%s#%lld", k ? " " : "", (long long)c->ids[k]);
+	if (c->incidents > (int64_t)c->nids)
+		nd_out_printf(&r->out, " and %lld more", (long long)(c->incidents - (int64_t)c->nids));
+	nd_out_put(&r->out, " |\n");
 	return 0;
 }
 
@@ -154,6 +182,24 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 	}
 	row(r, "Confidence", i->confidence);
 	row(r, "Cause", i->cause->cause_id);
+	if (i->key)
+		row(r, "Key", i->key);
+	for (k = 0; r->o->certs && k < r->o->certs->nfindings; k++) {
+		if (!nd_cert_explains(&r->o->certs->findings[k], i))
+			continue;
+		nd_out_put(&r->out, "| Certificate | ");
+		esc(r, nd_cert_severity_name(r->o->certs->findings[k].severity));
+		nd_out_put(&r->out, ": ");
+		esc(r, r->o->certs->findings[k].message);
+		nd_out_put(&r->out, " |\n");
+	}
+	for (k = 0; k < i->nfacts; k++) {
+		nd_out_put(&r->out, "| ");
+		esc(r, i->facts[k].name);
+		nd_out_put(&r->out, " | ");
+		esc(r, i->facts[k].value);
+		nd_out_put(&r->out, " |\n");
+	}
 	nd_out_put(&r->out, "\n**Why:** ");
 	esc(r, i->cause->explanation);
 	nd_out_put(&r->out, "\n\n**What to do:** see the summary of cause ");
@@ -163,6 +209,85 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 		evidence_row(r, &i->events[k]);
 	if (i->events_total > ND_REP_EVIDENCE_MAX)
 		nd_out_printf(&r->out, "\nand %zu more evidence event(s).\n", i->events_total - ND_REP_EVIDENCE_MAX);
+	nd_out_put(&r->out, "\n");
+	return 0;
+}
+
+/* Appends a certificate's list of strings, comma-separated, or none. */
+static void list(nd_rep *r, const nd_strs *l, const char *none)
+{
+	size_t k;
+
+	for (k = 0; k < l->n; k++) {
+		nd_out_put(&r->out, k ? ", " : "");
+		esc(r, l->v[k]);
+	}
+	nd_out_put(&r->out, l->n ? "" : none);
+}
+
+/* Appends the certificate section (report --cert): the findings with the
+ * incidents each explains, then the chain as a table. Returns 0, or -1. */
+static int certificates(nd_rep *r)
+{
+	const nd_cert_set *set = r->o->certs;
+	size_t k, j;
+
+	nd_out_printf(&r->out, "## Certificates\n\n%zu certificate(s) given with --cert: %zu error(s), %zu warning(s), "
+			       "%zu note(s).\n\n",
+		      set->n, nd_cert_count(set, ND_CERT_ERROR), nd_cert_count(set, ND_CERT_WARNING),
+		      nd_cert_count(set, ND_CERT_NOTE));
+	for (k = 0; k < set->nfindings; k++) {
+		const nd_cert_finding *f = &set->findings[k];
+		nd_cert_matches m;
+
+		if (nd_cert_match(r->res, f, &m, r->err) != 0)
+			return -1;
+		nd_out_put(&r->out, "- **");
+		esc(r, f->id);
+		nd_out_put(&r->out, "** (");
+		esc(r, nd_cert_severity_name(f->severity));
+		nd_out_printf(&r->out, ", certificate %zu", f->cert + 1);
+		if (f->signature) {
+			nd_out_put(&r->out, ", ");
+			esc(r, f->signature);
+		}
+		nd_out_put(&r->out, "): ");
+		esc(r, f->message);
+		nd_out_put(&r->out, ". Explains: ");
+		for (j = 0; j < m.nids; j++)
+			nd_out_printf(&r->out, "%s#%lld", j ? " " : "", (long long)m.ids[j]);
+		if (m.total > (int64_t)m.nids)
+			nd_out_printf(&r->out, " and %lld more", (long long)(m.total - (int64_t)m.nids));
+		nd_out_put(&r->out, m.total ? "." : "no incident of this selection.");
+		if (f->fix) {
+			nd_out_put(&r->out, " Fix: ");
+			esc(r, f->fix);
+		}
+		nd_out_put(&r->out, "\n");
+	}
+	nd_out_put(&r->out, "\n| # | Role | Subject | Issuer | Valid until | EKU | CRL distribution points |\n"
+		      "|--:|---|---|---|---|---|---|\n");
+	for (k = 0; k < set->n; k++) {
+		const nd_cert *c = &set->v[k];
+		char to[ND_CERT_TIME_SIZE];
+
+		nd_out_printf(&r->out, "| %zu | ", k + 1);
+		esc(r, nd_cert_role_name(c->role));
+		nd_out_put(&r->out, " | ");
+		esc(r, c->subject);
+		nd_out_put(&r->out, " | ");
+		esc(r, c->issuer_name);
+		nd_out_put(&r->out, " | ");
+		esc(r, nd_cert_time_text(c->not_after, to));
+		nd_out_put(&r->out, c->not_after < set->now ? " (expired) | " : " | ");
+		if (c->has_eku)
+			list(r, &c->ekus, "none");
+		else
+			nd_out_put(&r->out, "none (any purpose)");
+		nd_out_put(&r->out, " | ");
+		list(r, &c->cdp, "**none**");
+		nd_out_put(&r->out, " |\n");
+	}
 	nd_out_put(&r->out, "\n");
 	return 0;
 }
@@ -182,8 +307,22 @@ int nd_report_md(nd_rep *r)
 		esc(r, r->o->generated);
 		nd_out_put(&r->out, " by npsdiag " NPSDIAG_VERSION ".");
 	}
-	nd_out_put(&r->out, "\n\n## Summary by root cause\n\n");
+	nd_out_put(&r->out, "\n\nFilters: ");
+	nd_rep_filters(r, nd_escape_md);
+	nd_out_put(&r->out, ".\n\n## Summary\n\n");
+	if (sc->incidents + sc->findings == 0) {
+		nd_out_put(&r->out, "Nothing to report in this selection.\n\n");
+	} else {
+		nd_out_put(&r->out, "| Cause | Confidence | Users | Hosts | Attempts | Open | Incidents |\n"
+			      "|---|---|--:|--:|--:|--:|---|\n");
+		if (nd_results_summary(r->res, summary_row, r, r->err) != 0)
+			return -1;
+		nd_out_put(&r->out, "\n");
+	}
+	nd_out_put(&r->out, "## Summary by root cause\n\n");
 	if (nd_results_summary(r->res, cause, r, r->err) != 0)
+		return -1;
+	if (r->o->certs && certificates(r) != 0)
 		return -1;
 	nd_out_put(&r->out, "## Incidents\n\n");
 	if (sc->incidents == 0)

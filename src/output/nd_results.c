@@ -10,6 +10,8 @@
 #include "nd_vec.h"
 
 #define BLOCK_SIZE 65536
+#define ND_XSTR(x) #x
+#define ND_STR(x) ND_XSTR(x)
 
 /* A block of the arena that holds the strings of the current view. */
 typedef struct block {
@@ -21,13 +23,18 @@ typedef struct block {
 /* The statements of a run, prepared once. */
 enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
 
+/* The incidents selected, open ones first; %s: the key column or NULL. */
+#define INCIDENTS_SQL                                                                                                 \
+	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
+	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"      \
+	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s"         \
+	" FROM incidents i JOIN nd_results_ids USING(id)"                                                              \
+	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
+	" WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1"                    \
+	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
+
 static const char *const sql[S_COUNT] = {
-	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"
-	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"
-	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time"
-	" FROM incidents i JOIN nd_results_ids USING(id)"
-	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason"
-	" WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1 ORDER BY i.id",
+	NULL, /* INCIDENTS_SQL, prepared by prepare_incidents */
 	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
 	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
@@ -269,6 +276,21 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	return rc;
 }
 
+/* Prepares the incidents statement with the stable incident key (the
+ * correlator's incidents.key) where the schema has the column, else with
+ * NULL for it. Returns 0, or -1 with err set. */
+static int prepare_incidents(nd_results *r, nd_error *err)
+{
+	char sql_key[2048], sql_none[2048];
+
+	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL, "i.key");
+	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL");
+	if (nd_db_prepare(r->db, sql_key, 0, &r->st[S_INCIDENTS], "results", NULL) == 0 ||
+	    nd_db_prepare(r->db, sql_none, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
+		return 0;
+	return nd_db_fail(r->db, "results", err);
+}
+
 int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_error *err)
 {
 	nd_results *r = calloc(1, sizeof(*r));
@@ -283,7 +305,11 @@ int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_er
 		nd_results_close(r);
 		return -1;
 	}
-	for (i = 0; i < S_COUNT; i++) {
+	if (prepare_incidents(r, err) != 0) {
+		nd_results_close(r);
+		return -1;
+	}
+	for (i = 1; i < S_COUNT; i++) {
 		if (nd_db_prepare(db, sql[i], 0, &r->st[i], "results", NULL) != 0) {
 			nd_db_fail(r->db, "results", err);
 			nd_results_close(r);
@@ -366,6 +392,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	i->last = text(st, 22);
 	i->status = text(st, 23);
 	i->resolved = text(st, 24);
+	i->key = text(st, 25);
 	*out = i;
 	return 1;
 }
@@ -540,28 +567,59 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 	return 0;
 }
 
+/* Reads the first ND_RES_SUMMARY_IDS incidents of s's cause (open ones
+ * first) with ids, the prepared statement. Returns 0, or -1 on a database
+ * error. */
+static int summary_ids(nd_stmt *ids, nd_res_summary *s)
+{
+	int rc;
+
+	nd_db_reset(ids);
+	if (nd_db_bind_text(ids, 1, s->cause->cause_id, "results", NULL) != 0)
+		return -1;
+	while (s->nids < ND_RES_SUMMARY_IDS && (rc = nd_db_step(ids, "results", NULL)) == 1)
+		s->ids[s->nids++] = nd_db_column_int64(ids, 0);
+	return s->nids == ND_RES_SUMMARY_IDS || rc == 0 ? 0 : -1;
+}
+
 int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary *s), void *ctx, nd_error *err)
 {
-	nd_stmt *st = NULL;
-	int rc;
+	nd_stmt *st = NULL, *ids = NULL;
+	int rc = -1;
 
 	if (nd_db_prepare(r->db,
 			  "SELECT i.cause_id, min(i.first_time), max(i.last_time), count(*),"
-			  " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count)"
+			  " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count),"
+			  " count(DISTINCT coalesce(i.client, i.nps_server)),"
+			  " sum(CASE WHEN i.kind = 'incident' AND i.status <> 'resolved' THEN 1 ELSE 0 END)"
 			  " FROM incidents i JOIN nd_results_ids USING(id)"
 			  " GROUP BY i.cause_id, i.kind ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
-			  0, &st, "results", NULL) != 0)
+			  0, &st, "results", NULL) != 0 ||
+	    nd_db_prepare(r->db,
+			  "SELECT j.id FROM incidents j JOIN nd_results_ids USING(id) WHERE j.cause_id = ?1"
+			  " ORDER BY j.status = 'resolved', j.id LIMIT " ND_STR(ND_RES_SUMMARY_IDS),
+			  0, &ids, "results", NULL) != 0) {
+		nd_db_finalize(st);
 		return nd_db_fail(r->db, "results", err);
+	}
 	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
 		nd_res_summary s = {find_cause(r, text(st, 0)),
 				    text(st, 1),
 				    text(st, 2),
 				    nd_db_column_int64(st, 3),
 				    nd_db_column_int64(st, 4),
-				    nd_db_column_int64(st, 5)};
+				    nd_db_column_int64(st, 5),
+				    nd_db_column_int64(st, 6),
+				    nd_db_column_int64(st, 7),
+				    {0},
+				    0};
 
 		if (!s.cause) {
 			nd_error_set(err, "database: an incident has an unknown cause");
+			break;
+		}
+		if (summary_ids(ids, &s) != 0) {
+			rc = -1;
 			break;
 		}
 		if (fn(ctx, &s) != 0)
@@ -569,12 +627,34 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 	}
 	if (rc != 0 && rc != 1)
 		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(ids);
 	nd_db_finalize(st);
 	return rc == 0 ? 0 : -1;
 }
 
-int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
-			int (*fn)(void *ctx, const nd_res_lane *l), void *ctx, nd_error *err)
+int nd_results_axis(nd_results *r, nd_axis *a, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	nd_axis_init(a);
+	if (nd_db_prepare(r->db,
+			  "SELECT DISTINCT e.ts FROM incident_events ie"
+			  " JOIN nd_results_ids s ON s.id = ie.incident_id"
+			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.ts",
+			  0, &st, "results", NULL) != 0)
+		return nd_db_fail(r->db, "results", err);
+	while ((rc = nd_db_step(st, "results", NULL)) == 1)
+		nd_axis_add(a, nd_db_column_int64(st, 0));
+	if (rc != 0)
+		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(st);
+	nd_axis_finish(a);
+	return rc == 0 ? 0 : -1;
+}
+
+int nd_results_timeline(nd_results *r, const nd_axis *a, int (*fn)(void *ctx, const nd_res_lane *l), void *ctx,
+			nd_error *err)
 {
 	/* Every evidence event of the selection, by host then time. */
 	nd_stmt *st = NULL;
@@ -582,11 +662,10 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 	char host[256] = "";
 	int have = 0, rc = -1, stopped = 0;
 
-	*first_ts = *last_ts = 0;
 	if (!lane)
 		return nd_error_set(err, "out of memory");
 	if (nd_db_prepare(r->db,
-			  "SELECT e.computer, e.ts, ie.role, e.event_id, min(e.ts) OVER (), max(e.ts) OVER ()"
+			  "SELECT e.computer, e.ts, ie.role, e.event_id"
 			  " FROM incident_events ie JOIN nd_results_ids s ON s.id = ie.incident_id"
 			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
 			  0, &st, "results", NULL) != 0) {
@@ -595,10 +674,10 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 	}
 	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
 		const char *h = text(st, 0) ? text(st, 0) : "-", *role = text(st, 2) ? text(st, 2) : "";
-		int64_t ts = nd_db_column_int64(st, 1), id = nd_db_column_int64(st, 3), span, bin;
+		int64_t id = nd_db_column_int64(st, 3);
+		double x = nd_axis_x(a, nd_db_column_int64(st, 1));
+		int bin = (int)(x * (ND_RES_TIMELINE_BINS - 1) + 0.5);
 
-		*first_ts = nd_db_column_int64(st, 4);
-		*last_ts = nd_db_column_int64(st, 5);
 		if (!have || strcmp(h, host) != 0) {
 			if (have && fn(ctx, lane) != 0) {
 				stopped = 1;
@@ -609,8 +688,7 @@ int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
 			lane->host = host;
 			have = 1;
 		}
-		span = *last_ts - *first_ts;
-		bin = span > 0 ? (ts - *first_ts) * (ND_RES_TIMELINE_BINS - 1) / span : 0;
+		bin = bin < 0 ? 0 : bin >= ND_RES_TIMELINE_BINS ? ND_RES_TIMELINE_BINS - 1 : bin;
 		if (strcmp(role, "client-failure") == 0 || (strcmp(role, "nps-decision") == 0 && id != 6272))
 			lane->failures[bin]++;
 		else if (strcmp(role, "resolution") == 0 || id == 6272)

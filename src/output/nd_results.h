@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nd_axis.h"
 #include "nd_error.h"
 #include "nd_select.h"
 
@@ -78,6 +79,7 @@ typedef struct nd_res_incident {
 	const nd_res_cause *cause;
 	const char *kind, *confidence, *match, *identity, *user, *client, *vpn, *nps, *first, *last, *status,
 		*resolved;
+	const char *key; /* the stable incident key, NULL while the schema has none */
 	int64_t count, paired, first_ts, last_ts;
 	nd_res_code client_error; /* code: the RAS / IKE error */
 	nd_res_code nps_reason;   /* code: the NPS reason */
@@ -100,15 +102,21 @@ typedef struct nd_res_scope {
 	char window_s[32], skew_s[32], gap_s[32]; /* of the last diagnose run, "?" when unknown */
 } nd_res_scope;
 
+#define ND_RES_SUMMARY_IDS 5 /* incidents a summary line links to */
+
 /* A line of the summary by cause. */
 typedef struct nd_res_summary {
 	const nd_res_cause *cause;
 	const char *first, *last;
 	int64_t incidents, identities, attempts; /* identities: hosts for findings */
+	int64_t hosts;                           /* client computers (hosts for findings) */
+	int64_t open;                            /* incidents not resolved */
+	int64_t ids[ND_RES_SUMMARY_IDS];         /* its first incidents, open ones first */
+	size_t nids;
 } nd_res_summary;
 
-/* A timeline lane: one host, the selection's evidence binned over
- * [first_ts, last_ts]. */
+/* A timeline lane: one host, the selection's evidence binned over the
+ * axis (nd_results_axis). */
 typedef struct nd_res_lane {
 	const char *host;
 	int64_t failures[ND_RES_TIMELINE_BINS]; /* client failures and NPS denials */
@@ -130,8 +138,9 @@ void nd_results_close(nd_results *r);
 /* Returns the number of incidents and findings selected. */
 size_t nd_results_selected(const nd_results *r);
 
-/* Starts (again) the walk over the selected incidents, in stored order
- * (incidents, then findings). Returns nothing. */
+/* Starts (again) the walk over the selected incidents: incidents, then
+ * findings; open incidents before resolved ones; each in stored order.
+ * Returns nothing. */
 void nd_results_rewind(nd_results *r, nd_res_which which);
 
 /* Reads the next incident's row, without facts, attempts and evidence.
@@ -151,10 +160,14 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err);
  * attempts). Returns 0, or -1 with err set (or fn's -1). */
 int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary *s), void *ctx, nd_error *err);
 
+/* Feeds the times of the selection's evidence to the axis a and finishes
+ * it. Returns 0, or -1 with err set. */
+int nd_results_axis(nd_results *r, nd_axis *a, nd_error *err);
+
 /* Calls fn for each host lane of the timeline of the selection's evidence,
- * hosts in name order, after setting *first_ts and *last_ts. Returns 0, or
- * -1 with err set (or fn's -1). */
-int nd_results_timeline(nd_results *r, int64_t *first_ts, int64_t *last_ts,
-			int (*fn)(void *ctx, const nd_res_lane *l), void *ctx, nd_error *err);
+ * binned over the finished axis a, hosts in name order. Returns 0, or -1
+ * with err set (or fn's -1). */
+int nd_results_timeline(nd_results *r, const nd_axis *a, int (*fn)(void *ctx, const nd_res_lane *l), void *ctx,
+			nd_error *err);
 
 #endif

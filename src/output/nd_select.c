@@ -4,6 +4,8 @@
 #include <pcre2.h>
 #include <string.h>
 
+#include "nd_ascii.h"
+#include "nd_identity.h"
 #include "nd_db.h"
 #include "nd_vec.h"
 
@@ -20,6 +22,75 @@ static int user_ok(pcre2_code *re, pcre2_match_data *md, const char *user, const
 	       (identity && pcre2_match(re, (PCRE2_SPTR)identity, strlen(identity), 0, 0, md, NULL) >= 0);
 }
 
+/* Returns 1 when a and b are equal ASCII case-insensitively up to their
+ * first dot (or end), else 0. */
+static int same_label(const char *a, const char *b)
+{
+	for (; *a && *a != '.' && nd_ascii_lower((unsigned char)*a) == nd_ascii_lower((unsigned char)*b); a++, b++)
+		;
+	return (!*a || *a == '.') && (!*b || *b == '.');
+}
+
+/* Returns 1 when the account u (parsed from what the user wrote) is the
+ * account id (parsed from an incident's user name or identity): same user,
+ * or u names a device without its "$"; and u has no domain, or the same
+ * domain, or one with the same first label (LAB and lab.example). Else 0. */
+static int same_account(const nd_identity *u, const nd_identity *id)
+{
+	size_t n = strlen(u->user);
+
+	if (strcmp(u->user, id->user) != 0 && !(strncmp(u->user, id->user, n) == 0 && strcmp(id->user + n, "$") == 0))
+		return 0;
+	return !u->domain[0] || strcmp(u->domain, id->domain) == 0 || same_label(u->domain, id->domain);
+}
+
+int nd_select_user_matches(const char *user, const char *user_name, const char *identity)
+{
+	const char *forms[2] = {user_name, identity};
+	nd_identity u, id;
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (forms[i] && nd_ascii_casecmp(user, forms[i]) == 0)
+			return 1;
+	if (nd_identity_parse(user, NULL, &u) != 0)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (forms[i] && nd_identity_parse(forms[i], NULL, &id) == 0 && same_account(&u, &id))
+			return 1;
+	return 0;
+}
+
+/* Returns 1 when host (as given) names the host value v: the same name, or
+ * the same first DNS label when either is a short name; else 0. */
+static int host_is(const char *host, const char *v)
+{
+	if (!v)
+		return 0;
+	if (nd_ascii_casecmp(host, v) == 0)
+		return 1;
+	return (!strchr(host, '.') || !strchr(v, '.')) && same_label(host, v);
+}
+
+/* Checks that the results know cause. Returns 0, or -1 with err set. */
+static int check_cause(nd_db *db, const char *cause, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int step;
+
+	if (nd_db_prepare(db, "SELECT 1 FROM causes WHERE cause_id = ?", 0, &st,
+			  "results (has diagnose run on this database?)", err) != 0 ||
+	    nd_db_bind_text(st, 1, cause, "causes", err) != 0 || (step = nd_db_step(st, "causes", err)) < 0) {
+		nd_db_finalize(st);
+		return -1;
+	}
+	nd_db_finalize(st);
+	if (step == 0)
+		return nd_error_set(err, "--cause '%s': no such cause in these results (npsdiag causes lists the ids)",
+				    cause);
+	return 0;
+}
+
 int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size_t *n, nd_error *err)
 {
 	nd_stmt *st = NULL;
@@ -31,29 +102,38 @@ int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size
 
 	*ids = NULL;
 	*n = 0;
-	if (f->user) {
-		re = pcre2_compile((PCRE2_SPTR)f->user, PCRE2_ZERO_TERMINATED,
+	if (f->cause && check_cause(db, f->cause, err) != 0)
+		return -1;
+	if (f->user_regex) {
+		re = pcre2_compile((PCRE2_SPTR)f->user_regex, PCRE2_ZERO_TERMINATED,
 				   PCRE2_CASELESS | PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &code, &off, NULL);
 		if (!re) {
 			PCRE2_UCHAR msg[256];
 
 			pcre2_get_error_message(code, msg, sizeof(msg));
-			return nd_error_set(err, "--user: bad pattern \"%s\" at offset %zu: %s", f->user, (size_t)off,
-					    (const char *)msg);
+			return nd_error_set(err, "--user-regex '%s': bad pattern at offset %zu: %s", f->user_regex,
+					    (size_t)off, (const char *)msg);
 		}
 		if (!(md = pcre2_match_data_create(1, NULL)))
 			goto oom;
 	}
 	if (nd_db_prepare(db,
-			  "SELECT id, kind, user_name, identity FROM incidents WHERE (CAST(?1 AS TEXT) IS NULL OR cause_id = ?1)"
-			  " AND (CAST(?2 AS INTEGER) IS NULL OR last_ts >= ?2) AND (CAST(?3 AS INTEGER) IS NULL OR first_ts <= ?3) ORDER BY id",
+			  "SELECT id, kind, user_name, identity, client, vpn_server, nps_server FROM incidents"
+			  " WHERE (CAST(?1 AS TEXT) IS NULL OR cause_id = ?1)"
+			  " AND (CAST(?2 AS INTEGER) IS NULL OR last_ts >= ?2)"
+			  " AND (CAST(?3 AS INTEGER) IS NULL OR first_ts <= ?3) ORDER BY id",
 			  0, &st, "results (has diagnose run on this database?)", err) != 0 ||
 	    (f->cause && nd_db_bind_text(st, 1, f->cause, "results", err) != 0) ||
 	    (f->since && nd_db_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||
 	    (f->until && nd_db_bind_int64(st, 3, f->until_ts, "results", err) != 0))
 		goto out;
 	while ((step = nd_db_step(st, "results", err)) == 1) {
-		if (re && (strcmp(text(st, 1), "finding") == 0 || !user_ok(re, md, text(st, 2), text(st, 3))))
+		int finding = strcmp(text(st, 1), "finding") == 0;
+
+		if ((re && (finding || !user_ok(re, md, text(st, 2), text(st, 3)))) ||
+		    (f->user && (finding || !nd_select_user_matches(f->user, text(st, 2), text(st, 3)))) ||
+		    (f->host && !host_is(f->host, text(st, 4)) && !host_is(f->host, text(st, 5)) &&
+		     !host_is(f->host, text(st, 6))))
 			continue;
 		if (nd_vec_reserve(ids, &cap, *n + 1, sizeof(**ids)) != 0)
 			goto oom;

@@ -13,6 +13,7 @@
 
 #define ND_CODES_NPS_FILE "nps-reason-codes.tsv"
 #define ND_CODES_RAS_FILE "ras-error-codes.tsv"
+#define ND_CODES_STATUS_FILE "status-codes.tsv" /* Win32, NTSTATUS and SSPI codes: explain only, not loaded */
 
 /* Makes the store's nps_reason_codes and ras_error_codes tables those of
  * the files in dir. Writes nothing when the files are those loaded last

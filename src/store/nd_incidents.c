@@ -2,66 +2,82 @@
 
 #include "nd_db.h"
 
-static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS causes(\n"
-	"  cause_id TEXT PRIMARY KEY,\n"
-	"  kind TEXT NOT NULL,\n"
-	"  title TEXT NOT NULL,\n"
-	"  confidence TEXT NOT NULL,\n"
-	"  explanation TEXT NOT NULL,\n"
-	"  rule_file TEXT NOT NULL,\n"
-	"  rule_line INTEGER NOT NULL);\n"
-	"CREATE TABLE IF NOT EXISTS cause_steps(\n"
-	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n"
-	"  step INTEGER NOT NULL,\n"
-	"  text TEXT NOT NULL,\n"
-	"  PRIMARY KEY(cause_id, step)) WITHOUT ROWID;\n"
-	"CREATE TABLE IF NOT EXISTS cause_commands(\n"
-	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n"
-	"  step INTEGER NOT NULL,\n"
-	"  pos INTEGER NOT NULL,\n"
-	"  command TEXT NOT NULL,\n"
-	"  PRIMARY KEY(cause_id, step, pos)) WITHOUT ROWID;\n"
-	"CREATE TABLE IF NOT EXISTS cause_sources(\n"
-	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n"
-	"  pos INTEGER NOT NULL,\n"
-	"  source TEXT NOT NULL,\n"
-	"  PRIMARY KEY(cause_id, pos)) WITHOUT ROWID;\n"
-	"CREATE TABLE IF NOT EXISTS incidents(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  kind TEXT NOT NULL,\n"
-	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n"
-	"  confidence TEXT NOT NULL,\n"
-	"  match TEXT NOT NULL,\n"
-	"  identity TEXT, user_name TEXT, client TEXT, vpn_server TEXT, nps_server TEXT,\n"
-	"  client_error INTEGER, nps_event_id INTEGER, nps_reason INTEGER,\n"
-	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n"
-	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n"
-	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n"
-	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT);\n"
-	"CREATE TABLE IF NOT EXISTS incident_events(\n"
-	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),\n"
-	"  event_ref INTEGER NOT NULL REFERENCES events(id),\n"
-	"  role TEXT NOT NULL,\n"
-	"  attempt INTEGER,\n"
-	"  delta_ticks INTEGER,\n"
-	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID;\n"
-	"CREATE INDEX IF NOT EXISTS incident_events_by_event ON incident_events(event_ref);\n"
-	"CREATE TABLE IF NOT EXISTS incident_facts(\n"
-	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),\n"
-	"  pos INTEGER NOT NULL,\n"
-	"  name TEXT NOT NULL,\n"
-	"  value TEXT NOT NULL,\n"
-	"  PRIMARY KEY(incident_id, pos)) WITHOUT ROWID;\n"
-	"CREATE TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n"
-	"DELETE FROM incident_facts; DELETE FROM incident_events; DELETE FROM incidents;\n"
-	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n"
-	"DELETE FROM diagnose_meta;\n";
+/* The result tables, created in the database (T "", I "") or, for a store
+ * that cannot be written, as TEMP tables (T "TEMP ", I "temp.") that live
+ * in memory for this connection only and shadow any stored results. */
+#define RESULTS_SQL(T, I) \
+	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
+	"  cause_id TEXT PRIMARY KEY,\n" \
+	"  kind TEXT NOT NULL,\n" \
+	"  title TEXT NOT NULL,\n" \
+	"  confidence TEXT NOT NULL,\n" \
+	"  explanation TEXT NOT NULL,\n" \
+	"  rule_file TEXT NOT NULL,\n" \
+	"  rule_line INTEGER NOT NULL);\n" \
+	"CREATE " T "TABLE IF NOT EXISTS cause_steps(\n" \
+	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n" \
+	"  step INTEGER NOT NULL,\n" \
+	"  text TEXT NOT NULL,\n" \
+	"  PRIMARY KEY(cause_id, step)) WITHOUT ROWID;\n" \
+	"CREATE " T "TABLE IF NOT EXISTS cause_commands(\n" \
+	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n" \
+	"  step INTEGER NOT NULL,\n" \
+	"  pos INTEGER NOT NULL,\n" \
+	"  command TEXT NOT NULL,\n" \
+	"  PRIMARY KEY(cause_id, step, pos)) WITHOUT ROWID;\n" \
+	"CREATE " T "TABLE IF NOT EXISTS cause_sources(\n" \
+	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n" \
+	"  pos INTEGER NOT NULL,\n" \
+	"  source TEXT NOT NULL,\n" \
+	"  PRIMARY KEY(cause_id, pos)) WITHOUT ROWID;\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incidents(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  kind TEXT NOT NULL,\n" \
+	"  cause_id TEXT NOT NULL REFERENCES causes(cause_id),\n" \
+	"  confidence TEXT NOT NULL,\n" \
+	"  match TEXT NOT NULL,\n" \
+	"  identity TEXT, user_name TEXT, client TEXT, vpn_server TEXT, nps_server TEXT,\n" \
+	"  client_error INTEGER, nps_event_id INTEGER, nps_reason INTEGER,\n" \
+	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n" \
+	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
+	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
+	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT);\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incident_events(\n" \
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),\n" \
+	"  event_ref INTEGER NOT NULL REFERENCES events(id),\n" \
+	"  role TEXT NOT NULL,\n" \
+	"  attempt INTEGER,\n" \
+	"  delta_ticks INTEGER,\n" \
+	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID;\n" \
+	"CREATE INDEX IF NOT EXISTS " I "incident_events_by_event ON incident_events(event_ref);\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incident_facts(\n" \
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id),\n" \
+	"  pos INTEGER NOT NULL,\n" \
+	"  name TEXT NOT NULL,\n" \
+	"  value TEXT NOT NULL,\n" \
+	"  PRIMARY KEY(incident_id, pos)) WITHOUT ROWID;\n" \
+	"CREATE " T "TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n" \
+	"DELETE FROM incident_facts; DELETE FROM incident_events; DELETE FROM incidents;\n" \
+	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n" \
+	"DELETE FROM diagnose_meta;\n"
 
-int nd_incidents_reset(nd_store *s, nd_error *err)
+static const char stored_sql[] = RESULTS_SQL("", "");
+/* Foreign keys cannot reach from TEMP tables to the stored events. */
+static const char memory_sql[] = "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;\n" RESULTS_SQL("TEMP ", "temp.");
+
+int nd_incidents_begin(nd_store *s, nd_error *err)
 {
-	return nd_db_lock(nd_store_db(s), ND_STORE_LOCK_DIAGNOSE, err) ||
-		       nd_db_exec_ddl(nd_store_db(s), schema_sql, "results tables", err)
-		   ? -1
-		   : 0;
+	nd_db *db = nd_store_db(s);
+
+	/* A transaction on the TEMP tables alone writes nothing to the file. */
+	if (nd_store_readonly(s))
+		return nd_db_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_db_begin(db, err);
+	if (nd_store_begin(s, err) != 0)
+		return -1;
+	/* Concurrent runs (several tails, diagnose) take turns. */
+	if (nd_db_lock(db, ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
+	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0)
+		return 0;
+	nd_store_rollback(s);
+	return -1;
 }

@@ -9,8 +9,11 @@
 #include "nd_error.h"
 #include "nd_store.h"
 
-/* Creates the result tables if needed and empties them, inside the
- * caller's transaction. Returns 0, or -1 with err set. */
-int nd_incidents_reset(nd_store *s, nd_error *err);
+/* Begins the transaction of a diagnosis run (end it with nd_store_commit
+ * or nd_store_rollback) and creates the result tables if needed and empties
+ * them: in the database, or, when the store cannot be written (evidence on
+ * read-only media), in memory for this connection only, shadowing any
+ * results stored earlier. Returns 0, or -1 with err set. */
+int nd_incidents_begin(nd_store *s, nd_error *err);
 
 #endif

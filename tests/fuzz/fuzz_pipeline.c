@@ -65,11 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *paths[1] = {path};
 	npsdiag_session *s = session(path, sizeof(path));
 	npsdiag_ingest_totals totals;
-	npsdiag_write_options wo = {0, NULL, NULL};
+	npsdiag_write_options wo;
 	npsdiag_error err;
 	FILE *null;
 	size_t i;
 
+	memset(&wo, 0, sizeof(wo));
 	if (fuzz_evtx_image(path, data, size) != 0)
 		abort();
 	if (npsdiag_set_decoder(s, decoders[size & 1], &err) != 0)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The store opens without writing: a database this user cannot write (file
 # mode 0444 in a directory it cannot write either, as on read-only media)
-# still gives its report, while writers fail with a clear message and the
+# still gives its report and its diagnosis (in memory), while writers fail with a clear message and the
 # file stays as it was; a database from a newer npsdiag is refused, naming
 # the file and both versions, and left alone.
 . "$(dirname "$0")/lib.sh"
@@ -34,12 +34,15 @@ contains "read-only: the json report" "$T/r.json" '"revocation-check-failed"'
 as_user "$NPSDIAG" ingest --db "$T/ro/x.db" "$FIX/error853" > "$T/out" 2> "$T/err"
 eq "read-only: ingest refused" "$?" 2
 contains "read-only: ingest says why" "$T/err" "$T/ro/x.db: the database is read-only"
+# Issue 13, item 1: evidence on read-only media is diagnosed in memory.
 as_user "$NPSDIAG" diagnose --db "$T/ro/x.db" > "$T/out" 2> "$T/err"
-eq "read-only: diagnose refused" "$?" 2
-contains "read-only: diagnose says why" "$T/err" "the database is read-only"
-as_user "$NPSDIAG" report --db "$T/fresh/x.db" > "$T/out" 2> "$T/err"
-eq "read-only, never diagnosed: report refused" "$?" 2
-contains "read-only, never diagnosed: says why" "$T/err" "the database is read-only"
+eq "read-only: diagnose in memory" "$?" 1
+contains "read-only: diagnose names the cause" "$T/out" "revocation-check-failed"
+as_user "$NPSDIAG" report --db "$T/fresh/x.db" --format md > "$T/out" 2> "$T/err"
+eq "read-only, never diagnosed: report diagnoses in memory" "$?" 0
+contains "read-only, never diagnosed: the report" "$T/out" "NPS could not check revocation"
+eq "read-only, never diagnosed: the file is unchanged" "$(sqlite3 "$T/fresh/x.db" \
+	"SELECT count(*) FROM sqlite_schema WHERE name = 'diagnose_meta'")" 0
 eq "read-only: the file is unchanged" "$(md5sum < "$T/ro/x.db")" "$sum"
 eq "read-only: no WAL files left" "$(ls "$T/ro")" "x.db"
 

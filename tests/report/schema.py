@@ -100,7 +100,11 @@ for fixture in ('error853', 'nasty', 'diagnose', 'layouts'):
     diag_lines = [json.loads(x) for x in diag_out.splitlines()]
     t.check('%s: something to compare' % fixture, len(diag_lines) > 0, True)
     t.check('%s: tail announces every incident once, as new' % fixture,
-            sorted((x['id'], x['news']) for x in tail_lines), [(x['id'], 'new') for x in diag_lines])
+            sorted((x['id'], x['news']) for x in tail_lines), sorted((x['id'], 'new') for x in diag_lines))
+    order = [(x['kind'] == 'finding', x['status'] == 'resolved', x['id']) for x in diag_lines]
+    t.check('%s: incidents open first, then resolved, then findings' % fixture, order, sorted(order))
+    t.check('%s: @timestamp is the last attempt' % fixture, [x['@timestamp'] for x in diag_lines],
+            [x['last'] for x in diag_lines])
     problems = []
     by_id = {x['id']: x for x in diag_lines}
     for x in tail_lines:

@@ -132,9 +132,14 @@ static void test_filter(nd_db *db)
 	nd_results_close(r);
 
 	f.cause = NULL;
-	f.user = "(";
+	f.user_regex = "(";
 	CHECK(nd_results_open(&r, db, &f, &err) == -1);
 	CHECK(r == NULL && strstr(err.message, "bad pattern") != NULL);
+
+	f.user_regex = NULL;
+	f.cause = "no-such-cause";
+	CHECK(nd_results_open(&r, db, &f, &err) == -1);
+	CHECK(r == NULL && strstr(err.message, "'no-such-cause': no such cause") != NULL);
 }
 
 int main(int argc, char **argv)

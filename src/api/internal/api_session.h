@@ -3,6 +3,7 @@
 #ifndef ND_API_SESSION_H
 #define ND_API_SESSION_H
 
+#include "nd_cert.h"
 #include "nd_diagnose.h"
 #include "nd_error.h"
 #include "nd_ingest.h"
@@ -43,6 +44,11 @@ int api_need_codes(npsdiag_session *s, nd_error *err);
 /* Diagnoses with the session's rules and params p. Returns 0, or -1 with
  * err set. */
 int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_stats *st, nd_error *err);
+
+/* Reads the certificate files into set (initialized by the caller), orders
+ * the chain, fetches the CRLs when o->fetch, and judges it. Returns 0, or
+ * -1 with e set. */
+int api_cert_load(nd_cert_set *set, char *const *paths, size_t npaths, const npsdiag_cert_options *o, nd_error *e);
 
 /* Returns 1 when the session has a database that may be written, else 0
  * with err set naming what. */

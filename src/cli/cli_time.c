@@ -1,0 +1,201 @@
+/* cli_time: the times people paste into --since/--until, and the zone of
+ * --tz/--local. The zone is the process's ($TZ, through the C library's
+ * own zone handling): the CLI sets it, the library only ever asks the C
+ * library for local time. */
+#include "cli.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define TICKS 10000000LL
+
+/* Returns the days from 1970-01-01 to the proleptic Gregorian date y-m-d
+ * (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* Reads exactly n digits at *p into *v, moving *p past them. Returns 0, or
+ * -1 when there are not n digits. */
+static int digits(const char **p, int n, int *v)
+{
+	int i;
+
+	for (*v = 0, i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		*v = *v * 10 + (**p - '0');
+	}
+	return 0;
+}
+
+/* Reads a zone offset at p ("Z", "+HH:MM", "+HHMM", "+HH") into *off
+ * (seconds east of UTC). Returns 0, 1 when p holds no zone (empty), or -1
+ * when it holds something else. */
+static int parse_offset(const char *p, long *off)
+{
+	int sign, h, m = 0;
+
+	if (!*p)
+		return 1;
+	if ((*p == 'Z' || *p == 'z') && !p[1]) {
+		*off = 0;
+		return 0;
+	}
+	if (*p != '+' && *p != '-')
+		return -1;
+	sign = *p++ == '-' ? -1 : 1;
+	if (digits(&p, 2, &h) != 0 || h > 14)
+		return -1;
+	if (*p == ':')
+		p++;
+	if (*p && (digits(&p, 2, &m) != 0 || m > 59))
+		return -1;
+	if (*p)
+		return -1;
+	*off = sign * (h * 3600L + m * 60L);
+	return 0;
+}
+
+/* Reads a span back from newest ("30m", "12h", "7d", "2w", "90s"). Returns
+ * 0 with *ts set, 1 when s is not a span, -1 when it is too long. */
+static int parse_span(const char *s, int64_t newest, int64_t *ts)
+{
+	static const struct {
+		char unit;
+		int64_t seconds;
+	} units[] = {{'s', 1}, {'m', 60}, {'h', 3600}, {'d', 86400}, {'w', 7 * 86400}};
+	int64_t n = 0;
+	const char *p = s;
+	size_t i;
+
+	for (; isdigit((unsigned char)*p) && n < 100000000; p++)
+		n = n * 10 + (*p - '0');
+	if (p == s || !p[0] || p[1])
+		return 1;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (*p == units[i].unit) {
+			if (n * units[i].seconds > 100LL * 366 * 86400)
+				return -1;
+			*ts = newest - n * units[i].seconds * TICKS;
+			return 0;
+		}
+	return 1;
+}
+
+int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *ts)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, has_time = 0, rc;
+	int64_t frac = 0, scale = TICKS / 10, unix_s;
+	const char *p = s;
+	long off = 0;
+	struct tm tm;
+
+	if ((rc = parse_span(s, newest, ts)) != 1)
+		return rc;
+	if (digits(&p, 4, &y) || *p++ != '-' || digits(&p, 2, &mo) || *p++ != '-' || digits(&p, 2, &d))
+		return -1;
+	if ((*p == 'T' || *p == 't' || *p == ' ') && isdigit((unsigned char)p[1])) {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi))
+			return -1;
+		if (*p == ':' && (p++, digits(&p, 2, &sec)))
+			return -1;
+		if (*p == '.' || *p == ',')
+			for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+				frac += (*p - '0') * scale;
+		has_time = 1;
+	}
+	if (*p == ' ')
+		p++;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || (rc = parse_offset(p, &off)) < 0)
+		return -1;
+	unix_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	/* 2026-02-31 is no date: its day would wrap into March. */
+	if (days_from_civil(y, mo, 1) + d - 1 >= days_from_civil(y + (mo == 12), mo % 12 + 1, 1))
+		return -1;
+	if (!has_time && end)
+		unix_s += 86400; /* the start of the next day, less one tick below */
+	if (rc == 0 || !local) {
+		unix_s -= off;
+	} else {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d + (!has_time && end);
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = sec;
+		tm.tm_isdst = -1;
+		unix_s = (int64_t)mktime(&tm);
+	}
+	*ts = unix_s * TICKS + frac - (!has_time && end);
+	return 0;
+}
+
+/* Returns 1 when name can be an IANA zone name that the C library has
+ * (a relative path without "..", found under $TZDIR or
+ * /usr/share/zoneinfo), else 0. */
+static int known_zone(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char path[512];
+	const char *p;
+
+	if (!*name || *name == '/' || strstr(name, ".."))
+		return 0;
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
+			return 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name) >=
+	    sizeof(path))
+		return 0;
+	return access(path, R_OK) == 0;
+}
+
+int cli_zone_apply(const char *zone, char *name, size_t size)
+{
+	char posix[32];
+	long off;
+
+	if (strcmp(zone, "local") == 0) {
+		tzset();
+		snprintf(name, size, "local time (%s)", tzname[0]);
+		return 0;
+	}
+	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "utc") == 0 || strcmp(zone, "Z") == 0) {
+		setenv("TZ", "UTC0", 1);
+		tzset();
+		snprintf(name, size, "UTC");
+		return 0;
+	}
+	if (parse_offset(zone, &off) == 0) {
+		/* POSIX counts the other way: UTC+01:00 is "<+0100>-01:00". */
+		int h = (int)(labs(off) / 3600 % 100), m = (int)(labs(off) % 3600 / 60);
+
+		snprintf(posix, sizeof(posix), "<%c%02d%02d>%c%02d:%02d", off < 0 ? '-' : '+', h, m,
+			 off < 0 ? '+' : '-', h, m);
+		setenv("TZ", posix, 1);
+		tzset();
+		snprintf(name, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', h, m);
+		return 0;
+	}
+	if (!known_zone(zone))
+		return -1;
+	setenv("TZ", zone, 1);
+	tzset();
+	snprintf(name, size, "%s", zone);
+	return 0;
+}

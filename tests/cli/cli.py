@@ -1,0 +1,162 @@
+"""The command line as a Windows admin uses it (issue 13, items 1-5): no
+silent empty results, filters that take what people paste, errors that name
+the option, the value and what was expected, explain for any pasted code,
+the causes list, times in a chosen zone, and per-command help that the man
+page cannot drift from. Messages and exit statuses are asserted."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+from harness import Test, NPSDIAG, SRC
+
+t = Test()
+
+
+def run(*args, cwd=None, env=None):
+    """Runs npsdiag ARGS as given (no --db added); returns (status, stdout, stderr)."""
+    e = dict(os.environ, NO_COLOR='1', **(env or {}))
+    e.pop('NPSDIAG_DB', None)
+    p = subprocess.run([NPSDIAG] + list(args), capture_output=True, cwd=cwd, env=e)
+    return p.returncode, p.stdout.decode('utf-8', 'replace'), p.stderr.decode('utf-8', 'replace')
+
+
+def incidents(*args):
+    """The incidents and findings diagnose --format json selects with ARGS."""
+    rc, out, err = t.run('diagnose', '--format', 'json', *args)
+    if rc not in (0, 1):
+        t.check('diagnose %s (%s)' % (' '.join(args), err.strip()), rc, 1)
+        return []
+    d = json.loads(out)
+    return [i['cause']['id'] for i in d['incidents'] + d['findings']]
+
+
+# 1. No silent empty results: the default database in a fresh directory.
+cwd = tempfile.mkdtemp(prefix='npsdiag-cli.')
+for cmd in ('diagnose', 'report'):
+    rc, out, err = run(cmd, cwd=cwd)
+    t.check('%s without a database: exit 2' % cmd, rc, 2)
+    t.check('%s without a database: names it, suggests ingest (%s)' % (cmd, err.strip()),
+            'npsdiag.db: no such database: ingest logs into it first' in err, True)
+    t.check('%s without a database: not created' % cmd, os.listdir(cwd), [])
+
+rc, out, err = t.run('ingest', '--quiet', os.path.join(SRC, 'tests', 'fixtures', 'error853'))
+t.check('ingest the fixture (%s)' % err.strip(), rc, 0)
+ALL = ['revocation-check-failed', 'server-certificate-expiring']
+t.check('everything', sorted(incidents()), sorted(set(incidents())))
+every = incidents()
+
+# 2. Filters. --user: every form of the identity, any case.
+for user in ('LAB\\rdeckard', 'lab\\RDECKARD', 'rdeckard', 'rdeckard@lab.example', 'RDeckard@LAB.EXAMPLE',
+             'lab.example\\rdeckard'):
+    t.check('--user %s' % user, incidents('--user', user), ['revocation-check-failed'])
+for user in ('rdeck', 'OTHER\\rdeckard', 'bob', 'rdeckard@other.example'):
+    t.check('--user %s: no match' % user, incidents('--user', user), [])
+t.check('--user-regex', incidents('--user-regex', '^lab\\\\r'), ['revocation-check-failed'])
+# --host: client, VPN or NPS server, full name or first label, any case.
+for host in ('CLIENT01', 'client01.lab.example', 'vpn01'):
+    t.check('--host %s' % host, incidents('--host', host), ['revocation-check-failed'])
+t.check('--host nps01: the incident and the finding', len(incidents('--host', 'nps01')), len(every))
+t.check('--host nobody', incidents('--host', 'nobody'), [])
+# --since/--until: what people paste.
+t.check('--since date and time, space', len(incidents('--since', '2025-03-14 09:30')), 1)
+t.check('--since with an offset', len(incidents('--since', '2025-03-14 10:30:00+01:00')), 1)
+t.check('--since with an offset, before all', len(incidents('--since', '2025-03-14 07:00+01:00')), len(every))
+t.check('--until a date: its end', len(incidents('--until', '2025-03-14')), len(every))
+t.check('--until the day before', incidents('--until', '2025-03-13'), [])
+t.check('--since 1h: back from the newest stored event', len(incidents('--since', '1h')), 1)
+t.check('--since 7d', len(incidents('--since', '7d')), len(every))
+t.check('--since in --tz', len(incidents('--tz', 'Europe/Berlin', '--since', '2025-03-14 10:30')), 1)
+t.check('--since in --tz, one hour later', len(incidents('--tz', 'Europe/Berlin', '--since', '2025-03-14 11:30')), 0)
+
+# 3. Errors name the option, the value and what was expected.
+for args, msg in [
+        (('--since', '1h3'), "npsdiag diagnose: --since '1h3': expected YYYY-MM-DD[ HH:MM[:SS]]"),
+        (('--until', '2025-02-30'), "npsdiag diagnose: --until '2025-02-30': expected YYYY-MM-DD"),
+        (('--tz', 'Mars/Olympus'), "npsdiag diagnose: --tz 'Mars/Olympus': expected an IANA zone name"),
+        (('--window', 'x'), "npsdiag diagnose: --window 'x': expected seconds from above 0 to 3600"),
+        (('--format', 'xml'), "npsdiag diagnose: --format 'xml': expected text, json or jsonl"),
+        (('--frobnicate',), "npsdiag diagnose: unknown option --frobnicate (npsdiag diagnose --help lists"),
+        (('--since',), "npsdiag diagnose: --since needs a value"),
+        (('--cause', 'no-such'), "npsdiag diagnose: --cause 'no-such': no such cause; expected one of:")]:
+    rc, out, err = t.run('diagnose', *args)
+    t.check('%s: exit 2' % ' '.join(args), rc, 2)
+    t.check('%s: message (%s)' % (' '.join(args), err.strip()[:200]), err.startswith(msg), True)
+    t.check('%s: not the bare usage' % ' '.join(args), 'usage:' in err, False)
+rc, out, err = t.run('diagnose', '--cause', 'no-such')
+t.check('unknown --cause lists the ids', '  revocation-check-failed (confirmed): ' in err, True)
+rc, out, err = t.run('report', '--since', 'yesterday')
+t.check('report --since yesterday', (rc, err.startswith("npsdiag report: --since 'yesterday': expected")), (2, True))
+rc, out, err = run('tail', '--interval', '0')
+t.check('tail --interval 0', (rc, err.strip()), (2, "npsdiag tail: --interval '0': expected seconds from 0.01 to 86400"))
+
+# causes: the loaded rules' ids, titles, confidence and needs.
+rc, out, err = run('causes')
+t.check('causes: exit 0 (%s)' % err.strip(), rc, 0)
+t.check('causes: the revocation cause', 'revocation-check-failed (confirmed, incident)' in out, True)
+t.check('causes: what it needs', 'revocation-check-failed (confirmed, incident)\n'
+        '    NPS could not check revocation of the client certificate chain\n'
+        '    needs: client error 853; NPS 6273 reason 258\n' in out, True)
+rc, out, err = run('causes', '--format', 'tsv')
+rows = [r.split('\t') for r in out.splitlines()]
+t.check('causes tsv: header', rows[0], ['id', 'confidence', 'kind', 'title', 'needs'])
+t.check('causes tsv: five columns', {len(r) for r in rows}, {5})
+t.check('causes tsv: every cause once', len({r[0] for r in rows[1:]}), len(rows) - 1)
+t.check('causes: the count', re.search(r'^(\d+) causes', run('causes')[1], re.M).group(1), str(len(rows) - 1))
+
+# 4. explain.
+for args, want in [
+        (('-2146762487',), 'CERT_E_UNTRUSTEDROOT'),
+        (('80092013',), 'CRYPT_E_REVOCATION_OFFLINE'),
+        (('0x800704C9',), 'ERROR_CONNECTION_REFUSED'),
+        (('0xC000006D',), 'STATUS_LOGON_FAILURE'),
+        (('0x80090325',), 'SEC_E_UNTRUSTED_ROOT'),
+        (('853',), 'revocation-check-failed'),
+        (('reason', '16'), 'IAS_AUTH_FAILURE'),
+        (('--rules', os.path.join(SRC, 'rules'), '-2146762487'), 'CERT_E_UNTRUSTEDROOT')]:
+    rc, out, err = run('explain', *args)
+    t.check('explain %s (%s)' % (' '.join(args), err.strip()), (rc, want in out), (0, True))
+rc, out, err = run('explain', '0x800704C9')
+t.check('explain 0x800704C9: says it wraps 1225', out.startswith('0x800704C9 is HRESULT_FROM_WIN32(1225)'), True)
+rc, out, err = run('explain', '80092013')
+t.check('explain 80092013: says it was read as hex', out.startswith('80092013 read as hex: 0x80092013'), True)
+rc, out, err = run('explain', '16')
+t.check('explain 16: an NPS reason, said so',
+        (rc, out.startswith('16 is not a RAS error code; it is an NPS reason code')), (0, True))
+rc, out, err = run('explain', 'event', '6273')
+t.check('explain event 6273', (rc, 'family: nps_audit' in out, 'reads: reason_code' in out), (0, True, True))
+rc, out, err = run('explain', 'event', '20227')
+t.check('explain event 20227', (rc, 'family: rasclient' in out), (0, True))
+rc, out, err = run('explain', 'event', '4624')
+t.check('explain event 4624: not kept', (rc, 'npsdiag keeps no event with id 4624' in out), (1, True))
+rc, out, err = run('explain', '1h')
+t.check('explain 1h', (rc, err.strip()),
+        (2, "npsdiag explain: code '1h': expected a code: 853, -2146762487, 0x800B0109 or 80092013"))
+rc, out, err = run('explain', '0x7FFFFFF0')
+t.check('explain an unknown code', (rc, out.strip()), (1, 'unknown code 0x7FFFFFF0'))
+
+# 5. Time: UTC in data formats, the zone asked for in text, and said.
+rc, out, err = t.run('diagnose', '--tz', 'Europe/Berlin')
+t.check('text in Europe/Berlin', ('2025-03-14 10:12:44+01:00' in out, 'times in Europe/Berlin' in out), (True, True))
+rc, out, err = t.run('diagnose', '--local', env={'TZ': 'America/New_York'})
+t.check('text in the local zone', ('2025-03-14 05:12:44-04:00' in out, 'times in local time (E' in out), (True, True))
+rc, out, err = t.run('diagnose', '--tz', 'Europe/Berlin', '--format', 'json')
+t.check('json stays UTC', json.loads(out)['incidents'][0]['first'].endswith('Z'), True)
+rc, out, err = t.run('diagnose')
+t.check('text defaults to UTC', ('2025-03-14T09:12:44' in out, 'times in' in out), (True, False))
+
+# Help: each command has its own, with its options; the man page has them all.
+rc, man, err = run('--man')
+t.check('--man: a roff page', (rc, man.startswith('.\\" Generated by')), (0, True))
+for cmd in ('ingest', 'explain', 'causes', 'diagnose', 'tail', 'report', 'cert', 'version'):
+    rc, out, err = run(cmd, '--help')
+    t.check('%s --help: exit 0, its usage' % cmd, (rc, out.startswith('usage: npsdiag ' + cmd)), (0, True))
+    for opt in re.findall(r'^  (--[a-z-]+)', out, re.M):
+        t.check('%s --help: %s in the man page' % (cmd, opt), '.B \\-\\-' + opt[2:].replace('-', '\\-') in man, True)
+rc, out, err = run('diagnose', '--help')
+t.check('diagnose --help: defaults and relative times', ('(default 5)' in out, 'newest stored event' in out),
+        (True, True))
+rc, out, err = run('help', 'report')
+t.check('help report', (rc, out.startswith('usage: npsdiag report')), (0, True))
+t.finish()
