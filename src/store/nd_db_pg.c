@@ -8,7 +8,6 @@
 #include "nd_buf.h"
 #include "nd_db_backend.h"
 
-#define PG_TEXTOID 25
 #define PG_INT8OID 20
 #define PG_FLOAT8OID 701
 
@@ -30,11 +29,11 @@ typedef struct pg_stmt {
 	struct nd_stmt base;
 	char *sql;       /* with $n placeholders */
 	int nparams;
-	char **values;   /* text of each parameter (NULL: SQL NULL) */
-	unsigned *types; /* the type of each parameter (0: the server infers it) */
-	int persistent;
-	char pname[32];       /* the server-side statement, once prepared */
-	unsigned generation;  /* of the connection it was prepared on */
+	char **values;       /* text of each parameter (NULL: SQL NULL) */
+	unsigned *types;     /* the types of the server-side statement's parameters (0: inferred) */
+	unsigned *want;      /* the types the bound numbers need (0: text, or none needed) */
+	char pname[32];      /* the server-side statement */
+	unsigned generation; /* of the connection it was prepared on */
 	PGresult *res;
 	int row, nrows;
 } pg_stmt;
@@ -226,32 +225,91 @@ static int rewrite_placeholders(const char *sql, nd_buf *out, int *nparams)
 	return rc == 0 && nd_buf_append(out, "", 1) == 0 ? 0 : -1;
 }
 
-/* Prepares a statement: rewrites its placeholders; a persistent one is
- * prepared on the server at its first run. Returns 0 with *st set, or -1. */
+/* Drops s's server-side statement. Returns nothing. */
+static void deallocate(pg_stmt *s)
+{
+	pg_db *d = D(s->base.db);
+	char sql[48];
+
+	if (s->pname[0] && s->generation == d->generation && PQstatus(d->h) == CONNECTION_OK) {
+		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->pname);
+		PQclear(PQexec(d->h, sql));
+	}
+	s->pname[0] = '\0';
+}
+
+/* Prepares s on the server with the parameter types s->types (again after
+ * a reconnection, or when bound numbers need other types): the server
+ * infers the types left 0 from the statement, as SQLite's affinity would,
+ * and checks the statement now, as SQLite's prepare does. Returns 0, or
+ * -1. */
+static int server_prepare(pg_stmt *s)
+{
+	pg_db *d = D(s->base.db);
+	PGresult *res;
+	int rc;
+
+	deallocate(s);
+	revive(d);
+	snprintf(s->pname, sizeof(s->pname), "nd%lu", ++d->nnames);
+	res = PQprepare(d->h, s->pname, s->sql, s->nparams, s->types);
+	rc = check_result(d, res);
+	PQclear(res);
+	track(d, s->sql);
+	if (rc != 0)
+		s->pname[0] = '\0';
+	s->generation = d->generation;
+	return rc;
+}
+
+/* Frees a statement that is not (or no longer) on the server. Returns
+ * nothing. */
+static void free_stmt(pg_stmt *s)
+{
+	int i;
+
+	PQclear(s->res);
+	for (i = 0; i < s->nparams; i++)
+		free(s->values[i]);
+	free(s->values);
+	free(s->types);
+	free(s->want);
+	free(s->sql);
+	free(s);
+}
+
+/* Prepares a statement (all are kept on the server until finalized, so
+ * flags change nothing). Returns 0 with *st set, or -1. */
 static int pg_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st)
 {
 	pg_stmt *s = calloc(1, sizeof(*s));
 	nd_buf b = {0};
 
+	(void)flags;
 	if (!s || rewrite_placeholders(sql, &b, &s->nparams) != 0 ||
 	    (s->nparams && (!(s->values = calloc((size_t)s->nparams, sizeof(char *))) ||
-			    !(s->types = calloc((size_t)s->nparams, sizeof(unsigned)))))) {
+			    !(s->types = calloc((size_t)s->nparams, sizeof(unsigned))) ||
+			    !(s->want = calloc((size_t)s->nparams, sizeof(unsigned)))))) {
 		nd_buf_free(&b);
 		if (s) {
 			free(s->values);
-			free(s);
+			free(s->types);
 		}
+		free(s);
 		return set_failure(D(db), "out of memory", NULL);
 	}
 	s->base.db = db;
 	s->sql = b.data;
-	s->persistent = (flags & ND_DB_PERSISTENT) != 0;
+	if (server_prepare(s) != 0) {
+		free_stmt(s);
+		return -1;
+	}
 	*st = &s->base;
 	return 0;
 }
 
-/* Sets parameter i to text v (NULL: SQL NULL) of type oid. Returns 0, or
- * -1. */
+/* Sets parameter i to text v (NULL: SQL NULL) of a number of type oid
+ * (0: text, or NULL, which fits any type). Returns 0, or -1. */
 static int bind(nd_stmt *st, int i, const char *v, unsigned oid)
 {
 	pg_stmt *s = S(st);
@@ -263,13 +321,13 @@ static int bind(nd_stmt *st, int i, const char *v, unsigned oid)
 		return set_failure(D(st->db), "out of memory", NULL);
 	free(s->values[i - 1]);
 	s->values[i - 1] = copy;
-	s->types[i - 1] = oid;
+	s->want[i - 1] = oid;
 	return 0;
 }
 
-/* The binds: text lets the server infer the type from the statement (as
- * SQLite's affinity would); numbers are sent as 64-bit integers and
- * doubles. Return 0, or -1. */
+/* The binds, all sent as text; numbers make their parameter a bigint or
+ * a double precision (ticks do not fit the integer the server may infer
+ * from `? - 1`). Return 0, or -1. */
 static int pg_bind_text(nd_stmt *st, int i, const char *v)
 {
 	return bind(st, i, v, 0);
@@ -293,33 +351,28 @@ static int pg_bind_double(nd_stmt *st, int i, double v)
 
 static int pg_bind_null(nd_stmt *st, int i)
 {
-	return bind(st, i, NULL, S(st)->types[i > 0 && i <= S(st)->nparams ? i - 1 : 0]);
+	return bind(st, i, NULL, 0);
 }
 
-/* Runs the statement with its bindings, keeping all its rows. A persistent
- * statement is prepared on the server once per connection. Returns 0, or
+/* Runs the statement with its bindings, keeping all its rows; prepares
+ * it again first when the connection was made again or a bound number
+ * needs a parameter type the statement does not have yet. Returns 0, or
  * -1. */
 static int run(pg_stmt *s)
 {
 	pg_db *d = D(s->base.db);
-	const char *const *values = (const char *const *)s->values;
 	PGresult *res;
+	int i, again = 0;
 
 	revive(d);
-	if (s->persistent && (!s->pname[0] || s->generation != d->generation)) {
-		snprintf(s->pname, sizeof(s->pname), "nd%lu", ++d->nnames);
-		res = PQprepare(d->h, s->pname, s->sql, s->nparams, s->types);
-		if (check_result(d, res) != 0) {
-			PQclear(res);
-			s->pname[0] = '\0';
-			track(d, s->sql);
-			return -1;
+	for (i = 0; i < s->nparams; i++)
+		if (s->want[i] && s->types[i] != s->want[i]) {
+			s->types[i] = s->want[i];
+			again = 1;
 		}
-		PQclear(res);
-		s->generation = d->generation;
-	}
-	res = s->persistent ? PQexecPrepared(d->h, s->pname, s->nparams, values, NULL, NULL, 0)
-			    : PQexecParams(d->h, s->sql, s->nparams, s->types, values, NULL, NULL, 0);
+	if ((again || !s->pname[0] || s->generation != d->generation) && server_prepare(s) != 0)
+		return -1;
+	res = PQexecPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0);
 	track(d, s->sql);
 	if (check_result(d, res) != 0) {
 		PQclear(res);
@@ -399,26 +452,14 @@ static void pg_clear(nd_stmt *st)
 	for (i = 0; i < s->nparams; i++) {
 		free(s->values[i]);
 		s->values[i] = NULL;
+		s->want[i] = 0;
 	}
 }
 
 static void pg_finalize(nd_stmt *st)
 {
-	pg_stmt *s = S(st);
-	pg_db *d = D(st->db);
-
-	if (s->pname[0] && s->generation == d->generation && PQstatus(d->h) == CONNECTION_OK) {
-		char sql[48];
-
-		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->pname);
-		PQclear(PQexec(d->h, sql));
-	}
-	pg_reset(st);
-	pg_clear(st);
-	free(s->values);
-	free(s->types);
-	free(s->sql);
-	free(s);
+	deallocate(S(st));
+	free_stmt(S(st));
 }
 
 /* Appends one word of SQLite DDL to out in PostgreSQL's dialect. Returns

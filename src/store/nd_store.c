@@ -176,6 +176,11 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	return 0;
 }
 
+int nd_store_is_server(const char *name)
+{
+	return nd_db_pg_is(name);
+}
+
 int nd_store_open(nd_store **out, const char *path, nd_error *err)
 {
 	return open_store(out, path, 0, err);

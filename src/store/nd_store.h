@@ -47,6 +47,10 @@ typedef struct nd_source_stats {
  * Returns 0 with *out set, or -1 with err set. */
 int nd_store_open(nd_store **out, const char *path, nd_error *err);
 
+/* Returns 1 when name names a database server (PostgreSQL: nd_db_pg.h)
+ * rather than a file, else 0. */
+int nd_store_is_server(const char *name);
+
 /* Opens the existing database at path for reading only: never writes,
  * never takes the write lock, never creates. Refuses a database without
  * this npsdiag's schema version. Returns 0 with *out set, or -1 with err
