@@ -4,12 +4,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "nd_buf.h"
 #include "nd_db_backend.h"
 
+#define ND_PG_REVIVE_MS 30000
+#define ND_PG_RETRY_MS 250
 #define PG_INT8OID 20
 #define PG_FLOAT8OID 701
+
+/* Discards the server's notices ("relation already exists, skipping").
+ * Returns nothing. */
+static void quiet(void *ctx, const char *message)
+{
+	(void)ctx;
+	(void)message;
+}
+
+/* The settings of every session. */
+#define SESSION_SQL "SET client_min_messages = warning; SET TIME ZONE 'UTC'"
 
 /* What an error whose SQLSTATE is 53100 (disk_full) reads as. */
 static const char full_text[] = "the database server's disk is full";
@@ -87,16 +101,27 @@ static int check_result(pg_db *d, const PGresult *res)
 }
 
 /* Before a command: a connection lost outside a transaction is made
- * again, so that a long-running writer (tail) resumes after a server
- * restart; inside one it stays lost until the caller rolls back. Returns
- * nothing. */
+ * again, trying every ND_PG_RETRY_MS for up to ND_PG_REVIVE_MS (a server
+ * restart), so that a long-running writer (tail) resumes; inside one it
+ * stays lost until the caller rolls back (what the transaction wrote is
+ * gone with it). Returns nothing. */
 static void revive(pg_db *d)
 {
+	struct timespec pause = {0, ND_PG_RETRY_MS * 1000000L};
+	int i;
+
 	if (d->tx || PQstatus(d->h) != CONNECTION_BAD)
 		return;
-	PQreset(d->h);
-	if (PQstatus(d->h) == CONNECTION_OK)
-		d->generation++;
+	for (i = 0; i < ND_PG_REVIVE_MS / ND_PG_RETRY_MS; i++) {
+		PQreset(d->h);
+		if (PQstatus(d->h) == CONNECTION_OK) {
+			PQsetNoticeProcessor(d->h, quiet, NULL);
+			PQclear(PQexec(d->h, SESSION_SQL));
+			d->generation++;
+			return;
+		}
+		nanosleep(&pause, NULL);
+	}
 }
 
 /* After a command: tracks whether a transaction is open. Returns nothing. */
@@ -160,21 +185,33 @@ static int pg_in_transaction(nd_db *db)
 	return D(db)->tx;
 }
 
+/* Returns 1 when a command that failed outside a transaction did so
+ * because the connection was lost (libpq only finds out then): it is
+ * worth one more try on a new connection. */
+static int lost(pg_db *d, int was_tx)
+{
+	return !was_tx && PQstatus(d->h) == CONNECTION_BAD;
+}
+
 /* Runs SQL without parameters (one or more statements). Returns 0, or -1
  * (the message is the connection's: *msg stays NULL). */
 static int pg_exec(nd_db *db, const char *sql, char **msg)
 {
 	pg_db *d = D(db);
-	PGresult *res;
-	int rc;
+	int rc, tries, was_tx = d->tx;
 
 	*msg = NULL;
-	revive(d);
-	res = PQexec(d->h, sql);
-	rc = check_result(d, res);
-	PQclear(res);
-	track(d, sql);
-	return rc;
+	for (tries = 0;; tries++) {
+		PGresult *res;
+
+		revive(d);
+		res = PQexec(d->h, sql);
+		rc = check_result(d, res);
+		PQclear(res);
+		track(d, sql);
+		if (rc == 0 || tries || !lost(d, was_tx))
+			return rc;
+	}
 }
 
 /* Frees a message of pg_exec (there are none). Returns nothing. */
@@ -284,6 +321,7 @@ static int pg_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st)
 {
 	pg_stmt *s = calloc(1, sizeof(*s));
 	nd_buf b = {0};
+	int was_tx;
 
 	(void)flags;
 	if (!s || rewrite_placeholders(sql, &b, &s->nparams) != 0 ||
@@ -300,7 +338,8 @@ static int pg_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st)
 	}
 	s->base.db = db;
 	s->sql = b.data;
-	if (server_prepare(s) != 0) {
+	was_tx = D(db)->tx;
+	if (server_prepare(s) != 0 && (!lost(D(db), was_tx) || server_prepare(s) != 0)) {
 		free_stmt(s);
 		return -1;
 	}
@@ -358,7 +397,7 @@ static int pg_bind_null(nd_stmt *st, int i)
  * it again first when the connection was made again or a bound number
  * needs a parameter type the statement does not have yet. Returns 0, or
  * -1. */
-static int run(pg_stmt *s)
+static int run_once(pg_stmt *s)
 {
 	pg_db *d = D(s->base.db);
 	PGresult *res;
@@ -382,6 +421,18 @@ static int run(pg_stmt *s)
 	s->nrows = PQntuples(res);
 	s->row = 0;
 	return 0;
+}
+
+/* Runs the statement, once more on a new connection when the old one was
+ * found lost outside a transaction. Returns 0, or -1. */
+static int run(pg_stmt *s)
+{
+	pg_db *d = D(s->base.db);
+	int was_tx = d->tx;
+
+	if (run_once(s) == 0)
+		return 0;
+	return lost(d, was_tx) ? run_once(s) : -1;
 }
 
 /* Steps: the first step runs the statement. Returns 1 for a row, 0 when
@@ -557,14 +608,6 @@ int nd_db_pg_is(const char *name)
 	       strcmp(name, "pg:") == 0;
 }
 
-/* Discards the server's notices ("relation already exists, skipping").
- * Returns nothing. */
-static void quiet(void *ctx, const char *message)
-{
-	(void)ctx;
-	(void)message;
-}
-
 /* Checks a connection string before use: it must parse and carry no
  * password. Returns 0, or -1 with err set (never quoting the string). */
 static int check_conninfo(const char *conninfo, nd_error *err)
@@ -619,7 +662,7 @@ int nd_db_pg_open(nd_db **db, const char *name, nd_error *err)
 		return -1;
 	}
 	PQsetNoticeProcessor(d->h, quiet, NULL);
-	if (nd_db_exec(&d->base, "SET client_min_messages = warning; SET TIME ZONE 'UTC'", "settings", err) != 0) {
+	if (nd_db_exec(&d->base, SESSION_SQL, "settings", err) != 0) {
 		pg_close(&d->base);
 		return -1;
 	}
