@@ -26,6 +26,8 @@ set(NPSDIAG_LAYER_PROBES
   "nd_parsers_nps_text:nd_store.h:expect-fail"
   "nd_parsers_json:nd_family.h:expect-fail"
   "nd_parsers_json:nd_store.h:expect-fail"
+  "nd_parsers_archive:nd_family.h:expect-fail"
+  "nd_parsers_archive:nd_record.h:expect-fail"
   "nd_store:nd_cert.h:expect-fail"
   "nd_output:nd_store.h:expect-ok"
   "nd_ingest:evtx_reader.h:expect-ok"

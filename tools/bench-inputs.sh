@@ -1,6 +1,7 @@
 #!/bin/sh
 # Benchmark: npsdiag ingest of the same events as .evtx, as event XML
-# (a wevtutil /f:xml stream) and as Winlogbeat/ECS JSON lines, measured in the same run, with peak memory
+# (a wevtutil /f:xml stream), as Winlogbeat/ECS JSON lines and gzip-compressed (the .evtx spooled
+# from the archive, the JSON lines streamed from it), measured in the same run, with peak memory
 # (issue 12: a large export is streamed, never read into memory).
 #
 #   tools/bench-inputs.sh [RECORDS]      (default 1000000 records)
@@ -22,6 +23,8 @@ sed -e "s/@4624@/$((per * 60))/; s/@4688@/$((per * 20))/; s/@4625@/$((per * 19))
 "$b/tools/evtxwrite" -o "$w/Security.evtx" "$w/bench.desc"
 "$b/tools/evtxconvert" xml "$w/Security.evtx" > "$w/Security.xml"
 "$b/tools/evtxconvert" ecs "$w/Security.evtx" > "$w/Security.jsonl"
+gzip -1 -c "$w/Security.evtx" > "$w/Security.evtx.gz"
+gzip -1 -c "$w/Security.jsonl" > "$w/Security.jsonl.gz"
 
 # run NAME FILE: one timed ingest into a new database; prints time, rate, peak RSS.
 run() {
@@ -31,7 +34,7 @@ run() {
 	mem=$( { /usr/bin/time -f %M "$b/npsdiag" ingest --quiet --db "$w/b.db" "$2" >/dev/null; } 2>&1 | tail -1)
 	e=$(date +%s.%N)
 	t=$(awk "BEGIN { print $e - $s }")
-	printf '%-5s %5d MB  %7.2f s  %8d records/s  %4d MB/s  peak RSS %d MB  kept %s\n' "$1" \
+	printf '%-8s %5d MB  %7.2f s  %8d records/s  %4d MB/s  peak RSS %d MB  kept %s\n' "$1" \
 		$(($(stat -c %s "$2") / 1048576)) "$t" "$(awk "BEGIN { printf \"%d\", $records / $t }")" \
 		"$(awk "BEGIN { printf \"%d\", $(stat -c %s "$2") / 1048576 / $t }")" $((mem / 1024)) \
 		"$(sqlite3 "$w/b.db" "SELECT count(*) FROM events")"
@@ -40,3 +43,5 @@ echo "records: $records"
 run evtx "$w/Security.evtx"
 run xml "$w/Security.xml"
 run jsonl "$w/Security.jsonl"
+run evtx.gz "$w/Security.evtx.gz"
+run jsonl.gz "$w/Security.jsonl.gz"

@@ -356,6 +356,154 @@ static void body_eventdata(cursor *k, const ew_event *ev)
 	close_elem(k, ed_at, 0);
 }
 
+/* One element of a UserData payload being written. */
+typedef struct ud_open {
+	const char *name; /* the path segment, '+' dropped */
+	size_t len;
+	uint32_t size_at, list_at;
+	int in_attrs; /* the start tag is open: attributes may follow */
+	int has_kids; /* elements written inside */
+} ud_open;
+
+#define UD_MAX_DEPTH 32
+
+/* Splits data name i of a UserData event into its element segments (in
+ * seg[], starting at name, '/'-separated) and the attribute after "@", if
+ * any. Returns the number of segments (at most UD_MAX_DEPTH). */
+static size_t ud_split(const char *name, const char *seg[UD_MAX_DEPTH], size_t len[UD_MAX_DEPTH], const char **attr)
+{
+	size_t n = 0;
+	const char *s = name;
+
+	*attr = NULL;
+	while (*s && n < UD_MAX_DEPTH) {
+		const char *e = strchr(s, '/');
+		size_t l = e ? (size_t)(e - s) : strlen(s);
+
+		if (*s == '@') {
+			*attr = s + 1;
+			break;
+		}
+		seg[n] = s;
+		len[n++] = l;
+		if (!e)
+			break;
+		s = e + 1;
+	}
+	return n;
+}
+
+/* Returns 1 if segment s (l bytes, maybe with a leading '+') names the open
+ * element o and does not ask for a new one, else 0. */
+static int ud_same(const ud_open *o, const char *s, size_t l)
+{
+	return *s != '+' && o->len == l && memcmp(o->name, s, l) == 0;
+}
+
+/* Writes the name of segment s (l bytes, '+' dropped) into buf. Returns
+ * buf. */
+static const char *ud_name(char *buf, size_t n, const char *s, size_t l)
+{
+	if (*s == '+') {
+		s++;
+		l--;
+	}
+	snprintf(buf, n, "%.*s", (int)l, s);
+	return buf;
+}
+
+/* Ends the start tag of the open element o, content to follow. Returns
+ * nothing. */
+static void ud_content(cursor *k, ud_open *o)
+{
+	if (o->in_attrs) {
+		end_attrs(k, o->list_at);
+		put8(k, 0x02);
+		o->in_attrs = 0;
+	}
+}
+
+/* Closes the open element o. Returns nothing. */
+static void ud_close(cursor *k, ud_open *o)
+{
+	if (o->in_attrs) {
+		end_attrs(k, o->list_at);
+		close_elem(k, o->size_at, 1);
+	} else {
+		close_elem(k, o->size_at, 0);
+	}
+}
+
+/* The body of a UserData template: <UserData><ROOT> (no namespace, as in
+ * CAPI2's events) and the
+ * elements the data names are paths of: "A/B/@attr" an attribute of B
+ * inside A, "A/B" the text of B. Consecutive names share their open
+ * elements; a segment written "+B" starts a new B, and so does an attribute
+ * or text for an element whose content has begun. Every value is one
+ * substitution. Returns nothing. */
+static void body_userdata(cursor *k, const ew_event *ev)
+{
+	ud_open open[UD_MAX_DEPTH];
+	size_t depth = 0, i, j;
+	uint32_t ud_at = open_elem(k, "UserData", 0), root_at;
+	char nm[256];
+
+	put8(k, 0x02);
+	root_at = open_elem(k, ev->userdata, 0);
+	put8(k, 0x02);
+	for (i = 0; i < ev->ndata; i++) {
+		const char *seg[UD_MAX_DEPTH], *at, *nseg[UD_MAX_DEPTH], *nat;
+		size_t len[UD_MAX_DEPTH], nlen[UD_MAX_DEPTH];
+		size_t m = ud_split(ev->data[i].name, seg, len, &at), nm2 = 0;
+		int more = 0;
+
+		for (j = 0; j < depth && j < m && ud_same(&open[j], seg[j], len[j]); j++)
+			;
+		/* An attribute or text for an element already open goes there
+		 * only while it can; else that element is repeated. */
+		if (j == m && m == depth && m > 0 && ((at && !open[m - 1].in_attrs) || (!at && open[m - 1].has_kids)))
+			j--;
+		while (depth > j)
+			ud_close(k, &open[--depth]);
+		if (i + 1 < ev->ndata && at) {
+			nm2 = ud_split(ev->data[i + 1].name, nseg, nlen, &nat);
+			more = nat && nm2 == m;
+			for (j = 0; more && j < m; j++)
+				more = nseg[j][0] != '+' && nlen[j] == len[j] && memcmp(nseg[j], seg[j], len[j]) == 0;
+		}
+		while (depth < m) {
+			ud_open *o = &open[depth];
+			int attrs = at && depth + 1 == m;
+
+			if (depth > 0) {
+				ud_content(k, &open[depth - 1]);
+				open[depth - 1].has_kids = 1;
+			}
+			o->name = seg[depth][0] == '+' ? seg[depth] + 1 : seg[depth];
+			o->len = seg[depth][0] == '+' ? len[depth] - 1 : len[depth];
+			o->size_at = open_elem(k, ud_name(nm, sizeof(nm), seg[depth], len[depth]), attrs);
+			o->list_at = attrs ? attrs_at(k) : 0;
+			o->in_attrs = attrs;
+			o->has_kids = 0;
+			if (!attrs)
+				put8(k, 0x02);
+			depth++;
+		}
+		if (at) {
+			attr(k, at, more);
+			subst(k, (uint16_t)i, type_codes[ev->data[i].type]);
+		} else {
+			ud_content(k, &open[depth - 1]);
+			subst(k, (uint16_t)i, type_codes[ev->data[i].type]);
+			ud_close(k, &open[--depth]);
+		}
+	}
+	while (depth > 0)
+		ud_close(k, &open[--depth]);
+	close_elem(k, root_at, 0);
+	close_elem(k, ud_at, 0);
+}
+
 /* Derives a template GUID from its shape key (FNV-1a, twice). Returns
  * nothing. */
 static void key_guid(const char *key, uint8_t guid[16])
@@ -635,7 +783,7 @@ static int eventdata_key(const ew_event *ev, char *key, size_t n)
 		snprintf(key, n, "eventdata:classic");
 		return 0;
 	}
-	used = (size_t)snprintf(key, n, "eventdata:");
+	used = (size_t)snprintf(key, n, "%s:", ev->userdata ? ev->userdata : "eventdata");
 	for (i = 0; i < ev->ndata; i++) {
 		int w = snprintf(key + used, n - used, "%s:%d,", ev->data[i].name, (int)ev->data[i].type);
 
@@ -748,7 +896,7 @@ int ew_chunk_add(ew_chunk *c, const ew_event *ev, uint64_t id, int64_t t, char e
 	put8(&k, 0x01);
 	put8(&k, 0x01);
 	put8(&k, 0x00);
-	instance(&k, key, body_eventdata, ev);
+	instance(&k, key, ev->userdata ? body_userdata : body_eventdata, ev);
 	put_values(&k, data, nd);
 	if (!k.overflow && k.p - nested > 0xffff)
 		k.overflow = 1;

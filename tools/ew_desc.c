@@ -314,14 +314,43 @@ static ew_event *new_event(parser *p, char *rest)
 	return ev;
 }
 
+/* Returns 1 if name is a UserData path (docs/evtxwrite.md): segments
+ * separated by '/', none empty, an optional leading '+' on each, an
+ * "@attr" only as the last of at least two, else 0. */
+static int userdata_path(const char *name)
+{
+	const char *s = name;
+	size_t segs = 0;
+
+	if (!name)
+		return 0;
+	for (;;) {
+		size_t l = strcspn(s, "/");
+
+		if (*s == '@')
+			return segs > 0 && l > 1 && !s[l];
+		if (l == 0 || (*s == '+' && l == 1) || memchr(s + 1, '+', l - 1) || memchr(s, '@', l))
+			return 0;
+		segs++;
+		if (!s[l])
+			return 1;
+		s += l + 1;
+	}
+}
+
 /* Handles one `key value` line inside an event block. Returns 0, or -1
  * with the error set. */
 static int event_line(parser *p, ew_event *ev, const char *key, char *val)
 {
 	uint64_t v;
 
-	if (!strcmp(key, "data"))
-		return parse_data(p, ev, val);
+	if (!strcmp(key, "data")) {
+		if (parse_data(p, ev, val) != 0)
+			return -1;
+		if (ev->userdata && !userdata_path(ev->data[ev->ndata - 1].name))
+			return fail(p, "userdata data are named A/B, A/B/@attr or A/+B/@attr");
+		return 0;
+	}
 	if (!strcmp(key, "binary"))
 		return parse_binary(p, ev, val);
 	if (!strcmp(key, "time")) {
@@ -343,6 +372,12 @@ static int event_line(parser *p, ew_event *ev, const char *key, char *val)
 	if (!strcmp(key, "guid")) {
 		free(ev->guid);
 		return (ev->guid = dup(p, val)) ? 0 : -1;
+	}
+	if (!strcmp(key, "userdata")) {
+		free(ev->userdata);
+		if (!*val || strpbrk(val, " \t/@+"))
+			return fail(p, "userdata needs the name of the payload element");
+		return (ev->userdata = dup(p, val)) ? 0 : -1;
 	}
 	if (!strcmp(key, "user")) {
 		free(ev->user);
@@ -453,9 +488,11 @@ int ew_desc_read(const char *path, ew_desc *d, char err[EW_ERR_MAX])
 	}
 	fclose(fp);
 	for (size_t i = 0; i < d->count; i++)
-		if (d->events[i].ntimes == 0) {
+		if (d->events[i].ntimes == 0 ||
+		    (d->events[i].userdata &&
+		     ((d->events[i].ndata && !d->events[i].data[0].name) || d->events[i].has_binary))) {
 			p.line = d->events[i].line;
-			fail(&p, "event has no time");
+			fail(&p, d->events[i].ntimes ? "userdata takes named data and no binary" : "event has no time");
 			ew_desc_free(d);
 			return -1;
 		}
@@ -488,6 +525,7 @@ void ew_desc_free(ew_desc *d)
 		free(ev->computer);
 		free(ev->channel);
 		free(ev->user);
+		free(ev->userdata);
 		free(ev->binary);
 		free(ev->times);
 	}

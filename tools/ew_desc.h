@@ -34,6 +34,7 @@ typedef struct ew_event {
 	char *computer;
 	char *channel;
 	char *user; /* SID text or NULL */
+	char *userdata; /* UserData payload element, or NULL: EventData */
 	uint32_t event_id;
 	int qualifiers; /* -1: absent */
 	int version;    /* -1: absent */

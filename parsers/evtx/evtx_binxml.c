@@ -9,6 +9,7 @@
 #include "evtx_check.h"
 #include "evtx_format.h"
 #include "evtx_values.h"
+#include "event_xml.h"
 #include "nd_buf.h"
 #include "nd_bytes.h"
 #include "nd_time.h"
@@ -16,7 +17,6 @@
 
 #define MAX_DEPTH 64    /* elements inside elements */
 #define MAX_NESTING 8   /* Binary XML values inside values */
-#define FIELD_NAME_MAX 255 /* event_xml keeps this much of a field name */
 
 /* One substitution value of a template instance: where its data is. */
 typedef struct bx_value {
@@ -61,6 +61,7 @@ struct nd_evtx_binxml {
 	size_t sound_index;            /* of this record */
 	nd_buf s;       /* every name, attribute value and text of the record */
 	nd_buf scratch; /* NUL-terminated copies for number parsing */
+	nd_buf path;    /* the UserData field name being built */
 	bx_node *nodes;
 	size_t nnodes, capnodes;
 	bx_attr *attrs;
@@ -82,6 +83,7 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 		return;
 	nd_buf_free(&bx->s);
 	nd_buf_free(&bx->scratch);
+	nd_buf_free(&bx->path);
 	free(bx->nodes);
 	free(bx->attrs);
 	free(bx->vals);
@@ -782,12 +784,12 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
  * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
 static int add_field(nd_evtx_binxml *bx, nd_record *ev, const char *name, size_t n, int32_t idx)
 {
-	char nm[FIELD_NAME_MAX + 1];
+	char nm[ND_XML_FIELD_NAME_MAX + 1];
 	bx_str t = bx->nodes[idx].text;
 
 	if (name) {
-		if (n > FIELD_NAME_MAX)
-			n = FIELD_NAME_MAX;
+		if (n > ND_XML_FIELD_NAME_MAX)
+			n = ND_XML_FIELD_NAME_MAX;
 		memcpy(nm, name, n);
 		nm[n] = '\0';
 	}
@@ -821,25 +823,72 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 	return 0;
 }
 
-/* Takes the leaf elements under a UserData element as fields named after
- * them. Returns 0, or -1 (refused). */
-static int user_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int depth)
+/* Adds a UserData field with the text v, named bx->path followed by the
+ * n bytes at suffix, while the event has fewer than ND_XML_USERDATA_FIELDS
+ * of them (*count). Returns 0, or -1 (refused). */
+static int add_user_field(nd_evtx_binxml *bx, nd_record *ev, const char *suffix, size_t n, bx_str v, size_t *count)
 {
+	char nm[ND_XML_FIELD_NAME_MAX + 1];
+	size_t keep = bx->path.len, len;
+
+	if (*count >= ND_XML_USERDATA_FIELDS)
+		return 0;
+	(*count)++;
+	if (nd_buf_append(&bx->path, suffix, n) != 0)
+		return refuse(bx, "out of memory");
+	len = bx->path.len < ND_XML_FIELD_NAME_MAX ? bx->path.len : ND_XML_FIELD_NAME_MAX;
+	memcpy(nm, bx->path.data, len);
+	nm[len] = '\0';
+	bx->path.len = keep;
+	if (nd_record_add_field(ev, nm, str_at(bx, v), v.len) != 0)
+		return refuse(bx, "out of memory");
+	return 0;
+}
+
+/* Takes the fields of element idx, depth levels below the UserData payload
+ * element (0: that element), as event_xml takes them (event_xml.h): its
+ * attributes as "Path/@attr", a leaf's text as "Path". Returns 0, or -1
+ * (refused). */
+static int user_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int depth, size_t *count)
+{
+	const bx_node *node = &bx->nodes[idx];
+	size_t keep = bx->path.len, n;
+	const char *s;
+	uint32_t i;
 	int32_t k;
 
-	for (k = bx->nodes[idx].first; k >= 0; k = bx->nodes[k].next) {
-		const char *s;
-		size_t n;
+	if (depth > ND_XML_USERDATA_DEPTH)
+		return 0;
+	local_name(bx, node->name, &s, &n);
+	if (depth > 0) {
+		if ((bx->path.len && nd_buf_append(&bx->path, "/", 1) != 0) || nd_buf_append(&bx->path, s, n) != 0)
+			return refuse(bx, "out of memory");
+		for (i = 0; i < node->nattrs; i++) {
+			const bx_attr *a = &bx->attrs[node->attr + i];
+			char suffix[ND_XML_FIELD_NAME_MAX + 3];
+			const char *an;
+			size_t al;
 
-		if (bx->nodes[k].first >= 0) {
-			if (user_data(bx, k, ev, depth + 1) != 0)
+			if (nd_xml_is_xmlns(str_at(bx, a->name), a->name.len))
+				continue;
+			local_name(bx, a->name, &an, &al);
+			if (al > ND_XML_FIELD_NAME_MAX)
+				al = ND_XML_FIELD_NAME_MAX;
+			memcpy(suffix, "/@", 2);
+			memcpy(suffix + 2, an, al);
+			if (add_user_field(bx, ev, suffix, al + 2, a->value, count) != 0)
 				return -1;
-			continue;
 		}
-		local_name(bx, bx->nodes[k].name, &s, &n);
-		if (add_field(bx, ev, s, n, k) != 0)
-			return -1;
 	}
+	if (node->first < 0) {
+		if (add_user_field(bx, ev, depth ? "" : s, depth ? 0 : n, node->text, count) != 0)
+			return -1;
+	} else {
+		for (k = node->first; k >= 0; k = bx->nodes[k].next)
+			if (user_data(bx, k, ev, depth + 1, count) != 0)
+				return -1;
+	}
+	bx->path.len = keep;
 	return 0;
 }
 
@@ -847,8 +896,9 @@ static int user_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int depth)
  * or -1 (refused). */
 static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 {
-	int32_t k, s;
+	int32_t k, s, u;
 	int have_id = 0;
+	size_t count = 0;
 
 	if (bx->root < 0 || !node_is(bx, bx->root, "Event"))
 		return refuse(bx, "the document is not an <Event>");
@@ -863,8 +913,9 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 			if (event_data(bx, k, ev) != 0)
 				return -1;
 		} else if (node_is(bx, k, "UserData")) {
-			if (user_data(bx, k, ev, 0) != 0)
-				return -1;
+			for (u = bx->nodes[k].first; u >= 0; u = bx->nodes[u].next)
+				if (user_data(bx, u, ev, 0, &count) != 0)
+					return -1;
 		}
 	}
 	if (!have_id)
@@ -893,6 +944,7 @@ int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
 	nd_buf_reset(&bx->s);
 	bx->nnodes = bx->nattrs = bx->nvals = 0;
 	bx->root = -1;
+	nd_buf_reset(&bx->path);
 	if (read_fragment(bx, &pos, end, &top, -1, 0) != 0 || (pos >= end || bx->chunk[pos] != ND_EVTX_TOK_EOF
 								       ? refuse(bx, "no end of the document")
 								       : build_record(bx, ev)) != 0) {

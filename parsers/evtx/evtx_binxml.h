@@ -10,7 +10,8 @@
  * record from the tree exactly as event_xml takes it from libevtx's XML:
  * System values, EventData <Data Name=...> fields, unnamed classic <Data>
  * (a string array makes one field per string), <Binary> as hex text,
- * UserData leaf elements named after their element.
+ * UserData attributes and leaf elements as "Path/@attr" and "Path" fields
+ * within the bounds of event_xml.h.
  *
  * It follows libevtx 20181227 (libfwevt) where that is a rule of the
  * format: an optional substitution without a value drops its attribute or

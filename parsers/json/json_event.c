@@ -335,6 +335,19 @@ static int parse_winevent(json_object *o, nd_record *rec, nd_error *err)
 	return 0;
 }
 
+int nd_json_event_id(json_object *o, uint32_t *id)
+{
+	json_object *w = member(o, "winlog"), *ev = member(o, "Event");
+	uint64_t u;
+
+	if (get_u64(w ? member(w, "event_id") : ev ? text_of(member(member(ev, "System"), "EventID")) : member(o, "Id"),
+		    &u) != 0 ||
+	    u > 0xFFFFFFFFu)
+		return -1;
+	*id = (uint32_t)u;
+	return 0;
+}
+
 int nd_json_event_parse(json_object *o, nd_record *rec, nd_error *err)
 {
 	json_object *w = member(o, "winlog"), *ev = member(o, "Event");

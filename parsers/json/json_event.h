@@ -15,10 +15,16 @@
 #ifndef ND_JSON_EVENT_H
 #define ND_JSON_EVENT_H
 
+#include <stdint.h>
+
 #include <json-c/json.h>
 
 #include "nd_error.h"
 #include "nd_record.h"
+
+/* Reads the event id of the event object o, in whichever shape, without
+ * building the record. Returns 0 with *id set, or -1 when o has none. */
+int nd_json_event_id(json_object *o, uint32_t *id);
 
 /* Fills rec (reset first) from the event object o. Returns 0, or -1 with
  * err set when o is none of the shapes or lacks an event id, provider or

@@ -93,20 +93,86 @@ static int bad_value(stream *st, const char *why, nd_error *err)
 }
 
 /* Hands one parsed value to the sink; one that is not an event is
- * reported. Returns 0, or -1 with err set when the sink stopped. */
+ * reported, one whose id the sink does not want is counted as skipped
+ * before its record is built. Returns 0, or -1 with err set when the sink
+ * stopped. */
 static int one_value(stream *st, json_object *o, nd_error *err)
 {
 	nd_error e;
+	uint32_t id;
 	int rc = 0;
 
 	if (!json_object_is_type(o, json_type_object))
 		report(st, "not an object");
+	else if (st->sink->wants_id && nd_json_event_id(o, &id) == 0 && !st->sink->wants_id(st->sink->ctx, id))
+		st->counts->skipped++;
 	else if (nd_json_event_parse(o, &st->rec, &e) != 0)
 		report(st, e.message);
 	else
 		rc = st->sink->record(st->sink->ctx, &st->rec, err);
 	json_object_put(o);
 	return rc;
+}
+
+/* The names an event's id has in each shape: Winlogbeat/ECS, evtx_dump,
+ * ConvertTo-Json -Compress. */
+static const char *const id_keys[] = {"\"event_id\":", "\"EventID\":", "\"Id\":"};
+
+/* Reads the event id of a one-line value s[0..n) from its text, before
+ * json-c sees it: the id key of one of the shapes must occur exactly once
+ * (not in a string: not after a backslash), followed by a number or a
+ * quoted number. Two values on one line, or a string holding a key, give
+ * two occurrences; the value is then parsed. Returns 0 with *id set, or -1
+ * when the text does not say. */
+static int peek_id(const char *s, size_t n, uint32_t *id)
+{
+	const char *found = NULL, *p, *end = s + n;
+	uint64_t v = 0;
+	size_t k;
+
+	/* One pass over the quotes, each compared with every key. */
+	for (p = s; (p = memchr(p, '"', (size_t)(end - p))) != NULL; p++)
+		for (k = 0; k < sizeof(id_keys) / sizeof(id_keys[0]); k++) {
+			size_t len = strlen(id_keys[k]);
+
+			if (p[1] != id_keys[k][1] || (size_t)(end - p) < len || memcmp(p, id_keys[k], len) != 0 ||
+			    (p > s && p[-1] == '\\'))
+				continue;
+			if (found)
+				return -1;
+			found = p + len;
+		}
+	if (!found)
+		return -1;
+	while (found < end && (*found == ' ' || *found == '\t'))
+		found++;
+	p = found < end && *found == '"' ? found + 1 : found;
+	for (k = 0; p < end && *p >= '0' && *p <= '9' && k < 10; p++, k++)
+		v = v * 10 + (uint64_t)(*p - '0');
+	if (k == 0 || k == 10 || v > 0xFFFFFFFFu || (*found == '"' && (p == end || *p != '"')))
+		return -1;
+	*id = (uint32_t)v;
+	return 0;
+}
+
+/* Passes over the one-line value at p (a JSON lines record, up to the line
+ * end at nl) when its text shows an id the sink does not want: counted as
+ * met and skipped, never tokenized. A line that does not end in '}' (a cut
+ * one) is left to the tokener, which names it. Returns 1 when passed over,
+ * else 0. */
+static int skip_unwanted_line(stream *st, const char *p, const char *nl)
+{
+	const char *last = nl;
+	uint32_t id;
+
+	while (last > p && (last[-1] == '\r' || last[-1] == ' ' || last[-1] == '\t'))
+		last--;
+	if (!st->sink->wants_id || st->in_array || *p != '{' || last == p || last[-1] != '}' ||
+	    peek_id(p, (size_t)(last - p), &id) != 0 || st->sink->wants_id(st->sink->ctx, id))
+		return 0;
+	st->counts->events++;
+	st->counts->skipped++;
+	return 1;
 }
 
 /* Feeds the text not yet looked at to the tokener, value by value. Returns
@@ -148,6 +214,12 @@ static int feed(stream *st, nd_error *err)
 			if (*p == '[' || (st->in_array && *p == ']')) {
 				st->in_array = *p == '[';
 				st->pos++;
+				continue;
+			}
+			nl = memchr(p, '\n', n - st->pos);
+			if (nl && skip_unwanted_line(st, p, nl)) {
+				st->pos = (size_t)(nl - s) + 1;
+				st->line++;
 				continue;
 			}
 			st->in_value = 1;

@@ -22,8 +22,10 @@
 #define ND_JSON_STREAM_MAX_DEPTH 64
 
 /* Reads JSON from read (ctx: its context) to the end, handing each event to
- * sink (wants_id is not asked: an event's id is known only once it is
- * parsed) and adding to *counts (events: values met). Returns 0 when the
+ * sink and adding to *counts (events: values met). wants_id, when set, is
+ * asked before a record is built: from the text of a JSON lines record
+ * whose id key occurs once (never tokenized when unwanted), else from the
+ * parsed value. Returns 0 when the
  * input was read to its end (bad values reported to the sink), -1 with err
  * set when the input could not be read, an array was broken off or the
  * sink stopped. */

@@ -15,9 +15,26 @@
 #define ODBC_DATE 2
 #define ODBC_TIME 3
 #define ODBC_PACKET_TYPE 4
+#define ODBC_CLASS 26
 /* The IAS format's header columns and the Packet-Type attribute. */
 #define IAS_HEADER 6
 #define IAS_PACKET_TYPE "4136"
+#define IAS_CLASS "25"
+
+/* Access-Requests remembered for the decision that answers them (by their
+ * Class), and the longest request line remembered: memory stays bounded
+ * whatever the log holds. */
+#define REQUESTS 64
+#define REQUEST_MAX_LINE 16384
+#define PACKET_REQUEST 1
+#define PACKET_ACCEPT 2
+#define PACKET_REJECT 3
+
+/* A remembered request: its record (Class, computer and fields). */
+typedef struct requests {
+	nd_record rec[REQUESTS];
+	size_t next; /* the slot the next request takes, oldest first */
+} requests;
 
 static const char *const ias_header[IAS_HEADER] = {"NAS-IP-Address", "User-Name",    "Record-Date",
 						   "Record-Time",    "Service-Name", "Computer-Name"};
@@ -314,8 +331,98 @@ int nd_nps_text_parse_line(const char *line, size_t n, int64_t tz_offset_s, nd_r
 	return rc;
 }
 
+/* Returns the Class of a record (DTS <Class>, IAS attribute 25, ODBC
+ * column 27), or NULL when it has none. */
+static const char *class_of(const nd_record *rec)
+{
+	const char *v = nd_record_field(rec, "Class");
+
+	if (!v)
+		v = nd_record_field(rec, IAS_CLASS);
+	if (!v && rec->nfields == ODBC_COLUMNS && !rec->fields[ODBC_CLASS].name)
+		v = rec->fields[ODBC_CLASS].value;
+	return v && *v ? v : NULL;
+}
+
+/* Returns the field of rec that the request's field i (named, or at
+ * position i when unnamed) corresponds to, or NULL when rec has none. */
+static nd_field *counterpart(nd_record *rec, const nd_field *f, size_t i)
+{
+	size_t j;
+
+	if (!f->name)
+		return i < rec->nfields && !rec->fields[i].name ? &rec->fields[i] : NULL;
+	for (j = 0; j < rec->nfields; j++)
+		if (rec->fields[j].name && strcmp(rec->fields[j].name, f->name) == 0)
+			return &rec->fields[j];
+	return NULL;
+}
+
+/* Copies the values of request req that decision rec lacks into rec: a
+ * named field rec does not have or leaves empty, a positional (ODBC) value
+ * rec leaves empty. Returns 0, or -1 when out of memory. */
+static int merge(nd_record *rec, const nd_record *req)
+{
+	size_t i;
+
+	for (i = 0; i < req->nfields; i++) {
+		const nd_field *f = &req->fields[i];
+		nd_field *mine = counterpart(rec, f, i);
+		size_t len = strlen(f->value);
+
+		if (!len || (mine && *mine->value))
+			continue;
+		if (mine ? nd_record_set_string(&mine->value, f->value, len) != 0
+			 : f->name && nd_record_add_field(rec, f->name, f->value, len) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Joins an Access-Request and its decision by their Class (the decision
+ * lines of the ODBC and IAS formats carry no User-Name or
+ * Calling-Station-Id): a request of at most REQUEST_MAX_LINE bytes is
+ * remembered (the REQUESTS latest), and an Accept or Reject of the same NPS
+ * server and Class is given the request's values it lacks. Returns 0, or
+ * -1 when out of memory. */
+static int join_request(requests *q, nd_record *rec, size_t line_len)
+{
+	const char *cls = class_of(rec);
+	size_t i;
+
+	if (!cls)
+		return 0;
+	if (rec->event_id == PACKET_REQUEST) {
+		nd_record *slot = &q->rec[q->next];
+
+		if (line_len > REQUEST_MAX_LINE)
+			return 0;
+		nd_record_reset(slot);
+		q->next = (q->next + 1) % REQUESTS;
+		if (nd_record_set_string(&slot->computer, rec->computer ? rec->computer : "",
+					 rec->computer ? strlen(rec->computer) : 0) != 0)
+			return -1;
+		for (i = 0; i < rec->nfields; i++)
+			if (nd_record_add_field(slot, rec->fields[i].name, rec->fields[i].value,
+						strlen(rec->fields[i].value)) != 0)
+				return -1;
+		return 0;
+	}
+	if (rec->event_id != PACKET_ACCEPT && rec->event_id != PACKET_REJECT)
+		return 0;
+	/* The latest request of that Class first. */
+	for (i = REQUESTS; i > 0; i--) {
+		const nd_record *req = &q->rec[(q->next + i - 1) % REQUESTS];
+		const char *rc = req->nfields ? class_of(req) : NULL;
+
+		if (rc && strcmp(rc, cls) == 0 && strcmp(req->computer, rec->computer ? rec->computer : "") == 0)
+			return merge(rec, req);
+	}
+	return 0;
+}
+
 /* Hands one line on. Returns 0, or -1 with err set when the sink stopped. */
-static int one_line(const char *line, size_t n, uint64_t number, int64_t tz, nd_record *rec,
+static int one_line(const char *line, size_t n, uint64_t number, int64_t tz, nd_record *rec, requests *q,
 		    const nd_xml_stream_sink *sink, nd_xml_stream_counts *counts, nd_error *err)
 {
 	nd_error e;
@@ -339,6 +446,8 @@ static int one_line(const char *line, size_t n, uint64_t number, int64_t tz, nd_
 		}
 		return 0;
 	}
+	if (join_request(q, rec, n) != 0)
+		return nd_error_set(err, "out of memory");
 	return sink->record(sink->ctx, rec, err);
 }
 
@@ -348,12 +457,16 @@ int nd_nps_text_read(nd_xml_stream_read_fn read, void *ctx, int64_t tz_offset_s,
 	nd_text_decoder dec = {0};
 	nd_buf text = {0};
 	nd_record rec;
+	requests *q = calloc(1, sizeof(*q));
 	uint8_t *block = malloc(ND_XML_STREAM_BLOCK);
 	uint64_t number = 0;
+	size_t i;
 	int rc = -1, too_long = 0;
 
 	nd_record_init(&rec);
-	if (!block) {
+	for (i = 0; q && i < REQUESTS; i++)
+		nd_record_init(&q->rec[i]);
+	if (!block || !q) {
 		nd_error_set(err, "out of memory");
 		goto done;
 	}
@@ -372,14 +485,14 @@ int nd_nps_text_read(nd_xml_stream_read_fn read, void *ctx, int64_t tz_offset_s,
 
 			number++;
 			if (!too_long &&
-			    one_line(text.data + start, n, number, tz_offset_s, &rec, sink, counts, err) != 0)
+			    one_line(text.data + start, n, number, tz_offset_s, &rec, q, sink, counts, err) != 0)
 				goto done;
 			too_long = 0;
 			start += n + 1;
 		}
 		if (got == 0) {
 			if (text.len > start && !too_long &&
-			    one_line(text.data + start, text.len - start, ++number, tz_offset_s, &rec, sink, counts,
+			    one_line(text.data + start, text.len - start, ++number, tz_offset_s, &rec, q, sink, counts,
 				     err) != 0)
 				goto done;
 			break;
@@ -406,5 +519,8 @@ done:
 	free(block);
 	nd_buf_free(&text);
 	nd_record_reset(&rec);
+	for (i = 0; q && i < REQUESTS; i++)
+		nd_record_reset(&q->rec[i]);
+	free(q);
 	return rc;
 }

@@ -175,41 +175,54 @@ static int next_tag(xml_cursor *c, xml_tag *tag, const char **text, size_t *text
 	return tag->name_len ? 1 : -1;
 }
 
+/* Steps over the next attribute of the n bytes at *p: its raw name in *an,
+ * *al and its raw value in *v, *vl. Returns 1 when an attribute was read,
+ * 0 at the end (or where the attribute text is broken). */
+static int next_attr(const char **p, const char *e, const char **an, size_t *al, const char **v, size_t *vl)
+{
+	const char *q = *p, *ve;
+
+	for (;;) {
+		while (q < e && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+			q++;
+		if (q >= e)
+			return 0;
+		*an = q;
+		while (q < e && *q != '=' && *q != ' ' && *q != '\t' && *q != '\r' && *q != '\n')
+			q++;
+		*al = (size_t)(q - *an);
+		while (q < e && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+			q++;
+		if (q < e && *q == '=')
+			break;
+		*p = q;
+	}
+	q++;
+	while (q < e && (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n'))
+		q++;
+	if (q >= e || (*q != '"' && *q != '\''))
+		return 0;
+	*v = q + 1;
+	ve = memchr(*v, *q, (size_t)(e - *v));
+	if (!ve)
+		return 0;
+	*vl = (size_t)(ve - *v);
+	*p = ve + 1;
+	return 1;
+}
+
 /* Finds attribute `name` in a tag and decodes its value into c->text.
  * Returns 1 when found, 0 when absent, -1 when out of memory. */
 static int tag_attr(xml_cursor *c, const xml_tag *tag, const char *name)
 {
-	const char *p = tag->attrs, *e = tag->attrs + tag->attrs_len;
-	size_t nl = strlen(name);
+	const char *p = tag->attrs, *e = tag->attrs + tag->attrs_len, *an, *v;
+	size_t nl = strlen(name), al, vl;
 
-	while (p < e) {
-		const char *an, *v, *ve;
-		size_t al;
-
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-			p++;
-		an = p;
-		while (p < e && *p != '=' && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
-			p++;
-		al = (size_t)(p - an);
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-			p++;
-		if (p >= e || *p != '=')
-			continue;
-		p++;
-		while (p < e && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
-			p++;
-		if (p >= e || (*p != '"' && *p != '\''))
-			return 0;
-		v = p + 1;
-		ve = memchr(v, *p, (size_t)(e - v));
-		if (!ve)
-			return 0;
-		p = ve + 1;
+	while (next_attr(&p, e, &an, &al, &v, &vl)) {
 		local_name(&an, &al);
 		if (al == nl && memcmp(an, name, nl) == 0) {
 			nd_buf_reset(&c->text);
-			return decode_text(&c->text, v, (size_t)(ve - v)) == 0 ? 1 : -1;
+			return decode_text(&c->text, v, vl) == 0 ? 1 : -1;
 		}
 	}
 	return 0;
@@ -362,7 +375,7 @@ static int parse_system_child(xml_cursor *c, const xml_tag *t, nd_record *ev, in
  * Returns 0, or -1 with err set. */
 static int add_field(xml_cursor *c, nd_record *ev, const char *name, size_t n, nd_error *err)
 {
-	char nm[256];
+	char nm[ND_XML_FIELD_NAME_MAX + 1];
 
 	if (name) {
 		if (n >= sizeof(nm))
@@ -438,10 +451,8 @@ static int parse_data(xml_cursor *c, const xml_tag *open, nd_record *ev, nd_erro
 	return rc;
 }
 
-/* Parses <EventData> or a UserData payload element until its end tag.
- * user_data: leaf elements become fields named after the element.
- * Returns 0, or -1 with err set. */
-static int parse_payload(xml_cursor *c, nd_record *ev, int user_data, nd_error *err)
+/* Parses <EventData> until its end tag. Returns 0, or -1 with err set. */
+static int parse_event_data(xml_cursor *c, nd_record *ev, nd_error *err)
 {
 	int depth = 1;
 
@@ -457,43 +468,141 @@ static int parse_payload(xml_cursor *c, nd_record *ev, int user_data, nd_error *
 			depth--;
 			continue;
 		}
-		if (!user_data && name_is(t.name, t.name_len, "Data")) {
+		if (name_is(t.name, t.name_len, "Data")) {
 			if (parse_data(c, &t, ev, err) != 0)
 				return -1;
-		} else if (!user_data && name_is(t.name, t.name_len, "Binary")) {
+		} else if (name_is(t.name, t.name_len, "Binary")) {
 			if (element_text(c, &t) != 0)
 				return nd_error_set(err, "unclosed <Binary>");
 			if (take_text(c, &ev->binary) != 0)
 				return nd_error_set(err, "out of memory");
-		} else if (user_data && !t.is_empty) {
-			/* A leaf has text and an end tag right after it. */
-			const char *save = c->p;
-			xml_tag n;
-			const char *nt;
-			size_t nl;
-
-			rc = next_tag(c, &n, &nt, &nl);
-			if (rc <= 0)
-				return nd_error_set(err, "unclosed UserData element");
-			if (n.is_end) {
-				nd_buf_reset(&c->text);
-				if (decode_text(&c->text, nt, nl) != 0 ||
-				    add_field(c, ev, t.name, t.name_len, err) != 0)
-					return nd_error_set(err, "out of memory");
-			} else {
-				c->p = save;
-				depth++;
-			}
-		} else if (user_data) {
-			nd_buf_reset(&c->text);
-			if (add_field(c, ev, t.name, t.name_len, err) != 0)
-				return -1;
 		} else if (!t.is_empty) {
 			if (element_text(c, &t) != 0)
 				return nd_error_set(err, "unclosed element in EventData");
 		}
 	}
 	return 0;
+}
+
+int nd_xml_is_xmlns(const char *s, size_t n)
+{
+	return (n == 5 && memcmp(s, "xmlns", 5) == 0) || (n > 6 && memcmp(s, "xmlns:", 6) == 0);
+}
+
+/* Adds c->text as a UserData field named path + suffix (n bytes at s),
+ * while the event has fewer than ND_XML_USERDATA_FIELDS of them (*count).
+ * Returns 0, or -1 with err set. */
+static int add_user_field(xml_cursor *c, nd_record *ev, nd_buf *path, const char *s, size_t n, size_t *count,
+			  nd_error *err)
+{
+	size_t keep = path->len;
+	int rc;
+
+	if (*count >= ND_XML_USERDATA_FIELDS)
+		return 0;
+	(*count)++;
+	if (nd_buf_append(path, s, n) != 0)
+		return nd_error_set(err, "out of memory");
+	rc = add_field(c, ev, path->data, path->len, err);
+	path->len = keep;
+	return rc;
+}
+
+/* Adds the attributes of tag t, namespace declarations left out, as fields
+ * "path/@name". Returns 0, or -1 with err set. */
+static int user_attrs(xml_cursor *c, const xml_tag *t, nd_record *ev, nd_buf *path, size_t *count, nd_error *err)
+{
+	const char *p = t->attrs, *e = t->attrs + t->attrs_len, *an, *v;
+	size_t al, vl;
+
+	while (next_attr(&p, e, &an, &al, &v, &vl)) {
+		char nm[ND_XML_FIELD_NAME_MAX + 3];
+
+		if (nd_xml_is_xmlns(an, al))
+			continue;
+		local_name(&an, &al);
+		if (al > ND_XML_FIELD_NAME_MAX)
+			al = ND_XML_FIELD_NAME_MAX;
+		memcpy(nm, "/@", 2);
+		memcpy(nm + 2, an, al);
+		nd_buf_reset(&c->text);
+		if (decode_text(&c->text, v, vl) != 0)
+			return nd_error_set(err, "out of memory");
+		if (add_user_field(c, ev, path, nm, al + 2, count, err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Parses the payload of <UserData> up to </UserData> (event_xml.h: which
+ * fields, named how, within which bounds). Returns 0, or -1 with err set. */
+static int parse_user_data(xml_cursor *c, nd_record *ev, nd_error *err)
+{
+	size_t lens[ND_XML_USERDATA_DEPTH + 1], count = 0;
+	nd_buf path = {0};
+	int depth = 0, rc = 0;
+
+	for (;;) {
+		xml_tag t, n;
+		const char *text, *save;
+		size_t tl;
+
+		if (next_tag(c, &t, &text, &tl) <= 0) {
+			rc = nd_error_set(err, "unclosed UserData element");
+			break;
+		}
+		if (t.is_end) {
+			if (depth == 0)
+				break;
+			path.len = lens[--depth];
+			continue;
+		}
+		/* t opens an element depth levels below the payload element. */
+		if (depth > ND_XML_USERDATA_DEPTH) {
+			if (!t.is_empty && element_text(c, &t) != 0) {
+				rc = nd_error_set(err, "unclosed UserData element");
+				break;
+			}
+			continue;
+		}
+		lens[depth] = path.len;
+		if (depth > 0) {
+			if ((path.len && nd_buf_append(&path, "/", 1) != 0) ||
+			    nd_buf_append(&path, t.name, t.name_len) != 0) {
+				rc = nd_error_set(err, "out of memory");
+				break;
+			}
+			if (user_attrs(c, &t, ev, &path, &count, err) != 0) {
+				rc = -1;
+				break;
+			}
+		}
+		nd_buf_reset(&c->text);
+		if (!t.is_empty) {
+			/* A leaf has text and an end tag right after it. */
+			save = c->p;
+			if (next_tag(c, &n, &text, &tl) <= 0) {
+				rc = nd_error_set(err, "unclosed UserData element");
+				break;
+			}
+			if (!n.is_end) {
+				c->p = save;
+				depth++;
+				continue;
+			}
+			if (decode_text(&c->text, text, tl) != 0) {
+				rc = nd_error_set(err, "out of memory");
+				break;
+			}
+		}
+		if (add_user_field(c, ev, &path, depth ? "" : t.name, depth ? 0 : t.name_len, &count, err) != 0) {
+			rc = -1;
+			break;
+		}
+		path.len = lens[depth];
+	}
+	nd_buf_free(&path);
+	return rc;
 }
 
 /* Parses the children of <Event> up to </Event>. Returns 0, or -1 with err
@@ -527,7 +636,8 @@ static int parse_event_body(xml_cursor *c, nd_record *ev, nd_error *err)
 		} else if (name_is(t.name, t.name_len, "EventData") ||
 			   name_is(t.name, t.name_len, "UserData")) {
 			if (!t.is_empty &&
-			    parse_payload(c, ev, name_is(t.name, t.name_len, "UserData"), err) != 0)
+			    (name_is(t.name, t.name_len, "UserData") ? parse_user_data(c, ev, err)
+								     : parse_event_data(c, ev, err)) != 0)
 				return -1;
 		} else if (!t.is_empty) {
 			/* RenderingInfo, ProcessingErrorData, ...: skipped. */

@@ -37,6 +37,11 @@ nd_connect *nd_analysis_add_connect(nd_analysis_data *d)
 	return add(&d->connects, &d->nconnects, &d->cap_connects, sizeof(*d->connects));
 }
 
+nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d)
+{
+	return add(&d->capi2, &d->ncapi2, &d->cap_capi2, sizeof(*d->capi2));
+}
+
 nd_decision *nd_analysis_add_unlock(nd_analysis_data *d)
 {
 	return add(&d->unlocks, &d->nunlocks, &d->cap_unlocks, sizeof(*d->unlocks));
@@ -291,6 +296,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->decisions);
 	free(d->connects);
 	free(d->unlocks);
+	free(d->capi2);
 	free(d->hints);
 	free(d->events);
 	free(d->by_ts);

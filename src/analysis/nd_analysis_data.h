@@ -51,6 +51,16 @@ typedef struct nd_connect {
 	const char *user;
 } nd_connect;
 
+/* A CAPI2 event that reports a failure (src/model/fam_capi2.c): certificate
+ * evidence for the NPS decisions of its host (nd_evidence). */
+typedef struct nd_capi2_event {
+	int64_t ref, ts;
+	size_t host;
+	uint32_t id;    /* 11, 30, 41, 53, 90 */
+	uint32_t error; /* 0: none */
+	const char *subject, *failing, *url, *error_name, *process, *task;
+} nd_capi2_event;
+
 /* The names of one NPS audit event, from which domain pairs are learned. */
 typedef struct nd_domain_hint {
 	const char *user, *domain, *fq;
@@ -90,6 +100,8 @@ typedef struct nd_analysis_data {
 	size_t nunlocks, cap_unlocks;
 	nd_domain_hint *hints;
 	size_t nhints, cap_hints;
+	nd_capi2_event *capi2; /* by time, then ref */
+	size_t ncapi2, cap_capi2;
 	nd_event *events;
 	size_t nevents, cap_events;
 	size_t *by_ts; /* nevents indices of events, by time then ref */
@@ -107,6 +119,7 @@ nd_decision *nd_analysis_add_decision(nd_analysis_data *d);
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d);
 nd_decision *nd_analysis_add_unlock(nd_analysis_data *d);
 nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
+nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d);
 nd_event *nd_analysis_add_event(nd_analysis_data *d);
 nd_field_value *nd_analysis_add_field(nd_analysis_data *d);
 

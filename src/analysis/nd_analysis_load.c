@@ -222,6 +222,28 @@ static int unlock_row(load *l, nd_stmt *st)
 	return 0;
 }
 
+/* Row: a CAPI2 event that reports a failure. Returns 0, or -1 when out of
+ * memory. */
+static int capi2_row(load *l, nd_stmt *st)
+{
+	nd_capi2_event *c = nd_analysis_add_capi2(l->d);
+
+	if (!c)
+		return -1;
+	c->ref = nd_db_column_int64(st, 0);
+	c->ts = nd_db_column_int64(st, 1);
+	c->host = host_col(l, st, 2);
+	c->id = (uint32_t)nd_db_column_int64(st, 3);
+	c->error = (uint32_t)nd_db_column_int64(st, 4);
+	c->subject = col(l, st, 5, 0);
+	c->failing = col(l, st, 6, 0);
+	c->url = col(l, st, 7, 0);
+	c->error_name = col(l, st, 8, 0);
+	c->process = col(l, st, 9, 0);
+	c->task = col(l, st, 10, 0);
+	return 0;
+}
+
 /* Loads the events of the rules' event lists: for finding rules the events
  * they judge, for incident rules the events they look for nearby. Returns
  * 0, or -1 with err set. */
@@ -373,6 +395,11 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     " WHERE e.event_id IN (6279, 6280)"
 		     " ORDER BY e.ts, e.id",
 		     unlock_row, "unlocks") ||
+	    each_row(&l,
+		     "SELECT e.id, e.ts, e.computer, e.event_id, c.error, c.subject, c.failing_subject, c.url,"
+		     " c.error_name, c.process, c.task_id FROM events e JOIN capi2_events c ON c.event_ref = e.id"
+		     " WHERE c.error <> 0 OR c.failing_subject IS NOT NULL ORDER BY e.ts, e.id",
+		     capi2_row, "CAPI2 failures") ||
 	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||
 	    load_fields(&l)))
 		rc = 0;

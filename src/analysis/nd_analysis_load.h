@@ -2,7 +2,8 @@
  * nd_analysis_data: the hosts, the client failures with the server they
  * dialled, the NPS decisions, the connects, the NPS names domains are
  * learned from, and the events the rules judge or look for nearby with
- * the fields the rules read. The only part of the diagnosis that reads
+ * the fields the rules read, and the CAPI2 events that report a failure
+ * (certificate evidence, nd_evidence). The only part of the diagnosis that reads
  * the database. */
 #ifndef ND_ANALYSIS_LOAD_H
 #define ND_ANALYSIS_LOAD_H

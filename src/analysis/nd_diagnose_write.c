@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "nd_buf.h"
+#include "nd_evidence.h"
 #include "nd_exposure.h"
 #include "nd_judge.h"
 #include "nd_db.h"
@@ -220,6 +221,40 @@ static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
 	return rc;
 }
 
+/* Stores, after the rule's facts and the clock fact of incident g (id), a
+ * "certificate" fact when the CAPI2 log of the NPS server names the
+ * certificate or URL that failed for a decision of g with a certificate
+ * reason (nd_evidence), from the first such decision; links the CAPI2
+ * events of every such decision as context. Returns 0, or -1 with err set. */
+static int store_capi2_evidence(writer *w, const nd_group *g, int64_t id)
+{
+	nd_buf text = {0};
+	size_t i, k, seen = 0;
+	int rc = 0;
+
+	for (i = 0; i < g->n && rc == 0; i++) {
+		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
+		const nd_decision *n = a->nps != ND_NONE ? &w->d->decisions[a->nps] : NULL;
+		nd_capi2_evidence e;
+
+		if (!n || !n->has_reason || !nd_evidence_reason(n->reason) || !nd_evidence_capi2(w->d, n, &e))
+			continue;
+		if (!seen++ && nd_evidence_capi2_text(w->d, n, &e, &text) != 0)
+			rc = nd_error_set(w->err, "out of memory");
+		for (k = 0; k < e.n && rc == 0; k++)
+			rc = link_event(w, id, w->d->capi2[e.idx[k]].ref, "context", 0, NULL);
+	}
+	if (rc == 0 && text.len) {
+		nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
+		nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 2, "diagnose", NULL);
+		bind_text(w->ins_fact, 3, "certificate");
+		bind_text(w->ins_fact, 4, text.data);
+		rc = step_done(w, w->ins_fact, "incident facts");
+	}
+	nd_buf_free(&text);
+	return rc;
+}
+
 /* Links, for an NPS lockout (the rule names reason 64), the NPS lock
  * (6279) of its identity logged last before its last attempt, within the
  * gap before its first, as context. Returns 0, or -1 with err set. */
@@ -337,6 +372,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id)
 		return -1;
 	}
 	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
+			       (!g->finding && store_capi2_evidence(w, g, id)) ||
 			       (g->finding && store_exposure_fact(w, g, id))
 		       ? -1
 		       : 0;

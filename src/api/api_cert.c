@@ -1,11 +1,13 @@
 /* api_cert: `npsdiag cert`, certificates and chains judged as NPS would
- * see them (src/cert, docs/cert.md). Needs no session: no database, no
- * rules. */
+ * see them (src/cert, docs/cert.md), which needs no session; and a chain's
+ * findings attached to the diagnosed incidents they explain
+ * (nd_cert_evidence, `diagnose --cert`). */
 #include <string.h>
 #include <time.h>
 
 #include "api_session.h"
 #include "nd_cert.h"
+#include "nd_cert_evidence.h"
 
 int api_cert_load(nd_cert_set *set, char *const *paths, size_t npaths, const npsdiag_cert_options *o, nd_error *e)
 {
@@ -53,4 +55,29 @@ int npsdiag_cert_check(char *const *paths, size_t npaths, const npsdiag_cert_opt
 	nd_buf_free(&b);
 	nd_cert_set_free(&set);
 	return rc == 0 ? 0 : api_fail(err, &e);
+}
+
+int npsdiag_cert_attach(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_cert_options *o,
+			size_t *attached, npsdiag_error *err)
+{
+	static const npsdiag_cert_options none = {NULL, 0, 0.0, 0};
+	nd_cert_set set;
+	nd_error e;
+	long n = -1;
+
+	if (!o)
+		o = &none;
+	if (!s->store) {
+		nd_error_set(&e, "no database in this session");
+		return api_fail(err, &e);
+	}
+	nd_cert_set_init(&set, o->now ? o->now : (int64_t)time(NULL));
+	if (cert_run(&set, paths, npaths, o, &e) == 0)
+		n = nd_cert_evidence_attach(s->store, &set, &e);
+	nd_cert_set_free(&set);
+	if (n < 0)
+		return api_fail(err, &e);
+	if (attached)
+		*attached = (size_t)n;
+	return 0;
 }

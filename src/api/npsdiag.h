@@ -397,6 +397,20 @@ typedef struct npsdiag_cert_stats {
 int npsdiag_cert_check(char *const *paths, size_t npaths, const npsdiag_cert_options *o, FILE *out,
 		       npsdiag_cert_stats *st, npsdiag_error *err);
 
+/* Reads a user's certificate chain as npsdiag_cert_check does and attaches
+ * its findings to the incidents of the last diagnosis that they explain:
+ * a finding (warning or error) whose cause is the incident's cause, of a
+ * chain whose leaf names the incident's user (a UPN of its SAN, else its
+ * CN; by user part, without case; every incident of the cause when the
+ * leaf names no user), becomes the incident fact "cert.<finding id>" with
+ * the finding's message (e.g. "cert.issuing-ca-no-cdp": the issuing CA
+ * certificate "CN=..." has no CRL distribution point ...). The session
+ * must be open NPSDIAG_WRITE; the facts last until the next diagnosis.
+ * Returns 0 with *attached (may be NULL) the number of facts stored, or -1
+ * with err set (a file that holds no certificate, a database error). */
+int npsdiag_cert_attach(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_cert_options *o,
+			size_t *attached, npsdiag_error *err);
+
 /* --- Console ---------------------------------------------------------- */
 
 /* Returns 1 when f is a terminal, else 0. */

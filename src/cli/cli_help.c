@@ -54,6 +54,8 @@ static const cli_option diagnose_opts[] = {
 	{"--format", "FMT",
 	 "text (default), json, jsonl or ecs (JSON lines shaped for Elastic; json, jsonl and ecs always in UTC)"},
 	{"--brief", NULL, "one line per incident (the line tail prints), then the summary"},
+	{"--cert", "FILE", "a user's certificate chain (.cer, PEM, .p7b; repeatable): its findings are attached "
+			   "to the incidents they explain"},
 	{NULL, NULL, NULL}};
 
 static const cli_option tail_opts[] = {

@@ -26,15 +26,16 @@ int cmd_diagnose(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},     {"rules", required_argument, NULL, 'r'},
 		{"window", required_argument, NULL, 'w'}, {"skew", required_argument, NULL, 's'},
 		{"gap", required_argument, NULL, 'g'},    {"format", required_argument, NULL, 'f'},
-		{"brief", no_argument, NULL, 'B'},        CLI_SELECT_OPTIONS,
+		{"brief", no_argument, NULL, 'B'},        {"cert", required_argument, NULL, 'C'},
+		CLI_SELECT_OPTIONS,
 		{NULL, 0, NULL, 0}};
 	npsdiag_params params = NPSDIAG_PARAMS_DEFAULT;
 	npsdiag_write_options wo;
 	npsdiag_diagnose_stats stats;
 	cli_select sel;
 	const char *db = NULL, *format = "text";
-	char *dirs[ND_CLI_MAX_RULE_DIRS];
-	size_t ndirs = 0, shown = 0;
+	char *dirs[ND_CLI_MAX_RULE_DIRS], *certs[ND_CLI_MAX_CERTS];
+	size_t ndirs = 0, ncerts = 0, shown = 0;
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
 	int opt, rc = 0;
@@ -48,6 +49,12 @@ int cmd_diagnose(int argc, char **argv)
 		case 'w': rc = take_seconds("--window", optarg, 3600, 0, &params.window_s); break;
 		case 's': rc = take_seconds("--skew", optarg, 86400, 1, &params.skew_s); break;
 		case 'g': rc = take_seconds("--gap", optarg, 30 * 86400, 1, &params.gap_s); break;
+		case 'C':
+			if (ncerts == ND_CLI_MAX_CERTS)
+				return cli_bad_value("diagnose", "--cert", optarg,
+						     "at most " ND_CLI_STR(ND_CLI_MAX_CERTS) " certificate files");
+			certs[ncerts++] = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 && strcmp(optarg, "jsonl") != 0 &&
 			    strcmp(optarg, "ecs") != 0)
@@ -70,6 +77,7 @@ int cmd_diagnose(int argc, char **argv)
 		return 2;
 	rc = cli_select_ready("diagnose", s, db, &sel);
 	if (rc == 0 && (npsdiag_diagnose(s, &params, &stats, &err) != 0 ||
+			(ncerts && npsdiag_cert_attach(s, certs, ncerts, NULL, NULL, &err) != 0) ||
 			npsdiag_write_results(s, format, &sel.filter, &wo, stdout, &shown, &err) != 0)) {
 		cli_print(stderr, "npsdiag diagnose: %s\n", err.message);
 		rc = 2;

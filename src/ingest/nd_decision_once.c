@@ -6,10 +6,10 @@
 #include "nd_time.h"
 
 /* The condition shared by both directions: ?1 event id, ?2 time (ticks),
- * ?3 the other decision's computer, ?4 reason code, ?5 user. "e" is the
- * stored decision. */
+ * ?3 the other decision's computer, ?4 reason code, ?5 user, ?7 how far
+ * apart the times may be (ticks). "e" is the stored decision. */
 #define SAME_DECISION                                                                                                  \
-	" e.event_id = ?1 AND e.ts BETWEEN ?2 - 10000000 AND ?2 + 10000000"                                            \
+	" e.event_id = ?1 AND e.ts BETWEEN ?2 - ?7 AND ?2 + ?7"                                                        \
 	" AND coalesce(a.reason_code, 0) = ?4 AND lower(coalesce(a.fq_subject_user_name, '')) = lower(?5)"             \
 	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
 	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"
@@ -17,6 +17,9 @@
 /* ?6: the family of the other kind of log. */
 static const char find_sql[] = "SELECT 1 FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
 			       " WHERE e.family = ?6 AND" SAME_DECISION " LIMIT 1";
+/* The times of the Security-log decisions like a text-log one, ?7 apart. */
+static const char times_sql[] = "SELECT e.ts FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
+				" WHERE e.family = 'nps_audit' AND" SAME_DECISION " LIMIT 64";
 
 /* Returns the value of the first of the fields names ('|'-separated), or
  * "". */
@@ -39,20 +42,28 @@ static const char *field_of(const nd_record *ev, const char *names)
 	return "";
 }
 
-/* Binds the decision's values to the statement's ?1..?5. Returns 0, or -1
- * with err set. */
-static int bind(nd_stmt *st, const nd_record *ev, const char *user, const char *reason, nd_error *err)
+/* Binds the decision's values to the statement's ?1..?5 and ?7 (window,
+ * ticks). Returns 0, or -1 with err set. */
+static int bind(nd_stmt *st, const nd_record *ev, const char *user, const char *reason, int64_t window,
+		nd_error *err)
 {
 	uint32_t code = 0;
 
 	if (*reason)
 		nd_parse_code(reason, &code);
 	return nd_db_bind_int64(st, 1, ev->event_id, "decision", err) ||
+		       nd_db_bind_int64(st, 7, window, "decision", err) ||
 		       nd_db_bind_int64(st, 2, ev->time, "decision", err) ||
 		       nd_db_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
 		       nd_db_bind_int64(st, 4, code, "decision", err) || nd_db_bind_text(st, 5, user, "decision", err)
 		   ? -1
 		   : 0;
+}
+
+/* Returns the user of a text-log decision, as the Security log names it. */
+static const char *text_user(const nd_record *ev)
+{
+	return field_of(ev, "Fully-Qualifed-User-Name|Fully-Qualified-User-Name|SAM-Account-Name");
 }
 
 int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err)
@@ -66,14 +77,33 @@ int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_
 	if (nd_db_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
 		return -1;
 	if (text)
-		rc = bind(st, ev, field_of(ev, "Fully-Qualifed-User-Name|Fully-Qualified-User-Name|SAM-Account-Name"),
-			  field_of(ev, "Reason-Code"), err);
+		rc = bind(st, ev, text_user(ev), field_of(ev, "Reason-Code"), ND_TICKS_PER_SECOND, err);
 	else
-		rc = bind(st, ev, field_of(ev, "FullyQualifiedSubjectUserName"), field_of(ev, "ReasonCode"), err);
+		rc = bind(st, ev, field_of(ev, "FullyQualifiedSubjectUserName"), field_of(ev, "ReasonCode"),
+			  ND_TICKS_PER_SECOND, err);
 	if (rc == 0)
 		rc = nd_db_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
 	if (rc == 0)
 		rc = nd_db_step(st, "decision", err);
 	nd_db_finalize(st);
 	return rc < 0 ? -1 : rc == 1;
+}
+
+int nd_decision_offsets(nd_store *s, const nd_record *ev, int64_t window, void (*each)(void *ctx, int64_t delta),
+			void *ctx, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if ((ev->event_id != 6272 && ev->event_id != 6273) || !ev->has_time)
+		return 0;
+	if (nd_db_prepare(nd_store_db(s), times_sql, 0, &st, "decision", err) != 0)
+		return -1;
+	rc = bind(st, ev, text_user(ev), field_of(ev, "Reason-Code"), window, err);
+	while (rc == 0 && (rc = nd_db_step(st, "decision", err)) == 1) {
+		each(ctx, ev->time - nd_db_column_int64(st, 0));
+		rc = 0;
+	}
+	nd_db_finalize(st);
+	return rc < 0 ? -1 : 0;
 }

@@ -24,4 +24,12 @@
  * store failed. */
 int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err);
 
+/* For a text-log decision ev (its fields named, its time read as UTC):
+ * calls each with ev's time minus that of every Security-log decision of
+ * the same event id, server, user and reason code at most window ticks
+ * away (64 at most): the candidates for the log's zone offset. Returns 0,
+ * or -1 with err set when the store failed. */
+int nd_decision_offsets(nd_store *s, const nd_record *ev, int64_t window, void (*each)(void *ctx, int64_t delta),
+			void *ctx, nd_error *err);
+
 #endif

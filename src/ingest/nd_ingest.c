@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_archive.h"
 #include "nd_ascii.h"
 #include "nd_decision_once.h"
 #include "nd_dir.h"
+#include "nd_event_once.h"
 #include "nd_file.h"
 #include "json_stream.h"
 #include "nd_sniff.h"
+#include "nd_time.h"
 #include "nd_vec.h"
 #include "nps_text.h"
 #include "xml_stream.h"
@@ -36,12 +39,17 @@ typedef struct file_ctx {
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
 	/* A text input: its first bytes (already read to know its format),
-	 * then the rest of the stream. */
+	 * then the rest of the stream: in, or src (a member of an archive). */
 	FILE *in;
+	nd_xml_stream_read_fn src;
+	void *src_ctx;
+	const char *open_path; /* an EVTX input spooled from a stream: the path that opens it */
+	int depth;             /* archives it is inside */
 	const uint8_t *head;
 	size_t head_len, head_used;
 	uint64_t done, total;
 	const nd_ingest_options *opts;
+	nd_event_once_state once; /* the same event to the millisecond, from an export */
 } file_ctx;
 
 /* Events of a text input stored in one transaction. */
@@ -261,11 +269,13 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 		return -1;
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = nd_decision_once(f->store, fam, ev, err);
+	rc = nd_event_once(&f->once, f->store, ev, err);
+	if (rc == 0)
+		rc = nd_decision_once(f->store, fam, ev, err);
 	if (rc == 0)
 		rc = nd_store_event(f->store, f->source, fam, ev, err);
 	else if (rc == 1)
-		rc = 0; /* the same decision from the Security log is there */
+		rc = 0; /* there: from an export to the millisecond, or the decision from the other log */
 
 	if (rc < 0) {
 		f->store_failed = 1;
@@ -278,12 +288,25 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 	return 0;
 }
 
+/* Returns msg, a message of the EVTX reader, with the path of a spooled
+ * input replaced by the input's name (in buf). */
+static const char *spool_message(const file_ctx *f, const char *msg, nd_error *buf)
+{
+	size_t n = f->open_path ? strlen(f->open_path) : 0;
+
+	if (!n || strncmp(msg, f->open_path, n) != 0)
+		return msg;
+	nd_error_set(buf, "%s%s", f->path, msg + n);
+	return buf->message;
+}
+
 /* sink: passes input problems on. */
 static void sink_problem(void *ctx, nd_problem_kind kind, const char *msg)
 {
 	file_ctx *f = ctx;
+	nd_error buf;
 
-	report_problem(f->rep, kind, msg);
+	report_problem(f->rep, kind, spool_message(f, msg, &buf));
 }
 
 /* sink: passes progress on. */
@@ -305,6 +328,9 @@ static int text_read(void *ctx, void *buf, size_t n, size_t *got, nd_error *err)
 		*got = f->head_len - f->head_used < n ? f->head_len - f->head_used : n;
 		memcpy(buf, f->head + f->head_used, *got);
 		f->head_used += *got;
+	} else if (f->src) {
+		if (f->src(f->src_ctx, buf, n, got, err) != 0)
+			return -1;
 	} else {
 		*got = fread(buf, 1, n, f->in);
 		if (*got == 0 && ferror(f->in))
@@ -339,7 +365,7 @@ static int text_record(void *ctx, nd_record *ev, nd_error *err)
 	return 0;
 }
 
-/* xml input: wants an event whose id some family keeps. */
+/* xml and json input: wants an event whose id some family keeps. */
 static int text_wants_id(void *ctx, uint32_t event_id)
 {
 	(void)ctx;
@@ -392,26 +418,125 @@ static int read_xml(file_ctx *f, nd_error *err)
  * and counted in f->st), or -1 with err set when the store failed. */
 static int read_json(file_ctx *f, nd_error *err)
 {
-	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
+	nd_xml_stream_sink sink = {f, text_wants_id, text_record, text_problem};
 	nd_xml_stream_counts counts = {0};
 	nd_error e;
 
 	return text_read_done(f, nd_json_stream_read(text_read, f, &sink, &counts, &e), &e, &counts, err);
 }
 
+/* Zone offsets an NPS text log may have, in quarter-hours either side of
+ * UTC; how far from a whole quarter-hour a paired decision may be; how many
+ * of its decisions are looked at to infer the offset. */
+#define TZ_QUARTERS 56
+#define TZ_QUARTER (900 * ND_TICKS_PER_SECOND)
+#define TZ_SLACK (2 * ND_TICKS_PER_SECOND)
+#define TZ_SAMPLE 256
+
+/* The votes of a text log's decisions for its zone offset. */
+typedef struct tz_votes {
+	file_ctx *f;
+	unsigned votes[2 * TZ_QUARTERS + 1]; /* by quarter-hours from -14:00 */
+	unsigned decisions;                  /* looked at */
+	int store_failed;
+} tz_votes;
+
+/* nd_decision_offsets: a Security-log decision delta (ticks) from a
+ * text-log one votes for its whole quarter-hour, if it is one. */
+static void tz_vote(void *ctx, int64_t delta)
+{
+	tz_votes *v = ctx;
+	int64_t k = (delta >= 0 ? delta + TZ_QUARTER / 2 : delta - TZ_QUARTER / 2) / TZ_QUARTER;
+	int64_t off = delta - k * TZ_QUARTER;
+
+	if (k >= -TZ_QUARTERS && k <= TZ_QUARTERS && off >= -TZ_SLACK && off <= TZ_SLACK)
+		v->votes[k + TZ_QUARTERS]++;
+}
+
+/* text input, first pass: names a kept decision, as it will be stored, and
+ * collects the votes of its Security-log twins; stops after TZ_SAMPLE
+ * decisions. Returns 0, or -1 to stop (err set). */
+static int tz_record(void *ctx, nd_record *ev, nd_error *err)
+{
+	tz_votes *v = ctx;
+	const nd_family *fam = nd_family_match(ev->provider, ev->source_name, ev->event_id);
+
+	if (!fam)
+		return 0;
+	if (fam->name_fields && fam->name_fields(ev) != 0)
+		return nd_error_set(err, "out of memory");
+	if (nd_decision_offsets(v->f->store, ev, TZ_QUARTERS * TZ_QUARTER + TZ_SLACK, tz_vote, v, err) != 0) {
+		v->store_failed = 1;
+		return -1;
+	}
+	return ++v->decisions < TZ_SAMPLE ? 0 : nd_error_set(err, "enough decisions");
+}
+
+/* Infers the zone of an NPS text log in a named file from the decisions
+ * stored from the Security log: each of its first TZ_SAMPLE decisions
+ * votes with the whole quarter-hours between it (read as UTC) and a twin
+ * (same event id, server, user, reason) within 14 hours; an offset that
+ * has three quarters of the votes is taken. The file is then read from its
+ * start again. Returns 1 with *offset_s and *votes set, 0 when nothing
+ * could be inferred, -1 with err set when the store failed or the file
+ * cannot be read again. */
+static int infer_tz(file_ctx *f, int64_t *offset_s, unsigned *votes, nd_error *err)
+{
+	tz_votes v = {0};
+	nd_xml_stream_sink sink = {&v, NULL, tz_record, NULL};
+	nd_xml_stream_counts counts = {0};
+	unsigned total = 0, best = 0;
+	nd_error e;
+	size_t i;
+
+	v.f = f;
+	if (nd_nps_text_read(text_read, f, 0, &sink, &counts, &e) != 0 && v.store_failed) {
+		*err = e;
+		return -1;
+	}
+	f->head_used = 0;
+	f->done = 0;
+	if (fseeko(f->in, (off_t)f->head_len, SEEK_SET) != 0)
+		return nd_error_set(err, "%s: cannot read the file again: %s", f->path, strerror(errno));
+	for (i = 0; i < sizeof(v.votes) / sizeof(v.votes[0]); i++) {
+		total += v.votes[i];
+		if (v.votes[i] > v.votes[best])
+			best = (unsigned)i;
+	}
+	if (!v.votes[best] || v.votes[best] * 4 < total * 3)
+		return 0;
+	*offset_s = ((int64_t)best - TZ_QUARTERS) * 900;
+	*votes = v.votes[best];
+	return 1;
+}
+
 /* Reads an NPS text log into the store, its local times in the zone the
- * options give (else as UTC, with a warning). Returns 0 (input problems
- * reported and counted in f->st), or -1 with err set when the store
- * failed. */
+ * options give, else in the zone inferred from the Security log's
+ * decisions (a named file), else as UTC, with a warning either way.
+ * Returns 0 (input problems reported and counted in f->st), or -1 with err
+ * set when the store failed. */
 static int read_nps_text(file_ctx *f, nd_error *err)
 {
 	nd_xml_stream_sink sink = {f, NULL, text_record, text_problem};
 	nd_xml_stream_counts counts = {0};
 	int64_t tz = f->opts && f->opts->tz_given ? f->opts->tz_offset_s : 0;
+	unsigned votes = 0;
 	nd_error e;
+	int inferred = 0;
 
 	if (!f->opts || !f->opts->tz_given) {
-		nd_error_set(&e, "%s: an NPS text log in local time, read as UTC: give its zone with --tz", f->path);
+		if (f->in && f->in != stdin && !f->src && (inferred = infer_tz(f, &tz, &votes, err)) < 0)
+			return -1;
+		if (inferred)
+			nd_error_set(&e,
+				     "%s: an NPS text log in local time without --tz: read in zone %c%02d:%02d, inferred "
+				     "from %u of its decisions also in the Security log (a constant offset in whole "
+				     "quarter-hours)",
+				     f->path, tz < 0 ? '-' : '+', (int)(llabs(tz) / 3600), (int)(llabs(tz) % 3600 / 60),
+				     votes);
+		else
+			nd_error_set(&e, "%s: an NPS text log in local time, read as UTC: give its zone with --tz",
+				     f->path);
 		report_problem(f->rep, ND_PROBLEM_WARNING, e.message);
 		f->st.warnings++;
 	}
@@ -437,12 +562,14 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
 	sink.decoder = f->rep ? f->rep->decoder : ND_EVTX_DECODER_FAST;
-	if (nd_evtx_read(f->path, &sink, &counts, &e) != 0) {
+	if (nd_evtx_read(f->open_path ? f->open_path : f->path, &sink, &counts, &e) != 0) {
+		nd_error buf;
+
 		if (f->store_failed) {
 			*err = e;
 			return -1;
 		}
-		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		report_problem(f->rep, ND_PROBLEM_ERROR, spool_message(f, e.message, &buf));
 		counts.errors++;
 		*failed = 1;
 	}
@@ -477,20 +604,266 @@ static int open_input(const char *path, FILE **in, uint8_t *head, size_t *head_l
 	return 0;
 }
 
-/* Ingests one input. in_dir: it was found in a directory, where a file of
- * no format npsdiag reads is named and passed over rather than failed.
- * *readable is set to 1 when its format was recognized. Returns 0, or -1
- * with err set when the store failed. */
-static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, size_t count,
-		      const nd_ingest_options *opts, const nd_ingest_report *rep, const nd_chunk_filter *filter,
-		      nd_ingest_totals *totals, int *readable, nd_error *err)
+/* Adds the outcome of one input to totals and tells the caller. Returns
+ * nothing. */
+static void count_input(const nd_ingest_report *rep, const char *path, const nd_source_stats *st, int failed,
+			nd_ingest_totals *totals)
+{
+	totals->files++;
+	totals->files_failed += (size_t)failed;
+	totals->sum.records += st->records;
+	totals->sum.wanted += st->wanted;
+	totals->sum.stored += st->stored;
+	totals->sum.duplicates += st->duplicates;
+	totals->sum.skipped += st->skipped;
+	totals->sum.errors += st->errors;
+	totals->sum.warnings += st->warnings;
+	totals->sum.chunks += st->chunks;
+	totals->sum.unchanged += st->unchanged;
+	if (rep && rep->file_done)
+		rep->file_done(rep->ctx, path, st, failed);
+}
+
+/* Reports that input path could not be read at all (msg says why) and
+ * counts it as a failed input. Returns nothing. */
+static void input_failed(const nd_ingest_report *rep, const char *path, const char *msg, nd_ingest_totals *totals)
+{
+	nd_source_stats st = {0};
+
+	report_problem(rep, ND_PROBLEM_ERROR, msg);
+	st.errors = 1;
+	count_input(rep, path, &st, 1, totals);
+}
+
+/* Copies the rest of a stream input into the temporary file tmp, at most
+ * ND_ARCHIVE_MAX_MEMBER bytes. Returns 0, or -1 with err set (what was
+ * copied stays in tmp). */
+static int spool(file_ctx *f, FILE *tmp, nd_error *err)
+{
+	uint8_t buf[65536];
+	uint64_t total = 0;
+	size_t got;
+
+	do {
+		if (text_read(f, buf, sizeof(buf), &got, err) != 0)
+			return -1;
+		if ((total += got) > (uint64_t)ND_ARCHIVE_MAX_MEMBER)
+			return nd_error_set(err,
+					    "larger than %lld bytes, the largest EVTX file npsdiag spools; cut there",
+					    (long long)ND_ARCHIVE_MAX_MEMBER);
+		if (got && fwrite(buf, 1, got, tmp) != got)
+			return nd_error_set(err, "cannot write the temporary file: %s", strerror(errno));
+	} while (got);
+	return fflush(tmp) == 0 ? 0 : nd_error_set(err, "cannot write the temporary file: %s", strerror(errno));
+}
+
+/* Reads an EVTX input that came as a stream (the standard input, a member
+ * of an archive): the EVTX reader wants a file, so it is spooled to a
+ * temporary one first. A stream that breaks off (cut, corrupt, a bomb) is
+ * not read at all. Returns 0 (input problems reported and counted; *failed
+ * set when nothing could be read), or -1 with err set when the store
+ * failed. */
+static int read_evtx_stream(file_ctx *f, int *failed, nd_error *err)
+{
+	char name[64];
+	FILE *tmp = NULL;
+	nd_error e;
+	int rc;
+
+	if (nd_file_temp(&tmp, name, sizeof(name), &e) != 0 || spool(f, tmp, &e) != 0) {
+		if (tmp)
+			fclose(tmp);
+		nd_error_prefix(&e, "%s", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, e.message);
+		f->st.errors++;
+		*failed = 1;
+		return 0;
+	}
+	f->open_path = name;
+	rc = read_evtx(f, failed, err);
+	f->open_path = NULL;
+	fclose(tmp);
+	return rc;
+}
+
+static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t size, int64_t mtime,
+			nd_ingest_totals *totals, int *readable, nd_error *err);
+
+/* Archives inside archives: one this many levels down is not opened (the
+ * outermost is level 0; a .zip holding a .tar.gz holding an .evtx.gz is
+ * read). */
+#define ND_INGEST_ARCHIVE_DEPTH 3
+
+/* Reads member m of archive a (inside the input parent) as an input of its
+ * own, named name ("ARCHIVE!MEMBER"): sniffed and read as a file found in a
+ * directory is. Returns 0 (problems reported and counted; *readable set
+ * when its format was recognized), or -1 with err set when the store
+ * failed. */
+static int ingest_member(const file_ctx *parent, nd_archive *a, const nd_archive_member *m, const char *name,
+			 nd_ingest_totals *totals, int *readable, nd_error *err)
 {
 	uint8_t head[ND_SNIFF_BYTES];
 	file_ctx f = {0};
-	nd_file_info st;
-	nd_input_format fmt = ND_INPUT_UNKNOWN;
+	size_t got = 1;
+	nd_error e;
+
+	f.store = parent->store;
+	f.rep = parent->rep;
+	f.opts = parent->opts;
+	f.index = parent->index;
+	f.count = parent->count;
+	f.depth = parent->depth + 1;
+	f.path = name;
+	f.src = nd_archive_read;
+	f.src_ctx = a;
+	f.head = head;
+	f.total = m->size > 0 ? (uint64_t)m->size : 0;
+	while (got && f.head_len < sizeof(head)) {
+		if (nd_archive_read(a, head + f.head_len, sizeof(head) - f.head_len, &got, &e) != 0) {
+			nd_error_prefix(&e, "%s", name);
+			input_failed(f.rep, name, e.message, totals);
+			return 0;
+		}
+		f.head_len += got;
+	}
+	return ingest_input(&f, nd_sniff(head, f.head_len), 1, m->size > 0 ? m->size : (int64_t)f.head_len, m->mtime_s,
+			    totals, readable, err);
+}
+
+/* Reads the members of an archive (f: the archive, its first bytes read)
+ * one after another, each an input of its own named "ARCHIVE!MEMBER" (the
+ * archive's names are only ever text: never used as paths). An encrypted
+ * member is named and counted as failed; an archive that breaks off
+ * (truncated, corrupt, a limit of nd_archive passed) is named with the
+ * member it broke off after, the members before it kept. Returns 0
+ * (problems reported and counted; *readable set when some member was
+ * read), or -1 with err set when the store failed. */
+static int read_archive(file_ctx *f, nd_ingest_totals *totals, int *readable, nd_error *err)
+{
+	nd_archive_member m;
+	nd_archive *a;
+	nd_error e, msg;
+	char last[256] = "";
+	int rc = 0, more = 0, encrypted = 0;
+
+	if (f->depth >= ND_INGEST_ARCHIVE_DEPTH) {
+		nd_error_set(&msg, "%s: an archive nested " ND_STR(ND_INGEST_ARCHIVE_DEPTH) " levels deep, skipped",
+			     f->path);
+		input_failed(f->rep, f->path, msg.message, totals);
+		return 0;
+	}
+	if ((f->src || f->in == stdin ? nd_archive_open_stream(&a, text_read, f, f->path, &e)
+				      : nd_archive_open_file(&a, f->path, &e)) != 0) {
+		nd_error_prefix(&e, "%s", f->path);
+		input_failed(f->rep, f->path, e.message, totals);
+		return 0;
+	}
+	while (rc == 0 && (more = nd_archive_next(a, &m, &e)) == 1) {
+		size_t n = strlen(f->path) + strlen(m.name) + 2;
+		char *name = malloc(n);
+		int one = 0;
+
+		if (!name) {
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
+		snprintf(name, n, "%s!%s", f->path, m.name);
+		snprintf(last, sizeof(last), "%s", m.name);
+		if (m.encrypted) {
+			nd_error_set(&msg, "%s: encrypted, skipped (decrypt the archive first)", name);
+			input_failed(f->rep, name, msg.message, totals);
+			encrypted = 1;
+		} else if (m.regular) {
+			rc = ingest_member(f, a, &m, name, totals, &one, err);
+			*readable |= one;
+		}
+		free(name);
+	}
+	if (rc == 0 && more < 0) {
+		if (last[0])
+			nd_error_set(&msg, "%s: %s (after member %s)", f->path, e.message, last);
+		else
+			nd_error_set(&msg, "%s: %s", f->path, e.message);
+		report_problem(f->rep, ND_PROBLEM_ERROR, msg.message);
+		totals->files_failed++;
+		totals->sum.errors++;
+	} else if (rc == 0 && !*readable && !encrypted) {
+		nd_error_set(&msg, "%s: no member of this archive is in a format npsdiag reads", f->path);
+		report_problem(f->rep, ND_PROBLEM_ERROR, msg.message);
+		totals->files_failed++;
+		totals->sum.errors++;
+	}
+	*readable = 1; /* an archive is a format npsdiag reads, whatever it holds */
+	nd_archive_free(a);
+	return rc;
+}
+
+/* Ingests one input f of format fmt (open, its first bytes read), of size
+ * bytes modified at mtime. in_dir: it was found in a directory or an
+ * archive, where an input of no format npsdiag reads is named and passed
+ * over rather than failed. *readable is set to 1 when its format was
+ * recognized. Returns 0, or -1 with err set when the store failed. */
+static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t size, int64_t mtime,
+			nd_ingest_totals *totals, int *readable, nd_error *err)
+{
 	nd_error e;
 	int failed = 0, rc = 0;
+
+	*readable = 0;
+	if (fmt == ND_INPUT_UNKNOWN || fmt == ND_INPUT_EMPTY) {
+		nd_error_set(&e, "%s: %s%s", f->path,
+			     fmt == ND_INPUT_EMPTY ? "empty file" : "not a format npsdiag reads",
+			     in_dir ? "; passed over" : "");
+		if (in_dir)
+			report_problem(f->rep, ND_PROBLEM_WARNING, e.message);
+		else
+			input_failed(f->rep, f->path, e.message, totals);
+		return 0;
+	}
+	if (fmt == ND_INPUT_ARCHIVE)
+		return read_archive(f, totals, readable, err);
+	*readable = 1;
+	if (nd_store_begin(f->store, err) != 0 || nd_store_source(f->store, f->path, size, mtime, &f->source, err) != 0)
+		goto store_failed;
+	if (fmt == ND_INPUT_EVTX && (f->src || f->in == stdin))
+		rc = read_evtx_stream(f, &failed, err);
+	else if (fmt == ND_INPUT_EVTX)
+		rc = read_evtx(f, &failed, err);
+	else if (fmt == ND_INPUT_NPS_TEXT)
+		rc = read_nps_text(f, err);
+	else if (fmt == ND_INPUT_JSON)
+		rc = read_json(f, err);
+	else
+		rc = read_xml(f, err);
+	nd_event_once_done(&f->once);
+	if (rc != 0)
+		goto store_failed;
+	if (nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)
+		goto store_failed;
+	count_input(f->rep, f->path, &f->st, failed, totals);
+	return 0;
+store_failed:
+	nd_store_rollback(f->store);
+	nd_error_prefix(err, "%s", f->path);
+	return -1;
+}
+
+/* Ingests one named input (a file, or "-"). in_dir: it was found in a
+ * directory (see ingest_input). later, when not NULL, takes an NPS text log
+ * whose zone is not given instead of reading it now: read after the other
+ * inputs, its zone can be inferred from their decisions. *readable is set
+ * to 1 when its format was recognized. Returns 0, or -1 with err set when
+ * the store failed. */
+static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, size_t count,
+		      const nd_ingest_options *opts, const nd_ingest_report *rep, const nd_chunk_filter *filter,
+		      nd_path_list *later, nd_ingest_totals *totals, int *readable, nd_error *err)
+{
+	nd_input_format fmt;
+	uint8_t head[ND_SNIFF_BYTES];
+	file_ctx f = {0};
+	nd_file_info st;
+	nd_error e;
+	int rc;
 
 	f.store = s;
 	f.rep = rep;
@@ -504,70 +877,20 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 	/* Opened first, so that a FIFO or a device named by mistake is refused
 	 * rather than waited on. */
 	if (open_input(path, &f.in, head, &f.head_len, &st, &e) != 0) {
-		report_problem(rep, ND_PROBLEM_ERROR, e.message);
-		f.st.errors = 1;
-		failed = 1;
-		goto counted;
+		input_failed(rep, path, e.message, totals);
+		return 0;
 	}
 	f.total = (uint64_t)st.size;
 	fmt = nd_sniff(head, f.head_len);
-	if (fmt == ND_INPUT_UNKNOWN || fmt == ND_INPUT_EMPTY || (fmt == ND_INPUT_EVTX && f.in == stdin)) {
-		const char *why = fmt == ND_INPUT_EVTX ? "an EVTX file must be named, not given on the standard input"
-				  : fmt == ND_INPUT_EMPTY ? "empty file"
-							  : "not a format npsdiag reads";
-
-		nd_error_set(&e, "%s: %s%s", path, why, in_dir ? "; passed over" : "");
-		if (f.in != stdin)
-			fclose(f.in);
-		report_problem(rep, in_dir ? ND_PROBLEM_WARNING : ND_PROBLEM_ERROR, e.message);
-		if (in_dir)
-			return 0;
-		f.st.errors = 1;
-		failed = 1;
-		goto counted;
-	}
-	*readable = 1;
-	if (nd_store_begin(s, err) != 0 || nd_store_source(s, path, st.size, st.mtime_s, &f.source, err) != 0)
-		goto store_failed;
-	if (fmt == ND_INPUT_EVTX) {
-		fclose(f.in);
-		f.in = NULL;
-		rc = read_evtx(&f, &failed, err);
-	} else if (fmt == ND_INPUT_NPS_TEXT) {
-		rc = read_nps_text(&f, err);
-	} else if (fmt == ND_INPUT_JSON) {
-		rc = read_json(&f, err);
+	if (later && fmt == ND_INPUT_NPS_TEXT && (!opts || !opts->tz_given) && f.in != stdin) {
+		*readable = 1;
+		rc = list_add(later, path) == 0 ? 0 : nd_error_set(err, "out of memory");
 	} else {
-		rc = read_xml(&f, err);
+		rc = ingest_input(&f, fmt, in_dir, st.size, st.mtime_s, totals, readable, err);
 	}
-	if (f.in && f.in != stdin)
+	if (f.in != stdin)
 		fclose(f.in);
-	f.in = NULL;
-	if (rc != 0)
-		goto store_failed;
-	if (nd_store_source_done(s, f.source, &f.st, err) != 0 || nd_store_commit(s, err) != 0)
-		goto store_failed;
-counted:
-	totals->files++;
-	totals->files_failed += (size_t)failed;
-	totals->sum.records += f.st.records;
-	totals->sum.wanted += f.st.wanted;
-	totals->sum.stored += f.st.stored;
-	totals->sum.duplicates += f.st.duplicates;
-	totals->sum.skipped += f.st.skipped;
-	totals->sum.errors += f.st.errors;
-	totals->sum.warnings += f.st.warnings;
-	totals->sum.chunks += f.st.chunks;
-	totals->sum.unchanged += f.st.unchanged;
-	if (rep && rep->file_done)
-		rep->file_done(rep->ctx, path, &f.st, failed);
-	return 0;
-store_failed:
-	if (f.in && f.in != stdin)
-		fclose(f.in);
-	nd_store_rollback(s);
-	nd_error_prefix(err, "%s", path);
-	return -1;
+	return rc;
 }
 
 int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, const nd_ingest_report *rep,
@@ -575,7 +898,7 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
 {
 	int readable;
 
-	return ingest_one(s, path, 0, index, count, NULL, rep, filter, totals, &readable, err);
+	return ingest_one(s, path, 0, index, count, NULL, rep, filter, NULL, totals, &readable, err);
 }
 
 /* Expands paths as nd_ingest_collect does, a directory giving every
@@ -645,6 +968,7 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err)
 {
 	nd_path_list *lists = calloc(npaths ? npaths : 1, sizeof(*lists));
+	nd_path_list later = {0}; /* NPS text logs without a zone: read last */
 	size_t i, j, index = 0, count = 0, dir_failures = 0;
 	int rc = 0;
 
@@ -668,10 +992,12 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 		int is_dir = nd_file_is_dir(paths[i]), any = 0;
 
 		for (j = 0; j < lists[i].count && rc == 0; j++) {
+			size_t deferred = later.count;
 			int readable;
 
-			rc = ingest_one(s, lists[i].items[j], is_dir, index++, count, opts, rep, NULL, totals,
+			rc = ingest_one(s, lists[i].items[j], is_dir, index, count, opts, rep, NULL, &later, totals,
 					&readable, err);
+			index += later.count == deferred;
 			any |= readable;
 		}
 		if (rc == 0 && is_dir && !any) {
@@ -682,11 +1008,17 @@ int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ing
 			dir_failures++;
 		}
 	}
+	for (j = 0; j < later.count && rc == 0; j++) {
+		int readable;
+
+		rc = ingest_one(s, later.items[j], 0, index++, count, opts, rep, NULL, NULL, totals, &readable, err);
+	}
 	totals->files_failed += dir_failures;
 	totals->sum.errors += dir_failures;
 done:
 	for (i = 0; i < npaths; i++)
 		nd_path_list_free(&lists[i]);
+	nd_path_list_free(&later);
 	free(lists);
 	return rc;
 }

@@ -1,13 +1,15 @@
 /* nd_ingest: turns files and directories of collected logs into stored
  * events. Directories are searched recursively for regular files (in name
  * order, so runs are repeatable); every file is read whatever its name:
- * its first bytes say its format (nd_sniff: EVTX, event XML, NPS text log), and events
- * are classified by provider and event id, never by file name. NPS text
- * logs (IN*.log) hold local times: opts gives their zone. A file of
- * no format npsdiag reads is named: an error when it was named on the
- * command line, a warning when it was found in a directory (and a
- * directory in which nothing is readable is an error). "-" is the
- * standard input (any format but EVTX, which libevtx reads by path).
+ * its first bytes say its format (nd_sniff: EVTX, event XML, NPS text log,
+ * JSON, archive), and events are classified by provider and event id,
+ * never by file name. An archive's members are read one by one as inputs
+ * of their own, named "ARCHIVE!MEMBER". NPS text logs (IN*.log) hold local
+ * times: opts gives their zone. A file of no format npsdiag reads is named:
+ * an error when it was named on the command line, a warning when it was
+ * found in a directory or archive (and a directory or archive in which
+ * nothing is readable is an error). "-" is the standard input; EVTX there
+ * and in archives (read by path) is spooled to a temporary file.
  *
  * Each file is ingested in transactions of at most ND_INGEST_BATCH_CHUNKS
  * chunks, each committing its events together with the fingerprints of the

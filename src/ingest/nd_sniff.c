@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "nd_archive.h"
 #include "nps_text.h"
 #include "text_decode.h"
 
@@ -85,6 +86,8 @@ nd_input_format nd_sniff(const uint8_t *p, size_t n)
 
 	if (n >= 8 && memcmp(p, "ElfFile", 8) == 0)
 		return ND_INPUT_EVTX;
+	if (nd_archive_is_archive(p, n))
+		return ND_INPUT_ARCHIVE;
 	enc = nd_text_detect(p, n, &bom);
 	/* The ASCII skeleton of the text: enough to see its first markup. */
 	for (i = bom; i < n && k < sizeof(ascii); i += enc == ND_TEXT_UTF8 ? 1 : 2) {

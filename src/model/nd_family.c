@@ -13,10 +13,11 @@ extern const nd_family nd_family_nps_service;
 extern const nd_family nd_family_remoteaccess;
 extern const nd_family nd_family_kdc;
 extern const nd_family nd_family_nps_text;
+extern const nd_family nd_family_capi2;
 
 static const nd_family *const all_families[] = {
 	&nd_family_rasclient, &nd_family_nps_audit, &nd_family_nps_service, &nd_family_remoteaccess,
-	&nd_family_kdc,       &nd_family_nps_text,  NULL,
+	&nd_family_kdc,       &nd_family_nps_text,  &nd_family_capi2,       NULL,
 };
 
 const nd_family *const *nd_families(void)

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,5 +70,32 @@ int nd_file_open_read(const char *path, FILE **out, nd_file_info *info, nd_error
 	}
 	if (info)
 		from_stat(&st, info);
+	return 0;
+}
+
+int nd_file_temp(FILE **out, char *name, size_t cap, nd_error *err)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096];
+	int fd, n;
+
+	*out = NULL;
+	if (!dir || !*dir)
+		dir = "/tmp";
+	n = snprintf(tmpl, sizeof(tmpl), "%s/npsdiag-spool.XXXXXX", dir);
+	if (n < 0 || (size_t)n >= sizeof(tmpl))
+		return nd_error_set(err, "cannot make a temporary file: TMPDIR is too long");
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return nd_error_set(err, "cannot make a temporary file in %s: %s", dir, strerror(errno));
+	unlink(tmpl);
+	/* Linux: the open file stays reachable through its descriptor. */
+	n = snprintf(name, cap, "/proc/self/fd/%d", fd);
+	if (n < 0 || (size_t)n >= cap || access(name, R_OK) != 0 || !(*out = fdopen(fd, "w+b"))) {
+		nd_error_set(err, "cannot make a temporary file: %s",
+			     n > 0 && (size_t)n < cap ? strerror(errno) : "name");
+		close(fd);
+		return -1;
+	}
 	return 0;
 }

@@ -33,4 +33,12 @@ int nd_file_is_dir(const char *path);
  * info filled when not NULL), or -1 with err naming path and the reason. */
 int nd_file_open_read(const char *path, FILE **out, nd_file_info *info, nd_error *err);
 
+/* Creates a temporary file for an input that must be read by path but came
+ * as a stream (a member of an archive, the standard input): in $TMPDIR
+ * (else /tmp) and removed from its directory at once, so that nothing is
+ * left behind however the process ends. name (cap bytes) receives a path
+ * that opens the same file while *out is open. Returns 0 with *out open for
+ * reading and writing, or -1 with err set. */
+int nd_file_temp(FILE **out, char *name, size_t cap, nd_error *err);
+
 #endif

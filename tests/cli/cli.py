@@ -76,7 +76,7 @@ for args, msg in [
         (('--until', '2025-02-30'), "npsdiag diagnose: --until '2025-02-30': expected YYYY-MM-DD"),
         (('--tz', 'Mars/Olympus'), "npsdiag diagnose: --tz 'Mars/Olympus': expected an IANA zone name"),
         (('--window', 'x'), "npsdiag diagnose: --window 'x': expected seconds from above 0 to 3600"),
-        (('--format', 'xml'), "npsdiag diagnose: --format 'xml': expected text, json or jsonl"),
+        (('--format', 'xml'), "npsdiag diagnose: --format 'xml': expected text, json, jsonl or ecs"),
         (('--frobnicate',), "npsdiag diagnose: unknown option --frobnicate (npsdiag diagnose --help lists"),
         (('--since',), "npsdiag diagnose: --since needs a value"),
         (('--cause', 'no-such'), "npsdiag diagnose: --cause 'no-such': no such cause; expected one of:")]:

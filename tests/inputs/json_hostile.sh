@@ -97,6 +97,19 @@ ingest "$T/desktop.ini"
 eq "ini: exit" "$rc" 1
 contains "ini: not read" "$T/err" "$T/desktop.ini: not a format npsdiag reads"
 
+# Unwanted JSON lines are passed over from their text (the id key once,
+# the line ending in '}'); a line that could mislead that is parsed: a
+# 4624 line with the 6273 after it on the same line (two id keys), and the
+# 6273 with a value that spells an id key (escaped: not a key).
+DB=$T/peek.db
+noise=$(grep '"event_id":"4624"' "$T/sec.jsonl" | head -1)
+fake=$(printf '%s' "$good" | sed 's/"winlog":{/"winlog":{"note":"\\"event_id\\":\\"4624\\"",/')
+printf '%s\n%s %s\n%s\n' "$noise" "$noise" "$good" "$fake" > "$T/peek.jsonl"
+grep -q 'note' "$T/peek.jsonl" && ok || fail "peek: the value was not added"
+ingest "$T/peek.jsonl"
+eq "peek: exit" "$rc" 0
+contains "peek: all met, both 6273 kept" "$T/out" "4 records, 2 kept (1 new, 1 already stored), 2 skipped, 0 errors"
+
 # Other JSON (npsdiag's own report) in a directory is passed over, as
 # something that is not an event export.
 DB=$T/dir.db

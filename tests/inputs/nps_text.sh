@@ -2,7 +2,8 @@
 # NPS text accounting logs (issue 12 item 3): the Error-853 scenario with
 # the NPS decisions taken from a DTS, IAS or ODBC log instead of the
 # Security log gives the same diagnosis; the same decision from both logs is
-# stored once, in either order; local times need --tz; the documented
+# stored once, in either order; local times need --tz or are inferred from
+# the Security log's decisions; requests join their decisions; the documented
 # example lines of ../shared/reference/nps-text-logs.md are read.
 . "$SRC/tests/ingest/lib.sh"
 S=$FIX/error853
@@ -67,6 +68,26 @@ ingest --tz Mars/Olympus "$T/ias/IN250314.log"
 eq "bad --tz: exit" "$rc" 2
 contains "bad --tz: said" "$T/err" 'bad time zone "Mars/Olympus"'
 
+# Without --tz, but with the Security log's decisions (ingested before, or
+# named in the same run even after the text log, or beside it in a folder):
+# the zone is inferred from the paired decisions and said; each decision is
+# stored once, at the Security log's time.
+for fmt in dts ias odbc; do
+	mkdir "$T/infer-$fmt"
+	cp "$S"/*.evtx "$T/infer-$fmt/"
+	cp "$T/$fmt/IN250314.log" "$T/infer-$fmt/" # read last although it sorts first
+	DB=$T/infer-$fmt.db
+	ingest "$T/infer-$fmt"
+	eq "infer $fmt: exit" "$rc" 0
+	contains "infer $fmt: said" "$T/err" "IN250314.log: an NPS text log in local time without --tz: read in zone +01:00, inferred from 8 of its decisions also in the Security log"
+	contains "infer $fmt: stored once" "$T/out" "IN250314.log: 8 records, 8 kept (0 new, 8 already stored)"
+	eq "infer $fmt: decisions" "$(q "SELECT count(*) FROM nps_decisions")" "$decisions"
+done
+DB=$T/infer-named.db
+ingest "$T/odbc/IN250314.log" "$S"
+contains "infer, text log named first: said" "$T/err" "read in zone +01:00, inferred from 8"
+eq "infer, text log named first: decisions" "$(q "SELECT count(*) FROM nps_decisions")" "$decisions"
+
 # Broken lines are named with their number; the others are read.
 DB=$T/broken.db
 { head -n 2 "$T/odbc/IN250314.log"; printf '"NPS01","IAS",03/14/2025,10:00:00,3,too,few\r\n'; tail -n +3 "$T/odbc/IN250314.log"; } > "$T/broken.log"
@@ -93,6 +114,35 @@ contains "hostile: junk id named" "$T/err" "$T/hostile.log: line 5: attribute 1 
 eq "hostile: good lines and the odd ones read" "$(q "SELECT count(*) FROM nps_decisions")" $((decisions + 2))
 eq "hostile: invalid UTF-8 and NUL kept visibly" "$(q "SELECT hex(fq_subject_user_name) FROM nps_decisions WHERE reason_code = 16")" \
 	"$(printf 'LAB\\b\342\220\200ob' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+
+# An Access-Request and its decision joined by their Class: the ODBC and IAS
+# decision lines carry no User-Name or Calling-Station-Id, the request does.
+python3 - "$T" <<'PY' || fail "python could not write the Class samples"
+import sys
+t = sys.argv[1]
+def odbc(time, packet, user, fq, calling, policy, reason, cls):
+    v = [""] * 66
+    v[0:5] = ['"NPS01"', '"IAS"', "03/14/2025", time, str(packet)]
+    v[5], v[6], v[8] = user, fq, calling
+    v[24], v[25], v[26] = policy, reason, cls
+    return ",".join(v) + "\r\n"
+cls, other = '"311 1 192.0.2.30 03/14/2025 09:40:00 7"', '"311 1 192.0.2.30 03/14/2025 09:40:01 8"'
+with open(t + "/class-odbc.log", "w", newline="") as f:
+    f.write(odbc("10:40:00", 1, '"carol@lab.example"', "", '"203.0.113.5"', "", "0", cls))
+    f.write(odbc("10:40:01", 1, '"dave@lab.example"', "", '"203.0.113.6"', "", "0", other))
+    f.write(odbc("10:40:02", 3, "", '"LAB\\carol"', "", '"AOVPN User Tunnel"', "16", cls))
+    f.write(odbc("10:40:03", 3, "", '"LAB\\erin"', "", '"AOVPN User Tunnel"', "16", '"311 1 192.0.2.30 x 9"'))
+with open(t + "/class-ias.log", "w", newline="") as f:
+    f.write("192.0.2.20,frank@lab.example,03/14/2025,10:41:00,IAS,NPS01,31,203.0.113.7,25,311 1 192.0.2.30 03/14/2025 09:41:00 11,4136,1,4142,0\r\n")
+    f.write("192.0.2.20,,03/14/2025,10:41:01,IAS,NPS01,4130,LAB\\frank,4149,AOVPN User Tunnel,25,311 1 192.0.2.30 03/14/2025 09:41:00 11,4136,3,4142,16\r\n")
+PY
+DB=$T/class.db
+ingest --tz +01:00 "$T/class-odbc.log" "$T/class-ias.log"
+eq "class: exit" "$rc" 0
+eq "class: decisions joined to their request" "$(q "SELECT group_concat(d, ' ') FROM (SELECT fq_subject_user_name || '/' ||
+	ifnull(subject_user_name, '') || '/' || ifnull(calling_station_id, '') AS d FROM nps_audit_events a
+	JOIN events e ON e.id = a.event_ref WHERE e.family = 'nps_text' ORDER BY 1)")" \
+	'LAB\carol/carol@lab.example/203.0.113.5 LAB\erin// LAB\frank/frank@lab.example/203.0.113.7'
 
 # The documented examples (nps-text-logs.md), when ../shared is there.
 if [ -f "$SHARED/reference/nps-text-logs.md" ]; then

@@ -56,9 +56,10 @@ DB=$T/stdin.db
 cat "$T/xml/NPS01-Security.log" | "$NPSDIAG" ingest --db "$DB" - >"$T/out" 2>"$T/err"
 eq "stdin: exit" "$?" 0
 contains "stdin: read" "$T/out" "-: 578 records, 8 kept (8 new"
-"$NPSDIAG" ingest --db "$DB" - < "$S/NPS01-Security.evtx" >"$T/out" 2>"$T/err"
-eq "stdin evtx: exit" "$?" 1
-contains "stdin evtx: said why" "$T/err" "-: an EVTX file must be named, not given on the standard input"
+# EVTX on the standard input is spooled to a temporary file (tests/inputs/archive.sh).
+cat "$S/NPS01-Security.evtx" | "$NPSDIAG" ingest --db "$DB" - >"$T/out" 2>"$T/err"
+eq "stdin evtx: exit" "$?" 0
+contains "stdin evtx: read, nothing new" "$T/out" "-: 578 records, 8 kept (0 new"
 
 # The real exports of ../shared/corpus/text: an <Events> document with a
 # classic NPS 4402 and a 6273 version 1; the sanitised samples (a date

@@ -3,6 +3,7 @@
 
 #include "check.h"
 #include "event_xml.h"
+#include "nd_buf.h"
 #include "nd_time.h"
 
 /* libevtx-style: double quotes, classic unnamed Data, Qualifiers. */
@@ -51,6 +52,22 @@ static const char odd[] =
 	"<Event><System><Provider Name='X'/><EventID>1</EventID></System>"
 	"<UserData><Payload xmlns='urn:x'><User>bob</User><Empty/><Nested><Inner>v</Inner></Nested></Payload>"
 	"</UserData></Event>";
+
+/* CAPI2 event 11 as wevtutil shows it, cut down, with a namespace prefix
+ * declaration and nesting deeper than event_xml keeps. */
+static const char capi2[] =
+	"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+	"<Provider Name='Microsoft-Windows-CAPI2'/><EventID>11</EventID></System>"
+	"<UserData><CertGetCertificateChain xmlns='urn:capi2' a='root attributes are left out'>"
+	"<Certificate fileRef='9617.cer' subjectName='user@lab.example'/>"
+	"<Flags value='48000001' CERT_X='true' xmlns:p='urn:p'/>"
+	"<CertificateChain chainRef='{1710B763}'><TrustStatus><ErrorStatus value='1000040'/></TrustStatus>"
+	"<ChainElement><Certificate fileRef='9617.cer' subjectName='user@lab.example'/>"
+	"<RevocationInfo><RevocationResult value='80092013'>offline</RevocationResult></RevocationInfo>"
+	"</ChainElement></CertificateChain>"
+	"<A><B><C><D><E><F><G><H h='8'><I x='1'>nine</I></H></G></F></E></D></C></B></A>"
+	"<Result value='80092013'>offline &amp; gone</Result><Last/>"
+	"</CertGetCertificateChain></UserData></Event>";
 
 /* Parses a NUL-terminated document. Returns what nd_xml_parse_event
  * returns. */
@@ -103,7 +120,38 @@ int main(void)
 	CHECK(nd_xml_parse_event(odd + used, sizeof(odd) - 1 - used, &ev, NULL, &err) == 1);
 	CHECK_STR(nd_record_field(&ev, "User"), "bob");
 	CHECK_STR(nd_record_field(&ev, "Empty"), "");
-	CHECK_STR(nd_record_field(&ev, "Inner"), "v");
+	CHECK_STR(nd_record_field(&ev, "Nested/Inner"), "v");
+	CHECK(nd_record_field(&ev, "Inner") == NULL);
+	CHECK(nd_record_field(&ev, "@xmlns") == NULL);
+
+	/* UserData attributes and paths (CAPI2), bounded depth and count. */
+	CHECK(parse(capi2, &ev, &err) == 1);
+	CHECK_STR(nd_record_field(&ev, "Certificate/@subjectName"), "user@lab.example");
+	CHECK_STR(nd_record_field(&ev, "CertificateChain/@chainRef"), "{1710B763}");
+	CHECK_STR(nd_record_field(&ev, "CertificateChain/ChainElement/Certificate/@subjectName"), "user@lab.example");
+	CHECK_STR(nd_record_field(&ev, "CertificateChain/ChainElement/RevocationInfo/RevocationResult/@value"),
+		  "80092013");
+	CHECK_STR(nd_record_field(&ev, "Result/@value"), "80092013");
+	CHECK_STR(nd_record_field(&ev, "Result"), "offline & gone");
+	CHECK_STR(nd_record_field(&ev, "Flags/@CERT_X"), "true");
+	CHECK(nd_record_field(&ev, "Flags/@xmlns:p") == NULL && nd_record_field(&ev, "Flags/@p") == NULL);
+	CHECK_STR(nd_record_field(&ev, "A/B/C/D/E/F/G/H/@h"), "8");
+	CHECK(nd_record_field(&ev, "A/B/C/D/E/F/G/H/I") == NULL);
+	CHECK(nd_record_field(&ev, "A/B/C/D/E/F/G/H/I/@x") == NULL);
+	CHECK_STR(ev.fields[ev.nfields - 1].name, "Last");
+	{
+		nd_buf big = {0};
+		int i;
+
+		CHECK(nd_buf_printf(&big, "<Event><System><EventID>1</EventID></System><UserData><P>") == 0);
+		for (i = 0; i < 600; i++)
+			CHECK(nd_buf_printf(&big, "<X a='%d'/>", i) == 0);
+		CHECK(nd_buf_printf(&big, "</P></UserData></Event>") == 0);
+		CHECK(nd_xml_parse_event(big.data, big.len, &ev, NULL, &err) == 1);
+		CHECK(ev.nfields == ND_XML_USERDATA_FIELDS);
+		CHECK_STR(ev.fields[0].name, "X/@a");
+		nd_buf_free(&big);
+	}
 
 	/* Errors: no EventID, unclosed, bad time, nothing at all. */
 	CHECK(parse("<Event><System></System></Event>", &ev, &err) == -1);

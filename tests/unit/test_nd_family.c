@@ -16,7 +16,7 @@ static void test_families(void)
 		for (i = 0; i < (*f)->ncolumns; i++)
 			CHECK((*f)->columns[i].name && (*f)->columns[i].doc);
 	}
-	CHECK(n == 6);
+	CHECK(n == 7);
 }
 
 /* The text-log family shares nps_audit's table: its columns are a subset;
@@ -126,8 +126,69 @@ static void test_name_fields_after_coid(void)
 	CHECK(nd_name_fields_after_coid(&ev, names, 2) == 0);
 }
 
+/* Adds name = value to ev. Returns nothing. */
+static void add(nd_record *ev, const char *name, const char *value)
+{
+	CHECK(nd_record_add_field(ev, name, value, strlen(value)) == 0);
+}
+
+/* CAPI2: the typed fields derived from the UserData paths; 41 is CAPI2's
+ * and not the KDC's when the provider says so. */
+static void test_capi2(void)
+{
+	const nd_family *capi2 = nd_family_match("Microsoft-Windows-CAPI2", NULL, 11);
+	nd_record ev;
+
+	CHECK(capi2 && strcmp(capi2->name, "capi2") == 0);
+	CHECK(nd_family_match("Microsoft-Windows-CAPI2", NULL, 41) == capi2);
+	CHECK(nd_family_match("Kdcsvc", NULL, 41) != capi2);
+	CHECK(nd_family_match("Microsoft-Windows-CAPI2", NULL, 10) == NULL);
+	nd_record_init(&ev);
+	ev.event_id = 11;
+	add(&ev, "Certificate/@subjectName", "alice@lab.example");
+	add(&ev, "CertificateChain/@chainRef", "{C}");
+	add(&ev, "CertificateChain/ChainElement/Certificate/@subjectName", "alice@lab.example");
+	add(&ev, "CertificateChain/ChainElement/TrustStatus/ErrorStatus/@value", "0");
+	add(&ev, "CertificateChain/ChainElement/RevocationInfo/RevocationResult/@value", "0");
+	add(&ev, "CertificateChain/ChainElement/RevocationInfo/CertificateRevocationList/@url", "http://a/leaf.crl");
+	add(&ev, "CertificateChain/ChainElement/Certificate/@subjectName", "Lab Issuing CA");
+	add(&ev, "CertificateChain/ChainElement/TrustStatus/ErrorStatus/@value", "1000040");
+	add(&ev, "CertificateChain/ChainElement/RevocationInfo/RevocationResult/@value", "80092013");
+	add(&ev, "CertificateChain/ChainElement/RevocationInfo/CertificateRevocationList/@url", "http://a/root.crl");
+	add(&ev, "CertificateChain/ChainElement/Certificate/@subjectName", "Lab Root CA");
+	add(&ev, "CertificateChain/ChainElement/RevocationInfo/RevocationResult/@value", "80092012");
+	add(&ev, "EventAuxInfo/@ProcessName", "lsass.exe");
+	add(&ev, "Result/@value", "80092013");
+	CHECK(capi2 && capi2->name_fields(&ev) == 0);
+	CHECK_STR(nd_record_field(&ev, "Subject"), "alice@lab.example");
+	CHECK_STR(nd_record_field(&ev, "FailingSubject"), "Lab Issuing CA");
+	CHECK_STR(nd_record_field(&ev, "Url"), "http://a/root.crl");
+	CHECK_STR(nd_record_field(&ev, "Error"), "0x80092013");
+	CHECK_STR(nd_record_field(&ev, "ErrorName"), "CRYPT_E_REVOCATION_OFFLINE");
+	CHECK_STR(nd_record_field(&ev, "Process"), "lsass.exe");
+	CHECK_STR(nd_record_field(&ev, "ChainRef"), "{C}");
+	nd_record_reset(&ev);
+	/* 53: the URL and the fetch's result; a success has no Error. */
+	ev.event_id = 53;
+	add(&ev, "URL", "http://pki.lab.example/root.crl");
+	add(&ev, "Result/@value", "2EE2");
+	CHECK(capi2 && capi2->name_fields(&ev) == 0);
+	CHECK_STR(nd_record_field(&ev, "Url"), "http://pki.lab.example/root.crl");
+	CHECK_STR(nd_record_field(&ev, "ErrorName"), "ERROR_INTERNET_TIMEOUT");
+	CHECK(nd_record_field(&ev, "Subject") == NULL);
+	nd_record_reset(&ev);
+	ev.event_id = 41;
+	add(&ev, "Certificate/@subjectName", "Lab Issuing CA");
+	add(&ev, "RevocationStatus/@error", "0");
+	add(&ev, "Result/@value", "0");
+	CHECK(capi2 && capi2->name_fields(&ev) == 0);
+	CHECK(nd_record_field(&ev, "FailingSubject") == NULL && nd_record_field(&ev, "Error") == NULL);
+	nd_record_reset(&ev);
+}
+
 int main(void)
 {
+	test_capi2();
 	test_families();
 	test_nps_text();
 	test_family_match();

@@ -4,7 +4,8 @@ be in the file, in time order with consecutive record ids, and both
 libevtx (evtxexport -f xml) and python-evtx must read every field written:
 provider, event id, qualifiers, version, level, task, opcode, keywords,
 time, process and thread, channel, computer, user SID, each Data (name and
-value, in order) and Binary.
+value, in order) and Binary, and for a `userdata` event the attributes and
+leaf texts of its UserData by their paths.
 
     readback.py DESC.desc...      (EVTXEXPORT may name evtxexport)
 
@@ -82,6 +83,8 @@ def expected(path):
             typ = 'string'
             if ':' in name:
                 name, typ = name.split(':')
+            if name:
+                name = name.replace('/+', '/').lstrip('+')  # "+B" starts a new B; the element is B
             ev['data'].append((name or None, typ, unescape(value.strip())))
         elif key == 'time':
             ev['times'] = [ticks(t) for t in rest.split()]
@@ -128,6 +131,23 @@ def same_value(typ, got, want, reader):
     return (got or '') == want.replace('\r\n', '\n').replace('\r', '\n')
 
 
+def userdata_fields(elem, path, out):
+    """The fields of a UserData element as npsdiag names them: Path/@attr
+    for each attribute, Path for the text of a leaf that has text or no
+    attributes (parsers/xml/event_xml.h)."""
+    for child in elem:
+        name = child.tag.rpartition('}')[2]
+        p = path + '/' + name if path else name
+        for a, v in child.attrib.items():
+            if not a.startswith('xmlns'):
+                out.append((p + '/@' + a.rpartition('}')[2], v))
+        if len(child):
+            userdata_fields(child, p, out)
+        elif child.text or not child.attrib:
+            out.append((p, (child.text or '').replace('\r\n', '\n').replace('\r', '\n')))
+    return out
+
+
 def parse(xml_text):
     """Returns the fields of one rendered event."""
     root = ET.fromstring(xml_text)
@@ -141,6 +161,9 @@ def parse(xml_text):
               for d in data.findall(NS + 'Data')] if data is not None else []
     if len(values) == 1 and values[0][0] is None and values[0][1].startswith('<string>'):
         values = [(None, v) for v in re.findall(r'<string>(.*?)</string>\n', values[0][1], re.S)]
+    user = root.find(NS + 'UserData')
+    if user is not None and len(user):
+        values = userdata_fields(user[0], '', [])
     binary = data.find(NS + 'Binary') if data is not None else None
     return {'provider': g('Provider').get('Name'), 'id': int(eid.text), 'qualifiers': eid.get('Qualifiers') or None,
             'version': getattr(g('Version'), 'text', None), 'level': g('Level').text, 'task': g('Task').text,

@@ -1,0 +1,147 @@
+#include "nd_cert_evidence.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_buf.h"
+#include "nd_evidence.h"
+#include "nd_db.h"
+
+/* Returns the leaf of the set, or NULL. */
+static const nd_cert *leaf_of(const nd_cert_set *set)
+{
+	size_t i;
+
+	for (i = 0; i < set->n; i++)
+		if (set->v[i].role == ND_CERT_LEAF)
+			return &set->v[i];
+	return NULL;
+}
+
+/* Copies the CN of an RFC 2253 subject into b (NUL-terminated). Returns
+ * 1 when the subject has one, else 0 (or -1 when out of memory). */
+static int subject_cn(const char *subject, nd_buf *b)
+{
+	const char *p = subject, *e;
+
+	nd_buf_reset(b);
+	while (p && *p) {
+		if (strncmp(p, "CN=", 3) == 0) {
+			p += 3;
+			for (e = p; *e && *e != ','; e++)
+				if (*e == '\\' && e[1])
+					e++;
+			return nd_buf_append(b, p, (size_t)(e - p)) == 0 && nd_buf_append(b, "", 0) == 0 ? 1 : -1;
+		}
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+/* Returns 1 if the leaf names a user (a UPN, else its CN in cn), else 0. */
+static int names_user(const nd_cert *leaf, const nd_buf *cn)
+{
+	return leaf && (leaf->upns.n > 0 || cn->len > 0);
+}
+
+/* Returns 1 if the leaf's user is user or identity, else 0. */
+static int is_user(const nd_cert *leaf, const nd_buf *cn, const char *user, const char *identity)
+{
+	size_t i;
+
+	for (i = 0; i < leaf->upns.n; i++)
+		if (nd_evidence_same_user(leaf->upns.v[i], user) || nd_evidence_same_user(leaf->upns.v[i], identity))
+			return 1;
+	return !leaf->upns.n && cn->len &&
+	       (nd_evidence_same_user(cn->data, user) || nd_evidence_same_user(cn->data, identity));
+}
+
+long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidence_fn fn, void *ctx, nd_error *err)
+{
+	const nd_cert *leaf = leaf_of(set);
+	nd_stmt *st = NULL;
+	nd_buf cn = {0}, name = {0};
+	long count = 0;
+	int rc;
+
+	if (leaf && subject_cn(leaf->subject, &cn) < 0)
+		return nd_error_set(err, "out of memory");
+	if (nd_db_prepare(nd_store_db(s),
+			  "SELECT id, cause_id, user_name, identity FROM incidents WHERE kind = 'incident' ORDER BY id",
+			  0, &st, "incidents", err) != 0) {
+		nd_buf_free(&cn);
+		return -1;
+	}
+	while ((rc = nd_db_step(st, "incidents", err)) == 1) {
+		int64_t id = nd_db_column_int64(st, 0);
+		const char *cause = nd_db_column_text(st, 1);
+		const char *user = nd_db_column_text(st, 2);
+		const char *identity = nd_db_column_text(st, 3);
+		size_t i;
+
+		if (!cause || (names_user(leaf, &cn) && !is_user(leaf, &cn, user, identity)))
+			continue;
+		for (i = 0; i < set->nfindings; i++) {
+			const nd_cert_finding *f = &set->findings[i];
+
+			if (f->severity == ND_CERT_NOTE || !f->cause || strcmp(f->cause, cause) != 0)
+				continue;
+			nd_buf_reset(&name);
+			if (nd_buf_printf(&name, "cert.%s", f->id) != 0) {
+				rc = nd_error_set(err, "out of memory");
+				break;
+			}
+			if (fn(ctx, id, name.data, f->message, err) != 0) {
+				rc = -1;
+				break;
+			}
+			count++;
+		}
+		if (rc < 0)
+			break;
+	}
+	if (rc != 0)
+		nd_db_reset(st);
+	nd_db_finalize(st);
+	nd_buf_free(&cn);
+	nd_buf_free(&name);
+	return rc < 0 ? -1 : count;
+}
+
+/* Inserts one fact after the incident's others. Returns 0, or -1 with err. */
+static int insert_fact(void *ctx, int64_t incident, const char *name, const char *value, nd_error *err)
+{
+	nd_stmt *st = ctx;
+
+	return nd_db_bind_int64(st, 1, incident, "incident facts", err) ||
+		       nd_db_bind_int64(st, 2, incident, "incident facts", err) ||
+		       nd_db_bind_text(st, 3, name, "incident facts", err) ||
+		       nd_db_bind_text(st, 4, value, "incident facts", err) || nd_db_step(st, "incident facts", err) < 0
+		   ? -1
+		   : 0;
+}
+
+long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	long n;
+
+	if (nd_store_begin(s, err) != 0)
+		return -1;
+	if (nd_db_prepare(nd_store_db(s),
+			  "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,"
+			  " (SELECT COALESCE(MAX(pos), 0) + 1 FROM incident_facts WHERE incident_id = ?), ?, ?)",
+			  0, &st, "incident facts", err) != 0) {
+		nd_store_rollback(s);
+		return -1;
+	}
+	n = nd_cert_evidence_match(s, set, insert_fact, st, err);
+	nd_db_finalize(st);
+	if (n < 0 || nd_store_commit(s, err) != 0) {
+		nd_store_rollback(s);
+		return -1;
+	}
+	return n;
+}
