@@ -1,6 +1,7 @@
 #include "evtx_reader.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,42 @@
 #include "evtx_format.h"
 #include "nd_buf.h"
 #include "nd_time.h"
+#include "nd_vec.h"
+
+#define MAX_RECORDS (ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE)
+#define MAX_THREADS 64
+
+/* What became of a record of a chunk. */
+enum { REC_SKIPPED, REC_FAST, REC_FALLBACK };
+
+/* States of a job. */
+enum { JOB_FREE, JOB_QUEUED, JOB_DONE };
+
+/* One chunk on its way: read, walked and fingerprinted by the reading
+ * thread; filtered and decoded by a worker (or by the reading thread when
+ * there are none); handed to the sink by the reading thread, in file
+ * order. */
+typedef struct job {
+	uint8_t chunk[ND_EVTX_CHUNK_SIZE];
+	nd_evtx_chunk_walk walk;
+	uint64_t off;
+	uint32_t fp;
+	uint64_t errors;           /* problems of the walk */
+	size_t upto;               /* records up to the last wanted one */
+	uint64_t skipped;          /* records the filter left */
+	uint8_t what[MAX_RECORDS]; /* REC_* of each walked record */
+	nd_record *recs;           /* the records decoded fast */
+	size_t caprecs;
+	int state;
+} job;
+
+/* A decoding thread's own filter and decoder. */
+typedef struct worker {
+	struct reader *r;
+	pthread_t thread;
+	nd_evtx_filter filter;
+	nd_evtx_binxml *fast;
+} worker;
 
 /* Everything one read needs, allocated once per file. */
 typedef struct reader {
@@ -21,16 +58,21 @@ typedef struct reader {
 	const nd_evtx_sink *sink;
 	nd_evtx_counts *counts;
 	uint8_t header[ND_EVTX_FILE_HEADER_SIZE];
-	uint8_t chunk[ND_EVTX_CHUNK_SIZE];
-	nd_evtx_chunk_walk walk;
-	uint8_t wanted[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE]; /* per walked record */
-	nd_evtx_filter filter;
 	nd_evtx_decoder *decoder;
-	nd_evtx_binxml *fast;
-	size_t upto;   /* records libevtx is shown of the current chunk */
-	int loaded;    /* 1 libevtx has the chunk, 0 not yet, -1 it refused it */
+	int loaded; /* 1 libevtx has the chunk being handed over, 0 not yet, -1 it refused it */
 	nd_buf xml;
 	nd_record ev;
+	/* A ring of jobs: filled at tail, decoded from next_work on, handed
+	 * over at head (all counting up; a job is jobs[i % njobs]). */
+	job *jobs;
+	size_t njobs;
+	uint64_t head, next_work, tail;
+	worker *workers; /* nworkers running threads of nalloc; with none, the first one's filter and
+			  * decoder serve the reading thread */
+	size_t nworkers, nalloc;
+	pthread_mutex_t lock;
+	pthread_cond_t queued, done;
+	int stop;
 } reader;
 
 /* Reports a problem through the sink, formatted from a literal format.
@@ -65,19 +107,19 @@ static uint32_t fingerprint(const uint8_t *chunk, const nd_evtx_chunk_walk *w)
 	return nd_crc32(nd_crc32(0, chunk, ND_EVTX_CHUNK_HEADER_SIZE), tail, sizeof(tail));
 }
 
-/* Has libevtx decode record i of the walked chunk at chunk_off into r->ev,
- * giving it the chunk first if it does not have it yet. Returns 0, or 1
- * when the record could not be read (reported). */
-static int libevtx_record(reader *r, uint64_t chunk_off, size_t i)
+/* Has libevtx decode record i of job j into r->ev, giving it the chunk
+ * first if it does not have it yet. Returns 0, or 1 when the record could
+ * not be read (reported). */
+static int libevtx_record(reader *r, const job *j, size_t i)
 {
-	const nd_evtx_record_ref *ref = &r->walk.records[i];
-	uint64_t file_off = chunk_off + ref->offset;
+	const nd_evtx_record_ref *ref = &j->walk.records[i];
+	uint64_t file_off = j->off + ref->offset;
 	nd_error e;
 
 	if (r->loaded == 0) {
 		r->loaded = 1;
-		if (nd_evtx_decoder_load(r->decoder, r->header, r->chunk, &r->walk, r->upto, &e) != 0) {
-			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %s", (unsigned long long)chunk_off,
+		if (nd_evtx_decoder_load(r->decoder, r->header, j->chunk, &j->walk, j->upto, &e) != 0) {
+			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %s", (unsigned long long)j->off,
 				e.message);
 			r->loaded = -1;
 		}
@@ -93,86 +135,188 @@ static int libevtx_record(reader *r, uint64_t chunk_off, size_t i)
 	return 0;
 }
 
-/* Decodes record i of the walked chunk and, if the sink wants it, hands it
- * over. Returns 0, 1 when the record could not be read (reported),
- * -1 when the sink stopped. */
-static int read_record(reader *r, uint64_t chunk_off, size_t i, nd_error *err)
+/* Hands record i of job j, decoded into ev, to the sink if it wants it.
+ * Returns 0, or -1 when the sink stopped. */
+static int hand_over(reader *r, const job *j, size_t i, nd_record *ev, nd_error *err)
 {
-	const nd_evtx_record_ref *ref = &r->walk.records[i];
+	const nd_evtx_record_ref *ref = &j->walk.records[i];
 	const void *tag;
-	uint64_t file_off = chunk_off + ref->offset;
 
-	if (r->sink->decoder == ND_EVTX_DECODER_FAST &&
-	    nd_evtx_binxml_decode(r->fast, i, &r->ev) == 0) {
-		r->counts->fast++;
-	} else {
-		r->counts->fallback++;
-		if (libevtx_record(r, chunk_off, i) != 0)
-			return 1;
-	}
 	/* The decoded event decides: the filter lets through what it cannot
 	 * read. */
-	tag = r->ev.provider && *r->ev.provider
-		      ? r->sink->wants(r->sink->ctx, r->ev.provider, r->ev.source_name, r->ev.event_id)
-		      : NULL;
+	tag = ev->provider && *ev->provider ? r->sink->wants(r->sink->ctx, ev->provider, ev->source_name, ev->event_id)
+					    : NULL;
 	if (!tag) {
 		r->counts->skipped++;
 		return 0;
 	}
 	r->counts->wanted++;
-	r->ev.file_offset = (int64_t)file_off;
-	r->ev.written_time = nd_time_from_filetime(ref->written);
-	if (!r->ev.record_id)
-		r->ev.record_id = ref->id;
-	return r->sink->record(r->sink->ctx, tag, &r->ev, err) == 0 ? 0 : -1;
+	ev->file_offset = (int64_t)(j->off + ref->offset);
+	ev->written_time = nd_time_from_filetime(ref->written);
+	if (!ev->record_id)
+		ev->record_id = ref->id;
+	return r->sink->record(r->sink->ctx, tag, ev, err) == 0 ? 0 : -1;
 }
 
-/* Walks, filters and decodes one chunk of n valid bytes at file offset
- * chunk_off. Returns 0, or -1 when the sink stopped. */
-static int read_chunk(reader *r, uint64_t chunk_off, size_t n, nd_error *err)
+/* Filters the records of job j and decodes the wanted ones with our
+ * decoder (with filter and fast, a worker's own), marking those it
+ * refuses for libevtx. libevtx, when a record needs it, is shown the chunk
+ * only up to the last record wanted. Touches nothing but j: runs on any
+ * thread. Returns nothing. */
+static void decode_job(const nd_evtx_sink *sink, nd_evtx_filter *filter, nd_evtx_binxml *fast, job *j)
 {
-	nd_evtx_chunk_walk *w = &r->walk;
-	uint64_t errors_before = r->counts->errors;
-	uint32_t fp;
-	size_t i, upto = 0;
+	const nd_evtx_chunk_walk *w = &j->walk;
+	size_t i, have = j->caprecs;
 
-	nd_evtx_walk_chunk(r->chunk, n, w);
-	fp = fingerprint(r->chunk, w);
-	if (!r->sink->chunk_begin(r->sink->ctx, chunk_off, fp)) {
-		r->counts->unchanged++;
-		return 0;
-	}
-	r->counts->chunks++;
-	if (w->damaged_offset)
-		problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %u damaged bytes at chunk offset 0x%x skipped",
-			(unsigned long long)chunk_off, w->damaged_bytes, w->damaged_offset);
-	if (w->truncated_record)
-		problem(r, ND_PROBLEM_WARNING,
-			"chunk at offset 0x%llx: incomplete record at chunk offset 0x%x (still being written?)",
-			(unsigned long long)chunk_off, w->end);
-	/* Filter first. libevtx, when a record needs it, is shown the chunk
-	 * only up to the last record wanted. A record the filter cannot read is
-	 * decoded to find out. */
-	nd_evtx_filter_reset(&r->filter);
+	j->upto = 0;
+	j->skipped = 0;
+	nd_evtx_filter_reset(filter);
 	for (i = 0; i < w->count; i++) {
 		const nd_evtx_record_ref *ref = &w->records[i];
 		nd_evtx_peek peek;
 
-		r->counts->records++;
-		r->wanted[i] = !nd_evtx_filter_peek(&r->filter, r->chunk, ref->offset, ref->size, &peek) ||
-			       r->sink->wants(r->sink->ctx, peek.provider, peek.source, peek.event_id) != NULL;
-		if (r->wanted[i])
-			upto = i + 1;
-		else
-			r->counts->skipped++;
+		/* A record the filter cannot read is decoded to find out. */
+		if (!nd_evtx_filter_peek(filter, j->chunk, ref->offset, ref->size, &peek) ||
+		    sink->wants(sink->ctx, peek.provider, peek.source, peek.event_id) != NULL) {
+			j->what[i] = REC_FALLBACK;
+			j->upto = i + 1;
+		} else {
+			j->what[i] = REC_SKIPPED;
+			j->skipped++;
+		}
 	}
-	r->upto = upto;
+	if (sink->decoder != ND_EVTX_DECODER_FAST || !j->upto ||
+	    nd_vec_reserve(&j->recs, &j->caprecs, j->upto, sizeof(*j->recs)) != 0)
+		return; /* out of memory: libevtx decodes them */
+	for (; have < j->caprecs; have++)
+		nd_record_init(&j->recs[have]);
+	nd_evtx_binxml_chunk(fast, j->chunk, w);
+	for (i = 0; i < j->upto; i++)
+		if (j->what[i] == REC_FALLBACK && nd_evtx_binxml_decode(fast, i, &j->recs[i]) == 0)
+			j->what[i] = REC_FAST;
+}
+
+/* Hands the decoded records of job j to the sink and ends its chunk.
+ * Returns 0, or -1 when the sink stopped. */
+static int deliver(reader *r, job *j, nd_error *err)
+{
+	uint64_t errors_before = r->counts->errors;
+	size_t i;
+
+	r->counts->records += j->walk.count;
+	r->counts->skipped += j->skipped;
 	r->loaded = 0;
-	nd_evtx_binxml_chunk(r->fast, r->chunk, w);
-	for (i = 0; i < upto; i++)
-		if (r->wanted[i] && read_record(r, chunk_off, i, err) < 0)
-			return -1;
-	return r->sink->chunk_end(r->sink->ctx, chunk_off, fp, r->counts->errors - errors_before, err);
+	for (i = 0; i < j->upto; i++) {
+		if (j->what[i] == REC_FAST) {
+			r->counts->fast++;
+			if (hand_over(r, j, i, &j->recs[i], err) != 0)
+				return -1;
+		} else if (j->what[i] == REC_FALLBACK) {
+			r->counts->fallback++;
+			if (libevtx_record(r, j, i) == 0 && hand_over(r, j, i, &r->ev, err) != 0)
+				return -1;
+		}
+	}
+	return r->sink->chunk_end(r->sink->ctx, j->off, j->fp, j->errors + r->counts->errors - errors_before, err);
+}
+
+/* A decoding thread: takes queued jobs in order until told to stop.
+ * Returns NULL. */
+static void *work(void *arg)
+{
+	worker *wk = arg;
+	reader *r = wk->r;
+
+	pthread_mutex_lock(&r->lock);
+	for (;;) {
+		job *j;
+
+		while (!r->stop && r->next_work == r->tail)
+			pthread_cond_wait(&r->queued, &r->lock);
+		if (r->stop)
+			break;
+		j = &r->jobs[r->next_work++ % r->njobs];
+		pthread_mutex_unlock(&r->lock);
+		decode_job(r->sink, &wk->filter, wk->fast, j);
+		pthread_mutex_lock(&r->lock);
+		j->state = JOB_DONE;
+		pthread_cond_broadcast(&r->done);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+/* Queues job j (the one at tail) for decoding, or decodes it at once when
+ * there are no workers. Returns nothing. */
+static void submit(reader *r, job *j)
+{
+	if (!r->nworkers) {
+		decode_job(r->sink, &r->workers[0].filter, r->workers[0].fast, j);
+		j->state = JOB_DONE;
+		r->tail++;
+		return;
+	}
+	pthread_mutex_lock(&r->lock);
+	j->state = JOB_QUEUED;
+	r->tail++;
+	pthread_cond_signal(&r->queued);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Hands over the oldest job, waiting for it when wait is 1 (else only when
+ * it is decoded). Returns 1 when one was handed over, 0 when none was, -1
+ * when the sink stopped. */
+static int deliver_next(reader *r, int wait, nd_error *err)
+{
+	job *j;
+	int rc;
+
+	if (r->head == r->tail)
+		return 0;
+	j = &r->jobs[r->head % r->njobs];
+	pthread_mutex_lock(&r->lock);
+	while (wait && j->state != JOB_DONE)
+		pthread_cond_wait(&r->done, &r->lock);
+	rc = j->state == JOB_DONE;
+	pthread_mutex_unlock(&r->lock);
+	if (!rc)
+		return 0;
+	if (deliver(r, j, err) != 0)
+		return -1;
+	j->state = JOB_FREE;
+	r->head++;
+	return 1;
+}
+
+/* Walks one chunk of n valid bytes in job j and asks the sink whether its
+ * records must be decoded. Returns 1 to decode them, 0 when the chunk is
+ * unchanged. */
+static int begin_chunk(reader *r, job *j, size_t n)
+{
+	nd_evtx_chunk_walk *w = &j->walk;
+
+	nd_evtx_walk_chunk(j->chunk, n, w);
+	j->fp = fingerprint(j->chunk, w);
+	if (w->count && w->records[w->count - 1].id >= r->counts->newest_last_id) {
+		r->counts->newest_last_id = w->records[w->count - 1].id;
+		r->counts->newest_chunk = j->off;
+	}
+	if (!r->sink->chunk_begin(r->sink->ctx, j->off, j->fp)) {
+		r->counts->unchanged++;
+		return 0;
+	}
+	r->counts->chunks++;
+	j->errors = 0;
+	if (w->damaged_offset) {
+		problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %u damaged bytes at chunk offset 0x%x skipped",
+			(unsigned long long)j->off, w->damaged_bytes, w->damaged_offset);
+		j->errors++;
+	}
+	if (w->truncated_record)
+		problem(r, ND_PROBLEM_WARNING,
+			"chunk at offset 0x%llx: incomplete record at chunk offset 0x%x (still being written?)",
+			(unsigned long long)j->off, w->end);
+	return 1;
 }
 
 int nd_evtx_is_evtx(const char *path)
@@ -198,18 +342,27 @@ static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
 	return got;
 }
 
-/* Reads the chunks of an open file. Returns 0, or -1 when the sink
+/* Reads the chunks of an open file, handing the records over in file
+ * order while later chunks are decoded. Returns 0, or -1 when the sink
  * stopped. */
 static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 {
 	uint64_t off = ND_EVTX_FILE_HEADER_SIZE;
+	int rc;
 
 	while (off < size) {
-		size_t n = read_fully(fp, r->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
+		job *j;
+		size_t n;
 		int kind;
 
+		while (r->tail - r->head == r->njobs)
+			if (deliver_next(r, 1, err) < 0)
+				return -1;
+		j = &r->jobs[r->tail % r->njobs];
+		j->off = off;
+		n = read_fully(fp, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
 		if (n == ND_EVTX_CHUNK_HEADER_SIZE && r->sink->chunk_header &&
-		    nd_evtx_chunk_kind(r->chunk, 8) > 0 && !r->sink->chunk_header(r->sink->ctx, off, r->chunk)) {
+		    nd_evtx_chunk_kind(j->chunk, 8) > 0 && !r->sink->chunk_header(r->sink->ctx, off, j->chunk)) {
 			if (fseeko(fp, (off_t)(off + ND_EVTX_CHUNK_SIZE), SEEK_SET) != 0)
 				break;
 			r->counts->unchanged++;
@@ -217,19 +370,19 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 			continue;
 		}
 		if (n == ND_EVTX_CHUNK_HEADER_SIZE)
-			n += read_fully(fp, r->chunk + n, ND_EVTX_CHUNK_SIZE - n);
+			n += read_fully(fp, j->chunk + n, ND_EVTX_CHUNK_SIZE - n);
 		if (n == 0) {
 			if (ferror(fp))
 				problem(r, ND_PROBLEM_ERROR, "read error at offset 0x%llx: %s", (unsigned long long)off,
 					strerror(errno));
-			return 0;
+			break;
 		}
 		if (n < ND_EVTX_CHUNK_SIZE) {
-			memset(r->chunk + n, 0, ND_EVTX_CHUNK_SIZE - n);
+			memset(j->chunk + n, 0, ND_EVTX_CHUNK_SIZE - n);
 			problem(r, ND_PROBLEM_ERROR, "file ends inside the chunk at offset 0x%llx (%zu of %d bytes)",
 				(unsigned long long)off, n, ND_EVTX_CHUNK_SIZE);
 		}
-		kind = nd_evtx_chunk_kind(r->chunk, n);
+		kind = nd_evtx_chunk_kind(j->chunk, n);
 		if (kind == 2)
 			problem(r, ND_PROBLEM_WARNING,
 				"chunk at offset 0x%llx: header not written yet, records read by their framing",
@@ -237,13 +390,130 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 		if (kind < 0)
 			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: bad signature, chunk skipped",
 				(unsigned long long)off);
-		else if (kind > 0 && read_chunk(r, off, n, err) != 0)
+		else if (kind > 0 && begin_chunk(r, j, n))
+			submit(r, j);
+		while ((rc = deliver_next(r, 0, err)) > 0)
+			;
+		if (rc < 0)
 			return -1;
 		off += n;
 		if (r->sink->progress)
 			r->sink->progress(r->sink->ctx, off, size);
 	}
+	while ((rc = deliver_next(r, 1, err)) > 0)
+		;
+	return rc;
+}
+
+/* Frees the jobs and workers of r, stopping the threads. Returns nothing. */
+static void stop_workers(reader *r)
+{
+	size_t i, k;
+
+	if (r->nworkers) {
+		pthread_mutex_lock(&r->lock);
+		r->stop = 1;
+		pthread_cond_broadcast(&r->queued);
+		pthread_mutex_unlock(&r->lock);
+		for (i = 0; i < r->nworkers; i++)
+			pthread_join(r->workers[i].thread, NULL);
+	}
+	for (i = 0; r->workers && i < r->nalloc; i++)
+		nd_evtx_binxml_free(r->workers[i].fast);
+	for (i = 0; r->jobs && i < r->njobs; i++) {
+		for (k = 0; k < r->jobs[i].caprecs; k++)
+			nd_record_reset(&r->jobs[i].recs[k]);
+		free(r->jobs[i].recs);
+	}
+	free(r->workers);
+	free(r->jobs);
+	pthread_cond_destroy(&r->queued);
+	pthread_cond_destroy(&r->done);
+	pthread_mutex_destroy(&r->lock);
+}
+
+/* Sets up the jobs and the decoding threads of r: none for threads 0 or 1
+ * (the reading thread decodes), else threads workers and two jobs each
+ * plus one. Fewer threads when they cannot be started. Returns 0, or -1
+ * when out of memory. */
+static int start_workers(reader *r, unsigned threads)
+{
+	size_t want = threads > MAX_THREADS ? MAX_THREADS : threads > 1 ? threads : 0, i;
+
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->queued, NULL);
+	pthread_cond_init(&r->done, NULL);
+	r->njobs = want ? 2 * want + 1 : 1;
+	r->jobs = calloc(r->njobs, sizeof(*r->jobs));
+	r->workers = calloc(want ? want : 1, sizeof(*r->workers));
+	if (!r->jobs || !r->workers)
+		return -1;
+	r->nalloc = want ? want : 1;
+	for (i = 0; i < r->nalloc; i++) {
+		r->workers[i].r = r;
+		if (!(r->workers[i].fast = nd_evtx_binxml_new()))
+			return -1;
+	}
+	for (i = 0; i < want; i++) {
+		if (pthread_create(&r->workers[i].thread, NULL, work, &r->workers[i]) != 0)
+			break;
+		r->nworkers++;
+	}
 	return 0;
+}
+
+/* Adds the CRC32 of the chunk at off of fp (the bytes there, up to a chunk)
+ * to *crc. Returns 0, or -1 on a read error. */
+static int crc_chunk_at(FILE *fp, uint64_t off, uint8_t *buf, uint32_t *crc)
+{
+	size_t n;
+
+	if (fseeko(fp, (off_t)off, SEEK_SET) != 0)
+		return -1;
+	n = read_fully(fp, buf, ND_EVTX_CHUNK_SIZE);
+	if (ferror(fp))
+		return -1;
+	*crc = nd_crc32(*crc, buf, n);
+	return 0;
+}
+
+int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, nd_error *err)
+{
+	uint8_t *buf = malloc(ND_EVTX_CHUNK_SIZE);
+	nd_evtx_file_header fh;
+	struct stat st;
+	uint64_t next;
+	uint32_t crc = 0;
+	FILE *in;
+	int rc = -1;
+
+	if (!buf)
+		return nd_error_set(err, "out of memory");
+	in = fopen(path, "rb");
+	if (!in) {
+		free(buf);
+		return nd_error_set(err, "%s: cannot open: %s", path, strerror(errno));
+	}
+	setvbuf(in, NULL, _IONBF, 0);
+	if (fstat(fileno(in), &st) != 0 || !S_ISREG(st.st_mode) ||
+	    read_fully(in, buf, ND_EVTX_FILE_HEADER_SIZE) != ND_EVTX_FILE_HEADER_SIZE ||
+	    nd_evtx_parse_file_header(buf, &fh) != 0 || fh.last_chunk > ((uint64_t)1 << 32)) {
+		nd_error_set(err, "%s: not a readable EVTX file", path);
+		goto done;
+	}
+	crc = nd_crc32(0, buf, ND_EVTX_FILE_HEADER_SIZE);
+	*newest = ND_EVTX_FILE_HEADER_SIZE + fh.last_chunk * ND_EVTX_CHUNK_SIZE;
+	next = nd_evtx_next_chunk(*newest, (uint64_t)st.st_size);
+	if (crc_chunk_at(in, *newest, buf, &crc) != 0 || (next && crc_chunk_at(in, next, buf, &crc) != 0)) {
+		nd_error_set(err, "%s: read error: %s", path, strerror(errno));
+		goto done;
+	}
+	*fp = crc;
+	rc = 0;
+done:
+	fclose(in);
+	free(buf);
+	return rc;
 }
 
 int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *counts, nd_error *err)
@@ -262,9 +532,14 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 		return nd_error_set(err, "%s: not a regular file", path);
 	}
 	r = calloc(1, sizeof(*r));
-	if (!r || !(r->decoder = nd_evtx_decoder_new()) || !(r->fast = nd_evtx_binxml_new())) {
-		if (r)
-			nd_evtx_decoder_free(r->decoder);
+	if (!r) {
+		fclose(fp);
+		return nd_error_set(err, "out of memory");
+	}
+	r->sink = sink;
+	if (start_workers(r, sink->threads) != 0 || !(r->decoder = nd_evtx_decoder_new())) {
+		stop_workers(r);
+		nd_evtx_decoder_free(r->decoder);
 		free(r);
 		fclose(fp);
 		return nd_error_set(err, "out of memory");
@@ -292,10 +567,10 @@ int nd_evtx_read(const char *path, const nd_evtx_sink *sink, nd_evtx_counts *cou
 		if (rc == 0 && st.st_size == ND_EVTX_FILE_HEADER_SIZE)
 			problem(r, ND_PROBLEM_WARNING, "no chunks: the log is empty");
 	}
+	stop_workers(r);
 	nd_record_reset(&r->ev);
 	nd_buf_free(&r->xml);
 	nd_evtx_decoder_free(r->decoder);
-	nd_evtx_binxml_free(r->fast);
 	free(r);
 	fclose(fp);
 	return rc;

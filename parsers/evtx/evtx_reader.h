@@ -6,7 +6,9 @@
  * libevtx (evtx_decode) and its XML (event_xml), and hands each record to
  * the sink. The reader knows no
  * event families: which records matter is the sink's question to answer.
- * Memory is one chunk plus one record, whatever the file's size.
+ * Chunks may be filtered and decoded on a few threads (nd_evtx_sink.threads);
+ * the records reach the sink in file order all the same. Memory is a few
+ * chunks and their decoded records per thread, whatever the file's size.
  *
  * Problems are reported to the sink with the file, chunk and record, and
  * never stop the walk: a bad chunk is skipped, a bad record is skipped.
@@ -33,6 +35,14 @@ typedef enum nd_evtx_decoder_kind {
 typedef struct nd_evtx_sink {
 	void *ctx;
 	nd_evtx_decoder_kind decoder;
+	/* Threads that filter and decode chunks while the calling thread reads
+	 * and hands records over in file order: 0 or 1 for none (the calling
+	 * thread does it all). With more, wants is called from those threads
+	 * at the same time and must be safe so; every other callback is
+	 * called from the calling thread only, in file order per callback
+	 * (chunk_header and chunk_begin of a chunk may come before the records
+	 * of earlier chunks). */
+	unsigned threads;
 	/* Asked with the 512-byte header of each chunk before its records are
 	 * read. Returns 1 to read the chunk, 0 to skip it without reading its
 	 * records (a tail that knows the chunk is complete and unchanged). May
@@ -67,11 +77,25 @@ typedef struct nd_evtx_counts {
 	uint64_t fast;     /* records decoded by evtx_binxml */
 	uint64_t fallback; /* records decoded by libevtx: refused by evtx_binxml (all of them
 			    * with ND_EVTX_DECODER_LIBEVTX) */
+	uint64_t newest_chunk;   /* file offset of the walked chunk with the highest record id, 0 none */
+	uint64_t newest_last_id; /* that id */
 } nd_evtx_counts;
 
 /* Returns 1 if the file at path starts with the EVTX signature, 0 if not,
  * -1 if it cannot be read. */
 int nd_evtx_is_evtx(const char *path);
+
+/* Computes a fingerprint of the records of the EVTX file at path without
+ * reading them all: a CRC32 of its 4096-byte file header (chunk numbers,
+ * next record identifier, flags), of the chunk the header names as the
+ * last one written (its file offset in *newest) and of the chunk after it,
+ * where the next records go once that one is full (neither the size of a
+ * pre-extended log nor the lazily updated mtime of an open one says so).
+ * Valid only while the header is not stale: when a read of the file found
+ * its newest records (nd_evtx_counts.newest_chunk) in *newest. The caller
+ * mixes in what stat says (identity, size, modification time). Returns 0
+ * with *fp and *newest set, or -1 with err set (unreadable, not EVTX). */
+int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, nd_error *err);
 
 /* Reads the EVTX file at path into sink, adding to *counts. Returns 0 when
  * the file was read (possibly with problems reported to the sink), -1 with

@@ -72,7 +72,7 @@ int npsdiag_cert_attach(npsdiag_session *s, char *const *paths, size_t npaths, c
 		return api_fail(err, &e);
 	}
 	nd_cert_set_init(&set, o->now ? o->now : (int64_t)time(NULL));
-	if (cert_run(&set, paths, npaths, o, &e) == 0)
+	if (api_cert_load(&set, paths, npaths, o, &e) == 0)
 		n = nd_cert_evidence_attach(s->store, &set, &e);
 	nd_cert_set_free(&set);
 	if (n < 0)

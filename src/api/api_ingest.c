@@ -115,6 +115,8 @@ int npsdiag_ingest_with(npsdiag_session *s, char *const *paths, size_t npaths, c
 			return api_fail(err, &e);
 		opts.tz_given = 1;
 	}
+	if (o)
+		opts.threads = o->threads;
 	api_ingest_report(s, cb, &copy, &rep);
 	if (nd_ingest_paths(s->store, paths, npaths, &opts, &rep, &tot, &e) != 0)
 		return api_fail(err, &e);

@@ -139,6 +139,10 @@ typedef struct npsdiag_ingest_options {
 	/* The NPS servers' zone for the local times of NPS text logs: "UTC" or
 	 * an offset ("+01:00", "-05:00"). NULL: read as UTC, with a warning. */
 	const char *tz;
+	/* Threads that decode .evtx chunks while one reads and stores: 0 one
+	 * per processor (the default), 1 none. The database is the same
+	 * whatever the number. */
+	unsigned threads;
 } npsdiag_ingest_options;
 
 /* npsdiag_ingest with options (o may be NULL). Returns as npsdiag_ingest;

@@ -2,6 +2,7 @@
  * and the standard input into the database. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -86,6 +87,18 @@ static void on_decoded(void *ctx, const char *path, uint64_t fast, uint64_t fall
 		  (unsigned long long)fallback);
 }
 
+/* Parses --threads: a number from 1 to 64. Returns 0 with *n set, or -1. */
+static int parse_threads(const char *s, unsigned *n)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, 10);
+
+	if (*s < '0' || *s > '9' || *end || v < 1 || v > 64)
+		return -1;
+	*n = (unsigned)v;
+	return 0;
+}
+
 /* npsdiag ingest. Returns the exit status: 0 all read, 1 some input could
  * not be read, 2 usage or database failure. */
 int cmd_ingest(int argc, char **argv)
@@ -96,6 +109,7 @@ int cmd_ingest(int argc, char **argv)
 					     {"decoder", required_argument, NULL, 'D'},
 					     {"verbose", no_argument, NULL, 'v'},
 					     {"tz", required_argument, NULL, 'z'},
+					     {"threads", required_argument, NULL, 't'},
 					     {NULL, 0, NULL, 0}};
 	const char *db = NULL, *decoder = NULL;
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
@@ -121,7 +135,10 @@ int cmd_ingest(int argc, char **argv)
 			c.quiet = 1;
 		else if (opt == 'z')
 			io.tz = optarg;
-		else if (opt != 'r')
+		else if (opt == 't') {
+			if (parse_threads(optarg, &io.threads) != 0)
+				return cli_bad_value("ingest", "--threads", optarg, "a number from 1 to 64");
+		} else if (opt != 'r')
 			return cli_bad_option("ingest", opt, argv);
 	}
 	if (optind >= argc)

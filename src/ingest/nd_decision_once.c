@@ -66,16 +66,17 @@ static const char *text_user(const nd_record *ev)
 	return field_of(ev, "Fully-Qualifed-User-Name|Fully-Qualified-User-Name|SAM-Account-Name");
 }
 
-int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err)
+int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
-	nd_stmt *st = NULL;
+	nd_stmt *st;
 	int text = strcmp(fam->name, "nps_text") == 0, rc;
 
 	if ((!text && strcmp(fam->name, "nps_audit") != 0) || (ev->event_id != 6272 && ev->event_id != 6273) ||
 	    !ev->has_time)
 		return 0;
-	if (nd_db_prepare(nd_store_db(s), find_sql, 0, &st, "decision", err) != 0)
+	if (!*find && nd_db_prepare(nd_store_db(s), find_sql, ND_DB_PERSISTENT, find, "decision", err) != 0)
 		return -1;
+	st = *find;
 	if (text)
 		rc = bind(st, ev, text_user(ev), field_of(ev, "Reason-Code"), ND_TICKS_PER_SECOND, err);
 	else
@@ -85,7 +86,8 @@ int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_
 		rc = nd_db_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
 	if (rc == 0)
 		rc = nd_db_step(st, "decision", err);
-	nd_db_finalize(st);
+	if (rc == 1)
+		nd_db_reset(st);
 	return rc < 0 ? -1 : rc == 1;
 }
 

@@ -19,10 +19,13 @@
 #include "nd_store.h"
 
 /* Before ev (of family fam, its fields named) is stored: looks for the
- * same decision stored from the other kind of log. Returns 1 when ev must
- * not be stored (already there), 0 when it must, -1 with err set when the
- * store failed. */
-int nd_decision_once(nd_store *s, const nd_family *fam, const nd_record *ev, nd_error *err);
+ * same decision stored from the other kind of log. *find is the look-up,
+ * prepared on the first call that needs it (NULL before) and kept for the
+ * next ones: preparing it was a third of an NPS server's ingest. The
+ * caller finalizes it (nd_db_finalize) before closing s. Returns 1 when
+ * ev must not be stored (already there), 0 when it must, -1 with err set
+ * when the store failed. */
+int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd_record *ev, nd_error *err);
 
 /* For a text-log decision ev (its fields named, its time read as UTC):
  * calls each with ev's time minus that of every Security-log decision of

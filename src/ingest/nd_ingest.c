@@ -7,6 +7,9 @@
 
 #include "nd_archive.h"
 #include "nd_ascii.h"
+#include "nd_bytes.h"
+#include "nd_cpu.h"
+#include "nd_crc32.h"
 #include "nd_decision_once.h"
 #include "nd_dir.h"
 #include "nd_event_once.h"
@@ -38,6 +41,7 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
+	nd_stmt *decision;     /* nd_decision_once's look-up, kept while the file is read */
 	/* A text input: its first bytes (already read to know its format),
 	 * then the rest of the stream: in, or src (a member of an archive). */
 	FILE *in;
@@ -48,6 +52,7 @@ typedef struct file_ctx {
 	const uint8_t *head;
 	size_t head_len, head_used;
 	uint64_t done, total;
+	nd_file_info info; /* what stat said of the input when it was opened */
 	const nd_ingest_options *opts;
 	nd_event_once_state once; /* the same event to the millisecond, from an export */
 } file_ctx;
@@ -271,7 +276,7 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 		return nd_error_set(err, "out of memory");
 	rc = nd_event_once(&f->once, f->store, ev, err);
 	if (rc == 0)
-		rc = nd_decision_once(f->store, fam, ev, err);
+		rc = nd_decision_once(f->store, &f->decision, fam, ev, err);
 	if (rc == 0)
 		rc = nd_store_event(f->store, f->source, fam, ev, err);
 	else if (rc == 1)
@@ -543,15 +548,73 @@ static int read_nps_text(file_ctx *f, nd_error *err)
 	return text_read_done(f, nd_nps_text_read(text_read, f, tz, &sink, &counts, &e), &e, &counts, err);
 }
 
-/* Reads an EVTX file into the store. Returns 0 (input problems reported
- * and counted in f->st; *failed set when nothing could be read), or -1
- * with err set when the store failed. */
+/* The chunk offset under which source_chunks keeps the mark of a whole
+ * file (no chunk starts inside the file header). */
+#define ND_INGEST_MARK_OFFSET 0
+
+/* Computes the mark of an EVTX file: its fingerprint (the header, the
+ * newest chunk and the next one) mixed with what stat said of it
+ * (identity, size, modification time). Returns 0 with *mark and *newest
+ * set, or -1 when the file cannot be fingerprinted (it is then read in
+ * full, which reports why). */
+static int file_mark(const file_ctx *f, uint32_t *mark, uint64_t *newest)
+{
+	uint8_t id[40];
+	uint32_t fp;
+	nd_error e;
+
+	if (nd_evtx_file_fingerprint(f->path, &fp, newest, &e) != 0)
+		return -1;
+	nd_put_le64(id, f->info.dev);
+	nd_put_le64(id + 8, f->info.ino);
+	nd_put_le64(id + 16, (uint64_t)f->info.size);
+	nd_put_le64(id + 24, (uint64_t)f->info.mtime_s);
+	nd_put_le64(id + 32, (uint64_t)f->info.mtime_ns);
+	*mark = nd_crc32(fp, id, sizeof(id));
+	return 0;
+}
+
+/* Looks whether an EVTX file is the one fully read last time (its mark
+ * stored). Returns 1 when it is, with the chunks skipped counted; 0 when
+ * it must be read; -1 with err set when the store failed. */
+static int unchanged_file(file_ctx *f, uint32_t mark, nd_error *err)
+{
+	uint32_t old;
+	uint64_t n;
+	int rc = nd_store_chunk_get(f->store, f->source, ND_INGEST_MARK_OFFSET, &old, err);
+
+	if (rc == 1 && old == mark)
+		rc = nd_store_chunk_count(f->store, f->source, &n, err) == 0 ? 1 : -1;
+	else if (rc == 1)
+		rc = 0;
+	if (rc < 0) {
+		f->store_failed = 1;
+		return -1;
+	}
+	if (rc == 1)
+		f->st.unchanged = n;
+	return rc;
+}
+
+/* Reads an EVTX file into the store: not at all when it is the file fully
+ * read last time (the whole-file mark; not with a chunk filter, whose
+ * caller learns from the walk), else chunk by chunk. Returns 0 (input
+ * problems reported and counted in f->st; *failed set when nothing could
+ * be read), or -1 with err set when the store failed. */
 static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 {
 	nd_evtx_sink sink = {0};
 	nd_evtx_counts counts = {0};
+	uint64_t newest = 0;
+	uint32_t mark = 0;
+	int marked = !f->filter && file_mark(f, &mark, &newest) == 0, rc;
 	nd_error e;
 
+	if (marked && (rc = unchanged_file(f, mark, err)) != 0) {
+		if (rc == 1 && f->rep && f->rep->decoded)
+			f->rep->decoded(f->rep->ctx, f->path, 0, 0);
+		return rc < 0 ? -1 : 0;
+	}
 	sink.ctx = f;
 	if (f->filter)
 		sink.chunk_header = sink_chunk_header;
@@ -562,6 +625,10 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;
 	sink.decoder = f->rep ? f->rep->decoder : ND_EVTX_DECODER_FAST;
+	/* Only nd_ingest_paths gives options; the tail (nd_ingest_file) reads
+	 * small increments and decodes them itself. */
+	if (f->opts)
+		sink.threads = f->opts->threads ? f->opts->threads : nd_cpu_count();
 	if (nd_evtx_read(f->open_path ? f->open_path : f->path, &sink, &counts, &e) != 0) {
 		nd_error buf;
 
@@ -572,6 +639,14 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 		report_problem(f->rep, ND_PROBLEM_ERROR, spool_message(f, e.message, &buf));
 		counts.errors++;
 		*failed = 1;
+	}
+	/* Marked only when read without errors and with the header's newest
+	 * chunk where the records end: the mark, taken before the read, then
+	 * describes records all read. */
+	if (marked && counts.errors == 0 && counts.newest_chunk == newest &&
+	    nd_store_chunk_put(f->store, f->source, ND_INGEST_MARK_OFFSET, mark, err) != 0) {
+		f->store_failed = 1;
+		return -1;
 	}
 	f->st.records = counts.records;
 	f->st.wanted = counts.wanted;
@@ -836,6 +911,8 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 	else
 		rc = read_xml(f, err);
 	nd_event_once_done(&f->once);
+	nd_db_finalize(f->decision);
+	f->decision = NULL;
 	if (rc != 0)
 		goto store_failed;
 	if (nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)
@@ -881,6 +958,7 @@ static int ingest_one(nd_store *s, const char *path, int in_dir, size_t index, s
 		return 0;
 	}
 	f.total = (uint64_t)st.size;
+	f.info = st;
 	fmt = nd_sniff(head, f.head_len);
 	if (later && fmt == ND_INPUT_NPS_TEXT && (!opts || !opts->tz_given) && f.in != stdin) {
 		*readable = 1;

@@ -72,6 +72,10 @@ typedef struct nd_ingest_options {
 	 * such file says so in a warning. */
 	int tz_given;
 	int64_t tz_offset_s;
+	/* Threads that decode .evtx chunks beside the one that reads and
+	 * stores: 0 one per processor, 1 none (the reading thread decodes).
+	 * The database is the same whatever the number. */
+	unsigned threads;
 } nd_ingest_options;
 
 typedef struct nd_ingest_totals {
