@@ -14,7 +14,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 what=${1:-demo}
 
-packages="build-essential cmake pkg-config libevtx-dev libbfio-dev libevtx-utils libpcre2-dev libjson-c-dev libarchive-dev libsqlite3-dev sqlite3 libssl-dev libcurl4-openssl-dev openssl python3 python3-evtx util-linux"
+packages="build-essential cmake pkg-config libevtx-dev libbfio-dev libevtx-utils libpcre2-dev libjson-c-dev libarchive-dev libsqlite3-dev sqlite3 libpq-dev postgresql libssl-dev libcurl4-openssl-dev openssl python3 python3-evtx util-linux"
 
 install_missing() {
 	missing=""

@@ -255,7 +255,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 
 	if (nd_db_prepare(l->db,
 			  "SELECT id, ts, computer, event_id, family, provider FROM events"
-			  " WHERE event_id = ?1 AND (?2 IS NULL OR family = ?2)",
+			  " WHERE event_id = ?1 AND family = coalesce(?2, family)",
 			  0, &st, "load", NULL) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
 	for (i = 0; i < rules->n; i++) {

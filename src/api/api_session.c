@@ -92,7 +92,7 @@ int npsdiag_open(npsdiag_session **out, const npsdiag_options *o, npsdiag_error 
 	}
 	if (find_codes(s, &e) != 0)
 		goto failed;
-	if (s->mode == NPSDIAG_READ && nd_file_stat(o->db, 1, &info) != 0) {
+	if (s->mode == NPSDIAG_READ && !nd_store_is_server(o->db) && nd_file_stat(o->db, 1, &info) != 0) {
 		nd_error_set(&e, "%s: no such database: ingest logs into it first", o->db);
 		goto failed;
 	}

@@ -9,7 +9,7 @@
  * ?3 the other decision's computer, ?4 reason code, ?5 user, ?7 how far
  * apart the times may be (ticks). "e" is the stored decision. */
 #define SAME_DECISION                                                                                                  \
-	" e.event_id = ?1 AND e.ts BETWEEN ?2 - ?7 AND ?2 + ?7"                                                        \
+	" e.event_id = ?1 AND e.ts BETWEEN ?2 - CAST(?7 AS BIGINT) AND ?2 + ?7"                                        \
 	" AND coalesce(a.reason_code, 0) = ?4 AND lower(coalesce(a.fq_subject_user_name, '')) = lower(?5)"             \
 	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
 	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"

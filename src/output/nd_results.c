@@ -28,9 +28,9 @@ enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
 	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"      \
 	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s"         \
-	" FROM incidents i JOIN temp.nd_results_ids USING(id)"                                                        \
+	" FROM incidents i JOIN nd_results_ids USING(id)"                                                              \
 	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
-	" WHERE ?1 IS NULL OR (i.kind = 'finding') = ?1"                                                              \
+	" WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1"                    \
 	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
 
 static const char *const sql[S_COUNT] = {
@@ -244,7 +244,7 @@ out:
 	return rc;
 }
 
-/* Puts the selected ids in temp.nd_results_ids. Returns 0, or -1 with err
+/* Puts the selected ids in nd_results_ids. Returns 0, or -1 with err
  * set. */
 static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 {
@@ -259,9 +259,9 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	r->selected = n;
 	if (nd_db_exec(r->db,
 		       "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"
-		       "DELETE FROM temp.nd_results_ids;",
+		       "DELETE FROM nd_results_ids;",
 		       "results", NULL) != 0 ||
-	    nd_db_prepare(r->db, "INSERT INTO temp.nd_results_ids(id) VALUES(?1)", 0, &st, "results", NULL) != 0)
+	    nd_db_prepare(r->db, "INSERT INTO nd_results_ids(id) VALUES(?1)", 0, &st, "results", NULL) != 0)
 		rc = -1;
 	for (i = 0; rc == 0 && i < n; i++) {
 		nd_db_bind_int64(st, 1, ids[i], "results", NULL);
@@ -476,7 +476,7 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 		return 0;
 	nd_db_reset(ev);
 	nd_db_bind_int64(ev, 1, inc->id, "results", NULL);
-	nd_db_bind_int64(ev, 2, max_events ? (int64_t)max_events : -1, "results", NULL);
+	nd_db_bind_int64(ev, 2, max_events ? (int64_t)max_events : INT64_MAX, "results", NULL);
 	while ((rc = nd_db_step(ev, "results", NULL)) == 1) {
 		nd_res_event *e;
 
@@ -538,9 +538,9 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 		r->db,
 		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
 		" max(time_created),"
-		" (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'incident'),"
-		" (SELECT count(*) FROM incidents JOIN temp.nd_results_ids USING(id) WHERE kind = 'finding'),"
-		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN temp.nd_results_ids USING(id)"
+		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'incident'),"
+		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'finding'),"
+		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN nd_results_ids USING(id)"
 		"  WHERE kind = 'incident'),"
 		" (SELECT value FROM diagnose_meta WHERE key = 'window_s'),"
 		" (SELECT value FROM diagnose_meta WHERE key = 'skew_s'),"
@@ -593,11 +593,11 @@ int nd_results_summary(nd_results *r, int (*fn)(void *ctx, const nd_res_summary 
 			  " count(DISTINCT coalesce(i.identity, i.nps_server)), sum(i.count),"
 			  " count(DISTINCT coalesce(i.client, i.nps_server)),"
 			  " sum(CASE WHEN i.kind = 'incident' AND i.status <> 'resolved' THEN 1 ELSE 0 END)"
-			  " FROM incidents i JOIN temp.nd_results_ids USING(id)"
-			  " GROUP BY i.cause_id ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
+			  " FROM incidents i JOIN nd_results_ids USING(id)"
+			  " GROUP BY i.cause_id, i.kind ORDER BY i.kind DESC, sum(i.count) DESC, i.cause_id",
 			  0, &st, "results", NULL) != 0 ||
 	    nd_db_prepare(r->db,
-			  "SELECT j.id FROM incidents j JOIN temp.nd_results_ids USING(id) WHERE j.cause_id = ?1"
+			  "SELECT j.id FROM incidents j JOIN nd_results_ids USING(id) WHERE j.cause_id = ?1"
 			  " ORDER BY j.status = 'resolved', j.id LIMIT " ND_STR(ND_RES_SUMMARY_IDS),
 			  0, &ids, "results", NULL) != 0) {
 		nd_db_finalize(st);
@@ -641,7 +641,7 @@ int nd_results_axis(nd_results *r, nd_axis *a, nd_error *err)
 	nd_axis_init(a);
 	if (nd_db_prepare(r->db,
 			  "SELECT DISTINCT e.ts FROM incident_events ie"
-			  " JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			  " JOIN nd_results_ids s ON s.id = ie.incident_id"
 			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.ts",
 			  0, &st, "results", NULL) != 0)
 		return nd_db_fail(r->db, "results", err);
@@ -667,7 +667,7 @@ int nd_results_timeline(nd_results *r, const nd_axis *a, int (*fn)(void *ctx, co
 		return nd_error_set(err, "out of memory");
 	if (nd_db_prepare(r->db,
 			  "SELECT e.computer, e.ts, ie.role, e.event_id"
-			  " FROM incident_events ie JOIN temp.nd_results_ids s ON s.id = ie.incident_id"
+			  " FROM incident_events ie JOIN nd_results_ids s ON s.id = ie.incident_id"
 			  " JOIN events e ON e.id = ie.event_ref ORDER BY e.computer, e.ts",
 			  0, &st, "results", NULL) != 0) {
 		free(lane);

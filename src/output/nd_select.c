@@ -119,8 +119,8 @@ int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size
 	}
 	if (nd_db_prepare(db,
 			  "SELECT id, kind, user_name, identity, client, vpn_server, nps_server FROM incidents"
-			  " WHERE (?1 IS NULL OR cause_id = ?1) AND (?2 IS NULL OR last_ts >= ?2)"
-			  " AND (?3 IS NULL OR first_ts <= ?3) ORDER BY id",
+			  " WHERE cause_id = coalesce(?1, cause_id) AND last_ts >= coalesce(?2, last_ts)"
+			  " AND first_ts <= coalesce(?3, first_ts) ORDER BY id",
 			  0, &st, "results (has diagnose run on this database?)", err) != 0 ||
 	    (f->cause && nd_db_bind_text(st, 1, f->cause, "results", err) != 0) ||
 	    (f->since && nd_db_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||

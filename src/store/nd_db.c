@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "nd_buf.h"
 #include "nd_db_backend.h"
 
 void nd_db_close(nd_db *db)
@@ -66,6 +67,48 @@ void nd_db_rollback(nd_db *db)
 
 	db->ops->exec(db, "ROLLBACK", &msg);
 	db->ops->free_msg(msg);
+}
+
+int nd_db_exec_ddl(nd_db *db, const char *sql, const char *what, nd_error *err)
+{
+	nd_buf b = {0};
+	int rc;
+
+	if (!db->ops->ddl)
+		return nd_db_exec(db, sql, what, err);
+	if (db->ops->ddl(sql, &b) != 0) {
+		nd_buf_free(&b);
+		return nd_error_set(err, "out of memory");
+	}
+	rc = nd_db_exec(db, b.data, what, err);
+	nd_buf_free(&b);
+	return rc;
+}
+
+/* Runs a backend query sql with the one parameter a text or an integer.
+ * Returns 1 when it gave a row, 0 when not, -1 with err set. */
+static int query1(nd_db *db, const char *sql, const char *text, int64_t n, const char *what, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(db, sql, 0, &st, what, err) != 0)
+		return -1;
+	rc = (text ? nd_db_bind_text(st, 1, text, what, err) : nd_db_bind_int64(st, 1, n, what, err)) != 0
+		 ? -1
+		 : nd_db_step(st, what, err);
+	nd_db_finalize(st);
+	return rc;
+}
+
+int nd_db_has_table(nd_db *db, const char *name, nd_error *err)
+{
+	return query1(db, db->ops->table_sql, name, 0, "schema", err);
+}
+
+int nd_db_lock(nd_db *db, int64_t key, nd_error *err)
+{
+	return db->ops->lock_sql && query1(db, db->ops->lock_sql, NULL, key, "lock", err) < 0 ? -1 : 0;
 }
 
 int nd_db_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st, const char *what, nd_error *err)

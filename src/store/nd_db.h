@@ -66,6 +66,21 @@ int nd_db_begin(nd_db *db, nd_error *err);
 int nd_db_commit(nd_db *db, nd_error *err);
 void nd_db_rollback(nd_db *db);
 
+/* Runs schema SQL (CREATE TABLE/INDEX/VIEW ..., written in SQLite's
+ * dialect: INTEGER, `id INTEGER PRIMARY KEY` for a row id, WITHOUT ROWID,
+ * CREATE VIEW IF NOT EXISTS), turned into the backend's. Returns 0, or -1
+ * with err set. */
+int nd_db_exec_ddl(nd_db *db, const char *sql, const char *what, nd_error *err);
+
+/* Returns 1 when the table name exists, 0 when not, -1 with err set. */
+int nd_db_has_table(nd_db *db, const char *name, nd_error *err);
+
+/* Inside a write transaction, waits for and takes the lock numbered key
+ * until the transaction ends, serialising writers that would otherwise
+ * interleave (a backend whose transactions already exclude each other,
+ * SQLite, does nothing). Returns 0, or -1 with err set. */
+int nd_db_lock(nd_db *db, int64_t key, nd_error *err);
+
 /* Prepares a statement (flags: 0 or ND_DB_PERSISTENT). Returns 0 with *st
  * set, or -1 with err set and *st NULL. */
 int nd_db_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st, const char *what, nd_error *err);

@@ -5,6 +5,7 @@
 #ifndef ND_DB_BACKEND_H
 #define ND_DB_BACKEND_H
 
+#include "nd_buf.h"
 #include "nd_db.h"
 
 typedef struct nd_db_ops {
@@ -15,6 +16,10 @@ typedef struct nd_db_ops {
 	const char *(*name)(nd_db *db);
 	int (*in_transaction)(nd_db *db);
 	const char *begin_sql; /* begins a write transaction taking the lock */
+	const char *table_sql; /* a row when the table named by ?1 exists */
+	const char *lock_sql;  /* takes the transaction-scoped lock ?1, or NULL (writers are serialised) */
+	/* appends the schema SQL sql (SQLite's dialect) in the backend's, NUL-terminated; NULL: as it is */
+	int (*ddl)(const char *sql, nd_buf *out);
 	/* 0, or -1 with the message in *msg (freed by the caller with free_msg) */
 	int (*exec)(nd_db *db, const char *sql, char **msg);
 	void (*free_msg)(char *msg);

@@ -192,6 +192,7 @@ static const nd_db_ops lite_ops = {
     .name = lite_name,
     .in_transaction = lite_in_transaction,
     .begin_sql = "BEGIN IMMEDIATE",
+    .table_sql = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?",
     .exec = lite_exec,
     .free_msg = lite_free_msg,
     .prepare = lite_prepare,

@@ -82,7 +82,9 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 		return nd_db_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_db_begin(db, err);
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	if (nd_db_exec(db, stored_sql, "results tables", err) == 0)
+	/* Concurrent runs (several tails, diagnose) take turns. */
+	if (nd_db_lock(db, ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
+	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0)
 		return 0;
 	nd_store_rollback(s);
 	return -1;

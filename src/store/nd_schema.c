@@ -35,7 +35,7 @@ static const char core_sql[] =
 	"  channel TEXT NOT NULL,\n"
 	"  computer TEXT NOT NULL,\n"
 	"  user_sid TEXT,\n"
-	"  binary TEXT,\n"
+	"  \"binary\" TEXT,\n"
 	"  source_id INTEGER REFERENCES sources(id),\n"
 	"  file_offset INTEGER,\n"
 	"  written_ts INTEGER,\n"
@@ -151,17 +151,13 @@ static int meta_get(nd_db *db, const char *key, char *out, size_t n, nd_error *e
 
 int nd_schema_state(nd_db *db, int *version, int *current, nd_error *err)
 {
-	nd_stmt *st = NULL;
 	char v[32], crc[16];
 	nd_buf script = {0};
 	int has_meta, ok;
 
 	*version = 0;
 	*current = 0;
-	if (nd_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name='meta'", 0, &st, "schema", err))
-		return -1;
-	has_meta = nd_db_step(st, "schema", err);
-	nd_db_finalize(st);
+	has_meta = nd_db_has_table(db, "meta", err);
 	if (has_meta <= 0)
 		return has_meta;
 	if (meta_get(db, "schema_version", v, sizeof(v), err) || meta_get(db, "schema_crc", crc, sizeof(crc), err))
@@ -203,13 +199,13 @@ int nd_schema_upgrade(nd_db *db, int from, nd_error *err)
 	if (from < 0 || from > ND_SCHEMA_VERSION)
 		return nd_error_set(err, "database: no migration from schema version %d", from);
 	for (i = from; i < ND_SCHEMA_VERSION; i++)
-		if (nd_db_exec(db, migrations[i], "schema migration", err) != 0)
+		if (nd_db_exec_ddl(db, migrations[i], "schema migration", err) != 0)
 			return nd_error_prefix(err, "from version %d", i);
 	if (nd_schema_sql(&script) != 0)
 		return nd_error_set(err, "out of memory");
 	snprintf(v, sizeof(v), "%d", ND_SCHEMA_VERSION);
 	snprintf(crc, sizeof(crc), "%08x", (unsigned)script_crc(&script));
-	rc = nd_db_exec(db, script.data, "schema", err) || meta_put(db, "schema_version", v, err) ||
+	rc = nd_db_exec_ddl(db, script.data, "schema", err) || meta_put(db, "schema_version", v, err) ||
 		     meta_put(db, "schema_crc", crc, err)
 		 ? -1
 		 : 0;

@@ -8,6 +8,7 @@
 #include "nd_buf.h"
 #include "nd_schema.h"
 #include "nd_db.h"
+#include "nd_db_pg.h"
 #include "nd_db_sqlite.h"
 #include "nd_time.h"
 
@@ -15,7 +16,8 @@
 
 struct nd_store {
 	nd_db *db;
-	char *path;
+	char *path; /* the file, or the server's host and database (never a connection string) */
+	int pg;     /* a PostgreSQL database */
 	int in_tx;
 	int readonly;
 	nd_stmt *ins_event;
@@ -100,12 +102,12 @@ static int check_schema(nd_store *s, nd_error *err)
 			       : nd_error_set(err, "not an npsdiag database (no schema), and it is read-only");
 	/* WAL lets readers work while a writer writes; switching needs no
 	 * transaction open. */
-	if (nd_db_sqlite_wal(s->db, err) != 0)
+	if (!s->pg && nd_db_sqlite_wal(s->db, err) != 0)
 		return -1;
 	if (nd_store_begin(s, err) != 0)
 		return -1;
 	/* Another process may have upgraded it meanwhile. */
-	if (nd_schema_state(s->db, &version, &current, err) != 0)
+	if (nd_db_lock(s->db, ND_STORE_LOCK_SCHEMA, err) != 0 || nd_schema_state(s->db, &version, &current, err) != 0)
 		goto fail;
 	if (version > ND_SCHEMA_VERSION) {
 		refuse_newer(version, err);
@@ -119,21 +121,42 @@ fail:
 	return -1;
 }
 
-/* Opens the store; read-only when asked, or when the file or its medium
- * cannot be written. Returns 0 with *out set, or -1 with err set. */
+/* Opens the database of s: a PostgreSQL server (read-only when asked: s
+ * refuses to begin a write; the server's grants do the rest) or
+ * a SQLite file (read-only when asked, or when the file or its medium
+ * cannot be written), and names it in s->path. Returns 0, or -1 with err
+ * set. */
+static int open_db(nd_store *s, const char *path, int readonly, nd_error *err)
+{
+	s->pg = nd_db_pg_is(path);
+	if (s->pg) {
+		if (nd_db_pg_open(&s->db, path, err) != 0)
+			return -1;
+		s->readonly = readonly;
+		path = nd_db_name(s->db);
+	} else if (nd_db_sqlite_open(&s->db, path, readonly, &s->readonly, err) != 0) {
+		nd_error_prefix(err, "%s", path);
+		return -1;
+	}
+	return (s->path = strdup(path)) ? 0 : nd_error_set(err, "out of memory");
+}
+
+/* Opens the store. Returns 0 with *out set, or -1 with err set. */
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
 	nd_store *s = calloc(1, sizeof(*s));
 
 	*out = NULL;
-	if (!s || !(s->path = strdup(path))) {
-		free(s);
+	if (!s)
 		return nd_error_set(err, "out of memory");
+	if (open_db(s, path, readonly, err) != 0) {
+		nd_store_close(s);
+		return -1;
 	}
-	if (nd_db_sqlite_open(&s->db, path, readonly, &s->readonly, err) || check_schema(s, err) ||
+	if (check_schema(s, err) ||
 	    prepare(s,
 		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
-		    "time_created,ts,record_id,channel,computer,user_sid,binary,source_id,file_offset,written_ts)"
+		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts)"
 		    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
 		    &s->ins_event, "events", err) ||
 	    prepare(s, "INSERT INTO event_fields(event_ref,pos,name,value) VALUES(?,?,?,?)", &s->ins_field,
@@ -145,12 +168,17 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		    " ON CONFLICT(source_id,chunk_offset) DO UPDATE SET fingerprint=excluded.fingerprint",
 		    &s->put_chunk, "source_chunks", err) ||
 	    prepare_typed(s, err)) {
-		nd_error_prefix(err, "%s", path);
+		nd_error_prefix(err, "%s", s->path);
 		nd_store_close(s);
 		return -1;
 	}
 	*out = s;
 	return 0;
+}
+
+int nd_store_is_server(const char *name)
+{
+	return nd_db_pg_is(name);
 }
 
 int nd_store_open(nd_store **out, const char *path, nd_error *err)

@@ -19,6 +19,11 @@
 
 typedef struct nd_store nd_store;
 
+/* The nd_db_lock keys of the store's writers that must not interleave:
+ * upgrading the schema, writing diagnosis results. */
+#define ND_STORE_LOCK_SCHEMA 0x6e640001
+#define ND_STORE_LOCK_DIAGNOSE 0x6e640002
+
 /* What ingesting one source did; kept in the sources table. */
 typedef struct nd_source_stats {
 	uint64_t records;    /* records walked */
@@ -32,13 +37,19 @@ typedef struct nd_source_stats {
 	uint64_t unchanged;  /* chunks skipped: same as at the last ingest */
 } nd_source_stats;
 
-/* Opens (creating if needed) the database at path for reading and writing.
+/* Opens (creating if needed) the database at path for reading and writing:
+ * a SQLite file, or a PostgreSQL database named "postgresql://..." or
+ * "pg:" (nd_db_pg.h, docs/fleet.md).
  * When its schema is current, opening writes nothing and takes no lock; a
  * new or older database is upgraded under the write lock; a database from
  * a newer npsdiag is refused. A file or medium that cannot be written opens
  * read-only (nd_store_readonly says so; writing then fails clearly).
  * Returns 0 with *out set, or -1 with err set. */
 int nd_store_open(nd_store **out, const char *path, nd_error *err);
+
+/* Returns 1 when name names a database server (PostgreSQL: nd_db_pg.h)
+ * rather than a file, else 0. */
+int nd_store_is_server(const char *name);
 
 /* Opens the existing database at path for reading only: never writes,
  * never takes the write lock, never creates. Refuses a database without
