@@ -66,6 +66,7 @@ static char *bare_name(const char *name)
 {
 	static const char *const suffixes[] = {".gz", ".bz2", ".xz", ".zst", ".zstd", ".z"};
 	const char *base = name, *s;
+	char *stem;
 	size_t n, i;
 
 	for (s = name; *s; s++)
@@ -80,8 +81,13 @@ static char *bare_name(const char *name)
 			continue;
 		for (j = 0; j < k && (base[n - k + j] | 0x20) == suffixes[i][j]; j++)
 			;
+		if (j == k && (stem = malloc(n - k + 1))) {
+			memcpy(stem, base, n - k);
+			stem[n - k] = '\0';
+			return stem;
+		}
 		if (j == k)
-			return strndup(base, n - k);
+			return NULL;
 	}
 	return strdup("data");
 }

@@ -340,8 +340,8 @@ typedef enum npsdiag_code_kind {
  * "-2146762487", "0x800B0109". Returns 0 with *code set, or -1. */
 int npsdiag_parse_code(const char *s, uint32_t *code);
 
-/* Writes the code table row of code as "name: value" lines to out.
- * Returns 1 when found, 0 when the code is not in the table, -1 with err
+/* Writes the code table row of code as "name: value" lines to out (NULL:
+ * writes nothing, only says whether it is there). Returns 1 when found, 0 when the code is not in the table, -1 with err
  * set. */
 int npsdiag_explain_code(npsdiag_session *s, npsdiag_code_kind kind, uint32_t code, FILE *out, npsdiag_error *err);
 

@@ -53,28 +53,16 @@ static int read_code(const char *s, uint32_t *code, int *hex)
 static int lookup(npsdiag_session *s, npsdiag_code_kind kind, uint32_t code, const char *text)
 {
 	npsdiag_error err;
-	char *row = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&row, &len);
-	int rc = -1, n = 0;
+	int rc = npsdiag_explain_code(s, kind, code, NULL, &err), n = 0;
 
-	snprintf(err.message, sizeof(err.message), "out of memory");
-	if (m) {
-		rc = npsdiag_explain_code(s, kind, code, m, &err);
-		if (fclose(m) != 0 && rc >= 0) {
-			snprintf(err.message, sizeof(err.message), "out of memory");
-			rc = -1;
-		}
-	}
 	if (rc > 0 && text)
 		cli_print(stdout, "%s is not a RAS error code; it is an NPS reason code (6273 ReasonCode):\n", text);
 	if (rc > 0)
-		fwrite(row, 1, len, stdout);
+		rc = npsdiag_explain_code(s, kind, code, stdout, &err);
 	if (rc > 0 && kind != NPSDIAG_CODE_STATUS && npsdiag_explain_causes(s, kind, code, print_cause, &n, &err) < 0)
 		rc = -1;
 	if (rc < 0)
 		cli_print(stderr, "npsdiag explain: %s\n", err.message);
-	free(row);
 	return rc;
 }
 

@@ -213,7 +213,7 @@ int nd_codes_explain(const char *dir, const char *file, uint32_t code, FILE *out
 
 		if (nd_parse_code(nd_tsv_cell(&t, col), &c) != 0 || c != code)
 			continue;
-		for (i = 0; i < t.ncolumns; i++)
+		for (i = 0; out && i < t.ncolumns; i++)
 			if (*nd_tsv_cell(&t, (int)i))
 				fprintf(out, "%-18s %s\n", t.header[i], nd_tsv_cell(&t, (int)i));
 		nd_tsv_close(&t);

@@ -24,7 +24,7 @@
 int nd_codes_load(nd_store *s, const char *dir, nd_error *err);
 
 /* Looks up code in the table file `file` of dir and prints every column of
- * its row as "name: value" lines to out. Returns 1 when found, 0 when the
+ * its row as "name: value" lines to out (NULL: only looks). Returns 1 when found, 0 when the
  * code is not in the table, -1 with err set. */
 int nd_codes_explain(const char *dir, const char *file, uint32_t code, FILE *out, nd_error *err);
 
