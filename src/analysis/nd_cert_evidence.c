@@ -40,53 +40,93 @@ static int subject_cn(const char *subject, nd_buf *b)
 	return 0;
 }
 
-/* Returns 1 if the leaf names a user (a UPN, else its CN in cn), else 0. */
-static int names_user(const nd_cert *leaf, const nd_buf *cn)
+int nd_cert_user_init(nd_cert_user *u, const nd_cert_set *set)
 {
-	return leaf && (leaf->upns.n > 0 || cn->len > 0);
+	memset(u, 0, sizeof(*u));
+	u->leaf = leaf_of(set);
+	return u->leaf && subject_cn(u->leaf->subject, &u->cn) < 0 ? -1 : 0;
 }
 
-/* Returns 1 if the leaf's user is user or identity, else 0. */
-static int is_user(const nd_cert *leaf, const nd_buf *cn, const char *user, const char *identity)
+void nd_cert_user_free(nd_cert_user *u)
+{
+	nd_buf_free(&u->cn);
+}
+
+/* Returns 1 if the leaf's user (its UPNs, else its CN) is user or
+ * identity, or if the leaf names no user; else 0. */
+static int is_user(const nd_cert_user *u, const char *user, const char *identity)
 {
 	size_t i;
 
-	for (i = 0; i < leaf->upns.n; i++)
-		if (nd_evidence_same_user(leaf->upns.v[i], user) || nd_evidence_same_user(leaf->upns.v[i], identity))
+	if (!u->leaf || (!u->leaf->upns.n && !u->cn.len))
+		return 1;
+	for (i = 0; i < u->leaf->upns.n; i++)
+		if (nd_evidence_same_user(u->leaf->upns.v[i], user) ||
+		    nd_evidence_same_user(u->leaf->upns.v[i], identity))
 			return 1;
-	return !leaf->upns.n && cn->len &&
-	       (nd_evidence_same_user(cn->data, user) || nd_evidence_same_user(cn->data, identity));
+	return !u->leaf->upns.n && (nd_evidence_same_user(u->cn.data, user) || nd_evidence_same_user(u->cn.data, identity));
+}
+
+/* Returns 1 when signature ("ERROR/REASON") is t's, else 0. */
+static int same_signature(const char *signature, const nd_cert_target *t)
+{
+	long long error, reason;
+	char *end;
+
+	if (!signature)
+		return 0;
+	error = strtoll(signature, &end, 10);
+	if (*end != '/')
+		return 0;
+	reason = strtoll(end + 1, &end, 10);
+	return *end == '\0' && t->has_nps_reason && t->nps_reason == reason &&
+	       (!t->has_client_error || t->client_error == error);
+}
+
+int nd_cert_explains(const nd_cert_user *u, const nd_cert_finding *f, const nd_cert_target *t)
+{
+	if (f->severity == ND_CERT_NOTE || !t->cause)
+		return 0;
+	if (!(f->cause && strcmp(f->cause, t->cause) == 0) && !same_signature(f->signature, t))
+		return 0;
+	return is_user(u, t->user, t->identity);
 }
 
 long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidence_fn fn, void *ctx, nd_error *err)
 {
-	const nd_cert *leaf = leaf_of(set);
+	nd_cert_user u;
 	nd_stmt *st = NULL;
-	nd_buf cn = {0}, name = {0};
+	nd_buf name = {0};
 	long count = 0;
 	int rc;
 
-	if (leaf && subject_cn(leaf->subject, &cn) < 0)
+	if (nd_cert_user_init(&u, set) != 0) {
+		nd_cert_user_free(&u);
 		return nd_error_set(err, "out of memory");
+	}
 	if (nd_db_prepare(nd_store_db(s),
-			  "SELECT id, cause_id, user_name, identity FROM incidents WHERE kind = 'incident' ORDER BY id",
+			  "SELECT id, cause_id, user_name, identity, client_error, nps_reason FROM incidents"
+			  " WHERE kind = 'incident' ORDER BY id",
 			  0, &st, "incidents", err) != 0) {
-		nd_buf_free(&cn);
+		nd_cert_user_free(&u);
 		return -1;
 	}
 	while ((rc = nd_db_step(st, "incidents", err)) == 1) {
 		int64_t id = nd_db_column_int64(st, 0);
-		const char *cause = nd_db_column_text(st, 1);
-		const char *user = nd_db_column_text(st, 2);
-		const char *identity = nd_db_column_text(st, 3);
+		nd_cert_target t;
 		size_t i;
 
-		if (!cause || (names_user(leaf, &cn) && !is_user(leaf, &cn, user, identity)))
-			continue;
+		t.cause = nd_db_column_text(st, 1);
+		t.user = nd_db_column_text(st, 2);
+		t.identity = nd_db_column_text(st, 3);
+		t.has_client_error = !nd_db_column_null(st, 4);
+		t.client_error = nd_db_column_int64(st, 4);
+		t.has_nps_reason = !nd_db_column_null(st, 5);
+		t.nps_reason = nd_db_column_int64(st, 5);
 		for (i = 0; i < set->nfindings; i++) {
 			const nd_cert_finding *f = &set->findings[i];
 
-			if (f->severity == ND_CERT_NOTE || !f->cause || strcmp(f->cause, cause) != 0)
+			if (!nd_cert_explains(&u, f, &t))
 				continue;
 			nd_buf_reset(&name);
 			if (nd_buf_printf(&name, "cert.%s", f->id) != 0) {
@@ -105,7 +145,7 @@ long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidenc
 	if (rc != 0)
 		nd_db_reset(st);
 	nd_db_finalize(st);
-	nd_buf_free(&cn);
+	nd_cert_user_free(&u);
 	nd_buf_free(&name);
 	return rc < 0 ? -1 : count;
 }

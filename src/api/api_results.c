@@ -24,6 +24,7 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 	};
 	nd_print_filter filter = {0};
 	nd_cert_set certs;
+	nd_cert_user user;
 	size_t i, n = 0;
 	nd_error e;
 	int rc;
@@ -49,6 +50,7 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		filter.host = f->host;
 	}
 	nd_cert_set_init(&certs, (int64_t)time(NULL));
+	memset(&user, 0, sizeof(user));
 	if (o && o->ncerts) {
 		npsdiag_cert_options co = {0};
 
@@ -57,24 +59,28 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 			nd_error_set(&e, "certificates (--cert) go into html, md and json reports, not into %s", format);
 			return api_fail(err, &e);
 		}
-		if (api_cert_load(&certs, o->certs, o->ncerts, &co, &e) != 0) {
+		if (api_cert_load(&certs, o->certs, o->ncerts, &co, &e) != 0 ||
+		    (nd_cert_user_init(&user, &certs) != 0 && nd_error_set(&e, "out of memory"))) {
+			nd_cert_user_free(&user);
 			nd_cert_set_free(&certs);
 			return api_fail(err, &e);
 		}
 	}
 	if (formats[i].report) {
 		nd_report_options ro = {(nd_report_format)formats[i].fmt, o ? o->generated : NULL, o ? o->output : NULL,
-					o && formats[i].fmt != ND_REPORT_CSV ? o->tz : NULL, certs.n ? &certs : NULL};
+					o && formats[i].fmt != ND_REPORT_CSV ? o->tz : NULL, certs.n ? &certs : NULL,
+					&user};
 
 		rc = nd_report_write(nd_store_db(s->store), &filter, &ro, out, &e);
 	} else {
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
 				       o ? o->output : NULL,
 				       o && (formats[i].fmt == ND_PRINT_TEXT || formats[i].fmt == ND_PRINT_BRIEF) ? o->tz : NULL,
-				       certs.n ? &certs : NULL};
+				       certs.n ? &certs : NULL, &user};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}
+	nd_cert_user_free(&user);
 	nd_cert_set_free(&certs);
 	if (shown)
 		*shown = n;

@@ -1,30 +1,25 @@
 #include "nd_cert_match.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-int nd_cert_explains(const nd_cert_finding *f, const nd_res_incident *i)
+int nd_cert_explains_incident(const nd_cert_user *u, const nd_cert_finding *f, const nd_res_incident *i)
 {
-	long long error = 0, reason = 0;
-	char *end;
+	nd_cert_target t;
 
 	if (i->finding)
 		return 0;
-	if (f->cause && strcmp(f->cause, i->cause->cause_id) == 0)
-		return 1;
-	if (!f->signature)
-		return 0;
-	error = strtoll(f->signature, &end, 10);
-	if (*end != '/')
-		return 0;
-	reason = strtoll(end + 1, &end, 10);
-	if (*end != '\0')
-		return 0;
-	return i->nps_reason.has && i->nps_reason.code == reason &&
-	       (!i->client_error.has || i->client_error.code == error);
+	t.cause = i->cause->cause_id;
+	t.user = i->user;
+	t.identity = i->identity;
+	t.has_client_error = i->client_error.has;
+	t.client_error = i->client_error.code;
+	t.has_nps_reason = i->nps_reason.has;
+	t.nps_reason = i->nps_reason.code;
+	return nd_cert_explains(u, f, &t);
 }
 
-int nd_cert_match(nd_results *res, const nd_cert_finding *f, nd_cert_matches *m, nd_error *err)
+int nd_cert_match(nd_results *res, const nd_cert_user *u, const nd_cert_finding *f, nd_cert_matches *m,
+		  nd_error *err)
 {
 	const nd_res_incident *i;
 	int rc;
@@ -32,7 +27,7 @@ int nd_cert_match(nd_results *res, const nd_cert_finding *f, nd_cert_matches *m,
 	memset(m, 0, sizeof(*m));
 	nd_results_rewind(res, ND_RES_INCIDENTS);
 	while ((rc = nd_results_next(res, &i, err)) == 1) {
-		if (!nd_cert_explains(f, i))
+		if (!nd_cert_explains_incident(u, f, i))
 			continue;
 		if (m->nids < ND_CERT_MATCH_IDS)
 			m->ids[m->nids++] = i->id;

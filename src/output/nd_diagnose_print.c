@@ -306,7 +306,7 @@ static int json_certificates(printer *p, nd_results *res, nd_error *err)
 	for (k = 0; k < set->nfindings; k++) {
 		nd_cert_matches m;
 
-		if (nd_cert_match(res, &set->findings[k], &m, err) != 0)
+		if (nd_cert_match(res, p->o->certs_user, &set->findings[k], &m, err) != 0)
 			return -1;
 		nd_out_printf(&p->out, "%s{\"finding\":%zu,\"id\":", k ? "," : "", k);
 		nd_json_str(&p->out, set->findings[k].id);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "nd_cert.h"
+#include "nd_cert_evidence.h"
 #include "nd_diagnose.h"
 #include "nd_error.h"
 #include "nd_select.h"
@@ -32,6 +33,7 @@ typedef struct nd_print_options {
 	const char *output;               /* the name of out in errors; NULL: "standard output" */
 	const char *tz; /* text: NULL shows times in UTC, else in the process's local zone, named tz */
 	const nd_cert_set *certs;         /* json: judged certificates for "certificates", or NULL */
+	const nd_cert_user *certs_user;   /* the user of their leaf (nd_cert_user_init), with certs */
 } nd_print_options;
 
 /* Prints the incidents and findings the filter selects (open incidents

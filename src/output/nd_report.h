@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "nd_cert.h"
+#include "nd_cert_evidence.h"
 #include "nd_error.h"
 #include "nd_select.h"
 
@@ -21,6 +22,7 @@ typedef struct nd_report_options {
 	const char *output;    /* the name of out in errors; NULL: "standard output" */
 	const char *tz;        /* npsdiag_write_options.tz: NULL for UTC, else the local zone's name */
 	const nd_cert_set *certs; /* judged certificates for a certificate section (html, md), or NULL */
+	const nd_cert_user *certs_user; /* the user of their leaf (nd_cert_user_init), with certs */
 } nd_report_options;
 
 /* Writes the report of the incidents and findings f selects to out.

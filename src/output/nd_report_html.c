@@ -450,7 +450,7 @@ static void cert_rows(nd_rep *r, const nd_res_incident *i)
 	for (k = 0; set && k < set->nfindings; k++) {
 		const nd_cert_finding *f = &set->findings[k];
 
-		if (!nd_cert_explains(f, i))
+		if (!nd_cert_explains_incident(r->o->certs_user, f, i))
 			continue;
 		nd_out_put(&r->out, "<tr><th>Certificate</th><td>");
 		badge(r, nd_cert_severity_name(f->severity));
@@ -613,7 +613,7 @@ static int certificates(nd_rep *r)
 		const nd_cert_finding *f = &set->findings[k];
 		nd_cert_matches m;
 
-		if (nd_cert_match(r->res, f, &m, r->err) != 0)
+		if (nd_cert_match(r->res, r->o->certs_user, f, &m, r->err) != 0)
 			return -1;
 		nd_out_put(&r->out, "<div class=\"card\"><h3>");
 		esc(r, f->id);

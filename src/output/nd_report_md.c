@@ -185,7 +185,7 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 	if (i->key)
 		row(r, "Key", i->key);
 	for (k = 0; r->o->certs && k < r->o->certs->nfindings; k++) {
-		if (!nd_cert_explains(&r->o->certs->findings[k], i))
+		if (!nd_cert_explains_incident(r->o->certs_user, &r->o->certs->findings[k], i))
 			continue;
 		nd_out_put(&r->out, "| Certificate | ");
 		esc(r, nd_cert_severity_name(r->o->certs->findings[k].severity));
@@ -240,7 +240,7 @@ static int certificates(nd_rep *r)
 		const nd_cert_finding *f = &set->findings[k];
 		nd_cert_matches m;
 
-		if (nd_cert_match(r->res, f, &m, r->err) != 0)
+		if (nd_cert_match(r->res, r->o->certs_user, f, &m, r->err) != 0)
 			return -1;
 		nd_out_put(&r->out, "- **");
 		esc(r, f->id);

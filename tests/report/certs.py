@@ -3,7 +3,9 @@ user (made here with the openssl command: the issuing CA has no CDP, as
 Intune Cloud PKI issues it) names the issuing CA certificate and its
 missing CDP in the incident, in a certificate section of the HTML and
 Markdown reports and in the JSON document, with the incident it explains;
-formats without a certificate section and unreadable files are refused."""
+formats without a certificate section and unreadable files are refused.
+A chain is one user's: the same chain issued to another user explains no
+incident, in the report and in `diagnose --cert` alike (one rule)."""
 import json
 import os
 import shutil
@@ -19,7 +21,9 @@ p = pki.Pki(ct)
 p.root('root', 'Lab Cloud PKI Root CA')
 p.issuing_ca('ica', 'Lab Cloud PKI Issuing CA', 'root', eku='clientAuth,serverAuth')
 p.leaf('rdeckard', 'rdeckard', 'ica', upn='rdeckard@lab.example', cdp=['http://pki.lab.example/ica.crl'])
+p.leaf('pbatty', 'pbatty', 'ica', upn='pbatty@lab.example', cdp=['http://pki.lab.example/ica.crl'])
 certs = ['--cert', ct.path('rdeckard.cer'), '--cert', ct.path('ica.pem'), '--cert', ct.path('root.pem')]
+other = ['--cert', ct.path('pbatty.cer'), '--cert', ct.path('ica.pem'), '--cert', ct.path('root.pem')]
 
 rc, out, err = t.run('ingest', os.path.join(SRC, 'tests', 'fixtures', 'error853'))
 t.check('ingest', rc, 0)
@@ -57,6 +61,15 @@ ex = {x['id']: (x['incidents'], x['first']) for x in c.get('explains', [])}
 t.check('json: issuing-ca-no-cdp explains incident 1', ex.get('issuing-ca-no-cdp'), (1, [1]))
 t.check('json: explains follows the findings', [x['id'] for x in c.get('explains', [])],
         [f['id'] for f in c.get('chain', {}).get('findings', [])])
+rc, js, err = t.run('report', '--format', 'json', *other)
+c = json.loads(js).get('certificates') or {}
+ex = {x['id']: x['incidents'] for x in c.get('explains', [])}
+t.check("json: another user's chain explains no incident", ex.get('issuing-ca-no-cdp'), 0)
+rc, js, err = t.run('diagnose', '--format', 'json', *other)
+t.check("diagnose --cert with another user's chain: no cert fact",
+        'cert.issuing-ca-no-cdp' in js, False)
+rc, js, err = t.run('diagnose', '--format', 'json', *certs)
+t.check("diagnose --cert with the user's chain: the cert fact", 'cert.issuing-ca-no-cdp' in js, True)
 rc, js, err = t.run('report', '--format', 'json')
 t.check('json without --cert: no certificates member', 'certificates' in json.loads(js), False)
 rc, page2, err = t.run('report', '--no-timestamp')
