@@ -6,11 +6,11 @@
 #include "nd_ecs.h"
 #include "nd_escape.h"
 #include "nd_json.h"
-#include "nd_localtime.h"
 #include "nd_out.h"
 #include "nd_print_news.h"
 #include "nd_results.h"
 #include "nd_time.h"
+#include "nd_zone.h"
 
 #define EVIDENCE_LINES 12
 
@@ -32,18 +32,9 @@ static void put_value(printer *p, const char *s)
  * options name one ("2025-03-14 10:12:44+01:00"). */
 static void put_time(printer *p, const char *iso)
 {
-	nd_local_time lt;
-	int64_t ticks;
-	long off;
+	char buf[ND_ZONE_TIME_SIZE];
 
-	if (!p->o->tz || !iso || nd_time_parse_iso(iso, &ticks) != 0 ||
-	    nd_localtime(ticks / ND_TICKS_PER_SECOND - (ticks % ND_TICKS_PER_SECOND < 0), &lt) != 0) {
-		put_value(p, iso);
-		return;
-	}
-	off = lt.offset_s < 0 ? -lt.offset_s : lt.offset_s;
-	nd_out_printf(&p->out, "%04d-%02d-%02d %02d:%02d:%02d%c%02ld:%02ld", lt.year, lt.month, lt.day, lt.hour,
-		      lt.minute, lt.second, lt.offset_s < 0 ? '-' : '+', off / 3600, off % 3600 / 60);
+	put_value(p, nd_zone_time(iso, p->o->tz, buf));
 }
 
 /* Appends a literal. */

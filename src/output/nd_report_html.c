@@ -7,6 +7,7 @@
 #include "nd_escape.h"
 #include "nd_report_int.h"
 #include "nd_time.h"
+#include "nd_zone.h"
 
 #define INLINE_REMEDIATION_MAX 500 /* more incidents: link to the cause's remediation */
 #define OPEN_DETAILS_MAX 20        /* up to this many incidents: sections open */
@@ -153,6 +154,7 @@ static int summary_row(void *ctx, const nd_res_summary *c)
  * callback). Returns 0. */
 static int cause_card(void *ctx, const nd_res_summary *c)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	nd_rep *r = ctx;
 
 	nd_out_put(&r->out, "<div class=\"card\" id=\"");
@@ -163,9 +165,9 @@ static int cause_card(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, "</h3><div class=\"counts\">");
 	nd_rep_cause_counts(r, c);
 	nd_out_put(&r->out, " &middot; first ");
-	esc(r, c->first);
+	esc(r, nd_zone_time(c->first, r->o->tz, zbuf));
 	nd_out_put(&r->out, " &middot; last ");
-	esc(r, c->last);
+	esc(r, nd_zone_time(c->last, r->o->tz, zbuf));
 	nd_out_put(&r->out, " &middot; <code>");
 	esc(r, c->cause->cause_id);
 	nd_out_put(&r->out, "</code></div>\n<p><strong>What to do:</strong></p>\n");
@@ -402,10 +404,11 @@ static void code_row(nd_rep *r, const char *label, const nd_res_code *c)
 /* Appends one evidence event as a table row with its fields. */
 static void evidence_row(nd_rep *r, const nd_res_event *e)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	size_t i;
 
 	nd_out_put(&r->out, "<tr><td>");
-	esc(r, e->time);
+	esc(r, nd_zone_time(e->time, r->o->tz, zbuf));
 	nd_out_put(&r->out, "</td><td>");
 	esc(r, e->computer);
 	nd_out_put(&r->out, "</td><td>");
@@ -467,6 +470,7 @@ static void cert_rows(nd_rep *r, const nd_res_incident *i)
  * the cause's card instead. Returns 0, or -1. */
 static int incident_section(nd_rep *r, const nd_res_incident *i)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	int finding = i->finding;
 	int64_t total = r->scope.incidents + r->scope.findings;
 	size_t k;
@@ -480,9 +484,9 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 	if (!finding)
 		badge(r, i->status);
 	nd_out_printf(&r->out, " <span class=\"counts\">%lld %s, ", (long long)i->count, finding ? "event(s)" : "attempt(s)");
-	esc(r, i->first);
+	esc(r, nd_zone_time(i->first, r->o->tz, zbuf));
 	nd_out_put(&r->out, " &ndash; ");
-	esc(r, i->last);
+	esc(r, nd_zone_time(i->last, r->o->tz, zbuf));
 	nd_out_put(&r->out, "</span></summary>\n<table class=\"kv\">\n");
 	if (!finding) {
 		row(r, "User", i->user);
@@ -491,8 +495,8 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 		row(r, "VPN server", i->vpn);
 	}
 	row(r, finding ? "Host" : "NPS server", i->nps);
-	row(r, "First", i->first);
-	row(r, "Last", i->last);
+	row(r, "First", nd_zone_time(i->first, r->o->tz, zbuf));
+	row(r, "Last", nd_zone_time(i->last, r->o->tz, zbuf));
 	if (!finding) {
 		code_row(r, "Client error", &i->client_error);
 		code_row(r, "NPS reason", &i->nps_reason);
@@ -502,7 +506,7 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 		nd_out_put(&r->out, ")</td></tr>\n");
 		row(r, "Status", i->resolved ? "resolved" : i->status);
 		if (i->resolved)
-			row(r, "Resolved at", i->resolved);
+			row(r, "Resolved at", nd_zone_time(i->resolved, r->o->tz, zbuf));
 	}
 	row(r, "Confidence", i->confidence);
 	row(r, "Cause", i->cause->cause_id);
@@ -529,7 +533,7 @@ static int incident_section(nd_rep *r, const nd_res_incident *i)
 	nd_out_put(&r->out, "\">the remediation of ");
 	esc(r, i->cause->cause_id);
 	nd_out_put(&r->out, "</a>.</p>\n");
-	nd_out_put(&r->out, "<div class=\"scroll\"><table class=\"evidence\"><tr><th>Time (UTC)</th><th>Host</th>"
+	nd_out_put(&r->out, "<div class=\"scroll\"><table class=\"evidence\"><tr><th>Time</th><th>Host</th>"
 		      "<th>Event</th><th>Role</th><th>Fields</th></tr>\n");
 	for (k = 0; k < i->nevents && k < ND_REP_EVIDENCE_MAX; k++)
 		evidence_row(r, &i->events[k]);
@@ -690,6 +694,7 @@ static void collect(nd_rep *r)
 
 int nd_report_html(nd_rep *r)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	const nd_res_scope *sc = &r->scope;
 
 	nd_out_put(&r->out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -699,10 +704,13 @@ int nd_report_html(nd_rep *r)
 	nd_out_put(&r->out, style);
 	nd_out_put(&r->out, "</style></head>\n<body>\n<header><h1>VPN and RADIUS incidents</h1>\n<p class=\"scope\">");
 	nd_rep_scope_counts(r);
-	esc(r, sc->first);
+	esc(r, nd_zone_time(sc->first, r->o->tz, zbuf));
 	nd_out_put(&r->out, " &ndash; ");
-	esc(r, sc->last);
-	nd_out_put(&r->out, ". Times are UTC.</p>\n<p class=\"scope\">Filters: ");
+	esc(r, nd_zone_time(sc->last, r->o->tz, zbuf));
+	nd_out_put(&r->out, ". Times are ");
+	esc(r, r->o->tz ? r->o->tz : "UTC");
+	nd_out_put(&r->out, r->o->tz ? " (the timeline: UTC)" : "");
+	nd_out_put(&r->out, ".</p>\n<p class=\"scope\">Filters: ");
 	nd_rep_filters(r, nd_escape_html);
 	nd_out_put(&r->out, ". Pairing window ");
 	esc(r, sc->window_s);

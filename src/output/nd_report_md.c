@@ -7,6 +7,7 @@
 #include "nd_cert_match.h"
 #include "nd_escape.h"
 #include "nd_report_int.h"
+#include "nd_zone.h"
 
 /* Appends event- or rule-derived text, escaped for Markdown. */
 static void esc(nd_rep *r, const char *s)
@@ -55,6 +56,7 @@ static void steps(nd_rep *r, const nd_res_cause *c)
 /* One cause of the summary (nd_results_summary callback). Returns 0. */
 static int cause(void *ctx, const nd_res_summary *c)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	nd_rep *r = ctx;
 
 	nd_out_put(&r->out, "### ");
@@ -64,9 +66,9 @@ static int cause(void *ctx, const nd_res_summary *c)
 	nd_out_put(&r->out, ")\n\n");
 	nd_rep_cause_counts(r, c);
 	nd_out_put(&r->out, ", first ");
-	esc(r, c->first);
+	esc(r, nd_zone_time(c->first, r->o->tz, zbuf));
 	nd_out_put(&r->out, ", last ");
-	esc(r, c->last);
+	esc(r, nd_zone_time(c->last, r->o->tz, zbuf));
 	nd_out_put(&r->out, ". Cause id: ");
 	esc(r, c->cause->cause_id);
 	nd_out_put(&r->out, "\n\n**What to do:**\n\n");
@@ -134,10 +136,11 @@ static void code_row(nd_rep *r, const char *label, const nd_res_code *c)
 /* Appends one evidence event as a table row. */
 static void evidence_row(nd_rep *r, const nd_res_event *e)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	size_t i;
 
 	nd_out_put(&r->out, "| ");
-	esc(r, e->time);
+	esc(r, nd_zone_time(e->time, r->o->tz, zbuf));
 	nd_out_put(&r->out, " | ");
 	esc(r, e->computer);
 	nd_out_put(&r->out, " | ");
@@ -157,6 +160,7 @@ static void evidence_row(nd_rep *r, const nd_res_event *e)
 /* One incident or finding (nd_rep_incidents callback). Returns 0, or -1. */
 static int incident(nd_rep *r, const nd_res_incident *i)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	int finding = i->finding;
 	size_t k;
 
@@ -171,8 +175,8 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 		row(r, "VPN server", i->vpn);
 	}
 	row(r, finding ? "Host" : "NPS server", i->nps);
-	row(r, "First", i->first);
-	row(r, "Last", i->last);
+	row(r, "First", nd_zone_time(i->first, r->o->tz, zbuf));
+	row(r, "Last", nd_zone_time(i->last, r->o->tz, zbuf));
 	nd_out_printf(&r->out, "| %s | %lld |\n", finding ? "Events" : "Attempts", (long long)i->count);
 	if (!finding) {
 		code_row(r, "Client error", &i->client_error);
@@ -204,7 +208,7 @@ static int incident(nd_rep *r, const nd_res_incident *i)
 	esc(r, i->cause->explanation);
 	nd_out_put(&r->out, "\n\n**What to do:** see the summary of cause ");
 	esc(r, i->cause->cause_id);
-	nd_out_put(&r->out, " above.\n\n**Evidence:**\n\n| Time (UTC) | Host | Event | Role | Fields |\n|---|---|---|---|---|\n");
+	nd_out_put(&r->out, " above.\n\n**Evidence:**\n\n| Time | Host | Event | Role | Fields |\n|---|---|---|---|---|\n");
 	for (k = 0; k < i->nevents && k < ND_REP_EVIDENCE_MAX; k++)
 		evidence_row(r, &i->events[k]);
 	if (i->events_total > ND_REP_EVIDENCE_MAX)
@@ -294,14 +298,17 @@ static int certificates(nd_rep *r)
 
 int nd_report_md(nd_rep *r)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	const nd_res_scope *sc = &r->scope;
 
 	nd_out_put(&r->out, "# VPN and RADIUS incidents\n\n");
 	nd_rep_scope_counts(r);
-	esc(r, sc->first);
+	esc(r, nd_zone_time(sc->first, r->o->tz, zbuf));
 	nd_out_put(&r->out, " to ");
-	esc(r, sc->last);
-	nd_out_put(&r->out, " (UTC).");
+	esc(r, nd_zone_time(sc->last, r->o->tz, zbuf));
+	nd_out_put(&r->out, " (times in ");
+	esc(r, r->o->tz ? r->o->tz : "UTC");
+	nd_out_put(&r->out, ").");
 	if (r->o->generated) {
 		nd_out_put(&r->out, " Generated ");
 		esc(r, r->o->generated);

@@ -139,6 +139,13 @@ t.check('explain an unknown code', (rc, out.strip()), (1, 'unknown code 0x7FFFFF
 # 5. Time: UTC in data formats, the zone asked for in text, and said.
 rc, out, err = t.run('diagnose', '--tz', 'Europe/Berlin')
 t.check('text in Europe/Berlin', ('2025-03-14 10:12:44+01:00' in out, 'times in Europe/Berlin' in out), (True, True))
+rc, out, err = t.run('report', '--no-timestamp', '--tz', 'Europe/Berlin')
+t.check('html report in Europe/Berlin', ('2025-03-14 10:12:44+01:00' in out, 'Times are Europe/Berlin' in out,
+                                         '2025-03-14T09:12:44' in out), (True, True, False))
+rc, out, err = t.run('report', '--format', 'md', '--tz', 'Europe/Berlin')
+t.check('md report in Europe/Berlin', ('2025-03-14 10:12:44+01:00' in out, 'times in Europe/Berlin' in out), (True, True))
+rc, out, err = t.run('report', '--format', 'csv', '--tz', 'Europe/Berlin')
+t.check('csv stays UTC', '2025-03-14 10:12:44+01:00' in out, False)
 rc, out, err = t.run('diagnose', '--local', env={'TZ': 'America/New_York'})
 t.check('text in the local zone', ('2025-03-14 05:12:44-04:00' in out, 'times in local time (E' in out), (True, True))
 rc, out, err = t.run('diagnose', '--tz', 'Europe/Berlin', '--format', 'json')
