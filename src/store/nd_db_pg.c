@@ -220,6 +220,23 @@ static void pg_free_msg(char *msg)
 	free(msg);
 }
 
+/* Appends the quoted string literal or name starting at *p (through its
+ * closing quote, or to the end when it has none) to out and moves *p past
+ * it. Returns 0, or -1 when out of memory. */
+static int copy_quoted(nd_buf *out, const char **p)
+{
+	const char *q = *p + 1;
+
+	while (*q && *q != **p)
+		q++;
+	if (*q)
+		q++;
+	if (nd_buf_append(out, *p, (size_t)(q - *p)) != 0)
+		return -1;
+	*p = q;
+	return 0;
+}
+
 /* Copies sql into out with each `?` or `?N` outside string literals,
  * quoted identifiers and comments turned into `$N` (a bare `?` takes the
  * number after the last one), and sets *nparams to the highest number.
@@ -232,14 +249,7 @@ static int rewrite_placeholders(const char *sql, nd_buf *out, int *nparams)
 	*nparams = 0;
 	while (*p && rc == 0) {
 		if (*p == '\'' || *p == '"') {
-			const char *q = p + 1;
-
-			while (*q && *q != *p)
-				q++;
-			if (*q)
-				q++;
-			rc = nd_buf_append(out, p, (size_t)(q - p));
-			p = q;
+			rc = copy_quoted(out, &p);
 		} else if (p[0] == '-' && p[1] == '-') {
 			const char *q = strchr(p, '\n');
 			size_t n = q ? (size_t)(q - p) : strlen(p);
@@ -545,14 +555,7 @@ static int pg_ddl(const char *sql, nd_buf *out)
 
 	while (*p && rc == 0) {
 		if (*p == '\'' || *p == '"') {
-			const char *q = p + 1;
-
-			while (*q && *q != *p)
-				q++;
-			if (*q)
-				q++;
-			rc = nd_buf_append(out, p, (size_t)(q - p));
-			p = q;
+			rc = copy_quoted(out, &p);
 		} else if (strncmp(p, view, sizeof(view) - 1) == 0) {
 			rc = nd_buf_printf(out, "CREATE OR REPLACE VIEW");
 			p += sizeof(view) - 1;
