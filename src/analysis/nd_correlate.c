@@ -909,8 +909,10 @@ static int pair(run *r)
 	in = within_window(r, v, n);
 	if (assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
-	nd_sort(v + in, n - in, sizeof(*v), by_items);
-	mark_lineups(r, v + in, n - in, partner, nps_taken);
+	if (n > in) {
+		nd_sort(v + in, n - in, sizeof(*v), by_items);
+		mark_lineups(r, v + in, n - in, partner, nps_taken);
+	}
 	for (i = 0; i < r->nclients; i++)
 		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
 			goto out;
