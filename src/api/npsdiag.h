@@ -311,6 +311,12 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
  * come from npsdiag_follow, a write error). */
 int npsdiag_write_news(const npsdiag_news *item, const char *format, FILE *out, npsdiag_error *err);
 
+/* npsdiag_write_news with options (o may be NULL): of npsdiag_write_options
+ * only tz counts, for the time of a "text" line (the JSON line stays UTC).
+ * Returns as npsdiag_write_news. */
+int npsdiag_write_news_with(const npsdiag_news *item, const char *format, const npsdiag_write_options *o, FILE *out,
+			    npsdiag_error *err);
+
 /* Writes a change in a followed log (the notice callback's arguments) as
  * the line "npsdiag: PATH: WHAT [OTHER]", paths escaped for a terminal.
  * Returns 0, or -1 when out of memory (nothing written). */

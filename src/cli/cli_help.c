@@ -65,6 +65,9 @@ static const cli_option tail_opts[] = {
 	{"--interval", "S", "seconds between polls (default 2)"},
 	PARAM_OPTS,
 	{"--format", "FMT", "text (default) or jsonl"},
+	{"--tz", "ZONE", "show the times of text lines in ZONE: an IANA name (Europe/Berlin), UTC or +HH:MM (default "
+			 "UTC; jsonl always in UTC)"},
+	{"--local", NULL, "as --tz with this computer's zone"},
 	{"--once", NULL, "one round, then exit"},
 	{"--verbose", NULL, "print what each round did"},
 	{NULL, NULL, NULL}};

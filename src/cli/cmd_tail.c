@@ -14,6 +14,7 @@ static volatile sig_atomic_t stop_requested, reload_requested;
 typedef struct tail_ui {
 	const char *format;
 	int verbose;
+	npsdiag_write_options wo; /* tz: the zone of text lines (--tz, --local), or NULL for UTC */
 } tail_ui;
 
 /* Prints one piece of news. Returns 0, or -1 with err set. */
@@ -21,7 +22,7 @@ static int print_news(void *ctx, const npsdiag_news *it, npsdiag_error *err)
 {
 	tail_ui *u = ctx;
 
-	return npsdiag_write_news(it, u->format, stdout, err);
+	return npsdiag_write_news_with(it, u->format, &u->wo, stdout, err);
 }
 
 /* Prints a change in a followed log on stderr. Returns nothing. */
@@ -60,13 +61,15 @@ int cmd_tail(int argc, char **argv)
 		{"interval", required_argument, NULL, 'i'}, {"window", required_argument, NULL, 'w'},
 		{"skew", required_argument, NULL, 's'},   {"gap", required_argument, NULL, 'g'},
 		{"format", required_argument, NULL, 'f'}, {"once", no_argument, NULL, 'o'},
-		{"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0}};
+		{"verbose", no_argument, NULL, 'v'},      {"tz", required_argument, NULL, 't'},
+		{"local", no_argument, NULL, 'l'},        {NULL, 0, NULL, 0}};
 	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 0, 0, &stop_requested, &reload_requested};
 	npsdiag_follow_callbacks cb = {0};
 	npsdiag_follow_stats st;
-	tail_ui u = {"text", 0};
+	tail_ui u = {"text", 0, {0}};
 	char *dirs[ND_CLI_MAX_RULE_DIRS];
-	const char *db = NULL;
+	char zone[128];
+	const char *db = NULL, *tz = NULL;
 	double interval = 2.0;
 	size_t ndirs = 0;
 	int opt, rc = 2;
@@ -101,6 +104,8 @@ int cmd_tail(int argc, char **argv)
 				return cli_bad_value("tail", "--format", optarg, "text or jsonl");
 			u.format = optarg;
 			break;
+		case 't': tz = optarg; break;
+		case 'l': tz = "local"; break;
 		case 'o': fo.once = 1; break;
 		case 'v': u.verbose = 1; break;
 		default: return cli_bad_option("tail", opt, argv);
@@ -108,6 +113,13 @@ int cmd_tail(int argc, char **argv)
 	}
 	if (optind >= argc)
 		return cli_bad_args("tail", "expected one or more .evtx logs or directories to follow");
+	if (tz) {
+		if (cli_zone_apply(tz, zone, sizeof(zone)) != 0)
+			return cli_bad_value("tail", "--tz", tz, CLI_EXPECT_ZONE);
+		u.wo.tz = zone;
+		if (strcmp(u.format, "text") == 0)
+			cli_print(stderr, "npsdiag: tail: times in %s\n", zone);
+	}
 	fo.interval_ms = (unsigned)(interval * 1000 + 0.5);
 	cb.ctx = &u;
 	cb.news = print_news;

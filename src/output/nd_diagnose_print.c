@@ -337,7 +337,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		if (p->o->format == ND_PRINT_TEXT)
 			text_incident(p, i);
 		else if (p->o->format == ND_PRINT_BRIEF)
-			nd_print_news(&p->out, 0, i, 0);
+			nd_print_news(&p->out, 0, i, 0, p->o->tz);
 		else if (p->o->format == ND_PRINT_ECS)
 			nd_ecs_incident(&p->out, i);
 		else
@@ -363,7 +363,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		put(p, "}\n");
 	} else if (nd_results_selected(res) == 0)
 		put(p, "  nothing to report\n");
-	if (p->o->format == ND_PRINT_TEXT && p->o->tz) {
+	if ((p->o->format == ND_PRINT_TEXT || p->o->format == ND_PRINT_BRIEF) && p->o->tz) {
 		put(p, "times in ");
 		put_value(p, p->o->tz);
 		put(p, "\n");

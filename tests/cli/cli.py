@@ -152,6 +152,38 @@ rc, out, err = t.run('diagnose', '--tz', 'Europe/Berlin', '--format', 'json')
 t.check('json stays UTC', json.loads(out)['incidents'][0]['first'].endswith('Z'), True)
 rc, out, err = t.run('diagnose')
 t.check('text defaults to UTC', ('2025-03-14T09:12:44' in out, 'times in' in out), (True, False))
+rc, out, err = t.run('diagnose', '--brief', '--tz', 'Europe/Berlin')
+t.check('--brief in Europe/Berlin', (out.startswith('2025-03-14 11:06:02+01:00 LAB\\rdeckard failed: '),
+                                     out.rstrip().endswith('\ntimes in Europe/Berlin')), (True, True))
+# tail: its text lines in the zone asked for (said on stderr), its JSON lines in UTC.
+FIXTURE = os.path.join(SRC, 'tests', 'fixtures', 'error853')
+tail_db = os.path.join(tempfile.mkdtemp(prefix='npsdiag-tail.'), 'tail.db')
+
+
+def tail(*args, env=None):
+    """tail --once on the fixture into a fresh database; returns (status, stdout, stderr)."""
+    if os.path.exists(tail_db):
+        os.remove(tail_db)
+    return run('tail', '--once', '--db', tail_db, *(args + (FIXTURE,)), env=env)
+
+
+rc, out, err = tail()
+t.check('tail: UTC by default', (rc, out.startswith('2025-03-14T10:06:02.1250000Z LAB\\rdeckard failed: '),
+                                 'times in' in err), (0, True, False))
+rc, out, err = tail('--tz', 'Europe/Berlin')
+t.check('tail --tz Europe/Berlin (%s)' % err.strip()[:200],
+        (rc, out.splitlines()[0].startswith('2025-03-14 11:06:02+01:00 LAB\\rdeckard failed: '),
+         out.splitlines()[1].startswith('2025-03-14 08:00:01+01:00 NPS01.lab.example finding: ')), (0, True, True))
+t.check('tail --tz: the zone said', err.startswith('npsdiag: tail: times in Europe/Berlin\n'), True)
+rc, out, err = tail('--local', env={'TZ': 'America/New_York'})
+t.check('tail --local', (rc, out.startswith('2025-03-14 06:06:02-04:00 LAB'), 'times in local time (E' in err),
+        (0, True, True))
+rc, out, err = tail('--tz', '+05:30', '--format', 'jsonl')
+t.check('tail --format jsonl stays UTC', (rc, json.loads(out.splitlines()[0])['last'], 'times in' in err),
+        (0, '2025-03-14T10:06:02.1250000Z', False))
+rc, out, err = run('tail', '--tz', 'Mars/Olympus', '--db', tail_db, FIXTURE)
+t.check('tail --tz unknown', (rc, err.startswith("npsdiag tail: --tz 'Mars/Olympus': expected an IANA zone name")),
+        (2, True))
 
 # Help: each command has its own, with its options; the man page has them all.
 rc, man, err = run('--man')
