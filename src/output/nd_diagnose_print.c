@@ -258,7 +258,8 @@ static int summary_line(void *ctx, const nd_res_summary *s)
 	return 0;
 }
 
-/* Appends the json parameters object. */
+/* Appends the json parameters object: the diagnosis parameters and every
+ * filter, null when not given. */
 static void json_params(printer *p, const nd_print_filter *f)
 {
 	nd_out_printf(&p->out, "{\"window_s\":%g,\"skew_s\":%g,\"gap_s\":%g", p->o->params->window_s,
@@ -271,6 +272,10 @@ static void json_params(printer *p, const nd_print_filter *f)
 	nd_json_str(&p->out, f->until);
 	put(p, ",\"cause\":");
 	nd_json_str(&p->out, f->cause);
+	put(p, ",\"user_regex\":");
+	nd_json_str(&p->out, f->user_regex);
+	put(p, ",\"host\":");
+	nd_json_str(&p->out, f->host);
 	put(p, "}");
 }
 

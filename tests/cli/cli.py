@@ -59,6 +59,15 @@ for host in ('CLIENT01', 'client01.lab.example', 'vpn01'):
     t.check('--host %s' % host, incidents('--host', host), ['revocation-check-failed'])
 t.check('--host nps01: the incident and the finding', len(incidents('--host', 'nps01')), len(every))
 t.check('--host nobody', incidents('--host', 'nobody'), [])
+# JSON echoes every active filter (and null for those not given).
+rc, out, err = t.run('diagnose', '--format', 'json', '--user-regex', '^lab\\\\r', '--host', 'vpn01', '--user', 'RDeckard',
+                     '--since', '7d', '--until', '2025-03-14', '--cause', 'revocation-check-failed')
+t.check('json parameters: every filter echoed', json.loads(out)['parameters'],
+        {'window_s': 5, 'skew_s': 2, 'gap_s': 3600, 'user': 'RDeckard', 'since': '7d', 'until': '2025-03-14',
+         'cause': 'revocation-check-failed', 'user_regex': '^lab\\\\r', 'host': 'vpn01'})
+rc, out, err = t.run('report', '--format', 'json', '--host', 'NPS01')
+t.check('report json parameters', [json.loads(out)['parameters'][k] for k in ('user', 'user_regex', 'host')],
+        [None, None, 'NPS01'])
 # --since/--until: what people paste.
 t.check('--since date and time, space', len(incidents('--since', '2025-03-14 09:30')), 1)
 t.check('--since with an offset', len(incidents('--since', '2025-03-14 10:30:00+01:00')), 1)
