@@ -207,4 +207,20 @@ t.check('diagnose --help: defaults and relative times', ('(default 5)' in out, '
         (True, True))
 rc, out, err = run('help', 'report')
 t.check('help report', (rc, out.startswith('usage: npsdiag report')), (0, True))
+
+# 2. --user with a device tunnel's machine account, as NPS and admins write it.
+s = t.fresh()
+s.nps(6273, 'NPS01.lab.example', 'host/CLIENT01.lab.example', '2025-03-14T09:00:00Z', reason=48, domain='LAB',
+      fq='LAB\\CLIENT01$')
+s.client_failure('CLIENT01.lab.example', 'NT AUTHORITY\\SYSTEM', 812, '2025-03-14T09:00:00.5Z')
+s.nps(6273, 'NPS01.lab.example', 'alice@lab.example', '2025-03-14T09:10:00Z', reason=16, domain='LAB', fq='LAB\\alice')
+s.close()
+device = incidents('--user', 'host/CLIENT01.lab.example')
+t.check('device tunnel: one incident', len(device), 1)
+# The device named without its "$" (CLIENT01) is the machine account too.
+for user in ('HOST/client01.lab.example', 'CLIENT01$', 'lab\\client01$', 'LAB\\CLIENT01$', 'CLIENT01'):
+    t.check('--user %s: the machine account' % user, incidents('--user', user), device)
+for user in ('host/CLIENT02.lab.example', 'alice$', 'OTHER\\CLIENT01$', 'CLIENT0'):
+    t.check('--user %s: not the machine account' % user, [c for c in incidents('--user', user) if c in device], [])
+t.check('--user alice: only hers', len(incidents('--user', 'ALICE@lab.example')), 1)
 t.finish()
