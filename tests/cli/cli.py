@@ -97,6 +97,11 @@ rc, out, err = t.run('diagnose', '--cause', 'no-such')
 t.check('unknown --cause lists the ids', '  revocation-check-failed (confirmed): ' in err, True)
 rc, out, err = t.run('report', '--since', 'yesterday')
 t.check('report --since yesterday', (rc, err.startswith("npsdiag report: --since 'yesterday': expected")), (2, True))
+rc, out, err = run('ingest', '--tz', 'Europe/Berlin', 'logs', cwd=cwd)
+t.check('ingest --tz Europe/Berlin: the NPS text log zone is an offset',
+        (rc, err.strip(), os.listdir(cwd)),
+        (2, "npsdiag ingest: --tz 'Europe/Berlin': expected UTC or an offset such as +01:00 or -05:00 (the NPS "
+            "servers' zone)", []))
 rc, out, err = run('tail', '--interval', '0')
 t.check('tail --interval 0', (rc, err.strip()), (2, "npsdiag tail: --interval '0': expected seconds from 0.01 to 86400"))
 
