@@ -102,6 +102,10 @@ t.check('ingest --tz Europe/Berlin: the NPS text log zone is an offset',
         (rc, err.strip(), os.listdir(cwd)),
         (2, "npsdiag ingest: --tz 'Europe/Berlin': expected UTC or an offset such as +01:00 or -05:00 (the NPS "
             "servers' zone)", []))
+rc, out, err = t.run('report', '-o', os.path.join(cwd, 'no-such-dir', 'r.html'))
+t.check('report -o into a missing folder: says why', (rc, err.strip()),
+        (2, 'npsdiag report: %s: cannot create the report: No such file or directory' %
+         os.path.join(cwd, 'no-such-dir', 'r.html')))
 rc, out, err = run('tail', '--interval', '0')
 t.check('tail --interval 0', (rc, err.strip()), (2, "npsdiag tail: --interval '0': expected seconds from 0.01 to 86400"))
 
