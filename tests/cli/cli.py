@@ -136,6 +136,14 @@ for args, want in [
         (('--rules', os.path.join(SRC, 'rules'), '-2146762487'), 'CERT_E_UNTRUSTEDROOT')]:
     rc, out, err = run('explain', *args)
     t.check('explain %s (%s)' % (' '.join(args), err.strip()), (rc, want in out), (0, True))
+rc, out, err = run('explain', '-2146762487')
+t.check('explain -2146762487: says which hex code it is',
+        out.startswith('-2146762487 is 0x800B0109 (a 32-bit code written as a signed number)\ncode '), True)
+for args in (('--', '-2146762487'), ('--rules', os.path.join(SRC, 'rules'), '--', '-2146762487'), ('--', '853')):
+    rc, out, err = run('explain', *args)
+    t.check('explain %s (%s)' % (' '.join(args), err.strip()), (rc, 'code ' in out), (0, True))
+rc, out, err = run('explain', '--', '--rules')
+t.check('explain -- --rules: a code, not an option', (rc, err.startswith("npsdiag explain: code '--rules'")), (2, True))
 rc, out, err = run('explain', '0x800704C9')
 t.check('explain 0x800704C9: says it wraps 1225', out.startswith('0x800704C9 is HRESULT_FROM_WIN32(1225)'), True)
 rc, out, err = run('explain', '80092013')
