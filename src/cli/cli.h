@@ -138,6 +138,8 @@ int cli_zone_apply(const char *zone, char *name, size_t size);
 
 /* What --tz and --since expect, for error messages. */
 #define CLI_EXPECT_ZONE "an IANA zone name (Europe/Berlin), UTC or +HH:MM"
+/* What ingest --tz (the NPS servers' zone) expects. */
+#define CLI_EXPECT_OFFSET "UTC or an offset such as +01:00 or -05:00 (the NPS servers' zone)"
 #define CLI_EXPECT_TIME                                                                                                \
 	"YYYY-MM-DD[ HH:MM[:SS]] with an optional Z or +HH:MM, or a span back from the newest stored event (30m, "     \
 	"12h, 7d, 2w)"

@@ -117,7 +117,8 @@ int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *t
 	}
 	if (*p == ' ')
 		p++;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || (rc = cli_parse_offset(p, &off)) < 0)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 ||
+	    (rc = cli_parse_offset(p, &off)) < 0)
 		return -1;
 	unix_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	/* 2026-02-31 is no date: its day would wrap into March. */

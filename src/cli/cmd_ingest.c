@@ -137,8 +137,7 @@ int cmd_ingest(int argc, char **argv)
 		else if (opt == 'z') {
 			/* Checked before the database is opened (and perhaps created); the core checks it again. */
 			if (strcmp(optarg, "UTC") != 0 && cli_parse_offset(optarg, &offset) != 0)
-				return cli_bad_value("ingest", "--tz", optarg,
-						     "UTC or an offset such as +01:00 or -05:00 (the NPS servers' zone)");
+				return cli_bad_value("ingest", "--tz", optarg, CLI_EXPECT_OFFSET);
 			io.tz = optarg;
 		} else if (opt == 't') {
 			if (parse_threads(optarg, &io.threads) != 0)
