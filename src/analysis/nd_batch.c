@@ -106,12 +106,53 @@ static void drop(nd_batch *b)
 	nd_buf_reset(&b->text);
 }
 
+/* Folds the n bytes at p into the two hashes h (FNV-1a, and a rotate-xor
+ * multiply of its own, so that a collision needs both). Returns nothing. */
+static void fold(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h[0] = (h[0] ^ c[i]) * 0x100000001b3ULL;
+		h[1] = ((h[1] << 7 | h[1] >> 57) ^ c[i]) * 0x9e3779b97f4a7c15ULL;
+	}
+}
+
+/* Folds the row just put, with the table's name, into b->hash and takes
+ * it back (the rows pending before it stay). Returns nothing. */
+static void fold_row(nd_batch *b)
+{
+	size_t i, first = b->nv - b->ncols;
+	size_t text = b->text.len; /* where the row's strings begin */
+
+	fold(b->hash, b->what, strlen(b->what) + 1);
+	for (i = first; i < b->nv; i++) {
+		const nd_batch_val *x = &b->v[i];
+
+		fold(b->hash, &x->kind, 1);
+		if (x->kind == 1) {
+			fold(b->hash, &x->i, sizeof(x->i));
+		} else if (x->kind == 2) {
+			fold(b->hash, b->text.data + x->i, strlen(b->text.data + x->i) + 1);
+			if ((size_t)x->i < text)
+				text = (size_t)x->i;
+		}
+	}
+	b->nv = first;
+	b->text.len = text;
+}
+
 int nd_batch_row(nd_batch *b, nd_error *err)
 {
 	int rc;
 
-	if (b->oom || b->nv % b->ncols)
+	if (b->oom || !b->nv || b->nv % b->ncols)
 		return nd_error_set(err, b->oom ? "out of memory" : "%s: a row of the wrong width", b->what);
+	if (b->hash) {
+		fold_row(b);
+		return 0;
+	}
 	if (b->nv < ND_BATCH_ROWS * b->ncols)
 		return 0;
 	rc = run(b, b->many, b->v, b->nv, err);

@@ -3,7 +3,9 @@
  * in one multi-row INSERT, a prepared statement reused for the whole run:
  * one statement run per ND_BATCH_ROWS rows instead of one per row, which
  * was most of what storing a million incidents cost. The rows left at the
- * end go one by one through a single-row statement (nd_batch_flush). */
+ * end go one by one through a single-row statement (nd_batch_flush).
+ * With hash set, rows are not inserted but folded into *hash: what a row
+ * set would write, compared with what an earlier run wrote. */
 #ifndef ND_BATCH_H
 #define ND_BATCH_H
 
@@ -30,6 +32,7 @@ typedef struct nd_batch {
 	size_t nv;       /* values put so far */
 	nd_buf text;     /* the strings of the pending rows, each with its NUL */
 	int oom;
+	uint64_t *hash; /* not NULL: rows are folded into hash[0..1], not inserted */
 } nd_batch;
 
 /* Prepares the batch for "head VALUES(?,...),... tail" with ncols columns
@@ -46,7 +49,8 @@ void nd_batch_text(nd_batch *b, const char *v);
 void nd_batch_null(nd_batch *b);
 
 /* Ends the current row (every column put), inserting the pending rows when
- * there are ND_BATCH_ROWS. Returns 0, or -1 with err set. */
+ * there are ND_BATCH_ROWS (or folding the row into b->hash). Returns 0, or
+ * -1 with err set. */
 int nd_batch_row(nd_batch *b, nd_error *err);
 
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */

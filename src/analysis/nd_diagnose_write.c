@@ -427,44 +427,186 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 	return rc;
 }
 
+/* Opens the batches of w's result tables. Returns 0, or -1 with err set. */
+static int open_batches(writer *w)
+{
+	return nd_batch_open(&w->incidents, w->db,
+			     "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
+			     " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
+			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)",
+			     22, "", "incidents", w->err) ||
+			       nd_batch_open(&w->events, w->db,
+					     "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
+					     " ON CONFLICT DO NOTHING", "incident events", w->err) ||
+			       nd_batch_open(&w->facts, w->db, "INSERT INTO incident_facts(incident_id, pos, name, value)",
+					     4, "", "incident facts", w->err) ||
+			       nd_batch_open(&w->keys, w->db, "INSERT INTO incident_keys(incident_id, key)", 2, "",
+					     "incident keys", w->err)
+		       ? -1
+		       : 0;
+}
+
+/* Inserts the rows still pending. Returns 0, or -1 with err set. */
+static int flush_batches(writer *w)
+{
+	return nd_batch_flush(&w->incidents, w->err) || nd_batch_flush(&w->keys, w->err) ||
+			       nd_batch_flush(&w->events, w->err) || nd_batch_flush(&w->facts, w->err)
+		       ? -1
+		       : 0;
+}
+
+/* Frees w's batches. Returns nothing. */
+static void close_batches(writer *w)
+{
+	nd_batch_close(&w->incidents);
+	nd_batch_close(&w->events);
+	nd_batch_close(&w->facts);
+	nd_batch_close(&w->keys);
+}
+
+/* Hashes the rows group g would be stored as (id, key) into h[0..1].
+ * Returns 0, or -1 with err set. */
+static int hash_group(writer *w, const nd_group *g, int64_t id, const char *key, uint64_t *h)
+{
+	int rc;
+
+	h[0] = 0xcbf29ce484222325ULL;
+	h[1] = 0x84222325cbf29ce4ULL;
+	w->incidents.hash = w->events.hash = w->facts.hash = w->keys.hash = h;
+	rc = store_group(w, g, id, key);
+	w->incidents.hash = w->events.hash = w->facts.hash = w->keys.hash = NULL;
+	return rc;
+}
+
+/* Makes w's state writer over the run. Returns nothing. */
+static void start(writer *w, nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
+		  const nd_correlation *c, const nd_grouping *g, nd_error *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->db = nd_store_db(s);
+	w->err = err;
+	w->d = d;
+	w->c = c;
+	w->g = g;
+	w->gap_s = p->gap_s;
+}
+
+void nd_written_free(nd_written *w)
+{
+	free(w->h);
+	memset(w, 0, sizeof(*w));
+}
+
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_error *err)
+		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_written *out,
+		      nd_error *err)
 {
 	writer w;
 	size_t i;
 	int rc = -1;
 
-	memset(&w, 0, sizeof(w));
-	w.db = nd_store_db(s);
-	w.err = err;
-	w.d = d;
-	w.c = c;
-	w.g = g;
-	w.gap_s = p->gap_s;
-	if (nd_batch_open(&w.incidents, w.db,
-			  "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
-			  " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
-			  " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)",
-			  22, "", "incidents", err) ||
-	    nd_batch_open(&w.events, w.db,
-			  "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
-			  " ON CONFLICT DO NOTHING", "incident events", err) ||
-	    nd_batch_open(&w.facts, w.db, "INSERT INTO incident_facts(incident_id, pos, name, value)", 4, "",
-			  "incident facts", err) ||
-	    nd_batch_open(&w.keys, w.db, "INSERT INTO incident_keys(incident_id, key)", 2, "", "incident keys", err) ||
-	    store_causes(&w, rules) != 0)
+	start(&w, s, p, d, c, g, err);
+	if (out) {
+		nd_written_free(out);
+		if (!(out->h = calloc(2 * g->n + 2, sizeof(*out->h))))
+			return nd_error_set(err, "out of memory");
+		out->n = g->n;
+	}
+	if (open_batches(&w) || store_causes(&w, rules) != 0)
 		goto out;
 	for (i = 0; i < g->n; i++)
-		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
+		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, out->h + 2 * i)) ||
+		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
 			goto out;
-	if (nd_batch_flush(&w.incidents, err) || nd_batch_flush(&w.keys, err) || nd_batch_flush(&w.events, err) ||
-	    nd_batch_flush(&w.facts, err))
-		goto out;
-	rc = store_meta(&w, rules, p);
+	if (flush_batches(&w) == 0)
+		rc = store_meta(&w, rules, p);
 out:
-	nd_batch_close(&w.incidents);
-	nd_batch_close(&w.events);
-	nd_batch_close(&w.facts);
-	nd_batch_close(&w.keys);
+	close_batches(&w);
+	if (rc != 0 && out)
+		nd_written_free(out);
+	return rc;
+}
+
+/* Runs the four deletes del (one per result table) for id. Returns 0, or
+ * -1 with err set. */
+static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
+{
+	size_t t;
+
+	for (t = 0; t < 4; t++) {
+		int rc = nd_db_bind_int64(del[t], 1, id, "diagnose", NULL) == 0 ? nd_db_step(del[t], "diagnose", NULL) : -1;
+
+		nd_db_reset(del[t]);
+		if (rc != 0)
+			return nd_db_fail(w->db, "deleting changed results", w->err);
+	}
+	return 0;
+}
+
+int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
+			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
+			      nd_written *prev, size_t *changed, nd_error *err)
+{
+	static const char *const one[4] = {"DELETE FROM incident_keys WHERE incident_id = ?1",
+					   "DELETE FROM incident_facts WHERE incident_id = ?1",
+					   "DELETE FROM incident_events WHERE incident_id = ?1",
+					   "DELETE FROM incidents WHERE id = ?1"};
+	static const char *const rest[4] = {"DELETE FROM incident_keys WHERE incident_id >= ?1",
+					    "DELETE FROM incident_facts WHERE incident_id >= ?1",
+					    "DELETE FROM incident_events WHERE incident_id >= ?1",
+					    "DELETE FROM incidents WHERE id >= ?1"};
+	nd_stmt *del[4] = {NULL}, *del_rest[4] = {NULL};
+	nd_written now = {NULL, g->n};
+	char *differs = NULL;
+	writer w;
+	size_t i;
+	int rc = -1;
+
+	*changed = 0;
+	start(&w, s, p, d, c, g, err);
+	if (!(now.h = calloc(2 * g->n + 2, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
+		nd_error_set(err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < 4; i++)
+		if (nd_db_prepare(w.db, one[i], 0, &del[i], "diagnose", NULL) ||
+		    nd_db_prepare(w.db, rest[i], 0, &del_rest[i], "diagnose", NULL)) {
+			nd_db_fail(w.db, "prepare", err);
+			goto out;
+		}
+	if (open_batches(&w))
+		goto out;
+	for (i = 0; i < g->n; i++) {
+		if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, now.h + 2 * i))
+			goto out;
+		differs[i] = i >= prev->n || memcmp(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h)) != 0;
+		if (differs[i] && i < prev->n && delete_rows(&w, del, (int64_t)i + 1))
+			goto out;
+	}
+	if (prev->n > g->n && delete_rows(&w, del_rest, (int64_t)g->n + 1))
+		goto out;
+	for (i = 0; i < g->n; i++) {
+		if (!differs[i])
+			continue;
+		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key))
+			goto out;
+		(*changed)++;
+	}
+	if (flush_batches(&w))
+		goto out;
+	nd_written_free(prev);
+	*prev = now;
+	now.h = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < 4; i++) {
+		nd_db_finalize(del[i]);
+		nd_db_finalize(del_rest[i]);
+	}
+	close_batches(&w);
+	free(now.h);
+	free(differs);
+	if (rc != 0)
+		nd_written_free(prev);
 	return rc;
 }
