@@ -199,7 +199,11 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	    nd_group_keys(&d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(old.v, old.n, keys, g.n, err))
 		goto out;
 	st->rewritten = g.n;
-	if (changes ? nd_diagnose_write_changes(s, p, &d, &c, &g, keys, &m->written, &st->rewritten, err)
+	st->since = INT64_MAX;
+	for (i = 0; i < g.n && !changes; i++)
+		if (g.v[i].last < st->since)
+			st->since = g.v[i].last;
+	if (changes ? nd_diagnose_write_changes(s, p, &d, &c, &g, keys, &m->written, &st->rewritten, &st->since, err)
 		    : nd_diagnose_write(s, rules, p, &d, &c, &g, keys, m ? &m->written : NULL, err))
 		goto out;
 	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))

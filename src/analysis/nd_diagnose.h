@@ -30,6 +30,7 @@ typedef struct nd_diagnose_stats {
 	size_t incidents;
 	size_t findings;
 	size_t rewritten; /* incidents and findings written (all, but for a run that wrote only changes) */
+	int64_t since;    /* the earliest last attempt (ts) of those written; INT64_MAX: none */
 } nd_diagnose_stats;
 
 /* Diagnoses everything in the store with the rules. Returns 0 with st
