@@ -24,6 +24,7 @@ typedef struct follow_run {
 	const npsdiag_follow_callbacks *cb;
 	nd_diagnose_params params;
 	nd_news *news;
+	nd_diagnose_memory *memory; /* what the last diagnosis stored: the next rewrites only changes */
 	npsdiag_follow_stats st;
 	int undiagnosed; /* events stored or rules reloaded that no diagnosis saw yet (it failed) */
 	int full;        /* waiting for space: told the caller */
@@ -92,6 +93,7 @@ static int reload_rules(follow_run *r)
 	}
 	nd_rules_free(&r->s->rules);
 	r->s->rules = fresh;
+	nd_diagnose_memory_forget(r->memory); /* the causes change: the next diagnosis writes everything */
 	if (r->cb->reloaded)
 		r->cb->reloaded(r->cb->ctx, NULL);
 	return 1;
@@ -130,8 +132,8 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 		r->undiagnosed = 1;
 	if (!r->undiagnosed)
 		return 0;
-	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	    nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0)
+	if (api_diagnose(r->s, &r->params, r->memory, &st, err) != 0 ||
+	    nd_news_scan(r->news, nd_store_db(r->s->store), st.since, on_news, r, err) < 0)
 		return -1;
 	r->undiagnosed = 0;
 	resumed(r);
@@ -164,8 +166,8 @@ static int follow(follow_run *r, nd_tail *t, nd_error *err)
 	nd_diagnose_stats st;
 	uint64_t n;
 
-	while (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	       nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
+	while (api_diagnose(r->s, &r->params, r->memory, &st, err) != 0 ||
+	       nd_news_scan(r->news, nd_store_db(r->s->store), INT64_MIN, NULL, NULL, err) < 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
 	resumed(r);
@@ -203,7 +205,8 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	hooks.notice = on_notice;
 	hooks.round_done = on_round;
 	if (api_writable(s, "follow", &e)) {
-		if (!(r.news = nd_news_new()) || !(t = nd_tail_new(paths, npaths, &rep, &hooks)))
+		if (!(r.news = nd_news_new()) || !(r.memory = nd_diagnose_memory_new()) ||
+		    !(t = nd_tail_new(paths, npaths, &rep, &hooks)))
 			nd_error_set(&e, "out of memory");
 		else
 			rc = follow(&r, t, &e);
@@ -212,6 +215,7 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
 		api_fail(err, &e);
 	nd_tail_free(t);
 	nd_news_free(r.news);
+	nd_diagnose_memory_free(r.memory);
 	if (st)
 		*st = r.st;
 	return rc;
