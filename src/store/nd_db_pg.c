@@ -1053,17 +1053,39 @@ static int ddl_word(nd_buf *out, const char *w, size_t n, const char *next)
 	return nd_buf_append(out, w, n);
 }
 
+/* Appends, for the `CREATE [UNIQUE ]INDEX IF NOT EXISTS name` at *p, the
+ * start of a block that creates it only when there is no such index yet
+ * (PostgreSQL asks for the table's owner before it looks, and writers do
+ * not own the tables: docs/fleet.md), and moves *p past the name. Returns
+ * 0, or -1 when out of memory. */
+static int ddl_index(nd_buf *out, const char **p)
+{
+	const char *name = strstr(*p, "EXISTS ") + 7, *q = name;
+
+	while (name_char(*q) || *q == '.')
+		q++;
+	if (nd_buf_printf(out, "DO $nd$BEGIN IF to_regclass('") || nd_buf_append(out, name, (size_t)(q - name)) ||
+	    nd_buf_printf(out, "') IS NULL THEN CREATE %sINDEX ", (*p)[7] == 'U' ? "UNIQUE " : "") ||
+	    nd_buf_append(out, name, (size_t)(q - name)))
+		return -1;
+	*p = q;
+	return 0;
+}
+
 /* Turns the store's schema SQL, written for SQLite, into PostgreSQL's:
  * INTEGER is BIGINT (ticks need 64 bits), `id INTEGER PRIMARY KEY` an
- * identity column, REAL DOUBLE PRECISION, `WITHOUT ROWID` goes and
- * `CREATE VIEW IF NOT EXISTS` is `CREATE OR REPLACE VIEW`. String literals
+ * identity column, REAL DOUBLE PRECISION, `WITHOUT ROWID` goes,
+ * `CREATE VIEW IF NOT EXISTS` is `CREATE OR REPLACE VIEW` and
+ * `CREATE INDEX IF NOT EXISTS` a block that looks first. String literals
  * and quoted names are copied as they are. Returns 0, or -1 when out of
  * memory. */
 static int pg_ddl(const char *sql, nd_buf *out)
 {
-	static const char view[] = "CREATE VIEW IF NOT EXISTS", rowid[] = " WITHOUT ROWID";
+	static const char view[] = "CREATE VIEW IF NOT EXISTS", rowid[] = " WITHOUT ROWID",
+			  index[] = "CREATE INDEX IF NOT EXISTS ", unique[] = "CREATE UNIQUE INDEX IF NOT EXISTS ",
+			  end[] = "; END IF; END$nd$";
 	const char *p = sql;
-	int rc = 0;
+	int rc = 0, in_index = 0;
 
 	while (*p && rc == 0) {
 		if (*p == '\'' || *p == '"') {
@@ -1071,6 +1093,12 @@ static int pg_ddl(const char *sql, nd_buf *out)
 		} else if (strncmp(p, view, sizeof(view) - 1) == 0) {
 			rc = nd_buf_printf(out, "CREATE OR REPLACE VIEW");
 			p += sizeof(view) - 1;
+		} else if (strncmp(p, index, sizeof(index) - 1) == 0 || strncmp(p, unique, sizeof(unique) - 1) == 0) {
+			rc = ddl_index(out, &p);
+			in_index = 1;
+		} else if (*p == ';' && in_index) {
+			rc = nd_buf_printf(out, "%s", end);
+			in_index = 0;
 		} else if (strncmp(p, rowid, sizeof(rowid) - 1) == 0) {
 			p += sizeof(rowid) - 1;
 		} else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_') {
@@ -1085,6 +1113,8 @@ static int pg_ddl(const char *sql, nd_buf *out)
 			rc = nd_buf_append(out, p++, 1);
 		}
 	}
+	if (rc == 0 && in_index)
+		rc = nd_buf_printf(out, "%s", end);
 	return rc == 0 && nd_buf_append(out, "", 1) == 0 ? 0 : -1;
 }
 
