@@ -193,8 +193,13 @@ static nd_db_kind pg_kind(nd_db *db)
 		return ND_DB_OK;
 	if (strcmp(s, "53100") == 0)
 		return ND_DB_FULL;
-	/* serialization_failure, deadlock_detected, lock_not_available */
-	if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strcmp(s, "55P03") == 0)
+	/* serialization_failure, deadlock_detected; connection exceptions;
+	 * admin_shutdown, crash_shutdown, cannot_connect_now (a restart) */
+	if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strncmp(s, "08", 2) == 0 || strcmp(s, "57P01") == 0 ||
+	    strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0)
+		return ND_DB_AGAIN;
+	/* lock_not_available */
+	if (strcmp(s, "55P03") == 0)
 		return ND_DB_BUSY;
 	/* read_only_sql_transaction, insufficient_privilege */
 	if (strcmp(s, "25006") == 0 || strcmp(s, "42501") == 0)
@@ -673,8 +678,10 @@ static int pg_exec(nd_db *db, const char *sql, char **msg)
 {
 	pg_db *d = D(db);
 	int rc, tries, was_tx = d->tx, end = strncmp(sql, "COMMIT", 6) == 0 || strncmp(sql, "ROLLBACK", 8) == 0;
+	char why[sizeof(d->state)];
 
 	*msg = NULL;
+	memcpy(why, d->state, sizeof(why));
 	/* waiting rows go first; a rollback drops them */
 	while (strncmp(sql, "ROLLBACK", 8) == 0 && d->waiting)
 		batch_drop(d, d->waiting);
@@ -701,6 +708,9 @@ static int pg_exec(nd_db *db, const char *sql, char **msg)
 		free(d->lost_rows);
 		d->lost_rows = NULL;
 	}
+	/* a rollback keeps the kind of the failure that made it */
+	if (rc == 0 && strncmp(sql, "ROLLBACK", 8) == 0)
+		memcpy(d->state, why, sizeof(why));
 	return rc;
 }
 

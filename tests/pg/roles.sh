@@ -24,7 +24,8 @@ W="postgresql:///npsdiag?host=$PGDIR&user=nps01"
 R="postgresql:///npsdiag?host=$PGDIR&user=analyst"
 PGNAME=npsdiag
 mkdir "$T/empty"
-"$NPSDIAG" tail --once --db "$OWNER" "$T/empty" > /dev/null 2> "$T/err" || { fail "owner's tail round"; cat "$T/err" >&2; }
+"$NPSDIAG" tail --once --db "$OWNER" "$T/empty" > /dev/null 2> "$T/err" ||
+	{ fail "owner's tail round"; cat "$T/err" >&2; }
 eq "the owner's tail round makes the tables" "$(pq "SELECT count(*) FROM pg_tables
 	WHERE tablename IN ('events', 'incidents', 'diagnose_meta') AND tableowner = 'npsdiag_owner'")" 3
 awk '/^```sql$/ { f = 1; next } /^```$/ { f = 0 } f' "$SRC/docs/fleet.md" > "$T/roles.sql"
@@ -32,7 +33,8 @@ grep -q 'CREATE ROLE analyst' "$T/roles.sql" || fail "no roles.sql in docs/fleet
 psql_as postgres "$T/roles.sql" > "$T/out" 2>&1 || { fail "roles.sql"; cat "$T/out" >&2; }
 
 # the writer: ingest, diagnose, a tail round
-"$NPSDIAG" ingest --db "$W" "$FIX/diagnose"/*.evtx > /dev/null 2> "$T/err" || { fail "writer ingest"; cat "$T/err" >&2; }
+"$NPSDIAG" ingest --db "$W" "$FIX/diagnose"/*.evtx > /dev/null 2> "$T/err" ||
+	{ fail "writer ingest"; cat "$T/err" >&2; }
 n=$(pq "SELECT count(*) FROM events")
 [ "$n" -gt 0 ] && ok || fail "writer ingest stored nothing"
 "$NPSDIAG" diagnose --db "$W" > /dev/null 2> "$T/err"
@@ -46,7 +48,8 @@ n=$(pq "SELECT count(*) FROM events")
 
 # the reader: the owner's report, and no write
 "$NPSDIAG" report --db "$OWNER" --format csv --no-timestamp -o "$T/owner.csv" 2> "$T/err" || fail "owner report"
-"$NPSDIAG" report --db "$R" --format csv --no-timestamp -o "$T/reader.csv" 2> "$T/err" || { fail "reader report"; cat "$T/err" >&2; }
+"$NPSDIAG" report --db "$R" --format csv --no-timestamp -o "$T/reader.csv" 2> "$T/err" ||
+	{ fail "reader report"; cat "$T/err" >&2; }
 [ -s "$T/reader.csv" ] && cmp -s "$T/owner.csv" "$T/reader.csv" && ok || fail "reader report differs from the owner's"
 "$NPSDIAG" ingest --db "$R" "$FIX/enterprise"/*.evtx > /dev/null 2> "$T/err" && fail "reader ingest succeeded"
 contains "reader ingest refused" "$T/err" "permission denied"
