@@ -1,8 +1,10 @@
 /* api_follow: the follow loop any front end runs: tail rounds (nd_tail),
  * a new diagnosis after a round that stored events or after a reload of
  * the rules, and the news (nd_news) handed to the caller. On a full disk
- * it reports, waits and resumes by itself: a round that failed stored
- * nothing of what it read, so the next one reads it again. */
+ * it reports, waits and resumes by itself, and it runs a round again that
+ * a database server rolled back (a lost connection, a deadlock): a round
+ * that failed stored nothing of what it read, so the next one reads it
+ * again. */
 #include "api_session.h"
 
 #include <stdio.h>
@@ -28,6 +30,7 @@ typedef struct follow_run {
 	npsdiag_follow_stats st;
 	int undiagnosed; /* events stored or rules reloaded that no diagnosis saw yet (it failed) */
 	int full;        /* waiting for space: told the caller */
+	unsigned tries;  /* rounds run again since the last that succeeded (api_retry) */
 } follow_run;
 
 /* nd_news_fn: hands one piece of news to the caller. Returns 0, or -1
@@ -128,6 +131,7 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 
 	r->st.rounds++;
 	r->st.events += new_events;
+	r->tries = 0;
 	if (new_events || reloaded)
 		r->undiagnosed = 1;
 	if (!r->undiagnosed)
@@ -141,13 +145,18 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 }
 
 /* After a failure: when the disk is full and following goes on, tells the
- * caller (once until there is space again) and waits. Returns 1 to try
- * again, 0 to give up with err. */
+ * caller (once until there is space again) and waits; when a database
+ * server rolled the round back, waits a little (api_retry). Returns 1 to
+ * try again, 0 to give up with err. */
 static int wait_for_space(follow_run *r, volatile sig_atomic_t *stop, const nd_error *err)
 {
 	char msg[ND_ERROR_MAX + 64];
 
-	if (r->o->once || *stop || !nd_db_error_full(nd_store_db(r->s->store), err))
+	if (*stop)
+		return 0;
+	if (!nd_db_error_full(nd_store_db(r->s->store), err))
+		return api_retry(r->s, &r->tries, stop);
+	if (r->o->once)
 		return 0;
 	if (!r->full && r->cb->notice) {
 		snprintf(msg, sizeof(msg), "full (%s); waiting for space, nothing is lost", err->message);
@@ -172,8 +181,12 @@ static int follow(follow_run *r, nd_tail *t, nd_error *err)
 			return -1;
 	resumed(r);
 	r->st.started = 1;
-	if (r->o->once)
-		return nd_tail_round(t, r->s->store, &n, err) != 0 || on_round(r, n, err) != 0 ? -1 : 0;
+	if (r->o->once) {
+		while (nd_tail_round(t, r->s->store, &n, err) != 0 || on_round(r, n, err) != 0)
+			if (!wait_for_space(r, stop, err))
+				return -1;
+		return 0;
+	}
 	while (nd_tail_run(t, r->s->store, r->o->interval_ms, stop, err) != 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
