@@ -190,6 +190,7 @@ static const nd_db_ops lite_ops = {
     .kind = lite_kind,
     .full_message = lite_full_message,
     .name = lite_name,
+    .dialect = ND_DB_SQLITE,
     .in_transaction = lite_in_transaction,
     .begin_sql = "BEGIN IMMEDIATE",
     .table_sql = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?",

@@ -10,6 +10,7 @@
 #include "nd_db.h"
 #include "nd_db_pg.h"
 #include "nd_db_sqlite.h"
+#include "nd_fields.h"
 #include "nd_time.h"
 
 #define MAX_FAMILIES 16
@@ -21,7 +22,8 @@ struct nd_store {
 	int in_tx;
 	int readonly;
 	nd_stmt *ins_event;
-	nd_stmt *ins_field;
+	nd_fields_names names; /* field_names rows used lately */
+	nd_buf fnames, fvalues; /* an event's fields as JSON (nd_fields.h) */
 	nd_stmt *ins_typed[MAX_FAMILIES];
 	nd_stmt *get_chunk;
 	nd_stmt *put_chunk;
@@ -156,11 +158,9 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	if (check_schema(s, err) ||
 	    prepare(s,
 		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
-		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts)"
-		    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
+		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"
+		    "names_ref,fields) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
 		    &s->ins_event, "events", err) ||
-	    prepare(s, "INSERT INTO event_fields(event_ref,pos,name,value) VALUES(?,?,?,?)", &s->ins_field,
-		    "event_fields", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
 	    prepare(s,
@@ -200,7 +200,9 @@ void nd_store_close(nd_store *s)
 	if (s->in_tx)
 		nd_store_rollback(s);
 	nd_db_finalize(s->ins_event);
-	nd_db_finalize(s->ins_field);
+	nd_fields_names_free(&s->names);
+	nd_buf_free(&s->fnames);
+	nd_buf_free(&s->fvalues);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
 	for (i = 0; i < MAX_FAMILIES; i++)
@@ -233,8 +235,10 @@ int nd_store_begin(nd_store *s, nd_error *err)
 
 int nd_store_commit(nd_store *s, nd_error *err)
 {
-	if (nd_db_commit(s->db, err) != 0)
+	if (nd_db_commit(s->db, err) != 0) {
+		nd_fields_names_forget(&s->names);
 		return -1;
+	}
 	s->in_tx = 0;
 	return 0;
 }
@@ -242,6 +246,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 void nd_store_rollback(nd_store *s)
 {
 	nd_db_rollback(s->db);
+	nd_fields_names_forget(&s->names);
 	s->in_tx = 0;
 }
 
@@ -415,6 +420,23 @@ static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, i
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
 }
 
+/* Binds the fields of an event (names_ref, fields) to the events INSERT.
+ * Returns 0, or -1 with err set. */
+static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
+{
+	int64_t id;
+
+	if (!ev->nfields)
+		return 0;
+	if (nd_fields_encode(&s->fnames, &s->fvalues, ev->fields, ev->nfields) != 0)
+		return nd_error_set(err, "out of memory");
+	return nd_fields_names_ref(&s->names, s->db, s->fnames.data, s->fnames.len, &id, err) ||
+		       nd_db_bind_int64(s->ins_event, 19, id, "events", err) ||
+		       nd_db_bind_text(s->ins_event, 20, s->fvalues.data, "events", err)
+		   ? -1
+		   : 0;
+}
+
 /* Binds the header columns of an event to the events INSERT. Returns 0, or
  * -1 with err set. */
 static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
@@ -448,11 +470,10 @@ static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const n
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
 	const nd_family *const *f;
-	nd_stmt *st = s->ins_field;
 	int64_t ref;
-	size_t i, n = 0;
+	size_t n = 0;
 
-	if (bind_event(s->ins_event, source, fam, ev, err))
+	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0: return 0;
@@ -463,13 +484,6 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 		/* fall through */
 	default: nd_db_reset(s->ins_event); return -1;
 	}
-	for (i = 0; i < ev->nfields; i++)
-		if (nd_db_bind_int64(st, 1, ref, "event_fields", err) ||
-		    nd_db_bind_int64(st, 2, (int64_t)i, "event_fields", err) ||
-		    nd_db_bind_text(st, 3, ev->fields[i].name, "event_fields", err) ||
-		    nd_db_bind_text(st, 4, ev->fields[i].value, "event_fields", err) ||
-		    nd_db_step(st, "event_fields", err) < 0)
-			return -1;
 	for (f = nd_families(); *f && *f != fam; f++)
 		n++;
 	if (fam->table && store_typed(s->ins_typed[n], fam, ev, ref, err) != 0)
