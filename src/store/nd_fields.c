@@ -6,24 +6,29 @@
 #include "nd_crc32.h"
 
 /* Appends s (n bytes) as a JSON string, escaped as SQLite's json functions
- * escape (so that names written by SQL and by npsdiag compare equal).
- * Returns 0, or -1 when out of memory. */
+ * escape (so that names written by SQL and by npsdiag compare equal): runs
+ * of plain bytes are copied at once. Returns 0, or -1 when out of memory. */
 static int put_string(nd_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i, run = 0;
+	size_t i = 0;
 
 	if (nd_buf_reserve(b, n + 2) != 0 || nd_buf_append(b, "\"", 1) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	while (i < n) {
+		size_t run = i, len = 2;
 		char esc[6] = {'\\', 0, '0', '0', 0, 0};
-		size_t len = 2;
+		unsigned char c;
 
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (nd_buf_append(b, s + run, i - run) != 0)
+			return -1;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
 		if (c == '"' || c == '\\')
 			esc[1] = (char)c;
-		else if (c >= 0x20)
-			continue;
 		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
 			esc[1] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
 		else {
@@ -32,11 +37,10 @@ static int put_string(nd_buf *b, const char *s, size_t n)
 			esc[5] = hex[c & 15];
 			len = 6;
 		}
-		if (nd_buf_append(b, s + run, i - run) != 0 || nd_buf_append(b, esc, len) != 0)
+		if (nd_buf_append(b, esc, len) != 0)
 			return -1;
-		run = i + 1;
 	}
-	return nd_buf_append(b, s + run, n - run) || nd_buf_append(b, "\"", 1) ? -1 : 0;
+	return nd_buf_append(b, "\"", 1);
 }
 
 int nd_fields_encode(nd_buf *names, nd_buf *values, const nd_field *f, size_t n)
