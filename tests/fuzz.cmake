@@ -9,12 +9,33 @@
 # (the sanitizer runtime holds the coverage callbacks the other programs
 # of the build then need).
 option(NPSDIAG_FUZZ "Build libFuzzer targets (clang)" OFF)
+# The sanitizers of a fuzz build: ASan+UBSan (the default, with
+# -DNPSDIAG_SANITIZE=ON), or UBSan alone for volume runs of the fast
+# targets, several times faster; the corpus such a run finds is then
+# replayed under ASan+UBSan (docs/fuzzing.md).
+set(NPSDIAG_FUZZ_SANITIZERS "address,undefined" CACHE STRING
+  "Sanitizers of the libFuzzer build: address,undefined or undefined")
 if(NPSDIAG_FUZZ)
-  if(NOT NPSDIAG_SANITIZE OR NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
-    message(FATAL_ERROR "NPSDIAG_FUZZ needs clang and -DNPSDIAG_SANITIZE=ON")
+  if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "NPSDIAG_FUZZ needs clang")
   endif()
+  if(NPSDIAG_FUZZ_SANITIZERS STREQUAL "undefined")
+    if(NPSDIAG_SANITIZE)
+      message(FATAL_ERROR "NPSDIAG_FUZZ_SANITIZERS=undefined is a build without ASan: drop -DNPSDIAG_SANITIZE=ON")
+    endif()
+  elseif(NOT NPSDIAG_FUZZ_SANITIZERS STREQUAL "address,undefined" OR NOT NPSDIAG_SANITIZE)
+    message(FATAL_ERROR "NPSDIAG_FUZZ needs -DNPSDIAG_SANITIZE=ON (or NPSDIAG_FUZZ_SANITIZERS=undefined)")
+  endif()
+  # nd_crc32 and the like stay uninstrumented: fuzz/coverage-ignore.txt.
   foreach(layer ${NPSDIAG_LAYERS})
-    target_compile_options(${layer} PRIVATE -fsanitize=fuzzer-no-link)
+    target_compile_options(${layer} PRIVATE -fsanitize=fuzzer-no-link
+      -fsanitize-coverage-ignorelist=${CMAKE_CURRENT_SOURCE_DIR}/fuzz/coverage-ignore.txt)
+    if(NPSDIAG_FUZZ_SANITIZERS STREQUAL "undefined")
+      # The UBSan runtime also holds the coverage callbacks every program
+      # linking an instrumented layer needs.
+      target_compile_options(${layer} PRIVATE -fsanitize=undefined -fno-sanitize-recover=undefined)
+      target_link_options(${layer} INTERFACE -fsanitize=undefined)
+    endif()
   endforeach()
 endif()
 # Each target's own sources besides fuzz_<t>.c: a scratch directory
@@ -34,8 +55,8 @@ foreach(t ${NPSDIAG_FUZZ_TARGETS})
   add_executable(fuzz_${t} ${srcs} ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/driver.c)
   if(NPSDIAG_FUZZ)
     add_executable(fuzz_${t}_libfuzzer ${srcs})
-    target_compile_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
-    target_link_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_compile_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,${NPSDIAG_FUZZ_SANITIZERS})
+    target_link_options(fuzz_${t}_libfuzzer PRIVATE -fsanitize=fuzzer,${NPSDIAG_FUZZ_SANITIZERS})
     list(APPEND variants fuzz_${t}_libfuzzer)
   endif()
   foreach(v ${variants})
