@@ -143,6 +143,19 @@ add_test(NAME fuzz_regress_chunk-slow-unit
 # machine, and fails a return to the multi-second units the fuzzer saw.
 set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-unit PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 20)
+# Found by this session's campaigns (docs/fuzzing.md): an empty input to the
+# whole pipeline (clang UBSan: pointer arithmetic on NULL in nd_correlate
+# with no candidates), and a chunk whose ANSI string value is all NULs
+# (libevtx writes them raw, the fast path drops trailing NULs: a documented
+# libevtx difference, tests/decoder/record_diff.c).
+add_test(NAME fuzz_regress_pipeline-empty-input
+  COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/pipeline-empty-input.bin)
+set_tests_properties(fuzz_regress_pipeline-empty-input PROPERTIES
+  ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")
+add_test(NAME fuzz_regress_decoder-ansi-trailing-nuls
+  COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-ansi-trailing-nuls.bin)
+set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_decoder-ansi-trailing-nuls PROPERTIES
+  PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 60)
 
 # The targets added for the reliability issue's item 3 (what no target
 # reached): escaping (its promises checked), the walker and filter alone,
