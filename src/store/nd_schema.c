@@ -17,7 +17,8 @@ static const char core_sql[] =
 	"  first_ingest TEXT, last_ingest TEXT,\n"
 	"  records INTEGER DEFAULT 0, wanted INTEGER DEFAULT 0, stored INTEGER DEFAULT 0,\n"
 	"  duplicates INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,\n"
-	"  warnings INTEGER DEFAULT 0);\n"
+	"  warnings INTEGER DEFAULT 0,\n"
+	"  last_record_id INTEGER);\n"
 	"CREATE TABLE IF NOT EXISTS source_chunks(\n"
 	"  source_id INTEGER NOT NULL REFERENCES sources(id),\n"
 	"  chunk_offset INTEGER NOT NULL,\n"
@@ -118,6 +119,9 @@ static const char *const migrations[] = {
 	"DROP TABLE IF EXISTS incident_facts; DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;"
 	" DROP TABLE IF EXISTS cause_sources; DROP TABLE IF EXISTS cause_commands; DROP TABLE IF EXISTS cause_steps;"
 	" DROP TABLE IF EXISTS causes; DROP TABLE IF EXISTS diagnose_meta;",
+	/* 2 -> 3: the highest record id tail read from each source, so that a
+	 * restarted tail names the records a wrap overwrote unread (nd_tail). */
+	"ALTER TABLE sources ADD COLUMN last_record_id INTEGER;",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,
@@ -198,6 +202,13 @@ int nd_schema_upgrade(nd_db *db, int from, nd_error *err)
 
 	if (from < 0 || from > ND_SCHEMA_VERSION)
 		return nd_error_set(err, "database: no migration from schema version %d", from);
+	/* A new database (no sources table) gets the whole layout from the
+	 * script: the steps change the tables of an older one. */
+	if (from == 0 && (rc = nd_db_has_table(db, "sources", err)) <= 0) {
+		if (rc < 0)
+			return -1;
+		from = ND_SCHEMA_VERSION;
+	}
 	for (i = from; i < ND_SCHEMA_VERSION; i++)
 		if (nd_db_exec_ddl(db, migrations[i], "schema migration", err) != 0)
 			return nd_error_prefix(err, "from version %d", i);
