@@ -38,6 +38,10 @@ if(NPSDIAG_FUZZ)
     endif()
   endforeach()
 endif()
+if(NPSDIAG_FUZZ)
+  add_test(NAME fuzz_instrumented COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/instrumented.sh
+    $<TARGET_FILE:fuzz_walk_libfuzzer> 300)
+endif()
 # Each target's own sources besides fuzz_<t>.c: a scratch directory
 # (fuzz_tmp.c) and inputs turned into .evtx files (fuzz_evtx_image.c).
 set(NPSDIAG_FUZZ_TARGETS chunk walk event_xml decoder rules analysis escape store pipeline tail)
@@ -147,14 +151,18 @@ set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-uni
 # whole pipeline (clang UBSan: pointer arithmetic on NULL in nd_correlate
 # with no candidates), and a chunk whose ANSI string value is all NULs
 # (libevtx writes them raw, the fast path drops trailing NULs: a documented
-# libevtx difference, tests/decoder/record_diff.c).
+# libevtx difference, tests/decoder/record_diff.c), and one whose UTF-16
+# value starts with U+FFFE (libevtx drops it as a byte-order mark; we keep it).
 add_test(NAME fuzz_regress_pipeline-empty-input
   COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/pipeline-empty-input.bin)
 set_tests_properties(fuzz_regress_pipeline-empty-input PROPERTIES
   ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")
 add_test(NAME fuzz_regress_decoder-ansi-trailing-nuls
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-ansi-trailing-nuls.bin)
-set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_decoder-ansi-trailing-nuls PROPERTIES
+add_test(NAME fuzz_regress_decoder-leading-bom
+  COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-leading-bom.bin)
+set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_decoder-ansi-trailing-nuls
+  fuzz_regress_decoder-leading-bom PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 60)
 
 # The targets added for the reliability issue's item 3 (what no target

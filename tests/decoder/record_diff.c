@@ -8,6 +8,7 @@ const char *const rd_bug_names[RD_NBUGS] = {
 	"NUL in a string (libevtx cuts it, or keeps an ANSI string's trailing NULs; we keep U+2400 inside, drop trailing)",
 	"'&' or '\"' in an attribute value (libevtx does not escape it)",
 	"'<' or '&' in a value that is not UTF-16 (libevtx does not escape it)",
+	"value starting with U+FEFF or U+FFFE (libevtx drops it as a byte-order mark)",
 	"record ends at the end of its chunk (libevtx drops it)",
 	"libevtx cannot read the record",
 };
@@ -56,6 +57,8 @@ static int classify(const char *f, const char *l, int attr)
 		return -1;
 	if (strstr(f, "\xe2\x90\x80") || (l && trailing_nuls(f, l)))
 		return RD_NUL;
+	if (strncmp(f, "\xef\xbb\xbf", 3) == 0 || strncmp(f, "\xef\xbf\xbe", 3) == 0)
+		return RD_BOM;
 	if (has_non_bmp(f))
 		return RD_NON_BMP;
 	if (is_negative(f))

@@ -19,6 +19,8 @@ enum {
 	RD_ATTRIBUTE,    /* attribute values not escaped: '&' and '"' are misread */
 	RD_UNESCAPED,    /* only UTF-16 string values escaped: '<' or '&' in an ANSI string is
 			  * read back as markup */
+	RD_BOM,          /* a UTF-16 value that starts with U+FEFF or U+FFFE: libevtx takes it for a
+			  * byte-order mark and drops it; we keep the character */
 	RD_CHUNK_END,    /* a record that ends exactly at the end of its chunk is dropped */
 	RD_LIBEVTX_FAIL, /* libevtx cannot read a record the fast path reads */
 	RD_NBUGS
