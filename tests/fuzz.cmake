@@ -120,12 +120,21 @@ file(GLOB NPSDIAG_FUZZ_ANALYSIS_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/ana
 add_test(NAME fuzz_analysis_replay COMMAND fuzz_analysis -rounds 300 ${NPSDIAG_FUZZ_ANALYSIS_SEEDS})
 set_tests_properties(fuzz_analysis_replay PROPERTIES TIMEOUT 20)
 # What libFuzzer found (tests/fuzz/corpus/TARGET/: -set_cover_merge=1 of a
-# local run's corpus), each input and two mutations of it.
-foreach(t rules analysis)
+# local run's corpus, docs/fuzzing.md), each input and two mutations of it
+# (pipeline and tail: the input alone, they cost 5-200 ms an exec).
+foreach(t rules analysis walk event_xml decoder pipeline tail)
   file(GLOB NPSDIAG_FUZZ_FOUND ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/corpus/${t}/*)
-  add_test(NAME fuzz_${t}_corpus COMMAND fuzz_${t} -rounds 2 ${NPSDIAG_FUZZ_FOUND})
-  set_tests_properties(fuzz_${t}_corpus PROPERTIES TIMEOUT 20
-    ENVIRONMENT FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-rules-tmp)
+  if(NOT NPSDIAG_FUZZ_FOUND)
+    continue()
+  endif()
+  set(rounds 2)
+  if(t STREQUAL "pipeline" OR t STREQUAL "tail")
+    set(rounds 0)
+  endif()
+  file(MAKE_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/fuzz-${t}-corpus-tmp)
+  add_test(NAME fuzz_${t}_corpus COMMAND fuzz_${t} -rounds ${rounds} ${NPSDIAG_FUZZ_FOUND})
+  set_tests_properties(fuzz_${t}_corpus PROPERTIES TIMEOUT 60 ENVIRONMENT
+    "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-${t}-corpus-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")
 endforeach()
 
 # Reproducers of past crashes (tests/fuzz/regress/, from the shared fuzz
