@@ -6,8 +6,10 @@
 # The code under test is instrumented too (every layer library gets
 # -fsanitize=fuzzer-no-link): configure with clang and
 #   -DNPSDIAG_FUZZ=ON -DNPSDIAG_SANITIZE=ON
-# (the sanitizer runtime holds the coverage callbacks the other programs
-# of the build then need).
+# or, for volume runs with UBSan alone, -DNPSDIAG_FUZZ=ON
+# -DNPSDIAG_FUZZ_SANITIZERS=undefined (the sanitizer runtime holds the
+# coverage callbacks the other programs of the build then need).
+# docs/fuzzing.md says how campaigns are run.
 option(NPSDIAG_FUZZ "Build libFuzzer targets (clang)" OFF)
 # The sanitizers of a fuzz build: ASan+UBSan (the default, with
 # -DNPSDIAG_SANITIZE=ON), or UBSan alone for volume runs of the fast
@@ -178,7 +180,7 @@ set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_decoder-ansi
 # reached): escaping (its promises checked), the walker and filter alone,
 # family naming and the store, the whole pipeline through the public API,
 # and the tail's state across rounds. Each replays its seeds and
-# deterministic mutations; tests/fuzz/README.md has the local libFuzzer
+# deterministic mutations; docs/fuzzing.md has the local libFuzzer
 # runs and their figures.
 file(GLOB NPSDIAG_FUZZ_ESCAPE_SEEDS ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/seeds/escape/*)
 add_test(NAME fuzz_escape_replay COMMAND fuzz_escape -rounds 3000 ${NPSDIAG_FUZZ_ESCAPE_SEEDS})
