@@ -13,8 +13,9 @@
  * was replaced, cleared (record ids restart), truncated or wrapped (the
  * oldest chunk overwritten) is reported and read afresh; events already
  * stored are recognized, so nothing is stored twice. A log that wrapped
- * whole between two rounds lost records unread: the notice names their ids
- * (within one run; after a restart the last id read is not known).
+ * whole between two rounds lost records unread: the notice names their ids,
+ * also across a restart (the last record id read from each log is kept in
+ * sources.last_record_id).
  */
 #ifndef ND_TAIL_H
 #define ND_TAIL_H
