@@ -118,6 +118,11 @@ static const char *const migrations[] = {
 	"DROP TABLE IF EXISTS incident_facts; DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;"
 	" DROP TABLE IF EXISTS cause_sources; DROP TABLE IF EXISTS cause_commands; DROP TABLE IF EXISTS cause_steps;"
 	" DROP TABLE IF EXISTS causes; DROP TABLE IF EXISTS diagnose_meta;",
+	/* 2 -> 3: where the tail of each Windows event log channel stands (its
+	 * bookmark, nd_channel), written with the events it covers. */
+	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	"  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	"  bookmark TEXT NOT NULL);",
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

@@ -10,7 +10,7 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
-#define ND_SCHEMA_VERSION 2
+#define ND_SCHEMA_VERSION 3
 
 /* Appends the whole schema (CREATE ... IF NOT EXISTS) to b. Returns 0, or
  * -1 when out of memory. */
