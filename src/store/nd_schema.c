@@ -119,9 +119,12 @@ static const char *const migrations[] = {
 	" DROP TABLE IF EXISTS cause_sources; DROP TABLE IF EXISTS cause_commands; DROP TABLE IF EXISTS cause_steps;"
 	" DROP TABLE IF EXISTS causes; DROP TABLE IF EXISTS diagnose_meta;",
 	/* 2 -> 3: where the tail of each Windows event log channel stands (its
-	 * bookmark, nd_channel), written with the events it covers. */
+	 * bookmark, nd_channel), written with the events it covers. source_id
+	 * is the channel's sources row; no REFERENCES: on a new database this
+	 * step runs before the schema script makes sources, which PostgreSQL
+	 * refuses. */
 	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
-	"  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	"  source_id INTEGER NOT NULL PRIMARY KEY,\n"
 	"  bookmark TEXT NOT NULL);",
 };
 
