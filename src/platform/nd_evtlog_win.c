@@ -43,8 +43,8 @@ static int fail(nd_error *err, const char *channel, const char *what, DWORD code
 	case ERROR_ACCESS_DENIED:
 		return nd_error_set(err,
 				    "channel %s: %s: access denied (the Security log needs an administrator or an "
-				    "account with the \"Manage auditing and security log\" right, SeSecurityPrivilege; "
-				    "other channels the Event Log Readers group: docs/windows.md)",
+				    "account given read access to the Security channel or the \"Manage auditing and "
+				    "security log\" right; other channels the Event Log Readers group: docs/windows.md)",
 				    channel, what);
 	case ERROR_EVT_CHANNEL_NOT_FOUND:
 		return nd_error_set(err, "channel %s: %s: no such channel on this computer (wevtutil el lists them)",
@@ -77,6 +77,25 @@ static int render(nd_evtlog *l, EVT_HANDLE h, DWORD flag, char **out, nd_error *
 	return 0;
 }
 
+/* Enables the "Manage auditing and security log" right (SeSecurityPrivilege)
+ * in the process token when the account holds it: an account given that
+ * right, rather than read access to the Security channel, reads the
+ * Security log only with it enabled. Without it nothing changes (the
+ * channel's own access list decides). Returns nothing. */
+static void enable_security_privilege(void)
+{
+	TOKEN_PRIVILEGES tp;
+	HANDLE token;
+
+	if (!OpenProcessToken(GetCurrentProcess(), TOKEN_ADJUST_PRIVILEGES | TOKEN_QUERY, &token))
+		return;
+	tp.PrivilegeCount = 1;
+	tp.Privileges[0].Attributes = SE_PRIVILEGE_ENABLED;
+	if (LookupPrivilegeValueW(NULL, L"SeSecurityPrivilege", &tp.Privileges[0].Luid))
+		AdjustTokenPrivileges(token, FALSE, &tp, 0, NULL, NULL);
+	CloseHandle(token);
+}
+
 int nd_evtlog_open(nd_evtlog **out, const char *channel, const char *query, const char *bookmark, nd_error *err)
 {
 	nd_evtlog *l = calloc(1, sizeof(*l));
@@ -89,6 +108,7 @@ int nd_evtlog_open(nd_evtlog **out, const char *channel, const char *query, cons
 		nd_error_set(err, "out of memory");
 		goto done;
 	}
+	enable_security_privilege();
 	if (!(l->bookmark = EvtCreateBookmark(wbm))) {
 		fail(err, channel, "the stored bookmark", GetLastError());
 		goto done;
