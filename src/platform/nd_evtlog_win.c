@@ -141,8 +141,8 @@ int nd_evtlog_next(nd_evtlog *l, const char **xml, size_t *len, nd_error *err)
 		ResetEvent(l->signal);
 		if (!EvtNext(l->sub, BATCH, l->batch, 0, 0, &l->nbatch)) {
 			l->nbatch = 0;
-			if (GetLastError() == ERROR_NO_MORE_ITEMS)
-				return 0;
+			if (GetLastError() == ERROR_NO_MORE_ITEMS || GetLastError() == ERROR_TIMEOUT)
+				return 0; /* nothing yet */
 			return fail(err, l->channel, "EvtNext", GetLastError());
 		}
 	}
