@@ -175,7 +175,7 @@ static int open_feed(nd_channel *c, channel_state *ch, nd_store *s, nd_error *er
 
 	if (nd_buf_printf(&name, "%s:%s", c->ops->kind, ch->name) != 0 ||
 	    nd_evtlog_query(&query, ch->name, c->sel, c->nsel) != 0) {
-		nd_error_set(err, "out of memory");
+		nd_error_set(err, "%s: out of memory, or a provider name no query can quote", ch->name);
 		goto done;
 	}
 	if (nd_store_begin(s, err) != 0)
@@ -209,8 +209,8 @@ static void problem(nd_channel *c, const channel_state *ch, const char *msg)
 
 	if (!c->rep || !c->rep->problem)
 		return;
-	nd_error_set(&full, "%s:%s: event %llu taken: %s", c->ops->kind, ch->name, (unsigned long long)ch->st.records,
-		     msg);
+	nd_error_set(&full, "%s:%s: event number %llu of the channel: %s", c->ops->kind, ch->name,
+		     (unsigned long long)ch->st.records, msg);
 	c->rep->problem(c->rep->ctx, ND_PROBLEM_ERROR, full.message);
 }
 
