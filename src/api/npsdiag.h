@@ -282,6 +282,14 @@ typedef struct npsdiag_follow_options {
 	 * before the next diagnosis. Either may be NULL. */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;
+	/* Windows event log channels followed beside the paths ("Security",
+	 * "System", "ForwardedEvents"): through the Windows Event Log API (on
+	 * Windows only), or, when channel_replay names a directory, from the
+	 * recorded renderings in channel_replay/CHANNEL/ (a test aid,
+	 * docs/windows.md). The bookmark of each is stored with its events. */
+	char *const *channels;
+	size_t nchannels;
+	const char *channel_replay;
 } npsdiag_follow_options;
 
 typedef struct npsdiag_follow_stats {
@@ -292,7 +300,8 @@ typedef struct npsdiag_follow_stats {
 } npsdiag_follow_stats;
 
 /* Follows growing .evtx logs (files, or directories searched for *.evtx)
- * in a session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
+ * and the channels of o (npaths may be 0 when there are channels) in a
+ * session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
  * news), then polls every interval: stores new events, re-diagnoses after
  * a round that stored some (or after a reload of the rules) and hands over
  * what is news. A full disk (SQLITE_FULL) is told through notice (the

@@ -1,11 +1,14 @@
-/* npsdiag tail: follow growing .evtx logs (npsdiag_follow) and print what
- * is news: one line per new or grown incident, text or JSON lines. */
+/* npsdiag tail: follow growing .evtx logs and Windows event log channels
+ * (npsdiag_follow) and print what is news: one line per new or grown incident, text or JSON lines. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* --channel NAME, repeatable. */
+#define MAX_CHANNELS 32
 
 /* Set by the signal handlers (npsdiag_catch_signals). */
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -62,12 +65,13 @@ int cmd_tail(int argc, char **argv)
 		{"skew", required_argument, NULL, 's'},   {"gap", required_argument, NULL, 'g'},
 		{"format", required_argument, NULL, 'f'}, {"once", no_argument, NULL, 'o'},
 		{"verbose", no_argument, NULL, 'v'},      {"tz", required_argument, NULL, 't'},
-		{"local", no_argument, NULL, 'l'},        {NULL, 0, NULL, 0}};
-	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 0, 0, &stop_requested, &reload_requested};
+		{"local", no_argument, NULL, 'l'},        {"channel", required_argument, NULL, 'c'},
+		{"channel-replay", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0}};
+	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 0, 0, &stop_requested, &reload_requested, NULL, 0, NULL};
 	npsdiag_follow_callbacks cb = {0};
 	npsdiag_follow_stats st;
 	tail_ui u = {"text", 0, {0}};
-	char *dirs[ND_CLI_MAX_RULE_DIRS];
+	char *dirs[ND_CLI_MAX_RULE_DIRS], *channels[MAX_CHANNELS];
 	char zone[128];
 	const char *db = NULL, *tz = NULL;
 	double interval = 2.0;
@@ -108,11 +112,20 @@ int cmd_tail(int argc, char **argv)
 		case 'l': tz = "local"; break;
 		case 'o': fo.once = 1; break;
 		case 'v': u.verbose = 1; break;
+		case 'c':
+			if (fo.nchannels == MAX_CHANNELS)
+				return cli_bad_value("tail", "--channel", optarg, "at most 32 channels");
+			channels[fo.nchannels++] = optarg;
+			break;
+		case 'R': fo.channel_replay = optarg; break;
 		default: return cli_bad_option("tail", opt, argv);
 		}
 	}
-	if (optind >= argc)
-		return cli_bad_args("tail", "expected one or more .evtx logs or directories to follow");
+	if (optind >= argc && !fo.nchannels)
+		return cli_bad_args("tail", "expected one or more .evtx logs or directories, or --channel NAME, to follow");
+	if (fo.channel_replay && !fo.nchannels)
+		return cli_bad_args("tail", "--channel-replay replays the channels named with --channel");
+	fo.channels = channels;
 	if (tz) {
 		if (cli_zone_apply(tz, zone, sizeof(zone)) != 0)
 			return cli_bad_value("tail", "--tz", tz, CLI_EXPECT_ZONE);

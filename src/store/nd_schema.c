@@ -21,6 +21,9 @@ static const char core_sql[] =
 	"  duplicates INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,\n"
 	"  warnings INTEGER DEFAULT 0,\n"
 	"  last_record_id INTEGER);\n"
+	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	"  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	"  bookmark TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS source_chunks(\n"
 	"  source_id INTEGER NOT NULL REFERENCES sources(id),\n"
 	"  chunk_offset INTEGER NOT NULL,\n"
@@ -236,6 +239,14 @@ static const migration migrations[] = {
 	/* 3 -> 4: the highest record id tail read from each source, so that a
 	 * restarted tail names the records a wrap overwrote unread (nd_tail). */
 	{"ALTER TABLE sources ADD COLUMN last_record_id INTEGER;", NULL},
+	/* 4 -> 5: where the tail of each Windows event log channel stands (its
+	 * bookmark, nd_channel), written with the events it covers; source_id
+	 * is the channel's sources row. The schema script makes the same table
+	 * on a new database. */
+	{"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	 "  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	 "  bookmark TEXT NOT NULL);",
+	 NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,
