@@ -173,21 +173,26 @@ build_postgresql_15() {
 	# DLL's version resource) and what they need from src/common and src/port. PostgreSQL's own mingw
 	# build makes a DLL and names its import library libpq.a; the archive here is a plain static one.
 	cross_env
-	local ossl=${deps# }
+	local ossl=${deps# } objs
 	./configure -q --host=$host --prefix="$prefix" --without-readline --without-zlib --without-icu \
 		--without-llvm --without-gssapi --without-ldap --with-openssl CPPFLAGS="-I$ossl/include" \
 		LDFLAGS="-L$ossl/lib" LIBS="-lws2_32 -lcrypt32" >/dev/null
+	make -C src/backend generated-headers >/dev/null
 	make -C src/port -j"$jobs" libpgport_shlib.a >/dev/null
 	make -C src/common -j"$jobs" libpgcommon_shlib.a >/dev/null
-	make -C src/interfaces/libpq -j"$jobs" >/dev/null
+	cd src/interfaces/libpq
+	objs=$(make -s --no-print-directory --eval 'nd-objs: ; @echo $(OBJS)' nd-objs | tr ' ' '\n' | grep -vx win32ver.o)
+	make -j"$jobs" $objs >/dev/null
 	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
-	rm -f src/interfaces/libpq/libpq.a
-	$AR rcs "$prefix/lib/libpq.a" $(ls src/interfaces/libpq/*.o | grep -v libpqrc.o)
+	$AR rcs "$prefix/lib/libpq.a" $objs
+	cd ../../..
 	cp src/port/libpgport_shlib.a src/common/libpgcommon_shlib.a "$prefix/lib/"
+	# npsdiag links mingw-w64's getopt_long; libpq does not use PostgreSQL's.
+	$AR d "$prefix/lib/libpgport_shlib.a" getopt_shlib.o getopt_long_shlib.o
 	cp src/interfaces/libpq/libpq-fe.h src/interfaces/libpq/libpq-events.h src/include/postgres_ext.h \
 		src/include/pg_config_ext.h "$prefix/include/"
 	printf 'prefix=%s\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\nName: libpq\nDescription: PostgreSQL libpq library\nVersion: %s\nRequires.private: libssl libcrypto\nLibs: -L${libdir} -lpq\nLibs.private: -lpgcommon_shlib -lpgport_shlib -lsecur32 -lws2_32 -lshell32\nCflags: -I${includedir}\n' \
-		"$prefix" "$(sed -n "s/^PACKAGE_VERSION='\(.*\)'/\1/p" configure)" >"$prefix/lib/pkgconfig/libpq.pc"
+		"$prefix" "$(sed -n "s/^PACKAGE_VERSION='\\(.*\\)'/\\1/p" configure)" >"$prefix/lib/pkgconfig/libpq.pc"
 }
 
 # Builds package $1 (its recipe is build_<pkg with - as _>) on top of the prefixes of packages $2...

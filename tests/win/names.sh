@@ -43,7 +43,10 @@ eq "default database of a service" "$(count "$WINEPREFIX/drive_c/ProgramData/nps
 rm -rf "$WINEPREFIX/drive_c/ProgramData/npsdiag"
 [ ! -e "$WINEPREFIX/drive_c/windows/system32/npsdiag.db" ] || fail "a database was written to system32"
 
+"$NPSDIAG" ingest --quiet --db missing-l.db "nicht da ü.evtx" >/dev/null 2>&1
+want=$?
 win ingest --quiet --db missing.db "nicht da ü.evtx" >/dev/null 2>err
-eq "a missing file fails" "$?" 2
+eq "a missing file fails as on Linux" "$?" "$want"
+[ "$want" -ne 0 ] || fail "the Linux build did not fail on a missing file"
 contains "a missing file is named in UTF-8" err "nicht da ü.evtx"
 finish
