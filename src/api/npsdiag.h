@@ -200,6 +200,20 @@ typedef struct npsdiag_filter {
  * end_of_day). Returns 0 with *ts set (FILETIME units), or -1. */
 int npsdiag_parse_time(const char *s, int end_of_day, int64_t *ts);
 
+/* The process's local zone, which human output shows times in when asked
+ * (npsdiag_write_options.tz) and npsdiag_local_to_unix reads them in.
+ * Process-wide, like the C library's $TZ on POSIX. npsdiag_zone_named
+ * takes "local" (the system's zone) or a zone name the system has (POSIX:
+ * an IANA name; Windows: none) and fills name (size bytes) with what to
+ * call it; npsdiag_zone_offset takes a fixed offset in seconds east of UTC
+ * (0: UTC). Both return 0, or -1 when the zone is unknown. */
+int npsdiag_zone_named(const char *zone, char *name, size_t size);
+int npsdiag_zone_offset(long offset_s);
+
+/* Converts a wall-clock time in the local zone (a day past the month's end
+ * runs on) to seconds since 1970, UTC. Returns 0 with *unix_s set, or -1. */
+int npsdiag_local_to_unix(int year, int month, int day, int hour, int minute, int second, int64_t *unix_s);
+
 #define NPSDIAG_TIME_SIZE 64
 
 /* Writes unix_s (seconds since 1970) as ISO 8601 UTC in whole seconds,

@@ -764,7 +764,7 @@ static int spool(file_ctx *f, FILE *tmp, nd_error *err)
  * failed. */
 static int read_evtx_stream(file_ctx *f, int *failed, nd_error *err)
 {
-	char name[64];
+	char name[ND_FILE_TEMP_NAME];
 	FILE *tmp = NULL;
 	nd_error e;
 	int rc;
