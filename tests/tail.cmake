@@ -25,3 +25,10 @@ if(TARGET evtxconvert)
     SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS pg ENVIRONMENT
     "NPSDIAG=$<TARGET_FILE:npsdiag>;EVTXCONVERT=$<TARGET_FILE:evtxconvert>;SRC=${PROJECT_SOURCE_DIR};PGDIR=${CMAKE_CURRENT_BINARY_DIR}/pg-server")
 endif()
+# ... and in npsdiag.exe under wine (label wine: with -DNPSDIAG_WIN_EXE, tests/win.cmake).
+if(TARGET evtxconvert AND NPSDIAG_WIN_EXE)
+  add_test(NAME tail_channel_wine COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tail/channel_wine.sh)
+  set_tests_properties(tail_channel_wine PROPERTIES FIXTURES_REQUIRED wine_prefix LABELS wine SKIP_RETURN_CODE 77
+    TIMEOUT 600 ENVIRONMENT
+    "NPSDIAG=$<TARGET_FILE:npsdiag>;EVTXCONVERT=$<TARGET_FILE:evtxconvert>;SRC=${PROJECT_SOURCE_DIR};NPSDIAG_WIN_EXE=${NPSDIAG_WIN_EXE};WINE=/usr/lib/wine/wine64;WINEPREFIX=${CMAKE_CURRENT_BINARY_DIR}/wineprefix")
+endif()

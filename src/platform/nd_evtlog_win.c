@@ -49,6 +49,11 @@ static int fail(nd_error *err, const char *channel, const char *what, DWORD code
 	case ERROR_EVT_CHANNEL_NOT_FOUND:
 		return nd_error_set(err, "channel %s: %s: no such channel on this computer (wevtutil el lists them)",
 				    channel, what);
+	case ERROR_CALL_NOT_IMPLEMENTED:
+		return nd_error_set(err,
+				    "channel %s: %s: this system does not implement the Windows Event Log API (wine "
+				    "does not); follow the channel's .evtx file with tail FILE",
+				    channel, what);
 	case ERROR_EVT_INVALID_QUERY:
 		return nd_error_set(err, "channel %s: %s: the event log service refused the query", channel, what);
 	default: return nd_error_set(err, "channel %s: %s: Windows error %lu", channel, what, (unsigned long)code);
@@ -110,7 +115,8 @@ int nd_evtlog_open(nd_evtlog **out, const char *channel, const char *query, cons
 	}
 	enable_security_privilege();
 	if (!(l->bookmark = EvtCreateBookmark(wbm))) {
-		fail(err, channel, "the stored bookmark", GetLastError());
+		fail(err, channel, bookmark ? "EvtCreateBookmark of the stored bookmark" : "EvtCreateBookmark",
+		     GetLastError());
 		goto done;
 	}
 	if (!(l->signal = CreateEventW(NULL, TRUE, TRUE, NULL))) {
