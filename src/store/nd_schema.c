@@ -19,7 +19,11 @@ static const char core_sql[] =
 	"  first_ingest TEXT, last_ingest TEXT,\n"
 	"  records INTEGER DEFAULT 0, wanted INTEGER DEFAULT 0, stored INTEGER DEFAULT 0,\n"
 	"  duplicates INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,\n"
-	"  warnings INTEGER DEFAULT 0);\n"
+	"  warnings INTEGER DEFAULT 0,\n"
+	"  last_record_id INTEGER);\n"
+	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	"  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	"  bookmark TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS source_chunks(\n"
 	"  source_id INTEGER NOT NULL REFERENCES sources(id),\n"
 	"  chunk_offset INTEGER NOT NULL,\n"
@@ -231,6 +235,17 @@ static const migration migrations[] = {
 	 NULL},
 	/* 2 -> 3: one row per event (issue 10 item 3). */
 	{NULL, fields_to_column},
+	/* 3 -> 4: the highest record id tail read from each source, so that a
+	 * restarted tail names the records a wrap overwrote unread (nd_tail). */
+	{"ALTER TABLE sources ADD COLUMN last_record_id INTEGER;", NULL},
+	/* 4 -> 5: where the tail of each Windows event log channel stands (its
+	 * bookmark, nd_channel), written with the events it covers; source_id
+	 * is the channel's sources row. The schema script makes the same table
+	 * on a new database. */
+	{"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	 "  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	 "  bookmark TEXT NOT NULL);",
+	 NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,
@@ -311,6 +326,13 @@ int nd_schema_upgrade(nd_db *db, int from, nd_error *err)
 
 	if (from < 0 || from > ND_SCHEMA_VERSION)
 		return nd_error_set(err, "database: no migration from schema version %d", from);
+	/* A new database (no sources table) gets the whole layout from the
+	 * script: the steps change the tables of an older one. */
+	if (from == 0 && (rc = nd_db_has_table(db, "sources", err)) <= 0) {
+		if (rc < 0)
+			return -1;
+		from = ND_SCHEMA_VERSION;
+	}
 	for (i = from; i < ND_SCHEMA_VERSION; i++)
 		if (migrations[i].sql ? nd_db_exec_ddl(db, migrations[i].sql, "schema migration", err)
 				      : migrations[i].run(db, err))

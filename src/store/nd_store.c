@@ -318,6 +318,42 @@ int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_
 	return rc;
 }
 
+int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	*id = 0;
+	rc = nd_db_prepare(s->db, "SELECT last_record_id FROM sources WHERE path=?", 0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, path, "sources", err)
+		 ? -1
+		 : nd_db_step(st, "sources", err);
+	if (rc == 1)
+		*id = (uint64_t)nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_store_begin(s, err) != 0)
+		return -1;
+	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=? WHERE path=?", 0, &st, "sources", err) ||
+		     nd_db_bind_int64(st, 1, (int64_t)id, "sources", err) ||
+		     nd_db_bind_text(st, 2, path, "sources", err) || nd_db_step(st, "sources", err) < 0
+		 ? -1
+		 : 0;
+	nd_db_finalize(st);
+	if (rc != 0) {
+		nd_store_rollback(s);
+		return -1;
+	}
+	return nd_store_commit(s, err);
+}
+
 int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err)
 {
 	nd_stmt *st = s->get_chunk;
