@@ -1,9 +1,9 @@
 #!/bin/sh
-# Schema step 3 on PostgreSQL: a database put back into the version 2
-# layout (the event_fields table, no fields columns, no field_names, and
-# none of what later steps add) is migrated by the next command that opens
-# it, and gives the same event_fields rows and the same diagnose --format
-# json as before.
+# Schema steps 3-5 on PostgreSQL: a database put back into the version 2
+# layout (the event_fields table, no fields columns, no field_names, no
+# sources.last_record_id, no channel_bookmarks) is
+# migrated by the next command that opens it, and gives the same
+# event_fields rows and the same diagnose --format json as before.
 # (tests/ingest/migrate_v2.sh migrates a version 2 SQLite database written
 # by the previous npsdiag itself.)
 . "$SRC/tests/ingest/lib.sh"
