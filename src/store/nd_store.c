@@ -161,7 +161,6 @@ static int open_db(nd_store *s, const char *path, int readonly, nd_error *err)
 	return (s->path = strdup(path)) ? 0 : nd_error_set(err, "out of memory");
 }
 
-/* Opens the store. Returns 0 with *out set, or -1 with err set. */
 /* Makes the schema of s current (check_schema), again after a short wait
  * when a database server lost the connection or rolled the step back
  * (ND_DB_AGAIN: it connects again on the next command), a few times.
@@ -180,6 +179,7 @@ static int schema_current(nd_store *s, nd_error *err)
 	return 0;
 }
 
+/* Opens the store. Returns 0 with *out set, or -1 with err set. */
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
 	nd_store *s = calloc(1, sizeof(*s));
