@@ -22,7 +22,7 @@ endif()
 if(TARGET evtxconvert)
   add_test(NAME tail_channel_pg COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/tail/channel_pg.sh)
   set_tests_properties(tail_channel_pg PROPERTIES FIXTURES_REQUIRED pg_server RESOURCE_LOCK pg_server
-    SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS pg ENVIRONMENT
+    SKIP_RETURN_CODE 77 TIMEOUT 600 LABELS pg ENVIRONMENT
     "NPSDIAG=$<TARGET_FILE:npsdiag>;EVTXCONVERT=$<TARGET_FILE:evtxconvert>;SRC=${PROJECT_SOURCE_DIR};PGDIR=${CMAKE_CURRENT_BINARY_DIR}/pg-server")
 endif()
 # ... and in npsdiag.exe under wine (label wine: with -DNPSDIAG_WIN_EXE, tests/win.cmake).
