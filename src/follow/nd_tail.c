@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "evtx_format.h"
-#include "nd_clock.h"
 #include "nd_file.h"
 #include "nd_vec.h"
 
@@ -461,16 +460,15 @@ done:
 	return rc;
 }
 
-int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err)
+/* nd_source: one round of the tail. */
+static int source_round(void *self, nd_store *s, uint64_t *new_events, nd_error *err)
 {
-	while (!*stop) {
-		uint64_t n;
+	return nd_tail_round(self, s, new_events, err);
+}
 
-		if (nd_tail_round(t, s, &n, err) != 0)
-			return -1;
-		if (t->hooks && t->hooks->round_done && t->hooks->round_done(t->hooks->ctx, n, err) != 0)
-			return -1;
-		nd_clock_sleep_ms(interval_ms, stop);
-	}
-	return 0;
+nd_source nd_tail_source(nd_tail *t)
+{
+	nd_source src = {t, source_round};
+
+	return src;
 }

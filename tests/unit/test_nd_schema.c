@@ -13,7 +13,7 @@ static void test_schema_sql(void)
 	const nd_family *const *f;
 	nd_buf b = {0};
 
-	CHECK(nd_schema_sql(&b) == 0 && b.data);
+	CHECK(nd_schema_sql(&b, ND_DB_SQLITE) == 0 && b.data);
 	for (f = nd_families(); *f; f++)
 		if ((*f)->table)
 			CHECK(b.data && strstr(b.data, (*f)->table) != NULL);
