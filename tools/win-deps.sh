@@ -168,6 +168,32 @@ build_libarchive() {
 		CPPFLAGS="$cppflags" LDFLAGS="$ldflags"
 	make -j"$jobs" libarchive.la && make install-libLTLIBRARIES install-includeHEADERS install-pkgconfigDATA
 }
+build_postgresql_15() {
+	# libpq only, static, with OpenSSL from the cache: the objects of src/interfaces/libpq (not its
+	# DLL's version resource) and what they need from src/common and src/port. PostgreSQL's own mingw
+	# build makes a DLL and names its import library libpq.a; the archive here is a plain static one.
+	cross_env
+	local ossl=${deps# } objs
+	./configure -q --host=$host --prefix="$prefix" --without-readline --without-zlib --without-icu \
+		--without-llvm --without-gssapi --without-ldap --with-openssl CPPFLAGS="-I$ossl/include" \
+		LDFLAGS="-L$ossl/lib" LIBS="-lws2_32 -lcrypt32" >/dev/null
+	make -C src/backend generated-headers >/dev/null
+	make -C src/port -j"$jobs" libpgport_shlib.a >/dev/null
+	make -C src/common -j"$jobs" libpgcommon_shlib.a >/dev/null
+	cd src/interfaces/libpq
+	objs=$(make -s --no-print-directory --eval 'nd-objs: ; @echo $(OBJS)' nd-objs | tr ' ' '\n' | grep -vx win32ver.o)
+	make -j"$jobs" $objs >/dev/null
+	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
+	$AR rcs "$prefix/lib/libpq.a" $objs
+	cd ../../..
+	cp src/port/libpgport_shlib.a src/common/libpgcommon_shlib.a "$prefix/lib/"
+	# npsdiag links mingw-w64's getopt_long; libpq does not use PostgreSQL's.
+	$AR d "$prefix/lib/libpgport_shlib.a" getopt_shlib.o getopt_long_shlib.o
+	cp src/interfaces/libpq/libpq-fe.h src/interfaces/libpq/libpq-events.h src/include/postgres_ext.h \
+		src/include/pg_config_ext.h "$prefix/include/"
+	printf 'prefix=%s\nlibdir=${prefix}/lib\nincludedir=${prefix}/include\n\nName: libpq\nDescription: PostgreSQL libpq library\nVersion: %s\nRequires.private: libssl libcrypto\nLibs: -L${libdir} -lpq\nLibs.private: -lpgcommon_shlib -lpgport_shlib -lsecur32 -lws2_32 -lshell32\nCflags: -I${includedir}\n' \
+		"$prefix" "$(sed -n "s/^PACKAGE_VERSION='\\(.*\\)'/\\1/p" configure)" >"$prefix/lib/pkgconfig/libpq.pc"
+}
 
 # Builds package $1 (its recipe is build_<pkg with - as _>) on top of the prefixes of packages $2...
 # unless its prefix is there already. Returns non-zero when the build fails (the log is in $cache/logs).
@@ -214,7 +240,8 @@ build() {
 
 ensure_deb_src
 start=$(date +%s)
-# Independent packages in parallel (each also builds with -j); libarchive after its compressors.
+# Independent packages in parallel (each also builds with -j); libarchive after its compressors, libpq
+# after OpenSSL.
 pids=""
 for pkg in libevtx libbfio pcre2 sqlite3 json-c openssl curl zlib bzip2 xz-utils libzstd; do
 	build "$pkg" &
@@ -225,11 +252,19 @@ for pid in $pids; do
 	wait "$pid" || failed=1
 done
 [ "$failed" -eq 0 ] || exit 1
-build libarchive zlib bzip2 xz-utils libzstd
+# Then those built on others, in parallel too.
+build libarchive zlib bzip2 xz-utils libzstd &
+pids=$!
+build postgresql-15 openssl &
+pids="$pids $!"
+for pid in $pids; do
+	wait "$pid" || failed=1
+done
+[ "$failed" -eq 0 ] || exit 1
 
 # The merged root: one include and lib directory for the toolchain file, named by what it holds.
 prefixes=""
-for pkg in libevtx libbfio pcre2 sqlite3 json-c openssl curl zlib bzip2 xz-utils libzstd libarchive; do
+for pkg in libevtx libbfio pcre2 sqlite3 json-c openssl curl zlib bzip2 xz-utils libzstd libarchive postgresql-15; do
 	prefixes="$prefixes $(cat "$cache/.key-$pkg")"
 done
 root=$cache/root-$(echo "$prefixes" | sha256sum | cut -c1-16)
@@ -238,8 +273,8 @@ if [ ! -f "$root/.merged" ]; then
 	mkdir -p "$root"
 	for p in $prefixes; do
 		cp -rs "$p/." "$root/"
+		rm -f "$root/.built"
 	done
-	rm -f "$root/.built"
 	touch "$root/.merged"
 fi
 echo "win-deps: ready in $(($(date +%s) - start)) s" >&2

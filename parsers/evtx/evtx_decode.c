@@ -152,9 +152,11 @@ int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const u
 	if (!nd_evtx_chunk_header_matches(c, w, n))
 		nd_evtx_chunk_fix_header(c, w, n);
 
+	/* Both error types are libcerror's; libevtx frees libbfio's too (the Windows build's libevtx
+	 * carries libbfio's code but not libbfio_error_free). */
 	if (libbfio_memory_range_initialize(&d->io, &be) != 1 ||
 	    libbfio_memory_range_set(d->io, d->image, sizeof(d->image), &be) != 1) {
-		libbfio_error_free(&be);
+		libevtx_error_free(&be);
 		decoder_close(d);
 		return nd_error_set(err, "libbfio: cannot set up a memory range");
 	}

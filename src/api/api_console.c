@@ -4,6 +4,7 @@
 #include "nd_clock.h"
 #include "nd_console.h"
 #include "nd_exe.h"
+#include "nd_localtime.h"
 
 int npsdiag_console_init(int *argc, char ***argv)
 {
@@ -28,4 +29,21 @@ int npsdiag_console_color(FILE *f)
 uint64_t npsdiag_clock_ms(void)
 {
 	return nd_clock_ms();
+}
+
+int npsdiag_zone_named(const char *zone, char *name, size_t size)
+{
+	return nd_localtime_set_zone(zone, name, size);
+}
+
+int npsdiag_zone_offset(long offset_s)
+{
+	return nd_localtime_set_offset(offset_s);
+}
+
+int npsdiag_local_to_unix(int year, int month, int day, int hour, int minute, int second, int64_t *unix_s)
+{
+	nd_local_time lt = {year, month, day, hour, minute, second, 0};
+
+	return nd_localtime_to_unix(&lt, unix_s);
 }

@@ -200,6 +200,20 @@ typedef struct npsdiag_filter {
  * end_of_day). Returns 0 with *ts set (FILETIME units), or -1. */
 int npsdiag_parse_time(const char *s, int end_of_day, int64_t *ts);
 
+/* The process's local zone, which human output shows times in when asked
+ * (npsdiag_write_options.tz) and npsdiag_local_to_unix reads them in.
+ * Process-wide, like the C library's $TZ on POSIX. npsdiag_zone_named
+ * takes "local" (the system's zone) or a zone name the system has (POSIX:
+ * an IANA name; Windows: none) and fills name (size bytes) with what to
+ * call it; npsdiag_zone_offset takes a fixed offset in seconds east of UTC
+ * (0: UTC). Both return 0, or -1 when the zone is unknown. */
+int npsdiag_zone_named(const char *zone, char *name, size_t size);
+int npsdiag_zone_offset(long offset_s);
+
+/* Converts a wall-clock time in the local zone (a day past the month's end
+ * runs on) to seconds since 1970, UTC. Returns 0 with *unix_s set, or -1. */
+int npsdiag_local_to_unix(int year, int month, int day, int hour, int minute, int second, int64_t *unix_s);
+
 #define NPSDIAG_TIME_SIZE 64
 
 /* Writes unix_s (seconds since 1970) as ISO 8601 UTC in whole seconds,
@@ -282,6 +296,14 @@ typedef struct npsdiag_follow_options {
 	 * before the next diagnosis. Either may be NULL. */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;
+	/* Windows event log channels followed beside the paths ("Security",
+	 * "System", "ForwardedEvents"): through the Windows Event Log API (on
+	 * Windows only), or, when channel_replay names a directory, from the
+	 * recorded renderings in channel_replay/CHANNEL/ (a test aid,
+	 * docs/windows.md). The bookmark of each is stored with its events. */
+	char *const *channels;
+	size_t nchannels;
+	const char *channel_replay;
 } npsdiag_follow_options;
 
 typedef struct npsdiag_follow_stats {
@@ -292,7 +314,8 @@ typedef struct npsdiag_follow_stats {
 } npsdiag_follow_stats;
 
 /* Follows growing .evtx logs (files, or directories searched for *.evtx)
- * in a session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
+ * and the channels of o (npaths may be 0 when there are channels) in a
+ * session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
  * news), then polls every interval: stores new events, re-diagnoses after
  * a round that stored some (or after a reload of the rules) and hands over
  * what is news. A full disk (SQLITE_FULL) is told through notice (the
@@ -310,6 +333,12 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
  * Returns 0, or -1 with err set (an unknown format, an item that did not
  * come from npsdiag_follow, a write error). */
 int npsdiag_write_news(const npsdiag_news *item, const char *format, FILE *out, npsdiag_error *err);
+
+/* npsdiag_write_news with options (o may be NULL): of npsdiag_write_options
+ * only tz counts, for the time of a "text" line (the JSON line stays UTC).
+ * Returns as npsdiag_write_news. */
+int npsdiag_write_news_with(const npsdiag_news *item, const char *format, const npsdiag_write_options *o, FILE *out,
+			    npsdiag_error *err);
 
 /* Writes a change in a followed log (the notice callback's arguments) as
  * the line "npsdiag: PATH: WHAT [OTHER]", paths escaped for a terminal.

@@ -1,15 +1,13 @@
 /* cli_time: the times people paste into --since/--until, and the zone of
- * --tz/--local. The zone is the process's ($TZ, through the C library's
- * own zone handling): the CLI sets it, the library only ever asks the C
- * library for local time. */
+ * --tz/--local. The zone is the process's: the CLI chooses it
+ * (npsdiag_zone_named, npsdiag_zone_offset), the library only ever reads
+ * it. */
 #include "cli.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #define TICKS 10000000LL
 
@@ -41,10 +39,7 @@ static int digits(const char **p, int n, int *v)
 	return 0;
 }
 
-/* Reads a zone offset at p ("Z", "+HH:MM", "+HHMM", "+HH") into *off
- * (seconds east of UTC). Returns 0, 1 when p holds no zone (empty), or -1
- * when it holds something else. */
-static int parse_offset(const char *p, long *off)
+int cli_parse_offset(const char *p, long *off)
 {
 	int sign, h, m = 0;
 
@@ -101,7 +96,6 @@ int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *t
 	int64_t frac = 0, scale = TICKS / 10, unix_s;
 	const char *p = s;
 	long off = 0;
-	struct tm tm;
 
 	if ((rc = parse_span(s, newest, ts)) != 1)
 		return rc;
@@ -120,7 +114,8 @@ int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *t
 	}
 	if (*p == ' ')
 		p++;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || (rc = parse_offset(p, &off)) < 0)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 ||
+	    (rc = cli_parse_offset(p, &off)) < 0)
 		return -1;
 	unix_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	/* 2026-02-31 is no date: its day would wrap into March. */
@@ -128,74 +123,26 @@ int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *t
 		return -1;
 	if (!has_time && end)
 		unix_s += 86400; /* the start of the next day, less one tick below */
-	if (rc == 0 || !local) {
+	if (rc == 0 || !local)
 		unix_s -= off;
-	} else {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d + (!has_time && end);
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = sec;
-		tm.tm_isdst = -1;
-		unix_s = (int64_t)mktime(&tm);
-	}
+	else if (npsdiag_local_to_unix(y, mo, d + (!has_time && end), h, mi, sec, &unix_s) != 0)
+		return -1;
 	*ts = unix_s * TICKS + frac - (!has_time && end);
 	return 0;
 }
 
-/* Returns 1 when name can be an IANA zone name that the C library has
- * (a relative path without "..", found under $TZDIR or
- * /usr/share/zoneinfo), else 0. */
-static int known_zone(const char *name)
-{
-	const char *dir = getenv("TZDIR");
-	char path[512];
-	const char *p;
-
-	if (!*name || *name == '/' || strstr(name, ".."))
-		return 0;
-	for (p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
-			return 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", name) >=
-	    sizeof(path))
-		return 0;
-	return access(path, R_OK) == 0;
-}
-
 int cli_zone_apply(const char *zone, char *name, size_t size)
 {
-	char posix[32];
 	long off;
 
-	if (strcmp(zone, "local") == 0) {
-		tzset();
-		snprintf(name, size, "local time (%s)", tzname[0]);
-		return 0;
-	}
 	if (strcmp(zone, "UTC") == 0 || strcmp(zone, "utc") == 0 || strcmp(zone, "Z") == 0) {
-		setenv("TZ", "UTC0", 1);
-		tzset();
 		snprintf(name, size, "UTC");
-		return 0;
+		return npsdiag_zone_offset(0);
 	}
-	if (parse_offset(zone, &off) == 0) {
-		/* POSIX counts the other way: UTC+01:00 is "<+0100>-01:00". */
-		int h = (int)(labs(off) / 3600 % 100), m = (int)(labs(off) % 3600 / 60);
-
-		snprintf(posix, sizeof(posix), "<%c%02d%02d>%c%02d:%02d", off < 0 ? '-' : '+', h, m,
-			 off < 0 ? '+' : '-', h, m);
-		setenv("TZ", posix, 1);
-		tzset();
-		snprintf(name, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', h, m);
-		return 0;
+	if (cli_parse_offset(zone, &off) == 0) {
+		snprintf(name, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', (int)(labs(off) / 3600 % 100),
+			 (int)(labs(off) % 3600 / 60));
+		return npsdiag_zone_offset(off);
 	}
-	if (!known_zone(zone))
-		return -1;
-	setenv("TZ", zone, 1);
-	tzset();
-	snprintf(name, size, "%s", zone);
-	return 0;
+	return npsdiag_zone_named(zone, name, size);
 }

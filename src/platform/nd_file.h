@@ -41,4 +41,7 @@ int nd_file_open_read(const char *path, FILE **out, nd_file_info *info, nd_error
  * reading and writing, or -1 with err set. */
 int nd_file_temp(FILE **out, char *name, size_t cap, nd_error *err);
 
+/* The bytes a name from nd_file_temp may need (Windows: a path in %TEMP%). */
+#define ND_FILE_TEMP_NAME 1024
+
 #endif

@@ -39,6 +39,16 @@ typedef enum nd_db_kind {
 	ND_DB_OTHER
 } nd_db_kind;
 
+/* The SQL dialect of a connection, for the few statements that differ
+ * (the schema's JSON view, docs/schema.md). */
+typedef enum nd_db_dialect {
+	ND_DB_SQLITE = 0,
+	ND_DB_POSTGRESQL
+} nd_db_dialect;
+
+/* Returns the dialect of db. */
+nd_db_dialect nd_db_dialect_of(nd_db *db);
+
 /* Closes a connection (finalize its statements first). Returns nothing. */
 void nd_db_close(nd_db *db);
 

@@ -1134,6 +1134,7 @@ static const nd_db_ops pg_ops = {
     .kind = pg_kind,
     .full_message = pg_full_message,
     .name = pg_name,
+    .dialect = ND_DB_POSTGRESQL,
     .in_transaction = pg_in_transaction,
     .begin_sql = "BEGIN",
     .table_sql = "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?",

@@ -2,9 +2,7 @@
 
 #include <stdio.h>
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
- * (Howard Hinnant's days_from_civil). Returns the day count. */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+int64_t nd_time_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
 	unsigned yoe, doy, doe;
@@ -65,7 +63,7 @@ int nd_time_parse_iso(const char *s, int64_t *ticks)
 		s++;
 	if (*s != '\0')
 		return -1;
-	*ticks = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
+	*ticks = ((nd_time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se) *
 		  ND_TICKS_PER_SECOND) + frac;
 	return 0;
 }

@@ -27,6 +27,11 @@ int nd_time_parse_iso(const char *s, int64_t *ticks);
  * out. */
 char *nd_time_format(int64_t ticks, char *out);
 
+/* Returns the days from 1970-01-01 to y-m-d (m 1-12) in the proleptic
+ * Gregorian calendar (Howard Hinnant's days_from_civil); a day d past the
+ * month's end counts on into the next. */
+int64_t nd_time_days_from_civil(int64_t y, unsigned m, unsigned d);
+
 /* Converts a FILETIME to ticks. Returns the ticks. */
 int64_t nd_time_from_filetime(uint64_t filetime);
 

@@ -23,5 +23,5 @@ for dir in fixtures/*/; do
 	"$NPSDIAG" diagnose --db "win-$name.db" --format json >"diag-x-$name.json"
 	same "$name: Linux diagnose of the wine database" "diag-x-$name.json" "diag-l-$name.json"
 done
-[ "$passed" -ge 30 ] || fail "only $passed checks: fixture folders missing?"
+[ "$passed" -ge 28 ] || fail "only $passed checks (4 a folder): fixture folders missing?"
 finish

@@ -4,6 +4,10 @@ export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 [ -x "$WINE" ] || { echo "SKIP: no wine at $WINE"; exit 77; }
 [ -f "$NPSDIAG_WIN_EXE" ] || { fail "no $NPSDIAG_WIN_EXE"; finish; }
 
+# The rules from the same relative path on both sides: a diagnosis names the rule file it used.
+cp -R "$SRC/rules" "$T/rules"
+export NPSDIAG_RULES=rules
+
 # win ARGS...: runs npsdiag.exe under wine (in the current directory, which wine maps to Z:).
 win() { "$WINE" "$NPSDIAG_WIN_EXE" "$@"; }
 # same WHAT FILE1 FILE2: checks that two outputs are byte-identical.

@@ -7,9 +7,9 @@
 . "$SRC/tests/win/lib.sh"
 S=$FIX/error853/NPS01-Security.evtx
 need "$S"
+cd "$T" || exit 1
 "$NPSDIAG" ingest --quiet --db "$T/linux.db" "$S" >/dev/null
 want=$(count "$T/linux.db")
-cd "$T" || exit 1
 
 nonascii="Journal données ΝΠΣ 日本 😀.evtx"
 cp "$S" "$nonascii"
@@ -38,12 +38,15 @@ eq "path longer than MAX_PATH: events" "$(count long.db)" "$want"
 # %ProgramData%\npsdiag.
 unset NPSDIAG_DB
 cp "$S" "$T/svc.evtx"
-(cd "$WINEPREFIX/drive_c/windows/system32" && win ingest --quiet "$T/svc.evtx") >/dev/null 2>err || { fail "ingest from system32"; cat err >&2; }
+(cd "$WINEPREFIX/drive_c/windows/system32" && NPSDIAG_RULES="Z:$T/rules" win ingest --quiet "$T/svc.evtx") >/dev/null 2>err || { fail "ingest from system32"; cat err >&2; }
 eq "default database of a service" "$(count "$WINEPREFIX/drive_c/ProgramData/npsdiag/npsdiag.db")" "$want"
 rm -rf "$WINEPREFIX/drive_c/ProgramData/npsdiag"
 [ ! -e "$WINEPREFIX/drive_c/windows/system32/npsdiag.db" ] || fail "a database was written to system32"
 
+"$NPSDIAG" ingest --quiet --db missing-l.db "nicht da ü.evtx" >/dev/null 2>&1
+want=$?
 win ingest --quiet --db missing.db "nicht da ü.evtx" >/dev/null 2>err
-eq "a missing file fails" "$?" 2
+eq "a missing file fails as on Linux" "$?" "$want"
+[ "$want" -ne 0 ] || fail "the Linux build did not fail on a missing file"
 contains "a missing file is named in UTF-8" err "nicht da ü.evtx"
 finish

@@ -43,9 +43,11 @@ int api_need_rules(npsdiag_session *s, nd_error *err);
  * err set. */
 int api_need_codes(npsdiag_session *s, nd_error *err);
 
-/* Diagnoses with the session's rules and params p. Returns 0, or -1 with
- * err set. */
-int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_stats *st, nd_error *err);
+/* Diagnoses with the session's rules and params p; with m (not NULL),
+ * rewrites only what changed since the run m remembers (nd_diagnose_again).
+ * Returns 0, or -1 with err set. */
+int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
+		 nd_error *err);
 
 /* Reads the certificate files into set (initialized by the caller), orders
  * the chain, fetches the CRLs when o->fetch, and judges it. Returns 0, or
