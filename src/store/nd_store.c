@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "nd_buf.h"
+#include "nd_clock.h"
 #include "nd_schema.h"
 #include "nd_db.h"
 #include "nd_db_pg.h"
@@ -16,6 +17,9 @@
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
+/* A lost connection while the schema is made current: tries, first wait. */
+#define OPEN_RETRIES 5
+#define OPEN_RETRY_MS 100u
 
 /* Where a typed table's columns take their fields from, for the events of
  * one family whose fields have the names of one field_names row: the
@@ -158,6 +162,24 @@ static int open_db(nd_store *s, const char *path, int readonly, nd_error *err)
 }
 
 /* Opens the store. Returns 0 with *out set, or -1 with err set. */
+/* Makes the schema of s current (check_schema), again after a short wait
+ * when a database server lost the connection or rolled the step back
+ * (ND_DB_AGAIN: it connects again on the next command), a few times.
+ * Returns 0, or -1 with err set. */
+static int schema_current(nd_store *s, nd_error *err)
+{
+	unsigned tries;
+
+	for (tries = 0; check_schema(s, err) != 0; tries++) {
+		if (s->in_tx)
+			nd_store_rollback(s);
+		if (tries == OPEN_RETRIES || nd_db_error_kind(s->db) != ND_DB_AGAIN)
+			return -1;
+		nd_clock_sleep_ms(OPEN_RETRY_MS << tries, NULL);
+	}
+	return 0;
+}
+
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
 	nd_store *s = calloc(1, sizeof(*s));
@@ -169,7 +191,7 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		nd_store_close(s);
 		return -1;
 	}
-	if (check_schema(s, err) ||
+	if (schema_current(s, err) ||
 	    prepare(s,
 		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
 		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"
