@@ -38,7 +38,7 @@ struct nd_store {
 	int readonly;
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fnames, fvalues; /* an event's fields as JSON (nd_fields.h) */
+	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
 	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
@@ -161,7 +161,6 @@ static int open_db(nd_store *s, const char *path, int readonly, nd_error *err)
 	return (s->path = strdup(path)) ? 0 : nd_error_set(err, "out of memory");
 }
 
-/* Opens the store. Returns 0 with *out set, or -1 with err set. */
 /* Makes the schema of s current (check_schema), again after a short wait
  * when a database server lost the connection or rolled the step back
  * (ND_DB_AGAIN: it connects again on the next command), a few times.
@@ -180,6 +179,7 @@ static int schema_current(nd_store *s, nd_error *err)
 	return 0;
 }
 
+/* Opens the store. Returns 0 with *out set, or -1 with err set. */
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
 	nd_store *s = calloc(1, sizeof(*s));
@@ -237,7 +237,6 @@ void nd_store_close(nd_store *s)
 		nd_store_rollback(s);
 	nd_db_finalize(s->ins_event);
 	nd_fields_names_free(&s->names);
-	nd_buf_free(&s->fnames);
 	nd_buf_free(&s->fvalues);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
@@ -516,7 +515,7 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 			const char *v = k >= 0 ? ev->fields[k].value : NULL;
 
 			if (c->type == ND_COL_TEXT)
-				rc = nd_db_bind_text(st, col, v, fam->table, err);
+				rc = nd_db_bind_text_static(st, col, v, fam->table, err);
 			else if (v && nd_parse_code(v, &code) == 0)
 				rc = nd_db_bind_int64(st, col, code, fam->table, err);
 		}
@@ -531,11 +530,11 @@ static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
 	s->names_id = 0;
 	if (!ev->nfields)
 		return 0;
-	if (nd_fields_encode(&s->fnames, &s->fvalues, ev->fields, ev->nfields) != 0)
+	if (nd_fields_encode(&s->fvalues, ev->fields, ev->nfields, 0) != 0)
 		return nd_error_set(err, "out of memory");
-	return nd_fields_names_ref(&s->names, s->db, s->fnames.data, s->fnames.len, &s->names_id, err) ||
+	return nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
 		       nd_db_bind_int64(s->ins_event, 19, s->names_id, "events", err) ||
-		       nd_db_bind_text(s->ins_event, 20, s->fvalues.data, "events", err)
+		       nd_db_bind_text_static(s->ins_event, 20, s->fvalues.data, "events", err)
 		   ? -1
 		   : 0;
 }
