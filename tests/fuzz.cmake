@@ -163,7 +163,9 @@ set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-uni
 # with no candidates), and a chunk whose ANSI string value is all NULs
 # (libevtx writes them raw, the fast path drops trailing NULs: a documented
 # libevtx difference, tests/decoder/record_diff.c), and one whose UTF-16
-# value starts with U+FFFE (libevtx drops it as a byte-order mark; we keep it).
+# value starts with U+FFFE (libevtx drops it as a byte-order mark; we keep it),
+# and one with '"' in an attribute value (libevtx writes it raw: event_xml
+# misreads the rest of the record, fields and their number).
 add_test(NAME fuzz_regress_pipeline-empty-input
   COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/pipeline-empty-input.bin)
 set_tests_properties(fuzz_regress_pipeline-empty-input PROPERTIES
@@ -172,8 +174,10 @@ add_test(NAME fuzz_regress_decoder-ansi-trailing-nuls
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-ansi-trailing-nuls.bin)
 add_test(NAME fuzz_regress_decoder-leading-bom
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-leading-bom.bin)
+add_test(NAME fuzz_regress_decoder-quote-in-attribute
+  COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-quote-in-attribute.bin)
 set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_decoder-ansi-trailing-nuls
-  fuzz_regress_decoder-leading-bom PROPERTIES
+  fuzz_regress_decoder-leading-bom fuzz_regress_decoder-quote-in-attribute PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 60)
 
 # The targets added for the reliability issue's item 3 (what no target

@@ -12,9 +12,10 @@
 # computer each, over 30 days; 70 % of the failures have a denial 0.4-3.4 s
 # before (reason 16 / 258 / 48 with client 691 / 853 / 812), the others are
 # 809 or 853 with no decision; the other 30 % of the decisions are grants
-# at unrelated times. Fields as ingest stores them (the ones rules read).
+# at unrelated times. Fields as ingest stores them (the ones rules read:
+# each event's fields column and its field_names list).
 # Then times, with peak RSS:
-#   sqlite3 DB 'SELECT ... FROM events; ... FROM event_fields'   the scan
+#   sqlite3 DB 'SELECT ... FROM events'                          the scan (fields included)
 #   npsdiag diagnose --db DB --format jsonl > /dev/null          results stored, every incident printed
 # and prints wall and CPU (user + system) seconds, peak RSS, the ratio to
 # the scan and the exponent fitted over the sizes (t ~ N^k from the
@@ -43,38 +44,35 @@ CREATE TEMP TABLE f AS SELECT k, k % max($2 / 20, 1) AS u,
   CASE WHEN k % 10 < 7 THEN (CASE k % 3 WHEN 0 THEN 691 WHEN 1 THEN 853 ELSE 812 END)
        ELSE (CASE k % 2 WHEN 0 THEN 809 ELSE 853 END) END AS code,
   CASE k % 3 WHEN 0 THEN 16 WHEN 1 THEN 258 ELSE 48 END AS reason FROM k;
+-- the field name lists (nd_fields): a client failure's, a grant's, a denial's
+INSERT INTO field_names(id, crc, names) VALUES
+  (1, NULL, '["CoId","UserName","ConnectionName","ErrorCode"]'),
+  (2, NULL, '["SubjectUserName","SubjectDomainName","FullyQualifiedSubjectUserName","NASPortType","NetworkPolicyName","AuthenticationType","EAPType"]'),
+  (3, NULL, '["SubjectUserName","SubjectDomainName","FullyQualifiedSubjectUserName","NASPortType","NetworkPolicyName","AuthenticationType","EAPType","ReasonCode"]');
 -- client failures: ids 1 .. N
-INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer)
-  SELECT k + 1, 'rasclient', 'RasClient', 20227, 'x', ts, k, 'Application', printf('CLIENT%06d.lab.example', u) FROM f;
+INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer, names_ref, fields)
+  SELECT k + 1, 'rasclient', 'RasClient', 20227, 'x', ts, k, 'Application', printf('CLIENT%06d.lab.example', u), 1,
+    json_array(printf('{%08d-0000-0000-0000-000000000000}', k), printf('LAB\\u%06d', u), 'Always On VPN',
+      CAST(code AS TEXT)) FROM f;
 INSERT INTO ras_client_events(event_ref, coid, user_name, connection_name, code, code_text)
   SELECT k + 1, printf('{%08d-0000-0000-0000-000000000000}', k), printf('LAB\\u%06d', u), 'Always On VPN', code, code
   FROM f;
-INSERT INTO event_fields(event_ref, pos, name, value)
-  SELECT k + 1, 0, 'CoId', printf('{%08d-0000-0000-0000-000000000000}', k) FROM f UNION ALL
-  SELECT k + 1, 1, 'UserName', printf('LAB\\u%06d', u) FROM f UNION ALL
-  SELECT k + 1, 2, 'ConnectionName', 'Always On VPN' FROM f UNION ALL
-  SELECT k + 1, 3, 'ErrorCode', code FROM f;
 -- NPS decisions: ids N + 1 .. 2N; a denial before 70 % of the failures, else a grant elsewhere
 CREATE TEMP TABLE n AS SELECT k, CASE WHEN k % 10 < 7 THEN u ELSE (k * 13) % max($2 / 20, 1) END AS u,
   CASE WHEN k % 10 < 7 THEN ts - 4000000 - (k * 37) % 31 * 1000000 ELSE ts + 10000000000 END AS ts,
   CASE WHEN k % 10 < 7 THEN 6273 ELSE 6272 END AS ev, reason FROM f;
-INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer)
+INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer, names_ref, fields)
   SELECT $2 + k + 1, 'nps_audit', 'Microsoft-Windows-Security-Auditing', ev, 'x', ts, k, 'Security',
-    'NPS01.lab.example' FROM n;
+    'NPS01.lab.example', CASE ev WHEN 6273 THEN 3 ELSE 2 END,
+    CASE ev WHEN 6273 THEN json_array(printf('u%06d@lab.example', u), 'LAB', printf('LAB\\u%06d', u), 'Virtual',
+        'AOVPN User Tunnel', 'EAP', 'Microsoft: Smart Card or other certificate', CAST(reason AS TEXT))
+      ELSE json_array(printf('u%06d@lab.example', u), 'LAB', printf('LAB\\u%06d', u), 'Virtual',
+        'AOVPN User Tunnel', 'EAP', 'Microsoft: Smart Card or other certificate') END FROM n;
 INSERT INTO nps_audit_events(event_ref, subject_user_name, subject_domain_name, fq_subject_user_name,
     nas_identifier, nas_port_type, client_name, authentication_type, eap_type, network_policy_name, reason_code)
   SELECT $2 + k + 1, printf('u%06d@lab.example', u), 'LAB', printf('LAB\\u%06d', u), 'VPN01', 'Virtual', 'VPN01',
     'EAP', 'Microsoft: Smart Card or other certificate', 'AOVPN User Tunnel', CASE ev WHEN 6273 THEN reason END
   FROM n;
-INSERT INTO event_fields(event_ref, pos, name, value)
-  SELECT $2 + k + 1, 0, 'SubjectUserName', printf('u%06d@lab.example', u) FROM n UNION ALL
-  SELECT $2 + k + 1, 1, 'SubjectDomainName', 'LAB' FROM n UNION ALL
-  SELECT $2 + k + 1, 2, 'FullyQualifiedSubjectUserName', printf('LAB\\u%06d', u) FROM n UNION ALL
-  SELECT $2 + k + 1, 3, 'NASPortType', 'Virtual' FROM n UNION ALL
-  SELECT $2 + k + 1, 4, 'NetworkPolicyName', 'AOVPN User Tunnel' FROM n UNION ALL
-  SELECT $2 + k + 1, 5, 'AuthenticationType', 'EAP' FROM n UNION ALL
-  SELECT $2 + k + 1, 6, 'EAPType', 'Microsoft: Smart Card or other certificate' FROM n UNION ALL
-  SELECT $2 + k + 1, 7, 'ReasonCode', reason FROM n WHERE ev = 6273;
 COMMIT;
 EOF
 }
@@ -99,8 +97,7 @@ first_t=""
 for n in "$@"; do
 	rm -f "$w/b.db" "$w/b.db-wal" "$w/b.db-shm"
 	make "$w/b.db" "$n"
-	set -- $(timed sqlite3 "$w/b.db" "SELECT count(*), sum(ts), sum(length(computer)) FROM events;
-		SELECT count(*), sum(length(value)) FROM event_fields;")
+	set -- $(timed sqlite3 "$w/b.db" "SELECT count(*), sum(ts), sum(length(computer)), sum(length(fields)) FROM events;")
 	scan="$1 $2 $3"
 	scan_cpu=$2
 	set -- $(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --format jsonl)

@@ -47,9 +47,9 @@ static void test_schema_state_upgrade(void)
 	nd_db_close(db);
 }
 
-/* Step 2 -> 3: a version-2 database (sources without last_record_id)
+/* Step 3 -> 4: a version-3 database (sources without last_record_id)
  * gains the column and keeps its rows. */
-static void test_schema_upgrade_from_2(void)
+static void test_schema_upgrade_last_record_id(void)
 {
 	nd_db *db = NULL;
 	nd_stmt *st = NULL;
@@ -61,9 +61,9 @@ static void test_schema_upgrade_from_2(void)
 	CHECK(nd_schema_upgrade(db, 0, &err) == 0);
 	CHECK(nd_db_exec(db, "INSERT INTO sources(path) VALUES('a.evtx')", "test", &err) == 0);
 	CHECK(nd_db_exec(db, "ALTER TABLE sources DROP COLUMN last_record_id", "test", &err) == 0);
-	CHECK(nd_db_exec(db, "UPDATE meta SET value='2' WHERE key='schema_version'", "test", &err) == 0);
-	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 2 && current == 0);
-	CHECK(nd_schema_upgrade(db, 2, &err) == 0);
+	CHECK(nd_db_exec(db, "UPDATE meta SET value='3' WHERE key='schema_version'", "test", &err) == 0);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 3 && current == 0);
+	CHECK(nd_schema_upgrade(db, 3, &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 1);
 	CHECK(nd_db_exec(db, "UPDATE sources SET last_record_id=7 WHERE path='a.evtx'", "test", &err) == 0);
 	CHECK(nd_db_prepare(db, "SELECT last_record_id FROM sources", 0, &st, "test", &err) == 0);
@@ -91,7 +91,7 @@ int main(void)
 {
 	test_schema_sql();
 	test_schema_state_upgrade();
-	test_schema_upgrade_from_2();
+	test_schema_upgrade_last_record_id();
 	test_schema_state_bad();
 	return check_report();
 }
