@@ -15,9 +15,7 @@
 # at unrelated times. Fields as ingest stores them (the ones rules read).
 # Then times, with peak RSS:
 #   sqlite3 DB 'SELECT ... FROM events; ... FROM event_fields'   the scan
-#   npsdiag diagnose --db DB --cause none --format jsonl          results stored, none printed
-#   npsdiag diagnose --db DB --format jsonl > /dev/null          every incident printed
-#                                                                (only with BENCH_JSONL=1)
+#   npsdiag diagnose --db DB --format jsonl > /dev/null          results stored, every incident printed
 # and prints wall and CPU (user + system) seconds, peak RSS, the ratio to
 # the scan and the exponent fitted over the sizes (t ~ N^k from the
 # smallest and the largest, on CPU seconds: wall time on a shared machine
@@ -33,7 +31,7 @@ trap 'rm -rf "$w"' EXIT
 
 # make DB N: the database of size N.
 make() {
-	NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$1" >/dev/null 2>&1 || true
+	"$b/npsdiag" ingest --db "$1" - </dev/null >/dev/null 2>&1 || true # only creates the database
 	sqlite3 "$1" >/dev/null <<EOF
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -95,7 +93,7 @@ if [ "${1:-}" = --make ]; then
 	exit 0
 fi
 
-printf '%9s | %7s %7s %5s | %7s %7s %5s %6s | %s\n' N scan_s cpu_s MB diag_s cpu_s MB ratio "jsonl_s cpu_s MB"
+printf '%9s | %7s %7s %5s | %7s %7s %5s %6s\n' N scan_s cpu_s MB diag_s cpu_s MB ratio
 first_n=""
 first_t=""
 for n in "$@"; do
@@ -105,15 +103,11 @@ for n in "$@"; do
 		SELECT count(*), sum(length(value)) FROM event_fields;")
 	scan="$1 $2 $3"
 	scan_cpu=$2
-	set -- $(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --cause none --format jsonl)
+	set -- $(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --format jsonl)
 	diag="$1 $2 $3"
 	diag_cpu=$2
-	jsonl="-"
-	if [ "${BENCH_JSONL:-0}" = 1 ]; then
-		jsonl=$(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --format jsonl)
-	fi
-	printf '%9s | %7s %7s %5s | %7s %7s %5s %6.1f | %s\n' "$n" $scan $diag \
-		"$(awk "BEGIN { print $diag_cpu / ($scan_cpu > 0 ? $scan_cpu : 0.01) }")" "$jsonl"
+	printf '%9s | %7s %7s %5s | %7s %7s %5s %6.1f\n' "$n" $scan $diag \
+		"$(awk "BEGIN { print $diag_cpu / ($scan_cpu > 0 ? $scan_cpu : 0.01) }")"
 	[ -n "$first_n" ] || { first_n=$n; first_t=$diag_cpu; }
 	last_n=$n
 	last_t=$diag_cpu

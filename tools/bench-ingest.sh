@@ -1,105 +1,156 @@
 #!/bin/sh
-# Benchmark: npsdiag ingest of large Security logs, with our own decoder
-# (--decoder fast, the default) and with libevtx alone (--decoder libevtx),
-# against libevtx's own evtxexport and cat on the same files, measured in
-# the same run (machines here are noisy: quote the ratios, not the seconds).
+# Benchmark: npsdiag ingest of large Security logs against libevtx's own
+# evtxexport and cat on the same files, measured in the same run (machines
+# here are noisy: quote the ratios and CPU times, with the load average the
+# script prints).
 #
-#   tools/bench-ingest.sh [RECORDS] [RUNS]      (default 100000 records, 3 runs)
+#   tools/bench-ingest.sh [RECORDS] [RUNS] [PERCENT...]
+#       RECORDS  records per file (default 100000)
+#       RUNS     runs of each quick measurement, the best kept (default 3)
+#       PERCENT  NPS share of the records of each file (default: 0.3 50)
+#   environment:
+#       NPSDIAG=PATH   the npsdiag to measure (default build/npsdiag, built
+#                      RelWithDebInfo if missing)
+#       OLD=PATH       an older npsdiag: its ingest CPU and database bytes
+#                      too (e.g. one built from the commit before a change)
+#       LIBEVTX=1      also time ingest --decoder libevtx (slow)
+#       EVTXEXPORT_LIMIT=S  stop evtxexport after S seconds and extrapolate
+#                      its time from the records it rendered (it takes
+#                      minutes per 100,000 records)
+#       TMPDIR         where the files go (1M records are about 1 GB each;
+#                      one file at a time, deleted after)
 #
-# Builds build/ (RelWithDebInfo) if needed and writes with evtxwrite, from
-# tools/bench-security.desc, two Security.evtx of RECORDS records each:
-#   1 %  NPS: 1 in 100 an NPS 6272/6273, the rest 4624/4625/4688 noise as
-#             on a busy server that also does other things
-#   50 % NPS: half of them NPS decisions, as on a dedicated NPS server
-# and a third with the same noise and 2 NPS events (skipping alone). Then
-# it times, best of RUNS, for each file:
-#   cat FILE > /dev/null                        reading the bytes, the floor
-#   evtxexport -f xml FILE > /dev/null          every record decoded and rendered
-#   npsdiag ingest --decoder libevtx            filter, libevtx decodes the kept records, store
-#   npsdiag ingest --threads 1                  filter, our decoder, store, one thread
-#   npsdiag ingest (--decoder fast)             the same, chunks decoded on one thread per core
-#   npsdiag ingest again                        the unchanged file again (its mark: not read)
-# and prints the times, the ratios, npsdiag's peak memory and the database
-# bytes per stored event.
+# Writes with evtxwrite, from tools/bench-security.desc, one Security.evtx
+# per PERCENT: that share NPS 6272/6273, the rest 4624/4688/4625 noise
+# (60/20/20) as on a domain controller (0.3) or a dedicated NPS server
+# (50). Per file it measures, with /usr/bin/time (wall, user+sys CPU, peak
+# RSS):
+#   cat FILE > /dev/null                 reading the bytes, the floor (best of RUNS)
+#   evtxexport -f xml FILE > /dev/null   every record decoded and rendered (once)
+#   npsdiag ingest --threads 1           filter, our decoder, store, one thread
+#   npsdiag ingest                       the same, chunks decoded on one thread per core
+#   npsdiag ingest again                 the unchanged file again (its mark: not read; best of RUNS)
+# and the database bytes per stored event (after a WAL checkpoint, the code
+# tables left out).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 records=${1:-100000}
 runs=${2:-3}
+[ $# -ge 2 ] && shift 2 || set --
+[ $# -gt 0 ] || set -- 0.3 50
 b=$top/build
-npsdiag=$b/npsdiag
-[ -x "$npsdiag" ] && [ -x "$b/tools/evtxwrite" ] || { cmake -S "$top" -B "$b" >/dev/null && cmake --build "$b" -j"$(nproc)" >/dev/null; }
+npsdiag=${NPSDIAG:-$b/npsdiag}
+[ -x "$npsdiag" ] && [ -x "$b/tools/evtxwrite" ] ||
+	{ cmake -S "$top" -B "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build "$b" -j2 >/dev/null; }
 w=$(mktemp -d "${TMPDIR:-/tmp}/npsdiag-bench.XXXXXX")
 trap 'rm -rf "$w"' EXIT
 
-per=$((records / 100))
-# make NAME N4624 N4688 N4625 N6273 N6272: writes $w/NAME.evtx.
+# make PERCENT: writes $w/f.evtx with RECORDS records, PERCENT % of them NPS.
 make() {
-	sed -e "s/@4624@/$2/; s/@4688@/$3/; s/@4625@/$4/; s/@6273@/$5/; s/@6272@/$6/" \
-		"$top/tools/bench-security.desc" > "$w/$1.desc"
-	"$b/tools/evtxwrite" -o "$w/$1.evtx" "$w/$1.desc"
+	nps=$(awk "BEGIN { printf \"%d\", $records * $1 / 100 + 0.5 }")
+	rest=$((records - nps))
+	sed -e "s/@4624@/$((rest * 6 / 10))/; s/@4688@/$((rest * 2 / 10))/" \
+		-e "s/@4625@/$((rest - rest * 6 / 10 - rest * 2 / 10))/; s/@6273@/$(((nps + 1) / 2))/; s/@6272@/$((nps / 2))/" \
+		"$top/tools/bench-security.desc" >"$w/f.desc"
+	"$b/tools/evtxwrite" -o "$w/f.evtx" "$w/f.desc"
 }
-# Per 100 records: 60 4624, 20 4688, 19 4625, 1 NPS decision (6273 and 6272 alternating).
-make nps1 $((per * 60)) $((per * 20)) $((per * 19)) $(((per + 1) / 2)) $((per / 2))
-# Per 100 records: 30 4624, 10 4688, 10 4625, 50 NPS decisions.
-make nps50 $((per * 30)) $((per * 10)) $((per * 10)) $((per * 25)) $((per * 25))
-# The same noise as nps1 with 2 NPS events in all: what skipping alone costs.
-make noise $((per * 60)) $((per * 20)) $((per * 20)) 1 1
 
-# best CMD...: the best wall time of RUNS runs of CMD, in seconds.
+# timed CMD...: runs CMD (output to /dev/null, exit status 0 or 1) and sets
+# wall (from the clock: time's is in 10 ms steps), cpu (user + sys) and rss
+# (MB).
+timed() {
+	s=$(date +%s.%N)
+	/usr/bin/time -f '%U %S %M' -o "$w/time" "$@" >/dev/null 2>"$w/err" ||
+		[ $? -eq 1 ] || { cat "$w/err" >&2; exit 1; }
+	e=$(date +%s.%N)
+	wall=$(awk "BEGIN { print $e - $s }")
+	set -- $(tail -n 1 "$w/time")
+	cpu=$(awk "BEGIN { print $1 + $2 }")
+	rss=$(($3 / 1024))
+}
+
+# best CMD...: timed, RUNS times, keeping the best wall (and its CPU).
 best() {
-	bt=""
+	bw=""
 	i=0
 	while [ "$i" -lt "$runs" ]; do
-		rm -f "$w/b.db" "$w/b.db-wal" "$w/b.db-shm"
-		s=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
-		e=$(date +%s.%N)
-		t=$(awk "BEGIN { print $e - $s }")
-		if [ -z "$bt" ] || awk "BEGIN { exit !($t < $bt) }"; then bt=$t; fi
+		timed "$@"
+		if [ -z "$bw" ] || awk "BEGIN { exit !($wall < $bw) }"; then
+			bw=$wall
+			bc=$cpu
+		fi
 		i=$((i + 1))
 	done
-	echo "$bt"
+	wall=$bw
+	cpu=$bc
 }
-# mb FILE SECONDS: MB/s.
-mb() { awk "BEGIN { printf \"%d\", $(stat -c %s "$1") / 1048576 / $2 }"; }
 
-for f in nps1 nps50; do
-	file=$w/$f.evtx
-	cat "$file" >/dev/null # page cache warm for all
-	tc=$(best sh -c "cat '$file' > /dev/null")
-	te=$(best sh -c "evtxexport -f xml '$file' > /dev/null")
-	tl=$(best "$npsdiag" ingest --quiet --decoder libevtx --db "$w/b.db" "$file")
-	t1=$(best "$npsdiag" ingest --quiet --decoder fast --threads 1 --db "$w/b.db" "$file")
-	tf=$(best "$npsdiag" ingest --quiet --decoder fast --db "$w/b.db" "$file")
-	rm -f "$w/b.db"*
-	mem=$( { /usr/bin/time -f %M "$npsdiag" ingest --quiet --db "$w/b.db" "$file" >/dev/null; } 2>&1 | tail -1)
-	kept=$(sqlite3 "$w/b.db" "SELECT count(*) FROM events")
+# fresh: removes the benchmark database.
+fresh() { rm -f "$w/b.db" "$w/b.db-wal" "$w/b.db-shm"; }
+
+# bytes_per: sets kept (events stored) and per (the database bytes per
+# stored event, after a checkpoint, not counting the code tables).
+bytes_per() {
 	sqlite3 "$w/b.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
-	bytes=$(stat -c %s "$w/b.db")
-	# again: the unchanged file into the same database, best of RUNS.
-	ta=""
-	i=0
-	while [ "$i" -lt "$runs" ]; do
+	kept=$(sqlite3 "$w/b.db" "SELECT count(*) FROM events")
+	per=$(sqlite3 "$w/b.db" "SELECT sum(pgsize) / max($kept, 1) FROM dbstat
+		WHERE name NOT IN ('ras_error_codes', 'nps_reason_codes')")
+}
+
+# row NAME: prints the last measurement against cat and evtxexport.
+row() {
+	printf '  %-26s %9.3f s wall %9.3f s CPU %5d MB  %8.1fx evtxexport %7.1fx cat\n' "$1" "$wall" "$cpu" "$rss" \
+		"$(awk "BEGIN { print $te / ($wall > 0 ? $wall : 0.001) }")" "$(awk "BEGIN { print $wall / $tc }")"
+}
+
+echo "load before: $(uptime)"
+for pct in "$@"; do
+	make "$pct"
+	file=$w/f.evtx
+	cat "$file" >/dev/null # page cache warm
+	echo "$pct % NPS: $records records, $(($(stat -c %s "$file") / 1048576)) MB ($(uptime | sed 's/.*load/load/'))"
+	best sh -c "cat '$file' > /dev/null"
+	tc=$wall
+	printf '  %-26s %9.3f s wall %9.3f s CPU\n' "cat" "$tc" "$cpu"
+	if [ -n "${EVTXEXPORT_LIMIT:-}" ]; then
+		# evtxexport for at most that many seconds, its time extrapolated
+		# from the records it rendered.
 		s=$(date +%s.%N)
-		"$npsdiag" ingest --quiet --db "$w/b.db" "$file" >/dev/null 2>&1
+		n=$(timeout "$EVTXEXPORT_LIMIT" evtxexport -f xml "$file" 2>/dev/null | grep -c '^<Event ' || true)
 		e=$(date +%s.%N)
-		t=$(awk "BEGIN { print $e - $s }")
-		if [ -z "$ta" ] || awk "BEGIN { exit !($t < $ta) }"; then ta=$t; fi
-		i=$((i + 1))
-	done
-	rm -f "$w/b.db"*
-	printf '%s: %d records, %d MB, %s kept\n' "$f" "$records" $(($(stat -c %s "$file") / 1048576)) "$kept"
-	printf '  cat (read only)          : %8.3f s\n' "$tc"
-	printf '  evtxexport -f xml        : %8.3f s\n' "$te"
-	printf '  ingest --decoder libevtx : %8.3f s   (%.1fx faster than evtxexport; %s MB/s)\n' "$tl" \
-		"$(awk "BEGIN { print $te / $tl }")" "$(mb "$file" "$tl")"
-	printf '  ingest --threads 1       : %8.3f s   (%.1fx faster than --decoder libevtx, %.1fx than evtxexport; %s MB/s)\n' \
-		"$t1" "$(awk "BEGIN { print $tl / $t1 }")" "$(awk "BEGIN { print $te / $t1 }")" "$(mb "$file" "$t1")"
-	printf '  ingest (threads: %d)      : %8.3f s   (%.1fx faster than --decoder libevtx, %.1fx than evtxexport, %.1fx cat; %s MB/s; peak RSS %d MB)\n' \
-		"$(nproc)" "$tf" "$(awk "BEGIN { print $tl / $tf }")" "$(awk "BEGIN { print $te / $tf }")" \
-		"$(awk "BEGIN { print $tf / $tc }")" "$(mb "$file" "$tf")" $((mem / 1024))
-	printf '  ingest again (unchanged) : %8.4f s\n' "$ta"
-	printf '  database                 : %d bytes, %d per stored event\n' "$bytes" $((bytes / (kept > 0 ? kept : 1)))
+		te=$(awk "BEGIN { print ($e - $s) * $records / ($n > 0 ? $n : 1) }")
+		printf '  %-26s %9.3f s wall   (extrapolated: %d records rendered in %.1f s)\n' "evtxexport -f xml" "$te" \
+			"$n" "$(awk "BEGIN { print $e - $s }")"
+	else
+		timed evtxexport -f xml "$file"
+		te=$wall
+		printf '  %-26s %9.3f s wall %9.3f s CPU\n' "evtxexport -f xml" "$te" "$cpu"
+	fi
+	if [ "${LIBEVTX:-0}" = 1 ]; then
+		fresh
+		timed "$npsdiag" ingest --quiet --decoder libevtx --db "$w/b.db" "$file"
+		row "ingest --decoder libevtx"
+	fi
+	if [ -n "${OLD:-}" ]; then
+		fresh
+		timed "$OLD" ingest --quiet --db "$w/b.db" "$file"
+		row "ingest (OLD)"
+		bytes_per
+		echo "  OLD database: $per bytes per stored event, $kept stored"
+	fi
+	fresh
+	timed "$npsdiag" ingest --quiet --threads 1 --db "$w/b.db" "$file"
+	row "ingest --threads 1"
+	fresh
+	timed "$npsdiag" ingest --quiet --db "$w/b.db" "$file"
+	row "ingest (threads: $(nproc))"
+	bytes_per
+	echo "  database: $per bytes per stored event, $kept stored"
+	best "$npsdiag" ingest --quiet --db "$w/b.db" "$file"
+	printf '  %-26s %9.4f s wall %9.4f s CPU\n' "ingest again (unchanged)" "$wall" "$cpu"
+	timed "$npsdiag" version
+	printf '  %-26s %9.4f s wall %9.4f s CPU\n' "npsdiag version (start)" "$wall" "$cpu"
+	fresh
+	rm -f "$file"
 done
-ts=$(best "$npsdiag" ingest --quiet --db "$w/b.db" "$w/noise.evtx")
-printf 'noise only: ingest %.3f s (skipping only: %s MB/s)\n' "$ts" "$(mb "$w/noise.evtx" "$ts")"
+echo "load after: $(uptime)"

@@ -9,9 +9,10 @@
 # failures and N NPS decisions), then follows two live logs written by
 # evtxwrite (an NPS Security log and a client Application log) with
 # `npsdiag tail --interval INTERVAL_S`, and ROUNDS times appends an NPS
-# 6273 (258) and the matching RasClient 20227 (853) of a new user and
-# prints the milliseconds from the append to the printed line, with the
-# ratio to the interval. Build: build-bench/ (RelWithDebInfo).
+# 6273 (258) and the matching RasClient 20227 (853) of a new user, newer
+# than everything stored (as a live failure is), and prints the
+# milliseconds from the append to the printed line, with the ratio to the
+# interval. Build: build-bench/ (RelWithDebInfo).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=${BENCH_BUILD:-$top/build-bench}
@@ -44,8 +45,8 @@ echo "N=$n: tail started (first full diagnosis) in $(($(now_ms) - t0)) ms"
 r=1 # not i: wait_for uses it
 while [ "$r" -le "$rounds" ]; do
 	sleep "$interval"
-	{ header NPS01.lab.example Security; nps_desc bench$r "2025-03-14T09:1$r:42.5Z"; } > "$T/n$r.desc"
-	{ header CLIENT01.lab.example Application; client_desc bench$r "2025-03-14T09:1$r:44Z" 853; } > "$T/c$r.desc"
+	{ header NPS01.lab.example Security; nps_desc bench$r "2025-04-20T09:1$r:42.5Z"; } > "$T/n$r.desc"
+	{ header CLIENT01.lab.example Application; client_desc bench$r "2025-04-20T09:1$r:44Z" 853; } > "$T/c$r.desc"
 	t0=$(now_ms)
 	"$EVTXWRITE" --append -o "$L/Security.evtx" "$T/n$r.desc"
 	"$EVTXWRITE" --append -o "$L/Application.evtx" "$T/c$r.desc"

@@ -17,6 +17,7 @@
 
 #define MAX_DEPTH 64    /* elements inside elements */
 #define MAX_NESTING 8   /* Binary XML values inside values */
+#define NAME_SLOTS 256  /* names of a chunk remembered, by offset */
 
 /* One substitution value of a template instance: where its data is. */
 typedef struct bx_value {
@@ -59,6 +60,15 @@ struct nd_evtx_binxml {
 	uint8_t checked[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
 	uint32_t sound_from, sound_to; /* the last sound Binary XML range found, */
 	size_t sound_index;            /* of this record */
+	/* Names already read in this chunk (every record of a template reads
+	 * the same ones): where in names their UTF-8 is, and the record they
+	 * were first read for (a name is usable from there on). */
+	struct {
+		uint32_t off; /* 0: empty (no name is in the chunk header) */
+		uint32_t at, len;
+		size_t index;
+	} name[NAME_SLOTS];
+	nd_buf names;
 	nd_buf s;       /* every name, attribute value and text of the record */
 	nd_buf scratch; /* NUL-terminated copies for number parsing */
 	nd_buf path;    /* the UserData field name being built */
@@ -82,6 +92,7 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 	if (!bx)
 		return;
 	nd_buf_free(&bx->s);
+	nd_buf_free(&bx->names);
 	nd_buf_free(&bx->scratch);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
@@ -148,10 +159,19 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 }
 
 /* Appends the name structure at chunk offset off to bx->s as UTF-8 and
- * fills *out. Returns 0, or -1 (refused). */
+ * fills *out: from bx->names when it was read for this record or an
+ * earlier one of the chunk. Returns 0, or -1 (refused). */
 static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
 {
+	size_t slot = (off / 2) % NAME_SLOTS;
 	uint32_t n, i;
+
+	if (bx->name[slot].off == off && off && bx->name[slot].index <= bx->index) {
+		out->off = (uint32_t)bx->s.len;
+		out->len = bx->name[slot].len;
+		return nd_buf_append(&bx->s, bx->names.data + bx->name[slot].at, out->len) ? refuse(bx, "out of memory")
+											    : 0;
+	}
 
 	if ((size_t)off + 8 > ND_EVTX_CHUNK_SIZE)
 		return refuse(bx, "name outside the chunk");
@@ -177,6 +197,12 @@ static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
 	if (nd_evtx_utf16_text(&bx->s, bx->chunk + off + 8, 2 * (size_t)n) != 0)
 		return refuse(bx, "bad UTF-16 in a name");
 	out->len = (uint32_t)(bx->s.len - out->off);
+	if (nd_buf_append(&bx->names, bx->s.data + out->off, out->len) == 0) {
+		bx->name[slot].off = off;
+		bx->name[slot].at = (uint32_t)(bx->names.len - out->len);
+		bx->name[slot].len = out->len;
+		bx->name[slot].index = bx->index;
+	}
 	return 0;
 }
 
@@ -928,6 +954,8 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	bx->chunk = chunk;
 	bx->walk = walk;
 	memset(bx->checked, 0, sizeof(bx->checked));
+	memset(bx->name, 0, sizeof(bx->name));
+	nd_buf_reset(&bx->names);
 	bx->sound_from = bx->sound_to = 0;
 	bx->sound_index = 0;
 }

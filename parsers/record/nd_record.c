@@ -39,6 +39,16 @@ int nd_record_set_string(char **slot, const char *s, size_t n)
 	size_t i, nuls = 0, k = 0;
 	char *p;
 
+	if (!n || !memchr(s, '\0', n)) {
+		if (!(p = malloc(n + 1)))
+			return -1;
+		if (n)
+			memcpy(p, s, n);
+		p[n] = '\0';
+		free(*slot);
+		*slot = p;
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		nuls += s[i] == '\0';
 	p = malloc(n + 2 * nuls + 1);

@@ -5,6 +5,7 @@
 
 #include "nd_buf.h"
 #include "nd_db.h"
+#include "nd_fields.h"
 #include "nd_vec.h"
 
 /* A RasClient event that names the server dialled for a CoId. */
@@ -285,51 +286,155 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	return 0;
 }
 
-/* Loads, for every event, the first value of each field name the rules
- * read: one pass over event_fields in ref order, merged with the events
- * (sorted by ref); the names are matched here, only for loaded events
- * (a CASE of every name in the query cost SQLite a comparison per name
- * and row). Returns 0, or -1 with err set. */
-static int load_fields(load *l)
+/* A field_names row: the rule-read name (an index of d->names, nnames
+ * for none) of each position. */
+typedef struct names_row {
+	int64_t id;
+	size_t *k;
+	size_t n;
+} names_row;
+
+/* The field_names rows that name a field the rules read, by id. */
+typedef struct names_map {
+	names_row *v;
+	size_t n, cap;
+} names_map;
+
+/* Frees a names map. Returns nothing. */
+static void names_free(names_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		free(m->v[i].k);
+	free(m->v);
+}
+
+/* Reads the field_names rows (ordered by id) into m, keeping those that
+ * name a field the rules read (a row that is not a JSON array names
+ * nothing). Returns 0, or -1 with err set. */
+static int load_names(load *l, names_map *m, nd_buf *tmp)
 {
 	nd_analysis_data *d = l->d;
 	nd_stmt *st = NULL;
-	size_t i = 0, k;
+	int rc;
+
+	if (nd_db_prepare(l->db, "SELECT id, names FROM field_names ORDER BY id", 0, &st, "load", NULL) != 0)
+		return nd_db_fail(l->db, "field names", l->err);
+	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
+		const char *p = nd_db_column_text(st, 1);
+		names_row r = {nd_db_column_int64(st, 0), NULL, 0};
+		size_t cap = 0, used = 0;
+		int null, more = 0, oom = 0;
+
+		while (p && (more = nd_fields_next(&p, tmp, &null)) == 1) {
+			if ((oom = nd_vec_reserve(&r.k, &cap, r.n + 1, sizeof(*r.k)) != 0))
+				break;
+			r.k[r.n] = null ? d->nnames : nd_analysis_name(d, tmp->data);
+			used += r.k[r.n++] != d->nnames;
+		}
+		if (!oom && used && more == 0 && nd_vec_reserve(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == 0) {
+			m->v[m->n++] = r;
+			continue;
+		}
+		free(r.k);
+		if (oom || (used && more == 0)) {
+			nd_db_finalize(st);
+			return nd_error_set(l->err, "out of memory");
+		}
+	}
+	nd_db_finalize(st);
+	return rc == 0 ? 0 : nd_db_fail(l->db, "field names", l->err);
+}
+
+/* Returns the names row id of m, or NULL. */
+static const names_row *names_of(const names_map *m, int64_t id)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].id == id ? &m->v[lo] : NULL;
+}
+
+/* Adds to event e the first value of each rule-read name among the fields
+ * (JSON values p, names r). Returns 0, or -1 when out of memory. */
+static int event_fields(load *l, nd_event *e, const names_row *r, const char *p, nd_buf *tmp)
+{
+	nd_analysis_data *d = l->d;
+	size_t j;
+	int null;
+
+	for (j = 0; j < r->n && nd_fields_next(&p, tmp, &null) == 1; j++) {
+		nd_field_value *f;
+
+		if (r->k[j] == d->nnames || null)
+			continue;
+		if (!e->nfields)
+			e->field = d->nfields;
+		else if (nd_analysis_field_of(d, e, r->k[j]))
+			continue;
+		if (!(f = nd_analysis_add_field(d)))
+			return -1;
+		f->name = r->k[j];
+		f->value = nd_analysis_str(d, tmp->data, 1, &l->oom);
+		e->nfields++;
+		if (l->oom)
+			return -1;
+	}
+	return 0;
+}
+
+/* Loads, for every event, the first value of each field name the rules
+ * read: one pass over the events' fields column in id order, merged with
+ * the events (sorted by ref); the names are matched once per field_names
+ * row, only for loaded events. Returns 0, or -1 with err set. */
+static int load_fields(load *l)
+{
+	nd_analysis_data *d = l->d;
+	names_map m = {0};
+	nd_buf tmp = {0};
+	nd_stmt *st = NULL;
+	size_t i = 0;
 	int rc = 0;
 
 	if (!d->nnames || !d->nevents)
 		return 0;
-	if (nd_db_prepare(l->db, "SELECT event_ref, name, value FROM event_fields ORDER BY event_ref, pos", 0, &st,
-			  "load", NULL) != 0)
+	if (load_names(l, &m, &tmp) != 0) {
+		nd_buf_free(&tmp);
+		names_free(&m);
+		return -1;
+	}
+	if (m.n && nd_db_prepare(l->db, "SELECT id, names_ref, fields FROM events WHERE fields IS NOT NULL ORDER BY id", 0,
+				 &st, "load", NULL) != 0) {
+		nd_buf_free(&tmp);
+		names_free(&m);
 		return nd_db_fail(l->db, "event fields", l->err);
-	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
-		const char *name;
+	}
+	while (m.n && (rc = nd_db_step(st, "load", NULL)) == 1) {
 		int64_t ref = nd_db_column_int64(st, 0);
-		nd_event *e;
-		nd_field_value *f;
+		const names_row *r;
 
 		while (i < d->nevents && d->events[i].ref < ref)
 			i++;
 		if (i == d->nevents)
 			break;
-		e = &d->events[i];
-		if (e->ref != ref || !(name = nd_db_column_text(st, 1)) || (k = nd_analysis_name(d, name)) == d->nnames)
+		if (d->events[i].ref != ref || !(r = names_of(&m, nd_db_column_int64(st, 1))))
 			continue;
-		if (!e->nfields)
-			e->field = d->nfields;
-		else if (nd_analysis_field_of(d, e, k))
-			continue;
-		if (!(f = nd_analysis_add_field(d))) {
+		if (event_fields(l, &d->events[i], r, nd_db_column_text(st, 2), &tmp) != 0) {
 			l->oom = 1;
 			break;
 		}
-		f->name = k;
-		f->value = col(l, st, 2, 1);
-		e->nfields++;
-		if (l->oom)
-			break;
 	}
 	nd_db_finalize(st);
+	nd_buf_free(&tmp);
+	names_free(&m);
 	if (l->oom)
 		return nd_error_set(l->err, "out of memory");
 	return rc == 0 || rc == 1 ? 0 : nd_db_fail(l->db, "event fields", l->err);

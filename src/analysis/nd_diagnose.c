@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nd_analysis_load.h"
+#include "nd_buf.h"
 #include "nd_correlate.h"
 #include "nd_diagnose_write.h"
 #include "nd_group.h"
@@ -84,8 +85,80 @@ static void old_keys_free(old_keys *o)
 	nd_strpool_free(&o->pool);
 }
 
+struct nd_diagnose_memory {
+	nd_written written;    /* empty: nothing to compare with */
+	nd_diagnose_params p;  /* of the run that wrote it */
+	nd_buf stamp;          /* the stored results as that run left them (stamp) */
+};
+
+nd_diagnose_memory *nd_diagnose_memory_new(void)
+{
+	return calloc(1, sizeof(nd_diagnose_memory));
+}
+
+void nd_diagnose_memory_forget(nd_diagnose_memory *m)
+{
+	nd_written_free(&m->written);
+	nd_buf_reset(&m->stamp);
+}
+
+void nd_diagnose_memory_free(nd_diagnose_memory *m)
+{
+	if (!m)
+		return;
+	nd_written_free(&m->written);
+	nd_buf_free(&m->stamp);
+	free(m);
+}
+
+/* Describes the stored results into out: the number of incidents, the last
+ * id, and the run's parameters and rules files as diagnose_meta holds
+ * them; another run that rewrote them leaves another description (or the
+ * same results). Returns 0, or -1 with err set. */
+static int stamp(nd_store *s, nd_buf *out, nd_error *err)
+{
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	int rc;
+
+	nd_buf_reset(out);
+	if (nd_db_prepare(db, "SELECT count(*), coalesce(max(id), 0) FROM incidents", 0, &st, "results", err) != 0)
+		return -1;
+	rc = nd_db_step(st, "results", err);
+	if (rc == 1 && nd_buf_printf(out, "%lld %lld", (long long)nd_db_column_int64(st, 0),
+				     (long long)nd_db_column_int64(st, 1)) != 0)
+		rc = nd_error_set(err, "out of memory");
+	nd_db_finalize(st);
+	if (rc != 1 || nd_db_prepare(db, "SELECT key, value FROM diagnose_meta ORDER BY key", 0, &st, "results", err))
+		return -1;
+	while ((rc = nd_db_step(st, "results", err)) == 1) {
+		const char *k = nd_db_column_text(st, 0), *v = nd_db_column_text(st, 1);
+
+		if (nd_buf_printf(out, "\x1f%s=%s", k ? k : "", v ? v : "") != 0) {
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
+	}
+	nd_db_finalize(st);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Returns 1 when m holds what the last run stored and the store (stamp
+ * now) still holds it, for the same parameters; else 0. */
+static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, const nd_buf *now)
+{
+	return m && m->written.h && m->p.window_s == p->window_s && m->p.skew_s == p->skew_s &&
+	       m->p.gap_s == p->gap_s && now->len == m->stamp.len && memcmp(now->data, m->stamp.data, now->len) == 0;
+}
+
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err)
+{
+	return nd_diagnose_again(s, rules, p, NULL, st, err);
+}
+
+int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
+		      nd_diagnose_stats *st, nd_error *err)
 {
 	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0};
 	nd_analysis_data d;
@@ -95,8 +168,9 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 	nd_key_incident *keys = NULL;
 	int64_t *key_refs = NULL;
 	const nd_rule **cause = NULL, **rule = NULL;
+	nd_buf now = {0};
 	size_t i;
-	int rc = -1;
+	int rc = -1, changes = 0;
 
 	memset(&d, 0, sizeof(d));
 	memset(&c, 0, sizeof(c));
@@ -104,13 +178,16 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 	memset(&old, 0, sizeof(old));
 	memset(st, 0, sizeof(*st));
 	if (nd_correlate_params_rules(&cp, rules, err) != 0)
-		return -1;
+		goto fail;
 	if (nd_incidents_begin(s, err) != 0) {
 		nd_correlate_params_free(&cp);
-		return -1;
+		goto fail;
 	}
-	if (read_old_keys(s, &old, err) || nd_incidents_clear(s, err) || nd_analysis_load(s, rules, &d, err) ||
-	    nd_correlate(&d, &cp, &c, err))
+	if (m && stamp(s, &now, err) != 0)
+		goto out;
+	changes = remembered(m, p, &now);
+	if (read_old_keys(s, &old, err) || (!changes && nd_incidents_clear(s, err)) ||
+	    nd_analysis_load(s, rules, &d, err) || nd_correlate(&d, &cp, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d.nevents + 1, sizeof(*rule));
@@ -119,9 +196,20 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 		goto out;
 	}
 	if (nd_judge_all(rules, &d, &c, cause, rule, err) || nd_group_all(&d, &c, cause, rule, p->gap_s, &g, err) ||
-	    nd_group_keys(&d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(old.v, old.n, keys, g.n, err) ||
-	    nd_diagnose_write(s, rules, p, &d, &c, &g, keys, err) || nd_store_commit(s, err))
+	    nd_group_keys(&d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(old.v, old.n, keys, g.n, err))
 		goto out;
+	st->rewritten = g.n;
+	st->since = INT64_MAX;
+	for (i = 0; i < g.n && !changes; i++)
+		if (g.v[i].last < st->since)
+			st->since = g.v[i].last;
+	if (changes ? nd_diagnose_write_changes(s, p, &d, &c, &g, keys, &m->written, &st->rewritten, &st->since, err)
+		    : nd_diagnose_write(s, rules, p, &d, &c, &g, keys, m ? &m->written : NULL, err))
+		goto out;
+	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
+		goto out;
+	if (m)
+		m->p = *p;
 	for (i = 0; i < c.n; i++) {
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
 		st->unmatched += cause[i] == NULL;
@@ -137,10 +225,14 @@ out:
 	free(rule);
 	free(keys);
 	free(key_refs);
+	nd_buf_free(&now);
 	old_keys_free(&old);
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
 	nd_analysis_data_free(&d);
 	nd_correlate_params_free(&cp);
+fail:
+	if (rc && m)
+		nd_diagnose_memory_forget(m);
 	return rc;
 }

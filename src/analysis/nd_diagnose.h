@@ -29,11 +29,36 @@ typedef struct nd_diagnose_stats {
 	size_t unmatched; /* attempts no rule matched (not in any incident) */
 	size_t incidents;
 	size_t findings;
+	size_t rewritten; /* incidents and findings written (all, but for a run that wrote only changes) */
+	int64_t since;    /* the earliest last attempt (ts) of those written; INT64_MAX: none */
 } nd_diagnose_stats;
 
 /* Diagnoses everything in the store with the rules. Returns 0 with st
  * filled, or -1 with err set (the previous results are then kept). */
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err);
+
+/* What a diagnosis leaves for the next one of the same process (`tail`
+ * diagnoses after every round): what it stored of each incident, and how
+ * the stored results looked when it was done. */
+typedef struct nd_diagnose_memory nd_diagnose_memory;
+
+/* Returns an empty memory, or NULL when out of memory. */
+nd_diagnose_memory *nd_diagnose_memory_new(void);
+
+/* Forgets what m holds, so that the next run writes everything (the rules
+ * changed). Returns nothing. */
+void nd_diagnose_memory_forget(nd_diagnose_memory *m);
+
+/* Frees m (NULL is fine). Returns nothing. */
+void nd_diagnose_memory_free(nd_diagnose_memory *m);
+
+/* As nd_diagnose_run, but when m holds the results the last run left and
+ * the store still holds them unchanged (same parameters; no other run
+ * rewrote them since), rewrites only the incidents whose rows changed; the
+ * stored results are then what a full run writes. Records what it wrote in
+ * m. Returns 0 with st filled, or -1 with err set (m is then forgotten). */
+int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
+		      nd_diagnose_stats *st, nd_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_batch.h"
 #include "nd_buf.h"
 #include "nd_evidence.h"
 #include "nd_exposure.h"
@@ -19,7 +20,7 @@ typedef struct writer {
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
-	nd_stmt *ins_incident, *ins_event, *ins_fact, *ins_key;
+	nd_batch incidents, events, facts, keys;
 	double gap_s;
 } writer;
 
@@ -113,14 +114,29 @@ out:
 /* Links an event to incident id. Returns 0, or -1 with err set. */
 static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size_t attempt, const int64_t *delta)
 {
-	nd_db_bind_int64(w->ins_event, 1, id, "diagnose", NULL);
-	nd_db_bind_int64(w->ins_event, 2, ref, "diagnose", NULL);
-	bind_text(w->ins_event, 3, role);
+	nd_batch_int(&w->events, id);
+	nd_batch_int(&w->events, ref);
+	nd_batch_text(&w->events, role);
 	if (attempt)
-		nd_db_bind_int64(w->ins_event, 4, (int64_t)attempt, "diagnose", NULL);
+		nd_batch_int(&w->events, (int64_t)attempt);
+	else
+		nd_batch_null(&w->events);
 	if (delta)
-		nd_db_bind_int64(w->ins_event, 5, *delta, "diagnose", NULL);
-	return step_done(w, w->ins_event, "incident events");
+		nd_batch_int(&w->events, *delta);
+	else
+		nd_batch_null(&w->events);
+	return nd_batch_row(&w->events, w->err);
+}
+
+/* Stores fact name = value at pos of incident id. Returns 0, or -1 with err
+ * set. */
+static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const char *value)
+{
+	nd_batch_int(&w->facts, id);
+	nd_batch_int(&w->facts, pos);
+	nd_batch_text(&w->facts, name);
+	nd_batch_text(&w->facts, value);
+	return nd_batch_row(&w->facts, w->err);
 }
 
 /* Returns the value of fact f for item i of group g: from the attempt's
@@ -151,11 +167,7 @@ static int store_facts(writer *w, const nd_group *g, int64_t id)
 		if (!v)
 			continue;
 		snprintf(name, sizeof(name), "%s%s", side[fact->side], fact->name);
-		nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
-		nd_db_bind_int64(w->ins_fact, 2, (int64_t)f + 1, "diagnose", NULL);
-		bind_text(w->ins_fact, 3, name);
-		bind_text(w->ins_fact, 4, v);
-		if (step_done(w, w->ins_fact, "incident facts"))
+		if (put_fact(w, id, (int64_t)f + 1, name, v))
 			return -1;
 	}
 	return 0;
@@ -192,11 +204,7 @@ static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
 			 " (--skew %.0f pairs them)",
 			 other, s < 0 ? -s : s, s < 0 ? "before" : "after", s < 0 ? -s : s,
 			 s < 0 ? "behind" : "ahead", (s < 0 ? -s : s) + 1);
-	nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
-	nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 1, "diagnose", NULL);
-	bind_text(w->ins_fact, 3, "clock");
-	bind_text(w->ins_fact, 4, text);
-	return step_done(w, w->ins_fact, "incident facts");
+	return put_fact(w, id, (int64_t)g->rule->nfacts + 1, "clock", text);
 }
 
 /* Stores, after the rule's facts of finding g (id), an "exposed" fact when
@@ -212,11 +220,7 @@ static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
 		return 0;
 	if (nd_exposure_text(w->d, w->d->events[w->g->items[g->item]].host, &text, w->err) != 0)
 		return -1;
-	nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
-	nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 1, "diagnose", NULL);
-	bind_text(w->ins_fact, 3, "exposed");
-	bind_text(w->ins_fact, 4, text);
-	rc = step_done(w, w->ins_fact, "incident facts");
+	rc = put_fact(w, id, (int64_t)g->rule->nfacts + 1, "exposed", text);
 	free(text);
 	return rc;
 }
@@ -245,11 +249,7 @@ static int store_capi2_evidence(writer *w, const nd_group *g, int64_t id)
 			rc = link_event(w, id, w->d->capi2[e.idx[k]].ref, "context", 0, NULL);
 	}
 	if (rc == 0 && text.len) {
-		nd_db_bind_int64(w->ins_fact, 1, id, "diagnose", NULL);
-		nd_db_bind_int64(w->ins_fact, 2, (int64_t)g->rule->nfacts + 2, "diagnose", NULL);
-		bind_text(w->ins_fact, 3, "certificate");
-		bind_text(w->ins_fact, 4, text.data);
-		rc = step_done(w, w->ins_fact, "incident facts");
+		rc = put_fact(w, id, (int64_t)g->rule->nfacts + 2, "certificate", text.data);
 	}
 	nd_buf_free(&text);
 	return rc;
@@ -311,7 +311,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	const char *vpn = NULL;
 	const nd_decision *other = NULL; /* a decision of another NPS server */
 	char servers[2 * 256 + 3];
-	nd_stmt *st = w->ins_incident;
+	nd_batch *st = &w->incidents;
 	char first[ND_TIME_ISO_SIZE], last[ND_TIME_ISO_SIZE], when[ND_TIME_ISO_SIZE];
 	size_t i, paired = 0;
 
@@ -330,42 +330,50 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 			vpn = an && an->nas ? an->nas : ac ? ac->dialled : NULL;
 		paired += ac && an;
 	}
-	nd_db_bind_int64(st, 1, id, "diagnose", NULL);
-	bind_text(st, 2, g->finding ? "finding" : "incident");
-	bind_text(st, 3, g->rule->id);
-	bind_text(st, 4, g->rule->confidence);
-	bind_text(st, 5, g->finding ? "server" : paired ? "client+nps" : client ? "client-only" : "nps-only");
-	bind_text(st, 6, g->finding ? NULL : g->key);
-	bind_text(st, 7, client ? client->user : nps ? nps->user : NULL);
-	bind_text(st, 8, client ? host(w, client->host) : NULL);
-	bind_text(st, 9, vpn);
+	nd_batch_int(st, id);
+	nd_batch_text(st, g->finding ? "finding" : "incident");
+	nd_batch_text(st, g->rule->id);
+	nd_batch_text(st, g->rule->confidence);
+	nd_batch_text(st, g->finding ? "server" : paired ? "client+nps" : client ? "client-only" : "nps-only");
+	nd_batch_text(st, g->finding ? NULL : g->key);
+	nd_batch_text(st, client ? client->user : nps ? nps->user : NULL);
+	nd_batch_text(st, client ? host(w, client->host) : NULL);
+	nd_batch_text(st, vpn);
 	if (other)
 		snprintf(servers, sizeof(servers), "%s, %s", host(w, nps->host) ? host(w, nps->host) : "?",
 			 host(w, other->host) ? host(w, other->host) : "?");
-	bind_text(st, 10, g->finding ? g->key : other ? servers : nps ? host(w, nps->host) : NULL);
+	nd_batch_text(st, g->finding ? g->key : other ? servers : nps ? host(w, nps->host) : NULL);
 	if (client && client->has_code)
-		nd_db_bind_int64(st, 11, client->code, "diagnose", NULL);
-	if (nps) {
-		nd_db_bind_int64(st, 12, nps->event, "diagnose", NULL);
-		if (nps->has_reason)
-			nd_db_bind_int64(st, 13, nps->reason, "diagnose", NULL);
-	}
-	nd_db_bind_int64(st, 14, (int64_t)g->n, "diagnose", NULL);
-	nd_db_bind_int64(st, 15, (int64_t)paired, "diagnose", NULL);
-	nd_db_bind_int64(st, 16, g->first, "diagnose", NULL);
-	nd_db_bind_int64(st, 17, g->last, "diagnose", NULL);
-	bind_text(st, 18, nd_time_format(g->first, first));
-	bind_text(st, 19, nd_time_format(g->last, last));
-	bind_text(st, 20, g->resolution ? "resolved" : "open");
+		nd_batch_int(st, client->code);
+	else
+		nd_batch_null(st);
+	if (nps)
+		nd_batch_int(st, nps->event);
+	else
+		nd_batch_null(st);
+	if (nps && nps->has_reason)
+		nd_batch_int(st, nps->reason);
+	else
+		nd_batch_null(st);
+	nd_batch_int(st, (int64_t)g->n);
+	nd_batch_int(st, (int64_t)paired);
+	nd_batch_int(st, g->first);
+	nd_batch_int(st, g->last);
+	nd_batch_text(st, nd_time_format(g->first, first));
+	nd_batch_text(st, nd_time_format(g->last, last));
+	nd_batch_text(st, g->resolution ? "resolved" : "open");
 	if (g->resolution) {
-		nd_db_bind_int64(st, 21, g->resolution->ts, "diagnose", NULL);
-		bind_text(st, 22, nd_time_format(g->resolution->ts, when));
+		nd_batch_int(st, g->resolution->ts);
+		nd_batch_text(st, nd_time_format(g->resolution->ts, when));
+	} else {
+		nd_batch_null(st);
+		nd_batch_null(st);
 	}
-	if (step_done(w, st, "incidents"))
+	if (nd_batch_row(st, w->err))
 		return -1;
-	nd_db_bind_int64(w->ins_key, 1, id, "diagnose", NULL);
-	bind_text(w->ins_key, 2, key);
-	if (step_done(w, w->ins_key, "incident keys"))
+	nd_batch_int(&w->keys, id);
+	nd_batch_text(&w->keys, key);
+	if (nd_batch_row(&w->keys, w->err))
 		return -1;
 	if (g->finding) {
 		for (i = 0; i < g->n; i++)
@@ -419,40 +427,189 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 	return rc;
 }
 
-int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_error *err)
+/* Opens the batches of w's result tables. Returns 0, or -1 with err set. */
+static int open_batches(writer *w)
 {
-	writer w = {nd_store_db(s), err, d, c, g, NULL, NULL, NULL, NULL, p->gap_s};
+	return nd_batch_open(&w->incidents, w->db,
+			     "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
+			     " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
+			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)",
+			     22, "", "incidents", w->err) ||
+			       nd_batch_open(&w->events, w->db,
+					     "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
+					     " ON CONFLICT DO NOTHING", "incident events", w->err) ||
+			       nd_batch_open(&w->facts, w->db, "INSERT INTO incident_facts(incident_id, pos, name, value)",
+					     4, "", "incident facts", w->err) ||
+			       nd_batch_open(&w->keys, w->db, "INSERT INTO incident_keys(incident_id, key)", 2, "",
+					     "incident keys", w->err)
+		       ? -1
+		       : 0;
+}
+
+/* Inserts the rows still pending. Returns 0, or -1 with err set. */
+static int flush_batches(writer *w)
+{
+	return nd_batch_flush(&w->incidents, w->err) || nd_batch_flush(&w->keys, w->err) ||
+			       nd_batch_flush(&w->events, w->err) || nd_batch_flush(&w->facts, w->err)
+		       ? -1
+		       : 0;
+}
+
+/* Frees w's batches. Returns nothing. */
+static void close_batches(writer *w)
+{
+	nd_batch_close(&w->incidents);
+	nd_batch_close(&w->events);
+	nd_batch_close(&w->facts);
+	nd_batch_close(&w->keys);
+}
+
+/* Hashes the rows group g would be stored as (id, key) into h[0..1].
+ * Returns 0, or -1 with err set. */
+static int hash_group(writer *w, const nd_group *g, int64_t id, const char *key, uint64_t *h)
+{
+	int rc;
+
+	h[0] = 0xcbf29ce484222325ULL;
+	h[1] = 0x84222325cbf29ce4ULL;
+	w->incidents.hash = w->events.hash = w->facts.hash = w->keys.hash = h;
+	rc = store_group(w, g, id, key);
+	w->incidents.hash = w->events.hash = w->facts.hash = w->keys.hash = NULL;
+	return rc;
+}
+
+/* Makes w's state writer over the run. Returns nothing. */
+static void start(writer *w, nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
+		  const nd_correlation *c, const nd_grouping *g, nd_error *err)
+{
+	memset(w, 0, sizeof(*w));
+	w->db = nd_store_db(s);
+	w->err = err;
+	w->d = d;
+	w->c = c;
+	w->g = g;
+	w->gap_s = p->gap_s;
+}
+
+void nd_written_free(nd_written *w)
+{
+	free(w->h);
+	memset(w, 0, sizeof(*w));
+}
+
+int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
+		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_written *out,
+		      nd_error *err)
+{
+	writer w;
 	size_t i;
 	int rc = -1;
 
-	if (nd_db_prepare(w.db,
-			  "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
-			  " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
-			  " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)"
-			  " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			  0, &w.ins_incident, "diagnose", NULL) != 0 ||
-	    nd_db_prepare(w.db,
-			  "INSERT INTO incident_events(incident_id, event_ref, role, attempt,"
-			  " delta_ticks) VALUES(?,?,?,?,?) ON CONFLICT DO NOTHING",
-			  0, &w.ins_event, "diagnose", NULL) != 0 ||
-	    nd_db_prepare(w.db, "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,?,?,?)", 0,
-			  &w.ins_fact, "diagnose", NULL) != 0 ||
-	    nd_db_prepare(w.db, "INSERT INTO incident_keys(incident_id, key) VALUES(?,?)", 0, &w.ins_key, "diagnose",
-			  NULL) != 0) {
-		nd_db_fail(w.db, "prepare", w.err);
-		goto out;
+	start(&w, s, p, d, c, g, err);
+	if (out) {
+		nd_written_free(out);
+		if (!(out->h = calloc(2 * g->n + 2, sizeof(*out->h))))
+			return nd_error_set(err, "out of memory");
+		out->n = g->n;
 	}
-	if (store_causes(&w, rules) != 0)
+	if (open_batches(&w) || store_causes(&w, rules) != 0)
 		goto out;
 	for (i = 0; i < g->n; i++)
-		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
+		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, out->h + 2 * i)) ||
+		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
 			goto out;
-	rc = store_meta(&w, rules, p);
+	if (flush_batches(&w) == 0)
+		rc = store_meta(&w, rules, p);
 out:
-	nd_db_finalize(w.ins_incident);
-	nd_db_finalize(w.ins_event);
-	nd_db_finalize(w.ins_fact);
-	nd_db_finalize(w.ins_key);
+	close_batches(&w);
+	if (rc != 0 && out)
+		nd_written_free(out);
+	return rc;
+}
+
+/* Runs the four deletes del (one per result table) for id. Returns 0, or
+ * -1 with err set. */
+static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
+{
+	size_t t;
+
+	for (t = 0; t < 4; t++) {
+		int rc = nd_db_bind_int64(del[t], 1, id, "diagnose", NULL) == 0 ? nd_db_step(del[t], "diagnose", NULL) : -1;
+
+		nd_db_reset(del[t]);
+		if (rc != 0)
+			return nd_db_fail(w->db, "deleting changed results", w->err);
+	}
+	return 0;
+}
+
+int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
+			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
+			      nd_written *prev, size_t *changed, int64_t *since, nd_error *err)
+{
+	static const char *const one[4] = {"DELETE FROM incident_keys WHERE incident_id = ?1",
+					   "DELETE FROM incident_facts WHERE incident_id = ?1",
+					   "DELETE FROM incident_events WHERE incident_id = ?1",
+					   "DELETE FROM incidents WHERE id = ?1"};
+	static const char *const rest[4] = {"DELETE FROM incident_keys WHERE incident_id >= ?1",
+					    "DELETE FROM incident_facts WHERE incident_id >= ?1",
+					    "DELETE FROM incident_events WHERE incident_id >= ?1",
+					    "DELETE FROM incidents WHERE id >= ?1"};
+	nd_stmt *del[4] = {NULL}, *del_rest[4] = {NULL};
+	nd_written now = {NULL, g->n};
+	char *differs = NULL;
+	writer w;
+	size_t i;
+	int rc = -1;
+
+	*changed = 0;
+	*since = INT64_MAX;
+	start(&w, s, p, d, c, g, err);
+	if (!(now.h = calloc(2 * g->n + 2, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
+		nd_error_set(err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < 4; i++)
+		if (nd_db_prepare(w.db, one[i], 0, &del[i], "diagnose", NULL) ||
+		    nd_db_prepare(w.db, rest[i], 0, &del_rest[i], "diagnose", NULL)) {
+			nd_db_fail(w.db, "prepare", err);
+			goto out;
+		}
+	if (open_batches(&w))
+		goto out;
+	for (i = 0; i < g->n; i++) {
+		if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, now.h + 2 * i))
+			goto out;
+		differs[i] = i >= prev->n || memcmp(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h)) != 0;
+		if (differs[i] && i < prev->n && delete_rows(&w, del, (int64_t)i + 1))
+			goto out;
+	}
+	if (prev->n > g->n && delete_rows(&w, del_rest, (int64_t)g->n + 1))
+		goto out;
+	for (i = 0; i < g->n; i++) {
+		if (!differs[i])
+			continue;
+		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key))
+			goto out;
+		(*changed)++;
+		if (g->v[i].last < *since)
+			*since = g->v[i].last;
+	}
+	if (flush_batches(&w))
+		goto out;
+	nd_written_free(prev);
+	*prev = now;
+	now.h = NULL;
+	rc = 0;
+out:
+	for (i = 0; i < 4; i++) {
+		nd_db_finalize(del[i]);
+		nd_db_finalize(del_rest[i]);
+	}
+	close_batches(&w);
+	free(now.h);
+	free(differs);
+	if (rc != 0)
+		nd_written_free(prev);
 	return rc;
 }

@@ -14,9 +14,32 @@
 #include "nd_rules.h"
 #include "nd_store.h"
 
-/* Writes the results of one run, with keys[i] the key of group i of g.
- * Returns 0, or -1 with err set. */
+/* What a run wrote, for the next run of the same process (tail) to write
+ * only what changed: two 64-bit hashes of the rows of each incident id. */
+typedef struct nd_written {
+	uint64_t *h; /* incident id i at h[2 * (i - 1)] */
+	size_t n;    /* incidents and findings */
+} nd_written;
+
+/* Frees it. Returns nothing. */
+void nd_written_free(nd_written *w);
+
+/* Writes the results of one run, with keys[i] the key of group i of g, in
+ * tables the caller emptied; records in *out (when not NULL) what it
+ * wrote. Returns 0, or -1 with err set (*out then emptied). */
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_error *err);
+		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_written *out,
+		      nd_error *err);
+
+/* Rewrites, in tables that hold what *prev says (the same rules and
+ * parameters), only the incidents whose rows differ from it: deletes the
+ * rows of those ids and of the ids past the end, inserts their new rows,
+ * and updates *prev. The tables then hold what nd_diagnose_write would
+ * have written. Sets *changed to the number of incidents rewritten and
+ * *since to the earliest last attempt among them (INT64_MAX: none).
+ * Returns 0, or -1 with err set (*prev then emptied). */
+int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
+			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
+			      nd_written *prev, size_t *changed, int64_t *since, nd_error *err);
 
 #endif

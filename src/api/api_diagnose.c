@@ -6,13 +6,19 @@
 
 #include "nd_time.h"
 
-int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_stats *st, nd_error *err)
+int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
+		 nd_error *err)
 {
+	unsigned tries = 0;
+
 	if (!s->store)
 		return nd_error_set(err, "no database in this session");
-	if (api_need_rules(s, err) != 0 || api_need_codes(s, err) != 0 ||
-	    nd_diagnose_run(s->store, &s->rules, p, st, err) != 0)
+	if (api_need_rules(s, err) != 0 || api_need_codes(s, err) != 0)
 		return -1;
+	/* the results transaction, again when a database server rolled it back */
+	while (nd_diagnose_again(s->store, &s->rules, p, m, st, err) != 0)
+		if (!api_retry(s, &tries, NULL))
+			return -1;
 	s->params = *p;
 	return 0;
 }
@@ -29,7 +35,7 @@ int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_d
 		p.skew_s = params->skew_s;
 		p.gap_s = params->gap_s;
 	}
-	if (api_diagnose(s, &p, &ds, &e) != 0)
+	if (api_diagnose(s, &p, NULL, &ds, &e) != 0)
 		return api_fail(err, &e);
 	if (st) {
 		st->attempts = ds.attempts;

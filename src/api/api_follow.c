@@ -1,17 +1,22 @@
-/* api_follow: the follow loop any front end runs: tail rounds (nd_tail),
- * a new diagnosis after a round that stored events or after a reload of
+/* api_follow: the follow loop any front end runs: the rounds of its
+ * sources (nd_source: files through nd_tail, Windows event log channels
+ * through nd_channel), a new diagnosis after a round that stored events or after a reload of
  * the rules, and the news (nd_news) handed to the caller. On a full disk
- * it reports, waits and resumes by itself: a round that failed stored
- * nothing of what it read, so the next one reads it again. */
+ * it reports, waits and resumes by itself, and it runs a round again that
+ * a database server rolled back (a lost connection, a deadlock): a round
+ * that failed stored nothing of what it read, so the next one reads it
+ * again. */
 #include "api_session.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "nd_channel.h"
 #include "nd_clock.h"
 #include "nd_news.h"
 #include "nd_print_news.h"
 #include "nd_signals.h"
+#include "nd_source.h"
 #include "nd_tail.h"
 
 /* Milliseconds between two attempts while the disk is full. */
@@ -24,9 +29,11 @@ typedef struct follow_run {
 	const npsdiag_follow_callbacks *cb;
 	nd_diagnose_params params;
 	nd_news *news;
+	nd_diagnose_memory *memory; /* what the last diagnosis stored: the next rewrites only changes */
 	npsdiag_follow_stats st;
 	int undiagnosed; /* events stored or rules reloaded that no diagnosis saw yet (it failed) */
 	int full;        /* waiting for space: told the caller */
+	unsigned tries;  /* rounds run again since the last that succeeded (api_retry) */
 } follow_run;
 
 /* nd_news_fn: hands one piece of news to the caller. Returns 0, or -1
@@ -92,6 +99,7 @@ static int reload_rules(follow_run *r)
 	}
 	nd_rules_free(&r->s->rules);
 	r->s->rules = fresh;
+	nd_diagnose_memory_forget(r->memory); /* the causes change: the next diagnosis writes everything */
 	if (r->cb->reloaded)
 		r->cb->reloaded(r->cb->ctx, NULL);
 	return 1;
@@ -126,12 +134,13 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 
 	r->st.rounds++;
 	r->st.events += new_events;
+	r->tries = 0;
 	if (new_events || reloaded)
 		r->undiagnosed = 1;
 	if (!r->undiagnosed)
 		return 0;
-	if (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	    nd_news_scan(r->news, nd_store_db(r->s->store), on_news, r, err) < 0)
+	if (api_diagnose(r->s, &r->params, r->memory, &st, err) != 0 ||
+	    nd_news_scan(r->news, nd_store_db(r->s->store), st.since, on_news, r, err) < 0)
 		return -1;
 	r->undiagnosed = 0;
 	resumed(r);
@@ -139,13 +148,18 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 }
 
 /* After a failure: when the disk is full and following goes on, tells the
- * caller (once until there is space again) and waits. Returns 1 to try
- * again, 0 to give up with err. */
+ * caller (once until there is space again) and waits; when a database
+ * server rolled the round back, waits a little (api_retry). Returns 1 to
+ * try again, 0 to give up with err. */
 static int wait_for_space(follow_run *r, volatile sig_atomic_t *stop, const nd_error *err)
 {
 	char msg[ND_ERROR_MAX + 64];
 
-	if (r->o->once || *stop || !nd_db_error_full(nd_store_db(r->s->store), err))
+	if (*stop)
+		return 0;
+	if (!nd_db_error_full(nd_store_db(r->s->store), err))
+		return api_retry(r->s, &r->tries, stop);
+	if (r->o->once)
 		return 0;
 	if (!r->full && r->cb->notice) {
 		snprintf(msg, sizeof(msg), "full (%s); waiting for space, nothing is lost", err->message);
@@ -156,26 +170,40 @@ static int wait_for_space(follow_run *r, volatile sig_atomic_t *stop, const nd_e
 	return 1;
 }
 
-/* Diagnoses what is stored and remembers it as known, then follows.
- * Returns 0, or -1 with err set. */
-static int follow(follow_run *r, nd_tail *t, nd_error *err)
+/* Diagnoses what is stored and remembers it as known, then follows the
+ * sources src[0..nsrc). Returns 0, or -1 with err set. */
+static int follow(follow_run *r, const nd_source *src, size_t nsrc, nd_error *err)
 {
 	volatile sig_atomic_t never = 0, *stop = r->o->stop ? r->o->stop : &never;
 	nd_diagnose_stats st;
 	uint64_t n;
 
-	while (api_diagnose(r->s, &r->params, &st, err) != 0 ||
-	       nd_news_scan(r->news, nd_store_db(r->s->store), NULL, NULL, err) < 0)
+	while (api_diagnose(r->s, &r->params, r->memory, &st, err) != 0 ||
+	       nd_news_scan(r->news, nd_store_db(r->s->store), INT64_MIN, NULL, NULL, err) < 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
 	resumed(r);
 	r->st.started = 1;
-	if (r->o->once)
-		return nd_tail_round(t, r->s->store, &n, err) != 0 || on_round(r, n, err) != 0 ? -1 : 0;
-	while (nd_tail_run(t, r->s->store, r->o->interval_ms, stop, err) != 0)
+	if (r->o->once) {
+		while (nd_source_round(src, nsrc, r->s->store, &n, err) != 0 || on_round(r, n, err) != 0)
+			if (!wait_for_space(r, stop, err))
+				return -1;
+		return 0;
+	}
+	while (nd_source_run(src, nsrc, r->s->store, r->o->interval_ms, stop, on_round, r, err) != 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
 	return 0;
+}
+
+/* Returns the follower of o's channels, through the Windows Event Log API
+ * or from o->channel_replay, or NULL when out of memory. */
+static nd_channel *new_channels(const npsdiag_follow_options *o, const nd_ingest_report *rep,
+				const nd_tail_hooks *hooks)
+{
+	if (o->channel_replay)
+		return nd_channel_new(o->channels, o->nchannels, nd_channel_replay(), o->channel_replay, rep, hooks);
+	return nd_channel_new(o->channels, o->nchannels, nd_channel_evtlog(), NULL, rep, hooks);
 }
 
 int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const npsdiag_follow_options *o,
@@ -186,6 +214,9 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	nd_tail_hooks hooks = {0};
 	follow_run r;
 	nd_tail *t = NULL;
+	nd_channel *c = NULL;
+	nd_source src[2];
+	size_t nsrc = 0;
 	nd_error e;
 	int rc = -1;
 
@@ -201,17 +232,25 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	rep.file_done = NULL;
 	hooks.ctx = &r;
 	hooks.notice = on_notice;
-	hooks.round_done = on_round;
 	if (api_writable(s, "follow", &e)) {
-		if (!(r.news = nd_news_new()) || !(t = nd_tail_new(paths, npaths, &rep, &hooks)))
+		if (!(r.news = nd_news_new()) || !(r.memory = nd_diagnose_memory_new()) ||
+		    (npaths && !(t = nd_tail_new(paths, npaths, &rep, &hooks))) ||
+		    (o->nchannels && !(c = new_channels(o, &rep, &hooks)))) {
 			nd_error_set(&e, "out of memory");
-		else
-			rc = follow(&r, t, &e);
+		} else {
+			if (t)
+				src[nsrc++] = nd_tail_source(t);
+			if (c)
+				src[nsrc++] = nd_channel_source(c);
+			rc = follow(&r, src, nsrc, &e);
+		}
 	}
 	if (rc != 0)
 		api_fail(err, &e);
+	nd_channel_free(c);
 	nd_tail_free(t);
 	nd_news_free(r.news);
+	nd_diagnose_memory_free(r.memory);
 	if (st)
 		*st = r.st;
 	return rc;

@@ -106,6 +106,7 @@ int npsdiag_ingest_with(npsdiag_session *s, char *const *paths, size_t npaths, c
 	nd_ingest_report rep;
 	nd_ingest_totals tot;
 	nd_error e;
+	unsigned tries = 0;
 
 	memset(totals, 0, sizeof(*totals));
 	if (!api_writable(s, "ingest", &e))
@@ -118,8 +119,11 @@ int npsdiag_ingest_with(npsdiag_session *s, char *const *paths, size_t npaths, c
 	if (o)
 		opts.threads = o->threads;
 	api_ingest_report(s, cb, &copy, &rep);
-	if (nd_ingest_paths(s->store, paths, npaths, &opts, &rep, &tot, &e) != 0)
-		return api_fail(err, &e);
+	/* again when a database server rolled a batch back: what was
+	 * committed is skipped (checkpoints), the rest stored once */
+	while (nd_ingest_paths(s->store, paths, npaths, &opts, &rep, &tot, &e) != 0)
+		if (!api_retry(s, &tries, NULL))
+			return api_fail(err, &e);
 	totals->files = tot.files;
 	totals->files_failed = tot.files_failed;
 	totals->sum = file_stats(&tot.sum);

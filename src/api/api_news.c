@@ -13,6 +13,12 @@
 
 int npsdiag_write_news(const npsdiag_news *it, const char *format, FILE *out, npsdiag_error *err)
 {
+	return npsdiag_write_news_with(it, format, NULL, out, err);
+}
+
+int npsdiag_write_news_with(const npsdiag_news *it, const char *format, const npsdiag_write_options *wo, FILE *out,
+			    npsdiag_error *err)
+{
 	nd_out o;
 	nd_error e;
 	int jsonl;
@@ -30,7 +36,7 @@ int npsdiag_write_news(const npsdiag_news *it, const char *format, FILE *out, np
 		return api_fail(err, &e);
 	}
 	nd_out_init(&o, out, NULL);
-	nd_print_news(&o, jsonl, it->incident, it->previous_count);
+	nd_print_news(&o, jsonl, it->incident, it->previous_count, wo && !jsonl ? wo->tz : NULL);
 	return nd_out_finish(&o, &e) == 0 ? 0 : api_fail(err, &e);
 }
 

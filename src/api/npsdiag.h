@@ -296,6 +296,14 @@ typedef struct npsdiag_follow_options {
 	 * before the next diagnosis. Either may be NULL. */
 	volatile sig_atomic_t *stop;
 	volatile sig_atomic_t *reload;
+	/* Windows event log channels followed beside the paths ("Security",
+	 * "System", "ForwardedEvents"): through the Windows Event Log API (on
+	 * Windows only), or, when channel_replay names a directory, from the
+	 * recorded renderings in channel_replay/CHANNEL/ (a test aid,
+	 * docs/windows.md). The bookmark of each is stored with its events. */
+	char *const *channels;
+	size_t nchannels;
+	const char *channel_replay;
 } npsdiag_follow_options;
 
 typedef struct npsdiag_follow_stats {
@@ -306,7 +314,8 @@ typedef struct npsdiag_follow_stats {
 } npsdiag_follow_stats;
 
 /* Follows growing .evtx logs (files, or directories searched for *.evtx)
- * in a session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
+ * and the channels of o (npaths may be 0 when there are channels) in a
+ * session opened NPSDIAG_WRITE: diagnoses what is stored (that is not
  * news), then polls every interval: stores new events, re-diagnoses after
  * a round that stored some (or after a reload of the rules) and hands over
  * what is news. A full disk (SQLITE_FULL) is told through notice (the
@@ -324,6 +333,12 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
  * Returns 0, or -1 with err set (an unknown format, an item that did not
  * come from npsdiag_follow, a write error). */
 int npsdiag_write_news(const npsdiag_news *item, const char *format, FILE *out, npsdiag_error *err);
+
+/* npsdiag_write_news with options (o may be NULL): of npsdiag_write_options
+ * only tz counts, for the time of a "text" line (the JSON line stays UTC).
+ * Returns as npsdiag_write_news. */
+int npsdiag_write_news_with(const npsdiag_news *item, const char *format, const npsdiag_write_options *o, FILE *out,
+			    npsdiag_error *err);
 
 /* Writes a change in a followed log (the notice callback's arguments) as
  * the line "npsdiag: PATH: WHAT [OTHER]", paths escaped for a terminal.

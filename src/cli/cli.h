@@ -125,6 +125,11 @@ int cli_select_ready(const char *cmd, npsdiag_session *s, const char *db, cli_se
  * UTC. Returns 0, or -1 when s is not such a time. */
 int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *ts);
 
+/* Reads a zone offset at p ("Z", "+HH:MM", "+HHMM", "+HH") into *off
+ * (seconds east of UTC). Returns 0, 1 when p holds no zone (empty), or -1
+ * when it holds something else. */
+int cli_parse_offset(const char *p, long *off);
+
 /* Applies zone (an IANA name, UTC, +HH:MM, or "local") to the process's
  * $TZ, so that the C library's local time is that zone, and writes its
  * name for the reader into name (size bytes). Returns 0, or -1 when zone
@@ -133,6 +138,8 @@ int cli_zone_apply(const char *zone, char *name, size_t size);
 
 /* What --tz and --since expect, for error messages. */
 #define CLI_EXPECT_ZONE "an IANA zone name (Europe/Berlin), UTC or +HH:MM"
+/* What ingest --tz (the NPS servers' zone) expects. */
+#define CLI_EXPECT_OFFSET "UTC or an offset such as +01:00 or -05:00 (the NPS servers' zone)"
 #define CLI_EXPECT_TIME                                                                                                \
 	"YYYY-MM-DD[ HH:MM[:SS]] with an optional Z or +HH:MM, or a span back from the newest stored event (30m, "     \
 	"12h, 7d, 2w)"

@@ -65,8 +65,14 @@ static const cli_option tail_opts[] = {
 	{"--interval", "S", "seconds between polls (default 2)"},
 	PARAM_OPTS,
 	{"--format", "FMT", "text (default) or jsonl"},
+	{"--tz", "ZONE", "show the times of text lines in ZONE: an IANA name (Europe/Berlin), UTC or +HH:MM (default "
+			 "UTC; jsonl always in UTC)"},
+	{"--local", NULL, "as --tz with this computer's zone"},
 	{"--once", NULL, "one round, then exit"},
 	{"--verbose", NULL, "print what each round did"},
+	{"--channel", "NAME", "follow a Windows event log channel (Security, System, Application, ForwardedEvents; "
+			      "repeatable; Windows only) through the Event Log API, its bookmark kept in the database"},
+	{"--channel-replay", "DIR", "test aid: read the channels from recorded renderings in DIR/NAME/ instead"},
 	{NULL, NULL, NULL}};
 
 static const cli_option report_opts[] = {
@@ -110,8 +116,9 @@ static const cli_command commands[] = {
 	 "A database that does not exist or holds no events is an error (exit 2): ingest logs first. A read-only "
 	 "database is diagnosed in memory. Exit status: 0 nothing to report, 1 incidents or findings printed, 2 "
 	 "usage, rule or database error."},
-	{"tail", cmd_tail, "PATH...", tail_opts,
-	 "follow growing .evtx logs, store new events, print new incidents as they appear",
+	{"tail", cmd_tail, "[PATH...]", tail_opts,
+	 "follow growing .evtx logs or Windows event log channels, store new events, print new incidents as they "
+	 "appear",
 	 "Stops on Ctrl-C or SIGTERM; SIGHUP reloads the rules. Exit status: 0 stopped, 2 usage, rule or database "
 	 "error."},
 	{"report", cmd_report, "", report_opts,

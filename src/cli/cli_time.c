@@ -39,10 +39,7 @@ static int digits(const char **p, int n, int *v)
 	return 0;
 }
 
-/* Reads a zone offset at p ("Z", "+HH:MM", "+HHMM", "+HH") into *off
- * (seconds east of UTC). Returns 0, 1 when p holds no zone (empty), or -1
- * when it holds something else. */
-static int parse_offset(const char *p, long *off)
+int cli_parse_offset(const char *p, long *off)
 {
 	int sign, h, m = 0;
 
@@ -117,7 +114,8 @@ int cli_parse_when(const char *s, int end, int local, int64_t newest, int64_t *t
 	}
 	if (*p == ' ')
 		p++;
-	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 || (rc = parse_offset(p, &off)) < 0)
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59 ||
+	    (rc = cli_parse_offset(p, &off)) < 0)
 		return -1;
 	unix_s = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	/* 2026-02-31 is no date: its day would wrap into March. */
@@ -141,7 +139,7 @@ int cli_zone_apply(const char *zone, char *name, size_t size)
 		snprintf(name, size, "UTC");
 		return npsdiag_zone_offset(0);
 	}
-	if (parse_offset(zone, &off) == 0) {
+	if (cli_parse_offset(zone, &off) == 0) {
 		snprintf(name, size, "UTC%c%02d:%02d", off < 0 ? '-' : '+', (int)(labs(off) / 3600 % 100),
 			 (int)(labs(off) % 3600 / 60));
 		return npsdiag_zone_offset(off);

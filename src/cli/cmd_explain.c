@@ -95,23 +95,25 @@ static int negative(const char *arg)
 }
 
 /* Copies argv (argc entries) into args (argc + 1 entries) with its
- * negative numbers moved behind a "--", so that getopt takes them as
- * arguments. Returns the new count. */
+ * negative numbers moved behind a "--" (the user's own "--", if any, is
+ * that one), so that getopt takes them as arguments. Returns the new
+ * count. */
 static int codes_last(int argc, char **argv, char **args)
 {
 	static char dashes[] = "--";
-	int i, n = 0, moved = 0;
+	int i, end, n = 0;
 
-	for (i = 0; i < argc; i++)
+	for (end = 0; end < argc && strcmp(argv[end], "--") != 0; end++)
+		;
+	for (i = 0; i < end; i++)
 		if (!negative(argv[i]))
 			args[n++] = argv[i];
-	for (i = 0; i < argc; i++) {
-		if (!negative(argv[i]))
-			continue;
-		if (!moved++)
-			args[n++] = dashes;
+	args[n++] = dashes;
+	for (i = 0; i < end; i++)
+		if (negative(argv[i]))
+			args[n++] = argv[i];
+	for (i = end + 1; i < argc; i++)
 		args[n++] = argv[i];
-	}
 	return n;
 }
 
@@ -171,6 +173,9 @@ int cmd_explain(int argc, char **argv)
 	}
 	if (hex)
 		cli_print(stdout, "%s read as hex: 0x%08X\n", args[optind], (unsigned)code);
+	else if (args[optind][0] == '-')
+		cli_print(stdout, "%s is 0x%08X (a 32-bit code written as a signed number)\n", args[optind],
+			  (unsigned)code);
 	rc = mode == REASON ? lookup(s, NPSDIAG_CODE_NPS_REASON, code, NULL) : explain_any(s, args[optind], code);
 	if (rc == 0)
 		cli_print(stdout, "unknown %s %s\n", what, args[optind]);

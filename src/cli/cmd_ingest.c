@@ -120,6 +120,7 @@ int cmd_ingest(int argc, char **argv)
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
 	ingest_ui c = {0};
+	long offset;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, ":qv", opts, NULL)) != -1) {
@@ -133,9 +134,12 @@ int cmd_ingest(int argc, char **argv)
 			return 2;
 		else if (opt == 'q')
 			c.quiet = 1;
-		else if (opt == 'z')
+		else if (opt == 'z') {
+			/* Checked before the database is opened (and perhaps created); the core checks it again. */
+			if (strcmp(optarg, "UTC") != 0 && cli_parse_offset(optarg, &offset) != 0)
+				return cli_bad_value("ingest", "--tz", optarg, CLI_EXPECT_OFFSET);
 			io.tz = optarg;
-		else if (opt == 't') {
+		} else if (opt == 't') {
 			if (parse_threads(optarg, &io.threads) != 0)
 				return cli_bad_value("ingest", "--threads", optarg, "a number from 1 to 64");
 		} else if (opt != 'r')

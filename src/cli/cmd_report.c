@@ -2,6 +2,7 @@
  * or diagnose's JSON; with --cert, a certificate section naming the
  * incidents the chain's findings explain. Runs the diagnosis first when the
  * database has no results yet (in memory when it cannot be written). */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +90,7 @@ int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	if (out_path && !(out = fopen(out_path, "wb"))) {
-		cli_print(stderr, "npsdiag report: %s: cannot create the report\n", out_path);
+		cli_print(stderr, "npsdiag report: %s: cannot create the report: %s\n", out_path, strerror(errno));
 		npsdiag_close(s);
 		return 2;
 	}

@@ -1,11 +1,14 @@
-/* npsdiag tail: follow growing .evtx logs (npsdiag_follow) and print what
- * is news: one line per new or grown incident, text or JSON lines. */
+/* npsdiag tail: follow growing .evtx logs and Windows event log channels
+ * (npsdiag_follow) and print what is news: one line per new or grown incident, text or JSON lines. */
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+
+/* --channel NAME, repeatable. */
+#define MAX_CHANNELS 32
 
 /* Set by the signal handlers (npsdiag_catch_signals). */
 static volatile sig_atomic_t stop_requested, reload_requested;
@@ -14,6 +17,7 @@ static volatile sig_atomic_t stop_requested, reload_requested;
 typedef struct tail_ui {
 	const char *format;
 	int verbose;
+	npsdiag_write_options wo; /* tz: the zone of text lines (--tz, --local), or NULL for UTC */
 } tail_ui;
 
 /* Prints one piece of news. Returns 0, or -1 with err set. */
@@ -21,7 +25,7 @@ static int print_news(void *ctx, const npsdiag_news *it, npsdiag_error *err)
 {
 	tail_ui *u = ctx;
 
-	return npsdiag_write_news(it, u->format, stdout, err);
+	return npsdiag_write_news_with(it, u->format, &u->wo, stdout, err);
 }
 
 /* Prints a change in a followed log on stderr. Returns nothing. */
@@ -60,13 +64,16 @@ int cmd_tail(int argc, char **argv)
 		{"interval", required_argument, NULL, 'i'}, {"window", required_argument, NULL, 'w'},
 		{"skew", required_argument, NULL, 's'},   {"gap", required_argument, NULL, 'g'},
 		{"format", required_argument, NULL, 'f'}, {"once", no_argument, NULL, 'o'},
-		{"verbose", no_argument, NULL, 'v'},      {NULL, 0, NULL, 0}};
-	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 0, 0, &stop_requested, &reload_requested};
+		{"verbose", no_argument, NULL, 'v'},      {"tz", required_argument, NULL, 't'},
+		{"local", no_argument, NULL, 'l'},        {"channel", required_argument, NULL, 'c'},
+		{"channel-replay", required_argument, NULL, 'R'}, {NULL, 0, NULL, 0}};
+	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 0, 0, &stop_requested, &reload_requested, NULL, 0, NULL};
 	npsdiag_follow_callbacks cb = {0};
 	npsdiag_follow_stats st;
-	tail_ui u = {"text", 0};
-	char *dirs[ND_CLI_MAX_RULE_DIRS];
-	const char *db = NULL;
+	tail_ui u = {"text", 0, {0}};
+	char *dirs[ND_CLI_MAX_RULE_DIRS], *channels[MAX_CHANNELS];
+	char zone[128];
+	const char *db = NULL, *tz = NULL;
 	double interval = 2.0;
 	size_t ndirs = 0;
 	int opt, rc = 2;
@@ -101,13 +108,31 @@ int cmd_tail(int argc, char **argv)
 				return cli_bad_value("tail", "--format", optarg, "text or jsonl");
 			u.format = optarg;
 			break;
+		case 't': tz = optarg; break;
+		case 'l': tz = "local"; break;
 		case 'o': fo.once = 1; break;
 		case 'v': u.verbose = 1; break;
+		case 'c':
+			if (fo.nchannels == MAX_CHANNELS)
+				return cli_bad_value("tail", "--channel", optarg, "at most 32 channels");
+			channels[fo.nchannels++] = optarg;
+			break;
+		case 'R': fo.channel_replay = optarg; break;
 		default: return cli_bad_option("tail", opt, argv);
 		}
 	}
-	if (optind >= argc)
-		return cli_bad_args("tail", "expected one or more .evtx logs or directories to follow");
+	if (optind >= argc && !fo.nchannels)
+		return cli_bad_args("tail", "expected one or more .evtx logs or directories, or --channel NAME, to follow");
+	if (fo.channel_replay && !fo.nchannels)
+		return cli_bad_args("tail", "--channel-replay replays the channels named with --channel");
+	fo.channels = channels;
+	if (tz) {
+		if (cli_zone_apply(tz, zone, sizeof(zone)) != 0)
+			return cli_bad_value("tail", "--tz", tz, CLI_EXPECT_ZONE);
+		u.wo.tz = zone;
+		if (strcmp(u.format, "text") == 0)
+			cli_print(stderr, "npsdiag: tail: times in %s\n", zone);
+	}
 	fo.interval_ms = (unsigned)(interval * 1000 + 0.5);
 	cb.ctx = &u;
 	cb.news = print_news;

@@ -6,14 +6,18 @@
 #include "nd_buf.h"
 #include "nd_vec.h"
 
+/* An announced incident: its key, the count and the cause announced. */
 typedef struct seen {
 	char *key;
+	const char *cause; /* one of causes */
 	int64_t count;
 } seen;
 
 struct nd_news {
 	seen *v; /* sorted by key */
 	size_t n, cap;
+	char **causes; /* the distinct cause ids announced (a few dozen) */
+	size_t ncauses, cap_causes;
 };
 
 nd_news *nd_news_new(void)
@@ -29,7 +33,10 @@ void nd_news_free(nd_news *n)
 		return;
 	for (i = 0; i < n->n; i++)
 		free(n->v[i].key);
+	for (i = 0; i < n->ncauses; i++)
+		free(n->causes[i]);
 	free(n->v);
+	free(n->causes);
 	free(n);
 }
 
@@ -56,9 +63,23 @@ static size_t find(const nd_news *n, const char *key, int *found)
 	return lo;
 }
 
-/* Records key with count at index i (from find). Returns 0, or -1 when out
- * of memory. */
-static int insert(nd_news *n, size_t i, const char *key, int64_t count)
+/* Returns the copy of cause id c that n keeps, or NULL when out of memory. */
+static const char *cause_of(nd_news *n, const char *c)
+{
+	size_t i;
+
+	for (i = 0; i < n->ncauses; i++)
+		if (strcmp(n->causes[i], c) == 0)
+			return n->causes[i];
+	if (nd_vec_reserve(&n->causes, &n->cap_causes, n->ncauses + 1, sizeof(*n->causes)) != 0 ||
+	    !(n->causes[n->ncauses] = strdup(c)))
+		return NULL;
+	return n->causes[n->ncauses++];
+}
+
+/* Records key with cause and count at index i (from find). Returns 0, or
+ * -1 when out of memory. */
+static int insert(nd_news *n, size_t i, const char *key, const char *cause, int64_t count)
 {
 	char *k = strdup(key);
 
@@ -68,49 +89,61 @@ static int insert(nd_news *n, size_t i, const char *key, int64_t count)
 	}
 	memmove(n->v + i + 1, n->v + i, (n->n - i) * sizeof(*n->v));
 	n->v[i].key = k;
+	n->v[i].cause = cause;
 	n->v[i].count = count;
 	n->n++;
 	return 0;
 }
 
-/* Appends the identity of an incident: what it is about and when it
- * began. Unit separators keep event strings from running into each other.
- * Returns 0, or -1 when out of memory. */
+/* Makes what an incident is known by: its stable key, else (results
+ * without keys) its kind, cause, identity or host and first attempt, unit
+ * separators keeping event strings from running into each other. Returns
+ * 0, or -1 when out of memory. */
 static int identity(nd_buf *key, const nd_res_incident *i)
 {
 	const char *who = i->identity ? i->identity : i->nps ? i->nps : "";
 
 	nd_buf_reset(key);
-	return nd_buf_printf(key, "%s\x1f%s\x1f%s\x1f%lld", i->kind, i->cause->cause_id, who, (long long)i->first_ts);
+	if (i->key)
+		return nd_buf_printf(key, "%s", i->key);
+	return nd_buf_printf(key, "\x1f%s\x1f%s\x1f%s\x1f%lld", i->kind, i->cause->cause_id, who, (long long)i->first_ts);
 }
 
-long nd_news_scan(nd_news *n, nd_db *db, nd_news_fn fn, void *ctx, nd_error *err)
+long nd_news_scan(nd_news *n, nd_db *db, int64_t since, nd_news_fn fn, void *ctx, nd_error *err)
 {
+	nd_print_filter recent = {0};
 	const nd_res_incident *it;
 	nd_results *res = NULL;
 	nd_buf key = {0};
 	long announced = 0;
 	int rc;
 
-	if (nd_results_open(&res, db, NULL, err) != 0)
+	if (since == INT64_MAX)
+		return 0; /* nothing was written */
+	recent.since = "the earliest incident written";
+	recent.since_ts = since;
+	if (nd_results_open(&res, db, since == INT64_MIN ? NULL : &recent, err) != 0)
 		return nd_error_prefix(err, "reading incidents: ");
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &it, err)) == 1) {
+		const char *cause;
 		int64_t previous;
 		int found;
 		size_t i;
 
-		if (identity(&key, it) != 0) {
+		if (identity(&key, it) != 0 || !(cause = cause_of(n, it->cause->cause_id))) {
 			rc = nd_error_set(err, "out of memory");
 			break;
 		}
 		i = find(n, key.data, &found);
-		if (found && n->v[i].count >= it->count)
+		if (found && n->v[i].cause == cause && n->v[i].count >= it->count)
 			continue;
-		previous = found ? n->v[i].count : 0;
+		/* A new cause is news of its own, as a new incident. */
+		previous = found && n->v[i].cause == cause ? n->v[i].count : 0;
 		if (found) {
 			n->v[i].count = it->count;
-		} else if (insert(n, i, key.data, it->count) != 0) {
+			n->v[i].cause = cause;
+		} else if (insert(n, i, key.data, cause, it->count) != 0) {
 			rc = nd_error_set(err, "out of memory");
 			break;
 		}

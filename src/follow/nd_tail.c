@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "evtx_format.h"
-#include "nd_clock.h"
 #include "nd_file.h"
 #include "nd_vec.h"
 
@@ -36,6 +35,8 @@ typedef struct tail_file {
 	chunk_seen *chunks;   /* what the last reads of each chunk found */
 	size_t nchunks;
 	int wrapped_reported;
+	uint64_t stored_last; /* newest_last as last written to the store */
+	int polled;      /* read in this run: newest_last is this run's knowledge */
 	int present;     /* seen in the current round */
 	int renamed_away; /* archived or renamed: a new file here is a new log */
 	int missing_reported; /* told that it cannot be read, until it can */
@@ -259,6 +260,33 @@ static void report_lost(nd_tail *t, const tail_file *f, uint64_t read_last)
 	notice(t, f->path, what);
 }
 
+/* The first read of f in this run, unless it is a new log started where
+ * one was archived: takes the last record id a previous run read from it
+ * out of the store (sources.last_record_id), so that records a wrap
+ * overwrote while no tail ran are named too. A log cleared meanwhile
+ * starts its ids again and names none. Returns 0, or -1 with err set. */
+static int recall_last_read(nd_store *s, tail_file *f, nd_error *err)
+{
+	if (f->polled || f->renamed_away || f->newest_last)
+		return 0;
+	if (nd_store_source_last_read(s, f->path, &f->newest_last, err) != 0)
+		return -1;
+	f->stored_last = f->newest_last;
+	return 0;
+}
+
+/* Keeps the last record id read from f in the store for the next run,
+ * when it changed. Returns 0, or -1 with err set. */
+static int remember_last_read(nd_store *s, tail_file *f, nd_error *err)
+{
+	if (!f->newest_last || f->newest_last == f->stored_last)
+		return 0;
+	if (nd_store_source_set_last_read(s, f->path, f->newest_last, err) != 0)
+		return -1;
+	f->stored_last = f->newest_last;
+	return 0;
+}
+
 /* Checks one file (st: its stat, taken this round) and ingests what
  * changed. Returns 0, or -1 with err set when the store failed. */
 static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *st, size_t index, size_t count,
@@ -270,6 +298,8 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *
 
 	if (unchanged(f, st))
 		return 0;
+	if (recall_last_read(s, f, err) != 0)
+		return -1;
 	if (f->ino && (st->ino != f->ino || st->dev != f->dev)) {
 		notice(t, f->path, "replaced by another file; reading it afresh");
 		forget_chunks(f);
@@ -299,6 +329,11 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *
 	if (t->round_newest_off) {
 		f->newest_off = t->round_newest_off;
 		f->newest_last = t->round_newest_last;
+	}
+	f->polled = 1;
+	if (remember_last_read(s, f, err) != 0) {
+		f->probed = 0; /* read again next round, which writes it again */
+		return -1;
 	}
 	/* Not probed (read again next round) when it went away meanwhile. */
 	f->probed = probe_chunks(f->path, f, &f->newest_crc, &f->next_crc) == 0;
@@ -425,16 +460,15 @@ done:
 	return rc;
 }
 
-int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err)
+/* nd_source: one round of the tail. */
+static int source_round(void *self, nd_store *s, uint64_t *new_events, nd_error *err)
 {
-	while (!*stop) {
-		uint64_t n;
+	return nd_tail_round(self, s, new_events, err);
+}
 
-		if (nd_tail_round(t, s, &n, err) != 0)
-			return -1;
-		if (t->hooks && t->hooks->round_done && t->hooks->round_done(t->hooks->ctx, n, err) != 0)
-			return -1;
-		nd_clock_sleep_ms(interval_ms, stop);
-	}
-	return 0;
+nd_source nd_tail_source(nd_tail *t)
+{
+	nd_source src = {t, source_round};
+
+	return src;
 }

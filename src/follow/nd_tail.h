@@ -13,17 +13,18 @@
  * was replaced, cleared (record ids restart), truncated or wrapped (the
  * oldest chunk overwritten) is reported and read afresh; events already
  * stored are recognized, so nothing is stored twice. A log that wrapped
- * whole between two rounds lost records unread: the notice names their ids
- * (within one run; after a restart the last id read is not known).
+ * whole between two rounds lost records unread: the notice names their ids,
+ * also across a restart (the last record id read from each log is kept in
+ * sources.last_record_id).
  */
 #ifndef ND_TAIL_H
 #define ND_TAIL_H
 
-#include <signal.h>
 #include <stdint.h>
 
 #include "nd_error.h"
 #include "nd_ingest.h"
+#include "nd_source.h"
 #include "nd_store.h"
 
 typedef struct nd_tail nd_tail;
@@ -35,10 +36,6 @@ typedef struct nd_tail_hooks {
 	 * renamed (then other is its new path; else other is NULL). Paths come
 	 * from the file system: escape them before printing. */
 	void (*notice)(void *ctx, const char *path, const char *what, const char *other);
-	/* Told after every round, with the number of events it stored. Returns
-	 * 0, or -1 with err set to stop the tail (a failure of the caller, e.g.
-	 * the database). */
-	int (*round_done)(void *ctx, uint64_t new_events, nd_error *err);
 } nd_tail_hooks;
 
 /* Creates a tail over paths (kept by reference). Returns it, or NULL when
@@ -52,9 +49,8 @@ void nd_tail_free(nd_tail *t);
  * events stored, or -1 with err set when the store failed. */
 int nd_tail_round(nd_tail *t, nd_store *s, uint64_t *new_events, nd_error *err);
 
-/* Polls every interval_ms until *stop is set (by a signal handler),
- * calling hooks->round_done after each round. Returns 0 when stopped, or
- * -1 with err set when the store or a hook failed. */
-int nd_tail_run(nd_tail *t, nd_store *s, unsigned interval_ms, volatile sig_atomic_t *stop, nd_error *err);
+/* Returns the tail as a source whose rounds are nd_tail_round, for the
+ * follow loop (nd_source_run). */
+nd_source nd_tail_source(nd_tail *t);
 
 #endif

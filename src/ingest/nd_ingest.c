@@ -41,7 +41,6 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
-	nd_stmt *decision;     /* nd_decision_once's look-up, kept while the file is read */
 	/* A text input: its first bytes (already read to know its format),
 	 * then the rest of the stream: in, or src (a member of an archive). */
 	FILE *in;
@@ -54,7 +53,7 @@ typedef struct file_ctx {
 	uint64_t done, total;
 	nd_file_info info; /* what stat said of the input when it was opened */
 	const nd_ingest_options *opts;
-	nd_event_once_state once; /* the same event to the millisecond, from an export */
+	nd_ingest_event_state once; /* the look-ups of nd_ingest_event, kept while the file is read */
 } file_ctx;
 
 /* Events of a text input stored in one transaction. */
@@ -256,6 +255,28 @@ failed:
 	return -1;
 }
 
+int nd_ingest_event(nd_store *s, int64_t source, nd_ingest_event_state *st, const nd_family *fam, nd_record *ev,
+		    nd_error *err)
+{
+	int rc;
+
+	if (fam->name_fields && fam->name_fields(ev) != 0)
+		return nd_error_set(err, "out of memory");
+	rc = nd_event_once(&st->once, s, ev, err);
+	if (rc == 0)
+		rc = nd_decision_once(s, &st->decision, fam, ev, err);
+	if (rc == 0)
+		return nd_store_event(s, source, fam, ev, err);
+	return rc == 1 ? 0 : -1; /* there: from an export to the millisecond, or the decision from the other log */
+}
+
+void nd_ingest_event_done(nd_ingest_event_state *st)
+{
+	nd_event_once_done(&st->once);
+	nd_db_finalize(st->decision);
+	st->decision = NULL;
+}
+
 /* sink: wants the records of a kept family; the family is the tag. */
 static const void *sink_wants(void *ctx, const char *provider, const char *source, uint32_t event_id)
 {
@@ -272,16 +293,7 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 
 	if (stop_failed(f, err) != 0)
 		return -1;
-	if (fam->name_fields && fam->name_fields(ev) != 0)
-		return nd_error_set(err, "out of memory");
-	rc = nd_event_once(&f->once, f->store, ev, err);
-	if (rc == 0)
-		rc = nd_decision_once(f->store, &f->decision, fam, ev, err);
-	if (rc == 0)
-		rc = nd_store_event(f->store, f->source, fam, ev, err);
-	else if (rc == 1)
-		rc = 0; /* there: from an export to the millisecond, or the decision from the other log */
-
+	rc = nd_ingest_event(f->store, f->source, &f->once, fam, ev, err);
 	if (rc < 0) {
 		f->store_failed = 1;
 		return -1;
@@ -922,9 +934,7 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 		rc = read_json(f, err);
 	else
 		rc = read_xml(f, err);
-	nd_event_once_done(&f->once);
-	nd_db_finalize(f->decision);
-	f->decision = NULL;
+	nd_ingest_event_done(&f->once);
 	if (rc != 0)
 		goto store_failed;
 	if (nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)

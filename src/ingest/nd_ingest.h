@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "evtx_reader.h"
+#include "nd_event_once.h"
 #include "nd_sniff.h"
 #include "nd_error.h"
 #include "nd_store.h"
@@ -107,6 +108,25 @@ int nd_ingest_file(nd_store *s, const char *path, size_t index, size_t count, co
  * -1 with err set when the store failed and the run had to stop. */
 int nd_ingest_paths(nd_store *s, char *const *paths, size_t npaths, const nd_ingest_options *opts,
 		    const nd_ingest_report *rep, nd_ingest_totals *totals, nd_error *err);
+
+/* The look-ups of a writer that stores events one by one (nd_ingest_event),
+ * prepared on first use: zero it before, free it with nd_ingest_event_done
+ * before the store is closed. */
+typedef struct nd_ingest_event_state {
+	nd_event_once_state once;
+	nd_stmt *decision;
+} nd_ingest_event_state;
+
+/* Stores ev, an event of family fam (its fields named here) read from
+ * source, inside the caller's transaction, unless it is stored already:
+ * the same event (computer, channel, record id, time to the millisecond)
+ * or the same NPS decision from the other kind of log. Returns 1 when
+ * stored, 0 when it was there, -1 with err set when the store failed. */
+int nd_ingest_event(nd_store *s, int64_t source, nd_ingest_event_state *st, const nd_family *fam, nd_record *ev,
+		    nd_error *err);
+
+/* Frees the look-ups of st. Returns nothing. */
+void nd_ingest_event_done(nd_ingest_event_state *st);
 
 /* Parses a zone for NPS text logs: "UTC", "Z", or an offset "+HH:MM",
  * "-HH:MM", "+HH", "+HHMM". Returns 0 with *offset_s set, or -1 with err

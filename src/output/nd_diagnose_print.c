@@ -258,7 +258,8 @@ static int summary_line(void *ctx, const nd_res_summary *s)
 	return 0;
 }
 
-/* Appends the json parameters object. */
+/* Appends the json parameters object: the diagnosis parameters and every
+ * filter, null when not given. */
 static void json_params(printer *p, const nd_print_filter *f)
 {
 	nd_out_printf(&p->out, "{\"window_s\":%g,\"skew_s\":%g,\"gap_s\":%g", p->o->params->window_s,
@@ -271,6 +272,10 @@ static void json_params(printer *p, const nd_print_filter *f)
 	nd_json_str(&p->out, f->until);
 	put(p, ",\"cause\":");
 	nd_json_str(&p->out, f->cause);
+	put(p, ",\"user_regex\":");
+	nd_json_str(&p->out, f->user_regex);
+	put(p, ",\"host\":");
+	nd_json_str(&p->out, f->host);
 	put(p, "}");
 }
 
@@ -337,7 +342,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		if (p->o->format == ND_PRINT_TEXT)
 			text_incident(p, i);
 		else if (p->o->format == ND_PRINT_BRIEF)
-			nd_print_news(&p->out, 0, i, 0);
+			nd_print_news(&p->out, 0, i, 0, p->o->tz);
 		else if (p->o->format == ND_PRINT_ECS)
 			nd_ecs_incident(&p->out, i);
 		else
@@ -363,7 +368,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		put(p, "}\n");
 	} else if (nd_results_selected(res) == 0)
 		put(p, "  nothing to report\n");
-	if (p->o->format == ND_PRINT_TEXT && p->o->tz) {
+	if ((p->o->format == ND_PRINT_TEXT || p->o->format == ND_PRINT_BRIEF) && p->o->tz) {
 		put(p, "times in ");
 		put_value(p, p->o->tz);
 		put(p, "\n");

@@ -31,7 +31,7 @@ typedef struct nd_print_options {
 	int color;
 	const nd_diagnose_params *params; /* echoed in json */
 	const char *output;               /* the name of out in errors; NULL: "standard output" */
-	const char *tz; /* text: NULL shows times in UTC, else in the process's local zone, named tz */
+	const char *tz; /* text, brief: NULL shows times in UTC, else in the process's local zone, named tz */
 	const nd_cert_set *certs;         /* json: judged certificates for "certificates", or NULL */
 	const nd_cert_user *certs_user;   /* the user of their leaf (nd_cert_user_init), with certs */
 } nd_print_options;

@@ -26,7 +26,7 @@ static void message(nd_out *o, const nd_res_incident *i)
 	nd_buf line = {0};
 
 	nd_out_put(o, ",\"message\":");
-	if (nd_print_news_line(&line, raw, i, 0) != 0)
+	if (nd_print_news_line(&line, raw, i, 0, NULL) != 0)
 		nd_out_oom(o);
 	else
 		nd_json_str(o, line.data);

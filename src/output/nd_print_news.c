@@ -4,6 +4,7 @@
 
 #include "nd_escape.h"
 #include "nd_json.h"
+#include "nd_zone.h"
 
 int64_t nd_print_news_event_id(const nd_res_incident *i)
 {
@@ -24,11 +25,13 @@ static int lit(nd_buf *b, const char *s)
 	return nd_buf_append(b, s, strlen(s));
 }
 
-int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i, int64_t previous_count)
+int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i, int64_t previous_count,
+		       const char *tz)
 {
+	char zbuf[ND_ZONE_TIME_SIZE];
 	int rc = 0;
 
-	rc |= esc(b, i->last ? i->last : "-");
+	rc |= esc(b, i->last ? nd_zone_time(i->last, tz, zbuf) : "-");
 	rc |= lit(b, " ");
 	rc |= esc(b, (i->finding ? i->nps : i->user) ? (i->finding ? i->nps : i->user) : "-");
 	rc |= lit(b, i->finding ? " finding: " : " failed: ");
@@ -60,13 +63,13 @@ int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_r
 	return rc ? -1 : 0;
 }
 
-void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previous_count)
+void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previous_count, const char *tz)
 {
 	nd_buf line = {0};
 
 	if (jsonl) {
 		nd_json_incident(o, i, 1, previous_count ? "grown" : "new");
-	} else if (nd_print_news_line(&line, nd_escape_text, i, previous_count) != 0) {
+	} else if (nd_print_news_line(&line, nd_escape_text, i, previous_count, tz) != 0) {
 		nd_out_oom(o);
 	} else {
 		nd_out_mem(o, line.data, line.len);

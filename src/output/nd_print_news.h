@@ -18,13 +18,15 @@ int64_t nd_print_news_event_id(const nd_res_incident *i);
  * copy for a message that is escaped as a whole):
  *   TIME USER failed: TITLE (853/258) client C nps N [cause, confidence]
  *   TIME HOST finding: TITLE (event 4421) [cause, confidence]
- * Returns 0, or -1 when out of memory. */
+ * TIME is the last time as stored (UTC) when tz is NULL, else in the
+ * process's local zone (nd_zone_time). Returns 0, or -1 when out of memory. */
 int nd_print_news_line(nd_buf *b, int (*esc)(nd_buf *, const char *), const nd_res_incident *i,
-		       int64_t previous_count);
+		       int64_t previous_count, const char *tz);
 
 /* Appends the line (with its newline) for a loaded incident;
- * previous_count is 0 for a new one, else the count last announced.
- * Returns nothing (failures are kept in o). */
-void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previous_count);
+ * previous_count is 0 for a new one, else the count last announced; tz as
+ * for nd_print_news_line (the JSON line stays UTC). Returns nothing
+ * (failures are kept in o). */
+void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previous_count, const char *tz);
 
 #endif

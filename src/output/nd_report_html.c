@@ -52,7 +52,8 @@ static const char style[] =
 	".card,details{padding-left:10px;padding-right:10px}"
 	".kv,.kv tbody,.kv tr,.kv th,.kv td{display:block;width:auto}"
 	".kv tr{border-bottom:1px solid #dde2e9;padding:3px 0}.kv th,.kv td{border:0;padding:1px 4px}"
-	".kv th{background:none;color:#4a5568;font-size:12px;font-weight:600}svg{min-width:860px}"
+	".kv th{background:none;color:#4a5568;font-size:12px;font-weight:600}"
+	"svg{min-width:1000px}" /* SVG_W: on a phone the timeline scrolls, its text at full size */
 	".summary,.summary tbody,.summary tr{display:block}.summary tr:first-child{display:none}"
 	".summary tr{border:1px solid #dde2e9;margin:6px 0;background:#fff}"
 	".summary td{display:inline-block;border:0;padding:2px 6px}.summary td:first-child{display:block}"

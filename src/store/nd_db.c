@@ -29,6 +29,11 @@ int nd_db_error_full(nd_db *db, const nd_error *err)
 	return n > m && err->message[n - m - 1] == ' ' && strcmp(err->message + n - m, full) == 0;
 }
 
+nd_db_dialect nd_db_dialect_of(nd_db *db)
+{
+	return db->ops->dialect;
+}
+
 const char *nd_db_name(nd_db *db)
 {
 	return db->ops->name(db);

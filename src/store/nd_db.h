@@ -34,8 +34,20 @@ typedef enum nd_db_kind {
 	ND_DB_FULL,     /* the database or its disk is full */
 	ND_DB_BUSY,     /* another writer held the lock too long */
 	ND_DB_READONLY, /* the database cannot be written */
+	ND_DB_AGAIN,    /* a database server's serialization failure, deadlock or lost connection: the
+			 * transaction rolled back and may succeed when run again */
 	ND_DB_OTHER
 } nd_db_kind;
+
+/* The SQL dialect of a connection, for the few statements that differ
+ * (the schema's JSON view, docs/schema.md). */
+typedef enum nd_db_dialect {
+	ND_DB_SQLITE = 0,
+	ND_DB_POSTGRESQL
+} nd_db_dialect;
+
+/* Returns the dialect of db. */
+nd_db_dialect nd_db_dialect_of(nd_db *db);
 
 /* Closes a connection (finalize its statements first). Returns nothing. */
 void nd_db_close(nd_db *db);
@@ -43,7 +55,8 @@ void nd_db_close(nd_db *db);
 /* Fills err with the backend's current message on db for what. Returns -1. */
 int nd_db_fail(nd_db *db, const char *what, nd_error *err);
 
-/* Returns the kind of the last failure on db (ND_DB_OK after a success). */
+/* Returns the kind of the last failure on db (ND_DB_OK after a success;
+ * a rollback keeps the kind of the failure that made it). */
 nd_db_kind nd_db_error_kind(nd_db *db);
 
 /* Returns 1 when err carries the message the backend gives for a full

@@ -14,6 +14,7 @@ typedef struct nd_db_ops {
 	nd_db_kind (*kind)(nd_db *db);     /* the kind of the last failure */
 	const char *(*full_message)(void); /* the message of a full database or disk */
 	const char *(*name)(nd_db *db);
+	nd_db_dialect dialect;
 	int (*in_transaction)(nd_db *db);
 	const char *begin_sql; /* begins a write transaction taking the lock */
 	const char *table_sql; /* a row when the table named by ?1 exists */

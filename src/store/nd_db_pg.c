@@ -8,6 +8,7 @@
 
 #include "nd_buf.h"
 #include "nd_db_backend.h"
+#include "nd_vec.h"
 
 #define ND_PG_REVIVE_MS 30000
 #define ND_PG_RETRY_MS 250
@@ -28,6 +29,8 @@ static void quiet(void *ctx, const char *message)
 /* What an error whose SQLSTATE is 53100 (disk_full) reads as. */
 static const char full_text[] = "the database server's disk is full";
 
+typedef struct pg_stmt pg_stmt;
+
 typedef struct pg_db {
 	struct nd_db base;
 	PGconn *h;
@@ -37,11 +40,32 @@ typedef struct pg_db {
 	int tx;               /* a transaction is open */
 	unsigned generation;  /* counts connections (server-side statements die with one) */
 	unsigned long nnames; /* names given to server-side statements */
+	pg_stmt *waiting;     /* the statements whose rows wait to be sent, in the order of their first row */
+	char *lost_rows;      /* why rows sent by a finalize failed (the commit says so), or NULL */
 } pg_db;
 
-typedef struct pg_stmt {
+/* The rows of a plain INSERT stepped inside a transaction wait in its
+ * batch and go to the server as one multi-row INSERT, pipelined with the
+ * next statement that may see them (bulk loading: one round trip and one
+ * statement for many rows, instead of one of each per row). */
+typedef struct pg_value {
+	size_t at;     /* its offset in the batch's text plus 1, 0 for NULL */
+	unsigned type; /* its parameter type (0: inferred) */
+} pg_value;
+
+typedef struct pg_batch {
+	nd_buf text; /* the values, each NUL-terminated */
+	pg_value *v;
+	size_t n, cap; /* values */
+} pg_batch;
+
+/* At most this many values or bytes of values wait in a batch. */
+#define ND_PG_BATCH_VALUES 30000
+#define ND_PG_BATCH_BYTES (4u << 20)
+
+struct pg_stmt {
 	struct nd_stmt base;
-	char *sql;       /* with $n placeholders */
+	char *sql; /* with $n placeholders */
 	int nparams;
 	char **values;       /* text of each parameter (NULL: SQL NULL) */
 	unsigned *types;     /* the types of the server-side statement's parameters (0: inferred) */
@@ -50,7 +74,17 @@ typedef struct pg_stmt {
 	unsigned generation; /* of the connection it was prepared on */
 	PGresult *res;
 	int row, nrows;
-} pg_stmt;
+	size_t head;        /* a plain `INSERT INTO t[(cols)] VALUES($1,...)`: the length through VALUES, else 0 */
+	char table[64];     /* and its table t */
+	size_t cols, ncols; /* where `(cols)` is in sql, and its length (0: none) */
+	int classified;     /* the fields below are known */
+	int batchable;      /* head set, t is a table without triggers: rows may wait */
+	int reads_view;     /* names a view (whose tables are unknown): no rows may wait when it runs */
+	char *related;      /* the tables it names and their foreign-key parents (children too when it changes rows) */
+	char *parents;      /* the foreign-key parents of t, space-separated */
+	pg_batch batch;     /* its waiting rows */
+	pg_stmt *next;      /* the next statement with waiting rows */
+};
 
 /* Returns the backend structs behind the API's. */
 static pg_db *D(nd_db *db)
@@ -140,6 +174,7 @@ static void pg_close(nd_db *db)
 {
 	PQfinish(D(db)->h);
 	free(D(db)->msg);
+	free(D(db)->lost_rows);
 	free(db);
 }
 
@@ -158,8 +193,13 @@ static nd_db_kind pg_kind(nd_db *db)
 		return ND_DB_OK;
 	if (strcmp(s, "53100") == 0)
 		return ND_DB_FULL;
-	/* serialization_failure, deadlock_detected, lock_not_available */
-	if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strcmp(s, "55P03") == 0)
+	/* serialization_failure, deadlock_detected; connection exceptions;
+	 * admin_shutdown, crash_shutdown, cannot_connect_now (a restart) */
+	if (strcmp(s, "40001") == 0 || strcmp(s, "40P01") == 0 || strncmp(s, "08", 2) == 0 || strcmp(s, "57P01") == 0 ||
+	    strcmp(s, "57P02") == 0 || strcmp(s, "57P03") == 0)
+		return ND_DB_AGAIN;
+	/* lock_not_available */
+	if (strcmp(s, "55P03") == 0)
 		return ND_DB_BUSY;
 	/* read_only_sql_transaction, insufficient_privilege */
 	if (strcmp(s, "25006") == 0 || strcmp(s, "42501") == 0)
@@ -193,25 +233,485 @@ static int lost(pg_db *d, int was_tx)
 	return !was_tx && PQstatus(d->h) == CONNECTION_BAD;
 }
 
+/* Returns 1 when c may be part of an unquoted name. */
+static int name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Returns p past spaces. */
+static const char *skip_space(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* Matches the upper-case keyword kw as a whole word at p, in either case.
+ * Returns p past it, or NULL. */
+static const char *keyword(const char *p, const char *kw)
+{
+	size_t i;
+
+	if (!p)
+		return NULL;
+	for (i = 0; kw[i]; i++)
+		if (p[i] != kw[i] && p[i] != kw[i] + ('a' - 'A'))
+			return NULL;
+	return name_char(p[i]) ? NULL : p + i;
+}
+
+/* Finds out whether s is a plain `INSERT INTO t[(cols)] VALUES($1,...,$n)`
+ * (nothing after it: no ON CONFLICT, no RETURNING, no expressions), the
+ * statement whose rows may wait in a batch: sets s->head and s->table
+ * (lower case). Returns nothing. */
+static void find_plain_insert(pg_stmt *s)
+{
+	const char *p = keyword(skip_space(s->sql), "INSERT"), *t;
+	size_t i, n;
+	int k;
+
+	if (!p || !(p = keyword(skip_space(p), "INTO")) || s->nparams < 1)
+		return;
+	t = p = skip_space(p);
+	while (name_char(*p))
+		p++;
+	if ((n = (size_t)(p - t)) == 0 || n >= sizeof(s->table))
+		return;
+	p = skip_space(p);
+	if (*p == '(') {
+		const char *c = p;
+
+		while (*p && *p != ')' && *p != '\'')
+			p++;
+		if (*p++ != ')')
+			return;
+		s->cols = (size_t)(c - s->sql);
+		s->ncols = (size_t)(p - c);
+	}
+	if (!(p = keyword(skip_space(p), "VALUES")))
+		return;
+	s->head = (size_t)(p - s->sql);
+	p = skip_space(p);
+	for (k = 1; k <= s->nparams && *p++ == (k == 1 ? '(' : ','); k++) {
+		int v = 0;
+
+		p = skip_space(p);
+		if (*p++ != '$')
+			break;
+		while (*p >= '0' && *p <= '9' && v < 100000)
+			v = v * 10 + (*p++ - '0');
+		if (v != k)
+			break;
+		p = skip_space(p);
+	}
+	if (k <= s->nparams || *p++ != ')' || *skip_space(p)) {
+		s->head = s->ncols = 0;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		s->table[i] = t[i] >= 'A' && t[i] <= 'Z' ? (char)(t[i] + ('a' - 'A')) : t[i];
+	s->table[n] = '\0';
+}
+
+/* Appends the unquoted names in sql, in lower case, to out as an array
+ * literal (`{a,b}`), and sets *changes when one is UPDATE, DELETE or
+ * TRUNCATE (which may reach the rows of the tables' foreign-key
+ * children). Returns 0, or -1 when out of memory. */
+static int names_array(const char *sql, nd_buf *out, int *changes)
+{
+	const char *p = sql;
+	int rc = nd_buf_append(out, "{", 1), first = 1;
+
+	*changes = 0;
+	while (*p && rc == 0) {
+		if (*p == '\'' || *p == '"') {
+			const char *q = strchr(p + 1, *p);
+
+			p = q ? q + 1 : p + strlen(p);
+		} else if (*p == '$' || (*p >= '0' && *p <= '9')) {
+			for (p++; name_char(*p); p++)
+				;
+		} else if (name_char(*p)) {
+			*changes |= keyword(p, "UPDATE") || keyword(p, "DELETE") || keyword(p, "TRUNCATE");
+			if (!first)
+				rc = nd_buf_append(out, ",", 1);
+			for (first = 0; name_char(*p) && rc == 0; p++) {
+				char c = *p >= 'A' && *p <= 'Z' ? (char)(*p + ('a' - 'A')) : *p;
+
+				rc = nd_buf_append(out, &c, 1);
+			}
+		} else {
+			p++;
+		}
+	}
+	return rc == 0 && nd_buf_append(out, "}", 1) == 0 ? 0 : -1;
+}
+
+/* Returns 1 when the space-separated list names name, else 0. */
+static int listed(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (list && (p = strstr(p, name)) != NULL) {
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* What a statement touches, from the catalog: whether its INSERT target
+ * ($2) is a table without user triggers, whether it names a view, the
+ * tables it names with their foreign-key parents (and children, when $3:
+ * it updates or deletes), and the parents of its target. $1: the names in
+ * the statement. */
+static const char classify_sql[] =
+    "WITH n AS (SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c"
+    "  WHERE c.relname = ANY($1::text[]) AND pg_catalog.pg_table_is_visible(c.oid)),"
+    " k AS (SELECT p.relname AS parent, ch.relname AS child, k.conrelid, k.confrelid FROM pg_catalog.pg_constraint k"
+    "  JOIN pg_catalog.pg_class p ON p.oid = k.confrelid JOIN pg_catalog.pg_class ch ON ch.oid = k.conrelid"
+    "  WHERE k.contype = 'f')"
+    " SELECT coalesce((SELECT bool_or(relkind IN ('r', 'p')) FROM n WHERE relname = $2 AND NOT EXISTS"
+    "   (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = n.oid AND NOT t.tgisinternal)), false),"
+    "  coalesce((SELECT bool_or(relkind IN ('v', 'm')) FROM n), false),"
+    "  concat_ws(' ', (SELECT string_agg(relname, ' ') FROM n),"
+    "   (SELECT string_agg(parent, ' ') FROM k WHERE conrelid IN (SELECT oid FROM n)),"
+    "   (SELECT string_agg(child, ' ') FROM k WHERE $3::boolean AND confrelid IN (SELECT oid FROM n))),"
+    "  coalesce((SELECT string_agg(parent, ' ') FROM k WHERE conrelid IN (SELECT oid FROM n WHERE relname = $2)), '')";
+
+/* Asks the server what s touches (once per statement; the catalog query
+ * reads no rows that wait). Returns 0, or -1. */
+static int classify(pg_db *d, pg_stmt *s)
+{
+	nd_buf names = {0};
+	const char *params[3];
+	PGresult *res;
+	int rc, changes;
+
+	if (names_array(s->sql, &names, &changes) != 0) {
+		nd_buf_free(&names);
+		return set_failure(d, "out of memory", NULL);
+	}
+	params[0] = names.data;
+	params[1] = s->table;
+	params[2] = changes ? "true" : "false";
+	res = PQexecParams(d->h, classify_sql, 3, NULL, params, NULL, NULL, 0);
+	nd_buf_free(&names);
+	track(d, classify_sql);
+	if ((rc = check_result(d, res)) == 0 && PQntuples(res) == 1) {
+		s->batchable = s->head && *PQgetvalue(res, 0, 0) == 't';
+		s->reads_view = *PQgetvalue(res, 0, 1) == 't';
+		s->related = strdup(PQgetvalue(res, 0, 2));
+		s->parents = strdup(PQgetvalue(res, 0, 3));
+		if (!s->related || !s->parents)
+			rc = set_failure(d, "out of memory", NULL);
+		s->classified = rc == 0;
+	}
+	PQclear(res);
+	return rc;
+}
+
+/* Takes s off the list of statements with waiting rows and empties its
+ * batch. Returns nothing. */
+static void batch_drop(pg_db *d, pg_stmt *s)
+{
+	pg_stmt **p;
+
+	for (p = &d->waiting; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	s->next = NULL;
+	nd_buf_reset(&s->batch.text);
+	s->batch.n = 0;
+}
+
+/* Sends the waiting rows of s as one multi-row INSERT (one row: s itself,
+ * whose parameter types the server inferred from the columns), in
+ * pipeline mode, and empties its batch. Returns 0, or -1. */
+static int batch_send(pg_db *d, pg_stmt *s)
+{
+	pg_batch *b = &s->batch;
+	nd_buf sql = {0};
+	const char **values = calloc(b->n, sizeof(*values));
+	unsigned *types = calloc(b->n, sizeof(*types));
+	size_t i;
+	int rc = nd_buf_append(&sql, s->sql, s->head);
+
+	for (i = 0; i < b->n && rc == 0 && values && types; i++) {
+		values[i] = b->v[i].at ? b->text.data + b->v[i].at - 1 : NULL;
+		types[i] = b->v[i].type;
+		rc = nd_buf_printf(&sql, "%s$%zu%s",
+				   i % (size_t)s->nparams ? ","
+				   : i                    ? "),("
+							  : "(",
+				   i + 1, i + 1 == b->n ? ")" : "");
+	}
+	if (rc != 0 || !values || !types)
+		rc = set_failure(d, "out of memory", NULL);
+	else if (b->n == (size_t)s->nparams && s->pname[0] && s->generation == d->generation
+		     ? /* one row: no parsing */
+		     PQsendQueryPrepared(d->h, s->pname, s->nparams, values, NULL, NULL, 0) != 1
+		     : PQsendQueryParams(d->h, sql.data, (int)b->n, types, values, NULL, NULL, 0) != 1)
+		rc = set_failure(d, PQerrorMessage(d->h), NULL);
+	free(values);
+	free(types);
+	nd_buf_free(&sql);
+	batch_drop(d, s);
+	return rc;
+}
+
+/* Appends value v to a COPY row in text format. Returns 0, or -1 when out
+ * of memory. */
+static int copy_value(nd_buf *out, const char *v)
+{
+	if (!v)
+		return nd_buf_append(out, "\\N", 2);
+	for (;;) {
+		size_t n = strcspn(v, "\\\t\n\r");
+		const char *e;
+
+		if (nd_buf_append(out, v, n) != 0)
+			return -1;
+		if (!*(v += n))
+			return 0;
+		e = *v == '\\' ? "\\\\" : *v == '\t' ? "\\t" : *v == '\n' ? "\\n" : "\\r";
+		if (nd_buf_append(out, e, 2) != 0)
+			return -1;
+		v++;
+	}
+}
+
+/* Sends the waiting rows of s (a column list given) with COPY, and empties
+ * its batch. Returns 0, or -1. */
+static int batch_copy(pg_db *d, pg_stmt *s)
+{
+	pg_batch *b = &s->batch;
+	nd_buf sql = {0}, data = {0};
+	PGresult *res;
+	size_t i;
+	int rc = 0;
+
+	if (nd_buf_printf(&sql, "COPY %s", s->table) || nd_buf_append(&sql, s->sql + s->cols, s->ncols) ||
+	    nd_buf_printf(&sql, " FROM STDIN")) {
+		nd_buf_free(&sql);
+		batch_drop(d, s);
+		return set_failure(d, "out of memory", NULL);
+	}
+	res = PQexec(d->h, sql.data);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		rc = check_result(d, res) ? -1 : set_failure(d, "COPY did not start", NULL);
+		PQclear(res);
+	} else {
+		PQclear(res);
+		for (i = 0; i < b->n && rc == 0; i++) {
+			if (copy_value(&data, b->v[i].at ? b->text.data + b->v[i].at - 1 : NULL) != 0 ||
+			    nd_buf_append(&data, (i + 1) % (size_t)s->nparams ? "\t" : "\n", 1) != 0)
+				rc = set_failure(d, "out of memory", NULL);
+			else if ((data.len >= 65536 || i + 1 == b->n) &&
+				 PQputCopyData(d->h, data.data, (int)data.len) != 1)
+				rc = set_failure(d, PQerrorMessage(d->h), NULL);
+			else if (data.len >= 65536)
+				nd_buf_reset(&data);
+		}
+		/* on failure, the server drops what it got */
+		if (PQputCopyEnd(d->h, rc ? "out of memory" : NULL) != 1 && rc == 0)
+			rc = set_failure(d, PQerrorMessage(d->h), NULL);
+		res = PQgetResult(d->h);
+		if (check_result(d, res) != 0 && rc == 0)
+			rc = -1;
+		PQclear(res);
+		while ((res = PQgetResult(d->h)) != NULL)
+			PQclear(res);
+	}
+	nd_buf_free(&sql);
+	nd_buf_free(&data);
+	batch_drop(d, s);
+	return rc;
+}
+
+/* The most statements with waiting rows at once. */
+#define ND_PG_WAITING 64
+
+/* Sends the waiting rows of s now and waits for the outcome: COPY for many
+ * rows (a column list given), else one INSERT. Returns 0, or -1. */
+static int batch_now(pg_db *d, pg_stmt *s)
+{
+	PGresult *res;
+	int rc;
+
+	if (s->ncols && s->batch.n > (size_t)s->nparams)
+		return batch_copy(d, s);
+	if (batch_send(d, s) != 0)
+		return -1;
+	res = PQgetResult(d->h);
+	rc = check_result(d, res);
+	PQclear(res);
+	while ((res = PQgetResult(d->h)) != NULL)
+		PQclear(res);
+	return rc;
+}
+
+/* Sends the waiting rows that s may see (NULL: all of them): those of the
+ * tables it names or that are its tables' foreign-key parents (or
+ * children, when it updates or deletes; all when it names a view), with
+ * the rows they reference, in the order their first rows waited. Single
+ * rows go in pipeline mode followed by s when it is given, all in one
+ * round trip; batches of many rows go one after the other (COPY), before.
+ * Returns 1 with *res set to s's result (or NULL), 0 when s has not run,
+ * -1 when sending rows failed. */
+static int settle(pg_db *d, pg_stmt *s, PGresult **res)
+{
+	pg_stmt *w, *order[ND_PG_WAITING];
+	char go[ND_PG_WAITING] = {0};
+	size_t n = 0, i, j, sent = 0, expect, nulls;
+	int rc = 0, any = 0, many = 0;
+	PGresult *r;
+
+	for (w = d->waiting; w && n < ND_PG_WAITING; w = w->next, n++) {
+		order[n] = w;
+		go[n] = (char)(!s || s->reads_view || listed(s->related, w->table));
+		any |= go[n];
+	}
+	if (!any)
+		return 0;
+	for (i = n; i-- > 0;)
+		for (j = 0; j < i; j++)
+			go[j] = (char)(go[j] || (go[i] && listed(order[i]->parents, order[j]->table)));
+	for (i = 0; i < n; i++)
+		many |= go[i] && order[i]->batch.n > (size_t)order[i]->nparams;
+	if (many) {
+		/* one table after the other, before s runs */
+		for (i = 0; i < n && rc == 0; i++)
+			if (go[i])
+				rc = batch_now(d, order[i]);
+		track(d, "");
+		return rc;
+	}
+	if (PQenterPipelineMode(d->h) != 1)
+		return set_failure(d, PQerrorMessage(d->h), NULL);
+	for (i = 0; i < n && rc == 0; i++)
+		if (go[i] && (rc = batch_send(d, order[i])) == 0)
+			sent++;
+	if (rc == 0 && s &&
+	    PQsendQueryPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0) != 1)
+		rc = set_failure(d, PQerrorMessage(d->h), NULL);
+	expect = sent + (rc == 0 && s);
+	if (PQpipelineSync(d->h) != 1 && rc == 0)
+		rc = set_failure(d, PQerrorMessage(d->h), NULL);
+	/* each query's result and a NULL, then the sync's */
+	for (i = 0, nulls = 0;;) {
+		if (!(r = PQgetResult(d->h))) {
+			if (PQstatus(d->h) == CONNECTION_BAD || ++nulls > expect) {
+				rc = rc ? rc : check_result(d, NULL);
+				break;
+			}
+			continue;
+		}
+		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			PQclear(r);
+			break;
+		}
+		if (i++ == sent && res) {
+			*res = r;
+			continue;
+		}
+		if (rc == 0 && check_result(d, r) != 0)
+			rc = -1;
+		PQclear(r);
+	}
+	PQexitPipelineMode(d->h);
+	track(d, s ? s->sql : "");
+	if (rc == 0)
+		return 1;
+	if (res) {
+		PQclear(*res);
+		*res = NULL;
+	}
+	return -1;
+}
+
+/* Adds the bound values of s to its batch as a row (first sending all
+ * rows that wait before s's and reference its table, as they would be sent
+ * first, or when too many statements wait), sending all when the batch is
+ * full. Returns 0, or -1. */
+static int batch_add(pg_db *d, pg_stmt *s)
+{
+	pg_batch *b = &s->batch;
+	pg_stmt *w, **tail;
+	size_t n;
+	int i, rc = 0;
+
+	for (w = d->waiting, n = 0; w && w != s && !listed(w->parents, s->table); w = w->next)
+		n++;
+	if (((w && w != s) || n >= ND_PG_WAITING) && settle(d, NULL, NULL) < 0)
+		return -1;
+	if (nd_vec_reserve(&b->v, &b->cap, b->n + (size_t)s->nparams, sizeof(*b->v)) != 0)
+		return set_failure(d, "out of memory", NULL);
+	for (i = 0; i < s->nparams && rc == 0; i++) {
+		const char *v = s->values[i];
+
+		b->v[b->n + (size_t)i].at = v ? b->text.len + 1 : 0;
+		b->v[b->n + (size_t)i].type = s->want[i] ? s->want[i] : s->types[i];
+		if (v && nd_buf_append(&b->text, v, strlen(v) + 1) != 0)
+			rc = set_failure(d, "out of memory", NULL);
+	}
+	if (rc != 0)
+		return -1;
+	if (b->n == 0) {
+		for (tail = &d->waiting; *tail; tail = &(*tail)->next)
+			;
+		*tail = s;
+	}
+	b->n += (size_t)s->nparams;
+	if (b->n + (size_t)s->nparams > ND_PG_BATCH_VALUES || b->text.len > ND_PG_BATCH_BYTES)
+		return settle(d, NULL, NULL) < 0 ? -1 : 0;
+	return 0;
+}
+
 /* Runs SQL without parameters (one or more statements). Returns 0, or -1
  * (the message is the connection's: *msg stays NULL). */
 static int pg_exec(nd_db *db, const char *sql, char **msg)
 {
 	pg_db *d = D(db);
-	int rc, tries, was_tx = d->tx;
+	int rc, tries, was_tx = d->tx, end = strncmp(sql, "COMMIT", 6) == 0 || strncmp(sql, "ROLLBACK", 8) == 0;
+	char why[sizeof(d->state)];
 
 	*msg = NULL;
+	memcpy(why, d->state, sizeof(why));
+	/* waiting rows go first; a rollback drops them */
+	while (strncmp(sql, "ROLLBACK", 8) == 0 && d->waiting)
+		batch_drop(d, d->waiting);
+	if (d->waiting && settle(d, NULL, NULL) < 0)
+		return -1;
 	for (tries = 0;; tries++) {
 		PGresult *res;
 
 		revive(d);
 		res = PQexec(d->h, sql);
 		rc = check_result(d, res);
+		/* COMMIT of a transaction a failure aborted answers ROLLBACK */
+		if (rc == 0 && strncmp(sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+			rc = set_failure(d,
+					 d->lost_rows ? d->lost_rows
+						      : "the transaction was rolled back: a statement in it failed",
+					 "25P02");
 		PQclear(res);
 		track(d, sql);
 		if (rc == 0 || tries || !lost(d, was_tx))
-			return rc;
+			break;
 	}
+	if (end) {
+		free(d->lost_rows);
+		d->lost_rows = NULL;
+	}
+	/* a rollback keeps the kind of the failure that made it */
+	if (rc == 0 && strncmp(sql, "ROLLBACK", 8) == 0)
+		memcpy(d->state, why, sizeof(why));
+	return rc;
 }
 
 /* Frees a message of pg_exec (there are none). Returns nothing. */
@@ -316,6 +816,10 @@ static void free_stmt(pg_stmt *s)
 	int i;
 
 	PQclear(s->res);
+	nd_buf_free(&s->batch.text);
+	free(s->batch.v);
+	free(s->related);
+	free(s->parents);
 	for (i = 0; i < s->nparams; i++)
 		free(s->values[i]);
 	free(s->values);
@@ -348,6 +852,7 @@ static int pg_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st)
 	}
 	s->base.db = db;
 	s->sql = b.data;
+	find_plain_insert(s);
 	was_tx = D(db)->tx;
 	if (server_prepare(s) != 0 && (!lost(D(db), was_tx) || server_prepare(s) != 0)) {
 		free_stmt(s);
@@ -410,8 +915,8 @@ static int pg_bind_null(nd_stmt *st, int i)
 static int run_once(pg_stmt *s)
 {
 	pg_db *d = D(s->base.db);
-	PGresult *res;
-	int i, again = 0;
+	PGresult *res = NULL;
+	int i, again = 0, sent = 0;
 
 	revive(d);
 	for (i = 0; i < s->nparams; i++)
@@ -421,7 +926,10 @@ static int run_once(pg_stmt *s)
 		}
 	if ((again || !s->pname[0] || s->generation != d->generation) && server_prepare(s) != 0)
 		return -1;
-	res = PQexecPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0);
+	if (d->waiting && ((!s->classified && classify(d, s) != 0) || (sent = settle(d, s, &res)) < 0))
+		return -1;
+	if (!sent)
+		res = PQexecPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0);
 	track(d, s->sql);
 	if (check_result(d, res) != 0) {
 		PQclear(res);
@@ -450,7 +958,15 @@ static int run(pg_stmt *s)
 static int pg_step(nd_stmt *st)
 {
 	pg_stmt *s = S(st);
+	pg_db *d = D(st->db);
 
+	/* a plain INSERT inside a transaction: its row waits in a batch */
+	if (!s->res && s->head && d->tx && PQstatus(d->h) == CONNECTION_OK) {
+		if (!s->classified && classify(d, s) != 0)
+			return -1;
+		if (s->batchable)
+			return batch_add(d, s);
+	}
 	if (!s->res && run(s) != 0)
 		return -1;
 	if (s->row >= s->nrows)
@@ -519,6 +1035,12 @@ static void pg_clear(nd_stmt *st)
 
 static void pg_finalize(nd_stmt *st)
 {
+	pg_db *d = D(st->db);
+
+	/* its waiting rows go now; should they fail, the commit says so */
+	if (S(st)->batch.n && settle(d, NULL, NULL) < 0 && !d->lost_rows)
+		d->lost_rows = strdup(pg_errmsg(st->db));
+	batch_drop(d, S(st));
 	deallocate(S(st));
 	free_stmt(S(st));
 }
@@ -530,8 +1052,8 @@ static int ddl_word(nd_buf *out, const char *w, size_t n, const char *next)
 	if (n == 7 && strncmp(w, "INTEGER", 7) == 0) {
 		/* a rowid alias becomes an identity column */
 		if (out->len >= 3 && memcmp(out->data + out->len - 3, "id ", 3) == 0 &&
-		    (out->len == 3 || !(out->data[out->len - 4] == '_' || (out->data[out->len - 4] >= 'a' &&
-									     out->data[out->len - 4] <= 'z'))) &&
+		    (out->len == 3 || !(out->data[out->len - 4] == '_' ||
+					(out->data[out->len - 4] >= 'a' && out->data[out->len - 4] <= 'z'))) &&
 		    strncmp(next, " PRIMARY KEY", 12) == 0)
 			return nd_buf_printf(out, "BIGINT GENERATED BY DEFAULT AS IDENTITY");
 		return nd_buf_printf(out, "BIGINT");
@@ -541,17 +1063,39 @@ static int ddl_word(nd_buf *out, const char *w, size_t n, const char *next)
 	return nd_buf_append(out, w, n);
 }
 
+/* Appends, for the `CREATE [UNIQUE ]INDEX IF NOT EXISTS name` at *p, the
+ * start of a block that creates it only when there is no such index yet
+ * (PostgreSQL asks for the table's owner before it looks, and writers do
+ * not own the tables: docs/fleet.md), and moves *p past the name. Returns
+ * 0, or -1 when out of memory. */
+static int ddl_index(nd_buf *out, const char **p)
+{
+	const char *name = strstr(*p, "EXISTS ") + 7, *q = name;
+
+	while (name_char(*q) || *q == '.')
+		q++;
+	if (nd_buf_printf(out, "DO $nd$BEGIN IF to_regclass('") || nd_buf_append(out, name, (size_t)(q - name)) ||
+	    nd_buf_printf(out, "') IS NULL THEN CREATE %sINDEX ", (*p)[7] == 'U' ? "UNIQUE " : "") ||
+	    nd_buf_append(out, name, (size_t)(q - name)))
+		return -1;
+	*p = q;
+	return 0;
+}
+
 /* Turns the store's schema SQL, written for SQLite, into PostgreSQL's:
  * INTEGER is BIGINT (ticks need 64 bits), `id INTEGER PRIMARY KEY` an
- * identity column, REAL DOUBLE PRECISION, `WITHOUT ROWID` goes and
- * `CREATE VIEW IF NOT EXISTS` is `CREATE OR REPLACE VIEW`. String literals
+ * identity column, REAL DOUBLE PRECISION, `WITHOUT ROWID` goes,
+ * `CREATE VIEW IF NOT EXISTS` is `CREATE OR REPLACE VIEW` and
+ * `CREATE INDEX IF NOT EXISTS` a block that looks first. String literals
  * and quoted names are copied as they are. Returns 0, or -1 when out of
  * memory. */
 static int pg_ddl(const char *sql, nd_buf *out)
 {
-	static const char view[] = "CREATE VIEW IF NOT EXISTS", rowid[] = " WITHOUT ROWID";
+	static const char view[] = "CREATE VIEW IF NOT EXISTS", rowid[] = " WITHOUT ROWID",
+			  index[] = "CREATE INDEX IF NOT EXISTS ", unique[] = "CREATE UNIQUE INDEX IF NOT EXISTS ",
+			  end[] = "; END IF; END$nd$";
 	const char *p = sql;
-	int rc = 0;
+	int rc = 0, in_index = 0;
 
 	while (*p && rc == 0) {
 		if (*p == '\'' || *p == '"') {
@@ -559,6 +1103,12 @@ static int pg_ddl(const char *sql, nd_buf *out)
 		} else if (strncmp(p, view, sizeof(view) - 1) == 0) {
 			rc = nd_buf_printf(out, "CREATE OR REPLACE VIEW");
 			p += sizeof(view) - 1;
+		} else if (strncmp(p, index, sizeof(index) - 1) == 0 || strncmp(p, unique, sizeof(unique) - 1) == 0) {
+			rc = ddl_index(out, &p);
+			in_index = 1;
+		} else if (*p == ';' && in_index) {
+			rc = nd_buf_printf(out, "%s", end);
+			in_index = 0;
 		} else if (strncmp(p, rowid, sizeof(rowid) - 1) == 0) {
 			p += sizeof(rowid) - 1;
 		} else if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '_') {
@@ -573,6 +1123,8 @@ static int pg_ddl(const char *sql, nd_buf *out)
 			rc = nd_buf_append(out, p++, 1);
 		}
 	}
+	if (rc == 0 && in_index)
+		rc = nd_buf_printf(out, "%s", end);
 	return rc == 0 && nd_buf_append(out, "", 1) == 0 ? 0 : -1;
 }
 
@@ -582,6 +1134,7 @@ static const nd_db_ops pg_ops = {
     .kind = pg_kind,
     .full_message = pg_full_message,
     .name = pg_name,
+    .dialect = ND_DB_POSTGRESQL,
     .in_transaction = pg_in_transaction,
     .begin_sql = "BEGIN",
     .table_sql = "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?",

@@ -190,6 +190,7 @@ static const nd_db_ops lite_ops = {
     .kind = lite_kind,
     .full_message = lite_full_message,
     .name = lite_name,
+    .dialect = ND_DB_SQLITE,
     .in_transaction = lite_in_transaction,
     .begin_sql = "BEGIN IMMEDIATE",
     .table_sql = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?",
@@ -227,11 +228,13 @@ static int busy_wait(void *ctx, int count)
 	return 1;
 }
 
-/* Opens the SQLite handle of d with flags (a URI when SQLITE_OPEN_URI).
- * Returns 0, or -1 with err set. */
+/* Opens the SQLite handle of d with flags (a URI when SQLITE_OPEN_URI),
+ * without SQLite's per-connection mutex: a connection is used by one thread
+ * at a time (the reader's decoding threads never touch it), and the mutex
+ * cost 5 % of an ingest's instructions. Returns 0, or -1 with err set. */
 static int open_handle(lite_db *d, const char *name, int flags, nd_error *err)
 {
-	if (sqlite3_open_v2(name, &d->h, flags, NULL) != SQLITE_OK)
+	if (sqlite3_open_v2(name, &d->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return nd_error_set(err, "cannot open database: %s", d->h ? sqlite3_errmsg(d->h) : "out of memory");
 	sqlite3_busy_handler(d->h, busy_wait, NULL);
 	return 0;

@@ -7,6 +7,8 @@
 #include "nd_crc32.h"
 #include "nd_family.h"
 #include "nd_db.h"
+#include "nd_fields.h"
+#include "nd_record.h"
 
 static const char core_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -17,12 +19,18 @@ static const char core_sql[] =
 	"  first_ingest TEXT, last_ingest TEXT,\n"
 	"  records INTEGER DEFAULT 0, wanted INTEGER DEFAULT 0, stored INTEGER DEFAULT 0,\n"
 	"  duplicates INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,\n"
-	"  warnings INTEGER DEFAULT 0);\n"
+	"  warnings INTEGER DEFAULT 0,\n"
+	"  last_record_id INTEGER);\n"
+	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	"  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	"  bookmark TEXT NOT NULL);\n"
 	"CREATE TABLE IF NOT EXISTS source_chunks(\n"
 	"  source_id INTEGER NOT NULL REFERENCES sources(id),\n"
 	"  chunk_offset INTEGER NOT NULL,\n"
 	"  fingerprint INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(source_id, chunk_offset)) WITHOUT ROWID;\n"
+	"CREATE TABLE IF NOT EXISTS field_names(id INTEGER PRIMARY KEY, crc INTEGER, names TEXT NOT NULL);\n"
+	"CREATE INDEX IF NOT EXISTS field_names_by_crc ON field_names(crc);\n"
 	"CREATE TABLE IF NOT EXISTS events(\n"
 	"  id INTEGER PRIMARY KEY,\n"
 	"  family TEXT NOT NULL,\n"
@@ -39,15 +47,11 @@ static const char core_sql[] =
 	"  source_id INTEGER REFERENCES sources(id),\n"
 	"  file_offset INTEGER,\n"
 	"  written_ts INTEGER,\n"
+	"  names_ref INTEGER REFERENCES field_names(id),\n"
+	"  fields TEXT,\n"
 	"  UNIQUE(computer, channel, record_id, ts));\n"
 	"CREATE INDEX IF NOT EXISTS events_by_ts ON events(ts);\n"
 	"CREATE INDEX IF NOT EXISTS events_by_event_id ON events(event_id, ts);\n"
-	"CREATE TABLE IF NOT EXISTS event_fields(\n"
-	"  event_ref INTEGER NOT NULL REFERENCES events(id),\n"
-	"  pos INTEGER NOT NULL,\n"
-	"  name TEXT,\n"
-	"  value TEXT NOT NULL,\n"
-	"  PRIMARY KEY(event_ref, pos)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS nps_reason_codes(\n"
 	"  code INTEGER PRIMARY KEY, symbol TEXT, meaning TEXT NOT NULL, category TEXT,\n"
 	"  reason_text TEXT, underlying_status TEXT, notes TEXT, sources TEXT);\n"
@@ -74,6 +78,32 @@ static const char views_sql[] =
 	"  FROM events e JOIN nps_audit_events a ON a.event_ref = e.id\n"
 	"  LEFT JOIN nps_reason_codes c ON c.code = a.reason_code;\n";
 
+/* event_fields, one row per field, read from the events' fields column
+ * (nd_fields.h); in SQLite an INSERT into it appends a field to its event,
+ * so that scripts written for the table of schema version 2 still work. */
+static const char fields_view_sqlite[] =
+	"CREATE VIEW IF NOT EXISTS event_fields AS\n"
+	"  SELECT e.id AS event_ref, v.key AS pos, json_extract(n.names, '$[' || v.key || ']') AS name, v.value AS value\n"
+	"  FROM events e JOIN json_each(e.fields) v LEFT JOIN field_names n ON n.id = e.names_ref;\n"
+	"CREATE TRIGGER IF NOT EXISTS event_fields_insert INSTEAD OF INSERT ON event_fields BEGIN\n"
+	"  SELECT RAISE(ABORT, 'event_fields: insert the fields of a stored event in pos order from 0, with a value')\n"
+	"   WHERE NEW.value IS NULL OR NOT EXISTS (SELECT 1 FROM events\n"
+	"     WHERE id = NEW.event_ref AND coalesce(json_array_length(fields), 0) = NEW.pos);\n"
+	"  INSERT INTO field_names(names) SELECT x FROM (SELECT json_insert(coalesce((SELECT names FROM field_names\n"
+	"     WHERE id = e.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT)) AS x FROM events e WHERE e.id = NEW.event_ref)\n"
+	"   WHERE NOT EXISTS (SELECT 1 FROM field_names WHERE names = x);\n"
+	"  UPDATE events SET names_ref = (SELECT id FROM field_names WHERE names = json_insert(coalesce((SELECT names\n"
+	"     FROM field_names WHERE id = events.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT)) ORDER BY id LIMIT 1),\n"
+	"   fields = json_insert(coalesce(fields, '[]'), '$[#]', CAST(NEW.value AS TEXT)) WHERE id = NEW.event_ref;\n"
+	"END;\n";
+
+static const char fields_view_pg[] =
+	"CREATE VIEW IF NOT EXISTS event_fields AS\n"
+	"  SELECT e.id AS event_ref, v.pos - 1 AS pos, CAST(n.names AS json) ->> CAST(v.pos - 1 AS int4) AS name,\n"
+	"         v.value AS value\n"
+	"  FROM events e CROSS JOIN LATERAL json_array_elements_text(CAST(e.fields AS json)) WITH ORDINALITY AS v(value, pos)\n"
+	"  LEFT JOIN field_names n ON n.id = e.names_ref;\n";
+
 /* Appends a NUL-terminated string to b. Returns 0, or -1 when out of
  * memory. */
 static int put(nd_buf *b, const char *s)
@@ -81,7 +111,7 @@ static int put(nd_buf *b, const char *s)
 	return nd_buf_append(b, s, strlen(s));
 }
 
-int nd_schema_sql(nd_buf *b)
+int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 {
 	const nd_family *const *f;
 	size_t i;
@@ -103,21 +133,120 @@ int nd_schema_sql(nd_buf *b)
 		if (put(b, ");\n"))
 			return -1;
 	}
-	return put(b, views_sql);
+	return put(b, views_sql) || put(b, dialect == ND_DB_POSTGRESQL ? fields_view_pg : fields_view_sqlite);
 }
+
+/* Writes the fields of one event (ev) into its row ref. Returns 0, or -1
+ * with err set. */
+static int put_fields(nd_db *db, nd_stmt *st, nd_fields_names *c, int64_t ref, const nd_record *ev, nd_error *err)
+{
+	nd_buf names = {0}, values = {0};
+	int64_t id;
+	int rc;
+
+	if (nd_fields_encode(&names, &values, ev->fields, ev->nfields) != 0)
+		rc = nd_error_set(err, "out of memory");
+	else
+		rc = nd_fields_names_ref(c, db, names.data, names.len, &id, err) ||
+			     nd_db_bind_int64(st, 1, id, "events", err) ||
+			     nd_db_bind_text(st, 2, values.data, "events", err) ||
+			     nd_db_bind_int64(st, 3, ref, "events", err) || nd_db_step(st, "events", err) < 0
+			 ? -1
+			 : 0;
+	nd_buf_free(&names);
+	nd_buf_free(&values);
+	return rc;
+}
+
+/* Step 2 -> 3: the rows of the event_fields table become each event's
+ * fields column and field_names rows (nd_fields.h), in one pass in event
+ * and position order, written as ingest writes them; then the table goes
+ * and the schema script makes the view of the same name. A new database
+ * (no such table) is left to the schema script. Returns 0, or -1 with err
+ * set. */
+static int fields_to_column(nd_db *db, nd_error *err)
+{
+	nd_fields_names names = {0};
+	nd_stmt *rd = NULL, *wr = NULL;
+	nd_record ev;
+	int64_t ref = 0;
+	int rc = nd_db_has_table(db, "event_fields", err);
+
+	if (rc <= 0)
+		return rc;
+	nd_record_init(&ev);
+	if (nd_db_exec_ddl(db,
+			   "CREATE TABLE IF NOT EXISTS field_names(id INTEGER PRIMARY KEY, crc INTEGER, names TEXT NOT NULL);"
+			   " ALTER TABLE events ADD COLUMN names_ref INTEGER REFERENCES field_names(id);"
+			   " ALTER TABLE events ADD COLUMN fields TEXT;",
+			   "schema migration", err) ||
+	    nd_db_prepare(db, "SELECT event_ref, name, value FROM event_fields ORDER BY event_ref, pos", 0, &rd,
+			  "event_fields", err) ||
+	    nd_db_prepare(db, "UPDATE events SET names_ref = ?, fields = ? WHERE id = ?", 0, &wr, "events", err))
+		goto fail;
+	while ((rc = nd_db_step(rd, "event_fields", err)) == 1) {
+		int64_t r = nd_db_column_int64(rd, 0);
+		const char *value = nd_db_column_text(rd, 2);
+
+		if (r != ref && ev.nfields) {
+			if (put_fields(db, wr, &names, ref, &ev, err) != 0)
+				goto fail;
+			nd_record_reset(&ev);
+		}
+		ref = r;
+		if (nd_record_add_field(&ev, nd_db_column_text(rd, 1), value ? value : "", value ? strlen(value) : 0)) {
+			nd_error_set(err, "out of memory");
+			goto fail;
+		}
+	}
+	if (rc < 0 || (ev.nfields && put_fields(db, wr, &names, ref, &ev, err) != 0) ||
+	    nd_db_exec_ddl(db, "DROP TABLE event_fields;", "schema migration", err))
+		goto fail;
+	rc = 0;
+	goto done;
+fail:
+	rc = -1;
+done:
+	nd_db_finalize(rd);
+	nd_db_finalize(wr);
+	nd_fields_names_free(&names);
+	nd_record_reset(&ev);
+	return rc;
+}
+
+/* One step of the schema's history: SQL, or a function when rows must be
+ * rewritten. */
+typedef struct migration {
+	const char *sql;
+	int (*run)(nd_db *db, nd_error *err);
+} migration;
 
 /* The schema's history: step i turns a database of version i into version
  * i + 1; the schema script then adds whatever tables and views are
  * missing. Version 1 is the first layout, so its step has nothing to change
  * (a new database is version 0). A new layout appends its step here and
  * raises ND_SCHEMA_VERSION. */
-static const char *const migrations[] = {
-	"", /* 0 -> 1: a new database, made by the schema script */
+static const migration migrations[] = {
+	{"", NULL}, /* 0 -> 1: a new database, made by the schema script */
 	/* 1 -> 2: the result tables go; the next diagnose makes them again
 	 * without foreign keys and with incident_keys (nd_incidents). */
-	"DROP TABLE IF EXISTS incident_facts; DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;"
-	" DROP TABLE IF EXISTS cause_sources; DROP TABLE IF EXISTS cause_commands; DROP TABLE IF EXISTS cause_steps;"
-	" DROP TABLE IF EXISTS causes; DROP TABLE IF EXISTS diagnose_meta;",
+	{"DROP TABLE IF EXISTS incident_facts; DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;"
+	 " DROP TABLE IF EXISTS cause_sources; DROP TABLE IF EXISTS cause_commands; DROP TABLE IF EXISTS cause_steps;"
+	 " DROP TABLE IF EXISTS causes; DROP TABLE IF EXISTS diagnose_meta;",
+	 NULL},
+	/* 2 -> 3: one row per event (issue 10 item 3). */
+	{NULL, fields_to_column},
+	/* 3 -> 4: the highest record id tail read from each source, so that a
+	 * restarted tail names the records a wrap overwrote unread (nd_tail). */
+	{"ALTER TABLE sources ADD COLUMN last_record_id INTEGER;", NULL},
+	/* 4 -> 5: where the tail of each Windows event log channel stands (its
+	 * bookmark, nd_channel), written with the events it covers; source_id
+	 * is the channel's sources row. The schema script makes the same table
+	 * on a new database. */
+	{"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
+	 "  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
+	 "  bookmark TEXT NOT NULL);",
+	 NULL},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,
@@ -165,7 +294,7 @@ int nd_schema_state(nd_db *db, int *version, int *current, nd_error *err)
 	*version = atoi(v);
 	if (*version != ND_SCHEMA_VERSION)
 		return 0;
-	if (nd_schema_sql(&script) != 0)
+	if (nd_schema_sql(&script, nd_db_dialect_of(db)) != 0)
 		return nd_error_set(err, "out of memory");
 	snprintf(v, sizeof(v), "%08x", (unsigned)script_crc(&script));
 	ok = strcmp(v, crc) == 0;
@@ -198,10 +327,18 @@ int nd_schema_upgrade(nd_db *db, int from, nd_error *err)
 
 	if (from < 0 || from > ND_SCHEMA_VERSION)
 		return nd_error_set(err, "database: no migration from schema version %d", from);
+	/* A new database (no sources table) gets the whole layout from the
+	 * script: the steps change the tables of an older one. */
+	if (from == 0 && (rc = nd_db_has_table(db, "sources", err)) <= 0) {
+		if (rc < 0)
+			return -1;
+		from = ND_SCHEMA_VERSION;
+	}
 	for (i = from; i < ND_SCHEMA_VERSION; i++)
-		if (nd_db_exec_ddl(db, migrations[i], "schema migration", err) != 0)
+		if (migrations[i].sql ? nd_db_exec_ddl(db, migrations[i].sql, "schema migration", err)
+				      : migrations[i].run(db, err))
 			return nd_error_prefix(err, "from version %d", i);
-	if (nd_schema_sql(&script) != 0)
+	if (nd_schema_sql(&script, nd_db_dialect_of(db)) != 0)
 		return nd_error_set(err, "out of memory");
 	snprintf(v, sizeof(v), "%d", ND_SCHEMA_VERSION);
 	snprintf(crc, sizeof(crc), "%08x", (unsigned)script_crc(&script));

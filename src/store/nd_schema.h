@@ -10,11 +10,12 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
-#define ND_SCHEMA_VERSION 2
+#define ND_SCHEMA_VERSION 5
 
-/* Appends the whole schema (CREATE ... IF NOT EXISTS) to b. Returns 0, or
- * -1 when out of memory. */
-int nd_schema_sql(nd_buf *b);
+/* Appends the whole schema (CREATE ... IF NOT EXISTS) to b, in SQLite's
+ * dialect except for the statements that differ (the event_fields view).
+ * Returns 0, or -1 when out of memory. */
+int nd_schema_sql(nd_buf *b, nd_db_dialect dialect);
 
 /* Reads the schema version a database records (0 for a new one, with no
  * meta table) into *version, and sets *current to 1 when it is

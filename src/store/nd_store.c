@@ -10,9 +10,21 @@
 #include "nd_db.h"
 #include "nd_db_pg.h"
 #include "nd_db_sqlite.h"
+#include "nd_fields.h"
 #include "nd_time.h"
 
 #define MAX_FAMILIES 16
+#define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
+#define LAYOUTS 8      /* layout entries */
+
+/* Where a typed table's columns take their fields from, for the events of
+ * one family whose fields have the names of one field_names row: the
+ * position of each column's field, -1 for none. */
+typedef struct layout {
+	int64_t names; /* field_names.id, 0: an empty entry */
+	const nd_family *fam;
+	int16_t pos[MAX_COLUMNS];
+} layout;
 
 struct nd_store {
 	nd_db *db;
@@ -21,7 +33,11 @@ struct nd_store {
 	int in_tx;
 	int readonly;
 	nd_stmt *ins_event;
-	nd_stmt *ins_field;
+	nd_fields_names names; /* field_names rows used lately */
+	nd_buf fnames, fvalues; /* an event's fields as JSON (nd_fields.h) */
+	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
+	layout layouts[LAYOUTS];
+	size_t next_layout; /* the entry to fill next */
 	nd_stmt *ins_typed[MAX_FAMILIES];
 	nd_stmt *get_chunk;
 	nd_stmt *put_chunk;
@@ -156,11 +172,9 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	if (check_schema(s, err) ||
 	    prepare(s,
 		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
-		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts)"
-		    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
+		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"
+		    "names_ref,fields) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
 		    &s->ins_event, "events", err) ||
-	    prepare(s, "INSERT INTO event_fields(event_ref,pos,name,value) VALUES(?,?,?,?)", &s->ins_field,
-		    "event_fields", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
 	    prepare(s,
@@ -200,7 +214,9 @@ void nd_store_close(nd_store *s)
 	if (s->in_tx)
 		nd_store_rollback(s);
 	nd_db_finalize(s->ins_event);
-	nd_db_finalize(s->ins_field);
+	nd_fields_names_free(&s->names);
+	nd_buf_free(&s->fnames);
+	nd_buf_free(&s->fvalues);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
 	for (i = 0; i < MAX_FAMILIES; i++)
@@ -233,8 +249,11 @@ int nd_store_begin(nd_store *s, nd_error *err)
 
 int nd_store_commit(nd_store *s, nd_error *err)
 {
-	if (nd_db_commit(s->db, err) != 0)
+	if (nd_db_commit(s->db, err) != 0) {
+		nd_fields_names_forget(&s->names);
+		memset(s->layouts, 0, sizeof(s->layouts));
 		return -1;
+	}
 	s->in_tx = 0;
 	return 0;
 }
@@ -242,6 +261,9 @@ int nd_store_commit(nd_store *s, nd_error *err)
 void nd_store_rollback(nd_store *s)
 {
 	nd_db_rollback(s->db);
+	/* A rolled back row id comes again for other names. */
+	nd_fields_names_forget(&s->names);
+	memset(s->layouts, 0, sizeof(s->layouts));
 	s->in_tx = 0;
 }
 
@@ -297,6 +319,42 @@ int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_
 	return rc;
 }
 
+int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	*id = 0;
+	rc = nd_db_prepare(s->db, "SELECT last_record_id FROM sources WHERE path=?", 0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, path, "sources", err)
+		 ? -1
+		 : nd_db_step(st, "sources", err);
+	if (rc == 1)
+		*id = (uint64_t)nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_store_begin(s, err) != 0)
+		return -1;
+	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=? WHERE path=?", 0, &st, "sources", err) ||
+		     nd_db_bind_int64(st, 1, (int64_t)id, "sources", err) ||
+		     nd_db_bind_text(st, 2, path, "sources", err) || nd_db_step(st, "sources", err) < 0
+		 ? -1
+		 : 0;
+	nd_db_finalize(st);
+	if (rc != 0) {
+		nd_store_rollback(s);
+		return -1;
+	}
+	return nd_store_commit(s, err);
+}
+
 int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err)
 {
 	nd_stmt *st = s->get_chunk;
@@ -339,27 +397,53 @@ int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err
 	return rc == 1 ? 0 : -1;
 }
 
-/* Returns the value of the first present field among the '|'-separated
- * alternatives in spec, or NULL. */
-static const char *field_of(const nd_record *ev, const char *spec)
+/* Returns the position of the first field called name (n bytes), or -1. */
+static int field_pos(const nd_record *ev, const char *name, size_t n)
 {
-	char name[64];
+	size_t i;
 
+	for (i = 0; i < ev->nfields && i < INT16_MAX; i++)
+		if (ev->fields[i].name && strncmp(ev->fields[i].name, name, n) == 0 && ev->fields[i].name[n] == '\0')
+			return (int)i;
+	return -1;
+}
+
+/* Returns the position of the first present field among the '|'-separated
+ * alternatives in spec, or -1. */
+static int field_of(const nd_record *ev, const char *spec)
+{
 	while (*spec) {
 		const char *bar = strchr(spec, '|');
 		size_t n = bar ? (size_t)(bar - spec) : strlen(spec);
-		const char *v;
+		int i = field_pos(ev, spec, n);
 
-		if (n >= sizeof(name))
-			n = sizeof(name) - 1;
-		memcpy(name, spec, n);
-		name[n] = '\0';
-		v = nd_record_field(ev, name);
-		if (v)
-			return v;
+		if (i >= 0)
+			return i;
 		spec += n + (bar ? 1 : 0);
 	}
-	return NULL;
+	return -1;
+}
+
+/* Returns the positions of the fields of fam's columns in events named as
+ * ev is (s->names_id), looked up once per layout; NULL when they are not
+ * remembered (no fields, too many columns). */
+static const int16_t *columns_of(nd_store *s, const nd_family *fam, const nd_record *ev)
+{
+	layout *l;
+	size_t i;
+
+	if (!s->names_id || fam->ncolumns > MAX_COLUMNS)
+		return NULL;
+	for (i = 0; i < LAYOUTS; i++)
+		if (s->layouts[i].names == s->names_id && s->layouts[i].fam == fam)
+			return s->layouts[i].pos;
+	l = &s->layouts[s->next_layout];
+	s->next_layout = (s->next_layout + 1) % LAYOUTS;
+	l->names = s->names_id;
+	l->fam = fam;
+	for (i = 0; i < fam->ncolumns; i++)
+		l->pos[i] = fam->columns[i].type == ND_COL_BINARY_LE32 ? -1 : (int16_t)field_of(ev, fam->columns[i].field);
+	return l->pos;
 }
 
 /* Reads hex text as a little-endian DWORD (its first 4 bytes). Returns 0
@@ -388,8 +472,10 @@ static int hex_le32(const char *hex, uint32_t *v)
 }
 
 /* Inserts the typed row of a family. Returns 0, or -1 with err set. */
-static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref, nd_error *err)
+static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref,
+		       nd_error *err)
 {
+	const int16_t *pos = columns_of(s, fam, ev);
 	size_t i;
 	int rc;
 
@@ -404,7 +490,8 @@ static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, i
 			if (hex_le32(ev->binary, &code) == 0)
 				rc = nd_db_bind_int64(st, col, code, fam->table, err);
 		} else {
-			const char *v = field_of(ev, c->field);
+			int k = pos ? pos[i] : field_of(ev, c->field);
+			const char *v = k >= 0 ? ev->fields[k].value : NULL;
 
 			if (c->type == ND_COL_TEXT)
 				rc = nd_db_bind_text(st, col, v, fam->table, err);
@@ -413,6 +500,22 @@ static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, i
 		}
 	}
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
+}
+
+/* Binds the fields of an event (names_ref, fields) to the events INSERT.
+ * Returns 0, or -1 with err set. */
+static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
+{
+	s->names_id = 0;
+	if (!ev->nfields)
+		return 0;
+	if (nd_fields_encode(&s->fnames, &s->fvalues, ev->fields, ev->nfields) != 0)
+		return nd_error_set(err, "out of memory");
+	return nd_fields_names_ref(&s->names, s->db, s->fnames.data, s->fnames.len, &s->names_id, err) ||
+		       nd_db_bind_int64(s->ins_event, 19, s->names_id, "events", err) ||
+		       nd_db_bind_text(s->ins_event, 20, s->fvalues.data, "events", err)
+		   ? -1
+		   : 0;
 }
 
 /* Binds the header columns of an event to the events INSERT. Returns 0, or
@@ -448,11 +551,10 @@ static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const n
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
 	const nd_family *const *f;
-	nd_stmt *st = s->ins_field;
 	int64_t ref;
-	size_t i, n = 0;
+	size_t n = 0;
 
-	if (bind_event(s->ins_event, source, fam, ev, err))
+	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0: return 0;
@@ -463,16 +565,9 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 		/* fall through */
 	default: nd_db_reset(s->ins_event); return -1;
 	}
-	for (i = 0; i < ev->nfields; i++)
-		if (nd_db_bind_int64(st, 1, ref, "event_fields", err) ||
-		    nd_db_bind_int64(st, 2, (int64_t)i, "event_fields", err) ||
-		    nd_db_bind_text(st, 3, ev->fields[i].name, "event_fields", err) ||
-		    nd_db_bind_text(st, 4, ev->fields[i].value, "event_fields", err) ||
-		    nd_db_step(st, "event_fields", err) < 0)
-			return -1;
 	for (f = nd_families(); *f && *f != fam; f++)
 		n++;
-	if (fam->table && store_typed(s->ins_typed[n], fam, ev, ref, err) != 0)
+	if (fam->table && store_typed(s, s->ins_typed[n], fam, ev, ref, err) != 0)
 		return -1;
 	return 1;
 }

@@ -83,6 +83,15 @@ int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, 
  * set. */
 int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err);
 
+/* Reads the highest record id tail read from the source at path (0: none
+ * recorded). Returns 0 with *id set, or -1 with err set. */
+int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_error *err);
+
+/* Records id as the highest record id tail read from the source at path
+ * (a source already ingested), in a transaction of its own. Returns 0, or
+ * -1 with err set. */
+int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd_error *err);
+
 /* Looks up the fingerprint stored for a chunk of a source. Returns 1 and
  * sets *fp when there is one, 0 when there is none, -1 with err set. */
 int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err);

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	npsdiag_diagnose_stats st;
 	npsdiag_session *s = NULL;
 	npsdiag_error err;
-	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 100, 1, NULL, NULL};
+	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 100, 1, NULL, NULL, NULL, 0, NULL};
 	npsdiag_follow_callbacks cb = {0};
 	npsdiag_follow_stats fs;
 	char rules[4096], db2[4096];

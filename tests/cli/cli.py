@@ -6,6 +6,7 @@ page cannot drift from. Messages and exit statuses are asserted."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -59,6 +60,15 @@ for host in ('CLIENT01', 'client01.lab.example', 'vpn01'):
     t.check('--host %s' % host, incidents('--host', host), ['revocation-check-failed'])
 t.check('--host nps01: the incident and the finding', len(incidents('--host', 'nps01')), len(every))
 t.check('--host nobody', incidents('--host', 'nobody'), [])
+# JSON echoes every active filter (and null for those not given).
+rc, out, err = t.run('diagnose', '--format', 'json', '--user-regex', '^lab\\\\r', '--host', 'vpn01', '--user', 'RDeckard',
+                     '--since', '7d', '--until', '2025-03-14', '--cause', 'revocation-check-failed')
+t.check('json parameters: every filter echoed', json.loads(out)['parameters'],
+        {'window_s': 5, 'skew_s': 2, 'gap_s': 3600, 'user': 'RDeckard', 'since': '7d', 'until': '2025-03-14',
+         'cause': 'revocation-check-failed', 'user_regex': '^lab\\\\r', 'host': 'vpn01'})
+rc, out, err = t.run('report', '--format', 'json', '--host', 'NPS01')
+t.check('report json parameters', [json.loads(out)['parameters'][k] for k in ('user', 'user_regex', 'host')],
+        [None, None, 'NPS01'])
 # --since/--until: what people paste.
 t.check('--since date and time, space', len(incidents('--since', '2025-03-14 09:30')), 1)
 t.check('--since with an offset', len(incidents('--since', '2025-03-14 10:30:00+01:00')), 1)
@@ -88,6 +98,15 @@ rc, out, err = t.run('diagnose', '--cause', 'no-such')
 t.check('unknown --cause lists the ids', '  revocation-check-failed (confirmed): ' in err, True)
 rc, out, err = t.run('report', '--since', 'yesterday')
 t.check('report --since yesterday', (rc, err.startswith("npsdiag report: --since 'yesterday': expected")), (2, True))
+rc, out, err = run('ingest', '--tz', 'Europe/Berlin', 'logs', cwd=cwd)
+t.check('ingest --tz Europe/Berlin: the NPS text log zone is an offset',
+        (rc, err.strip(), os.listdir(cwd)),
+        (2, "npsdiag ingest: --tz 'Europe/Berlin': expected UTC or an offset such as +01:00 or -05:00 (the NPS "
+            "servers' zone)", []))
+rc, out, err = t.run('report', '-o', os.path.join(cwd, 'no-such-dir', 'r.html'))
+t.check('report -o into a missing folder: says why', (rc, err.strip()),
+        (2, 'npsdiag report: %s: cannot create the report: No such file or directory' %
+         os.path.join(cwd, 'no-such-dir', 'r.html')))
 rc, out, err = run('tail', '--interval', '0')
 t.check('tail --interval 0', (rc, err.strip()), (2, "npsdiag tail: --interval '0': expected seconds from 0.01 to 86400"))
 
@@ -117,6 +136,14 @@ for args, want in [
         (('--rules', os.path.join(SRC, 'rules'), '-2146762487'), 'CERT_E_UNTRUSTEDROOT')]:
     rc, out, err = run('explain', *args)
     t.check('explain %s (%s)' % (' '.join(args), err.strip()), (rc, want in out), (0, True))
+rc, out, err = run('explain', '-2146762487')
+t.check('explain -2146762487: says which hex code it is',
+        out.startswith('-2146762487 is 0x800B0109 (a 32-bit code written as a signed number)\ncode '), True)
+for args in (('--', '-2146762487'), ('--rules', os.path.join(SRC, 'rules'), '--', '-2146762487'), ('--', '853')):
+    rc, out, err = run('explain', *args)
+    t.check('explain %s (%s)' % (' '.join(args), err.strip()), (rc, 'code ' in out), (0, True))
+rc, out, err = run('explain', '--', '--rules')
+t.check('explain -- --rules: a code, not an option', (rc, err.startswith("npsdiag explain: code '--rules'")), (2, True))
 rc, out, err = run('explain', '0x800704C9')
 t.check('explain 0x800704C9: says it wraps 1225', out.startswith('0x800704C9 is HRESULT_FROM_WIN32(1225)'), True)
 rc, out, err = run('explain', '80092013')
@@ -152,10 +179,48 @@ rc, out, err = t.run('diagnose', '--tz', 'Europe/Berlin', '--format', 'json')
 t.check('json stays UTC', json.loads(out)['incidents'][0]['first'].endswith('Z'), True)
 rc, out, err = t.run('diagnose')
 t.check('text defaults to UTC', ('2025-03-14T09:12:44' in out, 'times in' in out), (True, False))
+rc, out, err = t.run('diagnose', '--brief', '--tz', 'Europe/Berlin')
+t.check('--brief in Europe/Berlin', (out.startswith('2025-03-14 11:06:02+01:00 LAB\\rdeckard failed: '),
+                                     out.rstrip().endswith('\ntimes in Europe/Berlin')), (True, True))
+# tail: its text lines in the zone asked for (said on stderr), its JSON lines in UTC.
+FIXTURE = os.path.join(SRC, 'tests', 'fixtures', 'error853')
+tail_db = os.path.join(tempfile.mkdtemp(prefix='npsdiag-tail.'), 'tail.db')
+
+
+def tail(*args, env=None):
+    """tail --once on the fixture into a fresh database; returns (status, stdout, stderr)."""
+    if os.path.exists(tail_db):
+        os.remove(tail_db)
+    return run('tail', '--once', '--db', tail_db, *(args + (FIXTURE,)), env=env)
+
+
+rc, out, err = tail()
+t.check('tail: UTC by default', (rc, out.startswith('2025-03-14T10:06:02.1250000Z LAB\\rdeckard failed: '),
+                                 'times in' in err), (0, True, False))
+rc, out, err = tail('--tz', 'Europe/Berlin')
+t.check('tail --tz Europe/Berlin (%s)' % err.strip()[:200],
+        (rc, out.splitlines()[0].startswith('2025-03-14 11:06:02+01:00 LAB\\rdeckard failed: '),
+         out.splitlines()[1].startswith('2025-03-14 08:00:01+01:00 NPS01.lab.example finding: ')), (0, True, True))
+t.check('tail --tz: the zone said', err.startswith('npsdiag: tail: times in Europe/Berlin\n'), True)
+rc, out, err = tail('--local', env={'TZ': 'America/New_York'})
+t.check('tail --local', (rc, out.startswith('2025-03-14 06:06:02-04:00 LAB'), 'times in local time (E' in err),
+        (0, True, True))
+rc, out, err = tail('--tz', '+05:30', '--format', 'jsonl')
+t.check('tail --format jsonl stays UTC', (rc, json.loads(out.splitlines()[0])['last'], 'times in' in err),
+        (0, '2025-03-14T10:06:02.1250000Z', False))
+rc, out, err = run('tail', '--tz', 'Mars/Olympus', '--db', tail_db, FIXTURE)
+t.check('tail --tz unknown', (rc, err.startswith("npsdiag tail: --tz 'Mars/Olympus': expected an IANA zone name")),
+        (2, True))
 
 # Help: each command has its own, with its options; the man page has them all.
 rc, man, err = run('--man')
 t.check('--man: a roff page', (rc, man.startswith('.\\" Generated by')), (0, True))
+if shutil.which('groff'):
+    p = subprocess.run(['groff', '-man', '-ww', '-Tutf8'], input=man.encode(), capture_output=True)
+    page = re.sub(r'.\x08|\x1b\[[0-9;]*m', '', p.stdout.decode('utf-8', 'replace'))
+    t.check('man page: groff renders it without a warning', (p.returncode, p.stderr.decode().strip()), (0, ''))
+    t.check('man page: every command has its section', [c for c in ('ingest', 'explain', 'causes', 'diagnose', 'tail',
+                                                                  'report', 'cert') if '\n   ' + c not in page], [])
 for cmd in ('ingest', 'explain', 'causes', 'diagnose', 'tail', 'report', 'cert', 'version'):
     rc, out, err = run(cmd, '--help')
     t.check('%s --help: exit 0, its usage' % cmd, (rc, out.startswith('usage: npsdiag ' + cmd)), (0, True))
@@ -166,4 +231,20 @@ t.check('diagnose --help: defaults and relative times', ('(default 5)' in out, '
         (True, True))
 rc, out, err = run('help', 'report')
 t.check('help report', (rc, out.startswith('usage: npsdiag report')), (0, True))
+
+# 2. --user with a device tunnel's machine account, as NPS and admins write it.
+s = t.fresh()
+s.nps(6273, 'NPS01.lab.example', 'host/CLIENT01.lab.example', '2025-03-14T09:00:00Z', reason=48, domain='LAB',
+      fq='LAB\\CLIENT01$')
+s.client_failure('CLIENT01.lab.example', 'NT AUTHORITY\\SYSTEM', 812, '2025-03-14T09:00:00.5Z')
+s.nps(6273, 'NPS01.lab.example', 'alice@lab.example', '2025-03-14T09:10:00Z', reason=16, domain='LAB', fq='LAB\\alice')
+s.close()
+device = incidents('--user', 'host/CLIENT01.lab.example')
+t.check('device tunnel: one incident', len(device), 1)
+# The device named without its "$" (CLIENT01) is the machine account too.
+for user in ('HOST/client01.lab.example', 'CLIENT01$', 'lab\\client01$', 'LAB\\CLIENT01$', 'CLIENT01'):
+    t.check('--user %s: the machine account' % user, incidents('--user', user), device)
+for user in ('host/CLIENT02.lab.example', 'alice$', 'OTHER\\CLIENT01$', 'CLIENT0'):
+    t.check('--user %s: not the machine account' % user, [c for c in incidents('--user', user) if c in device], [])
+t.check('--user alice: only hers', len(incidents('--user', 'ALICE@lab.example')), 1)
 t.finish()

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The bash completion (tools/completion/npsdiag.bash) completes commands,
 # each command's options as its --help lists them, --cause ids from
-# `npsdiag causes`, and --format values.
+# `npsdiag causes`, and the --format values each command accepts.
 set -u
 . "$SRC/tools/completion/npsdiag.bash"
 passed=0
@@ -42,5 +42,17 @@ complete_words explain ""
 eq "explain words" "$REPLY" "event reason "
 complete_words diagnose --tz Europe/Berl
 has "--tz zones" Europe/Berlin
+complete_words ingest --tz E
+eq "ingest --tz: no zone names (it takes UTC or an offset)" "$REPLY" " "
+complete_words tail --t
+eq "tail --tz" "$REPLY" "--tz "
+# Each command's --format words are the ones the program accepts: those its
+# error for a bad --format lists.
+for cmd in diagnose report tail causes cert; do
+	want=$("$NPSDIAG" $cmd --format '?' x 2>&1 | sed -n "s/.*expected //p" | tr -d ',' | sed 's/ or / /' | tr ' ' '\n' |
+		sort | tr '\n' ' ')
+	complete_words $cmd --format ""
+	eq "$cmd --format words" "$REPLY" "$want"
+done
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -5,9 +5,10 @@
 const char *const rd_bug_names[RD_NBUGS] = {
 	"negative integer (libevtx renders it wrong)",
 	"character outside the BMP (libevtx shifts it)",
-	"NUL inside a string (libevtx cuts it; we keep U+2400)",
+	"NUL in a string (libevtx cuts it, or keeps an ANSI string's trailing NULs; we keep U+2400 inside, drop trailing)",
 	"'&' or '\"' in an attribute value (libevtx does not escape it)",
 	"'<' or '&' in a value that is not UTF-16 (libevtx does not escape it)",
+	"value starting with U+FEFF or U+FFFE (libevtx drops it as a byte-order mark)",
 	"record ends at the end of its chunk (libevtx drops it)",
 	"libevtx cannot read the record",
 };
@@ -32,14 +33,32 @@ static int is_negative(const char *s)
 	return 1;
 }
 
-/* Classifies a difference in a string whose fast value is f (attr: it came
- * from an attribute). Returns the documented bug, or -1. */
-static int classify(const char *f, int attr)
+/* Returns 1 if l is f followed by one or more U+2400, else 0: libevtx
+ * writes an ANSI string's NULs raw into its XML, trailing ones included,
+ * and event_xml keeps each as U+2400; the fast path drops trailing NULs. */
+static int trailing_nuls(const char *f, const char *l)
+{
+	size_t n = strlen(f);
+
+	if (strncmp(f, l, n) != 0 || !l[n])
+		return 0;
+	for (l += n; *l; l += 3)
+		if (strncmp(l, "\xe2\x90\x80", 3) != 0)
+			return 0;
+	return 1;
+}
+
+/* Classifies a difference in a string whose fast value is f and libevtx
+ * value l (attr: it came from an attribute). Returns the documented bug,
+ * or -1. */
+static int classify(const char *f, const char *l, int attr)
 {
 	if (!f)
 		return -1;
-	if (strstr(f, "\xe2\x90\x80"))
+	if (strstr(f, "\xe2\x90\x80") || (l && trailing_nuls(f, l)))
 		return RD_NUL;
+	if (strncmp(f, "\xef\xbb\xbf", 3) == 0 || strncmp(f, "\xef\xbf\xbe", 3) == 0)
+		return RD_BOM;
 	if (has_non_bmp(f))
 		return RD_NON_BMP;
 	if (is_negative(f))
@@ -59,7 +78,7 @@ static int diff_str(const char *where, const char *what, const char *f, const ch
 
 	if ((!f && !l) || (f && l && strcmp(f, l) == 0))
 		return 0;
-	bug = classify(f, attr);
+	bug = classify(f, l, attr);
 	if (bug >= 0) {
 		bugs[bug]++;
 		return 0;

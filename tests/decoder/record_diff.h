@@ -14,10 +14,13 @@ enum {
 	RD_NEGATIVE,     /* negative integers rendered wrong (Int32 -7 -> -2147483641) */
 	RD_NON_BMP,      /* characters outside the BMP shifted by 0x3FF; evtx_decode undoes it
 			  * except for U+10000-U+103FE, which come out as BMP characters */
-	RD_NUL,          /* a string cut at a NUL; we keep it as U+2400 (project decision) */
+	RD_NUL,          /* a string cut at a NUL; we keep it as U+2400 (project decision); or an
+			  * ANSI string's trailing NULs, which libevtx keeps and we drop */
 	RD_ATTRIBUTE,    /* attribute values not escaped: '&' and '"' are misread */
 	RD_UNESCAPED,    /* only UTF-16 string values escaped: '<' or '&' in an ANSI string is
 			  * read back as markup */
+	RD_BOM,          /* a UTF-16 value that starts with U+FEFF or U+FFFE: libevtx takes it for a
+			  * byte-order mark and drops it; we keep the character */
 	RD_CHUNK_END,    /* a record that ends exactly at the end of its chunk is dropped */
 	RD_LIBEVTX_FAIL, /* libevtx cannot read a record the fast path reads */
 	RD_NBUGS

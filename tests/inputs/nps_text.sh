@@ -66,7 +66,7 @@ eq "no --tz: exit" "$rc" 0
 contains "no --tz: warned" "$T/err" "$T/ias/IN250314.log: an NPS text log in local time, read as UTC: give its zone with --tz"
 ingest --tz Mars/Olympus "$T/ias/IN250314.log"
 eq "bad --tz: exit" "$rc" 2
-contains "bad --tz: said" "$T/err" 'bad time zone "Mars/Olympus"'
+contains "bad --tz: said" "$T/err" "npsdiag ingest: --tz 'Mars/Olympus': expected UTC or an offset"
 
 # Without --tz, but with the Security log's decisions (ingested before, or
 # named in the same run even after the text log, or beside it in a folder):

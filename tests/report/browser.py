@@ -3,8 +3,8 @@ background networking off. The Error-853 report loads without script
 errors, shows its headings in the rendered DOM and is screenshotted at
 1280 and 390 px; at both widths nothing overflows the page (a measuring
 script is added to a copy of the report, inside an iframe of that width:
-the report itself has no script) and no key/value cell breaks a word in
-the middle; the 14-incident enterprise report prints to a PDF in far fewer
+the report itself has no script), no key/value cell breaks a word in
+the middle and the timeline's text renders at 11 px or more; the 14-incident enterprise report prints to a PDF in far fewer
 pages than when each card repeated its fix (48 then); two clusters ten
 months apart both get a readable share of the timeline; the nasty
 fixture's markup renders as text (no element comes from an event); a
@@ -86,8 +86,17 @@ MEASURE = r'''<script>
     var r = all[j].getBoundingClientRect();
     if (!all[j].closest('.scroll') && r.width && r.right > d.clientWidth + 1) over.push(all[j].tagName + '.' + all[j].className);
   }
+  var svg = document.querySelector('#timeline svg'), font = null;
+  if (svg && svg.viewBox.baseVal.width) {
+    var scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width, texts = svg.querySelectorAll('text');
+    for (var q = 0; q < texts.length; q++) {
+      var px = parseFloat(getComputedStyle(texts[q]).fontSize) * scale;
+      if (font === null || px < font) font = Math.round(px * 10) / 10;
+    }
+  }
   parent.document.getElementById('measure').textContent = JSON.stringify(
-    {width: d.clientWidth, scrollWidth: d.scrollWidth, broken: broken, overflowing: over.slice(0, 20)});
+    {width: d.clientWidth, scrollWidth: d.scrollWidth, broken: broken, overflowing: over.slice(0, 20),
+     timeline_font: font});
 })();
 </script>'''
 
@@ -150,12 +159,17 @@ for width in (1280, 390):
     t.check('%d px: laid out at that width' % width, m.get('width'), width)
     t.check('%d px: no horizontal overflow' % width, (m.get('scrollWidth'), m.get('overflowing')), (width, []))
     t.check('%d px: no word broken in a key/value cell' % width, m.get('broken'), [])
+    # The timeline keeps a readable font (on a phone the SVG scrolls sideways rather than shrink).
+    t.check('%d px: the timeline\'s smallest text at least 11 px (%s)' % (width, m.get('timeline_font')),
+            (m.get('timeline_font') or 0) >= 11, True)
 # The measure catches what it is for: the old fixed label column and word-break.
 m = measure(t, page, 390, '<style>.kv,.kv tbody,.kv tr,.kv th,.kv td{display:revert!important}'
                           '.kv th{width:190px!important}td{word-break:break-all!important}'
                           'main{min-width:600px}</style>')
 t.check('measure catches broken words and overflow', (len(m.get('broken', [])) > 0, len(m.get('overflowing', [])) > 0),
         (True, True))
+m = measure(t, page, 390, '<style>svg{min-width:0!important}</style>')
+t.check('measure catches a shrunken timeline (%s)' % m.get('timeline_font'), 0 < (m.get('timeline_font') or 0) < 8, True)
 
 # On paper each cause's fix is stated once: the 14 incidents of the
 # enterprise fixture took 48 pages when every card repeated it.

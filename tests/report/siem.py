@@ -5,6 +5,7 @@ members docs/results-json.md lists; every JSONL line carries @timestamp,
 key and host."""
 import json
 import os
+import re
 
 from harness import SRC, Test
 
@@ -18,6 +19,11 @@ for fixture in ('error853', 'diagnose'):
     objs = [json.loads(x) for x in lines.splitlines()]
     t.check('%s: jsonl lines carry @timestamp, key, host' % fixture,
             [k for x in objs for k in ('@timestamp', 'key', 'host') if k not in x], [])
+    t.check('%s: every line has its stable key (hex, distinct)' % fixture,
+            ([x['key'] for x in objs if not re.fullmatch(r'[0-9a-f]{12,}', x['key'] or '')],
+             len({x['key'] for x in objs})), ([], len(objs)))
+    t.check('%s: @timestamp is the last time, UTC' % fixture,
+            [x['id'] for x in objs if x['@timestamp'] != x['last'] or not x['@timestamp'].endswith('Z')], [])
     t.check('%s: host of an incident is its client, of a finding its host' % fixture,
             [x['host'] for x in objs],
             [x['nps_server'] if x['kind'] == 'finding' else (x['client'] or x['vpn_server'] or x['nps_server'])

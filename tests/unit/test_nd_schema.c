@@ -13,7 +13,7 @@ static void test_schema_sql(void)
 	const nd_family *const *f;
 	nd_buf b = {0};
 
-	CHECK(nd_schema_sql(&b) == 0 && b.data);
+	CHECK(nd_schema_sql(&b, ND_DB_SQLITE) == 0 && b.data);
 	for (f = nd_families(); *f; f++)
 		if ((*f)->table)
 			CHECK(b.data && strstr(b.data, (*f)->table) != NULL);
@@ -47,6 +47,31 @@ static void test_schema_state_upgrade(void)
 	nd_db_close(db);
 }
 
+/* Step 2 -> 3: a version-2 database (sources without last_record_id)
+ * gains the column and keeps its rows. */
+static void test_schema_upgrade_from_2(void)
+{
+	nd_db *db = NULL;
+	nd_stmt *st = NULL;
+	int ro;
+	int version = -1, current = -1;
+	nd_error err;
+
+	CHECK(nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) == 0);
+	CHECK(nd_schema_upgrade(db, 0, &err) == 0);
+	CHECK(nd_db_exec(db, "INSERT INTO sources(path) VALUES('a.evtx')", "test", &err) == 0);
+	CHECK(nd_db_exec(db, "ALTER TABLE sources DROP COLUMN last_record_id", "test", &err) == 0);
+	CHECK(nd_db_exec(db, "UPDATE meta SET value='2' WHERE key='schema_version'", "test", &err) == 0);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 2 && current == 0);
+	CHECK(nd_schema_upgrade(db, 2, &err) == 0);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 1);
+	CHECK(nd_db_exec(db, "UPDATE sources SET last_record_id=7 WHERE path='a.evtx'", "test", &err) == 0);
+	CHECK(nd_db_prepare(db, "SELECT last_record_id FROM sources", 0, &st, "test", &err) == 0);
+	CHECK(nd_db_step(st, "test", &err) == 1 && nd_db_column_int64(st, 0) == 7);
+	nd_db_finalize(st);
+	nd_db_close(db);
+}
+
 /* A database whose meta cannot be read is an error, not version 0. */
 static void test_schema_state_bad(void)
 {
@@ -66,6 +91,7 @@ int main(void)
 {
 	test_schema_sql();
 	test_schema_state_upgrade();
+	test_schema_upgrade_from_2();
 	test_schema_state_bad();
 	return check_report();
 }

@@ -25,7 +25,7 @@ _npsdiag()
 		return ;;
 	--format)
 		case $cmd in
-		diagnose) words="text json jsonl" ;;
+		diagnose) words="text json jsonl ecs" ;;
 		report) words="html md csv json" ;;
 		tail) words="text jsonl" ;;
 		causes) words="text tsv" ;;
@@ -37,7 +37,12 @@ _npsdiag()
 		COMPREPLY=($(compgen -W "fast libevtx" -- "$cur"))
 		return ;;
 	--tz)
-		COMPREPLY=($(compgen -W "UTC $(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")" -- "$cur"))
+		# ingest takes the NPS servers' offset; the others a zone to show times in.
+		if [ "$cmd" = ingest ]; then
+			COMPREPLY=($(compgen -W "UTC" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "UTC $(cd /usr/share/zoneinfo 2>/dev/null && compgen -f -- "$cur")" -- "$cur"))
+		fi
 		return ;;
 	--user | --user-regex | --host | --since | --until | --window | --skew | --gap | --interval | --timeout | --at)
 		return ;;

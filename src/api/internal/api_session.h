@@ -3,6 +3,8 @@
 #ifndef ND_API_SESSION_H
 #define ND_API_SESSION_H
 
+#include <signal.h>
+
 #include "nd_cert.h"
 #include "nd_diagnose.h"
 #include "nd_error.h"
@@ -41,14 +43,23 @@ int api_need_rules(npsdiag_session *s, nd_error *err);
  * err set. */
 int api_need_codes(npsdiag_session *s, nd_error *err);
 
-/* Diagnoses with the session's rules and params p. Returns 0, or -1 with
- * err set. */
-int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_stats *st, nd_error *err);
+/* Diagnoses with the session's rules and params p; with m (not NULL),
+ * rewrites only what changed since the run m remembers (nd_diagnose_again).
+ * Returns 0, or -1 with err set. */
+int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
+		 nd_error *err);
 
 /* Reads the certificate files into set (initialized by the caller), orders
  * the chain, fetches the CRLs when o->fetch, and judges it. Returns 0, or
  * -1 with e set. */
 int api_cert_load(nd_cert_set *set, char *const *paths, size_t npaths, const npsdiag_cert_options *o, nd_error *e);
+
+/* After a failure: when the database server rolled the transaction back
+ * for a serialization failure, a deadlock or a lost connection
+ * (ND_DB_AGAIN) and fewer than 5 attempts followed the first (*tries
+ * counts them), waits a little (less when stop is set) and returns 1 to
+ * run it again; else returns 0. */
+int api_retry(npsdiag_session *s, unsigned *tries, const volatile sig_atomic_t *stop);
 
 /* Returns 1 when the session has a database that may be written, else 0
  * with err set naming what. */

@@ -1,0 +1,183 @@
+#include "nd_batch.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Prepares "head VALUES(?,..),.. tail" with rows rows into *st. Returns 0,
+ * or -1 with err set. */
+static int prepare(nd_batch *b, const char *head, size_t rows, const char *tail, nd_stmt **st, nd_error *err)
+{
+	nd_buf sql = {0};
+	size_t r, c;
+	int rc = nd_buf_printf(&sql, "%s VALUES", head);
+
+	for (r = 0; r < rows && rc == 0; r++)
+		for (c = 0; c < b->ncols && rc == 0; c++)
+			rc = nd_buf_printf(&sql, "%s%s%s", c ? "," : r ? ",(" : "(", "?", c + 1 == b->ncols ? ")" : "");
+	if (rc != 0 || nd_buf_printf(&sql, "%s", tail) != 0) {
+		nd_buf_free(&sql);
+		return nd_error_set(err, "out of memory");
+	}
+	rc = nd_db_prepare(b->db, sql.data, 0, st, b->what, NULL) == 0 ? 0 : nd_db_fail(b->db, "prepare", err);
+	nd_buf_free(&sql);
+	return rc;
+}
+
+int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const char *tail, const char *what,
+		  nd_error *err)
+{
+	memset(b, 0, sizeof(*b));
+	b->db = db;
+	b->what = what;
+	b->ncols = ncols;
+	if (!(b->v = calloc(ND_BATCH_ROWS * ncols, sizeof(*b->v))))
+		return nd_error_set(err, "out of memory");
+	if (prepare(b, head, ND_BATCH_ROWS, tail, &b->many, err) != 0 || prepare(b, head, 1, tail, &b->one, err) != 0) {
+		nd_batch_close(b);
+		return -1;
+	}
+	return 0;
+}
+
+/* Returns the slot of the next value, or NULL when the row is full (a
+ * caller's mistake, kept from writing past the array). */
+static nd_batch_val *next(nd_batch *b)
+{
+	return b->nv < ND_BATCH_ROWS * b->ncols ? &b->v[b->nv++] : NULL;
+}
+
+void nd_batch_int(nd_batch *b, int64_t v)
+{
+	nd_batch_val *x = next(b);
+
+	if (x) {
+		x->kind = 1;
+		x->i = v;
+	}
+}
+
+void nd_batch_text(nd_batch *b, const char *v)
+{
+	nd_batch_val *x = next(b);
+
+	if (!x)
+		return;
+	x->kind = v ? 2 : 0;
+	x->i = (int64_t)b->text.len;
+	if (v && nd_buf_append(&b->text, v, strlen(v) + 1) != 0)
+		b->oom = 1;
+}
+
+void nd_batch_null(nd_batch *b)
+{
+	nd_batch_val *x = next(b);
+
+	if (x)
+		x->kind = 0;
+}
+
+/* Binds the values v[0..n) to st from parameter 1 and runs it. Returns 0,
+ * or -1 with err set. */
+static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, nd_error *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		int col = (int)i + 1;
+
+		if (v[i].kind == 1)
+			rc = nd_db_bind_int64(st, col, v[i].i, b->what, NULL);
+		else if (v[i].kind == 2)
+			rc = nd_db_bind_text(st, col, b->text.data + v[i].i, b->what, NULL);
+		else
+			rc = nd_db_bind_null(st, col, b->what, NULL);
+	}
+	if (rc == 0)
+		rc = nd_db_step(st, b->what, NULL);
+	nd_db_reset(st);
+	return rc == 0 ? 0 : nd_db_fail(b->db, b->what, err);
+}
+
+/* Forgets the pending rows. Returns nothing. */
+static void drop(nd_batch *b)
+{
+	b->nv = 0;
+	nd_buf_reset(&b->text);
+}
+
+/* Folds the n bytes at p into the two hashes h (FNV-1a, and a rotate-xor
+ * multiply of its own, so that a collision needs both). Returns nothing. */
+static void fold(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h[0] = (h[0] ^ c[i]) * 0x100000001b3ULL;
+		h[1] = ((h[1] << 7 | h[1] >> 57) ^ c[i]) * 0x9e3779b97f4a7c15ULL;
+	}
+}
+
+/* Folds the row just put, with the table's name, into b->hash and takes
+ * it back (the rows pending before it stay). Returns nothing. */
+static void fold_row(nd_batch *b)
+{
+	size_t i, first = b->nv - b->ncols;
+	size_t text = b->text.len; /* where the row's strings begin */
+
+	fold(b->hash, b->what, strlen(b->what) + 1);
+	for (i = first; i < b->nv; i++) {
+		const nd_batch_val *x = &b->v[i];
+
+		fold(b->hash, &x->kind, 1);
+		if (x->kind == 1) {
+			fold(b->hash, &x->i, sizeof(x->i));
+		} else if (x->kind == 2) {
+			fold(b->hash, b->text.data + x->i, strlen(b->text.data + x->i) + 1);
+			if ((size_t)x->i < text)
+				text = (size_t)x->i;
+		}
+	}
+	b->nv = first;
+	b->text.len = text;
+}
+
+int nd_batch_row(nd_batch *b, nd_error *err)
+{
+	int rc;
+
+	if (b->oom || !b->nv || b->nv % b->ncols)
+		return nd_error_set(err, b->oom ? "out of memory" : "%s: a row of the wrong width", b->what);
+	if (b->hash) {
+		fold_row(b);
+		return 0;
+	}
+	if (b->nv < ND_BATCH_ROWS * b->ncols)
+		return 0;
+	rc = run(b, b->many, b->v, b->nv, err);
+	drop(b);
+	return rc;
+}
+
+int nd_batch_flush(nd_batch *b, nd_error *err)
+{
+	size_t r;
+	int rc = 0;
+
+	if (b->oom)
+		return nd_error_set(err, "out of memory");
+	for (r = 0; r + b->ncols <= b->nv && rc == 0; r += b->ncols)
+		rc = run(b, b->one, b->v + r, b->ncols, err);
+	drop(b);
+	return rc;
+}
+
+void nd_batch_close(nd_batch *b)
+{
+	nd_db_finalize(b->many);
+	nd_db_finalize(b->one);
+	free(b->v);
+	nd_buf_free(&b->text);
+	memset(b, 0, sizeof(*b));
+}

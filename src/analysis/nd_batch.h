@@ -1,0 +1,63 @@
+/* nd_batch: rows inserted into one table many at a time. A row's values
+ * are kept (strings copied) until ND_BATCH_ROWS rows are pending, then go
+ * in one multi-row INSERT, a prepared statement reused for the whole run:
+ * one statement run per ND_BATCH_ROWS rows instead of one per row, which
+ * was most of what storing a million incidents cost. The rows left at the
+ * end go one by one through a single-row statement (nd_batch_flush).
+ * With hash set, rows are not inserted but folded into *hash: what a row
+ * set would write, compared with what an earlier run wrote. */
+#ifndef ND_BATCH_H
+#define ND_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nd_buf.h"
+#include "nd_db.h"
+#include "nd_error.h"
+
+#define ND_BATCH_ROWS 32
+
+typedef struct nd_batch_val {
+	int64_t i;      /* an integer, or the offset of a string in text */
+	unsigned char kind; /* 0 NULL, 1 integer, 2 string */
+} nd_batch_val;
+
+typedef struct nd_batch {
+	nd_db *db;
+	const char *what; /* the table, for errors */
+	nd_stmt *many, *one;
+	size_t ncols;
+	nd_batch_val *v; /* ND_BATCH_ROWS * ncols */
+	size_t nv;       /* values put so far */
+	nd_buf text;     /* the strings of the pending rows, each with its NUL */
+	int oom;
+	uint64_t *hash; /* not NULL: rows are folded into hash[0..1], not inserted */
+} nd_batch;
+
+/* Prepares the batch for "head VALUES(?,...),... tail" with ncols columns
+ * (tail: e.g. " ON CONFLICT DO NOTHING", or ""). Returns 0, or -1 with err
+ * set. */
+int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const char *tail, const char *what,
+		  nd_error *err);
+
+/* Puts the next value of the current row: an integer, a string (NULL puts
+ * NULL) or NULL. Return nothing (running out of memory is told by
+ * nd_batch_row). */
+void nd_batch_int(nd_batch *b, int64_t v);
+void nd_batch_text(nd_batch *b, const char *v);
+void nd_batch_null(nd_batch *b);
+
+/* Ends the current row (every column put), inserting the pending rows when
+ * there are ND_BATCH_ROWS (or folding the row into b->hash). Returns 0, or
+ * -1 with err set. */
+int nd_batch_row(nd_batch *b, nd_error *err);
+
+/* Inserts the rows still pending. Returns 0, or -1 with err set. */
+int nd_batch_flush(nd_batch *b, nd_error *err);
+
+/* Frees the statements and buffers (the pending rows are dropped).
+ * Returns nothing. */
+void nd_batch_close(nd_batch *b);
+
+#endif

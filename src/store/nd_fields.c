@@ -1,0 +1,235 @@
+#include "nd_fields.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "nd_crc32.h"
+
+/* Appends s (n bytes) as a JSON string, escaped as SQLite's json functions
+ * escape (so that names written by SQL and by npsdiag compare equal): runs
+ * of plain bytes are copied at once. Returns 0, or -1 when out of memory. */
+static int put_string(nd_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i = 0;
+
+	if (nd_buf_reserve(b, n + 2) != 0 || nd_buf_append(b, "\"", 1) != 0)
+		return -1;
+	while (i < n) {
+		size_t run = i, len = 2;
+		char esc[6] = {'\\', 0, '0', '0', 0, 0};
+		unsigned char c;
+
+		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+			i++;
+		if (nd_buf_append(b, s + run, i - run) != 0)
+			return -1;
+		if (i == n)
+			break;
+		c = (unsigned char)s[i++];
+		if (c == '"' || c == '\\')
+			esc[1] = (char)c;
+		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			esc[1] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		else {
+			esc[1] = 'u';
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			len = 6;
+		}
+		if (nd_buf_append(b, esc, len) != 0)
+			return -1;
+	}
+	return nd_buf_append(b, "\"", 1);
+}
+
+int nd_fields_encode(nd_buf *names, nd_buf *values, const nd_field *f, size_t n)
+{
+	size_t i;
+
+	nd_buf_reset(names);
+	nd_buf_reset(values);
+	if (nd_buf_append(names, "[", 1) || nd_buf_append(values, "[", 1))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (i && (nd_buf_append(names, ",", 1) || nd_buf_append(values, ",", 1)))
+			return -1;
+		if ((f[i].name ? put_string(names, f[i].name, strlen(f[i].name)) : nd_buf_append(names, "null", 4)) ||
+		    put_string(values, f[i].value, strlen(f[i].value)))
+			return -1;
+	}
+	return nd_buf_append(names, "]", 1) || nd_buf_append(values, "]", 1) ? -1 : 0;
+}
+
+/* Returns p past JSON white space. */
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	return p;
+}
+
+/* Reads 4 hex digits at p into *v. Returns 0, or -1. */
+static int hex4(const char *p, uint32_t *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		uint32_t d = (c >= '0' && c <= '9') ? (uint32_t)(c - '0')
+			     : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
+			     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
+						      : 16u;
+
+		if (d > 15)
+			return -1;
+		*v = *v << 4 | d;
+	}
+	return 0;
+}
+
+/* Decodes the JSON string whose opening quote is at *p into out and moves
+ * *p past its closing quote. Returns 0, or -1 when malformed or out of
+ * memory. */
+static int get_string(const char **p, nd_buf *out)
+{
+	const char *s = *p + 1, *run = s;
+
+	for (;; s++) {
+		uint32_t cp, lo;
+		char c;
+
+		if (*s == '\0')
+			return -1;
+		if (*s != '"' && *s != '\\')
+			continue;
+		if (nd_buf_append(out, run, (size_t)(s - run)) != 0)
+			return -1;
+		if (*s == '"')
+			break;
+		c = *++s;
+		if (c == 'u') {
+			if (hex4(s + 1, &cp) != 0)
+				return -1;
+			s += 4;
+			if (cp >= 0xD800 && cp < 0xDC00 && s[1] == '\\' && s[2] == 'u' && hex4(s + 3, &lo) == 0 &&
+			    lo >= 0xDC00 && lo < 0xE000) {
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				s += 6;
+			}
+			if (nd_buf_append_utf8(out, cp) != 0)
+				return -1;
+		} else {
+			const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t", *at = c ? strchr(from, c) : NULL;
+
+			if (!at || nd_buf_append(out, to + (at - from), 1) != 0)
+				return -1;
+		}
+		run = s + 1;
+	}
+	*p = s + 1;
+	return 0;
+}
+
+int nd_fields_next(const char **p, nd_buf *out, int *null)
+{
+	const char *s = skip_ws(*p), *e;
+
+	nd_buf_reset(out);
+	*null = 0;
+	if (*s == '[') {
+		s = skip_ws(s + 1);
+		if (*s == ']') {
+			*p = s;
+			return 0;
+		}
+	} else if (*s == ',')
+		s = skip_ws(s + 1);
+	else
+		return *s == ']' ? 0 : -1;
+	if (*s == '"') {
+		if (get_string(&s, out) != 0)
+			return -1;
+		*p = s;
+		return 1;
+	}
+	for (e = s; *e && *e != ',' && *e != ']' && *e != ' ' && *e != '\t' && *e != '\n' && *e != '\r'; e++)
+		if (*e == '[' || *e == '{' || *e == '"')
+			return -1;
+	if (e == s || nd_buf_append(out, s, (size_t)(e - s)) != 0)
+		return -1;
+	*null = strcmp(out->data, "null") == 0;
+	if (*null)
+		nd_buf_reset(out);
+	*p = e;
+	return 1;
+}
+
+/* Empties slot i. Returns nothing. */
+static void slot_clear(nd_fields_names *c, size_t i)
+{
+	free(c->slot[i].names);
+	c->slot[i].names = NULL;
+	c->slot[i].id = 0;
+}
+
+int nd_fields_names_ref(nd_fields_names *c, nd_db *db, const char *names, size_t len, int64_t *id, nd_error *err)
+{
+	uint32_t crc = nd_crc32(0, (const uint8_t *)names, len);
+	size_t i = crc % ND_FIELDS_SLOTS;
+	int rc;
+
+	if (c->slot[i].id && c->slot[i].crc == crc && c->slot[i].len == len && memcmp(c->slot[i].names, names, len) == 0) {
+		*id = c->slot[i].id;
+		return 0;
+	}
+	if ((!c->get && nd_db_prepare(db, "SELECT id FROM field_names WHERE crc = ? AND names = ?", ND_DB_PERSISTENT,
+				      &c->get, "field_names", err)) ||
+	    (!c->put && nd_db_prepare(db, "INSERT INTO field_names(crc, names) VALUES(?, ?) RETURNING id",
+				      ND_DB_PERSISTENT, &c->put, "field_names", err)))
+		return -1;
+	if (nd_db_bind_int64(c->get, 1, crc, "field_names", err) ||
+	    nd_db_bind_text(c->get, 2, names, "field_names", err))
+		return -1;
+	rc = nd_db_step(c->get, "field_names", err);
+	if (rc == 1) {
+		*id = nd_db_column_int64(c->get, 0);
+		nd_db_reset(c->get);
+	} else if (rc == 0) {
+		if (nd_db_bind_int64(c->put, 1, crc, "field_names", err) ||
+		    nd_db_bind_text(c->put, 2, names, "field_names", err) ||
+		    (rc = nd_db_step(c->put, "field_names", err)) < 0)
+			return -1;
+		if (rc == 0)
+			return nd_error_set(err, "database: field_names: no id returned");
+		*id = nd_db_column_int64(c->put, 0);
+		if (nd_db_step(c->put, "field_names", err) != 0)
+			return -1;
+	} else
+		return -1;
+	slot_clear(c, i);
+	if ((c->slot[i].names = malloc(len + 1)) != NULL) {
+		memcpy(c->slot[i].names, names, len + 1);
+		c->slot[i].crc = crc;
+		c->slot[i].len = len;
+		c->slot[i].id = *id;
+	}
+	return 0;
+}
+
+void nd_fields_names_forget(nd_fields_names *c)
+{
+	size_t i;
+
+	for (i = 0; i < ND_FIELDS_SLOTS; i++)
+		slot_clear(c, i);
+}
+
+void nd_fields_names_free(nd_fields_names *c)
+{
+	nd_fields_names_forget(c);
+	nd_db_finalize(c->get);
+	nd_db_finalize(c->put);
+	c->get = c->put = NULL;
+}

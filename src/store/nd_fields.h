@@ -1,0 +1,59 @@
+/* nd_fields: the fields of an event in one row (docs/schema.md). An
+ * event's values are one JSON array of strings in events.fields; their
+ * names, the same for every event of a layout, are one JSON array of
+ * strings and nulls in a field_names row that events.names_ref points to,
+ * shared by all the events that have them. Both are minified JSON (no
+ * spaces; '"', '\' and control characters escaped, everything else as
+ * UTF-8), so that SQL reads them (json_each in SQLite,
+ * json_array_elements_text in PostgreSQL: the event_fields view) and C
+ * reads them with nd_fields_next. */
+#ifndef ND_FIELDS_H
+#define ND_FIELDS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "nd_buf.h"
+#include "nd_db.h"
+#include "nd_error.h"
+#include "nd_record.h"
+
+/* Appends to names and values (both emptied first) the JSON arrays of the
+ * names (null for an unnamed field) and the values of n fields. Returns 0,
+ * or -1 when out of memory. */
+int nd_fields_encode(nd_buf *names, nd_buf *values, const nd_field *f, size_t n);
+
+/* Reads the next element of the JSON array at *p (*p at its '[' or after
+ * the last element read) into out as text (emptied first; a number or
+ * true/false as written), sets *null for a JSON null, and moves *p past
+ * it. Returns 1 for an element, 0 at the array's end, -1 when the text is
+ * not a JSON array of scalars. */
+int nd_fields_next(const char **p, nd_buf *out, int *null);
+
+/* The field_names rows a writer has used recently, by the CRC of their
+ * text: a fixed number of slots, so memory does not grow with the events. */
+#define ND_FIELDS_SLOTS 32
+
+typedef struct nd_fields_names {
+	nd_stmt *get, *put; /* prepared on first use */
+	struct {
+		uint32_t crc;
+		int64_t id; /* 0: empty slot */
+		char *names;
+		size_t len;
+	} slot[ND_FIELDS_SLOTS];
+} nd_fields_names;
+
+/* Finds or adds the field_names row of the JSON names text (len bytes) in
+ * db, inside the caller's write transaction. Returns 0 with *id set, or
+ * -1 with err set. */
+int nd_fields_names_ref(nd_fields_names *c, nd_db *db, const char *names, size_t len, int64_t *id, nd_error *err);
+
+/* Forgets the remembered rows (after a rollback, which may have undone
+ * their insert). Returns nothing. */
+void nd_fields_names_forget(nd_fields_names *c);
+
+/* Forgets the rows and finalizes the statements. Returns nothing. */
+void nd_fields_names_free(nd_fields_names *c);
+
+#endif

@@ -1,0 +1,30 @@
+#!/bin/sh
+# Schema step 3 on PostgreSQL: a database put back into the version 2
+# layout (the event_fields table, no fields columns, no field_names) is
+# migrated by the next command that opens it, and gives the same
+# event_fields rows and the same diagnose --format json as before.
+# (tests/ingest/migrate_v2.sh migrates a version 2 SQLite database written
+# by the previous npsdiag itself.)
+. "$SRC/tests/ingest/lib.sh"
+. "$SRC/tests/pg/lib.sh"
+newdb nd_migrate
+rows="SELECT event_ref, pos, coalesce(name, '(null)'), md5(value) FROM event_fields ORDER BY event_ref, pos"
+"$NPSDIAG" ingest --db "$PG" "$FIX/error853"/*.evtx "$FIX/capi2"/*.evtx "$FIX/nasty"/*.evtx >/dev/null 2>&1 ||
+	fail "ingest"
+pq "$rows" >"$T/v3"
+"$NPSDIAG" diagnose --db "$PG" --format json | sed 's/"generated":"[^"]*",//' >"$T/before.json"
+pq "CREATE TABLE event_fields_v2 AS SELECT * FROM event_fields; DROP VIEW event_fields;
+	ALTER TABLE event_fields_v2 RENAME TO event_fields; ALTER TABLE events DROP COLUMN names_ref, DROP COLUMN fields;
+	DROP TABLE field_names; UPDATE meta SET value = '2' WHERE key = 'schema_version'" >/dev/null
+pq "$rows" >"$T/v2"
+if cmp -s "$T/v2" "$T/v3"; then ok; else fail "the version 2 table was not made from the view"; fi
+"$NPSDIAG" diagnose --db "$PG" --format json 2>"$T/err" | sed 's/"generated":"[^"]*",//' >"$T/after.json"
+eq "migrated to version 5" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 5
+eq "event_fields is a view again" "$(pq "SELECT count(*) FROM pg_views WHERE viewname = 'event_fields'")" 1
+pq "$rows" >"$T/migrated"
+if cmp -s "$T/v2" "$T/migrated"; then ok; else fail "event_fields rows differ after the migration"; diff "$T/v2" "$T/migrated" | head -5 >&2; fi
+if [ -s "$T/after.json" ] && cmp -s "$T/before.json" "$T/after.json"; then ok; else
+	fail "diagnose --format json differs after the migration"
+	cat "$T/err" >&2
+fi
+finish

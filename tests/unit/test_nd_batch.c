@@ -1,0 +1,90 @@
+/* Unit tests of src/analysis/nd_batch: rows inserted ND_BATCH_ROWS at a
+ * time and the rest one by one arrive complete and in order, NULLs and
+ * strings (copied: the caller's buffer may change) included; a row of the
+ * wrong width and a constraint failure are errors. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "nd_batch.h"
+#include "nd_db.h"
+#include "nd_db_sqlite.h"
+
+/* Inserts n rows (k, "v<k>" or NULL for every third, ON CONFLICT DO
+ * NOTHING with every row twice) and checks what the table holds. */
+static void test_batch_rows(nd_db *db, size_t n)
+{
+	nd_batch b;
+	nd_stmt *st = NULL;
+	nd_error err;
+	char v[32];
+	size_t i;
+
+	CHECK(nd_db_exec(db, "DELETE FROM t", "t", &err) == 0);
+	CHECK(nd_batch_open(&b, db, "INSERT INTO t(k, v)", 2, " ON CONFLICT DO NOTHING", "t", &err) == 0);
+	for (i = 0; i < 2 * n; i++) {
+		snprintf(v, sizeof(v), "v%zu", i % n);
+		nd_batch_int(&b, (int64_t)(i % n));
+		nd_batch_text(&b, i % 3 == 2 ? NULL : v);
+		strcpy(v, "overwritten");
+		CHECK(nd_batch_row(&b, &err) == 0);
+	}
+	CHECK(nd_batch_flush(&b, &err) == 0);
+	nd_batch_close(&b);
+	CHECK(nd_db_prepare(db, "SELECT count(*), coalesce(sum(k), 0), count(v), coalesce(sum(v = 'v' || k), 0),"
+				" coalesce(sum(v = 'overwritten'), 0) FROM t",
+			    0, &st, "t", &err) == 0);
+	CHECK(nd_db_step(st, "t", &err) == 1);
+	CHECK(nd_db_column_int64(st, 0) == (int64_t)n);
+	CHECK(nd_db_column_int64(st, 1) == (int64_t)(n ? n * (n - 1) / 2 : 0));
+	CHECK(nd_db_column_int64(st, 2) == nd_db_column_int64(st, 3) && (n == 0 || nd_db_column_int64(st, 2) > 0));
+	CHECK(nd_db_column_int64(st, 4) == 0);
+	nd_db_finalize(st);
+}
+
+/* A row with a missing column, and a NOT NULL failure in a full batch. */
+static void test_batch_errors(nd_db *db)
+{
+	nd_batch b;
+	nd_error err;
+	size_t i;
+
+	CHECK(nd_batch_open(&b, db, "INSERT INTO u(k, v)", 2, "", "u table", &err) == 0);
+	nd_batch_int(&b, 1);
+	CHECK(nd_batch_row(&b, &err) == -1);
+	CHECK_STR(err.message, "u table: a row of the wrong width");
+	nd_batch_close(&b);
+	CHECK(nd_batch_open(&b, db, "INSERT INTO u(k, v)", 2, "", "u table", &err) == 0);
+	for (i = 0; i + 1 < ND_BATCH_ROWS; i++) {
+		nd_batch_int(&b, (int64_t)i);
+		nd_batch_text(&b, "x");
+		CHECK(nd_batch_row(&b, &err) == 0);
+	}
+	nd_batch_int(&b, 99);
+	nd_batch_null(&b);
+	CHECK(nd_batch_row(&b, &err) == -1);
+	CHECK(strstr(err.message, "u table: NOT NULL constraint failed") != NULL);
+	nd_batch_close(&b);
+	CHECK(nd_batch_open(&b, db, "INSERT INTO nowhere(k)", 1, "", "nowhere", &err) == -1);
+}
+
+int main(void)
+{
+	nd_db *db = NULL;
+	nd_error err;
+	int ro;
+
+	if (nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) != 0) {
+		fprintf(stderr, "%s\n", err.message);
+		return 1;
+	}
+	CHECK(nd_db_exec(db, "CREATE TABLE t(k INTEGER PRIMARY KEY, v TEXT); CREATE TABLE u(k INTEGER, v TEXT NOT NULL)",
+			 "t", &err) == 0);
+	test_batch_rows(db, 0);
+	test_batch_rows(db, 1);
+	test_batch_rows(db, ND_BATCH_ROWS);
+	test_batch_rows(db, 3 * ND_BATCH_ROWS + 5);
+	test_batch_errors(db);
+	nd_db_close(db);
+	return check_report();
+}
