@@ -133,6 +133,14 @@ int nd_db_bind_text(nd_stmt *st, int i, const char *v, const char *what, nd_erro
 	return bound(st, v ? st->db->ops->bind_text(st, i, v) : st->db->ops->bind_null(st, i), what, err);
 }
 
+int nd_db_bind_text_static(nd_stmt *st, int i, const char *v, const char *what, nd_error *err)
+{
+	const nd_db_ops *o = st->db->ops;
+
+	return bound(st, !v ? o->bind_null(st, i) : o->bind_static ? o->bind_static(st, i, v) : o->bind_text(st, i, v),
+		     what, err);
+}
+
 int nd_db_bind_int64(nd_stmt *st, int i, int64_t v, const char *what, nd_error *err)
 {
 	return bound(st, st->db->ops->bind_int64(st, i, v), what, err);

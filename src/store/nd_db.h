@@ -105,6 +105,11 @@ int nd_db_bind_int64(nd_stmt *st, int i, int64_t v, const char *what, nd_error *
 int nd_db_bind_double(nd_stmt *st, int i, double v, const char *what, nd_error *err);
 int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err);
 
+/* Binds a string (NULL binds SQL NULL) that stays as it is until the
+ * statement has been stepped to its end, reset or bound again, so that the
+ * backend need not copy it (a hot path). Returns 0, or -1 with err set. */
+int nd_db_bind_text_static(nd_stmt *st, int i, const char *v, const char *what, nd_error *err);
+
 /* Steps a statement. Returns 1 when it gave a row, 0 when it is done (and
  * then resets it for the next use), -1 with err set (reset too). */
 int nd_db_step(nd_stmt *st, const char *what, nd_error *err);

@@ -26,6 +26,7 @@ typedef struct nd_db_ops {
 	void (*free_msg)(char *msg);
 	int (*prepare)(nd_db *db, const char *sql, unsigned flags, nd_stmt **st); /* 0 or -1 */
 	int (*bind_text)(nd_stmt *st, int i, const char *v);                      /* 0 or -1 */
+	int (*bind_static)(nd_stmt *st, int i, const char *v); /* without a copy, or NULL: bind_text */
 	int (*bind_int64)(nd_stmt *st, int i, int64_t v);
 	int (*bind_double)(nd_stmt *st, int i, double v);
 	int (*bind_null)(nd_stmt *st, int i);

@@ -118,6 +118,11 @@ static int lite_bind_text(nd_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(S(st), i, v, -1, SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
 }
 
+static int lite_bind_static(nd_stmt *st, int i, const char *v)
+{
+	return sqlite3_bind_text(S(st), i, v, -1, SQLITE_STATIC) == SQLITE_OK ? 0 : -1;
+}
+
 static int lite_bind_int64(nd_stmt *st, int i, int64_t v)
 {
 	return sqlite3_bind_int64(S(st), i, v) == SQLITE_OK ? 0 : -1;
@@ -198,6 +203,7 @@ static const nd_db_ops lite_ops = {
     .free_msg = lite_free_msg,
     .prepare = lite_prepare,
     .bind_text = lite_bind_text,
+    .bind_static = lite_bind_static,
     .bind_int64 = lite_bind_int64,
     .bind_double = lite_bind_double,
     .bind_null = lite_bind_null,

@@ -43,22 +43,20 @@ static int put_string(nd_buf *b, const char *s, size_t n)
 	return nd_buf_append(b, "\"", 1);
 }
 
-int nd_fields_encode(nd_buf *names, nd_buf *values, const nd_field *f, size_t n)
+int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names)
 {
 	size_t i;
 
-	nd_buf_reset(names);
-	nd_buf_reset(values);
-	if (nd_buf_append(names, "[", 1) || nd_buf_append(values, "[", 1))
+	nd_buf_reset(out);
+	if (nd_buf_append(out, "[", 1))
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (i && (nd_buf_append(names, ",", 1) || nd_buf_append(values, ",", 1)))
-			return -1;
-		if ((f[i].name ? put_string(names, f[i].name, strlen(f[i].name)) : nd_buf_append(names, "null", 4)) ||
-		    put_string(values, f[i].value, strlen(f[i].value)))
+		const char *s = names ? f[i].name : f[i].value;
+
+		if ((i && nd_buf_append(out, ",", 1)) || (s ? put_string(out, s, strlen(s)) : nd_buf_append(out, "null", 4)))
 			return -1;
 	}
-	return nd_buf_append(names, "]", 1) || nd_buf_append(values, "]", 1) ? -1 : 0;
+	return nd_buf_append(out, "]", 1);
 }
 
 /* Returns p past JSON white space. */
@@ -169,28 +167,84 @@ int nd_fields_next(const char **p, nd_buf *out, int *null)
 /* Empties slot i. Returns nothing. */
 static void slot_clear(nd_fields_names *c, size_t i)
 {
-	free(c->slot[i].names);
-	c->slot[i].names = NULL;
+	free(c->slot[i].key);
+	c->slot[i].key = NULL;
 	c->slot[i].id = 0;
 }
 
-int nd_fields_names_ref(nd_fields_names *c, nd_db *db, const char *names, size_t len, int64_t *id, nd_error *err)
+/* Returns 1 when slot i holds the names of the n fields f, else 0. */
+static int slot_is(const nd_fields_names *c, size_t i, const nd_field *f, size_t n)
 {
-	uint32_t crc = nd_crc32(0, (const uint8_t *)names, len);
-	size_t i = crc % ND_FIELDS_SLOTS;
+	const char *k = c->slot[i].key, *end = k + c->slot[i].len;
+	size_t j;
+
+	if (!c->slot[i].id || c->slot[i].n != n)
+		return 0;
+	for (j = 0; j < n; j++) {
+		size_t len;
+
+		if (!f[j].name) {
+			if (k == end || *k++ != 0)
+				return 0;
+			continue;
+		}
+		len = strlen(f[j].name) + 1;
+		if (k == end || *k++ != 1 || (size_t)(end - k) < len || memcmp(k, f[j].name, len) != 0)
+			return 0;
+		k += len;
+	}
+	return 1;
+}
+
+/* Remembers the names of the n fields f as those of row id, in the next
+ * slot (nothing when out of memory). Returns nothing. */
+static void slot_fill(nd_fields_names *c, const nd_field *f, size_t n, int64_t id)
+{
+	size_t i = c->next, j, len = 0;
+	char *k;
+
+	c->next = (c->next + 1) % ND_FIELDS_SLOTS;
+	slot_clear(c, i);
+	for (j = 0; j < n; j++)
+		len += 1 + (f[j].name ? strlen(f[j].name) + 1 : 0);
+	if (!(k = malloc(len ? len : 1)))
+		return;
+	c->slot[i].key = k;
+	c->slot[i].len = len;
+	c->slot[i].n = n;
+	c->slot[i].id = id;
+	for (j = 0; j < n; j++) {
+		*k++ = f[j].name ? 1 : 0;
+		if (f[j].name) {
+			size_t m = strlen(f[j].name) + 1;
+
+			memcpy(k, f[j].name, m);
+			k += m;
+		}
+	}
+}
+
+int nd_fields_names_of(nd_fields_names *c, nd_db *db, const nd_field *f, size_t n, int64_t *id, nd_error *err)
+{
+	uint32_t crc;
+	size_t i;
 	int rc;
 
-	if (c->slot[i].id && c->slot[i].crc == crc && c->slot[i].len == len && memcmp(c->slot[i].names, names, len) == 0) {
-		*id = c->slot[i].id;
-		return 0;
-	}
+	for (i = 0; i < ND_FIELDS_SLOTS; i++)
+		if (slot_is(c, i, f, n)) {
+			*id = c->slot[i].id;
+			return 0;
+		}
+	if (nd_fields_encode(&c->json, f, n, 1) != 0)
+		return nd_error_set(err, "out of memory");
+	crc = nd_crc32(0, (const uint8_t *)c->json.data, c->json.len);
 	if ((!c->get && nd_db_prepare(db, "SELECT id FROM field_names WHERE crc = ? AND names = ?", ND_DB_PERSISTENT,
 				      &c->get, "field_names", err)) ||
 	    (!c->put && nd_db_prepare(db, "INSERT INTO field_names(crc, names) VALUES(?, ?) RETURNING id",
 				      ND_DB_PERSISTENT, &c->put, "field_names", err)))
 		return -1;
 	if (nd_db_bind_int64(c->get, 1, crc, "field_names", err) ||
-	    nd_db_bind_text(c->get, 2, names, "field_names", err))
+	    nd_db_bind_text(c->get, 2, c->json.data, "field_names", err))
 		return -1;
 	rc = nd_db_step(c->get, "field_names", err);
 	if (rc == 1) {
@@ -198,7 +252,7 @@ int nd_fields_names_ref(nd_fields_names *c, nd_db *db, const char *names, size_t
 		nd_db_reset(c->get);
 	} else if (rc == 0) {
 		if (nd_db_bind_int64(c->put, 1, crc, "field_names", err) ||
-		    nd_db_bind_text(c->put, 2, names, "field_names", err) ||
+		    nd_db_bind_text(c->put, 2, c->json.data, "field_names", err) ||
 		    (rc = nd_db_step(c->put, "field_names", err)) < 0)
 			return -1;
 		if (rc == 0)
@@ -208,13 +262,7 @@ int nd_fields_names_ref(nd_fields_names *c, nd_db *db, const char *names, size_t
 			return -1;
 	} else
 		return -1;
-	slot_clear(c, i);
-	if ((c->slot[i].names = malloc(len + 1)) != NULL) {
-		memcpy(c->slot[i].names, names, len + 1);
-		c->slot[i].crc = crc;
-		c->slot[i].len = len;
-		c->slot[i].id = *id;
-	}
+	slot_fill(c, f, n, *id);
 	return 0;
 }
 
@@ -229,6 +277,7 @@ void nd_fields_names_forget(nd_fields_names *c)
 void nd_fields_names_free(nd_fields_names *c)
 {
 	nd_fields_names_forget(c);
+	nd_buf_free(&c->json);
 	nd_db_finalize(c->get);
 	nd_db_finalize(c->put);
 	c->get = c->put = NULL;

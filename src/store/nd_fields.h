@@ -18,10 +18,10 @@
 #include "nd_error.h"
 #include "nd_record.h"
 
-/* Appends to names and values (both emptied first) the JSON arrays of the
- * names (null for an unnamed field) and the values of n fields. Returns 0,
- * or -1 when out of memory. */
-int nd_fields_encode(nd_buf *names, nd_buf *values, const nd_field *f, size_t n);
+/* Writes to out (emptied first) the JSON array of the names (null for an
+ * unnamed field) or, when !names, of the values of n fields. Returns 0, or
+ * -1 when out of memory. */
+int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names);
 
 /* Reads the next element of the JSON array at *p (*p at its '[' or after
  * the last element read) into out as text (emptied first; a number or
@@ -30,24 +30,27 @@ int nd_fields_encode(nd_buf *names, nd_buf *values, const nd_field *f, size_t n)
  * not a JSON array of scalars. */
 int nd_fields_next(const char **p, nd_buf *out, int *null);
 
-/* The field_names rows a writer has used recently, by the CRC of their
- * text: a fixed number of slots, so memory does not grow with the events. */
-#define ND_FIELDS_SLOTS 32
+/* The field_names rows a writer has used recently, by the names themselves
+ * (compared without making their JSON): a fixed number of slots, so memory
+ * does not grow with the events. */
+#define ND_FIELDS_SLOTS 8
 
 typedef struct nd_fields_names {
 	nd_stmt *get, *put; /* prepared on first use */
+	nd_buf json;        /* the names of a row not remembered, as JSON */
 	struct {
-		uint32_t crc;
 		int64_t id; /* 0: empty slot */
-		char *names;
+		size_t n;   /* fields */
+		char *key;  /* per field: 0 (unnamed) or 1 and the name with its NUL */
 		size_t len;
 	} slot[ND_FIELDS_SLOTS];
+	size_t next; /* the slot to fill next */
 } nd_fields_names;
 
-/* Finds or adds the field_names row of the JSON names text (len bytes) in
- * db, inside the caller's write transaction. Returns 0 with *id set, or
- * -1 with err set. */
-int nd_fields_names_ref(nd_fields_names *c, nd_db *db, const char *names, size_t len, int64_t *id, nd_error *err);
+/* Finds or adds, inside the caller's write transaction, the field_names row
+ * of the names of n fields f in db (found by the CRC-32 of their JSON).
+ * Returns 0 with *id set, or -1 with err set. */
+int nd_fields_names_of(nd_fields_names *c, nd_db *db, const nd_field *f, size_t n, int64_t *id, nd_error *err);
 
 /* Forgets the remembered rows (after a rollback, which may have undone
  * their insert). Returns nothing. */

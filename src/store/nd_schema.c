@@ -140,20 +140,19 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
  * with err set. */
 static int put_fields(nd_db *db, nd_stmt *st, nd_fields_names *c, int64_t ref, const nd_record *ev, nd_error *err)
 {
-	nd_buf names = {0}, values = {0};
+	nd_buf values = {0};
 	int64_t id;
 	int rc;
 
-	if (nd_fields_encode(&names, &values, ev->fields, ev->nfields) != 0)
+	if (nd_fields_encode(&values, ev->fields, ev->nfields, 0) != 0)
 		rc = nd_error_set(err, "out of memory");
 	else
-		rc = nd_fields_names_ref(c, db, names.data, names.len, &id, err) ||
+		rc = nd_fields_names_of(c, db, ev->fields, ev->nfields, &id, err) ||
 			     nd_db_bind_int64(st, 1, id, "events", err) ||
 			     nd_db_bind_text(st, 2, values.data, "events", err) ||
 			     nd_db_bind_int64(st, 3, ref, "events", err) || nd_db_step(st, "events", err) < 0
 			 ? -1
 			 : 0;
-	nd_buf_free(&names);
 	nd_buf_free(&values);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "nd_buf.h"
+#include "nd_clock.h"
 #include "nd_schema.h"
 #include "nd_db.h"
 #include "nd_db_pg.h"
@@ -16,6 +17,9 @@
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
+/* A lost connection while the schema is made current: tries, first wait. */
+#define OPEN_RETRIES 5
+#define OPEN_RETRY_MS 100u
 
 /* Where a typed table's columns take their fields from, for the events of
  * one family whose fields have the names of one field_names row: the
@@ -34,7 +38,7 @@ struct nd_store {
 	int readonly;
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fnames, fvalues; /* an event's fields as JSON (nd_fields.h) */
+	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
 	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
@@ -157,6 +161,24 @@ static int open_db(nd_store *s, const char *path, int readonly, nd_error *err)
 	return (s->path = strdup(path)) ? 0 : nd_error_set(err, "out of memory");
 }
 
+/* Makes the schema of s current (check_schema), again after a short wait
+ * when a database server lost the connection or rolled the step back
+ * (ND_DB_AGAIN: it connects again on the next command), a few times.
+ * Returns 0, or -1 with err set. */
+static int schema_current(nd_store *s, nd_error *err)
+{
+	unsigned tries;
+
+	for (tries = 0; check_schema(s, err) != 0; tries++) {
+		if (s->in_tx)
+			nd_store_rollback(s);
+		if (tries == OPEN_RETRIES || nd_db_error_kind(s->db) != ND_DB_AGAIN)
+			return -1;
+		nd_clock_sleep_ms(OPEN_RETRY_MS << tries, NULL);
+	}
+	return 0;
+}
+
 /* Opens the store. Returns 0 with *out set, or -1 with err set. */
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
@@ -169,7 +191,7 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		nd_store_close(s);
 		return -1;
 	}
-	if (check_schema(s, err) ||
+	if (schema_current(s, err) ||
 	    prepare(s,
 		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
 		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"
@@ -215,7 +237,6 @@ void nd_store_close(nd_store *s)
 		nd_store_rollback(s);
 	nd_db_finalize(s->ins_event);
 	nd_fields_names_free(&s->names);
-	nd_buf_free(&s->fnames);
 	nd_buf_free(&s->fvalues);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
@@ -494,7 +515,7 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 			const char *v = k >= 0 ? ev->fields[k].value : NULL;
 
 			if (c->type == ND_COL_TEXT)
-				rc = nd_db_bind_text(st, col, v, fam->table, err);
+				rc = nd_db_bind_text_static(st, col, v, fam->table, err);
 			else if (v && nd_parse_code(v, &code) == 0)
 				rc = nd_db_bind_int64(st, col, code, fam->table, err);
 		}
@@ -509,11 +530,11 @@ static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
 	s->names_id = 0;
 	if (!ev->nfields)
 		return 0;
-	if (nd_fields_encode(&s->fnames, &s->fvalues, ev->fields, ev->nfields) != 0)
+	if (nd_fields_encode(&s->fvalues, ev->fields, ev->nfields, 0) != 0)
 		return nd_error_set(err, "out of memory");
-	return nd_fields_names_ref(&s->names, s->db, s->fnames.data, s->fnames.len, &s->names_id, err) ||
+	return nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
 		       nd_db_bind_int64(s->ins_event, 19, s->names_id, "events", err) ||
-		       nd_db_bind_text(s->ins_event, 20, s->fvalues.data, "events", err)
+		       nd_db_bind_text_static(s->ins_event, 20, s->fvalues.data, "events", err)
 		   ? -1
 		   : 0;
 }

@@ -1,6 +1,7 @@
 #!/bin/sh
-# Schema step 3 on PostgreSQL: a database put back into the version 2
-# layout (the event_fields table, no fields columns, no field_names) is
+# Schema steps 3-5 on PostgreSQL: a database put back into the version 2
+# layout (the event_fields table, no fields columns, no field_names, no
+# sources.last_record_id, no channel_bookmarks) is
 # migrated by the next command that opens it, and gives the same
 # event_fields rows and the same diagnose --format json as before.
 # (tests/ingest/migrate_v2.sh migrates a version 2 SQLite database written
@@ -15,7 +16,8 @@ pq "$rows" >"$T/v3"
 "$NPSDIAG" diagnose --db "$PG" --format json | sed 's/"generated":"[^"]*",//' >"$T/before.json"
 pq "CREATE TABLE event_fields_v2 AS SELECT * FROM event_fields; DROP VIEW event_fields;
 	ALTER TABLE event_fields_v2 RENAME TO event_fields; ALTER TABLE events DROP COLUMN names_ref, DROP COLUMN fields;
-	DROP TABLE field_names; UPDATE meta SET value = '2' WHERE key = 'schema_version'" >/dev/null
+	DROP TABLE field_names; ALTER TABLE sources DROP COLUMN last_record_id; DROP TABLE channel_bookmarks;
+	UPDATE meta SET value = '2' WHERE key = 'schema_version'" >/dev/null
 pq "$rows" >"$T/v2"
 if cmp -s "$T/v2" "$T/v3"; then ok; else fail "the version 2 table was not made from the view"; fi
 "$NPSDIAG" diagnose --db "$PG" --format json 2>"$T/err" | sed 's/"generated":"[^"]*",//' >"$T/after.json"

@@ -36,7 +36,7 @@ static void test_round_trip(void)
 	int null;
 
 	fields(f);
-	CHECK(nd_fields_encode(&names, &vals, f, NVALUES) == 0);
+	CHECK(nd_fields_encode(&names, f, NVALUES, 1) == 0 && nd_fields_encode(&vals, f, NVALUES, 0) == 0);
 	CHECK_STR(names.data, "[\"A\",null,\"C/@d\",null,\"E\",\"F\\\"\",null]");
 	p = vals.data;
 	q = names.data;
@@ -50,7 +50,7 @@ static void test_round_trip(void)
 	}
 	CHECK(nd_fields_next(&p, &out, &null) == 0);
 	CHECK(nd_fields_next(&p, &out, &null) == 0);
-	CHECK(nd_fields_encode(&names, &vals, f, 0) == 0);
+	CHECK(nd_fields_encode(&vals, f, 0, 0) == 0);
 	CHECK_STR(vals.data, "[]");
 	p = vals.data;
 	CHECK(nd_fields_next(&p, &out, &null) == 0);
@@ -91,7 +91,7 @@ static void test_foreign_json(void)
 static void test_sqlite_agrees(void)
 {
 	nd_field f[NVALUES];
-	nd_buf names = {0}, vals = {0};
+	nd_buf vals = {0};
 	nd_db *db = NULL;
 	nd_stmt *st = NULL;
 	nd_error err;
@@ -99,7 +99,7 @@ static void test_sqlite_agrees(void)
 	int ro;
 
 	fields(f);
-	CHECK(nd_fields_encode(&names, &vals, f, NVALUES) == 0);
+	CHECK(nd_fields_encode(&vals, f, NVALUES, 0) == 0);
 	CHECK(nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) == 0);
 	CHECK(nd_db_prepare(db, "SELECT value FROM json_each(?) ORDER BY key", 0, &st, "test", &err) == 0);
 	CHECK(nd_db_bind_text(st, 1, vals.data, "test", &err) == 0);
@@ -108,39 +108,52 @@ static void test_sqlite_agrees(void)
 	CHECK(i == NVALUES);
 	nd_db_finalize(st);
 	for (i = 0; i < NVALUES; i++) {
-		nd_buf one = {0}, onev = {0};
+		nd_buf onev = {0};
 
-		CHECK(nd_fields_encode(&one, &onev, &f[i], 1) == 0);
+		CHECK(nd_fields_encode(&onev, &f[i], 1, 0) == 0);
 		CHECK(nd_db_prepare(db, "SELECT json_array(?)", 0, &st, "test", &err) == 0);
 		CHECK(nd_db_bind_text(st, 1, values[i], "test", &err) == 0);
 		CHECK(nd_db_step(st, "test", &err) == 1);
 		CHECK_STR(nd_db_column_text(st, 0), onev.data);
 		nd_db_finalize(st);
-		nd_buf_free(&one);
 		nd_buf_free(&onev);
 	}
 	nd_db_close(db);
-	nd_buf_free(&names);
 	nd_buf_free(&vals);
 }
 
-/* The same names give the same row, also once forgotten (a rollback);
- * other names another row. */
-static void test_names_ref(void)
+/* The same names give the same row, also once forgotten (a rollback) and
+ * after more layouts than there are slots; other names (a prefix, NULL for
+ * a name, another count) another row; the row holds their JSON. */
+static void test_names_of(void)
 {
+	nd_field f[NVALUES], g[NVALUES];
 	nd_fields_names c = {0};
 	nd_db *db = NULL;
+	nd_stmt *st = NULL;
 	nd_error err;
-	int64_t a = 0, b = 0, a2 = 0, a3 = 0;
+	int64_t a = 0, b = 0, x = 0, y = 0;
+	size_t i;
 	int ro;
 
+	fields(f);
+	fields(g);
+	g[0].name = NULL;
 	CHECK(nd_db_sqlite_open(&db, ":memory:", 0, &ro, &err) == 0);
 	CHECK(nd_schema_upgrade(db, 0, &err) == 0);
-	CHECK(nd_fields_names_ref(&c, db, "[\"A\"]", 5, &a, &err) == 0 && a > 0);
-	CHECK(nd_fields_names_ref(&c, db, "[\"B\"]", 5, &b, &err) == 0 && b > 0 && b != a);
-	CHECK(nd_fields_names_ref(&c, db, "[\"A\"]", 5, &a2, &err) == 0 && a2 == a);
+	CHECK(nd_fields_names_of(&c, db, f, NVALUES, &a, &err) == 0 && a > 0);
+	CHECK(nd_fields_names_of(&c, db, g, NVALUES, &b, &err) == 0 && b > 0 && b != a);
+	CHECK(nd_fields_names_of(&c, db, f, NVALUES - 1, &x, &err) == 0 && x != a && x != b);
+	CHECK(nd_fields_names_of(&c, db, f, NVALUES, &y, &err) == 0 && y == a);
 	nd_fields_names_forget(&c);
-	CHECK(nd_fields_names_ref(&c, db, "[\"A\"]", 5, &a3, &err) == 0 && a3 == a);
+	CHECK(nd_fields_names_of(&c, db, f, NVALUES, &y, &err) == 0 && y == a);
+	for (i = 1; i <= ND_FIELDS_SLOTS; i++)
+		CHECK(nd_fields_names_of(&c, db, f, i, &x, &err) == 0);
+	CHECK(nd_fields_names_of(&c, db, g, NVALUES, &y, &err) == 0 && y == b);
+	CHECK(nd_db_prepare(db, "SELECT names FROM field_names WHERE id = ?", 0, &st, "test", &err) == 0);
+	CHECK(nd_db_bind_int64(st, 1, b, "test", &err) == 0 && nd_db_step(st, "test", &err) == 1);
+	CHECK_STR(nd_db_column_text(st, 0), "[null,null,\"C/@d\",null,\"E\",\"F\\\"\",null]");
+	nd_db_finalize(st);
 	nd_fields_names_free(&c);
 	nd_db_close(db);
 }
@@ -150,6 +163,6 @@ int main(void)
 	test_round_trip();
 	test_foreign_json();
 	test_sqlite_agrees();
-	test_names_ref();
+	test_names_of();
 	return check_report();
 }
