@@ -76,6 +76,14 @@ static void civil(int64_t s, nd_local_time *out)
 	out->second = (int)(sod % 60);
 }
 
+/* Fills tz with the system zone's rules for year (they change over the
+ * years; the Ex conversions that take the dynamic zone are not in wine).
+ * Returns 0, or -1. */
+static int zone_for_year(WORD year, TIME_ZONE_INFORMATION *tz)
+{
+	return GetTimeZoneInformationForYear(year, NULL, tz) ? 0 : -1;
+}
+
 /* Converts seconds since 1970 to a SYSTEMTIME. Returns 0, or -1 before
  * 1601 or past 30827. */
 static int to_systemtime(int64_t unix_s, SYSTEMTIME *st)
@@ -100,7 +108,7 @@ static int64_t from_systemtime(const SYSTEMTIME *st)
 
 int nd_localtime(int64_t unix_s, nd_local_time *out)
 {
-	DYNAMIC_TIME_ZONE_INFORMATION tz;
+	TIME_ZONE_INFORMATION tz;
 	SYSTEMTIME utc, local;
 	long off;
 
@@ -109,8 +117,8 @@ int nd_localtime(int64_t unix_s, nd_local_time *out)
 		out->offset_s = off;
 		return 0;
 	}
-	if (to_systemtime(unix_s, &utc) != 0 || GetDynamicTimeZoneInformation(&tz) == TIME_ZONE_ID_INVALID ||
-	    !SystemTimeToTzSpecificLocalTimeEx(&tz, &utc, &local))
+	if (to_systemtime(unix_s, &utc) != 0 || zone_for_year(utc.wYear, &tz) != 0 ||
+	    !SystemTimeToTzSpecificLocalTime(&tz, &utc, &local))
 		return -1;
 	civil(from_systemtime(&local), out);
 	out->offset_s = (long)(from_systemtime(&local) - unix_s);
@@ -119,7 +127,7 @@ int nd_localtime(int64_t unix_s, nd_local_time *out)
 
 int nd_localtime_to_unix(const nd_local_time *lt, int64_t *unix_s)
 {
-	DYNAMIC_TIME_ZONE_INFORMATION tz;
+	TIME_ZONE_INFORMATION tz;
 	SYSTEMTIME local, utc;
 	int64_t wall = nd_time_days_from_civil(lt->year, (unsigned)lt->month, (unsigned)lt->day) * 86400 +
 		       lt->hour * 3600 + lt->minute * 60 + lt->second;
@@ -129,8 +137,8 @@ int nd_localtime_to_unix(const nd_local_time *lt, int64_t *unix_s)
 		*unix_s = wall - off;
 		return 0;
 	}
-	if (to_systemtime(wall, &local) != 0 || GetDynamicTimeZoneInformation(&tz) == TIME_ZONE_ID_INVALID ||
-	    !TzSpecificLocalTimeToSystemTimeEx(&tz, &local, &utc))
+	if (to_systemtime(wall, &local) != 0 || zone_for_year(local.wYear, &tz) != 0 ||
+	    !TzSpecificLocalTimeToSystemTime(&tz, &local, &utc))
 		return -1;
 	*unix_s = from_systemtime(&utc);
 	return 0;

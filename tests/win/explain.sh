@@ -3,6 +3,8 @@
 # Linux build's for client codes (decimal, hex) and NPS reason codes, and the same refusal of garbage.
 . "$SRC/tests/ingest/lib.sh"
 . "$SRC/tests/win/lib.sh"
+# Each program's own rules, beside it (explain prints no rule path).
+unset NPSDIAG_RULES
 for args in "0x800B0109" "13801" "reason 16" "reason 258" "853"; do
 	# shellcheck disable=SC2086
 	win explain $args >"$T/w" 2>&1
