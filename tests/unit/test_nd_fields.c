@@ -127,7 +127,7 @@ static void test_sqlite_agrees(void)
  * a name, another count) another row; the row holds their JSON. */
 static void test_names_of(void)
 {
-	nd_field f[NVALUES], g[NVALUES];
+	nd_field f[NVALUES], g[NVALUES], h[ND_FIELDS_SLOTS];
 	nd_fields_names c = {0};
 	nd_db *db = NULL;
 	nd_stmt *st = NULL;
@@ -147,8 +147,13 @@ static void test_names_of(void)
 	CHECK(nd_fields_names_of(&c, db, f, NVALUES, &y, &err) == 0 && y == a);
 	nd_fields_names_forget(&c);
 	CHECK(nd_fields_names_of(&c, db, f, NVALUES, &y, &err) == 0 && y == a);
+	/* as many other layouts as there are slots: a run of i fields "L" */
+	for (i = 0; i < ND_FIELDS_SLOTS; i++) {
+		h[i].name = "L";
+		h[i].value = NULL;
+	}
 	for (i = 1; i <= ND_FIELDS_SLOTS; i++)
-		CHECK(nd_fields_names_of(&c, db, f, i, &x, &err) == 0);
+		CHECK(nd_fields_names_of(&c, db, h, i, &x, &err) == 0);
 	CHECK(nd_fields_names_of(&c, db, g, NVALUES, &y, &err) == 0 && y == b);
 	CHECK(nd_db_prepare(db, "SELECT names FROM field_names WHERE id = ?", 0, &st, "test", &err) == 0);
 	CHECK(nd_db_bind_int64(st, 1, b, "test", &err) == 0 && nd_db_step(st, "test", &err) == 1);
