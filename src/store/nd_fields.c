@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_ascii.h"
 #include "nd_crc32.h"
 
 /* Appends s (n bytes) as a JSON string, escaped as SQLite's json functions
@@ -74,11 +75,7 @@ static int hex4(const char *p, uint32_t *v)
 
 	*v = 0;
 	for (i = 0; i < 4; i++) {
-		char c = p[i];
-		uint32_t d = (c >= '0' && c <= '9') ? (uint32_t)(c - '0')
-			     : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
-			     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
-						      : 16u;
+		uint32_t d = nd_ascii_hex(p[i]);
 
 		if (d > 15)
 			return -1;

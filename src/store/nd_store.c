@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nd_ascii.h"
 #include "nd_buf.h"
 #include "nd_clock.h"
 #include "nd_schema.h"
@@ -477,11 +478,7 @@ static int hex_le32(const char *hex, uint32_t *v)
 	if (!hex || strlen(hex) < 8)
 		return -1;
 	for (i = 0; i < 8; i++) {
-		char c = hex[i];
-		uint32_t d = (c >= '0' && c <= '9') ? (uint32_t)(c - '0')
-			     : (c >= 'a' && c <= 'f') ? (uint32_t)(c - 'a' + 10)
-			     : (c >= 'A' && c <= 'F') ? (uint32_t)(c - 'A' + 10)
-						      : 16u;
+		uint32_t d = nd_ascii_hex(hex[i]);
 
 		if (d > 15)
 			return -1;

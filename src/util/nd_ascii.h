@@ -1,10 +1,20 @@
 /* nd_ascii: locale-independent ASCII case folding, for names that Windows
- * compares case-insensitively (providers, file extensions). */
+ * compares case-insensitively (providers, file extensions), and hex digits. */
 #ifndef ND_ASCII_H
 #define ND_ASCII_H
 
 /* Returns c folded to lower case when it is an ASCII capital, else c. */
 static inline int nd_ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+
+/* Returns the value (0-15) of the ASCII hex digit c, or 16 when c is not
+ * one. */
+static inline unsigned nd_ascii_hex(int c)
+{
+	return c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+	       : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+	       : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+				      : 16u;
+}
 
 /* Compares a and b with ASCII letters folded. Returns <0, 0 or >0, like
  * strcmp. */
