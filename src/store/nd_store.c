@@ -13,6 +13,7 @@
 #include "nd_db_pg.h"
 #include "nd_db_sqlite.h"
 #include "nd_fields.h"
+#include "nd_host.h"
 #include "nd_time.h"
 
 #define MAX_FAMILIES 16
@@ -37,10 +38,11 @@ struct nd_store {
 	int pg;     /* a PostgreSQL database */
 	int in_tx;
 	int readonly;
+	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
-	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
+	nd_buf fvalues;        /* an event's values as JSON (nd_fields.h) */
+	int64_t names_id;      /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
 	nd_stmt *ins_typed[MAX_FAMILIES];
@@ -125,8 +127,12 @@ static int check_schema(nd_store *s, nd_error *err)
 	 * transaction open. */
 	if (!s->pg && nd_db_sqlite_wal(s->db, err) != 0)
 		return -1;
-	if (nd_store_begin(s, err) != 0)
+	/* SQLite makes a table again to change its keys (nd_schema.c): the
+	 * rows that reference it must not stop that. */
+	if (!s->pg && nd_db_exec(s->db, "PRAGMA foreign_keys=OFF", "settings", err) != 0)
 		return -1;
+	if (nd_store_begin(s, err) != 0)
+		goto fail;
 	/* Another process may have upgraded it meanwhile. */
 	if (nd_db_lock(s->db, ND_STORE_LOCK_SCHEMA, err) != 0 || nd_schema_state(s->db, &version, &current, err) != 0)
 		goto fail;
@@ -136,9 +142,14 @@ static int check_schema(nd_store *s, nd_error *err)
 	}
 	if (!current && nd_schema_upgrade(s->db, version, err) != 0)
 		goto fail;
-	return nd_store_commit(s, err);
+	if (nd_store_commit(s, err) != 0)
+		goto fail;
+	return s->pg ? 0 : nd_db_exec(s->db, "PRAGMA foreign_keys=ON", "settings", err);
 fail:
-	nd_store_rollback(s);
+	if (s->in_tx)
+		nd_store_rollback(s);
+	if (!s->pg)
+		nd_db_exec(s->db, "PRAGMA foreign_keys=ON", "settings", NULL);
 	return -1;
 }
 
@@ -188,6 +199,10 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	*out = NULL;
 	if (!s)
 		return nd_error_set(err, "out of memory");
+	if (nd_host_name(s->host, sizeof(s->host)) != 0) {
+		free(s);
+		return nd_error_set(err, "cannot tell the name of this computer: set " ND_HOST_ENV " (docs/fleet.md)");
+	}
 	if (open_db(s, path, readonly, err) != 0) {
 		nd_store_close(s);
 		return -1;
@@ -299,6 +314,26 @@ static char *now_iso(char *out)
 	return nd_time_format((int64_t)ts.tv_sec * ND_TICKS_PER_SECOND + ts.tv_nsec / 100, out);
 }
 
+/* Takes over for this machine the row of path that a database older than
+ * hosts (schema version 6) left with host '', unless this machine has a
+ * row of its own: the checkpoints go on where they were. Returns 0, or -1
+ * with err set. */
+static int claim_source(nd_store *s, const char *path, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc = nd_db_prepare(s->db,
+			       "UPDATE sources SET host=?1 WHERE host='' AND path=?2"
+			       " AND NOT EXISTS(SELECT 1 FROM sources WHERE host=?1 AND path=?2)",
+			       0, &st, "sources", err) ||
+			 nd_db_bind_text(st, 1, s->host, "sources", err) ||
+			 nd_db_bind_text(st, 2, path, "sources", err) || nd_db_step(st, "sources", err) < 0
+		     ? -1
+		     : 0;
+
+	nd_db_finalize(st);
+	return rc;
+}
+
 int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err)
 {
 	nd_stmt *st = NULL;
@@ -306,12 +341,15 @@ int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, 
 	int rc;
 
 	now_iso(now);
-	rc = nd_db_prepare(s->db,
-			   "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
-			   " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
-			   0, &st, "sources", err) ||
-		     nd_db_bind_text(st, 1, path, "sources", err) || nd_db_bind_int64(st, 2, size, "sources", err) ||
-		     nd_db_bind_int64(st, 3, mtime, "sources", err) || nd_db_bind_text(st, 4, now, "sources", err)
+	rc = claim_source(s, path, err) ||
+		     nd_db_prepare(s->db,
+				   "INSERT INTO sources(host,path,size,mtime,first_ingest,last_ingest)"
+				   " VALUES(?1,?2,?3,?4,?5,?5) ON CONFLICT(host,path)"
+				   " DO UPDATE SET size=?3, mtime=?4, last_ingest=?5 RETURNING id",
+				   0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, s->host, "sources", err) || nd_db_bind_text(st, 2, path, "sources", err) ||
+		     nd_db_bind_int64(st, 3, size, "sources", err) || nd_db_bind_int64(st, 4, mtime, "sources", err) ||
+		     nd_db_bind_text(st, 5, now, "sources", err)
 		 ? -1
 		 : nd_db_step(st, "sources", err);
 	if (rc == 1)
@@ -347,8 +385,12 @@ int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_er
 	int rc;
 
 	*id = 0;
-	rc = nd_db_prepare(s->db, "SELECT last_record_id FROM sources WHERE path=?", 0, &st, "sources", err) ||
-		     nd_db_bind_text(st, 1, path, "sources", err)
+	/* this machine's row, else one from before hosts (claim_source) */
+	rc = nd_db_prepare(s->db,
+			   "SELECT last_record_id FROM sources WHERE path=?2 AND host IN (?1, '')"
+			   " ORDER BY host DESC LIMIT 1",
+			   0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, s->host, "sources", err) || nd_db_bind_text(st, 2, path, "sources", err)
 		 ? -1
 		 : nd_db_step(st, "sources", err);
 	if (rc == 1)
@@ -364,9 +406,11 @@ int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd
 
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=? WHERE path=?", 0, &st, "sources", err) ||
+	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=?1 WHERE host=?2 AND path=?3", 0, &st, "sources",
+			   err) ||
 		     nd_db_bind_int64(st, 1, (int64_t)id, "sources", err) ||
-		     nd_db_bind_text(st, 2, path, "sources", err) || nd_db_step(st, "sources", err) < 0
+		     nd_db_bind_text(st, 2, s->host, "sources", err) || nd_db_bind_text(st, 3, path, "sources", err) ||
+		     nd_db_step(st, "sources", err) < 0
 		 ? -1
 		 : 0;
 	nd_db_finalize(st);
