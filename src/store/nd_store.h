@@ -111,7 +111,22 @@ int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err
 
 /* Stores an event of family fam (fields already named) from source.
  * Returns 1 when stored, 0 when the event was already there (same
- * computer, channel, record id and time), -1 with err set. */
+ * computer, channel, record id and time), 2 when queued (below), -1 with
+ * err set. */
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err);
+
+/* Returns 1 when s queues the events of a transaction (a database server,
+ * opened read-write): nd_store_event only stages each (returning 2), and
+ * they go into events in one statement per few thousand, at the latest
+ * before the commit, leaving out those already there, also at another
+ * precision or as the same NPS decision from the other log (the
+ * conditions of nd_event_once and nd_decision_once, applied by the store:
+ * the caller does not look them up). Else 0. */
+int nd_store_queues(const nd_store *s);
+
+/* Sends the queued events and adds how many of all those sent since the
+ * last call were stored to *stored and were already there to *there (a
+ * rollback forgets them). Returns 0, or -1 with err set. */
+int nd_store_flush(nd_store *s, uint64_t *stored, uint64_t *there, nd_error *err);
 
 #endif
