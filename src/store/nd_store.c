@@ -63,6 +63,7 @@ struct nd_store {
 	uint64_t flushed_new;   /* of the events sent, stored since the caller last asked */
 	uint64_t flushed_there; /* already there */
 	nd_buf stage_sql;       /* makes the staging tables */
+	nd_buf flush_sql;       /* moves their rows on (flush_sql) */
 	nd_stmt *stage_event;
 	nd_stmt *stage_typed[MAX_FAMILIES];
 	nd_stmt *flush;
@@ -295,33 +296,41 @@ static int flush_sql(nd_buf *b)
 	       nd_buf_printf(b, ", d_events AS (DELETE FROM nd_stage_events) SELECT count(*) FROM ins");
 }
 
-/* Prepares the queue of a database server: the staging tables (temporary,
- * made again in each transaction that queues: a new connection has none),
- * their INSERTs (whose rows the backend sends in bulk) and the statement
- * that sends them on. Returns 0, or -1 with err set. */
-static int prepare_queue(nd_store *s, nd_error *err)
+/* Writes the SQL of the queue of a database server: what makes the
+ * staging tables (temporary, made again in each transaction that queues: a
+ * new connection has none; emptied by each commit, so that the rows a batch
+ * statement deleted do not pile up: nothing vacuums temporary tables) and
+ * what sends their rows on. Returns 0, or -1 with err set. */
+static int queue_sql(nd_store *s, nd_error *err)
 {
-	nd_buf sql = {0};
-	int rc;
-
 	if (nd_buf_printf(&s->stage_sql,
-			  "CREATE TEMP TABLE IF NOT EXISTS nd_stage_events (LIKE events, has_time BIGINT);") ||
-	    each_typed(&s->stage_sql, " CREATE TEMP TABLE IF NOT EXISTS nd_stage_", " (LIKE ", ");") ||
-	    flush_sql(&sql)) {
-		nd_buf_free(&sql);
+			  "CREATE TEMP TABLE IF NOT EXISTS nd_stage_events (LIKE events, has_time BIGINT)"
+			  " ON COMMIT DELETE ROWS;") ||
+	    each_typed(&s->stage_sql, " CREATE TEMP TABLE IF NOT EXISTS nd_stage_", " (LIKE ",
+		       ") ON COMMIT DELETE ROWS;") ||
+	    flush_sql(&s->flush_sql))
 		return nd_error_set(err, "out of memory");
-	}
-	rc = nd_db_exec(s->db, s->stage_sql.data, "staging tables", err) ||
-		     prepare(s,
-			     "INSERT INTO nd_stage_events(" EVENT_COLUMNS ",id,has_time)"
-			     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-			     &s->stage_event, "events", err) ||
-		     prepare_typed(s, "nd_stage_", s->stage_typed, err) ||
-		     prepare(s, sql.data, &s->flush, "events", err)
-		 ? -1
-		 : 0;
-	nd_buf_free(&sql);
-	return rc;
+	return 0;
+}
+
+/* Makes the staging tables in the open transaction, and the first time
+ * prepares their INSERTs (whose rows the backend sends in bulk) and the
+ * statement that sends them on (the backend prepares them again on a new
+ * connection, after the tables). Returns 0, or -1 with err set. */
+static int stage_ready(nd_store *s, nd_error *err)
+{
+	if (s->staged)
+		return 0;
+	if (nd_db_exec(s->db, s->stage_sql.data, "staging tables", err) != 0 ||
+	    (!s->flush && (prepare(s,
+				   "INSERT INTO nd_stage_events(" EVENT_COLUMNS ",id,has_time)"
+				   " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+				   &s->stage_event, "events", err) ||
+			   prepare_typed(s, "nd_stage_", s->stage_typed, err) ||
+			   prepare(s, s->flush_sql.data, &s->flush, "events", err))))
+		return -1;
+	s->staged = 1;
+	return 0;
 }
 
 /* Opens the store. Returns 0 with *out set, or -1 with err set. */
@@ -351,7 +360,7 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		    "INSERT INTO source_chunks(source_id,chunk_offset,fingerprint) VALUES(?,?,?)"
 		    " ON CONFLICT(source_id,chunk_offset) DO UPDATE SET fingerprint=excluded.fingerprint",
 		    &s->put_chunk, "source_chunks", err) ||
-	    prepare_typed(s, "", s->ins_typed, err) || (s->queue && prepare_queue(s, err))) {
+	    prepare_typed(s, "", s->ins_typed, err) || (s->queue && queue_sql(s, err))) {
 		nd_error_prefix(err, "%s", s->path);
 		nd_store_close(s);
 		return -1;
@@ -395,6 +404,7 @@ void nd_store_close(nd_store *s)
 	nd_db_finalize(s->stage_event);
 	nd_db_finalize(s->flush);
 	nd_buf_free(&s->stage_sql);
+	nd_buf_free(&s->flush_sql);
 	nd_db_close(s->db);
 	free(s->path);
 	free(s);
@@ -791,12 +801,12 @@ static size_t family_index(const nd_family *fam)
  * with err set. */
 static int queue_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
-	nd_stmt *st = s->stage_event;
 	size_t n = family_index(fam);
+	nd_stmt *st;
 
-	if (!s->staged && nd_db_exec(s->db, s->stage_sql.data, "staging tables", err) != 0)
+	if (stage_ready(s, err) != 0)
 		return -1;
-	s->staged = 1;
+	st = s->stage_event;
 	if (bind_event(st, source, fam, ev, err) || bind_fields(s, st, ev, err) ||
 	    nd_db_bind_int64(st, 21, ++s->seq, "events", err) ||
 	    nd_db_bind_int64(st, 22, ev->has_time ? 1 : 0, "events", err) || nd_db_step(st, "events", err) < 0 ||
