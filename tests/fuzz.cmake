@@ -179,9 +179,13 @@ add_test(NAME fuzz_regress_decoder-leading-bom
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-leading-bom.bin)
 add_test(NAME fuzz_regress_decoder-quote-in-attribute
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-quote-in-attribute.bin)
+# A template definition that holds an instance of itself: our decoder
+# recursed until the stack overflowed (this session's decoder campaign).
+add_test(NAME fuzz_regress_decoder-template-cycle
+  COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-template-cycle.bin)
 set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_pipeline-fields-empty-slot
   fuzz_regress_decoder-ansi-trailing-nuls
-  fuzz_regress_decoder-leading-bom fuzz_regress_decoder-quote-in-attribute PROPERTIES
+  fuzz_regress_decoder-leading-bom fuzz_regress_decoder-quote-in-attribute fuzz_regress_decoder-template-cycle PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 60)
 
 # The targets added for the reliability issue's item 3 (what no target
