@@ -18,6 +18,12 @@
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
+/* An event's row; a duplicate is skipped. The new row's id comes from
+ * nd_db_inserted, or RETURNING where the backend has no such thing. */
+#define INSERT_EVENT_SQL                                                                                               \
+	"INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"                          \
+	"time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"              \
+	"names_ref,fields) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
@@ -194,10 +200,7 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	}
 	if (schema_current(s, err) ||
 	    prepare(s,
-		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
-		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"
-		    "names_ref,fields) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
-		    &s->ins_event, "events", err) ||
+		    nd_db_has_inserted(s->db) ? INSERT_EVENT_SQL : INSERT_EVENT_SQL " RETURNING id", &s->ins_event, "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
 	    prepare(s,
@@ -575,7 +578,10 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
-	case 0: return 0;
+	case 0:
+		if (!nd_db_has_inserted(s->db) || !(ref = nd_db_inserted(s->db)))
+			return 0;
+		break;
 	case 1:
 		ref = nd_db_column_int64(s->ins_event, 0);
 		if (nd_db_step(s->ins_event, "events", err) == 0)
