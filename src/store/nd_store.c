@@ -46,6 +46,7 @@ struct nd_store {
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
 	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
+	char iso[ND_TIME_ISO_SIZE], kw[24]; /* an event's time and keywords as text, bound without a copy */
 	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
@@ -539,30 +540,32 @@ static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
 		   : 0;
 }
 
-/* Binds the header columns of an event to the events INSERT. Returns 0, or
- * -1 with err set. */
-static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+/* Binds the header columns of an event to the events INSERT, the text
+ * without a copy (ev, s->iso and s->kw stay until the INSERT ran). Returns
+ * 0, or -1 with err set. */
+static int bind_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
-	char iso[ND_TIME_ISO_SIZE], kw[24];
+	nd_stmt *st = s->ins_event;
 	int64_t ts = ev->has_time ? ev->time : ev->written_time;
 	const char *w = "events";
 
 	nd_db_clear(st);
-	snprintf(kw, sizeof(kw), "0x%016llx", (unsigned long long)ev->keywords);
-	return nd_db_bind_text(st, 1, fam->name, w, err) ||
-		       nd_db_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
+	snprintf(s->kw, sizeof(s->kw), "0x%016llx", (unsigned long long)ev->keywords);
+	return nd_db_bind_text_static(st, 1, fam->name, w, err) ||
+		       nd_db_bind_text_static(st, 2, ev->provider ? ev->provider : "", w, err) ||
 		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
 		       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
 		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
 		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
 		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
-		       nd_db_bind_text(st, 8, kw, w, err) || nd_db_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
+		       nd_db_bind_text_static(st, 8, s->kw, w, err) ||
+		       nd_db_bind_text_static(st, 9, nd_time_format(ts, s->iso), w, err) ||
 		       nd_db_bind_int64(st, 10, ts, w, err) ||
 		       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
-		       nd_db_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
-		       nd_db_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
-		       nd_db_bind_text(st, 14, ev->user_sid, w, err) || nd_db_bind_text(st, 15, ev->binary, w, err) ||
-		       nd_db_bind_int64(st, 16, source, w, err) ||
+		       nd_db_bind_text_static(st, 12, ev->channel ? ev->channel : "", w, err) ||
+		       nd_db_bind_text_static(st, 13, ev->computer ? ev->computer : "", w, err) ||
+		       nd_db_bind_text_static(st, 14, ev->user_sid, w, err) ||
+		       nd_db_bind_text_static(st, 15, ev->binary, w, err) || nd_db_bind_int64(st, 16, source, w, err) ||
 		       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
 		       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
 		   ? -1
@@ -575,7 +578,7 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 	int64_t ref;
 	size_t n = 0;
 
-	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, ev, err))
+	if (bind_event(s, source, fam, ev, err) || bind_fields(s, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0:
