@@ -540,6 +540,20 @@ static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
 		   : 0;
 }
 
+/* Writes keywords as "0x" and 16 lower-case hex digits into out[19].
+ * Returns nothing. */
+static void keywords_text(uint64_t keywords, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 17; i >= 2; i--, keywords >>= 4)
+		out[i] = hex[keywords & 15];
+	out[18] = '\0';
+}
+
 /* Binds the header columns of an event to the events INSERT, the text
  * without a copy (ev, s->iso and s->kw stay until the INSERT ran). Returns
  * 0, or -1 with err set. */
@@ -550,7 +564,7 @@ static int bind_event(nd_store *s, int64_t source, const nd_family *fam, const n
 	const char *w = "events";
 
 	nd_db_clear(st);
-	snprintf(s->kw, sizeof(s->kw), "0x%016llx", (unsigned long long)ev->keywords);
+	keywords_text(ev->keywords, s->kw);
 	return nd_db_bind_text_static(st, 1, fam->name, w, err) ||
 		       nd_db_bind_text_static(st, 2, ev->provider ? ev->provider : "", w, err) ||
 		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
