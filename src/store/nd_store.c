@@ -51,9 +51,9 @@ struct nd_store {
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
+	nd_buf fvalues;        /* an event's values as JSON (nd_fields.h) */
 	char iso[ND_TIME_ISO_SIZE], kw[24]; /* an event's time and keywords as text, bound without a copy */
-	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
+	int64_t names_id;      /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
 	nd_stmt *ins_typed[MAX_FAMILIES];
@@ -355,8 +355,8 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		return -1;
 	}
 	if (schema_current(s, err) ||
-	    prepare(s,
-		    nd_db_has_inserted(s->db) ? INSERT_EVENT_SQL : INSERT_EVENT_SQL " RETURNING id", &s->ins_event, "events", err) ||
+	    prepare(s, nd_db_has_inserted(s->db) ? INSERT_EVENT_SQL : INSERT_EVENT_SQL " RETURNING id", &s->ins_event,
+		    "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
 	    prepare(s,
@@ -772,9 +772,9 @@ static void keywords_text(uint64_t keywords, char *out)
 	out[18] = '\0';
 }
 
-/* Binds the header columns of an event to st (an events INSERT), the text
- * without a copy (ev, s->iso and s->kw stay until the INSERT ran). Returns
- * 0, or -1 with err set. */
+/* Binds the header columns of an event to st, an events INSERT, the text
+ * without a copy (ev, s->iso and s->kw stay until st ran). Returns 0, or -1
+ * with err set. */
 static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev,
 		      nd_error *err)
 {
