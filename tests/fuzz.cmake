@@ -166,18 +166,26 @@ set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-uni
 # value starts with U+FFFE (libevtx drops it as a byte-order mark; we keep it),
 # and one with '"' in an attribute value (libevtx writes it raw: event_xml
 # misreads the rest of the record, fields and their number).
-add_test(NAME fuzz_regress_pipeline-empty-input
-  COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/pipeline-empty-input.bin)
-set_tests_properties(fuzz_regress_pipeline-empty-input PROPERTIES
-  ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")
+# Then a first write of field names (clang UBSan: NULL + 0 in nd_fields'
+# name cache, reading an empty slot; any pipeline input reached it).
+foreach(n pipeline-empty-input pipeline-fields-empty-slot)
+  add_test(NAME fuzz_regress_${n} COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/${n}.bin)
+  set_tests_properties(fuzz_regress_${n} PROPERTIES
+    ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")
+endforeach()
 add_test(NAME fuzz_regress_decoder-ansi-trailing-nuls
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-ansi-trailing-nuls.bin)
 add_test(NAME fuzz_regress_decoder-leading-bom
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-leading-bom.bin)
 add_test(NAME fuzz_regress_decoder-quote-in-attribute
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-quote-in-attribute.bin)
-set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_decoder-ansi-trailing-nuls
-  fuzz_regress_decoder-leading-bom fuzz_regress_decoder-quote-in-attribute PROPERTIES
+# A template definition that holds an instance of itself: our decoder
+# recursed until the stack overflowed (this session's decoder campaign).
+add_test(NAME fuzz_regress_decoder-template-cycle
+  COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-template-cycle.bin)
+set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_pipeline-fields-empty-slot
+  fuzz_regress_decoder-ansi-trailing-nuls
+  fuzz_regress_decoder-leading-bom fuzz_regress_decoder-quote-in-attribute fuzz_regress_decoder-template-cycle PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 60)
 
 # The targets added for the reliability issue's item 3 (what no target

@@ -352,6 +352,8 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	bx_scope sc;
 	int rc;
 
+	if (depth > MAX_DEPTH)
+		return refuse(bx, "templates nested more than %d deep", MAX_DEPTH);
 	if (p + 10 > end)
 		return refuse(bx, "template instance cut off");
 	def = nd_le32(c + p + 6);
@@ -391,7 +393,9 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	}
 	*pos = data;
 	q = def + 24;
-	rc = read_fragment(bx, &q, def + 24 + dsize, &sc, parent, depth);
+	/* A definition may itself hold an instance of an earlier one, or of
+	 * itself: each counts as a level, so a cycle ends at MAX_DEPTH. */
+	rc = read_fragment(bx, &q, def + 24 + dsize, &sc, parent, depth + 1);
 	bx->nvals = sc.base;
 	return rc;
 }

@@ -300,7 +300,8 @@ int cli_man(void)
 		}
 	}
 	printf(".SH ENVIRONMENT\n.TP\n.B NPSDIAG_DB\nthe default database\n.TP\n.B NPSDIAG_RULES\n"
-	       "the shipped rules directory\n.TP\n.B NO_COLOR\nno colour on a terminal\n");
+	       "the shipped rules directory\n.TP\n.B NPSDIAG_HOST\nthe name this machine's sources are kept under in the"
+	       " database (default: the computer name; docs/fleet.md)\n.TP\n.B NO_COLOR\nno colour on a terminal\n");
 	printf(".SH FILES\n.TP\n.I ../share/npsdiag/rules\nthe shipped rules and code tables, found from the "
 	       "executable\n");
 	return 0;

@@ -239,7 +239,7 @@ static int take(nd_channel *c, channel_state *ch, nd_store *s, const char *xml, 
 		return -1;
 	if (rc == 1)
 		ch->stored++;
-	else
+	else if (rc == 0)
 		ch->st.duplicates++;
 	return 0;
 }
@@ -251,12 +251,13 @@ static int save_state(nd_channel *c, channel_state *ch, nd_store *s, nd_error *e
 	static const char sql[] = "INSERT INTO channel_bookmarks(source_id, bookmark) VALUES(?1, ?2)"
 				  " ON CONFLICT(source_id) DO UPDATE SET bookmark = ?2";
 	const char *bm = c->ops->bookmark(ch->feed, err);
-	nd_source_stats st = ch->st;
+	nd_source_stats st;
 	nd_stmt *q = NULL;
 	int rc;
 
-	if (!bm)
+	if (!bm || nd_store_flush(s, &ch->stored, &ch->st.duplicates, err) != 0)
 		return -1;
+	st = ch->st;
 	rc = nd_db_prepare(nd_store_db(s), sql, 0, &q, "channel_bookmarks", err) ||
 			     nd_db_bind_int64(q, 1, ch->source, "channel_bookmarks", err) ||
 			     nd_db_bind_text(q, 2, bm, "channel_bookmarks", err) ||

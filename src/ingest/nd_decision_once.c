@@ -3,16 +3,13 @@
 #include <string.h>
 
 #include "nd_db.h"
+#include "nd_once_sql.h"
 #include "nd_time.h"
 
 /* The condition shared by both directions: ?1 event id, ?2 time (ticks),
  * ?3 the other decision's computer, ?4 reason code, ?5 user, ?7 how far
  * apart the times may be (ticks). "e" is the stored decision. */
-#define SAME_DECISION                                                                                                  \
-	" e.event_id = ?1 AND e.ts BETWEEN ?2 - CAST(?7 AS BIGINT) AND ?2 + ?7"                                        \
-	" AND coalesce(a.reason_code, 0) = ?4 AND lower(coalesce(a.fq_subject_user_name, '')) = lower(?5)"             \
-	" AND (lower(e.computer) = lower(?3) OR lower(substr(e.computer, 1, length(?3) + 1)) = lower(?3) || '.'"       \
-	"  OR lower(substr(?3, 1, length(e.computer) + 1)) = lower(e.computer) || '.')"
+#define SAME_DECISION ND_SAME_DECISION_SQL("?1", "?2", "?3", "?4", "?5", "?7")
 
 /* ?6: the family of the other kind of log. */
 static const char find_sql[] = "SELECT 1 FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"

@@ -1,11 +1,12 @@
 #include "nd_event_once.h"
 
 #include "nd_db.h"
+#include "nd_once_sql.h"
 
 /* ?1 computer, ?2 channel, ?3 record id, ?4 the time's millisecond (ticks),
  * ?5 the time itself: served by the events' unique index. */
-static const char find_sql[] = "SELECT 1 FROM events WHERE computer = ?1 AND channel = ?2 AND record_id = ?3"
-			       " AND ts >= ?4 AND ts < ?4 + 10000 AND ts <> ?5 LIMIT 1";
+static const char find_sql[] =
+	"SELECT 1 FROM events e WHERE" ND_EVENT_ONCE_SQL("?1", "?2", "?3", "?4", "?5") " LIMIT 1";
 
 int nd_event_once(nd_event_once_state *o, nd_store *s, const nd_record *ev, nd_error *err)
 {

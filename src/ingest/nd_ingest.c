@@ -262,8 +262,9 @@ int nd_ingest_event(nd_store *s, int64_t source, nd_ingest_event_state *st, cons
 
 	if (fam->name_fields && fam->name_fields(ev) != 0)
 		return nd_error_set(err, "out of memory");
-	rc = nd_event_once(&st->once, s, ev, err);
-	if (rc == 0)
+	/* a store that queues applies the same conditions to the batch */
+	rc = nd_store_queues(s) ? 0 : nd_event_once(&st->once, s, ev, err);
+	if (rc == 0 && !nd_store_queues(s))
 		rc = nd_decision_once(s, &st->decision, fam, ev, err);
 	if (rc == 0)
 		return nd_store_event(s, source, fam, ev, err);
@@ -300,7 +301,7 @@ static int sink_record(void *ctx, const void *tag, nd_record *ev, nd_error *err)
 	}
 	if (rc == 1)
 		f->st.stored++;
-	else
+	else if (rc == 0)
 		f->st.duplicates++;
 	return 0;
 }
@@ -937,7 +938,8 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 	nd_ingest_event_done(&f->once);
 	if (rc != 0)
 		goto store_failed;
-	if (nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)
+	if (nd_store_flush(f->store, &f->st.stored, &f->st.duplicates, err) != 0 ||
+	    nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)
 		goto store_failed;
 	count_input(f->rep, f->path, &f->st, failed, totals);
 	return 0;

@@ -121,7 +121,8 @@ typedef struct nd_ingest_event_state {
  * source, inside the caller's transaction, unless it is stored already:
  * the same event (computer, channel, record id, time to the millisecond)
  * or the same NPS decision from the other kind of log. Returns 1 when
- * stored, 0 when it was there, -1 with err set when the store failed. */
+ * stored, 0 when it was there, 2 when the store queued it (nd_store_flush
+ * tells which), -1 with err set when the store failed. */
 int nd_ingest_event(nd_store *s, int64_t source, nd_ingest_event_state *st, const nd_family *fam, nd_record *ev,
 		    nd_error *err);
 

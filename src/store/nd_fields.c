@@ -172,11 +172,12 @@ static void slot_clear(nd_fields_names *c, size_t i)
 /* Returns 1 when slot i holds the names of the n fields f, else 0. */
 static int slot_is(const nd_fields_names *c, size_t i, const nd_field *f, size_t n)
 {
-	const char *k = c->slot[i].key, *end = k + c->slot[i].len;
+	const char *k = c->slot[i].key, *end;
 	size_t j;
 
 	if (!c->slot[i].id || c->slot[i].n != n)
 		return 0;
+	end = k + c->slot[i].len;
 	for (j = 0; j < n; j++) {
 		size_t len;
 

@@ -10,17 +10,24 @@
 #include "nd_fields.h"
 #include "nd_record.h"
 
+/* The columns of the sources table: a source is a path read on a host
+ * (nd_host.h), so that machines reading the same path into one database
+ * keep their own rows and checkpoints. */
+#define SOURCES_COLUMNS                                                                                                \
+	"  id INTEGER PRIMARY KEY,\n"                                                                                  \
+	"  path TEXT NOT NULL,\n"                                                                                      \
+	"  size INTEGER, mtime INTEGER,\n"                                                                             \
+	"  first_ingest TEXT, last_ingest TEXT,\n"                                                                     \
+	"  records INTEGER DEFAULT 0, wanted INTEGER DEFAULT 0, stored INTEGER DEFAULT 0,\n"                           \
+	"  duplicates INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,\n"                       \
+	"  warnings INTEGER DEFAULT 0,\n"                                                                              \
+	"  last_record_id INTEGER,\n"                                                                                  \
+	"  host TEXT NOT NULL DEFAULT '',\n"                                                                           \
+	"  UNIQUE(host, path)"
+
 static const char core_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
-	"CREATE TABLE IF NOT EXISTS sources(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  path TEXT NOT NULL UNIQUE,\n"
-	"  size INTEGER, mtime INTEGER,\n"
-	"  first_ingest TEXT, last_ingest TEXT,\n"
-	"  records INTEGER DEFAULT 0, wanted INTEGER DEFAULT 0, stored INTEGER DEFAULT 0,\n"
-	"  duplicates INTEGER DEFAULT 0, skipped INTEGER DEFAULT 0, errors INTEGER DEFAULT 0,\n"
-	"  warnings INTEGER DEFAULT 0,\n"
-	"  last_record_id INTEGER);\n"
+	"CREATE TABLE IF NOT EXISTS sources(\n" SOURCES_COLUMNS ");\n"
 	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
 	"  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
 	"  bookmark TEXT NOT NULL);\n"
@@ -213,6 +220,32 @@ done:
 	return rc;
 }
 
+/* Step 5 -> 6: sources are keyed by host and path; the rows of an older
+ * database get host '' (read before hosts were told apart: the first
+ * machine that reads the same path again takes its row over, nd_store.h).
+ * PostgreSQL changes the table in place; SQLite cannot drop a UNIQUE
+ * constraint, so the table is made again with the same ids (the caller
+ * turned foreign keys off: the events, chunks and bookmarks that point at
+ * the ids stay as they are). Returns 0, or -1 with err set. */
+static int sources_by_host(nd_db *db, nd_error *err)
+{
+	if (nd_db_dialect_of(db) == ND_DB_POSTGRESQL)
+		return nd_db_exec_ddl(db,
+				      "ALTER TABLE sources ADD COLUMN host TEXT NOT NULL DEFAULT '';"
+				      " ALTER TABLE sources DROP CONSTRAINT IF EXISTS sources_path_key;"
+				      " ALTER TABLE sources ADD UNIQUE(host, path);",
+				      "schema migration", err);
+	return nd_db_exec_ddl(db,
+			      "CREATE TABLE sources_v6(\n" SOURCES_COLUMNS ");\n"
+			      "INSERT INTO sources_v6(id, path, size, mtime, first_ingest, last_ingest, records, wanted,"
+			      " stored, duplicates, skipped, errors, warnings, last_record_id, host)"
+			      " SELECT id, path, size, mtime, first_ingest, last_ingest, records, wanted, stored,"
+			      " duplicates, skipped, errors, warnings, last_record_id, '' FROM sources;\n"
+			      "DROP TABLE sources;\n"
+			      "ALTER TABLE sources_v6 RENAME TO sources;",
+			      "schema migration", err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -246,6 +279,9 @@ static const migration migrations[] = {
 	 "  source_id INTEGER NOT NULL PRIMARY KEY REFERENCES sources(id),\n"
 	 "  bookmark TEXT NOT NULL);",
 	 NULL},
+	/* 5 -> 6: the host in the key of sources (a fleet writing one
+	 * database, docs/fleet.md). */
+	{NULL, sources_by_host},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

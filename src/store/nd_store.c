@@ -13,8 +13,15 @@
 #include "nd_db_pg.h"
 #include "nd_db_sqlite.h"
 #include "nd_fields.h"
+#include "nd_host.h"
+#include "nd_once_sql.h"
 #include "nd_time.h"
 
+/* The columns of events an ingest writes, in the order of its
+ * statements' parameters. */
+#define EVENT_COLUMNS                                                                                                  \
+	"family,provider,event_id,qualifiers,version,level,task,keywords,time_created,ts,record_id,channel,computer,"  \
+	"user_sid,\"binary\",source_id,file_offset,written_ts,names_ref,fields"
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
@@ -37,16 +44,32 @@ struct nd_store {
 	int pg;     /* a PostgreSQL database */
 	int in_tx;
 	int readonly;
+	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
-	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
+	nd_buf fvalues;        /* an event's values as JSON (nd_fields.h) */
+	int64_t names_id;      /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
 	nd_stmt *ins_typed[MAX_FAMILIES];
 	nd_stmt *get_chunk;
 	nd_stmt *put_chunk;
+	/* A database server: events wait in staging tables and go in one
+	 * statement per batch (nd_store_flush). */
+	int queue;
+	int staged;             /* the staging tables are there in this transaction */
+	uint64_t queued;        /* events waiting */
+	int64_t seq;            /* the staging id of the last event queued */
+	uint64_t flushed_new;   /* of the events sent, stored since the caller last asked */
+	uint64_t flushed_there; /* already there */
+	nd_buf stage_sql;       /* makes the staging tables */
+	nd_stmt *stage_event;
+	nd_stmt *stage_typed[MAX_FAMILIES];
+	nd_stmt *flush;
 };
+
+/* Events queued before they are sent. */
+#define ND_STORE_QUEUE 4096
 
 /* Prepares a statement kept for the life of the store. Returns 0, or -1
  * with err set. */
@@ -55,9 +78,10 @@ static int prepare(nd_store *s, const char *sql, nd_stmt **st, const char *what,
 	return nd_db_prepare(s->db, sql, ND_DB_PERSISTENT, st, what, err);
 }
 
-/* Prepares the INSERT of each family's typed table. Returns 0, or -1 with
- * err set. */
-static int prepare_typed(nd_store *s, nd_error *err)
+/* Prepares the INSERT of each family's typed table (prefix "") or of its
+ * staging table (prefix "nd_stage_") into st[]. Returns 0, or -1 with err
+ * set. */
+static int prepare_typed(nd_store *s, const char *prefix, nd_stmt **st, nd_error *err)
 {
 	const nd_family *const *f;
 	size_t n = 0, i;
@@ -71,6 +95,7 @@ static int prepare_typed(nd_store *s, nd_error *err)
 		if (!(*f)->table)
 			continue;
 		rc |= nd_buf_append(&sql, "INSERT INTO ", 12);
+		rc |= nd_buf_append(&sql, prefix, strlen(prefix));
 		rc |= nd_buf_append(&sql, (*f)->table, strlen((*f)->table));
 		rc |= nd_buf_append(&sql, "(event_ref", 10);
 		for (i = 0; i < (*f)->ncolumns; i++) {
@@ -85,7 +110,7 @@ static int prepare_typed(nd_store *s, nd_error *err)
 			nd_buf_free(&sql);
 			return nd_error_set(err, "out of memory");
 		}
-		rc = prepare(s, sql.data, &s->ins_typed[n], (*f)->table, err);
+		rc = prepare(s, sql.data, &st[n], (*f)->table, err);
 		nd_buf_free(&sql);
 		if (rc)
 			return -1;
@@ -125,8 +150,12 @@ static int check_schema(nd_store *s, nd_error *err)
 	 * transaction open. */
 	if (!s->pg && nd_db_sqlite_wal(s->db, err) != 0)
 		return -1;
-	if (nd_store_begin(s, err) != 0)
+	/* SQLite makes a table again to change its keys (nd_schema.c): the
+	 * rows that reference it must not stop that. */
+	if (!s->pg && nd_db_exec(s->db, "PRAGMA foreign_keys=OFF", "settings", err) != 0)
 		return -1;
+	if (nd_store_begin(s, err) != 0)
+		goto fail;
 	/* Another process may have upgraded it meanwhile. */
 	if (nd_db_lock(s->db, ND_STORE_LOCK_SCHEMA, err) != 0 || nd_schema_state(s->db, &version, &current, err) != 0)
 		goto fail;
@@ -136,9 +165,14 @@ static int check_schema(nd_store *s, nd_error *err)
 	}
 	if (!current && nd_schema_upgrade(s->db, version, err) != 0)
 		goto fail;
-	return nd_store_commit(s, err);
+	if (nd_store_commit(s, err) != 0)
+		goto fail;
+	return s->pg ? 0 : nd_db_exec(s->db, "PRAGMA foreign_keys=ON", "settings", err);
 fail:
-	nd_store_rollback(s);
+	if (s->in_tx)
+		nd_store_rollback(s);
+	if (!s->pg)
+		nd_db_exec(s->db, "PRAGMA foreign_keys=ON", "settings", NULL);
 	return -1;
 }
 
@@ -154,6 +188,7 @@ static int open_db(nd_store *s, const char *path, int readonly, nd_error *err)
 		if (nd_db_pg_open(&s->db, path, err) != 0)
 			return -1;
 		s->readonly = readonly;
+		s->queue = !readonly;
 		path = nd_db_name(s->db);
 	} else if (nd_db_sqlite_open(&s->db, path, readonly, &s->readonly, err) != 0) {
 		nd_error_prefix(err, "%s", path);
@@ -180,6 +215,115 @@ static int schema_current(nd_store *s, nd_error *err)
 	return 0;
 }
 
+/* Returns 1 when a family before f in nd_families() has f's table. */
+static int table_seen(const nd_family *const *f)
+{
+	const nd_family *const *g;
+
+	for (g = nd_families(); g != f; g++)
+		if ((*g)->table && strcmp((*g)->table, (*f)->table) == 0)
+			return 1;
+	return 0;
+}
+
+/* Appends to b, for each typed table T (some families share one),
+ * "<a>T<m>T<z>". Returns 0, or -1 when out of memory. */
+static int each_typed(nd_buf *b, const char *a, const char *m, const char *z)
+{
+	const nd_family *const *f;
+	int rc = 0;
+
+	for (f = nd_families(); *f && rc == 0; f++)
+		if ((*f)->table && !table_seen(f))
+			rc = nd_buf_append(b, a, strlen(a)) || nd_buf_append(b, (*f)->table, strlen((*f)->table)) ||
+			     nd_buf_append(b, m, strlen(m)) || nd_buf_append(b, (*f)->table, strlen((*f)->table)) ||
+			     nd_buf_append(b, z, strlen(z));
+	return rc;
+}
+
+/* Appends to b the typed column names of family f, each after a comma
+ * and the prefix p. Returns 0, or -1 when out of memory. */
+static int typed_columns(nd_buf *b, const nd_family *f, const char *p)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < f->ncolumns && rc == 0; i++)
+		rc = nd_buf_printf(b, ",%s%s", p, f->columns[i].name);
+	return rc;
+}
+
+/* Builds the statement that sends the queued events (a database server
+ * only): the staging rows that are not already stored at another
+ * precision or as the same decision from the other NPS log (the
+ * conditions of nd_event_once and nd_decision_once, nd_once_sql.h) go into
+ * events in the order they were queued, ON CONFLICT DO NOTHING; the typed
+ * rows of those stored follow, with their new ids; the staging tables are
+ * emptied; it answers how many were stored. Returns 0, or -1 when out of
+ * memory. */
+static int flush_sql(nd_buf *b)
+{
+	const nd_family *const *f;
+	int rc = nd_buf_printf(
+		b,
+		"WITH cand AS (SELECT s.* FROM nd_stage_events s"
+		" LEFT JOIN nd_stage_nps_audit_events t ON t.event_ref = s.id"
+		" WHERE NOT (s.record_id <> 0 AND s.ts > 0 AND EXISTS"
+		" (SELECT 1 FROM events e WHERE" ND_EVENT_ONCE_SQL("s.computer", "s.channel", "s.record_id",
+								 "(s.ts - s.ts %% 10000)", "s.ts") "))"
+		" AND NOT (s.has_time = 1 AND s.event_id IN (6272, 6273) AND s.family IN ('nps_audit', 'nps_text')"
+		" AND EXISTS"
+		" (SELECT 1 FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
+		"  WHERE e.family = CASE s.family WHEN 'nps_audit' THEN 'nps_text' ELSE 'nps_audit' END"
+		"  AND" ND_SAME_DECISION_SQL("s.event_id", "s.ts", "s.computer", "coalesce(t.reason_code, 0)",
+					     "coalesce(t.fq_subject_user_name, '')", "10000000") "))),"
+		" ins AS (INSERT INTO events(" EVENT_COLUMNS ") SELECT " EVENT_COLUMNS " FROM cand ORDER BY id"
+		"  ON CONFLICT DO NOTHING RETURNING id, computer, channel, record_id, ts),"
+		" ids AS (SELECT DISTINCT ON (ins.id) ins.id, c.id AS seq, c.family FROM ins"
+		"  JOIN cand c USING (computer, channel, record_id, ts) ORDER BY ins.id, c.id)");
+
+	/* one INSERT per family: families that share a table type other columns */
+	for (f = nd_families(); *f && rc == 0; f++) {
+		if (!(*f)->table)
+			continue;
+		rc = nd_buf_printf(b, ", t_%s AS (INSERT INTO %s(event_ref", (*f)->name, (*f)->table) ||
+		     typed_columns(b, *f, "") || nd_buf_printf(b, ") SELECT ids.id") || typed_columns(b, *f, "t.") ||
+		     nd_buf_printf(b, " FROM ids JOIN nd_stage_%s t ON t.event_ref = ids.seq WHERE ids.family = '%s')",
+				   (*f)->table, (*f)->name);
+	}
+	return rc || each_typed(b, ", d_", " AS (DELETE FROM nd_stage_", ")") ||
+	       nd_buf_printf(b, ", d_events AS (DELETE FROM nd_stage_events) SELECT count(*) FROM ins");
+}
+
+/* Prepares the queue of a database server: the staging tables (temporary,
+ * made again in each transaction that queues: a new connection has none),
+ * their INSERTs (whose rows the backend sends in bulk) and the statement
+ * that sends them on. Returns 0, or -1 with err set. */
+static int prepare_queue(nd_store *s, nd_error *err)
+{
+	nd_buf sql = {0};
+	int rc;
+
+	if (nd_buf_printf(&s->stage_sql,
+			  "CREATE TEMP TABLE IF NOT EXISTS nd_stage_events (LIKE events, has_time BIGINT);") ||
+	    each_typed(&s->stage_sql, " CREATE TEMP TABLE IF NOT EXISTS nd_stage_", " (LIKE ", ");") ||
+	    flush_sql(&sql)) {
+		nd_buf_free(&sql);
+		return nd_error_set(err, "out of memory");
+	}
+	rc = nd_db_exec(s->db, s->stage_sql.data, "staging tables", err) ||
+		     prepare(s,
+			     "INSERT INTO nd_stage_events(" EVENT_COLUMNS ",id,has_time)"
+			     " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			     &s->stage_event, "events", err) ||
+		     prepare_typed(s, "nd_stage_", s->stage_typed, err) ||
+		     prepare(s, sql.data, &s->flush, "events", err)
+		 ? -1
+		 : 0;
+	nd_buf_free(&sql);
+	return rc;
+}
+
 /* Opens the store. Returns 0 with *out set, or -1 with err set. */
 static int open_store(nd_store **out, const char *path, int readonly, nd_error *err)
 {
@@ -188,15 +332,18 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	*out = NULL;
 	if (!s)
 		return nd_error_set(err, "out of memory");
+	if (nd_host_name(s->host, sizeof(s->host)) != 0) {
+		free(s);
+		return nd_error_set(err, "cannot tell the name of this computer: set " ND_HOST_ENV " (docs/fleet.md)");
+	}
 	if (open_db(s, path, readonly, err) != 0) {
 		nd_store_close(s);
 		return -1;
 	}
 	if (schema_current(s, err) ||
 	    prepare(s,
-		    "INSERT INTO events(family,provider,event_id,qualifiers,version,level,task,keywords,"
-		    "time_created,ts,record_id,channel,computer,user_sid,\"binary\",source_id,file_offset,written_ts,"
-		    "names_ref,fields) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING id",
+		    "INSERT INTO events(" EVENT_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+		    " ON CONFLICT DO NOTHING RETURNING id",
 		    &s->ins_event, "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
@@ -204,7 +351,7 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		    "INSERT INTO source_chunks(source_id,chunk_offset,fingerprint) VALUES(?,?,?)"
 		    " ON CONFLICT(source_id,chunk_offset) DO UPDATE SET fingerprint=excluded.fingerprint",
 		    &s->put_chunk, "source_chunks", err) ||
-	    prepare_typed(s, err)) {
+	    prepare_typed(s, "", s->ins_typed, err) || (s->queue && prepare_queue(s, err))) {
 		nd_error_prefix(err, "%s", s->path);
 		nd_store_close(s);
 		return -1;
@@ -241,8 +388,13 @@ void nd_store_close(nd_store *s)
 	nd_buf_free(&s->fvalues);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
-	for (i = 0; i < MAX_FAMILIES; i++)
+	for (i = 0; i < MAX_FAMILIES; i++) {
 		nd_db_finalize(s->ins_typed[i]);
+		nd_db_finalize(s->stage_typed[i]);
+	}
+	nd_db_finalize(s->stage_event);
+	nd_db_finalize(s->flush);
+	nd_buf_free(&s->stage_sql);
 	nd_db_close(s->db);
 	free(s->path);
 	free(s);
@@ -269,8 +421,33 @@ int nd_store_begin(nd_store *s, nd_error *err)
 	return 0;
 }
 
+/* Sends the queued events (flush_sql), counting what became of them.
+ * Returns 0, or -1 with err set. */
+static int send_queued(nd_store *s, nd_error *err)
+{
+	int rc;
+
+	if (!s->queued)
+		return 0;
+	rc = nd_db_step(s->flush, "events", err);
+	if (rc == 1) {
+		uint64_t n = (uint64_t)nd_db_column_int64(s->flush, 0);
+
+		s->flushed_new += n;
+		s->flushed_there += s->queued - n;
+	} else if (rc == 0) {
+		nd_error_set(err, "database: events: no count returned");
+	}
+	nd_db_reset(s->flush);
+	s->queued = 0;
+	return rc == 1 ? 0 : -1;
+}
+
 int nd_store_commit(nd_store *s, nd_error *err)
 {
+	if (send_queued(s, err) != 0)
+		return -1;
+	s->staged = 0;
 	if (nd_db_commit(s->db, err) != 0) {
 		nd_fields_names_forget(&s->names);
 		memset(s->layouts, 0, sizeof(s->layouts));
@@ -283,6 +460,9 @@ int nd_store_commit(nd_store *s, nd_error *err)
 void nd_store_rollback(nd_store *s)
 {
 	nd_db_rollback(s->db);
+	s->queued = 0;
+	s->staged = 0;
+	s->flushed_new = s->flushed_there = 0;
 	/* A rolled back row id comes again for other names. */
 	nd_fields_names_forget(&s->names);
 	memset(s->layouts, 0, sizeof(s->layouts));
@@ -299,6 +479,26 @@ static char *now_iso(char *out)
 	return nd_time_format((int64_t)ts.tv_sec * ND_TICKS_PER_SECOND + ts.tv_nsec / 100, out);
 }
 
+/* Takes over for this machine the row of path that a database older than
+ * hosts (schema version 6) left with host '', unless this machine has a
+ * row of its own: the checkpoints go on where they were. Returns 0, or -1
+ * with err set. */
+static int claim_source(nd_store *s, const char *path, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc = nd_db_prepare(s->db,
+			       "UPDATE sources SET host=?1 WHERE host='' AND path=?2"
+			       " AND NOT EXISTS(SELECT 1 FROM sources WHERE host=?1 AND path=?2)",
+			       0, &st, "sources", err) ||
+			 nd_db_bind_text(st, 1, s->host, "sources", err) ||
+			 nd_db_bind_text(st, 2, path, "sources", err) || nd_db_step(st, "sources", err) < 0
+		     ? -1
+		     : 0;
+
+	nd_db_finalize(st);
+	return rc;
+}
+
 int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err)
 {
 	nd_stmt *st = NULL;
@@ -306,12 +506,15 @@ int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, 
 	int rc;
 
 	now_iso(now);
-	rc = nd_db_prepare(s->db,
-			   "INSERT INTO sources(path,size,mtime,first_ingest,last_ingest) VALUES(?1,?2,?3,?4,?4)"
-			   " ON CONFLICT(path) DO UPDATE SET size=?2, mtime=?3, last_ingest=?4 RETURNING id",
-			   0, &st, "sources", err) ||
-		     nd_db_bind_text(st, 1, path, "sources", err) || nd_db_bind_int64(st, 2, size, "sources", err) ||
-		     nd_db_bind_int64(st, 3, mtime, "sources", err) || nd_db_bind_text(st, 4, now, "sources", err)
+	rc = claim_source(s, path, err) ||
+		     nd_db_prepare(s->db,
+				   "INSERT INTO sources(host,path,size,mtime,first_ingest,last_ingest)"
+				   " VALUES(?1,?2,?3,?4,?5,?5) ON CONFLICT(host,path)"
+				   " DO UPDATE SET size=?3, mtime=?4, last_ingest=?5 RETURNING id",
+				   0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, s->host, "sources", err) || nd_db_bind_text(st, 2, path, "sources", err) ||
+		     nd_db_bind_int64(st, 3, size, "sources", err) || nd_db_bind_int64(st, 4, mtime, "sources", err) ||
+		     nd_db_bind_text(st, 5, now, "sources", err)
 		 ? -1
 		 : nd_db_step(st, "sources", err);
 	if (rc == 1)
@@ -347,8 +550,12 @@ int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_er
 	int rc;
 
 	*id = 0;
-	rc = nd_db_prepare(s->db, "SELECT last_record_id FROM sources WHERE path=?", 0, &st, "sources", err) ||
-		     nd_db_bind_text(st, 1, path, "sources", err)
+	/* this machine's row, else one from before hosts (claim_source) */
+	rc = nd_db_prepare(s->db,
+			   "SELECT last_record_id FROM sources WHERE path=?2 AND host IN (?1, '')"
+			   " ORDER BY host DESC LIMIT 1",
+			   0, &st, "sources", err) ||
+		     nd_db_bind_text(st, 1, s->host, "sources", err) || nd_db_bind_text(st, 2, path, "sources", err)
 		 ? -1
 		 : nd_db_step(st, "sources", err);
 	if (rc == 1)
@@ -364,9 +571,11 @@ int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd
 
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=? WHERE path=?", 0, &st, "sources", err) ||
+	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=?1 WHERE host=?2 AND path=?3", 0, &st, "sources",
+			   err) ||
 		     nd_db_bind_int64(st, 1, (int64_t)id, "sources", err) ||
-		     nd_db_bind_text(st, 2, path, "sources", err) || nd_db_step(st, "sources", err) < 0
+		     nd_db_bind_text(st, 2, s->host, "sources", err) || nd_db_bind_text(st, 3, path, "sources", err) ||
+		     nd_db_step(st, "sources", err) < 0
 		 ? -1
 		 : 0;
 	nd_db_finalize(st);
@@ -520,9 +729,9 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
 }
 
-/* Binds the fields of an event (names_ref, fields) to the events INSERT.
- * Returns 0, or -1 with err set. */
-static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
+/* Binds the fields of an event (names_ref, fields) to st, an events
+ * INSERT. Returns 0, or -1 with err set. */
+static int bind_fields(nd_store *s, nd_stmt *st, const nd_record *ev, nd_error *err)
 {
 	s->names_id = 0;
 	if (!ev->nfields)
@@ -530,8 +739,8 @@ static int bind_fields(nd_store *s, const nd_record *ev, nd_error *err)
 	if (nd_fields_encode(&s->fvalues, ev->fields, ev->nfields, 0) != 0)
 		return nd_error_set(err, "out of memory");
 	return nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
-		       nd_db_bind_int64(s->ins_event, 19, s->names_id, "events", err) ||
-		       nd_db_bind_text_static(s->ins_event, 20, s->fvalues.data, "events", err)
+		       nd_db_bind_int64(st, 19, s->names_id, "events", err) ||
+		       nd_db_bind_text_static(st, 20, s->fvalues.data, "events", err)
 		   ? -1
 		   : 0;
 }
@@ -566,13 +775,60 @@ static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const n
 		   : 0;
 }
 
-int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+/* Returns the index of fam in nd_families(). */
+static size_t family_index(const nd_family *fam)
 {
 	const nd_family *const *f;
-	int64_t ref;
 	size_t n = 0;
 
-	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, ev, err))
+	for (f = nd_families(); *f && *f != fam; f++)
+		n++;
+	return n;
+}
+
+/* Queues an event and its typed row in the staging tables (made first in
+ * this transaction), sending the queue when it is full. Returns 2, or -1
+ * with err set. */
+static int queue_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+{
+	nd_stmt *st = s->stage_event;
+	size_t n = family_index(fam);
+
+	if (!s->staged && nd_db_exec(s->db, s->stage_sql.data, "staging tables", err) != 0)
+		return -1;
+	s->staged = 1;
+	if (bind_event(st, source, fam, ev, err) || bind_fields(s, st, ev, err) ||
+	    nd_db_bind_int64(st, 21, ++s->seq, "events", err) ||
+	    nd_db_bind_int64(st, 22, ev->has_time ? 1 : 0, "events", err) || nd_db_step(st, "events", err) < 0 ||
+	    (fam->table && store_typed(s, s->stage_typed[n], fam, ev, s->seq, err) != 0))
+		return -1;
+	if (++s->queued >= ND_STORE_QUEUE && send_queued(s, err) != 0)
+		return -1;
+	return 2;
+}
+
+int nd_store_queues(const nd_store *s)
+{
+	return s->queue;
+}
+
+int nd_store_flush(nd_store *s, uint64_t *stored, uint64_t *there, nd_error *err)
+{
+	if (send_queued(s, err) != 0)
+		return -1;
+	*stored += s->flushed_new;
+	*there += s->flushed_there;
+	s->flushed_new = s->flushed_there = 0;
+	return 0;
+}
+
+int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+{
+	int64_t ref;
+
+	if (s->queue && s->in_tx)
+		return queue_event(s, source, fam, ev, err);
+	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, s->ins_event, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0: return 0;
@@ -583,9 +839,7 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 		/* fall through */
 	default: nd_db_reset(s->ins_event); return -1;
 	}
-	for (f = nd_families(); *f && *f != fam; f++)
-		n++;
-	if (fam->table && store_typed(s, s->ins_typed[n], fam, ev, ref, err) != 0)
+	if (fam->table && store_typed(s, s->ins_typed[family_index(fam)], fam, ev, ref, err) != 0)
 		return -1;
 	return 1;
 }

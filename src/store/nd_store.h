@@ -75,21 +75,25 @@ int nd_store_begin(nd_store *s, nd_error *err);
 int nd_store_commit(nd_store *s, nd_error *err);
 void nd_store_rollback(nd_store *s);
 
-/* Finds or creates the source row for a file. Returns 0 with *id set, or
- * -1 with err set. */
+/* Finds or creates the source row for a file (or a channel) read on this
+ * machine: sources are keyed by host (nd_host_name, read when the store
+ * was opened) and path, so that machines reading the same path into one
+ * database keep their own rows and checkpoints. A row of the same path
+ * from a database older than hosts (host '') becomes this machine's when
+ * it has none of its own. Returns 0 with *id set, or -1 with err set. */
 int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err);
 
 /* Records the outcome of an ingest of a source. Returns 0, or -1 with err
  * set. */
 int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err);
 
-/* Reads the highest record id tail read from the source at path (0: none
- * recorded). Returns 0 with *id set, or -1 with err set. */
+/* Reads the highest record id tail read on this machine from the source at
+ * path (0: none recorded). Returns 0 with *id set, or -1 with err set. */
 int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_error *err);
 
-/* Records id as the highest record id tail read from the source at path
- * (a source already ingested), in a transaction of its own. Returns 0, or
- * -1 with err set. */
+/* Records id as the highest record id tail read on this machine from the
+ * source at path (a source already ingested), in a transaction of its own.
+ * Returns 0, or -1 with err set. */
 int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd_error *err);
 
 /* Looks up the fingerprint stored for a chunk of a source. Returns 1 and
@@ -107,7 +111,22 @@ int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err
 
 /* Stores an event of family fam (fields already named) from source.
  * Returns 1 when stored, 0 when the event was already there (same
- * computer, channel, record id and time), -1 with err set. */
+ * computer, channel, record id and time), 2 when queued (below), -1 with
+ * err set. */
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err);
+
+/* Returns 1 when s queues the events of a transaction (a database server,
+ * opened read-write): nd_store_event only stages each (returning 2), and
+ * they go into events in one statement per few thousand, at the latest
+ * before the commit, leaving out those already there, also at another
+ * precision or as the same NPS decision from the other log (the
+ * conditions of nd_event_once and nd_decision_once, applied by the store:
+ * the caller does not look them up). Else 0. */
+int nd_store_queues(const nd_store *s);
+
+/* Sends the queued events and adds how many of all those sent since the
+ * last call were stored to *stored and were already there to *there (a
+ * rollback forgets them). Returns 0, or -1 with err set. */
+int nd_store_flush(nd_store *s, uint64_t *stored, uint64_t *there, nd_error *err);
 
 #endif

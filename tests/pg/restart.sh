@@ -8,17 +8,35 @@
 . "$SRC/tests/tail/lib.sh"
 . "$SRC/tests/pg/lib.sh"
 newdb nd_restart
+
+# wait_denials N TENTHS: waits up to TENTHS tenths of a second until N
+# denials (6273) are stored.
+wait_denials() {
+	i=0
+	while [ "$(pq "SELECT count(*) FROM events WHERE event_id = 6273" 2>/dev/null)" != "$1" ] && [ $i -lt "$2" ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# wait_transaction: waits up to 10 s until another connection to the
+# database has a transaction open. Returns 1 on timeout.
+wait_transaction() {
+	i=0
+	while [ "$(pq "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL
+		AND pid <> pg_backend_pid()")" = 0 ]; do
+		[ $i -lt 200 ] || return 1
+		sleep 0.05
+		i=$((i + 1))
+	done
+}
 L=$T/Security.evtx
 { header NPS01.lab.example Security; noise_desc 2025-03-14T00:00:00Z 10; nps_desc u0 2025-03-14T01:00:00Z 10; } \
 	> "$T/0.desc"
 "$EVTXWRITE" --live -o "$L" "$T/0.desc"
 "$NPSDIAG" tail --db "$PG" --interval 0.05 "$L" > /dev/null 2> "$T/tail.err" &
 pid=$!
-i=0
-while [ "$(pq "SELECT count(*) FROM events WHERE event_id = 6273" 2>/dev/null)" != 10 ] && [ $i -lt 100 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_denials 10 100
 sleep 2 # the first round's diagnosis is written
 sh "$SRC/tests/pg/server.sh" restart "$PGDIR" || fail "restart"
 for b in 1 2 3; do
@@ -26,31 +44,17 @@ for b in 1 2 3; do
 	"$EVTXWRITE" --append -o "$L" "$T/b.desc" || fail "append $b"
 	sleep 0.5
 done
-i=0
-while [ "$(pq "SELECT count(*) FROM events WHERE event_id = 6273" 2>/dev/null)" != 40 ] && [ $i -lt 300 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_denials 40 300
 eq "tail is still running" "$(kill -0 $pid 2>/dev/null && echo yes)" yes
 eq "stored across the restart" "$(pq "SELECT count(*) FROM events WHERE event_id = 6273")" 40
 # in a round: a big append, the restart once tail's transaction is open
 { header NPS01.lab.example Security; nps_desc big 2025-03-14T06:00:00Z 4000; } > "$T/b.desc"
 "$EVTXWRITE" --append -o "$L" "$T/b.desc" || fail "big append"
-i=0
-while [ "$(pq "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL
-	AND pid <> pg_backend_pid()")" = 0 ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-[ $i -lt 200 ] && ok || fail "tail's round never opened a transaction"
+wait_transaction && ok || fail "tail's round never opened a transaction"
 sh "$SRC/tests/pg/server.sh" restart "$PGDIR" || fail "restart in a round"
 { header NPS01.lab.example Security; nps_desc u4 2025-03-14T08:00:00Z 10; } > "$T/b.desc"
 "$EVTXWRITE" --append -o "$L" "$T/b.desc" || fail "append after"
-i=0
-while [ "$(pq "SELECT count(*) FROM events WHERE event_id = 6273" 2>/dev/null)" != 4050 ] && [ $i -lt 600 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
+wait_denials 4050 600
 eq "tail is still running after a restart in a round" "$(kill -0 $pid 2>/dev/null && echo yes)" yes
 kill -TERM $pid 2>/dev/null
 wait $pid
@@ -73,13 +77,7 @@ mkdir "$T/empty"
 "$EVTXWRITE" -o "$T/big.evtx" "$T/big.desc"
 "$NPSDIAG" ingest --db "$PG" "$T/big.evtx" > /dev/null 2> "$T/err" &
 ipid=$!
-i=0
-while [ "$(pq "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND xact_start IS NOT NULL
-	AND pid <> pg_backend_pid()")" = 0 ] && [ $i -lt 200 ]; do
-	sleep 0.05
-	i=$((i + 1))
-done
-eq "ingest is writing" "$(kill -0 $ipid 2>/dev/null && [ $i -lt 200 ] && echo yes)" yes
+eq "ingest is writing" "$(wait_transaction && kill -0 $ipid 2>/dev/null && echo yes)" yes
 sh "$SRC/tests/pg/server.sh" restart "$PGDIR" || fail "restart 2"
 wait $ipid
 irc=$?
