@@ -38,13 +38,21 @@ typedef struct bx_str {
 	uint32_t off, len;
 } bx_str;
 
+/* A name in bx->names; its local part ("Data" of "e:Data") starts local
+ * bytes in. */
+typedef struct bx_name {
+	uint32_t off, len, local;
+} bx_name;
+
 typedef struct bx_attr {
-	bx_str name, value;
+	bx_name name;
+	bx_str value;
 } bx_attr;
 
 /* One element of the tree. Children are linked once complete. */
 typedef struct bx_node {
-	bx_str name, text;
+	bx_name name;
+	bx_str text;
 	uint32_t attr, nattrs; /* attributes, consecutive in bx->attrs */
 	int32_t first, last, next;
 	int parts; /* pieces of text (values, references, substitutions) */
@@ -65,10 +73,10 @@ struct nd_evtx_binxml {
 	 * were first read for (a name is usable from there on). */
 	struct {
 		uint32_t off; /* 0: empty (no name is in the chunk header) */
-		uint32_t at, len;
+		bx_name at;
 		size_t index;
 	} name[NAME_SLOTS];
-	nd_buf names;
+	nd_buf names; /* every name read in this chunk, as UTF-8 */
 	nd_buf s;       /* every name, attribute value and text of the record */
 	nd_buf scratch; /* NUL-terminated copies for number parsing */
 	nd_buf path;    /* the UserData field name being built */
@@ -158,19 +166,19 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 	return 1;
 }
 
-/* Appends the name structure at chunk offset off to bx->s as UTF-8 and
- * fills *out: from bx->names when it was read for this record or an
- * earlier one of the chunk. Returns 0, or -1 (refused). */
-static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
+/* Returns the name structure at chunk offset off as *out, in bx->names:
+ * read once per chunk (every record of a template reads the same names),
+ * and taken from there for this record or a later one. Returns 0, or -1
+ * (refused). */
+static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_name *out)
 {
 	size_t slot = (off / 2) % NAME_SLOTS;
+	const char *colon;
 	uint32_t n, i;
 
 	if (bx->name[slot].off == off && off && bx->name[slot].index <= bx->index) {
-		out->off = (uint32_t)bx->s.len;
-		out->len = bx->name[slot].len;
-		return nd_buf_append(&bx->s, bx->names.data + bx->name[slot].at, out->len) ? refuse(bx, "out of memory")
-											    : 0;
+		*out = bx->name[slot].at;
+		return 0;
 	}
 
 	if ((size_t)off + 8 > ND_EVTX_CHUNK_SIZE)
@@ -193,23 +201,28 @@ static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_str *out)
 		return refuse(bx, "name not terminated");
 	if (!usable(bx, off, 10 + 2 * n))
 		return refuse(bx, "name outside the records");
-	out->off = (uint32_t)bx->s.len;
-	if (nd_evtx_utf16_text(&bx->s, bx->chunk + off + 8, 2 * (size_t)n) != 0)
+	out->off = (uint32_t)bx->names.len;
+	if (nd_evtx_utf16_text(&bx->names, bx->chunk + off + 8, 2 * (size_t)n) != 0)
 		return refuse(bx, "bad UTF-16 in a name");
-	out->len = (uint32_t)(bx->s.len - out->off);
-	if (nd_buf_append(&bx->names, bx->s.data + out->off, out->len) == 0) {
-		bx->name[slot].off = off;
-		bx->name[slot].at = (uint32_t)(bx->names.len - out->len);
-		bx->name[slot].len = out->len;
-		bx->name[slot].index = bx->index;
-	}
+	out->len = (uint32_t)(bx->names.len - out->off);
+	colon = memchr(bx->names.data + out->off, ':', out->len);
+	out->local = colon ? (uint32_t)(colon + 1 - (bx->names.data + out->off)) : 0;
+	bx->name[slot].off = off;
+	bx->name[slot].at = *out;
+	bx->name[slot].index = bx->index;
 	return 0;
+}
+
+/* Returns name's text (never NULL). */
+static const char *name_str(const nd_evtx_binxml *bx, bx_name name)
+{
+	return bx->names.data ? bx->names.data + name.off : "";
 }
 
 /* Reads a name reference at *pos (a chunk offset, the name structure
  * inline right behind it when it points there) into *out. Advances *pos.
  * Returns 0, or -1 (refused). */
-static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_str *out)
+static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_name *out)
 {
 	uint32_t off;
 
@@ -527,15 +540,13 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 			break;
 		}
 		case ND_EVTX_TOK_ENTITYREF: {
-			bx_str name;
+			bx_name name;
 			uint32_t ch;
-			size_t mark = bx->s.len;
 
 			(*pos)++;
 			if (read_name(bx, pos, end, &name) != 0)
 				return -1;
-			ch = entity_char(str_at(bx, name), name.len);
-			bx->s.len = mark;
+			ch = entity_char(name_str(bx, name), name.len);
 			if (!ch)
 				return refuse(bx, "unknown entity");
 			if (begin_part(bx, idx, 0) != 0 || nd_buf_append_utf8(&bx->s, ch) != 0 || end_part(bx, idx) != 0)
@@ -663,42 +674,38 @@ static int read_fragment(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const 
 }
 
 /* Returns the local part of a name ("e:Data" -> "Data") as *s, *n. */
-static void local_name(const nd_evtx_binxml *bx, bx_str name, const char **s, size_t *n)
+static void local_name(const nd_evtx_binxml *bx, bx_name name, const char **s, size_t *n)
 {
-	const char *p = str_at(bx, name), *colon = memchr(p, ':', name.len);
-
-	*s = colon ? colon + 1 : p;
-	*n = name.len - (size_t)(*s - p);
+	*s = name_str(bx, name) + name.local;
+	*n = name.len - name.local;
 }
 
-/* Returns 1 if node idx's local name is lit, else 0. */
-static int node_is(const nd_evtx_binxml *bx, int32_t idx, const char *lit)
-{
-	const char *s;
-	size_t n;
+/* Whether the n bytes at s are the string literal lit. */
+#define IS(s, n, lit) ((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
 
-	local_name(bx, bx->nodes[idx].name, &s, &n);
-	return strlen(lit) == n && memcmp(s, lit, n) == 0;
-}
+/* Whether node idx's local name is the string literal lit. */
+#define NODE_IS(bx, idx, lit) IS(name_str(bx, (bx)->nodes[idx].name) + (bx)->nodes[idx].name.local, \
+				 (bx)->nodes[idx].name.len - (bx)->nodes[idx].name.local, lit)
 
-/* Finds the first attribute of node idx whose local name is lit. Returns
- * it, or NULL. */
-static const bx_attr *attr(const nd_evtx_binxml *bx, int32_t idx, const char *lit)
+/* Finds the first attribute of node idx whose local name is the n bytes at
+ * lit. Returns it, or NULL. */
+static const bx_attr *attr_n(const nd_evtx_binxml *bx, int32_t idx, const char *lit, size_t n)
 {
-	const bx_node *n = &bx->nodes[idx];
+	const bx_node *node = &bx->nodes[idx];
 	uint32_t i;
 
-	for (i = 0; i < n->nattrs; i++) {
-		const bx_attr *a = &bx->attrs[n->attr + i];
-		const char *s;
-		size_t k;
+	for (i = 0; i < node->nattrs; i++) {
+		const bx_attr *a = &bx->attrs[node->attr + i];
 
-		local_name(bx, a->name, &s, &k);
-		if (strlen(lit) == k && memcmp(s, lit, k) == 0)
+		if (a->name.len - a->name.local == n && memcmp(name_str(bx, a->name) + a->name.local, lit, n) == 0)
 			return a;
 	}
 	return NULL;
 }
+
+/* Finds the first attribute of node idx whose local name is the string
+ * literal lit. Returns it, or NULL. */
+#define attr(bx, idx, lit) attr_n(bx, idx, lit, sizeof(lit) - 1)
 
 /* Copies string s into *slot. Returns 0, or -1 (refused). */
 static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
@@ -710,7 +717,7 @@ static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
  * -1 (refused). */
 static int take_attr(nd_evtx_binxml *bx, int32_t idx, const char *lit, char **slot)
 {
-	const bx_attr *a = attr(bx, idx, lit);
+	const bx_attr *a = attr_n(bx, idx, lit, strlen(lit));
 
 	return a ? take(bx, a->value, slot) : 0;
 }
@@ -763,12 +770,12 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 
 	if (n->first >= 0)
 		return refuse(bx, "System child with elements");
-	if (node_is(bx, idx, "Provider"))
+	if (NODE_IS(bx, idx, "Provider"))
 		return take_attr(bx, idx, "Name", &ev->provider) || take_attr(bx, idx, "Guid", &ev->provider_guid) ||
 			       take_attr(bx, idx, "EventSourceName", &ev->source_name)
 		       ? -1
 		       : 0;
-	if (node_is(bx, idx, "TimeCreated")) {
+	if (NODE_IS(bx, idx, "TimeCreated")) {
 		const char *t;
 
 		if (!(a = attr(bx, idx, "SystemTime")))
@@ -778,9 +785,9 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		ev->has_time = 1;
 		return 0;
 	}
-	if (node_is(bx, idx, "Security"))
+	if (NODE_IS(bx, idx, "Security"))
 		return take_attr(bx, idx, "UserID", &ev->user_sid);
-	if (node_is(bx, idx, "EventID")) {
+	if (NODE_IS(bx, idx, "EventID")) {
 		if ((a = attr(bx, idx, "Qualifiers")) && text_u64(bx, a->value, &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
 			ev->has_qualifiers = 1;
@@ -791,21 +798,21 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		*have_id = 1;
 		return 0;
 	}
-	if (node_is(bx, idx, "Version"))
+	if (NODE_IS(bx, idx, "Version"))
 		text_int(bx, n->text, &ev->version);
-	else if (node_is(bx, idx, "Level"))
+	else if (NODE_IS(bx, idx, "Level"))
 		text_int(bx, n->text, &ev->level);
-	else if (node_is(bx, idx, "Task"))
+	else if (NODE_IS(bx, idx, "Task"))
 		text_int(bx, n->text, &ev->task);
-	else if (node_is(bx, idx, "Keywords")) {
+	else if (NODE_IS(bx, idx, "Keywords")) {
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->keywords = v;
-	} else if (node_is(bx, idx, "EventRecordID")) {
+	} else if (NODE_IS(bx, idx, "EventRecordID")) {
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->record_id = v;
-	} else if (node_is(bx, idx, "Channel"))
+	} else if (NODE_IS(bx, idx, "Channel"))
 		return take(bx, n->text, &ev->channel);
-	else if (node_is(bx, idx, "Computer"))
+	else if (NODE_IS(bx, idx, "Computer"))
 		return take(bx, n->text, &ev->computer);
 	return 0;
 }
@@ -835,9 +842,9 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 	int32_t k;
 
 	for (k = bx->nodes[idx].first; k >= 0; k = bx->nodes[k].next) {
-		int data = node_is(bx, k, "Data");
+		int data = NODE_IS(bx, k, "Data");
 
-		if (!data && !node_is(bx, k, "Binary"))
+		if (!data && !NODE_IS(bx, k, "Binary"))
 			continue;
 		if (bx->nodes[k].first >= 0)
 			return refuse(bx, "EventData element with elements");
@@ -899,7 +906,7 @@ static int user_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int depth, 
 			const char *an;
 			size_t al;
 
-			if (nd_xml_is_xmlns(str_at(bx, a->name), a->name.len))
+			if (nd_xml_is_xmlns(name_str(bx, a->name), a->name.len))
 				continue;
 			local_name(bx, a->name, &an, &al);
 			if (al > ND_XML_FIELD_NAME_MAX)
@@ -930,19 +937,19 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 	int have_id = 0;
 	size_t count = 0;
 
-	if (bx->root < 0 || !node_is(bx, bx->root, "Event"))
+	if (bx->root < 0 || !NODE_IS(bx, bx->root, "Event"))
 		return refuse(bx, "the document is not an <Event>");
 	if (bx->nodes[bx->root].parts)
 		return refuse(bx, "text in <Event>");
 	for (k = bx->nodes[bx->root].first; k >= 0; k = bx->nodes[k].next) {
-		if (node_is(bx, k, "System")) {
+		if (NODE_IS(bx, k, "System")) {
 			for (s = bx->nodes[k].first; s >= 0; s = bx->nodes[s].next)
 				if (system_child(bx, s, ev, &have_id) != 0)
 					return -1;
-		} else if (node_is(bx, k, "EventData")) {
+		} else if (NODE_IS(bx, k, "EventData")) {
 			if (event_data(bx, k, ev) != 0)
 				return -1;
-		} else if (node_is(bx, k, "UserData")) {
+		} else if (NODE_IS(bx, k, "UserData")) {
 			for (u = bx->nodes[k].first; u >= 0; u = bx->nodes[u].next)
 				if (user_data(bx, u, ev, 0, &count) != 0)
 					return -1;

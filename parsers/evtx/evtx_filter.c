@@ -178,7 +178,27 @@ static void copy_name(const uint8_t *p, uint32_t size, char *out)
 	if (n >= ND_EVTX_PROVIDER_MAX)
 		n = ND_EVTX_PROVIDER_MAX - 1;
 	for (i = 0; i < n; i++) {
-		uint16_t u = nd_le16(p + 2 * i);
+		uint16_t u;
+
+		/* Four units at a time while they are ASCII and not NUL, 'A'-'Z'
+		 * folded in each 16-bit lane (this was half of the filter's
+		 * time). */
+		while (i + 4 <= n) {
+			uint64_t x = nd_le64(p + 2 * i), upper;
+
+			if ((x & 0xFF80FF80FF80FF80ULL) || ((x - 0x0001000100010001ULL) & 0x8000800080008000ULL))
+				break;
+			upper = (x + 0x003F003F003F003FULL) & ~(x + 0x0025002500250025ULL) & 0x0080008000800080ULL;
+			x += upper >> 2;
+			out[i] = (char)x;
+			out[i + 1] = (char)(x >> 16);
+			out[i + 2] = (char)(x >> 32);
+			out[i + 3] = (char)(x >> 48);
+			i += 4;
+		}
+		if (i >= n)
+			break;
+		u = nd_le16(p + 2 * i);
 
 		if (u == 0)
 			break;

@@ -22,8 +22,25 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 		return -1;
 	o = (unsigned char *)out->data + out->len;
 	for (i = 0; i < units; i++) {
-		uint32_t u = nd_le16(p + 2 * i);
+		uint32_t u;
 
+		/* Four units at a time while they are ASCII and not NUL: most
+		 * values are (UTF-16 was 9 % of an NPS server's ingest). */
+		while (i + 4 <= units) {
+			uint64_t x = nd_le64(p + 2 * i);
+
+			if ((x & 0xFF80FF80FF80FF80ULL) || ((x - 0x0001000100010001ULL) & 0x8000800080008000ULL))
+				break;
+			o[0] = (unsigned char)x;
+			o[1] = (unsigned char)(x >> 16);
+			o[2] = (unsigned char)(x >> 32);
+			o[3] = (unsigned char)(x >> 48);
+			o += 4;
+			i += 4;
+		}
+		if (i >= units)
+			break;
+		u = nd_le16(p + 2 * i);
 		if (u >= 0xDC00 && u <= 0xDFFF)
 			return -1;
 		if (u >= 0xD800 && u <= 0xDBFF) {

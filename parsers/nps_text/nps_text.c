@@ -372,7 +372,7 @@ static int merge(nd_record *rec, const nd_record *req)
 
 		if (!len || (mine && *mine->value))
 			continue;
-		if (mine ? nd_record_set_string(&mine->value, f->value, len) != 0
+		if (mine ? nd_record_set_field_value(rec, (size_t)(mine - rec->fields), f->value, len) != 0
 			 : f->name && nd_record_add_field(rec, f->name, f->value, len) != 0)
 			return -1;
 	}

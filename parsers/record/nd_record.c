@@ -1,5 +1,6 @@
 #include "nd_record.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,21 @@ void nd_record_init(nd_record *ev)
 	ev->file_offset = -1;
 }
 
+/* A block of field names and values; a record's blocks are chained, the
+ * one being filled first. */
+struct nd_record_block {
+	nd_record_block *next;
+	size_t used, size;
+	char data[];
+};
+
+/* Bytes of a block: the fields of most records fit in one, so a record
+ * costs one allocation for its strings, not two per field. */
+#define BLOCK_SIZE 4096
+
 void nd_record_reset(nd_record *ev)
 {
-	size_t i;
+	nd_record_block *b, *next;
 
 	free(ev->provider);
 	free(ev->source_name);
@@ -26,34 +39,39 @@ void nd_record_reset(nd_record *ev)
 	free(ev->computer);
 	free(ev->user_sid);
 	free(ev->binary);
-	for (i = 0; i < ev->nfields; i++) {
-		free(ev->fields[i].name);
-		free(ev->fields[i].value);
-	}
 	free(ev->fields);
+	for (b = ev->strings; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	nd_record_init(ev);
 }
 
-int nd_record_set_string(char **slot, const char *s, size_t n)
+/* Returns the length of the n bytes at s with each NUL written as
+ * ND_RECORD_NUL_SYMBOL. */
+static size_t kept_len(const char *s, size_t n)
 {
-	size_t i, nuls = 0, k = 0;
-	char *p;
+	size_t i, nuls = 0;
 
-	if (!n || !memchr(s, '\0', n)) {
-		if (!(p = malloc(n + 1)))
-			return -1;
+	if (!n || !memchr(s, '\0', n))
+		return n;
+	for (i = 0; i < n; i++)
+		nuls += s[i] == '\0';
+	return n + 2 * nuls;
+}
+
+/* Writes the n bytes at s to p, each NUL as ND_RECORD_NUL_SYMBOL, and a
+ * terminator (kept_len(s, n) + 1 bytes). Returns p. */
+static char *keep(char *p, const char *s, size_t n, size_t len)
+{
+	size_t i, k = 0;
+
+	if (len == n) {
 		if (n)
 			memcpy(p, s, n);
 		p[n] = '\0';
-		free(*slot);
-		*slot = p;
-		return 0;
+		return p;
 	}
-	for (i = 0; i < n; i++)
-		nuls += s[i] == '\0';
-	p = malloc(n + 2 * nuls + 1);
-	if (!p)
-		return -1;
 	for (i = 0; i < n; i++) {
 		if (s[i] != '\0') {
 			p[k++] = s[i];
@@ -63,9 +81,55 @@ int nd_record_set_string(char **slot, const char *s, size_t n)
 		k += 3;
 	}
 	p[k] = '\0';
+	return p;
+}
+
+int nd_record_set_string(char **slot, const char *s, size_t n)
+{
+	size_t len = kept_len(s, n);
+	char *p = malloc(len + 1);
+
+	if (!p)
+		return -1;
 	free(*slot);
-	*slot = p;
+	*slot = keep(p, s, n, len);
 	return 0;
+}
+
+/* Returns n bytes from ev's blocks, or NULL when out of memory. A string
+ * larger than a quarter block gets a block of its own, behind the one being
+ * filled. */
+static char *room(nd_record *ev, size_t n)
+{
+	nd_record_block *b = ev->strings;
+	size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
+
+	if (b && b->size - b->used >= n) {
+		b->used += n;
+		return b->data + b->used - n;
+	}
+	if (n > SIZE_MAX - sizeof(*b) || !(b = malloc(sizeof(*b) + size)))
+		return NULL;
+	b->used = n;
+	b->size = size;
+	if (size == n && ev->strings) {
+		b->next = ev->strings->next;
+		ev->strings->next = b;
+	} else {
+		b->next = ev->strings;
+		ev->strings = b;
+	}
+	return b->data;
+}
+
+/* Returns a copy of the n bytes at s in ev's blocks (as nd_record_set_string
+ * copies them), or NULL when out of memory. */
+static char *copy(nd_record *ev, const char *s, size_t n)
+{
+	size_t len = kept_len(s, n);
+	char *p = len < SIZE_MAX ? room(ev, len + 1) : NULL;
+
+	return p ? keep(p, s, n, len) : NULL;
 }
 
 int nd_record_add_field(nd_record *ev, const char *name, const char *value, size_t value_len)
@@ -76,13 +140,29 @@ int nd_record_add_field(nd_record *ev, const char *name, const char *value, size
 		return -1;
 	f = &ev->fields[ev->nfields];
 	f->name = NULL;
-	f->value = NULL;
-	if ((name && nd_record_set_string(&f->name, name, strlen(name)) != 0) ||
-	    nd_record_set_string(&f->value, value, value_len) != 0) {
-		free(f->name);
+	if ((name && !(f->name = copy(ev, name, strlen(name)))) || !(f->value = copy(ev, value, value_len)))
 		return -1;
-	}
 	ev->nfields++;
+	return 0;
+}
+
+int nd_record_set_field_name(nd_record *ev, size_t i, const char *name)
+{
+	char *p = copy(ev, name, strlen(name));
+
+	if (!p)
+		return -1;
+	ev->fields[i].name = p;
+	return 0;
+}
+
+int nd_record_set_field_value(nd_record *ev, size_t i, const char *value, size_t n)
+{
+	char *p = copy(ev, value, n);
+
+	if (!p)
+		return -1;
+	ev->fields[i].value = p;
 	return 0;
 }
 
@@ -103,7 +183,7 @@ int nd_record_name_fields(nd_record *ev, const char *const *names, size_t nnames
 	for (i = 0; i < ev->nfields && i < nnames; i++) {
 		if (ev->fields[i].name || !names[i])
 			continue;
-		if (nd_record_set_string(&ev->fields[i].name, names[i], strlen(names[i])) != 0)
+		if (nd_record_set_field_name(ev, i, names[i]) != 0)
 			return -1;
 	}
 	return 0;

@@ -15,6 +15,10 @@ typedef struct nd_field {
 	char *value; /* never NULL; "" for an empty <Data/> */
 } nd_field;
 
+/* Where the names and values of a record's fields are kept (nd_record.c):
+ * blocks that never move, freed together by nd_record_reset. */
+typedef struct nd_record_block nd_record_block;
+
 typedef struct nd_record {
 	char *provider;      /* System/Provider/@Name */
 	char *source_name;   /* System/Provider/@EventSourceName, or NULL */
@@ -33,9 +37,10 @@ typedef struct nd_record {
 	char *computer;
 	char *user_sid; /* System/Security/@UserID, or NULL */
 	char *binary;   /* EventData/Binary as hex text, or NULL */
-	nd_field *fields;
+	nd_field *fields; /* their names and values live in strings: change them with nd_record_* only */
 	size_t nfields;
 	size_t capfields;
+	nd_record_block *strings;
 	/* Where the record came from; filled by the input parser. */
 	int64_t file_offset;  /* -1 when unknown */
 	int64_t written_time; /* EVTX record header time in ticks, 0 when unknown */
@@ -57,6 +62,15 @@ int nd_record_set_string(char **slot, const char *s, size_t n);
 
 /* Appends a field; name may be NULL. Returns 0, or -1 when out of memory. */
 int nd_record_add_field(nd_record *ev, const char *name, const char *value, size_t value_len);
+
+/* Replaces the name of field i (i < nfields) with a copy of name. Returns
+ * 0, or -1 when out of memory. */
+int nd_record_set_field_name(nd_record *ev, size_t i, const char *name);
+
+/* Replaces the value of field i (i < nfields) with a copy of the n bytes at
+ * value, as nd_record_set_string copies them. Returns 0, or -1 when out of
+ * memory. */
+int nd_record_set_field_value(nd_record *ev, size_t i, const char *value, size_t n);
 
 /* Returns the value of the first field called name, or NULL. */
 const char *nd_record_field(const nd_record *ev, const char *name);

@@ -76,8 +76,10 @@ void nd_batch_null(nd_batch *b)
 		x->kind = 0;
 }
 
-/* Binds the values v[0..n) to st from parameter 1 and runs it. Returns 0,
- * or -1 with err set. */
+/* Binds the values v[0..n) to st from parameter 1 and runs it; strings
+ * are bound without a copy (b->text holds them until the rows are
+ * dropped, after the run, and every run binds every parameter again).
+ * Returns 0, or -1 with err set. */
 static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, nd_error *err)
 {
 	size_t i;
@@ -89,7 +91,7 @@ static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, nd_err
 		if (v[i].kind == 1)
 			rc = nd_db_bind_int64(st, col, v[i].i, b->what, NULL);
 		else if (v[i].kind == 2)
-			rc = nd_db_bind_text(st, col, b->text.data + v[i].i, b->what, NULL);
+			rc = nd_db_bind_text_static(st, col, b->text.data + v[i].i, b->what, NULL);
 		else
 			rc = nd_db_bind_null(st, col, b->what, NULL);
 	}

@@ -149,7 +149,7 @@ long nd_news_scan(nd_news *n, nd_db *db, int64_t since, nd_news_fn fn, void *ctx
 		}
 		if (!fn)
 			continue;
-		if (nd_results_load(res, 0, err) != 0) {
+		if (nd_results_load(res, 0, 0, err) != 0) {
 			rc = -1;
 			break;
 		}

@@ -51,8 +51,8 @@ static int bind(nd_stmt *st, const nd_record *ev, const char *user, const char *
 	return nd_db_bind_int64(st, 1, ev->event_id, "decision", err) ||
 		       nd_db_bind_int64(st, 7, window, "decision", err) ||
 		       nd_db_bind_int64(st, 2, ev->time, "decision", err) ||
-		       nd_db_bind_text(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
-		       nd_db_bind_int64(st, 4, code, "decision", err) || nd_db_bind_text(st, 5, user, "decision", err)
+		       nd_db_bind_text_static(st, 3, ev->computer ? ev->computer : "", "decision", err) ||
+		       nd_db_bind_int64(st, 4, code, "decision", err) || nd_db_bind_text_static(st, 5, user, "decision", err)
 		   ? -1
 		   : 0;
 }
@@ -80,7 +80,7 @@ int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd
 		rc = bind(st, ev, field_of(ev, "FullyQualifiedSubjectUserName"), field_of(ev, "ReasonCode"),
 			  ND_TICKS_PER_SECOND, err);
 	if (rc == 0)
-		rc = nd_db_bind_text(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
+		rc = nd_db_bind_text_static(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
 	if (rc == 0)
 		rc = nd_db_step(st, "decision", err);
 	if (rc == 1)

@@ -19,8 +19,8 @@ int nd_event_once(nd_event_once_state *o, nd_store *s, const nd_record *ev, nd_e
 	    nd_db_prepare(nd_store_db(s), find_sql, ND_DB_PERSISTENT, &o->find, "events", err) != 0)
 		return -1;
 	nd_db_reset(o->find);
-	rc = nd_db_bind_text(o->find, 1, ev->computer ? ev->computer : "", "events", err) ||
-		     nd_db_bind_text(o->find, 2, ev->channel ? ev->channel : "", "events", err) ||
+	rc = nd_db_bind_text_static(o->find, 1, ev->computer ? ev->computer : "", "events", err) ||
+		     nd_db_bind_text_static(o->find, 2, ev->channel ? ev->channel : "", "events", err) ||
 		     nd_db_bind_int64(o->find, 3, (int64_t)ev->record_id, "events", err) ||
 		     nd_db_bind_int64(o->find, 4, ts - ts % 10000, "events", err) ||
 		     nd_db_bind_int64(o->find, 5, ts, "events", err)

@@ -126,7 +126,7 @@ static const char *const auth_types[] = {NULL,        "PAP",           "MD5-CHAP
 /* Renames field i to name. Returns 0, or -1 when out of memory. */
 static int rename_field(nd_record *ev, size_t i, const char *name)
 {
-	return nd_record_set_string(&ev->fields[i].name, name, strlen(name));
+	return nd_record_set_field_name(ev, i, name);
 }
 
 /* Adds name = value when value is not NULL and name is absent. Returns 0,

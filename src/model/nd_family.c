@@ -115,7 +115,7 @@ int nd_name_fields_after_coid(nd_record *ev, const char *const *names, size_t nn
 	for (i = 1; i < ev->nfields && i - 1 < nnames; i++) {
 		if (ev->fields[i].name || !names[i - 1])
 			continue;
-		if (nd_record_set_string(&ev->fields[i].name, names[i - 1], strlen(names[i - 1])) != 0)
+		if (nd_record_set_field_name(ev, i, names[i - 1]) != 0)
 			return -1;
 	}
 	return 0;

@@ -18,7 +18,8 @@
 typedef struct printer {
 	nd_out out;
 	const nd_print_options *o;
-	int lines; /* of the summary so far */
+	int lines;          /* of the summary so far */
+	nd_json_causes jc; /* the cause objects of json and jsonl */
 } printer;
 
 /* Appends an event- or rule-derived string for the terminal ("-" for
@@ -330,7 +331,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	}
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &i, err)) == 1 && !p->out.failed) {
-		if (nd_results_load(res, json ? 0 : EVIDENCE_LINES, err) != 0)
+		if (nd_results_load(res, json ? 0 : EVIDENCE_LINES, 0, err) != 0)
 			return -1;
 		if (p->o->format == ND_PRINT_JSON && i->finding && !findings) {
 			put(p, "],\"findings\":[");
@@ -346,7 +347,7 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 		else if (p->o->format == ND_PRINT_ECS)
 			nd_ecs_incident(&p->out, i);
 		else
-			nd_json_incident(&p->out, i, p->o->format == ND_PRINT_JSONL, NULL);
+			nd_json_incident(&p->out, i, p->o->format == ND_PRINT_JSONL, NULL, &p->jc);
 		if (p->o->format == ND_PRINT_JSONL || p->o->format == ND_PRINT_ECS)
 			put(p, "\n");
 	}
@@ -390,6 +391,7 @@ int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_option
 	*shown = nd_results_selected(res);
 	rc = print_all(&p, res, f, err);
 	nd_results_close(res);
+	nd_json_causes_free(&p.jc);
 	if (rc != 0) {
 		nd_out_finish(&p.out, &ignored); /* the first error is the one to report */
 		return -1;

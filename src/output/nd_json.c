@@ -1,5 +1,7 @@
 #include "nd_json.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nd_escape.h"
@@ -13,7 +15,9 @@ void nd_json_str(nd_out *o, const char *s)
 /* Appends ,"name": (name a literal). Returns nothing. */
 static void key(nd_out *o, const char *name)
 {
-	nd_out_printf(o, ",\"%s\":", name);
+	nd_out_mem(o, ",\"", 2);
+	nd_out_put(o, name);
+	nd_out_mem(o, "\":", 2);
 }
 
 /* Appends ,"name":string-or-null. Returns nothing. */
@@ -26,44 +30,103 @@ static void member(nd_out *o, const char *name, const char *v)
 /* Appends ,"name":integer-or-null. Returns nothing. */
 static void member_int(nd_out *o, const char *name, int has, int64_t v)
 {
+	key(o, name);
 	if (has)
-		nd_out_printf(o, ",\"%s\":%lld", name, (long long)v);
+		nd_out_int(o, v);
 	else
-		nd_out_printf(o, ",\"%s\":null", name);
+		nd_out_mem(o, "null", 4);
 }
 
-/* Appends the cause object. Returns nothing. */
-static void cause(nd_out *o, const nd_res_incident *i)
+/* Appends a literal to b. Returns 0, or -1 when out of memory. */
+static int buf_put(nd_buf *b, const char *s)
 {
-	const nd_res_cause *c = i->cause;
+	return nd_buf_append(b, s, strlen(s));
+}
+
+/* Appends ,"name":string-or-null to b (name a literal). Returns 0, or -1
+ * when out of memory. */
+static int buf_member(nd_buf *b, const char *name, const char *v)
+{
+	return nd_buf_printf(b, ",\"%s\":", name) || nd_escape_json(b, v) ? -1 : 0;
+}
+
+/* Makes x the object of cause c without its confidence: the part before
+ * it, then the part after it from x->split. Returns 0, or -1 when out of
+ * memory. */
+static int cause_parts(nd_json_cause *x, const nd_res_cause *c)
+{
+	nd_buf *b = &x->text;
 	char rule[4200];
 	size_t s, k;
+	int rc;
 
-	nd_out_put(o, "{\"id\":");
-	nd_json_str(o, c->cause_id);
-	member(o, "title", c->title);
-	member(o, "confidence", i->confidence);
-	member(o, "explanation", c->explanation);
-	nd_out_put(o, ",\"remediation\":[");
-	for (s = 0; s < c->nsteps; s++) {
-		nd_out_put(o, s ? ",{\"text\":" : "{\"text\":");
-		nd_json_str(o, c->steps[s].text);
-		nd_out_put(o, ",\"commands\":[");
-		for (k = 0; k < c->steps[s].ncmds; k++) {
-			nd_out_put(o, k ? "," : "");
-			nd_json_str(o, c->steps[s].cmds[k]);
-		}
-		nd_out_put(o, "]}");
+	rc = buf_put(b, "{\"id\":") || nd_escape_json(b, c->cause_id) || buf_member(b, "title", c->title);
+	x->split = b->len;
+	rc = rc || buf_member(b, "explanation", c->explanation) || buf_put(b, ",\"remediation\":[");
+	for (s = 0; s < c->nsteps && !rc; s++) {
+		rc = buf_put(b, s ? ",{\"text\":" : "{\"text\":") || nd_escape_json(b, c->steps[s].text) ||
+		     buf_put(b, ",\"commands\":[");
+		for (k = 0; k < c->steps[s].ncmds && !rc; k++)
+			rc = buf_put(b, k ? "," : "") || nd_escape_json(b, c->steps[s].cmds[k]);
+		rc = rc || buf_put(b, "]}");
 	}
-	nd_out_put(o, "],\"sources\":[");
-	for (s = 0; s < c->nsources; s++) {
-		nd_out_put(o, s ? "," : "");
-		nd_json_str(o, c->sources[s]);
-	}
-	nd_out_put(o, "]");
+	rc = rc || buf_put(b, "],\"sources\":[");
+	for (s = 0; s < c->nsources && !rc; s++)
+		rc = buf_put(b, s ? "," : "") || nd_escape_json(b, c->sources[s]);
 	snprintf(rule, sizeof(rule), "%s:%lld", c->rule_file ? c->rule_file : "", (long long)c->rule_line);
-	member(o, "rule", rule);
-	nd_out_put(o, "}");
+	return rc || buf_put(b, "]") || buf_member(b, "rule", rule) || buf_put(b, "}") ? -1 : 0;
+}
+
+void nd_json_causes_free(nd_json_causes *jc)
+{
+	size_t k;
+
+	for (k = 0; k < jc->n; k++)
+		nd_buf_free(&jc->v[k].text);
+	free(jc->v);
+	memset(jc, 0, sizeof(*jc));
+}
+
+/* Returns the cached object of cause c, made now when missing, or NULL
+ * when out of memory. */
+static const nd_json_cause *cached(nd_json_causes *jc, const nd_res_cause *c)
+{
+	nd_json_cause *x;
+
+	if (c->index >= jc->n) {
+		nd_json_cause *v = realloc(jc->v, (c->index + 1) * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		memset(v + jc->n, 0, (c->index + 1 - jc->n) * sizeof(*v));
+		jc->v = v;
+		jc->n = c->index + 1;
+	}
+	x = &jc->v[c->index];
+	if (!x->text.len && cause_parts(x, c) != 0) {
+		nd_buf_reset(&x->text);
+		return NULL;
+	}
+	return x;
+}
+
+/* Appends the cause object of incident i (from jc when given). Returns
+ * nothing. */
+static void cause(nd_out *o, const nd_res_incident *i, nd_json_causes *jc)
+{
+	nd_json_cause own;
+	const nd_json_cause *x;
+
+	memset(&own, 0, sizeof(own));
+	x = jc ? cached(jc, i->cause) : cause_parts(&own, i->cause) == 0 ? &own : NULL;
+	if (!x) {
+		nd_out_oom(o);
+	} else {
+		nd_out_mem(o, x->text.data, x->split);
+		member(o, "confidence", i->confidence);
+		nd_out_mem(o, x->text.data + x->split, x->text.len - x->split);
+	}
+	nd_buf_free(&own.text);
 }
 
 void nd_json_code(nd_out *o, const nd_res_code *c)
@@ -72,7 +135,8 @@ void nd_json_code(nd_out *o, const nd_res_code *c)
 		nd_out_put(o, "null");
 		return;
 	}
-	nd_out_printf(o, "{\"code\":%lld", (long long)c->code);
+	nd_out_put(o, "{\"code\":");
+	nd_out_int(o, c->code);
 	member(o, "symbol", c->symbol);
 	member(o, "meaning", c->meaning);
 	nd_out_put(o, "}");
@@ -84,7 +148,8 @@ void nd_json_nps_decision(nd_out *o, const nd_res_incident *i)
 		nd_out_put(o, "null");
 		return;
 	}
-	nd_out_printf(o, "{\"event_id\":%lld", (long long)i->nps_event_id);
+	nd_out_put(o, "{\"event_id\":");
+	nd_out_int(o, i->nps_event_id);
 	member_int(o, "reason", i->nps_reason.has, i->nps_reason.code);
 	member(o, "symbol", i->nps_reason.symbol);
 	member(o, "meaning", i->nps_reason.meaning);
@@ -100,7 +165,8 @@ static void attempts(nd_out *o, const nd_res_incident *i)
 	for (k = 0; k < i->nattempts; k++) {
 		const nd_res_attempt *a = &i->attempts[k];
 
-		nd_out_printf(o, "%s{\"attempt\":%lld", k ? "," : "", (long long)a->attempt);
+		nd_out_put(o, k ? ",{\"attempt\":" : "{\"attempt\":");
+		nd_out_int(o, a->attempt);
 		member_int(o, "client_event", a->client != NULL, a->client ? a->client->ref : 0);
 		member(o, "client_time", a->client ? a->client->time : NULL);
 		member(o, "coid", a->client ? a->client->coid : NULL);
@@ -124,7 +190,8 @@ static void evidence(nd_out *o, const nd_res_incident *i)
 	for (k = 0; k < i->nevents; k++) {
 		const nd_res_event *e = &i->events[k];
 
-		nd_out_printf(o, "%s{\"event_ref\":%lld", k ? "," : "", (long long)e->ref);
+		nd_out_put(o, k ? ",{\"event_ref\":" : "{\"event_ref\":");
+		nd_out_int(o, e->ref);
 		member(o, "role", e->role);
 		member_int(o, "attempt", e->has_attempt, e->attempt);
 		member_int(o, "event_id", 1, e->event_id);
@@ -157,7 +224,7 @@ const char *nd_json_host(const nd_res_incident *i)
 	return i->client ? i->client : i->vpn ? i->vpn : i->nps;
 }
 
-void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news)
+void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news, nd_json_causes *jc)
 {
 	nd_out_put(o, "{");
 	if (line)
@@ -169,11 +236,12 @@ void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char 
 	}
 	nd_out_put(o, "\"@timestamp\":");
 	nd_json_str(o, i->last);
-	nd_out_printf(o, ",\"id\":%lld", (long long)i->id);
+	nd_out_put(o, ",\"id\":");
+	nd_out_int(o, i->id);
 	member(o, "key", i->key);
 	member(o, "kind", i->kind);
 	key(o, "cause");
-	cause(o, i);
+	cause(o, i, jc);
 	member(o, "match", i->match);
 	member(o, "identity", i->identity);
 	member(o, "user", i->user);

@@ -11,11 +11,27 @@
  * written down). */
 #define ND_JSON_SCHEMA_VERSION 2
 
+/* A cause object as written, but for its confidence (the incident's). */
+typedef struct nd_json_cause {
+	nd_buf text;  /* {"id":..,"title":.. then ,"explanation":..}; empty: not made yet */
+	size_t split; /* where the confidence goes */
+} nd_json_cause;
+
+/* The cause objects of one results reader, each escaped once and copied
+ * onto every line of its incidents (nd_res_cause.index). Zero it to start. */
+typedef struct nd_json_causes {
+	nd_json_cause *v;
+	size_t n;
+} nd_json_causes;
+
+/* Frees the cached objects. Returns nothing. */
+void nd_json_causes_free(nd_json_causes *jc);
+
 /* Appends the object of a loaded incident or finding. line: the object is a
  * JSONL line of its own and starts with "schema_version"; news: NULL, or
- * "new" / "grown" (tail) as a "news" member. Returns nothing (failures are
- * kept in o). */
-void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news);
+ * "new" / "grown" (tail) as a "news" member; jc: NULL, or the cause objects
+ * of the reader i comes from. Returns nothing (failures are kept in o). */
+void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news, nd_json_causes *jc);
 
 /* Appends {"code":..,"symbol":..,"meaning":..} for a code, or null.
  * Returns nothing. */

@@ -65,6 +65,20 @@ void nd_out_printf(nd_out *o, const char *fmt, ...)
 		nd_out_mem(o, tmp, (size_t)n);
 }
 
+void nd_out_int(nd_out *o, int64_t v)
+{
+	char tmp[24], *p = tmp + sizeof(tmp);
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	nd_out_mem(o, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
 void nd_out_esc(nd_out *o, int (*escaper)(nd_buf *, const char *), const char *s)
 {
 	if (o->failed)

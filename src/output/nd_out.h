@@ -6,6 +6,7 @@
 #ifndef ND_OUT_H
 #define ND_OUT_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "nd_buf.h"
@@ -30,6 +31,9 @@ void nd_out_put(nd_out *o, const char *s);
 /* Appends text formatted from a literal format (numbers, literals; at most
  * 511 bytes). Returns nothing. */
 void nd_out_printf(nd_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Appends v in decimal. Returns nothing. */
+void nd_out_int(nd_out *o, int64_t v);
 
 /* Appends s through an escaper (nd_escape_*), which decides what NULL
  * becomes. Returns nothing. */

@@ -68,7 +68,7 @@ void nd_print_news(nd_out *o, int jsonl, const nd_res_incident *i, int64_t previ
 	nd_buf line = {0};
 
 	if (jsonl) {
-		nd_json_incident(o, i, 1, previous_count ? "grown" : "new");
+		nd_json_incident(o, i, 1, previous_count ? "grown" : "new", NULL);
 	} else if (nd_print_news_line(&line, nd_escape_text, i, previous_count, tz) != 0) {
 		nd_out_oom(o);
 	} else {

@@ -11,7 +11,7 @@ int nd_rep_incidents(nd_rep *r, nd_res_which which, int load, int (*fn)(nd_rep *
 
 	nd_results_rewind(r->res, which);
 	while ((rc = nd_results_next(r->res, &i, r->err)) == 1 && !r->out.failed)
-		if ((load && nd_results_load(r->res, ND_REP_EVIDENCE_MAX, r->err) != 0) || fn(r, i) != 0)
+		if ((load && nd_results_load(r->res, ND_REP_EVIDENCE_MAX, 1, r->err) != 0) || fn(r, i) != 0)
 			return -1;
 	return rc < 0 ? -1 : 0;
 }

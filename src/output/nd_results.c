@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_batch.h"
 #include "nd_db.h"
+#include "nd_sort.h"
 #include "nd_vec.h"
 
 #define BLOCK_SIZE 65536
@@ -21,7 +23,15 @@ typedef struct block {
 } block;
 
 /* The statements of a run, prepared once. */
-enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
+enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_COUNT };
+
+/* The evidence of an incident: the first ?2 in time order (S_EVIDENCE), or
+ * all in no order, sorted here the same way (S_EVIDENCE_ALL: a sort in
+ * SQL was most of what reading an incident cost). */
+#define EVIDENCE_SQL                                                                                                  \
+	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created," \
+	" e.ts, rc.coid FROM incident_events ie JOIN events e ON e.id = ie.event_ref"                                   \
+	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref WHERE ie.incident_id = ?1"
 
 /* The incidents selected, open ones first; %s: the key column or NULL. */
 #define INCIDENTS_SQL                                                                                                 \
@@ -35,10 +45,9 @@ enum { S_INCIDENTS, S_EVIDENCE, S_FIELDS, S_FACTS, S_COUNT };
 
 static const char *const sql[S_COUNT] = {
 	NULL, /* INCIDENTS_SQL, prepared by prepare_incidents */
-	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created,"
-	" e.ts, rc.coid, count(*) OVER () FROM incident_events ie JOIN events e ON e.id = ie.event_ref"
-	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
-	" WHERE ie.incident_id = ?1 ORDER BY e.ts, e.id, ie.role LIMIT ?2",
+	EVIDENCE_SQL " ORDER BY e.ts, e.id, ie.role LIMIT ?2",
+	EVIDENCE_SQL,
+	"SELECT count(*) FROM incident_events ie JOIN events e ON e.id = ie.event_ref WHERE ie.incident_id = ?1",
 	"SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
 	"SELECT name, value FROM incident_facts WHERE incident_id = ?1 ORDER BY pos",
 };
@@ -53,6 +62,8 @@ struct nd_results {
 	nd_res_incident inc;
 	size_t cap_facts, cap_events, cap_attempts, cap_slots;
 	nd_res_attempt *slots; /* by attempt number while loading */
+	const char **pairs;    /* names and values while loading */
+	size_t cap_pairs;
 };
 
 /* Allocates n bytes (aligned) in the arena *a. Returns them, or NULL when
@@ -192,8 +203,9 @@ static int load_causes(nd_results *r, nd_error *err)
 			oom = 1;
 			break;
 		}
-		c = &r->causes[r->ncauses++];
+		c = &r->causes[r->ncauses];
 		memset(c, 0, sizeof(*c));
+		c->index = r->ncauses++;
 		c->cause_id = arena_str(&r->causes_arena, text(cs, 0), &oom);
 		c->kind = arena_str(&r->causes_arena, text(cs, 1), &oom);
 		c->title = arena_str(&r->causes_arena, text(cs, 2), &oom);
@@ -244,34 +256,33 @@ out:
 	return rc;
 }
 
-/* Puts the selected ids in nd_results_ids. Returns 0, or -1 with err
- * set. */
+/* Puts the selected ids in nd_results_ids, ND_BATCH_ROWS to an INSERT.
+ * Returns 0, or -1 with err set. */
 static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 {
 	static const nd_print_filter all = {0};
-	nd_stmt *st = NULL;
+	nd_batch b;
 	int64_t *ids = NULL;
 	size_t n, i;
 	int rc = 0;
 
+	memset(&b, 0, sizeof(b));
 	if (nd_select_incidents(r->db, f ? f : &all, &ids, &n, err) != 0)
 		return -1;
 	r->selected = n;
 	if (nd_db_exec(r->db,
 		       "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"
 		       "DELETE FROM nd_results_ids;",
-		       "results", NULL) != 0 ||
-	    nd_db_prepare(r->db, "INSERT INTO nd_results_ids(id) VALUES(?1)", 0, &st, "results", NULL) != 0)
+		       "results", err) != 0 ||
+	    nd_batch_open(&b, r->db, "INSERT INTO nd_results_ids(id)", 1, "", "results", err) != 0)
 		rc = -1;
 	for (i = 0; rc == 0 && i < n; i++) {
-		nd_db_bind_int64(st, 1, ids[i], "results", NULL);
-		if (nd_db_step(st, "results", NULL) != 0)
-			rc = -1;
-		nd_db_reset(st);
+		nd_batch_int(&b, ids[i]);
+		rc = nd_batch_row(&b, err);
 	}
-	if (rc != 0)
-		nd_db_fail(r->db, "results", err);
-	nd_db_finalize(st);
+	if (rc == 0)
+		rc = nd_batch_flush(&b, err);
+	nd_batch_close(&b);
 	free(ids);
 	return rc;
 }
@@ -336,6 +347,7 @@ void nd_results_close(nd_results *r)
 	free(r->inc.events);
 	free(r->inc.attempts);
 	free(r->slots);
+	free(r->pairs);
 	free(r);
 }
 
@@ -398,30 +410,41 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	return 1;
 }
 
-/* Reads name/value rows of st (bound) into arena arrays. Returns 0, or -1
- * when out of memory or on a database error (*n holds what was read). */
+/* Reads name/value rows of st (bound) into arena arrays, in one pass
+ * (through r->pairs). Returns 0, or -1 when out of memory or on a database
+ * error (*n holds what was read). */
 static int name_values(nd_results *r, nd_stmt *st, const char ***names, const char ***values, size_t *n)
 {
-	size_t k, cap;
-	int oom = 0;
+	size_t k, count = 0;
+	int oom = 0, rc = 0;
 
-	for (cap = 0; nd_db_step(st, "results", NULL) == 1; cap++)
-		;
-	nd_db_reset(st);
 	*n = 0;
 	*names = *values = NULL;
-	if (!cap)
-		return 0;
-	if (!(*names = arena_alloc(&r->arena, cap * sizeof(**names))) ||
-	    !(*values = arena_alloc(&r->arena, cap * sizeof(**values))))
-		return -1;
-	for (k = 0; k < cap && !oom && nd_db_step(st, "results", NULL) == 1; k++) {
-		(*names)[k] = arena_str(&r->arena, text(st, 0) ? text(st, 0) : "", &oom);
-		(*values)[k] = arena_str(&r->arena, text(st, 1) ? text(st, 1) : "", &oom);
+	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
+		if (nd_vec_reserve(&r->pairs, &r->cap_pairs, 2 * count + 2, sizeof(*r->pairs)) != 0) {
+			oom = 1;
+			break;
+		}
+		r->pairs[2 * count] = arena_str(&r->arena, text(st, 0) ? text(st, 0) : "", &oom);
+		r->pairs[2 * count + 1] = arena_str(&r->arena, text(st, 1) ? text(st, 1) : "", &oom);
+		count++;
+		if (oom)
+			break;
 	}
-	*n = k;
 	nd_db_reset(st);
-	return oom ? -1 : 0;
+	if (oom || rc < 0)
+		return -1;
+	if (!count)
+		return 0;
+	if (!(*names = arena_alloc(&r->arena, count * sizeof(**names))) ||
+	    !(*values = arena_alloc(&r->arena, count * sizeof(**values))))
+		return -1;
+	for (k = 0; k < count; k++) {
+		(*names)[k] = r->pairs[2 * k];
+		(*values)[k] = r->pairs[2 * k + 1];
+	}
+	*n = count;
+	return 0;
 }
 
 /* Builds the attempts from the evidence: per attempt number its first
@@ -464,10 +487,23 @@ static int build_attempts(nd_results *r)
 	return 0;
 }
 
-int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
+/* Orders evidence events as the evidence query does: by time, event,
+ * role. */
+static int by_time(const void *a, const void *b)
+{
+	const nd_res_event *x = a, *y = b;
+
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	if (x->ref != y->ref)
+		return x->ref < y->ref ? -1 : 1;
+	return strcmp(x->role, y->role);
+}
+
+int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 {
 	nd_res_incident *inc = &r->inc;
-	nd_stmt *ev = r->st[S_EVIDENCE], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
+	nd_stmt *ev = r->st[max_events ? S_EVIDENCE : S_EVIDENCE_ALL], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
 	const char **names = NULL, **values = NULL;
 	int oom = 0, rc;
 	size_t k;
@@ -476,7 +512,8 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 		return 0;
 	nd_db_reset(ev);
 	nd_db_bind_int64(ev, 1, inc->id, "results", NULL);
-	nd_db_bind_int64(ev, 2, max_events ? (int64_t)max_events : INT64_MAX, "results", NULL);
+	if (max_events)
+		nd_db_bind_int64(ev, 2, (int64_t)max_events, "results", NULL);
 	while ((rc = nd_db_step(ev, "results", NULL)) == 1) {
 		nd_res_event *e;
 
@@ -498,14 +535,28 @@ int nd_results_load(nd_results *r, size_t max_events, nd_error *err)
 		e->time = arena_str(&r->arena, text(ev, 7), &oom);
 		e->ts = nd_db_column_int64(ev, 8);
 		e->coid = arena_str(&r->arena, text(ev, 9), &oom);
-		inc->events_total = (size_t)nd_db_column_int64(ev, 10);
 		if (oom)
 			break;
 	}
 	nd_db_reset(ev);
 	if (!oom && rc != 0)
 		return nd_db_fail(r->db, "results", err);
-	for (k = 0; !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
+	if (!oom && !max_events)
+		nd_sort(inc->events, inc->nevents, sizeof(*inc->events), by_time);
+	inc->events_total = inc->nevents;
+	if (!oom && max_events && inc->nevents == max_events) {
+		/* Limited: the total is counted apart (a window over the rows
+		 * made the evidence query build a table per incident). */
+		nd_stmt *tot = r->st[S_TOTAL];
+
+		nd_db_bind_int64(tot, 1, inc->id, "results", NULL);
+		rc = nd_db_step(tot, "results", NULL);
+		inc->events_total = (size_t)nd_db_column_int64(tot, 0);
+		nd_db_reset(tot);
+		if (rc != 1)
+			return nd_db_fail(r->db, "results", err);
+	}
+	for (k = 0; fields && !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];
 
 		nd_db_bind_int64(fs, 1, e->ref, "results", NULL);

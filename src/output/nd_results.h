@@ -43,6 +43,7 @@ typedef struct nd_res_cause {
 	size_t nsteps;
 	const char **sources;
 	size_t nsources;
+	size_t index; /* its place among the run's causes (from 0), for per-cause caches */
 } nd_res_cause;
 
 /* A code with what the code tables know of it (symbol, meaning may be
@@ -62,7 +63,7 @@ typedef struct nd_res_event {
 	int64_t ref, event_id, attempt, delta_ticks, ts;
 	int has_attempt, has_delta;
 	const char *role, *provider, *computer, *time, *coid;
-	size_t nfields; /* loaded for the first ND_RES_FIELDS_MAX events only */
+	size_t nfields; /* loaded for the first ND_RES_FIELDS_MAX events only, when asked for */
 	const char **names, **values;
 } nd_res_event;
 
@@ -150,8 +151,10 @@ int nd_results_next(nd_results *r, const nd_res_incident **inc, nd_error *err);
 /* Loads the facts and evidence of the incident the last nd_results_next
  * returned: its first max_events evidence events (0: all of them, and the
  * attempts built from them), so that a format that shows a few does not
- * hold 50,000. Once per incident. Returns 0, or -1 with err set. */
-int nd_results_load(nd_results *r, size_t max_events, nd_error *err);
+ * hold 50,000; with fields set, the first ND_RES_FIELDS_MAX of them with
+ * their stored fields (only the reports show them). Once per incident.
+ * Returns 0, or -1 with err set. */
+int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err);
 
 /* Fills the scope. Returns 0, or -1 with err set. */
 int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err);

@@ -44,6 +44,16 @@ int nd_db_in_transaction(nd_db *db)
 	return db->ops->in_transaction(db);
 }
 
+int nd_db_has_inserted(nd_db *db)
+{
+	return db->ops->inserted != NULL;
+}
+
+int64_t nd_db_inserted(nd_db *db)
+{
+	return db->ops->inserted(db);
+}
+
 int nd_db_exec(nd_db *db, const char *sql, const char *what, nd_error *err)
 {
 	char *msg = NULL;

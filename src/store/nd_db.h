@@ -69,6 +69,15 @@ const char *nd_db_name(nd_db *db);
 /* Returns 1 while a transaction is open on db, else 0. */
 int nd_db_in_transaction(nd_db *db);
 
+/* Returns 1 when nd_db_inserted tells the id of an inserted row, 0 when an
+ * INSERT must return it (RETURNING). */
+int nd_db_has_inserted(nd_db *db);
+
+/* Returns the id of the row the last INSERT on db added (a table with an
+ * INTEGER PRIMARY KEY), 0 when it added none (ON CONFLICT DO NOTHING);
+ * only when nd_db_has_inserted. */
+int64_t nd_db_inserted(nd_db *db);
+
 /* Runs SQL that returns no rows (one or more statements). Returns 0, or -1
  * with err set. */
 int nd_db_exec(nd_db *db, const char *sql, const char *what, nd_error *err);

@@ -1,47 +1,42 @@
 #include "nd_fields.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nd_ascii.h"
 #include "nd_crc32.h"
 
-/* Appends s (n bytes) as a JSON string, escaped as SQLite's json functions
- * escape (so that names written by SQL and by npsdiag compare equal): runs
- * of plain bytes are copied at once. Returns 0, or -1 when out of memory. */
-static int put_string(nd_buf *b, const char *s, size_t n)
+/* Writes s (n bytes) at o as a JSON string, escaped as SQLite's json
+ * functions escape (so that names written by SQL and by npsdiag compare
+ * equal); o has room for 6 * n + 2 bytes. Returns o past it. */
+static char *put_string(char *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	size_t i = 0;
+	size_t i;
 
-	if (nd_buf_reserve(b, n + 2) != 0 || nd_buf_append(b, "\"", 1) != 0)
-		return -1;
-	while (i < n) {
-		size_t run = i, len = 2;
-		char esc[6] = {'\\', 0, '0', '0', 0, 0};
-		unsigned char c;
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
 
-		while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
-			i++;
-		if (nd_buf_append(b, s + run, i - run) != 0)
-			return -1;
-		if (i == n)
-			break;
-		c = (unsigned char)s[i++];
-		if (c == '"' || c == '\\')
-			esc[1] = (char)c;
-		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
-			esc[1] = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-		else {
-			esc[1] = 'u';
-			esc[4] = hex[c >> 4];
-			esc[5] = hex[c & 15];
-			len = 6;
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
 		}
-		if (nd_buf_append(b, esc, len) != 0)
-			return -1;
+		*o++ = '\\';
+		if (c == '"' || c == '\\')
+			*o++ = (char)c;
+		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			*o++ = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		else {
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
+		}
 	}
-	return nd_buf_append(b, "\"", 1);
+	*o++ = '"';
+	return o;
 }
 
 int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names)
@@ -53,9 +48,22 @@ int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names)
 		return -1;
 	for (i = 0; i < n; i++) {
 		const char *s = names ? f[i].name : f[i].value;
+		size_t len = s ? strlen(s) : 0;
+		char *o;
 
-		if ((i && nd_buf_append(out, ",", 1)) || (s ? put_string(out, s, strlen(s)) : nd_buf_append(out, "null", 4)))
+		/* a comma and the string, each byte escaped as \u00XX at worst */
+		if (len > (SIZE_MAX - 8) / 6 || nd_buf_reserve(out, 6 * len + 8) != 0)
 			return -1;
+		o = out->data + out->len;
+		if (i)
+			*o++ = ',';
+		if (s)
+			o = put_string(o, s, len);
+		else {
+			memcpy(o, "null", 4);
+			o += 4;
+		}
+		out->len = (size_t)(o - out->data);
 	}
 	return nd_buf_append(out, "]", 1);
 }

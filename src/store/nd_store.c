@@ -25,6 +25,10 @@
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
+/* An event's row; a duplicate is skipped. The new row's id comes from
+ * nd_db_inserted, or RETURNING where the backend has no such thing. */
+#define INSERT_EVENT_SQL                                                                                               \
+	"INSERT INTO events(" EVENT_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
@@ -47,8 +51,9 @@ struct nd_store {
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fvalues;        /* an event's values as JSON (nd_fields.h) */
-	int64_t names_id;      /* the field_names row of the event being stored, 0 for none */
+	nd_buf fvalues;         /* an event's values as JSON (nd_fields.h) */
+	char iso[ND_TIME_ISO_SIZE], kw[24]; /* an event's time and keywords as text, bound without a copy */
+	int64_t names_id;       /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
 	size_t next_layout; /* the entry to fill next */
 	nd_stmt *ins_typed[MAX_FAMILIES];
@@ -342,9 +347,7 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	}
 	if (schema_current(s, err) ||
 	    prepare(s,
-		    "INSERT INTO events(" EVENT_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-		    " ON CONFLICT DO NOTHING RETURNING id",
-		    &s->ins_event, "events", err) ||
+		    nd_db_has_inserted(s->db) ? INSERT_EVENT_SQL : INSERT_EVENT_SQL " RETURNING id", &s->ins_event, "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
 	    prepare(s,
@@ -745,30 +748,46 @@ static int bind_fields(nd_store *s, nd_stmt *st, const nd_record *ev, nd_error *
 		   : 0;
 }
 
-/* Binds the header columns of an event to the events INSERT. Returns 0, or
- * -1 with err set. */
-static int bind_event(nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+/* Writes keywords as "0x" and 16 lower-case hex digits into out[19].
+ * Returns nothing. */
+static void keywords_text(uint64_t keywords, char *out)
 {
-	char iso[ND_TIME_ISO_SIZE], kw[24];
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	out[0] = '0';
+	out[1] = 'x';
+	for (i = 17; i >= 2; i--, keywords >>= 4)
+		out[i] = hex[keywords & 15];
+	out[18] = '\0';
+}
+
+/* Binds the header columns of an event to st (an events INSERT), the text
+ * without a copy (ev, s->iso and s->kw stay until the INSERT ran). Returns
+ * 0, or -1 with err set. */
+static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev,
+		      nd_error *err)
+{
 	int64_t ts = ev->has_time ? ev->time : ev->written_time;
 	const char *w = "events";
 
 	nd_db_clear(st);
-	snprintf(kw, sizeof(kw), "0x%016llx", (unsigned long long)ev->keywords);
-	return nd_db_bind_text(st, 1, fam->name, w, err) ||
-		       nd_db_bind_text(st, 2, ev->provider ? ev->provider : "", w, err) ||
+	keywords_text(ev->keywords, s->kw);
+	return nd_db_bind_text_static(st, 1, fam->name, w, err) ||
+		       nd_db_bind_text_static(st, 2, ev->provider ? ev->provider : "", w, err) ||
 		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
 		       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
 		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
 		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
 		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
-		       nd_db_bind_text(st, 8, kw, w, err) || nd_db_bind_text(st, 9, nd_time_format(ts, iso), w, err) ||
+		       nd_db_bind_text_static(st, 8, s->kw, w, err) ||
+		       nd_db_bind_text_static(st, 9, nd_time_format(ts, s->iso), w, err) ||
 		       nd_db_bind_int64(st, 10, ts, w, err) ||
 		       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
-		       nd_db_bind_text(st, 12, ev->channel ? ev->channel : "", w, err) ||
-		       nd_db_bind_text(st, 13, ev->computer ? ev->computer : "", w, err) ||
-		       nd_db_bind_text(st, 14, ev->user_sid, w, err) || nd_db_bind_text(st, 15, ev->binary, w, err) ||
-		       nd_db_bind_int64(st, 16, source, w, err) ||
+		       nd_db_bind_text_static(st, 12, ev->channel ? ev->channel : "", w, err) ||
+		       nd_db_bind_text_static(st, 13, ev->computer ? ev->computer : "", w, err) ||
+		       nd_db_bind_text_static(st, 14, ev->user_sid, w, err) ||
+		       nd_db_bind_text_static(st, 15, ev->binary, w, err) || nd_db_bind_int64(st, 16, source, w, err) ||
 		       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
 		       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
 		   ? -1
@@ -797,7 +816,7 @@ static int queue_event(nd_store *s, int64_t source, const nd_family *fam, const 
 	if (!s->staged && nd_db_exec(s->db, s->stage_sql.data, "staging tables", err) != 0)
 		return -1;
 	s->staged = 1;
-	if (bind_event(st, source, fam, ev, err) || bind_fields(s, st, ev, err) ||
+	if (bind_event(s, st, source, fam, ev, err) || bind_fields(s, st, ev, err) ||
 	    nd_db_bind_int64(st, 21, ++s->seq, "events", err) ||
 	    nd_db_bind_int64(st, 22, ev->has_time ? 1 : 0, "events", err) || nd_db_step(st, "events", err) < 0 ||
 	    (fam->table && store_typed(s, s->stage_typed[n], fam, ev, s->seq, err) != 0))
@@ -828,10 +847,13 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 
 	if (s->queue && s->in_tx)
 		return queue_event(s, source, fam, ev, err);
-	if (bind_event(s->ins_event, source, fam, ev, err) || bind_fields(s, s->ins_event, ev, err))
+	if (bind_event(s, s->ins_event, source, fam, ev, err) || bind_fields(s, s->ins_event, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
-	case 0: return 0;
+	case 0:
+		if (!nd_db_has_inserted(s->db) || !(ref = nd_db_inserted(s->db)))
+			return 0;
+		break;
 	case 1:
 		ref = nd_db_column_int64(s->ins_event, 0);
 		if (nd_db_step(s->ins_event, "events", err) == 0)

@@ -85,6 +85,32 @@ static const char *json_u(char *tmp, size_t size, uint32_t cp)
 	return tmp;
 }
 
+/* Returns 1 when the output `how` (FOR_*) shows the byte c as it is and
+ * it is printable ASCII, else 0. */
+static int plain(unsigned char c, int how)
+{
+	if (c < 0x20 || c >= 0x7F)
+		return 0;
+	switch (how) {
+	case FOR_HTML: return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+	case FOR_MD: return c != '&' && c != '<' && c != '>' && !strchr("\\`*_[]|~", c);
+	case FOR_CSV: return c != '"';
+	case FOR_JSON: return c != '"' && c != '\\';
+	default: return 1;
+	}
+}
+
+/* Returns the length of the run of bytes at p (n of them) that the output
+ * `how` shows as they are. */
+static size_t plain_run(const unsigned char *p, size_t n, int how)
+{
+	size_t k;
+
+	for (k = 0; k < n && plain(p[k], how); k++)
+		;
+	return k;
+}
+
 /* Appends s escaped for the output `how` (FOR_*). Returns 0, or -1 when
  * out of memory. */
 static int escape(nd_buf *b, const char *s, int how)
@@ -98,6 +124,12 @@ static int escape(nd_buf *b, const char *s, int how)
 		uint32_t cp;
 		const char *rep = NULL;
 
+		if ((len = plain_run(p, n, how)) != 0) {
+			rc = nd_buf_append(b, (const char *)p, len);
+			p += len;
+			n -= len;
+			continue;
+		}
 		len = utf8_next(p, n, &cp);
 		if (!len) {
 			/* Invalid bytes: shown as such on a terminal, U+FFFD elsewhere. */

@@ -114,6 +114,7 @@ static int keep(void *ctx, const void *tag, nd_record *rec, nd_error *err)
 	c->binary = dup_or_null(rec->binary);
 	c->fields = NULL;
 	c->nfields = c->capfields = 0;
+	c->strings = NULL;
 	for (i = 0; i < rec->nfields; i++)
 		if (nd_record_add_field(c, rec->fields[i].name, rec->fields[i].value, strlen(rec->fields[i].value)))
 			exit(2);

@@ -28,6 +28,13 @@ event Microsoft-Windows-Security-Auditing 6273
 DESC
 }
 
+# denials FIRST-RECORD USER TIME N: a Security description of N NPS
+# denials of USER (nps_desc) whose record ids start at FIRST-RECORD.
+denials() {
+	printf 'computer NPS01.lab.example\nchannel Security\nfirst-record %s\n' "$1"
+	nps_desc "$2" "$3" "$4"
+}
+
 # client_desc USER TIME CODE: event lines of one RasClient 20227 of USER
 # (its CoId made from TIME).
 client_desc() {

@@ -9,10 +9,6 @@
 . "$SRC/tests/tail/lib.sh"
 D=$T/logs
 mkdir "$D"
-denials() { # FIRST-RECORD USER TIME N: a Security description
-	printf 'computer NPS01.lab.example\nchannel Security\nfirst-record %s\n' "$1"
-	nps_desc "$2" "$3" "$4"
-}
 count() { q "SELECT count(*) || '/' || count(DISTINCT record_id || ts) FROM events WHERE event_id = 6273" 2>/dev/null; }
 # settle N: waits (up to 10 s) until the database holds N denials.
 settle() {

@@ -8,10 +8,6 @@
 . "$SRC/tests/tail/lib.sh"
 D=$T/logs
 mkdir "$D"
-denials() { # FIRST-RECORD USER TIME N: a Security description
-	printf 'computer NPS01.lab.example\nchannel Security\nfirst-record %s\n' "$1"
-	nps_desc "$2" "$3" "$4"
-}
 count() { q "SELECT count(*) FROM events WHERE event_id = 6273" 2>/dev/null; }
 last_read() { q "SELECT last_record_id FROM sources WHERE path LIKE '%/Wrap.evtx'" 2>/dev/null; }
 # run N LAST ERR: starts tail, waits (up to 20 s) until the database holds

@@ -3,6 +3,7 @@
  * and is reported naming the output. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -23,9 +24,17 @@ static void test_writes(void)
 	nd_out_esc(&o, nd_escape_json, "q\"\n");
 	nd_out_printf(&o, " n=%d", 42);
 	nd_out_mem(&o, "!xyz", 1);
+	nd_out_put(&o, " ");
+	nd_out_int(&o, 0);
+	nd_out_put(&o, " ");
+	nd_out_int(&o, -1234567890123LL);
+	nd_out_put(&o, " ");
+	nd_out_int(&o, INT64_MIN);
+	nd_out_put(&o, " ");
+	nd_out_int(&o, INT64_MAX);
 	CHECK(nd_out_finish(&o, &err) == 0);
 	fclose(f);
-	CHECK_STR(mem, "a=\"q\\\"\\n\" n=42!");
+	CHECK_STR(mem, "a=\"q\\\"\\n\" n=42! 0 -1234567890123 -9223372036854775808 9223372036854775807");
 }
 
 /* A FILE that holds 8 bytes: the write fails when the buffer is flushed,

@@ -79,7 +79,7 @@ static void test_all(nd_db *db)
 	CHECK(i->client_error.has && i->client_error.code == 853 && i->client_error.symbol != NULL);
 	CHECK(i->nps_reason.has && i->nps_reason.code == 258);
 	CHECK(i->count == 5 && i->paired == 5);
-	CHECK(nd_results_load(r, 0, &err) == 0);
+	CHECK(nd_results_load(r, 0, 1, &err) == 0);
 	CHECK(i->nattempts == 5 && i->nevents == i->events_total);
 	for (k = 0; k < i->nattempts; k++) {
 		CHECK(i->attempts[k].attempt == (int64_t)k + 1);
@@ -97,7 +97,7 @@ static void test_all(nd_db *db)
 
 	CHECK(nd_results_next(r, &i, &err) == 1);
 	CHECK(i->finding && i->cause->kind && strcmp(i->cause->kind, "finding") == 0);
-	CHECK(nd_results_load(r, 0, &err) == 0);
+	CHECK(nd_results_load(r, 0, 1, &err) == 0);
 	CHECK(i->nattempts == 0 && i->nevents >= 1);
 	CHECK(nd_results_next(r, &i, &err) == 0);
 
@@ -108,9 +108,16 @@ static void test_all(nd_db *db)
 	/* A limited load: the first events, the total, no attempts. */
 	nd_results_rewind(r, ND_RES_INCIDENTS);
 	CHECK(nd_results_next(r, &i, &err) == 1);
-	CHECK(nd_results_load(r, 3, &err) == 0);
+	CHECK(nd_results_load(r, 3, 1, &err) == 0);
 	CHECK(i->nevents == 3 && i->events_total >= 10 && i->nattempts == 0);
 	CHECK(i->events[0].nfields > 0 && i->nfacts > 0);
+
+	/* Without fields (the formats that do not show them): the same
+	 * evidence, counted the same, with no fields read. */
+	nd_results_rewind(r, ND_RES_INCIDENTS);
+	CHECK(nd_results_next(r, &i, &err) == 1);
+	CHECK(nd_results_load(r, 3, 0, &err) == 0);
+	CHECK(i->nevents == 3 && i->events_total >= 10 && i->events[0].nfields == 0 && i->nfacts > 0);
 	nd_results_close(r);
 }
 

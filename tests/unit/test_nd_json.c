@@ -1,0 +1,89 @@
+/* Unit tests of nd_json: an incident object written with the per-cause
+ * cache (nd_json_causes) is byte for byte the one written without it, for
+ * incidents of one cause with different confidences and of two causes,
+ * with text that needs escaping; the cache holds one object per cause. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "nd_json.h"
+
+/* Writes incident i (with jc, or without when NULL) into a string.
+ * Returns it (malloc'ed), or NULL. */
+static char *write_one(const nd_res_incident *i, nd_json_causes *jc)
+{
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&text, &n);
+	nd_out o;
+	nd_error err;
+
+	if (!f)
+		return NULL;
+	nd_out_init(&o, f, "memory");
+	nd_json_incident(&o, i, 1, NULL, jc);
+	CHECK(nd_out_finish(&o, &err) == 0);
+	fclose(f);
+	return text;
+}
+
+static void test_cached_equals_uncached(void)
+{
+	const char *cmds[] = {"certutil -URL \"http://crl\"", "net stop \\ start"};
+	nd_res_step steps[] = {{1, "Check the CRL <url>\n", cmds, 2}, {2, "Then \"retry\"", NULL, 0}};
+	const char *sources[] = {"Microsoft dd197464"};
+	nd_res_cause causes[2] = {
+	    {"revocation-check-failed", "incident", "Revocation \"unknown\"", "confirmed", "tab\there",
+	     "rules/cert.rules", 12, steps, 2, sources, 1, 0},
+	    {"bad-credentials", "incident", "Wrong password", "likely", NULL, NULL, 4, NULL, 0, NULL, 0, 1},
+	};
+	nd_res_incident inc[3];
+	nd_json_causes jc = {NULL, 0};
+	size_t k;
+
+	memset(inc, 0, sizeof(inc));
+	for (k = 0; k < 3; k++) {
+		inc[k].id = (int64_t)k + 1;
+		inc[k].kind = "incident";
+		inc[k].cause = &causes[k == 2];
+		inc[k].identity = "lab.example\\u1";
+		inc[k].last = "2025-03-14T09:00:00.0000000Z";
+		inc[k].count = 1;
+	}
+	inc[0].confidence = "confirmed";
+	inc[1].confidence = "likely \"downgraded\"";
+	inc[2].confidence = NULL;
+	for (k = 0; k < 3; k++) {
+		char *plain = write_one(&inc[k], NULL), *cached = write_one(&inc[k], &jc),
+		     *again = write_one(&inc[k], &jc);
+
+		CHECK(plain && cached && again);
+		if (plain && cached && again) {
+			CHECK_STR(cached, plain);
+			CHECK_STR(again, plain);
+		}
+		free(plain);
+		free(cached);
+		free(again);
+	}
+	CHECK(jc.n == 2 && jc.v[0].text.len > 0 && jc.v[1].text.len > 0);
+	{
+		char *one = write_one(&inc[1], &jc);
+
+		CHECK(one && strstr(one, "\"confidence\":\"likely \\\"downgraded\\\"\","
+					 "\"explanation\":\"tab\\there\"") != NULL);
+		CHECK(one && strstr(one, "\"commands\":[\"certutil -URL \\\"http://crl\\\"\","
+					 "\"net stop \\\\ start\"]") != NULL);
+		free(one);
+	}
+	nd_json_causes_free(&jc);
+	CHECK(jc.n == 0 && jc.v == NULL);
+}
+
+int main(void)
+{
+	test_cached_equals_uncached();
+	return check_report();
+}
