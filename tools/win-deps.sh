@@ -314,7 +314,9 @@ if [ ! -f "$root/.merged" ]; then
 	done
 	touch "$root/.merged"
 fi
-# The CPU of every process this script waited for (times' second line: children's user and system time).
-cpu=$(times | sed -n 2p | awk '{ gsub(/[ms]/, " "); split($0, f, " "); printf "%.0f", f[1] * 60 + f[2] + f[3] * 60 + f[4] }')
+# The CPU of every process this script waited for (times' second line: children's user and system time;
+# run in this shell, not in a command substitution's subshell, which has no children of its own).
+times >"$cache/logs/times.last"
+cpu=$(sed -n 2p "$cache/logs/times.last" | awk '{ gsub(/[ms]/, " "); split($0, f, " "); printf "%.0f", f[1] * 60 + f[2] + f[3] * 60 + f[4] }')
 echo "win-deps: ready in $(($(date +%s) - start)) s wall, $cpu s CPU" >&2
 echo "$root"
