@@ -48,7 +48,8 @@ unpack() {
 		fi
 		rm -rf "$dir" "$dir.tmp"
 		mkdir -p "$dir.tmp"
-		if (cd "$dir.tmp" && apt-get source -qq "$spec" >/dev/null 2>&1); then
+		if timed "fetch $pkg-$ver" sh -c 'cd "$1" && apt-get source -qq "$2" >/dev/null 2>&1' sh "$dir.tmp" "$spec"
+		then
 			mv "$dir.tmp"/*/ "$dir.tree" && rm -rf "$dir.tmp" && mv "$dir.tree" "$dir"
 			echo "$ver" >"$dir/.unpacked"
 			echo "$dir"
@@ -72,7 +73,14 @@ build_libevtx() {
 	cross_env
 	./configure -q --host=$host --prefix="$prefix" --enable-static --disable-shared \
 		--disable-multi-threading-support --disable-python --disable-nls
-	make -j"$jobs" && make install
+	# Only the library and the libyal libraries it bundles, in the order of its SUBDIRS: not evtxtools nor
+	# libexe, libregf, libwrc and libcdirectory, which only the tools use (a third of the compile time).
+	local d
+	for d in include common libcerror libcthreads libcdata libclocale libcnotify libcsplit libuna libcfile libcpath \
+		libbfio libfcache libfdata libfdatetime libfguid libfvalue libfwevt libfwnt libevtx; do
+		make -j"$jobs" -C "$d"
+	done
+	make -C include install && make -C libevtx install && make install-pkgconfigDATA
 	# For a Windows consumer its headers declare the libbfio functions (and include libbfio.h) only
 	# with HAVE_LIBBFIO.
 	sed -i 's/^Cflags: .*/& -DHAVE_LIBBFIO/' "$prefix/lib/pkgconfig/libevtx.pc"
@@ -110,8 +118,14 @@ build_json_c() {
 	cmake --build _build -j"$jobs" && cmake --install _build >/dev/null
 }
 build_openssl() {
-	# libcrypto (X.509, CRLs) and libssl only.
+	# libcrypto (X.509, CRLs, PKCS#7) and libssl (libpq's TLS) only, at -O2 as Debian builds it (OpenSSL's
+	# own default for mingw is -O3). Left out: what neither npsdiag nor libpq calls: engines, CMP, CMS,
+	# certificate transparency, time stamps, OCSP, SRP, SRTP, DTLS, compression, binary-field curves and
+	# the ciphers and digests of no TLS suite or certificate (national and legacy ones); no tests, apps
+	# or docs are built (build_libs, install_dev).
 	./Configure mingw64 --cross-compile-prefix=$host- --prefix="$prefix" --libdir=lib no-shared no-tests \
+		no-engine no-cmp no-cms no-ct no-ts no-ocsp no-srp no-srtp no-dtls no-comp no-ec2m no-aria no-bf \
+		no-camellia no-cast no-idea no-mdc2 no-rc2 no-rc4 no-seed no-sm2 no-sm3 no-sm4 no-whirlpool -O2 \
 		>/dev/null
 	make -j"$jobs" build_libs >/dev/null && make install_dev >/dev/null
 }
@@ -195,6 +209,33 @@ build_postgresql_15() {
 		"$prefix" "$(sed -n "s/^PACKAGE_VERSION='\\(.*\\)'/\\1/p" configure)" >"$prefix/lib/pkgconfig/libpq.pc"
 }
 
+# Runs "$@" with bash's `time` and appends "LABEL<TAB>wall<TAB>user<TAB>sys" (seconds; the CPU of the command
+# and every process it waited for) to $cache/logs/times.tsv, and says so on stderr. Returns the command's
+# status. The command's stdout is kept.
+timed() {
+	local label=$1 t rc
+	shift
+	t=$(mktemp)
+	set +e
+	{ TIMEFORMAT='%R	%U	%S'; time "$@" 2>&3; } 3>&2 2>"$t"
+	rc=$?
+	set -e
+	printf '%s\t%s\n' "$label" "$(tail -n 1 "$t")" >>"$cache/logs/times.tsv"
+	awk -F '\t' -v l="$label" '{ printf "win-deps: %s: %.0f s wall, %.0f s CPU (%.0f user + %.0f sys)\n", l, $1, $2 + $3, $2, $3 }' \
+		<(tail -n 1 "$t") >&2
+	rm -f "$t"
+	return "$rc"
+}
+
+# Runs the recipe of package $2 in $cache/work/$1 with errexit, its output into $cache/logs/$1.log.
+recipe() {
+	(
+		set -e
+		cd "$cache/work/$1"
+		"build_${2//-/_}"
+	) >"$cache/logs/$1.log" 2>&1
+}
+
 # Builds package $1 (its recipe is build_<pkg with - as _>) on top of the prefixes of packages $2...
 # unless its prefix is there already. Returns non-zero when the build fails (the log is in $cache/logs).
 build() {
@@ -220,11 +261,7 @@ build() {
 			-exec touch -d "@$(date +%s)" {} +
 		# Not in an if: errexit holds inside the recipe only outside a condition.
 		set +e
-		(
-			set -e
-			cd "$cache/work/$key"
-			"build_${pkg//-/_}"
-		) >"$cache/logs/$key.log" 2>&1
+		timed "build $key" recipe "$key" "$pkg"
 		rc=$?
 		set -e
 		if [ "$rc" -ne 0 ]; then
@@ -277,5 +314,9 @@ if [ ! -f "$root/.merged" ]; then
 	done
 	touch "$root/.merged"
 fi
-echo "win-deps: ready in $(($(date +%s) - start)) s" >&2
+# The CPU of every process this script waited for (times' second line: children's user and system time;
+# run in this shell, not in a command substitution's subshell, which has no children of its own).
+times >"$cache/logs/times.last"
+cpu=$(sed -n 2p "$cache/logs/times.last" | awk '{ gsub(/[ms]/, " "); split($0, f, " "); printf "%.0f", f[1] * 60 + f[2] + f[3] * 60 + f[4] }')
+echo "win-deps: ready in $(($(date +%s) - start)) s wall, $cpu s CPU" >&2
 echo "$root"

@@ -36,6 +36,11 @@ int npsdiag_zone_named(const char *zone, char *name, size_t size)
 	return nd_localtime_set_zone(zone, name, size);
 }
 
+const char *npsdiag_zone_names(void)
+{
+	return nd_localtime_zone_names();
+}
+
 int npsdiag_zone_offset(long offset_s)
 {
 	return nd_localtime_set_offset(offset_s);

@@ -210,6 +210,11 @@ int npsdiag_parse_time(const char *s, int end_of_day, int64_t *ts);
 int npsdiag_zone_named(const char *zone, char *name, size_t size);
 int npsdiag_zone_offset(long offset_s);
 
+/* Says which names npsdiag_zone_named takes on this system, as a phrase
+ * for a message: "an IANA zone name (Europe/Berlin)" on POSIX, "local
+ * (...)" on Windows. Returns a constant string. */
+const char *npsdiag_zone_names(void);
+
 /* Converts a wall-clock time in the local zone (a day past the month's end
  * runs on) to seconds since 1970, UTC. Returns 0 with *unix_s set, or -1. */
 int npsdiag_local_to_unix(int year, int month, int day, int hour, int minute, int second, int64_t *unix_s);

@@ -121,7 +121,7 @@ int cli_select_option(const char *cmd, int opt, const char *arg, cli_select *sel
 	case 1007:
 		sel->tz = opt == 1007 ? "local" : arg;
 		if (cli_zone_apply(sel->tz, sel->tz_name, sizeof(sel->tz_name)) != 0)
-			return cli_bad_value(cmd, "--tz", arg, CLI_EXPECT_ZONE);
+			return cli_bad_zone(cmd, arg);
 		return 1;
 	default: return 0;
 	}

@@ -136,8 +136,11 @@ int cli_parse_offset(const char *p, long *off);
  * is not one (an unknown IANA name). */
 int cli_zone_apply(const char *zone, char *name, size_t size);
 
-/* What --tz and --since expect, for error messages. */
-#define CLI_EXPECT_ZONE "an IANA zone name (Europe/Berlin), UTC or +HH:MM"
+/* Prints that cmd's --tz value is no zone, and what this system takes
+ * (Windows knows no IANA names). Returns 2, the exit status of a usage
+ * error. */
+int cli_bad_zone(const char *cmd, const char *value);
+
 /* What ingest --tz (the NPS servers' zone) expects. */
 #define CLI_EXPECT_OFFSET "UTC or an offset such as +01:00 or -05:00 (the NPS servers' zone)"
 #define CLI_EXPECT_TIME                                                                                                \

@@ -146,3 +146,11 @@ int cli_zone_apply(const char *zone, char *name, size_t size)
 	}
 	return npsdiag_zone_named(zone, name, size);
 }
+
+int cli_bad_zone(const char *cmd, const char *value)
+{
+	char expected[160];
+
+	snprintf(expected, sizeof(expected), "%s, UTC or +HH:MM", npsdiag_zone_names());
+	return cli_bad_value(cmd, "--tz", value, expected);
+}

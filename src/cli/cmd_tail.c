@@ -128,7 +128,7 @@ int cmd_tail(int argc, char **argv)
 	fo.channels = channels;
 	if (tz) {
 		if (cli_zone_apply(tz, zone, sizeof(zone)) != 0)
-			return cli_bad_value("tail", "--tz", tz, CLI_EXPECT_ZONE);
+			return cli_bad_zone("tail", tz);
 		u.wo.tz = zone;
 		if (strcmp(u.format, "text") == 0)
 			cli_print(stderr, "npsdiag: tail: times in %s\n", zone);

@@ -20,6 +20,11 @@ typedef struct nd_local_time {
  * to call it for a reader. Returns 0, or -1 when the zone is unknown. */
 int nd_localtime_set_zone(const char *zone, char *name, size_t size);
 
+/* Says which zone names nd_localtime_set_zone takes on this system, as a
+ * phrase for a message ("expected <it>, UTC or +HH:MM"). Returns a
+ * constant string. */
+const char *nd_localtime_zone_names(void);
+
 /* Makes the process's local zone a fixed offset_s seconds east of UTC (0:
  * UTC itself). Returns 0, or -1 when the system refuses. */
 int nd_localtime_set_offset(long offset_s);

@@ -43,6 +43,11 @@ int nd_localtime_set_zone(const char *zone, char *name, size_t size)
 	return 0;
 }
 
+const char *nd_localtime_zone_names(void)
+{
+	return "an IANA zone name (Europe/Berlin)";
+}
+
 int nd_localtime_set_offset(long offset_s)
 {
 	long a = labs(offset_s);

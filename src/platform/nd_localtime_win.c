@@ -46,6 +46,11 @@ int nd_localtime_set_zone(const char *zone, char *name, size_t size)
 	return 0;
 }
 
+const char *nd_localtime_zone_names(void)
+{
+	return "local (Windows' own zone; Windows has no IANA zone names)";
+}
+
 int nd_localtime_set_offset(long offset_s)
 {
 	wchar_t w[16];
