@@ -15,8 +15,10 @@
 LOG=$PGDIR/server.log
 serial() { grep -c 'could not serialize access' "$LOG"; }
 RR='-c default_transaction_isolation=repeatable\ read'
-# SQL that waits (up to 60 s) until another session waits for a lock
-WAITER="DO \$\$BEGIN FOR i IN 1..600 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted);
+# SQL that waits (up to 60 s) until another session of this database waits
+# for a lock (the server is shared with the other pg tests, run in parallel)
+WAITER="DO \$\$BEGIN FOR i IN 1..600 LOOP EXIT WHEN EXISTS (SELECT 1 FROM pg_locks l
+	JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database());
 	PERFORM pg_sleep(0.1); END LOOP; END\$\$;"
 # held SQL: waits (up to 30 s) until the count SQL gives is not 0.
 held() {
@@ -43,7 +45,7 @@ printf "BEGIN;\nINSERT INTO events(family, provider, event_id, time_created, ts,
 "$PGBIN/psql" -h "$PGDIR" -U postgres -d "$PGNAME" -qtAX -v ON_ERROR_STOP=1 -f "$T/hold.sql" > "$T/hold.out" 2>&1 &
 hold=$!
 held "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation WHERE c.relname = 'events'
-	AND l.mode = 'RowExclusiveLock' AND l.granted"
+	AND l.mode = 'RowExclusiveLock' AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 PGOPTIONS=$RR "$NPSDIAG" ingest --db "$PG" "$T/a.evtx" > /dev/null 2> "$T/err" || { fail "ingest"; cat "$T/err" >&2; }
 wait $hold || { fail "the holding session"; cat "$T/hold.out" >&2; }
 [ "$(serial)" -gt "$s0" ] && ok || fail "ingest: no serialization failure provoked"
@@ -61,7 +63,8 @@ printf "BEGIN;\nSELECT pg_advisory_xact_lock(%d);\n%s\nUPDATE diagnose_meta SET 
 	$((0x6e640002)) "$WAITER" > "$T/hold.sql"
 "$PGBIN/psql" -h "$PGDIR" -U postgres -d "$PGNAME" -qtAX -v ON_ERROR_STOP=1 -f "$T/hold.sql" > "$T/hold.out" 2>&1 &
 hold=$!
-held "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+held "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted
+	AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
 PGOPTIONS=$RR "$NPSDIAG" diagnose --db "$PG" > /dev/null 2> "$T/err"
 [ $? -le 1 ] && ok || { fail "diagnose"; cat "$T/err" >&2; }
 wait $hold || { fail "the holding session 2"; cat "$T/hold.out" >&2; }
