@@ -3,12 +3,22 @@
 #include <errno.h>
 #include <time.h>
 
+#include "nd_time.h"
+
 uint64_t nd_clock_ms(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+int64_t nd_clock_now_ticks(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * ND_TICKS_PER_SECOND + ts.tv_nsec / 100;
 }
 
 void nd_clock_sleep_ms(unsigned ms, const volatile sig_atomic_t *stop)

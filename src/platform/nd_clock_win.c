@@ -2,9 +2,19 @@
 
 #include <windows.h>
 
+#include "nd_time.h"
+
 uint64_t nd_clock_ms(void)
 {
 	return (uint64_t)GetTickCount64();
+}
+
+int64_t nd_clock_now_ticks(void)
+{
+	FILETIME ft;
+
+	GetSystemTimePreciseAsFileTime(&ft);
+	return (int64_t)(((uint64_t)ft.dwHighDateTime << 32) | ft.dwLowDateTime) - ND_FILETIME_UNIX_EPOCH;
 }
 
 void nd_clock_sleep_ms(unsigned ms, const volatile sig_atomic_t *stop)

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "nd_buf.h"
+#include "nd_clock.h"
 #include "nd_db_backend.h"
 #include "nd_vec.h"
 
@@ -143,7 +143,6 @@ static int check_result(pg_db *d, const PGresult *res)
  * gone with it). Returns nothing. */
 static void revive(pg_db *d)
 {
-	struct timespec pause = {0, ND_PG_RETRY_MS * 1000000L};
 	int i;
 
 	if (d->tx || PQstatus(d->h) != CONNECTION_BAD)
@@ -156,7 +155,7 @@ static void revive(pg_db *d)
 			d->generation++;
 			return;
 		}
-		nanosleep(&pause, NULL);
+		nd_clock_sleep_ms(ND_PG_RETRY_MS, NULL);
 	}
 }
 

@@ -3,9 +3,9 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "nd_buf.h"
+#include "nd_clock.h"
 #include "nd_db_backend.h"
 
 #define ND_DB_BUSY_MS 30000
@@ -234,12 +234,10 @@ static const nd_db_ops lite_ops = {
  * often finds them. Returns 1 to retry, 0 to give up (SQLITE_BUSY). */
 static int busy_wait(void *ctx, int count)
 {
-	struct timespec d = {0, ND_DB_BUSY_POLL_MS * 1000000L};
-
 	(void)ctx;
 	if (count >= ND_DB_BUSY_MS / ND_DB_BUSY_POLL_MS)
 		return 0;
-	nanosleep(&d, NULL);
+	nd_clock_sleep_ms(ND_DB_BUSY_POLL_MS, NULL);
 	return 1;
 }
 

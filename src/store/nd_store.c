@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "nd_ascii.h"
 #include "nd_buf.h"
@@ -486,10 +485,7 @@ void nd_store_rollback(nd_store *s)
  * Returns out. */
 static char *now_iso(char *out)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return nd_time_format((int64_t)ts.tv_sec * ND_TICKS_PER_SECOND + ts.tv_nsec / 100, out);
+	return nd_time_format(nd_clock_now_ticks(), out);
 }
 
 /* Takes over for this machine the row of path that a database older than
