@@ -4,7 +4,7 @@
  * element by element, and judged for what makes NPS reject a client
  * certificate: a CA or leaf without CRL distribution point (258), a
  * missing Client Authentication EKU, an incomplete chain (265), an expired
- * element; with a fetch, each HTTP CDP's CRL is downloaded (libcurl) and
+ * element; with a fetch, each HTTP CDP's CRL is downloaded (nd_http) and
  * checked (259, revoked). Knows no events and no database. */
 #ifndef ND_CERT_H
 #define ND_CERT_H
@@ -124,12 +124,8 @@ void nd_cert_set_order(nd_cert_set *set);
 
 /* Downloads the CRL of each HTTP(S) CDP URL (LDAP ones are marked not
  * fetched), at most timeout_ms each, and checks it against the issuer.
- * Returns 0, or -1 with err set (out of memory, libcurl unusable). */
+ * Returns 0, or -1 with err set (out of memory). */
 int nd_cert_fetch_crls(nd_cert_set *set, long timeout_ms, nd_error *err);
-
-/* Downloads url (http or https only, redirects among those) into b, at
- * most max bytes and timeout_ms. Returns 0, or -1 with err saying why. */
-int nd_cert_download(const char *url, long timeout_ms, size_t max, nd_buf *b, nd_error *err);
 
 /* Judges the ordered set: appends its findings. Returns 0, or -1 when out
  * of memory. */

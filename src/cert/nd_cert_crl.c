@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 
 #include "nd_ascii.h"
+#include "nd_http.h"
 
 /* Returns 1 when url starts with scheme (case-insensitive), else 0. */
 static int has_scheme(const char *url, const char *scheme)
@@ -75,7 +76,7 @@ static int fetch_one(nd_cert_set *set, size_t i, const char *url, long timeout_m
 	}
 	if (!has_scheme(url, "http:") && !has_scheme(url, "https:"))
 		return (r->error = strdup("not an HTTP or LDAP URL")) ? 0 : -1;
-	if (nd_cert_download(url, timeout_ms, ND_CERT_CRL_MAX, &b, &e) != 0) {
+	if (nd_http_get(url, timeout_ms, ND_CERT_CRL_MAX, &b, &e) != 0) {
 		nd_buf_free(&b);
 		return (r->error = strdup(e.message)) ? 0 : -1;
 	}

@@ -1,8 +1,6 @@
-/* nd_cert_download: one HTTP(S) download with libcurl, bounded in size
- * and time. URLs come from certificates: only http and https are spoken,
- * redirects too, so a CDP cannot make npsdiag read a file:// or a
- * gopher:// URL. Proxies are taken from the environment as curl does. */
-#include "nd_cert.h"
+/* nd_http on POSIX: libcurl. Proxies are taken from the environment as
+ * curl does. */
+#include "nd_http.h"
 
 #include <curl/curl.h>
 
@@ -26,7 +24,7 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 	return nd_buf_append(s->b, p, len) == 0 ? len : 0;
 }
 
-int nd_cert_download(const char *url, long timeout_ms, size_t max, nd_buf *b, nd_error *err)
+int nd_http_get(const char *url, long timeout_ms, size_t max, nd_buf *b, nd_error *err)
 {
 	char why[CURL_ERROR_SIZE] = "";
 	sink s = {b, max, 0};
@@ -40,7 +38,7 @@ int nd_cert_download(const char *url, long timeout_ms, size_t max, nd_buf *b, nd
 	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, (long)ND_HTTP_MAX_REDIRECTS);
 	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
