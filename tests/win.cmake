@@ -14,7 +14,7 @@ endif()
 # One wine prefix for all of them, made first (wine sets it up in ~20 s).
 add_test(NAME wine_prefix COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/win/prefix.sh)
 set_tests_properties(wine_prefix PROPERTIES FIXTURES_SETUP wine_prefix)
-foreach(t fixtures explain names resume pg zone archive ctrlc)
+foreach(t fixtures explain names resume pg zone archive ctrlc fetch)
   add_test(NAME wine_${t} COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/win/${t}.sh)
   set_tests_properties(wine_${t} PROPERTIES FIXTURES_REQUIRED wine_prefix)
 endforeach()
