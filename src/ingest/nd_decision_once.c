@@ -68,8 +68,7 @@ int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd
 	nd_stmt *st;
 	int text = strcmp(fam->name, "nps_text") == 0, rc;
 
-	if ((!text && strcmp(fam->name, "nps_audit") != 0) || (ev->event_id != 6272 && ev->event_id != 6273) ||
-	    !ev->has_time)
+	if (!nd_family_is_decision(fam, ev->event_id) || !ev->has_time)
 		return 0;
 	if (!*find && nd_db_prepare(nd_store_db(s), find_sql, ND_DB_PERSISTENT, find, "decision", err) != 0)
 		return -1;
@@ -80,7 +79,7 @@ int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd
 		rc = bind(st, ev, field_of(ev, "FullyQualifiedSubjectUserName"), field_of(ev, "ReasonCode"),
 			  ND_TICKS_PER_SECOND, err);
 	if (rc == 0)
-		rc = nd_db_bind_text_static(st, 6, text ? "nps_audit" : "nps_text", "decision", err);
+		rc = nd_db_bind_text_static(st, 6, fam->twin, "decision", err);
 	if (rc == 0)
 		rc = nd_db_step(st, "decision", err);
 	if (rc == 1)
@@ -94,7 +93,7 @@ int nd_decision_offsets(nd_store *s, const nd_record *ev, int64_t window, void (
 	nd_stmt *st = NULL;
 	int rc;
 
-	if ((ev->event_id != 6272 && ev->event_id != 6273) || !ev->has_time)
+	if ((ev->event_id != ND_EVENT_GRANTED && ev->event_id != ND_EVENT_DENIED) || !ev->has_time)
 		return 0;
 	if (nd_db_prepare(nd_store_db(s), times_sql, 0, &st, "decision", err) != 0)
 		return -1;

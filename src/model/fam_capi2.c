@@ -203,4 +203,5 @@ const nd_family nd_family_capi2 = {
 	"capi2", "capi2_events", providers, wants, name_fields, columns, sizeof(columns) / sizeof(columns[0]),
 	"Microsoft-Windows-CAPI2/Operational 11, 30, 41, 53, 90: chain built, policy, revocation, URL fetched,"
 	" certificates",
+	NULL,
 };

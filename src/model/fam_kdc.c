@@ -17,4 +17,5 @@ static int wants(uint32_t id)
 const nd_family nd_family_kdc = {
 	"kdc", NULL, providers, wants, NULL, NULL, 0,
 	"Kdcsvc 39-41 (domain controller System log): certificate not strongly mapped (KB5014754)",
+	NULL,
 };

@@ -105,4 +105,5 @@ static const nd_column columns[] = {
 const nd_family nd_family_nps_audit = {
 	"nps_audit", "nps_audit_events", providers, wants, name_fields, columns, sizeof(columns) / sizeof(columns[0]),
 	"Security-Auditing 6272-6280 (NPS server Security log): NPS granted, denied, discarded, locked out",
+	"nps_text",
 };

@@ -57,4 +57,5 @@ const nd_family nd_family_nps_service = {
 	"nps_service", "nps_service_events", providers, wants, name_fields, columns,
 	sizeof(columns) / sizeof(columns[0]),
 	"NPS / IAS 4400-4422, 13, 14, 17, 18 (NPS server System log): domain controllers, Blast-RADIUS, RADIUS clients",
+	NULL,
 };

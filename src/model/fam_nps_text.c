@@ -166,7 +166,7 @@ static int name_fields(nd_record *ev)
 			t < sizeof(auth_types) / sizeof(auth_types[0]) && auth_types[t] ? auth_types[t] : v) != 0)
 			return -1;
 	}
-	ev->event_id = ev->event_id == 2 ? 6272 : ev->event_id == 3 ? 6273 : ev->event_id;
+	ev->event_id = ev->event_id == 2 ? ND_EVENT_GRANTED : ev->event_id == 3 ? ND_EVENT_DENIED : ev->event_id;
 	return 0;
 }
 
@@ -201,4 +201,5 @@ const nd_family nd_family_nps_text = {
     columns,
     sizeof(columns) / sizeof(columns[0]),
     "NPS text accounting logs (IN*.log: DTS, IAS, ODBC): Access-Accept and Access-Reject as 6272 and 6273",
+    "nps_audit",
 };

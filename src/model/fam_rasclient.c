@@ -59,4 +59,5 @@ const nd_family nd_family_rasclient = {
 	"rasclient", "ras_client_events", providers, wants, name_fields, columns,
 	sizeof(columns) / sizeof(columns[0]),
 	"RasClient 20220-20227 (client Application log): dial start, device, connected, disconnected, failed",
+	NULL,
 };

@@ -57,4 +57,5 @@ const nd_family nd_family_remoteaccess = {
 	"remoteaccess", "remote_access_events", providers, wants, name_fields, columns,
 	sizeof(columns) / sizeof(columns[0]),
 	"RemoteAccess 20249-20276 (RRAS server System log): authentication failures, accounting, addresses",
+	NULL,
 };

@@ -25,6 +25,11 @@ const nd_family *const *nd_families(void)
 	return all_families;
 }
 
+int nd_family_is_decision(const nd_family *f, uint32_t event_id)
+{
+	return f->twin && (event_id == ND_EVENT_GRANTED || event_id == ND_EVENT_DENIED);
+}
+
 /* Returns 1 if name is one of the family's providers, else 0. */
 static int has_provider(const nd_family *f, const char *name)
 {

@@ -40,7 +40,20 @@ typedef struct nd_family {
 	const nd_column *columns;
 	size_t ncolumns;
 	const char *doc;
+	/* The family that logs the same NPS decisions (ND_EVENT_GRANTED,
+	 * ND_EVENT_DENIED) from another log into the same typed table, so that
+	 * a decision is stored once (nps_audit and nps_text name each other),
+	 * or NULL. */
+	const char *twin;
 } nd_family;
+
+/* The NPS decisions: granted and denied access. */
+#define ND_EVENT_GRANTED 6272
+#define ND_EVENT_DENIED 6273
+
+/* Returns 1 when an event of family f with this id is an NPS decision
+ * that the twin family's log may hold too, else 0. */
+int nd_family_is_decision(const nd_family *f, uint32_t event_id);
 
 /* Returns the NULL-terminated list of all families. */
 const nd_family *const *nd_families(void);

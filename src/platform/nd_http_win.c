@@ -33,8 +33,8 @@ static int fail(nd_error *err, const char *what, DWORD code)
 	DWORD n;
 	char *u = NULL;
 
-	n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_IGNORE_INSERTS, GetModuleHandleW(L"winhttp.dll"),
-			   code, 0, w, sizeof(w) / sizeof(w[0]), NULL);
+	n = FormatMessageW(FORMAT_MESSAGE_FROM_HMODULE | FORMAT_MESSAGE_IGNORE_INSERTS,
+			   GetModuleHandleW(L"winhttp.dll"), code, 0, w, sizeof(w) / sizeof(w[0]), NULL);
 	if (n == 0)
 		n = FormatMessageW(FORMAT_MESSAGE_FROM_SYSTEM | FORMAT_MESSAGE_IGNORE_INSERTS, NULL, code, 0, w,
 				   sizeof(w) / sizeof(w[0]), NULL);

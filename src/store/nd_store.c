@@ -276,12 +276,19 @@ static int flush_sql(nd_buf *b)
 		" WHERE NOT (s.record_id <> 0 AND s.ts > 0 AND EXISTS"
 		" (SELECT 1 FROM events e WHERE" ND_EVENT_ONCE_SQL("s.computer", "s.channel", "s.record_id",
 								 "(s.ts - s.ts %% 10000)", "s.ts") "))"
-		" AND NOT (s.has_time = 1 AND s.event_id IN (6272, 6273) AND s.family IN ('nps_audit', 'nps_text')"
-		" AND EXISTS"
+		" AND NOT (s.has_time = 1 AND s.event_id IN (%d, %d) AND EXISTS"
 		" (SELECT 1 FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
-		"  WHERE e.family = CASE s.family WHEN 'nps_audit' THEN 'nps_text' ELSE 'nps_audit' END"
-		"  AND" ND_SAME_DECISION_SQL("s.event_id", "s.ts", "s.computer", "coalesce(t.reason_code, 0)",
-					     "coalesce(t.fq_subject_user_name, '')", "10000000") "))),"
+		"  WHERE e.family = CASE s.family",
+		ND_EVENT_GRANTED, ND_EVENT_DENIED);
+
+	/* the decision's twin family (none: NULL, no match) */
+	for (f = nd_families(); *f && rc == 0; f++)
+		if ((*f)->twin)
+			rc = nd_buf_printf(b, " WHEN '%s' THEN '%s'", (*f)->name, (*f)->twin);
+	rc = rc || nd_buf_printf(
+		b,
+		" END AND" ND_SAME_DECISION_SQL("s.event_id", "s.ts", "s.computer", "coalesce(t.reason_code, 0)",
+						"coalesce(t.fq_subject_user_name, '')", "10000000") "))),"
 		" ins AS (INSERT INTO events(" EVENT_COLUMNS ") SELECT " EVENT_COLUMNS " FROM cand ORDER BY id"
 		"  ON CONFLICT DO NOTHING RETURNING id, computer, channel, record_id, ts),"
 		" ids AS (SELECT DISTINCT ON (ins.id) ins.id, c.id AS seq, c.family FROM ins"
