@@ -115,6 +115,39 @@ static int attribute_field(const nd_field *fl)
 	return fl->name && (fl->name[0] == '@' || strstr(fl->name, "/@"));
 }
 
+int rd_system_attribute_broken(const char *xml, size_t len)
+{
+	const char *end = xml + len, *p = xml, *q;
+	const char *sys = NULL;
+
+	/* Up to </System>: what follows is the event's data, whose own breaks
+	 * rd_compare tells field by field. */
+	for (q = xml; q + 9 <= end; q++)
+		if (memcmp(q, "</System>", 9) == 0) {
+			sys = q;
+			break;
+		}
+	end = sys ? sys : end;
+	while (p < end) {
+		if (*p++ != '<')
+			continue;
+		/* in a tag: each value ends at the next '"', which must be followed
+		 * by the tag's white space, '/', '?' or '>' */
+		while (p < end && *p != '>') {
+			if (p + 1 < end && p[0] == '=' && p[1] == '"') {
+				for (q = p + 2; q < end && *q != '"'; q++)
+					;
+				if (q + 1 < end && !strchr(" \t\r\n/>?", q[1]))
+					return 1;
+				p = q + 1;
+				continue;
+			}
+			p++;
+		}
+	}
+	return 0;
+}
+
 int rd_compare(const nd_record *f, const nd_record *l, const char *where, unsigned long *bugs, FILE *out)
 {
 	int bad = 0;

@@ -28,6 +28,12 @@ enum {
 
 extern const char *const rd_bug_names[RD_NBUGS];
 
+/* Returns 1 when the System element of libevtx's XML (xml, len bytes) is
+ * not well-formed because an attribute value holds a raw '"' (RD_ATTRIBUTE:
+ * event_xml then loses what follows, including attributes npsdiag does
+ * not store, such as Correlation/@RelatedActivityID), else 0. */
+int rd_system_attribute_broken(const char *xml, size_t len);
+
 /* Compares f (fast path) with l (libevtx), counting documented differences
  * in bugs[RD_NBUGS] and printing each other difference, after where, to out
  * (NULL: silent). Returns the number of undocumented differences. */
