@@ -70,6 +70,9 @@ int nd_decision_once(nd_store *s, nd_stmt **find, const nd_family *fam, const nd
 
 	if (!nd_family_is_decision(fam, ev->event_id) || !ev->has_time)
 		return 0;
+	/* none of the other log's decisions stored: nothing to ask */
+	if ((rc = nd_store_may_hold_family(s, fam->twin, err)) <= 0)
+		return rc;
 	if (!*find && nd_db_prepare(nd_store_db(s), find_sql, ND_DB_PERSISTENT, find, "decision", err) != 0)
 		return -1;
 	st = *find;

@@ -15,6 +15,11 @@ int nd_event_once(nd_event_once_state *o, nd_store *s, const nd_record *ev, nd_e
 
 	if (!ev->record_id || ts <= 0)
 		return 0;
+	/* none with this record id yet: nothing to ask (a log's ids grow) */
+	rc = nd_store_may_hold_record(s, ev->computer ? ev->computer : "", ev->channel ? ev->channel : "",
+				      ev->record_id, err);
+	if (rc <= 0)
+		return rc;
 	if (!o->find &&
 	    nd_db_prepare(nd_store_db(s), find_sql, ND_DB_PERSISTENT, &o->find, "events", err) != 0)
 		return -1;

@@ -118,6 +118,22 @@ static int put(nd_buf *b, const char *s)
 	return nd_buf_append(b, s, strlen(s));
 }
 
+/* The families whose events have a partial index: an ingest of the NPS
+ * Security log asks whether the text log's decisions are there for every
+ * decision it stores (nd_decision_once); the index costs nothing for the
+ * events of other families. */
+static const char *const indexed_families[] = {"nps_text", NULL};
+
+int nd_schema_family_indexed(const char *family)
+{
+	const char *const *f;
+
+	for (f = indexed_families; *f; f++)
+		if (strcmp(*f, family) == 0)
+			return 1;
+	return 0;
+}
+
 int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 {
 	const nd_family *const *f;
@@ -125,6 +141,10 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 
 	if (put(b, core_sql) != 0)
 		return -1;
+	for (i = 0; indexed_families[i]; i++)
+		if (put(b, "CREATE INDEX IF NOT EXISTS events_of_") || put(b, indexed_families[i]) ||
+		    put(b, " ON events(ts) WHERE family = '") || put(b, indexed_families[i]) || put(b, "';\n"))
+			return -1;
 	for (f = nd_families(); *f; f++) {
 		const nd_family *fam = *f;
 

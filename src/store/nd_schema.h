@@ -17,6 +17,11 @@
  * Returns 0, or -1 when out of memory. */
 int nd_schema_sql(nd_buf *b, nd_db_dialect dialect);
 
+/* Returns 1 when the events of the family named family have a partial
+ * index of their own (events_of_<family>), so that whether there are any
+ * is known at once, else 0. */
+int nd_schema_family_indexed(const char *family);
+
 /* Reads the schema version a database records (0 for a new one, with no
  * meta table) into *version, and sets *current to 1 when it is
  * ND_SCHEMA_VERSION and its tables were made by this npsdiag's schema

@@ -71,10 +71,31 @@ struct nd_store {
 	nd_stmt *stage_event;
 	nd_stmt *stage_typed[MAX_FAMILIES];
 	nd_stmt *flush;
+	/* What the open transaction's database holds, read once and then
+	 * followed through nd_store_event (nd_store_may_hold_*): the highest
+	 * record id of one computer and channel, and whether each family has
+	 * events (-1 not known yet, 0 none, 1 some). */
+	int high_known;
+	nd_buf high_computer, high_channel; /* NUL-terminated */
+	int64_t high_id;
+	nd_stmt *get_high;
+	signed char held[MAX_FAMILIES];
+	nd_stmt *get_held[MAX_FAMILIES];
 };
 
 /* Events queued before they are sent. */
 #define ND_STORE_QUEUE 4096
+
+/* Returns the index of fam in nd_families(). */
+static size_t family_index(const nd_family *fam)
+{
+	const nd_family *const *f;
+	size_t n = 0;
+
+	for (f = nd_families(); *f && *f != fam; f++)
+		n++;
+	return n;
+}
 
 /* Prepares a statement kept for the life of the store. Returns 0, or -1
  * with err set. */
@@ -412,6 +433,11 @@ void nd_store_close(nd_store *s)
 	}
 	nd_db_finalize(s->stage_event);
 	nd_db_finalize(s->flush);
+	nd_db_finalize(s->get_high);
+	for (i = 0; i < MAX_FAMILIES; i++)
+		nd_db_finalize(s->get_held[i]);
+	nd_buf_free(&s->high_computer);
+	nd_buf_free(&s->high_channel);
 	nd_buf_free(&s->stage_sql);
 	nd_buf_free(&s->flush_sql);
 	nd_db_close(s->db);
@@ -437,7 +463,90 @@ int nd_store_begin(nd_store *s, nd_error *err)
 	if (nd_db_begin(s->db, err) != 0)
 		return -1;
 	s->in_tx = 1;
+	/* other writers may have stored events since the last transaction */
+	s->high_known = 0;
+	memset(s->held, -1, sizeof(s->held));
 	return 0;
+}
+
+/* Sets b to the NUL-terminated text t. Returns 0, or -1 when out of
+ * memory. */
+static int set_text(nd_buf *b, const char *t)
+{
+	b->len = 0;
+	return nd_buf_append(b, t, strlen(t) + 1);
+}
+
+int nd_store_may_hold_record(nd_store *s, const char *computer, const char *channel, uint64_t record_id,
+			     nd_error *err)
+{
+	int rc;
+
+	if (!s->in_tx || s->queue)
+		return 1;
+	if (s->high_known && strcmp(s->high_computer.data, computer) == 0 && strcmp(s->high_channel.data, channel) == 0)
+		return (int64_t)record_id <= s->high_id;
+	s->high_known = 0;
+	if (!s->get_high && prepare(s,
+				    "SELECT record_id FROM events WHERE computer = ?1 AND channel = ?2"
+				    " ORDER BY record_id DESC LIMIT 1",
+				    &s->get_high, "events", err) != 0)
+		return -1;
+	rc = nd_db_bind_text_static(s->get_high, 1, computer, "events", err) ||
+		     nd_db_bind_text_static(s->get_high, 2, channel, "events", err)
+		 ? -1
+		 : nd_db_step(s->get_high, "events", err);
+	if (rc >= 0) {
+		/* none: 0, below every record id */
+		s->high_id = rc == 1 ? nd_db_column_int64(s->get_high, 0) : 0;
+		if (set_text(&s->high_computer, computer) != 0 || set_text(&s->high_channel, channel) != 0)
+			rc = nd_error_set(err, "out of memory");
+		else
+			s->high_known = 1;
+	}
+	nd_db_reset(s->get_high);
+	return rc < 0 ? -1 : (int64_t)record_id <= s->high_id;
+}
+
+int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err)
+{
+	const nd_family *const *f;
+	char sql[160];
+	size_t n = 0;
+	int rc;
+
+	if (!s->in_tx || s->queue || !family || !nd_schema_family_indexed(family))
+		return 1;
+	for (f = nd_families(); *f && strcmp((*f)->name, family) != 0; f++)
+		n++;
+	if (!*f || n >= MAX_FAMILIES)
+		return 1;
+	if (s->held[n] >= 0)
+		return s->held[n];
+	/* the family's name is ours, not the log's; its partial index answers */
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM events WHERE family = '%s' LIMIT 1", family);
+	if (!s->get_held[n] && prepare(s, sql, &s->get_held[n], "events", err) != 0)
+		return -1;
+	rc = nd_db_step(s->get_held[n], "events", err);
+	nd_db_reset(s->get_held[n]);
+	if (rc < 0)
+		return -1;
+	s->held[n] = (signed char)rc;
+	return rc;
+}
+
+/* Follows what the transaction stored (nd_store_may_hold_*): ev, of family
+ * fam, is now there. Returns nothing. */
+static void follow_stored(nd_store *s, const nd_family *fam, const nd_record *ev)
+{
+	size_t n = family_index(fam);
+
+	if (n < MAX_FAMILIES && s->held[n] == 0)
+		s->held[n] = 1;
+	if (s->high_known && (int64_t)ev->record_id > s->high_id &&
+	    strcmp(s->high_computer.data, ev->computer ? ev->computer : "") == 0 &&
+	    strcmp(s->high_channel.data, ev->channel ? ev->channel : "") == 0)
+		s->high_id = (int64_t)ev->record_id;
 }
 
 /* Sends the queued events (flush_sql), counting what became of them.
@@ -807,17 +916,6 @@ static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family 
 		   : 0;
 }
 
-/* Returns the index of fam in nd_families(). */
-static size_t family_index(const nd_family *fam)
-{
-	const nd_family *const *f;
-	size_t n = 0;
-
-	for (f = nd_families(); *f && *f != fam; f++)
-		n++;
-	return n;
-}
-
 /* Queues an event and its typed row in the staging tables (made first in
  * this transaction), sending the queue when it is full. Returns 2, or -1
  * with err set. */
@@ -876,5 +974,6 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 	}
 	if (fam->table && store_typed(s, s->ins_typed[family_index(fam)], fam, ev, ref, err) != 0)
 		return -1;
+	follow_stored(s, fam, ev);
 	return 1;
 }

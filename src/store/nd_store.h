@@ -115,6 +115,21 @@ int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err
  * err set. */
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err);
 
+/* Inside a transaction of a store that does not queue: returns 0 when the
+ * database holds no event of computer and channel with a record id of
+ * record_id or more (their highest record id is read once per transaction
+ * and then followed through nd_store_event), 1 when it may, -1 with err
+ * set. Elsewhere: 1. Lets a look-up that needs such an event be skipped. */
+int nd_store_may_hold_record(nd_store *s, const char *computer, const char *channel, uint64_t record_id,
+			     nd_error *err);
+
+/* Inside a transaction of a store that does not queue: returns 0 when the
+ * database holds no event of the family named family (known from the family's partial
+ * index, nd_schema_family_indexed, once per transaction, then followed
+ * through nd_store_event), 1 when it may or there is no such index, -1
+ * with err set. Elsewhere: 1. */
+int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err);
+
 /* Returns 1 when s queues the events of a transaction (a database server,
  * opened read-write): nd_store_event only stages each (returning 2), and
  * they go into events in one statement per few thousand, at the latest

@@ -1,6 +1,7 @@
 /* Unit tests of src/store/nd_store: opening without writing when the
  * schema is current, waiting writers, read-only opens, schema versions
- * (new, current, older layout, newer refused), sources and chunks.
+ * (new, current, older layout, newer refused), sources and chunks, what a
+ * transaction's database may hold.
  *
  *   test_nd_store TMPDIR [SRCDIR] */
 #include <sqlite3.h>
@@ -228,6 +229,73 @@ static void test_store_source_chunks(const char *path)
 		  "10/3/1700000001");
 }
 
+/* Stores an event of the family named family, computer C, channel
+ * Security and record id rid from source into s. Returns nd_store_event's
+ * result. */
+static int store_one(nd_store *s, int64_t source, const char *family, uint64_t rid)
+{
+	const nd_family *const *f;
+	nd_record ev;
+	nd_error err;
+	int rc;
+
+	for (f = nd_families(); *f && strcmp((*f)->name, family) != 0; f++)
+		;
+	if (!*f)
+		return -1;
+	nd_record_init(&ev);
+	ev.provider = strdup("p");
+	ev.computer = strdup("C");
+	ev.channel = strdup("Security");
+	ev.event_id = 6272;
+	ev.time = 130000000000000000 + (int64_t)rid;
+	ev.has_time = 1;
+	ev.record_id = rid;
+	rc = nd_store_event(s, source, *f, &ev, &err);
+	nd_record_reset(&ev);
+	return rc;
+}
+
+/* What a transaction's database may hold: read once, followed through the
+ * events stored, read again in the next transaction (another writer may
+ * have stored some), always "may" outside one. */
+static void test_store_may_hold(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	int64_t src = 0;
+
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 1, &err) == 1); /* no transaction */
+	CHECK(nd_store_may_hold_family(s, "nps_text", &err) == 1);
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 1, &err) == 0);
+	CHECK(nd_store_may_hold_family(s, "nps_text", &err) == 0);
+	CHECK(nd_store_may_hold_family(s, "nps_audit", &err) == 1); /* no index of its own: cannot tell */
+	CHECK(nd_store_source(s, "/logs/b.evtx", 69632, 1700000000, &src, &err) == 0);
+	CHECK(store_one(s, src, "nps_text", 5) == 1);
+	CHECK(nd_store_may_hold_family(s, "nps_text", &err) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 5, &err) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 3, &err) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 6, &err) == 0);
+	CHECK(nd_store_may_hold_record(s, "c", "Security", 5, &err) == 0); /* another computer */
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 6, &err) == 0);
+	CHECK(store_one(s, src, "nps_audit", 9) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 9, &err) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 10, &err) == 0);
+	CHECK(nd_store_commit(s, &err) == 0);
+	/* another writer between two transactions */
+	CHECK(sql(path, "INSERT INTO events(family, provider, event_id, time_created, ts, record_id, channel, computer)"
+			" VALUES('nps_audit', 'p', 6272, '', 1, 20, 'Security', 'C')") == SQLITE_OK);
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 20, &err) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 21, &err) == 0);
+	CHECK(nd_store_may_hold_family(s, "nps_text", &err) == 1);
+	nd_store_rollback(s);
+	nd_store_close(s);
+	CHECK_STR(value(path, "SELECT count(*) FROM events", (char[16]){0}, 16), "3");
+}
+
 int main(int argc, char **argv)
 {
 	char dir[2048], path[2048 + 8];
@@ -249,5 +317,6 @@ int main(int argc, char **argv)
 	test_store_open_upgrade(path);
 	test_store_open_readonly(dir, path);
 	test_store_source_chunks(path);
+	test_store_may_hold(path);
 	return check_report();
 }
