@@ -19,6 +19,11 @@
 
 #define MAX_RECORDS (ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE)
 #define MAX_THREADS 64
+/* Records kept in one chunk from which the decoding threads started on
+ * demand (nd_evtx_sink.threads_on_demand) are worth their hand-offs: a
+ * chunk holds about a hundred records; on a domain controller's log the
+ * filter keeps one in three chunks, on an NPS server's half of them. */
+#define BUSY_CHUNK 16
 
 /* What became of a record of a chunk. */
 enum { REC_SKIPPED, REC_FAST, REC_FALLBACK };
@@ -70,6 +75,7 @@ typedef struct reader {
 	worker *workers; /* nworkers running threads of nalloc; with none, the first one's filter and
 			  * decoder serve the reading thread */
 	size_t nworkers, nalloc;
+	int deferred; /* the nalloc threads are started by the first busy chunk (BUSY_CHUNK) */
 	pthread_mutex_t lock;
 	pthread_cond_t queued, done;
 	int stop;
@@ -246,14 +252,31 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* Starts the decoding threads of r: fewer when they cannot be started.
+ * Returns nothing. */
+static void launch(reader *r)
+{
+	size_t i;
+
+	r->deferred = 0;
+	for (i = 0; i < r->nalloc; i++) {
+		if (pthread_create(&r->workers[i].thread, NULL, work, &r->workers[i]) != 0)
+			break;
+		r->nworkers++;
+	}
+}
+
 /* Queues job j (the one at tail) for decoding, or decodes it at once when
- * there are no workers. Returns nothing. */
+ * there are no workers, starting the deferred ones when j kept enough
+ * records. Returns nothing. */
 static void submit(reader *r, job *j)
 {
 	if (!r->nworkers) {
 		decode_job(r->sink, &r->workers[0].filter, r->workers[0].fast, j);
 		j->state = JOB_DONE;
-		r->tail++;
+		r->next_work = ++r->tail; /* the threads, once started, begin after it */
+		if (r->deferred && j->walk.count - j->skipped >= BUSY_CHUNK)
+			launch(r);
 		return;
 	}
 	pthread_mutex_lock(&r->lock);
@@ -434,9 +457,9 @@ static void stop_workers(reader *r)
 
 /* Sets up the jobs and the decoding threads of r: none for threads 0 or 1
  * (the reading thread decodes), else threads workers and two jobs each
- * plus one. Fewer threads when they cannot be started. Returns 0, or -1
- * when out of memory. */
-static int start_workers(reader *r, unsigned threads)
+ * plus one, started now or, when on_demand is 1, by the first busy chunk
+ * (submit). Returns 0, or -1 when out of memory. */
+static int start_workers(reader *r, unsigned threads, int on_demand)
 {
 	size_t want = threads > MAX_THREADS ? MAX_THREADS : threads > 1 ? threads : 0, i;
 
@@ -454,11 +477,12 @@ static int start_workers(reader *r, unsigned threads)
 		if (!(r->workers[i].fast = nd_evtx_binxml_new()))
 			return -1;
 	}
-	for (i = 0; i < want; i++) {
-		if (pthread_create(&r->workers[i].thread, NULL, work, &r->workers[i]) != 0)
-			break;
-		r->nworkers++;
-	}
+	if (!want)
+		return 0;
+	if (on_demand)
+		r->deferred = 1;
+	else
+		launch(r);
 	return 0;
 }
 
@@ -545,7 +569,7 @@ int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_si
 	if (!r)
 		return nd_error_set(err, "out of memory");
 	r->sink = sink;
-	if (start_workers(r, sink->threads) != 0 || !(r->decoder = nd_evtx_decoder_new())) {
+	if (start_workers(r, sink->threads, sink->threads_on_demand) != 0 || !(r->decoder = nd_evtx_decoder_new())) {
 		stop_workers(r);
 		nd_evtx_decoder_free(r->decoder);
 		free(r);

@@ -44,6 +44,11 @@ typedef struct nd_evtx_sink {
 	 * (chunk_header and chunk_begin of a chunk may come before the records
 	 * of earlier chunks). */
 	unsigned threads;
+	/* 1: the threads above start only when a chunk keeps enough records
+	 * (16 or more) for decoding to be the work; until then the
+	 * calling thread decodes, which is faster when the filter leaves
+	 * little. 0: they start with the read. */
+	int threads_on_demand;
 	/* Asked with the 512-byte header of each chunk before its records are
 	 * read. Returns 1 to read the chunk, 0 to skip it without reading its
 	 * records (a tail that knows the chunk is complete and unchanged). May

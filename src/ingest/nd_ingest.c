@@ -644,8 +644,10 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.decoder = f->rep ? f->rep->decoder : ND_EVTX_DECODER_FAST;
 	/* Only nd_ingest_paths gives options; the tail (nd_ingest_file) reads
 	 * small increments and decodes them itself. */
-	if (f->opts)
+	if (f->opts) {
 		sink.threads = f->opts->threads ? f->opts->threads : nd_cpu_count();
+		sink.threads_on_demand = !f->opts->threads;
+	}
 	/* Through the platform: UTF-8 names and, on Windows, the sharing a live log or a spooled
 	 * temporary file needs. */
 	if (nd_file_open_read(path, &fp, &info, &e) != 0 ||

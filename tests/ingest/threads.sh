@@ -1,5 +1,6 @@
 #!/bin/sh
-# Chunks decoded on 4 threads make the same database as on 1: every
+# Chunks decoded on 4 threads, or on threads started on demand (the
+# default), make the same database as on 1: every
 # table, row for row (events in the same order, so with the same ids),
 # apart from the times of the runs. Inputs: every fixture, and a log of
 # many chunks where NPS decisions and noise alternate.
@@ -26,8 +27,11 @@ dump() {
 	done
 	sqlite3 -batch -noheader "$1" "SELECT id, path, size, mtime, records, wanted, stored, duplicates, skipped, errors, warnings FROM sources ORDER BY id"
 }
-for n in 1 4; do
-	"$NPSDIAG" ingest --threads $n --db "$T/t$n.db" "$T/in" >"$T/out$n" 2>"$T/err$n"
+# d: the default, threads started by the first chunk that keeps many records
+for n in 1 4 d; do
+	a="--threads $n"
+	[ "$n" = d ] && a=""
+	"$NPSDIAG" ingest $a --db "$T/t$n.db" "$T/in" >"$T/out$n" 2>"$T/err$n"
 	eq "ingest with $n threads" "$?" 0
 	dump "$T/t$n.db" > "$T/dump$n"
 done
@@ -36,6 +40,8 @@ eq "several chunks of big.evtx" "$(sqlite3 "$T/t4.db" "SELECT count(*) > 10 FROM
 if cmp -s "$T/dump1" "$T/dump4"; then ok; else fail "1 and 4 threads: databases differ"; diff "$T/dump1" "$T/dump4" | head -20 >&2; fi
 eq "same output" "$(cat "$T/out4")" "$(cat "$T/out1")"
 eq "same problems, in the same order" "$(cat "$T/err4")" "$(cat "$T/err1")"
+if cmp -s "$T/dump1" "$T/dumpd"; then ok; else fail "1 and default threads: databases differ"; fi
+eq "same problems, default threads" "$(cat "$T/errd")" "$(cat "$T/err1")"
 
 # The libevtx path (every record handed back to the reading thread) too.
 for n in 1 4; do
