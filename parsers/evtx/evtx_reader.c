@@ -455,13 +455,13 @@ static void stop_workers(reader *r)
 	pthread_mutex_destroy(&r->lock);
 }
 
-/* Sets up the jobs and the decoding threads of r: none for threads 0 or 1
- * (the reading thread decodes), else threads workers and two jobs each
- * plus one, started now or, when on_demand is 1, by the first busy chunk
+/* Sets up the jobs and the decoding threads of r: none for threads 0 (the
+ * reading thread decodes), else threads workers and two jobs each plus
+ * one, started now or, when on_demand is 1, by the first busy chunk
  * (submit). Returns 0, or -1 when out of memory. */
 static int start_workers(reader *r, unsigned threads, int on_demand)
 {
-	size_t want = threads > MAX_THREADS ? MAX_THREADS : threads > 1 ? threads : 0, i;
+	size_t want = threads > MAX_THREADS ? MAX_THREADS : threads, i;
 
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->queued, NULL);

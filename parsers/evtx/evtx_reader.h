@@ -37,7 +37,7 @@ typedef struct nd_evtx_sink {
 	void *ctx;
 	nd_evtx_decoder_kind decoder;
 	/* Threads that filter and decode chunks while the calling thread reads
-	 * and hands records over in file order: 0 or 1 for none (the calling
+	 * and hands records over in file order: 0 for none (the calling
 	 * thread does it all). With more, wants is called from those threads
 	 * at the same time and must be safe so; every other callback is
 	 * called from the calling thread only, in file order per callback

@@ -645,7 +645,9 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	/* Only nd_ingest_paths gives options; the tail (nd_ingest_file) reads
 	 * small increments and decodes them itself. */
 	if (f->opts) {
-		sink.threads = f->opts->threads ? f->opts->threads : nd_cpu_count();
+		/* by default one processor stores, the others decode, once the
+		 * records kept make decoding worth a thread */
+		sink.threads = f->opts->threads > 1 ? f->opts->threads : f->opts->threads ? 0 : nd_cpu_count() - 1;
 		sink.threads_on_demand = !f->opts->threads;
 	}
 	/* Through the platform: UTF-8 names and, on Windows, the sharing a live log or a spooled

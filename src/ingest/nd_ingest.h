@@ -74,10 +74,10 @@ typedef struct nd_ingest_options {
 	int tz_given;
 	int64_t tz_offset_s;
 	/* Threads that decode .evtx chunks beside the one that reads and
-	 * stores: 0 one per processor, started when a chunk keeps enough
-	 * records to make decoding the work (nd_evtx_sink.threads_on_demand),
-	 * 1 none (the reading thread decodes). The database is the same
-	 * whatever the number. */
+	 * stores: 0 one per processor but the one that stores, started when a
+	 * chunk keeps enough records to make decoding the work
+	 * (nd_evtx_sink.threads_on_demand), 1 none (the reading thread
+	 * decodes). The database is the same whatever the number. */
 	unsigned threads;
 } nd_ingest_options;
 
