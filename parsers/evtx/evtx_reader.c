@@ -68,14 +68,16 @@ typedef struct reader {
 	nd_buf xml;
 	nd_record ev;
 	/* A ring of jobs: filled at tail, decoded from next_work on, handed
-	 * over at head (all counting up; a job is jobs[i % njobs]). */
-	job *jobs;
-	size_t njobs;
+	 * over at head (all counting up; a job is jobs[i % njobs]). Until
+	 * the threads start the ring is one job of the alloc_jobs: the
+	 * reading thread decodes each chunk and hands it over at once. */
+	job **jobs; /* each its own allocation: one block of several made the kernel's copies into them 1.5x dearer */
+	size_t njobs, alloc_jobs;
 	uint64_t head, next_work, tail;
 	worker *workers; /* nworkers running threads of nalloc; with none, the first one's filter and
 			  * decoder serve the reading thread */
 	size_t nworkers, nalloc;
-	int deferred; /* the nalloc threads are started by the first busy chunk (BUSY_CHUNK) */
+	int deferred; /* 1: the nalloc threads wait for a busy chunk (BUSY_CHUNK), 2: start before the next */
 	pthread_mutex_t lock;
 	pthread_cond_t queued, done;
 	int stop;
@@ -241,7 +243,7 @@ static void *work(void *arg)
 			pthread_cond_wait(&r->queued, &r->lock);
 		if (r->stop)
 			break;
-		j = &r->jobs[r->next_work++ % r->njobs];
+		j = r->jobs[r->next_work++ % r->njobs];
 		pthread_mutex_unlock(&r->lock);
 		decode_job(r->sink, &wk->filter, wk->fast, j);
 		pthread_mutex_lock(&r->lock);
@@ -259,6 +261,9 @@ static void launch(reader *r)
 	size_t i;
 
 	r->deferred = 0;
+	/* the ring is empty: its counters start again, over every job */
+	r->njobs = r->alloc_jobs;
+	r->head = r->tail = r->next_work = 0;
 	for (i = 0; i < r->nalloc; i++) {
 		if (pthread_create(&r->workers[i].thread, NULL, work, &r->workers[i]) != 0)
 			break;
@@ -267,16 +272,16 @@ static void launch(reader *r)
 }
 
 /* Queues job j (the one at tail) for decoding, or decodes it at once when
- * there are no workers, starting the deferred ones when j kept enough
- * records. Returns nothing. */
+ * there are no workers, having the deferred ones started when j kept
+ * enough records. Returns nothing. */
 static void submit(reader *r, job *j)
 {
 	if (!r->nworkers) {
 		decode_job(r->sink, &r->workers[0].filter, r->workers[0].fast, j);
 		j->state = JOB_DONE;
-		r->next_work = ++r->tail; /* the threads, once started, begin after it */
+		r->tail++;
 		if (r->deferred && j->walk.count - j->skipped >= BUSY_CHUNK)
-			launch(r);
+			r->deferred = 2; /* once j is handed over (read_chunks) */
 		return;
 	}
 	pthread_mutex_lock(&r->lock);
@@ -296,7 +301,7 @@ static int deliver_next(reader *r, int wait, nd_error *err)
 
 	if (r->head == r->tail)
 		return 0;
-	j = &r->jobs[r->head % r->njobs];
+	j = r->jobs[r->head % r->njobs];
 	pthread_mutex_lock(&r->lock);
 	while (wait && j->state != JOB_DONE)
 		pthread_cond_wait(&r->done, &r->lock);
@@ -381,7 +386,9 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 		while (r->tail - r->head == r->njobs)
 			if (deliver_next(r, 1, err) < 0)
 				return -1;
-		j = &r->jobs[r->tail % r->njobs];
+		if (r->deferred == 2 && r->head == r->tail)
+			launch(r);
+		j = r->jobs[r->tail % r->njobs];
 		j->off = off;
 		n = read_fully(fp, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
 		if (n == ND_EVTX_CHUNK_HEADER_SIZE && r->sink->chunk_header &&
@@ -443,10 +450,11 @@ static void stop_workers(reader *r)
 	}
 	for (i = 0; r->workers && i < r->nalloc; i++)
 		nd_evtx_binxml_free(r->workers[i].fast);
-	for (i = 0; r->jobs && i < r->njobs; i++) {
-		for (k = 0; k < r->jobs[i].caprecs; k++)
-			nd_record_reset(&r->jobs[i].recs[k]);
-		free(r->jobs[i].recs);
+	for (i = 0; r->jobs && i < r->alloc_jobs && r->jobs[i]; i++) {
+		for (k = 0; k < r->jobs[i]->caprecs; k++)
+			nd_record_reset(&r->jobs[i]->recs[k]);
+		free(r->jobs[i]->recs);
+		free(r->jobs[i]);
 	}
 	free(r->workers);
 	free(r->jobs);
@@ -466,11 +474,15 @@ static int start_workers(reader *r, unsigned threads, int on_demand)
 	pthread_mutex_init(&r->lock, NULL);
 	pthread_cond_init(&r->queued, NULL);
 	pthread_cond_init(&r->done, NULL);
-	r->njobs = want ? 2 * want + 1 : 1;
-	r->jobs = calloc(r->njobs, sizeof(*r->jobs));
+	r->alloc_jobs = want ? 2 * want + 1 : 1;
+	r->njobs = 1;
+	r->jobs = calloc(r->alloc_jobs, sizeof(*r->jobs));
 	r->workers = calloc(want ? want : 1, sizeof(*r->workers));
 	if (!r->jobs || !r->workers)
 		return -1;
+	for (i = 0; i < r->alloc_jobs; i++)
+		if (!(r->jobs[i] = calloc(1, sizeof(*r->jobs[i]))))
+			return -1;
 	r->nalloc = want ? want : 1;
 	for (i = 0; i < r->nalloc; i++) {
 		r->workers[i].r = r;
