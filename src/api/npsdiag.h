@@ -140,8 +140,8 @@ typedef struct npsdiag_ingest_options {
 	 * an offset ("+01:00", "-05:00"). NULL: read as UTC, with a warning. */
 	const char *tz;
 	/* Threads that decode .evtx chunks while one reads and stores: 0 one
-	 * per processor (the default), 1 none. The database is the same
-	 * whatever the number. */
+	 * per processor but one, started when a chunk keeps many records (the
+	 * default), 1 none. The database is the same whatever the number. */
 	unsigned threads;
 } npsdiag_ingest_options;
 

@@ -37,7 +37,7 @@ static const cli_option ingest_opts[] = {
 	{"--tz", "ZONE", "the NPS servers' zone for the local times of NPS text logs: UTC or +HH:MM (default: read as "
 			 "UTC, with a warning)"},
 	{"--decoder", "NAME", "fast (default: npsdiag's own decoder, libevtx for what it refuses) or libevtx"},
-	{"--threads", "N", ".evtx chunks decoded on N threads, 1 to 64 (default: the number of CPUs)"},
+	{"--threads", "N", ".evtx chunks decoded on N threads, 1 to 64 (default: the CPUs but one, once worth it)"},
 	{"--quiet", NULL, "print only problems"},
 	{"--verbose", NULL, "say how each .evtx file was decoded"},
 	{NULL, NULL, NULL}};
