@@ -489,5 +489,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	free(l.dials);
 	if (rc != 0)
 		nd_analysis_data_free(out);
+	else
+		nd_analysis_fit(out);
 	return rc;
 }
