@@ -89,20 +89,36 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 	return d->nhosts;
 }
 
-const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+/* Copies s into the pool, shared with an equal copy when share. Returns
+ * the copy as nd_analysis_str says. */
+static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, int share, int *oom)
 {
+	const char *v;
 	uint32_t id;
 
 	if (!s || !*s)
 		s = keep_empty ? "" : NULL;
 	if (!s)
 		return NULL;
-	d->strings.pool = &d->pool; /* d may have moved since the last call */
-	if ((id = nd_intern_add(&d->strings, s)) == UINT32_MAX) {
-		*oom = 1;
-		return NULL;
+	if (!share)
+		v = nd_strpool_add(&d->pool, s);
+	else {
+		d->strings.pool = &d->pool; /* d may have moved since the last call */
+		v = (id = nd_intern_add(&d->strings, s)) == UINT32_MAX ? NULL : d->strings.v[id];
 	}
-	return d->strings.v[id];
+	if (!v)
+		*oom = 1;
+	return v;
+}
+
+const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	return copy_str(d, s, keep_empty, 1, oom);
+}
+
+const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	return copy_str(d, s, keep_empty, 0, oom);
 }
 
 size_t nd_analysis_name(const nd_analysis_data *d, const char *name)

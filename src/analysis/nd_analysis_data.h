@@ -138,6 +138,12 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
  * NULL "". Returns the copy, or NULL with *oom set when out of memory. */
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
 
+/* Copies s into the pool as nd_analysis_str does, without looking for an
+ * equal copy: for values that are seldom repeated (a CoId names one
+ * attempt), where looking would only cost a miss in a table as large as
+ * the fleet. Returns the copy, or NULL as nd_analysis_str does. */
+const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
 /* Adds a field name to d->names unless it is there (without case) or is a
  * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set. */
 int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err);

@@ -107,6 +107,11 @@ int main(void)
 		a = nd_analysis_str(&d, "LAB\\alice", 0, &oom);
 		CHECK(a && nd_analysis_str(&d, "LAB\\alice", 0, &oom) == a);
 		CHECK(nd_analysis_str(&d, "LAB\\alicf", 0, &oom) != a);
+		/* A unique value is copied as it is, without being shared. */
+		b = nd_analysis_str_unique(&d, "LAB\\alice", 0, &oom);
+		CHECK_STR(b, "LAB\\alice");
+		CHECK(b != a && nd_analysis_str_unique(&d, "", 0, &oom) == NULL);
+		CHECK_STR(nd_analysis_str_unique(&d, NULL, 1, &oom), "");
 		CHECK(oom == 0);
 		nd_analysis_data_free(&d);
 	}
