@@ -170,7 +170,9 @@ set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-uni
 # misreads the rest of the record, fields and their number).
 # Then a first write of field names (clang UBSan: NULL + 0 in nd_fields'
 # name cache, reading an empty slot; any pipeline input reached it).
-foreach(n pipeline-empty-input pipeline-fields-empty-slot)
+# Then an event XML whose time is some 5,300 years out: the report's
+# timeline axis multiplied a gap by 10 and overflowed (nd_axis).
+foreach(n pipeline-empty-input pipeline-fields-empty-slot pipeline-axis-gap-overflow)
   add_test(NAME fuzz_regress_${n} COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/${n}.bin)
   set_tests_properties(fuzz_regress_${n} PROPERTIES
     ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")

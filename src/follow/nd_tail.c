@@ -35,7 +35,6 @@ typedef struct tail_file {
 	chunk_seen *chunks;   /* what the last reads of each chunk found */
 	size_t nchunks;
 	int wrapped_reported;
-	uint64_t stored_last; /* newest_last as last written to the store */
 	int polled;      /* read in this run: newest_last is this run's knowledge */
 	int present;     /* seen in the current round */
 	int renamed_away; /* archived or renamed: a new file here is a new log */
@@ -269,22 +268,17 @@ static int recall_last_read(nd_store *s, tail_file *f, nd_error *err)
 {
 	if (f->polled || f->renamed_away || f->newest_last)
 		return 0;
-	if (nd_store_source_last_read(s, f->path, &f->newest_last, err) != 0)
-		return -1;
-	f->stored_last = f->newest_last;
-	return 0;
+	return nd_store_source_last_read(s, f->path, &f->newest_last, err);
 }
 
-/* Keeps the last record id read from f in the store for the next run,
- * when it changed. Returns 0, or -1 with err set. */
-static int remember_last_read(nd_store *s, tail_file *f, nd_error *err)
+/* filter: the newest record id read from the current file this round,
+ * kept with its events; 0 (keep the stored one) when no chunk held any. */
+static uint64_t last_read(void *ctx, const char *path)
 {
-	if (!f->newest_last || f->newest_last == f->stored_last)
-		return 0;
-	if (nd_store_source_set_last_read(s, f->path, f->newest_last, err) != 0)
-		return -1;
-	f->stored_last = f->newest_last;
-	return 0;
+	const nd_tail *t = ctx;
+
+	(void)path;
+	return t->round_newest_off ? t->round_newest_last : 0;
 }
 
 /* Checks one file (st: its stat, taken this round) and ingests what
@@ -292,7 +286,7 @@ static int remember_last_read(nd_store *s, tail_file *f, nd_error *err)
 static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *st, size_t index, size_t count,
 		     uint64_t *stored, nd_error *err)
 {
-	nd_chunk_filter filter = {t, want_chunk, walked_chunk};
+	nd_chunk_filter filter = {t, want_chunk, walked_chunk, last_read};
 	nd_ingest_totals tot = {0};
 	uint64_t read_last;
 
@@ -331,10 +325,6 @@ static int poll_file(nd_tail *t, nd_store *s, tail_file *f, const nd_file_info *
 		f->newest_last = t->round_newest_last;
 	}
 	f->polled = 1;
-	if (remember_last_read(s, f, err) != 0) {
-		f->probed = 0; /* read again next round, which writes it again */
-		return -1;
-	}
 	/* Not probed (read again next round) when it went away meanwhile. */
 	f->probed = probe_chunks(f->path, f, &f->newest_crc, &f->next_crc) == 0;
 	*stored += tot.sum.stored;

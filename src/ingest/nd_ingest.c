@@ -938,6 +938,8 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 	nd_ingest_event_done(&f->once);
 	if (rc != 0)
 		goto store_failed;
+	if (f->filter && f->filter->last_read)
+		f->st.last_read = f->filter->last_read(f->filter->ctx, f->path);
 	if (nd_store_flush(f->store, &f->st.stored, &f->st.duplicates, err) != 0 ||
 	    nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)
 		goto store_failed;

@@ -58,6 +58,10 @@ typedef struct nd_chunk_filter {
 	/* Told the fingerprint of a chunk just walked (its header and where
 	 * its records end), read or not. May be NULL. */
 	void (*walked)(void *ctx, const char *path, uint64_t offset, uint32_t fingerprint);
+	/* Returns the newest record id read from path, kept with its events
+	 * in the same transaction (sources.last_record_id), or 0 to keep the
+	 * one stored. Asked once the file is read. May be NULL. */
+	uint64_t (*last_read)(void *ctx, const char *path);
 } nd_chunk_filter;
 
 /* A list of file paths. */

@@ -14,6 +14,7 @@ void nd_axis_add(nd_axis *a, int64_t ts)
 	int64_t len;
 	size_t k, smallest = 0;
 
+	ts = ts > ND_AXIS_LIMIT ? ND_AXIS_LIMIT : ts < -ND_AXIS_LIMIT ? -ND_AXIS_LIMIT : ts;
 	if (a->n++ == 0) {
 		a->first = a->last = a->prev = ts;
 		return;
@@ -45,7 +46,7 @@ void nd_axis_finish(nd_axis *a)
 
 	/* Only gaps longer than a tenth of the span break the axis. */
 	for (k = 0; k < a->ngaps; k++)
-		if (a->gaps[k].len * 10 > span)
+		if (a->gaps[k].len > span / 10)
 			a->gaps[kept++] = a->gaps[k];
 	a->ngaps = kept;
 	/* In time order. */

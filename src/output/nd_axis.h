@@ -12,6 +12,9 @@
 
 #define ND_AXIS_SEGMENTS 8
 #define ND_AXIS_BREAK 0.08 /* the width of a break, a fraction of the axis */
+/* Times beyond +-this (about 7,300 years from 1970) are drawn at it: the
+ * stored times are input, and the axis's sums must not overflow. */
+#define ND_AXIS_LIMIT (INT64_MAX / 4)
 
 /* A cluster of the axis: times [from, to] drawn over [x0, x1] of [0, 1]. */
 typedef struct nd_axis_seg {

@@ -544,17 +544,18 @@ int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, 
 int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err)
 {
 	const uint64_t v[] = {st->records, st->wanted, st->stored, st->duplicates, st->skipped, st->errors,
-			      st->warnings};
+			      st->warnings, st->last_read};
 	nd_stmt *q = NULL;
 	int rc, i;
 
 	rc = nd_db_prepare(s->db,
 			   "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
-			   " errors=?, warnings=? WHERE id=?",
+			   " errors=?, warnings=?, last_record_id=COALESCE(NULLIF(CAST(? AS BIGINT), 0), last_record_id)"
+			   " WHERE id=?",
 			   0, &q, "sources", err);
-	for (i = 0; i < 7 && rc == 0; i++)
+	for (i = 0; i < 8 && rc == 0; i++)
 		rc = nd_db_bind_int64(q, i + 1, (int64_t)v[i], "sources", err);
-	if (rc == 0 && (nd_db_bind_int64(q, 8, id, "sources", err) || nd_db_step(q, "sources", err) < 0))
+	if (rc == 0 && (nd_db_bind_int64(q, 9, id, "sources", err) || nd_db_step(q, "sources", err) < 0))
 		rc = -1;
 	nd_db_finalize(q);
 	return rc;
@@ -578,28 +579,6 @@ int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_er
 		*id = (uint64_t)nd_db_column_int64(st, 0);
 	nd_db_finalize(st);
 	return rc < 0 ? -1 : 0;
-}
-
-int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd_error *err)
-{
-	nd_stmt *st = NULL;
-	int rc;
-
-	if (nd_store_begin(s, err) != 0)
-		return -1;
-	rc = nd_db_prepare(s->db, "UPDATE sources SET last_record_id=?1 WHERE host=?2 AND path=?3", 0, &st, "sources",
-			   err) ||
-		     nd_db_bind_int64(st, 1, (int64_t)id, "sources", err) ||
-		     nd_db_bind_text(st, 2, s->host, "sources", err) || nd_db_bind_text(st, 3, path, "sources", err) ||
-		     nd_db_step(st, "sources", err) < 0
-		 ? -1
-		 : 0;
-	nd_db_finalize(st);
-	if (rc != 0) {
-		nd_store_rollback(s);
-		return -1;
-	}
-	return nd_store_commit(s, err);
 }
 
 int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *fp, nd_error *err)

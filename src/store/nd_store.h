@@ -35,6 +35,7 @@ typedef struct nd_source_stats {
 	uint64_t warnings;   /* oddities that lost nothing (a torn tail, a stale header) */
 	uint64_t chunks;     /* chunks read */
 	uint64_t unchanged;  /* chunks skipped: same as at the last ingest */
+	uint64_t last_read;  /* the newest record id a tail read (0: keep the one stored) */
 } nd_source_stats;
 
 /* Opens (creating if needed) the database at path for reading and writing:
@@ -91,10 +92,6 @@ int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_
  * path (0: none recorded). Returns 0 with *id set, or -1 with err set. */
 int nd_store_source_last_read(nd_store *s, const char *path, uint64_t *id, nd_error *err);
 
-/* Records id as the highest record id tail read on this machine from the
- * source at path (a source already ingested), in a transaction of its own.
- * Returns 0, or -1 with err set. */
-int nd_store_source_set_last_read(nd_store *s, const char *path, uint64_t id, nd_error *err);
 
 /* Looks up the fingerprint stored for a chunk of a source. Returns 1 and
  * sets *fp when there is one, 0 when there is none, -1 with err set. */

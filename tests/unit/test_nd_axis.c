@@ -77,6 +77,26 @@ static void test_many_gaps_and_edges(void)
 
 /* Round steps: a minute-long segment with 6 ticks steps 10 s; a year with 4
  * ticks steps 91 days; a zero length still gets a step. */
+/* Stored times are input: the extremes of int64 and a time thousands of
+ * years out (fuzz_pipeline found len * 10 overflowing) lay out without
+ * overflow, in order, inside [0, 1]. */
+static void test_extreme_times(void)
+{
+	static const int64_t t[] = {INT64_MIN, -5 * DAY, 0, 1671571264041312345LL, INT64_MAX - 1, INT64_MAX};
+	nd_axis a;
+	size_t k;
+
+	nd_axis_init(&a);
+	for (k = 0; k < sizeof(t) / sizeof(t[0]); k++)
+		nd_axis_add(&a, t[k]);
+	nd_axis_finish(&a);
+	CHECK(a.nseg >= 2);
+	CHECK(nd_axis_x(&a, INT64_MIN) >= 0.0 && nd_axis_x(&a, INT64_MAX) <= 1.0);
+	for (k = 1; k < sizeof(t) / sizeof(t[0]); k++)
+		CHECK(nd_axis_x(&a, t[k - 1]) <= nd_axis_x(&a, t[k]));
+	CHECK(nd_axis_x(&a, 0) < nd_axis_x(&a, 1671571264041312345LL));
+}
+
 static void test_steps(void)
 {
 	CHECK(nd_axis_step(60 * S, 6) == 10 * S);
@@ -92,6 +112,7 @@ int main(void)
 	test_linear();
 	test_two_clusters();
 	test_many_gaps_and_edges();
+	test_extreme_times();
 	test_steps();
 	return check_report();
 }

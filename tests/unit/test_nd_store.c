@@ -201,13 +201,15 @@ static void test_store_open_readonly(const char *dir, const char *path)
 	nd_store_close(s);
 }
 
-/* Sources and chunk fingerprints round-trip. */
+/* Sources, their last record id (kept when a read names none) and chunk
+ * fingerprints round-trip. */
 static void test_store_source_chunks(const char *path)
 {
-	nd_source_stats st = {10, 4, 3, 1, 6, 0, 0, 1, 0};
+	nd_source_stats st = {10, 4, 3, 1, 6, 0, 0, 1, 0, 4294967301u};
 	nd_store *s = NULL;
 	nd_error err;
 	int64_t id = 0, id2 = 0;
+	uint64_t last = 0;
 	uint32_t fp = 0;
 	char v[64];
 
@@ -216,6 +218,11 @@ static void test_store_source_chunks(const char *path)
 	CHECK(nd_store_source(s, "/logs/a.evtx", 69632, 1700000000, &id, &err) == 0 && id > 0);
 	CHECK(nd_store_source(s, "/logs/a.evtx", 69632, 1700000001, &id2, &err) == 0 && id2 == id);
 	CHECK(nd_store_source_done(s, id, &st, &err) == 0);
+	CHECK(nd_store_source_last_read(s, "/logs/a.evtx", &last, &err) == 0 && last == 4294967301u);
+	st.last_read = 0; /* and no new events: stored stays 3 */
+	st.stored = 0;
+	CHECK(nd_store_source_done(s, id, &st, &err) == 0);
+	CHECK(nd_store_source_last_read(s, "/logs/a.evtx", &last, &err) == 0 && last == 4294967301u);
 	CHECK(nd_store_chunk_get(s, id, 4096, &fp, &err) == 0);
 	CHECK(nd_store_chunk_put(s, id, 4096, 0xDEADBEEFu, &err) == 0);
 	CHECK(nd_store_chunk_get(s, id, 4096, &fp, &err) == 1 && fp == 0xDEADBEEFu);
