@@ -89,17 +89,36 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 	return d->nhosts;
 }
 
-const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+/* Copies s into the pool, shared with an equal copy when share. Returns
+ * the copy as nd_analysis_str says. */
+static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, int share, int *oom)
 {
 	const char *v;
+	uint32_t id;
 
 	if (!s || !*s)
 		s = keep_empty ? "" : NULL;
 	if (!s)
 		return NULL;
-	if (!(v = nd_strpool_add(&d->pool, s)))
+	if (!share)
+		v = nd_strpool_add(&d->pool, s);
+	else {
+		d->strings.pool = &d->pool; /* d may have moved since the last call */
+		v = (id = nd_intern_add(&d->strings, s)) == UINT32_MAX ? NULL : d->strings.v[id];
+	}
+	if (!v)
 		*oom = 1;
 	return v;
+}
+
+const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	return copy_str(d, s, keep_empty, 1, oom);
+}
+
+const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	return copy_str(d, s, keep_empty, 0, oom);
 }
 
 size_t nd_analysis_name(const nd_analysis_data *d, const char *name)
@@ -289,6 +308,20 @@ int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, siz
 	return best;
 }
 
+void nd_analysis_fit(nd_analysis_data *d)
+{
+	nd_vec_fit(&d->hosts, &d->cap_hosts, d->nhosts, sizeof(*d->hosts));
+	nd_vec_fit(&d->clients, &d->cap_clients, d->nclients, sizeof(*d->clients));
+	nd_vec_fit(&d->decisions, &d->cap_decisions, d->ndecisions, sizeof(*d->decisions));
+	nd_vec_fit(&d->connects, &d->cap_connects, d->nconnects, sizeof(*d->connects));
+	nd_vec_fit(&d->unlocks, &d->cap_unlocks, d->nunlocks, sizeof(*d->unlocks));
+	nd_vec_fit(&d->hints, &d->cap_hints, d->nhints, sizeof(*d->hints));
+	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
+	nd_vec_fit(&d->events, &d->cap_events, d->nevents, sizeof(*d->events));
+	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
+	nd_intern_free(&d->strings);
+}
+
 void nd_analysis_data_free(nd_analysis_data *d)
 {
 	free(d->hosts);
@@ -302,6 +335,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->by_ts);
 	free(d->fields);
 	free(d->names);
+	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);
 	memset(d, 0, sizeof(*d));
 }

@@ -4,11 +4,12 @@
  * of a list. Nothing here touches the database.
  *
  * Hosts are the distinct computer names in byte order, so that comparing
- * two host indices compares the names. Strings live in the pool; a NULL
- * string is a value that was absent or empty. Events are every event a
- * rule may read (client failures, NPS decisions, the events finding rules
- * judge and the events incident rules look for nearby), sorted by ref;
- * by_ts lists them by time.
+ * two host indices compares the names. Strings live in the pool, each
+ * distinct value once (a fleet logs the same user, domain, NAS and field
+ * values again and again); a NULL string is a value that was absent or
+ * empty. Events are every event a rule may read (client failures, NPS
+ * decisions, the events finding rules judge and the events incident rules
+ * look for nearby), sorted by ref; by_ts lists them by time.
  */
 #ifndef ND_ANALYSIS_DATA_H
 #define ND_ANALYSIS_DATA_H
@@ -17,6 +18,7 @@
 #include <stdint.h>
 
 #include "nd_error.h"
+#include "nd_intern.h"
 #include "nd_rules.h"
 #include "nd_strpool.h"
 
@@ -110,6 +112,7 @@ typedef struct nd_analysis_data {
 	const char **names; /* the event_fields names the rules read, distinct without case */
 	size_t nnames, cap_names;
 	nd_strpool pool;
+	nd_intern strings; /* the distinct values of nd_analysis_str in the pool */
 } nd_analysis_data;
 
 /* Appends a zeroed element to one of the arrays of d. Returns it, or NULL
@@ -130,10 +133,16 @@ int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
 /* Finds a host name. Returns its index, or d->nhosts when it is unknown. */
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
 
-/* Copies s into the pool: NULL and "" stay NULL (absent values), unless
- * keep_empty, which makes NULL "". Returns the copy, or NULL with *oom set
- * when out of memory. */
+/* Copies s into the pool once (an equal string copied before is shared):
+ * NULL and "" stay NULL (absent values), unless keep_empty, which makes
+ * NULL "". Returns the copy, or NULL with *oom set when out of memory. */
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Copies s into the pool as nd_analysis_str does, without looking for an
+ * equal copy: for values that are seldom repeated (a CoId names one
+ * attempt), where looking would only cost a miss in a table as large as
+ * the fleet. Returns the copy, or NULL as nd_analysis_str does. */
+const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
 
 /* Adds a field name to d->names unless it is there (without case) or is a
  * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set. */
@@ -148,6 +157,11 @@ int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_er
  * (its fields must not be loaded yet) and builds by_ts. Returns 0, or -1
  * with err set. */
 int nd_analysis_index(nd_analysis_data *d, nd_error *err);
+
+/* Gives back the room the arrays of d grew into beyond what they hold
+ * (they grow by doubling while loading), and the table that found equal
+ * strings. Returns nothing: an array that cannot shrink stays as it is. */
+void nd_analysis_fit(nd_analysis_data *d);
 
 /* Returns the index of a field name in d->names (without case), or
  * d->nnames when the rules read no such field. */

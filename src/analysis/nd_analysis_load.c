@@ -116,7 +116,7 @@ static int dial_row(load *l, nd_stmt *st)
 		return -1;
 	v = &l->dials[l->ndials++];
 	v->host = host_col(l, st, 0);
-	v->coid = col(l, st, 1, 1);
+	v->coid = nd_analysis_str_unique(l->d, nd_db_column_text(st, 1), 1, &l->oom);
 	v->server = col(l, st, 2, 0);
 	return 0;
 }
@@ -154,7 +154,7 @@ static int client_row(load *l, nd_stmt *st)
 	c->user = col(l, st, 6, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
-	c->coid = col(l, st, 8, 0);
+	c->coid = nd_analysis_str_unique(l->d, nd_db_column_text(st, 8), 0, &l->oom);
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
 	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
 }
@@ -489,5 +489,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	free(l.dials);
 	if (rc != 0)
 		nd_analysis_data_free(out);
+	else
+		nd_analysis_fit(out);
 	return rc;
 }

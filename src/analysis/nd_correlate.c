@@ -1058,6 +1058,8 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	}
 	nd_sort(out->attempts, out->n, sizeof(*out->attempts), by_time);
 	nd_sort(out->resolutions, out->nres, sizeof(*out->resolutions), res_by_time);
+	nd_vec_fit(&out->attempts, &out->cap, out->n, sizeof(*out->attempts));
+	nd_vec_fit(&out->resolutions, &out->cap_res, out->nres, sizeof(*out->resolutions));
 	return 0;
 }
 

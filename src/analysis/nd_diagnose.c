@@ -71,8 +71,13 @@ static int read_old_keys(nd_store *s, old_keys *o, nd_error *err)
 
 	if (nd_incidents_keys(s, old_key_row, o, err) != 0)
 		return -1;
+	nd_vec_fit(&o->v, &o->cap, o->n, sizeof(*o->v));
+	nd_vec_fit(&o->refs, &o->cap_refs, o->nrefs, sizeof(*o->refs));
 	for (i = 0; i < o->n; i++)
 		o->v[i].refs = o->refs + o->start[i];
+	free(o->start); /* needed only while refs could move */
+	o->start = NULL;
+	o->cap_start = 0;
 	return 0;
 }
 

@@ -166,12 +166,19 @@ static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
 		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
 {
-	member *m = malloc((c->n + d->nevents + 1) * sizeof(*m));
-	size_t n = 0, i;
+	member *m;
+	size_t n = 0, i, attempts = 0, events = 0;
 	int64_t gap = (int64_t)(gap_s * ND_TICKS_PER_SECOND);
 
 	memset(out, 0, sizeof(*out));
-	out->items = malloc((c->n + d->nevents + 1) * sizeof(*out->items));
+	/* Room for what is grouped, not for every attempt and event: at fleet
+	 * scale this is the largest array of a run. */
+	for (i = 0; i < c->n; i++)
+		attempts += cause[i] != NULL;
+	for (i = 0; i < d->nevents; i++)
+		events += rule[i] != NULL;
+	m = malloc((attempts > events ? attempts : events) * sizeof(*m) + 1);
+	out->items = malloc((attempts + events + 1) * sizeof(*out->items));
 	if (!m || !out->items)
 		goto oom;
 	for (i = 0; i < c->n; i++)
@@ -194,6 +201,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	if (group_members(out, m, n, 1, 0, err) != 0)
 		goto fail;
 	free(m);
+	nd_vec_fit(&out->v, &out->cap, out->n, sizeof(*out->v));
 	nd_sort(out->v, out->nincidents, sizeof(*out->v), group_order);
 	if (out->n > out->nincidents) /* no pointer arithmetic on a NULL v */
 		nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);

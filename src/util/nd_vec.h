@@ -24,4 +24,17 @@ static inline int nd_vec_reserve(void *pv, size_t *cap, size_t n, size_t size)
 	return 0;
 }
 
+/* Shrinks the array *pv of n elements of size bytes (capacity *cap) to n
+ * elements, giving back the room doubling left. Returns nothing: an array
+ * that cannot shrink stays as it is. */
+static inline void nd_vec_fit(void *pv, size_t *cap, size_t n, size_t size)
+{
+	void **v = pv, *nv;
+
+	if (n && n < *cap && (nv = realloc(*v, n * size))) {
+		*v = nv;
+		*cap = n;
+	}
+}
+
 #endif

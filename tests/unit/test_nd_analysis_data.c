@@ -1,6 +1,7 @@
 /* Unit tests of nd_analysis_data (the loaded data and its look-ups: host
  * index, fields without case and the pseudo-fields, the nearest event of
- * a list, one event loaded twice) and nd_strpool: no database. */
+ * a list, one event loaded twice, equal values copied once, arrays fitted)
+ * and nd_strpool: no database. */
 #include <stdlib.h>
 
 #include "analysis_fixture.h"
@@ -102,7 +103,35 @@ int main(void)
 		CHECK(nd_analysis_str(&d, NULL, 0, &oom) == NULL && nd_analysis_str(&d, "", 0, &oom) == NULL);
 		CHECK_STR(nd_analysis_str(&d, NULL, 1, &oom), "");
 		CHECK_STR(nd_analysis_str(&d, "x", 0, &oom), "x");
+		/* A value logged again is the same copy; another value is not. */
+		a = nd_analysis_str(&d, "LAB\\alice", 0, &oom);
+		CHECK(a && nd_analysis_str(&d, "LAB\\alice", 0, &oom) == a);
+		CHECK(nd_analysis_str(&d, "LAB\\alicf", 0, &oom) != a);
+		/* A unique value is copied as it is, without being shared. */
+		b = nd_analysis_str_unique(&d, "LAB\\alice", 0, &oom);
+		CHECK_STR(b, "LAB\\alice");
+		CHECK(b != a && nd_analysis_str_unique(&d, "", 0, &oom) == NULL);
+		CHECK_STR(nd_analysis_str_unique(&d, NULL, 1, &oom), "");
 		CHECK(oom == 0);
+		nd_analysis_data_free(&d);
+	}
+
+	/* nd_analysis_fit: the arrays shrink to what they hold and keep it; a
+	 * string copied after the fit is still found again. */
+	{
+		int oom = 0;
+
+		fx_init(&d, hosts);
+		for (i = 0, ok = 1; i < 100; i++)
+			ok &= fx_event(&d, DC, 39, "kdc", (double)i, ND_EVENT_NEAR) != 0;
+		CHECK(ok && d.cap_events > d.nevents);
+		a = nd_analysis_str(&d, "Virtual", 0, &oom);
+		nd_analysis_fit(&d);
+		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.n == 0);
+		CHECK_STR(a, "Virtual");
+		b = nd_analysis_str(&d, "Virtual", 0, &oom);
+		CHECK_STR(b, "Virtual");
+		CHECK(nd_analysis_str(&d, "Virtual", 0, &oom) == b && oom == 0);
 		nd_analysis_data_free(&d);
 	}
 
