@@ -177,7 +177,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		attempts += cause[i] != NULL;
 	for (i = 0; i < d->nevents; i++)
 		events += rule[i] != NULL;
-	m = malloc((attempts > events ? attempts : events) * sizeof(*m) + 1);
+	m = malloc(((attempts > events ? attempts : events) + 1) * sizeof(*m));
 	out->items = malloc((attempts + events + 1) * sizeof(*out->items));
 	if (!m || !out->items)
 		goto oom;
