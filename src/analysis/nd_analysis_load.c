@@ -448,8 +448,8 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	memset(out, 0, sizeof(*out));
 	if (!(each_row(&l, "SELECT DISTINCT computer FROM events ORDER BY 1", host_row, "hosts") ||
 	    each_row(&l,
-		     "SELECT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events"
-		     " ORDER BY event_ref",
+		     /* Distinct: learning domains needs each triple once, in no order. */
+		     "SELECT DISTINCT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events",
 		     hint_row, "learn domains") ||
 	    each_row(&l,
 		     "SELECT e.computer, d.coid, d.server_address FROM ras_client_events d"
