@@ -97,11 +97,13 @@ static size_t family_index(const nd_family *fam)
 	return n;
 }
 
-/* Prepares a statement kept for the life of the store. Returns 0, or -1
- * with err set. */
+/* Prepares a statement kept for the life of the store into *st, unless
+ * *st already holds one: a series of preparations that failed part-way (a
+ * server restarting, pg_restart) is simply made again, without leaking
+ * what the first attempt prepared. Returns 0, or -1 with err set. */
 static int prepare(nd_store *s, const char *sql, nd_stmt **st, const char *what, nd_error *err)
 {
-	return nd_db_prepare(s->db, sql, ND_DB_PERSISTENT, st, what, err);
+	return *st ? 0 : nd_db_prepare(s->db, sql, ND_DB_PERSISTENT, st, what, err);
 }
 
 /* Prepares the INSERT of each family's typed table (prefix "") or of its
@@ -118,7 +120,7 @@ static int prepare_typed(nd_store *s, const char *prefix, nd_stmt **st, nd_error
 
 		if (n >= MAX_FAMILIES)
 			return nd_error_set(err, "too many event families");
-		if (!(*f)->table)
+		if (!(*f)->table || st[n])
 			continue;
 		rc |= nd_buf_append(&sql, "INSERT INTO ", 12);
 		rc |= nd_buf_append(&sql, prefix, strlen(prefix));

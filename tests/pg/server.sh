@@ -30,7 +30,10 @@ start)
 	echo "PostgreSQL $("$bin/postgres" -V | sed 's/^[^0-9]*\([0-9.]*\).*/\1/') at $dir"
 	;;
 restart)
-	as "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 restart > /dev/null
+	# -l again: without it the restarted server logs nowhere, and pg_retry,
+	# which reads the serialization failures out of server.log, fails
+	# whenever ctest runs it after pg_restart
+	as "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart > /dev/null
 	;;
 stop)
 	[ -d "$dir/data" ] && as "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop > /dev/null
