@@ -85,28 +85,33 @@ static const char *json_u(char *tmp, size_t size, uint32_t cp)
 	return tmp;
 }
 
-/* Returns 1 when the output `how` (FOR_*) shows the byte c as it is and
- * it is printable ASCII, else 0. */
-static int plain(unsigned char c, int how)
-{
-	if (c < 0x20 || c >= 0x7F)
-		return 0;
-	switch (how) {
-	case FOR_HTML: return c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-	case FOR_MD: return c != '&' && c != '<' && c != '>' && !strchr("\\`*_[]|~", c);
-	case FOR_CSV: return c != '"';
-	case FOR_JSON: return c != '"' && c != '\\';
-	default: return 1;
-	}
-}
+/* Which outputs show a byte as it is: bit FOR_x of plain_for[c] is set
+ * when the output FOR_x shows the printable ASCII byte c unescaped. A
+ * constant table, so that the run of plain bytes (most of every value)
+ * costs a load and a test per byte. */
+#define FOR_ALL ((1u << FOR_TEXT) | (1u << FOR_HTML) | (1u << FOR_MD) | (1u << FOR_CSV) | (1u << FOR_JSON))
+#define NOT_HTML(c) ((c) == '&' || (c) == '<' || (c) == '>' || (c) == '"' || (c) == '\'' ? 1u << FOR_HTML : 0u)
+#define NOT_MD(c)                                                                                                      \
+	((c) == '&' || (c) == '<' || (c) == '>' || (c) == '\\' || (c) == '`' || (c) == '*' || (c) == '_' ||            \
+		 (c) == '[' || (c) == ']' || (c) == '|' || (c) == '~'                                                  \
+	     ? 1u << FOR_MD                                                                                            \
+	     : 0u)
+#define NOT_CSV(c) ((c) == '"' ? 1u << FOR_CSV : 0u)
+#define NOT_JSON(c) ((c) == '"' || (c) == '\\' ? 1u << FOR_JSON : 0u)
+#define PLAIN(c) ((c) < 0x20 || (c) >= 0x7F ? 0u : FOR_ALL & ~(NOT_HTML(c) | NOT_MD(c) | NOT_CSV(c) | NOT_JSON(c)))
+#define PLAIN4(c) PLAIN(c), PLAIN((c) + 1), PLAIN((c) + 2), PLAIN((c) + 3)
+#define PLAIN16(c) PLAIN4(c), PLAIN4((c) + 4), PLAIN4((c) + 8), PLAIN4((c) + 12)
+#define PLAIN64(c) PLAIN16(c), PLAIN16((c) + 16), PLAIN16((c) + 32), PLAIN16((c) + 48)
+static const unsigned char plain_for[256] = {PLAIN64(0), PLAIN64(64), PLAIN64(128), PLAIN64(192)};
 
 /* Returns the length of the run of bytes at p (n of them) that the output
  * `how` shows as they are. */
 static size_t plain_run(const unsigned char *p, size_t n, int how)
 {
+	const unsigned char bit = (unsigned char)(1u << how);
 	size_t k;
 
-	for (k = 0; k < n && plain(p[k], how); k++)
+	for (k = 0; k < n && (plain_for[p[k]] & bit); k++)
 		;
 	return k;
 }
