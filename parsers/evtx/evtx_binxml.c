@@ -41,10 +41,41 @@ typedef struct bx_str {
 	uint32_t off, len;
 } bx_str;
 
+/* What the local part of a name is, among the names a record is taken by
+ * (build_record); found once per name and chunk. */
+enum bx_role {
+	NM_OTHER,
+	NM_EVENT,
+	NM_SYSTEM,
+	NM_EVENT_DATA,
+	NM_USER_DATA,
+	NM_PROVIDER,
+	NM_TIME_CREATED,
+	NM_SECURITY,
+	NM_EVENT_ID,
+	NM_VERSION,
+	NM_LEVEL,
+	NM_TASK,
+	NM_KEYWORDS,
+	NM_EVENT_RECORD_ID,
+	NM_CHANNEL,
+	NM_COMPUTER,
+	NM_DATA,
+	NM_BINARY,
+	NM_NAME,
+	NM_GUID,
+	NM_EVENT_SOURCE_NAME,
+	NM_SYSTEM_TIME,
+	NM_USER_ID,
+	NM_QUALIFIERS,
+	NM_COUNT
+};
+
 /* A name in bx->names; its local part ("Data" of "e:Data") starts local
  * bytes in. */
 typedef struct bx_name {
 	uint32_t off, len, local;
+	uint8_t role; /* enum bx_role of the local part */
 } bx_name;
 
 typedef struct bx_attr {
@@ -208,6 +239,22 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 	return 1;
 }
 
+/* Returns the enum bx_role of the n bytes at s. */
+static uint8_t role_of(const char *s, size_t n)
+{
+	static const char *const roles[NM_COUNT] = {
+	    "",           "Event",    "System",    "EventData", "UserData", "Provider", "TimeCreated",
+	    "Security",   "EventID",  "Version",   "Level",     "Task",     "Keywords", "EventRecordID",
+	    "Channel",    "Computer", "Data",      "Binary",    "Name",     "Guid",     "EventSourceName",
+	    "SystemTime", "UserID",   "Qualifiers"};
+	uint8_t r;
+
+	for (r = 1; r < NM_COUNT; r++)
+		if (strlen(roles[r]) == n && memcmp(roles[r], s, n) == 0)
+			return r;
+	return NM_OTHER;
+}
+
 /* Returns the name structure at chunk offset off as *out, in bx->names:
  * read once per chunk (every record of a template reads the same names),
  * and taken from there for this record or a later one. Returns 0, or -1
@@ -249,6 +296,7 @@ static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_name *out)
 	out->len = (uint32_t)(bx->names.len - out->off);
 	colon = memchr(bx->names.data + out->off, ':', out->len);
 	out->local = colon ? (uint32_t)(colon + 1 - (bx->names.data + out->off)) : 0;
+	out->role = role_of(bx->names.data + out->off + out->local, out->len - out->local);
 	bx->name[slot].off = off;
 	bx->name[slot].at = *out;
 	bx->name[slot].index = bx->index;
@@ -941,32 +989,21 @@ static void local_name(const nd_evtx_binxml *bx, bx_name name, const char **s, s
 	*n = name.len - name.local;
 }
 
-/* Whether the n bytes at s are the string literal lit. */
-#define IS(s, n, lit) ((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
+/* Whether node idx's local name is the one of r (enum bx_role). */
+#define NODE_IS(bx, idx, r) ((bx)->nodes[idx].name.role == (r))
 
-/* Whether node idx's local name is the string literal lit. */
-#define NODE_IS(bx, idx, lit) IS(name_str(bx, (bx)->nodes[idx].name) + (bx)->nodes[idx].name.local, \
-				 (bx)->nodes[idx].name.len - (bx)->nodes[idx].name.local, lit)
-
-/* Finds the first attribute of node idx whose local name is the n bytes at
- * lit. Returns it, or NULL. */
-static const bx_attr *attr_n(const nd_evtx_binxml *bx, int32_t idx, const char *lit, size_t n)
+/* Finds the first attribute of node idx whose local name is the one of
+ * role (enum bx_role). Returns it, or NULL. */
+static const bx_attr *attr(const nd_evtx_binxml *bx, int32_t idx, uint8_t role)
 {
 	const bx_node *node = &bx->nodes[idx];
 	uint32_t i;
 
-	for (i = 0; i < node->nattrs; i++) {
-		const bx_attr *a = &bx->attrs[node->attr + i];
-
-		if (a->name.len - a->name.local == n && memcmp(name_str(bx, a->name) + a->name.local, lit, n) == 0)
-			return a;
-	}
+	for (i = 0; i < node->nattrs; i++)
+		if (bx->attrs[node->attr + i].name.role == role)
+			return &bx->attrs[node->attr + i];
 	return NULL;
 }
-
-/* Finds the first attribute of node idx whose local name is the string
- * literal lit. Returns it, or NULL. */
-#define attr(bx, idx, lit) attr_n(bx, idx, lit, sizeof(lit) - 1)
 
 /* Copies string s into *slot. Returns 0, or -1 (refused). */
 static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
@@ -974,11 +1011,11 @@ static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
 	return nd_record_set_string(slot, str_at(bx, s), s.len) == 0 ? 0 : refuse(bx, "out of memory");
 }
 
-/* Copies attribute lit of node idx into *slot when present. Returns 0, or
- * -1 (refused). */
-static int take_attr(nd_evtx_binxml *bx, int32_t idx, const char *lit, char **slot)
+/* Copies the attribute of node idx named as role (enum bx_role) into *slot
+ * when present. Returns 0, or -1 (refused). */
+static int take_attr(nd_evtx_binxml *bx, int32_t idx, uint8_t role, char **slot)
 {
-	const bx_attr *a = attr_n(bx, idx, lit, strlen(lit));
+	const bx_attr *a = attr(bx, idx, role);
 
 	return a ? take(bx, a->value, slot) : 0;
 }
@@ -992,14 +1029,50 @@ static const char *cstr(nd_evtx_binxml *bx, bx_str s)
 	return bx->scratch.data;
 }
 
+/* Reads the n bytes at p as 1-19 decimal digits without a leading zero
+ * ("0" alone included) or 0x and 1-16 hexadecimal digits: the numbers
+ * values render as, which strtoull reads without overflow. Returns 0 and
+ * sets *v, or -1 (anything else). */
+static int plain_u64(const char *p, uint32_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	uint32_t i;
+
+	if (n > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && n <= 18) {
+		for (i = 2; i < n; i++) {
+			unsigned c = (unsigned char)p[i], lower = c | 0x20;
+
+			if (c >= '0' && c <= '9')
+				x = x << 4 | (c - '0');
+			else if (lower >= 'a' && lower <= 'f')
+				x = x << 4 | (lower - 'a' + 10);
+			else
+				return -1;
+		}
+		*v = x;
+		return 0;
+	}
+	if (n == 0 || n > 19 || (p[0] == '0' && n > 1))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		x = x * 10 + (uint64_t)(p[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
 /* Parses an unsigned decimal or 0x-hex number with optional white space
  * around it, as event_xml does. Returns 0 and sets *v, or -1. */
 static int text_u64(nd_evtx_binxml *bx, bx_str s, uint64_t *v)
 {
-	const char *p = cstr(bx, s);
+	const char *p;
 	char *stop;
 
-	if (!p)
+	if (plain_u64(str_at(bx, s), s.len, v) == 0)
+		return 0;
+	if (!(p = cstr(bx, s)))
 		return -1;
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
@@ -1031,25 +1104,25 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 
 	if (n->first >= 0)
 		return refuse(bx, "System child with elements");
-	if (NODE_IS(bx, idx, "Provider"))
-		return take_attr(bx, idx, "Name", &ev->provider) || take_attr(bx, idx, "Guid", &ev->provider_guid) ||
-			       take_attr(bx, idx, "EventSourceName", &ev->source_name)
+	if (NODE_IS(bx, idx, NM_PROVIDER))
+		return take_attr(bx, idx, NM_NAME, &ev->provider) || take_attr(bx, idx, NM_GUID, &ev->provider_guid) ||
+			       take_attr(bx, idx, NM_EVENT_SOURCE_NAME, &ev->source_name)
 		       ? -1
 		       : 0;
-	if (NODE_IS(bx, idx, "TimeCreated")) {
+	if (NODE_IS(bx, idx, NM_TIME_CREATED)) {
 		const char *t;
 
-		if (!(a = attr(bx, idx, "SystemTime")))
+		if (!(a = attr(bx, idx, NM_SYSTEM_TIME)))
 			return 0;
 		if (!(t = cstr(bx, a->value)) || nd_time_parse_iso(t, &ev->time) != 0)
 			return refuse(bx, "bad TimeCreated SystemTime");
 		ev->has_time = 1;
 		return 0;
 	}
-	if (NODE_IS(bx, idx, "Security"))
-		return take_attr(bx, idx, "UserID", &ev->user_sid);
-	if (NODE_IS(bx, idx, "EventID")) {
-		if ((a = attr(bx, idx, "Qualifiers")) && text_u64(bx, a->value, &v) == 0) {
+	if (NODE_IS(bx, idx, NM_SECURITY))
+		return take_attr(bx, idx, NM_USER_ID, &ev->user_sid);
+	if (NODE_IS(bx, idx, NM_EVENT_ID)) {
+		if ((a = attr(bx, idx, NM_QUALIFIERS)) && text_u64(bx, a->value, &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
 			ev->has_qualifiers = 1;
 		}
@@ -1059,21 +1132,21 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		*have_id = 1;
 		return 0;
 	}
-	if (NODE_IS(bx, idx, "Version"))
+	if (NODE_IS(bx, idx, NM_VERSION))
 		text_int(bx, n->text, &ev->version);
-	else if (NODE_IS(bx, idx, "Level"))
+	else if (NODE_IS(bx, idx, NM_LEVEL))
 		text_int(bx, n->text, &ev->level);
-	else if (NODE_IS(bx, idx, "Task"))
+	else if (NODE_IS(bx, idx, NM_TASK))
 		text_int(bx, n->text, &ev->task);
-	else if (NODE_IS(bx, idx, "Keywords")) {
+	else if (NODE_IS(bx, idx, NM_KEYWORDS)) {
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->keywords = v;
-	} else if (NODE_IS(bx, idx, "EventRecordID")) {
+	} else if (NODE_IS(bx, idx, NM_EVENT_RECORD_ID)) {
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->record_id = v;
-	} else if (NODE_IS(bx, idx, "Channel"))
+	} else if (NODE_IS(bx, idx, NM_CHANNEL))
 		return take(bx, n->text, &ev->channel);
-	else if (NODE_IS(bx, idx, "Computer"))
+	else if (NODE_IS(bx, idx, NM_COMPUTER))
 		return take(bx, n->text, &ev->computer);
 	return 0;
 }
@@ -1103,14 +1176,14 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 	int32_t k;
 
 	for (k = bx->nodes[idx].first; k >= 0; k = bx->nodes[k].next) {
-		int data = NODE_IS(bx, k, "Data");
+		int data = NODE_IS(bx, k, NM_DATA);
 
-		if (!data && !NODE_IS(bx, k, "Binary"))
+		if (!data && !NODE_IS(bx, k, NM_BINARY))
 			continue;
 		if (bx->nodes[k].first >= 0)
 			return refuse(bx, "EventData element with elements");
 		if (data) {
-			const bx_attr *a = attr(bx, k, "Name");
+			const bx_attr *a = attr(bx, k, NM_NAME);
 
 			if (add_field(bx, ev, a ? str_at(bx, a->value) : NULL, a ? a->value.len : 0, k) != 0)
 				return -1;
@@ -1198,19 +1271,19 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 	int have_id = 0;
 	size_t count = 0;
 
-	if (bx->root < 0 || !NODE_IS(bx, bx->root, "Event"))
+	if (bx->root < 0 || !NODE_IS(bx, bx->root, NM_EVENT))
 		return refuse(bx, "the document is not an <Event>");
 	if (bx->nodes[bx->root].parts)
 		return refuse(bx, "text in <Event>");
 	for (k = bx->nodes[bx->root].first; k >= 0; k = bx->nodes[k].next) {
-		if (NODE_IS(bx, k, "System")) {
+		if (NODE_IS(bx, k, NM_SYSTEM)) {
 			for (s = bx->nodes[k].first; s >= 0; s = bx->nodes[s].next)
 				if (system_child(bx, s, ev, &have_id) != 0)
 					return -1;
-		} else if (NODE_IS(bx, k, "EventData")) {
+		} else if (NODE_IS(bx, k, NM_EVENT_DATA)) {
 			if (event_data(bx, k, ev) != 0)
 				return -1;
-		} else if (NODE_IS(bx, k, "UserData")) {
+		} else if (NODE_IS(bx, k, NM_USER_DATA)) {
 			for (u = bx->nodes[k].first; u >= 0; u = bx->nodes[u].next)
 				if (user_data(bx, u, ev, 0, &count) != 0)
 					return -1;
