@@ -97,6 +97,7 @@ struct nd_diagnose_memory {
 	nd_analysis_data d;    /* what the last run loaded, when loaded */
 	nd_analysis_cursor cur; /* where that load got to */
 	int loaded;
+	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
 };
 
 nd_diagnose_memory *nd_diagnose_memory_new(void)
@@ -118,6 +119,32 @@ void nd_diagnose_memory_forget(nd_diagnose_memory *m)
 	nd_written_free(&m->written);
 	nd_buf_reset(&m->stamp);
 	forget_data(m);
+	old_keys_free(&m->keys);
+	memset(&m->keys, 0, sizeof(m->keys));
+}
+
+/* Keeps in m the keys a run wrote (taking keys and refs), as
+ * read_old_keys reads them back: only the first event differs, which is
+ * read as the lowest client failure (retries included) of the first
+ * attempt. Returns nothing. */
+static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
+		      const nd_grouping *g, nd_key_incident *keys, int64_t *refs)
+{
+	size_t i, k;
+
+	old_keys_free(&m->keys);
+	memset(&m->keys, 0, sizeof(m->keys));
+	m->keys.v = keys;
+	m->keys.n = m->keys.cap = g->n;
+	m->keys.refs = refs;
+	for (i = 0; i < g->n; i++) {
+		const nd_attempt *a = g->v[i].finding ? NULL : &c->attempts[g->items[g->v[i].item]];
+
+		keys[i].who = NULL; /* read back, but not used for old keys */
+		for (k = 0; a && a->client_ref && k < a->nretries; k++)
+			if (d->clients[c->retries[a->retry + k]].ref < keys[i].first_ref)
+				keys[i].first_ref = d->clients[c->retries[a->retry + k]].ref;
+	}
 }
 
 void nd_diagnose_memory_free(nd_diagnose_memory *m)
@@ -230,7 +257,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	if (m && stamp(s, &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
-	if (read_old_keys(s, &old, err) || (!changes && nd_incidents_clear(s, err)) ||
+	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
 	    load(s, rules, m, &local, &cur, &d, err) || nd_correlate(d, &cp, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
@@ -240,7 +267,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		goto out;
 	}
 	if (nd_judge_all(rules, d, &c, cause, rule, err) || nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
-	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(old.v, old.n, keys, g.n, err))
+	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err))
 		goto out;
 	st->rewritten = g.n;
 	st->since = INT64_MAX;
@@ -252,8 +279,12 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		goto out;
 	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
 		goto out;
-	if (m)
+	if (m) {
 		m->p = *p;
+		keep_keys(m, d, &c, &g, keys, key_refs);
+		keys = NULL;
+		key_refs = NULL;
+	}
 	for (i = 0; i < c.n; i++) {
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
 		st->unmatched += cause[i] == NULL;

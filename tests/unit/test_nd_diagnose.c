@@ -36,16 +36,50 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
-/* Writes one random event with record id rec to f. Returns nothing. */
+/* Writes a random time to when. Returns nothing. */
+static void random_time(char when[64])
+{
+	unsigned min = rnd(180), sec = rnd(60);
+
+	snprintf(when, 64, "2025-03-14T%02u:%02u:%02u.%07uZ", 8 + min / 60, min % 60, sec, rnd(10000000));
+}
+
+/* Writes one random event with record id rec to f: a client failure
+ * (sometimes of the CoId of the user's last one: a retry; sometimes with
+ * a dial naming the server, for a retry at another time), a connect or an
+ * NPS decision. Returns nothing. */
 static void event(FILE *f, unsigned rec)
 {
 	static const unsigned codes[] = {691, 853, 812, 809, 13801};
 	static const unsigned reasons[] = {16, 258, 48, 36};
-	unsigned user = rnd(4), kind = rnd(10), min = rnd(180), sec = rnd(60);
+	static unsigned last_coid[4];
+	unsigned user = rnd(4), kind = rnd(10), coid;
 	char when[64];
 
-	snprintf(when, sizeof(when), "2025-03-14T%02u:%02u:%02u.%07uZ", 8 + min / 60, min % 60, sec, rnd(10000000));
+	random_time(when);
 	if (kind < 4) {
+		int retry = last_coid[user] && rnd(3) == 0;
+
+		coid = retry ? last_coid[user] : rec;
+		last_coid[user] = coid;
+		/* A new attempt's dial comes with it; a retry's, seldom, at another time. */
+		if (retry ? rnd(4) == 0 : rnd(2) == 0) {
+			char dial_when[64];
+
+			if (retry)
+				random_time(dial_when);
+			else
+				memcpy(dial_when, when, sizeof(dial_when));
+			fprintf(f,
+				"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+				"<Provider Name='RasClient'/><EventID Qualifiers='0'>20223</EventID><Level>4</Level>"
+				"<TimeCreated SystemTime='%s'/><EventRecordID>%u</EventRecordID><Channel>Application</Channel>"
+				"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
+				"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data>"
+				"<Data>vpn%u.lab.example</Data><Data>WAN Miniport (IKEv2)</Data><Data>VPN2-0</Data>"
+				"<Data>Vpn</Data></EventData></Event>\n",
+				dial_when, 100000 + rec, user % 3, coid, user, rnd(2));
+		}
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
 			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
@@ -53,7 +87,7 @@ static void event(FILE *f, unsigned rec)
 			"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
 			"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data><Data>Always On VPN</Data>"
 			"<Data>%u</Data></EventData></Event>\n",
-			when, rec, user % 3, rec, user, codes[rnd(5)]);
+			when, rec, user % 3, coid, user, codes[rnd(5)]);
 	} else if (kind < 5) {
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
