@@ -354,9 +354,9 @@ static int load_rule_events(load *l, const nd_rules *rules)
 
 #define RULE_EVENTS(since)                                                                                             \
 	"SELECT id, ts, computer, event_id, family, provider FROM events"                                              \
-	" WHERE event_id = ?1 AND family = coalesce(?2, family)" since
+	" WHERE " since "event_id = ?1 AND family = coalesce(?2, family)"
 
-	if (nd_db_prepare(l->db, l->since ? RULE_EVENTS(" AND id > ?3") : RULE_EVENTS(""), 0, &st, "load", NULL) != 0)
+	if (nd_db_prepare(l->db, l->since ? RULE_EVENTS("id > ?3 AND +") : RULE_EVENTS(""), 0, &st, "load", NULL) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
 #undef RULE_EVENTS
 	for (i = 0; i < rules->n; i++) {
@@ -623,8 +623,10 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 }
 
 /* The queries of a load, each in two forms: for every event, and for the
- * events stored since the id ?1 (the condition spliced in). */
-#define Q_HOSTS(since) "SELECT DISTINCT computer FROM events" since " ORDER BY 1"
+ * events stored since the id ?1. The second names the id first and keeps
+ * the other columns (+) from an index: SQLite, without statistics, would
+ * rather read a whole index in order than sort the few new rows. */
+#define Q_HOSTS(col, since) "SELECT DISTINCT " col " FROM events" since
 /* Distinct: learning domains needs each triple once, in no order. */
 #define Q_HINTS(since)                                                                                                 \
 	"SELECT DISTINCT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events" since
@@ -632,42 +634,42 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d"                             \
 	" JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL" since         \
 	" ORDER BY e.computer, d.coid, e.ts, e.id"
-#define Q_CLIENTS(since)                                                                                               \
+#define Q_CLIENTS(since, ts)                                                                                           \
 	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid"                 \
 	" FROM events e JOIN ras_client_events c ON c.event_ref = e.id"                                                \
-	" WHERE e.event_id = 20227" since " ORDER BY e.ts, e.id"
-#define Q_DECISIONS(since)                                                                                             \
+	" WHERE " since "e.event_id = 20227 ORDER BY " ts ", e.id"
+#define Q_DECISIONS(since, ts)                                                                                         \
 	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"                        \
 	" a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"              \
 	" a.nas_port_type, a.authentication_type, a.client_ip_address"                                                 \
 	" FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"                                                 \
-	" WHERE e.event_id IN (6272, 6273, 6274)" since " ORDER BY e.ts, e.id"
-#define Q_CONNECTS(since)                                                                                              \
+	" WHERE " since "e.event_id IN (6272, 6273, 6274) ORDER BY " ts ", e.id"
+#define Q_CONNECTS(since, ts)                                                                                          \
 	"SELECT e.id, e.ts, e.computer, c.user_name FROM events e"                                                     \
-	" JOIN ras_client_events c ON c.event_ref = e.id WHERE e.event_id = 20225" since " ORDER BY e.ts, e.id"
-#define Q_UNLOCKS(since)                                                                                               \
+	" JOIN ras_client_events c ON c.event_ref = e.id WHERE " since "e.event_id = 20225 ORDER BY " ts ", e.id"
+#define Q_UNLOCKS(since, ts)                                                                                           \
 	"SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name,"           \
 	" e.event_id FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"                                      \
-	" WHERE e.event_id IN (6279, 6280)" since " ORDER BY e.ts, e.id"
-#define Q_CAPI2(since)                                                                                                 \
+	" WHERE " since "e.event_id IN (6279, 6280) ORDER BY " ts ", e.id"
+#define Q_CAPI2(since, ts)                                                                                             \
 	"SELECT e.id, e.ts, e.computer, e.event_id, c.error, c.subject, c.failing_subject, c.url,"                     \
 	" c.error_name, c.process, c.task_id FROM events e JOIN capi2_events c ON c.event_ref = e.id"                  \
-	" WHERE (c.error <> 0 OR c.failing_subject IS NOT NULL)" since " ORDER BY e.ts, e.id"
-#define SINCE " AND e.id > ?1"
+	" WHERE " since "(c.error <> 0 OR c.failing_subject IS NOT NULL) ORDER BY " ts ", e.id"
+#define SINCE "e.id > ?1 AND +"
 
 static const struct query {
 	const char *all, *since;
 	row_fn fn;
 	const char *what;
 } queries[] = {
-	{Q_HOSTS(""), Q_HOSTS(" WHERE id > ?1"), host_row, "hosts"},
+	{Q_HOSTS("computer", " ORDER BY 1"), Q_HOSTS("computer || ''", " WHERE id > ?1"), host_row, "hosts"},
 	{Q_HINTS(""), Q_HINTS(" WHERE event_ref > ?1"), hint_row, "learn domains"},
-	{Q_DIALS(""), Q_DIALS(SINCE), dial_row, "dialled servers"},
-	{Q_CLIENTS(""), Q_CLIENTS(SINCE), client_row, "client failures"},
-	{Q_DECISIONS(""), Q_DECISIONS(SINCE), decision_row, "NPS decisions"},
-	{Q_CONNECTS(""), Q_CONNECTS(SINCE), connect_row, "connects"},
-	{Q_UNLOCKS(""), Q_UNLOCKS(SINCE), unlock_row, "unlocks"},
-	{Q_CAPI2(""), Q_CAPI2(SINCE), capi2_row, "CAPI2 failures"},
+	{Q_DIALS(""), Q_DIALS(" AND e.id > ?1"), dial_row, "dialled servers"},
+	{Q_CLIENTS("", "e.ts"), Q_CLIENTS(SINCE, "+e.ts"), client_row, "client failures"},
+	{Q_DECISIONS("", "e.ts"), Q_DECISIONS(SINCE, "+e.ts"), decision_row, "NPS decisions"},
+	{Q_CONNECTS("", "e.ts"), Q_CONNECTS(SINCE, "+e.ts"), connect_row, "connects"},
+	{Q_UNLOCKS("", "e.ts"), Q_UNLOCKS(SINCE, "+e.ts"), unlock_row, "unlocks"},
+	{Q_CAPI2("", "e.ts"), Q_CAPI2("e.id > ?1 AND ", "+e.ts"), capi2_row, "CAPI2 failures"},
 };
 
 /* Loads every event (l->since 0), or adds those stored since (stopping
