@@ -269,7 +269,7 @@ int nd_fields_typed_joins(nd_buf *b)
 	return rc;
 }
 
-int nd_fields_select_sql(nd_buf *b)
+int nd_fields_select_sql(nd_buf *b, int since)
 {
 	const nd_family *const *f;
 	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields");
@@ -281,7 +281,7 @@ int nd_fields_select_sql(nd_buf *b)
 				     ? nd_buf_printf(b, ", t_%s.%s", (*f)->table, (*f)->columns[i].name)
 				     : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, (*f)->columns[i].name);
 	return rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
-	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL ORDER BY e.id");
+	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL%s ORDER BY e.id", since ? " AND e.id > ?1" : "");
 }
 
 int nd_fields_typed_index(const nd_family *fam, int c)

@@ -45,11 +45,12 @@ int nd_fields_rest_next(const char **p, size_t *pos, nd_buf *out, int *null);
  * memory. */
 int nd_fields_typed_joins(nd_buf *b);
 
-/* Appends to b the query of the fields of every event that has some, in id
- * order: columns id, names_ref, family, fields, then the text of each typed
- * column of each family (a code as decimal; nd_fields_typed_index). Returns
- * 0, or -1 when out of memory. */
-int nd_fields_select_sql(nd_buf *b);
+/* Appends to b the query of the fields of every event that has some (since:
+ * only those whose id is above parameter 1), in id order: columns id,
+ * names_ref, family, fields, then the text of each typed column of each
+ * family (a code as decimal; nd_fields_typed_index). Returns 0, or -1 when
+ * out of memory. */
+int nd_fields_select_sql(nd_buf *b, int since);
 
 /* Returns the column of the nd_fields_select_sql query that holds column c
  * of family fam's typed table, or -1. */
