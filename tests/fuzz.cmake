@@ -172,7 +172,9 @@ set_tests_properties(fuzz_regress_chunk-libevtx-leak fuzz_regress_chunk-slow-uni
 # name cache, reading an empty slot; any pipeline input reached it).
 # Then an event XML whose time is some 5,300 years out: the report's
 # timeline axis multiplied a gap by 10 and overflowed (nd_axis).
-foreach(n pipeline-empty-input pipeline-fields-empty-slot pipeline-axis-gap-overflow)
+# Then an ECS JSON line whose winlog.event_data is a number: json-c's object
+# loop dereferenced the missing table (SIGSEGV; parsers/json/json_event.c).
+foreach(n pipeline-empty-input pipeline-fields-empty-slot pipeline-axis-gap-overflow pipeline-json-event-data-not-object)
   add_test(NAME fuzz_regress_${n} COMMAND fuzz_pipeline -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/${n}.bin)
   set_tests_properties(fuzz_regress_${n} PROPERTIES
     ENVIRONMENT "FUZZ_TMP=${CMAKE_CURRENT_BINARY_DIR}/fuzz-pipeline-tmp;NPSDIAG_RULES=${PROJECT_SOURCE_DIR}/rules")

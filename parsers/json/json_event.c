@@ -5,13 +5,21 @@
 
 #include "nd_time.h"
 
+/* Returns 1 when o is a JSON object, else 0 (also for NULL): what
+ * json_object_object_foreach needs, which dereferences the object's table
+ * without looking. */
+static int is_object(json_object *o)
+{
+	return json_object_is_type(o, json_type_object);
+}
+
 /* Returns member name of o, or NULL when o is not an object or has none
  * (a JSON null is NULL too). */
 static json_object *member(json_object *o, const char *name)
 {
 	json_object *v = NULL;
 
-	if (!json_object_is_type(o, json_type_object) || !json_object_object_get_ex(o, name, &v))
+	if (!is_object(o) || !json_object_object_get_ex(o, name, &v))
 		return NULL;
 	return v;
 }
@@ -193,15 +201,17 @@ static int parse_ecs(json_object *o, json_object *w, nd_record *rec, nd_error *e
 	get_int(member(w, "version"), &rec->version);
 	if (set_time(rec, member(o, "@timestamp")) != 0)
 		return nd_error_set(err, "no valid @timestamp");
-	json_object_object_foreach(data, name, v)
-	{
-		int rc = strcmp(name, "Binary") == 0 ? set_text(&rec->binary, v)
-						     : add_field(rec, is_param_name(name) ? NULL : name, v);
+	if (is_object(data)) {
+		json_object_object_foreach(data, name, v)
+		{
+			int rc = strcmp(name, "Binary") == 0 ? set_text(&rec->binary, v)
+							     : add_field(rec, is_param_name(name) ? NULL : name, v);
 
-		if (rc != 0)
-			return nd_error_set(err, "out of memory");
+			if (rc != 0)
+				return nd_error_set(err, "out of memory");
+		}
 	}
-	if (user) {
+	if (is_object(user)) {
 		json_object_object_foreach(user, uname, uv)
 		{
 			if (strcmp(uname, "xml_name") != 0 && add_field(rec, uname, uv) != 0)
@@ -230,6 +240,8 @@ static int add_unnamed(nd_record *rec, json_object *v)
  * Returns 0, or -1 when out of memory. */
 static int add_evtx_dump_fields(nd_record *rec, json_object *data)
 {
+	if (!is_object(data))
+		return 0;
 	json_object_object_foreach(data, name, v)
 	{
 		int rc = 0;
@@ -280,7 +292,7 @@ static int parse_evtx_dump(json_object *ev, nd_record *rec, nd_error *err)
 		return nd_error_set(err, "no valid Event.System.TimeCreated SystemTime");
 	if (add_evtx_dump_fields(rec, member(ev, "EventData")) != 0)
 		return nd_error_set(err, "out of memory");
-	if (user) {
+	if (is_object(user)) {
 		json_object_object_foreach(user, name, v)
 		{
 			if (strcmp(name, "#attributes") != 0 && add_evtx_dump_fields(rec, v) != 0)

@@ -110,6 +110,26 @@ ingest "$T/peek.jsonl"
 eq "peek: exit" "$rc" 0
 contains "peek: all met, both 6273 kept" "$T/out" "4 records, 2 kept (1 new, 1 already stored), 2 skipped, 0 errors"
 
+# Event data that is missing or not an object (ECS event_data and
+# user_data; evtx_dump EventData and UserData): the event is kept without
+# those fields. json-c's object loop dereferenced the missing table: a
+# crash (SIGSEGV; UBSan under the fuzzer) before 2026-12-01.
+DB=$T/shape.db
+"$EVTXCONVERT" evtxdump "$S/NPS01-Security.evtx" | grep '"EventID":6273' | head -1 > "$T/dump.json"
+dump=$(cat "$T/dump.json")
+{
+	printf '%s\n' "$good" | sed 's/"event_data":{[^}]*}/"event_data":7/'
+	printf '%s\n' "$good" | sed 's/"event_data":{[^}]*}/"user_data":"x"/'
+	printf '%s\n' "$dump" | sed 's/"EventData":{[^}]*}/"EventData":null,"UserData":5/'
+	printf '%s\n' "$dump" | sed 's/"EventData":{[^}]*}/"UserData":{"x":3}/'
+} > "$T/shape.jsonl"
+if grep -q '"event_data":7' "$T/shape.jsonl" && grep -q '"UserData":5' "$T/shape.jsonl"; then ok; else
+	fail "shape: the edits did not apply"; fi
+ingest "$T/shape.jsonl"
+eq "shape: exit" "$rc" 0
+contains "shape: every line read (one event, four times)" "$T/out" "4 records, 4 kept (1 new, 3 already stored), 0 skipped, 0 errors"
+eq "shape: no field from the missing data" "$(q "SELECT count(*) FROM event_fields WHERE name = 'SubjectUserName'")" 0
+
 # Other JSON (npsdiag's own report) in a directory is passed over, as
 # something that is not an event export.
 DB=$T/dir.db
