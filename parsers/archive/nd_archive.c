@@ -4,13 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <archive.h>
-#include <archive_entry.h>
+#include "nd_libarchive.h"
 
 /* Bytes asked of a stream source at a time. */
 #define BLOCK (64 * 1024)
 
 struct nd_archive {
+	nd_libarchive lib;
 	struct archive *la;
 	/* A stream source: the caller's reader, its block and its last error. */
 	nd_archive_read_fn read;
@@ -50,11 +50,11 @@ int nd_archive_is_archive(const uint8_t *p, size_t n)
 	return n >= 262 && memcmp(p + 257, "ustar", 5) == 0; /* tar (POSIX and GNU) */
 }
 
-/* Returns libarchive's last message on la, or a generic one when it has
+/* Returns libarchive's last message on a, or a generic one when it has
  * none. */
-static const char *message(struct archive *la)
+static const char *message(nd_archive *a)
 {
-	const char *msg = archive_error_string(la);
+	const char *msg = a->lib.archive_error_string(a->la);
 
 	return msg ? msg : "cannot be read";
 }
@@ -100,22 +100,28 @@ static int make(nd_archive **out, const char *name, nd_error *err)
 {
 	nd_archive *a = calloc(1, sizeof(*a));
 
-	if (!a || !(a->la = archive_read_new()) || !(a->bare = bare_name(name))) {
+	if (!a)
+		return nd_error_set(err, "out of memory");
+	if (nd_libarchive_load(&a->lib, err) != 0) {
+		free(a);
+		return -1;
+	}
+	if (!(a->la = a->lib.archive_read_new()) || !(a->bare = bare_name(name))) {
 		nd_archive_free(a);
 		return nd_error_set(err, "out of memory");
 	}
-	if (archive_read_support_filter_gzip(a->la) != ARCHIVE_OK ||
-	    archive_read_support_filter_bzip2(a->la) != ARCHIVE_OK ||
-	    archive_read_support_filter_xz(a->la) != ARCHIVE_OK ||
-	    archive_read_support_filter_lzma(a->la) != ARCHIVE_OK ||
-	    archive_read_support_filter_zstd(a->la) != ARCHIVE_OK ||
-	    archive_read_support_format_tar(a->la) != ARCHIVE_OK ||
-	    archive_read_support_format_zip(a->la) != ARCHIVE_OK ||
-	    archive_read_support_format_7zip(a->la) != ARCHIVE_OK ||
-	    archive_read_support_format_raw(a->la) != ARCHIVE_OK) {
+	if (a->lib.archive_read_support_filter_gzip(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_filter_bzip2(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_filter_xz(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_filter_lzma(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_filter_zstd(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_format_tar(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_format_zip(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_format_7zip(a->la) != ARCHIVE_OK ||
+	    a->lib.archive_read_support_format_raw(a->la) != ARCHIVE_OK) {
 		/* ARCHIVE_WARN: libarchive was built without the library and
 		 * would run an external program instead. */
-		nd_error_set(err, "libarchive cannot read every compression: %s", message(a->la));
+		nd_error_set(err, "libarchive cannot read every compression: %s", message(a));
 		nd_archive_free(a);
 		return -1;
 	}
@@ -127,8 +133,8 @@ int nd_archive_open_file(nd_archive **out, const char *path, nd_error *err)
 {
 	if (make(out, path, err) != 0)
 		return -1;
-	if (archive_read_open_filename((*out)->la, path, BLOCK) != ARCHIVE_OK) {
-		nd_error_set(err, "%s", message((*out)->la));
+	if ((*out)->lib.archive_read_open_filename((*out)->la, path, BLOCK) != ARCHIVE_OK) {
+		nd_error_set(err, "%s", message(*out));
 		nd_archive_free(*out);
 		*out = NULL;
 		return -1;
@@ -145,7 +151,7 @@ static la_ssize_t stream_read(struct archive *la, void *ctx, const void **buf)
 
 	if (a->read(a->ctx, a->block, BLOCK, &got, &a->source_err) != 0) {
 		a->source_failed = 1;
-		archive_set_error(la, EIO, "%s", a->source_err.message);
+		a->lib.archive_set_error(la, EIO, "%s", a->source_err.message);
 		return -1;
 	}
 	*buf = a->block;
@@ -166,8 +172,8 @@ int nd_archive_open_stream(nd_archive **out, nd_archive_read_fn read, void *ctx,
 		*out = NULL;
 		return nd_error_set(err, "out of memory");
 	}
-	if (archive_read_open(a->la, a, NULL, stream_read, NULL) != ARCHIVE_OK) {
-		nd_error_set(err, "%s", message(a->la));
+	if (a->lib.archive_read_open(a->la, a, NULL, stream_read, NULL) != ARCHIVE_OK) {
+		nd_error_set(err, "%s", message(a));
 		nd_archive_free(a);
 		*out = NULL;
 		return -1;
@@ -182,7 +188,7 @@ static int la_error(nd_archive *a, nd_error *err)
 	if (a->source_failed)
 		*err = a->source_err;
 	else
-		nd_error_set(err, "%s", message(a->la));
+		nd_error_set(err, "%s", message(a));
 	return -1;
 }
 
@@ -190,7 +196,7 @@ static int la_error(nd_archive *a, nd_error *err)
  * archive's stop reason) set. */
 static int check_limits(nd_archive *a, nd_error *err)
 {
-	int64_t in = archive_filter_bytes(a->la, -1);
+	int64_t in = a->lib.archive_filter_bytes(a->la, -1);
 
 	if (a->member_out > ND_ARCHIVE_MAX_MEMBER)
 		nd_error_set(&a->stop,
@@ -223,7 +229,7 @@ int nd_archive_read(void *ctx, void *buf, size_t n, size_t *got, nd_error *err)
 	}
 	if (!a->in_member)
 		return 0;
-	r = archive_read_data(a->la, buf, n);
+	r = a->lib.archive_read_data(a->la, buf, n);
 	if (r < 0) {
 		a->in_member = 0;
 		return la_error(a, err);
@@ -246,9 +252,9 @@ static int pass_over(nd_archive *a, nd_error *err)
 
 	if (!a->in_member)
 		return 0;
-	if (archive_filter_code(a->la, 0) == ARCHIVE_FILTER_NONE) {
+	if (a->lib.archive_filter_code(a->la, 0) == ARCHIVE_FILTER_NONE) {
 		a->in_member = 0;
-		return archive_read_data_skip(a->la) == ARCHIVE_OK ? 0 : la_error(a, err);
+		return a->lib.archive_read_data_skip(a->la) == ARCHIVE_OK ? 0 : la_error(a, err);
 	}
 	while (a->in_member) {
 		char scrap[16384];
@@ -271,28 +277,28 @@ int nd_archive_next(nd_archive *a, nd_archive_member *m, nd_error *err)
 	}
 	if (pass_over(a, err) != 0)
 		return -1;
-	r = archive_read_next_header(a->la, &e);
+	r = a->lib.archive_read_next_header(a->la, &e);
 	if (r == ARCHIVE_EOF)
 		return 0;
 	if (r != ARCHIVE_OK && r != ARCHIVE_WARN) /* WARN: a name not in the locale's character set */
 		return la_error(a, err);
 	memset(m, 0, sizeof(*m));
-	if (archive_format(a->la) == ARCHIVE_FORMAT_RAW) {
+	if (a->lib.archive_format(a->la) == ARCHIVE_FORMAT_RAW) {
 		/* Raw data that no filter decoded is not an archive after all. */
-		if (archive_filter_code(a->la, 0) == ARCHIVE_FILTER_NONE)
+		if (a->lib.archive_filter_code(a->la, 0) == ARCHIVE_FILTER_NONE)
 			return nd_error_set(err, "not a compressed file or archive npsdiag reads");
 		m->name = a->bare;
 		m->size = -1;
 		m->regular = 1;
 	} else {
-		name = archive_entry_pathname_utf8(e);
-		m->name = name ? name : archive_entry_pathname(e);
+		name = a->lib.archive_entry_pathname_utf8(e);
+		m->name = name ? name : a->lib.archive_entry_pathname(e);
 		if (!m->name)
 			m->name = "(unnamed)";
-		m->size = archive_entry_size_is_set(e) ? archive_entry_size(e) : -1;
-		m->mtime_s = archive_entry_mtime_is_set(e) ? (int64_t)archive_entry_mtime(e) : 0;
-		m->regular = archive_entry_filetype(e) == AE_IFREG;
-		m->encrypted = archive_entry_is_encrypted(e) != 0;
+		m->size = a->lib.archive_entry_size_is_set(e) ? a->lib.archive_entry_size(e) : -1;
+		m->mtime_s = a->lib.archive_entry_mtime_is_set(e) ? (int64_t)a->lib.archive_entry_mtime(e) : 0;
+		m->regular = a->lib.archive_entry_filetype(e) == AE_IFREG;
+		m->encrypted = a->lib.archive_entry_is_encrypted(e) != 0;
 	}
 	a->member_out = 0;
 	a->in_member = m->regular && !m->encrypted;
@@ -304,7 +310,7 @@ void nd_archive_free(nd_archive *a)
 	if (!a)
 		return;
 	if (a->la)
-		archive_read_free(a->la);
+		a->lib.archive_read_free(a->la);
 	free(a->block);
 	free(a->bare);
 	free(a);

@@ -195,31 +195,46 @@ static int by_time(const void *pa, const void *pb)
 
 int nd_analysis_index(nd_analysis_data *d, nd_error *err)
 {
-	size_t i, out = 0;
+	return nd_analysis_index_more(d, 0, err);
+}
+
+int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
+{
+	size_t i, o, out = first, *by_ts;
 	when *w;
 
-	nd_sort(d->events, d->nevents, sizeof(*d->events), by_ref);
-	for (i = 0; i < d->nevents; i++) {
-		if (out && d->events[out - 1].ref == d->events[i].ref) {
+	if (first < d->nevents)
+		nd_sort(d->events + first, d->nevents - first, sizeof(*d->events), by_ref);
+	for (i = first; i < d->nevents; i++) {
+		if (out > first && d->events[out - 1].ref == d->events[i].ref) {
 			d->events[out - 1].flags |= d->events[i].flags;
 			continue;
 		}
 		d->events[out++] = d->events[i];
 	}
 	d->nevents = out;
-	free(d->by_ts);
-	d->by_ts = malloc((d->nevents + 1) * sizeof(*d->by_ts));
-	w = malloc((d->nevents + 1) * sizeof(*w));
-	if (!d->by_ts || !w) {
+	by_ts = malloc((d->nevents + 1) * sizeof(*by_ts));
+	w = malloc((d->nevents - first + 1) * sizeof(*w));
+	if (!by_ts || !w) {
+		free(by_ts);
 		free(w);
 		return nd_error_set(err, "out of memory");
 	}
-	for (i = 0; i < d->nevents; i++)
-		w[i] = (when){d->events[i].ts, d->events[i].ref, i};
-	nd_sort(w, d->nevents, sizeof(*w), by_time);
-	for (i = 0; i < d->nevents; i++)
-		d->by_ts[i] = w[i].idx;
+	for (i = first; i < d->nevents; i++)
+		w[i - first] = (when){d->events[i].ts, d->events[i].ref, i};
+	nd_sort(w, d->nevents - first, sizeof(*w), by_time);
+	/* The new ones merged with those indexed before, by time then ref. */
+	for (i = o = 0, out = 0; i < first || o < d->nevents - first; out++) {
+		const nd_event *e = i < first ? &d->events[d->by_ts[i]] : NULL;
+
+		if (e && (o == d->nevents - first || e->ts < w[o].ts || (e->ts == w[o].ts && e->ref < w[o].ref)))
+			by_ts[out] = d->by_ts[i++];
+		else
+			by_ts[out] = w[o++].idx;
+	}
 	free(w);
+	free(d->by_ts);
+	d->by_ts = by_ts;
 	return 0;
 }
 
@@ -308,7 +323,7 @@ int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, siz
 	return best;
 }
 
-void nd_analysis_fit(nd_analysis_data *d)
+void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 {
 	nd_vec_fit(&d->hosts, &d->cap_hosts, d->nhosts, sizeof(*d->hosts));
 	nd_vec_fit(&d->clients, &d->cap_clients, d->nclients, sizeof(*d->clients));
@@ -319,7 +334,8 @@ void nd_analysis_fit(nd_analysis_data *d)
 	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
 	nd_vec_fit(&d->events, &d->cap_events, d->nevents, sizeof(*d->events));
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
-	nd_intern_free(&d->strings);
+	if (!keep_strings)
+		nd_intern_free(&d->strings);
 }
 
 void nd_analysis_data_free(nd_analysis_data *d)

@@ -158,10 +158,16 @@ int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_er
  * with err set. */
 int nd_analysis_index(nd_analysis_data *d, nd_error *err);
 
+/* As nd_analysis_index for the events from first on, appended to events
+ * indexed before whose refs are all lower: they are sorted and merged
+ * among themselves, and by_ts gains them. Returns 0, or -1 with err set. */
+int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err);
+
 /* Gives back the room the arrays of d grew into beyond what they hold
- * (they grow by doubling while loading), and the table that found equal
- * strings. Returns nothing: an array that cannot shrink stays as it is. */
-void nd_analysis_fit(nd_analysis_data *d);
+ * (they grow by doubling while loading), and, unless keep_strings (more
+ * will be loaded), the table that found equal strings. Returns nothing:
+ * an array that cannot shrink stays as it is. */
+void nd_analysis_fit(nd_analysis_data *d, int keep_strings);
 
 /* Returns the index of a field name in d->names (without case), or
  * d->nnames when the rules read no such field. */

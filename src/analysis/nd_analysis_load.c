@@ -9,20 +9,21 @@
 #include "nd_fields.h"
 #include "nd_vec.h"
 
-/* A RasClient event that names the server dialled for a CoId. */
-typedef struct dial {
-	size_t host;
-	const char *coid, *server;
-} dial;
+typedef nd_analysis_dial dial;
 
 /* The state of one load. */
 typedef struct load {
 	nd_db *db;
 	nd_analysis_data *d;
 	nd_error *err;
-	int oom;     /* a string copy failed */
-	dial *dials; /* by host, CoId, then time and ref */
+	int oom;       /* a string copy failed */
+	int64_t since; /* only events with a greater id (0: all) */
+	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
+	size_t rows;   /* rows read */
+	dial *dials;   /* by host, CoId, then time and ref (since: the first of each) */
 	size_t ndials, cap_dials;
+	dial *fresh; /* since: the first of each host and CoId new since */
+	size_t nfresh, cap_fresh;
 } load;
 
 /* Returns a pool copy of column c of st: NULL when NULL or empty, unless
@@ -43,17 +44,21 @@ static size_t host_col(load *l, nd_stmt *st, int c)
 /* The queries of a load: each fills one kind of record from a row. */
 typedef int (*row_fn)(load *l, nd_stmt *st);
 
-/* Runs sql, calling fn on each row. Returns 0, or -1 with err set (what
- * names the query). */
+/* Runs sql (with ?1 the id after which events count when l->since),
+ * calling fn on each row. Returns 0, or -1 with err set (what names the
+ * query). */
 static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 {
 	nd_stmt *st = NULL;
 	int rc;
 
-	if (nd_db_prepare(l->db, sql, 0, &st, "load", NULL) != 0)
+	if (nd_db_prepare(l->db, sql, 0, &st, "load", NULL) != 0 ||
+	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
+		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
+	}
 	while ((rc = nd_db_step(st, "load", NULL)) == 1)
-		if (fn(l, st) != 0 || l->oom) {
+		if ((l->rows++, fn(l, st)) != 0 || l->oom) {
 			nd_db_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
@@ -66,25 +71,37 @@ static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 	return 0;
 }
 
-/* Row: a distinct computer name. Returns 0, or -1 when out of memory. */
+/* Row: a distinct computer name (since: a host not yet known means
+ * loading afresh, for hosts are in byte order). Returns 0, or -1 when out
+ * of memory. */
 static int host_row(load *l, nd_stmt *st)
 {
 	const char *v = nd_db_column_text(st, 0);
 
+	if (l->since) {
+		l->afresh |= nd_analysis_host(l->d, v ? v : "") == l->d->nhosts;
+		return 0;
+	}
 	return nd_analysis_add_host(l->d, v ? v : "", l->err);
 }
 
-/* Row: the names of an NPS audit event. Returns 0, or -1 when out of
- * memory. */
+/* Row: the names of an NPS audit event (since: unless the same names, which
+ * are shared strings, are there). Returns 0, or -1 when out of memory. */
 static int hint_row(load *l, nd_stmt *st)
 {
 	nd_domain_hint *h = nd_analysis_add_hint(l->d);
+	size_t i;
 
 	if (!h)
 		return -1;
 	h->user = col(l, st, 0, 1);
 	h->domain = col(l, st, 1, 1);
 	h->fq = col(l, st, 2, 1);
+	for (i = 0; l->since && i + 1 < l->d->nhints; i++)
+		if (l->d->hints[i].user == h->user && l->d->hints[i].domain == h->domain && l->d->hints[i].fq == h->fq) {
+			l->d->nhints--;
+			break;
+		}
 	return 0;
 }
 
@@ -107,39 +124,120 @@ static int subject_event(load *l, nd_stmt *st, int first, unsigned flags)
 	return 0;
 }
 
-/* Row: a RasClient event with a CoId and a server address. Returns 0, or
- * -1 when out of memory. */
+/* Returns the position of the first dial of coid on host in v (n, by
+ * host and CoId), or where it would go. */
+static size_t dial_at(const dial *v, size_t n, size_t host, const char *coid)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].host < host || (v[mid].host == host && strcmp(v[mid].coid, coid) < 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Returns 1 if v[at] (of n) is a dial of coid on host, else 0. */
+static int dial_is(const dial *v, size_t n, size_t at, size_t host, const char *coid)
+{
+	return at < n && v[at].host == host && strcmp(v[at].coid, coid) == 0;
+}
+
+/* Row: a RasClient event with a CoId and a server address (since: the
+ * first of a host and CoId not yet known goes to fresh; an earlier one than
+ * the known first means loading afresh). Returns 0, or -1 when out of
+ * memory. */
 static int dial_row(load *l, nd_stmt *st)
 {
-	dial *v;
+	dial x = {host_col(l, st, 0), nd_db_column_int64(st, 3), nd_db_column_int64(st, 4), NULL, NULL};
+	const char *coid = nd_db_column_text(st, 1);
+	size_t at;
 
+	if (l->since) {
+		coid = coid ? coid : "";
+		at = dial_at(l->dials, l->ndials, x.host, coid);
+		if (dial_is(l->dials, l->ndials, at, x.host, coid)) {
+			l->afresh |= x.ts < l->dials[at].ts || (x.ts == l->dials[at].ts && x.ref < l->dials[at].ref);
+			return 0;
+		}
+		if (dial_is(l->fresh, l->nfresh, l->nfresh - 1, x.host, coid))
+			return 0;
+		if (nd_vec_reserve(&l->fresh, &l->cap_fresh, l->nfresh + 1, sizeof(*l->fresh)) != 0)
+			return -1;
+		x.coid = nd_analysis_str_unique(l->d, coid, 1, &l->oom);
+		x.server = col(l, st, 2, 0);
+		l->fresh[l->nfresh++] = x;
+		return 0;
+	}
 	if (nd_vec_reserve(&l->dials, &l->cap_dials, l->ndials + 1, sizeof(*l->dials)) != 0)
 		return -1;
-	v = &l->dials[l->ndials++];
-	v->host = host_col(l, st, 0);
-	v->coid = nd_analysis_str_unique(l->d, nd_db_column_text(st, 1), 1, &l->oom);
-	v->server = col(l, st, 2, 0);
+	x.coid = nd_analysis_str_unique(l->d, coid, 1, &l->oom);
+	x.server = col(l, st, 2, 0);
+	l->dials[l->ndials++] = x;
 	return 0;
 }
 
 /* Returns the server first dialled for coid on host, or NULL. */
 static const char *dialled(const load *l, size_t host, const char *coid)
 {
-	size_t lo = 0, hi = l->ndials;
+	size_t at;
 
 	if (!coid)
 		return NULL;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		const dial *v = &l->dials[mid];
+	at = dial_at(l->dials, l->ndials, host, coid);
+	return dial_is(l->dials, l->ndials, at, host, coid) ? l->dials[at].server : NULL;
+}
 
-		if (v->host < host || (v->host == host && strcmp(v->coid, coid) < 0))
-			lo = mid + 1;
-		else
-			hi = mid;
+/* Keeps the first dial of each host and CoId (the one dialled() finds).
+ * Returns nothing. */
+static void first_dials(load *l)
+{
+	size_t i, out = 0;
+
+	for (i = 0; i < l->ndials; i++)
+		if (!out || l->dials[out - 1].host != l->dials[i].host || strcmp(l->dials[out - 1].coid, l->dials[i].coid))
+			l->dials[out++] = l->dials[i];
+	l->ndials = out;
+	nd_vec_fit(&l->dials, &l->cap_dials, l->ndials, sizeof(*l->dials));
+}
+
+/* Returns 1 if dial x goes before y (host, then CoId), else 0. */
+static int dial_before(const dial *x, const dial *y)
+{
+	return x->host < y->host || (x->host == y->host && strcmp(x->coid, y->coid) < 0);
+}
+
+/* Merges the fresh dials into the dials. A loaded client failure whose
+ * CoId has its first dial among them would now name that server: then
+ * l->afresh is set. Returns 0, or -1 when out of memory. */
+static int merge_dials(load *l)
+{
+	dial *v;
+	size_t i, a = 0, b = 0;
+
+	if (!l->nfresh)
+		return 0;
+	for (i = 0; i < l->d->nclients; i++) {
+		const nd_client_failure *c = &l->d->clients[i];
+
+		const char *coid = c->coid ? c->coid : ""; /* an empty CoId is looked up, an absent one not: either */
+
+		if (dial_is(l->fresh, l->nfresh, dial_at(l->fresh, l->nfresh, c->host, coid), c->host, coid))
+			l->afresh = 1;
 	}
-	return lo < l->ndials && l->dials[lo].host == host && strcmp(l->dials[lo].coid, coid) == 0 ? l->dials[lo].server
-												       : NULL;
+	if (!(v = malloc((l->ndials + l->nfresh) * sizeof(*v))))
+		return -1;
+	for (i = 0; a < l->ndials || b < l->nfresh; i++)
+		v[i] = b == l->nfresh || (a < l->ndials && dial_before(&l->dials[a], &l->fresh[b])) ? l->dials[a++]
+											: l->fresh[b++];
+	free(l->dials);
+	l->dials = v;
+	l->cap_dials = l->ndials = i;
+	return 0;
 }
 
 /* Row: a client failure. Returns 0, or -1 when out of memory. */
@@ -255,11 +353,13 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	size_t i, j;
 	int rc;
 
-	if (nd_db_prepare(l->db,
-			  "SELECT id, ts, computer, event_id, family, provider FROM events"
-			  " WHERE event_id = ?1 AND family = coalesce(?2, family)",
-			  0, &st, "load", NULL) != 0)
+#define RULE_EVENTS(since)                                                                                             \
+	"SELECT id, ts, computer, event_id, family, provider FROM events"                                              \
+	" WHERE " since "event_id = ?1 AND family = coalesce(?2, family)"
+
+	if (nd_db_prepare(l->db, l->since ? RULE_EVENTS("id > ?3 AND +") : RULE_EVENTS(""), 0, &st, "load", NULL) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
+#undef RULE_EVENTS
 	for (i = 0; i < rules->n; i++) {
 		const nd_rule *r = rules->v[i];
 		unsigned flags = r->kind == ND_RULE_FINDING ? ND_EVENT_FINDING : ND_EVENT_NEAR;
@@ -271,8 +371,10 @@ static int load_rule_events(load *l, const nd_rules *rules)
 				nd_db_bind_text(st, 2, r->events[j].family, "load", NULL);
 			else
 				nd_db_bind_null(st, 2, "load", NULL);
+			if (l->since)
+				nd_db_bind_int64(st, 3, l->since, "load", NULL);
 			while ((rc = nd_db_step(st, "load", NULL)) == 1)
-				if (subject_event(l, st, 0, flags) != 0 || l->oom) {
+				if ((l->rows++, subject_event(l, st, 0, flags)) != 0 || l->oom) {
 					nd_db_finalize(st);
 					return nd_error_set(l->err, "out of memory");
 				}
@@ -468,39 +570,45 @@ static int rules_read(void *ctx, const char *name)
 	return nd_analysis_name(d, name) != d->nnames;
 }
 
-/* Loads, for every event, the first value of each field name the rules
- * read: one pass over the events' fields and typed rows in id order
- * (nd_fields_select_sql), merged with the events (sorted by ref); the
+/* Loads, for every event from the first (by ref) on, the first value of
+ * each field name the rules read: one pass over the events' fields and
+ * typed rows in id order (nd_fields_select_sql; only the events stored
+ * since l->since when set), merged with the events (sorted by ref); the
  * names are matched once per field_names row, only for loaded events.
  * Returns 0, or -1 with err set. */
-static int load_fields(load *l)
+static int load_fields(load *l, size_t first)
 {
 	nd_analysis_data *d = l->d;
 	names_map m = {0};
 	nd_buf tmp = {0}, sql = {0};
 	nd_stmt *st = NULL;
 	int *index = NULL;
-	size_t i = 0;
+	size_t i = first;
 	int rc = 0;
 
-	if (!d->nnames || !d->nevents)
+	if (!d->nnames || first == d->nevents)
 		return 0;
 	if (load_names(l, &m, &tmp) != 0) {
 		nd_buf_free(&tmp);
 		names_free(&m);
 		return -1;
 	}
-	if (m.n && (!(index = malloc((nd_fields_typed_count() + 1) * sizeof(*index))) ||
-		    nd_fields_select_sql(&sql, rules_read, d, index) != 0 ||
-		    nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0)) {
-		nd_buf_free(&tmp);
-		names_free(&m);
-		free(index);
-		rc = st || !sql.data ? nd_error_set(l->err, "out of memory") : nd_db_fail(l->db, "event fields", l->err);
+	if (m.n) {
+		if (!(index = malloc((nd_fields_typed_count() + 1) * sizeof(*index))) ||
+		    nd_fields_select_sql(&sql, l->since != 0, rules_read, d, index) != 0)
+			rc = nd_error_set(l->err, "out of memory");
+		else if (nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
+			 (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0))
+			rc = nd_db_fail(l->db, "event fields", l->err);
 		nd_buf_free(&sql);
-		return rc;
+		if (rc) {
+			nd_db_finalize(st);
+			nd_buf_free(&tmp);
+			names_free(&m);
+			free(index);
+			return rc;
+		}
 	}
-	nd_buf_free(&sql);
 	while (m.n && (rc = nd_db_step(st, "load", NULL)) == 1) {
 		int64_t ref = nd_db_column_int64(st, 0);
 		names_row *r;
@@ -525,56 +633,253 @@ static int load_fields(load *l)
 	return rc == 0 || rc == 1 ? 0 : nd_db_fail(l->db, "event fields", l->err);
 }
 
-int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err)
+/* Returns -1, 0 or 1 as (ts, ref) a is before, the same as, after b. */
+static int when_cmp(int64_t ts_a, int64_t ref_a, int64_t ts_b, int64_t ref_b)
 {
-	load l = {nd_store_db(s), out, err, 0, NULL, 0, 0};
+	if (ts_a != ts_b)
+		return ts_a < ts_b ? -1 : 1;
+	return ref_a < ref_b ? -1 : ref_a > ref_b;
+}
+
+/* qsort-style comparators of the loaded records by time, then ref. */
+static int client_cmp(const void *a, const void *b)
+{
+	const nd_client_failure *x = a, *y = b;
+
+	return when_cmp(x->ts, x->ref, y->ts, y->ref);
+}
+
+static int decision_cmp(const void *a, const void *b)
+{
+	const nd_decision *x = a, *y = b;
+
+	return when_cmp(x->ts, x->ref, y->ts, y->ref);
+}
+
+static int connect_cmp(const void *a, const void *b)
+{
+	const nd_connect *x = a, *y = b;
+
+	return when_cmp(x->ts, x->ref, y->ts, y->ref);
+}
+
+static int capi2_cmp(const void *a, const void *b)
+{
+	const nd_capi2_event *x = a, *y = b;
+
+	return when_cmp(x->ts, x->ref, y->ts, y->ref);
+}
+
+/* Puts v (n elements of size bytes, in cmp order up to old, and from old
+ * on) in cmp order, merging the appended ones in where they go (a late
+ * event usually goes near the end). Returns 0, or -1 when out of memory. */
+static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *a = v, *t, *x, *y, *xe, *ye, *o;
+	size_t lo = 0, hi = old;
+
+	if (!old || old == n || cmp(a + (old - 1) * size, a + old * size) <= 0)
+		return 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp(a + mid * size, a + old * size) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!(t = malloc((n - lo) * size)))
+		return -1;
+	memcpy(t, a + lo * size, (n - lo) * size);
+	x = t;
+	xe = y = t + (old - lo) * size;
+	ye = t + (n - lo) * size;
+	o = a + lo * size;
+	while (x < xe && y < ye) {
+		char **from = cmp(x, y) <= 0 ? &x : &y;
+
+		memcpy(o, *from, size);
+		*from += size;
+		o += size;
+	}
+	memcpy(o, x < xe ? x : y, (size_t)(x < xe ? xe - x : ye - y));
+	free(t);
+	return 0;
+}
+
+/* The queries of a load, each in two forms: for every event, and for the
+ * events stored since the id ?1. The second names the id first and keeps
+ * the other columns (+) from an index: SQLite, without statistics, would
+ * rather read a whole index in order than sort the few new rows. */
+#define Q_HOSTS(col, since) "SELECT DISTINCT " col " FROM events" since
+/* Distinct: learning domains needs each triple once, in no order. */
+#define Q_HINTS(since)                                                                                                 \
+	"SELECT DISTINCT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events" since
+#define Q_DIALS(since)                                                                                                 \
+	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d"                             \
+	" JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL" since         \
+	" ORDER BY e.computer, d.coid, e.ts, e.id"
+#define Q_CLIENTS(since, ts)                                                                                           \
+	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid"                 \
+	" FROM events e JOIN ras_client_events c ON c.event_ref = e.id"                                                \
+	" WHERE " since "e.event_id = 20227 ORDER BY " ts ", e.id"
+#define Q_DECISIONS(since, ts)                                                                                         \
+	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"                        \
+	" a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"              \
+	" a.nas_port_type, a.authentication_type, a.client_ip_address"                                                 \
+	" FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"                                                 \
+	" WHERE " since "e.event_id IN (6272, 6273, 6274) ORDER BY " ts ", e.id"
+#define Q_CONNECTS(since, ts)                                                                                          \
+	"SELECT e.id, e.ts, e.computer, c.user_name FROM events e"                                                     \
+	" JOIN ras_client_events c ON c.event_ref = e.id WHERE " since "e.event_id = 20225 ORDER BY " ts ", e.id"
+#define Q_UNLOCKS(since, ts)                                                                                           \
+	"SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name,"           \
+	" e.event_id FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"                                      \
+	" WHERE " since "e.event_id IN (6279, 6280) ORDER BY " ts ", e.id"
+#define Q_CAPI2(since, ts)                                                                                             \
+	"SELECT e.id, e.ts, e.computer, e.event_id, c.error, c.subject, c.failing_subject, c.url,"                     \
+	" c.error_name, c.process, c.task_id FROM events e JOIN capi2_events c ON c.event_ref = e.id"                  \
+	" WHERE " since "(c.error <> 0 OR c.failing_subject IS NOT NULL) ORDER BY " ts ", e.id"
+#define SINCE "e.id > ?1 AND +"
+
+static const struct query {
+	const char *all, *since;
+	row_fn fn;
+	const char *what;
+} queries[] = {
+	{Q_HOSTS("computer", " ORDER BY 1"), Q_HOSTS("computer || ''", " WHERE id > ?1"), host_row, "hosts"},
+	{Q_HINTS(""), Q_HINTS(" WHERE event_ref > ?1"), hint_row, "learn domains"},
+	{Q_DIALS(""), Q_DIALS(" AND e.id > ?1"), dial_row, "dialled servers"},
+	{Q_CLIENTS("", "e.ts"), Q_CLIENTS(SINCE, "+e.ts"), client_row, "client failures"},
+	{Q_DECISIONS("", "e.ts"), Q_DECISIONS(SINCE, "+e.ts"), decision_row, "NPS decisions"},
+	{Q_CONNECTS("", "e.ts"), Q_CONNECTS(SINCE, "+e.ts"), connect_row, "connects"},
+	{Q_UNLOCKS("", "e.ts"), Q_UNLOCKS(SINCE, "+e.ts"), unlock_row, "unlocks"},
+	{Q_CAPI2("", "e.ts"), Q_CAPI2("e.id > ?1 AND ", "+e.ts"), capi2_row, "CAPI2 failures"},
+};
+
+/* Loads every event (l->since 0), or adds those stored since (stopping
+ * early when l->afresh is set). Returns 0, or -1 with err set. */
+static int load_events(load *l, const nd_rules *rules)
+{
+	nd_analysis_data *d = l->d;
+	size_t i, first = d->nevents, nclients = d->nclients, ndecisions = d->ndecisions;
+	size_t nconnects = d->nconnects, nunlocks = d->nunlocks, ncapi2 = d->ncapi2;
+
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]) && !l->afresh; i++) {
+		if (each_row(l, l->since ? queries[i].since : queries[i].all, queries[i].fn, queries[i].what) != 0)
+			return -1;
+		if (queries[i].fn != dial_row)
+			continue;
+		if (!l->since)
+			first_dials(l);
+		else if (merge_dials(l) != 0)
+			return nd_error_set(l->err, "out of memory");
+	}
+	if (l->afresh)
+		return 0;
+	if (keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
+	    keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
+	    keep_order(d->connects, d->nconnects, nconnects, sizeof(*d->connects), connect_cmp) ||
+	    keep_order(d->unlocks, d->nunlocks, nunlocks, sizeof(*d->unlocks), decision_cmp) ||
+	    keep_order(d->capi2, d->ncapi2, ncapi2, sizeof(*d->capi2), capi2_cmp))
+		return nd_error_set(l->err, "out of memory");
+	if (load_rule_events(l, rules) || nd_analysis_index_more(d, first, l->err) ||
+	    (!l->since && nd_analysis_add_rule_names(d, rules, l->err)))
+		return -1;
+	return load_fields(l, first);
+}
+
+/* Reads how many events the store holds, the highest id, and how many
+ * have an id above since. Returns 0, or -1 with err set. */
+static int extent(nd_db *db, int64_t since, int64_t *count, int64_t *last, int64_t *newer, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(db,
+			  "SELECT count(*), coalesce(max(id), 0), (SELECT count(*) FROM events WHERE id > ?1) FROM events",
+			  0, &st, "load", NULL) != 0 ||
+	    nd_db_bind_int64(st, 1, since, "load", NULL) != 0 || (rc = nd_db_step(st, "load", NULL)) != 1) {
+		nd_db_finalize(st);
+		return nd_db_fail(db, "events", err);
+	}
+	*count = nd_db_column_int64(st, 0);
+	*last = nd_db_column_int64(st, 1);
+	*newer = nd_db_column_int64(st, 2);
+	nd_db_finalize(st);
+	return 0;
+}
+
+void nd_analysis_cursor_free(nd_analysis_cursor *cur)
+{
+	free(cur->dials);
+	memset(cur, 0, sizeof(*cur));
+}
+
+int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur,
+		     nd_error *err)
+{
+	load l = {0};
+	int64_t newer;
 	int rc = -1;
 
+	l.db = nd_store_db(s);
+	l.d = out;
+	l.err = err;
 	memset(out, 0, sizeof(*out));
-	if (!(each_row(&l, "SELECT DISTINCT computer FROM events ORDER BY 1", host_row, "hosts") ||
-	    each_row(&l,
-		     /* Distinct: learning domains needs each triple once, in no order. */
-		     "SELECT DISTINCT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events",
-		     hint_row, "learn domains") ||
-	    each_row(&l,
-		     "SELECT e.computer, d.coid, d.server_address FROM ras_client_events d"
-		     " JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL"
-		     " ORDER BY e.computer, d.coid, e.ts, e.id",
-		     dial_row, "dialled servers") ||
-	    each_row(&l,
-		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid"
-		     " FROM events e JOIN ras_client_events c ON c.event_ref = e.id"
-		     " WHERE e.event_id = 20227 ORDER BY e.ts, e.id",
-		     client_row, "client failures") ||
-	    each_row(&l,
-		     "SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"
-		     " a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"
-		     " a.nas_port_type, a.authentication_type, a.client_ip_address"
-		     " FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
-		     " WHERE e.event_id IN (6272, 6273, 6274) ORDER BY e.ts, e.id",
-		     decision_row, "NPS decisions") ||
-	    each_row(&l,
-		     "SELECT e.id, e.ts, e.computer, c.user_name FROM events e"
-		     " JOIN ras_client_events c ON c.event_ref = e.id WHERE e.event_id = 20225 ORDER BY e.ts, e.id",
-		     connect_row, "connects") ||
-	    each_row(&l,
-		     "SELECT e.id, e.ts, e.computer, a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name,"
-		     " e.event_id FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"
-		     " WHERE e.event_id IN (6279, 6280)"
-		     " ORDER BY e.ts, e.id",
-		     unlock_row, "unlocks") ||
-	    each_row(&l,
-		     "SELECT e.id, e.ts, e.computer, e.event_id, c.error, c.subject, c.failing_subject, c.url,"
-		     " c.error_name, c.process, c.task_id FROM events e JOIN capi2_events c ON c.event_ref = e.id"
-		     " WHERE c.error <> 0 OR c.failing_subject IS NOT NULL ORDER BY e.ts, e.id",
-		     capi2_row, "CAPI2 failures") ||
-	    load_rule_events(&l, rules) || nd_analysis_index(out, err) || nd_analysis_add_rule_names(out, rules, err) ||
-	    load_fields(&l)))
+	if (cur)
+		nd_analysis_cursor_free(cur);
+	if ((!cur || extent(l.db, 0, &cur->count, &cur->last, &newer, err) == 0) && load_events(&l, rules) == 0)
 		rc = 0;
+	if (rc == 0 && cur) {
+		cur->dials = l.dials;
+		cur->ndials = cur->cap_dials = l.ndials;
+		cur->loaded = l.rows;
+		l.dials = NULL;
+	}
 	free(l.dials);
 	if (rc != 0)
 		nd_analysis_data_free(out);
 	else
-		nd_analysis_fit(out);
+		nd_analysis_fit(out, cur != NULL);
 	return rc;
+}
+
+int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *d, nd_analysis_cursor *cur,
+			  nd_error *err)
+{
+	load l = {0};
+	int64_t count, last, newer;
+	int rc;
+
+	l.db = nd_store_db(s);
+	l.d = d;
+	l.err = err;
+	l.since = cur->last;
+	cur->loaded = 0;
+	if (extent(l.db, cur->last, &count, &last, &newer, err) != 0)
+		return -1;
+	if (count != cur->count + newer)
+		return 1; /* events went away */
+	if (!newer)
+		return 0;
+	if (!l.since)
+		return 1; /* the store was empty: nothing to add to */
+	l.dials = cur->dials;
+	l.ndials = cur->ndials;
+	l.cap_dials = cur->cap_dials;
+	rc = load_events(&l, rules);
+	cur->dials = l.dials;
+	cur->ndials = l.ndials;
+	cur->cap_dials = l.cap_dials;
+	free(l.fresh);
+	if (rc != 0)
+		return -1;
+	if (l.afresh)
+		return 1;
+	cur->count = count;
+	cur->last = last;
+	cur->loaded = l.rows;
+	nd_analysis_fit(d, 1);
+	return 0;
 }

@@ -13,8 +13,39 @@
 #include "nd_rules.h"
 #include "nd_store.h"
 
-/* Loads the data for a diagnosis with rules. Returns 0 with *out filled
- * (free it with nd_analysis_data_free), or -1 with err set. */
-int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_error *err);
+/* The first server address a RasClient event names for a CoId on a host. */
+typedef struct nd_analysis_dial {
+	size_t host;
+	int64_t ts, ref;
+	const char *coid, *server;
+} nd_analysis_dial;
+
+/* Where a load got to, for nd_analysis_load_more to add what was stored
+ * since (`tail` keeps its data between rounds). */
+typedef struct nd_analysis_cursor {
+	int64_t last;  /* the highest event id in the store then */
+	int64_t count; /* the number of events in the store then */
+	nd_analysis_dial *dials; /* the first per host and CoId, by host, CoId */
+	size_t ndials, cap_dials;
+	size_t loaded; /* the events (rows) the last load or load_more read */
+} nd_analysis_cursor;
+
+/* Loads the data for a diagnosis with rules; with cur (NULL: none) also
+ * what nd_analysis_load_more needs later (and the table of shared strings
+ * stays). Returns 0 with *out filled (free it with nd_analysis_data_free),
+ * or -1 with err set. */
+int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur,
+		     nd_error *err);
+
+/* Adds to d (loaded with cur and the same rules) the events stored since
+ * cur, so that d is what nd_analysis_load would give now. Returns 0 when
+ * it is; 1 when d must be loaded afresh instead (events went away, a new
+ * host, or a new event changes what was loaded: d is then inconsistent),
+ * or -1 with err set. */
+int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *d, nd_analysis_cursor *cur,
+			  nd_error *err);
+
+/* Frees what cur holds and empties it. Returns nothing. */
+void nd_analysis_cursor_free(nd_analysis_cursor *cur);
 
 #endif

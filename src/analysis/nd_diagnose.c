@@ -94,6 +94,10 @@ struct nd_diagnose_memory {
 	nd_written written;    /* empty: nothing to compare with */
 	nd_diagnose_params p;  /* of the run that wrote it */
 	nd_buf stamp;          /* the stored results as that run left them (stamp) */
+	nd_analysis_data d;    /* what the last run loaded, when loaded */
+	nd_analysis_cursor cur; /* where that load got to */
+	int loaded;
+	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
 };
 
 nd_diagnose_memory *nd_diagnose_memory_new(void)
@@ -101,19 +105,78 @@ nd_diagnose_memory *nd_diagnose_memory_new(void)
 	return calloc(1, sizeof(nd_diagnose_memory));
 }
 
+/* Forgets the loaded data of m. Returns nothing. */
+static void forget_data(nd_diagnose_memory *m)
+{
+	if (m->loaded)
+		nd_analysis_data_free(&m->d);
+	nd_analysis_cursor_free(&m->cur);
+	m->loaded = 0;
+}
+
 void nd_diagnose_memory_forget(nd_diagnose_memory *m)
 {
 	nd_written_free(&m->written);
 	nd_buf_reset(&m->stamp);
+	forget_data(m);
+	old_keys_free(&m->keys);
+	memset(&m->keys, 0, sizeof(m->keys));
+}
+
+/* Keeps in m the keys a run wrote (taking keys and refs), as
+ * read_old_keys reads them back: only the first event differs, which is
+ * read as the lowest client failure (retries included) of the first
+ * attempt. Returns nothing. */
+static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
+		      const nd_grouping *g, nd_key_incident *keys, int64_t *refs)
+{
+	size_t i, k;
+
+	old_keys_free(&m->keys);
+	memset(&m->keys, 0, sizeof(m->keys));
+	m->keys.v = keys;
+	m->keys.n = m->keys.cap = g->n;
+	m->keys.refs = refs;
+	for (i = 0; i < g->n; i++) {
+		const nd_attempt *a = g->v[i].finding ? NULL : &c->attempts[g->items[g->v[i].item]];
+
+		keys[i].who = NULL; /* read back, but not used for old keys */
+		for (k = 0; a && a->client_ref && k < a->nretries; k++)
+			if (d->clients[c->retries[a->retry + k]].ref < keys[i].first_ref)
+				keys[i].first_ref = d->clients[c->retries[a->retry + k]].ref;
+	}
 }
 
 void nd_diagnose_memory_free(nd_diagnose_memory *m)
 {
 	if (!m)
 		return;
-	nd_written_free(&m->written);
+	nd_diagnose_memory_forget(m);
 	nd_buf_free(&m->stamp);
 	free(m);
+}
+
+/* Loads the data of a run into *d: without m afresh into local (cur
+ * then says what was read); with m what was stored since m's data was
+ * loaded is added to it, or it is loaded afresh (the first run, or the
+ * store changed otherwise), and m's cursor says what was read. Returns 0,
+ * or -1 with err set. */
+static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local,
+		nd_analysis_cursor *cur, const nd_analysis_data **d, nd_error *err)
+{
+	int rc = 1;
+
+	if (!m) {
+		*d = local;
+		return nd_analysis_load(s, rules, local, cur, err);
+	}
+	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
+		forget_data(m);
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, err) != 0))
+		return -1;
+	m->loaded = 1;
+	*d = &m->d;
+	return 0;
 }
 
 /* Describes the stored results into out: the number of incidents, the last
@@ -166,7 +229,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		      nd_diagnose_stats *st, nd_error *err)
 {
 	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0};
-	nd_analysis_data d;
+	nd_analysis_data local;
+	nd_analysis_cursor cur;
+	const nd_analysis_data *d = NULL;
 	nd_correlation c;
 	nd_grouping g;
 	old_keys old;
@@ -177,7 +242,8 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	size_t i;
 	int rc = -1, changes = 0;
 
-	memset(&d, 0, sizeof(d));
+	memset(&local, 0, sizeof(local));
+	memset(&cur, 0, sizeof(cur));
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
 	memset(&old, 0, sizeof(old));
@@ -191,35 +257,40 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	if (m && stamp(s, &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
-	if (read_old_keys(s, &old, err) || (!changes && nd_incidents_clear(s, err)) ||
-	    nd_analysis_load(s, rules, &d, err) || nd_correlate(&d, &cp, &c, err))
+	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
+	    load(s, rules, m, &local, &cur, &d, err) || nd_correlate(d, &cp, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
-	rule = calloc(d.nevents + 1, sizeof(*rule));
+	rule = calloc(d->nevents + 1, sizeof(*rule));
 	if (!cause || !rule) {
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	if (nd_judge_all(rules, &d, &c, cause, rule, err) || nd_group_all(&d, &c, cause, rule, p->gap_s, &g, err) ||
-	    nd_group_keys(&d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(old.v, old.n, keys, g.n, err))
+	if (nd_judge_all(rules, d, &c, cause, rule, err) || nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
+	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err))
 		goto out;
 	st->rewritten = g.n;
 	st->since = INT64_MAX;
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	if (changes ? nd_diagnose_write_changes(s, p, &d, &c, &g, keys, &m->written, &st->rewritten, &st->since, err)
-		    : nd_diagnose_write(s, rules, p, &d, &c, &g, keys, m ? &m->written : NULL, err))
+	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, &m->written, &st->rewritten, &st->since, err)
+		    : nd_diagnose_write(s, rules, p, d, &c, &g, keys, m ? &m->written : NULL, err))
 		goto out;
 	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
 		goto out;
-	if (m)
+	if (m) {
 		m->p = *p;
+		keep_keys(m, d, &c, &g, keys, key_refs);
+		keys = NULL;
+		key_refs = NULL;
+	}
 	for (i = 0; i < c.n; i++) {
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
 		st->unmatched += cause[i] == NULL;
 	}
 	st->attempts = c.n;
+	st->loaded = m ? m->cur.loaded : cur.loaded;
 	st->incidents = g.nincidents;
 	st->findings = g.n - g.nincidents;
 	rc = 0;
@@ -234,7 +305,8 @@ out:
 	old_keys_free(&old);
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
-	nd_analysis_data_free(&d);
+	nd_analysis_data_free(&local);
+	nd_analysis_cursor_free(&cur);
 	nd_correlate_params_free(&cp);
 fail:
 	if (rc && m)

@@ -31,6 +31,7 @@ typedef struct nd_diagnose_stats {
 	size_t findings;
 	size_t rewritten; /* incidents and findings written (all, but for a run that wrote only changes) */
 	int64_t since;    /* the earliest last attempt (ts) of those written; INT64_MAX: none */
+	size_t loaded;    /* rows read from the store (all, but for a run that added only what was stored since) */
 } nd_diagnose_stats;
 
 /* Diagnoses everything in the store with the rules. Returns 0 with st
@@ -39,15 +40,17 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 		    nd_error *err);
 
 /* What a diagnosis leaves for the next one of the same process (`tail`
- * diagnoses after every round): what it stored of each incident, and how
- * the stored results looked when it was done. */
+ * diagnoses after every round): the data it loaded (the next run reads
+ * only the events stored since, and reads everything again when events
+ * went away or a new one changes what was loaded), what it stored of each
+ * incident, and how the stored results looked when it was done. */
 typedef struct nd_diagnose_memory nd_diagnose_memory;
 
 /* Returns an empty memory, or NULL when out of memory. */
 nd_diagnose_memory *nd_diagnose_memory_new(void);
 
-/* Forgets what m holds, so that the next run writes everything (the rules
- * changed). Returns nothing. */
+/* Forgets what m holds, so that the next run loads and writes everything
+ * (the rules changed). Returns nothing. */
 void nd_diagnose_memory_forget(nd_diagnose_memory *m);
 
 /* Frees m (NULL is fine). Returns nothing. */

@@ -1,6 +1,5 @@
 #include "nd_db_pg.h"
 
-#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 #include "nd_buf.h"
 #include "nd_clock.h"
 #include "nd_db_backend.h"
+#include "nd_libpq.h"
 #include "nd_vec.h"
 
 #define ND_PG_REVIVE_MS 30000
@@ -35,6 +35,7 @@ typedef struct pg_stmt pg_stmt;
 
 typedef struct pg_db {
 	struct nd_db base;
+	nd_libpq pq; /* libpq's functions */
 	PGconn *h;
 	char *msg;            /* the last failure's message, or NULL */
 	char state[6];        /* its SQLSTATE, "" for none */
@@ -122,18 +123,18 @@ static int set_failure(pg_db *d, const char *msg, const char *state)
  * succeeded, else remembers its message. Returns 0 or -1. */
 static int check_result(pg_db *d, const PGresult *res)
 {
-	ExecStatusType t = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+	ExecStatusType t = res ? d->pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
 	const char *primary;
 
 	if (t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK || t == PGRES_EMPTY_QUERY) {
 		d->state[0] = '\0';
 		return 0;
 	}
-	primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	if (PQstatus(d->h) == CONNECTION_BAD)
+	primary = res ? d->pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	if (d->pq.PQstatus(d->h) == CONNECTION_BAD)
 		return set_failure(d, "the connection to the database server was lost", "08006");
-	return set_failure(d, primary ? primary : PQerrorMessage(d->h),
-			   res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
+	return set_failure(d, primary ? primary : d->pq.PQerrorMessage(d->h),
+			   res ? d->pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL);
 }
 
 /* Before a command: a connection lost outside a transaction is made
@@ -145,13 +146,13 @@ static void revive(pg_db *d)
 {
 	int i;
 
-	if (d->tx || PQstatus(d->h) != CONNECTION_BAD)
+	if (d->tx || d->pq.PQstatus(d->h) != CONNECTION_BAD)
 		return;
 	for (i = 0; i < ND_PG_REVIVE_MS / ND_PG_RETRY_MS; i++) {
-		PQreset(d->h);
-		if (PQstatus(d->h) == CONNECTION_OK) {
-			PQsetNoticeProcessor(d->h, quiet, NULL);
-			PQclear(PQexec(d->h, SESSION_SQL));
+		d->pq.PQreset(d->h);
+		if (d->pq.PQstatus(d->h) == CONNECTION_OK) {
+			d->pq.PQsetNoticeProcessor(d->h, quiet, NULL);
+			d->pq.PQclear(d->pq.PQexec(d->h, SESSION_SQL));
 			d->generation++;
 			return;
 		}
@@ -162,7 +163,7 @@ static void revive(pg_db *d)
 /* After a command: tracks whether a transaction is open. Returns nothing. */
 static void track(pg_db *d, const char *sql)
 {
-	PGTransactionStatusType t = PQtransactionStatus(d->h);
+	PGTransactionStatusType t = d->pq.PQtransactionStatus(d->h);
 
 	if (t == PQTRANS_UNKNOWN)
 		d->tx = d->tx && strncmp(sql, "ROLLBACK", 8) != 0 && strncmp(sql, "COMMIT", 6) != 0;
@@ -173,7 +174,7 @@ static void track(pg_db *d, const char *sql)
 /* Closes the connection. Returns nothing. */
 static void pg_close(nd_db *db)
 {
-	PQfinish(D(db)->h);
+	D(db)->pq.PQfinish(D(db)->h);
 	free(D(db)->msg);
 	free(D(db)->lost_rows);
 	free(db);
@@ -231,7 +232,7 @@ static int pg_in_transaction(nd_db *db)
  * worth one more try on a new connection. */
 static int lost(pg_db *d, int was_tx)
 {
-	return !was_tx && PQstatus(d->h) == CONNECTION_BAD;
+	return !was_tx && d->pq.PQstatus(d->h) == CONNECTION_BAD;
 }
 
 /* Returns 1 when c may be part of an unquoted name. */
@@ -398,19 +399,19 @@ static int classify(pg_db *d, pg_stmt *s)
 	params[0] = names.data;
 	params[1] = s->table;
 	params[2] = changes ? "true" : "false";
-	res = PQexecParams(d->h, classify_sql, 3, NULL, params, NULL, NULL, 0);
+	res = d->pq.PQexecParams(d->h, classify_sql, 3, NULL, params, NULL, NULL, 0);
 	nd_buf_free(&names);
 	track(d, classify_sql);
-	if ((rc = check_result(d, res)) == 0 && PQntuples(res) == 1) {
-		s->batchable = s->head && *PQgetvalue(res, 0, 0) == 't';
-		s->reads_view = *PQgetvalue(res, 0, 1) == 't';
-		s->related = strdup(PQgetvalue(res, 0, 2));
-		s->parents = strdup(PQgetvalue(res, 0, 3));
+	if ((rc = check_result(d, res)) == 0 && d->pq.PQntuples(res) == 1) {
+		s->batchable = s->head && *d->pq.PQgetvalue(res, 0, 0) == 't';
+		s->reads_view = *d->pq.PQgetvalue(res, 0, 1) == 't';
+		s->related = strdup(d->pq.PQgetvalue(res, 0, 2));
+		s->parents = strdup(d->pq.PQgetvalue(res, 0, 3));
 		if (!s->related || !s->parents)
 			rc = set_failure(d, "out of memory", NULL);
 		s->classified = rc == 0;
 	}
-	PQclear(res);
+	d->pq.PQclear(res);
 	return rc;
 }
 
@@ -455,9 +456,9 @@ static int batch_send(pg_db *d, pg_stmt *s)
 		rc = set_failure(d, "out of memory", NULL);
 	else if (b->n == (size_t)s->nparams && s->pname[0] && s->generation == d->generation
 		     ? /* one row: no parsing */
-		     PQsendQueryPrepared(d->h, s->pname, s->nparams, values, NULL, NULL, 0) != 1
-		     : PQsendQueryParams(d->h, sql.data, (int)b->n, types, values, NULL, NULL, 0) != 1)
-		rc = set_failure(d, PQerrorMessage(d->h), NULL);
+		     d->pq.PQsendQueryPrepared(d->h, s->pname, s->nparams, values, NULL, NULL, 0) != 1
+		     : d->pq.PQsendQueryParams(d->h, sql.data, (int)b->n, types, values, NULL, NULL, 0) != 1)
+		rc = set_failure(d, d->pq.PQerrorMessage(d->h), NULL);
 	free(values);
 	free(types);
 	nd_buf_free(&sql);
@@ -502,31 +503,31 @@ static int batch_copy(pg_db *d, pg_stmt *s)
 		batch_drop(d, s);
 		return set_failure(d, "out of memory", NULL);
 	}
-	res = PQexec(d->h, sql.data);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
+	res = d->pq.PQexec(d->h, sql.data);
+	if (d->pq.PQresultStatus(res) != PGRES_COPY_IN) {
 		rc = check_result(d, res) ? -1 : set_failure(d, "COPY did not start", NULL);
-		PQclear(res);
+		d->pq.PQclear(res);
 	} else {
-		PQclear(res);
+		d->pq.PQclear(res);
 		for (i = 0; i < b->n && rc == 0; i++) {
 			if (copy_value(&data, b->v[i].at ? b->text.data + b->v[i].at - 1 : NULL) != 0 ||
 			    nd_buf_append(&data, (i + 1) % (size_t)s->nparams ? "\t" : "\n", 1) != 0)
 				rc = set_failure(d, "out of memory", NULL);
 			else if ((data.len >= 65536 || i + 1 == b->n) &&
-				 PQputCopyData(d->h, data.data, (int)data.len) != 1)
-				rc = set_failure(d, PQerrorMessage(d->h), NULL);
+				 d->pq.PQputCopyData(d->h, data.data, (int)data.len) != 1)
+				rc = set_failure(d, d->pq.PQerrorMessage(d->h), NULL);
 			else if (data.len >= 65536)
 				nd_buf_reset(&data);
 		}
 		/* on failure, the server drops what it got */
-		if (PQputCopyEnd(d->h, rc ? "out of memory" : NULL) != 1 && rc == 0)
-			rc = set_failure(d, PQerrorMessage(d->h), NULL);
-		res = PQgetResult(d->h);
+		if (d->pq.PQputCopyEnd(d->h, rc ? "out of memory" : NULL) != 1 && rc == 0)
+			rc = set_failure(d, d->pq.PQerrorMessage(d->h), NULL);
+		res = d->pq.PQgetResult(d->h);
 		if (check_result(d, res) != 0 && rc == 0)
 			rc = -1;
-		PQclear(res);
-		while ((res = PQgetResult(d->h)) != NULL)
-			PQclear(res);
+		d->pq.PQclear(res);
+		while ((res = d->pq.PQgetResult(d->h)) != NULL)
+			d->pq.PQclear(res);
 	}
 	nd_buf_free(&sql);
 	nd_buf_free(&data);
@@ -548,11 +549,11 @@ static int batch_now(pg_db *d, pg_stmt *s)
 		return batch_copy(d, s);
 	if (batch_send(d, s) != 0)
 		return -1;
-	res = PQgetResult(d->h);
+	res = d->pq.PQgetResult(d->h);
 	rc = check_result(d, res);
-	PQclear(res);
-	while ((res = PQgetResult(d->h)) != NULL)
-		PQclear(res);
+	d->pq.PQclear(res);
+	while ((res = d->pq.PQgetResult(d->h)) != NULL)
+		d->pq.PQclear(res);
 	return rc;
 }
 
@@ -592,28 +593,28 @@ static int settle(pg_db *d, pg_stmt *s, PGresult **res)
 		track(d, "");
 		return rc;
 	}
-	if (PQenterPipelineMode(d->h) != 1)
-		return set_failure(d, PQerrorMessage(d->h), NULL);
+	if (d->pq.PQenterPipelineMode(d->h) != 1)
+		return set_failure(d, d->pq.PQerrorMessage(d->h), NULL);
 	for (i = 0; i < n && rc == 0; i++)
 		if (go[i] && (rc = batch_send(d, order[i])) == 0)
 			sent++;
 	if (rc == 0 && s &&
-	    PQsendQueryPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0) != 1)
-		rc = set_failure(d, PQerrorMessage(d->h), NULL);
+	    d->pq.PQsendQueryPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0) != 1)
+		rc = set_failure(d, d->pq.PQerrorMessage(d->h), NULL);
 	expect = sent + (rc == 0 && s);
-	if (PQpipelineSync(d->h) != 1 && rc == 0)
-		rc = set_failure(d, PQerrorMessage(d->h), NULL);
+	if (d->pq.PQpipelineSync(d->h) != 1 && rc == 0)
+		rc = set_failure(d, d->pq.PQerrorMessage(d->h), NULL);
 	/* each query's result and a NULL, then the sync's */
 	for (i = 0, nulls = 0;;) {
-		if (!(r = PQgetResult(d->h))) {
-			if (PQstatus(d->h) == CONNECTION_BAD || ++nulls > expect) {
+		if (!(r = d->pq.PQgetResult(d->h))) {
+			if (d->pq.PQstatus(d->h) == CONNECTION_BAD || ++nulls > expect) {
 				rc = rc ? rc : check_result(d, NULL);
 				break;
 			}
 			continue;
 		}
-		if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
-			PQclear(r);
+		if (d->pq.PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+			d->pq.PQclear(r);
 			break;
 		}
 		if (i++ == sent && res) {
@@ -622,14 +623,14 @@ static int settle(pg_db *d, pg_stmt *s, PGresult **res)
 		}
 		if (rc == 0 && check_result(d, r) != 0)
 			rc = -1;
-		PQclear(r);
+		d->pq.PQclear(r);
 	}
-	PQexitPipelineMode(d->h);
+	d->pq.PQexitPipelineMode(d->h);
 	track(d, s ? s->sql : "");
 	if (rc == 0)
 		return 1;
 	if (res) {
-		PQclear(*res);
+		d->pq.PQclear(*res);
 		*res = NULL;
 	}
 	return -1;
@@ -692,15 +693,15 @@ static int pg_exec(nd_db *db, const char *sql, char **msg)
 		PGresult *res;
 
 		revive(d);
-		res = PQexec(d->h, sql);
+		res = d->pq.PQexec(d->h, sql);
 		rc = check_result(d, res);
 		/* COMMIT of a transaction a failure aborted answers ROLLBACK */
-		if (rc == 0 && strncmp(sql, "COMMIT", 6) == 0 && strcmp(PQcmdStatus(res), "ROLLBACK") == 0)
+		if (rc == 0 && strncmp(sql, "COMMIT", 6) == 0 && strcmp(d->pq.PQcmdStatus(res), "ROLLBACK") == 0)
 			rc = set_failure(d,
 					 d->lost_rows ? d->lost_rows
 						      : "the transaction was rolled back: a statement in it failed",
 					 "25P02");
-		PQclear(res);
+		d->pq.PQclear(res);
 		track(d, sql);
 		if (rc == 0 || tries || !lost(d, was_tx))
 			break;
@@ -779,9 +780,9 @@ static void deallocate(pg_stmt *s)
 	pg_db *d = D(s->base.db);
 	char sql[48];
 
-	if (s->pname[0] && s->generation == d->generation && PQstatus(d->h) == CONNECTION_OK) {
+	if (s->pname[0] && s->generation == d->generation && d->pq.PQstatus(d->h) == CONNECTION_OK) {
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->pname);
-		PQclear(PQexec(d->h, sql));
+		d->pq.PQclear(d->pq.PQexec(d->h, sql));
 	}
 	s->pname[0] = '\0';
 }
@@ -800,9 +801,9 @@ static int server_prepare(pg_stmt *s)
 	deallocate(s);
 	revive(d);
 	snprintf(s->pname, sizeof(s->pname), "nd%lu", ++d->nnames);
-	res = PQprepare(d->h, s->pname, s->sql, s->nparams, s->types);
+	res = d->pq.PQprepare(d->h, s->pname, s->sql, s->nparams, s->types);
 	rc = check_result(d, res);
-	PQclear(res);
+	d->pq.PQclear(res);
 	track(d, s->sql);
 	if (rc != 0)
 		s->pname[0] = '\0';
@@ -816,7 +817,7 @@ static void free_stmt(pg_stmt *s)
 {
 	int i;
 
-	PQclear(s->res);
+	D(s->base.db)->pq.PQclear(s->res);
 	nd_buf_free(&s->batch.text);
 	free(s->batch.v);
 	free(s->related);
@@ -930,14 +931,14 @@ static int run_once(pg_stmt *s)
 	if (d->waiting && ((!s->classified && classify(d, s) != 0) || (sent = settle(d, s, &res)) < 0))
 		return -1;
 	if (!sent)
-		res = PQexecPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0);
+		res = d->pq.PQexecPrepared(d->h, s->pname, s->nparams, (const char *const *)s->values, NULL, NULL, 0);
 	track(d, s->sql);
 	if (check_result(d, res) != 0) {
-		PQclear(res);
+		d->pq.PQclear(res);
 		return -1;
 	}
 	s->res = res;
-	s->nrows = PQntuples(res);
+	s->nrows = d->pq.PQntuples(res);
 	s->row = 0;
 	return 0;
 }
@@ -962,7 +963,7 @@ static int pg_step(nd_stmt *st)
 	pg_db *d = D(st->db);
 
 	/* a plain INSERT inside a transaction: its row waits in a batch */
-	if (!s->res && s->head && d->tx && PQstatus(d->h) == CONNECTION_OK) {
+	if (!s->res && s->head && d->tx && d->pq.PQstatus(d->h) == CONNECTION_OK) {
 		if (!s->classified && classify(d, s) != 0)
 			return -1;
 		if (s->batchable)
@@ -980,10 +981,11 @@ static int pg_step(nd_stmt *st)
 static const char *pg_column_text(nd_stmt *st, int c)
 {
 	pg_stmt *s = S(st);
+	const nd_libpq *pq = &D(st->db)->pq;
 
-	if (!s->res || s->row < 1 || PQgetisnull(s->res, s->row - 1, c))
+	if (!s->res || s->row < 1 || pq->PQgetisnull(s->res, s->row - 1, c))
 		return NULL;
-	return PQgetvalue(s->res, s->row - 1, c);
+	return pq->PQgetvalue(s->res, s->row - 1, c);
 }
 
 static int64_t pg_column_int64(nd_stmt *st, int c)
@@ -1011,13 +1013,13 @@ static int pg_column_null(nd_stmt *st, int c)
 
 static int pg_column_count(nd_stmt *st)
 {
-	return S(st)->res ? PQnfields(S(st)->res) : 0;
+	return S(st)->res ? D(st->db)->pq.PQnfields(S(st)->res) : 0;
 }
 
 /* Reset (drops the rows), clear the bindings, free. Return nothing. */
 static void pg_reset(nd_stmt *st)
 {
-	PQclear(S(st)->res);
+	D(st->db)->pq.PQclear(S(st)->res);
 	S(st)->res = NULL;
 	S(st)->row = S(st)->nrows = 0;
 }
@@ -1167,14 +1169,14 @@ int nd_db_pg_is(const char *name)
 
 /* Checks a connection string before use: it must parse and carry no
  * password. Returns 0, or -1 with err set (never quoting the string). */
-static int check_conninfo(const char *conninfo, nd_error *err)
+static int check_conninfo(const nd_libpq *pq, const char *conninfo, nd_error *err)
 {
 	char *msg = NULL;
-	PQconninfoOption *opts = PQconninfoParse(conninfo, &msg), *o;
+	PQconninfoOption *opts = pq->PQconninfoParse(conninfo, &msg), *o;
 	int rc = 0;
 
 	if (!opts) {
-		PQfreemem(msg);
+		pq->PQfreemem(msg);
 		return nd_error_set(err, "database: not a valid PostgreSQL connection URI");
 	}
 	for (o = opts; o->keyword; o++)
@@ -1182,35 +1184,37 @@ static int check_conninfo(const char *conninfo, nd_error *err)
 			rc = nd_error_set(err, "database: refusing a password in the connection URI (it would show in"
 					       " the process list and shell history): put it in ~/.pgpass or the file"
 					       " $PGPASSFILE names (docs/fleet.md)");
-	PQconninfoFree(opts);
+	pq->PQconninfoFree(opts);
 	return rc;
 }
 
 int nd_db_pg_open(nd_db **db, const char *name, nd_error *err)
 {
 	const char *conninfo = strcmp(name, "pg:") == 0 ? "" : name;
+	nd_libpq pq;
 	pg_db *d;
 	const char *host;
 
 	*db = NULL;
-	if (check_conninfo(conninfo, err) != 0)
+	if (nd_libpq_load(&pq, err) != 0 || check_conninfo(&pq, conninfo, err) != 0)
 		return -1;
 	if (!(d = calloc(1, sizeof(*d))))
 		return nd_error_set(err, "out of memory");
 	d->base.ops = &pg_ops;
-	d->h = PQconnectdb(conninfo);
+	d->pq = pq;
+	d->h = d->pq.PQconnectdb(conninfo);
 	if (!d->h) {
 		free(d);
 		return nd_error_set(err, "out of memory");
 	}
-	host = PQhost(d->h);
+	host = d->pq.PQhost(d->h);
 	snprintf(d->name, sizeof(d->name), "postgresql://%s/%s", host && *host != '/' ? host : "localhost",
-		 PQdb(d->h) ? PQdb(d->h) : "");
-	if (PQstatus(d->h) != CONNECTION_OK) {
+		 d->pq.PQdb(d->h) ? d->pq.PQdb(d->h) : "");
+	if (d->pq.PQstatus(d->h) != CONNECTION_OK) {
 		char msg[ND_ERROR_MAX / 2];
 		size_t n;
 
-		snprintf(msg, sizeof(msg), "%s", PQerrorMessage(d->h));
+		snprintf(msg, sizeof(msg), "%s", d->pq.PQerrorMessage(d->h));
 		n = strlen(msg);
 		while (n && msg[n - 1] == '\n')
 			msg[--n] = '\0';
@@ -1218,7 +1222,7 @@ int nd_db_pg_open(nd_db **db, const char *name, nd_error *err)
 		pg_close(&d->base);
 		return -1;
 	}
-	PQsetNoticeProcessor(d->h, quiet, NULL);
+	d->pq.PQsetNoticeProcessor(d->h, quiet, NULL);
 	if (nd_db_exec(&d->base, SESSION_SQL, "settings", err) != 0) {
 		pg_close(&d->base);
 		return -1;

@@ -317,7 +317,7 @@ static int read_already(const nd_family *const *f, const nd_column *c, const int
 	return -1;
 }
 
-int nd_fields_select_sql(nd_buf *b, int (*want)(void *ctx, const char *name), void *ctx, int *index)
+int nd_fields_select_sql(nd_buf *b, int since, int (*want)(void *ctx, const char *name), void *ctx, int *index)
 {
 	const nd_family *const *f;
 	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields"), at = 4;
@@ -338,7 +338,7 @@ int nd_fields_select_sql(nd_buf *b, int (*want)(void *ctx, const char *name), vo
 						    : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, c->name);
 		}
 	return rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
-	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL ORDER BY e.id");
+	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL%s ORDER BY e.id", since ? " AND e.id > ?1" : "");
 }
 
 int nd_fields_typed_index(const int *index, const nd_family *fam, int c)

@@ -4,8 +4,8 @@
  * store, the diagnosis with the shipped rules and every results writer
  * (text, JSON, JSON lines, HTML, Markdown, CSV) to /dev/null. The input
  * becomes a file as fuzz_evtx_image.h says, so seeds may be whole .evtx
- * files, single chunks or any other input. The database is started afresh
- * every 256 inputs so that it stays small. The shipped rules are found
+ * files, single chunks or any other input. Each input gets a fresh
+ * database. The shipped rules are found
  * through $NPSDIAG_RULES, set to the source tree's when missing. Problems with the input are
  * expected; a database or write error aborts, as does a crash or
  * sanitizer report. Built for libFuzzer with -DNPSDIAG_FUZZ=ON (clang),
@@ -29,14 +29,30 @@ static void fail(const char *what, const npsdiag_error *err)
 	abort();
 }
 
-/* Returns this process's session, reopened on a new database every 256
- * calls; the input file's path in path (size bytes). Aborts on failure. */
+/* Writes n bytes of p to the file at path, replacing it. Returns 0, or -1. */
+static int put_file(const char *path, const void *p, size_t n)
+{
+	FILE *fp = fopen(path, "wb");
+	int rc = fp && fwrite(p, 1, n, fp) == n ? 0 : -1;
+
+	if (fp && fclose(fp) != 0)
+		rc = -1;
+	return rc;
+}
+
+/* Returns a session on a fresh database for one input, and the input
+ * file's path in path (size bytes). Every input starts from a copy of an
+ * empty database made once per process, so that what an input does never
+ * depends on the inputs before it (a finding reproduces from its file
+ * alone) and the schema is not written again for each. Aborts on failure. */
 static npsdiag_session *session(char *path, size_t size)
 {
-	static npsdiag_session *s;
-	static unsigned uses;
 	static char db[4200];
+	char side[4210];
+	static uint8_t *empty;
+	static size_t nempty;
 	npsdiag_options o = {NPSDIAG_WRITE, db, NULL, 0};
+	npsdiag_session *s = NULL;
 	npsdiag_error err;
 	const char *dir = fuzz_tmp_dir("fuzz_pipeline");
 
@@ -47,13 +63,23 @@ static npsdiag_session *session(char *path, size_t size)
 		setenv("NPSDIAG_RULES", ND_FUZZ_RULES_DIR, 0);
 #endif
 	snprintf(path, size, "%s/input-%ld", dir, (long)getpid());
-	if (!s || ++uses % 256 == 0) {
-		npsdiag_close(s);
-		snprintf(db, sizeof(db), "%s/pipeline-%ld.db", dir, (long)getpid());
+	snprintf(db, sizeof(db), "%s/pipeline-%ld.db", dir, (long)getpid());
+	if (!empty) {
 		remove(db);
 		if (npsdiag_open(&s, &o, &err) != 0)
 			fail("open", &err);
+		npsdiag_close(s);
+		if (!(empty = fuzz_slurp(db, &nempty)))
+			abort();
 	}
+	snprintf(side, sizeof(side), "%s-wal", db);
+	remove(side);
+	snprintf(side, sizeof(side), "%s-shm", db);
+	remove(side);
+	if (put_file(db, empty, nempty) != 0)
+		abort();
+	if (npsdiag_open(&s, &o, &err) != 0)
+		fail("open", &err);
 	return s;
 }
 
@@ -85,5 +111,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (npsdiag_write_results(s, formats[i], NULL, &wo, null, NULL, &err) != 0)
 			fail(formats[i], &err);
 	fclose(null);
+	npsdiag_close(s);
 	return 0;
 }

@@ -42,26 +42,6 @@ static uint32_t next_rand(uint32_t *s)
 	return *s;
 }
 
-/* Reads the file at path into a new buffer. Returns it with *n set, or
- * NULL. */
-static uint8_t *slurp(const char *path, size_t *n)
-{
-	FILE *fp = fopen(path, "rb");
-	uint8_t *p = NULL;
-	long len;
-
-	if (fp && fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (p = malloc((size_t)len + 1)) && fread(p, 1, (size_t)len, fp) == (size_t)len)
-		*n = (size_t)len;
-	else {
-		free(p);
-		p = NULL;
-	}
-	if (fp)
-		fclose(fp);
-	return p;
-}
-
 /* Writes n bytes of image at offset off of the log (created when
  * missing). Aborts when it cannot. Returns nothing. */
 static void write_at(const char *log, const uint8_t *image, size_t off, size_t n)
@@ -132,7 +112,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	remove(old);
 	remove(tail_db);
 	remove(fresh_db);
-	if (fuzz_evtx_image(log, data, size) != 0 || !(image = slurp(log, &len)))
+	if (fuzz_evtx_image(log, data, size) != 0 || !(image = fuzz_slurp(log, &len)))
 		fail("image", log);
 	remove(log);
 	seed = nd_crc32(0, data, size) | 1;

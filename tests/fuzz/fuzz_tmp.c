@@ -18,3 +18,21 @@ const char *fuzz_tmp_dir(const char *target)
 	}
 	return dir[0] ? dir : NULL;
 }
+
+uint8_t *fuzz_slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	uint8_t *p = NULL;
+	long len;
+
+	if (fp && fseek(fp, 0, SEEK_END) == 0 && (len = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+	    (p = malloc((size_t)len + 1)) && fread(p, 1, (size_t)len, fp) == (size_t)len)
+		*n = (size_t)len;
+	else {
+		free(p);
+		p = NULL;
+	}
+	if (fp)
+		fclose(fp);
+	return p;
+}

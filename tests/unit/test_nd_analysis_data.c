@@ -126,7 +126,7 @@ int main(void)
 			ok &= fx_event(&d, DC, 39, "kdc", (double)i, ND_EVENT_NEAR) != 0;
 		CHECK(ok && d.cap_events > d.nevents);
 		a = nd_analysis_str(&d, "Virtual", 0, &oom);
-		nd_analysis_fit(&d);
+		nd_analysis_fit(&d, 0);
 		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.n == 0);
 		CHECK_STR(a, "Virtual");
 		b = nd_analysis_str(&d, "Virtual", 0, &oom);

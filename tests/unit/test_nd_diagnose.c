@@ -4,8 +4,10 @@
  * are ingested round by round into two databases; one is diagnosed with a
  * memory (rewriting only the incidents that changed), the other in full.
  * After every round both hold the same result rows, keys included, and the
- * incremental runs rewrote fewer incidents than there were. A run by
- * another process in between (other parameters) is noticed. Usage:
+ * incremental runs rewrote fewer incidents than there were and read only
+ * the events stored since the last round. A run by another process in
+ * between (other parameters) is noticed, and so are events deleted by
+ * another process (the kept events are read again). Usage:
  * test_nd_diagnose TMP_DIR SRC_DIR. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,16 +36,50 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
-/* Writes one random event with record id rec to f. Returns nothing. */
+/* Writes a random time to when. Returns nothing. */
+static void random_time(char when[64])
+{
+	unsigned min = rnd(180), sec = rnd(60);
+
+	snprintf(when, 64, "2025-03-14T%02u:%02u:%02u.%07uZ", 8 + min / 60, min % 60, sec, rnd(10000000));
+}
+
+/* Writes one random event with record id rec to f: a client failure
+ * (sometimes of the CoId of the user's last one: a retry; sometimes with
+ * a dial naming the server, for a retry at another time), a connect or an
+ * NPS decision. Returns nothing. */
 static void event(FILE *f, unsigned rec)
 {
 	static const unsigned codes[] = {691, 853, 812, 809, 13801};
 	static const unsigned reasons[] = {16, 258, 48, 36};
-	unsigned user = rnd(4), kind = rnd(10), min = rnd(180), sec = rnd(60);
+	static unsigned last_coid[4];
+	unsigned user = rnd(4), kind = rnd(10), coid;
 	char when[64];
 
-	snprintf(when, sizeof(when), "2025-03-14T%02u:%02u:%02u.%07uZ", 8 + min / 60, min % 60, sec, rnd(10000000));
+	random_time(when);
 	if (kind < 4) {
+		int retry = last_coid[user] && rnd(3) == 0;
+
+		coid = retry ? last_coid[user] : rec;
+		last_coid[user] = coid;
+		/* A new attempt's dial comes with it; a retry's, seldom, at another time. */
+		if (retry ? rnd(4) == 0 : rnd(2) == 0) {
+			char dial_when[64];
+
+			if (retry)
+				random_time(dial_when);
+			else
+				memcpy(dial_when, when, sizeof(dial_when));
+			fprintf(f,
+				"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+				"<Provider Name='RasClient'/><EventID Qualifiers='0'>20223</EventID><Level>4</Level>"
+				"<TimeCreated SystemTime='%s'/><EventRecordID>%u</EventRecordID><Channel>Application</Channel>"
+				"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
+				"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data>"
+				"<Data>vpn%u.lab.example</Data><Data>WAN Miniport (IKEv2)</Data><Data>VPN2-0</Data>"
+				"<Data>Vpn</Data></EventData></Event>\n",
+				dial_when, 100000 + rec, user % 3, coid, user, rnd(2));
+		}
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
 			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
@@ -51,7 +87,7 @@ static void event(FILE *f, unsigned rec)
 			"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
 			"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data><Data>Always On VPN</Data>"
 			"<Data>%u</Data></EventData></Event>\n",
-			when, rec, user % 3, rec, user, codes[rnd(5)]);
+			when, rec, user % 3, coid, user, codes[rnd(5)]);
 	} else if (kind < 5) {
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
@@ -111,6 +147,27 @@ static void dump(nd_store *s, nd_buf *out)
 	}
 }
 
+/* Deletes, as another process could, the events of one client computer
+ * from s. Returns the number of events deleted. */
+static long long delete_client(nd_store *s)
+{
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	nd_error err;
+	long long n = -1;
+
+	CHECK(nd_db_exec(db,
+			 "BEGIN; DELETE FROM ras_client_events WHERE event_ref IN"
+			 " (SELECT id FROM events WHERE computer = 'CLIENT1.lab.example');"
+			 " DELETE FROM events WHERE computer = 'CLIENT1.lab.example'; COMMIT;",
+			 "delete", &err) == 0);
+	CHECK(nd_db_prepare(db, "SELECT changes()", 0, &st, "delete", &err) == 0);
+	if (st && nd_db_step(st, "delete", &err) == 1)
+		n = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return n;
+}
+
 /* Opens a fresh store at path with the code tables. Returns it, or NULL. */
 static nd_store *open_store(const char *path, const char *codes)
 {
@@ -138,7 +195,7 @@ int main(int argc, char **argv)
 	nd_error err;
 	nd_buf da = {0}, db = {0};
 	unsigned round, k, rec = 1;
-	size_t partial = 0;
+	size_t partial = 0, fewer = 0;
 
 	if (argc < 3 || !m)
 		return 2;
@@ -169,6 +226,11 @@ int main(int argc, char **argv)
 		memset(&tb, 0, sizeof(tb));
 		CHECK(nd_ingest_paths(a, paths, 1, NULL, &rep, &ta, &err) == 0);
 		CHECK(nd_ingest_paths(b, paths, 1, NULL, &rep, &tb, &err) == 0);
+		if (round == ROUNDS / 3) {
+			/* Another process deletes events: the kept ones are stale. */
+			CHECK(delete_client(a) > 0);
+			CHECK(delete_client(b) > 0);
+		}
 		if (round == ROUNDS / 2) {
 			/* Another process diagnoses both with other parameters meanwhile
 			 * (keys carry over from it in both). */
@@ -184,13 +246,17 @@ int main(int argc, char **argv)
 		if (round == ROUNDS / 2)
 			CHECK(sa.rewritten == sa.incidents + sa.findings);
 		partial += sa.rewritten < sa.incidents + sa.findings;
+		fewer += sa.loaded < sb.loaded;
+		CHECK(sa.loaded <= sb.loaded && sb.loaded > 0);
+		if (round == ROUNDS / 3)
+			CHECK(sa.loaded == sb.loaded);
 		dump(a, &da);
 		dump(b, &db);
 		CHECK(da.len == db.len && da.len > 0 && memcmp(da.data, db.data, da.len) == 0);
 		if (da.len != db.len || memcmp(da.data, db.data, da.len) != 0)
 			fprintf(stderr, "round %u differs:\nincremental:\n%s\nfull:\n%s\n", round, da.data, db.data);
 	}
-	CHECK(partial > 0);
+	CHECK(partial > 0 && fewer > ROUNDS / 2);
 	nd_buf_free(&da);
 	nd_buf_free(&db);
 	nd_diagnose_memory_free(m);
