@@ -13,7 +13,9 @@
 # before (reason 16 / 258 / 48 with client 691 / 853 / 812), the others are
 # 809 or 853 with no decision; the other 30 % of the decisions are grants
 # at unrelated times. Fields as ingest stores them (the ones rules read:
-# each event's fields column and its field_names list).
+# each event's field_names list; its fields column holds them up to schema
+# version 6, from 7 on the typed row gives every one of them back, so the
+# column is NULL).
 # Then times, with peak RSS:
 #   sqlite3 DB 'SELECT ... FROM events'                          the scan (fields included)
 #   npsdiag diagnose --db DB --format jsonl > /dev/null          results stored, every incident printed
@@ -44,6 +46,8 @@ CREATE TEMP TABLE f AS SELECT k, k % max($2 / 20, 1) AS u,
   CASE WHEN k % 10 < 7 THEN (CASE k % 3 WHEN 0 THEN 691 WHEN 1 THEN 853 ELSE 812 END)
        ELSE (CASE k % 2 WHEN 0 THEN 809 ELSE 853 END) END AS code,
   CASE k % 3 WHEN 0 THEN 16 WHEN 1 THEN 258 ELSE 48 END AS reason FROM k;
+-- whether events.fields holds every value (schema version 6 and older)
+CREATE TEMP TABLE v AS SELECT CAST(value AS INTEGER) < 7 AS arrays FROM meta WHERE key = 'schema_version';
 -- the field name lists (nd_fields): a client failure's, a grant's, a denial's
 INSERT INTO field_names(id, crc, names) VALUES
   (1, NULL, '["CoId","UserName","ConnectionName","ErrorCode"]'),
@@ -52,8 +56,8 @@ INSERT INTO field_names(id, crc, names) VALUES
 -- client failures: ids 1 .. N
 INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer, names_ref, fields)
   SELECT k + 1, 'rasclient', 'RasClient', 20227, 'x', ts, k, 'Application', printf('CLIENT%06d.lab.example', u), 1,
-    json_array(printf('{%08d-0000-0000-0000-000000000000}', k), printf('LAB\\u%06d', u), 'Always On VPN',
-      CAST(code AS TEXT)) FROM f;
+    CASE WHEN (SELECT arrays FROM v) THEN json_array(printf('{%08d-0000-0000-0000-000000000000}', k),
+      printf('LAB\\u%06d', u), 'Always On VPN', CAST(code AS TEXT)) END FROM f;
 INSERT INTO ras_client_events(event_ref, coid, user_name, connection_name, code, code_text)
   SELECT k + 1, printf('{%08d-0000-0000-0000-000000000000}', k), printf('LAB\\u%06d', u), 'Always On VPN', code, code
   FROM f;
@@ -64,7 +68,8 @@ CREATE TEMP TABLE n AS SELECT k, CASE WHEN k % 10 < 7 THEN u ELSE (k * 13) % max
 INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer, names_ref, fields)
   SELECT $2 + k + 1, 'nps_audit', 'Microsoft-Windows-Security-Auditing', ev, 'x', ts, k, 'Security',
     'NPS01.lab.example', CASE ev WHEN 6273 THEN 3 ELSE 2 END,
-    CASE ev WHEN 6273 THEN json_array(printf('u%06d@lab.example', u), 'LAB', printf('LAB\\u%06d', u), 'Virtual',
+    CASE WHEN NOT (SELECT arrays FROM v) THEN NULL
+      WHEN ev = 6273 THEN json_array(printf('u%06d@lab.example', u), 'LAB', printf('LAB\\u%06d', u), 'Virtual',
         'AOVPN User Tunnel', 'EAP', 'Microsoft: Smart Card or other certificate', CAST(reason AS TEXT))
       ELSE json_array(printf('u%06d@lab.example', u), 'LAB', printf('LAB\\u%06d', u), 'Virtual',
         'AOVPN User Tunnel', 'EAP', 'Microsoft: Smart Card or other certificate') END FROM n;

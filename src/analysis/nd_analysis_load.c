@@ -495,7 +495,7 @@ static names_row *names_of(const names_map *m, int64_t id)
 /* Sets, for the events of family fam, the query column of each rule-read
  * position of r (nd_fields_typed_index). Returns 0, or -1 when out of
  * memory. */
-static int row_family(names_row *r, const nd_family *fam)
+static int row_family(names_row *r, const nd_family *fam, const int *index)
 {
 	size_t j;
 
@@ -504,7 +504,7 @@ static int row_family(names_row *r, const nd_family *fam)
 	if (!r->col && !(r->col = malloc(r->n * sizeof(*r->col))))
 		return -1;
 	for (j = 0; j < r->n; j++)
-		r->col[j] = r->name[j] && fam ? nd_fields_typed_index(fam, nd_family_column_of(fam, r->name[j])) : -1;
+		r->col[j] = r->name[j] && fam ? nd_fields_typed_index(index, fam, nd_family_column_of(fam, r->name[j])) : -1;
 	r->fam = fam;
 	return 0;
 }
@@ -524,14 +524,14 @@ static const nd_family *family_named(const char *name)
  * of row st of the nd_fields_select_sql query (names r): the value in
  * events.fields where there is one, else the typed column's. Returns 0, or
  * -1 when out of memory. */
-static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, nd_buf *tmp)
+static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const int *index, nd_buf *tmp)
 {
 	nd_analysis_data *d = l->d;
 	const char *p = nd_db_column_text(st, 3);
 	size_t j, at = 0;
 	int null = 0, more = p ? nd_fields_rest_next(&p, &at, tmp, &null) : 0;
 
-	if (row_family(r, family_named(nd_db_column_text(st, 2))) != 0)
+	if (row_family(r, family_named(nd_db_column_text(st, 2)), index) != 0)
 		return -1;
 	for (j = 0; j < r->n; j++) {
 		const char *v = NULL;
@@ -562,6 +562,14 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, nd_buf 
 	return 0;
 }
 
+/* Returns 1 when the rules read the field called name, else 0. */
+static int rules_read(void *ctx, const char *name)
+{
+	const nd_analysis_data *d = ctx;
+
+	return nd_analysis_name(d, name) != d->nnames;
+}
+
 /* Loads, for every event from the first (by ref) on, the first value of
  * each field name the rules read: one pass over the events' fields and
  * typed rows in id order (nd_fields_select_sql; only the events stored
@@ -574,6 +582,7 @@ static int load_fields(load *l, size_t first)
 	names_map m = {0};
 	nd_buf tmp = {0}, sql = {0};
 	nd_stmt *st = NULL;
+	int *index = NULL;
 	size_t i = first;
 	int rc = 0;
 
@@ -584,17 +593,22 @@ static int load_fields(load *l, size_t first)
 		names_free(&m);
 		return -1;
 	}
-	if (m.n && (nd_fields_select_sql(&sql, l->since != 0) != 0 ||
-		    nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
-		    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0))) {
-		nd_db_finalize(st);
-		nd_buf_free(&tmp);
-		names_free(&m);
-		rc = sql.data ? nd_db_fail(l->db, "event fields", l->err) : nd_error_set(l->err, "out of memory");
+	if (m.n) {
+		if (!(index = malloc((nd_fields_typed_count() + 1) * sizeof(*index))) ||
+		    nd_fields_select_sql(&sql, l->since != 0, rules_read, d, index) != 0)
+			rc = nd_error_set(l->err, "out of memory");
+		else if (nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
+			 (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0))
+			rc = nd_db_fail(l->db, "event fields", l->err);
 		nd_buf_free(&sql);
-		return rc;
+		if (rc) {
+			nd_db_finalize(st);
+			nd_buf_free(&tmp);
+			names_free(&m);
+			free(index);
+			return rc;
+		}
 	}
-	nd_buf_free(&sql);
 	while (m.n && (rc = nd_db_step(st, "load", NULL)) == 1) {
 		int64_t ref = nd_db_column_int64(st, 0);
 		names_row *r;
@@ -605,7 +619,7 @@ static int load_fields(load *l, size_t first)
 			break;
 		if (d->events[i].ref != ref || !(r = names_of(&m, nd_db_column_int64(st, 1))))
 			continue;
-		if (event_fields(l, &d->events[i], r, st, &tmp) != 0) {
+		if (event_fields(l, &d->events[i], r, st, index, &tmp) != 0) {
 			l->oom = 1;
 			break;
 		}
@@ -613,6 +627,7 @@ static int load_fields(load *l, size_t first)
 	nd_db_finalize(st);
 	nd_buf_free(&tmp);
 	names_free(&m);
+	free(index);
 	if (l->oom)
 		return nd_error_set(l->err, "out of memory");
 	return rc == 0 || rc == 1 ? 0 : nd_db_fail(l->db, "event fields", l->err);

@@ -269,30 +269,87 @@ int nd_fields_typed_joins(nd_buf *b)
 	return rc;
 }
 
-int nd_fields_select_sql(nd_buf *b, int since)
+/* Returns 1 when want wants one of the '|'-separated field names of spec,
+ * else 0. */
+static int spec_wanted(const char *spec, int (*want)(void *ctx, const char *name), void *ctx)
+{
+	char one[128];
+
+	while (*spec) {
+		const char *bar = strchr(spec, '|');
+		size_t n = bar ? (size_t)(bar - spec) : strlen(spec);
+
+		if (n < sizeof(one)) {
+			memcpy(one, spec, n);
+			one[n] = '\0';
+			if (want(ctx, one))
+				return 1;
+		}
+		spec += n + (bar ? 1 : 0);
+	}
+	return 0;
+}
+
+size_t nd_fields_typed_count(void)
 {
 	const nd_family *const *f;
-	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields");
-	size_t i;
+	size_t n = 0;
+
+	for (f = nd_families(); *f; f++)
+		if ((*f)->table)
+			n += (*f)->ncolumns;
+	return n;
+}
+
+/* Returns where the nd_fields_select_sql query reads column c (of family
+ * *f) for a family before *f that has the same table and column of the
+ * same type, or -1. */
+static int read_already(const nd_family *const *f, const nd_column *c, const int *index)
+{
+	const nd_family *const *g;
+	size_t i, k = 0;
+
+	for (g = nd_families(); g != f; g++)
+		for (i = 0; (*g)->table && i < (*g)->ncolumns; i++, k++)
+			if (index[k] >= 0 && strcmp((*g)->table, (*f)->table) == 0 &&
+			    strcmp((*g)->columns[i].name, c->name) == 0 && ((*g)->columns[i].type == ND_COL_TEXT) == (c->type == ND_COL_TEXT))
+				return index[k];
+	return -1;
+}
+
+int nd_fields_select_sql(nd_buf *b, int since, int (*want)(void *ctx, const char *name), void *ctx, int *index)
+{
+	const nd_family *const *f;
+	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields"), at = 4;
+	size_t i, k = 0;
 
 	for (f = nd_families(); *f && rc == 0; f++)
-		for (i = 0; (*f)->table && i < (*f)->ncolumns && rc == 0; i++)
-			rc = (*f)->columns[i].type == ND_COL_TEXT
-				     ? nd_buf_printf(b, ", t_%s.%s", (*f)->table, (*f)->columns[i].name)
-				     : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, (*f)->columns[i].name);
+		for (i = 0; (*f)->table && i < (*f)->ncolumns && rc == 0; i++, k++) {
+			const nd_column *c = &(*f)->columns[i];
+
+			index[k] = -1;
+			if (c->type == ND_COL_BINARY_LE32 || !spec_wanted(c->field, want, ctx))
+				continue;
+			/* a column of a table another family shares, read already */
+			if ((index[k] = read_already(f, c, index)) >= 0)
+				continue;
+			index[k] = at++;
+			rc = c->type == ND_COL_TEXT ? nd_buf_printf(b, ", t_%s.%s", (*f)->table, c->name)
+						    : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, c->name);
+		}
 	return rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
 	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL%s ORDER BY e.id", since ? " AND e.id > ?1" : "");
 }
 
-int nd_fields_typed_index(const nd_family *fam, int c)
+int nd_fields_typed_index(const int *index, const nd_family *fam, int c)
 {
 	const nd_family *const *f;
-	int n = 4;
+	size_t k = 0;
 
 	for (f = nd_families(); *f && *f != fam; f++)
 		if ((*f)->table)
-			n += (int)(*f)->ncolumns;
-	return *f && fam->table && c >= 0 && (size_t)c < fam->ncolumns ? n + c : -1;
+			k += (*f)->ncolumns;
+	return *f && fam->table && c >= 0 && (size_t)c < fam->ncolumns ? index[k + (size_t)c] : -1;
 }
 
 /* Empties slot i. Returns nothing. */
