@@ -222,8 +222,7 @@ static int merge_dials(load *l)
 		return 0;
 	for (i = 0; i < l->d->nclients; i++) {
 		const nd_client_failure *c = &l->d->clients[i];
-
-		const char *coid = c->coid ? c->coid : ""; /* an empty CoId is looked up, an absent one not: either */
+		const char *coid = c->coid ? c->coid : ""; /* kept NULL when empty: either may be looked up */
 
 		if (dial_is(l->fresh, l->nfresh, dial_at(l->fresh, l->nfresh, c->host, coid), c->host, coid))
 			l->afresh = 1;
