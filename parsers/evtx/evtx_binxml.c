@@ -18,6 +18,8 @@
 #define MAX_DEPTH 64    /* elements inside elements */
 #define MAX_NESTING 8   /* Binary XML values inside values */
 #define NAME_SLOTS 256  /* names of a chunk remembered, by offset */
+#define PLAN_SLOTS 32   /* compiled template definitions of a chunk, by offset */
+#define PLAN_OPS 8192   /* steps of the compiled definitions of one chunk, at most */
 
 /* One substitution value of a template instance: where its data is. */
 typedef struct bx_value {
@@ -31,6 +33,7 @@ typedef struct bx_scope {
 	uint32_t count; /* number of values */
 	int dep_ids;    /* elements carry a dependency identifier */
 	int nesting;    /* Binary XML values entered */
+	int record;     /* the tokens read are a definition's being compiled */
 } bx_scope;
 
 /* A string in bx->s. */
@@ -38,16 +41,75 @@ typedef struct bx_str {
 	uint32_t off, len;
 } bx_str;
 
+/* What the local part of a name is, among the names a record is taken by
+ * (build_record); found once per name and chunk. */
+enum bx_role {
+	NM_OTHER,
+	NM_EVENT,
+	NM_SYSTEM,
+	NM_EVENT_DATA,
+	NM_USER_DATA,
+	NM_PROVIDER,
+	NM_TIME_CREATED,
+	NM_SECURITY,
+	NM_EVENT_ID,
+	NM_VERSION,
+	NM_LEVEL,
+	NM_TASK,
+	NM_KEYWORDS,
+	NM_EVENT_RECORD_ID,
+	NM_CHANNEL,
+	NM_COMPUTER,
+	NM_DATA,
+	NM_BINARY,
+	NM_NAME,
+	NM_GUID,
+	NM_EVENT_SOURCE_NAME,
+	NM_SYSTEM_TIME,
+	NM_USER_ID,
+	NM_QUALIFIERS,
+	NM_COUNT
+};
+
 /* A name in bx->names; its local part ("Data" of "e:Data") starts local
  * bytes in. */
 typedef struct bx_name {
 	uint32_t off, len, local;
+	uint8_t role; /* enum bx_role of the local part */
 } bx_name;
 
 typedef struct bx_attr {
 	bx_name name;
 	bx_str value;
 } bx_attr;
+
+/* What a step of a compiled template definition does. */
+enum bx_op_kind {
+	OP_OPEN,       /* an element starts */
+	OP_ATTR_TEXT,  /* an attribute with a fixed value (text) */
+	OP_ATTR_SUBST, /* an attribute whose value is substitution subst */
+	OP_TEXT,       /* a fixed piece of text: a value token, character or entity reference */
+	OP_SUBST,      /* content from substitution subst */
+	OP_CLOSE       /* the element ends; an array element repeats from its OP_OPEN */
+};
+
+/* One step of a compiled template definition: the definition's tokens as
+ * read once, names and fixed text already converted. */
+typedef struct bx_op {
+	uint8_t kind;
+	uint8_t opt;    /* the substitution token was an optional one (0x0e) */
+	uint16_t subst; /* index of the substitution value */
+	uint32_t jump;  /* OP_CLOSE: its OP_OPEN */
+	bx_name name;
+	bx_str text; /* in bx->fixed */
+} bx_op;
+
+/* A compiled template definition: its steps, bx->ops[first..first+count). */
+typedef struct bx_plan {
+	uint32_t def; /* its chunk offset; 0: an empty slot */
+	uint32_t first, count;
+	size_t index; /* the record it was compiled for: usable for it and later ones */
+} bx_plan;
 
 /* One element of the tree. Children are linked once complete. */
 typedef struct bx_node {
@@ -77,9 +139,18 @@ struct nd_evtx_binxml {
 		size_t index;
 	} name[NAME_SLOTS];
 	nd_buf names; /* every name read in this chunk, as UTF-8 */
-	nd_buf s;       /* every name, attribute value and text of the record */
-	nd_buf scratch; /* NUL-terminated copies for number parsing */
-	nd_buf path;    /* the UserData field name being built */
+	/* Template definitions compiled in this chunk (every record of a
+	 * template walks the same definition): a record of a compiled one
+	 * fills the steps with its values instead of reading the tokens. */
+	bx_plan plan[PLAN_SLOTS];
+	bx_op *ops;
+	size_t nops, capops;
+	nd_buf fixed;    /* fixed text of the steps, as UTF-8 */
+	int recording;   /* a definition is being compiled */
+	int record_lost; /* a step of it could not be kept */
+	nd_buf s;        /* every name, attribute value and text of the record */
+	nd_buf scratch;  /* NUL-terminated copies for number parsing */
+	nd_buf path;     /* the UserData field name being built */
 	bx_node *nodes;
 	size_t nnodes, capnodes;
 	bx_attr *attrs;
@@ -101,6 +172,8 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 		return;
 	nd_buf_free(&bx->s);
 	nd_buf_free(&bx->names);
+	nd_buf_free(&bx->fixed);
+	free(bx->ops);
 	nd_buf_free(&bx->scratch);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
@@ -166,6 +239,22 @@ static int usable(nd_evtx_binxml *bx, uint32_t off, uint32_t len)
 	return 1;
 }
 
+/* Returns the enum bx_role of the n bytes at s. */
+static uint8_t role_of(const char *s, size_t n)
+{
+	static const char *const roles[NM_COUNT] = {
+	    "",           "Event",    "System",    "EventData", "UserData", "Provider", "TimeCreated",
+	    "Security",   "EventID",  "Version",   "Level",     "Task",     "Keywords", "EventRecordID",
+	    "Channel",    "Computer", "Data",      "Binary",    "Name",     "Guid",     "EventSourceName",
+	    "SystemTime", "UserID",   "Qualifiers"};
+	uint8_t r;
+
+	for (r = 1; r < NM_COUNT; r++)
+		if (strlen(roles[r]) == n && memcmp(roles[r], s, n) == 0)
+			return r;
+	return NM_OTHER;
+}
+
 /* Returns the name structure at chunk offset off as *out, in bx->names:
  * read once per chunk (every record of a template reads the same names),
  * and taken from there for this record or a later one. Returns 0, or -1
@@ -207,6 +296,7 @@ static int name_at(nd_evtx_binxml *bx, uint32_t off, bx_name *out)
 	out->len = (uint32_t)(bx->names.len - out->off);
 	colon = memchr(bx->names.data + out->off, ':', out->len);
 	out->local = colon ? (uint32_t)(colon + 1 - (bx->names.data + out->off)) : 0;
+	out->role = role_of(bx->names.data + out->off + out->local, out->len - out->local);
 	bx->name[slot].off = off;
 	bx->name[slot].at = *out;
 	bx->name[slot].index = bx->index;
@@ -324,22 +414,50 @@ static int read_value_token(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end)
 	return 0;
 }
 
-/* Reads a substitution token at *pos. Returns its value, or NULL (refused). */
-static const bx_value *read_subst(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc)
+/* Returns value idx of scope sc, or NULL (refused). */
+static const bx_value *subst_value(nd_evtx_binxml *bx, const bx_scope *sc, uint16_t idx)
 {
-	uint16_t idx;
-
-	if (*pos + 4 > end) {
-		refuse(bx, "substitution cut off");
-		return NULL;
-	}
-	idx = nd_le16(bx->chunk + *pos + 1);
-	*pos += 4;
 	if (idx >= sc->count) {
 		refuse(bx, "substitution %u of %u values", idx, sc->count);
 		return NULL;
 	}
 	return &bx->vals[sc->base + idx];
+}
+
+/* Reads a substitution token at *pos; its index as *idx. Returns its value,
+ * or NULL (refused). */
+static const bx_value *read_subst(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, uint16_t *idx)
+{
+	if (*pos + 4 > end) {
+		refuse(bx, "substitution cut off");
+		return NULL;
+	}
+	*idx = nd_le16(bx->chunk + *pos + 1);
+	*pos += 4;
+	return subst_value(bx, sc, *idx);
+}
+
+/* Adds a step of kind to the definition being compiled, when sc is part of
+ * it; the fixed text of the step is bx->s from offset from on. Returns the
+ * step (its other members zero), or NULL: none wanted, or it could not be
+ * kept (the compilation is then lost, not the record). */
+static bx_op *emit(nd_evtx_binxml *bx, const bx_scope *sc, uint8_t kind, size_t from)
+{
+	bx_op *op;
+
+	if (!sc->record || bx->record_lost)
+		return NULL;
+	if (bx->nops >= PLAN_OPS || nd_vec_reserve(&bx->ops, &bx->capops, bx->nops + 1, sizeof(*op)) != 0 ||
+	    nd_buf_append(&bx->fixed, bx->s.data ? bx->s.data + from : "", bx->s.len - from) != 0) {
+		bx->record_lost = 1;
+		return NULL;
+	}
+	op = &bx->ops[bx->nops++];
+	memset(op, 0, sizeof(*op));
+	op->kind = kind;
+	op->text.len = (uint32_t)(bx->s.len - from);
+	op->text.off = (uint32_t)(bx->fixed.len - op->text.len);
+	return op;
 }
 
 /* Appends the text of a scalar value. Returns 0, or -1 (refused). */
@@ -354,6 +472,13 @@ static int read_element(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 			int depth);
 static int read_fragment(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t parent,
 			 int depth);
+static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_scope *sc, int32_t parent, int depth);
+
+/* Returns the slot of the compiled definition at chunk offset def. */
+static bx_plan *plan_slot(nd_evtx_binxml *bx, uint32_t def)
+{
+	return &bx->plan[(def * 2654435761u) >> 27];
+}
 
 /* Reads a template instance at *pos: its definition (inline or earlier in
  * the chunk) walked with its value array. Advances *pos past the values.
@@ -362,6 +487,8 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 {
 	const uint8_t *c = bx->chunk;
 	uint32_t p = *pos, def, dsize, count, data, i, q;
+	size_t first_op, first_fixed;
+	bx_plan *pl;
 	bx_scope sc;
 	int rc;
 
@@ -379,7 +506,12 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 		return refuse(bx, "template definition at 0x%x", def);
 	}
 	dsize = nd_le32(c + def + 20);
-	if (dsize > ND_EVTX_CHUNK_SIZE - def - 24 || !usable(bx, def, 24 + dsize))
+	pl = plan_slot(bx, def);
+	/* A compiled definition was usable for an earlier record: it is for
+	 * this one (usable() only widens with the index). */
+	if (pl->def != def || pl->index > bx->index)
+		pl = NULL;
+	if (dsize > ND_EVTX_CHUNK_SIZE - def - 24 || (!pl && !usable(bx, def, 24 + dsize)))
 		return refuse(bx, "template definition outside the records");
 	if (p + 4 > end)
 		return refuse(bx, "value array cut off");
@@ -391,6 +523,7 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	sc.count = count;
 	sc.dep_ids = 1;
 	sc.nesting = nesting;
+	sc.record = 0;
 	if (nd_vec_reserve(&bx->vals, &bx->capvals, bx->nvals + count, sizeof(bx_value)) != 0)
 		return refuse(bx, "out of memory");
 	data = p + 4 * count;
@@ -405,11 +538,37 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 		data += v->size;
 	}
 	*pos = data;
+	if (pl) {
+		rc = replay(bx, pl->first, pl->count, &sc, parent, depth + 1);
+		bx->nvals = sc.base;
+		return rc;
+	}
+	/* Compiled while walked, one definition at a time (an instance in a
+	 * value walked meanwhile waits for a later record). */
+	first_op = bx->nops;
+	first_fixed = bx->fixed.len;
+	if (!bx->recording && bx->nops < PLAN_OPS) {
+		bx->recording = sc.record = 1;
+		bx->record_lost = 0;
+	}
 	q = def + 24;
 	/* A definition may itself hold an instance of an earlier one, or of
 	 * itself: each counts as a level, so a cycle ends at MAX_DEPTH. */
 	rc = read_fragment(bx, &q, def + 24 + dsize, &sc, parent, depth + 1);
 	bx->nvals = sc.base;
+	if (sc.record) {
+		bx->recording = 0;
+		if (rc == 0 && !bx->record_lost) {
+			pl = plan_slot(bx, def);
+			pl->def = def;
+			pl->first = (uint32_t)first_op;
+			pl->count = (uint32_t)(bx->nops - first_op);
+			pl->index = bx->index;
+		} else {
+			bx->nops = first_op;
+			bx->fixed.len = first_fixed;
+		}
+	}
 	return rc;
 }
 
@@ -423,6 +582,7 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 	if (sc->nesting >= MAX_NESTING)
 		return refuse(bx, "Binary XML nested more than %d deep", MAX_NESTING);
 	inner.nesting++;
+	inner.record = 0;
 	if (v->size == 0)
 		return refuse(bx, "empty Binary XML value");
 	switch (bx->chunk[p] & 0xbf) {
@@ -439,45 +599,74 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 	}
 }
 
-/* Reads one attribute at *pos into element idx (dropped when its optional
- * value is absent). Returns 0, or -1 (refused). */
-static int read_attribute(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t idx)
+/* Adds attribute name to element idx, its value bx->s from offset off on.
+ * Returns 0, or -1 (refused). */
+static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off)
 {
-	const bx_value *v;
 	bx_attr a;
 
-	(*pos)++;
-	if (read_name(bx, pos, end, &a.name) != 0)
-		return -1;
-	if (*pos >= end)
-		return refuse(bx, "attribute value cut off");
-	a.value.off = (uint32_t)bx->s.len;
-	switch (bx->chunk[*pos] & 0xbf) {
-	case ND_EVTX_TOK_VALUE:
-		if (read_value_token(bx, pos, end) != 0)
-			return -1;
-		break;
-	case ND_EVTX_TOK_SUBST:
-	case ND_EVTX_TOK_OPT_SUBST:
-		if (!(v = read_subst(bx, pos, end, sc)))
-			return -1;
-		if (v->type == ND_EVTX_TYPE_NULL) {
-			if ((bx->chunk[*pos - 4] & 0xbf) == ND_EVTX_TOK_SUBST)
-				return refuse(bx, "normal substitution without a value");
-			return 0;
-		}
-		if (value_text(bx, v->type, v->off, v->size) != 0)
-			return -1;
-		break;
-	default:
-		return refuse(bx, "attribute value token 0x%02x", bx->chunk[*pos]);
-	}
-	a.value.len = (uint32_t)(bx->s.len - a.value.off);
+	a.name = name;
+	a.value.off = (uint32_t)off;
+	a.value.len = (uint32_t)(bx->s.len - off);
 	if (nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
 		return refuse(bx, "out of memory");
 	bx->attrs[bx->nattrs++] = a;
 	bx->nodes[idx].nattrs++;
 	return 0;
+}
+
+/* Adds attribute name with the text of value v to element idx; without a
+ * value an optional substitution (opt) drops it. Returns 0, or -1
+ * (refused). */
+static int attr_subst(nd_evtx_binxml *bx, int32_t idx, bx_name name, const bx_value *v, int opt)
+{
+	size_t off = bx->s.len;
+
+	if (v->type == ND_EVTX_TYPE_NULL)
+		return opt ? 0 : refuse(bx, "normal substitution without a value");
+	if (value_text(bx, v->type, v->off, v->size) != 0)
+		return -1;
+	return add_attr(bx, idx, name, off);
+}
+
+/* Reads one attribute at *pos into element idx (dropped when its optional
+ * value is absent). Returns 0, or -1 (refused). */
+static int read_attribute(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const bx_scope *sc, int32_t idx)
+{
+	const bx_value *v;
+	bx_name name;
+	size_t off;
+	uint16_t sub;
+	uint8_t tok;
+	bx_op *op;
+
+	(*pos)++;
+	if (read_name(bx, pos, end, &name) != 0)
+		return -1;
+	if (*pos >= end)
+		return refuse(bx, "attribute value cut off");
+	tok = bx->chunk[*pos] & 0xbf;
+	switch (tok) {
+	case ND_EVTX_TOK_VALUE:
+		off = bx->s.len;
+		if (read_value_token(bx, pos, end) != 0)
+			return -1;
+		if ((op = emit(bx, sc, OP_ATTR_TEXT, off)))
+			op->name = name;
+		return add_attr(bx, idx, name, off);
+	case ND_EVTX_TOK_SUBST:
+	case ND_EVTX_TOK_OPT_SUBST:
+		if (!(v = read_subst(bx, pos, end, sc, &sub)))
+			return -1;
+		if ((op = emit(bx, sc, OP_ATTR_SUBST, bx->s.len))) {
+			op->name = name;
+			op->subst = sub;
+			op->opt = tok == ND_EVTX_TOK_OPT_SUBST;
+		}
+		return attr_subst(bx, idx, name, v, tok == ND_EVTX_TOK_OPT_SUBST);
+	default:
+		return refuse(bx, "attribute value token 0x%02x", bx->chunk[*pos]);
+	}
 }
 
 /* Returns the character an entity name stands for, or 0. */
@@ -495,6 +684,47 @@ static uint32_t entity_char(const char *s, uint32_t n)
 	return 0;
 }
 
+/* Takes value v of a substitution in the content of element idx (at
+ * depth): without a value *result becomes 0 (libevtx then drops the
+ * element, or refuses a normal substitution, !opt); nested Binary XML; one
+ * item of an array (*arr: its position, the element repeats while it is
+ * not 0; *arrays set); else the value's text. Returns 0, or -1 (refused). */
+static int content_subst(nd_evtx_binxml *bx, const bx_value *v, int opt, const bx_scope *sc, int32_t idx, int depth,
+			 int *result, uint32_t *arr, int *arrays)
+{
+	if (v->type == ND_EVTX_TYPE_NULL) {
+		if (!opt)
+			return refuse(bx, "normal substitution without a value");
+		*result = 0;
+		return 0;
+	}
+	*result = 1;
+	if (v->type == ND_EVTX_TYPE_BINXML)
+		return read_nested(bx, v, sc, idx, depth + 1);
+	if (v->type & ND_EVTX_TYPE_ARRAY) {
+		uint32_t item = 0, took;
+		uint8_t base = v->type & (uint8_t)~ND_EVTX_TYPE_ARRAY;
+
+		if (bx->nodes[idx].parts || bx->nodes[idx].first >= 0 || *arr >= v->size)
+			return refuse(bx, "array substitution with other content");
+		took = nd_evtx_array_item(v->type, bx->chunk + v->off + *arr, v->size - *arr, &item);
+		if (!took)
+			return refuse(bx, "array of type 0x%02x (%u bytes) not rendered", v->type, v->size);
+		if (begin_part(bx, idx, base != ND_EVTX_TYPE_STRING) != 0 ||
+		    value_text(bx, base, v->off + *arr, item) != 0 || end_part(bx, idx) != 0)
+			return -1;
+		*arr += took;
+		if (*arr >= v->size)
+			*arr = 0;
+		*arrays = 1;
+		return 0;
+	}
+	if (begin_part(bx, idx, v->type != ND_EVTX_TYPE_STRING) != 0 || value_text(bx, v->type, v->off, v->size) != 0 ||
+	    end_part(bx, idx) != 0)
+		return -1;
+	return 0;
+}
+
 /* Reads the content of element idx after its start tag, up to and
  * including its end tag. *result: 0 when the last substitution had no
  * value (libevtx then drops the element); *arr: position in an array value
@@ -505,8 +735,11 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 	const uint8_t *c = bx->chunk;
 	const bx_value *v;
 	int arrays = 0;
+	uint16_t sub;
+	bx_op *op;
 
 	for (;;) {
+		size_t from = bx->s.len;
 		uint8_t tok;
 
 		if (*pos >= end)
@@ -525,6 +758,7 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 		case ND_EVTX_TOK_VALUE:
 			if (begin_part(bx, idx, 0) != 0 || read_value_token(bx, pos, end) != 0 || end_part(bx, idx) != 0)
 				return -1;
+			emit(bx, sc, OP_TEXT, from);
 			break;
 		case ND_EVTX_TOK_CHARREF: {
 			uint32_t ch;
@@ -537,6 +771,7 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 				return refuse(bx, "character reference to U+%04X", ch);
 			if (begin_part(bx, idx, 0) != 0 || nd_buf_append_utf8(&bx->s, ch) != 0 || end_part(bx, idx) != 0)
 				return refuse(bx, "character reference");
+			emit(bx, sc, OP_TEXT, from);
 			break;
 		}
 		case ND_EVTX_TOK_ENTITYREF: {
@@ -551,48 +786,35 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 				return refuse(bx, "unknown entity");
 			if (begin_part(bx, idx, 0) != 0 || nd_buf_append_utf8(&bx->s, ch) != 0 || end_part(bx, idx) != 0)
 				return refuse(bx, "entity reference");
+			emit(bx, sc, OP_TEXT, from);
 			break;
 		}
 		case ND_EVTX_TOK_SUBST:
 		case ND_EVTX_TOK_OPT_SUBST:
-			if (!(v = read_subst(bx, pos, end, sc)))
+			if (!(v = read_subst(bx, pos, end, sc, &sub)))
 				return -1;
-			if (v->type == ND_EVTX_TYPE_NULL) {
-				if ((tok & 0xbf) == ND_EVTX_TOK_SUBST)
-					return refuse(bx, "normal substitution without a value");
-				*result = 0;
-				break;
+			if ((op = emit(bx, sc, OP_SUBST, from))) {
+				op->subst = sub;
+				op->opt = (tok & 0xbf) == ND_EVTX_TOK_OPT_SUBST;
 			}
-			*result = 1;
-			if (v->type == ND_EVTX_TYPE_BINXML) {
-				if (read_nested(bx, v, sc, idx, depth + 1) != 0)
-					return -1;
-			} else if (v->type & ND_EVTX_TYPE_ARRAY) {
-				uint32_t item = 0, took;
-				uint8_t base = v->type & (uint8_t)~ND_EVTX_TYPE_ARRAY;
-
-				if (bx->nodes[idx].parts || bx->nodes[idx].first >= 0 || *arr >= v->size)
-					return refuse(bx, "array substitution with other content");
-				took = nd_evtx_array_item(v->type, c + v->off + *arr, v->size - *arr, &item);
-				if (!took)
-					return refuse(bx, "array of type 0x%02x (%u bytes) not rendered", v->type, v->size);
-				if (begin_part(bx, idx, base != ND_EVTX_TYPE_STRING) != 0 ||
-				    value_text(bx, base, v->off + *arr, item) != 0 || end_part(bx, idx) != 0)
-					return -1;
-				*arr += took;
-				if (*arr >= v->size)
-					*arr = 0;
-				arrays = 1;
-			} else {
-				if (begin_part(bx, idx, v->type != ND_EVTX_TYPE_STRING) != 0 ||
-				    value_text(bx, v->type, v->off, v->size) != 0 || end_part(bx, idx) != 0)
-					return -1;
-			}
+			if (content_subst(bx, v, (tok & 0xbf) == ND_EVTX_TOK_OPT_SUBST, sc, idx, depth, result, arr,
+					  &arrays) != 0)
+				return -1;
 			break;
 		default:
 			return refuse(bx, "token 0x%02x in element content", tok);
 		}
 	}
+}
+
+/* Ends element idx: a value that is a single line feed renders as empty
+ * (as in libevtx), and the element is linked to parent unless its last
+ * substitution had no value (result 0). Returns 0, or -1 (refused). */
+static int end_element(nd_evtx_binxml *bx, int32_t idx, int32_t parent, int result)
+{
+	if (bx->nodes[idx].parts == 1 && bx->nodes[idx].text.len == 1 && bx->s.data[bx->nodes[idx].text.off] == '\n')
+		bx->nodes[idx].text.len = 0;
+	return result ? link_node(bx, parent, idx) : 0;
 }
 
 /* Reads an element at *pos (repeated once per item when its content is an
@@ -602,9 +824,14 @@ static int read_element(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 {
 	const uint8_t *c = bx->chunk;
 	uint32_t arr = 0, p = *pos;
+	bx_scope again = *sc;
+	size_t open_at = bx->nops;
+	bx_op *op;
 
 	if (depth > MAX_DEPTH)
 		return refuse(bx, "elements nested more than %d deep", MAX_DEPTH);
+	/* The element is compiled once, not once per array item. */
+	again.record = 0;
 	do {
 		uint32_t size, elem_end;
 		uint8_t tok;
@@ -623,6 +850,10 @@ static int read_element(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 		elem_end = p + size;
 		if ((idx = new_node(bx)) < 0 || read_name(bx, &p, elem_end, &bx->nodes[idx].name) != 0)
 			return -1;
+		if ((op = emit(bx, sc, OP_OPEN, bx->s.len))) {
+			op->name = bx->nodes[idx].name;
+			open_at = bx->nops - 1;
+		}
 		if (tok & 0x40) {
 			if (p + 4 > elem_end)
 				return refuse(bx, "attribute list cut off");
@@ -644,12 +875,11 @@ static int read_element(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 		}
 		if (p != elem_end)
 			return refuse(bx, "element size does not match its content");
-		/* libevtx renders a value that is a single line feed as empty. */
-		if (bx->nodes[idx].parts == 1 && bx->nodes[idx].text.len == 1 &&
-		    bx->s.data[bx->nodes[idx].text.off] == '\n')
-			bx->nodes[idx].text.len = 0;
-		if (result && link_node(bx, parent, idx) != 0)
+		if ((op = emit(bx, sc, OP_CLOSE, bx->s.len)))
+			op->jump = (uint32_t)open_at;
+		if (end_element(bx, idx, parent, result) != 0)
 			return -1;
+		sc = &again;
 	} while (arr > 0);
 	*pos = p;
 	return 0;
@@ -665,12 +895,91 @@ static int read_fragment(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const 
 	*pos += 4;
 	switch (bx->chunk[*pos] & 0xbf) {
 	case ND_EVTX_TOK_TEMPLATE:
+		/* A definition made of an instance is walked each time. */
+		if (sc->record)
+			bx->record_lost = 1;
 		return read_instance(bx, pos, end, parent, sc->nesting, depth);
 	case ND_EVTX_TOK_OPEN_START:
 		return read_element(bx, pos, end, sc, parent, depth);
 	default:
 		return refuse(bx, "fragment starts with token 0x%02x", bx->chunk[*pos]);
 	}
+}
+
+/* Appends the fixed text of step op to bx->s. Returns 0, or -1 (refused). */
+static int append_fixed(nd_evtx_binxml *bx, const bx_op *op)
+{
+	if (nd_buf_append(&bx->s, bx->fixed.data ? bx->fixed.data + op->text.off : "", op->text.len) != 0)
+		return refuse(bx, "out of memory");
+	return 0;
+}
+
+/* Builds the elements of a compiled definition, the steps
+ * bx->ops[first..first+count), with the values of sc into parent, as
+ * read_fragment builds them from the definition's tokens, its first element
+ * at depth. Returns 0, or -1 (refused, for the reason the walk gives). */
+static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_scope *sc, int32_t parent, int depth)
+{
+	struct {
+		int32_t idx;
+		uint32_t arr;
+		int result, arrays;
+	} st[MAX_DEPTH + 1];
+	const bx_value *v;
+	uint32_t i, carry = 0;
+	int top = -1;
+
+	for (i = first; i < first + count; i++) {
+		const bx_op *op = &bx->ops[i]; /* moved by a nested instance compiled in content_subst */
+		int32_t idx = top >= 0 ? st[top].idx : -1;
+		size_t off = bx->s.len;
+
+		if (top >= 0 && st[top].arrays && op->kind != OP_CLOSE)
+			return refuse(bx, "array substitution with other content");
+		switch (op->kind) {
+		case OP_OPEN:
+			if (depth + top + 1 > MAX_DEPTH)
+				return refuse(bx, "elements nested more than %d deep", MAX_DEPTH);
+			if ((idx = new_node(bx)) < 0)
+				return -1;
+			bx->nodes[idx].name = op->name;
+			top++;
+			st[top].idx = idx;
+			st[top].arr = carry;
+			st[top].result = 1;
+			st[top].arrays = 0;
+			carry = 0;
+			break;
+		case OP_ATTR_TEXT:
+			if (append_fixed(bx, op) != 0 || add_attr(bx, idx, op->name, off) != 0)
+				return -1;
+			break;
+		case OP_ATTR_SUBST:
+			if (!(v = subst_value(bx, sc, op->subst)) || attr_subst(bx, idx, op->name, v, op->opt) != 0)
+				return -1;
+			break;
+		case OP_TEXT:
+			if (begin_part(bx, idx, 0) != 0 || append_fixed(bx, op) != 0 || end_part(bx, idx) != 0)
+				return -1;
+			break;
+		case OP_SUBST:
+			if (!(v = subst_value(bx, sc, op->subst)) ||
+			    content_subst(bx, v, op->opt, sc, idx, depth + top, &st[top].result, &st[top].arr,
+					  &st[top].arrays) != 0)
+				return -1;
+			break;
+		default: /* OP_CLOSE */
+			top--;
+			if (end_element(bx, idx, top >= 0 ? st[top].idx : parent, st[top + 1].result) != 0)
+				return -1;
+			if (st[top + 1].arr > 0) {
+				carry = st[top + 1].arr;
+				i = op->jump - 1;
+			}
+			break;
+		}
+	}
+	return 0;
 }
 
 /* Returns the local part of a name ("e:Data" -> "Data") as *s, *n. */
@@ -680,32 +989,21 @@ static void local_name(const nd_evtx_binxml *bx, bx_name name, const char **s, s
 	*n = name.len - name.local;
 }
 
-/* Whether the n bytes at s are the string literal lit. */
-#define IS(s, n, lit) ((n) == sizeof(lit) - 1 && memcmp((s), (lit), sizeof(lit) - 1) == 0)
+/* Whether node idx's local name is the one of r (enum bx_role). */
+#define NODE_IS(bx, idx, r) ((bx)->nodes[idx].name.role == (r))
 
-/* Whether node idx's local name is the string literal lit. */
-#define NODE_IS(bx, idx, lit) IS(name_str(bx, (bx)->nodes[idx].name) + (bx)->nodes[idx].name.local, \
-				 (bx)->nodes[idx].name.len - (bx)->nodes[idx].name.local, lit)
-
-/* Finds the first attribute of node idx whose local name is the n bytes at
- * lit. Returns it, or NULL. */
-static const bx_attr *attr_n(const nd_evtx_binxml *bx, int32_t idx, const char *lit, size_t n)
+/* Finds the first attribute of node idx whose local name is the one of
+ * role (enum bx_role). Returns it, or NULL. */
+static const bx_attr *attr(const nd_evtx_binxml *bx, int32_t idx, uint8_t role)
 {
 	const bx_node *node = &bx->nodes[idx];
 	uint32_t i;
 
-	for (i = 0; i < node->nattrs; i++) {
-		const bx_attr *a = &bx->attrs[node->attr + i];
-
-		if (a->name.len - a->name.local == n && memcmp(name_str(bx, a->name) + a->name.local, lit, n) == 0)
-			return a;
-	}
+	for (i = 0; i < node->nattrs; i++)
+		if (bx->attrs[node->attr + i].name.role == role)
+			return &bx->attrs[node->attr + i];
 	return NULL;
 }
-
-/* Finds the first attribute of node idx whose local name is the string
- * literal lit. Returns it, or NULL. */
-#define attr(bx, idx, lit) attr_n(bx, idx, lit, sizeof(lit) - 1)
 
 /* Copies string s into *slot. Returns 0, or -1 (refused). */
 static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
@@ -713,11 +1011,11 @@ static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
 	return nd_record_set_string(slot, str_at(bx, s), s.len) == 0 ? 0 : refuse(bx, "out of memory");
 }
 
-/* Copies attribute lit of node idx into *slot when present. Returns 0, or
- * -1 (refused). */
-static int take_attr(nd_evtx_binxml *bx, int32_t idx, const char *lit, char **slot)
+/* Copies the attribute of node idx named as role (enum bx_role) into *slot
+ * when present. Returns 0, or -1 (refused). */
+static int take_attr(nd_evtx_binxml *bx, int32_t idx, uint8_t role, char **slot)
 {
-	const bx_attr *a = attr_n(bx, idx, lit, strlen(lit));
+	const bx_attr *a = attr(bx, idx, role);
 
 	return a ? take(bx, a->value, slot) : 0;
 }
@@ -731,14 +1029,50 @@ static const char *cstr(nd_evtx_binxml *bx, bx_str s)
 	return bx->scratch.data;
 }
 
+/* Reads the n bytes at p as 1-19 decimal digits without a leading zero
+ * ("0" alone included) or 0x and 1-16 hexadecimal digits: the numbers
+ * values render as, which strtoull reads without overflow. Returns 0 and
+ * sets *v, or -1 (anything else). */
+static int plain_u64(const char *p, uint32_t n, uint64_t *v)
+{
+	uint64_t x = 0;
+	uint32_t i;
+
+	if (n > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') && n <= 18) {
+		for (i = 2; i < n; i++) {
+			unsigned c = (unsigned char)p[i], lower = c | 0x20;
+
+			if (c >= '0' && c <= '9')
+				x = x << 4 | (c - '0');
+			else if (lower >= 'a' && lower <= 'f')
+				x = x << 4 | (lower - 'a' + 10);
+			else
+				return -1;
+		}
+		*v = x;
+		return 0;
+	}
+	if (n == 0 || n > 19 || (p[0] == '0' && n > 1))
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		x = x * 10 + (uint64_t)(p[i] - '0');
+	}
+	*v = x;
+	return 0;
+}
+
 /* Parses an unsigned decimal or 0x-hex number with optional white space
  * around it, as event_xml does. Returns 0 and sets *v, or -1. */
 static int text_u64(nd_evtx_binxml *bx, bx_str s, uint64_t *v)
 {
-	const char *p = cstr(bx, s);
+	const char *p;
 	char *stop;
 
-	if (!p)
+	if (plain_u64(str_at(bx, s), s.len, v) == 0)
+		return 0;
+	if (!(p = cstr(bx, s)))
 		return -1;
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
@@ -770,25 +1104,25 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 
 	if (n->first >= 0)
 		return refuse(bx, "System child with elements");
-	if (NODE_IS(bx, idx, "Provider"))
-		return take_attr(bx, idx, "Name", &ev->provider) || take_attr(bx, idx, "Guid", &ev->provider_guid) ||
-			       take_attr(bx, idx, "EventSourceName", &ev->source_name)
+	if (NODE_IS(bx, idx, NM_PROVIDER))
+		return take_attr(bx, idx, NM_NAME, &ev->provider) || take_attr(bx, idx, NM_GUID, &ev->provider_guid) ||
+			       take_attr(bx, idx, NM_EVENT_SOURCE_NAME, &ev->source_name)
 		       ? -1
 		       : 0;
-	if (NODE_IS(bx, idx, "TimeCreated")) {
+	if (NODE_IS(bx, idx, NM_TIME_CREATED)) {
 		const char *t;
 
-		if (!(a = attr(bx, idx, "SystemTime")))
+		if (!(a = attr(bx, idx, NM_SYSTEM_TIME)))
 			return 0;
 		if (!(t = cstr(bx, a->value)) || nd_time_parse_iso(t, &ev->time) != 0)
 			return refuse(bx, "bad TimeCreated SystemTime");
 		ev->has_time = 1;
 		return 0;
 	}
-	if (NODE_IS(bx, idx, "Security"))
-		return take_attr(bx, idx, "UserID", &ev->user_sid);
-	if (NODE_IS(bx, idx, "EventID")) {
-		if ((a = attr(bx, idx, "Qualifiers")) && text_u64(bx, a->value, &v) == 0) {
+	if (NODE_IS(bx, idx, NM_SECURITY))
+		return take_attr(bx, idx, NM_USER_ID, &ev->user_sid);
+	if (NODE_IS(bx, idx, NM_EVENT_ID)) {
+		if ((a = attr(bx, idx, NM_QUALIFIERS)) && text_u64(bx, a->value, &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
 			ev->has_qualifiers = 1;
 		}
@@ -798,21 +1132,21 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		*have_id = 1;
 		return 0;
 	}
-	if (NODE_IS(bx, idx, "Version"))
+	if (NODE_IS(bx, idx, NM_VERSION))
 		text_int(bx, n->text, &ev->version);
-	else if (NODE_IS(bx, idx, "Level"))
+	else if (NODE_IS(bx, idx, NM_LEVEL))
 		text_int(bx, n->text, &ev->level);
-	else if (NODE_IS(bx, idx, "Task"))
+	else if (NODE_IS(bx, idx, NM_TASK))
 		text_int(bx, n->text, &ev->task);
-	else if (NODE_IS(bx, idx, "Keywords")) {
+	else if (NODE_IS(bx, idx, NM_KEYWORDS)) {
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->keywords = v;
-	} else if (NODE_IS(bx, idx, "EventRecordID")) {
+	} else if (NODE_IS(bx, idx, NM_EVENT_RECORD_ID)) {
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->record_id = v;
-	} else if (NODE_IS(bx, idx, "Channel"))
+	} else if (NODE_IS(bx, idx, NM_CHANNEL))
 		return take(bx, n->text, &ev->channel);
-	else if (NODE_IS(bx, idx, "Computer"))
+	else if (NODE_IS(bx, idx, NM_COMPUTER))
 		return take(bx, n->text, &ev->computer);
 	return 0;
 }
@@ -842,14 +1176,14 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 	int32_t k;
 
 	for (k = bx->nodes[idx].first; k >= 0; k = bx->nodes[k].next) {
-		int data = NODE_IS(bx, k, "Data");
+		int data = NODE_IS(bx, k, NM_DATA);
 
-		if (!data && !NODE_IS(bx, k, "Binary"))
+		if (!data && !NODE_IS(bx, k, NM_BINARY))
 			continue;
 		if (bx->nodes[k].first >= 0)
 			return refuse(bx, "EventData element with elements");
 		if (data) {
-			const bx_attr *a = attr(bx, k, "Name");
+			const bx_attr *a = attr(bx, k, NM_NAME);
 
 			if (add_field(bx, ev, a ? str_at(bx, a->value) : NULL, a ? a->value.len : 0, k) != 0)
 				return -1;
@@ -937,19 +1271,19 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 	int have_id = 0;
 	size_t count = 0;
 
-	if (bx->root < 0 || !NODE_IS(bx, bx->root, "Event"))
+	if (bx->root < 0 || !NODE_IS(bx, bx->root, NM_EVENT))
 		return refuse(bx, "the document is not an <Event>");
 	if (bx->nodes[bx->root].parts)
 		return refuse(bx, "text in <Event>");
 	for (k = bx->nodes[bx->root].first; k >= 0; k = bx->nodes[k].next) {
-		if (NODE_IS(bx, k, "System")) {
+		if (NODE_IS(bx, k, NM_SYSTEM)) {
 			for (s = bx->nodes[k].first; s >= 0; s = bx->nodes[s].next)
 				if (system_child(bx, s, ev, &have_id) != 0)
 					return -1;
-		} else if (NODE_IS(bx, k, "EventData")) {
+		} else if (NODE_IS(bx, k, NM_EVENT_DATA)) {
 			if (event_data(bx, k, ev) != 0)
 				return -1;
-		} else if (NODE_IS(bx, k, "UserData")) {
+		} else if (NODE_IS(bx, k, NM_USER_DATA)) {
 			for (u = bx->nodes[k].first; u >= 0; u = bx->nodes[u].next)
 				if (user_data(bx, u, ev, 0, &count) != 0)
 					return -1;
@@ -967,6 +1301,9 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	memset(bx->checked, 0, sizeof(bx->checked));
 	memset(bx->name, 0, sizeof(bx->name));
 	nd_buf_reset(&bx->names);
+	memset(bx->plan, 0, sizeof(bx->plan));
+	bx->nops = 0;
+	nd_buf_reset(&bx->fixed);
 	bx->sound_from = bx->sound_to = 0;
 	bx->sound_index = 0;
 }
@@ -975,7 +1312,7 @@ int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
 {
 	const nd_evtx_record_ref *rec = &bx->walk->records[index];
 	uint32_t pos = rec->offset + ND_EVTX_RECORD_HEADER_SIZE, end = rec->offset + rec->size - 4;
-	bx_scope top = {0, 0, 1, 0};
+	bx_scope top = {0, 0, 1, 0, 0};
 
 	nd_record_reset(ev);
 	bx->index = index;

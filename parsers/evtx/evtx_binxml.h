@@ -6,7 +6,10 @@
  * typed substitution values; EventData comes as a nested Binary XML value
  * (type 0x21) holding a template instance of its own. The decoder walks
  * the definition with the record's values and builds a small element tree
- * (names, attributes, text; reused from record to record), then takes the
+ * (names, attributes, text; reused from record to record); the first
+ * record of a chunk to use a definition compiles it into a plan, which the
+ * next ones fill with their values instead of walking the tokens
+ * (docs/decoder.md "Template plans"). It then takes the
  * record from the tree exactly as event_xml takes it from libevtx's XML:
  * System values, EventData <Data Name=...> fields, unnamed classic <Data>
  * (a string array makes one field per string), <Binary> as hex text,

@@ -5,6 +5,7 @@
 
 #include "nd_buf.h"
 #include "nd_db.h"
+#include "nd_family.h"
 #include "nd_fields.h"
 #include "nd_vec.h"
 
@@ -393,11 +394,16 @@ static int load_rule_events(load *l, const nd_rules *rules)
 }
 
 /* A field_names row: the rule-read name (an index of d->names, nnames
- * for none) of each position. */
+ * for none) of each position, the name itself where read; and, for the
+ * events of family fam, the query column (nd_fields_typed_index) whose
+ * typed value gives back each position's, -1 for none. */
 typedef struct names_row {
 	int64_t id;
 	size_t *k;
+	char **name;
 	size_t n;
+	const nd_family *fam;
+	int *col;
 } names_row;
 
 /* The field_names rows that name a field the rules read, by id. */
@@ -406,13 +412,25 @@ typedef struct names_map {
 	size_t n, cap;
 } names_map;
 
+/* Frees what a names row holds. Returns nothing. */
+static void row_free(names_row *r)
+{
+	size_t j;
+
+	for (j = 0; r->name && j < r->n; j++)
+		free(r->name[j]);
+	free(r->name);
+	free(r->k);
+	free(r->col);
+}
+
 /* Frees a names map. Returns nothing. */
 static void names_free(names_map *m)
 {
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		free(m->v[i].k);
+		row_free(&m->v[i]);
 	free(m->v);
 }
 
@@ -429,22 +447,31 @@ static int load_names(load *l, names_map *m, nd_buf *tmp)
 		return nd_db_fail(l->db, "field names", l->err);
 	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
 		const char *p = nd_db_column_text(st, 1);
-		names_row r = {nd_db_column_int64(st, 0), NULL, 0};
-		size_t cap = 0, used = 0;
+		names_row r = {nd_db_column_int64(st, 0), NULL, NULL, 0, NULL, NULL};
+		size_t cap = 0, ncap = 0, used = 0;
 		int null, more = 0, oom = 0;
 
 		while (p && (more = nd_fields_next(&p, tmp, &null)) == 1) {
-			if ((oom = nd_vec_reserve(&r.k, &cap, r.n + 1, sizeof(*r.k)) != 0))
+			if ((oom = nd_vec_reserve(&r.k, &cap, r.n + 1, sizeof(*r.k)) != 0 ||
+				   nd_vec_reserve(&r.name, &ncap, r.n + 1, sizeof(*r.name)) != 0))
 				break;
 			r.k[r.n] = null ? d->nnames : nd_analysis_name(d, tmp->data);
+			r.name[r.n] = NULL;
+			if (r.k[r.n] != d->nnames && !(r.name[r.n] = strdup(tmp->data))) {
+				oom = 1;
+				break;
+			}
 			used += r.k[r.n++] != d->nnames;
 		}
-		if (!oom && used && more == 0 && nd_vec_reserve(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == 0) {
-			m->v[m->n++] = r;
-			continue;
+		if (!oom && used && more == 0) {
+			if (nd_vec_reserve(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == 0) {
+				m->v[m->n++] = r;
+				continue;
+			}
+			oom = 1;
 		}
-		free(r.k);
-		if (oom || (used && more == 0)) {
+		row_free(&r);
+		if (oom) {
 			nd_db_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
@@ -454,7 +481,7 @@ static int load_names(load *l, names_map *m, nd_buf *tmp)
 }
 
 /* Returns the names row id of m, or NULL. */
-static const names_row *names_of(const names_map *m, int64_t id)
+static names_row *names_of(const names_map *m, int64_t id)
 {
 	size_t lo = 0, hi = m->n;
 
@@ -469,18 +496,60 @@ static const names_row *names_of(const names_map *m, int64_t id)
 	return lo < m->n && m->v[lo].id == id ? &m->v[lo] : NULL;
 }
 
+/* Sets, for the events of family fam, the query column of each rule-read
+ * position of r (nd_fields_typed_index). Returns 0, or -1 when out of
+ * memory. */
+static int row_family(names_row *r, const nd_family *fam)
+{
+	size_t j;
+
+	if (r->col && r->fam == fam)
+		return 0;
+	if (!r->col && !(r->col = malloc(r->n * sizeof(*r->col))))
+		return -1;
+	for (j = 0; j < r->n; j++)
+		r->col[j] = r->name[j] && fam ? nd_fields_typed_index(fam, nd_family_column_of(fam, r->name[j])) : -1;
+	r->fam = fam;
+	return 0;
+}
+
+/* Returns the family called name, or NULL. */
+static const nd_family *family_named(const char *name)
+{
+	const nd_family *const *f;
+
+	for (f = nd_families(); name && *f; f++)
+		if (strcmp((*f)->name, name) == 0)
+			return *f;
+	return NULL;
+}
+
 /* Adds to event e the first value of each rule-read name among the fields
- * (JSON values p, names r). Returns 0, or -1 when out of memory. */
-static int event_fields(load *l, nd_event *e, const names_row *r, const char *p, nd_buf *tmp)
+ * of row st of the nd_fields_select_sql query (names r): the value in
+ * events.fields where there is one, else the typed column's. Returns 0, or
+ * -1 when out of memory. */
+static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, nd_buf *tmp)
 {
 	nd_analysis_data *d = l->d;
-	size_t j;
-	int null;
+	const char *p = nd_db_column_text(st, 3);
+	size_t j, at = 0;
+	int null = 0, more = p ? nd_fields_rest_next(&p, &at, tmp, &null) : 0;
 
-	for (j = 0; j < r->n && nd_fields_next(&p, tmp, &null) == 1; j++) {
+	if (row_family(r, family_named(nd_db_column_text(st, 2))) != 0)
+		return -1;
+	for (j = 0; j < r->n; j++) {
+		const char *v = NULL;
 		nd_field_value *f;
 
-		if (r->k[j] == d->nnames || null)
+		while (more == 1 && at < j)
+			more = nd_fields_rest_next(&p, &at, tmp, &null);
+		if (r->k[j] == d->nnames)
+			continue;
+		if (more == 1 && at == j)
+			v = null ? NULL : tmp->data ? tmp->data : "";
+		else if (r->col[j] >= 0)
+			v = nd_db_column_text(st, r->col[j]);
+		if (!v)
 			continue;
 		if (!e->nfields)
 			e->field = d->nfields;
@@ -489,7 +558,7 @@ static int event_fields(load *l, nd_event *e, const names_row *r, const char *p,
 		if (!(f = nd_analysis_add_field(d)))
 			return -1;
 		f->name = r->k[j];
-		f->value = nd_analysis_str(d, tmp->data, 1, &l->oom);
+		f->value = nd_analysis_str(d, v, 1, &l->oom);
 		e->nfields++;
 		if (l->oom)
 			return -1;
@@ -498,15 +567,16 @@ static int event_fields(load *l, nd_event *e, const names_row *r, const char *p,
 }
 
 /* Loads, for every event from the first (by ref) on, the first value of
- * each field name the rules read: one pass over the events' fields column
- * in id order, merged with the events (sorted by ref); the names are
- * matched once per field_names row, only for loaded events. Returns 0, or
- * -1 with err set. */
+ * each field name the rules read: one pass over the events' fields and
+ * typed rows in id order (nd_fields_select_sql; only the events stored
+ * since l->since when set), merged with the events (sorted by ref); the
+ * names are matched once per field_names row, only for loaded events.
+ * Returns 0, or -1 with err set. */
 static int load_fields(load *l, size_t first)
 {
 	nd_analysis_data *d = l->d;
 	names_map m = {0};
-	nd_buf tmp = {0};
+	nd_buf tmp = {0}, sql = {0};
 	nd_stmt *st = NULL;
 	size_t i = first;
 	int rc = 0;
@@ -518,20 +588,20 @@ static int load_fields(load *l, size_t first)
 		names_free(&m);
 		return -1;
 	}
-	if (m.n && (nd_db_prepare(l->db,
-				  l->since ? "SELECT id, names_ref, fields FROM events WHERE fields IS NOT NULL AND id > ?1"
-					     " ORDER BY id"
-					   : "SELECT id, names_ref, fields FROM events WHERE fields IS NOT NULL ORDER BY id",
-				  0, &st, "load", NULL) != 0 ||
+	if (m.n && (nd_fields_select_sql(&sql, l->since != 0) != 0 ||
+		    nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
 		    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0))) {
 		nd_db_finalize(st);
 		nd_buf_free(&tmp);
 		names_free(&m);
-		return nd_db_fail(l->db, "event fields", l->err);
+		rc = sql.data ? nd_db_fail(l->db, "event fields", l->err) : nd_error_set(l->err, "out of memory");
+		nd_buf_free(&sql);
+		return rc;
 	}
+	nd_buf_free(&sql);
 	while (m.n && (rc = nd_db_step(st, "load", NULL)) == 1) {
 		int64_t ref = nd_db_column_int64(st, 0);
-		const names_row *r;
+		names_row *r;
 
 		while (i < d->nevents && d->events[i].ref < ref)
 			i++;
@@ -539,7 +609,7 @@ static int load_fields(load *l, size_t first)
 			break;
 		if (d->events[i].ref != ref || !(r = names_of(&m, nd_db_column_int64(st, 1))))
 			continue;
-		if (event_fields(l, &d->events[i], r, nd_db_column_text(st, 2), &tmp) != 0) {
+		if (event_fields(l, &d->events[i], r, st, &tmp) != 0) {
 			l->oom = 1;
 			break;
 		}

@@ -54,6 +54,42 @@ const nd_family *nd_family_match(const char *provider, const char *source, uint3
 	return NULL;
 }
 
+/* Returns 1 if the '|'-separated field names in spec include name, else 0. */
+static int spec_names(const char *spec, const char *name)
+{
+	size_t n = strlen(name);
+
+	while (*spec) {
+		const char *bar = strchr(spec, '|');
+		size_t len = bar ? (size_t)(bar - spec) : strlen(spec);
+
+		if (len == n && memcmp(spec, name, n) == 0)
+			return 1;
+		spec += len + (bar ? 1 : 0);
+	}
+	return 0;
+}
+
+int nd_family_column_of(const nd_family *f, const char *name)
+{
+	int code = -1;
+	size_t i;
+
+	if (!f->table || !name)
+		return -1;
+	for (i = 0; i < f->ncolumns && i < INT32_MAX; i++) {
+		const nd_column *c = &f->columns[i];
+
+		if (c->type == ND_COL_BINARY_LE32 || !spec_names(c->field, name))
+			continue;
+		if (c->type == ND_COL_TEXT)
+			return (int)i;
+		if (code < 0)
+			code = (int)i;
+	}
+	return code;
+}
+
 const nd_family *nd_family_for_event(const nd_record *ev)
 {
 	if (!ev->provider || !*ev->provider)

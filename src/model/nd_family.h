@@ -64,6 +64,13 @@ const nd_family *const *nd_families(void);
  * alone (used when the raw filter could not read the provider). */
 const nd_family *nd_family_match(const char *provider, const char *source, uint32_t event_id);
 
+/* Returns the index of the column of f that gives back the text of a field
+ * called name (compared exactly): the first ND_COL_TEXT column whose field
+ * names it, else the first ND_COL_CODE column (as decimal text), else -1.
+ * The store leaves out of events.fields the values such a column holds
+ * (docs/schema.md), and the event_fields view reads them back from it. */
+int nd_family_column_of(const nd_family *f, const char *name);
+
 /* Returns the family that takes a parsed event, or NULL. */
 const nd_family *nd_family_for_event(const nd_record *ev);
 

@@ -1,6 +1,7 @@
 #include "nd_fields.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,6 +67,35 @@ int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names)
 		out->len = (size_t)(o - out->data);
 	}
 	return nd_buf_append(out, "]", 1);
+}
+
+int nd_fields_encode_rest(nd_buf *out, const nd_field *f, size_t n, const int *col, const char *const *typed)
+{
+	size_t i;
+
+	nd_buf_reset(out);
+	for (i = 0; i < n; i++) {
+		const char *v = f[i].value;
+		size_t len = v ? strlen(v) : 0;
+		char *o;
+
+		if (v && col && col[i] >= 0 && typed[col[i]] && strcmp(typed[col[i]], v) == 0)
+			continue;
+		/* a brace or comma, the position, the string, the closing brace */
+		if (len > (SIZE_MAX - 40) / 6 || nd_buf_reserve(out, 6 * len + 40) != 0)
+			return -1;
+		o = out->data + out->len;
+		*o++ = out->len ? ',' : '{';
+		o += snprintf(o, 24, "\"%zu\":", i);
+		if (v)
+			o = put_string(o, v, len);
+		else {
+			memcpy(o, "null", 4);
+			o += 4;
+		}
+		out->len = (size_t)(o - out->data);
+	}
+	return out->len ? nd_buf_append(out, "}", 1) : 0;
 }
 
 /* Returns p past JSON white space. */
@@ -167,6 +197,102 @@ int nd_fields_next(const char **p, nd_buf *out, int *null)
 		nd_buf_reset(out);
 	*p = e;
 	return 1;
+}
+
+int nd_fields_rest_next(const char **p, size_t *pos, nd_buf *out, int *null)
+{
+	const char *s = skip_ws(*p);
+	char *end;
+
+	nd_buf_reset(out);
+	*null = 0;
+	if (*s == '{') {
+		s = skip_ws(s + 1);
+		if (*s == '}') {
+			*p = s;
+			return 0;
+		}
+	} else if (*s == ',')
+		s = skip_ws(s + 1);
+	else
+		return *s == '}' ? 0 : -1;
+	if (*s != '"' || get_string(&s, out) != 0 || !out->len || out->data[0] < '0' || out->data[0] > '9')
+		return -1;
+	*pos = (size_t)strtoull(out->data, &end, 10);
+	if (*end)
+		return -1;
+	s = skip_ws(s);
+	if (*s != ':')
+		return -1;
+	s = skip_ws(s + 1);
+	nd_buf_reset(out);
+	if (strncmp(s, "null", 4) == 0) {
+		*null = 1;
+		s += 4;
+	} else if (*s != '"' || get_string(&s, out) != 0)
+		return -1;
+	*p = s;
+	return 1;
+}
+
+/* Returns 1 when a family before f in nd_families() has f's table, else
+ * 0. */
+static int table_seen(const nd_family *const *f)
+{
+	const nd_family *const *g;
+
+	for (g = nd_families(); g != f; g++)
+		if ((*g)->table && strcmp((*g)->table, (*f)->table) == 0)
+			return 1;
+	return 0;
+}
+
+int nd_fields_typed_joins(nd_buf *b)
+{
+	const nd_family *const *f, *const *g;
+	int rc = 0;
+
+	for (f = nd_families(); *f && rc == 0; f++) {
+		const char *sep = "";
+
+		if (!(*f)->table || table_seen(f))
+			continue;
+		rc = nd_buf_printf(b, "\n  LEFT JOIN %s t_%s ON t_%s.event_ref = e.id AND e.family IN (", (*f)->table,
+				   (*f)->table, (*f)->table);
+		for (g = f; *g && rc == 0; g++)
+			if ((*g)->table && strcmp((*g)->table, (*f)->table) == 0) {
+				rc = nd_buf_printf(b, "%s'%s'", sep, (*g)->name);
+				sep = ", ";
+			}
+		rc = rc || nd_buf_printf(b, ")");
+	}
+	return rc;
+}
+
+int nd_fields_select_sql(nd_buf *b, int since)
+{
+	const nd_family *const *f;
+	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields");
+	size_t i;
+
+	for (f = nd_families(); *f && rc == 0; f++)
+		for (i = 0; (*f)->table && i < (*f)->ncolumns && rc == 0; i++)
+			rc = (*f)->columns[i].type == ND_COL_TEXT
+				     ? nd_buf_printf(b, ", t_%s.%s", (*f)->table, (*f)->columns[i].name)
+				     : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, (*f)->columns[i].name);
+	return rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
+	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL%s ORDER BY e.id", since ? " AND e.id > ?1" : "");
+}
+
+int nd_fields_typed_index(const nd_family *fam, int c)
+{
+	const nd_family *const *f;
+	int n = 4;
+
+	for (f = nd_families(); *f && *f != fam; f++)
+		if ((*f)->table)
+			n += (int)(*f)->ncolumns;
+	return *f && fam->table && c >= 0 && (size_t)c < fam->ncolumns ? n + c : -1;
 }
 
 /* Empties slot i. Returns nothing. */

@@ -16,12 +16,45 @@
 #include "nd_buf.h"
 #include "nd_db.h"
 #include "nd_error.h"
+#include "nd_family.h"
 #include "nd_record.h"
 
 /* Writes to out (emptied first) the JSON array of the names (null for an
  * unnamed field) or, when !names, of the values of n fields. Returns 0, or
  * -1 when out of memory. */
 int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names);
+
+/* Writes to out (emptied first) the values of the n fields f that a typed
+ * row does not give back, as a JSON object from position (decimal text) to
+ * value, in position order: {"25":"-"}; out stays empty when the typed row
+ * gives back every value. col[k] is the typed column of position k's name
+ * (nd_family_column_of) or -1 (col NULL: none), typed[c] the text the typed row gives back
+ * for column c (a code as decimal) or NULL. Returns 0, or -1 when out of
+ * memory. */
+int nd_fields_encode_rest(nd_buf *out, const nd_field *f, size_t n, const int *col, const char *const *typed);
+
+/* Reads the next member of the JSON object of nd_fields_encode_rest at *p
+ * (*p at its '{' or after the last member read): its position into *pos
+ * and its value into out (emptied first; *null for a JSON null), and moves
+ * *p past it. Returns 1 for a member, 0 at the object's end, -1 when the
+ * text is not such an object. */
+int nd_fields_rest_next(const char **p, size_t *pos, nd_buf *out, int *null);
+
+/* Appends to b, for each typed table T (nd_family), a LEFT JOIN of T as
+ * t_T to the events e of its families. Returns 0, or -1 when out of
+ * memory. */
+int nd_fields_typed_joins(nd_buf *b);
+
+/* Appends to b the query of the fields of every event that has some (since:
+ * only those whose id is above parameter 1), in id order: columns id,
+ * names_ref, family, fields, then the text of each typed column of each
+ * family (a code as decimal; nd_fields_typed_index). Returns 0, or -1 when
+ * out of memory. */
+int nd_fields_select_sql(nd_buf *b, int since);
+
+/* Returns the column of the nd_fields_select_sql query that holds column c
+ * of family fam's typed table, or -1. */
+int nd_fields_typed_index(const nd_family *fam, int c);
 
 /* Reads the next element of the JSON array at *p (*p at its '[' or after
  * the last element read) into out as text (emptied first; a number or

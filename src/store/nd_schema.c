@@ -85,31 +85,96 @@ static const char views_sql[] =
 	"  FROM events e JOIN nps_audit_events a ON a.event_ref = e.id\n"
 	"  LEFT JOIN nps_reason_codes c ON c.code = a.reason_code;\n";
 
-/* event_fields, one row per field, read from the events' fields column
- * (nd_fields.h); in SQLite an INSERT into it appends a field to its event,
- * so that scripts written for the table of schema version 2 still work. */
-static const char fields_view_sqlite[] =
+/* event_fields, one row per field: a row per name of the event's
+ * field_names row, its value from events.fields (the values the typed row
+ * does not give back, by position) or else from the typed column of its
+ * name (typed_value); in SQLite an INSERT into it appends a field to its
+ * event, so that scripts written for the table of schema version 2 still
+ * work. */
+static const char *const fields_view_sqlite[] = {
 	"CREATE VIEW IF NOT EXISTS event_fields AS\n"
-	"  SELECT e.id AS event_ref, v.key AS pos, json_extract(n.names, '$[' || v.key || ']') AS name, v.value AS value\n"
-	"  FROM events e JOIN json_each(e.fields) v LEFT JOIN field_names n ON n.id = e.names_ref;\n"
+	"  SELECT e.id AS event_ref, k.key AS pos, k.value AS name,\n"
+	"         coalesce(json_extract(e.fields, '$.\"' || k.key || '\"'), ",
+	/* typed_value */
+	") AS value\n"
+	"  FROM events e JOIN field_names n ON n.id = e.names_ref JOIN json_each(n.names) k",
+	/* nd_fields_typed_joins */
+	";\n"
 	"CREATE TRIGGER IF NOT EXISTS event_fields_insert INSTEAD OF INSERT ON event_fields BEGIN\n"
 	"  SELECT RAISE(ABORT, 'event_fields: insert the fields of a stored event in pos order from 0, with a value')\n"
-	"   WHERE NEW.value IS NULL OR NOT EXISTS (SELECT 1 FROM events\n"
-	"     WHERE id = NEW.event_ref AND coalesce(json_array_length(fields), 0) = NEW.pos);\n"
+	"   WHERE NEW.value IS NULL OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = NEW.event_ref\n"
+	"     AND coalesce((SELECT json_array_length(names) FROM field_names WHERE id = e.names_ref), 0) = NEW.pos);\n"
 	"  INSERT INTO field_names(names) SELECT x FROM (SELECT json_insert(coalesce((SELECT names FROM field_names\n"
 	"     WHERE id = e.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT)) AS x FROM events e WHERE e.id = NEW.event_ref)\n"
 	"   WHERE NOT EXISTS (SELECT 1 FROM field_names WHERE names = x);\n"
 	"  UPDATE events SET names_ref = (SELECT id FROM field_names WHERE names = json_insert(coalesce((SELECT names\n"
 	"     FROM field_names WHERE id = events.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT)) ORDER BY id LIMIT 1),\n"
-	"   fields = json_insert(coalesce(fields, '[]'), '$[#]', CAST(NEW.value AS TEXT)) WHERE id = NEW.event_ref;\n"
-	"END;\n";
+	"   fields = json_set(coalesce(fields, '{}'), '$.\"' || NEW.pos || '\"', CAST(NEW.value AS TEXT))\n"
+	"   WHERE id = NEW.event_ref;\n"
+	"END;\n"};
 
-static const char fields_view_pg[] =
+static const char *const fields_view_pg[] = {
 	"CREATE VIEW IF NOT EXISTS event_fields AS\n"
-	"  SELECT e.id AS event_ref, v.pos - 1 AS pos, CAST(n.names AS json) ->> CAST(v.pos - 1 AS int4) AS name,\n"
-	"         v.value AS value\n"
-	"  FROM events e CROSS JOIN LATERAL json_array_elements_text(CAST(e.fields AS json)) WITH ORDINALITY AS v(value, pos)\n"
-	"  LEFT JOIN field_names n ON n.id = e.names_ref;\n";
+	"  SELECT e.id AS event_ref, k.pos - 1 AS pos, k.name AS name,\n"
+	"         coalesce(CAST(e.fields AS json) ->> CAST(k.pos - 1 AS text), ",
+	") AS value\n"
+	"  FROM events e JOIN field_names n ON n.id = e.names_ref\n"
+	"  CROSS JOIN LATERAL json_array_elements_text(CAST(n.names AS json)) WITH ORDINALITY AS k(name, pos)",
+	";\n"};
+
+/* Appends to b the value of an event_fields row from the typed columns,
+ * the name being `name`: per family, the column of the name
+ * (nd_family_column_of), a code as decimal text; NULL for none. The typed
+ * table T is joined as t_T. Returns 0, or -1 when out of memory. */
+static int typed_value(nd_buf *b, const char *name)
+{
+	const nd_family *const *f;
+	int rc = nd_buf_printf(b, "CASE e.family");
+
+	for (f = nd_families(); *f && rc == 0; f++) {
+		const nd_family *fam = *f;
+		size_t i;
+
+		if (!fam->table)
+			continue;
+		rc = nd_buf_printf(b, " WHEN '%s' THEN CASE %s", fam->name, name);
+		for (i = 0; i < fam->ncolumns && rc == 0; i++) {
+			const char *spec = fam->columns[i].field;
+
+			/* each name of the column's field that leads to it */
+			while (*spec && rc == 0) {
+				const char *bar = strchr(spec, '|');
+				size_t n = bar ? (size_t)(bar - spec) : strlen(spec);
+				char one[128];
+
+				if (n < sizeof(one)) {
+					memcpy(one, spec, n);
+					one[n] = '\0';
+					if (nd_family_column_of(fam, one) == (int)i)
+						rc = fam->columns[i].type == ND_COL_TEXT
+							 ? nd_buf_printf(b, " WHEN '%s' THEN t_%s.%s", one, fam->table,
+									 fam->columns[i].name)
+							 : nd_buf_printf(b, " WHEN '%s' THEN CAST(t_%s.%s AS TEXT)", one,
+									 fam->table, fam->columns[i].name);
+				}
+				spec += n + (bar ? 1 : 0);
+			}
+		}
+		rc = rc || nd_buf_printf(b, " END");
+	}
+	return rc || nd_buf_printf(b, " END");
+}
+
+/* Appends the event_fields view of dialect to b. Returns 0, or -1 when out
+ * of memory. */
+static int fields_view(nd_buf *b, nd_db_dialect dialect)
+{
+	const char *const *v = dialect == ND_DB_POSTGRESQL ? fields_view_pg : fields_view_sqlite;
+
+	return nd_buf_append(b, v[0], strlen(v[0])) ||
+	       typed_value(b, dialect == ND_DB_POSTGRESQL ? "k.name" : "k.value") ||
+	       nd_buf_append(b, v[1], strlen(v[1])) || nd_fields_typed_joins(b) || nd_buf_append(b, v[2], strlen(v[2]));
+}
 
 /* Appends a NUL-terminated string to b. Returns 0, or -1 when out of
  * memory. */
@@ -160,7 +225,7 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 		if (put(b, ");\n"))
 			return -1;
 	}
-	return put(b, views_sql) || put(b, dialect == ND_DB_POSTGRESQL ? fields_view_pg : fields_view_sqlite);
+	return put(b, views_sql) || fields_view(b, dialect);
 }
 
 /* Writes the fields of one event (ev) into its row ref. Returns 0, or -1
@@ -266,6 +331,115 @@ static int sources_by_host(nd_db *db, nd_error *err)
 			      "schema migration", err);
 }
 
+/* Rewrites the fields of the events that sql selects (id, fields as a
+ * JSON array, the names of field_names, then the text of each typed column
+ * of fam, a code as decimal) as the values their typed row does not give
+ * back (nd_fields_encode_rest); fam NULL: no typed row, every value. Returns
+ * 0, or -1 with err set. */
+static int fields_rest_of(nd_db *db, const char *sql, const nd_family *fam, nd_error *err)
+{
+	const char *typed[64];
+	nd_stmt *rd = NULL, *wr = NULL;
+	nd_buf name = {0}, value = {0}, rest = {0};
+	nd_record ev;
+	int *col = NULL;
+	int rc;
+
+	nd_record_init(&ev);
+	if (nd_db_prepare(db, sql, 0, &rd, "events", err) ||
+	    nd_db_prepare(db, "UPDATE events SET fields = ? WHERE id = ?", 0, &wr, "events", err))
+		goto fail;
+	while ((rc = nd_db_step(rd, "events", err)) == 1) {
+		const char *v = nd_db_column_text(rd, 1), *n = nd_db_column_text(rd, 2);
+		int nnull, vnull, more;
+		size_t i;
+
+		nd_record_reset(&ev);
+		while (v && (more = nd_fields_next(&v, &value, &vnull)) == 1) {
+			int named = n && nd_fields_next(&n, &name, &nnull) == 1 && !nnull;
+
+			if (nd_record_add_field(&ev, named ? (name.data ? name.data : "") : NULL,
+						value.data ? value.data : "", value.len) != 0) {
+				nd_error_set(err, "out of memory");
+				goto fail;
+			}
+		}
+		if (v && more < 0) {
+			nd_error_set(err, "database: events %lld: fields is not a JSON array",
+				     (long long)nd_db_column_int64(rd, 0));
+			goto fail;
+		}
+		free(col);
+		if (!(col = malloc((ev.nfields ? ev.nfields : 1) * sizeof(*col)))) {
+			nd_error_set(err, "out of memory");
+			goto fail;
+		}
+		for (i = 0; i < ev.nfields; i++)
+			col[i] = fam ? nd_family_column_of(fam, ev.fields[i].name) : -1;
+		for (i = 0; fam && i < fam->ncolumns && i < sizeof(typed) / sizeof(typed[0]); i++)
+			typed[i] = nd_db_column_text(rd, 3 + (int)i);
+		nd_db_reset(wr);
+		nd_db_clear(wr);
+		if (nd_fields_encode_rest(&rest, ev.fields, ev.nfields, fam ? col : NULL, typed) != 0) {
+			nd_error_set(err, "out of memory");
+			goto fail;
+		}
+		if ((rest.len && nd_db_bind_text(wr, 1, rest.data, "events", err)) ||
+		    nd_db_bind_int64(wr, 2, nd_db_column_int64(rd, 0), "events", err) || nd_db_step(wr, "events", err) < 0)
+			goto fail;
+	}
+	if (rc == 0)
+		goto done;
+fail:
+	rc = -1;
+done:
+	nd_db_finalize(rd);
+	nd_db_finalize(wr);
+	nd_buf_free(&name);
+	nd_buf_free(&value);
+	nd_buf_free(&rest);
+	nd_record_reset(&ev);
+	free(col);
+	return rc;
+}
+
+/* Step 6 -> 7: one copy of each value. events.fields keeps only the values
+ * the event's typed row does not give back, as a JSON object by position
+ * (nd_fields_encode_rest), compared with what the typed row holds, so that
+ * nothing is lost; the event_fields view goes, and the schema script makes
+ * it again to read the rest from the typed columns. Rows whose fields is
+ * not a JSON array (already in this form) are left as they are. Returns 0,
+ * or -1 with err set. */
+static int fields_rest(nd_db *db, nd_error *err)
+{
+	const nd_family *const *f;
+	int rc = nd_db_exec_ddl(db, "DROP VIEW IF EXISTS event_fields;", "schema migration", err);
+
+	for (f = nd_families(); *f && rc == 0; f++) {
+		const nd_family *fam = *f;
+		nd_buf sql = {0};
+		size_t i;
+
+		if (!fam->table || fam->ncolumns > 64)
+			continue;
+		rc = nd_buf_printf(&sql, "SELECT e.id, e.fields, n.names");
+		for (i = 0; i < fam->ncolumns && rc == 0; i++)
+			rc = fam->columns[i].type == ND_COL_BINARY_LE32
+				     ? nd_buf_printf(&sql, ", NULL")
+				     : nd_buf_printf(&sql, ", CAST(t.%s AS TEXT)", fam->columns[i].name);
+		rc = rc || nd_buf_printf(&sql,
+					 " FROM events e JOIN field_names n ON n.id = e.names_ref JOIN %s t ON t.event_ref = e.id"
+					 " WHERE e.family = '%s' AND e.fields LIKE '[%%' ORDER BY e.id",
+					 fam->table, fam->name);
+		rc = rc ? nd_error_set(err, "out of memory") : fields_rest_of(db, sql.data, fam, err);
+		nd_buf_free(&sql);
+	}
+	return rc || fields_rest_of(db,
+				    "SELECT e.id, e.fields, n.names FROM events e LEFT JOIN field_names n"
+				    " ON n.id = e.names_ref WHERE e.fields LIKE '[%' ORDER BY e.id",
+				    NULL, err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -302,6 +476,8 @@ static const migration migrations[] = {
 	/* 5 -> 6: the host in the key of sources (a fleet writing one
 	 * database, docs/fleet.md). */
 	{NULL, sources_by_host},
+	/* 6 -> 7: one copy of each value (issue 10). */
+	{NULL, fields_rest},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

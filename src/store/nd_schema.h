@@ -10,7 +10,7 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
-#define ND_SCHEMA_VERSION 6
+#define ND_SCHEMA_VERSION 7
 
 /* Appends the whole schema (CREATE ... IF NOT EXISTS) to b, in SQLite's
  * dialect except for the statements that differ (the event_fields view).

@@ -34,11 +34,15 @@
 
 /* Where a typed table's columns take their fields from, for the events of
  * one family whose fields have the names of one field_names row: the
- * position of each column's field, -1 for none. */
+ * position of each column's field, -1 for none; and the other way round,
+ * the column that gives back each position's value (nd_family_column_of),
+ * -1 for none. */
 typedef struct layout {
 	int64_t names; /* field_names.id, 0: an empty entry */
 	const nd_family *fam;
 	int16_t pos[MAX_COLUMNS];
+	int *col;    /* per position, or NULL: no value left to the typed row */
+	size_t ncol; /* positions */
 } layout;
 
 struct nd_store {
@@ -50,7 +54,7 @@ struct nd_store {
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fvalues;        /* an event's values as JSON (nd_fields.h) */
+	nd_buf fvalues;        /* the values of an event its typed row does not give back, as JSON (nd_fields.h) */
 	char iso[ND_TIME_ISO_SIZE], kw[24]; /* an event's time and keywords as text, bound without a copy */
 	int64_t names_id;      /* the field_names row of the event being stored, 0 for none */
 	layout layouts[LAYOUTS];
@@ -104,6 +108,17 @@ static size_t family_index(const nd_family *fam)
 static int prepare(nd_store *s, const char *sql, nd_stmt **st, const char *what, nd_error *err)
 {
 	return *st ? 0 : nd_db_prepare(s->db, sql, ND_DB_PERSISTENT, st, what, err);
+}
+
+/* Empties the layout entries (their names rows may be gone with a
+ * rollback). Returns nothing. */
+static void layouts_forget(nd_store *s)
+{
+	size_t i;
+
+	for (i = 0; i < LAYOUTS; i++)
+		free(s->layouts[i].col);
+	memset(s->layouts, 0, sizeof(s->layouts));
 }
 
 /* Prepares the INSERT of each family's typed table (prefix "") or of its
@@ -426,6 +441,7 @@ void nd_store_close(nd_store *s)
 		nd_store_rollback(s);
 	nd_db_finalize(s->ins_event);
 	nd_fields_names_free(&s->names);
+	layouts_forget(s);
 	nd_buf_free(&s->fvalues);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
@@ -580,7 +596,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 	s->staged = 0;
 	if (nd_db_commit(s->db, err) != 0) {
 		nd_fields_names_forget(&s->names);
-		memset(s->layouts, 0, sizeof(s->layouts));
+		layouts_forget(s);
 		return -1;
 	}
 	s->in_tx = 0;
@@ -595,7 +611,7 @@ void nd_store_rollback(nd_store *s)
 	s->flushed_new = s->flushed_there = 0;
 	/* A rolled back row id comes again for other names. */
 	nd_fields_names_forget(&s->names);
-	memset(s->layouts, 0, sizeof(s->layouts));
+	layouts_forget(s);
 	s->in_tx = 0;
 }
 
@@ -761,10 +777,10 @@ static int field_of(const nd_record *ev, const char *spec)
 	return -1;
 }
 
-/* Returns the positions of the fields of fam's columns in events named as
- * ev is (s->names_id), looked up once per layout; NULL when they are not
- * remembered (no fields, too many columns). */
-static const int16_t *columns_of(nd_store *s, const nd_family *fam, const nd_record *ev)
+/* Returns the layout of fam's events named as ev is (s->names_id), made
+ * once per field_names row; NULL when it is not remembered (no fields, too
+ * many columns). */
+static const layout *layout_of(nd_store *s, const nd_family *fam, const nd_record *ev)
 {
 	layout *l;
 	size_t i;
@@ -773,14 +789,21 @@ static const int16_t *columns_of(nd_store *s, const nd_family *fam, const nd_rec
 		return NULL;
 	for (i = 0; i < LAYOUTS; i++)
 		if (s->layouts[i].names == s->names_id && s->layouts[i].fam == fam)
-			return s->layouts[i].pos;
+			return &s->layouts[i];
 	l = &s->layouts[s->next_layout];
 	s->next_layout = (s->next_layout + 1) % LAYOUTS;
+	free(l->col);
+	l->col = NULL;
 	l->names = s->names_id;
 	l->fam = fam;
 	for (i = 0; i < fam->ncolumns; i++)
 		l->pos[i] = fam->columns[i].type == ND_COL_BINARY_LE32 ? -1 : (int16_t)field_of(ev, fam->columns[i].field);
-	return l->pos;
+	/* out of memory: every value stays in events.fields */
+	l->ncol = ev->nfields;
+	if (fam->table && (l->col = malloc(ev->nfields * sizeof(*l->col))) != NULL)
+		for (i = 0; i < ev->nfields; i++)
+			l->col[i] = nd_family_column_of(fam, ev->fields[i].name);
+	return l;
 }
 
 /* Reads hex text as a little-endian DWORD (its first 4 bytes). Returns 0
@@ -808,7 +831,7 @@ static int hex_le32(const char *hex, uint32_t *v)
 static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref,
 		       nd_error *err)
 {
-	const int16_t *pos = columns_of(s, fam, ev);
+	const layout *l = layout_of(s, fam, ev);
 	size_t i;
 	int rc;
 
@@ -823,7 +846,7 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 			if (hex_le32(ev->binary, &code) == 0)
 				rc = nd_db_bind_int64(st, col, code, fam->table, err);
 		} else {
-			int k = pos ? pos[i] : field_of(ev, c->field);
+			int k = l ? l->pos[i] : field_of(ev, c->field);
 			const char *v = k >= 0 ? ev->fields[k].value : NULL;
 
 			if (c->type == ND_COL_TEXT)
@@ -835,20 +858,40 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
 }
 
-/* Binds the fields of an event (names_ref, fields) to st, an events
- * INSERT. Returns 0, or -1 with err set. */
-static int bind_fields(nd_store *s, nd_stmt *st, const nd_record *ev, nd_error *err)
+/* Binds the fields of an event of family fam (names_ref, fields: the
+ * values its typed row does not give back) to st, an events INSERT.
+ * Returns 0, or -1 with err set. */
+static int bind_fields(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, nd_error *err)
 {
+	const char *typed[MAX_COLUMNS];
+	char codes[MAX_COLUMNS][12];
+	const layout *l;
+	size_t i;
+
 	s->names_id = 0;
 	if (!ev->nfields)
 		return 0;
-	if (nd_fields_encode(&s->fvalues, ev->fields, ev->nfields, 0) != 0)
+	if (nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
+	    nd_db_bind_int64(st, 19, s->names_id, "events", err))
+		return -1;
+	l = layout_of(s, fam, ev);
+	/* what the typed row will give back for each column (store_typed) */
+	for (i = 0; l && l->col && i < fam->ncolumns; i++) {
+		const nd_column *c = &fam->columns[i];
+		const char *v = l->pos[i] >= 0 ? ev->fields[l->pos[i]].value : NULL;
+		uint32_t code;
+
+		typed[i] = NULL;
+		if (c->type == ND_COL_TEXT)
+			typed[i] = v;
+		else if (c->type == ND_COL_CODE && v && nd_parse_code(v, &code) == 0) {
+			snprintf(codes[i], sizeof(codes[i]), "%u", (unsigned)code);
+			typed[i] = codes[i];
+		}
+	}
+	if (nd_fields_encode_rest(&s->fvalues, ev->fields, ev->nfields, l ? l->col : NULL, typed) != 0)
 		return nd_error_set(err, "out of memory");
-	return nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
-		       nd_db_bind_int64(st, 19, s->names_id, "events", err) ||
-		       nd_db_bind_text_static(st, 20, s->fvalues.data, "events", err)
-		   ? -1
-		   : 0;
+	return s->fvalues.len && nd_db_bind_text_static(st, 20, s->fvalues.data, "events", err) ? -1 : 0;
 }
 
 /* Writes keywords as "0x" and 16 lower-case hex digits into out[19].
@@ -908,7 +951,7 @@ static int queue_event(nd_store *s, int64_t source, const nd_family *fam, const 
 	if (stage_ready(s, err) != 0)
 		return -1;
 	st = s->stage_event;
-	if (bind_event(s, st, source, fam, ev, err) || bind_fields(s, st, ev, err) ||
+	if (bind_event(s, st, source, fam, ev, err) || bind_fields(s, st, fam, ev, err) ||
 	    nd_db_bind_int64(st, 21, ++s->seq, "events", err) ||
 	    nd_db_bind_int64(st, 22, ev->has_time ? 1 : 0, "events", err) || nd_db_step(st, "events", err) < 0 ||
 	    (fam->table && store_typed(s, s->stage_typed[n], fam, ev, s->seq, err) != 0))
@@ -939,7 +982,7 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 
 	if (s->queue && s->in_tx)
 		return queue_event(s, source, fam, ev, err);
-	if (bind_event(s, s->ins_event, source, fam, ev, err) || bind_fields(s, s->ins_event, ev, err))
+	if (bind_event(s, s->ins_event, source, fam, ev, err) || bind_fields(s, s->ins_event, fam, ev, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0:

@@ -10,6 +10,11 @@
  * fast path refuses (decoded by libevtx in both runs) are counted and
  * listed with the reason, not failures.
  *
+ * Each record is also decoded by our decoder alone (a fresh chunk, its
+ * template definitions walked) and must come out exactly as in the pass
+ * over its chunk (definitions shared with earlier records compiled:
+ * docs/decoder.md "Template plans"), or be refused for the same reason.
+ *
  *   diff_decoder [-max-refused N] FILE...   exits 1 on a failure, or when
  *   more than N records were refused (default: no limit)
  */
@@ -151,21 +156,51 @@ static void compare(const char *path, const nd_record *f, const nd_record *l)
 		failures++;
 }
 
+/* Decodes record i of walk alone with bx and compares it with ev and rc,
+ * from the pass over the chunk (its why: why). Returns nothing; counts a
+ * failure. */
+static void check_alone(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk, size_t i,
+			const nd_record *ev, int rc, const char *why, const char *path, long off)
+{
+	unsigned long b[RD_NBUGS] = {0};
+	nd_record one;
+	int rc1, k, diff = 0;
+
+	nd_record_init(&one);
+	nd_evtx_binxml_chunk(bx, chunk, walk);
+	rc1 = nd_evtx_binxml_decode(bx, i, &one);
+	if (rc1 != rc || (rc && strcmp(why, nd_evtx_binxml_why(bx)) != 0)) {
+		diff = 1;
+	} else if (rc == 0) {
+		diff = rd_compare(&one, ev, "alone", b, stdout);
+		for (k = 0; k < RD_NBUGS; k++)
+			diff |= b[k] != 0;
+	}
+	if (diff) {
+		printf("FAIL %s record %llu at 0x%llx: decoded alone %d (%s), in its chunk %d (%s)\n", path,
+		       (unsigned long long)walk->records[i].id, (unsigned long long)(off + walk->records[i].offset),
+		       rc1, nd_evtx_binxml_why(bx), rc, why);
+		failures++;
+	}
+	nd_record_reset(&one);
+}
+
 /* Lists the records of path the fast path refuses, with the reason.
  * Returns their number. */
 static unsigned long list_refused(const char *path)
 {
 	static uint8_t chunk[ND_EVTX_CHUNK_SIZE];
 	static nd_evtx_chunk_walk walk;
-	nd_evtx_binxml *bx = nd_evtx_binxml_new();
+	nd_evtx_binxml *bx = nd_evtx_binxml_new(), *alone = nd_evtx_binxml_new();
 	unsigned long refused = 0;
 	FILE *fp = fopen(path, "rb");
 	nd_record ev;
 	long off = ND_EVTX_FILE_HEADER_SIZE;
 	size_t n, i;
+	int rc;
 
 	nd_record_init(&ev);
-	if (!fp || !bx || fseek(fp, off, SEEK_SET) != 0) {
+	if (!fp || !bx || !alone || fseek(fp, off, SEEK_SET) != 0) {
 		printf("%s: cannot read\n", path);
 		exit(2);
 	}
@@ -178,7 +213,9 @@ static unsigned long list_refused(const char *path)
 				if (walk.records[i].offset + walk.records[i].size == ND_EVTX_CHUNK_SIZE &&
 				    nat_chunk_end < sizeof(at_chunk_end) / sizeof(at_chunk_end[0]))
 					at_chunk_end[nat_chunk_end++] = (uint64_t)off + walk.records[i].offset;
-				if (nd_evtx_binxml_decode(bx, i, &ev)) {
+				rc = nd_evtx_binxml_decode(bx, i, &ev);
+				check_alone(alone, chunk, &walk, i, &ev, rc, nd_evtx_binxml_why(bx), path, off);
+				if (rc) {
 					if (refused++ < 20)
 						printf("refused %s record %llu at 0x%llx: %s\n", path,
 						       (unsigned long long)walk.records[i].id,
@@ -191,6 +228,7 @@ static unsigned long list_refused(const char *path)
 	}
 	nd_record_reset(&ev);
 	nd_evtx_binxml_free(bx);
+	nd_evtx_binxml_free(alone);
 	fclose(fp);
 	return refused;
 }

@@ -7,7 +7,11 @@
  * -records 1), so that an exec costs well under a millisecond. When the fast path accepts the
  * record and libevtx reads it too, every field must agree but for the
  * documented libevtx bugs (tests/decoder/record_diff.h): otherwise the
- * target aborts. Built for libFuzzer with -DNPSDIAG_FUZZ=ON (clang), and
+ * target aborts. The record is decoded twice by our decoder: first alone
+ * (its template definitions walked), then after every record before it
+ * (the definitions they share compiled, docs/decoder.md "Template
+ * plans"): both must give the same record, or refuse it for the same
+ * reason. Built for libFuzzer with -DNPSDIAG_FUZZ=ON (clang), and
  * for ctest with driver.c, which replays seeds and mutations of them. */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +25,37 @@
 #include "record_diff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Decodes record last of walk with bx after the records before it, and
+ * aborts unless that gives what a decode of it alone gave: rc, and cold
+ * (rc 0) or the reason why (rc -1). Returns nothing. */
+static void check_warm(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk, size_t last, int rc,
+		       const nd_record *cold, const char *why)
+{
+	unsigned long bugs[RD_NBUGS] = {0};
+	nd_record warm;
+	size_t i;
+	int rc2;
+
+	nd_record_init(&warm);
+	nd_evtx_binxml_chunk(bx, chunk, walk);
+	for (i = 0; i < last; i++)
+		(void)nd_evtx_binxml_decode(bx, i, &warm);
+	rc2 = nd_evtx_binxml_decode(bx, last, &warm);
+	if (rc2 != rc || (rc != 0 && strcmp(why, nd_evtx_binxml_why(bx)) != 0)) {
+		fprintf(stderr, "fuzz_decoder: alone %d (%s), after the records before it %d (%s)\n", rc, why, rc2,
+			nd_evtx_binxml_why(bx));
+		abort();
+	}
+	if (rc == 0) {
+		if (rd_compare(cold, &warm, "fuzz_decoder warm", bugs, stderr) != 0)
+			abort();
+		for (i = 0; i < RD_NBUGS; i++)
+			if (bugs[i])
+				abort();
+	}
+	nd_record_reset(&warm);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,6 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nd_error err;
 	size_t n = size < sizeof(chunk) ? size : sizeof(chunk), i;
 	const nd_evtx_record_ref *r;
+	char why[128];
+	int rc;
 
 	header[38] = 3; /* major version */
 	header[36] = 1;
@@ -58,8 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	nd_record_init(&fast);
 	nd_record_init(&ref);
 	nd_evtx_binxml_chunk(bx, chunk, &walk);
-	if (nd_evtx_binxml_decode(bx, walk.count - 1, &fast) == 0 &&
-	    nd_evtx_decoder_load(dec, header, chunk, &walk, walk.count, &err) == 0 &&
+	rc = nd_evtx_binxml_decode(bx, walk.count - 1, &fast);
+	snprintf(why, sizeof(why), "%s", nd_evtx_binxml_why(bx));
+	check_warm(bx, chunk, &walk, walk.count - 1, rc, &fast, why);
+	if (rc == 0 && nd_evtx_decoder_load(dec, header, chunk, &walk, walk.count, &err) == 0 &&
 	    nd_evtx_decoder_xml(dec, walk.count - 1, r->id, &xml, &err) == 0 &&
 	    nd_xml_parse_event(xml.data, xml.len, &ref, NULL, &err) == 1) {
 		/* The reader fills these from the record header for libevtx. */
