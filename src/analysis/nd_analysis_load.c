@@ -20,6 +20,7 @@ typedef struct load {
 	int64_t since; /* only events with a greater id (0: all) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
 	size_t rows;   /* rows read */
+	int64_t top;   /* the highest event id read */
 	dial *dials;   /* by host, CoId, then time and ref (since: the first of each) */
 	size_t ndials, cap_dials;
 	dial *fresh; /* since: the first of each host and CoId new since */
@@ -121,6 +122,8 @@ static int subject_event(load *l, nd_stmt *st, int first, unsigned flags)
 	e->family = col(l, st, first + 4, 1);
 	e->provider = col(l, st, first + 5, 1);
 	e->flags = flags;
+	if (e->ref > l->top)
+		l->top = e->ref;
 	return 0;
 }
 
@@ -157,6 +160,8 @@ static int dial_row(load *l, nd_stmt *st)
 	const char *coid = nd_db_column_text(st, 1);
 	size_t at;
 
+	if (x.ref > l->top)
+		l->top = x.ref;
 	if (l->since) {
 		coid = coid ? coid : "";
 		at = dial_at(l->dials, l->ndials, x.host, coid);
@@ -223,8 +228,7 @@ static int merge_dials(load *l)
 		return 0;
 	for (i = 0; i < l->d->nclients; i++) {
 		const nd_client_failure *c = &l->d->clients[i];
-
-		const char *coid = c->coid ? c->coid : ""; /* an empty CoId is looked up, an absent one not: either */
+		const char *coid = c->coid ? c->coid : ""; /* kept NULL when empty: either may be looked up */
 
 		if (dial_is(l->fresh, l->nfresh, dial_at(l->fresh, l->nfresh, c->host, coid), c->host, coid))
 			l->afresh = 1;
@@ -831,6 +835,10 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		nd_analysis_cursor_free(cur);
 	if ((!cur || extent(l.db, 0, &cur->count, &cur->last, &newer, err) == 0) && load_events(&l, rules) == 0)
 		rc = 0;
+	/* Rows stored after the count (PostgreSQL reads each query as of its
+	 * start) would be read again: the next load reads everything. */
+	if (rc == 0 && cur && l.top > cur->last)
+		cur->count = -1;
 	if (rc == 0 && cur) {
 		cur->dials = l.dials;
 		cur->ndials = cur->cap_dials = l.ndials;
@@ -877,7 +885,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 		return -1;
 	if (l.afresh)
 		return 1;
-	cur->count = count;
+	cur->count = l.top > last ? -1 : count; /* as nd_analysis_load */
 	cur->last = last;
 	cur->loaded = l.rows;
 	nd_analysis_fit(d, 1);

@@ -24,7 +24,7 @@ typedef struct nd_analysis_dial {
  * since (`tail` keeps its data between rounds). */
 typedef struct nd_analysis_cursor {
 	int64_t last;  /* the highest event id in the store then */
-	int64_t count; /* the number of events in the store then */
+	int64_t count; /* the number of events in the store then; -1: rows newer than last were read */
 	nd_analysis_dial *dials; /* the first per host and CoId, by host, CoId */
 	size_t ndials, cap_dials;
 	size_t loaded; /* the events (rows) the last load or load_more read */

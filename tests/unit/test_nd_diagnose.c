@@ -6,8 +6,9 @@
  * After every round both hold the same result rows, keys included, and the
  * incremental runs rewrote fewer incidents than there were and read only
  * the events stored since the last round. A run by another process in
- * between (other parameters) is noticed, and so are events deleted by
- * another process (the kept events are read again). Usage:
+ * between (other parameters: it splits a pair and gives the part new keys)
+ * is noticed, and so are events deleted by another process (the kept
+ * events are read again). Usage:
  * test_nd_diagnose TMP_DIR SRC_DIR. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,6 +113,30 @@ static void event(FILE *f, unsigned rec)
 			"<Data Name='ReasonCode'>%u</Data></EventData></Event>\n",
 			grant ? 6272 : 6273, when, rec, 1 + rnd(2), user, user, grant ? 0 : reasons[rnd(4)]);
 	}
+}
+
+/* Writes an NPS denial and, 4.5 s later, the client failure of the same
+ * attempt (records rec, rec + 1) to f: paired with the default window,
+ * two incidents with a window of 2 s. Returns nothing. */
+static void late_pair(FILE *f, unsigned rec)
+{
+	fprintf(f,
+		"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+		"<Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>6273</EventID><Level>4</Level>"
+		"<TimeCreated SystemTime='2025-03-14T07:00:00.0000000Z'/><EventRecordID>%u</EventRecordID>"
+		"<Channel>Security</Channel><Computer>NPS01.lab.example</Computer><Security/></System><EventData>"
+		"<Data Name='SubjectUserName'>u0@lab.example</Data><Data Name='SubjectDomainName'>LAB</Data>"
+		"<Data Name='FullyQualifiedSubjectUserName'>LAB\\u0</Data><Data Name='NASIdentifier'>VPN01</Data>"
+		"<Data Name='NASPortType'>Virtual</Data><Data Name='ClientName'>VPN01</Data>"
+		"<Data Name='NetworkPolicyName'>AOVPN User Tunnel</Data><Data Name='AuthenticationType'>EAP</Data>"
+		"<Data Name='ReasonCode'>16</Data></EventData></Event>\n"
+		"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+		"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
+		"<TimeCreated SystemTime='2025-03-14T07:00:04.5000000Z'/><EventRecordID>%u</EventRecordID>"
+		"<Channel>Application</Channel><Computer>CLIENT0.lab.example</Computer><Security/></System><EventData>"
+		"<Data>{99999999-0000-0000-0000-000000000000}</Data><Data>LAB\\u0</Data><Data>Always On VPN</Data>"
+		"<Data>691</Data></EventData></Event>\n",
+		rec, rec + 1);
 }
 
 /* Appends the rows of the result tables of s to out. Returns nothing. */
@@ -219,6 +244,11 @@ int main(int argc, char **argv)
 
 		if (!f)
 			break;
+		if (round == 0) {
+			/* Split by the other process's run below: its keys then differ from the kept ones. */
+			late_pair(f, rec);
+			rec += 2;
+		}
 		for (k = 0; k < EVENTS + round; k++)
 			event(f, rec++);
 		fclose(f);
