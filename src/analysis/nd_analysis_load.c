@@ -824,7 +824,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     nd_error *err)
 {
 	load l = {0};
-	int64_t newer;
+	int64_t newer = 0;
 	int rc = -1;
 
 	l.db = nd_store_db(s);
@@ -857,7 +857,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 			  nd_error *err)
 {
 	load l = {0};
-	int64_t count, last, newer;
+	int64_t count = 0, last = 0, newer = 0; /* set by extent (gcc -O3 cannot tell) */
 	int rc;
 
 	l.db = nd_store_db(s);
