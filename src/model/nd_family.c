@@ -25,6 +25,16 @@ const nd_family *const *nd_families(void)
 	return all_families;
 }
 
+int nd_family_table_seen(const nd_family *const *f)
+{
+	const nd_family *const *g;
+
+	for (g = all_families; g != f; g++)
+		if ((*g)->table && strcmp((*g)->table, (*f)->table) == 0)
+			return 1;
+	return 0;
+}
+
 int nd_family_is_decision(const nd_family *f, uint32_t event_id)
 {
 	return f->twin && (event_id == ND_EVENT_GRANTED || event_id == ND_EVENT_DENIED);

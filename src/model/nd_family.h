@@ -58,6 +58,11 @@ int nd_family_is_decision(const nd_family *f, uint32_t event_id);
 /* Returns the NULL-terminated list of all families. */
 const nd_family *const *nd_families(void);
 
+/* Returns 1 when a family before *f in nd_families() has *f's typed table
+ * (some families share one), else 0: code that goes through the tables
+ * takes each once. */
+int nd_family_table_seen(const nd_family *const *f);
+
 /* Returns the family that takes an event with this provider name, event
  * source name (NULL or "" for none) and event id, names compared ASCII
  * case-insensitively, or NULL. An empty provider matches on the event id

@@ -235,18 +235,6 @@ int nd_fields_rest_next(const char **p, size_t *pos, nd_buf *out, int *null)
 	return 1;
 }
 
-/* Returns 1 when a family before f in nd_families() has f's table, else
- * 0. */
-static int table_seen(const nd_family *const *f)
-{
-	const nd_family *const *g;
-
-	for (g = nd_families(); g != f; g++)
-		if ((*g)->table && strcmp((*g)->table, (*f)->table) == 0)
-			return 1;
-	return 0;
-}
-
 int nd_fields_typed_joins(nd_buf *b)
 {
 	const nd_family *const *f, *const *g;
@@ -255,7 +243,7 @@ int nd_fields_typed_joins(nd_buf *b)
 	for (f = nd_families(); *f && rc == 0; f++) {
 		const char *sep = "";
 
-		if (!(*f)->table || table_seen(f))
+		if (!(*f)->table || nd_family_table_seen(f))
 			continue;
 		rc = nd_buf_printf(b, "\n  LEFT JOIN %s t_%s ON t_%s.event_ref = e.id AND e.family IN (", (*f)->table,
 				   (*f)->table, (*f)->table);

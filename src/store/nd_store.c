@@ -264,17 +264,6 @@ static int schema_current(nd_store *s, nd_error *err)
 	return 0;
 }
 
-/* Returns 1 when a family before f in nd_families() has f's table. */
-static int table_seen(const nd_family *const *f)
-{
-	const nd_family *const *g;
-
-	for (g = nd_families(); g != f; g++)
-		if ((*g)->table && strcmp((*g)->table, (*f)->table) == 0)
-			return 1;
-	return 0;
-}
-
 /* Appends to b, for each typed table T (some families share one),
  * "<a>T<m>T<z>". Returns 0, or -1 when out of memory. */
 static int each_typed(nd_buf *b, const char *a, const char *m, const char *z)
@@ -283,7 +272,7 @@ static int each_typed(nd_buf *b, const char *a, const char *m, const char *z)
 	int rc = 0;
 
 	for (f = nd_families(); *f && rc == 0; f++)
-		if ((*f)->table && !table_seen(f))
+		if ((*f)->table && !nd_family_table_seen(f))
 			rc = nd_buf_append(b, a, strlen(a)) || nd_buf_append(b, (*f)->table, strlen((*f)->table)) ||
 			     nd_buf_append(b, m, strlen(m)) || nd_buf_append(b, (*f)->table, strlen((*f)->table)) ||
 			     nd_buf_append(b, z, strlen(z));
