@@ -23,6 +23,12 @@ ingest() {
 	"$NPSDIAG" ingest --db "$DB" "$@" >"$T/out" 2>"$T/err"
 	rc=$?
 }
+# The fixtures whose ingest by an older npsdiag the schema-vN.sql dumps
+# hold (paths from the source tree), for the migrate_vN tests.
+MIGRATE_FIXTURES="tests/fixtures/error853/CLIENT01-Application.evtx tests/fixtures/error853/NPS01-Security.evtx
+ tests/fixtures/error853/NPS01-System.evtx tests/fixtures/capi2/NPS01-CAPI2.evtx tests/fixtures/nasty/NPS03-nasty.evtx
+ tests/fixtures/layouts/CLIENT02-Application.evtx tests/fixtures/layouts/NPS02-Security.evtx
+ tests/fixtures/layouts/VPN02-System.evtx"
 # need FILE...: skips the test (exit 77) when a fixture is missing.
 need() { for f in "$@"; do [ -e "$f" ] || { echo "SKIP: $f is missing"; exit 77; }; done; }
 # finish: prints the tally and exits with the test's status.

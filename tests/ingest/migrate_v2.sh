@@ -6,10 +6,7 @@
 # then gives exactly the rows its table had, and events and diagnose are
 # what a new ingest of the same files gives.
 . "$(dirname "$0")/lib.sh"
-FILES="tests/fixtures/error853/CLIENT01-Application.evtx tests/fixtures/error853/NPS01-Security.evtx
- tests/fixtures/error853/NPS01-System.evtx tests/fixtures/capi2/NPS01-CAPI2.evtx tests/fixtures/nasty/NPS03-nasty.evtx
- tests/fixtures/layouts/CLIENT02-Application.evtx tests/fixtures/layouts/NPS02-Security.evtx
- tests/fixtures/layouts/VPN02-System.evtx"
+FILES=$MIGRATE_FIXTURES
 for f in $FILES; do need "$SRC/$f"; done
 NEW=$T/new.db
 rows="SELECT event_ref, pos, quote(name), typeof(value), hex(value) FROM event_fields ORDER BY event_ref, pos"

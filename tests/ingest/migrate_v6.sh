@@ -9,10 +9,7 @@
 # of 16 KiB pages; the migrated one keeps its 4 KiB). A typed value that
 # differs from its field (a row changed by hand) keeps the field's value.
 . "$(dirname "$0")/lib.sh"
-FILES="tests/fixtures/error853/CLIENT01-Application.evtx tests/fixtures/error853/NPS01-Security.evtx
- tests/fixtures/error853/NPS01-System.evtx tests/fixtures/capi2/NPS01-CAPI2.evtx tests/fixtures/nasty/NPS03-nasty.evtx
- tests/fixtures/layouts/CLIENT02-Application.evtx tests/fixtures/layouts/NPS02-Security.evtx
- tests/fixtures/layouts/VPN02-System.evtx"
+FILES=$MIGRATE_FIXTURES
 for f in $FILES; do need "$SRC/$f"; done
 NEW=$T/new.db
 rows="SELECT event_ref, pos, quote(name), typeof(value), hex(value) FROM event_fields ORDER BY event_ref, pos"
