@@ -97,6 +97,8 @@ struct nd_diagnose_memory {
 	nd_analysis_data d;    /* what the last run loaded, when loaded */
 	nd_analysis_cursor cur; /* where that load got to */
 	int loaded;
+	nd_correlation c; /* the last run's correlation of d (made with keep), when correlated */
+	int correlated;
 	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
 };
 
@@ -111,7 +113,8 @@ static void forget_data(nd_diagnose_memory *m)
 	if (m->loaded)
 		nd_analysis_data_free(&m->d);
 	nd_analysis_cursor_free(&m->cur);
-	m->loaded = 0;
+	nd_correlation_free(&m->c);
+	m->loaded = m->correlated = 0;
 }
 
 void nd_diagnose_memory_forget(nd_diagnose_memory *m)
@@ -179,6 +182,23 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 	return 0;
 }
 
+/* Correlates d into *c: with m's correlation of d before the events just
+ * added to it, only what they change (nd_correlate_again), else in full.
+ * Returns 0, or -1 with err set. */
+static int correlate(const nd_analysis_data *d, const nd_correlate_params *cp, nd_diagnose_memory *m,
+		     nd_correlation *c, nd_error *err)
+{
+	int rc = 1;
+
+	if (m && m->correlated && (rc = nd_correlate_again(d, cp, &m->c, c, err)) == -1)
+		return -1;
+	if (m) {
+		nd_correlation_free(&m->c);
+		m->correlated = 0;
+	}
+	return rc == 0 ? 0 : nd_correlate(d, cp, c, err);
+}
+
 /* Describes the stored results into out: the number of incidents, the last
  * id, and the run's parameters and rules files as diagnose_meta holds
  * them; another run that rewrote them leaves another description (or the
@@ -228,7 +248,7 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
 		      nd_diagnose_stats *st, nd_error *err)
 {
-	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0};
+	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data local;
 	nd_analysis_cursor cur;
 	const nd_analysis_data *d = NULL;
@@ -250,6 +270,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	memset(st, 0, sizeof(*st));
 	if (nd_correlate_params_rules(&cp, rules, err) != 0)
 		goto fail;
+	cp.keep = m != NULL;
 	if (nd_incidents_begin(s, err) != 0) {
 		nd_correlate_params_free(&cp);
 		goto fail;
@@ -258,7 +279,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		goto out;
 	changes = remembered(m, p, &now);
 	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
-	    load(s, rules, m, &local, &cur, &d, err) || nd_correlate(d, &cp, &c, err))
+	    load(s, rules, m, &local, &cur, &d, err) || correlate(d, &cp, m, &c, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
@@ -293,6 +314,12 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	st->loaded = m ? m->cur.loaded : cur.loaded;
 	st->incidents = g.nincidents;
 	st->findings = g.n - g.nincidents;
+	if (m) { /* kept for the next run (the groups point into it: freed first) */
+		nd_grouping_free(&g);
+		m->c = c;
+		m->correlated = 1;
+		memset(&c, 0, sizeof(c));
+	}
 	rc = 0;
 out:
 	if (rc)
