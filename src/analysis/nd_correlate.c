@@ -1236,6 +1236,7 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->connect_key);
 	free(c->unlock_key);
 	free(c->cands);
+	free(c->again);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

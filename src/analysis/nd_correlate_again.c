@@ -692,6 +692,9 @@ int nd_correlate_again(const nd_analysis_data *d, const nd_correlate_params *p, 
 		m.ids = NULL;
 		out->keys = prev->keys; /* the merged ids' strings */
 		prev->keys.head = NULL;
+		out->again = g.keys.v; /* prev's strings: the merged ids' */
+		out->nagain = g.keys.n;
+		g.keys.v = NULL;
 		nd_correlation_free(prev);
 	} else {
 		nd_correlation_free(out);

@@ -8,10 +8,13 @@
 #include "nd_buf.h"
 #include "nd_correlate.h"
 #include "nd_diagnose_write.h"
+#include "nd_evidence.h"
 #include "nd_group.h"
 #include "nd_incidents.h"
 #include "nd_judge.h"
 #include "nd_keys.h"
+#include "nd_sort.h"
+#include "nd_time.h"
 #include "nd_vec.h"
 
 /* The incidents of the previous run with their keys, as nd_keys sees
@@ -99,6 +102,8 @@ struct nd_diagnose_memory {
 	int loaded;
 	nd_correlation c; /* the last run's correlation of d (made with keep), when correlated */
 	int correlated;
+	uint64_t *sig; /* of each incident id written (group_sig), while d holds what that run loaded */
+	size_t nsig;
 	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
 };
 
@@ -114,6 +119,9 @@ static void forget_data(nd_diagnose_memory *m)
 		nd_analysis_data_free(&m->d);
 	nd_analysis_cursor_free(&m->cur);
 	nd_correlation_free(&m->c);
+	free(m->sig);
+	m->sig = NULL;
+	m->nsig = 0;
 	m->loaded = m->correlated = 0;
 }
 
@@ -161,20 +169,24 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 
 /* Loads the data of a run into *d: without m afresh into local (cur
  * then says what was read); with m what was stored since m's data was
- * loaded is added to it, or it is loaded afresh (the first run, or the
- * store changed otherwise), and m's cursor says what was read. Returns 0,
- * or -1 with err set. */
+ * loaded is added to it (*since: the id after which events are new), or
+ * it is loaded afresh (the first run, or the store changed otherwise; m's
+ * signatures are then forgotten), and m's cursor says what was read.
+ * Returns 0, or -1 with err set. */
 static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local,
-		nd_analysis_cursor *cur, const nd_analysis_data **d, nd_error *err)
+		nd_analysis_cursor *cur, const nd_analysis_data **d, int64_t *since, nd_error *err)
 {
 	int rc = 1;
 
+	*since = m ? m->cur.last : 0;
 	if (!m) {
 		*d = local;
 		return nd_analysis_load(s, rules, local, cur, err);
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
+	if (rc != 0)
+		*since = 0;
 	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, err) != 0))
 		return -1;
 	m->loaded = 1;
@@ -183,10 +195,10 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 }
 
 /* Correlates d into *c: with m's correlation of d before the events just
- * added to it, only what they change (nd_correlate_again), else in full.
- * Returns 0, or -1 with err set. */
+ * added to it, only what they change (nd_correlate_again; *again set),
+ * else in full. Returns 0, or -1 with err set. */
 static int correlate(const nd_analysis_data *d, const nd_correlate_params *cp, nd_diagnose_memory *m,
-		     nd_correlation *c, nd_error *err)
+		     nd_correlation *c, int *again, nd_error *err)
 {
 	int rc = 1;
 
@@ -196,7 +208,174 @@ static int correlate(const nd_analysis_data *d, const nd_correlate_params *cp, n
 		nd_correlation_free(&m->c);
 		m->correlated = 0;
 	}
+	*again = rc == 0;
 	return rc == 0 ? 0 : nd_correlate(d, cp, c, err);
+}
+
+/* Returns h continued over the word w (a multiply-xorshift mix). */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
+/* Returns the signature of group i of g (written with key): everything
+ * its rows are made of but the stored values of its events (a ref's
+ * never change) and the events near them: its id, key, rule, times and
+ * resolution, the NPS lock it names, and each attempt's events, time and
+ * clock line-up. */
+static uint64_t group_sig(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i,
+			  const char *key)
+{
+	const nd_group *gr = &g->v[i];
+	const nd_resolution *lock = NULL;
+	uint64_t h = mix(0x9e3779b97f4a7c15ULL, i);
+	size_t k, r;
+
+	for (; *key; key++)
+		h = mix(h, (unsigned char)*key);
+	h = mix(mix(mix(h, (uintptr_t)gr->rule), (uint64_t)gr->finding), gr->n);
+	h = mix(mix(h, (uint64_t)gr->first), (uint64_t)gr->last);
+	h = mix(mix(h, gr->resolution ? (uint64_t)gr->resolution->ref : 0), gr->resolution ? (uint64_t)gr->resolution->ts : 0);
+	if (!gr->finding && nd_rule_mentions(gr->rule, 64, 1))
+		lock = nd_correlate_last(c->locks, c->nlocks, gr->key, gr->last);
+	h = mix(h, lock ? (uint64_t)lock->ref : 0);
+	for (k = 0; k < gr->n && !gr->finding; k++) {
+		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
+
+		h = mix(mix(mix(h, (uint64_t)a->client_ref), (uint64_t)a->nps_ref), (uint64_t)a->ts);
+		h = mix(mix(mix(h, a->nretries), (uint64_t)a->vpn), (uint64_t)a->lines_up);
+		h = mix(mix(h, (uint64_t)a->lineup), a->lineup_host);
+		for (r = 0; r < a->nretries; r++)
+			h = mix(h, (uint64_t)d->clients[c->retries[a->retry + r]].ref);
+	}
+	return h;
+}
+
+/* The times of the events added since the last run that a group's rows
+ * may look at nearby: events rules look for near an attempt, and CAPI2
+ * failures (certificate evidence of a decision). */
+typedef struct news {
+	int64_t *near, *capi2;
+	size_t nnear, ncapi2;
+	int64_t wide; /* the longest near window of the rules, ticks */
+} news;
+
+/* qsort: int64_t ascending. */
+static int i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Fills n with the events of d with an id above since. Returns 0, or -1
+ * when out of memory. */
+static int make_news(const nd_rules *rules, const nd_analysis_data *d, int64_t since, news *n)
+{
+	size_t i;
+	double wide = 0;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < rules->n; i++)
+		if (!rules->v[i]->disabled && rules->v[i]->nevents && rules->v[i]->near_s > wide)
+			wide = rules->v[i]->near_s;
+	n->wide = (int64_t)(wide * ND_TICKS_PER_SECOND) + ND_TICKS_PER_SECOND;
+	n->near = malloc((d->nevents + 1) * sizeof(*n->near));
+	n->capi2 = malloc((d->ncapi2 + 1) * sizeof(*n->capi2));
+	if (!n->near || !n->capi2)
+		return -1;
+	for (i = d->nevents; i > 0 && d->events[i - 1].ref > since; i--) /* by ref */
+		if (d->events[i - 1].flags & ND_EVENT_NEAR)
+			n->near[n->nnear++] = d->events[i - 1].ts;
+	for (i = 0; i < d->ncapi2; i++)
+		if (d->capi2[i].ref > since)
+			n->capi2[n->ncapi2++] = d->capi2[i].ts;
+	nd_sort(n->near, n->nnear, sizeof(*n->near), i64_order);
+	return 0;
+}
+
+/* Returns 1 if a time of v[0..n) (ascending) lies in [lo, hi], else 0. */
+static int any_in(const int64_t *v, size_t n, int64_t lo, int64_t hi)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (v[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < n && v[a] <= hi;
+}
+
+/* Returns 1 if key (a string of c's ids) is of an identity c paired
+ * again, else 0. */
+static int paired_again(const nd_correlation *c, const char *key)
+{
+	size_t lo = 0, hi = c->nagain;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)c->again[mid] < (uintptr_t)key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nagain && c->again[lo] == key;
+}
+
+/* Returns 1 if group gr may have changed with the new events of n: a
+ * finding (its exposure weighs every decision of its host), an incident
+ * of an identity paired again (its attempts, resolution and lock may
+ * differ), or one with an attempt near enough to a new event a rule looks
+ * for, or a decision near a new CAPI2 failure; else 0. */
+static int sees_news(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const nd_group *gr,
+		     const news *n)
+{
+	int64_t capi2 = (int64_t)(ND_EVIDENCE_WINDOW_S + 2) * ND_TICKS_PER_SECOND;
+	size_t k;
+
+	if (gr->finding || paired_again(c, gr->key))
+		return 1;
+	for (k = 0; k < gr->n; k++) {
+		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
+		int64_t ts = a->nps != ND_NONE ? d->decisions[a->nps].ts : 0;
+
+		if (any_in(n->near, n->nnear, a->ts - n->wide, a->ts + n->wide) ||
+		    (a->nps != ND_NONE && any_in(n->capi2, n->ncapi2, ts - capi2, ts + capi2)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Signs every group of g into *sig and marks in *same those whose
+ * signature is m's for their id and that see no new event (their rows are
+ * what m's run wrote). With no signatures in m (since 0: loaded afresh),
+ * none is the same. Returns 0, or -1 with err set. */
+static int compare_groups(const nd_diagnose_memory *m, const nd_rules *rules, const nd_analysis_data *d,
+			  const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, int64_t since,
+			  uint64_t **sig, unsigned char **same, nd_error *err)
+{
+	news n;
+	size_t i;
+	int rc = 0;
+
+	memset(&n, 0, sizeof(n));
+	*sig = malloc((g->n + 1) * sizeof(**sig));
+	*same = calloc(g->n + 1, 1);
+	if (!*sig || !*same || (since && make_news(rules, d, since, &n) != 0))
+		rc = nd_error_set(err, "out of memory");
+	for (i = 0; rc == 0 && i < g->n; i++) {
+		(*sig)[i] = group_sig(d, c, g, i, keys[i].key);
+		(*same)[i] = since && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], &n);
+	}
+	free(n.near);
+	free(n.capi2);
+	return rc;
 }
 
 /* Describes the stored results into out: the number of incidents, the last
@@ -259,6 +438,10 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	int64_t *key_refs = NULL;
 	const nd_rule **cause = NULL, **rule = NULL;
 	nd_buf now = {0};
+	uint64_t *sig = NULL;
+	unsigned char *same = NULL;
+	int64_t since = 0;
+	int again = 0;
 	size_t i;
 	int rc = -1, changes = 0;
 
@@ -279,7 +462,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		goto out;
 	changes = remembered(m, p, &now);
 	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
-	    load(s, rules, m, &local, &cur, &d, err) || correlate(d, &cp, m, &c, err))
+	    load(s, rules, m, &local, &cur, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
@@ -295,13 +478,20 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, &m->written, &st->rewritten, &st->since, err)
+	if (m && compare_groups(m, rules, d, &c, &g, keys, changes && again ? since : 0, &sig, &same, err))
+		goto out;
+	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
+						err)
 		    : nd_diagnose_write(s, rules, p, d, &c, &g, keys, m ? &m->written : NULL, err))
 		goto out;
 	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
 		goto out;
 	if (m) {
 		m->p = *p;
+		free(m->sig);
+		m->sig = sig;
+		m->nsig = g.n;
+		sig = NULL;
 		keep_keys(m, d, &c, &g, keys, key_refs);
 		keys = NULL;
 		key_refs = NULL;
@@ -328,6 +518,8 @@ out:
 	free(rule);
 	free(keys);
 	free(key_refs);
+	free(sig);
+	free(same);
 	nd_buf_free(&now);
 	old_keys_free(&old);
 	nd_grouping_free(&g);
