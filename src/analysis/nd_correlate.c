@@ -1237,6 +1237,7 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->unlock_key);
 	free(c->cands);
 	free(c->again);
+	free(c->was);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

@@ -108,7 +108,8 @@ typedef struct nd_correlation {
 	nd_cand *cands; /* every candidate pair, by host pair then delta */
 	size_t ncands;
 	const char **again; /* made by nd_correlate_again: the keys (in ids) of the identities paired again, */
-	size_t nagain;      /* by address; the others' attempts are the previous correlation's */
+	size_t nagain;      /* by address; the others' attempts are the previous correlation's: */
+	size_t *was;        /* per attempt, its index there (ND_NONE: paired again) */
 	size_t made[4]; /* how many clients, decisions, connects and unlocks the data had */
 	int64_t top;    /* the highest ref among them */
 	double window_s, skew_s;

@@ -471,10 +471,10 @@ static int move_retries(nd_correlation *out, nd_attempt *a, const size_t *from, 
 static int merge_attempts(again *g, const nd_correlation *c, const part *t, const idmap *m, nd_correlation *out)
 {
 	nd_attempt *a = malloc((g->prev->n + 1) * sizeof(*a)), *b = malloc((c->n + 1) * sizeof(*b));
-	size_t i, na = 0;
+	size_t *was = malloc((g->prev->n + 1) * sizeof(*was)), i, k, na = 0;
 	int rc = -1;
 
-	if (!a || !b)
+	if (!a || !b || !was)
 		goto out;
 	for (i = 0; i < g->prev->n; i++) {
 		nd_attempt x = g->prev->attempts[i];
@@ -486,6 +486,7 @@ static int merge_attempts(again *g, const nd_correlation *c, const part *t, cons
 		x.nps = x.nps == ND_NONE ? ND_NONE : g->now[1][x.nps];
 		if (move_retries(out, &x, g->prev->retries, g->now[0]) != 0)
 			goto out;
+		was[na] = i;
 		a[na++] = x;
 	}
 	for (i = 0; i < c->n; i++) {
@@ -497,13 +498,22 @@ static int merge_attempts(again *g, const nd_correlation *c, const part *t, cons
 		if (move_retries(out, &b[i], c->retries, t->at[0]) != 0)
 			goto out;
 	}
-	if (merge((void **)&out->attempts, a, na, b, c->n, sizeof(*a), attempt_cmp) != 0)
+	out->attempts = malloc((na + c->n + 1) * sizeof(*out->attempts));
+	out->was = malloc((na + c->n + 1) * sizeof(*out->was));
+	if (!out->attempts || !out->was)
 		goto out;
-	out->n = out->cap = na + c->n;
+	for (i = 0, k = 0; i < na || k < c->n; out->n++) { /* merged in order; was: where prev had it */
+		int take_a = i < na && (k == c->n || attempt_cmp(&b[k], &a[i]) >= 0);
+
+		out->was[out->n] = take_a ? was[i] : ND_NONE;
+		out->attempts[out->n] = take_a ? a[i++] : b[k++];
+	}
+	out->cap = out->n;
 	rc = 0;
 out:
 	free(a);
 	free(b);
+	free(was);
 	return rc ? nd_error_set(g->err, "out of memory") : 0;
 }
 

@@ -102,6 +102,7 @@ struct nd_diagnose_memory {
 	int loaded;
 	nd_correlation c; /* the last run's correlation of d (made with keep), when correlated */
 	int correlated;
+	const nd_rule **cause; /* of each attempt of c */
 	uint64_t *sig; /* of each incident id written (group_sig), while d holds what that run loaded */
 	size_t nsig;
 	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
@@ -120,7 +121,9 @@ static void forget_data(nd_diagnose_memory *m)
 	nd_analysis_cursor_free(&m->cur);
 	nd_correlation_free(&m->c);
 	free(m->sig);
+	free(m->cause);
 	m->sig = NULL;
+	m->cause = NULL;
 	m->nsig = 0;
 	m->loaded = m->correlated = 0;
 }
@@ -311,6 +314,13 @@ static int any_in(const int64_t *v, size_t n, int64_t lo, int64_t hi)
 	return a < n && v[a] <= hi;
 }
 
+/* Returns 1 if a new event of n that a rule looks for is near attempt a,
+ * else 0. */
+static int near_news(const news *n, const nd_attempt *a)
+{
+	return any_in(n->near, n->nnear, a->ts - n->wide, a->ts + n->wide);
+}
+
 /* Returns 1 if key (a string of c's ids) is of an identity c paired
  * again, else 0. */
 static int paired_again(const nd_correlation *c, const char *key)
@@ -345,37 +355,51 @@ static int sees_news(const nd_analysis_data *d, const nd_correlation *c, const n
 		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
 		int64_t ts = a->nps != ND_NONE ? d->decisions[a->nps].ts : 0;
 
-		if (any_in(n->near, n->nnear, a->ts - n->wide, a->ts + n->wide) ||
-		    (a->nps != ND_NONE && any_in(n->capi2, n->ncapi2, ts - capi2, ts + capi2)))
+		if (near_news(n, a) || (a->nps != ND_NONE && any_in(n->capi2, n->ncapi2, ts - capi2, ts + capi2)))
 			return 1;
 	}
 	return 0;
 }
 
-/* Signs every group of g into *sig and marks in *same those whose
- * signature is m's for their id and that see no new event (their rows are
- * what m's run wrote). With no signatures in m (since 0: loaded afresh),
- * none is the same. Returns 0, or -1 with err set. */
-static int compare_groups(const nd_diagnose_memory *m, const nd_rules *rules, const nd_analysis_data *d,
-			  const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, int64_t since,
-			  uint64_t **sig, unsigned char **same, nd_error *err)
+/* Judges the attempts of c into cause and the events of d loaded for the
+ * finding rules into rule. With n (c made again from m's correlation, d
+ * grown by the events of n), an attempt carried over keeps the cause m
+ * has for it, unless a new event a rule looks for is near it. Returns 0,
+ * or -1 with err set. */
+static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
+		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
 {
-	news n;
 	size_t i;
-	int rc = 0;
 
-	memset(&n, 0, sizeof(n));
+	for (i = 0; i < c->n; i++) {
+		if (n && c->was[i] != ND_NONE && !near_news(n, &c->attempts[i]))
+			cause[i] = m->cause[c->was[i]];
+		else if (nd_judge_attempt(rules, d, &c->attempts[i], &cause[i], err) < 0)
+			return -1;
+	}
+	return nd_judge_events(rules, d, rule, err);
+}
+
+/* Signs every group of g into *sig and, with n (c made again from m's
+ * correlation, d grown by the events of n, the stored results m's),
+ * marks in *same those whose signature is m's for their id and that see
+ * no new event (their rows are what m's run wrote). Returns 0, or -1 with
+ * err set. */
+static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
+			  const nd_grouping *g, const nd_key_incident *keys, const news *n, uint64_t **sig,
+			  unsigned char **same, nd_error *err)
+{
+	size_t i;
+
 	*sig = malloc((g->n + 1) * sizeof(**sig));
 	*same = calloc(g->n + 1, 1);
-	if (!*sig || !*same || (since && make_news(rules, d, since, &n) != 0))
-		rc = nd_error_set(err, "out of memory");
-	for (i = 0; rc == 0 && i < g->n; i++) {
+	if (!*sig || !*same)
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < g->n; i++) {
 		(*sig)[i] = group_sig(d, c, g, i, keys[i].key);
-		(*same)[i] = since && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], &n);
+		(*same)[i] = n && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], n);
 	}
-	free(n.near);
-	free(n.capi2);
-	return rc;
+	return 0;
 }
 
 /* Describes the stored results into out: the number of incidents, the last
@@ -442,6 +466,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	unsigned char *same = NULL;
 	int64_t since = 0;
 	int again = 0;
+	news n = {NULL, NULL, 0, 0, 0};
 	size_t i;
 	int rc = -1, changes = 0;
 
@@ -470,7 +495,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	if (nd_judge_all(rules, d, &c, cause, rule, err) || nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
+	if ((again && since && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
+	    judge(rules, d, &c, m, again && since ? &n : NULL, cause, rule, err) ||
+	    nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
 	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err))
 		goto out;
 	st->rewritten = g.n;
@@ -478,7 +505,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	if (m && compare_groups(m, rules, d, &c, &g, keys, changes && again ? since : 0, &sig, &same, err))
+	if (m && compare_groups(m, d, &c, &g, keys, changes && again && since ? &n : NULL, &sig, &same, err))
 		goto out;
 	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
 						err)
@@ -509,6 +536,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		m->c = c;
 		m->correlated = 1;
 		memset(&c, 0, sizeof(c));
+		free(m->cause);
+		m->cause = cause;
+		cause = NULL;
 	}
 	rc = 0;
 out:
@@ -520,6 +550,8 @@ out:
 	free(key_refs);
 	free(sig);
 	free(same);
+	free(n.near);
+	free(n.capi2);
 	nd_buf_free(&now);
 	old_keys_free(&old);
 	nd_grouping_free(&g);

@@ -78,11 +78,11 @@ static void near_event(FILE *f, unsigned rec, unsigned kdc)
 
 /* Writes, for the round that calls it, part of a case no random stream
  * makes often: LAB\\u9 fails with 812 at 06:00:00, before everything else
- * (its incident stays #1), and RRAS logs 20276 40 s later, the
- * incident's context (round 2); then RRAS logs another 20276 only 10 s
- * after the failure (round 9): the context becomes that one while the
- * incident's attempts, and so its signature, stay as they were. Returns
- * the records written. */
+ * (its incident stays #1; round 3); RRAS logs 20276 40 s later (round 4):
+ * the incident's cause becomes the rule that looks for it, with the event
+ * as its context; RRAS logs another 20276 only 10 s after the failure
+ * (round 9): the context becomes that one while the incident's attempts,
+ * and so its signature, stay as they were. Returns the records written. */
 static unsigned near_case(FILE *f, unsigned rec, unsigned round)
 {
 	static const char rras[] =
@@ -92,20 +92,18 @@ static unsigned near_case(FILE *f, unsigned rec, unsigned round)
 		"<Computer>VPN01.lab.example</Computer><Security/></System><EventData>"
 		"<Data>LAB\\u9</Data><Data>x</Data></EventData></Event>\n";
 
-	if (round == 9) {
-		fprintf(f, rras, "10.0000000Z", rec);
-		return 1;
-	}
-	fprintf(f,
-		"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
-		"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
-		"<TimeCreated SystemTime='2025-03-14T06:00:00.0000000Z'/><EventRecordID>%u</EventRecordID>"
-		"<Channel>Application</Channel><Computer>CLIENT0.lab.example</Computer><Security/></System><EventData>"
-		"<Data>{77777777-0000-0000-0000-000000000000}</Data><Data>LAB\\u9</Data><Data>Always On VPN</Data>"
-		"<Data>812</Data></EventData></Event>\n",
-		rec);
-	fprintf(f, rras, "40.0000000Z", rec + 1);
-	return 2;
+	if (round == 3)
+		fprintf(f,
+			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
+			"<TimeCreated SystemTime='2025-03-14T06:00:00.0000000Z'/><EventRecordID>%u</EventRecordID>"
+			"<Channel>Application</Channel><Computer>CLIENT0.lab.example</Computer><Security/></System>"
+			"<EventData><Data>{77777777-0000-0000-0000-000000000000}</Data><Data>LAB\\u9</Data>"
+			"<Data>Always On VPN</Data><Data>812</Data></EventData></Event>\n",
+			rec);
+	else
+		fprintf(f, rras, round == 4 ? "40.0000000Z" : "10.0000000Z", rec);
+	return 1;
 }
 
 /* Writes a RasClient 20225 (connected) of user u (on CLIENT<u % 3>) at
@@ -330,7 +328,7 @@ int main(int argc, char **argv)
 			for (k = 0; k < 3; k++)
 				connect_event(f, rec++, "2025-03-14T07:30:00.0000000Z", k);
 		}
-		if (round == 2 || round == 9)
+		if (round == 3 || round == 4 || round == 9)
 			rec += near_case(f, rec, round);
 		for (k = 0; k < EVENTS + round; k++)
 			event(f, rec++);
