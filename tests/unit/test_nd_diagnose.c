@@ -246,14 +246,22 @@ static void dump(nd_store *s, nd_buf *out)
 	}
 }
 
-/* Deletes, as another process could, the events of one client computer
- * from s. Returns the number of events deleted. */
-static long long delete_client(nd_store *s)
+/* Deletes, as another process does (on its own connection), the events
+ * of one client computer from the store at path. Returns the number of
+ * events deleted. */
+static long long delete_client(const char *path)
 {
-	nd_db *db = nd_store_db(s);
+	nd_store *s = NULL;
+	nd_db *db;
 	nd_stmt *st = NULL;
 	nd_error err;
 	long long n = -1;
+
+	if (nd_store_open(&s, path, &err) != 0) {
+		CHECK(0);
+		return -1;
+	}
+	db = nd_store_db(s);
 
 	CHECK(nd_db_exec(db,
 			 "BEGIN; DELETE FROM ras_client_events WHERE event_ref IN"
@@ -264,6 +272,7 @@ static long long delete_client(nd_store *s)
 	if (st && nd_db_step(st, "delete", &err) == 1)
 		n = nd_db_column_int64(st, 0);
 	nd_db_finalize(st);
+	nd_store_close(s);
 	return n;
 }
 
@@ -339,8 +348,8 @@ int main(int argc, char **argv)
 		CHECK(nd_ingest_paths(b, paths, 1, NULL, &rep, &tb, &err) == 0);
 		if (round == ROUNDS / 3) {
 			/* Another process deletes events: the kept ones are stale. */
-			CHECK(delete_client(a) > 0);
-			CHECK(delete_client(b) > 0);
+			CHECK(delete_client(path_a) > 0);
+			CHECK(delete_client(path_b) > 0);
 		}
 		if (round == ROUNDS / 2) {
 			/* Another process diagnoses both with other parameters meanwhile
