@@ -22,7 +22,7 @@ typedef struct member {
 static int member_order(const void *pa, const void *pb)
 {
 	const member *a = pa, *b = pb;
-	int c = strcmp(a->rule->id, b->rule->id);
+	int c = a->rule == b->rule ? 0 : strcmp(a->rule->id, b->rule->id); /* most pairs share a rule */
 
 	if (c || (c = (a->k > b->k) - (a->k < b->k)))
 		return c;
@@ -68,9 +68,9 @@ static int group_order(const void *pa, const void *pb)
 
 	if (a->first != b->first)
 		return a->first < b->first ? -1 : 1;
-	if ((c = strcmp(a->rule->id, b->rule->id)))
+	if (a->rule != b->rule && (c = strcmp(a->rule->id, b->rule->id)))
 		return c;
-	return strcmp(a->key, b->key);
+	return a->key == b->key ? 0 : strcmp(a->key, b->key);
 }
 
 /* A resolution's place among those of its identity. */
