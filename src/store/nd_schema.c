@@ -25,7 +25,40 @@
 	"  host TEXT NOT NULL DEFAULT '',\n"                                                                           \
 	"  UNIQUE(host, path)"
 
-static const char core_sql[] =
+/* ts as the text of time_created, "YYYY-MM-DDTHH:MM:SS.fffffffZ", in
+ * SQLite: what nd_time_format writes for ts from 0 to ND_SCHEMA_TIME_MAX. */
+#define TIME_TEXT_SQL                                                                                                  \
+	"strftime('%Y-%m-%dT%H:%M:%S', ts / 10000000, 'unixepoch') || '.' ||"                                          \
+	" substr(CAST(10000000 + ts % 10000000 AS TEXT), 2) || 'Z'"
+
+/* The columns of the events table, with the definitions of time_created
+ * and time_text: in SQLite time_created is computed from ts (a virtual
+ * column: no bytes) unless time_text holds a text ts does not give back;
+ * PostgreSQL (no virtual columns before version 18) stores it. */
+#define EVENTS_COLUMNS(time_created, time_text)                                                                        \
+	"  id INTEGER PRIMARY KEY,\n"                                                                                  \
+	"  family TEXT NOT NULL,\n"                                                                                    \
+	"  provider TEXT NOT NULL,\n"                                                                                  \
+	"  event_id INTEGER NOT NULL,\n"                                                                               \
+	"  qualifiers INTEGER, version INTEGER, level INTEGER, task INTEGER, keywords TEXT,\n"                         \
+	"  " time_created ",\n"                                                                                        \
+	"  ts INTEGER NOT NULL,\n"                                                                                     \
+	"  record_id INTEGER NOT NULL,\n"                                                                              \
+	"  channel TEXT NOT NULL,\n"                                                                                   \
+	"  computer TEXT NOT NULL,\n"                                                                                  \
+	"  user_sid TEXT,\n"                                                                                           \
+	"  \"binary\" TEXT,\n"                                                                                         \
+	"  source_id INTEGER REFERENCES sources(id),\n"                                                                \
+	"  file_offset INTEGER,\n"                                                                                     \
+	"  written_ts INTEGER,\n"                                                                                      \
+	"  names_ref INTEGER REFERENCES field_names(id),\n"                                                            \
+	"  fields TEXT,\n" time_text "  UNIQUE(computer, channel, record_id, ts)"
+#define EVENTS_SQLITE                                                                                                  \
+	EVENTS_COLUMNS("time_created TEXT GENERATED ALWAYS AS (coalesce(time_text, " TIME_TEXT_SQL ")) VIRTUAL",     \
+		       "  time_text TEXT,\n")
+#define EVENTS_PG EVENTS_COLUMNS("time_created TEXT NOT NULL", "")
+
+static const char core_head_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
 	"CREATE TABLE IF NOT EXISTS sources(\n" SOURCES_COLUMNS ");\n"
 	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
@@ -37,26 +70,9 @@ static const char core_sql[] =
 	"  fingerprint INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(source_id, chunk_offset)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS field_names(id INTEGER PRIMARY KEY, crc INTEGER, names TEXT NOT NULL);\n"
-	"CREATE INDEX IF NOT EXISTS field_names_by_crc ON field_names(crc);\n"
-	"CREATE TABLE IF NOT EXISTS events(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  family TEXT NOT NULL,\n"
-	"  provider TEXT NOT NULL,\n"
-	"  event_id INTEGER NOT NULL,\n"
-	"  qualifiers INTEGER, version INTEGER, level INTEGER, task INTEGER, keywords TEXT,\n"
-	"  time_created TEXT NOT NULL,\n"
-	"  ts INTEGER NOT NULL,\n"
-	"  record_id INTEGER NOT NULL,\n"
-	"  channel TEXT NOT NULL,\n"
-	"  computer TEXT NOT NULL,\n"
-	"  user_sid TEXT,\n"
-	"  \"binary\" TEXT,\n"
-	"  source_id INTEGER REFERENCES sources(id),\n"
-	"  file_offset INTEGER,\n"
-	"  written_ts INTEGER,\n"
-	"  names_ref INTEGER REFERENCES field_names(id),\n"
-	"  fields TEXT,\n"
-	"  UNIQUE(computer, channel, record_id, ts));\n"
+	"CREATE INDEX IF NOT EXISTS field_names_by_crc ON field_names(crc);\n";
+
+static const char core_tail_sql[] =
 	"CREATE INDEX IF NOT EXISTS events_by_ts ON events(ts);\n"
 	"CREATE INDEX IF NOT EXISTS events_by_event_id ON events(event_id, ts);\n"
 	"CREATE TABLE IF NOT EXISTS nps_reason_codes(\n"
@@ -204,7 +220,8 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 	const nd_family *const *f;
 	size_t i;
 
-	if (put(b, core_sql) != 0)
+	if (put(b, core_head_sql) || put(b, "CREATE TABLE IF NOT EXISTS events(\n") ||
+	    put(b, dialect == ND_DB_POSTGRESQL ? EVENTS_PG : EVENTS_SQLITE) || put(b, ");\n") || put(b, core_tail_sql))
 		return -1;
 	for (i = 0; indexed_families[i]; i++)
 		if (put(b, "CREATE INDEX IF NOT EXISTS events_of_") || put(b, indexed_families[i]) ||
@@ -440,6 +457,32 @@ static int fields_rest(nd_db *db, nd_error *err)
 				    NULL, err);
 }
 
+/* Step 7 -> 8: in SQLite, time_created is computed from ts; an event keeps
+ * its text in time_text only where that differs from what ts gives, so
+ * nothing is lost. SQLite cannot make a stored column computed, so the
+ * table is made again with the same ids (the caller turned foreign keys
+ * off; the views that read it go first, and the schema script makes them
+ * and the indexes again). PostgreSQL keeps the stored column. Returns 0, or
+ * -1 with err set. */
+static int time_computed(nd_db *db, nd_error *err)
+{
+	if (nd_db_dialect_of(db) == ND_DB_POSTGRESQL)
+		return 0;
+	return nd_db_exec_ddl(
+		db,
+		"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
+		"CREATE TABLE events_v8(\n" EVENTS_SQLITE ");\n"
+		"INSERT INTO events_v8(id, family, provider, event_id, qualifiers, version, level, task, keywords, ts,"
+		" record_id, channel, computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields,"
+		" time_text)"
+		" SELECT id, family, provider, event_id, qualifiers, version, level, task, keywords, ts, record_id, channel,"
+		" computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields,"
+		" CASE WHEN time_created IS (" TIME_TEXT_SQL ") THEN NULL ELSE time_created END FROM events;\n"
+		"DROP TABLE events;\n"
+		"ALTER TABLE events_v8 RENAME TO events;",
+		"schema migration", err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -478,6 +521,8 @@ static const migration migrations[] = {
 	{NULL, sources_by_host},
 	/* 6 -> 7: one copy of each value (issue 10). */
 	{NULL, fields_rest},
+	/* 7 -> 8: time_created computed from ts in SQLite (issue 10). */
+	{NULL, time_computed},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

@@ -292,7 +292,7 @@ static void test_store_may_hold(const char *path)
 	CHECK(nd_store_may_hold_record(s, "C", "Security", 10, &err) == 0);
 	CHECK(nd_store_commit(s, &err) == 0);
 	/* another writer between two transactions */
-	CHECK(sql(path, "INSERT INTO events(family, provider, event_id, time_created, ts, record_id, channel, computer)"
+	CHECK(sql(path, "INSERT INTO events(family, provider, event_id, time_text, ts, record_id, channel, computer)"
 			" VALUES('nps_audit', 'p', 6272, '', 1, 20, 'Security', 'C')") == SQLITE_OK);
 	CHECK(nd_store_begin(s, &err) == 0);
 	CHECK(nd_store_may_hold_record(s, "C", "Security", 20, &err) == 1);
