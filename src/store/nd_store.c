@@ -17,21 +17,21 @@
 #include "nd_time.h"
 
 /* The columns of events an ingest writes, in the order of its
- * statements' parameters, the time's text in the column `time`: SQLite
- * computes time_created (time_text holds a text it does not give back),
- * PostgreSQL stores it (nd_schema.c). */
-#define EVENT_COLUMNS_TIME(time)                                                                                       \
-	"family,provider,event_id,qualifiers,version,level,task,keywords," time ",ts,record_id,channel,computer,"      \
+ * statements' parameters, the keywords in `kw` and the time's text in
+ * `time`: SQLite computes keywords from keyword_bits and time_created from
+ * ts (time_text holds a text it does not give back), PostgreSQL stores
+ * them (nd_schema.c). */
+#define EVENT_COLUMNS_OF(kw, time)                                                                                     \
+	"family,provider,event_id,qualifiers,version,level,task," kw "," time ",ts,record_id,channel,computer,"        \
 	"user_sid,\"binary\",source_id,file_offset,written_ts,names_ref,fields"
-#define EVENT_COLUMNS EVENT_COLUMNS_TIME("time_created")
+#define EVENT_COLUMNS EVENT_COLUMNS_OF("keywords", "time_created")
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
 /* An event's row; a duplicate is skipped. The new row's id comes from
  * nd_db_inserted (SQLite), or RETURNING (PostgreSQL). */
-#define INSERT_EVENT_SQL(time)                                                                                         \
-	"INSERT INTO events(" EVENT_COLUMNS_TIME(time) ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"              \
-	" ON CONFLICT DO NOTHING"
+#define INSERT_EVENT_SQL(columns)                                                                                      \
+	"INSERT INTO events(" columns ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
@@ -398,7 +398,9 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		return -1;
 	}
 	if (schema_current(s, err) ||
-	    prepare(s, s->pg ? INSERT_EVENT_SQL("time_created") " RETURNING id" : INSERT_EVENT_SQL("time_text"),
+	    prepare(s,
+		    s->pg ? INSERT_EVENT_SQL(EVENT_COLUMNS) " RETURNING id"
+			  : INSERT_EVENT_SQL(EVENT_COLUMNS_OF("keyword_bits", "time_text")),
 		    &s->ins_event, "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
@@ -908,8 +910,9 @@ static void keywords_text(uint64_t keywords, char *out)
 }
 
 /* Binds the header columns of an event to st, an events INSERT, the text
- * without a copy (ev, s->iso and s->kw stay until st ran); the time's text
- * only where the database does not compute it from ts (nd_schema.h).
+ * without a copy (ev, s->iso and s->kw stay until st ran); the keywords as
+ * an integer and the time's text only where it does not compute it from ts
+ * in SQLite (nd_schema.h), both as text in PostgreSQL.
  * Returns 0, or -1 with err set. */
 static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev,
 		      nd_error *err)
@@ -918,7 +921,8 @@ static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family 
 	const char *w = "events";
 
 	nd_db_clear(st);
-	keywords_text(ev->keywords, s->kw);
+	if (s->pg)
+		keywords_text(ev->keywords, s->kw);
 	return nd_db_bind_text_static(st, 1, fam->name, w, err) ||
 		       nd_db_bind_text_static(st, 2, ev->provider ? ev->provider : "", w, err) ||
 		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
@@ -926,7 +930,8 @@ static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family 
 		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
 		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
 		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
-		       nd_db_bind_text_static(st, 8, s->kw, w, err) ||
+		       (s->pg ? nd_db_bind_text_static(st, 8, s->kw, w, err)
+			      : nd_db_bind_int64(st, 8, (int64_t)ev->keywords, w, err)) ||
 		       ((s->pg || ts < 0 || ts > ND_SCHEMA_TIME_MAX) &&
 			nd_db_bind_text_static(st, 9, nd_time_format(ts, s->iso), w, err)) ||
 		       nd_db_bind_int64(st, 10, ts, w, err) ||

@@ -1,12 +1,13 @@
 #!/bin/sh
-# Schema step 8 (version 7 -> 8, time_created computed from ts): a version 7
+# Schema step 8 (version 7 -> 8, keywords and time_created computed): a version 7
 # database written by the previous npsdiag (schema-v7.sql: `sqlite3 .dump`
 # of its ingest of the fixtures below, from the source tree, code tables
 # left out) is migrated by the first command that opens it. Every column it
 # had reads as before (time_created too, through the views as well), no
 # event keeps a text that ts gives back, and every table, diagnose and the
 # reports are what a new ingest of the same files gives. A text that ts
-# does not give back (a row changed by hand, an event before 1970) stays.
+# or keyword_bits does not give back (a row changed by hand, an event
+# before 1970) stays.
 . "$(dirname "$0")/lib.sh"
 FILES=$MIGRATE_FIXTURES
 for f in $FILES; do need "$SRC/$f"; done
@@ -33,7 +34,8 @@ eq "its view rows (one value holds a line break)" "$(wc -l <"$T/v7.views")" 1271
 rc=$?
 eq "diagnose on the version 7 database (1: incidents found)" "$rc" 1
 eq "migrated to version 8" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 8
-eq "no text kept that ts gives back" "$(q "SELECT count(*), count(time_text) FROM events")" "70|0"
+eq "no text kept that ts or the bits give back" "$(q "SELECT count(*), count(time_text), count(keyword_bits),
+	count(keywords_text) FROM events")" "70|0|70|0"
 q "$events" >"$T/v8"
 if cmp -s "$T/v7" "$T/v8"; then ok; else fail "events differ after the migration"; diff "$T/v7" "$T/v8" | head -5 >&2; fi
 q "$views" >"$T/v8.views"
@@ -63,12 +65,16 @@ eq "a new ingest keeps no text" "$(DB=$NEW q "SELECT count(time_text) FROM event
 # Texts that ts does not give back: changed by hand, and before 1970.
 DB=$T/hand.db
 q "UPDATE events SET time_created = '2025-03-14T09:12:43.5Z' WHERE id = 3;
-	UPDATE events SET ts = -10000001, time_created = '1969-12-31T23:59:58.9999999Z' WHERE id = 5"
+	UPDATE events SET ts = -10000001, time_created = '1969-12-31T23:59:58.9999999Z' WHERE id = 5;
+	UPDATE events SET keywords = '0X8010000000000000' WHERE id = 6; UPDATE events SET keywords = NULL WHERE id = 7;
+	UPDATE events SET keywords = '0x8010' WHERE id = 8"
 q "$events" >"$T/hand7"
 "$NPSDIAG" diagnose --db "$DB" --format json >/dev/null 2>"$T/err"
 eq "migrated to version 8 (changed by hand)" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 8
 eq "the two texts kept" "$(q "SELECT group_concat(id || ' ' || time_text, ', ') FROM events WHERE time_text IS NOT NULL")" \
 	"3 2025-03-14T09:12:43.5Z, 5 1969-12-31T23:59:58.9999999Z"
+eq "the keywords kept" "$(q "SELECT group_concat(id || ' ' || quote(keyword_bits) || ' ' || quote(keywords_text), ', ')
+	FROM events WHERE id IN (6, 7, 8, 9, 19)")" "6 NULL '0X8010000000000000', 7 NULL NULL, 8 NULL '0x8010', 9 36028797018963968 NULL, 19 -9218868437227405312 NULL"
 q "$events" >"$T/hand8"
 if cmp -s "$T/hand7" "$T/hand8"; then ok; else fail "events differ after the migration (changed by hand)"; fi
 finish
