@@ -587,8 +587,9 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 
 	if (nd_db_prepare(
 		r->db,
-		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
-		" max(time_created),"
+		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer),"
+		" (SELECT time_created FROM events ORDER BY ts LIMIT 1),"
+		" (SELECT time_created FROM events ORDER BY ts DESC LIMIT 1),"
 		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'incident'),"
 		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'finding'),"
 		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN nd_results_ids USING(id)"
