@@ -50,6 +50,7 @@ struct nd_store {
 	char *path; /* the file, or the server's host and database (never a connection string) */
 	int pg;     /* a PostgreSQL database */
 	int in_tx;
+	int unchecked; /* SQLite's foreign-key checks are off until the transaction ends (nd_store_begin_ingest) */
 	int readonly;
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
@@ -468,6 +469,30 @@ int nd_store_readonly(const nd_store *s)
 	return s->readonly;
 }
 
+/* Turns SQLite's foreign-key checks back on after a transaction begun by
+ * nd_store_begin_ingest (the pragma does nothing inside one). Returns
+ * nothing: a failure leaves them off for this connection, which only ever
+ * writes references it made. */
+static void checks_back(nd_store *s)
+{
+	if (s->unchecked)
+		nd_db_exec(s->db, "PRAGMA foreign_keys=ON", "settings", NULL);
+	s->unchecked = 0;
+}
+
+int nd_store_begin_ingest(nd_store *s, nd_error *err)
+{
+	if (!s->pg && !s->readonly) {
+		if (nd_db_exec(s->db, "PRAGMA foreign_keys=OFF", "settings", err) != 0)
+			return -1;
+		s->unchecked = 1;
+	}
+	if (nd_store_begin(s, err) == 0)
+		return 0;
+	checks_back(s);
+	return -1;
+}
+
 int nd_store_begin(nd_store *s, nd_error *err)
 {
 	if (s->readonly)
@@ -595,6 +620,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 		return -1;
 	}
 	s->in_tx = 0;
+	checks_back(s);
 	return 0;
 }
 
@@ -608,6 +634,7 @@ void nd_store_rollback(nd_store *s)
 	nd_fields_names_forget(&s->names);
 	layouts_forget(s);
 	s->in_tx = 0;
+	checks_back(s);
 }
 
 /* Writes the current UTC time as ISO 8601 into out[ND_TIME_ISO_SIZE].
