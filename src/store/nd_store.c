@@ -849,7 +849,9 @@ static int hex_le32(const char *hex, uint32_t *v)
 	return 0;
 }
 
-/* Inserts the typed row of a family. Returns 0, or -1 with err set. */
+/* Inserts the typed row of a family, binding every parameter (NULL for a
+ * value it lacks: cheaper than clearing them all first). Returns 0, or -1
+ * with err set. */
 static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref,
 		       nd_error *err)
 {
@@ -857,7 +859,6 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 	size_t i;
 	int rc;
 
-	nd_db_clear(st);
 	rc = nd_db_bind_int64(st, 1, ref, fam->table, err);
 	for (i = 0; i < fam->ncolumns && rc == 0; i++) {
 		const nd_column *c = &fam->columns[i];
@@ -865,8 +866,8 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 		uint32_t code;
 
 		if (c->type == ND_COL_BINARY_LE32) {
-			if (hex_le32(ev->binary, &code) == 0)
-				rc = nd_db_bind_int64(st, col, code, fam->table, err);
+			rc = hex_le32(ev->binary, &code) == 0 ? nd_db_bind_int64(st, col, code, fam->table, err)
+							       : nd_db_bind_null(st, col, fam->table, err);
 		} else {
 			int k = l ? l->pos[i] : field_of(ev, c->field);
 			const char *v = k >= 0 ? ev->fields[k].value : NULL;
@@ -875,6 +876,8 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 				rc = nd_db_bind_text_static(st, col, v, fam->table, err);
 			else if (v && nd_parse_code(v, &code) == 0)
 				rc = nd_db_bind_int64(st, col, code, fam->table, err);
+			else
+				rc = nd_db_bind_null(st, col, fam->table, err);
 		}
 	}
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
@@ -892,7 +895,7 @@ static int bind_fields(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 
 	s->names_id = 0;
 	if (!ev->nfields)
-		return 0;
+		return nd_db_bind_null(st, 19, "events", err) || nd_db_bind_null(st, 20, "events", err) ? -1 : 0;
 	if (nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
 	    nd_db_bind_int64(st, 19, s->names_id, "events", err))
 		return -1;
@@ -913,7 +916,7 @@ static int bind_fields(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 	}
 	if (nd_fields_encode_rest(&s->fvalues, ev->fields, ev->nfields, l ? l->col : NULL, typed) != 0)
 		return nd_error_set(err, "out of memory");
-	return s->fvalues.len && nd_db_bind_text_static(st, 20, s->fvalues.data, "events", err) ? -1 : 0;
+	return nd_db_bind_text_static(st, 20, s->fvalues.len ? s->fvalues.data : NULL, "events", err);
 }
 
 /* Writes keywords as "0x" and 16 lower-case hex digits into out[19].
@@ -930,24 +933,30 @@ static void keywords_text(uint64_t keywords, char *out)
 	out[18] = '\0';
 }
 
+/* Binds v to parameter i of st, an events INSERT, when have is true, else
+ * NULL. Returns 0, or -1 with err set. */
+static int bind_opt(nd_stmt *st, int i, int have, int64_t v, nd_error *err)
+{
+	return have ? nd_db_bind_int64(st, i, v, "events", err) : nd_db_bind_null(st, i, "events", err);
+}
+
 /* Binds the header columns of an event to st, an events INSERT, the text
- * without a copy (ev, s->iso and s->kw stay until st ran). Returns 0, or -1
- * with err set. */
+ * without a copy (ev, s->iso and s->kw stay until st ran), NULL for a value
+ * it lacks. Returns 0, or -1 with err set. */
 static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev,
 		      nd_error *err)
 {
 	int64_t ts = ev->has_time ? ev->time : ev->written_time;
 	const char *w = "events";
 
-	nd_db_clear(st);
 	keywords_text(ev->keywords, s->kw);
 	return nd_db_bind_text_static(st, 1, fam->name, w, err) ||
 		       nd_db_bind_text_static(st, 2, ev->provider ? ev->provider : "", w, err) ||
 		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
-		       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
-		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
-		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
-		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
+		       bind_opt(st, 4, ev->has_qualifiers, ev->qualifiers, err) ||
+		       bind_opt(st, 5, ev->version >= 0, ev->version, err) ||
+		       bind_opt(st, 6, ev->level >= 0, ev->level, err) ||
+		       bind_opt(st, 7, ev->task >= 0, ev->task, err) ||
 		       nd_db_bind_text_static(st, 8, s->kw, w, err) ||
 		       nd_db_bind_text_static(st, 9, nd_time_format(ts, s->iso), w, err) ||
 		       nd_db_bind_int64(st, 10, ts, w, err) ||
@@ -956,8 +965,8 @@ static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family 
 		       nd_db_bind_text_static(st, 13, ev->computer ? ev->computer : "", w, err) ||
 		       nd_db_bind_text_static(st, 14, ev->user_sid, w, err) ||
 		       nd_db_bind_text_static(st, 15, ev->binary, w, err) || nd_db_bind_int64(st, 16, source, w, err) ||
-		       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
-		       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
+		       bind_opt(st, 17, ev->file_offset >= 0, ev->file_offset, err) ||
+		       bind_opt(st, 18, ev->written_time != 0, ev->written_time, err)
 		   ? -1
 		   : 0;
 }
