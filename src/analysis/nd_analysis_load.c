@@ -794,22 +794,40 @@ static int load_events(load *l, const nd_rules *rules)
 }
 
 /* Reads how many events the store holds, the highest id, and how many
- * have an id above since. Returns 0, or -1 with err set. */
-static int extent(nd_db *db, int64_t since, int64_t *count, int64_t *last, int64_t *newer, nd_error *err)
+ * have an id above since, and for SQLite the data_version (into
+ * *version). With prev, the cursor of the last load on this connection:
+ * when no other connection committed since (same data_version), the
+ * events are prev's and those above since (this process only adds
+ * events), so they are not counted. Returns 0, or -1 with err set. */
+static int extent(nd_db *db, const nd_analysis_cursor *prev, int64_t since, int64_t *count, int64_t *last,
+		  int64_t *newer, int64_t *version, nd_error *err)
 {
 	nd_stmt *st = NULL;
-	int rc;
+	int rc, known;
 
+	*version = 0;
+	if (nd_db_dialect_of(db) == ND_DB_SQLITE) {
+		if (nd_db_prepare(db, "PRAGMA data_version", 0, &st, "load", NULL) != 0 ||
+		    nd_db_step(st, "load", NULL) != 1) {
+			nd_db_finalize(st);
+			return nd_db_fail(db, "events", err);
+		}
+		*version = nd_db_column_int64(st, 0);
+		nd_db_finalize(st);
+	}
+	known = prev && *version && prev->version == *version && prev->count >= 0;
 	if (nd_db_prepare(db,
-			  "SELECT count(*), coalesce(max(id), 0), (SELECT count(*) FROM events WHERE id > ?1) FROM events",
+			  known ? "SELECT 0, coalesce(max(id), 0), (SELECT count(*) FROM events WHERE id > ?1) FROM events"
+				: "SELECT count(*), coalesce(max(id), 0), (SELECT count(*) FROM events WHERE id > ?1)"
+				  " FROM events",
 			  0, &st, "load", NULL) != 0 ||
 	    nd_db_bind_int64(st, 1, since, "load", NULL) != 0 || (rc = nd_db_step(st, "load", NULL)) != 1) {
 		nd_db_finalize(st);
 		return nd_db_fail(db, "events", err);
 	}
-	*count = nd_db_column_int64(st, 0);
 	*last = nd_db_column_int64(st, 1);
 	*newer = nd_db_column_int64(st, 2);
+	*count = known ? prev->count + *newer : nd_db_column_int64(st, 0);
 	nd_db_finalize(st);
 	return 0;
 }
@@ -833,7 +851,8 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	memset(out, 0, sizeof(*out));
 	if (cur)
 		nd_analysis_cursor_free(cur);
-	if ((!cur || extent(l.db, 0, &cur->count, &cur->last, &newer, err) == 0) && load_events(&l, rules) == 0)
+	if ((!cur || extent(l.db, NULL, 0, &cur->count, &cur->last, &newer, &cur->version, err) == 0) &&
+	    load_events(&l, rules) == 0)
 		rc = 0;
 	/* Rows stored after the count (PostgreSQL reads each query as of its
 	 * start) would be read again: the next load reads everything. */
@@ -857,7 +876,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 			  nd_error *err)
 {
 	load l = {0};
-	int64_t count = 0, last = 0, newer = 0; /* set by extent (gcc -O3 cannot tell) */
+	int64_t count = 0, last = 0, newer = 0, version = 0; /* set by extent (gcc -O3 cannot tell) */
 	int rc;
 
 	l.db = nd_store_db(s);
@@ -865,10 +884,11 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	l.err = err;
 	l.since = cur->last;
 	cur->loaded = 0;
-	if (extent(l.db, cur->last, &count, &last, &newer, err) != 0)
+	if (extent(l.db, cur, cur->last, &count, &last, &newer, &version, err) != 0)
 		return -1;
 	if (count != cur->count + newer)
 		return 1; /* events went away */
+	cur->version = version;
 	if (!newer)
 		return 0;
 	if (!l.since)

@@ -25,6 +25,7 @@ typedef struct nd_analysis_dial {
 typedef struct nd_analysis_cursor {
 	int64_t last;  /* the highest event id in the store then */
 	int64_t count; /* the number of events in the store then; -1: rows newer than last were read */
+	int64_t version; /* SQLite's data_version then (a commit by another connection changes it); 0: none */
 	nd_analysis_dial *dials; /* the first per host and CoId, by host, CoId */
 	size_t ndials, cap_dials;
 	size_t loaded; /* the events (rows) the last load or load_more read */

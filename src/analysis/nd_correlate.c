@@ -392,6 +392,44 @@ static int rank_keys(run *r)
 	return 0;
 }
 
+/* Keeps the key of every client failure, decision, connect and unlock of
+ * the data (p->keep), and the highest ref among them. Returns 0, or -1
+ * with err set. */
+static int keep_keys(run *r)
+{
+	const nd_analysis_data *d = r->d;
+	nd_correlation *o = r->out;
+	size_t i;
+
+	o->client_key = malloc((d->nclients + 1) * sizeof(*o->client_key));
+	o->decision_key = malloc((d->ndecisions + 1) * sizeof(*o->decision_key));
+	o->connect_key = malloc((d->nconnects + 1) * sizeof(*o->connect_key));
+	o->unlock_key = malloc((d->nunlocks + 1) * sizeof(*o->unlock_key));
+	if (!o->client_key || !o->decision_key || !o->connect_key || !o->unlock_key)
+		return nd_error_set(r->err, "out of memory");
+	o->made[0] = d->nclients;
+	o->made[1] = d->ndecisions;
+	o->made[2] = d->nconnects;
+	o->made[3] = d->nunlocks;
+	for (i = 0; i < d->nclients; i++) {
+		o->client_key[i] = r->ids.v[r->clients[i].id];
+		o->top = d->clients[i].ref > o->top ? d->clients[i].ref : o->top;
+	}
+	for (i = 0; i < d->ndecisions; i++) {
+		o->decision_key[i] = r->ids.v[r->nps[i].id];
+		o->top = d->decisions[i].ref > o->top ? d->decisions[i].ref : o->top;
+	}
+	for (i = 0; i < d->nconnects; i++) {
+		o->connect_key[i] = r->ids.v[r->connect_id[i]];
+		o->top = d->connects[i].ref > o->top ? d->connects[i].ref : o->top;
+	}
+	for (i = 0; i < d->nunlocks; i++) {
+		o->unlock_key[i] = r->ids.v[r->unlock_id[i]];
+		o->top = d->unlocks[i].ref > o->top ? d->unlocks[i].ref : o->top;
+	}
+	return 0;
+}
+
 /* Makes the items of the client failures and NPS decisions with their
  * keys, and the keys of the connects and unlocks, all interned and
  * ranked. Returns 0, or -1 with err set. */
@@ -451,7 +489,7 @@ static int make_items(run *r)
 	for (i = 0; i < r->d->nunlocks; i++)
 		if ((r->unlock_id[i] = nps_key(r, &r->d->unlocks[i])) == UINT32_MAX)
 			return -1;
-	return rank_keys(r);
+	return rank_keys(r) || (r->p->keep && keep_keys(r)) ? -1 : 0;
 }
 
 /* Folds client failures of one attempt (same_attempt) into the first as
@@ -631,21 +669,57 @@ int64_t nd_correlate_offset(const int64_t *delta, size_t n, int64_t window, int6
 	return best;
 }
 
-/* Sets each candidate's offset: that of its host pair. v is sorted by pair
- * and delta. Returns 0, or -1 with err set. */
+/* Returns -1, 0 or 1 as host pair (c, n) sorts before, with or after
+ * candidate x's. */
+static int pair_cmp(size_t c, size_t n, const nd_cand *x)
+{
+	int k = cmpz(c, x->chost);
+
+	return k ? k : cmpz(n, x->nhost);
+}
+
+/* Returns the first of the candidates v[0..n) (by host pair) whose pair
+ * is not before (c, n). */
+static size_t pair_start(const nd_cand *v, size_t n, size_t c, size_t nh)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pair_cmp(c, nh, &v[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Sets each candidate's offset: that of its host pair, estimated from its
+ * candidates and those of p->others on the pair. v is sorted by pair and
+ * delta. Returns 0, or -1 with err set. */
 static int estimate_offsets(run *r, candidate *v, size_t n)
 {
-	int64_t *delta = malloc((n + 1) * sizeof(*delta));
+	const nd_cand *others = r->p->others;
+	int64_t *delta = malloc((n + r->p->nothers + 1) * sizeof(*delta));
 	size_t s = 0, e, i, cap = 0;
 
 	if (!delta)
 		return nd_error_set(r->err, "out of memory");
 	while (s < n) {
+		size_t o = pair_start(others, r->p->nothers, v[s].chost, v[s].nhost), k = 0;
 		int64_t off;
 
-		for (e = s; e < n && v[e].chost == v[s].chost && v[e].nhost == v[s].nhost; e++)
-			delta[e - s] = v[e].delta;
-		off = nd_correlate_offset(delta, e - s, r->window, r->skew, r->wide);
+		for (e = s; e < n && v[e].chost == v[s].chost && v[e].nhost == v[s].nhost; e++) {
+			for (; o < r->p->nothers && pair_cmp(v[s].chost, v[s].nhost, &others[o]) == 0 &&
+			       others[o].delta < v[e].delta;
+			     o++)
+				delta[k++] = others[o].delta;
+			delta[k++] = v[e].delta;
+		}
+		for (; o < r->p->nothers && pair_cmp(v[s].chost, v[s].nhost, &others[o]) == 0; o++)
+			delta[k++] = others[o].delta;
+		off = nd_correlate_offset(delta, k, r->window, r->skew, r->wide);
 		for (i = s; i < e; i++)
 			v[i].offset = off;
 		if (nd_vec_reserve(&r->out->offsets, &cap, r->out->noffsets + 1, sizeof(*r->out->offsets)) != 0) {
@@ -656,6 +730,20 @@ static int estimate_offsets(run *r, candidate *v, size_t n)
 		s = e;
 	}
 	free(delta);
+	return 0;
+}
+
+/* Keeps the candidates v[0..n) (sorted by pair and delta) in the result
+ * (p->keep). Returns 0, or -1 with err set. */
+static int keep_cands(run *r, const candidate *v, size_t n)
+{
+	size_t i;
+
+	if (!(r->out->cands = malloc((n + 1) * sizeof(*r->out->cands))))
+		return nd_error_set(r->err, "out of memory");
+	for (i = 0; i < n; i++)
+		r->out->cands[i] = (nd_cand){r->ids.v[v[i].id], v[i].chost, v[i].nhost, v[i].delta};
+	r->out->ncands = n;
 	return 0;
 }
 
@@ -904,7 +992,7 @@ static int pair(run *r)
 	if (find_candidates(r, &v, &n) != 0)
 		goto out;
 	nd_sort(v, n, sizeof(*v), by_pair_delta);
-	if (estimate_offsets(r, v, n) != 0)
+	if (estimate_offsets(r, v, n) != 0 || (r->p->keep && keep_cands(r, v, n) != 0))
 		goto out;
 	in = within_window(r, v, n);
 	if (assign(r, v, in, partner, nps_taken) != 0)
@@ -1036,6 +1124,8 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
+	out->window_s = p->window_s;
+	out->skew_s = p->skew_s;
 	if (!r.domains)
 		return nd_error_set(err, "out of memory");
 	if (learn_domains(&r) == 0 && make_items(&r) == 0) {
@@ -1141,6 +1231,13 @@ void nd_correlation_free(nd_correlation *c)
 	free(c->locks);
 	free(c->ids);
 	free(c->offsets);
+	free(c->client_key);
+	free(c->decision_key);
+	free(c->connect_key);
+	free(c->unlock_key);
+	free(c->cands);
+	free(c->again);
+	free(c->was);
 	nd_strpool_free(&c->keys);
 	memset(c, 0, sizeof(*c));
 }

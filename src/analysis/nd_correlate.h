@@ -78,6 +78,14 @@ typedef struct nd_pair_offset {
 	int64_t offset; /* ticks: client clock minus NPS clock */
 } nd_pair_offset;
 
+/* A candidate pair as the offset estimate sees it: of which identity (a
+ * key of the correlation), which host pair, and its delta. */
+typedef struct nd_cand {
+	const char *key;
+	size_t chost, nhost;
+	int64_t delta; /* ticks: client time minus NPS time, raw clocks */
+} nd_cand;
+
 typedef struct nd_correlation {
 	nd_attempt *attempts; /* ordered by ts, then client ref, then NPS ref */
 	size_t n, cap;
@@ -95,6 +103,16 @@ typedef struct nd_correlation {
 	size_t noffsets;
 	uint64_t domains; /* a hash of the domain pairs learned: equal when keys are made the same way */
 	nd_strpool keys;
+	/* Kept only when the params ask (keep), for nd_correlate_again: */
+	const char **client_key, **decision_key, **connect_key, **unlock_key; /* per event of the data, in ids */
+	nd_cand *cands; /* every candidate pair, by host pair then delta */
+	size_t ncands;
+	const char **again; /* made by nd_correlate_again: the keys (in ids) of the identities paired again, */
+	size_t nagain;      /* by address; the others' attempts are the previous correlation's: */
+	size_t *was;        /* per attempt, its index there (ND_NONE: paired again) */
+	size_t made[4]; /* how many clients, decisions, connects and unlocks the data had */
+	int64_t top;    /* the highest ref among them */
+	double window_s, skew_s;
 } nd_correlation;
 
 typedef struct nd_correlate_params {
@@ -104,6 +122,9 @@ typedef struct nd_correlate_params {
 	size_t nnopair;
 	const uint64_t *compatible; /* (client code << 32 | NPS reason) a rule names together, ascending */
 	size_t ncompatible;
+	int keep; /* keep what nd_correlate_again needs (the keys of the events, the candidates) */
+	const nd_cand *others; /* candidates of identities not in the data, by host pair then delta: */
+	size_t nothers;        /* the offset estimate counts them as its own */
 } nd_correlate_params;
 
 /* Fills the code lists of p from the enabled incident rules: nopair, the
@@ -122,6 +143,18 @@ int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled
 /* Correlates every client failure and NPS decision of d. Returns 0 with
  * *out filled, or -1 with err set. */
 int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err);
+
+/* Correlates d again after events were added to it (refs above prev->top;
+ * the others unchanged) from prev, a correlation of d before them made
+ * with p->keep and the same window and skew: only the identities the new
+ * events belong to are paired again, and with them every identity of a
+ * client/NPS host pair whose clock offset estimate moves (docs/diagnose.md,
+ * "Under `tail`"); the rest is carried over. Gives what nd_correlate
+ * gives (p->keep set). Returns 0 with *out filled and prev emptied, 1 when
+ * it cannot (the domains learned changed, or prev is not of d: correlate
+ * in full; prev is left as it was), or -1 with err set. */
+int nd_correlate_again(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *prev,
+		       nd_correlation *out, nd_error *err);
 
 /* The clock offset (seconds) tolerated without --skew when at least two
  * candidate pairs of a client/NPS host pair agree on it (Kerberos

@@ -8,10 +8,13 @@
 #include "nd_buf.h"
 #include "nd_correlate.h"
 #include "nd_diagnose_write.h"
+#include "nd_evidence.h"
 #include "nd_group.h"
 #include "nd_incidents.h"
 #include "nd_judge.h"
 #include "nd_keys.h"
+#include "nd_sort.h"
+#include "nd_time.h"
 #include "nd_vec.h"
 
 /* The incidents of the previous run with their keys, as nd_keys sees
@@ -97,6 +100,11 @@ struct nd_diagnose_memory {
 	nd_analysis_data d;    /* what the last run loaded, when loaded */
 	nd_analysis_cursor cur; /* where that load got to */
 	int loaded;
+	nd_correlation c; /* the last run's correlation of d (made with keep), when correlated */
+	int correlated;
+	const nd_rule **cause; /* of each attempt of c */
+	uint64_t *sig; /* of each incident id written (group_sig), while d holds what that run loaded */
+	size_t nsig;
 	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
 };
 
@@ -111,7 +119,13 @@ static void forget_data(nd_diagnose_memory *m)
 	if (m->loaded)
 		nd_analysis_data_free(&m->d);
 	nd_analysis_cursor_free(&m->cur);
-	m->loaded = 0;
+	nd_correlation_free(&m->c);
+	free(m->sig);
+	free(m->cause);
+	m->sig = NULL;
+	m->cause = NULL;
+	m->nsig = 0;
+	m->loaded = m->correlated = 0;
 }
 
 void nd_diagnose_memory_forget(nd_diagnose_memory *m)
@@ -158,24 +172,233 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 
 /* Loads the data of a run into *d: without m afresh into local (cur
  * then says what was read); with m what was stored since m's data was
- * loaded is added to it, or it is loaded afresh (the first run, or the
- * store changed otherwise), and m's cursor says what was read. Returns 0,
- * or -1 with err set. */
+ * loaded is added to it (*since: the id after which events are new), or
+ * it is loaded afresh (the first run, or the store changed otherwise; m's
+ * signatures are then forgotten), and m's cursor says what was read.
+ * Returns 0, or -1 with err set. */
 static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local,
-		nd_analysis_cursor *cur, const nd_analysis_data **d, nd_error *err)
+		nd_analysis_cursor *cur, const nd_analysis_data **d, int64_t *since, nd_error *err)
 {
 	int rc = 1;
 
+	*since = m ? m->cur.last : 0;
 	if (!m) {
 		*d = local;
 		return nd_analysis_load(s, rules, local, cur, err);
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
+	if (rc != 0)
+		*since = 0;
 	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, err) != 0))
 		return -1;
 	m->loaded = 1;
 	*d = &m->d;
+	return 0;
+}
+
+/* Correlates d into *c: with m's correlation of d before the events just
+ * added to it, only what they change (nd_correlate_again; *again set),
+ * else in full. Returns 0, or -1 with err set. */
+static int correlate(const nd_analysis_data *d, const nd_correlate_params *cp, nd_diagnose_memory *m,
+		     nd_correlation *c, int *again, nd_error *err)
+{
+	int rc = 1;
+
+	if (m && m->correlated && (rc = nd_correlate_again(d, cp, &m->c, c, err)) == -1)
+		return -1;
+	if (m) {
+		nd_correlation_free(&m->c);
+		m->correlated = 0;
+	}
+	*again = rc == 0;
+	return rc == 0 ? 0 : nd_correlate(d, cp, c, err);
+}
+
+/* Returns h continued over the word w (a multiply-xorshift mix). */
+static uint64_t mix(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+	return h ^ (h >> 31);
+}
+
+/* Returns the signature of group i of g (written with key): everything
+ * its rows are made of but the stored values of its events (a ref's
+ * never change) and the events near them: its id, key, rule, times and
+ * resolution, the NPS lock it names, and each attempt's events, time and
+ * clock line-up. */
+static uint64_t group_sig(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i,
+			  const char *key)
+{
+	const nd_group *gr = &g->v[i];
+	const nd_resolution *lock = NULL;
+	uint64_t h = mix(0x9e3779b97f4a7c15ULL, i);
+	size_t k, r;
+
+	for (; *key; key++)
+		h = mix(h, (unsigned char)*key);
+	h = mix(mix(mix(h, (uintptr_t)gr->rule), (uint64_t)gr->finding), gr->n);
+	h = mix(mix(h, (uint64_t)gr->first), (uint64_t)gr->last);
+	h = mix(mix(h, gr->resolution ? (uint64_t)gr->resolution->ref : 0), gr->resolution ? (uint64_t)gr->resolution->ts : 0);
+	if (!gr->finding && nd_rule_mentions(gr->rule, 64, 1))
+		lock = nd_correlate_last(c->locks, c->nlocks, gr->key, gr->last);
+	h = mix(h, lock ? (uint64_t)lock->ref : 0);
+	for (k = 0; k < gr->n && !gr->finding; k++) {
+		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
+
+		h = mix(mix(mix(h, (uint64_t)a->client_ref), (uint64_t)a->nps_ref), (uint64_t)a->ts);
+		h = mix(mix(mix(h, a->nretries), (uint64_t)a->vpn), (uint64_t)a->lines_up);
+		h = mix(mix(h, (uint64_t)a->lineup), a->lineup_host);
+		for (r = 0; r < a->nretries; r++)
+			h = mix(h, (uint64_t)d->clients[c->retries[a->retry + r]].ref);
+	}
+	return h;
+}
+
+/* The times of the events added since the last run that a group's rows
+ * may look at nearby: events rules look for near an attempt, and CAPI2
+ * failures (certificate evidence of a decision). */
+typedef struct news {
+	int64_t *near, *capi2;
+	size_t nnear, ncapi2;
+	int64_t wide; /* the longest near window of the rules, ticks */
+} news;
+
+/* qsort: int64_t ascending. */
+static int i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Fills n with the events of d with an id above since. Returns 0, or -1
+ * when out of memory. */
+static int make_news(const nd_rules *rules, const nd_analysis_data *d, int64_t since, news *n)
+{
+	size_t i;
+	double wide = 0;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < rules->n; i++)
+		if (!rules->v[i]->disabled && rules->v[i]->nevents && rules->v[i]->near_s > wide)
+			wide = rules->v[i]->near_s;
+	n->wide = (int64_t)(wide * ND_TICKS_PER_SECOND) + ND_TICKS_PER_SECOND;
+	n->near = malloc((d->nevents + 1) * sizeof(*n->near));
+	n->capi2 = malloc((d->ncapi2 + 1) * sizeof(*n->capi2));
+	if (!n->near || !n->capi2)
+		return -1;
+	for (i = d->nevents; i > 0 && d->events[i - 1].ref > since; i--) /* by ref */
+		if (d->events[i - 1].flags & ND_EVENT_NEAR)
+			n->near[n->nnear++] = d->events[i - 1].ts;
+	for (i = 0; i < d->ncapi2; i++)
+		if (d->capi2[i].ref > since)
+			n->capi2[n->ncapi2++] = d->capi2[i].ts;
+	nd_sort(n->near, n->nnear, sizeof(*n->near), i64_order);
+	return 0;
+}
+
+/* Returns 1 if a time of v[0..n) (ascending) lies in [lo, hi], else 0. */
+static int any_in(const int64_t *v, size_t n, int64_t lo, int64_t hi)
+{
+	size_t a = 0, b = n;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (v[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < n && v[a] <= hi;
+}
+
+/* Returns 1 if a new event of n that a rule looks for is near attempt a,
+ * else 0. */
+static int near_news(const news *n, const nd_attempt *a)
+{
+	return any_in(n->near, n->nnear, a->ts - n->wide, a->ts + n->wide);
+}
+
+/* Returns 1 if key (a string of c's ids) is of an identity c paired
+ * again, else 0. */
+static int paired_again(const nd_correlation *c, const char *key)
+{
+	size_t lo = 0, hi = c->nagain;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)c->again[mid] < (uintptr_t)key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nagain && c->again[lo] == key;
+}
+
+/* Returns 1 if group gr may have changed with the new events of n: a
+ * finding (its exposure weighs every decision of its host), an incident
+ * of an identity paired again (its attempts, resolution and lock may
+ * differ), or one with an attempt near enough to a new event a rule looks
+ * for, or a decision near a new CAPI2 failure; else 0. */
+static int sees_news(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const nd_group *gr,
+		     const news *n)
+{
+	int64_t capi2 = (int64_t)(ND_EVIDENCE_WINDOW_S + 2) * ND_TICKS_PER_SECOND;
+	size_t k;
+
+	if (gr->finding || paired_again(c, gr->key))
+		return 1;
+	for (k = 0; k < gr->n; k++) {
+		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
+		int64_t ts = a->nps != ND_NONE ? d->decisions[a->nps].ts : 0;
+
+		if (near_news(n, a) || (a->nps != ND_NONE && any_in(n->capi2, n->ncapi2, ts - capi2, ts + capi2)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Judges the attempts of c into cause and the events of d loaded for the
+ * finding rules into rule. With n (c made again from m's correlation, d
+ * grown by the events of n), an attempt carried over keeps the cause m
+ * has for it, unless a new event a rule looks for is near it. Returns 0,
+ * or -1 with err set. */
+static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
+		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		if (n && c->was[i] != ND_NONE && !near_news(n, &c->attempts[i]))
+			cause[i] = m->cause[c->was[i]];
+		else if (nd_judge_attempt(rules, d, &c->attempts[i], &cause[i], err) < 0)
+			return -1;
+	}
+	return nd_judge_events(rules, d, rule, err);
+}
+
+/* Signs every group of g into *sig and, with n (c made again from m's
+ * correlation, d grown by the events of n, the stored results m's),
+ * marks in *same those whose signature is m's for their id and that see
+ * no new event (their rows are what m's run wrote). Returns 0, or -1 with
+ * err set. */
+static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
+			  const nd_grouping *g, const nd_key_incident *keys, const news *n, uint64_t **sig,
+			  unsigned char **same, nd_error *err)
+{
+	size_t i;
+
+	*sig = malloc((g->n + 1) * sizeof(**sig));
+	*same = calloc(g->n + 1, 1);
+	if (!*sig || !*same)
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < g->n; i++) {
+		(*sig)[i] = group_sig(d, c, g, i, keys[i].key);
+		(*same)[i] = n && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], n);
+	}
 	return 0;
 }
 
@@ -228,7 +451,7 @@ int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params
 int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
 		      nd_diagnose_stats *st, nd_error *err)
 {
-	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0};
+	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data local;
 	nd_analysis_cursor cur;
 	const nd_analysis_data *d = NULL;
@@ -239,6 +462,11 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	int64_t *key_refs = NULL;
 	const nd_rule **cause = NULL, **rule = NULL;
 	nd_buf now = {0};
+	uint64_t *sig = NULL;
+	unsigned char *same = NULL;
+	int64_t since = 0;
+	int again = 0;
+	news n = {NULL, NULL, 0, 0, 0};
 	size_t i;
 	int rc = -1, changes = 0;
 
@@ -250,6 +478,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	memset(st, 0, sizeof(*st));
 	if (nd_correlate_params_rules(&cp, rules, err) != 0)
 		goto fail;
+	cp.keep = m != NULL;
 	if (nd_incidents_begin(s, err) != 0) {
 		nd_correlate_params_free(&cp);
 		goto fail;
@@ -258,7 +487,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		goto out;
 	changes = remembered(m, p, &now);
 	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
-	    load(s, rules, m, &local, &cur, &d, err) || nd_correlate(d, &cp, &c, err))
+	    load(s, rules, m, &local, &cur, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
@@ -266,7 +495,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	if (nd_judge_all(rules, d, &c, cause, rule, err) || nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
+	if ((again && since && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
+	    judge(rules, d, &c, m, again && since ? &n : NULL, cause, rule, err) ||
+	    nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
 	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err))
 		goto out;
 	st->rewritten = g.n;
@@ -274,13 +505,20 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, &m->written, &st->rewritten, &st->since, err)
+	if (m && compare_groups(m, d, &c, &g, keys, changes && again && since ? &n : NULL, &sig, &same, err))
+		goto out;
+	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
+						err)
 		    : nd_diagnose_write(s, rules, p, d, &c, &g, keys, m ? &m->written : NULL, err))
 		goto out;
 	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
 		goto out;
 	if (m) {
 		m->p = *p;
+		free(m->sig);
+		m->sig = sig;
+		m->nsig = g.n;
+		sig = NULL;
 		keep_keys(m, d, &c, &g, keys, key_refs);
 		keys = NULL;
 		key_refs = NULL;
@@ -293,6 +531,15 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	st->loaded = m ? m->cur.loaded : cur.loaded;
 	st->incidents = g.nincidents;
 	st->findings = g.n - g.nincidents;
+	if (m) { /* kept for the next run (the groups point into it: freed first) */
+		nd_grouping_free(&g);
+		m->c = c;
+		m->correlated = 1;
+		memset(&c, 0, sizeof(c));
+		free(m->cause);
+		m->cause = cause;
+		cause = NULL;
+	}
 	rc = 0;
 out:
 	if (rc)
@@ -301,6 +548,10 @@ out:
 	free(rule);
 	free(keys);
 	free(key_refs);
+	free(sig);
+	free(same);
+	free(n.near);
+	free(n.capi2);
 	nd_buf_free(&now);
 	old_keys_free(&old);
 	nd_grouping_free(&g);

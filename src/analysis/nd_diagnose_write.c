@@ -545,7 +545,8 @@ static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
 
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
 			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
-			      nd_written *prev, size_t *changed, int64_t *since, nd_error *err)
+			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since,
+			      nd_error *err)
 {
 	static const char *const one[4] = {"DELETE FROM incident_keys WHERE incident_id = ?1",
 					   "DELETE FROM incident_facts WHERE incident_id = ?1",
@@ -578,7 +579,9 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	if (open_batches(&w))
 		goto out;
 	for (i = 0; i < g->n; i++) {
-		if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, now.h + 2 * i))
+		if (same && same[i] && i < prev->n)
+			memcpy(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h));
+		else if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, now.h + 2 * i))
 			goto out;
 		differs[i] = i >= prev->n || memcmp(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h)) != 0;
 		if (differs[i] && i < prev->n && delete_rows(&w, del, (int64_t)i + 1))

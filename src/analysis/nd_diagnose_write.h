@@ -36,10 +36,13 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
  * rows of those ids and of the ids past the end, inserts their new rows,
  * and updates *prev. The tables then hold what nd_diagnose_write would
  * have written. Sets *changed to the number of incidents rewritten and
- * *since to the earliest last attempt among them (INT64_MAX: none).
- * Returns 0, or -1 with err set (*prev then emptied). */
+ * *since to the earliest last attempt among them (INT64_MAX: none). same
+ * (NULL: none) marks the ids the caller knows to have prev's rows, which
+ * are then not built again to compare. Returns 0, or -1 with err set
+ * (*prev then emptied). */
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
 			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
-			      nd_written *prev, size_t *changed, int64_t *since, nd_error *err);
+			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since,
+			      nd_error *err);
 
 #endif

@@ -98,27 +98,32 @@ int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event 
 	return judge_event(r, d, e, NULL, rule, err);
 }
 
-int nd_judge_all(const nd_rules *r, const nd_analysis_data *d, const nd_correlation *c, const nd_rule **cause,
-		 const nd_rule **rule, nd_error *err)
+int nd_judge_events(const nd_rules *r, const nd_analysis_data *d, const nd_rule **rule, nd_error *err)
 {
 	unsigned char *exposed = malloc(d->nhosts + 1);
 	size_t i;
-	int rc = -1;
+	int rc = 0;
 
 	if (!exposed)
 		return nd_error_set(err, "out of memory");
 	nd_exposure_hosts(d, exposed);
-	for (i = 0; i < c->n; i++)
-		if (nd_judge_attempt(r, d, &c->attempts[i], &cause[i], err) < 0)
-			goto done;
-	for (i = 0; i < d->nevents; i++) {
+	for (i = 0; i < d->nevents && rc == 0; i++) {
 		rule[i] = NULL;
 		if ((d->events[i].flags & ND_EVENT_FINDING) &&
 		    judge_event(r, d, &d->events[i], exposed, &rule[i], err) < 0)
-			goto done;
+			rc = -1;
 	}
-	rc = 0;
-done:
 	free(exposed);
 	return rc;
+}
+
+int nd_judge_all(const nd_rules *r, const nd_analysis_data *d, const nd_correlation *c, const nd_rule **cause,
+		 const nd_rule **rule, nd_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (nd_judge_attempt(r, d, &c->attempts[i], &cause[i], err) < 0)
+			return -1;
+	return nd_judge_events(r, d, rule, err);
 }

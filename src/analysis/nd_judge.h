@@ -22,6 +22,10 @@ int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_atte
 int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event *e, const nd_rule **rule,
 		   nd_error *err);
 
+/* Judges every event of d loaded for the finding rules (rule[i] for
+ * d->events[i], NULL for the others). Returns 0, or -1 with err set. */
+int nd_judge_events(const nd_rules *r, const nd_analysis_data *d, const nd_rule **rule, nd_error *err);
+
 /* Judges every attempt of c (cause[i] for attempt i) and every event of d
  * loaded for the finding rules (rule[i] for d->events[i], NULL for the
  * others). Returns 0, or -1 with err set. */

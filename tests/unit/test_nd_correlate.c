@@ -1,12 +1,14 @@
 /* Unit tests of nd_correlate (pairing client failures with NPS decisions)
  * and nd_correlate_offset (the clock offset of a host pair), on data built
  * in memory: no database. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "analysis_fixture.h"
 #include "check.h"
 #include "nd_correlate.h"
+#include "nd_sort.h"
 
 #define S ND_TICKS_PER_SECOND
 #define MAXEV 8
@@ -181,7 +183,7 @@ static const pairing_case cases[] = {
 static void run_case(const pairing_case *pc)
 {
 	static const char *const hosts[] = {C1, C2, NPS, NPS2, NULL};
-	nd_correlate_params p = {pc->window, pc->skew, NULL, 0, NULL, 0};
+	nd_correlate_params p = {pc->window, pc->skew, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_error err;
@@ -286,7 +288,7 @@ static int correlate(nd_analysis_data *d, double window, nd_correlation *c)
 {
 	static const uint32_t nopair[] = {809, 13801};
 	static const uint64_t compat[] = {(uint64_t)691 << 32 | 16, (uint64_t)853 << 32 | 258};
-	nd_correlate_params p = {window, 2, nopair, 2, compat, 2};
+	nd_correlate_params p = {window, 2, nopair, 2, compat, 2, 0, NULL, 0};
 	nd_error err;
 	int rc;
 
@@ -427,11 +429,208 @@ static void accuracy_cases(void)
 	CHECK(nd_correlate_vpn("Ethernet", "VPN01", "vpn01") == 1);
 }
 
+/* The random streams of again_streams: xorshift64. Returns a number below n. */
+static unsigned rnd(unsigned n)
+{
+	static unsigned long long x = 0x2545f4914f6cdd1dULL;
+
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (unsigned)(x % n);
+}
+
+/* qsort: data records (each begins with ref, ts) by time, then ref, as
+ * nd_analysis_load keeps them. */
+static int by_when(const void *pa, const void *pb)
+{
+	int64_t a[2], b[2];
+
+	memcpy(a, pa, sizeof(a));
+	memcpy(b, pb, sizeof(b));
+	if (a[1] != b[1])
+		return a[1] < b[1] ? -1 : 1;
+	return a[0] < b[0] ? -1 : a[0] > b[0];
+}
+
+/* Adds one random event to d: a client failure (a retry of the user's
+ * last CoId now and then, at any time: across the gap), an NPS decision
+ * from one of two servers, a connect, an NPS lock or unlock. CLIENT03's
+ * clock is 100 s ahead: its pairs need an offset that two pairs agree on,
+ * so that a new pair moves the offset of its host pair for the others.
+ * Returns nothing. */
+static void random_event(nd_analysis_data *d, unsigned round)
+{
+	static const char *const users[] = {"alice", "bob", "carol", "dave", "erin", "frank"};
+	static const char *const clients[] = {C1, C2, "CLIENT03.lab.example"};
+	static const uint32_t codes[] = {853, 691, 809};
+	static char coids[6][40];
+	unsigned u = rnd(6), kind = rnd(12), host = (u + rnd(4) / 3) % 3;
+	double s = rnd(4000) + rnd(1000) / 1000.0;
+	char user[64], upn[64], fq[64];
+
+	snprintf(user, sizeof(user), "LAB\\%s", users[u]);
+	snprintf(upn, sizeof(upn), "%s@lab.example", users[u]);
+	snprintf(fq, sizeof(fq), "LAB\\%s", users[u]);
+	if (kind < 5) {
+		if (!coids[u][0] || rnd(3))
+			snprintf(coids[u], sizeof(coids[u]), "{%08u-0000-0000-0000-%012u}", round, rnd(100000));
+		fx_client(d, clients[host], user, codes[rnd(3)], s + (host == 2 ? 100.5 : 0.8), coids[u]);
+		if (rnd(2)) /* its decision, from one of two servers */
+			fx_nps(d, rnd(3) ? NPS : NPS2, 6273, upn, "LAB", fq, s, 16);
+	} else if (kind < 8) {
+		fx_nps(d, rnd(2) ? NPS : NPS2, rnd(2) ? 6272 : 6273, upn, "LAB", fq, s, rnd(2) ? 16 : -1);
+	} else if (kind < 10) {
+		fx_connect(d, clients[host], user, s);
+	} else {
+		nd_decision *n = nd_analysis_add_unlock(d);
+
+		fx_event(d, NPS, kind == 10 ? 6279 : 6280, "nps_audit", s, 0);
+		n->ref = (int64_t)d->nevents;
+		n->ts = fx_ts(s);
+		n->host = nd_analysis_host(d, NPS);
+		n->event = kind == 10 ? 6279 : 6280;
+		n->user = fx_str(d, upn);
+		n->domain = fx_str(d, "LAB");
+		n->fq = fx_str(d, fq);
+	}
+}
+
+/* Returns 1 if resolutions a and b are the same, else 0. */
+static int same_res(const nd_resolution *a, const nd_resolution *b, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(a[i].key, b[i].key) || a[i].id != b[i].id || a[i].ref != b[i].ref || a[i].ts != b[i].ts ||
+		    a[i].vpn != b[i].vpn)
+			return 0;
+	return 1;
+}
+
+/* qsort: candidates by host pair, delta, then key. */
+static int cand_order(const void *pa, const void *pb)
+{
+	const nd_cand *a = pa, *b = pb;
+
+	if (a->chost != b->chost || a->nhost != b->nhost)
+		return a->chost != b->chost ? (a->chost < b->chost ? -1 : 1) : (a->nhost < b->nhost ? -1 : 1);
+	if (a->delta != b->delta)
+		return a->delta < b->delta ? -1 : 1;
+	return strcmp(a->key, b->key);
+}
+
+/* Returns 1 if correlations a (incremental) and b (full) of d are the
+ * same, else 0 (and says where they differ). */
+static int same_correlation(const nd_analysis_data *d, nd_correlation *a, nd_correlation *b)
+{
+	size_t i, k;
+
+	if (a->n != b->n || a->nids != b->nids || a->nres != b->nres || a->nunlocks != b->nunlocks ||
+	    a->nlocks != b->nlocks || a->noffsets != b->noffsets || a->ncands != b->ncands) {
+		fprintf(stderr, "again: counts differ (attempts %zu/%zu, offsets %zu/%zu)\n", a->n, b->n, a->noffsets,
+			b->noffsets);
+		return 0;
+	}
+	for (i = 0; i < a->nids; i++)
+		if (strcmp(a->ids[i], b->ids[i]))
+			return 0;
+	for (i = 0; i < a->n; i++) {
+		const nd_attempt *x = &a->attempts[i], *y = &b->attempts[i];
+
+		if (strcmp(x->key, y->key) || x->id != y->id || x->ts != y->ts || x->client != y->client ||
+		    x->nps != y->nps || x->client_ref != y->client_ref || x->nps_ref != y->nps_ref ||
+		    x->nretries != y->nretries || x->vpn != y->vpn || x->lines_up != y->lines_up ||
+		    x->lineup != y->lineup || x->lineup_host != y->lineup_host) {
+			fprintf(stderr, "again: attempt %zu differs (client %lld/%lld, nps %lld/%lld)\n", i,
+				(long long)x->client_ref, (long long)y->client_ref, (long long)x->nps_ref,
+				(long long)y->nps_ref);
+			return 0;
+		}
+		for (k = 0; k < x->nretries; k++)
+			if (a->retries[x->retry + k] != b->retries[y->retry + k])
+				return 0;
+	}
+	for (i = 0; i < a->noffsets; i++)
+		if (a->offsets[i].client != b->offsets[i].client || a->offsets[i].nps != b->offsets[i].nps ||
+		    a->offsets[i].offset != b->offsets[i].offset)
+			return 0;
+	nd_sort(a->cands, a->ncands, sizeof(*a->cands), cand_order);
+	nd_sort(b->cands, b->ncands, sizeof(*b->cands), cand_order);
+	for (i = 0; i < a->ncands; i++)
+		if (cand_order(&a->cands[i], &b->cands[i]))
+			return 0;
+	for (i = 0; i < d->nclients; i++)
+		if (strcmp(a->client_key[i], b->client_key[i]))
+			return 0;
+	for (i = 0; i < d->ndecisions; i++)
+		if (strcmp(a->decision_key[i], b->decision_key[i]))
+			return 0;
+	return same_res(a->resolutions, b->resolutions, a->nres) && same_res(a->unlocks, b->unlocks, a->nunlocks) &&
+	       same_res(a->locks, b->locks, a->nlocks) && a->top == b->top;
+}
+
+/* nd_correlate_again against nd_correlate on random streams: rounds of
+ * events at any time (between old ones of an identity, retries across the
+ * gap, identities served by two NPS servers, a client whose clock offset
+ * two pairs must establish), each round correlated again from the last
+ * round's result and in full; both must be the same. A round that brings
+ * a new domain must be refused (1). Returns nothing (checks). */
+static void again_streams(void)
+{
+	static const char *const hosts[] = {C1, C2, "CLIENT03.lab.example", NPS, NPS2, NULL};
+	static const uint32_t nopair[] = {809};
+	nd_correlate_params p = {5, 2, nopair, 1, NULL, 0, 1, NULL, 0};
+	nd_analysis_data d;
+	nd_correlation prev, full, inc;
+	nd_error err;
+	unsigned round, k, ok = 0, refused = 0, partial = 0;
+
+	fx_init(&d, hosts);
+	memset(&prev, 0, sizeof(prev));
+	for (round = 0; round <= 60; round++) {
+		int rc;
+
+		for (k = round ? rnd(4) : 20; k > 0; k--)
+			random_event(&d, round);
+		if (round == 40) /* a new domain: keys could change */
+			fx_nps(&d, NPS, 6273, "zed@other.example", "OTHER", "OTHER\\zed", 5, 16);
+		nd_sort(d.clients, d.nclients, sizeof(*d.clients), by_when);
+		nd_sort(d.decisions, d.ndecisions, sizeof(*d.decisions), by_when);
+		nd_sort(d.connects, d.nconnects, sizeof(*d.connects), by_when);
+		nd_sort(d.unlocks, d.nunlocks, sizeof(*d.unlocks), by_when);
+		if (round == 0) {
+			CHECK(nd_correlate(&d, &p, &prev, &err) == 0);
+			continue;
+		}
+		CHECK(nd_correlate(&d, &p, &full, &err) == 0);
+		rc = nd_correlate_again(&d, &p, &prev, &inc, &err);
+		CHECK(rc == 0 || rc == 1);
+		if (rc == 1) {
+			refused++;
+			CHECK(round == 40);
+			CHECK(nd_correlate(&d, &p, &inc, &err) == 0);
+			nd_correlation_free(&prev);
+		}
+		partial += inc.n > 0 && rc == 0;
+		if (same_correlation(&d, &inc, &full))
+			ok++;
+		else
+			fprintf(stderr, "again: round %u differs from a full correlation\n", round);
+		nd_correlation_free(&full);
+		prev = inc;
+	}
+	CHECK(ok == 60 && refused == 1 && partial > 50);
+	nd_correlation_free(&prev);
+	nd_analysis_data_free(&d);
+}
+
 int main(void)
 {
 	size_t i, k;
 
 	accuracy_cases();
+	again_streams();
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);

@@ -1,7 +1,8 @@
 /* Unit tests of nd_diagnose_again, the diagnosis `tail` runs after every
- * round: random event streams (client failures, NPS denials and grants,
- * connects, several users, clients and NPS servers, times out of order)
- * are ingested round by round into two databases; one is diagnosed with a
+ * round: random event streams (client failures, NPS denials, grants and
+ * locks, connects, events rules look for nearby, several users, clients
+ * and NPS servers, times out of order: a new event between old ones of an
+ * identity, retries across the gap) are ingested round by round into two databases; one is diagnosed with a
  * memory (rewriting only the incidents that changed), the other in full.
  * After every round both hold the same result rows, keys included, and the
  * incremental runs rewrote fewer incidents than there were and read only
@@ -23,7 +24,7 @@
 #include "nd_rules.h"
 #include "nd_store.h"
 
-#define ROUNDS 12
+#define ROUNDS 16
 #define EVENTS 7 /* per round */
 
 static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
@@ -37,28 +38,108 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng % n);
 }
 
-/* Writes a random time to when. Returns nothing. */
-static void random_time(char when[64])
-{
-	unsigned min = rnd(180), sec = rnd(60);
+/* The second (after 08:00) of the last client failure written. */
+static unsigned last_failure;
 
-	snprintf(when, 64, "2025-03-14T%02u:%02u:%02u.%07uZ", 8 + min / 60, min % 60, sec, rnd(10000000));
+/* Writes the time s seconds after 08:00 (and frac ten-millionths) to when.
+ * Returns nothing. */
+static void time_at(char when[64], unsigned s, unsigned frac)
+{
+	snprintf(when, 64, "2025-03-14T%02u:%02u:%02u.%07uZ", 8 + s / 3600, s / 60 % 60, s % 60, frac);
+}
+
+/* Writes a random time to when. Returns its second after 08:00. */
+static unsigned random_time(char when[64])
+{
+	unsigned s = rnd(180 * 60);
+
+	time_at(when, s, rnd(10000000));
+	return s;
+}
+
+/* Writes, a few seconds after the last client failure (so that it lands
+ * near old attempts: a rule looks for it within 60 s of an 812, another
+ * for KDC 39 within 600 s of a 853), a RemoteAccess 20276 (or with kdc a
+ * KDC 39) with record id rec to f. Returns nothing. */
+static void near_event(FILE *f, unsigned rec, unsigned kdc)
+{
+	char when[64];
+
+	time_at(when, last_failure + rnd(30), rnd(10000000));
+	fprintf(f,
+		"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+		"<Provider Name='%s'/><EventID Qualifiers='0'>%u</EventID><Level>2</Level>"
+		"<TimeCreated SystemTime='%s'/><EventRecordID>%u</EventRecordID><Channel>System</Channel>"
+		"<Computer>%s.lab.example</Computer><Security/></System><EventData>"
+		"<Data>LAB\\u%u</Data><Data>x</Data></EventData></Event>\n",
+		kdc ? "Microsoft-Windows-Kerberos-Key-Distribution-Center" : "RemoteAccess", kdc ? 39 : 20276, when, rec,
+		kdc ? "DC01" : "VPN01", rnd(4));
+}
+
+/* Writes, for the round that calls it, part of a case no random stream
+ * makes often: LAB\\u9 fails with 812 at 06:00:00, before everything else
+ * (its incident stays #1; round 3); RRAS logs 20276 40 s later (round 4):
+ * the incident's cause becomes the rule that looks for it, with the event
+ * as its context; RRAS logs another 20276 only 10 s after the failure
+ * (round 9): the context becomes that one while the incident's attempts,
+ * and so its signature, stay as they were. Returns the records written. */
+static unsigned near_case(FILE *f, unsigned rec, unsigned round)
+{
+	static const char rras[] =
+		"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+		"<Provider Name='RemoteAccess'/><EventID Qualifiers='0'>20276</EventID><Level>2</Level>"
+		"<TimeCreated SystemTime='2025-03-14T06:00:%s'/><EventRecordID>%u</EventRecordID><Channel>System</Channel>"
+		"<Computer>VPN01.lab.example</Computer><Security/></System><EventData>"
+		"<Data>LAB\\u9</Data><Data>x</Data></EventData></Event>\n";
+
+	if (round == 3)
+		fprintf(f,
+			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
+			"<TimeCreated SystemTime='2025-03-14T06:00:00.0000000Z'/><EventRecordID>%u</EventRecordID>"
+			"<Channel>Application</Channel><Computer>CLIENT0.lab.example</Computer><Security/></System>"
+			"<EventData><Data>{77777777-0000-0000-0000-000000000000}</Data><Data>LAB\\u9</Data>"
+			"<Data>Always On VPN</Data><Data>812</Data></EventData></Event>\n",
+			rec);
+	else
+		fprintf(f, rras, round == 4 ? "40.0000000Z" : "10.0000000Z", rec);
+	return 1;
+}
+
+/* Writes a RasClient 20225 (connected) of user u (on CLIENT<u % 3>) at
+ * when with record id rec to f. Returns nothing. */
+static void connect_event(FILE *f, unsigned rec, const char *when, unsigned u)
+{
+	fprintf(f,
+		"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+		"<Provider Name='RasClient'/><EventID Qualifiers='0'>20225</EventID><Level>4</Level>"
+		"<TimeCreated SystemTime='%s'/><EventRecordID>%u</EventRecordID><Channel>Application</Channel>"
+		"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
+		"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data><Data>Always On VPN</Data>"
+		"</EventData></Event>\n",
+		when, rec, u % 3, rec, u);
 }
 
 /* Writes one random event with record id rec to f: a client failure
  * (sometimes of the CoId of the user's last one: a retry; sometimes with
- * a dial naming the server, for a retry at another time), a connect or an
- * NPS decision. Returns nothing. */
+ * a dial naming the server, for a retry at another time), a connect, an
+ * NPS decision or lock, or an event a rule looks for near an attempt.
+ * Returns nothing. */
 static void event(FILE *f, unsigned rec)
 {
 	static const unsigned codes[] = {691, 853, 812, 809, 13801};
-	static const unsigned reasons[] = {16, 258, 48, 36};
+	static const unsigned reasons[] = {16, 258, 48, 36, 64};
 	static unsigned last_coid[4];
-	unsigned user = rnd(4), kind = rnd(10), coid;
+	unsigned user = rnd(4), kind = rnd(12), coid, at;
 	char when[64];
 
-	random_time(when);
+	if (kind == 10) {
+		near_event(f, rec, rnd(2));
+		return;
+	}
+	at = random_time(when);
 	if (kind < 4) {
+		last_failure = at;
 		int retry = last_coid[user] && rnd(3) == 0;
 
 		coid = retry ? last_coid[user] : rec;
@@ -90,16 +171,9 @@ static void event(FILE *f, unsigned rec)
 			"<Data>%u</Data></EventData></Event>\n",
 			when, rec, user % 3, coid, user, codes[rnd(5)]);
 	} else if (kind < 5) {
-		fprintf(f,
-			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
-			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20225</EventID><Level>4</Level>"
-			"<TimeCreated SystemTime='%s'/><EventRecordID>%u</EventRecordID><Channel>Application</Channel>"
-			"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
-			"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data><Data>Always On VPN</Data>"
-			"</EventData></Event>\n",
-			when, rec, user % 3, rec, user);
+		connect_event(f, rec, when, user);
 	} else {
-		unsigned grant = kind >= 8;
+		unsigned grant = kind == 8 || kind == 9, lock = kind == 11;
 
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
@@ -111,7 +185,7 @@ static void event(FILE *f, unsigned rec)
 			"<Data Name='NASPortType'>Virtual</Data><Data Name='ClientName'>VPN01</Data>"
 			"<Data Name='NetworkPolicyName'>AOVPN User Tunnel</Data><Data Name='AuthenticationType'>EAP</Data>"
 			"<Data Name='ReasonCode'>%u</Data></EventData></Event>\n",
-			grant ? 6272 : 6273, when, rec, 1 + rnd(2), user, user, grant ? 0 : reasons[rnd(4)]);
+			lock ? 6279 : grant ? 6272 : 6273, when, rec, 1 + rnd(2), user, user, grant ? 0 : reasons[rnd(5)]);
 	}
 }
 
@@ -172,14 +246,22 @@ static void dump(nd_store *s, nd_buf *out)
 	}
 }
 
-/* Deletes, as another process could, the events of one client computer
- * from s. Returns the number of events deleted. */
-static long long delete_client(nd_store *s)
+/* Deletes, as another process does (on its own connection), the events
+ * of one client computer from the store at path. Returns the number of
+ * events deleted. */
+static long long delete_client(const char *path)
 {
-	nd_db *db = nd_store_db(s);
+	nd_store *s = NULL;
+	nd_db *db;
 	nd_stmt *st = NULL;
 	nd_error err;
 	long long n = -1;
+
+	if (nd_store_open(&s, path, &err) != 0) {
+		CHECK(0);
+		return -1;
+	}
+	db = nd_store_db(s);
 
 	CHECK(nd_db_exec(db,
 			 "BEGIN; DELETE FROM ras_client_events WHERE event_ref IN"
@@ -190,6 +272,7 @@ static long long delete_client(nd_store *s)
 	if (st && nd_db_step(st, "delete", &err) == 1)
 		n = nd_db_column_int64(st, 0);
 	nd_db_finalize(st);
+	nd_store_close(s);
 	return n;
 }
 
@@ -248,7 +331,14 @@ int main(int argc, char **argv)
 			/* Split by the other process's run below: its keys then differ from the kept ones. */
 			late_pair(f, rec);
 			rec += 2;
+			/* Their hosts from the start: a new host means loading everything again. */
+			near_event(f, rec++, 0);
+			near_event(f, rec++, 1);
+			for (k = 0; k < 3; k++)
+				connect_event(f, rec++, "2025-03-14T07:30:00.0000000Z", k);
 		}
+		if (round == 3 || round == 4 || round == 9)
+			rec += near_case(f, rec, round);
 		for (k = 0; k < EVENTS + round; k++)
 			event(f, rec++);
 		fclose(f);
@@ -258,8 +348,8 @@ int main(int argc, char **argv)
 		CHECK(nd_ingest_paths(b, paths, 1, NULL, &rep, &tb, &err) == 0);
 		if (round == ROUNDS / 3) {
 			/* Another process deletes events: the kept ones are stale. */
-			CHECK(delete_client(a) > 0);
-			CHECK(delete_client(b) > 0);
+			CHECK(delete_client(path_a) > 0);
+			CHECK(delete_client(path_b) > 0);
 		}
 		if (round == ROUNDS / 2) {
 			/* Another process diagnoses both with other parameters meanwhile

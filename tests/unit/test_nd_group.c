@@ -51,7 +51,7 @@ int main(void)
 		{"finding-1", NPS2, 1, 15, 15, 1, -1},
 		{"finding-2", NPS1, 1, 30, 30, 1, -1},
 	};
-	nd_correlate_params p = {5, 2, NULL, 0, NULL, 0};
+	nd_correlate_params p = {5, 2, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_grouping g;

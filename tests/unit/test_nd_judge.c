@@ -16,7 +16,7 @@
 int main(void)
 {
 	static const char *const hosts[] = {C1, C2, DC, NPS, NULL};
-	nd_correlate_params p = {5, 2, NULL, 0, NULL, 0};
+	nd_correlate_params p = {5, 2, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_rules r;
