@@ -35,6 +35,9 @@ trap 'rm -rf "$w"' EXIT
 # make DB N: the database of size N.
 make() {
 	"$b/npsdiag" ingest --db "$1" - </dev/null >/dev/null 2>&1 || true # only creates the database
+	# the time's text: time_created is computed from schema version 8 on (docs/schema.md)
+	tc=$(sqlite3 "$1" "SELECT CASE WHEN CAST(value AS INTEGER) >= 8 THEN 'time_text' ELSE 'time_created' END
+		FROM meta WHERE key = 'schema_version'")
 	sqlite3 "$1" >/dev/null <<EOF
 PRAGMA journal_mode = OFF;
 PRAGMA synchronous = OFF;
@@ -54,7 +57,7 @@ INSERT INTO field_names(id, crc, names) VALUES
   (2, NULL, '["SubjectUserName","SubjectDomainName","FullyQualifiedSubjectUserName","NASPortType","NetworkPolicyName","AuthenticationType","EAPType"]'),
   (3, NULL, '["SubjectUserName","SubjectDomainName","FullyQualifiedSubjectUserName","NASPortType","NetworkPolicyName","AuthenticationType","EAPType","ReasonCode"]');
 -- client failures: ids 1 .. N
-INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer, names_ref, fields)
+INSERT INTO events(id, family, provider, event_id, $tc, ts, record_id, channel, computer, names_ref, fields)
   SELECT k + 1, 'rasclient', 'RasClient', 20227, 'x', ts, k, 'Application', printf('CLIENT%06d.lab.example', u), 1,
     CASE WHEN (SELECT arrays FROM v) THEN json_array(printf('{%08d-0000-0000-0000-000000000000}', k),
       printf('LAB\\u%06d', u), 'Always On VPN', CAST(code AS TEXT)) END FROM f;
@@ -65,7 +68,7 @@ INSERT INTO ras_client_events(event_ref, coid, user_name, connection_name, code,
 CREATE TEMP TABLE n AS SELECT k, CASE WHEN k % 10 < 7 THEN u ELSE (k * 13) % max($2 / 20, 1) END AS u,
   CASE WHEN k % 10 < 7 THEN ts - 4000000 - (k * 37) % 31 * 1000000 ELSE ts + 10000000000 END AS ts,
   CASE WHEN k % 10 < 7 THEN 6273 ELSE 6272 END AS ev, reason FROM f;
-INSERT INTO events(id, family, provider, event_id, time_created, ts, record_id, channel, computer, names_ref, fields)
+INSERT INTO events(id, family, provider, event_id, $tc, ts, record_id, channel, computer, names_ref, fields)
   SELECT $2 + k + 1, 'nps_audit', 'Microsoft-Windows-Security-Auditing', ev, 'x', ts, k, 'Security',
     'NPS01.lab.example', CASE ev WHEN 6273 THEN 3 ELSE 2 END,
     CASE WHEN NOT (SELECT arrays FROM v) THEN NULL

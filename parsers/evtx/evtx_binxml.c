@@ -1314,7 +1314,7 @@ int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
 	uint32_t pos = rec->offset + ND_EVTX_RECORD_HEADER_SIZE, end = rec->offset + rec->size - 4;
 	bx_scope top = {0, 0, 1, 0, 0};
 
-	nd_record_reset(ev);
+	nd_record_clear(ev);
 	bx->index = index;
 	bx->why[0] = '\0';
 	nd_buf_reset(&bx->s);

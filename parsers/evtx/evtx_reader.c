@@ -44,6 +44,7 @@ typedef struct job {
 	size_t upto;               /* records up to the last wanted one */
 	uint64_t skipped;          /* records the filter left */
 	uint8_t what[MAX_RECORDS]; /* REC_* of each walked record */
+	const void *tags[MAX_RECORDS]; /* of a REC_FAST record: what the sink's wants said of it decoded */
 	nd_record *recs;           /* the records decoded fast */
 	size_t caprecs;
 	int state;
@@ -143,17 +144,21 @@ static int libevtx_record(reader *r, const job *j, size_t i)
 	return 0;
 }
 
-/* Hands record i of job j, decoded into ev, to the sink if it wants it.
- * Returns 0, or -1 when the sink stopped. */
-static int hand_over(reader *r, const job *j, size_t i, nd_record *ev, nd_error *err)
+/* Returns what the sink's wants says of a decoded event, NULL for an
+ * event without a provider. The decoded event decides: the filter lets
+ * through what it cannot read. */
+static const void *decoded_tag(const nd_evtx_sink *sink, const nd_record *ev)
+{
+	return ev->provider && *ev->provider ? sink->wants(sink->ctx, ev->provider, ev->source_name, ev->event_id)
+					     : NULL;
+}
+
+/* Hands record i of job j, decoded into ev, to the sink if tag (its
+ * decoded_tag) says it wants it. Returns 0, or -1 when the sink stopped. */
+static int hand_over(reader *r, const job *j, size_t i, nd_record *ev, const void *tag, nd_error *err)
 {
 	const nd_evtx_record_ref *ref = &j->walk.records[i];
-	const void *tag;
 
-	/* The decoded event decides: the filter lets through what it cannot
-	 * read. */
-	tag = ev->provider && *ev->provider ? r->sink->wants(r->sink->ctx, ev->provider, ev->source_name, ev->event_id)
-					    : NULL;
 	if (!tag) {
 		r->counts->skipped++;
 		return 0;
@@ -200,8 +205,10 @@ static void decode_job(const nd_evtx_sink *sink, nd_evtx_filter *filter, nd_evtx
 		nd_record_init(&j->recs[have]);
 	nd_evtx_binxml_chunk(fast, j->chunk, w);
 	for (i = 0; i < j->upto; i++)
-		if (j->what[i] == REC_FALLBACK && nd_evtx_binxml_decode(fast, i, &j->recs[i]) == 0)
+		if (j->what[i] == REC_FALLBACK && nd_evtx_binxml_decode(fast, i, &j->recs[i]) == 0) {
 			j->what[i] = REC_FAST;
+			j->tags[i] = decoded_tag(sink, &j->recs[i]);
+		}
 }
 
 /* Hands the decoded records of job j to the sink and ends its chunk.
@@ -217,11 +224,12 @@ static int deliver(reader *r, job *j, nd_error *err)
 	for (i = 0; i < j->upto; i++) {
 		if (j->what[i] == REC_FAST) {
 			r->counts->fast++;
-			if (hand_over(r, j, i, &j->recs[i], err) != 0)
+			if (hand_over(r, j, i, &j->recs[i], j->tags[i], err) != 0)
 				return -1;
 		} else if (j->what[i] == REC_FALLBACK) {
 			r->counts->fallback++;
-			if (libevtx_record(r, j, i) == 0 && hand_over(r, j, i, &r->ev, err) != 0)
+			if (libevtx_record(r, j, i) == 0 &&
+			    hand_over(r, j, i, &r->ev, decoded_tag(r->sink, &r->ev), err) != 0)
 				return -1;
 		}
 	}

@@ -47,6 +47,28 @@ void nd_record_reset(nd_record *ev)
 	nd_record_init(ev);
 }
 
+void nd_record_clear(nd_record *ev)
+{
+	nd_field *fields = ev->fields;
+	size_t capfields = ev->capfields;
+	nd_record_block *keep = ev->strings;
+
+	/* the first block is one of BLOCK_SIZE unless the first string was
+	 * larger than a quarter of one (room) */
+	if (keep && keep->size == BLOCK_SIZE) {
+		ev->strings = keep->next;
+		keep->next = NULL;
+		keep->used = 0;
+	} else {
+		keep = NULL;
+	}
+	ev->fields = NULL;
+	nd_record_reset(ev);
+	ev->fields = fields;
+	ev->capfields = capfields;
+	ev->strings = keep;
+}
+
 /* Returns the length of the n bytes at s with each NUL written as
  * ND_RECORD_NUL_SYMBOL. */
 static size_t kept_len(const char *s, size_t n)

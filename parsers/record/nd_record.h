@@ -52,6 +52,11 @@ void nd_record_init(nd_record *ev);
 /* Frees everything the event owns and re-initializes it. Returns nothing. */
 void nd_record_reset(nd_record *ev);
 
+/* Empties the event as nd_record_reset does, but keeps its array of fields
+ * and one block of strings for the next record decoded into it (a reader
+ * decoding record after record saves their allocations). Returns nothing. */
+void nd_record_clear(nd_record *ev);
+
 /* How a NUL inside a value is kept: U+2400 SYMBOL FOR NULL, in UTF-8 (the
  * decision for the whole project: the record stays, the NUL shows). */
 #define ND_RECORD_NUL_SYMBOL "\xE2\x90\x80"

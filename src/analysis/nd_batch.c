@@ -9,7 +9,12 @@ static int prepare(nd_batch *b, const char *head, size_t rows, const char *tail,
 {
 	nd_buf sql = {0};
 	size_t r, c;
-	int rc = nd_buf_printf(&sql, "%s VALUES", head);
+	int rc;
+
+	if (nd_db_dialect_of(b->db) == ND_DB_SQLITE && strncmp(head, "INSERT INTO ", 12) == 0)
+		rc = nd_buf_printf(&sql, "INSERT OR FAIL INTO %s VALUES", head + 12);
+	else
+		rc = nd_buf_printf(&sql, "%s VALUES", head);
 
 	for (r = 0; r < rows && rc == 0; r++)
 		for (c = 0; c < b->ncols && rc == 0; c++)

@@ -245,7 +245,7 @@ static int sink_chunk_end(void *ctx, uint64_t offset, uint32_t fp, uint64_t erro
 	if (errors == 0 && nd_store_chunk_put(f->store, f->source, offset, fp, err) != 0)
 		goto failed;
 	if (++f->batch >= ND_INGEST_BATCH_CHUNKS) {
-		if (nd_store_commit(f->store, err) != 0 || nd_store_begin(f->store, err) != 0)
+		if (nd_store_commit(f->store, err) != 0 || nd_store_begin_ingest(f->store, err) != 0)
 			goto failed;
 		f->batch = 0;
 	}
@@ -374,7 +374,7 @@ static int text_record(void *ctx, nd_record *ev, nd_error *err)
 	if (sink_record(f, fam, ev, err) != 0)
 		return -1;
 	if (++f->batch >= ND_INGEST_BATCH_EVENTS) {
-		if (nd_store_commit(f->store, err) != 0 || nd_store_begin(f->store, err) != 0) {
+		if (nd_store_commit(f->store, err) != 0 || nd_store_begin_ingest(f->store, err) != 0) {
 			f->store_failed = 1;
 			return -1;
 		}
@@ -927,7 +927,7 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 	if (fmt == ND_INPUT_ARCHIVE)
 		return read_archive(f, totals, readable, err);
 	*readable = 1;
-	if (nd_store_begin(f->store, err) != 0 || nd_store_source(f->store, f->path, size, mtime, &f->source, err) != 0)
+	if (nd_store_begin_ingest(f->store, err) != 0 || nd_store_source(f->store, f->path, size, mtime, &f->source, err) != 0)
 		goto store_failed;
 	if (fmt == ND_INPUT_EVTX && (f->src || f->in == stdin))
 		rc = read_evtx_stream(f, &failed, err);

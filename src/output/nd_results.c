@@ -25,32 +25,57 @@ typedef struct block {
 /* The statements of a run, prepared once. */
 enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_COUNT };
 
-/* The evidence of an incident: the first ?2 in time order (S_EVIDENCE), or
- * all in no order, sorted here the same way (S_EVIDENCE_ALL: a sort in
- * SQL was most of what reading an incident cost). */
-#define EVIDENCE_SQL                                                                                                  \
-	"SELECT ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created," \
-	" e.ts, rc.coid FROM incident_events ie JOIN events e ON e.id = ie.event_ref"                                   \
-	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref WHERE ie.incident_id = ?1"
+/* The evidence of an incident: its columns from c0 on. */
+#define EVIDENCE_COLUMNS                                                                                              \
+	"ie.event_ref, ie.role, ie.attempt, ie.delta_ticks, e.event_id, e.provider, e.computer, e.time_created, e.ts,"  \
+	" rc.coid FROM incident_events ie JOIN events e ON e.id = ie.event_ref"                                        \
+	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
 
-/* The incidents selected, open ones first; %s: the key column or NULL. */
+/* The incidents selected, open ones first; %s: the key column or NULL, and
+ * its join (incident_keys has one row per incident: a join costs less than
+ * a subquery per row). */
 #define INCIDENTS_SQL                                                                                                 \
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
 	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"      \
 	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s"         \
 	" FROM incidents i JOIN nd_results_ids USING(id)"                                                              \
 	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
-	" WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1"                    \
+	"%s WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1"                    \
 	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
 
+/* S_EVIDENCE: the first ?2 events of an incident in time order. S_EVIDENCE_ALL
+ * and S_FACTS: the rows of the incidents from ?1 to ?2 in incident order
+ * (column 0 the incident), read as a cursor (ordered): all the evidence in
+ * no order, sorted here per incident (a sort in SQL was most of what reading
+ * an incident cost), the facts in order. */
 static const char *const sql[S_COUNT] = {
 	NULL, /* INCIDENTS_SQL, prepared by prepare_incidents */
-	EVIDENCE_SQL " ORDER BY e.ts, e.id, ie.role LIMIT ?2",
-	EVIDENCE_SQL,
+	"SELECT 0, " EVIDENCE_COLUMNS " WHERE ie.incident_id = ?1 ORDER BY e.ts, e.id, ie.role LIMIT ?2",
+	"SELECT ie.incident_id, " EVIDENCE_COLUMNS " WHERE ie.incident_id BETWEEN ?1 AND ?2 ORDER BY ie.incident_id",
 	"SELECT count(*) FROM incident_events ie JOIN events e ON e.id = ie.event_ref WHERE ie.incident_id = ?1",
-	"SELECT name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
-	"SELECT name, value FROM incident_facts WHERE incident_id = ?1 ORDER BY pos",
+	"SELECT event_ref, name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
+	"SELECT incident_id, name, value FROM incident_facts WHERE incident_id BETWEEN ?1 AND ?2"
+	" ORDER BY incident_id, pos",
 };
+
+/* A statement of rows in incident order (column 0), kept open from one
+ * incident to the next: the next incident's rows are most often the next
+ * rows, so reading them steps on instead of running the statement once per
+ * incident (which cost more than the rows). */
+typedef struct ordered {
+	nd_stmt *st;
+	int started; /* st runs */
+	int row;     /* st is on a row, of incident id (else done) */
+	int64_t id;
+	int64_t last;   /* the last incident read: rows up to it are passed */
+	int64_t to;     /* the last incident the current run reaches */
+	int reach;      /* a run reaches to the end (else one incident a run) */
+	int ranged;     /* the statement's ?2 is the last incident of a run */
+} ordered;
+
+/* Rows stepped over to reach an incident before the statement is run again
+ * from it instead (a run costs about as much). */
+#define ORDERED_SKIP 16
 
 struct nd_results {
 	nd_db *db;
@@ -60,11 +85,72 @@ struct nd_results {
 	size_t ncauses;
 	block *causes_arena, *arena; /* the causes' strings; the current view's */
 	nd_res_incident inc;
+	ordered evidence, facts, fields; /* S_EVIDENCE_ALL, S_FACTS, S_FIELDS */
 	size_t cap_facts, cap_events, cap_attempts, cap_slots;
 	nd_res_attempt *slots; /* by attempt number while loading */
 	const char **pairs;    /* names and values while loading */
 	size_t cap_pairs;
 };
+
+/* Steps c on. Returns 1 on a row (c->id its incident), 0 when done, -1 on
+ * a database error. */
+static int ordered_step(ordered *c)
+{
+	int rc = nd_db_step(c->st, "results", NULL);
+
+	c->row = rc == 1;
+	if (c->row)
+		c->id = nd_db_column_int64(c->st, 0);
+	return rc;
+}
+
+/* Runs c again from incident id. Returns as ordered_step. */
+static int ordered_run(ordered *c, int64_t id)
+{
+	nd_db_reset(c->st);
+	c->started = 1;
+	c->row = 0;
+	c->to = c->reach ? INT64_MAX : id;
+	if (nd_db_bind_int64(c->st, 1, id, "results", NULL) != 0 ||
+	    (c->ranged && nd_db_bind_int64(c->st, 2, c->to, "results", NULL) != 0))
+		return -1;
+	return ordered_step(c);
+}
+
+/* Puts c on the first row of incident id: steps on when that is near, else
+ * runs the statement again from id (also when id is not after the last one
+ * read or beyond what the run reaches). Returns 1 on a row of id, 0 when
+ * id has none, -1 on a database error. */
+static int ordered_seek(ordered *c, int64_t id)
+{
+	int k, rc = c->row;
+
+	if (!c->started || id <= c->last || id > c->to)
+		rc = ordered_run(c, id);
+	for (k = 0; rc == 1 && c->id < id && k < ORDERED_SKIP; k++)
+		rc = ordered_step(c);
+	if (rc == 1 && c->id < id)
+		rc = ordered_run(c, id);
+	c->last = id;
+	return rc < 0 ? -1 : rc == 1 && c->id == id;
+}
+
+/* Steps c on within incident id. Returns 1 on its next row, 0 past its
+ * last, -1 on a database error. */
+static int ordered_next(ordered *c, int64_t id)
+{
+	int rc = ordered_step(c);
+
+	return rc < 0 ? -1 : rc == 1 && c->id == id;
+}
+
+/* Stops c (its statement holds nothing until it runs again). Returns
+ * nothing. */
+static void ordered_stop(ordered *c)
+{
+	nd_db_reset(c->st);
+	c->started = c->row = 0;
+}
 
 /* Allocates n bytes (aligned) in the arena *a. Returns them, or NULL when
  * out of memory. */
@@ -294,9 +380,8 @@ static int prepare_incidents(nd_results *r, nd_error *err)
 {
 	char sql_key[2048], sql_none[2048];
 
-	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL,
-		 "(SELECT k.key FROM incident_keys k WHERE k.incident_id = i.id)");
-	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL");
+	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL, "k.key", " LEFT JOIN incident_keys k ON k.incident_id = i.id");
+	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL", "");
 	if (nd_db_prepare(r->db, sql_key, 0, &r->st[S_INCIDENTS], "results", NULL) == 0 ||
 	    nd_db_prepare(r->db, sql_none, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
 		return 0;
@@ -306,7 +391,7 @@ static int prepare_incidents(nd_results *r, nd_error *err)
 int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_error *err)
 {
 	nd_results *r = calloc(1, sizeof(*r));
-	int i;
+	int i, reach;
 
 	*out = NULL;
 	nd_error_clear(err);
@@ -328,6 +413,12 @@ int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_er
 			return -1;
 		}
 	}
+	/* A run of the PostgreSQL backend reads all its rows at once: one
+	 * incident a run there. */
+	reach = nd_db_dialect_of(db) == ND_DB_SQLITE;
+	r->evidence = (ordered){.st = r->st[S_EVIDENCE_ALL], .reach = reach, .ranged = 1};
+	r->facts = (ordered){.st = r->st[S_FACTS], .reach = reach, .ranged = 1};
+	r->fields = (ordered){.st = r->st[S_FIELDS]};
 	*out = r;
 	return 0;
 }
@@ -361,6 +452,9 @@ void nd_results_rewind(nd_results *r, nd_res_which which)
 	nd_stmt *st = r->st[S_INCIDENTS];
 
 	nd_db_reset(st);
+	ordered_stop(&r->evidence);
+	ordered_stop(&r->facts);
+	ordered_stop(&r->fields);
 	if (which == ND_RES_ALL)
 		nd_db_bind_null(st, 1, "results", NULL);
 	else
@@ -377,8 +471,11 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	i->nfacts = i->nevents = i->events_total = i->nattempts = 0;
 	i->loaded = 0;
 	rc = nd_db_step(st, "results", NULL);
-	if (rc == 0)
+	if (rc == 0) {
+		ordered_stop(&r->evidence);
+		ordered_stop(&r->facts);
 		return 0;
+	}
 	if (rc != 1)
 		return nd_db_fail(r->db, "results", err);
 	i->id = nd_db_column_int64(st, 0);
@@ -410,28 +507,27 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	return 1;
 }
 
-/* Reads name/value rows of st (bound) into arena arrays, in one pass
- * (through r->pairs). Returns 0, or -1 when out of memory or on a database
- * error (*n holds what was read). */
-static int name_values(nd_results *r, nd_stmt *st, const char ***names, const char ***values, size_t *n)
+/* Reads the name/value rows (columns 1 and 2) of id from c into arena
+ * arrays, in one pass (through r->pairs). Returns 0, or -1 when out of
+ * memory or on a database error (*n holds what was read). */
+static int name_values(nd_results *r, ordered *c, int64_t id, const char ***names, const char ***values, size_t *n)
 {
 	size_t k, count = 0;
-	int oom = 0, rc = 0;
+	int oom = 0, rc;
 
 	*n = 0;
 	*names = *values = NULL;
-	while ((rc = nd_db_step(st, "results", NULL)) == 1) {
+	for (rc = ordered_seek(c, id); rc == 1; rc = ordered_next(c, id)) {
 		if (nd_vec_reserve(&r->pairs, &r->cap_pairs, 2 * count + 2, sizeof(*r->pairs)) != 0) {
 			oom = 1;
 			break;
 		}
-		r->pairs[2 * count] = arena_str(&r->arena, text(st, 0) ? text(st, 0) : "", &oom);
-		r->pairs[2 * count + 1] = arena_str(&r->arena, text(st, 1) ? text(st, 1) : "", &oom);
+		r->pairs[2 * count] = arena_str(&r->arena, text(c->st, 1) ? text(c->st, 1) : "", &oom);
+		r->pairs[2 * count + 1] = arena_str(&r->arena, text(c->st, 2) ? text(c->st, 2) : "", &oom);
 		count++;
 		if (oom)
 			break;
 	}
-	nd_db_reset(st);
 	if (oom || rc < 0)
 		return -1;
 	if (!count)
@@ -500,73 +596,95 @@ static int by_time(const void *a, const void *b)
 	return strcmp(x->role, y->role);
 }
 
+/* Adds the evidence event on the row of st (the columns of EVIDENCE_COLUMNS
+ * from 1) to the current incident. Returns 0, or -1 when out of memory. */
+static int evidence_row(nd_results *r, nd_stmt *st)
+{
+	nd_res_incident *inc = &r->inc;
+	nd_res_event *e;
+	int oom = 0;
+
+	if (nd_vec_reserve(&inc->events, &r->cap_events, inc->nevents + 1, sizeof(*inc->events)) != 0)
+		return -1;
+	e = &inc->events[inc->nevents++];
+	memset(e, 0, sizeof(*e));
+	e->ref = nd_db_column_int64(st, 1);
+	e->role = arena_str(&r->arena, text(st, 2) ? text(st, 2) : "", &oom);
+	e->has_attempt = !nd_db_column_null(st, 3);
+	e->attempt = e->has_attempt ? nd_db_column_int64(st, 3) : 0;
+	e->has_delta = !nd_db_column_null(st, 4);
+	e->delta_ticks = e->has_delta ? nd_db_column_int64(st, 4) : 0;
+	e->event_id = nd_db_column_int64(st, 5);
+	e->provider = arena_str(&r->arena, text(st, 6), &oom);
+	e->computer = arena_str(&r->arena, text(st, 7), &oom);
+	e->time = arena_str(&r->arena, text(st, 8), &oom);
+	e->ts = nd_db_column_int64(st, 9);
+	e->coid = arena_str(&r->arena, text(st, 10), &oom);
+	return oom ? -1 : 0;
+}
+
+/* Reads the evidence of the current incident: all of it, or the first
+ * max_events in time order with the total counted apart. Returns 0, or -1
+ * with err set. */
+static int load_evidence(nd_results *r, size_t max_events, nd_error *err)
+{
+	nd_res_incident *inc = &r->inc;
+	nd_stmt *ev = r->st[S_EVIDENCE], *tot = r->st[S_TOTAL];
+	int rc, oom = 0;
+
+	if (!max_events) {
+		for (rc = ordered_seek(&r->evidence, inc->id); rc == 1 && !oom; rc = ordered_next(&r->evidence, inc->id))
+			oom = evidence_row(r, r->evidence.st) != 0;
+		if (oom)
+			return nd_error_set(err, "out of memory");
+		if (rc < 0)
+			return nd_db_fail(r->db, "results", err);
+		nd_sort(inc->events, inc->nevents, sizeof(*inc->events), by_time);
+		inc->events_total = inc->nevents;
+		return 0;
+	}
+	nd_db_reset(ev);
+	nd_db_bind_int64(ev, 1, inc->id, "results", NULL);
+	nd_db_bind_int64(ev, 2, (int64_t)max_events, "results", NULL);
+	while (!oom && (rc = nd_db_step(ev, "results", NULL)) == 1)
+		oom = evidence_row(r, ev) != 0;
+	nd_db_reset(ev);
+	if (oom)
+		return nd_error_set(err, "out of memory");
+	if (rc != 0)
+		return nd_db_fail(r->db, "results", err);
+	inc->events_total = inc->nevents;
+	if (inc->nevents < max_events)
+		return 0;
+	/* Limited: the total is counted apart (a window over the rows made the
+	 * evidence query build a table per incident). */
+	nd_db_bind_int64(tot, 1, inc->id, "results", NULL);
+	rc = nd_db_step(tot, "results", NULL);
+	inc->events_total = (size_t)nd_db_column_int64(tot, 0);
+	nd_db_reset(tot);
+	return rc == 1 ? 0 : nd_db_fail(r->db, "results", err);
+}
+
 int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 {
 	nd_res_incident *inc = &r->inc;
-	nd_stmt *ev = r->st[max_events ? S_EVIDENCE : S_EVIDENCE_ALL], *fs = r->st[S_FIELDS], *fa = r->st[S_FACTS];
 	const char **names = NULL, **values = NULL;
-	int oom = 0, rc;
+	int oom = 0;
 	size_t k;
 
 	if (inc->loaded)
 		return 0;
-	nd_db_reset(ev);
-	nd_db_bind_int64(ev, 1, inc->id, "results", NULL);
-	if (max_events)
-		nd_db_bind_int64(ev, 2, (int64_t)max_events, "results", NULL);
-	while ((rc = nd_db_step(ev, "results", NULL)) == 1) {
-		nd_res_event *e;
-
-		if (nd_vec_reserve(&inc->events, &r->cap_events, inc->nevents + 1, sizeof(*inc->events)) != 0) {
-			oom = 1;
-			break;
-		}
-		e = &inc->events[inc->nevents++];
-		memset(e, 0, sizeof(*e));
-		e->ref = nd_db_column_int64(ev, 0);
-		e->role = arena_str(&r->arena, text(ev, 1) ? text(ev, 1) : "", &oom);
-		e->has_attempt = !nd_db_column_null(ev, 2);
-		e->attempt = e->has_attempt ? nd_db_column_int64(ev, 2) : 0;
-		e->has_delta = !nd_db_column_null(ev, 3);
-		e->delta_ticks = e->has_delta ? nd_db_column_int64(ev, 3) : 0;
-		e->event_id = nd_db_column_int64(ev, 4);
-		e->provider = arena_str(&r->arena, text(ev, 5), &oom);
-		e->computer = arena_str(&r->arena, text(ev, 6), &oom);
-		e->time = arena_str(&r->arena, text(ev, 7), &oom);
-		e->ts = nd_db_column_int64(ev, 8);
-		e->coid = arena_str(&r->arena, text(ev, 9), &oom);
-		if (oom)
-			break;
-	}
-	nd_db_reset(ev);
-	if (!oom && rc != 0)
-		return nd_db_fail(r->db, "results", err);
-	if (!oom && !max_events)
-		nd_sort(inc->events, inc->nevents, sizeof(*inc->events), by_time);
-	inc->events_total = inc->nevents;
-	if (!oom && max_events && inc->nevents == max_events) {
-		/* Limited: the total is counted apart (a window over the rows
-		 * made the evidence query build a table per incident). */
-		nd_stmt *tot = r->st[S_TOTAL];
-
-		nd_db_bind_int64(tot, 1, inc->id, "results", NULL);
-		rc = nd_db_step(tot, "results", NULL);
-		inc->events_total = (size_t)nd_db_column_int64(tot, 0);
-		nd_db_reset(tot);
-		if (rc != 1)
-			return nd_db_fail(r->db, "results", err);
-	}
+	if (load_evidence(r, max_events, err) != 0)
+		return -1;
 	for (k = 0; fields && !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];
 
-		nd_db_bind_int64(fs, 1, e->ref, "results", NULL);
-		if (name_values(r, fs, &names, &values, &e->nfields) != 0)
+		if (name_values(r, &r->fields, e->ref, &names, &values, &e->nfields) != 0)
 			oom = 1;
 		e->names = names;
 		e->values = values;
 	}
-	nd_db_bind_int64(fa, 1, inc->id, "results", NULL);
-	if (!oom && name_values(r, fa, &names, &values, &k) != 0)
+	if (!oom && name_values(r, &r->facts, inc->id, &names, &values, &k) != 0)
 		oom = 1;
 	if (!oom && k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
 		oom = 1;
@@ -587,8 +705,9 @@ int nd_results_scope(nd_results *r, nd_res_scope *sc, nd_error *err)
 
 	if (nd_db_prepare(
 		r->db,
-		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer), min(time_created),"
-		" max(time_created),"
+		"SELECT (SELECT count(*) FROM sources), count(*), count(DISTINCT computer),"
+		" (SELECT time_created FROM events ORDER BY ts LIMIT 1),"
+		" (SELECT time_created FROM events ORDER BY ts DESC LIMIT 1),"
 		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'incident'),"
 		" (SELECT count(*) FROM incidents JOIN nd_results_ids USING(id) WHERE kind = 'finding'),"
 		" (SELECT coalesce(sum(count), 0) FROM incidents JOIN nd_results_ids USING(id)"

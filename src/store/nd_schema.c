@@ -25,7 +25,49 @@
 	"  host TEXT NOT NULL DEFAULT '',\n"                                                                           \
 	"  UNIQUE(host, path)"
 
-static const char core_sql[] =
+/* ts as the text of time_created, "YYYY-MM-DDTHH:MM:SS.fffffffZ", in
+ * SQLite: what nd_time_format writes for ts from 0 to ND_SCHEMA_TIME_MAX. */
+#define TIME_TEXT_SQL                                                                                                  \
+	"strftime('%Y-%m-%dT%H:%M:%S', ts / 10000000, 'unixepoch') || '.' ||"                                          \
+	" substr(CAST(10000000 + ts % 10000000 AS TEXT), 2) || 'Z'"
+
+/* keyword_bits as the text of keywords, "0x" and 16 lower-case hex digits,
+ * in SQLite (nd_store.c writes them so). */
+#define KEYWORDS_TEXT_SQL "printf('0x%016x', keyword_bits)"
+
+/* The columns of the events table, with the definitions of keywords and
+ * time_created and the columns they are computed from: in SQLite both are
+ * computed (virtual columns: no bytes), keywords from the integer
+ * keyword_bits, time_created from ts, unless keywords_text or time_text
+ * holds a text they do not give back; PostgreSQL (no virtual columns
+ * before version 18) stores them. */
+#define EVENTS_COLUMNS(keywords, time_created, more)                                                                   \
+	"  id INTEGER PRIMARY KEY,\n"                                                                                  \
+	"  family TEXT NOT NULL,\n"                                                                                    \
+	"  provider TEXT NOT NULL,\n"                                                                                  \
+	"  event_id INTEGER NOT NULL,\n"                                                                               \
+	"  qualifiers INTEGER, version INTEGER, level INTEGER, task INTEGER,\n"                                        \
+	"  " keywords ",\n"                                                                                            \
+	"  " time_created ",\n"                                                                                        \
+	"  ts INTEGER NOT NULL,\n"                                                                                     \
+	"  record_id INTEGER NOT NULL,\n"                                                                              \
+	"  channel TEXT NOT NULL,\n"                                                                                   \
+	"  computer TEXT NOT NULL,\n"                                                                                  \
+	"  user_sid TEXT,\n"                                                                                           \
+	"  \"binary\" TEXT,\n"                                                                                         \
+	"  source_id INTEGER REFERENCES sources(id),\n"                                                                \
+	"  file_offset INTEGER,\n"                                                                                     \
+	"  written_ts INTEGER,\n"                                                                                      \
+	"  names_ref INTEGER REFERENCES field_names(id),\n"                                                            \
+	"  fields TEXT,\n" more "  UNIQUE(computer, channel, record_id, ts)"
+#define EVENTS_SQLITE                                                                                                  \
+	EVENTS_COLUMNS("keywords TEXT GENERATED ALWAYS AS (CASE WHEN keyword_bits IS NULL THEN keywords_text"         \
+		       " ELSE " KEYWORDS_TEXT_SQL " END) VIRTUAL",                                                    \
+		       "time_created TEXT GENERATED ALWAYS AS (coalesce(time_text, " TIME_TEXT_SQL ")) VIRTUAL",      \
+		       "  keyword_bits INTEGER, keywords_text TEXT, time_text TEXT,\n")
+#define EVENTS_PG EVENTS_COLUMNS("keywords TEXT", "time_created TEXT NOT NULL", "")
+
+static const char core_head_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
 	"CREATE TABLE IF NOT EXISTS sources(\n" SOURCES_COLUMNS ");\n"
 	"CREATE TABLE IF NOT EXISTS channel_bookmarks(\n"
@@ -37,26 +79,9 @@ static const char core_sql[] =
 	"  fingerprint INTEGER NOT NULL,\n"
 	"  PRIMARY KEY(source_id, chunk_offset)) WITHOUT ROWID;\n"
 	"CREATE TABLE IF NOT EXISTS field_names(id INTEGER PRIMARY KEY, crc INTEGER, names TEXT NOT NULL);\n"
-	"CREATE INDEX IF NOT EXISTS field_names_by_crc ON field_names(crc);\n"
-	"CREATE TABLE IF NOT EXISTS events(\n"
-	"  id INTEGER PRIMARY KEY,\n"
-	"  family TEXT NOT NULL,\n"
-	"  provider TEXT NOT NULL,\n"
-	"  event_id INTEGER NOT NULL,\n"
-	"  qualifiers INTEGER, version INTEGER, level INTEGER, task INTEGER, keywords TEXT,\n"
-	"  time_created TEXT NOT NULL,\n"
-	"  ts INTEGER NOT NULL,\n"
-	"  record_id INTEGER NOT NULL,\n"
-	"  channel TEXT NOT NULL,\n"
-	"  computer TEXT NOT NULL,\n"
-	"  user_sid TEXT,\n"
-	"  \"binary\" TEXT,\n"
-	"  source_id INTEGER REFERENCES sources(id),\n"
-	"  file_offset INTEGER,\n"
-	"  written_ts INTEGER,\n"
-	"  names_ref INTEGER REFERENCES field_names(id),\n"
-	"  fields TEXT,\n"
-	"  UNIQUE(computer, channel, record_id, ts));\n"
+	"CREATE INDEX IF NOT EXISTS field_names_by_crc ON field_names(crc);\n";
+
+static const char core_tail_sql[] =
 	"CREATE INDEX IF NOT EXISTS events_by_ts ON events(ts);\n"
 	"CREATE INDEX IF NOT EXISTS events_by_event_id ON events(event_id, ts);\n"
 	"CREATE TABLE IF NOT EXISTS nps_reason_codes(\n"
@@ -204,7 +229,8 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 	const nd_family *const *f;
 	size_t i;
 
-	if (put(b, core_sql) != 0)
+	if (put(b, core_head_sql) || put(b, "CREATE TABLE IF NOT EXISTS events(\n") ||
+	    put(b, dialect == ND_DB_POSTGRESQL ? EVENTS_PG : EVENTS_SQLITE) || put(b, ");\n") || put(b, core_tail_sql))
 		return -1;
 	for (i = 0; indexed_families[i]; i++)
 		if (put(b, "CREATE INDEX IF NOT EXISTS events_of_") || put(b, indexed_families[i]) ||
@@ -440,6 +466,46 @@ static int fields_rest(nd_db *db, nd_error *err)
 				    NULL, err);
 }
 
+/* The keywords text of an events row read as "0x" and 16 hex digits, an
+ * integer (nonsense where it is not such a text: compared after), digit by
+ * digit. */
+#define HEX_DIGIT(pos, shift) "((instr('0123456789abcdef', substr(keywords, " #pos ", 1)) - 1) << " #shift ")"
+#define KEYWORDS_PARSED_SQL                                                                                            \
+	"(" HEX_DIGIT(3, 60) "|" HEX_DIGIT(4, 56) "|" HEX_DIGIT(5, 52) "|" HEX_DIGIT(6, 48) "|" HEX_DIGIT(7, 44)      \
+	"|" HEX_DIGIT(8, 40) "|" HEX_DIGIT(9, 36) "|" HEX_DIGIT(10, 32) "|" HEX_DIGIT(11, 28) "|" HEX_DIGIT(12, 24)  \
+	"|" HEX_DIGIT(13, 20) "|" HEX_DIGIT(14, 16) "|" HEX_DIGIT(15, 12) "|" HEX_DIGIT(16, 8) "|" HEX_DIGIT(17, 4)  \
+	"|" HEX_DIGIT(18, 0) ")"
+
+/* Step 7 -> 8: in SQLite, keywords and time_created are computed, from
+ * keyword_bits and ts; an event keeps its text in keywords_text or
+ * time_text only where that differs from what they give, so nothing is
+ * lost. SQLite cannot make a stored column computed, so the table is made
+ * again with the same ids (the caller turned foreign keys off; the views
+ * that read it go first, and the schema script makes them and the indexes
+ * again). PostgreSQL keeps the stored columns. Returns 0, or -1 with err
+ * set. */
+static int events_computed(nd_db *db, nd_error *err)
+{
+	if (nd_db_dialect_of(db) == ND_DB_POSTGRESQL)
+		return 0;
+	return nd_db_exec_ddl(
+		db,
+		"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
+		"CREATE TABLE events_v8(\n" EVENTS_SQLITE ");\n"
+		"INSERT INTO events_v8(id, family, provider, event_id, qualifiers, version, level, task, ts, record_id,"
+		" channel, computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields,"
+		" keyword_bits, keywords_text, time_text)"
+		" SELECT id, family, provider, event_id, qualifiers, version, level, task, ts, record_id, channel,"
+		" computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields,"
+		" CASE WHEN keywords IS kw THEN keyword_bits END, CASE WHEN keywords IS kw THEN NULL ELSE keywords END,"
+		" CASE WHEN time_created IS (" TIME_TEXT_SQL ") THEN NULL ELSE time_created END"
+		" FROM (SELECT *, " KEYWORDS_TEXT_SQL " AS kw FROM (SELECT *, " KEYWORDS_PARSED_SQL " AS keyword_bits"
+		" FROM events));\n"
+		"DROP TABLE events;\n"
+		"ALTER TABLE events_v8 RENAME TO events;",
+		"schema migration", err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -478,6 +544,8 @@ static const migration migrations[] = {
 	{NULL, sources_by_host},
 	/* 6 -> 7: one copy of each value (issue 10). */
 	{NULL, fields_rest},
+	/* 7 -> 8: keywords and time_created computed in SQLite (issue 10). */
+	{NULL, events_computed},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

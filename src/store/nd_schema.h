@@ -10,7 +10,12 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
-#define ND_SCHEMA_VERSION 7
+#define ND_SCHEMA_VERSION 8
+
+/* The last ts (ticks) whose text SQLite computes as nd_time_format writes
+ * it (9999-12-31T23:59:59.9999999Z): events.time_created of an event whose
+ * ts is from 0 to this is computed, with no events.time_text. */
+#define ND_SCHEMA_TIME_MAX 2534023007999999999LL
 
 /* Appends the whole schema (CREATE ... IF NOT EXISTS) to b, in SQLite's
  * dialect except for the statements that differ (the event_fields view).

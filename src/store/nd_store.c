@@ -17,17 +17,21 @@
 #include "nd_time.h"
 
 /* The columns of events an ingest writes, in the order of its
- * statements' parameters. */
-#define EVENT_COLUMNS                                                                                                  \
-	"family,provider,event_id,qualifiers,version,level,task,keywords,time_created,ts,record_id,channel,computer,"  \
+ * statements' parameters, the keywords in `kw` and the time's text in
+ * `time`: SQLite computes keywords from keyword_bits and time_created from
+ * ts (time_text holds a text it does not give back), PostgreSQL stores
+ * them (nd_schema.c). */
+#define EVENT_COLUMNS_OF(kw, time)                                                                                     \
+	"family,provider,event_id,qualifiers,version,level,task," kw "," time ",ts,record_id,channel,computer,"        \
 	"user_sid,\"binary\",source_id,file_offset,written_ts,names_ref,fields"
+#define EVENT_COLUMNS EVENT_COLUMNS_OF("keywords", "time_created")
 #define MAX_FAMILIES 16
 #define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
 #define LAYOUTS 8      /* layout entries */
 /* An event's row; a duplicate is skipped. The new row's id comes from
- * nd_db_inserted, or RETURNING where the backend has no such thing. */
-#define INSERT_EVENT_SQL                                                                                               \
-	"INSERT INTO events(" EVENT_COLUMNS ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+ * nd_db_inserted (SQLite), or RETURNING (PostgreSQL). */
+#define INSERT_EVENT_SQL(columns)                                                                                      \
+	"INSERT INTO events(" columns ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
@@ -50,6 +54,7 @@ struct nd_store {
 	char *path; /* the file, or the server's host and database (never a connection string) */
 	int pg;     /* a PostgreSQL database */
 	int in_tx;
+	int unchecked; /* SQLite's foreign-key checks are off until the transaction ends (nd_store_begin_ingest) */
 	int readonly;
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
@@ -394,8 +399,10 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 		return -1;
 	}
 	if (schema_current(s, err) ||
-	    prepare(s, nd_db_has_inserted(s->db) ? INSERT_EVENT_SQL : INSERT_EVENT_SQL " RETURNING id", &s->ins_event,
-		    "events", err) ||
+	    prepare(s,
+		    s->pg ? INSERT_EVENT_SQL(EVENT_COLUMNS) " RETURNING id"
+			  : INSERT_EVENT_SQL(EVENT_COLUMNS_OF("keyword_bits", "time_text")),
+		    &s->ins_event, "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
 	    prepare(s,
@@ -466,6 +473,30 @@ nd_db *nd_store_db(nd_store *s)
 int nd_store_readonly(const nd_store *s)
 {
 	return s->readonly;
+}
+
+/* Turns SQLite's foreign-key checks back on after a transaction begun by
+ * nd_store_begin_ingest (the pragma does nothing inside one). Returns
+ * nothing: a failure leaves them off for this connection, which only ever
+ * writes references it made. */
+static void checks_back(nd_store *s)
+{
+	if (s->unchecked)
+		nd_db_exec(s->db, "PRAGMA foreign_keys=ON", "settings", NULL);
+	s->unchecked = 0;
+}
+
+int nd_store_begin_ingest(nd_store *s, nd_error *err)
+{
+	if (!s->pg && !s->readonly) {
+		if (nd_db_exec(s->db, "PRAGMA foreign_keys=OFF", "settings", err) != 0)
+			return -1;
+		s->unchecked = 1;
+	}
+	if (nd_store_begin(s, err) == 0)
+		return 0;
+	checks_back(s);
+	return -1;
 }
 
 int nd_store_begin(nd_store *s, nd_error *err)
@@ -595,6 +626,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 		return -1;
 	}
 	s->in_tx = 0;
+	checks_back(s);
 	return 0;
 }
 
@@ -608,6 +640,7 @@ void nd_store_rollback(nd_store *s)
 	nd_fields_names_forget(&s->names);
 	layouts_forget(s);
 	s->in_tx = 0;
+	checks_back(s);
 }
 
 /* Writes the current UTC time as ISO 8601 into out[ND_TIME_ISO_SIZE].
@@ -822,7 +855,9 @@ static int hex_le32(const char *hex, uint32_t *v)
 	return 0;
 }
 
-/* Inserts the typed row of a family. Returns 0, or -1 with err set. */
+/* Inserts the typed row of a family, binding every parameter (NULL for a
+ * value it lacks: cheaper than clearing them all first). Returns 0, or -1
+ * with err set. */
 static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref,
 		       nd_error *err)
 {
@@ -830,7 +865,6 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 	size_t i;
 	int rc;
 
-	nd_db_clear(st);
 	rc = nd_db_bind_int64(st, 1, ref, fam->table, err);
 	for (i = 0; i < fam->ncolumns && rc == 0; i++) {
 		const nd_column *c = &fam->columns[i];
@@ -838,8 +872,8 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 		uint32_t code;
 
 		if (c->type == ND_COL_BINARY_LE32) {
-			if (hex_le32(ev->binary, &code) == 0)
-				rc = nd_db_bind_int64(st, col, code, fam->table, err);
+			rc = hex_le32(ev->binary, &code) == 0 ? nd_db_bind_int64(st, col, code, fam->table, err)
+							       : nd_db_bind_null(st, col, fam->table, err);
 		} else {
 			int k = l ? l->pos[i] : field_of(ev, c->field);
 			const char *v = k >= 0 ? ev->fields[k].value : NULL;
@@ -848,6 +882,8 @@ static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 				rc = nd_db_bind_text_static(st, col, v, fam->table, err);
 			else if (v && nd_parse_code(v, &code) == 0)
 				rc = nd_db_bind_int64(st, col, code, fam->table, err);
+			else
+				rc = nd_db_bind_null(st, col, fam->table, err);
 		}
 	}
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
@@ -865,7 +901,7 @@ static int bind_fields(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 
 	s->names_id = 0;
 	if (!ev->nfields)
-		return 0;
+		return nd_db_bind_null(st, 19, "events", err) || nd_db_bind_null(st, 20, "events", err) ? -1 : 0;
 	if (nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
 	    nd_db_bind_int64(st, 19, s->names_id, "events", err))
 		return -1;
@@ -886,7 +922,7 @@ static int bind_fields(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_
 	}
 	if (nd_fields_encode_rest(&s->fvalues, ev->fields, ev->nfields, l ? l->col : NULL, typed) != 0)
 		return nd_error_set(err, "out of memory");
-	return s->fvalues.len && nd_db_bind_text_static(st, 20, s->fvalues.data, "events", err) ? -1 : 0;
+	return nd_db_bind_text_static(st, 20, s->fvalues.len ? s->fvalues.data : NULL, "events", err);
 }
 
 /* Writes keywords as "0x" and 16 lower-case hex digits into out[19].
@@ -903,34 +939,46 @@ static void keywords_text(uint64_t keywords, char *out)
 	out[18] = '\0';
 }
 
+/* Binds v to parameter i of st, an events INSERT, when have is true, else
+ * NULL. Returns 0, or -1 with err set. */
+static int bind_opt(nd_stmt *st, int i, int have, int64_t v, nd_error *err)
+{
+	return have ? nd_db_bind_int64(st, i, v, "events", err) : nd_db_bind_null(st, i, "events", err);
+}
+
 /* Binds the header columns of an event to st, an events INSERT, the text
- * without a copy (ev, s->iso and s->kw stay until st ran). Returns 0, or -1
- * with err set. */
+ * without a copy (ev, s->iso and s->kw stay until st ran), NULL for a value
+ * it lacks; the keywords as an integer and the time's text only where it
+ * does not compute it from ts in SQLite (nd_schema.h), both as text in
+ * PostgreSQL. Returns 0, or -1 with err set. */
 static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev,
 		      nd_error *err)
 {
 	int64_t ts = ev->has_time ? ev->time : ev->written_time;
 	const char *w = "events";
 
-	nd_db_clear(st);
-	keywords_text(ev->keywords, s->kw);
+	if (s->pg)
+		keywords_text(ev->keywords, s->kw);
 	return nd_db_bind_text_static(st, 1, fam->name, w, err) ||
 		       nd_db_bind_text_static(st, 2, ev->provider ? ev->provider : "", w, err) ||
 		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
-		       (ev->has_qualifiers && nd_db_bind_int64(st, 4, ev->qualifiers, w, err)) ||
-		       (ev->version >= 0 && nd_db_bind_int64(st, 5, ev->version, w, err)) ||
-		       (ev->level >= 0 && nd_db_bind_int64(st, 6, ev->level, w, err)) ||
-		       (ev->task >= 0 && nd_db_bind_int64(st, 7, ev->task, w, err)) ||
-		       nd_db_bind_text_static(st, 8, s->kw, w, err) ||
-		       nd_db_bind_text_static(st, 9, nd_time_format(ts, s->iso), w, err) ||
+		       bind_opt(st, 4, ev->has_qualifiers, ev->qualifiers, err) ||
+		       bind_opt(st, 5, ev->version >= 0, ev->version, err) ||
+		       bind_opt(st, 6, ev->level >= 0, ev->level, err) ||
+		       bind_opt(st, 7, ev->task >= 0, ev->task, err) ||
+		       (s->pg ? nd_db_bind_text_static(st, 8, s->kw, w, err)
+			      : nd_db_bind_int64(st, 8, (int64_t)ev->keywords, w, err)) ||
+		       nd_db_bind_text_static(st, 9,
+					      s->pg || ts < 0 || ts > ND_SCHEMA_TIME_MAX ? nd_time_format(ts, s->iso) : NULL,
+					      w, err) ||
 		       nd_db_bind_int64(st, 10, ts, w, err) ||
 		       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
 		       nd_db_bind_text_static(st, 12, ev->channel ? ev->channel : "", w, err) ||
 		       nd_db_bind_text_static(st, 13, ev->computer ? ev->computer : "", w, err) ||
 		       nd_db_bind_text_static(st, 14, ev->user_sid, w, err) ||
 		       nd_db_bind_text_static(st, 15, ev->binary, w, err) || nd_db_bind_int64(st, 16, source, w, err) ||
-		       (ev->file_offset >= 0 && nd_db_bind_int64(st, 17, ev->file_offset, w, err)) ||
-		       (ev->written_time && nd_db_bind_int64(st, 18, ev->written_time, w, err))
+		       bind_opt(st, 17, ev->file_offset >= 0, ev->file_offset, err) ||
+		       bind_opt(st, 18, ev->written_time != 0, ev->written_time, err)
 		   ? -1
 		   : 0;
 }

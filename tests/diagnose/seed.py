@@ -48,7 +48,7 @@ class Seeder:
         self.record += 1
         t = ticks(when)
         cur = self.db.execute(
-            'INSERT INTO events(family, provider, event_id, time_created, ts, record_id, channel, computer)'
+            'INSERT INTO events(family, provider, event_id, time_text, ts, record_id, channel, computer)'
             ' VALUES(?,?,?,?,?,?,?,?)', (family, provider, event_id, iso(t), t, self.record, channel, computer))
         ref = cur.lastrowid
         for pos, (name, value) in enumerate(fields):

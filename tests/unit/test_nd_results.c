@@ -149,6 +149,79 @@ static void test_filter(nd_db *db)
 	CHECK(r == NULL && strstr(err.message, "'no-such-cause': no such cause") != NULL);
 }
 
+/* Checks the view of synthetic incident i->id (from 100): id % 4 facts
+ * "ID-POS", id % 3 evidence events, all of them or the first one. Returns
+ * nothing. */
+static void check_synthetic(const nd_res_incident *i, size_t max_events)
+{
+	size_t k, events = (size_t)(i->id % 3);
+	char want[32];
+
+	CHECK(i->nfacts == (size_t)(i->id % 4));
+	for (k = 0; k < i->nfacts; k++) {
+		snprintf(want, sizeof(want), "%lld-%zu", (long long)i->id, k);
+		CHECK_STR(i->facts[k].value, want);
+	}
+	CHECK(i->events_total == events);
+	CHECK(i->nevents == (max_events && events > max_events ? max_events : events));
+}
+
+/* Loads the incidents of r (which) whose id is a multiple of every, all
+ * their evidence or (each fifth) the first event only. Returns how many
+ * synthetic ones it checked. */
+static int load_every(nd_results *r, nd_res_which which, int64_t every)
+{
+	const nd_res_incident *i;
+	nd_error err;
+	int n = 0, rc;
+
+	nd_results_rewind(r, which);
+	while ((rc = nd_results_next(r, &i, &err)) == 1) {
+		size_t max = i->id % 5 == 0 ? 1 : 0;
+
+		if (i->id < 100 || i->id % every != 0)
+			continue;
+		CHECK(nd_results_load(r, max, 0, &err) == 0);
+		check_synthetic(i, max);
+		n++;
+	}
+	CHECK(rc == 0);
+	return n;
+}
+
+/* Many incidents, open and resolved interleaved: the evidence and facts
+ * read as cursors in incident order give each incident its own rows
+ * whichever incidents are loaded, after a rewind, and across the jump back
+ * from the open incidents to the resolved ones. */
+static void test_cursors(nd_db *db)
+{
+	nd_results *r = NULL;
+	nd_error err;
+
+	CHECK(nd_db_exec(db,
+			 "WITH RECURSIVE k(n) AS (SELECT 100 UNION ALL SELECT n + 1 FROM k WHERE n < 159)"
+			 " INSERT INTO incidents(id, kind, cause_id, confidence, match, count, paired, first_ts, last_ts,"
+			 " first_time, last_time, status)"
+			 " SELECT n, 'incident', (SELECT cause_id FROM incidents WHERE kind = 'incident'), 'likely',"
+			 " 'client-only', 1, 0, n, n, 'x', 'x', CASE n % 3 WHEN 0 THEN 'resolved' ELSE 'open' END FROM k;"
+			 "INSERT INTO incident_facts(incident_id, pos, name, value)"
+			 " SELECT i.id, p.n, 'f', i.id || '-' || p.n FROM incidents i,"
+			 " (SELECT 0 AS n UNION ALL SELECT 1 UNION ALL SELECT 2) p WHERE i.id >= 100 AND p.n < i.id % 4;"
+			 "INSERT INTO incident_events(incident_id, event_ref, role)"
+			 " SELECT i.id, e.id, 'context' FROM incidents i,"
+			 " (SELECT id, row_number() OVER (ORDER BY id) AS r FROM events) e"
+			 " WHERE i.id >= 100 AND e.r <= i.id % 3;",
+			 "synthetic incidents", &err) == 0);
+	CHECK(nd_results_open(&r, db, NULL, &err) == 0);
+	if (!r)
+		return;
+	CHECK(load_every(r, ND_RES_ALL, 1) == 60);
+	CHECK(load_every(r, ND_RES_INCIDENTS, 20) == 3);
+	CHECK(load_every(r, ND_RES_ALL, 7) == 8);
+	CHECK(load_every(r, ND_RES_INCIDENTS, 2) == 30);
+	nd_results_close(r);
+}
+
 int main(int argc, char **argv)
 {
 	nd_store *s;
@@ -162,6 +235,7 @@ int main(int argc, char **argv)
 	if (s) {
 		test_all(nd_store_db(s));
 		test_filter(nd_store_db(s));
+		test_cursors(nd_store_db(s));
 		nd_store_close(s);
 	}
 	return check_report();

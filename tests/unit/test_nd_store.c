@@ -1,7 +1,7 @@
 /* Unit tests of src/store/nd_store: opening without writing when the
  * schema is current, waiting writers, read-only opens, schema versions
  * (new, current, older layout, newer refused), sources and chunks, what a
- * transaction's database may hold.
+ * transaction's database may hold, an ingest's unchecked transactions.
  *
  *   test_nd_store TMPDIR [SRCDIR] */
 #include <sqlite3.h>
@@ -236,6 +236,37 @@ static void test_store_source_chunks(const char *path)
 		  "10/3/1700000001");
 }
 
+/* An ingest's transaction runs without SQLite's foreign-key checks (its
+ * references are nd_store's own) and they are on again after its commit
+ * and after its rollback: a chunk of a source that is not there is refused
+ * again. */
+static void test_store_begin_ingest(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	int64_t id = 0;
+
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(nd_store_begin_ingest(s, &err) == 0);
+	CHECK(nd_store_source(s, "/logs/c.evtx", 69632, 1700000000, &id, &err) == 0 && id > 0);
+	CHECK(nd_store_chunk_put(s, id, 4096, 1, &err) == 0);
+	CHECK(nd_store_chunk_put(s, id + 1000, 4096, 1, &err) == 0); /* unchecked */
+	nd_store_rollback(s);
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(nd_store_chunk_put(s, id + 1000, 4096, 1, &err) == -1);
+	nd_store_rollback(s);
+	CHECK(nd_store_begin_ingest(s, &err) == 0);
+	CHECK(nd_store_source(s, "/logs/c.evtx", 69632, 1700000000, &id, &err) == 0 && id > 0);
+	CHECK(nd_store_chunk_put(s, id, 4096, 1, &err) == 0);
+	CHECK(nd_store_commit(s, &err) == 0);
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(nd_store_chunk_put(s, id + 1000, 4096, 1, &err) == -1);
+	CHECK(strstr(err.message, "source_chunks") != NULL);
+	nd_store_rollback(s);
+	nd_store_close(s);
+	CHECK_STR(value(path, "SELECT count(*) FROM source_chunks WHERE chunk_offset = 4096", (char[16]){0}, 16), "2");
+}
+
 /* Stores an event of the family named family, computer C, channel
  * Security and record id rid from source into s. Returns nd_store_event's
  * result. */
@@ -292,7 +323,7 @@ static void test_store_may_hold(const char *path)
 	CHECK(nd_store_may_hold_record(s, "C", "Security", 10, &err) == 0);
 	CHECK(nd_store_commit(s, &err) == 0);
 	/* another writer between two transactions */
-	CHECK(sql(path, "INSERT INTO events(family, provider, event_id, time_created, ts, record_id, channel, computer)"
+	CHECK(sql(path, "INSERT INTO events(family, provider, event_id, time_text, ts, record_id, channel, computer)"
 			" VALUES('nps_audit', 'p', 6272, '', 1, 20, 'Security', 'C')") == SQLITE_OK);
 	CHECK(nd_store_begin(s, &err) == 0);
 	CHECK(nd_store_may_hold_record(s, "C", "Security", 20, &err) == 1);
@@ -325,5 +356,6 @@ int main(int argc, char **argv)
 	test_store_open_readonly(dir, path);
 	test_store_source_chunks(path);
 	test_store_may_hold(path);
+	test_store_begin_ingest(path);
 	return check_report();
 }
