@@ -59,20 +59,10 @@ static int ptr_order(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/* Returns 1 if key is one of s, else 0. */
+/* Returns 1 if key is one of s (sorted), else 0. */
 static int in_keys(const keyset *s, const char *key)
 {
-	size_t lo = 0, hi = s->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if ((uintptr_t)s->v[mid] < (uintptr_t)key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < s->n && s->v[lo] == key;
+	return nd_sorted_has_ptr((const void *const *)s->v, s->n, key);
 }
 
 /* Adds key to s (unsorted until sort_keys). Returns 0, or -1 when out of

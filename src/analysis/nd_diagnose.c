@@ -325,17 +325,7 @@ static int near_news(const news *n, const nd_attempt *a)
  * again, else 0. */
 static int paired_again(const nd_correlation *c, const char *key)
 {
-	size_t lo = 0, hi = c->nagain;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if ((uintptr_t)c->again[mid] < (uintptr_t)key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < c->nagain && c->again[lo] == key;
+	return nd_sorted_has_ptr((const void *const *)c->again, c->nagain, key);
 }
 
 /* Returns 1 if group gr may have changed with the new events of n: a

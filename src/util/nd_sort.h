@@ -1,8 +1,11 @@
 /* nd_sort: qsort that accepts an empty (possibly NULL) array, which qsort
- * itself does not. */
+ * itself does not, and membership in an array of pointers sorted by
+ * address. */
 #ifndef ND_SORT_H
 #define ND_SORT_H
 
+#include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 /* Sorts n elements of size bytes at base with cmp. Returns nothing. */
@@ -10,6 +13,23 @@ static inline void nd_sort(void *base, size_t n, size_t size, int (*cmp)(const v
 {
 	if (n > 1)
 		qsort(base, n, size, cmp);
+}
+
+/* Returns 1 if p is one of v[0..n), pointers in ascending address order,
+ * else 0. */
+static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *p)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if ((uintptr_t)v[mid] < (uintptr_t)p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == p;
 }
 
 #endif
