@@ -1038,8 +1038,8 @@ static int add_connects(run *r)
 	return 0;
 }
 
-/* qsort: resolutions by identity, then time, then ref. */
-static int res_by_key(const void *pa, const void *pb)
+/* qsort: resolutions by identity, then time, then ref. Returns <0, 0 or >0. */
+int nd_correlate_res_key_order(const void *pa, const void *pb)
 {
 	const nd_resolution *a = pa, *b = pb;
 	int c = cmpz(a->id, b->id);
@@ -1070,8 +1070,8 @@ static int add_unlocks(run *r)
 		else
 			o->unlocks[o->nunlocks++] = (nd_resolution){key, id, u->ref, u->ts, 1};
 	}
-	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), res_by_key);
-	nd_sort(o->locks, o->nlocks, sizeof(*o->locks), res_by_key);
+	nd_sort(o->unlocks, o->nunlocks, sizeof(*o->unlocks), nd_correlate_res_key_order);
+	nd_sort(o->locks, o->nlocks, sizeof(*o->locks), nd_correlate_res_key_order);
 	return 0;
 }
 
@@ -1091,8 +1091,8 @@ const nd_resolution *nd_correlate_last(const nd_resolution *v, size_t n, const c
 	return lo > 0 && strcmp(v[lo - 1].key, key) == 0 ? &v[lo - 1] : NULL;
 }
 
-/* qsort: attempts by time, then client ref, then NPS ref. */
-static int by_time(const void *pa, const void *pb)
+/* qsort: attempts by time, then client ref, then NPS ref. Returns <0, 0 or >0. */
+int nd_correlate_attempt_order(const void *pa, const void *pb)
 {
 	const nd_attempt *a = pa, *b = pb;
 	int c = cmp64(a->ts, b->ts);
@@ -1100,8 +1100,8 @@ static int by_time(const void *pa, const void *pb)
 	return c ? c : (c = cmp64(a->client_ref, b->client_ref)) ? c : cmp64(a->nps_ref, b->nps_ref);
 }
 
-/* qsort: resolutions by time, then ref. */
-static int res_by_time(const void *pa, const void *pb)
+/* qsort: resolutions by time, then ref. Returns <0, 0 or >0. */
+int nd_correlate_res_time_order(const void *pa, const void *pb)
 {
 	const nd_resolution *a = pa, *b = pb;
 	int c = cmp64(a->ts, b->ts);
@@ -1146,8 +1146,8 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		nd_correlation_free(out);
 		return -1;
 	}
-	nd_sort(out->attempts, out->n, sizeof(*out->attempts), by_time);
-	nd_sort(out->resolutions, out->nres, sizeof(*out->resolutions), res_by_time);
+	nd_sort(out->attempts, out->n, sizeof(*out->attempts), nd_correlate_attempt_order);
+	nd_sort(out->resolutions, out->nres, sizeof(*out->resolutions), nd_correlate_res_time_order);
 	nd_vec_fit(&out->attempts, &out->cap, out->n, sizeof(*out->attempts));
 	nd_vec_fit(&out->resolutions, &out->cap_res, out->nres, sizeof(*out->resolutions));
 	return 0;

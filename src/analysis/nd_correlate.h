@@ -144,6 +144,14 @@ int nd_correlate_vpn(const char *port_type, const char *nas, const char *dialled
  * *out filled, or -1 with err set. */
 int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *out, nd_error *err);
 
+/* The orders of a correlation's arrays (qsort comparators; nd_correlate_again
+ * merges in them): attempts by time, client ref, NPS ref; resolutions by
+ * time, ref; locks and unlocks by identity, time, ref. Each returns <0, 0
+ * or >0. */
+int nd_correlate_attempt_order(const void *pa, const void *pb);
+int nd_correlate_res_time_order(const void *pa, const void *pb);
+int nd_correlate_res_key_order(const void *pa, const void *pb);
+
 /* Correlates d again after events were added to it (refs above prev->top;
  * the others unchanged) from prev, a correlation of d before them made
  * with p->keep and the same window and skew: only the identities the new

@@ -308,39 +308,6 @@ out:
 	return rc;
 }
 
-/* qsort-style: attempts by time, then client ref, then NPS ref (as
- * nd_correlate orders them). */
-static int attempt_cmp(const void *pa, const void *pb)
-{
-	const nd_attempt *a = pa, *b = pb;
-
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	if (a->client_ref != b->client_ref)
-		return a->client_ref < b->client_ref ? -1 : 1;
-	return a->nps_ref < b->nps_ref ? -1 : a->nps_ref > b->nps_ref;
-}
-
-/* qsort-style: resolutions by time, then ref. */
-static int res_time_cmp(const void *pa, const void *pb)
-{
-	const nd_resolution *a = pa, *b = pb;
-
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return a->ref < b->ref ? -1 : a->ref > b->ref;
-}
-
-/* qsort-style: resolutions by identity, then time and ref. */
-static int res_key_cmp(const void *pa, const void *pb)
-{
-	const nd_resolution *a = pa, *b = pb;
-
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	return res_time_cmp(pa, pb);
-}
-
 /* qsort-style: candidates by host pair, then delta. */
 static int cand_cmp(const void *pa, const void *pb)
 {
@@ -493,7 +460,7 @@ static int merge_attempts(again *g, const nd_correlation *c, const part *t, cons
 	if (!out->attempts || !out->was)
 		goto out;
 	for (i = 0, k = 0; i < na || k < c->n; out->n++) { /* merged in order; was: where prev had it */
-		int take_a = i < na && (k == c->n || attempt_cmp(&b[k], &a[i]) >= 0);
+		int take_a = i < na && (k == c->n || nd_correlate_attempt_order(&b[k], &a[i]) >= 0);
 
 		out->was[out->n] = take_a ? was[i] : ND_NONE;
 		out->attempts[out->n] = take_a ? a[i++] : b[k++];
@@ -674,10 +641,10 @@ int nd_correlate_again(const nd_analysis_data *d, const nd_correlate_params *p, 
 		out->domains = prev->domains;
 		rc = merge_ids(&g, &c, &m) || merge_attempts(&g, &c, &t, &m, out) ||
 				     merge_res(&g, &m, prev->resolutions, prev->nres, c.resolutions, c.nres,
-					       res_time_cmp, &out->resolutions, &out->nres) ||
-				     merge_res(&g, &m, prev->unlocks, prev->nunlocks, c.unlocks, c.nunlocks, res_key_cmp,
+					       nd_correlate_res_time_order, &out->resolutions, &out->nres) ||
+				     merge_res(&g, &m, prev->unlocks, prev->nunlocks, c.unlocks, c.nunlocks, nd_correlate_res_key_order,
 					       &out->unlocks, &out->nunlocks) ||
-				     merge_res(&g, &m, prev->locks, prev->nlocks, c.locks, c.nlocks, res_key_cmp,
+				     merge_res(&g, &m, prev->locks, prev->nlocks, c.locks, c.nlocks, nd_correlate_res_key_order,
 					       &out->locks, &out->nlocks) ||
 				     merge_cands(&g, &c, &m, out) || merge_event_keys(&g, &c, &t, &m, out)
 			     ? -1
