@@ -1,5 +1,6 @@
 #include "nd_db_sqlite.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -298,11 +299,24 @@ static int check_readable(lite_db *d, const char *path, nd_error *err)
 	return reopen_immutable(d, path, err);
 }
 
+/* Configures SQLite before its first use in the process: no memory
+ * statistics, which cost a global mutex around every allocation and free
+ * (about 40 per stored event, 5 % of the storing thread's instructions);
+ * npsdiag never reads them. A process that used SQLite before keeps its
+ * settings (sqlite3_config refuses). Returns nothing. */
+static void configure_once(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int nd_db_sqlite_open(nd_db **db, const char *path, int readonly, int *ro, nd_error *err)
 {
+	static pthread_once_t configured = PTHREAD_ONCE_INIT;
 	int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	lite_db *d = calloc(1, sizeof(*d));
+	lite_db *d;
 
+	pthread_once(&configured, configure_once);
+	d = calloc(1, sizeof(*d));
 	*db = NULL;
 	if (!d)
 		return nd_error_set(err, "out of memory");
