@@ -8,6 +8,7 @@
 #include "nd_buf.h"
 #include "nd_clock.h"
 #include "nd_db_backend.h"
+#include "nd_db_sqlite_ckpt.h"
 
 #define ND_DB_BUSY_MS 30000
 #define ND_DB_BUSY_POLL_MS 5
@@ -15,6 +16,7 @@
 typedef struct lite_db {
 	struct nd_db base;
 	sqlite3 *h;
+	nd_db_sqlite_ckpt *ckpt; /* NULL: SQLite's automatic checkpoint */
 } lite_db;
 
 typedef struct lite_stmt {
@@ -36,6 +38,7 @@ static sqlite3_stmt *S(nd_stmt *st)
 /* Closes the connection. Returns nothing. */
 static void lite_close(nd_db *db)
 {
+	nd_db_sqlite_ckpt_stop(((lite_db *)db)->ckpt);
 	sqlite3_close(H(db));
 	free(db);
 }
@@ -347,6 +350,15 @@ int nd_db_sqlite_wal(nd_db *db, nd_error *err)
 	      sqlite3_stricmp(mode, "wal") == 0;
 	nd_db_finalize(st);
 	return wal ? 0 : nd_db_exec(db, "PRAGMA journal_mode=WAL", "journal mode", err);
+}
+
+int nd_db_sqlite_checkpoint_behind(nd_db *db)
+{
+	lite_db *d = (lite_db *)db;
+
+	if (!d->ckpt)
+		d->ckpt = nd_db_sqlite_ckpt_start(d->h);
+	return d->ckpt != NULL;
 }
 
 void *nd_db_sqlite_handle(nd_db *db)

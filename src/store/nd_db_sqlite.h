@@ -1,6 +1,6 @@
 /* nd_db_sqlite: the SQLite backend of nd_db, the only file that talks to
- * SQLite. Opening, and what only SQLite has (WAL), are here; everything
- * else goes through nd_db.h. */
+ * SQLite (with nd_db_sqlite_ckpt.c, which it starts). Opening, and what
+ * only SQLite has (WAL), are here; everything else goes through nd_db.h. */
 #ifndef ND_DB_SQLITE_H
 #define ND_DB_SQLITE_H
 
@@ -18,6 +18,12 @@ int nd_db_sqlite_open(nd_db **db, const char *path, int readonly, int *ro, nd_er
 /* Puts the database in WAL mode unless it is already (no transaction may be
  * open). Returns 0, or -1 with err set. */
 int nd_db_sqlite_wal(nd_db *db, nd_error *err);
+
+/* Has the WAL of db, a connection in WAL mode that writes, checkpointed
+ * from now on by a thread of its own until db is closed
+ * (nd_db_sqlite_ckpt.h), unless it is already. Returns 1 when it is, 0
+ * when that could not be started (SQLite checkpoints as before). */
+int nd_db_sqlite_checkpoint_behind(nd_db *db);
 
 /* Returns the sqlite3 handle of a SQLite connection (as void *, so that
  * this header needs no <sqlite3.h>), for tests and tools that reach past

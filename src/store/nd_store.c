@@ -492,6 +492,7 @@ int nd_store_begin_ingest(nd_store *s, nd_error *err)
 		if (nd_db_exec(s->db, "PRAGMA foreign_keys=OFF", "settings", err) != 0)
 			return -1;
 		s->unchecked = 1;
+		nd_db_sqlite_checkpoint_behind(s->db);
 	}
 	if (nd_store_begin(s, err) == 0)
 		return 0;
