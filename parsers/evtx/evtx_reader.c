@@ -50,12 +50,14 @@ typedef struct job {
 	int state;
 } job;
 
-/* A decoding thread's own filter and decoder. */
+/* A decoding thread's own filter, decoder and state of the sink's
+ * prepare. */
 typedef struct worker {
 	struct reader *r;
 	pthread_t thread;
 	nd_evtx_filter filter;
 	nd_evtx_binxml *fast;
+	void *local;
 } worker;
 
 /* Everything one read needs, allocated once per file. */
@@ -172,12 +174,13 @@ static int hand_over(reader *r, const job *j, size_t i, nd_record *ev, const voi
 }
 
 /* Filters the records of job j and decodes the wanted ones with our
- * decoder (with filter and fast, a worker's own), marking those it
- * refuses for libevtx. libevtx, when a record needs it, is shown the chunk
- * only up to the last record wanted. Touches nothing but j: runs on any
- * thread. Returns nothing. */
-static void decode_job(const nd_evtx_sink *sink, nd_evtx_filter *filter, nd_evtx_binxml *fast, job *j)
+ * decoder (with the filter and decoder of wk), marking those it refuses
+ * for libevtx, and has the sink prepare those it keeps. libevtx, when a
+ * record needs it, is shown the chunk only up to the last record wanted.
+ * Touches nothing but j and wk: runs on any thread. Returns nothing. */
+static void decode_job(const nd_evtx_sink *sink, worker *wk, job *j)
 {
+	nd_evtx_filter *filter = &wk->filter;
 	const nd_evtx_chunk_walk *w = &j->walk;
 	size_t i, have = j->caprecs;
 
@@ -203,11 +206,13 @@ static void decode_job(const nd_evtx_sink *sink, nd_evtx_filter *filter, nd_evtx
 		return; /* out of memory: libevtx decodes them */
 	for (; have < j->caprecs; have++)
 		nd_record_init(&j->recs[have]);
-	nd_evtx_binxml_chunk(fast, j->chunk, w);
+	nd_evtx_binxml_chunk(wk->fast, j->chunk, w);
 	for (i = 0; i < j->upto; i++)
-		if (j->what[i] == REC_FALLBACK && nd_evtx_binxml_decode(fast, i, &j->recs[i]) == 0) {
+		if (j->what[i] == REC_FALLBACK && nd_evtx_binxml_decode(wk->fast, i, &j->recs[i]) == 0) {
 			j->what[i] = REC_FAST;
 			j->tags[i] = decoded_tag(sink, &j->recs[i]);
+			if (j->tags[i] && sink->prepare)
+				sink->prepare(sink->ctx, &wk->local, j->tags[i], &j->recs[i]);
 		}
 }
 
@@ -253,7 +258,7 @@ static void *work(void *arg)
 			break;
 		j = r->jobs[r->next_work++ % r->njobs];
 		pthread_mutex_unlock(&r->lock);
-		decode_job(r->sink, &wk->filter, wk->fast, j);
+		decode_job(r->sink, wk, j);
 		pthread_mutex_lock(&r->lock);
 		j->state = JOB_DONE;
 		pthread_cond_broadcast(&r->done);
@@ -285,7 +290,7 @@ static void launch(reader *r)
 static void submit(reader *r, job *j)
 {
 	if (!r->nworkers) {
-		decode_job(r->sink, &r->workers[0].filter, r->workers[0].fast, j);
+		decode_job(r->sink, &r->workers[0], j);
 		j->state = JOB_DONE;
 		r->tail++;
 		if (r->deferred && j->walk.count - j->skipped >= BUSY_CHUNK)
@@ -456,8 +461,11 @@ static void stop_workers(reader *r)
 		for (i = 0; i < r->nworkers; i++)
 			pthread_join(r->workers[i].thread, NULL);
 	}
-	for (i = 0; r->workers && i < r->nalloc; i++)
+	for (i = 0; r->workers && i < r->nalloc; i++) {
 		nd_evtx_binxml_free(r->workers[i].fast);
+		if (r->workers[i].local && r->sink->prepare_free)
+			r->sink->prepare_free(r->sink->ctx, r->workers[i].local);
+	}
 	for (i = 0; r->jobs && i < r->alloc_jobs && r->jobs[i]; i++) {
 		for (k = 0; k < r->jobs[i]->caprecs; k++)
 			nd_record_reset(&r->jobs[i]->recs[k]);

@@ -68,6 +68,14 @@ typedef struct nd_evtx_sink {
 	 * Returns a tag (handed back with the record) to keep it, NULL to skip
 	 * it. */
 	const void *(*wants)(void *ctx, const char *provider, const char *source, uint32_t event_id);
+	/* Called on the thread that decoded a record with our decoder (a
+	 * decoding thread, or the calling thread), once wants kept it with
+	 * tag, with that thread's own *local (NULL at first; handed to
+	 * prepare_free when the read ends): may work out ahead, into the
+	 * record, what record will need. Must be safe to call from several
+	 * threads at once but for *local. May be NULL. */
+	void (*prepare)(void *ctx, void **local, const void *tag, nd_record *rec);
+	void (*prepare_free)(void *ctx, void *local);
 	/* Given each wanted record, with the tag wants returned for it.
 	 * Returns 0, or -1 to stop (err set): only for failures of the sink
 	 * itself, such as the database. */

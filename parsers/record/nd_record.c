@@ -44,6 +44,7 @@ void nd_record_reset(nd_record *ev)
 		next = b->next;
 		free(b);
 	}
+	nd_buf_free(&ev->prepared);
 	nd_record_init(ev);
 }
 
@@ -52,6 +53,7 @@ void nd_record_clear(nd_record *ev)
 	nd_field *fields = ev->fields;
 	size_t capfields = ev->capfields;
 	nd_record_block *keep = ev->strings;
+	nd_buf prepared = ev->prepared;
 
 	/* the first block is one of BLOCK_SIZE unless the first string was
 	 * larger than a quarter of one (room) */
@@ -63,10 +65,13 @@ void nd_record_clear(nd_record *ev)
 		keep = NULL;
 	}
 	ev->fields = NULL;
+	ev->prepared.data = NULL;
 	nd_record_reset(ev);
 	ev->fields = fields;
 	ev->capfields = capfields;
 	ev->strings = keep;
+	ev->prepared = prepared;
+	nd_buf_reset(&ev->prepared);
 }
 
 /* Returns the length of the n bytes at s with each NUL written as
@@ -160,6 +165,7 @@ int nd_record_add_field(nd_record *ev, const char *name, const char *value, size
 
 	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0)
 		return -1;
+	nd_buf_reset(&ev->prepared);
 	f = &ev->fields[ev->nfields];
 	f->name = NULL;
 	if ((name && !(f->name = copy(ev, name, strlen(name)))) || !(f->value = copy(ev, value, value_len)))
@@ -174,6 +180,7 @@ int nd_record_set_field_name(nd_record *ev, size_t i, const char *name)
 
 	if (!p)
 		return -1;
+	nd_buf_reset(&ev->prepared);
 	ev->fields[i].name = p;
 	return 0;
 }
@@ -184,6 +191,7 @@ int nd_record_set_field_value(nd_record *ev, size_t i, const char *value, size_t
 
 	if (!p)
 		return -1;
+	nd_buf_reset(&ev->prepared);
 	ev->fields[i].value = p;
 	return 0;
 }

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nd_buf.h"
+
 typedef struct nd_field {
 	char *name;  /* Data/@Name, a name given by a family layout, or NULL */
 	char *value; /* never NULL; "" for an empty <Data/> */
@@ -44,6 +46,11 @@ typedef struct nd_record {
 	/* Where the record came from; filled by the input parser. */
 	int64_t file_offset;  /* -1 when unknown */
 	int64_t written_time; /* EVTX record header time in ticks, 0 when unknown */
+	/* What the store worked out from the fields and binary for storing
+	 * them, on the thread that decoded the record (nd_store_prep.h; opaque
+	 * to parsers): emptied by every nd_record_* function that changes the
+	 * fields, and by nd_record_clear and nd_record_reset. */
+	nd_buf prepared;
 } nd_record;
 
 /* Sets every member to its empty value. Returns nothing. */

@@ -16,6 +16,7 @@
 #include "nd_file.h"
 #include "json_stream.h"
 #include "nd_sniff.h"
+#include "nd_store_prep.h"
 #include "nd_time.h"
 #include "nd_vec.h"
 #include "nps_text.h"
@@ -283,6 +284,29 @@ static const void *sink_wants(void *ctx, const char *provider, const char *sourc
 {
 	(void)ctx;
 	return nd_family_match(provider, source, event_id);
+}
+
+/* sink, on the thread that decoded a record of family tag: works out what
+ * storing it needs (nd_store_prep), with that thread's own layouts in
+ * *local, so that the thread that stores only binds. A family that names
+ * or adds fields (nd_ingest_event, on the storing thread: some add fields,
+ * so they run once) empties what was worked out, and the storing thread
+ * works it out again; so does it when out of memory here. Returns
+ * nothing. */
+static void sink_prepare(void *ctx, void **local, const void *tag, nd_record *ev)
+{
+	(void)ctx;
+	if (!*local)
+		*local = nd_store_prep_new();
+	if (*local)
+		nd_store_prep_record(*local, tag, ev);
+}
+
+/* sink: frees what sink_prepare kept for a thread. Returns nothing. */
+static void sink_prepare_free(void *ctx, void *local)
+{
+	(void)ctx;
+	nd_store_prep_free(local);
 }
 
 /* sink: names the fields of a record of family tag and stores it. */
@@ -638,6 +662,8 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.chunk_begin = sink_chunk_begin;
 	sink.chunk_end = sink_chunk_end;
 	sink.wants = sink_wants;
+	sink.prepare = sink_prepare;
+	sink.prepare_free = sink_prepare_free;
 	sink.record = sink_record;
 	sink.problem = sink_problem;
 	sink.progress = sink_progress;

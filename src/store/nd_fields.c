@@ -348,67 +348,65 @@ static void slot_clear(nd_fields_names *c, size_t i)
 	c->slot[i].id = 0;
 }
 
-/* Returns 1 when slot i holds the names of the n fields f, else 0. */
-static int slot_is(const nd_fields_names *c, size_t i, const nd_field *f, size_t n)
+int nd_fields_names_key(nd_buf *out, const nd_field *f, size_t n)
 {
-	const char *k = c->slot[i].key, *end;
-	size_t j;
+	size_t j, len = 0;
+	char *o;
 
-	if (!c->slot[i].id || c->slot[i].n != n)
-		return 0;
-	end = k + c->slot[i].len;
+	nd_buf_reset(out);
+	for (j = 0; j < n; j++)
+		len += 1 + (f[j].name ? strlen(f[j].name) + 1 : 0);
+	if (nd_buf_reserve(out, len) != 0)
+		return -1;
+	o = out->data;
 	for (j = 0; j < n; j++) {
-		size_t len;
+		*o++ = f[j].name ? 1 : 0;
+		if (f[j].name) {
+			size_t m = strlen(f[j].name) + 1;
 
-		if (!f[j].name) {
-			if (k == end || *k++ != 0)
-				return 0;
-			continue;
+			memcpy(o, f[j].name, m);
+			o += m;
 		}
-		len = strlen(f[j].name) + 1;
-		if (k == end || *k++ != 1 || (size_t)(end - k) < len || memcmp(k, f[j].name, len) != 0)
-			return 0;
-		k += len;
 	}
-	return 1;
+	*o = '\0';
+	out->len = len;
+	return 0;
 }
 
-/* Remembers the names of the n fields f as those of row id, in the next
+/* Remembers key (len bytes) as the key of the names of row id, in the next
  * slot (nothing when out of memory). Returns nothing. */
-static void slot_fill(nd_fields_names *c, const nd_field *f, size_t n, int64_t id)
+static void slot_fill(nd_fields_names *c, const char *key, size_t len, int64_t id)
 {
-	size_t i = c->next, j, len = 0;
+	size_t i = c->next;
 	char *k;
 
 	c->next = (c->next + 1) % ND_FIELDS_SLOTS;
 	slot_clear(c, i);
-	for (j = 0; j < n; j++)
-		len += 1 + (f[j].name ? strlen(f[j].name) + 1 : 0);
 	if (!(k = malloc(len ? len : 1)))
 		return;
+	if (len)
+		memcpy(k, key, len);
 	c->slot[i].key = k;
 	c->slot[i].len = len;
-	c->slot[i].n = n;
 	c->slot[i].id = id;
-	for (j = 0; j < n; j++) {
-		*k++ = f[j].name ? 1 : 0;
-		if (f[j].name) {
-			size_t m = strlen(f[j].name) + 1;
-
-			memcpy(k, f[j].name, m);
-			k += m;
-		}
-	}
 }
 
 int nd_fields_names_of(nd_fields_names *c, nd_db *db, const nd_field *f, size_t n, int64_t *id, nd_error *err)
+{
+	if (nd_fields_names_key(&c->key, f, n) != 0)
+		return nd_error_set(err, "out of memory");
+	return nd_fields_names_of_key(c, db, f, n, c->key.data, c->key.len, id, err);
+}
+
+int nd_fields_names_of_key(nd_fields_names *c, nd_db *db, const nd_field *f, size_t n, const char *key, size_t len,
+			   int64_t *id, nd_error *err)
 {
 	uint32_t crc;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < ND_FIELDS_SLOTS; i++)
-		if (slot_is(c, i, f, n)) {
+		if (c->slot[i].id && c->slot[i].len == len && (!len || memcmp(c->slot[i].key, key, len) == 0)) {
 			*id = c->slot[i].id;
 			return 0;
 		}
@@ -439,7 +437,7 @@ int nd_fields_names_of(nd_fields_names *c, nd_db *db, const nd_field *f, size_t 
 			return -1;
 	} else
 		return -1;
-	slot_fill(c, f, n, *id);
+	slot_fill(c, key, len, *id);
 	return 0;
 }
 
@@ -455,6 +453,7 @@ void nd_fields_names_free(nd_fields_names *c)
 {
 	nd_fields_names_forget(c);
 	nd_buf_free(&c->json);
+	nd_buf_free(&c->key);
 	nd_db_finalize(c->get);
 	nd_db_finalize(c->put);
 	c->get = c->put = NULL;

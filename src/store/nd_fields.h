@@ -78,19 +78,30 @@ int nd_fields_next(const char **p, nd_buf *out, int *null);
 typedef struct nd_fields_names {
 	nd_stmt *get, *put; /* prepared on first use */
 	nd_buf json;        /* the names of a row not remembered, as JSON */
+	nd_buf key;         /* the key of names given without one */
 	struct {
 		int64_t id; /* 0: empty slot */
-		size_t n;   /* fields */
-		char *key;  /* per field: 0 (unnamed) or 1 and the name with its NUL */
+		char *key;  /* nd_fields_names_key */
 		size_t len;
 	} slot[ND_FIELDS_SLOTS];
 	size_t next; /* the slot to fill next */
 } nd_fields_names;
 
+/* Writes to out (emptied first) the key of the names of n fields f: per
+ * field a 0 byte (unnamed) or a 1 byte and the name with its NUL, so that
+ * equal keys are equal names. Returns 0, or -1 when out of memory. */
+int nd_fields_names_key(nd_buf *out, const nd_field *f, size_t n);
+
 /* Finds or adds, inside the caller's write transaction, the field_names row
  * of the names of n fields f in db (found by the CRC-32 of their JSON).
  * Returns 0 with *id set, or -1 with err set. */
 int nd_fields_names_of(nd_fields_names *c, nd_db *db, const nd_field *f, size_t n, int64_t *id, nd_error *err);
+
+/* As nd_fields_names_of, given also the key of the names (len bytes,
+ * nd_fields_names_key, made ahead on another thread): a remembered row is
+ * found with one comparison. Returns 0 with *id set, or -1 with err set. */
+int nd_fields_names_of_key(nd_fields_names *c, nd_db *db, const nd_field *f, size_t n, const char *key, size_t len,
+			   int64_t *id, nd_error *err);
 
 /* Forgets the remembered rows (after a rollback, which may have undone
  * their insert). Returns nothing. */

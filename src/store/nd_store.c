@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd_ascii.h"
 #include "nd_buf.h"
 #include "nd_clock.h"
 #include "nd_schema.h"
@@ -14,6 +13,7 @@
 #include "nd_fields.h"
 #include "nd_host.h"
 #include "nd_once_sql.h"
+#include "nd_store_prep.h"
 #include "nd_time.h"
 
 /* The columns of events an ingest writes, in the order of its
@@ -26,8 +26,6 @@
 	"user_sid,\"binary\",source_id,file_offset,written_ts,names_ref,fields"
 #define EVENT_COLUMNS EVENT_COLUMNS_OF("keywords", "time_created")
 #define MAX_FAMILIES 16
-#define MAX_COLUMNS 48 /* typed columns whose fields a layout entry remembers */
-#define LAYOUTS 8      /* layout entries */
 /* An event's row; a duplicate is skipped. The new row's id comes from
  * nd_db_inserted (SQLite), or RETURNING (PostgreSQL). */
 #define INSERT_EVENT_SQL(columns)                                                                                      \
@@ -35,19 +33,6 @@
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
-
-/* Where a typed table's columns take their fields from, for the events of
- * one family whose fields have the names of one field_names row: the
- * position of each column's field, -1 for none; and the other way round,
- * the column that gives back each position's value (nd_family_column_of),
- * -1 for none. */
-typedef struct layout {
-	int64_t names; /* field_names.id, 0: an empty entry */
-	const nd_family *fam;
-	int16_t pos[MAX_COLUMNS];
-	int *col;    /* per position, or NULL: no value left to the typed row */
-	size_t ncol; /* positions */
-} layout;
 
 struct nd_store {
 	nd_db *db;
@@ -59,11 +44,8 @@ struct nd_store {
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
-	nd_buf fvalues;        /* the values of an event its typed row does not give back, as JSON (nd_fields.h) */
+	nd_store_prep *prep;   /* prepares the events no other thread prepared (nd_store_prep.h) */
 	char iso[ND_TIME_ISO_SIZE], kw[24]; /* an event's time and keywords as text, bound without a copy */
-	int64_t names_id;      /* the field_names row of the event being stored, 0 for none */
-	layout layouts[LAYOUTS];
-	size_t next_layout; /* the entry to fill next */
 	nd_stmt *ins_typed[MAX_FAMILIES];
 	nd_stmt *get_chunk;
 	nd_stmt *put_chunk;
@@ -113,17 +95,6 @@ static size_t family_index(const nd_family *fam)
 static int prepare(nd_store *s, const char *sql, nd_stmt **st, const char *what, nd_error *err)
 {
 	return *st ? 0 : nd_db_prepare(s->db, sql, ND_DB_PERSISTENT, st, what, err);
-}
-
-/* Empties the layout entries (their names rows may be gone with a
- * rollback). Returns nothing. */
-static void layouts_forget(nd_store *s)
-{
-	size_t i;
-
-	for (i = 0; i < LAYOUTS; i++)
-		free(s->layouts[i].col);
-	memset(s->layouts, 0, sizeof(s->layouts));
 }
 
 /* Prepares the INSERT of each family's typed table (prefix "") or of its
@@ -443,8 +414,7 @@ void nd_store_close(nd_store *s)
 		nd_store_rollback(s);
 	nd_db_finalize(s->ins_event);
 	nd_fields_names_free(&s->names);
-	layouts_forget(s);
-	nd_buf_free(&s->fvalues);
+	nd_store_prep_free(s->prep);
 	nd_db_finalize(s->get_chunk);
 	nd_db_finalize(s->put_chunk);
 	for (i = 0; i < MAX_FAMILIES; i++) {
@@ -623,7 +593,6 @@ int nd_store_commit(nd_store *s, nd_error *err)
 	s->staged = 0;
 	if (nd_db_commit(s->db, err) != 0) {
 		nd_fields_names_forget(&s->names);
-		layouts_forget(s);
 		return -1;
 	}
 	s->in_tx = 0;
@@ -639,7 +608,6 @@ void nd_store_rollback(nd_store *s)
 	s->flushed_new = s->flushed_there = 0;
 	/* A rolled back row id comes again for other names. */
 	nd_fields_names_forget(&s->names);
-	layouts_forget(s);
 	s->in_tx = 0;
 	checks_back(s);
 }
@@ -779,151 +747,56 @@ int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err
 	return rc == 1 ? 0 : -1;
 }
 
-/* Returns the position of the first field called name (n bytes), or -1. */
-static int field_pos(const nd_record *ev, const char *name, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < ev->nfields && i < INT16_MAX; i++)
-		if (ev->fields[i].name && strncmp(ev->fields[i].name, name, n) == 0 && ev->fields[i].name[n] == '\0')
-			return (int)i;
-	return -1;
-}
-
-/* Returns the position of the first present field among the '|'-separated
- * alternatives in spec, or -1. */
-static int field_of(const nd_record *ev, const char *spec)
-{
-	while (*spec) {
-		const char *bar = strchr(spec, '|');
-		size_t n = bar ? (size_t)(bar - spec) : strlen(spec);
-		int i = field_pos(ev, spec, n);
-
-		if (i >= 0)
-			return i;
-		spec += n + (bar ? 1 : 0);
-	}
-	return -1;
-}
-
-/* Returns the layout of fam's events named as ev is (s->names_id), made
- * once per field_names row; NULL when it is not remembered (no fields, too
- * many columns). */
-static const layout *layout_of(nd_store *s, const nd_family *fam, const nd_record *ev)
-{
-	layout *l;
-	size_t i;
-
-	if (!s->names_id || fam->ncolumns > MAX_COLUMNS)
-		return NULL;
-	for (i = 0; i < LAYOUTS; i++)
-		if (s->layouts[i].names == s->names_id && s->layouts[i].fam == fam)
-			return &s->layouts[i];
-	l = &s->layouts[s->next_layout];
-	s->next_layout = (s->next_layout + 1) % LAYOUTS;
-	free(l->col);
-	l->col = NULL;
-	l->names = s->names_id;
-	l->fam = fam;
-	for (i = 0; i < fam->ncolumns; i++)
-		l->pos[i] = fam->columns[i].type == ND_COL_BINARY_LE32 ? -1 : (int16_t)field_of(ev, fam->columns[i].field);
-	/* out of memory: every value stays in events.fields */
-	l->ncol = ev->nfields;
-	if (fam->table && (l->col = malloc(ev->nfields * sizeof(*l->col))) != NULL)
-		for (i = 0; i < ev->nfields; i++)
-			l->col[i] = nd_family_column_of(fam, ev->fields[i].name);
-	return l;
-}
-
-/* Reads hex text as a little-endian DWORD (its first 4 bytes). Returns 0
- * and sets *v, or -1. */
-static int hex_le32(const char *hex, uint32_t *v)
-{
-	uint32_t x = 0;
-	int i;
-
-	if (!hex || strlen(hex) < 8)
-		return -1;
-	for (i = 0; i < 8; i++) {
-		uint32_t d = nd_ascii_hex(hex[i]);
-
-		if (d > 15)
-			return -1;
-		/* byte i/2 holds bits 8*(i/2); high nibble first */
-		x |= d << (8 * (i / 2) + ((i & 1) ? 0 : 4));
-	}
-	*v = x;
-	return 0;
-}
-
-/* Inserts the typed row of a family, binding every parameter (NULL for a
- * value it lacks: cheaper than clearing them all first). Returns 0, or -1
- * with err set. */
-static int store_typed(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, int64_t ref,
+/* Inserts the typed row of an event of family fam (its prepared values
+ * p), binding every parameter (NULL for a value it lacks: cheaper than
+ * clearing them all first). Returns 0, or -1 with err set. */
+static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, const nd_store_prepared *p, int64_t ref,
 		       nd_error *err)
 {
-	const layout *l = layout_of(s, fam, ev);
 	size_t i;
-	int rc;
+	int rc = nd_db_bind_int64(st, 1, ref, fam->table, err);
 
-	rc = nd_db_bind_int64(st, 1, ref, fam->table, err);
 	for (i = 0; i < fam->ncolumns && rc == 0; i++) {
-		const nd_column *c = &fam->columns[i];
+		const nd_store_col *c = &p->cols[i];
 		int col = (int)i + 2;
-		uint32_t code;
 
-		if (c->type == ND_COL_BINARY_LE32) {
-			rc = hex_le32(ev->binary, &code) == 0 ? nd_db_bind_int64(st, col, code, fam->table, err)
-							       : nd_db_bind_null(st, col, fam->table, err);
-		} else {
-			int k = l ? l->pos[i] : field_of(ev, c->field);
-			const char *v = k >= 0 ? ev->fields[k].value : NULL;
-
-			if (c->type == ND_COL_TEXT)
-				rc = nd_db_bind_text_static(st, col, v, fam->table, err);
-			else if (v && nd_parse_code(v, &code) == 0)
-				rc = nd_db_bind_int64(st, col, code, fam->table, err);
-			else
-				rc = nd_db_bind_null(st, col, fam->table, err);
-		}
+		if (c->kind == ND_STORE_COL_TEXT)
+			rc = nd_db_bind_text_static(st, col, ev->fields[c->pos].value, fam->table, err);
+		else if (c->kind == ND_STORE_COL_CODE)
+			rc = nd_db_bind_int64(st, col, c->code, fam->table, err);
+		else
+			rc = nd_db_bind_null(st, col, fam->table, err);
 	}
 	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
 }
 
-/* Binds the fields of an event of family fam (names_ref, fields: the
- * values its typed row does not give back) to st, an events INSERT.
- * Returns 0, or -1 with err set. */
-static int bind_fields(nd_store *s, nd_stmt *st, const nd_family *fam, const nd_record *ev, nd_error *err)
+/* Binds the fields of an event (names_ref, fields: the values its typed
+ * row does not give back) from its prepared values p to st, an events
+ * INSERT. Returns 0, or -1 with err set. */
+static int bind_fields(nd_store *s, nd_stmt *st, const nd_record *ev, const nd_store_prepared *p, nd_error *err)
 {
-	const char *typed[MAX_COLUMNS];
-	char codes[MAX_COLUMNS][12];
-	const layout *l;
-	size_t i;
+	int64_t id;
 
-	s->names_id = 0;
 	if (!ev->nfields)
 		return nd_db_bind_null(st, 19, "events", err) || nd_db_bind_null(st, 20, "events", err) ? -1 : 0;
-	if (nd_fields_names_of(&s->names, s->db, ev->fields, ev->nfields, &s->names_id, err) ||
-	    nd_db_bind_int64(st, 19, s->names_id, "events", err))
-		return -1;
-	l = layout_of(s, fam, ev);
-	/* what the typed row will give back for each column (store_typed) */
-	for (i = 0; l && l->col && i < fam->ncolumns; i++) {
-		const nd_column *c = &fam->columns[i];
-		const char *v = l->pos[i] >= 0 ? ev->fields[l->pos[i]].value : NULL;
-		uint32_t code;
+	return nd_fields_names_of_key(&s->names, s->db, ev->fields, ev->nfields, p->key, p->key_len, &id, err) ||
+			       nd_db_bind_int64(st, 19, id, "events", err) ||
+			       nd_db_bind_text_static(st, 20, p->rest, "events", err)
+		       ? -1
+		       : 0;
+}
 
-		typed[i] = NULL;
-		if (c->type == ND_COL_TEXT)
-			typed[i] = v;
-		else if (c->type == ND_COL_CODE && v && nd_parse_code(v, &code) == 0) {
-			snprintf(codes[i], sizeof(codes[i]), "%u", (unsigned)code);
-			typed[i] = codes[i];
-		}
-	}
-	if (nd_fields_encode_rest(&s->fvalues, ev->fields, ev->nfields, l ? l->col : NULL, typed) != 0)
+/* Reads ev's prepared values for fam into *p, working them out first with
+ * the store's own nd_store_prep when no other thread did. Returns 0, or -1
+ * with err set. */
+static int prepared(nd_store *s, const nd_family *fam, nd_record *ev, nd_store_prepared *p, nd_error *err)
+{
+	if (nd_store_prep_get(ev, fam, p))
+		return 0;
+	if ((!s->prep && !(s->prep = nd_store_prep_new())) || nd_store_prep_record(s->prep, fam, ev) != 0 ||
+	    !nd_store_prep_get(ev, fam, p))
 		return nd_error_set(err, "out of memory");
-	return nd_db_bind_text_static(st, 20, s->fvalues.len ? s->fvalues.data : NULL, "events", err);
+	return 0;
 }
 
 /* Writes keywords as "0x" and 16 lower-case hex digits into out[19].
@@ -987,18 +860,19 @@ static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family 
 /* Queues an event and its typed row in the staging tables (made first in
  * this transaction), sending the queue when it is full. Returns 2, or -1
  * with err set. */
-static int queue_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+static int queue_event(nd_store *s, int64_t source, const nd_family *fam, nd_record *ev, nd_error *err)
 {
 	size_t n = family_index(fam);
+	nd_store_prepared p;
 	nd_stmt *st;
 
-	if (stage_ready(s, err) != 0)
+	if (stage_ready(s, err) != 0 || prepared(s, fam, ev, &p, err) != 0)
 		return -1;
 	st = s->stage_event;
-	if (bind_event(s, st, source, fam, ev, err) || bind_fields(s, st, fam, ev, err) ||
+	if (bind_event(s, st, source, fam, ev, err) || bind_fields(s, st, ev, &p, err) ||
 	    nd_db_bind_int64(st, 21, ++s->seq, "events", err) ||
 	    nd_db_bind_int64(st, 22, ev->has_time ? 1 : 0, "events", err) || nd_db_step(st, "events", err) < 0 ||
-	    (fam->table && store_typed(s, s->stage_typed[n], fam, ev, s->seq, err) != 0))
+	    (fam->table && store_typed(s->stage_typed[n], fam, ev, &p, s->seq, err) != 0))
 		return -1;
 	if (++s->queued >= ND_STORE_QUEUE && send_queued(s, err) != 0)
 		return -1;
@@ -1020,13 +894,15 @@ int nd_store_flush(nd_store *s, uint64_t *stored, uint64_t *there, nd_error *err
 	return 0;
 }
 
-int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err)
+int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, nd_record *ev, nd_error *err)
 {
+	nd_store_prepared p;
 	int64_t ref;
 
 	if (s->queue && s->in_tx)
 		return queue_event(s, source, fam, ev, err);
-	if (bind_event(s, s->ins_event, source, fam, ev, err) || bind_fields(s, s->ins_event, fam, ev, err))
+	if (prepared(s, fam, ev, &p, err) || bind_event(s, s->ins_event, source, fam, ev, err) ||
+	    bind_fields(s, s->ins_event, ev, &p, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0:
@@ -1040,7 +916,7 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_r
 		/* fall through */
 	default: nd_db_reset(s->ins_event); return -1;
 	}
-	if (fam->table && store_typed(s, s->ins_typed[family_index(fam)], fam, ev, ref, err) != 0)
+	if (fam->table && store_typed(s->ins_typed[family_index(fam)], fam, ev, &p, ref, err) != 0)
 		return -1;
 	follow_stored(s, fam, ev);
 	return 1;

@@ -113,11 +113,12 @@ int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp
  * set. */
 int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err);
 
-/* Stores an event of family fam (fields already named) from source.
- * Returns 1 when stored, 0 when the event was already there (same
- * computer, channel, record id and time), 2 when queued (below), -1 with
- * err set. */
-int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, const nd_record *ev, nd_error *err);
+/* Stores an event of family fam (fields already named) from source, with
+ * what ev->prepared holds for fam (nd_store_prep.h; worked out here into
+ * it when it holds nothing). Returns 1 when stored, 0 when the event was
+ * already there (same computer, channel, record id and time), 2 when
+ * queued (below), -1 with err set. */
+int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, nd_record *ev, nd_error *err);
 
 /* Inside a transaction of a store that does not queue: returns 0 when the
  * database holds no event of computer and channel with a record id of
