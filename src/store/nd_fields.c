@@ -76,11 +76,13 @@ int nd_fields_encode_rest(nd_buf *out, const nd_field *f, size_t n, const int *c
 	nd_buf_reset(out);
 	for (i = 0; i < n; i++) {
 		const char *v = f[i].value;
-		size_t len = v ? strlen(v) : 0;
+		size_t len;
 		char *o;
 
-		if (v && col && col[i] >= 0 && typed[col[i]] && strcmp(typed[col[i]], v) == 0)
+		/* the typed row's text is mostly this very value */
+		if (v && col && col[i] >= 0 && typed[col[i]] && (typed[col[i]] == v || strcmp(typed[col[i]], v) == 0))
 			continue;
+		len = v ? strlen(v) : 0;
 		/* a brace or comma, the position, the string, the closing brace */
 		if (len > (SIZE_MAX - 40) / 6 || nd_buf_reserve(out, 6 * len + 40) != 0)
 			return -1;
