@@ -80,7 +80,10 @@ void nd_store_rollback(nd_store *s);
  * rows nd_store has just written or read in it (the source, field_names,
  * the event of a typed row), so SQLite does not check their foreign keys
  * (about 4 % of an NPS-heavy ingest); nd_store_commit and
- * nd_store_rollback turn the checks back on. Returns 0, or -1 with err set. */
+ * nd_store_rollback turn the checks back on. From the first one on, a
+ * SQLite database's WAL is checkpointed on a thread of its own until the
+ * store is closed (nd_db_sqlite_checkpoint_behind). Returns 0, or -1 with
+ * err set. */
 int nd_store_begin_ingest(nd_store *s, nd_error *err);
 
 /* Finds or creates the source row for a file (or a channel) read on this
