@@ -24,6 +24,10 @@
  * chunk holds about a hundred records; on a domain controller's log the
  * filter keeps one in three chunks, on an NPS server's half of them. */
 #define BUSY_CHUNK 16
+/* Alignment of every buffer a chunk is read() into: the kernel copies into
+ * a buffer that is not 64-byte aligned about 5x slower (1M records, 686
+ * MB: 0.40 s of system time against 0.08 s), and malloc aligns to 16. */
+#define READ_ALIGN 64
 
 /* What became of a record of a chunk. */
 enum { REC_SKIPPED, REC_FAST, REC_FALLBACK };
@@ -36,7 +40,8 @@ enum { JOB_FREE, JOB_QUEUED, JOB_DONE };
  * there are none); handed to the sink by the reading thread, in file
  * order. */
 typedef struct job {
-	uint8_t chunk[ND_EVTX_CHUNK_SIZE];
+	uint8_t *chunk; /* ND_EVTX_CHUNK_SIZE bytes, READ_ALIGN-aligned in chunk_mem */
+	void *chunk_mem;
 	nd_evtx_chunk_walk walk;
 	uint64_t off;
 	uint32_t fp;
@@ -72,7 +77,7 @@ typedef struct reader {
 	 * over at head (all counting up; a job is jobs[i % njobs]). Until
 	 * the threads start the ring is one job of the alloc_jobs: the
 	 * reading thread decodes each chunk and hands it over at once. */
-	job **jobs; /* each its own allocation: one block of several made the kernel's copies into them 1.5x dearer */
+	job **jobs;
 	size_t njobs, alloc_jobs;
 	uint64_t head, next_work, tail;
 	worker *workers; /* nworkers running threads of nalloc; with none, the first one's filter and
@@ -368,6 +373,16 @@ int nd_evtx_is_evtx(const char *path)
 	return n == sizeof(sig) && memcmp(sig, "ElfFile", 8) == 0;
 }
 
+/* Allocates a chunk buffer for read(), READ_ALIGN-aligned. Returns it with
+ * *mem set to what free() takes, or NULL when out of memory. */
+static uint8_t *chunk_buffer(void **mem)
+{
+	uint8_t *p = malloc(ND_EVTX_CHUNK_SIZE + READ_ALIGN);
+
+	*mem = p;
+	return p ? p + (READ_ALIGN - (uintptr_t)p % READ_ALIGN) % READ_ALIGN : NULL;
+}
+
 /* Reads up to n bytes at p from fp. Returns the number of bytes read. */
 static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
 {
@@ -462,6 +477,7 @@ static void stop_workers(reader *r)
 		for (k = 0; k < r->jobs[i]->caprecs; k++)
 			nd_record_reset(&r->jobs[i]->recs[k]);
 		free(r->jobs[i]->recs);
+		free(r->jobs[i]->chunk_mem);
 		free(r->jobs[i]);
 	}
 	free(r->workers);
@@ -489,7 +505,8 @@ static int start_workers(reader *r, unsigned threads, int on_demand)
 	if (!r->jobs || !r->workers)
 		return -1;
 	for (i = 0; i < r->alloc_jobs; i++)
-		if (!(r->jobs[i] = calloc(1, sizeof(*r->jobs[i]))))
+		if (!(r->jobs[i] = calloc(1, sizeof(*r->jobs[i]))) ||
+		    !(r->jobs[i]->chunk = chunk_buffer(&r->jobs[i]->chunk_mem)))
 			return -1;
 	r->nalloc = want ? want : 1;
 	for (i = 0; i < r->nalloc; i++) {
@@ -523,7 +540,8 @@ static int crc_chunk_at(FILE *fp, uint64_t off, uint8_t *buf, uint32_t *crc)
 
 int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, nd_error *err)
 {
-	uint8_t *buf = malloc(ND_EVTX_CHUNK_SIZE);
+	void *mem;
+	uint8_t *buf = chunk_buffer(&mem);
 	nd_evtx_file_header fh;
 	struct stat st;
 	uint64_t next;
@@ -535,7 +553,7 @@ int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, n
 		return nd_error_set(err, "out of memory");
 	in = fopen(path, "rb");
 	if (!in) {
-		free(buf);
+		free(mem);
 		return nd_error_set(err, "%s: cannot open: %s", path, strerror(errno));
 	}
 	setvbuf(in, NULL, _IONBF, 0);
@@ -556,7 +574,7 @@ int nd_evtx_file_fingerprint(const char *path, uint32_t *fp, uint64_t *newest, n
 	rc = 0;
 done:
 	fclose(in);
-	free(buf);
+	free(mem);
 	return rc;
 }
 
