@@ -207,20 +207,42 @@ static void copy_name(const uint8_t *p, uint32_t size, char *out)
 	out[i] = '\0';
 }
 
+/* Sets name to the substitution value of size bytes at off in chunk
+ * (size 0: none), converting it only when it differs from the one it
+ * holds. Returns 1 when it was the same, else 0. */
+static int take_name(nd_evtx_peek_name *name, const uint8_t *chunk, uint32_t off, uint32_t size)
+{
+	if (size == name->size && (size == 0 || off == name->off || memcmp(chunk + off, chunk + name->off, size) == 0)) {
+		name->off = off;
+		return 1;
+	}
+	name->off = off;
+	name->size = size;
+	if (size)
+		copy_name(chunk + off, size, name->text);
+	else
+		name->text[0] = '\0';
+	return 0;
+}
+
 void nd_evtx_filter_reset(nd_evtx_filter *f)
 {
 	f->count = 0;
+	f->provider.off = f->provider.size = f->source.off = f->source.size = 0;
+	f->provider.text[0] = f->source.text[0] = '\0';
 }
 
 int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_off, uint32_t rec_size,
 			nd_evtx_peek *peek)
 {
 	uint32_t pos = rec_off + ND_EVTX_RECORD_HEADER_SIZE, end = rec_off + rec_size - 4;
-	uint32_t def_off, count, i, data;
+	uint32_t def_off, count, i, data, prov_off = 0, prov_size = 0, src_off = 0, src_size = 0;
 	const nd_evtx_template_info *t;
+	int same;
 
 	peek->known = 0;
-	peek->provider[0] = peek->source[0] = '\0';
+	peek->same_names = 0;
+	peek->provider = peek->source = "";
 	if (pos + 14 > end || chunk[pos] != ND_EVTX_TOK_FRAGMENT || chunk[pos + 4] != ND_EVTX_TOK_TEMPLATE)
 		return 0;
 	pos += 4;
@@ -254,11 +276,20 @@ int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_of
 				return 0;
 			peek->known = 1;
 		} else if ((int)i == t->provider_sub && type == 0x01) {
-			copy_name(chunk + data, size, peek->provider);
+			prov_off = data;
+			prov_size = size;
 		} else if ((int)i == t->source_sub && type == 0x01) {
-			copy_name(chunk + data, size, peek->source);
+			src_off = data;
+			src_size = size;
 		}
 		data += size;
 	}
-	return peek->known;
+	if (!peek->known)
+		return 0;
+	same = take_name(&f->provider, chunk, prov_off, prov_size);
+	same &= take_name(&f->source, chunk, src_off, src_size);
+	peek->provider = f->provider.text;
+	peek->source = f->source.text;
+	peek->same_names = same;
+	return 1;
 }

@@ -190,6 +190,36 @@ static int hand_over(reader *r, const job *j, size_t i, nd_record *ev, const voi
 	return r->sink->record(r->sink->ctx, tag, ev, err) == 0 ? 0 : -1;
 }
 
+/* Answers of the sink's wants for one provider and source, by event id. */
+#define WANTS_SEEN 16
+typedef struct wants_seen {
+	uint32_t id[WANTS_SEEN];
+	const void *tag[WANTS_SEEN];
+	size_t n;
+} wants_seen;
+
+/* Returns what the sink's wants says of the record peek read, asking it
+ * only for an event id not in seen (the answers for the same provider and
+ * source as the record before; cleared when they change). Returns the
+ * tag, NULL to skip the record. */
+static const void *peek_wants(const nd_evtx_sink *sink, const nd_evtx_peek *peek, wants_seen *seen)
+{
+	const void *tag;
+	size_t i;
+
+	if (!peek->same_names)
+		seen->n = 0;
+	for (i = 0; i < seen->n; i++)
+		if (seen->id[i] == peek->event_id)
+			return seen->tag[i];
+	tag = sink->wants(sink->ctx, peek->provider, peek->source, peek->event_id);
+	if (seen->n < WANTS_SEEN) {
+		seen->id[seen->n] = peek->event_id;
+		seen->tag[seen->n++] = tag;
+	}
+	return tag;
+}
+
 /* Filters the records of job j and decodes the wanted ones with our
  * decoder (with filter and fast, a worker's own), marking those it
  * refuses for libevtx. libevtx, when a record needs it, is shown the chunk
@@ -199,9 +229,11 @@ static void decode_job(const nd_evtx_sink *sink, nd_evtx_filter *filter, nd_evtx
 {
 	const nd_evtx_chunk_walk *w = &j->walk;
 	size_t i, have = j->caprecs;
+	wants_seen seen;
 
 	j->upto = 0;
 	j->skipped = 0;
+	seen.n = 0;
 	nd_evtx_filter_reset(filter);
 	for (i = 0; i < w->count; i++) {
 		const nd_evtx_record_ref *ref = &w->records[i];
@@ -209,7 +241,7 @@ static void decode_job(const nd_evtx_sink *sink, nd_evtx_filter *filter, nd_evtx
 
 		/* A record the filter cannot read is decoded to find out. */
 		if (!nd_evtx_filter_peek(filter, j->chunk, ref->offset, ref->size, &peek) ||
-		    sink->wants(sink->ctx, peek.provider, peek.source, peek.event_id) != NULL) {
+		    peek_wants(sink, &peek, &seen) != NULL) {
 			j->what[i] = REC_FALLBACK;
 			j->upto = i + 1;
 		} else {
