@@ -25,6 +25,13 @@ eq "second run" "$rc" 0
 contains "second run: nothing read" "$T/out" "0 records, 0 kept"
 contains "second run: every chunk unchanged" "$T/out" "3 chunks unchanged"
 
+# A mark without its chunk count (an older npsdiag's): the file is walked
+# once more (every chunk unchanged) and marked with the count.
+q "DELETE FROM source_chunks WHERE chunk_offset = 1"
+ingest "$L"
+contains "older mark: every chunk unchanged" "$T/out" "3 chunks unchanged"
+eq "older mark: the count stored" "$(q "SELECT fingerprint FROM source_chunks WHERE chunk_offset = 1")" 3
+
 # Proof that the file is not read: the second chunk's signature broken in
 # place, size and mtime put back, would be reported by a read.
 cp "$L" "$T/good.evtx"
