@@ -19,6 +19,9 @@
 #define ND_EVTX_FILTER_TEMPLATES 64
 #define ND_EVTX_PROVIDER_MAX 128
 
+/* Roles of the substitutions the filter reads. */
+enum { ND_EVTX_SUB_EVENT_ID, ND_EVTX_SUB_PROVIDER, ND_EVTX_SUB_SOURCE };
+
 /* What the filter learned about one template definition. */
 typedef struct nd_evtx_template_info {
 	uint32_t offset;  /* definition offset in the chunk */
@@ -26,6 +29,13 @@ typedef struct nd_evtx_template_info {
 	int provider_sub;
 	int source_sub;
 	int ok; /* 1 if the definition could be walked */
+	/* The three by index, each index once (event id first, then provider,
+	 * then source, where two share one), so a record's values are walked
+	 * with one comparison each. */
+	struct {
+		int index, role;
+	} subs[3];
+	int nsubs;
 } nd_evtx_template_info;
 
 /* The provider or source name of the last record peeked in a chunk: its
