@@ -150,6 +150,27 @@ static int walk_template(const uint8_t *chunk, uint32_t def_off, nd_evtx_templat
 	return -1;
 }
 
+/* Fills t->subs from t's substitution indexes. Returns nothing. */
+static void order_subs(nd_evtx_template_info *t)
+{
+	const int idx[3] = {t->event_id_sub, t->provider_sub, t->source_sub};
+	int role, k, dup;
+
+	t->nsubs = 0;
+	for (role = 0; role < 3; role++) {
+		if (idx[role] < 0)
+			continue;
+		for (dup = 0, k = 0; k < t->nsubs; k++)
+			dup |= t->subs[k].index == idx[role];
+		if (dup)
+			continue;
+		for (k = t->nsubs++; k > 0 && t->subs[k - 1].index > idx[role]; k--)
+			t->subs[k] = t->subs[k - 1];
+		t->subs[k].index = idx[role];
+		t->subs[k].role = role;
+	}
+}
+
 /* Returns the cached (or newly learned) information for the template
  * definition at def_off. */
 static const nd_evtx_template_info *template_info(nd_evtx_filter *f, const uint8_t *chunk, uint32_t def_off)
@@ -166,6 +187,7 @@ static const nd_evtx_template_info *template_info(nd_evtx_filter *f, const uint8
 		t = &f->templates[def_off % ND_EVTX_FILTER_TEMPLATES];
 	t->offset = def_off;
 	t->ok = walk_template(chunk, def_off, t) == 0;
+	order_subs(t);
 	return t;
 }
 
@@ -207,20 +229,42 @@ static void copy_name(const uint8_t *p, uint32_t size, char *out)
 	out[i] = '\0';
 }
 
+/* Sets name to the substitution value of size bytes at off in chunk
+ * (size 0: none), converting it only when it differs from the one it
+ * holds. Returns 1 when it was the same, else 0. */
+static int take_name(nd_evtx_peek_name *name, const uint8_t *chunk, uint32_t off, uint32_t size)
+{
+	if (size == name->size && (size == 0 || off == name->off || memcmp(chunk + off, chunk + name->off, size) == 0)) {
+		name->off = off;
+		return 1;
+	}
+	name->off = off;
+	name->size = size;
+	if (size)
+		copy_name(chunk + off, size, name->text);
+	else
+		name->text[0] = '\0';
+	return 0;
+}
+
 void nd_evtx_filter_reset(nd_evtx_filter *f)
 {
 	f->count = 0;
+	f->provider.off = f->provider.size = f->source.off = f->source.size = 0;
+	f->provider.text[0] = f->source.text[0] = '\0';
 }
 
 int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_off, uint32_t rec_size,
 			nd_evtx_peek *peek)
 {
 	uint32_t pos = rec_off + ND_EVTX_RECORD_HEADER_SIZE, end = rec_off + rec_size - 4;
-	uint32_t def_off, count, i, data;
+	uint32_t def_off, count, i, data, at[3], next, prov_off = 0, prov_size = 0, src_off = 0, src_size = 0;
 	const nd_evtx_template_info *t;
+	int same, k = 0;
 
 	peek->known = 0;
-	peek->provider[0] = peek->source[0] = '\0';
+	peek->same_names = 0;
+	peek->provider = peek->source = "";
 	if (pos + 14 > end || chunk[pos] != ND_EVTX_TOK_FRAGMENT || chunk[pos + 4] != ND_EVTX_TOK_TEMPLATE)
 		return 0;
 	pos += 4;
@@ -238,27 +282,45 @@ int nd_evtx_filter_peek(nd_evtx_filter *f, const uint8_t *chunk, uint32_t rec_of
 	pos += 4;
 	if (count > 1024 || pos + 4 * count > end)
 		return 0;
+	/* Where each value the filter reads starts; then every value must end
+	 * inside the record (sizes are 16-bit: the sum cannot wrap). */
 	data = pos + 4 * count;
+	next = t->nsubs ? (uint32_t)t->subs[0].index : UINT32_MAX;
 	for (i = 0; i < count; i++) {
-		uint32_t size = nd_le16(chunk + pos + 4 * i);
-		uint8_t type = chunk[pos + 4 * i + 2];
+		if (i == next) {
+			at[k++] = data;
+			next = k < t->nsubs ? (uint32_t)t->subs[k].index : UINT32_MAX;
+		}
+		data += nd_le16(chunk + pos + 4 * i);
+	}
+	if (data > end)
+		return 0;
+	while (k-- > 0) {
+		const uint8_t *v = chunk + pos + 4 * (uint32_t)t->subs[k].index;
+		uint32_t size = nd_le16(v);
 
-		if (data + size > end)
-			return 0;
-		if ((int)i == t->event_id_sub) {
-			if (type == 0x06 && size == 2)
-				peek->event_id = nd_le16(chunk + data);
-			else if (type == 0x08 && size == 4)
-				peek->event_id = nd_le32(chunk + data);
+		if (t->subs[k].role == ND_EVTX_SUB_EVENT_ID) {
+			if (v[2] == 0x06 && size == 2)
+				peek->event_id = nd_le16(chunk + at[k]);
+			else if (v[2] == 0x08 && size == 4)
+				peek->event_id = nd_le32(chunk + at[k]);
 			else
 				return 0;
 			peek->known = 1;
-		} else if ((int)i == t->provider_sub && type == 0x01) {
-			copy_name(chunk + data, size, peek->provider);
-		} else if ((int)i == t->source_sub && type == 0x01) {
-			copy_name(chunk + data, size, peek->source);
+		} else if (t->subs[k].role == ND_EVTX_SUB_PROVIDER && v[2] == 0x01) {
+			prov_off = at[k];
+			prov_size = size;
+		} else if (t->subs[k].role == ND_EVTX_SUB_SOURCE && v[2] == 0x01) {
+			src_off = at[k];
+			src_size = size;
 		}
-		data += size;
 	}
-	return peek->known;
+	if (!peek->known)
+		return 0;
+	same = take_name(&f->provider, chunk, prov_off, prov_size);
+	same &= take_name(&f->source, chunk, src_off, src_size);
+	peek->provider = f->provider.text;
+	peek->source = f->source.text;
+	peek->same_names = same;
+	return 1;
 }

@@ -66,7 +66,8 @@ typedef struct nd_evtx_sink {
 	 * first from the raw record, where the provider may be "" (unknown:
 	 * answer from the event id alone), then again from the decoded record.
 	 * Returns a tag (handed back with the record) to keep it, NULL to skip
-	 * it. */
+	 * it. Must answer the same for the same arguments: the reader reuses
+	 * its answers for the records of a chunk. */
 	const void *(*wants)(void *ctx, const char *provider, const char *source, uint32_t event_id);
 	/* Called on the thread that decoded a record with our decoder (a
 	 * decoding thread, or the calling thread), once wants kept it with

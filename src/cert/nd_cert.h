@@ -5,14 +5,14 @@
  * certificate: a CA or leaf without CRL distribution point (258), a
  * missing Client Authentication EKU, an incomplete chain (265), an expired
  * element; with a fetch, each HTTP CDP's CRL is downloaded (nd_http) and
- * checked (259, revoked). Knows no events and no database. */
+ * checked (259, revoked). Knows no events and no database. libcrypto is
+ * loaded by the first read (nd_libcrypto.h, which holds OpenSSL's types:
+ * this header does not include OpenSSL's). */
 #ifndef ND_CERT_H
 #define ND_CERT_H
 
 #include <stddef.h>
 #include <stdint.h>
-
-#include <openssl/x509.h>
 
 #include "nd_buf.h"
 #include "nd_error.h"
@@ -49,9 +49,12 @@ typedef struct nd_cert_crl {
 	int64_t revoked_at;
 } nd_cert_crl;
 
+struct nd_libcrypto;
+struct x509_st;
+
 /* One certificate with what npsdiag says about it. */
 typedef struct nd_cert {
-	X509 *x509;
+	struct x509_st *x509; /* OpenSSL's X509 */
 	char *file; /* where it was read */
 	nd_cert_role role;
 	size_t issuer;   /* index of its issuer in the set, or (size_t)-1 when not given */
@@ -88,6 +91,7 @@ typedef struct nd_cert_set {
 	size_t nfindings, fcap;
 	int64_t now; /* unix seconds the validity is judged at */
 	int fetched; /* the CRLs were fetched */
+	struct nd_libcrypto *crypto; /* libcrypto's functions: loaded by the first read, owned */
 } nd_cert_set;
 
 /* Appends a copy of s to l. Returns 0, or -1 when out of memory. */
@@ -106,7 +110,7 @@ void nd_cert_set_free(nd_cert_set *set);
  * PKCS#7) into set, each described (nd_cert_describe); duplicates of ones
  * already read are dropped. Returns the number read, or -1 with err set
  * (the file cannot be read, is too large, holds no certificate or too
- * many, or out of memory). */
+ * many, libcrypto cannot be loaded, or out of memory). */
 long nd_cert_read_file(nd_cert_set *set, const char *path, nd_error *err);
 
 /* Reads the certificates of the n bytes at p (as nd_cert_read_file), file
@@ -114,9 +118,9 @@ long nd_cert_read_file(nd_cert_set *set, const char *path, nd_error *err);
 long nd_cert_read_mem(nd_cert_set *set, const char *file, const unsigned char *p, size_t n, nd_error *err);
 
 /* Fills c's text fields (subject, issuer, serial, thumbprint, validity,
- * key, EKUs, SAN, CDP, AIA) from c->x509. Returns 0, or -1 when out of
- * memory. */
-int nd_cert_describe(nd_cert *c);
+ * key, EKUs, SAN, CDP, AIA) from c->x509, with set's libcrypto. Returns
+ * 0, or -1 when out of memory. */
+int nd_cert_describe(const nd_cert_set *set, nd_cert *c);
 
 /* Links each certificate to its issuer (name and key), orders the set
  * from the leaf up to the root and gives each its role. Returns nothing. */
@@ -135,10 +139,6 @@ int nd_cert_judge(nd_cert_set *set, nd_error *err);
 size_t nd_cert_count(const nd_cert_set *set, nd_cert_severity sev);
 
 #define ND_CERT_TIME_SIZE 32
-
-/* Returns an ASN.1 time as seconds since 1970, or 0 for NULL or an
- * unreadable time. */
-int64_t nd_cert_time(const ASN1_TIME *t);
 
 /* Writes unix seconds t as "YYYY-MM-DDTHH:MM:SSZ" into buf
  * (ND_CERT_TIME_SIZE bytes). Returns buf. */

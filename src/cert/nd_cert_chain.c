@@ -8,17 +8,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/x509v3.h>
+#include "nd_libcrypto.h"
 
 #define NO_INDEX ((size_t)-1)
 
 /* Returns 1 when the key of issuer verifies the signature of c, else 0. */
-static int signed_by(const nd_cert *c, const nd_cert *issuer)
+static int signed_by(const nd_libcrypto *k, const nd_cert *c, const nd_cert *issuer)
 {
-	EVP_PKEY *k = X509_get0_pubkey(issuer->x509);
+	EVP_PKEY *key = k->X509_get0_pubkey(issuer->x509);
 
-	return k && X509_verify(c->x509, k) == 1;
+	return key && k->X509_verify(c->x509, key) == 1;
 }
 
 /* Links v[i] to its issuer among the set: one that matches by names and
@@ -28,14 +27,15 @@ static int signed_by(const nd_cert *c, const nd_cert *issuer)
  * Returns nothing. */
 static void link_issuer(nd_cert_set *set, size_t i)
 {
+	const nd_libcrypto *k = set->crypto;
 	nd_cert *c = &set->v[i];
 	size_t j;
 	int ok;
 
 	for (j = 0; j < set->n; j++) {
-		if (X509_check_issued(set->v[j].x509, c->x509) != X509_V_OK)
+		if (k->X509_check_issued(set->v[j].x509, c->x509) != X509_V_OK)
 			continue;
-		ok = signed_by(c, &set->v[j]);
+		ok = signed_by(k, c, &set->v[j]);
 		if (ok || c->issuer == NO_INDEX) {
 			c->issuer = j;
 			c->signature = ok;
@@ -45,13 +45,13 @@ static void link_issuer(nd_cert_set *set, size_t i)
 	}
 	for (j = 0; j < set->n && c->issuer == NO_INDEX; j++) {
 		if (j != i &&
-		    X509_NAME_cmp(X509_get_issuer_name(c->x509), X509_get_subject_name(set->v[j].x509)) == 0) {
+		    k->X509_NAME_cmp(k->X509_get_issuer_name(c->x509), k->X509_get_subject_name(set->v[j].x509)) == 0) {
 			c->issuer = j;
-			c->signature = signed_by(c, &set->v[j]);
+			c->signature = signed_by(k, c, &set->v[j]);
 		}
 	}
 	c->self_signed = c->issuer == i && c->signature == 1;
-	ERR_clear_error();
+	k->ERR_clear_error();
 }
 
 /* Returns 1 when v[i] issued another certificate of the set, else 0. */

@@ -7,11 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-
 #include "nd_ascii.h"
 #include "nd_http.h"
+#include "nd_libcrypto.h"
 
 /* Returns 1 when url starts with scheme (case-insensitive), else 0. */
 static int has_scheme(const char *url, const char *scheme)
@@ -25,36 +23,36 @@ static int has_scheme(const char *url, const char *scheme)
 }
 
 /* Parses a downloaded CRL, DER or PEM. Returns it, or NULL. */
-static X509_CRL *parse_crl(const nd_buf *b)
+static X509_CRL *parse_crl(const nd_libcrypto *k, const nd_buf *b)
 {
 	const unsigned char *p = (const unsigned char *)b->data;
-	X509_CRL *crl = b->len <= (size_t)ND_CERT_CRL_MAX ? d2i_X509_CRL(NULL, &p, (long)b->len) : NULL;
+	X509_CRL *crl = b->len <= (size_t)ND_CERT_CRL_MAX ? k->d2i_X509_CRL(NULL, &p, (long)b->len) : NULL;
 	BIO *bio;
 
-	if (!crl && (bio = BIO_new_mem_buf(b->data, (int)b->len)) != NULL) {
-		crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
-		BIO_free(bio);
+	if (!crl && (bio = k->BIO_new_mem_buf(b->data, (int)b->len)) != NULL) {
+		crl = k->PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+		k->BIO_free(bio);
 	}
 	return crl;
 }
 
 /* Checks a CRL against certificate c and its issuer (NULL when not
  * given), filling r. Returns nothing. */
-static void check_crl(X509_CRL *crl, const nd_cert *c, const nd_cert *issuer, nd_cert_crl *r)
+static void check_crl(const nd_libcrypto *k, X509_CRL *crl, const nd_cert *c, const nd_cert *issuer, nd_cert_crl *r)
 {
 	X509_REVOKED *rev = NULL;
-	EVP_PKEY *k = issuer ? X509_get0_pubkey(issuer->x509) : NULL;
+	EVP_PKEY *key = issuer ? k->X509_get0_pubkey(issuer->x509) : NULL;
 
 	r->fetched = 1;
-	r->issuer_match = X509_NAME_cmp(X509_CRL_get_issuer(crl), X509_get_issuer_name(c->x509)) == 0;
-	r->signature = k ? X509_CRL_verify(crl, k) == 1 : -1;
-	r->this_update = nd_cert_time(X509_CRL_get0_lastUpdate(crl));
-	r->next_update = nd_cert_time(X509_CRL_get0_nextUpdate(crl));
-	if (X509_CRL_get0_by_serial(crl, &rev, X509_get0_serialNumber(c->x509)) == 1 && rev) {
+	r->issuer_match = k->X509_NAME_cmp(k->X509_CRL_get_issuer(crl), k->X509_get_issuer_name(c->x509)) == 0;
+	r->signature = key ? k->X509_CRL_verify(crl, key) == 1 : -1;
+	r->this_update = nd_cert_time(k, k->X509_CRL_get0_lastUpdate(crl));
+	r->next_update = nd_cert_time(k, k->X509_CRL_get0_nextUpdate(crl));
+	if (k->X509_CRL_get0_by_serial(crl, &rev, k->X509_get0_serialNumber(c->x509)) == 1 && rev) {
 		r->revoked = 1;
-		r->revoked_at = nd_cert_time(X509_REVOKED_get0_revocationDate(rev));
+		r->revoked_at = nd_cert_time(k, k->X509_REVOKED_get0_revocationDate(rev));
 	}
-	ERR_clear_error();
+	k->ERR_clear_error();
 }
 
 /* Fetches and checks the CRL at url for certificate i into r. Returns 0,
@@ -80,13 +78,13 @@ static int fetch_one(nd_cert_set *set, size_t i, const char *url, long timeout_m
 		nd_buf_free(&b);
 		return (r->error = strdup(e.message)) ? 0 : -1;
 	}
-	crl = parse_crl(&b);
+	crl = parse_crl(set->crypto, &b);
 	nd_buf_free(&b);
-	ERR_clear_error();
+	set->crypto->ERR_clear_error();
 	if (!crl)
 		return (r->error = strdup("the download is not a CRL")) ? 0 : -1;
-	check_crl(crl, c, c->issuer < set->n ? &set->v[c->issuer] : NULL, r);
-	X509_CRL_free(crl);
+	check_crl(set->crypto, crl, c, c->issuer < set->n ? &set->v[c->issuer] : NULL, r);
+	set->crypto->X509_CRL_free(crl);
 	return 0;
 }
 

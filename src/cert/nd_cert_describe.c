@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/x509v3.h>
+#include "nd_libcrypto.h"
 
 #define UPN_OID "1.3.6.1.4.1.311.20.2.3"
 
@@ -46,9 +43,9 @@ static char *text_dup(const unsigned char *p, size_t n)
 }
 
 /* Adds an ASN.1 string's bytes to l. Returns 0, or -1 when out of memory. */
-static int add_asn1(nd_strs *l, const ASN1_STRING *s)
+static int add_asn1(const nd_libcrypto *k, nd_strs *l, const ASN1_STRING *s)
 {
-	char *t = text_dup(ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+	char *t = text_dup(k->ASN1_STRING_get0_data(s), (size_t)k->ASN1_STRING_length(s));
 	int rc;
 
 	if (!t)
@@ -59,60 +56,62 @@ static int add_asn1(nd_strs *l, const ASN1_STRING *s)
 }
 
 /* Returns the text of what bio holds (malloc'ed), or NULL. */
-static char *bio_text(BIO *bio)
+static char *bio_text(const nd_libcrypto *k, BIO *bio)
 {
 	char *p;
-	long n = BIO_get_mem_data(bio, &p);
+	long n = k->BIO_ctrl(bio, BIO_CTRL_INFO, 0, &p); /* BIO_get_mem_data */
 
 	return n >= 0 ? text_dup((const unsigned char *)p, (size_t)n) : NULL;
 }
 
 /* Returns a name as RFC 2253 text, the most specific part first and
  * UTF-8 kept (malloc'ed), or NULL when out of memory. */
-static char *name_text(const X509_NAME *name)
+static char *name_text(const nd_libcrypto *k, const X509_NAME *name)
 {
-	BIO *bio = BIO_new(BIO_s_mem());
+	BIO *bio = k->BIO_new(k->BIO_s_mem());
 	char *t = NULL;
 
-	if (bio && X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) >= 0)
-		t = bio_text(bio);
-	BIO_free(bio);
+	if (bio && k->X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~(unsigned long)ASN1_STRFLGS_ESC_MSB) >= 0)
+		t = bio_text(k, bio);
+	k->BIO_free(bio);
 	return t;
 }
 
 /* Returns the key's type and size, e.g. "RSA 2048" (malloc'ed), or NULL. */
-static char *key_text(X509 *x)
+static char *key_text(const nd_libcrypto *k, X509 *x)
 {
-	EVP_PKEY *k = X509_get0_pubkey(x);
+	EVP_PKEY *key = k->X509_get0_pubkey(x);
 	char group[80] = "", out[160];
 	int id;
 
-	ERR_clear_error();
-	if (!k)
+	k->ERR_clear_error();
+	if (!key)
 		return strdup("unreadable");
-	id = EVP_PKEY_get_base_id(k);
+	id = k->EVP_PKEY_get_base_id(key);
 	if (id == EVP_PKEY_RSA)
-		snprintf(out, sizeof(out), "RSA %d", EVP_PKEY_get_bits(k));
-	else if (id == EVP_PKEY_EC && EVP_PKEY_get_group_name(k, group, sizeof(group), NULL))
-		snprintf(out, sizeof(out), "EC %d (%s)", EVP_PKEY_get_bits(k), group);
+		snprintf(out, sizeof(out), "RSA %d", k->EVP_PKEY_get_bits(key));
+	else if (id == EVP_PKEY_EC && k->EVP_PKEY_get_group_name(key, group, sizeof(group), NULL))
+		snprintf(out, sizeof(out), "EC %d (%s)", k->EVP_PKEY_get_bits(key), group);
 	else
-		snprintf(out, sizeof(out), "%s %d", id != NID_undef ? OBJ_nid2sn(id) : "unknown", EVP_PKEY_get_bits(k));
+		snprintf(out, sizeof(out), "%s %d", id != NID_undef ? k->OBJ_nid2sn(id) : "unknown",
+			 k->EVP_PKEY_get_bits(key));
 	return strdup(out);
 }
 
 /* Fills the EKU list and flags. Returns 0, or -1 when out of memory. */
-static int describe_ekus(nd_cert *c)
+static int describe_ekus(const nd_libcrypto *k, nd_cert *c)
 {
-	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(c->x509, NID_ext_key_usage, NULL, NULL);
+	EXTENDED_KEY_USAGE *eku = k->X509_get_ext_d2i(c->x509, NID_ext_key_usage, NULL, NULL);
+	const OPENSSL_STACK *objs = (const OPENSSL_STACK *)eku;
 	char oid[128], text[256];
 	int i, rc = 0;
 	size_t j;
 
 	c->has_eku = eku != NULL;
-	for (i = 0; eku && rc == 0 && i < sk_ASN1_OBJECT_num(eku); i++) {
+	for (i = 0; eku && rc == 0 && i < k->OPENSSL_sk_num(objs); i++) {
 		const char *name = NULL;
 
-		if (OBJ_obj2txt(oid, sizeof(oid), sk_ASN1_OBJECT_value(eku, i), 1) <= 0)
+		if (k->OBJ_obj2txt(oid, sizeof(oid), k->OPENSSL_sk_value(objs, i), 1) <= 0)
 			continue;
 		for (j = 0; j < sizeof(eku_names) / sizeof(eku_names[0]); j++)
 			if (strcmp(oid, eku_names[j].oid) == 0)
@@ -125,96 +124,102 @@ static int describe_ekus(nd_cert *c)
 			snprintf(text, sizeof(text), "%s", oid);
 		rc = nd_strs_add(&c->ekus, text);
 	}
-	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+	k->EXTENDED_KEY_USAGE_free(eku);
 	return rc;
 }
 
 /* Fills the UPN and DNS names of the SAN. Returns 0, or -1. */
-static int describe_san(nd_cert *c)
+static int describe_san(const nd_libcrypto *k, nd_cert *c)
 {
-	GENERAL_NAMES *san = X509_get_ext_d2i(c->x509, NID_subject_alt_name, NULL, NULL);
+	GENERAL_NAMES *san = k->X509_get_ext_d2i(c->x509, NID_subject_alt_name, NULL, NULL);
+	const OPENSSL_STACK *names = (const OPENSSL_STACK *)san;
 	char oid[128];
 	int i, rc = 0;
 
-	for (i = 0; san && rc == 0 && i < sk_GENERAL_NAME_num(san); i++) {
-		const GENERAL_NAME *g = sk_GENERAL_NAME_value(san, i);
+	for (i = 0; san && rc == 0 && i < k->OPENSSL_sk_num(names); i++) {
+		const GENERAL_NAME *g = k->OPENSSL_sk_value(names, i);
 
 		if (g->type == GEN_DNS) {
-			rc = add_asn1(&c->dns, g->d.dNSName);
-		} else if (g->type == GEN_OTHERNAME && OBJ_obj2txt(oid, sizeof(oid), g->d.otherName->type_id, 1) > 0 &&
+			rc = add_asn1(k, &c->dns, g->d.dNSName);
+		} else if (g->type == GEN_OTHERNAME &&
+			   k->OBJ_obj2txt(oid, sizeof(oid), g->d.otherName->type_id, 1) > 0 &&
 			   strcmp(oid, UPN_OID) == 0 && g->d.otherName->value &&
 			   g->d.otherName->value->type == V_ASN1_UTF8STRING) {
-			rc = add_asn1(&c->upns, g->d.otherName->value->value.utf8string);
+			rc = add_asn1(k, &c->upns, g->d.otherName->value->value.utf8string);
 		}
 	}
-	GENERAL_NAMES_free(san);
+	k->GENERAL_NAMES_free(san);
 	return rc;
 }
 
 /* Fills the CDP URLs (full names of the distribution points). Returns 0,
  * or -1. */
-static int describe_cdp(nd_cert *c)
+static int describe_cdp(const nd_libcrypto *k, nd_cert *c)
 {
-	CRL_DIST_POINTS *cdp = X509_get_ext_d2i(c->x509, NID_crl_distribution_points, NULL, NULL);
+	CRL_DIST_POINTS *cdp = k->X509_get_ext_d2i(c->x509, NID_crl_distribution_points, NULL, NULL);
+	const OPENSSL_STACK *points = (const OPENSSL_STACK *)cdp;
 	int i, j, rc = 0;
 
-	for (i = 0; cdp && rc == 0 && i < sk_DIST_POINT_num(cdp); i++) {
-		const DIST_POINT *dp = sk_DIST_POINT_value(cdp, i);
+	for (i = 0; cdp && rc == 0 && i < k->OPENSSL_sk_num(points); i++) {
+		const DIST_POINT *dp = k->OPENSSL_sk_value(points, i);
+		const OPENSSL_STACK *full;
 
 		if (!dp->distpoint || dp->distpoint->type != 0)
 			continue;
-		for (j = 0; rc == 0 && j < sk_GENERAL_NAME_num(dp->distpoint->name.fullname); j++) {
-			const GENERAL_NAME *g = sk_GENERAL_NAME_value(dp->distpoint->name.fullname, j);
+		full = (const OPENSSL_STACK *)dp->distpoint->name.fullname;
+		for (j = 0; rc == 0 && j < k->OPENSSL_sk_num(full); j++) {
+			const GENERAL_NAME *g = k->OPENSSL_sk_value(full, j);
 
 			if (g->type == GEN_URI)
-				rc = add_asn1(&c->cdp, g->d.uniformResourceIdentifier);
+				rc = add_asn1(k, &c->cdp, g->d.uniformResourceIdentifier);
 		}
 	}
-	CRL_DIST_POINTS_free(cdp);
+	k->CRL_DIST_POINTS_free(cdp);
 	return rc;
 }
 
 /* Fills the AIA URLs: OCSP responders and CA issuers. Returns 0, or -1. */
-static int describe_aia(nd_cert *c)
+static int describe_aia(const nd_libcrypto *k, nd_cert *c)
 {
-	AUTHORITY_INFO_ACCESS *aia = X509_get_ext_d2i(c->x509, NID_info_access, NULL, NULL);
+	AUTHORITY_INFO_ACCESS *aia = k->X509_get_ext_d2i(c->x509, NID_info_access, NULL, NULL);
+	const OPENSSL_STACK *ads = (const OPENSSL_STACK *)aia;
 	int i, rc = 0;
 
-	for (i = 0; aia && rc == 0 && i < sk_ACCESS_DESCRIPTION_num(aia); i++) {
-		const ACCESS_DESCRIPTION *ad = sk_ACCESS_DESCRIPTION_value(aia, i);
-		int nid = OBJ_obj2nid(ad->method);
+	for (i = 0; aia && rc == 0 && i < k->OPENSSL_sk_num(ads); i++) {
+		const ACCESS_DESCRIPTION *ad = k->OPENSSL_sk_value(ads, i);
+		int nid = k->OBJ_obj2nid(ad->method);
 
 		if (ad->location->type != GEN_URI)
 			continue;
 		if (nid == NID_ad_OCSP)
-			rc = add_asn1(&c->ocsp, ad->location->d.uniformResourceIdentifier);
+			rc = add_asn1(k, &c->ocsp, ad->location->d.uniformResourceIdentifier);
 		else if (nid == NID_ad_ca_issuers)
-			rc = add_asn1(&c->ca_issuers, ad->location->d.uniformResourceIdentifier);
+			rc = add_asn1(k, &c->ca_issuers, ad->location->d.uniformResourceIdentifier);
 	}
-	AUTHORITY_INFO_ACCESS_free(aia);
+	k->AUTHORITY_INFO_ACCESS_free(aia);
 	return rc;
 }
 
 /* Returns the serial number in hex (malloc'ed), or NULL. */
-static char *serial_text(X509 *x)
+static char *serial_text(const nd_libcrypto *k, X509 *x)
 {
-	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(x), NULL);
-	char *hex = bn ? BN_bn2hex(bn) : NULL, *t = hex ? strdup(hex) : NULL;
+	BIGNUM *bn = k->ASN1_INTEGER_to_BN(k->X509_get0_serialNumber(x), NULL);
+	char *hex = bn ? k->BN_bn2hex(bn) : NULL, *t = hex ? strdup(hex) : NULL;
 
-	OPENSSL_free(hex);
-	BN_free(bn);
+	k->CRYPTO_free(hex, __FILE__, __LINE__);
+	k->BN_free(bn);
 	return t;
 }
 
 /* Returns the SHA-1 thumbprint in lower-case hex, as certutil shows it
  * (malloc'ed), or NULL. */
-static char *sha1_text(X509 *x)
+static char *sha1_text(const nd_libcrypto *k, X509 *x)
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 	char *t;
 
-	if (!X509_digest(x, EVP_sha1(), md, &n) || !(t = malloc(2 * n + 1)))
+	if (!k->X509_digest(x, k->EVP_sha1(), md, &n) || !(t = malloc(2 * n + 1)))
 		return NULL;
 	for (i = 0; i < n; i++)
 		snprintf(t + 2 * i, 3, "%02x", md[i]);
@@ -222,21 +227,22 @@ static char *sha1_text(X509 *x)
 	return t;
 }
 
-int nd_cert_describe(nd_cert *c)
+int nd_cert_describe(const nd_cert_set *set, nd_cert *c)
 {
+	const nd_libcrypto *k = set->crypto;
 	X509 *x = c->x509;
 	int rc;
 
-	c->subject = name_text(X509_get_subject_name(x));
-	c->issuer_name = name_text(X509_get_issuer_name(x));
-	c->serial = serial_text(x);
-	c->sha1 = sha1_text(x);
-	c->key = key_text(x);
-	c->not_before = nd_cert_time(X509_get0_notBefore(x));
-	c->not_after = nd_cert_time(X509_get0_notAfter(x));
-	c->is_ca = X509_check_ca(x) != 0;
-	rc = describe_ekus(c) | describe_san(c) | describe_cdp(c) | describe_aia(c);
-	ERR_clear_error();
+	c->subject = name_text(k, k->X509_get_subject_name(x));
+	c->issuer_name = name_text(k, k->X509_get_issuer_name(x));
+	c->serial = serial_text(k, x);
+	c->sha1 = sha1_text(k, x);
+	c->key = key_text(k, x);
+	c->not_before = nd_cert_time(k, k->X509_get0_notBefore(x));
+	c->not_after = nd_cert_time(k, k->X509_get0_notAfter(x));
+	c->is_ca = k->X509_check_ca(x) != 0;
+	rc = describe_ekus(k, c) | describe_san(k, c) | describe_cdp(k, c) | describe_aia(k, c);
+	k->ERR_clear_error();
 	if (rc != 0 || !c->subject || !c->issuer_name || !c->serial || !c->sha1 || !c->key)
 		return -1;
 	return 0;

@@ -7,32 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/pkcs7.h>
-
 #include "nd_file.h"
+#include "nd_libcrypto.h"
 #include "nd_vec.h"
 
 /* Adds x (the reference is taken over) to set unless it is there already.
  * Returns 1 when added, 0 when a duplicate, -1 with err set. */
 static int add_x509(nd_cert_set *set, const char *file, X509 *x, nd_error *err)
 {
+	const nd_libcrypto *k = set->crypto;
 	nd_cert *c;
 	size_t i;
 
 	for (i = 0; i < set->n; i++) {
-		if (X509_cmp(set->v[i].x509, x) == 0) {
-			X509_free(x);
+		if (k->X509_cmp(set->v[i].x509, x) == 0) {
+			k->X509_free(x);
 			return 0;
 		}
 	}
 	if (set->n >= ND_CERT_MAX) {
-		X509_free(x);
+		k->X509_free(x);
 		return nd_error_set(err, "%s: more than %d certificates", file, ND_CERT_MAX);
 	}
 	if (nd_vec_reserve(&set->v, &set->cap, set->n + 1, sizeof(*set->v)) != 0) {
-		X509_free(x);
+		k->X509_free(x);
 		return nd_error_set(err, "out of memory");
 	}
 	c = &set->v[set->n++];
@@ -40,7 +38,7 @@ static int add_x509(nd_cert_set *set, const char *file, X509 *x, nd_error *err)
 	c->x509 = x;
 	c->issuer = (size_t)-1;
 	c->signature = -1;
-	if (!(c->file = strdup(file)) || nd_cert_describe(c) != 0)
+	if (!(c->file = strdup(file)) || nd_cert_describe(set, c) != 0)
 		return nd_error_set(err, "out of memory");
 	return 1;
 }
@@ -49,18 +47,20 @@ static int add_x509(nd_cert_set *set, const char *file, X509 *x, nd_error *err)
  * number added, or -1 with err set. */
 static long add_pkcs7(nd_cert_set *set, const char *file, const PKCS7 *p7, nd_error *err)
 {
-	STACK_OF(X509) *certs = NULL;
+	const nd_libcrypto *k = set->crypto;
+	const OPENSSL_STACK *certs = NULL;
+	int type = k->OBJ_obj2nid(p7->type);
 	long n = 0;
 	int i, rc;
 
-	if (PKCS7_type_is_signed(p7) && p7->d.sign)
-		certs = p7->d.sign->cert;
-	else if (PKCS7_type_is_signedAndEnveloped(p7) && p7->d.signed_and_enveloped)
-		certs = p7->d.signed_and_enveloped->cert;
-	for (i = 0; certs && i < sk_X509_num(certs); i++) {
-		X509 *x = sk_X509_value(certs, i);
+	if (type == NID_pkcs7_signed && p7->d.sign)
+		certs = (const OPENSSL_STACK *)p7->d.sign->cert;
+	else if (type == NID_pkcs7_signedAndEnveloped && p7->d.signed_and_enveloped)
+		certs = (const OPENSSL_STACK *)p7->d.signed_and_enveloped->cert;
+	for (i = 0; certs && i < k->OPENSSL_sk_num(certs); i++) {
+		X509 *x = k->OPENSSL_sk_value(certs, i);
 
-		if (!X509_up_ref(x) || (rc = add_x509(set, file, x, err)) < 0)
+		if (!k->X509_up_ref(x) || (rc = add_x509(set, file, x, err)) < 0)
 			return -1;
 		n += rc;
 	}
@@ -72,6 +72,7 @@ static long add_pkcs7(nd_cert_set *set, const char *file, const PKCS7 *p7, nd_er
  * is neither). */
 static long add_der(nd_cert_set *set, const char *file, const unsigned char *p, size_t n, int *found, nd_error *err)
 {
+	const nd_libcrypto *k = set->crypto;
 	const unsigned char *q = p;
 	X509 *x;
 	PKCS7 *p7;
@@ -79,15 +80,15 @@ static long add_der(nd_cert_set *set, const char *file, const unsigned char *p, 
 
 	if (n > (size_t)ND_CERT_FILE_MAX)
 		return 0;
-	if ((x = d2i_X509(NULL, &q, (long)n)) != NULL) {
+	if ((x = k->d2i_X509(NULL, &q, (long)n)) != NULL) {
 		*found = 1;
 		return add_x509(set, file, x, err);
 	}
 	q = p;
-	if ((p7 = d2i_PKCS7(NULL, &q, (long)n)) != NULL) {
+	if ((p7 = k->d2i_PKCS7(NULL, &q, (long)n)) != NULL) {
 		*found = 1;
 		rc = add_pkcs7(set, file, p7, err);
-		PKCS7_free(p7);
+		k->PKCS7_free(p7);
 		return rc;
 	}
 	return 0;
@@ -97,14 +98,15 @@ static long add_der(nd_cert_set *set, const char *file, const unsigned char *p, 
  * certificates added, or -1 with err set. */
 static long read_pem(nd_cert_set *set, const char *file, const unsigned char *p, size_t n, int *found, nd_error *err)
 {
-	BIO *bio = BIO_new_mem_buf(p, (int)n);
+	const nd_libcrypto *k = set->crypto;
+	BIO *bio = k->BIO_new_mem_buf(p, (int)n);
 	char *name = NULL, *header = NULL;
 	unsigned char *data = NULL;
 	long len, total = 0, rc;
 
 	if (!bio)
 		return nd_error_set(err, "out of memory");
-	while (PEM_read_bio(bio, &name, &header, &data, &len) == 1) {
+	while (k->PEM_read_bio(bio, &name, &header, &data, &len) == 1) {
 		rc = 0;
 		if (strcmp(name, PEM_STRING_X509) == 0 || strcmp(name, PEM_STRING_X509_OLD) == 0 ||
 		    strcmp(name, PEM_STRING_PKCS7) == 0 || strcmp(name, PEM_STRING_X509_TRUSTED) == 0) {
@@ -112,7 +114,7 @@ static long read_pem(nd_cert_set *set, const char *file, const unsigned char *p,
 			X509 *x;
 
 			if (strcmp(name, PEM_STRING_X509_TRUSTED) == 0) {
-				if ((x = d2i_X509_AUX(NULL, &q, len)) != NULL) {
+				if ((x = k->d2i_X509_AUX(NULL, &q, len)) != NULL) {
 					*found = 1;
 					rc = add_x509(set, file, x, err);
 				}
@@ -120,18 +122,18 @@ static long read_pem(nd_cert_set *set, const char *file, const unsigned char *p,
 				rc = add_der(set, file, data, (size_t)len, found, err);
 			}
 		}
-		OPENSSL_free(name);
-		OPENSSL_free(header);
-		OPENSSL_free(data);
+		k->CRYPTO_free(name, __FILE__, __LINE__);
+		k->CRYPTO_free(header, __FILE__, __LINE__);
+		k->CRYPTO_free(data, __FILE__, __LINE__);
 		name = header = NULL;
 		data = NULL;
 		if (rc < 0) {
-			BIO_free(bio);
+			k->BIO_free(bio);
 			return -1;
 		}
 		total += rc;
 	}
-	BIO_free(bio);
+	k->BIO_free(bio);
 	return total;
 }
 
@@ -147,18 +149,37 @@ static int has_pem_header(const unsigned char *p, size_t n)
 	return 0;
 }
 
+/* Loads libcrypto for set unless it has it. Returns 0, or -1 with err set. */
+static int load_crypto(nd_cert_set *set, nd_error *err)
+{
+	nd_libcrypto *k;
+
+	if (set->crypto)
+		return 0;
+	if (!(k = malloc(sizeof(*k))))
+		return nd_error_set(err, "out of memory");
+	if (nd_libcrypto_load(k, err) != 0) {
+		free(k);
+		return -1;
+	}
+	set->crypto = k;
+	return 0;
+}
+
 long nd_cert_read_mem(nd_cert_set *set, const char *file, const unsigned char *p, size_t n, nd_error *err)
 {
 	int found = 0;
 	long rc;
 
+	if (load_crypto(set, err) != 0)
+		return -1;
 	if (n > (size_t)ND_CERT_FILE_MAX)
 		return nd_error_set(err, "%s: larger than %d bytes, not a certificate file", file, ND_CERT_FILE_MAX);
 	if (has_pem_header(p, n))
 		rc = read_pem(set, file, p, n, &found, err);
 	else
 		rc = add_der(set, file, p, n, &found, err);
-	ERR_clear_error();
+	set->crypto->ERR_clear_error();
 	if (rc < 0)
 		return -1;
 	if (!found)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_libcrypto.h"
 #include "nd_vec.h"
 
 int nd_strs_add(nd_strs *l, const char *s)
@@ -33,12 +34,13 @@ void nd_cert_set_init(nd_cert_set *set, int64_t now)
 	set->now = now;
 }
 
-/* Frees one certificate's members. Returns nothing. */
-static void cert_free(nd_cert *c)
+/* Frees one certificate's members (k: its set's libcrypto). Returns
+ * nothing. */
+static void cert_free(const nd_libcrypto *k, nd_cert *c)
 {
 	size_t i;
 
-	X509_free(c->x509);
+	k->X509_free(c->x509);
 	free(c->file);
 	free(c->subject);
 	free(c->issuer_name);
@@ -63,11 +65,12 @@ void nd_cert_set_free(nd_cert_set *set)
 	size_t i;
 
 	for (i = 0; i < set->n; i++)
-		cert_free(&set->v[i]);
+		cert_free(set->crypto, &set->v[i]);
 	for (i = 0; i < set->nfindings; i++)
 		free(set->findings[i].message);
 	free(set->v);
 	free(set->findings);
+	free(set->crypto);
 	memset(set, 0, sizeof(*set));
 }
 

@@ -3,18 +3,19 @@
 
 #include <stdio.h>
 
+#include "nd_libcrypto.h"
 #include "nd_time.h"
 
-int64_t nd_cert_time(const ASN1_TIME *t)
+int64_t nd_cert_time(const nd_libcrypto *k, const ASN1_TIME *t)
 {
 	ASN1_TIME *epoch;
 	int days = 0, secs = 0;
 
-	if (!t || !(epoch = ASN1_TIME_set(NULL, 0)))
+	if (!t || !(epoch = k->ASN1_TIME_set(NULL, 0)))
 		return 0;
-	if (!ASN1_TIME_diff(&days, &secs, epoch, t))
+	if (!k->ASN1_TIME_diff(&days, &secs, epoch, t))
 		days = secs = 0;
-	ASN1_TIME_free(epoch);
+	k->ASN1_TIME_free(epoch);
 	return (int64_t)days * 86400 + secs;
 }
 

@@ -585,9 +585,11 @@ static int read_nps_text(file_ctx *f, nd_error *err)
 	return text_read_done(f, nd_nps_text_read(text_read, f, tz, &sink, &counts, &e), &e, &counts, err);
 }
 
-/* The chunk offset under which source_chunks keeps the mark of a whole
- * file (no chunk starts inside the file header). */
+/* The chunk offsets under which source_chunks keeps the mark of a whole
+ * file and the number of chunks its read looked at (no chunk starts inside
+ * the file header). */
 #define ND_INGEST_MARK_OFFSET 0
+#define ND_INGEST_MARK_CHUNKS_OFFSET 1
 
 /* Computes the mark of an EVTX file: its fingerprint (the header, the
  * newest chunk and the next one) mixed with what stat said of it
@@ -612,25 +614,40 @@ static int file_mark(const file_ctx *f, uint32_t *mark, uint64_t *newest)
 }
 
 /* Looks whether an EVTX file is the one fully read last time (its mark
- * stored). Returns 1 when it is, with the chunks skipped counted; 0 when
- * it must be read; -1 with err set when the store failed. */
+ * and its chunk count stored: two look-ups, whatever the file's size).
+ * Returns 1 when it is, with the chunks skipped counted; 0 when it must be
+ * read (also when marked without a count, by an older npsdiag); -1 with
+ * err set when the store failed. */
 static int unchanged_file(file_ctx *f, uint32_t mark, nd_error *err)
 {
-	uint32_t old;
-	uint64_t n;
+	uint32_t old, n = 0;
 	int rc = nd_store_chunk_get(f->store, f->source, ND_INGEST_MARK_OFFSET, &old, err);
 
 	if (rc == 1 && old == mark)
-		rc = nd_store_chunk_count(f->store, f->source, &n, err) == 0 ? 1 : -1;
+		rc = nd_store_chunk_get(f->store, f->source, ND_INGEST_MARK_CHUNKS_OFFSET, &n, err);
 	else if (rc == 1)
 		rc = 0;
 	if (rc < 0) {
 		f->store_failed = 1;
 		return -1;
 	}
-	if (rc == 1)
-		f->st.unchanged = n;
+	f->st.unchanged = n;
 	return rc;
+}
+
+/* Marks an EVTX file as fully read: its mark, and the number of chunks
+ * this read looked at. Returns 0, or -1 with err set. */
+static int mark_file(file_ctx *f, uint32_t mark, const nd_evtx_counts *counts, nd_error *err)
+{
+	uint64_t n = counts->chunks + counts->unchanged;
+
+	if (nd_store_chunk_put(f->store, f->source, ND_INGEST_MARK_OFFSET, mark, err) != 0 ||
+	    nd_store_chunk_put(f->store, f->source, ND_INGEST_MARK_CHUNKS_OFFSET,
+			       n > UINT32_MAX ? UINT32_MAX : (uint32_t)n, err) != 0) {
+		f->store_failed = 1;
+		return -1;
+	}
+	return 0;
 }
 
 /* Reads an EVTX file into the store: not at all when it is the file fully
@@ -698,11 +715,8 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	/* Marked only when read without errors and with the header's newest
 	 * chunk where the records end: the mark, taken before the read, then
 	 * describes records all read. */
-	if (marked && counts.errors == 0 && counts.newest_chunk == newest &&
-	    nd_store_chunk_put(f->store, f->source, ND_INGEST_MARK_OFFSET, mark, err) != 0) {
-		f->store_failed = 1;
+	if (marked && counts.errors == 0 && counts.newest_chunk == newest && mark_file(f, mark, &counts, err) != 0)
 		return -1;
-	}
 	f->st.records = counts.records;
 	f->st.wanted = counts.wanted;
 	f->st.skipped = counts.skipped;

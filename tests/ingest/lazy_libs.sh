@@ -1,9 +1,10 @@
 #!/bin/sh
-# libarchive, libpq and libcurl are loaded on first use (docs/internals.md,
-# "Libraries loaded on use"): an ingest of an .evtx into SQLite maps none
-# of them (the dynamic loader's own log, LD_DEBUG=files, names every file
-# it maps), and a .gz maps libarchive (cert_fetch and the pg tests show the
-# other two working when loaded). glibc only: skipped elsewhere.
+# libarchive, libpq, libcurl and libcrypto are loaded on first use
+# (docs/internals.md, "Libraries loaded on use"): an ingest of an .evtx into
+# SQLite and a diagnose without certificates map none of them (the dynamic
+# loader's own log, LD_DEBUG=files, names every file it maps), a .gz maps
+# libarchive, a certificate libcrypto (cert_fetch and the pg tests show
+# libcurl and libpq working when loaded). glibc only: skipped elsewhere.
 . "$(dirname "$0")/lib.sh"
 E=$FIX/error853/NPS01-Security.evtx
 need "$E"
@@ -12,9 +13,15 @@ grep -q 'file=libc\.so' "$T/probe" || { echo "SKIP: no glibc loader log (LD_DEBU
 
 LD_DEBUG=files "$NPSDIAG" ingest --db "$DB" "$E" >"$T/out" 2>"$T/log"
 eq "evtx ingest" "$?" 0
-for lib in libarchive libpq libcurl; do
+for lib in libarchive libpq libcurl libcrypto; do
 	if grep -q "file=$lib\.so" "$T/log"; then fail "an .evtx ingest mapped $lib"; else ok; fi
 done
+LD_DEBUG=files "$NPSDIAG" diagnose --db "$DB" >"$T/out" 2>"$T/log"
+[ "$?" -le 1 ] && ok || fail "diagnose failed"
+if grep -q "file=libcrypto\.so" "$T/log"; then fail "a diagnose without certificates mapped libcrypto"; else ok; fi
+if command -v readelf >/dev/null; then
+	if readelf -d "$NPSDIAG" | grep NEEDED | grep -q libcrypto; then fail "npsdiag needs libcrypto"; else ok; fi
+fi
 
 gzip -c "$E" >"$T/Security.evtx.gz"
 LD_DEBUG=files "$NPSDIAG" ingest --db "$T/gz.db" "$T/Security.evtx.gz" >"$T/out" 2>"$T/log"
@@ -22,4 +29,13 @@ eq "gz ingest" "$?" 0
 contains "a .gz maps libarchive" "$T/log" "file=libarchive.so"
 eq "the .gz's events" "$(sqlite3 "$T/gz.db" 'SELECT count(*) FROM events')" "$(q 'SELECT count(*) FROM events')"
 if grep -q "file=libpq\.so" "$T/log"; then fail "a .gz ingest mapped libpq"; else ok; fi
+
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=lazy -days 2 \
+		-keyout "$T/key.pem" -out "$T/cert.pem" 2>/dev/null || fail "openssl req"
+	LD_DEBUG=files "$NPSDIAG" cert "$T/cert.pem" >"$T/out" 2>"$T/log"
+	[ "$?" -le 1 ] && ok || fail "cert failed"
+	contains "a certificate maps libcrypto" "$T/log" "file=libcrypto.so"
+	contains "the certificate read" "$T/out" "CN=lazy"
+fi
 finish

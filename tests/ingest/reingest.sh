@@ -1,8 +1,9 @@
 #!/bin/sh
 # Re-ingest of an unchanged .evtx costs about a stat: the file's mark
 # (identity, size, mtime, CRCs of its header, its newest chunk and the
-# chunk after it) is kept in source_chunks at chunk_offset 0, and a file
-# that still has it is not read at all. Growth, a rewrite and a truncation
+# chunk after it) is kept in source_chunks at chunk_offset 0, the number of
+# chunks that read looked at at chunk_offset 1, and a file that still has
+# its mark is not read at all (two look-ups, no count of its chunks). Growth, a rewrite and a truncation
 # are still noticed, even with the size and mtime put back.
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/tail/lib.sh"
@@ -17,11 +18,19 @@ ingest "$L"
 eq "first run" "$rc" 0
 eq "first run: all stored" "$(n)" 250
 eq "the file is marked" "$(mark)" 1
+eq "with its chunk count" "$(q "SELECT fingerprint FROM source_chunks WHERE chunk_offset = 1")" 3
 
 ingest "$L"
 eq "second run" "$rc" 0
 contains "second run: nothing read" "$T/out" "0 records, 0 kept"
 contains "second run: every chunk unchanged" "$T/out" "3 chunks unchanged"
+
+# A mark without its chunk count (an older npsdiag's): the file is walked
+# once more (every chunk unchanged) and marked with the count.
+q "DELETE FROM source_chunks WHERE chunk_offset = 1"
+ingest "$L"
+contains "older mark: every chunk unchanged" "$T/out" "3 chunks unchanged"
+eq "older mark: the count stored" "$(q "SELECT fingerprint FROM source_chunks WHERE chunk_offset = 1")" 3
 
 # Proof that the file is not read: the second chunk's signature broken in
 # place, size and mtime put back, would be reported by a read.
@@ -65,4 +74,15 @@ ingest "$L"
 eq "truncated run" "$rc" 0
 contains "truncation noticed: one chunk looked at" "$T/out" "1 chunks unchanged"
 eq "nothing lost" "$(n)" 506
+
+# A smaller log rewritten in place (one chunk): read, marked, and then
+# counted as one chunk, not as the three rows source_chunks still holds.
+{ header NPS01.lab.example Security; nps_desc d 2025-03-16T01:00:00Z 20; } > "$T/d.desc"
+"$EVTXWRITE" -o "$T/d.evtx" "$T/d.desc" || fail "write d"
+cat "$T/d.evtx" > "$L"
+ingest "$L"
+eq "smaller log stored" "$(n)" 526
+ingest "$L"
+contains "smaller log marked: nothing read" "$T/out" "0 records, 0 kept"
+contains "smaller log marked: its one chunk" "$T/out" "1 chunks unchanged"
 finish

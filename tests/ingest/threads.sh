@@ -2,8 +2,10 @@
 # Chunks decoded on 4 threads, or on threads started on demand (the
 # default), make the same database as on 1: every
 # table, row for row (events in the same order, so with the same ids),
-# apart from the times of the runs. Inputs: every fixture, and a log of
-# many chunks where NPS decisions and noise alternate.
+# apart from the times of the runs. Inputs: every fixture, a log of
+# many chunks where NPS decisions and noise alternate, and a domain
+# controller's log of more than 64 chunks that keeps a few records only
+# (big enough for the default threads to start at once and filter).
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/tail/lib.sh"
 need "$FIX/error853/NPS01-Security.evtx"
@@ -18,6 +20,13 @@ rm -rf "$T/in/text"
 	nps_desc b 2025-03-14T03:00:00Z 400
 } > "$T/big.desc"
 "$EVTXWRITE" -o "$T/in/big.evtx" "$T/big.desc" || fail "write"
+{
+	header DC01.lab.example Security
+	nps_desc c 2025-03-14T01:00:00Z 5
+	noise_desc 2025-03-14T02:00:00Z 20000
+	nps_desc d 2025-03-14T09:00:00Z 5
+} > "$T/dc.desc"
+"$EVTXWRITE" -o "$T/in/dc.evtx" "$T/dc.desc" || fail "write dc"
 
 # dump DB: every table but sources, then the sources without their run times.
 dump() {
@@ -36,6 +45,7 @@ for n in 1 4 d; do
 	dump "$T/t$n.db" > "$T/dump$n"
 done
 eq "events stored" "$(sqlite3 "$T/t4.db" "SELECT count(*) > 800 FROM events")" 1
+eq "more than 64 chunks in dc.evtx" "$(sqlite3 "$T/t4.db" "SELECT count(*) > 64 FROM source_chunks c JOIN sources s ON s.id = c.source_id WHERE s.path LIKE '%dc.evtx'")" 1
 eq "several chunks of big.evtx" "$(sqlite3 "$T/t4.db" "SELECT count(*) > 10 FROM source_chunks c JOIN sources s ON s.id = c.source_id WHERE s.path LIKE '%big.evtx'")" 1
 if cmp -s "$T/dump1" "$T/dump4"; then ok; else fail "1 and 4 threads: databases differ"; diff "$T/dump1" "$T/dump4" | head -20 >&2; fi
 eq "same output" "$(cat "$T/out4")" "$(cat "$T/out1")"
