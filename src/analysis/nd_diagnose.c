@@ -103,9 +103,12 @@ struct nd_diagnose_memory {
 	nd_correlation c; /* the last run's correlation of d (made with keep), when correlated */
 	int correlated;
 	const nd_rule **cause; /* of each attempt of c */
+	nd_grouping g; /* the last run's grouping of c, when correlated */
 	uint64_t *sig; /* of each incident id written (group_sig), while d holds what that run loaded */
 	size_t nsig;
 	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
+	nd_keyring ring; /* their keys, when ringed */
+	int ringed;
 };
 
 nd_diagnose_memory *nd_diagnose_memory_new(void)
@@ -120,6 +123,7 @@ static void forget_data(nd_diagnose_memory *m)
 		nd_analysis_data_free(&m->d);
 	nd_analysis_cursor_free(&m->cur);
 	nd_correlation_free(&m->c);
+	nd_grouping_free(&m->g);
 	free(m->sig);
 	free(m->cause);
 	m->sig = NULL;
@@ -135,14 +139,17 @@ void nd_diagnose_memory_forget(nd_diagnose_memory *m)
 	forget_data(m);
 	old_keys_free(&m->keys);
 	memset(&m->keys, 0, sizeof(m->keys));
+	nd_keyring_free(&m->ring);
+	m->ringed = 0;
 }
 
 /* Keeps in m the keys a run wrote (taking keys and refs), as
  * read_old_keys reads them back: only the first event differs, which is
  * read as the lowest client failure (retries included) of the first
- * attempt. Returns nothing. */
+ * attempt (a group kept from the last run, from[i] set, has it already).
+ * Returns nothing. */
 static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
-		      const nd_grouping *g, nd_key_incident *keys, int64_t *refs)
+		      const nd_grouping *g, const size_t *from, nd_key_incident *keys, int64_t *refs)
 {
 	size_t i, k;
 
@@ -152,7 +159,8 @@ static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd
 	m->keys.n = m->keys.cap = g->n;
 	m->keys.refs = refs;
 	for (i = 0; i < g->n; i++) {
-		const nd_attempt *a = g->v[i].finding ? NULL : &c->attempts[g->items[g->v[i].item]];
+		const nd_attempt *a = g->v[i].finding || (from && from[i] != ND_NONE) ? NULL
+											: &c->attempts[g->items[g->v[i].item]];
 
 		keys[i].who = NULL; /* read back, but not used for old keys */
 		for (k = 0; a && a->client_ref && k < a->nretries; k++)
@@ -239,7 +247,7 @@ static uint64_t group_sig(const nd_analysis_data *d, const nd_correlation *c, co
 		h = mix(h, (unsigned char)*key);
 	h = mix(mix(mix(h, (uintptr_t)gr->rule), (uint64_t)gr->finding), gr->n);
 	h = mix(mix(h, (uint64_t)gr->first), (uint64_t)gr->last);
-	h = mix(mix(h, gr->resolution ? (uint64_t)gr->resolution->ref : 0), gr->resolution ? (uint64_t)gr->resolution->ts : 0);
+	h = mix(mix(h, (uint64_t)gr->resolved_ref), (uint64_t)gr->resolved_ts);
 	if (!gr->finding && nd_rule_mentions(gr->rule, 64, 1))
 		lock = nd_correlate_last(c->locks, c->nlocks, gr->key, gr->last);
 	h = mix(h, lock ? (uint64_t)lock->ref : 0);
@@ -373,11 +381,12 @@ static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_corr
 /* Signs every group of g into *sig and, with n (c made again from m's
  * correlation, d grown by the events of n, the stored results m's),
  * marks in *same those whose signature is m's for their id and that see
- * no new event (their rows are what m's run wrote). Returns 0, or -1 with
- * err set. */
+ * no new event (their rows are what m's run wrote). A group kept from m's
+ * grouping at its id with its key (from[i] == i, from not NULL) has m's
+ * signature. Returns 0, or -1 with err set. */
 static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
-			  const nd_grouping *g, const nd_key_incident *keys, const news *n, uint64_t **sig,
-			  unsigned char **same, nd_error *err)
+			  const nd_grouping *g, const size_t *from, const nd_key_incident *keys, const news *n,
+			  uint64_t **sig, unsigned char **same, nd_error *err)
 {
 	size_t i;
 
@@ -386,7 +395,7 @@ static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d
 	if (!*sig || !*same)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < g->n; i++) {
-		(*sig)[i] = group_sig(d, c, g, i, keys[i].key);
+		(*sig)[i] = from && from[i] == i && i < m->nsig ? m->sig[i] : group_sig(d, c, g, i, keys[i].key);
 		(*same)[i] = n && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], n);
 	}
 	return 0;
@@ -424,6 +433,44 @@ static int stamp(nd_store *s, nd_buf *out, nd_error *err)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Gives keys their keys where keys[i] is group i of a grouping made from
+ * m's (from[i]: its index there, ND_NONE for a group made again): a kept
+ * group has its key already; the others get theirs from the incidents of
+ * m's run that were not kept (nd_keys_assign_part, m->ring). Returns 0,
+ * or -1 with err set. */
+static int assign_touched(nd_diagnose_memory *m, const size_t *from, nd_key_incident *keys, size_t n,
+			  nd_error *err)
+{
+	unsigned char *kept = calloc(m->keys.n + 1, 1);
+	nd_key_incident *old = malloc((m->keys.n + 1) * sizeof(*old)), *fresh = malloc((n + 1) * sizeof(*fresh));
+	size_t *at = malloc((n + 1) * sizeof(*at)), i, nold = 0, nfresh = 0;
+	int rc = -1;
+
+	if (!kept || !old || !fresh || !at) {
+		nd_error_set(err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (from[i] != ND_NONE)
+			kept[from[i]] = 1;
+		else
+			fresh[nfresh] = keys[i], at[nfresh++] = i;
+	for (i = 0; i < m->keys.n; i++)
+		if (!kept[i])
+			old[nold++] = m->keys.v[i];
+	if (nd_keys_assign_part(&m->ring, old, nold, fresh, nfresh, err) != 0)
+		goto out;
+	for (i = 0; i < nfresh; i++)
+		memcpy(keys[at[i]].key, fresh[i].key, ND_KEY_MAX);
+	rc = 0;
+out:
+	free(kept);
+	free(old);
+	free(fresh);
+	free(at);
+	return rc;
+}
+
 /* Returns 1 when m holds what the last run stored and the store (stamp
  * now) still holds it, for the same parameters; else 0. */
 static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, const nd_buf *now)
@@ -454,8 +501,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	nd_buf now = {0};
 	uint64_t *sig = NULL;
 	unsigned char *same = NULL;
+	size_t *from = NULL; /* regrouped: each group's index in m's grouping, or ND_NONE */
 	int64_t since = 0;
-	int again = 0;
+	int again = 0, regroup, rekey;
 	news n = {NULL, NULL, 0, 0, 0};
 	size_t i;
 	int rc = -1, changes = 0;
@@ -485,17 +533,29 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	if ((again && since && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
-	    judge(rules, d, &c, m, again && since ? &n : NULL, cause, rule, err) ||
-	    nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
-	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err))
+	/* Made again from m's correlation, the identities no new event touched
+	 * keep their incidents and, when m holds the keys written, their keys. */
+	regroup = again && since;
+	rekey = regroup && changes && m->ringed && m->keys.n == m->g.n;
+	if ((regroup && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
+	    judge(rules, d, &c, m, regroup ? &n : NULL, cause, rule, err) ||
+	    (regroup ? nd_group_again(d, &c, cause, rule, p->gap_s, &m->g, m->cause, &g, &from, err)
+		     : nd_group_all(d, &c, cause, rule, p->gap_s, &g, err)) ||
+	    nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
+	    (rekey ? assign_touched(m, from, keys, g.n, err)
+		   : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n,
+				    keys, g.n, err)))
+		goto out;
+	/* The ring holds the keys given (rekey: assign_touched keeps it so). */
+	if (m && !rekey && (m->ringed = nd_keyring_fill(&m->ring, keys, g.n, err) == 0) == 0)
 		goto out;
 	st->rewritten = g.n;
 	st->since = INT64_MAX;
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	if (m && compare_groups(m, d, &c, &g, keys, changes && again && since ? &n : NULL, &sig, &same, err))
+	if (m && compare_groups(m, d, &c, &g, rekey ? from : NULL, keys, changes && regroup ? &n : NULL, &sig, &same,
+				err))
 		goto out;
 	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
 						err)
@@ -509,7 +569,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		m->sig = sig;
 		m->nsig = g.n;
 		sig = NULL;
-		keep_keys(m, d, &c, &g, keys, key_refs);
+		keep_keys(m, d, &c, &g, rekey ? from : NULL, keys, key_refs);
 		keys = NULL;
 		key_refs = NULL;
 	}
@@ -517,12 +577,18 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
 		st->unmatched += cause[i] == NULL;
 	}
+	for (i = 0; i < g.n; i++) {
+		st->kept += from && from[i] != ND_NONE;
+		st->keyed += !rekey || from[i] == ND_NONE;
+	}
 	st->attempts = c.n;
 	st->loaded = m ? m->cur.loaded : cur.loaded;
 	st->incidents = g.nincidents;
 	st->findings = g.n - g.nincidents;
-	if (m) { /* kept for the next run (the groups point into it: freed first) */
-		nd_grouping_free(&g);
+	if (m) { /* kept for the next run */
+		nd_grouping_free(&m->g);
+		m->g = g;
+		memset(&g, 0, sizeof(g));
 		m->c = c;
 		m->correlated = 1;
 		memset(&c, 0, sizeof(c));
@@ -540,6 +606,7 @@ out:
 	free(key_refs);
 	free(sig);
 	free(same);
+	free(from);
 	free(n.near);
 	free(n.capi2);
 	nd_buf_free(&now);

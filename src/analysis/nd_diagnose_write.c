@@ -361,10 +361,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	nd_batch_int(st, g->last);
 	nd_batch_text(st, nd_time_format(g->first, first));
 	nd_batch_text(st, nd_time_format(g->last, last));
-	nd_batch_text(st, g->resolution ? "resolved" : "open");
-	if (g->resolution) {
-		nd_batch_int(st, g->resolution->ts);
-		nd_batch_text(st, nd_time_format(g->resolution->ts, when));
+	nd_batch_text(st, g->resolved_ref ? "resolved" : "open");
+	if (g->resolved_ref) {
+		nd_batch_int(st, g->resolved_ts);
+		nd_batch_text(st, nd_time_format(g->resolved_ts, when));
 	} else {
 		nd_batch_null(st);
 		nd_batch_null(st);
@@ -380,7 +380,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 			if (link_event(w, id, w->d->events[w->g->items[g->item + i]].ref, "finding", i + 1, NULL))
 				return -1;
 	} else if (store_attempts(w, g, id) ||
-		   (g->resolution && link_event(w, id, g->resolution->ref, "resolution", 0, NULL))) {
+		   (g->resolved_ref && link_event(w, id, g->resolved_ref, "resolution", 0, NULL))) {
 		return -1;
 	}
 	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
