@@ -97,6 +97,7 @@ struct nd_diagnose_memory {
 	nd_written written;    /* empty: nothing to compare with */
 	nd_diagnose_params p;  /* of the run that wrote it */
 	nd_buf stamp;          /* the stored results as that run left them (stamp) */
+	int64_t version;       /* the data_version that run left (0: unknown) */
 	nd_analysis_data d;    /* what the last run loaded, when loaded */
 	nd_analysis_cursor cur; /* where that load got to */
 	int loaded;
@@ -136,6 +137,7 @@ void nd_diagnose_memory_forget(nd_diagnose_memory *m)
 {
 	nd_written_free(&m->written);
 	nd_buf_reset(&m->stamp);
+	m->version = 0;
 	forget_data(m);
 	old_keys_free(&m->keys);
 	memset(&m->keys, 0, sizeof(m->keys));
@@ -401,18 +403,38 @@ static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d
 	return 0;
 }
 
+/* Returns the SQLite data_version of the connection of s, which a commit
+ * by another connection changes, or 0 (PostgreSQL, or unreadable). */
+static int64_t data_version(nd_store *s)
+{
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	int64_t v = 0;
+
+	if (nd_db_dialect_of(db) == ND_DB_SQLITE &&
+	    nd_db_prepare(db, "PRAGMA data_version", 0, &st, "results", NULL) == 0 && nd_db_step(st, "results", NULL) == 1)
+		v = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return v;
+}
+
 /* Describes the stored results into out: the number of incidents, the last
  * id, and the run's parameters and rules files as diagnose_meta holds
  * them; another run that rewrote them leaves another description (or the
- * same results). Returns 0, or -1 with err set. */
-static int stamp(nd_store *s, nd_buf *out, nd_error *err)
+ * same results). dense says the ids are 1 to the last, as a run of this
+ * connection writes them: the number is then the last id (counting reads
+ * every row). Returns 0, or -1 with err set. */
+static int stamp(nd_store *s, int dense, nd_buf *out, nd_error *err)
 {
 	nd_db *db = nd_store_db(s);
 	nd_stmt *st = NULL;
 	int rc;
 
 	nd_buf_reset(out);
-	if (nd_db_prepare(db, "SELECT count(*), coalesce(max(id), 0) FROM incidents", 0, &st, "results", err) != 0)
+	if (nd_db_prepare(db,
+			  dense ? "SELECT coalesce(max(id), 0), coalesce(max(id), 0) FROM incidents"
+				: "SELECT count(*), coalesce(max(id), 0) FROM incidents",
+			  0, &st, "results", err) != 0)
 		return -1;
 	rc = nd_db_step(st, "results", err);
 	if (rc == 1 && nd_buf_printf(out, "%lld %lld", (long long)nd_db_column_int64(st, 0),
@@ -521,7 +543,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		nd_correlate_params_free(&cp);
 		goto fail;
 	}
-	if (m && stamp(s, &now, err) != 0)
+	/* No other connection committed since m's run: the ids are as it
+	 * wrote them, 1 to the last (only a run of this one rewrote them). */
+	if (m && stamp(s, m->version && m->version == data_version(s), &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
 	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
@@ -551,6 +575,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		goto out;
 	st->rewritten = g.n;
 	st->since = INT64_MAX;
+	st->first = g.n ? 1 : INT64_MAX;
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
@@ -558,10 +583,14 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 				err))
 		goto out;
 	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
-						err)
+						&st->first, err)
 		    : nd_diagnose_write(s, rules, p, d, &c, &g, keys, m ? &m->written : NULL, err))
 		goto out;
-	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
+	if (m && stamp(s, 1, &m->stamp, err))
+		goto out;
+	if (m) /* before the commit: no other connection commits while this one writes */
+		m->version = data_version(s);
+	if (nd_store_commit(s, err))
 		goto out;
 	if (m) {
 		m->p = *p;

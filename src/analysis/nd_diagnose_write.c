@@ -545,7 +545,7 @@ static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
 
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
 			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
-			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since,
+			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err)
 {
 	static const char *const one[4] = {"DELETE FROM incident_keys WHERE incident_id = ?1",
@@ -564,7 +564,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	int rc = -1;
 
 	*changed = 0;
-	*since = INT64_MAX;
+	*since = *first = INT64_MAX;
 	start(&w, s, p, d, c, g, err);
 	if (!(now.h = calloc(2 * g->n + 2, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
 		nd_error_set(err, "out of memory");
@@ -594,7 +594,8 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 			continue;
 		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key))
 			goto out;
-		(*changed)++;
+		if (!(*changed)++)
+			*first = (int64_t)i + 1;
 		if (g->v[i].last < *since)
 			*since = g->v[i].last;
 	}
