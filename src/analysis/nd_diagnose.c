@@ -472,11 +472,14 @@ static int assign_touched(nd_diagnose_memory *m, const size_t *from, nd_key_inci
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		if (from[i] != ND_NONE)
+	for (i = 0; i < n; i++) {
+		if (from[i] != ND_NONE) {
 			kept[from[i]] = 1;
-		else
-			fresh[nfresh] = keys[i], at[nfresh++] = i;
+			continue;
+		}
+		fresh[nfresh] = keys[i];
+		at[nfresh++] = i;
+	}
 	for (i = 0; i < m->keys.n; i++)
 		if (!kept[i])
 			old[nold++] = m->keys.v[i];
