@@ -109,12 +109,16 @@ static void unique_pairs(domain_pair *v, size_t *n)
 	*n = out;
 }
 
-/* Adds the pair (dns, netbios[0..nnetbios)) to *v; the vector is kept to
- * its distinct pairs as it grows, so that it stays as small as the set of
- * domains. Returns 0, or -1 when out of memory. */
+/* Adds the pair (dns, netbios[0..nnetbios)) to *v, unless it is the last
+ * one added (most users of a fleet name the same pair); the vector is kept
+ * to its distinct pairs as it grows, so that it stays as small as the set
+ * of domains. Returns 0, or -1 when out of memory. */
 static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, const char *netbios, size_t nnetbios)
 {
-	if (!nnetbios || (nnetbios == 1 && *netbios == '-') || memchr(netbios, '.', nnetbios))
+	domain_pair p = {dns, netbios, strlen(dns), nnetbios};
+
+	if (!nnetbios || (nnetbios == 1 && *netbios == '-') || memchr(netbios, '.', nnetbios) ||
+	    (*n && pair_order(&(*v)[*n - 1], &p) == 0))
 		return 0;
 	if (*n == *cap && *cap >= 1024) {
 		unique_pairs(*v, n);
@@ -123,7 +127,7 @@ static int add_pair(domain_pair **v, size_t *n, size_t *cap, const char *dns, co
 	}
 	if (nd_vec_reserve(v, cap, *n + 1, sizeof(**v)) != 0)
 		return -1;
-	(*v)[(*n)++] = (domain_pair){dns, netbios, strlen(dns), nnetbios};
+	(*v)[(*n)++] = p;
 	return 0;
 }
 

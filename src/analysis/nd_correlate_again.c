@@ -424,53 +424,54 @@ static int move_retries(nd_correlation *out, nd_attempt *a, const size_t *from, 
 
 /* Merges the attempts: prev's of the identities not correlated again
  * (their events where they are now) with the part's c (t: where its
- * events are). Returns 0, or -1 with err set. */
+ * events are), in one pass over prev's. Returns 0, or -1 with err set. */
 static int merge_attempts(again *g, const nd_correlation *c, const part *t, const idmap *m, nd_correlation *out)
 {
-	nd_attempt *a = malloc((g->prev->n + 1) * sizeof(*a)), *b = malloc((c->n + 1) * sizeof(*b));
-	size_t *was = malloc((g->prev->n + 1) * sizeof(*was)), i, k, na = 0;
-	int rc = -1;
+	const nd_correlation *prev = g->prev;
+	nd_attempt *b = malloc((c->n + 1) * sizeof(*b)), x = {0};
+	size_t i = 0, k = 0;
+	int rc = -1, have = 0;
 
-	if (!a || !b || !was)
+	out->attempts = malloc((prev->n + c->n + 1) * sizeof(*out->attempts));
+	out->was = malloc((prev->n + c->n + 1) * sizeof(*out->was));
+	if (!b || !out->attempts || !out->was)
 		goto out;
-	for (i = 0; i < g->prev->n; i++) {
-		nd_attempt x = g->prev->attempts[i];
-
-		if (in_keys(&g->keys, x.key))
-			continue;
-		x.id = m->was[x.id];
-		x.client = x.client == ND_NONE ? ND_NONE : g->now[0][x.client];
-		x.nps = x.nps == ND_NONE ? ND_NONE : g->now[1][x.nps];
-		if (move_retries(out, &x, g->prev->retries, g->now[0]) != 0)
-			goto out;
-		was[na] = i;
-		a[na++] = x;
-	}
-	for (i = 0; i < c->n; i++) {
-		b[i] = c->attempts[i];
-		b[i].id = m->part[b[i].id];
-		b[i].key = m->ids[b[i].id];
-		b[i].client = b[i].client == ND_NONE ? ND_NONE : t->at[0][b[i].client];
-		b[i].nps = b[i].nps == ND_NONE ? ND_NONE : t->at[1][b[i].nps];
-		if (move_retries(out, &b[i], c->retries, t->at[0]) != 0)
+	for (k = 0; k < c->n; k++) {
+		b[k] = c->attempts[k];
+		b[k].id = m->part[b[k].id];
+		b[k].key = m->ids[b[k].id];
+		b[k].client = b[k].client == ND_NONE ? ND_NONE : t->at[0][b[k].client];
+		b[k].nps = b[k].nps == ND_NONE ? ND_NONE : t->at[1][b[k].nps];
+		if (move_retries(out, &b[k], c->retries, t->at[0]) != 0)
 			goto out;
 	}
-	out->attempts = malloc((na + c->n + 1) * sizeof(*out->attempts));
-	out->was = malloc((na + c->n + 1) * sizeof(*out->was));
-	if (!out->attempts || !out->was)
-		goto out;
-	for (i = 0, k = 0; i < na || k < c->n; out->n++) { /* merged in order; was: where prev had it */
-		int take_a = i < na && (k == c->n || nd_correlate_attempt_order(&b[k], &a[i]) >= 0);
-
-		out->was[out->n] = take_a ? was[i] : ND_NONE;
-		out->attempts[out->n] = take_a ? a[i++] : b[k++];
+	for (k = 0;; out->n++) { /* merged in order; was: where prev had it */
+		for (; !have && i < prev->n; i++)
+			if (!in_keys(&g->keys, prev->attempts[i].key)) {
+				x = prev->attempts[i];
+				x.id = m->was[x.id];
+				x.client = x.client == ND_NONE ? ND_NONE : g->now[0][x.client];
+				x.nps = x.nps == ND_NONE ? ND_NONE : g->now[1][x.nps];
+				have = 1;
+				break;
+			}
+		if (have && (k == c->n || nd_correlate_attempt_order(&b[k], &x) >= 0)) {
+			if (move_retries(out, &x, prev->retries, g->now[0]) != 0)
+				goto out;
+			out->was[out->n] = i++;
+			out->attempts[out->n] = x;
+			have = 0;
+		} else if (k < c->n) {
+			out->was[out->n] = ND_NONE;
+			out->attempts[out->n] = b[k++];
+		} else {
+			break;
+		}
 	}
-	out->cap = out->n;
+	out->cap = prev->n + c->n;
 	rc = 0;
 out:
-	free(a);
 	free(b);
-	free(was);
 	return rc ? nd_error_set(g->err, "out of memory") : 0;
 }
 

@@ -97,15 +97,19 @@ struct nd_diagnose_memory {
 	nd_written written;    /* empty: nothing to compare with */
 	nd_diagnose_params p;  /* of the run that wrote it */
 	nd_buf stamp;          /* the stored results as that run left them (stamp) */
+	int64_t version;       /* the data_version that run left (0: unknown) */
 	nd_analysis_data d;    /* what the last run loaded, when loaded */
 	nd_analysis_cursor cur; /* where that load got to */
 	int loaded;
 	nd_correlation c; /* the last run's correlation of d (made with keep), when correlated */
 	int correlated;
 	const nd_rule **cause; /* of each attempt of c */
+	nd_grouping g; /* the last run's grouping of c, when correlated */
 	uint64_t *sig; /* of each incident id written (group_sig), while d holds what that run loaded */
 	size_t nsig;
 	old_keys keys; /* the incidents written with their keys, as read_old_keys would read them (n 0: none) */
+	nd_keyring ring; /* their keys, when ringed */
+	int ringed;
 };
 
 nd_diagnose_memory *nd_diagnose_memory_new(void)
@@ -120,6 +124,7 @@ static void forget_data(nd_diagnose_memory *m)
 		nd_analysis_data_free(&m->d);
 	nd_analysis_cursor_free(&m->cur);
 	nd_correlation_free(&m->c);
+	nd_grouping_free(&m->g);
 	free(m->sig);
 	free(m->cause);
 	m->sig = NULL;
@@ -132,17 +137,21 @@ void nd_diagnose_memory_forget(nd_diagnose_memory *m)
 {
 	nd_written_free(&m->written);
 	nd_buf_reset(&m->stamp);
+	m->version = 0;
 	forget_data(m);
 	old_keys_free(&m->keys);
 	memset(&m->keys, 0, sizeof(m->keys));
+	nd_keyring_free(&m->ring);
+	m->ringed = 0;
 }
 
 /* Keeps in m the keys a run wrote (taking keys and refs), as
  * read_old_keys reads them back: only the first event differs, which is
  * read as the lowest client failure (retries included) of the first
- * attempt. Returns nothing. */
+ * attempt (a group kept from the last run, from[i] set, has it already).
+ * Returns nothing. */
 static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
-		      const nd_grouping *g, nd_key_incident *keys, int64_t *refs)
+		      const nd_grouping *g, const size_t *from, nd_key_incident *keys, int64_t *refs)
 {
 	size_t i, k;
 
@@ -152,7 +161,8 @@ static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd
 	m->keys.n = m->keys.cap = g->n;
 	m->keys.refs = refs;
 	for (i = 0; i < g->n; i++) {
-		const nd_attempt *a = g->v[i].finding ? NULL : &c->attempts[g->items[g->v[i].item]];
+		const nd_attempt *a = g->v[i].finding || (from && from[i] != ND_NONE) ? NULL
+											: &c->attempts[g->items[g->v[i].item]];
 
 		keys[i].who = NULL; /* read back, but not used for old keys */
 		for (k = 0; a && a->client_ref && k < a->nretries; k++)
@@ -239,7 +249,7 @@ static uint64_t group_sig(const nd_analysis_data *d, const nd_correlation *c, co
 		h = mix(h, (unsigned char)*key);
 	h = mix(mix(mix(h, (uintptr_t)gr->rule), (uint64_t)gr->finding), gr->n);
 	h = mix(mix(h, (uint64_t)gr->first), (uint64_t)gr->last);
-	h = mix(mix(h, gr->resolution ? (uint64_t)gr->resolution->ref : 0), gr->resolution ? (uint64_t)gr->resolution->ts : 0);
+	h = mix(mix(h, (uint64_t)gr->resolved_ref), (uint64_t)gr->resolved_ts);
 	if (!gr->finding && nd_rule_mentions(gr->rule, 64, 1))
 		lock = nd_correlate_last(c->locks, c->nlocks, gr->key, gr->last);
 	h = mix(h, lock ? (uint64_t)lock->ref : 0);
@@ -373,11 +383,12 @@ static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_corr
 /* Signs every group of g into *sig and, with n (c made again from m's
  * correlation, d grown by the events of n, the stored results m's),
  * marks in *same those whose signature is m's for their id and that see
- * no new event (their rows are what m's run wrote). Returns 0, or -1 with
- * err set. */
+ * no new event (their rows are what m's run wrote). A group kept from m's
+ * grouping at its id with its key (from[i] == i, from not NULL) has m's
+ * signature. Returns 0, or -1 with err set. */
 static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
-			  const nd_grouping *g, const nd_key_incident *keys, const news *n, uint64_t **sig,
-			  unsigned char **same, nd_error *err)
+			  const nd_grouping *g, const size_t *from, const nd_key_incident *keys, const news *n,
+			  uint64_t **sig, unsigned char **same, nd_error *err)
 {
 	size_t i;
 
@@ -386,24 +397,44 @@ static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d
 	if (!*sig || !*same)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < g->n; i++) {
-		(*sig)[i] = group_sig(d, c, g, i, keys[i].key);
+		(*sig)[i] = from && from[i] == i && i < m->nsig ? m->sig[i] : group_sig(d, c, g, i, keys[i].key);
 		(*same)[i] = n && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], n);
 	}
 	return 0;
 }
 
+/* Returns the SQLite data_version of the connection of s, which a commit
+ * by another connection changes, or 0 (PostgreSQL, or unreadable). */
+static int64_t data_version(nd_store *s)
+{
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	int64_t v = 0;
+
+	if (nd_db_dialect_of(db) == ND_DB_SQLITE &&
+	    nd_db_prepare(db, "PRAGMA data_version", 0, &st, "results", NULL) == 0 && nd_db_step(st, "results", NULL) == 1)
+		v = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return v;
+}
+
 /* Describes the stored results into out: the number of incidents, the last
  * id, and the run's parameters and rules files as diagnose_meta holds
  * them; another run that rewrote them leaves another description (or the
- * same results). Returns 0, or -1 with err set. */
-static int stamp(nd_store *s, nd_buf *out, nd_error *err)
+ * same results). dense says the ids are 1 to the last, as a run of this
+ * connection writes them: the number is then the last id (counting reads
+ * every row). Returns 0, or -1 with err set. */
+static int stamp(nd_store *s, int dense, nd_buf *out, nd_error *err)
 {
 	nd_db *db = nd_store_db(s);
 	nd_stmt *st = NULL;
 	int rc;
 
 	nd_buf_reset(out);
-	if (nd_db_prepare(db, "SELECT count(*), coalesce(max(id), 0) FROM incidents", 0, &st, "results", err) != 0)
+	if (nd_db_prepare(db,
+			  dense ? "SELECT coalesce(max(id), 0), coalesce(max(id), 0) FROM incidents"
+				: "SELECT count(*), coalesce(max(id), 0) FROM incidents",
+			  0, &st, "results", err) != 0)
 		return -1;
 	rc = nd_db_step(st, "results", err);
 	if (rc == 1 && nd_buf_printf(out, "%lld %lld", (long long)nd_db_column_int64(st, 0),
@@ -422,6 +453,47 @@ static int stamp(nd_store *s, nd_buf *out, nd_error *err)
 	}
 	nd_db_finalize(st);
 	return rc == 0 ? 0 : -1;
+}
+
+/* Gives keys their keys where keys[i] is group i of a grouping made from
+ * m's (from[i]: its index there, ND_NONE for a group made again): a kept
+ * group has its key already; the others get theirs from the incidents of
+ * m's run that were not kept (nd_keys_assign_part, m->ring). Returns 0,
+ * or -1 with err set. */
+static int assign_touched(nd_diagnose_memory *m, const size_t *from, nd_key_incident *keys, size_t n,
+			  nd_error *err)
+{
+	unsigned char *kept = calloc(m->keys.n + 1, 1);
+	nd_key_incident *old = malloc((m->keys.n + 1) * sizeof(*old)), *fresh = malloc((n + 1) * sizeof(*fresh));
+	size_t *at = malloc((n + 1) * sizeof(*at)), i, nold = 0, nfresh = 0;
+	int rc = -1;
+
+	if (!kept || !old || !fresh || !at) {
+		nd_error_set(err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (from[i] != ND_NONE) {
+			kept[from[i]] = 1;
+			continue;
+		}
+		fresh[nfresh] = keys[i];
+		at[nfresh++] = i;
+	}
+	for (i = 0; i < m->keys.n; i++)
+		if (!kept[i])
+			old[nold++] = m->keys.v[i];
+	if (nd_keys_assign_part(&m->ring, old, nold, fresh, nfresh, err) != 0)
+		goto out;
+	for (i = 0; i < nfresh; i++)
+		memcpy(keys[at[i]].key, fresh[i].key, ND_KEY_MAX);
+	rc = 0;
+out:
+	free(kept);
+	free(old);
+	free(fresh);
+	free(at);
+	return rc;
 }
 
 /* Returns 1 when m holds what the last run stored and the store (stamp
@@ -454,8 +526,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	nd_buf now = {0};
 	uint64_t *sig = NULL;
 	unsigned char *same = NULL;
+	size_t *from = NULL; /* regrouped: each group's index in m's grouping, or ND_NONE */
 	int64_t since = 0;
-	int again = 0;
+	int again = 0, regroup, rekey;
 	news n = {NULL, NULL, 0, 0, 0};
 	size_t i;
 	int rc = -1, changes = 0;
@@ -473,7 +546,9 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		nd_correlate_params_free(&cp);
 		goto fail;
 	}
-	if (m && stamp(s, &now, err) != 0)
+	/* No other connection committed since m's run: the ids are as it
+	 * wrote them, 1 to the last (only a run of this one rewrote them). */
+	if (m && stamp(s, m->version && m->version == data_version(s), &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
 	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
@@ -485,23 +560,40 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	if ((again && since && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
-	    judge(rules, d, &c, m, again && since ? &n : NULL, cause, rule, err) ||
-	    nd_group_all(d, &c, cause, rule, p->gap_s, &g, err) ||
-	    nd_group_keys(d, &c, &g, &keys, &key_refs, err) || nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err))
+	/* Made again from m's correlation, the identities no new event touched
+	 * keep their incidents and, when m holds the keys written, their keys. */
+	regroup = again && since;
+	rekey = regroup && changes && m->ringed && m->keys.n == m->g.n;
+	if ((regroup && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
+	    judge(rules, d, &c, m, regroup ? &n : NULL, cause, rule, err) ||
+	    (regroup ? nd_group_again(d, &c, cause, rule, p->gap_s, &m->g, m->cause, &g, &from, err)
+		     : nd_group_all(d, &c, cause, rule, p->gap_s, &g, err)) ||
+	    nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
+	    (rekey ? assign_touched(m, from, keys, g.n, err)
+		   : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n,
+				    keys, g.n, err)))
+		goto out;
+	/* The ring holds the keys given (rekey: assign_touched keeps it so). */
+	if (m && !rekey && (m->ringed = nd_keyring_fill(&m->ring, keys, g.n, err) == 0) == 0)
 		goto out;
 	st->rewritten = g.n;
 	st->since = INT64_MAX;
+	st->first = g.n ? 1 : INT64_MAX;
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	if (m && compare_groups(m, d, &c, &g, keys, changes && again && since ? &n : NULL, &sig, &same, err))
+	if (m && compare_groups(m, d, &c, &g, rekey ? from : NULL, keys, changes && regroup ? &n : NULL, &sig, &same,
+				err))
 		goto out;
 	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
-						err)
+						&st->first, err)
 		    : nd_diagnose_write(s, rules, p, d, &c, &g, keys, m ? &m->written : NULL, err))
 		goto out;
-	if ((m && stamp(s, &m->stamp, err)) || nd_store_commit(s, err))
+	if (m && stamp(s, 1, &m->stamp, err))
+		goto out;
+	if (m) /* before the commit: no other connection commits while this one writes */
+		m->version = data_version(s);
+	if (nd_store_commit(s, err))
 		goto out;
 	if (m) {
 		m->p = *p;
@@ -509,7 +601,7 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		m->sig = sig;
 		m->nsig = g.n;
 		sig = NULL;
-		keep_keys(m, d, &c, &g, keys, key_refs);
+		keep_keys(m, d, &c, &g, rekey ? from : NULL, keys, key_refs);
 		keys = NULL;
 		key_refs = NULL;
 	}
@@ -517,12 +609,18 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
 		st->unmatched += cause[i] == NULL;
 	}
+	for (i = 0; i < g.n; i++) {
+		st->kept += from && from[i] != ND_NONE;
+		st->keyed += !rekey || from[i] == ND_NONE;
+	}
 	st->attempts = c.n;
 	st->loaded = m ? m->cur.loaded : cur.loaded;
 	st->incidents = g.nincidents;
 	st->findings = g.n - g.nincidents;
-	if (m) { /* kept for the next run (the groups point into it: freed first) */
-		nd_grouping_free(&g);
+	if (m) { /* kept for the next run */
+		nd_grouping_free(&m->g);
+		m->g = g;
+		memset(&g, 0, sizeof(g));
 		m->c = c;
 		m->correlated = 1;
 		memset(&c, 0, sizeof(c));
@@ -540,6 +638,7 @@ out:
 	free(key_refs);
 	free(sig);
 	free(same);
+	free(from);
 	free(n.near);
 	free(n.capi2);
 	nd_buf_free(&now);

@@ -31,7 +31,10 @@ typedef struct nd_diagnose_stats {
 	size_t findings;
 	size_t rewritten; /* incidents and findings written (all, but for a run that wrote only changes) */
 	int64_t since;    /* the earliest last attempt (ts) of those written; INT64_MAX: none */
+	int64_t first;    /* the lowest id written; INT64_MAX: none */
 	size_t loaded;    /* rows read from the store (all, but for a run that added only what was stored since) */
+	size_t kept;      /* incidents kept as the last run grouped them (`tail`: identities no new event touched) */
+	size_t keyed;     /* incidents and findings given their keys anew (the others kept the last run's) */
 } nd_diagnose_stats;
 
 /* Diagnoses everything in the store with the rules. Returns 0 with st

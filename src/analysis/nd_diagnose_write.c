@@ -361,10 +361,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	nd_batch_int(st, g->last);
 	nd_batch_text(st, nd_time_format(g->first, first));
 	nd_batch_text(st, nd_time_format(g->last, last));
-	nd_batch_text(st, g->resolution ? "resolved" : "open");
-	if (g->resolution) {
-		nd_batch_int(st, g->resolution->ts);
-		nd_batch_text(st, nd_time_format(g->resolution->ts, when));
+	nd_batch_text(st, g->resolved_ref ? "resolved" : "open");
+	if (g->resolved_ref) {
+		nd_batch_int(st, g->resolved_ts);
+		nd_batch_text(st, nd_time_format(g->resolved_ts, when));
 	} else {
 		nd_batch_null(st);
 		nd_batch_null(st);
@@ -380,7 +380,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 			if (link_event(w, id, w->d->events[w->g->items[g->item + i]].ref, "finding", i + 1, NULL))
 				return -1;
 	} else if (store_attempts(w, g, id) ||
-		   (g->resolution && link_event(w, id, g->resolution->ref, "resolution", 0, NULL))) {
+		   (g->resolved_ref && link_event(w, id, g->resolved_ref, "resolution", 0, NULL))) {
 		return -1;
 	}
 	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
@@ -545,7 +545,7 @@ static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
 
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
 			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
-			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since,
+			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err)
 {
 	static const char *const one[4] = {"DELETE FROM incident_keys WHERE incident_id = ?1",
@@ -564,7 +564,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	int rc = -1;
 
 	*changed = 0;
-	*since = INT64_MAX;
+	*since = *first = INT64_MAX;
 	start(&w, s, p, d, c, g, err);
 	if (!(now.h = calloc(2 * g->n + 2, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
 		nd_error_set(err, "out of memory");
@@ -594,7 +594,8 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 			continue;
 		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key))
 			goto out;
-		(*changed)++;
+		if (!(*changed)++)
+			*first = (int64_t)i + 1;
 		if (g->v[i].last < *since)
 			*since = g->v[i].last;
 	}

@@ -35,14 +35,15 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
  * parameters), only the incidents whose rows differ from it: deletes the
  * rows of those ids and of the ids past the end, inserts their new rows,
  * and updates *prev. The tables then hold what nd_diagnose_write would
- * have written. Sets *changed to the number of incidents rewritten and
- * *since to the earliest last attempt among them (INT64_MAX: none). same
+ * have written. Sets *changed to the number of incidents rewritten,
+ * *since to the earliest last attempt among them (INT64_MAX: none) and
+ * *first to the lowest id among them (INT64_MAX: none). same
  * (NULL: none) marks the ids the caller knows to have prev's rows, which
  * are then not built again to compare. Returns 0, or -1 with err set
  * (*prev then emptied). */
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
 			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
-			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since,
+			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err);
 
 #endif

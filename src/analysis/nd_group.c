@@ -78,7 +78,6 @@ typedef struct by_key {
 	uint32_t id;
 	int vpn;
 	int64_t ts, ref;
-	size_t idx; /* in the correlation's resolutions */
 } by_key;
 
 /* qsort: by identity, kind (VPN or not), time, ref. */
@@ -95,26 +94,36 @@ static int key_order(const void *pa, const void *pb)
 	return a->ref < b->ref ? -1 : a->ref > b->ref;
 }
 
-/* Sets each incident's resolution: the first resolution of its identity
- * and kind (a VPN incident: a VPN grant or a connect; an 802.1X one: a
- * grant of that kind) after its last attempt. Returns 0, or -1 with err
- * set. */
-static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
+/* Returns 1 if key counts: touched is NULL (every key does) or holds it
+ * (ascending by address), else 0. */
+static int counts(const char *const *touched, size_t ntouched, const char *key)
+{
+	return !touched || nd_sorted_has_ptr((const void *const *)touched, ntouched, key);
+}
+
+/* Sets the resolution of each incident of g: the first resolution of its
+ * identity and kind (a VPN incident: a VPN grant or a connect; an 802.1X
+ * one: a grant of that kind) after its last attempt, looked up among the
+ * resolutions of the identities that count (touched, counts). Returns 0,
+ * or -1 with err set. */
+static int resolve(const nd_correlation *c, nd_grouping *g, const char *const *touched, size_t ntouched,
+		   nd_error *err)
 {
 	by_key *v = malloc((c->nres + 1) * sizeof(*v));
-	size_t i;
+	size_t i, n = 0;
 
 	if (!v)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < c->nres; i++)
-		v[i] = (by_key){c->resolutions[i].id, c->resolutions[i].vpn, c->resolutions[i].ts,
-				c->resolutions[i].ref, i};
-	nd_sort(v, c->nres, sizeof(*v), key_order);
+		if (counts(touched, ntouched, c->resolutions[i].key))
+			v[n++] = (by_key){c->resolutions[i].id, c->resolutions[i].vpn, c->resolutions[i].ts,
+					  c->resolutions[i].ref};
+	nd_sort(v, n, sizeof(*v), key_order);
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
 		const nd_attempt *a = &c->attempts[g->items[grp->item]];
 		int vpn = a->vpn;
-		size_t lo = 0, hi = c->nres;
+		size_t lo = 0, hi = n;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
@@ -127,8 +136,10 @@ static int resolve(const nd_correlation *c, nd_grouping *g, nd_error *err)
 			else
 				hi = mid;
 		}
-		if (lo < c->nres && v[lo].id == a->id && v[lo].vpn == vpn)
-			grp->resolution = &c->resolutions[v[lo].idx];
+		if (lo < n && v[lo].id == a->id && v[lo].vpn == vpn) {
+			grp->resolved_ref = v[lo].ref;
+			grp->resolved_ts = v[lo].ts;
+		}
 	}
 	free(v);
 	return 0;
@@ -158,13 +169,19 @@ static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
 				hi = mid;
 		}
 		if (lo < c->nunlocks && c->unlocks[lo].id == id &&
-		    (!grp->resolution || c->unlocks[lo].ts < grp->resolution->ts))
-			grp->resolution = &c->unlocks[lo];
+		    (!grp->resolved_ref || c->unlocks[lo].ts < grp->resolved_ts)) {
+			grp->resolved_ref = c->unlocks[lo].ref;
+			grp->resolved_ts = c->unlocks[lo].ts;
+		}
 	}
 }
 
-int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
-		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
+/* Groups, resolved, the attempts with a cause of the identities that
+ * count (touched, counts) and every event with a finding rule. Returns 0
+ * with *out filled, or -1 with err set. */
+static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
+		 const nd_rule *const *rule, double gap_s, const char *const *touched, size_t ntouched,
+		 nd_grouping *out, nd_error *err)
 {
 	member *m;
 	size_t n = 0, i, attempts = 0, events = 0;
@@ -174,7 +191,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	/* Room for what is grouped, not for every attempt and event: at fleet
 	 * scale this is the largest array of a run. */
 	for (i = 0; i < c->n; i++)
-		attempts += cause[i] != NULL;
+		attempts += cause[i] != NULL && counts(touched, ntouched, c->attempts[i].key);
 	for (i = 0; i < d->nevents; i++)
 		events += rule[i] != NULL;
 	m = malloc(((attempts > events ? attempts : events) + 1) * sizeof(*m));
@@ -182,7 +199,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	if (!m || !out->items)
 		goto oom;
 	for (i = 0; i < c->n; i++)
-		if (cause[i])
+		if (cause[i] && counts(touched, ntouched, c->attempts[i].key))
 			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].id, c->attempts[i].vpn,
 					  c->attempts[i].ts, i, i};
 	nd_sort(m, n, sizeof(*m), member_order);
@@ -205,7 +222,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	nd_sort(out->v, out->nincidents, sizeof(*out->v), group_order);
 	if (out->n > out->nincidents) /* no pointer arithmetic on a NULL v */
 		nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
-	if (resolve(c, out, err) != 0)
+	if (resolve(c, out, touched, ntouched, err) != 0)
 		goto fail_sorted;
 	resolve_unlocks(c, out);
 	return 0;
@@ -218,6 +235,133 @@ fail_sorted:
 	return -1;
 }
 
+int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
+		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err)
+{
+	return group(d, c, cause, rule, gap_s, NULL, 0, out, err);
+}
+
+/* Appends group gr (its items from items, each through map when not NULL)
+ * to out, which has room for it, and its origin to from. Returns nothing. */
+static void append(nd_grouping *out, const nd_group *gr, const size_t *items, const size_t *map, size_t *from,
+		   size_t origin)
+{
+	size_t k;
+
+	out->v[out->n] = *gr;
+	out->v[out->n].item = out->nitems;
+	for (k = 0; k < gr->n; k++)
+		out->items[out->nitems++] = map ? map[items[gr->item + k]] : items[gr->item + k];
+	from[out->n++] = origin;
+}
+
+/* qsort: pointers by address. */
+static int ptr_order(const void *pa, const void *pb)
+{
+	uintptr_t a = (uintptr_t) * (const char *const *)pa, b = (uintptr_t) * (const char *const *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Finds the identities whose incidents nd_group_again groups again: those
+ * c paired again (a new identity too), and those of an attempt carried
+ * over whose cause is not was_cause's for it. Returns 0 with *out (ascending by address, free it)
+ * and *n set, or -1 when out of memory. */
+static int touched_ids(const nd_correlation *c, const nd_rule *const *cause, const nd_rule *const *was_cause,
+		       const char ***out, size_t *n)
+{
+	const char **v = NULL;
+	size_t i, k = 0, cap = 0;
+
+	if (nd_vec_reserve(&v, &cap, c->nagain + 1, sizeof(*v)) != 0)
+		return -1;
+	for (i = 0; i < c->nagain; i++)
+		v[k++] = c->again[i];
+	for (i = 0; i < c->n; i++)
+		if (c->was[i] == ND_NONE || cause[i] != was_cause[c->was[i]]) {
+			if (nd_vec_reserve(&v, &cap, k + 1, sizeof(*v)) != 0) {
+				free(v);
+				return -1;
+			}
+			v[k++] = c->attempts[i].key;
+		}
+	nd_sort(v, k, sizeof(*v), ptr_order);
+	for (i = 0, *n = 0; i < k; i++)
+		if (!*n || v[*n - 1] != v[i])
+			v[(*n)++] = v[i];
+	*out = v;
+	return 0;
+}
+
+int nd_group_again(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
+		   const nd_rule *const *rule, double gap_s, const nd_grouping *prev, const nd_rule *const *prev_cause,
+		   nd_grouping *out, size_t **from, nd_error *err)
+{
+	nd_grouping t;
+	const char **touched = NULL;
+	size_t *now = NULL, ntouched = 0, nprev = 0, i, j, k, groups = 0, items = 0;
+
+	memset(out, 0, sizeof(*out));
+	memset(&t, 0, sizeof(t));
+	*from = NULL;
+	if (touched_ids(c, cause, prev_cause, &touched, &ntouched) != 0) {
+		nd_error_set(err, "out of memory");
+		goto fail;
+	}
+	if (group(d, c, cause, rule, gap_s, touched, ntouched, &t, err) != 0)
+		goto fail;
+	for (j = 0; j < prev->nincidents; j++)
+		if (!counts(touched, ntouched, prev->v[j].key)) {
+			groups++;
+			items += prev->v[j].n;
+		}
+	for (i = 0; i < c->n; i++)
+		if (c->was[i] != ND_NONE && c->was[i] >= nprev)
+			nprev = c->was[i] + 1;
+	now = malloc((nprev + 1) * sizeof(*now));
+	out->v = malloc((groups + t.n + 1) * sizeof(*out->v));
+	out->items = malloc((items + t.nitems + 1) * sizeof(*out->items));
+	*from = malloc((groups + t.n + 1) * sizeof(**from));
+	if (!now || !out->v || !out->items || !*from) {
+		nd_error_set(err, "out of memory");
+		goto fail;
+	}
+	for (i = 0; i < c->n; i++) /* where each kept attempt is now */
+		if (c->was[i] != ND_NONE)
+			now[c->was[i]] = i;
+	/* The kept incidents and the touched identities' new ones, merged in
+	 * order (incidents of two identities never compare equal). */
+	for (j = 0, k = 0;;) {
+		while (j < prev->nincidents && counts(touched, ntouched, prev->v[j].key))
+			j++;
+		if (j < prev->nincidents && (k == t.nincidents || group_order(&prev->v[j], &t.v[k]) < 0)) {
+			append(out, &prev->v[j], prev->items, now, *from, j);
+			j++;
+		} else if (k < t.nincidents) {
+			append(out, &t.v[k], t.items, NULL, *from, ND_NONE);
+			k++;
+		} else {
+			break;
+		}
+	}
+	out->nincidents = out->n;
+	for (; k < t.n; k++)
+		append(out, &t.v[k], t.items, NULL, *from, ND_NONE);
+	out->cap = out->n;
+	free(now);
+	free(touched);
+	nd_grouping_free(&t);
+	return 0;
+fail:
+	free(now);
+	free(touched);
+	nd_grouping_free(&t);
+	nd_grouping_free(out);
+	free(*from);
+	*from = NULL;
+	return -1;
+}
+
 /* qsort: int64_t ascending. */
 static int i64_order(const void *pa, const void *pb)
 {
@@ -226,16 +370,18 @@ static int i64_order(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key_incident **out,
-		  int64_t **refs, nd_error *err)
+int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const size_t *from,
+		  const nd_key_incident *kept, nd_key_incident **out, int64_t **refs, nd_error *err)
 {
 	size_t i, k, r, n = 0;
 	nd_key_incident *v = calloc(g->n + 1, sizeof(*v));
 	int64_t *all;
 
 	for (i = 0; i < g->n; i++)
-		for (k = 0; k < g->v[i].n; k++)
+		for (k = 0; k < g->v[i].n && !(from && from[i] != ND_NONE); k++)
 			n += g->v[i].finding ? 1 : 2 + c->attempts[g->items[g->v[i].item + k]].nretries;
+	for (i = 0; from && i < g->n; i++)
+		n += from[i] != ND_NONE ? kept[from[i]].nrefs : 0;
 	all = malloc((n + 1) * sizeof(*all));
 	if (!v || !all) {
 		free(v);
@@ -246,6 +392,14 @@ int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_g
 		const nd_group *gr = &g->v[i];
 		size_t start = n;
 
+		if (from && from[i] != ND_NONE) {
+			v[i] = kept[from[i]];
+			if (v[i].nrefs)
+				memcpy(all + n, v[i].refs, v[i].nrefs * sizeof(*all));
+			v[i].refs = all + n;
+			n += v[i].nrefs;
+			continue;
+		}
 		v[i].who = gr->key;
 		v[i].first_ts = gr->first;
 		for (k = 0; k < gr->n; k++) {

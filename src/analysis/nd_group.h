@@ -21,7 +21,7 @@ typedef struct nd_group {
 	int finding;
 	size_t item, n;   /* items[item .. item + n): attempt indices, or event indices for a finding */
 	int64_t first, last;
-	const nd_resolution *resolution; /* NULL: open */
+	int64_t resolved_ref, resolved_ts; /* the grant, connect or NPS unlock that resolved it; 0: open */
 } nd_group;
 
 typedef struct nd_grouping {
@@ -39,13 +39,28 @@ typedef struct nd_grouping {
 int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
 		 const nd_rule *const *rule, double gap_s, nd_grouping *out, nd_error *err);
 
+/* Groups as nd_group_all does, from prev, the grouping of the correlation
+ * c was made again from (nd_correlate_again: c->was), judged then into
+ * prev_cause and now with the same rules into cause: the incidents of
+ * prev are kept, their attempts where they are in c now, unless their
+ * identity was paired again or has an attempt whose cause changed; the
+ * attempts of those identities and every finding are grouped again, and
+ * merged in nd_group_all's order. *from (allocated, out->n entries)
+ * receives for each group its index in prev when kept, else ND_NONE.
+ * Returns 0 with *out and *from filled, or -1 with err set. */
+int nd_group_again(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
+		   const nd_rule *const *rule, double gap_s, const nd_grouping *prev, const nd_rule *const *prev_cause,
+		   nd_grouping *out, size_t **from, nd_error *err);
+
 /* The groups of g as nd_keys sees them (keys empty), in g's order: who
  * (identity or host), first time and event, and the events (client
  * failures, retries and NPS decisions of the attempts; a finding's
- * events), ascending in *refs, which the entries point into. Returns 0
- * with *out and *refs allocated (free both), or -1 with err set. */
-int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key_incident **out,
-		  int64_t **refs, nd_error *err);
+ * events), ascending in *refs, which the entries point into. With from
+ * (nd_group_again), a group kept from the previous grouping is copied
+ * from kept[from[i]] (its refs too) instead. Returns 0 with *out and
+ * *refs allocated (free both), or -1 with err set. */
+int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const size_t *from,
+		  const nd_key_incident *kept, nd_key_incident **out, int64_t **refs, nd_error *err);
 
 /* Frees a grouping. Returns nothing. */
 void nd_grouping_free(nd_grouping *g);

@@ -100,17 +100,22 @@ int nd_judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_event 
 
 int nd_judge_events(const nd_rules *r, const nd_analysis_data *d, const nd_rule **rule, nd_error *err)
 {
-	unsigned char *exposed = malloc(d->nhosts + 1);
+	unsigned char *exposed = NULL;
 	size_t i;
 	int rc = 0;
 
-	if (!exposed)
-		return nd_error_set(err, "out of memory");
-	nd_exposure_hosts(d, exposed);
 	for (i = 0; i < d->nevents && rc == 0; i++) {
 		rule[i] = NULL;
-		if ((d->events[i].flags & ND_EVENT_FINDING) &&
-		    judge_event(r, d, &d->events[i], exposed, &rule[i], err) < 0)
+		if (!(d->events[i].flags & ND_EVENT_FINDING))
+			continue;
+		/* The exposure of every host, in one pass over the decisions, only
+		 * when there is a finding event to judge. */
+		if (!exposed) {
+			if (!(exposed = malloc(d->nhosts + 1)))
+				return nd_error_set(err, "out of memory");
+			nd_exposure_hosts(d, exposed);
+		}
+		if (judge_event(r, d, &d->events[i], exposed, &rule[i], err) < 0)
 			rc = -1;
 	}
 	free(exposed);

@@ -109,39 +109,90 @@ static int find_heirs(const nd_key_incident *old, size_t nold, const nd_key_inci
 	return 0;
 }
 
-int nd_keys_assign(const nd_key_incident *old, size_t nold, nd_key_incident *fresh, size_t nfresh, nd_error *err)
+/* Finds key in r, adding it (not held) when new. Returns its id, or
+ * UINT32_MAX when out of memory. */
+static uint32_t ring_id(nd_keyring *r, const char *key)
+{
+	size_t before = r->ids.n;
+	uint32_t id;
+
+	r->ids.pool = &r->pool;
+	if ((id = nd_intern_add(&r->ids, key)) == UINT32_MAX ||
+	    nd_vec_reserve(&r->live, &r->cap, r->ids.n, sizeof(*r->live)) != 0)
+		return UINT32_MAX;
+	if (r->ids.n > before)
+		r->live[id] = 0;
+	return id;
+}
+
+void nd_keyring_free(nd_keyring *r)
+{
+	nd_intern_free(&r->ids);
+	nd_strpool_free(&r->pool);
+	free(r->live);
+	memset(r, 0, sizeof(*r));
+}
+
+int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error *err)
+{
+	size_t i;
+
+	nd_keyring_free(r);
+	for (i = 0; i < n; i++) {
+		uint32_t id = ring_id(r, v[i].key);
+
+		if (id == UINT32_MAX)
+			return nd_error_set(err, "out of memory");
+		r->live[id] = 1;
+	}
+	return 0;
+}
+
+int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, nd_key_incident *fresh,
+			size_t nfresh, nd_error *err)
 {
 	size_t *heir = malloc((nold + 1) * sizeof(*heir)), *got = malloc((nfresh + 1) * sizeof(*got)), i;
-	nd_strpool pool = {0};
-	nd_intern taken = {.pool = &pool};
+	unsigned char *passed = calloc(nold + 1, 1);
+	uint32_t id;
 	int rc = -1;
 
-	if (!heir || !got || find_heirs(old, nold, fresh, nfresh, heir) != 0)
+	if (!heir || !got || !passed || find_heirs(old, nold, fresh, nfresh, heir) != 0)
 		goto oom;
 	for (i = 0; i < nfresh; i++)
 		got[i] = (size_t)-1;
-	for (i = 0; i < nold; i++) {
-		if (nd_intern_add(&taken, old[i].key) == UINT32_MAX)
-			goto oom;
+	for (i = 0; i < nold; i++)
 		if (heir[i] != (size_t)-1 && (got[heir[i]] == (size_t)-1 || older(&old[i], &old[got[heir[i]]])))
 			got[heir[i]] = i;
-	}
 	for (i = 0; i < nfresh; i++)
-		if (got[i] != (size_t)-1)
+		if (got[i] != (size_t)-1) {
 			memcpy(fresh[i].key, old[got[i]].key, ND_KEY_MAX);
+			passed[got[i]] = 1;
+		}
+	/* New keys: none that an old incident holds or a new one was given. */
 	for (i = 0; i < nfresh; i++) {
 		unsigned n = 0;
-		size_t before;
 
 		if (got[i] != (size_t)-1)
 			continue;
 		do {
 			nd_keys_make(fresh[i].who, fresh[i].first_ref, n++, fresh[i].key);
-			before = taken.n;
-			if (nd_intern_add(&taken, fresh[i].key) == UINT32_MAX)
+			if ((id = ring_id(r, fresh[i].key)) == UINT32_MAX)
 				goto oom;
-		} while (taken.n == before);
+		} while (r->live[id]);
+		r->live[id] = 1;
 	}
+	for (i = 0; i < nold; i++)
+		if (!passed[i]) {
+			if ((id = ring_id(r, old[i].key)) == UINT32_MAX)
+				goto oom;
+			r->live[id] = 0;
+		}
+	for (i = 0; i < nfresh; i++) /* an old key held twice (a store written by another program) */
+		if (got[i] != (size_t)-1) {
+			if ((id = ring_id(r, fresh[i].key)) == UINT32_MAX)
+				goto oom;
+			r->live[id] = 1;
+		}
 	rc = 0;
 	goto out;
 oom:
@@ -149,7 +200,17 @@ oom:
 out:
 	free(heir);
 	free(got);
-	nd_intern_free(&taken);
-	nd_strpool_free(&pool);
+	free(passed);
+	return rc;
+}
+
+int nd_keys_assign(const nd_key_incident *old, size_t nold, nd_key_incident *fresh, size_t nfresh, nd_error *err)
+{
+	nd_keyring r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	rc = nd_keyring_fill(&r, old, nold, err) == 0 ? nd_keys_assign_part(&r, old, nold, fresh, nfresh, err) : -1;
+	nd_keyring_free(&r);
 	return rc;
 }

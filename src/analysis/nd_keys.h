@@ -20,6 +20,8 @@
 #include <stdint.h>
 
 #include "nd_error.h"
+#include "nd_intern.h"
+#include "nd_strpool.h"
 
 #define ND_KEY_MAX 16 /* 12 hex digits and a NUL */
 
@@ -40,5 +42,31 @@ char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX
  * incident of old[0..nold) (the previous run) it continues, else a new one
  * that no incident of either holds. Returns 0, or -1 with err set. */
 int nd_keys_assign(const nd_key_incident *old, size_t nold, nd_key_incident *fresh, size_t nfresh, nd_error *err);
+
+/* The keys the incidents of a run hold, kept from run to run (`tail`), so
+ * that a run that gives keys to some incidents only can tell a new key
+ * from a taken one. Zeroed is empty; not to be copied (ids points to pool). */
+typedef struct nd_keyring {
+	nd_strpool pool;
+	nd_intern ids;       /* every key seen */
+	unsigned char *live; /* per id: held by an incident now */
+	size_t cap;
+} nd_keyring;
+
+/* Makes r hold the keys of v[0..n) and no other. Returns 0, or -1 with
+ * err set. */
+int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error *err);
+
+/* Frees r and empties it. Returns nothing. */
+void nd_keyring_free(nd_keyring *r);
+
+/* Gives each of fresh[0..nfresh) the key nd_keys_assign gives it with all
+ * the incidents of the previous run, where r holds those incidents' keys
+ * and old[0..nold) are those of them that share an event with fresh (the
+ * others share none with fresh and keep their keys). Then r holds the keys
+ * of the new run: the old ones not passed on are dropped, the new ones
+ * added. Returns 0, or -1 with err set (r is then to be filled again). */
+int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, nd_key_incident *fresh,
+			size_t nfresh, nd_error *err);
 
 #endif

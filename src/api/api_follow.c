@@ -140,7 +140,7 @@ static int on_round(void *ctx, uint64_t new_events, nd_error *err)
 	if (!r->undiagnosed)
 		return 0;
 	if (api_diagnose(r->s, &r->params, r->memory, &st, err) != 0 ||
-	    nd_news_scan(r->news, nd_store_db(r->s->store), st.since, on_news, r, err) < 0)
+	    nd_news_scan(r->news, nd_store_db(r->s->store), st.since, st.first, on_news, r, err) < 0)
 		return -1;
 	r->undiagnosed = 0;
 	resumed(r);
@@ -179,7 +179,7 @@ static int follow(follow_run *r, const nd_source *src, size_t nsrc, nd_error *er
 	uint64_t n;
 
 	while (api_diagnose(r->s, &r->params, r->memory, &st, err) != 0 ||
-	       nd_news_scan(r->news, nd_store_db(r->s->store), INT64_MIN, NULL, NULL, err) < 0)
+	       nd_news_scan(r->news, nd_store_db(r->s->store), INT64_MIN, 0, NULL, NULL, err) < 0)
 		if (!wait_for_space(r, stop, err))
 			return -1;
 	resumed(r);

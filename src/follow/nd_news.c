@@ -109,7 +109,7 @@ static int identity(nd_buf *key, const nd_res_incident *i)
 	return nd_buf_printf(key, "\x1f%s\x1f%s\x1f%s\x1f%lld", i->kind, i->cause->cause_id, who, (long long)i->first_ts);
 }
 
-long nd_news_scan(nd_news *n, nd_db *db, int64_t since, nd_news_fn fn, void *ctx, nd_error *err)
+long nd_news_scan(nd_news *n, nd_db *db, int64_t since, int64_t first, nd_news_fn fn, void *ctx, nd_error *err)
 {
 	nd_print_filter recent = {0};
 	const nd_res_incident *it;
@@ -118,11 +118,12 @@ long nd_news_scan(nd_news *n, nd_db *db, int64_t since, nd_news_fn fn, void *ctx
 	long announced = 0;
 	int rc;
 
-	if (since == INT64_MAX)
+	if (since == INT64_MAX || first == INT64_MAX)
 		return 0; /* nothing was written */
 	recent.since = "the earliest incident written";
 	recent.since_ts = since;
-	if (nd_results_open(&res, db, since == INT64_MIN ? NULL : &recent, err) != 0)
+	recent.first_id = first; /* the id is the table's key: only those rows are read */
+	if (nd_results_open(&res, db, since == INT64_MIN && !first ? NULL : &recent, err) != 0)
 		return nd_error_prefix(err, "reading incidents: ");
 	nd_results_rewind(res, ND_RES_ALL);
 	while ((rc = nd_results_next(res, &it, err)) == 1) {

@@ -33,11 +33,12 @@ nd_news *nd_news_new(void);
 void nd_news_free(nd_news *n);
 
 /* Reads the incidents and findings in db (through nd_results) whose last
- * attempt is at or after since (INT64_MIN: all; a diagnosis that rewrote
- * only some says from when: nd_diagnose_stats.since) and calls fn (when
+ * attempt is at or after since and whose id is first or later (INT64_MIN
+ * and 0: all; a diagnosis that rewrote only some says from when and which
+ * id: nd_diagnose_stats.since and .first) and calls fn (when
  * not NULL) for each that is new, has grown or changed cause since the
  * last scan, in the stored order; remembers them all. Returns the number
  * announced, or -1 with err set. */
-long nd_news_scan(nd_news *n, nd_db *db, int64_t since, nd_news_fn fn, void *ctx, nd_error *err);
+long nd_news_scan(nd_news *n, nd_db *db, int64_t since, int64_t first, nd_news_fn fn, void *ctx, nd_error *err);
 
 #endif

@@ -38,9 +38,9 @@ enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_CO
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
 	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"      \
 	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s"         \
-	" FROM incidents i JOIN nd_results_ids USING(id)"                                                              \
+	" FROM nd_results_ids s CROSS JOIN incidents i" /* the selected ids first (SQLite keeps a CROSS JOIN's order) */ \
 	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
-	"%s WHERE CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1"                    \
+	"%s WHERE i.id = s.id AND (CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1)" \
 	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
 
 /* S_EVIDENCE: the first ?2 events of an incident in time order. S_EVIDENCE_ALL

@@ -120,11 +120,12 @@ int nd_select_incidents(nd_db *db, const nd_print_filter *f, int64_t **ids, size
 	if (nd_db_prepare(db,
 			  "SELECT id, kind, user_name, identity, client, vpn_server, nps_server FROM incidents"
 			  " WHERE cause_id = coalesce(?1, cause_id) AND last_ts >= coalesce(?2, last_ts)"
-			  " AND first_ts <= coalesce(?3, first_ts) ORDER BY id",
+			  " AND first_ts <= coalesce(?3, first_ts) AND id >= ?4 ORDER BY id",
 			  0, &st, "results (has diagnose run on this database?)", err) != 0 ||
 	    (f->cause && nd_db_bind_text(st, 1, f->cause, "results", err) != 0) ||
 	    (f->since && nd_db_bind_int64(st, 2, f->since_ts, "results", err) != 0) ||
-	    (f->until && nd_db_bind_int64(st, 3, f->until_ts, "results", err) != 0))
+	    (f->until && nd_db_bind_int64(st, 3, f->until_ts, "results", err) != 0) ||
+	    nd_db_bind_int64(st, 4, f->first_id, "results", err) != 0)
 		goto out;
 	while ((step = nd_db_step(st, "results", err)) == 1) {
 		int finding = strcmp(text(st, 1), "finding") == 0;

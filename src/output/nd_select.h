@@ -16,6 +16,7 @@ typedef struct nd_print_filter {
 	const char *since;  /* as given */
 	const char *until;
 	int64_t since_ts, until_ts;
+	int64_t first_id;       /* only ids from this one on (0: every id) */
 	const char *cause;      /* a cause id the results must know */
 	const char *user_regex; /* PCRE2 pattern on user and identity (case-insensitive); excludes findings */
 	const char *host;       /* client, VPN or NPS server: name or first DNS label, any case */

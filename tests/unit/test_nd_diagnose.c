@@ -6,7 +6,10 @@
  * memory (rewriting only the incidents that changed), the other in full.
  * After every round both hold the same result rows, keys included, and the
  * incremental runs rewrote fewer incidents than there were and read only
- * the events stored since the last round. A run by another process in
+ * the events stored since the last round. A second stream has 40 users of
+ * whom a round touches a few: the others' incidents keep their grouping
+ * and keys from the last round (nd_group_again, nd_keys_assign_part). A
+ * run by another process in
  * between (other parameters: it splits a pair and gives the part new keys)
  * is noticed, and so are events deleted by another process (the kept
  * events are read again). Usage:
@@ -41,6 +44,12 @@ static unsigned rnd(unsigned n)
 /* The second (after 08:00) of the last client failure written. */
 static unsigned last_failure;
 
+/* The users of the stream (LAB\\u0 ...), at most MAX_USERS, and the CoId
+ * of each one's last client failure. */
+#define MAX_USERS 64
+static unsigned users = 4;
+static unsigned last_coid[MAX_USERS];
+
 /* Writes the time s seconds after 08:00 (and frac ten-millionths) to when.
  * Returns nothing. */
 static void time_at(char when[64], unsigned s, unsigned frac)
@@ -73,7 +82,7 @@ static void near_event(FILE *f, unsigned rec, unsigned kdc)
 		"<Computer>%s.lab.example</Computer><Security/></System><EventData>"
 		"<Data>LAB\\u%u</Data><Data>x</Data></EventData></Event>\n",
 		kdc ? "Microsoft-Windows-Kerberos-Key-Distribution-Center" : "RemoteAccess", kdc ? 39 : 20276, when, rec,
-		kdc ? "DC01" : "VPN01", rnd(4));
+		kdc ? "DC01" : "VPN01", rnd(users));
 }
 
 /* Writes, for the round that calls it, part of a case no random stream
@@ -129,8 +138,7 @@ static void event(FILE *f, unsigned rec)
 {
 	static const unsigned codes[] = {691, 853, 812, 809, 13801};
 	static const unsigned reasons[] = {16, 258, 48, 36, 64};
-	static unsigned last_coid[4];
-	unsigned user = rnd(4), kind = rnd(12), coid, at;
+	unsigned user = rnd(users), kind = rnd(12), coid, at;
 	char when[64];
 
 	if (kind == 10) {
@@ -292,34 +300,34 @@ static nd_store *open_store(const char *path, const char *codes)
 	return s;
 }
 
-int main(int argc, char **argv)
+/* A stream: users users, first random events in its first round, then
+ * more (EVENTS and one more each round) or, quiet, per_round each round. */
+typedef struct stream {
+	unsigned users, first, per_round;
+} stream;
+
+/* Replays stream sm into the stores at path_a (diagnosed with a memory)
+ * and path_b (in full) through the file xml, comparing them after every
+ * round. Returns the rounds in which incidents kept their grouping and
+ * keys from the last round. */
+static size_t replay(const stream *sm, const nd_rules *rules, const char *codes, const char *path_a,
+		     const char *path_b, char *xml)
 {
-	char rules_dir[4096], codes[4096], path_a[4096], path_b[4096], xml[4096];
 	char *paths[1] = {xml};
 	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS, other = ND_DIAGNOSE_DEFAULTS;
 	nd_diagnose_memory *m = nd_diagnose_memory_new();
 	nd_store *a, *b;
-	nd_rules rules;
 	nd_error err;
 	nd_buf da = {0}, db = {0};
 	unsigned round, k, rec = 1;
-	size_t partial = 0, fewer = 0;
+	size_t partial = 0, fewer = 0, kept = 0;
 
-	if (argc < 3 || !m)
-		return 2;
-	snprintf(rules_dir, sizeof(rules_dir), "%s/rules", argv[2]);
-	snprintf(codes, sizeof(codes), "%s/rules/codes", argv[2]);
-	snprintf(path_a, sizeof(path_a), "%s/diagnose_again_a.db", argv[1]);
-	snprintf(path_b, sizeof(path_b), "%s/diagnose_again_b.db", argv[1]);
-	snprintf(xml, sizeof(xml), "%s/diagnose_again.xml", argv[1]);
-	if (nd_rules_init(&rules, &err) != 0 || nd_rules_load_dir(&rules, rules_dir, &err) != 0) {
-		fprintf(stderr, "rules: %s\n", err.message);
-		return 1;
-	}
+	users = sm->users;
+	memset(last_coid, 0, sizeof(last_coid));
 	a = open_store(path_a, codes);
 	b = open_store(path_b, codes);
-	CHECK(a != NULL && b != NULL);
-	for (round = 0; a && b && round < ROUNDS; round++) {
+	CHECK(a != NULL && b != NULL && m != NULL);
+	for (round = 0; a && b && m && round < ROUNDS; round++) {
 		nd_ingest_report rep = {0};
 		nd_ingest_totals ta, tb;
 		nd_diagnose_stats sa, sb;
@@ -339,7 +347,7 @@ int main(int argc, char **argv)
 		}
 		if (round == 3 || round == 4 || round == 9)
 			rec += near_case(f, rec, round);
-		for (k = 0; k < EVENTS + round; k++)
+		for (k = 0; k < (round == 0 ? sm->first : sm->per_round ? sm->per_round : EVENTS + round); k++)
 			event(f, rec++);
 		fclose(f);
 		memset(&ta, 0, sizeof(ta));
@@ -355,17 +363,19 @@ int main(int argc, char **argv)
 			/* Another process diagnoses both with other parameters meanwhile
 			 * (keys carry over from it in both). */
 			other.window_s = 2;
-			CHECK(nd_diagnose_run(a, &rules, &other, &sa, &err) == 0);
-			CHECK(nd_diagnose_run(b, &rules, &other, &sb, &err) == 0);
+			CHECK(nd_diagnose_run(a, rules, &other, &sa, &err) == 0);
+			CHECK(nd_diagnose_run(b, rules, &other, &sb, &err) == 0);
 		}
-		CHECK(nd_diagnose_again(a, &rules, &p, m, &sa, &err) == 0);
-		CHECK(nd_diagnose_run(b, &rules, &p, &sb, &err) == 0);
+		CHECK(nd_diagnose_again(a, rules, &p, m, &sa, &err) == 0);
+		CHECK(nd_diagnose_run(b, rules, &p, &sb, &err) == 0);
 		CHECK(sa.incidents == sb.incidents && sa.findings == sb.findings && sa.attempts == sb.attempts);
 		CHECK(sb.rewritten == sb.incidents + sb.findings);
 		CHECK(sa.rewritten <= sa.incidents + sa.findings);
 		if (round == ROUNDS / 2)
 			CHECK(sa.rewritten == sa.incidents + sa.findings);
 		partial += sa.rewritten < sa.incidents + sa.findings;
+		CHECK(sb.kept == 0 && sb.keyed == sb.incidents + sb.findings && sa.kept <= sa.incidents);
+		kept += sa.kept > 0 && sa.keyed < sa.incidents + sa.findings;
 		fewer += sa.loaded < sb.loaded;
 		CHECK(sa.loaded <= sb.loaded && sb.loaded > 0);
 		if (round == ROUNDS / 3)
@@ -374,7 +384,8 @@ int main(int argc, char **argv)
 		dump(b, &db);
 		CHECK(da.len == db.len && da.len > 0 && memcmp(da.data, db.data, da.len) == 0);
 		if (da.len != db.len || memcmp(da.data, db.data, da.len) != 0)
-			fprintf(stderr, "round %u differs:\nincremental:\n%s\nfull:\n%s\n", round, da.data, db.data);
+			fprintf(stderr, "%u users, round %u differs:\nincremental:\n%s\nfull:\n%s\n", sm->users, round,
+				da.data, db.data);
 	}
 	CHECK(partial > 0 && fewer > ROUNDS / 2);
 	nd_buf_free(&da);
@@ -382,9 +393,35 @@ int main(int argc, char **argv)
 	nd_diagnose_memory_free(m);
 	nd_store_close(a);
 	nd_store_close(b);
-	nd_rules_free(&rules);
 	remove(path_a);
 	remove(path_b);
 	remove(xml);
+	return kept;
+}
+
+int main(int argc, char **argv)
+{
+	/* 4 users, all touched most rounds; 40 users, a few touched a round (most
+	 * incidents keep their grouping and keys: new attempts between old
+	 * ones of an identity split and merge its incidents). */
+	static const stream streams[] = {{4, EVENTS, 0}, {40, 160, 4}};
+	char rules_dir[4096], codes[4096], path_a[4096], path_b[4096], xml[4096];
+	nd_rules rules;
+	nd_error err;
+
+	if (argc < 3)
+		return 2;
+	snprintf(rules_dir, sizeof(rules_dir), "%s/rules", argv[2]);
+	snprintf(codes, sizeof(codes), "%s/rules/codes", argv[2]);
+	snprintf(path_a, sizeof(path_a), "%s/diagnose_again_a.db", argv[1]);
+	snprintf(path_b, sizeof(path_b), "%s/diagnose_again_b.db", argv[1]);
+	snprintf(xml, sizeof(xml), "%s/diagnose_again.xml", argv[1]);
+	if (nd_rules_init(&rules, &err) != 0 || nd_rules_load_dir(&rules, rules_dir, &err) != 0) {
+		fprintf(stderr, "rules: %s\n", err.message);
+		return 1;
+	}
+	replay(&streams[0], &rules, codes, path_a, path_b, xml);
+	CHECK(replay(&streams[1], &rules, codes, path_a, path_b, xml) > ROUNDS / 2);
+	nd_rules_free(&rules);
 	return check_report();
 }

@@ -125,8 +125,8 @@ int main(void)
 		CHECK(gr->first == fx_ts(w->first));
 		CHECK(gr->last == fx_ts(w->last));
 		CHECK(gr->n == w->n);
-		CHECK(w->resolved < 0 ? gr->resolution == NULL
-				      : gr->resolution && gr->resolution->ts == fx_ts(w->resolved));
+		CHECK(w->resolved < 0 ? gr->resolved_ref == 0
+				      : gr->resolved_ref && gr->resolved_ts == fx_ts(w->resolved));
 		for (k = 0; k < gr->n; k++) {
 			size_t item = g.items[gr->item + k];
 			int64_t ts = gr->finding ? d.events[item].ts : c.attempts[item].ts;
@@ -138,7 +138,7 @@ int main(void)
 	}
 	/* The groups as nd_keys sees them: alice's first incident holds her
 	 * two failures; the findings their events. */
-	CHECK(nd_group_keys(&d, &c, &g, &old, &old_refs, &err) == 0);
+	CHECK(nd_group_keys(&d, &c, &g, NULL, NULL, &old, &old_refs, &err) == 0);
 	CHECK_STR(old[0].who, "lab.example\\alice");
 	CHECK(old[0].nrefs == 2 && old[0].refs[0] == 1 && old[0].refs[1] == 2 && old[0].first_ref == 1);
 	CHECK(old[0].first_ts == fx_ts(0));
@@ -150,9 +150,9 @@ int main(void)
 	/* A shorter gap splits alice's first two attempts; the first is resolved by the grant. */
 	CHECK(nd_group_all(&d, &c, cause, rule, 60, &g, &err) == 0);
 	CHECK(g.nincidents == 6);
-	CHECK(g.n > 0 && g.v[0].n == 1 && g.v[0].resolution && g.v[0].resolution->ts == fx_ts(150));
+	CHECK(g.n > 0 && g.v[0].n == 1 && g.v[0].resolved_ref && g.v[0].resolved_ts == fx_ts(150));
 	/* The part with the first failure keeps the key, the other gets its own. */
-	CHECK(nd_group_keys(&d, &c, &g, &fresh, &fresh_refs, &err) == 0);
+	CHECK(nd_group_keys(&d, &c, &g, NULL, NULL, &fresh, &fresh_refs, &err) == 0);
 	CHECK(nd_keys_assign(old, 8, fresh, g.n, &err) == 0);
 	CHECK_STR(fresh[0].key, old[0].key);
 	CHECK_STR(fresh[1].key, old[1].key); /* bob */

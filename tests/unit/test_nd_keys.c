@@ -1,6 +1,8 @@
 /* Unit tests of nd_keys: stable incident keys across re-diagnoses (new,
  * kept through a change of cause or first attempt, split, merge, a key
- * already taken). No database. */
+ * already taken), and nd_keys_assign_part, which gives keys to some
+ * incidents only against a ring of every key of the last run, as
+ * nd_keys_assign gives them. No database. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +31,9 @@ int main(void)
 	static const int64_t a1[] = {10, 11}, a2[] = {10, 11, 20, 21}, a3[] = {5, 10, 11}, b1[] = {30},
 			     s1[] = {10, 11, 20, 21, 40, 41}, s2[] = {10, 11}, s3[] = {20, 21, 40, 41}, m1[] = {50},
 			     m2[] = {60}, m3[] = {50, 60};
-	char k[ND_KEY_MAX], k2[ND_KEY_MAX];
+	char k[ND_KEY_MAX], k2[ND_KEY_MAX], k3[ND_KEY_MAX];
 	nd_key_incident old[3], fresh[3];
+	nd_keyring ring;
 	nd_error err;
 
 	/* Made from who and the first event: the same each time, 12 hex digits. */
@@ -84,5 +87,35 @@ int main(void)
 	CHECK(nd_keys_assign(old, 1, fresh, 2, &err) == 0);
 	CHECK_STR(fresh[0].key, k);
 	CHECK_STR(fresh[1].key, nd_keys_make("lab.example\\alice", 60, 1, k2));
+
+	/* Part by part, as in full: bob's incident is kept (not passed); alice's
+	 * two merge (the ring drops the key of the one merged away), then split
+	 * again, and the part split off gets that key back (a full run no
+	 * longer knows it), not a second try. */
+	memset(&ring, 0, sizeof(ring));
+	nd_keys_make("lab.example\\alice", 60, 0, k);
+	old[0] = inc("lab.example\\alice", m1, 1, "cccccccccccc");
+	old[1] = inc("lab.example\\alice", m2, 1, k);
+	old[2] = inc("lab.example\\bob", b1, 1, nd_keys_make("lab.example\\bob", 30, 0, k3));
+	CHECK(nd_keyring_fill(&ring, old, 3, &err) == 0);
+	fresh[0] = inc("lab.example\\alice", m3, 2, NULL);
+	CHECK(nd_keys_assign_part(&ring, old, 2, fresh, 1, &err) == 0);
+	CHECK_STR(fresh[0].key, "cccccccccccc");
+	old[0] = fresh[0];
+	old[1] = old[2];
+	fresh[0] = inc("lab.example\\alice", m1, 1, NULL);
+	fresh[1] = inc("lab.example\\alice", m2, 1, NULL);
+	CHECK(nd_keys_assign_part(&ring, old, 1, fresh, 2, &err) == 0);
+	CHECK_STR(fresh[0].key, "cccccccccccc");
+	CHECK_STR(fresh[1].key, k);
+	fresh[2] = fresh[1];
+	CHECK(nd_keys_assign(old, 2, fresh, 2, &err) == 0);
+	CHECK_STR(fresh[1].key, fresh[2].key);
+	/* The ring holds the keys now held: a new incident whose made key bob's
+	 * kept one holds gets the next try. */
+	fresh[0] = inc("lab.example\\bob", b1, 1, NULL);
+	CHECK(nd_keys_assign_part(&ring, NULL, 0, fresh, 1, &err) == 0);
+	CHECK_STR(fresh[0].key, nd_keys_make("lab.example\\bob", 30, 1, k2));
+	nd_keyring_free(&ring);
 	return check_report();
 }
