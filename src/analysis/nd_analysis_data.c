@@ -22,6 +22,41 @@ static void *add(void *v, size_t *n, size_t *cap, size_t size)
 	return e;
 }
 
+nd_logged_time *nd_analysis_add_time(nd_analysis_data *d)
+{
+	return add(&d->times, &d->ntimes, &d->cap_times, sizeof(*d->times));
+}
+
+/* qsort: logged times by ref. */
+static int time_order(const void *pa, const void *pb)
+{
+	const nd_logged_time *a = pa, *b = pb;
+
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+void nd_analysis_times_sort(nd_analysis_data *d)
+{
+	nd_sort(d->times, d->ntimes, sizeof(*d->times), time_order);
+}
+
+const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref)
+{
+	size_t lo = 0, hi = d->ntimes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->times[mid].ref == ref)
+			return d->times[mid].text;
+		if (d->times[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d)
 {
 	return add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
@@ -334,6 +369,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
 	nd_vec_fit(&d->events, &d->cap_events, d->nevents, sizeof(*d->events));
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
+	nd_vec_fit(&d->times, &d->cap_times, d->ntimes, sizeof(*d->times));
 	if (!keep_strings)
 		nd_intern_free(&d->strings);
 }
@@ -350,6 +386,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->events);
 	free(d->by_ts);
 	free(d->fields);
+	free(d->times);
 	free(d->names);
 	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);

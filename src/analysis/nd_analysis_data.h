@@ -68,6 +68,13 @@ typedef struct nd_domain_hint {
 	const char *user, *domain, *fq;
 } nd_domain_hint;
 
+/* The time an event was logged with, where it is not the text of its ts
+ * (nd_time_format): an event before 1970, or a time written by hand. */
+typedef struct nd_logged_time {
+	int64_t ref;
+	const char *text;
+} nd_logged_time;
+
 /* Why an event was loaded (flags). */
 #define ND_EVENT_SUBJECT 1 /* a client failure or an NPS decision */
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
@@ -109,6 +116,8 @@ typedef struct nd_analysis_data {
 	size_t *by_ts; /* nevents indices of events, by time then ref */
 	nd_field_value *fields;
 	size_t nfields, cap_fields;
+	nd_logged_time *times; /* of the events, by ref (nd_analysis_times_sort) */
+	size_t ntimes, cap_times;
 	const char **names; /* the event_fields names the rules read, distinct without case */
 	size_t nnames, cap_names;
 	nd_strpool pool;
@@ -125,6 +134,14 @@ nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
 nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d);
 nd_event *nd_analysis_add_event(nd_analysis_data *d);
 nd_field_value *nd_analysis_add_field(nd_analysis_data *d);
+nd_logged_time *nd_analysis_add_time(nd_analysis_data *d);
+
+/* Sorts d->times by ref. Returns nothing. */
+void nd_analysis_times_sort(nd_analysis_data *d);
+
+/* Returns the time event ref was logged with when it is not the text of
+ * its ts, else NULL. */
+const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref);
 
 /* Appends a host name (in byte order after the last one) at index
  * d->nhosts. Returns 0, or -1 with err set. */

@@ -432,14 +432,42 @@ static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, 
 	       m->p.gap_s == p->gap_s && now->len == m->stamp.len && memcmp(now->data, m->stamp.data, now->len) == 0;
 }
 
+static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
+	       nd_diagnosis *x, nd_diagnose_stats *st, nd_error *err);
+
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err)
 {
-	return nd_diagnose_again(s, rules, p, NULL, st, err);
+	return run(s, rules, p, NULL, NULL, st, err);
+}
+
+int nd_diagnose_keep(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnosis *x,
+		     nd_diagnose_stats *st, nd_error *err)
+{
+	memset(x, 0, sizeof(*x));
+	return run(s, rules, p, NULL, x, st, err);
+}
+
+void nd_diagnosis_free(nd_diagnosis *x)
+{
+	nd_grouping_free(&x->g); /* the groups point into c: freed first */
+	nd_correlation_free(&x->c);
+	nd_analysis_data_free(&x->d);
+	free(x->keys);
+	memset(x, 0, sizeof(*x));
 }
 
 int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
 		      nd_diagnose_stats *st, nd_error *err)
+{
+	return run(s, rules, p, m, NULL, st, err);
+}
+
+/* Runs a diagnosis: with m (tail) as nd_diagnose_again, else afresh;
+ * with x (and no m) keeps it there. Returns 0 with st filled, or -1 with
+ * err set. */
+static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
+	       nd_diagnosis *x, nd_diagnose_stats *st, nd_error *err)
 {
 	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data local;
@@ -529,6 +557,17 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		free(m->cause);
 		m->cause = cause;
 		cause = NULL;
+	} else if (x) { /* moved: nothing of it is freed below */
+		x->d = local;
+		x->c = c;
+		x->g = g;
+		x->keys = keys;
+		x->rules = rules;
+		x->gap_s = p->gap_s;
+		memset(&local, 0, sizeof(local));
+		memset(&c, 0, sizeof(c));
+		memset(&g, 0, sizeof(g));
+		keys = NULL;
 	}
 	rc = 0;
 out:

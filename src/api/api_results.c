@@ -9,8 +9,12 @@
 #include "nd_diagnose_print.h"
 #include "nd_report.h"
 
-int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_filter *f,
-			  const npsdiag_write_options *o, FILE *out, size_t *shown, npsdiag_error *err)
+/* npsdiag_write_results, with kept (not NULL) the diagnosis that stored
+ * the results, read from memory by the formats of diagnose. Returns 0, or
+ * -1 with err set. */
+static int write_results(npsdiag_session *s, const char *format, const npsdiag_filter *f,
+			 const npsdiag_write_options *o, const nd_diagnosis *kept, FILE *out, size_t *shown,
+			 npsdiag_error *err)
 {
 	static const struct {
 		const char *name;
@@ -76,7 +80,7 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 		nd_print_options po = {(nd_print_format)formats[i].fmt, o ? o->color : 0, &s->params,
 				       o ? o->output : NULL,
 				       o && (formats[i].fmt == ND_PRINT_TEXT || formats[i].fmt == ND_PRINT_BRIEF) ? o->tz : NULL,
-				       certs.n ? &certs : NULL, &user};
+				       certs.n ? &certs : NULL, &user, kept};
 
 		rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
 	}
@@ -85,4 +89,32 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 	if (shown)
 		*shown = n;
 	return rc == 0 ? 0 : api_fail(err, &e);
+}
+
+int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_filter *f,
+			  const npsdiag_write_options *o, FILE *out, size_t *shown, npsdiag_error *err)
+{
+	return write_results(s, format, f, o, NULL, out, shown, err);
+}
+
+int npsdiag_diagnose_write(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,
+			   const char *format, const npsdiag_filter *f, const npsdiag_write_options *o, FILE *out,
+			   size_t *shown, npsdiag_error *err)
+{
+	nd_diagnose_params p;
+	nd_diagnose_stats ds;
+	nd_diagnosis x;
+	nd_error e;
+	int rc;
+
+	api_diagnose_params(params, &p);
+	memset(&x, 0, sizeof(x));
+	if (api_diagnose_keep(s, &p, &x, &ds, &e) != 0) {
+		nd_diagnosis_free(&x);
+		return api_fail(err, &e);
+	}
+	api_diagnose_stats(&ds, st);
+	rc = write_results(s, format, f, o, &x, out, shown, err);
+	nd_diagnosis_free(&x);
+	return rc;
 }

@@ -386,7 +386,7 @@ int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_option
 	int rc;
 
 	nd_out_init(&p.out, out, o->output ? o->output : "standard output");
-	if (nd_results_open(&res, db, f, err) != 0)
+	if ((o->kept ? nd_results_open_kept(&res, db, f, o->kept, err) : nd_results_open(&res, db, f, err)) != 0)
 		return -1;
 	*shown = nd_results_selected(res);
 	rc = print_all(&p, res, f, err);

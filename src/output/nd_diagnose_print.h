@@ -34,6 +34,7 @@ typedef struct nd_print_options {
 	const char *tz; /* text, brief: NULL shows times in UTC, else in the process's local zone, named tz */
 	const nd_cert_set *certs;         /* json: judged certificates for "certificates", or NULL */
 	const nd_cert_user *certs_user;   /* the user of their leaf (nd_cert_user_init), with certs */
+	const nd_diagnosis *kept; /* the diagnosis that stored the results: incidents read from it (NULL: none) */
 } nd_print_options;
 
 /* Prints the incidents and findings the filter selects (open incidents
