@@ -57,9 +57,18 @@ typedef struct nd_diagnosis {
 } nd_diagnosis;
 
 /* As nd_diagnose_run, and keeps the diagnosis in *x (emptied first; on
- * failure left empty). Returns 0 with st filled, or -1 with err set. */
-int nd_diagnose_keep(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnosis *x,
+ * failure left empty). With store 0 the results are not written: the
+ * results transaction stays open (the previous results emptied) for
+ * nd_diagnose_store, or for the caller to roll back. Returns 0 with st
+ * filled, or -1 with err set. */
+int nd_diagnose_keep(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnosis *x, int store,
 		     nd_diagnose_stats *st, nd_error *err);
+
+/* Writes the diagnosis x (nd_diagnose_keep with store 0) into the
+ * results transaction and commits it. Reads x only, so that another
+ * thread may read x meanwhile. Returns 0, or -1 with err set (the caller
+ * rolls back). */
+int nd_diagnose_store(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_error *err);
 
 /* Frees what x holds and empties it. Returns nothing. */
 void nd_diagnosis_free(nd_diagnosis *x);

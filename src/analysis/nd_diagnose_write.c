@@ -651,3 +651,10 @@ out:
 		nd_written_free(prev);
 	return rc;
 }
+
+int nd_diagnose_store(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_error *err)
+{
+	return nd_diagnose_write(s, x->rules, p, &x->d, &x->c, &x->g, x->keys, NULL, err) || nd_store_commit(s, err)
+		       ? -1
+		       : 0;
+}

@@ -9,7 +9,7 @@
 /* api_diagnose, or with x api_diagnose_keep. Returns 0, or -1 with err
  * set. */
 static int diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnosis *x,
-		    nd_diagnose_stats *st, nd_error *err)
+		    int store, nd_diagnose_stats *st, nd_error *err)
 {
 	unsigned tries = 0;
 
@@ -18,7 +18,7 @@ static int diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose
 	if (api_need_rules(s, err) != 0 || api_need_codes(s, err) != 0)
 		return -1;
 	/* the results transaction, again when a database server rolled it back */
-	while ((x ? nd_diagnose_keep(s->store, &s->rules, p, x, st, err)
+	while ((x ? nd_diagnose_keep(s->store, &s->rules, p, x, store, st, err)
 		  : nd_diagnose_again(s->store, &s->rules, p, m, st, err)) != 0)
 		if (!api_retry(s, &tries, NULL))
 			return -1;
@@ -29,13 +29,13 @@ static int diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose
 int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
 		 nd_error *err)
 {
-	return diagnose(s, p, m, NULL, st, err);
+	return diagnose(s, p, m, NULL, 1, st, err);
 }
 
-int api_diagnose_keep(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnosis *x, nd_diagnose_stats *st,
-		      nd_error *err)
+int api_diagnose_keep(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnosis *x, int store,
+		      nd_diagnose_stats *st, nd_error *err)
 {
-	return diagnose(s, p, NULL, x, st, err);
+	return diagnose(s, p, NULL, x, store, st, err);
 }
 
 void api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p)

@@ -109,6 +109,8 @@ struct nd_results {
 	nd_res_which which;
 	code_name *ras, *nps; /* x: the code tables, by code */
 	size_t nras, nnps;
+	int (*gate)(void *ctx, nd_error *err); /* called before the database is next used (nd_results_gate) */
+	void *gate_ctx;
 };
 
 /* Steps c on. Returns 1 on a row (c->id its incident), 0 when done, -1 on
@@ -482,10 +484,82 @@ static int order_kept(nd_results *r, nd_error *err)
 	return 0;
 }
 
+/* qsort: causes by id. */
+static int cause_order(const void *a, const void *b)
+{
+	return strcmp(((const nd_res_cause *)a)->cause_id, ((const nd_res_cause *)b)->cause_id);
+}
+
+/* Returns an arena copy of the n pointers v (NULL when n is 0), or NULL
+ * with *oom set. */
+static const char **pointers(nd_results *r, char *const *v, size_t n, int *oom)
+{
+	const char **c;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	if (!(c = arena_alloc(&r->causes_arena, n * sizeof(*c)))) {
+		*oom = 1;
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		c[i] = v[i];
+	return c;
+}
+
+/* Makes the causes of a kept diagnosis from its rules (strings kept by
+ * reference): what the writer stores of the enabled ones, as load_causes
+ * reads them. Returns 0, or -1 with err set. */
+static int causes_of_rules(nd_results *r, nd_error *err)
+{
+	const nd_rules *rules = r->x->rules;
+	size_t i, j, n = 0;
+	int oom = 0;
+
+	for (i = 0; i < rules->n; i++)
+		n += !rules->v[i]->disabled;
+	if (n && !(r->causes = calloc(n, sizeof(*r->causes))))
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < rules->n && !oom; i++) {
+		const nd_rule *u = rules->v[i];
+		nd_res_cause *c;
+
+		if (u->disabled)
+			continue;
+		c = &r->causes[r->ncauses++];
+		c->cause_id = u->id;
+		c->kind = u->kind == ND_RULE_FINDING ? "finding" : "incident";
+		c->title = u->title;
+		c->confidence = u->confidence;
+		c->explanation = u->explanation;
+		c->rule_file = u->file;
+		c->rule_line = (int64_t)u->line;
+		c->sources = pointers(r, u->sources, u->nsources, &oom);
+		c->nsources = u->nsources;
+		if (u->nsteps && !(c->steps = arena_alloc(&r->causes_arena, u->nsteps * sizeof(*c->steps))))
+			oom = 1;
+		for (j = 0; !oom && j < u->nsteps; j++) {
+			c->steps[j].step = (int64_t)j + 1;
+			c->steps[j].text = u->steps[j].text;
+			c->steps[j].cmds = pointers(r, u->steps[j].commands, u->steps[j].ncommands, &oom);
+			c->steps[j].ncmds = u->steps[j].ncommands;
+		}
+		c->nsteps = u->nsteps;
+	}
+	if (oom)
+		return nd_error_set(err, "out of memory");
+	nd_sort(r->causes, r->ncauses, sizeof(*r->causes), cause_order);
+	for (i = 0; i < r->ncauses; i++)
+		r->causes[i].index = i;
+	return 0;
+}
+
 int nd_results_open_kept(nd_results **out, nd_db *db, const nd_print_filter *f, const nd_diagnosis *x,
 			 nd_error *err)
 {
 	nd_results *r;
+	size_t i;
 
 	*out = NULL;
 	if (!(r = calloc(1, sizeof(*r))))
@@ -497,6 +571,15 @@ int nd_results_open_kept(nd_results **out, nd_db *db, const nd_print_filter *f, 
 	}
 	if (open_reader(r, db, f, err) != 0)
 		return -1;
+	if (!f) { /* every incident and finding, without the selection table */
+		if (!(r->order = malloc((x->g.n + 1) * sizeof(*r->order)))) {
+			nd_results_close(r);
+			return nd_error_set(err, "out of memory");
+		}
+		for (i = 0; i < x->g.n; i++)
+			r->order[i] = (int64_t)i + 1;
+		r->norder = r->selected = x->g.n;
+	}
 	if (order_kept(r, err) != 0 ||
 	    load_codes(r, "SELECT code, symbol, meaning FROM ras_error_codes ORDER BY code", &r->ras, &r->nras, err) ||
 	    load_codes(r, "SELECT code, symbol, meaning FROM nps_reason_codes ORDER BY code", &r->nps, &r->nnps, err)) {
@@ -529,11 +612,12 @@ static int open_reader(nd_results *r, nd_db *db, const nd_print_filter *f, nd_er
 
 	nd_error_clear(err);
 	r->db = db;
-	if (select_ids(r, f, err) != 0 || load_causes(r, err) != 0) {
+	if ((r->x ? f && select_ids(r, f, err) != 0 : select_ids(r, f, err) != 0) ||
+	    (r->x ? causes_of_rules(r, err) : load_causes(r, err)) != 0) {
 		nd_results_close(r);
 		return -1;
 	}
-	if (prepare_incidents(r, err) != 0) {
+	if (!r->x && prepare_incidents(r, err) != 0) { /* kept: incidents come from memory */
 		nd_results_close(r);
 		return -1;
 	}
@@ -551,6 +635,22 @@ static int open_reader(nd_results *r, nd_db *db, const nd_print_filter *f, nd_er
 	r->facts = (ordered){.st = r->st[S_FACTS], .reach = reach, .ranged = 1};
 	r->fields = (ordered){.st = r->st[S_FIELDS]};
 	return 0;
+}
+
+void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *ctx)
+{
+	r->gate = fn;
+	r->gate_ctx = ctx;
+}
+
+/* Passes r's gate before the database is used (once). Returns 0, or -1
+ * with err set (the gate's). */
+static int pass_gate(nd_results *r, nd_error *err)
+{
+	int (*fn)(void *, nd_error *) = r->gate;
+
+	r->gate = NULL;
+	return fn ? fn(r->gate_ctx, err) : 0;
 }
 
 void nd_results_close(nd_results *r)
@@ -585,12 +685,14 @@ void nd_results_rewind(nd_results *r, nd_res_which which)
 {
 	nd_stmt *st = r->st[S_INCIDENTS];
 
+	r->pos = 0;
+	r->which = which;
+	if (r->x)
+		return; /* the statements are not used (and the database may be busy) */
 	nd_db_reset(st);
 	ordered_stop(&r->evidence);
 	ordered_stop(&r->facts);
 	ordered_stop(&r->fields);
-	r->pos = 0;
-	r->which = which;
 	if (which == ND_RES_ALL)
 		nd_db_bind_null(st, 1, "results", NULL);
 	else
@@ -994,7 +1096,9 @@ static int load_evidence_kept(nd_results *r, size_t max_events, nd_error *err)
 		e->attempt = row_int(b, k, 3, &e->has_attempt);
 		e->delta_ticks = row_int(b, k, 4, &e->has_delta);
 		e->nfields = k;
-		if ((rc = event_kept(r, e->ref, e, &oom)) == 0)
+		if ((rc = event_kept(r, e->ref, e, &oom)) == 0 && pass_gate(r, err) != 0)
+			return -1;
+		if (rc == 0)
 			rc = event_stored(r, e->ref, e, &oom);
 		if (rc < 0)
 			return oom ? nd_error_set(err, "out of memory") : nd_db_fail(r->db, "results", err);
@@ -1043,6 +1147,8 @@ int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 	if (inc->loaded)
 		return 0;
 	if (r->x ? load_evidence_kept(r, max_events, err) : load_evidence(r, max_events, err))
+		return -1;
+	if (fields && inc->nevents && pass_gate(r, err) != 0)
 		return -1;
 	for (k = 0; fields && !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];

@@ -140,9 +140,20 @@ typedef enum nd_res_which { ND_RES_ALL, ND_RES_INCIDENTS, ND_RES_FINDINGS } nd_r
 int nd_results_open(nd_results **r, nd_db *db, const nd_print_filter *f, nd_error *err);
 
 /* As nd_results_open, with the incidents and findings read from x, the
- * diagnosis that stored the results db holds (kept by reference). Returns
- * as nd_results_open. */
+ * diagnosis whose results db holds or is about to hold (kept by
+ * reference; its rules give the causes). With f NULL every incident and
+ * finding is selected without reading the result tables, which may then
+ * still be written (by another thread: the database is not used after
+ * this returns until the gate, nd_results_gate, is passed), and only
+ * nd_results_rewind, _next and _load may be called. Returns as
+ * nd_results_open. */
 int nd_results_open_kept(nd_results **r, nd_db *db, const nd_print_filter *f, const nd_diagnosis *x, nd_error *err);
+
+/* Makes fn(ctx, err) be called once before r next uses the database (a
+ * reader of a kept diagnosis reads an event it did not load): fn waits
+ * until the database is free, and returns 0, or -1 with err set (the read
+ * then fails). Returns nothing. */
+void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *ctx);
 
 /* Closes it. Returns nothing. */
 void nd_results_close(nd_results *r);
