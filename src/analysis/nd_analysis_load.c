@@ -12,6 +12,8 @@
 
 typedef nd_analysis_dial dial;
 
+#define LAST_COLUMNS 16
+
 /* The state of one load. */
 typedef struct load {
 	nd_db *db;
@@ -20,6 +22,7 @@ typedef struct load {
 	int oom;       /* a string copy failed */
 	int64_t since; /* only events with a greater id (0: all) */
 	int pg;        /* PostgreSQL: events.time_created is stored (no time_text) */
+	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
 	size_t rows;   /* rows read */
 	int64_t top;   /* the highest event id read */
@@ -27,13 +30,23 @@ typedef struct load {
 	size_t ndials, cap_dials;
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
+	const char *last[LAST_COLUMNS]; /* the pool copy col gave for each column of the query's last row */
 } load;
 
 /* Returns a pool copy of column c of st: NULL when NULL or empty, unless
- * keep_empty (then ""). Sets l->oom when out of memory. */
+ * keep_empty (then ""). The same text as the row before in that column
+ * (a fleet's rows in time order repeat domains, NAS, types) is the copy
+ * given then, without looking it up. Sets l->oom when out of memory. */
 static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 {
-	return nd_analysis_str(l->d, nd_db_column_text(st, c), keep_empty, &l->oom);
+	const char *v = nd_db_column_text(st, c);
+
+	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
+		return l->last[c];
+	v = nd_analysis_str(l->d, v, keep_empty, &l->oom);
+	if (c < LAST_COLUMNS)
+		l->last[c] = v;
+	return v;
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
@@ -91,7 +104,9 @@ static void logged_time(load *l, nd_stmt *st, int c, int64_t ref, int64_t ts)
 		return;
 	}
 	t->ref = ref;
-	t->text = nd_analysis_str(l->d, v, 1, &l->oom);
+	if (!l->time || strcmp(v, l->time) != 0)
+		l->time = nd_analysis_str(l->d, v, 1, &l->oom);
+	t->text = l->time;
 }
 
 /* Runs sql (with ?1 the id after which events count when l->since),
@@ -102,6 +117,7 @@ static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 	nd_stmt *st = NULL;
 	int rc;
 
+	memset(l->last, 0, sizeof(l->last)); /* another query's columns */
 	if (prepare(l, sql, &st) != 0 ||
 	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
 		nd_db_finalize(st);
