@@ -416,14 +416,6 @@ static int prepare_incidents(nd_results *r, nd_error *err)
 
 static int open_reader(nd_results *r, nd_db *db, const nd_print_filter *f, nd_error *err);
 
-/* qsort: ids ascending. */
-static int i64_cmp(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Reads a code table (SELECT code, symbol, meaning ... ORDER BY code)
  * into *v. Returns 0, or -1 with err set. */
 static int load_codes(nd_results *r, const char *query, code_name **v, size_t *n, nd_error *err)
@@ -460,9 +452,10 @@ static int resolved(const nd_diagnosis *x, int64_t id)
 	return x->g.v[id - 1].resolution != NULL;
 }
 
-/* Puts r->order in walk order: incidents before findings, open before
- * resolved, by id (as the incidents query orders them). Returns 0, or -1
- * with err set (an id the diagnosis does not have). */
+/* Puts r->order (ids ascending, as nd_select_incidents gives them) in
+ * walk order: incidents before findings, open before resolved, by id (as
+ * the incidents query orders them). Returns 0, or -1 with err set (an id
+ * the diagnosis does not have). */
 static int order_kept(nd_results *r, nd_error *err)
 {
 	const nd_diagnosis *x = r->x;
@@ -474,7 +467,6 @@ static int order_kept(nd_results *r, nd_error *err)
 			return nd_error_set(err, "results: incident %lld is not the diagnosis's", (long long)r->order[i]);
 	if (!(sorted = malloc((r->norder + 1) * sizeof(*sorted))))
 		return nd_error_set(err, "out of memory");
-	nd_sort(r->order, r->norder, sizeof(*r->order), i64_cmp);
 	for (pass = 0; pass < 4; pass++) /* incidents open, resolved; findings open, resolved */
 		for (i = 0; i < r->norder; i++)
 			if (x->g.v[r->order[i] - 1].finding == (pass >= 2) && resolved(x, r->order[i]) == (int)(pass & 1))
@@ -699,7 +691,7 @@ void nd_results_rewind(nd_results *r, nd_res_which which)
 		nd_db_bind_int64(st, 1, which == ND_RES_FINDINGS, "results", NULL);
 }
 
-/* Returns column col of row 0 of b as text, or NULL. */
+/* Returns column col of row row of b as text, or NULL. */
 static const char *row_text(const nd_batch *b, size_t row, size_t col)
 {
 	const char *v = NULL;
