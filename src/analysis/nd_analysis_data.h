@@ -86,7 +86,7 @@ typedef struct nd_event {
 	unsigned flags;
 	size_t host;
 	const char *family, *provider;
-	size_t field, nfields; /* its values in fields[field .. field + nfields) */
+	uint32_t field, nfields; /* its values in fields[field .. field + nfields) (8 bytes less an event) */
 } nd_event;
 
 /* A value of an event field a rule reads; name indexes names. value NULL:

@@ -618,11 +618,11 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const i
 		if (!v)
 			continue;
 		if (!e->nfields)
-			e->field = d->nfields;
+			e->field = (uint32_t)d->nfields;
 		else if (nd_analysis_field_of(d, e, r->k[j]))
 			continue;
-		if (!(f = nd_analysis_add_field(d)))
-			return -1;
+		if (d->nfields >= UINT32_MAX || !(f = nd_analysis_add_field(d)))
+			return -1; /* 4G values (64 GB) cannot be held anyway */
 		f->name = r->k[j];
 		f->value = nd_analysis_str(d, v, 1, &l->oom);
 		e->nfields++;
