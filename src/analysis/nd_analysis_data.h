@@ -68,10 +68,11 @@ typedef struct nd_domain_hint {
 	const char *user, *domain, *fq;
 } nd_domain_hint;
 
-/* The time an event was logged with, where it is not the text of its ts
- * (nd_time_format): an event before 1970, or a time written by hand. */
+/* The time events were logged with, where it is not the text of their ts
+ * (nd_time_format): an event before 1970, or a time written by hand. One
+ * entry for a run of events ref .. last that have the same text. */
 typedef struct nd_logged_time {
-	int64_t ref;
+	int64_t ref, last;
 	const char *text;
 } nd_logged_time;
 
@@ -134,9 +135,14 @@ nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
 nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d);
 nd_event *nd_analysis_add_event(nd_analysis_data *d);
 nd_field_value *nd_analysis_add_field(nd_analysis_data *d);
-nd_logged_time *nd_analysis_add_time(nd_analysis_data *d);
 
-/* Sorts d->times by ref. Returns nothing. */
+/* Keeps text (a pool copy) as the logged time of event ref: the run
+ * before grows when ref follows it with the same text. Returns 0, or -1
+ * when out of memory. */
+int nd_analysis_add_time(nd_analysis_data *d, int64_t ref, const char *text);
+
+/* Sorts d->times by ref and joins the runs that follow each other with
+ * the same text. Returns nothing. */
 void nd_analysis_times_sort(nd_analysis_data *d);
 
 /* Returns the time event ref was logged with when it is not the text of

@@ -95,18 +95,13 @@ static void logged_time(load *l, nd_stmt *st, int c, int64_t ref, int64_t ts)
 {
 	const char *v = nd_db_column_text(st, c);
 	char iso[ND_TIME_ISO_SIZE];
-	nd_logged_time *t;
 
 	if (!v || (l->pg && strcmp(v, nd_time_format(ts, iso)) == 0))
 		return;
-	if (!(t = nd_analysis_add_time(l->d))) {
-		l->oom = 1;
-		return;
-	}
-	t->ref = ref;
 	if (!l->time || strcmp(v, l->time) != 0)
 		l->time = nd_analysis_str(l->d, v, 1, &l->oom);
-	t->text = l->time;
+	if (!l->oom && nd_analysis_add_time(l->d, ref, l->time) != 0)
+		l->oom = 1;
 }
 
 /* Runs sql (with ?1 the id after which events count when l->since),
