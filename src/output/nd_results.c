@@ -916,6 +916,19 @@ static int by_time(const void *a, const void *b)
 	return strcmp(x->role, y->role);
 }
 
+/* Sets e's event_id, provider, computer, time, ts and CoId from the
+ * columns of st from first on (in that order), strings copied into the
+ * arena; *oom set when out of memory. Returns nothing. */
+static void event_columns(nd_results *r, nd_stmt *st, int first, nd_res_event *e, int *oom)
+{
+	e->event_id = nd_db_column_int64(st, first);
+	e->provider = arena_str(&r->arena, text(st, first + 1), oom);
+	e->computer = arena_str(&r->arena, text(st, first + 2), oom);
+	e->time = arena_str(&r->arena, text(st, first + 3), oom);
+	e->ts = nd_db_column_int64(st, first + 4);
+	e->coid = arena_str(&r->arena, text(st, first + 5), oom);
+}
+
 /* Adds the evidence event on the row of st (the columns of EVIDENCE_COLUMNS
  * from 1) to the current incident. Returns 0, or -1 when out of memory. */
 static int evidence_row(nd_results *r, nd_stmt *st)
@@ -934,12 +947,7 @@ static int evidence_row(nd_results *r, nd_stmt *st)
 	e->attempt = e->has_attempt ? nd_db_column_int64(st, 3) : 0;
 	e->has_delta = !nd_db_column_null(st, 4);
 	e->delta_ticks = e->has_delta ? nd_db_column_int64(st, 4) : 0;
-	e->event_id = nd_db_column_int64(st, 5);
-	e->provider = arena_str(&r->arena, text(st, 6), &oom);
-	e->computer = arena_str(&r->arena, text(st, 7), &oom);
-	e->time = arena_str(&r->arena, text(st, 8), &oom);
-	e->ts = nd_db_column_int64(st, 9);
-	e->coid = arena_str(&r->arena, text(st, 10), &oom);
+	event_columns(r, st, 5, e, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -1042,14 +1050,8 @@ static int event_stored(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 	nd_db_reset(st);
 	if (nd_db_bind_int64(st, 1, ref, "results", NULL) != 0 || (rc = nd_db_step(st, "results", NULL)) < 0)
 		return -1;
-	if (rc == 1) {
-		e->event_id = nd_db_column_int64(st, 0);
-		e->provider = arena_str(&r->arena, text(st, 1), oom);
-		e->computer = arena_str(&r->arena, text(st, 2), oom);
-		e->time = arena_str(&r->arena, text(st, 3), oom);
-		e->ts = nd_db_column_int64(st, 4);
-		e->coid = arena_str(&r->arena, text(st, 5), oom);
-	}
+	if (rc == 1)
+		event_columns(r, st, 0, e, oom);
 	nd_db_reset(st);
 	return *oom ? -1 : rc;
 }
