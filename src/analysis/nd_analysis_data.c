@@ -22,6 +22,62 @@ static void *add(void *v, size_t *n, size_t *cap, size_t size)
 	return e;
 }
 
+int nd_analysis_add_time(nd_analysis_data *d, int64_t ref, const char *text)
+{
+	nd_logged_time *t = d->ntimes ? &d->times[d->ntimes - 1] : NULL;
+
+	if (t && t->text == text && t->last + 1 == ref) {
+		t->last = ref;
+		return 0;
+	}
+	if (!(t = add(&d->times, &d->ntimes, &d->cap_times, sizeof(*d->times))))
+		return -1;
+	*t = (nd_logged_time){ref, ref, text};
+	return 0;
+}
+
+/* qsort: logged times by ref. */
+static int time_order(const void *pa, const void *pb)
+{
+	const nd_logged_time *a = pa, *b = pb;
+
+	return a->ref < b->ref ? -1 : a->ref > b->ref;
+}
+
+void nd_analysis_times_sort(nd_analysis_data *d)
+{
+	size_t i, n = 0;
+
+	nd_sort(d->times, d->ntimes, sizeof(*d->times), time_order);
+	for (i = 0; i < d->ntimes; i++) {
+		nd_logged_time *t = &d->times[i], *prev = n ? &d->times[n - 1] : NULL;
+
+		/* an event loaded twice (a client failure a rule also looks for) overlaps its own run */
+		if (prev && prev->text == t->text && t->ref <= prev->last + 1) {
+			if (t->last > prev->last)
+				prev->last = t->last;
+			continue;
+		}
+		d->times[n++] = *t;
+	}
+	d->ntimes = n;
+}
+
+const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref)
+{
+	size_t lo = 0, hi = d->ntimes;
+
+	while (lo < hi) { /* the first run that starts after ref */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->times[mid].ref <= ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && ref <= d->times[lo - 1].last ? d->times[lo - 1].text : NULL;
+}
+
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d)
 {
 	return add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
@@ -334,6 +390,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
 	nd_vec_fit(&d->events, &d->cap_events, d->nevents, sizeof(*d->events));
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
+	nd_vec_fit(&d->times, &d->cap_times, d->ntimes, sizeof(*d->times));
 	if (!keep_strings)
 		nd_intern_free(&d->strings);
 }
@@ -350,6 +407,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->events);
 	free(d->by_ts);
 	free(d->fields);
+	free(d->times);
 	free(d->names);
 	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);

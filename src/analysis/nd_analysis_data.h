@@ -68,6 +68,14 @@ typedef struct nd_domain_hint {
 	const char *user, *domain, *fq;
 } nd_domain_hint;
 
+/* The time events were logged with, where it is not the text of their ts
+ * (nd_time_format): an event before 1970, or a time written by hand. One
+ * entry for a run of events ref .. last that have the same text. */
+typedef struct nd_logged_time {
+	int64_t ref, last;
+	const char *text;
+} nd_logged_time;
+
 /* Why an event was loaded (flags). */
 #define ND_EVENT_SUBJECT 1 /* a client failure or an NPS decision */
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
@@ -79,7 +87,7 @@ typedef struct nd_event {
 	unsigned flags;
 	size_t host;
 	const char *family, *provider;
-	size_t field, nfields; /* its values in fields[field .. field + nfields) */
+	uint32_t field, nfields; /* its values in fields[field .. field + nfields) (8 bytes less an event) */
 } nd_event;
 
 /* A value of an event field a rule reads; name indexes names. value NULL:
@@ -109,6 +117,8 @@ typedef struct nd_analysis_data {
 	size_t *by_ts; /* nevents indices of events, by time then ref */
 	nd_field_value *fields;
 	size_t nfields, cap_fields;
+	nd_logged_time *times; /* of the events, by ref (nd_analysis_times_sort) */
+	size_t ntimes, cap_times;
 	const char **names; /* the event_fields names the rules read, distinct without case */
 	size_t nnames, cap_names;
 	nd_strpool pool;
@@ -125,6 +135,19 @@ nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
 nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d);
 nd_event *nd_analysis_add_event(nd_analysis_data *d);
 nd_field_value *nd_analysis_add_field(nd_analysis_data *d);
+
+/* Keeps text (a pool copy) as the logged time of event ref: the run
+ * before grows when ref follows it with the same text. Returns 0, or -1
+ * when out of memory. */
+int nd_analysis_add_time(nd_analysis_data *d, int64_t ref, const char *text);
+
+/* Sorts d->times by ref and joins the runs that follow each other with
+ * the same text. Returns nothing. */
+void nd_analysis_times_sort(nd_analysis_data *d);
+
+/* Returns the time event ref was logged with when it is not the text of
+ * its ts, else NULL. */
+const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref);
 
 /* Appends a host name (in byte order after the last one) at index
  * d->nhosts. Returns 0, or -1 with err set. */

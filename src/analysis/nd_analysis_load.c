@@ -7,9 +7,12 @@
 #include "nd_db.h"
 #include "nd_family.h"
 #include "nd_fields.h"
+#include "nd_time.h"
 #include "nd_vec.h"
 
 typedef nd_analysis_dial dial;
+
+#define LAST_COLUMNS 16
 
 /* The state of one load. */
 typedef struct load {
@@ -18,6 +21,8 @@ typedef struct load {
 	nd_error *err;
 	int oom;       /* a string copy failed */
 	int64_t since; /* only events with a greater id (0: all) */
+	int pg;        /* PostgreSQL: events.time_created is stored (no time_text) */
+	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
 	size_t rows;   /* rows read */
 	int64_t top;   /* the highest event id read */
@@ -25,13 +30,23 @@ typedef struct load {
 	size_t ndials, cap_dials;
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
+	const char *last[LAST_COLUMNS]; /* the pool copy col gave for each column of the query's last row */
 } load;
 
 /* Returns a pool copy of column c of st: NULL when NULL or empty, unless
- * keep_empty (then ""). Sets l->oom when out of memory. */
+ * keep_empty (then ""). The same text as the row before in that column
+ * (a fleet's rows in time order repeat domains, NAS, types) is the copy
+ * given then, without looking it up. Sets l->oom when out of memory. */
 static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 {
-	return nd_analysis_str(l->d, nd_db_column_text(st, c), keep_empty, &l->oom);
+	const char *v = nd_db_column_text(st, c);
+
+	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
+		return l->last[c];
+	v = nd_analysis_str(l->d, v, keep_empty, &l->oom);
+	if (c < LAST_COLUMNS)
+		l->last[c] = v;
+	return v;
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
@@ -45,6 +60,50 @@ static size_t host_col(load *l, nd_stmt *st, int c)
 /* The queries of a load: each fills one kind of record from a row. */
 typedef int (*row_fn)(load *l, nd_stmt *st);
 
+/* Prepares sql, written for SQLite, into *st: for PostgreSQL with
+ * time_created for time_text (SQLite computes time_created, from ts unless
+ * time_text holds another text; PostgreSQL stores it). Returns 0, or -1
+ * (the database's error, or out of memory: *st NULL). */
+static int prepare(load *l, const char *sql, nd_stmt **st)
+{
+	nd_buf b = {0};
+	const char *at;
+	int rc;
+
+	if (!l->pg)
+		return nd_db_prepare(l->db, sql, 0, st, "load", NULL);
+	while ((at = strstr(sql, "time_text")) != NULL) {
+		if (nd_buf_append(&b, sql, (size_t)(at - sql)) || nd_buf_append(&b, "time_created", 12)) {
+			nd_buf_free(&b);
+			return -1;
+		}
+		sql = at + 9;
+	}
+	if (nd_buf_append(&b, sql, strlen(sql) + 1)) {
+		nd_buf_free(&b);
+		return -1;
+	}
+	rc = nd_db_prepare(l->db, b.data, 0, st, "load", NULL);
+	nd_buf_free(&b);
+	return rc;
+}
+
+/* Keeps the time event ref was logged with, column c of st (time_text,
+ * or PostgreSQL's time_created), when it is not the text of ts. Sets
+ * l->oom when out of memory. Returns nothing. */
+static void logged_time(load *l, nd_stmt *st, int c, int64_t ref, int64_t ts)
+{
+	const char *v = nd_db_column_text(st, c);
+	char iso[ND_TIME_ISO_SIZE];
+
+	if (!v || (l->pg && strcmp(v, nd_time_format(ts, iso)) == 0))
+		return;
+	if (!l->time || strcmp(v, l->time) != 0)
+		l->time = nd_analysis_str(l->d, v, 1, &l->oom);
+	if (!l->oom && nd_analysis_add_time(l->d, ref, l->time) != 0)
+		l->oom = 1;
+}
+
 /* Runs sql (with ?1 the id after which events count when l->since),
  * calling fn on each row. Returns 0, or -1 with err set (what names the
  * query). */
@@ -53,7 +112,8 @@ static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 	nd_stmt *st = NULL;
 	int rc;
 
-	if (nd_db_prepare(l->db, sql, 0, &st, "load", NULL) != 0 ||
+	memset(l->last, 0, sizeof(l->last)); /* another query's columns */
+	if (prepare(l, sql, &st) != 0 ||
 	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
@@ -107,9 +167,9 @@ static int hint_row(load *l, nd_stmt *st)
 }
 
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
- * computer, event_id, family, provider at first..first+5). Returns 0, or -1
- * when out of memory. */
-static int subject_event(load *l, nd_stmt *st, int first, unsigned flags)
+ * computer, event_id, family, provider at first..first+5, its logged time
+ * at time). Returns 0, or -1 when out of memory. */
+static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(l->d);
 
@@ -122,6 +182,7 @@ static int subject_event(load *l, nd_stmt *st, int first, unsigned flags)
 	e->family = col(l, st, first + 4, 1);
 	e->provider = col(l, st, first + 5, 1);
 	e->flags = flags;
+	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
 		l->top = e->ref;
 	return 0;
@@ -259,7 +320,7 @@ static int client_row(load *l, nd_stmt *st)
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
 	c->coid = nd_analysis_str_unique(l->d, nd_db_column_text(st, 8), 0, &l->oom);
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
-	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
+	return subject_event(l, st, 0, 9, ND_EVENT_SUBJECT);
 }
 
 /* Returns 1 if v is an unset NPS value (NULL, "" or "-"), else 0. */
@@ -291,7 +352,7 @@ static int decision_row(load *l, nd_stmt *st)
 	n->port_type = unset(nd_db_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
 	n->auth_type = unset(nd_db_column_text(st, 13)) ? NULL : col(l, st, 13, 0);
 	n->nas_addr = unset(nd_db_column_text(st, 14)) ? NULL : col(l, st, 14, 0);
-	return subject_event(l, st, 0, ND_EVENT_SUBJECT);
+	return subject_event(l, st, 0, 15, ND_EVENT_SUBJECT);
 }
 
 /* Row: a connect. Returns 0, or -1 when out of memory. */
@@ -358,10 +419,10 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	int rc;
 
 #define RULE_EVENTS(since)                                                                                             \
-	"SELECT id, ts, computer, event_id, family, provider FROM events"                                              \
+	"SELECT id, ts, computer, event_id, family, provider, time_text FROM events"                                   \
 	" WHERE " since "event_id = ?1 AND family = coalesce(?2, family)"
 
-	if (nd_db_prepare(l->db, l->since ? RULE_EVENTS("id > ?3 AND +") : RULE_EVENTS(""), 0, &st, "load", NULL) != 0)
+	if (prepare(l, l->since ? RULE_EVENTS("id > ?3 AND +") : RULE_EVENTS(""), &st) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
 #undef RULE_EVENTS
 	for (i = 0; i < rules->n; i++) {
@@ -378,7 +439,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 			if (l->since)
 				nd_db_bind_int64(st, 3, l->since, "load", NULL);
 			while ((rc = nd_db_step(st, "load", NULL)) == 1)
-				if ((l->rows++, subject_event(l, st, 0, flags)) != 0 || l->oom) {
+				if ((l->rows++, subject_event(l, st, 0, 6, flags)) != 0 || l->oom) {
 					nd_db_finalize(st);
 					return nd_error_set(l->err, "out of memory");
 				}
@@ -552,11 +613,11 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const i
 		if (!v)
 			continue;
 		if (!e->nfields)
-			e->field = d->nfields;
+			e->field = (uint32_t)d->nfields;
 		else if (nd_analysis_field_of(d, e, r->k[j]))
 			continue;
-		if (!(f = nd_analysis_add_field(d)))
-			return -1;
+		if (d->nfields >= UINT32_MAX || !(f = nd_analysis_add_field(d)))
+			return -1; /* 4G values (64 GB) cannot be held anyway */
 		f->name = r->k[j];
 		f->value = nd_analysis_str(d, v, 1, &l->oom);
 		e->nfields++;
@@ -724,13 +785,13 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 	" JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL" since         \
 	" ORDER BY e.computer, d.coid, e.ts, e.id"
 #define Q_CLIENTS(since, ts)                                                                                           \
-	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid"                 \
+	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid, e.time_text"    \
 	" FROM events e JOIN ras_client_events c ON c.event_ref = e.id"                                                \
 	" WHERE " since "e.event_id = 20227 ORDER BY " ts ", e.id"
 #define Q_DECISIONS(since, ts)                                                                                         \
 	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"                        \
 	" a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"              \
-	" a.nas_port_type, a.authentication_type, a.client_ip_address"                                                 \
+	" a.nas_port_type, a.authentication_type, a.client_ip_address, e.time_text"                                    \
 	" FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"                                                 \
 	" WHERE " since "e.event_id IN (6272, 6273, 6274) ORDER BY " ts ", e.id"
 #define Q_CONNECTS(since, ts)                                                                                          \
@@ -790,6 +851,7 @@ static int load_events(load *l, const nd_rules *rules)
 	if (load_rule_events(l, rules) || nd_analysis_index_more(d, first, l->err) ||
 	    (!l->since && nd_analysis_add_rule_names(d, rules, l->err)))
 		return -1;
+	nd_analysis_times_sort(d);
 	return load_fields(l, first);
 }
 
@@ -846,6 +908,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	int rc = -1;
 
 	l.db = nd_store_db(s);
+	l.pg = nd_db_dialect_of(l.db) != ND_DB_SQLITE;
 	l.d = out;
 	l.err = err;
 	memset(out, 0, sizeof(*out));
@@ -880,6 +943,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	int rc;
 
 	l.db = nd_store_db(s);
+	l.pg = nd_db_dialect_of(l.db) != ND_DB_SQLITE;
 	l.d = d;
 	l.err = err;
 	l.since = cur->last;

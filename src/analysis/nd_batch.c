@@ -35,7 +35,8 @@ int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const 
 	b->db = db;
 	b->what = what;
 	b->ncols = ncols;
-	if (!(b->v = calloc(ND_BATCH_ROWS * ncols, sizeof(*b->v))))
+	b->cap = ND_BATCH_ROWS * ncols;
+	if (!(b->v = calloc(b->cap, sizeof(*b->v))))
 		return nd_error_set(err, "out of memory");
 	if (prepare(b, head, ND_BATCH_ROWS, tail, &b->many, err) != 0 || prepare(b, head, 1, tail, &b->one, err) != 0) {
 		nd_batch_close(b);
@@ -44,11 +45,49 @@ int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const 
 	return 0;
 }
 
+int nd_batch_open_memory(nd_batch *b, size_t ncols, const char *what, nd_error *err)
+{
+	memset(b, 0, sizeof(*b));
+	b->what = what;
+	b->ncols = ncols;
+	b->cap = ND_BATCH_ROWS * ncols;
+	if (!(b->v = calloc(b->cap, sizeof(*b->v))))
+		return nd_error_set(err, "out of memory");
+	return 0;
+}
+
+size_t nd_batch_rows(const nd_batch *b)
+{
+	return b->nv / b->ncols;
+}
+
+int nd_batch_get(const nd_batch *b, size_t row, size_t col, int64_t *i, const char **s)
+{
+	const nd_batch_val *x = &b->v[row * b->ncols + col];
+
+	if (x->kind == 1)
+		*i = x->i;
+	else if (x->kind == 2)
+		*s = b->text.data + x->i;
+	return x->kind;
+}
+
 /* Returns the slot of the next value, or NULL when the row is full (a
- * caller's mistake, kept from writing past the array). */
+ * caller's mistake, kept from writing past the array) or a batch in
+ * memory cannot grow (told by nd_batch_row). */
 static nd_batch_val *next(nd_batch *b)
 {
-	return b->nv < ND_BATCH_ROWS * b->ncols ? &b->v[b->nv++] : NULL;
+	if (b->nv == b->cap && !b->db && !b->hash) {
+		nd_batch_val *v = realloc(b->v, 2 * b->cap * sizeof(*v));
+
+		if (!v) {
+			b->oom = 1;
+			return NULL;
+		}
+		b->v = v;
+		b->cap *= 2;
+	}
+	return b->nv < b->cap ? &b->v[b->nv++] : NULL;
 }
 
 void nd_batch_int(nd_batch *b, int64_t v)
@@ -113,6 +152,11 @@ static void drop(nd_batch *b)
 	nd_buf_reset(&b->text);
 }
 
+void nd_batch_forget(nd_batch *b)
+{
+	drop(b);
+}
+
 /* Folds the n bytes at p into the two hashes h, eight bytes at a time
  * (the last word padded with zeros and the length, so that "a" and "a\0"
  * differ): two multiply-xor hashes of their own, so that a collision needs
@@ -169,7 +213,7 @@ int nd_batch_row(nd_batch *b, nd_error *err)
 		fold_row(b);
 		return 0;
 	}
-	if (b->nv < ND_BATCH_ROWS * b->ncols)
+	if (!b->db || b->nv < b->cap)
 		return 0;
 	rc = run(b, b->many, b->v, b->nv, err);
 	drop(b);

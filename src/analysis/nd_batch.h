@@ -5,7 +5,10 @@
  * was most of what storing a million incidents cost. The rows left at the
  * end go one by one through a single-row statement (nd_batch_flush).
  * With hash set, rows are not inserted but folded into *hash: what a row
- * set would write, compared with what an earlier run wrote. */
+ * set would write, compared with what an earlier run wrote. A batch opened
+ * in memory (nd_batch_open_memory) keeps every row until it is forgotten:
+ * the rows an incident would be stored as, read by the printer instead of
+ * reading them back from the database. */
 #ifndef ND_BATCH_H
 #define ND_BATCH_H
 
@@ -28,8 +31,9 @@ typedef struct nd_batch {
 	const char *what; /* the table, for errors */
 	nd_stmt *many, *one;
 	size_t ncols;
-	nd_batch_val *v; /* ND_BATCH_ROWS * ncols */
+	nd_batch_val *v; /* ND_BATCH_ROWS * ncols, or cap in memory */
 	size_t nv;       /* values put so far */
+	size_t cap;      /* values v has room for */
 	nd_buf text;     /* the strings of the pending rows, each with its NUL */
 	int oom;
 	uint64_t *hash; /* not NULL: rows are folded into hash[0..1], not inserted */
@@ -40,6 +44,21 @@ typedef struct nd_batch {
  * set. */
 int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const char *tail, const char *what,
 		  nd_error *err);
+
+/* Opens a batch of ncols columns in memory (no database): its rows stay
+ * until nd_batch_forget. Returns 0, or -1 with err set. */
+int nd_batch_open_memory(nd_batch *b, size_t ncols, const char *what, nd_error *err);
+
+/* Returns the number of rows a batch in memory holds. */
+size_t nd_batch_rows(const nd_batch *b);
+
+/* Reads column col of row row of a batch in memory: 0 for NULL, 1 for an
+ * integer (*i set), 2 for a string (*s set; valid until the batch is
+ * forgotten). */
+int nd_batch_get(const nd_batch *b, size_t row, size_t col, int64_t *i, const char **s);
+
+/* Forgets the rows a batch in memory holds. Returns nothing. */
+void nd_batch_forget(nd_batch *b);
 
 /* Puts the next value of the current row: an integer, a string (NULL puts
  * NULL) or NULL. Return nothing (running out of memory is told by

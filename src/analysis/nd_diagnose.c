@@ -504,14 +504,43 @@ static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, 
 	       m->p.gap_s == p->gap_s && now->len == m->stamp.len && memcmp(now->data, m->stamp.data, now->len) == 0;
 }
 
+static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
+	       nd_diagnosis *x, int store, nd_diagnose_stats *st, nd_error *err);
+
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err)
 {
-	return nd_diagnose_again(s, rules, p, NULL, st, err);
+	return run(s, rules, p, NULL, NULL, 1, st, err);
+}
+
+int nd_diagnose_keep(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnosis *x, int store,
+		     nd_diagnose_stats *st, nd_error *err)
+{
+	memset(x, 0, sizeof(*x));
+	return run(s, rules, p, NULL, x, store, st, err);
+}
+
+void nd_diagnosis_free(nd_diagnosis *x)
+{
+	nd_grouping_free(&x->g); /* the groups point into c: freed first */
+	nd_correlation_free(&x->c);
+	nd_analysis_data_free(&x->d);
+	free(x->keys);
+	memset(x, 0, sizeof(*x));
 }
 
 int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
 		      nd_diagnose_stats *st, nd_error *err)
+{
+	return run(s, rules, p, m, NULL, 1, st, err);
+}
+
+/* Runs a diagnosis: with m (tail) as nd_diagnose_again, else afresh;
+ * with x (and no m) keeps it there, and stores it unless store is 0 (the
+ * results transaction is then left open for nd_diagnose_store). Returns 0
+ * with st filled, or -1 with err set. */
+static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_memory *m,
+	       nd_diagnosis *x, int store, nd_diagnose_stats *st, nd_error *err)
 {
 	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data local;
@@ -582,6 +611,33 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
+	for (i = 0; i < c.n; i++) {
+		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
+		st->unmatched += cause[i] == NULL;
+	}
+	for (i = 0; i < g.n; i++) {
+		st->kept += from && from[i] != ND_NONE;
+		st->keyed += !rekey || from[i] == ND_NONE;
+	}
+	st->attempts = c.n;
+	st->loaded = m ? m->cur.loaded : cur.loaded;
+	st->incidents = g.nincidents;
+	st->findings = g.n - g.nincidents;
+	if (x) { /* moved: nothing of it is freed below; stored from x, now or by the caller */
+		x->d = local;
+		x->c = c;
+		x->g = g;
+		x->keys = keys;
+		x->rules = rules;
+		x->gap_s = p->gap_s;
+		memset(&local, 0, sizeof(local));
+		memset(&c, 0, sizeof(c));
+		memset(&g, 0, sizeof(g));
+		keys = NULL;
+		if ((rc = store ? nd_diagnose_store(s, x, p, err) : 0) != 0)
+			nd_diagnosis_free(x);
+		goto out;
+	}
 	if (m && compare_groups(m, d, &c, &g, rekey ? from : NULL, keys, changes && regroup ? &n : NULL, &sig, &same,
 				err))
 		goto out;
@@ -605,18 +661,6 @@ int nd_diagnose_again(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		keys = NULL;
 		key_refs = NULL;
 	}
-	for (i = 0; i < c.n; i++) {
-		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
-		st->unmatched += cause[i] == NULL;
-	}
-	for (i = 0; i < g.n; i++) {
-		st->kept += from && from[i] != ND_NONE;
-		st->keyed += !rekey || from[i] == ND_NONE;
-	}
-	st->attempts = c.n;
-	st->loaded = m ? m->cur.loaded : cur.loaded;
-	st->incidents = g.nincidents;
-	st->findings = g.n - g.nincidents;
 	if (m) { /* kept for the next run */
 		nd_grouping_free(&m->g);
 		m->g = g;

@@ -11,7 +11,11 @@
 
 #include <stddef.h>
 
+#include "nd_analysis_data.h"
+#include "nd_correlate.h"
 #include "nd_error.h"
+#include "nd_group.h"
+#include "nd_keys.h"
 #include "nd_rules.h"
 #include "nd_store.h"
 
@@ -41,6 +45,36 @@ typedef struct nd_diagnose_stats {
  * filled, or -1 with err set (the previous results are then kept). */
 int nd_diagnose_run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnose_stats *st,
 		    nd_error *err);
+
+/* A diagnosis kept in memory once stored, for printing it without reading
+ * the results back (nd_diagnosis_rows gives each incident's rows): what
+ * was loaded, correlated and grouped, and the keys. Owns all of it but
+ * rules (kept by reference). */
+typedef struct nd_diagnosis {
+	nd_analysis_data d;
+	nd_correlation c;
+	nd_grouping g; /* incident or finding i + 1 is g.v[i] */
+	nd_key_incident *keys; /* of each group */
+	const nd_rules *rules;
+	double gap_s;
+} nd_diagnosis;
+
+/* As nd_diagnose_run, and keeps the diagnosis in *x (emptied first; on
+ * failure left empty). With store 0 the results are not written: the
+ * results transaction stays open (the previous results emptied) for
+ * nd_diagnose_store, or for the caller to roll back. Returns 0 with st
+ * filled, or -1 with err set. */
+int nd_diagnose_keep(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, nd_diagnosis *x, int store,
+		     nd_diagnose_stats *st, nd_error *err);
+
+/* Writes the diagnosis x (nd_diagnose_keep with store 0) into the
+ * results transaction and commits it. Reads x only, so that another
+ * thread may read x meanwhile. Returns 0, or -1 with err set (the caller
+ * rolls back). */
+int nd_diagnose_store(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_error *err);
+
+/* Frees what x holds and empties it. Returns nothing. */
+void nd_diagnosis_free(nd_diagnosis *x);
 
 /* What a diagnosis leaves for the next one of the same process (`tail`
  * diagnoses after every round): the data it loaded (the next run reads

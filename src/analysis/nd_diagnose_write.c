@@ -20,7 +20,7 @@ typedef struct writer {
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
-	nd_batch incidents, events, facts, keys;
+	nd_result_rows t; /* the batches of the result tables */
 	double gap_s;
 } writer;
 
@@ -114,29 +114,29 @@ out:
 /* Links an event to incident id. Returns 0, or -1 with err set. */
 static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size_t attempt, const int64_t *delta)
 {
-	nd_batch_int(&w->events, id);
-	nd_batch_int(&w->events, ref);
-	nd_batch_text(&w->events, role);
+	nd_batch_int(&w->t.events, id);
+	nd_batch_int(&w->t.events, ref);
+	nd_batch_text(&w->t.events, role);
 	if (attempt)
-		nd_batch_int(&w->events, (int64_t)attempt);
+		nd_batch_int(&w->t.events, (int64_t)attempt);
 	else
-		nd_batch_null(&w->events);
+		nd_batch_null(&w->t.events);
 	if (delta)
-		nd_batch_int(&w->events, *delta);
+		nd_batch_int(&w->t.events, *delta);
 	else
-		nd_batch_null(&w->events);
-	return nd_batch_row(&w->events, w->err);
+		nd_batch_null(&w->t.events);
+	return nd_batch_row(&w->t.events, w->err);
 }
 
 /* Stores fact name = value at pos of incident id. Returns 0, or -1 with err
  * set. */
 static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const char *value)
 {
-	nd_batch_int(&w->facts, id);
-	nd_batch_int(&w->facts, pos);
-	nd_batch_text(&w->facts, name);
-	nd_batch_text(&w->facts, value);
-	return nd_batch_row(&w->facts, w->err);
+	nd_batch_int(&w->t.facts, id);
+	nd_batch_int(&w->t.facts, pos);
+	nd_batch_text(&w->t.facts, name);
+	nd_batch_text(&w->t.facts, value);
+	return nd_batch_row(&w->t.facts, w->err);
 }
 
 /* Returns the value of fact f for item i of group g: from the attempt's
@@ -311,7 +311,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	const char *vpn = NULL;
 	const nd_decision *other = NULL; /* a decision of another NPS server */
 	char servers[2 * 256 + 3];
-	nd_batch *st = &w->incidents;
+	nd_batch *st = &w->t.incidents;
 	char first[ND_TIME_ISO_SIZE], last[ND_TIME_ISO_SIZE], when[ND_TIME_ISO_SIZE];
 	size_t i, paired = 0;
 
@@ -371,9 +371,9 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	}
 	if (nd_batch_row(st, w->err))
 		return -1;
-	nd_batch_int(&w->keys, id);
-	nd_batch_text(&w->keys, key);
-	if (nd_batch_row(&w->keys, w->err))
+	nd_batch_int(&w->t.keys, id);
+	nd_batch_text(&w->t.keys, key);
+	if (nd_batch_row(&w->t.keys, w->err))
 		return -1;
 	if (g->finding) {
 		for (i = 0; i < g->n; i++)
@@ -430,17 +430,17 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 /* Opens the batches of w's result tables. Returns 0, or -1 with err set. */
 static int open_batches(writer *w)
 {
-	return nd_batch_open(&w->incidents, w->db,
+	return nd_batch_open(&w->t.incidents, w->db,
 			     "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
 			     " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
 			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)",
 			     22, "", "incidents", w->err) ||
-			       nd_batch_open(&w->events, w->db,
+			       nd_batch_open(&w->t.events, w->db,
 					     "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
 					     " ON CONFLICT DO NOTHING", "incident events", w->err) ||
-			       nd_batch_open(&w->facts, w->db, "INSERT INTO incident_facts(incident_id, pos, name, value)",
+			       nd_batch_open(&w->t.facts, w->db, "INSERT INTO incident_facts(incident_id, pos, name, value)",
 					     4, "", "incident facts", w->err) ||
-			       nd_batch_open(&w->keys, w->db, "INSERT INTO incident_keys(incident_id, key)", 2, "",
+			       nd_batch_open(&w->t.keys, w->db, "INSERT INTO incident_keys(incident_id, key)", 2, "",
 					     "incident keys", w->err)
 		       ? -1
 		       : 0;
@@ -449,8 +449,8 @@ static int open_batches(writer *w)
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */
 static int flush_batches(writer *w)
 {
-	return nd_batch_flush(&w->incidents, w->err) || nd_batch_flush(&w->keys, w->err) ||
-			       nd_batch_flush(&w->events, w->err) || nd_batch_flush(&w->facts, w->err)
+	return nd_batch_flush(&w->t.incidents, w->err) || nd_batch_flush(&w->t.keys, w->err) ||
+			       nd_batch_flush(&w->t.events, w->err) || nd_batch_flush(&w->t.facts, w->err)
 		       ? -1
 		       : 0;
 }
@@ -458,10 +458,7 @@ static int flush_batches(writer *w)
 /* Frees w's batches. Returns nothing. */
 static void close_batches(writer *w)
 {
-	nd_batch_close(&w->incidents);
-	nd_batch_close(&w->events);
-	nd_batch_close(&w->facts);
-	nd_batch_close(&w->keys);
+	nd_result_rows_close(&w->t);
 }
 
 /* Hashes the rows group g would be stored as (id, key) into h[0..1].
@@ -472,23 +469,61 @@ static int hash_group(writer *w, const nd_group *g, int64_t id, const char *key,
 
 	h[0] = 0xcbf29ce484222325ULL;
 	h[1] = 0x84222325cbf29ce4ULL;
-	w->incidents.hash = w->events.hash = w->facts.hash = w->keys.hash = h;
+	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = w->t.keys.hash = h;
 	rc = store_group(w, g, id, key);
-	w->incidents.hash = w->events.hash = w->facts.hash = w->keys.hash = NULL;
+	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = w->t.keys.hash = NULL;
 	return rc;
 }
 
-/* Makes w's state writer over the run. Returns nothing. */
-static void start(writer *w, nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
-		  const nd_correlation *c, const nd_grouping *g, nd_error *err)
+/* Makes w's state writer over the run (s NULL: rows in memory). Returns
+ * nothing. */
+static void start(writer *w, nd_store *s, double gap_s, const nd_analysis_data *d, const nd_correlation *c,
+		  const nd_grouping *g, nd_error *err)
 {
 	memset(w, 0, sizeof(*w));
-	w->db = nd_store_db(s);
+	w->db = s ? nd_store_db(s) : NULL;
 	w->err = err;
 	w->d = d;
 	w->c = c;
 	w->g = g;
-	w->gap_s = p->gap_s;
+	w->gap_s = gap_s;
+}
+
+int nd_result_rows_open(nd_result_rows *r, nd_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	if (nd_batch_open_memory(&r->incidents, 22, "incidents", err) ||
+	    nd_batch_open_memory(&r->events, 5, "incident events", err) ||
+	    nd_batch_open_memory(&r->facts, 4, "incident facts", err) ||
+	    nd_batch_open_memory(&r->keys, 2, "incident keys", err)) {
+		nd_result_rows_close(r);
+		return -1;
+	}
+	return 0;
+}
+
+void nd_result_rows_close(nd_result_rows *r)
+{
+	nd_batch_close(&r->incidents);
+	nd_batch_close(&r->events);
+	nd_batch_close(&r->facts);
+	nd_batch_close(&r->keys);
+}
+
+int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_error *err)
+{
+	writer w;
+	int rc;
+
+	start(&w, NULL, x->gap_s, &x->d, &x->c, &x->g, err);
+	nd_batch_forget(&r->incidents);
+	nd_batch_forget(&r->events);
+	nd_batch_forget(&r->facts);
+	nd_batch_forget(&r->keys);
+	w.t = *r;
+	rc = store_group(&w, &x->g.v[i], (int64_t)i + 1, x->keys[i].key);
+	*r = w.t;
+	return rc;
 }
 
 void nd_written_free(nd_written *w)
@@ -505,7 +540,7 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	size_t i;
 	int rc = -1;
 
-	start(&w, s, p, d, c, g, err);
+	start(&w, s, p->gap_s, d, c, g, err);
 	if (out) {
 		nd_written_free(out);
 		if (!(out->h = calloc(2 * g->n + 2, sizeof(*out->h))))
@@ -565,7 +600,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 
 	*changed = 0;
 	*since = *first = INT64_MAX;
-	start(&w, s, p, d, c, g, err);
+	start(&w, s, p->gap_s, d, c, g, err);
 	if (!(now.h = calloc(2 * g->n + 2, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
 		nd_error_set(err, "out of memory");
 		goto out;
@@ -616,4 +651,11 @@ out:
 	if (rc != 0)
 		nd_written_free(prev);
 	return rc;
+}
+
+int nd_diagnose_store(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_error *err)
+{
+	return nd_diagnose_write(s, x->rules, p, &x->d, &x->c, &x->g, x->keys, NULL, err) || nd_store_commit(s, err)
+		       ? -1
+		       : 0;
 }

@@ -6,6 +6,7 @@
 #define ND_DIAGNOSE_WRITE_H
 
 #include "nd_analysis_data.h"
+#include "nd_batch.h"
 #include "nd_correlate.h"
 #include "nd_diagnose.h"
 #include "nd_error.h"
@@ -13,6 +14,25 @@
 #include "nd_keys.h"
 #include "nd_rules.h"
 #include "nd_store.h"
+
+/* The rows of the result tables, one batch a table: the writer's, or in
+ * memory the rows of one incident (nd_diagnosis_rows), in the columns of
+ * docs/diagnose.md: incidents (22: id .. resolved_time), incident_events
+ * (5), incident_facts (4), incident_keys (2). */
+typedef struct nd_result_rows {
+	nd_batch incidents, events, facts, keys;
+} nd_result_rows;
+
+/* Opens rows in memory. Returns 0, or -1 with err set. */
+int nd_result_rows_open(nd_result_rows *r, nd_error *err);
+
+/* Frees them. Returns nothing. */
+void nd_result_rows_close(nd_result_rows *r);
+
+/* Puts into r (emptied first) the rows incident or finding i + 1 of x is
+ * stored as: what nd_diagnose_write writes for it, without the database.
+ * Returns 0, or -1 with err set. */
+int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_error *err);
 
 /* What a run wrote, for the next run of the same process (tail) to write
  * only what changed: two 64-bit hashes of the rows of each incident id. */

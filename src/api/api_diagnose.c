@@ -6,8 +6,10 @@
 
 #include "nd_time.h"
 
-int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
-		 nd_error *err)
+/* api_diagnose, or with x api_diagnose_keep. Returns 0, or -1 with err
+ * set. */
+static int diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnosis *x,
+		    int store, nd_diagnose_stats *st, nd_error *err)
 {
 	unsigned tries = 0;
 
@@ -16,34 +18,60 @@ int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_me
 	if (api_need_rules(s, err) != 0 || api_need_codes(s, err) != 0)
 		return -1;
 	/* the results transaction, again when a database server rolled it back */
-	while (nd_diagnose_again(s->store, &s->rules, p, m, st, err) != 0)
+	while ((x ? nd_diagnose_keep(s->store, &s->rules, p, x, store, st, err)
+		  : nd_diagnose_again(s->store, &s->rules, p, m, st, err)) != 0)
 		if (!api_retry(s, &tries, NULL))
 			return -1;
 	s->params = *p;
 	return 0;
 }
 
+int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
+		 nd_error *err)
+{
+	return diagnose(s, p, m, NULL, 1, st, err);
+}
+
+int api_diagnose_keep(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnosis *x, int store,
+		      nd_diagnose_stats *st, nd_error *err)
+{
+	return diagnose(s, p, NULL, x, store, st, err);
+}
+
+void api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p)
+{
+	nd_diagnose_params defaults = ND_DIAGNOSE_DEFAULTS;
+
+	*p = defaults;
+	if (params) {
+		p->window_s = params->window_s;
+		p->skew_s = params->skew_s;
+		p->gap_s = params->gap_s;
+	}
+}
+
+void api_diagnose_stats(const nd_diagnose_stats *ds, npsdiag_diagnose_stats *st)
+{
+	if (st) {
+		st->attempts = ds->attempts;
+		st->paired = ds->paired;
+		st->unmatched = ds->unmatched;
+		st->incidents = ds->incidents;
+		st->findings = ds->findings;
+	}
+}
+
 int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,
 		     npsdiag_error *err)
 {
-	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS;
+	nd_diagnose_params p;
 	nd_diagnose_stats ds;
 	nd_error e;
 
-	if (params) {
-		p.window_s = params->window_s;
-		p.skew_s = params->skew_s;
-		p.gap_s = params->gap_s;
-	}
+	api_diagnose_params(params, &p);
 	if (api_diagnose(s, &p, NULL, &ds, &e) != 0)
 		return api_fail(err, &e);
-	if (st) {
-		st->attempts = ds.attempts;
-		st->paired = ds.paired;
-		st->unmatched = ds.unmatched;
-		st->incidents = ds.incidents;
-		st->findings = ds.findings;
-	}
+	api_diagnose_stats(&ds, st);
 	return 0;
 }
 

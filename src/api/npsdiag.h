@@ -249,6 +249,15 @@ typedef struct npsdiag_write_options {
 int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_filter *f,
 			  const npsdiag_write_options *o, FILE *out, size_t *shown, npsdiag_error *err);
 
+/* npsdiag_diagnose, then npsdiag_write_results: the same results stored
+ * and the same bytes written, but the formats of diagnose (text, brief,
+ * json, jsonl, ecs) are written from the diagnosis in memory instead of
+ * being read back from the database. Returns 0 with st (may be NULL) and
+ * *shown (may be NULL) set, or -1 with err set. */
+int npsdiag_diagnose_write(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,
+			   const char *format, const npsdiag_filter *f, const npsdiag_write_options *o, FILE *out,
+			   size_t *shown, npsdiag_error *err);
+
 /* --- Follow ----------------------------------------------------------- */
 
 /* One incident or finding that is new, or has grown, since it was last

@@ -76,9 +76,12 @@ int cmd_diagnose(int argc, char **argv)
 	if (cli_open(&s, NPSDIAG_READ, db, dirs, ndirs) != 0)
 		return 2;
 	rc = cli_select_ready("diagnose", s, db, &sel);
-	if (rc == 0 && (npsdiag_diagnose(s, &params, &stats, &err) != 0 ||
-			(ncerts && npsdiag_cert_attach(s, certs, ncerts, NULL, NULL, &err) != 0) ||
-			npsdiag_write_results(s, format, &sel.filter, &wo, stdout, &shown, &err) != 0)) {
+	/* --cert adds to the stored results before they are written: read back */
+	if (rc == 0 && (ncerts ? npsdiag_diagnose(s, &params, &stats, &err) != 0 ||
+					 npsdiag_cert_attach(s, certs, ncerts, NULL, NULL, &err) != 0 ||
+					 npsdiag_write_results(s, format, &sel.filter, &wo, stdout, &shown, &err) != 0
+			       : npsdiag_diagnose_write(s, &params, &stats, format, &sel.filter, &wo, stdout, &shown,
+							&err) != 0)) {
 		cli_print(stderr, "npsdiag diagnose: %s\n", err.message);
 		rc = 2;
 	} else if (rc == 0) {

@@ -377,24 +377,33 @@ static int print_all(printer *p, nd_results *res, const nd_print_filter *f, nd_e
 	return 0;
 }
 
-int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
-		      nd_error *err)
+int nd_diagnose_print_results(nd_results *res, const nd_print_filter *f, const nd_print_options *o, FILE *out,
+			      size_t *shown, nd_error *err)
 {
 	printer p = {.o = o};
-	nd_results *res = NULL;
 	nd_error ignored;
 	int rc;
 
 	nd_out_init(&p.out, out, o->output ? o->output : "standard output");
-	if (nd_results_open(&res, db, f, err) != 0)
-		return -1;
 	*shown = nd_results_selected(res);
 	rc = print_all(&p, res, f, err);
-	nd_results_close(res);
 	nd_json_causes_free(&p.jc);
 	if (rc != 0) {
 		nd_out_finish(&p.out, &ignored); /* the first error is the one to report */
 		return -1;
 	}
 	return nd_out_finish(&p.out, err);
+}
+
+int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
+		      nd_error *err)
+{
+	nd_results *res = NULL;
+	int rc;
+
+	if (nd_results_open(&res, db, f, err) != 0)
+		return -1;
+	rc = nd_diagnose_print_results(res, f, o, out, shown, err);
+	nd_results_close(res);
+	return rc;
 }

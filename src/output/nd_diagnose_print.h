@@ -1,7 +1,8 @@
 /* nd_diagnose_print: prints the stored results of `diagnose` (read by
  * nd_results) for a person (text) or a program (json, jsonl; schema in
- * docs/results-json.md). Reads only the database, so it shows whatever
- * the last run stored. */
+ * docs/results-json.md). Reads them from the database, so it shows
+ * whatever the last run stored, or from a reader of the diagnosis that
+ * stored them (nd_results_open_kept). */
 #ifndef ND_DIAGNOSE_PRINT_H
 #define ND_DIAGNOSE_PRINT_H
 
@@ -13,6 +14,7 @@
 #include "nd_cert_evidence.h"
 #include "nd_diagnose.h"
 #include "nd_error.h"
+#include "nd_results.h"
 #include "nd_select.h"
 
 /* text: an incident a paragraph; brief: an incident a line (the line tail
@@ -43,5 +45,12 @@ typedef struct nd_print_options {
  * write error naming the output). */
 int nd_diagnose_print(nd_db *db, const nd_print_filter *f, const nd_print_options *o, FILE *out, size_t *shown,
 		      nd_error *err);
+
+/* As nd_diagnose_print, from the reader res (opened on f): with a reader
+ * of a kept diagnosis opened without a filter (nd_results_open_kept),
+ * jsonl and ecs only, which print no summary. Returns as
+ * nd_diagnose_print. */
+int nd_diagnose_print_results(nd_results *res, const nd_print_filter *f, const nd_print_options *o, FILE *out,
+			      size_t *shown, nd_error *err);
 
 #endif

@@ -8,7 +8,10 @@
 
 #include "nd_batch.h"
 #include "nd_db.h"
+#include "nd_diagnose_write.h"
+#include "nd_schema.h"
 #include "nd_sort.h"
+#include "nd_time.h"
 #include "nd_vec.h"
 
 #define BLOCK_SIZE 65536
@@ -23,7 +26,7 @@ typedef struct block {
 } block;
 
 /* The statements of a run, prepared once. */
-enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_COUNT };
+enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_EVENT, S_COUNT };
 
 /* The evidence of an incident: its columns from c0 on. */
 #define EVIDENCE_COLUMNS                                                                                              \
@@ -56,7 +59,16 @@ static const char *const sql[S_COUNT] = {
 	"SELECT event_ref, name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
 	"SELECT incident_id, name, value FROM incident_facts WHERE incident_id BETWEEN ?1 AND ?2"
 	" ORDER BY incident_id, pos",
+	"SELECT e.event_id, e.provider, e.computer, e.time_created, e.ts, rc.coid FROM events e"
+	" LEFT JOIN ras_client_events rc ON rc.event_ref = e.id WHERE e.id = ?1",
 };
+
+/* A code with its name (the code tables), for views built from a kept
+ * diagnosis. */
+typedef struct code_name {
+	int64_t code;
+	const char *symbol, *meaning;
+} code_name;
 
 /* A statement of rows in incident order (column 0), kept open from one
  * incident to the next: the next incident's rows are most often the next
@@ -90,6 +102,15 @@ struct nd_results {
 	nd_res_attempt *slots; /* by attempt number while loading */
 	const char **pairs;    /* names and values while loading */
 	size_t cap_pairs;
+	const nd_diagnosis *x; /* kept: views are built from it (nd_results_open_kept) */
+	nd_result_rows rows;   /* x: the rows of the current view */
+	int64_t *order;        /* x: the selected ids in walk order */
+	size_t norder, pos;
+	nd_res_which which;
+	code_name *ras, *nps; /* x: the code tables, by code */
+	size_t nras, nnps;
+	int (*gate)(void *ctx, nd_error *err); /* called before the database is next used (nd_results_gate) */
+	void *gate_ctx;
 };
 
 /* Steps c on. Returns 1 on a row (c->id its incident), 0 when done, -1 on
@@ -369,7 +390,12 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	if (rc == 0)
 		rc = nd_batch_flush(&b, err);
 	nd_batch_close(&b);
-	free(ids);
+	if (r->x) {
+		r->order = ids;
+		r->norder = n;
+	} else {
+		free(ids);
+	}
 	return rc;
 }
 
@@ -388,21 +414,202 @@ static int prepare_incidents(nd_results *r, nd_error *err)
 	return nd_db_fail(r->db, "results", err);
 }
 
-int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_error *err)
+static int open_reader(nd_results *r, nd_db *db, const nd_print_filter *f, nd_error *err);
+
+/* Reads a code table (SELECT code, symbol, meaning ... ORDER BY code)
+ * into *v. Returns 0, or -1 with err set. */
+static int load_codes(nd_results *r, const char *query, code_name **v, size_t *n, nd_error *err)
 {
-	nd_results *r = calloc(1, sizeof(*r));
-	int i, reach;
+	nd_stmt *st = NULL;
+	size_t cap = 0;
+	int rc = 0, oom = 0;
+
+	if (nd_db_prepare(r->db, query, 0, &st, "results", NULL) != 0)
+		return nd_db_fail(r->db, "results", err);
+	while (!oom && (rc = nd_db_step(st, "results", NULL)) == 1) {
+		code_name *c;
+
+		if (nd_vec_reserve(v, &cap, *n + 1, sizeof(**v)) != 0) {
+			oom = 1;
+			break;
+		}
+		c = &(*v)[(*n)++];
+		c->code = nd_db_column_int64(st, 0);
+		c->symbol = arena_str(&r->causes_arena, text(st, 1), &oom);
+		c->meaning = arena_str(&r->causes_arena, text(st, 2), &oom);
+	}
+	if (!oom && rc != 0)
+		nd_db_fail(r->db, "results", err);
+	nd_db_finalize(st);
+	if (oom)
+		return nd_error_set(err, "out of memory");
+	return rc == 0 ? 0 : -1;
+}
+
+/* Returns 1 if id (of x) is resolved, else 0. */
+static int resolved(const nd_diagnosis *x, int64_t id)
+{
+	return x->g.v[id - 1].resolved_ref != 0;
+}
+
+/* Puts r->order (ids ascending, as nd_select_incidents gives them) in
+ * walk order: incidents before findings, open before resolved, by id (as
+ * the incidents query orders them). Returns 0, or -1 with err set (an id
+ * the diagnosis does not have). */
+static int order_kept(nd_results *r, nd_error *err)
+{
+	const nd_diagnosis *x = r->x;
+	int64_t *sorted;
+	size_t i, n = 0, pass;
+
+	for (i = 0; i < r->norder; i++)
+		if (r->order[i] < 1 || (uint64_t)r->order[i] > (uint64_t)x->g.n)
+			return nd_error_set(err, "results: incident %lld is not the diagnosis's", (long long)r->order[i]);
+	if (!(sorted = malloc((r->norder + 1) * sizeof(*sorted))))
+		return nd_error_set(err, "out of memory");
+	for (pass = 0; pass < 4; pass++) /* incidents open, resolved; findings open, resolved */
+		for (i = 0; i < r->norder; i++)
+			if (x->g.v[r->order[i] - 1].finding == (pass >= 2) && resolved(x, r->order[i]) == (int)(pass & 1))
+				sorted[n++] = r->order[i];
+	free(r->order);
+	r->order = sorted;
+	return 0;
+}
+
+/* qsort: causes by id. */
+static int cause_order(const void *a, const void *b)
+{
+	return strcmp(((const nd_res_cause *)a)->cause_id, ((const nd_res_cause *)b)->cause_id);
+}
+
+/* Returns an arena copy of the n pointers v (NULL when n is 0), or NULL
+ * with *oom set. */
+static const char **pointers(nd_results *r, char *const *v, size_t n, int *oom)
+{
+	const char **c;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	if (!(c = arena_alloc(&r->causes_arena, n * sizeof(*c)))) {
+		*oom = 1;
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		c[i] = v[i];
+	return c;
+}
+
+/* Makes the causes of a kept diagnosis from its rules (strings kept by
+ * reference): what the writer stores of the enabled ones, as load_causes
+ * reads them. Returns 0, or -1 with err set. */
+static int causes_of_rules(nd_results *r, nd_error *err)
+{
+	const nd_rules *rules = r->x->rules;
+	size_t i, j, n = 0;
+	int oom = 0;
+
+	for (i = 0; i < rules->n; i++)
+		n += !rules->v[i]->disabled;
+	if (n && !(r->causes = calloc(n, sizeof(*r->causes))))
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < rules->n && !oom; i++) {
+		const nd_rule *u = rules->v[i];
+		nd_res_cause *c;
+
+		if (u->disabled)
+			continue;
+		c = &r->causes[r->ncauses++];
+		c->cause_id = u->id;
+		c->kind = u->kind == ND_RULE_FINDING ? "finding" : "incident";
+		c->title = u->title;
+		c->confidence = u->confidence;
+		c->explanation = u->explanation;
+		c->rule_file = u->file;
+		c->rule_line = (int64_t)u->line;
+		c->sources = pointers(r, u->sources, u->nsources, &oom);
+		c->nsources = u->nsources;
+		if (u->nsteps && !(c->steps = arena_alloc(&r->causes_arena, u->nsteps * sizeof(*c->steps))))
+			oom = 1;
+		for (j = 0; !oom && j < u->nsteps; j++) {
+			c->steps[j].step = (int64_t)j + 1;
+			c->steps[j].text = u->steps[j].text;
+			c->steps[j].cmds = pointers(r, u->steps[j].commands, u->steps[j].ncommands, &oom);
+			c->steps[j].ncmds = u->steps[j].ncommands;
+		}
+		c->nsteps = u->nsteps;
+	}
+	if (oom)
+		return nd_error_set(err, "out of memory");
+	nd_sort(r->causes, r->ncauses, sizeof(*r->causes), cause_order);
+	for (i = 0; i < r->ncauses; i++)
+		r->causes[i].index = i;
+	return 0;
+}
+
+int nd_results_open_kept(nd_results **out, nd_db *db, const nd_print_filter *f, const nd_diagnosis *x,
+			 nd_error *err)
+{
+	nd_results *r;
+	size_t i;
 
 	*out = NULL;
-	nd_error_clear(err);
-	if (!r)
+	if (!(r = calloc(1, sizeof(*r))))
 		return nd_error_set(err, "out of memory");
-	r->db = db;
-	if (select_ids(r, f, err) != 0 || load_causes(r, err) != 0) {
+	r->x = x;
+	if (nd_result_rows_open(&r->rows, err) != 0) {
+		free(r);
+		return -1;
+	}
+	if (open_reader(r, db, f, err) != 0)
+		return -1;
+	if (!f) { /* every incident and finding, without the selection table */
+		if (!(r->order = malloc((x->g.n + 1) * sizeof(*r->order)))) {
+			nd_results_close(r);
+			return nd_error_set(err, "out of memory");
+		}
+		for (i = 0; i < x->g.n; i++)
+			r->order[i] = (int64_t)i + 1;
+		r->norder = r->selected = x->g.n;
+	}
+	if (order_kept(r, err) != 0 ||
+	    load_codes(r, "SELECT code, symbol, meaning FROM ras_error_codes ORDER BY code", &r->ras, &r->nras, err) ||
+	    load_codes(r, "SELECT code, symbol, meaning FROM nps_reason_codes ORDER BY code", &r->nps, &r->nnps, err)) {
 		nd_results_close(r);
 		return -1;
 	}
-	if (prepare_incidents(r, err) != 0) {
+	*out = r;
+	return 0;
+}
+
+int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_error *err)
+{
+	nd_results *r = calloc(1, sizeof(*r));
+
+	*out = NULL;
+	if (!r)
+		return nd_error_set(err, "out of memory");
+	if (open_reader(r, db, f, err) != 0)
+		return -1;
+	*out = r;
+	return 0;
+}
+
+/* Opens r (allocated, x set or not) on db: selects the ids, loads the
+ * causes and prepares the statements. Returns 0, or -1 with err set (r
+ * then closed). */
+static int open_reader(nd_results *r, nd_db *db, const nd_print_filter *f, nd_error *err)
+{
+	int i, reach;
+
+	nd_error_clear(err);
+	r->db = db;
+	if ((r->x ? f && select_ids(r, f, err) != 0 : select_ids(r, f, err) != 0) ||
+	    (r->x ? causes_of_rules(r, err) : load_causes(r, err)) != 0) {
+		nd_results_close(r);
+		return -1;
+	}
+	if (!r->x && prepare_incidents(r, err) != 0) { /* kept: incidents come from memory */
 		nd_results_close(r);
 		return -1;
 	}
@@ -419,8 +626,23 @@ int nd_results_open(nd_results **out, nd_db *db, const nd_print_filter *f, nd_er
 	r->evidence = (ordered){.st = r->st[S_EVIDENCE_ALL], .reach = reach, .ranged = 1};
 	r->facts = (ordered){.st = r->st[S_FACTS], .reach = reach, .ranged = 1};
 	r->fields = (ordered){.st = r->st[S_FIELDS]};
-	*out = r;
 	return 0;
+}
+
+void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *ctx)
+{
+	r->gate = fn;
+	r->gate_ctx = ctx;
+}
+
+/* Passes r's gate before the database is used (once). Returns 0, or -1
+ * with err set (the gate's). */
+static int pass_gate(nd_results *r, nd_error *err)
+{
+	int (*fn)(void *, nd_error *) = r->gate;
+
+	r->gate = NULL;
+	return fn ? fn(r->gate_ctx, err) : 0;
 }
 
 void nd_results_close(nd_results *r)
@@ -439,6 +661,10 @@ void nd_results_close(nd_results *r)
 	free(r->inc.attempts);
 	free(r->slots);
 	free(r->pairs);
+	nd_result_rows_close(&r->rows);
+	free(r->order);
+	free(r->ras);
+	free(r->nps);
 	free(r);
 }
 
@@ -451,6 +677,10 @@ void nd_results_rewind(nd_results *r, nd_res_which which)
 {
 	nd_stmt *st = r->st[S_INCIDENTS];
 
+	r->pos = 0;
+	r->which = which;
+	if (r->x)
+		return; /* the statements are not used (and the database may be busy) */
 	nd_db_reset(st);
 	ordered_stop(&r->evidence);
 	ordered_stop(&r->facts);
@@ -459,6 +689,94 @@ void nd_results_rewind(nd_results *r, nd_res_which which)
 		nd_db_bind_null(st, 1, "results", NULL);
 	else
 		nd_db_bind_int64(st, 1, which == ND_RES_FINDINGS, "results", NULL);
+}
+
+/* Returns column col of row row of b as text, or NULL. */
+static const char *row_text(const nd_batch *b, size_t row, size_t col)
+{
+	const char *v = NULL;
+	int64_t i;
+
+	return nd_batch_get(b, row, col, &i, &v) == 2 ? v : NULL;
+}
+
+/* Returns column col of row of b as an integer (0 when NULL), *has set
+ * when not NULL (has may be NULL). */
+static int64_t row_int(const nd_batch *b, size_t row, size_t col, int *has)
+{
+	const char *v;
+	int64_t i = 0;
+	int kind = nd_batch_get(b, row, col, &i, &v);
+
+	if (has)
+		*has = kind == 1;
+	return kind == 1 ? i : 0;
+}
+
+/* Compares codes (bsearch). */
+static int by_code(const void *key, const void *c)
+{
+	int64_t a = *(const int64_t *)key, b = ((const code_name *)c)->code;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Sets a code from column col of the incident row and the code table v.
+ * Returns nothing. */
+static void code_kept(const nd_batch *b, size_t col, const code_name *v, size_t n, nd_res_code *out)
+{
+	const code_name *c;
+
+	out->code = row_int(b, 0, col, &out->has);
+	c = out->has && n ? bsearch(&out->code, v, n, sizeof(*v), by_code) : NULL;
+	out->symbol = c ? c->symbol : NULL;
+	out->meaning = c ? c->meaning : NULL;
+}
+
+/* nd_results_next on a kept diagnosis: the next id of the walk, its view
+ * from the rows it was stored as. Returns as nd_results_next. */
+static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
+{
+	const nd_batch *b = &r->rows.incidents;
+	nd_res_incident *i = &r->inc;
+	int64_t id = 0;
+
+	while (r->pos < r->norder) {
+		id = r->order[r->pos++];
+		if (r->which == ND_RES_ALL || (r->which == ND_RES_FINDINGS) == r->x->g.v[id - 1].finding)
+			break;
+		id = 0;
+	}
+	if (!id)
+		return 0;
+	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0)
+		return -1;
+	i->id = id;
+	i->kind = row_text(b, 0, 1);
+	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
+	if (!(i->cause = find_cause(r, row_text(b, 0, 2))))
+		return nd_error_set(err, "database: incident %lld has an unknown cause", (long long)i->id);
+	i->confidence = row_text(b, 0, 3);
+	i->match = row_text(b, 0, 4);
+	i->identity = row_text(b, 0, 5);
+	i->user = row_text(b, 0, 6);
+	i->client = row_text(b, 0, 7);
+	i->vpn = row_text(b, 0, 8);
+	i->nps = row_text(b, 0, 9);
+	code_kept(b, 10, r->ras, r->nras, &i->client_error);
+	i->nps_event_id = row_int(b, 0, 11, &i->has_nps_event_id);
+	code_kept(b, 12, r->nps, r->nnps, &i->nps_reason);
+	i->count = row_int(b, 0, 13, NULL);
+	i->paired = row_int(b, 0, 14, NULL);
+	i->first_ts = row_int(b, 0, 15, NULL);
+	i->last_ts = row_int(b, 0, 16, NULL);
+	i->first = row_text(b, 0, 17);
+	i->last = row_text(b, 0, 18);
+	i->status = row_text(b, 0, 19);
+	i->resolved = row_text(b, 0, 21);
+	i->key = row_text(&r->rows.keys, 0, 1);
+	*out = i;
+	return 1;
 }
 
 int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
@@ -470,6 +788,8 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	arena_free(&r->arena);
 	i->nfacts = i->nevents = i->events_total = i->nattempts = 0;
 	i->loaded = 0;
+	if (r->x)
+		return next_kept(r, out, err);
 	rc = nd_db_step(st, "results", NULL);
 	if (rc == 0) {
 		ordered_stop(&r->evidence);
@@ -596,6 +916,19 @@ static int by_time(const void *a, const void *b)
 	return strcmp(x->role, y->role);
 }
 
+/* Sets e's event_id, provider, computer, time, ts and CoId from the
+ * columns of st from first on (in that order), strings copied into the
+ * arena; *oom set when out of memory. Returns nothing. */
+static void event_columns(nd_results *r, nd_stmt *st, int first, nd_res_event *e, int *oom)
+{
+	e->event_id = nd_db_column_int64(st, first);
+	e->provider = arena_str(&r->arena, text(st, first + 1), oom);
+	e->computer = arena_str(&r->arena, text(st, first + 2), oom);
+	e->time = arena_str(&r->arena, text(st, first + 3), oom);
+	e->ts = nd_db_column_int64(st, first + 4);
+	e->coid = arena_str(&r->arena, text(st, first + 5), oom);
+}
+
 /* Adds the evidence event on the row of st (the columns of EVIDENCE_COLUMNS
  * from 1) to the current incident. Returns 0, or -1 when out of memory. */
 static int evidence_row(nd_results *r, nd_stmt *st)
@@ -614,12 +947,7 @@ static int evidence_row(nd_results *r, nd_stmt *st)
 	e->attempt = e->has_attempt ? nd_db_column_int64(st, 3) : 0;
 	e->has_delta = !nd_db_column_null(st, 4);
 	e->delta_ticks = e->has_delta ? nd_db_column_int64(st, 4) : 0;
-	e->event_id = nd_db_column_int64(st, 5);
-	e->provider = arena_str(&r->arena, text(st, 6), &oom);
-	e->computer = arena_str(&r->arena, text(st, 7), &oom);
-	e->time = arena_str(&r->arena, text(st, 8), &oom);
-	e->ts = nd_db_column_int64(st, 9);
-	e->coid = arena_str(&r->arena, text(st, 10), &oom);
+	event_columns(r, st, 5, e, &oom);
 	return oom ? -1 : 0;
 }
 
@@ -665,6 +993,144 @@ static int load_evidence(nd_results *r, size_t max_events, nd_error *err)
 	return rc == 1 ? 0 : nd_db_fail(r->db, "results", err);
 }
 
+/* Fills e (role and attempt set) from the loaded event ref of r->x.
+ * Returns 1 when it has everything the evidence query reads of it (a
+ * client failure's CoId among them), else 0; -1 when out of memory (*oom
+ * set). */
+static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
+{
+	const nd_analysis_data *d = &r->x->d;
+	const nd_event *ev = nd_analysis_event(d, ref);
+	const nd_client_failure *c = NULL;
+	const char *t;
+	char *time;
+
+	if (!ev || ev->host >= d->nhosts)
+		return 0;
+	if (ev->family && strcmp(ev->family, "rasclient") == 0) {
+		size_t lo = 0, hi = d->nclients; /* clients by time, then ref */
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (d->clients[mid].ts < ev->ts || (d->clients[mid].ts == ev->ts && d->clients[mid].ref < ref))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == d->nclients || d->clients[lo].ref != ref || !(c = &d->clients[lo])->coid)
+			return 0; /* another RasClient event, or no CoId loaded ("" is not kept) */
+	}
+	if (!(t = nd_analysis_time(d, ref)) && (ev->ts < 0 || ev->ts > ND_SCHEMA_TIME_MAX))
+		return 0;
+	if (!t) {
+		if (!(time = arena_alloc(&r->arena, ND_TIME_ISO_SIZE))) {
+			*oom = 1;
+			return -1;
+		}
+		t = nd_time_format(ev->ts, time);
+	}
+	e->event_id = ev->id;
+	e->provider = ev->provider;
+	e->computer = d->hosts[ev->host];
+	e->time = t;
+	e->ts = ev->ts;
+	e->coid = c ? c->coid : NULL;
+	return 1;
+}
+
+/* Fills e (role and attempt set) from the events table. Returns 1, 0 when
+ * the event is not stored, or -1 on a database error or when out of
+ * memory (*oom set). */
+static int event_stored(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
+{
+	nd_stmt *st = r->st[S_EVENT];
+	int rc;
+
+	nd_db_reset(st);
+	if (nd_db_bind_int64(st, 1, ref, "results", NULL) != 0 || (rc = nd_db_step(st, "results", NULL)) < 0)
+		return -1;
+	if (rc == 1)
+		event_columns(r, st, 0, e, oom);
+	nd_db_reset(st);
+	return *oom ? -1 : rc;
+}
+
+/* Orders evidence events as by_time, then in the order they were linked
+ * (held in nfields until the duplicates are dropped). */
+static int by_time_linked(const void *a, const void *b)
+{
+	const nd_res_event *x = a, *y = b;
+	int c = by_time(a, b);
+
+	return c ? c : x->nfields < y->nfields ? -1 : x->nfields > y->nfields;
+}
+
+/* load_evidence on a kept diagnosis: the evidence rows of the view, each
+ * (event, role) once as the table keeps it (the first linked), with the
+ * loaded events (else read from the store). Returns 0, or -1 with err
+ * set. */
+static int load_evidence_kept(nd_results *r, size_t max_events, nd_error *err)
+{
+	const nd_batch *b = &r->rows.events;
+	nd_res_incident *inc = &r->inc;
+	size_t k, n = nd_batch_rows(b), out = 0;
+	int oom = 0;
+
+	for (k = 0; k < n; k++) {
+		nd_res_event *e;
+		int rc;
+
+		if (nd_vec_reserve(&inc->events, &r->cap_events, inc->nevents + 1, sizeof(*inc->events)) != 0)
+			return nd_error_set(err, "out of memory");
+		e = &inc->events[inc->nevents];
+		memset(e, 0, sizeof(*e));
+		e->ref = row_int(b, k, 1, NULL);
+		e->role = row_text(b, k, 2);
+		e->attempt = row_int(b, k, 3, &e->has_attempt);
+		e->delta_ticks = row_int(b, k, 4, &e->has_delta);
+		e->nfields = k;
+		if ((rc = event_kept(r, e->ref, e, &oom)) == 0 && pass_gate(r, err) != 0)
+			return -1;
+		if (rc == 0)
+			rc = event_stored(r, e->ref, e, &oom);
+		if (rc < 0)
+			return oom ? nd_error_set(err, "out of memory") : nd_db_fail(r->db, "results", err);
+		inc->nevents += rc == 1;
+	}
+	nd_sort(inc->events, inc->nevents, sizeof(*inc->events), by_time_linked);
+	for (k = 0; k < inc->nevents; k++) {
+		const nd_res_event *e = &inc->events[k];
+
+		if (out && e->ref == inc->events[out - 1].ref && strcmp(e->role, inc->events[out - 1].role) == 0)
+			continue; /* linked again: the table keeps the first */
+		inc->events[out] = *e;
+		inc->events[out++].nfields = 0;
+	}
+	inc->nevents = inc->events_total = out;
+	if (max_events && inc->nevents > max_events)
+		inc->nevents = max_events;
+	return 0;
+}
+
+/* The facts of a kept diagnosis's view, from its rows. Returns 0, or -1
+ * when out of memory. */
+static int load_facts_kept(nd_results *r)
+{
+	const nd_batch *b = &r->rows.facts;
+	nd_res_incident *inc = &r->inc;
+	size_t k, n = nd_batch_rows(b);
+
+	if (n && nd_vec_reserve(&inc->facts, &r->cap_facts, n, sizeof(*inc->facts)) != 0)
+		return -1;
+	for (k = 0; k < n; k++) {
+		inc->facts[k].name = row_text(b, k, 2);
+		inc->facts[k].value = row_text(b, k, 3);
+	}
+	inc->nfacts = n;
+	return 0;
+}
+
 int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 {
 	nd_res_incident *inc = &r->inc;
@@ -674,7 +1140,9 @@ int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 
 	if (inc->loaded)
 		return 0;
-	if (load_evidence(r, max_events, err) != 0)
+	if (r->x ? load_evidence_kept(r, max_events, err) : load_evidence(r, max_events, err))
+		return -1;
+	if (fields && inc->nevents && pass_gate(r, err) != 0)
 		return -1;
 	for (k = 0; fields && !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];
@@ -684,13 +1152,17 @@ int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 		e->names = names;
 		e->values = values;
 	}
-	if (!oom && name_values(r, &r->facts, inc->id, &names, &values, &k) != 0)
-		oom = 1;
-	if (!oom && k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
-		oom = 1;
-	for (inc->nfacts = 0; !oom && inc->nfacts < k; inc->nfacts++) {
-		inc->facts[inc->nfacts].name = names[inc->nfacts];
-		inc->facts[inc->nfacts].value = values[inc->nfacts];
+	if (r->x && !oom) {
+		oom = load_facts_kept(r) != 0;
+	} else {
+		if (!oom && name_values(r, &r->facts, inc->id, &names, &values, &k) != 0)
+			oom = 1;
+		if (!oom && k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
+			oom = 1;
+		for (inc->nfacts = 0; !oom && inc->nfacts < k; inc->nfacts++) {
+			inc->facts[inc->nfacts].name = names[inc->nfacts];
+			inc->facts[inc->nfacts].value = values[inc->nfacts];
+		}
 	}
 	if (oom || (inc->nevents == inc->events_total && build_attempts(r) != 0))
 		return nd_error_set(err, "out of memory");

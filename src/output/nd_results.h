@@ -10,7 +10,12 @@
  * A run prepares a fixed set of statements once and keeps only small
  * per-run tables (the causes) and the current view in memory, so memory
  * does not grow with the number of incidents. Strings of a view stay
- * valid until the next nd_results_next or nd_results_close. */
+ * valid until the next nd_results_next or nd_results_close.
+ *
+ * Opened on a diagnosis kept in memory (nd_results_open_kept), it builds
+ * each view from the rows the writer stored for it (nd_diagnosis_rows) and
+ * the loaded events instead of reading them back: the same views, without
+ * a query per incident (an event the diagnosis did not load is read). */
 #ifndef ND_RESULTS_H
 #define ND_RESULTS_H
 
@@ -19,6 +24,7 @@
 #include <stdint.h>
 
 #include "nd_axis.h"
+#include "nd_diagnose.h"
 #include "nd_error.h"
 #include "nd_select.h"
 
@@ -132,6 +138,22 @@ typedef enum nd_res_which { ND_RES_ALL, ND_RES_INCIDENTS, ND_RES_FINDINGS } nd_r
  * loads the causes. Returns 0 with *r set, or -1 with err set (no diagnose
  * results, a bad --user pattern, a database error). */
 int nd_results_open(nd_results **r, nd_db *db, const nd_print_filter *f, nd_error *err);
+
+/* As nd_results_open, with the incidents and findings read from x, the
+ * diagnosis whose results db holds or is about to hold (kept by
+ * reference; its rules give the causes). With f NULL every incident and
+ * finding is selected without reading the result tables, which may then
+ * still be written (by another thread: the database is not used after
+ * this returns until the gate, nd_results_gate, is passed), and only
+ * nd_results_rewind, _next and _load may be called. Returns as
+ * nd_results_open. */
+int nd_results_open_kept(nd_results **r, nd_db *db, const nd_print_filter *f, const nd_diagnosis *x, nd_error *err);
+
+/* Makes fn(ctx, err) be called once before r next uses the database (a
+ * reader of a kept diagnosis reads an event it did not load): fn waits
+ * until the database is free, and returns 0, or -1 with err set (the read
+ * then fails). Returns nothing. */
+void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *ctx);
 
 /* Closes it. Returns nothing. */
 void nd_results_close(nd_results *r);

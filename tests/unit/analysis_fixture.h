@@ -117,7 +117,7 @@ static inline void fx_field(nd_analysis_data *d, int64_t ref, const char *name, 
 	nd_field_value *f;
 
 	if (!e->nfields)
-		e->field = d->nfields;
+		e->field = (uint32_t)d->nfields;
 	f = nd_analysis_add_field(d);
 	f->name = nd_analysis_name(d, name);
 	f->value = fx_str(d, value);

@@ -1,7 +1,7 @@
 /* Unit tests of nd_analysis_data (the loaded data and its look-ups: host
  * index, fields without case and the pseudo-fields, the nearest event of
- * a list, one event loaded twice, equal values copied once, arrays fitted)
- * and nd_strpool: no database. */
+ * a list, one event loaded twice, equal values copied once, arrays fitted,
+ * logged times kept as runs) and nd_strpool: no database. */
 #include <stdlib.h>
 
 #include "analysis_fixture.h"
@@ -22,6 +22,32 @@ typedef struct near_case {
 } near_case;
 
 static char kdc[] = "kdc", remoteaccess[] = "remoteaccess";
+
+/* Logged times: runs of following refs with one text, joined after the
+ * sort (an event loaded twice inside its run), looked up by ref. */
+static void test_times(void)
+{
+	nd_analysis_data d;
+	static const struct {
+		int64_t ref;
+		int b; /* text b, else a */
+	} add[] = {{5, 0}, {6, 0}, {9, 0}, {7, 1}, {6, 0}, {12, 0}, {10, 0}, {3, 1}};
+	size_t i;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < sizeof(add) / sizeof(add[0]); i++)
+		CHECK(nd_analysis_add_time(&d, add[i].ref, add[i].b ? "b" : "a") == 0);
+	CHECK(d.ntimes == 7); /* 5-6 ran on while added */
+	nd_analysis_times_sort(&d);
+	CHECK(d.ntimes == 5); /* 3 b, 5-6 a, 7 b, 9-10 a, 12 a */
+	for (i = 0; i < 14; i++) {
+		const char *t = nd_analysis_time(&d, (int64_t)i);
+		const char *want = i == 3 || i == 7 ? "b" : i == 5 || i == 6 || i == 9 || i == 10 || i == 12 ? "a" : NULL;
+
+		CHECK(want ? t && strcmp(t, want) == 0 : t == NULL);
+	}
+	nd_analysis_data_free(&d);
+}
 
 int main(void)
 {
@@ -48,6 +74,7 @@ int main(void)
 	size_t i;
 	int64_t ref;
 
+	test_times();
 	fx_init(&d, hosts);
 	CHECK(d.nhosts == 3 && nd_analysis_host(&d, DC) == 1 && nd_analysis_host(&d, "dc01.lab.example") == 3);
 	fx_name(&d, "Mode");

@@ -1,7 +1,8 @@
 /* Unit tests of src/analysis/nd_batch: rows inserted ND_BATCH_ROWS at a
  * time and the rest one by one arrive complete and in order, NULLs and
  * strings (copied: the caller's buffer may change) included; a row of the
- * wrong width and a constraint failure are errors. */
+ * wrong width and a constraint failure are errors. A batch in memory keeps
+ * every row, past ND_BATCH_ROWS, until it is forgotten. */
 #include <stdio.h>
 #include <string.h>
 
@@ -68,6 +69,46 @@ static void test_batch_errors(nd_db *db)
 	CHECK(nd_batch_open(&b, db, "INSERT INTO nowhere(k)", 1, "", "nowhere", &err) == -1);
 }
 
+/* A batch in memory: n rows (k, "v<k>" or NULL for every third) read
+ * back in order, then forgotten. */
+static void test_batch_memory(size_t n)
+{
+	nd_batch b;
+	nd_error err;
+	const char *s = NULL;
+	int64_t k = -1;
+	char v[32];
+	size_t i;
+
+	CHECK(nd_batch_open_memory(&b, 2, "m", &err) == 0);
+	for (i = 0; i < n; i++) {
+		snprintf(v, sizeof(v), "v%zu", i);
+		nd_batch_int(&b, (int64_t)i);
+		nd_batch_text(&b, i % 3 == 2 ? NULL : v);
+		strcpy(v, "overwritten");
+		CHECK(nd_batch_row(&b, &err) == 0);
+	}
+	CHECK(nd_batch_rows(&b) == n);
+	for (i = 0; i < n; i++) {
+		snprintf(v, sizeof(v), "v%zu", i);
+		CHECK(nd_batch_get(&b, i, 0, &k, &s) == 1 && k == (int64_t)i);
+		if (i % 3 == 2)
+			CHECK(nd_batch_get(&b, i, 1, &k, &s) == 0);
+		else
+			CHECK(nd_batch_get(&b, i, 1, &k, &s) == 2 && strcmp(s, v) == 0);
+	}
+	nd_batch_int(&b, 1);
+	CHECK(nd_batch_row(&b, &err) == -1);
+	CHECK_STR(err.message, "m: a row of the wrong width");
+	nd_batch_forget(&b);
+	CHECK(nd_batch_rows(&b) == 0);
+	nd_batch_int(&b, 7);
+	nd_batch_text(&b, "again");
+	CHECK(nd_batch_row(&b, &err) == 0);
+	CHECK(nd_batch_rows(&b) == 1 && nd_batch_get(&b, 0, 1, &k, &s) == 2 && strcmp(s, "again") == 0);
+	nd_batch_close(&b);
+}
+
 int main(void)
 {
 	nd_db *db = NULL;
@@ -85,6 +126,8 @@ int main(void)
 	test_batch_rows(db, ND_BATCH_ROWS);
 	test_batch_rows(db, 3 * ND_BATCH_ROWS + 5);
 	test_batch_errors(db);
+	test_batch_memory(0);
+	test_batch_memory(3 * ND_BATCH_ROWS + 5);
 	nd_db_close(db);
 	return check_report();
 }

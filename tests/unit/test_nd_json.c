@@ -1,8 +1,11 @@
 /* Unit tests of nd_json: an incident object written with the per-cause
  * cache (nd_json_causes) is byte for byte the one written without it, for
  * incidents of one cause with different confidences and of two causes,
- * with text that needs escaping; the cache holds one object per cause. */
+ * with text that needs escaping; the cache holds one object per cause. An
+ * attempt's delta_s is the text printf's %.7f gives, for deltas of every
+ * size and sign. */
 #define _GNU_SOURCE
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,8 +85,50 @@ static void test_cached_equals_uncached(void)
 	CHECK(jc.n == 0 && jc.v == NULL);
 }
 
+/* delta_s of one attempt with delta ticks, written by nd_json_incident,
+ * against printf. */
+static void test_delta(int64_t ticks)
+{
+	nd_res_cause cause = {"c", "incident", "t", "likely", NULL, NULL, 1, NULL, 0, NULL, 0, 0};
+	nd_res_event ev[2];
+	nd_res_attempt at;
+	nd_res_incident inc;
+	char want[80], *text;
+
+	memset(&inc, 0, sizeof(inc));
+	memset(ev, 0, sizeof(ev));
+	inc.kind = "incident";
+	inc.cause = &cause;
+	ev[1].has_delta = 1;
+	ev[1].delta_ticks = ticks;
+	at = (nd_res_attempt){1, &ev[0], &ev[1]};
+	inc.attempts = &at;
+	inc.nattempts = 1;
+	snprintf(want, sizeof(want), "\"delta_s\":%.7f}", (double)ticks / 10000000);
+	text = write_one(&inc, NULL);
+	CHECK(text && strstr(text, want) != NULL);
+	if (text && !strstr(text, want))
+		fprintf(stderr, "delta %lld: want %s in %s\n", (long long)ticks, want, text);
+	free(text);
+}
+
 int main(void)
 {
+	static const int64_t deltas[] = {0, 1, -1, 5, -5, 9999999, 10000000, -10000001, 4000000, -123456789,
+					 999999999999999LL, -999999999999999LL, 1000000000000000LL,
+					 -1000000000000001LL, 92233720368547758LL, INT64_MIN + 1, INT64_MAX};
+	size_t k;
+
 	test_cached_equals_uncached();
+	uint64_t r = 88172645463325252ULL;
+
+	for (k = 0; k < sizeof(deltas) / sizeof(deltas[0]); k++)
+		test_delta(deltas[k]);
+	for (k = 0; k < 2000; k++) { /* xorshift: every magnitude up to 10^18, both signs */
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		test_delta((int64_t)(r % (1000000000000000000ULL >> (k % 60))) * (k % 2 ? -1 : 1));
+	}
 	return check_report();
 }

@@ -49,6 +49,18 @@ int api_need_codes(npsdiag_session *s, nd_error *err);
 int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
 		 nd_error *err);
 
+/* Fills p from the API's params (NULL: the defaults). Returns nothing. */
+void api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p);
+
+/* Copies a run's statistics into st (NULL: none). Returns nothing. */
+void api_diagnose_stats(const nd_diagnose_stats *ds, npsdiag_diagnose_stats *st);
+
+/* As api_diagnose without m, keeping the diagnosis in x (nd_diagnose_keep,
+ * storing it unless store is 0; free it with nd_diagnosis_free either
+ * way). Returns 0, or -1 with err set. */
+int api_diagnose_keep(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnosis *x, int store,
+		      nd_diagnose_stats *st, nd_error *err);
+
 /* Reads the certificate files into set (initialized by the caller), orders
  * the chain, fetches the CRLs when o->fetch, and judges it. Returns 0, or
  * -1 with e set. */

@@ -1,0 +1,69 @@
+"""diagnose prints from the diagnosis in memory (npsdiag_diagnose_write),
+jsonl and ecs while the results are stored on a second thread: what it
+prints must be what the stored results say. On the fixtures (connects,
+locks, CAPI2 context and other events the diagnosis reads back from the
+events table among them) and on a seeded database with logged times that
+are not the text of ts: diagnose --format json against report --format
+json (read back), jsonl against the json document's objects, and the
+stored results of a jsonl run against those of a json run."""
+import json
+import os
+import sqlite3
+import sys
+
+from harness import SRC, Test
+
+fixtures = os.path.join(SRC, 'tests', 'fixtures')
+if not os.path.isdir(os.path.join(fixtures, 'error853')):
+    print('SKIP: %s is missing' % fixtures)
+    sys.exit(77)
+t = Test()
+
+
+def compare(name):
+    """Compares what diagnose prints with what it stored, in json and jsonl."""
+    rc, printed, err = t.run('diagnose', '--format', 'json')
+    t.check('%s: diagnose json (%s)' % (name, err.strip()), rc in (0, 1), True)
+    rc, stored, err = t.run('report', '--format', 'json', '--no-timestamp')
+    t.check('%s: report json (%s)' % (name, err.strip()), rc, 0)
+    t.check('%s: json printed from memory is the stored results' % name, printed, stored)
+    doc = json.loads(stored) if stored else {'incidents': [], 'findings': []}
+    rc, lines, err = t.run('diagnose', '--format', 'jsonl')
+    t.check('%s: diagnose jsonl (%s)' % (name, err.strip()), rc in (0, 1), True)
+    objs = [json.loads(x) for x in lines.splitlines()]
+    for o in objs:
+        o.pop('schema_version', None)
+    t.check('%s: jsonl lines are the json objects' % name, objs, doc['incidents'] + doc['findings'])
+    rc, again, err = t.run('report', '--format', 'json', '--no-timestamp')
+    t.check('%s: a jsonl run stores what a json run stores' % name, again, stored)
+    return doc
+
+
+for name, dirs in (('error853+capi2', ['error853', 'capi2']), ('diagnose', ['diagnose']),
+                   ('enterprise', ['enterprise']), ('blastradius', ['blastradius']), ('nasty', ['nasty'])):
+    t.fresh()
+    rc, out, err = t.run('ingest', '--quiet', *[os.path.join(fixtures, d) for d in dirs])
+    t.check('%s: ingest (%s)' % (name, err.strip()), rc, 0)
+    doc = compare(name)
+    t.check('%s: something to compare' % name, len(doc['incidents']) + len(doc['findings']) > 0, True)
+
+# Times logged otherwise than ts gives (time_text: a row written by hand or
+# by an older npsdiag), a client failure without a CoId, a connect that
+# resolves an incident (read back from the events table).
+s = t.fresh()
+s.nps(6273, 'NPS01.lab.example', 'LAB\\carol', '2025-03-14T09:00:00Z', reason=16, domain='LAB', fq='LAB\\carol')
+s.client_failure('CLIENT01.lab.example', 'LAB\\carol', 691, '2025-03-14T09:00:01Z')
+s.client(20225, 'CLIENT01.lab.example', 'LAB\\carol', '2025-03-14T09:05:00Z')
+s.client_failure('CLIENT02.lab.example', 'LAB\\dave', 809, '2025-03-14T10:00:00Z')
+s.close()
+db = sqlite3.connect(t.db)
+db.execute("UPDATE events SET time_text = '2025-03-14T10:00:00+01:00' WHERE event_id = 6273")
+db.execute("UPDATE ras_client_events SET coid = NULL WHERE user_name = 'LAB\\dave'")
+db.commit()
+db.close()
+doc = compare('logged times')
+times = [e['time'] for i in doc['incidents'] for e in i['evidence']]
+t.check('the logged time, not the text of ts', '2025-03-14T10:00:00+01:00' in times, True)
+t.check('the connect resolves', [i['status'] for i in doc['incidents'] if i['user'] == 'LAB\\carol'], ['resolved'])
+t.check('the failure without CoId', [i['count'] for i in doc['incidents'] if i['user'] == 'LAB\\dave'], [1])
+t.finish()
