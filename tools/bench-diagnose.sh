@@ -105,7 +105,7 @@ first_t=""
 for n in "$@"; do
 	rm -f "$w/b.db" "$w/b.db-wal" "$w/b.db-shm"
 	make "$w/b.db" "$n"
-	set -- $(timed sqlite3 "$w/b.db" "SELECT count(*), sum(ts), sum(length(computer)), sum(length(fields)) FROM events;")
+	set -- $(timed sqlite3 "$w/b.db" "SELECT count(*), total(ts), sum(length(computer)), sum(length(fields)) FROM events;")
 	scan="$1 $2 $3"
 	scan_cpu=$2
 	set -- $(timed env NPSDIAG_RULES="$top/rules" "$b/npsdiag" diagnose --db "$w/b.db" --format jsonl)

@@ -732,21 +732,6 @@ int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp
 		   : 0;
 }
 
-int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err)
-{
-	nd_stmt *st = NULL;
-	int rc = nd_db_prepare(s->db, "SELECT count(*) FROM source_chunks WHERE source_id=? AND chunk_offset>0", 0, &st,
-			       "source_chunks", err) ||
-			 nd_db_bind_int64(st, 1, source, "source_chunks", err)
-		 ? -1
-		 : nd_db_step(st, "source_chunks", err);
-
-	if (rc == 1)
-		*n = (uint64_t)nd_db_column_int64(st, 0);
-	nd_db_finalize(st);
-	return rc == 1 ? 0 : -1;
-}
-
 /* Inserts the typed row of an event of family fam (its prepared values
  * p), binding every parameter (NULL for a value it lacks: cheaper than
  * clearing them all first). Returns 0, or -1 with err set. */

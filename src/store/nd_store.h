@@ -111,11 +111,6 @@ int nd_store_chunk_get(nd_store *s, int64_t source, uint64_t offset, uint32_t *f
  * err set. */
 int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp, nd_error *err);
 
-/* Counts the chunk fingerprints stored for a source (chunk_offset > 0:
- * chunks, not a whole-file mark). Returns 0 with *n set, or -1 with err
- * set. */
-int nd_store_chunk_count(nd_store *s, int64_t source, uint64_t *n, nd_error *err);
-
 /* Stores an event of family fam (fields already named) from source, with
  * what ev->prepared holds for fam (nd_store_prep.h; worked out here into
  * it when it holds nothing). Returns 1 when stored, 0 when the event was
