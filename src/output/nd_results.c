@@ -828,9 +828,10 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 }
 
 /* Reads the name/value rows (columns 1 and 2) of id from c into arena
- * arrays, in one pass (through r->pairs). Returns 0, or -1 when out of
- * memory or on a database error (*n holds what was read). */
-static int name_values(nd_results *r, ordered *c, int64_t id, const char ***names, const char ***values, size_t *n)
+ * arrays, in one pass (through r->pairs). Returns 0, or -1 with err set
+ * when out of memory or on a database error (*n holds what was read). */
+static int name_values(nd_results *r, ordered *c, int64_t id, const char ***names, const char ***values, size_t *n,
+		       nd_error *err)
 {
 	size_t k, count = 0;
 	int oom = 0, rc;
@@ -848,13 +849,15 @@ static int name_values(nd_results *r, ordered *c, int64_t id, const char ***name
 		if (oom)
 			break;
 	}
-	if (oom || rc < 0)
-		return -1;
+	if (rc < 0 && !oom)
+		return nd_db_fail(r->db, "results", err);
+	if (oom)
+		return nd_error_set(err, "out of memory");
 	if (!count)
 		return 0;
 	if (!(*names = arena_alloc(&r->arena, count * sizeof(**names))) ||
 	    !(*values = arena_alloc(&r->arena, count * sizeof(**values))))
-		return -1;
+		return nd_error_set(err, "out of memory");
 	for (k = 0; k < count; k++) {
 		(*names)[k] = r->pairs[2 * k];
 		(*values)[k] = r->pairs[2 * k + 1];
@@ -1144,20 +1147,20 @@ int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 		return -1;
 	if (fields && inc->nevents && pass_gate(r, err) != 0)
 		return -1;
-	for (k = 0; fields && !oom && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
+	for (k = 0; fields && k < inc->nevents && k < ND_RES_FIELDS_MAX; k++) {
 		nd_res_event *e = &inc->events[k];
 
-		if (name_values(r, &r->fields, e->ref, &names, &values, &e->nfields) != 0)
-			oom = 1;
+		if (name_values(r, &r->fields, e->ref, &names, &values, &e->nfields, err) != 0)
+			return -1;
 		e->names = names;
 		e->values = values;
 	}
-	if (r->x && !oom) {
+	if (r->x) {
 		oom = load_facts_kept(r) != 0;
 	} else {
-		if (!oom && name_values(r, &r->facts, inc->id, &names, &values, &k) != 0)
-			oom = 1;
-		if (!oom && k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
+		if (name_values(r, &r->facts, inc->id, &names, &values, &k, err) != 0)
+			return -1;
+		if (k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
 			oom = 1;
 		for (inc->nfacts = 0; !oom && inc->nfacts < k; inc->nfacts++) {
 			inc->facts[inc->nfacts].name = names[inc->nfacts];
