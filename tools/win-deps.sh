@@ -198,6 +198,12 @@ build_postgresql_15() {
 	make -j"$jobs" $objs >/dev/null
 	mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
 	$AR rcs "$prefix/lib/libpq.a" $objs
+	# libpq's own pthread emulation (port/pthread-win32.c) renamed inside libpq, which keeps using it:
+	# npsdiag's threads use mingw-w64's winpthreads, whose definitions of the same names would clash
+	# (or, linked in another order, hand npsdiag's mutexes to libpq's emulation).
+	$host-objcopy $(for s in pthread_self pthread_setspecific pthread_getspecific pthread_mutex_init \
+		pthread_mutex_lock pthread_mutex_unlock; do printf -- '--redefine-sym %s=pq_%s ' $s $s; done) \
+		"$prefix/lib/libpq.a"
 	cd ../../..
 	cp src/port/libpgport_shlib.a src/common/libpgcommon_shlib.a "$prefix/lib/"
 	# npsdiag links mingw-w64's getopt_long; libpq does not use PostgreSQL's.
