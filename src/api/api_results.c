@@ -64,6 +64,12 @@ static int store_wait(void *ctx, nd_error *err)
 	return j->rc != 0 ? -1 : 0;
 }
 
+/* Returns 1 when f selects every incident and finding, else 0. */
+static int selects_all(const npsdiag_filter *f)
+{
+	return !f || (!f->user && !f->since && !f->until && !f->cause && !f->user_regex && !f->host);
+}
+
 /* npsdiag_write_results, with kept (not NULL) the diagnosis that stored
  * the results, read from memory by the formats of diagnose; with job the
  * diagnosis is not stored yet: job stores it on its thread once the
@@ -140,10 +146,12 @@ static int write_results(npsdiag_session *s, const char *format, const npsdiag_f
 				       certs.n ? &certs : NULL, &user};
 		nd_results *res = NULL;
 
-		if (!kept) {
+		/* A selection is made in SQL, over what is stored when it runs: after the commit another
+		 * process (tail) may have stored other results, so a filtered run reads them back. */
+		if (!kept || !selects_all(f)) {
 			rc = nd_diagnose_print(nd_store_db(s->store), &filter, &po, out, &n, &e);
-		} else if ((rc = nd_results_open_kept(&res, nd_store_db(s->store), job ? NULL : &filter, kept, &e)) ==
-			   0) {
+		} else if ((rc = nd_results_open_kept(&res, nd_store_db(s->store), job ? NULL : &filter, kept,
+						       &e)) == 0) {
 			nd_error stored;
 
 			if (job) {
@@ -169,12 +177,6 @@ int npsdiag_write_results(npsdiag_session *s, const char *format, const npsdiag_
 			  const npsdiag_write_options *o, FILE *out, size_t *shown, npsdiag_error *err)
 {
 	return write_results(s, format, f, o, NULL, NULL, out, shown, err);
-}
-
-/* Returns 1 when f selects every incident and finding, else 0. */
-static int selects_all(const npsdiag_filter *f)
-{
-	return !f || (!f->user && !f->since && !f->until && !f->cause && !f->user_regex && !f->host);
 }
 
 int npsdiag_diagnose_write(npsdiag_session *s, const npsdiag_params *params, npsdiag_diagnose_stats *st,

@@ -374,8 +374,15 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	int rc = 0;
 
 	memset(&b, 0, sizeof(b));
-	if (nd_select_incidents(r->db, f ? f : &all, &ids, &n, err) != 0)
+	if (r->x) { /* every incident of the diagnosis (its caller reads a selection back): not what
+		     * the table holds now, which another process may have rewritten since the commit */
+		if (!(ids = malloc((r->x->g.n + 1) * sizeof(*ids))))
+			return nd_error_set(err, "out of memory");
+		for (n = 0; n < r->x->g.n; n++)
+			ids[n] = (int64_t)n + 1;
+	} else if (nd_select_incidents(r->db, f ? f : &all, &ids, &n, err) != 0) {
 		return -1;
+	}
 	r->selected = n;
 	if (nd_db_exec(r->db,
 		       "CREATE TEMP TABLE IF NOT EXISTS nd_results_ids(id INTEGER PRIMARY KEY);"

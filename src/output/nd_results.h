@@ -141,7 +141,9 @@ int nd_results_open(nd_results **r, nd_db *db, const nd_print_filter *f, nd_erro
 
 /* As nd_results_open, with the incidents and findings read from x, the
  * diagnosis whose results db holds or is about to hold (kept by
- * reference; its rules give the causes). With f NULL every incident and
+ * reference; its rules give the causes). Every incident and finding of x
+ * is selected, whatever f (not what the tables hold: another process may
+ * have rewritten them since x was committed). With f NULL every incident and
  * finding is selected without reading the result tables, which may then
  * still be written (by another thread: the database is not used after
  * this returns until the gate, nd_results_gate, is passed), and only
