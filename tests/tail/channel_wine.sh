@@ -42,7 +42,7 @@ awk 'BEGIN {
 		       "<Data Name=\"SubjectUserName\">w%d</Data><Data Name=\"ReasonCode\">16</Data></EventData></Event>\n",
 		       int(i / 3600), int(i / 60) % 60, i % 60, i, i
 }' > big/Security/events.xml
-win tail --db kill.db --interval 0.05 --channel-replay big --channel Security >/dev/null 2>&1 &
+win_bg tail --db kill.db --interval 0.05 --channel-replay big --channel Security >/dev/null 2>&1 &
 pid=$!
 i=0
 while [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do

@@ -10,6 +10,10 @@ export NPSDIAG_RULES=rules
 
 # win ARGS...: runs npsdiag.exe under wine (in the current directory, which wine maps to Z:).
 win() { "$WINE" "$NPSDIAG_WIN_EXE" "$@"; }
+# win_bg ARGS... &: the same as a background job whose $! is wine itself, so that a `kill -9 $!` kills
+# npsdiag.exe. A background `win ... &` is a subshell that waits for wine: killing it leaves wine running
+# on, still holding the database's lock.
+win_bg() { exec "$WINE" "$NPSDIAG_WIN_EXE" "$@"; }
 # same WHAT FILE1 FILE2: checks that two outputs are byte-identical.
 same() {
 	if cmp -s "$2" "$3"; then ok; else

@@ -17,7 +17,7 @@ done
 want=$(count linux.db)
 [ "$want" -gt 0 ] || fail "the Linux ingest stored nothing"
 
-win ingest --quiet --db win.db big >/dev/null 2>&1 &
+win_bg ingest --quiet --db win.db big >/dev/null 2>&1 &
 pid=$!
 # Wait until it has committed something, then kill it.
 i=0
@@ -31,6 +31,9 @@ if kill -9 $pid 2>/dev/null; then
 	wait $pid 2>/dev/null
 	n=$(count win.db)
 	echo "killed with $n of $want events stored"
+	# Nothing more is stored: npsdiag.exe itself is dead, not only a shell that waited for it.
+	sleep 1
+	eq "events a second after the kill" "$(count win.db)" "$n"
 	[ "$n" -lt "$want" ] || echo "note: everything was stored before the kill"
 else
 	echo "note: npsdiag.exe finished before the kill"
