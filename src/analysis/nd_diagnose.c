@@ -590,8 +590,9 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 		goto out;
 	}
 	/* Made again from m's correlation, the identities no new event touched
-	 * keep their incidents and, when m holds the keys written, their keys. */
-	regroup = again && since;
+	 * keep their incidents (when grouped with the same gap) and, when m
+	 * holds the keys written, their keys. */
+	regroup = again && since && m->p.gap_s == p->gap_s;
 	rekey = regroup && changes && m->ringed && m->keys.n == m->g.n;
 	if ((regroup && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
 	    judge(rules, d, &c, m, regroup ? &n : NULL, cause, rule, err) ||
