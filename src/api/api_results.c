@@ -183,7 +183,7 @@ int npsdiag_diagnose_write(npsdiag_session *s, const npsdiag_params *params, nps
 			   const char *format, const npsdiag_filter *f, const npsdiag_write_options *o, FILE *out,
 			   size_t *shown, npsdiag_error *err)
 {
-	nd_diagnose_params p;
+	nd_diagnose_params p, before = s->params;
 	nd_diagnose_stats ds;
 	nd_diagnosis x;
 	nd_error e;
@@ -212,6 +212,8 @@ int npsdiag_diagnose_write(npsdiag_session *s, const npsdiag_params *params, nps
 	rc = write_results(s, format, f, o, &x, beside ? &job : NULL, out, shown, err);
 	if (beside && !job.started) /* the reader could not be opened: the previous results stay */
 		nd_store_rollback(s->store);
+	if (beside && (!job.started || job.rc != 0)) /* and so do the parameters they were made with */
+		s->params = before;
 	nd_diagnosis_free(&x);
 	return rc;
 }
