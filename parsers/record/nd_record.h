@@ -46,10 +46,10 @@ typedef struct nd_record {
 	/* Where the record came from; filled by the input parser. */
 	int64_t file_offset;  /* -1 when unknown */
 	int64_t written_time; /* EVTX record header time in ticks, 0 when unknown */
-	/* What the store worked out from the fields and binary for storing
-	 * them, on the thread that decoded the record (nd_store_prep.h; opaque
-	 * to parsers): emptied by every nd_record_* function that changes the
-	 * fields, and by nd_record_clear and nd_record_reset. */
+	/* What the record's consumer worked out from the fields and binary,
+	 * on the thread that decoded the record (opaque here): emptied by every
+	 * nd_record_* function that changes the fields, and by nd_record_clear
+	 * and nd_record_reset. */
 	nd_buf prepared;
 } nd_record;
 
