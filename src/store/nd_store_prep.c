@@ -34,10 +34,13 @@ struct nd_store_prep {
 };
 
 /* The start of nd_record.prepared; the columns follow, then the key, then
- * the rest's JSON and its NUL. */
+ * the rest's JSON and its NUL. nfields and binary are the record's when
+ * prepared: a record changed past nd_record_* is not taken for prepared. */
 typedef struct head {
 	const nd_family *fam;
 	size_t ncol, key_len, rest_len; /* rest_len 0: no rest */
+	size_t nfields;
+	const char *binary;
 } head;
 
 nd_store_prep *nd_store_prep_new(void)
@@ -216,6 +219,8 @@ int nd_store_prep_record(nd_store_prep *p, const nd_family *fam, nd_record *ev)
 	if (nd_fields_encode_rest(&p->rest, ev->fields, ev->nfields, l->col, p->typed) != 0)
 		return -1;
 	h.fam = fam;
+	h.nfields = ev->nfields;
+	h.binary = ev->binary;
 	h.ncol = n;
 	h.key_len = p->key.len;
 	h.rest_len = p->rest.len;
@@ -242,7 +247,7 @@ int nd_store_prep_get(const nd_record *ev, const nd_family *fam, nd_store_prepar
 	if (ev->prepared.len < sizeof(h))
 		return 0;
 	memcpy(&h, d, sizeof(h));
-	if (h.fam != fam)
+	if (h.fam != fam || h.nfields != ev->nfields || h.binary != ev->binary)
 		return 0;
 	out->cols = (const nd_store_col *)(const void *)(d + sizeof(h));
 	out->key = d + sizeof(h) + h.ncol * sizeof(nd_store_col);

@@ -73,6 +73,18 @@ static void test_prepare(void)
 	CHECK(nd_store_prep_record(p, nps, &ev) == 0 && nd_store_prep_get(&ev, nps, &got) == 1);
 	CHECK(got.cols[eap].kind == ND_STORE_COL_TEXT && got.cols[eap].pos == 3);
 	CHECK_STR(got.rest, "{\"4\":\"y\"}");
+	/* changed past nd_record_*: fewer fields, or another binary, are not taken for prepared */
+	ev.nfields--;
+	CHECK(nd_store_prep_get(&ev, nps, &got) == 0);
+	ev.nfields++;
+	CHECK(nd_store_prep_get(&ev, nps, &got) == 1);
+	{
+		char *was = ev.binary, other[] = "10000000";
+
+		ev.binary = other;
+		CHECK(nd_store_prep_get(&ev, nps, &got) == 0);
+		ev.binary = was;
+	}
 	/* cleared: nothing prepared; without fields an empty key, no rest */
 	nd_record_clear(&ev);
 	CHECK(nd_store_prep_get(&ev, nps, &got) == 0);
