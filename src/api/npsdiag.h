@@ -6,7 +6,9 @@
  * Every call returns 0 (or a count) on success and -1 on failure, filling
  * the npsdiag_error the caller passes with a message for a person. Handles
  * are opaque; strings handed to callbacks are valid during the callback
- * only. One session belongs to one thread at a time.
+ * only. One session belongs to one thread at a time. The first session
+ * opened in a process configures SQLite (docs/api.md, Threading): open it
+ * before other threads of the program use SQLite.
  */
 #ifndef NPSDIAG_H
 #define NPSDIAG_H
