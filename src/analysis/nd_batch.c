@@ -28,23 +28,6 @@ static int prepare(nd_batch *b, const char *head, size_t rows, const char *tail,
 	return rc;
 }
 
-int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const char *tail, const char *what,
-		  nd_error *err)
-{
-	memset(b, 0, sizeof(*b));
-	b->db = db;
-	b->what = what;
-	b->ncols = ncols;
-	b->cap = ND_BATCH_ROWS * ncols;
-	if (!(b->v = calloc(b->cap, sizeof(*b->v))))
-		return nd_error_set(err, "out of memory");
-	if (prepare(b, head, ND_BATCH_ROWS, tail, &b->many, err) != 0 || prepare(b, head, 1, tail, &b->one, err) != 0) {
-		nd_batch_close(b);
-		return -1;
-	}
-	return 0;
-}
-
 int nd_batch_open_memory(nd_batch *b, size_t ncols, const char *what, nd_error *err)
 {
 	memset(b, 0, sizeof(*b));
@@ -53,6 +36,19 @@ int nd_batch_open_memory(nd_batch *b, size_t ncols, const char *what, nd_error *
 	b->cap = ND_BATCH_ROWS * ncols;
 	if (!(b->v = calloc(b->cap, sizeof(*b->v))))
 		return nd_error_set(err, "out of memory");
+	return 0;
+}
+
+int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const char *tail, const char *what,
+		  nd_error *err)
+{
+	if (nd_batch_open_memory(b, ncols, what, err) != 0)
+		return -1;
+	b->db = db;
+	if (prepare(b, head, ND_BATCH_ROWS, tail, &b->many, err) != 0 || prepare(b, head, 1, tail, &b->one, err) != 0) {
+		nd_batch_close(b);
+		return -1;
+	}
 	return 0;
 }
 
