@@ -41,6 +41,7 @@ typedef struct file_ctx {
 	size_t index, count;
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
+	int unchanged;    /* the file fully read last time (its mark): not read, nothing recorded */
 	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
 	/* A text input: its first bytes (already read to know its format),
 	 * then the rest of the stream: in, or src (a member of an archive). */
@@ -669,6 +670,7 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	nd_error e;
 
 	if (marked && (rc = unchanged_file(f, mark, err)) != 0) {
+		f->unchanged = rc == 1;
 		if (rc == 1 && f->rep && f->rep->decoded)
 			f->rep->decoded(f->rep->ctx, f->path, 0, 0);
 		return rc < 0 ? -1 : 0;
@@ -984,8 +986,11 @@ static int ingest_input(file_ctx *f, nd_input_format fmt, int in_dir, int64_t si
 		goto store_failed;
 	if (f->filter && f->filter->last_read)
 		f->st.last_read = f->filter->last_read(f->filter->ctx, f->path);
+	/* An unchanged file leaves its row as the last run that read it left
+	 * it: the transaction writes nothing, and its commit syncs nothing. */
 	if (nd_store_flush(f->store, &f->st.stored, &f->st.duplicates, err) != 0 ||
-	    nd_store_source_done(f->store, f->source, &f->st, err) != 0 || nd_store_commit(f->store, err) != 0)
+	    (!f->unchanged && nd_store_source_done(f->store, f->source, &f->st, err) != 0) ||
+	    nd_store_commit(f->store, err) != 0)
 		goto store_failed;
 	count_input(f->rep, f->path, &f->st, failed, totals);
 	return 0;

@@ -42,6 +42,10 @@ struct nd_store {
 	int unchecked; /* SQLite's foreign-key checks are off until the transaction ends (nd_store_begin_ingest) */
 	int readonly;
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
+	/* The source nd_store_source last found or made, and when: the time
+	 * of its run, that nd_store_source_done stamps it with (0: done). */
+	int64_t run_source;
+	char run_time[ND_TIME_ISO_SIZE];
 	nd_stmt *ins_event;
 	nd_fields_names names; /* field_names rows used lately */
 	nd_store_prep *prep;   /* prepares the events no other thread prepared (nd_store_prep.h) */
@@ -639,30 +643,64 @@ static int claim_source(nd_store *s, const char *path, nd_error *err)
 	return rc;
 }
 
+/* Looks up this machine's row of path. Returns 1 with *id set and *same
+ * telling whether it has this size and mtime, 0 when there is none, -1
+ * with err set. */
+static int find_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, int *same,
+		       nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc = nd_db_prepare(s->db, "SELECT id, size, mtime FROM sources WHERE host=? AND path=?", 0, &st, "sources",
+			       err) ||
+			 nd_db_bind_text(st, 1, s->host, "sources", err) ||
+			 nd_db_bind_text(st, 2, path, "sources", err)
+		     ? -1
+		     : nd_db_step(st, "sources", err);
+
+	if (rc == 1) {
+		*id = nd_db_column_int64(st, 0);
+		*same = !nd_db_column_null(st, 1) && !nd_db_column_null(st, 2) &&
+			nd_db_column_int64(st, 1) == size && nd_db_column_int64(st, 2) == mtime;
+	}
+	nd_db_finalize(st);
+	return rc;
+}
+
 int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err)
 {
 	nd_stmt *st = NULL;
-	char now[ND_TIME_ISO_SIZE];
-	int rc;
+	int rc, same = 0;
 
-	now_iso(now);
-	rc = claim_source(s, path, err) ||
-		     nd_db_prepare(s->db,
+	/* A row as it is is not written again, and its time is written by
+	 * nd_store_source_done: a run that then finds its file unchanged and
+	 * records nothing writes nothing. */
+	now_iso(s->run_time);
+	s->run_source = 0;
+	if (claim_source(s, path, err) != 0 || (rc = find_source(s, path, size, mtime, id, &same, err)) < 0)
+		return -1;
+	if (rc == 0 || !same) {
+		rc = nd_db_prepare(s->db,
 				   "INSERT INTO sources(host,path,size,mtime,first_ingest,last_ingest)"
 				   " VALUES(?1,?2,?3,?4,?5,?5) ON CONFLICT(host,path)"
-				   " DO UPDATE SET size=?3, mtime=?4, last_ingest=?5 RETURNING id",
+				   " DO UPDATE SET size=?3, mtime=?4 RETURNING id",
 				   0, &st, "sources", err) ||
-		     nd_db_bind_text(st, 1, s->host, "sources", err) || nd_db_bind_text(st, 2, path, "sources", err) ||
-		     nd_db_bind_int64(st, 3, size, "sources", err) || nd_db_bind_int64(st, 4, mtime, "sources", err) ||
-		     nd_db_bind_text(st, 5, now, "sources", err)
-		 ? -1
-		 : nd_db_step(st, "sources", err);
-	if (rc == 1)
-		*id = nd_db_column_int64(st, 0);
-	else if (rc == 0)
-		nd_error_set(err, "database: sources: no id returned");
-	nd_db_finalize(st);
-	return rc == 1 ? 0 : -1;
+			     nd_db_bind_text(st, 1, s->host, "sources", err) ||
+			     nd_db_bind_text(st, 2, path, "sources", err) ||
+			     nd_db_bind_int64(st, 3, size, "sources", err) ||
+			     nd_db_bind_int64(st, 4, mtime, "sources", err) ||
+			     nd_db_bind_text(st, 5, s->run_time, "sources", err)
+			 ? -1
+			 : nd_db_step(st, "sources", err);
+		if (rc == 1)
+			*id = nd_db_column_int64(st, 0);
+		else if (rc == 0)
+			nd_error_set(err, "database: sources: no id returned");
+		nd_db_finalize(st);
+		if (rc != 1)
+			return -1;
+	}
+	s->run_source = *id;
+	return 0;
 }
 
 int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err)
@@ -672,14 +710,20 @@ int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_
 	nd_stmt *q = NULL;
 	int rc, i;
 
+	/* the time of the run nd_store_source began, else (a channel read
+	 * again) now */
+	if (id != s->run_source)
+		now_iso(s->run_time);
+	s->run_source = 0;
 	rc = nd_db_prepare(s->db,
 			   "UPDATE sources SET records=?, wanted=?, stored=stored+?, duplicates=?, skipped=?,"
-			   " errors=?, warnings=?, last_record_id=COALESCE(NULLIF(CAST(? AS BIGINT), 0), last_record_id)"
-			   " WHERE id=?",
+			   " errors=?, warnings=?, last_record_id=COALESCE(NULLIF(CAST(? AS BIGINT), 0), last_record_id),"
+			   " last_ingest=? WHERE id=?",
 			   0, &q, "sources", err);
 	for (i = 0; i < 8 && rc == 0; i++)
 		rc = nd_db_bind_int64(q, i + 1, (int64_t)v[i], "sources", err);
-	if (rc == 0 && (nd_db_bind_int64(q, 9, id, "sources", err) || nd_db_step(q, "sources", err) < 0))
+	if (rc == 0 && (nd_db_bind_text(q, 9, s->run_time, "sources", err) ||
+			nd_db_bind_int64(q, 10, id, "sources", err) || nd_db_step(q, "sources", err) < 0))
 		rc = -1;
 	nd_db_finalize(q);
 	return rc;

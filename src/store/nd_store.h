@@ -91,11 +91,14 @@ int nd_store_begin_ingest(nd_store *s, nd_error *err);
  * was opened) and path, so that machines reading the same path into one
  * database keep their own rows and checkpoints. A row of the same path
  * from a database older than hosts (host '') becomes this machine's when
- * it has none of its own. Returns 0 with *id set, or -1 with err set. */
+ * it has none of its own. A row found with this size and mtime is not
+ * written (so that a run which then finds nothing new writes nothing).
+ * Returns 0 with *id set, or -1 with err set. */
 int nd_store_source(nd_store *s, const char *path, int64_t size, int64_t mtime, int64_t *id, nd_error *err);
 
-/* Records the outcome of an ingest of a source. Returns 0, or -1 with err
- * set. */
+/* Records the outcome of a run that read a source, and its time
+ * (last_ingest): when nd_store_source last named this source, else now.
+ * Returns 0, or -1 with err set. */
 int nd_store_source_done(nd_store *s, int64_t id, const nd_source_stats *st, nd_error *err);
 
 /* Reads the highest record id tail read on this machine from the source at

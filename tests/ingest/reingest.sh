@@ -4,7 +4,8 @@
 # chunk after it) is kept in source_chunks at chunk_offset 0, the number of
 # chunks that read looked at at chunk_offset 1, and a file that still has
 # its mark is not read at all (two look-ups, no count of its chunks). Growth, a rewrite and a truncation
-# are still noticed, even with the size and mtime put back.
+# are still noticed, even with the size and mtime put back. A run that
+# finds the file unchanged writes nothing.
 . "$(dirname "$0")/lib.sh"
 . "$SRC/tests/tail/lib.sh"
 L=$T/Security.evtx
@@ -20,10 +21,17 @@ eq "first run: all stored" "$(n)" 250
 eq "the file is marked" "$(mark)" 1
 eq "with its chunk count" "$(q "SELECT fingerprint FROM source_chunks WHERE chunk_offset = 1")" 3
 
+# The second run writes nothing (so syncs nothing): the database file is
+# as it was, byte for byte, and the source's row keeps the figures and the
+# time of the run that read the file.
+db() { stat -c '%s %y' "$DB"; cksum < "$DB"; q "SELECT last_ingest, records FROM sources"; }
+before=$(db)
 ingest "$L"
 eq "second run" "$rc" 0
 contains "second run: nothing read" "$T/out" "0 records, 0 kept"
 contains "second run: every chunk unchanged" "$T/out" "3 chunks unchanged"
+eq "second run: nothing written" "$(db)" "$before"
+eq "second run: the figures of the read kept" "$(q "SELECT records FROM sources")" 250
 
 # A mark without its chunk count (an older npsdiag's): the file is walked
 # once more (every chunk unchanged) and marked with the count.
