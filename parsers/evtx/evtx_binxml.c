@@ -1155,16 +1155,10 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
  * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
 static int add_field(nd_evtx_binxml *bx, nd_record *ev, const char *name, size_t n, int32_t idx)
 {
-	char nm[ND_XML_FIELD_NAME_MAX + 1];
 	bx_str t = bx->nodes[idx].text;
 
-	if (name) {
-		if (n > ND_XML_FIELD_NAME_MAX)
-			n = ND_XML_FIELD_NAME_MAX;
-		memcpy(nm, name, n);
-		nm[n] = '\0';
-	}
-	if (nd_record_add_field(ev, name ? nm : NULL, str_at(bx, t), t.len) != 0)
+	if (nd_record_add_field_n(ev, name, n < ND_XML_FIELD_NAME_MAX ? n : ND_XML_FIELD_NAME_MAX, str_at(bx, t),
+				  t.len) != 0)
 		return refuse(bx, "out of memory");
 	return 0;
 }
@@ -1199,21 +1193,19 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
  * of them (*count). Returns 0, or -1 (refused). */
 static int add_user_field(nd_evtx_binxml *bx, nd_record *ev, const char *suffix, size_t n, bx_str v, size_t *count)
 {
-	char nm[ND_XML_FIELD_NAME_MAX + 1];
-	size_t keep = bx->path.len, len;
+	size_t keep = bx->path.len;
+	int rc;
 
 	if (*count >= ND_XML_USERDATA_FIELDS)
 		return 0;
 	(*count)++;
 	if (nd_buf_append(&bx->path, suffix, n) != 0)
 		return refuse(bx, "out of memory");
-	len = bx->path.len < ND_XML_FIELD_NAME_MAX ? bx->path.len : ND_XML_FIELD_NAME_MAX;
-	memcpy(nm, bx->path.data, len);
-	nm[len] = '\0';
+	rc = nd_record_add_field_n(ev, bx->path.data,
+				   bx->path.len < ND_XML_FIELD_NAME_MAX ? bx->path.len : ND_XML_FIELD_NAME_MAX,
+				   str_at(bx, v), v.len);
 	bx->path.len = keep;
-	if (nd_record_add_field(ev, nm, str_at(bx, v), v.len) != 0)
-		return refuse(bx, "out of memory");
-	return 0;
+	return rc == 0 ? 0 : refuse(bx, "out of memory");
 }
 
 /* Takes the fields of element idx, depth levels below the UserData payload
