@@ -920,25 +920,29 @@ static int append_fixed(nd_evtx_binxml *bx, const bx_op *op)
  * at depth. Returns 0, or -1 (refused, for the reason the walk gives). */
 static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_scope *sc, int32_t parent, int depth)
 {
+	/* The open elements; st[0] stands for parent (the steps of a plan
+	 * other than OP_OPEN are inside an element, as in the walk). */
 	struct {
 		int32_t idx;
 		uint32_t arr;
 		int result, arrays;
-	} st[MAX_DEPTH + 1];
+	} st[MAX_DEPTH + 2];
 	const bx_value *v;
 	uint32_t i, carry = 0;
-	int top = -1;
+	int top = 0;
 
+	st[0].idx = parent;
+	st[0].arrays = 0;
 	for (i = first; i < first + count; i++) {
 		const bx_op *op = &bx->ops[i]; /* moved by a nested instance compiled in content_subst */
-		int32_t idx = top >= 0 ? st[top].idx : -1;
+		int32_t idx = st[top].idx;
 		size_t off = bx->s.len;
 
-		if (top >= 0 && st[top].arrays && op->kind != OP_CLOSE)
+		if (st[top].arrays && op->kind != OP_CLOSE)
 			return refuse(bx, "array substitution with other content");
 		switch (op->kind) {
 		case OP_OPEN:
-			if (depth + top + 1 > MAX_DEPTH)
+			if (depth + top > MAX_DEPTH)
 				return refuse(bx, "elements nested more than %d deep", MAX_DEPTH);
 			if ((idx = new_node(bx)) < 0)
 				return -1;
@@ -964,13 +968,13 @@ static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_s
 			break;
 		case OP_SUBST:
 			if (!(v = subst_value(bx, sc, op->subst)) ||
-			    content_subst(bx, v, op->opt, sc, idx, depth + top, &st[top].result, &st[top].arr,
+			    content_subst(bx, v, op->opt, sc, idx, depth + top - 1, &st[top].result, &st[top].arr,
 					  &st[top].arrays) != 0)
 				return -1;
 			break;
 		default: /* OP_CLOSE */
 			top--;
-			if (end_element(bx, idx, top >= 0 ? st[top].idx : parent, st[top + 1].result) != 0)
+			if (end_element(bx, idx, st[top].idx, st[top + 1].result) != 0)
 				return -1;
 			if (st[top + 1].arr > 0) {
 				carry = st[top + 1].arr;
@@ -1155,16 +1159,10 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
  * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
 static int add_field(nd_evtx_binxml *bx, nd_record *ev, const char *name, size_t n, int32_t idx)
 {
-	char nm[ND_XML_FIELD_NAME_MAX + 1];
 	bx_str t = bx->nodes[idx].text;
 
-	if (name) {
-		if (n > ND_XML_FIELD_NAME_MAX)
-			n = ND_XML_FIELD_NAME_MAX;
-		memcpy(nm, name, n);
-		nm[n] = '\0';
-	}
-	if (nd_record_add_field(ev, name ? nm : NULL, str_at(bx, t), t.len) != 0)
+	if (nd_record_add_field_n(ev, name, n < ND_XML_FIELD_NAME_MAX ? n : ND_XML_FIELD_NAME_MAX, str_at(bx, t),
+				  t.len) != 0)
 		return refuse(bx, "out of memory");
 	return 0;
 }
@@ -1199,21 +1197,19 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
  * of them (*count). Returns 0, or -1 (refused). */
 static int add_user_field(nd_evtx_binxml *bx, nd_record *ev, const char *suffix, size_t n, bx_str v, size_t *count)
 {
-	char nm[ND_XML_FIELD_NAME_MAX + 1];
-	size_t keep = bx->path.len, len;
+	size_t keep = bx->path.len;
+	int rc;
 
 	if (*count >= ND_XML_USERDATA_FIELDS)
 		return 0;
 	(*count)++;
 	if (nd_buf_append(&bx->path, suffix, n) != 0)
 		return refuse(bx, "out of memory");
-	len = bx->path.len < ND_XML_FIELD_NAME_MAX ? bx->path.len : ND_XML_FIELD_NAME_MAX;
-	memcpy(nm, bx->path.data, len);
-	nm[len] = '\0';
+	rc = nd_record_add_field_n(ev, bx->path.data,
+				   bx->path.len < ND_XML_FIELD_NAME_MAX ? bx->path.len : ND_XML_FIELD_NAME_MAX,
+				   str_at(bx, v), v.len);
 	bx->path.len = keep;
-	if (nd_record_add_field(ev, nm, str_at(bx, v), v.len) != 0)
-		return refuse(bx, "out of memory");
-	return 0;
+	return rc == 0 ? 0 : refuse(bx, "out of memory");
 }
 
 /* Takes the fields of element idx, depth levels below the UserData payload

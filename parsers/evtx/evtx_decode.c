@@ -1,8 +1,8 @@
 #include "evtx_decode.h"
 
 #include "evtx_check.h"
+#include "nd_libevtx.h"
 
-#include <libevtx.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +13,8 @@ struct nd_evtx_decoder {
 	/* Records whose Binary XML failed nd_evtx_record_check: defused in the
 	 * private copy and never decoded. */
 	uint8_t defused[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
+	nd_libevtx lib; /* filled by the first load */
+	int lib_loaded;
 	libbfio_handle_t *io;
 	libevtx_file_t *file;
 	int records;   /* normal records libevtx lists */
@@ -24,15 +26,15 @@ struct nd_evtx_decoder {
 
 /* Copies libevtx's error text into err after prefix, and frees it. Returns
  * -1. */
-static int take_libevtx_error(nd_error *err, libevtx_error_t **e, const char *what)
+static int take_libevtx_error(const nd_evtx_decoder *d, nd_error *err, libevtx_error_t **e, const char *what)
 {
 	char text[512] = "";
 
 	if (e && *e) {
 		char *p;
 
-		libevtx_error_sprint(*e, text, sizeof(text));
-		libevtx_error_free(e);
+		d->lib.libevtx_error_sprint(*e, text, sizeof(text));
+		d->lib.libevtx_error_free(e);
 		/* libyal messages are multi-line backtraces; keep them on one line. */
 		for (p = text; *p; p++)
 			if (*p == '\n' || *p == '\r')
@@ -43,15 +45,25 @@ static int take_libevtx_error(nd_error *err, libevtx_error_t **e, const char *wh
 
 nd_evtx_decoder *nd_evtx_decoder_new(void)
 {
-	nd_evtx_decoder *d = calloc(1, sizeof(nd_evtx_decoder));
-	const char *v = libevtx_get_version();
+	return calloc(1, sizeof(nd_evtx_decoder));
+}
 
+/* Loads libevtx into d unless it has it. Returns 0, or -1 with err set. */
+static int decoder_lib(nd_evtx_decoder *d, nd_error *err)
+{
+	const char *v;
+
+	if (d->lib_loaded)
+		return 0;
+	if (nd_libevtx_load(&d->lib, err) != 0)
+		return -1;
+	d->lib_loaded = 1;
 	/* libevtx up to 20181227 (its bundled libuna) renders a character
 	 * outside the BMP as the code point 0x3FF below it: U+1F600 comes out
 	 * as U+1F201. Versions are dates of equal length. */
-	if (d && v && strlen(v) == 8 && strcmp(v, "20181227") <= 0)
-		d->shifted_supplementary = 1;
-	return d;
+	v = d->lib.libevtx_get_version();
+	d->shifted_supplementary = v && strlen(v) == 8 && strcmp(v, "20181227") <= 0;
+	return 0;
 }
 
 /* Undoes libevtx's shift of supplementary characters in its UTF-16 output:
@@ -80,11 +92,11 @@ static void unshift_supplementary(uint16_t *p, size_t n)
 static void decoder_close(nd_evtx_decoder *d)
 {
 	if (d->file) {
-		libevtx_file_close(d->file, NULL);
-		libevtx_file_free(&d->file, NULL);
+		d->lib.libevtx_file_close(d->file, NULL);
+		d->lib.libevtx_file_free(&d->file, NULL);
 	}
 	if (d->io)
-		libbfio_handle_free(&d->io, NULL);
+		d->lib.libbfio_handle_free(&d->io, NULL);
 	d->records = d->recovered = 0;
 }
 
@@ -131,6 +143,8 @@ int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const u
 	libevtx_error_t *e = NULL;
 	libbfio_error_t *be = NULL;
 
+	if (decoder_lib(d, err) != 0)
+		return -1;
 	decoder_close(d);
 	/* A clean header for a one-chunk file. */
 	memset(h, 0, ND_EVTX_FILE_HEADER_SIZE);
@@ -154,17 +168,17 @@ int nd_evtx_decoder_load(nd_evtx_decoder *d, const uint8_t *file_header, const u
 
 	/* Both error types are libcerror's; libevtx frees libbfio's too (the Windows build's libevtx
 	 * carries libbfio's code but not libbfio_error_free). */
-	if (libbfio_memory_range_initialize(&d->io, &be) != 1 ||
-	    libbfio_memory_range_set(d->io, d->image, sizeof(d->image), &be) != 1) {
-		libevtx_error_free(&be);
+	if (d->lib.libbfio_memory_range_initialize(&d->io, &be) != 1 ||
+	    d->lib.libbfio_memory_range_set(d->io, d->image, sizeof(d->image), &be) != 1) {
+		d->lib.libevtx_error_free(&be);
 		decoder_close(d);
 		return nd_error_set(err, "libbfio: cannot set up a memory range");
 	}
-	if (libevtx_file_initialize(&d->file, &e) != 1 ||
-	    libevtx_file_open_file_io_handle(d->file, d->io, LIBEVTX_OPEN_READ, &e) != 1 ||
-	    libevtx_file_get_number_of_records(d->file, &d->records, &e) != 1 ||
-	    libevtx_file_get_number_of_recovered_records(d->file, &d->recovered, &e) != 1) {
-		take_libevtx_error(err, &e, "libevtx cannot open the chunk");
+	if (d->lib.libevtx_file_initialize(&d->file, &e) != 1 ||
+	    d->lib.libevtx_file_open_file_io_handle(d->file, d->io, LIBEVTX_OPEN_READ, &e) != 1 ||
+	    d->lib.libevtx_file_get_number_of_records(d->file, &d->records, &e) != 1 ||
+	    d->lib.libevtx_file_get_number_of_recovered_records(d->file, &d->recovered, &e) != 1) {
+		take_libevtx_error(d, err, &e, "libevtx cannot open the chunk");
 		decoder_close(d);
 		return -1;
 	}
@@ -177,14 +191,14 @@ static int fetch(nd_evtx_decoder *d, int i, int rec, uint64_t id, libevtx_record
 {
 	libevtx_error_t *e = NULL;
 	uint64_t got = 0;
-	int rc = rec ? libevtx_file_get_recovered_record_by_index(d->file, i, r, &e)
-		     : libevtx_file_get_record_by_index(d->file, i, r, &e);
+	int rc = rec ? d->lib.libevtx_file_get_recovered_record_by_index(d->file, i, r, &e)
+		     : d->lib.libevtx_file_get_record_by_index(d->file, i, r, &e);
 
 	if (rc != 1)
-		return take_libevtx_error(err, &e, "libevtx cannot parse the record");
-	if (libevtx_record_get_identifier(*r, &got, &e) != 1 || got != id) {
-		libevtx_error_free(&e);
-		libevtx_record_free(r, NULL);
+		return take_libevtx_error(d, err, &e, "libevtx cannot parse the record");
+	if (d->lib.libevtx_record_get_identifier(*r, &got, &e) != 1 || got != id) {
+		d->lib.libevtx_error_free(&e);
+		d->lib.libevtx_record_free(r, NULL);
 		return 0;
 	}
 	return 1;
@@ -220,25 +234,25 @@ int nd_evtx_decoder_xml(nd_evtx_decoder *d, size_t index, uint64_t id, nd_buf *x
 	if (rc == 0)
 		return nd_error_set(err, "libevtx does not list the record (a record that ends exactly at the "
 					 "end of its chunk is a known libevtx 20181227 limitation)");
-	if (libevtx_record_get_utf16_xml_string_size(r, &size, &e) != 1 || size == 0) {
-		libevtx_record_free(&r, NULL);
-		return take_libevtx_error(err, &e, "libevtx cannot render the record");
+	if (d->lib.libevtx_record_get_utf16_xml_string_size(r, &size, &e) != 1 || size == 0) {
+		d->lib.libevtx_record_free(&r, NULL);
+		return take_libevtx_error(d, err, &e, "libevtx cannot render the record");
 	}
 	if (size > d->utf16_cap) {
 		uint16_t *p = realloc(d->utf16, size * sizeof(uint16_t));
 
 		if (!p) {
-			libevtx_record_free(&r, NULL);
+			d->lib.libevtx_record_free(&r, NULL);
 			return nd_error_set(err, "out of memory");
 		}
 		d->utf16 = p;
 		d->utf16_cap = size;
 	}
-	if (libevtx_record_get_utf16_xml_string(r, d->utf16, size, &e) != 1) {
-		libevtx_record_free(&r, NULL);
-		return take_libevtx_error(err, &e, "libevtx cannot render the record");
+	if (d->lib.libevtx_record_get_utf16_xml_string(r, d->utf16, size, &e) != 1) {
+		d->lib.libevtx_record_free(&r, NULL);
+		return take_libevtx_error(d, err, &e, "libevtx cannot render the record");
 	}
-	libevtx_record_free(&r, NULL);
+	d->lib.libevtx_record_free(&r, NULL);
 	if (d->shifted_supplementary)
 		unshift_supplementary(d->utf16, size);
 	nd_buf_reset(xml);

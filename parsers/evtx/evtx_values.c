@@ -18,7 +18,8 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 	units = n / 2;
 	while (units > 0 && nd_le16(p + 2 * (units - 1)) == 0)
 		units--;
-	if (nd_buf_reserve(out, units * 3) != 0)
+	/* nd_buf_reserve only when the buffer lacks room: a call per value */
+	if (out->len + units * 3 >= out->cap && nd_buf_reserve(out, units * 3) != 0)
 		return -1;
 	o = (unsigned char *)out->data + out->len;
 	for (i = 0; i < units; i++) {
@@ -38,6 +39,9 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 			o += 4;
 			i += 4;
 		}
+		/* the last one to three units, when ASCII and not NUL */
+		while (i < units && p[2 * i + 1] == 0 && p[2 * i] - 1u < 0x7fu)
+			*o++ = p[2 * i++];
 		if (i >= units)
 			break;
 		u = nd_le16(p + 2 * i);
@@ -312,9 +316,13 @@ static int guid_text(nd_buf *out, const uint8_t *p)
 
 int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t size)
 {
-	int want = fixed_size(type);
+	int want;
 	char t[24];
 
+	/* most values are strings */
+	if (type == ND_EVTX_TYPE_STRING)
+		return nd_evtx_utf16_text(out, p, size);
+	want = fixed_size(type);
 	if (type == ND_EVTX_TYPE_SIZE) {
 		if (size == 4)
 			return decimal_text(out, nd_le32(p), 0);
@@ -325,8 +333,6 @@ int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t siz
 	if (want < 0 || (want > 0 && size != (uint32_t)want))
 		return -1;
 	switch (type) {
-	case ND_EVTX_TYPE_STRING:
-		return nd_evtx_utf16_text(out, p, size);
 	case ND_EVTX_TYPE_ANSI:
 		return ansi_text(out, p, size);
 	case ND_EVTX_TYPE_INT8:

@@ -161,16 +161,23 @@ static char *copy(nd_record *ev, const char *s, size_t n)
 
 int nd_record_add_field(nd_record *ev, const char *name, const char *value, size_t value_len)
 {
-	nd_field *f;
+	return nd_record_add_field_n(ev, name, name ? strlen(name) : 0, value, value_len);
+}
 
-	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0)
+int nd_record_add_field_n(nd_record *ev, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+	size_t nl = name ? kept_len(name, name_len) + 1 : 0, vl = kept_len(value, value_len);
+	nd_field *f;
+	char *p;
+
+	/* the name and the value in one piece of a block */
+	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0 ||
+	    vl >= SIZE_MAX - nl || !(p = room(ev, nl + vl + 1)))
 		return -1;
 	nd_buf_reset(&ev->prepared);
-	f = &ev->fields[ev->nfields];
-	f->name = NULL;
-	if ((name && !(f->name = copy(ev, name, strlen(name)))) || !(f->value = copy(ev, value, value_len)))
-		return -1;
-	ev->nfields++;
+	f = &ev->fields[ev->nfields++];
+	f->name = name ? keep(p, name, name_len, nl - 1) : NULL;
+	f->value = keep(p + nl, value, value_len, vl);
 	return 0;
 }
 

@@ -75,6 +75,10 @@ int nd_record_set_string(char **slot, const char *s, size_t n);
 /* Appends a field; name may be NULL. Returns 0, or -1 when out of memory. */
 int nd_record_add_field(nd_record *ev, const char *name, const char *value, size_t value_len);
 
+/* Appends a field named by the name_len bytes at name (NULL: unnamed), for
+ * a caller that knows the length. Returns 0, or -1 when out of memory. */
+int nd_record_add_field_n(nd_record *ev, const char *name, size_t name_len, const char *value, size_t value_len);
+
 /* Replaces the name of field i (i < nfields) with a copy of name. Returns
  * 0, or -1 when out of memory. */
 int nd_record_set_field_name(nd_record *ev, size_t i, const char *name);

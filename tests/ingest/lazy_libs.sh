@@ -1,10 +1,12 @@
 #!/bin/sh
-# libarchive, libpq, libcurl and libcrypto are loaded on first use
-# (docs/internals.md, "Libraries loaded on use"): an ingest of an .evtx into
-# SQLite and a diagnose without certificates map none of them (the dynamic
-# loader's own log, LD_DEBUG=files, names every file it maps), a .gz maps
-# libarchive, a certificate libcrypto (cert_fetch and the pg tests show
-# libcurl and libpq working when loaded). glibc only: skipped elsewhere.
+# libevtx, libbfio, libarchive, libpq, libcurl and libcrypto are loaded on
+# first use (docs/internals.md, "Libraries loaded on use"): an ingest of an
+# .evtx that our decoder reads into SQLite and a diagnose without
+# certificates map none of them (the dynamic loader's own log,
+# LD_DEBUG=files, names every file it maps), `--decoder libevtx` maps
+# libevtx and libbfio, a .gz libarchive, a certificate libcrypto (cert_fetch
+# and the pg tests show libcurl and libpq working when loaded). glibc only:
+# skipped elsewhere.
 . "$(dirname "$0")/lib.sh"
 E=$FIX/error853/NPS01-Security.evtx
 need "$E"
@@ -13,14 +15,21 @@ grep -q 'file=libc\.so' "$T/probe" || { echo "SKIP: no glibc loader log (LD_DEBU
 
 LD_DEBUG=files "$NPSDIAG" ingest --db "$DB" "$E" >"$T/out" 2>"$T/log"
 eq "evtx ingest" "$?" 0
-for lib in libarchive libpq libcurl libcrypto; do
+for lib in libevtx libbfio libarchive libpq libcurl libcrypto; do
 	if grep -q "file=$lib\.so" "$T/log"; then fail "an .evtx ingest mapped $lib"; else ok; fi
 done
+LD_DEBUG=files "$NPSDIAG" ingest --decoder libevtx --db "$T/libevtx.db" "$E" >"$T/out" 2>"$T/log"
+eq "evtx ingest with libevtx" "$?" 0
+contains "--decoder libevtx maps libevtx" "$T/log" "file=libevtx.so"
+contains "--decoder libevtx maps libbfio" "$T/log" "file=libbfio.so"
+eq "libevtx's events" "$(sqlite3 "$T/libevtx.db" 'SELECT count(*) FROM events')" "$(q 'SELECT count(*) FROM events')"
 LD_DEBUG=files "$NPSDIAG" diagnose --db "$DB" >"$T/out" 2>"$T/log"
 [ "$?" -le 1 ] && ok || fail "diagnose failed"
 if grep -q "file=libcrypto\.so" "$T/log"; then fail "a diagnose without certificates mapped libcrypto"; else ok; fi
 if command -v readelf >/dev/null; then
-	if readelf -d "$NPSDIAG" | grep NEEDED | grep -q libcrypto; then fail "npsdiag needs libcrypto"; else ok; fi
+	for lib in libcrypto libevtx libbfio; do
+		if readelf -d "$NPSDIAG" | grep NEEDED | grep -q $lib; then fail "npsdiag needs $lib"; else ok; fi
+	done
 fi
 
 gzip -c "$E" >"$T/Security.evtx.gz"

@@ -87,6 +87,35 @@ static void test_record_clear(void)
 	CHECK(ev.fields == NULL && ev.strings == NULL);
 }
 
+/* A field named by a length: the name is cut there (not read to a NUL),
+ * NULs in name and value kept as the symbol, NULL unnamed; a name and
+ * value larger than a quarter block together get a block of their own,
+ * and the strings before and after stay readable. */
+static void test_record_add_field_n(void)
+{
+	char big[700];
+	nd_record ev;
+
+	nd_record_init(&ev);
+	CHECK(nd_record_add_field_n(&ev, "NameAndMore", 4, "value", 5) == 0);
+	CHECK(nd_record_add_field_n(&ev, "a\0b", 3, "x\0", 2) == 0);
+	CHECK(nd_record_add_field_n(&ev, NULL, 7, "v", 1) == 0);
+	CHECK(nd_record_add_field_n(&ev, "Empty", 5, "", 0) == 0);
+	memset(big, 'n', sizeof(big));
+	CHECK(nd_record_add_field_n(&ev, big, sizeof(big), big, sizeof(big)) == 0);
+	CHECK(nd_record_add_field_n(&ev, "Last", 4, "end", 3) == 0);
+	CHECK(ev.nfields == 6);
+	CHECK_STR(nd_record_field(&ev, "Name"), "value");
+	CHECK_STR(ev.fields[1].name, "a" ND_RECORD_NUL_SYMBOL "b");
+	CHECK_STR(ev.fields[1].value, "x" ND_RECORD_NUL_SYMBOL);
+	CHECK(ev.fields[2].name == NULL);
+	CHECK_STR(ev.fields[2].value, "v");
+	CHECK_STR(nd_record_field(&ev, "Empty"), "");
+	CHECK(strlen(ev.fields[4].name) == sizeof(big) && strlen(ev.fields[4].value) == sizeof(big));
+	CHECK_STR(nd_record_field(&ev, "Last"), "end");
+	nd_record_reset(&ev);
+}
+
 /* Provider comparison: name or event source name, ASCII case folded. */
 static void test_record_provider_is(void)
 {
@@ -107,6 +136,7 @@ int main(void)
 	test_record_set_string();
 	test_record_fields();
 	test_record_clear();
+	test_record_add_field_n();
 	test_record_provider_is();
 	return check_report();
 }

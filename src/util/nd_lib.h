@@ -1,8 +1,10 @@
 /* nd_lib: a shared library loaded when first needed, so that a program
- * that never reads an archive, never speaks to PostgreSQL and never
- * downloads a CRL does not pay for mapping those libraries and everything
- * they pull in at every start (docs/internals.md, "Libraries loaded on
- * use"). A loaded library stays loaded until the process ends.
+ * that never reads an archive, never speaks to PostgreSQL, never downloads
+ * a CRL and never hands a record to libevtx does not pay for mapping those
+ * libraries and everything they pull in at every start (docs/internals.md,
+ * "Libraries loaded on use"). A loaded library stays loaded until the
+ * process ends. In util, the bottom layer, so that any layer (a parser
+ * too) can load its own.
  *
  * Each client keeps its library's functions in a table of typed pointers
  * written from one list, e.g. for libfoo:

@@ -1,0 +1,94 @@
+/* Unit tests of parsers/evtx/evtx_values: UTF-16 strings as UTF-8 (ASCII
+ * four units at a time, the last units one by one, NULs, surrogates) and
+ * the typed values as libevtx renders them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "evtx_values.h"
+
+/* Appends the n chars at in to b through nd_evtx_utf16_text, each char as
+ * one UTF-16LE unit, except that "\x01" and the two bytes after it are one
+ * unit of that value (high byte first). Returns what nd_evtx_utf16_text
+ * returns. */
+static int utf16(nd_buf *b, const char *in, size_t n)
+{
+	uint8_t u[128];
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (in[i] == '\x01') {
+			u[k++] = (uint8_t)in[i + 2];
+			u[k++] = (uint8_t)in[i + 1];
+			i += 2;
+		} else {
+			u[k++] = (uint8_t)in[i];
+			u[k++] = 0;
+		}
+	}
+	return nd_evtx_utf16_text(b, u, k);
+}
+
+/* Strings of every length around the four-unit steps, with what stops the
+ * fast steps (non-ASCII, NUL, a surrogate pair) in each position. */
+static void test_utf16_text(void)
+{
+	nd_buf b = {0};
+
+	CHECK(utf16(&b, "", 0) == 0);
+	CHECK_STR(b.data, "");
+	CHECK(utf16(&b, "a", 1) == 0 && utf16(&b, "bc", 2) == 0 && utf16(&b, "defgh", 5) == 0);
+	CHECK_STR(b.data, "abcdefgh");
+	nd_buf_reset(&b);
+	CHECK(utf16(&b, "abcdefg\x01\x00\xe9", 10) == 0); /* U+00E9 after three tail units */
+	CHECK_STR(b.data, "abcdefg\xc3\xa9");
+	nd_buf_reset(&b);
+	CHECK(utf16(&b, "abcde\x01\x00\x00x", 9) == 0); /* a NUL among the last units */
+	CHECK_STR(b.data, "abcde\xe2\x90\x80x");
+	nd_buf_reset(&b);
+	CHECK(utf16(&b, "ab\x01\x00\x00\x01\x00\x00", 8) == 0); /* trailing NULs dropped */
+	CHECK_STR(b.data, "ab");
+	nd_buf_reset(&b);
+	CHECK(utf16(&b, "abcdef\x01\xd8\x3d\x01\xde\x00z", 13) == 0); /* U+1F600 */
+	CHECK_STR(b.data, "abcdef\xf0\x9f\x98\x80z");
+	nd_buf_reset(&b);
+	CHECK(utf16(&b, "a\x01\x20\x2c\x7f", 5) == 0); /* U+202C, then DEL (ASCII) */
+	CHECK_STR(b.data, "a\xe2\x80\xac\x7f");
+	nd_buf_reset(&b);
+	CHECK(utf16(&b, "abcde\x01\xd8\x3d", 8) == -1); /* an unpaired high surrogate last */
+	CHECK(utf16(&b, "abc\x01\xde\x00", 6) == -1);   /* a low surrogate alone */
+	CHECK(nd_evtx_utf16_text(&b, (const uint8_t *)"a\0b", 3) == -1);
+	nd_buf_free(&b);
+}
+
+/* A value of each kind the decoder meets most: strings, integers (negative
+ * ones as negative numbers), hexadecimal, a SID. */
+static void test_value_text(void)
+{
+	static const uint8_t str[] = {'o', 0, 'k', 0, 0, 0};
+	static const uint8_t neg[] = {0xf9, 0xff, 0xff, 0xff};
+	static const uint8_t sid[] = {1, 1, 0, 0, 0, 0, 0, 5, 18, 0, 0, 0};
+	nd_buf b = {0};
+
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_STRING, str, sizeof(str)) == 0);
+	CHECK_STR(b.data, "ok");
+	nd_buf_reset(&b);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_INT32, neg, sizeof(neg)) == 0);
+	CHECK_STR(b.data, "-7");
+	nd_buf_reset(&b);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_HEX32, neg, sizeof(neg)) == 0);
+	CHECK_STR(b.data, "0xfffffff9");
+	nd_buf_reset(&b);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_SID, sid, sizeof(sid)) == 0);
+	CHECK_STR(b.data, "S-1-5-18");
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_INT32, neg, 2) == -1);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_STRING, str, 3) == -1);
+	nd_buf_free(&b);
+}
+
+int main(void)
+{
+	test_utf16_text();
+	test_value_text();
+	return check_report();
+}
