@@ -1,5 +1,6 @@
 #include "nd_analysis_data.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,6 +144,55 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 			hi = mid;
 	}
 	return d->nhosts;
+}
+
+/* qsort: strings in byte order. */
+static int str_order(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Renumbers the host of each of the n records of size bytes at v (the
+ * host at offset in each): a host below old becomes map[host], any other
+ * (unknown) becomes unknown, now. Returns nothing. */
+static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size_t *map, size_t old, size_t now)
+{
+	char *p = (char *)v + offset;
+	size_t i, h;
+
+	for (i = 0; i < n; i++, p += size) {
+		memcpy(&h, p, sizeof(h));
+		h = h < old ? map[h] : now;
+		memcpy(p, &h, sizeof(h));
+	}
+}
+
+int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, size_t *map, nd_error *err)
+{
+	const char **v = malloc((d->nhosts + n + 1) * sizeof(*v));
+	size_t i, a = 0, b = 0, old = d->nhosts;
+
+	if (!v)
+		return nd_error_set(err, "out of memory");
+	nd_sort(names, n, sizeof(*names), str_order);
+	for (i = 0; a < old || b < n; i++)
+		if (b == n || (a < old && strcmp(d->hosts[a], names[b]) < 0)) {
+			map[a] = i;
+			v[i] = d->hosts[a++];
+		} else {
+			v[i] = names[b++];
+		}
+	free(d->hosts);
+	d->hosts = v;
+	d->nhosts = d->cap_hosts = old + n;
+	n = d->nhosts;
+	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), map, old, n);
+	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), map, old, n);
+	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), map, old, n);
+	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), map, old, n);
+	move_hosts(d->capi2, d->ncapi2, sizeof(*d->capi2), offsetof(nd_capi2_event, host), map, old, n);
+	move_hosts(d->events, d->nevents, sizeof(*d->events), offsetof(nd_event, host), map, old, n);
+	return 0;
 }
 
 /* Copies s into the pool, shared with an equal copy when share. Returns
@@ -409,6 +459,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->fields);
 	free(d->times);
 	free(d->names);
+	free(d->redialled);
 	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);
 	memset(d, 0, sizeof(*d));
