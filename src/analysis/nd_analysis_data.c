@@ -306,7 +306,7 @@ int nd_analysis_index(nd_analysis_data *d, nd_error *err)
 
 int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 {
-	size_t i, o, out = first, *by_ts;
+	size_t i, o, at, out = first;
 	when *w;
 
 	if (first < d->nevents)
@@ -319,28 +319,24 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 		d->events[out++] = d->events[i];
 	}
 	d->nevents = out;
-	by_ts = malloc((d->nevents + 1) * sizeof(*by_ts));
-	w = malloc((d->nevents - first + 1) * sizeof(*w));
-	if (!by_ts || !w) {
-		free(by_ts);
-		free(w);
+	if (nd_vec_reserve(&d->by_ts, &d->cap_by_ts, d->nevents + 1, sizeof(*d->by_ts)) != 0 ||
+	    !(w = malloc((d->nevents - first + 1) * sizeof(*w))))
 		return nd_error_set(err, "out of memory");
-	}
 	for (i = first; i < d->nevents; i++)
 		w[i - first] = (when){d->events[i].ts, d->events[i].ref, i};
 	nd_sort(w, d->nevents - first, sizeof(*w), by_time);
-	/* The new ones merged with those indexed before, by time then ref. */
-	for (i = o = 0, out = 0; i < first || o < d->nevents - first; out++) {
-		const nd_event *e = i < first ? &d->events[d->by_ts[i]] : NULL;
+	/* The new ones merged in with those indexed before, by time then ref,
+	 * from the end: a new event is most often the newest, so only the
+	 * indexed ones after the earliest new one move. */
+	for (i = first, o = d->nevents - first, at = d->nevents; o > 0;) {
+		const nd_event *e = i > 0 ? &d->events[d->by_ts[i - 1]] : NULL;
 
-		if (e && (o == d->nevents - first || e->ts < w[o].ts || (e->ts == w[o].ts && e->ref < w[o].ref)))
-			by_ts[out] = d->by_ts[i++];
+		if (e && (e->ts > w[o - 1].ts || (e->ts == w[o - 1].ts && e->ref > w[o - 1].ref)))
+			d->by_ts[--at] = d->by_ts[--i];
 		else
-			by_ts[out] = w[o++].idx;
+			d->by_ts[--at] = w[--o].idx;
 	}
 	free(w);
-	free(d->by_ts);
-	d->by_ts = by_ts;
 	return 0;
 }
 
@@ -439,6 +435,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 	nd_vec_fit(&d->hints, &d->cap_hints, d->nhints, sizeof(*d->hints));
 	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
 	nd_vec_fit(&d->events, &d->cap_events, d->nevents, sizeof(*d->events));
+	nd_vec_fit(&d->by_ts, &d->cap_by_ts, d->nevents, sizeof(*d->by_ts));
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
 	nd_vec_fit(&d->times, &d->cap_times, d->ntimes, sizeof(*d->times));
 	if (!keep_strings)

@@ -115,6 +115,7 @@ typedef struct nd_analysis_data {
 	nd_event *events;
 	size_t nevents, cap_events;
 	size_t *by_ts; /* nevents indices of events, by time then ref */
+	size_t cap_by_ts;
 	nd_field_value *fields;
 	size_t nfields, cap_fields;
 	nd_logged_time *times; /* of the events, by ref (nd_analysis_times_sort) */

@@ -1082,7 +1082,6 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 		return 1;
 	cur->count = l.top > last ? -1 : count; /* as nd_analysis_load */
 	cur->last = last;
-	cur->loaded = l.rows;
-	nd_analysis_fit(d, 1);
+	cur->loaded = l.rows; /* not fitted: the next round's events would grow every array again */
 	return 0;
 }
