@@ -184,26 +184,29 @@ static void part_free(part *t)
 static int make_part(again *g, const keyset *keys, part *t)
 {
 	void *v[KINDS] = {NULL};
-	size_t n[KINDS] = {0};
+	size_t n[KINDS] = {0}, cap[KINDS] = {0}, cap_at[KINDS] = {0};
 	int k;
 
 	memset(t, 0, sizeof(*t));
+	/* The arrays grow with the part (most often a few events), not sized
+	 * for every event: that was a large block mapped and unmapped a round. */
 	for (k = 0; k < KINDS; k++) {
 		size_t i, j = 0;
 
-		v[k] = malloc((g->a[k].n + 1) * g->a[k].size);
-		t->at[k] = malloc((g->a[k].n + 1) * sizeof(*t->at[k]));
-		if (!v[k] || !t->at[k])
-			break;
 		for (i = 0; i < g->a[k].n; i++) {
 			int old = ref_of(&g->a[k], i) <= g->prev->top;
 
 			if (!old || (keys && in_keys(keys, key_then(g->prev, k, j)))) {
+				if (nd_vec_reserve(&v[k], &cap[k], n[k] + 1, g->a[k].size) != 0 ||
+				    nd_vec_reserve(&t->at[k], &cap_at[k], n[k] + 1, sizeof(*t->at[k])) != 0)
+					break;
 				memcpy((char *)v[k] + n[k] * g->a[k].size, g->a[k].v + i * g->a[k].size, g->a[k].size);
 				t->at[k][n[k]++] = i;
 			}
 			j += (size_t)old;
 		}
+		if (i < g->a[k].n)
+			break;
 	}
 	t->d.clients = v[0]; /* part_free frees them all, even when one is missing */
 	t->d.nclients = n[0];
