@@ -14,7 +14,9 @@
 # milliseconds from the append to the printed line, with the ratio to the
 # interval and the CPU milliseconds tail used meanwhile (on a shared
 # machine the wall time says more about the neighbours). Build:
-# build-bench/ (RelWithDebInfo).
+# build-bench/ (RelWithDebInfo), or BENCH_BUILD. BENCH_DB: a database of
+# size N made before by `tools/bench-diagnose.sh --make DB N`, copied
+# instead of made (two builds compared on one; at 1M making takes minutes).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 b=${BENCH_BUILD:-$top/build-bench}
@@ -30,7 +32,11 @@ SRC=$top
 . "$top/tests/tail/lib.sh"
 export NPSDIAG_RULES="$top/rules"
 
-BENCH_BUILD=$b sh "$top/tools/bench-diagnose.sh" --make "$DB" "$n"
+if [ -n "${BENCH_DB:-}" ]; then
+	cp "$BENCH_DB" "$DB" # made before (bench-diagnose.sh --make): tail writes into its copy
+else
+	BENCH_BUILD=$b sh "$top/tools/bench-diagnose.sh" --make "$DB" "$n"
+fi
 L=$T/logs
 mkdir "$L"
 { header NPS01.lab.example Security; noise_desc 2025-03-14T08:00:00Z 5; } > "$T/noise.desc"

@@ -1,5 +1,6 @@
 #include "nd_analysis_data.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,6 +146,55 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 	return d->nhosts;
 }
 
+/* qsort: strings in byte order. */
+static int str_order(const void *pa, const void *pb)
+{
+	return strcmp(*(const char *const *)pa, *(const char *const *)pb);
+}
+
+/* Renumbers the host of each of the n records of size bytes at v (the
+ * host at offset in each): a host below old becomes map[host], any other
+ * (unknown) becomes unknown, now. Returns nothing. */
+static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size_t *map, size_t old, size_t now)
+{
+	char *p = (char *)v + offset;
+	size_t i, h;
+
+	for (i = 0; i < n; i++, p += size) {
+		memcpy(&h, p, sizeof(h));
+		h = h < old ? map[h] : now;
+		memcpy(p, &h, sizeof(h));
+	}
+}
+
+int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, size_t *map, nd_error *err)
+{
+	const char **v = malloc((d->nhosts + n + 1) * sizeof(*v));
+	size_t i, a = 0, b = 0, old = d->nhosts;
+
+	if (!v)
+		return nd_error_set(err, "out of memory");
+	nd_sort(names, n, sizeof(*names), str_order);
+	for (i = 0; a < old || b < n; i++)
+		if (b == n || (a < old && strcmp(d->hosts[a], names[b]) < 0)) {
+			map[a] = i;
+			v[i] = d->hosts[a++];
+		} else {
+			v[i] = names[b++];
+		}
+	free(d->hosts);
+	d->hosts = v;
+	d->nhosts = d->cap_hosts = old + n;
+	n = d->nhosts;
+	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), map, old, n);
+	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), map, old, n);
+	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), map, old, n);
+	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), map, old, n);
+	move_hosts(d->capi2, d->ncapi2, sizeof(*d->capi2), offsetof(nd_capi2_event, host), map, old, n);
+	move_hosts(d->events, d->nevents, sizeof(*d->events), offsetof(nd_event, host), map, old, n);
+	return 0;
+}
+
 /* Copies s into the pool, shared with an equal copy when share. Returns
  * the copy as nd_analysis_str says. */
 static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, int share, int *oom)
@@ -256,7 +306,7 @@ int nd_analysis_index(nd_analysis_data *d, nd_error *err)
 
 int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 {
-	size_t i, o, out = first, *by_ts;
+	size_t i, o, at, out = first;
 	when *w;
 
 	if (first < d->nevents)
@@ -269,28 +319,24 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 		d->events[out++] = d->events[i];
 	}
 	d->nevents = out;
-	by_ts = malloc((d->nevents + 1) * sizeof(*by_ts));
-	w = malloc((d->nevents - first + 1) * sizeof(*w));
-	if (!by_ts || !w) {
-		free(by_ts);
-		free(w);
+	if (nd_vec_reserve(&d->by_ts, &d->cap_by_ts, d->nevents + 1, sizeof(*d->by_ts)) != 0 ||
+	    !(w = malloc((d->nevents - first + 1) * sizeof(*w))))
 		return nd_error_set(err, "out of memory");
-	}
 	for (i = first; i < d->nevents; i++)
 		w[i - first] = (when){d->events[i].ts, d->events[i].ref, i};
 	nd_sort(w, d->nevents - first, sizeof(*w), by_time);
-	/* The new ones merged with those indexed before, by time then ref. */
-	for (i = o = 0, out = 0; i < first || o < d->nevents - first; out++) {
-		const nd_event *e = i < first ? &d->events[d->by_ts[i]] : NULL;
+	/* The new ones merged in with those indexed before, by time then ref,
+	 * from the end: a new event is most often the newest, so only the
+	 * indexed ones after the earliest new one move. */
+	for (i = first, o = d->nevents - first, at = d->nevents; o > 0;) {
+		const nd_event *e = i > 0 ? &d->events[d->by_ts[i - 1]] : NULL;
 
-		if (e && (o == d->nevents - first || e->ts < w[o].ts || (e->ts == w[o].ts && e->ref < w[o].ref)))
-			by_ts[out] = d->by_ts[i++];
+		if (e && (e->ts > w[o - 1].ts || (e->ts == w[o - 1].ts && e->ref > w[o - 1].ref)))
+			d->by_ts[--at] = d->by_ts[--i];
 		else
-			by_ts[out] = w[o++].idx;
+			d->by_ts[--at] = w[--o].idx;
 	}
 	free(w);
-	free(d->by_ts);
-	d->by_ts = by_ts;
 	return 0;
 }
 
@@ -389,6 +435,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 	nd_vec_fit(&d->hints, &d->cap_hints, d->nhints, sizeof(*d->hints));
 	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
 	nd_vec_fit(&d->events, &d->cap_events, d->nevents, sizeof(*d->events));
+	nd_vec_fit(&d->by_ts, &d->cap_by_ts, d->nevents, sizeof(*d->by_ts));
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
 	nd_vec_fit(&d->times, &d->cap_times, d->ntimes, sizeof(*d->times));
 	if (!keep_strings)
@@ -409,6 +456,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->fields);
 	free(d->times);
 	free(d->names);
+	free(d->redialled);
 	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);
 	memset(d, 0, sizeof(*d));

@@ -115,12 +115,15 @@ typedef struct nd_analysis_data {
 	nd_event *events;
 	size_t nevents, cap_events;
 	size_t *by_ts; /* nevents indices of events, by time then ref */
+	size_t cap_by_ts;
 	nd_field_value *fields;
 	size_t nfields, cap_fields;
 	nd_logged_time *times; /* of the events, by ref (nd_analysis_times_sort) */
 	size_t ntimes, cap_times;
 	const char **names; /* the event_fields names the rules read, distinct without case */
 	size_t nnames, cap_names;
+	int64_t *redialled; /* the refs of the client failures loaded before the last nd_analysis_load_more */
+	size_t nredialled, cap_redialled; /* whose server it changed (a dial stored later), ascending */
 	nd_strpool pool;
 	nd_intern strings; /* the distinct values of nd_analysis_str in the pool */
 } nd_analysis_data;
@@ -155,6 +158,13 @@ int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
 
 /* Finds a host name. Returns its index, or d->nhosts when it is unknown. */
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
+
+/* Puts the host names names[0..n) (distinct, none known yet, strings of
+ * d's pool, in any order) among the hosts where byte order puts them, and
+ * renumbers the host of every record of d: map (as many as the hosts
+ * before) receives each old host's new index. Returns 0, or -1 with err
+ * set (d is then unchanged). */
+int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, size_t *map, nd_error *err);
 
 /* Copies s into the pool once (an equal string copied before is shared):
  * NULL and "" stay NULL (absent values), unless keep_empty, which makes

@@ -7,7 +7,9 @@
 #include "nd_db.h"
 #include "nd_family.h"
 #include "nd_fields.h"
+#include "nd_sort.h"
 #include "nd_time.h"
+#include "nd_u64set.h"
 #include "nd_vec.h"
 
 typedef nd_analysis_dial dial;
@@ -24,6 +26,11 @@ typedef struct load {
 	int pg;        /* PostgreSQL: events.time_created is stored (no time_text) */
 	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
+	int redial;    /* since: a dial may change the server of a client failure loaded before */
+	const char **added; /* since: the hosts not known before (strings of the pool) */
+	size_t nadded, cap_added;
+	size_t *moved; /* since, when hosts were added: each old host's new index */
+	nd_u64set *coids; /* with a cursor: the fingerprints of the client failures' host and CoId */
 	size_t rows;   /* rows read */
 	int64_t top;   /* the highest event id read */
 	dial *dials;   /* by host, CoId, then time and ref (since: the first of each) */
@@ -132,18 +139,64 @@ static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 	return 0;
 }
 
-/* Row: a distinct computer name (since: a host not yet known means
- * loading afresh, for hosts are in byte order). Returns 0, or -1 when out
- * of memory. */
+/* Row: a distinct computer name (since: a host not yet known goes to
+ * added). Returns 0, or -1 when out of memory. */
 static int host_row(load *l, nd_stmt *st)
 {
 	const char *v = nd_db_column_text(st, 0);
 
-	if (l->since) {
-		l->afresh |= nd_analysis_host(l->d, v ? v : "") == l->d->nhosts;
+	if (!l->since)
+		return nd_analysis_add_host(l->d, v ? v : "", l->err);
+	if (nd_analysis_host(l->d, v ? v : "") < l->d->nhosts)
 		return 0;
+	if (nd_vec_reserve(&l->added, &l->cap_added, l->nadded + 1, sizeof(*l->added)) != 0)
+		return -1;
+	l->added[l->nadded++] = nd_analysis_str(l->d, v ? v : "", 1, &l->oom);
+	return 0;
+}
+
+/* Puts the hosts added (since) among the known ones, renumbering the
+ * hosts of the data and the dials (l->moved: how). Returns 0, or -1 with
+ * err set. */
+static int add_hosts(load *l)
+{
+	size_t i;
+
+	if (!l->nadded)
+		return 0;
+	if (!(l->moved = malloc((l->d->nhosts + 1) * sizeof(*l->moved))))
+		return nd_error_set(l->err, "out of memory");
+	if (nd_analysis_insert_hosts(l->d, l->added, l->nadded, l->moved, l->err) != 0)
+		return -1;
+	for (i = 0; i < l->ndials; i++)
+		l->dials[i].host = l->moved[l->dials[i].host];
+	return 0;
+}
+
+/* Returns the fingerprint of CoId coid (NULL: empty) on the host named
+ * host (FNV-1a). */
+static uint64_t coid_print(const char *host, const char *coid)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *host; host++)
+		h = (h ^ (unsigned char)*host) * 1099511628211u;
+	h *= 1099511628211u; /* the NUL between them */
+	for (; coid && *coid; coid++)
+		h = (h ^ (unsigned char)*coid) * 1099511628211u;
+	return h;
+}
+
+/* Notes (since) that the first dial of coid on host now names another
+ * server: a client failure loaded before may have it (its fingerprint is
+ * known), then l->redial is set, or l->afresh for an empty CoId (a
+ * failure without one, kept as NULL, cannot tell). Returns nothing. */
+static void dial_moved(load *l, size_t host, const char *coid)
+{
+	if (nd_u64set_has(l->coids, coid_print(l->d->hosts[host], coid))) {
+		l->redial |= *coid != 0;
+		l->afresh |= *coid == 0;
 	}
-	return nd_analysis_add_host(l->d, v ? v : "", l->err);
 }
 
 /* Row: the names of an NPS audit event (since: unless the same names, which
@@ -211,10 +264,16 @@ static int dial_is(const dial *v, size_t n, size_t at, size_t host, const char *
 	return at < n && v[at].host == host && strcmp(v[at].coid, coid) == 0;
 }
 
+/* Returns 1 if strings a and b (either NULL) are equal, else 0. */
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
 /* Row: a RasClient event with a CoId and a server address (since: the
- * first of a host and CoId not yet known goes to fresh; an earlier one than
- * the known first means loading afresh). Returns 0, or -1 when out of
- * memory. */
+ * first of a host and CoId not yet known goes to fresh; one earlier than
+ * the known first takes its place, dial_moved when it names another
+ * server). Returns 0, or -1 when out of memory. */
 static int dial_row(load *l, nd_stmt *st)
 {
 	dial x = {host_col(l, st, 0), nd_db_column_int64(st, 3), nd_db_column_int64(st, 4), NULL, NULL};
@@ -227,7 +286,16 @@ static int dial_row(load *l, nd_stmt *st)
 		coid = coid ? coid : "";
 		at = dial_at(l->dials, l->ndials, x.host, coid);
 		if (dial_is(l->dials, l->ndials, at, x.host, coid)) {
-			l->afresh |= x.ts < l->dials[at].ts || (x.ts == l->dials[at].ts && x.ref < l->dials[at].ref);
+			dial *known = &l->dials[at];
+
+			if (x.ts < known->ts || (x.ts == known->ts && x.ref < known->ref)) {
+				x.server = col(l, st, 2, 0);
+				if (!same_str(x.server, known->server))
+					dial_moved(l, x.host, coid);
+				known->ts = x.ts;
+				known->ref = x.ref;
+				known->server = x.server;
+			}
 			return 0;
 		}
 		if (dial_is(l->fresh, l->nfresh, l->nfresh - 1, x.host, coid))
@@ -277,23 +345,50 @@ static int dial_before(const dial *x, const dial *y)
 	return x->host < y->host || (x->host == y->host && strcmp(x->coid, y->coid) < 0);
 }
 
-/* Merges the fresh dials into the dials. A loaded client failure whose
- * CoId has its first dial among them would now name that server: then
- * l->afresh is set. Returns 0, or -1 when out of memory. */
+/* qsort: int64_t ascending. */
+static int i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Gives each client failure loaded before (all the data holds: the new
+ * ones are read after the dials) the server first dialled for its CoId
+ * now, noting those whose server changed in d->redialled. Returns 0, or
+ * -1 when out of memory. */
+static int redial(load *l)
+{
+	nd_analysis_data *d = l->d;
+	size_t i;
+
+	for (i = 0; i < d->nclients; i++) {
+		nd_client_failure *c = &d->clients[i];
+		const char *now = dialled(l, c->host, c->coid);
+
+		if (!c->coid || same_str(now, c->dialled)) /* no CoId: an empty one's dial loads afresh */
+			continue;
+		if (nd_vec_reserve(&d->redialled, &d->cap_redialled, d->nredialled + 1, sizeof(*d->redialled)) != 0)
+			return -1;
+		c->dialled = now;
+		d->redialled[d->nredialled++] = c->ref;
+	}
+	nd_sort(d->redialled, d->nredialled, sizeof(*d->redialled), i64_order);
+	return 0;
+}
+
+/* Merges the fresh dials into the dials (dial_moved for each), and
+ * redials the loaded client failures when one may have a CoId among them.
+ * Returns 0, or -1 when out of memory. */
 static int merge_dials(load *l)
 {
 	dial *v;
 	size_t i, a = 0, b = 0;
 
+	for (i = 0; i < l->nfresh; i++)
+		dial_moved(l, l->fresh[i].host, l->fresh[i].coid);
 	if (!l->nfresh)
-		return 0;
-	for (i = 0; i < l->d->nclients; i++) {
-		const nd_client_failure *c = &l->d->clients[i];
-		const char *coid = c->coid ? c->coid : ""; /* kept NULL when empty: either may be looked up */
-
-		if (dial_is(l->fresh, l->nfresh, dial_at(l->fresh, l->nfresh, c->host, coid), c->host, coid))
-			l->afresh = 1;
-	}
+		return l->redial && !l->afresh ? redial(l) : 0;
 	if (!(v = malloc((l->ndials + l->nfresh) * sizeof(*v))))
 		return -1;
 	for (i = 0; a < l->ndials || b < l->nfresh; i++)
@@ -302,7 +397,7 @@ static int merge_dials(load *l)
 	free(l->dials);
 	l->dials = v;
 	l->cap_dials = l->ndials = i;
-	return 0;
+	return l->redial && !l->afresh ? redial(l) : 0;
 }
 
 /* Row: a client failure. Returns 0, or -1 when out of memory. */
@@ -833,6 +928,8 @@ static int load_events(load *l, const nd_rules *rules)
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]) && !l->afresh; i++) {
 		if (each_row(l, l->since ? queries[i].since : queries[i].all, queries[i].fn, queries[i].what) != 0)
 			return -1;
+		if (queries[i].fn == host_row && l->since && add_hosts(l) != 0)
+			return -1;
 		if (queries[i].fn != dial_row)
 			continue;
 		if (!l->since)
@@ -842,6 +939,9 @@ static int load_events(load *l, const nd_rules *rules)
 	}
 	if (l->afresh)
 		return 0;
+	for (i = nclients; l->coids && i < d->nclients; i++)
+		if (nd_u64set_add(l->coids, coid_print(d->hosts[d->clients[i].host], d->clients[i].coid)) != 0)
+			return nd_error_set(l->err, "out of memory");
 	if (keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
 	    keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
 	    keep_order(d->connects, d->nconnects, nconnects, sizeof(*d->connects), connect_cmp) ||
@@ -897,6 +997,8 @@ static int extent(nd_db *db, const nd_analysis_cursor *prev, int64_t since, int6
 void nd_analysis_cursor_free(nd_analysis_cursor *cur)
 {
 	free(cur->dials);
+	free(cur->moved);
+	nd_u64set_free(&cur->coids);
 	memset(cur, 0, sizeof(*cur));
 }
 
@@ -914,6 +1016,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	memset(out, 0, sizeof(*out));
 	if (cur)
 		nd_analysis_cursor_free(cur);
+	l.coids = cur ? &cur->coids : NULL;
 	if ((!cur || extent(l.db, NULL, 0, &cur->count, &cur->last, &newer, &cur->version, err) == 0) &&
 	    load_events(&l, rules) == 0)
 		rc = 0;
@@ -947,7 +1050,12 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	l.d = d;
 	l.err = err;
 	l.since = cur->last;
+	l.coids = &cur->coids;
 	cur->loaded = 0;
+	free(cur->moved);
+	cur->moved = NULL;
+	cur->nmoved = 0;
+	d->nredialled = 0;
 	if (extent(l.db, cur, cur->last, &count, &last, &newer, &version, err) != 0)
 		return -1;
 	if (count != cur->count + newer)
@@ -964,14 +1072,16 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	cur->dials = l.dials;
 	cur->ndials = l.ndials;
 	cur->cap_dials = l.cap_dials;
+	cur->moved = l.moved;
+	cur->nmoved = l.moved ? d->nhosts - l.nadded : 0;
 	free(l.fresh);
+	free(l.added);
 	if (rc != 0)
 		return -1;
 	if (l.afresh)
 		return 1;
 	cur->count = l.top > last ? -1 : count; /* as nd_analysis_load */
 	cur->last = last;
-	cur->loaded = l.rows;
-	nd_analysis_fit(d, 1);
+	cur->loaded = l.rows; /* not fitted: the next round's events would grow every array again */
 	return 0;
 }

@@ -12,6 +12,7 @@
 #include "nd_error.h"
 #include "nd_rules.h"
 #include "nd_store.h"
+#include "nd_u64set.h"
 
 /* The first server address a RasClient event names for a CoId on a host. */
 typedef struct nd_analysis_dial {
@@ -29,6 +30,9 @@ typedef struct nd_analysis_cursor {
 	nd_analysis_dial *dials; /* the first per host and CoId, by host, CoId */
 	size_t ndials, cap_dials;
 	size_t loaded; /* the events (rows) the last load or load_more read */
+	size_t *moved; /* when the last load_more added hosts: the new index of each host before, */
+	size_t nmoved; /* of nmoved (the hosts are in byte order); else NULL */
+	nd_u64set coids; /* the fingerprints of the host and CoId of every client failure loaded */
 } nd_analysis_cursor;
 
 /* Loads the data for a diagnosis with rules; with cur (NULL: none) also
@@ -39,10 +43,12 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		     nd_error *err);
 
 /* Adds to d (loaded with cur and the same rules) the events stored since
- * cur, so that d is what nd_analysis_load would give now. Returns 0 when
- * it is; 1 when d must be loaded afresh instead (events went away, a new
- * host, or a new event changes what was loaded: d is then inconsistent),
- * or -1 with err set. */
+ * cur, so that d is what nd_analysis_load would give now: a new host is
+ * put in its place (cur->moved says how the others moved), a new dial
+ * that changes the server of a client failure loaded before changes it
+ * (d->redialled). Returns 0 when it is; 1 when d must be loaded afresh
+ * instead (events went away, or a dial of an empty CoId changes what was
+ * loaded: d is then inconsistent), or -1 with err set. */
 int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *d, nd_analysis_cursor *cur,
 			  nd_error *err);
 

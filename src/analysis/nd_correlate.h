@@ -153,9 +153,10 @@ int nd_correlate_res_time_order(const void *pa, const void *pb);
 int nd_correlate_res_key_order(const void *pa, const void *pb);
 
 /* Correlates d again after events were added to it (refs above prev->top;
- * the others unchanged) from prev, a correlation of d before them made
- * with p->keep and the same window and skew: only the identities the new
- * events belong to are paired again, and with them every identity of a
+ * the others unchanged but for d->redialled) from prev, a correlation of
+ * d before them made with p->keep and the same window and skew: only the
+ * identities the new events and the redialled client failures belong to
+ * are paired again, and with them every identity of a
  * client/NPS host pair whose clock offset estimate moves (docs/diagnose.md,
  * "Under `tail`"); the rest is carried over. Gives what nd_correlate
  * gives (p->keep set). Returns 0 with *out filled and prev emptied, 1 when
@@ -163,6 +164,12 @@ int nd_correlate_res_key_order(const void *pa, const void *pb);
  * in full; prev is left as it was), or -1 with err set. */
 int nd_correlate_again(const nd_analysis_data *d, const nd_correlate_params *p, nd_correlation *prev,
 		       nd_correlation *out, nd_error *err);
+
+/* Renumbers the hosts c names (line-ups, offsets, candidates) after the
+ * data's hosts were renumbered: host h is map[h] now (h below n, every
+ * host c names; nd_analysis_insert_hosts keeps their order, so c's orders
+ * hold). Returns nothing. */
+void nd_correlation_move_hosts(nd_correlation *c, const size_t *map, size_t n);
 
 /* The clock offset (seconds) tolerated without --skew when at least two
  * candidate pairs of a client/NPS host pair agree on it (Kerberos

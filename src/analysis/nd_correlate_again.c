@@ -120,9 +120,27 @@ static const char *key_then(const nd_correlation *prev, int k, size_t j)
 										  : prev->unlock_key[j];
 }
 
+/* Returns 1 if ref is one of the client failures whose server the last
+ * load changed (d->redialled), else 0. */
+static int redialled(const nd_analysis_data *d, int64_t ref)
+{
+	size_t lo = 0, hi = d->nredialled;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->redialled[mid] < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->nredialled && d->redialled[lo] == ref;
+}
+
 /* Sets where each event of prev is in the data now (the events above
- * prev->top are new; the others kept their order). Returns 0, 1 when the
- * data does not hold prev's events, or -1 with err set. */
+ * prev->top are new; the others kept their order), and adds to the keys
+ * those of the redialled client failures. Returns 0, 1 when the data does
+ * not hold prev's events, or -1 with err set. */
 static int place(again *g)
 {
 	int k;
@@ -136,6 +154,9 @@ static int place(again *g)
 			if (ref_of(&g->a[k], i) <= g->prev->top) {
 				if (j == g->prev->made[k])
 					return 1;
+				if (k == 0 && g->d->nredialled && redialled(g->d, ref_of(&g->a[k], i)) &&
+				    add_key(&g->keys, g->prev->client_key[j]) != 0)
+					return nd_error_set(g->err, "out of memory");
 				g->now[k][j++] = i;
 			}
 		if (j != g->prev->made[k])
@@ -163,26 +184,29 @@ static void part_free(part *t)
 static int make_part(again *g, const keyset *keys, part *t)
 {
 	void *v[KINDS] = {NULL};
-	size_t n[KINDS] = {0};
+	size_t n[KINDS] = {0}, cap[KINDS] = {0}, cap_at[KINDS] = {0};
 	int k;
 
 	memset(t, 0, sizeof(*t));
+	/* The arrays grow with the part (most often a few events), not sized
+	 * for every event: that was a large block mapped and unmapped a round. */
 	for (k = 0; k < KINDS; k++) {
 		size_t i, j = 0;
 
-		v[k] = malloc((g->a[k].n + 1) * g->a[k].size);
-		t->at[k] = malloc((g->a[k].n + 1) * sizeof(*t->at[k]));
-		if (!v[k] || !t->at[k])
-			break;
 		for (i = 0; i < g->a[k].n; i++) {
 			int old = ref_of(&g->a[k], i) <= g->prev->top;
 
 			if (!old || (keys && in_keys(keys, key_then(g->prev, k, j)))) {
+				if (nd_vec_reserve(&v[k], &cap[k], n[k] + 1, g->a[k].size) != 0 ||
+				    nd_vec_reserve(&t->at[k], &cap_at[k], n[k] + 1, sizeof(*t->at[k])) != 0)
+					break;
 				memcpy((char *)v[k] + n[k] * g->a[k].size, g->a[k].v + i * g->a[k].size, g->a[k].size);
 				t->at[k][n[k]++] = i;
 			}
 			j += (size_t)old;
 		}
+		if (i < g->a[k].n)
+			break;
 	}
 	t->d.clients = v[0]; /* part_free frees them all, even when one is missing */
 	t->d.nclients = n[0];
@@ -677,4 +701,21 @@ int nd_correlate_again(const nd_analysis_data *d, const nd_correlate_params *p, 
 	free(g.keys.v);
 	free(g.others);
 	return rc;
+}
+
+void nd_correlation_move_hosts(nd_correlation *c, const size_t *map, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->attempts[i].lineup_host < n)
+			c->attempts[i].lineup_host = map[c->attempts[i].lineup_host];
+	for (i = 0; i < c->noffsets; i++) {
+		c->offsets[i].client = map[c->offsets[i].client];
+		c->offsets[i].nps = map[c->offsets[i].nps];
+	}
+	for (i = 0; i < c->ncands; i++) {
+		c->cands[i].chost = map[c->cands[i].chost];
+		c->cands[i].nhost = map[c->cands[i].nhost];
+	}
 }

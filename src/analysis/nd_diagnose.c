@@ -198,6 +198,8 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
+	else if (m->loaded && m->correlated && m->cur.moved) /* new hosts took their places among the others */
+		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
 	if (rc != 0)
 		*since = 0;
 	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, err) != 0))

@@ -4,25 +4,33 @@
 #include <string.h>
 
 #include "nd_buf.h"
+#include "nd_intern.h"
+#include "nd_strpool.h"
 #include "nd_vec.h"
 
-/* An announced incident: its key, the count and the cause announced. */
+/* An announced incident: the cause and the count announced. */
 typedef struct seen {
-	char *key;
 	const char *cause; /* one of causes */
 	int64_t count;
 } seen;
 
 struct nd_news {
-	seen *v; /* sorted by key */
-	size_t n, cap;
+	nd_strpool pool; /* the keys */
+	nd_intern keys;  /* the key of each announced incident, to its index in v: O(1) a look-up (a
+			    sorted array took a memmove per new key: quadratic in a first scan of 1M) */
+	seen *v;
+	size_t cap;
 	char **causes; /* the distinct cause ids announced (a few dozen) */
 	size_t ncauses, cap_causes;
 };
 
 nd_news *nd_news_new(void)
 {
-	return calloc(1, sizeof(nd_news));
+	nd_news *n = calloc(1, sizeof(nd_news));
+
+	if (n)
+		n->keys.pool = &n->pool;
+	return n;
 }
 
 void nd_news_free(nd_news *n)
@@ -31,8 +39,8 @@ void nd_news_free(nd_news *n)
 
 	if (!n)
 		return;
-	for (i = 0; i < n->n; i++)
-		free(n->v[i].key);
+	nd_intern_free(&n->keys);
+	nd_strpool_free(&n->pool);
 	for (i = 0; i < n->ncauses; i++)
 		free(n->causes[i]);
 	free(n->v);
@@ -40,27 +48,19 @@ void nd_news_free(nd_news *n)
 	free(n);
 }
 
-/* Finds key. Returns its index, or the index where it belongs with *found
- * cleared. */
-static size_t find(const nd_news *n, const char *key, int *found)
+/* Finds key, adding it (with nothing announced: no cause, count 0) when
+ * it is new. Returns its index in n->v, or -1 when out of memory. */
+static long find(nd_news *n, const char *key)
 {
-	size_t lo = 0, hi = n->n;
+	size_t before = n->keys.n;
+	uint32_t id;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(n->v[mid].key, key);
-
-		if (c == 0) {
-			*found = 1;
-			return mid;
-		}
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	*found = 0;
-	return lo;
+	if (nd_vec_reserve(&n->v, &n->cap, before + 1, sizeof(*n->v)) != 0 ||
+	    (id = nd_intern_add(&n->keys, key)) == UINT32_MAX)
+		return -1;
+	if (id == before)
+		n->v[id] = (seen){NULL, 0};
+	return (long)id;
 }
 
 /* Returns the copy of cause id c that n keeps, or NULL when out of memory. */
@@ -75,24 +75,6 @@ static const char *cause_of(nd_news *n, const char *c)
 	    !(n->causes[n->ncauses] = strdup(c)))
 		return NULL;
 	return n->causes[n->ncauses++];
-}
-
-/* Records key with cause and count at index i (from find). Returns 0, or
- * -1 when out of memory. */
-static int insert(nd_news *n, size_t i, const char *key, const char *cause, int64_t count)
-{
-	char *k = strdup(key);
-
-	if (!k || nd_vec_reserve(&n->v, &n->cap, n->n + 1, sizeof(*n->v)) != 0) {
-		free(k);
-		return -1;
-	}
-	memmove(n->v + i + 1, n->v + i, (n->n - i) * sizeof(*n->v));
-	n->v[i].key = k;
-	n->v[i].cause = cause;
-	n->v[i].count = count;
-	n->n++;
-	return 0;
 }
 
 /* Makes what an incident is known by: its stable key, else (results
@@ -129,25 +111,19 @@ long nd_news_scan(nd_news *n, nd_db *db, int64_t since, int64_t first, nd_news_f
 	while ((rc = nd_results_next(res, &it, err)) == 1) {
 		const char *cause;
 		int64_t previous;
-		int found;
-		size_t i;
+		long i;
 
-		if (identity(&key, it) != 0 || !(cause = cause_of(n, it->cause->cause_id))) {
+		if (identity(&key, it) != 0 || !(cause = cause_of(n, it->cause->cause_id)) ||
+		    (i = find(n, key.data)) < 0) {
 			rc = nd_error_set(err, "out of memory");
 			break;
 		}
-		i = find(n, key.data, &found);
-		if (found && n->v[i].cause == cause && n->v[i].count >= it->count)
+		if (n->v[i].cause == cause && n->v[i].count >= it->count)
 			continue;
-		/* A new cause is news of its own, as a new incident. */
-		previous = found && n->v[i].cause == cause ? n->v[i].count : 0;
-		if (found) {
-			n->v[i].count = it->count;
-			n->v[i].cause = cause;
-		} else if (insert(n, i, key.data, cause, it->count) != 0) {
-			rc = nd_error_set(err, "out of memory");
-			break;
-		}
+		/* A new cause is news of its own, as a new incident (a new key has none). */
+		previous = n->v[i].cause == cause ? n->v[i].count : 0;
+		n->v[i].count = it->count;
+		n->v[i].cause = cause;
 		if (!fn)
 			continue;
 		if (nd_results_load(res, 0, 0, err) != 0) {

@@ -1,7 +1,8 @@
 /* Unit tests of nd_analysis_data (the loaded data and its look-ups: host
  * index, fields without case and the pseudo-fields, the nearest event of
  * a list, one event loaded twice, equal values copied once, arrays fitted,
- * logged times kept as runs) and nd_strpool: no database. */
+ * logged times kept as runs, events indexed later, hosts put among the
+ * known ones) and nd_strpool: no database. */
 #include <stdlib.h>
 
 #include "analysis_fixture.h"
@@ -47,6 +48,42 @@ static void test_times(void)
 		CHECK(want ? t && strcmp(t, want) == 0 : t == NULL);
 	}
 	nd_analysis_data_free(&d);
+}
+
+/* Events added later (nd_analysis_index_more: one between old ones, one
+ * the newest): by_ts holds every event once, by time then ref. Then hosts
+ * put among the known ones (nd_analysis_insert_hosts): byte order, and
+ * every record renumbered. Returns nothing. */
+static void test_more(nd_analysis_data *d)
+{
+	size_t first = d->nevents, i, map[3], seen = 0;
+	const char *added[2];
+	nd_error err;
+	int oom = 0;
+
+	fx_event(d, DC, 39, "kdc", 101, ND_EVENT_NEAR);
+	fx_event(d, NPS, 39, "kdc", 200, ND_EVENT_NEAR);
+	CHECK(nd_analysis_index_more(d, first, &err) == 0 && d->nevents == first + 2);
+	for (i = 0; i < d->nevents; i++)
+		seen += d->by_ts[i];
+	CHECK(seen == d->nevents * (d->nevents - 1) / 2); /* each index once */
+	for (i = 1; i < d->nevents; i++)
+		CHECK(d->events[d->by_ts[i - 1]].ts < d->events[d->by_ts[i]].ts ||
+		      (d->events[d->by_ts[i - 1]].ts == d->events[d->by_ts[i]].ts &&
+		       d->events[d->by_ts[i - 1]].ref < d->events[d->by_ts[i]].ref));
+	CHECK(d->events[d->by_ts[d->nevents - 1]].ts == fx_ts(200));
+
+	added[0] = nd_analysis_str(d, "MID.lab.example", 1, &oom);
+	added[1] = nd_analysis_str(d, "BOX01.lab.example", 1, &oom);
+	CHECK(!oom && nd_analysis_insert_hosts(d, added, 2, map, &err) == 0);
+	CHECK(d->nhosts == 5 && map[0] == 1 && map[1] == 2 && map[2] == 4);
+	CHECK_STR(d->hosts[0], "BOX01.lab.example");
+	CHECK_STR(d->hosts[3], "MID.lab.example");
+	CHECK(nd_analysis_host(d, NPS) == 4 && nd_analysis_host(d, "MID.lab.example") == 3);
+	CHECK(d->clients[0].host == 1 && d->events[d->nevents - 1].host == 4);
+	CHECK(d->events[0].host == 2); /* DC01: was 1 */
+	for (i = 0; i < d->nevents; i++)
+		CHECK(d->events[i].host == 1 || d->events[i].host == 2 || d->events[i].host == 4);
 }
 
 int main(void)
@@ -120,6 +157,7 @@ int main(void)
 				(long long)near[i].want);
 		CHECK(got == near[i].want);
 	}
+	test_more(&d);
 	nd_analysis_data_free(&d);
 	CHECK(d.nevents == 0 && d.events == NULL);
 

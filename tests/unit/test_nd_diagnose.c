@@ -6,13 +6,18 @@
  * memory (rewriting only the incidents that changed), the other in full.
  * After every round both hold the same result rows, keys included, and the
  * incremental runs rewrote fewer incidents than there were and read only
- * the events stored since the last round. A second stream has 40 users of
+ * the events stored since the last round: everything is read again only
+ * after events went away, not for a new client computer nor for a dial
+ * stored after the failure it names the server of. A second stream has 40 users of
  * whom a round touches a few: the others' incidents keep their grouping
  * and keys from the last round (nd_group_again, nd_keys_assign_part). A
  * run by another process in
  * between (other parameters: it splits a pair and gives the part new keys)
  * is noticed, and so are events deleted by another process (the kept
- * events are read again). Usage:
+ * events are read again) and an incident deleted by another connection
+ * (the stamp counts the incidents when data_version moved). Each round,
+ * the news read from the lowest id the run rewrote (as tail reads them)
+ * are those of the whole table. Usage:
  * test_nd_diagnose TMP_DIR SRC_DIR. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@
 #include "nd_db.h"
 #include "nd_diagnose.h"
 #include "nd_ingest.h"
+#include "nd_news.h"
 #include "nd_rules.h"
 #include "nd_store.h"
 
@@ -48,6 +54,8 @@ static unsigned last_failure;
  * of each one's last client failure. */
 #define MAX_USERS 64
 static unsigned users = 4;
+/* The client computers (CLIENT0 ...) the users' failures come from. */
+static unsigned computers = 3;
 static unsigned last_coid[MAX_USERS];
 
 /* Writes the time s seconds after 08:00 (and frac ten-millionths) to when.
@@ -132,7 +140,8 @@ static void connect_event(FILE *f, unsigned rec, const char *when, unsigned u)
 /* Writes one random event with record id rec to f: a client failure
  * (sometimes of the CoId of the user's last one: a retry; sometimes with
  * a dial naming the server, for a retry at another time), a connect, an
- * NPS decision or lock, or an event a rule looks for near an attempt.
+ * NPS decision (one in six not for the VPN: from a NAS the clients dial)
+ * or lock, or an event a rule looks for near an attempt.
  * Returns nothing. */
 static void event(FILE *f, unsigned rec)
 {
@@ -168,7 +177,7 @@ static void event(FILE *f, unsigned rec)
 				"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data>"
 				"<Data>vpn%u.lab.example</Data><Data>WAN Miniport (IKEv2)</Data><Data>VPN2-0</Data>"
 				"<Data>Vpn</Data></EventData></Event>\n",
-				dial_when, 100000 + rec, user % 3, coid, user, rnd(2));
+				dial_when, 100000 + rec, user % computers, coid, user, rnd(2));
 		}
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
@@ -177,11 +186,13 @@ static void event(FILE *f, unsigned rec)
 			"<Computer>CLIENT%u.lab.example</Computer><Security/></System><EventData>"
 			"<Data>{%08u-0000-0000-0000-000000000000}</Data><Data>LAB\\u%u</Data><Data>Always On VPN</Data>"
 			"<Data>%u</Data></EventData></Event>\n",
-			when, rec, user % 3, coid, user, codes[rnd(5)]);
+			when, rec, user % computers, coid, user, codes[rnd(5)]);
 	} else if (kind < 5) {
 		connect_event(f, rec, when, user);
 	} else {
-		unsigned grant = kind == 8 || kind == 9, lock = kind == 11;
+		/* wired: not a VPN decision, but its NAS is a server the clients dial:
+		 * only a failure that dialled it pairs with it (a dial stored late changes that). */
+		unsigned grant = kind == 8 || kind == 9, lock = kind == 11, wired = kind == 7;
 
 		fprintf(f,
 			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
@@ -189,11 +200,12 @@ static void event(FILE *f, unsigned rec)
 			"<TimeCreated SystemTime='%s'/><EventRecordID>%u</EventRecordID><Channel>Security</Channel>"
 			"<Computer>NPS0%u.lab.example</Computer><Security/></System><EventData>"
 			"<Data Name='SubjectUserName'>u%u@lab.example</Data><Data Name='SubjectDomainName'>LAB</Data>"
-			"<Data Name='FullyQualifiedSubjectUserName'>LAB\\u%u</Data><Data Name='NASIdentifier'>VPN01</Data>"
-			"<Data Name='NASPortType'>Virtual</Data><Data Name='ClientName'>VPN01</Data>"
+			"<Data Name='FullyQualifiedSubjectUserName'>LAB\\u%u</Data><Data Name='NASIdentifier'>%s</Data>"
+			"<Data Name='NASPortType'>%s</Data><Data Name='ClientName'>VPN01</Data>"
 			"<Data Name='NetworkPolicyName'>AOVPN User Tunnel</Data><Data Name='AuthenticationType'>EAP</Data>"
 			"<Data Name='ReasonCode'>%u</Data></EventData></Event>\n",
-			lock ? 6279 : grant ? 6272 : 6273, when, rec, 1 + rnd(2), user, user, grant ? 0 : reasons[rnd(5)]);
+			lock ? 6279 : grant ? 6272 : 6273, when, rec, 1 + rnd(2), user, user, wired ? "vpn0.lab.example" : "VPN01",
+			wired ? "Ethernet" : "Virtual", grant ? 0 : reasons[rnd(5)]);
 	}
 }
 
@@ -219,6 +231,44 @@ static void late_pair(FILE *f, unsigned rec)
 		"<Data>{99999999-0000-0000-0000-000000000000}</Data><Data>LAB\\u0</Data><Data>Always On VPN</Data>"
 		"<Data>691</Data></EventData></Event>\n",
 		rec, rec + 1);
+}
+
+/* Writes to f (record rec) step of a failure whose dial is stored late:
+ * 0, a client failure of CoId 88888888 without a dial and, 1 s before, a
+ * denial from NAS vpn0 that is not for the VPN (they do not pair); 1, the
+ * dial naming vpn0 (now they pair); 2, an earlier dial of the CoId naming
+ * vpn1 (the first dial names the server: they part again). Returns
+ * nothing. */
+static void late_dial(FILE *f, unsigned rec, unsigned step)
+{
+	if (step == 0)
+		fprintf(f,
+			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+			"<Provider Name='Microsoft-Windows-Security-Auditing'/><EventID>6273</EventID><Level>4</Level>"
+			"<TimeCreated SystemTime='2025-03-14T07:40:00.0000000Z'/><EventRecordID>%u</EventRecordID>"
+			"<Channel>Security</Channel><Computer>NPS01.lab.example</Computer><Security/></System><EventData>"
+			"<Data Name='SubjectUserName'>u0@lab.example</Data><Data Name='SubjectDomainName'>LAB</Data>"
+			"<Data Name='FullyQualifiedSubjectUserName'>LAB\\u0</Data>"
+			"<Data Name='NASIdentifier'>vpn0.lab.example</Data><Data Name='NASPortType'>Ethernet</Data>"
+			"<Data Name='NetworkPolicyName'>AOVPN User Tunnel</Data><Data Name='AuthenticationType'>EAP</Data>"
+			"<Data Name='ReasonCode'>16</Data></EventData></Event>\n"
+			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20227</EventID><Level>2</Level>"
+			"<TimeCreated SystemTime='2025-03-14T07:40:01.0000000Z'/><EventRecordID>%u</EventRecordID>"
+			"<Channel>Application</Channel><Computer>CLIENT0.lab.example</Computer><Security/></System>"
+			"<EventData><Data>{88888888-0000-0000-0000-000000000000}</Data><Data>LAB\\u0</Data>"
+			"<Data>Always On VPN</Data><Data>691</Data></EventData></Event>\n",
+			rec, rec + 1);
+	else
+		fprintf(f,
+			"<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System>"
+			"<Provider Name='RasClient'/><EventID Qualifiers='0'>20223</EventID><Level>4</Level>"
+			"<TimeCreated SystemTime='2025-03-14T07:39:5%u.0000000Z'/><EventRecordID>%u</EventRecordID>"
+			"<Channel>Application</Channel><Computer>CLIENT0.lab.example</Computer><Security/></System>"
+			"<EventData><Data>{88888888-0000-0000-0000-000000000000}</Data><Data>LAB\\u0</Data>"
+			"<Data>vpn%u.lab.example</Data><Data>WAN Miniport (IKEv2)</Data><Data>VPN2-0</Data>"
+			"<Data>Vpn</Data></EventData></Event>\n",
+			step == 1 ? 8 : 0, rec, step - 1);
 }
 
 /* Appends the rows of the result tables of s to out. Returns nothing. */
@@ -284,6 +334,36 @@ static long long delete_client(const char *path)
 	return n;
 }
 
+/* Deletes, as another process does (on its own connection, so that the
+ * store's data_version moves), incident 2 and its rows from the store at
+ * path: the number of incidents changes, their last id and the
+ * parameters do not. Returns nothing. */
+static void delete_incident(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+
+	if (nd_store_open(&s, path, &err) != 0) {
+		CHECK(0);
+		return;
+	}
+	CHECK(nd_db_exec(nd_store_db(s),
+			 "BEGIN; DELETE FROM incident_events WHERE incident_id = 2;"
+			 " DELETE FROM incident_facts WHERE incident_id = 2; DELETE FROM incident_keys WHERE incident_id = 2;"
+			 " DELETE FROM incidents WHERE id = 2; COMMIT;",
+			 "delete", &err) == 0);
+	nd_store_close(s);
+}
+
+/* nd_news_fn: appends the incident's id, key and the count announced
+ * before to the buffer ctx. Returns 0. */
+static int on_news(void *ctx, const nd_res_incident *inc, int64_t previous, nd_error *err)
+{
+	(void)err;
+	nd_buf_printf(ctx, "%lld %s %lld\n", (long long)inc->id, inc->key ? inc->key : "-", (long long)previous);
+	return 0;
+}
+
 /* Opens a fresh store at path with the code tables. Returns it, or NULL. */
 static nd_store *open_store(const char *path, const char *codes)
 {
@@ -318,15 +398,17 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 	nd_diagnose_memory *m = nd_diagnose_memory_new();
 	nd_store *a, *b;
 	nd_error err;
-	nd_buf da = {0}, db = {0};
+	nd_buf da = {0}, db = {0}, na = {0}, nb = {0};
+	nd_news *news_a = nd_news_new(), *news_b = nd_news_new();
 	unsigned round, k, rec = 1;
-	size_t partial = 0, fewer = 0, kept = 0;
+	size_t partial = 0, fewer = 0, kept = 0, reloads = 0, news_rounds = 0;
 
 	users = sm->users;
+	computers = 3;
 	memset(last_coid, 0, sizeof(last_coid));
 	a = open_store(path_a, codes);
 	b = open_store(path_b, codes);
-	CHECK(a != NULL && b != NULL && m != NULL);
+	CHECK(a != NULL && b != NULL && m != NULL && news_a != NULL && news_b != NULL);
 	for (round = 0; a && b && m && round < ROUNDS; round++) {
 		nd_ingest_report rep = {0};
 		nd_ingest_totals ta, tb;
@@ -339,7 +421,7 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 			/* Split by the other process's run below: its keys then differ from the kept ones. */
 			late_pair(f, rec);
 			rec += 2;
-			/* Their hosts from the start: a new host means loading everything again. */
+			/* Their hosts from the start (new hosts come later: a client computer, and the one deleted below). */
 			near_event(f, rec++, 0);
 			near_event(f, rec++, 1);
 			for (k = 0; k < 3; k++)
@@ -347,6 +429,12 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 		}
 		if (round == 3 || round == 4 || round == 9)
 			rec += near_case(f, rec, round);
+		if (round == ROUNDS / 2 + 2)
+			computers = 4; /* CLIENT3: a new host between the others (the NPS servers move up) */
+		if (round >= 10 && round <= 12) {
+			late_dial(f, rec, round - 10);
+			rec += 2;
+		}
 		for (k = 0; k < (round == 0 ? sm->first : sm->per_round ? sm->per_round : EVENTS + round); k++)
 			event(f, rec++);
 		fclose(f);
@@ -358,6 +446,12 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 			/* Another process deletes events: the kept ones are stale. */
 			CHECK(delete_client(path_a) > 0);
 			CHECK(delete_client(path_b) > 0);
+		}
+		if (round == ROUNDS / 2 + 1) {
+			/* Another process deletes an incident: the stamp must count them
+			 * (data_version moved), not take the last id for their number. */
+			delete_incident(path_a);
+			delete_incident(path_b);
 		}
 		if (round == ROUNDS / 2) {
 			/* Another process diagnoses both with other parameters meanwhile
@@ -373,15 +467,29 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 		CHECK(sa.incidents == sb.incidents && sa.findings == sb.findings && sa.attempts == sb.attempts);
 		CHECK(sb.rewritten == sb.incidents + sb.findings);
 		CHECK(sa.rewritten <= sa.incidents + sa.findings);
-		if (round == ROUNDS / 2)
+		if (round == ROUNDS / 2 || round == ROUNDS / 2 + 1)
 			CHECK(sa.rewritten == sa.incidents + sa.findings);
 		partial += sa.rewritten < sa.incidents + sa.findings;
 		CHECK(sb.kept == 0 && sb.keyed == sb.incidents + sb.findings && sa.kept <= sa.incidents);
 		kept += sa.kept > 0 && sa.keyed < sa.incidents + sa.findings;
 		fewer += sa.loaded < sb.loaded;
+		/* Only events gone away load everything again: not a new host, nor a dial
+		 * that names the server of a failure loaded before, nor an earlier dial. */
+		reloads += round > 0 && sa.loaded == sb.loaded;
 		CHECK(sa.loaded <= sb.loaded && sb.loaded > 0);
 		if (round == ROUNDS / 3)
 			CHECK(sa.loaded == sb.loaded);
+		/* The news read from the lowest id rewritten on (as tail reads it) are
+		 * the news of the whole table. */
+		nd_buf_reset(&na);
+		nd_buf_reset(&nb);
+		CHECK(nd_news_scan(news_a, nd_store_db(a), sa.since, sa.first, on_news, &na, &err) >= 0);
+		CHECK(nd_news_scan(news_b, nd_store_db(b), INT64_MIN, 0, on_news, &nb, &err) >= 0);
+		CHECK(na.len == nb.len && (!na.len || memcmp(na.data, nb.data, na.len) == 0));
+		if (na.len != nb.len || (na.len && memcmp(na.data, nb.data, na.len) != 0))
+			fprintf(stderr, "%u users, round %u: news from id %lld:\n%s\nof the whole table:\n%s\n", sm->users,
+				round, (long long)sa.first, na.len ? na.data : "", nb.len ? nb.data : "");
+		news_rounds += round > 0 && na.len > 0;
 		dump(a, &da);
 		dump(b, &db);
 		CHECK(da.len == db.len && da.len > 0 && memcmp(da.data, db.data, da.len) == 0);
@@ -390,8 +498,13 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 				da.data, db.data);
 	}
 	CHECK(partial > 0 && fewer > ROUNDS / 2);
+	CHECK(reloads == 1 && news_rounds > ROUNDS / 2);
 	nd_buf_free(&da);
 	nd_buf_free(&db);
+	nd_buf_free(&na);
+	nd_buf_free(&nb);
+	nd_news_free(news_a);
+	nd_news_free(news_b);
 	nd_diagnose_memory_free(m);
 	nd_store_close(a);
 	nd_store_close(b);
