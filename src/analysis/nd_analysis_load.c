@@ -780,9 +780,12 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 /* Distinct: learning domains needs each triple once, in no order. */
 #define Q_HINTS(since)                                                                                                 \
 	"SELECT DISTINCT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events" since
+/* CROSS JOIN: SQLite reads ras_client_events first (it would rather scan
+ * every event in an index of computer names for the order: 0.66 against
+ * 0.08 CPU s at 1M events); PostgreSQL plans it as the inner join it is. */
 #define Q_DIALS(since)                                                                                                 \
-	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d"                             \
-	" JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL" since         \
+	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d CROSS JOIN events e"         \
+	" WHERE e.id = d.event_ref AND d.coid IS NOT NULL AND d.server_address IS NOT NULL" since                      \
 	" ORDER BY e.computer, d.coid, e.ts, e.id"
 #define Q_CLIENTS(since, ts)                                                                                           \
 	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid, e.time_text"    \
@@ -814,7 +817,7 @@ static const struct query {
 } queries[] = {
 	{Q_HOSTS("computer", " ORDER BY 1"), Q_HOSTS("computer || ''", " WHERE id > ?1"), host_row, "hosts"},
 	{Q_HINTS(""), Q_HINTS(" WHERE event_ref > ?1"), hint_row, "learn domains"},
-	{Q_DIALS(""), Q_DIALS(" AND e.id > ?1"), dial_row, "dialled servers"},
+	{Q_DIALS(""), Q_DIALS(" AND d.event_ref > ?1"), dial_row, "dialled servers"},
 	{Q_CLIENTS("", "e.ts"), Q_CLIENTS(SINCE, "+e.ts"), client_row, "client failures"},
 	{Q_DECISIONS("", "e.ts"), Q_DECISIONS(SINCE, "+e.ts"), decision_row, "NPS decisions"},
 	{Q_CONNECTS("", "e.ts"), Q_CONNECTS(SINCE, "+e.ts"), connect_row, "connects"},
