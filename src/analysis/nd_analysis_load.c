@@ -25,6 +25,7 @@ typedef struct load {
 	nd_error *err;
 	int oom;       /* a string copy failed */
 	int64_t since; /* only events with a greater id (0: all) */
+	int beside;    /* the decisions may be read on a second connection (side_start) */
 	int pg;        /* PostgreSQL: events.time_created is stored (no time_text) */
 	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
@@ -864,7 +865,7 @@ static int side_start(load *l, side *x, const struct query *q)
 	int ro;
 
 	memset(x, 0, sizeof(*x));
-	if (l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
+	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
 	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
 		return 0;
 	x->l.d = &x->d;
@@ -925,8 +926,9 @@ static int side_join(side *x)
 
 /* Waits for the side load x, then moves what it read into l->d (which
  * has no decisions of its own yet): the decisions, their events and
- * logged times, with their strings copied into l->d's pool. Returns 0, or
- * -1 with l->err set. */
+ * logged times, with their strings copied into l->d's pool. Returns 0, 1
+ * when the second connection failed (nothing moved: the caller reads the
+ * decisions itself), or -1 with l->err set (out of memory). */
 static int side_finish(load *l, side *x)
 {
 	nd_analysis_data *d = l->d, *v = &x->d;
@@ -934,9 +936,8 @@ static int side_finish(load *l, side *x)
 	size_t i;
 
 	if (side_join(x) != 0) {
-		*l->err = x->err;
 		nd_analysis_data_free(v);
-		return -1;
+		return 1;
 	}
 	l->rows += x->l.rows;
 	if (x->l.top > l->top)
@@ -1015,7 +1016,9 @@ static int load_events(load *l, const nd_rules *rules)
 		else if (merge_dials(l) != 0)
 			return nd_error_set(l->err, "out of memory");
 	}
-	if (beside && side_finish(l, &x) != 0)
+	if (beside && (beside = side_finish(l, &x)) == -1)
+		return -1;
+	if (beside == 1 && each_row(l, x.q->all, x.q->fn, x.q->what) != 0) /* the second connection failed */
 		return -1;
 	if (l->afresh)
 		return 0;
@@ -1077,7 +1080,7 @@ void nd_analysis_cursor_free(nd_analysis_cursor *cur)
 	memset(cur, 0, sizeof(*cur));
 }
 
-int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur,
+int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
 		     nd_error *err)
 {
 	load l = {0};
@@ -1088,6 +1091,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	l.pg = nd_db_dialect_of(l.db) != ND_DB_SQLITE;
 	l.d = out;
 	l.hosts = out;
+	l.beside = beside;
 	l.err = err;
 	memset(out, 0, sizeof(*out));
 	if (cur)
