@@ -1,10 +1,13 @@
 #include "nd_analysis_load.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "nd_buf.h"
+#include "nd_cpu.h"
 #include "nd_db.h"
+#include "nd_db_sqlite.h"
 #include "nd_family.h"
 #include "nd_fields.h"
 #include "nd_sort.h"
@@ -20,9 +23,11 @@ typedef nd_analysis_dial dial;
 typedef struct load {
 	nd_db *db;
 	nd_analysis_data *d;
+	const nd_analysis_data *hosts; /* whose hosts host_col looks up: d, or the data a side load is for */
 	nd_error *err;
 	int oom;       /* a string copy failed */
 	int64_t since; /* only events with a greater id (0: all) */
+	int beside;    /* the decisions may be read on a second connection (side_start) */
 	int pg;        /* PostgreSQL: events.time_created is stored (no time_text) */
 	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
@@ -61,7 +66,7 @@ static size_t host_col(load *l, nd_stmt *st, int c)
 {
 	const char *v = nd_db_column_text(st, c);
 
-	return nd_analysis_host(l->d, v ? v : "");
+	return nd_analysis_host(l->hosts, v ? v : "");
 }
 
 /* The queries of a load: each fills one kind of record from a row. */
@@ -875,9 +880,12 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 /* Distinct: learning domains needs each triple once, in no order. */
 #define Q_HINTS(since)                                                                                                 \
 	"SELECT DISTINCT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events" since
+/* CROSS JOIN: SQLite reads ras_client_events first (it would rather scan
+ * every event in an index of computer names for the order: 0.66 against
+ * 0.08 CPU s at 1M events); PostgreSQL plans it as the inner join it is. */
 #define Q_DIALS(since)                                                                                                 \
-	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d"                             \
-	" JOIN events e ON e.id = d.event_ref WHERE d.coid IS NOT NULL AND d.server_address IS NOT NULL" since         \
+	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d CROSS JOIN events e"         \
+	" WHERE e.id = d.event_ref AND d.coid IS NOT NULL AND d.server_address IS NOT NULL" since                      \
 	" ORDER BY e.computer, d.coid, e.ts, e.id"
 #define Q_CLIENTS(since, ts)                                                                                           \
 	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid, e.time_text"    \
@@ -909,13 +917,170 @@ static const struct query {
 } queries[] = {
 	{Q_HOSTS("computer", " ORDER BY 1"), Q_HOSTS("computer || ''", " WHERE id > ?1"), host_row, "hosts"},
 	{Q_HINTS(""), Q_HINTS(" WHERE event_ref > ?1"), hint_row, "learn domains"},
-	{Q_DIALS(""), Q_DIALS(" AND e.id > ?1"), dial_row, "dialled servers"},
+	{Q_DIALS(""), Q_DIALS(" AND d.event_ref > ?1"), dial_row, "dialled servers"},
 	{Q_CLIENTS("", "e.ts"), Q_CLIENTS(SINCE, "+e.ts"), client_row, "client failures"},
 	{Q_DECISIONS("", "e.ts"), Q_DECISIONS(SINCE, "+e.ts"), decision_row, "NPS decisions"},
 	{Q_CONNECTS("", "e.ts"), Q_CONNECTS(SINCE, "+e.ts"), connect_row, "connects"},
 	{Q_UNLOCKS("", "e.ts"), Q_UNLOCKS(SINCE, "+e.ts"), unlock_row, "unlocks"},
 	{Q_CAPI2("", "e.ts"), Q_CAPI2("e.id > ?1 AND ", "+e.ts"), capi2_row, "CAPI2 failures"},
 };
+
+/* The NPS decisions of a full load read on a second connection, by a
+ * thread of its own, while the first reads the rest: into data of their
+ * own (a pool is not shared between threads), moved into the load's data
+ * once read (side_finish). */
+typedef struct side {
+	load l;
+	nd_analysis_data d;
+	const struct query *q;
+	nd_error err;
+	pthread_t thread;
+	int rc;
+} side;
+
+/* The thread: reads the decisions. Returns NULL. */
+static void *side_work(void *arg)
+{
+	side *x = arg;
+
+	x->rc = each_row(&x->l, x->q->all, x->q->fn, x->q->what);
+	return NULL;
+}
+
+/* Starts reading the rows of query q of the full load l on a second
+ * connection, when the store is a SQLite file and a second processor can
+ * run it. The diagnosis holds the write lock, so the second connection
+ * reads what the first does (on a read-only store a commit may fall
+ * between the two: the rows newer than the count make the next load of
+ * tail read everything, as on PostgreSQL). Returns 1 when started, else
+ * 0 (the caller reads them itself). */
+static int side_start(load *l, side *x, const struct query *q)
+{
+	const char *path = nd_db_name(l->db);
+	int ro;
+
+	memset(x, 0, sizeof(*x));
+	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
+	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
+		return 0;
+	x->l.d = &x->d;
+	x->l.hosts = l->d; /* read only, and complete: the hosts query ran */
+	x->l.err = &x->err;
+	x->q = q;
+	if (pthread_create(&x->thread, NULL, side_work, x) != 0) {
+		nd_db_close(x->l.db);
+		return 0;
+	}
+	return 1;
+}
+
+/* Returns s, a string of another data's pool (or NULL), as l->d's copy;
+ * *from and *to remember the last string moved (a run of rows repeats
+ * it). Sets l->oom when out of memory. */
+static const char *rehome(load *l, const char *s, const char **from, const char **to)
+{
+	if (s && s != *from) {
+		*from = s;
+		*to = nd_analysis_str(l->d, s, 1, &l->oom);
+	}
+	return s ? *to : NULL;
+}
+
+/* Appends the events of v to those of d, the last first, v giving back
+ * the room of those moved as it goes (at 1M decisions each copy is 56 MB:
+ * they never coexist in full). Returns 0, or -1 when out of memory. */
+static int move_events(nd_analysis_data *d, nd_analysis_data *v)
+{
+	size_t n = v->nevents, k, size = sizeof(*d->events);
+	nd_event *e;
+
+	if (n > d->cap_events - d->nevents) {
+		if (!(e = realloc(d->events, (d->nevents + n) * size)))
+			return -1;
+		d->events = e;
+		d->cap_events = d->nevents + n;
+	}
+	while (n) {
+		k = n > 65536 ? 65536 : n;
+		n -= k;
+		memcpy(d->events + d->nevents + n, v->events + n, k * size);
+		nd_vec_fit(&v->events, &v->cap_events, n, size);
+	}
+	d->nevents += v->nevents;
+	return 0;
+}
+
+/* Waits for the side load x to end and closes its connection. Returns
+ * its each_row's result (0, or -1 with x->err set). */
+static int side_join(side *x)
+{
+	pthread_join(x->thread, NULL);
+	nd_db_close(x->l.db);
+	return x->rc;
+}
+
+/* Waits for the side load x, then moves what it read into l->d (which
+ * has no decisions of its own yet): the decisions, their events and
+ * logged times, with their strings copied into l->d's pool. Returns 0, 1
+ * when the second connection failed (nothing moved: the caller reads the
+ * decisions itself), or -1 with l->err set (out of memory). */
+static int side_finish(load *l, side *x)
+{
+	nd_analysis_data *d = l->d, *v = &x->d;
+	const char *from[10] = {NULL}, *to[10] = {NULL};
+	size_t i;
+
+	if (side_join(x) != 0) {
+		nd_analysis_data_free(v);
+		return 1;
+	}
+	l->rows += x->l.rows;
+	if (x->l.top > l->top)
+		l->top = x->l.top;
+	d->decisions = v->decisions;
+	d->ndecisions = v->ndecisions;
+	d->cap_decisions = v->cap_decisions;
+	v->decisions = NULL;
+	for (i = 0; i < d->ndecisions; i++) {
+		nd_decision *n = &d->decisions[i];
+
+		n->user = rehome(l, n->user, &from[0], &to[0]);
+		n->domain = rehome(l, n->domain, &from[1], &to[1]);
+		n->fq = rehome(l, n->fq, &from[2], &to[2]);
+		n->nas = rehome(l, n->nas, &from[3], &to[3]);
+		n->port_type = rehome(l, n->port_type, &from[4], &to[4]);
+		n->auth_type = rehome(l, n->auth_type, &from[5], &to[5]);
+		n->nas_addr = rehome(l, n->nas_addr, &from[6], &to[6]);
+	}
+	if (move_events(d, v) != 0)
+		l->oom = 1;
+	for (i = d->nevents - v->nevents; i < d->nevents && !l->oom; i++) {
+		d->events[i].family = rehome(l, d->events[i].family, &from[7], &to[7]);
+		d->events[i].provider = rehome(l, d->events[i].provider, &from[8], &to[8]);
+	}
+	/* a run of the side's logged times stays one run (it may continue the last run here) */
+	for (i = 0; i < v->ntimes && !l->oom; i++) {
+		const char *text = rehome(l, v->times[i].text, &from[9], &to[9]);
+
+		if (l->oom || nd_analysis_add_time(d, v->times[i].ref, text) != 0) {
+			l->oom = 1;
+			break;
+		}
+		d->times[d->ntimes - 1].last = v->times[i].last;
+	}
+	nd_analysis_data_free(v);
+	return l->oom ? nd_error_set(l->err, "out of memory") : 0;
+}
+
+/* Returns the query whose rows fn reads. */
+static const struct query *query_of(row_fn fn)
+{
+	size_t i;
+
+	for (i = 0; queries[i].fn != fn; i++)
+		;
+	return &queries[i];
+}
 
 /* Loads every event (l->since 0), or adds those stored since (stopping
  * early when l->afresh is set). Returns 0, or -1 with err set. */
@@ -924,12 +1089,23 @@ static int load_events(load *l, const nd_rules *rules)
 	nd_analysis_data *d = l->d;
 	size_t i, first = d->nevents, nclients = d->nclients, ndecisions = d->ndecisions;
 	size_t nconnects = d->nconnects, nunlocks = d->nunlocks, ncapi2 = d->ncapi2;
+	side x;
+	int beside = 0;
 
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]) && !l->afresh; i++) {
-		if (each_row(l, l->since ? queries[i].since : queries[i].all, queries[i].fn, queries[i].what) != 0)
+		if (queries[i].fn == decision_row && beside)
+			continue;
+		if (each_row(l, l->since ? queries[i].since : queries[i].all, queries[i].fn, queries[i].what) != 0) {
+			if (beside) { /* its outcome no longer matters */
+				side_join(&x);
+				nd_analysis_data_free(&x.d);
+			}
 			return -1;
+		}
 		if (queries[i].fn == host_row && l->since && add_hosts(l) != 0)
 			return -1;
+		if (queries[i].fn == host_row)
+			beside = side_start(l, &x, query_of(decision_row));
 		if (queries[i].fn != dial_row)
 			continue;
 		if (!l->since)
@@ -937,6 +1113,10 @@ static int load_events(load *l, const nd_rules *rules)
 		else if (merge_dials(l) != 0)
 			return nd_error_set(l->err, "out of memory");
 	}
+	if (beside && (beside = side_finish(l, &x)) == -1)
+		return -1;
+	if (beside == 1 && each_row(l, x.q->all, x.q->fn, x.q->what) != 0) /* the second connection failed */
+		return -1;
 	if (l->afresh)
 		return 0;
 	for (i = nclients; l->coids && i < d->nclients; i++)
@@ -1002,7 +1182,7 @@ void nd_analysis_cursor_free(nd_analysis_cursor *cur)
 	memset(cur, 0, sizeof(*cur));
 }
 
-int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur,
+int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
 		     nd_error *err)
 {
 	load l = {0};
@@ -1012,6 +1192,8 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	l.db = nd_store_db(s);
 	l.pg = nd_db_dialect_of(l.db) != ND_DB_SQLITE;
 	l.d = out;
+	l.hosts = out;
+	l.beside = beside;
 	l.err = err;
 	memset(out, 0, sizeof(*out));
 	if (cur)
@@ -1048,6 +1230,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	l.db = nd_store_db(s);
 	l.pg = nd_db_dialect_of(l.db) != ND_DB_SQLITE;
 	l.d = d;
+	l.hosts = d;
 	l.err = err;
 	l.since = cur->last;
 	l.coids = &cur->coids;

@@ -980,6 +980,22 @@ static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *par
 	}
 }
 
+/* Allocates the attempts array of r->out (empty) for exactly the attempts
+ * pair adds: every client item and every NPS item not taken but a grant
+ * (nps_taken). Returns 0, or -1 with err set. */
+static int reserve_attempts(run *r, const char *nps_taken)
+{
+	nd_correlation *o = r->out;
+	size_t i, n = r->nclients;
+
+	for (i = 0; i < r->nnps; i++)
+		n += !nps_taken[i] && r->d->decisions[r->nps[i].idx].event != 6272;
+	if (!(o->attempts = malloc((n + 1) * sizeof(*o->attempts))))
+		return nd_error_set(r->err, "out of memory");
+	o->cap = n + 1;
+	return 0;
+}
+
 /* Pairs the attempts and builds the result. Returns 0, or -1 with err
  * set. */
 static int pair(run *r)
@@ -1005,6 +1021,12 @@ static int pair(run *r)
 		nd_sort(v + in, n - in, sizeof(*v), by_items);
 		mark_lineups(r, v + in, n - in, partner, nps_taken);
 	}
+	/* The candidates are done with: the attempts take their room (at 1M
+	 * client failures each is about 100 MB). */
+	free(v);
+	v = NULL;
+	if (reserve_attempts(r, nps_taken) != 0)
+		goto out;
 	for (i = 0; i < r->nclients; i++)
 		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
 			goto out;

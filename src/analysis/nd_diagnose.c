@@ -194,7 +194,7 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 	*since = m ? m->cur.last : 0;
 	if (!m) {
 		*d = local;
-		return nd_analysis_load(s, rules, local, cur, err);
+		return nd_analysis_load(s, rules, local, cur, 1, err);
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
@@ -202,7 +202,7 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
 	if (rc != 0)
 		*since = 0;
-	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, err) != 0))
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, err) != 0))
 		return -1;
 	m->loaded = 1;
 	*d = &m->d;
