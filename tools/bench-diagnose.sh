@@ -82,6 +82,8 @@ INSERT INTO nps_audit_events(event_ref, subject_user_name, subject_domain_name, 
     'EAP', 'Microsoft: Smart Card or other certificate', 'AOVPN User Tunnel', CASE ev WHEN 6273 THEN reason END
   FROM n;
 COMMIT;
+-- as ingest leaves it (journal_mode OFF above took it out of WAL mode)
+PRAGMA journal_mode = WAL;
 EOF
 }
 

@@ -948,8 +948,10 @@ static void *side_work(void *arg)
 }
 
 /* Starts reading the rows of query q of the full load l on a second
- * connection, when the store is a SQLite file and a second processor can
- * run it. The diagnosis holds the write lock, so the second connection
+ * connection, when the store is a SQLite file in WAL mode and a second
+ * processor can run it (in a rollback journal's mode the first
+ * connection's lock, once its cache spills, would keep the second waiting
+ * for its busy timeout). The diagnosis holds the write lock, so the second connection
  * reads what the first does (on a read-only store a commit may fall
  * between the two: the rows newer than the count make the next load of
  * tail read everything, as on PostgreSQL). Returns 1 when started, else
@@ -960,7 +962,7 @@ static int side_start(load *l, side *x, const struct query *q)
 	int ro;
 
 	memset(x, 0, sizeof(*x));
-	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
+	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 || !nd_db_sqlite_in_wal(l->db) ||
 	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
 		return 0;
 	x->l.d = &x->d;

@@ -338,18 +338,21 @@ fail:
 	return -1;
 }
 
-int nd_db_sqlite_wal(nd_db *db, nd_error *err)
+int nd_db_sqlite_in_wal(nd_db *db)
 {
 	nd_stmt *st = NULL;
 	const char *mode;
-	int wal;
+	int wal = nd_db_prepare(db, "PRAGMA journal_mode", 0, &st, "journal mode", NULL) == 0 &&
+		  nd_db_step(st, "journal mode", NULL) == 1 && (mode = nd_db_column_text(st, 0)) &&
+		  sqlite3_stricmp(mode, "wal") == 0;
 
-	if (nd_db_prepare(db, "PRAGMA journal_mode", 0, &st, "journal mode", err) != 0)
-		return -1;
-	wal = nd_db_step(st, "journal mode", err) == 1 && (mode = nd_db_column_text(st, 0)) &&
-	      sqlite3_stricmp(mode, "wal") == 0;
 	nd_db_finalize(st);
-	return wal ? 0 : nd_db_exec(db, "PRAGMA journal_mode=WAL", "journal mode", err);
+	return wal;
+}
+
+int nd_db_sqlite_wal(nd_db *db, nd_error *err)
+{
+	return nd_db_sqlite_in_wal(db) ? 0 : nd_db_exec(db, "PRAGMA journal_mode=WAL", "journal mode", err);
 }
 
 int nd_db_sqlite_checkpoint_behind(nd_db *db)

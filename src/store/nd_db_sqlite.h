@@ -15,6 +15,10 @@
  * NULL. */
 int nd_db_sqlite_open(nd_db **db, const char *path, int readonly, int *ro, nd_error *err);
 
+/* Returns 1 when the database of db is in WAL mode, else 0 (also when the
+ * mode cannot be read). */
+int nd_db_sqlite_in_wal(nd_db *db);
+
 /* Puts the database in WAL mode unless it is already (no transaction may be
  * open). Returns 0, or -1 with err set. */
 int nd_db_sqlite_wal(nd_db *db, nd_error *err);
