@@ -124,17 +124,7 @@ static const char *key_then(const nd_correlation *prev, int k, size_t j)
  * load changed (d->redialled), else 0. */
 static int redialled(const nd_analysis_data *d, int64_t ref)
 {
-	size_t lo = 0, hi = d->nredialled;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (d->redialled[mid] < ref)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < d->nredialled && d->redialled[lo] == ref;
+	return nd_sorted_has_i64(d->redialled, d->nredialled, ref);
 }
 
 /* Sets where each event of prev is in the data now (the events above

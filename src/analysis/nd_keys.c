@@ -49,17 +49,7 @@ static int older(const nd_key_incident *a, const nd_key_incident *b)
 /* Returns 1 if incident x holds event ref, else 0. */
 static int holds(const nd_key_incident *x, int64_t ref)
 {
-	size_t lo = 0, hi = x->nrefs;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (x->refs[mid] < ref)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < x->nrefs && x->refs[lo] == ref;
+	return nd_sorted_has_i64(x->refs, x->nrefs, ref);
 }
 
 /* Finds the old incidents each new one shares an event with and, for each

@@ -1,6 +1,6 @@
 /* nd_sort: qsort that accepts an empty (possibly NULL) array, which qsort
  * itself does not, and membership in an array of pointers sorted by
- * address. */
+ * address or of integers sorted by value. */
 #ifndef ND_SORT_H
 #define ND_SORT_H
 
@@ -30,6 +30,22 @@ static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *
 			hi = mid;
 	}
 	return lo < n && v[lo] == p;
+}
+
+/* Returns 1 if x is one of v[0..n), in ascending order, else 0. */
+static inline int nd_sorted_has_i64(const int64_t *v, size_t n, int64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == x;
 }
 
 #endif
