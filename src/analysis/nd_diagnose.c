@@ -313,16 +313,8 @@ static int make_news(const nd_rules *rules, const nd_analysis_data *d, int64_t s
 /* Returns 1 if a time of v[0..n) (ascending) lies in [lo, hi], else 0. */
 static int any_in(const int64_t *v, size_t n, int64_t lo, int64_t hi)
 {
-	size_t a = 0, b = n;
+	size_t a = nd_lower_i64(v, n, lo);
 
-	while (a < b) {
-		size_t mid = a + (b - a) / 2;
-
-		if (v[mid] < lo)
-			a = mid + 1;
-		else
-			b = mid;
-	}
 	return a < n && v[a] <= hi;
 }
 

@@ -32,8 +32,9 @@ static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *
 	return lo < n && v[lo] == p;
 }
 
-/* Returns 1 if x is one of v[0..n), in ascending order, else 0. */
-static inline int nd_sorted_has_i64(const int64_t *v, size_t n, int64_t x)
+/* Returns the index of the first of v[0..n) (ascending) not below x, n
+ * when there is none. */
+static inline size_t nd_lower_i64(const int64_t *v, size_t n, int64_t x)
 {
 	size_t lo = 0, hi = n;
 
@@ -45,7 +46,15 @@ static inline int nd_sorted_has_i64(const int64_t *v, size_t n, int64_t x)
 		else
 			hi = mid;
 	}
-	return lo < n && v[lo] == x;
+	return lo;
+}
+
+/* Returns 1 if x is one of v[0..n), in ascending order, else 0. */
+static inline int nd_sorted_has_i64(const int64_t *v, size_t n, int64_t x)
+{
+	size_t i = nd_lower_i64(v, n, x);
+
+	return i < n && v[i] == x;
 }
 
 #endif
