@@ -1149,16 +1149,8 @@ static int extent(nd_db *db, const nd_analysis_cursor *prev, int64_t since, int6
 	nd_stmt *st = NULL;
 	int rc, known;
 
-	*version = 0;
-	if (nd_db_dialect_of(db) == ND_DB_SQLITE) {
-		if (nd_db_prepare(db, "PRAGMA data_version", 0, &st, "load", NULL) != 0 ||
-		    nd_db_step(st, "load", NULL) != 1) {
-			nd_db_finalize(st);
-			return nd_db_fail(db, "events", err);
-		}
-		*version = nd_db_column_int64(st, 0);
-		nd_db_finalize(st);
-	}
+	if (nd_db_data_version(db, version, err) != 0)
+		return -1;
 	known = prev && *version && prev->version == *version && prev->count >= 0;
 	if (nd_db_prepare(db,
 			  known ? "SELECT 0, coalesce(max(id), 0), (SELECT count(*) FROM events WHERE id > ?1) FROM events"

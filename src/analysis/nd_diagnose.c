@@ -397,18 +397,14 @@ static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d
 	return 0;
 }
 
-/* Returns the SQLite data_version of the connection of s, which a commit
- * by another connection changes, or 0 (PostgreSQL, or unreadable). */
+/* Returns the data version of the connection of s (nd_db_data_version),
+ * which a commit by another connection changes, or 0 (PostgreSQL, or
+ * unreadable). */
 static int64_t data_version(nd_store *s)
 {
-	nd_db *db = nd_store_db(s);
-	nd_stmt *st = NULL;
-	int64_t v = 0;
+	int64_t v;
 
-	if (nd_db_dialect_of(db) == ND_DB_SQLITE &&
-	    nd_db_prepare(db, "PRAGMA data_version", 0, &st, "results", NULL) == 0 && nd_db_step(st, "results", NULL) == 1)
-		v = nd_db_column_int64(st, 0);
-	nd_db_finalize(st);
+	nd_db_data_version(nd_store_db(s), &v, NULL);
 	return v;
 }
 

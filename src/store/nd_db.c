@@ -44,6 +44,24 @@ int nd_db_in_transaction(nd_db *db)
 	return db->ops->in_transaction(db);
 }
 
+int nd_db_data_version(nd_db *db, int64_t *v, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc = 0;
+
+	*v = 0;
+	if (!db->ops->version_sql)
+		return 0;
+	if (nd_db_prepare(db, db->ops->version_sql, 0, &st, "data version", err) != 0 ||
+	    (rc = nd_db_step(st, "data version", err)) != 1) {
+		nd_db_finalize(st);
+		return rc == 0 ? nd_error_set(err, "data version: no row") : -1;
+	}
+	*v = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return 0;
+}
+
 int nd_db_has_inserted(nd_db *db)
 {
 	return db->ops->inserted != NULL;

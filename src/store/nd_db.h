@@ -69,6 +69,12 @@ const char *nd_db_name(nd_db *db);
 /* Returns 1 while a transaction is open on db, else 0. */
 int nd_db_in_transaction(nd_db *db);
 
+/* Reads into *v a number that changes when another connection commits
+ * (SQLite's data_version), 0 when the backend has none (PostgreSQL): equal
+ * numbers say no other connection wrote. Returns 0, or -1 with err set
+ * (err may be NULL) and *v 0. */
+int nd_db_data_version(nd_db *db, int64_t *v, nd_error *err);
+
 /* Returns 1 when nd_db_inserted tells the id of an inserted row, 0 when an
  * INSERT must return it (RETURNING). */
 int nd_db_has_inserted(nd_db *db);

@@ -21,6 +21,7 @@ typedef struct nd_db_ops {
 	const char *begin_sql; /* begins a write transaction taking the lock */
 	const char *table_sql; /* a row when the table named by ?1 exists */
 	const char *lock_sql;  /* takes the transaction-scoped lock ?1, or NULL (writers are serialised) */
+	const char *version_sql; /* one value a commit by another connection changes, or NULL: none */
 	/* appends the schema SQL sql (SQLite's dialect) in the backend's, NUL-terminated; NULL: as it is */
 	int (*ddl)(const char *sql, nd_buf *out);
 	/* 0, or -1 with the message in *msg (freed by the caller with free_msg) */

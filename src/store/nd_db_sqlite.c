@@ -211,6 +211,7 @@ static const nd_db_ops lite_ops = {
     .in_transaction = lite_in_transaction,
     .inserted = lite_inserted,
     .begin_sql = "BEGIN IMMEDIATE",
+    .version_sql = "PRAGMA data_version",
     .table_sql = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?",
     .exec = lite_exec,
     .free_msg = lite_free_msg,
