@@ -182,6 +182,7 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 		} else {
 			v[i] = names[b++];
 		}
+	map[old] = old + n; /* unknown stays unknown */
 	free(d->hosts);
 	d->hosts = v;
 	d->nhosts = d->cap_hosts = old + n;

@@ -161,9 +161,10 @@ size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
 
 /* Puts the host names names[0..n) (distinct, none known yet, strings of
  * d's pool, in any order) among the hosts where byte order puts them, and
- * renumbers the host of every record of d: map (as many as the hosts
- * before) receives each old host's new index. Returns 0, or -1 with err
- * set (d is then unchanged). */
+ * renumbers the host of every record of d: map (one more than the hosts
+ * before) receives each old host's new index, and at the old count of
+ * hosts (unknown) the new count. Returns 0, or -1 with err set (d is then
+ * unchanged). */
 int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, size_t *map, nd_error *err);
 
 /* Copies s into the pool once (an equal string copied before is shared):

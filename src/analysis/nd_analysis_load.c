@@ -178,14 +178,16 @@ static int add_hosts(load *l)
 	return 0;
 }
 
-/* Returns the fingerprint of CoId coid (NULL: empty) on the host named
- * host (FNV-1a). */
-static uint64_t coid_print(const char *host, const char *coid)
+/* Returns the fingerprint of CoId coid (NULL: empty) on host number host
+ * of d (FNV-1a); a host d does not know (nhosts: on PostgreSQL another
+ * connection may commit a computer between two queries) counts as "". */
+static uint64_t coid_print(const nd_analysis_data *d, size_t host, const char *coid)
 {
+	const char *name = host < d->nhosts ? d->hosts[host] : "";
 	uint64_t h = 14695981039346656037u;
 
-	for (; *host; host++)
-		h = (h ^ (unsigned char)*host) * 1099511628211u;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211u;
 	h *= 1099511628211u; /* the NUL between them */
 	for (; coid && *coid; coid++)
 		h = (h ^ (unsigned char)*coid) * 1099511628211u;
@@ -198,7 +200,7 @@ static uint64_t coid_print(const char *host, const char *coid)
  * failure without one, kept as NULL, cannot tell). Returns nothing. */
 static void dial_moved(load *l, size_t host, const char *coid)
 {
-	if (nd_u64set_has(l->coids, coid_print(l->d->hosts[host], coid))) {
+	if (nd_u64set_has(l->coids, coid_print(l->d, host, coid))) {
 		l->redial |= *coid != 0;
 		l->afresh |= *coid == 0;
 	}
@@ -350,14 +352,6 @@ static int dial_before(const dial *x, const dial *y)
 	return x->host < y->host || (x->host == y->host && strcmp(x->coid, y->coid) < 0);
 }
 
-/* qsort: int64_t ascending. */
-static int i64_order(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Gives each client failure loaded before (all the data holds: the new
  * ones are read after the dials) the server first dialled for its CoId
  * now, noting those whose server changed in d->redialled. Returns 0, or
@@ -378,7 +372,7 @@ static int redial(load *l)
 		c->dialled = now;
 		d->redialled[d->nredialled++] = c->ref;
 	}
-	nd_sort(d->redialled, d->nredialled, sizeof(*d->redialled), i64_order);
+	nd_sort_i64(d->redialled, d->nredialled);
 	return 0;
 }
 
@@ -1122,7 +1116,7 @@ static int load_events(load *l, const nd_rules *rules)
 	if (l->afresh)
 		return 0;
 	for (i = nclients; l->coids && i < d->nclients; i++)
-		if (nd_u64set_add(l->coids, coid_print(d->hosts[d->clients[i].host], d->clients[i].coid)) != 0)
+		if (nd_u64set_add(l->coids, coid_print(d, d->clients[i].host, d->clients[i].coid)) != 0)
 			return nd_error_set(l->err, "out of memory");
 	if (keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
 	    keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
@@ -1249,12 +1243,14 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	cur->dials = l.dials;
 	cur->ndials = l.ndials;
 	cur->cap_dials = l.cap_dials;
-	cur->moved = l.moved;
-	cur->nmoved = l.moved ? d->nhosts - l.nadded : 0;
 	free(l.fresh);
 	free(l.added);
-	if (rc != 0)
+	if (rc != 0) {
+		free(l.moved);
 		return -1;
+	}
+	cur->moved = l.moved;
+	cur->nmoved = l.moved ? d->nhosts - l.nadded : 0;
 	if (l.afresh)
 		return 1;
 	cur->count = l.top > last ? -1 : count; /* as nd_analysis_load */
