@@ -276,14 +276,6 @@ typedef struct news {
 	int64_t wide; /* the longest near window of the rules, ticks */
 } news;
 
-/* qsort: int64_t ascending. */
-static int i64_order(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 /* Fills n with the events of d with an id above since. Returns 0, or -1
  * when out of memory. */
 static int make_news(const nd_rules *rules, const nd_analysis_data *d, int64_t since, news *n)
@@ -306,7 +298,7 @@ static int make_news(const nd_rules *rules, const nd_analysis_data *d, int64_t s
 	for (i = 0; i < d->ncapi2; i++)
 		if (d->capi2[i].ref > since)
 			n->capi2[n->ncapi2++] = d->capi2[i].ts;
-	nd_sort(n->near, n->nnear, sizeof(*n->near), i64_order);
+	nd_sort_i64(n->near, n->nnear);
 	return 0;
 }
 

@@ -362,14 +362,6 @@ fail:
 	return -1;
 }
 
-/* qsort: int64_t ascending. */
-static int i64_order(const void *pa, const void *pb)
-{
-	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
-
-	return a < b ? -1 : a > b;
-}
-
 int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const size_t *from,
 		  const nd_key_incident *kept, nd_key_incident **out, int64_t **refs, nd_error *err)
 {
@@ -421,7 +413,7 @@ int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_g
 				 : c->attempts[g->items[gr->item]].client_ref
 				     ? c->attempts[g->items[gr->item]].client_ref
 				     : c->attempts[g->items[gr->item]].nps_ref;
-		nd_sort(all + start, n - start, sizeof(*all), i64_order);
+		nd_sort_i64(all + start, n - start);
 		v[i].nrefs = n - start;
 		v[i].refs = all + start;
 	}

@@ -15,6 +15,20 @@ static inline void nd_sort(void *base, size_t n, size_t size, int (*cmp)(const v
 		qsort(base, n, size, cmp);
 }
 
+/* qsort: int64_t ascending. Returns -1, 0 or 1. */
+static inline int nd_i64_order(const void *pa, const void *pb)
+{
+	int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Sorts v[0..n) ascending. Returns nothing. */
+static inline void nd_sort_i64(int64_t *v, size_t n)
+{
+	nd_sort(v, n, sizeof(*v), nd_i64_order);
+}
+
 /* Returns 1 if p is one of v[0..n), pointers in ascending address order,
  * else 0. */
 static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *p)
