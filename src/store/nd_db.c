@@ -47,7 +47,7 @@ int nd_db_in_transaction(nd_db *db)
 int nd_db_data_version(nd_db *db, int64_t *v, nd_error *err)
 {
 	nd_stmt *st = NULL;
-	int rc = 0;
+	int rc = -1;
 
 	*v = 0;
 	if (!db->ops->version_sql)
