@@ -14,7 +14,8 @@ struct nd_evtx_decoder {
 	 * private copy and never decoded. */
 	uint8_t defused[ND_EVTX_CHUNK_SIZE / ND_EVTX_RECORD_MIN_SIZE];
 	nd_libevtx lib; /* filled by the first load */
-	int lib_loaded;
+	int lib_loaded;   /* 1 loaded, -1 failed (lib_error says why: not tried again) */
+	nd_error lib_error;
 	libbfio_handle_t *io;
 	libevtx_file_t *file;
 	int records;   /* normal records libevtx lists */
@@ -48,15 +49,20 @@ nd_evtx_decoder *nd_evtx_decoder_new(void)
 	return calloc(1, sizeof(nd_evtx_decoder));
 }
 
-/* Loads libevtx into d unless it has it. Returns 0, or -1 with err set. */
+/* Loads libevtx into d unless it has it, or has failed to (a decoder tries
+ * once). Returns 0, or -1 with err set. */
 static int decoder_lib(nd_evtx_decoder *d, nd_error *err)
 {
 	const char *v;
 
-	if (d->lib_loaded)
+	if (d->lib_loaded > 0)
 		return 0;
-	if (nd_libevtx_load(&d->lib, err) != 0)
+	if (d->lib_loaded < 0 || nd_libevtx_load(&d->lib, &d->lib_error) != 0) {
+		d->lib_loaded = -1;
+		if (err)
+			*err = d->lib_error;
 		return -1;
+	}
 	d->lib_loaded = 1;
 	/* libevtx up to 20181227 (its bundled libuna) renders a character
 	 * outside the BMP as the code point 0x3FF below it: U+1F600 comes out

@@ -15,15 +15,21 @@ struct nd_lib {
 
 int nd_lib_open(nd_lib **lib, const char *const *names, const char *what, nd_error *err)
 {
-	const char *why = "no file name";
+	char why[256] = "no file name";
 	const char *const *n;
 	void *h = NULL;
 
+	/* The first name's reason: a library that is there but fails (a
+	 * library it needs is missing) says so, not "no such file" of the
+	 * next name. */
 	for (n = names; *n && !h; n++)
-		if (!(h = dlopen(*n, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)))
-			why = dlerror();
+		if (!(h = dlopen(*n, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE)) && n == names) {
+			const char *e = dlerror();
+
+			snprintf(why, sizeof(why), "%s", e ? e : "?");
+		}
 	if (!h)
-		return nd_error_set(err, "%s need %s, which cannot be loaded: %s", what, names[0], why ? why : "?");
+		return nd_error_set(err, "%s need %s, which cannot be loaded: %s", what, names[0], why);
 	if (!(*lib = calloc(1, sizeof(**lib)))) {
 		dlclose(h);
 		return nd_error_set(err, "out of memory");
