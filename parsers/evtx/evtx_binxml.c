@@ -932,6 +932,8 @@ static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_s
 	int top = 0;
 
 	st[0].idx = parent;
+	st[0].arr = 0;
+	st[0].result = 1;
 	st[0].arrays = 0;
 	for (i = first; i < first + count; i++) {
 		const bx_op *op = &bx->ops[i]; /* moved by a nested instance compiled in content_subst */

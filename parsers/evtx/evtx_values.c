@@ -39,7 +39,8 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n)
 			o += 4;
 			i += 4;
 		}
-		/* the last one to three units, when ASCII and not NUL */
+		/* ASCII units one at a time, up to the next non-ASCII or NUL unit
+		 * (the last one to three, or where a block of four stopped) */
 		while (i < units && p[2 * i + 1] == 0 && p[2 * i] - 1u < 0x7fu)
 			*o++ = p[2 * i++];
 		if (i >= units)
