@@ -23,6 +23,18 @@ eq "evtx ingest with libevtx" "$?" 0
 contains "--decoder libevtx maps libevtx" "$T/log" "file=libevtx.so"
 contains "--decoder libevtx maps libbfio" "$T/log" "file=libbfio.so"
 eq "libevtx's events" "$(sqlite3 "$T/libevtx.db" 'SELECT count(*) FROM events')" "$(q 'SELECT count(*) FROM events')"
+# A libevtx that is there but cannot be loaded (here: not a library) is named with its own reason,
+# not the next name's, and the ingest fails with the file named, storing nothing.
+mkdir "$T/badlib"
+printf 'not a library' >"$T/badlib/libevtx.so.1"
+printf 'not a library' >"$T/badlib/libevtx.so"
+LD_LIBRARY_PATH="$T/badlib" "$NPSDIAG" ingest --decoder libevtx --db "$T/bad.db" "$E" >"$T/out" 2>"$T/err"
+rc=$?
+[ "$rc" -ne 0 ] && ok || fail "--decoder libevtx without a loadable libevtx: exit status 0"
+contains "the library named" "$T/err" "need libevtx.so.1, which cannot be loaded"
+contains "its own reason" "$T/err" "badlib/libevtx.so.1"
+contains "the file named" "$T/err" "NPS01-Security.evtx"
+eq "nothing stored" "$(sqlite3 "$T/bad.db" 'SELECT count(*) FROM events' 2>/dev/null || echo 0)" 0
 LD_DEBUG=files "$NPSDIAG" diagnose --db "$DB" >"$T/out" 2>"$T/log"
 [ "$?" -le 1 ] && ok || fail "diagnose failed"
 if grep -q "file=libcrypto\.so" "$T/log"; then fail "a diagnose without certificates mapped libcrypto"; else ok; fi
