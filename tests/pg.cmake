@@ -11,7 +11,7 @@ add_test(NAME pg_server_start COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pg/server.s
 add_test(NAME pg_server_stop COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pg/server.sh stop ${ND_PG_DIR})
 set_tests_properties(pg_server_start PROPERTIES FIXTURES_SETUP pg_server SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS pg)
 set_tests_properties(pg_server_stop PROPERTIES FIXTURES_CLEANUP pg_server SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS pg)
-foreach(t same_json bulk roles retry security writers crash restart migrate hosts once)
+foreach(t same_json bulk roles retry security writers crash restart migrate hosts once collate)
   add_test(NAME pg_${t} COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/pg/${t}.sh)
   set_tests_properties(pg_${t} PROPERTIES FIXTURES_REQUIRED pg_server RESOURCE_LOCK pg_server SKIP_RETURN_CODE 77
     TIMEOUT 300 LABELS pg

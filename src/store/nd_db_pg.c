@@ -1063,6 +1063,9 @@ static int ddl_word(nd_buf *out, const char *w, size_t n, const char *next)
 	}
 	if (n == 4 && strncmp(w, "REAL", 4) == 0)
 		return nd_buf_printf(out, "DOUBLE PRECISION");
+	/* a text column compares bytes, as in SQLite (not a CAST's type) */
+	if (n == 4 && strncmp(w, "TEXT", 4) == 0 && !(out->len >= 3 && memcmp(out->data + out->len - 3, "AS ", 3) == 0))
+		return nd_buf_printf(out, "TEXT COLLATE \"C\"");
 	return nd_buf_append(out, w, n);
 }
 
@@ -1087,7 +1090,10 @@ static int ddl_index(nd_buf *out, const char **p)
 
 /* Turns the store's schema SQL, written for SQLite, into PostgreSQL's:
  * INTEGER is BIGINT (ticks need 64 bits), `id INTEGER PRIMARY KEY` an
- * identity column, REAL DOUBLE PRECISION, `WITHOUT ROWID` goes,
+ * identity column, REAL DOUBLE PRECISION, a TEXT column `TEXT COLLATE
+ * "C"` (byte order, as SQLite's BINARY: the analysis looks up and merges
+ * what it reads ordered with strcmp, whatever the database's default
+ * collation), `WITHOUT ROWID` goes,
  * `CREATE VIEW IF NOT EXISTS` is `CREATE OR REPLACE VIEW` and
  * `CREATE INDEX IF NOT EXISTS` a block that looks first. String literals
  * and quoted names are copied as they are. Returns 0, or -1 when out of

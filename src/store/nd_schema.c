@@ -506,6 +506,37 @@ static int events_computed(nd_db *db, nd_error *err)
 		"schema migration", err);
 }
 
+/* Step 8 -> 9: in PostgreSQL every text column is COLLATE "C", compared
+ * and ordered byte by byte as SQLite does: under a database's default
+ * collation (en_US.UTF-8, ICU) `ORDER BY computer` put names in another
+ * order than the analysis's binary searches and merges (strcmp) expect,
+ * and lookups missed. New tables get the collation from the DDL
+ * (nd_db_pg.c); this step gives it to the text columns of the tables of
+ * the current schema that the connection may alter, by table (one
+ * rebuild of its indexes), the views that read them dropped first (the
+ * schema script makes them again). SQLite compares bytes already.
+ * Returns 0, or -1 with err set. */
+static int text_byte_order(nd_db *db, nd_error *err)
+{
+	if (nd_db_dialect_of(db) != ND_DB_POSTGRESQL)
+		return 0;
+	return nd_db_exec_ddl(db,
+			      "DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures;"
+			      " DROP VIEW IF EXISTS nps_decisions;",
+			      "schema migration", err) ||
+	       nd_db_exec(db,
+			  "DO $nd$DECLARE t record; BEGIN\n"
+			  " FOR t IN SELECT c.relname, string_agg(format('ALTER COLUMN %I TYPE text COLLATE \"C\"',"
+			  "  a.attname), ', ') AS cols FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+			  "  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+			  "  AND pg_has_role(c.relowner, 'USAGE') AND a.attnum > 0 AND NOT a.attisdropped"
+			  "  AND a.atttypid = 'text'::regtype AND NOT EXISTS (SELECT 1 FROM pg_collation l"
+			  "  WHERE l.oid = a.attcollation AND l.collname = 'C') GROUP BY c.relname\n"
+			  " LOOP EXECUTE format('ALTER TABLE %I ', t.relname) || t.cols; END LOOP;\n"
+			  "END$nd$",
+			  "schema migration", err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -546,6 +577,8 @@ static const migration migrations[] = {
 	{NULL, fields_rest},
 	/* 7 -> 8: keywords and time_created computed in SQLite (issue 10). */
 	{NULL, events_computed},
+	/* 8 -> 9: PostgreSQL's text columns in byte order (issue 11). */
+	{NULL, text_byte_order},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

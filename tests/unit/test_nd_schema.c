@@ -40,10 +40,10 @@ static void test_schema_state_upgrade(void)
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == ND_SCHEMA_VERSION && current == 0);
 	CHECK(nd_schema_upgrade(db, ND_SCHEMA_VERSION, &err) == 0);
 	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && current == 1);
-	CHECK(nd_db_exec(db, "UPDATE meta SET value='9' WHERE key='schema_version'", "test", &err) == 0);
-	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 9 && current == 0);
-	CHECK(nd_schema_upgrade(db, 9, &err) == -1);
-	CHECK(strstr(err.message, "no migration from schema version 9") != NULL);
+	CHECK(nd_db_exec(db, "UPDATE meta SET value='99' WHERE key='schema_version'", "test", &err) == 0);
+	CHECK(nd_schema_state(db, &version, &current, &err) == 0 && version == 99 && current == 0);
+	CHECK(nd_schema_upgrade(db, 99, &err) == -1);
+	CHECK(strstr(err.message, "no migration from schema version 99") != NULL);
 	CHECK(nd_schema_upgrade(db, -1, &err) == -1);
 	nd_db_close(db);
 }
