@@ -14,8 +14,10 @@ int nd_console_color(FILE *f);
 
 /* Prepares a console program, first thing in main: on Windows the
  * arguments become UTF-8 (from the UTF-16 command line, whatever the code
- * page), the standard streams binary and the console's output UTF-8;
- * elsewhere nothing changes. Returns 0, or -1 when out of memory. */
+ * page), the standard streams binary and the console's output UTF-8, and
+ * an exception nothing handles ends the process with exit status 3 and
+ * its code and address on the standard error; elsewhere nothing changes.
+ * Returns 0, or -1 when out of memory. */
 int nd_console_init(int *argc, char ***argv);
 
 #endif

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <io.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <windows.h>
 
@@ -37,12 +38,33 @@ int nd_console_color(FILE *f)
 	       SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
 }
 
+/* The end of a process that met an exception nothing handles (an access
+ * violation, a call of a function the system lacks): says which and where
+ * on the standard error (without stdio, whose lock the failing code may
+ * hold) and ends with exit status 3, as abort() does. Left to Windows the
+ * status would be the exception's code, which wine cuts to its low byte:
+ * 0x80000100 (a function wine lacks) gave 0, and after a winpthreads
+ * thread had ended any exception did (tests/win/lib.sh). Never returns. */
+static LONG WINAPI fatal(EXCEPTION_POINTERS *x)
+{
+	char msg[96];
+	DWORD n;
+	int len = snprintf(msg, sizeof(msg), "npsdiag: fatal exception 0x%08lx at %p\n",
+			   (unsigned long)x->ExceptionRecord->ExceptionCode, x->ExceptionRecord->ExceptionAddress);
+
+	if (len > 0)
+		WriteFile(GetStdHandle(STD_ERROR_HANDLE), msg, (DWORD)len, &n, NULL);
+	TerminateProcess(GetCurrentProcess(), 3);
+	return EXCEPTION_EXECUTE_HANDLER;
+}
+
 int nd_console_init(int *argc, char ***argv)
 {
 	wchar_t **wargv;
 	char **v;
 	int n, i;
 
+	SetUnhandledExceptionFilter(fatal);
 	/* Bytes out as written: no \n to \r\n (JSON, HTML and CSV on standard output match other systems'),
 	 * and the console shows them as UTF-8. */
 	_setmode(_fileno(stdout), _O_BINARY);
