@@ -1063,8 +1063,10 @@ static int ddl_word(nd_buf *out, const char *w, size_t n, const char *next)
 	}
 	if (n == 4 && strncmp(w, "REAL", 4) == 0)
 		return nd_buf_printf(out, "DOUBLE PRECISION");
-	/* a text column compares bytes, as in SQLite (not a CAST's type) */
-	if (n == 4 && strncmp(w, "TEXT", 4) == 0 && !(out->len >= 3 && memcmp(out->data + out->len - 3, "AS ", 3) == 0))
+	/* a text column compares bytes, as in SQLite (not the type of a CAST's AS) */
+	if (n == 4 && strncmp(w, "TEXT", 4) == 0 &&
+	    !(out->len >= 3 && memcmp(out->data + out->len - 3, "AS ", 3) == 0 &&
+	      (out->len == 3 || !name_char(out->data[out->len - 4]))))
 		return nd_buf_printf(out, "TEXT COLLATE \"C\"");
 	return nd_buf_append(out, w, n);
 }
