@@ -18,18 +18,19 @@
 
 /* The columns of events an ingest writes, in the order of its
  * statements' parameters, the keywords in `kw` and the time's text in
- * `time`: SQLite computes keywords from keyword_bits and time_created from
- * ts (time_text holds a text it does not give back), PostgreSQL stores
- * them (nd_schema.c). */
+ * `time`: SQLite's view events computes keywords from keyword_bits and
+ * time_created from ts (time_text holds a text it does not give back),
+ * PostgreSQL stores them (nd_schema.c). */
 #define EVENT_COLUMNS_OF(kw, time)                                                                                     \
 	"family,provider,event_id,qualifiers,version,level,task," kw "," time ",ts,record_id,channel,computer,"        \
 	"user_sid,\"binary\",source_id,file_offset,written_ts,names_ref,fields"
 #define EVENT_COLUMNS EVENT_COLUMNS_OF("keywords", "time_created")
 #define MAX_FAMILIES 16
-/* An event's row; a duplicate is skipped. The new row's id comes from
- * nd_db_inserted (SQLite), or RETURNING (PostgreSQL). */
-#define INSERT_EVENT_SQL(columns)                                                                                      \
-	"INSERT INTO events(" columns ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+/* An event's row, into table (ND_SCHEMA_EVENT_ROWS in SQLite); a duplicate is
+ * skipped. The new row's id comes from nd_db_inserted (SQLite), or
+ * RETURNING (PostgreSQL). */
+#define INSERT_EVENT_SQL(table, columns)                                                                               \
+	"INSERT INTO " table "(" columns ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
@@ -375,8 +376,8 @@ static int open_store(nd_store **out, const char *path, int readonly, nd_error *
 	}
 	if (schema_current(s, err) ||
 	    prepare(s,
-		    s->pg ? INSERT_EVENT_SQL(EVENT_COLUMNS) " RETURNING id"
-			  : INSERT_EVENT_SQL(EVENT_COLUMNS_OF("keyword_bits", "time_text")),
+		    s->pg ? INSERT_EVENT_SQL("events", EVENT_COLUMNS) " RETURNING id"
+			  : INSERT_EVENT_SQL(ND_SCHEMA_EVENT_ROWS, EVENT_COLUMNS_OF("keyword_bits", "time_text")),
 		    &s->ins_event, "events", err) ||
 	    prepare(s, "SELECT fingerprint FROM source_chunks WHERE source_id=? AND chunk_offset=?", &s->get_chunk,
 		    "source_chunks", err) ||
