@@ -231,9 +231,9 @@ int nd_db_bind_text_kept(nd_stmt *st, int i, const char *v, const char *what, nd
 		k->par[i - 1].what = rc == 0 ? KEPT_NULL : KEPT_NONE;
 		return rc;
 	}
-	n = strlen(v);
-	if (k->par[i - 1].what == KEPT_TEXT && k->par[i - 1].text.len == n && memcmp(k->par[i - 1].text.data, v, n) == 0)
+	if (k->par[i - 1].what == KEPT_TEXT && strcmp(k->par[i - 1].text.data, v) == 0)
 		return 0;
+	n = strlen(v);
 	k->par[i - 1].what = KEPT_NONE;
 	k->par[i - 1].text.len = 0;
 	if (nd_buf_append(&k->par[i - 1].text, v, n + 1) != 0)
