@@ -9,8 +9,10 @@
 #       RUNS     runs of each quick measurement, the best kept (default 3)
 #       PERCENT  NPS share of the records of each file (default: 0.3 50)
 #   environment:
-#       NPSDIAG=PATH   the npsdiag to measure (default build/npsdiag, built
-#                      RelWithDebInfo if missing)
+#       BUILD=DIR      the build tree whose tools/evtxwrite writes the files
+#                      (default build/, configured RelWithDebInfo and built
+#                      if it has no npsdiag or evtxwrite)
+#       NPSDIAG=PATH   the npsdiag to measure (default BUILD/npsdiag)
 #       OLD=PATH       an older npsdiag: its ingest CPU and database bytes
 #                      too (e.g. one built from the commit before a change)
 #       LIBEVTX=1      also time ingest --decoder libevtx (slow)
@@ -39,7 +41,7 @@ records=${1:-100000}
 runs=${2:-3}
 [ $# -ge 2 ] && shift 2 || set --
 [ $# -gt 0 ] || set -- 0.3 50
-b=$top/build
+b=${BUILD:-$top/build}
 npsdiag=${NPSDIAG:-$b/npsdiag}
 [ -x "$npsdiag" ] && [ -x "$b/tools/evtxwrite" ] ||
 	{ cmake -S "$top" -B "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null && cmake --build "$b" -j2 >/dev/null; }

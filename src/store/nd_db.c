@@ -1,5 +1,6 @@
 #include "nd_db.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "nd_buf.h"
@@ -147,7 +148,29 @@ int nd_db_lock(nd_db *db, int64_t key, nd_error *err)
 int nd_db_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st, const char *what, nd_error *err)
 {
 	*st = NULL;
-	return db->ops->prepare(db, sql, flags, st) == 0 ? 0 : nd_db_fail(db, what, err);
+	if (db->ops->prepare(db, sql, flags, st) != 0)
+		return nd_db_fail(db, what, err);
+	(*st)->kept = NULL;
+	return 0;
+}
+
+/* What parameter i was last bound to by nd_db_bind_text_kept. */
+enum { KEPT_NONE, KEPT_NULL, KEPT_TEXT };
+
+struct nd_db_kept {
+	size_t n; /* parameters 1 to n */
+	struct {
+		int what;    /* KEPT_* */
+		nd_buf text; /* KEPT_TEXT: the string, NUL-terminated */
+	} par[];
+};
+
+/* Forgets what nd_db_bind_text_kept kept of parameter i of st (bound
+ * otherwise now). Returns nothing. */
+static void forget(nd_stmt *st, int i)
+{
+	if (st->kept && i >= 1 && (size_t)i <= st->kept->n)
+		st->kept->par[i - 1].what = KEPT_NONE;
 }
 
 /* Checks the result of a bind. Returns 0, or -1 with err set. */
@@ -158,6 +181,7 @@ static int bound(nd_stmt *st, int rc, const char *what, nd_error *err)
 
 int nd_db_bind_text(nd_stmt *st, int i, const char *v, const char *what, nd_error *err)
 {
+	forget(st, i);
 	return bound(st, v ? st->db->ops->bind_text(st, i, v) : st->db->ops->bind_null(st, i), what, err);
 }
 
@@ -165,22 +189,78 @@ int nd_db_bind_text_static(nd_stmt *st, int i, const char *v, const char *what, 
 {
 	const nd_db_ops *o = st->db->ops;
 
+	forget(st, i);
 	return bound(st, !v ? o->bind_null(st, i) : o->bind_static ? o->bind_static(st, i, v) : o->bind_text(st, i, v),
 		     what, err);
 }
 
+/* Returns the kept copy of parameter i (from 1) of st, making room for it
+ * first, or NULL when out of memory. */
+static nd_db_kept *kept_room(nd_stmt *st, int i)
+{
+	nd_db_kept *k = st->kept;
+	size_t n = k ? k->n : 0, want = n ? n : 8;
+
+	if ((size_t)i <= n)
+		return k;
+	while (want < (size_t)i)
+		want *= 2;
+	if (!(k = realloc(k, sizeof(*k) + want * sizeof(k->par[0]))))
+		return NULL;
+	memset(&k->par[n], 0, (want - n) * sizeof(k->par[0]));
+	k->n = want;
+	return st->kept = k;
+}
+
+int nd_db_bind_text_kept(nd_stmt *st, int i, const char *v, const char *what, nd_error *err)
+{
+	const nd_db_ops *o = st->db->ops;
+	nd_db_kept *k;
+	size_t n;
+	int rc;
+
+	if (i < 1) /* no such parameter: the backend says so */
+		return nd_db_bind_text(st, i, v, what, err);
+	if (!(k = kept_room(st, i)))
+		return nd_error_set(err, "out of memory");
+	if (!v) {
+		if (k->par[i - 1].what == KEPT_NULL)
+			return 0;
+		k->par[i - 1].what = KEPT_NONE;
+		rc = bound(st, o->bind_null(st, i), what, err);
+		k->par[i - 1].what = rc == 0 ? KEPT_NULL : KEPT_NONE;
+		return rc;
+	}
+	if (k->par[i - 1].what == KEPT_TEXT && strcmp(k->par[i - 1].text.data, v) == 0)
+		return 0;
+	n = strlen(v);
+	k->par[i - 1].what = KEPT_NONE;
+	k->par[i - 1].text.len = 0;
+	if (nd_buf_append(&k->par[i - 1].text, v, n + 1) != 0)
+		return nd_error_set(err, "out of memory");
+	k->par[i - 1].text.len = n;
+	/* the copy stays until the next call for i changes it, and binds again */
+	rc = bound(st, o->bind_static ? o->bind_static(st, i, k->par[i - 1].text.data) : o->bind_text(st, i, v), what,
+		   err);
+	k->par[i - 1].what = rc == 0 ? KEPT_TEXT : KEPT_NONE;
+	return rc;
+}
+
 int nd_db_bind_int64(nd_stmt *st, int i, int64_t v, const char *what, nd_error *err)
 {
+	forget(st, i);
 	return bound(st, st->db->ops->bind_int64(st, i, v), what, err);
 }
 
 int nd_db_bind_double(nd_stmt *st, int i, double v, const char *what, nd_error *err)
 {
+	forget(st, i);
 	return bound(st, st->db->ops->bind_double(st, i, v), what, err);
 }
 
 int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err)
 {
+	forget(st, i);
 	return bound(st, st->db->ops->bind_null(st, i), what, err);
 }
 
@@ -231,11 +311,21 @@ void nd_db_reset(nd_stmt *st)
 
 void nd_db_clear(nd_stmt *st)
 {
+	size_t i;
+
+	for (i = 0; st->kept && i < st->kept->n; i++)
+		st->kept->par[i].what = KEPT_NONE;
 	st->db->ops->clear(st);
 }
 
 void nd_db_finalize(nd_stmt *st)
 {
-	if (st)
-		st->db->ops->finalize(st);
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; st->kept && i < st->kept->n; i++)
+		nd_buf_free(&st->kept->par[i].text);
+	free(st->kept);
+	st->db->ops->finalize(st);
 }

@@ -125,6 +125,16 @@ int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err);
  * backend need not copy it (a hot path). Returns 0, or -1 with err set. */
 int nd_db_bind_text_static(nd_stmt *st, int i, const char *v, const char *what, nd_error *err);
 
+/* Binds a string (NULL binds SQL NULL) as nd_db_bind_text does, keeping a
+ * copy with the statement, unless parameter i holds a copy kept by the last
+ * call for it that is the same string: then it binds nothing, the value
+ * being there already (a parameter keeps its value across steps and resets
+ * until it is bound again or cleared). For a statement run once per row
+ * whose values mostly repeat from one row to the next: a bind costs SQLite
+ * about 230 instructions, the comparison a tenth of that. Returns 0, or -1
+ * with err set. */
+int nd_db_bind_text_kept(nd_stmt *st, int i, const char *v, const char *what, nd_error *err);
+
 /* Steps a statement. Returns 1 when it gave a row, 0 when it is done (and
  * then resets it for the next use), -1 with err set (reset too). */
 int nd_db_step(nd_stmt *st, const char *what, nd_error *err);

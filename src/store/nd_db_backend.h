@@ -48,8 +48,13 @@ struct nd_db {
 	const nd_db_ops *ops;
 };
 
+/* The copies nd_db_bind_text_kept keeps of a statement's parameters
+ * (nd_db.c). */
+typedef struct nd_db_kept nd_db_kept;
+
 struct nd_stmt {
 	nd_db *db;
+	nd_db_kept *kept; /* set to NULL by nd_db_prepare: the backend need not */
 };
 
 #endif

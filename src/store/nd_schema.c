@@ -35,20 +35,18 @@
  * in SQLite (nd_store.c writes them so). */
 #define KEYWORDS_TEXT_SQL "printf('0x%016x', keyword_bits)"
 
-/* The columns of the events table, with the definitions of keywords and
- * time_created and the columns they are computed from: in SQLite both are
- * computed (virtual columns: no bytes), keywords from the integer
- * keyword_bits, time_created from ts, unless keywords_text or time_text
- * holds a text they do not give back; PostgreSQL (no virtual columns
- * before version 18) stores them. */
-#define EVENTS_COLUMNS(keywords, time_created, more)                                                                   \
+/* The columns of the table of the events, `computed` after task: in
+ * SQLite the table is event_rows, without keywords and time_created, which
+ * the view events computes (from the integer keyword_bits and from ts,
+ * unless keywords_text or time_text holds a text they do not give back),
+ * so that no INSERT computes them; PostgreSQL stores both in the table
+ * events (no virtual columns before version 18). */
+#define EVENTS_COLUMNS(computed, more)                                                                                 \
 	"  id INTEGER PRIMARY KEY,\n"                                                                                  \
 	"  family TEXT NOT NULL,\n"                                                                                    \
 	"  provider TEXT NOT NULL,\n"                                                                                  \
 	"  event_id INTEGER NOT NULL,\n"                                                                               \
-	"  qualifiers INTEGER, version INTEGER, level INTEGER, task INTEGER,\n"                                        \
-	"  " keywords ",\n"                                                                                            \
-	"  " time_created ",\n"                                                                                        \
+	"  qualifiers INTEGER, version INTEGER, level INTEGER, task INTEGER,\n" computed                               \
 	"  ts INTEGER NOT NULL,\n"                                                                                     \
 	"  record_id INTEGER NOT NULL,\n"                                                                              \
 	"  channel TEXT NOT NULL,\n"                                                                                   \
@@ -60,12 +58,56 @@
 	"  written_ts INTEGER,\n"                                                                                      \
 	"  names_ref INTEGER REFERENCES field_names(id),\n"                                                            \
 	"  fields TEXT,\n" more "  UNIQUE(computer, channel, record_id, ts)"
-#define EVENTS_SQLITE                                                                                                  \
-	EVENTS_COLUMNS("keywords TEXT GENERATED ALWAYS AS (CASE WHEN keyword_bits IS NULL THEN keywords_text"         \
-		       " ELSE " KEYWORDS_TEXT_SQL " END) VIRTUAL",                                                    \
-		       "time_created TEXT GENERATED ALWAYS AS (coalesce(time_text, " TIME_TEXT_SQL ")) VIRTUAL",      \
+#define EVENTS_SQLITE EVENTS_COLUMNS("", "  keyword_bits INTEGER, keywords_text TEXT, time_text TEXT,\n")
+#define EVENTS_PG EVENTS_COLUMNS("  keywords TEXT,\n  time_created TEXT NOT NULL,\n", "")
+/* SQLite's table events of schema version 8 (made by step 8, changed into
+ * event_rows by step 10): both columns virtual, which SQLite 3.40 computes
+ * on every INSERT too. */
+#define EVENTS_V8_SQLITE                                                                                               \
+	EVENTS_COLUMNS("  keywords TEXT GENERATED ALWAYS AS (CASE WHEN keyword_bits IS NULL THEN keywords_text"        \
+		       " ELSE " KEYWORDS_TEXT_SQL " END) VIRTUAL,\n"                                                   \
+		       "  time_created TEXT GENERATED ALWAYS AS (coalesce(time_text, " TIME_TEXT_SQL ")) VIRTUAL,\n", \
 		       "  keyword_bits INTEGER, keywords_text TEXT, time_text TEXT,\n")
-#define EVENTS_PG EVENTS_COLUMNS("keywords TEXT", "time_created TEXT NOT NULL", "")
+
+/* The columns event_rows and the view events share, after task and after
+ * fields. */
+#define EVENT_ROWS_HEAD "id, family, provider, event_id, qualifiers, version, level, task"
+#define EVENT_ROWS_TAIL                                                                                                \
+	"ts, record_id, channel, computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields"
+
+/* SQLite's view events: the columns of event_rows in the order of the
+ * table of schema version 8, keywords and time_created computed; an
+ * INSERT, UPDATE or DELETE on it changes event_rows, a keywords or
+ * time_created written kept as keywords_text or time_text (as written). */
+static const char events_view_sqlite[] =
+	"CREATE VIEW IF NOT EXISTS events AS\n"
+	"  SELECT " EVENT_ROWS_HEAD ",\n"
+	"         CASE WHEN keyword_bits IS NULL THEN keywords_text ELSE " KEYWORDS_TEXT_SQL " END AS keywords,\n"
+	"         coalesce(time_text, " TIME_TEXT_SQL ") AS time_created,\n"
+	"         " EVENT_ROWS_TAIL ", keyword_bits, keywords_text, time_text\n"
+	"  FROM event_rows;\n"
+	"CREATE TRIGGER IF NOT EXISTS events_insert INSTEAD OF INSERT ON events BEGIN\n"
+	"  INSERT INTO event_rows(" EVENT_ROWS_HEAD ", " EVENT_ROWS_TAIL ", keyword_bits, keywords_text, time_text)\n"
+	"  VALUES(NEW.id, NEW.family, NEW.provider, NEW.event_id, NEW.qualifiers, NEW.version, NEW.level, NEW.task,\n"
+	"   NEW.ts, NEW.record_id, NEW.channel, NEW.computer, NEW.user_sid, NEW.\"binary\", NEW.source_id,\n"
+	"   NEW.file_offset, NEW.written_ts, NEW.names_ref, NEW.fields, NEW.keyword_bits,\n"
+	"   CASE WHEN NEW.keyword_bits IS NULL THEN coalesce(NEW.keywords_text, NEW.keywords) END,\n"
+	"   coalesce(NEW.time_text, NEW.time_created));\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS events_update INSTEAD OF UPDATE ON events BEGIN\n"
+	"  UPDATE event_rows SET id = NEW.id, family = NEW.family, provider = NEW.provider, event_id = NEW.event_id,\n"
+	"   qualifiers = NEW.qualifiers, version = NEW.version, level = NEW.level, task = NEW.task, ts = NEW.ts,\n"
+	"   record_id = NEW.record_id, channel = NEW.channel, computer = NEW.computer, user_sid = NEW.user_sid,\n"
+	"   \"binary\" = NEW.\"binary\", source_id = NEW.source_id, file_offset = NEW.file_offset,\n"
+	"   written_ts = NEW.written_ts, names_ref = NEW.names_ref, fields = NEW.fields,\n"
+	"   keyword_bits = CASE WHEN NEW.keywords IS OLD.keywords THEN NEW.keyword_bits END,\n"
+	"   keywords_text = CASE WHEN NEW.keywords IS OLD.keywords THEN NEW.keywords_text ELSE NEW.keywords END,\n"
+	"   time_text = CASE WHEN NEW.time_created IS OLD.time_created THEN NEW.time_text ELSE NEW.time_created END\n"
+	"  WHERE id = OLD.id;\n"
+	"END;\n"
+	"CREATE TRIGGER IF NOT EXISTS events_delete INSTEAD OF DELETE ON events BEGIN\n"
+	"  DELETE FROM event_rows WHERE id = OLD.id;\n"
+	"END;\n";
 
 static const char core_head_sql[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);\n"
@@ -82,8 +124,6 @@ static const char core_head_sql[] =
 	"CREATE INDEX IF NOT EXISTS field_names_by_crc ON field_names(crc);\n";
 
 static const char core_tail_sql[] =
-	"CREATE INDEX IF NOT EXISTS events_by_ts ON events(ts);\n"
-	"CREATE INDEX IF NOT EXISTS events_by_event_id ON events(event_id, ts);\n"
 	"CREATE TABLE IF NOT EXISTS nps_reason_codes(\n"
 	"  code INTEGER PRIMARY KEY, symbol TEXT, meaning TEXT NOT NULL, category TEXT,\n"
 	"  reason_text TEXT, underlying_status TEXT, notes TEXT, sources TEXT);\n"
@@ -132,8 +172,9 @@ static const char *const fields_view_sqlite[] = {
 	"  INSERT INTO field_names(names) SELECT x FROM (SELECT json_insert(coalesce((SELECT names FROM field_names\n"
 	"     WHERE id = e.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT)) AS x FROM events e WHERE e.id = NEW.event_ref)\n"
 	"   WHERE NOT EXISTS (SELECT 1 FROM field_names WHERE names = x);\n"
-	"  UPDATE events SET names_ref = (SELECT id FROM field_names WHERE names = json_insert(coalesce((SELECT names\n"
-	"     FROM field_names WHERE id = events.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT)) ORDER BY id LIMIT 1),\n"
+	"  UPDATE event_rows SET names_ref = (SELECT id FROM field_names WHERE names = json_insert(coalesce((SELECT\n"
+	"     names FROM field_names WHERE id = event_rows.names_ref), '[]'), '$[#]', CAST(NEW.name AS TEXT))\n"
+	"     ORDER BY id LIMIT 1),\n"
 	"   fields = json_set(coalesce(fields, '{}'), '$.\"' || NEW.pos || '\"', CAST(NEW.value AS TEXT))\n"
 	"   WHERE id = NEW.event_ref;\n"
 	"END;\n"};
@@ -226,15 +267,23 @@ int nd_schema_family_indexed(const char *family)
 
 int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 {
+	const char *rows = dialect == ND_DB_POSTGRESQL ? "events" : ND_SCHEMA_EVENT_ROWS;
 	const nd_family *const *f;
 	size_t i;
 
-	if (put(b, core_head_sql) || put(b, "CREATE TABLE IF NOT EXISTS events(\n") ||
-	    put(b, dialect == ND_DB_POSTGRESQL ? EVENTS_PG : EVENTS_SQLITE) || put(b, ");\n") || put(b, core_tail_sql))
+	if (put(b, core_head_sql) ||
+	    nd_buf_printf(b, "CREATE TABLE IF NOT EXISTS %s(\n%s);\n%s", rows,
+			  dialect == ND_DB_POSTGRESQL ? EVENTS_PG : EVENTS_SQLITE,
+			  dialect == ND_DB_POSTGRESQL ? "" : events_view_sqlite) ||
+	    nd_buf_printf(b,
+			  "CREATE INDEX IF NOT EXISTS events_by_ts ON %s(ts);\n"
+			  "CREATE INDEX IF NOT EXISTS events_by_event_id ON %s(event_id, ts);\n",
+			  rows, rows) ||
+	    put(b, core_tail_sql))
 		return -1;
 	for (i = 0; indexed_families[i]; i++)
-		if (put(b, "CREATE INDEX IF NOT EXISTS events_of_") || put(b, indexed_families[i]) ||
-		    put(b, " ON events(ts) WHERE family = '") || put(b, indexed_families[i]) || put(b, "';\n"))
+		if (nd_buf_printf(b, "CREATE INDEX IF NOT EXISTS events_of_%s ON %s(ts) WHERE family = '%s';\n",
+				  indexed_families[i], rows, indexed_families[i]))
 			return -1;
 	for (f = nd_families(); *f; f++) {
 		const nd_family *fam = *f;
@@ -242,7 +291,7 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 		if (!fam->table)
 			continue;
 		if (put(b, "CREATE TABLE IF NOT EXISTS ") || put(b, fam->table) ||
-		    put(b, "(\n  event_ref INTEGER PRIMARY KEY REFERENCES events(id)"))
+		    put(b, "(\n  event_ref INTEGER PRIMARY KEY REFERENCES ") || put(b, rows) || put(b, "(id)"))
 			return -1;
 		for (i = 0; i < fam->ncolumns; i++)
 			if (put(b, ",\n  ") || put(b, fam->columns[i].name) ||
@@ -476,22 +525,32 @@ static int fields_rest(nd_db *db, nd_error *err)
 	"|" HEX_DIGIT(13, 20) "|" HEX_DIGIT(14, 16) "|" HEX_DIGIT(15, 12) "|" HEX_DIGIT(16, 8) "|" HEX_DIGIT(17, 4)  \
 	"|" HEX_DIGIT(18, 0) ")"
 
+/* Returns 1 when the events of db need neither step 8 nor step 10: a
+ * PostgreSQL database (its table events stays) or a SQLite one that has
+ * event_rows (made by the schema script, or by step 10); 0 when they do; -1
+ * with err set. */
+static int events_done(nd_db *db, nd_error *err)
+{
+	return nd_db_dialect_of(db) == ND_DB_POSTGRESQL ? 1 : nd_db_has_table(db, ND_SCHEMA_EVENT_ROWS, err);
+}
+
 /* Step 7 -> 8: in SQLite, keywords and time_created are computed, from
  * keyword_bits and ts; an event keeps its text in keywords_text or
  * time_text only where that differs from what they give, so nothing is
  * lost. SQLite cannot make a stored column computed, so the table is made
  * again with the same ids (the caller turned foreign keys off; the views
  * that read it go first, and the schema script makes them and the indexes
- * again). PostgreSQL keeps the stored columns. Returns 0, or -1 with err
- * set. */
+ * again). Nothing where events_done. Returns 0, or -1 with err set. */
 static int events_computed(nd_db *db, nd_error *err)
 {
-	if (nd_db_dialect_of(db) == ND_DB_POSTGRESQL)
-		return 0;
+	int rc = events_done(db, err);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	return nd_db_exec_ddl(
 		db,
 		"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
-		"CREATE TABLE events_v8(\n" EVENTS_SQLITE ");\n"
+		"CREATE TABLE events_v8(\n" EVENTS_V8_SQLITE ");\n"
 		"INSERT INTO events_v8(id, family, provider, event_id, qualifiers, version, level, task, ts, record_id,"
 		" channel, computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields,"
 		" keyword_bits, keywords_text, time_text)"
@@ -537,6 +596,27 @@ static int text_byte_order(nd_db *db, nd_error *err)
 			  "schema migration", err);
 }
 
+/* Step 9 -> 10: in SQLite, no INSERT computes keywords and time_created:
+ * the table events loses both virtual columns (no bytes to rewrite) and
+ * becomes event_rows, which the typed tables' foreign keys and the indexes
+ * follow (ALTER TABLE RENAME); the views that read it go first, and the
+ * schema script makes the view events, which computes both, and the views
+ * again. Nothing where events_done. Returns 0, or -1 with err set. */
+static int events_view(nd_db *db, nd_error *err)
+{
+	int rc = events_done(db, err);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return nd_db_exec_ddl(
+		db,
+		"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
+		"ALTER TABLE events DROP COLUMN keywords;\n"
+		"ALTER TABLE events DROP COLUMN time_created;\n"
+		"ALTER TABLE events RENAME TO event_rows;",
+		"schema migration", err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -579,6 +659,9 @@ static const migration migrations[] = {
 	{NULL, events_computed},
 	/* 8 -> 9: PostgreSQL's text columns in byte order (issue 11). */
 	{NULL, text_byte_order},
+	/* 9 -> 10: the table event_rows and the view events in SQLite, so that
+	 * no INSERT computes keywords and time_created (issue 10). */
+	{NULL, events_view},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

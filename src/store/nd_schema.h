@@ -10,12 +10,17 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
-#define ND_SCHEMA_VERSION 9
+#define ND_SCHEMA_VERSION 10
 
 /* The last ts (ticks) whose text SQLite computes as nd_time_format writes
  * it (9999-12-31T23:59:59.9999999Z): events.time_created of an event whose
  * ts is from 0 to this is computed, with no events.time_text. */
 #define ND_SCHEMA_TIME_MAX 2534023007999999999LL
+
+/* The table that holds the events in SQLite: events is a view over it
+ * that computes keywords and time_created, so that no INSERT does. In
+ * PostgreSQL events is the table. */
+#define ND_SCHEMA_EVENT_ROWS "event_rows"
 
 /* Appends the whole schema (CREATE ... IF NOT EXISTS) to b, in SQLite's
  * dialect except for the statements that differ (the event_fields view).

@@ -47,8 +47,9 @@ class Seeder:
         """Stores one event; fields is a list of (name, value); typed is (table, {column: value})."""
         self.record += 1
         t = ticks(when)
+        # the table under the view events: lastrowid does not see a row inserted through the view
         cur = self.db.execute(
-            'INSERT INTO events(family, provider, event_id, time_text, ts, record_id, channel, computer)'
+            'INSERT INTO event_rows(family, provider, event_id, time_text, ts, record_id, channel, computer)'
             ' VALUES(?,?,?,?,?,?,?,?)', (family, provider, event_id, iso(t), t, self.record, channel, computer))
         ref = cur.lastrowid
         for pos, (name, value) in enumerate(fields):
