@@ -19,7 +19,9 @@
 #define MAX_NESTING 8   /* Binary XML values inside values */
 #define NAME_SLOTS 256  /* names of a chunk remembered, by offset */
 #define PLAN_SLOTS 32   /* compiled template definitions of a chunk, by offset */
-#define PLAN_OPS 8192   /* steps of the compiled definitions of one chunk, at most */
+#define PLAN_OPS 8192   /* steps of the compiled definitions kept, at most */
+#define KNOWN_SLOTS 32  /* compiled definitions kept across chunks, by GUID and size */
+#define KNOWN_BYTES 65536 /* their copied bytes, at most (then all are dropped) */
 
 /* One substitution value of a template instance: where its data is. */
 typedef struct bx_value {
@@ -111,6 +113,25 @@ typedef struct bx_plan {
 	size_t index; /* the record it was compiled for: usable for it and later ones */
 } bx_plan;
 
+/* A compiled definition kept across chunks (Windows writes the same
+ * definition into each chunk, at another offset): its steps, and a copy of
+ * its GUID, size and tokens to recognise it by. Its name references may
+ * differ by the distance between the two offsets, nothing else. */
+typedef struct bx_known {
+	uint32_t def;         /* the chunk offset it was compiled at; */
+	uint32_t size;        /* 0: an empty slot; else bytes copied from def + 4 */
+	uint32_t first, count; /* its steps */
+	uint32_t copy;        /* the copy, in bx->defs */
+	uint32_t refs, nrefs; /* its name references (offsets from def), in bx->refs */
+} bx_known;
+
+/* A name reference in a known definition. */
+typedef struct bx_ref {
+	uint32_t at;  /* its offset from the definition's */
+	int outside;  /* the name is not inside the definition: compared by its text */
+	bx_name name; /* the name */
+} bx_ref;
+
 /* One element of the tree. Children are linked once complete. */
 typedef struct bx_node {
 	bx_name name;
@@ -148,6 +169,16 @@ struct nd_evtx_binxml {
 	nd_buf fixed;    /* fixed text of the steps, as UTF-8 */
 	int recording;   /* a definition is being compiled */
 	int record_lost; /* a step of it could not be kept */
+	/* The definitions compiled in earlier chunks, their steps, fixed text
+	 * and names kept (ops, fixed, names) until they grow past a bound. */
+	bx_known known[KNOWN_SLOTS];
+	nd_buf defs;     /* the known definitions' bytes */
+	bx_ref *refs;    /* their name references */
+	size_t nrefs, caprefs;
+	uint32_t rec_def; /* the definition being compiled (recording): */
+	uint32_t rec_end; /* its end, */
+	size_t rec_refs;  /* its first name reference in refs, */
+	int rec_lost;     /* and whether one of them could not be kept */
 	nd_buf s;        /* every name, attribute value and text of the record */
 	nd_buf scratch;  /* NUL-terminated copies for number parsing */
 	nd_buf path;     /* the UserData field name being built */
@@ -174,6 +205,8 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 	nd_buf_free(&bx->names);
 	nd_buf_free(&bx->fixed);
 	free(bx->ops);
+	nd_buf_free(&bx->defs);
+	free(bx->refs);
 	nd_buf_free(&bx->scratch);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
@@ -314,7 +347,8 @@ static const char *name_str(const nd_evtx_binxml *bx, bx_name name)
  * Returns 0, or -1 (refused). */
 static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_name *out)
 {
-	uint32_t off;
+	uint32_t off, at = *pos;
+	bx_ref *ref;
 
 	if (*pos + 4 > end)
 		return refuse(bx, "name reference cut off");
@@ -329,7 +363,23 @@ static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_name *o
 	} else if (off > *pos) {
 		return refuse(bx, "name reference ahead of itself");
 	}
-	return name_at(bx, off, out);
+	if (name_at(bx, off, out) != 0)
+		return -1;
+	/* a name of the definition being compiled, for known(); once (an
+	 * array element is read again for each item) */
+	if (!bx->recording || at < bx->rec_def || at >= bx->rec_end ||
+	    (bx->nrefs > bx->rec_refs && at - bx->rec_def <= bx->refs[bx->nrefs - 1].at))
+		return 0;
+	if (nd_vec_reserve(&bx->refs, &bx->caprefs, bx->nrefs + 1, sizeof(*bx->refs)) != 0) {
+		bx->rec_lost = 1;
+		return 0;
+	}
+	ref = &bx->refs[bx->nrefs++];
+	ref->at = at - bx->rec_def;
+	/* the name inside the definition: compared with it */
+	ref->outside = !(off >= bx->rec_def + 24 && off + 10 + 2 * (uint64_t)nd_le16(bx->chunk + off + 6) <= bx->rec_end);
+	ref->name = *out;
+	return 0;
 }
 
 /* Adds an element node. Returns its index, or -1 (refused). */
@@ -480,6 +530,81 @@ static bx_plan *plan_slot(nd_evtx_binxml *bx, uint32_t def)
 	return &bx->plan[(def * 2654435761u) >> 27];
 }
 
+/* Returns the known definition slot for the definition at chunk offset
+ * def, by its GUID and size (the same definition is smaller in a chunk
+ * where its names were written before it). */
+static bx_known *known_slot(nd_evtx_binxml *bx, uint32_t def)
+{
+	return &bx->known[((nd_le32(bx->chunk + def + 4) ^ nd_le32(bx->chunk + def + 20)) * 2654435761u) >> 27];
+}
+
+/* Finds the definition at chunk offset def, of dsize bytes of tokens,
+ * among those compiled in earlier chunks (or earlier in this one at another
+ * offset): the same GUID, size and tokens, its name references moved by
+ * the distance between the offsets. Makes it this chunk's plan for def,
+ * usable from the record being decoded on. Returns the plan, or NULL. */
+static bx_plan *known(nd_evtx_binxml *bx, uint32_t def, uint32_t dsize)
+{
+	const bx_known *k = known_slot(bx, def);
+	const uint8_t *c = bx->chunk + def, *copy = (const uint8_t *)bx->defs.data + k->copy;
+	uint32_t at = 4, i;
+	bx_plan *pl;
+
+	if (k->size != 20 + dsize)
+		return NULL;
+	for (i = k->refs; i < k->refs + k->nrefs; i++) {
+		const bx_ref *ref = &bx->refs[i];
+		uint32_t r = ref->at, off = nd_le32(c + r);
+		bx_name name;
+
+		if (memcmp(c + at, copy + at - 4, r - at) != 0)
+			return NULL;
+		at = r + 4;
+		if (!ref->outside) {
+			if (off != nd_le32(copy + r - 4) - k->def + def)
+				return NULL;
+			continue;
+		}
+		/* a name elsewhere in the chunk (not inline: the tokens after
+		 * the reference would be its) read as the walk reads it */
+		if (off >= def + at || name_at(bx, off, &name) != 0 || name.len != ref->name.len ||
+		    memcmp(name_str(bx, name), name_str(bx, ref->name), name.len) != 0)
+			return NULL;
+	}
+	if (memcmp(c + at, copy + at - 4, 24 + dsize - at) != 0)
+		return NULL;
+	pl = plan_slot(bx, def);
+	pl->def = def;
+	pl->first = k->first;
+	pl->count = k->count;
+	pl->index = bx->index;
+	return pl;
+}
+
+/* Keeps the plan pl, just compiled from the dsize bytes of tokens of the
+ * definition at chunk offset def, for later chunks, with its name
+ * references refs[rec_refs..nrefs) (none lost: rec_lost); drops those
+ * references otherwise. Returns nothing. */
+static void keep_known(nd_evtx_binxml *bx, const bx_plan *pl, uint32_t def, uint32_t dsize)
+{
+	bx_known *k = known_slot(bx, def);
+	size_t copy = bx->defs.len, refs = bx->rec_refs, n = bx->nrefs - bx->rec_refs;
+
+	bx->nrefs = refs;
+	if (bx->rec_lost || copy + 20 + dsize > KNOWN_BYTES || nd_buf_append(&bx->defs, bx->chunk + def + 4, 20 + dsize) != 0)
+		return;
+	/* the references stay where they are: the ones of the slot's former
+	 * definition are dropped with everything at the next bound */
+	bx->nrefs = refs + n;
+	k->def = def;
+	k->size = 20 + dsize;
+	k->first = pl->first;
+	k->count = pl->count;
+	k->copy = (uint32_t)copy;
+	k->refs = (uint32_t)refs;
+	k->nrefs = (uint32_t)n;
+}
+
 /* Reads a template instance at *pos: its definition (inline or earlier in
  * the chunk) walked with its value array. Advances *pos past the values.
  * Returns 0, or -1 (refused). */
@@ -538,7 +663,7 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 		data += v->size;
 	}
 	*pos = data;
-	if (pl) {
+	if (pl || (pl = known(bx, def, dsize))) {
 		rc = replay(bx, pl->first, pl->count, &sc, parent, depth + 1);
 		bx->nvals = sc.base;
 		return rc;
@@ -550,6 +675,10 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	if (!bx->recording && bx->nops < PLAN_OPS) {
 		bx->recording = sc.record = 1;
 		bx->record_lost = 0;
+		bx->rec_def = def;
+		bx->rec_end = def + 24 + dsize;
+		bx->rec_refs = bx->nrefs;
+		bx->rec_lost = 0;
 	}
 	q = def + 24;
 	/* A definition may itself hold an instance of an earlier one, or of
@@ -564,9 +693,11 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 			pl->first = (uint32_t)first_op;
 			pl->count = (uint32_t)(bx->nops - first_op);
 			pl->index = bx->index;
+			keep_known(bx, pl, def, dsize);
 		} else {
 			bx->nops = first_op;
 			bx->fixed.len = first_fixed;
+			bx->nrefs = bx->rec_refs;
 		}
 	}
 	return rc;
@@ -1298,10 +1429,18 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	bx->walk = walk;
 	memset(bx->checked, 0, sizeof(bx->checked));
 	memset(bx->name, 0, sizeof(bx->name));
-	nd_buf_reset(&bx->names);
 	memset(bx->plan, 0, sizeof(bx->plan));
-	bx->nops = 0;
-	nd_buf_reset(&bx->fixed);
+	/* The known definitions stay with their steps and names while these
+	 * leave room for the next chunk's. */
+	if (bx->nops > PLAN_OPS / 2 || bx->names.len > KNOWN_BYTES || bx->fixed.len > KNOWN_BYTES ||
+	    bx->defs.len > KNOWN_BYTES / 2) {
+		memset(bx->known, 0, sizeof(bx->known));
+		nd_buf_reset(&bx->defs);
+		bx->nrefs = 0;
+		nd_buf_reset(&bx->names);
+		bx->nops = 0;
+		nd_buf_reset(&bx->fixed);
+	}
 	bx->sound_from = bx->sound_to = 0;
 	bx->sound_index = 0;
 }
