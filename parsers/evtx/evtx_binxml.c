@@ -180,7 +180,7 @@ struct nd_evtx_binxml {
 	size_t rec_refs;  /* its first name reference in refs, */
 	int rec_lost;     /* and whether one of them could not be kept */
 	nd_buf s;        /* every name, attribute value and text of the record */
-	nd_buf scratch;  /* NUL-terminated copies for number parsing */
+	char *base;      /* build_record: the record's copy of s */
 	nd_buf path;     /* the UserData field name being built */
 	bx_node *nodes;
 	size_t nnodes, capnodes;
@@ -207,7 +207,6 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 	free(bx->ops);
 	nd_buf_free(&bx->defs);
 	free(bx->refs);
-	nd_buf_free(&bx->scratch);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
 	free(bx->attrs);
@@ -730,6 +729,17 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 	}
 }
 
+/* Ends the string at the end of bx->s with a NUL kept in it (build_record
+ * takes the strings of the record from a copy of bx->s). Returns 0, or -1
+ * (refused). */
+static int terminate(nd_evtx_binxml *bx)
+{
+	if (bx->s.len + 1 >= bx->s.cap && nd_buf_reserve(&bx->s, 1) != 0)
+		return refuse(bx, "out of memory");
+	bx->s.data[++bx->s.len] = '\0';
+	return 0;
+}
+
 /* Adds attribute name to element idx, its value bx->s from offset off on.
  * Returns 0, or -1 (refused). */
 static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off)
@@ -739,7 +749,7 @@ static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off)
 	a.name = name;
 	a.value.off = (uint32_t)off;
 	a.value.len = (uint32_t)(bx->s.len - off);
-	if (nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
+	if (terminate(bx) != 0 || nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
 		return refuse(bx, "out of memory");
 	bx->attrs[bx->nattrs++] = a;
 	bx->nodes[idx].nattrs++;
@@ -939,12 +949,32 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 }
 
 /* Ends element idx: a value that is a single line feed renders as empty
- * (as in libevtx), and the element is linked to parent unless its last
- * substitution had no value (result 0). Returns 0, or -1 (refused). */
+ * (as in libevtx), its text (the end of bx->s) gets its NUL, and the
+ * element is linked to parent unless its last substitution had no value
+ * (result 0). Returns 0, or -1 (refused). */
 static int end_element(nd_evtx_binxml *bx, int32_t idx, int32_t parent, int result)
 {
-	if (bx->nodes[idx].parts == 1 && bx->nodes[idx].text.len == 1 && bx->s.data[bx->nodes[idx].text.off] == '\n')
-		bx->nodes[idx].text.len = 0;
+	bx_node *n = &bx->nodes[idx];
+
+	if (n->parts) {
+		/* the text is copied to the end of bx->s when something follows
+		 * it there (a nested value whose elements were all dropped) */
+		if ((size_t)n->text.off + n->text.len != bx->s.len) {
+			if (nd_buf_reserve(&bx->s, n->text.len) != 0)
+				return refuse(bx, "out of memory");
+			memcpy(bx->s.data + bx->s.len, bx->s.data + n->text.off, n->text.len);
+			n->text.off = (uint32_t)bx->s.len;
+			bx->s.len += n->text.len;
+			bx->s.data[bx->s.len] = '\0';
+		}
+		if (n->parts == 1 && n->text.len == 1 && bx->s.data[n->text.off] == '\n') {
+			n->text.len = 0;
+			bx->s.len = n->text.off;
+			bx->s.data[bx->s.len] = '\0';
+		}
+		if (terminate(bx) != 0)
+			return -1;
+	}
 	return result ? link_node(bx, parent, idx) : 0;
 }
 
@@ -1157,13 +1187,11 @@ static int take_attr(nd_evtx_binxml *bx, int32_t idx, uint8_t role, char **slot)
 	return a ? take(bx, a->value, slot) : 0;
 }
 
-/* Returns string s as a NUL-terminated copy in bx->scratch, or NULL. */
-static const char *cstr(nd_evtx_binxml *bx, bx_str s)
+/* Returns string s of the complete tree, an attribute value or an
+ * element's text, NUL-terminated (add_attr, end_element). */
+static const char *cstr(const nd_evtx_binxml *bx, bx_str s)
 {
-	nd_buf_reset(&bx->scratch);
-	if (nd_buf_append(&bx->scratch, str_at(bx, s), s.len) != 0 || nd_buf_reserve(&bx->scratch, 1) != 0)
-		return NULL;
-	return bx->scratch.data;
+	return s.len ? bx->s.data + s.off : "";
 }
 
 /* Reads the n bytes at p as 1-19 decimal digits without a leading zero
@@ -1209,8 +1237,7 @@ static int text_u64(nd_evtx_binxml *bx, bx_str s, uint64_t *v)
 
 	if (plain_u64(str_at(bx, s), s.len, v) == 0)
 		return 0;
-	if (!(p = cstr(bx, s)))
-		return -1;
+	p = cstr(bx, s);
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
 	if (!*p || *p == '-')
@@ -1247,11 +1274,9 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		       ? -1
 		       : 0;
 	if (NODE_IS(bx, idx, NM_TIME_CREATED)) {
-		const char *t;
-
 		if (!(a = attr(bx, idx, NM_SYSTEM_TIME)))
 			return 0;
-		if (!(t = cstr(bx, a->value)) || nd_time_parse_iso(t, &ev->time) != 0)
+		if (nd_time_parse_iso(cstr(bx, a->value), &ev->time) != 0)
 			return refuse(bx, "bad TimeCreated SystemTime");
 		ev->has_time = 1;
 		return 0;
@@ -1288,16 +1313,25 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 	return 0;
 }
 
-/* Adds the text of node idx as a field named by the n bytes at name (NULL:
+/* Returns string s of the complete tree in ev's copy of bx->s (bx->base),
+ * NUL-terminated. */
+static char *own(const nd_evtx_binxml *bx, bx_str s)
+{
+	return bx->base + (s.len ? s.off : bx->s.len);
+}
+
+/* Adds the text of node idx as a field named by attribute a's value (NULL:
  * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
-static int add_field(nd_evtx_binxml *bx, nd_record *ev, const char *name, size_t n, int32_t idx)
+static int add_field(nd_evtx_binxml *bx, nd_record *ev, const bx_attr *a, int32_t idx)
 {
 	bx_str t = bx->nodes[idx].text;
+	int rc;
 
-	if (nd_record_add_field_n(ev, name, n < ND_XML_FIELD_NAME_MAX ? n : ND_XML_FIELD_NAME_MAX, str_at(bx, t),
-				  t.len) != 0)
-		return refuse(bx, "out of memory");
-	return 0;
+	if (a && a->value.len > ND_XML_FIELD_NAME_MAX)
+		rc = nd_record_add_field_n(ev, str_at(bx, a->value), ND_XML_FIELD_NAME_MAX, str_at(bx, t), t.len);
+	else
+		rc = nd_record_add_field_own(ev, a ? own(bx, a->value) : NULL, own(bx, t));
+	return rc == 0 ? 0 : refuse(bx, "out of memory");
 }
 
 /* Takes the children of <EventData>: <Data> fields and <Binary>. Returns 0,
@@ -1316,7 +1350,7 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 		if (data) {
 			const bx_attr *a = attr(bx, k, NM_NAME);
 
-			if (add_field(bx, ev, a ? str_at(bx, a->value) : NULL, a ? a->value.len : 0, k) != 0)
+			if (add_field(bx, ev, a, k) != 0)
 				return -1;
 		} else if (take(bx, bx->nodes[k].text, &ev->binary) != 0) {
 			return -1;
@@ -1404,6 +1438,10 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 		return refuse(bx, "the document is not an <Event>");
 	if (bx->nodes[bx->root].parts)
 		return refuse(bx, "text in <Event>");
+	/* the fields' names and values are taken from a copy of bx->s */
+	if (!(bx->base = nd_record_room(ev, bx->s.len + 1)))
+		return refuse(bx, "out of memory");
+	memcpy(bx->base, bx->s.data ? bx->s.data : "", bx->s.len + 1);
 	for (k = bx->nodes[bx->root].first; k >= 0; k = bx->nodes[k].next) {
 		if (NODE_IS(bx, k, NM_SYSTEM)) {
 			for (s = bx->nodes[k].first; s >= 0; s = bx->nodes[s].next)

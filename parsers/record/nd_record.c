@@ -123,10 +123,9 @@ int nd_record_set_string(char **slot, const char *s, size_t n)
 	return 0;
 }
 
-/* Returns n bytes from ev's blocks, or NULL when out of memory. A string
- * larger than a quarter block gets a block of its own, behind the one being
- * filled. */
-static char *room(nd_record *ev, size_t n)
+/* A string larger than a quarter block gets a block of its own, behind the
+ * one being filled. */
+char *nd_record_room(nd_record *ev, size_t n)
 {
 	nd_record_block *b = ev->strings;
 	size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
@@ -149,12 +148,22 @@ static char *room(nd_record *ev, size_t n)
 	return b->data;
 }
 
+int nd_record_add_field_own(nd_record *ev, char *name, char *value)
+{
+	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0)
+		return -1;
+	nd_buf_reset(&ev->prepared);
+	ev->fields[ev->nfields].name = name;
+	ev->fields[ev->nfields++].value = value;
+	return 0;
+}
+
 /* Returns a copy of the n bytes at s in ev's blocks (as nd_record_set_string
  * copies them), or NULL when out of memory. */
 static char *copy(nd_record *ev, const char *s, size_t n)
 {
 	size_t len = kept_len(s, n);
-	char *p = len < SIZE_MAX ? room(ev, len + 1) : NULL;
+	char *p = len < SIZE_MAX ? nd_record_room(ev, len + 1) : NULL;
 
 	return p ? keep(p, s, n, len) : NULL;
 }
@@ -172,7 +181,7 @@ int nd_record_add_field_n(nd_record *ev, const char *name, size_t name_len, cons
 
 	/* the name and the value in one piece of a block */
 	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0 ||
-	    vl >= SIZE_MAX - nl || !(p = room(ev, nl + vl + 1)))
+	    vl >= SIZE_MAX - nl || !(p = nd_record_room(ev, nl + vl + 1)))
 		return -1;
 	nd_buf_reset(&ev->prepared);
 	f = &ev->fields[ev->nfields++];
