@@ -83,6 +83,7 @@ typedef struct bx_name {
 typedef struct bx_attr {
 	bx_name name;
 	bx_str value;
+	uint32_t filetime; /* the chunk offset of the FILETIME value it renders, or 0 */
 } bx_attr;
 
 /* What a step of a compiled template definition does. */
@@ -740,13 +741,15 @@ static int terminate(nd_evtx_binxml *bx)
 	return 0;
 }
 
-/* Adds attribute name to element idx, its value bx->s from offset off on.
+/* Adds attribute name to element idx, its value bx->s from offset off on,
+ * rendered from the FILETIME value at chunk offset filetime (0: none).
  * Returns 0, or -1 (refused). */
-static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off)
+static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off, uint32_t filetime)
 {
 	bx_attr a;
 
 	a.name = name;
+	a.filetime = filetime;
 	a.value.off = (uint32_t)off;
 	a.value.len = (uint32_t)(bx->s.len - off);
 	if (terminate(bx) != 0 || nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
@@ -767,7 +770,7 @@ static int attr_subst(nd_evtx_binxml *bx, int32_t idx, bx_name name, const bx_va
 		return opt ? 0 : refuse(bx, "normal substitution without a value");
 	if (value_text(bx, v->type, v->off, v->size) != 0)
 		return -1;
-	return add_attr(bx, idx, name, off);
+	return add_attr(bx, idx, name, off, v->type == ND_EVTX_TYPE_FILETIME ? v->off : 0);
 }
 
 /* Reads one attribute at *pos into element idx (dropped when its optional
@@ -794,7 +797,7 @@ static int read_attribute(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const
 			return -1;
 		if ((op = emit(bx, sc, OP_ATTR_TEXT, off)))
 			op->name = name;
-		return add_attr(bx, idx, name, off);
+		return add_attr(bx, idx, name, off, 0);
 	case ND_EVTX_TOK_SUBST:
 	case ND_EVTX_TOK_OPT_SUBST:
 		if (!(v = read_subst(bx, pos, end, sc, &sub)))
@@ -1118,7 +1121,7 @@ static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_s
 			carry = 0;
 			break;
 		case OP_ATTR_TEXT:
-			if (append_fixed(bx, op) != 0 || add_attr(bx, idx, op->name, off) != 0)
+			if (append_fixed(bx, op) != 0 || add_attr(bx, idx, op->name, off, 0) != 0)
 				return -1;
 			break;
 		case OP_ATTR_SUBST:
@@ -1276,7 +1279,11 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 	if (NODE_IS(bx, idx, NM_TIME_CREATED)) {
 		if (!(a = attr(bx, idx, NM_SYSTEM_TIME)))
 			return 0;
-		if (nd_time_parse_iso(cstr(bx, a->value), &ev->time) != 0)
+		/* a FILETIME's own ticks: its text (7 digits of fraction) reads
+		 * back as them */
+		if (a->filetime)
+			ev->time = nd_time_from_filetime(nd_le64(bx->chunk + a->filetime));
+		else if (nd_time_parse_iso(cstr(bx, a->value), &ev->time) != 0)
 			return refuse(bx, "bad TimeCreated SystemTime");
 		ev->has_time = 1;
 		return 0;
