@@ -1175,19 +1175,28 @@ static const bx_attr *attr(const nd_evtx_binxml *bx, int32_t idx, uint8_t role)
 	return NULL;
 }
 
-/* Copies string s into *slot. Returns 0, or -1 (refused). */
-static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
+/* Returns string s of the complete tree in ev's copy of bx->s (bx->base),
+ * NUL-terminated. */
+static char *own(const nd_evtx_binxml *bx, bx_str s)
 {
-	return nd_record_set_string(slot, str_at(bx, s), s.len) == 0 ? 0 : refuse(bx, "out of memory");
+	return bx->base + (s.len ? s.off : bx->s.len);
 }
 
-/* Copies the attribute of node idx named as role (enum bx_role) into *slot
- * when present. Returns 0, or -1 (refused). */
-static int take_attr(nd_evtx_binxml *bx, int32_t idx, uint8_t role, char **slot)
+/* Sets *slot, one of ev's System strings, to string s in ev's copy of
+ * bx->s (no copy). Returns nothing. */
+static void take(const nd_evtx_binxml *bx, nd_record *ev, bx_str s, char **slot)
+{
+	nd_record_set_own(ev, slot, own(bx, s));
+}
+
+/* Sets *slot, one of ev's System strings, to the attribute of node idx
+ * named as role (enum bx_role) when present. Returns nothing. */
+static void take_attr(const nd_evtx_binxml *bx, nd_record *ev, int32_t idx, uint8_t role, char **slot)
 {
 	const bx_attr *a = attr(bx, idx, role);
 
-	return a ? take(bx, a->value, slot) : 0;
+	if (a)
+		take(bx, ev, a->value, slot);
 }
 
 /* Returns string s of the complete tree, an attribute value or an
@@ -1271,11 +1280,12 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 
 	if (n->first >= 0)
 		return refuse(bx, "System child with elements");
-	if (NODE_IS(bx, idx, NM_PROVIDER))
-		return take_attr(bx, idx, NM_NAME, &ev->provider) || take_attr(bx, idx, NM_GUID, &ev->provider_guid) ||
-			       take_attr(bx, idx, NM_EVENT_SOURCE_NAME, &ev->source_name)
-		       ? -1
-		       : 0;
+	if (NODE_IS(bx, idx, NM_PROVIDER)) {
+		take_attr(bx, ev, idx, NM_NAME, &ev->provider);
+		take_attr(bx, ev, idx, NM_GUID, &ev->provider_guid);
+		take_attr(bx, ev, idx, NM_EVENT_SOURCE_NAME, &ev->source_name);
+		return 0;
+	}
 	if (NODE_IS(bx, idx, NM_TIME_CREATED)) {
 		if (!(a = attr(bx, idx, NM_SYSTEM_TIME)))
 			return 0;
@@ -1288,8 +1298,10 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		ev->has_time = 1;
 		return 0;
 	}
-	if (NODE_IS(bx, idx, NM_SECURITY))
-		return take_attr(bx, idx, NM_USER_ID, &ev->user_sid);
+	if (NODE_IS(bx, idx, NM_SECURITY)) {
+		take_attr(bx, ev, idx, NM_USER_ID, &ev->user_sid);
+		return 0;
+	}
 	if (NODE_IS(bx, idx, NM_EVENT_ID)) {
 		if ((a = attr(bx, idx, NM_QUALIFIERS)) && text_u64(bx, a->value, &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
@@ -1314,17 +1326,10 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->record_id = v;
 	} else if (NODE_IS(bx, idx, NM_CHANNEL))
-		return take(bx, n->text, &ev->channel);
+		take(bx, ev, n->text, &ev->channel);
 	else if (NODE_IS(bx, idx, NM_COMPUTER))
-		return take(bx, n->text, &ev->computer);
+		take(bx, ev, n->text, &ev->computer);
 	return 0;
-}
-
-/* Returns string s of the complete tree in ev's copy of bx->s (bx->base),
- * NUL-terminated. */
-static char *own(const nd_evtx_binxml *bx, bx_str s)
-{
-	return bx->base + (s.len ? s.off : bx->s.len);
 }
 
 /* Adds the text of node idx as a field named by attribute a's value (NULL:
@@ -1359,8 +1364,8 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 
 			if (add_field(bx, ev, a, k) != 0)
 				return -1;
-		} else if (take(bx, bx->nodes[k].text, &ev->binary) != 0) {
-			return -1;
+		} else {
+			take(bx, ev, bx->nodes[k].text, &ev->binary);
 		}
 	}
 	return 0;

@@ -141,6 +141,34 @@ static void test_record_add_field_own(void)
 	nd_record_reset(&ev);
 }
 
+/* System strings in the record's own room: not freed on their own (ASan
+ * would see a bad free), a malloc'ed one they replace is, and a cleared or
+ * reset record lets go of both kinds. */
+static void test_record_set_own(void)
+{
+	nd_record ev;
+	char *p;
+
+	nd_record_init(&ev);
+	CHECK(nd_record_set_string(&ev.computer, "old", 3) == 0);
+	CHECK((p = nd_record_room(&ev, 16)) != NULL);
+	memcpy(p, "NPS01\0Security\0", 15);
+	nd_record_set_own(&ev, &ev.computer, p);
+	nd_record_set_own(&ev, &ev.channel, p + 6);
+	CHECK_STR(ev.computer, "NPS01");
+	nd_record_set_own(&ev, &ev.computer, p + 6);
+	CHECK_STR(ev.computer, "Security");
+	CHECK(nd_record_set_string(&ev.provider, "P", 1) == 0);
+	nd_record_clear(&ev);
+	CHECK(ev.computer == NULL && ev.channel == NULL && ev.provider == NULL);
+	CHECK((p = nd_record_room(&ev, 4)) != NULL);
+	memcpy(p, "x\0y", 4);
+	nd_record_set_own(&ev, &ev.binary, p + 2);
+	CHECK(nd_record_set_string(&ev.user_sid, "S-1-5-18", 8) == 0);
+	nd_record_reset(&ev);
+	CHECK(ev.binary == NULL && ev.user_sid == NULL && ev.strings == NULL);
+}
+
 /* Provider comparison: name or event source name, ASCII case folded. */
 static void test_record_provider_is(void)
 {
@@ -163,6 +191,7 @@ int main(void)
 	test_record_clear();
 	test_record_add_field_n();
 	test_record_add_field_own();
+	test_record_set_own();
 	test_record_provider_is();
 	return check_report();
 }
