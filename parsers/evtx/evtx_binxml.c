@@ -176,6 +176,7 @@ struct nd_evtx_binxml {
 	nd_buf defs;     /* the known definitions' bytes */
 	bx_ref *refs;    /* their name references */
 	size_t nrefs, caprefs;
+	int rec_names;    /* names read now are the tokens of the definition being compiled */
 	uint32_t rec_def; /* the definition being compiled (recording): */
 	uint32_t rec_end; /* its end, */
 	size_t rec_refs;  /* its first name reference in refs, */
@@ -367,7 +368,7 @@ static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_name *o
 		return -1;
 	/* a name of the definition being compiled, for known(); once (an
 	 * array element is read again for each item) */
-	if (!bx->recording || at < bx->rec_def || at >= bx->rec_end ||
+	if (!bx->rec_names || at < bx->rec_def || at >= bx->rec_end ||
 	    (bx->nrefs > bx->rec_refs && at - bx->rec_def <= bx->refs[bx->nrefs - 1].at))
 		return 0;
 	if (nd_vec_reserve(&bx->refs, &bx->caprefs, bx->nrefs + 1, sizeof(*bx->refs)) != 0) {
@@ -674,6 +675,7 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	first_fixed = bx->fixed.len;
 	if (!bx->recording && bx->nops < PLAN_OPS) {
 		bx->recording = sc.record = 1;
+		bx->rec_names = 1;
 		bx->record_lost = 0;
 		bx->rec_def = def;
 		bx->rec_end = def + 24 + dsize;
@@ -686,7 +688,7 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	rc = read_fragment(bx, &q, def + 24 + dsize, &sc, parent, depth + 1);
 	bx->nvals = sc.base;
 	if (sc.record) {
-		bx->recording = 0;
+		bx->recording = bx->rec_names = 0;
 		if (rc == 0 && !bx->record_lost) {
 			pl = plan_slot(bx, def);
 			pl->def = def;
@@ -709,6 +711,7 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 {
 	uint32_t p = v->off, end = v->off + v->size;
 	bx_scope inner = *sc;
+	int names, rc;
 
 	if (sc->nesting >= MAX_NESTING)
 		return refuse(bx, "Binary XML nested more than %d deep", MAX_NESTING);
@@ -716,18 +719,27 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 	inner.record = 0;
 	if (v->size == 0)
 		return refuse(bx, "empty Binary XML value");
+	/* a value's names are not the definition's, even where a damaged
+	 * record's value lies inside the definition's bytes */
+	names = bx->rec_names;
+	bx->rec_names = 0;
 	switch (bx->chunk[p] & 0xbf) {
 	case ND_EVTX_TOK_OPEN_START:
 		inner.dep_ids = 0;
-		return read_element(bx, &p, end, &inner, parent, depth);
+		rc = read_element(bx, &p, end, &inner, parent, depth);
+		break;
 	case ND_EVTX_TOK_FRAGMENT:
 		inner.dep_ids = 1;
-		return read_fragment(bx, &p, end, &inner, parent, depth);
+		rc = read_fragment(bx, &p, end, &inner, parent, depth);
+		break;
 	case ND_EVTX_TOK_TEMPLATE:
-		return read_instance(bx, &p, end, parent, inner.nesting, depth);
+		rc = read_instance(bx, &p, end, parent, inner.nesting, depth);
+		break;
 	default:
-		return refuse(bx, "Binary XML value starts with token 0x%02x", bx->chunk[p]);
+		rc = refuse(bx, "Binary XML value starts with token 0x%02x", bx->chunk[p]);
 	}
+	bx->rec_names = names;
+	return rc;
 }
 
 /* Ends the string at the end of bx->s with a NUL kept in it (build_record
