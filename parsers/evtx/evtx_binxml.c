@@ -19,7 +19,9 @@
 #define MAX_NESTING 8   /* Binary XML values inside values */
 #define NAME_SLOTS 256  /* names of a chunk remembered, by offset */
 #define PLAN_SLOTS 32   /* compiled template definitions of a chunk, by offset */
-#define PLAN_OPS 8192   /* steps of the compiled definitions of one chunk, at most */
+#define PLAN_OPS 8192   /* steps of the compiled definitions kept, at most */
+#define KNOWN_SLOTS 32  /* compiled definitions kept across chunks, by GUID and size */
+#define KNOWN_BYTES 65536 /* their copied bytes, at most (then all are dropped) */
 
 /* One substitution value of a template instance: where its data is. */
 typedef struct bx_value {
@@ -81,6 +83,7 @@ typedef struct bx_name {
 typedef struct bx_attr {
 	bx_name name;
 	bx_str value;
+	uint32_t filetime; /* the chunk offset of the FILETIME value it renders, or 0 */
 } bx_attr;
 
 /* What a step of a compiled template definition does. */
@@ -110,6 +113,25 @@ typedef struct bx_plan {
 	uint32_t first, count;
 	size_t index; /* the record it was compiled for: usable for it and later ones */
 } bx_plan;
+
+/* A compiled definition kept across chunks (Windows writes the same
+ * definition into each chunk, at another offset): its steps, and a copy of
+ * its GUID, size and tokens to recognise it by. Its name references may
+ * differ by the distance between the two offsets, nothing else. */
+typedef struct bx_known {
+	uint32_t def;         /* the chunk offset it was compiled at; */
+	uint32_t size;        /* 0: an empty slot; else bytes copied from def + 4 */
+	uint32_t first, count; /* its steps */
+	uint32_t copy;        /* the copy, in bx->defs */
+	uint32_t refs, nrefs; /* its name references (offsets from def), in bx->refs */
+} bx_known;
+
+/* A name reference in a known definition. */
+typedef struct bx_ref {
+	uint32_t at;  /* its offset from the definition's */
+	int outside;  /* the name is not inside the definition: compared by its text */
+	bx_name name; /* the name */
+} bx_ref;
 
 /* One element of the tree. Children are linked once complete. */
 typedef struct bx_node {
@@ -148,8 +170,19 @@ struct nd_evtx_binxml {
 	nd_buf fixed;    /* fixed text of the steps, as UTF-8 */
 	int recording;   /* a definition is being compiled */
 	int record_lost; /* a step of it could not be kept */
+	/* The definitions compiled in earlier chunks, their steps, fixed text
+	 * and names kept (ops, fixed, names) until they grow past a bound. */
+	bx_known known[KNOWN_SLOTS];
+	nd_buf defs;     /* the known definitions' bytes */
+	bx_ref *refs;    /* their name references */
+	size_t nrefs, caprefs;
+	int rec_names;    /* names read now are the tokens of the definition being compiled */
+	uint32_t rec_def; /* the definition being compiled (recording): */
+	uint32_t rec_end; /* its end, */
+	size_t rec_refs;  /* its first name reference in refs, */
+	int rec_lost;     /* and whether one of them could not be kept */
 	nd_buf s;        /* every name, attribute value and text of the record */
-	nd_buf scratch;  /* NUL-terminated copies for number parsing */
+	char *base;      /* build_record: the record's copy of s */
 	nd_buf path;     /* the UserData field name being built */
 	bx_node *nodes;
 	size_t nnodes, capnodes;
@@ -174,7 +207,8 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 	nd_buf_free(&bx->names);
 	nd_buf_free(&bx->fixed);
 	free(bx->ops);
-	nd_buf_free(&bx->scratch);
+	nd_buf_free(&bx->defs);
+	free(bx->refs);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
 	free(bx->attrs);
@@ -314,7 +348,8 @@ static const char *name_str(const nd_evtx_binxml *bx, bx_name name)
  * Returns 0, or -1 (refused). */
 static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_name *out)
 {
-	uint32_t off;
+	uint32_t off, at = *pos;
+	bx_ref *ref;
 
 	if (*pos + 4 > end)
 		return refuse(bx, "name reference cut off");
@@ -329,7 +364,23 @@ static int read_name(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, bx_name *o
 	} else if (off > *pos) {
 		return refuse(bx, "name reference ahead of itself");
 	}
-	return name_at(bx, off, out);
+	if (name_at(bx, off, out) != 0)
+		return -1;
+	/* a name of the definition being compiled, for known(); once (an
+	 * array element is read again for each item) */
+	if (!bx->rec_names || at < bx->rec_def || at >= bx->rec_end ||
+	    (bx->nrefs > bx->rec_refs && at - bx->rec_def <= bx->refs[bx->nrefs - 1].at))
+		return 0;
+	if (nd_vec_reserve(&bx->refs, &bx->caprefs, bx->nrefs + 1, sizeof(*bx->refs)) != 0) {
+		bx->rec_lost = 1;
+		return 0;
+	}
+	ref = &bx->refs[bx->nrefs++];
+	ref->at = at - bx->rec_def;
+	/* the name inside the definition: compared with it */
+	ref->outside = !(off >= bx->rec_def + 24 && off + 10 + 2 * (uint64_t)nd_le16(bx->chunk + off + 6) <= bx->rec_end);
+	ref->name = *out;
+	return 0;
 }
 
 /* Adds an element node. Returns its index, or -1 (refused). */
@@ -480,6 +531,81 @@ static bx_plan *plan_slot(nd_evtx_binxml *bx, uint32_t def)
 	return &bx->plan[(def * 2654435761u) >> 27];
 }
 
+/* Returns the known definition slot for the definition at chunk offset
+ * def, by its GUID and size (the same definition is smaller in a chunk
+ * where its names were written before it). */
+static bx_known *known_slot(nd_evtx_binxml *bx, uint32_t def)
+{
+	return &bx->known[((nd_le32(bx->chunk + def + 4) ^ nd_le32(bx->chunk + def + 20)) * 2654435761u) >> 27];
+}
+
+/* Finds the definition at chunk offset def, of dsize bytes of tokens,
+ * among those compiled in earlier chunks (or earlier in this one at another
+ * offset): the same GUID, size and tokens, its name references moved by
+ * the distance between the offsets. Makes it this chunk's plan for def,
+ * usable from the record being decoded on. Returns the plan, or NULL. */
+static bx_plan *known(nd_evtx_binxml *bx, uint32_t def, uint32_t dsize)
+{
+	const bx_known *k = known_slot(bx, def);
+	const uint8_t *c = bx->chunk + def, *copy = (const uint8_t *)bx->defs.data + k->copy;
+	uint32_t at = 4, i;
+	bx_plan *pl;
+
+	if (k->size != 20 + dsize)
+		return NULL;
+	for (i = k->refs; i < k->refs + k->nrefs; i++) {
+		const bx_ref *ref = &bx->refs[i];
+		uint32_t r = ref->at, off = nd_le32(c + r);
+		bx_name name;
+
+		if (memcmp(c + at, copy + at - 4, r - at) != 0)
+			return NULL;
+		at = r + 4;
+		if (!ref->outside) {
+			if (off != nd_le32(copy + r - 4) - k->def + def)
+				return NULL;
+			continue;
+		}
+		/* a name elsewhere in the chunk (not inline: the tokens after
+		 * the reference would be its) read as the walk reads it */
+		if (off >= def + at || name_at(bx, off, &name) != 0 || name.len != ref->name.len ||
+		    memcmp(name_str(bx, name), name_str(bx, ref->name), name.len) != 0)
+			return NULL;
+	}
+	if (memcmp(c + at, copy + at - 4, 24 + dsize - at) != 0)
+		return NULL;
+	pl = plan_slot(bx, def);
+	pl->def = def;
+	pl->first = k->first;
+	pl->count = k->count;
+	pl->index = bx->index;
+	return pl;
+}
+
+/* Keeps the plan pl, just compiled from the dsize bytes of tokens of the
+ * definition at chunk offset def, for later chunks, with its name
+ * references refs[rec_refs..nrefs) (none lost: rec_lost); drops those
+ * references otherwise. Returns nothing. */
+static void keep_known(nd_evtx_binxml *bx, const bx_plan *pl, uint32_t def, uint32_t dsize)
+{
+	bx_known *k = known_slot(bx, def);
+	size_t copy = bx->defs.len, refs = bx->rec_refs, n = bx->nrefs - bx->rec_refs;
+
+	bx->nrefs = refs;
+	if (bx->rec_lost || copy + 20 + dsize > KNOWN_BYTES || nd_buf_append(&bx->defs, bx->chunk + def + 4, 20 + dsize) != 0)
+		return;
+	/* the references stay where they are: the ones of the slot's former
+	 * definition are dropped with everything at the next bound */
+	bx->nrefs = refs + n;
+	k->def = def;
+	k->size = 20 + dsize;
+	k->first = pl->first;
+	k->count = pl->count;
+	k->copy = (uint32_t)copy;
+	k->refs = (uint32_t)refs;
+	k->nrefs = (uint32_t)n;
+}
+
 /* Reads a template instance at *pos: its definition (inline or earlier in
  * the chunk) walked with its value array. Advances *pos past the values.
  * Returns 0, or -1 (refused). */
@@ -538,7 +664,7 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 		data += v->size;
 	}
 	*pos = data;
-	if (pl) {
+	if (pl || (pl = known(bx, def, dsize))) {
 		rc = replay(bx, pl->first, pl->count, &sc, parent, depth + 1);
 		bx->nvals = sc.base;
 		return rc;
@@ -549,7 +675,12 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	first_fixed = bx->fixed.len;
 	if (!bx->recording && bx->nops < PLAN_OPS) {
 		bx->recording = sc.record = 1;
+		bx->rec_names = 1;
 		bx->record_lost = 0;
+		bx->rec_def = def;
+		bx->rec_end = def + 24 + dsize;
+		bx->rec_refs = bx->nrefs;
+		bx->rec_lost = 0;
 	}
 	q = def + 24;
 	/* A definition may itself hold an instance of an earlier one, or of
@@ -557,16 +688,18 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	rc = read_fragment(bx, &q, def + 24 + dsize, &sc, parent, depth + 1);
 	bx->nvals = sc.base;
 	if (sc.record) {
-		bx->recording = 0;
+		bx->recording = bx->rec_names = 0;
 		if (rc == 0 && !bx->record_lost) {
 			pl = plan_slot(bx, def);
 			pl->def = def;
 			pl->first = (uint32_t)first_op;
 			pl->count = (uint32_t)(bx->nops - first_op);
 			pl->index = bx->index;
+			keep_known(bx, pl, def, dsize);
 		} else {
 			bx->nops = first_op;
 			bx->fixed.len = first_fixed;
+			bx->nrefs = bx->rec_refs;
 		}
 	}
 	return rc;
@@ -578,6 +711,7 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 {
 	uint32_t p = v->off, end = v->off + v->size;
 	bx_scope inner = *sc;
+	int names, rc;
 
 	if (sc->nesting >= MAX_NESTING)
 		return refuse(bx, "Binary XML nested more than %d deep", MAX_NESTING);
@@ -585,30 +719,52 @@ static int read_nested(nd_evtx_binxml *bx, const bx_value *v, const bx_scope *sc
 	inner.record = 0;
 	if (v->size == 0)
 		return refuse(bx, "empty Binary XML value");
+	/* a value's names are not the definition's, even where a damaged
+	 * record's value lies inside the definition's bytes */
+	names = bx->rec_names;
+	bx->rec_names = 0;
 	switch (bx->chunk[p] & 0xbf) {
 	case ND_EVTX_TOK_OPEN_START:
 		inner.dep_ids = 0;
-		return read_element(bx, &p, end, &inner, parent, depth);
+		rc = read_element(bx, &p, end, &inner, parent, depth);
+		break;
 	case ND_EVTX_TOK_FRAGMENT:
 		inner.dep_ids = 1;
-		return read_fragment(bx, &p, end, &inner, parent, depth);
+		rc = read_fragment(bx, &p, end, &inner, parent, depth);
+		break;
 	case ND_EVTX_TOK_TEMPLATE:
-		return read_instance(bx, &p, end, parent, inner.nesting, depth);
+		rc = read_instance(bx, &p, end, parent, inner.nesting, depth);
+		break;
 	default:
-		return refuse(bx, "Binary XML value starts with token 0x%02x", bx->chunk[p]);
+		rc = refuse(bx, "Binary XML value starts with token 0x%02x", bx->chunk[p]);
 	}
+	bx->rec_names = names;
+	return rc;
 }
 
-/* Adds attribute name to element idx, its value bx->s from offset off on.
+/* Ends the string at the end of bx->s with a NUL kept in it (build_record
+ * takes the strings of the record from a copy of bx->s). Returns 0, or -1
+ * (refused). */
+static int terminate(nd_evtx_binxml *bx)
+{
+	if (bx->s.len + 1 >= bx->s.cap && nd_buf_reserve(&bx->s, 1) != 0)
+		return refuse(bx, "out of memory");
+	bx->s.data[++bx->s.len] = '\0';
+	return 0;
+}
+
+/* Adds attribute name to element idx, its value bx->s from offset off on,
+ * rendered from the FILETIME value at chunk offset filetime (0: none).
  * Returns 0, or -1 (refused). */
-static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off)
+static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off, uint32_t filetime)
 {
 	bx_attr a;
 
 	a.name = name;
+	a.filetime = filetime;
 	a.value.off = (uint32_t)off;
 	a.value.len = (uint32_t)(bx->s.len - off);
-	if (nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
+	if (terminate(bx) != 0 || nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
 		return refuse(bx, "out of memory");
 	bx->attrs[bx->nattrs++] = a;
 	bx->nodes[idx].nattrs++;
@@ -626,7 +782,7 @@ static int attr_subst(nd_evtx_binxml *bx, int32_t idx, bx_name name, const bx_va
 		return opt ? 0 : refuse(bx, "normal substitution without a value");
 	if (value_text(bx, v->type, v->off, v->size) != 0)
 		return -1;
-	return add_attr(bx, idx, name, off);
+	return add_attr(bx, idx, name, off, v->type == ND_EVTX_TYPE_FILETIME ? v->off : 0);
 }
 
 /* Reads one attribute at *pos into element idx (dropped when its optional
@@ -653,7 +809,7 @@ static int read_attribute(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const
 			return -1;
 		if ((op = emit(bx, sc, OP_ATTR_TEXT, off)))
 			op->name = name;
-		return add_attr(bx, idx, name, off);
+		return add_attr(bx, idx, name, off, 0);
 	case ND_EVTX_TOK_SUBST:
 	case ND_EVTX_TOK_OPT_SUBST:
 		if (!(v = read_subst(bx, pos, end, sc, &sub)))
@@ -808,12 +964,32 @@ static int read_content(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, const b
 }
 
 /* Ends element idx: a value that is a single line feed renders as empty
- * (as in libevtx), and the element is linked to parent unless its last
- * substitution had no value (result 0). Returns 0, or -1 (refused). */
+ * (as in libevtx), its text (the end of bx->s) gets its NUL, and the
+ * element is linked to parent unless its last substitution had no value
+ * (result 0). Returns 0, or -1 (refused). */
 static int end_element(nd_evtx_binxml *bx, int32_t idx, int32_t parent, int result)
 {
-	if (bx->nodes[idx].parts == 1 && bx->nodes[idx].text.len == 1 && bx->s.data[bx->nodes[idx].text.off] == '\n')
-		bx->nodes[idx].text.len = 0;
+	bx_node *n = &bx->nodes[idx];
+
+	if (n->parts) {
+		/* the text is copied to the end of bx->s when something follows
+		 * it there (a nested value whose elements were all dropped) */
+		if ((size_t)n->text.off + n->text.len != bx->s.len) {
+			if (nd_buf_reserve(&bx->s, n->text.len) != 0)
+				return refuse(bx, "out of memory");
+			memcpy(bx->s.data + bx->s.len, bx->s.data + n->text.off, n->text.len);
+			n->text.off = (uint32_t)bx->s.len;
+			bx->s.len += n->text.len;
+			bx->s.data[bx->s.len] = '\0';
+		}
+		if (n->parts == 1 && n->text.len == 1 && bx->s.data[n->text.off] == '\n') {
+			n->text.len = 0;
+			bx->s.len = n->text.off;
+			bx->s.data[bx->s.len] = '\0';
+		}
+		if (terminate(bx) != 0)
+			return -1;
+	}
 	return result ? link_node(bx, parent, idx) : 0;
 }
 
@@ -957,7 +1133,7 @@ static int replay(nd_evtx_binxml *bx, uint32_t first, uint32_t count, const bx_s
 			carry = 0;
 			break;
 		case OP_ATTR_TEXT:
-			if (append_fixed(bx, op) != 0 || add_attr(bx, idx, op->name, off) != 0)
+			if (append_fixed(bx, op) != 0 || add_attr(bx, idx, op->name, off, 0) != 0)
 				return -1;
 			break;
 		case OP_ATTR_SUBST:
@@ -1011,28 +1187,35 @@ static const bx_attr *attr(const nd_evtx_binxml *bx, int32_t idx, uint8_t role)
 	return NULL;
 }
 
-/* Copies string s into *slot. Returns 0, or -1 (refused). */
-static int take(nd_evtx_binxml *bx, bx_str s, char **slot)
+/* Returns string s of the complete tree in ev's copy of bx->s (bx->base),
+ * NUL-terminated. */
+static char *own(const nd_evtx_binxml *bx, bx_str s)
 {
-	return nd_record_set_string(slot, str_at(bx, s), s.len) == 0 ? 0 : refuse(bx, "out of memory");
+	return bx->base + (s.len ? s.off : bx->s.len);
 }
 
-/* Copies the attribute of node idx named as role (enum bx_role) into *slot
- * when present. Returns 0, or -1 (refused). */
-static int take_attr(nd_evtx_binxml *bx, int32_t idx, uint8_t role, char **slot)
+/* Sets *slot, one of ev's System strings, to string s in ev's copy of
+ * bx->s (no copy). Returns nothing. */
+static void take(const nd_evtx_binxml *bx, nd_record *ev, bx_str s, char **slot)
+{
+	nd_record_set_own(ev, slot, own(bx, s));
+}
+
+/* Sets *slot, one of ev's System strings, to the attribute of node idx
+ * named as role (enum bx_role) when present. Returns nothing. */
+static void take_attr(const nd_evtx_binxml *bx, nd_record *ev, int32_t idx, uint8_t role, char **slot)
 {
 	const bx_attr *a = attr(bx, idx, role);
 
-	return a ? take(bx, a->value, slot) : 0;
+	if (a)
+		take(bx, ev, a->value, slot);
 }
 
-/* Returns string s as a NUL-terminated copy in bx->scratch, or NULL. */
-static const char *cstr(nd_evtx_binxml *bx, bx_str s)
+/* Returns string s of the complete tree, an attribute value or an
+ * element's text, NUL-terminated (add_attr, end_element). */
+static const char *cstr(const nd_evtx_binxml *bx, bx_str s)
 {
-	nd_buf_reset(&bx->scratch);
-	if (nd_buf_append(&bx->scratch, str_at(bx, s), s.len) != 0 || nd_buf_reserve(&bx->scratch, 1) != 0)
-		return NULL;
-	return bx->scratch.data;
+	return s.len ? bx->s.data + s.off : "";
 }
 
 /* Reads the n bytes at p as 1-19 decimal digits without a leading zero
@@ -1078,8 +1261,7 @@ static int text_u64(nd_evtx_binxml *bx, bx_str s, uint64_t *v)
 
 	if (plain_u64(str_at(bx, s), s.len, v) == 0)
 		return 0;
-	if (!(p = cstr(bx, s)))
-		return -1;
+	p = cstr(bx, s);
 	while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 		p++;
 	if (!*p || *p == '-')
@@ -1110,23 +1292,28 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 
 	if (n->first >= 0)
 		return refuse(bx, "System child with elements");
-	if (NODE_IS(bx, idx, NM_PROVIDER))
-		return take_attr(bx, idx, NM_NAME, &ev->provider) || take_attr(bx, idx, NM_GUID, &ev->provider_guid) ||
-			       take_attr(bx, idx, NM_EVENT_SOURCE_NAME, &ev->source_name)
-		       ? -1
-		       : 0;
+	if (NODE_IS(bx, idx, NM_PROVIDER)) {
+		take_attr(bx, ev, idx, NM_NAME, &ev->provider);
+		take_attr(bx, ev, idx, NM_GUID, &ev->provider_guid);
+		take_attr(bx, ev, idx, NM_EVENT_SOURCE_NAME, &ev->source_name);
+		return 0;
+	}
 	if (NODE_IS(bx, idx, NM_TIME_CREATED)) {
-		const char *t;
-
 		if (!(a = attr(bx, idx, NM_SYSTEM_TIME)))
 			return 0;
-		if (!(t = cstr(bx, a->value)) || nd_time_parse_iso(t, &ev->time) != 0)
+		/* a FILETIME's own ticks: its text (7 digits of fraction) reads
+		 * back as them */
+		if (a->filetime)
+			ev->time = nd_time_from_filetime(nd_le64(bx->chunk + a->filetime));
+		else if (nd_time_parse_iso(cstr(bx, a->value), &ev->time) != 0)
 			return refuse(bx, "bad TimeCreated SystemTime");
 		ev->has_time = 1;
 		return 0;
 	}
-	if (NODE_IS(bx, idx, NM_SECURITY))
-		return take_attr(bx, idx, NM_USER_ID, &ev->user_sid);
+	if (NODE_IS(bx, idx, NM_SECURITY)) {
+		take_attr(bx, ev, idx, NM_USER_ID, &ev->user_sid);
+		return 0;
+	}
 	if (NODE_IS(bx, idx, NM_EVENT_ID)) {
 		if ((a = attr(bx, idx, NM_QUALIFIERS)) && text_u64(bx, a->value, &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
@@ -1151,22 +1338,24 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 		if (text_u64(bx, n->text, &v) == 0)
 			ev->record_id = v;
 	} else if (NODE_IS(bx, idx, NM_CHANNEL))
-		return take(bx, n->text, &ev->channel);
+		take(bx, ev, n->text, &ev->channel);
 	else if (NODE_IS(bx, idx, NM_COMPUTER))
-		return take(bx, n->text, &ev->computer);
+		take(bx, ev, n->text, &ev->computer);
 	return 0;
 }
 
-/* Adds the text of node idx as a field named by the n bytes at name (NULL:
+/* Adds the text of node idx as a field named by attribute a's value (NULL:
  * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
-static int add_field(nd_evtx_binxml *bx, nd_record *ev, const char *name, size_t n, int32_t idx)
+static int add_field(nd_evtx_binxml *bx, nd_record *ev, const bx_attr *a, int32_t idx)
 {
 	bx_str t = bx->nodes[idx].text;
+	int rc;
 
-	if (nd_record_add_field_n(ev, name, n < ND_XML_FIELD_NAME_MAX ? n : ND_XML_FIELD_NAME_MAX, str_at(bx, t),
-				  t.len) != 0)
-		return refuse(bx, "out of memory");
-	return 0;
+	if (a && a->value.len > ND_XML_FIELD_NAME_MAX)
+		rc = nd_record_add_field_n(ev, str_at(bx, a->value), ND_XML_FIELD_NAME_MAX, str_at(bx, t), t.len);
+	else
+		rc = nd_record_add_field_own(ev, a ? own(bx, a->value) : NULL, own(bx, t));
+	return rc == 0 ? 0 : refuse(bx, "out of memory");
 }
 
 /* Takes the children of <EventData>: <Data> fields and <Binary>. Returns 0,
@@ -1185,10 +1374,10 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 		if (data) {
 			const bx_attr *a = attr(bx, k, NM_NAME);
 
-			if (add_field(bx, ev, a ? str_at(bx, a->value) : NULL, a ? a->value.len : 0, k) != 0)
+			if (add_field(bx, ev, a, k) != 0)
 				return -1;
-		} else if (take(bx, bx->nodes[k].text, &ev->binary) != 0) {
-			return -1;
+		} else {
+			take(bx, ev, bx->nodes[k].text, &ev->binary);
 		}
 	}
 	return 0;
@@ -1273,6 +1462,10 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 		return refuse(bx, "the document is not an <Event>");
 	if (bx->nodes[bx->root].parts)
 		return refuse(bx, "text in <Event>");
+	/* the fields' names and values are taken from a copy of bx->s */
+	if (!(bx->base = nd_record_room(ev, bx->s.len + 1)))
+		return refuse(bx, "out of memory");
+	memcpy(bx->base, bx->s.data ? bx->s.data : "", bx->s.len + 1);
 	for (k = bx->nodes[bx->root].first; k >= 0; k = bx->nodes[k].next) {
 		if (NODE_IS(bx, k, NM_SYSTEM)) {
 			for (s = bx->nodes[k].first; s >= 0; s = bx->nodes[s].next)
@@ -1298,10 +1491,18 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	bx->walk = walk;
 	memset(bx->checked, 0, sizeof(bx->checked));
 	memset(bx->name, 0, sizeof(bx->name));
-	nd_buf_reset(&bx->names);
 	memset(bx->plan, 0, sizeof(bx->plan));
-	bx->nops = 0;
-	nd_buf_reset(&bx->fixed);
+	/* The known definitions stay with their steps and names while these
+	 * leave room for the next chunk's. */
+	if (bx->nops > PLAN_OPS / 2 || bx->names.len > KNOWN_BYTES || bx->fixed.len > KNOWN_BYTES ||
+	    bx->defs.len > KNOWN_BYTES / 2) {
+		memset(bx->known, 0, sizeof(bx->known));
+		nd_buf_reset(&bx->defs);
+		bx->nrefs = 0;
+		nd_buf_reset(&bx->names);
+		bx->nops = 0;
+		nd_buf_reset(&bx->fixed);
+	}
 	bx->sound_from = bx->sound_to = 0;
 	bx->sound_index = 0;
 }

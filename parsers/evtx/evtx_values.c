@@ -97,25 +97,43 @@ static char *put_digits(char *o, uint64_t v, int n, unsigned base, const char *s
 	return o + n;
 }
 
-/* Appends the n bytes from start up to o. Returns 0, or -1. */
+/* Appends the n bytes from start up to o (a value's text, a few bytes;
+ * nd_buf_reserve called only when short: a value or two per field).
+ * Returns 0, or -1. */
 static int put_text(nd_buf *out, const char *start, const char *o)
 {
-	return nd_buf_append(out, start, (size_t)(o - start));
+	size_t n = (size_t)(o - start);
+
+	if (out->len + n >= out->cap && nd_buf_reserve(out, n) != 0)
+		return -1;
+	memcpy(out->data + out->len, start, n);
+	out->len += n;
+	out->data[out->len] = '\0';
+	return 0;
 }
 
-/* Appends v in decimal, with a minus sign when neg. Returns 0, or -1. */
-static int decimal_text(nd_buf *out, uint64_t v, int neg)
+/* Writes v in decimal at o (at most 20 bytes). Returns the end. */
+static char *put_decimal(char *o, uint64_t v)
 {
-	char tmp[24];
+	char tmp[20];
 	size_t n = 0;
 
 	do {
 		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
 		v /= 10;
 	} while (v);
+	memcpy(o, tmp + sizeof(tmp) - n, n);
+	return o + n;
+}
+
+/* Appends v in decimal, with a minus sign when neg. Returns 0, or -1. */
+static int decimal_text(nd_buf *out, uint64_t v, int neg)
+{
+	char t[24], *o = t;
+
 	if (neg)
-		tmp[sizeof(tmp) - ++n] = '-';
-	return nd_buf_append(out, tmp + sizeof(tmp) - n, n);
+		*o++ = '-';
+	return put_text(out, t, put_decimal(o, v));
 }
 
 /* Appends a signed value in decimal. Returns 0, or -1. */
@@ -225,6 +243,7 @@ static int sid_text(nd_buf *out, const uint8_t *p, uint32_t size)
 {
 	uint64_t auth = 0;
 	unsigned i, count;
+	char *o;
 
 	if (size < 8)
 		return -1;
@@ -233,12 +252,21 @@ static int sid_text(nd_buf *out, const uint8_t *p, uint32_t size)
 		return -1;
 	for (i = 0; i < 6; i++)
 		auth = auth << 8 | p[2 + i];
-	if (auth > 0xffffffffu || nd_buf_append(out, "S-", 2) != 0 || decimal_text(out, p[0], 0) != 0 ||
-	    nd_buf_append(out, "-", 1) != 0 || decimal_text(out, auth, 0) != 0)
+	/* "S-" 3 digits "-" 10 digits, then "-" 10 digits per sub-authority */
+	if (auth > 0xffffffffu || nd_buf_reserve(out, 16 + 11 * (size_t)count) != 0)
 		return -1;
-	for (i = 0; i < count; i++)
-		if (nd_buf_append(out, "-", 1) != 0 || decimal_text(out, nd_le32(p + 8 + 4 * i), 0) != 0)
-			return -1;
+	o = out->data + out->len;
+	*o++ = 'S';
+	*o++ = '-';
+	o = put_decimal(o, p[0]);
+	*o++ = '-';
+	o = put_decimal(o, auth);
+	for (i = 0; i < count; i++) {
+		*o++ = '-';
+		o = put_decimal(o, nd_le32(p + 8 + 4 * i));
+	}
+	*o = '\0';
+	out->len = (size_t)(o - out->data);
 	return 0;
 }
 

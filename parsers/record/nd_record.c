@@ -28,17 +28,43 @@ struct nd_record_block {
  * costs one allocation for its strings, not two per field. */
 #define BLOCK_SIZE 4096
 
+/* Returns 1 if p points into one of ev's blocks, else 0. */
+static int in_blocks(const nd_record *ev, const char *p)
+{
+	const nd_record_block *b;
+
+	for (b = ev->strings; b; b = b->next)
+		if ((uintptr_t)p >= (uintptr_t)b->data && (uintptr_t)p < (uintptr_t)b->data + b->size)
+			return 1;
+	return 0;
+}
+
+/* Empties *slot, one of ev's System strings: freed unless it is in ev's
+ * blocks (nd_record_set_own). Returns nothing. */
+static void drop(const nd_record *ev, char **slot)
+{
+	if (*slot && !in_blocks(ev, *slot))
+		free(*slot);
+	*slot = NULL;
+}
+
+/* Empties ev's System strings. Returns nothing. */
+static void drop_strings(nd_record *ev)
+{
+	drop(ev, &ev->provider);
+	drop(ev, &ev->source_name);
+	drop(ev, &ev->provider_guid);
+	drop(ev, &ev->channel);
+	drop(ev, &ev->computer);
+	drop(ev, &ev->user_sid);
+	drop(ev, &ev->binary);
+}
+
 void nd_record_reset(nd_record *ev)
 {
 	nd_record_block *b, *next;
 
-	free(ev->provider);
-	free(ev->source_name);
-	free(ev->provider_guid);
-	free(ev->channel);
-	free(ev->computer);
-	free(ev->user_sid);
-	free(ev->binary);
+	drop_strings(ev);
 	free(ev->fields);
 	for (b = ev->strings; b; b = next) {
 		next = b->next;
@@ -55,6 +81,8 @@ void nd_record_clear(nd_record *ev)
 	nd_record_block *keep = ev->strings;
 	nd_buf prepared = ev->prepared;
 
+	/* while the blocks are all there */
+	drop_strings(ev);
 	/* the first block is one of BLOCK_SIZE unless the first string was
 	 * larger than a quarter of one (room) */
 	if (keep && keep->size == BLOCK_SIZE) {
@@ -123,10 +151,9 @@ int nd_record_set_string(char **slot, const char *s, size_t n)
 	return 0;
 }
 
-/* Returns n bytes from ev's blocks, or NULL when out of memory. A string
- * larger than a quarter block gets a block of its own, behind the one being
- * filled. */
-static char *room(nd_record *ev, size_t n)
+/* A string larger than a quarter block gets a block of its own, behind the
+ * one being filled. */
+char *nd_record_room(nd_record *ev, size_t n)
 {
 	nd_record_block *b = ev->strings;
 	size_t size = n > BLOCK_SIZE / 4 ? n : BLOCK_SIZE;
@@ -149,12 +176,29 @@ static char *room(nd_record *ev, size_t n)
 	return b->data;
 }
 
+void nd_record_set_own(nd_record *ev, char **slot, char *p)
+{
+	drop(ev, slot);
+	*slot = p;
+}
+
+int nd_record_add_field_own(nd_record *ev, char *name, char *value)
+{
+	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0)
+		return -1;
+	if (ev->prepared.len)
+		nd_buf_reset(&ev->prepared);
+	ev->fields[ev->nfields].name = name;
+	ev->fields[ev->nfields++].value = value;
+	return 0;
+}
+
 /* Returns a copy of the n bytes at s in ev's blocks (as nd_record_set_string
  * copies them), or NULL when out of memory. */
 static char *copy(nd_record *ev, const char *s, size_t n)
 {
 	size_t len = kept_len(s, n);
-	char *p = len < SIZE_MAX ? room(ev, len + 1) : NULL;
+	char *p = len < SIZE_MAX ? nd_record_room(ev, len + 1) : NULL;
 
 	return p ? keep(p, s, n, len) : NULL;
 }
@@ -172,7 +216,7 @@ int nd_record_add_field_n(nd_record *ev, const char *name, size_t name_len, cons
 
 	/* the name and the value in one piece of a block */
 	if (nd_vec_reserve(&ev->fields, &ev->capfields, ev->nfields + 1, sizeof(*ev->fields)) != 0 ||
-	    vl >= SIZE_MAX - nl || !(p = room(ev, nl + vl + 1)))
+	    vl >= SIZE_MAX - nl || !(p = nd_record_room(ev, nl + vl + 1)))
 		return -1;
 	nd_buf_reset(&ev->prepared);
 	f = &ev->fields[ev->nfields++];

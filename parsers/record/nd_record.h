@@ -79,6 +79,24 @@ int nd_record_add_field(nd_record *ev, const char *name, const char *value, size
  * a caller that knows the length. Returns 0, or -1 when out of memory. */
 int nd_record_add_field_n(nd_record *ev, const char *name, size_t name_len, const char *value, size_t value_len);
 
+/* Returns n bytes in ev's strings, kept until ev is cleared or reset, for
+ * a parser that writes the names and values of its fields there itself
+ * (nd_record_add_field_own), or NULL when out of memory. */
+char *nd_record_room(nd_record *ev, size_t n);
+
+/* Sets *slot, one of ev's System strings (provider ... binary), to p, a
+ * NUL-terminated string in ev's strings (nd_record_room), without a copy;
+ * what *slot held is freed unless it was there too. Such a string is
+ * freed with its block, by nd_record_clear or nd_record_reset: set that
+ * slot again with this function only (nd_record_set_string would free
+ * it). Returns nothing. */
+void nd_record_set_own(nd_record *ev, char **slot, char *p);
+
+/* Appends a field whose name (NULL: unnamed) and value are NUL-terminated
+ * strings in ev's strings (nd_record_room), taken as they are: no copy,
+ * no NUL to rewrite. Returns 0, or -1 when out of memory. */
+int nd_record_add_field_own(nd_record *ev, char *name, char *value);
+
 /* Replaces the name of field i (i < nfields) with a copy of name. Returns
  * 0, or -1 when out of memory. */
 int nd_record_set_field_name(nd_record *ev, size_t i, const char *name);

@@ -10,10 +10,11 @@
  * fast path refuses (decoded by libevtx in both runs) are counted and
  * listed with the reason, not failures.
  *
- * Each record is also decoded by our decoder alone (a fresh chunk, its
+ * Each record is also decoded by a new decoder alone (a fresh chunk, its
  * template definitions walked) and must come out exactly as in the pass
- * over its chunk (definitions shared with earlier records compiled:
- * docs/decoder.md "Template plans"), or be refused for the same reason.
+ * over its chunks (definitions shared with earlier records compiled, those
+ * of earlier chunks known: docs/decoder.md "Template plans"), or be
+ * refused for the same reason.
  *
  *   diff_decoder [-max-refused N] FILE...   exits 1 on a failure, or when
  *   more than N records were refused (default: no limit)
@@ -156,16 +157,22 @@ static void compare(const char *path, const nd_record *f, const nd_record *l)
 		failures++;
 }
 
-/* Decodes record i of walk alone with bx and compares it with ev and rc,
+/* Decodes record i of walk alone with a new decoder (every definition
+ * walked, none known from another chunk) and compares it with ev and rc,
  * from the pass over the chunk (its why: why). Returns nothing; counts a
  * failure. */
-static void check_alone(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk, size_t i,
-			const nd_record *ev, int rc, const char *why, const char *path, long off)
+static void check_alone(const uint8_t *chunk, const nd_evtx_chunk_walk *walk, size_t i, const nd_record *ev, int rc,
+			const char *why, const char *path, long off)
 {
 	unsigned long b[RD_NBUGS] = {0};
+	nd_evtx_binxml *bx = nd_evtx_binxml_new();
 	nd_record one;
 	int rc1, k, diff = 0;
 
+	if (!bx) {
+		printf("out of memory\n");
+		exit(2);
+	}
 	nd_record_init(&one);
 	nd_evtx_binxml_chunk(bx, chunk, walk);
 	rc1 = nd_evtx_binxml_decode(bx, i, &one);
@@ -183,6 +190,7 @@ static void check_alone(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_
 		failures++;
 	}
 	nd_record_reset(&one);
+	nd_evtx_binxml_free(bx);
 }
 
 /* Lists the records of path the fast path refuses, with the reason.
@@ -191,7 +199,7 @@ static unsigned long list_refused(const char *path)
 {
 	static uint8_t chunk[ND_EVTX_CHUNK_SIZE];
 	static nd_evtx_chunk_walk walk;
-	nd_evtx_binxml *bx = nd_evtx_binxml_new(), *alone = nd_evtx_binxml_new();
+	nd_evtx_binxml *bx = nd_evtx_binxml_new();
 	unsigned long refused = 0;
 	FILE *fp = fopen(path, "rb");
 	nd_record ev;
@@ -200,7 +208,7 @@ static unsigned long list_refused(const char *path)
 	int rc;
 
 	nd_record_init(&ev);
-	if (!fp || !bx || !alone || fseek(fp, off, SEEK_SET) != 0) {
+	if (!fp || !bx || fseek(fp, off, SEEK_SET) != 0) {
 		printf("%s: cannot read\n", path);
 		exit(2);
 	}
@@ -214,7 +222,7 @@ static unsigned long list_refused(const char *path)
 				    nat_chunk_end < sizeof(at_chunk_end) / sizeof(at_chunk_end[0]))
 					at_chunk_end[nat_chunk_end++] = (uint64_t)off + walk.records[i].offset;
 				rc = nd_evtx_binxml_decode(bx, i, &ev);
-				check_alone(alone, chunk, &walk, i, &ev, rc, nd_evtx_binxml_why(bx), path, off);
+				check_alone(chunk, &walk, i, &ev, rc, nd_evtx_binxml_why(bx), path, off);
 				if (rc) {
 					if (refused++ < 20)
 						printf("refused %s record %llu at 0x%llx: %s\n", path,
@@ -228,7 +236,6 @@ static unsigned long list_refused(const char *path)
 	}
 	nd_record_reset(&ev);
 	nd_evtx_binxml_free(bx);
-	nd_evtx_binxml_free(alone);
 	fclose(fp);
 	return refused;
 }

@@ -8,10 +8,11 @@
  * record and libevtx reads it too, every field must agree but for the
  * documented libevtx bugs (tests/decoder/record_diff.h): otherwise the
  * target aborts. The record is decoded twice by our decoder: first alone
- * (its template definitions walked), then after every record before it
- * (the definitions they share compiled, docs/decoder.md "Template
- * plans"): both must give the same record, or refuse it for the same
- * reason. Built for libFuzzer with -DNPSDIAG_FUZZ=ON (clang), and
+ * by a new decoder (its template definitions walked), then after every
+ * record before it by a decoder that decoded the inputs before this one
+ * (the definitions they share compiled, those of the earlier inputs
+ * known: docs/decoder.md "Template plans"): both must give the same
+ * record, or refuse it for the same reason. Built for libFuzzer with -DNPSDIAG_FUZZ=ON (clang), and
  * for ctest with driver.c, which replays seeds and mutations of them. */
 #include <stdint.h>
 #include <stdio.h>
@@ -63,7 +64,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t chunk[ND_EVTX_CHUNK_SIZE];
 	static nd_evtx_chunk_walk walk;
 	static nd_evtx_decoder *dec;
-	static nd_evtx_binxml *bx;
+	static nd_evtx_binxml *warm;
+	nd_evtx_binxml *bx;
 	static size_t dirty;
 	unsigned long bugs[RD_NBUGS];
 	nd_record fast, ref;
@@ -76,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	header[38] = 3; /* major version */
 	header[36] = 1;
-	if ((!dec && !(dec = nd_evtx_decoder_new())) || (!bx && !(bx = nd_evtx_binxml_new())))
+	if ((!dec && !(dec = nd_evtx_decoder_new())) || (!warm && !(warm = nd_evtx_binxml_new())))
 		return 0;
 	/* Zeros past the input: only what the previous input wrote is cleared. */
 	memcpy(chunk, data, n);
@@ -92,12 +94,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i + 1 < walk.count; i++)
 		if (walk.records[i].id == r->id)
 			return 0;
+	if (!(bx = nd_evtx_binxml_new()))
+		return 0;
 	nd_record_init(&fast);
 	nd_record_init(&ref);
 	nd_evtx_binxml_chunk(bx, chunk, &walk);
 	rc = nd_evtx_binxml_decode(bx, walk.count - 1, &fast);
 	snprintf(why, sizeof(why), "%s", nd_evtx_binxml_why(bx));
-	check_warm(bx, chunk, &walk, walk.count - 1, rc, &fast, why);
+	nd_evtx_binxml_free(bx);
+	check_warm(warm, chunk, &walk, walk.count - 1, rc, &fast, why);
 	if (rc == 0 && nd_evtx_decoder_load(dec, header, chunk, &walk, walk.count, &err) == 0 &&
 	    nd_evtx_decoder_xml(dec, walk.count - 1, r->id, &xml, &err) == 0 &&
 	    nd_xml_parse_event(xml.data, xml.len, &ref, NULL, &err) == 1) {

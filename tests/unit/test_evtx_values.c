@@ -1,6 +1,7 @@
 /* Unit tests of parsers/evtx/evtx_values: UTF-16 strings as UTF-8 (ASCII
  * four units at a time, the last units one by one, NULs, surrogates) and
  * the typed values as libevtx renders them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,9 +87,39 @@ static void test_value_text(void)
 	nd_buf_free(&b);
 }
 
+/* The widest numbers, appended after text already there: a SID of the
+ * largest revision, authority and sub-authorities (written in place, room
+ * reserved for them), 64-bit extremes. */
+static void test_value_text_widest(void)
+{
+	static const uint8_t u64max[] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t i64min[] = {0, 0, 0, 0, 0, 0, 0, 0x80};
+	uint8_t sid[8 + 4 * 15];
+	nd_buf b = {0};
+	char want[200];
+	int i, n;
+
+	memset(sid, 0xff, sizeof(sid));
+	sid[1] = 15;
+	sid[2] = sid[3] = 0; /* the authority fits 32 bits */
+	CHECK(nd_buf_append(&b, "x", 1) == 0);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_SID, sid, sizeof(sid)) == 0);
+	n = snprintf(want, sizeof(want), "xS-255-4294967295");
+	for (i = 0; i < 15; i++)
+		n += snprintf(want + n, sizeof(want) - (size_t)n, "-4294967295");
+	CHECK_STR(b.data, want);
+	CHECK(b.len == strlen(want));
+	nd_buf_reset(&b);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_UINT64, u64max, sizeof(u64max)) == 0);
+	CHECK(nd_evtx_value_text(&b, ND_EVTX_TYPE_INT64, i64min, sizeof(i64min)) == 0);
+	CHECK_STR(b.data, "18446744073709551615-9223372036854775808");
+	nd_buf_free(&b);
+}
+
 int main(void)
 {
 	test_utf16_text();
 	test_value_text();
+	test_value_text_widest();
 	return check_report();
 }

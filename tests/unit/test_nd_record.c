@@ -116,6 +116,59 @@ static void test_record_add_field_n(void)
 	nd_record_reset(&ev);
 }
 
+/* Fields whose strings the parser wrote into the record's own room: taken
+ * as they are (no copy), emptied with the record, and a cleared record
+ * hands its block out again; the prepared values are dropped. */
+static void test_record_add_field_own(void)
+{
+	char *p, *again;
+	nd_record ev;
+
+	nd_record_init(&ev);
+	CHECK(nd_buf_append(&ev.prepared, "x", 1) == 0);
+	CHECK((p = nd_record_room(&ev, 12)) != NULL);
+	memcpy(p, "Name\0value\0", 12);
+	CHECK(nd_record_add_field_own(&ev, p, p + 5) == 0);
+	CHECK(nd_record_add_field_own(&ev, NULL, p + 11) == 0);
+	CHECK(ev.prepared.len == 0);
+	CHECK(ev.nfields == 2 && ev.fields[0].name == p && ev.fields[0].value == p + 5);
+	CHECK_STR(nd_record_field(&ev, "Name"), "value");
+	CHECK(ev.fields[1].name == NULL);
+	CHECK_STR(ev.fields[1].value, "");
+	nd_record_clear(&ev);
+	CHECK(ev.nfields == 0);
+	CHECK((again = nd_record_room(&ev, 3000)) == p);
+	nd_record_reset(&ev);
+}
+
+/* System strings in the record's own room: not freed on their own (ASan
+ * would see a bad free), a malloc'ed one they replace is, and a cleared or
+ * reset record lets go of both kinds. */
+static void test_record_set_own(void)
+{
+	nd_record ev;
+	char *p;
+
+	nd_record_init(&ev);
+	CHECK(nd_record_set_string(&ev.computer, "old", 3) == 0);
+	CHECK((p = nd_record_room(&ev, 16)) != NULL);
+	memcpy(p, "NPS01\0Security\0", 15);
+	nd_record_set_own(&ev, &ev.computer, p);
+	nd_record_set_own(&ev, &ev.channel, p + 6);
+	CHECK_STR(ev.computer, "NPS01");
+	nd_record_set_own(&ev, &ev.computer, p + 6);
+	CHECK_STR(ev.computer, "Security");
+	CHECK(nd_record_set_string(&ev.provider, "P", 1) == 0);
+	nd_record_clear(&ev);
+	CHECK(ev.computer == NULL && ev.channel == NULL && ev.provider == NULL);
+	CHECK((p = nd_record_room(&ev, 4)) != NULL);
+	memcpy(p, "x\0y", 4);
+	nd_record_set_own(&ev, &ev.binary, p + 2);
+	CHECK(nd_record_set_string(&ev.user_sid, "S-1-5-18", 8) == 0);
+	nd_record_reset(&ev);
+	CHECK(ev.binary == NULL && ev.user_sid == NULL && ev.strings == NULL);
+}
+
 /* Provider comparison: name or event source name, ASCII case folded. */
 static void test_record_provider_is(void)
 {
@@ -137,6 +190,8 @@ int main(void)
 	test_record_fields();
 	test_record_clear();
 	test_record_add_field_n();
+	test_record_add_field_own();
+	test_record_set_own();
 	test_record_provider_is();
 	return check_report();
 }

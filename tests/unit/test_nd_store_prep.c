@@ -68,6 +68,15 @@ static void test_prepare(void)
 	CHECK(nd_store_prep_get(&ev, nps, &got) == 0);
 	CHECK(nd_store_prep_record(p, nps, &ev) == 0 && nd_store_prep_get(&ev, nps, &got) == 1);
 	CHECK_STR(got.rest, "{\"3\":\"x\",\"4\":\"y\"}");
+	/* the widest code and 0 read back as the typed row gives them */
+	CHECK(nd_record_set_field_value(&ev, 1, "4294967295", 10) == 0);
+	CHECK(nd_store_prep_record(p, nps, &ev) == 0 && nd_store_prep_get(&ev, nps, &got) == 1);
+	CHECK(got.cols[code].code == 4294967295u);
+	CHECK_STR(got.rest, "{\"3\":\"x\",\"4\":\"y\"}");
+	CHECK(nd_record_set_field_value(&ev, 1, "0", 1) == 0);
+	CHECK(nd_store_prep_record(p, nps, &ev) == 0 && nd_store_prep_get(&ev, nps, &got) == 1);
+	CHECK(got.cols[code].kind == ND_STORE_COL_CODE && got.cols[code].code == 0);
+	CHECK_STR(got.rest, "{\"3\":\"x\",\"4\":\"y\"}");
 	CHECK(nd_record_set_field_name(&ev, 3, "EAPType") == 0);
 	CHECK(nd_store_prep_get(&ev, nps, &got) == 0);
 	CHECK(nd_store_prep_record(p, nps, &ev) == 0 && nd_store_prep_get(&ev, nps, &got) == 1);
