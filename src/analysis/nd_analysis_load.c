@@ -1,5 +1,6 @@
 #include "nd_analysis_load.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1201,11 +1202,12 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		l.dials = NULL;
 	}
 	free(l.dials);
-	if (rc != 0)
+	if (rc != 0) {
 		nd_analysis_data_free(out);
-	else
-		nd_analysis_fit(out, cur != NULL);
-	return rc;
+		return -1;
+	}
+	nd_analysis_fit(out, cur != NULL);
+	return l.rows < INT_MAX ? (int)l.rows : INT_MAX;
 }
 
 int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *d, nd_analysis_cursor *cur,
