@@ -114,9 +114,23 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d)
 	return add(&d->events, &d->nevents, &d->cap_events, sizeof(*d->events));
 }
 
-nd_field_value *nd_analysis_add_field(nd_analysis_data *d)
+int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value)
 {
-	return add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields));
+	nd_field_value *f;
+	uint32_t id;
+
+	if (d->nfields >= UINT32_MAX - e->nfields)
+		return -1; /* 4G values (32 GB) cannot be held anyway */
+	d->strings.pool = &d->pool; /* d may have moved since the last call */
+	if ((id = nd_intern_add(&d->strings, value)) == UINT32_MAX ||
+	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
+		return -1;
+	if (!e->nfields)
+		e->field = (uint32_t)(d->nfields - 1);
+	f->name = (uint32_t)name;
+	f->value = id;
+	e->nfields++;
+	return 0;
 }
 
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
@@ -358,20 +372,19 @@ const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref)
 	return NULL;
 }
 
-const nd_field_value *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name)
+const char *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name)
 {
 	size_t i;
 
 	for (i = e->field; i < e->field + e->nfields; i++)
 		if (d->fields[i].name == name)
-			return &d->fields[i];
+			return d->strings.v[d->fields[i].value];
 	return NULL;
 }
 
 const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name)
 {
 	const nd_event *e = ref ? nd_analysis_event(d, ref) : NULL;
-	const nd_field_value *f;
 
 	if (!e)
 		return NULL;
@@ -379,8 +392,7 @@ const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char
 		return e->host < d->nhosts ? d->hosts[e->host] : NULL;
 	if (strcmp(name, "provider") == 0)
 		return e->provider;
-	f = nd_analysis_field_of(d, e, nd_analysis_name(d, name));
-	return f ? f->value : NULL;
+	return nd_analysis_field_of(d, e, nd_analysis_name(d, name));
 }
 
 /* Returns the first position in by_ts of an event at or after ts. */
@@ -440,7 +452,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
 	nd_vec_fit(&d->times, &d->cap_times, d->ntimes, sizeof(*d->times));
 	if (!keep_strings)
-		nd_intern_free(&d->strings);
+		nd_intern_drop_index(&d->strings);
 }
 
 void nd_analysis_data_free(nd_analysis_data *d)

@@ -695,7 +695,6 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const i
 		return -1;
 	for (j = 0; j < r->n; j++) {
 		const char *v = NULL;
-		nd_field_value *f;
 
 		while (more == 1 && at < j)
 			more = nd_fields_rest_next(&p, &at, tmp, &null);
@@ -707,16 +706,9 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const i
 			v = nd_db_column_text(st, r->col[j]);
 		if (!v)
 			continue;
-		if (!e->nfields)
-			e->field = (uint32_t)d->nfields;
-		else if (nd_analysis_field_of(d, e, r->k[j]))
+		if (e->nfields && nd_analysis_field_of(d, e, r->k[j]))
 			continue;
-		if (d->nfields >= UINT32_MAX || !(f = nd_analysis_add_field(d)))
-			return -1; /* 4G values (64 GB) cannot be held anyway */
-		f->name = r->k[j];
-		f->value = nd_analysis_str(d, v, 1, &l->oom);
-		e->nfields++;
-		if (l->oom)
+		if (nd_analysis_add_field(d, e, r->k[j], v) != 0)
 			return -1;
 	}
 	return 0;
