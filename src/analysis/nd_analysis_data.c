@@ -119,8 +119,8 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 	nd_field_value *f;
 	uint32_t id;
 
-	if (d->nfields >= UINT32_MAX - e->nfields)
-		return -1; /* 4G values (32 GB) cannot be held anyway */
+	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
+		return -1; /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
 	d->strings.pool = &d->pool; /* d may have moved since the last call */
 	if ((id = nd_intern_add(&d->strings, value)) == UINT32_MAX ||
 	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
@@ -135,7 +135,7 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 {
-	const char **h = add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts));
+	const char **h = d->nhosts < UINT32_MAX - 1 ? add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts)) : NULL;
 
 	if (!h || !(*h = nd_strpool_add(&d->pool, name)))
 		return nd_error_set(err, "out of memory");
@@ -167,8 +167,8 @@ static int str_order(const void *pa, const void *pb)
 }
 
 /* Renumbers the host of each of the n records of size bytes at v (the
- * host at offset in each): a host below old becomes map[host], any other
- * (unknown) becomes unknown, now. Returns nothing. */
+ * size_t host at offset in each): a host below old becomes map[host], any
+ * other (unknown) becomes unknown, now. Returns nothing. */
 static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size_t *map, size_t old, size_t now)
 {
 	char *p = (char *)v + offset;
@@ -183,7 +183,7 @@ static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size
 
 int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, size_t *map, nd_error *err)
 {
-	const char **v = malloc((d->nhosts + n + 1) * sizeof(*v));
+	const char **v = d->nhosts + n < UINT32_MAX ? malloc((d->nhosts + n + 1) * sizeof(*v)) : NULL;
 	size_t i, a = 0, b = 0, old = d->nhosts;
 
 	if (!v)
@@ -206,7 +206,8 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), map, old, n);
 	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), map, old, n);
 	move_hosts(d->capi2, d->ncapi2, sizeof(*d->capi2), offsetof(nd_capi2_event, host), map, old, n);
-	move_hosts(d->events, d->nevents, sizeof(*d->events), offsetof(nd_event, host), map, old, n);
+	for (i = 0; i < d->nevents; i++) /* 32 bits (nd_event) */
+		d->events[i].host = (uint32_t)(d->events[i].host < old ? map[d->events[i].host] : n);
 	return 0;
 }
 

@@ -81,13 +81,15 @@ typedef struct nd_logged_time {
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
 #define ND_EVENT_NEAR 4    /* an incident rule looks for it nearby */
 
+/* 48 bytes: a fleet's month is millions of them. */
 typedef struct nd_event {
 	int64_t ref, ts;
-	uint32_t id;
-	unsigned flags;
-	size_t host;
 	const char *family, *provider;
-	uint32_t field, nfields; /* its values in fields[field .. field + nfields) (8 bytes less an event) */
+	uint32_t id;
+	uint32_t host;           /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
+	uint32_t field;          /* its values in fields[field .. field + nfields) */
+	uint16_t nfields;        /* (at most one per name the rules read) */
+	uint16_t flags;
 } nd_event;
 
 /* A value of an event field a rule reads: name indexes names, value the
@@ -142,7 +144,7 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d);
 /* Appends to the values of e (the last event given values, or one with
  * none yet) the value of field name (an index of d->names), a shared copy
  * of value (nd_analysis_str keeping empty). Returns 0, or -1 when out of
- * memory. */
+ * memory (or e has 64K values). */
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value);
 
 /* Keeps text (a pool copy) as the logged time of event ref: the run
@@ -159,7 +161,7 @@ void nd_analysis_times_sort(nd_analysis_data *d);
 const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref);
 
 /* Appends a host name (in byte order after the last one) at index
- * d->nhosts. Returns 0, or -1 with err set. */
+ * d->nhosts. Returns 0, or -1 with err set (also past 4G hosts). */
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
 
 /* Finds a host name. Returns its index, or d->nhosts when it is unknown. */

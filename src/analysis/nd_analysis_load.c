@@ -238,11 +238,11 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 		return -1;
 	e->ref = nd_db_column_int64(st, first);
 	e->ts = nd_db_column_int64(st, first + 1);
-	e->host = host_col(l, st, first + 2);
+	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
 	e->family = col(l, st, first + 4, 1);
 	e->provider = col(l, st, first + 5, 1);
-	e->flags = flags;
+	e->flags = (uint16_t)flags;
 	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
 		l->top = e->ref;

@@ -46,10 +46,10 @@ static inline int64_t fx_event(nd_analysis_data *d, const char *host, uint32_t i
 	e->ref = (int64_t)d->nevents;
 	e->ts = fx_ts(s);
 	e->id = id;
-	e->host = nd_analysis_host(d, host);
+	e->host = (uint32_t)nd_analysis_host(d, host);
 	e->family = fx_str(d, family);
 	e->provider = fx_str(d, family);
-	e->flags = flags;
+	e->flags = (uint16_t)flags;
 	return e->ref;
 }
 
