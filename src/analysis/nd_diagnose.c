@@ -577,7 +577,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	if (m && stamp(s, m->version && m->version == data_version(s), &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
-	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
+	if ((m && ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)))) ||
 	    load(s, rules, m, &local, &loaded, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
@@ -606,6 +606,11 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 		free(cause);
 		cause = NULL;
 	}
+	/* Without tail's memory the previous run's keys are read (and the old
+	 * results emptied) only now, not held while loading and pairing (at
+	 * 1M incidents they are about 80 MB). */
+	if (!m && (read_old_keys(s, &old, err) || nd_incidents_clear(s, err)))
+		goto out;
 	if (nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
 	    (rekey ? assign_touched(m, from, keys, g.n, err)
 		   : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n,
