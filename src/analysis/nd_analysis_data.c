@@ -120,7 +120,7 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 	uint32_t id;
 
 	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
-		return -1; /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
+		return -1;          /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
 	d->strings.pool = &d->pool; /* d may have moved since the last call */
 	if ((id = nd_intern_add(&d->strings, value)) == UINT32_MAX ||
 	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
@@ -135,7 +135,8 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 {
-	const char **h = d->nhosts < UINT32_MAX - 1 ? add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts)) : NULL;
+	const char **h =
+	    d->nhosts < UINT32_MAX - 1 ? add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts)) : NULL;
 
 	if (!h || !(*h = nd_strpool_add(&d->pool, name)))
 		return nd_error_set(err, "out of memory");

@@ -86,9 +86,9 @@ typedef struct nd_event {
 	int64_t ref, ts;
 	const char *family, *provider;
 	uint32_t id;
-	uint32_t host;           /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
-	uint32_t field;          /* its values in fields[field .. field + nfields) */
-	uint16_t nfields;        /* (at most one per name the rules read) */
+	uint32_t host;    /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
+	uint32_t field;   /* its values in fields[field .. field + nfields) */
+	uint16_t nfields; /* (at most one per name the rules read) */
 	uint16_t flags;
 } nd_event;
 

@@ -20,9 +20,9 @@
 typedef struct item {
 	const char *key, *coid;
 	int64_t ts, ref;
-	int64_t lineup;           /* unpaired, but a candidate outside the window: its delta */
-	size_t lineup_host;       /* then the other side's host, else ND_NONE */
-	uint32_t id;              /* of key: interned, then ranked */
+	int64_t lineup;     /* unpaired, but a candidate outside the window: its delta */
+	size_t lineup_host; /* then the other side's host, else ND_NONE */
+	uint32_t id;        /* of key: interned, then ranked */
 	uint32_t host;
 	uint32_t idx;             /* in the data's clients or decisions */
 	uint32_t retry, nretries; /* client: its retries in the result */
@@ -33,10 +33,10 @@ typedef struct item {
 /* A candidate pairing of client item c with NPS item n (64 bytes, not 96:
  * there are about as many as client failures). */
 typedef struct candidate {
-	int64_t delta;         /* client time minus NPS time, raw clocks */
-	int64_t offset;        /* the host pair's estimated clock offset */
-	int64_t sum;           /* of the chain's corrected delays */
-	size_t prev;           /* the best chain before this pair, ND_NONE */
+	int64_t delta;  /* client time minus NPS time, raw clocks */
+	int64_t offset; /* the host pair's estimated clock offset */
+	int64_t sum;    /* of the chain's corrected delays */
+	size_t prev;    /* the best chain before this pair, ND_NONE */
 	uint32_t c, n;
 	uint32_t id;           /* the identity */
 	uint32_t chost, nhost; /* the host pair */

@@ -186,8 +186,8 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
  * which events are new), or it is loaded afresh (the first run, or the
  * store changed otherwise; m's signatures are then forgotten), and m's
  * cursor says what was read. Returns 0, or -1 with err set. */
-static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local,
-		size_t *loaded, const nd_analysis_data **d, int64_t *since, nd_error *err)
+static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
+		const nd_analysis_data **d, int64_t *since, nd_error *err)
 {
 	int rc = 1;
 
@@ -376,8 +376,8 @@ static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_corr
  * grouping at its id with its key (from[i] == i, from not NULL) has m's
  * signature. Returns 0, or -1 with err set. */
 static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
-			  const nd_grouping *g, const size_t *from, const nd_key *keys, const news *n,
-			  uint64_t **sig, unsigned char **same, nd_error *err)
+			  const nd_grouping *g, const size_t *from, const nd_key *keys, const news *n, uint64_t **sig,
+			  unsigned char **same, nd_error *err)
 {
 	size_t i;
 
@@ -577,7 +577,8 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	if (m && stamp(s, m->version && m->version == data_version(s), &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
-	if ((m && ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)))) ||
+	if ((m &&
+	     ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)))) ||
 	    load(s, rules, m, &local, &loaded, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));

@@ -533,8 +533,7 @@ void nd_written_free(nd_written *w)
 }
 
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, const nd_key *keys, nd_written *out,
-		      nd_error *err)
+		      const nd_correlation *c, const nd_grouping *g, const nd_key *keys, nd_written *out, nd_error *err)
 {
 	writer w;
 	size_t i;
