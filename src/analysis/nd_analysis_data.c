@@ -114,14 +114,29 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d)
 	return add(&d->events, &d->nevents, &d->cap_events, sizeof(*d->events));
 }
 
-nd_field_value *nd_analysis_add_field(nd_analysis_data *d)
+int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value)
 {
-	return add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields));
+	nd_field_value *f;
+	uint32_t id;
+
+	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
+		return -1;          /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
+	d->strings.pool = &d->pool; /* d may have moved since the last call */
+	if ((id = nd_intern_add(&d->strings, value)) == UINT32_MAX ||
+	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
+		return -1;
+	if (!e->nfields)
+		e->field = (uint32_t)(d->nfields - 1);
+	f->name = (uint32_t)name;
+	f->value = id;
+	e->nfields++;
+	return 0;
 }
 
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 {
-	const char **h = add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts));
+	const char **h =
+	    d->nhosts < UINT32_MAX - 1 ? add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts)) : NULL;
 
 	if (!h || !(*h = nd_strpool_add(&d->pool, name)))
 		return nd_error_set(err, "out of memory");
@@ -153,8 +168,8 @@ static int str_order(const void *pa, const void *pb)
 }
 
 /* Renumbers the host of each of the n records of size bytes at v (the
- * host at offset in each): a host below old becomes map[host], any other
- * (unknown) becomes unknown, now. Returns nothing. */
+ * size_t host at offset in each): a host below old becomes map[host], any
+ * other (unknown) becomes unknown, now. Returns nothing. */
 static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size_t *map, size_t old, size_t now)
 {
 	char *p = (char *)v + offset;
@@ -169,7 +184,7 @@ static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size
 
 int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, size_t *map, nd_error *err)
 {
-	const char **v = malloc((d->nhosts + n + 1) * sizeof(*v));
+	const char **v = d->nhosts + n < UINT32_MAX ? malloc((d->nhosts + n + 1) * sizeof(*v)) : NULL;
 	size_t i, a = 0, b = 0, old = d->nhosts;
 
 	if (!v)
@@ -192,7 +207,8 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), map, old, n);
 	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), map, old, n);
 	move_hosts(d->capi2, d->ncapi2, sizeof(*d->capi2), offsetof(nd_capi2_event, host), map, old, n);
-	move_hosts(d->events, d->nevents, sizeof(*d->events), offsetof(nd_event, host), map, old, n);
+	for (i = 0; i < d->nevents; i++) /* 32 bits (nd_event) */
+		d->events[i].host = (uint32_t)(d->events[i].host < old ? map[d->events[i].host] : n);
 	return 0;
 }
 
@@ -358,20 +374,19 @@ const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref)
 	return NULL;
 }
 
-const nd_field_value *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name)
+const char *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name)
 {
 	size_t i;
 
 	for (i = e->field; i < e->field + e->nfields; i++)
 		if (d->fields[i].name == name)
-			return &d->fields[i];
+			return d->strings.v[d->fields[i].value];
 	return NULL;
 }
 
 const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name)
 {
 	const nd_event *e = ref ? nd_analysis_event(d, ref) : NULL;
-	const nd_field_value *f;
 
 	if (!e)
 		return NULL;
@@ -379,8 +394,7 @@ const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char
 		return e->host < d->nhosts ? d->hosts[e->host] : NULL;
 	if (strcmp(name, "provider") == 0)
 		return e->provider;
-	f = nd_analysis_field_of(d, e, nd_analysis_name(d, name));
-	return f ? f->value : NULL;
+	return nd_analysis_field_of(d, e, nd_analysis_name(d, name));
 }
 
 /* Returns the first position in by_ts of an event at or after ts. */
@@ -440,7 +454,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
 	nd_vec_fit(&d->times, &d->cap_times, d->ntimes, sizeof(*d->times));
 	if (!keep_strings)
-		nd_intern_free(&d->strings);
+		nd_intern_drop_index(&d->strings);
 }
 
 void nd_analysis_data_free(nd_analysis_data *d)

@@ -81,20 +81,22 @@ typedef struct nd_logged_time {
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
 #define ND_EVENT_NEAR 4    /* an incident rule looks for it nearby */
 
+/* 48 bytes: a fleet's month is millions of them. */
 typedef struct nd_event {
 	int64_t ref, ts;
-	uint32_t id;
-	unsigned flags;
-	size_t host;
 	const char *family, *provider;
-	uint32_t field, nfields; /* its values in fields[field .. field + nfields) (8 bytes less an event) */
+	uint32_t id;
+	uint32_t host;    /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
+	uint32_t field;   /* its values in fields[field .. field + nfields) */
+	uint16_t nfields; /* (at most one per name the rules read) */
+	uint16_t flags;
 } nd_event;
 
-/* A value of an event field a rule reads; name indexes names. value NULL:
- * the field's first occurrence had no value. */
+/* A value of an event field a rule reads: name indexes names, value the
+ * shared strings (strings.v). 8 bytes: at 1M NPS decisions the rules read
+ * 5M values. */
 typedef struct nd_field_value {
-	size_t name;
-	const char *value;
+	uint32_t name, value;
 } nd_field_value;
 
 typedef struct nd_analysis_data {
@@ -125,7 +127,8 @@ typedef struct nd_analysis_data {
 	int64_t *redialled; /* the refs of the client failures loaded before the last nd_analysis_load_more */
 	size_t nredialled, cap_redialled; /* whose server it changed (a dial stored later), ascending */
 	nd_strpool pool;
-	nd_intern strings; /* the distinct values of nd_analysis_str in the pool */
+	nd_intern strings; /* the distinct values of nd_analysis_str in the pool (after nd_analysis_fit, their index
+			    * only when more will be loaded) */
 } nd_analysis_data;
 
 /* Appends a zeroed element to one of the arrays of d. Returns it, or NULL
@@ -137,7 +140,12 @@ nd_decision *nd_analysis_add_unlock(nd_analysis_data *d);
 nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d);
 nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d);
 nd_event *nd_analysis_add_event(nd_analysis_data *d);
-nd_field_value *nd_analysis_add_field(nd_analysis_data *d);
+
+/* Appends to the values of e (the last event given values, or one with
+ * none yet) the value of field name (an index of d->names), a shared copy
+ * of value (nd_analysis_str keeping empty). Returns 0, or -1 when out of
+ * memory (or e has 64K values). */
+int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value);
 
 /* Keeps text (a pool copy) as the logged time of event ref: the run
  * before grows when ref follows it with the same text. Returns 0, or -1
@@ -153,7 +161,7 @@ void nd_analysis_times_sort(nd_analysis_data *d);
 const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref);
 
 /* Appends a host name (in byte order after the last one) at index
- * d->nhosts. Returns 0, or -1 with err set. */
+ * d->nhosts. Returns 0, or -1 with err set (also past 4G hosts). */
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
 
 /* Finds a host name. Returns its index, or d->nhosts when it is unknown. */
@@ -199,7 +207,7 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err);
 
 /* Gives back the room the arrays of d grew into beyond what they hold
  * (they grow by doubling while loading), and, unless keep_strings (more
- * will be loaded), the table that found equal strings. Returns nothing:
+ * will be loaded), the index that found equal strings. Returns nothing:
  * an array that cannot shrink stays as it is. */
 void nd_analysis_fit(nd_analysis_data *d, int keep_strings);
 
@@ -207,9 +215,9 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings);
  * d->nnames when the rules read no such field. */
 size_t nd_analysis_name(const nd_analysis_data *d, const char *name);
 
-/* Returns the loaded field name (an index of d->names) of event e, or
- * NULL when e has none. */
-const nd_field_value *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name);
+/* Returns the loaded value of field name (an index of d->names) of event
+ * e, or NULL when e has none. */
+const char *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name);
 
 /* Returns the loaded event ref, or NULL. */
 const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref);

@@ -1,5 +1,6 @@
 #include "nd_analysis_load.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,11 +238,11 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 		return -1;
 	e->ref = nd_db_column_int64(st, first);
 	e->ts = nd_db_column_int64(st, first + 1);
-	e->host = host_col(l, st, first + 2);
+	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
 	e->family = col(l, st, first + 4, 1);
 	e->provider = col(l, st, first + 5, 1);
-	e->flags = flags;
+	e->flags = (uint16_t)flags;
 	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
 		l->top = e->ref;
@@ -694,7 +695,6 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const i
 		return -1;
 	for (j = 0; j < r->n; j++) {
 		const char *v = NULL;
-		nd_field_value *f;
 
 		while (more == 1 && at < j)
 			more = nd_fields_rest_next(&p, &at, tmp, &null);
@@ -706,16 +706,9 @@ static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const i
 			v = nd_db_column_text(st, r->col[j]);
 		if (!v)
 			continue;
-		if (!e->nfields)
-			e->field = (uint32_t)d->nfields;
-		else if (nd_analysis_field_of(d, e, r->k[j]))
+		if (e->nfields && nd_analysis_field_of(d, e, r->k[j]))
 			continue;
-		if (d->nfields >= UINT32_MAX || !(f = nd_analysis_add_field(d)))
-			return -1; /* 4G values (64 GB) cannot be held anyway */
-		f->name = r->k[j];
-		f->value = nd_analysis_str(d, v, 1, &l->oom);
-		e->nfields++;
-		if (l->oom)
+		if (nd_analysis_add_field(d, e, r->k[j], v) != 0)
 			return -1;
 	}
 	return 0;
@@ -1201,11 +1194,12 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		l.dials = NULL;
 	}
 	free(l.dials);
-	if (rc != 0)
+	if (rc != 0) {
 		nd_analysis_data_free(out);
-	else
-		nd_analysis_fit(out, cur != NULL);
-	return rc;
+		return -1;
+	}
+	nd_analysis_fit(out, cur != NULL);
+	return l.rows < INT_MAX ? (int)l.rows : INT_MAX;
 }
 
 int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *d, nd_analysis_cursor *cur,

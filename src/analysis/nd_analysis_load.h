@@ -36,11 +36,13 @@ typedef struct nd_analysis_cursor {
 } nd_analysis_cursor;
 
 /* Loads the data for a diagnosis with rules; with cur (NULL: none) also
- * what nd_analysis_load_more needs later (and the table of shared strings
- * stays). With beside, the NPS decisions of a SQLite file may be read on a
- * second connection by a thread of their own while the rest is read
- * (diagnose; tail keeps to one connection and thread). Returns 0 with
- * *out filled (free it with nd_analysis_data_free), or -1 with err set. */
+ * what nd_analysis_load_more needs later (the dials, the fingerprints of
+ * the client failures, and the table of shared strings stays): without,
+ * none of it is made or kept. With beside, the NPS decisions of a SQLite
+ * file may be read on a second connection by a thread of their own while
+ * the rest is read (diagnose; tail keeps to one connection and thread).
+ * Returns the number of rows read (INT_MAX at most) with *out filled
+ * (free it with nd_analysis_data_free), or -1 with err set. */
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
 		     nd_error *err);
 

@@ -14,31 +14,34 @@
 #define KEY_MAX (2 * ND_IDENTITY_PART_MAX + 2)
 
 /* A client failure or an NPS decision being paired, with what its sort
- * orders need (so that no sort needs a context). */
+ * orders need (so that no sort needs a context). Indices are 32 bits
+ * (nd_correlate refuses more events): 72 bytes an item, not 96, at 2M
+ * items. */
 typedef struct item {
 	const char *key, *coid;
-	uint32_t id; /* of key: interned, then ranked */
 	int64_t ts, ref;
-	size_t host;
-	size_t idx;             /* in the data's clients or decisions */
-	size_t retry, nretries; /* client: its retries in the result */
-	int vpn;                /* client: always; decision: a VPN decision */
-	int pairable;           /* client: its code may reach NPS */
-	int64_t lineup;         /* unpaired, but a candidate outside the window: its delta */
-	size_t lineup_host;     /* then the other side's host, else ND_NONE */
+	int64_t lineup;     /* unpaired, but a candidate outside the window: its delta */
+	size_t lineup_host; /* then the other side's host, else ND_NONE */
+	uint32_t id;        /* of key: interned, then ranked */
+	uint32_t host;
+	uint32_t idx;             /* in the data's clients or decisions */
+	uint32_t retry, nretries; /* client: its retries in the result */
+	unsigned char vpn;        /* client: always; decision: a VPN decision */
+	unsigned char pairable;   /* client: its code may reach NPS */
 } item;
 
-/* A candidate pairing of client item c with NPS item n. */
+/* A candidate pairing of client item c with NPS item n (64 bytes, not 96:
+ * there are about as many as client failures). */
 typedef struct candidate {
-	size_t c, n;
-	uint32_t id;         /* the identity */
-	size_t chost, nhost; /* the host pair */
-	int64_t delta;       /* client time minus NPS time, raw clocks */
-	int64_t offset;      /* the host pair's estimated clock offset */
-	int compatible;      /* a rule names the client code with the NPS reason */
-	size_t prev;         /* the best chain before this pair, ND_NONE */
-	size_t pairs, ncompatible;
-	int64_t sum; /* of the chain's corrected delays */
+	int64_t delta;  /* client time minus NPS time, raw clocks */
+	int64_t offset; /* the host pair's estimated clock offset */
+	int64_t sum;    /* of the chain's corrected delays */
+	size_t prev;    /* the best chain before this pair, ND_NONE */
+	uint32_t c, n;
+	uint32_t id;           /* the identity */
+	uint32_t chost, nhost; /* the host pair */
+	uint32_t pairs, ncompatible;
+	uint32_t compatible; /* a rule names the client code with the NPS reason */
 } candidate;
 
 /* The state of one correlation run. */
@@ -441,6 +444,8 @@ static int make_items(run *r)
 {
 	size_t i;
 
+	if (r->d->nclients >= UINT32_MAX || r->d->ndecisions >= UINT32_MAX || r->d->nhosts >= UINT32_MAX)
+		return nd_error_set(r->err, "too many events to correlate (the items count in 32 bits)");
 	r->clients = calloc(r->d->nclients + 1, sizeof(*r->clients));
 	r->nps = calloc(r->d->ndecisions + 1, sizeof(*r->nps));
 	r->connect_id = malloc((r->d->nconnects + 1) * sizeof(*r->connect_id));
@@ -452,17 +457,17 @@ static int make_items(run *r)
 
 		r->clients[i] = (item){NULL,
 				       c->coid,
-				       client_key(r, c->user, c->host),
 				       c->ts,
 				       c->ref,
-				       c->host,
-				       i,
+				       0,
+				       ND_NONE,
+				       client_key(r, c->user, c->host),
+				       (uint32_t)c->host,
+				       (uint32_t)i,
 				       0,
 				       0,
 				       1,
-				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code),
-				       0,
-				       ND_NONE};
+				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code)};
 		if (r->clients[i].id == UINT32_MAX)
 			return -1;
 		r->nclients++;
@@ -472,17 +477,17 @@ static int make_items(run *r)
 
 		r->nps[i] = (item){NULL,
 				   NULL,
-				   nps_key(r, n),
 				   n->ts,
 				   n->ref,
-				   n->host,
-				   i,
+				   0,
+				   ND_NONE,
+				   nps_key(r, n),
+				   (uint32_t)n->host,
+				   (uint32_t)i,
 				   0,
 				   0,
-				   nd_correlate_vpn(n->port_type, NULL, NULL),
-				   1,
-				   0,
-				   ND_NONE};
+				   (unsigned char)nd_correlate_vpn(n->port_type, NULL, NULL),
+				   1};
 		if (r->nps[i].id == UINT32_MAX)
 			return -1;
 		r->nnps++;
@@ -512,7 +517,7 @@ static int fold_retries(run *r)
 			if (nd_vec_reserve(&o->retries, &o->cap_retries, o->nretries + 1, sizeof(*o->retries)) != 0)
 				return nd_error_set(r->err, "out of memory");
 			if (first->nretries++ == 0)
-				first->retry = o->nretries;
+				first->retry = (uint32_t)o->nretries;
 			o->retries[o->nretries++] = a->idx;
 			continue;
 		}
@@ -607,18 +612,18 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 					free(v);
 					return nd_error_set(r->err, "out of memory");
 				}
-				v[n++] = (candidate){k,
-						     m,
+				v[n++] = (candidate){ci->ts - r->nps[m].ts,
+						     0,
+						     0,
+						     ND_NONE,
+						     (uint32_t)k,
+						     (uint32_t)m,
 						     ci->id,
 						     ci->host,
 						     r->nps[m].host,
-						     ci->ts - r->nps[m].ts,
-						     0,
-						     compatible(r, ci, &r->nps[m]),
-						     ND_NONE,
 						     0,
 						     0,
-						     0};
+						     (uint32_t)compatible(r, ci, &r->nps[m])};
 			}
 		}
 		i = ie;
@@ -825,7 +830,7 @@ static size_t best_chain(const run *r, candidate *v, size_t s, size_t e, const c
 				prev = tree[t];
 		v[i].prev = prev;
 		v[i].pairs = (prev == ND_NONE ? 0 : v[prev].pairs) + 1;
-		v[i].ncompatible = (prev == ND_NONE ? 0 : v[prev].ncompatible) + (size_t)v[i].compatible;
+		v[i].ncompatible = (prev == ND_NONE ? 0 : v[prev].ncompatible) + v[i].compatible;
 		v[i].sum = (prev == ND_NONE ? 0 : v[prev].sum) + v[i].delta - v[i].offset;
 		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
 			if (better(v, i, tree[t]))

@@ -432,7 +432,7 @@ static int move_retries(nd_correlation *out, nd_attempt *a, const size_t *from, 
 		return -1;
 	for (k = 0; k < a->nretries; k++)
 		out->retries[out->nretries++] = map[from[a->retry + k]];
-	a->retry = a->nretries ? first : 0;
+	a->retry = a->nretries ? (uint32_t)first : 0; /* the clients are fewer than 4G (nd_correlate) */
 	return 0;
 }
 

@@ -180,21 +180,24 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 	free(m);
 }
 
-/* Loads the data of a run into *d: without m afresh into local (cur
- * then says what was read); with m what was stored since m's data was
- * loaded is added to it (*since: the id after which events are new), or
- * it is loaded afresh (the first run, or the store changed otherwise; m's
- * signatures are then forgotten), and m's cursor says what was read.
- * Returns 0, or -1 with err set. */
-static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local,
-		nd_analysis_cursor *cur, const nd_analysis_data **d, int64_t *since, nd_error *err)
+/* Loads the data of a run into *d: without m afresh into local, with
+ * nothing kept for a later load (*loaded: the rows read); with m what was
+ * stored since m's data was loaded is added to it (*since: the id after
+ * which events are new), or it is loaded afresh (the first run, or the
+ * store changed otherwise; m's signatures are then forgotten), and m's
+ * cursor says what was read. Returns 0, or -1 with err set. */
+static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
+		const nd_analysis_data **d, int64_t *since, nd_error *err)
 {
 	int rc = 1;
 
 	*since = m ? m->cur.last : 0;
 	if (!m) {
 		*d = local;
-		return nd_analysis_load(s, rules, local, cur, 1, err);
+		if ((rc = nd_analysis_load(s, rules, local, NULL, 1, err)) < 0)
+			return -1;
+		*loaded = (size_t)rc;
+		return 0;
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
@@ -202,7 +205,7 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
 	if (rc != 0)
 		*since = 0;
-	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, err) != 0))
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, err) < 0))
 		return -1;
 	m->loaded = 1;
 	*d = &m->d;
@@ -373,8 +376,8 @@ static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_corr
  * grouping at its id with its key (from[i] == i, from not NULL) has m's
  * signature. Returns 0, or -1 with err set. */
 static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d, const nd_correlation *c,
-			  const nd_grouping *g, const size_t *from, const nd_key_incident *keys, const news *n,
-			  uint64_t **sig, unsigned char **same, nd_error *err)
+			  const nd_grouping *g, const size_t *from, const nd_key *keys, const news *n, uint64_t **sig,
+			  unsigned char **same, nd_error *err)
 {
 	size_t i;
 
@@ -383,7 +386,7 @@ static int compare_groups(const nd_diagnose_memory *m, const nd_analysis_data *d
 	if (!*sig || !*same)
 		return nd_error_set(err, "out of memory");
 	for (i = 0; i < g->n; i++) {
-		(*sig)[i] = from && from[i] == i && i < m->nsig ? m->sig[i] : group_sig(d, c, g, i, keys[i].key);
+		(*sig)[i] = from && from[i] == i && i < m->nsig ? m->sig[i] : group_sig(d, c, g, i, keys[i].s);
 		(*same)[i] = n && i < m->nsig && m->sig[i] == (*sig)[i] && !sees_news(d, c, g, &g->v[i], n);
 	}
 	return 0;
@@ -478,6 +481,18 @@ out:
 	return rc;
 }
 
+/* Copies the key of each of keys[0..n) into an array of their texts.
+ * Returns it (free it), or NULL when out of memory. */
+static nd_key *key_texts(const nd_key_incident *keys, size_t n)
+{
+	nd_key *v = malloc((n + 1) * sizeof(*v));
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		memcpy(v[i].s, keys[i].key, ND_KEY_MAX);
+	return v;
+}
+
 /* Returns 1 when m holds what the last run stored and the store (stamp
  * now) still holds it, for the same parameters; else 0. */
 static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, const nd_buf *now)
@@ -526,12 +541,13 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 {
 	nd_correlate_params cp = {p->window_s, p->skew_s, NULL, 0, NULL, 0, 0, NULL, 0};
 	nd_analysis_data local;
-	nd_analysis_cursor cur;
+	size_t loaded = 0;
 	const nd_analysis_data *d = NULL;
 	nd_correlation c;
 	nd_grouping g;
 	old_keys old;
 	nd_key_incident *keys = NULL;
+	nd_key *texts = NULL; /* the keys given, alone */
 	int64_t *key_refs = NULL;
 	const nd_rule **cause = NULL, **rule = NULL;
 	nd_buf now = {0};
@@ -545,7 +561,6 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	int rc = -1, changes = 0;
 
 	memset(&local, 0, sizeof(local));
-	memset(&cur, 0, sizeof(cur));
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
 	memset(&old, 0, sizeof(old));
@@ -562,8 +577,9 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	if (m && stamp(s, m->version && m->version == data_version(s), &now, err) != 0)
 		goto out;
 	changes = remembered(m, p, &now);
-	if ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)) ||
-	    load(s, rules, m, &local, &cur, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
+	if ((m &&
+	     ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)))) ||
+	    load(s, rules, m, &local, &loaded, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
 		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
@@ -579,54 +595,80 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	if ((regroup && make_news(rules, d, since, &n) != 0 && nd_error_set(err, "out of memory")) ||
 	    judge(rules, d, &c, m, regroup ? &n : NULL, cause, rule, err) ||
 	    (regroup ? nd_group_again(d, &c, cause, rule, p->gap_s, &m->g, m->cause, &g, &from, err)
-		     : nd_group_all(d, &c, cause, rule, p->gap_s, &g, err)) ||
-	    nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
+		     : nd_group_all(d, &c, cause, rule, p->gap_s, &g, err)))
+		goto out;
+	/* The judgements are grouped: only tail's memory keeps the causes (at
+	 * 1M attempts and 2M events the two are 24 MB). */
+	for (i = 0; i < c.n; i++)
+		st->unmatched += cause[i] == NULL;
+	free(rule);
+	rule = NULL;
+	if (!m) {
+		free(cause);
+		cause = NULL;
+	}
+	/* Without tail's memory the previous run's keys are read (and the old
+	 * results emptied) only now, not held while loading and pairing (at
+	 * 1M incidents they are about 80 MB). */
+	if (!m && (read_old_keys(s, &old, err) || nd_incidents_clear(s, err)))
+		goto out;
+	if (nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
 	    (rekey ? assign_touched(m, from, keys, g.n, err)
 		   : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n,
 				    keys, g.n, err)))
 		goto out;
+	old_keys_free(&old); /* the previous run's keys are passed on (at 1M incidents about 80 MB) */
+	memset(&old, 0, sizeof(old));
 	/* The ring holds the keys given (rekey: assign_touched keeps it so). */
 	if (m && !rekey && (m->ringed = nd_keyring_fill(&m->ring, keys, g.n, err) == 0) == 0)
 		goto out;
+	if (!(texts = key_texts(keys, g.n))) {
+		nd_error_set(err, "out of memory");
+		goto out;
+	}
+	if (!m) { /* only m keeps them whole, for the next run */
+		free(keys);
+		free(key_refs);
+		keys = NULL;
+		key_refs = NULL;
+	}
 	st->rewritten = g.n;
 	st->since = INT64_MAX;
 	st->first = g.n ? 1 : INT64_MAX;
 	for (i = 0; i < g.n && !changes; i++)
 		if (g.v[i].last < st->since)
 			st->since = g.v[i].last;
-	for (i = 0; i < c.n; i++) {
+	for (i = 0; i < c.n; i++)
 		st->paired += c.attempts[i].client_ref && c.attempts[i].nps_ref;
-		st->unmatched += cause[i] == NULL;
-	}
 	for (i = 0; i < g.n; i++) {
 		st->kept += from && from[i] != ND_NONE;
 		st->keyed += !rekey || from[i] == ND_NONE;
 	}
 	st->attempts = c.n;
-	st->loaded = m ? m->cur.loaded : cur.loaded;
+	st->loaded = m ? m->cur.loaded : loaded;
 	st->incidents = g.nincidents;
 	st->findings = g.n - g.nincidents;
 	if (x) { /* moved: nothing of it is freed below; stored from x, now or by the caller */
 		x->d = local;
 		x->c = c;
 		x->g = g;
-		x->keys = keys;
+		x->keys = texts;
 		x->rules = rules;
 		x->gap_s = p->gap_s;
 		memset(&local, 0, sizeof(local));
 		memset(&c, 0, sizeof(c));
 		memset(&g, 0, sizeof(g));
-		keys = NULL;
+		texts = NULL;
 		if ((rc = store ? nd_diagnose_store(s, x, p, err) : 0) != 0)
 			nd_diagnosis_free(x);
 		goto out;
 	}
-	if (m && compare_groups(m, d, &c, &g, rekey ? from : NULL, keys, changes && regroup ? &n : NULL, &sig, &same,
+	if (m && compare_groups(m, d, &c, &g, rekey ? from : NULL, texts, changes && regroup ? &n : NULL, &sig, &same,
 				err))
 		goto out;
-	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, keys, same, &m->written, &st->rewritten, &st->since,
+	if (changes ? nd_diagnose_write_changes(s, p, d, &c, &g, texts, same, &m->written, &st->rewritten, &st->since,
 						&st->first, err)
-		    : nd_diagnose_write(s, rules, p, d, &c, &g, keys, m ? &m->written : NULL, err))
+		    : nd_diagnose_write(s, rules, p, d, &c, &g, texts, m ? &m->written : NULL, err))
 		goto out;
 	if (m && stamp(s, 1, &m->stamp, err))
 		goto out;
@@ -662,6 +704,7 @@ out:
 	free(cause);
 	free(rule);
 	free(keys);
+	free(texts);
 	free(key_refs);
 	free(sig);
 	free(same);
@@ -673,7 +716,6 @@ out:
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
 	nd_analysis_data_free(&local);
-	nd_analysis_cursor_free(&cur);
 	nd_correlate_params_free(&cp);
 fail:
 	if (rc && m)

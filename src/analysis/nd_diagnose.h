@@ -54,7 +54,7 @@ typedef struct nd_diagnosis {
 	nd_analysis_data d;
 	nd_correlation c;
 	nd_grouping g; /* incident or finding i + 1 is g.v[i] */
-	nd_key_incident *keys; /* of each group */
+	nd_key *keys; /* of each group */
 	const nd_rules *rules;
 	double gap_s;
 } nd_diagnosis;

@@ -521,7 +521,7 @@ int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_err
 	nd_batch_forget(&r->facts);
 	nd_batch_forget(&r->keys);
 	w.t = *r;
-	rc = store_group(&w, &x->g.v[i], (int64_t)i + 1, x->keys[i].key);
+	rc = store_group(&w, &x->g.v[i], (int64_t)i + 1, x->keys[i].s);
 	*r = w.t;
 	return rc;
 }
@@ -533,8 +533,7 @@ void nd_written_free(nd_written *w)
 }
 
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_written *out,
-		      nd_error *err)
+		      const nd_correlation *c, const nd_grouping *g, const nd_key *keys, nd_written *out, nd_error *err)
 {
 	writer w;
 	size_t i;
@@ -550,8 +549,8 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	if (open_batches(&w) || store_causes(&w, rules) != 0)
 		goto out;
 	for (i = 0; i < g->n; i++)
-		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, out->h + 2 * i)) ||
-		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key) != 0)
+		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, out->h + 2 * i)) ||
+		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s) != 0)
 			goto out;
 	if (flush_batches(&w) == 0)
 		rc = store_meta(&w, rules, p);
@@ -579,7 +578,7 @@ static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
 }
 
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
-			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
+			      const nd_correlation *c, const nd_grouping *g, const nd_key *keys,
 			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err)
 {
@@ -616,7 +615,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	for (i = 0; i < g->n; i++) {
 		if (same && same[i] && i < prev->n)
 			memcpy(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h));
-		else if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key, now.h + 2 * i))
+		else if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, now.h + 2 * i))
 			goto out;
 		differs[i] = i >= prev->n || memcmp(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h)) != 0;
 		if (differs[i] && i < prev->n && delete_rows(&w, del, (int64_t)i + 1))
@@ -627,7 +626,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	for (i = 0; i < g->n; i++) {
 		if (!differs[i])
 			continue;
-		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].key))
+		if (store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s))
 			goto out;
 		if (!(*changed)++)
 			*first = (int64_t)i + 1;

@@ -48,7 +48,7 @@ void nd_written_free(nd_written *w);
  * tables the caller emptied; records in *out (when not NULL) what it
  * wrote. Returns 0, or -1 with err set (*out then emptied). */
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
-		      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys, nd_written *out,
+		      const nd_correlation *c, const nd_grouping *g, const nd_key *keys, nd_written *out,
 		      nd_error *err);
 
 /* Rewrites, in tables that hold what *prev says (the same rules and
@@ -62,7 +62,7 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
  * are then not built again to compare. Returns 0, or -1 with err set
  * (*prev then emptied). */
 int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd_analysis_data *d,
-			      const nd_correlation *c, const nd_grouping *g, const nd_key_incident *keys,
+			      const nd_correlation *c, const nd_grouping *g, const nd_key *keys,
 			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err);
 

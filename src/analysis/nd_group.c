@@ -50,7 +50,7 @@ static int group_members(nd_grouping *g, const member *m, size_t n, int finding,
 			last->rule = m[i].rule;
 			last->key = m[i].key;
 			last->finding = finding;
-			last->item = g->nitems;
+			last->item = (uint32_t)g->nitems; /* fewer than 4G (group) */
 			last->first = m[i].ts;
 		}
 		g->items[g->nitems++] = m[i].item;
@@ -194,6 +194,8 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		attempts += cause[i] != NULL && counts(touched, ntouched, c->attempts[i].key);
 	for (i = 0; i < d->nevents; i++)
 		events += rule[i] != NULL;
+	if (attempts + events >= UINT32_MAX)
+		return nd_error_set(err, "too many attempts and events to group (the items count in 32 bits)");
 	m = malloc(((attempts > events ? attempts : events) + 1) * sizeof(*m));
 	out->items = malloc((attempts + events + 1) * sizeof(*out->items));
 	if (!m || !out->items)
@@ -249,7 +251,7 @@ static void append(nd_grouping *out, const nd_group *gr, const size_t *items, co
 	size_t k;
 
 	out->v[out->n] = *gr;
-	out->v[out->n].item = out->nitems;
+	out->v[out->n].item = (uint32_t)out->nitems; /* fewer than 4G (nd_group_again) */
 	for (k = 0; k < gr->n; k++)
 		out->items[out->nitems++] = map ? map[items[gr->item + k]] : items[gr->item + k];
 	from[out->n++] = origin;
@@ -318,6 +320,10 @@ int nd_group_again(const nd_analysis_data *d, const nd_correlation *c, const nd_
 	for (i = 0; i < c->n; i++)
 		if (c->was[i] != ND_NONE && c->was[i] >= nprev)
 			nprev = c->was[i] + 1;
+	if (items + t.nitems >= UINT32_MAX) {
+		nd_error_set(err, "too many attempts and events to group (the items count in 32 bits)");
+		goto fail;
+	}
 	now = malloc((nprev + 1) * sizeof(*now));
 	out->v = malloc((groups + t.n + 1) * sizeof(*out->v));
 	out->items = malloc((items + t.nitems + 1) * sizeof(*out->items));

@@ -15,13 +15,15 @@
 #include "nd_keys.h"
 #include "nd_rules.h"
 
+/* An incident or a finding (64 bytes: one per incident, a million in a
+ * fleet's month; the items of a grouping count in 32 bits). */
 typedef struct nd_group {
 	const nd_rule *rule;
-	const char *key;  /* identity, or the finding's host */
-	int finding;
-	size_t item, n;   /* items[item .. item + n): attempt indices, or event indices for a finding */
+	const char *key; /* identity, or the finding's host */
 	int64_t first, last;
 	int64_t resolved_ref, resolved_ts; /* the grant, connect or NPS unlock that resolved it; 0: open */
+	uint32_t item, n; /* items[item .. item + n): attempt indices, or event indices for a finding */
+	int finding;
 } nd_group;
 
 typedef struct nd_grouping {

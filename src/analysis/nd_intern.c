@@ -88,6 +88,13 @@ int nd_intern_rank(nd_intern *t, uint32_t *map)
 	return 0;
 }
 
+void nd_intern_drop_index(nd_intern *t)
+{
+	free(t->slots);
+	t->slots = NULL;
+	t->nslots = 0;
+}
+
 void nd_intern_free(nd_intern *t)
 {
 	free(t->v);

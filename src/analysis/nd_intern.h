@@ -28,6 +28,11 @@ uint32_t nd_intern_add(nd_intern *t, const char *s);
  * id. Returns 0, or -1 when out of memory (the ids are then unchanged). */
 int nd_intern_rank(nd_intern *t, uint32_t *map);
 
+/* Frees the index that finds the id of a string: the strings keep their
+ * ids (t->v), and the next nd_intern_add builds it again. Returns
+ * nothing. */
+void nd_intern_drop_index(nd_intern *t);
+
 /* Frees the table (not the pool). Returns nothing. */
 void nd_intern_free(nd_intern *t);
 

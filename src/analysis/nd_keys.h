@@ -25,6 +25,12 @@
 
 #define ND_KEY_MAX 16 /* 12 hex digits and a NUL */
 
+/* A key's text, alone: what the results of an incident need of it once
+ * the keys are given (16 bytes a group, not an nd_key_incident's 56). */
+typedef struct nd_key {
+	char s[ND_KEY_MAX];
+} nd_key;
+
 typedef struct nd_key_incident {
 	const char *who;     /* identity, or the finding's host */
 	int64_t first_ts;    /* its first attempt's (or event's) time */

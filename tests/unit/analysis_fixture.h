@@ -46,10 +46,10 @@ static inline int64_t fx_event(nd_analysis_data *d, const char *host, uint32_t i
 	e->ref = (int64_t)d->nevents;
 	e->ts = fx_ts(s);
 	e->id = id;
-	e->host = nd_analysis_host(d, host);
+	e->host = (uint32_t)nd_analysis_host(d, host);
 	e->family = fx_str(d, family);
 	e->provider = fx_str(d, family);
-	e->flags = flags;
+	e->flags = (uint16_t)flags;
 	return e->ref;
 }
 
@@ -113,15 +113,7 @@ static inline int64_t fx_connect(nd_analysis_data *d, const char *host, const ch
  * nd_analysis_add_rule_names or fx_name). Returns nothing. */
 static inline void fx_field(nd_analysis_data *d, int64_t ref, const char *name, const char *value)
 {
-	nd_event *e = &d->events[ref - 1];
-	nd_field_value *f;
-
-	if (!e->nfields)
-		e->field = (uint32_t)d->nfields;
-	f = nd_analysis_add_field(d);
-	f->name = nd_analysis_name(d, name);
-	f->value = fx_str(d, value);
-	e->nfields++;
+	nd_analysis_add_field(d, &d->events[ref - 1], nd_analysis_name(d, name), value);
 }
 
 /* Makes name a field the rules read. Returns nothing. */

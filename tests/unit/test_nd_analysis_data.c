@@ -181,18 +181,23 @@ int main(void)
 		nd_analysis_data_free(&d);
 	}
 
-	/* nd_analysis_fit: the arrays shrink to what they hold and keep it; a
-	 * string copied after the fit is still found again. */
+	/* nd_analysis_fit: the arrays shrink to what they hold and keep it; the
+	 * index of the shared strings goes, the field values stay; a string
+	 * copied after the fit is still found again. */
 	{
 		int oom = 0;
 
 		fx_init(&d, hosts);
+		fx_name(&d, "Mode");
 		for (i = 0, ok = 1; i < 100; i++)
 			ok &= fx_event(&d, DC, 39, "kdc", (double)i, ND_EVENT_NEAR) != 0;
 		CHECK(ok && d.cap_events > d.nevents);
+		fx_field(&d, 7, "Mode", "Audit");
 		a = nd_analysis_str(&d, "Virtual", 0, &oom);
 		nd_analysis_fit(&d, 0);
-		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.n == 0);
+		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.nslots == 0);
+		CHECK_STR(nd_analysis_field(&d, 7, "Mode"), "Audit");
+		CHECK(nd_analysis_field(&d, 8, "Mode") == NULL);
 		CHECK_STR(a, "Virtual");
 		b = nd_analysis_str(&d, "Virtual", 0, &oom);
 		CHECK_STR(b, "Virtual");
