@@ -7,34 +7,40 @@
 #include "nd_escape.h"
 #include "nd_time.h"
 
+/* The text ,"name": of a member (name a literal), and its length. */
+#define KEY(name) ",\"" name "\":", sizeof(",\"" name "\":") - 1
+
+/* Appends key k (KEY, or "" and 0) and s as a JSON string, or null.
+ * Returns nothing. */
+static void member(nd_out *o, const char *k, size_t klen, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (s && nd_escape_json_plain(s, n)) { /* most values: copied between quotes */
+		nd_out_quoted(o, k, klen, s, n);
+		return;
+	}
+	nd_out_mem(o, k, klen);
+	if (s)
+		nd_out_esc(o, nd_escape_json, s);
+	else
+		nd_out_lit(o, "null");
+}
+
 void nd_json_str(nd_out *o, const char *s)
 {
-	nd_out_esc(o, nd_escape_json, s);
+	member(o, "", 0, s);
 }
 
-/* Appends ,"name": (name a literal). Returns nothing. */
-static void key(nd_out *o, const char *name)
+/* Appends key k (KEY) and an integer, or null unless has. Returns
+ * nothing. */
+static void member_int(nd_out *o, const char *k, size_t klen, int has, int64_t v)
 {
-	nd_out_mem(o, ",\"", 2);
-	nd_out_put(o, name);
-	nd_out_mem(o, "\":", 2);
-}
-
-/* Appends ,"name":string-or-null. Returns nothing. */
-static void member(nd_out *o, const char *name, const char *v)
-{
-	key(o, name);
-	nd_json_str(o, v);
-}
-
-/* Appends ,"name":integer-or-null. Returns nothing. */
-static void member_int(nd_out *o, const char *name, int has, int64_t v)
-{
-	key(o, name);
+	nd_out_mem(o, k, klen);
 	if (has)
 		nd_out_int(o, v);
 	else
-		nd_out_mem(o, "null", 4);
+		nd_out_lit(o, "null");
 }
 
 /* Appends a literal to b. Returns 0, or -1 when out of memory. */
@@ -123,7 +129,7 @@ static void cause(nd_out *o, const nd_res_incident *i, nd_json_causes *jc)
 		nd_out_oom(o);
 	} else {
 		nd_out_mem(o, x->text.data, x->split);
-		member(o, "confidence", i->confidence);
+		member(o, KEY("confidence"), i->confidence);
 		nd_out_mem(o, x->text.data + x->split, x->text.len - x->split);
 	}
 	nd_buf_free(&own.text);
@@ -132,28 +138,28 @@ static void cause(nd_out *o, const nd_res_incident *i, nd_json_causes *jc)
 void nd_json_code(nd_out *o, const nd_res_code *c)
 {
 	if (!c->has) {
-		nd_out_put(o, "null");
+		nd_out_lit(o, "null");
 		return;
 	}
-	nd_out_put(o, "{\"code\":");
+	nd_out_lit(o, "{\"code\":");
 	nd_out_int(o, c->code);
-	member(o, "symbol", c->symbol);
-	member(o, "meaning", c->meaning);
-	nd_out_put(o, "}");
+	member(o, KEY("symbol"), c->symbol);
+	member(o, KEY("meaning"), c->meaning);
+	nd_out_lit(o, "}");
 }
 
 void nd_json_nps_decision(nd_out *o, const nd_res_incident *i)
 {
 	if (!i->has_nps_event_id) {
-		nd_out_put(o, "null");
+		nd_out_lit(o, "null");
 		return;
 	}
-	nd_out_put(o, "{\"event_id\":");
+	nd_out_lit(o, "{\"event_id\":");
 	nd_out_int(o, i->nps_event_id);
-	member_int(o, "reason", i->nps_reason.has, i->nps_reason.code);
-	member(o, "symbol", i->nps_reason.symbol);
-	member(o, "meaning", i->nps_reason.meaning);
-	nd_out_put(o, "}");
+	member_int(o, KEY("reason"), i->nps_reason.has, i->nps_reason.code);
+	member(o, KEY("symbol"), i->nps_reason.symbol);
+	member(o, KEY("meaning"), i->nps_reason.meaning);
+	nd_out_lit(o, "}");
 }
 
 /* Ticks below which (in magnitude) a double holds ticks / 10^7 closer to
@@ -190,25 +196,28 @@ static void attempts(nd_out *o, const nd_res_incident *i)
 {
 	size_t k;
 
-	nd_out_put(o, "[");
+	nd_out_lit(o, "[");
 	for (k = 0; k < i->nattempts; k++) {
 		const nd_res_attempt *a = &i->attempts[k];
 
-		nd_out_put(o, k ? ",{\"attempt\":" : "{\"attempt\":");
+		if (k)
+			nd_out_lit(o, ",{\"attempt\":");
+		else
+			nd_out_lit(o, "{\"attempt\":");
 		nd_out_int(o, a->attempt);
-		member_int(o, "client_event", a->client != NULL, a->client ? a->client->ref : 0);
-		member(o, "client_time", a->client ? a->client->time : NULL);
-		member(o, "coid", a->client ? a->client->coid : NULL);
-		member_int(o, "nps_event", a->nps != NULL, a->nps ? a->nps->ref : 0);
-		member(o, "nps_time", a->nps ? a->nps->time : NULL);
+		member_int(o, KEY("client_event"), a->client != NULL, a->client ? a->client->ref : 0);
+		member(o, KEY("client_time"), a->client ? a->client->time : NULL);
+		member(o, KEY("coid"), a->client ? a->client->coid : NULL);
+		member_int(o, KEY("nps_event"), a->nps != NULL, a->nps ? a->nps->ref : 0);
+		member(o, KEY("nps_time"), a->nps ? a->nps->time : NULL);
 		if (a->nps && a->nps->has_delta) {
-			nd_out_put(o, ",\"delta_s\":");
+			nd_out_lit(o, ",\"delta_s\":");
 			seconds7(o, a->nps->delta_ticks);
 		} else
-			nd_out_put(o, ",\"delta_s\":null");
-		nd_out_put(o, "}");
+			nd_out_lit(o, ",\"delta_s\":null");
+		nd_out_lit(o, "}");
 	}
-	nd_out_put(o, "]");
+	nd_out_lit(o, "]");
 }
 
 /* Appends the evidence array. Returns nothing. */
@@ -216,35 +225,41 @@ static void evidence(nd_out *o, const nd_res_incident *i)
 {
 	size_t k;
 
-	nd_out_put(o, "[");
+	nd_out_lit(o, "[");
 	for (k = 0; k < i->nevents; k++) {
 		const nd_res_event *e = &i->events[k];
 
-		nd_out_put(o, k ? ",{\"event_ref\":" : "{\"event_ref\":");
+		if (k)
+			nd_out_lit(o, ",{\"event_ref\":");
+		else
+			nd_out_lit(o, "{\"event_ref\":");
 		nd_out_int(o, e->ref);
-		member(o, "role", e->role);
-		member_int(o, "attempt", e->has_attempt, e->attempt);
-		member_int(o, "event_id", 1, e->event_id);
-		member(o, "provider", e->provider);
-		member(o, "computer", e->computer);
-		member(o, "time", e->time);
-		nd_out_put(o, "}");
+		member(o, KEY("role"), e->role);
+		member_int(o, KEY("attempt"), e->has_attempt, e->attempt);
+		member_int(o, KEY("event_id"), 1, e->event_id);
+		member(o, KEY("provider"), e->provider);
+		member(o, KEY("computer"), e->computer);
+		member(o, KEY("time"), e->time);
+		nd_out_lit(o, "}");
 	}
-	nd_out_put(o, "]");
+	nd_out_lit(o, "]");
 }
 
 void nd_json_facts(nd_out *o, const nd_res_incident *i)
 {
 	size_t k;
 
-	nd_out_put(o, "[");
+	nd_out_lit(o, "[");
 	for (k = 0; k < i->nfacts; k++) {
-		nd_out_put(o, k ? ",{\"name\":" : "{\"name\":");
+		if (k)
+			nd_out_lit(o, ",{\"name\":");
+		else
+			nd_out_lit(o, "{\"name\":");
 		nd_json_str(o, i->facts[k].name);
-		member(o, "value", i->facts[k].value);
-		nd_out_put(o, "}");
+		member(o, KEY("value"), i->facts[k].value);
+		nd_out_lit(o, "}");
 	}
-	nd_out_put(o, "]");
+	nd_out_lit(o, "]");
 }
 
 const char *nd_json_host(const nd_res_incident *i)
@@ -256,47 +271,47 @@ const char *nd_json_host(const nd_res_incident *i)
 
 void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char *news, nd_json_causes *jc)
 {
-	nd_out_put(o, "{");
+	nd_out_lit(o, "{");
 	if (line) {
-		nd_out_put(o, "\"schema_version\":");
+		nd_out_lit(o, "\"schema_version\":");
 		nd_out_int(o, ND_JSON_SCHEMA_VERSION);
-		nd_out_put(o, ",");
+		nd_out_lit(o, ",");
 	}
 	if (news) {
-		nd_out_put(o, "\"news\":");
+		nd_out_lit(o, "\"news\":");
 		nd_json_str(o, news);
-		nd_out_put(o, ",");
+		nd_out_lit(o, ",");
 	}
-	nd_out_put(o, "\"@timestamp\":");
+	nd_out_lit(o, "\"@timestamp\":");
 	nd_json_str(o, i->last);
-	nd_out_put(o, ",\"id\":");
+	nd_out_lit(o, ",\"id\":");
 	nd_out_int(o, i->id);
-	member(o, "key", i->key);
-	member(o, "kind", i->kind);
-	key(o, "cause");
+	member(o, KEY("key"), i->key);
+	member(o, KEY("kind"), i->kind);
+	nd_out_lit(o, ",\"cause\":");
 	cause(o, i, jc);
-	member(o, "match", i->match);
-	member(o, "identity", i->identity);
-	member(o, "user", i->user);
-	member(o, "client", i->client);
-	member(o, "vpn_server", i->vpn);
-	member(o, "nps_server", i->nps);
-	member(o, "host", nd_json_host(i));
-	key(o, "client_error");
+	member(o, KEY("match"), i->match);
+	member(o, KEY("identity"), i->identity);
+	member(o, KEY("user"), i->user);
+	member(o, KEY("client"), i->client);
+	member(o, KEY("vpn_server"), i->vpn);
+	member(o, KEY("nps_server"), i->nps);
+	member(o, KEY("host"), nd_json_host(i));
+	nd_out_lit(o, ",\"client_error\":");
 	nd_json_code(o, &i->client_error);
-	key(o, "nps_decision");
+	nd_out_lit(o, ",\"nps_decision\":");
 	nd_json_nps_decision(o, i);
-	member_int(o, "count", 1, i->count);
-	member_int(o, "paired", 1, i->paired);
-	member(o, "first", i->first);
-	member(o, "last", i->last);
-	member(o, "status", i->status);
-	member(o, "resolved", i->resolved);
-	nd_out_put(o, ",\"facts\":");
+	member_int(o, KEY("count"), 1, i->count);
+	member_int(o, KEY("paired"), 1, i->paired);
+	member(o, KEY("first"), i->first);
+	member(o, KEY("last"), i->last);
+	member(o, KEY("status"), i->status);
+	member(o, KEY("resolved"), i->resolved);
+	nd_out_lit(o, ",\"facts\":");
 	nd_json_facts(o, i);
-	nd_out_put(o, ",\"attempts\":");
+	nd_out_lit(o, ",\"attempts\":");
 	attempts(o, i);
-	nd_out_put(o, ",\"evidence\":");
+	nd_out_lit(o, ",\"evidence\":");
 	evidence(o, i);
-	nd_out_put(o, "}");
+	nd_out_lit(o, "}");
 }

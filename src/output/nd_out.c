@@ -2,9 +2,8 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
-
-#define FLUSH_AT 65536
 
 void nd_out_init(nd_out *o, FILE *f, const char *name)
 {
@@ -18,31 +17,72 @@ static void fail(nd_out *o, int e)
 {
 	if (!o->failed)
 		o->failed = e ? e : EIO;
-	nd_buf_reset(&o->b);
+	o->len = 0;
 }
 
 /* Writes the buffer. Returns nothing. */
 static void drain(nd_out *o)
 {
-	if (!o->failed && o->b.len && fwrite(o->b.data, 1, o->b.len, o->f) != o->b.len)
+	if (!o->failed && o->len && fwrite(o->buf, 1, o->len, o->f) != o->len)
 		fail(o, errno);
-	nd_buf_reset(&o->b);
+	o->len = 0;
 }
 
-/* Writes the buffer once it is large. Returns nothing. */
-static void drain_some(nd_out *o)
+/* nd_out_mem of n bytes that do not fit: the buffer (allocated first)
+ * written out, then s copied, or written too when larger than the
+ * buffer. Returns nothing. */
+static void mem_slow(nd_out *o, const char *s, size_t n)
 {
-	if (o->b.len >= FLUSH_AT)
-		drain(o);
+	if (!o->buf) {
+		if (!(o->buf = malloc(ND_OUT_SIZE))) {
+			fail(o, ENOMEM);
+			return;
+		}
+		o->cap = ND_OUT_SIZE;
+	}
+	drain(o);
+	if (o->failed)
+		return;
+	if (n > o->cap) {
+		if (fwrite(s, 1, n, o->f) != n)
+			fail(o, errno);
+		return;
+	}
+	memcpy(o->buf, s, n);
+	o->len = n;
 }
 
 void nd_out_mem(nd_out *o, const char *s, size_t n)
 {
+	if (o->failed || !n)
+		return;
+	if (n > o->cap - o->len) {
+		mem_slow(o, s, n);
+		return;
+	}
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+void nd_out_quoted(nd_out *o, const char *prefix, size_t plen, const char *s, size_t n)
+{
+	char *p;
+
 	if (o->failed)
 		return;
-	if (nd_buf_append(&o->b, s, n) != 0)
-		fail(o, ENOMEM);
-	drain_some(o);
+	if (plen + n + 2 > o->cap - o->len || plen + n + 2 < n) {
+		nd_out_mem(o, prefix, plen);
+		nd_out_mem(o, "\"", 1);
+		nd_out_mem(o, s, n);
+		nd_out_mem(o, "\"", 1);
+		return;
+	}
+	p = o->buf + o->len;
+	memcpy(p, prefix, plen);
+	p[plen] = '"';
+	memcpy(p + plen + 1, s, n);
+	p[plen + 1 + n] = '"';
+	o->len += plen + n + 2;
 }
 
 void nd_out_put(nd_out *o, const char *s)
@@ -83,9 +123,11 @@ void nd_out_esc(nd_out *o, int (*escaper)(nd_buf *, const char *), const char *s
 {
 	if (o->failed)
 		return;
-	if (escaper(&o->b, s) != 0)
+	nd_buf_reset(&o->esc);
+	if (escaper(&o->esc, s) != 0)
 		fail(o, ENOMEM);
-	drain_some(o);
+	else
+		nd_out_mem(o, o->esc.data, o->esc.len);
 }
 
 void nd_out_oom(nd_out *o)
@@ -105,7 +147,10 @@ int nd_out_finish(nd_out *o, nd_error *err)
 {
 	int rc = nd_out_flush(o);
 
-	nd_buf_free(&o->b);
+	free(o->buf);
+	o->buf = NULL;
+	o->len = o->cap = 0;
+	nd_buf_free(&o->esc);
 	if (rc != 0)
 		return nd_error_set(err, "%s: cannot write: %s", o->name, strerror(o->failed));
 	return 0;

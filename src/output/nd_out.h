@@ -2,7 +2,12 @@
  * one write-error rule. The first failed write (or flush, or an append
  * that ran out of memory) is remembered, everything after it is dropped,
  * and nd_out_finish reports it as an error naming the output. Writers
- * append without checking each call. */
+ * append without checking each call.
+ *
+ * The buffer has a fixed size (ND_OUT_SIZE): an append that fits is a
+ * copy, one that does not writes the buffer out first, one larger than
+ * the buffer is written straight through. A line of diagnose's JSON is
+ * about a hundred appends, so an append costs a comparison and a copy. */
 #ifndef ND_OUT_H
 #define ND_OUT_H
 
@@ -12,10 +17,14 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
+#define ND_OUT_SIZE 65536
+
 typedef struct nd_out {
 	FILE *f;
 	const char *name; /* the output, for the error: a path or "standard output" */
-	nd_buf b;         /* appended, not yet written */
+	char *buf;        /* appended, not yet written: len bytes; cap is ND_OUT_SIZE once allocated */
+	size_t len, cap;
+	nd_buf esc;       /* what an escaper made, before it is appended */
 	int failed;       /* 0, or the errno of the first failure (ENOMEM when an append failed) */
 } nd_out;
 
@@ -27,6 +36,14 @@ void nd_out_mem(nd_out *o, const char *s, size_t n);
 
 /* Appends a literal string (never event data). Returns nothing. */
 void nd_out_put(nd_out *o, const char *s);
+
+/* nd_out_put of a string literal, its length known when compiled. */
+#define nd_out_lit(o, s) nd_out_mem((o), "" s "", sizeof(s) - 1)
+
+/* Appends the plen bytes of prefix (a literal), then the n bytes of s
+ * between double quotes, as they are: the caller made sure s needs no
+ * escaping. Returns nothing. */
+void nd_out_quoted(nd_out *o, const char *prefix, size_t plen, const char *s, size_t n);
 
 /* Appends text formatted from a literal format (numbers, literals; at most
  * 511 bytes). Returns nothing. */

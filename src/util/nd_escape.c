@@ -1,5 +1,6 @@
 #include "nd_escape.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -171,6 +172,39 @@ static int escape(nd_buf *b, const char *s, int how)
 		n -= len;
 	}
 	return rc;
+}
+
+/* One in each byte of a word, and the top bit of each byte. */
+#define ONES 0x0101010101010101ULL
+#define TOPS (ONES * 0x80)
+
+/* Returns nonzero when a byte of w is not plain in JSON: below 0x20, 0x7F
+ * and above, " or \ (a zero byte of q or b). Each term is exact about
+ * whether some byte has it, which is all this asks. */
+static uint64_t json_word_special(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | (w + ONES) | w | ((q - ONES) & ~q) | ((b - ONES) & ~b)) & TOPS;
+}
+
+int nd_escape_json_plain(const char *s, size_t n)
+{
+	uint64_t w = ONES * 'a';
+	size_t k;
+
+	if (n < 8) { /* padded with a plain byte */
+		if (n)
+			memcpy(&w, s, n);
+		return !json_word_special(w);
+	}
+	for (k = 0; k + 8 <= n; k += 8) {
+		memcpy(&w, s + k, 8);
+		if (json_word_special(w))
+			return 0;
+	}
+	memcpy(&w, s + n - 8, 8); /* the last 8 bytes, some of them checked already */
+	return !json_word_special(w);
 }
 
 int nd_escape_json(nd_buf *b, const char *s)

@@ -19,6 +19,11 @@
  * out of memory. */
 int nd_escape_json(nd_buf *b, const char *s);
 
+/* Returns 1 when nd_escape_json shows each of the n bytes at s as it is
+ * (printable ASCII but " and \), else 0: a check of 8 bytes at a time,
+ * for writers that then copy s between quotes. */
+int nd_escape_json_plain(const char *s, size_t n);
+
 /* Appends s for a terminal to b: invisible characters and invalid bytes
  * as \xNN or \u{NNNN}, the rest as is. Returns 0, or -1 when out of
  * memory. */

@@ -1,6 +1,7 @@
 /* Unit tests of src/util/nd_escape: attacker-controlled text made safe for
  * JSON, terminals, HTML, Markdown and CSV. */
 #include <stdio.h>
+#include <string.h>
 
 #include "check.h"
 #include "nd_buf.h"
@@ -27,6 +28,38 @@ static void test_escape_json(void)
 	CHECK_STR(esc(nd_escape_json, &b, "\xC3\xA9"), "\"\xC3\xA9\"");
 	CHECK_STR(esc(nd_escape_json, &b, NULL), "null");
 	CHECK_STR(esc(nd_escape_json, &b, ""), "\"\"");
+	nd_buf_free(&b);
+}
+
+/* nd_escape_json_plain: every byte value at every place of the 8-byte
+ * words and of the tail after them says "plain" exactly when the escaper
+ * copies the string as it is (for ASCII; bytes from 0x80 on are never
+ * plain), in strings of 1 to 19 bytes of 'a' around it. */
+static void test_escape_json_plain(void)
+{
+	char s[20], want[24];
+	nd_buf b = {0};
+	size_t n, at;
+	int c, bad = 0;
+
+	CHECK(nd_escape_json_plain("", 0) == 1);
+	CHECK(nd_escape_json_plain("LAB\\u000001", 11) == 0);
+	CHECK(nd_escape_json_plain("CLIENT000001.lab.example", 24) == 1);
+	for (n = 1; n < sizeof(s); n++) {
+		for (at = 0; at < n; at++) {
+			for (c = 1; c < 256; c++) {
+				int plain;
+
+				memset(s, 'a', n);
+				s[n] = 0;
+				s[at] = (char)c;
+				snprintf(want, sizeof(want), "\"%s\"", s);
+				plain = nd_escape_json_plain(s, n);
+				bad += plain != (c < 0x80 && strcmp(esc(nd_escape_json, &b, s), want) == 0);
+			}
+		}
+	}
+	CHECK(bad == 0);
 	nd_buf_free(&b);
 }
 
@@ -140,6 +173,7 @@ int main(void)
 {
 	test_escape_invisible();
 	test_escape_json();
+	test_escape_json_plain();
 	test_escape_text();
 	test_escape_html();
 	test_escape_md();

@@ -24,6 +24,7 @@ static void test_writes(void)
 	nd_out_esc(&o, nd_escape_json, "q\"\n");
 	nd_out_printf(&o, " n=%d", 42);
 	nd_out_mem(&o, "!xyz", 1);
+	nd_out_quoted(&o, ",\"k\":", 5, "abc", 3);
 	nd_out_put(&o, " ");
 	nd_out_int(&o, 0);
 	nd_out_put(&o, " ");
@@ -34,7 +35,7 @@ static void test_writes(void)
 	nd_out_int(&o, INT64_MAX);
 	CHECK(nd_out_finish(&o, &err) == 0);
 	fclose(f);
-	CHECK_STR(mem, "a=\"q\\\"\\n\" n=42! 0 -1234567890123 -9223372036854775808 9223372036854775807");
+	CHECK_STR(mem, "a=\"q\\\"\\n\" n=42!,\"k\":\"abc\" 0 -1234567890123 -9223372036854775808 9223372036854775807");
 }
 
 /* A FILE that holds 8 bytes: the write fails when the buffer is flushed,
@@ -54,7 +55,7 @@ static void test_small_buffer(void)
 	CHECK(nd_out_flush(&o) == -1);
 	CHECK(o.failed != 0);
 	nd_out_put(&o, "more");
-	CHECK(o.b.len == 0);
+	CHECK(o.len == 0);
 	CHECK(nd_out_finish(&o, &err) == -1);
 	CHECK(strstr(err.message, "report.html: cannot write") == err.message);
 	fclose(f);
@@ -83,9 +84,43 @@ static void test_dev_full(void)
 	fclose(f);
 }
 
+/* Appends that fill the buffer to the byte, cross its end, and one larger
+ * than it (written straight through) arrive whole and in order. */
+static void test_sizes(void)
+{
+	static char big[ND_OUT_SIZE + 4000], back[2 * ND_OUT_SIZE + 4100];
+	FILE *f = tmpfile();
+	nd_out o;
+	nd_error err;
+	size_t k, n;
+
+	for (k = 0; k < sizeof(big); k++)
+		big[k] = (char)('a' + k % 23);
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	nd_out_init(&o, f, "tmpfile");
+	nd_out_mem(&o, big, ND_OUT_SIZE - 1); /* fills but one byte */
+	nd_out_lit(&o, "#");                  /* fills it */
+	nd_out_lit(&o, "@!");                 /* does not fit */
+	nd_out_mem(&o, big, sizeof(big));     /* larger than the buffer */
+	nd_out_quoted(&o, "=", 1, big, 9);    /* does not fit either */
+	nd_out_lit(&o, "end");
+	CHECK(nd_out_finish(&o, &err) == 0);
+	rewind(f);
+	n = fread(back, 1, sizeof(back), f);
+	CHECK(n == ND_OUT_SIZE + 2 + sizeof(big) + 12 + 3);
+	CHECK(memcmp(back, big, ND_OUT_SIZE - 1) == 0);
+	CHECK(memcmp(back + ND_OUT_SIZE - 1, "#@!", 3) == 0);
+	CHECK(memcmp(back + ND_OUT_SIZE + 2, big, sizeof(big)) == 0);
+	CHECK(memcmp(back + ND_OUT_SIZE + 2 + sizeof(big), "=\"abcdefghi\"end", 15) == 0);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_writes();
+	test_sizes();
 	test_small_buffer();
 	test_dev_full();
 	return check_report();
