@@ -16,12 +16,17 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-/* Doubles the slot table and re-inserts every id. Returns 0, or -1 when
- * out of memory. */
+/* Doubles the slot table (or, after nd_intern_drop_index, makes one with
+ * room for every id) and re-inserts every id. Returns 0, or -1 when out of
+ * memory. */
 static int grow(nd_intern *t)
 {
 	size_t n = t->nslots ? t->nslots * 2 : 1024, i;
-	uint32_t *slots = calloc(n, sizeof(*slots));
+	uint32_t *slots;
+
+	while (n < 2 * (t->n + 1))
+		n *= 2;
+	slots = calloc(n, sizeof(*slots));
 
 	if (!slots)
 		return -1;

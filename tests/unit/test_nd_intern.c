@@ -42,6 +42,17 @@ int main(void)
 		snprintf(buf, sizeof(buf), "k%zu", i);
 		CHECK(nd_intern_add(&t, buf) == many[i]);
 	}
+	/* With its index dropped, the next add builds one with room for all
+	 * 3005 ids (it once made 1024 slots and looked for a free one for
+	 * ever), and every string keeps its id. */
+	nd_intern_drop_index(&t);
+	CHECK(nd_intern_add(&t, "k2999") == many[2999]);
+	CHECK(t.nslots >= 2 * t.n);
+	CHECK(nd_intern_add(&t, "new after the drop") == 3005);
+	for (i = 0; i < 3000; i += 11) {
+		snprintf(buf, sizeof(buf), "k%zu", i);
+		CHECK(nd_intern_add(&t, buf) == many[i]);
+	}
 	nd_intern_free(&t);
 	nd_strpool_free(&pool);
 	return check_report();
