@@ -565,35 +565,61 @@ static int events_computed(nd_db *db, nd_error *err)
 		"schema migration", err);
 }
 
-/* Step 8 -> 9: in PostgreSQL every text column is COLLATE "C", compared
- * and ordered byte by byte as SQLite does: under a database's default
- * collation (en_US.UTF-8, ICU) `ORDER BY computer` put names in another
- * order than the analysis's binary searches and merges (strcmp) expect,
- * and lookups missed. New tables get the collation from the DDL
- * (nd_db_pg.c); this step gives it to the text columns of the tables of
- * the current schema that the connection may alter, by table (one
- * rebuild of its indexes), the views that read them dropped first (the
- * schema script makes them again). SQLite compares bytes already.
- * Returns 0, or -1 with err set. */
+/* The tables of schema version 8 that step 9 gives byte order, besides
+ * the families' typed tables: npsdiag's own, not another application's
+ * that shares the schema. */
+static const char *const byte_order_tables[] = {
+	"meta", "sources", "channel_bookmarks", "source_chunks", "field_names", "events", "nps_reason_codes",
+	"ras_error_codes", "causes", "cause_steps", "cause_commands", "cause_sources", "incidents",
+	"incident_events", "incident_facts", "diagnose_meta", "incident_keys", NULL};
+
+/* Step 8 -> 9: in PostgreSQL every text column of npsdiag's tables is
+ * COLLATE "C", compared and ordered byte by byte as SQLite does: under a
+ * database's default collation (en_US.UTF-8, ICU) `ORDER BY computer` put
+ * names in another order than the analysis's binary searches and merges
+ * (strcmp) expect, and lookups missed. New tables get the collation from
+ * the DDL (nd_db_pg.c); this step gives it to the text columns of the
+ * tables of byte_order_tables and the typed tables in the current schema
+ * that the connection may alter, by table (one rebuild of its indexes),
+ * the views that read them dropped first (the schema script makes them
+ * again). Another application's tables in the same schema are left as they
+ * are. SQLite compares bytes already. Returns 0, or -1 with err set. */
 static int text_byte_order(nd_db *db, nd_error *err)
 {
+	const char *const *t;
+	const nd_family *const *f;
+	nd_buf sql = {0};
+	int rc;
+
 	if (nd_db_dialect_of(db) != ND_DB_POSTGRESQL)
 		return 0;
-	return nd_db_exec_ddl(db,
-			      "DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures;"
-			      " DROP VIEW IF EXISTS nps_decisions;",
-			      "schema migration", err) ||
-	       nd_db_exec(db,
-			  "DO $nd$DECLARE t record; BEGIN\n"
-			  " FOR t IN SELECT c.relname, string_agg(format('ALTER COLUMN %I TYPE text COLLATE \"C\"',"
-			  "  a.attname), ', ') AS cols FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
-			  "  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
-			  "  AND pg_has_role(c.relowner, 'USAGE') AND a.attnum > 0 AND NOT a.attisdropped"
-			  "  AND a.atttypid = 'text'::regtype AND NOT EXISTS (SELECT 1 FROM pg_collation l"
-			  "  WHERE l.oid = a.attcollation AND l.collname = 'C') GROUP BY c.relname\n"
-			  " LOOP EXECUTE format('ALTER TABLE %I ', t.relname) || t.cols; END LOOP;\n"
-			  "END$nd$",
-			  "schema migration", err);
+	rc = nd_buf_printf(&sql, "DO $nd$DECLARE t record; BEGIN\n"
+				 " FOR t IN SELECT c.relname, string_agg(format('ALTER COLUMN %%I TYPE text COLLATE \"C\"',"
+				 "  a.attname), ', ') AS cols FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+				 "  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r'"
+				 "  AND c.relname IN ('");
+	for (t = byte_order_tables; *t && rc == 0; t++)
+		rc = nd_buf_printf(&sql, "%s%s", t == byte_order_tables ? "" : "', '", *t);
+	for (f = nd_families(); *f && rc == 0; f++)
+		if ((*f)->table)
+			rc = nd_buf_printf(&sql, "', '%s", (*f)->table);
+	rc = rc || nd_buf_printf(&sql, "')"
+				       "  AND pg_has_role(c.relowner, 'USAGE') AND a.attnum > 0 AND NOT a.attisdropped"
+				       "  AND a.atttypid = 'text'::regtype AND NOT EXISTS (SELECT 1 FROM pg_collation l"
+				       "  WHERE l.oid = a.attcollation AND l.collname = 'C') GROUP BY c.relname\n"
+				       " LOOP EXECUTE format('ALTER TABLE %%I ', t.relname) || t.cols; END LOOP;\n"
+				       "END$nd$");
+	if (rc != 0) {
+		nd_buf_free(&sql);
+		return nd_error_set(err, "out of memory");
+	}
+	rc = nd_db_exec_ddl(db,
+			    "DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures;"
+			    " DROP VIEW IF EXISTS nps_decisions;",
+			    "schema migration", err) ||
+	     nd_db_exec(db, sql.data, "schema migration", err);
+	nd_buf_free(&sql);
+	return rc ? -1 : 0;
 }
 
 /* Step 9 -> 10: in SQLite, no INSERT computes keywords and time_created:
