@@ -561,14 +561,13 @@ static bx_plan *known(nd_evtx_binxml *bx, uint32_t def, uint32_t dsize)
 		if (memcmp(c + at, copy + at - 4, r - at) != 0)
 			return NULL;
 		at = r + 4;
-		if (!ref->outside) {
-			if (off != nd_le32(copy + r - 4) - k->def + def)
-				return NULL;
-			continue;
-		}
-		/* a name elsewhere in the chunk (not inline: the tokens after
-		 * the reference would be its) read as the walk reads it */
-		if (off >= def + at || name_at(bx, off, &name) != 0 || name.len != ref->name.len ||
+		/* a name inside the definition, moved with it; or one elsewhere
+		 * in the chunk (not inline: the tokens after the reference would
+		 * be its). Either is read as the walk reads it: an inside name
+		 * whose bytes cover a later reference changes with it. */
+		if (ref->outside ? off >= def + at : off != nd_le32(copy + r - 4) - k->def + def)
+			return NULL;
+		if (name_at(bx, off, &name) != 0 || name.len != ref->name.len ||
 		    memcmp(name_str(bx, name), name_str(bx, ref->name), name.len) != 0)
 			return NULL;
 	}
@@ -764,7 +763,10 @@ static int add_attr(nd_evtx_binxml *bx, int32_t idx, bx_name name, size_t off, u
 	a.filetime = filetime;
 	a.value.off = (uint32_t)off;
 	a.value.len = (uint32_t)(bx->s.len - off);
-	if (terminate(bx) != 0 || nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
+	/* an empty value needs no NUL of its own (it reads as the final one)
+	 * and leaves the text being built unbroken */
+	if ((a.value.len && terminate(bx) != 0) ||
+	    nd_vec_reserve(&bx->attrs, &bx->capattrs, bx->nattrs + 1, sizeof(a)) != 0)
 		return refuse(bx, "out of memory");
 	bx->attrs[bx->nattrs++] = a;
 	bx->nodes[idx].nattrs++;
@@ -987,7 +989,7 @@ static int end_element(nd_evtx_binxml *bx, int32_t idx, int32_t parent, int resu
 			bx->s.len = n->text.off;
 			bx->s.data[bx->s.len] = '\0';
 		}
-		if (terminate(bx) != 0)
+		if (n->text.len && terminate(bx) != 0)
 			return -1;
 	}
 	return result ? link_node(bx, parent, idx) : 0;
