@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <io.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <windows.h>
@@ -38,22 +39,35 @@ int nd_console_color(FILE *f)
 	       SetConsoleMode(h, mode | ENABLE_VIRTUAL_TERMINAL_PROCESSING);
 }
 
+/* Writes v as `digits` lower-case hex digits at p. Returns p after them. */
+static char *put_hex(char *p, unsigned long long v, int digits)
+{
+	int i;
+
+	for (i = digits - 1; i >= 0; i--)
+		*p++ = "0123456789abcdef"[(v >> (4 * i)) & 0xf];
+	return p;
+}
+
 /* The end of a process that met an exception nothing handles (an access
  * violation, a call of a function the system lacks): says which and where
- * on the standard error (without stdio, whose lock the failing code may
- * hold) and ends with exit status 3, as abort() does. Left to Windows the
- * status would be the exception's code, which wine cuts to its low byte:
- * 0x80000100 (a function wine lacks) gave 0, and after a winpthreads
- * thread had ended any exception did (tests/win/lib.sh). Never returns. */
+ * on the standard error and ends with exit status 3, as abort() does. The
+ * message is built by hand in static memory: no stdio (whose lock the
+ * failing code may hold) and next to no stack (the exception may be a
+ * stack overflow). Left to Windows the status would be the exception's
+ * code, which wine cuts to its low byte: 0x80000100 (a function wine
+ * lacks) gave 0, and after a winpthreads thread had ended any exception
+ * did (tests/win/lib.sh). Never returns. */
 static LONG WINAPI fatal(EXCEPTION_POINTERS *x)
 {
-	char msg[96];
+	static char msg[] = "npsdiag: fatal exception 0x00000000 at 0000000000000000\n";
+	static const char head[] = "npsdiag: fatal exception 0x";
+	char *p = msg + sizeof(head) - 1;
 	DWORD n;
-	int len = snprintf(msg, sizeof(msg), "npsdiag: fatal exception 0x%08lx at %p\n",
-			   (unsigned long)x->ExceptionRecord->ExceptionCode, x->ExceptionRecord->ExceptionAddress);
 
-	if (len > 0)
-		WriteFile(GetStdHandle(STD_ERROR_HANDLE), msg, (DWORD)len, &n, NULL);
+	p = put_hex(p, (unsigned long)x->ExceptionRecord->ExceptionCode, 8);
+	put_hex(p + 4, (unsigned long long)(uintptr_t)x->ExceptionRecord->ExceptionAddress, 16);
+	WriteFile(GetStdHandle(STD_ERROR_HANDLE), msg, (DWORD)(sizeof(msg) - 1), &n, NULL);
 	TerminateProcess(GetCurrentProcess(), 3);
 	return EXCEPTION_EXECUTE_HANDLER;
 }

@@ -12,14 +12,18 @@ export NPSDIAG_RULES=rules
 # status is npsdiag.exe's, 3 for an abort, which also fails the test: exit status 3 (npsdiag.exe's handler
 # of a fatal exception, nd_console_win.c, or the C runtime's abort()), or wine's own report of one (an
 # exception before the handler, or an older npsdiag.exe: wine then gives the low byte of the exception's
-# code as the status, 0 for a function wine lacks). The standard error goes on, through a copy in $T/win.err.
+# code as the status, 0 for a function wine lacks). The standard error is kept in $T/win.err and goes on
+# once the program has ended: after its standard output, the same order every run when both go to one file
+# (a copy through a pipe could come out before or after lines of the standard output).
 win() {
-	{ { "$WINE" "$NPSDIAG_WIN_EXE" "$@" 2>&1 1>&3 3>&-; echo $? >"$T/win.rc"; } | tee "$T/win.err" >&2; } 3>&1
-	if [ "$(cat "$T/win.rc")" -eq 3 ] || grep -q '^wine: \(Unhandled\|Unimplemented function\|Call from\)' "$T/win.err"; then
+	"$WINE" "$NPSDIAG_WIN_EXE" "$@" 2>"$T/win.err"
+	win_rc=$?
+	cat "$T/win.err" >&2
+	if [ "$win_rc" -eq 3 ] || grep -q '^wine: \(Unhandled\|Unimplemented function\|Call from\)' "$T/win.err"; then
 		[ "${WIN_MAY_ABORT:-}" = 1 ] || fail "npsdiag.exe $1 aborted: $(grep -m 1 '^npsdiag: fatal\|^wine: ' "$T/win.err")"
 		return 3
 	fi
-	return "$(cat "$T/win.rc")"
+	return "$win_rc"
 }
 # win_may_abort ARGS...: win for a call that may meet a function wine lacks (an abort is no failure).
 win_may_abort() {
