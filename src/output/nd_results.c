@@ -34,15 +34,15 @@ enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_EV
 	" rc.coid FROM incident_events ie JOIN events e ON e.id = ie.event_ref"                                        \
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
 
-/* The incidents selected, open ones first; %s: the key column or NULL, and
- * its join (incident_keys has one row per incident: a join costs less than
- * a subquery per row). */
+/* The incidents selected, open ones first, with every column of the table
+ * in its order (as a kept diagnosis's rows: view_incident reads both) and
+ * then the key; %s: the key column or NULL, and its join (incident_keys
+ * has one row per incident: a join costs less than a subquery per row). */
 #define INCIDENTS_SQL                                                                                                 \
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
-	" i.nps_server, i.client_error, r.symbol, r.meaning, i.nps_event_id, i.nps_reason, n.symbol, n.meaning,"      \
-	" i.count, i.paired, i.first_ts, i.last_ts, i.first_time, i.last_time, i.status, i.resolved_time, %s"         \
+	" i.nps_server, i.client_error, i.nps_event_id, i.nps_reason, i.count, i.paired, i.first_ts, i.last_ts,"      \
+	" i.first_time, i.last_time, i.status, i.resolved_ts, i.resolved_time, %s"                                    \
 	" FROM nd_results_ids s CROSS JOIN incidents i" /* the selected ids first (SQLite keeps a CROSS JOIN's order) */ \
-	" LEFT JOIN ras_error_codes r ON r.code = i.client_error LEFT JOIN nps_reason_codes n ON n.code = i.nps_reason" \
 	"%s WHERE i.id = s.id AND (CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1)" \
 	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
 
@@ -107,7 +107,7 @@ struct nd_results {
 	int64_t *order;        /* x: the selected ids in walk order */
 	size_t norder, pos;
 	nd_res_which which;
-	code_name *ras, *nps; /* x: the code tables, by code */
+	code_name *ras, *nps; /* the code tables, by code */
 	size_t nras, nnps;
 	int (*gate)(void *ctx, nd_error *err); /* called before the database is next used (nd_results_gate) */
 	void *gate_ctx;
@@ -226,15 +226,6 @@ static void arena_free(block **a)
 static const char *text(nd_stmt *st, int c)
 {
 	return nd_db_column_text(st, c);
-}
-
-/* Sets a code from columns c (the code), sym and mean. Returns nothing. */
-static void code(nd_stmt *st, int c, int sym, int mean, nd_res_code *out)
-{
-	out->has = !nd_db_column_null(st, c);
-	out->code = out->has ? nd_db_column_int64(st, c) : 0;
-	out->symbol = text(st, sym);
-	out->meaning = text(st, mean);
 }
 
 /* Compares cause ids (bsearch). */
@@ -579,9 +570,7 @@ int nd_results_open_kept(nd_results **out, nd_db *db, const nd_print_filter *f, 
 			r->order[i] = (int64_t)i + 1;
 		r->norder = r->selected = x->g.n;
 	}
-	if (order_kept(r, err) != 0 ||
-	    load_codes(r, "SELECT code, symbol, meaning FROM ras_error_codes ORDER BY code", &r->ras, &r->nras, err) ||
-	    load_codes(r, "SELECT code, symbol, meaning FROM nps_reason_codes ORDER BY code", &r->nps, &r->nnps, err)) {
+	if (order_kept(r, err) != 0) {
 		nd_results_close(r);
 		return -1;
 	}
@@ -612,7 +601,9 @@ static int open_reader(nd_results *r, nd_db *db, const nd_print_filter *f, nd_er
 	nd_error_clear(err);
 	r->db = db;
 	if ((r->x ? f && select_ids(r, f, err) != 0 : select_ids(r, f, err) != 0) ||
-	    (r->x ? causes_of_rules(r, err) : load_causes(r, err)) != 0) {
+	    (r->x ? causes_of_rules(r, err) : load_causes(r, err)) != 0 ||
+	    load_codes(r, "SELECT code, symbol, meaning FROM ras_error_codes ORDER BY code", &r->ras, &r->nras, err) ||
+	    load_codes(r, "SELECT code, symbol, meaning FROM nps_reason_codes ORDER BY code", &r->nps, &r->nnps, err)) {
 		nd_results_close(r);
 		return -1;
 	}
@@ -728,24 +719,86 @@ static int by_code(const void *key, const void *c)
 	return a < b ? -1 : a > b;
 }
 
-/* Sets a code from column col of the incident row and the code table v.
- * Returns nothing. */
-static void code_kept(const nd_batch *b, size_t col, const code_name *v, size_t n, nd_res_code *out)
-{
-	const code_name *c;
+/* An incident's row in the incidents table's column order: the
+ * statement's current row (st), or row 0 of a kept incident's rows (b,
+ * from nd_diagnosis_rows). */
+typedef struct inc_row {
+	nd_stmt *st;
+	const nd_batch *b;
+} inc_row;
 
-	out->code = row_int(b, 0, col, &out->has);
-	c = out->has && n ? bsearch(&out->code, v, n, sizeof(*v), by_code) : NULL;
-	out->symbol = c ? c->symbol : NULL;
-	out->meaning = c ? c->meaning : NULL;
+/* Returns column c of w as text, or NULL. */
+static const char *inc_text(const inc_row *w, int c)
+{
+	return w->st ? text(w->st, c) : row_text(w->b, 0, (size_t)c);
+}
+
+/* Returns column c of w as an integer (0 when NULL), *has set when not
+ * NULL (has may be NULL). */
+static int64_t inc_int(const inc_row *w, int c, int *has)
+{
+	int h;
+
+	if (!w->st)
+		return row_int(w->b, 0, (size_t)c, has);
+	h = !nd_db_column_null(w->st, c);
+	if (has)
+		*has = h;
+	return h ? nd_db_column_int64(w->st, c) : 0;
+}
+
+/* Sets a code from column c of w and its names from the code table v.
+ * Returns nothing. */
+static void inc_code(const inc_row *w, int c, const code_name *v, size_t n, nd_res_code *out)
+{
+	const code_name *k;
+
+	out->code = inc_int(w, c, &out->has);
+	k = out->has && n ? bsearch(&out->code, v, n, sizeof(*v), by_code) : NULL;
+	out->symbol = k ? k->symbol : NULL;
+	out->meaning = k ? k->meaning : NULL;
+}
+
+/* Sets r's view of an incident from its row w and its key (NULL: none).
+ * Returns 1 (*out set), or -1 with err set. */
+static int view_incident(nd_results *r, const inc_row *w, const char *key, const nd_res_incident **out,
+			 nd_error *err)
+{
+	nd_res_incident *i = &r->inc;
+
+	i->id = inc_int(w, 0, NULL);
+	i->kind = inc_text(w, 1);
+	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
+	if (!(i->cause = find_cause(r, inc_text(w, 2))))
+		return nd_error_set(err, "database: incident %lld has an unknown cause", (long long)i->id);
+	i->confidence = inc_text(w, 3);
+	i->match = inc_text(w, 4);
+	i->identity = inc_text(w, 5);
+	i->user = inc_text(w, 6);
+	i->client = inc_text(w, 7);
+	i->vpn = inc_text(w, 8);
+	i->nps = inc_text(w, 9);
+	inc_code(w, 10, r->ras, r->nras, &i->client_error);
+	i->nps_event_id = inc_int(w, 11, &i->has_nps_event_id);
+	inc_code(w, 12, r->nps, r->nnps, &i->nps_reason);
+	i->count = inc_int(w, 13, NULL);
+	i->paired = inc_int(w, 14, NULL);
+	i->first_ts = inc_int(w, 15, NULL);
+	i->last_ts = inc_int(w, 16, NULL);
+	i->first = inc_text(w, 17);
+	i->last = inc_text(w, 18);
+	i->status = inc_text(w, 19);
+	i->resolved = inc_text(w, 21);
+	i->key = key;
+	*out = i;
+	return 1;
 }
 
 /* nd_results_next on a kept diagnosis: the next id of the walk, its view
  * from the rows it was stored as. Returns as nd_results_next. */
 static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 {
-	const nd_batch *b = &r->rows.incidents;
-	nd_res_incident *i = &r->inc;
+	inc_row w = {.b = &r->rows.incidents};
 	int64_t id = 0;
 
 	while (r->pos < r->norder) {
@@ -758,37 +811,12 @@ static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 		return 0;
 	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0)
 		return -1;
-	i->id = id;
-	i->kind = row_text(b, 0, 1);
-	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
-	if (!(i->cause = find_cause(r, row_text(b, 0, 2))))
-		return nd_error_set(err, "database: incident %lld has an unknown cause", (long long)i->id);
-	i->confidence = row_text(b, 0, 3);
-	i->match = row_text(b, 0, 4);
-	i->identity = row_text(b, 0, 5);
-	i->user = row_text(b, 0, 6);
-	i->client = row_text(b, 0, 7);
-	i->vpn = row_text(b, 0, 8);
-	i->nps = row_text(b, 0, 9);
-	code_kept(b, 10, r->ras, r->nras, &i->client_error);
-	i->nps_event_id = row_int(b, 0, 11, &i->has_nps_event_id);
-	code_kept(b, 12, r->nps, r->nnps, &i->nps_reason);
-	i->count = row_int(b, 0, 13, NULL);
-	i->paired = row_int(b, 0, 14, NULL);
-	i->first_ts = row_int(b, 0, 15, NULL);
-	i->last_ts = row_int(b, 0, 16, NULL);
-	i->first = row_text(b, 0, 17);
-	i->last = row_text(b, 0, 18);
-	i->status = row_text(b, 0, 19);
-	i->resolved = row_text(b, 0, 21);
-	i->key = row_text(&r->rows.keys, 0, 1);
-	*out = i;
-	return 1;
+	return view_incident(r, &w, row_text(&r->rows.keys, 0, 1), out, err);
 }
 
 int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 {
-	nd_stmt *st = r->st[S_INCIDENTS];
+	inc_row w = {.st = r->st[S_INCIDENTS]};
 	nd_res_incident *i = &r->inc;
 	int rc;
 
@@ -797,7 +825,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	i->loaded = 0;
 	if (r->x)
 		return next_kept(r, out, err);
-	rc = nd_db_step(st, "results", NULL);
+	rc = nd_db_step(w.st, "results", NULL);
 	if (rc == 0) {
 		ordered_stop(&r->evidence);
 		ordered_stop(&r->facts);
@@ -805,33 +833,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	}
 	if (rc != 1)
 		return nd_db_fail(r->db, "results", err);
-	i->id = nd_db_column_int64(st, 0);
-	i->kind = text(st, 1);
-	i->finding = i->kind && strcmp(i->kind, "finding") == 0;
-	if (!(i->cause = find_cause(r, text(st, 2))))
-		return nd_error_set(err, "database: incident %lld has an unknown cause", (long long)i->id);
-	i->confidence = text(st, 3);
-	i->match = text(st, 4);
-	i->identity = text(st, 5);
-	i->user = text(st, 6);
-	i->client = text(st, 7);
-	i->vpn = text(st, 8);
-	i->nps = text(st, 9);
-	code(st, 10, 11, 12, &i->client_error);
-	i->has_nps_event_id = !nd_db_column_null(st, 13);
-	i->nps_event_id = i->has_nps_event_id ? nd_db_column_int64(st, 13) : 0;
-	code(st, 14, 15, 16, &i->nps_reason);
-	i->count = nd_db_column_int64(st, 17);
-	i->paired = nd_db_column_int64(st, 18);
-	i->first_ts = nd_db_column_int64(st, 19);
-	i->last_ts = nd_db_column_int64(st, 20);
-	i->first = text(st, 21);
-	i->last = text(st, 22);
-	i->status = text(st, 23);
-	i->resolved = text(st, 24);
-	i->key = text(st, 25);
-	*out = i;
-	return 1;
+	return view_incident(r, &w, text(w.st, 22), out, err);
 }
 
 /* Reads the name/value rows (columns 1 and 2) of id from c into arena
