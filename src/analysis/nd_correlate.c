@@ -334,22 +334,6 @@ static int same_attempt(const item *a, const item *b)
 	return a->key[0] && a->coid && b->coid && a->id == b->id && a->host == b->host && strcmp(a->coid, b->coid) == 0;
 }
 
-/* Returns 1 if code is in the ascending list v[0..n), else 0. */
-static int code_listed(const uint32_t *v, size_t n, uint32_t code)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < code)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo] == code;
-}
-
 /* Returns 1 if the client failure of c and the decision of n are a code
  * and reason some rule names together, else 0. */
 static int compatible(const run *r, const item *c, const item *n)
@@ -467,7 +451,7 @@ static int make_items(run *r)
 				       0,
 				       0,
 				       1,
-				       !c->has_code || !code_listed(r->p->nopair, r->p->nnopair, c->code)};
+				       !c->has_code || !nd_sorted_has_u32(r->p->nopair, r->p->nnopair, c->code)};
 		if (r->clients[i].id == UINT32_MAX)
 			return -1;
 		r->nclients++;

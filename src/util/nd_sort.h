@@ -46,29 +46,33 @@ static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *
 	return lo < n && v[lo] == p;
 }
 
-/* Returns the index of the first of v[0..n) (ascending) not below x, n
- * when there is none. */
-static inline size_t nd_lower_i64(const int64_t *v, size_t n, int64_t x)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
+/* Defines `static size_t name(const type *v, size_t n, type x)`: the
+ * index of the first of v[0..n) (ascending) not below x, n when there is
+ * none; and `static int has(const type *v, size_t n, type x)`: 1 if x is
+ * one of v[0..n), else 0. */
+#define ND_SORTED_SEARCH(name, has, type)                                                                              \
+	static inline size_t name(const type *v, size_t n, type x)                                                     \
+	{                                                                                                              \
+		size_t lo = 0, hi = n;                                                                                 \
+                                                                                                                       \
+		while (lo < hi) {                                                                                      \
+			size_t mid = lo + (hi - lo) / 2;                                                               \
+                                                                                                                       \
+			if (v[mid] < x)                                                                                \
+				lo = mid + 1;                                                                          \
+			else                                                                                           \
+				hi = mid;                                                                              \
+		}                                                                                                      \
+		return lo;                                                                                             \
+	}                                                                                                              \
+	static inline int has(const type *v, size_t n, type x)                                                         \
+	{                                                                                                              \
+		size_t i = name(v, n, x);                                                                              \
+                                                                                                                       \
+		return i < n && v[i] == x;                                                                             \
 	}
-	return lo;
-}
 
-/* Returns 1 if x is one of v[0..n), in ascending order, else 0. */
-static inline int nd_sorted_has_i64(const int64_t *v, size_t n, int64_t x)
-{
-	size_t i = nd_lower_i64(v, n, x);
-
-	return i < n && v[i] == x;
-}
+ND_SORTED_SEARCH(nd_lower_i64, nd_sorted_has_i64, int64_t)
+ND_SORTED_SEARCH(nd_lower_u32, nd_sorted_has_u32, uint32_t)
 
 #endif
