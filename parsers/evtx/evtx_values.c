@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "nd_ascii.h"
 #include "nd_bytes.h"
 
 /* 100-ns intervals per day, and days from 1601-01-01 to 1970-01-01. */
@@ -112,20 +113,6 @@ static int put_text(nd_buf *out, const char *start, const char *o)
 	return 0;
 }
 
-/* Writes v in decimal at o (at most 20 bytes). Returns the end. */
-static char *put_decimal(char *o, uint64_t v)
-{
-	char tmp[20];
-	size_t n = 0;
-
-	do {
-		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(o, tmp + sizeof(tmp) - n, n);
-	return o + n;
-}
-
 /* Appends v in decimal, with a minus sign when neg. Returns 0, or -1. */
 static int decimal_text(nd_buf *out, uint64_t v, int neg)
 {
@@ -133,7 +120,7 @@ static int decimal_text(nd_buf *out, uint64_t v, int neg)
 
 	if (neg)
 		*o++ = '-';
-	return put_text(out, t, put_decimal(o, v));
+	return put_text(out, t, nd_ascii_decimal(o, v));
 }
 
 /* Appends a signed value in decimal. Returns 0, or -1. */
@@ -258,12 +245,12 @@ static int sid_text(nd_buf *out, const uint8_t *p, uint32_t size)
 	o = out->data + out->len;
 	*o++ = 'S';
 	*o++ = '-';
-	o = put_decimal(o, p[0]);
+	o = nd_ascii_decimal(o, p[0]);
 	*o++ = '-';
-	o = put_decimal(o, auth);
+	o = nd_ascii_decimal(o, auth);
 	for (i = 0; i < count; i++) {
 		*o++ = '-';
-		o = put_decimal(o, nd_le32(p + 8 + 4 * i));
+		o = nd_ascii_decimal(o, nd_le32(p + 8 + 4 * i));
 	}
 	*o = '\0';
 	out->len = (size_t)(o - out->data);

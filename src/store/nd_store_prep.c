@@ -151,22 +151,6 @@ static int hex_le32(const char *hex, uint32_t *v)
 	return 0;
 }
 
-/* Writes v as decimal text into out (12 bytes), as "%u" would; snprintf
- * cost 670 instructions a code. Returns out. */
-static const char *code_text(char out[12], uint32_t v)
-{
-	char tmp[10];
-	size_t n = 0;
-
-	do {
-		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	memcpy(out, tmp + sizeof(tmp) - n, n);
-	out[n] = '\0';
-	return out;
-}
-
 /* Works out how column i of fam is bound for ev (l its layout) into *c,
  * and the text the typed row gives back for it into p->typed[i]. Returns
  * nothing. */
@@ -190,7 +174,8 @@ static void column(nd_store_prep *p, const nd_family *fam, const layout *l, cons
 	} else if (v && nd_parse_code(v, &c->code) == 0) {
 		c->kind = ND_STORE_COL_CODE;
 		if (col->type == ND_COL_CODE) {
-			p->typed[i] = code_text(p->codes[i], c->code);
+			*nd_ascii_decimal(p->codes[i], c->code) = '\0';
+			p->typed[i] = p->codes[i];
 		}
 	}
 }

@@ -1,7 +1,11 @@
 /* nd_ascii: locale-independent ASCII case folding, for names that Windows
- * compares case-insensitively (providers, file extensions), and hex digits. */
+ * compares case-insensitively (providers, file extensions), hex digits, and
+ * decimal numbers written without printf. */
 #ifndef ND_ASCII_H
 #define ND_ASCII_H
+
+#include <stdint.h>
+#include <string.h>
 
 /* Returns c folded to lower case when it is an ASCII capital, else c. */
 static inline int nd_ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
@@ -27,6 +31,21 @@ static inline int nd_ascii_casecmp(const char *a, const char *b)
 		q++;
 	}
 	return nd_ascii_lower(*p) - nd_ascii_lower(*q);
+}
+
+/* Writes v in decimal at o (at most 20 bytes, no NUL), as "%llu" would at a
+ * fraction of snprintf's cost. Returns the end. */
+static inline char *nd_ascii_decimal(char *o, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do {
+		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	memcpy(o, tmp + sizeof(tmp) - n, n);
+	return o + n;
 }
 
 #endif
