@@ -525,6 +525,11 @@ static int fields_rest(nd_db *db, nd_error *err)
 	"|" HEX_DIGIT(13, 20) "|" HEX_DIGIT(14, 16) "|" HEX_DIGIT(15, 12) "|" HEX_DIGIT(16, 8) "|" HEX_DIGIT(17, 4)  \
 	"|" HEX_DIGIT(18, 0) ")"
 
+/* The views that read the event tables, dropped before a step changes
+ * those tables (the schema script makes them again). */
+#define DROP_EVENT_VIEWS                                                                                               \
+	"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
+
 /* Returns 1 when the events of db need neither step 8 nor step 10: a
  * PostgreSQL database (its table events stays) or a SQLite one that has
  * event_rows (made by the schema script, or by step 10); 0 when they do; -1
@@ -549,7 +554,7 @@ static int events_computed(nd_db *db, nd_error *err)
 		return rc < 0 ? -1 : 0;
 	return nd_db_exec_ddl(
 		db,
-		"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
+		DROP_EVENT_VIEWS
 		"CREATE TABLE events_v8(\n" EVENTS_V8_SQLITE ");\n"
 		"INSERT INTO events_v8(id, family, provider, event_id, qualifiers, version, level, task, ts, record_id,"
 		" channel, computer, user_sid, \"binary\", source_id, file_offset, written_ts, names_ref, fields,"
@@ -614,8 +619,7 @@ static int text_byte_order(nd_db *db, nd_error *err)
 		return nd_error_set(err, "out of memory");
 	}
 	rc = nd_db_exec_ddl(db,
-			    "DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures;"
-			    " DROP VIEW IF EXISTS nps_decisions;",
+			    DROP_EVENT_VIEWS,
 			    "schema migration", err) ||
 	     nd_db_exec(db, sql.data, "schema migration", err);
 	nd_buf_free(&sql);
@@ -636,7 +640,7 @@ static int events_view(nd_db *db, nd_error *err)
 		return rc < 0 ? -1 : 0;
 	return nd_db_exec_ddl(
 		db,
-		"DROP VIEW IF EXISTS event_fields; DROP VIEW IF EXISTS client_failures; DROP VIEW IF EXISTS nps_decisions;\n"
+		DROP_EVENT_VIEWS
 		"ALTER TABLE events DROP COLUMN keywords;\n"
 		"ALTER TABLE events DROP COLUMN time_created;\n"
 		"ALTER TABLE events RENAME TO event_rows;",
