@@ -172,10 +172,12 @@ static int str_order(const void *pa, const void *pb)
  * other (unknown) becomes unknown, now. Returns nothing. */
 static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size_t *map, size_t old, size_t now)
 {
-	char *p = (char *)v + offset;
+	char *p;
 	size_t i, h;
 
-	for (i = 0; i < n; i++, p += size) {
+	if (n == 0) /* v may be NULL */
+		return;
+	for (i = 0, p = (char *)v + offset; i < n; i++, p += size) {
 		memcpy(&h, p, sizeof(h));
 		h = h < old ? map[h] : now;
 		memcpy(p, &h, sizeof(h));

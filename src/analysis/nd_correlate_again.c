@@ -344,16 +344,20 @@ static int offset_cmp(const void *pa, const void *pb)
 	return a->nps < b->nps ? -1 : a->nps > b->nps;
 }
 
-/* Merges the ordered a[0..na) and b[0..nb) (elements of size bytes) into
- * *out (allocated), a first on ties. Returns 0, or -1 when out of memory. */
+/* Merges the ordered a[0..na) and b[0..nb) (elements of size bytes; an
+ * empty one may be NULL) into *out (allocated), a first on ties. Returns 0,
+ * or -1 when out of memory. */
 static int merge(void **out, const void *a, size_t na, const void *b, size_t nb, size_t size,
 		 int (*cmp)(const void *, const void *))
 {
-	const char *x = a, *y = b, *xe = x + na * size, *ye = y + nb * size;
+	const char *x = a, *y = b, *xe, *ye;
 	char *o = malloc((na + nb + 1) * size);
 
 	if (!(*out = o))
 		return -1;
+	/* no arithmetic on a NULL array, even + 0 */
+	xe = na ? x + na * size : x;
+	ye = nb ? y + nb * size : y;
 	while (x < xe && y < ye) {
 		const char **from = cmp(y, x) < 0 ? &y : &x;
 
