@@ -195,6 +195,11 @@ add_test(NAME fuzz_regress_decoder-quote-in-correlation
 # recursed until the stack overflowed (this session's decoder campaign).
 add_test(NAME fuzz_regress_decoder-template-cycle
   COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-template-cycle.bin)
+# An ANSI string value holding "<System ...><Channel>" (libevtx writes ANSI
+# values raw, RD_UNESCAPED): event_xml read a second System from
+# libevtx's XML, and the channel compared as "" (this session's campaign).
+add_test(NAME fuzz_regress_decoder-markup-in-ansi-value
+  COMMAND fuzz_decoder -rounds 0 ${CMAKE_CURRENT_SOURCE_DIR}/fuzz/regress/decoder-markup-in-ansi-value.bin)
 # The first definition of a run compared with an empty known slot: NULL + 0
 # (clang UBSan only; gcc's does not check it) before the size said "empty".
 add_test(NAME fuzz_regress_decoder-known-empty-slot
@@ -202,7 +207,8 @@ add_test(NAME fuzz_regress_decoder-known-empty-slot
 set_tests_properties(fuzz_regress_pipeline-empty-input fuzz_regress_pipeline-fields-empty-slot
   fuzz_regress_decoder-ansi-trailing-nuls
   fuzz_regress_decoder-leading-bom fuzz_regress_decoder-quote-in-attribute fuzz_regress_decoder-quote-in-correlation
-  fuzz_regress_decoder-template-cycle fuzz_regress_decoder-known-empty-slot PROPERTIES
+  fuzz_regress_decoder-template-cycle fuzz_regress_decoder-known-empty-slot
+  fuzz_regress_decoder-markup-in-ansi-value PROPERTIES
   PASS_REGULAR_EXPRESSION "(^|\n)1 passed, 0 failed" TIMEOUT 60)
 
 # The targets added for the reliability issue's item 3 (what no target

@@ -148,6 +148,20 @@ int rd_system_attribute_broken(const char *xml, size_t len)
 	return 0;
 }
 
+int rd_system_again(const char *xml, size_t len)
+{
+	const char *end = xml + len, *p;
+
+	for (p = xml; p + 9 <= end && memcmp(p, "</System>", 9) != 0; p++)
+		;
+	if (p + 9 > end)
+		return 0;
+	for (p += 9; p + 8 <= end; p++)
+		if (memcmp(p, "<System", 7) == 0 && memchr(" \t\r\n/>", p[7], 6))
+			return 1;
+	return 0;
+}
+
 int rd_compare(const nd_record *f, const nd_record *l, const char *where, unsigned long *bugs, FILE *out)
 {
 	int bad = 0;

@@ -34,6 +34,12 @@ extern const char *const rd_bug_names[RD_NBUGS];
  * not store, such as Correlation/@RelatedActivityID), else 0. */
 int rd_system_attribute_broken(const char *xml, size_t len);
 
+/* Returns 1 when libevtx's XML (xml, len bytes) opens a second System
+ * element after the first one's end, else 0: an ANSI string value written
+ * raw (RD_UNESCAPED) held markup that closed the event's data early, and
+ * event_xml took the System members of that markup. */
+int rd_system_again(const char *xml, size_t len);
+
 /* Compares f (fast path) with l (libevtx), counting documented differences
  * in bugs[RD_NBUGS] and printing each other difference, after where, to out
  * (NULL: silent). Returns the number of undocumented differences. */
