@@ -38,6 +38,7 @@ typedef struct bx_scope {
 	int dep_ids;    /* elements carry a dependency identifier */
 	int nesting;    /* Binary XML values entered */
 	int record;     /* the tokens read are a definition's being compiled */
+	uint32_t fixed; /* a field plan's: where in bx->s its fixed texts are */
 } bx_scope;
 
 typedef struct bx_attr {
@@ -79,7 +80,8 @@ typedef struct bx_fplan_slot {
 	uint8_t ctx;
 	uint8_t state; /* 0: an empty slot; 1: the steps have no field plan; 2: they have */
 	uint32_t fop, nfops;
-	uint32_t nsubst; /* values the field plan reads: 1 + the highest index */
+	uint32_t text, ntext; /* its fixed texts, in bx->fsteps.text */
+	uint32_t nsubst;      /* values the field plan reads: 1 + the highest index */
 } bx_fplan_slot;
 
 /* A string the field plan takes into the record once its strings are
@@ -173,6 +175,7 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 	nd_buf_free(&bx->defs);
 	free(bx->refs);
 	free(bx->fsteps.fops);
+	nd_buf_free(&bx->fsteps.text);
 	free(bx->takes);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
@@ -612,6 +615,7 @@ static int instance_head(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int ne
 	sc->dep_ids = 1;
 	sc->nesting = nesting;
 	sc->record = 0;
+	sc->fixed = 0;
 	if (nd_vec_reserve(&bx->vals, &bx->capvals, bx->nvals + count, sizeof(bx_value)) != 0)
 		return refuse(bx, "out of memory");
 	data = p + 4 * count;
@@ -1475,7 +1479,7 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 static const bx_fplan_slot *field_plan(nd_evtx_binxml *bx, const bx_plan *pl, uint8_t ctx)
 {
 	bx_fplan_slot *f = &bx->fplan[((pl->first * 2654435761u) ^ ctx) % FPLAN_SLOTS];
-	size_t fop = bx->fsteps.n;
+	size_t fop = bx->fsteps.n, text = bx->fsteps.text.len;
 	uint32_t nsubst;
 
 	if (f->state && f->first == pl->first && f->count == pl->count && f->ctx == ctx)
@@ -1489,17 +1493,20 @@ static const bx_fplan_slot *field_plan(nd_evtx_binxml *bx, const bx_plan *pl, ui
 		f->state = 2;
 		f->fop = (uint32_t)fop;
 		f->nfops = (uint32_t)(bx->fsteps.n - fop);
+		f->text = (uint32_t)text;
+		f->ntext = (uint32_t)(bx->fsteps.text.len - text);
 		f->nsubst = nsubst;
 	}
 	return f->state == 2 ? f : NULL;
 }
 
-/* Renders the text of field step f with the values of sc at the end of
- * bx->s as *out, NUL-terminated unless empty, as the tree has it (content:
- * an element's text, where a single line feed is empty); *filetime (when
- * not NULL) becomes the chunk offset of a FILETIME value. Returns 1; 0
- * when an optional substitution has no value; -1 when the tree would not
- * take the value as text (the field plan gives up). */
+/* Gives the text of field step f with the values of sc as *out, a string
+ * of bx->s, NUL-terminated unless empty, as the tree has it: a value
+ * rendered at the end of bx->s (content: an element's text, where a single
+ * line feed is empty), a fixed text where sc's are; *filetime (when not
+ * NULL) becomes the chunk offset of a FILETIME value. Returns 1; 0 when an
+ * optional substitution has no value; -1 when the tree would not take the
+ * value as text (the field plan gives up). */
 static int fp_text(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, bx_str *out, uint32_t *filetime,
 		   int content)
 {
@@ -1519,9 +1526,10 @@ static int fp_text(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, bx_s
 			bx->s.len = off;
 			bx->s.data[off] = '\0';
 		}
-	} else if (f->src == FS_FIXED && f->text.len) {
-		if (nd_buf_append(&bx->s, bx->fixed.data + f->text.off, f->text.len) != 0)
-			return -1;
+	} else if (f->src == FS_FIXED) {
+		out->off = sc->fixed + f->text.off;
+		out->len = f->text.len;
+		return 1;
 	}
 	out->off = (uint32_t)off;
 	out->len = (uint32_t)(bx->s.len - off);
@@ -1542,31 +1550,85 @@ static void fp_drop(nd_evtx_binxml *bx, size_t off)
 
 /* Notes that string value (of bx->s) goes to System string slot, or to a
  * field named name (NULL: unnamed) when slot is NULL, once the record's
- * strings are copied. Returns 0, or -1 (out of memory). */
-static int fp_take(nd_evtx_binxml *bx, char **slot, const bx_str *name, bx_str value)
+ * strings are copied (room for it reserved by fp_instance). Returns
+ * nothing. */
+static void fp_take(nd_evtx_binxml *bx, char **slot, const bx_str *name, bx_str value)
 {
-	bx_take *t;
+	bx_take *t = &bx->takes[bx->ntakes++];
 
-	if (nd_vec_reserve(&bx->takes, &bx->captakes, bx->ntakes + 1, sizeof(*t)) != 0)
-		return -1;
-	t = &bx->takes[bx->ntakes++];
 	t->slot = slot;
 	t->named = name != NULL;
 	if (name)
 		t->name = *name;
 	t->value = value;
-	return 0;
 }
 
 static int fp_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int nesting, uint8_t ctx, nd_record *ev,
 		       int *have_id);
+
+/* A step's value: its text (a string of bx->s), or the number it reads
+ * back as when it is an integer not rendered. */
+typedef struct fp_val {
+	bx_str text;
+	int num; /* -1: text; 0: an integer whose text is no number (negative); 1: n */
+	uint64_t n;
+} fp_val;
+
+/* Returns 1 if the text of a step of target (enum bx_ftarget) is only
+ * read as a number or only checked, else 0. */
+static int fp_numeric(uint8_t target)
+{
+	return target == FT_CHECK || (target >= FT_EVENT_ID && target <= FT_RECORD_ID) || target == FT_QUALIFIERS;
+}
+
+/* Gives the value of field step f with the values of sc as *out: an
+ * integer that fp_numeric steps read as a number (or only check) as that
+ * number, without its text; else as fp_text gives it (filetime, content
+ * as there). Returns what fp_text returns. */
+static int fp_value(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, fp_val *out, uint32_t *filetime,
+		    int content)
+{
+	if (f->src == FS_SUBST && fp_numeric(f->target)) {
+		const bx_value *v = &bx->vals[sc->base + f->subst];
+
+		if ((out->num = nd_evtx_value_u64(v->type, bx->chunk + v->off, v->size, &out->n)) >= 0) {
+			out->text.off = (uint32_t)bx->s.len;
+			out->text.len = 0;
+			return 1;
+		}
+	}
+	out->num = -1;
+	return fp_text(bx, f, sc, &out->text, filetime, content);
+}
+
+/* Reads value v as an unsigned number, as text_u64 reads its text.
+ * Returns 0 and sets *n, or -1. */
+static int fp_u64(nd_evtx_binxml *bx, const fp_val *v, uint64_t *n)
+{
+	if (v->num < 0)
+		return text_u64(bx, v->text, n);
+	if (!v->num)
+		return -1;
+	*n = v->n;
+	return 0;
+}
+
+/* Sets *out from a small non-negative number v; leaves it otherwise (as
+ * text_int). Returns nothing. */
+static void fp_int(nd_evtx_binxml *bx, const fp_val *v, int *out)
+{
+	uint64_t n;
+
+	if (fp_u64(bx, v, &n) == 0 && n <= 0x7fffffff)
+		*out = (int)n;
+}
 
 /* Takes the element of field step f (its attributes the steps after it)
  * into ev as build_record takes it from the tree. Returns 0, or -1 (the
  * field plan gives up). */
 static int fp_element(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, nd_record *ev, int *have_id)
 {
-	bx_str a[FT_QUALIFIERS - FT_NAME + 1], text;
+	fp_val a[FT_QUALIFIERS - FT_NAME + 1], text;
 	uint8_t have = 0;
 	uint32_t k, ft = 0;
 	uint64_t v;
@@ -1575,9 +1637,9 @@ static int fp_element(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, n
 	for (k = 1; k <= f->nattrs; k++) {
 		const bx_fop *at = &f[k];
 		size_t off = bx->s.len;
-		bx_str t;
+		fp_val t;
 
-		if ((r = fp_text(bx, at, sc, &t, at->target == FT_SYSTEM_TIME ? &ft : NULL, 0)) < 0)
+		if ((r = fp_value(bx, at, sc, &t, at->target == FT_SYSTEM_TIME ? &ft : NULL, 0)) < 0)
 			return -1;
 		if (at->target == FT_CHECK)
 			fp_drop(bx, off);
@@ -1587,21 +1649,23 @@ static int fp_element(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, n
 		}
 	}
 #define HAVE(t) (have & (1u << ((t) - FT_NAME)))
-#define A(t) (&a[(t) - FT_NAME])
+#define A(t) (a[(t) - FT_NAME].text)
 	{
 		size_t off = bx->s.len;
 
-		if ((r = fp_text(bx, f, sc, &text, NULL, 1)) <= 0)
+		if ((r = fp_value(bx, f, sc, &text, NULL, 1)) <= 0)
 			return r; /* without its value the element is dropped */
 		if (f->target == FT_CHECK)
 			fp_drop(bx, off);
 	}
 	switch (f->target) {
 	case FT_PROVIDER:
-		if ((HAVE(FT_NAME) && fp_take(bx, &ev->provider, NULL, *A(FT_NAME)) != 0) ||
-		    (HAVE(FT_GUID) && fp_take(bx, &ev->provider_guid, NULL, *A(FT_GUID)) != 0) ||
-		    (HAVE(FT_SOURCE) && fp_take(bx, &ev->source_name, NULL, *A(FT_SOURCE)) != 0))
-			return -1;
+		if (HAVE(FT_NAME))
+			fp_take(bx, &ev->provider, NULL, A(FT_NAME));
+		if (HAVE(FT_GUID))
+			fp_take(bx, &ev->provider_guid, NULL, A(FT_GUID));
+		if (HAVE(FT_SOURCE))
+			fp_take(bx, &ev->source_name, NULL, A(FT_SOURCE));
 		break;
 	case FT_TIME:
 		if (!HAVE(FT_SYSTEM_TIME))
@@ -1610,49 +1674,53 @@ static int fp_element(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, n
 		 * back as them */
 		if (ft)
 			ev->time = nd_time_from_filetime(nd_le64(bx->chunk + ft));
-		else if (nd_time_parse_iso(cstr(bx, *A(FT_SYSTEM_TIME)), &ev->time) != 0)
+		else if (nd_time_parse_iso(cstr(bx, A(FT_SYSTEM_TIME)), &ev->time) != 0)
 			return -1;
 		ev->has_time = 1;
 		break;
 	case FT_SECURITY:
-		if (HAVE(FT_USER_ID) && fp_take(bx, &ev->user_sid, NULL, *A(FT_USER_ID)) != 0)
-			return -1;
+		if (HAVE(FT_USER_ID))
+			fp_take(bx, &ev->user_sid, NULL, A(FT_USER_ID));
 		break;
 	case FT_EVENT_ID:
-		if (HAVE(FT_QUALIFIERS) && text_u64(bx, *A(FT_QUALIFIERS), &v) == 0) {
+		if (HAVE(FT_QUALIFIERS) && fp_u64(bx, &a[FT_QUALIFIERS - FT_NAME], &v) == 0) {
 			ev->qualifiers = (uint32_t)v;
 			ev->has_qualifiers = 1;
 		}
-		if (text_u64(bx, text, &v) != 0 || v > 0xffffffffu)
+		if (fp_u64(bx, &text, &v) != 0 || v > 0xffffffffu)
 			return -1;
 		ev->event_id = (uint32_t)v;
 		*have_id = 1;
 		break;
 	case FT_VERSION:
-		text_int(bx, text, &ev->version);
+		fp_int(bx, &text, &ev->version);
 		break;
 	case FT_LEVEL:
-		text_int(bx, text, &ev->level);
+		fp_int(bx, &text, &ev->level);
 		break;
 	case FT_TASK:
-		text_int(bx, text, &ev->task);
+		fp_int(bx, &text, &ev->task);
 		break;
 	case FT_KEYWORDS:
-		if (text_u64(bx, text, &v) == 0)
+		if (fp_u64(bx, &text, &v) == 0)
 			ev->keywords = v;
 		break;
 	case FT_RECORD_ID:
-		if (text_u64(bx, text, &v) == 0)
+		if (fp_u64(bx, &text, &v) == 0)
 			ev->record_id = v;
 		break;
 	case FT_CHANNEL:
-		return fp_take(bx, &ev->channel, NULL, text);
+		fp_take(bx, &ev->channel, NULL, text.text);
+		break;
 	case FT_COMPUTER:
-		return fp_take(bx, &ev->computer, NULL, text);
+		fp_take(bx, &ev->computer, NULL, text.text);
+		break;
 	case FT_DATA:
-		return fp_take(bx, NULL, HAVE(FT_NAME) ? A(FT_NAME) : NULL, text);
+		fp_take(bx, NULL, HAVE(FT_NAME) ? &A(FT_NAME) : NULL, text.text);
+		break;
 	case FT_BINARY:
-		return fp_take(bx, &ev->binary, NULL, text);
+		fp_take(bx, &ev->binary, NULL, text.text);
+		break;
 	default:
 		break;
 	}
@@ -1694,7 +1762,12 @@ static int fp_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int nest
 	int rc = 0;
 
 	if (instance_head(bx, pos, end, nesting, &sc, &def, &dsize, &pl) != 0 ||
-	    !(pl || (pl = known(bx, def, dsize))) || !(fp = field_plan(bx, pl, ctx)) || fp->nsubst > sc.count)
+	    !(pl || (pl = known(bx, def, dsize))) || !(fp = field_plan(bx, pl, ctx)) || fp->nsubst > sc.count ||
+	    nd_vec_reserve(&bx->takes, &bx->captakes, bx->ntakes + fp->nfops, sizeof(bx_take)) != 0)
+		return -1;
+	/* the fixed texts, NUL-terminated, copied in one piece */
+	sc.fixed = (uint32_t)bx->s.len;
+	if (fp->ntext && nd_buf_append(&bx->s, bx->fsteps.text.data + fp->text, fp->ntext) != 0)
 		return -1;
 	/* the slot may take a nested instance's field plan meanwhile */
 	last = fp->fop + fp->nfops;
@@ -1753,10 +1826,12 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	/* The known definitions stay with their steps and names while these
 	 * leave room for the next chunk's. */
 	if (bx->nops > PLAN_OPS / 2 || bx->names.len > KNOWN_BYTES || bx->fixed.len > KNOWN_BYTES ||
-	    bx->defs.len > KNOWN_BYTES / 2 || bx->fsteps.n > PLAN_OPS / 2) {
+	    bx->defs.len > KNOWN_BYTES / 2 || bx->fsteps.n > PLAN_OPS / 2 ||
+	    bx->fsteps.text.len > KNOWN_BYTES) {
 		memset(bx->known, 0, sizeof(bx->known));
 		memset(bx->fplan, 0, sizeof(bx->fplan));
 		bx->fsteps.n = 0;
+		nd_buf_reset(&bx->fsteps.text);
 		nd_buf_reset(&bx->defs);
 		bx->nrefs = 0;
 		nd_buf_reset(&bx->names);
@@ -1771,7 +1846,7 @@ int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
 {
 	const nd_evtx_record_ref *rec = &bx->walk->records[index];
 	uint32_t pos = rec->offset + ND_EVTX_RECORD_HEADER_SIZE, end = rec->offset + rec->size - 4;
-	bx_scope top = {0, 0, 1, 0, 0};
+	bx_scope top = {0, 0, 1, 0, 0, 0};
 
 	nd_record_clear(ev);
 	bx->index = index;

@@ -21,8 +21,35 @@ typedef struct fp_compile {
 	uint32_t count, i;
 	const char *fixed;
 	bx_fsteps *out;
+	size_t text0; /* the block's start in out->text */
 	uint32_t nsubst;
 } fp_compile;
+
+/* Cuts out->text back to len bytes. Returns nothing. */
+static void cut_text(bx_fsteps *out, size_t len)
+{
+	out->text.len = len;
+	if (out->text.data)
+		out->text.data[len] = '\0';
+}
+
+/* Sets step f to take the fixed text t (of the definition's fixed text),
+ * copied NUL-terminated into the block; empty text is none. Returns 0, or
+ * -1 (out of memory). */
+static int fixed_text(fp_compile *c, bx_fop *f, bx_str t)
+{
+	if (t.len == 0) {
+		f->src = FS_NONE;
+		return 0;
+	}
+	f->src = FS_FIXED;
+	f->text.off = (uint32_t)(c->out->text.len - c->text0);
+	f->text.len = t.len;
+	if (nd_buf_append(&c->out->text, c->fixed + t.off, t.len) != 0 || nd_buf_reserve(&c->out->text, 1) != 0)
+		return -1;
+	c->out->text.data[++c->out->text.len] = '\0';
+	return 0;
+}
 
 /* Appends a field step of kind, target and src, taking substitution and
  * text from op. Returns its index, or -1 (out of memory). */
@@ -42,8 +69,8 @@ static long push(fp_compile *c, uint8_t kind, uint8_t target, uint8_t src, const
 		f->opt = op->opt;
 		if ((uint32_t)op->subst + 1 > c->nsubst)
 			c->nsubst = (uint32_t)op->subst + 1;
-	} else if (src == FS_FIXED) {
-		f->text = op->text;
+	} else if (src == FS_FIXED && fixed_text(c, f, op->text) != 0) {
+		return -1;
 	}
 	return (long)c->out->n++;
 }
@@ -120,7 +147,7 @@ static int element(fp_compile *c, int where, int depth)
 {
 	const bx_op *open = &c->ops[c->i];
 	uint8_t target = elem_target(where, open->name.role), seen = 0;
-	size_t first = c->out->n;
+	size_t first = c->out->n, text = c->out->text.len;
 	uint32_t nattrs = 0;
 	long e;
 	int inner;
@@ -191,10 +218,8 @@ static int element(fp_compile *c, int where, int depth)
 		if (c->i >= c->count || c->ops[c->i].kind != OP_CLOSE)
 			goto fail;
 		/* a single line feed renders as empty */
-		if (!(parts == 1 && t.len == 1 && c->fixed[t.off] == '\n')) {
-			c->out->fops[e].src = FS_FIXED;
-			c->out->fops[e].text = t;
-		}
+		if (!(parts == 1 && t.len == 1 && c->fixed[t.off] == '\n') && fixed_text(c, &c->out->fops[e], t) != 0)
+			goto fail;
 	}
 	if (c->i >= c->count || c->ops[c->i].kind != OP_CLOSE)
 		goto fail;
@@ -202,12 +227,15 @@ static int element(fp_compile *c, int where, int depth)
 	c->out->fops[e].nattrs = (uint16_t)nattrs;
 	/* an element only checked, with nothing to check, is left out */
 	if (target == FT_CHECK && nattrs == 0 && c->out->fops[e].src != FS_SUBST) {
+		if (c->out->fops[e].src == FS_FIXED)
+			cut_text(c->out, text); /* a leaf's: the last text */
 		memmove(&c->out->fops[e], &c->out->fops[e + 1], (c->out->n - (size_t)e - 1) * sizeof(bx_fop));
 		c->out->n--;
 	}
 	return 0;
 fail:
 	c->out->n = first;
+	cut_text(c->out, text);
 	return -1;
 }
 
@@ -222,10 +250,12 @@ int nd_evtx_fieldplan_compile(const bx_op *ops, uint32_t count, const char *fixe
 	c.i = 0;
 	c.fixed = fixed;
 	c.out = out;
+	c.text0 = out->text.len;
 	c.nsubst = 0;
 	if (count == 0 || ops[0].kind != OP_OPEN ||
 	    element(&c, ctx == FCTX_DOCUMENT ? AT_DOCUMENT : AT_EVENT, 0) != 0 || c.i != count) {
 		out->n = first;
+		cut_text(out, c.text0);
 		return -1;
 	}
 	*nsubst = c.nsubst;

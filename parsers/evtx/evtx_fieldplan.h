@@ -19,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nd_buf.h"
+
 /* A string in a buffer of the decoder: offset and length. */
 typedef struct bx_str {
 	uint32_t off, len;
@@ -133,20 +135,24 @@ typedef struct bx_fop {
 	uint8_t opt;
 	uint16_t subst;
 	uint16_t nattrs; /* FK_ELEM: the FK_ATTR steps after it */
-	bx_str text;
+	bx_str text; /* FS_FIXED: in the field plan's block of out->text */
 } bx_fop;
 
-/* Field steps, of any number of field plans. */
+/* Field steps, of any number of field plans, and their fixed texts. */
 typedef struct bx_fsteps {
 	bx_fop *fops;
 	size_t n, cap;
+	nd_buf text; /* the fixed texts of each field plan, one block each, every text NUL-terminated */
 } bx_fsteps;
 
 /* Compiles the steps ops[0..count) of a definition whose elements are in
  * context ctx (enum bx_fctx) into field steps appended to out; fixed is the
  * decoder's fixed text (a single line feed as the only text of an element
- * is empty, as in the tree). *nsubst: 1 + the highest substitution index
- * the steps read (0: none). Returns 0; -1 when a field plan cannot express
+ * is empty, as in the tree). The fixed texts the steps take are appended
+ * to out->text, NUL-terminated, as one block: a step's text.off counts from
+ * the block's start (out->text.len before the call), so that a record
+ * copies the block once. *nsubst: 1 + the highest substitution index the
+ * steps read (0: none). Returns 0; -1 when a field plan cannot express
  * the definition, or out of memory (out is then as it was). */
 int nd_evtx_fieldplan_compile(const bx_op *ops, uint32_t count, const char *fixed, int ctx, bx_fsteps *out,
 			      uint32_t *nsubst);

@@ -392,6 +392,45 @@ int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t siz
 	}
 }
 
+int nd_evtx_value_u64(uint8_t type, const uint8_t *p, uint32_t size, uint64_t *v)
+{
+	int64_t s;
+
+	switch (type) {
+	case ND_EVTX_TYPE_UINT8:
+	case ND_EVTX_TYPE_UINT16:
+	case ND_EVTX_TYPE_UINT32:
+	case ND_EVTX_TYPE_UINT64:
+	case ND_EVTX_TYPE_HEX32:
+	case ND_EVTX_TYPE_HEX64:
+		if (size != (uint32_t)fixed_size(type))
+			return -1;
+		*v = size == 1 ? p[0] : size == 2 ? nd_le16(p) : size == 4 ? nd_le32(p) : nd_le64(p);
+		return 1;
+	case ND_EVTX_TYPE_SIZE:
+		if (size != 4 && size != 8)
+			return -1;
+		*v = size == 4 ? nd_le32(p) : nd_le64(p);
+		return 1;
+	case ND_EVTX_TYPE_INT8:
+	case ND_EVTX_TYPE_INT16:
+	case ND_EVTX_TYPE_INT32:
+	case ND_EVTX_TYPE_INT64:
+		if (size != (uint32_t)fixed_size(type))
+			return -1;
+		s = size == 1	? (int8_t)p[0]
+		    : size == 2 ? (int16_t)nd_le16(p)
+		    : size == 4 ? (int32_t)nd_le32(p)
+				: (int64_t)nd_le64(p);
+		if (s < 0)
+			return 0;
+		*v = (uint64_t)s;
+		return 1;
+	default:
+		return -1;
+	}
+}
+
 uint32_t nd_evtx_array_item(uint8_t type, const uint8_t *p, uint32_t size, uint32_t *item_size)
 {
 	uint8_t base = type & (uint8_t)~ND_EVTX_TYPE_ARRAY;

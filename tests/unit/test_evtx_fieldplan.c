@@ -41,6 +41,13 @@ static void step(steps *s, uint8_t kind, uint8_t role, int sub, int opt, const c
 #define TEXT(s, t) step(s, OP_TEXT, NM_OTHER, -1, 0, t)
 #define SUBST(s, i, opt) step(s, OP_SUBST, NM_OTHER, i, opt, NULL)
 
+/* Frees out. Returns nothing. */
+static void done(bx_fsteps *out)
+{
+	free(out->fops);
+	nd_buf_free(&out->text);
+}
+
 /* Compiles s in ctx into out. Returns what the compiler returns. */
 static int compile(steps *s, int ctx, bx_fsteps *out, uint32_t *nsubst)
 {
@@ -117,7 +124,10 @@ static void test_document(void)
 	want(&out, 7, FK_ATTR, FT_CHECK, FS_SUBST, 3);
 	/* the two pieces of Channel as one text */
 	want(&out, 8, FK_ELEM, FT_CHANNEL, FS_FIXED, 0);
-	CHECK(out.fops[8].text.len == 8 && memcmp(s.fixed + out.fops[8].text.off, "Security", 8) == 0);
+	CHECK(out.fops[8].text.len == 8 && memcmp(out.text.data + out.fops[8].text.off, "Security", 9) == 0);
+	CHECK(memcmp(out.text.data + out.fops[1].text.off, "Microsoft-Windows-Security-Auditing", 36) == 0);
+	/* the two texts taken, and not the Opcode's, which is only checked */
+	CHECK(out.text.len == 36 + 9);
 	/* a single line feed is empty */
 	want(&out, 9, FK_ELEM, FT_COMPUTER, FS_NONE, 0);
 	want(&out, 10, FK_ELEM, FT_SECURITY, FS_NONE, 0);
@@ -125,7 +135,7 @@ static void test_document(void)
 	want(&out, 11, FK_ATTR, FT_USER_ID, FS_SUBST, 4);
 	/* the nested EventData, read through its own field plan */
 	want(&out, 12, FK_NESTED, FT_CHECK, FS_SUBST, 9);
-	free(out.fops);
+	done(&out);
 }
 
 /* A nested EventData: named and unnamed <Data>, <Binary>, an element
@@ -167,7 +177,7 @@ static void test_event_data(void)
 	/* the same steps are no document: not an <Event> */
 	CHECK(compile(&s, FCTX_DOCUMENT, &out, &nsubst) == -1);
 	CHECK(out.n == 5);
-	free(out.fops);
+	done(&out);
 }
 
 /* Compiles the steps built by make in ctx, and requires that no field
@@ -181,12 +191,12 @@ static void refused(void (*make)(steps *), int ctx, int line)
 
 	make(&s);
 	rc = compile(&s, ctx, &out, &nsubst);
-	if (rc != -1 || out.n != 0 || nsubst != 77)
+	if (rc != -1 || out.n != 0 || out.text.len != 0 || nsubst != 77)
 		fprintf(stderr, "case at line %d\n", line);
 	CHECK(rc == -1);
-	CHECK(out.n == 0);
+	CHECK(out.n == 0 && out.text.len == 0);
 	CHECK(nsubst == 77);
-	free(out.fops);
+	done(&out);
 }
 
 static void user_data(steps *s)
@@ -347,10 +357,10 @@ static void test_appends(void)
 	CHECK(compile(&a, FCTX_EVENT, &out, &nsubst) == 0 && out.n == 1);
 	two_values(&b);
 	CHECK(compile(&b, FCTX_EVENT, &out, &nsubst) == -1);
-	CHECK(out.n == 1 && nsubst == 1);
+	CHECK(out.n == 1 && nsubst == 1 && out.text.len == 0);
 	CHECK(compile(&a, FCTX_EVENT, &out, &nsubst) == 0 && out.n == 2);
 	want(&out, 1, FK_ELEM, FT_DATA, FS_SUBST, 0);
-	free(out.fops);
+	done(&out);
 }
 
 int main(void)

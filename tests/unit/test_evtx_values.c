@@ -116,10 +116,45 @@ static void test_value_text_widest(void)
 	nd_buf_free(&b);
 }
 
+/* Integers read as the number their text reads back as: every integer
+ * type at its size, negative ones as no number, the rest left to the text. */
+static void test_value_u64(void)
+{
+	static const uint8_t b[8] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t one[8] = {1, 0, 0, 0, 0, 0, 0, 0};
+	uint64_t v = 0;
+
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT8, b, 1, &v) == 1 && v == 0xfe);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT16, b, 2, &v) == 1 && v == 0xfffe);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT32, b, 4, &v) == 1 && v == 0xfffffffeu);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT64, b, 8, &v) == 1 && v == 0xfffffffffffffffeull);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_HEX32, b, 4, &v) == 1 && v == 0xfffffffeu);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_HEX64, b, 8, &v) == 1 && v == 0xfffffffffffffffeull);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_SIZE, b, 4, &v) == 1 && v == 0xfffffffeu);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_SIZE, b, 8, &v) == 1 && v == 0xfffffffffffffffeull);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT8, one, 1, &v) == 1 && v == 1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT64, one, 8, &v) == 1 && v == 1);
+	v = 7;
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT8, b, 1, &v) == 0 && v == 7);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT16, b, 2, &v) == 0);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT32, b, 4, &v) == 0);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT64, b, 8, &v) == 0);
+	/* not their size, or no integer: rendered (or refused) as text */
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT16, b, 4, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT32, b, 2, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_SIZE, b, 2, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_STRING, b, 2, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_BOOL, b, 4, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_FILETIME, b, 8, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_NULL, b, 0, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT8 | ND_EVTX_TYPE_ARRAY, b, 1, &v) == -1);
+}
+
 int main(void)
 {
 	test_utf16_text();
 	test_value_text();
 	test_value_text_widest();
+	test_value_u64();
 	return check_report();
 }
