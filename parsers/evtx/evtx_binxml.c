@@ -1634,6 +1634,19 @@ static int fp_element(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, n
 	uint64_t v;
 	int r;
 
+	/* most elements are <Data>, named by a fixed text or not */
+	if (f->target == FT_DATA && (f->nattrs == 0 || (f->nattrs == 1 && f[1].src == FS_FIXED))) {
+		bx_str name = {0, 0};
+
+		if ((r = fp_text(bx, f, sc, &text.text, NULL, 1)) <= 0)
+			return r; /* without its value the element is dropped */
+		if (f->nattrs) {
+			name.off = sc->fixed + f[1].text.off;
+			name.len = f[1].text.len;
+		}
+		fp_take(bx, NULL, f->nattrs ? &name : NULL, text.text);
+		return 0;
+	}
 	for (k = 1; k <= f->nattrs; k++) {
 		const bx_fop *at = &f[k];
 		size_t off = bx->s.len;
