@@ -515,12 +515,14 @@ static bx_known *known_slot(nd_evtx_binxml *bx, uint32_t def)
 static bx_plan *known(nd_evtx_binxml *bx, uint32_t def, uint32_t dsize)
 {
 	const bx_known *k = known_slot(bx, def);
-	const uint8_t *c = bx->chunk + def, *copy = (const uint8_t *)bx->defs.data + k->copy;
+	const uint8_t *c = bx->chunk + def, *copy;
 	uint32_t at = 4, i;
 	bx_plan *pl;
 
+	/* an empty slot (size 0) has no copy: defs may be empty */
 	if (k->size != 20 + dsize)
 		return NULL;
+	copy = (const uint8_t *)bx->defs.data + k->copy;
 	for (i = k->refs; i < k->refs + k->nrefs; i++) {
 		const bx_ref *ref = &bx->refs[i];
 		uint32_t r = ref->at, off = nd_le32(c + r);
