@@ -587,6 +587,15 @@ static int instance_head(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int ne
 	uint32_t p = *pos, count, data, i;
 	bx_plan *pl;
 
+	/* every output set, whatever is refused */
+	sc->base = bx->nvals;
+	sc->count = 0;
+	sc->dep_ids = 1;
+	sc->nesting = nesting;
+	sc->record = 0;
+	sc->fixed = 0;
+	*def = *dsize = 0;
+	*plp = NULL;
 	if (p + 10 > end)
 		return refuse(bx, "template instance cut off");
 	*def = nd_le32(c + p + 6);
@@ -612,12 +621,7 @@ static int instance_head(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int ne
 	p += 4;
 	if (count > (end - p) / 4)
 		return refuse(bx, "value count %u larger than the record", count);
-	sc->base = bx->nvals;
 	sc->count = count;
-	sc->dep_ids = 1;
-	sc->nesting = nesting;
-	sc->record = 0;
-	sc->fixed = 0;
 	if (nd_vec_reserve(&bx->vals, &bx->capvals, bx->nvals + count, sizeof(bx_value)) != 0)
 		return refuse(bx, "out of memory");
 	data = p + 4 * count;
