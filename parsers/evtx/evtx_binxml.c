@@ -1619,14 +1619,14 @@ static int fp_u64(nd_evtx_binxml *bx, const fp_val *v, uint64_t *n)
 	return 0;
 }
 
-/* Sets *out from a small non-negative number v; leaves it otherwise (as
- * text_int). Returns nothing. */
+/* Sets *out from value v when it is a small non-negative number, as
+ * text_int does from its text; leaves it otherwise. Returns nothing. */
 static void fp_int(nd_evtx_binxml *bx, const fp_val *v, int *out)
 {
-	uint64_t n;
-
-	if (fp_u64(bx, v, &n) == 0 && n <= 0x7fffffff)
-		*out = (int)n;
+	if (v->num < 0)
+		text_int(bx, v->text, out);
+	else if (v->num && v->n <= 0x7fffffff)
+		*out = (int)v->n;
 }
 
 /* Takes the element of field step f (its attributes the steps after it)

@@ -86,7 +86,7 @@ typedef struct bx_op {
 
 /* Where a definition's elements are: the whole document (an <Event>), or
  * children of <Event> (a nested EventData instance). */
-enum bx_fctx { FCTX_DOCUMENT, FCTX_EVENT, FCTX_COUNT };
+enum bx_fctx { FCTX_DOCUMENT, FCTX_EVENT };
 
 /* What a field step is. */
 enum bx_fkind {
