@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "evtx_check.h"
+#include "evtx_fieldplan.h"
 #include "evtx_format.h"
 #include "evtx_values.h"
 #include "event_xml.h"
@@ -22,6 +23,7 @@
 #define PLAN_OPS 8192   /* steps of the compiled definitions kept, at most */
 #define KNOWN_SLOTS 32  /* compiled definitions kept across chunks, by GUID and size */
 #define KNOWN_BYTES 65536 /* their copied bytes, at most (then all are dropped) */
+#define FPLAN_SLOTS 64  /* field plans, by their definition's steps and context */
 
 /* One substitution value of a template instance: where its data is. */
 typedef struct bx_value {
@@ -36,76 +38,14 @@ typedef struct bx_scope {
 	int dep_ids;    /* elements carry a dependency identifier */
 	int nesting;    /* Binary XML values entered */
 	int record;     /* the tokens read are a definition's being compiled */
+	uint32_t fixed; /* a field plan's: where in bx->s its fixed texts are */
 } bx_scope;
-
-/* A string in bx->s. */
-typedef struct bx_str {
-	uint32_t off, len;
-} bx_str;
-
-/* What the local part of a name is, among the names a record is taken by
- * (build_record); found once per name and chunk. */
-enum bx_role {
-	NM_OTHER,
-	NM_EVENT,
-	NM_SYSTEM,
-	NM_EVENT_DATA,
-	NM_USER_DATA,
-	NM_PROVIDER,
-	NM_TIME_CREATED,
-	NM_SECURITY,
-	NM_EVENT_ID,
-	NM_VERSION,
-	NM_LEVEL,
-	NM_TASK,
-	NM_KEYWORDS,
-	NM_EVENT_RECORD_ID,
-	NM_CHANNEL,
-	NM_COMPUTER,
-	NM_DATA,
-	NM_BINARY,
-	NM_NAME,
-	NM_GUID,
-	NM_EVENT_SOURCE_NAME,
-	NM_SYSTEM_TIME,
-	NM_USER_ID,
-	NM_QUALIFIERS,
-	NM_COUNT
-};
-
-/* A name in bx->names; its local part ("Data" of "e:Data") starts local
- * bytes in. */
-typedef struct bx_name {
-	uint32_t off, len, local;
-	uint8_t role; /* enum bx_role of the local part */
-} bx_name;
 
 typedef struct bx_attr {
 	bx_name name;
 	bx_str value;
 	uint32_t filetime; /* the chunk offset of the FILETIME value it renders, or 0 */
 } bx_attr;
-
-/* What a step of a compiled template definition does. */
-enum bx_op_kind {
-	OP_OPEN,       /* an element starts */
-	OP_ATTR_TEXT,  /* an attribute with a fixed value (text) */
-	OP_ATTR_SUBST, /* an attribute whose value is substitution subst */
-	OP_TEXT,       /* a fixed piece of text: a value token, character or entity reference */
-	OP_SUBST,      /* content from substitution subst */
-	OP_CLOSE       /* the element ends; an array element repeats from its OP_OPEN */
-};
-
-/* One step of a compiled template definition: the definition's tokens as
- * read once, names and fixed text already converted. */
-typedef struct bx_op {
-	uint8_t kind;
-	uint8_t opt;    /* the substitution token was an optional one (0x0e) */
-	uint16_t subst; /* index of the substitution value */
-	uint32_t jump;  /* OP_CLOSE: its OP_OPEN */
-	bx_name name;
-	bx_str text; /* in bx->fixed */
-} bx_op;
 
 /* A compiled template definition: its steps, bx->ops[first..first+count). */
 typedef struct bx_plan {
@@ -132,6 +72,25 @@ typedef struct bx_ref {
 	int outside;  /* the name is not inside the definition: compared by its text */
 	bx_name name; /* the name */
 } bx_ref;
+
+/* The field plan of a compiled definition's steps ops[first..first+count)
+ * in a context (enum bx_fctx): bx->fsteps.fops[fop..fop+nfops). */
+typedef struct bx_fplan_slot {
+	uint32_t first, count;
+	uint8_t ctx;
+	uint8_t state; /* 0: an empty slot; 1: the steps have no field plan; 2: they have */
+	uint32_t fop, nfops;
+	uint32_t text, ntext; /* its fixed texts, in bx->fsteps.text */
+	uint32_t nsubst;      /* values the field plan reads: 1 + the highest index */
+} bx_fplan_slot;
+
+/* A string the field plan takes into the record once its strings are
+ * copied there: a System string (slot) or a field (named by name, or not). */
+typedef struct bx_take {
+	char **slot;
+	int named;
+	bx_str name, value;
+} bx_take;
 
 /* One element of the tree. Children are linked once complete. */
 typedef struct bx_node {
@@ -181,6 +140,12 @@ struct nd_evtx_binxml {
 	uint32_t rec_end; /* its end, */
 	size_t rec_refs;  /* its first name reference in refs, */
 	int rec_lost;     /* and whether one of them could not be kept */
+	/* The field plans of the compiled definitions (dropped with them):
+	 * a record of one is taken into its nd_record with no tree. */
+	bx_fplan_slot fplan[FPLAN_SLOTS];
+	bx_fsteps fsteps;
+	bx_take *takes;
+	size_t ntakes, captakes;
 	nd_buf s;        /* every name, attribute value and text of the record */
 	char *base;      /* build_record: the record's copy of s */
 	nd_buf path;     /* the UserData field name being built */
@@ -209,6 +174,9 @@ void nd_evtx_binxml_free(nd_evtx_binxml *bx)
 	free(bx->ops);
 	nd_buf_free(&bx->defs);
 	free(bx->refs);
+	free(bx->fsteps.fops);
+	nd_buf_free(&bx->fsteps.text);
+	free(bx->takes);
 	nd_buf_free(&bx->path);
 	free(bx->nodes);
 	free(bx->attrs);
@@ -607,38 +575,45 @@ static void keep_known(nd_evtx_binxml *bx, const bx_plan *pl, uint32_t def, uint
 	k->nrefs = (uint32_t)n;
 }
 
-/* Reads a template instance at *pos: its definition (inline or earlier in
- * the chunk) walked with its value array. Advances *pos past the values.
- * Returns 0, or -1 (refused). */
-static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_t parent, int nesting, int depth)
+/* Reads the head of a template instance at *pos: its definition (inline
+ * or earlier in the chunk) as *def, with *dsize bytes of tokens, the plan
+ * usable for it in this record as *plp (NULL: none yet), and its value
+ * array, appended to bx->vals, as *sc (nesting Binary XML values deep).
+ * Advances *pos past the values. Returns 0, or -1 (refused). */
+static int instance_head(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int nesting, bx_scope *sc, uint32_t *def,
+			 uint32_t *dsize, bx_plan **plp)
 {
 	const uint8_t *c = bx->chunk;
-	uint32_t p = *pos, def, dsize, count, data, i, q;
-	size_t first_op, first_fixed;
+	uint32_t p = *pos, count, data, i;
 	bx_plan *pl;
-	bx_scope sc;
-	int rc;
 
-	if (depth > MAX_DEPTH)
-		return refuse(bx, "templates nested more than %d deep", MAX_DEPTH);
+	/* every output set, whatever is refused */
+	sc->base = bx->nvals;
+	sc->count = 0;
+	sc->dep_ids = 1;
+	sc->nesting = nesting;
+	sc->record = 0;
+	sc->fixed = 0;
+	*def = *dsize = 0;
+	*plp = NULL;
 	if (p + 10 > end)
 		return refuse(bx, "template instance cut off");
-	def = nd_le32(c + p + 6);
+	*def = nd_le32(c + p + 6);
 	p += 10;
-	if (def == p) {
+	if (*def == p) {
 		if (p + 24 > end || nd_le32(c + p + 20) > end - p - 24)
 			return refuse(bx, "inline template definition cut off");
 		p += 24 + nd_le32(c + p + 20);
-	} else if (def > p || def < ND_EVTX_CHUNK_HEADER_SIZE || def + 24 > end) {
-		return refuse(bx, "template definition at 0x%x", def);
+	} else if (*def > p || *def < ND_EVTX_CHUNK_HEADER_SIZE || *def + 24 > end) {
+		return refuse(bx, "template definition at 0x%x", *def);
 	}
-	dsize = nd_le32(c + def + 20);
-	pl = plan_slot(bx, def);
+	*dsize = nd_le32(c + *def + 20);
+	pl = plan_slot(bx, *def);
 	/* A compiled definition was usable for an earlier record: it is for
 	 * this one (usable() only widens with the index). */
-	if (pl->def != def || pl->index > bx->index)
+	if (pl->def != *def || pl->index > bx->index)
 		pl = NULL;
-	if (dsize > ND_EVTX_CHUNK_SIZE - def - 24 || (!pl && !usable(bx, def, 24 + dsize)))
+	if (*dsize > ND_EVTX_CHUNK_SIZE - *def - 24 || (!pl && !usable(bx, *def, 24 + *dsize)))
 		return refuse(bx, "template definition outside the records");
 	if (p + 4 > end)
 		return refuse(bx, "value array cut off");
@@ -646,11 +621,7 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 	p += 4;
 	if (count > (end - p) / 4)
 		return refuse(bx, "value count %u larger than the record", count);
-	sc.base = bx->nvals;
-	sc.count = count;
-	sc.dep_ids = 1;
-	sc.nesting = nesting;
-	sc.record = 0;
+	sc->count = count;
 	if (nd_vec_reserve(&bx->vals, &bx->capvals, bx->nvals + count, sizeof(bx_value)) != 0)
 		return refuse(bx, "out of memory");
 	data = p + 4 * count;
@@ -665,6 +636,25 @@ static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_
 		data += v->size;
 	}
 	*pos = data;
+	*plp = pl;
+	return 0;
+}
+
+/* Reads a template instance at *pos: its definition (inline or earlier in
+ * the chunk) walked with its value array. Advances *pos past the values.
+ * Returns 0, or -1 (refused). */
+static int read_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int32_t parent, int nesting, int depth)
+{
+	uint32_t def, dsize, q;
+	size_t first_op, first_fixed;
+	bx_plan *pl;
+	bx_scope sc;
+	int rc;
+
+	if (depth > MAX_DEPTH)
+		return refuse(bx, "templates nested more than %d deep", MAX_DEPTH);
+	if (instance_head(bx, pos, end, nesting, &sc, &def, &dsize, &pl) != 0)
+		return -1;
 	if (pl || (pl = known(bx, def, dsize))) {
 		rc = replay(bx, pl->first, pl->count, &sc, parent, depth + 1);
 		bx->nvals = sc.base;
@@ -1348,17 +1338,17 @@ static int system_child(nd_evtx_binxml *bx, int32_t idx, nd_record *ev, int *hav
 	return 0;
 }
 
-/* Adds the text of node idx as a field named by attribute a's value (NULL:
- * unnamed), the name cut as event_xml cuts it. Returns 0, or -1 (refused). */
-static int add_field(nd_evtx_binxml *bx, nd_record *ev, const bx_attr *a, int32_t idx)
+/* Adds a field of text t named name (NULL: unnamed), the name cut as
+ * event_xml cuts it; both strings of bx->s, copied into ev (bx->base).
+ * Returns 0, or -1 (refused). */
+static int add_field(nd_evtx_binxml *bx, nd_record *ev, const bx_str *name, bx_str t)
 {
-	bx_str t = bx->nodes[idx].text;
 	int rc;
 
-	if (a && a->value.len > ND_XML_FIELD_NAME_MAX)
-		rc = nd_record_add_field_n(ev, str_at(bx, a->value), ND_XML_FIELD_NAME_MAX, str_at(bx, t), t.len);
+	if (name && name->len > ND_XML_FIELD_NAME_MAX)
+		rc = nd_record_add_field_n(ev, str_at(bx, *name), ND_XML_FIELD_NAME_MAX, str_at(bx, t), t.len);
 	else
-		rc = nd_record_add_field_own(ev, a ? own(bx, a->value) : NULL, own(bx, t));
+		rc = nd_record_add_field_own(ev, name ? own(bx, *name) : NULL, own(bx, t));
 	return rc == 0 ? 0 : refuse(bx, "out of memory");
 }
 
@@ -1378,7 +1368,7 @@ static int event_data(nd_evtx_binxml *bx, int32_t idx, nd_record *ev)
 		if (data) {
 			const bx_attr *a = attr(bx, k, NM_NAME);
 
-			if (add_field(bx, ev, a, k) != 0)
+			if (add_field(bx, ev, a ? &a->value : NULL, bx->nodes[k].text) != 0)
 				return -1;
 		} else {
 			take(bx, ev, bx->nodes[k].text, &ev->binary);
@@ -1489,6 +1479,362 @@ static int build_record(nd_evtx_binxml *bx, nd_record *ev)
 	return 0;
 }
 
+/* Returns the field plan of plan pl's steps in context ctx (enum
+ * bx_fctx), compiled the first time it is asked for, or NULL (the steps
+ * have none). */
+static const bx_fplan_slot *field_plan(nd_evtx_binxml *bx, const bx_plan *pl, uint8_t ctx)
+{
+	bx_fplan_slot *f = &bx->fplan[((pl->first * 2654435761u) ^ ctx) % FPLAN_SLOTS];
+	size_t fop = bx->fsteps.n, text = bx->fsteps.text.len;
+	uint32_t nsubst;
+
+	if (f->state && f->first == pl->first && f->count == pl->count && f->ctx == ctx)
+		return f->state == 2 ? f : NULL;
+	f->first = pl->first;
+	f->count = pl->count;
+	f->ctx = ctx;
+	f->state = 1;
+	if (bx->fsteps.n < PLAN_OPS &&
+	    nd_evtx_fieldplan_compile(bx->ops + pl->first, pl->count, bx->fixed.data, ctx, &bx->fsteps, &nsubst) == 0) {
+		f->state = 2;
+		f->fop = (uint32_t)fop;
+		f->nfops = (uint32_t)(bx->fsteps.n - fop);
+		f->text = (uint32_t)text;
+		f->ntext = (uint32_t)(bx->fsteps.text.len - text);
+		f->nsubst = nsubst;
+	}
+	return f->state == 2 ? f : NULL;
+}
+
+/* Gives the text of field step f with the values of sc as *out, a string
+ * of bx->s, NUL-terminated unless empty, as the tree has it: a value
+ * rendered at the end of bx->s (content: an element's text, where a single
+ * line feed is empty), a fixed text where sc's are; *filetime (when not
+ * NULL) becomes the chunk offset of a FILETIME value. Returns 1; 0 when an
+ * optional substitution has no value; -1 when the tree would not take the
+ * value as text (the field plan gives up). */
+static int fp_text(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, bx_str *out, uint32_t *filetime,
+		   int content)
+{
+	size_t off = bx->s.len;
+	const bx_value *v;
+
+	if (f->src == FS_SUBST) {
+		v = &bx->vals[sc->base + f->subst];
+		if (v->type == ND_EVTX_TYPE_NULL)
+			return f->opt ? 0 : -1;
+		if ((v->type & ND_EVTX_TYPE_ARRAY) || v->type == ND_EVTX_TYPE_BINXML ||
+		    nd_evtx_value_text(&bx->s, v->type, bx->chunk + v->off, v->size) != 0)
+			return -1;
+		if (filetime && v->type == ND_EVTX_TYPE_FILETIME)
+			*filetime = v->off;
+		if (content && bx->s.len - off == 1 && bx->s.data[off] == '\n') {
+			bx->s.len = off;
+			bx->s.data[off] = '\0';
+		}
+	} else if (f->src == FS_FIXED) {
+		out->off = sc->fixed + f->text.off;
+		out->len = f->text.len;
+		return 1;
+	}
+	out->off = (uint32_t)off;
+	out->len = (uint32_t)(bx->s.len - off);
+	if (out->len && (bx->s.len + 1 >= bx->s.cap && nd_buf_reserve(&bx->s, 1) != 0))
+		return -1;
+	if (out->len)
+		bx->s.data[++bx->s.len] = '\0';
+	return 1;
+}
+
+/* Drops what bx->s holds from off on. Returns nothing. */
+static void fp_drop(nd_evtx_binxml *bx, size_t off)
+{
+	bx->s.len = off;
+	if (bx->s.data)
+		bx->s.data[off] = '\0';
+}
+
+/* Notes that string value (of bx->s) goes to System string slot, or to a
+ * field named name (NULL: unnamed) when slot is NULL, once the record's
+ * strings are copied (room for it reserved by fp_instance). Returns
+ * nothing. */
+static void fp_take(nd_evtx_binxml *bx, char **slot, const bx_str *name, bx_str value)
+{
+	bx_take *t = &bx->takes[bx->ntakes++];
+
+	t->slot = slot;
+	t->named = name != NULL;
+	if (name)
+		t->name = *name;
+	t->value = value;
+}
+
+static int fp_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int nesting, uint8_t ctx, nd_record *ev,
+		       int *have_id);
+
+/* A step's value: its text (a string of bx->s), or the number it reads
+ * back as when it is an integer not rendered. */
+typedef struct fp_val {
+	bx_str text;
+	int num; /* -1: text; 0: an integer whose text is no number (negative); 1: n */
+	uint64_t n;
+} fp_val;
+
+/* Returns 1 if the text of a step of target (enum bx_ftarget) is only
+ * read as a number or only checked, else 0. */
+static int fp_numeric(uint8_t target)
+{
+	return target == FT_CHECK || (target >= FT_EVENT_ID && target <= FT_RECORD_ID) || target == FT_QUALIFIERS;
+}
+
+/* Gives the value of field step f with the values of sc as *out: an
+ * integer that fp_numeric steps read as a number (or only check) as that
+ * number, without its text; else as fp_text gives it (filetime, content
+ * as there). Returns what fp_text returns. */
+static int fp_value(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, fp_val *out, uint32_t *filetime,
+		    int content)
+{
+	if (f->src == FS_SUBST && fp_numeric(f->target)) {
+		const bx_value *v = &bx->vals[sc->base + f->subst];
+
+		if ((out->num = nd_evtx_value_u64(v->type, bx->chunk + v->off, v->size, &out->n)) >= 0) {
+			out->text.off = (uint32_t)bx->s.len;
+			out->text.len = 0;
+			return 1;
+		}
+	}
+	out->num = -1;
+	return fp_text(bx, f, sc, &out->text, filetime, content);
+}
+
+/* Reads value v as an unsigned number, as text_u64 reads its text.
+ * Returns 0 and sets *n, or -1. */
+static int fp_u64(nd_evtx_binxml *bx, const fp_val *v, uint64_t *n)
+{
+	if (v->num < 0)
+		return text_u64(bx, v->text, n);
+	if (!v->num)
+		return -1;
+	*n = v->n;
+	return 0;
+}
+
+/* Sets *out from value v when it is a small non-negative number, as
+ * text_int does from its text; leaves it otherwise. Returns nothing. */
+static void fp_int(nd_evtx_binxml *bx, const fp_val *v, int *out)
+{
+	if (v->num < 0)
+		text_int(bx, v->text, out);
+	else if (v->num && v->n <= 0x7fffffff)
+		*out = (int)v->n;
+}
+
+/* Takes the element of field step f (its attributes the steps after it)
+ * into ev as build_record takes it from the tree. Returns 0, or -1 (the
+ * field plan gives up). */
+static int fp_element(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, nd_record *ev, int *have_id)
+{
+	fp_val a[FT_QUALIFIERS - FT_NAME + 1], text;
+	uint8_t have = 0;
+	uint32_t k, ft = 0;
+	uint64_t v;
+	int r;
+
+	/* most elements are <Data>, named by a fixed text or not */
+	if (f->target == FT_DATA && (f->nattrs == 0 || (f->nattrs == 1 && f[1].src == FS_FIXED))) {
+		bx_str name = {0, 0};
+
+		if ((r = fp_text(bx, f, sc, &text.text, NULL, 1)) <= 0)
+			return r; /* without its value the element is dropped */
+		if (f->nattrs) {
+			name.off = sc->fixed + f[1].text.off;
+			name.len = f[1].text.len;
+		}
+		fp_take(bx, NULL, f->nattrs ? &name : NULL, text.text);
+		return 0;
+	}
+	for (k = 1; k <= f->nattrs; k++) {
+		const bx_fop *at = &f[k];
+		size_t off = bx->s.len;
+		fp_val t;
+
+		if ((r = fp_value(bx, at, sc, &t, at->target == FT_SYSTEM_TIME ? &ft : NULL, 0)) < 0)
+			return -1;
+		if (at->target == FT_CHECK)
+			fp_drop(bx, off);
+		else if (r) {
+			a[at->target - FT_NAME] = t;
+			have |= (uint8_t)(1u << (at->target - FT_NAME));
+		}
+	}
+#define HAVE(t) (have & (1u << ((t) - FT_NAME)))
+#define A(t) (a[(t) - FT_NAME].text)
+	{
+		size_t off = bx->s.len;
+
+		if ((r = fp_value(bx, f, sc, &text, NULL, 1)) <= 0)
+			return r; /* without its value the element is dropped */
+		if (f->target == FT_CHECK)
+			fp_drop(bx, off);
+	}
+	switch (f->target) {
+	case FT_PROVIDER:
+		if (HAVE(FT_NAME))
+			fp_take(bx, &ev->provider, NULL, A(FT_NAME));
+		if (HAVE(FT_GUID))
+			fp_take(bx, &ev->provider_guid, NULL, A(FT_GUID));
+		if (HAVE(FT_SOURCE))
+			fp_take(bx, &ev->source_name, NULL, A(FT_SOURCE));
+		break;
+	case FT_TIME:
+		if (!HAVE(FT_SYSTEM_TIME))
+			break;
+		/* a FILETIME's own ticks: its text (7 digits of fraction) reads
+		 * back as them */
+		if (ft)
+			ev->time = nd_time_from_filetime(nd_le64(bx->chunk + ft));
+		else if (nd_time_parse_iso(cstr(bx, A(FT_SYSTEM_TIME)), &ev->time) != 0)
+			return -1;
+		ev->has_time = 1;
+		break;
+	case FT_SECURITY:
+		if (HAVE(FT_USER_ID))
+			fp_take(bx, &ev->user_sid, NULL, A(FT_USER_ID));
+		break;
+	case FT_EVENT_ID:
+		if (HAVE(FT_QUALIFIERS) && fp_u64(bx, &a[FT_QUALIFIERS - FT_NAME], &v) == 0) {
+			ev->qualifiers = (uint32_t)v;
+			ev->has_qualifiers = 1;
+		}
+		if (fp_u64(bx, &text, &v) != 0 || v > 0xffffffffu)
+			return -1;
+		ev->event_id = (uint32_t)v;
+		*have_id = 1;
+		break;
+	case FT_VERSION:
+		fp_int(bx, &text, &ev->version);
+		break;
+	case FT_LEVEL:
+		fp_int(bx, &text, &ev->level);
+		break;
+	case FT_TASK:
+		fp_int(bx, &text, &ev->task);
+		break;
+	case FT_KEYWORDS:
+		if (fp_u64(bx, &text, &v) == 0)
+			ev->keywords = v;
+		break;
+	case FT_RECORD_ID:
+		if (fp_u64(bx, &text, &v) == 0)
+			ev->record_id = v;
+		break;
+	case FT_CHANNEL:
+		fp_take(bx, &ev->channel, NULL, text.text);
+		break;
+	case FT_COMPUTER:
+		fp_take(bx, &ev->computer, NULL, text.text);
+		break;
+	case FT_DATA:
+		fp_take(bx, NULL, HAVE(FT_NAME) ? &A(FT_NAME) : NULL, text.text);
+		break;
+	case FT_BINARY:
+		fp_take(bx, &ev->binary, NULL, text.text);
+		break;
+	default:
+		break;
+	}
+#undef HAVE
+#undef A
+	return 0;
+}
+
+/* Takes nested Binary XML, the value of field step f, as children of
+ * <Event> (read_nested). Returns 0, or -1 (the field plan gives up). */
+static int fp_nested(nd_evtx_binxml *bx, const bx_fop *f, const bx_scope *sc, nd_record *ev, int *have_id)
+{
+	const bx_value *v = &bx->vals[sc->base + f->subst];
+	uint32_t p = v->off, end = v->off + v->size;
+
+	if (v->type != ND_EVTX_TYPE_BINXML || v->size == 0 || sc->nesting + 1 >= MAX_NESTING)
+		return -1;
+	if ((bx->chunk[p] & 0xbf) == ND_EVTX_TOK_FRAGMENT) {
+		if (p + 5 > end || bx->chunk[p] != ND_EVTX_TOK_FRAGMENT)
+			return -1;
+		p += 4;
+	}
+	if ((bx->chunk[p] & 0xbf) != ND_EVTX_TOK_TEMPLATE)
+		return -1;
+	return fp_instance(bx, &p, end, sc->nesting + 1, FCTX_EVENT, ev, have_id);
+}
+
+/* Takes a template instance at *pos (nesting Binary XML values deep, its
+ * elements in context ctx) into ev through its definition's field plan.
+ * Advances *pos past the values. Returns 0, or -1 (no plan or field plan,
+ * or the field plan gives up). */
+static int fp_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int nesting, uint8_t ctx, nd_record *ev,
+		       int *have_id)
+{
+	const bx_fplan_slot *fp;
+	uint32_t def, dsize, i, last;
+	bx_plan *pl;
+	bx_scope sc;
+	int rc = 0;
+
+	if (instance_head(bx, pos, end, nesting, &sc, &def, &dsize, &pl) != 0 ||
+	    !(pl || (pl = known(bx, def, dsize))) || !(fp = field_plan(bx, pl, ctx)) || fp->nsubst > sc.count ||
+	    nd_vec_reserve(&bx->takes, &bx->captakes, bx->ntakes + fp->nfops, sizeof(bx_take)) != 0)
+		return -1;
+	/* the fixed texts, NUL-terminated, copied in one piece */
+	sc.fixed = (uint32_t)bx->s.len;
+	if (fp->ntext && nd_buf_append(&bx->s, bx->fsteps.text.data + fp->text, fp->ntext) != 0)
+		return -1;
+	/* the slot may take a nested instance's field plan meanwhile */
+	last = fp->fop + fp->nfops;
+	for (i = fp->fop; rc == 0 && i < last; i++) {
+		const bx_fop *f = &bx->fsteps.fops[i];
+
+		if (f->kind == FK_NESTED) {
+			rc = fp_nested(bx, f, &sc, ev, have_id);
+		} else {
+			rc = fp_element(bx, f, &sc, ev, have_id);
+			i += f->nattrs;
+		}
+	}
+	bx->nvals = sc.base;
+	return rc;
+}
+
+/* Decodes the record whose Binary XML is at pos..end into ev through the
+ * field plans of its definitions, with no tree: what build_record would
+ * take from the tree. Returns 0, or -1 (the tree is built instead; ev is
+ * then to be cleared). */
+static int fp_record(nd_evtx_binxml *bx, uint32_t pos, uint32_t end, nd_record *ev)
+{
+	const uint8_t *c = bx->chunk;
+	int have_id = 0;
+	size_t i;
+
+	bx->ntakes = 0;
+	if (pos + 5 > end || c[pos] != ND_EVTX_TOK_FRAGMENT || (c[pos + 4] & 0xbf) != ND_EVTX_TOK_TEMPLATE)
+		return -1;
+	pos += 4;
+	if (fp_instance(bx, &pos, end, 0, FCTX_DOCUMENT, ev, &have_id) != 0 || pos >= end ||
+	    c[pos] != ND_EVTX_TOK_EOF || !have_id)
+		return -1;
+	if (!(bx->base = nd_record_room(ev, bx->s.len + 1)))
+		return -1;
+	memcpy(bx->base, bx->s.data ? bx->s.data : "", bx->s.len + 1);
+	for (i = 0; i < bx->ntakes; i++) {
+		const bx_take *t = &bx->takes[i];
+
+		if (t->slot)
+			nd_record_set_own(ev, t->slot, own(bx, t->value));
+		else if (add_field(bx, ev, t->named ? &t->name : NULL, t->value) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evtx_chunk_walk *walk)
 {
 	bx->chunk = chunk;
@@ -1499,8 +1845,12 @@ void nd_evtx_binxml_chunk(nd_evtx_binxml *bx, const uint8_t *chunk, const nd_evt
 	/* The known definitions stay with their steps and names while these
 	 * leave room for the next chunk's. */
 	if (bx->nops > PLAN_OPS / 2 || bx->names.len > KNOWN_BYTES || bx->fixed.len > KNOWN_BYTES ||
-	    bx->defs.len > KNOWN_BYTES / 2) {
+	    bx->defs.len > KNOWN_BYTES / 2 || bx->fsteps.n > PLAN_OPS / 2 ||
+	    bx->fsteps.text.len > KNOWN_BYTES) {
 		memset(bx->known, 0, sizeof(bx->known));
+		memset(bx->fplan, 0, sizeof(bx->fplan));
+		bx->fsteps.n = 0;
+		nd_buf_reset(&bx->fsteps.text);
 		nd_buf_reset(&bx->defs);
 		bx->nrefs = 0;
 		nd_buf_reset(&bx->names);
@@ -1515,7 +1865,7 @@ int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
 {
 	const nd_evtx_record_ref *rec = &bx->walk->records[index];
 	uint32_t pos = rec->offset + ND_EVTX_RECORD_HEADER_SIZE, end = rec->offset + rec->size - 4;
-	bx_scope top = {0, 0, 1, 0, 0};
+	bx_scope top = {0, 0, 1, 0, 0, 0};
 
 	nd_record_clear(ev);
 	bx->index = index;
@@ -1524,6 +1874,13 @@ int nd_evtx_binxml_decode(nd_evtx_binxml *bx, size_t index, nd_record *ev)
 	bx->nnodes = bx->nattrs = bx->nvals = 0;
 	bx->root = -1;
 	nd_buf_reset(&bx->path);
+	if (fp_record(bx, pos, end, ev) == 0)
+		return 0;
+	/* the tree, which refuses what the field plans give up on, or decodes it */
+	nd_record_clear(ev);
+	bx->why[0] = '\0';
+	nd_buf_reset(&bx->s);
+	bx->nvals = 0;
 	if (read_fragment(bx, &pos, end, &top, -1, 0) != 0 || (pos >= end || bx->chunk[pos] != ND_EVTX_TOK_EOF
 								       ? refuse(bx, "no end of the document")
 								       : build_record(bx, ev)) != 0) {

@@ -61,6 +61,14 @@ int nd_evtx_utf16_text(nd_buf *out, const uint8_t *p, size_t n);
  * file does not render (see above) or out of memory. */
 int nd_evtx_value_text(nd_buf *out, uint8_t type, const uint8_t *p, uint32_t size);
 
+/* Reads a value of an integer type (signed, unsigned, hexadecimal or
+ * size_t) of the given type and size at p as the number its text
+ * (nd_evtx_value_text) reads back as, without writing the text. Returns 1
+ * and sets *v; 0 for a negative number (its text has a minus sign); -1
+ * when the type is no integer type or the size not one it renders (the
+ * caller renders the value, or refuses it, as the text would). */
+int nd_evtx_value_u64(uint8_t type, const uint8_t *p, uint32_t size, uint64_t *v);
+
 /* Finds the first item of an array value (type with ND_EVTX_TYPE_ARRAY) in
  * p[size]: *item_size is the size of its data and the return value how
  * many bytes it takes (a string's NUL terminator included). Returns that

@@ -62,6 +62,44 @@ static void test_utf16_text(void)
 	nd_buf_free(&b);
 }
 
+/* Every length up to 40 units with one unit that stops the fast steps
+ * (non-ASCII, NUL, DEL, a high byte) in every position, against a plain
+ * conversion. */
+static void test_utf16_blocks(void)
+{
+	static const uint16_t stop[] = {0x00E9, 0x0000, 0x007F, 0x0080, 0x0100, 0xFF41, 0x2400};
+	nd_buf b = {0};
+	size_t n, k, s;
+
+	for (n = 1; n <= 40; n++)
+		for (k = 0; k <= n; k++)
+			for (s = 0; s < sizeof(stop) / sizeof(stop[0]); s++) {
+				uint8_t u[80];
+				nd_buf want = {0};
+				size_t i;
+
+				for (i = 0; i < n; i++) {
+					uint16_t c = i == k ? stop[s] : (uint16_t)('A' + i % 26);
+
+					u[2 * i] = (uint8_t)c;
+					u[2 * i + 1] = (uint8_t)(c >> 8);
+				}
+				/* the last unit a NUL is dropped, not written */
+				for (i = 0; i < n; i++) {
+					uint16_t c = (uint16_t)(u[2 * i] | u[2 * i + 1] << 8);
+
+					if (c == 0 && i == n - 1)
+						break;
+					nd_buf_append_utf8(&want, c ? c : 0x2400);
+				}
+				nd_buf_reset(&b);
+				CHECK(nd_evtx_utf16_text(&b, u, 2 * n) == 0);
+				CHECK(b.len == want.len && memcmp(b.data, want.data ? want.data : "", b.len) == 0);
+				nd_buf_free(&want);
+			}
+	nd_buf_free(&b);
+}
+
 /* A value of each kind the decoder meets most: strings, integers (negative
  * ones as negative numbers), hexadecimal, a SID. */
 static void test_value_text(void)
@@ -116,10 +154,46 @@ static void test_value_text_widest(void)
 	nd_buf_free(&b);
 }
 
+/* Integers read as the number their text reads back as: every integer
+ * type at its size, negative ones as no number, the rest left to the text. */
+static void test_value_u64(void)
+{
+	static const uint8_t b[8] = {0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+	static const uint8_t one[8] = {1, 0, 0, 0, 0, 0, 0, 0};
+	uint64_t v = 0;
+
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT8, b, 1, &v) == 1 && v == 0xfe);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT16, b, 2, &v) == 1 && v == 0xfffe);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT32, b, 4, &v) == 1 && v == 0xfffffffeu);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT64, b, 8, &v) == 1 && v == 0xfffffffffffffffeull);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_HEX32, b, 4, &v) == 1 && v == 0xfffffffeu);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_HEX64, b, 8, &v) == 1 && v == 0xfffffffffffffffeull);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_SIZE, b, 4, &v) == 1 && v == 0xfffffffeu);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_SIZE, b, 8, &v) == 1 && v == 0xfffffffffffffffeull);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT8, one, 1, &v) == 1 && v == 1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT64, one, 8, &v) == 1 && v == 1);
+	v = 7;
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT8, b, 1, &v) == 0 && v == 7);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT16, b, 2, &v) == 0);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT32, b, 4, &v) == 0);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT64, b, 8, &v) == 0);
+	/* not their size, or no integer: rendered (or refused) as text */
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT16, b, 4, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_INT32, b, 2, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_SIZE, b, 2, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_STRING, b, 2, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_BOOL, b, 4, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_FILETIME, b, 8, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_NULL, b, 0, &v) == -1);
+	CHECK(nd_evtx_value_u64(ND_EVTX_TYPE_UINT8 | ND_EVTX_TYPE_ARRAY, b, 1, &v) == -1);
+}
+
 int main(void)
 {
 	test_utf16_text();
+	test_utf16_blocks();
 	test_value_text();
 	test_value_text_widest();
+	test_value_u64();
 	return check_report();
 }
