@@ -97,7 +97,7 @@ struct nd_store {
 	 * bound into the BATCH slots of one INSERT (ins_batch; their typed
 	 * rows into typed_batch, per family), run when full and before
 	 * anything reads events (batch_run); a slot left empty has no family
-	 * and is left out. */
+	 * (a typed one no event id) and is left out. */
 	int batching;
 	unsigned nbatch;
 	unsigned ntyped[MAX_FAMILIES];
@@ -171,12 +171,12 @@ static int prepare_typed(nd_store *s, const char *prefix, nd_stmt **st, nd_error
 }
 
 /* Appends to sql the rows of a batch INSERT of n parameters a row: BATCH
- * rows of VALUES, of which those with a first value go in. Returns 0, or
+ * rows of VALUES; only those with a first value when `only`. Returns 0, or
  * -1 when out of memory. */
-static int batch_rows(nd_buf *sql, size_t n)
+static int batch_rows(nd_buf *sql, size_t n, int only)
 {
 	size_t r, i;
-	int rc = nd_buf_append(sql, " SELECT * FROM (VALUES", 22);
+	int rc = only ? nd_buf_append(sql, " SELECT * FROM (VALUES", 22) : nd_buf_append(sql, " VALUES", 7);
 
 	for (r = 0; r < BATCH && rc == 0; r++) {
 		rc |= nd_buf_append(sql, r ? ",(?" : "(?", r ? 3 : 2);
@@ -184,12 +184,20 @@ static int batch_rows(nd_buf *sql, size_t n)
 			rc |= nd_buf_append(sql, ",?", 2);
 		rc |= nd_buf_append(sql, ")", 1);
 	}
-	return rc || nd_buf_append(sql, ") WHERE column1 IS NOT NULL", 27);
+	return rc || (only && nd_buf_append(sql, ") WHERE column1 IS NOT NULL", 27));
 }
 
 /* Prepares the batch INSERT of events, and that of the typed rows of the
  * family of index n, unless there already (kept for the life of the
- * store). Returns 0, or -1 with err set. */
+ * store). A statement that inserts several rows and may stop with an
+ * error part-way makes SQLite keep a statement journal of every page it
+ * changes, written to a temporary file past 64 KiB (11 writes per 16
+ * events: +0.08 s of system time per 100,000 records), so that neither
+ * may: an event already there or in an empty slot (no family: NOT NULL)
+ * is left out (OR IGNORE; the rows bound have every NOT NULL column), and
+ * a typed row replaces one left by an event deleted by hand (OR REPLACE:
+ * it is part of its event, docs/schema.md). SQLite's own SQL, for its own
+ * backend (nd_db.h). Returns 0, or -1 with err set. */
 static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *err)
 {
 	nd_buf sql = {0};
@@ -197,17 +205,17 @@ static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *er
 	int rc = 0;
 
 	if (!s->ins_batch) {
-		rc = nd_buf_printf(&sql, "INSERT INTO %s(%s)", ND_SCHEMA_EVENT_ROWS,
+		rc = nd_buf_printf(&sql, "INSERT OR IGNORE INTO %s(%s)", ND_SCHEMA_EVENT_ROWS,
 				   EVENT_COLUMNS_OF("keyword_bits", "time_text")) ||
-		     batch_rows(&sql, EVENT_PARAMS) || nd_buf_printf(&sql, " ON CONFLICT DO NOTHING");
+		     batch_rows(&sql, EVENT_PARAMS, 0);
 		rc = rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->ins_batch, "events", err);
 	}
 	if (rc == 0 && fam->table && !s->typed_batch[n]) {
 		sql.len = 0;
-		rc = nd_buf_printf(&sql, "INSERT INTO %s(event_ref", fam->table);
+		rc = nd_buf_printf(&sql, "INSERT OR REPLACE INTO %s(event_ref", fam->table);
 		for (i = 0; i < fam->ncolumns; i++)
 			rc = rc || nd_buf_printf(&sql, ",%s", fam->columns[i].name);
-		rc = rc || nd_buf_append(&sql, ")", 1) || batch_rows(&sql, fam->ncolumns + 1);
+		rc = rc || nd_buf_append(&sql, ")", 1) || batch_rows(&sql, fam->ncolumns + 1, 1);
 		rc =
 		    rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->typed_batch[n], fam->table, err);
 	}
