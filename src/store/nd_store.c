@@ -97,8 +97,12 @@ struct nd_store {
 	 * bound into the BATCH slots of one INSERT (ins_batch; their typed
 	 * rows into typed_batch, per family), run when full and before
 	 * anything reads events (batch_run); a slot left empty has no family
-	 * (a typed one no event id) and is left out. */
-	int batching;
+	 * (a typed one no event id) and is left out. Off (one event at a time,
+	 * as outside) from a look-up that may find events (may_hold) to the next
+	 * event that cannot be there, so that events already stored (a copy of
+	 * a log, decisions with their twins) do not go in batches of one. */
+	int ingest;   /* in a SQLite ingest's transaction */
+	int batching; /* and batching */
 	unsigned nbatch;
 	unsigned ntyped[MAX_FAMILIES];
 	batch_slot slot[BATCH];
@@ -559,7 +563,7 @@ int nd_store_begin_ingest(nd_store *s, nd_error *err)
 		nd_db_sqlite_checkpoint_behind(s->db);
 	}
 	if (nd_store_begin(s, err) == 0) {
-		s->batching = !s->pg;
+		s->ingest = s->batching = !s->pg;
 		return 0;
 	}
 	checks_back(s);
@@ -685,10 +689,20 @@ static int batch_run(nd_store *s, nd_error *err)
 }
 
 /* Runs the batch before a look-up of events that may find one (so that
- * it finds the events of the batch too). Returns 1, or -1 with err set. */
+ * it finds the events of the batch too), and stores the next events one
+ * at a time. Returns 1, or -1 with err set. */
 static int may_hold(nd_store *s, nd_error *err)
 {
+	s->batching = 0;
 	return batch_run(s, err) == 0 ? 1 : -1;
+}
+
+/* Batches the next events again, if in an ingest's transaction: the one
+ * asked about cannot be there. Returns 0. */
+static int cannot_hold(nd_store *s)
+{
+	s->batching = s->ingest;
+	return 0;
 }
 
 int nd_store_may_hold_record(nd_store *s, const char *computer, const char *channel, uint64_t record_id,
@@ -699,7 +713,7 @@ int nd_store_may_hold_record(nd_store *s, const char *computer, const char *chan
 	if (!s->in_tx || s->queue)
 		return 1;
 	if (s->high_known && strcmp(s->high_computer.data, computer) == 0 && strcmp(s->high_channel.data, channel) == 0)
-		return (int64_t)record_id <= s->high_id ? may_hold(s, err) : 0;
+		return (int64_t)record_id <= s->high_id ? may_hold(s, err) : cannot_hold(s);
 	s->high_known = 0;
 	if (batch_run(s, err) != 0)
 		return -1;
@@ -721,7 +735,9 @@ int nd_store_may_hold_record(nd_store *s, const char *computer, const char *chan
 			s->high_known = 1;
 	}
 	nd_db_reset(s->get_high);
-	return rc < 0 ? -1 : (int64_t)record_id <= s->high_id;
+	if (rc < 0)
+		return -1;
+	return (int64_t)record_id <= s->high_id ? may_hold(s, err) : cannot_hold(s);
 }
 
 int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err)
@@ -752,7 +768,7 @@ int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err)
 	if (rc < 0)
 		return -1;
 	s->held[n] = (signed char)rc;
-	return rc;
+	return rc ? may_hold(s, err) : 0;
 }
 
 /* Follows what the transaction stored (nd_store_may_hold_*): ev, of family
@@ -795,7 +811,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 {
 	if (send_queued(s, err) != 0 || batch_run(s, err) != 0)
 		return -1;
-	s->batching = 0;
+	s->ingest = s->batching = 0;
 	s->staged = 0;
 	if (nd_db_commit(s->db, err) != 0) {
 		nd_fields_names_forget(&s->names);
@@ -810,7 +826,7 @@ void nd_store_rollback(nd_store *s)
 {
 	nd_db_rollback(s->db);
 	s->queued = 0;
-	s->batching = 0;
+	s->ingest = s->batching = 0;
 	s->nbatch = 0;
 	memset(s->ntyped, 0, sizeof(s->ntyped));
 	s->staged = 0;

@@ -87,7 +87,9 @@ void nd_store_rollback(nd_store *s);
  * docs/schema.md): nd_store_event binds each into the next batch and
  * answers 2; the batch runs when full, at nd_store_flush, at the commit
  * and before nd_store_may_hold_* answer 1 (so that a look-up of events
- * finds those of the batch). Returns 0, or -1 with err set. */
+ * finds those of the batch), after which events are stored one at a time
+ * again (answering 1 or 0) until nd_store_may_hold_record answers 0.
+ * Returns 0, or -1 with err set. */
 int nd_store_begin_ingest(nd_store *s, nd_error *err);
 
 /* Finds or creates the source row for a file (or a channel) read on this
