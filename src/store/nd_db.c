@@ -73,6 +73,11 @@ int64_t nd_db_inserted(nd_db *db)
 	return db->ops->inserted(db);
 }
 
+int64_t nd_db_changes(nd_db *db)
+{
+	return db->ops->changes ? db->ops->changes(db) : -1;
+}
+
 int nd_db_exec(nd_db *db, const char *sql, const char *what, nd_error *err)
 {
 	char *msg = NULL;

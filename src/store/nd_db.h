@@ -84,6 +84,11 @@ int nd_db_has_inserted(nd_db *db);
  * only when nd_db_has_inserted. */
 int64_t nd_db_inserted(nd_db *db);
 
+/* Returns the number of rows the last INSERT, UPDATE or DELETE on db
+ * changed, or -1 when the backend does not tell (PostgreSQL: RETURNING
+ * does). */
+int64_t nd_db_changes(nd_db *db);
+
 /* Runs SQL that returns no rows (one or more statements). Returns 0, or -1
  * with err set. */
 int nd_db_exec(nd_db *db, const char *sql, const char *what, nd_error *err);

@@ -18,6 +18,8 @@ typedef struct nd_db_ops {
 	int (*in_transaction)(nd_db *db);
 	/* the id of the row the last INSERT added, 0 when it added none; NULL: the backend needs RETURNING */
 	int64_t (*inserted)(nd_db *db);
+	/* the rows the last INSERT, UPDATE or DELETE changed; NULL: not told */
+	int64_t (*changes)(nd_db *db);
 	const char *begin_sql; /* begins a write transaction taking the lock */
 	const char *table_sql; /* a row when the table named by ?1 exists */
 	const char *lock_sql;  /* takes the transaction-scoped lock ?1, or NULL (writers are serialised) */

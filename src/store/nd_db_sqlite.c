@@ -92,6 +92,12 @@ static int64_t lite_inserted(nd_db *db)
 	return sqlite3_changes(H(db)) > 0 ? sqlite3_last_insert_rowid(H(db)) : 0;
 }
 
+/* Returns the rows the last INSERT, UPDATE or DELETE changed. */
+static int64_t lite_changes(nd_db *db)
+{
+	return sqlite3_changes(H(db));
+}
+
 /* Runs SQL without rows. Returns 0, or -1 with *msg set (maybe NULL). */
 static int lite_exec(nd_db *db, const char *sql, char **msg)
 {
@@ -210,6 +216,7 @@ static const nd_db_ops lite_ops = {
     .dialect = ND_DB_SQLITE,
     .in_transaction = lite_in_transaction,
     .inserted = lite_inserted,
+    .changes = lite_changes,
     .begin_sql = "BEGIN IMMEDIATE",
     .version_sql = "PRAGMA data_version",
     .table_sql = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?",

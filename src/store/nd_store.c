@@ -31,9 +31,25 @@
  * RETURNING (PostgreSQL). */
 #define INSERT_EVENT_SQL(table, columns)                                                                               \
 	"INSERT INTO " table "(" columns ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING"
+/* The parameters of an event in an events INSERT. */
+#define EVENT_PARAMS 20
+/* Events a SQLite ingest binds into the slots of one INSERT before it runs
+ * it (nd_store_begin_ingest): a statement costs SQLite about 5,000
+ * instructions whatever its rows (cursors opened and closed, its start and
+ * end), a third of storing an NPS event (docs/schema.md). */
+#define BATCH 16
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
+
+/* An event bound into a slot of a SQLite ingest's batch: what storing it
+ * needs once the batch has run. */
+typedef struct batch_slot {
+	size_t fam;               /* its family's index in nd_families() */
+	int typed;                /* its slot in its family's typed INSERT, or -1 */
+	int64_t record_id, ts;    /* its key, with computer and channel */
+	nd_buf computer, channel; /* NUL-terminated */
+} batch_slot;
 
 struct nd_store {
 	nd_db *db;
@@ -77,6 +93,22 @@ struct nd_store {
 	nd_stmt *get_high;
 	signed char held[MAX_FAMILIES];
 	nd_stmt *get_held[MAX_FAMILIES];
+	/* A SQLite ingest's transaction (nd_store_begin_ingest): events are
+	 * bound into the BATCH slots of one INSERT (ins_batch; their typed
+	 * rows into typed_batch, per family), run when full and before
+	 * anything reads events (batch_run); a slot left empty has no family
+	 * (a typed one no event id) and is left out. Off (one event at a time,
+	 * as outside) from a look-up that may find events (may_hold) to the next
+	 * event that cannot be there, so that events already stored (a copy of
+	 * a log, decisions with their twins) do not go in batches of one. */
+	int ingest;   /* in a SQLite ingest's transaction */
+	int batching; /* and batching */
+	unsigned nbatch;
+	unsigned ntyped[MAX_FAMILIES];
+	batch_slot slot[BATCH];
+	nd_stmt *ins_batch;
+	nd_stmt *typed_batch[MAX_FAMILIES];
+	nd_stmt *get_id; /* an event's id by its key, when a batch left some out */
 };
 
 /* Events queued before they are sent. */
@@ -140,6 +172,59 @@ static int prepare_typed(nd_store *s, const char *prefix, nd_stmt **st, nd_error
 			return -1;
 	}
 	return 0;
+}
+
+/* Appends to sql the rows of a batch INSERT of n parameters a row: BATCH
+ * rows of VALUES; only those with a first value when `only`. Returns 0, or
+ * -1 when out of memory. */
+static int batch_rows(nd_buf *sql, size_t n, int only)
+{
+	size_t r, i;
+	int rc = only ? nd_buf_append(sql, " SELECT * FROM (VALUES", 22) : nd_buf_append(sql, " VALUES", 7);
+
+	for (r = 0; r < BATCH && rc == 0; r++) {
+		rc |= nd_buf_append(sql, r ? ",(?" : "(?", r ? 3 : 2);
+		for (i = 1; i < n; i++)
+			rc |= nd_buf_append(sql, ",?", 2);
+		rc |= nd_buf_append(sql, ")", 1);
+	}
+	return rc || (only && nd_buf_append(sql, ") WHERE column1 IS NOT NULL", 27));
+}
+
+/* Prepares the batch INSERT of events, and that of the typed rows of the
+ * family of index n, unless there already (kept for the life of the
+ * store). A statement that inserts several rows and may stop with an
+ * error part-way makes SQLite keep a statement journal of every page it
+ * changes, written to a temporary file past 64 KiB (11 writes per 16
+ * events: +0.08 s of system time per 100,000 records), so that neither
+ * may: an event already there or in an empty slot (no family: NOT NULL)
+ * is left out (OR IGNORE; the rows bound have every NOT NULL column), and
+ * a typed row replaces one left by an event deleted by hand (OR REPLACE:
+ * it is part of its event, docs/schema.md). SQLite's own SQL, for its own
+ * backend (nd_db.h). Returns 0, or -1 with err set. */
+static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *err)
+{
+	nd_buf sql = {0};
+	size_t i;
+	int rc = 0;
+
+	if (!s->ins_batch) {
+		rc = nd_buf_printf(&sql, "INSERT OR IGNORE INTO %s(%s)", ND_SCHEMA_EVENT_ROWS,
+				   EVENT_COLUMNS_OF("keyword_bits", "time_text")) ||
+		     batch_rows(&sql, EVENT_PARAMS, 0);
+		rc = rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->ins_batch, "events", err);
+	}
+	if (rc == 0 && fam->table && !s->typed_batch[n]) {
+		sql.len = 0;
+		rc = nd_buf_printf(&sql, "INSERT OR REPLACE INTO %s(event_ref", fam->table);
+		for (i = 0; i < fam->ncolumns; i++)
+			rc = rc || nd_buf_printf(&sql, ",%s", fam->columns[i].name);
+		rc = rc || nd_buf_append(&sql, ")", 1) || batch_rows(&sql, fam->ncolumns + 1, 1);
+		rc =
+		    rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->typed_batch[n], fam->table, err);
+	}
+	nd_buf_free(&sql);
+	return rc;
 }
 
 /* Refuses a database of a newer schema version. Returns -1 with err set. */
@@ -429,8 +514,16 @@ void nd_store_close(nd_store *s)
 	nd_db_finalize(s->stage_event);
 	nd_db_finalize(s->flush);
 	nd_db_finalize(s->get_high);
-	for (i = 0; i < MAX_FAMILIES; i++)
+	for (i = 0; i < MAX_FAMILIES; i++) {
 		nd_db_finalize(s->get_held[i]);
+		nd_db_finalize(s->typed_batch[i]);
+	}
+	for (i = 0; i < BATCH; i++) {
+		nd_buf_free(&s->slot[i].computer);
+		nd_buf_free(&s->slot[i].channel);
+	}
+	nd_db_finalize(s->ins_batch);
+	nd_db_finalize(s->get_id);
 	nd_buf_free(&s->high_computer);
 	nd_buf_free(&s->high_channel);
 	nd_buf_free(&s->stage_sql);
@@ -469,8 +562,10 @@ int nd_store_begin_ingest(nd_store *s, nd_error *err)
 		s->unchecked = 1;
 		nd_db_sqlite_checkpoint_behind(s->db);
 	}
-	if (nd_store_begin(s, err) == 0)
+	if (nd_store_begin(s, err) == 0) {
+		s->ingest = s->batching = !s->pg;
 		return 0;
+	}
 	checks_back(s);
 	return -1;
 }
@@ -497,6 +592,119 @@ static int set_text(nd_buf *b, const char *t)
 	return nd_buf_append(b, t, strlen(t) + 1);
 }
 
+/* Sets b to the NUL-terminated text t unless it holds it already.
+ * Returns 0, or -1 when out of memory. */
+static int keep_text(nd_buf *b, const char *t)
+{
+	return b->len && strcmp(b->data, t) == 0 ? 0 : set_text(b, t);
+}
+
+/* Works out into ids[] the id of each of the n events of the batch that
+ * ran, 0 for one it left out (already there): it stored `rows` of them,
+ * the last with the id last, in the order of their slots, so an event
+ * whose key finds an id above last - rows and above the id of the slot
+ * before is one of them (the same event twice in a batch finds the first
+ * one's id). Returns 0, or -1 with err set. */
+static int batch_ids(nd_store *s, unsigned n, int64_t rows, int64_t last, int64_t *ids, nd_error *err)
+{
+	int64_t prev = last - rows;
+	unsigned i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++)
+		ids[i] = 0;
+	if (rows <= 0)
+		return 0;
+	if (!s->get_id && prepare(s,
+				  "SELECT id FROM " ND_SCHEMA_EVENT_ROWS
+				  " WHERE computer = ? AND channel = ? AND record_id = ? AND ts = ?",
+				  &s->get_id, "events", err) != 0)
+		return -1;
+	for (i = 0; i < n && rc >= 0; i++) {
+		const batch_slot *b = &s->slot[i];
+
+		rc = nd_db_bind_text_static(s->get_id, 1, b->computer.data, "events", err) ||
+			     nd_db_bind_text_static(s->get_id, 2, b->channel.data, "events", err) ||
+			     nd_db_bind_int64(s->get_id, 3, b->record_id, "events", err) ||
+			     nd_db_bind_int64(s->get_id, 4, b->ts, "events", err)
+			 ? -1
+			 : nd_db_step(s->get_id, "events", err);
+		if (rc == 1 && nd_db_column_int64(s->get_id, 0) > prev)
+			prev = ids[i] = nd_db_column_int64(s->get_id, 0);
+		nd_db_reset(s->get_id);
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+/* Runs the batch of a SQLite ingest's transaction: its events, then their
+ * typed rows with the events' ids, counting those stored and those already
+ * there for nd_store_flush. Returns 0, or -1 with err set (the caller
+ * rolls back). */
+static int batch_run(nd_store *s, nd_error *err)
+{
+	const nd_family *const *fams = nd_families();
+	int64_t ids[BATCH], rows, last;
+	unsigned n = s->nbatch, i;
+	size_t f;
+
+	if (!n)
+		return 0;
+	s->nbatch = 0;
+	for (i = n; i < BATCH; i++)
+		if (nd_db_bind_text_kept(s->ins_batch, (int)i * EVENT_PARAMS + 1, NULL, "events", err) != 0)
+			return -1;
+	if (nd_db_step(s->ins_batch, "events", err) != 0)
+		return -1;
+	rows = nd_db_changes(s->db);
+	last = nd_db_inserted(s->db);
+	if (rows == (int64_t)n)
+		for (i = 0; i < n; i++)
+			ids[i] = last - (int64_t)(n - i) + 1;
+	else if (batch_ids(s, n, rows, last, ids, err) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		const batch_slot *b = &s->slot[i];
+		nd_stmt *st = s->typed_batch[b->fam];
+		int o = b->typed * ((int)fams[b->fam]->ncolumns + 1) + 1;
+
+		if (b->typed >= 0 && (ids[i] ? nd_db_bind_int64(st, o, ids[i], "events", err)
+					     : nd_db_bind_null(st, o, "events", err)) != 0)
+			return -1;
+	}
+	for (f = 0; f < MAX_FAMILIES && fams[f]; f++) {
+		int per = (int)fams[f]->ncolumns + 1;
+
+		if (!s->ntyped[f])
+			continue;
+		for (i = s->ntyped[f]; i < BATCH; i++)
+			if (nd_db_bind_null(s->typed_batch[f], (int)i * per + 1, fams[f]->table, err) != 0)
+				return -1;
+		s->ntyped[f] = 0;
+		if (nd_db_step(s->typed_batch[f], fams[f]->table, err) != 0)
+			return -1;
+	}
+	s->flushed_new += (uint64_t)rows;
+	s->flushed_there += n - (uint64_t)rows;
+	return 0;
+}
+
+/* Runs the batch before a look-up of events that may find one (so that
+ * it finds the events of the batch too), and stores the next events one
+ * at a time. Returns 1, or -1 with err set. */
+static int may_hold(nd_store *s, nd_error *err)
+{
+	s->batching = 0;
+	return batch_run(s, err) == 0 ? 1 : -1;
+}
+
+/* Batches the next events again, if in an ingest's transaction: the one
+ * asked about cannot be there. Returns 0. */
+static int cannot_hold(nd_store *s)
+{
+	s->batching = s->ingest;
+	return 0;
+}
+
 int nd_store_may_hold_record(nd_store *s, const char *computer, const char *channel, uint64_t record_id,
 			     nd_error *err)
 {
@@ -505,8 +713,10 @@ int nd_store_may_hold_record(nd_store *s, const char *computer, const char *chan
 	if (!s->in_tx || s->queue)
 		return 1;
 	if (s->high_known && strcmp(s->high_computer.data, computer) == 0 && strcmp(s->high_channel.data, channel) == 0)
-		return (int64_t)record_id <= s->high_id;
+		return (int64_t)record_id <= s->high_id ? may_hold(s, err) : cannot_hold(s);
 	s->high_known = 0;
+	if (batch_run(s, err) != 0)
+		return -1;
 	if (!s->get_high && prepare(s,
 				    "SELECT record_id FROM events WHERE computer = ?1 AND channel = ?2"
 				    " ORDER BY record_id DESC LIMIT 1",
@@ -525,7 +735,9 @@ int nd_store_may_hold_record(nd_store *s, const char *computer, const char *chan
 			s->high_known = 1;
 	}
 	nd_db_reset(s->get_high);
-	return rc < 0 ? -1 : (int64_t)record_id <= s->high_id;
+	if (rc < 0)
+		return -1;
+	return (int64_t)record_id <= s->high_id ? may_hold(s, err) : cannot_hold(s);
 }
 
 int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err)
@@ -535,14 +747,18 @@ int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err)
 	size_t n = 0;
 	int rc;
 
-	if (!s->in_tx || s->queue || !family || !nd_schema_family_indexed(family))
+	if (!s->in_tx || s->queue)
 		return 1;
+	if (!family || !nd_schema_family_indexed(family))
+		return may_hold(s, err);
 	for (f = nd_families(); *f && strcmp((*f)->name, family) != 0; f++)
 		n++;
 	if (!*f || n >= MAX_FAMILIES)
-		return 1;
+		return may_hold(s, err);
 	if (s->held[n] >= 0)
-		return s->held[n];
+		return s->held[n] ? may_hold(s, err) : 0;
+	if (batch_run(s, err) != 0)
+		return -1;
 	/* the family's name is ours, not the log's; its partial index answers */
 	snprintf(sql, sizeof(sql), "SELECT 1 FROM events WHERE family = '%s' LIMIT 1", family);
 	if (!s->get_held[n] && prepare(s, sql, &s->get_held[n], "events", err) != 0)
@@ -552,7 +768,7 @@ int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err)
 	if (rc < 0)
 		return -1;
 	s->held[n] = (signed char)rc;
-	return rc;
+	return rc ? may_hold(s, err) : 0;
 }
 
 /* Follows what the transaction stored (nd_store_may_hold_*): ev, of family
@@ -593,8 +809,9 @@ static int send_queued(nd_store *s, nd_error *err)
 
 int nd_store_commit(nd_store *s, nd_error *err)
 {
-	if (send_queued(s, err) != 0)
+	if (send_queued(s, err) != 0 || batch_run(s, err) != 0)
 		return -1;
+	s->ingest = s->batching = 0;
 	s->staged = 0;
 	if (nd_db_commit(s->db, err) != 0) {
 		nd_fields_names_forget(&s->names);
@@ -609,6 +826,9 @@ void nd_store_rollback(nd_store *s)
 {
 	nd_db_rollback(s->db);
 	s->queued = 0;
+	s->ingest = s->batching = 0;
+	s->nbatch = 0;
+	memset(s->ntyped, 0, sizeof(s->ntyped));
 	s->staged = 0;
 	s->flushed_new = s->flushed_there = 0;
 	/* A rolled back row id comes again for other names. */
@@ -777,20 +997,21 @@ int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp
 		   : 0;
 }
 
-/* Inserts the typed row of an event of family fam (its prepared values
- * p), binding every parameter (NULL for a value it lacks: cheaper than
- * clearing them all first), a text only where it is not the last row's
- * (nd_db_bind_text_kept: 68-75 % of an NPS event's are). Returns 0, or -1
- * with err set. */
-static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, const nd_store_prepared *p, int64_t ref,
-		       nd_error *err)
+/* Binds the typed columns of an event of family fam (its prepared values
+ * p) to st, an INSERT of its typed table, from parameter o + 2 on (o + 1
+ * is the event's id): every parameter (NULL for a value it lacks: cheaper
+ * than clearing them all first), a text only where it is not the one
+ * bound there last (nd_db_bind_text_kept: 68-75 % of an NPS event's are
+ * the last event's). Returns 0, or -1 with err set. */
+static int bind_typed(nd_stmt *st, int o, const nd_family *fam, const nd_record *ev, const nd_store_prepared *p,
+		      nd_error *err)
 {
 	size_t i;
-	int rc = nd_db_bind_int64(st, 1, ref, fam->table, err);
+	int rc = 0;
 
 	for (i = 0; i < fam->ncolumns && rc == 0; i++) {
 		const nd_store_col *c = &p->cols[i];
-		int col = (int)i + 2;
+		int col = o + (int)i + 2;
 
 		if (c->kind == ND_STORE_COL_CODE)
 			rc = nd_db_bind_int64(st, col, c->code, fam->table, err);
@@ -798,21 +1019,35 @@ static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, c
 			rc = nd_db_bind_text_kept(st, col, c->kind == ND_STORE_COL_TEXT ? ev->fields[c->pos].value : NULL,
 						  fam->table, err);
 	}
-	return rc == 0 && nd_db_step(st, fam->table, err) == 0 ? 0 : -1;
+	return rc;
+}
+
+/* Inserts the typed row of an event of family fam (its prepared values
+ * p) with its id ref. Returns 0, or -1 with err set. */
+static int store_typed(nd_stmt *st, const nd_family *fam, const nd_record *ev, const nd_store_prepared *p, int64_t ref,
+		       nd_error *err)
+{
+	return nd_db_bind_int64(st, 1, ref, fam->table, err) || bind_typed(st, 0, fam, ev, p, err) ||
+			       nd_db_step(st, fam->table, err) != 0
+		       ? -1
+		       : 0;
 }
 
 /* Binds the fields of an event (names_ref, fields: the values its typed
  * row does not give back) from its prepared values p to st, an events
- * INSERT. Returns 0, or -1 with err set. */
-static int bind_fields(nd_store *s, nd_stmt *st, const nd_record *ev, const nd_store_prepared *p, nd_error *err)
+ * INSERT, at parameters o + 19 and o + 20. Returns 0, or -1 with err set. */
+static int bind_fields(nd_store *s, nd_stmt *st, int o, const nd_record *ev, const nd_store_prepared *p,
+		       nd_error *err)
 {
 	int64_t id;
 
 	if (!ev->nfields)
-		return nd_db_bind_null(st, 19, "events", err) || nd_db_bind_text_kept(st, 20, NULL, "events", err) ? -1 : 0;
+		return nd_db_bind_null(st, o + 19, "events", err) || nd_db_bind_text_kept(st, o + 20, NULL, "events", err)
+			       ? -1
+			       : 0;
 	return nd_fields_names_of_key(&s->names, s->db, ev->fields, ev->nfields, p->key, p->key_len, &id, err) ||
-			       nd_db_bind_int64(st, 19, id, "events", err) ||
-			       nd_db_bind_text_kept(st, 20, p->rest, "events", err)
+			       nd_db_bind_int64(st, o + 19, id, "events", err) ||
+			       nd_db_bind_text_kept(st, o + 20, p->rest, "events", err)
 		       ? -1
 		       : 0;
 }
@@ -851,13 +1086,14 @@ static int bind_opt(nd_stmt *st, int i, int have, int64_t v, nd_error *err)
 	return have ? nd_db_bind_int64(st, i, v, "events", err) : nd_db_bind_null(st, i, "events", err);
 }
 
-/* Binds the header columns of an event to st, an events INSERT, a text
- * only where it is not the last event's (nd_db_bind_text_kept: the
+/* Binds the header columns of an event to st, an events INSERT, at
+ * parameters o + 1 to o + 18, a text only where it is not the one bound
+ * there last (nd_db_bind_text_kept: the
  * provider, channel, computer, ... of a log's events are mostly the same),
  * NULL for a value it lacks; the keywords as an integer and the time's text
  * only where it does not compute it from ts in SQLite (nd_schema.h), both
  * as text in PostgreSQL. Returns 0, or -1 with err set. */
-static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family *fam, const nd_record *ev,
+static int bind_event(nd_store *s, nd_stmt *st, int o, int64_t source, const nd_family *fam, const nd_record *ev,
 		      nd_error *err)
 {
 	int64_t ts = ev->has_time ? ev->time : ev->written_time;
@@ -865,26 +1101,26 @@ static int bind_event(nd_store *s, nd_stmt *st, int64_t source, const nd_family 
 
 	if (s->pg)
 		keywords_text(ev->keywords, s->kw);
-	return nd_db_bind_text_kept(st, 1, fam->name, w, err) ||
-		       nd_db_bind_text_kept(st, 2, ev->provider ? ev->provider : "", w, err) ||
-		       nd_db_bind_int64(st, 3, ev->event_id, w, err) ||
-		       bind_opt(st, 4, ev->has_qualifiers, ev->qualifiers, err) ||
-		       bind_opt(st, 5, ev->version >= 0, ev->version, err) ||
-		       bind_opt(st, 6, ev->level >= 0, ev->level, err) ||
-		       bind_opt(st, 7, ev->task >= 0, ev->task, err) ||
-		       (s->pg ? nd_db_bind_text_kept(st, 8, s->kw, w, err)
-			      : nd_db_bind_int64(st, 8, (int64_t)ev->keywords, w, err)) ||
-		       nd_db_bind_text_kept(st, 9,
+	return nd_db_bind_text_kept(st, o + 1, fam->name, w, err) ||
+		       nd_db_bind_text_kept(st, o + 2, ev->provider ? ev->provider : "", w, err) ||
+		       nd_db_bind_int64(st, o + 3, ev->event_id, w, err) ||
+		       bind_opt(st, o + 4, ev->has_qualifiers, ev->qualifiers, err) ||
+		       bind_opt(st, o + 5, ev->version >= 0, ev->version, err) ||
+		       bind_opt(st, o + 6, ev->level >= 0, ev->level, err) ||
+		       bind_opt(st, o + 7, ev->task >= 0, ev->task, err) ||
+		       (s->pg ? nd_db_bind_text_kept(st, o + 8, s->kw, w, err)
+			      : nd_db_bind_int64(st, o + 8, (int64_t)ev->keywords, w, err)) ||
+		       nd_db_bind_text_kept(st, o + 9,
 					    s->pg || ts < 0 || ts > ND_SCHEMA_TIME_MAX ? nd_time_format(ts, s->iso) : NULL,
 					    w, err) ||
-		       nd_db_bind_int64(st, 10, ts, w, err) ||
-		       nd_db_bind_int64(st, 11, (int64_t)ev->record_id, w, err) ||
-		       nd_db_bind_text_kept(st, 12, ev->channel ? ev->channel : "", w, err) ||
-		       nd_db_bind_text_kept(st, 13, ev->computer ? ev->computer : "", w, err) ||
-		       nd_db_bind_text_kept(st, 14, ev->user_sid, w, err) ||
-		       nd_db_bind_text_kept(st, 15, ev->binary, w, err) || nd_db_bind_int64(st, 16, source, w, err) ||
-		       bind_opt(st, 17, ev->file_offset >= 0, ev->file_offset, err) ||
-		       bind_opt(st, 18, ev->written_time != 0, ev->written_time, err)
+		       nd_db_bind_int64(st, o + 10, ts, w, err) ||
+		       nd_db_bind_int64(st, o + 11, (int64_t)ev->record_id, w, err) ||
+		       nd_db_bind_text_kept(st, o + 12, ev->channel ? ev->channel : "", w, err) ||
+		       nd_db_bind_text_kept(st, o + 13, ev->computer ? ev->computer : "", w, err) ||
+		       nd_db_bind_text_kept(st, o + 14, ev->user_sid, w, err) ||
+		       nd_db_bind_text_kept(st, o + 15, ev->binary, w, err) || nd_db_bind_int64(st, o + 16, source, w, err) ||
+		       bind_opt(st, o + 17, ev->file_offset >= 0, ev->file_offset, err) ||
+		       bind_opt(st, o + 18, ev->written_time != 0, ev->written_time, err)
 		   ? -1
 		   : 0;
 }
@@ -901,7 +1137,7 @@ static int queue_event(nd_store *s, int64_t source, const nd_family *fam, nd_rec
 	if (stage_ready(s, err) != 0 || prepared(s, fam, ev, &p, err) != 0)
 		return -1;
 	st = s->stage_event;
-	if (bind_event(s, st, source, fam, ev, err) || bind_fields(s, st, ev, &p, err) ||
+	if (bind_event(s, st, 0, source, fam, ev, err) || bind_fields(s, st, 0, ev, &p, err) ||
 	    nd_db_bind_int64(st, 21, ++s->seq, "events", err) ||
 	    nd_db_bind_int64(st, 22, ev->has_time ? 1 : 0, "events", err) || nd_db_step(st, "events", err) < 0 ||
 	    (fam->table && store_typed(s->stage_typed[n], fam, ev, &p, s->seq, err) != 0))
@@ -918,12 +1154,43 @@ int nd_store_queues(const nd_store *s)
 
 int nd_store_flush(nd_store *s, uint64_t *stored, uint64_t *there, nd_error *err)
 {
-	if (send_queued(s, err) != 0)
+	if (send_queued(s, err) != 0 || batch_run(s, err) != 0)
 		return -1;
 	*stored += s->flushed_new;
 	*there += s->flushed_there;
 	s->flushed_new = s->flushed_there = 0;
 	return 0;
+}
+
+/* Binds an event and its typed row into the next slots of the batch of a
+ * SQLite ingest's transaction, running it when full. Returns 2, or -1 with
+ * err set. */
+static int batch_event(nd_store *s, int64_t source, const nd_family *fam, nd_record *ev, nd_error *err)
+{
+	size_t n = family_index(fam);
+	batch_slot *b = &s->slot[s->nbatch];
+	nd_store_prepared p;
+
+	if (n >= MAX_FAMILIES)
+		return nd_error_set(err, "too many event families");
+	if (batch_ready(s, fam, n, err) != 0 || prepared(s, fam, ev, &p, err) != 0 ||
+	    bind_event(s, s->ins_batch, (int)s->nbatch * EVENT_PARAMS, source, fam, ev, err) != 0 ||
+	    bind_fields(s, s->ins_batch, (int)s->nbatch * EVENT_PARAMS, ev, &p, err) != 0)
+		return -1;
+	b->fam = n;
+	b->typed = fam->table ? (int)s->ntyped[n] : -1;
+	if (fam->table && bind_typed(s->typed_batch[n], b->typed * ((int)fam->ncolumns + 1), fam, ev, &p, err) != 0)
+		return -1;
+	if (keep_text(&b->computer, ev->computer ? ev->computer : "") != 0 ||
+	    keep_text(&b->channel, ev->channel ? ev->channel : "") != 0)
+		return nd_error_set(err, "out of memory");
+	b->record_id = (int64_t)ev->record_id;
+	b->ts = ev->has_time ? ev->time : ev->written_time;
+	if (fam->table)
+		s->ntyped[n]++;
+	s->nbatch++;
+	follow_stored(s, fam, ev);
+	return s->nbatch == BATCH && batch_run(s, err) != 0 ? -1 : 2;
 }
 
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, nd_record *ev, nd_error *err)
@@ -933,8 +1200,10 @@ int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, nd_record 
 
 	if (s->queue && s->in_tx)
 		return queue_event(s, source, fam, ev, err);
-	if (prepared(s, fam, ev, &p, err) || bind_event(s, s->ins_event, source, fam, ev, err) ||
-	    bind_fields(s, s->ins_event, ev, &p, err))
+	if (s->batching)
+		return batch_event(s, source, fam, ev, err);
+	if (prepared(s, fam, ev, &p, err) || bind_event(s, s->ins_event, 0, source, fam, ev, err) ||
+	    bind_fields(s, s->ins_event, 0, ev, &p, err))
 		return -1;
 	switch (nd_db_step(s->ins_event, "events", err)) {
 	case 0:

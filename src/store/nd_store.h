@@ -82,8 +82,14 @@ void nd_store_rollback(nd_store *s);
  * (about 4 % of an NPS-heavy ingest); nd_store_commit and
  * nd_store_rollback turn the checks back on. From the first one on, a
  * SQLite database's WAL is checkpointed on a thread of its own until the
- * store is closed (nd_db_sqlite_checkpoint_behind). Returns 0, or -1 with
- * err set. */
+ * store is closed (nd_db_sqlite_checkpoint_behind). In SQLite, events are
+ * stored in batches of 16 (one INSERT each, a third cheaper per event:
+ * docs/schema.md): nd_store_event binds each into the next batch and
+ * answers 2; the batch runs when full, at nd_store_flush, at the commit
+ * and before nd_store_may_hold_* answer 1 (so that a look-up of events
+ * finds those of the batch), after which events are stored one at a time
+ * again (answering 1 or 0) until nd_store_may_hold_record answers 0.
+ * Returns 0, or -1 with err set. */
 int nd_store_begin_ingest(nd_store *s, nd_error *err);
 
 /* Finds or creates the source row for a file (or a channel) read on this
@@ -118,22 +124,25 @@ int nd_store_chunk_put(nd_store *s, int64_t source, uint64_t offset, uint32_t fp
  * what ev->prepared holds for fam (nd_store_prep.h; worked out here into
  * it when it holds nothing). Returns 1 when stored, 0 when the event was
  * already there (same computer, channel, record id and time), 2 when
- * queued (below), -1 with err set. */
+ * queued (below) or batched (nd_store_begin_ingest): nd_store_flush tells
+ * which, -1 with err set. */
 int nd_store_event(nd_store *s, int64_t source, const nd_family *fam, nd_record *ev, nd_error *err);
 
 /* Inside a transaction of a store that does not queue: returns 0 when the
  * database holds no event of computer and channel with a record id of
  * record_id or more (their highest record id is read once per transaction
- * and then followed through nd_store_event), 1 when it may, -1 with err
- * set. Elsewhere: 1. Lets a look-up that needs such an event be skipped. */
+ * and then followed through nd_store_event), 1 when it may (the batch
+ * run first: nd_store_begin_ingest), -1 with err set. Elsewhere: 1. Lets a
+ * look-up that needs such an event be skipped. */
 int nd_store_may_hold_record(nd_store *s, const char *computer, const char *channel, uint64_t record_id,
 			     nd_error *err);
 
 /* Inside a transaction of a store that does not queue: returns 0 when the
  * database holds no event of the family named family (known from the family's partial
  * index, nd_schema_family_indexed, once per transaction, then followed
- * through nd_store_event), 1 when it may or there is no such index, -1
- * with err set. Elsewhere: 1. */
+ * through nd_store_event), 1 when it may or there is no such index (the
+ * batch run first: nd_store_begin_ingest), -1 with err set. Elsewhere:
+ * 1. */
 int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err);
 
 /* Returns 1 when s queues the events of a transaction (a database server,
@@ -145,9 +154,9 @@ int nd_store_may_hold_family(nd_store *s, const char *family, nd_error *err);
  * the caller does not look them up). Else 0. */
 int nd_store_queues(const nd_store *s);
 
-/* Sends the queued events and adds how many of all those sent since the
- * last call were stored to *stored and were already there to *there (a
- * rollback forgets them). Returns 0, or -1 with err set. */
+/* Sends the queued events (runs the batch) and adds how many of all those
+ * sent since the last call were stored to *stored and were already there
+ * to *there (a rollback forgets them). Returns 0, or -1 with err set. */
 int nd_store_flush(nd_store *s, uint64_t *stored, uint64_t *there, nd_error *err);
 
 #endif

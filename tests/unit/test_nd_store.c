@@ -334,6 +334,87 @@ static void test_store_may_hold(const char *path)
 	CHECK_STR(value(path, "SELECT count(*) FROM events", (char[16]){0}, 16), "3");
 }
 
+/* Returns the count that q (SELECT count(*) ...) gives on the store's own
+ * connection, which sees its open transaction; -1 on failure. */
+static int64_t count_in(nd_store *s, const char *q)
+{
+	nd_stmt *st = NULL;
+	nd_error err;
+	int64_t n = -1;
+
+	if (nd_db_prepare(nd_store_db(s), q, 0, &st, "count", &err) == 0 && nd_db_step(st, "count", &err) == 1)
+		n = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return n;
+}
+
+/* An ingest's transaction binds events into batches of 16 (2: queued) and
+ * runs one when full, when asked (flush, commit) and before a look-up that
+ * may find its events; a batch leaves out the events already there, also
+ * the second of the same event in one batch, with their typed rows; a
+ * rollback forgets it. */
+static void test_store_batch(const char *path)
+{
+	nd_store *s = NULL;
+	nd_error err;
+	int64_t src = 0;
+	uint64_t stored = 0, there = 0, r;
+
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	CHECK(nd_store_begin_ingest(s, &err) == 0);
+	CHECK(nd_store_source(s, "/logs/batch.evtx", 1, 1, &src, &err) == 0);
+	for (r = 1; r <= 20; r++)
+		CHECK(store_one(s, src, "nps_audit", r) == 2);
+	CHECK(count_in(s, "SELECT count(*) FROM event_rows") == 16);
+	CHECK(nd_store_flush(s, &stored, &there, &err) == 0 && stored == 20 && there == 0);
+	CHECK(count_in(s, "SELECT count(*) FROM event_rows") == 20);
+	/* a new file: the ids are the record ids */
+	CHECK(count_in(s, "SELECT count(*) FROM nps_audit_events a JOIN event_rows e ON e.id = a.event_ref"
+			  " WHERE e.record_id = e.id") == 20);
+	CHECK(store_one(s, src, "nps_audit", 5) == 2);
+	CHECK(store_one(s, src, "nps_audit", 21) == 2);
+	CHECK(store_one(s, src, "nps_audit", 21) == 2);
+	CHECK(store_one(s, src, "nps_audit", 6) == 2);
+	CHECK(store_one(s, src, "nps_audit", 22) == 2);
+	stored = there = 0;
+	CHECK(nd_store_flush(s, &stored, &there, &err) == 0 && stored == 2 && there == 3);
+	CHECK(count_in(s, "SELECT count(*) FROM event_rows") == 22);
+	CHECK(count_in(s, "SELECT count(*) FROM nps_audit_events a JOIN event_rows e ON e.id = a.event_ref"
+			  " WHERE e.record_id = e.id") == 22);
+	/* a look-up that may find the batch's events runs it first, and the
+	 * events after it are stored one at a time until one cannot be there */
+	CHECK(store_one(s, src, "nps_text", 23) == 2);
+	CHECK(nd_store_may_hold_family(s, "nps_text", &err) == 1);
+	CHECK(count_in(s, "SELECT count(*) FROM event_rows") == 23);
+	CHECK(store_one(s, src, "rasclient", 24) == 1);
+	CHECK(store_one(s, src, "nps_audit", 25) == 1);
+	CHECK(store_one(s, src, "nps_audit", 25) == 0);
+	CHECK(count_in(s, "SELECT count(*) FROM ras_client_events WHERE event_ref = 24") == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 26, &err) == 0); /* read */
+	CHECK(store_one(s, src, "nps_audit", 26) == 2);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 27, &err) == 0); /* followed: the batch waits */
+	CHECK(count_in(s, "SELECT count(*) FROM event_rows") == 25);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 26, &err) == 1);
+	CHECK(count_in(s, "SELECT count(*) FROM event_rows") == 26);
+	CHECK(count_in(s, "SELECT count(*) FROM nps_audit_events") == 25);
+	CHECK(store_one(s, src, "nps_audit", 27) == 1);
+	CHECK(nd_store_may_hold_record(s, "C", "Security", 28, &err) == 0);
+	CHECK(store_one(s, src, "nps_audit", 28) == 2);
+	CHECK(nd_store_commit(s, &err) == 0);
+	stored = there = 0;
+	CHECK(nd_store_flush(s, &stored, &there, &err) == 0 && stored == 3 && there == 0);
+	CHECK(nd_store_begin_ingest(s, &err) == 0);
+	CHECK(store_one(s, src, "nps_audit", 29) == 2);
+	nd_store_rollback(s);
+	/* outside an ingest's transaction an event is stored at once */
+	CHECK(nd_store_begin(s, &err) == 0);
+	CHECK(store_one(s, src, "nps_audit", 30) == 1);
+	CHECK(nd_store_commit(s, &err) == 0);
+	nd_store_close(s);
+	CHECK_STR(value(path, "SELECT count(*) || '/' || max(record_id) FROM events", (char[32]){0}, 32), "29/30");
+	CHECK_STR(value(path, "SELECT count(*) FROM nps_audit_events", (char[16]){0}, 16), "28");
+}
+
 int main(int argc, char **argv)
 {
 	char dir[2048], path[2048 + 8];
@@ -357,5 +438,7 @@ int main(int argc, char **argv)
 	test_store_source_chunks(path);
 	test_store_may_hold(path);
 	test_store_begin_ingest(path);
+	snprintf(path, sizeof(path), "%s/b.db", dir);
+	test_store_batch(path);
 	return check_report();
 }
