@@ -435,7 +435,7 @@ static int decision_row(load *l, nd_stmt *st)
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
-	n->host = host_col(l, st, 2);
+	n->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	n->event = (uint32_t)nd_db_column_int64(st, 3);
 	n->user = col(l, st, 6, 0);
 	n->domain = col(l, st, 7, 1);
@@ -474,7 +474,7 @@ static int unlock_row(load *l, nd_stmt *st)
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
-	n->host = host_col(l, st, 2);
+	n->host = (uint32_t)host_col(l, st, 2);
 	n->user = col(l, st, 3, 0);
 	n->domain = col(l, st, 4, 1);
 	n->fq = col(l, st, 5, 1);
