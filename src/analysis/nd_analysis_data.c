@@ -274,6 +274,8 @@ int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err)
 
 	if (pseudo(name) || nd_analysis_name(d, name) < d->nnames)
 		return 0;
+	if (d->nnames >= UINT16_MAX) /* an event holds one value per name, counted in 16 bits (nd_event) */
+		return nd_error_set(err, "the rules read more than %u event fields", (unsigned)UINT16_MAX);
 	if (!(n = add(&d->names, &d->nnames, &d->cap_names, sizeof(*d->names))) ||
 	    !(*n = nd_strpool_add(&d->pool, name)))
 		return nd_error_set(err, "out of memory");

@@ -188,7 +188,9 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
 const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
 
 /* Adds a field name to d->names unless it is there (without case) or is a
- * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set. */
+ * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set
+ * (out of memory, or a 65,536th name: an event's values count in 16
+ * bits). */
 int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err);
 
 /* Adds the field names read by the enabled rules (patterns and facts; not

@@ -187,15 +187,13 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
 		const nd_analysis_data **d, int64_t *since, nd_error *err)
 {
+	size_t rows;
 	int rc = 1;
 
 	*since = m ? m->cur.last : 0;
 	if (!m) {
 		*d = local;
-		if ((rc = nd_analysis_load(s, rules, local, NULL, 1, err)) < 0)
-			return -1;
-		*loaded = (size_t)rc;
-		return 0;
+		return nd_analysis_load(s, rules, local, NULL, 1, loaded, err);
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
@@ -203,7 +201,7 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
 	if (rc != 0)
 		*since = 0;
-	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, err) < 0))
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, &rows, err) != 0))
 		return -1;
 	m->loaded = 1;
 	*d = &m->d;
