@@ -168,16 +168,25 @@ static int str_order(const void *pa, const void *pb)
 }
 
 /* Renumbers the host of each of the n records of size bytes at v (the
- * size_t host at offset in each): a host below old becomes map[host], any
- * other (unknown) becomes unknown, now. Returns nothing. */
-static void move_hosts(void *v, size_t n, size_t size, size_t offset, const size_t *map, size_t old, size_t now)
+ * host at offset in each, a size_t, or a uint32_t when narrow): a host
+ * below old becomes map[host], any other (unknown) becomes unknown, now.
+ * Returns nothing. */
+static void move_hosts(void *v, size_t n, size_t size, size_t offset, int narrow, const size_t *map, size_t old,
+		       size_t now)
 {
 	char *p;
 	size_t i, h;
+	uint32_t h32;
 
 	if (n == 0) /* v may be NULL */
 		return;
 	for (i = 0, p = (char *)v + offset; i < n; i++, p += size) {
+		if (narrow) {
+			memcpy(&h32, p, sizeof(h32));
+			h32 = (uint32_t)(h32 < old ? map[h32] : now); /* fewer than 4G (nd_analysis_insert_hosts) */
+			memcpy(p, &h32, sizeof(h32));
+			continue;
+		}
 		memcpy(&h, p, sizeof(h));
 		h = h < old ? map[h] : now;
 		memcpy(p, &h, sizeof(h));
@@ -204,13 +213,12 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	d->hosts = v;
 	d->nhosts = d->cap_hosts = old + n;
 	n = d->nhosts;
-	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), map, old, n);
-	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), map, old, n);
-	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), map, old, n);
-	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), map, old, n);
-	move_hosts(d->capi2, d->ncapi2, sizeof(*d->capi2), offsetof(nd_capi2_event, host), map, old, n);
-	for (i = 0; i < d->nevents; i++) /* 32 bits (nd_event) */
-		d->events[i].host = (uint32_t)(d->events[i].host < old ? map[d->events[i].host] : n);
+	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 0, map, old, n);
+	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), 1, map, old, n);
+	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), 0, map, old, n);
+	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), 1, map, old, n);
+	move_hosts(d->capi2, d->ncapi2, sizeof(*d->capi2), offsetof(nd_capi2_event, host), 0, map, old, n);
+	move_hosts(d->events, d->nevents, sizeof(*d->events), offsetof(nd_event, host), 1, map, old, n);
 	return 0;
 }
 
@@ -268,6 +276,8 @@ int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err)
 
 	if (pseudo(name) || nd_analysis_name(d, name) < d->nnames)
 		return 0;
+	if (d->nnames >= UINT16_MAX) /* an event holds one value per name, counted in 16 bits (nd_event) */
+		return nd_error_set(err, "the rules read more than %u event fields", (unsigned)UINT16_MAX);
 	if (!(n = add(&d->names, &d->nnames, &d->cap_names, sizeof(*d->names))) ||
 	    !(*n = nd_strpool_add(&d->pool, name)))
 		return nd_error_set(err, "out of memory");
@@ -306,7 +316,7 @@ static int by_ref(const void *pa, const void *pb)
 /* An event's place in time, carried for sorting. */
 typedef struct when {
 	int64_t ts, ref;
-	size_t idx;
+	uint32_t idx;
 } when;
 
 /* qsort: by time, then ref. */
@@ -338,11 +348,13 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 		d->events[out++] = d->events[i];
 	}
 	d->nevents = out;
+	if (d->nevents >= UINT32_MAX)
+		return nd_error_set(err, "too many events to diagnose (they count in 32 bits)");
 	if (nd_vec_reserve(&d->by_ts, &d->cap_by_ts, d->nevents + 1, sizeof(*d->by_ts)) != 0 ||
 	    !(w = malloc((d->nevents - first + 1) * sizeof(*w))))
 		return nd_error_set(err, "out of memory");
 	for (i = first; i < d->nevents; i++)
-		w[i - first] = (when){d->events[i].ts, d->events[i].ref, i};
+		w[i - first] = (when){d->events[i].ts, d->events[i].ref, (uint32_t)i};
 	nd_sort(w, d->nevents - first, sizeof(*w), by_time);
 	/* The new ones merged in with those indexed before, by time then ref,
 	 * from the end: a new event is most often the newest, so only the

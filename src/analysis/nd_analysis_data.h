@@ -31,10 +31,11 @@ typedef struct nd_client_failure {
 	uint32_t code;
 } nd_client_failure;
 
-/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded. */
+/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded (88 bytes:
+ * a fleet's month is millions of them). */
 typedef struct nd_decision {
 	int64_t ref, ts;
-	size_t host;
+	uint32_t host; /* an index of hosts, as nd_event's */
 	uint32_t event;
 	const char *user;       /* SubjectUserName */
 	const char *domain, *fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
@@ -116,7 +117,7 @@ typedef struct nd_analysis_data {
 	size_t ncapi2, cap_capi2;
 	nd_event *events;
 	size_t nevents, cap_events;
-	size_t *by_ts; /* nevents indices of events, by time then ref */
+	uint32_t *by_ts; /* nevents indices of events, by time then ref (fewer than 4G events: nd_analysis_index) */
 	size_t cap_by_ts;
 	nd_field_value *fields;
 	size_t nfields, cap_fields;
@@ -187,7 +188,9 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
 const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
 
 /* Adds a field name to d->names unless it is there (without case) or is a
- * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set. */
+ * pseudo-field ("computer", "provider"). Returns 0, or -1 with err set
+ * (out of memory, or a 65,536th name: an event's values count in 16
+ * bits). */
 int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err);
 
 /* Adds the field names read by the enabled rules (patterns and facts; not
@@ -197,7 +200,7 @@ int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_er
 
 /* Finishes the events: sorts them by ref, merges one event loaded twice
  * (its fields must not be loaded yet) and builds by_ts. Returns 0, or -1
- * with err set. */
+ * with err set (also for 4G events). */
 int nd_analysis_index(nd_analysis_data *d, nd_error *err);
 
 /* As nd_analysis_index for the events from first on, appended to events

@@ -1,6 +1,5 @@
 #include "nd_analysis_load.h"
 
-#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +19,12 @@ typedef nd_analysis_dial dial;
 
 #define LAST_COLUMNS 16
 
+/* The column of the time an event was logged with: SQLite computes
+ * time_created from ts unless time_text holds another text; PostgreSQL
+ * stores time_created (logged_time). */
+#define TIME_SQLITE "time_text"
+#define TIME_PG "time_created"
+
 /* The state of one load. */
 typedef struct load {
 	nd_db *db;
@@ -29,7 +34,7 @@ typedef struct load {
 	int oom;       /* a string copy failed */
 	int64_t since; /* only events with a greater id (0: all) */
 	int beside;    /* the decisions may be read on a second connection (side_start) */
-	int pg;        /* PostgreSQL: events.time_created is stored (no time_text) */
+	int pg;        /* PostgreSQL: events.time_created is stored (no time_text): the queries' second form */
 	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
 	int redial;    /* since: a dial may change the server of a client failure loaded before */
@@ -73,34 +78,6 @@ static size_t host_col(load *l, nd_stmt *st, int c)
 /* The queries of a load: each fills one kind of record from a row. */
 typedef int (*row_fn)(load *l, nd_stmt *st);
 
-/* Prepares sql, written for SQLite, into *st: for PostgreSQL with
- * time_created for time_text (SQLite computes time_created, from ts unless
- * time_text holds another text; PostgreSQL stores it). Returns 0, or -1
- * (the database's error, or out of memory: *st NULL). */
-static int prepare(load *l, const char *sql, nd_stmt **st)
-{
-	nd_buf b = {0};
-	const char *at;
-	int rc;
-
-	if (!l->pg)
-		return nd_db_prepare(l->db, sql, 0, st, "load", NULL);
-	while ((at = strstr(sql, "time_text")) != NULL) {
-		if (nd_buf_append(&b, sql, (size_t)(at - sql)) || nd_buf_append(&b, "time_created", 12)) {
-			nd_buf_free(&b);
-			return -1;
-		}
-		sql = at + 9;
-	}
-	if (nd_buf_append(&b, sql, strlen(sql) + 1)) {
-		nd_buf_free(&b);
-		return -1;
-	}
-	rc = nd_db_prepare(l->db, b.data, 0, st, "load", NULL);
-	nd_buf_free(&b);
-	return rc;
-}
-
 /* Keeps the time event ref was logged with, column c of st (time_text,
  * or PostgreSQL's time_created), when it is not the text of ts. Sets
  * l->oom when out of memory. Returns nothing. */
@@ -126,7 +103,7 @@ static int each_row(load *l, const char *sql, row_fn fn, const char *what)
 	int rc;
 
 	memset(l->last, 0, sizeof(l->last)); /* another query's columns */
-	if (prepare(l, sql, &st) != 0 ||
+	if (nd_db_prepare(l->db, sql, 0, &st, "load", NULL) != 0 ||
 	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
@@ -435,7 +412,7 @@ static int decision_row(load *l, nd_stmt *st)
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
-	n->host = host_col(l, st, 2);
+	n->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	n->event = (uint32_t)nd_db_column_int64(st, 3);
 	n->user = col(l, st, 6, 0);
 	n->domain = col(l, st, 7, 1);
@@ -474,7 +451,7 @@ static int unlock_row(load *l, nd_stmt *st)
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
-	n->host = host_col(l, st, 2);
+	n->host = (uint32_t)host_col(l, st, 2);
 	n->user = col(l, st, 3, 0);
 	n->domain = col(l, st, 4, 1);
 	n->fq = col(l, st, 5, 1);
@@ -513,11 +490,14 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	size_t i, j;
 	int rc;
 
-#define RULE_EVENTS(since)                                                                                             \
-	"SELECT id, ts, computer, event_id, family, provider, time_text FROM events"                                   \
+#define RULE_EVENTS(since, time)                                                                                       \
+	"SELECT id, ts, computer, event_id, family, provider, " time " FROM events"                                    \
 	" WHERE " since "event_id = ?1 AND family = coalesce(?2, family)"
+	static const char *const sql[2][2] = {{RULE_EVENTS("", TIME_SQLITE), RULE_EVENTS("", TIME_PG)},
+					      {RULE_EVENTS("id > ?3 AND +", TIME_SQLITE),
+					       RULE_EVENTS("id > ?3 AND +", TIME_PG)}};
 
-	if (prepare(l, l->since ? RULE_EVENTS("id > ?3 AND +") : RULE_EVENTS(""), &st) != 0)
+	if (nd_db_prepare(l->db, sql[l->since != 0][l->pg], 0, &st, "load", NULL) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
 #undef RULE_EVENTS
 	for (i = 0; i < rules->n; i++) {
@@ -874,14 +854,14 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 	"SELECT e.computer, d.coid, d.server_address, e.ts, e.id FROM ras_client_events d CROSS JOIN events e"         \
 	" WHERE e.id = d.event_ref AND d.coid IS NOT NULL AND d.server_address IS NOT NULL" since                      \
 	" ORDER BY e.computer, d.coid, e.ts, e.id"
-#define Q_CLIENTS(since, ts)                                                                                           \
-	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid, e.time_text"    \
+#define Q_CLIENTS(since, ts, time)                                                                                     \
+	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, c.user_name, c.code, c.coid, e." time        \
 	" FROM events e JOIN ras_client_events c ON c.event_ref = e.id"                                                \
 	" WHERE " since "e.event_id = 20227 ORDER BY " ts ", e.id"
-#define Q_DECISIONS(since, ts)                                                                                         \
+#define Q_DECISIONS(since, ts, time)                                                                                   \
 	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, a.subject_user_name,"                        \
 	" a.subject_domain_name, a.fq_subject_user_name, a.reason_code, a.nas_identifier, a.client_name,"              \
-	" a.nas_port_type, a.authentication_type, a.client_ip_address, e.time_text"                                    \
+	" a.nas_port_type, a.authentication_type, a.client_ip_address, e." time                                        \
 	" FROM events e JOIN nps_audit_events a ON a.event_ref = e.id"                                                 \
 	" WHERE " since "e.event_id IN (6272, 6273, 6274) ORDER BY " ts ", e.id"
 #define Q_CONNECTS(since, ts)                                                                                          \
@@ -897,19 +877,25 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 	" WHERE " since "(c.error <> 0 OR c.failing_subject IS NOT NULL) ORDER BY " ts ", e.id"
 #define SINCE "e.id > ?1 AND +"
 
+/* Both dialects: a query without the logged time's column. */
+#define BOTH(q) {q, q}
+/* Each dialect's: SQLite computes time_created (from ts unless time_text
+ * holds another text), PostgreSQL stores it. */
+#define DIALECTS(q, since, ts) {q(since, ts, TIME_SQLITE), q(since, ts, TIME_PG)}
+
 static const struct query {
-	const char *all, *since;
+	const char *all[2], *since[2]; /* for SQLite, for PostgreSQL (load.pg) */
 	row_fn fn;
 	const char *what;
 } queries[] = {
-	{Q_HOSTS("computer", " ORDER BY 1"), Q_HOSTS("computer || ''", " WHERE id > ?1"), host_row, "hosts"},
-	{Q_HINTS(""), Q_HINTS(" WHERE event_ref > ?1"), hint_row, "learn domains"},
-	{Q_DIALS(""), Q_DIALS(" AND d.event_ref > ?1"), dial_row, "dialled servers"},
-	{Q_CLIENTS("", "e.ts"), Q_CLIENTS(SINCE, "+e.ts"), client_row, "client failures"},
-	{Q_DECISIONS("", "e.ts"), Q_DECISIONS(SINCE, "+e.ts"), decision_row, "NPS decisions"},
-	{Q_CONNECTS("", "e.ts"), Q_CONNECTS(SINCE, "+e.ts"), connect_row, "connects"},
-	{Q_UNLOCKS("", "e.ts"), Q_UNLOCKS(SINCE, "+e.ts"), unlock_row, "unlocks"},
-	{Q_CAPI2("", "e.ts"), Q_CAPI2("e.id > ?1 AND ", "+e.ts"), capi2_row, "CAPI2 failures"},
+	{BOTH(Q_HOSTS("computer", " ORDER BY 1")), BOTH(Q_HOSTS("computer || ''", " WHERE id > ?1")), host_row, "hosts"},
+	{BOTH(Q_HINTS("")), BOTH(Q_HINTS(" WHERE event_ref > ?1")), hint_row, "learn domains"},
+	{BOTH(Q_DIALS("")), BOTH(Q_DIALS(" AND d.event_ref > ?1")), dial_row, "dialled servers"},
+	{DIALECTS(Q_CLIENTS, "", "e.ts"), DIALECTS(Q_CLIENTS, SINCE, "+e.ts"), client_row, "client failures"},
+	{DIALECTS(Q_DECISIONS, "", "e.ts"), DIALECTS(Q_DECISIONS, SINCE, "+e.ts"), decision_row, "NPS decisions"},
+	{BOTH(Q_CONNECTS("", "e.ts")), BOTH(Q_CONNECTS(SINCE, "+e.ts")), connect_row, "connects"},
+	{BOTH(Q_UNLOCKS("", "e.ts")), BOTH(Q_UNLOCKS(SINCE, "+e.ts")), unlock_row, "unlocks"},
+	{BOTH(Q_CAPI2("", "e.ts")), BOTH(Q_CAPI2("e.id > ?1 AND ", "+e.ts")), capi2_row, "CAPI2 failures"},
 };
 
 /* The NPS decisions of a full load read on a second connection, by a
@@ -930,7 +916,7 @@ static void *side_work(void *arg)
 {
 	side *x = arg;
 
-	x->rc = each_row(&x->l, x->q->all, x->q->fn, x->q->what);
+	x->rc = each_row(&x->l, x->q->all[x->l.pg], x->q->fn, x->q->what);
 	return NULL;
 }
 
@@ -1084,7 +1070,8 @@ static int load_events(load *l, const nd_rules *rules)
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]) && !l->afresh; i++) {
 		if (queries[i].fn == decision_row && beside)
 			continue;
-		if (each_row(l, l->since ? queries[i].since : queries[i].all, queries[i].fn, queries[i].what) != 0) {
+		if (each_row(l, l->since ? queries[i].since[l->pg] : queries[i].all[l->pg], queries[i].fn,
+			     queries[i].what) != 0) {
 			if (beside) { /* its outcome no longer matters */
 				side_join(&x);
 				nd_analysis_data_free(&x.d);
@@ -1104,7 +1091,7 @@ static int load_events(load *l, const nd_rules *rules)
 	}
 	if (beside && (beside = side_finish(l, &x)) == -1)
 		return -1;
-	if (beside == 1 && each_row(l, x.q->all, x.q->fn, x.q->what) != 0) /* the second connection failed */
+	if (beside == 1 && each_row(l, x.q->all[l->pg], x.q->fn, x.q->what) != 0) /* the second connection failed */
 		return -1;
 	if (l->afresh)
 		return 0;
@@ -1164,7 +1151,7 @@ void nd_analysis_cursor_free(nd_analysis_cursor *cur)
 }
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
-		     nd_error *err)
+		     size_t *rows, nd_error *err)
 {
 	load l = {0};
 	int64_t newer = 0;
@@ -1199,7 +1186,8 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		return -1;
 	}
 	nd_analysis_fit(out, cur != NULL);
-	return l.rows < INT_MAX ? (int)l.rows : INT_MAX;
+	*rows = l.rows;
+	return 0;
 }
 
 int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *d, nd_analysis_cursor *cur,

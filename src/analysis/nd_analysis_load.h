@@ -41,10 +41,10 @@ typedef struct nd_analysis_cursor {
  * none of it is made or kept. With beside, the NPS decisions of a SQLite
  * file may be read on a second connection by a thread of their own while
  * the rest is read (diagnose; tail keeps to one connection and thread).
- * Returns the number of rows read (INT_MAX at most) with *out filled
- * (free it with nd_analysis_data_free), or -1 with err set. */
+ * Returns 0 with *out filled (free it with nd_analysis_data_free) and
+ * *rows the number of rows read, or -1 with err set. */
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
-		     nd_error *err);
+		     size_t *rows, nd_error *err);
 
 /* Adds to d (loaded with cur and the same rules) the events stored since
  * cur, so that d is what nd_analysis_load would give now: a new host is

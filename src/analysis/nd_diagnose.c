@@ -28,7 +28,6 @@ typedef struct old_keys {
 	size_t cap_start;
 	int64_t id;         /* of the incident being read */
 	int first_client;   /* its first event is a client failure */
-	nd_strpool pool;
 } old_keys;
 
 /* nd_incidents_key_fn: adds one stored event of an incident to o.
@@ -37,16 +36,16 @@ static int old_key_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
 {
 	old_keys *o = ctx;
 	nd_key_incident *x;
+	size_t len;
 
 	if (!o->n || row->id != o->id) {
 		if (nd_vec_reserve(&o->v, &o->cap, o->n + 1, sizeof(*o->v)) ||
 		    nd_vec_reserve(&o->start, &o->cap_start, o->n + 1, sizeof(*o->start)))
 			return nd_error_set(err, "out of memory");
 		x = &o->v[o->n];
-		memset(x, 0, sizeof(*x));
-		snprintf(x->key, sizeof(x->key), "%s", row->key);
-		if (!(x->who = nd_strpool_add(&o->pool, row->who ? row->who : "")))
-			return nd_error_set(err, "out of memory");
+		memset(x, 0, sizeof(*x)); /* who: not used for old keys (at 1M incidents 12 MB of copies) */
+		len = strlen(row->key);
+		memcpy(x->key, row->key, len < ND_KEY_MAX ? len : ND_KEY_MAX - 1);
 		x->first_ts = row->first_ts;
 		o->start[o->n++] = o->nrefs;
 		o->id = row->id;
@@ -90,7 +89,6 @@ static void old_keys_free(old_keys *o)
 	free(o->v);
 	free(o->refs);
 	free(o->start);
-	nd_strpool_free(&o->pool);
 }
 
 struct nd_diagnose_memory {
@@ -164,7 +162,7 @@ static void keep_keys(nd_diagnose_memory *m, const nd_analysis_data *d, const nd
 		const nd_attempt *a = g->v[i].finding || (from && from[i] != ND_NONE) ? NULL
 											: &c->attempts[g->items[g->v[i].item]];
 
-		keys[i].who = NULL; /* read back, but not used for old keys */
+		keys[i].who = NULL; /* not used for old keys (read_old_keys) */
 		for (k = 0; a && a->client_ref && k < a->nretries; k++)
 			if (d->clients[c->retries[a->retry + k]].ref < keys[i].first_ref)
 				keys[i].first_ref = d->clients[c->retries[a->retry + k]].ref;
@@ -189,15 +187,13 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
 		const nd_analysis_data **d, int64_t *since, nd_error *err)
 {
+	size_t rows;
 	int rc = 1;
 
 	*since = m ? m->cur.last : 0;
 	if (!m) {
 		*d = local;
-		if ((rc = nd_analysis_load(s, rules, local, NULL, 1, err)) < 0)
-			return -1;
-		*loaded = (size_t)rc;
-		return 0;
+		return nd_analysis_load(s, rules, local, NULL, 1, loaded, err);
 	}
 	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
 		forget_data(m);
@@ -205,7 +201,7 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_an
 		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
 	if (rc != 0)
 		*since = 0;
-	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, err) < 0))
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, &rows, err) != 0))
 		return -1;
 	m->loaded = 1;
 	*d = &m->d;
@@ -493,6 +489,28 @@ static nd_key *key_texts(const nd_key_incident *keys, size_t n)
 	return v;
 }
 
+/* Gives every group of g a new key, as nd_keys_assign gives them with no
+ * previous incident, without listing their events (a first run: at 1M
+ * incidents the list and the incidents as nd_keys sees them are 70 MB).
+ * Returns the keys' texts (free them), or NULL with err set. */
+static nd_key *new_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_error *err)
+{
+	nd_key *v = malloc((g->n + 1) * sizeof(*v));
+	nd_keyring r;
+	size_t i;
+
+	memset(&r, 0, sizeof(r));
+	if (!v)
+		nd_error_set(err, "out of memory");
+	for (i = 0; v && i < g->n; i++)
+		if (nd_keys_new(&r, g->v[i].key, nd_group_first_ref(d, c, g, i), v[i].s, err) != 0) {
+			free(v);
+			v = NULL;
+		}
+	nd_keyring_free(&r);
+	return v;
+}
+
 /* Returns 1 when m holds what the last run stored and the store (stamp
  * now) still holds it, for the same parameters; else 0. */
 static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, const nd_buf *now)
@@ -612,17 +630,20 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	 * 1M incidents they are about 80 MB). */
 	if (!m && (read_old_keys(s, &old, err) || nd_incidents_clear(s, err)))
 		goto out;
-	if (nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
-	    (rekey ? assign_touched(m, from, keys, g.n, err)
-		   : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v, changes && m->keys.n ? m->keys.n : old.n,
-				    keys, g.n, err)))
+	/* A run with no previous results (nor tail's memory) makes every key new. */
+	if (!m && !old.n ? !(texts = new_keys(d, &c, &g, err))
+			 : nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs,
+					 err) ||
+				   (rekey ? assign_touched(m, from, keys, g.n, err)
+					  : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v,
+							   changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err)))
 		goto out;
 	old_keys_free(&old); /* the previous run's keys are passed on (at 1M incidents about 80 MB) */
 	memset(&old, 0, sizeof(old));
 	/* The ring holds the keys given (rekey: assign_touched keeps it so). */
 	if (m && !rekey && (m->ringed = nd_keyring_fill(&m->ring, keys, g.n, err) == 0) == 0)
 		goto out;
-	if (!(texts = key_texts(keys, g.n))) {
+	if (!texts && !(texts = key_texts(keys, g.n))) {
 		nd_error_set(err, "out of memory");
 		goto out;
 	}

@@ -7,15 +7,17 @@
 #include "nd_time.h"
 #include "nd_vec.h"
 
-/* An attempt or event to group, carrying what its sort order needs. */
+/* An attempt or event to group, carrying what its sort order needs (40
+ * bytes, indices in 32 bits: at 1M attempts the largest array of the
+ * grouping). */
 typedef struct member {
 	const nd_rule *rule;
 	const char *key;
-	size_t k; /* key as an integer in the order of the keys: an identity id, or a host index */
-	int vpn;  /* incidents: VPN attempts and 802.1X ones are never grouped together */
 	int64_t ts;
-	size_t idx;  /* attempt index, or event position in time order */
-	size_t item; /* what the group stores */
+	uint32_t k;    /* key as an integer in the order of the keys: an identity id, or a host index */
+	uint32_t idx;  /* attempt index, or event position in time order */
+	uint32_t item; /* what the group stores */
+	int vpn;       /* incidents: VPN attempts and 802.1X ones are never grouped together */
 } member;
 
 /* qsort: by cause, key, kind, then index. */
@@ -194,7 +196,7 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		attempts += cause[i] != NULL && counts(touched, ntouched, c->attempts[i].key);
 	for (i = 0; i < d->nevents; i++)
 		events += rule[i] != NULL;
-	if (attempts + events >= UINT32_MAX)
+	if (attempts + events >= UINT32_MAX || c->n >= UINT32_MAX || d->nevents >= UINT32_MAX)
 		return nd_error_set(err, "too many attempts and events to group (the items count in 32 bits)");
 	m = malloc(((attempts > events ? attempts : events) + 1) * sizeof(*m));
 	out->items = malloc((attempts + events + 1) * sizeof(*out->items));
@@ -202,8 +204,8 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		goto oom;
 	for (i = 0; i < c->n; i++)
 		if (cause[i] && counts(touched, ntouched, c->attempts[i].key))
-			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].id, c->attempts[i].vpn,
-					  c->attempts[i].ts, i, i};
+			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].ts, c->attempts[i].id, (uint32_t)i,
+					  (uint32_t)i, c->attempts[i].vpn};
 	nd_sort(m, n, sizeof(*m), member_order);
 	if (group_members(out, m, n, 0, gap, err) != 0)
 		goto fail;
@@ -214,7 +216,7 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 
 		if (rule[e])
 			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "",
-					  d->events[e].host, 0, d->events[e].ts, i, e};
+					  d->events[e].ts, d->events[e].host, (uint32_t)i, (uint32_t)e, 0};
 	}
 	nd_sort(m, n, sizeof(*m), member_order);
 	if (group_members(out, m, n, 1, 0, err) != 0)
@@ -245,7 +247,7 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 
 /* Appends group gr (its items from items, each through map when not NULL)
  * to out, which has room for it, and its origin to from. Returns nothing. */
-static void append(nd_grouping *out, const nd_group *gr, const size_t *items, const size_t *map, size_t *from,
+static void append(nd_grouping *out, const nd_group *gr, const uint32_t *items, const size_t *map, size_t *from,
 		   size_t origin)
 {
 	size_t k;
@@ -253,7 +255,7 @@ static void append(nd_grouping *out, const nd_group *gr, const size_t *items, co
 	out->v[out->n] = *gr;
 	out->v[out->n].item = (uint32_t)out->nitems; /* fewer than 4G (nd_group_again) */
 	for (k = 0; k < gr->n; k++)
-		out->items[out->nitems++] = map ? map[items[gr->item + k]] : items[gr->item + k];
+		out->items[out->nitems++] = map ? (uint32_t)map[items[gr->item + k]] : items[gr->item + k]; /* fewer than 4G */
 	from[out->n++] = origin;
 }
 
@@ -368,6 +370,14 @@ fail:
 	return -1;
 }
 
+int64_t nd_group_first_ref(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i)
+{
+	const nd_group *gr = &g->v[i];
+	const nd_attempt *a = gr->finding ? NULL : &c->attempts[g->items[gr->item]];
+
+	return !a ? d->events[g->items[gr->item]].ref : a->client_ref ? a->client_ref : a->nps_ref;
+}
+
 int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const size_t *from,
 		  const nd_key_incident *kept, nd_key_incident **out, int64_t **refs, nd_error *err)
 {
@@ -415,10 +425,7 @@ int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_g
 			for (r = 0; r < a->nretries; r++)
 				all[n++] = d->clients[c->retries[a->retry + r]].ref;
 		}
-		v[i].first_ref = gr->finding ? d->events[g->items[gr->item]].ref
-				 : c->attempts[g->items[gr->item]].client_ref
-				     ? c->attempts[g->items[gr->item]].client_ref
-				     : c->attempts[g->items[gr->item]].nps_ref;
+		v[i].first_ref = nd_group_first_ref(d, c, g, i);
 		nd_sort_i64(all + start, n - start);
 		v[i].nrefs = n - start;
 		v[i].refs = all + start;

@@ -30,7 +30,7 @@ typedef struct nd_grouping {
 	nd_group *v; /* incidents by first time, cause, identity; then findings by first time, cause, host */
 	size_t n, cap;
 	size_t nincidents;
-	size_t *items;
+	uint32_t *items; /* fewer than 4G (group) */
 	size_t nitems;
 } nd_grouping;
 
@@ -53,6 +53,11 @@ int nd_group_all(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 int nd_group_again(const nd_analysis_data *d, const nd_correlation *c, const nd_rule *const *cause,
 		   const nd_rule *const *rule, double gap_s, const nd_grouping *prev, const nd_rule *const *prev_cause,
 		   nd_grouping *out, size_t **from, nd_error *err);
+
+/* Returns the first event of group i of g as its key is made from
+ * (nd_keys_make): its first attempt's client failure, else its NPS
+ * decision; a finding's first event. */
+int64_t nd_group_first_ref(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i);
 
 /* The groups of g as nd_keys sees them (keys empty), in g's order: who
  * (identity or host), first time and event, and the events (client

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd_intern.h"
 #include "nd_sort.h"
-#include "nd_vec.h"
 
 char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX])
 {
@@ -59,18 +57,17 @@ static int holds(const nd_key_incident *x, int64_t ref)
 static int find_heirs(const nd_key_incident *old, size_t nold, const nd_key_incident *fresh, size_t nfresh,
 		      size_t *heir)
 {
-	owner *v = NULL;
-	size_t i, k, n = 0, cap = 0;
+	owner *v;
+	size_t i, k, n = 0;
 
-	for (i = 0; i < nold; i++) {
+	for (i = 0; i < nold; i++)
+		n += old[i].nrefs;
+	if (!(v = malloc((n + 1) * sizeof(*v)))) /* sized once: at 1M incidents, 27 MB */
+		return -1;
+	for (i = 0, n = 0; i < nold; i++) {
 		heir[i] = (size_t)-1;
-		for (k = 0; k < old[i].nrefs; k++) {
-			if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0) {
-				free(v);
-				return -1;
-			}
+		for (k = 0; k < old[i].nrefs; k++)
 			v[n++] = (owner){old[i].refs[k], i};
-		}
 	}
 	nd_sort(v, n, sizeof(*v), by_ref);
 	for (i = 0; i < nfresh; i++)
@@ -99,27 +96,89 @@ static int find_heirs(const nd_key_incident *old, size_t nold, const nd_key_inci
 	return 0;
 }
 
-/* Finds key in r, adding it (not held) when new. Returns its id, or
- * UINT32_MAX when out of memory. */
-static uint32_t ring_id(nd_keyring *r, const char *key)
-{
-	size_t before = r->ids.n;
-	uint32_t id;
+#define HELD ((uint64_t)1 << 63)
 
-	r->ids.pool = &r->pool;
-	if ((id = nd_intern_add(&r->ids, key)) == UINT32_MAX ||
-	    nd_vec_reserve(&r->live, &r->cap, r->ids.n, sizeof(*r->live)) != 0)
-		return UINT32_MAX;
-	if (r->ids.n > before)
-		r->live[id] = 0;
-	return id;
+/* Returns the value of key when it is a made key (12 lowercase hex
+ * digits), else -1. */
+static int64_t key_value(const char *key)
+{
+	int64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < 12; i++) {
+		char ch = key[i];
+
+		if (ch >= '0' && ch <= '9')
+			v = v * 16 + (ch - '0');
+		else if (ch >= 'a' && ch <= 'f')
+			v = v * 16 + (ch - 'a' + 10);
+		else
+			return -1;
+	}
+	return key[12] ? -1 : v;
+}
+
+/* Returns the slot of value v in the table slots of nslots (a power of
+ * two): the one holding it, else the empty one where it goes. */
+static uint64_t *slot_of(uint64_t *slots, size_t nslots, uint64_t v)
+{
+	size_t at = (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & (nslots - 1);
+
+	while (slots[at] && (slots[at] & ~HELD) != v + 1)
+		at = (at + 1) & (nslots - 1);
+	return &slots[at];
+}
+
+/* Finds the made key key in r, adding it (not held) when new. Returns its
+ * slot; NULL when key is not a made key (*oom 0: r need not hold it) or
+ * when out of memory (*oom 1). */
+static uint64_t *ring_slot(nd_keyring *r, const char *key, int *oom)
+{
+	int64_t v = key_value(key);
+	uint64_t *at;
+	size_t i;
+
+	*oom = 0;
+	if (v < 0)
+		return NULL;
+	if ((r->n + 1) * 2 > r->nslots) {
+		size_t n = r->nslots ? r->nslots * 2 : 1024;
+		uint64_t *slots = calloc(n, sizeof(*slots));
+
+		if (!slots) {
+			*oom = 1;
+			return NULL;
+		}
+		for (i = 0; i < r->nslots; i++)
+			if (r->slots[i])
+				*slot_of(slots, n, (r->slots[i] & ~HELD) - 1) = r->slots[i];
+		free(r->slots);
+		r->slots = slots;
+		r->nslots = n;
+	}
+	at = slot_of(r->slots, r->nslots, (uint64_t)v);
+	if (!*at) {
+		*at = (uint64_t)v + 1;
+		r->n++;
+	}
+	return at;
+}
+
+/* Makes r hold key (held 1) or not (0), when it is a made key. Returns 0,
+ * or -1 when out of memory. */
+static int ring_hold(nd_keyring *r, const char *key, int held)
+{
+	int oom;
+	uint64_t *at = ring_slot(r, key, &oom);
+
+	if (at)
+		*at = held ? *at | HELD : *at & ~HELD;
+	return oom ? -1 : 0;
 }
 
 void nd_keyring_free(nd_keyring *r)
 {
-	nd_intern_free(&r->ids);
-	nd_strpool_free(&r->pool);
-	free(r->live);
+	free(r->slots);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -128,13 +187,24 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 	size_t i;
 
 	nd_keyring_free(r);
-	for (i = 0; i < n; i++) {
-		uint32_t id = ring_id(r, v[i].key);
-
-		if (id == UINT32_MAX)
+	for (i = 0; i < n; i++)
+		if (ring_hold(r, v[i].key, 1) != 0)
 			return nd_error_set(err, "out of memory");
-		r->live[id] = 1;
-	}
+	return 0;
+}
+
+int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX], nd_error *err)
+{
+	unsigned n = 0;
+	uint64_t *at;
+	int oom;
+
+	do {
+		nd_keys_make(who, ref, n++, out);
+		if (!(at = ring_slot(r, out, &oom)))
+			return nd_error_set(err, "out of memory"); /* a made key is one */
+	} while (*at & HELD);
+	*at |= HELD;
 	return 0;
 }
 
@@ -143,7 +213,6 @@ int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, 
 {
 	size_t *heir = malloc((nold + 1) * sizeof(*heir)), *got = malloc((nfresh + 1) * sizeof(*got)), i;
 	unsigned char *passed = calloc(nold + 1, 1);
-	uint32_t id;
 	int rc = -1;
 
 	if (!heir || !got || !passed || find_heirs(old, nold, fresh, nfresh, heir) != 0)
@@ -159,30 +228,15 @@ int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, 
 			passed[got[i]] = 1;
 		}
 	/* New keys: none that an old incident holds or a new one was given. */
-	for (i = 0; i < nfresh; i++) {
-		unsigned n = 0;
-
-		if (got[i] != (size_t)-1)
-			continue;
-		do {
-			nd_keys_make(fresh[i].who, fresh[i].first_ref, n++, fresh[i].key);
-			if ((id = ring_id(r, fresh[i].key)) == UINT32_MAX)
-				goto oom;
-		} while (r->live[id]);
-		r->live[id] = 1;
-	}
+	for (i = 0; i < nfresh; i++)
+		if (got[i] == (size_t)-1 && nd_keys_new(r, fresh[i].who, fresh[i].first_ref, fresh[i].key, err) != 0)
+			goto out;
 	for (i = 0; i < nold; i++)
-		if (!passed[i]) {
-			if ((id = ring_id(r, old[i].key)) == UINT32_MAX)
-				goto oom;
-			r->live[id] = 0;
-		}
+		if (!passed[i] && ring_hold(r, old[i].key, 0) != 0)
+			goto oom;
 	for (i = 0; i < nfresh; i++) /* an old key held twice (a store written by another program) */
-		if (got[i] != (size_t)-1) {
-			if ((id = ring_id(r, fresh[i].key)) == UINT32_MAX)
-				goto oom;
-			r->live[id] = 1;
-		}
+		if (got[i] != (size_t)-1 && ring_hold(r, fresh[i].key, 1) != 0)
+			goto oom;
 	rc = 0;
 	goto out;
 oom:

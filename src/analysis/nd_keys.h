@@ -20,8 +20,6 @@
 #include <stdint.h>
 
 #include "nd_error.h"
-#include "nd_intern.h"
-#include "nd_strpool.h"
 
 #define ND_KEY_MAX 16 /* 12 hex digits and a NUL */
 
@@ -32,7 +30,7 @@ typedef struct nd_key {
 } nd_key;
 
 typedef struct nd_key_incident {
-	const char *who;     /* identity, or the finding's host */
+	const char *who;     /* identity, or the finding's host (old incidents: NULL) */
 	int64_t first_ts;    /* its first attempt's (or event's) time */
 	int64_t first_ref;   /* and event: the client failure, else the NPS decision */
 	const int64_t *refs; /* its events (attempts' client failures and decisions), ascending */
@@ -51,12 +49,13 @@ int nd_keys_assign(const nd_key_incident *old, size_t nold, nd_key_incident *fre
 
 /* The keys the incidents of a run hold, kept from run to run (`tail`), so
  * that a run that gives keys to some incidents only can tell a new key
- * from a taken one. Zeroed is empty; not to be copied (ids points to pool). */
+ * from a taken one. Only made keys (12 hex digits: nd_keys_make) are held,
+ * as numbers: a made key never equals another text, and 8 bytes a slot
+ * (at 1M incidents 16 MB) is a third of what their texts in an index
+ * took. Zeroed is empty. */
 typedef struct nd_keyring {
-	nd_strpool pool;
-	nd_intern ids;       /* every key seen */
-	unsigned char *live; /* per id: held by an incident now */
-	size_t cap;
+	uint64_t *slots; /* open addressing: 0 empty, else the key's value + 1, the top bit set while held */
+	size_t nslots, n;
 } nd_keyring;
 
 /* Makes r hold the keys of v[0..n) and no other. Returns 0, or -1 with
@@ -65,6 +64,12 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 
 /* Frees r and empties it. Returns nothing. */
 void nd_keyring_free(nd_keyring *r);
+
+/* Gives an incident about who whose first event is ref the first of its
+ * made keys (nd_keys_make, tries 0, 1, ...) that r does not hold, into
+ * out, and makes r hold it: a new incident's key. Returns 0, or -1 with
+ * err set. */
+int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX], nd_error *err);
 
 /* Gives each of fresh[0..nfresh) the key nd_keys_assign gives it with all
  * the incidents of the previous run, where r holds those incidents' keys

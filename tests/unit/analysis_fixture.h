@@ -82,7 +82,7 @@ static inline int64_t fx_nps(nd_analysis_data *d, const char *host, uint32_t eve
 
 	n->ref = ref;
 	n->ts = fx_ts(s);
-	n->host = nd_analysis_host(d, host);
+	n->host = (uint32_t)nd_analysis_host(d, host);
 	n->event = event;
 	n->user = fx_str(d, user);
 	n->domain = fx_str(d, domain);

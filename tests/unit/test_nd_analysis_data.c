@@ -205,6 +205,23 @@ int main(void)
 		nd_analysis_data_free(&d);
 	}
 
+	/* Rules reading 65,536 field names are refused as such (an event's
+	 * values count in 16 bits), not as a failed allocation. */
+	{
+		nd_analysis_data many;
+		nd_error err;
+
+		memset(&many, 0, sizeof(many));
+		CHECK((many.names = calloc(UINT16_MAX, sizeof(*many.names))) != NULL);
+		for (i = 0; many.names && i < UINT16_MAX; i++)
+			many.names[i] = "Field";
+		many.nnames = many.cap_names = many.names ? UINT16_MAX : 0;
+		CHECK(nd_analysis_add_name(&many, "Field", &err) == 0); /* known: nothing added */
+		CHECK(nd_analysis_add_name(&many, "Other", &err) == -1);
+		CHECK_STR(err.message, "the rules read more than 65535 event fields");
+		nd_analysis_data_free(&many);
+	}
+
 	/* The pool: strings stay where they are while it grows, a long one included. */
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';

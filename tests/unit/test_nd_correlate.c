@@ -488,7 +488,7 @@ static void random_event(nd_analysis_data *d, unsigned round)
 		fx_event(d, NPS, kind == 10 ? 6279 : 6280, "nps_audit", s, 0);
 		n->ref = (int64_t)d->nevents;
 		n->ts = fx_ts(s);
-		n->host = nd_analysis_host(d, NPS);
+		n->host = (uint32_t)nd_analysis_host(d, NPS);
 		n->event = kind == 10 ? 6279 : 6280;
 		n->user = fx_str(d, upn);
 		n->domain = fx_str(d, "LAB");

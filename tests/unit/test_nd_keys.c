@@ -88,6 +88,15 @@ int main(void)
 	CHECK_STR(fresh[0].key, k);
 	CHECK_STR(fresh[1].key, nd_keys_make("lab.example\\alice", 60, 1, k2));
 
+	/* An old key of another text (a store written by hand) passes on as a
+	 * made one does; a new key is made as always. */
+	old[0] = inc("lab.example\\alice", a1, 2, "ticket-17");
+	fresh[0] = inc("lab.example\\alice", a2, 4, NULL);
+	fresh[1] = inc("lab.example\\bob", b1, 1, NULL);
+	CHECK(nd_keys_assign(old, 1, fresh, 2, &err) == 0);
+	CHECK_STR(fresh[0].key, "ticket-17");
+	CHECK_STR(fresh[1].key, nd_keys_make("lab.example\\bob", 30, 0, k2));
+
 	/* Part by part, as in full: bob's incident is kept (not passed); alice's
 	 * two merge (the ring drops the key of the one merged away), then split
 	 * again, and the part split off gets that key back (a full run no
