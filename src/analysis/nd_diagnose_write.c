@@ -10,6 +10,7 @@
 #include "nd_evidence.h"
 #include "nd_exposure.h"
 #include "nd_judge.h"
+#include "nd_result_feed.h"
 #include "nd_db.h"
 #include "nd_time.h"
 
@@ -516,10 +517,6 @@ int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_err
 	int rc;
 
 	start(&w, NULL, x->gap_s, &x->d, &x->c, &x->g, err);
-	nd_batch_forget(&r->incidents);
-	nd_batch_forget(&r->events);
-	nd_batch_forget(&r->facts);
-	nd_batch_forget(&r->keys);
 	w.t = *r;
 	rc = store_group(&w, &x->g.v[i], (int64_t)i + 1, x->keys[i].s);
 	*r = w.t;
@@ -649,6 +646,39 @@ out:
 	free(differs);
 	if (rc != 0)
 		nd_written_free(prev);
+	return rc;
+}
+
+int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_result_feed *feed,
+			  nd_error *err)
+{
+	const nd_result_rows *rows;
+	writer w;
+	int rc = -1;
+
+	start(&w, s, p->gap_s, &x->d, &x->c, &x->g, err);
+	if (open_batches(&w) || store_causes(&w, x->rules) != 0)
+		goto out;
+	while ((rows = nd_result_feed_take(feed)) != NULL) {
+		int bad = nd_batch_put_rows(&w.t.incidents, &rows->incidents, err) ||
+			  nd_batch_put_rows(&w.t.keys, &rows->keys, err) ||
+			  nd_batch_put_rows(&w.t.events, &rows->events, err) ||
+			  nd_batch_put_rows(&w.t.facts, &rows->facts, err);
+
+		nd_result_feed_give(feed);
+		if (bad)
+			goto out;
+	}
+	if (!nd_result_feed_complete(feed)) {
+		nd_error_set(err, "the results were not all built");
+		goto out;
+	}
+	if (flush_batches(&w) == 0 && store_meta(&w, x->rules, p) == 0)
+		rc = nd_store_commit(s, err);
+out:
+	if (rc != 0)
+		nd_result_feed_fail(feed);
+	close_batches(&w);
 	return rc;
 }
 

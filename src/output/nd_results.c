@@ -9,6 +9,7 @@
 #include "nd_batch.h"
 #include "nd_db.h"
 #include "nd_diagnose_write.h"
+#include "nd_result_feed.h"
 #include "nd_schema.h"
 #include "nd_sort.h"
 #include "nd_time.h"
@@ -104,6 +105,10 @@ struct nd_results {
 	size_t cap_pairs;
 	const nd_diagnosis *x; /* kept: views are built from it (nd_results_open_kept) */
 	nd_result_rows rows;   /* x: the rows of the current view */
+	nd_result_feed *feed;  /* x: where the rows go to be stored (nd_results_feed), NULL: nowhere */
+	unsigned char *fed;    /* x: per id (from 1) whether it is in the feed */
+	size_t nfed;           /* x: ids in the feed */
+	size_t unfed;          /* x: no id below it is out of the feed (feed_rest) */
 	int64_t *order;        /* x: the selected ids in walk order */
 	size_t norder, pos;
 	nd_res_which which;
@@ -633,14 +638,42 @@ void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *c
 	r->gate_ctx = ctx;
 }
 
+static int feed_rest(nd_results *r, nd_error *err);
+
 /* Passes r's gate before the database is used (once). Returns 0, or -1
  * with err set (the gate's). */
 static int pass_gate(nd_results *r, nd_error *err)
 {
 	int (*fn)(void *, nd_error *) = r->gate;
+	nd_error fed, waited;
+	int rc = feed_rest(r, &fed); /* first: the writer may be waiting for the rows */
 
 	r->gate = NULL;
-	return fn ? fn(r->gate_ctx, err) : 0;
+	if (fn && fn(r->gate_ctx, rc ? &waited : err) != 0 && rc == 0)
+		return -1;
+	if (rc != 0)
+		*err = fed; /* the writer's failure follows from it */
+	return rc;
+}
+
+int nd_results_feed(nd_results *r, nd_result_feed *feed, nd_error *err)
+{
+	free(r->fed);
+	r->fed = NULL;
+	r->feed = NULL;
+	r->nfed = 0;
+	r->unfed = 1;
+	if (feed && !(r->fed = calloc(r->x->g.n + 1, 1))) {
+		nd_result_feed_end(feed, 0);
+		return nd_error_set(err, "out of memory");
+	}
+	r->feed = feed;
+	return 0;
+}
+
+int nd_results_release(nd_results *r, nd_error *err)
+{
+	return pass_gate(r, err);
 }
 
 void nd_results_close(nd_results *r)
@@ -649,6 +682,8 @@ void nd_results_close(nd_results *r)
 
 	if (!r)
 		return;
+	if (r->feed) /* not released: the writer must not commit */
+		nd_result_feed_end(r->feed, 0);
 	for (i = 0; i < S_COUNT; i++)
 		nd_db_finalize(r->st[i]);
 	arena_free(&r->arena);
@@ -660,6 +695,7 @@ void nd_results_close(nd_results *r)
 	free(r->slots);
 	free(r->pairs);
 	nd_result_rows_close(&r->rows);
+	free(r->fed);
 	free(r->order);
 	free(r->ras);
 	free(r->nps);
@@ -794,6 +830,62 @@ static int view_incident(nd_results *r, const inc_row *w, const char *key, const
 	return 1;
 }
 
+/* Ends r's feed, complete when every incident is in it. Returns
+ * nothing. */
+static void feed_end(nd_results *r)
+{
+	nd_result_feed_end(r->feed, r->nfed == r->x->g.n);
+	r->feed = NULL;
+}
+
+/* Puts a copy of the rows of the current view, incident id, into r's
+ * feed (in the order of the walk: the writer takes them in any order).
+ * Returns 0, or -1 with err set (the feed then ended incomplete). */
+static int feed_view(nd_results *r, size_t id, nd_error *err)
+{
+	nd_result_rows *to;
+
+	if (!r->feed || r->fed[id])
+		return 0;
+	if (!(to = nd_result_feed_rows(r->feed))) { /* the writer gave up: its error is told */
+		feed_end(r);
+		return 0;
+	}
+	if (nd_batch_put_rows(&to->incidents, &r->rows.incidents, err) ||
+	    nd_batch_put_rows(&to->events, &r->rows.events, err) || nd_batch_put_rows(&to->facts, &r->rows.facts, err) ||
+	    nd_batch_put_rows(&to->keys, &r->rows.keys, err)) {
+		feed_end(r);
+		return -1;
+	}
+	nd_result_feed_added(r->feed);
+	r->fed[id] = 1;
+	r->nfed++;
+	return 0;
+}
+
+/* Puts the rows of the incidents not in r's feed yet into it and ends it.
+ * Returns 0, or -1 with err set (the feed then ended incomplete). */
+static int feed_rest(nd_results *r, nd_error *err)
+{
+	nd_result_rows *to;
+	int rc = 0;
+
+	for (; r->feed && r->unfed <= r->x->g.n && rc == 0; r->unfed++) {
+		if (r->fed[r->unfed])
+			continue;
+		if (!(to = nd_result_feed_rows(r->feed)))
+			break;
+		if ((rc = nd_diagnosis_rows(r->x, r->unfed - 1, to, err)) == 0) {
+			nd_result_feed_added(r->feed);
+			r->fed[r->unfed] = 1;
+			r->nfed++;
+		}
+	}
+	if (r->feed)
+		feed_end(r);
+	return rc;
+}
+
 /* nd_results_next on a kept diagnosis: the next id of the walk, its view
  * from the rows it was stored as. Returns as nd_results_next. */
 static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
@@ -809,7 +901,11 @@ static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 	}
 	if (!id)
 		return 0;
-	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0)
+	nd_batch_forget(&r->rows.incidents);
+	nd_batch_forget(&r->rows.events);
+	nd_batch_forget(&r->rows.facts);
+	nd_batch_forget(&r->rows.keys);
+	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0 || feed_view(r, (size_t)id, err) != 0)
 		return -1;
 	return view_incident(r, &w, row_text(&r->rows.keys, 0, 1), out, err);
 }
