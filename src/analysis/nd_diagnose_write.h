@@ -17,10 +17,10 @@
 
 /* The rows of the result tables, one batch a table: the writer's, or in
  * memory the rows of one incident (nd_diagnosis_rows), in the columns of
- * docs/diagnose.md: incidents (22: id .. resolved_time), incident_events
- * (5), incident_facts (4), incident_keys (2). */
+ * docs/diagnose.md: incidents (23: id .. resolved_time, key),
+ * incident_events (5), incident_facts (4). */
 typedef struct nd_result_rows {
-	nd_batch incidents, events, facts, keys;
+	nd_batch incidents, events, facts;
 } nd_result_rows;
 
 /* Opens rows in memory. Returns 0, or -1 with err set. */

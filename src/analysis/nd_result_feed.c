@@ -88,7 +88,6 @@ nd_result_rows *nd_result_feed_rows(nd_result_feed *f)
 		nd_batch_forget(&r->incidents);
 		nd_batch_forget(&r->events);
 		nd_batch_forget(&r->facts);
-		nd_batch_forget(&r->keys);
 	}
 	return r;
 }

@@ -36,15 +36,13 @@ enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_EV
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
 
 /* The incidents selected, open ones first, with every column of the table
- * in its order (as a kept diagnosis's rows: view_incident reads both) and
- * then the key; %s: the key column or NULL, and its join (incident_keys
- * has one row per incident: a join costs less than a subquery per row). */
+ * in its order (as a kept diagnosis's rows: view_incident reads both). */
 #define INCIDENTS_SQL                                                                                                 \
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
 	" i.nps_server, i.client_error, i.nps_event_id, i.nps_reason, i.count, i.paired, i.first_ts, i.last_ts,"      \
-	" i.first_time, i.last_time, i.status, i.resolved_ts, i.resolved_time, %s"                                    \
+	" i.first_time, i.last_time, i.status, i.resolved_ts, i.resolved_time, i.key"                                 \
 	" FROM nd_results_ids s CROSS JOIN incidents i" /* the selected ids first (SQLite keeps a CROSS JOIN's order) */ \
-	"%s WHERE i.id = s.id AND (CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1)" \
+	" WHERE i.id = s.id AND (CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1)" \
 	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
 
 /* S_EVIDENCE: the first ?2 events of an incident in time order. S_EVIDENCE_ALL
@@ -402,17 +400,10 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	return rc;
 }
 
-/* Prepares the incidents statement with the stable incident key (the
- * correlator's incident_keys) where the schema has the table, else with
- * NULL for it. Returns 0, or -1 with err set. */
+/* Prepares the incidents statement. Returns 0, or -1 with err set. */
 static int prepare_incidents(nd_results *r, nd_error *err)
 {
-	char sql_key[2048], sql_none[2048];
-
-	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL, "k.key", " LEFT JOIN incident_keys k ON k.incident_id = i.id");
-	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL", "");
-	if (nd_db_prepare(r->db, sql_key, 0, &r->st[S_INCIDENTS], "results", NULL) == 0 ||
-	    nd_db_prepare(r->db, sql_none, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
+	if (nd_db_prepare(r->db, INCIDENTS_SQL, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
 		return 0;
 	return nd_db_fail(r->db, "results", err);
 }
@@ -795,10 +786,9 @@ static void inc_code(const inc_row *w, int c, const code_name *v, size_t n, nd_r
 	out->meaning = k ? k->meaning : NULL;
 }
 
-/* Sets r's view of an incident from its row w and its key (NULL: none).
- * Returns 1 (*out set), or -1 with err set. */
-static int view_incident(nd_results *r, const inc_row *w, const char *key, const nd_res_incident **out,
-			 nd_error *err)
+/* Sets r's view of an incident from its row w. Returns 1 (*out set), or
+ * -1 with err set. */
+static int view_incident(nd_results *r, const inc_row *w, const nd_res_incident **out, nd_error *err)
 {
 	nd_res_incident *i = &r->inc;
 
@@ -825,7 +815,7 @@ static int view_incident(nd_results *r, const inc_row *w, const char *key, const
 	i->last = inc_text(w, 18);
 	i->status = inc_text(w, 19);
 	i->resolved = inc_text(w, 21);
-	i->key = key;
+	i->key = inc_text(w, 22);
 	*out = i;
 	return 1;
 }
@@ -852,8 +842,7 @@ static int feed_view(nd_results *r, size_t id, nd_error *err)
 		return 0;
 	}
 	if (nd_batch_put_rows(&to->incidents, &r->rows.incidents, err) ||
-	    nd_batch_put_rows(&to->events, &r->rows.events, err) || nd_batch_put_rows(&to->facts, &r->rows.facts, err) ||
-	    nd_batch_put_rows(&to->keys, &r->rows.keys, err)) {
+	    nd_batch_put_rows(&to->events, &r->rows.events, err) || nd_batch_put_rows(&to->facts, &r->rows.facts, err)) {
 		feed_end(r);
 		return -1;
 	}
@@ -904,10 +893,9 @@ static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 	nd_batch_forget(&r->rows.incidents);
 	nd_batch_forget(&r->rows.events);
 	nd_batch_forget(&r->rows.facts);
-	nd_batch_forget(&r->rows.keys);
 	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0 || feed_view(r, (size_t)id, err) != 0)
 		return -1;
-	return view_incident(r, &w, row_text(&r->rows.keys, 0, 1), out, err);
+	return view_incident(r, &w, out, err);
 }
 
 int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
@@ -929,7 +917,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	}
 	if (rc != 1)
 		return nd_db_fail(r->db, "results", err);
-	return view_incident(r, &w, text(w.st, 22), out, err);
+	return view_incident(r, &w, out, err);
 }
 
 /* Reads the name/value rows (columns 1 and 2) of id from c into arena

@@ -14,12 +14,12 @@
 typedef struct seen {
 	nd_result_feed *feed;
 	size_t chunks; /* taken before giving up (0: never gives up) */
-	int64_t next;  /* the key row expected next */
+	int64_t next;  /* the incident expected next */
 	int in_order, complete;
 } seen;
 
-/* The writer: takes chunks and checks their key rows (id, "k<id>").
- * Returns NULL. */
+/* The writer: takes chunks and checks their fact rows (id, 1, "k<id>",
+ * "v"). Returns NULL. */
 static void *writer(void *arg)
 {
 	seen *w = arg;
@@ -28,13 +28,13 @@ static void *writer(void *arg)
 	char want[32];
 
 	while ((r = nd_result_feed_take(w->feed)) != NULL) {
-		for (i = 0; i < nd_batch_rows(&r->keys); i++) {
+		for (i = 0; i < nd_batch_rows(&r->facts); i++) {
 			const char *s = NULL;
 			int64_t id = 0;
 
 			snprintf(want, sizeof(want), "k%lld", (long long)w->next);
-			w->in_order &= nd_batch_get(&r->keys, i, 0, &id, &s) == 1 && id == w->next &&
-				       nd_batch_get(&r->keys, i, 1, &id, &s) == 2 && strcmp(s, want) == 0;
+			w->in_order &= nd_batch_get(&r->facts, i, 0, &id, &s) == 1 && id == w->next &&
+				       nd_batch_get(&r->facts, i, 2, &id, &s) == 2 && strcmp(s, want) == 0;
 			w->next++;
 		}
 		nd_result_feed_give(w->feed);
@@ -47,7 +47,7 @@ static void *writer(void *arg)
 	return NULL;
 }
 
-/* Puts n incidents (one key row each) unless the feed stops taking them,
+/* Puts n incidents (one fact row each) unless the feed stops taking them,
  * then ends it (complete as told). Returns the number put. */
 static size_t put(nd_result_feed *f, size_t n, int complete)
 {
@@ -58,9 +58,11 @@ static size_t put(nd_result_feed *f, size_t n, int complete)
 
 	for (i = 0; i < n && (r = nd_result_feed_rows(f)) != NULL; i++) {
 		snprintf(k, sizeof(k), "k%zu", i + 1);
-		nd_batch_int(&r->keys, (int64_t)i + 1);
-		nd_batch_text(&r->keys, k);
-		CHECK(nd_batch_row(&r->keys, &err) == 0);
+		nd_batch_int(&r->facts, (int64_t)i + 1);
+		nd_batch_int(&r->facts, 1);
+		nd_batch_text(&r->facts, k);
+		nd_batch_text(&r->facts, "v");
+		CHECK(nd_batch_row(&r->facts, &err) == 0);
 		nd_result_feed_added(f);
 	}
 	nd_result_feed_end(f, complete);
