@@ -828,16 +828,48 @@ static void feed_end(nd_results *r)
 	r->feed = NULL;
 }
 
+/* Puts the rows of the incidents below id that are not in r's feed yet
+ * into it, built again, in id order. Returns 0, or -1 with err set (the
+ * feed then ended incomplete). */
+static int feed_upto(nd_results *r, size_t id, nd_error *err)
+{
+	nd_result_rows *to;
+
+	for (; r->feed && r->unfed < id; r->unfed++) {
+		if (r->fed[r->unfed])
+			continue;
+		if (!(to = nd_result_feed_rows(r->feed))) { /* the writer gave up: its error is told */
+			feed_end(r);
+			return 0;
+		}
+		if (nd_diagnosis_rows(r->x, r->unfed - 1, to, err) != 0) {
+			feed_end(r);
+			return -1;
+		}
+		nd_result_feed_added(r->feed);
+		r->fed[r->unfed] = 1;
+		r->nfed++;
+	}
+	return 0;
+}
+
 /* Puts a copy of the rows of the current view, incident id, into r's
- * feed (in the order of the walk: the writer takes them in any order).
- * Returns 0, or -1 with err set (the feed then ended incomplete). */
+ * feed, after the incidents below it that the walk has not reached (the
+ * open ones come first), so that the writer inserts in id order, as the
+ * tables keep them (an insert out of order costs SQLite more than building
+ * the rows again). Returns 0, or -1 with err set (the feed then ended
+ * incomplete). */
 static int feed_view(nd_results *r, size_t id, nd_error *err)
 {
 	nd_result_rows *to;
 
 	if (!r->feed || r->fed[id])
 		return 0;
-	if (!(to = nd_result_feed_rows(r->feed))) { /* the writer gave up: its error is told */
+	if (feed_upto(r, id, err) != 0)
+		return -1;
+	if (!r->feed) /* the writer gave up */
+		return 0;
+	if (!(to = nd_result_feed_rows(r->feed))) {
 		feed_end(r);
 		return 0;
 	}
@@ -856,20 +888,8 @@ static int feed_view(nd_results *r, size_t id, nd_error *err)
  * Returns 0, or -1 with err set (the feed then ended incomplete). */
 static int feed_rest(nd_results *r, nd_error *err)
 {
-	nd_result_rows *to;
-	int rc = 0;
+	int rc = feed_upto(r, r->x->g.n + 1, err);
 
-	for (; r->feed && r->unfed <= r->x->g.n && rc == 0; r->unfed++) {
-		if (r->fed[r->unfed])
-			continue;
-		if (!(to = nd_result_feed_rows(r->feed)))
-			break;
-		if ((rc = nd_diagnosis_rows(r->x, r->unfed - 1, to, err)) == 0) {
-			nd_result_feed_added(r->feed);
-			r->fed[r->unfed] = 1;
-			r->nfed++;
-		}
-	}
 	if (r->feed)
 		feed_end(r);
 	return rc;
