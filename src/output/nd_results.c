@@ -888,7 +888,7 @@ static int feed_view(nd_results *r, size_t id, nd_error *err)
  * Returns 0, or -1 with err set (the feed then ended incomplete). */
 static int feed_rest(nd_results *r, nd_error *err)
 {
-	int rc = feed_upto(r, r->x->g.n + 1, err);
+	int rc = r->feed ? feed_upto(r, r->x->g.n + 1, err) : 0;
 
 	if (r->feed)
 		feed_end(r);
