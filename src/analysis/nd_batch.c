@@ -116,11 +116,11 @@ void nd_batch_null(nd_batch *b)
 		x->kind = 0;
 }
 
-/* Binds the values v[0..n) to st from parameter 1 and runs it; strings
- * are bound without a copy (b->text holds them until the rows are
- * dropped, after the run, and every run binds every parameter again).
- * Returns 0, or -1 with err set. */
-static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, nd_error *err)
+/* Binds the values v[0..n) to st from parameter 1, their strings at
+ * text, and runs it; strings are bound without a copy (their batch holds
+ * them until the rows are dropped, after the run, and every run binds
+ * every parameter again). Returns 0, or -1 with err set. */
+static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, const char *text, nd_error *err)
 {
 	size_t i;
 	int rc = 0;
@@ -131,7 +131,7 @@ static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, nd_err
 		if (v[i].kind == 1)
 			rc = nd_db_bind_int64(st, col, v[i].i, b->what, NULL);
 		else if (v[i].kind == 2)
-			rc = nd_db_bind_text_static(st, col, b->text.data + v[i].i, b->what, NULL);
+			rc = nd_db_bind_text_static(st, col, text + v[i].i, b->what, NULL);
 		else
 			rc = nd_db_bind_null(st, col, b->what, NULL);
 	}
@@ -211,7 +211,7 @@ int nd_batch_row(nd_batch *b, nd_error *err)
 	}
 	if (!b->db || b->nv < b->cap)
 		return 0;
-	rc = run(b, b->many, b->v, b->nv, err);
+	rc = run(b, b->many, b->v, b->nv, b->text.data, err);
 	drop(b);
 	return rc;
 }
@@ -224,8 +224,59 @@ int nd_batch_flush(nd_batch *b, nd_error *err)
 	if (b->oom)
 		return nd_error_set(err, "out of memory");
 	for (r = 0; r + b->ncols <= b->nv && rc == 0; r += b->ncols)
-		rc = run(b, b->one, b->v + r, b->ncols, err);
+		rc = run(b, b->one, b->v + r, b->ncols, b->text.data, err);
 	drop(b);
+	return rc;
+}
+
+/* Appends the rows of src to b, both in memory, as one copy of the
+ * values and one of the strings. Returns 0, or -1 with err set. */
+static int append(nd_batch *b, const nd_batch *src, nd_error *err)
+{
+	size_t i, text = b->text.len;
+
+	while (b->cap < b->nv + src->nv) {
+		nd_batch_val *v = realloc(b->v, 2 * b->cap * sizeof(*v));
+
+		if (!v)
+			return nd_error_set(err, "out of memory");
+		b->v = v;
+		b->cap *= 2;
+	}
+	if (b->oom || (src->text.len && nd_buf_append(&b->text, src->text.data, src->text.len) != 0))
+		return nd_error_set(err, "out of memory");
+	memcpy(b->v + b->nv, src->v, src->nv * sizeof(*src->v));
+	for (i = b->nv; i < b->nv + src->nv; i++)
+		if (b->v[i].kind == 2)
+			b->v[i].i += (int64_t)text;
+	b->nv += src->nv;
+	return 0;
+}
+
+int nd_batch_put_rows(nd_batch *b, const nd_batch *src, nd_error *err)
+{
+	size_t n = nd_batch_rows(src), r = 0, c;
+	int rc = 0;
+
+	if (src->ncols != b->ncols)
+		return nd_error_set(err, "%s: rows of the wrong width", b->what);
+	if (!b->db && !b->hash)
+		return append(b, src, err);
+	for (; r < n && rc == 0; r++) {
+		const nd_batch_val *v = &src->v[r * src->ncols];
+
+		if (!b->nv && !b->hash && b->db && n - r >= ND_BATCH_ROWS) { /* a whole statement's rows, bound there */
+			rc = run(b, b->many, v, ND_BATCH_ROWS * b->ncols, src->text.data, err);
+			r += ND_BATCH_ROWS - 1;
+			continue;
+		}
+		for (c = 0; c < b->ncols; c++)
+			if (v[c].kind == 1)
+				nd_batch_int(b, v[c].i);
+			else
+				nd_batch_text(b, v[c].kind == 2 ? src->text.data + v[c].i : NULL);
+		rc = nd_batch_row(b, err);
+	}
 	return rc;
 }
 

@@ -10,8 +10,13 @@
 #include "nd_evidence.h"
 #include "nd_exposure.h"
 #include "nd_judge.h"
+#include "nd_result_feed.h"
 #include "nd_db.h"
 #include "nd_time.h"
+
+/* The result tables an incident has rows in: incidents, incident_events,
+ * incident_facts. */
+#define RESULT_TABLES 3
 
 /* The state of one write. */
 typedef struct writer {
@@ -369,11 +374,8 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 		nd_batch_null(st);
 		nd_batch_null(st);
 	}
+	nd_batch_text(st, key);
 	if (nd_batch_row(st, w->err))
-		return -1;
-	nd_batch_int(&w->t.keys, id);
-	nd_batch_text(&w->t.keys, key);
-	if (nd_batch_row(&w->t.keys, w->err))
 		return -1;
 	if (g->finding) {
 		for (i = 0; i < g->n; i++)
@@ -433,15 +435,13 @@ static int open_batches(writer *w)
 	return nd_batch_open(&w->t.incidents, w->db,
 			     "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
 			     " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
-			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time)",
-			     22, "", "incidents", w->err) ||
+			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time, key)",
+			     23, "", "incidents", w->err) ||
 			       nd_batch_open(&w->t.events, w->db,
 					     "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
 					     " ON CONFLICT DO NOTHING", "incident events", w->err) ||
 			       nd_batch_open(&w->t.facts, w->db, "INSERT INTO incident_facts(incident_id, pos, name, value)",
-					     4, "", "incident facts", w->err) ||
-			       nd_batch_open(&w->t.keys, w->db, "INSERT INTO incident_keys(incident_id, key)", 2, "",
-					     "incident keys", w->err)
+					     4, "", "incident facts", w->err)
 		       ? -1
 		       : 0;
 }
@@ -449,8 +449,8 @@ static int open_batches(writer *w)
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */
 static int flush_batches(writer *w)
 {
-	return nd_batch_flush(&w->t.incidents, w->err) || nd_batch_flush(&w->t.keys, w->err) ||
-			       nd_batch_flush(&w->t.events, w->err) || nd_batch_flush(&w->t.facts, w->err)
+	return nd_batch_flush(&w->t.incidents, w->err) || nd_batch_flush(&w->t.events, w->err) ||
+			       nd_batch_flush(&w->t.facts, w->err)
 		       ? -1
 		       : 0;
 }
@@ -469,9 +469,9 @@ static int hash_group(writer *w, const nd_group *g, int64_t id, const char *key,
 
 	h[0] = 0xcbf29ce484222325ULL;
 	h[1] = 0x84222325cbf29ce4ULL;
-	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = w->t.keys.hash = h;
+	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = h;
 	rc = store_group(w, g, id, key);
-	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = w->t.keys.hash = NULL;
+	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = NULL;
 	return rc;
 }
 
@@ -492,10 +492,9 @@ static void start(writer *w, nd_store *s, double gap_s, const nd_analysis_data *
 int nd_result_rows_open(nd_result_rows *r, nd_error *err)
 {
 	memset(r, 0, sizeof(*r));
-	if (nd_batch_open_memory(&r->incidents, 22, "incidents", err) ||
+	if (nd_batch_open_memory(&r->incidents, 23, "incidents", err) ||
 	    nd_batch_open_memory(&r->events, 5, "incident events", err) ||
-	    nd_batch_open_memory(&r->facts, 4, "incident facts", err) ||
-	    nd_batch_open_memory(&r->keys, 2, "incident keys", err)) {
+	    nd_batch_open_memory(&r->facts, 4, "incident facts", err)) {
 		nd_result_rows_close(r);
 		return -1;
 	}
@@ -507,7 +506,6 @@ void nd_result_rows_close(nd_result_rows *r)
 	nd_batch_close(&r->incidents);
 	nd_batch_close(&r->events);
 	nd_batch_close(&r->facts);
-	nd_batch_close(&r->keys);
 }
 
 int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_error *err)
@@ -516,10 +514,6 @@ int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_err
 	int rc;
 
 	start(&w, NULL, x->gap_s, &x->d, &x->c, &x->g, err);
-	nd_batch_forget(&r->incidents);
-	nd_batch_forget(&r->events);
-	nd_batch_forget(&r->facts);
-	nd_batch_forget(&r->keys);
 	w.t = *r;
 	rc = store_group(&w, &x->g.v[i], (int64_t)i + 1, x->keys[i].s);
 	*r = w.t;
@@ -561,13 +555,13 @@ out:
 	return rc;
 }
 
-/* Runs the four deletes del (one per result table) for id. Returns 0, or
+/* Runs the deletes del (one per result table) for id. Returns 0, or
  * -1 with err set. */
 static int delete_rows(writer *w, nd_stmt *const *del, int64_t id)
 {
 	size_t t;
 
-	for (t = 0; t < 4; t++) {
+	for (t = 0; t < RESULT_TABLES; t++) {
 		int rc = nd_db_bind_int64(del[t], 1, id, "diagnose", NULL) == 0 ? nd_db_step(del[t], "diagnose", NULL) : -1;
 
 		nd_db_reset(del[t]);
@@ -582,15 +576,13 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err)
 {
-	static const char *const one[4] = {"DELETE FROM incident_keys WHERE incident_id = ?1",
-					   "DELETE FROM incident_facts WHERE incident_id = ?1",
-					   "DELETE FROM incident_events WHERE incident_id = ?1",
-					   "DELETE FROM incidents WHERE id = ?1"};
-	static const char *const rest[4] = {"DELETE FROM incident_keys WHERE incident_id >= ?1",
-					    "DELETE FROM incident_facts WHERE incident_id >= ?1",
-					    "DELETE FROM incident_events WHERE incident_id >= ?1",
-					    "DELETE FROM incidents WHERE id >= ?1"};
-	nd_stmt *del[4] = {NULL}, *del_rest[4] = {NULL};
+	static const char *const one[RESULT_TABLES] = {"DELETE FROM incident_facts WHERE incident_id = ?1",
+						       "DELETE FROM incident_events WHERE incident_id = ?1",
+						       "DELETE FROM incidents WHERE id = ?1"};
+	static const char *const rest[RESULT_TABLES] = {"DELETE FROM incident_facts WHERE incident_id >= ?1",
+							"DELETE FROM incident_events WHERE incident_id >= ?1",
+							"DELETE FROM incidents WHERE id >= ?1"};
+	nd_stmt *del[RESULT_TABLES] = {NULL}, *del_rest[RESULT_TABLES] = {NULL};
 	nd_written now = {NULL, g->n};
 	char *differs = NULL;
 	writer w;
@@ -604,7 +596,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < RESULT_TABLES; i++)
 		if (nd_db_prepare(w.db, one[i], 0, &del[i], "diagnose", NULL) ||
 		    nd_db_prepare(w.db, rest[i], 0, &del_rest[i], "diagnose", NULL)) {
 			nd_db_fail(w.db, "prepare", err);
@@ -640,7 +632,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	now.h = NULL;
 	rc = 0;
 out:
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < RESULT_TABLES; i++) {
 		nd_db_finalize(del[i]);
 		nd_db_finalize(del_rest[i]);
 	}
@@ -649,6 +641,38 @@ out:
 	free(differs);
 	if (rc != 0)
 		nd_written_free(prev);
+	return rc;
+}
+
+int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_result_feed *feed,
+			  nd_error *err)
+{
+	const nd_result_rows *rows;
+	writer w;
+	int rc = -1;
+
+	start(&w, s, p->gap_s, &x->d, &x->c, &x->g, err);
+	if (open_batches(&w) || store_causes(&w, x->rules) != 0)
+		goto out;
+	while ((rows = nd_result_feed_take(feed)) != NULL) {
+		int bad = nd_batch_put_rows(&w.t.incidents, &rows->incidents, err) ||
+			  nd_batch_put_rows(&w.t.events, &rows->events, err) ||
+			  nd_batch_put_rows(&w.t.facts, &rows->facts, err);
+
+		nd_result_feed_give(feed);
+		if (bad)
+			goto out;
+	}
+	if (!nd_result_feed_complete(feed)) {
+		nd_error_set(err, "the results were not all built");
+		goto out;
+	}
+	if (flush_batches(&w) == 0 && store_meta(&w, x->rules, p) == 0)
+		rc = nd_store_commit(s, err);
+out:
+	if (rc != 0)
+		nd_result_feed_fail(feed);
+	close_batches(&w);
 	return rc;
 }
 

@@ -17,10 +17,10 @@
 
 /* The rows of the result tables, one batch a table: the writer's, or in
  * memory the rows of one incident (nd_diagnosis_rows), in the columns of
- * docs/diagnose.md: incidents (22: id .. resolved_time), incident_events
- * (5), incident_facts (4), incident_keys (2). */
+ * docs/diagnose.md: incidents (23: id .. resolved_time, key),
+ * incident_events (5), incident_facts (4). */
 typedef struct nd_result_rows {
-	nd_batch incidents, events, facts, keys;
+	nd_batch incidents, events, facts;
 } nd_result_rows;
 
 /* Opens rows in memory. Returns 0, or -1 with err set. */
@@ -29,9 +29,9 @@ int nd_result_rows_open(nd_result_rows *r, nd_error *err);
 /* Frees them. Returns nothing. */
 void nd_result_rows_close(nd_result_rows *r);
 
-/* Puts into r (emptied first) the rows incident or finding i + 1 of x is
- * stored as: what nd_diagnose_write writes for it, without the database.
- * Returns 0, or -1 with err set. */
+/* Puts into r, after the rows it holds, the rows incident or finding
+ * i + 1 of x is stored as: what nd_diagnose_write writes for it, without
+ * the database. Returns 0, or -1 with err set. */
 int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_error *err);
 
 /* What a run wrote, for the next run of the same process (tail) to write
@@ -65,5 +65,16 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 			      const nd_correlation *c, const nd_grouping *g, const nd_key *keys,
 			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err);
+
+struct nd_result_feed;
+
+/* nd_diagnose_store with the incidents' rows built by another thread and
+ * passed through feed (nd_result_feed): writes the causes, then the rows
+ * of each chunk feed gives, then the parameters, and commits; fails
+ * when the feed ends incomplete. On failure makes feed fail too, so that
+ * its printer no longer waits. Returns 0, or -1 with err set (the caller
+ * rolls back). */
+int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p,
+			  struct nd_result_feed *feed, nd_error *err);
 
 #endif

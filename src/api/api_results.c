@@ -10,6 +10,7 @@
 #include "nd_cpu.h"
 #include "nd_diagnose_print.h"
 #include "nd_report.h"
+#include "nd_result_feed.h"
 
 /* The results writer of npsdiag_diagnose_write on a thread of its own,
  * while the lines are printed from memory on the caller's. */
@@ -22,6 +23,7 @@ typedef struct store_job {
 	int running; /* on its thread, not joined yet */
 	int rc;      /* nd_diagnose_store's */
 	int undone;  /* rolled back after it failed */
+	nd_result_feed *feed; /* the rows, built by the printer; NULL: built here */
 	nd_error err;
 } store_job;
 
@@ -30,18 +32,26 @@ static void *store_work(void *arg)
 {
 	store_job *j = arg;
 
-	j->rc = nd_diagnose_store(j->s->store, j->x, j->p, &j->err);
+	j->rc = j->feed ? nd_diagnose_store_fed(j->s->store, j->x, j->p, j->feed, &j->err)
+			: nd_diagnose_store(j->s->store, j->x, j->p, &j->err);
 	return NULL;
 }
 
-/* Starts j's thread, or, when no thread can be made, stores at once.
- * Returns nothing (the outcome is j->rc). */
+/* Starts j's thread, or, when no thread can be made, stores at once
+ * (building the rows itself). Returns nothing (the outcome is j->rc). */
 static void store_start(store_job *j)
 {
+	nd_error ignored;
+
 	j->started = 1;
+	if (nd_result_feed_open(&j->feed, &ignored) != 0)
+		j->feed = NULL; /* the writer builds the rows again */
 	j->running = pthread_create(&j->thread, NULL, store_work, j) == 0;
-	if (!j->running)
+	if (!j->running) {
+		nd_result_feed_close(j->feed);
+		j->feed = NULL;
 		store_work(j);
+	}
 }
 
 /* Waits until j has stored (rolled back when it failed): the database is
@@ -157,14 +167,25 @@ static int write_results(npsdiag_session *s, const char *format, const npsdiag_f
 			if (job) {
 				store_start(job);
 				nd_results_gate(res, store_wait, job);
+				rc = nd_results_feed(res, job->feed, &e);
 			}
-			rc = nd_diagnose_print_results(res, &filter, &po, out, &n, &e);
-			if (job && store_wait(job, &stored) != 0 && rc == 0) {
-				e = stored;
-				rc = -1;
+			if (rc == 0)
+				rc = nd_diagnose_print_results(res, &filter, &po, out, &n, &e);
+			if (job) {
+				nd_error waited;
+				int fed = nd_results_release(res, &stored);
+
+				if ((store_wait(job, fed ? &waited : &stored) != 0 || fed) && rc == 0) {
+					e = stored;
+					rc = -1;
+				}
 			}
 		}
 		nd_results_close(res); /* the database is free again */
+		if (job) {
+			nd_result_feed_close(job->feed);
+			job->feed = NULL;
+		}
 	}
 	nd_cert_user_free(&user);
 	nd_cert_set_free(&certs);

@@ -9,6 +9,7 @@
 #include "nd_batch.h"
 #include "nd_db.h"
 #include "nd_diagnose_write.h"
+#include "nd_result_feed.h"
 #include "nd_schema.h"
 #include "nd_sort.h"
 #include "nd_time.h"
@@ -35,15 +36,13 @@ enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_EV
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = ie.event_ref"
 
 /* The incidents selected, open ones first, with every column of the table
- * in its order (as a kept diagnosis's rows: view_incident reads both) and
- * then the key; %s: the key column or NULL, and its join (incident_keys
- * has one row per incident: a join costs less than a subquery per row). */
+ * in its order (as a kept diagnosis's rows: view_incident reads both). */
 #define INCIDENTS_SQL                                                                                                 \
 	"SELECT i.id, i.kind, i.cause_id, i.confidence, i.match, i.identity, i.user_name, i.client, i.vpn_server,"    \
 	" i.nps_server, i.client_error, i.nps_event_id, i.nps_reason, i.count, i.paired, i.first_ts, i.last_ts,"      \
-	" i.first_time, i.last_time, i.status, i.resolved_ts, i.resolved_time, %s"                                    \
+	" i.first_time, i.last_time, i.status, i.resolved_ts, i.resolved_time, i.key"                                 \
 	" FROM nd_results_ids s CROSS JOIN incidents i" /* the selected ids first (SQLite keeps a CROSS JOIN's order) */ \
-	"%s WHERE i.id = s.id AND (CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1)" \
+	" WHERE i.id = s.id AND (CAST(?1 AS INTEGER) IS NULL OR (CASE i.kind WHEN 'finding' THEN 1 ELSE 0 END) = ?1)" \
 	" ORDER BY i.kind = 'finding', i.status = 'resolved', i.id"
 
 /* S_EVIDENCE: the first ?2 events of an incident in time order. S_EVIDENCE_ALL
@@ -104,6 +103,10 @@ struct nd_results {
 	size_t cap_pairs;
 	const nd_diagnosis *x; /* kept: views are built from it (nd_results_open_kept) */
 	nd_result_rows rows;   /* x: the rows of the current view */
+	nd_result_feed *feed;  /* x: where the rows go to be stored (nd_results_feed), NULL: nowhere */
+	unsigned char *fed;    /* x: per id (from 1) whether it is in the feed */
+	size_t nfed;           /* x: ids in the feed */
+	size_t unfed;          /* x: no id below it is out of the feed (feed_rest) */
 	int64_t *order;        /* x: the selected ids in walk order */
 	size_t norder, pos;
 	nd_res_which which;
@@ -397,17 +400,10 @@ static int select_ids(nd_results *r, const nd_print_filter *f, nd_error *err)
 	return rc;
 }
 
-/* Prepares the incidents statement with the stable incident key (the
- * correlator's incident_keys) where the schema has the table, else with
- * NULL for it. Returns 0, or -1 with err set. */
+/* Prepares the incidents statement. Returns 0, or -1 with err set. */
 static int prepare_incidents(nd_results *r, nd_error *err)
 {
-	char sql_key[2048], sql_none[2048];
-
-	snprintf(sql_key, sizeof(sql_key), INCIDENTS_SQL, "k.key", " LEFT JOIN incident_keys k ON k.incident_id = i.id");
-	snprintf(sql_none, sizeof(sql_none), INCIDENTS_SQL, "NULL", "");
-	if (nd_db_prepare(r->db, sql_key, 0, &r->st[S_INCIDENTS], "results", NULL) == 0 ||
-	    nd_db_prepare(r->db, sql_none, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
+	if (nd_db_prepare(r->db, INCIDENTS_SQL, 0, &r->st[S_INCIDENTS], "results", NULL) == 0)
 		return 0;
 	return nd_db_fail(r->db, "results", err);
 }
@@ -633,14 +629,42 @@ void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *c
 	r->gate_ctx = ctx;
 }
 
+static int feed_rest(nd_results *r, nd_error *err);
+
 /* Passes r's gate before the database is used (once). Returns 0, or -1
  * with err set (the gate's). */
 static int pass_gate(nd_results *r, nd_error *err)
 {
 	int (*fn)(void *, nd_error *) = r->gate;
+	nd_error fed, waited;
+	int rc = feed_rest(r, &fed); /* first: the writer may be waiting for the rows */
 
 	r->gate = NULL;
-	return fn ? fn(r->gate_ctx, err) : 0;
+	if (fn && fn(r->gate_ctx, rc ? &waited : err) != 0 && rc == 0)
+		return -1;
+	if (rc != 0)
+		*err = fed; /* the writer's failure follows from it */
+	return rc;
+}
+
+int nd_results_feed(nd_results *r, nd_result_feed *feed, nd_error *err)
+{
+	free(r->fed);
+	r->fed = NULL;
+	r->feed = NULL;
+	r->nfed = 0;
+	r->unfed = 1;
+	if (feed && !(r->fed = calloc(r->x->g.n + 1, 1))) {
+		nd_result_feed_end(feed, 0);
+		return nd_error_set(err, "out of memory");
+	}
+	r->feed = feed;
+	return 0;
+}
+
+int nd_results_release(nd_results *r, nd_error *err)
+{
+	return pass_gate(r, err);
 }
 
 void nd_results_close(nd_results *r)
@@ -649,6 +673,8 @@ void nd_results_close(nd_results *r)
 
 	if (!r)
 		return;
+	if (r->feed) /* not released: the writer must not commit */
+		nd_result_feed_end(r->feed, 0);
 	for (i = 0; i < S_COUNT; i++)
 		nd_db_finalize(r->st[i]);
 	arena_free(&r->arena);
@@ -660,6 +686,7 @@ void nd_results_close(nd_results *r)
 	free(r->slots);
 	free(r->pairs);
 	nd_result_rows_close(&r->rows);
+	free(r->fed);
 	free(r->order);
 	free(r->ras);
 	free(r->nps);
@@ -759,10 +786,9 @@ static void inc_code(const inc_row *w, int c, const code_name *v, size_t n, nd_r
 	out->meaning = k ? k->meaning : NULL;
 }
 
-/* Sets r's view of an incident from its row w and its key (NULL: none).
- * Returns 1 (*out set), or -1 with err set. */
-static int view_incident(nd_results *r, const inc_row *w, const char *key, const nd_res_incident **out,
-			 nd_error *err)
+/* Sets r's view of an incident from its row w. Returns 1 (*out set), or
+ * -1 with err set. */
+static int view_incident(nd_results *r, const inc_row *w, const nd_res_incident **out, nd_error *err)
 {
 	nd_res_incident *i = &r->inc;
 
@@ -789,9 +815,84 @@ static int view_incident(nd_results *r, const inc_row *w, const char *key, const
 	i->last = inc_text(w, 18);
 	i->status = inc_text(w, 19);
 	i->resolved = inc_text(w, 21);
-	i->key = key;
+	i->key = inc_text(w, 22);
 	*out = i;
 	return 1;
+}
+
+/* Ends r's feed, complete when every incident is in it. Returns
+ * nothing. */
+static void feed_end(nd_results *r)
+{
+	nd_result_feed_end(r->feed, r->nfed == r->x->g.n);
+	r->feed = NULL;
+}
+
+/* Puts the rows of the incidents below id that are not in r's feed yet
+ * into it, built again, in id order. Returns 0, or -1 with err set (the
+ * feed then ended incomplete). */
+static int feed_upto(nd_results *r, size_t id, nd_error *err)
+{
+	nd_result_rows *to;
+
+	for (; r->feed && r->unfed < id; r->unfed++) {
+		if (r->fed[r->unfed])
+			continue;
+		if (!(to = nd_result_feed_rows(r->feed))) { /* the writer gave up: its error is told */
+			feed_end(r);
+			return 0;
+		}
+		if (nd_diagnosis_rows(r->x, r->unfed - 1, to, err) != 0) {
+			feed_end(r);
+			return -1;
+		}
+		nd_result_feed_added(r->feed);
+		r->fed[r->unfed] = 1;
+		r->nfed++;
+	}
+	return 0;
+}
+
+/* Puts a copy of the rows of the current view, incident id, into r's
+ * feed, after the incidents below it that the walk has not reached (the
+ * open ones come first), so that the writer inserts in id order, as the
+ * tables keep them (an insert out of order costs SQLite more than building
+ * the rows again). Returns 0, or -1 with err set (the feed then ended
+ * incomplete). */
+static int feed_view(nd_results *r, size_t id, nd_error *err)
+{
+	nd_result_rows *to;
+
+	if (!r->feed || r->fed[id])
+		return 0;
+	if (feed_upto(r, id, err) != 0)
+		return -1;
+	if (!r->feed) /* the writer gave up */
+		return 0;
+	if (!(to = nd_result_feed_rows(r->feed))) {
+		feed_end(r);
+		return 0;
+	}
+	if (nd_batch_put_rows(&to->incidents, &r->rows.incidents, err) ||
+	    nd_batch_put_rows(&to->events, &r->rows.events, err) || nd_batch_put_rows(&to->facts, &r->rows.facts, err)) {
+		feed_end(r);
+		return -1;
+	}
+	nd_result_feed_added(r->feed);
+	r->fed[id] = 1;
+	r->nfed++;
+	return 0;
+}
+
+/* Puts the rows of the incidents not in r's feed yet into it and ends it.
+ * Returns 0, or -1 with err set (the feed then ended incomplete). */
+static int feed_rest(nd_results *r, nd_error *err)
+{
+	int rc = r->feed ? feed_upto(r, r->x->g.n + 1, err) : 0;
+
+	if (r->feed)
+		feed_end(r);
+	return rc;
 }
 
 /* nd_results_next on a kept diagnosis: the next id of the walk, its view
@@ -809,9 +910,12 @@ static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 	}
 	if (!id)
 		return 0;
-	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0)
+	nd_batch_forget(&r->rows.incidents);
+	nd_batch_forget(&r->rows.events);
+	nd_batch_forget(&r->rows.facts);
+	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0 || feed_view(r, (size_t)id, err) != 0)
 		return -1;
-	return view_incident(r, &w, row_text(&r->rows.keys, 0, 1), out, err);
+	return view_incident(r, &w, out, err);
 }
 
 int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
@@ -833,7 +937,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	}
 	if (rc != 1)
 		return nd_db_fail(r->db, "results", err);
-	return view_incident(r, &w, text(w.st, 22), out, err);
+	return view_incident(r, &w, out, err);
 }
 
 /* Reads the name/value rows (columns 1 and 2) of id from c into arena

@@ -32,6 +32,7 @@
 #define ND_RES_TIMELINE_BINS 240
 
 typedef struct nd_results nd_results;
+struct nd_result_feed;
 
 /* A remediation step of a cause. */
 typedef struct nd_res_step {
@@ -157,7 +158,19 @@ int nd_results_open_kept(nd_results **r, nd_db *db, const nd_print_filter *f, co
  * then fails). Returns nothing. */
 void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *ctx);
 
-/* Closes it. Returns nothing. */
+/* Makes r, opened on a kept diagnosis, put a copy of the rows of each
+ * incident it builds into feed (nd_result_feed, NULL: none) for the thread
+ * that stores them, so that they are built once. Returns 0, or -1 with
+ * err set (feed then ended incomplete). */
+int nd_results_feed(nd_results *r, struct nd_result_feed *feed, nd_error *err);
+
+/* Puts the rows of the incidents not yet in r's feed into it and ends it,
+ * then passes r's gate (as when r next uses the database). Returns 0, or
+ * -1 with err set. */
+int nd_results_release(nd_results *r, nd_error *err);
+
+/* Closes it; a feed not released ends incomplete, so that its writer
+ * stores nothing. Returns nothing. */
 void nd_results_close(nd_results *r);
 
 /* Returns the number of incidents and findings selected. */

@@ -7,7 +7,9 @@
  * in memory for this connection only and shadow any stored results. They
  * have no foreign keys: the writer links only events and causes it has,
  * and a check per row (a delete of the previous results, above all) cost
- * a fifth of the run. */
+ * a fifth of the run. An incident's key is a column of its row, and
+ * incident_keys a view of it (a table of its own was a sixth of the rows
+ * a diagnosis inserts). */
 #define RESULTS_SQL(T, I) \
 	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
 	"  cause_id TEXT PRIMARY KEY,\n" \
@@ -44,7 +46,8 @@
 	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n" \
 	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
 	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
-	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT);\n" \
+	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT,\n" \
+	"  key TEXT);\n" \
 	"CREATE " T "TABLE IF NOT EXISTS incident_events(\n" \
 	"  incident_id INTEGER NOT NULL,\n" \
 	"  event_ref INTEGER NOT NULL,\n" \
@@ -59,19 +62,42 @@
 	"  name TEXT NOT NULL,\n" \
 	"  value TEXT NOT NULL,\n" \
 	"  PRIMARY KEY(incident_id, pos)) WITHOUT ROWID;\n" \
-	"CREATE " T "TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n" \
-	"CREATE " T "TABLE IF NOT EXISTS incident_keys(incident_id INTEGER PRIMARY KEY, key TEXT NOT NULL);\n"
+	"CREATE " T "TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n"
 
 /* Empties the result tables (the TEMP ones when they exist: they come
  * first in name resolution). */
 static const char clear_sql[] =
-	"DELETE FROM incident_keys; DELETE FROM incident_facts; DELETE FROM incident_events; DELETE FROM incidents;\n"
+	"DELETE FROM incident_facts; DELETE FROM incident_events; DELETE FROM incidents;\n"
 	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n"
 	"DELETE FROM diagnose_meta;\n";
 
 static const char stored_sql[] = RESULTS_SQL("", "");
 /* Foreign keys cannot reach from TEMP tables to the stored events. */
-static const char memory_sql[] = "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;\n" RESULTS_SQL("TEMP ", "temp.");
+static const char memory_sql[] = "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;\n" RESULTS_SQL(
+	"TEMP ", "temp.") ND_INCIDENT_KEYS_VIEW("TEMP ");
+
+/* Makes the view incident_keys where it is missing: PostgreSQL has no
+ * CREATE VIEW IF NOT EXISTS, and its CREATE OR REPLACE VIEW needs the
+ * view's owner, which the role of a collector (docs/fleet.md) is not.
+ * Returns 0, or -1 with err set. */
+static int keys_view(nd_db *db, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(db,
+			  nd_db_dialect_of(db) == ND_DB_POSTGRESQL
+				  ? "SELECT 1 FROM pg_catalog.pg_views WHERE schemaname = current_schema()"
+				    " AND viewname = 'incident_keys'"
+				  : "SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = 'incident_keys'",
+			  0, &st, "results tables", err) != 0)
+		return -1;
+	rc = nd_db_step(st, "results tables", err);
+	nd_db_finalize(st);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return nd_db_exec_ddl(db, ND_INCIDENT_KEYS_VIEW(""), "results tables", err);
+}
 
 int nd_incidents_begin(nd_store *s, nd_error *err)
 {
@@ -84,7 +110,7 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 		return -1;
 	/* Concurrent runs (several tails, diagnose) take turns. */
 	if (nd_db_lock(db, ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
-	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0)
+	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0 && keys_view(db, err) == 0)
 		return 0;
 	nd_store_rollback(s);
 	return -1;
@@ -102,12 +128,11 @@ int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *
 	int rc;
 
 	if (nd_db_prepare(nd_store_db(s),
-			  "SELECT k.incident_id, k.key, COALESCE(i.identity, i.nps_server), i.first_ts, e.event_ref,"
+			  "SELECT i.id, i.key, COALESCE(i.identity, i.nps_server), i.first_ts, e.event_ref,"
 			  " COALESCE(e.attempt, 0), e.role = 'client-failure'"
-			  " FROM incident_keys k JOIN incidents i ON i.id = k.incident_id"
-			  " JOIN incident_events e ON e.incident_id = k.incident_id"
+			  " FROM incidents i JOIN incident_events e ON e.incident_id = i.id"
 			  " AND e.role IN ('client-failure', 'nps-decision', 'finding')"
-			  " ORDER BY k.incident_id, e.event_ref",
+			  " WHERE i.key IS NOT NULL ORDER BY i.id, e.event_ref",
 			  0, &st, "incident keys", err))
 		return -1;
 	while ((rc = nd_db_step(st, "incident keys", err)) == 1) {
@@ -118,11 +143,9 @@ int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *
 		row.ref = nd_db_column_int64(st, 4);
 		row.attempt = nd_db_column_int64(st, 5);
 		row.client = nd_db_column_int64(st, 6) != 0;
-		if (!row.key || (rc = fn(ctx, &row, err)) != 0)
+		if ((rc = fn(ctx, &row, err)) != 0)
 			break;
 	}
 	nd_db_finalize(st);
-	if (rc == 1 && !row.key)
-		return nd_error_set(err, "database: incident %lld has no key", (long long)row.id);
 	return rc ? -1 : 0;
 }

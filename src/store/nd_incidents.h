@@ -12,6 +12,12 @@
 #include "nd_error.h"
 #include "nd_store.h"
 
+/* The view incident_keys (T "" or "TEMP "): each incident's key, a column
+ * of its incidents row since schema version 11. */
+#define ND_INCIDENT_KEYS_VIEW(T)                                                                                     \
+	"CREATE " T "VIEW IF NOT EXISTS incident_keys AS SELECT id AS incident_id, key FROM incidents\n"              \
+	"  WHERE key IS NOT NULL;\n"
+
 /* Begins the transaction of a diagnosis run (end it with nd_store_commit
  * or nd_store_rollback) and creates the result tables if needed (empty
  * them with nd_incidents_clear once the previous keys are read): in the

@@ -8,6 +8,7 @@
 #include "nd_family.h"
 #include "nd_db.h"
 #include "nd_fields.h"
+#include "nd_incidents.h"
 #include "nd_record.h"
 
 /* The columns of the sources table: a source is a path read on a host
@@ -647,6 +648,25 @@ static int events_view(nd_db *db, nd_error *err)
 		"schema migration", err);
 }
 
+/* Step 10 -> 11: the key of each incident and finding goes into its
+ * incidents row (column key) and incident_keys, a table of its own, becomes
+ * a view of it: one row fewer per incident for diagnose to insert. Every
+ * key stays with its incident. Nothing where incident_keys is no table
+ * (no diagnose ran yet: nd_incidents makes the tables and the view).
+ * Returns 0, or -1 with err set. */
+static int incident_key_column(nd_db *db, nd_error *err)
+{
+	int rc = nd_db_has_table(db, "incident_keys", err);
+
+	if (rc <= 0)
+		return rc;
+	return nd_db_exec_ddl(db,
+			      "ALTER TABLE incidents ADD COLUMN key TEXT;\n"
+			      "UPDATE incidents SET key = (SELECT k.key FROM incident_keys k WHERE k.incident_id = incidents.id);\n"
+			      "DROP TABLE incident_keys;\n" ND_INCIDENT_KEYS_VIEW(""),
+			      "schema migration", err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -692,6 +712,8 @@ static const migration migrations[] = {
 	/* 9 -> 10: the table event_rows and the view events in SQLite, so that
 	 * no INSERT computes keywords and time_created (issue 10). */
 	{NULL, events_view},
+	/* 10 -> 11: the incident key in the incidents row (issue 11). */
+	{NULL, incident_key_column},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

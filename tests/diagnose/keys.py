@@ -1,9 +1,11 @@
 """Stable incident keys (issue 11): an incident keeps its key when its
 missing half arrives and its cause changes, when an earlier attempt joins
 it, and across reruns; a split gives the new part a new key; every output
-shows the key beside the positional id."""
+shows the key beside the positional id; a version 10 database's keys
+(a table of their own) move into the incidents rows."""
 import json
 import re
+import sqlite3
 
 from harness import Test
 from seed import Seeder
@@ -72,4 +74,28 @@ t.check('split: bob keeps his', split[2][4], kb)
 # Merged again: the merged incident keeps the key of the one that began first.
 t.run('diagnose')
 t.check('merged: the oldest key', [k for _, _, _, _, k in keys()], [ka, kb])
+
+# Schema step 11: a version 10 database keeps its keys in a table of their own; the first command that
+# opens it moves each into its incidents row, incident_keys becomes a view of them, and the next run
+# keeps them.
+t.check('the key is a column of incidents, incident_keys a view',
+        t.q("SELECT type FROM sqlite_schema WHERE name = 'incident_keys'"), [('view',)])
+rc, before, err = t.run('report', '--format', 'json', '--no-timestamp')
+t.check('report json (%s)' % err.strip(), rc, 0)
+stored = keys()
+db = sqlite3.connect(t.db)
+db.executescript("BEGIN; DROP VIEW incident_keys;"
+                 " CREATE TABLE incident_keys(incident_id INTEGER PRIMARY KEY, key TEXT NOT NULL);"
+                 " INSERT INTO incident_keys SELECT id, key FROM incidents;"
+                 " ALTER TABLE incidents DROP COLUMN key;"
+                 " UPDATE meta SET value = '10' WHERE key = 'schema_version'; COMMIT;")
+db.close()
+rc, after, err = t.run('report', '--format', 'json', '--no-timestamp')
+t.check('report on the version 10 database (%s)' % err.strip(), rc, 0)
+t.check('migrated to version 11', t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('11',)])
+t.check('the report is the same', after, before)
+t.check('every key with its incident', keys(), stored)
+t.check('incident_keys a view again', t.q("SELECT type FROM sqlite_schema WHERE name = 'incident_keys'"), [('view',)])
+t.run('diagnose')
+t.check('the next run keeps the keys', keys(), stored)
 t.finish()

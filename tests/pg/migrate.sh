@@ -26,7 +26,7 @@ pq "CREATE TABLE event_fields_v2 AS SELECT * FROM event_fields; DROP VIEW event_
 pq "$rows" >"$T/v2"
 if cmp -s "$T/v2" "$T/v3"; then ok; else fail "the version 2 table was not made from the view"; fi
 "$NPSDIAG" diagnose --db "$PG" --format json 2>"$T/err" | sed 's/"generated":"[^"]*",//' >"$T/after.json"
-eq "migrated to version 10" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 10
+eq "migrated to version 11" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 11
 eq "event_fields is a view again" "$(pq "SELECT count(*) FROM pg_views WHERE viewname = 'event_fields'")" 1
 pq "$rows" >"$T/migrated"
 if cmp -s "$T/v2" "$T/migrated"; then ok; else fail "event_fields rows differ after the migration"; diff "$T/v2" "$T/migrated" | head -5 >&2; fi

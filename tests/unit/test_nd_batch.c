@@ -2,7 +2,8 @@
  * time and the rest one by one arrive complete and in order, NULLs and
  * strings (copied: the caller's buffer may change) included; a row of the
  * wrong width and a constraint failure are errors. A batch in memory keeps
- * every row, past ND_BATCH_ROWS, until it is forgotten. */
+ * every row, past ND_BATCH_ROWS, until it is forgotten; its rows put into
+ * another batch arrive whole and in order. */
 #include <stdio.h>
 #include <string.h>
 
@@ -109,6 +110,73 @@ static void test_batch_memory(size_t n)
 	nd_batch_close(&b);
 }
 
+/* Fills a batch in memory with n rows (k from first, "v<k>" or NULL for
+ * every third). Returns nothing. */
+static void fill(nd_batch *m, size_t first, size_t n)
+{
+	nd_error err;
+	char v[32];
+	size_t i;
+
+	for (i = first; i < first + n; i++) {
+		snprintf(v, sizeof(v), "v%zu", i);
+		nd_batch_int(m, (int64_t)i);
+		nd_batch_text(m, i % 3 == 2 ? NULL : v);
+		CHECK(nd_batch_row(m, &err) == 0);
+	}
+}
+
+/* nd_batch_put_rows: rows of batches in memory, put after a row already
+ * pending, arrive complete and in order in the table (whole statements
+ * bound from the batch in memory, the rest pending); appended to a batch
+ * in memory they follow its rows, strings included; another width is
+ * refused. */
+static void test_batch_put_rows(nd_db *db)
+{
+	nd_batch b, m, to;
+	nd_stmt *st = NULL;
+	nd_error err;
+	const char *s = NULL;
+	int64_t k = -1;
+	char v[32];
+	size_t i, n = 1 + 2 * ND_BATCH_ROWS + 3 + ND_BATCH_ROWS + 7;
+
+	CHECK(nd_db_exec(db, "DELETE FROM t", "t", &err) == 0);
+	CHECK(nd_batch_open(&b, db, "INSERT INTO t(k, v)", 2, "", "t", &err) == 0);
+	CHECK(nd_batch_open_memory(&m, 2, "m", &err) == 0);
+	CHECK(nd_batch_open_memory(&to, 2, "to", &err) == 0);
+	fill(&b, 0, 1);
+	fill(&m, 1, 2 * ND_BATCH_ROWS + 3);
+	CHECK(nd_batch_put_rows(&b, &m, &err) == 0);
+	CHECK(nd_batch_put_rows(&to, &m, &err) == 0);
+	nd_batch_forget(&m);
+	fill(&m, 1 + 2 * ND_BATCH_ROWS + 3, ND_BATCH_ROWS + 7);
+	CHECK(nd_batch_put_rows(&b, &m, &err) == 0);
+	CHECK(nd_batch_put_rows(&to, &m, &err) == 0);
+	CHECK(nd_batch_flush(&b, &err) == 0);
+	CHECK(nd_db_prepare(db, "SELECT count(*), sum(k), count(v), sum(v = 'v' || k) FROM t", 0, &st, "t", &err) == 0);
+	CHECK(nd_db_step(st, "t", &err) == 1);
+	CHECK(nd_db_column_int64(st, 0) == (int64_t)n && nd_db_column_int64(st, 1) == (int64_t)(n * (n - 1) / 2));
+	CHECK(nd_db_column_int64(st, 2) == nd_db_column_int64(st, 3) && nd_db_column_int64(st, 2) == (int64_t)(n - n / 3));
+	nd_db_finalize(st);
+	CHECK(nd_batch_rows(&to) == n - 1);
+	for (i = 1; i < n; i++) {
+		snprintf(v, sizeof(v), "v%zu", i);
+		CHECK(nd_batch_get(&to, i - 1, 0, &k, &s) == 1 && k == (int64_t)i);
+		if (i % 3 == 2)
+			CHECK(nd_batch_get(&to, i - 1, 1, &k, &s) == 0);
+		else
+			CHECK(nd_batch_get(&to, i - 1, 1, &k, &s) == 2 && strcmp(s, v) == 0);
+	}
+	nd_batch_close(&to);
+	CHECK(nd_batch_open_memory(&to, 3, "three", &err) == 0);
+	CHECK(nd_batch_put_rows(&to, &m, &err) == -1);
+	CHECK_STR(err.message, "three: rows of the wrong width");
+	nd_batch_close(&to);
+	nd_batch_close(&m);
+	nd_batch_close(&b);
+}
+
 int main(void)
 {
 	nd_db *db = NULL;
@@ -128,6 +196,7 @@ int main(void)
 	test_batch_errors(db);
 	test_batch_memory(0);
 	test_batch_memory(3 * ND_BATCH_ROWS + 5);
+	test_batch_put_rows(db);
 	nd_db_close(db);
 	return check_report();
 }

@@ -1,0 +1,154 @@
+#include "nd_result_feed.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+
+#define CHUNKS 3
+
+/* Where a chunk is. */
+enum { FREE, FILLING, READY, WRITING };
+
+struct nd_result_feed {
+	pthread_mutex_t lock;
+	pthread_cond_t moved; /* a chunk changed hands, or the feed ended or failed */
+	nd_result_rows rows[CHUNKS];
+	int state[CHUNKS];
+	size_t count[CHUNKS]; /* incidents in the chunk */
+	int filling;          /* the printer's chunk, -1 before the first */
+	int next;             /* the chunk the writer takes next */
+	int ended, complete, failed;
+};
+
+int nd_result_feed_open(nd_result_feed **out, nd_error *err)
+{
+	nd_result_feed *f = calloc(1, sizeof(*f));
+	int i;
+
+	*out = NULL;
+	if (!f)
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < CHUNKS; i++)
+		if (nd_result_rows_open(&f->rows[i], err) != 0) {
+			while (i--)
+				nd_result_rows_close(&f->rows[i]);
+			free(f);
+			return -1;
+		}
+	if (pthread_mutex_init(&f->lock, NULL) != 0 || pthread_cond_init(&f->moved, NULL) != 0) {
+		for (i = 0; i < CHUNKS; i++)
+			nd_result_rows_close(&f->rows[i]);
+		free(f);
+		return nd_error_set(err, "cannot make a lock");
+	}
+	f->filling = -1;
+	*out = f;
+	return 0;
+}
+
+void nd_result_feed_close(nd_result_feed *f)
+{
+	int i;
+
+	if (!f)
+		return;
+	for (i = 0; i < CHUNKS; i++)
+		nd_result_rows_close(&f->rows[i]);
+	pthread_cond_destroy(&f->moved);
+	pthread_mutex_destroy(&f->lock);
+	free(f);
+}
+
+nd_result_rows *nd_result_feed_rows(nd_result_feed *f)
+{
+	nd_result_rows *r = NULL;
+	int p;
+
+	pthread_mutex_lock(&f->lock);
+	p = f->filling;
+	if (!f->ended && !f->failed && p >= 0 && f->count[p] < ND_RESULT_FEED_INCIDENTS) {
+		pthread_mutex_unlock(&f->lock);
+		return &f->rows[p];
+	}
+	if (!f->ended && !f->failed) {
+		if (p >= 0) {
+			f->state[p] = READY;
+			pthread_cond_broadcast(&f->moved);
+		}
+		p = f->filling = (p + 1) % CHUNKS;
+		while (f->state[p] != FREE && !f->failed)
+			pthread_cond_wait(&f->moved, &f->lock);
+		if (!f->failed) {
+			f->state[p] = FILLING;
+			f->count[p] = 0;
+			r = &f->rows[p];
+		}
+	}
+	pthread_mutex_unlock(&f->lock);
+	if (r) { /* the writer is done with it */
+		nd_batch_forget(&r->incidents);
+		nd_batch_forget(&r->events);
+		nd_batch_forget(&r->facts);
+	}
+	return r;
+}
+
+void nd_result_feed_added(nd_result_feed *f)
+{
+	f->count[f->filling]++; /* the filling chunk's count is the printer's */
+}
+
+void nd_result_feed_end(nd_result_feed *f, int complete)
+{
+	int p;
+
+	pthread_mutex_lock(&f->lock);
+	p = f->filling;
+	if (!f->ended && p >= 0 && f->state[p] == FILLING)
+		f->state[p] = f->count[p] ? READY : FREE;
+	f->complete = !f->ended && complete;
+	f->ended = 1;
+	pthread_cond_broadcast(&f->moved);
+	pthread_mutex_unlock(&f->lock);
+}
+
+const nd_result_rows *nd_result_feed_take(nd_result_feed *f)
+{
+	const nd_result_rows *r = NULL;
+
+	pthread_mutex_lock(&f->lock);
+	while (f->state[f->next] != READY && !f->ended)
+		pthread_cond_wait(&f->moved, &f->lock);
+	if (f->state[f->next] == READY) {
+		f->state[f->next] = WRITING;
+		r = &f->rows[f->next];
+	}
+	pthread_mutex_unlock(&f->lock);
+	return r;
+}
+
+void nd_result_feed_give(nd_result_feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->state[f->next] = FREE;
+	f->next = (f->next + 1) % CHUNKS;
+	pthread_cond_broadcast(&f->moved);
+	pthread_mutex_unlock(&f->lock);
+}
+
+void nd_result_feed_fail(nd_result_feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	f->failed = 1;
+	pthread_cond_broadcast(&f->moved);
+	pthread_mutex_unlock(&f->lock);
+}
+
+int nd_result_feed_complete(nd_result_feed *f)
+{
+	int c;
+
+	pthread_mutex_lock(&f->lock);
+	c = f->ended && f->complete;
+	pthread_mutex_unlock(&f->lock);
+	return c;
+}
