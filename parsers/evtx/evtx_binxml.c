@@ -1794,7 +1794,13 @@ static int fp_instance(nd_evtx_binxml *bx, uint32_t *pos, uint32_t end, int nest
 		const bx_fop *f = &bx->fsteps.fops[i];
 
 		if (f->kind == FK_NESTED) {
+			/* the room reserved above counted the nested instance as one
+			 * step; its takes may have used the rest: reserve again for
+			 * the steps after it */
 			rc = fp_nested(bx, f, &sc, ev, have_id);
+			if (rc == 0 &&
+			    nd_vec_reserve(&bx->takes, &bx->captakes, bx->ntakes + (last - i), sizeof(bx_take)) != 0)
+				rc = -1;
 		} else {
 			rc = fp_element(bx, f, &sc, ev, have_id);
 			i += f->nattrs;
