@@ -143,6 +143,10 @@ int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *
 		row.ref = nd_db_column_int64(st, 4);
 		row.attempt = nd_db_column_int64(st, 5);
 		row.client = nd_db_column_int64(st, 6) != 0;
+		if (!row.key) { /* not NULL (the WHERE): SQLite ran out of memory */
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
 		if ((rc = fn(ctx, &row, err)) != 0)
 			break;
 	}
