@@ -554,6 +554,21 @@ static void checks_back(nd_store *s)
 	s->unchecked = 0;
 }
 
+/* Returns 1 when the events a transaction stores get consecutive ids
+ * (the highest id so far is far below INT64_MAX: SQLite then takes the
+ * next one; at INT64_MAX it picks free ids at random, and a batch's ids
+ * must be looked up one by one), else 0 (also when the look-up fails). */
+static int ids_follow(nd_store *s)
+{
+	nd_stmt *st = NULL;
+	int follow;
+
+	follow = nd_db_prepare(s->db, "SELECT max(id) FROM " ND_SCHEMA_EVENT_ROWS, 0, &st, "events", NULL) == 0 &&
+		 nd_db_step(st, "events", NULL) == 1 && nd_db_column_int64(st, 0) < INT64_MAX - ((int64_t)1 << 40);
+	nd_db_finalize(st);
+	return follow;
+}
+
 int nd_store_begin_ingest(nd_store *s, nd_error *err)
 {
 	if (!s->pg && !s->readonly) {
@@ -563,7 +578,7 @@ int nd_store_begin_ingest(nd_store *s, nd_error *err)
 		nd_db_sqlite_checkpoint_behind(s->db);
 	}
 	if (nd_store_begin(s, err) == 0) {
-		s->ingest = s->batching = !s->pg;
+		s->ingest = s->batching = !s->pg && ids_follow(s);
 		return 0;
 	}
 	checks_back(s);
