@@ -119,8 +119,10 @@ int npsdiag_store_describe(npsdiag_session *s, npsdiag_store_info *info, npsdiag
 		return api_fail(err, &e);
 	}
 	info->readonly = nd_store_readonly(s->store);
-	/* min and max walk the ts index: no scan of the events. */
-	if (nd_db_prepare(nd_store_db(s->store), "SELECT min(ts), max(ts) FROM events", 0, &st, "events", &e) != 0 ||
+	/* One aggregate per SELECT: SQLite answers a lone min() or max() from
+	 * the end of the ts index, but scans that index for both at once. */
+	if (nd_db_prepare(nd_store_db(s->store), "SELECT (SELECT min(ts) FROM events), (SELECT max(ts) FROM events)", 0,
+			  &st, "events", &e) != 0 ||
 	    (rc = nd_db_step(st, "events", &e)) < 0) {
 		nd_db_finalize(st);
 		return api_fail(err, &e);
