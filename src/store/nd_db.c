@@ -124,30 +124,39 @@ int nd_db_exec_ddl(nd_db *db, const char *sql, const char *what, nd_error *err)
 	return rc;
 }
 
-/* Runs a backend query sql with the one parameter a text or an integer.
- * Returns 1 when it gave a row, 0 when not, -1 with err set. */
-static int query1(nd_db *db, const char *sql, const char *text, int64_t n, const char *what, nd_error *err)
+/* Runs a backend query sql with its parameters: the texts text and text2
+ * (when not NULL), or else the integer n. Returns 1 when it gave a row, 0
+ * when not, -1 with err set. */
+static int query1(nd_db *db, const char *sql, const char *text, const char *text2, int64_t n, const char *what,
+		  nd_error *err)
 {
 	nd_stmt *st = NULL;
 	int rc;
 
 	if (nd_db_prepare(db, sql, 0, &st, what, err) != 0)
 		return -1;
-	rc = (text ? nd_db_bind_text(st, 1, text, what, err) : nd_db_bind_int64(st, 1, n, what, err)) != 0
-		 ? -1
-		 : nd_db_step(st, what, err);
+	rc = (text ? nd_db_bind_text(st, 1, text, what, err) ||
+			     (text2 && nd_db_bind_text(st, 2, text2, what, err))
+		   : nd_db_bind_int64(st, 1, n, what, err)) != 0
+		     ? -1
+		     : nd_db_step(st, what, err);
 	nd_db_finalize(st);
 	return rc;
 }
 
 int nd_db_has_table(nd_db *db, const char *name, nd_error *err)
 {
-	return query1(db, db->ops->table_sql, name, 0, "schema", err);
+	return query1(db, db->ops->table_sql, name, NULL, 0, "schema", err);
+}
+
+int nd_db_has_column(nd_db *db, const char *table, const char *column, nd_error *err)
+{
+	return query1(db, db->ops->column_sql, table, column, 0, "schema", err);
 }
 
 int nd_db_lock(nd_db *db, int64_t key, nd_error *err)
 {
-	return db->ops->lock_sql && query1(db, db->ops->lock_sql, NULL, key, "lock", err) < 0 ? -1 : 0;
+	return db->ops->lock_sql && query1(db, db->ops->lock_sql, NULL, NULL, key, "lock", err) < 0 ? -1 : 0;
 }
 
 int nd_db_prepare(nd_db *db, const char *sql, unsigned flags, nd_stmt **st, const char *what, nd_error *err)

@@ -108,6 +108,10 @@ int nd_db_exec_ddl(nd_db *db, const char *sql, const char *what, nd_error *err);
 /* Returns 1 when the table name exists, 0 when not, -1 with err set. */
 int nd_db_has_table(nd_db *db, const char *name, nd_error *err);
 
+/* Returns 1 when the table has the column, 0 when not (or there is no such
+ * table), -1 with err set. */
+int nd_db_has_column(nd_db *db, const char *table, const char *column, nd_error *err);
+
 /* Inside a write transaction, waits for and takes the lock numbered key
  * until the transaction ends, serialising writers that would otherwise
  * interleave (a backend whose transactions already exclude each other,

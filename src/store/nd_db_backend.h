@@ -22,6 +22,7 @@ typedef struct nd_db_ops {
 	int64_t (*changes)(nd_db *db);
 	const char *begin_sql; /* begins a write transaction taking the lock */
 	const char *table_sql; /* a row when the table named by ?1 exists */
+	const char *column_sql; /* a row when the table named by ?1 has the column ?2 */
 	const char *lock_sql;  /* takes the transaction-scoped lock ?1, or NULL (writers are serialised) */
 	const char *version_sql; /* one value a commit by another connection changes, or NULL: none */
 	/* appends the schema SQL sql (SQLite's dialect) in the backend's, NUL-terminated; NULL: as it is */

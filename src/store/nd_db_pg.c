@@ -1149,6 +1149,8 @@ static const nd_db_ops pg_ops = {
     .in_transaction = pg_in_transaction,
     .begin_sql = "BEGIN",
     .table_sql = "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?",
+    .column_sql = "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+		  " AND table_name = ? AND column_name = ?",
     .lock_sql = "SELECT pg_advisory_xact_lock(?)",
     .ddl = pg_ddl,
     .exec = pg_exec,

@@ -220,6 +220,7 @@ static const nd_db_ops lite_ops = {
     .begin_sql = "BEGIN IMMEDIATE",
     .version_sql = "PRAGMA data_version",
     .table_sql = "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?",
+    .column_sql = "SELECT 1 FROM pragma_table_info(?) WHERE name=?",
     .exec = lite_exec,
     .free_msg = lite_free_msg,
     .prepare = lite_prepare,

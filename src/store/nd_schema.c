@@ -651,20 +651,30 @@ static int events_view(nd_db *db, nd_error *err)
 /* Step 10 -> 11: the key of each incident and finding goes into its
  * incidents row (column key) and incident_keys, a table of its own, becomes
  * a view of it: one row fewer per incident for diagnose to insert. Every
- * key stays with its incident. Nothing where incident_keys is no table
- * (no diagnose ran yet: nd_incidents makes the tables and the view).
- * Returns 0, or -1 with err set. */
+ * key stays with its incident. Nothing where incidents is no table (no
+ * diagnose ran yet: nd_incidents makes the tables and the view) or already
+ * has the column while incident_keys is no table (made so by this version);
+ * the column and the view without keys where incident_keys was dropped by
+ * hand. Returns 0, or -1 with err set. */
 static int incident_key_column(nd_db *db, nd_error *err)
 {
-	int rc = nd_db_has_table(db, "incident_keys", err);
+	int rc = nd_db_has_table(db, "incidents", err), column, keys;
 
 	if (rc <= 0)
 		return rc;
-	return nd_db_exec_ddl(db,
-			      "ALTER TABLE incidents ADD COLUMN key TEXT;\n"
-			      "UPDATE incidents SET key = (SELECT k.key FROM incident_keys k WHERE k.incident_id = incidents.id);\n"
-			      "DROP TABLE incident_keys;\n" ND_INCIDENT_KEYS_VIEW(""),
-			      "schema migration", err);
+	if ((column = nd_db_has_column(db, "incidents", "key", err)) < 0 ||
+	    (keys = nd_db_has_table(db, "incident_keys", err)) < 0)
+		return -1;
+	if (column && !keys)
+		return 0;
+	if ((!column && nd_db_exec_ddl(db, "ALTER TABLE incidents ADD COLUMN key TEXT;", "schema migration", err) != 0) ||
+	    (keys && nd_db_exec_ddl(db,
+				    "UPDATE incidents SET key = (SELECT k.key FROM incident_keys k"
+				    " WHERE k.incident_id = incidents.id);\n"
+				    "DROP TABLE incident_keys;",
+				    "schema migration", err) != 0))
+		return -1;
+	return nd_db_exec_ddl(db, ND_INCIDENT_KEYS_VIEW(""), "schema migration", err);
 }
 
 /* One step of the schema's history: SQL, or a function when rows must be

@@ -98,4 +98,19 @@ t.check('every key with its incident', keys(), stored)
 t.check('incident_keys a view again', t.q("SELECT type FROM sqlite_schema WHERE name = 'incident_keys'"), [('view',)])
 t.run('diagnose')
 t.check('the next run keeps the keys', keys(), stored)
+
+# A version 10 database whose incident_keys table was dropped by hand: the
+# step still adds the column (else every later diagnose fails on it), and
+# the next run gives each incident a key again.
+db = sqlite3.connect(t.db)
+db.executescript("BEGIN; DROP VIEW incident_keys; ALTER TABLE incidents DROP COLUMN key;"
+                 " UPDATE meta SET value = '10' WHERE key = 'schema_version'; COMMIT;")
+db.close()
+rc, _, err = t.run('report', '--format', 'json', '--no-timestamp')
+t.check('report without incident_keys (%s)' % err.strip(), rc, 0)
+t.check('migrated to version 11 without incident_keys',
+        t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('11',)])
+rc, _, err = t.run('diagnose')
+t.check('diagnose after it (%s)' % err.strip(), rc in (0, 1), True)
+t.check('every incident has a key again', all(k for _, _, _, _, k in keys()), True)
 t.finish()
