@@ -361,6 +361,9 @@ static void test_store_batch(const char *path)
 	uint64_t stored = 0, there = 0, r;
 
 	CHECK(nd_store_open(&s, path, &err) == 0);
+	/* Debian's SQLite zeroes freed space on every page change unless told
+	 * not to (nd_db_sqlite.c) */
+	CHECK(count_in(s, "PRAGMA secure_delete") == 0);
 	CHECK(nd_store_begin_ingest(s, &err) == 0);
 	CHECK(nd_store_source(s, "/logs/batch.evtx", 1, 1, &src, &err) == 0);
 	for (r = 1; r <= 20; r++)
