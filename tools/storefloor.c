@@ -86,9 +86,9 @@ typedef struct event {
 
 typedef struct floor_run {
 	int bind_all;
-	int events_only; /* no typed rows */
-	int batch;       /* -b: events per statement (0: one statement per row) */
-	int wide;        /* -w */
+	int events_only;   /* no typed rows */
+	int batch;         /* -b: events per statement (0: one statement per row) */
+	int wide;          /* -w */
 	sqlite3_stmt *bev; /* -b: the events' INSERT */
 	int ev_ncols;      /* its parameters per event */
 	value *bkept;      /* the values last bound to it (batch * ev_ncols) */
@@ -277,8 +277,8 @@ static int bind_events(floor_run *r, size_t first, int n)
 		kept += EVENT_NCOLUMNS;
 		for (t = 0; t < r->ntables && r->wide && rc == SQLITE_OK; t++) {
 			for (c = 1; c < r->tables[t].ncols && rc == SQLITE_OK; c++, o++, kept++)
-				rc = bind(r->bev, o, e->table == t ? &e->typed_values[c - 1] : &null, kept,
-					  r->bind_all);
+				rc =
+				    bind(r->bev, o, e->table == t ? &e->typed_values[c - 1] : &null, kept, r->bind_all);
 		}
 		if (e->table >= 0 && !r->wide && !r->events_only)
 			r->tables[e->table].slot[r->tables[e->table].nslot++] = i;

@@ -103,10 +103,11 @@ struct nd_store {
 	 * bound into the BATCH slots of one INSERT (ins_batch; their typed
 	 * rows into typed_batch, per family), run when full and before
 	 * anything reads events (batch_run); a slot left empty has no family
-	 * and is left out; a typed one gets NO_EVENT and is deleted after. Off (one event at a time,
-	 * as outside) from a look-up that may find events (may_hold) to the next
-	 * event that cannot be there, so that events already stored (a copy of
-	 * a log, decisions with their twins) do not go in batches of one. */
+	 * and is left out (a typed one gets NO_EVENT: deleted after). Off (one
+	 * event at a time, as outside) from a look-up that may find events
+	 * (may_hold) to the next event that cannot be there, so that events
+	 * already stored (a copy of a log, decisions with their twins) do not
+	 * go in batches of one. */
 	int ingest;   /* in a SQLite ingest's transaction */
 	int batching; /* and batching */
 	unsigned nbatch;
@@ -114,7 +115,8 @@ struct nd_store {
 	batch_slot slot[BATCH];
 	nd_stmt *ins_batch;
 	nd_stmt *typed_batch[MAX_FAMILIES];
-	nd_stmt *typed_drop[MAX_FAMILIES]; /* deletes the typed batch's NO_EVENT row */
+	/* deletes the NO_EVENT row of a typed batch */
+	nd_stmt *typed_drop[MAX_FAMILIES];
 	nd_stmt *get_id; /* an event's id by its key, when a batch left some out */
 };
 
@@ -233,7 +235,8 @@ static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *er
 		rc =
 		    rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->typed_batch[n], fam->table, err);
 		sql.len = 0;
-		rc = rc || nd_buf_printf(&sql, "DELETE FROM %s WHERE event_ref = %" PRId64, fam->table, (int64_t)NO_EVENT)
+		rc = rc || nd_buf_printf(&sql, "DELETE FROM %s WHERE event_ref = %" PRId64, fam->table,
+					 (int64_t)NO_EVENT)
 			 ? -1
 			 : prepare(s, sql.data, &s->typed_drop[n], fam->table, err);
 	}
