@@ -2,21 +2,30 @@
  * floor under nd_store_event (docs/schema.md, "Instructions per stored
  * event").
  *
- *   storefloor [-a] [-e] [-x SQL]... SOURCE.db NEW.db
+ *   storefloor [-a] [-e] [-b N] [-w] [-x SQL]... SOURCE.db NEW.db
  *
  * Reads every event_rows row of SOURCE.db (an npsdiag SQLite database, read
  * only) with its typed row, in id order, into memory; makes NEW.db (it must
  * not exist) with npsdiag's schema, copies the sources and field_names rows
- * into it, then runs each -x SQL on it (to try another schema shape: drop
- * an index, make a table again) and stores the events again as an ingest's
- * transaction does (nd_store_begin_ingest: no foreign-key checks, the WAL
- * checkpointed on a thread of its own), with the store's statements
- * prepared once and nothing else: each event's INSERT into event_rows (ON
- * CONFLICT DO NOTHING), its typed row with the new id, one commit. A text
- * equal to the same parameter's of the row before is not bound again, as
- * nd_db_bind_text_kept does (-a: every one bound, with SQLITE_STATIC); -e
- * stores the event_rows rows only, without their typed rows (what the
- * typed rows cost is the difference).
+ * into it, then runs each -x SQL on it (to try another schema shape or
+ * connection setting: drop an index, make a table again, a PRAGMA) and
+ * stores the events again as an ingest's transaction does
+ * (nd_store_begin_ingest: no foreign-key checks, the WAL checkpointed on a
+ * thread of its own), with the statements prepared once and nothing else,
+ * then one commit. A text equal to the same parameter's of the row before
+ * is not bound again, as nd_db_bind_text_kept does (-a: every one bound,
+ * with SQLITE_STATIC); -e stores the event_rows rows only, without their
+ * typed rows (what the typed rows cost is the difference).
+ *
+ * One statement per row by default: each event's INSERT into event_rows (ON
+ * CONFLICT DO NOTHING), its typed row with the new id. -b N stores as an
+ * ingest's batches do (nd_store.c): N events bound into the slots of one
+ * INSERT OR IGNORE ... VALUES (...), ... (an empty slot of the last batch
+ * has no family), then their typed rows, per table, into INSERT OR REPLACE
+ * ... VALUES (...), ... (an empty slot: a row with the event_ref
+ * INT64_MIN, deleted after the statement). -w (wide) adds the typed tables' columns to event_rows (named t<table
+ * number>_<column>) and stores each typed value there, in the event's own
+ * row: what typed rows as columns of the events would cost.
  *
  * Prints the events stored, the time of the loop and commit (wall and the
  * thread's CPU) per event, and the database bytes per event after a
@@ -28,6 +37,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "nd_buf.h"
 #include "nd_db.h"
 #include "nd_db_sqlite.h"
 #include "nd_error.h"
@@ -53,10 +63,18 @@ typedef struct value {
 /* One typed table: its INSERT and its rows, as read. */
 typedef struct typed {
 	const char *name;
+	const nd_family *fam;
 	int ncols;        /* event_ref and the typed columns */
 	char *insert_sql; /* INSERT INTO name(...) VALUES(...) */
 	sqlite3_stmt *ins;
 	value *kept; /* the values last bound, per column */
+	/* -b: the batch's INSERT and the DELETE of its empty slots' row, the
+	 * values last bound to the INSERT (batch * ncols), the events of the
+	 * batch that have a row here (their index in the batch) */
+	sqlite3_stmt *bins, *drop;
+	value *bkept;
+	int *slot;
+	int nslot;
 } typed;
 
 /* One event: its event_rows values and its typed row (table < 0: none). */
@@ -68,7 +86,12 @@ typedef struct event {
 
 typedef struct floor_run {
 	int bind_all;
-	int events_only; /* no typed rows */
+	int events_only;   /* no typed rows */
+	int batch;         /* -b: events per statement (0: one statement per row) */
+	int wide;          /* -w */
+	sqlite3_stmt *bev; /* -b: the events' INSERT */
+	int ev_ncols;      /* its parameters per event */
+	value *bkept;      /* the values last bound to it (batch * ev_ncols) */
 	typed tables[MAX_TABLES];
 	int ntables;
 	event *ev;
@@ -121,6 +144,7 @@ static void find_tables(floor_run *r, sqlite3 *src)
 			die(NULL, "too many typed tables");
 		t = &r->tables[r->ntables++];
 		t->name = (*f)->table;
+		t->fam = *f;
 		t->ncols = 1 + (int)(*f)->ncolumns;
 		len = 64 + strlen(t->name) + (*f)->ncolumns * 66;
 		if (!(t->insert_sql = malloc(len)) || !(t->kept = calloc((size_t)t->ncols, sizeof(value))))
@@ -229,6 +253,98 @@ static int bind(sqlite3_stmt *st, int i, const value *v, value *kept, int all)
 	return rc;
 }
 
+/* Binds the events of a batch, n of them from r->ev + first, into the
+ * slots of r->bev (an empty slot: no family), and notes their typed rows
+ * in their tables (-w: binds them into the event's own row). Returns
+ * SQLite's result code. */
+static int bind_events(floor_run *r, size_t first, int n)
+{
+	static const value null = {SQLITE_NULL, 0, NULL};
+	int i, c, t, rc = SQLITE_OK;
+
+	for (i = 0; i < r->batch && rc == SQLITE_OK; i++) {
+		value *kept = &r->bkept[i * r->ev_ncols];
+		int o = i * r->ev_ncols + 1;
+		const event *e = &r->ev[first + (size_t)i];
+
+		if (i >= n) {
+			rc = bind(r->bev, o, &null, kept, r->bind_all);
+			continue;
+		}
+		for (c = 0; c < EVENT_NCOLUMNS && rc == SQLITE_OK; c++)
+			rc = bind(r->bev, o + c, &e->v[c], &kept[c], r->bind_all);
+		o += EVENT_NCOLUMNS;
+		kept += EVENT_NCOLUMNS;
+		for (t = 0; t < r->ntables && r->wide && rc == SQLITE_OK; t++) {
+			for (c = 1; c < r->tables[t].ncols && rc == SQLITE_OK; c++, o++, kept++)
+				rc =
+				    bind(r->bev, o, e->table == t ? &e->typed_values[c - 1] : &null, kept, r->bind_all);
+		}
+		if (e->table >= 0 && !r->wide && !r->events_only)
+			r->tables[e->table].slot[r->tables[e->table].nslot++] = i;
+	}
+	return rc;
+}
+
+/* Stores the typed rows of table t of the batch that began at r->ev +
+ * first, whose events have the ids from id0 on. Returns SQLite's result
+ * code. */
+static int store_typed_batch(floor_run *r, typed *t, size_t first, int64_t id0)
+{
+	static const value none = {SQLITE_INTEGER, INT64_MIN, NULL};
+	sqlite3_stmt *st = t->bins;
+	int j, c, rc = SQLITE_OK, empty = t->nslot < r->batch;
+
+	for (j = 0; j < r->batch && rc == SQLITE_OK; j++) {
+		value *kept = &t->bkept[j * t->ncols];
+		int o = j * t->ncols + 1;
+		const event *e;
+
+		if (j >= t->nslot) {
+			rc = bind(st, o, &none, kept, r->bind_all);
+			continue;
+		}
+		e = &r->ev[first + (size_t)t->slot[j]];
+		rc = sqlite3_bind_int64(st, o, id0 + t->slot[j]);
+		kept->type = SQLITE_INTEGER;
+		kept->i = id0 + t->slot[j];
+		for (c = 1; c < t->ncols && rc == SQLITE_OK; c++)
+			rc = bind(st, o + c, &e->typed_values[c - 1], &kept[c], r->bind_all);
+	}
+	t->nslot = 0;
+	if (rc == SQLITE_OK && (sqlite3_step(st) != SQLITE_DONE || (empty && sqlite3_step(t->drop) != SQLITE_DONE)))
+		rc = SQLITE_ERROR;
+	sqlite3_reset(st);
+	sqlite3_reset(t->drop);
+	return rc;
+}
+
+/* Stores the events of r in batches of r->batch (-b), counting the rows
+ * stored in *stored: the loop this tool measures. Returns 0, or -1
+ * (SQLite's message on h; a batch that found an event there already, which
+ * a copy of a database's rows cannot, fails). */
+static int store_batches(floor_run *r, sqlite3 *h, size_t *stored)
+{
+	size_t first;
+	int n, t;
+
+	*stored = 0;
+	for (first = 0; first < r->nev; first += (size_t)n) {
+		int64_t id0;
+
+		n = r->nev - first < (size_t)r->batch ? (int)(r->nev - first) : r->batch;
+		if (bind_events(r, first, n) != SQLITE_OK || sqlite3_step(r->bev) != SQLITE_DONE ||
+		    sqlite3_reset(r->bev) != SQLITE_OK || sqlite3_changes(h) != n)
+			return -1;
+		id0 = sqlite3_last_insert_rowid(h) - n + 1;
+		*stored += (size_t)n;
+		for (t = 0; t < r->ntables; t++)
+			if (r->tables[t].nslot && store_typed_batch(r, &r->tables[t], first, id0) != SQLITE_OK)
+				return -1;
+	}
+	return 0;
+}
+
 /* Stores the events of r with the INSERT ins and the typed tables'
  * statements, counting the rows stored in *stored: the loop this tool
  * measures. Returns 0, or -1 (SQLite's message on h). */
@@ -237,6 +353,8 @@ int storefloor_store(floor_run *r, sqlite3 *h, sqlite3_stmt *ins, size_t *stored
 	size_t n;
 	int c;
 
+	if (r->batch)
+		return store_batches(r, h, stored);
 	*stored = 0;
 	for (n = 0; n < r->nev; n++) {
 		const event *e = &r->ev[n];
@@ -293,7 +411,79 @@ static void free_run(floor_run *r)
 	for (t = 0; t < r->ntables; t++) {
 		free(r->tables[t].insert_sql);
 		free(r->tables[t].kept);
+		free(r->tables[t].bkept);
+		free(r->tables[t].slot);
 	}
+	free(r->bkept);
+}
+
+/* Appends to sql `rows` rows of n parameters: VALUES (?,...), ....
+ * Returns nothing (exits when out of memory). */
+static void values(nd_buf *sql, int rows, int n)
+{
+	int i, c, rc = nd_buf_printf(sql, " VALUES");
+
+	for (i = 0; i < rows; i++)
+		for (c = 0; c < n; c++)
+			rc = rc || nd_buf_printf(sql, c ? ",?%s" : i ? ",(?%s" : "(?%s", c == n - 1 ? ")" : "");
+	if (rc)
+		die(NULL, "statements");
+}
+
+/* Prepares sql on h into *st, then empties sql. Returns nothing (exits on
+ * failure). */
+static void prepare(sqlite3 *h, nd_buf *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v3(h, sql->data, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		die(h, sql->data);
+	sql->len = 0;
+}
+
+/* Prepares the statements of -b on h (with -w, the typed columns added to
+ * event_rows first), and the kept values of each. Returns nothing (exits
+ * on failure). */
+static void prepare_batches(floor_run *r, sqlite3 *h)
+{
+	nd_buf sql = {0};
+	int t, c, rc;
+
+	rc = nd_buf_printf(&sql, "INSERT OR IGNORE INTO event_rows(" EVENT_COLUMNS);
+	r->ev_ncols = EVENT_NCOLUMNS;
+	for (t = 0; t < r->ntables && r->wide; t++) {
+		for (c = 0; c < r->tables[t].ncols - 1; c++) {
+			char alter[160];
+
+			snprintf(alter, sizeof(alter), "ALTER TABLE event_rows ADD COLUMN t%d_%s", t,
+				 r->tables[t].fam->columns[c].name);
+			if (sqlite3_exec(h, alter, NULL, NULL, NULL) != SQLITE_OK)
+				die(h, alter);
+			rc = rc || nd_buf_printf(&sql, ",t%d_%s", t, r->tables[t].fam->columns[c].name);
+		}
+		r->ev_ncols += r->tables[t].ncols - 1;
+	}
+	if (rc || nd_buf_printf(&sql, ")"))
+		die(NULL, "statements");
+	values(&sql, r->batch, r->ev_ncols);
+	prepare(h, &sql, &r->bev);
+	if (!(r->bkept = calloc((size_t)(r->batch * r->ev_ncols), sizeof(value))))
+		die(NULL, "statements");
+	for (t = 0; t < r->ntables && !r->wide; t++) {
+		typed *ty = &r->tables[t];
+		const char *cols = strchr(ty->insert_sql, '(');
+		size_t len = (size_t)(strchr(cols, ')') - cols) + 1;
+
+		if (nd_buf_printf(&sql, "INSERT OR REPLACE INTO %s%.*s", ty->name, (int)len, cols))
+			die(NULL, "statements");
+		values(&sql, r->batch, ty->ncols);
+		prepare(h, &sql, &ty->bins);
+		if (nd_buf_printf(&sql, "DELETE FROM %s WHERE event_ref = -9223372036854775808", ty->name))
+			die(NULL, "statements");
+		prepare(h, &sql, &ty->drop);
+		if (!(ty->bkept = calloc((size_t)(r->batch * ty->ncols), sizeof(value))) ||
+		    !(ty->slot = calloc((size_t)r->batch, sizeof(int))))
+			die(NULL, "statements");
+	}
+	nd_buf_free(&sql);
 }
 
 /* Runs sql on h. Returns nothing (exits on failure). */
@@ -351,13 +541,17 @@ int main(int argc, char **argv)
 			r.bind_all = 1;
 		else if (strcmp(argv[a], "-e") == 0)
 			r.events_only = 1;
+		else if (strcmp(argv[a], "-w") == 0)
+			r.wide = 1;
+		else if (strcmp(argv[a], "-b") == 0 && a + 1 < argc && atoi(argv[a + 1]) > 0)
+			r.batch = atoi(argv[++a]);
 		else if (strcmp(argv[a], "-x") == 0 && a + 1 < argc && nx < 32)
 			xs[nx++] = argv[++a];
 		else
 			break;
 	}
-	if (argc - a != 2) {
-		fprintf(stderr, "usage: storefloor [-a] [-e] [-x SQL]... SOURCE.db NEW.db\n");
+	if (argc - a != 2 || (r.wide && !r.batch)) {
+		fprintf(stderr, "usage: storefloor [-a] [-e] [-b N] [-w] [-x SQL]... SOURCE.db NEW.db\n");
 		return 2;
 	}
 	if ((f = fopen(argv[a + 1], "rb"))) {
@@ -390,6 +584,8 @@ int main(int argc, char **argv)
 		" INSERT INTO field_names SELECT * FROM src.field_names; COMMIT; DETACH src");
 	for (i = 0; i < nx; i++)
 		exec(h, xs[i]);
+	if (r.batch)
+		prepare_batches(&r, h);
 	if (sqlite3_prepare_v3(h,
 			       "INSERT INTO event_rows(" EVENT_COLUMNS
 			       ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
@@ -419,8 +615,12 @@ int main(int argc, char **argv)
 	printf("per event: %.0f ns wall, %.0f ns CPU (this thread)\n", (w1 - w0) * 1e9 / (double)(stored ? stored : 1),
 	       (c1 - c0) * 1e9 / (double)(stored ? stored : 1));
 	sqlite3_finalize(ins);
-	for (t = 0; t < r.ntables; t++)
+	sqlite3_finalize(r.bev);
+	for (t = 0; t < r.ntables; t++) {
 		sqlite3_finalize(r.tables[t].ins);
+		sqlite3_finalize(r.tables[t].bins);
+		sqlite3_finalize(r.tables[t].drop);
+	}
 	print_bytes(h, stored);
 	nd_store_close(s);
 	free_run(&r);

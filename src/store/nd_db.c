@@ -226,27 +226,21 @@ static nd_db_kept *kept_room(nd_stmt *st, int i)
 	return st->kept = k;
 }
 
-int nd_db_bind_text_kept(nd_stmt *st, int i, const char *v, const char *what, nd_error *err)
+/* Binds v to parameter i (from 1) of st, keeping a copy of it in k (room
+ * made): nd_db_bind_text_kept where v is not what i holds. Returns 0, or
+ * -1 with err set. */
+static int bind_kept(nd_stmt *st, nd_db_kept *k, int i, const char *v, const char *what, nd_error *err)
 {
 	const nd_db_ops *o = st->db->ops;
-	nd_db_kept *k;
 	size_t n;
 	int rc;
 
-	if (i < 1) /* no such parameter: the backend says so */
-		return nd_db_bind_text(st, i, v, what, err);
-	if (!(k = kept_room(st, i)))
-		return nd_error_set(err, "out of memory");
 	if (!v) {
-		if (k->par[i - 1].what == KEPT_NULL)
-			return 0;
 		k->par[i - 1].what = KEPT_NONE;
 		rc = bound(st, o->bind_null(st, i), what, err);
 		k->par[i - 1].what = rc == 0 ? KEPT_NULL : KEPT_NONE;
 		return rc;
 	}
-	if (k->par[i - 1].what == KEPT_TEXT && strcmp(k->par[i - 1].text.data, v) == 0)
-		return 0;
 	n = strlen(v);
 	k->par[i - 1].what = KEPT_NONE;
 	k->par[i - 1].text.len = 0;
@@ -258,6 +252,22 @@ int nd_db_bind_text_kept(nd_stmt *st, int i, const char *v, const char *what, nd
 		   err);
 	k->par[i - 1].what = rc == 0 ? KEPT_TEXT : KEPT_NONE;
 	return rc;
+}
+
+int nd_db_bind_text_kept(nd_stmt *st, int i, const char *v, const char *what, nd_error *err)
+{
+	nd_db_kept *k = st->kept;
+
+	/* the value there already: most calls, kept short */
+	if (k && i >= 1 && (size_t)i <= k->n &&
+	    (v ? k->par[i - 1].what == KEPT_TEXT && strcmp(k->par[i - 1].text.data, v) == 0
+	       : k->par[i - 1].what == KEPT_NULL))
+		return 0;
+	if (i < 1) /* no such parameter: the backend says so */
+		return nd_db_bind_text(st, i, v, what, err);
+	if (!(k = kept_room(st, i)))
+		return nd_error_set(err, "out of memory");
+	return bind_kept(st, k, i, v, what, err);
 }
 
 int nd_db_bind_int64(nd_stmt *st, int i, int64_t v, const char *what, nd_error *err)

@@ -336,8 +336,14 @@ int nd_db_sqlite_open(nd_db **db, const char *path, int readonly, int *ro, nd_er
 	if (open_handle(d, path, flags, err) != 0)
 		goto fail;
 	*ro = sqlite3_db_readonly(d->h, "main") == 1;
+	/* Debian builds SQLite with secure_delete on: every change of a page
+	 * zeroes the space it frees (cells moved when a page splits, a row
+	 * replaced or deleted), 700 instructions per stored event (3 % of the
+	 * floor, docs/schema.md); what npsdiag deletes or replaces is its own
+	 * results and rows that are read again from the logs. */
 	if ((*ro && check_readable(d, path, err)) ||
-	    nd_db_exec(&d->base, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;", "settings", err))
+	    nd_db_exec(&d->base, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=OFF;",
+		       "settings", err))
 		goto fail;
 	*db = &d->base;
 	return 0;

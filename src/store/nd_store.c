@@ -1,5 +1,6 @@
 #include "nd_store.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,11 @@
  * instructions whatever its rows (cursors opened and closed, its start and
  * end), a third of storing an NPS event (docs/schema.md). */
 #define BATCH 16
+/* The event_ref of a slot of a typed batch that holds no row to keep (left
+ * empty, or its event was there already): its row goes in with the others
+ * and is deleted right after (typed_drop), which costs less than leaving
+ * the slot out of every batch (batch_ready). No event has this id. */
+#define NO_EVENT INT64_MIN
 /* A lost connection while the schema is made current: tries, first wait. */
 #define OPEN_RETRIES 5
 #define OPEN_RETRY_MS 100u
@@ -97,10 +103,11 @@ struct nd_store {
 	 * bound into the BATCH slots of one INSERT (ins_batch; their typed
 	 * rows into typed_batch, per family), run when full and before
 	 * anything reads events (batch_run); a slot left empty has no family
-	 * (a typed one no event id) and is left out. Off (one event at a time,
-	 * as outside) from a look-up that may find events (may_hold) to the next
-	 * event that cannot be there, so that events already stored (a copy of
-	 * a log, decisions with their twins) do not go in batches of one. */
+	 * and is left out (a typed one gets NO_EVENT: deleted after). Off (one
+	 * event at a time, as outside) from a look-up that may find events
+	 * (may_hold) to the next event that cannot be there, so that events
+	 * already stored (a copy of a log, decisions with their twins) do not
+	 * go in batches of one. */
 	int ingest;   /* in a SQLite ingest's transaction */
 	int batching; /* and batching */
 	unsigned nbatch;
@@ -108,6 +115,8 @@ struct nd_store {
 	batch_slot slot[BATCH];
 	nd_stmt *ins_batch;
 	nd_stmt *typed_batch[MAX_FAMILIES];
+	/* deletes the NO_EVENT row of a typed batch */
+	nd_stmt *typed_drop[MAX_FAMILIES];
 	nd_stmt *get_id; /* an event's id by its key, when a batch left some out */
 };
 
@@ -175,12 +184,11 @@ static int prepare_typed(nd_store *s, const char *prefix, nd_stmt **st, nd_error
 }
 
 /* Appends to sql the rows of a batch INSERT of n parameters a row: BATCH
- * rows of VALUES; only those with a first value when `only`. Returns 0, or
- * -1 when out of memory. */
-static int batch_rows(nd_buf *sql, size_t n, int only)
+ * rows of VALUES. Returns 0, or -1 when out of memory. */
+static int batch_rows(nd_buf *sql, size_t n)
 {
 	size_t r, i;
-	int rc = only ? nd_buf_append(sql, " SELECT * FROM (VALUES", 22) : nd_buf_append(sql, " VALUES", 7);
+	int rc = nd_buf_append(sql, " VALUES", 7);
 
 	for (r = 0; r < BATCH && rc == 0; r++) {
 		rc |= nd_buf_append(sql, r ? ",(?" : "(?", r ? 3 : 2);
@@ -188,20 +196,24 @@ static int batch_rows(nd_buf *sql, size_t n, int only)
 			rc |= nd_buf_append(sql, ",?", 2);
 		rc |= nd_buf_append(sql, ")", 1);
 	}
-	return rc || (only && nd_buf_append(sql, ") WHERE column1 IS NOT NULL", 27));
+	return rc;
 }
 
 /* Prepares the batch INSERT of events, and that of the typed rows of the
- * family of index n, unless there already (kept for the life of the
- * store). A statement that inserts several rows and may stop with an
- * error part-way makes SQLite keep a statement journal of every page it
- * changes, written to a temporary file past 64 KiB (11 writes per 16
- * events: +0.08 s of system time per 100,000 records), so that neither
- * may: an event already there or in an empty slot (no family: NOT NULL)
- * is left out (OR IGNORE; the rows bound have every NOT NULL column), and
- * a typed row replaces one left by an event deleted by hand (OR REPLACE:
- * it is part of its event, docs/schema.md). SQLite's own SQL, for its own
- * backend (nd_db.h). Returns 0, or -1 with err set. */
+ * family of index n with the DELETE of its NO_EVENT row, unless there
+ * already (kept for the life of the store). A statement that inserts
+ * several rows and may stop with an error part-way makes SQLite keep a
+ * statement journal of every page it changes, written to a temporary file
+ * past 64 KiB (11 writes per 16 events: +0.08 s of system time per 100,000
+ * records), so that neither may: an event already there or in an empty
+ * slot (no family: NOT NULL) is left out (OR IGNORE; the rows bound have
+ * every NOT NULL column), and a typed row replaces one left by an event
+ * deleted by hand (OR REPLACE: it is part of its event, docs/schema.md),
+ * or the NO_EVENT row of a slot before it. The typed rows are plain VALUES:
+ * leaving the slots without an id out (SELECT * FROM (VALUES ...) WHERE
+ * column1 IS NOT NULL) made SQLite copy every row through a subquery, 1,600
+ * instructions per event more (docs/schema.md). SQLite's own SQL, for its
+ * own backend (nd_db.h). Returns 0, or -1 with err set. */
 static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *err)
 {
 	nd_buf sql = {0};
@@ -211,7 +223,7 @@ static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *er
 	if (!s->ins_batch) {
 		rc = nd_buf_printf(&sql, "INSERT OR IGNORE INTO %s(%s)", ND_SCHEMA_EVENT_ROWS,
 				   EVENT_COLUMNS_OF("keyword_bits", "time_text")) ||
-		     batch_rows(&sql, EVENT_PARAMS, 0);
+		     batch_rows(&sql, EVENT_PARAMS);
 		rc = rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->ins_batch, "events", err);
 	}
 	if (rc == 0 && fam->table && !s->typed_batch[n]) {
@@ -219,9 +231,14 @@ static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *er
 		rc = nd_buf_printf(&sql, "INSERT OR REPLACE INTO %s(event_ref", fam->table);
 		for (i = 0; i < fam->ncolumns; i++)
 			rc = rc || nd_buf_printf(&sql, ",%s", fam->columns[i].name);
-		rc = rc || nd_buf_append(&sql, ")", 1) || batch_rows(&sql, fam->ncolumns + 1, 1);
+		rc = rc || nd_buf_append(&sql, ")", 1) || batch_rows(&sql, fam->ncolumns + 1);
 		rc =
 		    rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->typed_batch[n], fam->table, err);
+		sql.len = 0;
+		rc = rc || nd_buf_printf(&sql, "DELETE FROM %s WHERE event_ref = %" PRId64, fam->table,
+					 (int64_t)NO_EVENT)
+			 ? -1
+			 : prepare(s, sql.data, &s->typed_drop[n], fam->table, err);
 	}
 	nd_buf_free(&sql);
 	return rc;
@@ -517,6 +534,7 @@ void nd_store_close(nd_store *s)
 	for (i = 0; i < MAX_FAMILIES; i++) {
 		nd_db_finalize(s->get_held[i]);
 		nd_db_finalize(s->typed_batch[i]);
+		nd_db_finalize(s->typed_drop[i]);
 	}
 	for (i = 0; i < BATCH; i++) {
 		nd_buf_free(&s->slot[i].computer);
@@ -652,14 +670,16 @@ static int batch_ids(nd_store *s, unsigned n, int64_t rows, int64_t last, int64_
 }
 
 /* Runs the batch of a SQLite ingest's transaction: its events, then their
- * typed rows with the events' ids, counting those stored and those already
- * there for nd_store_flush. Returns 0, or -1 with err set (the caller
- * rolls back). */
+ * typed rows with the events' ids (NO_EVENT for a slot left empty or an
+ * event there already, whose row is then deleted), counting those stored
+ * and those already there for nd_store_flush. Returns 0, or -1 with err
+ * set (the caller rolls back). */
 static int batch_run(nd_store *s, nd_error *err)
 {
 	const nd_family *const *fams = nd_families();
 	int64_t ids[BATCH], rows, last;
 	unsigned n = s->nbatch, i;
+	unsigned char drop[MAX_FAMILIES] = {0};
 	size_t f;
 
 	if (!n)
@@ -682,8 +702,10 @@ static int batch_run(nd_store *s, nd_error *err)
 		nd_stmt *st = s->typed_batch[b->fam];
 		int o = b->typed * ((int)fams[b->fam]->ncolumns + 1) + 1;
 
-		if (b->typed >= 0 && (ids[i] ? nd_db_bind_int64(st, o, ids[i], "events", err)
-					     : nd_db_bind_null(st, o, "events", err)) != 0)
+		if (b->typed < 0)
+			continue;
+		drop[b->fam] |= !ids[i];
+		if (nd_db_bind_int64(st, o, ids[i] ? ids[i] : NO_EVENT, "events", err) != 0)
 			return -1;
 	}
 	for (f = 0; f < MAX_FAMILIES && fams[f]; f++) {
@@ -692,10 +714,12 @@ static int batch_run(nd_store *s, nd_error *err)
 		if (!s->ntyped[f])
 			continue;
 		for (i = s->ntyped[f]; i < BATCH; i++)
-			if (nd_db_bind_null(s->typed_batch[f], (int)i * per + 1, fams[f]->table, err) != 0)
+			if (nd_db_bind_int64(s->typed_batch[f], (int)i * per + 1, NO_EVENT, fams[f]->table, err) != 0)
 				return -1;
+		drop[f] |= s->ntyped[f] < BATCH;
 		s->ntyped[f] = 0;
-		if (nd_db_step(s->typed_batch[f], fams[f]->table, err) != 0)
+		if (nd_db_step(s->typed_batch[f], fams[f]->table, err) != 0 ||
+		    (drop[f] && nd_db_step(s->typed_drop[f], fams[f]->table, err) != 0))
 			return -1;
 	}
 	s->flushed_new += (uint64_t)rows;
