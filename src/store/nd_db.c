@@ -124,8 +124,8 @@ int nd_db_exec_ddl(nd_db *db, const char *sql, const char *what, nd_error *err)
 	return rc;
 }
 
-/* Runs a backend query sql with its parameters: the texts text and text2
- * (when not NULL), or else the integer n. Returns 1 when it gave a row, 0
+/* Runs a backend query sql with its parameters: the text text and, when
+ * not NULL, text2; or, when text is NULL, the integer n alone. Returns 1 when it gave a row, 0
  * when not, -1 with err set. */
 static int query1(nd_db *db, const char *sql, const char *text, const char *text2, int64_t n, const char *what,
 		  nd_error *err)

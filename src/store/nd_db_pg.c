@@ -1149,8 +1149,9 @@ static const nd_db_ops pg_ops = {
     .in_transaction = pg_in_transaction,
     .begin_sql = "BEGIN",
     .table_sql = "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = ?",
-    .column_sql = "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
-		  " AND table_name = ? AND column_name = ?",
+    .column_sql = "SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+		  " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema()"
+		  " AND c.relname = ? AND a.attname = ? AND a.attnum > 0 AND NOT a.attisdropped",
     .lock_sql = "SELECT pg_advisory_xact_lock(?)",
     .ddl = pg_ddl,
     .exec = pg_exec,

@@ -658,7 +658,8 @@ static int events_view(nd_db *db, nd_error *err)
  * hand. Returns 0, or -1 with err set. */
 static int incident_key_column(nd_db *db, nd_error *err)
 {
-	int rc = nd_db_has_table(db, "incidents", err), column, keys;
+	int column, keys;
+	int rc = nd_db_has_table(db, "incidents", err);
 
 	if (rc <= 0)
 		return rc;
@@ -669,8 +670,8 @@ static int incident_key_column(nd_db *db, nd_error *err)
 		return 0;
 	if ((!column && nd_db_exec_ddl(db, "ALTER TABLE incidents ADD COLUMN key TEXT;", "schema migration", err) != 0) ||
 	    (keys && nd_db_exec_ddl(db,
-				    "UPDATE incidents SET key = (SELECT k.key FROM incident_keys k"
-				    " WHERE k.incident_id = incidents.id);\n"
+				    "UPDATE incidents SET key = coalesce((SELECT k.key FROM incident_keys k"
+				    " WHERE k.incident_id = incidents.id), key);\n"
 				    "DROP TABLE incident_keys;",
 				    "schema migration", err) != 0))
 		return -1;

@@ -226,7 +226,9 @@ static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *er
 		     batch_rows(&sql, EVENT_PARAMS);
 		rc = rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->ins_batch, "events", err);
 	}
-	if (rc == 0 && fam->table && !s->typed_batch[n]) {
+	/* both statements, or again those missing after a failure (prepare()
+	 * leaves one that exists) */
+	if (rc == 0 && fam->table && (!s->typed_batch[n] || !s->typed_drop[n])) {
 		sql.len = 0;
 		rc = nd_buf_printf(&sql, "INSERT OR REPLACE INTO %s(event_ref", fam->table);
 		for (i = 0; i < fam->ncolumns; i++)
@@ -234,11 +236,12 @@ static int batch_ready(nd_store *s, const nd_family *fam, size_t n, nd_error *er
 		rc = rc || nd_buf_append(&sql, ")", 1) || batch_rows(&sql, fam->ncolumns + 1);
 		rc =
 		    rc ? nd_error_set(err, "out of memory") : prepare(s, sql.data, &s->typed_batch[n], fam->table, err);
-		sql.len = 0;
-		rc = rc || nd_buf_printf(&sql, "DELETE FROM %s WHERE event_ref = %" PRId64, fam->table,
-					 (int64_t)NO_EVENT)
-			 ? -1
-			 : prepare(s, sql.data, &s->typed_drop[n], fam->table, err);
+		if (rc == 0) {
+			sql.len = 0;
+			rc = nd_buf_printf(&sql, "DELETE FROM %s WHERE event_ref = %" PRId64, fam->table, NO_EVENT)
+				 ? nd_error_set(err, "out of memory")
+				 : prepare(s, sql.data, &s->typed_drop[n], fam->table, err);
+		}
 	}
 	nd_buf_free(&sql);
 	return rc;
