@@ -98,6 +98,7 @@ typedef struct reader {
 	worker *own;     /* the reading thread's filter and decoder: it decodes while it waits */
 	size_t nworkers, nalloc;
 	int deferred; /* 1: the nalloc threads wait for a busy chunk (BUSY_CHUNK), 2: start before the next */
+	int busy;     /* the last chunk handed over kept BUSY_CHUNK records or more */
 	pthread_mutex_t lock;
 	pthread_cond_t queued, done;
 	size_t idle;       /* workers waiting for a job */
@@ -276,6 +277,7 @@ static int deliver(reader *r, job *j, nd_error *err)
 
 	r->counts->records += j->walk.count;
 	r->counts->skipped += j->skipped;
+	r->busy = j->walk.count - j->skipped >= BUSY_CHUNK;
 	r->loaded = 0;
 	for (i = 0; i < j->upto; i++) {
 		if (j->what[i] == REC_FAST) {
@@ -342,13 +344,14 @@ static void launch(reader *r)
 }
 
 /* Wakes the idle workers when jobs wait for them: at least HANDOFF_BATCH,
- * or any when all is 1 (the reading thread is about to wait). Called with
- * r->lock held. Returns nothing. */
+ * or any when all is 1 (the reading thread is about to wait) or when the
+ * last chunk handed over was busy (decoding it is worth a hand-off).
+ * Called with r->lock held. Returns nothing. */
 static void wake_workers(reader *r, int all)
 {
 	uint64_t queued = r->tail - r->next_work;
 
-	if (r->idle && queued && (all || queued >= HANDOFF_BATCH))
+	if (r->idle && queued && (all || r->busy || queued >= HANDOFF_BATCH))
 		pthread_cond_broadcast(&r->queued);
 }
 
@@ -391,13 +394,14 @@ static int help(reader *r)
 	return 1;
 }
 
-/* Hands over the oldest job, waiting when wait is 1 for it and for the
- * one `ahead` jobs further, if queued (so that the reading thread waits
- * once for several jobs): meanwhile it decodes queued jobs itself, and
- * sleeps only when the workers have them all (on a busy machine the
- * workers may get no processor for a while). Without wait, only a decoded
- * one. Returns 1 when one was handed over, 0 when none was, -1 when the
- * sink stopped. */
+/* Hands over the oldest job. When wait is 1 and it is not decoded yet,
+ * waits for it and for the one `ahead` jobs further, if queued (so that
+ * the reading thread waits once for several jobs): meanwhile it decodes
+ * queued jobs itself, and sleeps only when the workers have them all (on
+ * a busy machine the workers may get no processor for a while). A decoded
+ * oldest job is handed over at once: storing it is the reading thread's
+ * work, decoding the workers'. Without wait, only a decoded one. Returns 1
+ * when one was handed over, 0 when none was, -1 when the sink stopped. */
 static int deliver_next(reader *r, int wait, uint64_t ahead, nd_error *err)
 {
 	uint64_t last;
@@ -410,7 +414,7 @@ static int deliver_next(reader *r, int wait, uint64_t ahead, nd_error *err)
 	last = r->head + (ahead < r->tail - r->head ? ahead : r->tail - r->head - 1);
 	l = r->jobs[last % r->njobs];
 	pthread_mutex_lock(&r->lock);
-	if (wait && (j->state != JOB_DONE || l->state != JOB_DONE)) {
+	if (wait && j->state != JOB_DONE) {
 		wake_workers(r, 1);
 		while (j->state != JOB_DONE || l->state != JOB_DONE) {
 			if (help(r))
