@@ -589,8 +589,12 @@ static int header_skips(reader *r, job *j, uint64_t off)
 
 /* Queues the chunks of the file for reading and decoding, asking the sink
  * for what it stored of each, and hands the records over in file order
- * while later chunks are read and decoded. Returns 0, or -1 when the
- * sink stopped. */
+ * while later chunks are read and decoded: the ring is kept full, so that
+ * the workers always have the chunks after the one handed over, and a
+ * chunk is handed over only when the ring has no room for the next
+ * (handing over every decoded one at once would empty the ring, leave the
+ * workers idle and then make the reading thread decode). Returns 0, or -1
+ * when the sink stopped. */
 static int read_chunks(reader *r, nd_error *err)
 {
 	uint64_t off;
@@ -613,10 +617,6 @@ static int read_chunks(reader *r, nd_error *err)
 		j->want = r->size - off < ND_EVTX_CHUNK_SIZE ? (size_t)(r->size - off) : ND_EVTX_CHUNK_SIZE;
 		j->stored = r->sink->chunk_stored && r->sink->chunk_stored(r->sink->ctx, off, &j->stored_fp);
 		submit(r, j);
-		while ((rc = deliver_next(r, 0, 0, err)) > 0)
-			;
-		if (rc < 0)
-			return -1;
 	}
 	while ((rc = deliver_next(r, 1, 0, err)) > 0)
 		;
