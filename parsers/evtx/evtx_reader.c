@@ -91,7 +91,8 @@ typedef struct reader {
 	nd_evtx_counts *counts;
 	FILE *fp;
 	uint64_t size;
-	pthread_mutex_t read_lock; /* fp: a read seeks first */
+	pthread_mutex_t read_lock; /* fp and pos */
+	uint64_t pos;              /* where fp is, UINT64_MAX when not known */
 	int ended;                 /* a chunk read nothing: the file ends there (or cannot be read) */
 	uint8_t header[ND_EVTX_FILE_HEADER_SIZE];
 	nd_evtx_decoder *decoder;
@@ -244,12 +245,28 @@ static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
 	return got;
 }
 
+/* Reads up to n bytes at offset off of the file of r into p, seeking only
+ * when the file is not there already (chunks are mostly read in order).
+ * Called with r->read_lock held. Returns the number of bytes read. */
+static size_t read_at(reader *r, uint64_t off, uint8_t *p, size_t n)
+{
+	size_t got;
+
+	if (r->pos != off && fseeko(r->fp, (off_t)off, SEEK_SET) != 0) {
+		r->pos = UINT64_MAX;
+		return 0;
+	}
+	got = read_fully(r->fp, p, n);
+	r->pos = got == n ? off + n : UINT64_MAX;
+	return got;
+}
+
 /* Reads the chunk of job j, walks it and fingerprints it: fresh when it
  * is not what the sink stored. Returns nothing. */
 static void read_job(reader *r, job *j)
 {
 	pthread_mutex_lock(&r->read_lock);
-	j->n = fseeko(r->fp, (off_t)j->off, SEEK_SET) == 0 ? read_fully(r->fp, j->chunk, j->want) : 0;
+	j->n = read_at(r, j->off, j->chunk, j->want);
 	j->read_errno = j->n < j->want && ferror(r->fp) ? errno : 0;
 	clearerr(r->fp);
 	pthread_mutex_unlock(&r->read_lock);
@@ -580,7 +597,7 @@ static int header_skips(reader *r, job *j, uint64_t off)
 	size_t n;
 
 	pthread_mutex_lock(&r->read_lock);
-	n = fseeko(r->fp, (off_t)off, SEEK_SET) == 0 ? read_fully(r->fp, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE) : 0;
+	n = read_at(r, off, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
 	clearerr(r->fp);
 	pthread_mutex_unlock(&r->read_lock);
 	return n == ND_EVTX_CHUNK_HEADER_SIZE && nd_evtx_chunk_kind(j->chunk, 8) > 0 &&
@@ -793,6 +810,7 @@ int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_si
 	r->counts = counts;
 	r->fp = fp;
 	r->size = size > 0 ? (uint64_t)size : 0;
+	r->pos = ND_EVTX_FILE_HEADER_SIZE; /* once the header is read below */
 	nd_record_init(&r->ev);
 	setvbuf(fp, NULL, _IONBF, 0);
 	rc = -1;
