@@ -323,15 +323,6 @@ static void on_problem(void *ctx, nd_problem_kind kind, const char *msg)
 	fprintf(stderr, "evtxconvert: %s: %s\n", kind == ND_PROBLEM_ERROR ? "error" : "warning", msg);
 }
 
-/* sink: every chunk is read. */
-static int read_chunk(void *ctx, uint64_t offset, uint32_t fp)
-{
-	(void)ctx;
-	(void)offset;
-	(void)fp;
-	return 1;
-}
-
 /* sink: nothing to do after a chunk. */
 static int chunk_done(void *ctx, uint64_t offset, uint32_t fp, uint64_t errors, nd_error *err)
 {
@@ -369,7 +360,6 @@ int main(int argc, char **argv)
 			  c.fmt == OUT_UTF16 ? "UTF-16" : "UTF-8") != 0)
 		return 2;
 	sink.ctx = &c;
-	sink.chunk_begin = read_chunk;
 	sink.chunk_end = chunk_done;
 	sink.wants = want_all;
 	sink.record = render;

@@ -47,22 +47,29 @@ enum { REC_SKIPPED, REC_FAST, REC_FALLBACK };
 /* States of a job. */
 enum { JOB_FREE, JOB_QUEUED, JOB_DONE };
 
-/* One chunk on its way: read, walked and fingerprinted by the reading
- * thread; filtered and decoded by a worker (or by the reading thread when
- * there are none); handed to the sink by the reading thread, in file
- * order. */
+/* One chunk on its way: queued by the reading thread with what the sink
+ * stored of it; read, walked, fingerprinted, filtered and decoded by a
+ * worker (or by the reading thread when there are none, or while it
+ * waits); handed to the sink by the reading thread, in file order, with
+ * the problems met on the way. */
 typedef struct job {
 	uint8_t *chunk; /* ND_EVTX_CHUNK_SIZE bytes, READ_ALIGN-aligned in chunk_mem */
 	void *chunk_mem;
 	nd_evtx_chunk_walk walk;
 	uint64_t off;
+	size_t want; /* bytes to read: a chunk, or what the file has left */
+	int stored;  /* the sink stored the chunk, with fingerprint stored_fp */
+	uint32_t stored_fp;
+	size_t n;       /* bytes read */
+	int read_errno; /* the read failed (n short) with this errno, else 0 */
+	int kind;       /* nd_evtx_chunk_kind of the bytes read */
+	int fresh;      /* kind > 0 and fp is not stored_fp: its records are read */
 	uint32_t fp;
-	uint64_t errors;           /* problems of the walk */
-	size_t upto;               /* records up to the last wanted one */
-	uint64_t skipped;          /* records the filter left */
-	uint8_t what[MAX_RECORDS]; /* REC_* of each walked record */
+	size_t upto;                   /* records up to the last wanted one */
+	uint64_t skipped;              /* records the filter left */
+	uint8_t what[MAX_RECORDS];     /* REC_* of each walked record */
 	const void *tags[MAX_RECORDS]; /* of a REC_FAST record: what the sink's wants said of it decoded */
-	nd_record *recs;           /* the records decoded fast */
+	nd_record *recs;               /* the records decoded fast */
 	size_t caprecs;
 	int state;
 } job;
@@ -82,6 +89,11 @@ typedef struct reader {
 	const char *path;
 	const nd_evtx_sink *sink;
 	nd_evtx_counts *counts;
+	FILE *fp;
+	uint64_t size;
+	pthread_mutex_t read_lock; /* fp and pos */
+	uint64_t pos;              /* where fp is, UINT64_MAX when not known */
+	int ended;                 /* a chunk read nothing: the file ends there (or cannot be read) */
 	uint8_t header[ND_EVTX_FILE_HEADER_SIZE];
 	nd_evtx_decoder *decoder;
 	int loaded; /* 1 libevtx has the chunk being handed over, 0 not yet, -1 it refused it */
@@ -98,6 +110,7 @@ typedef struct reader {
 	worker *own;     /* the reading thread's filter and decoder: it decodes while it waits */
 	size_t nworkers, nalloc;
 	int deferred; /* 1: the nalloc threads wait for a busy chunk (BUSY_CHUNK), 2: start before the next */
+	int busy;     /* the last chunk handed over kept BUSY_CHUNK records or more */
 	pthread_mutex_t lock;
 	pthread_cond_t queued, done;
 	size_t idle;       /* workers waiting for a job */
@@ -222,13 +235,61 @@ static const void *peek_wants(const nd_evtx_sink *sink, const nd_evtx_peek *peek
 	return tag;
 }
 
-/* Filters the records of job j and decodes the wanted ones with our
- * decoder (with the filter and decoder of wk), marking those it refuses
- * for libevtx, and has the sink prepare those it keeps. libevtx, when a
- * record needs it, is shown the chunk only up to the last record wanted.
- * Touches nothing but j and wk: runs on any thread. Returns nothing. */
-static void decode_job(const nd_evtx_sink *sink, worker *wk, job *j)
+/* Reads up to n bytes at p from fp. Returns the number of bytes read. */
+static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
 {
+	size_t got = 0, k;
+
+	while (got < n && (k = fread(p + got, 1, n - got, fp)) > 0)
+		got += k;
+	return got;
+}
+
+/* Reads up to n bytes at offset off of the file of r into p, seeking only
+ * when the file is not there already (chunks are mostly read in order).
+ * Called with r->read_lock held. Returns the number of bytes read. */
+static size_t read_at(reader *r, uint64_t off, uint8_t *p, size_t n)
+{
+	size_t got;
+
+	if (r->pos != off && fseeko(r->fp, (off_t)off, SEEK_SET) != 0) {
+		r->pos = UINT64_MAX;
+		return 0;
+	}
+	got = read_fully(r->fp, p, n);
+	r->pos = got == n ? off + n : UINT64_MAX;
+	return got;
+}
+
+/* Reads the chunk of job j, walks it and fingerprints it: fresh when it
+ * is not what the sink stored. Returns nothing. */
+static void read_job(reader *r, job *j)
+{
+	pthread_mutex_lock(&r->read_lock);
+	j->n = read_at(r, j->off, j->chunk, j->want);
+	j->read_errno = j->n < j->want && ferror(r->fp) ? errno : 0;
+	clearerr(r->fp);
+	pthread_mutex_unlock(&r->read_lock);
+	if (j->n < ND_EVTX_CHUNK_SIZE)
+		memset(j->chunk + j->n, 0, ND_EVTX_CHUNK_SIZE - j->n);
+	j->kind = j->n ? nd_evtx_chunk_kind(j->chunk, j->n) : 0;
+	j->fresh = 0;
+	if (j->kind <= 0)
+		return;
+	nd_evtx_walk_chunk(j->chunk, j->n, &j->walk);
+	j->fp = fingerprint(j->chunk, &j->walk);
+	j->fresh = !j->stored || j->stored_fp != j->fp;
+}
+
+/* Reads job j (read_job) and, when it is fresh, filters its records and
+ * decodes the wanted ones with our decoder (with the filter and decoder
+ * of wk), marking those it refuses for libevtx, and has the sink prepare
+ * those it keeps. libevtx, when a record needs it, is shown the chunk
+ * only up to the last record wanted. Touches nothing but j, wk and the
+ * file (under its lock): runs on any thread. Returns nothing. */
+static void decode_job(worker *wk, job *j)
+{
+	const nd_evtx_sink *sink = wk->r->sink;
 	nd_evtx_filter *filter = &wk->filter;
 	const nd_evtx_chunk_walk *w = &j->walk;
 	size_t i, have = j->caprecs;
@@ -236,6 +297,9 @@ static void decode_job(const nd_evtx_sink *sink, worker *wk, job *j)
 
 	j->upto = 0;
 	j->skipped = 0;
+	read_job(wk->r, j);
+	if (!j->fresh)
+		return;
 	seen.n = 0;
 	nd_evtx_filter_reset(filter);
 	for (i = 0; i < w->count; i++) {
@@ -267,15 +331,83 @@ static void decode_job(const nd_evtx_sink *sink, worker *wk, job *j)
 		}
 }
 
-/* Hands the decoded records of job j to the sink and ends its chunk.
- * Returns 0, or -1 when the sink stopped. */
+/* Reports what reading job j met: nothing read (the file ends there), a
+ * short chunk, a chunk that is not one. Returns 1 when it holds records
+ * (it was walked), else 0. */
+static int read_problems(reader *r, const job *j)
+{
+	unsigned long long off = (unsigned long long)j->off;
+
+	if (!j->n) {
+		if (j->read_errno)
+			problem(r, ND_PROBLEM_ERROR, "read error at offset 0x%llx: %s", off, strerror(j->read_errno));
+		r->ended = 1;
+		return 0;
+	}
+	if (j->n < ND_EVTX_CHUNK_SIZE)
+		problem(r, ND_PROBLEM_ERROR, "file ends inside the chunk at offset 0x%llx (%zu of %d bytes)", off, j->n,
+			ND_EVTX_CHUNK_SIZE);
+	if (j->kind == 2)
+		problem(r, ND_PROBLEM_WARNING,
+			"chunk at offset 0x%llx: header not written yet, records read by their framing", off);
+	if (j->kind < 0)
+		problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: bad signature, chunk skipped", off);
+	return j->kind > 0;
+}
+
+/* Tells the sink of the walked chunk of job j, counts it and reports what
+ * its walk met. Returns 1 when its records are to be handed over, 0 when
+ * it is unchanged. */
+static int begin_chunk(reader *r, const job *j)
+{
+	const nd_evtx_chunk_walk *w = &j->walk;
+	unsigned long long off = (unsigned long long)j->off;
+
+	if (w->count && w->records[w->count - 1].id >= r->counts->newest_last_id) {
+		r->counts->newest_last_id = w->records[w->count - 1].id;
+		r->counts->newest_chunk = j->off;
+	}
+	if (r->sink->chunk_walked)
+		r->sink->chunk_walked(r->sink->ctx, j->off, j->fp);
+	if (!j->fresh) {
+		r->counts->unchanged++;
+		return 0;
+	}
+	r->counts->chunks++;
+	if (w->damaged_offset)
+		problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %u damaged bytes at chunk offset 0x%x skipped",
+			off, w->damaged_bytes, w->damaged_offset);
+	if (w->truncated_record)
+		problem(r, ND_PROBLEM_WARNING,
+			"chunk at offset 0x%llx: incomplete record at chunk offset 0x%x (still being written?)", off,
+			w->end);
+	return 1;
+}
+
+/* Tells the sink how far the read is: up to the end of job j. Returns 0. */
+static int progress(reader *r, const job *j)
+{
+	if (r->sink->progress)
+		r->sink->progress(r->sink->ctx, j->off + j->n, r->size);
+	return 0;
+}
+
+/* Hands the decoded records of job j to the sink and ends its chunk,
+ * after what begin_chunk reports; nothing once the file ended. Returns
+ * 0, or -1 when the sink stopped. */
 static int deliver(reader *r, job *j, nd_error *err)
 {
-	uint64_t errors_before = r->counts->errors;
+	uint64_t errors_before;
 	size_t i;
 
+	if (r->ended || !read_problems(r, j))
+		return r->ended ? 0 : progress(r, j);
+	errors_before = r->counts->errors;
+	if (!begin_chunk(r, j))
+		return progress(r, j);
 	r->counts->records += j->walk.count;
 	r->counts->skipped += j->skipped;
+	r->busy = j->walk.count - j->skipped >= BUSY_CHUNK;
 	r->loaded = 0;
 	for (i = 0; i < j->upto; i++) {
 		if (j->what[i] == REC_FAST) {
@@ -289,7 +421,9 @@ static int deliver(reader *r, job *j, nd_error *err)
 				return -1;
 		}
 	}
-	return r->sink->chunk_end(r->sink->ctx, j->off, j->fp, j->errors + r->counts->errors - errors_before, err);
+	if (r->sink->chunk_end(r->sink->ctx, j->off, j->fp, r->counts->errors - errors_before, err) != 0)
+		return -1;
+	return progress(r, j);
 }
 
 /* A decoding thread: takes queued jobs in order until told to stop.
@@ -314,7 +448,7 @@ static void *work(void *arg)
 		seq = r->next_work++;
 		j = r->jobs[seq % r->njobs];
 		pthread_mutex_unlock(&r->lock);
-		decode_job(r->sink, wk, j);
+		decode_job(wk, j);
 		pthread_mutex_lock(&r->lock);
 		j->state = JOB_DONE;
 		if (seq == r->wait_for)
@@ -342,13 +476,14 @@ static void launch(reader *r)
 }
 
 /* Wakes the idle workers when jobs wait for them: at least HANDOFF_BATCH,
- * or any when all is 1 (the reading thread is about to wait). Called with
- * r->lock held. Returns nothing. */
+ * or any when all is 1 (the reading thread is about to wait) or when the
+ * last chunk handed over was busy (decoding it is worth a hand-off).
+ * Called with r->lock held. Returns nothing. */
 static void wake_workers(reader *r, int all)
 {
 	uint64_t queued = r->tail - r->next_work;
 
-	if (r->idle && queued && (all || queued >= HANDOFF_BATCH))
+	if (r->idle && queued && (all || r->busy || queued >= HANDOFF_BATCH))
 		pthread_cond_broadcast(&r->queued);
 }
 
@@ -358,10 +493,10 @@ static void wake_workers(reader *r, int all)
 static void submit(reader *r, job *j)
 {
 	if (!r->nworkers) {
-		decode_job(r->sink, r->own, j);
+		decode_job(r->own, j);
 		j->state = JOB_DONE;
 		r->next_work = ++r->tail;
-		if (r->deferred && j->walk.count - j->skipped >= BUSY_CHUNK)
+		if (r->deferred && j->fresh && j->walk.count - j->skipped >= BUSY_CHUNK)
 			r->deferred = 2; /* once j is handed over (read_chunks) */
 		return;
 	}
@@ -385,19 +520,20 @@ static int help(reader *r)
 	r->next_work++;
 	j = r->jobs[seq % r->njobs];
 	pthread_mutex_unlock(&r->lock);
-	decode_job(r->sink, r->own, j);
+	decode_job(r->own, j);
 	pthread_mutex_lock(&r->lock);
 	j->state = JOB_DONE;
 	return 1;
 }
 
-/* Hands over the oldest job, waiting when wait is 1 for it and for the
- * one `ahead` jobs further, if queued (so that the reading thread waits
- * once for several jobs): meanwhile it decodes queued jobs itself, and
- * sleeps only when the workers have them all (on a busy machine the
- * workers may get no processor for a while). Without wait, only a decoded
- * one. Returns 1 when one was handed over, 0 when none was, -1 when the
- * sink stopped. */
+/* Hands over the oldest job. When wait is 1 and it is not decoded yet,
+ * waits for it and for the one `ahead` jobs further, if queued (so that
+ * the reading thread waits once for several jobs): meanwhile it decodes
+ * queued jobs itself, and sleeps only when the workers have them all (on
+ * a busy machine the workers may get no processor for a while). A decoded
+ * oldest job is handed over at once: storing it is the reading thread's
+ * work, decoding the workers'. Without wait, only a decoded one. Returns 1
+ * when one was handed over, 0 when none was, -1 when the sink stopped. */
 static int deliver_next(reader *r, int wait, uint64_t ahead, nd_error *err)
 {
 	uint64_t last;
@@ -410,7 +546,7 @@ static int deliver_next(reader *r, int wait, uint64_t ahead, nd_error *err)
 	last = r->head + (ahead < r->tail - r->head ? ahead : r->tail - r->head - 1);
 	l = r->jobs[last % r->njobs];
 	pthread_mutex_lock(&r->lock);
-	if (wait && (j->state != JOB_DONE || l->state != JOB_DONE)) {
+	if (wait && j->state != JOB_DONE) {
 		wake_workers(r, 1);
 		while (j->state != JOB_DONE || l->state != JOB_DONE) {
 			if (help(r))
@@ -428,37 +564,6 @@ static int deliver_next(reader *r, int wait, uint64_t ahead, nd_error *err)
 		return -1;
 	j->state = JOB_FREE;
 	r->head++;
-	return 1;
-}
-
-/* Walks one chunk of n valid bytes in job j and asks the sink whether its
- * records must be decoded. Returns 1 to decode them, 0 when the chunk is
- * unchanged. */
-static int begin_chunk(reader *r, job *j, size_t n)
-{
-	nd_evtx_chunk_walk *w = &j->walk;
-
-	nd_evtx_walk_chunk(j->chunk, n, w);
-	j->fp = fingerprint(j->chunk, w);
-	if (w->count && w->records[w->count - 1].id >= r->counts->newest_last_id) {
-		r->counts->newest_last_id = w->records[w->count - 1].id;
-		r->counts->newest_chunk = j->off;
-	}
-	if (!r->sink->chunk_begin(r->sink->ctx, j->off, j->fp)) {
-		r->counts->unchanged++;
-		return 0;
-	}
-	r->counts->chunks++;
-	j->errors = 0;
-	if (w->damaged_offset) {
-		problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: %u damaged bytes at chunk offset 0x%x skipped",
-			(unsigned long long)j->off, w->damaged_bytes, w->damaged_offset);
-		j->errors++;
-	}
-	if (w->truncated_record)
-		problem(r, ND_PROBLEM_WARNING,
-			"chunk at offset 0x%llx: incomplete record at chunk offset 0x%x (still being written?)",
-			(unsigned long long)j->off, w->end);
 	return 1;
 }
 
@@ -485,28 +590,35 @@ static uint8_t *chunk_buffer(void **mem)
 	return p ? p + (READ_ALIGN - (uintptr_t)p % READ_ALIGN) % READ_ALIGN : NULL;
 }
 
-/* Reads up to n bytes at p from fp. Returns the number of bytes read. */
-static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
+/* Returns 1 when the sink's chunk_header says the chunk at off need not
+ * be read (its header is read here), else 0. */
+static int header_skips(reader *r, job *j, uint64_t off)
 {
-	size_t got = 0, k;
+	size_t n;
 
-	while (got < n && (k = fread(p + got, 1, n - got, fp)) > 0)
-		got += k;
-	return got;
+	pthread_mutex_lock(&r->read_lock);
+	n = read_at(r, off, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
+	clearerr(r->fp);
+	pthread_mutex_unlock(&r->read_lock);
+	return n == ND_EVTX_CHUNK_HEADER_SIZE && nd_evtx_chunk_kind(j->chunk, 8) > 0 &&
+	       !r->sink->chunk_header(r->sink->ctx, off, j->chunk);
 }
 
-/* Reads the chunks of an open file, handing the records over in file
- * order while later chunks are decoded. Returns 0, or -1 when the sink
- * stopped. */
-static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
+/* Queues the chunks of the file for reading and decoding, asking the sink
+ * for what it stored of each, and hands the records over in file order
+ * while later chunks are read and decoded: the ring is kept full, so that
+ * the workers always have the chunks after the one handed over, and a
+ * chunk is handed over only when the ring has no room for the next
+ * (handing over every decoded one at once would empty the ring, leave the
+ * workers idle and then make the reading thread decode). Returns 0, or -1
+ * when the sink stopped. */
+static int read_chunks(reader *r, nd_error *err)
 {
-	uint64_t off = ND_EVTX_FILE_HEADER_SIZE;
+	uint64_t off;
 	int rc;
 
-	while (off < size) {
+	for (off = ND_EVTX_FILE_HEADER_SIZE; off < r->size && !r->ended; off += ND_EVTX_CHUNK_SIZE) {
 		job *j;
-		size_t n;
-		int kind;
 
 		while (r->tail - r->head == r->njobs)
 			if (deliver_next(r, 1, r->njobs / 2, err) < 0)
@@ -514,46 +626,14 @@ static int read_chunks(reader *r, FILE *fp, uint64_t size, nd_error *err)
 		if (r->deferred == 2 && r->head == r->tail)
 			launch(r);
 		j = r->jobs[r->tail % r->njobs];
-		j->off = off;
-		n = read_fully(fp, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
-		if (n == ND_EVTX_CHUNK_HEADER_SIZE && r->sink->chunk_header &&
-		    nd_evtx_chunk_kind(j->chunk, 8) > 0 && !r->sink->chunk_header(r->sink->ctx, off, j->chunk)) {
-			if (fseeko(fp, (off_t)(off + ND_EVTX_CHUNK_SIZE), SEEK_SET) != 0)
-				break;
+		if (r->sink->chunk_header && header_skips(r, j, off)) {
 			r->counts->unchanged++;
-			off += ND_EVTX_CHUNK_SIZE;
 			continue;
 		}
-		if (n == ND_EVTX_CHUNK_HEADER_SIZE)
-			n += read_fully(fp, j->chunk + n, ND_EVTX_CHUNK_SIZE - n);
-		if (n == 0) {
-			if (ferror(fp))
-				problem(r, ND_PROBLEM_ERROR, "read error at offset 0x%llx: %s", (unsigned long long)off,
-					strerror(errno));
-			break;
-		}
-		if (n < ND_EVTX_CHUNK_SIZE) {
-			memset(j->chunk + n, 0, ND_EVTX_CHUNK_SIZE - n);
-			problem(r, ND_PROBLEM_ERROR, "file ends inside the chunk at offset 0x%llx (%zu of %d bytes)",
-				(unsigned long long)off, n, ND_EVTX_CHUNK_SIZE);
-		}
-		kind = nd_evtx_chunk_kind(j->chunk, n);
-		if (kind == 2)
-			problem(r, ND_PROBLEM_WARNING,
-				"chunk at offset 0x%llx: header not written yet, records read by their framing",
-				(unsigned long long)off);
-		if (kind < 0)
-			problem(r, ND_PROBLEM_ERROR, "chunk at offset 0x%llx: bad signature, chunk skipped",
-				(unsigned long long)off);
-		else if (kind > 0 && begin_chunk(r, j, n))
-			submit(r, j);
-		while ((rc = deliver_next(r, 0, 0, err)) > 0)
-			;
-		if (rc < 0)
-			return -1;
-		off += n;
-		if (r->sink->progress)
-			r->sink->progress(r->sink->ctx, off, size);
+		j->off = off;
+		j->want = r->size - off < ND_EVTX_CHUNK_SIZE ? (size_t)(r->size - off) : ND_EVTX_CHUNK_SIZE;
+		j->stored = r->sink->chunk_stored && r->sink->chunk_stored(r->sink->ctx, off, &j->stored_fp);
+		submit(r, j);
 	}
 	while ((rc = deliver_next(r, 1, 0, err)) > 0)
 		;
@@ -590,6 +670,7 @@ static void stop_workers(reader *r)
 	pthread_cond_destroy(&r->queued);
 	pthread_cond_destroy(&r->done);
 	pthread_mutex_destroy(&r->lock);
+	pthread_mutex_destroy(&r->read_lock);
 }
 
 /* Sets up the jobs and the decoding threads of r: none for threads 0 (the
@@ -601,6 +682,7 @@ static int start_workers(reader *r, unsigned threads, int on_demand)
 	size_t want = threads > MAX_THREADS ? MAX_THREADS : threads, i;
 
 	pthread_mutex_init(&r->lock, NULL);
+	pthread_mutex_init(&r->read_lock, NULL);
 	pthread_cond_init(&r->queued, NULL);
 	pthread_cond_init(&r->done, NULL);
 	r->wait_for = NO_JOB;
@@ -726,6 +808,9 @@ int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_si
 	r->path = path;
 	r->sink = sink;
 	r->counts = counts;
+	r->fp = fp;
+	r->size = size > 0 ? (uint64_t)size : 0;
+	r->pos = ND_EVTX_FILE_HEADER_SIZE; /* once the header is read below */
 	nd_record_init(&r->ev);
 	setvbuf(fp, NULL, _IONBF, 0);
 	rc = -1;
@@ -742,7 +827,7 @@ int nd_evtx_read_file(FILE *fp, const char *path, int64_t size, const nd_evtx_si
 		if (fh.major_version != 3)
 			problem(r, ND_PROBLEM_WARNING, "unexpected format version %u.%u", fh.major_version,
 				fh.minor_version);
-		rc = read_chunks(r, fp, (uint64_t)size, err);
+		rc = read_chunks(r, err);
 		if (rc == 0 && size == ND_EVTX_FILE_HEADER_SIZE)
 			problem(r, ND_PROBLEM_WARNING, "no chunks: the log is empty");
 	}

@@ -41,8 +41,9 @@ typedef struct nd_evtx_sink {
 	 * thread does it all). With more, wants is called from those threads
 	 * at the same time and must be safe so; every other callback is
 	 * called from the calling thread only, in file order per callback
-	 * (chunk_header and chunk_begin of a chunk may come before the records
-	 * of earlier chunks). */
+	 * (chunk_header and chunk_stored of a chunk may come before the
+	 * records of earlier chunks). The threads also read the chunks and
+	 * walk them. */
 	unsigned threads;
 	/* 1: the threads above start only when a chunk keeps enough records
 	 * (16 or more) for decoding to be the work; until then the
@@ -54,10 +55,15 @@ typedef struct nd_evtx_sink {
 	 * records (a tail that knows the chunk is complete and unchanged). May
 	 * be NULL: every chunk is read. */
 	int (*chunk_header)(void *ctx, uint64_t offset, const uint8_t *header);
-	/* Asked after a chunk is walked, with its fingerprint. Returns 1 to
-	 * decode its wanted records, 0 to skip them (unchanged since the last
-	 * ingest). */
-	int (*chunk_begin)(void *ctx, uint64_t offset, uint32_t fingerprint);
+	/* Asked before a chunk is read. Returns 1 with *fingerprint set to
+	 * the fingerprint its records had when they were stored (a chunk
+	 * walked to the same one is unchanged: its records are skipped), 0
+	 * when none were (its wanted records are decoded). May be NULL: no
+	 * chunk is known. */
+	int (*chunk_stored)(void *ctx, uint64_t offset, uint32_t *fingerprint);
+	/* Told, in file order, of each walked chunk with its fingerprint,
+	 * before its records. May be NULL. */
+	void (*chunk_walked)(void *ctx, uint64_t offset, uint32_t fingerprint);
 	/* Told after a chunk was read; errors is the number of its records that
 	 * could not be read. Returns 0, or -1 to stop (err set). */
 	int (*chunk_end)(void *ctx, uint64_t offset, uint32_t fingerprint, uint64_t errors, nd_error *err);
@@ -89,8 +95,8 @@ typedef struct nd_evtx_sink {
 
 typedef struct nd_evtx_counts {
 	uint64_t records, wanted, skipped, errors, warnings, chunks, unchanged;
-	uint64_t fast;     /* records decoded by evtx_binxml */
-	uint64_t fallback; /* records decoded by libevtx: refused by evtx_binxml (all of them
+	uint64_t fast;           /* records decoded by evtx_binxml */
+	uint64_t fallback;       /* records decoded by libevtx: refused by evtx_binxml (all of them
 			    * with ND_EVTX_DECODER_LIBEVTX) */
 	uint64_t newest_chunk;   /* file offset of the walked chunk with the highest record id, 0 none */
 	uint64_t newest_last_id; /* that id */

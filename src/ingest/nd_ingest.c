@@ -42,7 +42,7 @@ typedef struct file_ctx {
 	unsigned batch;   /* chunks in the open transaction */
 	int store_failed; /* the sink stopped the read because the store failed */
 	int unchanged;    /* the file fully read last time (its mark): not read, nothing recorded */
-	nd_error failure; /* a store error met where the reader takes none (chunk_begin) */
+	nd_error failure; /* a store error met where the reader takes none (chunk_stored) */
 	/* A text input: its first bytes (already read to know its format),
 	 * then the rest of the stream: in, or src (a member of an archive). */
 	FILE *in;
@@ -207,26 +207,30 @@ static int sink_chunk_header(void *ctx, uint64_t offset, const uint8_t *header)
 	return f->filter->want(f->filter->ctx, f->path, offset, header);
 }
 
-/* sink: decides whether a chunk's wanted records must be decoded. */
-static int sink_chunk_begin(void *ctx, uint64_t offset, uint32_t fp)
+/* sink: the fingerprint a chunk's records had when they were stored. */
+static int sink_chunk_stored(void *ctx, uint64_t offset, uint32_t *fp)
 {
 	file_ctx *f = ctx;
-	uint32_t old;
-	int rc;
+	int rc = nd_store_chunk_get(f->store, f->source, offset, fp, &f->failure);
 
-	if (f->filter && f->filter->walked)
-		f->filter->walked(f->filter->ctx, f->path, offset, fp);
-	rc = nd_store_chunk_get(f->store, f->source, offset, &old, &f->failure);
 	if (rc < 0) {
 		/* This callback cannot stop the read: read the chunk, and the
 		 * first callback that can (record, chunk_end) stops it. */
 		f->store_failed = 1;
-		return 1;
+		return 0;
 	}
-	return rc == 0 || old != fp;
+	return rc;
 }
 
-/* Stops the read when the store failed in chunk_begin. Returns -1 with err
+/* sink: tells the caller's filter of a walked chunk. */
+static void sink_chunk_walked(void *ctx, uint64_t offset, uint32_t fp)
+{
+	file_ctx *f = ctx;
+
+	f->filter->walked(f->filter->ctx, f->path, offset, fp);
+}
+
+/* Stops the read when the store failed in chunk_stored. Returns -1 with err
  * set then, else 0. */
 static int stop_failed(const file_ctx *f, nd_error *err)
 {
@@ -678,7 +682,9 @@ static int read_evtx(file_ctx *f, int *failed, nd_error *err)
 	sink.ctx = f;
 	if (f->filter)
 		sink.chunk_header = sink_chunk_header;
-	sink.chunk_begin = sink_chunk_begin;
+	if (f->filter && f->filter->walked)
+		sink.chunk_walked = sink_chunk_walked;
+	sink.chunk_stored = sink_chunk_stored;
 	sink.chunk_end = sink_chunk_end;
 	sink.wants = sink_wants;
 	sink.prepare = sink_prepare;

@@ -52,14 +52,6 @@ static const void *want_all(void *ctx, const char *provider, const char *source,
 	return "";
 }
 
-static int chunk_begin(void *ctx, uint64_t off, uint32_t fp)
-{
-	(void)ctx;
-	(void)off;
-	(void)fp;
-	return 1;
-}
-
 static int chunk_end(void *ctx, uint64_t off, uint32_t fp, uint64_t errors, nd_error *err)
 {
 	(void)ctx;
@@ -135,7 +127,6 @@ static void read_all(const char *path, nd_evtx_decoder_kind kind, rec_list *l, n
 
 	sink.ctx = l;
 	sink.decoder = kind;
-	sink.chunk_begin = chunk_begin;
 	sink.chunk_end = chunk_end;
 	sink.wants = want_all;
 	sink.record = keep;

@@ -53,6 +53,18 @@ eq "same problems, in the same order" "$(cat "$T/err4")" "$(cat "$T/err1")"
 if cmp -s "$T/dump1" "$T/dumpd"; then ok; else fail "1 and default threads: databases differ"; fi
 eq "same problems, default threads" "$(cat "$T/errd")" "$(cat "$T/err1")"
 
+# Again after a touch (the file's mark no longer matches): the workers read
+# and walk every chunk and find each one stored with the same fingerprint.
+touch "$T/in/big.evtx" "$T/in/dc.evtx"
+for n in 1 4; do
+	before=$(sqlite3 "$T/t$n.db" "SELECT count(*), max(id) FROM events")
+	"$NPSDIAG" ingest --threads $n --db "$T/t$n.db" "$T/in/big.evtx" "$T/in/dc.evtx" >"$T/again$n" 2>&1
+	eq "touched, ingest with $n threads" "$?" 0
+	eq "touched, $n threads: no event added" "$(sqlite3 "$T/t$n.db" "SELECT count(*), max(id) FROM events")" "$before"
+done
+eq "touched: every chunk unchanged" "$(grep -c ': 0 records, 0 kept (0 new, 0 already stored), 0 skipped, 0 errors, [0-9]* chunks unchanged' "$T/again4")" 2
+eq "touched: same output" "$(cat "$T/again4")" "$(cat "$T/again1")"
+
 # The libevtx path (every record handed back to the reading thread) too.
 for n in 1 4; do
 	"$NPSDIAG" ingest --decoder libevtx --threads $n --db "$T/l$n.db" "$T/in" >/dev/null 2>&1
