@@ -178,36 +178,6 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 	free(m);
 }
 
-/* Loads the data of a run into *d: without m afresh into local, with
- * nothing kept for a later load (*loaded: the rows read); with m what was
- * stored since m's data was loaded is added to it (*since: the id after
- * which events are new), or it is loaded afresh (the first run, or the
- * store changed otherwise; m's signatures are then forgotten), and m's
- * cursor says what was read. Returns 0, or -1 with err set. */
-static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
-		const nd_analysis_data **d, int64_t *since, nd_error *err)
-{
-	size_t rows;
-	int rc = 1;
-
-	*since = m ? m->cur.last : 0;
-	if (!m) {
-		*d = local;
-		return nd_analysis_load(s, rules, local, NULL, 1, loaded, err);
-	}
-	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
-		forget_data(m);
-	else if (m->loaded && m->correlated && m->cur.moved) /* new hosts took their places among the others */
-		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
-	if (rc != 0)
-		*since = 0;
-	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, &rows, err) != 0))
-		return -1;
-	m->loaded = 1;
-	*d = &m->d;
-	return 0;
-}
-
 /* Correlates d into *c: with m's correlation of d before the events just
  * added to it, only what they change (nd_correlate_again; *again set),
  * else in full. Returns 0, or -1 with err set. */
@@ -224,6 +194,55 @@ static int correlate(const nd_analysis_data *d, const nd_correlate_params *cp, n
 	}
 	*again = rc == 0;
 	return rc == 0 ? 0 : nd_correlate(d, cp, c, err);
+}
+
+/* The correlation of a run's data, made while a full load reads the
+ * events the rules read (nd_analysis_meanwhile). */
+typedef struct pairing {
+	const nd_analysis_data *d;
+	const nd_correlate_params *cp;
+	nd_diagnose_memory *m;
+	nd_correlation *c;
+	int again; /* made by nd_correlate_again */
+} pairing;
+
+/* nd_analysis_meanwhile: correlate with p. Returns 0, or -1 with err set. */
+static int pair_meanwhile(void *p, nd_error *err)
+{
+	pairing *x = p;
+
+	return correlate(x->d, x->cp, x->m, x->c, &x->again, err);
+}
+
+/* Loads the data of a run into *d and correlates it as p says (p->d set
+ * here): without m afresh into local (*loaded: the rows read), with
+ * nothing kept for a later load; with m what was stored since m's data
+ * was loaded is added to it (*since: the id after which events are new),
+ * or it is loaded afresh (the first run, or the store changed otherwise;
+ * m's signatures are then forgotten), and m's cursor says what was read.
+ * A full load correlates while it reads its last part. Returns 0, or -1
+ * with err set. */
+static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
+		const nd_analysis_data **d, int64_t *since, pairing *p, nd_error *err)
+{
+	int rc = 1;
+
+	*since = m ? m->cur.last : 0;
+	if (!m) {
+		*d = p->d = local;
+		return nd_analysis_load(s, rules, local, NULL, 1, pair_meanwhile, p, loaded, err);
+	}
+	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
+		forget_data(m);
+	else if (m->loaded && m->correlated && m->cur.moved) /* new hosts took their places among the others */
+		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
+	if (rc != 0)
+		*since = 0;
+	*d = p->d = &m->d;
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, pair_meanwhile, p, loaded, err) != 0))
+		return -1;
+	m->loaded = 1;
+	return rc == 1 ? 0 : pair_meanwhile(p, err);
 }
 
 /* Returns h continued over the word w (a multiply-xorshift mix). */
@@ -573,6 +592,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	unsigned char *same = NULL;
 	size_t *from = NULL; /* regrouped: each group's index in m's grouping, or ND_NONE */
 	int64_t since = 0;
+	pairing pr = {NULL, &cp, m, &c, 0};
 	int again = 0, regroup, rekey;
 	news n = {NULL, NULL, 0, 0, 0};
 	size_t i;
@@ -597,8 +617,9 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	changes = remembered(m, p, &now);
 	if ((m &&
 	     ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)))) ||
-	    load(s, rules, m, &local, &loaded, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
+	    load(s, rules, m, &local, &loaded, &d, &since, &pr, err))
 		goto out;
+	again = pr.again;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
 	if (!cause || !rule) {
