@@ -921,21 +921,22 @@ static void *side_work(void *arg)
 }
 
 /* Starts reading the rows of query q of the full load l on a second
- * connection, when the store is a SQLite file in WAL mode and a second
- * processor can run it (in a rollback journal's mode the first
- * connection's lock, once its cache spills, would keep the second waiting
- * for its busy timeout). The diagnosis holds the write lock, so the second connection
+ * connection, when the store is a SQLite file and a second processor can
+ * run it. The diagnosis holds the write lock, so the second connection
  * reads what the first does (on a read-only store a commit may fall
  * between the two: the rows newer than the count make the next load of
- * tail read everything, as on PostgreSQL). Returns 1 when started, else
- * 0 (the caller reads them itself). */
+ * tail read everything, as on PostgreSQL). In a rollback journal's mode
+ * too: the first connection has written nothing yet that could spill
+ * from its cache (which would need the lock the second's read holds),
+ * and the second is done before the first writes. Returns 1 when
+ * started, else 0 (the caller reads them itself). */
 static int side_start(load *l, side *x, const struct query *q)
 {
 	const char *path = nd_db_name(l->db);
 	int ro;
 
 	memset(x, 0, sizeof(*x));
-	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 || !nd_db_sqlite_in_wal(l->db) ||
+	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
 	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
 		return 0;
 	x->l.d = &x->d;
