@@ -1,5 +1,6 @@
 #include "nd_diagnose.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "nd_analysis_load.h"
 #include "nd_buf.h"
 #include "nd_correlate.h"
+#include "nd_cpu.h"
 #include "nd_diagnose_write.h"
 #include "nd_evidence.h"
 #include "nd_group.h"
@@ -365,23 +367,75 @@ static int sees_news(const nd_analysis_data *d, const nd_correlation *c, const n
 	return 0;
 }
 
-/* Judges the attempts of c into cause and the events of d loaded for the
- * finding rules into rule. With n (c made again from m's correlation, d
- * grown by the events of n), an attempt carried over keeps the cause m
- * has for it, unless a new event a rule looks for is near it. Returns 0,
- * or -1 with err set. */
-static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
-		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
+/* The judgement of the attempts [from, to) of c into cause: with n (c
+ * made again from m's correlation, d grown by the events of n), an
+ * attempt carried over keeps the cause m has for it, unless a new event a
+ * rule looks for is near it. A judgement reads only the rules (its
+ * matches' state is its own) and the data: parts run on threads of their
+ * own. */
+typedef struct verdicts {
+	const nd_rules *rules;
+	const nd_analysis_data *d;
+	const nd_correlation *c;
+	const nd_diagnose_memory *m;
+	const news *n;
+	const nd_rule **cause;
+	size_t from, to;
+	nd_error err;
+	int rc;
+	pthread_t thread;
+} verdicts;
+
+/* Judges the attempts of v. Returns 0, or -1 with v->err set. */
+static int judge_part(verdicts *v)
 {
 	size_t i;
 
-	for (i = 0; i < c->n; i++) {
-		if (n && c->was[i] != ND_NONE && !near_news(n, &c->attempts[i]))
-			cause[i] = m->cause[c->was[i]];
-		else if (nd_judge_attempt(rules, d, &c->attempts[i], &cause[i], err) < 0)
+	for (i = v->from; i < v->to; i++) {
+		if (v->n && v->c->was[i] != ND_NONE && !near_news(v->n, &v->c->attempts[i]))
+			v->cause[i] = v->m->cause[v->c->was[i]];
+		else if (nd_judge_attempt(v->rules, v->d, &v->c->attempts[i], &v->cause[i], &v->err) < 0)
 			return -1;
 	}
-	return nd_judge_events(rules, d, rule, err);
+	return 0;
+}
+
+/* The thread: judges its part. Returns NULL. */
+static void *judge_work(void *arg)
+{
+	verdicts *v = arg;
+
+	v->rc = judge_part(v);
+	return NULL;
+}
+
+/* Judges the attempts of c into cause (verdicts) and the events of d
+ * loaded for the finding rules into rule: with a second processor, the
+ * second half of the attempts on a thread of its own meanwhile. Returns
+ * 0, or -1 with err set. */
+static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
+		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
+{
+	verdicts v[2];
+	int beside = 0;
+	size_t k;
+
+	for (k = 0; k < 2; k++)
+		v[k] = (verdicts){.rules = rules, .d = d, .c = c, .m = m, .n = n, .cause = cause, .from = c->n, .to = c->n};
+	v[0].from = 0;
+	if (c->n > 1 && nd_cpu_count() > 1) {
+		v[0].to = v[1].from = c->n / 2;
+		beside = pthread_create(&v[1].thread, NULL, judge_work, &v[1]) == 0;
+	}
+	v[0].rc = judge_part(&v[0]) || nd_judge_events(rules, d, rule, &v[0].err) ? -1 : 0;
+	if (beside)
+		pthread_join(v[1].thread, NULL);
+	else if (v[0].rc == 0)
+		v[1].rc = judge_part(&v[1]);
+	if (v[0].rc == 0 && v[1].rc == 0)
+		return 0;
+	*err = v[0].rc ? v[0].err : v[1].err;
+	return -1;
 }
 
 /* Signs every group of g into *sig and, with n (c made again from m's
