@@ -921,21 +921,22 @@ static void *side_work(void *arg)
 }
 
 /* Starts reading the rows of query q of the full load l on a second
- * connection, when the store is a SQLite file in WAL mode and a second
- * processor can run it (in a rollback journal's mode the first
- * connection's lock, once its cache spills, would keep the second waiting
- * for its busy timeout). The diagnosis holds the write lock, so the second connection
+ * connection, when the store is a SQLite file and a second processor can
+ * run it. The diagnosis holds the write lock, so the second connection
  * reads what the first does (on a read-only store a commit may fall
  * between the two: the rows newer than the count make the next load of
- * tail read everything, as on PostgreSQL). Returns 1 when started, else
- * 0 (the caller reads them itself). */
+ * tail read everything, as on PostgreSQL). In a rollback journal's mode
+ * too: the first connection has written nothing yet that could spill
+ * from its cache (which would need the lock the second's read holds),
+ * and the second is done before the first writes. Returns 1 when
+ * started, else 0 (the caller reads them itself). */
 static int side_start(load *l, side *x, const struct query *q)
 {
 	const char *path = nd_db_name(l->db);
 	int ro;
 
 	memset(x, 0, sizeof(*x));
-	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 || !nd_db_sqlite_in_wal(l->db) ||
+	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
 	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
 		return 0;
 	x->l.d = &x->d;
@@ -1057,9 +1058,81 @@ static const struct query *query_of(row_fn fn)
 	return &queries[i];
 }
 
+/* Loads the events the rules read from the first (by ref) on, indexes
+ * them, and reads their fields and logged times: the part of a load that
+ * writes only d's events, names, fields, times and strings. Returns 0, or
+ * -1 with err set. */
+static int load_rest(load *l, const nd_rules *rules, size_t first)
+{
+	nd_analysis_data *d = l->d;
+
+	if (load_rule_events(l, rules) || nd_analysis_index_more(d, first, l->err) ||
+	    (!l->since && nd_analysis_add_rule_names(d, rules, l->err)))
+		return -1;
+	nd_analysis_times_sort(d);
+	return load_fields(l, first);
+}
+
+/* load_rest on a thread of its own, on the load's connection, which the
+ * caller's thread leaves alone meanwhile. */
+typedef struct rest {
+	load *l;
+	const nd_rules *rules;
+	size_t first;
+	nd_error err;
+	int rc;
+	pthread_t thread;
+} rest;
+
+/* The thread: runs load_rest. Returns NULL. */
+static void *rest_work(void *arg)
+{
+	rest *x = arg;
+
+	x->rc = load_rest(x->l, x->rules, x->first);
+	return NULL;
+}
+
+/* Runs load_rest on a thread of its own while meanwhile runs on the
+ * caller's (l->beside, a second processor), else one after the other.
+ * The records meanwhile may read are fitted first (nd_analysis_fit would
+ * move them under it). Returns 0, or -1 with l->err set (the load's
+ * error, else meanwhile's). */
+static int rest_beside(load *l, const nd_rules *rules, size_t first, nd_analysis_meanwhile meanwhile, void *ctx)
+{
+	nd_analysis_data *d = l->d;
+	nd_error *err = l->err;
+	rest x;
+	int rc;
+
+	nd_vec_fit(&d->clients, &d->cap_clients, d->nclients, sizeof(*d->clients));
+	nd_vec_fit(&d->decisions, &d->cap_decisions, d->ndecisions, sizeof(*d->decisions));
+	nd_vec_fit(&d->connects, &d->cap_connects, d->nconnects, sizeof(*d->connects));
+	nd_vec_fit(&d->unlocks, &d->cap_unlocks, d->nunlocks, sizeof(*d->unlocks));
+	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
+	memset(&x, 0, sizeof(x));
+	x.l = l;
+	x.rules = rules;
+	x.first = first;
+	l->err = &x.err;
+	if (!l->beside || nd_cpu_count() < 2 || pthread_create(&x.thread, NULL, rest_work, &x) != 0) {
+		l->err = err;
+		return load_rest(l, rules, first) || meanwhile(ctx, err) ? -1 : 0;
+	}
+	rc = meanwhile(ctx, err);
+	pthread_join(x.thread, NULL);
+	l->err = err;
+	if (x.rc != 0) {
+		*err = x.err;
+		return -1;
+	}
+	return rc;
+}
+
 /* Loads every event (l->since 0), or adds those stored since (stopping
- * early when l->afresh is set). Returns 0, or -1 with err set. */
-static int load_events(load *l, const nd_rules *rules)
+ * early when l->afresh is set); with meanwhile, calls it once the records
+ * are loaded (rest_beside). Returns 0, or -1 with err set. */
+static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile meanwhile, void *ctx)
 {
 	nd_analysis_data *d = l->d;
 	size_t i, first = d->nevents, nclients = d->nclients, ndecisions = d->ndecisions;
@@ -1104,11 +1177,7 @@ static int load_events(load *l, const nd_rules *rules)
 	    keep_order(d->unlocks, d->nunlocks, nunlocks, sizeof(*d->unlocks), decision_cmp) ||
 	    keep_order(d->capi2, d->ncapi2, ncapi2, sizeof(*d->capi2), capi2_cmp))
 		return nd_error_set(l->err, "out of memory");
-	if (load_rule_events(l, rules) || nd_analysis_index_more(d, first, l->err) ||
-	    (!l->since && nd_analysis_add_rule_names(d, rules, l->err)))
-		return -1;
-	nd_analysis_times_sort(d);
-	return load_fields(l, first);
+	return meanwhile ? rest_beside(l, rules, first, meanwhile, ctx) : load_rest(l, rules, first);
 }
 
 /* Reads how many events the store holds, the highest id, and how many
@@ -1151,7 +1220,7 @@ void nd_analysis_cursor_free(nd_analysis_cursor *cur)
 }
 
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
-		     size_t *rows, nd_error *err)
+		     nd_analysis_meanwhile meanwhile, void *ctx, size_t *rows, nd_error *err)
 {
 	load l = {0};
 	int64_t newer = 0;
@@ -1168,7 +1237,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		nd_analysis_cursor_free(cur);
 	l.coids = cur ? &cur->coids : NULL;
 	if ((!cur || extent(l.db, NULL, 0, &cur->count, &cur->last, &newer, &cur->version, err) == 0) &&
-	    load_events(&l, rules) == 0)
+	    load_events(&l, rules, meanwhile, ctx) == 0)
 		rc = 0;
 	/* Rows stored after the count (PostgreSQL reads each query as of its
 	 * start) would be read again: the next load reads everything. */
@@ -1221,7 +1290,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	l.dials = cur->dials;
 	l.ndials = cur->ndials;
 	l.cap_dials = cur->cap_dials;
-	rc = load_events(&l, rules);
+	rc = load_events(&l, rules, NULL, NULL);
 	cur->dials = l.dials;
 	cur->ndials = l.ndials;
 	cur->cap_dials = l.cap_dials;

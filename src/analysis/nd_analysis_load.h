@@ -35,16 +35,27 @@ typedef struct nd_analysis_cursor {
 	nd_u64set coids; /* the fingerprints of the host and CoId of every client failure loaded */
 } nd_analysis_cursor;
 
+/* Work done with the data while nd_analysis_load reads the rest of it:
+ * it may read the data's hosts, client failures, decisions, connects,
+ * unlocks, CAPI2 failures and NPS names, which are loaded and stay where
+ * they are, and nothing else of the data, nor use the database. Returns
+ * 0, or -1 with err set. */
+typedef int (*nd_analysis_meanwhile)(void *ctx, nd_error *err);
+
 /* Loads the data for a diagnosis with rules; with cur (NULL: none) also
  * what nd_analysis_load_more needs later (the dials, the fingerprints of
  * the client failures, and the table of shared strings stays): without,
  * none of it is made or kept. With beside, the NPS decisions of a SQLite
  * file may be read on a second connection by a thread of their own while
- * the rest is read (diagnose; tail keeps to one connection and thread).
- * Returns 0 with *out filled (free it with nd_analysis_data_free) and
- * *rows the number of rows read, or -1 with err set. */
+ * the rest is read, and the events the rules read, with their fields, on
+ * a thread of their own while meanwhile runs (diagnose; tail keeps to one
+ * connection and thread). meanwhile (NULL: none) is called with ctx once
+ * when what it may read is loaded, before this returns, unless the load
+ * failed before. Returns 0 with *out filled (free it with
+ * nd_analysis_data_free) and *rows the number of rows read, or -1 with
+ * err set (by the load, else by meanwhile). */
 int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, nd_analysis_cursor *cur, int beside,
-		     size_t *rows, nd_error *err);
+		     nd_analysis_meanwhile meanwhile, void *ctx, size_t *rows, nd_error *err);
 
 /* Adds to d (loaded with cur and the same rules) the events stored since
  * cur, so that d is what nd_analysis_load would give now: a new host is

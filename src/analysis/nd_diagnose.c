@@ -1,5 +1,6 @@
 #include "nd_diagnose.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,7 @@
 #include "nd_analysis_load.h"
 #include "nd_buf.h"
 #include "nd_correlate.h"
+#include "nd_cpu.h"
 #include "nd_diagnose_write.h"
 #include "nd_evidence.h"
 #include "nd_group.h"
@@ -178,36 +180,6 @@ void nd_diagnose_memory_free(nd_diagnose_memory *m)
 	free(m);
 }
 
-/* Loads the data of a run into *d: without m afresh into local, with
- * nothing kept for a later load (*loaded: the rows read); with m what was
- * stored since m's data was loaded is added to it (*since: the id after
- * which events are new), or it is loaded afresh (the first run, or the
- * store changed otherwise; m's signatures are then forgotten), and m's
- * cursor says what was read. Returns 0, or -1 with err set. */
-static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
-		const nd_analysis_data **d, int64_t *since, nd_error *err)
-{
-	size_t rows;
-	int rc = 1;
-
-	*since = m ? m->cur.last : 0;
-	if (!m) {
-		*d = local;
-		return nd_analysis_load(s, rules, local, NULL, 1, loaded, err);
-	}
-	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
-		forget_data(m);
-	else if (m->loaded && m->correlated && m->cur.moved) /* new hosts took their places among the others */
-		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
-	if (rc != 0)
-		*since = 0;
-	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, &rows, err) != 0))
-		return -1;
-	m->loaded = 1;
-	*d = &m->d;
-	return 0;
-}
-
 /* Correlates d into *c: with m's correlation of d before the events just
  * added to it, only what they change (nd_correlate_again; *again set),
  * else in full. Returns 0, or -1 with err set. */
@@ -224,6 +196,55 @@ static int correlate(const nd_analysis_data *d, const nd_correlate_params *cp, n
 	}
 	*again = rc == 0;
 	return rc == 0 ? 0 : nd_correlate(d, cp, c, err);
+}
+
+/* The correlation of a run's data, made while a full load reads the
+ * events the rules read (nd_analysis_meanwhile). */
+typedef struct pairing {
+	const nd_analysis_data *d;
+	const nd_correlate_params *cp;
+	nd_diagnose_memory *m;
+	nd_correlation *c;
+	int again; /* made by nd_correlate_again */
+} pairing;
+
+/* nd_analysis_meanwhile: correlate with p. Returns 0, or -1 with err set. */
+static int pair_meanwhile(void *p, nd_error *err)
+{
+	pairing *x = p;
+
+	return correlate(x->d, x->cp, x->m, x->c, &x->again, err);
+}
+
+/* Loads the data of a run into *d and correlates it as p says (p->d set
+ * here): without m afresh into local (*loaded: the rows read), with
+ * nothing kept for a later load; with m what was stored since m's data
+ * was loaded is added to it (*since: the id after which events are new),
+ * or it is loaded afresh (the first run, or the store changed otherwise;
+ * m's signatures are then forgotten), and m's cursor says what was read.
+ * A full load correlates while it reads its last part. Returns 0, or -1
+ * with err set. */
+static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, nd_analysis_data *local, size_t *loaded,
+		const nd_analysis_data **d, int64_t *since, pairing *p, nd_error *err)
+{
+	int rc = 1;
+
+	*since = m ? m->cur.last : 0;
+	if (!m) {
+		*d = p->d = local;
+		return nd_analysis_load(s, rules, local, NULL, 1, pair_meanwhile, p, loaded, err);
+	}
+	if (m->loaded && (rc = nd_analysis_load_more(s, rules, &m->d, &m->cur, err)) != 0)
+		forget_data(m);
+	else if (m->loaded && m->correlated && m->cur.moved) /* new hosts took their places among the others */
+		nd_correlation_move_hosts(&m->c, m->cur.moved, m->cur.nmoved);
+	if (rc != 0)
+		*since = 0;
+	*d = p->d = &m->d;
+	if (rc == -1 || (rc == 1 && nd_analysis_load(s, rules, &m->d, &m->cur, 0, pair_meanwhile, p, loaded, err) != 0))
+		return -1;
+	m->loaded = 1;
+	return rc == 1 ? 0 : pair_meanwhile(p, err);
 }
 
 /* Returns h continued over the word w (a multiply-xorshift mix). */
@@ -346,23 +367,75 @@ static int sees_news(const nd_analysis_data *d, const nd_correlation *c, const n
 	return 0;
 }
 
-/* Judges the attempts of c into cause and the events of d loaded for the
- * finding rules into rule. With n (c made again from m's correlation, d
- * grown by the events of n), an attempt carried over keeps the cause m
- * has for it, unless a new event a rule looks for is near it. Returns 0,
- * or -1 with err set. */
-static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
-		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
+/* The judgement of the attempts [from, to) of c into cause: with n (c
+ * made again from m's correlation, d grown by the events of n), an
+ * attempt carried over keeps the cause m has for it, unless a new event a
+ * rule looks for is near it. A judgement reads only the rules (its
+ * matches' state is its own) and the data: parts run on threads of their
+ * own. */
+typedef struct verdicts {
+	const nd_rules *rules;
+	const nd_analysis_data *d;
+	const nd_correlation *c;
+	const nd_diagnose_memory *m;
+	const news *n;
+	const nd_rule **cause;
+	size_t from, to;
+	nd_error err;
+	int rc;
+	pthread_t thread;
+} verdicts;
+
+/* Judges the attempts of v. Returns 0, or -1 with v->err set. */
+static int judge_part(verdicts *v)
 {
 	size_t i;
 
-	for (i = 0; i < c->n; i++) {
-		if (n && c->was[i] != ND_NONE && !near_news(n, &c->attempts[i]))
-			cause[i] = m->cause[c->was[i]];
-		else if (nd_judge_attempt(rules, d, &c->attempts[i], &cause[i], err) < 0)
+	for (i = v->from; i < v->to; i++) {
+		if (v->n && v->c->was[i] != ND_NONE && !near_news(v->n, &v->c->attempts[i]))
+			v->cause[i] = v->m->cause[v->c->was[i]];
+		else if (nd_judge_attempt(v->rules, v->d, &v->c->attempts[i], &v->cause[i], &v->err) < 0)
 			return -1;
 	}
-	return nd_judge_events(rules, d, rule, err);
+	return 0;
+}
+
+/* The thread: judges its part. Returns NULL. */
+static void *judge_work(void *arg)
+{
+	verdicts *v = arg;
+
+	v->rc = judge_part(v);
+	return NULL;
+}
+
+/* Judges the attempts of c into cause (verdicts) and the events of d
+ * loaded for the finding rules into rule: with a second processor, the
+ * second half of the attempts on a thread of its own meanwhile. Returns
+ * 0, or -1 with err set. */
+static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
+		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
+{
+	verdicts v[2];
+	int beside = 0;
+	size_t k;
+
+	for (k = 0; k < 2; k++)
+		v[k] = (verdicts){.rules = rules, .d = d, .c = c, .m = m, .n = n, .cause = cause, .from = c->n, .to = c->n};
+	v[0].from = 0;
+	if (c->n > 1 && nd_cpu_count() > 1) {
+		v[0].to = v[1].from = c->n / 2;
+		beside = pthread_create(&v[1].thread, NULL, judge_work, &v[1]) == 0;
+	}
+	v[0].rc = judge_part(&v[0]) || nd_judge_events(rules, d, rule, &v[0].err) ? -1 : 0;
+	if (beside)
+		pthread_join(v[1].thread, NULL);
+	else if (v[0].rc == 0)
+		v[1].rc = judge_part(&v[1]);
+	if (v[0].rc == 0 && v[1].rc == 0)
+		return 0;
+	*err = v[0].rc ? v[0].err : v[1].err;
+	return -1;
 }
 
 /* Signs every group of g into *sig and, with n (c made again from m's
@@ -573,6 +646,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	unsigned char *same = NULL;
 	size_t *from = NULL; /* regrouped: each group's index in m's grouping, or ND_NONE */
 	int64_t since = 0;
+	pairing pr = {NULL, &cp, m, &c, 0};
 	int again = 0, regroup, rekey;
 	news n = {NULL, NULL, 0, 0, 0};
 	size_t i;
@@ -597,8 +671,9 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	changes = remembered(m, p, &now);
 	if ((m &&
 	     ((!(changes && m->keys.n) && read_old_keys(s, &old, err)) || (!changes && nd_incidents_clear(s, err)))) ||
-	    load(s, rules, m, &local, &loaded, &d, &since, err) || correlate(d, &cp, m, &c, &again, err))
+	    load(s, rules, m, &local, &loaded, &d, &since, &pr, err))
 		goto out;
+	again = pr.again;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
 	if (!cause || !rule) {

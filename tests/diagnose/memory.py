@@ -5,7 +5,8 @@ locks, CAPI2 context and other events the diagnosis reads back from the
 events table among them) and on a seeded database with logged times that
 are not the text of ts: diagnose --format json against report --format
 json (read back), jsonl against the json document's objects, and the
-stored results of a jsonl run against those of a json run."""
+stored results of a jsonl run against those of a json run; and in a
+rollback journal's mode as in WAL."""
 import json
 import os
 import sqlite3
@@ -46,6 +47,19 @@ for name, dirs in (('error853+capi2', ['error853', 'capi2']), ('diagnose', ['dia
     t.check('%s: ingest (%s)' % (name, err.strip()), rc, 0)
     doc = compare(name)
     t.check('%s: something to compare' % name, len(doc['incidents']) + len(doc['findings']) > 0, True)
+
+# A database in a rollback journal's mode (ingest makes WAL): the NPS
+# decisions are read on a second connection there too, while the first
+# holds the diagnosis's write lock; the results are the same.
+t.fresh()
+rc, out, err = t.run('ingest', '--quiet', os.path.join(fixtures, 'enterprise'))
+t.check('rollback journal: ingest (%s)' % err.strip(), rc, 0)
+wal = compare('enterprise in WAL')
+db = sqlite3.connect(t.db)
+mode = db.execute('PRAGMA journal_mode=DELETE').fetchone()[0]
+db.close()
+t.check('rollback journal: the mode', mode, 'delete')
+t.check('rollback journal: the same results', compare('enterprise in a rollback journal'), wal)
 
 # Times logged otherwise than ts gives (time_text: a row written by hand or
 # by an older npsdiag), a client failure without a CoId, a connect that
