@@ -133,32 +133,60 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 	return 0;
 }
 
+/* Returns the slot of host name in d's index: the one holding it, else
+ * the empty one where it goes. */
+static uint32_t *host_slot(const nd_analysis_data *d, const char *name)
+{
+	size_t at = (size_t)nd_intern_hash(name) & (d->nhost_slots - 1);
+
+	while (d->host_slots[at] && strcmp(d->hosts[d->host_slots[at] - 1], name) != 0)
+		at = (at + 1) & (d->nhost_slots - 1);
+	return &d->host_slots[at];
+}
+
+/* Indexes the hosts from first on by name, making the index anew (room
+ * for twice the hosts) when it would be more than half full. Returns 0,
+ * or -1 when out of memory (the index is then unchanged). */
+static int index_hosts(nd_analysis_data *d, size_t first)
+{
+	size_t i;
+
+	if (d->nhosts * 2 > d->nhost_slots) {
+		size_t n = 1024;
+		uint32_t *slots;
+
+		while (n < d->nhosts * 2)
+			n *= 2;
+		if (!(slots = calloc(n, sizeof(*slots))))
+			return -1;
+		free(d->host_slots);
+		d->host_slots = slots;
+		d->nhost_slots = n;
+		first = 0;
+	}
+	for (i = first; i < d->nhosts; i++)
+		*host_slot(d, d->hosts[i]) = (uint32_t)i + 1; /* fewer than 4G hosts (nd_analysis_add_host) */
+	return 0;
+}
+
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 {
 	const char **h =
 	    d->nhosts < UINT32_MAX - 1 ? add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts)) : NULL;
 
-	if (!h || !(*h = nd_strpool_add(&d->pool, name)))
+	if (!h || !(*h = nd_strpool_add(&d->pool, name)) || index_hosts(d, d->nhosts - 1) != 0) {
+		if (h)
+			d->nhosts--;
 		return nd_error_set(err, "out of memory");
+	}
 	return 0;
 }
 
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 {
-	size_t lo = 0, hi = d->nhosts;
+	uint32_t at = d->nhost_slots ? *host_slot(d, name) : 0;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(d->hosts[mid], name);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return d->nhosts;
+	return at ? at - 1 : d->nhosts;
 }
 
 /* qsort: strings in byte order. */
@@ -198,8 +226,15 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	const char **v = d->nhosts + n < UINT32_MAX ? malloc((d->nhosts + n + 1) * sizeof(*v)) : NULL;
 	size_t i, a = 0, b = 0, old = d->nhosts;
 
-	if (!v)
+	uint32_t *slots = NULL;
+	size_t nslots = 1024;
+
+	while (nslots < (old + n) * 2)
+		nslots *= 2;
+	if (!v || !(slots = calloc(nslots, sizeof(*slots)))) {
+		free(v);
 		return nd_error_set(err, "out of memory");
+	}
 	nd_sort(names, n, sizeof(*names), str_order);
 	for (i = 0; a < old || b < n; i++)
 		if (b == n || (a < old && strcmp(d->hosts[a], names[b]) < 0)) {
@@ -212,6 +247,10 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	free(d->hosts);
 	d->hosts = v;
 	d->nhosts = d->cap_hosts = old + n;
+	free(d->host_slots); /* the hosts are renumbered: indexed anew */
+	d->host_slots = slots;
+	d->nhost_slots = nslots;
+	index_hosts(d, 0); /* room enough: cannot fail */
 	n = d->nhosts;
 	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 0, map, old, n);
 	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), 1, map, old, n);
@@ -474,6 +513,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 void nd_analysis_data_free(nd_analysis_data *d)
 {
 	free(d->hosts);
+	free(d->host_slots);
 	free(d->clients);
 	free(d->decisions);
 	free(d->connects);

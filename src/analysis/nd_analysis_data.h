@@ -103,6 +103,8 @@ typedef struct nd_field_value {
 typedef struct nd_analysis_data {
 	const char **hosts;
 	size_t nhosts, cap_hosts;
+	uint32_t *host_slots; /* the hosts by name (nd_analysis_host): open addressing, index + 1, 0 when empty */
+	size_t nhost_slots;
 	nd_client_failure *clients;
 	size_t nclients, cap_clients;
 	nd_decision *decisions;
@@ -165,7 +167,8 @@ const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref);
  * d->nhosts. Returns 0, or -1 with err set (also past 4G hosts). */
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
 
-/* Finds a host name. Returns its index, or d->nhosts when it is unknown. */
+/* Finds a host name (hashed: a load looks up the host of every row).
+ * Returns its index, or d->nhosts when it is unknown. */
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
 
 /* Puts the host names names[0..n) (distinct, none known yet, strings of

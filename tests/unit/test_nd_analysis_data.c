@@ -3,6 +3,7 @@
  * a list, one event loaded twice, equal values copied once, arrays fitted,
  * logged times kept as runs, events indexed later, hosts put among the
  * known ones) and nd_strpool: no database. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "analysis_fixture.h"
@@ -54,6 +55,36 @@ static void test_times(void)
  * the newest): by_ts holds every event once, by time then ref. Then hosts
  * put among the known ones (nd_analysis_insert_hosts): byte order, and
  * every record renumbered. Returns nothing. */
+/* Many hosts: found by name as the index grows and after new ones are put
+ * among them; an unknown name is not found. */
+static void test_hosts(void)
+{
+	nd_analysis_data d;
+	const char *added[2];
+	size_t map[3001], i, found = 0;
+	char name[32];
+	nd_error err;
+	int oom = 0;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "H%05u.lab.example", (unsigned)(2 * i));
+		CHECK(nd_analysis_add_host(&d, name, &err) == 0);
+	}
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "H%05u.lab.example", (unsigned)(2 * i));
+		found += nd_analysis_host(&d, name) == i;
+	}
+	CHECK(found == 3000 && nd_analysis_host(&d, "H00001.lab.example") == 3000);
+	added[0] = nd_analysis_str(&d, "H00001.lab.example", 1, &oom);
+	added[1] = nd_analysis_str(&d, "H05999.lab.example", 1, &oom);
+	CHECK(!oom && nd_analysis_insert_hosts(&d, added, 2, map, &err) == 0);
+	CHECK(nd_analysis_host(&d, "H00001.lab.example") == 1 && nd_analysis_host(&d, "H00002.lab.example") == 2);
+	CHECK(nd_analysis_host(&d, "H05998.lab.example") == 3000 && nd_analysis_host(&d, "H05999.lab.example") == 3001);
+	CHECK(nd_analysis_host(&d, "H00003.lab.example") == 3002 && map[2999] == 3000 && map[3000] == 3002);
+	nd_analysis_data_free(&d);
+}
+
 static void test_more(nd_analysis_data *d)
 {
 	size_t first = d->nevents, i, map[4], seen = 0;
@@ -112,6 +143,7 @@ int main(void)
 	int64_t ref;
 
 	test_times();
+	test_hosts();
 	fx_init(&d, hosts);
 	CHECK(d.nhosts == 3 && nd_analysis_host(&d, DC) == 1 && nd_analysis_host(&d, "dc01.lab.example") == 3);
 	fx_name(&d, "Mode");
