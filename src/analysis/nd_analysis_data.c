@@ -274,13 +274,25 @@ static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, 
 		return NULL;
 	if (!share)
 		v = nd_strpool_add(&d->pool, s);
-	else {
-		d->strings.pool = &d->pool; /* d may have moved since the last call */
-		v = (id = nd_intern_add(&d->strings, s)) == UINT32_MAX ? NULL : d->strings.v[id];
-	}
+	else
+		v = (id = nd_analysis_str_id(d, s, keep_empty, oom)) == ND_STR_NONE ? NULL : d->strings.v[id];
 	if (!v)
 		*oom = 1;
 	return v;
+}
+
+uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	uint32_t id;
+
+	if (!s || !*s)
+		s = keep_empty ? "" : NULL;
+	if (!s)
+		return ND_STR_NONE;
+	d->strings.pool = &d->pool; /* d may have moved since the last call */
+	if ((id = nd_intern_add(&d->strings, s)) == UINT32_MAX)
+		*oom = 1;
+	return id; /* UINT32_MAX: ND_STR_NONE */
 }
 
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
@@ -446,7 +458,7 @@ const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char
 	if (strcmp(name, "computer") == 0)
 		return e->host < d->nhosts ? d->hosts[e->host] : NULL;
 	if (strcmp(name, "provider") == 0)
-		return e->provider;
+		return nd_analysis_s(d, e->provider);
 	return nd_analysis_field_of(d, e, nd_analysis_name(d, name));
 }
 
@@ -478,7 +490,8 @@ int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, siz
 			const nd_event *e = &d->events[d->by_ts[k]];
 			int64_t dist = e->ts < center ? center - e->ts : e->ts - center;
 
-			if (e->id != ev[i].id || (ev[i].family && (!e->family || strcmp(ev[i].family, e->family) != 0)))
+			if (e->id != ev[i].id ||
+			    (ev[i].family && (e->family == ND_STR_NONE || strcmp(ev[i].family, d->strings.v[e->family]) != 0)))
 				continue;
 			if (!found || dist < found_dist || (dist == found_dist && e->ref < found)) {
 				found = e->ref;

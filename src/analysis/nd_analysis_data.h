@@ -82,10 +82,12 @@ typedef struct nd_logged_time {
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
 #define ND_EVENT_NEAR 4    /* an incident rule looks for it nearby */
 
-/* 48 bytes: a fleet's month is millions of them. */
+#define ND_STR_NONE UINT32_MAX /* the id of an absent string (nd_analysis_str_id) */
+
+/* 40 bytes: a fleet's month is millions of them. */
 typedef struct nd_event {
 	int64_t ref, ts;
-	const char *family, *provider;
+	uint32_t family, provider; /* ids of the shared strings (nd_analysis_s) */
 	uint32_t id;
 	uint32_t host;    /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
 	uint32_t field;   /* its values in fields[field .. field + nfields) */
@@ -183,6 +185,18 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
  * NULL and "" stay NULL (absent values), unless keep_empty, which makes
  * NULL "". Returns the copy, or NULL with *oom set when out of memory. */
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Copies s into the pool once, as nd_analysis_str does. Returns the id
+ * of the copy in d->strings (ND_STR_NONE for an absent value), or
+ * ND_STR_NONE with *oom set when out of memory. */
+uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Returns the shared string of id (nd_analysis_str_id), NULL for
+ * ND_STR_NONE. */
+static inline const char *nd_analysis_s(const nd_analysis_data *d, uint32_t id)
+{
+	return id == ND_STR_NONE ? NULL : d->strings.v[id];
+}
 
 /* Copies s into the pool as nd_analysis_str does, without looking for an
  * equal copy: for values that are seldom repeated (a CoId names one

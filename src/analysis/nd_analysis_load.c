@@ -49,6 +49,7 @@ typedef struct load {
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
 	const char *last[LAST_COLUMNS]; /* the pool copy col gave for each column of the query's last row */
+	uint32_t last_id[LAST_COLUMNS]; /* its id, when col_id gave it */
 } load;
 
 /* Returns a pool copy of column c of st: NULL when NULL or empty, unless
@@ -65,6 +66,19 @@ static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 	if (c < LAST_COLUMNS)
 		l->last[c] = v;
 	return v;
+}
+
+/* Returns the id of a shared copy of column c of st, "" when NULL or
+ * empty, as col does. Sets l->oom when out of memory. */
+static uint32_t col_id(load *l, nd_stmt *st, int c)
+{
+	const char *v = nd_db_column_text(st, c);
+
+	if (v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
+		return l->last_id[c];
+	l->last_id[c] = nd_analysis_str_id(l->d, v, 1, &l->oom);
+	l->last[c] = nd_analysis_s(l->d, l->last_id[c]);
+	return l->last_id[c];
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
@@ -217,8 +231,8 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 	e->ts = nd_db_column_int64(st, first + 1);
 	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
-	e->family = col(l, st, first + 4, 1);
-	e->provider = col(l, st, first + 5, 1);
+	e->family = col_id(l, st, first + 4);
+	e->provider = col_id(l, st, first + 5);
 	e->flags = (uint16_t)flags;
 	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
@@ -961,6 +975,18 @@ static const char *rehome(load *l, const char *s, const char **from, const char 
 	return s ? *to : NULL;
 }
 
+/* Returns id, a string of v (or ND_STR_NONE), as the id of l->d's copy;
+ * *from and *to remember the last string moved. Sets l->oom when out of
+ * memory. */
+static uint32_t rehome_id(load *l, const nd_analysis_data *v, uint32_t id, uint32_t *from, uint32_t *to)
+{
+	if (id != ND_STR_NONE && id != *from) {
+		*from = id;
+		*to = nd_analysis_str_id(l->d, v->strings.v[id], 1, &l->oom);
+	}
+	return id != ND_STR_NONE ? *to : ND_STR_NONE;
+}
+
 /* Appends the events of v to those of d, the last first, v giving back
  * the room of those moved as it goes (at 1M decisions each copy is 56 MB:
  * they never coexist in full). Returns 0, or -1 when out of memory. */
@@ -1002,7 +1028,8 @@ static int side_join(side *x)
 static int side_finish(load *l, side *x)
 {
 	nd_analysis_data *d = l->d, *v = &x->d;
-	const char *from[10] = {NULL}, *to[10] = {NULL};
+	const char *from[8] = {NULL}, *to[8] = {NULL};
+	uint32_t from_id[2] = {ND_STR_NONE, ND_STR_NONE}, to_id[2] = {ND_STR_NONE, ND_STR_NONE};
 	size_t i;
 
 	if (side_join(x) != 0) {
@@ -1030,12 +1057,12 @@ static int side_finish(load *l, side *x)
 	if (move_events(d, v) != 0)
 		l->oom = 1;
 	for (i = d->nevents - v->nevents; i < d->nevents && !l->oom; i++) {
-		d->events[i].family = rehome(l, d->events[i].family, &from[7], &to[7]);
-		d->events[i].provider = rehome(l, d->events[i].provider, &from[8], &to[8]);
+		d->events[i].family = rehome_id(l, v, d->events[i].family, &from_id[0], &to_id[0]);
+		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from_id[1], &to_id[1]);
 	}
 	/* a run of the side's logged times stays one run (it may continue the last run here) */
 	for (i = 0; i < v->ntimes && !l->oom; i++) {
-		const char *text = rehome(l, v->times[i].text, &from[9], &to[9]);
+		const char *text = rehome(l, v->times[i].text, &from[7], &to[7]);
 
 		if (l->oom || nd_analysis_add_time(d, v->times[i].ref, text) != 0) {
 			l->oom = 1;

@@ -1123,7 +1123,7 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 
 	if (!ev || ev->host >= d->nhosts)
 		return 0;
-	if (ev->family && strcmp(ev->family, "rasclient") == 0) {
+	if (ev->family != ND_STR_NONE && strcmp(d->strings.v[ev->family], "rasclient") == 0) {
 		size_t lo = 0, hi = d->nclients; /* clients by time, then ref */
 
 		while (lo < hi) {
@@ -1147,7 +1147,7 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 		t = nd_time_format(ev->ts, time);
 	}
 	e->event_id = ev->id;
-	e->provider = ev->provider;
+	e->provider = nd_analysis_s(d, ev->provider);
 	e->computer = d->hosts[ev->host];
 	e->time = t;
 	e->ts = ev->ts;

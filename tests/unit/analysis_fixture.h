@@ -42,13 +42,13 @@ static inline int64_t fx_event(nd_analysis_data *d, const char *host, uint32_t i
 			       unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(d);
+	int oom = 0;
 
 	e->ref = (int64_t)d->nevents;
 	e->ts = fx_ts(s);
 	e->id = id;
 	e->host = (uint32_t)nd_analysis_host(d, host);
-	e->family = fx_str(d, family);
-	e->provider = fx_str(d, family);
+	e->family = e->provider = family ? nd_analysis_str_id(d, family, 1, &oom) : ND_STR_NONE;
 	e->flags = (uint16_t)flags;
 	return e->ref;
 }
