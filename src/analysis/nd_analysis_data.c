@@ -84,9 +84,17 @@ nd_client_failure *nd_analysis_add_client(nd_analysis_data *d)
 	return add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
 }
 
+/* Makes the strings of decision n (NULL or not) absent. Returns n. */
+static nd_decision *no_strings(nd_decision *n)
+{
+	if (n)
+		n->user = n->domain = n->fq = n->nas = n->port_type = n->auth_type = n->nas_addr = ND_STR_NONE;
+	return n;
+}
+
 nd_decision *nd_analysis_add_decision(nd_analysis_data *d)
 {
-	return add(&d->decisions, &d->ndecisions, &d->cap_decisions, sizeof(*d->decisions));
+	return no_strings(add(&d->decisions, &d->ndecisions, &d->cap_decisions, sizeof(*d->decisions)));
 }
 
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d)
@@ -101,7 +109,7 @@ nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d)
 
 nd_decision *nd_analysis_add_unlock(nd_analysis_data *d)
 {
-	return add(&d->unlocks, &d->nunlocks, &d->cap_unlocks, sizeof(*d->unlocks));
+	return no_strings(add(&d->unlocks, &d->nunlocks, &d->cap_unlocks, sizeof(*d->unlocks)));
 }
 
 nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d)

@@ -31,20 +31,23 @@ typedef struct nd_client_failure {
 	uint32_t code;
 } nd_client_failure;
 
-/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded (88 bytes:
- * a fleet's month is millions of them). */
+#define ND_STR_NONE UINT32_MAX /* the id of an absent string (nd_analysis_str_id) */
+
+/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded (64 bytes:
+ * a fleet's month is millions of them). Its strings are ids of the shared
+ * strings (nd_analysis_s), ND_STR_NONE when absent or unset. */
 typedef struct nd_decision {
 	int64_t ref, ts;
 	uint32_t host; /* an index of hosts, as nd_event's */
 	uint32_t event;
-	const char *user;       /* SubjectUserName */
-	const char *domain, *fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
+	uint32_t user;       /* SubjectUserName */
+	uint32_t domain, fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
+	uint32_t nas;        /* NASIdentifier, else ClientName */
+	uint32_t port_type;  /* NASPortType: Virtual for VPN */
+	uint32_t auth_type;  /* AuthenticationType: EAP, PEAP, MS-CHAPv2, PAP, ... */
+	uint32_t nas_addr;   /* ClientIPAddress: the RADIUS client's address */
 	int has_reason;
 	uint32_t reason;
-	const char *nas;       /* NASIdentifier, else ClientName */
-	const char *port_type; /* NASPortType: Virtual for VPN, NULL when unset */
-	const char *auth_type; /* AuthenticationType: EAP, PEAP, MS-CHAPv2, PAP, ...; NULL when unset */
-	const char *nas_addr;  /* ClientIPAddress: the RADIUS client's address, NULL when unset */
 } nd_decision;
 
 /* A RasClient 20225 (connected). */
@@ -81,8 +84,6 @@ typedef struct nd_logged_time {
 #define ND_EVENT_SUBJECT 1 /* a client failure or an NPS decision */
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
 #define ND_EVENT_NEAR 4    /* an incident rule looks for it nearby */
-
-#define ND_STR_NONE UINT32_MAX /* the id of an absent string (nd_analysis_str_id) */
 
 /* 40 bytes: a fleet's month is millions of them. */
 typedef struct nd_event {
@@ -136,8 +137,8 @@ typedef struct nd_analysis_data {
 			    * only when more will be loaded) */
 } nd_analysis_data;
 
-/* Appends a zeroed element to one of the arrays of d. Returns it, or NULL
- * when out of memory. */
+/* Appends a zeroed element to one of the arrays of d (a decision's
+ * strings absent: ND_STR_NONE). Returns it, or NULL when out of memory. */
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d);
 nd_decision *nd_analysis_add_decision(nd_analysis_data *d);
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d);

@@ -48,37 +48,34 @@ typedef struct load {
 	size_t ndials, cap_dials;
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
-	const char *last[LAST_COLUMNS]; /* the pool copy col gave for each column of the query's last row */
-	uint32_t last_id[LAST_COLUMNS]; /* its id, when col_id gave it */
+	const char *last[LAST_COLUMNS]; /* the shared copy col_id gave for each column of the query's last row */
+	uint32_t last_id[LAST_COLUMNS]; /* and its id */
 } load;
 
-/* Returns a pool copy of column c of st: NULL when NULL or empty, unless
- * keep_empty (then ""). The same text as the row before in that column
- * (a fleet's rows in time order repeat domains, NAS, types) is the copy
- * given then, without looking it up. Sets l->oom when out of memory. */
-static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
+/* Returns the id of a shared copy of column c of st (nd_analysis_s):
+ * ND_STR_NONE when NULL or empty, unless keep_empty (then ""). The same
+ * text as the row before in that column (a fleet's rows in time order
+ * repeat domains, NAS, types) is the copy given then, without looking it
+ * up. Sets l->oom when out of memory. */
+static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
 {
 	const char *v = nd_db_column_text(st, c);
+	uint32_t id;
 
 	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
-		return l->last[c];
-	v = nd_analysis_str(l->d, v, keep_empty, &l->oom);
-	if (c < LAST_COLUMNS)
-		l->last[c] = v;
-	return v;
+		return l->last_id[c];
+	id = nd_analysis_str_id(l->d, v, keep_empty, &l->oom);
+	if (c < LAST_COLUMNS) {
+		l->last_id[c] = id;
+		l->last[c] = nd_analysis_s(l->d, id);
+	}
+	return id;
 }
 
-/* Returns the id of a shared copy of column c of st, "" when NULL or
- * empty, as col does. Sets l->oom when out of memory. */
-static uint32_t col_id(load *l, nd_stmt *st, int c)
+/* Returns the shared copy of column c of st, as col_id gives its id. */
+static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 {
-	const char *v = nd_db_column_text(st, c);
-
-	if (v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
-		return l->last_id[c];
-	l->last_id[c] = nd_analysis_str_id(l->d, v, 1, &l->oom);
-	l->last[c] = nd_analysis_s(l->d, l->last_id[c]);
-	return l->last_id[c];
+	return nd_analysis_s(l->d, col_id(l, st, c, keep_empty));
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
@@ -231,8 +228,8 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 	e->ts = nd_db_column_int64(st, first + 1);
 	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
-	e->family = col_id(l, st, first + 4);
-	e->provider = col_id(l, st, first + 5);
+	e->family = col_id(l, st, first + 4, 1);
+	e->provider = col_id(l, st, first + 5, 1);
 	e->flags = (uint16_t)flags;
 	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
@@ -428,16 +425,16 @@ static int decision_row(load *l, nd_stmt *st)
 	n->ts = nd_db_column_int64(st, 1);
 	n->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	n->event = (uint32_t)nd_db_column_int64(st, 3);
-	n->user = col(l, st, 6, 0);
-	n->domain = col(l, st, 7, 1);
-	n->fq = col(l, st, 8, 1);
+	n->user = col_id(l, st, 6, 0);
+	n->domain = col_id(l, st, 7, 1);
+	n->fq = col_id(l, st, 8, 1);
 	n->has_reason = !nd_db_column_null(st, 9);
 	n->reason = (uint32_t)nd_db_column_int64(st, 9);
-	n->nas = !unset(nas) ? nd_analysis_str(l->d, nas, 0, &l->oom)
-			     : unset(client) ? NULL : nd_analysis_str(l->d, client, 0, &l->oom);
-	n->port_type = unset(nd_db_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
-	n->auth_type = unset(nd_db_column_text(st, 13)) ? NULL : col(l, st, 13, 0);
-	n->nas_addr = unset(nd_db_column_text(st, 14)) ? NULL : col(l, st, 14, 0);
+	n->nas = !unset(nas) ? nd_analysis_str_id(l->d, nas, 0, &l->oom)
+			     : unset(client) ? ND_STR_NONE : nd_analysis_str_id(l->d, client, 0, &l->oom);
+	n->port_type = unset(nd_db_column_text(st, 12)) ? ND_STR_NONE : col_id(l, st, 12, 0);
+	n->auth_type = unset(nd_db_column_text(st, 13)) ? ND_STR_NONE : col_id(l, st, 13, 0);
+	n->nas_addr = unset(nd_db_column_text(st, 14)) ? ND_STR_NONE : col_id(l, st, 14, 0);
 	return subject_event(l, st, 0, 15, ND_EVENT_SUBJECT);
 }
 
@@ -466,9 +463,9 @@ static int unlock_row(load *l, nd_stmt *st)
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
 	n->host = (uint32_t)host_col(l, st, 2);
-	n->user = col(l, st, 3, 0);
-	n->domain = col(l, st, 4, 1);
-	n->fq = col(l, st, 5, 1);
+	n->user = col_id(l, st, 3, 0);
+	n->domain = col_id(l, st, 4, 1);
+	n->fq = col_id(l, st, 5, 1);
 	n->event = (uint32_t)nd_db_column_int64(st, 6);
 	return 0;
 }
@@ -1028,14 +1025,16 @@ static int side_join(side *x)
 static int side_finish(load *l, side *x)
 {
 	nd_analysis_data *d = l->d, *v = &x->d;
-	const char *from[8] = {NULL}, *to[8] = {NULL};
-	uint32_t from_id[2] = {ND_STR_NONE, ND_STR_NONE}, to_id[2] = {ND_STR_NONE, ND_STR_NONE};
+	const char *from_time = NULL, *to_time = NULL;
+	uint32_t from[9], to[9];
 	size_t i;
 
 	if (side_join(x) != 0) {
 		nd_analysis_data_free(v);
 		return 1;
 	}
+	for (i = 0; i < 9; i++)
+		from[i] = to[i] = ND_STR_NONE;
 	l->rows += x->l.rows;
 	if (x->l.top > l->top)
 		l->top = x->l.top;
@@ -1046,23 +1045,23 @@ static int side_finish(load *l, side *x)
 	for (i = 0; i < d->ndecisions; i++) {
 		nd_decision *n = &d->decisions[i];
 
-		n->user = rehome(l, n->user, &from[0], &to[0]);
-		n->domain = rehome(l, n->domain, &from[1], &to[1]);
-		n->fq = rehome(l, n->fq, &from[2], &to[2]);
-		n->nas = rehome(l, n->nas, &from[3], &to[3]);
-		n->port_type = rehome(l, n->port_type, &from[4], &to[4]);
-		n->auth_type = rehome(l, n->auth_type, &from[5], &to[5]);
-		n->nas_addr = rehome(l, n->nas_addr, &from[6], &to[6]);
+		n->user = rehome_id(l, v, n->user, &from[0], &to[0]);
+		n->domain = rehome_id(l, v, n->domain, &from[1], &to[1]);
+		n->fq = rehome_id(l, v, n->fq, &from[2], &to[2]);
+		n->nas = rehome_id(l, v, n->nas, &from[3], &to[3]);
+		n->port_type = rehome_id(l, v, n->port_type, &from[4], &to[4]);
+		n->auth_type = rehome_id(l, v, n->auth_type, &from[5], &to[5]);
+		n->nas_addr = rehome_id(l, v, n->nas_addr, &from[6], &to[6]);
 	}
 	if (move_events(d, v) != 0)
 		l->oom = 1;
 	for (i = d->nevents - v->nevents; i < d->nevents && !l->oom; i++) {
-		d->events[i].family = rehome_id(l, v, d->events[i].family, &from_id[0], &to_id[0]);
-		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from_id[1], &to_id[1]);
+		d->events[i].family = rehome_id(l, v, d->events[i].family, &from[7], &to[7]);
+		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from[8], &to[8]);
 	}
 	/* a run of the side's logged times stays one run (it may continue the last run here) */
 	for (i = 0; i < v->ntimes && !l->oom; i++) {
-		const char *text = rehome(l, v->times[i].text, &from[7], &to[7]);
+		const char *text = rehome(l, v->times[i].text, &from_time, &to_time);
 
 		if (l->oom || nd_analysis_add_time(d, v->times[i].ref, text) != 0) {
 			l->oom = 1;

@@ -287,10 +287,11 @@ static uint32_t client_key(run *r, const char *user, size_t h)
  * with err set when out of memory. */
 static uint32_t nps_key(run *r, const nd_decision *n)
 {
-	const char *fq = n->fq ? n->fq : "";
+	const char *fq = n->fq != ND_STR_NONE ? r->d->strings.v[n->fq] : "", *user = nd_analysis_s(r->d, n->user);
+	const char *domain = nd_analysis_s(r->d, n->domain);
 	nd_identity id;
 	int ok = (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0) ||
-		 nd_identity_parse(n->user ? n->user : "", unset(n->domain) ? NULL : n->domain, &id) == 0;
+		 nd_identity_parse(user ? user : "", unset(domain) ? NULL : domain, &id) == 0;
 
 	return key_of(r, !ok, &id);
 }
@@ -470,7 +471,7 @@ static int make_items(run *r)
 				   (uint32_t)i,
 				   0,
 				   0,
-				   (unsigned char)nd_correlate_vpn(n->port_type, NULL, NULL),
+				   (unsigned char)nd_correlate_vpn(nd_analysis_s(r->d, n->port_type), NULL, NULL),
 				   1};
 		if (r->nps[i].id == UINT32_MAX)
 			return -1;
@@ -556,7 +557,8 @@ static int eligible(const run *r, const item *c, const item *n)
 {
 	const nd_decision *dec = &r->d->decisions[n->idx];
 
-	return c->pairable && nd_correlate_vpn(dec->port_type, dec->nas, r->d->clients[c->idx].dialled);
+	return c->pairable && nd_correlate_vpn(nd_analysis_s(r->d, dec->port_type), nd_analysis_s(r->d, dec->nas),
+					       r->d->clients[c->idx].dialled);
 }
 
 /* Collects the candidate pairs: same identity, delta within

@@ -37,18 +37,25 @@ static inline const char *fx_str(nd_analysis_data *d, const char *s)
 	return s ? nd_analysis_str(d, s, 1, &oom) : NULL;
 }
 
+/* Returns the id of a shared copy of s (NULL: ND_STR_NONE). */
+static inline uint32_t fx_id(nd_analysis_data *d, const char *s)
+{
+	int oom = 0;
+
+	return s ? nd_analysis_str_id(d, s, 1, &oom) : ND_STR_NONE;
+}
+
 /* Adds an event of the store (flags ND_EVENT_*). Returns its ref. */
 static inline int64_t fx_event(nd_analysis_data *d, const char *host, uint32_t id, const char *family, double s,
 			       unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(d);
-	int oom = 0;
 
 	e->ref = (int64_t)d->nevents;
 	e->ts = fx_ts(s);
 	e->id = id;
 	e->host = (uint32_t)nd_analysis_host(d, host);
-	e->family = e->provider = family ? nd_analysis_str_id(d, family, 1, &oom) : ND_STR_NONE;
+	e->family = e->provider = fx_id(d, family);
 	e->flags = (uint16_t)flags;
 	return e->ref;
 }
@@ -84,15 +91,15 @@ static inline int64_t fx_nps(nd_analysis_data *d, const char *host, uint32_t eve
 	n->ts = fx_ts(s);
 	n->host = (uint32_t)nd_analysis_host(d, host);
 	n->event = event;
-	n->user = fx_str(d, user);
-	n->domain = fx_str(d, domain);
-	n->fq = fx_str(d, fq);
+	n->user = fx_id(d, user);
+	n->domain = fx_id(d, domain);
+	n->fq = fx_id(d, fq);
 	n->has_reason = reason >= 0;
 	n->reason = reason >= 0 ? (uint32_t)reason : 0;
-	n->nas = fx_str(d, "VPN01");
-	h->user = n->user;
-	h->domain = n->domain;
-	h->fq = n->fq;
+	n->nas = fx_id(d, "VPN01");
+	h->user = nd_analysis_s(d, n->user);
+	h->domain = nd_analysis_s(d, n->domain);
+	h->fq = nd_analysis_s(d, n->fq);
 	return ref;
 }
 
