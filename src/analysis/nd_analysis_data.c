@@ -122,15 +122,42 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d)
 	return add(&d->events, &d->nevents, &d->cap_events, sizeof(*d->events));
 }
 
+/* Returns the id of value (not NULL) as a value of field name: the id the
+ * last value of that name had when they are equal (a fleet's events in
+ * time order repeat NAS, types, policies), else the interned one.
+ * Returns UINT32_MAX when out of memory. */
+static uint32_t field_value_id(nd_analysis_data *d, size_t name, const char *value)
+{
+	uint32_t id;
+
+	if (name >= d->nlast_value) {
+		uint32_t *v = realloc(d->last_value, d->nnames * sizeof(*v));
+		size_t i;
+
+		if (!v)
+			return UINT32_MAX;
+		for (i = d->nlast_value; i < d->nnames; i++)
+			v[i] = ND_STR_NONE;
+		d->last_value = v;
+		d->nlast_value = d->nnames;
+	}
+	id = d->last_value[name];
+	if (id != ND_STR_NONE && strcmp(d->strings.v[id], value) == 0)
+		return id;
+	d->strings.pool = &d->pool; /* d may have moved since the last call */
+	if ((id = nd_intern_add(&d->strings, value)) != UINT32_MAX)
+		d->last_value[name] = id;
+	return id;
+}
+
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value)
 {
 	nd_field_value *f;
 	uint32_t id;
 
 	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
-		return -1;          /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
-	d->strings.pool = &d->pool; /* d may have moved since the last call */
-	if ((id = nd_intern_add(&d->strings, value)) == UINT32_MAX ||
+		return -1; /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
+	if ((id = field_value_id(d, name, value)) == UINT32_MAX ||
 	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
 		return -1;
 	if (!e->nfields)
@@ -546,6 +573,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->fields);
 	free(d->times);
 	free(d->names);
+	free(d->last_value);
 	free(d->redialled);
 	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);

@@ -130,6 +130,8 @@ typedef struct nd_analysis_data {
 	size_t ntimes, cap_times;
 	const char **names; /* the event_fields names the rules read, distinct without case */
 	size_t nnames, cap_names;
+	uint32_t *last_value; /* of each name, the value nd_analysis_add_field gave last (ND_STR_NONE: none yet) */
+	size_t nlast_value;
 	int64_t *redialled; /* the refs of the client failures loaded before the last nd_analysis_load_more */
 	size_t nredialled, cap_redialled; /* whose server it changed (a dial stored later), ascending */
 	nd_strpool pool;

@@ -210,6 +210,34 @@ int main(void)
 		CHECK(b != a && nd_analysis_str_unique(&d, "", 0, &oom) == NULL);
 		CHECK_STR(nd_analysis_str_unique(&d, NULL, 1, &oom), "");
 		CHECK(oom == 0);
+		/* Field values: the value of a name repeated from the last event is
+		 * the same shared string; values alternating between names too. */
+		{
+			static const char *const vals[] = {"VPN01", "VPN02", "VPN01", "VPN01", "x"};
+			const char *got[5][2];
+			size_t k, nas, pol;
+			nd_error err;
+
+			CHECK(nd_analysis_add_name(&d, "NASIdentifier", &err) == 0 &&
+			      nd_analysis_add_name(&d, "PolicyName", &err) == 0);
+			nas = nd_analysis_name(&d, "NASIdentifier");
+			pol = nd_analysis_name(&d, "PolicyName");
+			for (k = 0; k < 5; k++) {
+				nd_event *e = nd_analysis_add_event(&d);
+
+				CHECK(nd_analysis_add_field(&d, e, nas, vals[k]) == 0 &&
+				      nd_analysis_add_field(&d, e, pol, vals[4 - k]) == 0);
+				got[k][0] = nd_analysis_field_of(&d, e, nas);
+				got[k][1] = nd_analysis_field_of(&d, e, pol);
+			}
+			for (k = 0; k < 5; k++) {
+				CHECK_STR(got[k][0], vals[k]);
+				CHECK_STR(got[k][1], vals[4 - k]);
+			}
+			CHECK(got[0][0] == got[2][0] && got[2][0] == got[3][0] && got[3][0] == got[1][1] &&
+			      got[1][1] == got[2][1] && got[2][1] == got[4][1]);
+			CHECK(got[1][0] == got[3][1] && got[4][0] == got[0][1] && got[1][0] != got[0][0]);
+		}
 		nd_analysis_data_free(&d);
 	}
 
