@@ -287,7 +287,7 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	d->nhost_slots = nslots;
 	index_hosts(d, 0); /* room enough: cannot fail */
 	n = d->nhosts;
-	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 0, map, old, n);
+	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 1, map, old, n);
 	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), 1, map, old, n);
 	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), 0, map, old, n);
 	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), 1, map, old, n);
@@ -338,6 +338,81 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
 const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
 {
 	return copy_str(d, s, keep_empty, 0, oom);
+}
+
+/* Returns the value of hex digit ch (upper case), or -1. */
+static int hex_digit(char ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* Returns 1 if position i of a GUID's text ({8-4-4-4-12}) is a dash. */
+static int guid_dash(size_t i)
+{
+	return i == 9 || i == 14 || i == 19 || i == 24;
+}
+
+int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text)
+{
+	unsigned char guid[16] = {0};
+	size_t i, k = 0;
+	int oom = 0, ok;
+
+	c->coid_guid = 0;
+	c->coid.text = NULL;
+	if (!text || !*text)
+		return 0;
+	ok = strlen(text) == ND_COID_TEXT - 1 && text[0] == '{' && text[ND_COID_TEXT - 2] == '}';
+	for (i = 1; ok && i < ND_COID_TEXT - 2; i++) {
+		int v = hex_digit(text[i]);
+
+		if (guid_dash(i))
+			ok = text[i] == '-';
+		else if ((ok = v >= 0) != 0) {
+			guid[k / 2] = (unsigned char)(guid[k / 2] | v << (k % 2 ? 0 : 4));
+			k++;
+		}
+	}
+	if (ok) {
+		memcpy(c->coid.guid, guid, sizeof(guid));
+		c->coid_guid = 1;
+		return 0;
+	}
+	c->coid.text = nd_analysis_str_unique(d, text, 0, &oom);
+	return oom ? -1 : 0;
+}
+
+const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT])
+{
+	static const char digits[] = "0123456789ABCDEF";
+	size_t i, k = 0;
+
+	if (!c->coid_guid)
+		return c->coid.text;
+	buf[0] = '{';
+	for (i = 1; i < ND_COID_TEXT - 2; i++) {
+		if (guid_dash(i)) {
+			buf[i] = '-';
+			continue;
+		}
+		buf[i] = digits[(c->coid.guid[k / 2] >> (k % 2 ? 0 : 4)) & 15];
+		k++;
+	}
+	buf[ND_COID_TEXT - 2] = '}';
+	buf[ND_COID_TEXT - 1] = '\0';
+	return buf;
+}
+
+int nd_analysis_coid_cmp(const nd_client_failure *a, const nd_client_failure *b)
+{
+	char ba[ND_COID_TEXT], bb[ND_COID_TEXT];
+	const char *ta, *tb;
+
+	if (a->coid_guid && b->coid_guid)
+		return memcmp(a->coid.guid, b->coid.guid, sizeof(a->coid.guid));
+	ta = nd_analysis_coid(a, ba);
+	tb = nd_analysis_coid(b, bb);
+	return strcmp(ta ? ta : "", tb ? tb : "");
 }
 
 size_t nd_analysis_name(const nd_analysis_data *d, const char *name)
@@ -525,8 +600,8 @@ int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, siz
 			const nd_event *e = &d->events[d->by_ts[k]];
 			int64_t dist = e->ts < center ? center - e->ts : e->ts - center;
 
-			if (e->id != ev[i].id ||
-			    (ev[i].family && (e->family == ND_STR_NONE || strcmp(ev[i].family, d->strings.v[e->family]) != 0)))
+			if (e->id != ev[i].id || (ev[i].family && (e->family == ND_STR_NONE ||
+								   strcmp(ev[i].family, d->strings.v[e->family]) != 0)))
 				continue;
 			if (!found || dist < found_dist || (dist == found_dist && e->ref < found)) {
 				found = e->ref;

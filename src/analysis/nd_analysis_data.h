@@ -22,13 +22,25 @@
 #include "nd_rules.h"
 #include "nd_strpool.h"
 
-/* A RasClient 20227. */
+#define ND_COID_TEXT 39 /* a CoId that is a GUID as text, with its NUL */
+
+/* A RasClient 20227 (64 bytes: a fleet's month is millions of them). Its
+ * CoId as RasClient logs it, a GUID in braces and upper-case hex
+ * ({8-4-4-4-12}), is held as the 16 bytes of its 32 digits in text order
+ * (comparing the bytes compares the texts), not as a 39-byte copy: 23 MB
+ * less at 1M failures; any other text is a pool copy. Read it with
+ * nd_analysis_coid. */
 typedef struct nd_client_failure {
 	int64_t ref, ts;
-	size_t host;
-	const char *user, *coid, *dialled; /* dialled: the first server address of the CoId on the host */
-	int has_code;
+	const char *user, *dialled; /* dialled: the first server address of the CoId on the host */
+	union {
+		const char *text; /* when not coid_guid: a pool copy, NULL when none */
+		unsigned char guid[16];
+	} coid;
+	uint32_t host; /* an index of hosts, as nd_event's */
 	uint32_t code;
+	int has_code;
+	unsigned char coid_guid; /* coid holds a GUID's bytes */
 } nd_client_failure;
 
 #define ND_STR_NONE UINT32_MAX /* the id of an absent string (nd_analysis_str_id) */
@@ -193,6 +205,24 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
  * of the copy in d->strings (ND_STR_NONE for an absent value), or
  * ND_STR_NONE with *oom set when out of memory. */
 uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Keeps text (NULL or "": none) as the CoId of c. Returns 0, or -1 when
+ * out of memory. */
+int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text);
+
+/* Returns 1 if c has a CoId, else 0. */
+static inline int nd_analysis_has_coid(const nd_client_failure *c)
+{
+	return c->coid_guid || c->coid.text;
+}
+
+/* Returns the CoId of c as logged (a GUID's text written into buf), or
+ * NULL when it has none. */
+const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT]);
+
+/* Compares the CoIds of a and b as their texts (none as ""). Returns <0,
+ * 0 or >0. */
+int nd_analysis_coid_cmp(const nd_client_failure *a, const nd_client_failure *b);
 
 /* Returns the shared string of id (nd_analysis_str_id), NULL for
  * ND_STR_NONE. */

@@ -352,9 +352,10 @@ static int redial(load *l)
 
 	for (i = 0; i < d->nclients; i++) {
 		nd_client_failure *c = &d->clients[i];
-		const char *now = dialled(l, c->host, c->coid);
+		char buf[ND_COID_TEXT];
+		const char *coid = nd_analysis_coid(c, buf), *now = dialled(l, c->host, coid);
 
-		if (!c->coid || same_str(now, c->dialled)) /* no CoId: an empty one's dial loads afresh */
+		if (!coid || same_str(now, c->dialled)) /* no CoId: an empty one's dial loads afresh */
 			continue;
 		if (nd_vec_reserve(&d->redialled, &d->cap_redialled, d->nredialled + 1, sizeof(*d->redialled)) != 0)
 			return -1;
@@ -397,11 +398,12 @@ static int client_row(load *l, nd_stmt *st)
 		return -1;
 	c->ref = nd_db_column_int64(st, 0);
 	c->ts = nd_db_column_int64(st, 1);
-	c->host = host_col(l, st, 2);
+	c->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	c->user = col(l, st, 6, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
-	c->coid = nd_analysis_str_unique(l->d, nd_db_column_text(st, 8), 0, &l->oom);
+	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
+		l->oom = 1;
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
 	return subject_event(l, st, 0, 9, ND_EVENT_SUBJECT);
 }
@@ -430,8 +432,9 @@ static int decision_row(load *l, nd_stmt *st)
 	n->fq = col_id(l, st, 8, 1);
 	n->has_reason = !nd_db_column_null(st, 9);
 	n->reason = (uint32_t)nd_db_column_int64(st, 9);
-	n->nas = !unset(nas) ? nd_analysis_str_id(l->d, nas, 0, &l->oom)
-			     : unset(client) ? ND_STR_NONE : nd_analysis_str_id(l->d, client, 0, &l->oom);
+	n->nas = !unset(nas)     ? nd_analysis_str_id(l->d, nas, 0, &l->oom)
+		 : unset(client) ? ND_STR_NONE
+				 : nd_analysis_str_id(l->d, client, 0, &l->oom);
 	n->port_type = unset(nd_db_column_text(st, 12)) ? ND_STR_NONE : col_id(l, st, 12, 0);
 	n->auth_type = unset(nd_db_column_text(st, 13)) ? ND_STR_NONE : col_id(l, st, 13, 0);
 	n->nas_addr = unset(nd_db_column_text(st, 14)) ? ND_STR_NONE : col_id(l, st, 14, 0);
@@ -1121,9 +1124,13 @@ static int load_events(load *l, const nd_rules *rules)
 		return -1;
 	if (l->afresh)
 		return 0;
-	for (i = nclients; l->coids && i < d->nclients; i++)
-		if (nd_u64set_add(l->coids, coid_print(d, d->clients[i].host, d->clients[i].coid)) != 0)
+	for (i = nclients; l->coids && i < d->nclients; i++) {
+		char buf[ND_COID_TEXT];
+		const char *coid = nd_analysis_coid(&d->clients[i], buf);
+
+		if (nd_u64set_add(l->coids, coid_print(d, d->clients[i].host, coid)) != 0)
 			return nd_error_set(l->err, "out of memory");
+	}
 	if (keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
 	    keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
 	    keep_order(d->connects, d->nconnects, nconnects, sizeof(*d->connects), connect_cmp) ||

@@ -18,7 +18,8 @@
  * (nd_correlate refuses more events): 72 bytes an item, not 96, at 2M
  * items. */
 typedef struct item {
-	const char *key, *coid;
+	const char *key;
+	const nd_client_failure *client; /* client: its failure (the CoId), else NULL */
 	int64_t ts, ref;
 	int64_t lineup;     /* unpaired, but a candidate outside the window: its delta */
 	size_t lineup_host; /* then the other side's host, else ND_NONE */
@@ -323,7 +324,7 @@ static int by_coid(const void *pa, const void *pb)
 	const item *a = pa, *b = pb;
 	int c = cmpz(a->id, b->id);
 
-	if (c || (c = cmpz(a->host, b->host)) || (c = strcmp(a->coid ? a->coid : "", b->coid ? b->coid : "")))
+	if (c || (c = cmpz(a->host, b->host)) || (c = nd_analysis_coid_cmp(a->client, b->client)))
 		return c;
 	return (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
@@ -332,7 +333,8 @@ static int by_coid(const void *pa, const void *pb)
  * identity, client and CoId. */
 static int same_attempt(const item *a, const item *b)
 {
-	return a->key[0] && a->coid && b->coid && a->id == b->id && a->host == b->host && strcmp(a->coid, b->coid) == 0;
+	return a->key[0] && nd_analysis_has_coid(a->client) && nd_analysis_has_coid(b->client) && a->id == b->id &&
+	       a->host == b->host && nd_analysis_coid_cmp(a->client, b->client) == 0;
 }
 
 /* Returns 1 if the client failure of c and the decision of n are a code
@@ -441,7 +443,7 @@ static int make_items(run *r)
 		const nd_client_failure *c = &r->d->clients[i];
 
 		r->clients[i] = (item){NULL,
-				       c->coid,
+				       c,
 				       c->ts,
 				       c->ref,
 				       0,

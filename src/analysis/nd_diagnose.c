@@ -40,7 +40,7 @@ typedef struct old_keys {
 	size_t cap_start;
 	int64_t id;         /* of the incident being read */
 	int first_client;   /* its first event is a client failure */
-	passing *to; /* when set, each incident read is passed on to it, then dropped: n is at most 1 */
+	passing *to;        /* when set, each incident read is passed on to it, then dropped: n is at most 1 */
 } old_keys;
 
 /* Passes the incident o holds (read whole) on to o->to, starting the pass
@@ -694,9 +694,9 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	 * on as they are read. */
 	if (!m ? !(texts = pass_old_keys(s, d, &c, &g, err)) || nd_incidents_clear(s, err)
 	       : nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
-			 (rekey ? assign_touched(m, from, keys, g.n, err)
-				: nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v,
-						 changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err)))
+		     (rekey ? assign_touched(m, from, keys, g.n, err)
+			    : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v,
+					     changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err)))
 		goto out;
 	old_keys_free(&old); /* the previous run's keys are passed on (at 1M incidents about 80 MB) */
 	memset(&old, 0, sizeof(old));

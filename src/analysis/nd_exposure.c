@@ -43,7 +43,8 @@ int nd_exposure_host(const nd_analysis_data *d, size_t host)
 	size_t i;
 
 	for (i = 0; i < d->ndecisions; i++)
-		if (decision_of(&d->decisions[i], host) && nd_exposure_auth(nd_analysis_s(d, d->decisions[i].auth_type)))
+		if (decision_of(&d->decisions[i], host) &&
+		    nd_exposure_auth(nd_analysis_s(d, d->decisions[i].auth_type)))
 			return 1;
 	return 0;
 }
@@ -122,7 +123,8 @@ int nd_exposure_text(const nd_analysis_data *d, size_t host, char **text, nd_err
 		seen++;
 		if (nd_exposure_auth(nd_analysis_s(d, d->decisions[i].auth_type)))
 			v[n++] = (workload){nd_analysis_s(d, d->decisions[i].auth_type),
-					    nd_analysis_s(d, d->decisions[i].nas_addr), nd_analysis_s(d, d->decisions[i].nas)};
+					    nd_analysis_s(d, d->decisions[i].nas_addr),
+					    nd_analysis_s(d, d->decisions[i].nas)};
 	}
 	nd_sort(v, n, sizeof(*v), workload_order);
 	for (i = 0; i < n; i = j) {

@@ -222,7 +222,8 @@ int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err)
 		}
 	}
 	/* An heir of several old incidents takes the key of the one that began first. */
-	if (heir != NONE && (p->got[heir] == NONE || older(old->first_ts, old->key, p->got_ts[heir], p->fresh[heir].key))) {
+	if (heir != NONE &&
+	    (p->got[heir] == NONE || older(old->first_ts, old->key, p->got_ts[heir], p->fresh[heir].key))) {
 		p->got[heir] = o;
 		p->got_ts[heir] = old->first_ts;
 		memcpy(p->fresh[heir].key, old->key, ND_KEY_MAX);
@@ -239,7 +240,8 @@ int nd_keys_pass_end(nd_keys_pass *p, nd_error *err)
 	p->nat = 0;
 	/* New keys: none that an old incident holds or a new one was given. */
 	for (i = 0; i < p->nfresh; i++)
-		if (p->got[i] == NONE && nd_keys_new(p->ring, p->fresh[i].who, p->fresh[i].first_ref, p->fresh[i].key, err) != 0)
+		if (p->got[i] == NONE &&
+		    nd_keys_new(p->ring, p->fresh[i].who, p->fresh[i].first_ref, p->fresh[i].key, err) != 0)
 			return -1;
 	return 0;
 }

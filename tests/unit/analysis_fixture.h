@@ -70,11 +70,11 @@ static inline int64_t fx_client(nd_analysis_data *d, const char *host, const cha
 	c = nd_analysis_add_client(d);
 	c->ref = ref;
 	c->ts = fx_ts(s);
-	c->host = nd_analysis_host(d, host);
+	c->host = (uint32_t)nd_analysis_host(d, host);
 	c->user = fx_str(d, user);
 	c->has_code = 1;
 	c->code = code;
-	c->coid = fx_str(d, coid);
+	nd_analysis_set_coid(d, c, coid);
 	return ref;
 }
 

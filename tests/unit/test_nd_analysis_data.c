@@ -85,6 +85,40 @@ static void test_hosts(void)
 	nd_analysis_data_free(&d);
 }
 
+/* CoIds: a GUID as RasClient logs it is held as bytes and read back as
+ * logged; other texts are kept as they are; they compare as their texts. */
+static void test_coids(void)
+{
+	static const char *const texts[] = {
+	    "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF012345678A}",
+	    "{0a1b2c3d-4e5f-6789-abcd-ef0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF01234567}",
+	    "{0A1B2C3D-4E5F-6789-ABCD_EF0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789",
+	    "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789}x", "{FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF}",
+	    "{00000000-0000-0000-0000-000000000000}",  "attempt 7"};
+	nd_analysis_data d;
+	nd_client_failure c[11];
+	char buf[ND_COID_TEXT];
+	size_t i, j;
+
+	memset(&d, 0, sizeof(d));
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 10; i++) {
+		CHECK(nd_analysis_set_coid(&d, &c[i], texts[i]) == 0);
+		CHECK_STR(nd_analysis_coid(&c[i], buf), texts[i]);
+		CHECK(c[i].coid_guid == (i < 2 || i == 7 || i == 8));
+	}
+	CHECK(nd_analysis_set_coid(&d, &c[10], "") == 0 && !nd_analysis_has_coid(&c[10]) &&
+	      nd_analysis_coid(&c[10], buf) == NULL && nd_analysis_has_coid(&c[9]));
+	for (i = 0; i < 11; i++)
+		for (j = 0; j < 11; j++) {
+			int want = strcmp(i < 10 ? texts[i] : "", j < 10 ? texts[j] : ""),
+			    got = nd_analysis_coid_cmp(&c[i], &c[j]);
+
+			CHECK((want < 0) == (got < 0) && (want > 0) == (got > 0));
+		}
+	nd_analysis_data_free(&d);
+}
+
 static void test_more(nd_analysis_data *d)
 {
 	size_t first = d->nevents, i, map[4], seen = 0;
@@ -144,6 +178,7 @@ int main(void)
 
 	test_times();
 	test_hosts();
+	test_coids();
 	fx_init(&d, hosts);
 	CHECK(d.nhosts == 3 && nd_analysis_host(&d, DC) == 1 && nd_analysis_host(&d, "dc01.lab.example") == 3);
 	fx_name(&d, "Mode");
