@@ -81,7 +81,11 @@ const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref)
 
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d)
 {
-	return add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
+	nd_client_failure *c = add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
+
+	if (c)
+		c->user = ND_STR_NONE;
+	return c;
 }
 
 /* Makes the strings of decision n (NULL or not) absent. Returns n. */

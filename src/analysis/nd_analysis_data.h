@@ -24,7 +24,7 @@
 
 #define ND_COID_TEXT 39 /* a CoId that is a GUID as text, with its NUL */
 
-/* A RasClient 20227 (64 bytes: a fleet's month is millions of them). Its
+/* A RasClient 20227 (56 bytes: a fleet's month is millions of them). Its
  * CoId as RasClient logs it, a GUID in braces and upper-case hex
  * ({8-4-4-4-12}), is held as the 16 bytes of its 32 digits in text order
  * (comparing the bytes compares the texts), not as a 39-byte copy: 23 MB
@@ -32,14 +32,15 @@
  * nd_analysis_coid. */
 typedef struct nd_client_failure {
 	int64_t ref, ts;
-	const char *user, *dialled; /* dialled: the first server address of the CoId on the host */
+	const char *dialled; /* the first server address of the CoId on the host */
 	union {
 		const char *text; /* when not coid_guid: a pool copy, NULL when none */
 		unsigned char guid[16];
 	} coid;
+	uint32_t user; /* an id of the shared strings (nd_analysis_s), ND_STR_NONE when absent */
 	uint32_t host; /* an index of hosts, as nd_event's */
 	uint32_t code;
-	int has_code;
+	unsigned char has_code;
 	unsigned char coid_guid; /* coid holds a GUID's bytes */
 } nd_client_failure;
 
@@ -151,8 +152,9 @@ typedef struct nd_analysis_data {
 			    * only when more will be loaded) */
 } nd_analysis_data;
 
-/* Appends a zeroed element to one of the arrays of d (a decision's
- * strings absent: ND_STR_NONE). Returns it, or NULL when out of memory. */
+/* Appends a zeroed element to one of the arrays of d (a decision's or a
+ * client failure's strings absent: ND_STR_NONE). Returns it, or NULL when
+ * out of memory. */
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d);
 nd_decision *nd_analysis_add_decision(nd_analysis_data *d);
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d);

@@ -399,7 +399,7 @@ static int client_row(load *l, nd_stmt *st)
 	c->ref = nd_db_column_int64(st, 0);
 	c->ts = nd_db_column_int64(st, 1);
 	c->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
-	c->user = col(l, st, 6, 0);
+	c->user = col_id(l, st, 6, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
 	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)

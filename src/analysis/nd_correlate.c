@@ -448,7 +448,7 @@ static int make_items(run *r)
 				       c->ref,
 				       0,
 				       ND_NONE,
-				       client_key(r, c->user, c->host),
+				       client_key(r, nd_analysis_s(r->d, c->user), c->host),
 				       (uint32_t)c->host,
 				       (uint32_t)i,
 				       0,

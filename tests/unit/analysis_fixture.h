@@ -71,7 +71,7 @@ static inline int64_t fx_client(nd_analysis_data *d, const char *host, const cha
 	c->ref = ref;
 	c->ts = fx_ts(s);
 	c->host = (uint32_t)nd_analysis_host(d, host);
-	c->user = fx_str(d, user);
+	c->user = fx_id(d, user);
 	c->has_code = 1;
 	c->code = code;
 	nd_analysis_set_coid(d, c, coid);
