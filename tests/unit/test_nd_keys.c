@@ -40,6 +40,10 @@ int main(void)
 	/* Made from who and the first event: the same each time, 12 hex digits. */
 	nd_keys_make("lab.example\\alice", 10, 0, k);
 	CHECK(strlen(k) == 12 && strspn(k, "0123456789abcdef") == 12);
+	/* FNV-1a of who, "\x1f", the ref in decimal, "\x1f", the try: the keys stored so far. */
+	CHECK_STR(k, "5f50faef4ea9");
+	CHECK_STR(nd_keys_make("lab.example\\alice", -5, 3, k2), "1e39057d9ad0");
+	CHECK_STR(nd_keys_make("", 0, 0, k2), "152ffad1fe81");
 	CHECK_STR(nd_keys_make("lab.example\\alice", 10, 0, k2), k);
 	CHECK(strcmp(nd_keys_make("lab.example\\alice", 11, 0, k2), k) != 0);
 	CHECK(strcmp(nd_keys_make("lab.example\\bob", 10, 0, k2), k) != 0);
