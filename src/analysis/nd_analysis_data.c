@@ -81,12 +81,24 @@ const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref)
 
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d)
 {
-	return add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
+	nd_client_failure *c = add(&d->clients, &d->nclients, &d->cap_clients, sizeof(*d->clients));
+
+	if (c)
+		c->user = ND_STR_NONE;
+	return c;
+}
+
+/* Makes the strings of decision n (NULL or not) absent. Returns n. */
+static nd_decision *no_strings(nd_decision *n)
+{
+	if (n)
+		n->user = n->domain = n->fq = n->nas = n->port_type = n->auth_type = n->nas_addr = ND_STR_NONE;
+	return n;
 }
 
 nd_decision *nd_analysis_add_decision(nd_analysis_data *d)
 {
-	return add(&d->decisions, &d->ndecisions, &d->cap_decisions, sizeof(*d->decisions));
+	return no_strings(add(&d->decisions, &d->ndecisions, &d->cap_decisions, sizeof(*d->decisions)));
 }
 
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d)
@@ -101,7 +113,7 @@ nd_capi2_event *nd_analysis_add_capi2(nd_analysis_data *d)
 
 nd_decision *nd_analysis_add_unlock(nd_analysis_data *d)
 {
-	return add(&d->unlocks, &d->nunlocks, &d->cap_unlocks, sizeof(*d->unlocks));
+	return no_strings(add(&d->unlocks, &d->nunlocks, &d->cap_unlocks, sizeof(*d->unlocks)));
 }
 
 nd_domain_hint *nd_analysis_add_hint(nd_analysis_data *d)
@@ -114,15 +126,42 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d)
 	return add(&d->events, &d->nevents, &d->cap_events, sizeof(*d->events));
 }
 
+/* Returns the id of value (not NULL) as a value of field name: the id the
+ * last value of that name had when they are equal (a fleet's events in
+ * time order repeat NAS, types, policies), else the interned one.
+ * Returns UINT32_MAX when out of memory. */
+static uint32_t field_value_id(nd_analysis_data *d, size_t name, const char *value)
+{
+	uint32_t id;
+
+	if (name >= d->nlast_value) {
+		uint32_t *v = realloc(d->last_value, d->nnames * sizeof(*v));
+		size_t i;
+
+		if (!v)
+			return UINT32_MAX;
+		for (i = d->nlast_value; i < d->nnames; i++)
+			v[i] = ND_STR_NONE;
+		d->last_value = v;
+		d->nlast_value = d->nnames;
+	}
+	id = d->last_value[name];
+	if (id != ND_STR_NONE && strcmp(d->strings.v[id], value) == 0)
+		return id;
+	d->strings.pool = &d->pool; /* d may have moved since the last call */
+	if ((id = nd_intern_add(&d->strings, value)) != UINT32_MAX)
+		d->last_value[name] = id;
+	return id;
+}
+
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value)
 {
 	nd_field_value *f;
 	uint32_t id;
 
 	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
-		return -1;          /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
-	d->strings.pool = &d->pool; /* d may have moved since the last call */
-	if ((id = nd_intern_add(&d->strings, value)) == UINT32_MAX ||
+		return -1; /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
+	if ((id = field_value_id(d, name, value)) == UINT32_MAX ||
 	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
 		return -1;
 	if (!e->nfields)
@@ -133,32 +172,60 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 	return 0;
 }
 
+/* Returns the slot of host name in d's index: the one holding it, else
+ * the empty one where it goes. */
+static uint32_t *host_slot(const nd_analysis_data *d, const char *name)
+{
+	size_t at = (size_t)nd_intern_hash(name) & (d->nhost_slots - 1);
+
+	while (d->host_slots[at] && strcmp(d->hosts[d->host_slots[at] - 1], name) != 0)
+		at = (at + 1) & (d->nhost_slots - 1);
+	return &d->host_slots[at];
+}
+
+/* Indexes the hosts from first on by name, making the index anew (room
+ * for twice the hosts) when it would be more than half full. Returns 0,
+ * or -1 when out of memory (the index is then unchanged). */
+static int index_hosts(nd_analysis_data *d, size_t first)
+{
+	size_t i;
+
+	if (d->nhosts * 2 > d->nhost_slots) {
+		size_t n = 1024;
+		uint32_t *slots;
+
+		while (n < d->nhosts * 2)
+			n *= 2;
+		if (!(slots = calloc(n, sizeof(*slots))))
+			return -1;
+		free(d->host_slots);
+		d->host_slots = slots;
+		d->nhost_slots = n;
+		first = 0;
+	}
+	for (i = first; i < d->nhosts; i++)
+		*host_slot(d, d->hosts[i]) = (uint32_t)i + 1; /* fewer than 4G hosts (nd_analysis_add_host) */
+	return 0;
+}
+
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 {
 	const char **h =
 	    d->nhosts < UINT32_MAX - 1 ? add(&d->hosts, &d->nhosts, &d->cap_hosts, sizeof(*d->hosts)) : NULL;
 
-	if (!h || !(*h = nd_strpool_add(&d->pool, name)))
+	if (!h || !(*h = nd_strpool_add(&d->pool, name)) || index_hosts(d, d->nhosts - 1) != 0) {
+		if (h)
+			d->nhosts--;
 		return nd_error_set(err, "out of memory");
+	}
 	return 0;
 }
 
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 {
-	size_t lo = 0, hi = d->nhosts;
+	uint32_t at = d->nhost_slots ? *host_slot(d, name) : 0;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(d->hosts[mid], name);
-
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return d->nhosts;
+	return at ? at - 1 : d->nhosts;
 }
 
 /* qsort: strings in byte order. */
@@ -198,8 +265,15 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	const char **v = d->nhosts + n < UINT32_MAX ? malloc((d->nhosts + n + 1) * sizeof(*v)) : NULL;
 	size_t i, a = 0, b = 0, old = d->nhosts;
 
-	if (!v)
+	uint32_t *slots = NULL;
+	size_t nslots = 1024;
+
+	while (nslots < (old + n) * 2)
+		nslots *= 2;
+	if (!v || !(slots = calloc(nslots, sizeof(*slots)))) {
+		free(v);
 		return nd_error_set(err, "out of memory");
+	}
 	nd_sort(names, n, sizeof(*names), str_order);
 	for (i = 0; a < old || b < n; i++)
 		if (b == n || (a < old && strcmp(d->hosts[a], names[b]) < 0)) {
@@ -212,8 +286,12 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	free(d->hosts);
 	d->hosts = v;
 	d->nhosts = d->cap_hosts = old + n;
+	free(d->host_slots); /* the hosts are renumbered: indexed anew */
+	d->host_slots = slots;
+	d->nhost_slots = nslots;
+	index_hosts(d, 0); /* room enough: cannot fail */
 	n = d->nhosts;
-	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 0, map, old, n);
+	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 1, map, old, n);
 	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), 1, map, old, n);
 	move_hosts(d->connects, d->nconnects, sizeof(*d->connects), offsetof(nd_connect, host), 0, map, old, n);
 	move_hosts(d->unlocks, d->nunlocks, sizeof(*d->unlocks), offsetof(nd_decision, host), 1, map, old, n);
@@ -235,13 +313,25 @@ static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, 
 		return NULL;
 	if (!share)
 		v = nd_strpool_add(&d->pool, s);
-	else {
-		d->strings.pool = &d->pool; /* d may have moved since the last call */
-		v = (id = nd_intern_add(&d->strings, s)) == UINT32_MAX ? NULL : d->strings.v[id];
-	}
+	else
+		v = (id = nd_analysis_str_id(d, s, keep_empty, oom)) == ND_STR_NONE ? NULL : d->strings.v[id];
 	if (!v)
 		*oom = 1;
 	return v;
+}
+
+uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
+{
+	uint32_t id;
+
+	if (!s || !*s)
+		s = keep_empty ? "" : NULL;
+	if (!s)
+		return ND_STR_NONE;
+	d->strings.pool = &d->pool; /* d may have moved since the last call */
+	if ((id = nd_intern_add(&d->strings, s)) == UINT32_MAX)
+		*oom = 1;
+	return id; /* UINT32_MAX: ND_STR_NONE */
 }
 
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
@@ -252,6 +342,81 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
 const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
 {
 	return copy_str(d, s, keep_empty, 0, oom);
+}
+
+/* Returns the value of hex digit ch (upper case), or -1. */
+static int hex_digit(char ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+/* Returns 1 if position i of a GUID's text ({8-4-4-4-12}) is a dash. */
+static int guid_dash(size_t i)
+{
+	return i == 9 || i == 14 || i == 19 || i == 24;
+}
+
+int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text)
+{
+	unsigned char guid[16] = {0};
+	size_t i, k = 0;
+	int oom = 0, ok;
+
+	c->coid_guid = 0;
+	c->coid.text = NULL;
+	if (!text || !*text)
+		return 0;
+	ok = strlen(text) == ND_COID_TEXT - 1 && text[0] == '{' && text[ND_COID_TEXT - 2] == '}';
+	for (i = 1; ok && i < ND_COID_TEXT - 2; i++) {
+		int v = hex_digit(text[i]);
+
+		if (guid_dash(i))
+			ok = text[i] == '-';
+		else if ((ok = v >= 0) != 0) {
+			guid[k / 2] = (unsigned char)(guid[k / 2] | v << (k % 2 ? 0 : 4));
+			k++;
+		}
+	}
+	if (ok) {
+		memcpy(c->coid.guid, guid, sizeof(guid));
+		c->coid_guid = 1;
+		return 0;
+	}
+	c->coid.text = nd_analysis_str_unique(d, text, 0, &oom);
+	return oom ? -1 : 0;
+}
+
+const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT])
+{
+	static const char digits[] = "0123456789ABCDEF";
+	size_t i, k = 0;
+
+	if (!c->coid_guid)
+		return c->coid.text;
+	buf[0] = '{';
+	for (i = 1; i < ND_COID_TEXT - 2; i++) {
+		if (guid_dash(i)) {
+			buf[i] = '-';
+			continue;
+		}
+		buf[i] = digits[(c->coid.guid[k / 2] >> (k % 2 ? 0 : 4)) & 15];
+		k++;
+	}
+	buf[ND_COID_TEXT - 2] = '}';
+	buf[ND_COID_TEXT - 1] = '\0';
+	return buf;
+}
+
+int nd_analysis_coid_cmp(const nd_client_failure *a, const nd_client_failure *b)
+{
+	char ba[ND_COID_TEXT], bb[ND_COID_TEXT];
+	const char *ta, *tb;
+
+	if (a->coid_guid && b->coid_guid)
+		return memcmp(a->coid.guid, b->coid.guid, sizeof(a->coid.guid));
+	ta = nd_analysis_coid(a, ba);
+	tb = nd_analysis_coid(b, bb);
+	return strcmp(ta ? ta : "", tb ? tb : "");
 }
 
 size_t nd_analysis_name(const nd_analysis_data *d, const char *name)
@@ -407,7 +572,7 @@ const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char
 	if (strcmp(name, "computer") == 0)
 		return e->host < d->nhosts ? d->hosts[e->host] : NULL;
 	if (strcmp(name, "provider") == 0)
-		return e->provider;
+		return nd_analysis_s(d, e->provider);
 	return nd_analysis_field_of(d, e, nd_analysis_name(d, name));
 }
 
@@ -439,7 +604,8 @@ int64_t nd_analysis_near(const nd_analysis_data *d, const nd_rule_event *ev, siz
 			const nd_event *e = &d->events[d->by_ts[k]];
 			int64_t dist = e->ts < center ? center - e->ts : e->ts - center;
 
-			if (e->id != ev[i].id || (ev[i].family && (!e->family || strcmp(ev[i].family, e->family) != 0)))
+			if (e->id != ev[i].id || (ev[i].family && (e->family == ND_STR_NONE ||
+								   strcmp(ev[i].family, d->strings.v[e->family]) != 0)))
 				continue;
 			if (!found || dist < found_dist || (dist == found_dist && e->ref < found)) {
 				found = e->ref;
@@ -474,6 +640,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 void nd_analysis_data_free(nd_analysis_data *d)
 {
 	free(d->hosts);
+	free(d->host_slots);
 	free(d->clients);
 	free(d->decisions);
 	free(d->connects);
@@ -485,6 +652,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->fields);
 	free(d->times);
 	free(d->names);
+	free(d->last_value);
 	free(d->redialled);
 	nd_intern_free(&d->strings);
 	nd_strpool_free(&d->pool);

@@ -22,29 +22,45 @@
 #include "nd_rules.h"
 #include "nd_strpool.h"
 
-/* A RasClient 20227. */
+#define ND_COID_TEXT 39 /* a CoId that is a GUID as text, with its NUL */
+
+/* A RasClient 20227 (56 bytes: a fleet's month is millions of them). Its
+ * CoId as RasClient logs it, a GUID in braces and upper-case hex
+ * ({8-4-4-4-12}), is held as the 16 bytes of its 32 digits in text order
+ * (comparing the bytes compares the texts), not as a 39-byte copy: 23 MB
+ * less at 1M failures; any other text is a pool copy. Read it with
+ * nd_analysis_coid. */
 typedef struct nd_client_failure {
 	int64_t ref, ts;
-	size_t host;
-	const char *user, *coid, *dialled; /* dialled: the first server address of the CoId on the host */
-	int has_code;
+	const char *dialled; /* the first server address of the CoId on the host */
+	union {
+		const char *text; /* when not coid_guid: a pool copy, NULL when none */
+		unsigned char guid[16];
+	} coid;
+	uint32_t user; /* an id of the shared strings (nd_analysis_s), ND_STR_NONE when absent */
+	uint32_t host; /* an index of hosts, as nd_event's */
 	uint32_t code;
+	unsigned char has_code;
+	unsigned char coid_guid; /* coid holds a GUID's bytes */
 } nd_client_failure;
 
-/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded (88 bytes:
- * a fleet's month is millions of them). */
+#define ND_STR_NONE UINT32_MAX /* the id of an absent string (nd_analysis_str_id) */
+
+/* An NPS decision: 6272 granted, 6273 denied, 6274 discarded (64 bytes:
+ * a fleet's month is millions of them). Its strings are ids of the shared
+ * strings (nd_analysis_s), ND_STR_NONE when absent or unset. */
 typedef struct nd_decision {
 	int64_t ref, ts;
 	uint32_t host; /* an index of hosts, as nd_event's */
 	uint32_t event;
-	const char *user;       /* SubjectUserName */
-	const char *domain, *fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
+	uint32_t user;       /* SubjectUserName */
+	uint32_t domain, fq; /* SubjectDomainName, FullyQualifiedSubjectUserName */
+	uint32_t nas;        /* NASIdentifier, else ClientName */
+	uint32_t port_type;  /* NASPortType: Virtual for VPN */
+	uint32_t auth_type;  /* AuthenticationType: EAP, PEAP, MS-CHAPv2, PAP, ... */
+	uint32_t nas_addr;   /* ClientIPAddress: the RADIUS client's address */
 	int has_reason;
 	uint32_t reason;
-	const char *nas;       /* NASIdentifier, else ClientName */
-	const char *port_type; /* NASPortType: Virtual for VPN, NULL when unset */
-	const char *auth_type; /* AuthenticationType: EAP, PEAP, MS-CHAPv2, PAP, ...; NULL when unset */
-	const char *nas_addr;  /* ClientIPAddress: the RADIUS client's address, NULL when unset */
 } nd_decision;
 
 /* A RasClient 20225 (connected). */
@@ -82,10 +98,10 @@ typedef struct nd_logged_time {
 #define ND_EVENT_FINDING 2 /* a finding rule judges it */
 #define ND_EVENT_NEAR 4    /* an incident rule looks for it nearby */
 
-/* 48 bytes: a fleet's month is millions of them. */
+/* 40 bytes: a fleet's month is millions of them. */
 typedef struct nd_event {
 	int64_t ref, ts;
-	const char *family, *provider;
+	uint32_t family, provider; /* ids of the shared strings (nd_analysis_s) */
 	uint32_t id;
 	uint32_t host;    /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
 	uint32_t field;   /* its values in fields[field .. field + nfields) */
@@ -103,6 +119,8 @@ typedef struct nd_field_value {
 typedef struct nd_analysis_data {
 	const char **hosts;
 	size_t nhosts, cap_hosts;
+	uint32_t *host_slots; /* the hosts by name (nd_analysis_host): open addressing, index + 1, 0 when empty */
+	size_t nhost_slots;
 	nd_client_failure *clients;
 	size_t nclients, cap_clients;
 	nd_decision *decisions;
@@ -125,6 +143,8 @@ typedef struct nd_analysis_data {
 	size_t ntimes, cap_times;
 	const char **names; /* the event_fields names the rules read, distinct without case */
 	size_t nnames, cap_names;
+	uint32_t *last_value; /* of each name, the value nd_analysis_add_field gave last (ND_STR_NONE: none yet) */
+	size_t nlast_value;
 	int64_t *redialled; /* the refs of the client failures loaded before the last nd_analysis_load_more */
 	size_t nredialled, cap_redialled; /* whose server it changed (a dial stored later), ascending */
 	nd_strpool pool;
@@ -132,8 +152,9 @@ typedef struct nd_analysis_data {
 			    * only when more will be loaded) */
 } nd_analysis_data;
 
-/* Appends a zeroed element to one of the arrays of d. Returns it, or NULL
- * when out of memory. */
+/* Appends a zeroed element to one of the arrays of d (a decision's or a
+ * client failure's strings absent: ND_STR_NONE). Returns it, or NULL when
+ * out of memory. */
 nd_client_failure *nd_analysis_add_client(nd_analysis_data *d);
 nd_decision *nd_analysis_add_decision(nd_analysis_data *d);
 nd_connect *nd_analysis_add_connect(nd_analysis_data *d);
@@ -165,7 +186,8 @@ const char *nd_analysis_time(const nd_analysis_data *d, int64_t ref);
  * d->nhosts. Returns 0, or -1 with err set (also past 4G hosts). */
 int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
 
-/* Finds a host name. Returns its index, or d->nhosts when it is unknown. */
+/* Finds a host name (hashed: a load looks up the host of every row).
+ * Returns its index, or d->nhosts when it is unknown. */
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
 
 /* Puts the host names names[0..n) (distinct, none known yet, strings of
@@ -180,6 +202,36 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
  * NULL and "" stay NULL (absent values), unless keep_empty, which makes
  * NULL "". Returns the copy, or NULL with *oom set when out of memory. */
 const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Copies s into the pool once, as nd_analysis_str does. Returns the id
+ * of the copy in d->strings (ND_STR_NONE for an absent value), or
+ * ND_STR_NONE with *oom set when out of memory. */
+uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* Keeps text (NULL or "": none) as the CoId of c. Returns 0, or -1 when
+ * out of memory. */
+int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text);
+
+/* Returns 1 if c has a CoId, else 0. */
+static inline int nd_analysis_has_coid(const nd_client_failure *c)
+{
+	return c->coid_guid || c->coid.text;
+}
+
+/* Returns the CoId of c as logged (a GUID's text written into buf), or
+ * NULL when it has none. */
+const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT]);
+
+/* Compares the CoIds of a and b as their texts (none as ""). Returns <0,
+ * 0 or >0. */
+int nd_analysis_coid_cmp(const nd_client_failure *a, const nd_client_failure *b);
+
+/* Returns the shared string of id (nd_analysis_str_id), NULL for
+ * ND_STR_NONE. */
+static inline const char *nd_analysis_s(const nd_analysis_data *d, uint32_t id)
+{
+	return id == ND_STR_NONE ? NULL : d->strings.v[id];
+}
 
 /* Copies s into the pool as nd_analysis_str does, without looking for an
  * equal copy: for values that are seldom repeated (a CoId names one

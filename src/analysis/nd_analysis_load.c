@@ -48,23 +48,34 @@ typedef struct load {
 	size_t ndials, cap_dials;
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
-	const char *last[LAST_COLUMNS]; /* the pool copy col gave for each column of the query's last row */
+	const char *last[LAST_COLUMNS]; /* the shared copy col_id gave for each column of the query's last row */
+	uint32_t last_id[LAST_COLUMNS]; /* and its id */
 } load;
 
-/* Returns a pool copy of column c of st: NULL when NULL or empty, unless
- * keep_empty (then ""). The same text as the row before in that column
- * (a fleet's rows in time order repeat domains, NAS, types) is the copy
- * given then, without looking it up. Sets l->oom when out of memory. */
-static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
+/* Returns the id of a shared copy of column c of st (nd_analysis_s):
+ * ND_STR_NONE when NULL or empty, unless keep_empty (then ""). The same
+ * text as the row before in that column (a fleet's rows in time order
+ * repeat domains, NAS, types) is the copy given then, without looking it
+ * up. Sets l->oom when out of memory. */
+static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
 {
 	const char *v = nd_db_column_text(st, c);
+	uint32_t id;
 
 	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
-		return l->last[c];
-	v = nd_analysis_str(l->d, v, keep_empty, &l->oom);
-	if (c < LAST_COLUMNS)
-		l->last[c] = v;
-	return v;
+		return l->last_id[c];
+	id = nd_analysis_str_id(l->d, v, keep_empty, &l->oom);
+	if (c < LAST_COLUMNS) {
+		l->last_id[c] = id;
+		l->last[c] = nd_analysis_s(l->d, id);
+	}
+	return id;
+}
+
+/* Returns the shared copy of column c of st, as col_id gives its id. */
+static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
+{
+	return nd_analysis_s(l->d, col_id(l, st, c, keep_empty));
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
@@ -217,8 +228,8 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 	e->ts = nd_db_column_int64(st, first + 1);
 	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
-	e->family = col(l, st, first + 4, 1);
-	e->provider = col(l, st, first + 5, 1);
+	e->family = col_id(l, st, first + 4, 1);
+	e->provider = col_id(l, st, first + 5, 1);
 	e->flags = (uint16_t)flags;
 	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
@@ -341,9 +352,10 @@ static int redial(load *l)
 
 	for (i = 0; i < d->nclients; i++) {
 		nd_client_failure *c = &d->clients[i];
-		const char *now = dialled(l, c->host, c->coid);
+		char buf[ND_COID_TEXT];
+		const char *coid = nd_analysis_coid(c, buf), *now = dialled(l, c->host, coid);
 
-		if (!c->coid || same_str(now, c->dialled)) /* no CoId: an empty one's dial loads afresh */
+		if (!coid || same_str(now, c->dialled)) /* no CoId: an empty one's dial loads afresh */
 			continue;
 		if (nd_vec_reserve(&d->redialled, &d->cap_redialled, d->nredialled + 1, sizeof(*d->redialled)) != 0)
 			return -1;
@@ -386,11 +398,12 @@ static int client_row(load *l, nd_stmt *st)
 		return -1;
 	c->ref = nd_db_column_int64(st, 0);
 	c->ts = nd_db_column_int64(st, 1);
-	c->host = host_col(l, st, 2);
-	c->user = col(l, st, 6, 0);
+	c->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
+	c->user = col_id(l, st, 6, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
-	c->coid = nd_analysis_str_unique(l->d, nd_db_column_text(st, 8), 0, &l->oom);
+	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
+		l->oom = 1;
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
 	return subject_event(l, st, 0, 9, ND_EVENT_SUBJECT);
 }
@@ -414,16 +427,17 @@ static int decision_row(load *l, nd_stmt *st)
 	n->ts = nd_db_column_int64(st, 1);
 	n->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	n->event = (uint32_t)nd_db_column_int64(st, 3);
-	n->user = col(l, st, 6, 0);
-	n->domain = col(l, st, 7, 1);
-	n->fq = col(l, st, 8, 1);
+	n->user = col_id(l, st, 6, 0);
+	n->domain = col_id(l, st, 7, 1);
+	n->fq = col_id(l, st, 8, 1);
 	n->has_reason = !nd_db_column_null(st, 9);
 	n->reason = (uint32_t)nd_db_column_int64(st, 9);
-	n->nas = !unset(nas) ? nd_analysis_str(l->d, nas, 0, &l->oom)
-			     : unset(client) ? NULL : nd_analysis_str(l->d, client, 0, &l->oom);
-	n->port_type = unset(nd_db_column_text(st, 12)) ? NULL : col(l, st, 12, 0);
-	n->auth_type = unset(nd_db_column_text(st, 13)) ? NULL : col(l, st, 13, 0);
-	n->nas_addr = unset(nd_db_column_text(st, 14)) ? NULL : col(l, st, 14, 0);
+	n->nas = !unset(nas)     ? nd_analysis_str_id(l->d, nas, 0, &l->oom)
+		 : unset(client) ? ND_STR_NONE
+				 : nd_analysis_str_id(l->d, client, 0, &l->oom);
+	n->port_type = unset(nd_db_column_text(st, 12)) ? ND_STR_NONE : col_id(l, st, 12, 0);
+	n->auth_type = unset(nd_db_column_text(st, 13)) ? ND_STR_NONE : col_id(l, st, 13, 0);
+	n->nas_addr = unset(nd_db_column_text(st, 14)) ? ND_STR_NONE : col_id(l, st, 14, 0);
 	return subject_event(l, st, 0, 15, ND_EVENT_SUBJECT);
 }
 
@@ -452,9 +466,9 @@ static int unlock_row(load *l, nd_stmt *st)
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
 	n->host = (uint32_t)host_col(l, st, 2);
-	n->user = col(l, st, 3, 0);
-	n->domain = col(l, st, 4, 1);
-	n->fq = col(l, st, 5, 1);
+	n->user = col_id(l, st, 3, 0);
+	n->domain = col_id(l, st, 4, 1);
+	n->fq = col_id(l, st, 5, 1);
 	n->event = (uint32_t)nd_db_column_int64(st, 6);
 	return 0;
 }
@@ -962,6 +976,18 @@ static const char *rehome(load *l, const char *s, const char **from, const char 
 	return s ? *to : NULL;
 }
 
+/* Returns id, a string of v (or ND_STR_NONE), as the id of l->d's copy;
+ * *from and *to remember the last string moved. Sets l->oom when out of
+ * memory. */
+static uint32_t rehome_id(load *l, const nd_analysis_data *v, uint32_t id, uint32_t *from, uint32_t *to)
+{
+	if (id != ND_STR_NONE && id != *from) {
+		*from = id;
+		*to = nd_analysis_str_id(l->d, v->strings.v[id], 1, &l->oom);
+	}
+	return id != ND_STR_NONE ? *to : ND_STR_NONE;
+}
+
 /* Appends the events of v to those of d, the last first, v giving back
  * the room of those moved as it goes (at 1M decisions each copy is 56 MB:
  * they never coexist in full). Returns 0, or -1 when out of memory. */
@@ -1003,13 +1029,16 @@ static int side_join(side *x)
 static int side_finish(load *l, side *x)
 {
 	nd_analysis_data *d = l->d, *v = &x->d;
-	const char *from[10] = {NULL}, *to[10] = {NULL};
+	const char *from_time = NULL, *to_time = NULL;
+	uint32_t from[9], to[9];
 	size_t i;
 
 	if (side_join(x) != 0) {
 		nd_analysis_data_free(v);
 		return 1;
 	}
+	for (i = 0; i < 9; i++)
+		from[i] = to[i] = ND_STR_NONE;
 	l->rows += x->l.rows;
 	if (x->l.top > l->top)
 		l->top = x->l.top;
@@ -1020,23 +1049,23 @@ static int side_finish(load *l, side *x)
 	for (i = 0; i < d->ndecisions; i++) {
 		nd_decision *n = &d->decisions[i];
 
-		n->user = rehome(l, n->user, &from[0], &to[0]);
-		n->domain = rehome(l, n->domain, &from[1], &to[1]);
-		n->fq = rehome(l, n->fq, &from[2], &to[2]);
-		n->nas = rehome(l, n->nas, &from[3], &to[3]);
-		n->port_type = rehome(l, n->port_type, &from[4], &to[4]);
-		n->auth_type = rehome(l, n->auth_type, &from[5], &to[5]);
-		n->nas_addr = rehome(l, n->nas_addr, &from[6], &to[6]);
+		n->user = rehome_id(l, v, n->user, &from[0], &to[0]);
+		n->domain = rehome_id(l, v, n->domain, &from[1], &to[1]);
+		n->fq = rehome_id(l, v, n->fq, &from[2], &to[2]);
+		n->nas = rehome_id(l, v, n->nas, &from[3], &to[3]);
+		n->port_type = rehome_id(l, v, n->port_type, &from[4], &to[4]);
+		n->auth_type = rehome_id(l, v, n->auth_type, &from[5], &to[5]);
+		n->nas_addr = rehome_id(l, v, n->nas_addr, &from[6], &to[6]);
 	}
 	if (move_events(d, v) != 0)
 		l->oom = 1;
 	for (i = d->nevents - v->nevents; i < d->nevents && !l->oom; i++) {
-		d->events[i].family = rehome(l, d->events[i].family, &from[7], &to[7]);
-		d->events[i].provider = rehome(l, d->events[i].provider, &from[8], &to[8]);
+		d->events[i].family = rehome_id(l, v, d->events[i].family, &from[7], &to[7]);
+		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from[8], &to[8]);
 	}
 	/* a run of the side's logged times stays one run (it may continue the last run here) */
 	for (i = 0; i < v->ntimes && !l->oom; i++) {
-		const char *text = rehome(l, v->times[i].text, &from[9], &to[9]);
+		const char *text = rehome(l, v->times[i].text, &from_time, &to_time);
 
 		if (l->oom || nd_analysis_add_time(d, v->times[i].ref, text) != 0) {
 			l->oom = 1;
@@ -1168,9 +1197,13 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 		return -1;
 	if (l->afresh)
 		return 0;
-	for (i = nclients; l->coids && i < d->nclients; i++)
-		if (nd_u64set_add(l->coids, coid_print(d, d->clients[i].host, d->clients[i].coid)) != 0)
+	for (i = nclients; l->coids && i < d->nclients; i++) {
+		char buf[ND_COID_TEXT];
+		const char *coid = nd_analysis_coid(&d->clients[i], buf);
+
+		if (nd_u64set_add(l->coids, coid_print(d, d->clients[i].host, coid)) != 0)
 			return nd_error_set(l->err, "out of memory");
+	}
 	if (keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
 	    keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
 	    keep_order(d->connects, d->nconnects, nconnects, sizeof(*d->connects), connect_cmp) ||

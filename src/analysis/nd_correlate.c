@@ -18,7 +18,8 @@
  * (nd_correlate refuses more events): 72 bytes an item, not 96, at 2M
  * items. */
 typedef struct item {
-	const char *key, *coid;
+	const char *key;
+	const nd_client_failure *client; /* client: its failure (the CoId), else NULL */
 	int64_t ts, ref;
 	int64_t lineup;     /* unpaired, but a candidate outside the window: its delta */
 	size_t lineup_host; /* then the other side's host, else ND_NONE */
@@ -287,10 +288,11 @@ static uint32_t client_key(run *r, const char *user, size_t h)
  * with err set when out of memory. */
 static uint32_t nps_key(run *r, const nd_decision *n)
 {
-	const char *fq = n->fq ? n->fq : "";
+	const char *fq = n->fq != ND_STR_NONE ? r->d->strings.v[n->fq] : "", *user = nd_analysis_s(r->d, n->user);
+	const char *domain = nd_analysis_s(r->d, n->domain);
 	nd_identity id;
 	int ok = (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0) ||
-		 nd_identity_parse(n->user ? n->user : "", unset(n->domain) ? NULL : n->domain, &id) == 0;
+		 nd_identity_parse(user ? user : "", unset(domain) ? NULL : domain, &id) == 0;
 
 	return key_of(r, !ok, &id);
 }
@@ -322,7 +324,7 @@ static int by_coid(const void *pa, const void *pb)
 	const item *a = pa, *b = pb;
 	int c = cmpz(a->id, b->id);
 
-	if (c || (c = cmpz(a->host, b->host)) || (c = strcmp(a->coid ? a->coid : "", b->coid ? b->coid : "")))
+	if (c || (c = cmpz(a->host, b->host)) || (c = nd_analysis_coid_cmp(a->client, b->client)))
 		return c;
 	return (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
@@ -331,7 +333,8 @@ static int by_coid(const void *pa, const void *pb)
  * identity, client and CoId. */
 static int same_attempt(const item *a, const item *b)
 {
-	return a->key[0] && a->coid && b->coid && a->id == b->id && a->host == b->host && strcmp(a->coid, b->coid) == 0;
+	return a->key[0] && nd_analysis_has_coid(a->client) && nd_analysis_has_coid(b->client) && a->id == b->id &&
+	       a->host == b->host && nd_analysis_coid_cmp(a->client, b->client) == 0;
 }
 
 /* Returns 1 if the client failure of c and the decision of n are a code
@@ -440,12 +443,12 @@ static int make_items(run *r)
 		const nd_client_failure *c = &r->d->clients[i];
 
 		r->clients[i] = (item){NULL,
-				       c->coid,
+				       c,
 				       c->ts,
 				       c->ref,
 				       0,
 				       ND_NONE,
-				       client_key(r, c->user, c->host),
+				       client_key(r, nd_analysis_s(r->d, c->user), c->host),
 				       (uint32_t)c->host,
 				       (uint32_t)i,
 				       0,
@@ -470,7 +473,7 @@ static int make_items(run *r)
 				   (uint32_t)i,
 				   0,
 				   0,
-				   (unsigned char)nd_correlate_vpn(n->port_type, NULL, NULL),
+				   (unsigned char)nd_correlate_vpn(nd_analysis_s(r->d, n->port_type), NULL, NULL),
 				   1};
 		if (r->nps[i].id == UINT32_MAX)
 			return -1;
@@ -556,7 +559,8 @@ static int eligible(const run *r, const item *c, const item *n)
 {
 	const nd_decision *dec = &r->d->decisions[n->idx];
 
-	return c->pairable && nd_correlate_vpn(dec->port_type, dec->nas, r->d->clients[c->idx].dialled);
+	return c->pairable && nd_correlate_vpn(nd_analysis_s(r->d, dec->port_type), nd_analysis_s(r->d, dec->nas),
+					       r->d->clients[c->idx].dialled);
 }
 
 /* Collects the candidate pairs: same identity, delta within

@@ -19,6 +19,18 @@
 #include "nd_time.h"
 #include "nd_vec.h"
 
+/* The new run's incidents, to which the previous run's keys are passed on
+ * as they are read (nd_keys_pass). */
+typedef struct passing {
+	const nd_analysis_data *d;
+	const nd_correlation *c;
+	const nd_grouping *g;
+	nd_key_incident *keys; /* of g, made at the first old incident read (nd_group_keys) */
+	int64_t *refs;
+	nd_keyring ring;
+	nd_keys_pass pass;
+} passing;
+
 /* The incidents of the previous run with their keys, as nd_keys sees
  * them, read from the store. */
 typedef struct old_keys {
@@ -30,7 +42,24 @@ typedef struct old_keys {
 	size_t cap_start;
 	int64_t id;         /* of the incident being read */
 	int first_client;   /* its first event is a client failure */
+	passing *to;        /* when set, each incident read is passed on to it, then dropped: n is at most 1 */
 } old_keys;
+
+/* Passes the incident o holds (read whole) on to o->to, starting the pass
+ * at the first one, and drops it. Returns 0, or -1 with err set. */
+static int pass_on(old_keys *o, nd_error *err)
+{
+	passing *t = o->to;
+
+	if (!t->keys && (nd_group_keys(t->d, t->c, t->g, NULL, NULL, &t->keys, &t->refs, err) != 0 ||
+			 nd_keys_pass_begin(&t->pass, &t->ring, t->keys, t->g->n, err) != 0))
+		return -1;
+	o->v[0].refs = o->refs;
+	if (nd_keys_pass_old(&t->pass, &o->v[0], err) != 0)
+		return -1;
+	o->n = o->nrefs = 0;
+	return 0;
+}
 
 /* nd_incidents_key_fn: adds one stored event of an incident to o.
  * Returns 0, or -1 with err set. */
@@ -41,6 +70,8 @@ static int old_key_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
 	size_t len;
 
 	if (!o->n || row->id != o->id) {
+		if (o->to && o->n && pass_on(o, err) != 0)
+			return -1;
 		if (nd_vec_reserve(&o->v, &o->cap, o->n + 1, sizeof(*o->v)) ||
 		    nd_vec_reserve(&o->start, &o->cap_start, o->n + 1, sizeof(*o->start)))
 			return nd_error_set(err, "out of memory");
@@ -584,6 +615,39 @@ static nd_key *new_keys(const nd_analysis_data *d, const nd_correlation *c, cons
 	return v;
 }
 
+/* Gives every group of g the key nd_keys_assign gives it from the
+ * previous run's incidents, passed on as they are read from the store
+ * (never all held: at 1M incidents 80 MB), or when there are none a new
+ * one (new_keys). Returns the keys' texts (free them), or NULL with err
+ * set. */
+static nd_key *pass_old_keys(nd_store *s, const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g,
+			     nd_error *err)
+{
+	passing t;
+	old_keys o;
+	nd_key *v = NULL;
+
+	memset(&t, 0, sizeof(t));
+	memset(&o, 0, sizeof(o));
+	t.d = d;
+	t.c = c;
+	t.g = g;
+	o.to = &t;
+	if (nd_incidents_keys(s, old_key_row, &o, err) == 0 && (!o.n || pass_on(&o, err) == 0)) {
+		if (!t.keys)
+			v = new_keys(d, c, g, err);
+		else if (nd_keys_pass_end(&t.pass, err) == 0 && !(v = key_texts(t.keys, g->n)))
+			nd_error_set(err, "out of memory");
+	}
+	old_keys_free(&o);
+	if (t.keys)
+		nd_keys_pass_free(&t.pass);
+	nd_keyring_free(&t.ring);
+	free(t.keys);
+	free(t.refs);
+	return v;
+}
+
 /* Returns 1 when m holds what the last run stored and the store (stamp
  * now) still holds it, for the same parameters; else 0. */
 static int remembered(const nd_diagnose_memory *m, const nd_diagnose_params *p, const nd_buf *now)
@@ -701,17 +765,13 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 		cause = NULL;
 	}
 	/* Without tail's memory the previous run's keys are read (and the old
-	 * results emptied) only now, not held while loading and pairing (at
-	 * 1M incidents they are about 80 MB). */
-	if (!m && (read_old_keys(s, &old, err) || nd_incidents_clear(s, err)))
-		goto out;
-	/* A run with no previous results (nor tail's memory) makes every key new. */
-	if (!m && !old.n ? !(texts = new_keys(d, &c, &g, err))
-			 : nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs,
-					 err) ||
-				   (rekey ? assign_touched(m, from, keys, g.n, err)
-					  : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v,
-							   changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err)))
+	 * results emptied) only now, not while loading and pairing, and passed
+	 * on as they are read. */
+	if (!m ? !(texts = pass_old_keys(s, d, &c, &g, err)) || nd_incidents_clear(s, err)
+	       : nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
+		     (rekey ? assign_touched(m, from, keys, g.n, err)
+			    : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v,
+					     changes && m->keys.n ? m->keys.n : old.n, keys, g.n, err)))
 		goto out;
 	old_keys_free(&old); /* the previous run's keys are passed on (at 1M incidents about 80 MB) */
 	memset(&old, 0, sizeof(old));

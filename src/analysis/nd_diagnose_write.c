@@ -332,7 +332,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 		else if (an && !other && an->host != nps->host)
 			other = an;
 		if (!vpn)
-			vpn = an && an->nas ? an->nas : ac ? ac->dialled : NULL;
+			vpn = an && an->nas != ND_STR_NONE ? w->d->strings.v[an->nas] : ac ? ac->dialled : NULL;
 		paired += ac && an;
 	}
 	nd_batch_int(st, id);
@@ -341,7 +341,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	nd_batch_text(st, g->rule->confidence);
 	nd_batch_text(st, g->finding ? "server" : paired ? "client+nps" : client ? "client-only" : "nps-only");
 	nd_batch_text(st, g->finding ? NULL : g->key);
-	nd_batch_text(st, client ? client->user : nps ? nps->user : NULL);
+	nd_batch_text(st, nd_analysis_s(w->d, client ? client->user : nps ? nps->user : ND_STR_NONE));
 	nd_batch_text(st, client ? host(w, client->host) : NULL);
 	nd_batch_text(st, vpn);
 	if (other)

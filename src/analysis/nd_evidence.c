@@ -44,11 +44,12 @@ int nd_evidence_same_user(const char *s, const char *v)
 }
 
 /* Returns 1 if CAPI2 event c names a chain's leaf that is not decision n's
- * user, else 0. */
-static int other_leaf(const nd_capi2_event *c, const nd_decision *n)
+ * user (d's), else 0. */
+static int other_leaf(const nd_analysis_data *d, const nd_capi2_event *c, const nd_decision *n)
 {
-	return (c->id == 11 || c->id == 30) && c->subject && !nd_evidence_same_user(c->subject, n->user) &&
-	       !nd_evidence_same_user(c->subject, n->fq);
+	return (c->id == 11 || c->id == 30) && c->subject &&
+	       !nd_evidence_same_user(c->subject, nd_analysis_s(d, n->user)) &&
+	       !nd_evidence_same_user(c->subject, nd_analysis_s(d, n->fq));
 }
 
 /* Returns 1 if CAPI2 event c belongs to a chain build (TaskId) of another
@@ -60,7 +61,7 @@ static int other_task(const nd_analysis_data *d, size_t from, size_t to, const n
 	if (!c->task)
 		return 0;
 	for (i = from; i < to; i++)
-		if (d->capi2[i].task && strcmp(d->capi2[i].task, c->task) == 0 && other_leaf(&d->capi2[i], n))
+		if (d->capi2[i].task && strcmp(d->capi2[i].task, c->task) == 0 && other_leaf(d, &d->capi2[i], n))
 			return 1;
 	return 0;
 }
@@ -103,7 +104,7 @@ size_t nd_evidence_capi2(const nd_analysis_data *d, const nd_decision *n, nd_cap
 	for (i = from; i < to && out->n < ND_EVIDENCE_MAX; i++) {
 		const nd_capi2_event *c = &d->capi2[i];
 
-		if (c->host != n->host || other_leaf(c, n) || other_task(d, from, to, c, n))
+		if (c->host != n->host || other_leaf(d, c, n) || other_task(d, from, to, c, n))
 			continue;
 		out->idx[out->n++] = i;
 		if (chain_rank(c) < 9 && (!out->chain || chain_rank(c) < chain_rank(out->chain)))

@@ -43,7 +43,8 @@ int nd_exposure_host(const nd_analysis_data *d, size_t host)
 	size_t i;
 
 	for (i = 0; i < d->ndecisions; i++)
-		if (decision_of(&d->decisions[i], host) && nd_exposure_auth(d->decisions[i].auth_type))
+		if (decision_of(&d->decisions[i], host) &&
+		    nd_exposure_auth(nd_analysis_s(d, d->decisions[i].auth_type)))
 			return 1;
 	return 0;
 }
@@ -56,7 +57,7 @@ void nd_exposure_hosts(const nd_analysis_data *d, unsigned char *exposed)
 	for (i = 0; i < d->ndecisions; i++) {
 		const nd_decision *n = &d->decisions[i];
 
-		if (n->host < d->nhosts && decision_of(n, n->host) && nd_exposure_auth(n->auth_type))
+		if (n->host < d->nhosts && decision_of(n, n->host) && nd_exposure_auth(nd_analysis_s(d, n->auth_type)))
 			exposed[n->host] = 1;
 	}
 }
@@ -69,10 +70,16 @@ static int str_order(const char *a, const char *b)
 	return strcmp(a, b);
 }
 
-/* qsort: exposed decisions by authentication type, NAS address, NAS name. */
+/* The strings of an exposed decision that name its workload. */
+typedef struct workload {
+	const char *auth_type, *nas_addr, *nas;
+} workload;
+
+/* qsort: exposed decisions' workloads by authentication type, NAS
+ * address, NAS name. */
 static int workload_order(const void *pa, const void *pb)
 {
-	const nd_decision *a = *(const nd_decision *const *)pa, *b = *(const nd_decision *const *)pb;
+	const workload *a = pa, *b = pb;
 	int c = str_order(a->auth_type, b->auth_type);
 
 	if (c || (c = str_order(a->nas_addr, b->nas_addr)))
@@ -82,7 +89,7 @@ static int workload_order(const void *pa, const void *pb)
 
 /* Appends one workload: its authentication type, NAS and count. Returns 0,
  * or -1 when out of memory. */
-static int append_workload(nd_buf *b, const nd_decision *n, size_t count)
+static int append_workload(nd_buf *b, const workload *n, size_t count)
 {
 	if (b->len && nd_buf_printf(b, "; ") != 0)
 		return -1;
@@ -102,7 +109,7 @@ static int append_workload(nd_buf *b, const nd_decision *n, size_t count)
 
 int nd_exposure_text(const nd_analysis_data *d, size_t host, char **text, nd_error *err)
 {
-	const nd_decision **v = malloc((d->ndecisions + 1) * sizeof(*v));
+	workload *v = malloc((d->ndecisions + 1) * sizeof(*v));
 	nd_buf b = {0};
 	size_t n = 0, seen = 0, named = 0, more = 0, i, j;
 	int rc = -1;
@@ -114,8 +121,10 @@ int nd_exposure_text(const nd_analysis_data *d, size_t host, char **text, nd_err
 		if (!decision_of(&d->decisions[i], host))
 			continue;
 		seen++;
-		if (nd_exposure_auth(d->decisions[i].auth_type))
-			v[n++] = &d->decisions[i];
+		if (nd_exposure_auth(nd_analysis_s(d, d->decisions[i].auth_type)))
+			v[n++] = (workload){nd_analysis_s(d, d->decisions[i].auth_type),
+					    nd_analysis_s(d, d->decisions[i].nas_addr),
+					    nd_analysis_s(d, d->decisions[i].nas)};
 	}
 	nd_sort(v, n, sizeof(*v), workload_order);
 	for (i = 0; i < n; i = j) {
@@ -123,7 +132,7 @@ int nd_exposure_text(const nd_analysis_data *d, size_t host, char **text, nd_err
 			;
 		if (named == MAX_NAMED)
 			more++;
-		else if (append_workload(&b, v[i], j - i) != 0)
+		else if (append_workload(&b, &v[i], j - i) != 0)
 			goto oom;
 		else
 			named++;

@@ -6,8 +6,7 @@
 #include "nd_sort.h"
 #include "nd_vec.h"
 
-/* Returns the FNV-1a hash of s. */
-static uint64_t hash(const char *s)
+uint64_t nd_intern_hash(const char *s)
 {
 	uint64_t h = 14695981039346656037u;
 
@@ -31,7 +30,7 @@ static int grow(nd_intern *t)
 	if (!slots)
 		return -1;
 	for (i = 0; i < t->n; i++) {
-		size_t at = (size_t)hash(t->v[i]) & (n - 1);
+		size_t at = (size_t)nd_intern_hash(t->v[i]) & (n - 1);
 
 		while (slots[at])
 			at = (at + 1) & (n - 1);
@@ -50,7 +49,7 @@ uint32_t nd_intern_add(nd_intern *t, const char *s)
 
 	if ((t->n + 1) * 2 > t->nslots && (t->n >= UINT32_MAX - 1 || grow(t) != 0))
 		return UINT32_MAX;
-	for (at = (size_t)hash(s) & (t->nslots - 1); t->slots[at]; at = (at + 1) & (t->nslots - 1))
+	for (at = (size_t)nd_intern_hash(s) & (t->nslots - 1); t->slots[at]; at = (at + 1) & (t->nslots - 1))
 		if (strcmp(t->v[t->slots[at] - 1], s) == 0)
 			return t->slots[at] - 1;
 	if (nd_vec_reserve(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) != 0 || !(copy = nd_strpool_add(t->pool, s)))

@@ -19,6 +19,9 @@ typedef struct nd_intern {
 	nd_strpool *pool; /* where the copies go (not owned) */
 } nd_intern;
 
+/* Returns the hash of the string s (FNV-1a), as the tables of ids use. */
+uint64_t nd_intern_hash(const char *s);
+
 /* Interns s (NUL-terminated), copying it into t->pool the first time.
  * Returns its id, or UINT32_MAX when out of memory. */
 uint32_t nd_intern_add(nd_intern *t, const char *s);

@@ -87,7 +87,7 @@ static int judge_event(const nd_rules *r, const nd_analysis_data *d, const nd_ev
 	s.near = subject_near;
 	s.exposed = subject_exposed;
 	s.has_event = 1;
-	s.event_family = e->family ? e->family : "";
+	s.event_family = e->family != ND_STR_NONE ? d->strings.v[e->family] : "";
 	s.event_id = e->id;
 	return nd_rules_best(r, ND_RULE_FINDING, &s, rule, err);
 }

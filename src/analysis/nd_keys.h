@@ -80,4 +80,45 @@ int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX
 int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, nd_key_incident *fresh,
 			size_t nfresh, nd_error *err);
 
+/* An event of a new incident (nd_keys_pass). */
+typedef struct nd_key_at {
+	int64_t ref;
+	size_t fresh; /* the incident's index */
+} nd_key_at;
+
+/* Passes the keys of the previous run's incidents, given one at a time as
+ * the store reads them, on to the incidents of the new run, as
+ * nd_keys_assign does with all of them at once: so that they need not all
+ * be held (at 1M incidents 80 MB). */
+typedef struct nd_keys_pass {
+	nd_keyring *ring; /* the keys held (not owned) */
+	nd_key_incident *fresh;
+	size_t nfresh;
+	nd_key_at *at; /* the events of fresh, by ref (until nd_keys_pass_end) */
+	size_t nat;
+	size_t *got;     /* of each of fresh: the old incident (numbered from 0 as given) whose key it took, or -1 */
+	int64_t *got_ts; /* that old incident's first_ts */
+	size_t nold;     /* the old incidents given */
+} nd_keys_pass;
+
+/* Starts passing keys on to fresh[0..nfresh) (kept by p until
+ * nd_keys_pass_free), the new keys to be made in r (which holds the
+ * keys of the previous run or is empty). Returns 0, or -1 with err set
+ * (p is then freed). */
+int nd_keys_pass_begin(nd_keys_pass *p, nd_keyring *r, nd_key_incident *fresh, size_t nfresh, nd_error *err);
+
+/* Gives p an incident of the previous run (in the order nd_keys_assign
+ * would have them; old need not outlive the call): r holds its key, and
+ * the new incident it continues takes it, unless that one continues an
+ * older one too. Returns 0, or -1 with err set. */
+int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err);
+
+/* Gives each new incident that continues none of the old ones given a new
+ * key that r does not hold, and makes r hold it. Returns 0, or -1 with
+ * err set. */
+int nd_keys_pass_end(nd_keys_pass *p, nd_error *err);
+
+/* Frees what p holds (not fresh nor r). Returns nothing. */
+void nd_keys_pass_free(nd_keys_pass *p);
+
 #endif

@@ -1119,11 +1119,11 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 	const nd_event *ev = nd_analysis_event(d, ref);
 	const nd_client_failure *c = NULL;
 	const char *t;
-	char *time;
+	char *time, coid[ND_COID_TEXT];
 
 	if (!ev || ev->host >= d->nhosts)
 		return 0;
-	if (ev->family && strcmp(ev->family, "rasclient") == 0) {
+	if (ev->family != ND_STR_NONE && strcmp(d->strings.v[ev->family], "rasclient") == 0) {
 		size_t lo = 0, hi = d->nclients; /* clients by time, then ref */
 
 		while (lo < hi) {
@@ -1134,7 +1134,7 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 			else
 				hi = mid;
 		}
-		if (lo == d->nclients || d->clients[lo].ref != ref || !(c = &d->clients[lo])->coid)
+		if (lo == d->nclients || d->clients[lo].ref != ref || !nd_analysis_has_coid(c = &d->clients[lo]))
 			return 0; /* another RasClient event, or no CoId loaded ("" is not kept) */
 	}
 	if (!(t = nd_analysis_time(d, ref)) && (ev->ts < 0 || ev->ts > ND_SCHEMA_TIME_MAX))
@@ -1147,11 +1147,13 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 		t = nd_time_format(ev->ts, time);
 	}
 	e->event_id = ev->id;
-	e->provider = ev->provider;
+	e->provider = nd_analysis_s(d, ev->provider);
 	e->computer = d->hosts[ev->host];
 	e->time = t;
 	e->ts = ev->ts;
-	e->coid = c ? c->coid : NULL;
+	e->coid = NULL;
+	if (c && !(e->coid = arena_str(&r->arena, nd_analysis_coid(c, coid), oom))) /* a GUID's text, per view */
+		return -1;
 	return 1;
 }
 

@@ -77,7 +77,7 @@ static void add_event(nd_analysis_data *d, const uint8_t *p)
 	case 0:
 	case 1:
 		ref = fx_client(d, host, user, code, s, coids[p[7] % 4]);
-		d->clients[d->nclients - 1].has_code = !(p[7] & 0x80);
+		d->clients[d->nclients - 1].has_code = (unsigned char)!(p[7] & 0x80);
 		break;
 	case 2:
 	case 3:

@@ -37,6 +37,14 @@ static inline const char *fx_str(nd_analysis_data *d, const char *s)
 	return s ? nd_analysis_str(d, s, 1, &oom) : NULL;
 }
 
+/* Returns the id of a shared copy of s (NULL: ND_STR_NONE). */
+static inline uint32_t fx_id(nd_analysis_data *d, const char *s)
+{
+	int oom = 0;
+
+	return s ? nd_analysis_str_id(d, s, 1, &oom) : ND_STR_NONE;
+}
+
 /* Adds an event of the store (flags ND_EVENT_*). Returns its ref. */
 static inline int64_t fx_event(nd_analysis_data *d, const char *host, uint32_t id, const char *family, double s,
 			       unsigned flags)
@@ -47,8 +55,7 @@ static inline int64_t fx_event(nd_analysis_data *d, const char *host, uint32_t i
 	e->ts = fx_ts(s);
 	e->id = id;
 	e->host = (uint32_t)nd_analysis_host(d, host);
-	e->family = fx_str(d, family);
-	e->provider = fx_str(d, family);
+	e->family = e->provider = fx_id(d, family);
 	e->flags = (uint16_t)flags;
 	return e->ref;
 }
@@ -63,11 +70,11 @@ static inline int64_t fx_client(nd_analysis_data *d, const char *host, const cha
 	c = nd_analysis_add_client(d);
 	c->ref = ref;
 	c->ts = fx_ts(s);
-	c->host = nd_analysis_host(d, host);
-	c->user = fx_str(d, user);
+	c->host = (uint32_t)nd_analysis_host(d, host);
+	c->user = fx_id(d, user);
 	c->has_code = 1;
 	c->code = code;
-	c->coid = fx_str(d, coid);
+	nd_analysis_set_coid(d, c, coid);
 	return ref;
 }
 
@@ -84,15 +91,15 @@ static inline int64_t fx_nps(nd_analysis_data *d, const char *host, uint32_t eve
 	n->ts = fx_ts(s);
 	n->host = (uint32_t)nd_analysis_host(d, host);
 	n->event = event;
-	n->user = fx_str(d, user);
-	n->domain = fx_str(d, domain);
-	n->fq = fx_str(d, fq);
+	n->user = fx_id(d, user);
+	n->domain = fx_id(d, domain);
+	n->fq = fx_id(d, fq);
 	n->has_reason = reason >= 0;
 	n->reason = reason >= 0 ? (uint32_t)reason : 0;
-	n->nas = fx_str(d, "VPN01");
-	h->user = n->user;
-	h->domain = n->domain;
-	h->fq = n->fq;
+	n->nas = fx_id(d, "VPN01");
+	h->user = nd_analysis_s(d, n->user);
+	h->domain = nd_analysis_s(d, n->domain);
+	h->fq = nd_analysis_s(d, n->fq);
 	return ref;
 }
 

@@ -3,6 +3,7 @@
  * a list, one event loaded twice, equal values copied once, arrays fitted,
  * logged times kept as runs, events indexed later, hosts put among the
  * known ones) and nd_strpool: no database. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "analysis_fixture.h"
@@ -54,6 +55,70 @@ static void test_times(void)
  * the newest): by_ts holds every event once, by time then ref. Then hosts
  * put among the known ones (nd_analysis_insert_hosts): byte order, and
  * every record renumbered. Returns nothing. */
+/* Many hosts: found by name as the index grows and after new ones are put
+ * among them; an unknown name is not found. */
+static void test_hosts(void)
+{
+	nd_analysis_data d;
+	const char *added[2];
+	size_t map[3001], i, found = 0;
+	char name[32];
+	nd_error err;
+	int oom = 0;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "H%05u.lab.example", (unsigned)(2 * i));
+		CHECK(nd_analysis_add_host(&d, name, &err) == 0);
+	}
+	for (i = 0; i < 3000; i++) {
+		snprintf(name, sizeof(name), "H%05u.lab.example", (unsigned)(2 * i));
+		found += nd_analysis_host(&d, name) == i;
+	}
+	CHECK(found == 3000 && nd_analysis_host(&d, "H00001.lab.example") == 3000);
+	added[0] = nd_analysis_str(&d, "H00001.lab.example", 1, &oom);
+	added[1] = nd_analysis_str(&d, "H05999.lab.example", 1, &oom);
+	CHECK(!oom && nd_analysis_insert_hosts(&d, added, 2, map, &err) == 0);
+	CHECK(nd_analysis_host(&d, "H00001.lab.example") == 1 && nd_analysis_host(&d, "H00002.lab.example") == 2);
+	CHECK(nd_analysis_host(&d, "H05998.lab.example") == 3000 && nd_analysis_host(&d, "H05999.lab.example") == 3001);
+	CHECK(nd_analysis_host(&d, "H00003.lab.example") == 3002 && map[2999] == 3000 && map[3000] == 3002);
+	nd_analysis_data_free(&d);
+}
+
+/* CoIds: a GUID as RasClient logs it is held as bytes and read back as
+ * logged; other texts are kept as they are; they compare as their texts. */
+static void test_coids(void)
+{
+	static const char *const texts[] = {
+	    "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF012345678A}",
+	    "{0a1b2c3d-4e5f-6789-abcd-ef0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF01234567}",
+	    "{0A1B2C3D-4E5F-6789-ABCD_EF0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789",
+	    "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789}x", "{FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF}",
+	    "{00000000-0000-0000-0000-000000000000}",  "attempt 7"};
+	nd_analysis_data d;
+	nd_client_failure c[11];
+	char buf[ND_COID_TEXT];
+	size_t i, j;
+
+	memset(&d, 0, sizeof(d));
+	memset(c, 0, sizeof(c));
+	for (i = 0; i < 10; i++) {
+		CHECK(nd_analysis_set_coid(&d, &c[i], texts[i]) == 0);
+		CHECK_STR(nd_analysis_coid(&c[i], buf), texts[i]);
+		CHECK(c[i].coid_guid == (i < 2 || i == 7 || i == 8));
+	}
+	CHECK(nd_analysis_set_coid(&d, &c[10], "") == 0 && !nd_analysis_has_coid(&c[10]) &&
+	      nd_analysis_coid(&c[10], buf) == NULL && nd_analysis_has_coid(&c[9]));
+	for (i = 0; i < 11; i++)
+		for (j = 0; j < 11; j++) {
+			int want = strcmp(i < 10 ? texts[i] : "", j < 10 ? texts[j] : ""),
+			    got = nd_analysis_coid_cmp(&c[i], &c[j]);
+
+			CHECK((want < 0) == (got < 0) && (want > 0) == (got > 0));
+		}
+	nd_analysis_data_free(&d);
+}
+
 static void test_more(nd_analysis_data *d)
 {
 	size_t first = d->nevents, i, map[4], seen = 0;
@@ -112,6 +177,8 @@ int main(void)
 	int64_t ref;
 
 	test_times();
+	test_hosts();
+	test_coids();
 	fx_init(&d, hosts);
 	CHECK(d.nhosts == 3 && nd_analysis_host(&d, DC) == 1 && nd_analysis_host(&d, "dc01.lab.example") == 3);
 	fx_name(&d, "Mode");
@@ -178,6 +245,34 @@ int main(void)
 		CHECK(b != a && nd_analysis_str_unique(&d, "", 0, &oom) == NULL);
 		CHECK_STR(nd_analysis_str_unique(&d, NULL, 1, &oom), "");
 		CHECK(oom == 0);
+		/* Field values: the value of a name repeated from the last event is
+		 * the same shared string; values alternating between names too. */
+		{
+			static const char *const vals[] = {"VPN01", "VPN02", "VPN01", "VPN01", "x"};
+			const char *got[5][2];
+			size_t k, nas, pol;
+			nd_error err;
+
+			CHECK(nd_analysis_add_name(&d, "NASIdentifier", &err) == 0 &&
+			      nd_analysis_add_name(&d, "PolicyName", &err) == 0);
+			nas = nd_analysis_name(&d, "NASIdentifier");
+			pol = nd_analysis_name(&d, "PolicyName");
+			for (k = 0; k < 5; k++) {
+				nd_event *e = nd_analysis_add_event(&d);
+
+				CHECK(nd_analysis_add_field(&d, e, nas, vals[k]) == 0 &&
+				      nd_analysis_add_field(&d, e, pol, vals[4 - k]) == 0);
+				got[k][0] = nd_analysis_field_of(&d, e, nas);
+				got[k][1] = nd_analysis_field_of(&d, e, pol);
+			}
+			for (k = 0; k < 5; k++) {
+				CHECK_STR(got[k][0], vals[k]);
+				CHECK_STR(got[k][1], vals[4 - k]);
+			}
+			CHECK(got[0][0] == got[2][0] && got[2][0] == got[3][0] && got[3][0] == got[1][1] &&
+			      got[1][1] == got[2][1] && got[2][1] == got[4][1]);
+			CHECK(got[1][0] == got[3][1] && got[4][0] == got[0][1] && got[1][0] != got[0][0]);
+		}
 		nd_analysis_data_free(&d);
 	}
 

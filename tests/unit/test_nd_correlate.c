@@ -279,7 +279,7 @@ static void set_port(nd_analysis_data *d, int64_t ref, const char *port)
 
 	for (i = 0; i < d->ndecisions; i++)
 		if (d->decisions[i].ref == ref)
-			d->decisions[i].port_type = fx_str(d, port);
+			d->decisions[i].port_type = fx_id(d, port);
 }
 
 /* Runs the correlation of d (finished here) with the code lists. Returns
@@ -490,9 +490,9 @@ static void random_event(nd_analysis_data *d, unsigned round)
 		n->ts = fx_ts(s);
 		n->host = (uint32_t)nd_analysis_host(d, NPS);
 		n->event = kind == 10 ? 6279 : 6280;
-		n->user = fx_str(d, upn);
-		n->domain = fx_str(d, "LAB");
-		n->fq = fx_str(d, fq);
+		n->user = fx_id(d, upn);
+		n->domain = fx_id(d, "LAB");
+		n->fq = fx_id(d, fq);
 	}
 }
 

@@ -23,9 +23,9 @@ static int64_t decision(nd_analysis_data *d, const char *host, uint32_t event, c
 	int64_t ref = fx_nps(d, host, event, "alice@lab.example", "LAB", "LAB\\alice", s, event == 6273 ? 16 : -1);
 	nd_decision *n = &d->decisions[d->ndecisions - 1];
 
-	n->auth_type = fx_str(d, auth);
-	n->nas_addr = fx_str(d, addr);
-	n->nas = fx_str(d, nas);
+	n->auth_type = fx_id(d, auth);
+	n->nas_addr = fx_id(d, addr);
+	n->nas = fx_id(d, nas);
 	return ref;
 }
 

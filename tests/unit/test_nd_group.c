@@ -84,14 +84,14 @@ int main(void)
 	/* A Wi-Fi grant resolves no VPN incident (bob stays open); an NPS
 	 * unlock resolves carol's lockout. */
 	wifi = fx_nps(&d, NPS1, 6272, "bob@lab.example", "LAB", "LAB\\bob", 60, -1);
-	d.decisions[d.ndecisions - 1].port_type = fx_str(&d, "Wireless - IEEE 802.11");
+	d.decisions[d.ndecisions - 1].port_type = fx_id(&d, "Wireless - IEEE 802.11");
 	unlock = nd_analysis_add_unlock(&d);
 	unlock->ref = 999;
 	unlock->ts = fx_ts(5100);
 	unlock->event = 6280;
-	unlock->user = fx_str(&d, "carol@lab.example");
-	unlock->domain = fx_str(&d, "LAB");
-	unlock->fq = fx_str(&d, "LAB\\carol");
+	unlock->user = fx_id(&d, "carol@lab.example");
+	unlock->domain = fx_id(&d, "LAB");
+	unlock->fq = fx_id(&d, "LAB\\carol");
 	f[0] = fx_event(&d, NPS1, 4421, "nps_service", 10, ND_EVENT_FINDING);
 	f[1] = fx_event(&d, NPS1, 4421, "nps_service", 20, ND_EVENT_FINDING);
 	f[2] = fx_event(&d, NPS2, 4421, "nps_service", 15, ND_EVENT_FINDING);

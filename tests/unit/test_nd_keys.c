@@ -2,7 +2,8 @@
  * kept through a change of cause or first attempt, split, merge, a key
  * already taken), and nd_keys_assign_part, which gives keys to some
  * incidents only against a ring of every key of the last run, as
- * nd_keys_assign gives them. No database. */
+ * nd_keys_assign gives them, and nd_keys_pass, which takes the old
+ * incidents one at a time as the store reads them. No database. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,10 @@ int main(void)
 	/* Made from who and the first event: the same each time, 12 hex digits. */
 	nd_keys_make("lab.example\\alice", 10, 0, k);
 	CHECK(strlen(k) == 12 && strspn(k, "0123456789abcdef") == 12);
+	/* FNV-1a of who, "\x1f", the ref in decimal, "\x1f", the try: the keys stored so far. */
+	CHECK_STR(k, "5f50faef4ea9");
+	CHECK_STR(nd_keys_make("lab.example\\alice", -5, 3, k2), "1e39057d9ad0");
+	CHECK_STR(nd_keys_make("", 0, 0, k2), "152ffad1fe81");
 	CHECK_STR(nd_keys_make("lab.example\\alice", 10, 0, k2), k);
 	CHECK(strcmp(nd_keys_make("lab.example\\alice", 11, 0, k2), k) != 0);
 	CHECK(strcmp(nd_keys_make("lab.example\\bob", 10, 0, k2), k) != 0);
@@ -126,5 +131,36 @@ int main(void)
 	CHECK(nd_keys_assign_part(&ring, NULL, 0, fresh, 1, &err) == 0);
 	CHECK_STR(fresh[0].key, nd_keys_make("lab.example\\bob", 30, 1, k2));
 	nd_keyring_free(&ring);
+
+	/* One old incident at a time, in a buffer used again: a merge keeps
+	 * the key of the one that began first though it is given last; of two
+	 * parts of a split that begin together (neither holds the old first
+	 * event), the first listed keeps the key. */
+	{
+		static const int64_t t1[] = {70, 71}, t2[] = {72, 73}, t3[] = {70, 71, 72, 73, 74};
+		nd_keys_pass p;
+		nd_key_incident buf;
+
+		memset(&ring, 0, sizeof(ring));
+		fresh[0] = inc("lab.example\\alice", m3, 2, NULL);
+		fresh[1] = inc("lab.example\\carol", t1, 2, NULL);
+		fresh[2] = inc("lab.example\\carol", t2, 2, NULL);
+		fresh[2].first_ts = fresh[1].first_ts;
+		CHECK(nd_keys_pass_begin(&p, &ring, fresh, 3, &err) == 0);
+		buf = inc("lab.example\\alice", m2, 1, "bbbbbbbbbbbb");
+		CHECK(nd_keys_pass_old(&p, &buf, &err) == 0);
+		buf = inc("lab.example\\carol", t3, 5, "dddddddddddd");
+		buf.first_ref = 74;
+		CHECK(nd_keys_pass_old(&p, &buf, &err) == 0);
+		buf = inc("lab.example\\alice", m1, 1, "cccccccccccc");
+		CHECK(nd_keys_pass_old(&p, &buf, &err) == 0);
+		CHECK(nd_keys_pass_end(&p, &err) == 0);
+		CHECK(p.nold == 3 && p.got[0] == 2 && p.got[1] == 1 && p.got[2] == (size_t)-1);
+		CHECK_STR(fresh[0].key, "cccccccccccc");
+		CHECK_STR(fresh[1].key, "dddddddddddd");
+		CHECK_STR(fresh[2].key, nd_keys_make("lab.example\\carol", 72, 0, k2));
+		nd_keys_pass_free(&p);
+		nd_keyring_free(&ring);
+	}
 	return check_report();
 }
