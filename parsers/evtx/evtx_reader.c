@@ -246,17 +246,20 @@ static size_t read_fully(FILE *fp, uint8_t *p, size_t n)
 }
 
 /* Reads up to n bytes at offset off of the file of r into p, seeking only
- * when the file is not there already (chunks are mostly read in order).
- * Called with r->read_lock held. Returns the number of bytes read. */
-static size_t read_at(reader *r, uint64_t off, uint8_t *p, size_t n)
+ * when the file is not there already (chunks are mostly read in order),
+ * and clears the file's error. Called with r->read_lock held. Returns the
+ * number of bytes read, with *error set to the errno of a failed seek or
+ * read (EIO when there is none), else 0. */
+static size_t read_at(reader *r, uint64_t off, uint8_t *p, size_t n, int *error)
 {
-	size_t got;
+	size_t got = 0;
 
-	if (r->pos != off && fseeko(r->fp, (off_t)off, SEEK_SET) != 0) {
-		r->pos = UINT64_MAX;
-		return 0;
-	}
-	got = read_fully(r->fp, p, n);
+	*error = errno = 0;
+	if (r->pos != off && fseeko(r->fp, (off_t)off, SEEK_SET) != 0)
+		*error = errno ? errno : EIO;
+	else if ((got = read_fully(r->fp, p, n)) < n && ferror(r->fp))
+		*error = errno ? errno : EIO;
+	clearerr(r->fp);
 	r->pos = got == n ? off + n : UINT64_MAX;
 	return got;
 }
@@ -266,9 +269,7 @@ static size_t read_at(reader *r, uint64_t off, uint8_t *p, size_t n)
 static void read_job(reader *r, job *j)
 {
 	pthread_mutex_lock(&r->read_lock);
-	j->n = read_at(r, j->off, j->chunk, j->want);
-	j->read_errno = j->n < j->want && ferror(r->fp) ? errno : 0;
-	clearerr(r->fp);
+	j->n = read_at(r, j->off, j->chunk, j->want, &j->read_errno);
 	pthread_mutex_unlock(&r->read_lock);
 	if (j->n < ND_EVTX_CHUNK_SIZE)
 		memset(j->chunk + j->n, 0, ND_EVTX_CHUNK_SIZE - j->n);
@@ -595,10 +596,10 @@ static uint8_t *chunk_buffer(void **mem)
 static int header_skips(reader *r, job *j, uint64_t off)
 {
 	size_t n;
+	int error; /* the chunk's own read reports it */
 
 	pthread_mutex_lock(&r->read_lock);
-	n = read_at(r, off, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE);
-	clearerr(r->fp);
+	n = read_at(r, off, j->chunk, ND_EVTX_CHUNK_HEADER_SIZE, &error);
 	pthread_mutex_unlock(&r->read_lock);
 	return n == ND_EVTX_CHUNK_HEADER_SIZE && nd_evtx_chunk_kind(j->chunk, 8) > 0 &&
 	       !r->sink->chunk_header(r->sink->ctx, off, j->chunk);

@@ -150,6 +150,9 @@ typedef struct nd_analysis_data {
 	nd_strpool pool;
 	nd_intern strings; /* the distinct values of nd_analysis_str in the pool (after nd_analysis_fit, their index
 			    * only when more will be loaded) */
+	const char **frozen; /* while the load adds strings on a thread of its own and the caller's thread
+			      * pairs (nd_analysis_load's meanwhile): a copy of strings.v as it was then, which
+			      * nd_analysis_s reads (strings.v may move under it); else NULL */
 } nd_analysis_data;
 
 /* Appends a zeroed element to one of the arrays of d (a decision's or a
@@ -227,10 +230,11 @@ const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT])
 int nd_analysis_coid_cmp(const nd_client_failure *a, const nd_client_failure *b);
 
 /* Returns the shared string of id (nd_analysis_str_id), NULL for
- * ND_STR_NONE. */
+ * ND_STR_NONE. While the load adds strings on a thread of its own
+ * (d->frozen), only for an id given before. */
 static inline const char *nd_analysis_s(const nd_analysis_data *d, uint32_t id)
 {
-	return id == ND_STR_NONE ? NULL : d->strings.v[id];
+	return id == ND_STR_NONE ? NULL : d->frozen ? d->frozen[id] : d->strings.v[id];
 }
 
 /* Copies s into the pool as nd_analysis_str does, without looking for an

@@ -52,6 +52,15 @@ typedef struct load {
 	uint32_t last_id[LAST_COLUMNS]; /* and its id */
 } load;
 
+/* Returns the shared string of id as the load that added it sees it: on
+ * the load's own thread, nd_analysis_s reads the copy the caller's thread
+ * pairs with (rest_beside), which has no id added since. NULL for
+ * ND_STR_NONE. */
+static const char *own_str(const load *l, uint32_t id)
+{
+	return id == ND_STR_NONE ? NULL : l->d->strings.v[id];
+}
+
 /* Returns the id of a shared copy of column c of st (nd_analysis_s):
  * ND_STR_NONE when NULL or empty, unless keep_empty (then ""). The same
  * text as the row before in that column (a fleet's rows in time order
@@ -67,7 +76,7 @@ static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
 	id = nd_analysis_str_id(l->d, v, keep_empty, &l->oom);
 	if (c < LAST_COLUMNS) {
 		l->last_id[c] = id;
-		l->last[c] = nd_analysis_s(l->d, id);
+		l->last[c] = own_str(l, id);
 	}
 	return id;
 }
@@ -75,7 +84,7 @@ static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
 /* Returns the shared copy of column c of st, as col_id gives its id. */
 static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 {
-	return nd_analysis_s(l->d, col_id(l, st, c, keep_empty));
+	return own_str(l, col_id(l, st, c, keep_empty));
 }
 
 /* Returns the host index of column c of st, or nhosts when unknown. */
@@ -942,8 +951,11 @@ static void *side_work(void *arg)
  * tail read everything, as on PostgreSQL). In a rollback journal's mode
  * too: the first connection has written nothing yet that could spill
  * from its cache (which would need the lock the second's read holds),
- * and the second is done before the first writes. Returns 1 when
- * started, else 0 (the caller reads them itself). */
+ * and the second is done before the first writes; but not on a read-only
+ * store there: its diagnosis holds only a shared lock, and another
+ * process waiting to commit would keep the second connection from
+ * reading for its busy timeout. Returns 1 when started, else 0 (the
+ * caller reads them itself). */
 static int side_start(load *l, side *x, const struct query *q)
 {
 	const char *path = nd_db_name(l->db);
@@ -951,6 +963,7 @@ static int side_start(load *l, side *x, const struct query *q)
 
 	memset(x, 0, sizeof(*x));
 	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
+	    (nd_db_sqlite_readonly(l->db) && !nd_db_sqlite_in_wal(l->db)) ||
 	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
 		return 0;
 	x->l.d = &x->d;
@@ -1124,9 +1137,12 @@ static void *rest_work(void *arg)
 
 /* Runs load_rest on a thread of its own while meanwhile runs on the
  * caller's (l->beside, a second processor), else one after the other.
- * The records meanwhile may read are fitted first (nd_analysis_fit would
- * move them under it). Returns 0, or -1 with l->err set (the load's
- * error, else meanwhile's). */
+ * The records meanwhile may read are fitted first, which lowers the peak
+ * (nd_analysis_fit runs after the join). load_rest adds strings, which
+ * may move strings.v: meanwhile reads a copy of it (d->frozen, through
+ * nd_analysis_s), made before the thread starts and freed after the join;
+ * without memory for it the two run one after the other. Returns 0, or -1
+ * with l->err set (the load's error, else meanwhile's). */
 static int rest_beside(load *l, const nd_rules *rules, size_t first, nd_analysis_meanwhile meanwhile, void *ctx)
 {
 	nd_analysis_data *d = l->d;
@@ -1144,12 +1160,22 @@ static int rest_beside(load *l, const nd_rules *rules, size_t first, nd_analysis
 	x.rules = rules;
 	x.first = first;
 	l->err = &x.err;
-	if (!l->beside || nd_cpu_count() < 2 || pthread_create(&x.thread, NULL, rest_work, &x) != 0) {
+	if (l->beside && nd_cpu_count() >= 2 && d->strings.n &&
+	    (d->frozen = malloc(d->strings.n * sizeof(*d->frozen))) != NULL) {
+		memcpy(d->frozen, d->strings.v, d->strings.n * sizeof(*d->frozen));
+		if (pthread_create(&x.thread, NULL, rest_work, &x) != 0) {
+			free(d->frozen);
+			d->frozen = NULL;
+		}
+	}
+	if (!d->frozen) {
 		l->err = err;
 		return load_rest(l, rules, first) || meanwhile(ctx, err) ? -1 : 0;
 	}
 	rc = meanwhile(ctx, err);
 	pthread_join(x.thread, NULL);
+	free(d->frozen);
+	d->frozen = NULL;
 	l->err = err;
 	if (x.rc != 0) {
 		*err = x.err;

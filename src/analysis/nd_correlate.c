@@ -288,7 +288,7 @@ static uint32_t client_key(run *r, const char *user, size_t h)
  * with err set when out of memory. */
 static uint32_t nps_key(run *r, const nd_decision *n)
 {
-	const char *fq = n->fq != ND_STR_NONE ? r->d->strings.v[n->fq] : "", *user = nd_analysis_s(r->d, n->user);
+	const char *fq = n->fq != ND_STR_NONE ? nd_analysis_s(r->d, n->fq) : "", *user = nd_analysis_s(r->d, n->user);
 	const char *domain = nd_analysis_s(r->d, n->domain);
 	nd_identity id;
 	int ok = (strchr(fq, '\\') && nd_identity_parse(fq, NULL, &id) == 0) ||

@@ -365,6 +365,11 @@ int nd_db_sqlite_in_wal(nd_db *db)
 	return wal;
 }
 
+int nd_db_sqlite_readonly(nd_db *db)
+{
+	return sqlite3_db_readonly(H(db), "main") != 0;
+}
+
 int nd_db_sqlite_wal(nd_db *db, nd_error *err)
 {
 	return nd_db_sqlite_in_wal(db) ? 0 : nd_db_exec(db, "PRAGMA journal_mode=WAL", "journal mode", err);

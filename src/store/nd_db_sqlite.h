@@ -19,6 +19,10 @@ int nd_db_sqlite_open(nd_db **db, const char *path, int readonly, int *ro, nd_er
  * mode cannot be read). */
 int nd_db_sqlite_in_wal(nd_db *db);
 
+/* Returns 1 when the connection db cannot write its database (opened read
+ * only, or read-only media), else 0. */
+int nd_db_sqlite_readonly(nd_db *db);
+
 /* Puts the database in WAL mode unless it is already (no transaction may be
  * open). Returns 0, or -1 with err set. */
 int nd_db_sqlite_wal(nd_db *db, nd_error *err);
