@@ -385,12 +385,12 @@ static int begin_chunk(reader *r, const job *j)
 	return 1;
 }
 
-/* Tells the sink how far the read is: up to the end of job j. Returns 0. */
-static int progress(reader *r, const job *j)
+/* Tells the sink how far the read is: up to the end of job j. Returns
+ * nothing. */
+static void progress(reader *r, const job *j)
 {
 	if (r->sink->progress)
 		r->sink->progress(r->sink->ctx, j->off + j->n, r->size);
-	return 0;
 }
 
 /* Hands the decoded records of job j to the sink and ends its chunk,
@@ -401,11 +401,18 @@ static int deliver(reader *r, job *j, nd_error *err)
 	uint64_t errors_before;
 	size_t i;
 
-	if (r->ended || !read_problems(r, j))
-		return r->ended ? 0 : progress(r, j);
+	if (r->ended)
+		return 0;
+	if (!read_problems(r, j)) {
+		if (!r->ended) /* a chunk not walked: the read goes on after it */
+			progress(r, j);
+		return 0;
+	}
 	errors_before = r->counts->errors;
-	if (!begin_chunk(r, j))
-		return progress(r, j);
+	if (!begin_chunk(r, j)) {
+		progress(r, j);
+		return 0;
+	}
 	r->counts->records += j->walk.count;
 	r->counts->skipped += j->skipped;
 	r->busy = j->walk.count - j->skipped >= BUSY_CHUNK;
@@ -424,7 +431,8 @@ static int deliver(reader *r, job *j, nd_error *err)
 	}
 	if (r->sink->chunk_end(r->sink->ctx, j->off, j->fp, r->counts->errors - errors_before, err) != 0)
 		return -1;
-	return progress(r, j);
+	progress(r, j);
+	return 0;
 }
 
 /* A decoding thread: takes queued jobs in order until told to stop.

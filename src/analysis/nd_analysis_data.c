@@ -307,15 +307,13 @@ static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, 
 	const char *v;
 	uint32_t id;
 
+	if (share)
+		return (id = nd_analysis_str_id(d, s, keep_empty, oom)) == ND_STR_NONE ? NULL : d->strings.v[id];
 	if (!s || !*s)
 		s = keep_empty ? "" : NULL;
 	if (!s)
 		return NULL;
-	if (!share)
-		v = nd_strpool_add(&d->pool, s);
-	else
-		v = (id = nd_analysis_str_id(d, s, keep_empty, oom)) == ND_STR_NONE ? NULL : d->strings.v[id];
-	if (!v)
+	if (!(v = nd_strpool_add(&d->pool, s)))
 		*oom = 1;
 	return v;
 }
