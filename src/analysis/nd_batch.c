@@ -229,39 +229,13 @@ int nd_batch_flush(nd_batch *b, nd_error *err)
 	return rc;
 }
 
-/* Appends the rows of src to b, both in memory, as one copy of the
- * values and one of the strings. Returns 0, or -1 with err set. */
-static int append(nd_batch *b, const nd_batch *src, nd_error *err)
+int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t count, nd_error *err)
 {
-	size_t i, text = b->text.len;
-
-	while (b->cap < b->nv + src->nv) {
-		nd_batch_val *v = realloc(b->v, 2 * b->cap * sizeof(*v));
-
-		if (!v)
-			return nd_error_set(err, "out of memory");
-		b->v = v;
-		b->cap *= 2;
-	}
-	if (b->oom || (src->text.len && nd_buf_append(&b->text, src->text.data, src->text.len) != 0))
-		return nd_error_set(err, "out of memory");
-	memcpy(b->v + b->nv, src->v, src->nv * sizeof(*src->v));
-	for (i = b->nv; i < b->nv + src->nv; i++)
-		if (b->v[i].kind == 2)
-			b->v[i].i += (int64_t)text;
-	b->nv += src->nv;
-	return 0;
-}
-
-int nd_batch_put_rows(nd_batch *b, const nd_batch *src, nd_error *err)
-{
-	size_t n = nd_batch_rows(src), r = 0, c;
+	size_t n = first + count, r = first, c;
 	int rc = 0;
 
 	if (src->ncols != b->ncols)
 		return nd_error_set(err, "%s: rows of the wrong width", b->what);
-	if (!b->db && !b->hash)
-		return append(b, src, err);
 	for (; r < n && rc == 0; r++) {
 		const nd_batch_val *v = &src->v[r * src->ncols];
 

@@ -72,11 +72,11 @@ void nd_batch_null(nd_batch *b);
  * -1 with err set. */
 int nd_batch_row(nd_batch *b, nd_error *err);
 
-/* Puts the rows of src (a batch in memory of the same columns) as
- * nd_batch_row would: into a batch in memory as one copy, into the
- * database each ND_BATCH_ROWS of them bound straight from src when none
- * are pending. Returns 0, or -1 with err set. */
-int nd_batch_put_rows(nd_batch *b, const nd_batch *src, nd_error *err);
+/* Puts count rows of src (a batch in memory of the same columns) from
+ * row first on (rows it holds) as nd_batch_row would: into the database
+ * each ND_BATCH_ROWS of them bound straight from src when none are
+ * pending. Returns 0, or -1 with err set. */
+int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t count, nd_error *err);
 
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */
 int nd_batch_flush(nd_batch *b, nd_error *err);

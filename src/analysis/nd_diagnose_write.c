@@ -644,20 +644,61 @@ out:
 	return rc;
 }
 
+/* Puts the rows of the parts of chunk k from part first up to part end
+ * (all built), from incident row *inc, events row *ev and facts row *fa
+ * on, and moves those on. Returns 0, or -1 with err set. */
+static int put_built(writer *w, const nd_result_chunk *k, size_t first, size_t end, size_t *inc, size_t *ev,
+		     size_t *fa)
+{
+	size_t p, events = 0, facts = 0;
+	int rc;
+
+	for (p = first; p < end; p++) {
+		events += k->parts[p].events;
+		facts += k->parts[p].facts;
+	}
+	rc = nd_batch_put_rows(&w->t.incidents, &k->rows.incidents, *inc, end - first, w->err) ||
+	     nd_batch_put_rows(&w->t.events, &k->rows.events, *ev, events, w->err) ||
+	     nd_batch_put_rows(&w->t.facts, &k->rows.facts, *fa, facts, w->err);
+	*inc += end - first;
+	*ev += events;
+	*fa += facts;
+	return rc ? -1 : 0;
+}
+
+/* Stores the parts of chunk k in order: the rows of the built ones, those
+ * of the others built here. Returns 0, or -1 with err set. */
+static int store_chunk(writer *w, const nd_diagnosis *x, const nd_result_chunk *k)
+{
+	size_t p = 0, built, id, inc = 0, ev = 0, fa = 0;
+
+	while (p < k->nparts) {
+		for (built = p; built < k->nparts && k->parts[built].built; built++)
+			;
+		if (built > p && put_built(w, k, p, built, &inc, &ev, &fa) != 0)
+			return -1;
+		if ((p = built) == k->nparts)
+			break;
+		for (id = k->parts[p].first; id <= k->parts[p].last; id++)
+			if (store_group(w, &x->g.v[id - 1], (int64_t)id, x->keys[id - 1].s) != 0)
+				return -1;
+		p++;
+	}
+	return 0;
+}
+
 int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_result_feed *feed,
 			  nd_error *err)
 {
-	const nd_result_rows *rows;
+	const nd_result_chunk *k;
 	writer w;
 	int rc = -1;
 
 	start(&w, s, p->gap_s, &x->d, &x->c, &x->g, err);
 	if (open_batches(&w) || store_causes(&w, x->rules) != 0)
 		goto out;
-	while ((rows = nd_result_feed_take(feed)) != NULL) {
-		int bad = nd_batch_put_rows(&w.t.incidents, &rows->incidents, err) ||
-			  nd_batch_put_rows(&w.t.events, &rows->events, err) ||
-			  nd_batch_put_rows(&w.t.facts, &rows->facts, err);
+	while ((k = nd_result_feed_take(feed)) != NULL) {
+		int bad = store_chunk(&w, x, k);
 
 		nd_result_feed_give(feed);
 		if (bad)

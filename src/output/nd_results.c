@@ -84,6 +84,14 @@ typedef struct ordered {
 	int ranged;     /* the statement's ?2 is the last incident of a run */
 } ordered;
 
+/* Where the rows of a kept incident's view are: its incidents row and
+ * runs of events and facts rows in rows (r->rows, or a chunk of the feed
+ * it was built into). */
+typedef struct view_rows {
+	const nd_result_rows *rows;
+	size_t inc, ev, nev, fact, nfact;
+} view_rows;
+
 /* Rows stepped over to reach an incident before the statement is run again
  * from it instead (a run costs about as much). */
 #define ORDERED_SKIP 16
@@ -102,7 +110,8 @@ struct nd_results {
 	const char **pairs;    /* names and values while loading */
 	size_t cap_pairs;
 	const nd_diagnosis *x; /* kept: views are built from it (nd_results_open_kept) */
-	nd_result_rows rows;   /* x: the rows of the current view */
+	nd_result_rows rows;   /* x: the rows of a view built outside the feed */
+	view_rows view;        /* x: the rows of the current view */
 	nd_result_feed *feed;  /* x: where the rows go to be stored (nd_results_feed), NULL: nowhere */
 	unsigned char *fed;    /* x: per id (from 1) whether it is in the feed */
 	size_t nfed;           /* x: ids in the feed */
@@ -629,22 +638,17 @@ void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *c
 	r->gate_ctx = ctx;
 }
 
-static int feed_rest(nd_results *r, nd_error *err);
+static void feed_rest(nd_results *r);
 
 /* Passes r's gate before the database is used (once). Returns 0, or -1
  * with err set (the gate's). */
 static int pass_gate(nd_results *r, nd_error *err)
 {
 	int (*fn)(void *, nd_error *) = r->gate;
-	nd_error fed, waited;
-	int rc = feed_rest(r, &fed); /* first: the writer may be waiting for the rows */
 
+	feed_rest(r); /* first: the writer may be waiting for the rows */
 	r->gate = NULL;
-	if (fn && fn(r->gate_ctx, rc ? &waited : err) != 0 && rc == 0)
-		return -1;
-	if (rc != 0)
-		*err = fed; /* the writer's failure follows from it */
-	return rc;
+	return fn && fn(r->gate_ctx, err) != 0 ? -1 : 0;
 }
 
 int nd_results_feed(nd_results *r, nd_result_feed *feed, nd_error *err)
@@ -747,17 +751,18 @@ static int by_code(const void *key, const void *c)
 }
 
 /* An incident's row in the incidents table's column order: the
- * statement's current row (st), or row 0 of a kept incident's rows (b,
+ * statement's current row (st), or row row of a kept incident's rows (b,
  * from nd_diagnosis_rows). */
 typedef struct inc_row {
 	nd_stmt *st;
 	const nd_batch *b;
+	size_t row;
 } inc_row;
 
 /* Returns column c of w as text, or NULL. */
 static const char *inc_text(const inc_row *w, int c)
 {
-	return w->st ? text(w->st, c) : row_text(w->b, 0, (size_t)c);
+	return w->st ? text(w->st, c) : row_text(w->b, w->row, (size_t)c);
 }
 
 /* Returns column c of w as an integer (0 when NULL), *has set when not
@@ -767,7 +772,7 @@ static int64_t inc_int(const inc_row *w, int c, int *has)
 	int h;
 
 	if (!w->st)
-		return row_int(w->b, 0, (size_t)c, has);
+		return row_int(w->b, w->row, (size_t)c, has);
 	h = !nd_db_column_null(w->st, c);
 	if (has)
 		*has = h;
@@ -828,78 +833,81 @@ static void feed_end(nd_results *r)
 	r->feed = NULL;
 }
 
-/* Puts the rows of the incidents below id that are not in r's feed yet
- * into it, built again, in id order. Returns 0, or -1 with err set (the
- * feed then ended incomplete). */
-static int feed_upto(nd_results *r, size_t id, nd_error *err)
+/* Names the incidents below id that are not in r's feed yet to it, for
+ * its writer to build, so that it inserts in id order, as the tables keep
+ * them (an insert out of order costs SQLite more than building the rows
+ * again; the walk prints the open incidents first). Returns nothing (a
+ * writer that gave up ends the feed: its error is told). */
+static void feed_upto(nd_results *r, size_t id)
 {
-	nd_result_rows *to;
+	size_t first;
 
-	for (; r->feed && r->unfed < id; r->unfed++) {
-		if (r->fed[r->unfed])
-			continue;
-		if (!(to = nd_result_feed_rows(r->feed))) { /* the writer gave up: its error is told */
-			feed_end(r);
-			return 0;
+	while (r->feed && r->unfed < id) {
+		for (; r->unfed < id && r->fed[r->unfed]; r->unfed++)
+			;
+		for (first = r->unfed; r->unfed < id && !r->fed[r->unfed]; r->unfed++) {
+			r->fed[r->unfed] = 1;
+			r->nfed++;
 		}
-		if (nd_diagnosis_rows(r->x, r->unfed - 1, to, err) != 0) {
+		if (first < r->unfed && nd_result_feed_skip(r->feed, first, r->unfed - 1) != 0)
 			feed_end(r);
-			return -1;
-		}
-		nd_result_feed_added(r->feed);
-		r->fed[r->unfed] = 1;
+	}
+}
+
+/* Names the incidents not in r's feed yet to it and ends it. Returns
+ * nothing. */
+static void feed_rest(nd_results *r)
+{
+	if (r->feed)
+		feed_upto(r, r->x->g.n + 1);
+	if (r->feed)
+		feed_end(r);
+}
+
+/* Builds the rows of incident id of r->x for its view: into the chunk of
+ * r's feed, after the incidents below it that the walk has not reached
+ * (named to the feed), when it is not in the feed yet; else into r->rows.
+ * Returns 0, or -1 with err set (the feed then ended incomplete). */
+static int build_view(nd_results *r, size_t id, nd_error *err)
+{
+	nd_result_rows *to = NULL;
+	view_rows *v = &r->view;
+
+	if (r->feed && !r->fed[id]) {
+		feed_upto(r, id);
+		if (r->feed && !(to = nd_result_feed_rows(r->feed))) /* the writer gave up: its error is told */
+			feed_end(r);
+	}
+	if (!to) {
+		to = &r->rows;
+		nd_batch_forget(&to->incidents);
+		nd_batch_forget(&to->events);
+		nd_batch_forget(&to->facts);
+	}
+	v->rows = to;
+	v->inc = nd_batch_rows(&to->incidents);
+	v->ev = nd_batch_rows(&to->events);
+	v->fact = nd_batch_rows(&to->facts);
+	if (nd_diagnosis_rows(r->x, id - 1, to, err) != 0) {
+		if (to != &r->rows)
+			feed_end(r);
+		return -1;
+	}
+	v->nev = nd_batch_rows(&to->events) - v->ev;
+	v->nfact = nd_batch_rows(&to->facts) - v->fact;
+	if (to != &r->rows) {
+		nd_result_feed_added(r->feed, id);
+		r->fed[id] = 1;
 		r->nfed++;
 	}
 	return 0;
 }
 
-/* Puts a copy of the rows of the current view, incident id, into r's
- * feed, after the incidents below it that the walk has not reached (the
- * open ones come first), so that the writer inserts in id order, as the
- * tables keep them (an insert out of order costs SQLite more than building
- * the rows again). Returns 0, or -1 with err set (the feed then ended
- * incomplete). */
-static int feed_view(nd_results *r, size_t id, nd_error *err)
-{
-	nd_result_rows *to;
-
-	if (!r->feed || r->fed[id])
-		return 0;
-	if (feed_upto(r, id, err) != 0)
-		return -1;
-	if (!r->feed) /* the writer gave up */
-		return 0;
-	if (!(to = nd_result_feed_rows(r->feed))) {
-		feed_end(r);
-		return 0;
-	}
-	if (nd_batch_put_rows(&to->incidents, &r->rows.incidents, err) ||
-	    nd_batch_put_rows(&to->events, &r->rows.events, err) || nd_batch_put_rows(&to->facts, &r->rows.facts, err)) {
-		feed_end(r);
-		return -1;
-	}
-	nd_result_feed_added(r->feed);
-	r->fed[id] = 1;
-	r->nfed++;
-	return 0;
-}
-
-/* Puts the rows of the incidents not in r's feed yet into it and ends it.
- * Returns 0, or -1 with err set (the feed then ended incomplete). */
-static int feed_rest(nd_results *r, nd_error *err)
-{
-	int rc = r->feed ? feed_upto(r, r->x->g.n + 1, err) : 0;
-
-	if (r->feed)
-		feed_end(r);
-	return rc;
-}
-
 /* nd_results_next on a kept diagnosis: the next id of the walk, its view
- * from the rows it was stored as. Returns as nd_results_next. */
+ * from the rows it is stored as. Returns as nd_results_next. */
 static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 {
-	inc_row w = {.b = &r->rows.incidents};
+	inc_row w;
 	int64_t id = 0;
 
 	while (r->pos < r->norder) {
@@ -910,11 +918,9 @@ static int next_kept(nd_results *r, const nd_res_incident **out, nd_error *err)
 	}
 	if (!id)
 		return 0;
-	nd_batch_forget(&r->rows.incidents);
-	nd_batch_forget(&r->rows.events);
-	nd_batch_forget(&r->rows.facts);
-	if (nd_diagnosis_rows(r->x, (size_t)id - 1, &r->rows, err) != 0 || feed_view(r, (size_t)id, err) != 0)
+	if (build_view(r, (size_t)id, err) != 0)
 		return -1;
+	w = (inc_row){.b = &r->view.rows->incidents, .row = r->view.inc};
 	return view_incident(r, &w, out, err);
 }
 
@@ -1190,12 +1196,12 @@ static int by_time_linked(const void *a, const void *b)
  * set. */
 static int load_evidence_kept(nd_results *r, size_t max_events, nd_error *err)
 {
-	const nd_batch *b = &r->rows.events;
+	const nd_batch *b = &r->view.rows->events;
 	nd_res_incident *inc = &r->inc;
-	size_t k, n = nd_batch_rows(b), out = 0;
+	size_t k, n = r->view.ev + r->view.nev, out = 0;
 	int oom = 0;
 
-	for (k = 0; k < n; k++) {
+	for (k = r->view.ev; k < n; k++) {
 		nd_res_event *e;
 		int rc;
 
@@ -1235,15 +1241,15 @@ static int load_evidence_kept(nd_results *r, size_t max_events, nd_error *err)
  * when out of memory. */
 static int load_facts_kept(nd_results *r)
 {
-	const nd_batch *b = &r->rows.facts;
+	const nd_batch *b = &r->view.rows->facts;
 	nd_res_incident *inc = &r->inc;
-	size_t k, n = nd_batch_rows(b);
+	size_t k, n = r->view.nfact;
 
 	if (n && nd_vec_reserve(&inc->facts, &r->cap_facts, n, sizeof(*inc->facts)) != 0)
 		return -1;
 	for (k = 0; k < n; k++) {
-		inc->facts[k].name = row_text(b, k, 2);
-		inc->facts[k].value = row_text(b, k, 3);
+		inc->facts[k].name = row_text(b, r->view.fact + k, 2);
+		inc->facts[k].value = row_text(b, r->view.fact + k, 3);
 	}
 	inc->nfacts = n;
 	return 0;

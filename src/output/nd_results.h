@@ -158,15 +158,17 @@ int nd_results_open_kept(nd_results **r, nd_db *db, const nd_print_filter *f, co
  * then fails). Returns nothing. */
 void nd_results_gate(nd_results *r, int (*fn)(void *ctx, nd_error *err), void *ctx);
 
-/* Makes r, opened on a kept diagnosis, put a copy of the rows of each
- * incident it builds into feed (nd_result_feed, NULL: none) for the thread
- * that stores them, so that they are built once. Returns 0, or -1 with
- * err set (feed then ended incomplete). */
+/* Makes r, opened on a kept diagnosis, build the rows of each incident
+ * into feed (nd_result_feed, NULL: none) for the thread that stores them,
+ * and view it from there, so that they are built once; the incidents the
+ * walk has not reached when a later one is built are named to the feed
+ * instead, for its writer to build. Returns 0, or -1 with err set (feed
+ * then ended incomplete). */
 int nd_results_feed(nd_results *r, struct nd_result_feed *feed, nd_error *err);
 
-/* Puts the rows of the incidents not yet in r's feed into it and ends it,
- * then passes r's gate (as when r next uses the database). Returns 0, or
- * -1 with err set. */
+/* Names the incidents not yet in r's feed to it and ends it, then passes
+ * r's gate (as when r next uses the database). Returns 0, or -1 with err
+ * set. */
 int nd_results_release(nd_results *r, nd_error *err);
 
 /* Closes it; a feed not released ends incomplete, so that its writer

@@ -127,8 +127,9 @@ static void fill(nd_batch *m, size_t first, size_t n)
 }
 
 /* nd_batch_put_rows: rows of batches in memory, put after a row already
- * pending, arrive complete and in order in the table (whole statements
- * bound from the batch in memory, the rest pending); appended to a batch
+ * pending (the first batch in two parts), arrive complete and in order in
+ * the table (whole statements bound from the batch in memory, the rest
+ * pending); appended to a batch
  * in memory they follow its rows, strings included; another width is
  * refused. */
 static void test_batch_put_rows(nd_db *db)
@@ -147,12 +148,14 @@ static void test_batch_put_rows(nd_db *db)
 	CHECK(nd_batch_open_memory(&to, 2, "to", &err) == 0);
 	fill(&b, 0, 1);
 	fill(&m, 1, 2 * ND_BATCH_ROWS + 3);
-	CHECK(nd_batch_put_rows(&b, &m, &err) == 0);
-	CHECK(nd_batch_put_rows(&to, &m, &err) == 0);
+	CHECK(nd_batch_put_rows(&b, &m, 0, 5, &err) == 0); /* in two parts: from row 0, then from row 5 */
+	CHECK(nd_batch_put_rows(&b, &m, 5, 2 * ND_BATCH_ROWS + 3 - 5, &err) == 0);
+	CHECK(nd_batch_put_rows(&to, &m, 0, 5, &err) == 0);
+	CHECK(nd_batch_put_rows(&to, &m, 5, 2 * ND_BATCH_ROWS + 3 - 5, &err) == 0);
 	nd_batch_forget(&m);
 	fill(&m, 1 + 2 * ND_BATCH_ROWS + 3, ND_BATCH_ROWS + 7);
-	CHECK(nd_batch_put_rows(&b, &m, &err) == 0);
-	CHECK(nd_batch_put_rows(&to, &m, &err) == 0);
+	CHECK(nd_batch_put_rows(&b, &m, 0, ND_BATCH_ROWS + 7, &err) == 0);
+	CHECK(nd_batch_put_rows(&to, &m, 0, ND_BATCH_ROWS + 7, &err) == 0);
 	CHECK(nd_batch_flush(&b, &err) == 0);
 	CHECK(nd_db_prepare(db, "SELECT count(*), sum(k), count(v), sum(v = 'v' || k) FROM t", 0, &st, "t", &err) == 0);
 	CHECK(nd_db_step(st, "t", &err) == 1);
@@ -170,7 +173,7 @@ static void test_batch_put_rows(nd_db *db)
 	}
 	nd_batch_close(&to);
 	CHECK(nd_batch_open_memory(&to, 3, "three", &err) == 0);
-	CHECK(nd_batch_put_rows(&to, &m, &err) == -1);
+	CHECK(nd_batch_put_rows(&to, &m, 0, 1, &err) == -1);
 	CHECK_STR(err.message, "three: rows of the wrong width");
 	nd_batch_close(&to);
 	nd_batch_close(&m);
