@@ -28,11 +28,10 @@ static void drain(nd_out *o)
 	o->len = 0;
 }
 
-/* nd_out_mem of n bytes that do not fit: the buffer (allocated first)
- * written out, then s copied, or written too when larger than the
- * buffer. Returns nothing. */
-static void mem_slow(nd_out *o, const char *s, size_t n)
+void nd_out_mem_slow(nd_out *o, const char *s, size_t n)
 {
+	if (o->failed || !n)
+		return;
 	if (!o->buf) {
 		if (!(o->buf = malloc(ND_OUT_SIZE))) {
 			fail(o, ENOMEM);
@@ -50,39 +49,6 @@ static void mem_slow(nd_out *o, const char *s, size_t n)
 	}
 	memcpy(o->buf, s, n);
 	o->len = n;
-}
-
-void nd_out_mem(nd_out *o, const char *s, size_t n)
-{
-	if (o->failed || !n)
-		return;
-	if (n > o->cap - o->len) {
-		mem_slow(o, s, n);
-		return;
-	}
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
-}
-
-void nd_out_quoted(nd_out *o, const char *prefix, size_t plen, const char *s, size_t n)
-{
-	char *p;
-
-	if (o->failed)
-		return;
-	if (plen + n + 2 > o->cap - o->len || plen + n + 2 < n) {
-		nd_out_mem(o, prefix, plen);
-		nd_out_mem(o, "\"", 1);
-		nd_out_mem(o, s, n);
-		nd_out_mem(o, "\"", 1);
-		return;
-	}
-	p = o->buf + o->len;
-	memcpy(p, prefix, plen);
-	p[plen] = '"';
-	memcpy(p + plen + 1, s, n);
-	p[plen + 1 + n] = '"';
-	o->len += plen + n + 2;
 }
 
 void nd_out_put(nd_out *o, const char *s)

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "nd_buf.h"
 #include "nd_error.h"
@@ -31,8 +32,23 @@ typedef struct nd_out {
 /* Starts a sink writing to f, named name in errors. Returns nothing. */
 void nd_out_init(nd_out *o, FILE *f, const char *name);
 
-/* Appends n bytes. Returns nothing: a failure is remembered. */
-void nd_out_mem(nd_out *o, const char *s, size_t n);
+/* nd_out_mem of bytes that may not fit in the buffer: the buffer
+ * (allocated first) written out, then s copied, or written too when
+ * larger than the buffer. Returns nothing. */
+void nd_out_mem_slow(nd_out *o, const char *s, size_t n);
+
+/* Appends n bytes. Returns nothing: a failure is remembered. Inline: a
+ * line of JSON is about a hundred appends, most of them literals whose
+ * copy the compiler then makes in a few moves. */
+static inline void nd_out_mem(nd_out *o, const char *s, size_t n)
+{
+	if (!o->failed && n - 1 < o->cap - o->len) { /* n > 0 and it fits */
+		memcpy(o->buf + o->len, s, n);
+		o->len += n;
+		return;
+	}
+	nd_out_mem_slow(o, s, n);
+}
 
 /* Appends a literal string (never event data). Returns nothing. */
 void nd_out_put(nd_out *o, const char *s);
@@ -42,8 +58,27 @@ void nd_out_put(nd_out *o, const char *s);
 
 /* Appends the plen bytes of prefix (a literal), then the n bytes of s
  * between double quotes, as they are: the caller made sure s needs no
- * escaping. Returns nothing. */
-void nd_out_quoted(nd_out *o, const char *prefix, size_t plen, const char *s, size_t n);
+ * escaping. Returns nothing. Inline, as nd_out_mem. */
+static inline void nd_out_quoted(nd_out *o, const char *prefix, size_t plen, const char *s, size_t n)
+{
+	char *p;
+
+	if (o->failed)
+		return;
+	if (plen + n + 2 > o->cap - o->len || plen + n + 2 < n) {
+		nd_out_mem(o, prefix, plen);
+		nd_out_mem(o, "\"", 1);
+		nd_out_mem(o, s, n);
+		nd_out_mem(o, "\"", 1);
+		return;
+	}
+	p = o->buf + o->len;
+	memcpy(p, prefix, plen);
+	p[plen] = '"';
+	memcpy(p + plen + 1, s, n);
+	p[plen + 1 + n] = '"';
+	o->len += plen + n + 2;
+}
 
 /* Appends text formatted from a literal format (numbers, literals; at most
  * 511 bytes). Returns nothing. */

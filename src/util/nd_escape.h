@@ -20,7 +20,7 @@
 int nd_escape_json(nd_buf *b, const char *s);
 
 /* Returns 1 when nd_escape_json shows each of the n bytes at s as it is
- * (printable ASCII but " and \), else 0: a check of 8 bytes at a time,
+ * (printable ASCII but " and \), else 0: a check of 16 bytes at a time,
  * for writers that then copy s between quotes. */
 int nd_escape_json_plain(const char *s, size_t n);
 

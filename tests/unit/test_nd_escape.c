@@ -31,13 +31,13 @@ static void test_escape_json(void)
 	nd_buf_free(&b);
 }
 
-/* nd_escape_json_plain: every byte value at every place of the 8-byte
- * words and of the tail after them says "plain" exactly when the escaper
+/* nd_escape_json_plain: every byte value at every place of the 16-byte
+ * blocks and of the tail after them says "plain" exactly when the escaper
  * copies the string as it is (for ASCII; bytes from 0x80 on are never
- * plain), in strings of 1 to 19 bytes of 'a' around it. */
+ * plain), in strings of 1 to 40 bytes of 'a' around it. */
 static void test_escape_json_plain(void)
 {
-	char s[20], want[24];
+	char s[41], want[45];
 	nd_buf b = {0};
 	size_t n, at;
 	int c, bad = 0;
