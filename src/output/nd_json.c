@@ -83,6 +83,16 @@ static int cause_parts(nd_json_cause *x, const nd_res_cause *c)
 	return rc || buf_put(b, "]") || buf_member(b, "rule", rule) || buf_put(b, "}") ? -1 : 0;
 }
 
+/* Frees the texts of c. Returns nothing. */
+static void codes_free(nd_json_codes *c)
+{
+	size_t k;
+
+	for (k = 0; k < c->n; k++)
+		nd_buf_free(&c->v[k]);
+	free(c->v);
+}
+
 void nd_json_causes_free(nd_json_causes *jc)
 {
 	size_t k;
@@ -90,6 +100,8 @@ void nd_json_causes_free(nd_json_causes *jc)
 	for (k = 0; k < jc->n; k++)
 		nd_buf_free(&jc->v[k].text);
 	free(jc->v);
+	codes_free(&jc->ras);
+	codes_free(&jc->nps);
 	memset(jc, 0, sizeof(*jc));
 }
 
@@ -135,20 +147,75 @@ static void cause(nd_out *o, const nd_res_incident *i, nd_json_causes *jc)
 	nd_buf_free(&own.text);
 }
 
-void nd_json_code(nd_out *o, const nd_res_code *c)
+/* Puts {"code":..,"symbol":..,"meaning":..} of c (it has a code) into b.
+ * Returns 0, or -1 when out of memory. */
+static int code_text(nd_buf *b, const nd_res_code *c)
 {
-	if (!c->has) {
-		nd_out_lit(o, "null");
-		return;
-	}
-	nd_out_lit(o, "{\"code\":");
-	nd_out_int(o, c->code);
-	member(o, KEY("symbol"), c->symbol);
-	member(o, KEY("meaning"), c->meaning);
-	nd_out_lit(o, "}");
+	return nd_buf_printf(b, "{\"code\":%lld", (long long)c->code) || buf_member(b, "symbol", c->symbol) ||
+			       buf_member(b, "meaning", c->meaning) || buf_put(b, "}")
+		       ? -1
+		       : 0;
 }
 
-void nd_json_nps_decision(nd_out *o, const nd_res_incident *i)
+/* Puts the end of an NPS decision object, ,"reason":..,"symbol":..,
+ * "meaning":..}, of reason c into b. Returns 0, or -1 when out of
+ * memory. */
+static int reason_text(nd_buf *b, const nd_res_code *c)
+{
+	int rc = c->has ? nd_buf_printf(b, ",\"reason\":%lld", (long long)c->code) : buf_put(b, ",\"reason\":null");
+
+	return rc || buf_member(b, "symbol", c->symbol) || buf_member(b, "meaning", c->meaning) || buf_put(b, "}")
+		       ? -1
+		       : 0;
+}
+
+/* Appends the text make makes of c: from codes (NULL: none) when c is in
+ * its table, made there the first time. Returns nothing. */
+static void code_cached(nd_out *o, nd_json_codes *codes, const nd_res_code *c,
+			int (*make)(nd_buf *, const nd_res_code *))
+{
+	nd_buf own = {0}, *b = &own;
+
+	if (codes && c->index) {
+		if (c->index > codes->n) {
+			nd_buf *v = realloc(codes->v, c->index * sizeof(*v));
+
+			if (!v) {
+				nd_out_oom(o);
+				return;
+			}
+			memset(v + codes->n, 0, (c->index - codes->n) * sizeof(*v));
+			codes->v = v;
+			codes->n = c->index;
+		}
+		b = &codes->v[c->index - 1];
+	}
+	if (!b->len && make(b, c) != 0) {
+		nd_buf_reset(b);
+		nd_out_oom(o);
+	} else {
+		nd_out_mem(o, b->data, b->len);
+	}
+	nd_buf_free(&own);
+}
+
+/* nd_json_code with the cache codes (NULL: none). Returns nothing. */
+static void code(nd_out *o, const nd_res_code *c, nd_json_codes *codes)
+{
+	if (c->has)
+		code_cached(o, codes, c, code_text);
+	else
+		nd_out_lit(o, "null");
+}
+
+void nd_json_code(nd_out *o, const nd_res_code *c)
+{
+	code(o, c, NULL);
+}
+
+/* nd_json_nps_decision with the cache codes (NULL: none). Returns
+ * nothing. */
+static void nps_decision(nd_out *o, const nd_res_incident *i, nd_json_codes *codes)
 {
 	if (!i->has_nps_event_id) {
 		nd_out_lit(o, "null");
@@ -156,10 +223,12 @@ void nd_json_nps_decision(nd_out *o, const nd_res_incident *i)
 	}
 	nd_out_lit(o, "{\"event_id\":");
 	nd_out_int(o, i->nps_event_id);
-	member_int(o, KEY("reason"), i->nps_reason.has, i->nps_reason.code);
-	member(o, KEY("symbol"), i->nps_reason.symbol);
-	member(o, KEY("meaning"), i->nps_reason.meaning);
-	nd_out_lit(o, "}");
+	code_cached(o, i->nps_reason.has ? codes : NULL, &i->nps_reason, reason_text);
+}
+
+void nd_json_nps_decision(nd_out *o, const nd_res_incident *i)
+{
+	nps_decision(o, i, NULL);
 }
 
 /* Ticks below which (in magnitude) a double holds ticks / 10^7 closer to
@@ -298,9 +367,9 @@ void nd_json_incident(nd_out *o, const nd_res_incident *i, int line, const char 
 	member(o, KEY("nps_server"), i->nps);
 	member(o, KEY("host"), nd_json_host(i));
 	nd_out_lit(o, ",\"client_error\":");
-	nd_json_code(o, &i->client_error);
+	code(o, &i->client_error, jc ? &jc->ras : NULL);
 	nd_out_lit(o, ",\"nps_decision\":");
-	nd_json_nps_decision(o, i);
+	nps_decision(o, i, jc ? &jc->nps : NULL);
 	member_int(o, KEY("count"), 1, i->count);
 	member_int(o, KEY("paired"), 1, i->paired);
 	member(o, KEY("first"), i->first);

@@ -17,11 +17,21 @@ typedef struct nd_json_cause {
 	size_t split; /* where the confidence goes */
 } nd_json_cause;
 
+/* Texts made once per code of a code table (by nd_res_code.index), each
+ * an nd_buf, empty while not made. */
+typedef struct nd_json_codes {
+	nd_buf *v;
+	size_t n;
+} nd_json_codes;
+
 /* The cause objects of one results reader, each escaped once and copied
- * onto every line of its incidents (nd_res_cause.index). Zero it to start. */
+ * onto every line of its incidents (nd_res_cause.index), and so the
+ * client_error objects (ras) and the reason part of the nps_decision
+ * objects (nps). Zero it to start. */
 typedef struct nd_json_causes {
 	nd_json_cause *v;
 	size_t n;
+	nd_json_codes ras, nps;
 } nd_json_causes;
 
 /* Frees the cached objects. Returns nothing. */

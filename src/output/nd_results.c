@@ -223,6 +223,24 @@ static const char *arena_str(block **a, const char *s, int *oom)
 	return memcpy(c, s, n);
 }
 
+/* Empties an arena, keeping its newest block for the next strings (a
+ * view's strings fit in one: a block malloc'ed per view cost more than
+ * copying them). Returns nothing. */
+static void arena_reset(block **a)
+{
+	block *b = *a;
+
+	if (!b)
+		return;
+	while (b->next) {
+		block *next = b->next->next;
+
+		free(b->next);
+		b->next = next;
+	}
+	b->used = 0;
+}
+
 /* Frees an arena. Returns nothing. */
 static void arena_free(block **a)
 {
@@ -789,6 +807,7 @@ static void inc_code(const inc_row *w, int c, const code_name *v, size_t n, nd_r
 	k = out->has && n ? bsearch(&out->code, v, n, sizeof(*v), by_code) : NULL;
 	out->symbol = k ? k->symbol : NULL;
 	out->meaning = k ? k->meaning : NULL;
+	out->index = k ? (size_t)(k - v) + 1 : 0;
 }
 
 /* Sets r's view of an incident from its row w. Returns 1 (*out set), or
@@ -930,7 +949,7 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	nd_res_incident *i = &r->inc;
 	int rc;
 
-	arena_free(&r->arena);
+	arena_reset(&r->arena);
 	i->nfacts = i->nevents = i->events_total = i->nattempts = 0;
 	i->loaded = 0;
 	if (r->x)

@@ -59,6 +59,7 @@ typedef struct nd_res_code {
 	int has;
 	int64_t code;
 	const char *symbol, *meaning;
+	size_t index; /* its place in the reader's code table from 1 (0: not there), for per-code caches */
 } nd_res_code;
 
 typedef struct nd_res_fact {

@@ -1,7 +1,9 @@
 /* Unit tests of nd_json: an incident object written with the per-cause
- * cache (nd_json_causes) is byte for byte the one written without it, for
- * incidents of one cause with different confidences and of two causes,
- * with text that needs escaping; the cache holds one object per cause. An
+ * and per-code cache (nd_json_causes) is byte for byte the one written
+ * without it, for incidents of one cause with different confidences and
+ * of two causes, with codes of the code tables, codes they do not have,
+ * no code, and text that needs escaping; the cache holds one object per
+ * cause and per code of a table. An
  * attempt's delta_s is the text printf's %.7f gives, for deltas of every
  * size and sign. */
 #define _GNU_SOURCE
@@ -43,7 +45,7 @@ static void test_cached_equals_uncached(void)
 	    {"bad-credentials", "incident", "Wrong password", "likely", NULL, NULL, 4, NULL, 0, NULL, 0, 1},
 	};
 	nd_res_incident inc[3];
-	nd_json_causes jc = {NULL, 0};
+	nd_json_causes jc = {0};
 	size_t k;
 
 	memset(inc, 0, sizeof(inc));
@@ -55,6 +57,13 @@ static void test_cached_equals_uncached(void)
 		inc[k].last = "2025-03-14T09:00:00.0000000Z";
 		inc[k].count = 1;
 	}
+	inc[0].client_error = (nd_res_code){1, 691, "ERROR_AUTHENTICATION_FAILURE", "Access \"denied\"", 3};
+	inc[1].client_error = (nd_res_code){1, 812, NULL, NULL, 0};
+	inc[2].client_error = inc[0].client_error;
+	inc[0].has_nps_event_id = inc[1].has_nps_event_id = 1;
+	inc[0].nps_event_id = inc[1].nps_event_id = 6273;
+	inc[0].nps_reason = (nd_res_code){1, 16, "IAS_AUTH_FAILURE", "tab\there", 2};
+	inc[1].nps_reason = (nd_res_code){0, 0, NULL, NULL, 0};
 	inc[0].confidence = "confirmed";
 	inc[1].confidence = "likely \"downgraded\"";
 	inc[2].confidence = NULL;
@@ -72,11 +81,15 @@ static void test_cached_equals_uncached(void)
 		free(again);
 	}
 	CHECK(jc.n == 2 && jc.v[0].text.len > 0 && jc.v[1].text.len > 0);
+	CHECK(jc.ras.n == 3 && jc.ras.v[2].len > 0 && jc.ras.v[0].len == 0 && jc.nps.n == 2 && jc.nps.v[1].len > 0);
 	{
 		char *one = write_one(&inc[1], &jc);
 
 		CHECK(one && strstr(one, "\"confidence\":\"likely \\\"downgraded\\\"\","
 					 "\"explanation\":\"tab\\there\"") != NULL);
+		CHECK(one && strstr(one, "\"client_error\":{\"code\":812,\"symbol\":null,\"meaning\":null},"
+					 "\"nps_decision\":{\"event_id\":6273,\"reason\":null,\"symbol\":null,"
+					 "\"meaning\":null},") != NULL);
 		CHECK(one && strstr(one, "\"commands\":[\"certutil -URL \\\"http://crl\\\"\","
 					 "\"net stop \\\\ start\"]") != NULL);
 		free(one);
