@@ -229,27 +229,69 @@ int nd_batch_flush(nd_batch *b, nd_error *err)
 	return rc;
 }
 
+/* Copies count rows of src from row first on after the rows pending in
+ * b (a database batch with room for them), as one copy of their values
+ * and one of their strings (those of a run of rows are one run of text).
+ * Returns 0, or -1 when out of memory (b->oom set). */
+static int copy_rows(nd_batch *b, const nd_batch *src, size_t first, size_t count)
+{
+	const nd_batch_val *v = &src->v[first * src->ncols];
+	size_t i, n = count * b->ncols, from = 0, last = 0, base = b->text.len;
+	int strings = 0;
+
+	for (i = 0; i < n; i++)
+		if (v[i].kind == 2) {
+			if (!strings++)
+				from = (size_t)v[i].i;
+			last = (size_t)v[i].i;
+		}
+	if (strings && nd_buf_append(&b->text, src->text.data + from,
+				     last + strlen(src->text.data + last) + 1 - from) != 0) {
+		b->oom = 1;
+		return -1;
+	}
+	memcpy(b->v + b->nv, v, n * sizeof(*v));
+	for (i = b->nv; i < b->nv + n; i++)
+		if (b->v[i].kind == 2)
+			b->v[i].i += (int64_t)base - (int64_t)from;
+	b->nv += n;
+	return 0;
+}
+
 int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t count, nd_error *err)
 {
-	size_t n = first + count, r = first, c;
+	size_t n = first + count, r = first, c, k;
 	int rc = 0;
 
 	if (src->ncols != b->ncols)
 		return nd_error_set(err, "%s: rows of the wrong width", b->what);
-	for (; r < n && rc == 0; r++) {
+	while (r < n && rc == 0) {
 		const nd_batch_val *v = &src->v[r * src->ncols];
 
-		if (!b->nv && !b->hash && b->db && n - r >= ND_BATCH_ROWS) { /* a whole statement's rows, bound there */
-			rc = run(b, b->many, v, ND_BATCH_ROWS * b->ncols, src->text.data, err);
-			r += ND_BATCH_ROWS - 1;
+		if (b->db && !b->hash) {
+			if (!b->nv && n - r >= ND_BATCH_ROWS) { /* a whole statement's rows, bound there */
+				rc = run(b, b->many, v, ND_BATCH_ROWS * b->ncols, src->text.data, err);
+				r += ND_BATCH_ROWS;
+				continue;
+			}
+			k = (b->cap - b->nv) / b->ncols; /* after the pending rows, up to a statement's */
+			k = k < n - r ? k : n - r;
+			if (copy_rows(b, src, r, k) != 0)
+				return nd_error_set(err, "out of memory");
+			r += k;
+			if (b->nv == b->cap) {
+				rc = run(b, b->many, b->v, b->nv, b->text.data, err);
+				drop(b);
+			}
 			continue;
 		}
-		for (c = 0; c < b->ncols; c++)
+		for (c = 0; c < b->ncols; c++) /* into memory or a hash: as put one by one */
 			if (v[c].kind == 1)
 				nd_batch_int(b, v[c].i);
 			else
 				nd_batch_text(b, v[c].kind == 2 ? src->text.data + v[c].i : NULL);
 		rc = nd_batch_row(b, err);
+		r++;
 	}
 	return rc;
 }
