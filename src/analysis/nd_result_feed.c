@@ -135,6 +135,17 @@ int nd_result_feed_skip(nd_result_feed *f, size_t first, size_t last)
 	return 0;
 }
 
+int nd_result_feed_behind(nd_result_feed *f)
+{
+	int i, ready = 0;
+
+	pthread_mutex_lock(&f->lock);
+	for (i = 0; i < CHUNKS; i++)
+		ready += f->state[i] == READY;
+	pthread_mutex_unlock(&f->lock);
+	return ready > 0;
+}
+
 void nd_result_feed_end(nd_result_feed *f, int complete)
 {
 	int p;

@@ -3,8 +3,9 @@
  * builds each incident's rows (nd_diagnosis_rows) into the chunk it is
  * filling and prints from them there; an incident it has not reached yet
  * when a later one is printed (the walk prints the open ones first) it
- * names instead, and the writer builds its rows itself (building them
- * twice on the printer's thread cost it more than the writer's slack). A
+ * builds there too while the writer is behind, else names it, and the
+ * writer builds its rows itself (building them twice on the printer's
+ * thread made it the longer of the two; always on the writer's, that). A
  * chunk is handed over once it holds ND_RESULT_FEED_INCIDENTS parts; the
  * writer inserts its parts in order and gives it back. A few chunks go
  * round, so memory does not grow with the number of incidents. Only the
@@ -57,6 +58,11 @@ void nd_result_feed_added(nd_result_feed *f, size_t id);
  * after what was put before (a chunk handed over when full). Returns 0,
  * or -1 when the feed has ended or the writer gave up. */
 int nd_result_feed_skip(nd_result_feed *f, size_t first, size_t last);
+
+/* The printer: returns 1 when a chunk handed over waits for the writer
+ * (it is behind: the printer had better build the incidents it would
+ * skip), else 0. */
+int nd_result_feed_behind(nd_result_feed *f);
 
 /* The printer: hands the current chunk over and ends the feed, complete
  * (1: every incident was put in order) or not (0: the writer must not

@@ -852,74 +852,103 @@ static void feed_end(nd_results *r)
 	r->feed = NULL;
 }
 
-/* Names the incidents below id that are not in r's feed yet to it, for
- * its writer to build, so that it inserts in id order, as the tables keep
- * them (an insert out of order costs SQLite more than building the rows
- * again; the walk prints the open incidents first). Returns nothing (a
- * writer that gave up ends the feed: its error is told). */
-static void feed_upto(nd_results *r, size_t id)
+/* Builds the rows of incident id of r->x into to, after the rows there,
+ * as r's view. Returns 0, or -1 with err set. */
+static int build_into(nd_results *r, size_t id, nd_result_rows *to, nd_error *err)
+{
+	view_rows *v = &r->view;
+
+	v->rows = to;
+	v->inc = nd_batch_rows(&to->incidents);
+	v->ev = nd_batch_rows(&to->events);
+	v->fact = nd_batch_rows(&to->facts);
+	if (nd_diagnosis_rows(r->x, id - 1, to, err) != 0)
+		return -1;
+	v->nev = nd_batch_rows(&to->events) - v->ev;
+	v->nfact = nd_batch_rows(&to->facts) - v->fact;
+	return 0;
+}
+
+/* Builds the rows of incident id into r's feed (build_into). Returns 0,
+ * 1 when the writer gave up (the feed then ended: its error is told), or
+ * -1 with err set (the feed then ended incomplete). */
+static int feed_build(nd_results *r, size_t id, nd_error *err)
+{
+	nd_result_rows *to = nd_result_feed_rows(r->feed);
+
+	if (!to || build_into(r, id, to, err) != 0) {
+		feed_end(r);
+		return to ? -1 : 1;
+	}
+	nd_result_feed_added(r->feed, id);
+	r->fed[id] = 1;
+	r->nfed++;
+	return 0;
+}
+
+/* Puts the incidents below id that are not in r's feed yet into it, so
+ * that its writer inserts in id order, as the tables keep them (an insert
+ * out of order costs SQLite more than building the rows again; the walk
+ * prints the open incidents first): built (with build set, while the
+ * writer is behind), else named to it for the writer to build. Returns 0
+ * (the feed ended when the writer gave up), or -1 with err set (the feed
+ * then ended incomplete). */
+static int feed_upto(nd_results *r, size_t id, int build, nd_error *err)
 {
 	size_t first;
 
 	while (r->feed && r->unfed < id) {
-		for (; r->unfed < id && r->fed[r->unfed]; r->unfed++)
-			;
+		if (r->fed[r->unfed]) {
+			r->unfed++;
+			continue;
+		}
+		if (build && nd_result_feed_behind(r->feed)) {
+			if (feed_build(r, r->unfed, err) < 0)
+				return -1;
+			r->unfed++;
+			continue;
+		}
 		for (first = r->unfed; r->unfed < id && !r->fed[r->unfed]; r->unfed++) {
 			r->fed[r->unfed] = 1;
 			r->nfed++;
 		}
-		if (first < r->unfed && nd_result_feed_skip(r->feed, first, r->unfed - 1) != 0)
+		if (nd_result_feed_skip(r->feed, first, r->unfed - 1) != 0)
 			feed_end(r);
 	}
+	return 0;
 }
 
-/* Names the incidents not in r's feed yet to it and ends it. Returns
+/* Names the incidents not in r's feed yet to it (none built: the
+ * current view may be in the feed's chunk) and ends it. Returns
  * nothing. */
 static void feed_rest(nd_results *r)
 {
+	nd_error ignored; /* not building, feed_upto does not fail */
+
 	if (r->feed)
-		feed_upto(r, r->x->g.n + 1);
+		feed_upto(r, r->x->g.n + 1, 0, &ignored);
 	if (r->feed)
 		feed_end(r);
 }
 
 /* Builds the rows of incident id of r->x for its view: into the chunk of
- * r's feed, after the incidents below it that the walk has not reached
- * (named to the feed), when it is not in the feed yet; else into r->rows.
- * Returns 0, or -1 with err set (the feed then ended incomplete). */
+ * r's feed, after the incidents below it that the walk has not reached,
+ * when it is not in the feed yet; else into r->rows. Returns 0, or -1
+ * with err set (the feed then ended incomplete). */
 static int build_view(nd_results *r, size_t id, nd_error *err)
 {
-	nd_result_rows *to = NULL;
-	view_rows *v = &r->view;
+	int rc;
 
 	if (r->feed && !r->fed[id]) {
-		feed_upto(r, id);
-		if (r->feed && !(to = nd_result_feed_rows(r->feed))) /* the writer gave up: its error is told */
-			feed_end(r);
+		if (feed_upto(r, id, 1, err) != 0)
+			return -1;
+		if (r->feed && (rc = feed_build(r, id, err)) <= 0)
+			return rc;
 	}
-	if (!to) {
-		to = &r->rows;
-		nd_batch_forget(&to->incidents);
-		nd_batch_forget(&to->events);
-		nd_batch_forget(&to->facts);
-	}
-	v->rows = to;
-	v->inc = nd_batch_rows(&to->incidents);
-	v->ev = nd_batch_rows(&to->events);
-	v->fact = nd_batch_rows(&to->facts);
-	if (nd_diagnosis_rows(r->x, id - 1, to, err) != 0) {
-		if (to != &r->rows)
-			feed_end(r);
-		return -1;
-	}
-	v->nev = nd_batch_rows(&to->events) - v->ev;
-	v->nfact = nd_batch_rows(&to->facts) - v->fact;
-	if (to != &r->rows) {
-		nd_result_feed_added(r->feed, id);
-		r->fed[id] = 1;
-		r->nfed++;
-	}
-	return 0;
+	nd_batch_forget(&r->rows.incidents);
+	nd_batch_forget(&r->rows.events);
+	nd_batch_forget(&r->rows.facts);
+	return build_into(r, id, &r->rows, err);
 }
 
 /* nd_results_next on a kept diagnosis: the next id of the walk, its view

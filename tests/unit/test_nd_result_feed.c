@@ -3,7 +3,7 @@
  * another thread whole and in order, through chunks that go round (more
  * incidents than the chunks hold at once), runs of named incidents as one
  * part; a feed ended early is incomplete; a writer that gives up does not
- * leave the printer waiting. */
+ * leave the printer waiting; the printer sees when the writer is behind. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -115,8 +115,28 @@ static seen run(size_t n, int complete, size_t chunks, size_t *n_put)
 	return w;
 }
 
+/* nd_result_feed_behind: no chunk waits for the writer before the first
+ * is handed over, one after (no writer takes it here). */
+static void test_behind(void)
+{
+	nd_result_feed *f;
+	nd_error err;
+	size_t i;
+
+	CHECK(nd_result_feed_open(&f, &err) == 0);
+	CHECK(nd_result_feed_behind(f) == 0);
+	for (i = 0; i < ND_RESULT_FEED_INCIDENTS; i++)
+		CHECK(nd_result_feed_skip(f, 2 * i + 1, 2 * i + 1) == 0);
+	CHECK(nd_result_feed_behind(f) == 0);
+	CHECK(nd_result_feed_skip(f, 2 * i + 1, 2 * i + 1) == 0); /* the chunk is full: handed over */
+	CHECK(nd_result_feed_behind(f) == 1);
+	nd_result_feed_end(f, 0);
+	nd_result_feed_close(f);
+}
+
 int main(void)
 {
+	test_behind();
 	size_t n = 10 * ND_RESULT_FEED_INCIDENTS + 3, put_n;
 	seen w;
 
