@@ -892,50 +892,6 @@ static int capi2_cmp(const void *a, const void *b)
 	return when_cmp(x->ts, x->ref, y->ts, y->ref);
 }
 
-/* Puts v (n elements of size bytes, in cmp order up to old, then the ones
- * appended from old on in the order they were read) in cmp order: sorts
- * the appended ones unless they are in order already (a store's events in
- * id order are most often in time order too), then merges them in where
- * they go (a late event usually goes near the end). Returns 0, or -1 when
- * out of memory. */
-static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(const void *, const void *))
-{
-	char *a = v, *t, *x, *y, *xe, *ye, *o;
-	size_t lo = 0, hi = old, i;
-
-	for (i = old + 1; i < n && cmp(a + (i - 1) * size, a + i * size) <= 0; i++)
-		;
-	if (i < n)
-		nd_sort(a + old * size, n - old, size, cmp);
-	if (!old || old == n || cmp(a + (old - 1) * size, a + old * size) <= 0)
-		return 0;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (cmp(a + mid * size, a + old * size) <= 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (!(t = malloc((n - lo) * size)))
-		return -1;
-	memcpy(t, a + lo * size, (n - lo) * size);
-	x = t;
-	xe = y = t + (old - lo) * size;
-	ye = t + (n - lo) * size;
-	o = a + lo * size;
-	while (x < xe && y < ye) {
-		char **from = cmp(x, y) <= 0 ? &x : &y;
-
-		memcpy(o, *from, size);
-		*from += size;
-		o += size;
-	}
-	memcpy(o, x < xe ? x : y, (size_t)(x < xe ? xe - x : ye - y));
-	free(t);
-	return 0;
-}
-
 /* The queries of a load, each in two forms: for every event, and for the
  * events stored since the id ?1. The hosts' second form keeps its column
  * (|| '') from an index: SQLite, without statistics, would rather read a
@@ -954,7 +910,7 @@ static int keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(con
 /* The records of a kind (client failures, NPS decisions, ...) are read
  * from their typed table in id order, each joined to its event by id
  * (CROSS JOIN: the typed table first, so that both are read forward), and
- * sorted by time in C (keep_order): at 1M NPS decisions, SQLite's
+ * sorted by time in C (nd_analysis_keep_order): at 1M NPS decisions, SQLite's
  * ORDER BY ts through the index of event ids cost 2.7 CPU s against 0.5 s
  * for the rows alone. */
 #define Q_CLIENTS(since, time)                                                                                         \
@@ -1311,11 +1267,11 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 		if (nd_u64set_add(l->coids, coid_print(d, d->clients[i].host, coid)) != 0)
 			return nd_error_set(l->err, "out of memory");
 	}
-	if (keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
-	    keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
-	    keep_order(d->connects, d->nconnects, nconnects, sizeof(*d->connects), connect_cmp) ||
-	    keep_order(d->unlocks, d->nunlocks, nunlocks, sizeof(*d->unlocks), decision_cmp) ||
-	    keep_order(d->capi2, d->ncapi2, ncapi2, sizeof(*d->capi2), capi2_cmp))
+	if (nd_analysis_keep_order(d->clients, d->nclients, nclients, sizeof(*d->clients), client_cmp) ||
+	    nd_analysis_keep_order(d->decisions, d->ndecisions, ndecisions, sizeof(*d->decisions), decision_cmp) ||
+	    nd_analysis_keep_order(d->connects, d->nconnects, nconnects, sizeof(*d->connects), connect_cmp) ||
+	    nd_analysis_keep_order(d->unlocks, d->nunlocks, nunlocks, sizeof(*d->unlocks), decision_cmp) ||
+	    nd_analysis_keep_order(d->capi2, d->ncapi2, ncapi2, sizeof(*d->capi2), capi2_cmp))
 		return nd_error_set(l->err, "out of memory");
 	return meanwhile ? rest_beside(l, rules, first, meanwhile, ctx) : load_rest(l, rules, first);
 }
