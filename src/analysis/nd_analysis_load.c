@@ -794,9 +794,11 @@ static int rules_read(void *ctx, const char *name)
 
 /* Loads, for every event from the first (by ref) on, the first value of
  * each field name the rules read: one pass over the events' fields and
- * typed rows in id order (nd_fields_select_sql; only the events stored
- * since l->since when set), merged with the events (sorted by ref); the
- * names are matched once per field_names row, only for loaded events.
+ * typed rows in id order (nd_fields_select_sql: only the events whose
+ * field_names row names one the rules read, which skips a fleet's client
+ * failures; only those stored since l->since when set), merged with the
+ * events (sorted by ref); the names are matched once per field_names row,
+ * only for loaded events.
  * Returns 0, or -1 with err set. */
 static int load_fields(load *l, size_t first)
 {
@@ -805,6 +807,7 @@ static int load_fields(load *l, size_t first)
 	nd_buf tmp = {0}, sql = {0};
 	nd_stmt *st = NULL;
 	int *index = NULL;
+	int64_t *ids = NULL;
 	size_t i = first;
 	int rc = 0;
 
@@ -817,12 +820,18 @@ static int load_fields(load *l, size_t first)
 	}
 	if (m.n) {
 		if (!(index = malloc((nd_fields_typed_count() + 1) * sizeof(*index))) ||
-		    nd_fields_select_sql(&sql, l->since != 0, rules_read, d, index) != 0)
+		    !(ids = malloc(m.n * sizeof(*ids))))
 			rc = nd_error_set(l->err, "out of memory");
-		else if (nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
-			 (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0))
+		for (i = 0; ids && i < m.n; i++)
+			ids[i] = m.v[i].id;
+		if (!rc && nd_fields_select_sql(&sql, l->since != 0, ids, m.n, rules_read, d, index) != 0)
+			rc = nd_error_set(l->err, "out of memory");
+		if (!rc && (nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
+			    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)))
 			rc = nd_db_fail(l->db, "event fields", l->err);
 		nd_buf_free(&sql);
+		free(ids);
+		i = first;
 		if (rc) {
 			nd_db_finalize(st);
 			nd_buf_free(&tmp);
