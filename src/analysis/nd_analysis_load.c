@@ -206,39 +206,18 @@ static void dial_moved(load *l, size_t host, const char *coid)
 	}
 }
 
-/* Returns the hash of the names of an NPS audit event (NULL as ""),
- * FNV-1a over the three with a NUL between them. */
-static uint64_t names_hash(const char *user, const char *domain, const char *fq)
-{
-	const char *v[3] = {user, domain, fq}, *p;
-	uint64_t h = 14695981039346656037u;
-	size_t i;
-
-	for (i = 0; i < 3; i++) {
-		for (p = v[i] ? v[i] : ""; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211u;
-		h *= 1099511628211u;
-	}
-	return h;
-}
-
-/* Returns 1 if a and b (NULL as "") are the same text, else 0. */
-static int same_text(const char *a, const char *b)
-{
-	return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
-/* Returns the slot of the names user, domain, fq (NULL as "") in l's
- * index of d->hints: the one holding them, else the empty one where they
- * go. */
+/* Returns the slot of the names user, domain, fq (shared copies of l->d,
+ * so equal names are equal pointers) in l's index of d->hints: the one
+ * holding them, else the empty one where they go. */
 static uint32_t *hint_slot(const load *l, const char *user, const char *domain, const char *fq)
 {
-	size_t at = (size_t)names_hash(user, domain, fq) & (l->nhint_slots - 1);
+	uint64_t h = (((uint64_t)(uintptr_t)user * 31 + (uintptr_t)domain) * 31 + (uintptr_t)fq) * 0x9E3779B97F4A7C15u;
+	size_t at = (size_t)(h >> 24) & (l->nhint_slots - 1);
 
 	while (l->hint_slots[at]) {
-		const nd_domain_hint *h = &l->d->hints[l->hint_slots[at] - 1];
+		const nd_domain_hint *x = &l->d->hints[l->hint_slots[at] - 1];
 
-		if (same_text(h->user, user) && same_text(h->domain, domain) && same_text(h->fq, fq))
+		if (x->user == user && x->domain == domain && x->fq == fq)
 			break;
 		at = (at + 1) & (l->nhint_slots - 1);
 	}
@@ -267,13 +246,11 @@ static int index_hints(load *l)
 	return 0;
 }
 
-/* Row: the names of an NPS audit event, kept unless the same names are
- * (learning domains needs each triple once: found by their text, before
- * any is interned, since at 1M decisions most rows repeat a user's).
- * Returns 0, or -1 when out of memory. */
-static int hint_row(load *l, nd_stmt *st)
+/* Keeps the names of an NPS audit event (shared copies, "" for none)
+ * unless the same names are kept: learning domains needs each triple
+ * once. Returns 0, or -1 when out of memory. */
+static int hint_add(load *l, const char *user, const char *domain, const char *fq)
 {
-	const char *user = nd_db_column_text(st, 0), *domain = nd_db_column_text(st, 1), *fq = nd_db_column_text(st, 2);
 	nd_domain_hint *h;
 	uint32_t *slot;
 
@@ -284,11 +261,21 @@ static int hint_row(load *l, nd_stmt *st)
 		return 0;
 	if (!(h = nd_analysis_add_hint(l->d)))
 		return -1;
-	h->user = col(l, st, 0, 1);
-	h->domain = col(l, st, 1, 1);
-	h->fq = col(l, st, 2, 1);
+	h->user = user;
+	h->domain = domain;
+	h->fq = fq;
 	*slot = (uint32_t)l->d->nhints;
 	return 0;
+}
+
+/* Row: the names of an NPS audit event that is not a decision (a
+ * decision's are kept by decision_row). Returns 0, or -1 when out of
+ * memory. */
+static int hint_row(load *l, nd_stmt *st)
+{
+	const char *user = col(l, st, 0, 1), *domain = col(l, st, 1, 1);
+
+	return hint_add(l, user, domain, col(l, st, 2, 1));
 }
 
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
@@ -514,6 +501,9 @@ static int decision_row(load *l, nd_stmt *st)
 	n->port_type = unset(nd_db_column_text(st, 12)) ? ND_STR_NONE : col_id(l, st, 12, 0);
 	n->auth_type = unset(nd_db_column_text(st, 13)) ? ND_STR_NONE : col_id(l, st, 13, 0);
 	n->nas_addr = unset(nd_db_column_text(st, 14)) ? ND_STR_NONE : col_id(l, st, 14, 0);
+	if (hint_add(l, n->user != ND_STR_NONE ? own_str(l, n->user) : nd_analysis_str(l->d, "", 1, &l->oom),
+		     own_str(l, n->domain), own_str(l, n->fq)) != 0)
+		return -1;
 	return subject_event(l, st, 0, 15, ND_EVENT_SUBJECT);
 }
 
@@ -906,9 +896,14 @@ static int capi2_cmp(const void *a, const void *b)
  * (|| '') from an index: SQLite, without statistics, would rather read a
  * whole index in order than sort the few new rows. */
 #define Q_HOSTS(col, since) "SELECT DISTINCT " col " FROM events" since
-/* Not DISTINCT: hint_row keeps each triple once (SQLite's DISTINCT cost
- * 0.8 CPU s at 1M decisions, the scan alone 0.3 s). */
-#define Q_HINTS(since) "SELECT subject_user_name, subject_domain_name, fq_subject_user_name FROM nps_audit_events" since
+/* The names of the NPS audit events that are not decisions (decision_row
+ * keeps theirs; SQLite's DISTINCT over every nps_audit_events row cost
+ * 0.8 CPU s at 1M decisions): 6275-6280, the only other events that
+ * table holds (the ids the nps_audit family keeps; nps_text stores only
+ * 6272 and 6273), through the index of event ids. */
+#define Q_HINTS(since)                                                                                                 \
+	"SELECT a.subject_user_name, a.subject_domain_name, a.fq_subject_user_name FROM events e"                      \
+	" JOIN nps_audit_events a ON a.event_ref = e.id WHERE " since "e.event_id BETWEEN 6275 AND 6280"
 /* CROSS JOIN: SQLite reads ras_client_events first (it would rather scan
  * every event in an index of computer names for the order: 0.66 against
  * 0.08 CPU s at 1M events); PostgreSQL plans it as the inner join it is. */
@@ -942,7 +937,9 @@ static int capi2_cmp(const void *a, const void *b)
 	"SELECT e.id, e.ts, e.computer, e.event_id, c.error, c.subject, c.failing_subject, c.url,"                     \
 	" c.error_name, c.process, c.task_id FROM capi2_events c CROSS JOIN events e"                                  \
 	" WHERE e.id = c.event_ref AND " since "(c.error <> 0 OR c.failing_subject IS NOT NULL)"
-/* The typed tables' rows stored since ?1. */
+/* The rows stored since ?1: events first (their other terms, +, are not
+ * looked up in an index), or the typed tables'. */
+#define SINCE_E "e.id > ?1 AND +"
 #define SINCE_C "c.event_ref > ?1 AND "
 #define SINCE_A "a.event_ref > ?1 AND "
 
@@ -958,7 +955,7 @@ static const struct query {
 	const char *what;
 } queries[] = {
 	{BOTH(Q_HOSTS("computer", " ORDER BY 1")), BOTH(Q_HOSTS("computer || ''", " WHERE id > ?1")), host_row, "hosts"},
-	{BOTH(Q_HINTS("")), BOTH(Q_HINTS(" WHERE event_ref > ?1")), hint_row, "learn domains"},
+	{BOTH(Q_HINTS("")), BOTH(Q_HINTS(SINCE_E)), hint_row, "learn domains"},
 	{BOTH(Q_DIALS("")), BOTH(Q_DIALS(" AND d.event_ref > ?1")), dial_row, "dialled servers"},
 	{DIALECTS(Q_CLIENTS, ""), DIALECTS(Q_CLIENTS, SINCE_C), client_row, "client failures"},
 	{DIALECTS(Q_DECISIONS, ""), DIALECTS(Q_DECISIONS, SINCE_A), decision_row, "NPS decisions"},
