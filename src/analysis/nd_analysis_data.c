@@ -491,6 +491,47 @@ static int by_time(const void *pa, const void *pb)
 	return c ? c : cmp64(a->ref, b->ref);
 }
 
+int nd_analysis_keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(const void *, const void *))
+{
+	char *a = v, *t, *x, *y, *xe, *ye, *o;
+	size_t lo = 0, hi;
+
+	if (!old && n)
+		old = 1;
+	while (old < n && cmp(a + (old - 1) * size, a + old * size) <= 0)
+		old++;
+	if (old >= n)
+		return 0;
+	nd_sort(a + old * size, n - old, size, cmp);
+	if (cmp(a + (old - 1) * size, a + old * size) <= 0)
+		return 0;
+	for (hi = old; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp(a + mid * size, a + old * size) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!(t = malloc((n - lo) * size)))
+		return -1;
+	memcpy(t, a + lo * size, (n - lo) * size);
+	x = t;
+	xe = y = t + (old - lo) * size;
+	ye = t + (n - lo) * size;
+	o = a + lo * size;
+	while (x < xe && y < ye) {
+		char **from = cmp(x, y) <= 0 ? &x : &y;
+
+		memcpy(o, *from, size);
+		*from += size;
+		o += size;
+	}
+	memcpy(o, x < xe ? x : y, (size_t)(x < xe ? xe - x : ye - y));
+	free(t);
+	return 0;
+}
+
 int nd_analysis_index(nd_analysis_data *d, nd_error *err)
 {
 	return nd_analysis_index_more(d, 0, err);
@@ -501,8 +542,8 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 	size_t i, o, at, out = first;
 	when *w;
 
-	if (first < d->nevents)
-		nd_sort(d->events + first, d->nevents - first, sizeof(*d->events), by_ref);
+	if (nd_analysis_keep_order(d->events + first, d->nevents - first, 0, sizeof(*d->events), by_ref) != 0)
+		return nd_error_set(err, "out of memory");
 	for (i = first; i < d->nevents; i++) {
 		if (out > first && d->events[out - 1].ref == d->events[i].ref) {
 			d->events[out - 1].flags |= d->events[i].flags;
@@ -518,7 +559,10 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 		return nd_error_set(err, "out of memory");
 	for (i = first; i < d->nevents; i++)
 		w[i - first] = (when){d->events[i].ts, d->events[i].ref, (uint32_t)i};
-	nd_sort(w, d->nevents - first, sizeof(*w), by_time);
+	if (nd_analysis_keep_order(w, d->nevents - first, 0, sizeof(*w), by_time) != 0) {
+		free(w);
+		return nd_error_set(err, "out of memory");
+	}
 	/* The new ones merged in with those indexed before, by time then ref,
 	 * from the end: a new event is most often the newest, so only the
 	 * indexed ones after the earliest new one move. */

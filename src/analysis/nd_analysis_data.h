@@ -254,6 +254,13 @@ int nd_analysis_add_name(nd_analysis_data *d, const char *name, nd_error *err);
  * -1 with err set. */
 int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_error *err);
 
+/* Puts v (n elements of size bytes, the first old of them in cmp order)
+ * in cmp order: the run in order goes on as far as it does, the rest is
+ * sorted and merged in (what a load appends, read in id order, is most
+ * often in order already, or goes near the end). Returns 0, or -1 when
+ * out of memory (v is then in no particular order). */
+int nd_analysis_keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(const void *, const void *));
+
 /* Finishes the events: sorts them by ref, merges one event loaded twice
  * (its fields must not be loaded yet) and builds by_ts. Returns 0, or -1
  * with err set (also for 4G events). */

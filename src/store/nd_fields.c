@@ -307,7 +307,8 @@ static int read_already(const nd_family *const *f, const nd_column *c, const int
 	return -1;
 }
 
-int nd_fields_select_sql(nd_buf *b, int since, int (*want)(void *ctx, const char *name), void *ctx, int *index)
+int nd_fields_select_sql(nd_buf *b, int since, const int64_t *names, size_t nnames,
+			 int (*want)(void *ctx, const char *name), void *ctx, int *index)
 {
 	const nd_family *const *f;
 	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields"), at = 4;
@@ -327,8 +328,11 @@ int nd_fields_select_sql(nd_buf *b, int since, int (*want)(void *ctx, const char
 			rc = c->type == ND_COL_TEXT ? nd_buf_printf(b, ", t_%s.%s", (*f)->table, c->name)
 						    : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, c->name);
 		}
-	return rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
-	       nd_buf_printf(b, " WHERE e.names_ref IS NOT NULL%s ORDER BY e.id", since ? " AND e.id > ?1" : "");
+	rc = rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
+	     nd_buf_printf(b, " WHERE e.names_ref %s", nnames ? "IN (" : "IS NOT NULL");
+	for (i = 0; i < nnames && rc == 0; i++)
+		rc = nd_buf_printf(b, "%s%lld", i ? ", " : "", (long long)names[i]);
+	return rc || nd_buf_printf(b, "%s%s ORDER BY e.id", nnames ? ")" : "", since ? " AND e.id > ?1" : "");
 }
 
 int nd_fields_typed_index(const int *index, const nd_family *fam, int c)

@@ -50,14 +50,16 @@ int nd_fields_typed_joins(nd_buf *b);
 size_t nd_fields_typed_count(void);
 
 /* Appends to b the query of the fields of every event that has some (since:
- * only those whose id is above parameter 1), in id order: columns id,
+ * only those whose id is above parameter 1; nnames: only those whose
+ * names_ref is one of names, ids of field_names), in id order: columns id,
  * names_ref, family, fields, then the text (a code as decimal) of each
  * typed column one of whose field names want(ctx, name) wants, so that
  * SQLite neither reads the others nor joins a table none of them is in;
  * sets index (nd_fields_typed_count entries) to where each typed column
  * is, -1 for not read (nd_fields_typed_index). Returns 0, or -1 when out of
  * memory. */
-int nd_fields_select_sql(nd_buf *b, int since, int (*want)(void *ctx, const char *name), void *ctx, int *index);
+int nd_fields_select_sql(nd_buf *b, int since, const int64_t *names, size_t nnames,
+			 int (*want)(void *ctx, const char *name), void *ctx, int *index);
 
 /* Returns the column of the nd_fields_select_sql query (its index) that
  * holds column c of family fam's typed table, or -1. */

@@ -151,6 +151,44 @@ static void test_more(nd_analysis_data *d)
 		CHECK(d->events[i].host == 1 || d->events[i].host == 2 || d->events[i].host == 4);
 }
 
+/* qsort-style: ints ascending. */
+static int int_order(const void *pa, const void *pb)
+{
+	int a = *(const int *)pa, b = *(const int *)pb;
+
+	return a < b ? -1 : a > b;
+}
+
+/* nd_analysis_keep_order: a prefix said to be in order, a run that goes
+ * on past it, and appended values that go before, between and after. */
+static void test_keep_order(void)
+{
+	static const struct {
+		int v[10];
+		size_t n, old;
+	} cases[] = {
+	    {{0}, 0, 0},                                     /* empty */
+	    {{1, 2, 3, 4, 5, 6}, 6, 0},                      /* all in order: nothing moves */
+	    {{2, 4, 6, 8, 9, 1, 5, 10, 3, 7}, 10, 3},        /* the run goes on past old, then unsorted */
+	    {{5, 6, 7, 1, 2, 3}, 6, 3},                      /* appended in order, all before */
+	    {{1, 3, 5, 7, 9, 8, 6, 4, 2, 0}, 10, 5},         /* appended backwards */
+	    {{3, 3, 1, 3, 2, 2}, 6, 0},                      /* equal values */
+	    {{9, 8, 7, 6, 5, 4, 3, 2, 1, 0}, 10, 0},         /* nothing in order */
+	};
+	size_t i, j;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int v[10], want[10];
+
+		memcpy(v, cases[i].v, sizeof(v));
+		memcpy(want, cases[i].v, sizeof(want));
+		qsort(want, cases[i].n ? cases[i].n : 1, sizeof(*want), int_order);
+		CHECK(nd_analysis_keep_order(v, cases[i].n, cases[i].old, sizeof(*v), int_order) == 0);
+		for (j = 0; j < cases[i].n; j++)
+			CHECK(v[j] == want[j]);
+	}
+}
+
 int main(void)
 {
 	static const char *const hosts[] = {C1, DC, NPS, NULL};
@@ -177,6 +215,7 @@ int main(void)
 	int64_t ref;
 
 	test_times();
+	test_keep_order();
 	test_hosts();
 	test_coids();
 	fx_init(&d, hosts);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "nd_analysis_load.h"
 #include "nd_buf.h"
 #include "nd_codes.h"
 #include "nd_db.h"
@@ -381,6 +382,36 @@ static nd_store *open_store(const char *path, const char *codes)
 	return s;
 }
 
+/* Checks that a full load of s keeps as domain hints each distinct name
+ * triple of the NPS audit events once (the decisions' read with them,
+ * the others by a query of their own). Returns nothing. */
+static void check_hints(nd_store *s, const nd_rules *rules)
+{
+	nd_analysis_data d;
+	nd_stmt *st = NULL;
+	nd_error err;
+	size_t rows, n = 0, i;
+
+	CHECK(nd_analysis_load(s, rules, &d, NULL, 1, NULL, NULL, &rows, &err) == 0);
+	CHECK(nd_db_prepare(nd_store_db(s),
+			    "SELECT DISTINCT coalesce(subject_user_name, ''), coalesce(subject_domain_name, ''),"
+			    " coalesce(fq_subject_user_name, '') FROM nps_audit_events",
+			    0, &st, "hints", &err) == 0);
+	while (st && nd_db_step(st, "hints", &err) == 1) {
+		size_t found = 0;
+
+		for (i = 0; i < d.nhints; i++)
+			found += strcmp(d.hints[i].user, nd_db_column_text(st, 0)) == 0 &&
+				 strcmp(d.hints[i].domain, nd_db_column_text(st, 1)) == 0 &&
+				 strcmp(d.hints[i].fq, nd_db_column_text(st, 2)) == 0;
+		CHECK(found == 1);
+		n++;
+	}
+	CHECK(n > 0 && n == d.nhints);
+	nd_db_finalize(st);
+	nd_analysis_data_free(&d);
+}
+
 /* A stream: users users, first random events in its first round, then
  * more (EVENTS and one more each round) or, quiet, per_round each round. */
 typedef struct stream {
@@ -507,6 +538,7 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 	nd_news_free(news_a);
 	nd_news_free(news_b);
 	nd_diagnose_memory_free(m);
+	check_hints(b, rules);
 	nd_store_close(a);
 	nd_store_close(b);
 	remove(path_a);
