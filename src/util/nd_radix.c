@@ -1,0 +1,94 @@
+#include "nd_radix.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void nd_radix_sort(nd_radix_item *v, nd_radix_item *tmp, size_t n)
+{
+	size_t count[8][256], i, d, at;
+	nd_radix_item *from = v, *to = tmp, *t;
+
+	memset(count, 0, sizeof(count));
+	for (i = 0; i < n; i++)
+		for (d = 0; d < 8; d++)
+			count[d][(v[i].key >> (8 * d)) & 255]++;
+	for (d = 0; d < 8; d++) {
+		size_t sum = 0, c;
+
+		/* A byte every key has alike orders nothing: skipped (the high
+		 * bytes of times and of small numbers). */
+		if (n < 2 || count[d][(v[0].key >> (8 * d)) & 255] == n)
+			continue;
+		for (i = 0; i < 256; i++) {
+			c = count[d][i];
+			count[d][i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++) {
+			at = count[d][(from[i].key >> (8 * d)) & 255]++;
+			to[at] = from[i];
+		}
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != v)
+		memcpy(v, from, n * sizeof(*v));
+}
+
+int nd_radix_permute(void *base, size_t n, size_t size, nd_radix_item *v)
+{
+	unsigned char *b = base, *spare = malloc(size ? size : 1);
+	size_t i, j, k;
+
+	if (!spare)
+		return -1;
+	/* Follows each cycle of the permutation once, with one element aside;
+	 * a placed position is marked by at == its own index. */
+	for (i = 0; i < n; i++) {
+		if (v[i].at == i)
+			continue;
+		memcpy(spare, b + i * size, size);
+		for (j = i;; j = k) {
+			k = v[j].at;
+			v[j].at = (uint32_t)j;
+			if (k == i) {
+				memcpy(b + j * size, spare, size);
+				break;
+			}
+			memcpy(b + j * size, b + k * size, size);
+		}
+	}
+	free(spare);
+	return 0;
+}
+
+int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx)
+{
+	const unsigned char *b = base;
+	nd_radix_item *v, *tmp;
+	size_t i;
+	unsigned k;
+	int rc;
+
+	if (n < 2)
+		return 0;
+	v = malloc(n * sizeof(*v));
+	tmp = malloc(n * sizeof(*tmp));
+	if (!v || !tmp) {
+		free(v);
+		free(tmp);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		v[i].at = (uint32_t)i;
+	for (k = nkeys; k-- > 0;) {
+		for (i = 0; i < n; i++)
+			v[i].key = key(b + (size_t)v[i].at * size, k, ctx);
+		nd_radix_sort(v, tmp, n);
+	}
+	free(tmp);
+	rc = nd_radix_permute(base, n, size, v);
+	free(v);
+	return rc;
+}
