@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_radix.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_vec.h"
@@ -20,17 +21,101 @@ typedef struct member {
 	int vpn;       /* incidents: VPN attempts and 802.1X ones are never grouped together */
 } member;
 
-/* qsort: by cause, key, kind, then index. */
-static int member_order(const void *pa, const void *pb)
-{
-	const member *a = pa, *b = pb;
-	int c = a->rule == b->rule ? 0 : strcmp(a->rule->id, b->rule->id); /* most pairs share a rule */
+/* The rules of a grouping with the rank of their id (member_order's and
+ * group_order's order, equal ids alike), by address. */
+typedef struct ranks {
+	const nd_rule **rule;
+	uint32_t *rank;
+	size_t n, cap;
+} ranks;
 
-	if (c || (c = (a->k > b->k) - (a->k < b->k)))
-		return c;
-	if (a->vpn != b->vpn)
-		return a->vpn - b->vpn;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+/* Adds rule x (not NULL) to t->rule (by address) unless it is there.
+ * Returns 0, or -1 when out of memory. */
+static int rank_add(ranks *t, const nd_rule *x)
+{
+	size_t at = t->n;
+
+	if (nd_sorted_has_ptr((const void *const *)t->rule, t->n, x))
+		return 0;
+	if (nd_vec_reserve(&t->rule, &t->cap, t->n + 1, sizeof(*t->rule)) != 0)
+		return -1;
+	for (; at > 0 && (uintptr_t)t->rule[at - 1] > (uintptr_t)x; at--)
+		t->rule[at] = t->rule[at - 1];
+	t->rule[at] = x;
+	t->n++;
+	return 0;
+}
+
+/* qsort: rules by id. */
+static int rule_id_order(const void *pa, const void *pb)
+{
+	return strcmp((*(const nd_rule *const *)pa)->id, (*(const nd_rule *const *)pb)->id);
+}
+
+/* Ranks the rules of cause[0..ncause) and rule[0..nrule) (NULL: none)
+ * into t. Returns 0, or -1 when out of memory. */
+static int rank_rules(ranks *t, const nd_rule *const *cause, size_t ncause, const nd_rule *const *rule, size_t nrule)
+{
+	const nd_rule *last = NULL, **by_id = NULL;
+	size_t i, k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < ncause + nrule; i++) {
+		const nd_rule *x = i < ncause ? cause[i] : rule[i - ncause];
+
+		if (x && x != last && rank_add(t, x) != 0)
+			return -1;
+		last = x ? x : last;
+	}
+	if (!(t->rank = malloc((t->n + 1) * sizeof(*t->rank))) || !(by_id = malloc((t->n + 1) * sizeof(*by_id))))
+		return -1;
+	memcpy(by_id, t->rule, t->n * sizeof(*by_id));
+	nd_sort(by_id, t->n, sizeof(*by_id), rule_id_order);
+	for (i = 0, k = 0; i < t->n; i++) {
+		size_t at = nd_lower_ptr((const void *const *)t->rule, t->n, by_id[i]);
+
+		k += i > 0 && strcmp(by_id[i - 1]->id, by_id[i]->id) != 0;
+		t->rank[at] = (uint32_t)k;
+	}
+	free(by_id);
+	return 0;
+}
+
+/* Returns the rank of rule x, one of t's. */
+static uint64_t rank_of(const ranks *t, const nd_rule *x)
+{
+	return t->rank[nd_lower_ptr((const void *const *)t->rule, t->n, x)];
+}
+
+/* nd_radix_key_fn: members by cause (its rank), key, kind, then, as
+ * they come, by index; ctx the ranks. */
+static uint64_t member_key(const void *p, unsigned k, const void *ctx)
+{
+	const member *a = p;
+
+	(void)k;
+	return rank_of(ctx, a->rule) << 33 | (uint64_t)a->k << 1 | (a->vpn != 0);
+}
+
+/* What incident_key reads: the ranks, and the grouping and correlation
+ * of the incidents (an incident's identity as its id, which orders as
+ * the keys). */
+typedef struct incident_ctx {
+	const ranks *t;
+	const nd_grouping *g;
+	const nd_correlation *c;
+} incident_ctx;
+
+/* nd_radix_key_fn: incidents by first time, cause, identity
+ * (group_order), ctx an incident_ctx. */
+static uint64_t incident_key(const void *p, unsigned k, const void *ctx)
+{
+	const nd_group *a = p;
+	const incident_ctx *x = ctx;
+
+	if (k == 0)
+		return nd_radix_i64(a->first);
+	return rank_of(x->t, a->rule) << 32 | x->c->attempts[x->g->items[a->item]].id;
 }
 
 /* Groups the sorted members m[0..n): a new group when the cause or key
@@ -82,18 +167,13 @@ typedef struct by_key {
 	int64_t ts, ref;
 } by_key;
 
-/* qsort: by identity, kind (VPN or not), time, ref. */
-static int key_order(const void *pa, const void *pb)
+/* nd_radix_key_fn: by identity, kind (VPN or not), time, ref. */
+static uint64_t key_order(const void *p, unsigned k, const void *ctx)
 {
-	const by_key *a = pa, *b = pb;
+	const by_key *a = p;
 
-	if (a->id != b->id)
-		return a->id < b->id ? -1 : 1;
-	if (a->vpn != b->vpn)
-		return a->vpn - b->vpn;
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return a->ref < b->ref ? -1 : a->ref > b->ref;
+	(void)ctx;
+	return k == 0 ? (uint64_t)a->id << 1 | (a->vpn != 0) : nd_radix_i64(k == 1 ? a->ts : a->ref);
 }
 
 /* Returns 1 if key counts: touched is NULL (every key does) or holds it
@@ -120,7 +200,10 @@ static int resolve(const nd_correlation *c, nd_grouping *g, const char *const *t
 		if (counts(touched, ntouched, c->resolutions[i].key))
 			v[n++] = (by_key){c->resolutions[i].id, c->resolutions[i].vpn, c->resolutions[i].ts,
 					  c->resolutions[i].ref};
-	nd_sort(v, n, sizeof(*v), key_order);
+	if (nd_radix_sort_by(v, n, sizeof(*v), 3, key_order, NULL) != 0) {
+		free(v);
+		return nd_error_set(err, "out of memory");
+	}
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
 		const nd_attempt *a = &c->attempts[g->items[grp->item]];
@@ -188,8 +271,15 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	member *m;
 	size_t n = 0, i, attempts = 0, events = 0;
 	int64_t gap = (int64_t)(gap_s * ND_TICKS_PER_SECOND);
+	ranks t;
+	incident_ctx ic = {&t, out, c};
 
 	memset(out, 0, sizeof(*out));
+	if (rank_rules(&t, cause, c->n, rule, d->nevents) != 0) {
+		free(t.rule);
+		free(t.rank);
+		return nd_error_set(err, "out of memory");
+	}
 	/* Room for what is grouped, not for every attempt and event: at fleet
 	 * scale this is the largest array of a run. */
 	for (i = 0; i < c->n; i++)
@@ -206,7 +296,8 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 		if (cause[i] && counts(touched, ntouched, c->attempts[i].key))
 			m[n++] = (member){cause[i], c->attempts[i].key, c->attempts[i].ts, c->attempts[i].id, (uint32_t)i,
 					  (uint32_t)i, c->attempts[i].vpn};
-	nd_sort(m, n, sizeof(*m), member_order);
+	if (nd_radix_sort_by(m, n, sizeof(*m), 1, member_key, &t) != 0)
+		goto oom;
 	if (group_members(out, m, n, 0, gap, err) != 0)
 		goto fail;
 	out->nincidents = out->n;
@@ -218,23 +309,30 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 			m[n++] = (member){rule[e], d->events[e].host < d->nhosts ? d->hosts[d->events[e].host] : "",
 					  d->events[e].ts, d->events[e].host, (uint32_t)i, (uint32_t)e, 0};
 	}
-	nd_sort(m, n, sizeof(*m), member_order);
+	if (nd_radix_sort_by(m, n, sizeof(*m), 1, member_key, &t) != 0)
+		goto oom;
 	if (group_members(out, m, n, 1, 0, err) != 0)
 		goto fail;
 	free(m);
+	m = NULL;
 	nd_vec_fit(&out->v, &out->cap, out->n, sizeof(*out->v));
-	nd_sort(out->v, out->nincidents, sizeof(*out->v), group_order);
+	if (nd_radix_sort_by(out->v, out->nincidents, sizeof(*out->v), 2, incident_key, &ic) != 0)
+		goto oom;
 	if (out->n > out->nincidents) /* no pointer arithmetic on a NULL v */
 		nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);
 	if (resolve(c, out, touched, ntouched, err) != 0)
 		goto fail_sorted;
 	resolve_unlocks(c, out);
+	free(t.rule);
+	free(t.rank);
 	return 0;
 oom:
 	nd_error_set(err, "out of memory");
 fail:
 	free(m);
 fail_sorted:
+	free(t.rule);
+	free(t.rank);
 	nd_grouping_free(out);
 	return -1;
 }
