@@ -5,18 +5,23 @@
 
 void nd_radix_sort(nd_radix_item *v, nd_radix_item *tmp, size_t n)
 {
-	size_t count[8][256], i, d, at;
+	size_t count[4][256], i, d, at;
 	nd_radix_item *from = v, *to = tmp, *t;
 
 	memset(count, 0, sizeof(count));
-	for (i = 0; i < n; i++)
-		for (d = 0; d < 8; d++)
-			count[d][(v[i].key >> (8 * d)) & 255]++;
-	for (d = 0; d < 8; d++) {
+	for (i = 0; i < n; i++) {
+		uint32_t k = v[i].key;
+
+		count[0][k & 255]++;
+		count[1][(k >> 8) & 255]++;
+		count[2][(k >> 16) & 255]++;
+		count[3][k >> 24]++;
+	}
+	for (d = 0; d < 4; d++) {
 		size_t sum = 0, c;
 
 		/* A byte every key has alike orders nothing: skipped (the high
-		 * bytes of times and of small numbers). */
+		 * bytes of small numbers). */
 		if (n < 2 || count[d][(v[0].key >> (8 * d)) & 255] == n)
 			continue;
 		for (i = 0; i < 256; i++) {
@@ -83,8 +88,20 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 	for (i = 0; i < n; i++)
 		v[i].at = (uint32_t)i;
 	for (k = nkeys; k-- > 0;) {
+		uint64_t first = key(b + (size_t)v[0].at * size, k, ctx);
+		int high = 0; /* a key's high half differs from the first's */
+
+		for (i = 0; i < n; i++) {
+			uint64_t x = key(b + (size_t)v[i].at * size, k, ctx);
+
+			high |= (x >> 32) != (first >> 32);
+			v[i].key = (uint32_t)x;
+		}
+		nd_radix_sort(v, tmp, n);
+		if (!high)
+			continue;
 		for (i = 0; i < n; i++)
-			v[i].key = key(b + (size_t)v[i].at * size, k, ctx);
+			v[i].key = (uint32_t)(key(b + (size_t)v[i].at * size, k, ctx) >> 32);
 		nd_radix_sort(v, tmp, n);
 	}
 	free(tmp);

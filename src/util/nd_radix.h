@@ -1,20 +1,15 @@
-/* nd_radix: a stable sort of (key, position) pairs by a 64-bit key, in
- * linear time, for the big arrays of a diagnosis (a million attempts,
- * candidates, incidents): sorting 16-byte pairs and moving each element
- * of the real array once costs a fraction of qsort's comparisons and
- * copies of 40- to 80-byte structures.
+/* nd_radix: a stable sort by integer keys in linear time, for the big
+ * arrays of a diagnosis (a million attempts, candidates, incidents):
+ * sorting 8-byte (key, position) pairs and moving each element of the
+ * real array once costs a fraction of qsort's comparisons and copies of
+ * 40- to 80-byte structures, and its scratch is what glibc's qsort takes
+ * for them (16 bytes an element).
  *
  * An order on several keys is made by sorting on each, least significant
  * first (each sort keeps the order of equal keys), then moving the
- * elements once (nd_radix_permute):
- *
- *     for (i = 0; i < n; i++) v[i] = (nd_radix_item){minor(i), i};
- *     nd_radix_sort(v, tmp, n);
- *     for (i = 0; i < n; i++) v[i].key = major(v[i].at);
- *     nd_radix_sort(v, tmp, n);
- *     nd_radix_permute(base, n, size, v);
- *
- * which nd_radix_sort_by does for an array and a key function.
+ * elements once: nd_radix_sort_by does it for an array and a key function
+ * of 64-bit keys (each sorted as its low half, then its high half unless
+ * every key has the same).
  */
 #ifndef ND_RADIX_H
 #define ND_RADIX_H
@@ -22,11 +17,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A key and the position of its element (fewer than 4G elements). */
+/* A 32-bit key and the position of its element (fewer than 4G elements). */
 typedef struct nd_radix_item {
-	uint64_t key;
+	uint32_t key;
 	uint32_t at;
-	uint32_t spare; /* free for the caller between sorts */
 } nd_radix_item;
 
 /* Returns x as a key that sorts as x does among int64_t values. */
@@ -49,9 +43,10 @@ int nd_radix_permute(void *base, size_t n, size_t size, nd_radix_item *v);
  * wants it (ctx: what the caller passes along). */
 typedef uint64_t (*nd_radix_key_fn)(const void *e, unsigned k, const void *ctx);
 
-/* Sorts base[0..n) (each size bytes) by the keys 0 .. nkeys - 1 of each
- * element (key), elements whose keys are all equal in their order.
- * Returns 0, or -1 when out of memory (base unchanged). */
+/* Sorts base[0..n) (each size bytes, fewer than 4G elements) by the keys
+ * 0 .. nkeys - 1 of each element (key), elements whose keys are all
+ * equal in their order. Returns 0, or -1 when out of memory (base
+ * unchanged). */
 int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx);
 
 #endif

@@ -31,7 +31,7 @@ static uint64_t elem_key(const void *p, unsigned k, const void *ctx)
 	const elem *x = p;
 
 	(void)ctx;
-	return k == 0 ? nd_radix_i64(x->major) : x->minor;
+	return k == 0 ? nd_radix_i64(x->major) : (uint64_t)x->minor << 40; /* both halves, then only the high one */
 }
 
 /* Fills e[0..n) with keys and its position in its payload. Returns nothing. */
@@ -86,14 +86,14 @@ int main(void)
 
 	CHECK(v && tmp && e);
 	/* Keys that differ only in one byte, in every byte, or not at all. */
-	for (shift = 0; shift <= 64; shift += 8) {
+	for (shift = 0; shift <= 32; shift += 8) {
 		for (i = 0; i < N; i++)
-			v[i] = (nd_radix_item){shift == 64 ? 7 : (next(&s) % 5) << shift | 3, (uint32_t)i, 0};
+			v[i] = (nd_radix_item){shift == 32 ? 7 : (uint32_t)(next(&s) % 5) << shift | 3, (uint32_t)i};
 		nd_radix_sort(v, tmp, N);
 		CHECK(sorted_stable(v, N));
 	}
 	for (i = 0; i < N; i++)
-		v[i] = (nd_radix_item){next(&s) % 300 * 0x0101010101010101ULL, (uint32_t)i, 0};
+		v[i] = (nd_radix_item){(uint32_t)(next(&s) % 300) * 0x01010101u, (uint32_t)i};
 	nd_radix_sort(v, tmp, N);
 	CHECK(sorted_stable(v, N));
 	/* Signed keys sort as the numbers do. */
@@ -102,10 +102,10 @@ int main(void)
 	/* Two keys: major, then minor, then position; then the elements moved. */
 	fill(e, N, &s);
 	for (i = 0; i < N; i++)
-		v[i] = (nd_radix_item){e[i].minor, (uint32_t)i, 0};
+		v[i] = (nd_radix_item){e[i].minor, (uint32_t)i};
 	nd_radix_sort(v, tmp, N);
 	for (i = 0; i < N; i++)
-		v[i].key = nd_radix_i64(e[v[i].at].major);
+		v[i].key = (uint32_t)(e[v[i].at].major + 25);
 	nd_radix_sort(v, tmp, N);
 	CHECK(nd_radix_permute(e, N, sizeof(*e), v) == 0);
 	for (i = 0, ok = 1; i < N; i++)
@@ -120,7 +120,7 @@ int main(void)
 	/* Empty and single arrays. */
 	nd_radix_sort(NULL, NULL, 0);
 	CHECK(nd_radix_permute(NULL, 0, sizeof(*e), NULL) == 0);
-	v[0] = (nd_radix_item){42, 0, 0};
+	v[0] = (nd_radix_item){42, 0};
 	nd_radix_sort(v, tmp, 1);
 	CHECK(v[0].key == 42 && v[0].at == 0);
 	free(v);
