@@ -402,6 +402,52 @@ static int sort_by(nd_error *err, void *v, size_t n, size_t size, unsigned nkeys
 	return nd_radix_sort_by(v, n, size, nkeys, key, NULL) == 0 ? 0 : nd_error_set(err, "out of memory");
 }
 
+/* Returns half 0 or 1 of a 128-bit word CoIds of f compare by: a GUID's
+ * bytes, another text's hash and length, 0 for none. Equal CoIds have the
+ * same word; different ones may (a hash's collision: same_coids). */
+static uint64_t coid_word(const nd_client_failure *f, unsigned half)
+{
+	uint64_t w = 0;
+	size_t i;
+
+	if (f->coid_guid)
+		for (i = 0; i < 8; i++)
+			w = w << 8 | f->coid.guid[8u * half + i];
+	else if (f->coid.text)
+		w = half ? strlen(f->coid.text) : nd_intern_hash(f->coid.text);
+	return w;
+}
+
+/* nd_radix_key_fn: client items by identity, client, CoId word
+ * (coid_word), time, ref: the failures of one attempt together, in time
+ * order. */
+static uint64_t by_coid_word(const void *p, unsigned k, const void *ctx)
+{
+	const item *a = p;
+
+	(void)ctx;
+	if (k == 0)
+		return (uint64_t)a->id << 32 | a->host;
+	return k < 3 ? coid_word(a->client, k - 1) : nd_radix_i64(k == 3 ? a->ts : a->ref);
+}
+
+/* Returns 1 if no two neighbours of v[0..n) (by by_coid_word) have the
+ * same identity, client and CoId word but different CoIds, else 0. */
+static int same_coids(const item *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		const nd_client_failure *a = v[i - 1].client, *b = v[i].client;
+
+		if (v[i - 1].id == v[i].id && v[i - 1].host == v[i].host && coid_word(a, 0) == coid_word(b, 0) &&
+		    coid_word(a, 1) == coid_word(b, 1) &&
+		    (nd_analysis_has_coid(a) != nd_analysis_has_coid(b) || nd_analysis_coid_cmp(a, b) != 0))
+			return 0;
+	}
+	return 1;
+}
+
 /* qsort: client items by identity, client, CoId, time, ref. */
 static int by_coid(const void *pa, const void *pb)
 {
@@ -573,14 +619,19 @@ static int make_items(run *r)
 }
 
 /* Folds client failures of one attempt (same_attempt) into the first as
- * retries, then sorts the clients by identity and time. Returns 0, or -1
- * with err set. */
+ * retries, then sorts the clients by identity and time. The failures of
+ * one attempt are brought together by CoId word (by_coid_word), or by the
+ * CoIds' text when two of them share a word. Returns 0, or -1 with err
+ * set. */
 static int fold_retries(run *r)
 {
 	nd_correlation *o = r->out;
 	size_t i, out = 0;
 
-	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_coid);
+	if (sort_by(r->err, r->clients, r->nclients, sizeof(*r->clients), 5, by_coid_word) != 0)
+		return -1;
+	if (!same_coids(r->clients, r->nclients))
+		nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_coid);
 	for (i = 0; i < r->nclients; i++) {
 		item *a = &r->clients[i], *first = out ? &r->clients[out - 1] : NULL;
 
