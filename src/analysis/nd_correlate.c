@@ -7,7 +7,6 @@
 #include "nd_ascii.h"
 #include "nd_identity.h"
 #include "nd_intern.h"
-#include "nd_radix.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_vec.h"
@@ -385,67 +384,13 @@ static int cmpz(size_t a, size_t b)
 	return a < b ? -1 : a > b;
 }
 
-/* nd_radix_key_fn: items by identity, then time, then ref. */
-static uint64_t by_key_time(const void *p, unsigned k, const void *ctx)
+/* qsort: items by identity, then time, then ref. */
+static int by_key_time(const void *pa, const void *pb)
 {
-	const item *a = p;
+	const item *a = pa, *b = pb;
+	int c = cmpz(a->id, b->id);
 
-	(void)ctx;
-	return k == 0 ? a->id : nd_radix_i64(k == 1 ? a->ts : a->ref);
-}
-
-/* Sorts v[0..n) (each size bytes) by the keys 0 .. nkeys - 1 of key
- * (nd_radix_sort_by: at 1M items a fraction of qsort's time). Returns 0,
- * or -1 with err set. */
-static int sort_by(nd_error *err, void *v, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key)
-{
-	return nd_radix_sort_by(v, n, size, nkeys, key, NULL) == 0 ? 0 : nd_error_set(err, "out of memory");
-}
-
-/* Returns half 0 or 1 of a 128-bit word CoIds of f compare by: a GUID's
- * bytes, another text's hash and length, 0 for none. Equal CoIds have the
- * same word; different ones may (a hash's collision: same_coids). */
-static uint64_t coid_word(const nd_client_failure *f, unsigned half)
-{
-	uint64_t w = 0;
-	size_t i;
-
-	if (f->coid_guid)
-		for (i = 0; i < 8; i++)
-			w = w << 8 | f->coid.guid[8u * half + i];
-	else if (f->coid.text)
-		w = half ? strlen(f->coid.text) : nd_intern_hash(f->coid.text);
-	return w;
-}
-
-/* nd_radix_key_fn: client items by identity, client, CoId word
- * (coid_word), time, ref: the failures of one attempt together, in time
- * order. */
-static uint64_t by_coid_word(const void *p, unsigned k, const void *ctx)
-{
-	const item *a = p;
-
-	(void)ctx;
-	if (k == 0)
-		return (uint64_t)a->id << 32 | a->host;
-	return k < 3 ? coid_word(a->client, k - 1) : nd_radix_i64(k == 3 ? a->ts : a->ref);
-}
-
-/* Returns 1 if no two neighbours of v[0..n) (by by_coid_word) have the
- * same identity, client and CoId word but different CoIds, else 0. */
-static int same_coids(const item *v, size_t n)
-{
-	size_t i;
-
-	for (i = 1; i < n; i++) {
-		const nd_client_failure *a = v[i - 1].client, *b = v[i].client;
-
-		if (v[i - 1].id == v[i].id && v[i - 1].host == v[i].host && coid_word(a, 0) == coid_word(b, 0) &&
-		    coid_word(a, 1) == coid_word(b, 1) &&
-		    (nd_analysis_has_coid(a) != nd_analysis_has_coid(b) || nd_analysis_coid_cmp(a, b) != 0))
-			return 0;
-	}
-	return 1;
+	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
 
 /* qsort: client items by identity, client, CoId, time, ref. */
@@ -619,19 +564,14 @@ static int make_items(run *r)
 }
 
 /* Folds client failures of one attempt (same_attempt) into the first as
- * retries, then sorts the clients by identity and time. The failures of
- * one attempt are brought together by CoId word (by_coid_word), or by the
- * CoIds' text when two of them share a word. Returns 0, or -1 with err
- * set. */
+ * retries, then sorts the clients by identity and time. Returns 0, or -1
+ * with err set. */
 static int fold_retries(run *r)
 {
 	nd_correlation *o = r->out;
 	size_t i, out = 0;
 
-	if (sort_by(r->err, r->clients, r->nclients, sizeof(*r->clients), 5, by_coid_word) != 0)
-		return -1;
-	if (!same_coids(r->clients, r->nclients))
-		nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_coid);
+	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_coid);
 	for (i = 0; i < r->nclients; i++) {
 		item *a = &r->clients[i], *first = out ? &r->clients[out - 1] : NULL;
 
@@ -646,38 +586,40 @@ static int fold_retries(run *r)
 		r->clients[out++] = *a;
 	}
 	r->nclients = out;
-	return sort_by(r->err, r->clients, r->nclients, sizeof(*r->clients), 3, by_key_time);
+	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_key_time);
+	return 0;
 }
 
-/* nd_radix_key_fn: candidates by host pair, then delta. */
-static uint64_t by_pair_delta(const void *p, unsigned k, const void *ctx)
+/* qsort: candidates by host pair, then delta. */
+static int by_pair_delta(const void *pa, const void *pb)
 {
-	const candidate *a = p;
+	const candidate *a = pa, *b = pb;
+	int c = cmpz(a->chost, b->chost);
 
-	(void)ctx;
-	return k == 0 ? (uint64_t)a->chost << 32 | a->nhost : nd_radix_i64(a->delta);
+	return c ? c : (c = cmpz(a->nhost, b->nhost)) ? c : cmp64(a->delta, b->delta);
 }
 
-/* nd_radix_key_fn: candidates by identity, host pair, client item, then
- * NPS item descending (so that the pairs of one failure never chain to
- * each other). */
-static uint64_t by_block(const void *p, unsigned k, const void *ctx)
+/* qsort: candidates by identity, host pair, client item, then NPS item
+ * descending (so that the pairs of one failure never chain to each
+ * other). */
+static int by_block(const void *pa, const void *pb)
 {
-	const candidate *a = p;
+	const candidate *a = pa, *b = pb;
+	int c = cmpz(a->id, b->id);
 
-	(void)ctx;
-	return k == 0 ? a->id : k == 1 ? (uint64_t)a->chost << 32 | a->nhost : (uint64_t)a->c << 32 | (UINT32_MAX - a->n);
+	if (c || (c = cmpz(a->chost, b->chost)) || (c = cmpz(a->nhost, b->nhost)))
+		return c;
+	return (c = cmpz(a->c, b->c)) ? c : cmpz(b->n, a->n);
 }
 
-/* nd_radix_key_fn: candidates by client item, then NPS item (an order
- * that does not depend on other identities). */
-static uint64_t by_items(const void *p, unsigned k, const void *ctx)
+/* qsort: candidates by client item, then NPS item (an order that does
+ * not depend on other identities). */
+static int by_items(const void *pa, const void *pb)
 {
-	const candidate *a = p;
+	const candidate *a = pa, *b = pb;
+	int c = cmpz(a->c, b->c);
 
-	(void)k;
-	(void)ctx;
-	return (uint64_t)a->c << 32 | a->n;
+	return c ? c : cmpz(a->n, b->n);
 }
 
 /* Returns 1 if candidates a and b are of one identity and host pair. */
@@ -1028,8 +970,7 @@ static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_tak
 		tree[i] = ND_NONE;
 	for (i = 0; i < r->nclients; i++)
 		partner[i] = ND_NONE;
-	if (sort_by(r->err, v, n, sizeof(*v), 3, by_block) != 0)
-		goto out;
+	nd_sort(v, n, sizeof(*v), by_block);
 	for (s = 0; s < n; s = e) {
 		int clash = 0;
 
@@ -1138,15 +1079,14 @@ static int pair(run *r)
 	}
 	if (find_candidates(r, &v, &n) != 0)
 		goto out;
-	if (sort_by(r->err, v, n, sizeof(*v), 2, by_pair_delta) != 0 || estimate_offsets(r, v, n) != 0 ||
-	    (r->p->keep && keep_cands(r, v, n) != 0))
+	nd_sort(v, n, sizeof(*v), by_pair_delta);
+	if (estimate_offsets(r, v, n) != 0 || (r->p->keep && keep_cands(r, v, n) != 0))
 		goto out;
 	in = within_window(r, v, n);
 	if (assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
 	if (n > in) {
-		if (sort_by(r->err, v + in, n - in, sizeof(*v), 1, by_items) != 0)
-			goto out;
+		nd_sort(v + in, n - in, sizeof(*v), by_items);
 		mark_lineups(r, v + in, n - in, partner, nps_taken);
 	}
 	/* The candidates are done with: the attempts take their room (at 1M
@@ -1245,26 +1185,6 @@ const nd_resolution *nd_correlate_last(const nd_resolution *v, size_t n, const c
 	return lo > 0 && strcmp(v[lo - 1].key, key) == 0 ? &v[lo - 1] : NULL;
 }
 
-/* nd_radix_key_fn: attempts by time, then client ref, then NPS ref, as
- * nd_correlate_attempt_order. */
-static uint64_t attempt_key(const void *p, unsigned k, const void *ctx)
-{
-	const nd_attempt *a = p;
-
-	(void)ctx;
-	return nd_radix_i64(k == 0 ? a->ts : k == 1 ? a->client_ref : a->nps_ref);
-}
-
-/* nd_radix_key_fn: resolutions by time, then ref, as
- * nd_correlate_res_time_order. */
-static uint64_t res_time_key(const void *p, unsigned k, const void *ctx)
-{
-	const nd_resolution *a = p;
-
-	(void)ctx;
-	return nd_radix_i64(k == 0 ? a->ts : a->ref);
-}
-
 /* qsort: attempts by time, then client ref, then NPS ref. Returns <0, 0 or >0. */
 int nd_correlate_attempt_order(const void *pa, const void *pb)
 {
@@ -1302,10 +1222,11 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	out->skew_s = p->skew_s;
 	if (!r.domains)
 		return nd_error_set(err, "out of memory");
-	if (learn_domains(&r) == 0 && make_items(&r) == 0 &&
-	    sort_by(err, r.nps, r.nnps, sizeof(*r.nps), 3, by_key_time) == 0 && fold_retries(&r) == 0 &&
-	    pair(&r) == 0 && add_connects(&r) == 0 && add_unlocks(&r) == 0)
-		rc = 0;
+	if (learn_domains(&r) == 0 && make_items(&r) == 0) {
+		nd_sort(r.nps, r.nnps, sizeof(*r.nps), by_key_time);
+		if (fold_retries(&r) == 0 && pair(&r) == 0 && add_connects(&r) == 0 && add_unlocks(&r) == 0)
+			rc = 0;
+	}
 	free(r.clients);
 	free(r.nps);
 	free(r.connect_id);
@@ -1317,12 +1238,12 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	out->nids = r.ids.n;
 	r.ids.v = NULL;
 	nd_intern_free(&r.ids);
-	/* Sorted once the items are freed (at 1M failures 140 MB). */
-	if (rc != 0 || sort_by(err, out->attempts, out->n, sizeof(*out->attempts), 3, attempt_key) != 0 ||
-	    sort_by(err, out->resolutions, out->nres, sizeof(*out->resolutions), 2, res_time_key) != 0) {
+	if (rc != 0) {
 		nd_correlation_free(out);
 		return -1;
 	}
+	nd_sort(out->attempts, out->n, sizeof(*out->attempts), nd_correlate_attempt_order);
+	nd_sort(out->resolutions, out->nres, sizeof(*out->resolutions), nd_correlate_res_time_order);
 	nd_vec_fit(&out->attempts, &out->cap, out->n, sizeof(*out->attempts));
 	nd_vec_fit(&out->resolutions, &out->cap_res, out->nres, sizeof(*out->resolutions));
 	return 0;

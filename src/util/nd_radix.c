@@ -3,6 +3,24 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* How many elements ahead a key's element is fetched: after the first
+ * sort the elements are read in an order of their own, each from memory. */
+#define AHEAD 16
+
+/* Returns the key k of the element at v[i] (of base b, each size bytes),
+ * fetching the element of v[i + AHEAD] meanwhile (GCC, Clang). */
+static inline uint64_t key_at(const unsigned char *b, size_t size, const nd_radix_item *v, size_t i, size_t n,
+			      unsigned k, nd_radix_key_fn key, const void *ctx)
+{
+#if defined(__GNUC__)
+	if (i + AHEAD < n)
+		__builtin_prefetch(b + (size_t)v[i + AHEAD].at * size);
+#else
+	(void)n;
+#endif
+	return key(b + (size_t)v[i].at * size, k, ctx);
+}
+
 void nd_radix_sort(nd_radix_item *v, nd_radix_item *tmp, size_t n)
 {
 	size_t count[4][256], i, d, at;
@@ -88,11 +106,11 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 	for (i = 0; i < n; i++)
 		v[i].at = (uint32_t)i;
 	for (k = nkeys; k-- > 0;) {
-		uint64_t first = key(b + (size_t)v[0].at * size, k, ctx);
+		uint64_t first = key_at(b, size, v, 0, n, k, key, ctx);
 		int high = 0; /* a key's high half differs from the first's */
 
 		for (i = 0; i < n; i++) {
-			uint64_t x = key(b + (size_t)v[i].at * size, k, ctx);
+			uint64_t x = key_at(b, size, v, i, n, k, key, ctx);
 
 			high |= (x >> 32) != (first >> 32);
 			v[i].key = (uint32_t)x;
@@ -101,7 +119,7 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 		if (!high)
 			continue;
 		for (i = 0; i < n; i++)
-			v[i].key = (uint32_t)(key(b + (size_t)v[i].at * size, k, ctx) >> 32);
+			v[i].key = (uint32_t)(key_at(b, size, v, i, n, k, key, ctx) >> 32);
 		nd_radix_sort(v, tmp, n);
 	}
 	free(tmp);
