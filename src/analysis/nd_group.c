@@ -68,7 +68,8 @@ static int rank_rules(ranks *t, const nd_rule *const *cause, size_t ncause, cons
 	}
 	if (!(t->rank = malloc((t->n + 1) * sizeof(*t->rank))) || !(by_id = malloc((t->n + 1) * sizeof(*by_id))))
 		return -1;
-	memcpy(by_id, t->rule, t->n * sizeof(*by_id));
+	if (t->n) /* t->rule is NULL without a rule */
+		memcpy(by_id, t->rule, t->n * sizeof(*by_id));
 	nd_sort(by_id, t->n, sizeof(*by_id), rule_id_order);
 	for (i = 0, k = 0; i < t->n; i++) {
 		size_t at = nd_lower_ptr((const void *const *)t->rule, t->n, by_id[i]);
