@@ -45,6 +45,21 @@ typedef struct candidate {
 	uint32_t compatible; /* a rule names the client code with the NPS reason */
 } candidate;
 
+/* The key id made for a combination of logged string ids (a, b, c);
+ * id UINT32_MAX: an empty slot. */
+typedef struct memo_slot {
+	uint32_t a, b, c, id;
+} memo_slot;
+
+/* The key ids made so far, by the strings they were made from: a fleet
+ * logs each user's names again and again (at 1M failures and 1M
+ * decisions, 50k users), and making a key parses, looks domains up and
+ * formats. Open addressing, at most half full. */
+typedef struct memo {
+	memo_slot *v;
+	size_t n, cap; /* cap: a power of two, or 0 */
+} memo;
+
 /* The state of one correlation run. */
 typedef struct run {
 	const nd_analysis_data *d;
@@ -53,6 +68,7 @@ typedef struct run {
 	const nd_correlate_params *p;
 	nd_domains *domains;
 	nd_intern ids;                    /* the keys */
+	memo client_ids, nps_ids;         /* the ids of clients' (user, host), decisions' (fq, user, domain) */
 	uint32_t *connect_id, *unlock_id; /* the keys of the data's connects and unlocks */
 	item *clients, *nps;
 	size_t nclients, nnps;
@@ -270,6 +286,35 @@ static uint32_t key_of(run *r, int parsed, const nd_identity *id)
 	return k;
 }
 
+/* Returns the slot of (a, b, c) in m: its id, or an empty slot to fill
+ * (counted as filled), or NULL when out of memory. */
+static memo_slot *memo_find(memo *m, uint32_t a, uint32_t b, uint32_t c)
+{
+	uint64_t h = ((uint64_t)a * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)b * 0xbf58476d1ce4e5b9ULL) ^
+		     ((uint64_t)c * 0x94d049bb133111ebULL);
+	size_t at, i;
+
+	if ((m->n + 1) * 2 > m->cap) {
+		memo bigger = {NULL, 0, m->cap ? m->cap * 2 : 1024};
+
+		if (!(bigger.v = malloc(bigger.cap * sizeof(*bigger.v))))
+			return NULL;
+		for (i = 0; i < bigger.cap; i++)
+			bigger.v[i].id = UINT32_MAX;
+		for (i = 0; i < m->cap; i++)
+			if (m->v[i].id != UINT32_MAX)
+				*memo_find(&bigger, m->v[i].a, m->v[i].b, m->v[i].c) = m->v[i];
+		free(m->v);
+		*m = bigger;
+	}
+	for (at = (size_t)(h ^ h >> 29) & (m->cap - 1); m->v[at].id != UINT32_MAX; at = (at + 1) & (m->cap - 1))
+		if (m->v[at].a == a && m->v[at].b == b && m->v[at].c == c)
+			return &m->v[at];
+	m->v[at] = (memo_slot){a, b, c, UINT32_MAX};
+	m->n++;
+	return &m->v[at];
+}
+
 /* Returns the key id of a client-side user on host h: the device for a
  * missing or system user, else the user. UINT32_MAX with err set when out
  * of memory. */
@@ -295,6 +340,36 @@ static uint32_t nps_key(run *r, const nd_decision *n)
 		 nd_identity_parse(user ? user : "", unset(domain) ? NULL : domain, &id) == 0;
 
 	return key_of(r, !ok, &id);
+}
+
+/* Returns the key id of client failure f (client_key), made once per
+ * user and host. UINT32_MAX with err set when out of memory. */
+static uint32_t failure_key(run *r, const nd_client_failure *f)
+{
+	memo_slot *m = memo_find(&r->client_ids, f->user, f->host, 0);
+
+	if (!m) {
+		nd_error_set(r->err, "out of memory");
+		return UINT32_MAX;
+	}
+	if (m->id == UINT32_MAX)
+		m->id = client_key(r, nd_analysis_s(r->d, f->user), f->host);
+	return m->id;
+}
+
+/* Returns the key id of decision n (nps_key), made once per names
+ * logged. UINT32_MAX with err set when out of memory. */
+static uint32_t decision_key(run *r, const nd_decision *n)
+{
+	memo_slot *m = memo_find(&r->nps_ids, n->fq, n->user, n->domain);
+
+	if (!m) {
+		nd_error_set(r->err, "out of memory");
+		return UINT32_MAX;
+	}
+	if (m->id == UINT32_MAX)
+		m->id = nps_key(r, n);
+	return m->id;
 }
 
 /* Returns -1, 0 or 1 as a < b, a == b, a > b. */
@@ -448,7 +523,7 @@ static int make_items(run *r)
 				       c->ref,
 				       0,
 				       ND_NONE,
-				       client_key(r, nd_analysis_s(r->d, c->user), c->host),
+				       failure_key(r, c),
 				       (uint32_t)c->host,
 				       (uint32_t)i,
 				       0,
@@ -468,7 +543,7 @@ static int make_items(run *r)
 				   n->ref,
 				   0,
 				   ND_NONE,
-				   nps_key(r, n),
+				   decision_key(r, n),
 				   (uint32_t)n->host,
 				   (uint32_t)i,
 				   0,
@@ -483,7 +558,7 @@ static int make_items(run *r)
 		if ((r->connect_id[i] = client_key(r, r->d->connects[i].user, r->d->connects[i].host)) == UINT32_MAX)
 			return -1;
 	for (i = 0; i < r->d->nunlocks; i++)
-		if ((r->unlock_id[i] = nps_key(r, &r->d->unlocks[i])) == UINT32_MAX)
+		if ((r->unlock_id[i] = decision_key(r, &r->d->unlocks[i])) == UINT32_MAX)
 			return -1;
 	return rank_keys(r) || (r->p->keep && keep_keys(r)) ? -1 : 0;
 }
@@ -1156,6 +1231,8 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	free(r.nps);
 	free(r.connect_id);
 	free(r.unlock_id);
+	free(r.client_ids.v);
+	free(r.nps_ids.v);
 	nd_domains_free(r.domains);
 	out->ids = r.ids.v;
 	out->nids = r.ids.n;

@@ -440,10 +440,14 @@ static void *judge_work(void *arg)
 	return NULL;
 }
 
+/* The fewest attempts judge() shares with a second thread: fewer take
+ * less time than starting one (a tail round judges a handful). */
+#define JUDGE_THREAD_MIN 1024
+
 /* Judges the attempts of c into cause (verdicts) and the events of d
- * loaded for the finding rules into rule: with a second processor, the
- * second half of the attempts on a thread of its own meanwhile. Returns
- * 0, or -1 with err set. */
+ * loaded for the finding rules into rule: with a second processor and
+ * JUDGE_THREAD_MIN attempts or more, the second half of the attempts on a
+ * thread of its own meanwhile. Returns 0, or -1 with err set. */
 static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_correlation *c,
 		 const nd_diagnose_memory *m, const news *n, const nd_rule **cause, const nd_rule **rule, nd_error *err)
 {
@@ -454,7 +458,7 @@ static int judge(const nd_rules *rules, const nd_analysis_data *d, const nd_corr
 	for (k = 0; k < 2; k++)
 		v[k] = (verdicts){.rules = rules, .d = d, .c = c, .m = m, .n = n, .cause = cause, .from = c->n, .to = c->n};
 	v[0].from = 0;
-	if (c->n > 1 && nd_cpu_count() > 1) {
+	if (c->n >= JUDGE_THREAD_MIN && nd_cpu_count() > 1) {
 		v[0].to = v[1].from = c->n / 2;
 		beside = pthread_create(&v[1].thread, NULL, judge_work, &v[1]) == 0;
 	}

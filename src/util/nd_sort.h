@@ -29,9 +29,9 @@ static inline void nd_sort_i64(int64_t *v, size_t n)
 	nd_sort(v, n, sizeof(*v), nd_i64_order);
 }
 
-/* Returns 1 if p is one of v[0..n), pointers in ascending address order,
- * else 0. */
-static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *p)
+/* Returns the index of the first of v[0..n) (pointers in ascending
+ * address order) not below p, n when there is none. */
+static inline size_t nd_lower_ptr(const void *const *v, size_t n, const void *p)
 {
 	size_t lo = 0, hi = n;
 
@@ -43,6 +43,15 @@ static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *
 		else
 			hi = mid;
 	}
+	return lo;
+}
+
+/* Returns 1 if p is one of v[0..n), pointers in ascending address order,
+ * else 0. */
+static inline int nd_sorted_has_ptr(const void *const *v, size_t n, const void *p)
+{
+	size_t lo = nd_lower_ptr(v, n, p);
+
 	return lo < n && v[lo] == p;
 }
 

@@ -44,6 +44,7 @@ typedef struct pairing_case {
 #define NPS2 "NPS02.lab.example"
 #define COID "{11111111-2222-3333-4444-555555555555}"
 #define COID2 "{66666666-2222-3333-4444-555555555555}"
+#define COID0 "{00000000-0000-0000-0000-000000000000}"
 
 static const pairing_case cases[] = {
 	{"same identity within the window (UPN and DOMAIN\\user)", 5, 2,
@@ -85,6 +86,24 @@ static const pairing_case cases[] = {
 	  END},
 	 {1, 0, 0},
 	 1},
+	/* A zero GUID sorts with the failures without a CoId (the same word):
+	 * the CoIds' text brings the retries together again. */
+	{"retries of a zero CoId are one attempt beside a failure without one", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 0.6, COID0, 0, NULL},
+	  {'c', C1, "LAB\\alice", 1.0, NULL, 0, NULL},
+	  {'c', C1, "LAB\\alice", 1.2, COID0, 0, NULL},
+	  END},
+	 {1, 0, ALONE, 0},
+	 2},
+	{"retries of a CoId that is not a GUID are one attempt", 5, 2,
+	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
+	  {'c', C1, "LAB\\alice", 0.6, "attempt-7", 0, NULL},
+	  {'c', C1, "LAB\\alice", 1.0, "attempt-8", 0, NULL},
+	  {'c', C1, "LAB\\alice", 1.2, "attempt-7", 0, NULL},
+	  END},
+	 {1, 0, ALONE, 0},
+	 2},
 	{"one decision explains one failure of two CoIds", 5, 2,
 	 {{'n', NPS, "alice@lab.example", 0, NULL, 6273, "LAB\\alice"},
 	  {'c', C1, "LAB\\alice", 0.6, COID, 0, NULL},

@@ -1,0 +1,130 @@
+/* Unit tests of nd_radix: sorting keys that differ in any byte (and in
+ * none) keeps equal keys in their order, a two-key order made of two
+ * sorts, signed keys, the empty array and one element, moving the
+ * elements of an array by the sorted positions, and the same through a
+ * key function. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "check.h"
+#include "nd_radix.h"
+
+/* Returns the next number of a fixed sequence (xorshift64). */
+static uint64_t next(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* An element as a diagnosis sorts them: two keys and a payload. */
+typedef struct elem {
+	int64_t major;
+	uint32_t minor;
+	char payload[44];
+} elem;
+
+/* nd_radix_key_fn: key 0 of an elem is its major, key 1 its minor. */
+static uint64_t elem_key(const void *p, unsigned k, const void *ctx)
+{
+	const elem *x = p;
+
+	(void)ctx;
+	return k == 0 ? nd_radix_i64(x->major) : (uint64_t)x->minor << 40; /* both halves, then only the high one */
+}
+
+/* Fills e[0..n) with keys and its position in its payload. Returns nothing. */
+static void fill(elem *e, size_t n, uint64_t *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		e[i].major = (int64_t)(next(s) % 50) - 25;
+		e[i].minor = (uint32_t)(next(s) % 7);
+		e[i].payload[0] = (char)(i % 128);
+		e[i].payload[43] = (char)(i / 128);
+	}
+}
+
+/* Returns 1 if e[0..n) is by major, minor, then former position, else 0. */
+static int elems_sorted(const elem *e, size_t n)
+{
+	size_t i;
+	int ok = 1;
+
+	for (i = 1; i < n; i++) {
+		size_t a = (size_t)(unsigned char)e[i - 1].payload[0] + 128 * (size_t)e[i - 1].payload[43];
+		size_t b = (size_t)(unsigned char)e[i].payload[0] + 128 * (size_t)e[i].payload[43];
+
+		ok &= e[i - 1].major < e[i].major ||
+		      (e[i - 1].major == e[i].major &&
+		       (e[i - 1].minor < e[i].minor || (e[i - 1].minor == e[i].minor && a < b)));
+	}
+	return ok;
+}
+
+/* Returns 1 if v[0..n) is by key, equal keys by position, else 0. */
+static int sorted_stable(const nd_radix_item *v, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (v[i - 1].key > v[i].key || (v[i - 1].key == v[i].key && v[i - 1].at > v[i].at))
+			return 0;
+	return 1;
+}
+
+int main(void)
+{
+	enum { N = 5000 };
+	nd_radix_item *v = malloc(N * sizeof(*v)), *tmp = malloc(N * sizeof(*tmp));
+	elem *e = malloc(N * sizeof(*e));
+	uint64_t s = 88172645463325252ULL;
+	size_t i, shift;
+	int ok;
+
+	CHECK(v && tmp && e);
+	/* Keys that differ only in one byte, in every byte, or not at all. */
+	for (shift = 0; shift <= 32; shift += 8) {
+		for (i = 0; i < N; i++)
+			v[i] = (nd_radix_item){shift == 32 ? 7 : (uint32_t)(next(&s) % 5) << shift | 3, (uint32_t)i};
+		nd_radix_sort(v, tmp, N);
+		CHECK(sorted_stable(v, N));
+	}
+	for (i = 0; i < N; i++)
+		v[i] = (nd_radix_item){(uint32_t)(next(&s) % 300) * 0x01010101u, (uint32_t)i};
+	nd_radix_sort(v, tmp, N);
+	CHECK(sorted_stable(v, N));
+	/* Signed keys sort as the numbers do. */
+	CHECK(nd_radix_i64(-1) < nd_radix_i64(0) && nd_radix_i64(INT64_MIN) < nd_radix_i64(-5));
+	CHECK(nd_radix_i64(5) < nd_radix_i64(INT64_MAX) && nd_radix_i64(-5) < nd_radix_i64(5));
+	/* Two keys: major, then minor, then position; then the elements moved. */
+	fill(e, N, &s);
+	for (i = 0; i < N; i++)
+		v[i] = (nd_radix_item){e[i].minor, (uint32_t)i};
+	nd_radix_sort(v, tmp, N);
+	for (i = 0; i < N; i++)
+		v[i].key = (uint32_t)(e[v[i].at].major + 25);
+	nd_radix_sort(v, tmp, N);
+	CHECK(nd_radix_permute(e, N, sizeof(*e), v) == 0);
+	for (i = 0, ok = 1; i < N; i++)
+		ok &= v[i].at == i;
+	CHECK(ok); /* the positions are overwritten */
+	CHECK(elems_sorted(e, N));
+	/* The same with a key function. */
+	fill(e, N, &s);
+	CHECK(nd_radix_sort_by(e, N, sizeof(*e), 2, elem_key, NULL) == 0 && elems_sorted(e, N));
+	CHECK(nd_radix_sort_by(e, 1, sizeof(*e), 2, elem_key, NULL) == 0);
+	CHECK(nd_radix_sort_by(NULL, 0, sizeof(*e), 2, elem_key, NULL) == 0);
+	/* Empty and single arrays. */
+	nd_radix_sort(NULL, NULL, 0);
+	CHECK(nd_radix_permute(NULL, 0, sizeof(*e), NULL) == 0);
+	v[0] = (nd_radix_item){42, 0};
+	nd_radix_sort(v, tmp, 1);
+	CHECK(v[0].key == 42 && v[0].at == 0);
+	free(v);
+	free(tmp);
+	free(e);
+	return check_report();
+}
