@@ -10,6 +10,7 @@
  * a fifth of the run. An incident's key is a column of its row, and
  * incident_keys a view of it (a table of its own was a sixth of the rows
  * a diagnosis inserts). */
+#define BY_EVENT_SQL "incident_events_by_event ON incident_events(event_ref);\n"
 #define RESULTS_SQL(T, I) \
 	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
 	"  cause_id TEXT PRIMARY KEY,\n" \
@@ -55,7 +56,7 @@
 	"  attempt INTEGER,\n" \
 	"  delta_ticks INTEGER,\n" \
 	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID;\n" \
-	"CREATE INDEX IF NOT EXISTS " I "incident_events_by_event ON incident_events(event_ref);\n" \
+	"CREATE INDEX IF NOT EXISTS " I BY_EVENT_SQL \
 	"CREATE " T "TABLE IF NOT EXISTS incident_facts(\n" \
 	"  incident_id INTEGER NOT NULL,\n" \
 	"  pos INTEGER NOT NULL,\n" \
@@ -116,9 +117,29 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 	return -1;
 }
 
+/* Returns 1 when a full rewrite of the results builds incident_events_by_event
+ * after the rows (a SQLite file: nd_incidents_clear drops it), else 0 (the
+ * TEMP tables of a read-only store; PostgreSQL, where the role of a
+ * collector does not own the index). */
+static int index_after(nd_store *s)
+{
+	return nd_db_dialect_of(nd_store_db(s)) == ND_DB_SQLITE && !nd_store_readonly(s);
+}
+
 int nd_incidents_clear(nd_store *s, nd_error *err)
 {
-	return nd_db_exec(nd_store_db(s), clear_sql, "results tables", err);
+	nd_db *db = nd_store_db(s);
+
+	if (index_after(s) && nd_db_exec(db, "DROP INDEX IF EXISTS incident_events_by_event;", "results tables", err))
+		return -1;
+	return nd_db_exec(db, clear_sql, "results tables", err);
+}
+
+int nd_incidents_index(nd_store *s, nd_error *err)
+{
+	if (!index_after(s))
+		return 0;
+	return nd_db_exec(nd_store_db(s), "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err);
 }
 
 int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err)
