@@ -1,5 +1,7 @@
 #include "nd_incidents.h"
 
+#include <string.h>
+
 #include "nd_db.h"
 
 /* The result tables, created in the database (T "", I "") or, for a store
@@ -144,33 +146,53 @@ int nd_incidents_index(nd_store *s, nd_error *err)
 
 int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err)
 {
-	nd_stmt *st = NULL;
+	/* Two scans in id order, merged here: a join looked each incident's
+	 * events up by its id (at 1M incidents 2.4 CPU s in the sqlite3 shell,
+	 * the two scans 1.3). */
+	nd_stmt *inc = NULL, *ev = NULL;
 	nd_incident_key_row row;
-	int rc;
+	int rc = -1, at = 0; /* at: 1 on an incident, 0 before the first, -1 past the last */
 
-	if (nd_db_prepare(nd_store_db(s),
-			  "SELECT i.id, i.key, COALESCE(i.identity, i.nps_server), i.first_ts, e.event_ref,"
-			  " COALESCE(e.attempt, 0), e.role = 'client-failure'"
-			  " FROM incidents i JOIN incident_events e ON e.incident_id = i.id"
-			  " AND e.role IN ('client-failure', 'nps-decision', 'finding')"
-			  " WHERE i.key IS NOT NULL ORDER BY i.id, e.event_ref",
-			  0, &st, "incident keys", err))
-		return -1;
-	while ((rc = nd_db_step(st, "incident keys", err)) == 1) {
-		row.id = nd_db_column_int64(st, 0);
-		row.key = nd_db_column_text(st, 1);
-		row.who = nd_db_column_text(st, 2);
-		row.first_ts = nd_db_column_int64(st, 3);
-		row.ref = nd_db_column_int64(st, 4);
-		row.attempt = nd_db_column_int64(st, 5);
-		row.client = nd_db_column_int64(st, 6) != 0;
-		if (!row.key) { /* not NULL (the WHERE): SQLite ran out of memory */
-			rc = nd_error_set(err, "out of memory");
+	memset(&row, 0, sizeof(row));
+	if (nd_db_prepare(nd_store_db(s), "SELECT id, key, first_ts FROM incidents WHERE key IS NOT NULL ORDER BY id", 0,
+			  &inc, "incident keys", err) ||
+	    nd_db_prepare(nd_store_db(s),
+			  "SELECT incident_id, event_ref, COALESCE(attempt, 0), role = 'client-failure'"
+			  " FROM incident_events WHERE role IN ('client-failure', 'nps-decision', 'finding')"
+			  " ORDER BY incident_id, event_ref",
+			  0, &ev, "incident keys", err))
+		goto out;
+	while ((rc = nd_db_step(ev, "incident keys", err)) == 1) {
+		int64_t id = nd_db_column_int64(ev, 0);
+
+		while (at == 0 || (at == 1 && row.id < id)) { /* to the event's incident, or past it */
+			if ((at = nd_db_step(inc, "incident keys", err)) < 0)
+				goto out;
+			at = at ? 1 : -1;
+			if (at == 1) {
+				row.id = nd_db_column_int64(inc, 0);
+				row.key = nd_db_column_text(inc, 1);
+				row.first_ts = nd_db_column_int64(inc, 2);
+				if (!row.key) { /* not NULL (the WHERE): SQLite ran out of memory */
+					rc = nd_error_set(err, "out of memory");
+					goto out;
+				}
+			}
+		}
+		if (at < 0) { /* no incident with a key after this one */
+			rc = 0;
 			break;
 		}
+		if (row.id != id) /* an incident without a key */
+			continue;
+		row.ref = nd_db_column_int64(ev, 1);
+		row.attempt = nd_db_column_int64(ev, 2);
+		row.client = nd_db_column_int64(ev, 3) != 0;
 		if ((rc = fn(ctx, &row, err)) != 0)
 			break;
 	}
-	nd_db_finalize(st);
+out:
+	nd_db_finalize(inc);
+	nd_db_finalize(ev);
 	return rc ? -1 : 0;
 }

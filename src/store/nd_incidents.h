@@ -41,7 +41,7 @@ int nd_incidents_index(nd_store *s, nd_error *err);
 /* One stored event of a stored incident, with the incident's key. */
 typedef struct nd_incident_key_row {
 	int64_t id;            /* incidents.id */
-	const char *key, *who; /* who: the identity, or a finding's host */
+	const char *key;
 	int64_t first_ts;      /* the incident's */
 	int64_t ref;           /* the event: a client failure, an NPS decision or a finding's event */
 	int64_t attempt;       /* its attempt number, 1.. (0: none) */
