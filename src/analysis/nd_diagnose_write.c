@@ -9,6 +9,7 @@
 #include "nd_buf.h"
 #include "nd_evidence.h"
 #include "nd_exposure.h"
+#include "nd_incidents.h"
 #include "nd_judge.h"
 #include "nd_result_feed.h"
 #include "nd_db.h"
@@ -455,6 +456,14 @@ static int flush_batches(writer *w)
 		       : 0;
 }
 
+/* Ends a full rewrite into tables nd_incidents_clear emptied: inserts the
+ * rows still pending and makes the index the clear dropped. Returns 0, or
+ * -1 with err set. */
+static int finish_rewrite(writer *w, nd_store *s)
+{
+	return flush_batches(w) || nd_incidents_index(s, w->err) ? -1 : 0;
+}
+
 /* Frees w's batches. Returns nothing. */
 static void close_batches(writer *w)
 {
@@ -546,7 +555,7 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, out->h + 2 * i)) ||
 		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s) != 0)
 			goto out;
-	if (flush_batches(&w) == 0)
+	if (finish_rewrite(&w, s) == 0)
 		rc = store_meta(&w, rules, p);
 out:
 	close_batches(&w);
@@ -708,7 +717,7 @@ int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_
 		nd_error_set(err, "the results were not all built");
 		goto out;
 	}
-	if (flush_batches(&w) == 0 && store_meta(&w, x->rules, p) == 0)
+	if (finish_rewrite(&w, s) == 0 && store_meta(&w, x->rules, p) == 0)
 		rc = nd_store_commit(s, err);
 out:
 	if (rc != 0)

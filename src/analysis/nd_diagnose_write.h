@@ -45,7 +45,8 @@ typedef struct nd_written {
 void nd_written_free(nd_written *w);
 
 /* Writes the results of one run, with keys[i] the key of group i of g, in
- * tables the caller emptied; records in *out (when not NULL) what it
+ * tables the caller emptied (nd_incidents_clear), then makes the index the
+ * clear dropped; records in *out (when not NULL) what it
  * wrote. Returns 0, or -1 with err set (*out then emptied). */
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
 		      const nd_correlation *c, const nd_grouping *g, const nd_key *keys, nd_written *out,

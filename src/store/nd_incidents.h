@@ -26,14 +26,22 @@
  * results stored earlier. Returns 0, or -1 with err set. */
 int nd_incidents_begin(nd_store *s, nd_error *err);
 
-/* Empties the result tables, inside the run's transaction. Returns 0, or
- * -1 with err set. */
+/* Empties the result tables, inside the run's transaction; in a SQLite
+ * file also drops the index incident_events_by_event, which the writer
+ * makes again with nd_incidents_index once the new rows are in (sorting
+ * them once costs less than keeping the index row by row: docs/diagnose.md).
+ * Returns 0, or -1 with err set. */
 int nd_incidents_clear(nd_store *s, nd_error *err);
+
+/* Makes the index that nd_incidents_clear dropped, after the rows of a
+ * full rewrite, inside the run's transaction (nothing when it exists, or
+ * where the clear keeps it). Returns 0, or -1 with err set. */
+int nd_incidents_index(nd_store *s, nd_error *err);
 
 /* One stored event of a stored incident, with the incident's key. */
 typedef struct nd_incident_key_row {
 	int64_t id;            /* incidents.id */
-	const char *key, *who; /* who: the identity, or a finding's host */
+	const char *key;
 	int64_t first_ts;      /* the incident's */
 	int64_t ref;           /* the event: a client failure, an NPS decision or a finding's event */
 	int64_t attempt;       /* its attempt number, 1.. (0: none) */

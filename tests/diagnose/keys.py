@@ -75,6 +75,15 @@ t.check('split: bob keeps his', split[2][4], kb)
 t.run('diagnose')
 t.check('merged: the oldest key', [k for _, _, _, _, k in keys()], [ka, kb])
 
+# A rerun drops incident_events_by_event with the old rows and makes it again after the new ones:
+# it is there, and finds an incident by its event.
+plan = ' '.join(r[3] for r in t.q("EXPLAIN QUERY PLAN SELECT incident_id FROM incident_events WHERE event_ref = ?",
+                                  alice))
+t.check('rerun: incident_events_by_event made again (%s)' % plan, 'incident_events_by_event' in plan, True)
+t.check('rerun: the incident found by its event', t.q("SELECT i.key FROM incidents i JOIN incident_events e"
+                                                      " ON e.incident_id = i.id WHERE e.event_ref = ?", alice),
+        [(ka,)])
+
 # Schema step 11: a version 10 database keeps its keys in a table of their own; the first command that
 # opens it moves each into its incidents row, incident_keys becomes a view of them, and the next run
 # keeps them.

@@ -1,0 +1,116 @@
+/* Unit tests of nd_incidents: the previous run's keys read back
+ * (nd_incidents_keys: two scans merged by incident id), and the index
+ * incident_events_by_event dropped by the clear and made again after the
+ * rows (nd_incidents_index). Usage: test_nd_incidents TMP_DIR SRC_DIR. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "nd_db.h"
+#include "nd_incidents.h"
+#include "nd_store.h"
+
+/* What the callback saw, one line per row. */
+typedef struct seen {
+	char text[1024];
+	int stop_after; /* 0: never stop */
+	int n;
+} seen;
+
+/* nd_incidents_key_fn: appends the row to ctx. Returns 0, or -1 once
+ * stop_after rows are seen. */
+static int put(void *ctx, const nd_incident_key_row *row, nd_error *err)
+{
+	seen *s = ctx;
+	size_t len = strlen(s->text);
+
+	snprintf(s->text + len, sizeof(s->text) - len, "%lld %s %lld %lld %lld %d;", (long long)row->id, row->key,
+		 (long long)row->first_ts, (long long)row->ref, (long long)row->attempt, row->client);
+	if (s->stop_after && ++s->n >= s->stop_after)
+		return nd_error_set(err, "stopped");
+	return 0;
+}
+
+/* Returns 1 when the index incident_events_by_event exists, else 0. */
+static int has_index(nd_db *db)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(db, "SELECT 1 FROM sqlite_schema WHERE name = 'incident_events_by_event'", 0, &st, "t",
+			  NULL) != 0)
+		return -1;
+	rc = nd_db_step(st, "t", NULL);
+	nd_db_finalize(st);
+	return rc;
+}
+
+/* Incidents with and without keys and events, events of every role, an
+ * event of no incident: the keyed incidents' client failures, decisions
+ * and findings, by incident then event. */
+static void test_keys(nd_store *s)
+{
+	nd_db *db = nd_store_db(s);
+	seen got;
+	nd_error err;
+
+	CHECK(nd_incidents_begin(s, &err) == 0);
+	CHECK(nd_db_exec(db,
+			 "INSERT INTO incidents(id, kind, cause_id, confidence, match, count, paired, first_ts, last_ts,"
+			 " first_time, last_time, status, key) VALUES"
+			 " (1, 'incident', 'c', 'likely', 'client+nps', 1, 1, 100, 100, 'x', 'x', 'open', 'k1'),"
+			 " (2, 'incident', 'c', 'likely', 'client-only', 1, 0, 200, 200, 'x', 'x', 'open', NULL),"
+			 " (3, 'incident', 'c', 'likely', 'client-only', 1, 0, 300, 300, 'x', 'x', 'open', 'k3'),"
+			 " (4, 'incident', 'c', 'likely', 'client+nps', 2, 1, 400, 400, 'x', 'x', 'open', 'k4'),"
+			 " (5, 'finding', 'f', 'likely', 'server', 1, 0, 500, 500, 'x', 'x', 'open', 'k5'),"
+			 " (7, 'incident', 'c', 'likely', 'client-only', 1, 0, 700, 700, 'x', 'x', 'open', NULL);"
+			 "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks) VALUES"
+			 " (1, 10, 'client-failure', 1, NULL), (1, 5, 'nps-decision', 1, 3), (1, 7, 'context', NULL, NULL),"
+			 " (1, 9, 'resolution', NULL, NULL), (2, 8, 'client-failure', 1, NULL),"
+			 " (4, 20, 'nps-decision', 2, NULL), (4, 3, 'client-failure', 1, NULL),"
+			 " (5, 30, 'finding', 1, NULL), (6, 40, 'client-failure', 1, NULL),"
+			 " (7, 50, 'client-failure', 1, NULL), (8, 60, 'client-failure', 1, NULL);",
+			 "rows", &err) == 0);
+	memset(&got, 0, sizeof(got));
+	CHECK(nd_incidents_keys(s, put, &got, &err) == 0);
+	CHECK_STR(got.text, "1 k1 100 5 1 0;1 k1 100 10 1 1;4 k4 400 3 1 1;4 k4 400 20 2 0;5 k5 500 30 1 0;");
+
+	/* the callback stops the read */
+	memset(&got, 0, sizeof(got));
+	got.stop_after = 2;
+	CHECK(nd_incidents_keys(s, put, &got, &err) == -1);
+	CHECK_STR(got.text, "1 k1 100 5 1 0;1 k1 100 10 1 1;");
+	CHECK_STR(err.message, "stopped");
+
+	/* the clear drops the index, nd_incidents_index makes it again */
+	CHECK(has_index(db) == 1);
+	CHECK(nd_incidents_clear(s, &err) == 0);
+	CHECK(has_index(db) == 0);
+	memset(&got, 0, sizeof(got));
+	CHECK(nd_incidents_keys(s, put, &got, &err) == 0);
+	CHECK_STR(got.text, "");
+	CHECK(nd_incidents_index(s, &err) == 0);
+	CHECK(has_index(db) == 1);
+	CHECK(nd_incidents_index(s, &err) == 0); /* there already */
+	CHECK(nd_store_commit(s, &err) == 0);
+}
+
+int main(int argc, char **argv)
+{
+	char path[4096];
+	nd_store *s = NULL;
+	nd_error err;
+
+	if (argc != 3) {
+		fprintf(stderr, "usage: test_nd_incidents TMP_DIR SRC_DIR\n");
+		return 2;
+	}
+	snprintf(path, sizeof(path), "%s/incidents.db", argv[1]);
+	remove(path);
+	CHECK(nd_store_open(&s, path, &err) == 0);
+	if (s) {
+		test_keys(s);
+		nd_store_close(s);
+	}
+	return check_report();
+}
