@@ -542,7 +542,8 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 	size_t i, o, at, out = first;
 	when *w;
 
-	if (nd_analysis_keep_order(d->events + first, d->nevents - first, 0, sizeof(*d->events), by_ref) != 0)
+	if (first < d->nevents &&
+	    nd_analysis_keep_order(d->events + first, d->nevents - first, 0, sizeof(*d->events), by_ref) != 0)
 		return nd_error_set(err, "out of memory");
 	for (i = first; i < d->nevents; i++) {
 		if (out > first && d->events[out - 1].ref == d->events[i].ref) {

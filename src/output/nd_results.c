@@ -912,8 +912,10 @@ static int feed_upto(nd_results *r, size_t id, int build, nd_error *err)
 			r->fed[r->unfed] = 1;
 			r->nfed++;
 		}
-		if (nd_result_feed_skip(r->feed, first, r->unfed - 1) != 0)
-			feed_end(r);
+		if (nd_result_feed_skip(r->feed, first, r->unfed - 1) != 0) { /* the writer gave up */
+			nd_result_feed_end(r->feed, 0);
+			r->feed = NULL;
+		}
 	}
 	return 0;
 }

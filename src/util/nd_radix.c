@@ -96,6 +96,8 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 
 	if (n < 2)
 		return 0;
+	if (n > UINT32_MAX) /* an item's position counts in 32 bits */
+		return -1;
 	v = malloc(n * sizeof(*v));
 	tmp = malloc(n * sizeof(*tmp));
 	if (!v || !tmp) {

@@ -45,8 +45,8 @@ typedef uint64_t (*nd_radix_key_fn)(const void *e, unsigned k, const void *ctx);
 
 /* Sorts base[0..n) (each size bytes, fewer than 4G elements) by the keys
  * 0 .. nkeys - 1 of each element (key), elements whose keys are all
- * equal in their order. Returns 0, or -1 when out of memory (base
- * unchanged). */
+ * equal in their order. Returns 0, or -1 when out of memory or n is
+ * 4G or more (base unchanged). */
 int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx);
 
 #endif
