@@ -22,7 +22,9 @@ both() {
 	"$NPSDIAG" ingest --db "$name-l.db" "$@" <"${in:-/dev/null}" >"$name-l.out" 2>"$name-l.err"
 	eq "$name: Linux exit" $? 0
 	win ingest --db "$name-w.db" "$@" <"${in:-/dev/null}" >"$name-w.out" 2>"$name-w.err"
-	eq "$name: npsdiag.exe exit" $? 0
+	set -- $?
+	eq "$name: npsdiag.exe exit" "$1" 0
+	[ "$1" -eq 0 ] || sed "s/^/  $name-w.err: /" "$name-w.err" >&2
 	grep '^total:' "$name-l.out" >"$name-l.total"
 	grep '^total:' "$name-w.out" >"$name-w.total"
 	[ -s "$name-l.total" ] || fail "$name: no summary from the Linux build"

@@ -4,6 +4,13 @@ export WINEPREFIX WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 [ -x "$WINE" ] || { echo "SKIP: no wine at $WINE"; exit 77; }
 [ -f "$NPSDIAG_WIN_EXE" ] || { fail "no $NPSDIAG_WIN_EXE"; finish; }
 
+# One wineserver for the whole test, kept 60 s after its last client. The one wine starts by itself
+# quits as the last program ends (Debian's wrapper gives it -p0), and a program starting just then may
+# find it going away ("a wine server seems to be running, but I cannot connect to it": wine's status 1).
+# A server already running is kept; wineboot (prefix.sh) makes the prefix in the folder made here.
+mkdir -p "$WINEPREFIX"
+"${WINE%/*}/wineserver" -p60 </dev/null >/dev/null 2>&1
+
 # The rules from the same relative path on both sides: a diagnosis names the rule file it used.
 cp -R "$SRC/rules" "$T/rules"
 export NPSDIAG_RULES=rules
