@@ -329,7 +329,7 @@ int main(void)
 		fx_field(&d, 7, "Mode", "Audit");
 		a = nd_analysis_str(&d, "Virtual", 0, &oom);
 		nd_analysis_fit(&d, 0);
-		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.nslots == 0);
+		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.slots.n == 0);
 		CHECK_STR(nd_analysis_field(&d, 7, "Mode"), "Audit");
 		CHECK(nd_analysis_field(&d, 8, "Mode") == NULL);
 		CHECK_STR(a, "Virtual");
