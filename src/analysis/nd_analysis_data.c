@@ -333,43 +333,47 @@ const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_
 	return copy_str(d, s, keep_empty, 0, oom);
 }
 
-/* Returns the value of hex digit ch (upper case), or -1. */
-static int hex_digit(char ch)
-{
-	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-}
-
 /* Returns 1 if position i of a GUID's text ({8-4-4-4-12}) is a dash. */
 static int guid_dash(size_t i)
 {
 	return i == 9 || i == 14 || i == 19 || i == 24;
 }
 
+/* The value + 1 of each upper-case hex digit, 0 for any other byte. */
+static const unsigned char hex_plus1[256] = {
+    ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16};
+
+/* The position in a GUID's text of the first of the two digits of each
+ * byte. */
+static const unsigned char guid_byte_at[16] = {1, 3, 5, 7, 10, 12, 15, 17, 20, 22, 25, 27, 29, 31, 33, 35};
+
 int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text)
 {
-	unsigned char guid[16] = {0};
-	size_t i, k = 0;
-	int oom = 0, ok;
+	const unsigned char *t = (const unsigned char *)text;
+	unsigned char guid[16];
+	unsigned bad = 0;
+	size_t i;
+	int oom = 0;
 
 	c->coid_guid = 0;
 	c->coid.text = NULL;
 	if (!text || !*text)
 		return 0;
-	ok = strlen(text) == ND_COID_TEXT - 1 && text[0] == '{' && text[ND_COID_TEXT - 2] == '}';
-	for (i = 1; ok && i < ND_COID_TEXT - 2; i++) {
-		int v = hex_digit(text[i]);
+	/* the length first: every position read below is within the text */
+	if (strlen(text) == ND_COID_TEXT - 1 && t[0] == '{' && t[ND_COID_TEXT - 2] == '}' && t[9] == '-' &&
+	    t[14] == '-' && t[19] == '-' && t[24] == '-') {
+		for (i = 0; i < sizeof(guid); i++) {
+			unsigned hi = hex_plus1[t[guid_byte_at[i]]], lo = hex_plus1[t[guid_byte_at[i] + 1]];
 
-		if (guid_dash(i))
-			ok = text[i] == '-';
-		else if ((ok = v >= 0) != 0) {
-			guid[k / 2] = (unsigned char)(guid[k / 2] | v << (k % 2 ? 0 : 4));
-			k++;
+			bad |= !hi | !lo;
+			guid[i] = (unsigned char)((hi - 1) << 4 | ((lo - 1) & 15));
 		}
-	}
-	if (ok) {
-		memcpy(c->coid.guid, guid, sizeof(guid));
-		c->coid_guid = 1;
-		return 0;
+		if (!bad) {
+			memcpy(c->coid.guid, guid, sizeof(guid));
+			c->coid_guid = 1;
+			return 0;
+		}
 	}
 	c->coid.text = nd_analysis_str_unique(d, text, 0, &oom);
 	return oom ? -1 : 0;

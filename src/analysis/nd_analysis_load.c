@@ -281,8 +281,9 @@ static int hint_row(load *l, nd_stmt *st)
 
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
  * computer, event_id, family, provider at first..first+5, its logged time
- * at time). Returns 0, or -1 when out of memory. */
-static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned flags)
+ * at time) on host, the host index of its computer (host_col, which the
+ * caller has looked up). Returns 0, or -1 when out of memory. */
+static int subject_event(load *l, nd_stmt *st, int first, int time, size_t host, unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(l->d);
 
@@ -290,7 +291,7 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 		return -1;
 	e->ref = nd_db_column_int64(st, first);
 	e->ts = nd_db_column_int64(st, first + 1);
-	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
+	e->host = (uint32_t)host; /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
 	e->family = col_id(l, st, first + 4, 1);
 	e->provider = col_id(l, st, first + 5, 1);
@@ -469,7 +470,7 @@ static int client_row(load *l, nd_stmt *st)
 	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
 		l->oom = 1;
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
-	return subject_event(l, st, 0, 9, ND_EVENT_SUBJECT);
+	return subject_event(l, st, 0, 9, c->host, ND_EVENT_SUBJECT);
 }
 
 /* Returns 1 if v is an unset NPS value (NULL, "" or "-"), else 0. */
@@ -505,7 +506,7 @@ static int decision_row(load *l, nd_stmt *st)
 	if (hint_add(l, n->user != ND_STR_NONE ? own_str(l, n->user) : nd_analysis_str(l->d, "", 1, &l->oom),
 		     own_str(l, n->domain), own_str(l, n->fq)) != 0)
 		return -1;
-	return subject_event(l, st, 0, 15, ND_EVENT_SUBJECT);
+	return subject_event(l, st, 0, 15, n->host, ND_EVENT_SUBJECT);
 }
 
 /* Row: a connect. Returns 0, or -1 when out of memory. */
@@ -595,7 +596,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 			if (l->since)
 				nd_db_bind_int64(st, 3, l->since, "load", NULL);
 			while ((rc = nd_db_step(st, "load", NULL)) == 1)
-				if ((l->rows++, subject_event(l, st, 0, 6, flags)) != 0 || l->oom) {
+				if ((l->rows++, subject_event(l, st, 0, 6, host_col(l, st, 2), flags)) != 0 || l->oom) {
 					nd_db_finalize(st);
 					return nd_error_set(l->err, "out of memory");
 				}
