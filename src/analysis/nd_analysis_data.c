@@ -172,15 +172,21 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 	return 0;
 }
 
+/* nd_slots_is_fn: host i of the data (ctx[0]) is called ctx[1]. */
+static int host_is(const void *ctx, uint32_t i)
+{
+	const void *const *x = ctx;
+
+	return strcmp(((const nd_analysis_data *)x[0])->hosts[i], x[1]) == 0;
+}
+
 /* Returns the slot of host name in d's index: the one holding it, else
  * the empty one where it goes. */
 static uint32_t *host_slot(const nd_analysis_data *d, const char *name)
 {
-	size_t at = (size_t)nd_intern_hash(name) & (d->nhost_slots - 1);
+	const void *ctx[2] = {d, name};
 
-	while (d->host_slots[at] && strcmp(d->hosts[d->host_slots[at] - 1], name) != 0)
-		at = (at + 1) & (d->nhost_slots - 1);
-	return &d->host_slots[at];
+	return nd_slots_find(&d->host_slots, nd_intern_hash(name), host_is, ctx);
 }
 
 /* Indexes the hosts from first on by name, making the index anew (room
@@ -190,17 +196,9 @@ static int index_hosts(nd_analysis_data *d, size_t first)
 {
 	size_t i;
 
-	if (d->nhosts * 2 > d->nhost_slots) {
-		size_t n = 1024;
-		uint32_t *slots;
-
-		while (n < d->nhosts * 2)
-			n *= 2;
-		if (!(slots = calloc(n, sizeof(*slots))))
+	if (nd_slots_full(&d->host_slots, d->nhosts)) {
+		if (nd_slots_make(&d->host_slots, d->nhosts) != 0)
 			return -1;
-		free(d->host_slots);
-		d->host_slots = slots;
-		d->nhost_slots = n;
 		first = 0;
 	}
 	for (i = first; i < d->nhosts; i++)
@@ -223,7 +221,7 @@ int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 {
-	uint32_t at = d->nhost_slots ? *host_slot(d, name) : 0;
+	uint32_t at = d->host_slots.n ? *host_slot(d, name) : 0;
 
 	return at ? at - 1 : d->nhosts;
 }
@@ -265,12 +263,8 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	const char **v = d->nhosts + n < UINT32_MAX ? malloc((d->nhosts + n + 1) * sizeof(*v)) : NULL;
 	size_t i, a = 0, b = 0, old = d->nhosts;
 
-	uint32_t *slots = NULL;
-	size_t nslots = 1024;
-
-	while (nslots < (old + n) * 2)
-		nslots *= 2;
-	if (!v || !(slots = calloc(nslots, sizeof(*slots)))) {
+	/* the hosts are renumbered: indexed anew (room enough, index_hosts cannot fail) */
+	if (!v || nd_slots_make(&d->host_slots, old + n) != 0) {
 		free(v);
 		return nd_error_set(err, "out of memory");
 	}
@@ -286,10 +280,7 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	free(d->hosts);
 	d->hosts = v;
 	d->nhosts = d->cap_hosts = old + n;
-	free(d->host_slots); /* the hosts are renumbered: indexed anew */
-	d->host_slots = slots;
-	d->nhost_slots = nslots;
-	index_hosts(d, 0); /* room enough: cannot fail */
+	index_hosts(d, 0);
 	n = d->nhosts;
 	move_hosts(d->clients, d->nclients, sizeof(*d->clients), offsetof(nd_client_failure, host), 1, map, old, n);
 	move_hosts(d->decisions, d->ndecisions, sizeof(*d->decisions), offsetof(nd_decision, host), 1, map, old, n);
@@ -342,43 +333,47 @@ const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_
 	return copy_str(d, s, keep_empty, 0, oom);
 }
 
-/* Returns the value of hex digit ch (upper case), or -1. */
-static int hex_digit(char ch)
-{
-	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-}
-
 /* Returns 1 if position i of a GUID's text ({8-4-4-4-12}) is a dash. */
 static int guid_dash(size_t i)
 {
 	return i == 9 || i == 14 || i == 19 || i == 24;
 }
 
+/* The value + 1 of each upper-case hex digit, 0 for any other byte. */
+static const unsigned char hex_plus1[256] = {
+    ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
+    ['8'] = 9, ['9'] = 10, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16};
+
+/* The position in a GUID's text of the first of the two digits of each
+ * byte. */
+static const unsigned char guid_byte_at[16] = {1, 3, 5, 7, 10, 12, 15, 17, 20, 22, 25, 27, 29, 31, 33, 35};
+
 int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text)
 {
-	unsigned char guid[16] = {0};
-	size_t i, k = 0;
-	int oom = 0, ok;
+	const unsigned char *t = (const unsigned char *)text;
+	unsigned char guid[16];
+	unsigned bad = 0;
+	size_t i;
+	int oom = 0;
 
 	c->coid_guid = 0;
 	c->coid.text = NULL;
 	if (!text || !*text)
 		return 0;
-	ok = strlen(text) == ND_COID_TEXT - 1 && text[0] == '{' && text[ND_COID_TEXT - 2] == '}';
-	for (i = 1; ok && i < ND_COID_TEXT - 2; i++) {
-		int v = hex_digit(text[i]);
+	/* the length first: every position read below is within the text */
+	if (strlen(text) == ND_COID_TEXT - 1 && t[0] == '{' && t[ND_COID_TEXT - 2] == '}' && t[9] == '-' &&
+	    t[14] == '-' && t[19] == '-' && t[24] == '-') {
+		for (i = 0; i < sizeof(guid); i++) {
+			unsigned hi = hex_plus1[t[guid_byte_at[i]]], lo = hex_plus1[t[guid_byte_at[i] + 1]];
 
-		if (guid_dash(i))
-			ok = text[i] == '-';
-		else if ((ok = v >= 0) != 0) {
-			guid[k / 2] = (unsigned char)(guid[k / 2] | v << (k % 2 ? 0 : 4));
-			k++;
+			bad |= !hi | !lo;
+			guid[i] = (unsigned char)((hi - 1) << 4 | ((lo - 1) & 15));
 		}
-	}
-	if (ok) {
-		memcpy(c->coid.guid, guid, sizeof(guid));
-		c->coid_guid = 1;
-		return 0;
+		if (!bad) {
+			memcpy(c->coid.guid, guid, sizeof(guid));
+			c->coid_guid = 1;
+			return 0;
+		}
 	}
 	c->coid.text = nd_analysis_str_unique(d, text, 0, &oom);
 	return oom ? -1 : 0;
@@ -683,7 +678,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 void nd_analysis_data_free(nd_analysis_data *d)
 {
 	free(d->hosts);
-	free(d->host_slots);
+	nd_slots_free(&d->host_slots);
 	free(d->clients);
 	free(d->decisions);
 	free(d->connects);

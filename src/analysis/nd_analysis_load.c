@@ -46,8 +46,7 @@ typedef struct load {
 	int64_t top;   /* the highest event id read */
 	dial *dials;   /* by host, CoId, then time and ref (since: the first of each) */
 	size_t ndials, cap_dials;
-	uint32_t *hint_slots; /* d->hints by their names (hint_slot): open addressing, index + 1, 0 when empty */
-	size_t nhint_slots;
+	nd_slots hint_slots; /* d->hints by their names (hint_slot) */
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
 	const char *last[LAST_COLUMNS]; /* the shared copy col_id gave for each column of the query's last row */
@@ -206,38 +205,40 @@ static void dial_moved(load *l, size_t host, const char *coid)
 	}
 }
 
+/* The names of an NPS audit event, looked up in l's index of d->hints. */
+typedef struct hint_names {
+	const load *l;
+	const char *user, *domain, *fq;
+} hint_names;
+
+/* nd_slots_is_fn: d->hints[i] holds the names ctx (a hint_names). */
+static int hint_is(const void *ctx, uint32_t i)
+{
+	const hint_names *x = ctx;
+	const nd_domain_hint *h = &x->l->d->hints[i];
+
+	return h->user == x->user && h->domain == x->domain && h->fq == x->fq;
+}
+
 /* Returns the slot of the names user, domain, fq (shared copies of l->d,
  * so equal names are equal pointers) in l's index of d->hints: the one
  * holding them, else the empty one where they go. */
 static uint32_t *hint_slot(const load *l, const char *user, const char *domain, const char *fq)
 {
 	uint64_t h = (((uint64_t)(uintptr_t)user * 31 + (uintptr_t)domain) * 31 + (uintptr_t)fq) * 0x9E3779B97F4A7C15u;
-	size_t at = (size_t)(h >> 24) & (l->nhint_slots - 1);
+	hint_names x = {l, user, domain, fq};
 
-	while (l->hint_slots[at]) {
-		const nd_domain_hint *x = &l->d->hints[l->hint_slots[at] - 1];
-
-		if (x->user == user && x->domain == domain && x->fq == fq)
-			break;
-		at = (at + 1) & (l->nhint_slots - 1);
-	}
-	return &l->hint_slots[at];
+	return nd_slots_find(&l->hint_slots, h >> 24, hint_is, &x);
 }
 
-/* Indexes d->hints anew in l, with room for twice one more. Returns 0, or
- * -1 when out of memory. */
+/* Indexes d->hints anew in l, with room for one more. Returns 0, or -1
+ * when out of memory. */
 static int index_hints(load *l)
 {
-	size_t n = 1024, i;
-	uint32_t *slots;
+	size_t i;
 
-	while (n < (l->d->nhints + 1) * 2)
-		n *= 2;
-	if (!(slots = calloc(n, sizeof(*slots))))
+	if (nd_slots_make(&l->hint_slots, l->d->nhints + 1) != 0)
 		return -1;
-	free(l->hint_slots);
-	l->hint_slots = slots;
-	l->nhint_slots = n;
 	for (i = 0; i < l->d->nhints; i++) {
 		const nd_domain_hint *h = &l->d->hints[i];
 
@@ -254,7 +255,7 @@ static int hint_add(load *l, const char *user, const char *domain, const char *f
 	nd_domain_hint *h;
 	uint32_t *slot;
 
-	if ((l->d->nhints + 1) * 2 > l->nhint_slots && index_hints(l) != 0)
+	if (nd_slots_full(&l->hint_slots, l->d->nhints + 1) && index_hints(l) != 0)
 		return -1;
 	slot = hint_slot(l, user, domain, fq);
 	if (*slot)
@@ -280,8 +281,9 @@ static int hint_row(load *l, nd_stmt *st)
 
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
  * computer, event_id, family, provider at first..first+5, its logged time
- * at time). Returns 0, or -1 when out of memory. */
-static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned flags)
+ * at time) on host, the host index of its computer (host_col, which the
+ * caller has looked up). Returns 0, or -1 when out of memory. */
+static int subject_event(load *l, nd_stmt *st, int first, int time, size_t host, unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(l->d);
 
@@ -289,7 +291,7 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, unsigned fla
 		return -1;
 	e->ref = nd_db_column_int64(st, first);
 	e->ts = nd_db_column_int64(st, first + 1);
-	e->host = (uint32_t)host_col(l, st, first + 2); /* fewer than 4G (nd_analysis_add_host) */
+	e->host = (uint32_t)host; /* fewer than 4G (nd_analysis_add_host) */
 	e->id = (uint32_t)nd_db_column_int64(st, first + 3);
 	e->family = col_id(l, st, first + 4, 1);
 	e->provider = col_id(l, st, first + 5, 1);
@@ -468,7 +470,7 @@ static int client_row(load *l, nd_stmt *st)
 	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
 		l->oom = 1;
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
-	return subject_event(l, st, 0, 9, ND_EVENT_SUBJECT);
+	return subject_event(l, st, 0, 9, c->host, ND_EVENT_SUBJECT);
 }
 
 /* Returns 1 if v is an unset NPS value (NULL, "" or "-"), else 0. */
@@ -504,7 +506,7 @@ static int decision_row(load *l, nd_stmt *st)
 	if (hint_add(l, n->user != ND_STR_NONE ? own_str(l, n->user) : nd_analysis_str(l->d, "", 1, &l->oom),
 		     own_str(l, n->domain), own_str(l, n->fq)) != 0)
 		return -1;
-	return subject_event(l, st, 0, 15, ND_EVENT_SUBJECT);
+	return subject_event(l, st, 0, 15, n->host, ND_EVENT_SUBJECT);
 }
 
 /* Row: a connect. Returns 0, or -1 when out of memory. */
@@ -594,7 +596,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 			if (l->since)
 				nd_db_bind_int64(st, 3, l->since, "load", NULL);
 			while ((rc = nd_db_step(st, "load", NULL)) == 1)
-				if ((l->rows++, subject_event(l, st, 0, 6, flags)) != 0 || l->oom) {
+				if ((l->rows++, subject_event(l, st, 0, 6, host_col(l, st, 2), flags)) != 0 || l->oom) {
 					nd_db_finalize(st);
 					return nd_error_set(l->err, "out of memory");
 				}
@@ -1096,7 +1098,7 @@ static int side_join(side *x)
 {
 	pthread_join(x->thread, NULL);
 	nd_db_close(x->l.db);
-	free(x->l.hint_slots);
+	nd_slots_free(&x->l.hint_slots);
 	return x->rc;
 }
 
@@ -1374,7 +1376,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		l.dials = NULL;
 	}
 	free(l.dials);
-	free(l.hint_slots);
+	nd_slots_free(&l.hint_slots);
 	if (rc != 0) {
 		nd_analysis_data_free(out);
 		return -1;
@@ -1420,7 +1422,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	cur->ndials = l.ndials;
 	cur->cap_dials = l.cap_dials;
 	free(l.fresh);
-	free(l.hint_slots);
+	nd_slots_free(&l.hint_slots);
 	free(l.added);
 	if (rc != 0) {
 		free(l.moved);

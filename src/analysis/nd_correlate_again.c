@@ -209,7 +209,6 @@ static int make_part(again *g, const keyset *keys, part *t)
 	t->d.hosts = g->d->hosts;
 	t->d.nhosts = g->d->nhosts;
 	t->d.host_slots = g->d->host_slots;
-	t->d.nhost_slots = g->d->nhost_slots;
 	t->d.strings.v = g->d->strings.v; /* the decisions' strings (read only) */
 	t->d.strings.n = g->d->strings.n;
 	t->d.hints = g->d->hints;

@@ -15,47 +15,65 @@ uint64_t nd_intern_hash(const char *s)
 	return h;
 }
 
-/* Doubles the slot table (or, after nd_intern_drop_index, makes one with
- * room for every id) and re-inserts every id. Returns 0, or -1 when out of
- * memory. */
+/* The string an id is looked up for, in t. */
+typedef struct lookup {
+	const nd_intern *t;
+	const char *s;
+} lookup;
+
+/* nd_slots_is_fn: id i of x->t is the string x->s. */
+static int is_string(const void *ctx, uint32_t i)
+{
+	const lookup *x = ctx;
+
+	return strcmp(x->t->v[i], x->s) == 0;
+}
+
+/* Returns the slot of s in t's index: the one holding its id, else the
+ * empty one where it goes. */
+static uint32_t *slot_of(const nd_intern *t, const char *s)
+{
+	lookup x = {t, s};
+
+	return nd_slots_find(&t->slots, nd_intern_hash(s), is_string, &x);
+}
+
+/* nd_slots_is_fn: no id is the one looked for (the ids put back in a new
+ * index are of distinct strings: the first empty slot is theirs). */
+static int is_none(const void *ctx, uint32_t i)
+{
+	(void)ctx;
+	(void)i;
+	return 0;
+}
+
+/* Makes the index anew with room for one more id (after
+ * nd_intern_drop_index, for every id) and puts every id in. Returns 0, or
+ * -1 when out of memory. */
 static int grow(nd_intern *t)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 1024, i;
-	uint32_t *slots;
+	size_t i;
 
-	while (n < 2 * (t->n + 1))
-		n *= 2;
-	slots = calloc(n, sizeof(*slots));
-
-	if (!slots)
+	if (nd_slots_make(&t->slots, t->n + 1) != 0)
 		return -1;
-	for (i = 0; i < t->n; i++) {
-		size_t at = (size_t)nd_intern_hash(t->v[i]) & (n - 1);
-
-		while (slots[at])
-			at = (at + 1) & (n - 1);
-		slots[at] = (uint32_t)i + 1;
-	}
-	free(t->slots);
-	t->slots = slots;
-	t->nslots = n;
+	for (i = 0; i < t->n; i++)
+		*nd_slots_find(&t->slots, nd_intern_hash(t->v[i]), is_none, NULL) = (uint32_t)i + 1;
 	return 0;
 }
 
 uint32_t nd_intern_add(nd_intern *t, const char *s)
 {
-	size_t at;
+	uint32_t *slot;
 	const char *copy;
 
-	if ((t->n + 1) * 2 > t->nslots && (t->n >= UINT32_MAX - 1 || grow(t) != 0))
+	if (nd_slots_full(&t->slots, t->n + 1) && (t->n >= UINT32_MAX - 1 || grow(t) != 0))
 		return UINT32_MAX;
-	for (at = (size_t)nd_intern_hash(s) & (t->nslots - 1); t->slots[at]; at = (at + 1) & (t->nslots - 1))
-		if (strcmp(t->v[t->slots[at] - 1], s) == 0)
-			return t->slots[at] - 1;
+	if (*(slot = slot_of(t, s)))
+		return *slot - 1;
 	if (nd_vec_reserve(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) != 0 || !(copy = nd_strpool_add(t->pool, s)))
 		return UINT32_MAX;
 	t->v[t->n] = copy;
-	t->slots[at] = (uint32_t)++t->n;
+	*slot = (uint32_t)++t->n;
 	return (uint32_t)t->n - 1;
 }
 
@@ -85,25 +103,22 @@ int nd_intern_rank(nd_intern *t, uint32_t *map)
 		t->v[i] = e[i].s;
 		map[e[i].id] = (uint32_t)i;
 	}
-	for (i = 0; i < t->nslots; i++)
-		if (t->slots[i])
-			t->slots[i] = map[t->slots[i] - 1] + 1;
+	for (i = 0; i < t->slots.n; i++)
+		if (t->slots.v[i])
+			t->slots.v[i] = map[t->slots.v[i] - 1] + 1;
 	free(e);
 	return 0;
 }
 
 void nd_intern_drop_index(nd_intern *t)
 {
-	free(t->slots);
-	t->slots = NULL;
-	t->nslots = 0;
+	nd_slots_free(&t->slots);
 }
 
 void nd_intern_free(nd_intern *t)
 {
 	free(t->v);
-	free(t->slots);
+	nd_slots_free(&t->slots);
 	t->v = NULL;
-	t->slots = NULL;
-	t->n = t->cap = t->nslots = 0;
+	t->n = t->cap = 0;
 }

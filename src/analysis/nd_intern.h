@@ -9,13 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "nd_slots.h"
 #include "nd_strpool.h"
 
 typedef struct nd_intern {
 	const char **v; /* the strings by id */
 	size_t n, cap;
-	uint32_t *slots; /* open addressing: id + 1, 0 when empty */
-	size_t nslots;
+	nd_slots slots; /* the ids by string */
 	nd_strpool *pool; /* where the copies go (not owned) */
 } nd_intern;
 

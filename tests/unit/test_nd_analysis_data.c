@@ -86,7 +86,9 @@ static void test_hosts(void)
 }
 
 /* CoIds: a GUID as RasClient logs it is held as bytes and read back as
- * logged; other texts are kept as they are; they compare as their texts. */
+ * logged; other texts are kept as they are (lower case, short, long, a
+ * dash or brace missing or moved, a byte next to the digits' ranges);
+ * they compare as their texts. */
 static void test_coids(void)
 {
 	static const char *const texts[] = {
@@ -94,24 +96,28 @@ static void test_coids(void)
 	    "{0a1b2c3d-4e5f-6789-abcd-ef0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF01234567}",
 	    "{0A1B2C3D-4E5F-6789-ABCD_EF0123456789}",  "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789",
 	    "{0A1B2C3D-4E5F-6789-ABCD-EF0123456789}x", "{FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF}",
-	    "{00000000-0000-0000-0000-000000000000}",  "attempt 7"};
+	    "{00000000-0000-0000-0000-000000000000}",  "attempt 7",
+	    "{0A1B2C3D-4E5F-6789-ABCD-EF01234567G9}",  "{0A1B2C3D14E5F-6789-ABCD-EF0123456789}",
+	    "[0A1B2C3D-4E5F-6789-ABCD-EF0123456789]",  "{0A1B2C3D-4E5F-6789-ABCD-EF012345678:}",
+	    "{/A1B2C3D-4E5F-6789-ABCD-EF012345678@}"};
+	enum { N = sizeof(texts) / sizeof(texts[0]) };
 	nd_analysis_data d;
-	nd_client_failure c[11];
+	nd_client_failure c[N + 1];
 	char buf[ND_COID_TEXT];
 	size_t i, j;
 
 	memset(&d, 0, sizeof(d));
 	memset(c, 0, sizeof(c));
-	for (i = 0; i < 10; i++) {
+	for (i = 0; i < N; i++) {
 		CHECK(nd_analysis_set_coid(&d, &c[i], texts[i]) == 0);
 		CHECK_STR(nd_analysis_coid(&c[i], buf), texts[i]);
 		CHECK(c[i].coid_guid == (i < 2 || i == 7 || i == 8));
 	}
-	CHECK(nd_analysis_set_coid(&d, &c[10], "") == 0 && !nd_analysis_has_coid(&c[10]) &&
-	      nd_analysis_coid(&c[10], buf) == NULL && nd_analysis_has_coid(&c[9]));
-	for (i = 0; i < 11; i++)
-		for (j = 0; j < 11; j++) {
-			int want = strcmp(i < 10 ? texts[i] : "", j < 10 ? texts[j] : ""),
+	CHECK(nd_analysis_set_coid(&d, &c[N], "") == 0 && !nd_analysis_has_coid(&c[N]) &&
+	      nd_analysis_coid(&c[N], buf) == NULL && nd_analysis_has_coid(&c[9]));
+	for (i = 0; i <= N; i++)
+		for (j = 0; j <= N; j++) {
+			int want = strcmp(i < N ? texts[i] : "", j < N ? texts[j] : ""),
 			    got = nd_analysis_coid_cmp(&c[i], &c[j]);
 
 			CHECK((want < 0) == (got < 0) && (want > 0) == (got > 0));
@@ -329,7 +335,7 @@ int main(void)
 		fx_field(&d, 7, "Mode", "Audit");
 		a = nd_analysis_str(&d, "Virtual", 0, &oom);
 		nd_analysis_fit(&d, 0);
-		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.nslots == 0);
+		CHECK(d.cap_events == 100 && d.events[99].ts == fx_ts(99) && d.strings.slots.n == 0);
 		CHECK_STR(nd_analysis_field(&d, 7, "Mode"), "Audit");
 		CHECK(nd_analysis_field(&d, 8, "Mode") == NULL);
 		CHECK_STR(a, "Virtual");
