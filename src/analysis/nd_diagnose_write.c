@@ -191,7 +191,7 @@ static char *fact_name(const nd_rule_field *f, char *out, size_t size)
 	return out;
 }
 
-/* bsearch: a rule's address against a plan's rule. */
+/* qsort, bsearch: plan rules by the address of their rule. */
 static int plan_order(const void *a, const void *b)
 {
 	uintptr_t x = (uintptr_t)((const plan_rule *)a)->rule, y = (uintptr_t)((const plan_rule *)b)->rule;
