@@ -382,21 +382,17 @@ int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *
 const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT])
 {
 	static const char digits[] = "0123456789ABCDEF";
-	size_t i, k = 0;
+	/* where each byte's two digits go in {8-4-4-4-12} */
+	static const unsigned char at[16] = {1, 3, 5, 7, 10, 12, 15, 17, 20, 22, 25, 27, 29, 31, 33, 35};
+	size_t k;
 
 	if (!c->coid_guid)
 		return c->coid.text;
-	buf[0] = '{';
-	for (i = 1; i < ND_COID_TEXT - 2; i++) {
-		if (guid_dash(i)) {
-			buf[i] = '-';
-			continue;
-		}
-		buf[i] = digits[(c->coid.guid[k / 2] >> (k % 2 ? 0 : 4)) & 15];
-		k++;
+	memcpy(buf, "{00000000-0000-0000-0000-000000000000}", ND_COID_TEXT);
+	for (k = 0; k < sizeof(at); k++) {
+		buf[at[k]] = digits[c->coid.guid[k] >> 4];
+		buf[at[k] + 1] = digits[c->coid.guid[k] & 15];
 	}
-	buf[ND_COID_TEXT - 2] = '}';
-	buf[ND_COID_TEXT - 1] = '\0';
 	return buf;
 }
 
@@ -601,17 +597,31 @@ const char *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, s
 	return NULL;
 }
 
-const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name)
+size_t nd_analysis_field_pos(const nd_analysis_data *d, const char *name)
+{
+	if (strcmp(name, "computer") == 0)
+		return ND_FIELD_COMPUTER;
+	if (strcmp(name, "provider") == 0)
+		return ND_FIELD_PROVIDER;
+	return nd_analysis_name(d, name);
+}
+
+const char *nd_analysis_field_at(const nd_analysis_data *d, int64_t ref, size_t pos)
 {
 	const nd_event *e = ref ? nd_analysis_event(d, ref) : NULL;
 
 	if (!e)
 		return NULL;
-	if (strcmp(name, "computer") == 0)
+	if (pos == ND_FIELD_COMPUTER)
 		return e->host < d->nhosts ? d->hosts[e->host] : NULL;
-	if (strcmp(name, "provider") == 0)
+	if (pos == ND_FIELD_PROVIDER)
 		return nd_analysis_s(d, e->provider);
-	return nd_analysis_field_of(d, e, nd_analysis_name(d, name));
+	return nd_analysis_field_of(d, e, pos);
+}
+
+const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name)
+{
+	return nd_analysis_field_at(d, ref, nd_analysis_field_pos(d, name));
 }
 
 /* Returns the first position in by_ts of an event at or after ts. */

@@ -293,6 +293,18 @@ const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref);
  * case, first occurrence), or NULL when the event or the value is absent. */
 const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char *name);
 
+/* The positions of the pseudo-fields (nd_analysis_field_pos). */
+#define ND_FIELD_COMPUTER ((size_t)-1)
+#define ND_FIELD_PROVIDER ((size_t)-2)
+
+/* Returns where nd_analysis_field reads field name: ND_FIELD_COMPUTER,
+ * ND_FIELD_PROVIDER, or an index of d->names (d->nnames: none), for
+ * nd_analysis_field_at (a name looked up once for many events). */
+size_t nd_analysis_field_pos(const nd_analysis_data *d, const char *name);
+
+/* nd_analysis_field of the field at pos (nd_analysis_field_pos). */
+const char *nd_analysis_field_at(const nd_analysis_data *d, int64_t ref, size_t pos);
+
 /* Finds the event of the list (id, and family unless NULL) nearest to
  * center within window seconds: per list entry the nearest (the smaller
  * ref on ties), and of those the first of the nearest. Returns its ref, 0

@@ -12,6 +12,7 @@
 #include "nd_incidents.h"
 #include "nd_judge.h"
 #include "nd_result_feed.h"
+#include "nd_sort.h"
 #include "nd_db.h"
 #include "nd_time.h"
 
@@ -28,7 +29,26 @@ typedef struct writer {
 	const nd_grouping *g;
 	nd_result_rows t; /* the batches of the result tables */
 	double gap_s;
+	const nd_row_plan *plan; /* NULL: facts resolved per incident */
 } writer;
+
+/* A fact of a rule as its rows hold it: its name in incident_facts
+ * ("nps.NAME") and where its value is read (nd_analysis_field_pos). */
+typedef struct plan_fact {
+	char *name;
+	size_t pos;
+} plan_fact;
+
+/* The facts of one rule, resolved. */
+typedef struct plan_rule {
+	const nd_rule *rule;
+	plan_fact *facts; /* rule->nfacts */
+} plan_rule;
+
+struct nd_row_plan {
+	plan_rule *v; /* the enabled rules by address (plan_find) */
+	size_t n;
+};
 
 /* Runs a prepared statement to completion and resets it. Returns 0, or -1
  * with err set. */
@@ -145,35 +165,117 @@ static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const 
 	return nd_batch_row(&w->t.facts, w->err);
 }
 
-/* Returns the value of fact f for item i of group g: from the attempt's
- * event of the fact's side, or from the finding's event. NULL when absent. */
-static const char *fact_value(const writer *w, const nd_group *g, size_t i, const nd_rule_field *f)
+/* Returns the value of the fact read at pos (nd_analysis_field_pos) on
+ * side for item i of group g: from the attempt's event of that side, or
+ * from the finding's event. NULL when absent. */
+static const char *fact_value(const writer *w, const nd_group *g, size_t i, nd_rule_side side, size_t pos)
 {
 	size_t item = w->g->items[g->item + i];
 
 	if (g->finding)
-		return f->side == ND_SIDE_EVENT ? nd_analysis_field(w->d, w->d->events[item].ref, f->name) : NULL;
-	return nd_analysis_field(w->d, nd_judge_ref(&w->c->attempts[item], f->side), f->name);
+		return side == ND_SIDE_EVENT ? nd_analysis_field_at(w->d, w->d->events[item].ref, pos) : NULL;
+	return nd_analysis_field_at(w->d, nd_judge_ref(&w->c->attempts[item], side), pos);
+}
+
+/* Writes the name fact f is stored under ("side.name", cut as
+ * snprintf would at size bytes) at out. Returns out. */
+static char *fact_name(const nd_rule_field *f, char *out, size_t size)
+{
+	static const char *const side[] = {"client.", "nps.", "event."};
+	size_t n = strlen(side[f->side]), k = strlen(f->name);
+
+	memcpy(out, side[f->side], n);
+	k = k < size - 1 - n ? k : size - 1 - n;
+	memcpy(out + n, f->name, k);
+	out[n + k] = '\0';
+	return out;
+}
+
+/* qsort, bsearch: plan rules by the address of their rule. */
+static int plan_order(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)((const plan_rule *)a)->rule, y = (uintptr_t)((const plan_rule *)b)->rule;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Returns the resolved facts of rule in plan p, or NULL (no plan, or a
+ * rule it does not have). */
+static const plan_fact *plan_find(const nd_row_plan *p, const nd_rule *rule)
+{
+	plan_rule key = {rule, NULL};
+	const plan_rule *r = p && p->n ? bsearch(&key, p->v, p->n, sizeof(*p->v), plan_order) : NULL;
+
+	return r ? r->facts : NULL;
+}
+
+void nd_row_plan_free(nd_row_plan *p)
+{
+	size_t i, f;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->n; i++) {
+		for (f = 0; p->v[i].facts && f < p->v[i].rule->nfacts; f++)
+			free(p->v[i].facts[f].name);
+		free(p->v[i].facts);
+	}
+	free(p->v);
+	free(p);
+}
+
+int nd_row_plan_make(const nd_diagnosis *x, nd_row_plan **out, nd_error *err)
+{
+	nd_row_plan *p = calloc(1, sizeof(*p));
+	size_t i, f;
+	char name[300];
+
+	*out = NULL;
+	if (!p || !(p->v = calloc(x->rules->n + 1, sizeof(*p->v)))) {
+		free(p);
+		return nd_error_set(err, "out of memory");
+	}
+	for (i = 0; i < x->rules->n; i++) {
+		const nd_rule *r = x->rules->v[i];
+		plan_rule *pr;
+
+		if (r->disabled)
+			continue;
+		pr = &p->v[p->n++];
+		pr->rule = r;
+		if (r->nfacts && !(pr->facts = calloc(r->nfacts, sizeof(*pr->facts)))) {
+			nd_row_plan_free(p);
+			return nd_error_set(err, "out of memory");
+		}
+		for (f = 0; f < r->nfacts; f++) {
+			pr->facts[f].pos = nd_analysis_field_pos(&x->d, r->facts[f].name);
+			if (!(pr->facts[f].name = strdup(fact_name(&r->facts[f], name, sizeof(name))))) {
+				nd_row_plan_free(p);
+				return nd_error_set(err, "out of memory");
+			}
+		}
+	}
+	nd_sort(p->v, p->n, sizeof(*p->v), plan_order);
+	*out = p;
+	return 0;
 }
 
 /* Stores the facts of group g as incident id: each from the first item
  * that has it. Returns 0, or -1 with err set. */
 static int store_facts(writer *w, const nd_group *g, int64_t id)
 {
-	static const char *const side[] = {"client.", "nps.", "event."};
+	const plan_fact *plan = plan_find(w->plan, g->rule);
 	size_t f, i;
 	char name[300];
 
 	for (f = 0; f < g->rule->nfacts; f++) {
 		const nd_rule_field *fact = &g->rule->facts[f];
+		size_t pos = plan ? plan[f].pos : nd_analysis_field_pos(w->d, fact->name);
 		const char *v = NULL;
 
 		for (i = 0; i < g->n && !v; i++)
-			v = fact_value(w, g, i, fact);
-		if (!v)
-			continue;
-		snprintf(name, sizeof(name), "%s%s", side[fact->side], fact->name);
-		if (put_fact(w, id, (int64_t)f + 1, name, v))
+			v = fact_value(w, g, i, fact->side, pos);
+		if (v && put_fact(w, id, (int64_t)f + 1, plan ? plan[f].name : fact_name(fact, name, sizeof(name)), v))
 			return -1;
 	}
 	return 0;
@@ -366,7 +468,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	nd_batch_int(st, g->first);
 	nd_batch_int(st, g->last);
 	nd_batch_text(st, nd_time_format(g->first, first));
-	nd_batch_text(st, nd_time_format(g->last, last));
+	nd_batch_text(st, g->last == g->first ? first : nd_time_format(g->last, last)); /* one attempt: once */
 	nd_batch_text(st, g->resolved_ref ? "resolved" : "open");
 	if (g->resolved_ref) {
 		nd_batch_int(st, g->resolved_ts);
@@ -517,12 +619,13 @@ void nd_result_rows_close(nd_result_rows *r)
 	nd_batch_close(&r->facts);
 }
 
-int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_error *err)
+int nd_diagnosis_rows(const nd_diagnosis *x, const nd_row_plan *plan, size_t i, nd_result_rows *r, nd_error *err)
 {
 	writer w;
 	int rc;
 
 	start(&w, NULL, x->gap_s, &x->d, &x->c, &x->g, err);
+	w.plan = plan;
 	w.t = *r;
 	rc = store_group(&w, &x->g.v[i], (int64_t)i + 1, x->keys[i].s);
 	*r = w.t;

@@ -29,10 +29,25 @@ int nd_result_rows_open(nd_result_rows *r, nd_error *err);
 /* Frees them. Returns nothing. */
 void nd_result_rows_close(nd_result_rows *r);
 
+/* What building the rows of many incidents of one diagnosis looks up
+ * once: per enabled rule, each fact's stored name and where its value is
+ * read (the name lookup without case per incident cost more than the
+ * value). */
+typedef struct nd_row_plan nd_row_plan;
+
+/* Makes the plan of x's rules and data into *out. Returns 0, or -1 with
+ * err set. */
+int nd_row_plan_make(const nd_diagnosis *x, nd_row_plan **out, nd_error *err);
+
+/* Frees it (NULL: nothing). Returns nothing. */
+void nd_row_plan_free(nd_row_plan *p);
+
 /* Puts into r, after the rows it holds, the rows incident or finding
  * i + 1 of x is stored as: what nd_diagnose_write writes for it, without
- * the database. Returns 0, or -1 with err set. */
-int nd_diagnosis_rows(const nd_diagnosis *x, size_t i, nd_result_rows *r, nd_error *err);
+ * the database; plan (nd_row_plan_make of x, or NULL) saves looking the
+ * facts up again. Returns 0, or -1 with err set. */
+int nd_diagnosis_rows(const nd_diagnosis *x, const nd_row_plan *plan, size_t i, nd_result_rows *r,
+		      nd_error *err);
 
 /* What a run wrote, for the next run of the same process (tail) to write
  * only what changed: two 64-bit hashes of the rows of each incident id. */

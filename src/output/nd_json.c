@@ -10,6 +10,27 @@
 /* The text ,"name": of a member (name a literal), and its length. */
 #define KEY(name) ",\"" name "\":", sizeof(",\"" name "\":") - 1
 
+/* Appends the n bytes at s, printable ASCII (nd_escape_json_ascii), as a
+ * JSON string: " and \ escaped, as nd_escape_json does, the runs between
+ * them copied. Returns nothing. */
+static void quoted_ascii(nd_out *o, const char *s, size_t n)
+{
+	size_t k, from = 0;
+
+	nd_out_lit(o, "\"");
+	for (k = 0; k < n; k++) {
+		if (s[k] != '"' && s[k] != '\\')
+			continue;
+		if (k > from)
+			nd_out_mem(o, s + from, k - from);
+		nd_out_mem(o, s[k] == '"' ? "\\\"" : "\\\\", 2);
+		from = k + 1;
+	}
+	if (n > from)
+		nd_out_mem(o, s + from, n - from);
+	nd_out_lit(o, "\"");
+}
+
 /* Appends key k (KEY, or "" and 0) and s as a JSON string, or null.
  * Returns nothing. */
 static void member(nd_out *o, const char *k, size_t klen, const char *s)
@@ -21,10 +42,12 @@ static void member(nd_out *o, const char *k, size_t klen, const char *s)
 		return;
 	}
 	nd_out_mem(o, k, klen);
-	if (s)
-		nd_out_esc(o, nd_escape_json, s);
-	else
+	if (!s)
 		nd_out_lit(o, "null");
+	else if (nd_escape_json_ascii(s, n)) /* DOMAIN\user: no escaper's buffer */
+		quoted_ascii(o, s, n);
+	else
+		nd_out_esc(o, nd_escape_json, s);
 }
 
 void nd_json_str(nd_out *o, const char *s)

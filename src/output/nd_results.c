@@ -110,6 +110,7 @@ struct nd_results {
 	const char **pairs;    /* names and values while loading */
 	size_t cap_pairs;
 	const nd_diagnosis *x; /* kept: views are built from it (nd_results_open_kept) */
+	nd_row_plan *plan;     /* x: its facts looked up once */
 	nd_result_rows rows;   /* x: the rows of a view built outside the feed */
 	view_rows view;        /* x: the rows of the current view */
 	nd_result_feed *feed;  /* x: where the rows go to be stored (nd_results_feed), NULL: nowhere */
@@ -578,7 +579,8 @@ int nd_results_open_kept(nd_results **out, nd_db *db, const nd_print_filter *f, 
 	if (!(r = calloc(1, sizeof(*r))))
 		return nd_error_set(err, "out of memory");
 	r->x = x;
-	if (nd_result_rows_open(&r->rows, err) != 0) {
+	if (nd_row_plan_make(x, &r->plan, err) != 0 || nd_result_rows_open(&r->rows, err) != 0) {
+		nd_row_plan_free(r->plan);
 		free(r);
 		return -1;
 	}
@@ -708,6 +710,7 @@ void nd_results_close(nd_results *r)
 	free(r->slots);
 	free(r->pairs);
 	nd_result_rows_close(&r->rows);
+	nd_row_plan_free(r->plan);
 	free(r->fed);
 	free(r->order);
 	free(r->ras);
@@ -862,7 +865,7 @@ static int build_into(nd_results *r, size_t id, nd_result_rows *to, nd_error *er
 	v->inc = nd_batch_rows(&to->incidents);
 	v->ev = nd_batch_rows(&to->events);
 	v->fact = nd_batch_rows(&to->facts);
-	if (nd_diagnosis_rows(r->x, id - 1, to, err) != 0)
+	if (nd_diagnosis_rows(r->x, r->plan, id - 1, to, err) != 0)
 		return -1;
 	v->nev = nd_batch_rows(&to->events) - v->ev;
 	v->nfact = nd_batch_rows(&to->facts) - v->fact;
@@ -1088,6 +1091,26 @@ static int by_time(const void *a, const void *b)
 	return strcmp(x->role, y->role);
 }
 
+/* Sorts the n events v with cmp: by insertion when they are few (an
+ * incident's evidence is most often two or three events, which qsort
+ * costs several times more), else with nd_sort. Returns nothing. */
+static void sort_events(nd_res_event *v, size_t n, int (*cmp)(const void *, const void *))
+{
+	size_t i, k;
+
+	if (n > 8) {
+		nd_sort(v, n, sizeof(*v), cmp);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		nd_res_event e = v[i];
+
+		for (k = i; k > 0 && cmp(&v[k - 1], &e) > 0; k--)
+			v[k] = v[k - 1];
+		v[k] = e;
+	}
+}
+
 /* Sets e's event_id, provider, computer, time, ts and CoId from the
  * columns of st from first on (in that order), strings copied into the
  * arena; *oom set when out of memory. Returns nothing. */
@@ -1139,7 +1162,7 @@ static int load_evidence(nd_results *r, size_t max_events, nd_error *err)
 			return nd_error_set(err, "out of memory");
 		if (rc < 0)
 			return nd_db_fail(r->db, "results", err);
-		nd_sort(inc->events, inc->nevents, sizeof(*inc->events), by_time);
+		sort_events(inc->events, inc->nevents, by_time);
 		inc->events_total = inc->nevents;
 		return 0;
 	}
@@ -1175,7 +1198,7 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 	const nd_event *ev = nd_analysis_event(d, ref);
 	const nd_client_failure *c = NULL;
 	const char *t;
-	char *time, coid[ND_COID_TEXT];
+	char *time, *coid = NULL;
 
 	if (!ev || ev->host >= d->nhosts)
 		return 0;
@@ -1208,8 +1231,12 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 	e->time = t;
 	e->ts = ev->ts;
 	e->coid = NULL;
-	if (c && !(e->coid = arena_str(&r->arena, nd_analysis_coid(c, coid), oom))) /* a GUID's text, per view */
+	if (c && c->coid_guid && !(coid = arena_alloc(&r->arena, ND_COID_TEXT))) {
+		*oom = 1;
 		return -1;
+	}
+	if (c)
+		e->coid = nd_analysis_coid(c, coid); /* a GUID's text is made in the view's arena, another is x's */
 	return 1;
 }
 
@@ -1272,7 +1299,7 @@ static int load_evidence_kept(nd_results *r, size_t max_events, nd_error *err)
 			return oom ? nd_error_set(err, "out of memory") : nd_db_fail(r->db, "results", err);
 		inc->nevents += rc == 1;
 	}
-	nd_sort(inc->events, inc->nevents, sizeof(*inc->events), by_time_linked);
+	sort_events(inc->events, inc->nevents, by_time_linked);
 	for (k = 0; k < inc->nevents; k++) {
 		const nd_res_event *e = &inc->events[k];
 

@@ -178,20 +178,26 @@ static int escape(nd_buf *b, const char *s, int how)
  * x86-64, NEON on ARM, words elsewhere). */
 typedef unsigned char nd_bytes16 __attribute__((vector_size(16)));
 
-/* Returns nonzero when one of the 16 bytes at p is not plain in JSON:
- * below 0x20, 0x7F and above, " or \. */
-static int json_block_special(const char *p)
+/* Returns nonzero when one of the 16 bytes at p is of the kinds given
+ * (ORed): 1 below 0x20, 0x7F and above; 2 " or \. Inline, kinds a
+ * constant: the test of the other kind is not made. */
+static inline int json_block_kinds(const char *p, int kinds)
 {
-	nd_bytes16 v, m;
+	nd_bytes16 v, m = {0};
 	uint64_t w[2];
 
 	memcpy(&v, p, sizeof(v));
-	m = (nd_bytes16)((nd_bytes16)(v - 0x20) > 0x5E) | (nd_bytes16)(v == '"') | (nd_bytes16)(v == '\\');
+	if (kinds & 1)
+		m |= (nd_bytes16)((nd_bytes16)(v - 0x20) > 0x5E);
+	if (kinds & 2)
+		m |= (nd_bytes16)(v == '"') | (nd_bytes16)(v == '\\');
 	memcpy(w, &m, sizeof(w));
 	return (w[0] | w[1]) != 0;
 }
 
-int nd_escape_json_plain(const char *s, size_t n)
+/* Returns 1 when none of the n bytes at s is of the kinds (json_block_kinds)
+ * given, else 0. Inline as json_block_kinds. */
+static inline int json_none(const char *s, size_t n, int kinds)
 {
 	char pad[16];
 	size_t k;
@@ -200,12 +206,22 @@ int nd_escape_json_plain(const char *s, size_t n)
 		memset(pad, 'a', sizeof(pad));
 		if (n)
 			memcpy(pad, s, n);
-		return !json_block_special(pad);
+		return !json_block_kinds(pad, kinds);
 	}
 	for (k = 0; k + 16 <= n; k += 16)
-		if (json_block_special(s + k))
+		if (json_block_kinds(s + k, kinds))
 			return 0;
-	return !json_block_special(s + n - 16); /* the last 16 bytes, some of them checked already */
+	return !json_block_kinds(s + n - 16, kinds); /* the last 16 bytes, some of them checked already */
+}
+
+int nd_escape_json_plain(const char *s, size_t n)
+{
+	return json_none(s, n, 3);
+}
+
+int nd_escape_json_ascii(const char *s, size_t n)
+{
+	return json_none(s, n, 1);
 }
 
 int nd_escape_json(nd_buf *b, const char *s)

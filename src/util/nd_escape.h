@@ -24,6 +24,11 @@ int nd_escape_json(nd_buf *b, const char *s);
  * for writers that then copy s between quotes. */
 int nd_escape_json_plain(const char *s, size_t n);
 
+/* Returns 1 when each of the n bytes at s is printable ASCII (" and \
+ * among them: nd_escape_json escapes only those two, with a backslash),
+ * else 0; checked as nd_escape_json_plain. */
+int nd_escape_json_ascii(const char *s, size_t n);
+
 /* Appends s for a terminal to b: invisible characters and invalid bytes
  * as \xNN or \u{NNNN}, the rest as is. Returns 0, or -1 when out of
  * memory. */

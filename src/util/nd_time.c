@@ -1,6 +1,7 @@
 #include "nd_time.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int64_t nd_time_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -72,10 +73,14 @@ int nd_time_parse_iso(const char *s, int64_t *ticks)
  * nothing. */
 static void put_digits(char *out, uint64_t v, int n)
 {
-	while (n-- > 0) {
-		out[n] = (char)('0' + v % 10);
-		v /= 10;
-	}
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+				    "8081828384858687888990919293949596979899";
+
+	for (; n >= 2; n -= 2, v /= 100) /* two digits a division */
+		memcpy(out + n - 2, pairs + 2 * (v % 100), 2);
+	if (n)
+		out[0] = (char)('0' + v % 10);
 }
 
 char *nd_time_format(int64_t ticks, char *out)

@@ -63,6 +63,32 @@ static void test_escape_json_plain(void)
 	nd_buf_free(&b);
 }
 
+/* nd_escape_json_ascii: every byte value at every place of the 16-byte
+ * blocks and of the tail after them says "ASCII" exactly when it is
+ * printable ASCII (" and \ among them), in strings of 1 to 40 bytes of
+ * 'a' around it. */
+static void test_escape_json_ascii(void)
+{
+	char s[41];
+	size_t n, at;
+	int c, bad = 0;
+
+	CHECK(nd_escape_json_ascii("", 0) == 1);
+	CHECK(nd_escape_json_ascii("LAB\\u000001 \"x\"", 15) == 1);
+	CHECK(nd_escape_json_ascii("tab\there", 8) == 0);
+	for (n = 1; n < sizeof(s); n++) {
+		for (at = 0; at < n; at++) {
+			for (c = 1; c < 256; c++) {
+				memset(s, 'a', n);
+				s[n] = 0;
+				s[at] = (char)c;
+				bad += nd_escape_json_ascii(s, n) != (c >= 0x20 && c < 0x7F);
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
 /* Terminal: controls, bidi overrides and invalid bytes made visible. */
 static void test_escape_text(void)
 {
@@ -174,6 +200,7 @@ int main(void)
 	test_escape_invisible();
 	test_escape_json();
 	test_escape_json_plain();
+	test_escape_json_ascii();
 	test_escape_text();
 	test_escape_html();
 	test_escape_md();

@@ -5,7 +5,8 @@
  * no code, and text that needs escaping; the cache holds one object per
  * cause and per code of a table. An
  * attempt's delta_s is the text printf's %.7f gives, for deltas of every
- * size and sign. */
+ * size and sign. A string of printable ASCII with " or \ is escaped as
+ * nd_escape_json escapes it. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "nd_escape.h"
 #include "nd_json.h"
 
 /* Writes incident i (with jc, or without when NULL) into a string.
@@ -125,6 +127,45 @@ static void test_delta(int64_t ticks)
 	free(text);
 }
 
+/* nd_json_str of printable ASCII with " and \ (written without the
+ * escaper's buffer) is what nd_escape_json makes, for either of them at
+ * every place of strings of 1 to 40 bytes and for strings of them only. */
+static void test_str_ascii(void)
+{
+	static const char special[] = {'"', '\\'};
+	char s[41];
+	size_t n, at, k;
+	int bad = 0;
+
+	for (n = 1; n < sizeof(s); n++) {
+		for (at = 0; at < n; at++) {
+			for (k = 0; k < 2 * sizeof(special); k++) {
+				char *text = NULL;
+				size_t len = 0;
+				FILE *f = open_memstream(&text, &len);
+				nd_buf want = {0};
+				nd_out o;
+				nd_error err;
+
+				memset(s, k < sizeof(special) ? 'a' : special[1 - k % 2], n);
+				s[n] = 0;
+				s[at] = special[k % 2];
+				if (!f)
+					continue;
+				nd_out_init(&o, f, "memory");
+				nd_json_str(&o, s);
+				CHECK(nd_out_finish(&o, &err) == 0);
+				fclose(f);
+				CHECK(nd_escape_json(&want, s) == 0);
+				bad += !text || strcmp(text, want.data) != 0;
+				free(text);
+				nd_buf_free(&want);
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	static const int64_t deltas[] = {0, 1, -1, 5, -5, 9999999, 10000000, -10000001, 4000000, -123456789,
@@ -133,6 +174,7 @@ int main(void)
 	size_t k;
 
 	test_cached_equals_uncached();
+	test_str_ascii();
 	uint64_t r = 88172645463325252ULL;
 
 	for (k = 0; k < sizeof(deltas) / sizeof(deltas[0]); k++)

@@ -1,10 +1,12 @@
 /* Unit tests of nd_out, the output sink: bytes arrive in order and
  * unchanged, and the first failed write is remembered, stops the writer
- * and is reported naming the output. */
+ * and is reported naming the output. Numbers are written as "%lld"
+ * writes them. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
@@ -36,6 +38,40 @@ static void test_writes(void)
 	CHECK(nd_out_finish(&o, &err) == 0);
 	fclose(f);
 	CHECK_STR(mem, "a=\"q\\\"\\n\" n=42!,\"k\":\"abc\" 0 -1234567890123 -9223372036854775808 9223372036854775807");
+}
+
+/* nd_out_int writes what "%lld" writes, for every number of digits
+ * (around each power of ten) and both signs. */
+static void test_ints(void)
+{
+	char *text = NULL, want[64];
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	nd_buf all = {0};
+	nd_out o;
+	nd_error err;
+	int64_t p = 1, d;
+	int k;
+
+	if (!f)
+		return;
+	nd_out_init(&o, f, "memory");
+	for (k = 0; k < 19; k++, p = k < 19 ? p * 10 : p) { /* up to 10^18 */
+		for (d = -2; d <= 2; d++) {
+			int64_t v = p + d;
+
+			nd_out_int(&o, v);
+			nd_out_int(&o, -v);
+			nd_out_put(&o, ",");
+			snprintf(want, sizeof(want), "%lld%lld,", (long long)v, (long long)-v);
+			nd_buf_append(&all, want, strlen(want));
+		}
+	}
+	CHECK(nd_out_finish(&o, &err) == 0);
+	fclose(f);
+	CHECK(text && all.data && strcmp(text, all.data) == 0);
+	free(text);
+	nd_buf_free(&all);
 }
 
 /* A FILE that holds 8 bytes: the write fails when the buffer is flushed,
@@ -120,6 +156,7 @@ static void test_sizes(void)
 int main(void)
 {
 	test_writes();
+	test_ints();
 	test_sizes();
 	test_small_buffer();
 	test_dev_full();
