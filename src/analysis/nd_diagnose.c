@@ -20,13 +20,14 @@
 #include "nd_vec.h"
 
 /* The new run's incidents, to which the previous run's keys are passed on
- * as they are read (nd_keys_pass). */
+ * as they are read (nd_keys_pass), read where they are (nd_group_held). */
 typedef struct passing {
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
-	nd_key_incident *keys; /* of g, made at the first old incident read (nd_group_keys) */
-	int64_t *refs;
+	nd_key *keys; /* of g, the keys given: allocated at the first old incident read */
+	nd_group_held held;
+	nd_keys_fresh fresh;
 	nd_keyring ring;
 	nd_keys_pass pass;
 } passing;
@@ -51,9 +52,13 @@ static int pass_on(old_keys *o, nd_error *err)
 {
 	passing *t = o->to;
 
-	if (!t->keys && (nd_group_keys(t->d, t->c, t->g, NULL, NULL, &t->keys, &t->refs, err) != 0 ||
-			 nd_keys_pass_begin(&t->pass, &t->ring, t->keys, t->g->n, err) != 0))
-		return -1;
+	if (!t->keys) {
+		if (!(t->keys = malloc((t->g->n + 1) * sizeof(*t->keys))))
+			return nd_error_set(err, "out of memory");
+		if (nd_group_held_make(t->d, t->c, t->g, t->keys, &t->held, &t->fresh, err) != 0 ||
+		    nd_keys_pass_begin(&t->pass, &t->ring, &t->fresh, err) != 0)
+			return -1;
+	}
 	o->v[0].refs = o->refs;
 	if (nd_keys_pass_old(&t->pass, &o->v[0], err) != 0)
 		return -1;
@@ -621,9 +626,9 @@ static nd_key *new_keys(const nd_analysis_data *d, const nd_correlation *c, cons
 
 /* Gives every group of g the key nd_keys_assign gives it from the
  * previous run's incidents, passed on as they are read from the store
- * (never all held: at 1M incidents 80 MB), or when there are none a new
- * one (new_keys). Returns the keys' texts (free them), or NULL with err
- * set. */
+ * (never all held: at 1M incidents 80 MB) to the groups read where they
+ * are (nd_group_held), or when there are none a new one (new_keys).
+ * Returns the keys' texts (free them), or NULL with err set. */
 static nd_key *pass_old_keys(nd_store *s, const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g,
 			     nd_error *err)
 {
@@ -638,17 +643,19 @@ static nd_key *pass_old_keys(nd_store *s, const nd_analysis_data *d, const nd_co
 	t.g = g;
 	o.to = &t;
 	if (nd_incidents_keys(s, old_key_row, &o, err) == 0 && (!o.n || pass_on(&o, err) == 0)) {
+		nd_group_held_free(&t.held); /* room for the new keys in the ring */
 		if (!t.keys)
 			v = new_keys(d, c, g, err);
-		else if (nd_keys_pass_end(&t.pass, err) == 0 && !(v = key_texts(t.keys, g->n)))
-			nd_error_set(err, "out of memory");
+		else if (nd_keys_pass_end(&t.pass, err) == 0) {
+			v = t.keys;
+			t.keys = NULL;
+		}
 	}
 	old_keys_free(&o);
-	if (t.keys)
-		nd_keys_pass_free(&t.pass);
+	nd_group_held_free(&t.held);
+	nd_keys_pass_free(&t.pass);
 	nd_keyring_free(&t.ring);
 	free(t.keys);
-	free(t.refs);
 	return v;
 }
 

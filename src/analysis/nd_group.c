@@ -504,61 +504,197 @@ int64_t nd_group_first_ref(const nd_analysis_data *d, const nd_correlation *c, c
 	return !a ? d->events[g->items[gr->item]].ref : a->client_ref ? a->client_ref : a->nps_ref;
 }
 
+/* Calls fn(ctx, ref) for each event of group i of g as nd_keys sees
+ * them: the client failures, retries and NPS decisions of its attempts,
+ * or a finding's events. Returns nothing. */
+static void group_events(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i,
+			 void (*fn)(void *ctx, int64_t ref), void *ctx)
+{
+	const nd_group *gr = &g->v[i];
+	size_t k, r;
+
+	for (k = 0; k < gr->n; k++) {
+		size_t item = g->items[gr->item + k];
+		const nd_attempt *a = gr->finding ? NULL : &c->attempts[item];
+
+		if (!a) {
+			fn(ctx, d->events[item].ref);
+			continue;
+		}
+		if (a->client_ref)
+			fn(ctx, a->client_ref);
+		if (a->nps_ref)
+			fn(ctx, a->nps_ref);
+		for (r = 0; r < a->nretries; r++)
+			fn(ctx, d->clients[c->retries[a->retry + r]].ref);
+	}
+}
+
+/* The refs of nd_group_keys, appended by group_events. */
+typedef struct ref_list {
+	int64_t *v;
+	size_t n;
+} ref_list;
+
+/* group_events's fn: appends ref to the ref_list ctx. Returns nothing. */
+static void list_ref(void *ctx, int64_t ref)
+{
+	ref_list *l = ctx;
+
+	l->v[l->n++] = ref;
+}
+
 int nd_group_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, const size_t *from,
 		  const nd_key_incident *kept, nd_key_incident **out, int64_t **refs, nd_error *err)
 {
-	size_t i, k, r, n = 0;
+	size_t i, k, n = 0;
 	nd_key_incident *v = calloc(g->n + 1, sizeof(*v));
-	int64_t *all;
+	ref_list all;
 
 	for (i = 0; i < g->n; i++)
 		for (k = 0; k < g->v[i].n && !(from && from[i] != ND_NONE); k++)
 			n += g->v[i].finding ? 1 : 2 + c->attempts[g->items[g->v[i].item + k]].nretries;
 	for (i = 0; from && i < g->n; i++)
 		n += from[i] != ND_NONE ? kept[from[i]].nrefs : 0;
-	all = malloc((n + 1) * sizeof(*all));
-	if (!v || !all) {
+	all.v = malloc((n + 1) * sizeof(*all.v));
+	all.n = 0;
+	if (!v || !all.v) {
 		free(v);
-		free(all);
+		free(all.v);
 		return nd_error_set(err, "out of memory");
 	}
-	for (i = 0, n = 0; i < g->n; i++) {
-		const nd_group *gr = &g->v[i];
-		size_t start = n;
+	for (i = 0; i < g->n; i++) {
+		size_t start = all.n;
 
 		if (from && from[i] != ND_NONE) {
 			v[i] = kept[from[i]];
 			if (v[i].nrefs)
-				memcpy(all + n, v[i].refs, v[i].nrefs * sizeof(*all));
-			v[i].refs = all + n;
-			n += v[i].nrefs;
+				memcpy(all.v + all.n, v[i].refs, v[i].nrefs * sizeof(*all.v));
+			v[i].refs = all.v + all.n;
+			all.n += v[i].nrefs;
 			continue;
 		}
-		v[i].who = gr->key;
-		v[i].first_ts = gr->first;
-		for (k = 0; k < gr->n; k++) {
-			size_t item = g->items[gr->item + k];
-			const nd_attempt *a = gr->finding ? NULL : &c->attempts[item];
-
-			if (!a) {
-				all[n++] = d->events[item].ref;
-				continue;
-			}
-			if (a->client_ref)
-				all[n++] = a->client_ref;
-			if (a->nps_ref)
-				all[n++] = a->nps_ref;
-			for (r = 0; r < a->nretries; r++)
-				all[n++] = d->clients[c->retries[a->retry + r]].ref;
-		}
+		v[i].who = g->v[i].key;
+		v[i].first_ts = g->v[i].first;
+		group_events(d, c, g, i, list_ref, &all);
 		v[i].first_ref = nd_group_first_ref(d, c, g, i);
-		nd_sort_i64(all + start, n - start);
-		v[i].nrefs = n - start;
-		v[i].refs = all + start;
+		nd_sort_i64(all.v + start, all.n - start);
+		v[i].nrefs = all.n - start;
+		v[i].refs = all.v + start;
 	}
 	*out = v;
-	*refs = all;
+	*refs = all.v;
 	return 0;
+}
+
+/* The index of nd_group_held being made: with of NULL its events are
+ * counted into start (shifted by one), else the group at is added. */
+typedef struct held_fill {
+	const nd_analysis_data *d;
+	uint32_t *start, *of;
+	uint32_t at;
+} held_fill;
+
+/* group_events's fn: counts or adds ref (an event of d) in the
+ * held_fill ctx. Returns nothing. */
+static void hold_ref(void *ctx, int64_t ref)
+{
+	held_fill *x = ctx;
+	const nd_event *e = nd_analysis_event(x->d, ref);
+
+	if (!e) /* not loaded as an event: held by none */
+		return;
+	if (!x->of)
+		x->start[e - x->d->events + 1]++;
+	else
+		x->of[x->start[e - x->d->events]++] = x->at;
+}
+
+/* nd_keys_fresh's about for nd_group_held: the group's identity or host,
+ * first time and first event. */
+static void held_about(const void *ctx, size_t i, const char **who, int64_t *first_ts, int64_t *first_ref)
+{
+	const nd_group_held *h = ctx;
+
+	*who = h->g->v[i].key;
+	*first_ts = h->g->v[i].first;
+	*first_ref = nd_group_first_ref(h->d, h->c, h->g, i);
+}
+
+/* nd_keys_fresh's holding for nd_group_held: the groups indexed at the
+ * event ref. */
+static size_t held_holding(const void *ctx, int64_t ref, size_t *at)
+{
+	const nd_group_held *h = ctx;
+	const nd_event *e = nd_analysis_event(h->d, ref);
+	size_t i;
+
+	if (!e)
+		return 0;
+	i = (size_t)(e - h->d->events);
+	*at = h->start[i];
+	return h->start[i + 1] - h->start[i];
+}
+
+/* nd_keys_fresh's holder for nd_group_held. */
+static size_t held_holder(const void *ctx, size_t k)
+{
+	return ((const nd_group_held *)ctx)->of[k];
+}
+
+/* nd_keys_fresh's key for nd_group_held. */
+static char *held_key(const void *ctx, size_t i)
+{
+	return ((const nd_group_held *)ctx)->keys[i].s;
+}
+
+int nd_group_held_make(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key *keys,
+		       nd_group_held *h, nd_keys_fresh *f, nd_error *err)
+{
+	held_fill x = {d, NULL, NULL, 0};
+	size_t i, n;
+
+	memset(h, 0, sizeof(*h));
+	h->d = d;
+	h->c = c;
+	h->g = g;
+	h->keys = keys;
+	*f = (nd_keys_fresh){g->n, h, held_about, held_holding, held_holder, held_key};
+	if (d->nevents >= UINT32_MAX)
+		return nd_error_set(err, "too many events to key (they count in 32 bits)");
+	if (!(x.start = h->start = calloc(d->nevents + 2, sizeof(*h->start))))
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < g->n; i++)
+		group_events(d, c, g, i, hold_ref, &x);
+	for (i = 0, n = 0; i <= d->nevents; i++) { /* start[e + 1]: the count of e, then where e's holders start */
+		size_t count = h->start[i + 1];
+
+		h->start[i + 1] = (uint32_t)n;
+		if ((n += count) >= UINT32_MAX) {
+			nd_group_held_free(h);
+			return nd_error_set(err, "too many events to key (they count in 32 bits)");
+		}
+	}
+	if (!(x.of = h->of = malloc((n + 1) * sizeof(*h->of)))) {
+		nd_group_held_free(h);
+		return nd_error_set(err, "out of memory");
+	}
+	/* Each group adds itself after those before it (ascending), moving
+	 * start[e + 1] on to where e's holders end: start[e]'s place. */
+	x.start = h->start + 1;
+	for (i = 0; i < g->n; i++) {
+		x.at = (uint32_t)i;
+		group_events(d, c, g, i, hold_ref, &x);
+	}
+	return 0;
+}
+
+void nd_group_held_free(nd_group_held *h)
+{
+	free(h->start);
+	free(h->of);
+	h->start = NULL;
+	h->of = NULL;
 }
 
 void nd_grouping_free(nd_grouping *g)

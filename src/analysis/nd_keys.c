@@ -61,12 +61,6 @@ static int older(int64_t a_ts, const char *a_key, int64_t b_ts, const char *b_ke
 	return strcmp(a_key, b_key) < 0;
 }
 
-/* Returns 1 if incident x holds event ref, else 0. */
-static int holds(const nd_key_incident *x, int64_t ref)
-{
-	return nd_sorted_has_i64(x->refs, x->nrefs, ref);
-}
-
 #define HELD ((uint64_t)1 << 63)
 
 /* Returns the value of key when it is a made key (12 lowercase hex
@@ -181,35 +175,108 @@ int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX
 
 #define NONE ((size_t)-1)
 
-int nd_keys_pass_begin(nd_keys_pass *p, nd_keyring *r, nd_key_incident *fresh, size_t nfresh, nd_error *err)
+/* nd_keys_fresh's about for nd_keys_held: the incident's own. */
+static void held_about(const void *ctx, size_t i, const char **who, int64_t *first_ts, int64_t *first_ref)
 {
-	size_t i, k, n = 0;
+	const nd_key_incident *x = &((const nd_keys_held *)ctx)->v[i];
+
+	*who = x->who;
+	*first_ts = x->first_ts;
+	*first_ref = x->first_ref;
+}
+
+/* nd_keys_fresh's holding for nd_keys_held: a search of its events. */
+static size_t held_holding(const void *ctx, int64_t ref, size_t *at)
+{
+	const nd_keys_held *h = ctx;
+	size_t lo = 0, hi = h->nat;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (h->at[mid].ref < ref)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	while (hi < h->nat && h->at[hi].ref == ref)
+		hi++;
+	return hi - lo;
+}
+
+/* nd_keys_fresh's holder for nd_keys_held. */
+static size_t held_holder(const void *ctx, size_t k)
+{
+	return ((const nd_keys_held *)ctx)->at[k].fresh;
+}
+
+/* nd_keys_fresh's key for nd_keys_held: the incident's own. */
+static char *held_key(const void *ctx, size_t i)
+{
+	return ((const nd_keys_held *)ctx)->v[i].key;
+}
+
+int nd_keys_held_make(nd_keys_held *h, nd_keys_fresh *f, nd_key_incident *v, size_t n, nd_error *err)
+{
+	size_t i, k, nat = 0;
+
+	memset(h, 0, sizeof(*h));
+	h->v = v;
+	*f = (nd_keys_fresh){n, h, held_about, held_holding, held_holder, held_key};
+	for (i = 0; i < n; i++)
+		nat += v[i].nrefs;
+	if (!(h->at = malloc((nat + 1) * sizeof(*h->at))))
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < n; i++)
+		for (k = 0; k < v[i].nrefs; k++)
+			h->at[h->nat++] = (nd_key_at){v[i].refs[k], i};
+	nd_sort(h->at, h->nat, sizeof(*h->at), by_ref);
+	return 0;
+}
+
+void nd_keys_held_free(nd_keys_held *h)
+{
+	free(h->at);
+	h->at = NULL;
+	h->nat = 0;
+}
+
+int nd_keys_pass_begin(nd_keys_pass *p, nd_keyring *r, const nd_keys_fresh *fresh, nd_error *err)
+{
+	size_t i;
 
 	memset(p, 0, sizeof(*p));
 	p->ring = r;
 	p->fresh = fresh;
-	p->nfresh = nfresh;
-	for (i = 0; i < nfresh; i++)
-		n += fresh[i].nrefs;
-	p->at = malloc((n + 1) * sizeof(*p->at));
-	p->got = malloc((nfresh + 1) * sizeof(*p->got));
-	p->got_ts = malloc((nfresh + 1) * sizeof(*p->got_ts));
-	if (!p->at || !p->got || !p->got_ts) {
+	p->got = malloc((fresh->n + 1) * sizeof(*p->got));
+	p->got_ts = malloc((fresh->n + 1) * sizeof(*p->got_ts));
+	if (!p->got || !p->got_ts) {
 		nd_keys_pass_free(p);
 		return nd_error_set(err, "out of memory");
 	}
-	for (i = 0; i < nfresh; i++) {
+	for (i = 0; i < fresh->n; i++)
 		p->got[i] = NONE;
-		for (k = 0; k < fresh[i].nrefs; k++)
-			p->at[p->nat++] = (nd_key_at){fresh[i].refs[k], i};
-	}
-	nd_sort(p->at, p->nat, sizeof(*p->at), by_ref);
+	return 0;
+}
+
+/* Returns 1 if new incident f is one of the n holders of fr from place
+ * at on, else 0. */
+static int among(const nd_keys_fresh *fr, size_t at, size_t n, size_t f)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (fr->holder(fr->ctx, at + k) == f)
+			return 1;
 	return 0;
 }
 
 int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err)
 {
-	size_t k, heir = NONE, o = p->nold++;
+	const nd_keys_fresh *fr = p->fresh;
+	size_t first_at = 0, k, heir = NONE, o = p->nold++, nfirst = fr->holding(fr->ctx, old->first_ref, &first_at);
+	int64_t heir_ts = 0;
 	int heir_mine = 0;
 
 	if (ring_hold(p->ring, old->key, 1) != 0)
@@ -218,57 +285,54 @@ int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err)
 	 * (by index) of those holding its first event, else of all, that
 	 * begins first. */
 	for (k = 0; k < old->nrefs; k++) {
-		size_t lo = 0, hi = p->nat;
+		size_t at = 0, j, n = fr->holding(fr->ctx, old->refs[k], &at);
 
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
+		for (j = 0; j < n; j++) {
+			size_t f = fr->holder(fr->ctx, at + j);
+			int mine = among(fr, first_at, nfirst, f);
+			const char *who;
+			int64_t ts, first_ref;
 
-			if (p->at[mid].ref < old->refs[k])
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		for (; lo < p->nat && p->at[lo].ref == old->refs[k]; lo++) {
-			size_t f = p->at[lo].fresh;
-			int mine = holds(&p->fresh[f], old->first_ref);
-			int64_t ts = p->fresh[f].first_ts;
-
+			fr->about(fr->ctx, f, &who, &ts, &first_ref);
 			if (heir == NONE || (mine && !heir_mine) ||
-			    (mine == heir_mine &&
-			     (ts < p->fresh[heir].first_ts || (ts == p->fresh[heir].first_ts && f < heir)))) {
+			    (mine == heir_mine && (ts < heir_ts || (ts == heir_ts && f < heir)))) {
 				heir = f;
+				heir_ts = ts;
 				heir_mine = mine;
 			}
 		}
 	}
 	/* An heir of several old incidents takes the key of the one that began first. */
 	if (heir != NONE &&
-	    (p->got[heir] == NONE || older(old->first_ts, old->key, p->got_ts[heir], p->fresh[heir].key))) {
+	    (p->got[heir] == NONE || older(old->first_ts, old->key, p->got_ts[heir], fr->key(fr->ctx, heir)))) {
 		p->got[heir] = o;
 		p->got_ts[heir] = old->first_ts;
-		memcpy(p->fresh[heir].key, old->key, ND_KEY_MAX);
+		memcpy(fr->key(fr->ctx, heir), old->key, ND_KEY_MAX);
 	}
 	return 0;
 }
 
 int nd_keys_pass_end(nd_keys_pass *p, nd_error *err)
 {
+	const nd_keys_fresh *fr = p->fresh;
 	size_t i;
 
-	free(p->at); /* not needed any more: room for the new keys in the ring */
-	p->at = NULL;
-	p->nat = 0;
 	/* New keys: none that an old incident holds or a new one was given. */
-	for (i = 0; i < p->nfresh; i++)
-		if (p->got[i] == NONE &&
-		    nd_keys_new(p->ring, p->fresh[i].who, p->fresh[i].first_ref, p->fresh[i].key, err) != 0)
+	for (i = 0; i < fr->n; i++) {
+		const char *who;
+		int64_t ts, first_ref;
+
+		if (p->got[i] != NONE)
+			continue;
+		fr->about(fr->ctx, i, &who, &ts, &first_ref);
+		if (nd_keys_new(p->ring, who, first_ref, fr->key(fr->ctx, i), err) != 0)
 			return -1;
+	}
 	return 0;
 }
 
 void nd_keys_pass_free(nd_keys_pass *p)
 {
-	free(p->at);
 	free(p->got);
 	free(p->got_ts);
 	memset(p, 0, sizeof(*p));
@@ -278,6 +342,8 @@ int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, 
 			size_t nfresh, nd_error *err)
 {
 	unsigned char *passed = calloc(nold + 1, 1);
+	nd_keys_held h;
+	nd_keys_fresh f;
 	nd_keys_pass p;
 	size_t i;
 	int rc = -1;
@@ -286,13 +352,19 @@ int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, 
 		nd_error_set(err, "out of memory");
 		return -1;
 	}
-	if (nd_keys_pass_begin(&p, r, fresh, nfresh, err) != 0) {
+	if (nd_keys_held_make(&h, &f, fresh, nfresh, err) != 0) {
+		free(passed);
+		return -1;
+	}
+	if (nd_keys_pass_begin(&p, r, &f, err) != 0) {
+		nd_keys_held_free(&h);
 		free(passed);
 		return -1;
 	}
 	for (i = 0; i < nold; i++)
 		if (nd_keys_pass_old(&p, &old[i], err) != 0)
 			goto out;
+	nd_keys_held_free(&h); /* room for the new keys in the ring */
 	if (nd_keys_pass_end(&p, err) != 0)
 		goto out;
 	for (i = 0; i < nfresh; i++)
@@ -310,6 +382,7 @@ oom:
 	nd_error_set(err, "out of memory");
 out:
 	nd_keys_pass_free(&p);
+	nd_keys_held_free(&h);
 	free(passed);
 	return rc;
 }
@@ -317,17 +390,23 @@ out:
 int nd_keys_assign(const nd_key_incident *old, size_t nold, nd_key_incident *fresh, size_t nfresh, nd_error *err)
 {
 	nd_keyring r;
+	nd_keys_held h;
+	nd_keys_fresh f;
 	nd_keys_pass p;
 	size_t i;
 	int rc;
 
 	memset(&r, 0, sizeof(r));
-	rc = nd_keys_pass_begin(&p, &r, fresh, nfresh, err);
+	if (nd_keys_held_make(&h, &f, fresh, nfresh, err) != 0)
+		return -1;
+	rc = nd_keys_pass_begin(&p, &r, &f, err);
 	for (i = 0; rc == 0 && i < nold; i++)
 		rc = nd_keys_pass_old(&p, &old[i], err);
+	nd_keys_held_free(&h); /* room for the new keys in the ring */
 	if (rc == 0)
 		rc = nd_keys_pass_end(&p, err);
 	nd_keys_pass_free(&p);
+	nd_keys_held_free(&h);
 	nd_keyring_free(&r);
 	return rc;
 }

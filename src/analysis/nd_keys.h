@@ -80,11 +80,45 @@ int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX
 int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, nd_key_incident *fresh,
 			size_t nfresh, nd_error *err);
 
-/* An event of a new incident (nd_keys_pass). */
+/* The new incidents of a pass, as nd_keys_pass reads them: through the
+ * functions of ctx, not copied into nd_key_incidents (at 1M incidents
+ * those, their events and an index of them were about 110 MB). */
+typedef struct nd_keys_fresh {
+	size_t n;
+	const void *ctx;
+	/* Sets who new incident i is about, its first time and first event.
+	 * Returns nothing. */
+	void (*about)(const void *ctx, size_t i, const char **who, int64_t *first_ts, int64_t *first_ref);
+	/* Returns how many new incidents hold event ref: holder(*at), holder(*at
+	 * + 1), ... (not called by nd_keys_pass_end). */
+	size_t (*holding)(const void *ctx, int64_t ref, size_t *at);
+	/* Returns the new incident at place k of holding's list. */
+	size_t (*holder)(const void *ctx, size_t k);
+	/* Returns where the key of new incident i is written (ND_KEY_MAX bytes). */
+	char *(*key)(const void *ctx, size_t i);
+} nd_keys_fresh;
+
+/* An event of a new incident (nd_keys_held). */
 typedef struct nd_key_at {
 	int64_t ref;
 	size_t fresh; /* the incident's index */
 } nd_key_at;
+
+/* The events of an array of nd_key_incidents by ref, read by the
+ * nd_keys_fresh that nd_keys_held_make makes. */
+typedef struct nd_keys_held {
+	nd_key_incident *v;
+	nd_key_at *at; /* by ref, then incident */
+	size_t nat;
+} nd_keys_held;
+
+/* Makes f read the incidents v[0..n) (their keys written into v) through
+ * h, an index of their events. Returns 0, or -1 with err set. */
+int nd_keys_held_make(nd_keys_held *h, nd_keys_fresh *f, nd_key_incident *v, size_t n, nd_error *err);
+
+/* Frees the index of h: the nd_keys_fresh made with it may no longer be
+ * asked for holding (nd_keys_pass_end does not). Returns nothing. */
+void nd_keys_held_free(nd_keys_held *h);
 
 /* Passes the keys of the previous run's incidents, given one at a time as
  * the store reads them, on to the incidents of the new run, as
@@ -92,20 +126,17 @@ typedef struct nd_key_at {
  * be held (at 1M incidents 80 MB). */
 typedef struct nd_keys_pass {
 	nd_keyring *ring; /* the keys held (not owned) */
-	nd_key_incident *fresh;
-	size_t nfresh;
-	nd_key_at *at; /* the events of fresh, by ref (until nd_keys_pass_end) */
-	size_t nat;
+	const nd_keys_fresh *fresh;
 	size_t *got;     /* of each of fresh: the old incident (numbered from 0 as given) whose key it took, or -1 */
 	int64_t *got_ts; /* that old incident's first_ts */
 	size_t nold;     /* the old incidents given */
 } nd_keys_pass;
 
-/* Starts passing keys on to fresh[0..nfresh) (kept by p until
+/* Starts passing keys on to the incidents of fresh (read by p until
  * nd_keys_pass_free), the new keys to be made in r (which holds the
  * keys of the previous run or is empty). Returns 0, or -1 with err set
  * (p is then freed). */
-int nd_keys_pass_begin(nd_keys_pass *p, nd_keyring *r, nd_key_incident *fresh, size_t nfresh, nd_error *err);
+int nd_keys_pass_begin(nd_keys_pass *p, nd_keyring *r, const nd_keys_fresh *fresh, nd_error *err);
 
 /* Gives p an incident of the previous run (in the order nd_keys_assign
  * would have them; old need not outlive the call): r holds its key, and

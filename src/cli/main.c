@@ -2,6 +2,9 @@
  * in its own cmd_*.c and calls the core through npsdiag.h. */
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli.h"
 
@@ -21,6 +24,14 @@ int main(int argc, char **argv)
 {
 	const cli_command *c;
 
+#ifdef __GLIBC__
+	/* Blocks of 1 MB and more in mappings of their own, given back when
+	 * freed: glibc's default raises that threshold (to 32 MB) as such
+	 * blocks are freed, so that the arrays of a large diagnosis, freed
+	 * between its steps, stay in the heap as holes (diagnose at 1M x 1M
+	 * held 55 MB of them after loading, 47 MB after keying). */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
 	if (npsdiag_console_init(&argc, &argv) != 0) {
 		fputs("npsdiag: out of memory\n", stderr);
 		return 2;

@@ -157,6 +157,37 @@ int main(void)
 	CHECK_STR(fresh[0].key, old[0].key);
 	CHECK_STR(fresh[1].key, old[1].key); /* bob */
 	CHECK(fresh[2].first_ref == 2 && strcmp(fresh[2].key, old[0].key) != 0);
+	/* Read where they are (nd_group_held), the groups get the same keys:
+	 * each event is held by the group that has it. */
+	{
+		nd_key *keys = calloc(g.n + 1, sizeof(*keys));
+		size_t at = 0;
+		nd_group_held h;
+		nd_keys_fresh fr;
+		nd_keys_pass pass;
+		nd_keyring ring;
+		const char *who;
+		int64_t first_ts, first_ref;
+
+		memset(&ring, 0, sizeof(ring));
+		CHECK(keys && nd_group_held_make(&d, &c, &g, keys, &h, &fr, &err) == 0 && fr.n == g.n);
+		CHECK(fr.holding(fr.ctx, 1, &at) == 1 && fr.holder(fr.ctx, at) == 0);
+		CHECK(fr.holding(fr.ctx, 2, &at) == 1 && fr.holder(fr.ctx, at) == 2);
+		CHECK(fr.holding(fr.ctx, f[1], &at) == 1 && strcmp(g.v[fr.holder(fr.ctx, at)].key, NPS1) == 0);
+		CHECK(fr.holding(fr.ctx, 1000000, &at) == 0);
+		fr.about(fr.ctx, 2, &who, &first_ts, &first_ref);
+		CHECK(strcmp(who, fresh[2].who) == 0 && first_ts == fresh[2].first_ts && first_ref == 2);
+		CHECK(nd_keys_pass_begin(&pass, &ring, &fr, &err) == 0);
+		for (i = 0; i < 8; i++)
+			CHECK(nd_keys_pass_old(&pass, &old[i], &err) == 0);
+		nd_group_held_free(&h);
+		CHECK(nd_keys_pass_end(&pass, &err) == 0);
+		for (i = 0; i < g.n; i++)
+			CHECK_STR(keys[i].s, fresh[i].key);
+		nd_keys_pass_free(&pass);
+		nd_keyring_free(&ring);
+		free(keys);
+	}
 	free(old);
 	free(old_refs);
 	free(fresh);

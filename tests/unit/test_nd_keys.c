@@ -139,6 +139,8 @@ int main(void)
 	{
 		static const int64_t t1[] = {70, 71}, t2[] = {72, 73}, t3[] = {70, 71, 72, 73, 74};
 		nd_keys_pass p;
+		nd_keys_held h;
+		nd_keys_fresh f;
 		nd_key_incident buf;
 
 		memset(&ring, 0, sizeof(ring));
@@ -146,7 +148,8 @@ int main(void)
 		fresh[1] = inc("lab.example\\carol", t1, 2, NULL);
 		fresh[2] = inc("lab.example\\carol", t2, 2, NULL);
 		fresh[2].first_ts = fresh[1].first_ts;
-		CHECK(nd_keys_pass_begin(&p, &ring, fresh, 3, &err) == 0);
+		CHECK(nd_keys_held_make(&h, &f, fresh, 3, &err) == 0);
+		CHECK(nd_keys_pass_begin(&p, &ring, &f, &err) == 0);
 		buf = inc("lab.example\\alice", m2, 1, "bbbbbbbbbbbb");
 		CHECK(nd_keys_pass_old(&p, &buf, &err) == 0);
 		buf = inc("lab.example\\carol", t3, 5, "dddddddddddd");
@@ -160,6 +163,7 @@ int main(void)
 		CHECK_STR(fresh[1].key, "dddddddddddd");
 		CHECK_STR(fresh[2].key, nd_keys_make("lab.example\\carol", 72, 0, k2));
 		nd_keys_pass_free(&p);
+		nd_keys_held_free(&h);
 		nd_keyring_free(&ring);
 	}
 	return check_report();
