@@ -333,12 +333,6 @@ const char *nd_analysis_str_unique(nd_analysis_data *d, const char *s, int keep_
 	return copy_str(d, s, keep_empty, 0, oom);
 }
 
-/* Returns 1 if position i of a GUID's text ({8-4-4-4-12}) is a dash. */
-static int guid_dash(size_t i)
-{
-	return i == 9 || i == 14 || i == 19 || i == 24;
-}
-
 /* The value + 1 of each upper-case hex digit, 0 for any other byte. */
 static const unsigned char hex_plus1[256] = {
     ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
@@ -382,16 +376,14 @@ int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *
 const char *nd_analysis_coid(const nd_client_failure *c, char buf[ND_COID_TEXT])
 {
 	static const char digits[] = "0123456789ABCDEF";
-	/* where each byte's two digits go in {8-4-4-4-12} */
-	static const unsigned char at[16] = {1, 3, 5, 7, 10, 12, 15, 17, 20, 22, 25, 27, 29, 31, 33, 35};
 	size_t k;
 
 	if (!c->coid_guid)
 		return c->coid.text;
 	memcpy(buf, "{00000000-0000-0000-0000-000000000000}", ND_COID_TEXT);
-	for (k = 0; k < sizeof(at); k++) {
-		buf[at[k]] = digits[c->coid.guid[k] >> 4];
-		buf[at[k] + 1] = digits[c->coid.guid[k] & 15];
+	for (k = 0; k < sizeof(guid_byte_at); k++) {
+		buf[guid_byte_at[k]] = digits[c->coid.guid[k] >> 4];
+		buf[guid_byte_at[k] + 1] = digits[c->coid.guid[k] & 15];
 	}
 	return buf;
 }

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_digits.h"
+
 void nd_out_init(nd_out *o, FILE *f, const char *name)
 {
 	memset(o, 0, sizeof(*o));
@@ -73,19 +75,16 @@ void nd_out_printf(nd_out *o, const char *fmt, ...)
 
 void nd_out_int(nd_out *o, int64_t v)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				    "8081828384858687888990919293949596979899";
 	char tmp[24], *p = tmp + sizeof(tmp);
 	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
 
 	for (; u >= 100; u /= 100) { /* two digits a division: an event ref has six */
 		p -= 2;
-		memcpy(p, pairs + 2 * (u % 100), 2);
+		memcpy(p, nd_digit_pairs + 2 * (u % 100), 2);
 	}
 	if (u >= 10) {
 		p -= 2;
-		memcpy(p, pairs + 2 * u, 2);
+		memcpy(p, nd_digit_pairs + 2 * u, 2);
 	} else {
 		*--p = (char)('0' + u);
 	}

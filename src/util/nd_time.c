@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "nd_digits.h"
+
 int64_t nd_time_days_from_civil(int64_t y, unsigned m, unsigned d)
 {
 	int64_t era;
@@ -73,12 +75,9 @@ int nd_time_parse_iso(const char *s, int64_t *ticks)
  * nothing. */
 static void put_digits(char *out, uint64_t v, int n)
 {
-	static const char pairs[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-				    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-				    "8081828384858687888990919293949596979899";
 
 	for (; n >= 2; n -= 2, v /= 100) /* two digits a division */
-		memcpy(out + n - 2, pairs + 2 * (v % 100), 2);
+		memcpy(out + n - 2, nd_digit_pairs + 2 * (v % 100), 2);
 	if (n)
 		out[0] = (char)('0' + v % 10);
 }
