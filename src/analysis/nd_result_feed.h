@@ -7,7 +7,10 @@
  * writer builds its rows itself (building them twice on the printer's
  * thread made it the longer of the two; always on the writer's, that). A
  * chunk is handed over once it holds ND_RESULT_FEED_INCIDENTS parts; the
- * writer inserts its parts in order and gives it back. A few chunks go
+ * writer inserts its parts in order and gives it back. The printer ends
+ * the feed as soon as every incident is in it (the walk may print more
+ * after that: the writer goes on to its index and commit meanwhile,
+ * instead of waiting for the last line). A few chunks go
  * round, so memory does not grow with the number of incidents. Only the
  * printer changes a chunk (it empties one when it takes it again): the
  * writer reads. */

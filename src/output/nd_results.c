@@ -947,8 +947,11 @@ static int build_view(nd_results *r, size_t id, nd_error *err)
 	if (r->feed && !r->fed[id]) {
 		if (feed_upto(r, id, 1, err) != 0)
 			return -1;
-		if (r->feed && (rc = feed_build(r, id, err)) <= 0)
+		if (r->feed && (rc = feed_build(r, id, err)) <= 0) {
+			if (rc == 0 && r->nfed == r->x->g.n)
+				feed_end(r); /* every incident is in: the writer goes on to its commit */
 			return rc;
+		}
 	}
 	nd_batch_forget(&r->rows.incidents);
 	nd_batch_forget(&r->rows.events);
