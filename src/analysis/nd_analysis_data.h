@@ -299,7 +299,8 @@ const char *nd_analysis_field(const nd_analysis_data *d, int64_t ref, const char
 
 /* Returns where nd_analysis_field reads field name: ND_FIELD_COMPUTER,
  * ND_FIELD_PROVIDER, or an index of d->names (d->nnames: none), for
- * nd_analysis_field_at (a name looked up once for many events). */
+ * nd_analysis_field_at (a name looked up once for many events). Valid
+ * while d->names does not grow (the names come from the rules, at load). */
 size_t nd_analysis_field_pos(const nd_analysis_data *d, const char *name);
 
 /* nd_analysis_field of the field at pos (nd_analysis_field_pos). */

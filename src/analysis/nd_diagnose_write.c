@@ -803,10 +803,16 @@ int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_
 			  nd_error *err)
 {
 	const nd_result_chunk *k;
+	nd_row_plan *plan = NULL;
 	writer w;
 	int rc = -1;
 
 	start(&w, s, p->gap_s, &x->d, &x->c, &x->g, err);
+	/* the incidents the printer names to it are built here: with their
+	 * facts looked up once, as the printer's are */
+	if (nd_row_plan_make(x, &plan, err) != 0)
+		goto out;
+	w.plan = plan;
 	if (open_batches(&w) || store_causes(&w, x->rules) != 0)
 		goto out;
 	while ((k = nd_result_feed_take(feed)) != NULL) {
@@ -826,6 +832,7 @@ out:
 	if (rc != 0)
 		nd_result_feed_fail(feed);
 	close_batches(&w);
+	nd_row_plan_free(plan);
 	return rc;
 }
 

@@ -69,7 +69,10 @@ int nd_result_feed_behind(nd_result_feed *f);
 
 /* The printer: hands the current chunk over and ends the feed, complete
  * (1: every incident was put in order) or not (0: the writer must not
- * commit). Returns nothing. */
+ * commit). The printer may go on reading the rows of the chunks it handed
+ * over (both sides only read them; none is refilled after the end), so
+ * the feed is closed only after the printer is done with them. Returns
+ * nothing. */
 void nd_result_feed_end(nd_result_feed *f, int complete);
 
 /* The writer: waits for the next chunk. Returns it, or NULL at the end
