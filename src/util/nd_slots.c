@@ -7,6 +7,8 @@ int nd_slots_make(nd_slots *s, size_t count)
 	size_t n = 1024;
 	uint32_t *v;
 
+	if (count >= UINT32_MAX) /* a slot holds an index + 1 in 32 bits */
+		return -1;
 	while (n < count * 2)
 		n *= 2;
 	if (!(v = calloc(n, sizeof(*v))))

@@ -20,7 +20,8 @@ typedef struct nd_slots {
 typedef int (*nd_slots_is_fn)(const void *ctx, uint32_t i);
 
 /* Makes s anew, empty, with room for count elements (see above). Returns
- * 0, or -1 when out of memory (s is then unchanged). */
+ * 0, or -1 when out of memory or count is 4G or more (s is then
+ * unchanged). */
 int nd_slots_make(nd_slots *s, size_t count);
 
 /* Returns 1 if s has no room for count elements (nd_slots_make them
