@@ -26,6 +26,8 @@ typedef struct item {
 	uint32_t host;
 	uint32_t idx;             /* in the data's clients or decisions */
 	uint32_t retry, nretries; /* client: its retries in the result */
+	uint32_t code;            /* client: its code; decision: its reason */
+	unsigned char has_code;   /* code was logged */
 	unsigned char vpn;        /* client: always; decision: a VPN decision */
 	unsigned char pairable;   /* client: its code may reach NPS */
 } item;
@@ -420,12 +422,10 @@ static int same_attempt(const run *r, const item *a, const item *b)
  * and reason some rule names together, else 0. */
 static int compatible(const run *r, const item *c, const item *n)
 {
-	const nd_client_failure *f = &r->d->clients[c->idx];
-	const nd_decision *dec = &r->d->decisions[n->idx];
-	uint64_t k = (uint64_t)f->code << 32 | dec->reason;
+	uint64_t k = (uint64_t)c->code << 32 | n->code;
 	size_t lo = 0, hi = r->p->ncompatible;
 
-	if (!f->has_code || !dec->has_reason)
+	if (!c->has_code || !n->has_code)
 		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -590,6 +590,8 @@ static int make_items(run *r)
 			   (uint32_t)i,
 			   0,
 			   0,
+			   c->code,
+			   c->has_code,
 			   1,
 			   !c->has_code || !nd_sorted_has_u32(r->p->nopair, r->p->nnopair, c->code)};
 	}
@@ -602,8 +604,19 @@ static int make_items(run *r)
 			port = n->port_type;
 			vpn = (unsigned char)nd_correlate_vpn(nd_analysis_s(d, port), NULL, NULL);
 		}
-		r->nps[start[r->decision_id[i]]++] =
-		    (item){n->ts, n->ref, 0, UINT32_MAX, r->decision_id[i], n->host, (uint32_t)i, 0, 0, vpn, 1};
+		r->nps[start[r->decision_id[i]]++] = (item){n->ts,
+							    n->ref,
+							    0,
+							    UINT32_MAX,
+							    r->decision_id[i],
+							    n->host,
+							    (uint32_t)i,
+							    0,
+							    0,
+							    n->reason,
+							    (unsigned char)(n->has_reason != 0),
+							    vpn,
+							    1};
 	}
 	r->nnps = d->ndecisions;
 	free(start);
@@ -612,21 +625,6 @@ static int make_items(run *r)
 		nd_sort(r->nps, r->nnps, sizeof(*r->nps), by_key_time);
 	}
 	return 0;
-}
-
-/* What an index of attempts compares: the client items, and the one
- * looked for. */
-typedef struct attempt_probe {
-	const run *r;
-	const item *v, *x;
-} attempt_probe;
-
-/* nd_slots_is_fn: whether client item i is of the probe's attempt. */
-static int is_attempt(const void *ctx, uint32_t i)
-{
-	const attempt_probe *p = ctx;
-
-	return same_attempt(p->r, &p->v[i], p->x);
 }
 
 /* Returns the hash of client item a's identity, client and CoId (equal
@@ -682,43 +680,55 @@ static int place_retries(run *r, const retry_of *pending, size_t n)
 }
 
 /* Folds client failures of one attempt (same_attempt) into the first as
- * its retries; the clients stay in order of identity and time. Returns 0,
- * or -1 with err set. */
+ * its retries; the clients stay in order of identity and time. An
+ * identity's failures come together: each identity's attempts are found
+ * through a hash table of their own, small enough to stay in the cache.
+ * Returns 0, or -1 with err set. */
 static int fold_retries(run *r)
 {
-	nd_slots index = {NULL, 0};
+	uint32_t *slots = NULL; /* first failures of attempts: index + 1, 0 when empty */
 	retry_of *pending = NULL;
-	size_t i, out = 0, n = 0, cap = 0;
+	size_t i, s, e, size, out = 0, n = 0, cap = 0, cap_slots = 0;
 	int rc = -1;
 
-	if (nd_slots_make(&index, r->nclients) != 0) {
-		nd_error_set(r->err, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < r->nclients; i++) {
-		item a = r->clients[i];
-		attempt_probe probe = {r, r->clients, &a};
-		uint32_t *slot;
+	for (s = 0; s < r->nclients; s = e) {
+		int keyed = r->ids.v[r->clients[s].id][0] != 0;
 
-		if (r->ids.v[a.id][0] && nd_analysis_has_coid(&r->d->clients[a.idx])) {
-			slot = nd_slots_find(&index, attempt_hash(r, &a), is_attempt, &probe);
-			if (*slot) {
-				if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0) {
-					nd_error_set(r->err, "out of memory");
-					goto out;
+		for (e = s + 1; e < r->nclients && r->clients[e].id == r->clients[s].id; e++)
+			;
+		for (size = 16; size < 2 * (e - s); size *= 2)
+			;
+		if (keyed && nd_vec_reserve(&slots, &cap_slots, size, sizeof(*slots)) != 0)
+			goto oom;
+		if (keyed)
+			memset(slots, 0, size * sizeof(*slots));
+		for (i = s; i < e; i++) {
+			item a = r->clients[i];
+			size_t at;
+
+			if (keyed && nd_analysis_has_coid(&r->d->clients[a.idx])) {
+				for (at = (size_t)attempt_hash(r, &a) & (size - 1); slots[at]; at = (at + 1) & (size - 1))
+					if (same_attempt(r, &r->clients[slots[at] - 1], &a))
+						break;
+				if (slots[at]) {
+					if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0)
+						goto oom;
+					pending[n++] = (retry_of){slots[at] - 1, a.idx};
+					r->clients[slots[at] - 1].nretries++;
+					continue;
 				}
-				pending[n++] = (retry_of){*slot - 1, a.idx};
-				r->clients[*slot - 1].nretries++;
-				continue;
+				slots[at] = (uint32_t)out + 1;
 			}
-			*slot = (uint32_t)out + 1;
+			r->clients[out++] = a;
 		}
-		r->clients[out++] = a;
 	}
 	r->nclients = out;
 	rc = place_retries(r, pending, n);
+	goto out;
+oom:
+	nd_error_set(r->err, "out of memory");
 out:
-	nd_slots_free(&index);
+	free(slots);
 	free(pending);
 	return rc;
 }
@@ -1355,6 +1365,30 @@ static uint32_t *positions(const item *v, size_t n, size_t nevents)
 	return at;
 }
 
+/* How many events ahead add_results fetches the items it will read (it
+ * reads them in the data's order, each from another place). */
+#define AHEAD 16
+
+/* Fetches the item at[k] of v (k below n, UINT32_MAX: none) and, when
+ * partner is not NULL, its partner, ahead of their reading (GCC, Clang).
+ * Returns nothing. */
+static void fetch(const item *v, const uint32_t *at, size_t k, size_t n, const size_t *partner)
+{
+#if defined(__GNUC__)
+	if (k < n && at[k] != UINT32_MAX) {
+		__builtin_prefetch(&v[at[k]]);
+		if (partner)
+			__builtin_prefetch(&partner[at[k]]);
+	}
+#else
+	(void)v;
+	(void)at;
+	(void)k;
+	(void)n;
+	(void)partner;
+#endif
+}
+
 /* Adds the attempts (each client item with its partner, each NPS item
  * not taken but a grant) and the resolutions (the grants not taken, the
  * connects), each in its order: walked in the data's order, time and ref,
@@ -1386,12 +1420,13 @@ static int add_results(run *r, const size_t *partner, const char *nps_taken)
 		nd_attempt ac, an;
 
 		for (; j < d->ndecisions && (nps_taken[at_n[j]] || d->decisions[j].event == 6272); j++) {
+			fetch(r->nps, at_n, j + AHEAD, d->ndecisions, NULL);
 			x = &r->nps[at_n[j]];
 			if (!nps_taken[at_n[j]] && r->ids.v[x->id][0])
 				o->resolutions[o->nres++] = (nd_resolution){r->ids.v[x->id], x->id, x->ref, x->ts, x->vpn};
 		}
 		for (; i < d->nclients && at_c[i] == UINT32_MAX; i++)
-			;
+			fetch(r->clients, at_c, i + AHEAD, d->nclients, partner);
 		if (i == d->nclients && j == d->ndecisions)
 			break;
 		c = i < d->nclients ? &r->clients[at_c[i]] : NULL;
@@ -1401,10 +1436,10 @@ static int add_results(run *r, const size_t *partner, const char *nps_taken)
 			an = attempt_of(r, NULL, &r->nps[at_n[j]]);
 		if (c && (j == d->ndecisions || nd_correlate_attempt_order(&ac, &an) <= 0)) {
 			o->attempts[o->n++] = ac;
-			i++;
+			fetch(r->clients, at_c, ++i + AHEAD, d->nclients, partner);
 		} else {
 			o->attempts[o->n++] = an;
-			j++;
+			fetch(r->nps, at_n, ++j + AHEAD, d->ndecisions, NULL);
 		}
 	}
 	for (i = 0; i < d->nconnects; i++) {
