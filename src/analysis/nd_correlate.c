@@ -1365,30 +1365,6 @@ static uint32_t *positions(const item *v, size_t n, size_t nevents)
 	return at;
 }
 
-/* How many events ahead add_results fetches the items it will read (it
- * reads them in the data's order, each from another place). */
-#define AHEAD 16
-
-/* Fetches the item at[k] of v (k below n, UINT32_MAX: none) and, when
- * partner is not NULL, its partner, ahead of their reading (GCC, Clang).
- * Returns nothing. */
-static void fetch(const item *v, const uint32_t *at, size_t k, size_t n, const size_t *partner)
-{
-#if defined(__GNUC__)
-	if (k < n && at[k] != UINT32_MAX) {
-		__builtin_prefetch(&v[at[k]]);
-		if (partner)
-			__builtin_prefetch(&partner[at[k]]);
-	}
-#else
-	(void)v;
-	(void)at;
-	(void)k;
-	(void)n;
-	(void)partner;
-#endif
-}
-
 /* Adds the attempts (each client item with its partner, each NPS item
  * not taken but a grant) and the resolutions (the grants not taken, the
  * connects), each in its order: walked in the data's order, time and ref,
@@ -1420,13 +1396,12 @@ static int add_results(run *r, const size_t *partner, const char *nps_taken)
 		nd_attempt ac, an;
 
 		for (; j < d->ndecisions && (nps_taken[at_n[j]] || d->decisions[j].event == 6272); j++) {
-			fetch(r->nps, at_n, j + AHEAD, d->ndecisions, NULL);
 			x = &r->nps[at_n[j]];
 			if (!nps_taken[at_n[j]] && r->ids.v[x->id][0])
 				o->resolutions[o->nres++] = (nd_resolution){r->ids.v[x->id], x->id, x->ref, x->ts, x->vpn};
 		}
 		for (; i < d->nclients && at_c[i] == UINT32_MAX; i++)
-			fetch(r->clients, at_c, i + AHEAD, d->nclients, partner);
+			;
 		if (i == d->nclients && j == d->ndecisions)
 			break;
 		c = i < d->nclients ? &r->clients[at_c[i]] : NULL;
@@ -1436,10 +1411,10 @@ static int add_results(run *r, const size_t *partner, const char *nps_taken)
 			an = attempt_of(r, NULL, &r->nps[at_n[j]]);
 		if (c && (j == d->ndecisions || nd_correlate_attempt_order(&ac, &an) <= 0)) {
 			o->attempts[o->n++] = ac;
-			fetch(r->clients, at_c, ++i + AHEAD, d->nclients, partner);
+			i++;
 		} else {
 			o->attempts[o->n++] = an;
-			fetch(r->nps, at_n, ++j + AHEAD, d->ndecisions, NULL);
+			j++;
 		}
 	}
 	for (i = 0; i < d->nconnects; i++) {
