@@ -7,26 +7,27 @@
 #include "nd_ascii.h"
 #include "nd_identity.h"
 #include "nd_intern.h"
+#include "nd_slots.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_vec.h"
 
 #define KEY_MAX (2 * ND_IDENTITY_PART_MAX + 2)
 
-/* A client failure or an NPS decision being paired, with what its sort
- * orders need (so that no sort needs a context). Indices are 32 bits
- * (nd_correlate refuses more events): 72 bytes an item, not 96, at 2M
- * items. */
+/* A client failure or an NPS decision being paired (56 bytes: there are
+ * two million at 1M x 1M). Indices are 32 bits (nd_correlate refuses more
+ * events); its key is the correlation's ids[id], its event the data's
+ * clients[idx] or decisions[idx]. */
 typedef struct item {
-	const char *key;
-	const nd_client_failure *client; /* client: its failure (the CoId), else NULL */
 	int64_t ts, ref;
-	int64_t lineup;     /* unpaired, but a candidate outside the window: its delta */
-	size_t lineup_host; /* then the other side's host, else ND_NONE */
-	uint32_t id;        /* of key: interned, then ranked */
+	int64_t lineup;       /* unpaired, but a candidate outside the window: its delta */
+	uint32_t lineup_host; /* then the other side's host, else UINT32_MAX */
+	uint32_t id;          /* of key: interned, then ranked */
 	uint32_t host;
 	uint32_t idx;             /* in the data's clients or decisions */
 	uint32_t retry, nretries; /* client: its retries in the result */
+	uint32_t code;            /* client: its code; decision: its reason */
+	unsigned char has_code;   /* code was logged */
 	unsigned char vpn;        /* client: always; decision: a VPN decision */
 	unsigned char pairable;   /* client: its code may reach NPS */
 } item;
@@ -69,7 +70,8 @@ typedef struct run {
 	nd_domains *domains;
 	nd_intern ids;                    /* the keys */
 	memo client_ids, nps_ids;         /* the ids of clients' (user, host), decisions' (fq, user, domain) */
-	uint32_t *connect_id, *unlock_id; /* the keys of the data's connects and unlocks */
+	uint32_t *client_id, *decision_id; /* the keys of the data's client failures and decisions, */
+	uint32_t *connect_id, *unlock_id;  /* connects and unlocks */
 	item *clients, *nps;
 	size_t nclients, nnps;
 	int64_t window, skew; /* ticks */
@@ -211,7 +213,8 @@ static int sign_domains(run *r, const domain_pair *v, size_t n)
 	for (i = 0; i < r->d->nhosts; i++) {
 		const char *dot = strchr(r->d->hosts[i], '.');
 
-		if (dot && dot[1])
+		/* the hosts are in byte order: most share the domain of the one before */
+		if (dot && dot[1] && (nd == 0 || str_fold_order(&dns[nd - 1], &(const char *){dot + 1}) != 0))
 			dns[nd++] = dot + 1;
 	}
 	nd_sort(dns, nd, sizeof(*dns), str_fold_order);
@@ -384,6 +387,18 @@ static int cmpz(size_t a, size_t b)
 	return a < b ? -1 : a > b;
 }
 
+/* Returns 1 if v[0..n) (each size bytes) is in cmp order, else 0. */
+static int ordered(const void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	const char *b = v;
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (cmp(b + (i - 1) * size, b + i * size) > 0)
+			return 0;
+	return 1;
+}
+
 /* qsort: items by identity, then time, then ref. */
 static int by_key_time(const void *pa, const void *pb)
 {
@@ -393,35 +408,24 @@ static int by_key_time(const void *pa, const void *pb)
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
 
-/* qsort: client items by identity, client, CoId, time, ref. */
-static int by_coid(const void *pa, const void *pb)
+/* Returns 1 if client items a and b are failures of one connection
+ * attempt: same identity (not ""), client and CoId. */
+static int same_attempt(const run *r, const item *a, const item *b)
 {
-	const item *a = pa, *b = pb;
-	int c = cmpz(a->id, b->id);
+	const nd_client_failure *x = &r->d->clients[a->idx], *y = &r->d->clients[b->idx];
 
-	if (c || (c = cmpz(a->host, b->host)) || (c = nd_analysis_coid_cmp(a->client, b->client)))
-		return c;
-	return (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
-}
-
-/* Returns 1 if a and b are failures of one connection attempt: same
- * identity, client and CoId. */
-static int same_attempt(const item *a, const item *b)
-{
-	return a->key[0] && nd_analysis_has_coid(a->client) && nd_analysis_has_coid(b->client) && a->id == b->id &&
-	       a->host == b->host && nd_analysis_coid_cmp(a->client, b->client) == 0;
+	return r->ids.v[a->id][0] && nd_analysis_has_coid(x) && nd_analysis_has_coid(y) && a->id == b->id &&
+	       a->host == b->host && nd_analysis_coid_cmp(x, y) == 0;
 }
 
 /* Returns 1 if the client failure of c and the decision of n are a code
  * and reason some rule names together, else 0. */
 static int compatible(const run *r, const item *c, const item *n)
 {
-	const nd_client_failure *f = &r->d->clients[c->idx];
-	const nd_decision *dec = &r->d->decisions[n->idx];
-	uint64_t k = (uint64_t)f->code << 32 | dec->reason;
+	uint64_t k = (uint64_t)c->code << 32 | n->code;
 	size_t lo = 0, hi = r->p->ncompatible;
 
-	if (!f->has_code || !dec->has_reason)
+	if (!c->has_code || !n->has_code)
 		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -445,14 +449,10 @@ static int rank_keys(run *r)
 		free(map);
 		return nd_error_set(r->err, "out of memory");
 	}
-	for (i = 0; i < r->nclients; i++) {
-		r->clients[i].id = map[r->clients[i].id];
-		r->clients[i].key = r->ids.v[r->clients[i].id];
-	}
-	for (i = 0; i < r->nnps; i++) {
-		r->nps[i].id = map[r->nps[i].id];
-		r->nps[i].key = r->ids.v[r->nps[i].id];
-	}
+	for (i = 0; i < r->d->nclients; i++)
+		r->client_id[i] = map[r->client_id[i]];
+	for (i = 0; i < r->d->ndecisions; i++)
+		r->decision_id[i] = map[r->decision_id[i]];
 	for (i = 0; i < r->d->nconnects; i++)
 		r->connect_id[i] = map[r->connect_id[i]];
 	for (i = 0; i < r->d->nunlocks; i++)
@@ -481,11 +481,11 @@ static int keep_keys(run *r)
 	o->made[2] = d->nconnects;
 	o->made[3] = d->nunlocks;
 	for (i = 0; i < d->nclients; i++) {
-		o->client_key[i] = r->ids.v[r->clients[i].id];
+		o->client_key[i] = r->ids.v[r->client_id[i]];
 		o->top = d->clients[i].ref > o->top ? d->clients[i].ref : o->top;
 	}
 	for (i = 0; i < d->ndecisions; i++) {
-		o->decision_key[i] = r->ids.v[r->nps[i].id];
+		o->decision_key[i] = r->ids.v[r->decision_id[i]];
 		o->top = d->decisions[i].ref > o->top ? d->decisions[i].ref : o->top;
 	}
 	for (i = 0; i < d->nconnects; i++) {
@@ -499,104 +499,238 @@ static int keep_keys(run *r)
 	return 0;
 }
 
-/* Makes the items of the client failures and NPS decisions with their
- * keys, and the keys of the connects and unlocks, all interned and
- * ranked. Returns 0, or -1 with err set. */
-static int make_items(run *r)
+/* Returns 1 if (ts, ref) comes after (ts2, ref2), else 0. */
+static int after(int64_t ts, int64_t ref, int64_t ts2, int64_t ref2)
+{
+	return ts > ts2 || (ts == ts2 && ref > ref2);
+}
+
+/* Returns 1 if the data's client failures and decisions are each in order
+ * of time, then ref (as loading leaves them), else 0. */
+static int in_time_order(const nd_analysis_data *d)
 {
 	size_t i;
 
-	if (r->d->nclients >= UINT32_MAX || r->d->ndecisions >= UINT32_MAX || r->d->nhosts >= UINT32_MAX)
-		return nd_error_set(r->err, "too many events to correlate (the items count in 32 bits)");
-	r->clients = calloc(r->d->nclients + 1, sizeof(*r->clients));
-	r->nps = calloc(r->d->ndecisions + 1, sizeof(*r->nps));
-	r->connect_id = malloc((r->d->nconnects + 1) * sizeof(*r->connect_id));
-	r->unlock_id = malloc((r->d->nunlocks + 1) * sizeof(*r->unlock_id));
-	if (!r->clients || !r->nps || !r->connect_id || !r->unlock_id)
-		return nd_error_set(r->err, "out of memory");
-	for (i = 0; i < r->d->nclients; i++) {
-		const nd_client_failure *c = &r->d->clients[i];
-
-		r->clients[i] = (item){NULL,
-				       c,
-				       c->ts,
-				       c->ref,
-				       0,
-				       ND_NONE,
-				       failure_key(r, c),
-				       (uint32_t)c->host,
-				       (uint32_t)i,
-				       0,
-				       0,
-				       1,
-				       !c->has_code || !nd_sorted_has_u32(r->p->nopair, r->p->nnopair, c->code)};
-		if (r->clients[i].id == UINT32_MAX)
-			return -1;
-		r->nclients++;
-	}
-	for (i = 0; i < r->d->ndecisions; i++) {
-		const nd_decision *n = &r->d->decisions[i];
-
-		r->nps[i] = (item){NULL,
-				   NULL,
-				   n->ts,
-				   n->ref,
-				   0,
-				   ND_NONE,
-				   decision_key(r, n),
-				   (uint32_t)n->host,
-				   (uint32_t)i,
-				   0,
-				   0,
-				   (unsigned char)nd_correlate_vpn(nd_analysis_s(r->d, n->port_type), NULL, NULL),
-				   1};
-		if (r->nps[i].id == UINT32_MAX)
-			return -1;
-		r->nnps++;
-	}
-	for (i = 0; i < r->d->nconnects; i++)
-		if ((r->connect_id[i] = client_key(r, r->d->connects[i].user, r->d->connects[i].host)) == UINT32_MAX)
-			return -1;
-	for (i = 0; i < r->d->nunlocks; i++)
-		if ((r->unlock_id[i] = decision_key(r, &r->d->unlocks[i])) == UINT32_MAX)
-			return -1;
-	return rank_keys(r) || (r->p->keep && keep_keys(r)) ? -1 : 0;
+	for (i = 1; i < d->nclients; i++)
+		if (after(d->clients[i - 1].ts, d->clients[i - 1].ref, d->clients[i].ts, d->clients[i].ref))
+			return 0;
+	for (i = 1; i < d->ndecisions; i++)
+		if (after(d->decisions[i - 1].ts, d->decisions[i - 1].ref, d->decisions[i].ts, d->decisions[i].ref))
+			return 0;
+	return 1;
 }
 
-/* Folds client failures of one attempt (same_attempt) into the first as
- * retries, then sorts the clients by identity and time. Returns 0, or -1
- * with err set. */
-static int fold_retries(run *r)
+/* Sets start[k] to the number of the ids[0..n) below k (k up to nids):
+ * where the first element of id k goes when they are put in order of id
+ * (a counting sort). Returns nothing. */
+static void id_starts(const uint32_t *ids, size_t n, uint32_t *start, size_t nids)
 {
-	nd_correlation *o = r->out;
-	size_t i, out = 0;
+	size_t i, sum = 0;
 
-	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_coid);
-	for (i = 0; i < r->nclients; i++) {
-		item *a = &r->clients[i], *first = out ? &r->clients[out - 1] : NULL;
+	memset(start, 0, (nids + 1) * sizeof(*start));
+	for (i = 0; i < n; i++)
+		start[ids[i]]++;
+	for (i = 0; i <= nids; i++) {
+		size_t c = start[i];
 
-		if (first && same_attempt(first, a)) {
-			if (nd_vec_reserve(&o->retries, &o->cap_retries, o->nretries + 1, sizeof(*o->retries)) != 0)
-				return nd_error_set(r->err, "out of memory");
-			if (first->nretries++ == 0)
-				first->retry = (uint32_t)o->nretries;
-			o->retries[o->nretries++] = a->idx;
-			continue;
-		}
-		r->clients[out++] = *a;
+		start[i] = (uint32_t)sum;
+		sum += c;
 	}
-	r->nclients = out;
-	nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_key_time);
+}
+
+/* Makes the keys of the client failures, decisions, connects and unlocks,
+ * interned and ranked, and the items of the failures and decisions, each
+ * side ordered by identity, then time and ref: put straight in their
+ * places when the data is in time order (loading leaves it so), else
+ * sorted. Returns 0, or -1 with err set. */
+static int make_items(run *r)
+{
+	const nd_analysis_data *d = r->d;
+	uint32_t *start = NULL, port = ND_STR_NONE;
+	unsigned char vpn = 1;
+	size_t i;
+
+	if (d->nclients >= UINT32_MAX || d->ndecisions >= UINT32_MAX || d->nhosts >= UINT32_MAX)
+		return nd_error_set(r->err, "too many events to correlate (the items count in 32 bits)");
+	r->clients = malloc((d->nclients + 1) * sizeof(*r->clients));
+	r->nps = malloc((d->ndecisions + 1) * sizeof(*r->nps));
+	r->client_id = malloc((d->nclients + 1) * sizeof(*r->client_id));
+	r->decision_id = malloc((d->ndecisions + 1) * sizeof(*r->decision_id));
+	r->connect_id = malloc((d->nconnects + 1) * sizeof(*r->connect_id));
+	r->unlock_id = malloc((d->nunlocks + 1) * sizeof(*r->unlock_id));
+	if (!r->clients || !r->nps || !r->client_id || !r->decision_id || !r->connect_id || !r->unlock_id)
+		return nd_error_set(r->err, "out of memory");
+	for (i = 0; i < d->nclients; i++)
+		if ((r->client_id[i] = failure_key(r, &d->clients[i])) == UINT32_MAX)
+			return -1;
+	for (i = 0; i < d->ndecisions; i++)
+		if ((r->decision_id[i] = decision_key(r, &d->decisions[i])) == UINT32_MAX)
+			return -1;
+	for (i = 0; i < d->nconnects; i++)
+		if ((r->connect_id[i] = client_key(r, d->connects[i].user, d->connects[i].host)) == UINT32_MAX)
+			return -1;
+	for (i = 0; i < d->nunlocks; i++)
+		if ((r->unlock_id[i] = decision_key(r, &d->unlocks[i])) == UINT32_MAX)
+			return -1;
+	if (rank_keys(r) != 0 || (r->p->keep && keep_keys(r) != 0))
+		return -1;
+	if (!(start = malloc((r->ids.n + 1) * sizeof(*start))))
+		return nd_error_set(r->err, "out of memory");
+	id_starts(r->client_id, d->nclients, start, r->ids.n);
+	for (i = 0; i < d->nclients; i++) {
+		const nd_client_failure *c = &d->clients[i];
+
+		r->clients[start[r->client_id[i]]++] =
+		    (item){c->ts,
+			   c->ref,
+			   0,
+			   UINT32_MAX,
+			   r->client_id[i],
+			   c->host,
+			   (uint32_t)i,
+			   0,
+			   0,
+			   c->code,
+			   c->has_code,
+			   1,
+			   !c->has_code || !nd_sorted_has_u32(r->p->nopair, r->p->nnopair, c->code)};
+	}
+	r->nclients = d->nclients;
+	id_starts(r->decision_id, d->ndecisions, start, r->ids.n);
+	for (i = 0; i < d->ndecisions; i++) {
+		const nd_decision *n = &d->decisions[i];
+
+		if (i == 0 || n->port_type != port) { /* most decisions name the port type of the one before */
+			port = n->port_type;
+			vpn = (unsigned char)nd_correlate_vpn(nd_analysis_s(d, port), NULL, NULL);
+		}
+		r->nps[start[r->decision_id[i]]++] = (item){n->ts,
+							    n->ref,
+							    0,
+							    UINT32_MAX,
+							    r->decision_id[i],
+							    n->host,
+							    (uint32_t)i,
+							    0,
+							    0,
+							    n->reason,
+							    (unsigned char)(n->has_reason != 0),
+							    vpn,
+							    1};
+	}
+	r->nnps = d->ndecisions;
+	free(start);
+	if (!in_time_order(d)) {
+		nd_sort(r->clients, r->nclients, sizeof(*r->clients), by_key_time);
+		nd_sort(r->nps, r->nnps, sizeof(*r->nps), by_key_time);
+	}
 	return 0;
 }
 
-/* qsort: candidates by host pair, then delta. */
-static int by_pair_delta(const void *pa, const void *pb)
+/* Returns the hash of client item a's identity, client and CoId (equal
+ * for failures of one attempt: a CoId held as text is never a GUID's,
+ * nd_analysis_set_coid). */
+static uint64_t attempt_hash(const run *r, const item *a)
 {
-	const candidate *a = pa, *b = pb;
-	int c = cmpz(a->chost, b->chost);
+	const nd_client_failure *f = &r->d->clients[a->idx];
+	uint64_t h = (uint64_t)a->id * 0x9e3779b97f4a7c15ULL ^ (uint64_t)a->host * 0xbf58476d1ce4e5b9ULL, x, y;
 
-	return c ? c : (c = cmpz(a->nhost, b->nhost)) ? c : cmp64(a->delta, b->delta);
+	if (f->coid_guid) {
+		memcpy(&x, f->coid.guid, sizeof(x));
+		memcpy(&y, f->coid.guid + sizeof(x), sizeof(y));
+		h ^= x * 0x94d049bb133111ebULL ^ y;
+	} else {
+		h ^= nd_intern_hash(f->coid.text);
+	}
+	h = (h ^ h >> 31) * 0x94d049bb133111ebULL;
+	return h ^ h >> 29;
+}
+
+/* A client failure folded into an earlier one: the client item it is a
+ * retry of, and its index in the data. */
+typedef struct retry_of {
+	uint32_t at, idx;
+} retry_of;
+
+/* Gives the attempts their retries (pending[0..n)) in the result, each
+ * attempt's as one run in time order. Returns 0, or -1 with err set. */
+static int place_retries(run *r, const retry_of *pending, size_t n)
+{
+	nd_correlation *o = r->out;
+	size_t i, sum = 0;
+
+	if (!n)
+		return 0;
+	if (!(o->retries = malloc(n * sizeof(*o->retries))))
+		return nd_error_set(r->err, "out of memory");
+	o->nretries = o->cap_retries = n;
+	for (i = 0; i < r->nclients; i++) {
+		item *a = &r->clients[i];
+
+		a->retry = a->nretries ? (uint32_t)sum : 0;
+		sum += a->nretries;
+		a->nretries = 0;
+	}
+	for (i = 0; i < n; i++) {
+		item *a = &r->clients[pending[i].at];
+
+		o->retries[a->retry + a->nretries++] = pending[i].idx;
+	}
+	return 0;
+}
+
+/* Folds client failures of one attempt (same_attempt) into the first as
+ * its retries; the clients stay in order of identity and time. An
+ * identity's failures come together: each identity's attempts are found
+ * through a hash table of their own, small enough to stay in the cache.
+ * Returns 0, or -1 with err set. */
+static int fold_retries(run *r)
+{
+	uint32_t *slots = NULL; /* first failures of attempts: index + 1, 0 when empty */
+	retry_of *pending = NULL;
+	size_t i, s, e, size, out = 0, n = 0, cap = 0, cap_slots = 0;
+	int rc = -1;
+
+	for (s = 0; s < r->nclients; s = e) {
+		int keyed = r->ids.v[r->clients[s].id][0] != 0;
+
+		for (e = s + 1; e < r->nclients && r->clients[e].id == r->clients[s].id; e++)
+			;
+		for (size = 16; size < 2 * (e - s); size *= 2)
+			;
+		if (keyed && nd_vec_reserve(&slots, &cap_slots, size, sizeof(*slots)) != 0)
+			goto oom;
+		if (keyed)
+			memset(slots, 0, size * sizeof(*slots));
+		for (i = s; i < e; i++) {
+			item a = r->clients[i];
+			size_t at;
+
+			if (keyed && nd_analysis_has_coid(&r->d->clients[a.idx])) {
+				for (at = (size_t)attempt_hash(r, &a) & (size - 1); slots[at]; at = (at + 1) & (size - 1))
+					if (same_attempt(r, &r->clients[slots[at] - 1], &a))
+						break;
+				if (slots[at]) {
+					if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0)
+						goto oom;
+					pending[n++] = (retry_of){slots[at] - 1, a.idx};
+					r->clients[slots[at] - 1].nretries++;
+					continue;
+				}
+				slots[at] = (uint32_t)out + 1;
+			}
+			r->clients[out++] = a;
+		}
+	}
+	r->nclients = out;
+	rc = place_retries(r, pending, n);
+	goto out;
+oom:
+	nd_error_set(r->err, "out of memory");
+out:
+	free(slots);
+	free(pending);
+	return rc;
 }
 
 /* qsort: candidates by identity, host pair, client item, then NPS item
@@ -634,13 +768,14 @@ static int eligible(const run *r, const item *c, const item *n)
 {
 	const nd_decision *dec = &r->d->decisions[n->idx];
 
-	return c->pairable && nd_correlate_vpn(nd_analysis_s(r->d, dec->port_type), nd_analysis_s(r->d, dec->nas),
-					       r->d->clients[c->idx].dialled);
+	return c->pairable && (n->vpn || nd_correlate_vpn(nd_analysis_s(r->d, dec->port_type),
+							  nd_analysis_s(r->d, dec->nas), r->d->clients[c->idx].dialled));
 }
 
 /* Collects the candidate pairs: same identity, delta within
- * [-wide, window + wide], eligible. Both item lists are sorted by identity
- * and time, so each identity's decisions are walked once. Returns 0 with
+ * [-wide, window + wide], eligible; in order of identity, client item,
+ * then NPS item descending. Both item lists are sorted by identity and
+ * time, so each identity's decisions are walked once. Returns 0 with
  * *out and *nout set, or -1 with err set. */
 static int find_candidates(run *r, candidate **out, size_t *nout)
 {
@@ -649,13 +784,13 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 
 	while (i < r->nclients && j < r->nnps) {
 		int c = cmpz(r->clients[i].id, r->nps[j].id);
-		size_t ie = i, je = j, lo;
+		size_t ie = i, je = j, lo, hi;
 
-		if (!r->clients[i].key[0] || c < 0) {
+		if (!r->ids.v[r->clients[i].id][0] || c < 0) {
 			i++;
 			continue;
 		}
-		if (!r->nps[j].key[0] || c > 0) {
+		if (!r->ids.v[r->nps[j].id][0] || c > 0) {
 			j++;
 			continue;
 		}
@@ -668,7 +803,9 @@ static int find_candidates(run *r, candidate **out, size_t *nout)
 
 			while (lo < je && ci->ts - r->nps[lo].ts > r->window + r->wide)
 				lo++;
-			for (m = lo; m < je && ci->ts - r->nps[m].ts >= -r->wide; m++) {
+			for (hi = lo; hi < je && ci->ts - r->nps[hi].ts >= -r->wide; hi++)
+				;
+			for (m = hi; m-- > lo;) {
 				if (!eligible(r, ci, &r->nps[m]))
 					continue;
 				if (nd_vec_reserve(&v, &cap, n + 1, sizeof(*v)) != 0) {
@@ -767,94 +904,236 @@ static size_t pair_start(const nd_cand *v, size_t n, size_t c, size_t nh)
 	return lo;
 }
 
-/* Sets each candidate's offset: that of its host pair, estimated from its
- * candidates and those of p->others on the pair. v is sorted by pair and
- * delta. Returns 0, or -1 with err set. */
-static int estimate_offsets(run *r, candidate *v, size_t n)
+/* A client/NPS host pair with candidates. */
+typedef struct host_pair {
+	uint32_t chost, nhost;
+	uint32_t at; /* its index in order of first candidate */
+	uint32_t n;  /* its candidates */
+	size_t start; /* where they go in order of host pair */
+	int64_t offset;
+} host_pair;
+
+/* A candidate's delta and index, put in order of host pair, delta and
+ * index. */
+typedef struct pair_delta {
+	int64_t delta;
+	size_t i;
+} pair_delta;
+
+/* What an index of host pairs compares: the pairs, and the one looked
+ * for. */
+typedef struct pair_probe {
+	const host_pair *v;
+	uint32_t chost, nhost;
+} pair_probe;
+
+/* nd_slots_is_fn: whether host pair i is the probe's. */
+static int is_pair(const void *ctx, uint32_t i)
 {
-	const nd_cand *others = r->p->others;
-	int64_t *delta = malloc((n + r->p->nothers + 1) * sizeof(*delta));
-	size_t s = 0, e, i, cap = 0;
+	const pair_probe *p = ctx;
 
-	if (!delta)
-		return nd_error_set(r->err, "out of memory");
-	while (s < n) {
-		size_t o = pair_start(others, r->p->nothers, v[s].chost, v[s].nhost), k = 0;
-		int64_t off;
-
-		for (e = s; e < n && v[e].chost == v[s].chost && v[e].nhost == v[s].nhost; e++) {
-			for (; o < r->p->nothers && pair_cmp(v[s].chost, v[s].nhost, &others[o]) == 0 &&
-			       others[o].delta < v[e].delta;
-			     o++)
-				delta[k++] = others[o].delta;
-			delta[k++] = v[e].delta;
-		}
-		for (; o < r->p->nothers && pair_cmp(v[s].chost, v[s].nhost, &others[o]) == 0; o++)
-			delta[k++] = others[o].delta;
-		off = nd_correlate_offset(delta, k, r->window, r->skew, r->wide);
-		for (i = s; i < e; i++)
-			v[i].offset = off;
-		if (nd_vec_reserve(&r->out->offsets, &cap, r->out->noffsets + 1, sizeof(*r->out->offsets)) != 0) {
-			free(delta);
-			return nd_error_set(r->err, "out of memory");
-		}
-		r->out->offsets[r->out->noffsets++] = (nd_pair_offset){v[s].chost, v[s].nhost, off};
-		s = e;
-	}
-	free(delta);
-	return 0;
+	return p->v[i].chost == p->chost && p->v[i].nhost == p->nhost;
 }
 
-/* Keeps the candidates v[0..n) (sorted by pair and delta) in the result
- * (p->keep). Returns 0, or -1 with err set. */
-static int keep_cands(run *r, const candidate *v, size_t n)
+/* Returns the hash of host pair (c, n). */
+static uint64_t pair_hash(uint32_t c, uint32_t n)
+{
+	uint64_t h = ((uint64_t)c << 32 | n) * 0x9e3779b97f4a7c15ULL;
+
+	return h ^ h >> 32;
+}
+
+/* qsort: host pairs by client host, then NPS host. */
+static int by_hosts(const void *pa, const void *pb)
+{
+	const host_pair *a = pa, *b = pb;
+	int c = cmpz(a->chost, b->chost);
+
+	return c ? c : cmpz(a->nhost, b->nhost);
+}
+
+/* qsort: by delta, then index. */
+static int by_delta(const void *pa, const void *pb)
+{
+	const pair_delta *a = pa, *b = pb;
+	int c = cmp64(a->delta, b->delta);
+
+	return c ? c : cmpz(a->i, b->i);
+}
+
+/* Sorts x[0..n) by delta, then index: by insertion when they are a few
+ * (a host pair's candidates mostly are, and qsort costs more to call).
+ * Returns nothing. */
+static void sort_deltas(pair_delta *x, size_t n)
+{
+	size_t i, j;
+
+	if (n > 32) {
+		nd_sort(x, n, sizeof(*x), by_delta);
+		return;
+	}
+	for (i = 1; i < n; i++) {
+		pair_delta t = x[i];
+
+		for (j = i; j > 0 && by_delta(&x[j - 1], &t) > 0; j--)
+			x[j] = x[j - 1];
+		x[j] = t;
+	}
+}
+
+/* Finds the host pairs of the candidates v[0..n): *out (by client, then
+ * NPS host, each with its count), *nout, and of[i] the index there of
+ * candidate i's. Returns 0, or -1 with err set. */
+static int find_pairs(run *r, const candidate *v, size_t n, uint32_t *of, host_pair **out, size_t *nout)
+{
+	nd_slots index = {NULL, 0};
+	host_pair *p = NULL;
+	uint32_t *rank = NULL;
+	size_t i, k, np = 0, cap = 0;
+	int rc = -1;
+
+	for (i = 0; i < n; i++) {
+		pair_probe probe = {p, v[i].chost, v[i].nhost};
+		uint32_t *slot;
+
+		if (i > 0 && v[i].chost == v[i - 1].chost && v[i].nhost == v[i - 1].nhost) {
+			of[i] = of[i - 1]; /* an identity's candidates come together */
+			p[of[i]].n++;
+			continue;
+		}
+		if (nd_slots_full(&index, np + 1)) {
+			if (nd_slots_make(&index, 2 * (np + 1)) != 0)
+				goto oom;
+			for (k = 0; k < np; k++) {
+				pair_probe again = {p, p[k].chost, p[k].nhost};
+
+				*nd_slots_find(&index, pair_hash(p[k].chost, p[k].nhost), is_pair, &again) = (uint32_t)k + 1;
+			}
+		}
+		slot = nd_slots_find(&index, pair_hash(v[i].chost, v[i].nhost), is_pair, &probe);
+		if (!*slot) {
+			if (nd_vec_reserve(&p, &cap, np + 1, sizeof(*p)) != 0)
+				goto oom;
+			p[np] = (host_pair){v[i].chost, v[i].nhost, (uint32_t)np, 0, 0, 0};
+			*slot = (uint32_t)++np;
+		}
+		of[i] = *slot - 1;
+		p[of[i]].n++;
+	}
+	nd_sort(p, np, sizeof(*p), by_hosts);
+	if (!(rank = malloc((np + 1) * sizeof(*rank))))
+		goto oom;
+	for (k = 0, i = 0; k < np; k++) {
+		rank[p[k].at] = (uint32_t)k;
+		p[k].start = i;
+		i += p[k].n;
+	}
+	for (i = 0; i < n; i++)
+		of[i] = rank[of[i]];
+	*out = p;
+	*nout = np;
+	p = NULL;
+	rc = 0;
+	goto out;
+oom:
+	nd_error_set(r->err, "out of memory");
+out:
+	nd_slots_free(&index);
+	free(rank);
+	free(p);
+	return rc;
+}
+
+/* Keeps the candidates (ds: put in order of host pair and delta) in the
+ * result (p->keep). Returns 0, or -1 with err set. */
+static int keep_cands(run *r, const candidate *v, const pair_delta *ds, size_t n)
 {
 	size_t i;
 
 	if (!(r->out->cands = malloc((n + 1) * sizeof(*r->out->cands))))
 		return nd_error_set(r->err, "out of memory");
-	for (i = 0; i < n; i++)
-		r->out->cands[i] = (nd_cand){r->ids.v[v[i].id], v[i].chost, v[i].nhost, v[i].delta};
+	for (i = 0; i < n; i++) {
+		const candidate *c = &v[ds[i].i];
+
+		r->out->cands[i] = (nd_cand){r->ids.v[c->id], c->chost, c->nhost, c->delta};
+	}
 	r->out->ncands = n;
 	return 0;
 }
 
-/* Appends an attempt of client item c and NPS item n (either NULL).
- * Returns 0, or -1 with err set. */
-static int add_attempt(run *r, const item *c, const item *n)
+/* Sets each candidate's offset: that of its host pair, estimated from its
+ * candidates and those of p->others on the pair; lists the pairs' offsets
+ * in the result, by host pair. Returns 0, or -1 with err set. */
+static int estimate_offsets(run *r, candidate *v, size_t n)
 {
-	nd_correlation *o = r->out;
-	nd_attempt *a;
+	const nd_cand *others = r->p->others;
+	uint32_t *of = malloc((n + 1) * sizeof(*of));
+	pair_delta *ds = malloc((n + 1) * sizeof(*ds));
+	host_pair *p = NULL;
+	int64_t *delta = NULL;
+	size_t np = 0, most = 0, i, j;
+	int rc = -1;
 
-	if (nd_vec_reserve(&o->attempts, &o->cap, o->n + 1, sizeof(*o->attempts)) != 0)
-		return nd_error_set(r->err, "out of memory");
-	a = &o->attempts[o->n++];
-	a->key = c ? c->key : n->key;
-	a->id = c ? c->id : n->id;
-	a->ts = c ? c->ts : n->ts;
-	a->client = c ? c->idx : ND_NONE;
-	a->client_ref = c ? c->ref : 0;
-	a->retry = c ? c->retry : 0;
-	a->nretries = c ? c->nretries : 0;
-	a->nps = n ? n->idx : ND_NONE;
-	a->nps_ref = n ? n->ref : 0;
-	a->vpn = c ? 1 : n->vpn;
-	a->lines_up = !(c && n) && (c ? c : n)->lineup_host != ND_NONE;
-	a->lineup = a->lines_up ? (c ? c : n)->lineup : 0;
-	a->lineup_host = a->lines_up ? (c ? c : n)->lineup_host : ND_NONE;
-	return 0;
+	if (!of || !ds) {
+		nd_error_set(r->err, "out of memory");
+		goto out;
+	}
+	if (find_pairs(r, v, n, of, &p, &np) != 0)
+		goto out;
+	for (j = 0; j < np; j++)
+		most = p[j].n > most ? p[j].n : most;
+	if (!(delta = malloc((most + r->p->nothers + 1) * sizeof(*delta))) ||
+	    !(r->out->offsets = malloc((np + 1) * sizeof(*r->out->offsets)))) {
+		nd_error_set(r->err, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		ds[p[of[i]].start++] = (pair_delta){v[i].delta, i};
+	for (j = 0; j < np; j++) {
+		pair_delta *x = ds + p[j].start - p[j].n;
+		size_t o = pair_start(others, r->p->nothers, p[j].chost, p[j].nhost), k = 0;
+
+		sort_deltas(x, p[j].n);
+		for (i = 0; i < p[j].n; i++)
+			delta[k++] = x[i].delta;
+		for (; o < r->p->nothers && pair_cmp(p[j].chost, p[j].nhost, &others[o]) == 0; o++)
+			delta[k++] = others[o].delta;
+		if (k > p[j].n)
+			nd_sort_i64(delta, k);
+		p[j].offset = nd_correlate_offset(delta, k, r->window, r->skew, r->wide);
+		r->out->offsets[r->out->noffsets++] = (nd_pair_offset){p[j].chost, p[j].nhost, p[j].offset};
+	}
+	for (i = 0; i < n; i++)
+		v[i].offset = p[of[i]].offset;
+	rc = r->p->keep ? keep_cands(r, v, ds, n) : 0;
+out:
+	free(of);
+	free(ds);
+	free(p);
+	free(delta);
+	return rc;
 }
 
-/* Appends a resolution event (vpn: of a VPN connection). Returns 0, or -1
- * with err set. */
-static int add_resolution(run *r, uint32_t id, int64_t ref, int64_t ts, int vpn)
+/* Returns the attempt of client item c and NPS item n (either NULL). */
+static nd_attempt attempt_of(const run *r, const item *c, const item *n)
 {
-	nd_correlation *o = r->out;
+	const item *alone = c && n ? NULL : c ? c : n;
+	nd_attempt a;
 
-	if (nd_vec_reserve(&o->resolutions, &o->cap_res, o->nres + 1, sizeof(*o->resolutions)) != 0)
-		return nd_error_set(r->err, "out of memory");
-	o->resolutions[o->nres++] = (nd_resolution){r->ids.v[id], id, ref, ts, vpn};
-	return 0;
+	a.key = r->ids.v[c ? c->id : n->id];
+	a.id = c ? c->id : n->id;
+	a.ts = c ? c->ts : n->ts;
+	a.client = c ? c->idx : ND_NONE;
+	a.client_ref = c ? c->ref : 0;
+	a.retry = c ? c->retry : 0;
+	a.nretries = c ? c->nretries : 0;
+	a.nps = n ? n->idx : ND_NONE;
+	a.nps_ref = n ? n->ref : 0;
+	a.vpn = c ? 1 : n->vpn;
+	a.lines_up = alone && alone->lineup_host != UINT32_MAX;
+	a.lineup = a.lines_up ? alone->lineup : 0;
+	a.lineup_host = a.lines_up ? alone->lineup_host : ND_NONE;
+	return a;
 }
 
 /* Returns 1 if the chain ending in candidate a is better than the one
@@ -876,33 +1155,45 @@ static int better(const candidate *v, size_t a, size_t b)
  * leaving out those whose client or NPS item is taken (taken_c, taken_n;
  * both NULL: none is). tree is a Fenwick tree over the NPS items (nnps + 1
  * entries, all ND_NONE) that keeps the best chain ending below each item;
- * it is left all ND_NONE. Returns the chain's last candidate (linked by
- * prev), or ND_NONE. */
+ * it is left all ND_NONE. Only its part over the block's NPS items is
+ * used, as a tree of its own: the aligned power of two of items that
+ * holds them, where its nodes are those of the whole tree (so ties go as
+ * there) and the whole tree's other nodes are empty. Returns the chain's
+ * last candidate (linked by prev), or ND_NONE. */
 static size_t best_chain(const run *r, candidate *v, size_t s, size_t e, const char *taken_c, const char *taken_n,
 			 size_t *tree)
 {
-	size_t i, t, best = ND_NONE;
+	size_t i, t, best = ND_NONE, lo = SIZE_MAX, hi = 0, base, size;
+	unsigned k = 0;
 
+	for (i = s; i < e; i++) {
+		lo = v[i].n < lo ? v[i].n : lo;
+		hi = v[i].n > hi ? v[i].n : hi;
+	}
+	while (lo >> k != hi >> k)
+		k++;
+	base = lo >> k << k;
+	size = r->nnps - base < (size_t)1 << k ? r->nnps - base : (size_t)1 << k;
 	for (i = s; i < e; i++) {
 		size_t prev = ND_NONE;
 
 		if (taken_c && (taken_c[v[i].c] || taken_n[v[i].n]))
 			continue;
-		for (t = v[i].n; t > 0; t -= t & (~t + 1))
+		for (t = v[i].n - base; t > 0; t -= t & (~t + 1))
 			if (tree[t] != ND_NONE && (prev == ND_NONE || better(v, tree[t], prev)))
 				prev = tree[t];
 		v[i].prev = prev;
 		v[i].pairs = (prev == ND_NONE ? 0 : v[prev].pairs) + 1;
 		v[i].ncompatible = (prev == ND_NONE ? 0 : v[prev].ncompatible) + v[i].compatible;
 		v[i].sum = (prev == ND_NONE ? 0 : v[prev].sum) + v[i].delta - v[i].offset;
-		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
+		for (t = v[i].n + 1 - base; t <= size; t += t & (~t + 1))
 			if (better(v, i, tree[t]))
 				tree[t] = i;
 		if (better(v, i, best))
 			best = i;
 	}
 	for (i = s; i < e; i++)
-		for (t = v[i].n + 1; t <= r->nnps; t += t & (~t + 1))
+		for (t = v[i].n + 1 - base; t <= size; t += t & (~t + 1))
 			tree[t] = ND_NONE;
 	return best;
 }
@@ -945,7 +1236,7 @@ static int by_chain(const void *pa, const void *pb)
 }
 
 /* Chooses the order-preserving assignment of the candidates v[0..n) (all
- * within the window): per identity and host pair, the chain of pairs whose
+ * within the window, those of one identity together): per identity and host pair, the chain of pairs whose
  * client and NPS items both increase (pairs never cross in time on one
  * pair of clocks), best by `better`. Host pairs of one identity are
  * independent (two laptops, two NPS servers with their own clocks): when
@@ -970,12 +1261,13 @@ static int assign(run *r, candidate *v, size_t n, size_t *partner, char *nps_tak
 		tree[i] = ND_NONE;
 	for (i = 0; i < r->nclients; i++)
 		partner[i] = ND_NONE;
-	nd_sort(v, n, sizeof(*v), by_block);
 	for (s = 0; s < n; s = e) {
 		int clash = 0;
 
 		for (e = s; e < n && v[e].id == v[s].id; e++)
 			;
+		if (!ordered(v + s, e - s, sizeof(*v), by_block))
+			nd_sort(v + s, e - s, sizeof(*v), by_block);
 		for (b = s, nb = 0; b < e; b = be, nb++) {
 			for (be = b; be < e && same_block(&v[be], &v[b]); be++)
 				;
@@ -1006,22 +1298,31 @@ out:
 }
 
 /* Moves the candidates whose corrected delay is within [0, window] to the
- * front. Returns how many they are. */
-static size_t within_window(const run *r, candidate *v, size_t n)
+ * front, both parts in the order they had. Sets *in to how many they are.
+ * Returns 0, or -1 with err set. */
+static int within_window(const run *r, candidate *v, size_t n, size_t *in)
 {
-	size_t i, out = 0;
+	candidate *outside = NULL;
+	size_t i, k = 0, nout = 0, cap = 0;
 
 	for (i = 0; i < n; i++) {
 		int64_t d = v[i].delta - v[i].offset;
 
 		if (d >= 0 && d <= r->window) {
-			candidate t = v[out];
-
-			v[out++] = v[i];
-			v[i] = t;
+			v[k++] = v[i];
+		} else {
+			if (nd_vec_reserve(&outside, &cap, nout + 1, sizeof(*outside)) != 0) {
+				free(outside);
+				return nd_error_set(r->err, "out of memory");
+			}
+			outside[nout++] = v[i];
 		}
 	}
-	return out;
+	if (nout)
+		memcpy(v + k, outside, nout * sizeof(*v));
+	free(outside);
+	*in = k;
+	return 0;
 }
 
 /* Marks the client failures and NPS decisions left unpaired that a
@@ -1037,31 +1338,104 @@ static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *par
 
 		if (partner[v[i].c] != ND_NONE || nps_taken[v[i].n])
 			continue;
-		if (c->lineup_host == ND_NONE) {
+		if (c->lineup_host == UINT32_MAX) {
 			c->lineup = v[i].delta;
 			c->lineup_host = v[i].nhost;
 		}
-		if (d->lineup_host == ND_NONE) {
+		if (d->lineup_host == UINT32_MAX) {
 			d->lineup = v[i].delta;
 			d->lineup_host = v[i].chost;
 		}
 	}
 }
 
-/* Allocates the attempts array of r->out (empty) for exactly the attempts
- * pair adds: every client item and every NPS item not taken but a grant
- * (nps_taken). Returns 0, or -1 with err set. */
-static int reserve_attempts(run *r, const char *nps_taken)
+/* Returns the position of each item of v[0..n) by the index of its event
+ * in the data (nevents of them): at[idx] = i, UINT32_MAX for an event
+ * without an item. NULL when out of memory. */
+static uint32_t *positions(const item *v, size_t n, size_t nevents)
 {
-	nd_correlation *o = r->out;
-	size_t i, n = r->nclients;
+	uint32_t *at = malloc((nevents + 1) * sizeof(*at));
+	size_t i;
 
-	for (i = 0; i < r->nnps; i++)
-		n += !nps_taken[i] && r->d->decisions[r->nps[i].idx].event != 6272;
-	if (!(o->attempts = malloc((n + 1) * sizeof(*o->attempts))))
-		return nd_error_set(r->err, "out of memory");
+	if (!at)
+		return NULL;
+	memset(at, 0xff, (nevents + 1) * sizeof(*at));
+	for (i = 0; i < n; i++)
+		at[v[i].idx] = (uint32_t)i;
+	return at;
+}
+
+/* Adds the attempts (each client item with its partner, each NPS item
+ * not taken but a grant) and the resolutions (the grants not taken, the
+ * connects), each in its order: walked in the data's order, time and ref,
+ * and merged, or sorted when the data is not in it. Returns 0, or -1 with
+ * err set. */
+static int add_results(run *r, const size_t *partner, const char *nps_taken)
+{
+	const nd_analysis_data *d = r->d;
+	nd_correlation *o = r->out;
+	uint32_t *at_c = positions(r->clients, r->nclients, d->nclients), *at_n = positions(r->nps, r->nnps, d->ndecisions);
+	size_t i = 0, j = 0, n = r->nclients, nres = d->nconnects;
+	int rc = -1;
+
+	if (!at_c || !at_n)
+		goto oom;
+	for (j = 0; j < r->nnps; j++) {
+		int grant = d->decisions[r->nps[j].idx].event == 6272;
+
+		n += !nps_taken[j] && !grant;
+		nres += !nps_taken[j] && grant;
+	}
+	if (!(o->attempts = malloc((n + 1) * sizeof(*o->attempts))) ||
+	    !(o->resolutions = malloc((nres + 1) * sizeof(*o->resolutions))))
+		goto oom;
 	o->cap = n + 1;
-	return 0;
+	o->cap_res = nres + 1;
+	for (i = 0, j = 0;;) {
+		const item *c, *x;
+		nd_attempt ac, an;
+
+		for (; j < d->ndecisions && (nps_taken[at_n[j]] || d->decisions[j].event == 6272); j++) {
+			x = &r->nps[at_n[j]];
+			if (!nps_taken[at_n[j]] && r->ids.v[x->id][0])
+				o->resolutions[o->nres++] = (nd_resolution){r->ids.v[x->id], x->id, x->ref, x->ts, x->vpn};
+		}
+		for (; i < d->nclients && at_c[i] == UINT32_MAX; i++)
+			;
+		if (i == d->nclients && j == d->ndecisions)
+			break;
+		c = i < d->nclients ? &r->clients[at_c[i]] : NULL;
+		if (c)
+			ac = attempt_of(r, c, partner[at_c[i]] == ND_NONE ? NULL : &r->nps[partner[at_c[i]]]);
+		if (j < d->ndecisions)
+			an = attempt_of(r, NULL, &r->nps[at_n[j]]);
+		if (c && (j == d->ndecisions || nd_correlate_attempt_order(&ac, &an) <= 0)) {
+			o->attempts[o->n++] = ac;
+			i++;
+		} else {
+			o->attempts[o->n++] = an;
+			j++;
+		}
+	}
+	for (i = 0; i < d->nconnects; i++) {
+		const nd_connect *c = &d->connects[i];
+
+		if (r->ids.v[r->connect_id[i]][0])
+			o->resolutions[o->nres++] = (nd_resolution){r->ids.v[r->connect_id[i]], r->connect_id[i], c->ref,
+								    c->ts, 1};
+	}
+	if (nd_analysis_keep_order(o->attempts, o->n, 0, sizeof(*o->attempts), nd_correlate_attempt_order) != 0 ||
+	    nd_analysis_keep_order(o->resolutions, o->nres, 0, sizeof(*o->resolutions), nd_correlate_res_time_order) !=
+		0)
+		goto oom;
+	rc = 0;
+	goto out;
+oom:
+	nd_error_set(r->err, "out of memory");
+out:
+	free(at_c);
+	free(at_n);
+	return rc;
 }
 
 /* Pairs the attempts and builds the result. Returns 0, or -1 with err
@@ -1069,7 +1443,7 @@ static int reserve_attempts(run *r, const char *nps_taken)
 static int pair(run *r)
 {
 	candidate *v = NULL;
-	size_t n = 0, in, i, *partner = malloc((r->nclients + 1) * sizeof(*partner));
+	size_t n = 0, in = 0, *partner = malloc((r->nclients + 1) * sizeof(*partner));
 	char *nps_taken = calloc(r->nnps + 1, 1);
 	int rc = -1;
 
@@ -1077,59 +1451,24 @@ static int pair(run *r)
 		nd_error_set(r->err, "out of memory");
 		goto out;
 	}
-	if (find_candidates(r, &v, &n) != 0)
-		goto out;
-	nd_sort(v, n, sizeof(*v), by_pair_delta);
-	if (estimate_offsets(r, v, n) != 0 || (r->p->keep && keep_cands(r, v, n) != 0))
-		goto out;
-	in = within_window(r, v, n);
-	if (assign(r, v, in, partner, nps_taken) != 0)
+	if (find_candidates(r, &v, &n) != 0 || estimate_offsets(r, v, n) != 0 || within_window(r, v, n, &in) != 0 ||
+	    assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
 	if (n > in) {
-		nd_sort(v + in, n - in, sizeof(*v), by_items);
+		if (!ordered(v + in, n - in, sizeof(*v), by_items))
+			nd_sort(v + in, n - in, sizeof(*v), by_items);
 		mark_lineups(r, v + in, n - in, partner, nps_taken);
 	}
 	/* The candidates are done with: the attempts take their room (at 1M
 	 * client failures each is about 100 MB). */
 	free(v);
 	v = NULL;
-	if (reserve_attempts(r, nps_taken) != 0)
-		goto out;
-	for (i = 0; i < r->nclients; i++)
-		if (add_attempt(r, &r->clients[i], partner[i] == ND_NONE ? NULL : &r->nps[partner[i]]) != 0)
-			goto out;
-	for (i = 0; i < r->nnps; i++) {
-		if (nps_taken[i])
-			continue;
-		if (r->d->decisions[r->nps[i].idx].event == 6272) {
-			if (r->nps[i].key[0] &&
-			    add_resolution(r, r->nps[i].id, r->nps[i].ref, r->nps[i].ts, r->nps[i].vpn) != 0)
-				goto out;
-		} else if (add_attempt(r, NULL, &r->nps[i]) != 0) {
-			goto out;
-		}
-	}
-	rc = 0;
+	rc = add_results(r, partner, nps_taken);
 out:
 	free(v);
 	free(partner);
 	free(nps_taken);
 	return rc;
-}
-
-/* Adds the client connects (RasClient 20225) as resolutions. Returns 0, or
- * -1 with err set. */
-static int add_connects(run *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->d->nconnects; i++) {
-		const nd_connect *c = &r->d->connects[i];
-
-		if (r->ids.v[r->connect_id[i]][0] && add_resolution(r, r->connect_id[i], c->ref, c->ts, 1) != 0)
-			return -1;
-	}
-	return 0;
 }
 
 /* qsort: resolutions by identity, then time, then ref. Returns <0, 0 or >0. */
@@ -1222,13 +1561,13 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 	out->skew_s = p->skew_s;
 	if (!r.domains)
 		return nd_error_set(err, "out of memory");
-	if (learn_domains(&r) == 0 && make_items(&r) == 0) {
-		nd_sort(r.nps, r.nnps, sizeof(*r.nps), by_key_time);
-		if (fold_retries(&r) == 0 && pair(&r) == 0 && add_connects(&r) == 0 && add_unlocks(&r) == 0)
-			rc = 0;
-	}
+	if (learn_domains(&r) == 0 && make_items(&r) == 0 && fold_retries(&r) == 0 && pair(&r) == 0 &&
+	    add_unlocks(&r) == 0)
+		rc = 0;
 	free(r.clients);
 	free(r.nps);
+	free(r.client_id);
+	free(r.decision_id);
 	free(r.connect_id);
 	free(r.unlock_id);
 	free(r.client_ids.v);
@@ -1242,9 +1581,6 @@ int nd_correlate(const nd_analysis_data *d, const nd_correlate_params *p, nd_cor
 		nd_correlation_free(out);
 		return -1;
 	}
-	nd_sort(out->attempts, out->n, sizeof(*out->attempts), nd_correlate_attempt_order);
-	nd_sort(out->resolutions, out->nres, sizeof(*out->resolutions), nd_correlate_res_time_order);
-	nd_vec_fit(&out->attempts, &out->cap, out->n, sizeof(*out->attempts));
 	nd_vec_fit(&out->resolutions, &out->cap_res, out->nres, sizeof(*out->resolutions));
 	return 0;
 }

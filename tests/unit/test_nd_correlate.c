@@ -644,12 +644,92 @@ static void again_streams(void)
 	nd_analysis_data_free(&d);
 }
 
+/* Reverses v[0..n) (each size bytes, at most 64). Returns nothing. */
+static void reverse(void *v, size_t n, size_t size)
+{
+	unsigned char *b = v, t[64];
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		memcpy(t, b + i * size, size);
+		memcpy(b + i * size, b + (n - 1 - i) * size, size);
+		memcpy(b + (n - 1 - i) * size, t, size);
+	}
+}
+
+/* Returns 1 if correlation a (of d before its clients were reversed) and
+ * b (of d) pair the same events the same way, else 0. */
+static int same_by_ref(const nd_analysis_data *d, const nd_correlation *a, const nd_correlation *b)
+{
+	size_t i, k;
+
+	if (a->n != b->n || a->nres != b->nres || a->noffsets != b->noffsets || a->nretries != b->nretries)
+		return 0;
+	for (i = 0; i < a->n; i++) {
+		const nd_attempt *x = &a->attempts[i], *y = &b->attempts[i];
+
+		if (strcmp(x->key, y->key) || x->ts != y->ts || x->client_ref != y->client_ref ||
+		    x->nps_ref != y->nps_ref || x->nretries != y->nretries || x->vpn != y->vpn ||
+		    x->lines_up != y->lines_up || x->lineup != y->lineup || x->lineup_host != y->lineup_host)
+			return 0;
+		for (k = 0; k < x->nretries; k++)
+			if (d->clients[d->nclients - 1 - a->retries[x->retry + k]].ref !=
+			    d->clients[b->retries[y->retry + k]].ref)
+				return 0;
+	}
+	for (i = 0; i < a->noffsets; i++)
+		if (a->offsets[i].client != b->offsets[i].client || a->offsets[i].nps != b->offsets[i].nps ||
+		    a->offsets[i].offset != b->offsets[i].offset)
+			return 0;
+	return same_res(a->resolutions, b->resolutions, a->nres);
+}
+
+/* nd_correlate on events in time order (as loading leaves them: items put
+ * in place, attempts merged) and on the same events in reverse (sorted):
+ * the same attempts, retries, offsets and resolutions, on random streams.
+ * Returns nothing (checks). */
+static void any_order(void)
+{
+	static const char *const hosts[] = {C1, C2, "CLIENT03.lab.example", NPS, NPS2, NULL};
+	static const uint32_t nopair[] = {809};
+	nd_correlate_params p = {5, 2, nopair, 1, NULL, 0, 0, NULL, 0};
+	unsigned round, k;
+
+	for (round = 0; round < 20; round++) {
+		nd_analysis_data d;
+		nd_correlation a, b;
+		nd_error err;
+		int rc;
+
+		fx_init(&d, hosts);
+		for (k = 0; k < 40 + round * 10; k++)
+			random_event(&d, round);
+		nd_sort(d.clients, d.nclients, sizeof(*d.clients), by_when);
+		nd_sort(d.decisions, d.ndecisions, sizeof(*d.decisions), by_when);
+		nd_sort(d.connects, d.nconnects, sizeof(*d.connects), by_when);
+		rc = nd_correlate(&d, &p, &a, &err);
+		CHECK(rc == 0);
+		reverse(d.clients, d.nclients, sizeof(*d.clients));
+		reverse(d.decisions, d.ndecisions, sizeof(*d.decisions));
+		reverse(d.connects, d.nconnects, sizeof(*d.connects));
+		CHECK(nd_correlate(&d, &p, &b, &err) == 0);
+		CHECK(a.nretries > 0 || round < 5);
+		if (rc == 0 && !same_by_ref(&d, &a, &b))
+			fprintf(stderr, "any order: round %u differs\n", round);
+		CHECK(rc != 0 || same_by_ref(&d, &a, &b));
+		nd_correlation_free(&a);
+		nd_correlation_free(&b);
+		nd_analysis_data_free(&d);
+	}
+}
+
 int main(void)
 {
 	size_t i, k;
 
 	accuracy_cases();
 	again_streams();
+	any_order();
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		run_case(&cases[i]);
