@@ -45,6 +45,10 @@ int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const 
 	if (nd_batch_open_memory(b, ncols, what, err) != 0)
 		return -1;
 	b->db = db;
+	if (!(b->bind = calloc(b->cap, sizeof(*b->bind)))) {
+		nd_batch_close(b);
+		return nd_error_set(err, "out of memory");
+	}
 	if (prepare(b, head, ND_BATCH_ROWS, tail, &b->many, err) != 0 || prepare(b, head, 1, tail, &b->one, err) != 0) {
 		nd_batch_close(b);
 		return -1;
@@ -62,10 +66,10 @@ int nd_batch_get(const nd_batch *b, size_t row, size_t col, int64_t *i, const ch
 	const nd_batch_val *x = &b->v[row * b->ncols + col];
 
 	if (x->kind == 1)
-		*i = x->i;
-	else if (x->kind == 2)
-		*s = b->text.data + x->i;
-	return x->kind;
+		*i = x->v.i;
+	else if (x->kind >= 2)
+		*s = x->kind == 2 ? b->text.data + x->v.i : x->v.s;
+	return x->kind < 2 ? x->kind : 2;
 }
 
 /* Returns the slot of the next value, or NULL when the row is full (a
@@ -92,7 +96,7 @@ void nd_batch_int(nd_batch *b, int64_t v)
 
 	if (x) {
 		x->kind = 1;
-		x->i = v;
+		x->v.i = v;
 	}
 }
 
@@ -103,9 +107,21 @@ void nd_batch_text(nd_batch *b, const char *v)
 	if (!x)
 		return;
 	x->kind = v ? 2 : 0;
-	x->i = (int64_t)b->text.len;
-	if (v && nd_buf_append(&b->text, v, strlen(v) + 1) != 0)
+	x->v.i = (int64_t)b->text.len;
+	x->len = v ? strlen(v) : 0;
+	if (v && nd_buf_append(&b->text, v, x->len + 1) != 0)
 		b->oom = 1;
+}
+
+void nd_batch_ref(nd_batch *b, const char *v)
+{
+	nd_batch_val *x = next(b);
+
+	if (!x)
+		return;
+	x->kind = v ? 3 : 0;
+	x->v.s = v;
+	x->len = v ? strlen(v) : 0;
 }
 
 void nd_batch_null(nd_batch *b)
@@ -116,25 +132,27 @@ void nd_batch_null(nd_batch *b)
 		x->kind = 0;
 }
 
-/* Binds the values v[0..n) to st from parameter 1, their strings at
- * text, and runs it; strings are bound without a copy (their batch holds
- * them until the rows are dropped, after the run, and every run binds
- * every parameter again). Returns 0, or -1 with err set. */
+/* Binds the values v[0..n) (at most a statement's) to st from parameter
+ * 1, their copied strings at text, in one call, and runs it; strings are
+ * bound without a copy (their batch, or the diagnosis, holds them until
+ * the rows are dropped, after the run, and every run binds every
+ * parameter again). Returns 0, or -1 with err set. */
 static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, const char *text, nd_error *err)
 {
+	static const unsigned char kind[] = {ND_DB_VAL_NULL, ND_DB_VAL_INT, ND_DB_VAL_TEXT, ND_DB_VAL_TEXT};
+	nd_db_value *x = b->bind;
 	size_t i;
-	int rc = 0;
+	int rc;
 
-	for (i = 0; i < n && rc == 0; i++) {
-		int col = (int)i + 1;
-
+	for (i = 0; i < n; i++) {
+		x[i].kind = kind[v[i].kind];
+		x[i].len = v[i].len;
 		if (v[i].kind == 1)
-			rc = nd_db_bind_int64(st, col, v[i].i, b->what, NULL);
-		else if (v[i].kind == 2)
-			rc = nd_db_bind_text_static(st, col, text + v[i].i, b->what, NULL);
+			x[i].v.i = v[i].v.i;
 		else
-			rc = nd_db_bind_null(st, col, b->what, NULL);
+			x[i].v.s = v[i].kind == 2 ? text + v[i].v.i : v[i].v.s;
 	}
+	rc = nd_db_bind_values(st, x, n, b->what, NULL);
 	if (rc == 0)
 		rc = nd_db_step(st, b->what, NULL);
 	nd_db_reset(st);
@@ -186,13 +204,17 @@ static void fold_row(nd_batch *b)
 	for (i = first; i < b->nv; i++) {
 		const nd_batch_val *x = &b->v[i];
 
-		fold(b->hash, &x->kind, 1);
+		unsigned char kind = x->kind < 2 ? x->kind : 2; /* a string, however put */
+
+		fold(b->hash, &kind, 1);
 		if (x->kind == 1) {
-			fold(b->hash, &x->i, sizeof(x->i));
+			fold(b->hash, &x->v.i, sizeof(x->v.i));
 		} else if (x->kind == 2) {
-			fold(b->hash, b->text.data + x->i, strlen(b->text.data + x->i) + 1);
-			if ((size_t)x->i < text)
-				text = (size_t)x->i;
+			fold(b->hash, b->text.data + x->v.i, x->len + 1);
+			if ((size_t)x->v.i < text)
+				text = (size_t)x->v.i;
+		} else if (x->kind == 3) {
+			fold(b->hash, x->v.s, x->len + 1);
 		}
 	}
 	b->nv = first;
@@ -231,29 +253,29 @@ int nd_batch_flush(nd_batch *b, nd_error *err)
 
 /* Copies count rows of src from row first on after the rows pending in
  * b (a database batch with room for them), as one copy of their values
- * and one of their strings (those of a run of rows are one run of text).
- * Returns 0, or -1 when out of memory (b->oom set). */
+ * and one of their copied strings (those of a run of rows are one run of
+ * text; the strings by reference stay where they are). Returns 0, or -1
+ * when out of memory (b->oom set). */
 static int copy_rows(nd_batch *b, const nd_batch *src, size_t first, size_t count)
 {
 	const nd_batch_val *v = &src->v[first * src->ncols];
-	size_t i, n = count * b->ncols, from = 0, last = 0, base = b->text.len;
+	size_t i, n = count * b->ncols, from = 0, end = 0, base = b->text.len;
 	int strings = 0;
 
 	for (i = 0; i < n; i++)
 		if (v[i].kind == 2) {
 			if (!strings++)
-				from = (size_t)v[i].i;
-			last = (size_t)v[i].i;
+				from = (size_t)v[i].v.i;
+			end = (size_t)v[i].v.i + v[i].len + 1;
 		}
-	if (strings && nd_buf_append(&b->text, src->text.data + from,
-				     last + strlen(src->text.data + last) + 1 - from) != 0) {
+	if (strings && nd_buf_append(&b->text, src->text.data + from, end - from) != 0) {
 		b->oom = 1;
 		return -1;
 	}
 	memcpy(b->v + b->nv, v, n * sizeof(*v));
 	for (i = b->nv; i < b->nv + n; i++)
 		if (b->v[i].kind == 2)
-			b->v[i].i += (int64_t)base - (int64_t)from;
+			b->v[i].v.i += (int64_t)base - (int64_t)from;
 	b->nv += n;
 	return 0;
 }
@@ -287,9 +309,11 @@ int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t cou
 		}
 		for (c = 0; c < b->ncols; c++) /* into memory or a hash: as put one by one */
 			if (v[c].kind == 1)
-				nd_batch_int(b, v[c].i);
+				nd_batch_int(b, v[c].v.i);
+			else if (v[c].kind == 3)
+				nd_batch_ref(b, v[c].v.s);
 			else
-				nd_batch_text(b, v[c].kind == 2 ? src->text.data + v[c].i : NULL);
+				nd_batch_text(b, v[c].kind == 2 ? src->text.data + v[c].v.i : NULL);
 		rc = nd_batch_row(b, err);
 		r++;
 	}
@@ -301,6 +325,7 @@ void nd_batch_close(nd_batch *b)
 	nd_db_finalize(b->many);
 	nd_db_finalize(b->one);
 	free(b->v);
+	free(b->bind);
 	nd_buf_free(&b->text);
 	memset(b, 0, sizeof(*b));
 }

@@ -1,12 +1,14 @@
 /* nd_batch: rows inserted into one table many at a time. A row's values
- * are kept (strings copied) until ND_BATCH_ROWS rows are pending, then go
- * in one multi-row INSERT, a prepared statement reused for the whole run:
- * one statement run per ND_BATCH_ROWS rows instead of one per row, which
- * was most of what storing a million incidents cost. The rows left at the
- * end go one by one through a single-row statement (nd_batch_flush).
- * With hash set, rows are not inserted but folded into *hash: what a row
- * set would write, compared with what an earlier run wrote. A batch opened
- * in memory (nd_batch_open_memory) keeps every row until it is forgotten:
+ * are kept (strings copied, or by reference when they outlive the rows)
+ * until ND_BATCH_ROWS rows are pending, then go in one multi-row INSERT, a
+ * prepared statement reused for the whole run, bound in one call
+ * (nd_db_bind_values, strings with their lengths): one statement run per
+ * ND_BATCH_ROWS rows instead of one per row, which was most of what
+ * storing a million incidents cost. The rows left at the end go one by
+ * one through a single-row statement (nd_batch_flush). With hash set,
+ * rows are not inserted but folded into *hash: what a row set would
+ * write, compared with what an earlier run wrote. A batch opened in
+ * memory (nd_batch_open_memory) keeps every row until it is forgotten:
  * the rows an incident would be stored as, read by the printer instead of
  * reading them back from the database. */
 #ifndef ND_BATCH_H
@@ -22,8 +24,12 @@
 #define ND_BATCH_ROWS 32
 
 typedef struct nd_batch_val {
-	int64_t i;      /* an integer, or the offset of a string in text */
-	unsigned char kind; /* 0 NULL, 1 integer, 2 string */
+	union {
+		int64_t i;     /* an integer, or the offset of a copied string in text */
+		const char *s; /* a string put by reference */
+	} v;
+	size_t len;         /* a string's length */
+	unsigned char kind; /* 0 NULL, 1 integer, 2 string copied, 3 string by reference */
 } nd_batch_val;
 
 typedef struct nd_batch {
@@ -31,10 +37,11 @@ typedef struct nd_batch {
 	const char *what; /* the table, for errors */
 	nd_stmt *many, *one;
 	size_t ncols;
-	nd_batch_val *v; /* ND_BATCH_ROWS * ncols, or cap in memory */
-	size_t nv;       /* values put so far */
-	size_t cap;      /* values v has room for */
-	nd_buf text;     /* the strings of the pending rows, each with its NUL */
+	nd_batch_val *v;   /* ND_BATCH_ROWS * ncols, or cap in memory */
+	size_t nv;         /* values put so far */
+	size_t cap;        /* values v has room for */
+	nd_buf text;       /* the copied strings of the pending rows, each with its NUL */
+	nd_db_value *bind; /* a database batch's: a statement's values as bound */
 	int oom;
 	uint64_t *hash; /* not NULL: rows are folded into hash[0..1], not inserted */
 } nd_batch;
@@ -60,11 +67,14 @@ int nd_batch_get(const nd_batch *b, size_t row, size_t col, int64_t *i, const ch
 /* Forgets the rows a batch in memory holds. Returns nothing. */
 void nd_batch_forget(nd_batch *b);
 
-/* Puts the next value of the current row: an integer, a string (NULL puts
- * NULL) or NULL. Return nothing (running out of memory is told by
- * nd_batch_row). */
+/* Puts the next value of the current row: an integer, a string copied
+ * (NULL puts NULL), a string by reference (NULL puts NULL: it must stay
+ * as it is for as long as the batch's rows are used, e.g. a string of the
+ * diagnosis being stored, which saves the copy) or NULL. Return nothing
+ * (running out of memory is told by nd_batch_row). */
 void nd_batch_int(nd_batch *b, int64_t v);
 void nd_batch_text(nd_batch *b, const char *v);
+void nd_batch_ref(nd_batch *b, const char *v);
 void nd_batch_null(nd_batch *b);
 
 /* Ends the current row (every column put), inserting the pending rows when

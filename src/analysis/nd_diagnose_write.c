@@ -142,7 +142,7 @@ static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size
 {
 	nd_batch_int(&w->t.events, id);
 	nd_batch_int(&w->t.events, ref);
-	nd_batch_text(&w->t.events, role);
+	nd_batch_ref(&w->t.events, role); /* a literal */
 	if (attempt)
 		nd_batch_int(&w->t.events, (int64_t)attempt);
 	else
@@ -154,14 +154,17 @@ static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size
 	return nd_batch_row(&w->t.events, w->err);
 }
 
-/* Stores fact name = value at pos of incident id. Returns 0, or -1 with err
- * set. */
-static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const char *value)
+/* Stores fact name = value at pos of incident id, by reference when both
+ * live as long as the diagnosis (lives), else copied. Returns 0, or -1
+ * with err set. */
+static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const char *value, int lives)
 {
+	void (*put)(nd_batch *, const char *) = lives ? nd_batch_ref : nd_batch_text;
+
 	nd_batch_int(&w->t.facts, id);
 	nd_batch_int(&w->t.facts, pos);
-	nd_batch_text(&w->t.facts, name);
-	nd_batch_text(&w->t.facts, value);
+	put(&w->t.facts, name);
+	put(&w->t.facts, value);
 	return nd_batch_row(&w->t.facts, w->err);
 }
 
@@ -275,7 +278,8 @@ static int store_facts(writer *w, const nd_group *g, int64_t id)
 
 		for (i = 0; i < g->n && !v; i++)
 			v = fact_value(w, g, i, fact->side, pos);
-		if (v && put_fact(w, id, (int64_t)f + 1, plan ? plan[f].name : fact_name(fact, name, sizeof(name)), v))
+		if (v && put_fact(w, id, (int64_t)f + 1, plan ? plan[f].name : fact_name(fact, name, sizeof(name)), v,
+				  plan != NULL))
 			return -1;
 	}
 	return 0;
@@ -312,7 +316,7 @@ static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
 			 " (--skew %.0f pairs them)",
 			 other, s < 0 ? -s : s, s < 0 ? "before" : "after", s < 0 ? -s : s,
 			 s < 0 ? "behind" : "ahead", (s < 0 ? -s : s) + 1);
-	return put_fact(w, id, (int64_t)g->rule->nfacts + 1, "clock", text);
+	return put_fact(w, id, (int64_t)g->rule->nfacts + 1, "clock", text, 0);
 }
 
 /* Stores, after the rule's facts of finding g (id), an "exposed" fact when
@@ -328,7 +332,7 @@ static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
 		return 0;
 	if (nd_exposure_text(w->d, w->d->events[w->g->items[g->item]].host, &text, w->err) != 0)
 		return -1;
-	rc = put_fact(w, id, (int64_t)g->rule->nfacts + 1, "exposed", text);
+	rc = put_fact(w, id, (int64_t)g->rule->nfacts + 1, "exposed", text, 0);
 	free(text);
 	return rc;
 }
@@ -357,7 +361,7 @@ static int store_capi2_evidence(writer *w, const nd_group *g, int64_t id)
 			rc = link_event(w, id, w->d->capi2[e.idx[k]].ref, "context", 0, NULL);
 	}
 	if (rc == 0 && text.len) {
-		rc = put_fact(w, id, (int64_t)g->rule->nfacts + 2, "certificate", text.data);
+		rc = put_fact(w, id, (int64_t)g->rule->nfacts + 2, "certificate", text.data, 0);
 	}
 	nd_buf_free(&text);
 	return rc;
@@ -438,19 +442,23 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 			vpn = an && an->nas != ND_STR_NONE ? w->d->strings.v[an->nas] : ac ? ac->dialled : NULL;
 		paired += ac && an;
 	}
+	/* strings of the diagnosis or literals by reference, those made here copied */
 	nd_batch_int(st, id);
-	nd_batch_text(st, g->finding ? "finding" : "incident");
-	nd_batch_text(st, g->rule->id);
-	nd_batch_text(st, g->rule->confidence);
-	nd_batch_text(st, g->finding ? "server" : paired ? "client+nps" : client ? "client-only" : "nps-only");
-	nd_batch_text(st, g->finding ? NULL : g->key);
-	nd_batch_text(st, nd_analysis_s(w->d, client ? client->user : nps ? nps->user : ND_STR_NONE));
-	nd_batch_text(st, client ? host(w, client->host) : NULL);
-	nd_batch_text(st, vpn);
-	if (other)
+	nd_batch_ref(st, g->finding ? "finding" : "incident");
+	nd_batch_ref(st, g->rule->id);
+	nd_batch_ref(st, g->rule->confidence);
+	nd_batch_ref(st, g->finding ? "server" : paired ? "client+nps" : client ? "client-only" : "nps-only");
+	nd_batch_ref(st, g->finding ? NULL : g->key);
+	nd_batch_ref(st, nd_analysis_s(w->d, client ? client->user : nps ? nps->user : ND_STR_NONE));
+	nd_batch_ref(st, client ? host(w, client->host) : NULL);
+	nd_batch_ref(st, vpn);
+	if (other) {
 		snprintf(servers, sizeof(servers), "%s, %s", host(w, nps->host) ? host(w, nps->host) : "?",
 			 host(w, other->host) ? host(w, other->host) : "?");
-	nd_batch_text(st, g->finding ? g->key : other ? servers : nps ? host(w, nps->host) : NULL);
+		nd_batch_text(st, servers);
+	} else {
+		nd_batch_ref(st, g->finding ? g->key : nps ? host(w, nps->host) : NULL);
+	}
 	if (client && client->has_code)
 		nd_batch_int(st, client->code);
 	else
@@ -469,7 +477,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 	nd_batch_int(st, g->last);
 	nd_batch_text(st, nd_time_format(g->first, first));
 	nd_batch_text(st, g->last == g->first ? first : nd_time_format(g->last, last)); /* one attempt: once */
-	nd_batch_text(st, g->resolved_ref ? "resolved" : "open");
+	nd_batch_ref(st, g->resolved_ref ? "resolved" : "open");
 	if (g->resolved_ref) {
 		nd_batch_int(st, g->resolved_ts);
 		nd_batch_text(st, nd_time_format(g->resolved_ts, when));
@@ -477,7 +485,7 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 		nd_batch_null(st);
 		nd_batch_null(st);
 	}
-	nd_batch_text(st, key);
+	nd_batch_ref(st, key);
 	if (nd_batch_row(st, w->err))
 		return -1;
 	if (g->finding) {

@@ -288,6 +288,29 @@ int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err)
 	return bound(st, st->db->ops->bind_null(st, i), what, err);
 }
 
+int nd_db_bind_values(nd_stmt *st, const nd_db_value *v, size_t n, const char *what, nd_error *err)
+{
+	const nd_db_ops *o = st->db->ops;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; st->kept && i < n; i++)
+		forget(st, (int)i + 1);
+	if (o->bind_values)
+		return bound(st, o->bind_values(st, v, n), what, err);
+	for (i = 0; i < n && rc == 0; i++) {
+		int col = (int)i + 1;
+
+		if (v[i].kind == ND_DB_VAL_INT)
+			rc = o->bind_int64(st, col, v[i].v.i);
+		else if (v[i].kind == ND_DB_VAL_TEXT)
+			rc = o->bind_static ? o->bind_static(st, col, v[i].v.s) : o->bind_text(st, col, v[i].v.s);
+		else
+			rc = o->bind_null(st, col);
+	}
+	return bound(st, rc, what, err);
+}
+
 int nd_db_step(nd_stmt *st, const char *what, nd_error *err)
 {
 	int rc = st->db->ops->step(st);

@@ -17,6 +17,7 @@
 #ifndef ND_DB_H
 #define ND_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "nd_error.h"
@@ -133,6 +134,25 @@ int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err);
  * statement has been stepped to its end, reset or bound again, so that the
  * backend need not copy it (a hot path). Returns 0, or -1 with err set. */
 int nd_db_bind_text_static(nd_stmt *st, int i, const char *v, const char *what, nd_error *err);
+
+/* A value for nd_db_bind_values: SQL NULL, an integer, or a string of
+ * len bytes followed by a NUL. */
+enum { ND_DB_VAL_NULL, ND_DB_VAL_INT, ND_DB_VAL_TEXT };
+
+typedef struct nd_db_value {
+	union {
+		int64_t i;
+		const char *s;
+	} v;
+	size_t len;         /* a string's length */
+	unsigned char kind; /* ND_DB_VAL_* */
+} nd_db_value;
+
+/* Binds v[0..n) to parameters 1..n of st, strings without a copy (as
+ * nd_db_bind_text_static) and with their lengths: one call for a row or a
+ * multi-row INSERT's rows instead of one per value through the backend
+ * (a hot path). Returns 0, or -1 with err set. */
+int nd_db_bind_values(nd_stmt *st, const nd_db_value *v, size_t n, const char *what, nd_error *err);
 
 /* Binds a string (NULL binds SQL NULL) as nd_db_bind_text does, keeping a
  * copy with the statement, unless parameter i holds a copy kept by the last

@@ -36,6 +36,8 @@ typedef struct nd_db_ops {
 	int (*bind_int64)(nd_stmt *st, int i, int64_t v);
 	int (*bind_double)(nd_stmt *st, int i, double v);
 	int (*bind_null)(nd_stmt *st, int i);
+	/* binds v[0..n) to parameters 1..n (nd_db_bind_values), or NULL: one bind per value */
+	int (*bind_values)(nd_stmt *st, const nd_db_value *v, size_t n);
 	int (*step)(nd_stmt *st); /* 1 row, 0 done, -1 */
 	const char *(*column_text)(nd_stmt *st, int c);
 	int64_t (*column_int64)(nd_stmt *st, int c);

@@ -156,6 +156,25 @@ static int lite_bind_null(nd_stmt *st, int i)
 	return sqlite3_bind_null(S(st), i) == SQLITE_OK ? 0 : -1;
 }
 
+static int lite_bind_values(nd_stmt *st, const nd_db_value *v, size_t n)
+{
+	sqlite3_stmt *h = S(st);
+	size_t i;
+	int rc = SQLITE_OK;
+
+	for (i = 0; i < n && rc == SQLITE_OK; i++) {
+		int col = (int)i + 1;
+
+		if (v[i].kind == ND_DB_VAL_INT)
+			rc = sqlite3_bind_int64(h, col, v[i].v.i);
+		else if (v[i].kind == ND_DB_VAL_TEXT)
+			rc = sqlite3_bind_text64(h, col, v[i].v.s, v[i].len, SQLITE_STATIC, SQLITE_UTF8);
+		else
+			rc = sqlite3_bind_null(h, col);
+	}
+	return rc == SQLITE_OK ? 0 : -1;
+}
+
 /* Steps. Returns 1 for a row, 0 when done, -1 on failure. */
 static int lite_step(nd_stmt *st)
 {
@@ -229,6 +248,7 @@ static const nd_db_ops lite_ops = {
     .bind_int64 = lite_bind_int64,
     .bind_double = lite_bind_double,
     .bind_null = lite_bind_null,
+    .bind_values = lite_bind_values,
     .step = lite_step,
     .column_text = lite_column_text,
     .column_int64 = lite_column_int64,

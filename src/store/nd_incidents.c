@@ -1,5 +1,6 @@
 #include "nd_incidents.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "nd_db.h"
@@ -13,6 +14,8 @@
  * incident_keys a view of it (a table of its own was a sixth of the rows
  * a diagnosis inserts). */
 #define BY_EVENT_SQL "incident_events_by_event ON incident_events(event_ref);\n"
+/* The page cache, in KiB, while incident_events_by_event is made (nd_incidents_index). */
+#define INDEX_CACHE_KB "16000"
 #define RESULTS_SQL(T, I) \
 	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
 	"  cause_id TEXT PRIMARY KEY,\n" \
@@ -139,9 +142,33 @@ int nd_incidents_clear(nd_store *s, nd_error *err)
 
 int nd_incidents_index(nd_store *s, nd_error *err)
 {
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	char sql[64];
+	int64_t cache;
+	int rc;
+
 	if (!index_after(s))
 		return 0;
-	return nd_db_exec(nd_store_db(s), "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err);
+	/* SQLite's sorter keeps as many bytes in memory as the page cache
+	 * holds (2 MB by default) before it writes a sorted run to a temporary
+	 * file: INDEX_CACHE_KB for the sort alone (fewer runs to write and
+	 * merge), the connection's own setting put back after it. */
+	if (nd_db_prepare(db, "PRAGMA cache_size", 0, &st, "results tables", err) != 0 ||
+	    nd_db_step(st, "results tables", err) != 1) {
+		nd_db_finalize(st);
+		return -1;
+	}
+	cache = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=%lld", (long long)cache);
+	rc = nd_db_exec(db, "PRAGMA cache_size=-" INDEX_CACHE_KB, "results tables", err) == 0 &&
+			     nd_db_exec(db, "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err) == 0
+		     ? 0
+		     : -1;
+	if (nd_db_exec(db, sql, "results tables", rc ? NULL : err) != 0)
+		rc = -1;
+	return rc;
 }
 
 int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err)

@@ -180,6 +180,70 @@ static void test_batch_put_rows(nd_db *db)
 	nd_batch_close(&b);
 }
 
+/* Strings by reference: rows mixing copied strings and strings put by
+ * reference arrive whole in the table and in memory, also when the batch
+ * in memory they were put from is refilled while some of its rows wait in
+ * the database batch (their copied strings were copied, the others point
+ * where they were); a row folded into a hash gives the same hash whether
+ * its strings were copied or put by reference, another string another. */
+static void test_batch_refs(nd_db *db)
+{
+	static const char *const lit[] = {"alpha", "", "gamma-gamma"};
+	nd_batch b, m, h;
+	nd_stmt *st = NULL;
+	nd_error err;
+	const char *s = NULL;
+	int64_t k = -1;
+	uint64_t x[2], y[2], z[2];
+	char v[32];
+	size_t i, n = ND_BATCH_ROWS + 5;
+
+	CHECK(nd_db_exec(db, "DELETE FROM t", "t", &err) == 0);
+	CHECK(nd_batch_open(&b, db, "INSERT INTO t(k, v)", 2, "", "t", &err) == 0);
+	CHECK(nd_batch_open_memory(&m, 2, "m", &err) == 0);
+	for (i = 0; i < n; i++) {
+		snprintf(v, sizeof(v), "copy%zu", i);
+		nd_batch_int(&m, (int64_t)i);
+		if (i % 2)
+			nd_batch_text(&m, v);
+		else
+			nd_batch_ref(&m, lit[i % 3]);
+		CHECK(nd_batch_row(&m, &err) == 0);
+	}
+	fill(&b, 1000, 1); /* one row pending: the next ones are copied after it */
+	CHECK(nd_batch_put_rows(&b, &m, 0, 7, &err) == 0);
+	CHECK(nd_batch_get(&m, 2, 1, &k, &s) == 2 && s == lit[2]); /* by reference: the string itself */
+	nd_batch_forget(&m);
+	fill(&m, 2000, 7); /* refilled: the 7 rows pending must not see it */
+	CHECK(nd_batch_flush(&b, &err) == 0);
+	CHECK(nd_db_prepare(db, "SELECT group_concat(k || '=' || v, ';') FROM (SELECT k, v FROM t ORDER BY k)", 0, &st,
+			    "t", &err) == 0);
+	CHECK(nd_db_step(st, "t", &err) == 1);
+	CHECK_STR(nd_db_column_text(st, 0), "0=alpha;1=copy1;2=gamma-gamma;3=copy3;4=;5=copy5;6=alpha;1000=v1000");
+	nd_db_finalize(st);
+	nd_batch_close(&m);
+	nd_batch_close(&b);
+
+	CHECK(nd_batch_open_memory(&h, 2, "h", &err) == 0);
+	x[0] = y[0] = z[0] = 1;
+	x[1] = y[1] = z[1] = 2;
+	snprintf(v, sizeof(v), "same");
+	h.hash = x;
+	nd_batch_int(&h, 5);
+	nd_batch_text(&h, v);
+	CHECK(nd_batch_row(&h, &err) == 0);
+	h.hash = y;
+	nd_batch_int(&h, 5);
+	nd_batch_ref(&h, "same");
+	CHECK(nd_batch_row(&h, &err) == 0);
+	h.hash = z;
+	nd_batch_int(&h, 5);
+	nd_batch_ref(&h, "sam");
+	CHECK(nd_batch_row(&h, &err) == 0);
+	CHECK(x[0] == y[0] && x[1] == y[1] && (x[0] != z[0] || x[1] != z[1]) && nd_batch_rows(&h) == 0);
+	nd_batch_close(&h);
+}
+
 int main(void)
 {
 	nd_db *db = NULL;
@@ -200,6 +264,7 @@ int main(void)
 	test_batch_memory(0);
 	test_batch_memory(3 * ND_BATCH_ROWS + 5);
 	test_batch_put_rows(db);
+	test_batch_refs(db);
 	nd_db_close(db);
 	return check_report();
 }

@@ -118,6 +118,43 @@ static void test_db_bind_kept(nd_db *db)
 	nd_buf_free(&got);
 }
 
+/* nd_db_bind_values: integers, NULLs and strings bound by their length
+ * (a string longer than its length is cut, an empty one stays empty, not
+ * NULL); a value kept by nd_db_bind_text_kept before is bound over; a
+ * failing statement says what it was for. */
+static void test_db_bind_values(nd_db *db)
+{
+	nd_stmt *ins = NULL, *sel = NULL;
+	nd_buf got = {0};
+	nd_db_value v[6];
+	nd_error err;
+
+	memset(v, 0, sizeof(v));
+	CHECK(nd_db_prepare(db, "INSERT INTO u(k,a,b) VALUES(?,?,?),(?,?,?)", 0, &ins, "u", &err) == 0);
+	CHECK(nd_db_bind_text_kept(ins, 2, "kept", "u", &err) == 0);
+	v[0].kind = ND_DB_VAL_INT, v[0].v.i = 20;
+	v[1].kind = ND_DB_VAL_TEXT, v[1].v.s = "abcdef", v[1].len = 3;
+	v[2].kind = ND_DB_VAL_NULL;
+	v[3].kind = ND_DB_VAL_INT, v[3].v.i = 21;
+	v[4].kind = ND_DB_VAL_TEXT, v[4].v.s = "", v[4].len = 0;
+	v[5].kind = ND_DB_VAL_TEXT, v[5].v.s = "kept", v[5].len = 4;
+	CHECK(nd_db_bind_values(ins, v, 6, "u", &err) == 0 && nd_db_step(ins, "u", &err) == 0);
+	CHECK(nd_db_bind_text_kept(ins, 2, "kept", "u", &err) == 0); /* bound again: no longer there */
+	v[0].v.i = 22;
+	v[3].v.i = 22;
+	CHECK(nd_db_bind_values(ins, v, 6, "u again", &err) == 0 && nd_db_step(ins, "u again", &err) == -1);
+	CHECK(strstr(err.message, "database: u again: UNIQUE constraint failed") != NULL);
+	nd_db_finalize(ins);
+	CHECK(nd_db_prepare(db, "SELECT k, quote(a), quote(b) FROM u WHERE k >= 20 ORDER BY k", 0, &sel, "u", &err) ==
+	      0);
+	while (nd_db_step(sel, "u", &err) == 1)
+		nd_buf_printf(&got, "%s %s %s;", nd_db_column_text(sel, 0), nd_db_column_text(sel, 1),
+			      nd_db_column_text(sel, 2));
+	CHECK_STR(got.data, "20 'abc' NULL;21 '' 'kept';");
+	nd_db_finalize(sel);
+	nd_buf_free(&got);
+}
+
 /* Transactions: begin, rollback drops, commit keeps; nested begin fails. */
 static void test_db_transactions(nd_db *db)
 {
@@ -168,6 +205,7 @@ int main(void)
 	test_db_exec_prepare(db);
 	test_db_bind_step(db);
 	test_db_bind_kept(db);
+	test_db_bind_values(db);
 	test_db_transactions(db);
 	test_db_kinds(db);
 	nd_db_close(db);
