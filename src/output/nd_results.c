@@ -102,7 +102,6 @@ struct nd_results {
 	size_t selected;
 	nd_res_cause *causes; /* by cause_id */
 	size_t ncauses;
-	const nd_res_cause *last_cause; /* found last (find_cause) */
 	block *causes_arena, *arena; /* the causes' strings; the current view's */
 	nd_res_incident inc;
 	ordered evidence, facts, fields; /* S_EVIDENCE_ALL, S_FACTS, S_FIELDS */
@@ -115,8 +114,6 @@ struct nd_results {
 	nd_result_rows rows;   /* x: the rows of a view built outside the feed */
 	view_rows view;        /* x: the rows of the current view */
 	nd_result_feed *feed;  /* x: where the rows go to be stored (nd_results_feed), NULL: nowhere */
-	uint32_t family;       /* x: the family id compared last (rasclient), ND_STR_NONE: none */
-	int family_ras;        /* x: whether it is "rasclient" */
 	unsigned char *fed;    /* x: per id (from 1) whether it is in the feed */
 	size_t nfed;           /* x: ids in the feed */
 	size_t unfed;          /* x: no id below it is out of the feed (feed_rest) */
@@ -268,14 +265,10 @@ static int by_cause_id(const void *key, const void *c)
 	return strcmp(key, ((const nd_res_cause *)c)->cause_id);
 }
 
-/* Returns the cause with id, or NULL: the one found last when it is that
- * one again (incidents of one cause come in runs). */
-static const nd_res_cause *find_cause(nd_results *r, const char *id)
+/* Returns the cause with id, or NULL. */
+static const nd_res_cause *find_cause(const nd_results *r, const char *id)
 {
-	if (id && r->last_cause && strcmp(id, r->last_cause->cause_id) == 0)
-		return r->last_cause;
-	r->last_cause = id && r->ncauses ? bsearch(id, r->causes, r->ncauses, sizeof(*r->causes), by_cause_id) : NULL;
-	return r->last_cause;
+	return id && r->ncauses ? bsearch(id, r->causes, r->ncauses, sizeof(*r->causes), by_cause_id) : NULL;
 }
 
 /* Counts the rows of the bound statement st and resets it for reading
@@ -586,7 +579,6 @@ int nd_results_open_kept(nd_results **out, nd_db *db, const nd_print_filter *f, 
 	if (!(r = calloc(1, sizeof(*r))))
 		return nd_error_set(err, "out of memory");
 	r->x = x;
-	r->family = ND_STR_NONE;
 	if (nd_row_plan_make(x, &r->plan, err) != 0 || nd_result_rows_open(&r->rows, err) != 0) {
 		nd_row_plan_free(r->plan);
 		free(r);
@@ -808,18 +800,13 @@ static int64_t inc_int(const inc_row *w, int c, int *has)
 	return h ? nd_db_column_int64(w->st, c) : 0;
 }
 
-/* Sets a code from column c of w and its names from the code table v
- * (out holds the previous view's code of that column: the same code keeps
- * its names, most incidents in a row share one). Returns nothing. */
+/* Sets a code from column c of w and its names from the code table v.
+ * Returns nothing. */
 static void inc_code(const inc_row *w, int c, const code_name *v, size_t n, nd_res_code *out)
 {
 	const code_name *k;
-	int64_t was = out->code;
-	int had = out->has;
 
 	out->code = inc_int(w, c, &out->has);
-	if (had && out->has && out->code == was)
-		return;
 	k = out->has && n ? bsearch(&out->code, v, n, sizeof(*v), by_code) : NULL;
 	out->symbol = k ? k->symbol : NULL;
 	out->meaning = k ? k->meaning : NULL;
@@ -1204,17 +1191,6 @@ static int load_evidence(nd_results *r, size_t max_events, nd_error *err)
 	return rc == 1 ? 0 : nd_db_fail(r->db, "results", err);
 }
 
-/* Returns 1 when family (an id of r->x's strings) is "rasclient", else 0:
- * compared once per id in a row (events of one family come in runs). */
-static int rasclient(nd_results *r, uint32_t family)
-{
-	if (family != r->family) {
-		r->family = family;
-		r->family_ras = strcmp(r->x->d.strings.v[family], "rasclient") == 0;
-	}
-	return r->family_ras;
-}
-
 /* Fills e (role and attempt set) from the loaded event ref of r->x.
  * Returns 1 when it has everything the evidence query reads of it (a
  * client failure's CoId among them), else 0; -1 when out of memory (*oom
@@ -1229,7 +1205,7 @@ static int event_kept(nd_results *r, int64_t ref, nd_res_event *e, int *oom)
 
 	if (!ev || ev->host >= d->nhosts)
 		return 0;
-	if (ev->family != ND_STR_NONE && rasclient(r, ev->family)) {
+	if (ev->family != ND_STR_NONE && strcmp(d->strings.v[ev->family], "rasclient") == 0) {
 		size_t lo = 0, hi = d->nclients; /* clients by time, then ref */
 
 		while (lo < hi) {
