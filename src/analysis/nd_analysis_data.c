@@ -600,8 +600,11 @@ size_t nd_analysis_field_pos(const nd_analysis_data *d, const char *name)
 
 const char *nd_analysis_field_at(const nd_analysis_data *d, int64_t ref, size_t pos)
 {
-	const nd_event *e = ref ? nd_analysis_event(d, ref) : NULL;
+	return nd_analysis_field_in(d, ref ? nd_analysis_event(d, ref) : NULL, pos);
+}
 
+const char *nd_analysis_field_in(const nd_analysis_data *d, const nd_event *e, size_t pos)
+{
 	if (!e)
 		return NULL;
 	if (pos == ND_FIELD_COMPUTER)

@@ -306,6 +306,11 @@ size_t nd_analysis_field_pos(const nd_analysis_data *d, const char *name);
 /* nd_analysis_field of the field at pos (nd_analysis_field_pos). */
 const char *nd_analysis_field_at(const nd_analysis_data *d, int64_t ref, size_t pos);
 
+/* nd_analysis_field_at of the loaded event e (NULL: none), for a caller
+ * that reads several fields of one event (a lookup by ref each cost more
+ * than the value). */
+const char *nd_analysis_field_in(const nd_analysis_data *d, const nd_event *e, size_t pos);
+
 /* Finds the event of the list (id, and family unless NULL) nearest to
  * center within window seconds: per list entry the nearest (the smaller
  * ref on ties), and of those the first of the nearest. Returns its ref, 0

@@ -168,16 +168,32 @@ static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const 
 	return nd_batch_row(&w->t.facts, w->err);
 }
 
+/* The event whose facts are read last (fact_value): looked up once for
+ * the facts of an incident that read the same event. */
+typedef struct fact_event {
+	int64_t ref; /* 0: none yet */
+	const nd_event *e;
+} fact_event;
+
 /* Returns the value of the fact read at pos (nd_analysis_field_pos) on
- * side for item i of group g: from the attempt's event of that side, or
- * from the finding's event. NULL when absent. */
-static const char *fact_value(const writer *w, const nd_group *g, size_t i, nd_rule_side side, size_t pos)
+ * side for item i of group g: from the attempt's event of that side
+ * (looked up unless it is the one in *last), or from the finding's event.
+ * NULL when absent. */
+static const char *fact_value(const writer *w, const nd_group *g, size_t i, nd_rule_side side, size_t pos,
+			      fact_event *last)
 {
 	size_t item = w->g->items[g->item + i];
+	int64_t ref;
 
 	if (g->finding)
-		return side == ND_SIDE_EVENT ? nd_analysis_field_at(w->d, w->d->events[item].ref, pos) : NULL;
-	return nd_analysis_field_at(w->d, nd_judge_ref(&w->c->attempts[item], side), pos);
+		return side == ND_SIDE_EVENT ? nd_analysis_field_in(w->d, &w->d->events[item], pos) : NULL;
+	if ((ref = nd_judge_ref(&w->c->attempts[item], side)) == 0)
+		return NULL;
+	if (ref != last->ref) {
+		last->ref = ref;
+		last->e = nd_analysis_event(w->d, ref);
+	}
+	return nd_analysis_field_in(w->d, last->e, pos);
 }
 
 /* Writes the name fact f is stored under ("side.name", cut as
@@ -268,6 +284,7 @@ int nd_row_plan_make(const nd_diagnosis *x, nd_row_plan **out, nd_error *err)
 static int store_facts(writer *w, const nd_group *g, int64_t id)
 {
 	const plan_fact *plan = plan_find(w->plan, g->rule);
+	fact_event last = {0, NULL};
 	size_t f, i;
 	char name[300];
 
@@ -277,7 +294,7 @@ static int store_facts(writer *w, const nd_group *g, int64_t id)
 		const char *v = NULL;
 
 		for (i = 0; i < g->n && !v; i++)
-			v = fact_value(w, g, i, fact->side, pos);
+			v = fact_value(w, g, i, fact->side, pos, &last);
 		if (v && put_fact(w, id, (int64_t)f + 1, plan ? plan[f].name : fact_name(fact, name, sizeof(name)), v,
 				  plan != NULL))
 			return -1;

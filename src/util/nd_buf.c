@@ -26,7 +26,7 @@ int nd_buf_reserve(nd_buf *b, size_t extra)
 	return 0;
 }
 
-int nd_buf_append(nd_buf *b, const void *p, size_t n)
+int nd_buf_append_slow(nd_buf *b, const void *p, size_t n)
 {
 	if (nd_buf_reserve(b, n) != 0)
 		return -1;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct nd_buf {
 	char *data;
@@ -16,8 +17,23 @@ typedef struct nd_buf {
  * of memory. */
 int nd_buf_reserve(nd_buf *b, size_t extra);
 
-/* Appends n bytes. Returns 0, or -1 when out of memory. */
-int nd_buf_append(nd_buf *b, const void *p, size_t n);
+/* nd_buf_append when the bytes may not fit: grows the buffer first.
+ * Returns 0, or -1 when out of memory. */
+int nd_buf_append_slow(nd_buf *b, const void *p, size_t n);
+
+/* Appends n bytes. Returns 0, or -1 when out of memory. Inline: the rows
+ * of a diagnosis append millions of short strings, most of them to a
+ * buffer with room. */
+static inline int nd_buf_append(nd_buf *b, const void *p, size_t n)
+{
+	if (n && n < b->cap - b->len) { /* they and the NUL fit (nothing allocated: cap 0) */
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return nd_buf_append_slow(b, p, n);
+}
 
 /* Appends one Unicode scalar value as UTF-8 (U+FFFD for invalid values).
  * Returns 0, or -1 when out of memory. */

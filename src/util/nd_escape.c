@@ -195,18 +195,42 @@ static inline int json_block_kinds(const char *p, int kinds)
 	return (w[0] | w[1]) != 0;
 }
 
+/* Fills the 16 bytes at out with bytes of the n (below 16) at s, every
+ * one of them among them: two overlapping words of 8 or 4 bytes, or the
+ * first, middle and last byte with a plain byte ('a') after them (a copy
+ * of n bytes into a padded block cost a call). Returns nothing. */
+static inline void short_block(const char *s, size_t n, char *out)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint64_t a = 0x6161616161616161ULL, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		memcpy(&a, s, 8);
+		memcpy(&b, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(&x, s, 4);
+		memcpy(&y, s + n - 4, 4);
+		a = b = x | (uint64_t)y << 32;
+	} else {
+		if (n) /* little or big end: only which lanes hold them differs */
+			a = (a & ~0xFFFFFFULL) | u[0] | (uint64_t)u[n / 2] << 8 | (uint64_t)u[n - 1] << 16;
+		b = a;
+	}
+	memcpy(out, &a, 8);
+	memcpy(out + 8, &b, 8);
+}
+
 /* Returns 1 when none of the n bytes at s is of the kinds (json_block_kinds)
  * given, else 0. Inline as json_block_kinds. */
 static inline int json_none(const char *s, size_t n, int kinds)
 {
-	char pad[16];
+	char block[16];
 	size_t k;
 
-	if (n < 16) { /* padded with a plain byte */
-		memset(pad, 'a', sizeof(pad));
-		if (n)
-			memcpy(pad, s, n);
-		return !json_block_kinds(pad, kinds);
+	if (n < 16) {
+		short_block(s, n, block);
+		return !json_block_kinds(block, kinds);
 	}
 	for (k = 0; k + 16 <= n; k += 16)
 		if (json_block_kinds(s + k, kinds))

@@ -260,6 +260,13 @@ int main(void)
 	CHECK(nd_analysis_field(&d, 1, "EAPType") == NULL);
 	CHECK(nd_analysis_field(&d, 0, "computer") == NULL);
 	CHECK(nd_analysis_field(&d, 99, "computer") == NULL);
+	/* The same read from the event in hand. */
+	CHECK_STR(nd_analysis_field_in(&d, nd_analysis_event(&d, ref), nd_analysis_field_pos(&d, "eaptype")), "PEAP");
+	CHECK_STR(nd_analysis_field_in(&d, nd_analysis_event(&d, ref), nd_analysis_field_pos(&d, "computer")), C1);
+	CHECK_STR(nd_analysis_field_in(&d, nd_analysis_event(&d, ref), nd_analysis_field_pos(&d, "provider")),
+		  "rasclient");
+	CHECK(nd_analysis_field_in(&d, nd_analysis_event(&d, ref), nd_analysis_field_pos(&d, "NASIdentifier")) == NULL);
+	CHECK(nd_analysis_field_in(&d, NULL, nd_analysis_field_pos(&d, "computer")) == NULL);
 
 	for (i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
 		int64_t got = nd_analysis_near(&d, near[i].ev, near[i].n, near[i].window, fx_ts(near[i].center));

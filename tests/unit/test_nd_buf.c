@@ -24,6 +24,24 @@ static void test_buf_append(void)
 	CHECK(b.data == NULL);
 }
 
+/* Appends that fill the buffer to its last byte, and one past it (the
+ * inline append and the growing one meet there): the NUL stays. */
+static void test_buf_append_edge(void)
+{
+	nd_buf b = {0};
+	size_t cap, k;
+
+	CHECK(nd_buf_append(&b, "x", 1) == 0 && b.cap > 2);
+	cap = b.cap;
+	for (k = b.len; k + 2 < cap; k++) /* leaves room for one byte and the NUL */
+		CHECK(nd_buf_append(&b, "y", 1) == 0);
+	CHECK(b.cap == cap && b.len == cap - 2);
+	CHECK(nd_buf_append(&b, "z", 1) == 0 && b.cap == cap && b.len == cap - 1 && b.data[b.len] == '\0');
+	CHECK(nd_buf_append(&b, "w", 1) == 0 && b.cap > cap && b.len == cap && b.data[b.len] == '\0');
+	CHECK(b.data[0] == 'x' && b.data[cap - 2] == 'z' && b.data[cap - 1] == 'w');
+	nd_buf_free(&b);
+}
+
 /* UTF-8: every length; surrogates and values past U+10FFFF as U+FFFD. */
 static void test_buf_append_utf8(void)
 {
@@ -64,6 +82,7 @@ static void test_buf_append_utf16(void)
 int main(void)
 {
 	test_buf_append();
+	test_buf_append_edge();
 	test_buf_append_utf8();
 	test_buf_append_utf16();
 	return check_report();
