@@ -83,15 +83,45 @@ static int64_t key_value(const char *key)
 	return key[12] ? -1 : v;
 }
 
+/* Returns where value v is first looked for in a table of nslots (a power
+ * of two). */
+static size_t home_of(uint64_t v, size_t nslots)
+{
+	return (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & (nslots - 1);
+}
+
 /* Returns the slot of value v in the table slots of nslots (a power of
  * two): the one holding it, else the empty one where it goes. */
 static uint64_t *slot_of(uint64_t *slots, size_t nslots, uint64_t v)
 {
-	size_t at = (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & (nslots - 1);
+	size_t at = home_of(v, nslots);
 
 	while (slots[at] && (slots[at] & ~HELD) != v + 1)
 		at = (at + 1) & (nslots - 1);
 	return &slots[at];
+}
+
+/* Makes room in r for want keys (at most half its slots in use), moving
+ * the keys it has into a bigger table when needed. Returns 0, or -1 when
+ * out of memory (r unchanged). */
+static int ring_room(nd_keyring *r, size_t want)
+{
+	size_t n = r->nslots ? r->nslots : 1024, i;
+	uint64_t *slots;
+
+	while (want * 2 > n)
+		n *= 2;
+	if (n == r->nslots)
+		return 0;
+	if (!(slots = calloc(n, sizeof(*slots))))
+		return -1;
+	for (i = 0; i < r->nslots; i++)
+		if (r->slots[i])
+			*slot_of(slots, n, (r->slots[i] & ~HELD) - 1) = r->slots[i];
+	free(r->slots);
+	r->slots = slots;
+	r->nslots = n;
+	return 0;
 }
 
 /* Finds the made key key in r, adding it (not held) when new. Returns its
@@ -101,25 +131,13 @@ static uint64_t *ring_slot(nd_keyring *r, const char *key, int *oom)
 {
 	int64_t v = key_value(key);
 	uint64_t *at;
-	size_t i;
 
 	*oom = 0;
 	if (v < 0)
 		return NULL;
-	if ((r->n + 1) * 2 > r->nslots) {
-		size_t n = r->nslots ? r->nslots * 2 : 1024;
-		uint64_t *slots = calloc(n, sizeof(*slots));
-
-		if (!slots) {
-			*oom = 1;
-			return NULL;
-		}
-		for (i = 0; i < r->nslots; i++)
-			if (r->slots[i])
-				*slot_of(slots, n, (r->slots[i] & ~HELD) - 1) = r->slots[i];
-		free(r->slots);
-		r->slots = slots;
-		r->nslots = n;
+	if (ring_room(r, r->n + 1) != 0) {
+		*oom = 1;
+		return NULL;
 	}
 	at = slot_of(r->slots, r->nslots, (uint64_t)v);
 	if (!*at) {
@@ -147,11 +165,44 @@ void nd_keyring_free(nd_keyring *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int nd_keyring_reserve(nd_keyring *r, size_t n, nd_error *err)
+{
+	return ring_room(r, r->n + n) != 0 ? nd_error_set(err, "out of memory") : 0;
+}
+
+void nd_keyring_prefetch(const nd_keyring *r, const char *key)
+{
+	int64_t v = key_value(key);
+
+#if defined(__GNUC__)
+	if (v >= 0 && r->nslots)
+		__builtin_prefetch(&r->slots[home_of((uint64_t)v, r->nslots)]);
+#else
+	(void)r;
+	(void)v;
+#endif
+}
+
+int nd_keyring_take(nd_keyring *r, const char *key, nd_error *err)
+{
+	uint64_t *at;
+	int oom;
+
+	if (!(at = ring_slot(r, key, &oom)))
+		return oom ? nd_error_set(err, "out of memory") : 1;
+	if (*at & HELD)
+		return 0;
+	*at |= HELD;
+	return 1;
+}
+
 int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error *err)
 {
 	size_t i;
 
 	nd_keyring_free(r);
+	if (nd_keyring_reserve(r, n, err) != 0)
+		return -1;
 	for (i = 0; i < n; i++)
 		if (ring_hold(r, v[i].key, 1) != 0)
 			return nd_error_set(err, "out of memory");
@@ -161,16 +212,12 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX], nd_error *err)
 {
 	unsigned n = 0;
-	uint64_t *at;
-	int oom;
+	int rc;
 
-	do {
-		nd_keys_make(who, ref, n++, out);
-		if (!(at = ring_slot(r, out, &oom)))
-			return nd_error_set(err, "out of memory"); /* a made key is one */
-	} while (*at & HELD);
-	*at |= HELD;
-	return 0;
+	do
+		rc = nd_keyring_take(r, nd_keys_make(who, ref, n++, out), err);
+	while (rc == 0);
+	return rc < 0 ? -1 : 0;
 }
 
 #define NONE ((size_t)-1)

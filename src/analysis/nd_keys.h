@@ -65,6 +65,21 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 /* Frees r and empties it. Returns nothing. */
 void nd_keyring_free(nd_keyring *r);
 
+/* Makes room in r for n keys more than it has, so that adding them moves
+ * none (a table grown twice as it fills moves each key about twice).
+ * Returns 0, or -1 with err set. */
+int nd_keyring_reserve(nd_keyring *r, size_t n, nd_error *err);
+
+/* Asks the processor to fetch the slot of key in r (a hint: keys taken in
+ * a row from a table of megabytes each wait on memory otherwise). Returns
+ * nothing. */
+void nd_keyring_prefetch(const nd_keyring *r, const char *key);
+
+/* Makes r hold key when it does not. Returns 1 when taken (or key is not
+ * a made key: r holds none of those), 0 when r holds it already (the
+ * incident then takes its next try: nd_keys_new), -1 with err set. */
+int nd_keyring_take(nd_keyring *r, const char *key, nd_error *err);
+
 /* Gives an incident about who whose first event is ref the first of its
  * made keys (nd_keys_make, tries 0, 1, ...) that r does not hold, into
  * out, and makes r hold it: a new incident's key. Returns 0, or -1 with
