@@ -609,32 +609,38 @@ static nd_key *key_texts(const nd_key_incident *keys, size_t n)
 /* Gives every group of g a new key, as nd_keys_assign gives them with no
  * previous incident, without listing their events (a first run: at 1M
  * incidents the list and the incidents as nd_keys sees them are 70 MB):
- * each its first try (nd_keys_make), taken in order in a ring made big
+ * each its first try (nd_keys_value), taken in order in a ring made big
  * enough at once, unless an earlier group holds it (then its next tries,
  * nd_keys_new). Returns the keys' texts (free them), or NULL with err set. */
 static nd_key *new_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_error *err)
 {
 	nd_key *v = malloc((g->n + 1) * sizeof(*v));
+	uint64_t *first = malloc((g->n + 1) * sizeof(*first)); /* each group's first try */
 	nd_keyring r;
 	size_t i;
 	int rc = 1;
 
 	memset(&r, 0, sizeof(r));
-	if (!v) {
+	if (!v || !first) {
+		free(v);
+		free(first);
 		nd_error_set(err, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < g->n; i++)
-		nd_keys_make(g->v[i].key, nd_group_first_ref(d, c, g, i), 0, v[i].s);
+		first[i] = nd_keys_value(g->v[i].key, nd_group_first_ref(d, c, g, i), 0);
 	if (nd_keyring_reserve(&r, g->n, err) != 0)
 		rc = -1;
 	for (i = 0; rc > 0 && i < g->n; i++) {
 		if (i + KEYS_AHEAD < g->n)
-			nd_keyring_prefetch(&r, v[i + KEYS_AHEAD].s);
-		if ((rc = nd_keyring_take(&r, v[i].s, err)) == 0) /* held: its next tries */
+			nd_keyring_prefetch(&r, first[i + KEYS_AHEAD]);
+		if ((rc = nd_keyring_take(&r, first[i], err)) > 0)
+			nd_keys_text(first[i], v[i].s);
+		else if (rc == 0) /* held: its next tries */
 			rc = nd_keys_new(&r, g->v[i].key, nd_group_first_ref(d, c, g, i), v[i].s, err) == 0 ? 1 : -1;
 	}
 	nd_keyring_free(&r);
+	free(first);
 	if (rc < 0) {
 		free(v);
 		return NULL;

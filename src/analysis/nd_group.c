@@ -278,15 +278,20 @@ static int resolve(const nd_correlation *c, nd_grouping *g, const char *const *t
  * identity after its last attempt, when earlier than its resolution. */
 static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
 {
+	const nd_rule *last = NULL; /* the rule of the incident before, and whether it names reason 64 */
+	int lockout = 0;
 	size_t i;
 
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
-		uint32_t id = c->attempts[g->items[grp->item]].id;
+		uint32_t id;
 		size_t lo = 0, hi = c->nunlocks;
 
-		if (!nd_rule_mentions(grp->rule, 64, 1))
+		if (grp->rule != last)
+			lockout = nd_rule_mentions(last = grp->rule, 64, 1);
+		if (!lockout)
 			continue;
+		id = c->attempts[g->items[grp->item]].id;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			int k = (c->unlocks[mid].id > id) - (c->unlocks[mid].id < id);

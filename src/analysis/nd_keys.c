@@ -24,22 +24,32 @@ static uint64_t hash_number(uint64_t h, int64_t v)
 	return h;
 }
 
-char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX])
+uint64_t nd_keys_value(const char *who, int64_t ref, unsigned n)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint64_t h = 14695981039346656037u, v;
+	uint64_t h = 14695981039346656037u;
 	const char *p;
-	int i;
 
 	/* who, then "\x1f<ref>\x1f<n>" (hashed without snprintf: a 1M run makes 1M keys) */
 	for (p = who; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211u;
 	h = hash_number(hash_number(h, ref), (int64_t)n);
-	v = (h ^ (h >> 29)) & 0xffffffffffffu;
+	return (h ^ (h >> 29)) & 0xffffffffffffu;
+}
+
+char *nd_keys_text(uint64_t v, char out[ND_KEY_MAX])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
 	for (i = 11; i >= 0; i--, v >>= 4)
 		out[i] = hex[v & 15];
 	out[12] = '\0';
 	return out;
+}
+
+char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX])
+{
+	return nd_keys_text(nd_keys_value(who, ref, n), out);
 }
 
 /* qsort: the events of the new incidents by ref, then incident. */
@@ -64,23 +74,23 @@ static int older(int64_t a_ts, const char *a_key, int64_t b_ts, const char *b_ke
 #define HELD ((uint64_t)1 << 63)
 
 /* Returns the value of key when it is a made key (12 lowercase hex
- * digits), else -1. */
+ * digits), else -1. Without a branch on which kind of digit: a ring
+ * reads a million keys, each a coin toss for the branch predictor. */
 static int64_t key_value(const char *key)
 {
 	int64_t v = 0;
+	unsigned bad = 0;
 	size_t i;
 
 	for (i = 0; i < 12; i++) {
-		char ch = key[i];
+		unsigned ch = (unsigned char)key[i], digit = ch - '0', letter = ch - 'a';
 
-		if (ch >= '0' && ch <= '9')
-			v = v * 16 + (ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			v = v * 16 + (ch - 'a' + 10);
-		else
+		if (!ch) /* shorter */
 			return -1;
+		bad |= digit > 9 && letter > 5;
+		v = v << 4 | (digit <= 9 ? digit : letter + 10);
 	}
-	return key[12] ? -1 : v;
+	return bad || key[12] ? -1 : v;
 }
 
 /* Returns where value v is first looked for in a table of nslots (a power
@@ -124,26 +134,31 @@ static int ring_room(nd_keyring *r, size_t want)
 	return 0;
 }
 
+/* Finds the made key of value v in r, adding it (not held) when new.
+ * Returns its slot, or NULL when out of memory. */
+static uint64_t *value_slot(nd_keyring *r, uint64_t v)
+{
+	uint64_t *at;
+
+	if (ring_room(r, r->n + 1) != 0)
+		return NULL;
+	at = slot_of(r->slots, r->nslots, v);
+	if (!*at) {
+		*at = v + 1;
+		r->n++;
+	}
+	return at;
+}
+
 /* Finds the made key key in r, adding it (not held) when new. Returns its
  * slot; NULL when key is not a made key (*oom 0: r need not hold it) or
  * when out of memory (*oom 1). */
 static uint64_t *ring_slot(nd_keyring *r, const char *key, int *oom)
 {
 	int64_t v = key_value(key);
-	uint64_t *at;
+	uint64_t *at = v < 0 ? NULL : value_slot(r, (uint64_t)v);
 
-	*oom = 0;
-	if (v < 0)
-		return NULL;
-	if (ring_room(r, r->n + 1) != 0) {
-		*oom = 1;
-		return NULL;
-	}
-	at = slot_of(r->slots, r->nslots, (uint64_t)v);
-	if (!*at) {
-		*at = (uint64_t)v + 1;
-		r->n++;
-	}
+	*oom = v >= 0 && !at;
 	return at;
 }
 
@@ -170,26 +185,23 @@ int nd_keyring_reserve(nd_keyring *r, size_t n, nd_error *err)
 	return ring_room(r, r->n + n) != 0 ? nd_error_set(err, "out of memory") : 0;
 }
 
-void nd_keyring_prefetch(const nd_keyring *r, const char *key)
+void nd_keyring_prefetch(const nd_keyring *r, uint64_t v)
 {
-	int64_t v = key_value(key);
-
 #if defined(__GNUC__)
-	if (v >= 0 && r->nslots)
-		__builtin_prefetch(&r->slots[home_of((uint64_t)v, r->nslots)]);
+	if (r->nslots)
+		__builtin_prefetch(&r->slots[home_of(v, r->nslots)]);
 #else
 	(void)r;
 	(void)v;
 #endif
 }
 
-int nd_keyring_take(nd_keyring *r, const char *key, nd_error *err)
+int nd_keyring_take(nd_keyring *r, uint64_t v, nd_error *err)
 {
-	uint64_t *at;
-	int oom;
+	uint64_t *at = value_slot(r, v);
 
-	if (!(at = ring_slot(r, key, &oom)))
-		return oom ? nd_error_set(err, "out of memory") : 1;
+	if (!at)
+		return nd_error_set(err, "out of memory");
 	if (*at & HELD)
 		return 0;
 	*at |= HELD;
@@ -212,12 +224,16 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX], nd_error *err)
 {
 	unsigned n = 0;
+	uint64_t v;
 	int rc;
 
 	do
-		rc = nd_keyring_take(r, nd_keys_make(who, ref, n++, out), err);
+		rc = nd_keyring_take(r, v = nd_keys_value(who, ref, n++), err);
 	while (rc == 0);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return -1;
+	nd_keys_text(v, out);
+	return 0;
 }
 
 #define NONE ((size_t)-1)
