@@ -2,10 +2,8 @@
  * arrays of a diagnosis (a million attempts, candidates, incidents):
  * sorting 8-byte (key, position) pairs and moving each element of the
  * real array once costs a fraction of qsort's comparisons and copies of
- * 40- to 80-byte structures. Its scratch: 16 bytes an element while
- * sorting, then, to move elements of more than 8 bytes, a copy of the
- * array as glibc's qsort takes (without the memory for it they are moved
- * along the permutation's cycles, each read waiting on the last).
+ * 40- to 80-byte structures, and its scratch is what glibc's qsort takes
+ * for them (16 bytes an element).
  *
  * An order on several keys is made by sorting on each, least significant
  * first (each sort keeps the order of equal keys), then moving the
