@@ -78,7 +78,7 @@ static int older(int64_t a_ts, const char *a_key, int64_t b_ts, const char *b_ke
  * reads a million keys, each a coin toss for the branch predictor. */
 static int64_t key_value(const char *key)
 {
-	int64_t v = 0;
+	uint64_t v = 0;
 	unsigned bad = 0;
 	size_t i;
 
@@ -88,9 +88,9 @@ static int64_t key_value(const char *key)
 		if (!ch) /* shorter */
 			return -1;
 		bad |= digit > 9 && letter > 5;
-		v = v << 4 | (digit <= 9 ? digit : letter + 10);
+		v = v << 4 | ((digit <= 9 ? digit : letter + 10) & 15);
 	}
-	return bad || key[12] ? -1 : v;
+	return bad || key[12] ? -1 : (int64_t)v;
 }
 
 /* Returns where value v is first looked for in a table of nslots (a power
