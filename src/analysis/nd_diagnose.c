@@ -56,6 +56,7 @@ static int pass_on(old_keys *o, nd_error *err)
 		if (!(t->keys = malloc((t->g->n + 1) * sizeof(*t->keys))))
 			return nd_error_set(err, "out of memory");
 		if (nd_group_held_make(t->d, t->c, t->g, t->keys, &t->held, &t->fresh, err) != 0 ||
+		    nd_keyring_reserve(&t->ring, t->g->n, err) != 0 ||
 		    nd_keys_pass_begin(&t->pass, &t->ring, &t->fresh, err) != 0)
 			return -1;
 	}
@@ -602,25 +603,48 @@ static nd_key *key_texts(const nd_key_incident *keys, size_t n)
 	return v;
 }
 
+/* How many keys ahead new_keys fetches the slot of a key in the ring. */
+#define KEYS_AHEAD 16
+
 /* Gives every group of g a new key, as nd_keys_assign gives them with no
  * previous incident, without listing their events (a first run: at 1M
- * incidents the list and the incidents as nd_keys sees them are 70 MB).
- * Returns the keys' texts (free them), or NULL with err set. */
+ * incidents the list and the incidents as nd_keys sees them are 70 MB):
+ * each its first try (nd_keys_value), taken in order in a ring made big
+ * enough at once, unless an earlier group holds it (then its next tries,
+ * nd_keys_new). Returns the keys' texts (free them), or NULL with err set. */
 static nd_key *new_keys(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_error *err)
 {
 	nd_key *v = malloc((g->n + 1) * sizeof(*v));
+	uint64_t *first = malloc((g->n + 1) * sizeof(*first)); /* each group's first try */
 	nd_keyring r;
 	size_t i;
+	int rc = 1;
 
 	memset(&r, 0, sizeof(r));
-	if (!v)
+	if (!v || !first) {
+		free(v);
+		free(first);
 		nd_error_set(err, "out of memory");
-	for (i = 0; v && i < g->n; i++)
-		if (nd_keys_new(&r, g->v[i].key, nd_group_first_ref(d, c, g, i), v[i].s, err) != 0) {
-			free(v);
-			v = NULL;
-		}
+		return NULL;
+	}
+	for (i = 0; i < g->n; i++)
+		first[i] = nd_keys_value(g->v[i].key, nd_group_first_ref(d, c, g, i), 0);
+	if (nd_keyring_reserve(&r, g->n, err) != 0)
+		rc = -1;
+	for (i = 0; rc > 0 && i < g->n; i++) {
+		if (i + KEYS_AHEAD < g->n)
+			nd_keyring_prefetch(&r, first[i + KEYS_AHEAD]);
+		if ((rc = nd_keyring_take(&r, first[i], err)) > 0)
+			nd_keys_text(first[i], v[i].s);
+		else if (rc == 0) /* held: its next tries */
+			rc = nd_keys_new(&r, g->v[i].key, nd_group_first_ref(d, c, g, i), v[i].s, err) == 0 ? 1 : -1;
+	}
 	nd_keyring_free(&r);
+	free(first);
+	if (rc < 0) {
+		free(v);
+		return NULL;
+	}
 	return v;
 }
 

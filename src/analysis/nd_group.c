@@ -95,6 +95,7 @@ typedef struct members {
 	const nd_correlation *c;
 	const nd_rule *const *cause, *const *rule;
 	const ranks *t;
+	unsigned kbits; /* the bits of the largest member's k (member_key) */
 	int finding;
 } members;
 
@@ -115,35 +116,36 @@ static member member_at(const members *s, uint32_t x)
 }
 
 /* nd_radix_key_fn: member positions by cause (its rank), key, kind, then,
- * as they come, by position; ctx the members. */
+ * as they come, by position; ctx the members. The three packed as tightly
+ * as the largest k allows: 32 bits (one sort) where they fit. */
 static uint64_t member_key(const void *p, unsigned k, const void *ctx)
 {
 	const members *s = ctx;
 	member a = member_at(s, *(const uint32_t *)p);
 
 	(void)k;
-	return rank_of(s->t, a.rule) << 33 | (uint64_t)a.k << 1 | (a.vpn != 0);
+	return rank_of(s->t, a.rule) << (s->kbits + 1) | (uint64_t)a.k << 1 | (a.vpn != 0);
 }
 
-/* What incident_key reads: the ranks, and the grouping and correlation
- * of the incidents (an incident's identity as its id, which orders as
- * the keys). */
-typedef struct incident_ctx {
-	const ranks *t;
-	const nd_grouping *g;
-	const nd_correlation *c;
-} incident_ctx;
+/* Returns the number of bits of x (0 for 0). */
+static unsigned bits_of(uint32_t x)
+{
+	unsigned b = 0;
 
-/* nd_radix_key_fn: incidents by first time, cause, identity
- * (group_order), ctx an incident_ctx. */
+	for (; x; x >>= 1)
+		b++;
+	return b;
+}
+
+/* nd_radix_key_fn: incidents by first time (ctx unused). The groups come
+ * from group_members by cause (its rank: the order of the ids) and
+ * identity (its id: the order of the keys): kept in that order where
+ * their first times are equal, they are in group_order's order. */
 static uint64_t incident_key(const void *p, unsigned k, const void *ctx)
 {
-	const nd_group *a = p;
-	const incident_ctx *x = ctx;
-
-	if (k == 0)
-		return nd_radix_i64(a->first);
-	return rank_of(x->t, a->rule) << 32 | x->c->attempts[x->g->items[a->item]].id;
+	(void)k;
+	(void)ctx;
+	return nd_radix_i64(((const nd_group *)p)->first);
 }
 
 /* Groups the members of s at the sorted positions at[0..n): a new group
@@ -192,22 +194,6 @@ static int group_order(const void *pa, const void *pb)
 	return a->key == b->key ? 0 : strcmp(a->key, b->key);
 }
 
-/* A resolution's place among those of its identity. */
-typedef struct by_key {
-	uint32_t id;
-	int vpn;
-	int64_t ts, ref;
-} by_key;
-
-/* nd_radix_key_fn: by identity, kind (VPN or not), time, ref. */
-static uint64_t key_order(const void *p, unsigned k, const void *ctx)
-{
-	const by_key *a = p;
-
-	(void)ctx;
-	return k == 0 ? (uint64_t)a->id << 1 | (a->vpn != 0) : nd_radix_i64(k == 1 ? a->ts : a->ref);
-}
-
 /* Returns 1 if key counts: touched is NULL (every key does) or holds it
  * (ascending by address), else 0. */
 static int counts(const char *const *touched, size_t ntouched, const char *key)
@@ -215,49 +201,74 @@ static int counts(const char *const *touched, size_t ntouched, const char *key)
 	return !touched || nd_sorted_has_ptr((const void *const *)touched, ntouched, key);
 }
 
+/* A resolution, among those of its identity and kind (resolve). */
+typedef struct by_key {
+	int64_t ts, ref;
+} by_key;
+
+/* Returns the place of the identity id and kind vpn among resolve's
+ * lists. */
+static size_t list_of(uint32_t id, int vpn)
+{
+	return (size_t)id << 1 | (vpn != 0);
+}
+
 /* Sets the resolution of each incident of g: the first resolution of its
  * identity and kind (a VPN incident: a VPN grant or a connect; an 802.1X
  * one: a grant of that kind) after its last attempt, looked up among the
- * resolutions of the identities that count (touched, counts). Returns 0,
+ * resolutions of the identities that count (touched, counts), put in a
+ * list per identity and kind as they come (by time, then ref). Returns 0,
  * or -1 with err set. */
 static int resolve(const nd_correlation *c, nd_grouping *g, const char *const *touched, size_t ntouched,
 		   nd_error *err)
 {
-	by_key *v = malloc((c->nres + 1) * sizeof(*v));
-	size_t i, n = 0;
+	size_t nlists = 2 * c->nids, i, n = 0;
+	uint32_t *start; /* list k: v[start[k] .. start[k + 1]) */
+	by_key *v;
 
-	if (!v)
-		return nd_error_set(err, "out of memory");
-	for (i = 0; i < c->nres; i++)
-		if (counts(touched, ntouched, c->resolutions[i].key))
-			v[n++] = (by_key){c->resolutions[i].id, c->resolutions[i].vpn, c->resolutions[i].ts,
-					  c->resolutions[i].ref};
-	if (nd_radix_sort_by(v, n, sizeof(*v), 3, key_order, NULL) != 0) {
+	if (c->nres >= UINT32_MAX)
+		return nd_error_set(err, "too many resolutions to group (they count in 32 bits)");
+	start = calloc(nlists + 2, sizeof(*start));
+	v = malloc((c->nres + 1) * sizeof(*v));
+	if (!start || !v) {
+		free(start);
 		free(v);
 		return nd_error_set(err, "out of memory");
 	}
+	/* Counted into start[k + 1], turned into where list k starts there,
+	 * then moved on to where it ends (start[k + 2]'s place) as it fills. */
+	for (i = 0; i < c->nres; i++)
+		if (counts(touched, ntouched, c->resolutions[i].key))
+			start[list_of(c->resolutions[i].id, c->resolutions[i].vpn) + 1]++;
+	for (i = 0; i < nlists; i++) {
+		uint32_t count = start[i + 1];
+
+		start[i + 1] = (uint32_t)n;
+		n += count;
+	}
+	for (i = 0; i < c->nres; i++)
+		if (counts(touched, ntouched, c->resolutions[i].key))
+			v[start[list_of(c->resolutions[i].id, c->resolutions[i].vpn) + 1]++] =
+				(by_key){c->resolutions[i].ts, c->resolutions[i].ref};
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
 		const nd_attempt *a = &c->attempts[g->items[grp->item]];
-		int vpn = a->vpn;
-		size_t lo = 0, hi = n;
+		size_t k = list_of(a->id, a->vpn), lo = start[k], hi = start[k + 1], end = hi;
 
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
-			int k = (v[mid].id > a->id) - (v[mid].id < a->id);
 
-			if (k == 0)
-				k = v[mid].vpn - vpn;
-			if (k < 0 || (k == 0 && v[mid].ts <= grp->last))
+			if (v[mid].ts <= grp->last)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		if (lo < n && v[lo].id == a->id && v[lo].vpn == vpn) {
+		if (lo < end) {
 			grp->resolved_ref = v[lo].ref;
 			grp->resolved_ts = v[lo].ts;
 		}
 	}
+	free(start);
 	free(v);
 	return 0;
 }
@@ -267,15 +278,20 @@ static int resolve(const nd_correlation *c, nd_grouping *g, const char *const *t
  * identity after its last attempt, when earlier than its resolution. */
 static void resolve_unlocks(const nd_correlation *c, nd_grouping *g)
 {
+	const nd_rule *last = NULL; /* the rule of the incident before, and whether it names reason 64 */
+	int lockout = 0;
 	size_t i;
 
 	for (i = 0; i < g->nincidents; i++) {
 		nd_group *grp = &g->v[i];
-		uint32_t id = c->attempts[g->items[grp->item]].id;
+		uint32_t id;
 		size_t lo = 0, hi = c->nunlocks;
 
-		if (!nd_rule_mentions(grp->rule, 64, 1))
+		if (grp->rule != last)
+			lockout = nd_rule_mentions(last = grp->rule, 64, 1);
+		if (!lockout)
 			continue;
+		id = c->attempts[g->items[grp->item]].id;
 		while (lo < hi) {
 			size_t mid = lo + (hi - lo) / 2;
 			int k = (c->unlocks[mid].id > id) - (c->unlocks[mid].id < id);
@@ -303,9 +319,9 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	uint32_t *m; /* the positions of the members (member_at) */
 	size_t n = 0, i, attempts = 0, events = 0;
 	int64_t gap = (int64_t)(gap_s * ND_TICKS_PER_SECOND);
+	uint32_t most = 0; /* the largest k of the members being sorted */
 	ranks t;
-	members s = {d, c, cause, rule, &t, 0};
-	incident_ctx ic = {&t, out, c};
+	members s = {d, c, cause, rule, &t, 0, 0};
 
 	memset(out, 0, sizeof(*out));
 	/* Room for what is grouped, not for every attempt and event. */
@@ -325,18 +341,25 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	if (!m || !out->items)
 		goto oom;
 	for (i = 0; i < c->n; i++)
-		if (cause[i] && counts(touched, ntouched, c->attempts[i].key))
+		if (cause[i] && counts(touched, ntouched, c->attempts[i].key)) {
 			m[n++] = (uint32_t)i;
+			most = c->attempts[i].id > most ? c->attempts[i].id : most;
+		}
+	s.kbits = bits_of(most);
 	if (nd_radix_sort_by(m, n, sizeof(*m), 1, member_key, &s) != 0)
 		goto oom;
 	if (group_members(out, &s, m, n, gap, err) != 0)
 		goto fail;
 	out->nincidents = out->n;
 	n = 0;
+	most = 0;
 	s.finding = 1;
 	for (i = 0; i < d->nevents; i++)
-		if (rule[d->by_ts[i]])
+		if (rule[d->by_ts[i]]) {
 			m[n++] = (uint32_t)i;
+			most = d->events[d->by_ts[i]].host > most ? d->events[d->by_ts[i]].host : most;
+		}
+	s.kbits = bits_of(most);
 	if (nd_radix_sort_by(m, n, sizeof(*m), 1, member_key, &s) != 0)
 		goto oom;
 	if (group_members(out, &s, m, n, 0, err) != 0)
@@ -344,7 +367,7 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	free(m);
 	m = NULL;
 	nd_vec_fit(&out->v, &out->cap, out->n, sizeof(*out->v));
-	if (nd_radix_sort_by(out->v, out->nincidents, sizeof(*out->v), 2, incident_key, &ic) != 0)
+	if (nd_radix_sort_by(out->v, out->nincidents, sizeof(*out->v), 1, incident_key, NULL) != 0)
 		goto oom;
 	if (out->n > out->nincidents) /* no pointer arithmetic on a NULL v */
 		nd_sort(out->v + out->nincidents, out->n - out->nincidents, sizeof(*out->v), group_order);

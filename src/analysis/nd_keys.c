@@ -24,22 +24,32 @@ static uint64_t hash_number(uint64_t h, int64_t v)
 	return h;
 }
 
-char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX])
+uint64_t nd_keys_value(const char *who, int64_t ref, unsigned n)
 {
-	static const char hex[] = "0123456789abcdef";
-	uint64_t h = 14695981039346656037u, v;
+	uint64_t h = 14695981039346656037u;
 	const char *p;
-	int i;
 
 	/* who, then "\x1f<ref>\x1f<n>" (hashed without snprintf: a 1M run makes 1M keys) */
 	for (p = who; *p; p++)
 		h = (h ^ (unsigned char)*p) * 1099511628211u;
 	h = hash_number(hash_number(h, ref), (int64_t)n);
-	v = (h ^ (h >> 29)) & 0xffffffffffffu;
+	return (h ^ (h >> 29)) & 0xffffffffffffu;
+}
+
+char *nd_keys_text(uint64_t v, char out[ND_KEY_MAX])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
 	for (i = 11; i >= 0; i--, v >>= 4)
 		out[i] = hex[v & 15];
 	out[12] = '\0';
 	return out;
+}
+
+char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX])
+{
+	return nd_keys_text(nd_keys_value(who, ref, n), out);
 }
 
 /* qsort: the events of the new incidents by ref, then incident. */
@@ -64,34 +74,80 @@ static int older(int64_t a_ts, const char *a_key, int64_t b_ts, const char *b_ke
 #define HELD ((uint64_t)1 << 63)
 
 /* Returns the value of key when it is a made key (12 lowercase hex
- * digits), else -1. */
+ * digits), else -1. Without a branch on which kind of digit: a ring
+ * reads a million keys, each a coin toss for the branch predictor. */
 static int64_t key_value(const char *key)
 {
-	int64_t v = 0;
+	uint64_t v = 0;
+	unsigned bad = 0;
 	size_t i;
 
 	for (i = 0; i < 12; i++) {
-		char ch = key[i];
+		unsigned ch = (unsigned char)key[i], digit = ch - '0', letter = ch - 'a';
 
-		if (ch >= '0' && ch <= '9')
-			v = v * 16 + (ch - '0');
-		else if (ch >= 'a' && ch <= 'f')
-			v = v * 16 + (ch - 'a' + 10);
-		else
+		if (!ch) /* shorter */
 			return -1;
+		bad |= digit > 9 && letter > 5;
+		v = v << 4 | ((digit <= 9 ? digit : letter + 10) & 15);
 	}
-	return key[12] ? -1 : v;
+	return bad || key[12] ? -1 : (int64_t)v;
+}
+
+/* Returns where value v is first looked for in a table of nslots (a power
+ * of two). */
+static size_t home_of(uint64_t v, size_t nslots)
+{
+	return (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & (nslots - 1);
 }
 
 /* Returns the slot of value v in the table slots of nslots (a power of
  * two): the one holding it, else the empty one where it goes. */
 static uint64_t *slot_of(uint64_t *slots, size_t nslots, uint64_t v)
 {
-	size_t at = (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & (nslots - 1);
+	size_t at = home_of(v, nslots);
 
 	while (slots[at] && (slots[at] & ~HELD) != v + 1)
 		at = (at + 1) & (nslots - 1);
 	return &slots[at];
+}
+
+/* Makes room in r for want keys (at most half its slots in use), moving
+ * the keys it has into a bigger table when needed. Returns 0, or -1 when
+ * out of memory (r unchanged). */
+static int ring_room(nd_keyring *r, size_t want)
+{
+	size_t n = r->nslots ? r->nslots : 1024, i;
+	uint64_t *slots;
+
+	while (want * 2 > n)
+		n *= 2;
+	if (n == r->nslots)
+		return 0;
+	if (!(slots = calloc(n, sizeof(*slots))))
+		return -1;
+	for (i = 0; i < r->nslots; i++)
+		if (r->slots[i])
+			*slot_of(slots, n, (r->slots[i] & ~HELD) - 1) = r->slots[i];
+	free(r->slots);
+	r->slots = slots;
+	r->nslots = n;
+	return 0;
+}
+
+/* Finds the made key of value v in r, adding it (not held) when new.
+ * Returns its slot, or NULL when out of memory. */
+static uint64_t *value_slot(nd_keyring *r, uint64_t v)
+{
+	uint64_t *at;
+
+	if (ring_room(r, r->n + 1) != 0)
+		return NULL;
+	at = slot_of(r->slots, r->nslots, v);
+	if (!*at) {
+		*at = v + 1;
+		r->n++;
+	}
+	return at;
 }
 
 /* Finds the made key key in r, adding it (not held) when new. Returns its
@@ -100,32 +156,9 @@ static uint64_t *slot_of(uint64_t *slots, size_t nslots, uint64_t v)
 static uint64_t *ring_slot(nd_keyring *r, const char *key, int *oom)
 {
 	int64_t v = key_value(key);
-	uint64_t *at;
-	size_t i;
+	uint64_t *at = v < 0 ? NULL : value_slot(r, (uint64_t)v);
 
-	*oom = 0;
-	if (v < 0)
-		return NULL;
-	if ((r->n + 1) * 2 > r->nslots) {
-		size_t n = r->nslots ? r->nslots * 2 : 1024;
-		uint64_t *slots = calloc(n, sizeof(*slots));
-
-		if (!slots) {
-			*oom = 1;
-			return NULL;
-		}
-		for (i = 0; i < r->nslots; i++)
-			if (r->slots[i])
-				*slot_of(slots, n, (r->slots[i] & ~HELD) - 1) = r->slots[i];
-		free(r->slots);
-		r->slots = slots;
-		r->nslots = n;
-	}
-	at = slot_of(r->slots, r->nslots, (uint64_t)v);
-	if (!*at) {
-		*at = (uint64_t)v + 1;
-		r->n++;
-	}
+	*oom = v >= 0 && !at;
 	return at;
 }
 
@@ -147,11 +180,41 @@ void nd_keyring_free(nd_keyring *r)
 	memset(r, 0, sizeof(*r));
 }
 
+int nd_keyring_reserve(nd_keyring *r, size_t n, nd_error *err)
+{
+	return ring_room(r, r->n + n) != 0 ? nd_error_set(err, "out of memory") : 0;
+}
+
+void nd_keyring_prefetch(const nd_keyring *r, uint64_t v)
+{
+#if defined(__GNUC__)
+	if (r->nslots)
+		__builtin_prefetch(&r->slots[home_of(v, r->nslots)]);
+#else
+	(void)r;
+	(void)v;
+#endif
+}
+
+int nd_keyring_take(nd_keyring *r, uint64_t v, nd_error *err)
+{
+	uint64_t *at = value_slot(r, v);
+
+	if (!at)
+		return nd_error_set(err, "out of memory");
+	if (*at & HELD)
+		return 0;
+	*at |= HELD;
+	return 1;
+}
+
 int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error *err)
 {
 	size_t i;
 
 	nd_keyring_free(r);
+	if (nd_keyring_reserve(r, n, err) != 0)
+		return -1;
 	for (i = 0; i < n; i++)
 		if (ring_hold(r, v[i].key, 1) != 0)
 			return nd_error_set(err, "out of memory");
@@ -161,15 +224,15 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 int nd_keys_new(nd_keyring *r, const char *who, int64_t ref, char out[ND_KEY_MAX], nd_error *err)
 {
 	unsigned n = 0;
-	uint64_t *at;
-	int oom;
+	uint64_t v;
+	int rc;
 
-	do {
-		nd_keys_make(who, ref, n++, out);
-		if (!(at = ring_slot(r, out, &oom)))
-			return nd_error_set(err, "out of memory"); /* a made key is one */
-	} while (*at & HELD);
-	*at |= HELD;
+	do
+		rc = nd_keyring_take(r, v = nd_keys_value(who, ref, n++), err);
+	while (rc == 0);
+	if (rc < 0)
+		return -1;
+	nd_keys_text(v, out);
 	return 0;
 }
 

@@ -42,6 +42,13 @@ typedef struct nd_key_incident {
  * n-th try (0 first; a later try when the key is taken). Returns out. */
 char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX]);
 
+/* Returns the value of the key nd_keys_make makes (its 12 hex digits: 48
+ * bits), without its text. */
+uint64_t nd_keys_value(const char *who, int64_t ref, unsigned n);
+
+/* Writes the key of value v (nd_keys_value) into out. Returns out. */
+char *nd_keys_text(uint64_t v, char out[ND_KEY_MAX]);
+
 /* Gives each of the incidents fresh[0..nfresh) a key: the key of an
  * incident of old[0..nold) (the previous run) it continues, else a new one
  * that no incident of either holds. Returns 0, or -1 with err set. */
@@ -64,6 +71,21 @@ int nd_keyring_fill(nd_keyring *r, const nd_key_incident *v, size_t n, nd_error 
 
 /* Frees r and empties it. Returns nothing. */
 void nd_keyring_free(nd_keyring *r);
+
+/* Makes room in r for n keys more than it has, so that adding them moves
+ * none (a table grown twice as it fills moves each key about twice).
+ * Returns 0, or -1 with err set. */
+int nd_keyring_reserve(nd_keyring *r, size_t n, nd_error *err);
+
+/* Asks the processor to fetch the slot of the made key of value v
+ * (nd_keys_value) in r (a hint: keys taken in a row from a table of
+ * megabytes each wait on memory otherwise). Returns nothing. */
+void nd_keyring_prefetch(const nd_keyring *r, uint64_t v);
+
+/* Makes r hold the made key of value v (nd_keys_value) when it does not.
+ * Returns 1 when taken, 0 when r holds it already (the incident then
+ * takes its next try: nd_keys_new), -1 with err set. */
+int nd_keyring_take(nd_keyring *r, uint64_t v, nd_error *err);
 
 /* Gives an incident about who whose first event is ref the first of its
  * made keys (nd_keys_make, tries 0, 1, ...) that r does not hold, into

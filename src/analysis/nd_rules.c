@@ -573,6 +573,8 @@ int nd_rules_load_dir(nd_rules *r, const char *dir, nd_error *err)
 		free(names[i]);
 	}
 	free(names);
+	if (nd_rules_rank(r, rc == 0 ? err : NULL) != 0) /* a failed load's error stays */
+		rc = -1;
 	return rc;
 }
 
@@ -583,6 +585,7 @@ void nd_rules_free(nd_rules *r)
 	for (i = 0; i < r->n; i++)
 		free_rule(r->v[i]);
 	free(r->v);
+	free(r->ranked);
 	for (i = 0; i < r->nfiles; i++)
 		free(r->files[i]);
 	free(r->files);

@@ -82,6 +82,8 @@ typedef struct nd_rule {
 typedef struct nd_rules {
 	nd_rule **v;
 	size_t n;
+	nd_rule **ranked; /* the enabled rules of v, the best first (nd_rules_rank): judging takes the first that matches */
+	size_t nranked;
 	char **files; /* every file read, in order */
 	size_t nfiles;
 	unsigned layers; /* directories loaded */
@@ -145,11 +147,18 @@ void nd_rules_free(nd_rules *r);
 
 /* Finds the enabled rule of kind that fits the subject best: the one with
  * the most conditions met (plus its priority), then the more confident,
- * then the smaller id. A pattern that cannot be matched is reported (see
+ * then the smaller id: the first of r->ranked that matches. A pattern of a
+ * rule ranked before it that cannot be matched is reported (see
  * match_error). Returns 1 with *best set, 0 when no rule matches, -1 with
  * err set. */
 int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s, const nd_rule **best,
 		  nd_error *err);
+
+/* Ranks the enabled rules of r into r->ranked in nd_rules_best's order of
+ * preference (kind, then most conditions met plus priority, the more
+ * confident, the smaller id), so that a judgement stops at the first rule
+ * that matches; nd_rules_load_dir calls it. Returns 0, or -1 with err set. */
+int nd_rules_rank(nd_rules *r, nd_error *err);
 
 /* Returns 1 if the enabled rule names the code among its client errors
  * (reason = 0) or NPS reason codes (reason = 1), else 0. */

@@ -2,6 +2,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "nd_rules.h"
@@ -161,34 +162,52 @@ static int matches(matcher *mt, const nd_rule *r, const nd_rule_subject *s, nd_e
 	return 1;
 }
 
+/* qsort: rules in the order nd_rules_best prefers them: by kind, the
+ * higher score, the more confident, the smaller id (unique in a set). */
+static int preferred(const void *pa, const void *pb)
+{
+	const nd_rule *a = *(const nd_rule *const *)pa, *b = *(const nd_rule *const *)pb;
+	int sa = score(a), sb = score(b), ca = confidence_rank(a->confidence), cb = confidence_rank(b->confidence);
+
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if (ca != cb)
+		return ca < cb ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+int nd_rules_rank(nd_rules *r, nd_error *err)
+{
+	size_t i;
+
+	free(r->ranked);
+	r->ranked = NULL;
+	r->nranked = 0;
+	if (!(r->ranked = malloc((r->n + 1) * sizeof(*r->ranked))))
+		return nd_error_set(err, "out of memory");
+	for (i = 0; i < r->n; i++)
+		if (!r->v[i]->disabled)
+			r->ranked[r->nranked++] = r->v[i];
+	qsort(r->ranked, r->nranked, sizeof(*r->ranked), preferred);
+	return 0;
+}
+
 int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s, const nd_rule **best,
 		  nd_error *err)
 {
 	matcher mt = {NULL, NULL, NULL};
-	int best_score = 0, rc = 0;
+	int rc = 0;
 	size_t i;
 
+	/* The first rule of the kind that matches, in the order of preference:
+	 * the rules after it could not win (a rule that cannot be matched
+	 * before it is reported). */
 	*best = NULL;
-	for (i = 0; i < r->n; i++) {
-		const nd_rule *rule = r->v[i];
-		int sc;
-
-		if (rule->disabled || rule->kind != kind)
-			continue;
-		sc = score(rule);
-		if (*best && (sc < best_score ||
-			      (sc == best_score &&
-			       (confidence_rank(rule->confidence) > confidence_rank((*best)->confidence) ||
-				(confidence_rank(rule->confidence) == confidence_rank((*best)->confidence) &&
-				 strcmp(rule->id, (*best)->id) > 0)))))
-			continue;
-		if ((rc = matches(&mt, rule, s, err)) < 0)
-			break;
-		if (rc) {
-			*best = rule;
-			best_score = sc;
-		}
-	}
+	for (i = 0; i < r->nranked && rc == 0; i++)
+		if (r->ranked[i]->kind == kind && (rc = matches(&mt, r->ranked[i], s, err)) == 1)
+			*best = r->ranked[i];
 	matcher_free(&mt);
 	if (rc < 0) {
 		*best = NULL;

@@ -86,6 +86,22 @@ int nd_radix_permute(void *base, size_t n, size_t size, nd_radix_item *v)
 	return 0;
 }
 
+/* Puts the elements of base[0..n) (each size bytes, at most 8) in the
+ * order of v (the one at v[i].at to i) through to (room for n of them).
+ * Returns nothing. */
+static void gather(unsigned char *base, size_t n, size_t size, const nd_radix_item *v, unsigned char *to)
+{
+	size_t i;
+
+	if (size == sizeof(uint32_t)) /* positions: a copy of a constant size, inlined */
+		for (i = 0; i < n; i++)
+			memcpy(to + i * sizeof(uint32_t), base + (size_t)v[i].at * sizeof(uint32_t), sizeof(uint32_t));
+	else
+		for (i = 0; i < n; i++)
+			memcpy(to + i * size, base + (size_t)v[i].at * size, size);
+	memcpy(base, to, n * size);
+}
+
 int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx)
 {
 	const unsigned char *b = base;
@@ -124,8 +140,18 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 			v[i].key = (uint32_t)(key_at(b, size, v, i, n, k, key, ctx) >> 32);
 		nd_radix_sort(v, tmp, n);
 	}
+	/* Small elements gathered in order into the spare items, copied back;
+	 * bigger ones moved along the cycles of the permutation (a gather
+	 * into a copy of the array, its reads fetched ahead, took a fifth of
+	 * the time for the incidents at 1M, but its 64 MB came on top of the
+	 * run's peak). */
+	if (size <= sizeof(*tmp)) {
+		gather(base, n, size, v, (unsigned char *)tmp);
+		rc = 0;
+	} else {
+		rc = nd_radix_permute(base, n, size, v);
+	}
 	free(tmp);
-	rc = nd_radix_permute(base, n, size, v);
 	free(v);
 	return rc;
 }

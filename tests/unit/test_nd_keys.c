@@ -166,5 +166,34 @@ int main(void)
 		nd_keys_held_free(&h);
 		nd_keyring_free(&ring);
 	}
+
+	/* A key's value and text (what a first run takes into its ring), and
+	 * the ring's taking: a held key is not taken again, nd_keys_new goes
+	 * on to the next try; a reserved ring grows no more as it fills, and
+	 * a key with other letters is never a made key. */
+	{
+		size_t slots, i;
+
+		CHECK_STR(nd_keys_text(nd_keys_value("lab.example\\alice", 10, 0), k2), "5f50faef4ea9");
+		CHECK_STR(nd_keys_text(nd_keys_value("lab.example\\alice", -5, 3), k2), "1e39057d9ad0");
+		CHECK_STR(nd_keys_text(0xabcdef, k2), "000000abcdef");
+		memset(&ring, 0, sizeof(ring));
+		CHECK(nd_keyring_reserve(&ring, 5000, &err) == 0);
+		slots = ring.nslots;
+		CHECK(slots >= 10000);
+		nd_keyring_prefetch(&ring, nd_keys_value("lab.example\\alice", 10, 0));
+		CHECK(nd_keyring_take(&ring, nd_keys_value("lab.example\\alice", 10, 0), &err) == 1);
+		CHECK(nd_keyring_take(&ring, nd_keys_value("lab.example\\alice", 10, 0), &err) == 0);
+		CHECK(nd_keys_new(&ring, "lab.example\\alice", 10, k2, &err) == 0);
+		CHECK_STR(k2, nd_keys_make("lab.example\\alice", 10, 1, k3));
+		for (i = 0; i < 4990; i++)
+			CHECK(nd_keyring_take(&ring, (uint64_t)i * 7919, &err) == 1);
+		CHECK(ring.nslots == slots && ring.n == 4992);
+		old[0] = inc("lab.example\\alice", a1, 2, "5F50FAEF4EA9"); /* upper case: not made */
+		old[1] = inc("lab.example\\bob", b1, 1, "5f50faef4ea");  /* short */
+		old[2] = inc("lab.example\\carol", m1, 1, "5f50faef4eaz");
+		CHECK(nd_keyring_fill(&ring, old, 3, &err) == 0 && ring.n == 0);
+		nd_keyring_free(&ring);
+	}
 	return check_report();
 }
