@@ -262,7 +262,8 @@ int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_er
 int nd_analysis_keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(const void *, const void *));
 
 /* Finishes the events: sorts them by ref, merges one event loaded twice
- * (its fields must not be loaded yet) and builds by_ts. Returns 0, or -1
+ * (into the first copy: each copy has the same fields, if any) and builds
+ * by_ts. Returns 0, or -1
  * with err set (also for 4G events). */
 int nd_analysis_index(nd_analysis_data *d, nd_error *err);
 
