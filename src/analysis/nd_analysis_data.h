@@ -105,7 +105,7 @@ typedef struct nd_event {
 	uint32_t family, provider; /* ids of the shared strings (nd_analysis_s) */
 	uint32_t id;
 	uint32_t host;    /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
-	uint32_t field;   /* its values in fields[field .. field + nfields) */
+	uint32_t field;   /* its values in fields[field .. field + nfields) (events with the same values may share them) */
 	uint16_t nfields; /* (at most one per name the rules read) */
 	uint16_t flags;
 } nd_event;
