@@ -105,7 +105,7 @@ typedef struct nd_event {
 	uint32_t family, provider; /* ids of the shared strings (nd_analysis_s) */
 	uint32_t id;
 	uint32_t host;    /* an index of hosts (nhosts: unknown; fewer than 4G, nd_analysis_add_host) */
-	uint32_t field;   /* its values in fields[field .. field + nfields) */
+	uint32_t field;   /* its values in fields[field .. field + nfields) (events with the same values may share them) */
 	uint16_t nfields; /* (at most one per name the rules read) */
 	uint16_t flags;
 } nd_event;
@@ -262,7 +262,8 @@ int nd_analysis_add_rule_names(nd_analysis_data *d, const nd_rules *rules, nd_er
 int nd_analysis_keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp)(const void *, const void *));
 
 /* Finishes the events: sorts them by ref, merges one event loaded twice
- * (its fields must not be loaded yet) and builds by_ts. Returns 0, or -1
+ * (into the first copy: each copy has the same fields, if any) and builds
+ * by_ts. Returns 0, or -1
  * with err set (also for 4G events). */
 int nd_analysis_index(nd_analysis_data *d, nd_error *err);
 

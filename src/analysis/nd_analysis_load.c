@@ -25,6 +25,33 @@ typedef nd_analysis_dial dial;
 #define TIME_SQLITE "time_text"
 #define TIME_PG "time_created"
 
+/* A field_names row: the rule-read name (an index of d->names, nnames
+ * for none) of each position, the name itself where read; and, for the
+ * events of family fam, the query column (nd_fields_typed_index) whose
+ * typed value gives back each position's, -1 for none (col NULL: not
+ * worked out for the query being read). */
+typedef struct names_row {
+	int64_t id;
+	size_t *k;
+	char **name;
+	size_t n;
+	const nd_family *fam;
+	int *col;
+} names_row;
+
+/* The field_names rows that name a field the rules read, by id. */
+typedef struct names_map {
+	names_row *v;
+	size_t n, cap;
+} names_map;
+
+/* A list of fields of an event: d->fields[at .. at + n), and its hash. */
+typedef struct field_list {
+	uint64_t h;
+	uint32_t at;
+	uint16_t n;
+} field_list;
+
 /* The state of one load. */
 typedef struct load {
 	nd_db *db;
@@ -51,6 +78,16 @@ typedef struct load {
 	size_t nfresh, cap_fresh;
 	const char *last[LAST_COLUMNS]; /* the shared copy col_id gave for each column of the query's last row */
 	uint32_t last_id[LAST_COLUMNS]; /* and its id */
+	names_map names; /* read once a query reads fields (names_read) */
+	int names_read;
+	int fields_at;   /* the column of events.names_ref in the query's rows (then fields, then the typed
+			  * columns, at index), -1 when it reads no fields */
+	int *index;      /* nd_fields_typed_columns of the query being read */
+	nd_buf sql;      /* the query with the columns of its events' fields (fields_sql) */
+	nd_buf tmp;      /* a field's value being decoded */
+	field_list *lists; /* the distinct lists of fields the load's events have (share_fields) */
+	size_t nlists, cap_lists;
+	nd_slots list_slots; /* lists by their fields */
 } load;
 
 /* Returns the shared string of id as the load that added it sees it: on
@@ -96,6 +133,278 @@ static size_t host_col(load *l, nd_stmt *st, int c)
 	return nd_analysis_host(l->hosts, v ? v : "");
 }
 
+/* Frees what a names row holds. Returns nothing. */
+static void row_free(names_row *r)
+{
+	size_t j;
+
+	for (j = 0; r->name && j < r->n; j++)
+		free(r->name[j]);
+	free(r->name);
+	free(r->k);
+	free(r->col);
+}
+
+/* Frees what the load holds for reading fields. Returns nothing. */
+static void fields_free(load *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->names.n; i++)
+		row_free(&l->names.v[i]);
+	free(l->names.v);
+	free(l->index);
+	nd_buf_free(&l->sql);
+	nd_buf_free(&l->tmp);
+	free(l->lists);
+	nd_slots_free(&l->list_slots);
+}
+
+/* Reads the field_names rows (ordered by id) into l->names, keeping those
+ * that name a field the rules read (a row that is not a JSON array names
+ * nothing). Returns 0, or -1 with err set. */
+static int load_names(load *l)
+{
+	nd_analysis_data *d = l->d;
+	names_map *m = &l->names;
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(l->db, "SELECT id, names FROM field_names ORDER BY id", 0, &st, "load", NULL) != 0)
+		return nd_db_fail(l->db, "field names", l->err);
+	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
+		const char *p = nd_db_column_text(st, 1);
+		names_row r = {nd_db_column_int64(st, 0), NULL, NULL, 0, NULL, NULL};
+		size_t cap = 0, ncap = 0, used = 0;
+		int null, more = 0, oom = 0;
+
+		while (p && (more = nd_fields_next(&p, &l->tmp, &null)) == 1) {
+			if ((oom = nd_vec_reserve(&r.k, &cap, r.n + 1, sizeof(*r.k)) != 0 ||
+				   nd_vec_reserve(&r.name, &ncap, r.n + 1, sizeof(*r.name)) != 0))
+				break;
+			r.k[r.n] = null ? d->nnames : nd_analysis_name(d, l->tmp.data);
+			r.name[r.n] = NULL;
+			if (r.k[r.n] != d->nnames && !(r.name[r.n] = strdup(l->tmp.data))) {
+				oom = 1;
+				break;
+			}
+			used += r.k[r.n++] != d->nnames;
+		}
+		if (!oom && used && more == 0) {
+			if (nd_vec_reserve(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == 0) {
+				m->v[m->n++] = r;
+				continue;
+			}
+			oom = 1;
+		}
+		row_free(&r);
+		if (oom) {
+			nd_db_finalize(st);
+			return nd_error_set(l->err, "out of memory");
+		}
+	}
+	nd_db_finalize(st);
+	return rc == 0 ? 0 : nd_db_fail(l->db, "field names", l->err);
+}
+
+/* Returns the names row id of m, or NULL. */
+static names_row *names_of(const names_map *m, int64_t id)
+{
+	size_t lo = 0, hi = m->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < m->n && m->v[lo].id == id ? &m->v[lo] : NULL;
+}
+
+/* Sets, for the events of family fam, the query column of each rule-read
+ * position of r (nd_fields_typed_index). Returns 0, or -1 when out of
+ * memory. */
+static int row_family(names_row *r, const nd_family *fam, const int *index)
+{
+	size_t j;
+
+	if (r->col && r->fam == fam)
+		return 0;
+	if (!r->col && !(r->col = malloc(r->n * sizeof(*r->col))))
+		return -1;
+	for (j = 0; j < r->n; j++)
+		r->col[j] = r->name[j] && fam ? nd_fields_typed_index(index, fam, nd_family_column_of(fam, r->name[j])) : -1;
+	r->fam = fam;
+	return 0;
+}
+
+/* Returns the family called name, or NULL. */
+static const nd_family *family_named(const char *name)
+{
+	const nd_family *const *f;
+
+	for (f = nd_families(); name && *f; f++)
+		if (strcmp((*f)->name, name) == 0)
+			return *f;
+	return NULL;
+}
+
+/* Returns 1 when the rules read the field called name, else 0. */
+static int rules_read(void *ctx, const char *name)
+{
+	const nd_analysis_data *d = ctx;
+
+	return nd_analysis_name(d, name) != d->nnames;
+}
+
+/* Sets l->sql to sql (a query whose first ncols columns a row function
+ * reads; its FROM clause names the events e) with, after those, the
+ * columns that give the fields of its events: events.names_ref, .fields,
+ * then each typed column the rules read (nd_fields_typed_columns: of the
+ * typed table read as alias, or with table NULL of every typed table,
+ * joined after "FROM events e"), and l->fields_at to where they start.
+ * When the rules read no field of any field_names row, l->sql is sql and
+ * l->fields_at -1. Returns 0, or -1 with err set. */
+static int fields_sql(load *l, const char *sql, int ncols, const char *table, const char *alias)
+{
+	const char *from = strstr(sql, " FROM ");
+	size_t i;
+	int rc;
+
+	l->fields_at = -1;
+	nd_buf_reset(&l->sql);
+	if (l->d->nnames && !l->names_read) {
+		if (load_names(l) != 0)
+			return -1;
+		l->names_read = 1;
+	}
+	if (!l->names.n || !from)
+		return nd_buf_append(&l->sql, sql, strlen(sql) + 1) ? nd_error_set(l->err, "out of memory") : 0;
+	for (i = 0; i < l->names.n; i++) { /* another query's columns */
+		free(l->names.v[i].col);
+		l->names.v[i].col = NULL;
+	}
+	if (!l->index && !(l->index = malloc((nd_fields_typed_count() + 1) * sizeof(*l->index))))
+		return nd_error_set(l->err, "out of memory");
+	rc = nd_buf_append(&l->sql, sql, (size_t)(from - sql)) || nd_buf_printf(&l->sql, ", e.names_ref, e.fields") ||
+	     nd_fields_typed_columns(&l->sql, table, alias, ncols + 2, rules_read, l->d, l->index);
+	if (!rc && !table) {
+		const char *after = " FROM events e";
+
+		rc = strncmp(from, after, strlen(after)) != 0 || nd_buf_append(&l->sql, after, strlen(after)) ||
+		     nd_fields_typed_joins(&l->sql);
+		from += strlen(after);
+	}
+	if (rc || nd_buf_append(&l->sql, from, strlen(from) + 1))
+		return nd_error_set(l->err, "out of memory");
+	l->fields_at = ncols;
+	return 0;
+}
+
+/* The fields of an event compared with the lists of a load. */
+typedef struct list_key {
+	const load *l;
+	const nd_field_value *f;
+	uint64_t h;
+	uint16_t n;
+} list_key;
+
+/* nd_slots_is_fn: list i of the load holds the fields of ctx (a
+ * list_key). */
+static int list_is(const void *ctx, uint32_t i)
+{
+	const list_key *x = ctx;
+	const field_list *v = &x->l->lists[i];
+
+	return v->h == x->h && v->n == x->n && memcmp(&x->l->d->fields[v->at], x->f, x->n * sizeof(*x->f)) == 0;
+}
+
+/* Indexes the lists of l anew, with room for one more. Returns 0, or -1
+ * when out of memory. */
+static int index_lists(load *l)
+{
+	size_t i;
+
+	if (nd_slots_make(&l->list_slots, l->nlists + 1) != 0)
+		return -1;
+	for (i = 0; i < l->nlists; i++) {
+		list_key x = {l, &l->d->fields[l->lists[i].at], l->lists[i].h, l->lists[i].n};
+
+		*nd_slots_find(&l->list_slots, x.h, list_is, &x) = (uint32_t)i + 1; /* fewer than 4G: as the fields */
+	}
+	return 0;
+}
+
+/* Makes event e, whose fields were just added (the last of d->fields),
+ * share those of an earlier event of the load with the same fields, giving
+ * its own back: a fleet's decisions have a few lists of names and values
+ * (at 1M decisions 5M fields, 40 MB, in about 50k lists). Returns 0, or -1
+ * when out of memory. */
+static int share_fields(load *l, nd_event *e)
+{
+	nd_analysis_data *d = l->d;
+	list_key x = {l, &d->fields[e->field], 14695981039346656037u, e->nfields};
+	uint32_t *slot;
+	size_t i;
+
+	for (i = 0; i < x.n; i++)
+		x.h = (x.h ^ ((uint64_t)x.f[i].name << 32 | x.f[i].value)) * 0x9E3779B97F4A7C15u;
+	x.h ^= x.h >> 29;
+	if (nd_slots_full(&l->list_slots, l->nlists + 1) && index_lists(l) != 0)
+		return -1;
+	if (*(slot = nd_slots_find(&l->list_slots, x.h, list_is, &x))) {
+		d->nfields -= e->nfields;
+		e->field = l->lists[*slot - 1].at;
+		return 0;
+	}
+	if (nd_vec_reserve(&l->lists, &l->cap_lists, l->nlists + 1, sizeof(*l->lists)) != 0)
+		return -1;
+	l->lists[l->nlists++] = (field_list){x.h, e->field, e->nfields};
+	*slot = (uint32_t)l->nlists;
+	return 0;
+}
+
+/* Adds to event e, the event of row st of a query with its fields
+ * (l->fields_at), the first value of each rule-read name among its
+ * fields: the value in events.fields where there is one, else the typed
+ * column's; shared with an earlier event that has the same
+ * (share_fields). Returns 0, or -1 when out of memory. */
+static int event_fields(load *l, nd_event *e, nd_stmt *st)
+{
+	nd_analysis_data *d = l->d;
+	names_row *r =
+	    nd_db_column_null(st, l->fields_at) ? NULL : names_of(&l->names, nd_db_column_int64(st, l->fields_at));
+	const char *p = r ? nd_db_column_text(st, l->fields_at + 1) : NULL;
+	size_t j, at = 0;
+	int null = 0, more = p ? nd_fields_rest_next(&p, &at, &l->tmp, &null) : 0;
+
+	if (!r)
+		return 0;
+	if (row_family(r, family_named(own_str(l, e->family)), l->index) != 0)
+		return -1;
+	for (j = 0; j < r->n; j++) {
+		const char *v = NULL;
+
+		while (more == 1 && at < j)
+			more = nd_fields_rest_next(&p, &at, &l->tmp, &null);
+		if (r->k[j] == d->nnames)
+			continue;
+		if (more == 1 && at == j)
+			v = null ? NULL : l->tmp.data ? l->tmp.data : "";
+		else if (r->col[j] >= 0)
+			v = nd_db_column_text(st, r->col[j]);
+		if (!v)
+			continue;
+		if (e->nfields && nd_analysis_field_of(d, e, r->k[j]))
+			continue;
+		if (nd_analysis_add_field(d, e, r->k[j], v) != 0)
+			return -1;
+	}
+	return e->nfields ? share_fields(l, e) : 0;
+}
+
 /* The queries of a load: each fills one kind of record from a row. */
 typedef int (*row_fn)(load *l, nd_stmt *st);
 
@@ -115,22 +424,38 @@ static void logged_time(load *l, nd_stmt *st, int c, int64_t ref, int64_t ts)
 		l->oom = 1;
 }
 
-/* Runs sql (with ?1 the id after which events count when l->since),
- * calling fn on each row. Returns 0, or -1 with err set (what names the
- * query). */
-static int each_row(load *l, const char *sql, row_fn fn, const char *what)
+/* A query of a load, in two forms: for every event, and for the events
+ * stored since the id ?1 (queries[]). */
+typedef struct query {
+	const char *all[2], *since[2]; /* for SQLite, for PostgreSQL (load.pg) */
+	row_fn fn;
+	const char *what;
+	int ncols;         /* for a query whose rows add events (subject_event): the columns fn reads, */
+	const char *table; /* the typed table of the events read and its name in the query (fields_sql) */
+	const char *alias;
+} query;
+
+/* Runs query q (with ?1 the id after which events count when l->since)
+ * and, when its rows add events, the columns of their fields
+ * (fields_sql), calling q->fn on each row. Returns 0, or -1 with err set
+ * (q->what names the query). */
+static int each_row(load *l, const query *q)
 {
+	const char *sql = l->since ? q->since[l->pg] : q->all[l->pg], *what = q->what;
 	nd_stmt *st = NULL;
 	int rc;
 
 	memset(l->last, 0, sizeof(l->last)); /* another query's columns */
-	if (nd_db_prepare(l->db, sql, 0, &st, "load", NULL) != 0 ||
+	l->fields_at = -1;
+	if (q->ncols && fields_sql(l, sql, q->ncols, q->table, q->alias) != 0)
+		return -1;
+	if (nd_db_prepare(l->db, q->ncols ? l->sql.data : sql, 0, &st, "load", NULL) != 0 ||
 	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
 	}
 	while ((rc = nd_db_step(st, "load", NULL)) == 1)
-		if ((l->rows++, fn(l, st)) != 0 || l->oom) {
+		if ((l->rows++, q->fn(l, st)) != 0 || l->oom) {
 			nd_db_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
@@ -282,7 +607,8 @@ static int hint_row(load *l, nd_stmt *st)
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
  * computer, event_id, family, provider at first..first+5, its logged time
  * at time) on host, the host index of its computer (host_col, which the
- * caller has looked up). Returns 0, or -1 when out of memory. */
+ * caller has looked up), with its fields when the query reads them
+ * (event_fields). Returns 0, or -1 when out of memory. */
 static int subject_event(load *l, nd_stmt *st, int first, int time, size_t host, unsigned flags)
 {
 	nd_event *e = nd_analysis_add_event(l->d);
@@ -299,7 +625,7 @@ static int subject_event(load *l, nd_stmt *st, int first, int time, size_t host,
 	logged_time(l, st, time, e->ref, e->ts);
 	if (e->ref > l->top)
 		l->top = e->ref;
-	return 0;
+	return l->fields_at >= 0 ? event_fields(l, e, st) : 0;
 }
 
 /* Returns the position of the first dial of coid on host in v (n, by
@@ -563,9 +889,9 @@ static int capi2_row(load *l, nd_stmt *st)
 	return 0;
 }
 
-/* Loads the events of the rules' event lists: for finding rules the events
- * they judge, for incident rules the events they look for nearby. Returns
- * 0, or -1 with err set. */
+/* Loads the events of the rules' event lists, with their fields: for
+ * finding rules the events they judge, for incident rules the events they
+ * look for nearby. Returns 0, or -1 with err set. */
 static int load_rule_events(load *l, const nd_rules *rules)
 {
 	nd_stmt *st = NULL;
@@ -573,13 +899,15 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	int rc;
 
 #define RULE_EVENTS(since, time)                                                                                       \
-	"SELECT id, ts, computer, event_id, family, provider, " time " FROM events"                                    \
-	" WHERE " since "event_id = ?1 AND family = coalesce(?2, family)"
+	"SELECT e.id, e.ts, e.computer, e.event_id, e.family, e.provider, e." time " FROM events e"                    \
+	" WHERE " since "e.event_id = ?1 AND e.family = coalesce(?2, e.family)"
 	static const char *const sql[2][2] = {{RULE_EVENTS("", TIME_SQLITE), RULE_EVENTS("", TIME_PG)},
-					      {RULE_EVENTS("id > ?3 AND +", TIME_SQLITE),
-					       RULE_EVENTS("id > ?3 AND +", TIME_PG)}};
+					      {RULE_EVENTS("e.id > ?3 AND +", TIME_SQLITE),
+					       RULE_EVENTS("e.id > ?3 AND +", TIME_PG)}};
 
-	if (nd_db_prepare(l->db, sql[l->since != 0][l->pg], 0, &st, "load", NULL) != 0)
+	if (fields_sql(l, sql[l->since != 0][l->pg], 7, NULL, NULL) != 0)
+		return -1;
+	if (nd_db_prepare(l->db, l->sql.data, 0, &st, "load", NULL) != 0)
 		return nd_db_fail(l->db, "rule events", l->err);
 #undef RULE_EVENTS
 	for (i = 0; i < rules->n; i++) {
@@ -609,251 +937,6 @@ static int load_rule_events(load *l, const nd_rules *rules)
 	}
 	nd_db_finalize(st);
 	return 0;
-}
-
-/* A field_names row: the rule-read name (an index of d->names, nnames
- * for none) of each position, the name itself where read; and, for the
- * events of family fam, the query column (nd_fields_typed_index) whose
- * typed value gives back each position's, -1 for none. */
-typedef struct names_row {
-	int64_t id;
-	size_t *k;
-	char **name;
-	size_t n;
-	const nd_family *fam;
-	int *col;
-} names_row;
-
-/* The field_names rows that name a field the rules read, by id. */
-typedef struct names_map {
-	names_row *v;
-	size_t n, cap;
-} names_map;
-
-/* Frees what a names row holds. Returns nothing. */
-static void row_free(names_row *r)
-{
-	size_t j;
-
-	for (j = 0; r->name && j < r->n; j++)
-		free(r->name[j]);
-	free(r->name);
-	free(r->k);
-	free(r->col);
-}
-
-/* Frees a names map. Returns nothing. */
-static void names_free(names_map *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->n; i++)
-		row_free(&m->v[i]);
-	free(m->v);
-}
-
-/* Reads the field_names rows (ordered by id) into m, keeping those that
- * name a field the rules read (a row that is not a JSON array names
- * nothing). Returns 0, or -1 with err set. */
-static int load_names(load *l, names_map *m, nd_buf *tmp)
-{
-	nd_analysis_data *d = l->d;
-	nd_stmt *st = NULL;
-	int rc;
-
-	if (nd_db_prepare(l->db, "SELECT id, names FROM field_names ORDER BY id", 0, &st, "load", NULL) != 0)
-		return nd_db_fail(l->db, "field names", l->err);
-	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
-		const char *p = nd_db_column_text(st, 1);
-		names_row r = {nd_db_column_int64(st, 0), NULL, NULL, 0, NULL, NULL};
-		size_t cap = 0, ncap = 0, used = 0;
-		int null, more = 0, oom = 0;
-
-		while (p && (more = nd_fields_next(&p, tmp, &null)) == 1) {
-			if ((oom = nd_vec_reserve(&r.k, &cap, r.n + 1, sizeof(*r.k)) != 0 ||
-				   nd_vec_reserve(&r.name, &ncap, r.n + 1, sizeof(*r.name)) != 0))
-				break;
-			r.k[r.n] = null ? d->nnames : nd_analysis_name(d, tmp->data);
-			r.name[r.n] = NULL;
-			if (r.k[r.n] != d->nnames && !(r.name[r.n] = strdup(tmp->data))) {
-				oom = 1;
-				break;
-			}
-			used += r.k[r.n++] != d->nnames;
-		}
-		if (!oom && used && more == 0) {
-			if (nd_vec_reserve(&m->v, &m->cap, m->n + 1, sizeof(*m->v)) == 0) {
-				m->v[m->n++] = r;
-				continue;
-			}
-			oom = 1;
-		}
-		row_free(&r);
-		if (oom) {
-			nd_db_finalize(st);
-			return nd_error_set(l->err, "out of memory");
-		}
-	}
-	nd_db_finalize(st);
-	return rc == 0 ? 0 : nd_db_fail(l->db, "field names", l->err);
-}
-
-/* Returns the names row id of m, or NULL. */
-static names_row *names_of(const names_map *m, int64_t id)
-{
-	size_t lo = 0, hi = m->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (m->v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < m->n && m->v[lo].id == id ? &m->v[lo] : NULL;
-}
-
-/* Sets, for the events of family fam, the query column of each rule-read
- * position of r (nd_fields_typed_index). Returns 0, or -1 when out of
- * memory. */
-static int row_family(names_row *r, const nd_family *fam, const int *index)
-{
-	size_t j;
-
-	if (r->col && r->fam == fam)
-		return 0;
-	if (!r->col && !(r->col = malloc(r->n * sizeof(*r->col))))
-		return -1;
-	for (j = 0; j < r->n; j++)
-		r->col[j] = r->name[j] && fam ? nd_fields_typed_index(index, fam, nd_family_column_of(fam, r->name[j])) : -1;
-	r->fam = fam;
-	return 0;
-}
-
-/* Returns the family called name, or NULL. */
-static const nd_family *family_named(const char *name)
-{
-	const nd_family *const *f;
-
-	for (f = nd_families(); name && *f; f++)
-		if (strcmp((*f)->name, name) == 0)
-			return *f;
-	return NULL;
-}
-
-/* Adds to event e the first value of each rule-read name among the fields
- * of row st of the nd_fields_select_sql query (names r): the value in
- * events.fields where there is one, else the typed column's. Returns 0, or
- * -1 when out of memory. */
-static int event_fields(load *l, nd_event *e, names_row *r, nd_stmt *st, const int *index, nd_buf *tmp)
-{
-	nd_analysis_data *d = l->d;
-	const char *p = nd_db_column_text(st, 3);
-	size_t j, at = 0;
-	int null = 0, more = p ? nd_fields_rest_next(&p, &at, tmp, &null) : 0;
-
-	if (row_family(r, family_named(nd_db_column_text(st, 2)), index) != 0)
-		return -1;
-	for (j = 0; j < r->n; j++) {
-		const char *v = NULL;
-
-		while (more == 1 && at < j)
-			more = nd_fields_rest_next(&p, &at, tmp, &null);
-		if (r->k[j] == d->nnames)
-			continue;
-		if (more == 1 && at == j)
-			v = null ? NULL : tmp->data ? tmp->data : "";
-		else if (r->col[j] >= 0)
-			v = nd_db_column_text(st, r->col[j]);
-		if (!v)
-			continue;
-		if (e->nfields && nd_analysis_field_of(d, e, r->k[j]))
-			continue;
-		if (nd_analysis_add_field(d, e, r->k[j], v) != 0)
-			return -1;
-	}
-	return 0;
-}
-
-/* Returns 1 when the rules read the field called name, else 0. */
-static int rules_read(void *ctx, const char *name)
-{
-	const nd_analysis_data *d = ctx;
-
-	return nd_analysis_name(d, name) != d->nnames;
-}
-
-/* Loads, for every event from the first (by ref) on, the first value of
- * each field name the rules read: one pass over the events' fields and
- * typed rows in id order (nd_fields_select_sql: only the events whose
- * field_names row names one the rules read, which skips a fleet's client
- * failures; only those stored since l->since when set), merged with the
- * events (sorted by ref); the names are matched once per field_names row,
- * only for loaded events.
- * Returns 0, or -1 with err set. */
-static int load_fields(load *l, size_t first)
-{
-	nd_analysis_data *d = l->d;
-	names_map m = {0};
-	nd_buf tmp = {0}, sql = {0};
-	nd_stmt *st = NULL;
-	int *index = NULL;
-	int64_t *ids = NULL;
-	size_t i = first;
-	int rc = 0;
-
-	if (!d->nnames || first == d->nevents)
-		return 0;
-	if (load_names(l, &m, &tmp) != 0) {
-		nd_buf_free(&tmp);
-		names_free(&m);
-		return -1;
-	}
-	if (m.n) {
-		if (!(index = malloc((nd_fields_typed_count() + 1) * sizeof(*index))) ||
-		    !(ids = malloc(m.n * sizeof(*ids))))
-			rc = nd_error_set(l->err, "out of memory");
-		for (i = 0; ids && i < m.n; i++)
-			ids[i] = m.v[i].id;
-		if (!rc && nd_fields_select_sql(&sql, l->since != 0, ids, m.n, rules_read, d, index) != 0)
-			rc = nd_error_set(l->err, "out of memory");
-		if (!rc && (nd_db_prepare(l->db, sql.data, 0, &st, "load", NULL) != 0 ||
-			    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)))
-			rc = nd_db_fail(l->db, "event fields", l->err);
-		nd_buf_free(&sql);
-		free(ids);
-		i = first;
-		if (rc) {
-			nd_db_finalize(st);
-			nd_buf_free(&tmp);
-			names_free(&m);
-			free(index);
-			return rc;
-		}
-	}
-	while (m.n && (rc = nd_db_step(st, "load", NULL)) == 1) {
-		int64_t ref = nd_db_column_int64(st, 0);
-		names_row *r;
-
-		while (i < d->nevents && d->events[i].ref < ref)
-			i++;
-		if (i == d->nevents)
-			break;
-		if (d->events[i].ref != ref || !(r = names_of(&m, nd_db_column_int64(st, 1))))
-			continue;
-		if (event_fields(l, &d->events[i], r, st, index, &tmp) != 0) {
-			l->oom = 1;
-			break;
-		}
-	}
-	nd_db_finalize(st);
-	nd_buf_free(&tmp);
-	names_free(&m);
-	free(index);
-	if (l->oom)
-		return nd_error_set(l->err, "out of memory");
-	return rc == 0 || rc == 1 ? 0 : nd_db_fail(l->db, "event fields", l->err);
 }
 
 /* Returns -1, 0 or 1 as (ts, ref) a is before, the same as, after b. */
@@ -951,19 +1034,18 @@ static int capi2_cmp(const void *a, const void *b)
  * holds another text), PostgreSQL stores it. */
 #define DIALECTS(q, since) {q(since, TIME_SQLITE), q(since, TIME_PG)}
 
-static const struct query {
-	const char *all[2], *since[2]; /* for SQLite, for PostgreSQL (load.pg) */
-	row_fn fn;
-	const char *what;
-} queries[] = {
-	{BOTH(Q_HOSTS("computer", " ORDER BY 1")), BOTH(Q_HOSTS("computer || ''", " WHERE id > ?1")), host_row, "hosts"},
-	{BOTH(Q_HINTS("")), BOTH(Q_HINTS(SINCE_E)), hint_row, "learn domains"},
-	{BOTH(Q_DIALS("")), BOTH(Q_DIALS(" AND d.event_ref > ?1")), dial_row, "dialled servers"},
-	{DIALECTS(Q_CLIENTS, ""), DIALECTS(Q_CLIENTS, SINCE_C), client_row, "client failures"},
-	{DIALECTS(Q_DECISIONS, ""), DIALECTS(Q_DECISIONS, SINCE_A), decision_row, "NPS decisions"},
-	{BOTH(Q_CONNECTS("")), BOTH(Q_CONNECTS(SINCE_C)), connect_row, "connects"},
-	{BOTH(Q_UNLOCKS("")), BOTH(Q_UNLOCKS(SINCE_A)), unlock_row, "unlocks"},
-	{BOTH(Q_CAPI2("")), BOTH(Q_CAPI2(SINCE_C)), capi2_row, "CAPI2 failures"},
+static const query queries[] = {
+	{BOTH(Q_HOSTS("computer", " ORDER BY 1")), BOTH(Q_HOSTS("computer || ''", " WHERE id > ?1")), host_row, "hosts", 0,
+	 NULL, NULL},
+	{BOTH(Q_HINTS("")), BOTH(Q_HINTS(SINCE_E)), hint_row, "learn domains", 0, NULL, NULL},
+	{BOTH(Q_DIALS("")), BOTH(Q_DIALS(" AND d.event_ref > ?1")), dial_row, "dialled servers", 0, NULL, NULL},
+	{DIALECTS(Q_CLIENTS, ""), DIALECTS(Q_CLIENTS, SINCE_C), client_row, "client failures", 10,
+	 "ras_client_events", "c"},
+	{DIALECTS(Q_DECISIONS, ""), DIALECTS(Q_DECISIONS, SINCE_A), decision_row, "NPS decisions", 16,
+	 "nps_audit_events", "a"},
+	{BOTH(Q_CONNECTS("")), BOTH(Q_CONNECTS(SINCE_C)), connect_row, "connects", 0, NULL, NULL},
+	{BOTH(Q_UNLOCKS("")), BOTH(Q_UNLOCKS(SINCE_A)), unlock_row, "unlocks", 0, NULL, NULL},
+	{BOTH(Q_CAPI2("")), BOTH(Q_CAPI2(SINCE_C)), capi2_row, "CAPI2 failures", 0, NULL, NULL},
 };
 
 /* The NPS decisions and the names of the NPS audit events (hints) of a
@@ -981,7 +1063,7 @@ typedef struct side {
 } side;
 
 /* Returns 1 if the rows of query q are read by the side load, else 0. */
-static int side_reads(const struct query *q)
+static int side_reads(const query *q)
 {
 	return q->fn == decision_row || q->fn == hint_row;
 }
@@ -993,7 +1075,7 @@ static int side_queries(load *l)
 	size_t i;
 
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
-		if (side_reads(&queries[i]) && each_row(l, queries[i].all[l->pg], queries[i].fn, queries[i].what) != 0)
+		if (side_reads(&queries[i]) && each_row(l, &queries[i]) != 0)
 			return -1;
 	return 0;
 }
@@ -1029,6 +1111,8 @@ static int side_start(load *l, side *x)
 	const char *path = nd_db_name(l->db);
 	int ro;
 
+	size_t i;
+
 	memset(x, 0, sizeof(*x));
 	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
 	    (nd_db_sqlite_readonly(l->db) && !nd_db_sqlite_in_wal(l->db)) ||
@@ -1037,8 +1121,12 @@ static int side_start(load *l, side *x)
 	x->l.d = &x->d;
 	x->l.hosts = l->d; /* read only, and complete: the hosts query ran */
 	x->l.err = &x->err;
-	if (pthread_create(&x->thread, NULL, side_work, x) != 0) {
+	for (i = 0; i < l->d->nnames; i++) /* the names the fields read are of, at the same indexes */
+		if (nd_analysis_add_name(&x->d, l->d->names[i], &x->err) != 0)
+			break;
+	if (i < l->d->nnames || pthread_create(&x->thread, NULL, side_work, x) != 0) {
 		nd_db_close(x->l.db);
+		nd_analysis_data_free(&x->d);
 		return 0;
 	}
 	return 1;
@@ -1092,6 +1180,46 @@ static int move_events(nd_analysis_data *d, nd_analysis_data *v)
 	return 0;
 }
 
+/* Appends the fields of v to those of l->d, the events moved from v (those
+ * of l->d from first on) pointing at them, each value as the id of l->d's
+ * copy (map: from v's ids, made as they are met). Returns 0, or -1 when
+ * out of memory. */
+static int move_fields(load *l, nd_analysis_data *v, size_t first)
+{
+	nd_analysis_data *d = l->d;
+	size_t i, base = d->nfields;
+	uint32_t *map;
+
+	if (!v->nfields)
+		return 0;
+	if (v->nfields >= UINT32_MAX - base || !(map = malloc(v->strings.n * sizeof(*map))))
+		return -1;
+	if (!base) { /* taken as it is: at 1M decisions 40 MB */
+		d->fields = v->fields;
+		d->cap_fields = v->cap_fields;
+		v->fields = NULL;
+	} else if (nd_vec_reserve(&d->fields, &d->cap_fields, base + v->nfields, sizeof(*d->fields)) != 0) {
+		free(map);
+		return -1;
+	} else
+		memcpy(d->fields + base, v->fields, v->nfields * sizeof(*d->fields));
+	d->nfields = base + v->nfields;
+	for (i = 0; i < v->strings.n; i++)
+		map[i] = ND_STR_NONE;
+	for (i = base; i < d->nfields && !l->oom; i++) {
+		uint32_t *to = &map[d->fields[i].value];
+
+		if (*to == ND_STR_NONE)
+			*to = nd_analysis_str_id(d, v->strings.v[d->fields[i].value], 1, &l->oom);
+		d->fields[i].value = *to;
+	}
+	for (i = first; i < d->nevents; i++)
+		if (d->events[i].nfields)
+			d->events[i].field += (uint32_t)base;
+	free(map);
+	return 0;
+}
+
 /* Waits for the side load x to end and closes its connection. Returns
  * its each_row's result (0, or -1 with x->err set). */
 static int side_join(side *x)
@@ -1099,12 +1227,13 @@ static int side_join(side *x)
 	pthread_join(x->thread, NULL);
 	nd_db_close(x->l.db);
 	nd_slots_free(&x->l.hint_slots);
+	fields_free(&x->l);
 	return x->rc;
 }
 
 /* Waits for the side load x, then moves what it read into l->d (which
- * has no decisions nor hints of its own yet): the decisions, their events
- * and logged times, the hints, with their strings copied into l->d's pool.
+ * has no decisions nor hints of its own yet): the decisions, their events,
+ * fields and logged times, the hints, with their strings copied into l->d's pool.
  * Returns 0, 1 when the second connection failed (nothing moved: the
  * caller reads them itself), or -1 with l->err set (out of memory). */
 static int side_finish(load *l, side *x)
@@ -1144,6 +1273,8 @@ static int side_finish(load *l, side *x)
 		d->events[i].family = rehome_id(l, v, d->events[i].family, &from[7], &to[7]);
 		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from[8], &to[8]);
 	}
+	if (!l->oom && move_fields(l, v, d->nevents - v->nevents) != 0)
+		l->oom = 1;
 	/* a run of the side's logged times stays one run (it may continue the last run here) */
 	for (i = 0; i < v->ntimes && !l->oom; i++) {
 		const char *text = rehome(l, v->times[i].text, &from_time, &to_time);
@@ -1167,19 +1298,15 @@ static int side_finish(load *l, side *x)
 	return l->oom ? nd_error_set(l->err, "out of memory") : 0;
 }
 
-/* Loads the events the rules read from the first (by ref) on, indexes
- * them, and reads their fields and logged times: the part of a load that
- * writes only d's events, names, fields, times and strings. Returns 0, or
- * -1 with err set. */
+/* Loads the events the rules read with their fields, and indexes the
+ * events from the first (by ref) on: the part of a load that writes only
+ * d's events, fields, times and strings. Returns 0, or -1 with err set. */
 static int load_rest(load *l, const nd_rules *rules, size_t first)
 {
-	nd_analysis_data *d = l->d;
-
-	if (load_rule_events(l, rules) || nd_analysis_index_more(d, first, l->err) ||
-	    (!l->since && nd_analysis_add_rule_names(d, rules, l->err)))
+	if (load_rule_events(l, rules) || nd_analysis_index_more(l->d, first, l->err))
 		return -1;
-	nd_analysis_times_sort(d);
-	return load_fields(l, first);
+	nd_analysis_times_sort(l->d);
+	return 0;
 }
 
 /* load_rest on a thread of its own, on the load's connection, which the
@@ -1222,6 +1349,7 @@ static int rest_beside(load *l, const nd_rules *rules, size_t first, nd_analysis
 	nd_vec_fit(&d->connects, &d->cap_connects, d->nconnects, sizeof(*d->connects));
 	nd_vec_fit(&d->unlocks, &d->cap_unlocks, d->nunlocks, sizeof(*d->unlocks));
 	nd_vec_fit(&d->capi2, &d->cap_capi2, d->ncapi2, sizeof(*d->capi2));
+	nd_vec_fit(&d->fields, &d->cap_fields, d->nfields, sizeof(*d->fields));
 	memset(&x, 0, sizeof(x));
 	x.l = l;
 	x.rules = rules;
@@ -1262,11 +1390,12 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 	side x;
 	int beside = 0;
 
+	if (!l->since && nd_analysis_add_rule_names(d, rules, l->err) != 0) /* the fields read with the events */
+		return -1;
 	for (i = 0; i < sizeof(queries) / sizeof(queries[0]) && !l->afresh; i++) {
 		if (beside && side_reads(&queries[i]))
 			continue;
-		if (each_row(l, l->since ? queries[i].since[l->pg] : queries[i].all[l->pg], queries[i].fn,
-			     queries[i].what) != 0) {
+		if (each_row(l, &queries[i]) != 0) {
 			if (beside) { /* its outcome no longer matters */
 				side_join(&x);
 				nd_analysis_data_free(&x.d);
@@ -1377,6 +1506,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 	}
 	free(l.dials);
 	nd_slots_free(&l.hint_slots);
+	fields_free(&l);
 	if (rc != 0) {
 		nd_analysis_data_free(out);
 		return -1;
@@ -1423,6 +1553,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	cur->cap_dials = l.cap_dials;
 	free(l.fresh);
 	nd_slots_free(&l.hint_slots);
+	fields_free(&l);
 	free(l.added);
 	if (rc != 0) {
 		free(l.moved);

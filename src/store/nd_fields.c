@@ -291,8 +291,8 @@ size_t nd_fields_typed_count(void)
 	return n;
 }
 
-/* Returns where the nd_fields_select_sql query reads column c (of family
- * *f) for a family before *f that has the same table and column of the
+/* Returns where the nd_fields_typed_columns query reads column c (of
+ * family *f) for a family before *f that has the same table and column of the
  * same type, or -1. */
 static int read_already(const nd_family *const *f, const nd_column *c, const int *index)
 {
@@ -307,32 +307,29 @@ static int read_already(const nd_family *const *f, const nd_column *c, const int
 	return -1;
 }
 
-int nd_fields_select_sql(nd_buf *b, int since, const int64_t *names, size_t nnames,
-			 int (*want)(void *ctx, const char *name), void *ctx, int *index)
+int nd_fields_typed_columns(nd_buf *b, const char *table, const char *alias, int at,
+			    int (*want)(void *ctx, const char *name), void *ctx, int *index)
 {
 	const nd_family *const *f;
-	int rc = nd_buf_printf(b, "SELECT e.id, e.names_ref, e.family, e.fields"), at = 4;
 	size_t i, k = 0;
+	int rc = 0;
 
 	for (f = nd_families(); *f && rc == 0; f++)
 		for (i = 0; (*f)->table && i < (*f)->ncolumns && rc == 0; i++, k++) {
 			const nd_column *c = &(*f)->columns[i];
 
 			index[k] = -1;
-			if (c->type == ND_COL_BINARY_LE32 || !spec_wanted(c->field, want, ctx))
+			if (c->type == ND_COL_BINARY_LE32 || (table && strcmp((*f)->table, table) != 0) ||
+			    !spec_wanted(c->field, want, ctx))
 				continue;
 			/* a column of a table another family shares, read already */
 			if ((index[k] = read_already(f, c, index)) >= 0)
 				continue;
 			index[k] = at++;
-			rc = c->type == ND_COL_TEXT ? nd_buf_printf(b, ", t_%s.%s", (*f)->table, c->name)
-						    : nd_buf_printf(b, ", CAST(t_%s.%s AS TEXT)", (*f)->table, c->name);
+			rc = nd_buf_printf(b, c->type == ND_COL_TEXT ? ", %s%s.%s" : ", CAST(%s%s.%s AS TEXT)",
+					   table ? "" : "t_", table ? alias : (*f)->table, c->name);
 		}
-	rc = rc || nd_buf_printf(b, " FROM events e") || nd_fields_typed_joins(b) ||
-	     nd_buf_printf(b, " WHERE e.names_ref %s", nnames ? "IN (" : "IS NOT NULL");
-	for (i = 0; i < nnames && rc == 0; i++)
-		rc = nd_buf_printf(b, "%s%lld", i ? ", " : "", (long long)names[i]);
-	return rc || nd_buf_printf(b, "%s%s ORDER BY e.id", nnames ? ")" : "", since ? " AND e.id > ?1" : "");
+	return rc;
 }
 
 int nd_fields_typed_index(const int *index, const nd_family *fam, int c)

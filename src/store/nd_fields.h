@@ -46,23 +46,21 @@ int nd_fields_rest_next(const char **p, size_t *pos, nd_buf *out, int *null);
 int nd_fields_typed_joins(nd_buf *b);
 
 /* Returns the number of typed columns of all families together (the
- * size of the index of nd_fields_select_sql). */
+ * size of the index of nd_fields_typed_columns). */
 size_t nd_fields_typed_count(void);
 
-/* Appends to b the query of the fields of every event that has some (since:
- * only those whose id is above parameter 1; nnames: only those whose
- * names_ref is one of names, ids of field_names), in id order: columns id,
- * names_ref, family, fields, then the text (a code as decimal) of each
- * typed column one of whose field names want(ctx, name) wants, so that
- * SQLite neither reads the others nor joins a table none of them is in;
- * sets index (nd_fields_typed_count entries) to where each typed column
- * is, -1 for not read (nd_fields_typed_index). Returns 0, or -1 when out of
- * memory. */
-int nd_fields_select_sql(nd_buf *b, int since, const int64_t *names, size_t nnames,
-			 int (*want)(void *ctx, const char *name), void *ctx, int *index);
+/* Appends to b, as query columns from column at on, the text (a code as
+ * decimal) of each typed column one of whose field names want(ctx, name)
+ * wants, so that SQLite reads no other: of the typed table table, read as
+ * alias, or (table NULL) of every typed table T, read as t_T
+ * (nd_fields_typed_joins). Sets index (nd_fields_typed_count entries) to
+ * where each typed column is, -1 for not read (nd_fields_typed_index).
+ * Returns 0, or -1 when out of memory. */
+int nd_fields_typed_columns(nd_buf *b, const char *table, const char *alias, int at,
+			    int (*want)(void *ctx, const char *name), void *ctx, int *index);
 
-/* Returns the column of the nd_fields_select_sql query (its index) that
- * holds column c of family fam's typed table, or -1. */
+/* Returns the column of the nd_fields_typed_columns query (its index)
+ * that holds column c of family fam's typed table, or -1. */
 int nd_fields_typed_index(const int *index, const nd_family *fam, int c);
 
 /* Reads the next element of the JSON array at *p (*p at its '[' or after

@@ -415,6 +415,44 @@ static void check_hints(nd_store *s, const nd_rules *rules)
 	nd_analysis_data_free(&d);
 }
 
+/* Checks that every event a full load of s keeps has, for each name the
+ * rules read, the first value the event_fields view gives it (read with
+ * the events: the client failures on the first connection, the decisions
+ * on a second one or, !beside, on the first too). Returns nothing. */
+static void check_fields(nd_store *s, const nd_rules *rules)
+{
+	int beside;
+
+	for (beside = 0; beside < 2; beside++) {
+		nd_analysis_data d;
+		nd_stmt *st = NULL;
+		nd_error err;
+		size_t rows, i, k, found = 0;
+
+		CHECK(nd_analysis_load(s, rules, &d, NULL, beside, NULL, NULL, &rows, &err) == 0);
+		CHECK(nd_db_prepare(nd_store_db(s),
+				    "SELECT value FROM event_fields WHERE event_ref = ?1 AND lower(name) = lower(?2)"
+				    " AND value IS NOT NULL ORDER BY pos LIMIT 1",
+				    0, &st, "fields", &err) == 0);
+		for (i = 0; st && i < d.nevents; i++)
+			for (k = 0; k < d.nnames; k++) {
+				const char *v = nd_analysis_field_of(&d, &d.events[i], k), *want;
+				int rc;
+
+				nd_db_reset(st);
+				CHECK(nd_db_bind_int64(st, 1, d.events[i].ref, "fields", &err) == 0 &&
+				      nd_db_bind_text(st, 2, d.names[k], "fields", &err) == 0);
+				rc = nd_db_step(st, "fields", &err);
+				want = rc == 1 ? nd_db_column_text(st, 0) : NULL;
+				CHECK(rc >= 0 && !v == !want && (!v || strcmp(v, want) == 0));
+				found += v != NULL;
+			}
+		CHECK(found > d.nevents);
+		nd_db_finalize(st);
+		nd_analysis_data_free(&d);
+	}
+}
+
 /* A stream: users users, first random events in its first round, then
  * more (EVENTS and one more each round) or, quiet, per_round each round. */
 typedef struct stream {
@@ -475,8 +513,8 @@ static void check_plan_rows(nd_store *s, const nd_rules *rules, const nd_diagnos
  * and path_b (in full) through the file xml, comparing them after every
  * round. Returns the rounds in which incidents kept their grouping and
  * keys from the last round. */
-static size_t replay(const stream *sm, const nd_rules *rules, const char *codes, const char *path_a,
-		     const char *path_b, char *xml)
+static size_t replay(const stream *sm, const nd_rules *rules, const nd_rules *client_facts, const char *codes,
+		     const char *path_a, const char *path_b, char *xml)
 {
 	char *paths[1] = {xml};
 	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS, other = ND_DIAGNOSE_DEFAULTS;
@@ -592,6 +630,8 @@ static size_t replay(const stream *sm, const nd_rules *rules, const char *codes,
 	nd_news_free(news_b);
 	nd_diagnose_memory_free(m);
 	check_hints(b, rules);
+	check_fields(b, rules);
+	check_fields(b, client_facts);
 	check_plan_rows(b, rules, &p);
 	nd_store_close(a);
 	nd_store_close(b);
@@ -607,9 +647,14 @@ int main(int argc, char **argv)
 	 * incidents keep their grouping and keys: new attempts between old
 	 * ones of an identity split and merge its incidents). */
 	static const stream streams[] = {{4, EVENTS, 0}, {40, 160, 4}};
-	char rules_dir[4096], codes[4096], path_a[4096], path_b[4096], xml[4096];
-	nd_rules rules;
+	/* a rule that reads fields of the client failures too */
+	static const char client_rule[] = "[cause test-client-facts]\ntitle = Test\nconfidence = possible\n"
+					  "client.error = 4242\nexplanation = Test.\nstep = None.\n"
+					  "fact = client.UserName\nfact = client.CoId\n";
+	char rules_dir[4096], codes[4096], path_a[4096], path_b[4096], xml[4096], client_rules[4096];
+	nd_rules rules, client_facts;
 	nd_error err;
+	FILE *f;
 
 	if (argc < 3)
 		return 2;
@@ -618,12 +663,19 @@ int main(int argc, char **argv)
 	snprintf(path_a, sizeof(path_a), "%s/diagnose_again_a.db", argv[1]);
 	snprintf(path_b, sizeof(path_b), "%s/diagnose_again_b.db", argv[1]);
 	snprintf(xml, sizeof(xml), "%s/diagnose_again.xml", argv[1]);
-	if (nd_rules_init(&rules, &err) != 0 || nd_rules_load_dir(&rules, rules_dir, &err) != 0) {
+	snprintf(client_rules, sizeof(client_rules), "%s/diagnose_client_facts.rules", argv[1]);
+	if (!(f = fopen(client_rules, "w")) || fputs(client_rule, f) < 0 || fclose(f) != 0)
+		return 1;
+	if (nd_rules_init(&rules, &err) != 0 || nd_rules_load_dir(&rules, rules_dir, &err) != 0 ||
+	    nd_rules_init(&client_facts, &err) != 0 || nd_rules_load_dir(&client_facts, rules_dir, &err) != 0 ||
+	    nd_rules_load_dir(&client_facts, argv[1], &err) != 0) {
 		fprintf(stderr, "rules: %s\n", err.message);
 		return 1;
 	}
-	replay(&streams[0], &rules, codes, path_a, path_b, xml);
-	CHECK(replay(&streams[1], &rules, codes, path_a, path_b, xml) > ROUNDS / 2);
+	remove(client_rules);
+	replay(&streams[0], &rules, &client_facts, codes, path_a, path_b, xml);
+	CHECK(replay(&streams[1], &rules, &client_facts, codes, path_a, path_b, xml) > ROUNDS / 2);
 	nd_rules_free(&rules);
+	nd_rules_free(&client_facts);
 	return check_report();
 }
