@@ -1195,6 +1195,7 @@ static int move_fields(load *l, nd_analysis_data *v, size_t first)
 	if (v->nfields >= UINT32_MAX - base || !(map = malloc(v->strings.n * sizeof(*map))))
 		return -1;
 	if (!base) { /* taken as it is: at 1M decisions 40 MB */
+		free(d->fields); /* room reserved, none used */
 		d->fields = v->fields;
 		d->cap_fields = v->cap_fields;
 		v->fields = NULL;

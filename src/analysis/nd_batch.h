@@ -69,8 +69,9 @@ void nd_batch_forget(nd_batch *b);
 
 /* Puts the next value of the current row: an integer, a string copied
  * (NULL puts NULL), a string by reference (NULL puts NULL: it must stay
- * as it is for as long as the batch's rows are used, e.g. a string of the
- * diagnosis being stored, which saves the copy) or NULL. Return nothing
+ * as it is for as long as the batch's rows are used, and as the rows of any
+ * batch nd_batch_put_rows copies them into, e.g. a string of the diagnosis
+ * being stored, which saves the copy) or NULL. Return nothing
  * (running out of memory is told by nd_batch_row). */
 void nd_batch_int(nd_batch *b, int64_t v);
 void nd_batch_text(nd_batch *b, const char *v);

@@ -1166,6 +1166,8 @@ static size_t best_chain(const run *r, candidate *v, size_t s, size_t e, const c
 	size_t i, t, best = ND_NONE, lo = SIZE_MAX, hi = 0, base, size;
 	unsigned k = 0;
 
+	if (s == e)
+		return ND_NONE;
 	for (i = s; i < e; i++) {
 		lo = v[i].n < lo ? v[i].n : lo;
 		hi = v[i].n > hi ? v[i].n : hi;

@@ -205,6 +205,8 @@ int nd_rules_best(const nd_rules *r, nd_rule_kind kind, const nd_rule_subject *s
 	 * the rules after it could not win (a rule that cannot be matched
 	 * before it is reported). */
 	*best = NULL;
+	if (r->n && !r->ranked) /* a set not made by nd_rules_load_dir would judge nothing */
+		return nd_error_set(err, "rules: not ranked (nd_rules_rank)");
 	for (i = 0; i < r->nranked && rc == 0; i++)
 		if (r->ranked[i]->kind == kind && (rc = matches(&mt, r->ranked[i], s, err)) == 1)
 			*best = r->ranked[i];

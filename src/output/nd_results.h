@@ -173,7 +173,9 @@ int nd_results_feed(nd_results *r, struct nd_result_feed *feed, nd_error *err);
 int nd_results_release(nd_results *r, nd_error *err);
 
 /* Closes it; a feed not released ends incomplete, so that its writer
- * stores nothing. Returns nothing. */
+ * stores nothing. Its writer must have returned first: the rows it
+ * stores are r's chunks, and the fact names in them are r's row plan's,
+ * by reference. Returns nothing. */
 void nd_results_close(nd_results *r);
 
 /* Returns the number of incidents and findings selected. */

@@ -146,7 +146,7 @@ int nd_incidents_index(nd_store *s, nd_error *err)
 	nd_stmt *st = NULL;
 	char sql[64];
 	int64_t cache;
-	int rc;
+	int rc = -1;
 
 	if (!index_after(s))
 		return 0;
@@ -155,9 +155,9 @@ int nd_incidents_index(nd_store *s, nd_error *err)
 	 * file: INDEX_CACHE_KB for the sort alone (fewer runs to write and
 	 * merge), the connection's own setting put back after it. */
 	if (nd_db_prepare(db, "PRAGMA cache_size", 0, &st, "results tables", err) != 0 ||
-	    nd_db_step(st, "results tables", err) != 1) {
+	    (rc = nd_db_step(st, "results tables", err)) != 1) {
 		nd_db_finalize(st);
-		return -1;
+		return rc == 0 ? nd_error_set(err, "results tables: PRAGMA cache_size gave no row") : -1;
 	}
 	cache = nd_db_column_int64(st, 0);
 	nd_db_finalize(st);

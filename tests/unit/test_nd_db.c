@@ -119,8 +119,8 @@ static void test_db_bind_kept(nd_db *db)
 }
 
 /* nd_db_bind_values: integers, NULLs and strings bound by their length
- * (a string longer than its length is cut, an empty one stays empty, not
- * NULL); a value kept by nd_db_bind_text_kept before is bound over; a
+ * (len bytes followed by a NUL, as nd_db.h asks: another backend may bind
+ * up to the NUL; an empty one stays empty, not NULL); a value kept by nd_db_bind_text_kept before is bound over; a
  * failing statement says what it was for. */
 static void test_db_bind_values(nd_db *db)
 {
@@ -133,7 +133,7 @@ static void test_db_bind_values(nd_db *db)
 	CHECK(nd_db_prepare(db, "INSERT INTO u(k,a,b) VALUES(?,?,?),(?,?,?)", 0, &ins, "u", &err) == 0);
 	CHECK(nd_db_bind_text_kept(ins, 2, "kept", "u", &err) == 0);
 	v[0].kind = ND_DB_VAL_INT, v[0].v.i = 20;
-	v[1].kind = ND_DB_VAL_TEXT, v[1].v.s = "abcdef", v[1].len = 3;
+	v[1].kind = ND_DB_VAL_TEXT, v[1].v.s = "abc", v[1].len = 3;
 	v[2].kind = ND_DB_VAL_NULL;
 	v[3].kind = ND_DB_VAL_INT, v[3].v.i = 21;
 	v[4].kind = ND_DB_VAL_TEXT, v[4].v.s = "", v[4].len = 0;
