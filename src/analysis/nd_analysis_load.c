@@ -1,6 +1,7 @@
 #include "nd_analysis_load.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -88,6 +89,9 @@ typedef struct load {
 	field_list *lists; /* the distinct lists of fields the load's events have (share_fields) */
 	size_t nlists, cap_lists;
 	nd_slots list_slots; /* lists by their fields */
+	_Atomic int64_t *line; /* the decisions' read on a second connection shares them (side_takes), else NULL */
+	int64_t taken;         /* there: the last decision it took */
+	int64_t limit;         /* and the last it may take (INT64_MAX until the caller's thread splits them) */
 } load;
 
 /* Returns the shared string of id as the load that added it sees it: on
@@ -405,7 +409,9 @@ static int event_fields(load *l, nd_event *e, nd_stmt *st)
 	return e->nfields ? share_fields(l, e) : 0;
 }
 
-/* The queries of a load: each fills one kind of record from a row. */
+/* The queries of a load: each fills one kind of record from a row.
+ * Returns 0, 1 when the query's later rows are not wanted (side_takes),
+ * or -1 when out of memory. */
 typedef int (*row_fn)(load *l, nd_stmt *st);
 
 /* Keeps the time event ref was logged with, column c of st (time_text,
@@ -454,12 +460,18 @@ static int each_row(load *l, const query *q)
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
 	}
-	while ((rc = nd_db_step(st, "load", NULL)) == 1)
-		if ((l->rows++, q->fn(l, st)) != 0 || l->oom) {
+	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
+		int took = q->fn(l, st);
+
+		if (took == 1) /* the row and those after it are not this load's */
+			break;
+		l->rows++;
+		if (took != 0 || l->oom) {
 			nd_db_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
-	if (rc != 0) {
+	}
+	if (rc < 0) {
 		nd_db_fail(l->db, what, l->err);
 		nd_db_finalize(st);
 		return -1;
@@ -805,14 +817,39 @@ static int unset(const char *v)
 	return !v || !*v || strcmp(v, "-") == 0;
 }
 
-/* Row: an NPS decision. Returns 0, or -1 when out of memory. */
+/* Returns 1 if the load l takes the decision ref, read in id order: with
+ * l->line (the decisions split over two connections, split_side), as long
+ * as the caller's thread has not taken those from ref on; else 0. l->line
+ * holds the last decision taken until that thread puts there -(the last
+ * left to this load) - 1: one compare-and-swap per decision tells them
+ * apart. */
+static int side_takes(load *l, int64_t ref)
+{
+	int64_t last = l->taken;
+
+	if (!l->line)
+		return 1;
+	if (l->limit == INT64_MAX) {
+		if (atomic_compare_exchange_strong(l->line, &last, ref)) {
+			l->taken = ref;
+			return 1;
+		}
+		l->limit = -last - 1;
+	}
+	return ref <= l->limit;
+}
+
+/* Row: an NPS decision. Returns 0, 1 when it is not the load's
+ * (side_takes), or -1 when out of memory. */
 static int decision_row(load *l, nd_stmt *st)
 {
-	nd_decision *n = nd_analysis_add_decision(l->d);
 	const char *nas = nd_db_column_text(st, 10);
 	const char *client = nd_db_column_text(st, 11);
+	nd_decision *n;
 
-	if (!n)
+	if (!side_takes(l, nd_db_column_int64(st, 0)))
+		return 1;
+	if (!(n = nd_analysis_add_decision(l->d)))
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
@@ -1048,28 +1085,35 @@ static const query queries[] = {
 	{BOTH(Q_CAPI2("")), BOTH(Q_CAPI2(SINCE_C)), capi2_row, "CAPI2 failures", 0, NULL, NULL},
 };
 
-/* The NPS decisions and the names of the NPS audit events (hints) of a
- * full load read on a second connection, by a thread of its own, while the
- * first reads the rest: into data of their own (a pool is not shared
- * between threads), moved into the load's data once read (side_finish).
- * Both need only the hosts; the two threads' CPU at 1M x 1M was 4.3 s on
- * the first and 2.5 s on the second with the decisions alone. */
+/* A full load of a SQLite file reads the NPS decisions on two connections
+ * at once. A thread of its own reads them from the lowest id up on a
+ * second connection (side_start) while the caller's thread reads the
+ * other queries; then the caller's thread takes the decisions above the
+ * middle of the ids the thread has not read yet (split_side) and reads
+ * them, then the names of the other NPS audit events (hints), so that
+ * both end about together (at 1M x 1M the second connection alone ran
+ * 1.7 s past the other queries, one core idle). Each part goes into data
+ * of its own (a pool is not shared between threads); both are moved into
+ * the load's data once read (side_finish). Both need only the hosts. */
 typedef struct side {
 	load l;
 	nd_analysis_data d;
 	nd_error err;
+	_Atomic int64_t line; /* the split of the decisions (side_takes) */
 	pthread_t thread;
 	int rc;
 } side;
 
-/* Returns 1 if the rows of query q are read by the side load, else 0. */
+/* Returns 1 if the rows of query q are read by the parts of a split load,
+ * else 0. */
 static int side_reads(const query *q)
 {
 	return q->fn == decision_row || q->fn == hint_row;
 }
 
-/* Reads the rows of the queries a side load reads with l (all its
- * rows: a full load). Returns 0, or -1 with l->err set. */
+/* Reads the rows of the queries the parts of a split load read, all of
+ * them, with l (a full load on one connection). Returns 0, or -1 with
+ * l->err set. */
 static int side_queries(load *l)
 {
 	size_t i;
@@ -1080,20 +1124,70 @@ static int side_queries(load *l)
 	return 0;
 }
 
-/* The thread: reads the decisions, sorted by time, and the hints.
- * Returns NULL. */
+/* The decisions' query of the parts of a split load (SQLite only), in id
+ * order (the order of nps_audit_events' key: no sort): all of them for
+ * the second connection's part, those after ?1 for the caller's. */
+static const query split_decisions = {{Q_DECISIONS("", TIME_SQLITE) " ORDER BY a.event_ref", NULL},
+				      {Q_DECISIONS(SINCE_A, TIME_SQLITE) " ORDER BY a.event_ref", NULL},
+				      decision_row,
+				      "NPS decisions",
+				      16,
+				      "nps_audit_events",
+				      "a"};
+
+/* Makes x an empty part of the full load l, read on db: the hosts are
+ * l's (read only, and complete: the hosts' query ran), the names the
+ * fields are of are l's, at the same indexes. Returns 0, or -1 with
+ * x->err set (x holds nothing). */
+static int side_init(side *x, load *l, nd_db *db)
+{
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	atomic_init(&x->line, 0);
+	x->l.db = db;
+	x->l.d = &x->d;
+	x->l.hosts = l->d;
+	x->l.err = &x->err;
+	x->l.limit = INT64_MAX;
+	for (i = 0; i < l->d->nnames; i++)
+		if (nd_analysis_add_name(&x->d, l->d->names[i], &x->err) != 0) {
+			nd_analysis_data_free(&x->d);
+			return -1;
+		}
+	return 0;
+}
+
+/* Frees what the load of part x holds besides its data and connection.
+ * Returns nothing. */
+static void side_done(side *x)
+{
+	nd_slots_free(&x->l.hint_slots);
+	fields_free(&x->l);
+}
+
+/* Sorts the decisions part x read by time (x->rc -1 with x->err set when
+ * out of memory). Returns x->rc. */
+static int side_sort(side *x)
+{
+	if (x->rc == 0 &&
+	    nd_analysis_keep_order(x->d.decisions, x->d.ndecisions, 0, sizeof(*x->d.decisions), decision_cmp) != 0)
+		x->rc = nd_error_set(&x->err, "out of memory");
+	return x->rc;
+}
+
+/* The thread: reads the decisions from the lowest id up, as far as the
+ * split leaves them to it, sorted by time. Returns NULL. */
 static void *side_work(void *arg)
 {
 	side *x = arg;
 
-	x->rc = side_queries(&x->l);
-	if (x->rc == 0 && nd_analysis_keep_order(x->d.decisions, x->d.ndecisions, 0, sizeof(*x->d.decisions),
-						 decision_cmp) != 0)
-		x->rc = nd_error_set(&x->err, "out of memory");
+	x->rc = each_row(&x->l, &split_decisions);
+	side_sort(x);
 	return NULL;
 }
 
-/* Starts reading the rows of the side load's queries of the full load l on a second
+/* Starts reading the decisions of the full load l on a second
  * connection, when the store is a SQLite file and a second processor can
  * run it. The diagnosis holds the write lock, so the second connection
  * reads what the first does (on a read-only store a commit may fall
@@ -1109,27 +1203,85 @@ static void *side_work(void *arg)
 static int side_start(load *l, side *x)
 {
 	const char *path = nd_db_name(l->db);
+	nd_db *db = NULL;
+	nd_error err;
 	int ro;
 
-	size_t i;
-
-	memset(x, 0, sizeof(*x));
 	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
 	    (nd_db_sqlite_readonly(l->db) && !nd_db_sqlite_in_wal(l->db)) ||
-	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
+	    nd_db_sqlite_open(&db, path, 1, &ro, &err) != 0)
 		return 0;
-	x->l.d = &x->d;
-	x->l.hosts = l->d; /* read only, and complete: the hosts query ran */
-	x->l.err = &x->err;
-	for (i = 0; i < l->d->nnames; i++) /* the names the fields read are of, at the same indexes */
-		if (nd_analysis_add_name(&x->d, l->d->names[i], &x->err) != 0)
-			break;
-	if (i < l->d->nnames || pthread_create(&x->thread, NULL, side_work, x) != 0) {
-		nd_db_close(x->l.db);
+	if (side_init(x, l, db) != 0) {
+		nd_db_close(db);
+		return 0;
+	}
+	x->l.line = &x->line;
+	if (pthread_create(&x->thread, NULL, side_work, x) != 0) {
+		nd_db_close(db);
 		nd_analysis_data_free(&x->d);
 		return 0;
 	}
 	return 1;
+}
+
+/* Splits the decisions between the side load x and the caller's thread,
+ * whose other queries are read: x keeps those up to the middle of the ids
+ * it has not read yet (from the last it took to the highest id of the NPS
+ * audit events; a fleet's decisions are spread over the ids), the
+ * caller's thread takes the rest. Returns the last id left to x (0 or
+ * more), or -1 with l->err set. */
+static int64_t split_side(load *l, side *x)
+{
+	nd_stmt *st = NULL;
+	int64_t low, top, v, from, split;
+
+	/* a subquery each: SQLite reads min() and max() of one query by a scan (59 M instructions at 100k) */
+	if (nd_db_prepare(l->db,
+			  "SELECT coalesce((SELECT min(event_ref) FROM nps_audit_events), 1) - 1,"
+			  " coalesce((SELECT max(event_ref) FROM nps_audit_events), 0)",
+			  0, &st, "load", NULL) != 0 ||
+	    nd_db_step(st, "load", NULL) != 1) {
+		nd_db_finalize(st);
+		return nd_db_fail(l->db, "NPS decisions", l->err);
+	}
+	low = nd_db_column_int64(st, 0);
+	top = nd_db_column_int64(st, 1);
+	nd_db_finalize(st);
+	v = atomic_load(&x->line);
+	do {
+		from = v > low ? v : low;
+		split = from + (top > from ? (top - from) / 2 : 0);
+	} while (!atomic_compare_exchange_weak(&x->line, &v, -split - 1));
+	return split;
+}
+
+/* Reads into y, on l's connection, the decisions split_side takes from the
+ * side load x, sorted by time, then the hints. Returns 0, or -1 with
+ * l->err set (y then holds nothing). */
+static int side_take(load *l, side *x, side *y)
+{
+	int64_t split = split_side(l, x);
+	size_t i;
+
+	if (split < 0)
+		return -1;
+	if (side_init(y, l, l->db) != 0) {
+		*l->err = y->err;
+		return -1;
+	}
+	y->l.since = split; /* 0: all (x takes none) */
+	y->rc = each_row(&y->l, &split_decisions);
+	y->l.since = 0;
+	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
+		if (queries[i].fn == hint_row && side_sort(y) == 0)
+			y->rc = each_row(&y->l, &queries[i]);
+	side_done(y);
+	if (y->rc != 0) {
+		*l->err = y->err;
+		nd_analysis_data_free(&y->d);
+		return -1;
+	}
+	return 0;
 }
 
 /* Returns s, a string of another data's pool (or NULL), as l->d's copy;
@@ -1144,16 +1296,18 @@ static const char *rehome(load *l, const char *s, const char **from, const char 
 	return s ? *to : NULL;
 }
 
-/* Returns id, a string of v (or ND_STR_NONE), as the id of l->d's copy;
- * *from and *to remember the last string moved. Sets l->oom when out of
- * memory. */
-static uint32_t rehome_id(load *l, const nd_analysis_data *v, uint32_t id, uint32_t *from, uint32_t *to)
+/* Returns id, a string of v (or ND_STR_NONE), as the id of l->d's copy:
+ * map[id] (v->strings.n ids, ND_STR_NONE until met) is made the first
+ * time id is met, so that each distinct string is looked up once (a
+ * fleet's million decisions name some 50k users). Sets l->oom when out
+ * of memory. */
+static uint32_t rehome_id(load *l, const nd_analysis_data *v, uint32_t *map, uint32_t id)
 {
-	if (id != ND_STR_NONE && id != *from) {
-		*from = id;
-		*to = nd_analysis_str_id(l->d, v->strings.v[id], 1, &l->oom);
-	}
-	return id != ND_STR_NONE ? *to : ND_STR_NONE;
+	if (id == ND_STR_NONE)
+		return ND_STR_NONE;
+	if (map[id] == ND_STR_NONE)
+		map[id] = nd_analysis_str_id(l->d, v->strings.v[id], 1, &l->oom);
+	return map[id];
 }
 
 /* Appends the events of v to those of d, the last first, v giving back
@@ -1181,121 +1335,191 @@ static int move_events(nd_analysis_data *d, nd_analysis_data *v)
 }
 
 /* Appends the fields of v to those of l->d, the events moved from v (those
- * of l->d from first on) pointing at them, each value as the id of l->d's
- * copy (map: from v's ids, made as they are met). Returns 0, or -1 when
- * out of memory. */
-static int move_fields(load *l, nd_analysis_data *v, size_t first)
+ * of l->d from first to end) pointing at them, each value as the id of
+ * l->d's copy (rehome_id with map). Returns 0, or -1 when out of
+ * memory. */
+static int move_fields(load *l, nd_analysis_data *v, uint32_t *map, size_t first, size_t end)
 {
 	nd_analysis_data *d = l->d;
 	size_t i, base = d->nfields;
-	uint32_t *map;
 
 	if (!v->nfields)
 		return 0;
-	if (v->nfields >= UINT32_MAX - base || !(map = malloc(v->strings.n * sizeof(*map))))
+	if (v->nfields >= UINT32_MAX - base)
 		return -1;
 	if (!base) { /* taken as it is: at 1M decisions 40 MB */
 		free(d->fields); /* room reserved, none used */
 		d->fields = v->fields;
 		d->cap_fields = v->cap_fields;
 		v->fields = NULL;
-	} else if (nd_vec_reserve(&d->fields, &d->cap_fields, base + v->nfields, sizeof(*d->fields)) != 0) {
-		free(map);
+	} else if (nd_vec_reserve(&d->fields, &d->cap_fields, base + v->nfields, sizeof(*d->fields)) != 0)
 		return -1;
-	} else
+	else
 		memcpy(d->fields + base, v->fields, v->nfields * sizeof(*d->fields));
 	d->nfields = base + v->nfields;
-	for (i = 0; i < v->strings.n; i++)
-		map[i] = ND_STR_NONE;
-	for (i = base; i < d->nfields && !l->oom; i++) {
-		uint32_t *to = &map[d->fields[i].value];
-
-		if (*to == ND_STR_NONE)
-			*to = nd_analysis_str_id(d, v->strings.v[d->fields[i].value], 1, &l->oom);
-		d->fields[i].value = *to;
-	}
-	for (i = first; i < d->nevents; i++)
+	for (i = base; i < d->nfields && !l->oom; i++)
+		d->fields[i].value = rehome_id(l, v, map, d->fields[i].value);
+	for (i = first; i < end; i++)
 		if (d->events[i].nfields)
 			d->events[i].field += (uint32_t)base;
-	free(map);
 	return 0;
 }
 
-/* Waits for the side load x to end and closes its connection. Returns
- * its each_row's result (0, or -1 with x->err set). */
-static int side_join(side *x)
+/* Returns a map of v's string ids for rehome_id (each ND_STR_NONE), or
+ * NULL when out of memory. */
+static uint32_t *new_map(const nd_analysis_data *v)
 {
-	pthread_join(x->thread, NULL);
-	nd_db_close(x->l.db);
-	nd_slots_free(&x->l.hint_slots);
-	fields_free(&x->l);
-	return x->rc;
-}
-
-/* Waits for the side load x, then moves what it read into l->d (which
- * has no decisions nor hints of its own yet): the decisions, their events,
- * fields and logged times, the hints, with their strings copied into l->d's pool.
- * Returns 0, 1 when the second connection failed (nothing moved: the
- * caller reads them itself), or -1 with l->err set (out of memory). */
-static int side_finish(load *l, side *x)
-{
-	nd_analysis_data *d = l->d, *v = &x->d;
-	const char *from_time = NULL, *to_time = NULL;
-	uint32_t from[9], to[9];
+	uint32_t *map = malloc((v->strings.n + 1) * sizeof(*map));
 	size_t i;
 
-	if (side_join(x) != 0) {
-		nd_analysis_data_free(v);
-		return 1;
-	}
-	for (i = 0; i < 9; i++)
-		from[i] = to[i] = ND_STR_NONE;
-	l->rows += x->l.rows;
-	if (x->l.top > l->top)
-		l->top = x->l.top;
-	d->decisions = v->decisions;
-	d->ndecisions = v->ndecisions;
-	d->cap_decisions = v->cap_decisions;
-	v->decisions = NULL;
-	for (i = 0; i < d->ndecisions; i++) {
-		nd_decision *n = &d->decisions[i];
+	for (i = 0; map && i < v->strings.n; i++)
+		map[i] = ND_STR_NONE;
+	return map;
+}
 
-		n->user = rehome_id(l, v, n->user, &from[0], &to[0]);
-		n->domain = rehome_id(l, v, n->domain, &from[1], &to[1]);
-		n->fq = rehome_id(l, v, n->fq, &from[2], &to[2]);
-		n->nas = rehome_id(l, v, n->nas, &from[3], &to[3]);
-		n->port_type = rehome_id(l, v, n->port_type, &from[4], &to[4]);
-		n->auth_type = rehome_id(l, v, n->auth_type, &from[5], &to[5]);
-		n->nas_addr = rehome_id(l, v, n->nas_addr, &from[6], &to[6]);
-	}
-	if (move_events(d, v) != 0)
-		l->oom = 1;
-	for (i = d->nevents - v->nevents; i < d->nevents && !l->oom; i++) {
-		d->events[i].family = rehome_id(l, v, d->events[i].family, &from[7], &to[7]);
-		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from[8], &to[8]);
-	}
-	if (!l->oom && move_fields(l, v, d->nevents - v->nevents) != 0)
-		l->oom = 1;
-	/* a run of the side's logged times stays one run (it may continue the last run here) */
+/* Gives the strings of n, a decision of v, as the ids of l->d's copies
+ * (rehome_id with map). Returns nothing. */
+static void rehome_decision(load *l, const nd_analysis_data *v, uint32_t *map, nd_decision *n)
+{
+	n->user = rehome_id(l, v, map, n->user);
+	n->domain = rehome_id(l, v, map, n->domain);
+	n->fq = rehome_id(l, v, map, n->fq);
+	n->nas = rehome_id(l, v, map, n->nas);
+	n->port_type = rehome_id(l, v, map, n->port_type);
+	n->auth_type = rehome_id(l, v, map, n->auth_type);
+	n->nas_addr = rehome_id(l, v, map, n->nas_addr);
+}
+
+/* Makes the decisions of x and y (each by time, their strings l->d's)
+ * those of l->d, in time order: most often y's follow x's. Returns 0, or
+ * -1 when out of memory. */
+static int take_decisions(load *l, nd_analysis_data *x, nd_analysis_data *y)
+{
+	nd_analysis_data *d = l->d;
+
+	d->decisions = x->decisions;
+	d->ndecisions = x->ndecisions;
+	d->cap_decisions = x->cap_decisions;
+	x->decisions = NULL;
+	if (!y->ndecisions)
+		return 0;
+	if (nd_vec_reserve(&d->decisions, &d->cap_decisions, d->ndecisions + y->ndecisions, sizeof(*d->decisions)) != 0)
+		return -1;
+	memcpy(d->decisions + d->ndecisions, y->decisions, y->ndecisions * sizeof(*d->decisions));
+	d->ndecisions += y->ndecisions;
+	return nd_analysis_keep_order(d->decisions, d->ndecisions, x->ndecisions, sizeof(*d->decisions), decision_cmp);
+}
+
+/* Appends the logged times of v (strings of its pool) to those of l->d:
+ * a run of v stays one run (it may continue the last run there). Sets
+ * l->oom when out of memory. Returns nothing. */
+static void move_times(load *l, const nd_analysis_data *v)
+{
+	nd_analysis_data *d = l->d;
+	const char *from = NULL, *to = NULL;
+	size_t i;
+
 	for (i = 0; i < v->ntimes && !l->oom; i++) {
-		const char *text = rehome(l, v->times[i].text, &from_time, &to_time);
+		const char *text = rehome(l, v->times[i].text, &from, &to);
 
 		if (l->oom || nd_analysis_add_time(d, v->times[i].ref, text) != 0) {
 			l->oom = 1;
-			break;
+			return;
 		}
 		d->times[d->ntimes - 1].last = v->times[i].last;
 	}
-	d->hints = v->hints;
-	d->nhints = v->nhints;
-	d->cap_hints = v->cap_hints;
-	v->hints = NULL;
+}
+
+/* Makes the hints of x, then those of y that x has not, the hints of
+ * l->d (which has none yet), their names l->d's copies. Sets l->oom when
+ * out of memory. Returns nothing. */
+static void take_hints(load *l, nd_analysis_data *x, const nd_analysis_data *y)
+{
+	nd_analysis_data *d = l->d;
+	size_t i;
+
+	d->hints = x->hints;
+	d->nhints = x->nhints;
+	d->cap_hints = x->cap_hints;
+	x->hints = NULL;
 	for (i = 0; i < d->nhints; i++) {
 		d->hints[i].user = nd_analysis_str(d, d->hints[i].user, 1, &l->oom);
 		d->hints[i].domain = nd_analysis_str(d, d->hints[i].domain, 1, &l->oom);
 		d->hints[i].fq = nd_analysis_str(d, d->hints[i].fq, 1, &l->oom);
 	}
-	nd_analysis_data_free(v);
+	for (i = 0; i < y->nhints && !l->oom; i++) {
+		const char *user = nd_analysis_str(d, y->hints[i].user, 1, &l->oom);
+		const char *domain = nd_analysis_str(d, y->hints[i].domain, 1, &l->oom);
+		const char *fq = nd_analysis_str(d, y->hints[i].fq, 1, &l->oom);
+
+		if (!l->oom && hint_add(l, user, domain, fq) != 0)
+			l->oom = 1;
+	}
+}
+
+/* Waits for the side load x to end and closes its connection. Returns
+ * its result (0, or -1 with x->err set). */
+static int side_join(side *x)
+{
+	pthread_join(x->thread, NULL);
+	nd_db_close(x->l.db);
+	side_done(x);
+	return x->rc;
+}
+
+/* Waits for the side load x, then moves what it and y (the caller's part,
+ * side_take) read into l->d, which has no decisions nor hints of its own
+ * yet: the decisions in time order; their events, x's then y's (in id
+ * order, as one connection reads them); their fields and logged times;
+ * the hints. Their strings become l->d's copies in the order one
+ * connection's load would have met them, so the ids are the same. Frees
+ * x's and y's data. Returns 0, 1 when the second connection failed
+ * (nothing moved: the caller reads them itself), or -1 with l->err set
+ * (out of memory). */
+static int side_finish(load *l, side *x, side *y)
+{
+	nd_analysis_data *d = l->d, *vx = &x->d, *vy = &y->d;
+	uint32_t *mx = NULL, *my = NULL;
+	size_t i, j, fx = d->nevents, fy;
+
+	if (side_join(x) != 0) {
+		nd_analysis_data_free(vx);
+		nd_analysis_data_free(vy);
+		return 1;
+	}
+	l->rows += x->l.rows + y->l.rows;
+	l->top = x->l.top > l->top ? x->l.top : l->top;
+	l->top = y->l.top > l->top ? y->l.top : l->top;
+	if (!(mx = new_map(vx)) || !(my = new_map(vy)))
+		l->oom = 1;
+	for (i = j = 0; !l->oom && (i < vx->ndecisions || j < vy->ndecisions);)
+		if (j == vy->ndecisions ||
+		    (i < vx->ndecisions && decision_cmp(&vx->decisions[i], &vy->decisions[j]) <= 0))
+			rehome_decision(l, vx, mx, &vx->decisions[i++]);
+		else
+			rehome_decision(l, vy, my, &vy->decisions[j++]);
+	if (!l->oom && (take_decisions(l, vx, vy) != 0 || move_events(d, vx) != 0))
+		l->oom = 1;
+	fy = d->nevents;
+	if (!l->oom && move_events(d, vy) != 0)
+		l->oom = 1;
+	for (i = fx; i < d->nevents && !l->oom; i++) {
+		nd_analysis_data *v = i < fy ? vx : vy;
+		uint32_t *map = i < fy ? mx : my;
+
+		d->events[i].family = rehome_id(l, v, map, d->events[i].family);
+		d->events[i].provider = rehome_id(l, v, map, d->events[i].provider);
+	}
+	if (!l->oom && (move_fields(l, vx, mx, fx, fy) != 0 || move_fields(l, vy, my, fy, d->nevents) != 0))
+		l->oom = 1;
+	move_times(l, vx);
+	move_times(l, vy);
+	if (!l->oom)
+		take_hints(l, vx, vy);
+	free(mx);
+	free(my);
+	nd_analysis_data_free(vx);
+	nd_analysis_data_free(vy);
 	return l->oom ? nd_error_set(l->err, "out of memory") : 0;
 }
 
@@ -1388,7 +1612,7 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 	nd_analysis_data *d = l->d;
 	size_t i, first = d->nevents, nclients = d->nclients, ndecisions = d->ndecisions;
 	size_t nconnects = d->nconnects, nunlocks = d->nunlocks, ncapi2 = d->ncapi2;
-	side x;
+	side x, y;
 	int beside = 0;
 
 	if (!l->since && nd_analysis_add_rule_names(d, rules, l->err) != 0) /* the fields read with the events */
@@ -1414,7 +1638,12 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 		else if (merge_dials(l) != 0)
 			return nd_error_set(l->err, "out of memory");
 	}
-	if (beside && (beside = side_finish(l, &x)) == -1)
+	if (beside && side_take(l, &x, &y) != 0) {
+		side_join(&x); /* its outcome no longer matters */
+		nd_analysis_data_free(&x.d);
+		return -1;
+	}
+	if (beside && (beside = side_finish(l, &x, &y)) == -1)
 		return -1;
 	if (beside == 1 && side_queries(l) != 0) /* the second connection failed */
 		return -1;
