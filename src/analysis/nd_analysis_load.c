@@ -1,6 +1,7 @@
 #include "nd_analysis_load.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,7 @@ typedef struct load {
 	_Atomic int64_t *line; /* the decisions' read on a second connection shares them (side_takes), else NULL */
 	int64_t taken;         /* there: the last decision it took */
 	int64_t limit;         /* and the last it may take (INT64_MAX until the caller's thread splits them) */
+	int64_t until;         /* with since, a part of the decisions the caller's thread takes: the last id */
 } load;
 
 /* Returns the shared string of id as the load that added it sees it: on
@@ -456,7 +458,8 @@ static int each_row(load *l, const query *q)
 	if (q->ncols && fields_sql(l, sql, q->ncols, q->table, q->alias) != 0)
 		return -1;
 	if (nd_db_prepare(l->db, q->ncols ? l->sql.data : sql, 0, &st, "load", NULL) != 0 ||
-	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
+	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0) ||
+	    (l->until && nd_db_bind_int64(st, 2, l->until, "load", NULL) != 0)) {
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
 	}
@@ -820,23 +823,25 @@ static int unset(const char *v)
 /* Returns 1 if the load l takes the decision ref, read in id order: with
  * l->line (the decisions split over two connections, split_side), as long
  * as the caller's thread has not taken those from ref on; else 0. l->line
- * holds the last decision taken until that thread puts there -(the last
- * left to this load) - 1: one compare-and-swap per decision tells them
- * apart. */
+ * holds the last decision taken (one compare-and-swap per decision), until
+ * that thread puts there -(the last left to this load) - 1; this load then
+ * keeps that limit and puts its last decision back, so that the other
+ * thread may split again. */
 static int side_takes(load *l, int64_t ref)
 {
 	int64_t last = l->taken;
 
 	if (!l->line)
 		return 1;
-	if (l->limit == INT64_MAX) {
-		if (atomic_compare_exchange_strong(l->line, &last, ref)) {
-			l->taken = ref;
-			return 1;
-		}
+	while (ref <= l->limit && !atomic_compare_exchange_strong(l->line, &last, ref)) {
 		l->limit = -last - 1;
+		last = l->taken;
+		atomic_store(l->line, last);
 	}
-	return ref <= l->limit;
+	if (ref > l->limit)
+		return 0;
+	l->taken = ref;
+	return 1;
 }
 
 /* Row: an NPS decision. Returns 0, 1 when it is not the load's
@@ -1088,13 +1093,19 @@ static const query queries[] = {
 /* A full load of a SQLite file reads the NPS decisions on two connections
  * at once. A thread of its own reads them from the lowest id up on a
  * second connection (side_start) while the caller's thread reads the
- * other queries; then the caller's thread takes the decisions above the
- * middle of the ids the thread has not read yet (split_side) and reads
- * them, then the names of the other NPS audit events (hints), so that
+ * other queries; then the caller's thread takes the decisions of the
+ * last third of the ids the thread has not read yet (split_side) and
+ * reads them, and again of what is left to the thread, until little is
+ * left (the two threads need not run at the same speed on a busy
+ * machine), then the names of the other NPS audit events (hints):
  * both end about together (at 1M x 1M the second connection alone ran
  * 1.7 s past the other queries, one core idle). Each part goes into data
- * of its own (a pool is not shared between threads); both are moved into
- * the load's data once read (side_finish). Both need only the hosts. */
+ * of its own (a pool is not shared between threads); all are moved into
+ * the load's data once read (side_finish). All need only the hosts. */
+#define SPLITS 8            /* the parts the caller's thread takes at most */
+#define SPLIT_LEAST 64      /* ids: fewer left to the thread are not split */
+#define SIDE_DONE INT64_MAX /* line: the thread has read its decisions */
+
 typedef struct side {
 	load l;
 	nd_analysis_data d;
@@ -1126,14 +1137,16 @@ static int side_queries(load *l)
 
 /* The decisions' query of the parts of a split load (SQLite only), in id
  * order (the order of nps_audit_events' key: no sort): all of them for
- * the second connection's part, those after ?1 for the caller's. */
-static const query split_decisions = {{Q_DECISIONS("", TIME_SQLITE) " ORDER BY a.event_ref", NULL},
-				      {Q_DECISIONS(SINCE_A, TIME_SQLITE) " ORDER BY a.event_ref", NULL},
-				      decision_row,
-				      "NPS decisions",
-				      16,
-				      "nps_audit_events",
-				      "a"};
+ * the second connection's part, those after ?1 up to ?2 for the
+ * caller's. */
+static const query split_decisions = {
+    {Q_DECISIONS("", TIME_SQLITE) " ORDER BY a.event_ref", NULL},
+    {Q_DECISIONS("a.event_ref > ?1 AND a.event_ref <= ?2 AND ", TIME_SQLITE) " ORDER BY a.event_ref", NULL},
+    decision_row,
+    "NPS decisions",
+    16,
+    "nps_audit_events",
+    "a"};
 
 /* Makes x an empty part of the full load l, read on db: the hosts are
  * l's (read only, and complete: the hosts' query ran), the names the
@@ -1183,6 +1196,7 @@ static void *side_work(void *arg)
 	side *x = arg;
 
 	x->rc = each_row(&x->l, &split_decisions);
+	atomic_store(&x->line, SIDE_DONE);
 	side_sort(x);
 	return NULL;
 }
@@ -1224,16 +1238,11 @@ static int side_start(load *l, side *x)
 	return 1;
 }
 
-/* Splits the decisions between the side load x and the caller's thread,
- * whose other queries are read: x keeps those up to the middle of the ids
- * it has not read yet (from the last it took to the highest id of the NPS
- * audit events; a fleet's decisions are spread over the ids), the
- * caller's thread takes the rest. Returns the last id left to x (0 or
- * more), or -1 with l->err set. */
-static int64_t split_side(load *l, side *x)
+/* Reads into low and top the lowest id of the NPS audit events - 1 and
+ * the highest (0 and 0 when none). Returns 0, or -1 with l->err set. */
+static int audit_ids(load *l, int64_t *low, int64_t *top)
 {
 	nd_stmt *st = NULL;
-	int64_t low, top, v, from, split;
 
 	/* a subquery each: SQLite reads min() and max() of one query by a scan (59 M instructions at 100k) */
 	if (nd_db_prepare(l->db,
@@ -1244,44 +1253,87 @@ static int64_t split_side(load *l, side *x)
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, "NPS decisions", l->err);
 	}
-	low = nd_db_column_int64(st, 0);
-	top = nd_db_column_int64(st, 1);
+	*low = nd_db_column_int64(st, 0);
+	*top = nd_db_column_int64(st, 1);
 	nd_db_finalize(st);
-	v = atomic_load(&x->line);
-	do {
-		from = v > low ? v : low;
-		split = from + (top > from ? (top - from) / 2 : 0);
-	} while (!atomic_compare_exchange_weak(&x->line, &v, -split - 1));
-	return split;
+	return 0;
 }
 
-/* Reads into y, on l's connection, the decisions split_side takes from the
- * side load x, sorted by time, then the hints. Returns 0, or -1 with
- * l->err set (y then holds nothing). */
-static int side_take(load *l, side *x, side *y)
+/* Splits the decisions left to the side load x (up to limit, the ids
+ * from low + 1 to top holding them) between x and the caller's thread:
+ * the caller's thread takes the last third of the ids x has not read yet
+ * (it reads them after its other queries, sorts them and reads the hints
+ * before it can take the decisions over: a smaller part, split again if
+ * x is still reading when it is done, ends nearer to x's end than a half
+ * does when the two threads do not run at the same speed). Returns the
+ * last id left to x, or -1 when x is done or fewer than SPLIT_LEAST ids
+ * are left to it. */
+static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
 {
-	int64_t split = split_side(l, x);
-	size_t i;
+	int64_t v = atomic_load(&x->line), from, end, split;
 
-	if (split < 0)
-		return -1;
-	if (side_init(y, l, l->db) != 0) {
-		*l->err = y->err;
-		return -1;
+	for (;;) {
+		if (v == SIDE_DONE)
+			return -1;
+		if (v < 0) { /* x has not seen the last split yet */
+			sched_yield();
+			v = atomic_load(&x->line);
+			continue;
+		}
+		from = v > low ? v : low;
+		end = limit < top ? limit : top;
+		if (end - from < SPLIT_LEAST)
+			return -1;
+		split = end - (end - from) / 3;
+		if (atomic_compare_exchange_weak(&x->line, &v, -split - 1))
+			return split;
 	}
-	y->l.since = split; /* 0: all (x takes none) */
-	y->rc = each_row(&y->l, &split_decisions);
-	y->l.since = 0;
-	for (i = 0; i < sizeof(queries) / sizeof(queries[0]); i++)
-		if (queries[i].fn == hint_row && side_sort(y) == 0)
-			y->rc = each_row(&y->l, &queries[i]);
-	side_done(y);
-	if (y->rc != 0) {
-		*l->err = y->err;
-		nd_analysis_data_free(&y->d);
-		return -1;
+}
+
+/* Reads into y[0], y[1], ... (*n of them, at least one), on l's
+ * connection, the decisions split_side takes from the side load x, each
+ * part sorted by time (each below the one before), then the hints into
+ * y[0]. Returns 0, or -1 with l->err set (y then holds nothing). */
+static int side_take(load *l, side *x, side *y, size_t *n)
+{
+	int64_t low = 0, top = 0, limit = INT64_MAX, split = -1; /* set by audit_ids (gcc cannot tell) */
+	size_t i;
+	int rc = audit_ids(l, &low, &top);
+
+	for (*n = 0; rc == 0 && *n < SPLITS; ++*n) {
+		side *p = &y[*n];
+
+		split = split_side(x, low, top, limit);
+		if (split < 0 && *n > 0)
+			break;
+		if (side_init(p, l, l->db) != 0) {
+			*l->err = p->err;
+			rc = -1;
+			break;
+		}
+		if (split < 0) { /* x has not been split: a part for the hints alone */
+			++*n;
+			break;
+		}
+		p->l.since = split;
+		p->l.until = limit;
+		rc = p->rc = each_row(&p->l, &split_decisions);
+		p->l.since = p->l.until = 0;
+		limit = split;
+		if (rc == 0)
+			rc = side_sort(p);
+		if (rc != 0)
+			*l->err = p->err;
 	}
-	return 0;
+	for (i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++)
+		if (queries[i].fn == hint_row && (rc = each_row(&y[0].l, &queries[i])) != 0)
+			*l->err = y[0].err;
+	for (i = 0; i < *n; i++) {
+		side_done(&y[i]);
+		if (rc != 0)
+			nd_analysis_data_free(&y[i].d);
+	}
+	return rc;
 }
 
 /* Returns s, a string of another data's pool (or NULL), as l->d's copy;
@@ -1390,23 +1442,30 @@ static void rehome_decision(load *l, const nd_analysis_data *v, uint32_t *map, n
 	n->nas_addr = rehome_id(l, v, map, n->nas_addr);
 }
 
-/* Makes the decisions of x and y (each by time, their strings l->d's)
- * those of l->d, in time order: most often y's follow x's. Returns 0, or
- * -1 when out of memory. */
-static int take_decisions(load *l, nd_analysis_data *x, nd_analysis_data *y)
+/* Makes the decisions of the parts p[0 .. n) (each by time, their
+ * strings l->d's) those of l->d, in time order: most often each part's
+ * follow those of the part before. Returns 0, or -1 when out of
+ * memory. */
+static int take_decisions(load *l, side *const *p, size_t n)
 {
-	nd_analysis_data *d = l->d;
+	nd_analysis_data *d = l->d, *x = &p[0]->d;
+	size_t i;
 
 	d->decisions = x->decisions;
 	d->ndecisions = x->ndecisions;
 	d->cap_decisions = x->cap_decisions;
 	x->decisions = NULL;
-	if (!y->ndecisions)
-		return 0;
-	if (nd_vec_reserve(&d->decisions, &d->cap_decisions, d->ndecisions + y->ndecisions, sizeof(*d->decisions)) != 0)
-		return -1;
-	memcpy(d->decisions + d->ndecisions, y->decisions, y->ndecisions * sizeof(*d->decisions));
-	d->ndecisions += y->ndecisions;
+	for (i = 1; i < n; i++) {
+		const nd_analysis_data *v = &p[i]->d;
+
+		if (!v->ndecisions)
+			continue;
+		if (nd_vec_reserve(&d->decisions, &d->cap_decisions, d->ndecisions + v->ndecisions,
+				   sizeof(*d->decisions)) != 0)
+			return -1;
+		memcpy(d->decisions + d->ndecisions, v->decisions, v->ndecisions * sizeof(*d->decisions));
+		d->ndecisions += v->ndecisions;
+	}
 	return nd_analysis_keep_order(d->decisions, d->ndecisions, x->ndecisions, sizeof(*d->decisions), decision_cmp);
 }
 
@@ -1430,13 +1489,13 @@ static void move_times(load *l, const nd_analysis_data *v)
 	}
 }
 
-/* Makes the hints of x, then those of y that x has not, the hints of
- * l->d (which has none yet), their names l->d's copies. Sets l->oom when
- * out of memory. Returns nothing. */
-static void take_hints(load *l, nd_analysis_data *x, const nd_analysis_data *y)
+/* Makes the hints of the parts p[0 .. n) (each hint once, the first
+ * part's first) the hints of l->d (which has none yet), their names
+ * l->d's copies. Sets l->oom when out of memory. Returns nothing. */
+static void take_hints(load *l, side *const *p, size_t n)
 {
-	nd_analysis_data *d = l->d;
-	size_t i;
+	nd_analysis_data *d = l->d, *x = &p[0]->d;
+	size_t i, k;
 
 	d->hints = x->hints;
 	d->nhints = x->nhints;
@@ -1447,14 +1506,16 @@ static void take_hints(load *l, nd_analysis_data *x, const nd_analysis_data *y)
 		d->hints[i].domain = nd_analysis_str(d, d->hints[i].domain, 1, &l->oom);
 		d->hints[i].fq = nd_analysis_str(d, d->hints[i].fq, 1, &l->oom);
 	}
-	for (i = 0; i < y->nhints && !l->oom; i++) {
-		const char *user = nd_analysis_str(d, y->hints[i].user, 1, &l->oom);
-		const char *domain = nd_analysis_str(d, y->hints[i].domain, 1, &l->oom);
-		const char *fq = nd_analysis_str(d, y->hints[i].fq, 1, &l->oom);
+	for (k = 1; k < n; k++)
+		for (i = 0; i < p[k]->d.nhints && !l->oom; i++) {
+			const nd_domain_hint *h = &p[k]->d.hints[i];
+			const char *user = nd_analysis_str(d, h->user, 1, &l->oom);
+			const char *domain = nd_analysis_str(d, h->domain, 1, &l->oom);
+			const char *fq = nd_analysis_str(d, h->fq, 1, &l->oom);
 
-		if (!l->oom && hint_add(l, user, domain, fq) != 0)
-			l->oom = 1;
-	}
+			if (!l->oom && hint_add(l, user, domain, fq) != 0)
+				l->oom = 1;
+		}
 }
 
 /* Waits for the side load x to end and closes its connection. Returns
@@ -1467,59 +1528,75 @@ static int side_join(side *x)
 	return x->rc;
 }
 
-/* Waits for the side load x, then moves what it and y (the caller's part,
- * side_take) read into l->d, which has no decisions nor hints of its own
- * yet: the decisions in time order; their events, x's then y's (in id
- * order, as one connection reads them); their fields and logged times;
- * the hints. Their strings become l->d's copies in the order one
- * connection's load would have met them, so the ids are the same. Frees
- * x's and y's data. Returns 0, 1 when the second connection failed
- * (nothing moved: the caller reads them itself), or -1 with l->err set
- * (out of memory). */
-static int side_finish(load *l, side *x, side *y)
+/* Returns the part of p[0 .. n) whose next decision (at[i] of each) is
+ * the first in time, n when none is left. */
+static size_t first_part(side *const *p, const size_t *at, size_t n)
 {
-	nd_analysis_data *d = l->d, *vx = &x->d, *vy = &y->d;
-	uint32_t *mx = NULL, *my = NULL;
-	size_t i, j, fx = d->nevents, fy;
+	size_t i, best = n;
 
+	for (i = 0; i < n; i++)
+		if (at[i] < p[i]->d.ndecisions &&
+		    (best == n || decision_cmp(&p[i]->d.decisions[at[i]], &p[best]->d.decisions[at[best]]) < 0))
+			best = i;
+	return best;
+}
+
+/* Waits for the side load x, then moves what it and y[0 .. n) (the
+ * caller's parts, side_take: each below the one before) read into l->d,
+ * which has no decisions nor hints of its own yet: the decisions in time
+ * order; their events in id order (x's, then y[n - 1]'s ... y[0]'s, as one
+ * connection reads them); their fields and logged times; the hints. Their
+ * strings become l->d's copies in the order one second connection's
+ * load met them, so the ids are the same. Frees the parts' data. Returns
+ * 0, 1 when the second connection failed (nothing moved: the caller reads
+ * them itself), or -1 with l->err set (out of memory). */
+static int side_finish(load *l, side *x, side *y, size_t n)
+{
+	nd_analysis_data *d = l->d;
+	side *p[SPLITS + 1];
+	uint32_t *map[SPLITS + 1];
+	size_t at[SPLITS + 1], i, k, np = n + 1;
+
+	p[0] = x;
+	for (k = 1; k < np; k++)
+		p[k] = &y[np - 1 - k];
 	if (side_join(x) != 0) {
-		nd_analysis_data_free(vx);
-		nd_analysis_data_free(vy);
+		for (k = 0; k < np; k++)
+			nd_analysis_data_free(&p[k]->d);
 		return 1;
 	}
-	l->rows += x->l.rows + y->l.rows;
-	l->top = x->l.top > l->top ? x->l.top : l->top;
-	l->top = y->l.top > l->top ? y->l.top : l->top;
-	if (!(mx = new_map(vx)) || !(my = new_map(vy)))
-		l->oom = 1;
-	for (i = j = 0; !l->oom && (i < vx->ndecisions || j < vy->ndecisions);)
-		if (j == vy->ndecisions ||
-		    (i < vx->ndecisions && decision_cmp(&vx->decisions[i], &vy->decisions[j]) <= 0))
-			rehome_decision(l, vx, mx, &vx->decisions[i++]);
-		else
-			rehome_decision(l, vy, my, &vy->decisions[j++]);
-	if (!l->oom && (take_decisions(l, vx, vy) != 0 || move_events(d, vx) != 0))
-		l->oom = 1;
-	fy = d->nevents;
-	if (!l->oom && move_events(d, vy) != 0)
-		l->oom = 1;
-	for (i = fx; i < d->nevents && !l->oom; i++) {
-		nd_analysis_data *v = i < fy ? vx : vy;
-		uint32_t *map = i < fy ? mx : my;
-
-		d->events[i].family = rehome_id(l, v, map, d->events[i].family);
-		d->events[i].provider = rehome_id(l, v, map, d->events[i].provider);
+	for (k = 0; k < np; k++) {
+		l->rows += p[k]->l.rows;
+		l->top = p[k]->l.top > l->top ? p[k]->l.top : l->top;
+		at[k] = 0;
+		if (!(map[k] = new_map(&p[k]->d)))
+			l->oom = 1;
 	}
-	if (!l->oom && (move_fields(l, vx, mx, fx, fy) != 0 || move_fields(l, vy, my, fy, d->nevents) != 0))
+	while (!l->oom && (k = first_part(p, at, np)) < np)
+		rehome_decision(l, &p[k]->d, map[k], &p[k]->d.decisions[at[k]++]);
+	if (!l->oom && take_decisions(l, p, np) != 0)
 		l->oom = 1;
-	move_times(l, vx);
-	move_times(l, vy);
+	for (k = 0; k < np && !l->oom; k++) {
+		at[k] = d->nevents; /* where the part's events go */
+		if (move_events(d, &p[k]->d) != 0)
+			l->oom = 1;
+	}
+	for (k = 0; k < np && !l->oom; k++)
+		for (i = at[k]; i < at[k] + p[k]->d.nevents && !l->oom; i++) {
+			d->events[i].family = rehome_id(l, &p[k]->d, map[k], d->events[i].family);
+			d->events[i].provider = rehome_id(l, &p[k]->d, map[k], d->events[i].provider);
+		}
+	for (k = 0; k < np && !l->oom; k++)
+		if (move_fields(l, &p[k]->d, map[k], at[k], at[k] + p[k]->d.nevents) != 0)
+			l->oom = 1;
+	for (k = 0; k < np; k++)
+		move_times(l, &p[k]->d);
 	if (!l->oom)
-		take_hints(l, vx, vy);
-	free(mx);
-	free(my);
-	nd_analysis_data_free(vx);
-	nd_analysis_data_free(vy);
+		take_hints(l, p, np);
+	for (k = 0; k < np; k++) {
+		free(map[k]);
+		nd_analysis_data_free(&p[k]->d);
+	}
 	return l->oom ? nd_error_set(l->err, "out of memory") : 0;
 }
 
@@ -1612,7 +1689,8 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 	nd_analysis_data *d = l->d;
 	size_t i, first = d->nevents, nclients = d->nclients, ndecisions = d->ndecisions;
 	size_t nconnects = d->nconnects, nunlocks = d->nunlocks, ncapi2 = d->ncapi2;
-	side x, y;
+	side x, y[SPLITS];
+	size_t ny = 0;
 	int beside = 0;
 
 	if (!l->since && nd_analysis_add_rule_names(d, rules, l->err) != 0) /* the fields read with the events */
@@ -1638,12 +1716,12 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 		else if (merge_dials(l) != 0)
 			return nd_error_set(l->err, "out of memory");
 	}
-	if (beside && side_take(l, &x, &y) != 0) {
+	if (beside && side_take(l, &x, y, &ny) != 0) {
 		side_join(&x); /* its outcome no longer matters */
 		nd_analysis_data_free(&x.d);
 		return -1;
 	}
-	if (beside && (beside = side_finish(l, &x, &y)) == -1)
+	if (beside && (beside = side_finish(l, &x, y, ny)) == -1)
 		return -1;
 	if (beside == 1 && side_queries(l) != 0) /* the second connection failed */
 		return -1;
