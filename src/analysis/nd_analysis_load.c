@@ -12,6 +12,7 @@
 #include "nd_db_sqlite.h"
 #include "nd_family.h"
 #include "nd_fields.h"
+#include "nd_radix.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_u64set.h"
@@ -1179,12 +1180,25 @@ static void side_done(side *x)
 	fields_free(&x->l);
 }
 
-/* Sorts the decisions part x read by time (x->rc -1 with x->err set when
- * out of memory). Returns x->rc. */
+/* nd_radix_key_fn: the time (k 0), then the ref of a decision. */
+static uint64_t decision_key(const void *e, unsigned k, const void *ctx)
+{
+	const nd_decision *n = e;
+
+	(void)ctx;
+	return nd_radix_i64(k == 0 ? n->ts : n->ref);
+}
+
+/* Sorts the decisions part x read by time, then ref (as decision_cmp;
+ * x->rc -1 with x->err set when out of memory): by radix, since a fleet's
+ * decisions in id order are not in time order (the grants), and
+ * keep_order's merge sort at the end of the second connection's thread
+ * was what the other thread waited for (0.3 CPU s at 1M). Returns
+ * x->rc. */
 static int side_sort(side *x)
 {
 	if (x->rc == 0 &&
-	    nd_analysis_keep_order(x->d.decisions, x->d.ndecisions, 0, sizeof(*x->d.decisions), decision_cmp) != 0)
+	    nd_radix_sort_by(x->d.decisions, x->d.ndecisions, sizeof(*x->d.decisions), 2, decision_key, NULL) != 0)
 		x->rc = nd_error_set(&x->err, "out of memory");
 	return x->rc;
 }
