@@ -1,6 +1,8 @@
 #include "nd_analysis_load.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +12,7 @@
 #include "nd_db_sqlite.h"
 #include "nd_family.h"
 #include "nd_fields.h"
+#include "nd_radix.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_u64set.h"
@@ -88,6 +91,10 @@ typedef struct load {
 	field_list *lists; /* the distinct lists of fields the load's events have (share_fields) */
 	size_t nlists, cap_lists;
 	nd_slots list_slots; /* lists by their fields */
+	_Atomic int64_t *line; /* the decisions' read on a second connection shares them (side_takes), else NULL */
+	int64_t taken;         /* there: the last decision it took */
+	int64_t limit;         /* and the last it may take (INT64_MAX until the caller's thread splits them) */
+	int64_t until;         /* with since, a part of the decisions the caller's thread takes: the last id */
 } load;
 
 /* Returns the shared string of id as the load that added it sees it: on
@@ -405,7 +412,9 @@ static int event_fields(load *l, nd_event *e, nd_stmt *st)
 	return e->nfields ? share_fields(l, e) : 0;
 }
 
-/* The queries of a load: each fills one kind of record from a row. */
+/* The queries of a load: each fills one kind of record from a row.
+ * Returns 0, 1 when the query's later rows are not wanted (side_takes),
+ * or -1 when out of memory. */
 typedef int (*row_fn)(load *l, nd_stmt *st);
 
 /* Keeps the time event ref was logged with, column c of st (time_text,
@@ -450,16 +459,23 @@ static int each_row(load *l, const query *q)
 	if (q->ncols && fields_sql(l, sql, q->ncols, q->table, q->alias) != 0)
 		return -1;
 	if (nd_db_prepare(l->db, q->ncols ? l->sql.data : sql, 0, &st, "load", NULL) != 0 ||
-	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0)) {
+	    (l->since && nd_db_bind_int64(st, 1, l->since, "load", NULL) != 0) ||
+	    (l->until && nd_db_bind_int64(st, 2, l->until, "load", NULL) != 0)) {
 		nd_db_finalize(st);
 		return nd_db_fail(l->db, what, l->err);
 	}
-	while ((rc = nd_db_step(st, "load", NULL)) == 1)
-		if ((l->rows++, q->fn(l, st)) != 0 || l->oom) {
+	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
+		int took = q->fn(l, st);
+
+		if (took == 1) /* the row and those after it are not this load's */
+			break;
+		l->rows++;
+		if (took != 0 || l->oom) {
 			nd_db_finalize(st);
 			return nd_error_set(l->err, "out of memory");
 		}
-	if (rc != 0) {
+	}
+	if (rc < 0) {
 		nd_db_fail(l->db, what, l->err);
 		nd_db_finalize(st);
 		return -1;
@@ -805,14 +821,41 @@ static int unset(const char *v)
 	return !v || !*v || strcmp(v, "-") == 0;
 }
 
-/* Row: an NPS decision. Returns 0, or -1 when out of memory. */
+/* Returns 1 if the load l takes the decision ref, read in id order: with
+ * l->line (the decisions split over two connections, split_side), as long
+ * as the caller's thread has not taken those from ref on; else 0. l->line
+ * holds the last decision taken (one compare-and-swap per decision), until
+ * that thread puts there -(the last left to this load) - 1; this load then
+ * keeps that limit and puts its last decision back, so that the other
+ * thread may split again. */
+static int side_takes(load *l, int64_t ref)
+{
+	int64_t last = l->taken;
+
+	if (!l->line)
+		return 1;
+	while (ref <= l->limit && !atomic_compare_exchange_strong(l->line, &last, ref)) {
+		l->limit = -last - 1;
+		last = l->taken;
+		atomic_store(l->line, last);
+	}
+	if (ref > l->limit)
+		return 0;
+	l->taken = ref;
+	return 1;
+}
+
+/* Row: an NPS decision. Returns 0, 1 when it is not the load's
+ * (side_takes), or -1 when out of memory. */
 static int decision_row(load *l, nd_stmt *st)
 {
-	nd_decision *n = nd_analysis_add_decision(l->d);
 	const char *nas = nd_db_column_text(st, 10);
 	const char *client = nd_db_column_text(st, 11);
+	nd_decision *n;
 
-	if (!n)
+	if (!side_takes(l, nd_db_column_int64(st, 0)))
+		return 1;
+	if (!(n = nd_analysis_add_decision(l->d)))
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
@@ -1048,28 +1091,41 @@ static const query queries[] = {
 	{BOTH(Q_CAPI2("")), BOTH(Q_CAPI2(SINCE_C)), capi2_row, "CAPI2 failures", 0, NULL, NULL},
 };
 
-/* The NPS decisions and the names of the NPS audit events (hints) of a
- * full load read on a second connection, by a thread of its own, while the
- * first reads the rest: into data of their own (a pool is not shared
- * between threads), moved into the load's data once read (side_finish).
- * Both need only the hosts; the two threads' CPU at 1M x 1M was 4.3 s on
- * the first and 2.5 s on the second with the decisions alone. */
+/* A full load of a SQLite file reads the NPS decisions on two connections
+ * at once. A thread of its own reads them from the lowest id up on a
+ * second connection (side_start) while the caller's thread reads the
+ * other queries; then the caller's thread takes the decisions of the
+ * last third of the ids the thread has not read yet (split_side) and
+ * reads them, and again of what is left to the thread, until little is
+ * left (the two threads need not run at the same speed on a busy
+ * machine), then the names of the other NPS audit events (hints):
+ * both end about together (at 1M x 1M the second connection alone ran
+ * 1.7 s past the other queries, one core idle). Each part goes into data
+ * of its own (a pool is not shared between threads); all are moved into
+ * the load's data once read (side_finish). All need only the hosts. */
+#define SPLITS 8            /* the parts the caller's thread takes at most */
+#define SPLIT_LEAST 64      /* ids: fewer left to the thread are not split */
+#define SIDE_DONE INT64_MAX /* line: the thread has read its decisions */
+
 typedef struct side {
 	load l;
 	nd_analysis_data d;
 	nd_error err;
+	_Atomic int64_t line; /* the split of the decisions (side_takes) */
 	pthread_t thread;
 	int rc;
 } side;
 
-/* Returns 1 if the rows of query q are read by the side load, else 0. */
+/* Returns 1 if the rows of query q are read by the parts of a split load,
+ * else 0. */
 static int side_reads(const query *q)
 {
 	return q->fn == decision_row || q->fn == hint_row;
 }
 
-/* Reads the rows of the queries a side load reads with l (all its
- * rows: a full load). Returns 0, or -1 with l->err set. */
+/* Reads the rows of the queries the parts of a split load read, all of
+ * them, with l (a full load on one connection). Returns 0, or -1 with
+ * l->err set. */
 static int side_queries(load *l)
 {
 	size_t i;
@@ -1080,20 +1136,86 @@ static int side_queries(load *l)
 	return 0;
 }
 
-/* The thread: reads the decisions, sorted by time, and the hints.
- * Returns NULL. */
+/* The decisions' query of the parts of a split load (SQLite only), in id
+ * order (the order of nps_audit_events' key: no sort): all of them for
+ * the second connection's part, those after ?1 up to ?2 for the
+ * caller's. */
+static const query split_decisions = {
+    {Q_DECISIONS("", TIME_SQLITE) " ORDER BY a.event_ref", NULL},
+    {Q_DECISIONS("a.event_ref > ?1 AND a.event_ref <= ?2 AND ", TIME_SQLITE) " ORDER BY a.event_ref", NULL},
+    decision_row,
+    "NPS decisions",
+    16,
+    "nps_audit_events",
+    "a"};
+
+/* Makes x an empty part of the full load l, read on db: the hosts are
+ * l's (read only, and complete: the hosts' query ran), the names the
+ * fields are of are l's, at the same indexes. Returns 0, or -1 with
+ * x->err set (x holds nothing). */
+static int side_init(side *x, load *l, nd_db *db)
+{
+	size_t i;
+
+	memset(x, 0, sizeof(*x));
+	atomic_init(&x->line, 0);
+	x->l.db = db;
+	x->l.d = &x->d;
+	x->l.hosts = l->d;
+	x->l.err = &x->err;
+	x->l.limit = INT64_MAX;
+	for (i = 0; i < l->d->nnames; i++)
+		if (nd_analysis_add_name(&x->d, l->d->names[i], &x->err) != 0) {
+			nd_analysis_data_free(&x->d);
+			return -1;
+		}
+	return 0;
+}
+
+/* Frees what the load of part x holds besides its data and connection.
+ * Returns nothing. */
+static void side_done(side *x)
+{
+	nd_slots_free(&x->l.hint_slots);
+	fields_free(&x->l);
+}
+
+/* nd_radix_key_fn: the time (k 0), then the ref of a decision. */
+static uint64_t decision_key(const void *e, unsigned k, const void *ctx)
+{
+	const nd_decision *n = e;
+
+	(void)ctx;
+	return nd_radix_i64(k == 0 ? n->ts : n->ref);
+}
+
+/* Sorts the decisions part x read by time, then ref (as decision_cmp;
+ * x->rc -1 with x->err set when out of memory): by radix, since a fleet's
+ * decisions in id order are not in time order (the grants), and
+ * keep_order's merge sort at the end of the second connection's thread
+ * was what the other thread waited for (0.3 CPU s at 1M). Returns
+ * x->rc. */
+static int side_sort(side *x)
+{
+	if (x->rc == 0 &&
+	    nd_radix_sort_by(x->d.decisions, x->d.ndecisions, sizeof(*x->d.decisions), 2, decision_key, NULL) != 0)
+		x->rc = nd_error_set(&x->err, "out of memory");
+	return x->rc;
+}
+
+/* The thread: reads the decisions from the lowest id up, as far as the
+ * split leaves them to it, sorted by time. Returns NULL. */
 static void *side_work(void *arg)
 {
 	side *x = arg;
 
-	x->rc = side_queries(&x->l);
-	if (x->rc == 0 && nd_analysis_keep_order(x->d.decisions, x->d.ndecisions, 0, sizeof(*x->d.decisions),
-						 decision_cmp) != 0)
-		x->rc = nd_error_set(&x->err, "out of memory");
+	x->rc = each_row(&x->l, &split_decisions);
+	atomic_store(&x->line, SIDE_DONE);
+	side_sort(x);
 	return NULL;
 }
 
-/* Starts reading the rows of the side load's queries of the full load l on a second
+/* Starts reading the decisions of the full load l on a second
  * connection, when the store is a SQLite file and a second processor can
  * run it. The diagnosis holds the write lock, so the second connection
  * reads what the first does (on a read-only store a commit may fall
@@ -1109,27 +1231,123 @@ static void *side_work(void *arg)
 static int side_start(load *l, side *x)
 {
 	const char *path = nd_db_name(l->db);
+	nd_db *db = NULL;
+	nd_error err;
 	int ro;
 
-	size_t i;
-
-	memset(x, 0, sizeof(*x));
 	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
 	    (nd_db_sqlite_readonly(l->db) && !nd_db_sqlite_in_wal(l->db)) ||
-	    nd_db_sqlite_open(&x->l.db, path, 1, &ro, &x->err) != 0)
+	    nd_db_sqlite_open(&db, path, 1, &ro, &err) != 0)
 		return 0;
-	x->l.d = &x->d;
-	x->l.hosts = l->d; /* read only, and complete: the hosts query ran */
-	x->l.err = &x->err;
-	for (i = 0; i < l->d->nnames; i++) /* the names the fields read are of, at the same indexes */
-		if (nd_analysis_add_name(&x->d, l->d->names[i], &x->err) != 0)
-			break;
-	if (i < l->d->nnames || pthread_create(&x->thread, NULL, side_work, x) != 0) {
-		nd_db_close(x->l.db);
+	if (side_init(x, l, db) != 0) {
+		nd_db_close(db);
+		return 0;
+	}
+	x->l.line = &x->line;
+	if (pthread_create(&x->thread, NULL, side_work, x) != 0) {
+		nd_db_close(db);
 		nd_analysis_data_free(&x->d);
 		return 0;
 	}
 	return 1;
+}
+
+/* Reads into low and top the lowest id of the NPS audit events - 1 and
+ * the highest (0 and 0 when none). Returns 0, or -1 with l->err set. */
+static int audit_ids(load *l, int64_t *low, int64_t *top)
+{
+	nd_stmt *st = NULL;
+
+	/* a subquery each: SQLite reads min() and max() of one query by a scan (59 M instructions at 100k) */
+	if (nd_db_prepare(l->db,
+			  "SELECT coalesce((SELECT min(event_ref) FROM nps_audit_events), 1) - 1,"
+			  " coalesce((SELECT max(event_ref) FROM nps_audit_events), 0)",
+			  0, &st, "load", NULL) != 0 ||
+	    nd_db_step(st, "load", NULL) != 1) {
+		nd_db_finalize(st);
+		return nd_db_fail(l->db, "NPS decisions", l->err);
+	}
+	*low = nd_db_column_int64(st, 0);
+	*top = nd_db_column_int64(st, 1);
+	nd_db_finalize(st);
+	return 0;
+}
+
+/* Splits the decisions left to the side load x (up to limit, the ids
+ * from low + 1 to top holding them) between x and the caller's thread:
+ * the caller's thread takes the last third of the ids x has not read yet
+ * (it reads them after its other queries, sorts them and reads the hints
+ * before it can take the decisions over: a smaller part, split again if
+ * x is still reading when it is done, ends nearer to x's end than a half
+ * does when the two threads do not run at the same speed). Returns the
+ * last id left to x, or -1 when x is done or fewer than SPLIT_LEAST ids
+ * are left to it. */
+static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
+{
+	int64_t v = atomic_load(&x->line), from, end, split;
+
+	for (;;) {
+		if (v == SIDE_DONE)
+			return -1;
+		if (v < 0) { /* x has not seen the last split yet */
+			sched_yield();
+			v = atomic_load(&x->line);
+			continue;
+		}
+		from = v > low ? v : low;
+		end = limit < top ? limit : top;
+		if (end - from < SPLIT_LEAST)
+			return -1;
+		split = end - (end - from) / 3;
+		if (atomic_compare_exchange_weak(&x->line, &v, -split - 1))
+			return split;
+	}
+}
+
+/* Reads into y[0], y[1], ... (*n of them, at least one), on l's
+ * connection, the decisions split_side takes from the side load x, each
+ * part sorted by time (each below the one before), then the hints into
+ * y[0]. Returns 0, or -1 with l->err set (y then holds nothing). */
+static int side_take(load *l, side *x, side *y, size_t *n)
+{
+	int64_t low = 0, top = 0, limit = INT64_MAX, split = -1; /* set by audit_ids (gcc cannot tell) */
+	size_t i;
+	int rc = audit_ids(l, &low, &top);
+
+	for (*n = 0; rc == 0 && *n < SPLITS; ++*n) {
+		side *p = &y[*n];
+
+		split = split_side(x, low, top, limit);
+		if (split < 0 && *n > 0)
+			break;
+		if (side_init(p, l, l->db) != 0) {
+			*l->err = p->err;
+			rc = -1;
+			break;
+		}
+		if (split < 0) { /* x has not been split: a part for the hints alone */
+			++*n;
+			break;
+		}
+		p->l.since = split;
+		p->l.until = limit;
+		rc = p->rc = each_row(&p->l, &split_decisions);
+		p->l.since = p->l.until = 0;
+		limit = split;
+		if (rc == 0)
+			rc = side_sort(p);
+		if (rc != 0)
+			*l->err = p->err;
+	}
+	for (i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++)
+		if (queries[i].fn == hint_row && (rc = each_row(&y[0].l, &queries[i])) != 0)
+			*l->err = y[0].err;
+	for (i = 0; i < *n; i++) {
+		side_done(&y[i]);
+		if (rc != 0)
+			nd_analysis_data_free(&y[i].d);
+	}
+	return rc;
 }
 
 /* Returns s, a string of another data's pool (or NULL), as l->d's copy;
@@ -1144,16 +1362,18 @@ static const char *rehome(load *l, const char *s, const char **from, const char 
 	return s ? *to : NULL;
 }
 
-/* Returns id, a string of v (or ND_STR_NONE), as the id of l->d's copy;
- * *from and *to remember the last string moved. Sets l->oom when out of
- * memory. */
-static uint32_t rehome_id(load *l, const nd_analysis_data *v, uint32_t id, uint32_t *from, uint32_t *to)
+/* Returns id, a string of v (or ND_STR_NONE), as the id of l->d's copy:
+ * map[id] (v->strings.n ids, ND_STR_NONE until met) is made the first
+ * time id is met, so that each distinct string is looked up once (a
+ * fleet's million decisions name some 50k users). Sets l->oom when out
+ * of memory. */
+static uint32_t rehome_id(load *l, const nd_analysis_data *v, uint32_t *map, uint32_t id)
 {
-	if (id != ND_STR_NONE && id != *from) {
-		*from = id;
-		*to = nd_analysis_str_id(l->d, v->strings.v[id], 1, &l->oom);
-	}
-	return id != ND_STR_NONE ? *to : ND_STR_NONE;
+	if (id == ND_STR_NONE)
+		return ND_STR_NONE;
+	if (map[id] == ND_STR_NONE)
+		map[id] = nd_analysis_str_id(l->d, v->strings.v[id], 1, &l->oom);
+	return map[id];
 }
 
 /* Appends the events of v to those of d, the last first, v giving back
@@ -1181,121 +1401,216 @@ static int move_events(nd_analysis_data *d, nd_analysis_data *v)
 }
 
 /* Appends the fields of v to those of l->d, the events moved from v (those
- * of l->d from first on) pointing at them, each value as the id of l->d's
- * copy (map: from v's ids, made as they are met). Returns 0, or -1 when
- * out of memory. */
-static int move_fields(load *l, nd_analysis_data *v, size_t first)
+ * of l->d from first to end) pointing at them, each value as the id of
+ * l->d's copy (rehome_id with map). Returns 0, or -1 when out of
+ * memory. */
+static int move_fields(load *l, nd_analysis_data *v, uint32_t *map, size_t first, size_t end)
 {
 	nd_analysis_data *d = l->d;
 	size_t i, base = d->nfields;
-	uint32_t *map;
 
 	if (!v->nfields)
 		return 0;
-	if (v->nfields >= UINT32_MAX - base || !(map = malloc(v->strings.n * sizeof(*map))))
+	if (v->nfields >= UINT32_MAX - base)
 		return -1;
 	if (!base) { /* taken as it is: at 1M decisions 40 MB */
 		free(d->fields); /* room reserved, none used */
 		d->fields = v->fields;
 		d->cap_fields = v->cap_fields;
 		v->fields = NULL;
-	} else if (nd_vec_reserve(&d->fields, &d->cap_fields, base + v->nfields, sizeof(*d->fields)) != 0) {
-		free(map);
+	} else if (nd_vec_reserve(&d->fields, &d->cap_fields, base + v->nfields, sizeof(*d->fields)) != 0)
 		return -1;
-	} else
+	else
 		memcpy(d->fields + base, v->fields, v->nfields * sizeof(*d->fields));
 	d->nfields = base + v->nfields;
-	for (i = 0; i < v->strings.n; i++)
-		map[i] = ND_STR_NONE;
-	for (i = base; i < d->nfields && !l->oom; i++) {
-		uint32_t *to = &map[d->fields[i].value];
-
-		if (*to == ND_STR_NONE)
-			*to = nd_analysis_str_id(d, v->strings.v[d->fields[i].value], 1, &l->oom);
-		d->fields[i].value = *to;
-	}
-	for (i = first; i < d->nevents; i++)
+	for (i = base; i < d->nfields && !l->oom; i++)
+		d->fields[i].value = rehome_id(l, v, map, d->fields[i].value);
+	for (i = first; i < end; i++)
 		if (d->events[i].nfields)
 			d->events[i].field += (uint32_t)base;
-	free(map);
 	return 0;
 }
 
-/* Waits for the side load x to end and closes its connection. Returns
- * its each_row's result (0, or -1 with x->err set). */
-static int side_join(side *x)
+/* Returns a map of v's string ids for rehome_id (each ND_STR_NONE), or
+ * NULL when out of memory. */
+static uint32_t *new_map(const nd_analysis_data *v)
 {
-	pthread_join(x->thread, NULL);
-	nd_db_close(x->l.db);
-	nd_slots_free(&x->l.hint_slots);
-	fields_free(&x->l);
-	return x->rc;
-}
-
-/* Waits for the side load x, then moves what it read into l->d (which
- * has no decisions nor hints of its own yet): the decisions, their events,
- * fields and logged times, the hints, with their strings copied into l->d's pool.
- * Returns 0, 1 when the second connection failed (nothing moved: the
- * caller reads them itself), or -1 with l->err set (out of memory). */
-static int side_finish(load *l, side *x)
-{
-	nd_analysis_data *d = l->d, *v = &x->d;
-	const char *from_time = NULL, *to_time = NULL;
-	uint32_t from[9], to[9];
+	uint32_t *map = malloc((v->strings.n + 1) * sizeof(*map));
 	size_t i;
 
-	if (side_join(x) != 0) {
-		nd_analysis_data_free(v);
-		return 1;
-	}
-	for (i = 0; i < 9; i++)
-		from[i] = to[i] = ND_STR_NONE;
-	l->rows += x->l.rows;
-	if (x->l.top > l->top)
-		l->top = x->l.top;
-	d->decisions = v->decisions;
-	d->ndecisions = v->ndecisions;
-	d->cap_decisions = v->cap_decisions;
-	v->decisions = NULL;
-	for (i = 0; i < d->ndecisions; i++) {
-		nd_decision *n = &d->decisions[i];
+	for (i = 0; map && i < v->strings.n; i++)
+		map[i] = ND_STR_NONE;
+	return map;
+}
 
-		n->user = rehome_id(l, v, n->user, &from[0], &to[0]);
-		n->domain = rehome_id(l, v, n->domain, &from[1], &to[1]);
-		n->fq = rehome_id(l, v, n->fq, &from[2], &to[2]);
-		n->nas = rehome_id(l, v, n->nas, &from[3], &to[3]);
-		n->port_type = rehome_id(l, v, n->port_type, &from[4], &to[4]);
-		n->auth_type = rehome_id(l, v, n->auth_type, &from[5], &to[5]);
-		n->nas_addr = rehome_id(l, v, n->nas_addr, &from[6], &to[6]);
+/* Gives the strings of n, a decision of v, as the ids of l->d's copies
+ * (rehome_id with map). Returns nothing. */
+static void rehome_decision(load *l, const nd_analysis_data *v, uint32_t *map, nd_decision *n)
+{
+	n->user = rehome_id(l, v, map, n->user);
+	n->domain = rehome_id(l, v, map, n->domain);
+	n->fq = rehome_id(l, v, map, n->fq);
+	n->nas = rehome_id(l, v, map, n->nas);
+	n->port_type = rehome_id(l, v, map, n->port_type);
+	n->auth_type = rehome_id(l, v, map, n->auth_type);
+	n->nas_addr = rehome_id(l, v, map, n->nas_addr);
+}
+
+/* Makes the decisions of the parts p[0 .. n) (each by time, their
+ * strings l->d's) those of l->d, in time order: most often each part's
+ * follow those of the part before. Returns 0, or -1 when out of
+ * memory. */
+static int take_decisions(load *l, side *const *p, size_t n)
+{
+	nd_analysis_data *d = l->d, *x = &p[0]->d;
+	size_t i;
+
+	d->decisions = x->decisions;
+	d->ndecisions = x->ndecisions;
+	d->cap_decisions = x->cap_decisions;
+	x->decisions = NULL;
+	for (i = 1; i < n; i++) {
+		const nd_analysis_data *v = &p[i]->d;
+
+		if (!v->ndecisions)
+			continue;
+		if (nd_vec_reserve(&d->decisions, &d->cap_decisions, d->ndecisions + v->ndecisions,
+				   sizeof(*d->decisions)) != 0)
+			return -1;
+		memcpy(d->decisions + d->ndecisions, v->decisions, v->ndecisions * sizeof(*d->decisions));
+		d->ndecisions += v->ndecisions;
 	}
-	if (move_events(d, v) != 0)
-		l->oom = 1;
-	for (i = d->nevents - v->nevents; i < d->nevents && !l->oom; i++) {
-		d->events[i].family = rehome_id(l, v, d->events[i].family, &from[7], &to[7]);
-		d->events[i].provider = rehome_id(l, v, d->events[i].provider, &from[8], &to[8]);
-	}
-	if (!l->oom && move_fields(l, v, d->nevents - v->nevents) != 0)
-		l->oom = 1;
-	/* a run of the side's logged times stays one run (it may continue the last run here) */
+	return nd_analysis_keep_order(d->decisions, d->ndecisions, x->ndecisions, sizeof(*d->decisions), decision_cmp);
+}
+
+/* Appends the logged times of v (strings of its pool) to those of l->d:
+ * a run of v stays one run (it may continue the last run there). Sets
+ * l->oom when out of memory. Returns nothing. */
+static void move_times(load *l, const nd_analysis_data *v)
+{
+	nd_analysis_data *d = l->d;
+	const char *from = NULL, *to = NULL;
+	size_t i;
+
 	for (i = 0; i < v->ntimes && !l->oom; i++) {
-		const char *text = rehome(l, v->times[i].text, &from_time, &to_time);
+		const char *text = rehome(l, v->times[i].text, &from, &to);
 
 		if (l->oom || nd_analysis_add_time(d, v->times[i].ref, text) != 0) {
 			l->oom = 1;
-			break;
+			return;
 		}
 		d->times[d->ntimes - 1].last = v->times[i].last;
 	}
-	d->hints = v->hints;
-	d->nhints = v->nhints;
-	d->cap_hints = v->cap_hints;
-	v->hints = NULL;
+}
+
+/* Makes the hints of the parts p[0 .. n) (each hint once, the first
+ * part's first) the hints of l->d (which has none yet), their names
+ * l->d's copies. Sets l->oom when out of memory. Returns nothing. */
+static void take_hints(load *l, side *const *p, size_t n)
+{
+	nd_analysis_data *d = l->d, *x = &p[0]->d;
+	size_t i, k;
+
+	d->hints = x->hints;
+	d->nhints = x->nhints;
+	d->cap_hints = x->cap_hints;
+	x->hints = NULL;
 	for (i = 0; i < d->nhints; i++) {
 		d->hints[i].user = nd_analysis_str(d, d->hints[i].user, 1, &l->oom);
 		d->hints[i].domain = nd_analysis_str(d, d->hints[i].domain, 1, &l->oom);
 		d->hints[i].fq = nd_analysis_str(d, d->hints[i].fq, 1, &l->oom);
 	}
-	nd_analysis_data_free(v);
+	for (k = 1; k < n; k++)
+		for (i = 0; i < p[k]->d.nhints && !l->oom; i++) {
+			const nd_domain_hint *h = &p[k]->d.hints[i];
+			const char *user = nd_analysis_str(d, h->user, 1, &l->oom);
+			const char *domain = nd_analysis_str(d, h->domain, 1, &l->oom);
+			const char *fq = nd_analysis_str(d, h->fq, 1, &l->oom);
+
+			if (!l->oom && hint_add(l, user, domain, fq) != 0)
+				l->oom = 1;
+		}
+}
+
+/* Waits for the side load x to end and closes its connection. Returns
+ * its result (0, or -1 with x->err set). */
+static int side_join(side *x)
+{
+	pthread_join(x->thread, NULL);
+	nd_db_close(x->l.db);
+	side_done(x);
+	return x->rc;
+}
+
+/* Returns the part of p[0 .. n) whose next decision (at[i] of each) is
+ * the first in time, n when none is left. */
+static size_t first_part(side *const *p, const size_t *at, size_t n)
+{
+	size_t i, best = n;
+
+	for (i = 0; i < n; i++)
+		if (at[i] < p[i]->d.ndecisions &&
+		    (best == n || decision_cmp(&p[i]->d.decisions[at[i]], &p[best]->d.decisions[at[best]]) < 0))
+			best = i;
+	return best;
+}
+
+/* Waits for the side load x, then moves what it and y[0 .. n) (the
+ * caller's parts, side_take: each below the one before) read into l->d,
+ * which has no decisions nor hints of its own yet: the decisions in time
+ * order; their events in id order (x's, then y[n - 1]'s ... y[0]'s, as one
+ * connection reads them); their fields and logged times; the hints. Their
+ * strings become l->d's copies in the order one second connection's
+ * load met them, so the ids are the same. Frees the parts' data. Returns
+ * 0, 1 when the second connection failed (nothing moved: the caller reads
+ * them itself), or -1 with l->err set (out of memory). */
+static int side_finish(load *l, side *x, side *y, size_t n)
+{
+	nd_analysis_data *d = l->d;
+	side *p[SPLITS + 1];
+	uint32_t *map[SPLITS + 1];
+	size_t at[SPLITS + 1], i, k, np = n + 1;
+
+	p[0] = x;
+	for (k = 1; k < np; k++)
+		p[k] = &y[np - 1 - k];
+	if (side_join(x) != 0) {
+		for (k = 0; k < np; k++)
+			nd_analysis_data_free(&p[k]->d);
+		return 1;
+	}
+	for (k = 0; k < np; k++) {
+		l->rows += p[k]->l.rows;
+		l->top = p[k]->l.top > l->top ? p[k]->l.top : l->top;
+		at[k] = 0;
+		if (!(map[k] = new_map(&p[k]->d)))
+			l->oom = 1;
+	}
+	while (!l->oom && (k = first_part(p, at, np)) < np)
+		rehome_decision(l, &p[k]->d, map[k], &p[k]->d.decisions[at[k]++]);
+	if (!l->oom && take_decisions(l, p, np) != 0)
+		l->oom = 1;
+	for (k = 0; k < np && !l->oom; k++) {
+		at[k] = d->nevents; /* where the part's events go */
+		if (move_events(d, &p[k]->d) != 0)
+			l->oom = 1;
+	}
+	for (k = 0; k < np && !l->oom; k++)
+		for (i = at[k]; i < at[k] + p[k]->d.nevents && !l->oom; i++) {
+			d->events[i].family = rehome_id(l, &p[k]->d, map[k], d->events[i].family);
+			d->events[i].provider = rehome_id(l, &p[k]->d, map[k], d->events[i].provider);
+		}
+	for (k = 0; k < np && !l->oom; k++)
+		if (move_fields(l, &p[k]->d, map[k], at[k], at[k] + p[k]->d.nevents) != 0)
+			l->oom = 1;
+	for (k = 0; k < np; k++)
+		move_times(l, &p[k]->d);
+	if (!l->oom)
+		take_hints(l, p, np);
+	for (k = 0; k < np; k++) {
+		free(map[k]);
+		nd_analysis_data_free(&p[k]->d);
+	}
 	return l->oom ? nd_error_set(l->err, "out of memory") : 0;
 }
 
@@ -1388,7 +1703,8 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 	nd_analysis_data *d = l->d;
 	size_t i, first = d->nevents, nclients = d->nclients, ndecisions = d->ndecisions;
 	size_t nconnects = d->nconnects, nunlocks = d->nunlocks, ncapi2 = d->ncapi2;
-	side x;
+	side x, y[SPLITS];
+	size_t ny = 0;
 	int beside = 0;
 
 	if (!l->since && nd_analysis_add_rule_names(d, rules, l->err) != 0) /* the fields read with the events */
@@ -1414,7 +1730,12 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 		else if (merge_dials(l) != 0)
 			return nd_error_set(l->err, "out of memory");
 	}
-	if (beside && (beside = side_finish(l, &x)) == -1)
+	if (beside && side_take(l, &x, y, &ny) != 0) {
+		side_join(&x); /* its outcome no longer matters */
+		nd_analysis_data_free(&x.d);
+		return -1;
+	}
+	if (beside && (beside = side_finish(l, &x, y, ny)) == -1)
 		return -1;
 	if (beside == 1 && side_queries(l) != 0) /* the second connection failed */
 		return -1;

@@ -47,7 +47,8 @@ typedef int (*nd_analysis_meanwhile)(void *ctx, nd_error *err);
  * the client failures, and the table of shared strings stays): without,
  * none of it is made or kept. With beside, the NPS decisions of a SQLite
  * file may be read on a second connection by a thread of their own while
- * the rest is read, and the events the rules read, and the index of the
+ * the rest is read (the first connection then reads the last of them,
+ * from where the two threads meet), and the events the rules read, and the index of the
  * events, on a thread of their own while meanwhile runs (diagnose; tail keeps to one
  * connection and thread). meanwhile (NULL: none) is called with ctx once
  * when what it may read is loaded, before this returns, unless the load

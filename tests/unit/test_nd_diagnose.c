@@ -453,6 +453,76 @@ static void check_fields(nd_store *s, const nd_rules *rules)
 	}
 }
 
+/* Returns 1 if strings a and b (either NULL) are equal, else 0. */
+static int same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Returns 1 if hint h of a is among the hints of b, else 0. */
+static int has_hint(const nd_analysis_data *b, const nd_domain_hint *h)
+{
+	size_t i;
+
+	for (i = 0; i < b->nhints; i++)
+		if (same_str(b->hints[i].user, h->user) && same_str(b->hints[i].domain, h->domain) &&
+		    same_str(b->hints[i].fq, h->fq))
+			return 1;
+	return 0;
+}
+
+/* Checks that full loads of s on two connections (the decisions split
+ * between the second connection's thread and the first's where they meet)
+ * give what a load on one connection gives: the same decisions in the
+ * same order with the same strings, the same events with the same field
+ * values, hints (in another order: one connection reads the other NPS
+ * names first) and logged times. Several loads: the split falls where the
+ * threads happen to meet. Returns nothing. */
+static void check_split(nd_store *s, const nd_rules *rules)
+{
+	nd_analysis_data one, two;
+	nd_error err;
+	size_t rows_one, rows_two, i, k, round;
+
+	CHECK(nd_analysis_load(s, rules, &one, NULL, 0, NULL, NULL, &rows_one, &err) == 0);
+	for (round = 0; round < 8; round++) {
+		CHECK(nd_analysis_load(s, rules, &two, NULL, 1, NULL, NULL, &rows_two, &err) == 0);
+		CHECK(rows_one == rows_two && one.ndecisions == two.ndecisions && one.nevents == two.nevents &&
+		      one.nhints == two.nhints && one.ntimes == two.ntimes && one.strings.n == two.strings.n &&
+		      one.ndecisions > 0);
+		for (i = 0; i < one.ndecisions && i < two.ndecisions; i++) {
+			const nd_decision *a = &one.decisions[i], *b = &two.decisions[i];
+
+			CHECK(a->ref == b->ref && a->ts == b->ts && a->host == b->host && a->event == b->event &&
+			      a->has_reason == b->has_reason && a->reason == b->reason);
+			CHECK(same_str(nd_analysis_s(&one, a->user), nd_analysis_s(&two, b->user)) &&
+			      same_str(nd_analysis_s(&one, a->domain), nd_analysis_s(&two, b->domain)) &&
+			      same_str(nd_analysis_s(&one, a->fq), nd_analysis_s(&two, b->fq)) &&
+			      same_str(nd_analysis_s(&one, a->nas), nd_analysis_s(&two, b->nas)) &&
+			      same_str(nd_analysis_s(&one, a->port_type), nd_analysis_s(&two, b->port_type)) &&
+			      same_str(nd_analysis_s(&one, a->auth_type), nd_analysis_s(&two, b->auth_type)) &&
+			      same_str(nd_analysis_s(&one, a->nas_addr), nd_analysis_s(&two, b->nas_addr)));
+		}
+		for (i = 0; i < one.nevents && i < two.nevents; i++) {
+			const nd_event *a = &one.events[i], *b = &two.events[i];
+
+			CHECK(a->ref == b->ref && a->ts == b->ts && a->id == b->id && a->host == b->host &&
+			      a->flags == b->flags && a->nfields == b->nfields &&
+			      same_str(nd_analysis_s(&one, a->family), nd_analysis_s(&two, b->family)) &&
+			      same_str(nd_analysis_s(&one, a->provider), nd_analysis_s(&two, b->provider)));
+			for (k = 0; k < one.nnames; k++)
+				CHECK(same_str(nd_analysis_field_of(&one, a, k), nd_analysis_field_of(&two, b, k)));
+		}
+		for (i = 0; i < one.nhints; i++)
+			CHECK(has_hint(&two, &one.hints[i]));
+		for (i = 0; i < one.ntimes && i < two.ntimes; i++)
+			CHECK(one.times[i].ref == two.times[i].ref && one.times[i].last == two.times[i].last &&
+			      same_str(one.times[i].text, two.times[i].text));
+		nd_analysis_data_free(&two);
+	}
+	nd_analysis_data_free(&one);
+}
+
 /* A stream: users users, first random events in its first round, then
  * more (EVENTS and one more each round) or, quiet, per_round each round. */
 typedef struct stream {
@@ -632,6 +702,7 @@ static size_t replay(const stream *sm, const nd_rules *rules, const nd_rules *cl
 	check_hints(b, rules);
 	check_fields(b, rules);
 	check_fields(b, client_facts);
+	check_split(b, rules);
 	check_plan_rows(b, rules, &p);
 	nd_store_close(a);
 	nd_store_close(b);
