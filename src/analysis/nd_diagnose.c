@@ -19,19 +19,6 @@
 #include "nd_time.h"
 #include "nd_vec.h"
 
-/* The new run's incidents, to which the previous run's keys are passed on
- * as they are read (nd_keys_pass), read where they are (nd_group_held). */
-typedef struct passing {
-	const nd_analysis_data *d;
-	const nd_correlation *c;
-	const nd_grouping *g;
-	nd_key *keys; /* of g, the keys given: allocated at the first old incident read */
-	nd_group_held held;
-	nd_keys_fresh fresh;
-	nd_keyring ring;
-	nd_keys_pass pass;
-} passing;
-
 /* The incidents of the previous run with their keys, as nd_keys sees
  * them, read from the store. */
 typedef struct old_keys {
@@ -43,29 +30,7 @@ typedef struct old_keys {
 	size_t cap_start;
 	int64_t id;         /* of the incident being read */
 	int first_client;   /* its first event is a client failure */
-	passing *to;        /* when set, each incident read is passed on to it, then dropped: n is at most 1 */
 } old_keys;
-
-/* Passes the incident o holds (read whole) on to o->to, starting the pass
- * at the first one, and drops it. Returns 0, or -1 with err set. */
-static int pass_on(old_keys *o, nd_error *err)
-{
-	passing *t = o->to;
-
-	if (!t->keys) {
-		if (!(t->keys = malloc((t->g->n + 1) * sizeof(*t->keys))))
-			return nd_error_set(err, "out of memory");
-		if (nd_group_held_make(t->d, t->c, t->g, t->keys, &t->held, &t->fresh, err) != 0 ||
-		    nd_keyring_reserve(&t->ring, t->g->n, err) != 0 ||
-		    nd_keys_pass_begin(&t->pass, &t->ring, &t->fresh, err) != 0)
-			return -1;
-	}
-	o->v[0].refs = o->refs;
-	if (nd_keys_pass_old(&t->pass, &o->v[0], err) != 0)
-		return -1;
-	o->n = o->nrefs = 0;
-	return 0;
-}
 
 /* nd_incidents_key_fn: adds one stored event of an incident to o.
  * Returns 0, or -1 with err set. */
@@ -76,8 +41,6 @@ static int old_key_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
 	size_t len;
 
 	if (!o->n || row->id != o->id) {
-		if (o->to && o->n && pass_on(o, err) != 0)
-			return -1;
 		if (nd_vec_reserve(&o->v, &o->cap, o->n + 1, sizeof(*o->v)) ||
 		    nd_vec_reserve(&o->start, &o->cap_start, o->n + 1, sizeof(*o->start)))
 			return nd_error_set(err, "out of memory");
@@ -128,6 +91,188 @@ static void old_keys_free(old_keys *o)
 	free(o->v);
 	free(o->refs);
 	free(o->start);
+}
+
+/* How many keys ahead new_keys and read_old fetch the slot of a key in
+ * the ring. */
+#define KEYS_AHEAD 16
+
+/* A key of the previous run as old_read keeps it: its value
+ * (nd_keys_value_of), or OLD_TEXT and the index of its text in texts (a
+ * key not made by nd_keys: a store written by another program). */
+#define OLD_TEXT ((uint64_t)1 << 63)
+/* The position of an event that is not loaded. */
+#define NO_POSITION UINT32_MAX
+
+/* An incident of the previous run as old_read keeps it: 24 bytes, and 4
+ * an event (at 1M incidents 31 MB, where the texts and refs of old_keys
+ * were 80 MB). */
+typedef struct old_incident {
+	int64_t first_ts;
+	uint64_t key;   /* its value, or OLD_TEXT | the index of its text */
+	uint32_t first; /* the position of its first event in the data's events */
+	uint32_t end;   /* its events' positions: pos[end of the one before .. end) */
+} old_incident;
+
+/* The previous run's incidents with their keys, read (and the old results
+ * emptied after them) on a thread of their own while the new run judges
+ * and groups: they need the store's connection alone, and the data
+ * loaded, not the new groups (at 1M incidents the read is 1.4 CPU s). */
+typedef struct old_read {
+	nd_store *s;
+	const nd_analysis_data *d;
+	int any;         /* the store has keys (nd_incidents_keyed) */
+	nd_keyring ring; /* the made keys read, held */
+	old_incident *v;
+	size_t n, cap;
+	uint32_t *pos; /* the positions of their events in d->events (NO_POSITION: not loaded) */
+	size_t npos, cap_pos;
+	nd_key *texts; /* the keys not made by nd_keys */
+	size_t ntexts, cap_texts;
+	int64_t id, first_ref; /* of the incident being read */
+	int first_client;      /* its first event is a client failure */
+	int started, rc;
+	nd_error err;
+	pthread_t thread;
+} old_read;
+
+/* Returns the position of the event ref in d's events, or NO_POSITION. */
+static uint32_t position_of(const nd_analysis_data *d, int64_t ref)
+{
+	const nd_event *e = ref ? nd_analysis_event(d, ref) : NULL;
+
+	return e ? (uint32_t)(e - d->events) : NO_POSITION;
+}
+
+/* nd_incidents_key_fn: adds one stored event of an incident to the
+ * old_read ctx. Returns 0, or -1 with err set. */
+static int read_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
+{
+	old_read *o = ctx;
+	old_incident *x;
+
+	if (!o->n || row->id != o->id) {
+		int64_t v = nd_keys_value_of(row->key);
+
+		if (o->n)
+			o->v[o->n - 1].first = position_of(o->d, o->first_ref);
+		if (nd_vec_reserve(&o->v, &o->cap, o->n + 1, sizeof(*o->v)))
+			return nd_error_set(err, "out of memory");
+		x = &o->v[o->n++];
+		x->first_ts = row->first_ts;
+		if (v >= 0)
+			x->key = (uint64_t)v;
+		else {
+			size_t len = strlen(row->key);
+
+			if (nd_vec_reserve(&o->texts, &o->cap_texts, o->ntexts + 1, sizeof(*o->texts)))
+				return nd_error_set(err, "out of memory");
+			memset(&o->texts[o->ntexts], 0, sizeof(*o->texts));
+			memcpy(o->texts[o->ntexts].s, row->key, len < ND_KEY_MAX ? len : ND_KEY_MAX - 1);
+			x->key = OLD_TEXT | o->ntexts++;
+		}
+		o->id = row->id;
+		o->first_ref = 0;
+		o->first_client = 0;
+	}
+	x = &o->v[o->n - 1];
+	/* The first attempt's event: its client failure, else its decision (a
+	 * finding: its first event), as old_key_row takes it. */
+	if (row->attempt == 1 && !o->first_client && (!o->first_ref || row->client)) {
+		o->first_ref = row->ref;
+		o->first_client = row->client;
+	}
+	if (nd_vec_reserve(&o->pos, &o->cap_pos, o->npos + 1, sizeof(*o->pos)))
+		return nd_error_set(err, "out of memory");
+	o->pos[o->npos++] = position_of(o->d, row->ref);
+	x->end = (uint32_t)o->npos;
+	return 0;
+}
+
+/* Reads the previous run's incidents into o, holds their made keys in
+ * its ring (made big enough at once, their slots fetched ahead), then
+ * empties the old results. Returns 0, or -1 with o->err set. */
+static int read_old(old_read *o)
+{
+	size_t i;
+
+	if (o->d->nevents >= NO_POSITION)
+		return nd_error_set(&o->err, "too many events to key (they count in 32 bits)");
+	if (o->any && nd_incidents_keys(o->s, read_row, o, &o->err) != 0)
+		return -1;
+	if (o->n)
+		o->v[o->n - 1].first = position_of(o->d, o->first_ref);
+	nd_vec_fit(&o->v, &o->cap, o->n, sizeof(*o->v));
+	nd_vec_fit(&o->pos, &o->cap_pos, o->npos, sizeof(*o->pos));
+	if (o->n && nd_keyring_reserve(&o->ring, o->n, &o->err) != 0)
+		return -1;
+	for (i = 0; i < o->n; i++) {
+		if (i + KEYS_AHEAD < o->n && !(o->v[i + KEYS_AHEAD].key & OLD_TEXT))
+			nd_keyring_prefetch(&o->ring, o->v[i + KEYS_AHEAD].key);
+		if (!(o->v[i].key & OLD_TEXT) && nd_keyring_take(&o->ring, o->v[i].key, &o->err) < 0)
+			return -1;
+	}
+	return nd_incidents_clear(o->s, &o->err);
+}
+
+/* The thread: reads o. Returns NULL. */
+static void *read_work(void *arg)
+{
+	old_read *o = arg;
+
+	o->rc = read_old(o);
+	return NULL;
+}
+
+/* Starts reading the previous run's incidents of s into o (zeroed), their
+ * events found in d (loaded whole), on a thread of its own: nothing else
+ * may use the store's connection until old_read_end. Returns 0, or -1
+ * with err set. */
+static int old_read_begin(old_read *o, nd_store *s, const nd_analysis_data *d, nd_error *err)
+{
+	o->s = s;
+	o->d = d;
+	if (nd_incidents_keyed(s, &o->any, err) != 0)
+		return -1;
+	o->started = pthread_create(&o->thread, NULL, read_work, o) == 0;
+	if (!o->started) /* read here, now */
+		o->rc = read_old(o);
+	return 0;
+}
+
+/* Waits for the read of o to end. Returns 0, or -1 with err (when not
+ * NULL) set to its error. */
+static int old_read_end(old_read *o, nd_error *err)
+{
+	if (o->started)
+		pthread_join(o->thread, NULL);
+	o->started = 0;
+	if (o->rc == 0)
+		return 0;
+	if (err)
+		*err = o->err;
+	return -1;
+}
+
+/* Frees the incidents o read (its read ended), not its ring. Returns
+ * nothing. */
+static void old_read_drop(old_read *o)
+{
+	free(o->v);
+	free(o->pos);
+	free(o->texts);
+	o->v = NULL;
+	o->pos = NULL;
+	o->texts = NULL;
+	o->n = o->cap = o->npos = o->cap_pos = o->ntexts = o->cap_texts = 0;
+}
+
+/* Frees what o holds (its read ended). Returns nothing. */
+static void old_read_free(old_read *o)
+{
+	old_read_drop(o);
+	nd_keyring_free(&o->ring);
+	memset(o, 0, sizeof(*o));
 }
 
 struct nd_diagnose_memory {
@@ -603,9 +748,6 @@ static nd_key *key_texts(const nd_key_incident *keys, size_t n)
 	return v;
 }
 
-/* How many keys ahead new_keys fetches the slot of a key in the ring. */
-#define KEYS_AHEAD 16
-
 /* Gives every group of g a new key, as nd_keys_assign gives them with no
  * previous incident, without listing their events (a first run: at 1M
  * incidents the list and the incidents as nd_keys sees them are 70 MB):
@@ -649,38 +791,78 @@ static nd_key *new_keys(const nd_analysis_data *d, const nd_correlation *c, cons
 }
 
 /* Gives every group of g the key nd_keys_assign gives it from the
- * previous run's incidents, passed on as they are read from the store
- * (never all held: at 1M incidents 80 MB) to the groups read where they
- * are (nd_group_held), or when there are none a new one (new_keys).
- * Returns the keys' texts (free them), or NULL with err set. */
-static nd_key *pass_old_keys(nd_store *s, const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g,
+ * previous run's incidents that o reads (its read ended here, after the
+ * groups' index is made), passed on one by one to the groups read where
+ * they are (nd_group_held, the events by the positions o found), or when
+ * there are none a new one (new_keys). Returns the keys' texts (free
+ * them), or NULL with err set. */
+static nd_key *pass_old_keys(old_read *o, const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g,
 			     nd_error *err)
 {
-	passing t;
-	old_keys o;
-	nd_key *v = NULL;
+	nd_key *v;
+	nd_group_held held;
+	nd_keys_fresh fresh;
+	nd_keys_pass pass;
+	nd_key_incident x;
+	int64_t *refs = NULL;
+	size_t i, k, start = 0, cap = 0;
+	int rc = -1, made = 0;
 
-	memset(&t, 0, sizeof(t));
-	memset(&o, 0, sizeof(o));
-	t.d = d;
-	t.c = c;
-	t.g = g;
-	o.to = &t;
-	if (nd_incidents_keys(s, old_key_row, &o, err) == 0 && (!o.n || pass_on(&o, err) == 0)) {
-		nd_group_held_free(&t.held); /* room for the new keys in the ring */
-		if (!t.keys)
-			v = new_keys(d, c, g, err);
-		else if (nd_keys_pass_end(&t.pass, err) == 0) {
-			v = t.keys;
-			t.keys = NULL;
-		}
+	memset(&held, 0, sizeof(held));
+	memset(&pass, 0, sizeof(pass));
+	if (!(v = malloc((g->n + 1) * sizeof(*v)))) {
+		old_read_end(o, NULL);
+		nd_error_set(err, "out of memory");
+		return NULL;
 	}
-	old_keys_free(&o);
-	nd_group_held_free(&t.held);
-	nd_keys_pass_free(&t.pass);
-	nd_keyring_free(&t.ring);
-	free(t.keys);
-	return v;
+	if (o->any) /* while o reads */
+		made = nd_group_held_make(d, c, g, v, 1, &held, &fresh, err) == 0 ? 1 : -1;
+	if (old_read_end(o, made < 0 ? NULL : err) != 0 || made < 0)
+		goto out;
+	if (!o->n) { /* keyed incidents without events: none to pass on */
+		nd_group_held_free(&held);
+		free(v);
+		return new_keys(d, c, g, err);
+	}
+	if ((!made && nd_group_held_make(d, c, g, v, 1, &held, &fresh, err) != 0) ||
+	    nd_keys_pass_begin(&pass, &o->ring, &fresh, err) != 0)
+		goto out;
+	pass.held_old = 1; /* as o read them */
+	memset(&x, 0, sizeof(x)); /* who: not used for old keys */
+	for (i = 0; i < o->n; start = o->v[i++].end) {
+		const old_incident *a = &o->v[i];
+
+		if (a->key & OLD_TEXT)
+			memcpy(x.key, o->texts[a->key & ~OLD_TEXT].s, ND_KEY_MAX);
+		else
+			nd_keys_text(a->key, x.key);
+		x.first_ts = a->first_ts;
+		x.first_ref = a->first == NO_POSITION ? -1 : (int64_t)a->first;
+		x.nrefs = a->end - start;
+		if (nd_vec_reserve(&refs, &cap, x.nrefs, sizeof(*refs))) {
+			nd_error_set(err, "out of memory");
+			goto out;
+		}
+		for (k = 0; k < x.nrefs; k++)
+			refs[k] = o->pos[start + k] == NO_POSITION ? -1 : (int64_t)o->pos[start + k];
+		x.refs = refs;
+		if (nd_keys_pass_old(&pass, &x, err) != 0)
+			goto out;
+	}
+	/* Room for the new keys in the ring (made bigger once): at 1M incidents
+	 * the index and the old incidents are 48 MB. */
+	nd_group_held_free(&held);
+	old_read_drop(o);
+	if (nd_keyring_reserve(&o->ring, g->n, err) == 0)
+		rc = nd_keys_pass_end(&pass, err);
+out:
+	nd_group_held_free(&held);
+	nd_keys_pass_free(&pass);
+	free(refs);
+	if (rc == 0)
+		return v;
+	free(v);
+	return NULL;
 }
 
 /* Returns 1 when m holds what the last run stored and the store (stamp
@@ -736,6 +918,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	nd_correlation c;
 	nd_grouping g;
 	old_keys old;
+	old_read early; /* without m: the previous run's keys, read while judging and grouping */
 	nd_key_incident *keys = NULL;
 	nd_key *texts = NULL; /* the keys given, alone */
 	int64_t *key_refs = NULL;
@@ -755,6 +938,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	memset(&c, 0, sizeof(c));
 	memset(&g, 0, sizeof(g));
 	memset(&old, 0, sizeof(old));
+	memset(&early, 0, sizeof(early));
 	memset(st, 0, sizeof(*st));
 	if (nd_correlate_params_rules(&cp, rules, err) != 0)
 		goto fail;
@@ -773,6 +957,8 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	    load(s, rules, m, &local, &loaded, &d, &since, &pr, err))
 		goto out;
 	again = pr.again;
+	if (!m && old_read_begin(&early, s, d, err) != 0)
+		goto out;
 	cause = calloc(c.n + 1, sizeof(*cause));
 	rule = calloc(d->nevents + 1, sizeof(*rule));
 	if (!cause || !rule) {
@@ -799,10 +985,10 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 		free(cause);
 		cause = NULL;
 	}
-	/* Without tail's memory the previous run's keys are read (and the old
-	 * results emptied) only now, not while loading and pairing, and passed
-	 * on as they are read. */
-	if (!m ? !(texts = pass_old_keys(s, d, &c, &g, err)) || nd_incidents_clear(s, err)
+	/* Without tail's memory the previous run's keys were read (and the old
+	 * results emptied) meanwhile, not while loading and pairing (the peak
+	 * of memory), and are passed on now. */
+	if (!m ? !(texts = pass_old_keys(&early, d, &c, &g, err))
 	       : nd_group_keys(d, &c, &g, rekey ? from : NULL, rekey ? m->keys.v : NULL, &keys, &key_refs, err) ||
 		     (rekey ? assign_touched(m, from, keys, g.n, err)
 			    : nd_keys_assign(changes && m->keys.n ? m->keys.v : old.v,
@@ -810,6 +996,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 		goto out;
 	old_keys_free(&old); /* the previous run's keys are passed on (at 1M incidents about 80 MB) */
 	memset(&old, 0, sizeof(old));
+	old_read_free(&early);
 	/* The ring holds the keys given (rekey: assign_touched keeps it so). */
 	if (m && !rekey && (m->ringed = nd_keyring_fill(&m->ring, keys, g.n, err) == 0) == 0)
 		goto out;
@@ -890,6 +1077,7 @@ static int run(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, 
 	}
 	rc = 0;
 out:
+	old_read_end(&early, NULL); /* the store's connection is this thread's again */
 	if (rc)
 		nd_store_rollback(s);
 	free(cause);
@@ -904,6 +1092,7 @@ out:
 	free(n.capi2);
 	nd_buf_free(&now);
 	old_keys_free(&old);
+	old_read_free(&early);
 	nd_grouping_free(&g);
 	nd_correlation_free(&c);
 	nd_analysis_data_free(&local);

@@ -639,22 +639,25 @@ static void held_about(const void *ctx, size_t i, const char **who, int64_t *fir
 {
 	const nd_group_held *h = ctx;
 
-	*who = h->g->v[i].key;
-	*first_ts = h->g->v[i].first;
-	*first_ref = nd_group_first_ref(h->d, h->c, h->g, i);
+	if (who)
+		*who = h->g->v[i].key;
+	if (first_ts)
+		*first_ts = h->g->v[i].first;
+	if (first_ref) /* an attempt's: a cache miss at 1M */
+		*first_ref = nd_group_first_ref(h->d, h->c, h->g, i);
 }
 
 /* nd_keys_fresh's holding for nd_group_held: the groups indexed at the
- * event ref. */
+ * event ref (by_position: at d->events[ref]). */
 static size_t held_holding(const void *ctx, int64_t ref, size_t *at)
 {
 	const nd_group_held *h = ctx;
-	const nd_event *e = nd_analysis_event(h->d, ref);
+	const nd_event *e = h->by_position ? NULL : nd_analysis_event(h->d, ref);
 	size_t i;
 
-	if (!e)
+	if (h->by_position ? ref < 0 || (uint64_t)ref >= h->d->nevents : !e)
 		return 0;
-	i = (size_t)(e - h->d->events);
+	i = h->by_position ? (size_t)ref : (size_t)(e - h->d->events);
 	*at = h->start[i];
 	return h->start[i + 1] - h->start[i];
 }
@@ -672,7 +675,7 @@ static char *held_key(const void *ctx, size_t i)
 }
 
 int nd_group_held_make(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key *keys,
-		       nd_group_held *h, nd_keys_fresh *f, nd_error *err)
+		       int by_position, nd_group_held *h, nd_keys_fresh *f, nd_error *err)
 {
 	held_fill x = {d, NULL, NULL, 0};
 	size_t i, n;
@@ -682,6 +685,7 @@ int nd_group_held_make(const nd_analysis_data *d, const nd_correlation *c, const
 	h->c = c;
 	h->g = g;
 	h->keys = keys;
+	h->by_position = by_position;
 	*f = (nd_keys_fresh){g->n, h, held_about, held_holding, held_holder, held_key};
 	if (d->nevents >= UINT32_MAX)
 		return nd_error_set(err, "too many events to key (they count in 32 bits)");

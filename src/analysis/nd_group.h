@@ -78,15 +78,19 @@ typedef struct nd_group_held {
 	const nd_correlation *c;
 	const nd_grouping *g;
 	nd_key *keys;    /* where their keys are written */
+	int by_position; /* the events asked about are positions in d->events, not refs */
 	uint32_t *start; /* the groups holding d->events[e]: of[start[e] .. start[e + 1]) */
 	uint32_t *of;
 } nd_group_held;
 
 /* Makes f read the groups of g (the events of nd_group_keys), their keys
- * written into keys[0..g->n), through h. Returns 0, or -1 with err set
- * (h is then freed). */
+ * written into keys[0..g->n), through h; with by_position f's holding is
+ * asked about events by their position in d->events (a number out of its
+ * range: an event not loaded, held by none) instead of by ref (the
+ * lookup done beforehand, on another thread). Returns 0, or -1 with err
+ * set (h is then freed). */
 int nd_group_held_make(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, nd_key *keys,
-		       nd_group_held *h, nd_keys_fresh *f, nd_error *err);
+		       int by_position, nd_group_held *h, nd_keys_fresh *f, nd_error *err);
 
 /* Frees the index of h: f's holding may no longer be called (its about
  * and key may, as nd_keys_pass_end calls them). Returns nothing. */

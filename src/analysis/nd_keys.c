@@ -73,10 +73,9 @@ static int older(int64_t a_ts, const char *a_key, int64_t b_ts, const char *b_ke
 
 #define HELD ((uint64_t)1 << 63)
 
-/* Returns the value of key when it is a made key (12 lowercase hex
- * digits), else -1. Without a branch on which kind of digit: a ring
- * reads a million keys, each a coin toss for the branch predictor. */
-static int64_t key_value(const char *key)
+/* Without a branch on which kind of digit: a ring reads a million keys,
+ * each a coin toss for the branch predictor. */
+int64_t nd_keys_value_of(const char *key)
 {
 	uint64_t v = 0;
 	unsigned bad = 0;
@@ -155,7 +154,7 @@ static uint64_t *value_slot(nd_keyring *r, uint64_t v)
  * when out of memory (*oom 1). */
 static uint64_t *ring_slot(nd_keyring *r, const char *key, int *oom)
 {
-	int64_t v = key_value(key);
+	int64_t v = nd_keys_value_of(key);
 	uint64_t *at = v < 0 ? NULL : value_slot(r, (uint64_t)v);
 
 	*oom = v >= 0 && !at;
@@ -243,9 +242,12 @@ static void held_about(const void *ctx, size_t i, const char **who, int64_t *fir
 {
 	const nd_key_incident *x = &((const nd_keys_held *)ctx)->v[i];
 
-	*who = x->who;
-	*first_ts = x->first_ts;
-	*first_ref = x->first_ref;
+	if (who)
+		*who = x->who;
+	if (first_ts)
+		*first_ts = x->first_ts;
+	if (first_ref)
+		*first_ref = x->first_ref;
 }
 
 /* nd_keys_fresh's holding for nd_keys_held: a search of its events. */
@@ -342,7 +344,7 @@ int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err)
 	int64_t heir_ts = 0;
 	int heir_mine = 0;
 
-	if (ring_hold(p->ring, old->key, 1) != 0)
+	if (!p->held_old && ring_hold(p->ring, old->key, 1) != 0)
 		return nd_error_set(err, "out of memory");
 	/* Its heir: of the new incidents sharing an event with it, the first
 	 * (by index) of those holding its first event, else of all, that
@@ -353,10 +355,9 @@ int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err)
 		for (j = 0; j < n; j++) {
 			size_t f = fr->holder(fr->ctx, at + j);
 			int mine = among(fr, first_at, nfirst, f);
-			const char *who;
-			int64_t ts, first_ref;
+			int64_t ts;
 
-			fr->about(fr->ctx, f, &who, &ts, &first_ref);
+			fr->about(fr->ctx, f, NULL, &ts, NULL);
 			if (heir == NONE || (mine && !heir_mine) ||
 			    (mine == heir_mine && (ts < heir_ts || (ts == heir_ts && f < heir)))) {
 				heir = f;

@@ -46,6 +46,10 @@ char *nd_keys_make(const char *who, int64_t ref, unsigned n, char out[ND_KEY_MAX
  * bits), without its text. */
 uint64_t nd_keys_value(const char *who, int64_t ref, unsigned n);
 
+/* Returns the value (nd_keys_value) of key when it is a made key (12
+ * lowercase hex digits), else -1. */
+int64_t nd_keys_value_of(const char *key);
+
 /* Writes the key of value v (nd_keys_value) into out. Returns out. */
 char *nd_keys_text(uint64_t v, char out[ND_KEY_MAX]);
 
@@ -108,8 +112,8 @@ int nd_keys_assign_part(nd_keyring *r, const nd_key_incident *old, size_t nold, 
 typedef struct nd_keys_fresh {
 	size_t n;
 	const void *ctx;
-	/* Sets who new incident i is about, its first time and first event.
-	 * Returns nothing. */
+	/* Sets who new incident i is about, its first time and first event
+	 * (each pointer may be NULL: not wanted). Returns nothing. */
 	void (*about)(const void *ctx, size_t i, const char **who, int64_t *first_ts, int64_t *first_ref);
 	/* Returns how many new incidents hold event ref: holder(*at), holder(*at
 	 * + 1), ... (not called by nd_keys_pass_end). */
@@ -152,6 +156,7 @@ typedef struct nd_keys_pass {
 	size_t *got;     /* of each of fresh: the old incident (numbered from 0 as given) whose key it took, or -1 */
 	int64_t *got_ts; /* that old incident's first_ts */
 	size_t nold;     /* the old incidents given */
+	int held_old;    /* set by the caller: ring holds the keys of the old incidents given already */
 } nd_keys_pass;
 
 /* Starts passing keys on to the incidents of fresh (read by p until
@@ -161,7 +166,8 @@ typedef struct nd_keys_pass {
 int nd_keys_pass_begin(nd_keys_pass *p, nd_keyring *r, const nd_keys_fresh *fresh, nd_error *err);
 
 /* Gives p an incident of the previous run (in the order nd_keys_assign
- * would have them; old need not outlive the call): r holds its key, and
+ * would have them; old need not outlive the call): r holds its key (made
+ * to unless p->held_old), and
  * the new incident it continues takes it, unless that one continues an
  * older one too. Returns 0, or -1 with err set. */
 int nd_keys_pass_old(nd_keys_pass *p, const nd_key_incident *old, nd_error *err);

@@ -171,6 +171,20 @@ int nd_incidents_index(nd_store *s, nd_error *err)
 	return rc;
 }
 
+int nd_incidents_keyed(nd_store *s, int *any, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(nd_store_db(s), "SELECT 1 FROM incidents WHERE key IS NOT NULL LIMIT 1", 0, &st,
+			  "incident keys", err) != 0)
+		return -1;
+	rc = nd_db_step(st, "incident keys", err);
+	nd_db_finalize(st);
+	*any = rc == 1;
+	return rc < 0 ? -1 : 0;
+}
+
 int nd_incidents_keys(nd_store *s, nd_incidents_key_fn fn, void *ctx, nd_error *err)
 {
 	/* Two scans in id order, merged here: a join looked each incident's

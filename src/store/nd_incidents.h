@@ -52,6 +52,11 @@ typedef struct nd_incident_key_row {
  * to stop. */
 typedef int (*nd_incidents_key_fn)(void *ctx, const nd_incident_key_row *row, nd_error *err);
 
+/* Sets *any to 1 when a stored incident or finding has a key (the
+ * previous run's, for nd_incidents_keys), else 0, after
+ * nd_incidents_begin. Returns 0, or -1 with err set. */
+int nd_incidents_keyed(nd_store *s, int *any, nd_error *err);
+
 /* Calls fn for each event of each stored incident and finding that has a
  * key, by incident id then event ref (the previous run, for nd_keys),
  * after nd_incidents_begin. Returns 0, or -1 with err set. */

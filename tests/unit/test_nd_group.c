@@ -171,7 +171,7 @@ int main(void)
 		int made;
 
 		memset(&ring, 0, sizeof(ring));
-		made = keys && nd_group_held_make(&d, &c, &g, keys, &h, &fr, &err) == 0;
+		made = keys && nd_group_held_make(&d, &c, &g, keys, 0, &h, &fr, &err) == 0;
 		CHECK(made && fr.n == g.n);
 		if (made) { /* else fr is not set */
 			CHECK(fr.holding(fr.ctx, 1, &at) == 1 && fr.holder(fr.ctx, at) == 0);
@@ -191,6 +191,53 @@ int main(void)
 			nd_keyring_free(&ring);
 		}
 		free(keys);
+	}
+	/* Made by position (each old event looked up beforehand, as diagnose
+	 * does on its reading thread), the groups hold the same events and get
+	 * the same keys; a position out of range (an event not loaded) is held
+	 * by none. */
+	{
+		nd_key *keys = calloc(g.n + 1, sizeof(*keys));
+		int64_t *at_refs = calloc((size_t)(old[7].refs - old_refs) + old[7].nrefs + 1, sizeof(*at_refs));
+		nd_key_incident *by_pos = calloc(8, sizeof(*by_pos));
+		size_t at = 0, r, j = 0;
+		nd_group_held h;
+		nd_keys_fresh fr;
+		nd_keys_pass pass;
+		nd_keyring ring;
+		int made;
+
+		memset(&ring, 0, sizeof(ring));
+		made = keys && at_refs && by_pos && nd_group_held_make(&d, &c, &g, keys, 1, &h, &fr, &err) == 0;
+		CHECK(made);
+		if (made) {
+			const nd_event *e = nd_analysis_event(&d, 2);
+
+			CHECK(e && fr.holding(fr.ctx, e - d.events, &at) == 1 && fr.holder(fr.ctx, at) == 2);
+			CHECK(fr.holding(fr.ctx, -1, &at) == 0 && fr.holding(fr.ctx, (int64_t)d.nevents, &at) == 0);
+			for (i = 0; i < 8; i++) {
+				by_pos[i] = old[i];
+				e = nd_analysis_event(&d, old[i].first_ref);
+				by_pos[i].first_ref = e ? e - d.events : -1;
+				by_pos[i].refs = at_refs + j;
+				for (r = 0; r < old[i].nrefs; r++, j++) {
+					e = nd_analysis_event(&d, old[i].refs[r]);
+					at_refs[j] = e ? e - d.events : -1;
+				}
+			}
+			CHECK(nd_keys_pass_begin(&pass, &ring, &fr, &err) == 0);
+			for (i = 0; i < 8; i++)
+				CHECK(nd_keys_pass_old(&pass, &by_pos[i], &err) == 0);
+			nd_group_held_free(&h);
+			CHECK(nd_keys_pass_end(&pass, &err) == 0);
+			for (i = 0; i < g.n; i++)
+				CHECK_STR(keys[i].s, fresh[i].key);
+			nd_keys_pass_free(&pass);
+			nd_keyring_free(&ring);
+		}
+		free(keys);
+		free(at_refs);
+		free(by_pos);
 	}
 	free(old);
 	free(old_refs);
