@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nd_ascii.h"
+#include "nd_correlate_retries.h"
 #include "nd_identity.h"
 #include "nd_intern.h"
 #include "nd_slots.h"
@@ -408,16 +409,6 @@ static int by_key_time(const void *pa, const void *pb)
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
 
-/* Returns 1 if client items a and b are failures of one connection
- * attempt: same identity (not ""), client and CoId. */
-static int same_attempt(const run *r, const item *a, const item *b)
-{
-	const nd_client_failure *x = &r->d->clients[a->idx], *y = &r->d->clients[b->idx];
-
-	return r->ids.v[a->id][0] && nd_analysis_has_coid(x) && nd_analysis_has_coid(y) && a->id == b->id &&
-	       a->host == b->host && nd_analysis_coid_cmp(x, y) == 0;
-}
-
 /* Returns 1 if the client failure of c and the decision of n are a code
  * and reason some rule names together, else 0. */
 static int compatible(const run *r, const item *c, const item *n)
@@ -627,25 +618,6 @@ static int make_items(run *r)
 	return 0;
 }
 
-/* Returns the hash of client item a's identity, client and CoId (equal
- * for failures of one attempt: a CoId held as text is never a GUID's,
- * nd_analysis_set_coid). */
-static uint64_t attempt_hash(const run *r, const item *a)
-{
-	const nd_client_failure *f = &r->d->clients[a->idx];
-	uint64_t h = (uint64_t)a->id * 0x9e3779b97f4a7c15ULL ^ (uint64_t)a->host * 0xbf58476d1ce4e5b9ULL, x, y;
-
-	if (f->coid_guid) {
-		memcpy(&x, f->coid.guid, sizeof(x));
-		memcpy(&y, f->coid.guid + sizeof(x), sizeof(y));
-		h ^= x * 0x94d049bb133111ebULL ^ y;
-	} else {
-		h ^= nd_intern_hash(f->coid.text);
-	}
-	h = (h ^ h >> 31) * 0x94d049bb133111ebULL;
-	return h ^ h >> 29;
-}
-
 /* A client failure folded into an earlier one: the client item it is a
  * retry of, and its index in the data. */
 typedef struct retry_of {
@@ -679,47 +651,49 @@ static int place_retries(run *r, const retry_of *pending, size_t n)
 	return 0;
 }
 
-/* Folds client failures of one attempt (same_attempt) into the first as
- * its retries; the clients stay in order of identity and time. An
- * identity's failures come together: each identity's attempts are found
- * through a hash table of their own, small enough to stay in the cache.
- * Returns 0, or -1 with err set. */
+/* Folds the client failures of one attempt (nd_correlate_retries) into
+ * the first as its retries; the clients stay in order of identity and
+ * time. An identity's failures come together and are folded on their own
+ * (those of no identity are never one attempt). Returns 0, or -1 with err
+ * set. */
 static int fold_retries(run *r)
 {
-	uint32_t *slots = NULL; /* first failures of attempts: index + 1, 0 when empty */
+	nd_correlate_retries t = {0};
+	const nd_client_failure **f = NULL;
+	uint32_t *first = NULL;
 	retry_of *pending = NULL;
-	size_t i, s, e, size, out = 0, n = 0, cap = 0, cap_slots = 0;
+	size_t i, s, e, out = 0, n = 0, cap = 0, cap_f = 0, cap_first = 0;
 	int rc = -1;
 
 	for (s = 0; s < r->nclients; s = e) {
-		int keyed = r->ids.v[r->clients[s].id][0] != 0;
-
 		for (e = s + 1; e < r->nclients && r->clients[e].id == r->clients[s].id; e++)
 			;
-		for (size = 16; size < 2 * (e - s); size *= 2)
-			;
-		if (keyed && nd_vec_reserve(&slots, &cap_slots, size, sizeof(*slots)) != 0)
+		if (!r->ids.v[r->clients[s].id][0]) {
+			for (i = s; i < e; i++)
+				r->clients[out++] = r->clients[i];
+			continue;
+		}
+		if (nd_vec_reserve(&f, &cap_f, e - s, sizeof(*f)) != 0 ||
+		    nd_vec_reserve(&first, &cap_first, e - s, sizeof(*first)) != 0)
 			goto oom;
-		if (keyed)
-			memset(slots, 0, size * sizeof(*slots));
+		for (i = s; i < e; i++)
+			f[i - s] = &r->d->clients[r->clients[i].idx];
+		if (nd_correlate_retries_find(&t, f, e - s, first) != 0)
+			goto oom;
+		/* first[] of an attempt's first failure becomes its place in the
+		 * result as it is put there; its retries come after it */
 		for (i = s; i < e; i++) {
-			item a = r->clients[i];
-			size_t at;
+			uint32_t at = first[i - s];
 
-			if (keyed && nd_analysis_has_coid(&r->d->clients[a.idx])) {
-				for (at = (size_t)attempt_hash(r, &a) & (size - 1); slots[at]; at = (at + 1) & (size - 1))
-					if (same_attempt(r, &r->clients[slots[at] - 1], &a))
-						break;
-				if (slots[at]) {
-					if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0)
-						goto oom;
-					pending[n++] = (retry_of){slots[at] - 1, a.idx};
-					r->clients[slots[at] - 1].nretries++;
-					continue;
-				}
-				slots[at] = (uint32_t)out + 1;
+			if (at == i - s) {
+				first[i - s] = (uint32_t)out;
+				r->clients[out++] = r->clients[i];
+				continue;
 			}
-			r->clients[out++] = a;
+			if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0)
+				goto oom;
+			pending[n++] = (retry_of){first[at], r->clients[i].idx};
+			r->clients[first[at]].nretries++;
 		}
 	}
 	r->nclients = out;
@@ -728,7 +702,9 @@ static int fold_retries(run *r)
 oom:
 	nd_error_set(r->err, "out of memory");
 out:
-	free(slots);
+	nd_correlate_retries_free(&t);
+	free(f);
+	free(first);
 	free(pending);
 	return rc;
 }
