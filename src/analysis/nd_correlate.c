@@ -722,16 +722,6 @@ static int by_block(const void *pa, const void *pb)
 	return (c = cmpz(a->c, b->c)) ? c : cmpz(b->n, a->n);
 }
 
-/* qsort: candidates by client item, then NPS item (an order that does
- * not depend on other identities). */
-static int by_items(const void *pa, const void *pb)
-{
-	const candidate *a = pa, *b = pb;
-	int c = cmpz(a->c, b->c);
-
-	return c ? c : cmpz(a->n, b->n);
-}
-
 /* Returns 1 if candidates a and b are of one identity and host pair. */
 static int same_block(const candidate *a, const candidate *b)
 {
@@ -1275,38 +1265,103 @@ out:
 	return rc;
 }
 
-/* Moves the candidates whose corrected delay is within [0, window] to the
- * front, both parts in the order they had. Sets *in to how many they are.
- * Returns 0, or -1 with err set. */
-static int within_window(const run *r, candidate *v, size_t n, size_t *in)
+/* The candidates within_window moves in one pass, at most (64 bytes
+ * each): its scratch, whatever the number of candidates. */
+#define PART_BUF 4096
+
+/* Returns 1 if candidate x's corrected delay is within [0, window], else
+ * 0. */
+static int inside(const run *r, const candidate *x)
 {
-	candidate *outside = NULL;
-	size_t i, k = 0, nout = 0, cap = 0;
+	int64_t d = x->delta - x->offset;
+
+	return d >= 0 && d <= r->window;
+}
+
+/* Reverses v[0..n). Returns nothing. */
+static void reverse(candidate *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		candidate t = v[i];
+
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
+	}
+}
+
+/* Swaps the x candidates at v with the y after them, each part in its
+ * order, through buf (room for PART_BUF) when one part fits. Returns
+ * nothing. */
+static void rotate(candidate *v, size_t x, size_t y, candidate *buf)
+{
+	if (!x || !y)
+		return;
+	if (x <= PART_BUF) {
+		memcpy(buf, v, x * sizeof(*v));
+		memmove(v, v + x, y * sizeof(*v));
+		memcpy(v + y, buf, x * sizeof(*v));
+	} else if (y <= PART_BUF) {
+		memcpy(buf, v + x, y * sizeof(*v));
+		memmove(v + y, v, x * sizeof(*v));
+		memcpy(v, buf, y * sizeof(*v));
+	} else {
+		reverse(v, x);
+		reverse(v + x, y);
+		reverse(v, x + y);
+	}
+}
+
+/* Moves the candidates of v[0..n) within the window (inside) to the
+ * front, both parts in the order they had, with buf (room for PART_BUF)
+ * as scratch: in one pass while the candidates outside fit in buf; past
+ * that, the rest in halves, each partitioned so, joined by rotations
+ * (n log n moves at worst). Returns how many are inside. */
+static size_t partition(const run *r, candidate *v, size_t n, candidate *buf)
+{
+	size_t i, k = 0, m = 0, h, a, b;
 
 	for (i = 0; i < n; i++) {
-		int64_t d = v[i].delta - v[i].offset;
-
-		if (d >= 0 && d <= r->window) {
+		if (inside(r, &v[i]))
 			v[k++] = v[i];
-		} else {
-			if (nd_vec_reserve(&outside, &cap, nout + 1, sizeof(*outside)) != 0) {
-				free(outside);
-				return nd_error_set(r->err, "out of memory");
-			}
-			outside[nout++] = v[i];
-		}
+		else if (m < PART_BUF)
+			buf[m++] = v[i];
+		else
+			break;
 	}
-	if (nout)
-		memcpy(v + k, outside, nout * sizeof(*v));
-	free(outside);
-	*in = k;
+	memcpy(v + k, buf, m * sizeof(*v)); /* v[k..i): those moved, as many as the outside ones */
+	if (i == n)
+		return k;
+	h = (n - i) / 2;
+	a = partition(r, v + i, h, buf);
+	b = partition(r, v + i + h, n - i - h, buf);
+	rotate(v + i + a, h - a, b, buf);
+	rotate(v + k, m, a + b, buf);
+	return k + a + b;
+}
+
+/* Moves the candidates whose corrected delay is within [0, window] to the
+ * front, both parts in the order they had (partition), with a scratch of
+ * bounded size. Sets *in to how many they are. Returns 0, or -1 with err
+ * set. */
+static int within_window(const run *r, candidate *v, size_t n, size_t *in)
+{
+	candidate *buf = malloc((n < PART_BUF ? n + 1 : PART_BUF) * sizeof(*buf));
+
+	if (!buf)
+		return nd_error_set(r->err, "out of memory");
+	*in = partition(r, v, n, buf);
+	free(buf);
 	return 0;
 }
 
 /* Marks the client failures and NPS decisions left unpaired that a
- * candidate outside the window joins (v[0..n): those candidates): their
- * attempts will say that the two line up at a clock offset. Returns
- * nothing. */
+ * candidate outside the window joins (v[0..n): those candidates, as
+ * find_candidates made them: by client item, then NPS item descending):
+ * their attempts will say that the two line up at a clock offset, a
+ * failure with the earliest such decision (its last candidate), a
+ * decision with the earliest such failure (its first). Returns nothing. */
 static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *partner, const char *nps_taken)
 {
 	size_t i;
@@ -1316,10 +1371,8 @@ static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *par
 
 		if (partner[v[i].c] != ND_NONE || nps_taken[v[i].n])
 			continue;
-		if (c->lineup_host == UINT32_MAX) {
-			c->lineup = v[i].delta;
-			c->lineup_host = v[i].nhost;
-		}
+		c->lineup = v[i].delta;
+		c->lineup_host = v[i].nhost;
 		if (d->lineup_host == UINT32_MAX) {
 			d->lineup = v[i].delta;
 			d->lineup_host = v[i].chost;
@@ -1432,11 +1485,7 @@ static int pair(run *r)
 	if (find_candidates(r, &v, &n) != 0 || estimate_offsets(r, v, n) != 0 || within_window(r, v, n, &in) != 0 ||
 	    assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
-	if (n > in) {
-		if (!ordered(v + in, n - in, sizeof(*v), by_items))
-			nd_sort(v + in, n - in, sizeof(*v), by_items);
-		mark_lineups(r, v + in, n - in, partner, nps_taken);
-	}
+	mark_lineups(r, v + in, n - in, partner, nps_taken);
 	/* The candidates are done with: the attempts take their room (at 1M
 	 * client failures each is about 100 MB). */
 	free(v);
