@@ -15,6 +15,8 @@
 
 #define KEY_MAX (2 * ND_IDENTITY_PART_MAX + 2)
 
+_Static_assert(sizeof(nd_attempt) <= 64, "an attempt is 64 bytes: a million and more of them at pairing's peak");
+
 /* A client failure or an NPS decision being paired (56 bytes: there are
  * two million at 1M x 1M). Indices are 32 bits (nd_correlate refuses more
  * events); its key is the correlation's ids[id], its event the data's
@@ -1081,24 +1083,23 @@ out:
 }
 
 /* Returns the attempt of client item c and NPS item n (either NULL). */
-static nd_attempt attempt_of(const run *r, const item *c, const item *n)
+static nd_attempt attempt_of(const item *c, const item *n)
 {
 	const item *alone = c && n ? NULL : c ? c : n;
 	nd_attempt a;
 
-	a.key = r->ids.v[c ? c->id : n->id];
 	a.id = c ? c->id : n->id;
 	a.ts = c ? c->ts : n->ts;
-	a.client = c ? c->idx : ND_NONE;
+	a.client = c ? c->idx : ND_ATTEMPT_NONE;
 	a.client_ref = c ? c->ref : 0;
 	a.retry = c ? c->retry : 0;
 	a.nretries = c ? c->nretries : 0;
-	a.nps = n ? n->idx : ND_NONE;
+	a.nps = n ? n->idx : ND_ATTEMPT_NONE;
 	a.nps_ref = n ? n->ref : 0;
 	a.vpn = c ? 1 : n->vpn;
 	a.lines_up = alone && alone->lineup_host != UINT32_MAX;
 	a.lineup = a.lines_up ? alone->lineup : 0;
-	a.lineup_host = a.lines_up ? alone->lineup_host : ND_NONE;
+	a.lineup_host = a.lines_up ? alone->lineup_host : ND_ATTEMPT_NONE;
 	return a;
 }
 
@@ -1437,9 +1438,9 @@ static int add_results(run *r, const size_t *partner, const char *nps_taken)
 			break;
 		c = i < d->nclients ? &r->clients[at_c[i]] : NULL;
 		if (c)
-			ac = attempt_of(r, c, partner[at_c[i]] == ND_NONE ? NULL : &r->nps[partner[at_c[i]]]);
+			ac = attempt_of(c, partner[at_c[i]] == ND_NONE ? NULL : &r->nps[partner[at_c[i]]]);
 		if (j < d->ndecisions)
-			an = attempt_of(r, NULL, &r->nps[at_n[j]]);
+			an = attempt_of(NULL, &r->nps[at_n[j]]);
 		if (c && (j == d->ndecisions || nd_correlate_attempt_order(&ac, &an) <= 0)) {
 			o->attempts[o->n++] = ac;
 			i++;

@@ -422,7 +422,7 @@ static void accuracy_cases(void)
 	if (correlate(&d, 5, &c) == 0) {
 		CHECK(partner_of(&c, a) == n2);
 		CHECK(partner_of(&c, b) == n);
-		CHECK(c.n == 2 && strcmp(c.attempts[0].key, c.attempts[1].key) != 0);
+		CHECK(c.n == 2 && strcmp(c.ids[c.attempts[0].id], c.ids[c.attempts[1].id]) != 0);
 		nd_correlation_free(&c);
 	}
 	nd_analysis_data_free(&d);
@@ -557,7 +557,7 @@ static int same_correlation(const nd_analysis_data *d, nd_correlation *a, nd_cor
 	for (i = 0; i < a->n; i++) {
 		const nd_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		if (strcmp(x->key, y->key) || x->id != y->id || x->ts != y->ts || x->client != y->client ||
+		if (strcmp(a->ids[x->id], b->ids[y->id]) || x->id != y->id || x->ts != y->ts || x->client != y->client ||
 		    x->nps != y->nps || x->client_ref != y->client_ref || x->nps_ref != y->nps_ref ||
 		    x->nretries != y->nretries || x->vpn != y->vpn || x->lines_up != y->lines_up ||
 		    x->lineup != y->lineup || x->lineup_host != y->lineup_host) {
@@ -668,7 +668,7 @@ static int same_by_ref(const nd_analysis_data *d, const nd_correlation *a, const
 	for (i = 0; i < a->n; i++) {
 		const nd_attempt *x = &a->attempts[i], *y = &b->attempts[i];
 
-		if (strcmp(x->key, y->key) || x->ts != y->ts || x->client_ref != y->client_ref ||
+		if (strcmp(a->ids[x->id], b->ids[y->id]) || x->ts != y->ts || x->client_ref != y->client_ref ||
 		    x->nps_ref != y->nps_ref || x->nretries != y->nretries || x->vpn != y->vpn ||
 		    x->lines_up != y->lines_up || x->lineup != y->lineup || x->lineup_host != y->lineup_host)
 			return 0;
@@ -738,10 +738,10 @@ static int naive_lineup(const nd_analysis_data *d, const nd_correlation *c, cons
 		const nd_attempt *b = &c->attempts[i];
 		int64_t x, ts;
 
-		if (a->client != ND_NONE ? (b->client != ND_NONE || b->nps == ND_NONE)
-					 : b->client == ND_NONE || b->nps != ND_NONE)
+		if (a->client != ND_ATTEMPT_NONE ? (b->client != ND_ATTEMPT_NONE || b->nps == ND_ATTEMPT_NONE)
+					 : b->client == ND_ATTEMPT_NONE || b->nps != ND_ATTEMPT_NONE)
 			continue;
-		x = a->client != ND_NONE ? a->ts - b->ts : b->ts - a->ts;
+		x = a->client != ND_ATTEMPT_NONE ? a->ts - b->ts : b->ts - a->ts;
 		ts = b->ts;
 		if (x < -wide || x > window + wide || (x - o >= 0 && x - o <= window) || ts >= best)
 			continue;
@@ -783,7 +783,7 @@ static void dense_lineups(void)
 	for (i = 0; i < c.n && c.noffsets == 1; i++) {
 		const nd_attempt *a = &c.attempts[i];
 		int64_t delta = 0;
-		int want = a->client == ND_NONE || a->nps == ND_NONE
+		int want = a->client == ND_ATTEMPT_NONE || a->nps == ND_ATTEMPT_NONE
 			       ? naive_lineup(&d, &c, a, c.offsets[0].offset, &delta)
 			       : 0;
 
