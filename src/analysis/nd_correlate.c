@@ -1331,7 +1331,8 @@ static size_t partition(const run *r, candidate *v, size_t n, candidate *buf)
 		else
 			break;
 	}
-	memcpy(v + k, buf, m * sizeof(*v)); /* v[k..i): those moved, as many as the outside ones */
+	if (m) /* into v[k..i): as many as the outside ones moved */
+		memcpy(v + k, buf, m * sizeof(*v));
 	if (i == n)
 		return k;
 	h = (n - i) / 2;
@@ -1486,7 +1487,8 @@ static int pair(run *r)
 	if (find_candidates(r, &v, &n) != 0 || estimate_offsets(r, v, n) != 0 || within_window(r, v, n, &in) != 0 ||
 	    assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
-	mark_lineups(r, v + in, n - in, partner, nps_taken);
+	if (n > in)
+		mark_lineups(r, v + in, n - in, partner, nps_taken);
 	/* The candidates are done with: the attempts take their room (at 1M
 	 * client failures each is about 100 MB). */
 	free(v);
