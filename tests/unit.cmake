@@ -4,7 +4,7 @@
 # tree as its arguments (and ND_TEST_DIR, tests/unit/, for its data files).
 # The analysis tests (pairing, skew, judging, grouping, rules) link only
 # nd_analysis and build their data in memory: they open no database.
-set(NPSDIAG_PURE_ANALYSIS_UNITS nd_analysis_data nd_correlate nd_exposure nd_group nd_judge nd_rules nd_rules_match)
+set(NPSDIAG_PURE_ANALYSIS_UNITS nd_analysis_data nd_correlate nd_correlate_retries nd_exposure nd_group nd_judge nd_rules nd_rules_match)
 file(GLOB NPSDIAG_UNIT_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/unit/test_*.c)
 set(NPSDIAG_UNIT_TMP ${CMAKE_CURRENT_BINARY_DIR}/unit-tmp)
 file(MAKE_DIRECTORY ${NPSDIAG_UNIT_TMP})

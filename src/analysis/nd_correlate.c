@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nd_ascii.h"
+#include "nd_correlate_retries.h"
 #include "nd_identity.h"
 #include "nd_intern.h"
 #include "nd_slots.h"
@@ -13,6 +14,8 @@
 #include "nd_vec.h"
 
 #define KEY_MAX (2 * ND_IDENTITY_PART_MAX + 2)
+
+_Static_assert(sizeof(nd_attempt) <= 64, "an attempt is 64 bytes: a million and more of them at pairing's peak");
 
 /* A client failure or an NPS decision being paired (56 bytes: there are
  * two million at 1M x 1M). Indices are 32 bits (nd_correlate refuses more
@@ -408,16 +411,6 @@ static int by_key_time(const void *pa, const void *pb)
 	return c ? c : (c = cmp64(a->ts, b->ts)) ? c : cmp64(a->ref, b->ref);
 }
 
-/* Returns 1 if client items a and b are failures of one connection
- * attempt: same identity (not ""), client and CoId. */
-static int same_attempt(const run *r, const item *a, const item *b)
-{
-	const nd_client_failure *x = &r->d->clients[a->idx], *y = &r->d->clients[b->idx];
-
-	return r->ids.v[a->id][0] && nd_analysis_has_coid(x) && nd_analysis_has_coid(y) && a->id == b->id &&
-	       a->host == b->host && nd_analysis_coid_cmp(x, y) == 0;
-}
-
 /* Returns 1 if the client failure of c and the decision of n are a code
  * and reason some rule names together, else 0. */
 static int compatible(const run *r, const item *c, const item *n)
@@ -627,25 +620,6 @@ static int make_items(run *r)
 	return 0;
 }
 
-/* Returns the hash of client item a's identity, client and CoId (equal
- * for failures of one attempt: a CoId held as text is never a GUID's,
- * nd_analysis_set_coid). */
-static uint64_t attempt_hash(const run *r, const item *a)
-{
-	const nd_client_failure *f = &r->d->clients[a->idx];
-	uint64_t h = (uint64_t)a->id * 0x9e3779b97f4a7c15ULL ^ (uint64_t)a->host * 0xbf58476d1ce4e5b9ULL, x, y;
-
-	if (f->coid_guid) {
-		memcpy(&x, f->coid.guid, sizeof(x));
-		memcpy(&y, f->coid.guid + sizeof(x), sizeof(y));
-		h ^= x * 0x94d049bb133111ebULL ^ y;
-	} else {
-		h ^= nd_intern_hash(f->coid.text);
-	}
-	h = (h ^ h >> 31) * 0x94d049bb133111ebULL;
-	return h ^ h >> 29;
-}
-
 /* A client failure folded into an earlier one: the client item it is a
  * retry of, and its index in the data. */
 typedef struct retry_of {
@@ -679,47 +653,49 @@ static int place_retries(run *r, const retry_of *pending, size_t n)
 	return 0;
 }
 
-/* Folds client failures of one attempt (same_attempt) into the first as
- * its retries; the clients stay in order of identity and time. An
- * identity's failures come together: each identity's attempts are found
- * through a hash table of their own, small enough to stay in the cache.
- * Returns 0, or -1 with err set. */
+/* Folds the client failures of one attempt (nd_correlate_retries) into
+ * the first as its retries; the clients stay in order of identity and
+ * time. An identity's failures come together and are folded on their own
+ * (those of no identity are never one attempt). Returns 0, or -1 with err
+ * set. */
 static int fold_retries(run *r)
 {
-	uint32_t *slots = NULL; /* first failures of attempts: index + 1, 0 when empty */
+	nd_correlate_retries t = {0};
+	const nd_client_failure **f = NULL;
+	uint32_t *first = NULL;
 	retry_of *pending = NULL;
-	size_t i, s, e, size, out = 0, n = 0, cap = 0, cap_slots = 0;
+	size_t i, s, e, out = 0, n = 0, cap = 0, cap_f = 0, cap_first = 0;
 	int rc = -1;
 
 	for (s = 0; s < r->nclients; s = e) {
-		int keyed = r->ids.v[r->clients[s].id][0] != 0;
-
 		for (e = s + 1; e < r->nclients && r->clients[e].id == r->clients[s].id; e++)
 			;
-		for (size = 16; size < 2 * (e - s); size *= 2)
-			;
-		if (keyed && nd_vec_reserve(&slots, &cap_slots, size, sizeof(*slots)) != 0)
+		if (!r->ids.v[r->clients[s].id][0]) {
+			for (i = s; i < e; i++)
+				r->clients[out++] = r->clients[i];
+			continue;
+		}
+		if (nd_vec_reserve(&f, &cap_f, e - s, sizeof(*f)) != 0 ||
+		    nd_vec_reserve(&first, &cap_first, e - s, sizeof(*first)) != 0)
 			goto oom;
-		if (keyed)
-			memset(slots, 0, size * sizeof(*slots));
+		for (i = s; i < e; i++)
+			f[i - s] = &r->d->clients[r->clients[i].idx];
+		if (nd_correlate_retries_find(&t, f, e - s, first) != 0)
+			goto oom;
+		/* first[] of an attempt's first failure becomes its place in the
+		 * result as it is put there; its retries come after it */
 		for (i = s; i < e; i++) {
-			item a = r->clients[i];
-			size_t at;
+			uint32_t at = first[i - s];
 
-			if (keyed && nd_analysis_has_coid(&r->d->clients[a.idx])) {
-				for (at = (size_t)attempt_hash(r, &a) & (size - 1); slots[at]; at = (at + 1) & (size - 1))
-					if (same_attempt(r, &r->clients[slots[at] - 1], &a))
-						break;
-				if (slots[at]) {
-					if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0)
-						goto oom;
-					pending[n++] = (retry_of){slots[at] - 1, a.idx};
-					r->clients[slots[at] - 1].nretries++;
-					continue;
-				}
-				slots[at] = (uint32_t)out + 1;
+			if (at == i - s) {
+				first[i - s] = (uint32_t)out;
+				r->clients[out++] = r->clients[i];
+				continue;
 			}
-			r->clients[out++] = a;
+			if (nd_vec_reserve(&pending, &cap, n + 1, sizeof(*pending)) != 0)
+				goto oom;
+			pending[n++] = (retry_of){first[at], r->clients[i].idx};
+			r->clients[first[at]].nretries++;
 		}
 	}
 	r->nclients = out;
@@ -728,7 +704,9 @@ static int fold_retries(run *r)
 oom:
 	nd_error_set(r->err, "out of memory");
 out:
-	free(slots);
+	nd_correlate_retries_free(&t);
+	free(f);
+	free(first);
 	free(pending);
 	return rc;
 }
@@ -744,16 +722,6 @@ static int by_block(const void *pa, const void *pb)
 	if (c || (c = cmpz(a->chost, b->chost)) || (c = cmpz(a->nhost, b->nhost)))
 		return c;
 	return (c = cmpz(a->c, b->c)) ? c : cmpz(b->n, a->n);
-}
-
-/* qsort: candidates by client item, then NPS item (an order that does
- * not depend on other identities). */
-static int by_items(const void *pa, const void *pb)
-{
-	const candidate *a = pa, *b = pb;
-	int c = cmpz(a->c, b->c);
-
-	return c ? c : cmpz(a->n, b->n);
 }
 
 /* Returns 1 if candidates a and b are of one identity and host pair. */
@@ -1115,24 +1083,23 @@ out:
 }
 
 /* Returns the attempt of client item c and NPS item n (either NULL). */
-static nd_attempt attempt_of(const run *r, const item *c, const item *n)
+static nd_attempt attempt_of(const item *c, const item *n)
 {
 	const item *alone = c && n ? NULL : c ? c : n;
 	nd_attempt a;
 
-	a.key = r->ids.v[c ? c->id : n->id];
 	a.id = c ? c->id : n->id;
 	a.ts = c ? c->ts : n->ts;
-	a.client = c ? c->idx : ND_NONE;
+	a.client = c ? c->idx : ND_ATTEMPT_NONE;
 	a.client_ref = c ? c->ref : 0;
 	a.retry = c ? c->retry : 0;
 	a.nretries = c ? c->nretries : 0;
-	a.nps = n ? n->idx : ND_NONE;
+	a.nps = n ? n->idx : ND_ATTEMPT_NONE;
 	a.nps_ref = n ? n->ref : 0;
 	a.vpn = c ? 1 : n->vpn;
 	a.lines_up = alone && alone->lineup_host != UINT32_MAX;
 	a.lineup = a.lines_up ? alone->lineup : 0;
-	a.lineup_host = a.lines_up ? alone->lineup_host : ND_NONE;
+	a.lineup_host = a.lines_up ? alone->lineup_host : ND_ATTEMPT_NONE;
 	return a;
 }
 
@@ -1299,38 +1266,104 @@ out:
 	return rc;
 }
 
-/* Moves the candidates whose corrected delay is within [0, window] to the
- * front, both parts in the order they had. Sets *in to how many they are.
- * Returns 0, or -1 with err set. */
-static int within_window(const run *r, candidate *v, size_t n, size_t *in)
+/* The candidates within_window moves in one pass, at most (64 bytes
+ * each): its scratch, whatever the number of candidates. */
+#define PART_BUF 4096
+
+/* Returns 1 if candidate x's corrected delay is within [0, window], else
+ * 0. */
+static int inside(const run *r, const candidate *x)
 {
-	candidate *outside = NULL;
-	size_t i, k = 0, nout = 0, cap = 0;
+	int64_t d = x->delta - x->offset;
+
+	return d >= 0 && d <= r->window;
+}
+
+/* Reverses v[0..n). Returns nothing. */
+static void reverse(candidate *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n / 2; i++) {
+		candidate t = v[i];
+
+		v[i] = v[n - 1 - i];
+		v[n - 1 - i] = t;
+	}
+}
+
+/* Swaps the x candidates at v with the y after them, each part in its
+ * order, through buf (room for PART_BUF) when one part fits. Returns
+ * nothing. */
+static void rotate(candidate *v, size_t x, size_t y, candidate *buf)
+{
+	if (!x || !y)
+		return;
+	if (x <= PART_BUF) {
+		memcpy(buf, v, x * sizeof(*v));
+		memmove(v, v + x, y * sizeof(*v));
+		memcpy(v + y, buf, x * sizeof(*v));
+	} else if (y <= PART_BUF) {
+		memcpy(buf, v + x, y * sizeof(*v));
+		memmove(v + y, v, x * sizeof(*v));
+		memcpy(v, buf, y * sizeof(*v));
+	} else {
+		reverse(v, x);
+		reverse(v + x, y);
+		reverse(v, x + y);
+	}
+}
+
+/* Moves the candidates of v[0..n) within the window (inside) to the
+ * front, both parts in the order they had, with buf (room for PART_BUF)
+ * as scratch: in one pass while the candidates outside fit in buf; past
+ * that, the rest in halves, each partitioned so, joined by rotations
+ * (n log n moves at worst). Returns how many are inside. */
+static size_t partition(const run *r, candidate *v, size_t n, candidate *buf)
+{
+	size_t i, k = 0, m = 0, h, a, b;
 
 	for (i = 0; i < n; i++) {
-		int64_t d = v[i].delta - v[i].offset;
-
-		if (d >= 0 && d <= r->window) {
+		if (inside(r, &v[i]))
 			v[k++] = v[i];
-		} else {
-			if (nd_vec_reserve(&outside, &cap, nout + 1, sizeof(*outside)) != 0) {
-				free(outside);
-				return nd_error_set(r->err, "out of memory");
-			}
-			outside[nout++] = v[i];
-		}
+		else if (m < PART_BUF)
+			buf[m++] = v[i];
+		else
+			break;
 	}
-	if (nout)
-		memcpy(v + k, outside, nout * sizeof(*v));
-	free(outside);
-	*in = k;
+	if (m) /* into v[k..i): as many as the outside ones moved */
+		memcpy(v + k, buf, m * sizeof(*v));
+	if (i == n)
+		return k;
+	h = (n - i) / 2;
+	a = partition(r, v + i, h, buf);
+	b = partition(r, v + i + h, n - i - h, buf);
+	rotate(v + i + a, h - a, b, buf);
+	rotate(v + k, m, a + b, buf);
+	return k + a + b;
+}
+
+/* Moves the candidates whose corrected delay is within [0, window] to the
+ * front, both parts in the order they had (partition), with a scratch of
+ * bounded size. Sets *in to how many they are. Returns 0, or -1 with err
+ * set. */
+static int within_window(const run *r, candidate *v, size_t n, size_t *in)
+{
+	candidate *buf = malloc((n < PART_BUF ? n + 1 : PART_BUF) * sizeof(*buf));
+
+	if (!buf)
+		return nd_error_set(r->err, "out of memory");
+	*in = partition(r, v, n, buf);
+	free(buf);
 	return 0;
 }
 
 /* Marks the client failures and NPS decisions left unpaired that a
- * candidate outside the window joins (v[0..n): those candidates): their
- * attempts will say that the two line up at a clock offset. Returns
- * nothing. */
+ * candidate outside the window joins (v[0..n): those candidates, as
+ * find_candidates made them: by client item, then NPS item descending):
+ * their attempts will say that the two line up at a clock offset, a
+ * failure with the earliest such decision (its last candidate), a
+ * decision with the earliest such failure (its first). Returns nothing. */
 static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *partner, const char *nps_taken)
 {
 	size_t i;
@@ -1340,10 +1373,8 @@ static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *par
 
 		if (partner[v[i].c] != ND_NONE || nps_taken[v[i].n])
 			continue;
-		if (c->lineup_host == UINT32_MAX) {
-			c->lineup = v[i].delta;
-			c->lineup_host = v[i].nhost;
-		}
+		c->lineup = v[i].delta;
+		c->lineup_host = v[i].nhost;
 		if (d->lineup_host == UINT32_MAX) {
 			d->lineup = v[i].delta;
 			d->lineup_host = v[i].chost;
@@ -1408,9 +1439,9 @@ static int add_results(run *r, const size_t *partner, const char *nps_taken)
 			break;
 		c = i < d->nclients ? &r->clients[at_c[i]] : NULL;
 		if (c)
-			ac = attempt_of(r, c, partner[at_c[i]] == ND_NONE ? NULL : &r->nps[partner[at_c[i]]]);
+			ac = attempt_of(c, partner[at_c[i]] == ND_NONE ? NULL : &r->nps[partner[at_c[i]]]);
 		if (j < d->ndecisions)
-			an = attempt_of(r, NULL, &r->nps[at_n[j]]);
+			an = attempt_of(NULL, &r->nps[at_n[j]]);
 		if (c && (j == d->ndecisions || nd_correlate_attempt_order(&ac, &an) <= 0)) {
 			o->attempts[o->n++] = ac;
 			i++;
@@ -1456,11 +1487,8 @@ static int pair(run *r)
 	if (find_candidates(r, &v, &n) != 0 || estimate_offsets(r, v, n) != 0 || within_window(r, v, n, &in) != 0 ||
 	    assign(r, v, in, partner, nps_taken) != 0)
 		goto out;
-	if (n > in) {
-		if (!ordered(v + in, n - in, sizeof(*v), by_items))
-			nd_sort(v + in, n - in, sizeof(*v), by_items);
+	if (n > in)
 		mark_lineups(r, v + in, n - in, partner, nps_taken);
-	}
 	/* The candidates are done with: the attempts take their room (at 1M
 	 * client failures each is about 100 MB). */
 	free(v);

@@ -48,21 +48,26 @@
 
 #define ND_NONE ((size_t)-1)
 
-/* An attempt (80 bytes: there is one per client failure and unpaired
- * denial, a million and more in a fleet's month; the retries count in 32
- * bits, as the correlation's items do). */
+/* No event on that side of an attempt (its client or nps), no host
+ * (its lineup_host). */
+#define ND_ATTEMPT_NONE UINT32_MAX
+
+/* An attempt (64 bytes: there is one per client failure and unpaired
+ * denial, a million and more in a fleet's month; its events, retries and
+ * hosts count in 32 bits, as the correlation's items do). Its key, the
+ * normalised identity ("" when none could be read), is the correlation's
+ * ids[id]. */
 typedef struct nd_attempt {
-	const char *key; /* normalised identity, "" when none could be read */
-	int64_t ts;      /* the client failure's time, else the NPS decision's */
-	size_t client;   /* index in the data's clients, ND_NONE */
-	size_t nps;      /* index in the data's decisions, ND_NONE */
+	int64_t ts; /* the client failure's time, else the NPS decision's */
 	int64_t client_ref, nps_ref; /* their refs, 0 when absent */
-	int64_t lineup;         /* lines_up: client time minus NPS time (ticks), raw clocks */
-	size_t lineup_host;     /* lines_up: the host of the other side */
-	uint32_t id;            /* the index of key in the correlation's ids */
-	uint32_t retry, nretries; /* more 20227 of the same CoId: retries[retry .. retry + nretries) */
-	unsigned char vpn;      /* a client failure or a VPN decision (not 802.1X Wi-Fi/wired) */
-	unsigned char lines_up; /* unpaired, but lines up with an unpaired attempt of its identity */
+	int64_t lineup;              /* lines_up: client time minus NPS time (ticks), raw clocks */
+	uint32_t client;             /* index in the data's clients, ND_ATTEMPT_NONE */
+	uint32_t nps;                /* index in the data's decisions, ND_ATTEMPT_NONE */
+	uint32_t id;                 /* the index of its key in the correlation's ids */
+	uint32_t lineup_host;        /* lines_up: the host of the other side, else ND_ATTEMPT_NONE */
+	uint32_t retry, nretries;    /* more 20227 of the same CoId: retries[retry .. retry + nretries) */
+	unsigned char vpn;           /* a client failure or a VPN decision (not 802.1X Wi-Fi/wired) */
+	unsigned char lines_up;      /* unpaired, but lines up with an unpaired attempt of its identity */
 } nd_attempt;
 
 /* A grant or a successful connect: resolves earlier failures of key (of

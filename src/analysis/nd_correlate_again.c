@@ -460,19 +460,18 @@ static int merge_attempts(again *g, const nd_correlation *c, const part *t, cons
 	for (k = 0; k < c->n; k++) {
 		b[k] = c->attempts[k];
 		b[k].id = m->part[b[k].id];
-		b[k].key = m->ids[b[k].id];
-		b[k].client = b[k].client == ND_NONE ? ND_NONE : t->at[0][b[k].client];
-		b[k].nps = b[k].nps == ND_NONE ? ND_NONE : t->at[1][b[k].nps];
+				b[k].client = b[k].client == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)t->at[0][b[k].client];
+		b[k].nps = b[k].nps == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)t->at[1][b[k].nps];
 		if (move_retries(out, &b[k], c->retries, t->at[0]) != 0)
 			goto out;
 	}
 	for (k = 0;; out->n++) { /* merged in order; was: where prev had it */
 		for (; !have && i < prev->n; i++)
-			if (!in_keys(&g->keys, prev->attempts[i].key)) {
+			if (!in_keys(&g->keys, prev->ids[prev->attempts[i].id])) {
 				x = prev->attempts[i];
 				x.id = m->was[x.id];
-				x.client = x.client == ND_NONE ? ND_NONE : g->now[0][x.client];
-				x.nps = x.nps == ND_NONE ? ND_NONE : g->now[1][x.nps];
+				x.client = x.client == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)g->now[0][x.client];
+				x.nps = x.nps == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)g->now[1][x.nps];
 				have = 1;
 				break;
 			}
@@ -706,7 +705,7 @@ void nd_correlation_move_hosts(nd_correlation *c, const size_t *map, size_t n)
 
 	for (i = 0; i < c->n; i++)
 		if (c->attempts[i].lineup_host < n)
-			c->attempts[i].lineup_host = map[c->attempts[i].lineup_host];
+			c->attempts[i].lineup_host = (uint32_t)map[c->attempts[i].lineup_host];
 	for (i = 0; i < c->noffsets; i++) {
 		c->offsets[i].client = map[c->offsets[i].client];
 		c->offsets[i].nps = map[c->offsets[i].nps];

@@ -541,9 +541,9 @@ static int sees_news(const nd_analysis_data *d, const nd_correlation *c, const n
 		return 1;
 	for (k = 0; k < gr->n; k++) {
 		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
-		int64_t ts = a->nps != ND_NONE ? d->decisions[a->nps].ts : 0;
+		int64_t ts = a->nps != ND_ATTEMPT_NONE ? d->decisions[a->nps].ts : 0;
 
-		if (near_news(n, a) || (a->nps != ND_NONE && any_in(n->capi2, n->ncapi2, ts - capi2, ts + capi2)))
+		if (near_news(n, a) || (a->nps != ND_ATTEMPT_NONE && any_in(n->capi2, n->ncapi2, ts - capi2, ts + capi2)))
 			return 1;
 	}
 	return 0;

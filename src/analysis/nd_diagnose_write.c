@@ -367,7 +367,7 @@ static int store_capi2_evidence(writer *w, const nd_group *g, int64_t id)
 
 	for (i = 0; i < g->n && rc == 0; i++) {
 		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
-		const nd_decision *n = a->nps != ND_NONE ? &w->d->decisions[a->nps] : NULL;
+		const nd_decision *n = a->nps != ND_ATTEMPT_NONE ? &w->d->decisions[a->nps] : NULL;
 		nd_capi2_evidence e;
 
 		if (!n || !n->has_reason || !nd_evidence_reason(n->reason) || !nd_evidence_capi2(w->d, n, &e))
@@ -410,7 +410,7 @@ static int store_attempts(writer *w, const nd_group *g, int64_t id)
 		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
 		int64_t delta = 0, near;
 
-		if (a->client != ND_NONE && a->nps != ND_NONE)
+		if (a->client != ND_ATTEMPT_NONE && a->nps != ND_ATTEMPT_NONE)
 			delta = w->d->clients[a->client].ts - w->d->decisions[a->nps].ts;
 		if (a->client_ref && link_event(w, id, a->client_ref, "client-failure", i + 1, NULL))
 			return -1;
@@ -446,8 +446,8 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 
 	for (i = 0; i < g->n && !g->finding; i++) {
 		const nd_attempt *a = &w->c->attempts[w->g->items[g->item + i]];
-		const nd_client_failure *ac = a->client != ND_NONE ? &w->d->clients[a->client] : NULL;
-		const nd_decision *an = a->nps != ND_NONE ? &w->d->decisions[a->nps] : NULL;
+		const nd_client_failure *ac = a->client != ND_ATTEMPT_NONE ? &w->d->clients[a->client] : NULL;
+		const nd_decision *an = a->nps != ND_ATTEMPT_NONE ? &w->d->decisions[a->nps] : NULL;
 
 		if (ac && !client)
 			client = ac;

@@ -108,7 +108,7 @@ static member member_at(const members *s, uint32_t x)
 
 	if (!s->finding) {
 		a = &s->c->attempts[x];
-		return (member){s->cause[x], a->key, a->ts, a->id, x, a->vpn};
+		return (member){s->cause[x], s->c->ids[a->id], a->ts, a->id, x, a->vpn};
 	}
 	e = &s->d->events[s->d->by_ts[x]];
 	return (member){s->rule[s->d->by_ts[x]], e->host < s->d->nhosts ? s->d->hosts[e->host] : "", e->ts, e->host,
@@ -326,7 +326,7 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	memset(out, 0, sizeof(*out));
 	/* Room for what is grouped, not for every attempt and event. */
 	for (i = 0; i < c->n; i++)
-		attempts += cause[i] != NULL && counts(touched, ntouched, c->attempts[i].key);
+		attempts += cause[i] != NULL && counts(touched, ntouched, c->ids[c->attempts[i].id]);
 	for (i = 0; i < d->nevents; i++)
 		events += rule[i] != NULL;
 	if (attempts + events >= UINT32_MAX || c->n >= UINT32_MAX || d->nevents >= UINT32_MAX)
@@ -341,7 +341,7 @@ static int group(const nd_analysis_data *d, const nd_correlation *c, const nd_ru
 	if (!m || !out->items)
 		goto oom;
 	for (i = 0; i < c->n; i++)
-		if (cause[i] && counts(touched, ntouched, c->attempts[i].key)) {
+		if (cause[i] && counts(touched, ntouched, c->ids[c->attempts[i].id])) {
 			m[n++] = (uint32_t)i;
 			most = c->attempts[i].id > most ? c->attempts[i].id : most;
 		}
@@ -436,7 +436,7 @@ static int touched_ids(const nd_correlation *c, const nd_rule *const *cause, con
 				free(v);
 				return -1;
 			}
-			v[k++] = c->attempts[i].key;
+			v[k++] = c->ids[c->attempts[i].id];
 		}
 	nd_sort(v, k, sizeof(*v), ptr_order);
 	for (i = 0, *n = 0; i < k; i++)

@@ -58,12 +58,12 @@ int nd_judge_attempt(const nd_rules *r, const nd_analysis_data *d, const nd_atte
 	s.ctx = &sub;
 	s.field = subject_field;
 	s.near = subject_near;
-	if (a->client != ND_NONE) {
+	if (a->client != ND_ATTEMPT_NONE) {
 		s.has_client = 1;
 		s.has_client_error = d->clients[a->client].has_code;
 		s.client_error = d->clients[a->client].code;
 	}
-	if (a->nps != ND_NONE) {
+	if (a->nps != ND_ATTEMPT_NONE) {
 		s.has_nps = 1;
 		s.nps_event = d->decisions[a->nps].event;
 		s.has_reason = d->decisions[a->nps].has_reason;

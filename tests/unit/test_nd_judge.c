@@ -88,7 +88,7 @@ int main(void)
 	/* One attempt and one event on their own. */
 	{
 		const nd_rule *best;
-		nd_attempt a = {.key = "", .ts = fx_ts(1000), .client = ND_NONE, .nps = ND_NONE};
+		nd_attempt a = {.ts = fx_ts(1000), .client = ND_ATTEMPT_NONE, .nps = ND_ATTEMPT_NONE};
 
 		CHECK(nd_judge_attempt(&r, &d, &a, &best, &err) == 0 && best == NULL);
 		CHECK(nd_judge_event(&r, &d, nd_analysis_event(&d, kdc), &best, &err) == 0 && best == NULL);
