@@ -16,8 +16,6 @@
 #define BY_EVENT_SQL "incident_events_by_event ON incident_events(event_ref);\n"
 /* The page cache, in KiB, while incident_events_by_event is made (nd_incidents_index). */
 #define INDEX_CACHE_KB "16000"
-/* The sorter's worker threads while incident_events_by_event is made. */
-#define INDEX_THREADS "1"
 #define RESULTS_SQL(T, I) \
 	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
 	"  cause_id TEXT PRIMARY KEY,\n" \
@@ -142,50 +140,32 @@ int nd_incidents_clear(nd_store *s, nd_error *err)
 	return nd_db_exec(db, clear_sql, "results tables", err);
 }
 
-/* Reads the integer setting PRAGMA name of db into *v. Returns 0, or -1
- * with err set. */
-static int pragma_get(nd_db *db, const char *name, int64_t *v, nd_error *err)
-{
-	nd_stmt *st = NULL;
-	char sql[64];
-	int rc;
-
-	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
-	if (nd_db_prepare(db, sql, 0, &st, "results tables", err) != 0)
-		return -1;
-	if ((rc = nd_db_step(st, "results tables", err)) == 1)
-		*v = nd_db_column_int64(st, 0);
-	nd_db_finalize(st);
-	if (rc == 0)
-		return nd_error_set(err, "results tables: PRAGMA %s gave no row", name);
-	return rc == 1 ? 0 : -1;
-}
-
 int nd_incidents_index(nd_store *s, nd_error *err)
 {
 	nd_db *db = nd_store_db(s);
-	char sql[96];
-	int64_t cache, threads;
-	int rc;
+	nd_stmt *st = NULL;
+	char sql[64];
+	int64_t cache;
+	int rc = -1;
 
 	if (!index_after(s))
 		return 0;
 	/* SQLite's sorter keeps as many bytes in memory as the page cache
 	 * holds (2 MB by default) before it writes a sorted run to a temporary
 	 * file: INDEX_CACHE_KB for the sort alone (fewer runs to write and
-	 * merge). With one worker thread (INDEX_THREADS) it sorts and writes
-	 * each run there while this thread reads the next rows, and merges
-	 * half of the runs there: at 1M incidents 44 % of the index's
-	 * instructions leave the storing thread (to a core the printer leaves
-	 * half idle). The connection's own settings are put back after it. */
-	if (pragma_get(db, "cache_size", &cache, err) != 0 || pragma_get(db, "threads", &threads, err) != 0)
-		return -1;
-	rc = nd_db_exec(db, "PRAGMA cache_size=-" INDEX_CACHE_KB "; PRAGMA threads=" INDEX_THREADS ";",
-			"results tables", err);
-	if (rc == 0)
-		rc = nd_db_exec(db, "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err);
-	snprintf(sql, sizeof(sql), "PRAGMA cache_size=%lld; PRAGMA threads=%lld;", (long long)cache,
-		 (long long)threads);
+	 * merge), the connection's own setting put back after it. */
+	if (nd_db_prepare(db, "PRAGMA cache_size", 0, &st, "results tables", err) != 0 ||
+	    (rc = nd_db_step(st, "results tables", err)) != 1) {
+		nd_db_finalize(st);
+		return rc == 0 ? nd_error_set(err, "results tables: PRAGMA cache_size gave no row") : -1;
+	}
+	cache = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	snprintf(sql, sizeof(sql), "PRAGMA cache_size=%lld", (long long)cache);
+	rc = nd_db_exec(db, "PRAGMA cache_size=-" INDEX_CACHE_KB, "results tables", err) == 0 &&
+			     nd_db_exec(db, "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err) == 0
+		     ? 0
+		     : -1;
 	if (nd_db_exec(db, sql, "results tables", rc ? NULL : err) != 0)
 		rc = -1;
 	return rc;
