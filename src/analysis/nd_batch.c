@@ -34,10 +34,8 @@ int nd_batch_open_memory(nd_batch *b, size_t ncols, const char *what, nd_error *
 	b->what = what;
 	b->ncols = ncols;
 	b->cap = ND_BATCH_ROWS * ncols;
-	if (!(b->v = calloc(b->cap, sizeof(*b->v))) || !(b->bind = calloc(b->cap, sizeof(*b->bind)))) {
-		nd_batch_close(b);
+	if (!(b->v = calloc(b->cap, sizeof(*b->v))))
 		return nd_error_set(err, "out of memory");
-	}
 	return 0;
 }
 
@@ -47,6 +45,10 @@ int nd_batch_open(nd_batch *b, nd_db *db, const char *head, size_t ncols, const 
 	if (nd_batch_open_memory(b, ncols, what, err) != 0)
 		return -1;
 	b->db = db;
+	if (!(b->bind = calloc(b->cap, sizeof(*b->bind)))) {
+		nd_batch_close(b);
+		return nd_error_set(err, "out of memory");
+	}
 	if (prepare(b, head, ND_BATCH_ROWS, tail, &b->many, err) != 0 || prepare(b, head, 1, tail, &b->one, err) != 0) {
 		nd_batch_close(b);
 		return -1;
@@ -70,25 +72,19 @@ int nd_batch_get(const nd_batch *b, size_t row, size_t col, int64_t *i, const ch
 	return x->kind < 2 ? x->kind : 2;
 }
 
-/* Returns the slot of the next value, or NULL when the row is full or
- * the batch sealed (a caller's mistake, kept from writing past the array
- * or changing rows handed on) or a batch in memory cannot grow (told by
- * nd_batch_row). */
+/* Returns the slot of the next value, or NULL when the row is full (a
+ * caller's mistake, kept from writing past the array) or a batch in
+ * memory cannot grow (told by nd_batch_row). */
 static nd_batch_val *next(nd_batch *b)
 {
-	if (b->sealed)
-		return NULL;
 	if (b->nv == b->cap && !b->db && !b->hash) {
 		nd_batch_val *v = realloc(b->v, 2 * b->cap * sizeof(*v));
-		nd_db_value *x = v ? realloc(b->bind, 2 * b->cap * sizeof(*x)) : NULL;
 
-		if (v)
-			b->v = v;
-		if (!x) {
+		if (!v) {
 			b->oom = 1;
 			return NULL;
 		}
-		b->bind = x;
+		b->v = v;
 		b->cap *= 2;
 	}
 	return b->nv < b->cap ? &b->v[b->nv++] : NULL;
@@ -104,43 +100,28 @@ void nd_batch_int(nd_batch *b, int64_t v)
 	}
 }
 
-/* Puts string v (NULL puts NULL), copied into b->text when copy is set,
- * else by reference. Returns nothing (a string of 4 GiB or more, which no
- * row holds, is told by nd_batch_row as running out of memory). */
-static void put_string(nd_batch *b, const char *v, int copy)
+void nd_batch_text(nd_batch *b, const char *v)
 {
 	nd_batch_val *x = next(b);
-	size_t n;
 
 	if (!x)
 		return;
-	x->kind = 0;
-	if (!v)
-		return;
-	if ((n = strlen(v)) > UINT32_MAX) {
+	x->kind = v ? 2 : 0;
+	x->v.i = (int64_t)b->text.len;
+	x->len = v ? strlen(v) : 0;
+	if (v && nd_buf_append(&b->text, v, x->len + 1) != 0)
 		b->oom = 1;
-		return;
-	}
-	x->len = (uint32_t)n;
-	if (copy) {
-		x->kind = 2;
-		x->v.i = (int64_t)b->text.len;
-		if (nd_buf_append(&b->text, v, n + 1) != 0)
-			b->oom = 1;
-	} else {
-		x->kind = 3;
-		x->v.s = v;
-	}
-}
-
-void nd_batch_text(nd_batch *b, const char *v)
-{
-	put_string(b, v, 1);
 }
 
 void nd_batch_ref(nd_batch *b, const char *v)
 {
-	put_string(b, v, 0);
+	nd_batch_val *x = next(b);
+
+	if (!x)
+		return;
+	x->kind = v ? 3 : 0;
+	x->v.s = v;
+	x->len = v ? strlen(v) : 0;
 }
 
 void nd_batch_null(nd_batch *b)
@@ -151,12 +132,17 @@ void nd_batch_null(nd_batch *b)
 		x->kind = 0;
 }
 
-/* Writes the values v[0..n), their copied strings at text, into x as a
- * statement binds them. Returns nothing. */
-static void as_bound(nd_db_value *x, const nd_batch_val *v, size_t n, const char *text)
+/* Binds the values v[0..n) (at most a statement's) to st from parameter
+ * 1, their copied strings at text, in one call, and runs it; strings are
+ * bound without a copy (their batch, or the diagnosis, holds them until
+ * the rows are dropped, after the run, and every run binds every
+ * parameter again). Returns 0, or -1 with err set. */
+static int run(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, const char *text, nd_error *err)
 {
 	static const unsigned char kind[] = {ND_DB_VAL_NULL, ND_DB_VAL_INT, ND_DB_VAL_TEXT, ND_DB_VAL_TEXT};
+	nd_db_value *x = b->bind;
 	size_t i;
+	int rc;
 
 	for (i = 0; i < n; i++) {
 		x[i].kind = kind[v[i].kind];
@@ -166,48 +152,23 @@ static void as_bound(nd_db_value *x, const nd_batch_val *v, size_t n, const char
 		else
 			x[i].v.s = v[i].kind == 2 ? text + v[i].v.i : v[i].v.s;
 	}
-}
-
-/* Binds the values x[0..n) (at most a statement's) to st from parameter
- * 1 in one call, and runs it; strings are bound without a copy (their
- * batch, or the diagnosis, holds them until the rows are dropped, after
- * the run, and every run binds every parameter again). Returns 0, or -1
- * with err set. */
-static int run(nd_batch *b, nd_stmt *st, const nd_db_value *x, size_t n, nd_error *err)
-{
-	int rc = nd_db_bind_values(st, x, n, b->what, NULL);
-
+	rc = nd_db_bind_values(st, x, n, b->what, NULL);
 	if (rc == 0)
 		rc = nd_db_step(st, b->what, NULL);
 	nd_db_reset(st);
 	return rc == 0 ? 0 : nd_db_fail(b->db, b->what, err);
 }
 
-/* Runs st over the n pending values from v (b's own, their strings in
- * b->text). Returns 0, or -1 with err set. */
-static int run_pending(nd_batch *b, nd_stmt *st, const nd_batch_val *v, size_t n, nd_error *err)
-{
-	as_bound(b->bind, v, n, b->text.data);
-	return run(b, st, b->bind, n, err);
-}
-
 /* Forgets the pending rows. Returns nothing. */
 static void drop(nd_batch *b)
 {
 	b->nv = 0;
-	b->sealed = 0;
 	nd_buf_reset(&b->text);
 }
 
 void nd_batch_forget(nd_batch *b)
 {
 	drop(b);
-}
-
-void nd_batch_seal(nd_batch *b)
-{
-	as_bound(b->bind, b->v, b->nv, b->text.data);
-	b->sealed = 1;
 }
 
 /* Folds the n bytes at p into the two hashes h, eight bytes at a time
@@ -249,11 +210,11 @@ static void fold_row(nd_batch *b)
 		if (x->kind == 1) {
 			fold(b->hash, &x->v.i, sizeof(x->v.i));
 		} else if (x->kind == 2) {
-			fold(b->hash, b->text.data + x->v.i, (size_t)x->len + 1);
+			fold(b->hash, b->text.data + x->v.i, x->len + 1);
 			if ((size_t)x->v.i < text)
 				text = (size_t)x->v.i;
 		} else if (x->kind == 3) {
-			fold(b->hash, x->v.s, (size_t)x->len + 1);
+			fold(b->hash, x->v.s, x->len + 1);
 		}
 	}
 	b->nv = first;
@@ -264,8 +225,6 @@ int nd_batch_row(nd_batch *b, nd_error *err)
 {
 	int rc;
 
-	if (b->sealed)
-		return nd_error_set(err, "%s: a row put into sealed rows", b->what);
 	if (b->oom || !b->nv || b->nv % b->ncols)
 		return nd_error_set(err, b->oom ? "out of memory" : "%s: a row of the wrong width", b->what);
 	if (b->hash) {
@@ -274,7 +233,7 @@ int nd_batch_row(nd_batch *b, nd_error *err)
 	}
 	if (!b->db || b->nv < b->cap)
 		return 0;
-	rc = run_pending(b, b->many, b->v, b->nv, err);
+	rc = run(b, b->many, b->v, b->nv, b->text.data, err);
 	drop(b);
 	return rc;
 }
@@ -287,7 +246,7 @@ int nd_batch_flush(nd_batch *b, nd_error *err)
 	if (b->oom)
 		return nd_error_set(err, "out of memory");
 	for (r = 0; r + b->ncols <= b->nv && rc == 0; r += b->ncols)
-		rc = run_pending(b, b->one, b->v + r, b->ncols, err);
+		rc = run(b, b->one, b->v + r, b->ncols, b->text.data, err);
 	drop(b);
 	return rc;
 }
@@ -332,9 +291,8 @@ int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t cou
 		const nd_batch_val *v = &src->v[r * src->ncols];
 
 		if (b->db && !b->hash) {
-			/* a whole statement's rows, bound from src as sealed */
-			if (!b->nv && n - r >= ND_BATCH_ROWS && src->sealed) {
-				rc = run(b, b->many, &src->bind[r * src->ncols], ND_BATCH_ROWS * b->ncols, err);
+			if (!b->nv && n - r >= ND_BATCH_ROWS) { /* a whole statement's rows, bound there */
+				rc = run(b, b->many, v, ND_BATCH_ROWS * b->ncols, src->text.data, err);
 				r += ND_BATCH_ROWS;
 				continue;
 			}
@@ -344,7 +302,7 @@ int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t cou
 				return nd_error_set(err, "out of memory");
 			r += k;
 			if (b->nv == b->cap) {
-				rc = run_pending(b, b->many, b->v, b->nv, err);
+				rc = run(b, b->many, b->v, b->nv, b->text.data, err);
 				drop(b);
 			}
 			continue;

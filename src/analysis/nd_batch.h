@@ -10,8 +10,7 @@
  * write, compared with what an earlier run wrote. A batch opened in
  * memory (nd_batch_open_memory) keeps every row until it is forgotten:
  * the rows an incident would be stored as, read by the printer instead of
- * reading them back from the database; sealed (nd_batch_seal) by the
- * printer, its values are ready to bind for the storing thread. */
+ * reading them back from the database. */
 #ifndef ND_BATCH_H
 #define ND_BATCH_H
 
@@ -24,13 +23,12 @@
 
 #define ND_BATCH_ROWS 32
 
-/* A value of a row as it was put (16 bytes, as nd_db_value). */
 typedef struct nd_batch_val {
 	union {
 		int64_t i;     /* an integer, or the offset of a copied string in text */
 		const char *s; /* a string put by reference */
 	} v;
-	uint32_t len;       /* a string's length (under 4 GiB) */
+	size_t len;         /* a string's length */
 	unsigned char kind; /* 0 NULL, 1 integer, 2 string copied, 3 string by reference */
 } nd_batch_val;
 
@@ -43,8 +41,7 @@ typedef struct nd_batch {
 	size_t nv;         /* values put so far */
 	size_t cap;        /* values v has room for */
 	nd_buf text;       /* the copied strings of the pending rows, each with its NUL */
-	nd_db_value *bind; /* cap values as bound: a statement's pending rows', or a sealed batch's rows' */
-	int sealed;        /* nd_batch_seal: bind holds the rows, no row is put until forgotten */
+	nd_db_value *bind; /* a database batch's: a statement's values as bound */
 	int oom;
 	uint64_t *hash; /* not NULL: rows are folded into hash[0..1], not inserted */
 } nd_batch;
@@ -67,17 +64,8 @@ size_t nd_batch_rows(const nd_batch *b);
  * forgotten). */
 int nd_batch_get(const nd_batch *b, size_t row, size_t col, int64_t *i, const char **s);
 
-/* Forgets the rows a batch in memory holds (and that it was sealed).
- * Returns nothing. */
+/* Forgets the rows a batch in memory holds. Returns nothing. */
 void nd_batch_forget(nd_batch *b);
-
-/* Seals a batch in memory whose rows are all put: makes their values as
- * a statement binds them (strings as pointers), so that nd_batch_put_rows
- * binds whole statements' rows from there instead of converting each
- * value (done once by the thread that put the rows, not by the one that
- * stores them). Until it is forgotten no row can be put into it. Returns
- * nothing. */
-void nd_batch_seal(nd_batch *b);
 
 /* Puts the next value of the current row: an integer, a string copied
  * (NULL puts NULL), a string by reference (NULL puts NULL: it must stay
@@ -98,8 +86,7 @@ int nd_batch_row(nd_batch *b, nd_error *err);
 /* Puts count rows of src (a batch in memory of the same columns) from
  * row first on (rows it holds) as nd_batch_row would: into the database
  * each ND_BATCH_ROWS of them bound straight from src when none are
- * pending and src is sealed (nd_batch_seal). Returns 0, or -1 with err
- * set. */
+ * pending. Returns 0, or -1 with err set. */
 int nd_batch_put_rows(nd_batch *b, const nd_batch *src, size_t first, size_t count, nd_error *err);
 
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */

@@ -58,18 +58,6 @@ void nd_result_feed_close(nd_result_feed *f)
 	free(f);
 }
 
-/* The printer: hands chunk p over to the writer (its rows sealed: the
- * printer converts their values for binding, not the writer, which has
- * the longer part of the work). Called with the lock held. Returns
- * nothing. */
-static void ready(nd_result_feed *f, int p)
-{
-	nd_batch_seal(&f->chunk[p].rows.incidents);
-	nd_batch_seal(&f->chunk[p].rows.events);
-	nd_batch_seal(&f->chunk[p].rows.facts);
-	f->state[p] = READY;
-}
-
 /* The printer: returns the chunk to put the next part into, as
  * nd_result_feed_rows. */
 static nd_result_chunk *filling(nd_result_feed *f)
@@ -85,7 +73,7 @@ static nd_result_chunk *filling(nd_result_feed *f)
 	}
 	if (!f->ended && !f->failed) {
 		if (p >= 0) {
-			ready(f, p);
+			f->state[p] = READY;
 			pthread_cond_broadcast(&f->moved);
 		}
 		p = f->filling = (p + 1) % CHUNKS;
@@ -164,12 +152,8 @@ void nd_result_feed_end(nd_result_feed *f, int complete)
 
 	pthread_mutex_lock(&f->lock);
 	p = f->filling;
-	if (!f->ended && p >= 0 && f->state[p] == FILLING) {
-		if (f->chunk[p].nparts)
-			ready(f, p);
-		else
-			f->state[p] = FREE;
-	}
+	if (!f->ended && p >= 0 && f->state[p] == FILLING)
+		f->state[p] = f->chunk[p].nparts ? READY : FREE;
 	f->complete = !f->ended && complete;
 	f->ended = 1;
 	pthread_cond_broadcast(&f->moved);

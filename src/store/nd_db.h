@@ -136,8 +136,7 @@ int nd_db_bind_null(nd_stmt *st, int i, const char *what, nd_error *err);
 int nd_db_bind_text_static(nd_stmt *st, int i, const char *v, const char *what, nd_error *err);
 
 /* A value for nd_db_bind_values: SQL NULL, an integer, or a string of
- * len bytes followed by a NUL (16 bytes: a multi-row INSERT's values are
- * kept as an array of them, nd_batch_seal). */
+ * len bytes followed by a NUL. */
 enum { ND_DB_VAL_NULL, ND_DB_VAL_INT, ND_DB_VAL_TEXT };
 
 typedef struct nd_db_value {
@@ -145,7 +144,7 @@ typedef struct nd_db_value {
 		int64_t i;
 		const char *s;
 	} v;
-	uint32_t len;       /* a string's length (under 4 GiB) */
+	size_t len;         /* a string's length */
 	unsigned char kind; /* ND_DB_VAL_* */
 } nd_db_value;
 

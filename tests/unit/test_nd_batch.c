@@ -3,8 +3,7 @@
  * strings (copied: the caller's buffer may change) included; a row of the
  * wrong width and a constraint failure are errors. A batch in memory keeps
  * every row, past ND_BATCH_ROWS, until it is forgotten; its rows put into
- * another batch arrive whole and in order, also bound straight from it
- * once sealed. */
+ * another batch arrive whole and in order. */
 #include <stdio.h>
 #include <string.h>
 
@@ -128,9 +127,9 @@ static void fill(nd_batch *m, size_t first, size_t n)
 }
 
 /* nd_batch_put_rows: rows of batches in memory, put after a row already
- * pending (the first batch in two parts, sealed: a row put into it is
- * refused), arrive complete and in order in the table (whole statements
- * bound from the sealed batch in memory, the rest pending); appended to a batch
+ * pending (the first batch in two parts), arrive complete and in order in
+ * the table (whole statements bound from the batch in memory, the rest
+ * pending); appended to a batch
  * in memory they follow its rows, strings included; another width is
  * refused. */
 static void test_batch_put_rows(nd_db *db)
@@ -149,15 +148,11 @@ static void test_batch_put_rows(nd_db *db)
 	CHECK(nd_batch_open_memory(&to, 2, "to", &err) == 0);
 	fill(&b, 0, 1);
 	fill(&m, 1, 2 * ND_BATCH_ROWS + 3);
-	nd_batch_seal(&m); /* its second statement's rows bound from there */
-	nd_batch_int(&m, 1);
-	CHECK(nd_batch_row(&m, &err) == -1);
-	CHECK_STR(err.message, "m: a row put into sealed rows");
 	CHECK(nd_batch_put_rows(&b, &m, 0, 5, &err) == 0); /* in two parts: from row 0, then from row 5 */
 	CHECK(nd_batch_put_rows(&b, &m, 5, 2 * ND_BATCH_ROWS + 3 - 5, &err) == 0);
 	CHECK(nd_batch_put_rows(&to, &m, 0, 5, &err) == 0);
 	CHECK(nd_batch_put_rows(&to, &m, 5, 2 * ND_BATCH_ROWS + 3 - 5, &err) == 0);
-	nd_batch_forget(&m); /* no longer sealed: these rows' values are converted as they go */
+	nd_batch_forget(&m);
 	fill(&m, 1 + 2 * ND_BATCH_ROWS + 3, ND_BATCH_ROWS + 7);
 	CHECK(nd_batch_put_rows(&b, &m, 0, ND_BATCH_ROWS + 7, &err) == 0);
 	CHECK(nd_batch_put_rows(&to, &m, 0, ND_BATCH_ROWS + 7, &err) == 0);
@@ -187,8 +182,8 @@ static void test_batch_put_rows(nd_db *db)
 
 /* Strings by reference: rows mixing copied strings and strings put by
  * reference arrive whole in the table and in memory, also when the batch
- * in memory they were put from (sealed) is refilled while some of its rows
- * wait in the database batch (their copied strings were copied, the others point
+ * in memory they were put from is refilled while some of its rows wait in
+ * the database batch (their copied strings were copied, the others point
  * where they were); a row folded into a hash gives the same hash whether
  * its strings were copied or put by reference, another string another. */
 static void test_batch_refs(nd_db *db)
@@ -215,7 +210,6 @@ static void test_batch_refs(nd_db *db)
 			nd_batch_ref(&m, lit[i % 3]);
 		CHECK(nd_batch_row(&m, &err) == 0);
 	}
-	nd_batch_seal(&m); /* as the printer hands rows over */
 	fill(&b, 1000, 1); /* one row pending: the next ones are copied after it */
 	CHECK(nd_batch_put_rows(&b, &m, 0, 7, &err) == 0);
 	CHECK(nd_batch_get(&m, 2, 1, &k, &s) == 2 && s == lit[2]); /* by reference: the string itself */
