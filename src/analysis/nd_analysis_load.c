@@ -1,7 +1,6 @@
 #include "nd_analysis_load.h"
 
 #include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1280,8 +1279,8 @@ static int audit_ids(load *l, int64_t *low, int64_t *top)
  * before it can take the decisions over: a smaller part, split again if
  * x is still reading when it is done, ends nearer to x's end than a half
  * does when the two threads do not run at the same speed). Returns the
- * last id left to x, or -1 when x is done or fewer than SPLIT_LEAST ids
- * are left to it. */
+ * last id left to x, or -1 when x is done, has not yet seen the last
+ * split, or fewer than SPLIT_LEAST ids are left to it. */
 static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
 {
 	int64_t v = atomic_load(&x->line), from, end, split;
@@ -1289,11 +1288,8 @@ static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
 	for (;;) {
 		if (v == SIDE_DONE)
 			return -1;
-		if (v < 0) { /* x has not seen the last split yet */
-			sched_yield();
-			v = atomic_load(&x->line);
-			continue;
-		}
+		if (v < 0) /* x has not seen the last split yet: not waited for (it may be descheduled) */
+			return -1;
 		from = v > low ? v : low;
 		end = limit < top ? limit : top;
 		if (end - from < SPLIT_LEAST)
@@ -1317,7 +1313,9 @@ static int side_take(load *l, side *x, side *y, size_t *n)
 	for (*n = 0; rc == 0 && *n < SPLITS; ++*n) {
 		side *p = &y[*n];
 
-		split = split_side(x, low, top, limit);
+		/* On a read-only store a commit may fall between x's first read
+		 * and audit_ids: ids x cannot see would go to neither. */
+		split = nd_db_sqlite_readonly(l->db) ? -1 : split_side(x, low, top, limit);
 		if (split < 0 && *n > 0)
 			break;
 		if (side_init(p, l, l->db) != 0) {

@@ -460,7 +460,7 @@ static int merge_attempts(again *g, const nd_correlation *c, const part *t, cons
 	for (k = 0; k < c->n; k++) {
 		b[k] = c->attempts[k];
 		b[k].id = m->part[b[k].id];
-				b[k].client = b[k].client == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)t->at[0][b[k].client];
+		b[k].client = b[k].client == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)t->at[0][b[k].client];
 		b[k].nps = b[k].nps == ND_ATTEMPT_NONE ? ND_ATTEMPT_NONE : (uint32_t)t->at[1][b[k].nps];
 		if (move_retries(out, &b[k], c->retries, t->at[0]) != 0)
 			goto out;
@@ -656,6 +656,8 @@ int nd_correlate_again(const nd_analysis_data *d, const nd_correlate_params *p, 
 	memset(&t, 0, sizeof(t));
 	if (!prev->client_key || prev->window_s != p->window_s || prev->skew_s != p->skew_s)
 		rc = 1;
+	else if (d->nclients >= ND_ATTEMPT_NONE || d->ndecisions >= ND_ATTEMPT_NONE) /* attempts index them in 32 bits */
+		rc = nd_error_set(err, "too many client failures or NPS decisions to diagnose (they count in 32 bits)");
 	else if ((rc = place(&g)) == 0 && (rc = correlate_part(&g, &t, &c)) == 0) {
 		out->window_s = p->window_s;
 		out->skew_s = p->skew_s;

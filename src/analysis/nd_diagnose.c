@@ -182,6 +182,8 @@ static int read_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
 		o->first_ref = row->ref;
 		o->first_client = row->client;
 	}
+	if (o->npos >= UINT32_MAX - 1)
+		return nd_error_set(err, "too many incident events to key (they count in 32 bits)");
 	if (nd_vec_reserve(&o->pos, &o->cap_pos, o->npos + 1, sizeof(*o->pos)))
 		return nd_error_set(err, "out of memory");
 	o->pos[o->npos++] = position_of(o->d, row->ref);
