@@ -31,6 +31,16 @@ static int check_passed, check_failed;
 		}                                                                                  \
 	} while (0)
 
+/* Advances the fixed pseudo-random sequence *s (xorshift64, *s not 0).
+ * Returns its next number. */
+static inline unsigned long long check_xorshift(unsigned long long *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 /* Prints the tally. Returns the exit status. */
 static inline int check_report(void)
 {

@@ -453,10 +453,7 @@ static unsigned rnd(unsigned n)
 {
 	static unsigned long long x = 0x2545f4914f6cdd1dULL;
 
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return (unsigned)(x % n);
+	return (unsigned)(check_xorshift(&x) % n);
 }
 
 /* qsort: data records (each begins with ref, ts) by time, then ref, as

@@ -20,10 +20,7 @@ static unsigned rnd(unsigned n)
 {
 	static unsigned long long x = 0x9e3779b97f4a7c15ULL;
 
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return (unsigned)(x % n);
+	return (unsigned)(check_xorshift(&x) % n);
 }
 
 /* Writes into buf (40 bytes) a CoId for host h: a GUID as RasClient logs

@@ -45,10 +45,7 @@ static unsigned long long rng = 0x9e3779b97f4a7c15ULL;
 /* Returns a pseudo-random number below n (xorshift64). */
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return (unsigned)(check_xorshift(&rng) % n);
 }
 
 /* The second (after 08:00) of the last client failure written. */

@@ -26,6 +26,29 @@ typedef struct want_group {
 	double resolved; /* seconds, or -1 when open */
 } want_group;
 
+/* Passes the old incidents old[0..n) on to the groups of g that fr says
+ * hold their events (h freed once they are passed, as diagnose does) and
+ * checks that each group gets the key of want[i]. Returns nothing. */
+static void pass_checked(nd_keys_fresh *fr, const nd_key_incident *old, size_t n, nd_group_held *h,
+			 const nd_grouping *g, const nd_key *keys, const nd_key_incident *want)
+{
+	nd_keys_pass pass;
+	nd_keyring ring;
+	nd_error err;
+	size_t i;
+
+	memset(&ring, 0, sizeof(ring));
+	CHECK(nd_keys_pass_begin(&pass, &ring, fr, &err) == 0);
+	for (i = 0; i < n; i++)
+		CHECK(nd_keys_pass_old(&pass, &old[i], &err) == 0);
+	nd_group_held_free(h);
+	CHECK(nd_keys_pass_end(&pass, &err) == 0);
+	for (i = 0; i < g->n; i++)
+		CHECK_STR(keys[i].s, want[i].key);
+	nd_keys_pass_free(&pass);
+	nd_keyring_free(&ring);
+}
+
 int main(void)
 {
 	static const char *const hosts[] = {C1, NPS1, NPS2, NULL};
@@ -164,13 +187,10 @@ int main(void)
 		size_t at = 0;
 		nd_group_held h;
 		nd_keys_fresh fr;
-		nd_keys_pass pass;
-		nd_keyring ring;
 		const char *who;
 		int64_t first_ts, first_ref;
 		int made;
 
-		memset(&ring, 0, sizeof(ring));
 		made = keys && nd_group_held_make(&d, &c, &g, keys, 0, &h, &fr, &err) == 0;
 		CHECK(made && fr.n == g.n);
 		if (made) { /* else fr is not set */
@@ -180,15 +200,7 @@ int main(void)
 			CHECK(fr.holding(fr.ctx, 1000000, &at) == 0);
 			fr.about(fr.ctx, 2, &who, &first_ts, &first_ref);
 			CHECK(strcmp(who, fresh[2].who) == 0 && first_ts == fresh[2].first_ts && first_ref == 2);
-			CHECK(nd_keys_pass_begin(&pass, &ring, &fr, &err) == 0);
-			for (i = 0; i < 8; i++)
-				CHECK(nd_keys_pass_old(&pass, &old[i], &err) == 0);
-			nd_group_held_free(&h);
-			CHECK(nd_keys_pass_end(&pass, &err) == 0);
-			for (i = 0; i < g.n; i++)
-				CHECK_STR(keys[i].s, fresh[i].key);
-			nd_keys_pass_free(&pass);
-			nd_keyring_free(&ring);
+			pass_checked(&fr, old, 8, &h, &g, keys, fresh);
 		}
 		free(keys);
 	}
@@ -203,11 +215,8 @@ int main(void)
 		size_t at = 0, r, j = 0;
 		nd_group_held h;
 		nd_keys_fresh fr;
-		nd_keys_pass pass;
-		nd_keyring ring;
 		int made;
 
-		memset(&ring, 0, sizeof(ring));
 		made = keys && at_refs && by_pos && nd_group_held_make(&d, &c, &g, keys, 1, &h, &fr, &err) == 0;
 		CHECK(made);
 		if (made) {
@@ -225,15 +234,7 @@ int main(void)
 					at_refs[j] = e ? e - d.events : -1;
 				}
 			}
-			CHECK(nd_keys_pass_begin(&pass, &ring, &fr, &err) == 0);
-			for (i = 0; i < 8; i++)
-				CHECK(nd_keys_pass_old(&pass, &by_pos[i], &err) == 0);
-			nd_group_held_free(&h);
-			CHECK(nd_keys_pass_end(&pass, &err) == 0);
-			for (i = 0; i < g.n; i++)
-				CHECK_STR(keys[i].s, fresh[i].key);
-			nd_keys_pass_free(&pass);
-			nd_keyring_free(&ring);
+			pass_checked(&fr, by_pos, 8, &h, &g, keys, fresh);
 		}
 		free(keys);
 		free(at_refs);

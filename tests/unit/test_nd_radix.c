@@ -9,15 +9,6 @@
 #include "check.h"
 #include "nd_radix.h"
 
-/* Returns the next number of a fixed sequence (xorshift64). */
-static uint64_t next(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* An element as a diagnosis sorts them: two keys and a payload. */
 typedef struct elem {
 	int64_t major;
@@ -35,13 +26,13 @@ static uint64_t elem_key(const void *p, unsigned k, const void *ctx)
 }
 
 /* Fills e[0..n) with keys and its position in its payload. Returns nothing. */
-static void fill(elem *e, size_t n, uint64_t *s)
+static void fill(elem *e, size_t n, unsigned long long *s)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		e[i].major = (int64_t)(next(s) % 50) - 25;
-		e[i].minor = (uint32_t)(next(s) % 7);
+		e[i].major = (int64_t)(check_xorshift(s) % 50) - 25;
+		e[i].minor = (uint32_t)(check_xorshift(s) % 7);
 		e[i].payload[0] = (char)(i % 128);
 		e[i].payload[43] = (char)(i / 128);
 	}
@@ -80,7 +71,7 @@ int main(void)
 	enum { N = 5000 };
 	nd_radix_item *v = malloc(N * sizeof(*v)), *tmp = malloc(N * sizeof(*tmp));
 	elem *e = malloc(N * sizeof(*e));
-	uint64_t s = 88172645463325252ULL;
+	unsigned long long s = 88172645463325252ULL;
 	size_t i, shift;
 	int ok;
 
@@ -88,12 +79,12 @@ int main(void)
 	/* Keys that differ only in one byte, in every byte, or not at all. */
 	for (shift = 0; shift <= 32; shift += 8) {
 		for (i = 0; i < N; i++)
-			v[i] = (nd_radix_item){shift == 32 ? 7 : (uint32_t)(next(&s) % 5) << shift | 3, (uint32_t)i};
+			v[i] = (nd_radix_item){shift == 32 ? 7 : (uint32_t)(check_xorshift(&s) % 5) << shift | 3, (uint32_t)i};
 		nd_radix_sort(v, tmp, N);
 		CHECK(sorted_stable(v, N));
 	}
 	for (i = 0; i < N; i++)
-		v[i] = (nd_radix_item){(uint32_t)(next(&s) % 300) * 0x01010101u, (uint32_t)i};
+		v[i] = (nd_radix_item){(uint32_t)(check_xorshift(&s) % 300) * 0x01010101u, (uint32_t)i};
 	nd_radix_sort(v, tmp, N);
 	CHECK(sorted_stable(v, N));
 	/* Signed keys sort as the numbers do. */
