@@ -1242,7 +1242,11 @@ static int side_start(load *l, side *x)
 		nd_db_close(db);
 		return 0;
 	}
-	x->l.line = &x->line;
+	/* On a read-only store a commit may fall between the second
+	 * connection's first read and audit_ids: ids it cannot see would go
+	 * to neither thread, so it reads all the decisions (no split). */
+	if (!nd_db_sqlite_readonly(l->db))
+		x->l.line = &x->line;
 	if (pthread_create(&x->thread, NULL, side_work, x) != 0) {
 		nd_db_close(db);
 		nd_analysis_data_free(&x->d);
@@ -1286,9 +1290,7 @@ static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
 	int64_t v = atomic_load(&x->line), from, end, split;
 
 	for (;;) {
-		if (v == SIDE_DONE)
-			return -1;
-		if (v < 0) /* x has not seen the last split yet: not waited for (it may be descheduled) */
+		if (v == SIDE_DONE || v < 0) /* done, or it has not seen the last split yet (not waited for) */
 			return -1;
 		from = v > low ? v : low;
 		end = limit < top ? limit : top;
@@ -1313,9 +1315,7 @@ static int side_take(load *l, side *x, side *y, size_t *n)
 	for (*n = 0; rc == 0 && *n < SPLITS; ++*n) {
 		side *p = &y[*n];
 
-		/* On a read-only store a commit may fall between x's first read
-		 * and audit_ids: ids x cannot see would go to neither. */
-		split = nd_db_sqlite_readonly(l->db) ? -1 : split_side(x, low, top, limit);
+		split = x->l.line ? split_side(x, low, top, limit) : -1;
 		if (split < 0 && *n > 0)
 			break;
 		if (side_init(p, l, l->db) != 0) {
