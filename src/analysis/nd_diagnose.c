@@ -32,6 +32,18 @@ typedef struct old_keys {
 	int first_client;   /* its first event is a client failure */
 } old_keys;
 
+/* Takes the stored event row as its incident's first event when it is
+ * the first attempt's client failure, else its decision (a finding: its
+ * first event); *first_ref and *first_client are the incident's so far.
+ * Returns nothing. */
+static void first_event(const nd_incident_key_row *row, int64_t *first_ref, int *first_client)
+{
+	if (row->attempt == 1 && !*first_client && (!*first_ref || row->client)) {
+		*first_ref = row->ref;
+		*first_client = row->client;
+	}
+}
+
 /* nd_incidents_key_fn: adds one stored event of an incident to o.
  * Returns 0, or -1 with err set. */
 static int old_key_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
@@ -54,12 +66,7 @@ static int old_key_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
 		o->first_client = 0;
 	}
 	x = &o->v[o->n - 1];
-	/* The first attempt's event: its client failure, else its decision (a
-	 * finding: its first event). */
-	if (row->attempt == 1 && !o->first_client && (!x->first_ref || row->client)) {
-		x->first_ref = row->ref;
-		o->first_client = row->client;
-	}
+	first_event(row, &x->first_ref, &o->first_client);
 	if (nd_vec_reserve(&o->refs, &o->cap_refs, o->nrefs + 1, sizeof(*o->refs)))
 		return nd_error_set(err, "out of memory");
 	o->refs[o->nrefs++] = row->ref;
@@ -176,12 +183,7 @@ static int read_row(void *ctx, const nd_incident_key_row *row, nd_error *err)
 		o->first_client = 0;
 	}
 	x = &o->v[o->n - 1];
-	/* The first attempt's event: its client failure, else its decision (a
-	 * finding: its first event), as old_key_row takes it. */
-	if (row->attempt == 1 && !o->first_client && (!o->first_ref || row->client)) {
-		o->first_ref = row->ref;
-		o->first_client = row->client;
-	}
+	first_event(row, &o->first_ref, &o->first_client);
 	if (o->npos >= UINT32_MAX - 1)
 		return nd_error_set(err, "too many incident events to key (they count in 32 bits)");
 	if (nd_vec_reserve(&o->pos, &o->cap_pos, o->npos + 1, sizeof(*o->pos)))
