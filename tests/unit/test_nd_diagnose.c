@@ -539,6 +539,42 @@ static void check_split(nd_store *s, const nd_rules *rules)
 	nd_analysis_data_free(&one);
 }
 
+/* Checks that a run of s that fails as a test makes it (its load on the
+ * first connection once its part of the decisions is read, the second
+ * stopped; or once grouped, the previous run's keys being read, that read
+ * stopped) ends with that error and leaves the stored results as the last
+ * run stored them, and that runs whose load is split as a test sets it
+ * (8 parts, the second connection failing) store the same. Returns
+ * nothing. */
+static void check_fail(nd_store *s, const nd_rules *rules)
+{
+	static const int test[] = {
+	    ND_DIAGNOSE_FAILS,       ND_LOAD_FAILS,     ND_LOAD_FAILS | ND_LOAD_PARTS(8), ND_DIAGNOSE_FAILS | ND_LOAD_PARTS(8),
+	    ND_LOAD_PARTS(8),        ND_LOAD_SIDE_FAILS, 0,
+	};
+	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS;
+	nd_diagnose_stats st;
+	nd_buf before = {0}, after = {0};
+	nd_error err;
+	size_t i;
+
+	CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == 0);
+	dump(s, &before);
+	CHECK(st.incidents > 0 && before.len > 0);
+	for (i = 0; i < sizeof(test) / sizeof(test[0]); i++) {
+		int fails = test[i] & (ND_DIAGNOSE_FAILS | ND_LOAD_FAILS);
+
+		p.test = test[i];
+		memset(&err, 0, sizeof(err));
+		CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == (fails ? -1 : 0));
+		CHECK(!fails || strstr(err.message, "injected failure") != NULL);
+		dump(s, &after);
+		CHECK(after.len == before.len && memcmp(after.data, before.data, before.len) == 0);
+	}
+	nd_buf_free(&before);
+	nd_buf_free(&after);
+}
+
 /* A stream: users users, first random events in its first round, then
  * more (EVENTS and one more each round) or, quiet, per_round each round. */
 typedef struct stream {
@@ -719,6 +755,7 @@ static size_t replay(const stream *sm, const nd_rules *rules, const nd_rules *cl
 	check_fields(b, rules);
 	check_fields(b, client_facts);
 	check_split(b, rules);
+	check_fail(b, rules);
 	check_plan_rows(b, rules, &p);
 	nd_store_close(a);
 	nd_store_close(b);
