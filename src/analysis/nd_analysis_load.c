@@ -1120,7 +1120,7 @@ typedef struct side {
 	_Atomic int64_t line; /* the split of the decisions (side_takes) */
 	_Atomic int stop;     /* its rows are no longer wanted (side_stop) */
 	pthread_t thread;
-	int started; /* the thread runs (side_run) */
+	int started; /* its thread runs: the read (side_run), then the sort (side_finish) */
 	int rc;
 } side;
 
