@@ -515,6 +515,43 @@ int nd_analysis_keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp
 	return 0;
 }
 
+/* Makes by_ref for the events of d (in ref order): as many parts as
+ * events at most, each the refs with one value of (ref - the lowest)
+ * shifted right by ref_shift, the least shift that keeps them so few (a
+ * span of refs twice the events' count gives two refs a part). At 1M x 1M
+ * 8 MB, against the binary search's ten cache misses a lookup among 2M
+ * events. Returns 0, or -1 when out of memory (by_ref then NULL). */
+static int index_refs(nd_analysis_data *d)
+{
+	size_t n = d->nevents, nb, i, k = 0;
+	uint64_t span;
+	unsigned shift = 0;
+
+	free(d->by_ref);
+	d->by_ref = NULL;
+	d->nby_ref = 0;
+	if (!n)
+		return 0;
+	span = (uint64_t)d->events[n - 1].ref - (uint64_t)d->events[0].ref;
+	while ((span >> shift) >= n)
+		shift++;
+	nb = (size_t)(span >> shift) + 1;
+	if (!(d->by_ref = malloc((nb + 1) * sizeof(*d->by_ref))))
+		return -1;
+	for (i = 0; i < n; i++) {
+		size_t part = (size_t)(((uint64_t)d->events[i].ref - (uint64_t)d->events[0].ref) >> shift);
+
+		while (k <= part)
+			d->by_ref[k++] = (uint32_t)i;
+	}
+	while (k <= nb)
+		d->by_ref[k++] = (uint32_t)n;
+	d->nby_ref = nb;
+	d->ref_low = d->events[0].ref;
+	d->ref_shift = shift;
+	return 0;
+}
+
 int nd_analysis_index(nd_analysis_data *d, nd_error *err)
 {
 	return nd_analysis_index_more(d, 0, err);
@@ -559,13 +596,21 @@ int nd_analysis_index_more(nd_analysis_data *d, size_t first, nd_error *err)
 			d->by_ts[--at] = w[--o].idx;
 	}
 	free(w);
-	return 0;
+	return index_refs(d) != 0 ? nd_error_set(err, "out of memory") : 0;
 }
 
 const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref)
 {
 	size_t lo = 0, hi = d->nevents;
 
+	if (d->by_ref) {
+		uint64_t part = (uint64_t)ref - (uint64_t)d->ref_low;
+
+		if (ref < d->ref_low || (part >>= d->ref_shift) >= d->nby_ref)
+			return NULL;
+		lo = d->by_ref[part];
+		hi = d->by_ref[part + 1];
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -692,6 +737,7 @@ void nd_analysis_data_free(nd_analysis_data *d)
 	free(d->hints);
 	free(d->events);
 	free(d->by_ts);
+	free(d->by_ref);
 	free(d->fields);
 	free(d->times);
 	free(d->names);

@@ -137,6 +137,11 @@ typedef struct nd_analysis_data {
 	size_t nevents, cap_events;
 	uint32_t *by_ts; /* nevents indices of events, by time then ref (fewer than 4G events: nd_analysis_index) */
 	size_t cap_by_ts;
+	uint32_t *by_ref; /* where nd_analysis_event looks: by_ref[k] the first event whose ref - ref_low, shifted
+			   * right by ref_shift, is k or more (nby_ref + 1 of them; NULL: none) */
+	size_t nby_ref;
+	int64_t ref_low;
+	unsigned ref_shift;
 	nd_field_value *fields;
 	size_t nfields, cap_fields;
 	nd_logged_time *times; /* of the events, by ref (nd_analysis_times_sort) */
@@ -263,8 +268,7 @@ int nd_analysis_keep_order(void *v, size_t n, size_t old, size_t size, int (*cmp
 
 /* Finishes the events: sorts them by ref, merges one event loaded twice
  * (into the first copy: each copy has the same fields, if any) and builds
- * by_ts. Returns 0, or -1
- * with err set (also for 4G events). */
+ * by_ts and by_ref. Returns 0, or -1 with err set (also for 4G events). */
 int nd_analysis_index(nd_analysis_data *d, nd_error *err);
 
 /* As nd_analysis_index for the events from first on, appended to events
@@ -286,7 +290,9 @@ size_t nd_analysis_name(const nd_analysis_data *d, const char *name);
  * e, or NULL when e has none. */
 const char *nd_analysis_field_of(const nd_analysis_data *d, const nd_event *e, size_t name);
 
-/* Returns the loaded event ref, or NULL. */
+/* Returns the loaded event ref, or NULL: found in the few events of its
+ * part of by_ref (at most one for every ref there could be, so about two
+ * on average), or by a binary search of all without by_ref. */
 const nd_event *nd_analysis_event(const nd_analysis_data *d, int64_t ref);
 
 /* Returns the value of field name of event ref ("computer" and "provider"

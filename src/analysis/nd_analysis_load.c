@@ -62,7 +62,7 @@ typedef struct load {
 	nd_error *err;
 	int oom;       /* a string copy failed */
 	int64_t since; /* only events with a greater id (0: all) */
-	int beside;    /* the decisions may be read on a second connection (side_start) */
+	int beside;    /* the decisions may be read on a second connection (side_start): nd_analysis_load's */
 	int pg;        /* PostgreSQL: events.time_created is stored (no time_text): the queries' second form */
 	const char *time; /* the last logged time kept (the next is most often the same) */
 	int afresh;    /* a row that since does not allow (nd_analysis_load_more returns 1) */
@@ -94,6 +94,7 @@ typedef struct load {
 	int64_t taken;         /* there: the last decision it took */
 	int64_t limit;         /* and the last it may take (INT64_MAX until the caller's thread splits them) */
 	int64_t until;         /* with since, a part of the decisions the caller's thread takes: the last id */
+	_Atomic int *stop;     /* the second connection's: set when its rows are no longer wanted (side_stop) */
 } load;
 
 /* Returns the shared string of id as the load that added it sees it: on
@@ -464,7 +465,13 @@ static int each_row(load *l, const query *q)
 		return nd_db_fail(l->db, what, l->err);
 	}
 	while ((rc = nd_db_step(st, "load", NULL)) == 1) {
-		int took = q->fn(l, st);
+		int took;
+
+		if (l->stop && atomic_load_explicit(l->stop, memory_order_relaxed)) {
+			nd_db_finalize(st);
+			return nd_error_set(l->err, "stopped");
+		}
+		took = q->fn(l, st);
 
 		if (took == 1) /* the row and those after it are not this load's */
 			break;
@@ -1111,9 +1118,18 @@ typedef struct side {
 	nd_analysis_data d;
 	nd_error err;
 	_Atomic int64_t line; /* the split of the decisions (side_takes) */
+	_Atomic int stop;     /* its rows are no longer wanted (side_stop) */
 	pthread_t thread;
+	int started; /* its thread runs: the read (side_run), then the sort (side_finish) */
 	int rc;
 } side;
+
+/* The parts the caller's thread takes when a test sets them
+ * (ND_LOAD_PARTS), else -1. */
+static int forced_parts(const load *l)
+{
+	return ((l->beside >> 1) & 15) - 1;
+}
 
 /* Returns 1 if the rows of query q are read by the parts of a split load,
  * else 0. */
@@ -1158,6 +1174,7 @@ static int side_init(side *x, load *l, nd_db *db)
 
 	memset(x, 0, sizeof(*x));
 	atomic_init(&x->line, 0);
+	atomic_init(&x->stop, 0);
 	x->l.db = db;
 	x->l.d = &x->d;
 	x->l.hosts = l->d;
@@ -1190,10 +1207,8 @@ static uint64_t decision_key(const void *e, unsigned k, const void *ctx)
 
 /* Sorts the decisions part x read by time, then ref (as decision_cmp;
  * x->rc -1 with x->err set when out of memory): by radix, since a fleet's
- * decisions in id order are not in time order (the grants), and
- * keep_order's merge sort at the end of the second connection's thread
- * was what the other thread waited for (0.3 CPU s at 1M). Returns
- * x->rc. */
+ * decisions in id order are not in time order (the grants; keep_order's
+ * merge sort took 0.3 CPU s at 1M). Returns x->rc. */
 static int side_sort(side *x)
 {
 	if (x->rc == 0 &&
@@ -1203,15 +1218,34 @@ static int side_sort(side *x)
 }
 
 /* The thread: reads the decisions from the lowest id up, as far as the
- * split leaves them to it, sorted by time. Returns NULL. */
+ * split leaves them to it (a test's ND_LOAD_SIDE_FAILS: then fails); they
+ * are sorted later (side_finish). Returns NULL. */
 static void *side_work(void *arg)
 {
 	side *x = arg;
 
 	x->rc = each_row(&x->l, &split_decisions);
 	atomic_store(&x->line, SIDE_DONE);
-	side_sort(x);
+	if (x->rc == 0 && (x->l.beside & ND_LOAD_SIDE_FAILS))
+		x->rc = nd_error_set(&x->err, "injected failure");
 	return NULL;
+}
+
+/* The thread: sorts the decisions the side load x read (side_sort).
+ * Returns NULL. */
+static void *sort_work(void *arg)
+{
+	side_sort(arg);
+	return NULL;
+}
+
+/* Starts the thread of the side load x, or when it cannot, reads there
+ * and then. Returns nothing. */
+static void side_run(side *x)
+{
+	x->started = pthread_create(&x->thread, NULL, side_work, x) == 0;
+	if (!x->started)
+		side_work(x);
 }
 
 /* Starts reading the decisions of the full load l on a second
@@ -1247,11 +1281,10 @@ static int side_start(load *l, side *x)
 	 * to neither thread, so it reads all the decisions (no split). */
 	if (!nd_db_sqlite_readonly(l->db))
 		x->l.line = &x->line;
-	if (pthread_create(&x->thread, NULL, side_work, x) != 0) {
-		nd_db_close(db);
-		nd_analysis_data_free(&x->d);
-		return 0;
-	}
+	x->l.stop = &x->stop;
+	x->l.beside = l->beside;
+	if (forced_parts(l) < 0)
+		side_run(x); /* else side_take starts it once split */
 	return 1;
 }
 
@@ -1284,8 +1317,8 @@ static int audit_ids(load *l, int64_t *low, int64_t *top)
  * x is still reading when it is done, ends nearer to x's end than a half
  * does when the two threads do not run at the same speed). Returns the
  * last id left to x, or -1 when x is done, has not yet seen the last
- * split, or fewer than SPLIT_LEAST ids are left to it. */
-static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
+ * split, or fewer than least ids are left to it. */
+static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit, int64_t least)
 {
 	int64_t v = atomic_load(&x->line), from, end, split;
 
@@ -1294,7 +1327,7 @@ static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
 			return -1;
 		from = v > low ? v : low;
 		end = limit < top ? limit : top;
-		if (end - from < SPLIT_LEAST)
+		if (end - from < least)
 			return -1;
 		split = end - (end - from) / 3;
 		if (atomic_compare_exchange_weak(&x->line, &v, -split - 1))
@@ -1305,17 +1338,25 @@ static int64_t split_side(side *x, int64_t low, int64_t top, int64_t limit)
 /* Reads into y[0], y[1], ... (*n of them, at least one), on l's
  * connection, the decisions split_side takes from the side load x, each
  * part sorted by time (each below the one before), then the hints into
- * y[0]. Returns 0, or -1 with l->err set (y then holds nothing). */
+ * y[0]. A test's forced parts are split before x starts, each as if x
+ * had read nothing, and x started then. Returns 0, or -1 with l->err set
+ * (y then holds nothing). */
 static int side_take(load *l, side *x, side *y, size_t *n)
 {
 	int64_t low = 0, top = 0, limit = INT64_MAX, split = -1; /* set by audit_ids (gcc cannot tell) */
 	size_t i;
-	int rc = audit_ids(l, &low, &top);
+	int rc = audit_ids(l, &low, &top), forced = forced_parts(l);
 
 	for (*n = 0; rc == 0 && *n < SPLITS; ++*n) {
 		side *p = &y[*n];
 
-		split = x->l.line ? split_side(x, low, top, limit) : -1;
+		split = x->l.line && (forced < 0 || *n < (size_t)forced)
+				? split_side(x, low, top, limit, forced < 0 ? SPLIT_LEAST : 1)
+				: -1;
+		if (forced >= 0 && split >= 0) { /* x not started: it keeps to that limit */
+			x->l.limit = split;
+			atomic_store(&x->line, 0);
+		}
 		if (split < 0 && *n > 0)
 			break;
 		if (side_init(p, l, l->db) != 0) {
@@ -1337,6 +1378,10 @@ static int side_take(load *l, side *x, side *y, size_t *n)
 		if (rc != 0)
 			*l->err = p->err;
 	}
+	if (forced >= 0)
+		side_run(x);
+	if (rc == 0 && (l->beside & ND_LOAD_FAILS))
+		rc = nd_error_set(l->err, "injected failure");
 	for (i = 0; rc == 0 && i < sizeof(queries) / sizeof(queries[0]); i++)
 		if (queries[i].fn == hint_row && (rc = each_row(&y[0].l, &queries[i])) != 0)
 			*l->err = y[0].err;
@@ -1534,10 +1579,21 @@ static void take_hints(load *l, side *const *p, size_t n)
  * its result (0, or -1 with x->err set). */
 static int side_join(side *x)
 {
-	pthread_join(x->thread, NULL);
+	if (x->started)
+		pthread_join(x->thread, NULL);
 	nd_db_close(x->l.db);
 	side_done(x);
 	return x->rc;
+}
+
+/* Ends the side load x, whose outcome no longer matters (the load
+ * failed): it stops at its next row, not reading the rest of its part
+ * (at 1M decisions up to 1.5 s). Frees what it read. Returns nothing. */
+static void side_stop(side *x)
+{
+	atomic_store(&x->stop, 1);
+	side_join(x);
+	nd_analysis_data_free(&x->d);
 }
 
 /* Returns the part of p[0 .. n) whose next decision (at[i] of each) is
@@ -1555,13 +1611,14 @@ static size_t first_part(side *const *p, const size_t *at, size_t n)
 
 /* Waits for the side load x, then moves what it and y[0 .. n) (the
  * caller's parts, side_take: each below the one before) read into l->d,
- * which has no decisions nor hints of its own yet: the decisions in time
- * order; their events in id order (x's, then y[n - 1]'s ... y[0]'s, as one
- * connection reads them); their fields and logged times; the hints. Their
- * strings become l->d's copies in the order one second connection's
- * load met them, so the ids are the same. Frees the parts' data. Returns
- * 0, 1 when the second connection failed (nothing moved: the caller reads
- * them itself), or -1 with l->err set (out of memory). */
+ * which has no decisions nor hints of its own yet: their events in id
+ * order (x's, then y[n - 1]'s ... y[0]'s, as one connection reads them),
+ * their fields and logged times, and the hints, while a thread sorts x's
+ * decisions (at 1M 0.26 CPU s this thread waited for, when x sorted them
+ * at the end of its read); then the decisions in time order. Their
+ * strings become l->d's copies in that order. Frees the parts' data.
+ * Returns 0, 1 when the second connection failed (nothing moved: the
+ * caller reads them itself), or -1 with l->err set (out of memory). */
 static int side_finish(load *l, side *x, side *y, size_t n)
 {
 	nd_analysis_data *d = l->d;
@@ -1577,17 +1634,15 @@ static int side_finish(load *l, side *x, side *y, size_t n)
 			nd_analysis_data_free(&p[k]->d);
 		return 1;
 	}
+	x->started = pthread_create(&x->thread, NULL, sort_work, x) == 0;
+	if (!x->started)
+		side_sort(x);
 	for (k = 0; k < np; k++) {
 		l->rows += p[k]->l.rows;
 		l->top = p[k]->l.top > l->top ? p[k]->l.top : l->top;
-		at[k] = 0;
 		if (!(map[k] = new_map(&p[k]->d)))
 			l->oom = 1;
 	}
-	while (!l->oom && (k = first_part(p, at, np)) < np)
-		rehome_decision(l, &p[k]->d, map[k], &p[k]->d.decisions[at[k]++]);
-	if (!l->oom && take_decisions(l, p, np) != 0)
-		l->oom = 1;
 	for (k = 0; k < np && !l->oom; k++) {
 		at[k] = d->nevents; /* where the part's events go */
 		if (move_events(d, &p[k]->d) != 0)
@@ -1601,10 +1656,21 @@ static int side_finish(load *l, side *x, side *y, size_t n)
 	for (k = 0; k < np && !l->oom; k++)
 		if (move_fields(l, &p[k]->d, map[k], at[k], at[k] + p[k]->d.nevents) != 0)
 			l->oom = 1;
-	for (k = 0; k < np; k++)
+	for (k = 0; k < np && !l->oom; k++)
 		move_times(l, &p[k]->d);
 	if (!l->oom)
 		take_hints(l, p, np);
+	if (x->started)
+		pthread_join(x->thread, NULL);
+	x->started = 0;
+	if (x->rc != 0)
+		l->oom = 1;
+	for (k = 0; k < np; k++)
+		at[k] = 0;
+	while (!l->oom && (k = first_part(p, at, np)) < np)
+		rehome_decision(l, &p[k]->d, map[k], &p[k]->d.decisions[at[k]++]);
+	if (!l->oom && take_decisions(l, p, np) != 0)
+		l->oom = 1;
 	for (k = 0; k < np; k++) {
 		free(map[k]);
 		nd_analysis_data_free(&p[k]->d);
@@ -1711,10 +1777,8 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 		if (beside && side_reads(&queries[i]))
 			continue;
 		if (each_row(l, &queries[i]) != 0) {
-			if (beside) { /* its outcome no longer matters */
-				side_join(&x);
-				nd_analysis_data_free(&x.d);
-			}
+			if (beside)
+				side_stop(&x);
 			return -1;
 		}
 		if (queries[i].fn == host_row && l->since && add_hosts(l) != 0)
@@ -1729,8 +1793,7 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 			return nd_error_set(l->err, "out of memory");
 	}
 	if (beside && side_take(l, &x, y, &ny) != 0) {
-		side_join(&x); /* its outcome no longer matters */
-		nd_analysis_data_free(&x.d);
+		side_stop(&x);
 		return -1;
 	}
 	if (beside && (beside = side_finish(l, &x, y, ny)) == -1)

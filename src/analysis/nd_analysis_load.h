@@ -42,14 +42,28 @@ typedef struct nd_analysis_cursor {
  * 0, or -1 with err set. */
 typedef int (*nd_analysis_meanwhile)(void *ctx, nd_error *err);
 
+/* beside (nd_analysis_load): 0 one connection and thread; ND_LOAD_BESIDE
+ * the NPS decisions on two where their threads meet. With ND_LOAD_BESIDE,
+ * for tests only, the split whatever the timing: ND_LOAD_PARTS(n) gives
+ * the first connection n parts (0 to 8), split before the second one
+ * reads; ND_LOAD_SIDE_FAILS fails the second connection's read once done
+ * (the first then reads them all); ND_LOAD_FAILS fails the first
+ * connection's once its parts are read (the load fails with "injected
+ * failure", the second stops). */
+#define ND_LOAD_BESIDE 1
+#define ND_LOAD_PARTS(n) (((n) + 1) << 1)
+#define ND_LOAD_SIDE_FAILS 32
+#define ND_LOAD_FAILS 64
+
 /* Loads the data for a diagnosis with rules; with cur (NULL: none) also
  * what nd_analysis_load_more needs later (the dials, the fingerprints of
  * the client failures, and the table of shared strings stays): without,
  * none of it is made or kept. With beside, the NPS decisions of a SQLite
  * file may be read on a second connection by a thread of their own while
  * the rest is read (the first connection then reads the last of them,
- * from where the two threads meet), and the events the rules read, and the index of the
- * events, on a thread of their own while meanwhile runs (diagnose; tail keeps to one
+ * from where the two threads meet; ND_LOAD_BESIDE and the flags above),
+ * and the events the rules read, and the index of the events, on a thread
+ * of their own while meanwhile runs (diagnose; tail keeps to one
  * connection and thread). meanwhile (NULL: none) is called with ctx once
  * when what it may read is loaded, before this returns, unless the load
  * failed before. Returns 0 with *out filled (free it with

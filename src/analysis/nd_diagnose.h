@@ -23,9 +23,15 @@ typedef struct nd_diagnose_params {
 	double window_s; /* seconds a client failure may follow its NPS decision */
 	double skew_s;   /* largest clock offset between a client and an NPS server */
 	double gap_s;    /* attempts further apart start a new incident */
+	int test;        /* tests only, else 0: flags of the load (ND_LOAD_PARTS, ND_LOAD_SIDE_FAILS,
+			  * ND_LOAD_FAILS: nd_analysis_load), ND_DIAGNOSE_FAILS */
 } nd_diagnose_params;
 
-#define ND_DIAGNOSE_DEFAULTS {5.0, 2.0, 3600.0}
+/* test: a run without tail's memory fails once it has grouped ("injected
+ * failure"), while the previous run's keys are read. */
+#define ND_DIAGNOSE_FAILS 128
+
+#define ND_DIAGNOSE_DEFAULTS {5.0, 2.0, 3600.0, 0}
 
 typedef struct nd_diagnose_stats {
 	size_t attempts;  /* connection attempts judged */

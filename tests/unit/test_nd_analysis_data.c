@@ -1,8 +1,8 @@
 /* Unit tests of nd_analysis_data (the loaded data and its look-ups: host
  * index, fields without case and the pseudo-fields, the nearest event of
  * a list, one event loaded twice, equal values copied once, arrays fitted,
- * logged times kept as runs, events indexed later, hosts put among the
- * known ones) and nd_strpool: no database. */
+ * logged times kept as runs, events indexed later, events found by ref,
+ * hosts put among the known ones) and nd_strpool: no database. */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -157,6 +157,44 @@ static void test_more(nd_analysis_data *d)
 		CHECK(d->events[i].host == 1 || d->events[i].host == 2 || d->events[i].host == 4);
 }
 
+/* nd_analysis_event through by_ref: refs close together, far apart (a
+ * span of refs much larger than the events, and much smaller), loaded
+ * out of order and twice; every ref found, none of those around it, nor
+ * below the lowest or above the highest; at most one part per event;
+ * made again for events indexed later. */
+static void test_refs(void)
+{
+	static const int64_t refs[] = {7, 3, 4, 5, 1000, 1001, 5000000, 3, 5000003, 1LL << 40, (1LL << 40) + 2};
+	static const int64_t absent[] = {INT64_MIN, -1, 0, 1, 2, 6, 8, 999, 1002, 4999999, 5000001, 5000002,
+					 5000004, (1LL << 40) - 1, (1LL << 40) + 1, (1LL << 40) + 3, INT64_MAX};
+	static const char *const hosts[] = {C1, NULL};
+	nd_analysis_data d;
+	nd_error err;
+	size_t i, k, n = sizeof(refs) / sizeof(refs[0]);
+
+	fx_init(&d, hosts);
+	for (i = 0; i < n; i++) {
+		fx_event(&d, C1, 39, "kdc", (double)i, ND_EVENT_NEAR);
+		d.events[d.nevents - 1].ref = refs[i];
+	}
+	CHECK(nd_analysis_index(&d, &err) == 0 && d.nevents == n - 1 && d.by_ref && d.nby_ref <= d.nevents);
+	for (k = 0; k < 2; k++) {
+		for (i = 0; i < n; i++)
+			CHECK(nd_analysis_event(&d, refs[i]) && nd_analysis_event(&d, refs[i])->ref == refs[i]);
+		for (i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+			CHECK(nd_analysis_event(&d, absent[i]) == NULL);
+		if (k == 0) { /* later: refs above all, close together (the span now much smaller than 2^40) */
+			size_t first = d.nevents;
+
+			fx_event(&d, C1, 39, "kdc", 20, ND_EVENT_NEAR);
+			d.events[d.nevents - 1].ref = (1LL << 40) + 4;
+			CHECK(nd_analysis_index_more(&d, first, &err) == 0 && d.nevents == n && d.nby_ref <= d.nevents);
+			CHECK(nd_analysis_event(&d, (1LL << 40) + 4) && nd_analysis_event(&d, (1LL << 40) + 5) == NULL);
+		}
+	}
+	nd_analysis_data_free(&d);
+}
+
 /* qsort-style: ints ascending. */
 static int int_order(const void *pa, const void *pb)
 {
@@ -222,6 +260,7 @@ int main(void)
 
 	test_times();
 	test_keep_order();
+	test_refs();
 	test_hosts();
 	test_coids();
 	fx_init(&d, hosts);

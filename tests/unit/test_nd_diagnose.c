@@ -392,7 +392,7 @@ static void check_hints(nd_store *s, const nd_rules *rules)
 	nd_error err;
 	size_t rows, n = 0, i;
 
-	CHECK(nd_analysis_load(s, rules, &d, NULL, 1, NULL, NULL, &rows, &err) == 0);
+	CHECK(nd_analysis_load(s, rules, &d, NULL, ND_LOAD_BESIDE, NULL, NULL, &rows, &err) == 0);
 	CHECK(nd_db_prepare(nd_store_db(s),
 			    "SELECT DISTINCT coalesce(subject_user_name, ''), coalesce(subject_domain_name, ''),"
 			    " coalesce(fq_subject_user_name, '') FROM nps_audit_events",
@@ -469,21 +469,40 @@ static int has_hint(const nd_analysis_data *b, const nd_domain_hint *h)
 }
 
 /* Checks that full loads of s on two connections (the decisions split
- * between the second connection's thread and the first's where they meet)
- * give what a load on one connection gives: the same decisions in the
- * same order with the same strings, the same events with the same field
- * values, hints (in another order: one connection reads the other NPS
- * names first) and logged times. Several loads: the split falls where the
- * threads happen to meet. Returns nothing. */
+ * between the second connection's thread and the first's) give what a
+ * load on one connection gives: the same decisions in the same order with
+ * the same strings, the same events with the same field values, hints (in
+ * another order: one connection reads the other NPS names first) and
+ * logged times. The split as a test sets it (the first connection's 0, 1
+ * and 8 parts, the second connection failing: the first reads them all),
+ * then where the threads happen to meet; and a load whose first
+ * connection fails ends with that error, the second one stopped. Returns
+ * nothing. */
 static void check_split(nd_store *s, const nd_rules *rules)
 {
+	static const int beside[] = {
+	    ND_LOAD_BESIDE | ND_LOAD_PARTS(0),
+	    ND_LOAD_BESIDE | ND_LOAD_PARTS(1),
+	    ND_LOAD_BESIDE | ND_LOAD_PARTS(8),
+	    ND_LOAD_BESIDE | ND_LOAD_PARTS(2) | ND_LOAD_SIDE_FAILS,
+	    ND_LOAD_BESIDE | ND_LOAD_SIDE_FAILS,
+	    ND_LOAD_BESIDE,
+	    ND_LOAD_BESIDE,
+	    ND_LOAD_BESIDE,
+	};
 	nd_analysis_data one, two;
 	nd_error err;
 	size_t rows_one, rows_two, i, k, round;
 
+	for (round = 0; round < 2; round++) {
+		memset(&err, 0, sizeof(err));
+		CHECK(nd_analysis_load(s, rules, &two, NULL, ND_LOAD_BESIDE | ND_LOAD_FAILS | ND_LOAD_PARTS(round ? 8 : 0),
+				       NULL, NULL, &rows_two, &err) == -1);
+		CHECK(strcmp(err.message, "injected failure") == 0 && two.nevents == 0 && two.ndecisions == 0);
+	}
 	CHECK(nd_analysis_load(s, rules, &one, NULL, 0, NULL, NULL, &rows_one, &err) == 0);
-	for (round = 0; round < 8; round++) {
-		CHECK(nd_analysis_load(s, rules, &two, NULL, 1, NULL, NULL, &rows_two, &err) == 0);
+	for (round = 0; round < sizeof(beside) / sizeof(beside[0]); round++) {
+		CHECK(nd_analysis_load(s, rules, &two, NULL, beside[round], NULL, NULL, &rows_two, &err) == 0);
 		CHECK(rows_one == rows_two && one.ndecisions == two.ndecisions && one.nevents == two.nevents &&
 		      one.nhints == two.nhints && one.ntimes == two.ntimes && one.strings.n == two.strings.n &&
 		      one.ndecisions > 0);
@@ -518,6 +537,42 @@ static void check_split(nd_store *s, const nd_rules *rules)
 		nd_analysis_data_free(&two);
 	}
 	nd_analysis_data_free(&one);
+}
+
+/* Checks that a run of s that fails as a test makes it (its load on the
+ * first connection once its part of the decisions is read, the second
+ * stopped; or once grouped, the previous run's keys being read, that read
+ * stopped) ends with that error and leaves the stored results as the last
+ * run stored them, and that runs whose load is split as a test sets it
+ * (8 parts, the second connection failing) store the same. Returns
+ * nothing. */
+static void check_fail(nd_store *s, const nd_rules *rules)
+{
+	static const int test[] = {
+	    ND_DIAGNOSE_FAILS,       ND_LOAD_FAILS,     ND_LOAD_FAILS | ND_LOAD_PARTS(8), ND_DIAGNOSE_FAILS | ND_LOAD_PARTS(8),
+	    ND_LOAD_PARTS(8),        ND_LOAD_SIDE_FAILS, 0,
+	};
+	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS;
+	nd_diagnose_stats st;
+	nd_buf before = {0}, after = {0};
+	nd_error err;
+	size_t i;
+
+	CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == 0);
+	dump(s, &before);
+	CHECK(st.incidents > 0 && before.len > 0);
+	for (i = 0; i < sizeof(test) / sizeof(test[0]); i++) {
+		int fails = test[i] & (ND_DIAGNOSE_FAILS | ND_LOAD_FAILS);
+
+		p.test = test[i];
+		memset(&err, 0, sizeof(err));
+		CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == (fails ? -1 : 0));
+		CHECK(!fails || strstr(err.message, "injected failure") != NULL);
+		dump(s, &after);
+		CHECK(after.len == before.len && memcmp(after.data, before.data, before.len) == 0);
+	}
+	nd_buf_free(&before);
+	nd_buf_free(&after);
 }
 
 /* A stream: users users, first random events in its first round, then
@@ -700,6 +755,7 @@ static size_t replay(const stream *sm, const nd_rules *rules, const nd_rules *cl
 	check_fields(b, rules);
 	check_fields(b, client_facts);
 	check_split(b, rules);
+	check_fail(b, rules);
 	check_plan_rows(b, rules, &p);
 	nd_store_close(a);
 	nd_store_close(b);
