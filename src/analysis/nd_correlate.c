@@ -6,6 +6,7 @@
 
 #include "nd_ascii.h"
 #include "nd_correlate_retries.h"
+#include "nd_hash.h"
 #include "nd_identity.h"
 #include "nd_intern.h"
 #include "nd_slots.h"
@@ -293,11 +294,11 @@ static uint32_t key_of(run *r, int parsed, const nd_identity *id)
 }
 
 /* Returns the slot of (a, b, c) in m: its id, or an empty slot to fill
- * (counted as filled), or NULL when out of memory. */
+ * (counted as filled), or NULL when out of memory. Hashed keyed: the ids
+ * are of strings an attacker chooses. */
 static memo_slot *memo_find(memo *m, uint32_t a, uint32_t b, uint32_t c)
 {
-	uint64_t h = ((uint64_t)a * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)b * 0xbf58476d1ce4e5b9ULL) ^
-		     ((uint64_t)c * 0x94d049bb133111ebULL);
+	uint64_t h = nd_hash_word(nd_hash_word((uint64_t)a << 32 | b) ^ c);
 	size_t at, i;
 
 	if ((m->n + 1) * 2 > m->cap) {
@@ -313,7 +314,7 @@ static memo_slot *memo_find(memo *m, uint32_t a, uint32_t b, uint32_t c)
 		free(m->v);
 		*m = bigger;
 	}
-	for (at = (size_t)(h ^ h >> 29) & (m->cap - 1); m->v[at].id != UINT32_MAX; at = (at + 1) & (m->cap - 1))
+	for (at = (size_t)h & (m->cap - 1); m->v[at].id != UINT32_MAX; at = (at + 1) & (m->cap - 1))
 		if (m->v[at].a == a && m->v[at].b == b && m->v[at].c == c)
 			return &m->v[at];
 	m->v[at] = (memo_slot){a, b, c, UINT32_MAX};
@@ -903,12 +904,11 @@ static int is_pair(const void *ctx, uint32_t i)
 	return p->v[i].chost == p->chost && p->v[i].nhost == p->nhost;
 }
 
-/* Returns the hash of host pair (c, n). */
+/* Returns the hash of host pair (c, n) (keyed: an attacker names the
+ * hosts, so influences their numbers). */
 static uint64_t pair_hash(uint32_t c, uint32_t n)
 {
-	uint64_t h = ((uint64_t)c << 32 | n) * 0x9e3779b97f4a7c15ULL;
-
-	return h ^ h >> 32;
+	return nd_hash_word((uint64_t)c << 32 | n);
 }
 
 /* qsort: host pairs by client host, then NPS host. */
