@@ -1363,7 +1363,13 @@ static int within_window(const run *r, candidate *v, size_t n, size_t *in)
  * find_candidates made them: by client item, then NPS item descending):
  * their attempts will say that the two line up at a clock offset, a
  * failure with the earliest such decision (its last candidate), a
- * decision with the earliest such failure (its first). Returns nothing. */
+ * decision with the earliest such failure (its first). Which one is
+ * marked comes from that order alone (a later candidate overwrites a
+ * failure's mark, not a decision's): every step between find_candidates
+ * and here must keep the candidates outside the window in it
+ * (estimate_offsets sorts copies, within_window's partition is stable),
+ * and no order may come from a hash table's layout (nd_hash is keyed
+ * anew in every process). Returns nothing. */
 static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *partner, const char *nps_taken)
 {
 	size_t i;
