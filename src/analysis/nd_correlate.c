@@ -182,15 +182,23 @@ static const char *dns_part(const char *user)
 	return at ? at + 1 : NULL;
 }
 
-/* Returns the FNV-1a hash h continued over s[0..n), ASCII case folded,
- * and a separator. */
+/* Returns the hash h (0 to start) continued over s[0..n), ASCII case
+ * folded, then an empty part, so that where a string ends counts:
+ * nd_hash_more over pieces of at most 64 folded bytes. Keyed: the names
+ * are an attacker's, and two lists of domains with one signature would
+ * let `tail` keep identity keys made from the other (an unkeyed FNV-1a
+ * of 64 bits can be made to collide). */
 static uint64_t fold_hash(uint64_t h, const char *s, size_t n)
 {
-	size_t i;
+	char piece[64];
+	size_t i, k;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)nd_ascii_lower((unsigned char)s[i])) * 1099511628211u;
-	return (h ^ 0x1f) * 1099511628211u;
+	for (i = 0; i < n; i += k) {
+		for (k = 0; k < sizeof(piece) && i + k < n; k++)
+			piece[k] = (char)nd_ascii_lower((unsigned char)s[i + k]);
+		h = nd_hash_more(h, piece, k);
+	}
+	return nd_hash_more(h, "", 0);
 }
 
 /* qsort: strings without ASCII case. */
@@ -207,7 +215,7 @@ static int str_fold_order(const void *pa, const void *pb)
 static int sign_domains(run *r, const domain_pair *v, size_t n)
 {
 	const char **dns = malloc((r->d->nhosts + 1) * sizeof(*dns));
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = 0;
 	size_t i, nd = 0;
 
 	if (!dns)
