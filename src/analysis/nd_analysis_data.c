@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nd_ascii.h"
+#include "nd_hash.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_vec.h"
@@ -186,7 +187,7 @@ static uint32_t *host_slot(const nd_analysis_data *d, const char *name)
 {
 	const void *ctx[2] = {d, name};
 
-	return nd_slots_find(&d->host_slots, nd_intern_hash(name), host_is, ctx);
+	return nd_slots_find(&d->host_slots, nd_hash_str(name), host_is, ctx);
 }
 
 /* Indexes the hosts from first on by name, making the index anew (room

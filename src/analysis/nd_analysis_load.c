@@ -11,6 +11,7 @@
 #include "nd_db_sqlite.h"
 #include "nd_family.h"
 #include "nd_fields.h"
+#include "nd_hash.h"
 #include "nd_radix.h"
 #include "nd_sort.h"
 #include "nd_time.h"
@@ -47,7 +48,10 @@ typedef struct names_map {
 	size_t n, cap;
 } names_map;
 
-/* A list of fields of an event: d->fields[at .. at + n), and its hash. */
+/* A list of fields of an event: d->fields[at .. at + n), and its hash (a
+ * multiply-xor chain of the name and value ids from the process's hash
+ * key: ids are handed out in arrival order, which an attacker influences
+ * but does not choose). */
 typedef struct field_list {
 	uint64_t h;
 	uint32_t at;
@@ -352,7 +356,7 @@ static int index_lists(load *l)
 static int share_fields(load *l, nd_event *e)
 {
 	nd_analysis_data *d = l->d;
-	list_key x = {l, &d->fields[e->field], 14695981039346656037u, e->nfields};
+	list_key x = {l, &d->fields[e->field], nd_hash_key_of_process()->k0, e->nfields};
 	uint32_t *slot;
 	size_t i;
 
@@ -525,19 +529,14 @@ static int add_hosts(load *l)
 }
 
 /* Returns the fingerprint of CoId coid (NULL: empty) on host number host
- * of d (FNV-1a); a host d does not know (nhosts: on PostgreSQL another
- * connection may commit a computer between two queries) counts as "". */
+ * of d (nd_hash: keyed, so that no CoId can be made to match another's);
+ * a host d does not know (nhosts: on PostgreSQL another connection may
+ * commit a computer between two queries) counts as "". */
 static uint64_t coid_print(const nd_analysis_data *d, size_t host, const char *coid)
 {
 	const char *name = host < d->nhosts ? d->hosts[host] : "";
-	uint64_t h = 14695981039346656037u;
 
-	for (; *name; name++)
-		h = (h ^ (unsigned char)*name) * 1099511628211u;
-	h *= 1099511628211u; /* the NUL between them */
-	for (; coid && *coid; coid++)
-		h = (h ^ (unsigned char)*coid) * 1099511628211u;
-	return h;
+	return nd_hash_more(nd_hash_str(name), coid ? coid : "", coid ? strlen(coid) : 0);
 }
 
 /* Notes (since) that the first dial of coid on host now names another
@@ -572,10 +571,10 @@ static int hint_is(const void *ctx, uint32_t i)
  * holding them, else the empty one where they go. */
 static uint32_t *hint_slot(const load *l, const char *user, const char *domain, const char *fq)
 {
-	uint64_t h = (((uint64_t)(uintptr_t)user * 31 + (uintptr_t)domain) * 31 + (uintptr_t)fq) * 0x9E3779B97F4A7C15u;
+	const char *names[3] = {user, domain, fq};
 	hint_names x = {l, user, domain, fq};
 
-	return nd_slots_find(&l->hint_slots, h >> 24, hint_is, &x);
+	return nd_slots_find(&l->hint_slots, nd_hash_more(0, names, sizeof(names)), hint_is, &x);
 }
 
 /* Indexes d->hints anew in l, with room for one more. Returns 0, or -1

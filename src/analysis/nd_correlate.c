@@ -6,6 +6,7 @@
 
 #include "nd_ascii.h"
 #include "nd_correlate_retries.h"
+#include "nd_hash.h"
 #include "nd_identity.h"
 #include "nd_intern.h"
 #include "nd_slots.h"
@@ -181,15 +182,23 @@ static const char *dns_part(const char *user)
 	return at ? at + 1 : NULL;
 }
 
-/* Returns the FNV-1a hash h continued over s[0..n), ASCII case folded,
- * and a separator. */
+/* Returns the hash h (0 to start) continued over s[0..n), ASCII case
+ * folded, then an empty part, so that where a string ends counts:
+ * nd_hash_more over pieces of at most 64 folded bytes. Keyed: the names
+ * are an attacker's, and two lists of domains with one signature would
+ * let `tail` keep identity keys made from the other (an unkeyed FNV-1a
+ * of 64 bits can be made to collide). */
 static uint64_t fold_hash(uint64_t h, const char *s, size_t n)
 {
-	size_t i;
+	char piece[64];
+	size_t i, k;
 
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)nd_ascii_lower((unsigned char)s[i])) * 1099511628211u;
-	return (h ^ 0x1f) * 1099511628211u;
+	for (i = 0; i < n; i += k) {
+		for (k = 0; k < sizeof(piece) && i + k < n; k++)
+			piece[k] = (char)nd_ascii_lower((unsigned char)s[i + k]);
+		h = nd_hash_more(h, piece, k);
+	}
+	return nd_hash_more(h, "", 0);
 }
 
 /* qsort: strings without ASCII case. */
@@ -206,7 +215,7 @@ static int str_fold_order(const void *pa, const void *pb)
 static int sign_domains(run *r, const domain_pair *v, size_t n)
 {
 	const char **dns = malloc((r->d->nhosts + 1) * sizeof(*dns));
-	uint64_t h = 14695981039346656037u;
+	uint64_t h = 0;
 	size_t i, nd = 0;
 
 	if (!dns)
@@ -293,11 +302,11 @@ static uint32_t key_of(run *r, int parsed, const nd_identity *id)
 }
 
 /* Returns the slot of (a, b, c) in m: its id, or an empty slot to fill
- * (counted as filled), or NULL when out of memory. */
+ * (counted as filled), or NULL when out of memory. Hashed keyed: the ids
+ * are of strings an attacker chooses. */
 static memo_slot *memo_find(memo *m, uint32_t a, uint32_t b, uint32_t c)
 {
-	uint64_t h = ((uint64_t)a * 0x9e3779b97f4a7c15ULL) ^ ((uint64_t)b * 0xbf58476d1ce4e5b9ULL) ^
-		     ((uint64_t)c * 0x94d049bb133111ebULL);
+	uint64_t h = nd_hash_word(nd_hash_word((uint64_t)a << 32 | b) ^ c);
 	size_t at, i;
 
 	if ((m->n + 1) * 2 > m->cap) {
@@ -313,7 +322,7 @@ static memo_slot *memo_find(memo *m, uint32_t a, uint32_t b, uint32_t c)
 		free(m->v);
 		*m = bigger;
 	}
-	for (at = (size_t)(h ^ h >> 29) & (m->cap - 1); m->v[at].id != UINT32_MAX; at = (at + 1) & (m->cap - 1))
+	for (at = (size_t)h & (m->cap - 1); m->v[at].id != UINT32_MAX; at = (at + 1) & (m->cap - 1))
 		if (m->v[at].a == a && m->v[at].b == b && m->v[at].c == c)
 			return &m->v[at];
 	m->v[at] = (memo_slot){a, b, c, UINT32_MAX};
@@ -903,12 +912,11 @@ static int is_pair(const void *ctx, uint32_t i)
 	return p->v[i].chost == p->chost && p->v[i].nhost == p->nhost;
 }
 
-/* Returns the hash of host pair (c, n). */
+/* Returns the hash of host pair (c, n) (keyed: an attacker names the
+ * hosts, so influences their numbers). */
 static uint64_t pair_hash(uint32_t c, uint32_t n)
 {
-	uint64_t h = ((uint64_t)c << 32 | n) * 0x9e3779b97f4a7c15ULL;
-
-	return h ^ h >> 32;
+	return nd_hash_word((uint64_t)c << 32 | n);
 }
 
 /* qsort: host pairs by client host, then NPS host. */
@@ -1363,7 +1371,13 @@ static int within_window(const run *r, candidate *v, size_t n, size_t *in)
  * find_candidates made them: by client item, then NPS item descending):
  * their attempts will say that the two line up at a clock offset, a
  * failure with the earliest such decision (its last candidate), a
- * decision with the earliest such failure (its first). Returns nothing. */
+ * decision with the earliest such failure (its first). Which one is
+ * marked comes from that order alone (a later candidate overwrites a
+ * failure's mark, not a decision's): every step between find_candidates
+ * and here must keep the candidates outside the window in it
+ * (estimate_offsets sorts copies, within_window's partition is stable),
+ * and no order may come from a hash table's layout (nd_hash is keyed
+ * anew in every process). Returns nothing. */
 static void mark_lineups(run *r, const candidate *v, size_t n, const size_t *partner, const char *nps_taken)
 {
 	size_t i;

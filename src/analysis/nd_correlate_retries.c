@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nd_intern.h"
+#include "nd_hash.h"
 #include "nd_sort.h"
 #include "nd_vec.h"
 
@@ -16,7 +16,7 @@ uint64_t nd_correlate_retries_hash(const nd_client_failure *f)
 		memcpy(&y, f->coid.guid + sizeof(x), sizeof(y));
 		h ^= x * 0x94d049bb133111ebULL ^ y;
 	} else {
-		h ^= nd_intern_hash(f->coid.text);
+		h ^= nd_hash_str(f->coid.text);
 	}
 	h = (h ^ h >> 31) * 0x94d049bb133111ebULL;
 	return h ^ h >> 29;

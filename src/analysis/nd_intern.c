@@ -3,17 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_hash.h"
 #include "nd_sort.h"
 #include "nd_vec.h"
-
-uint64_t nd_intern_hash(const char *s)
-{
-	uint64_t h = 14695981039346656037u;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211u;
-	return h;
-}
 
 /* The string an id is looked up for, in t. */
 typedef struct lookup {
@@ -35,7 +27,7 @@ static uint32_t *slot_of(const nd_intern *t, const char *s)
 {
 	lookup x = {t, s};
 
-	return nd_slots_find(&t->slots, nd_intern_hash(s), is_string, &x);
+	return nd_slots_find(&t->slots, nd_hash_str(s), is_string, &x);
 }
 
 /* nd_slots_is_fn: no id is the one looked for (the ids put back in a new
@@ -57,7 +49,7 @@ static int grow(nd_intern *t)
 	if (nd_slots_make(&t->slots, t->n + 1) != 0)
 		return -1;
 	for (i = 0; i < t->n; i++)
-		*nd_slots_find(&t->slots, nd_intern_hash(t->v[i]), is_none, NULL) = (uint32_t)i + 1;
+		*nd_slots_find(&t->slots, nd_hash_str(t->v[i]), is_none, NULL) = (uint32_t)i + 1;
 	return 0;
 }
 

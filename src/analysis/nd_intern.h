@@ -2,7 +2,8 @@
  * compares identities as integers. Strings are copied once into a pool;
  * ids are first handed out in arrival order, then nd_intern_rank renumbers
  * them in byte order of the strings, so that comparing two ranked ids
- * compares their strings. */
+ * compares their strings. The index hashes with nd_hash (keyed: strings
+ * chosen to collide cannot make interning quadratic). */
 #ifndef ND_INTERN_H
 #define ND_INTERN_H
 
@@ -18,9 +19,6 @@ typedef struct nd_intern {
 	nd_slots slots; /* the ids by string */
 	nd_strpool *pool; /* where the copies go (not owned) */
 } nd_intern;
-
-/* Returns the hash of the string s (FNV-1a), as the tables of ids use. */
-uint64_t nd_intern_hash(const char *s);
 
 /* Interns s (NUL-terminated), copying it into t->pool the first time.
  * Returns its id, or UINT32_MAX when out of memory. */

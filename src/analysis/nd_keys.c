@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_hash.h"
 #include "nd_sort.h"
 
 /* Returns h (FNV-1a) going on with a unit separator and the decimal
@@ -93,10 +94,11 @@ int64_t nd_keys_value_of(const char *key)
 }
 
 /* Returns where value v is first looked for in a table of nslots (a power
- * of two). */
+ * of two): keyed (nd_hash_word), for a key's value is a hash of who the
+ * incident is about, which an attacker chooses. */
 static size_t home_of(uint64_t v, size_t nslots)
 {
-	return (size_t)((v * 0x9e3779b97f4a7c15ULL) >> 20) & (nslots - 1);
+	return (size_t)nd_hash_word(v) & (nslots - 1);
 }
 
 /* Returns the slot of value v in the table slots of nslots (a power of

@@ -3,7 +3,9 @@
  * of an element + 1, 0 when empty; at least 1024 slots, a power of two at
  * least twice the elements, so that a probe ends soon. The caller hashes
  * and tells equal elements apart (nd_slots_find); fewer than 4G
- * elements. */
+ * elements. A probe ends soon only if no one can choose elements that
+ * share low bits of their hash: hash anything an event names with
+ * nd_hash (keyed per process). */
 #ifndef ND_SLOTS_H
 #define ND_SLOTS_H
 

@@ -3,15 +3,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nd_hash.h"
+
 /* Returns the first slot to look at for v in a table of n slots (a power
- * of two): v mixed, for fingerprints need not be spread in their low
- * bits. */
+ * of two): v mixed under the process's key (nd_hash_word), for values
+ * need not be spread in their low bits and may be chosen by an
+ * attacker. */
 static size_t slot_of(uint64_t v, size_t n)
 {
-	v ^= v >> 33;
-	v *= 0xff51afd7ed558ccdULL;
-	v ^= v >> 33;
-	return (size_t)v & (n - 1);
+	return (size_t)nd_hash_word(v) & (n - 1);
 }
 
 /* Doubles the table and puts every value in again. Returns 0, or -1 when

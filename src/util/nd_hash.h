@@ -1,0 +1,39 @@
+/* nd_hash: the hash of the tables over event-derived data (interned
+ * strings, host names, CoIds). Event strings are attacker-controlled: an
+ * unkeyed hash such as FNV-1a can be inverted, so that thousands of
+ * chosen user names fall into one probe run and a table's look-ups
+ * become quadratic. SipHash-1-3 (as Python's and Rust's tables) under a
+ * random 128-bit key drawn once per process (nd_random) cannot be aimed
+ * at: nothing that is printed or stored may depend on these hashes, only
+ * the layout of a table in memory. */
+#ifndef ND_HASH_H
+#define ND_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct nd_hash_key {
+	uint64_t k0, k1;
+} nd_hash_key;
+
+/* Returns SipHash-1-3 of the n bytes at p under key k. */
+uint64_t nd_hash_keyed(const nd_hash_key *k, const void *p, size_t n);
+
+/* Returns the process's key: random, drawn on the first call (from any
+ * thread). */
+const nd_hash_key *nd_hash_key_of_process(void);
+
+/* Returns the hash of the n bytes at p going on from h (0 to start):
+ * SipHash-1-3 under the process's key with h added to it, so that a list
+ * of strings hashes part by part, each with its own length. */
+uint64_t nd_hash_more(uint64_t h, const void *p, size_t n);
+
+/* Returns the hash of the NUL-terminated string s (nd_hash_more from 0). */
+uint64_t nd_hash_str(const char *s);
+
+/* Returns the word v mixed under the process's key: for tables keyed by
+ * ids or pointers, which an attacker influences but does not choose
+ * (cheaper than SipHash). Returns the mix. */
+uint64_t nd_hash_word(uint64_t v);
+
+#endif
