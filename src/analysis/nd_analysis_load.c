@@ -362,7 +362,7 @@ static int share_fields(load *l, nd_event *e)
 
 	for (i = 0; i < x.n; i++)
 		x.h = (x.h ^ ((uint64_t)x.f[i].name << 32 | x.f[i].value)) * 0x9E3779B97F4A7C15u;
-	x.h ^= x.h >> 29;
+	x.h = nd_hash_word(x.h ^ x.h >> 29); /* the chain above is keyed only at its start */
 	if (nd_slots_full(&l->list_slots, l->nlists + 1) && index_lists(l) != 0)
 		return -1;
 	if (*(slot = nd_slots_find(&l->list_slots, x.h, list_is, &x))) {
@@ -1267,7 +1267,8 @@ static int side_start(load *l, side *x)
 	nd_error err;
 	int ro;
 
-	if (!l->beside || l->since || l->pg || !path || !*path || nd_cpu_count() < 2 ||
+	/* a test's forced split or failure takes the second connection on any host */
+	if (!l->beside || l->since || l->pg || !path || !*path || (l->beside == ND_LOAD_BESIDE && nd_cpu_count() < 2) ||
 	    (nd_db_sqlite_readonly(l->db) && !nd_db_sqlite_in_wal(l->db)) ||
 	    nd_db_sqlite_open(&db, path, 1, &ro, &err) != 0)
 		return 0;
@@ -1580,6 +1581,7 @@ static int side_join(side *x)
 {
 	if (x->started)
 		pthread_join(x->thread, NULL);
+	x->started = 0;
 	nd_db_close(x->l.db);
 	side_done(x);
 	return x->rc;

@@ -38,7 +38,8 @@ typedef struct nd_analysis_cursor {
 /* Work done with the data while nd_analysis_load reads the rest of it:
  * it may read the data's hosts, client failures, decisions, connects,
  * unlocks, CAPI2 failures and NPS names, which are loaded and stay where
- * they are, and nothing else of the data, nor use the database. Returns
+ * they are, and nothing else of the data, nor use the database (nor
+ * nd_analysis_event: the rest's index remakes by_ref meanwhile). Returns
  * 0, or -1 with err set. */
 typedef int (*nd_analysis_meanwhile)(void *ctx, nd_error *err);
 
@@ -51,7 +52,7 @@ typedef int (*nd_analysis_meanwhile)(void *ctx, nd_error *err);
  * connection's once its parts are read (the load fails with "injected
  * failure", the second stops). */
 #define ND_LOAD_BESIDE 1
-#define ND_LOAD_PARTS(n) (((n) + 1) << 1)
+#define ND_LOAD_PARTS(n) ((((n) > 8 ? 8 : (n)) + 1) << 1) /* at most 8: below ND_LOAD_SIDE_FAILS */
 #define ND_LOAD_SIDE_FAILS 32
 #define ND_LOAD_FAILS 64
 

@@ -212,6 +212,8 @@ static int read_old(old_read *o)
 		o->v[o->n - 1].first = position_of(o->d, o->first_ref);
 	nd_vec_fit(&o->v, &o->cap, o->n, sizeof(*o->v));
 	nd_vec_fit(&o->pos, &o->cap_pos, o->npos, sizeof(*o->pos));
+	if (atomic_load(&o->stop))
+		return nd_error_set(&o->err, "stopped");
 	if (o->n && nd_keyring_reserve(&o->ring, o->n, &o->err) != 0)
 		return -1;
 	for (i = 0; i < o->n; i++) {

@@ -24,7 +24,7 @@ uint64_t nd_hash_keyed(const nd_hash_key *k, const void *p, size_t n);
 const nd_hash_key *nd_hash_key_of_process(void);
 
 /* Returns the hash of the n bytes at p going on from h (0 to start):
- * SipHash-1-3 under the process's key with h added to it, so that a list
+ * SipHash-1-3 under the process's key with h XORed into its first half, so that a list
  * of strings hashes part by part, each with its own length. */
 uint64_t nd_hash_more(uint64_t h, const void *p, size_t n);
 
