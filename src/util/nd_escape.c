@@ -260,6 +260,35 @@ int nd_escape_json(nd_buf *b, const char *s)
 	return rc | nd_buf_append(b, "\"", 1);
 }
 
+char *nd_escape_json_sql(char *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '\\';
+		if (c == '"' || c == '\\')
+			*o++ = (char)c;
+		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			*o++ = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		else {
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
+		}
+	}
+	*o++ = '"';
+	return o;
+}
+
 int nd_escape_text(nd_buf *b, const char *s)
 {
 	return escape(b, s, FOR_TEXT);
