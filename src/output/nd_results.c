@@ -1328,8 +1328,8 @@ static int load_facts_kept(nd_results *r)
 	if (n && nd_vec_reserve(&inc->facts, &r->cap_facts, n, sizeof(*inc->facts)) != 0)
 		return -1;
 	for (k = 0; k < n; k++) {
-		inc->facts[k].name = row_text(b, r->view.fact + k, 2);
-		inc->facts[k].value = row_text(b, r->view.fact + k, 3);
+		inc->facts[k].name = row_text(b, r->view.fact + k, 0);
+		inc->facts[k].value = row_text(b, r->view.fact + k, 1);
 	}
 	inc->nfacts = n;
 	return 0;
