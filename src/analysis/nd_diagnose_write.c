@@ -518,8 +518,9 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 		return -1;
 	}
 	if (store_facts(w, g) || (!g->finding && store_clock_fact(w, g)) ||
-	    (!g->finding && store_capi2_evidence(w, g, id)) || (g->finding && store_exposure_fact(w, g)) ||
-	    nd_incidents_facts_end(&w->t.json) != 0)
+	    (!g->finding && store_capi2_evidence(w, g, id)) || (g->finding && store_exposure_fact(w, g)))
+		return -1;
+	if (nd_incidents_facts_end(&w->t.json) != 0)
 		return nd_error_set(w->err, "out of memory");
 	nd_batch_text(st, w->t.json.len ? w->t.json.data : NULL);
 	return nd_batch_row(st, w->err);
