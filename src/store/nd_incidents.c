@@ -6,6 +6,7 @@
 
 #include "nd_db.h"
 #include "nd_escape.h"
+#include "nd_fields.h"
 
 /* The result tables, created in the database (T "", I "") or, for a store
  * that cannot be written, as TEMP tables (T "TEMP ", I "temp.") that live
@@ -134,6 +135,40 @@ int nd_incidents_fact_put(nd_buf *b, size_t *n, size_t pos, const char *name, co
 int nd_incidents_facts_end(nd_buf *b)
 {
 	return b->len ? nd_buf_append(b, "]", 1) : 0;
+}
+
+/* Returns s past its JSON white space. */
+static const char *skip_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value)
+{
+	const char *s = skip_ws(*p);
+	int null;
+
+	/* at the array's [ (the first call), a comma after an element, or its ] */
+	while (*s == '[' || *s == ',') {
+		int open = *s == '[';
+
+		s = skip_ws(s + 1);
+		if (open && *s == ']')
+			break;
+		if (strncmp(s, "null", 4) == 0) {
+			s = skip_ws(s + 4);
+			continue;
+		}
+		if (*s != '[' || nd_fields_next(&s, name, &null) != 1 || nd_fields_next(&s, value, &null) != 1 ||
+		    *(s = skip_ws(s)) != ']')
+			return -1;
+		*p = s + 1;
+		return 1;
+	}
+	*p = s;
+	return *s == ']' && !*skip_ws(s + 1) ? 0 : -1;
 }
 
 int nd_incidents_views(nd_db *db, nd_error *err)

@@ -48,6 +48,14 @@ int nd_incidents_fact_put(nd_buf *b, size_t *n, size_t pos, const char *name, co
  * when b is empty. Returns 0, or -1 when out of memory. */
 int nd_incidents_facts_end(nd_buf *b);
 
+/* Reads the next fact of the facts column whose text is at *p (from its
+ * start, then where the previous call left *p) into name and value,
+ * passing over the positions without a fact: what the view incident_facts
+ * gives, without SQL's JSON functions (a fifth of what `report` cost at
+ * 100k). Returns 1, 0 past the last, or -1 when the text is not such an
+ * array or out of memory. */
+int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value);
+
 /* Makes the views incident_keys and incident_facts of the stored
  * incidents where they are missing. Returns 0, or -1 with err set. */
 int nd_incidents_views(nd_db *db, nd_error *err);

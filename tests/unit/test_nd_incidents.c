@@ -4,7 +4,7 @@
  * rows (nd_incidents_index, which puts the connection's cache_size back
  * after sorting with a larger one), and an incident's facts column
  * (nd_incidents_fact_put) read back byte for byte through the view
- * incident_facts. Usage: test_nd_incidents TMP_DIR SRC_DIR. */
+ * incident_facts and in C (nd_incidents_fact_next). Usage: test_nd_incidents TMP_DIR SRC_DIR. */
 #include <stdio.h>
 #include <string.h>
 
@@ -121,11 +121,15 @@ static void test_facts(nd_store *s)
 {
 	static const char *const value[] = {"say \"hi\" \\ C:\\x\n\t\r\x01\x1f\x7f caf\xc3\xa9 \xe2\x80\xae",
 					    "bad \xff\xc3( utf-8", "[\"x\",null]"};
+	static const char *const bad[] = {"", "{}", "[1]", "[[\"a\"]]", "[[\"a\",\"b\",\"c\"]]", "[[\"a\",\"b\"]",
+					  "[[\"a\",\"b\"],]", "[[\"a\",\"b\"]] x", "[[\"a\",[]]]", "[[\"a\",\"b"};
 	nd_db *db = nd_store_db(s);
 	nd_stmt *st = NULL;
-	nd_buf b = {0};
+	nd_buf b = {0}, name = {0}, val = {0};
 	nd_error err;
 	size_t n = 0, k = 0;
+	const char *p;
+	int rc;
 
 	CHECK(nd_incidents_facts_end(&b) == 0);
 	CHECK(b.len == 0); /* none: the column NULL */
@@ -136,6 +140,29 @@ static void test_facts(nd_store *s)
 	CHECK(nd_incidents_facts_end(&b) == 0);
 	CHECK_STR(b.data, "[[\"nps.A\",\"say \\\"hi\\\" \\\\ C:\\\\x\\n\\t\\r\\u0001\\u001f\x7f caf\xc3\xa9 \xe2\x80\xae\"],"
 			  "null,[\"clock\",\"bad \xff\xc3( utf-8\"],[\"n\\\"ame\",\"[\\\"x\\\",null]\"]]");
+	/* read back in C as the view reads it, also as others write JSON */
+	for (p = b.data, k = 0; (rc = nd_incidents_fact_next(&p, &name, &val)) == 1; k++)
+		if (k < 3) {
+			CHECK_STR(name.data, k == 0 ? "nps.A" : k == 1 ? "clock" : "n\"ame");
+			CHECK_STR(val.data, value[k]);
+		}
+	CHECK(rc == 0 && k == 3);
+	p = " [ null , [ \"a\" , \"\\u00e9\\ud83d\\ude00\\/\" ] ,null] ";
+	CHECK(nd_incidents_fact_next(&p, &name, &val) == 1);
+	CHECK_STR(name.data, "a");
+	CHECK_STR(val.data, "\xc3\xa9\xf0\x9f\x98\x80/");
+	CHECK(nd_incidents_fact_next(&p, &name, &val) == 0);
+	p = "[]";
+	CHECK(nd_incidents_fact_next(&p, &name, &val) == 0);
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		p = bad[k];
+		while ((rc = nd_incidents_fact_next(&p, &name, &val)) == 1)
+			;
+		CHECK(rc == -1);
+	}
+	nd_buf_free(&name);
+	nd_buf_free(&val);
+
 	CHECK(nd_incidents_begin(s, &err) == 0);
 	CHECK(nd_incidents_clear(s, &err) == 0);
 	CHECK(nd_db_prepare(db,
