@@ -6,6 +6,7 @@
 #include "nd_buf.h"
 #include "nd_evidence.h"
 #include "nd_db.h"
+#include "nd_incidents.h"
 
 /* Returns the leaf of the set, or NULL. */
 static const nd_cert *leaf_of(const nd_cert_set *set)
@@ -150,35 +151,61 @@ long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidenc
 	return rc < 0 ? -1 : count;
 }
 
-/* Inserts one fact after the incident's others. Returns 0, or -1 with err. */
-static int insert_fact(void *ctx, int64_t incident, const char *name, const char *value, nd_error *err)
-{
-	nd_stmt *st = ctx;
+/* The statements of nd_cert_evidence_attach: an incident's facts column
+ * read and written back, and the column being built. */
+typedef struct attach {
+	nd_stmt *get, *set;
+	nd_buf json;
+} attach;
 
-	return nd_db_bind_int64(st, 1, incident, "incident facts", err) ||
-		       nd_db_bind_int64(st, 2, incident, "incident facts", err) ||
-		       nd_db_bind_text(st, 3, name, "incident facts", err) ||
-		       nd_db_bind_text(st, 4, value, "incident facts", err) || nd_db_step(st, "incident facts", err) < 0
-		   ? -1
-		   : 0;
+/* Appends one fact after the incident's others, in its facts column
+ * (nd_incidents_fact_put). Returns 0, or -1 with err. */
+static int append_fact(void *ctx, int64_t incident, const char *name, const char *value, nd_error *err)
+{
+	attach *a = ctx;
+	const char *old;
+	size_t len, n = 0;
+	int rc;
+
+	nd_buf_reset(&a->json);
+	if (nd_db_bind_int64(a->get, 1, incident, "incident facts", err) != 0 ||
+	    (rc = nd_db_step(a->get, "incident facts", err)) < 0) {
+		nd_db_reset(a->get);
+		return -1;
+	}
+	old = rc == 1 ? nd_db_column_text(a->get, 0) : NULL;
+	len = old ? strlen(old) : 0;
+	/* the array without its closing bracket, the fact after its others
+	 * (none: an empty array, or no array) */
+	rc = len > 2 && old[0] == '[' && old[len - 1] == ']' ? nd_buf_append(&a->json, old, len - 1) : 0;
+	nd_db_reset(a->get);
+	if (rc != 0 || nd_incidents_fact_put(&a->json, &n, 1, name, value) != 0 ||
+	    nd_incidents_facts_end(&a->json) != 0)
+		return nd_error_set(err, "out of memory");
+	rc = nd_db_bind_text(a->set, 1, a->json.data, "incident facts", err) ||
+		     nd_db_bind_int64(a->set, 2, incident, "incident facts", err) ||
+		     nd_db_step(a->set, "incident facts", err) < 0
+		 ? -1
+		 : 0;
+	nd_db_reset(a->set);
+	return rc;
 }
 
 long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)
 {
-	nd_stmt *st = NULL;
-	long n;
+	attach a = {NULL, NULL, {0}};
+	long n = -1;
 
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	if (nd_db_prepare(nd_store_db(s),
-			  "INSERT INTO incident_facts(incident_id, pos, name, value) VALUES(?,"
-			  " (SELECT COALESCE(MAX(pos), 0) + 1 FROM incident_facts WHERE incident_id = ?), ?, ?)",
-			  0, &st, "incident facts", err) != 0) {
-		nd_store_rollback(s);
-		return -1;
-	}
-	n = nd_cert_evidence_match(s, set, insert_fact, st, err);
-	nd_db_finalize(st);
+	if (nd_db_prepare(nd_store_db(s), "SELECT facts FROM incidents WHERE id = ?", 0, &a.get, "incident facts",
+			  err) == 0 &&
+	    nd_db_prepare(nd_store_db(s), "UPDATE incidents SET facts = ? WHERE id = ?", 0, &a.set, "incident facts",
+			  err) == 0)
+		n = nd_cert_evidence_match(s, set, append_fact, &a, err);
+	nd_db_finalize(a.get);
+	nd_db_finalize(a.set);
+	nd_buf_free(&a.json);
 	if (n < 0 || nd_store_commit(s, err) != 0) {
 		nd_store_rollback(s);
 		return -1;

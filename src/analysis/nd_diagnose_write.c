@@ -16,9 +16,9 @@
 #include "nd_db.h"
 #include "nd_time.h"
 
-/* The result tables an incident has rows in: incidents, incident_events,
- * incident_facts. */
-#define RESULT_TABLES 3
+/* The result tables an incident has rows in: incidents (its facts a
+ * column), incident_events. */
+#define RESULT_TABLES 2
 
 /* The state of one write. */
 typedef struct writer {
@@ -154,15 +154,18 @@ static int link_event(writer *w, int64_t id, int64_t ref, const char *role, size
 	return nd_batch_row(&w->t.events, w->err);
 }
 
-/* Stores fact name = value at pos of incident id, by reference when both
- * live as long as the diagnosis (lives), else copied. Returns 0, or -1
- * with err set. */
-static int put_fact(writer *w, int64_t id, int64_t pos, const char *name, const char *value, int lives)
+/* Puts fact name = value at pos of the incident being put into its facts
+ * column and, for rows in memory, a row of the printer's facts (by
+ * reference when both live as long as the diagnosis (lives), else
+ * copied). Returns 0, or -1 with err set. */
+static int put_fact(writer *w, size_t pos, const char *name, const char *value, int lives)
 {
 	void (*put)(nd_batch *, const char *) = lives ? nd_batch_ref : nd_batch_text;
 
-	nd_batch_int(&w->t.facts, id);
-	nd_batch_int(&w->t.facts, pos);
+	if (nd_incidents_fact_put(&w->t.json, &w->t.njson, pos, name, value) != 0)
+		return nd_error_set(w->err, "out of memory");
+	if (w->db)
+		return 0;
 	put(&w->t.facts, name);
 	put(&w->t.facts, value);
 	return nd_batch_row(&w->t.facts, w->err);
@@ -279,9 +282,9 @@ int nd_row_plan_make(const nd_diagnosis *x, nd_row_plan **out, nd_error *err)
 	return 0;
 }
 
-/* Stores the facts of group g as incident id: each from the first item
- * that has it. Returns 0, or -1 with err set. */
-static int store_facts(writer *w, const nd_group *g, int64_t id)
+/* Puts the facts of group g: each from the first item that has it.
+ * Returns 0, or -1 with err set. */
+static int store_facts(writer *w, const nd_group *g)
 {
 	const plan_fact *plan = plan_find(w->plan, g->rule);
 	fact_event last = {0, NULL};
@@ -295,18 +298,17 @@ static int store_facts(writer *w, const nd_group *g, int64_t id)
 
 		for (i = 0; i < g->n && !v; i++)
 			v = fact_value(w, g, i, fact->side, pos, &last);
-		if (v && put_fact(w, id, (int64_t)f + 1, plan ? plan[f].name : fact_name(fact, name, sizeof(name)), v,
-				  plan != NULL))
+		if (v && put_fact(w, f + 1, plan ? plan[f].name : fact_name(fact, name, sizeof(name)), v, plan != NULL))
 			return -1;
 	}
 	return 0;
 }
 
-/* Stores, after the rule's facts of incident id, a "clock" fact when an
+/* Puts, after the rule's facts of incident g, a "clock" fact when an
  * attempt of g was left unpaired but lines up with an unpaired attempt of
  * its identity at a clock offset too large to take from one pair alone.
  * Returns 0, or -1 with err set. */
-static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
+static int store_clock_fact(writer *w, const nd_group *g)
 {
 	const nd_attempt *a = NULL;
 	const char *other;
@@ -333,14 +335,14 @@ static int store_clock_fact(writer *w, const nd_group *g, int64_t id)
 			 " (--skew %.0f pairs them)",
 			 other, s < 0 ? -s : s, s < 0 ? "before" : "after", s < 0 ? -s : s,
 			 s < 0 ? "behind" : "ahead", (s < 0 ? -s : s) + 1);
-	return put_fact(w, id, (int64_t)g->rule->nfacts + 1, "clock", text, 0);
+	return put_fact(w, g->rule->nfacts + 1, "clock", text, 0);
 }
 
-/* Stores, after the rule's facts of finding g (id), an "exposed" fact when
+/* Puts, after the rule's facts of finding g, an "exposed" fact when
  * its rule weighs the Blast-RADIUS exposure of the host: the workloads it
  * serves that Blast-RADIUS reaches, or why none. Returns 0, or -1 with err
  * set. */
-static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
+static int store_exposure_fact(writer *w, const nd_group *g)
 {
 	char *text;
 	int rc;
@@ -349,12 +351,12 @@ static int store_exposure_fact(writer *w, const nd_group *g, int64_t id)
 		return 0;
 	if (nd_exposure_text(w->d, w->d->events[w->g->items[g->item]].host, &text, w->err) != 0)
 		return -1;
-	rc = put_fact(w, id, (int64_t)g->rule->nfacts + 1, "exposed", text, 0);
+	rc = put_fact(w, g->rule->nfacts + 1, "exposed", text, 0);
 	free(text);
 	return rc;
 }
 
-/* Stores, after the rule's facts and the clock fact of incident g (id), a
+/* Puts, after the rule's facts and the clock fact of incident g (id), a
  * "certificate" fact when the CAPI2 log of the NPS server names the
  * certificate or URL that failed for a decision of g with a certificate
  * reason (nd_evidence), from the first such decision; links the CAPI2
@@ -378,7 +380,7 @@ static int store_capi2_evidence(writer *w, const nd_group *g, int64_t id)
 			rc = link_event(w, id, w->d->capi2[e.idx[k]].ref, "context", 0, NULL);
 	}
 	if (rc == 0 && text.len) {
-		rc = put_fact(w, id, (int64_t)g->rule->nfacts + 2, "certificate", text.data, 0);
+		rc = put_fact(w, g->rule->nfacts + 2, "certificate", text.data, 0);
 	}
 	nd_buf_free(&text);
 	return rc;
@@ -503,8 +505,10 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 		nd_batch_null(st);
 	}
 	nd_batch_ref(st, key);
-	if (nd_batch_row(st, w->err))
-		return -1;
+	/* the row's last column, the facts, once its events are linked (the
+	 * CAPI2 evidence gives both) */
+	nd_buf_reset(&w->t.json);
+	w->t.njson = 0;
 	if (g->finding) {
 		for (i = 0; i < g->n; i++)
 			if (link_event(w, id, w->d->events[w->g->items[g->item + i]].ref, "finding", i + 1, NULL))
@@ -513,11 +517,13 @@ static int store_group(writer *w, const nd_group *g, int64_t id, const char *key
 		   (g->resolved_ref && link_event(w, id, g->resolved_ref, "resolution", 0, NULL))) {
 		return -1;
 	}
-	return store_facts(w, g, id) || (!g->finding && store_clock_fact(w, g, id)) ||
-			       (!g->finding && store_capi2_evidence(w, g, id)) ||
-			       (g->finding && store_exposure_fact(w, g, id))
-		       ? -1
-		       : 0;
+	if (store_facts(w, g) || (!g->finding && store_clock_fact(w, g)) ||
+	    (!g->finding && store_capi2_evidence(w, g, id)) || (g->finding && store_exposure_fact(w, g)))
+		return -1;
+	if (nd_incidents_facts_end(&w->t.json) != 0)
+		return nd_error_set(w->err, "out of memory");
+	nd_batch_text(st, w->t.json.len ? w->t.json.data : NULL);
+	return nd_batch_row(st, w->err);
 }
 
 /* Stores the run's parameters. Returns 0, or -1 with err set. */
@@ -563,13 +569,12 @@ static int open_batches(writer *w)
 	return nd_batch_open(&w->t.incidents, w->db,
 			     "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
 			     " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
-			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time, key)",
-			     23, "", "incidents", w->err) ||
+			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time, key,"
+			     " facts)",
+			     24, "", "incidents", w->err) ||
 			       nd_batch_open(&w->t.events, w->db,
 					     "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
-					     " ON CONFLICT DO NOTHING", "incident events", w->err) ||
-			       nd_batch_open(&w->t.facts, w->db, "INSERT INTO incident_facts(incident_id, pos, name, value)",
-					     4, "", "incident facts", w->err)
+					     " ON CONFLICT DO NOTHING", "incident events", w->err)
 		       ? -1
 		       : 0;
 }
@@ -577,10 +582,7 @@ static int open_batches(writer *w)
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */
 static int flush_batches(writer *w)
 {
-	return nd_batch_flush(&w->t.incidents, w->err) || nd_batch_flush(&w->t.events, w->err) ||
-			       nd_batch_flush(&w->t.facts, w->err)
-		       ? -1
-		       : 0;
+	return nd_batch_flush(&w->t.incidents, w->err) || nd_batch_flush(&w->t.events, w->err) ? -1 : 0;
 }
 
 /* Ends a full rewrite into tables nd_incidents_clear emptied: inserts the
@@ -605,9 +607,9 @@ static int hash_group(writer *w, const nd_group *g, int64_t id, const char *key,
 
 	h[0] = 0xcbf29ce484222325ULL;
 	h[1] = 0x84222325cbf29ce4ULL;
-	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = h;
+	w->t.incidents.hash = w->t.events.hash = h;
 	rc = store_group(w, g, id, key);
-	w->t.incidents.hash = w->t.events.hash = w->t.facts.hash = NULL;
+	w->t.incidents.hash = w->t.events.hash = NULL;
 	return rc;
 }
 
@@ -628,9 +630,9 @@ static void start(writer *w, nd_store *s, double gap_s, const nd_analysis_data *
 int nd_result_rows_open(nd_result_rows *r, nd_error *err)
 {
 	memset(r, 0, sizeof(*r));
-	if (nd_batch_open_memory(&r->incidents, 23, "incidents", err) ||
+	if (nd_batch_open_memory(&r->incidents, 24, "incidents", err) ||
 	    nd_batch_open_memory(&r->events, 5, "incident events", err) ||
-	    nd_batch_open_memory(&r->facts, 4, "incident facts", err)) {
+	    nd_batch_open_memory(&r->facts, 2, "incident facts", err)) {
 		nd_result_rows_close(r);
 		return -1;
 	}
@@ -642,6 +644,7 @@ void nd_result_rows_close(nd_result_rows *r)
 	nd_batch_close(&r->incidents);
 	nd_batch_close(&r->events);
 	nd_batch_close(&r->facts);
+	nd_buf_free(&r->json);
 }
 
 int nd_diagnosis_rows(const nd_diagnosis *x, const nd_row_plan *plan, size_t i, nd_result_rows *r, nd_error *err)
@@ -713,11 +716,9 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 			      const unsigned char *same, nd_written *prev, size_t *changed, int64_t *since, int64_t *first,
 			      nd_error *err)
 {
-	static const char *const one[RESULT_TABLES] = {"DELETE FROM incident_facts WHERE incident_id = ?1",
-						       "DELETE FROM incident_events WHERE incident_id = ?1",
+	static const char *const one[RESULT_TABLES] = {"DELETE FROM incident_events WHERE incident_id = ?1",
 						       "DELETE FROM incidents WHERE id = ?1"};
-	static const char *const rest[RESULT_TABLES] = {"DELETE FROM incident_facts WHERE incident_id >= ?1",
-							"DELETE FROM incident_events WHERE incident_id >= ?1",
+	static const char *const rest[RESULT_TABLES] = {"DELETE FROM incident_events WHERE incident_id >= ?1",
 							"DELETE FROM incidents WHERE id >= ?1"};
 	nd_stmt *del[RESULT_TABLES] = {NULL}, *del_rest[RESULT_TABLES] = {NULL};
 	nd_written now = {NULL, g->n};
@@ -782,24 +783,19 @@ out:
 }
 
 /* Puts the rows of the parts of chunk k from part first up to part end
- * (all built), from incident row *inc, events row *ev and facts row *fa
- * on, and moves those on. Returns 0, or -1 with err set. */
-static int put_built(writer *w, const nd_result_chunk *k, size_t first, size_t end, size_t *inc, size_t *ev,
-		     size_t *fa)
+ * (all built), from incident row *inc and events row *ev on, and moves
+ * those on. Returns 0, or -1 with err set. */
+static int put_built(writer *w, const nd_result_chunk *k, size_t first, size_t end, size_t *inc, size_t *ev)
 {
-	size_t p, events = 0, facts = 0;
+	size_t p, events = 0;
 	int rc;
 
-	for (p = first; p < end; p++) {
+	for (p = first; p < end; p++)
 		events += k->parts[p].events;
-		facts += k->parts[p].facts;
-	}
 	rc = nd_batch_put_rows(&w->t.incidents, &k->rows.incidents, *inc, end - first, w->err) ||
-	     nd_batch_put_rows(&w->t.events, &k->rows.events, *ev, events, w->err) ||
-	     nd_batch_put_rows(&w->t.facts, &k->rows.facts, *fa, facts, w->err);
+	     nd_batch_put_rows(&w->t.events, &k->rows.events, *ev, events, w->err);
 	*inc += end - first;
 	*ev += events;
-	*fa += facts;
 	return rc ? -1 : 0;
 }
 
@@ -807,12 +803,12 @@ static int put_built(writer *w, const nd_result_chunk *k, size_t first, size_t e
  * of the others built here. Returns 0, or -1 with err set. */
 static int store_chunk(writer *w, const nd_diagnosis *x, const nd_result_chunk *k)
 {
-	size_t p = 0, built, id, inc = 0, ev = 0, fa = 0;
+	size_t p = 0, built, id, inc = 0, ev = 0;
 
 	while (p < k->nparts) {
 		for (built = p; built < k->nparts && k->parts[built].built; built++)
 			;
-		if (built > p && put_built(w, k, p, built, &inc, &ev, &fa) != 0)
+		if (built > p && put_built(w, k, p, built, &inc, &ev) != 0)
 			return -1;
 		if ((p = built) == k->nparts)
 			break;

@@ -17,10 +17,13 @@
 
 /* The rows of the result tables, one batch a table: the writer's, or in
  * memory the rows of one incident (nd_diagnosis_rows), in the columns of
- * docs/diagnose.md: incidents (23: id .. resolved_time, key),
- * incident_events (5), incident_facts (4). */
+ * docs/diagnose.md: incidents (24: id .. resolved_time, key, facts),
+ * incident_events (5); in memory also each fact's name and value (2), for
+ * the printer (the facts column holds them as JSON). */
 typedef struct nd_result_rows {
 	nd_batch incidents, events, facts;
+	nd_buf json;  /* the facts column of the incident being put (nd_incidents_fact_put) */
+	size_t njson; /* its positions */
 } nd_result_rows;
 
 /* Opens rows in memory. Returns 0, or -1 with err set. */

@@ -14,7 +14,7 @@ struct nd_result_feed {
 	nd_result_chunk chunk[CHUNKS];
 	int state[CHUNKS];
 	int filling;          /* the printer's chunk, -1 before the first */
-	size_t events, facts; /* the printer's: rows of the filling chunk's parts so far */
+	size_t events;        /* the printer's: rows of the filling chunk's parts so far */
 	int next;             /* the chunk the writer takes next */
 	int ended, complete, failed;
 };
@@ -90,7 +90,7 @@ static nd_result_chunk *filling(nd_result_feed *f)
 		nd_batch_forget(&c->rows.events);
 		nd_batch_forget(&c->rows.facts);
 		c->nparts = 0;
-		f->events = f->facts = 0;
+		f->events = 0;
 	}
 	return c;
 }
@@ -106,14 +106,12 @@ void nd_result_feed_added(nd_result_feed *f, size_t id)
 {
 	nd_result_chunk *c = &f->chunk[f->filling]; /* the filling chunk is the printer's */
 	nd_result_part *t = &c->parts[c->nparts++];
-	size_t events = nd_batch_rows(&c->rows.events), facts = nd_batch_rows(&c->rows.facts);
+	size_t events = nd_batch_rows(&c->rows.events);
 
 	t->first = t->last = id;
 	t->events = events - f->events;
-	t->facts = facts - f->facts;
 	t->built = 1;
 	f->events = events;
-	f->facts = facts;
 }
 
 int nd_result_feed_skip(nd_result_feed *f, size_t first, size_t last)
@@ -130,7 +128,7 @@ int nd_result_feed_skip(nd_result_feed *f, size_t first, size_t last)
 	t = &c->parts[c->nparts++];
 	t->first = first;
 	t->last = last;
-	t->events = t->facts = 0;
+	t->events = 0;
 	t->built = 0;
 	return 0;
 }

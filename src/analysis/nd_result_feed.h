@@ -25,11 +25,11 @@
 typedef struct nd_result_feed nd_result_feed;
 
 /* A part of a chunk: incident ids first .. last (from 1), with their rows
- * in the chunk (built: one incident, its events and facts rows the next
- * ones of the chunk's batches), or to be built by the writer. */
+ * in the chunk (built: one incident, its events rows the next ones of the
+ * chunk's batches), or to be built by the writer. */
 typedef struct nd_result_part {
 	size_t first, last;
-	size_t events, facts; /* built: its rows in the chunk's batches */
+	size_t events; /* built: its rows in the chunk's events batch */
 	int built;
 } nd_result_part;
 

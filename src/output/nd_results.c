@@ -9,6 +9,7 @@
 #include "nd_batch.h"
 #include "nd_db.h"
 #include "nd_diagnose_write.h"
+#include "nd_incidents.h"
 #include "nd_result_feed.h"
 #include "nd_schema.h"
 #include "nd_sort.h"
@@ -49,15 +50,14 @@ enum { S_INCIDENTS, S_EVIDENCE, S_EVIDENCE_ALL, S_TOTAL, S_FIELDS, S_FACTS, S_EV
  * and S_FACTS: the rows of the incidents from ?1 to ?2 in incident order
  * (column 0 the incident), read as a cursor (ordered): all the evidence in
  * no order, sorted here per incident (a sort in SQL was most of what reading
- * an incident cost), the facts in order. */
+ * an incident cost), the facts column of each (nd_incidents_fact_next). */
 static const char *const sql[S_COUNT] = {
 	NULL, /* INCIDENTS_SQL, prepared by prepare_incidents */
 	"SELECT 0, " EVIDENCE_COLUMNS " WHERE ie.incident_id = ?1 ORDER BY e.ts, e.id, ie.role LIMIT ?2",
 	"SELECT ie.incident_id, " EVIDENCE_COLUMNS " WHERE ie.incident_id BETWEEN ?1 AND ?2 ORDER BY ie.incident_id",
 	"SELECT count(*) FROM incident_events ie JOIN events e ON e.id = ie.event_ref WHERE ie.incident_id = ?1",
 	"SELECT event_ref, name, value FROM event_fields WHERE event_ref = ?1 ORDER BY pos",
-	"SELECT incident_id, name, value FROM incident_facts WHERE incident_id BETWEEN ?1 AND ?2"
-	" ORDER BY incident_id, pos",
+	"SELECT id, facts FROM incidents WHERE id BETWEEN ?1 AND ?2 AND facts IS NOT NULL ORDER BY id",
 	"SELECT e.event_id, e.provider, e.computer, e.time_created, e.ts, rc.coid FROM events e"
 	" LEFT JOIN ras_client_events rc ON rc.event_ref = e.id WHERE e.id = ?1",
 };
@@ -1002,32 +1002,26 @@ int nd_results_next(nd_results *r, const nd_res_incident **out, nd_error *err)
 	return view_incident(r, &w, out, err);
 }
 
-/* Reads the name/value rows (columns 1 and 2) of id from c into arena
- * arrays, in one pass (through r->pairs). Returns 0, or -1 with err set
- * when out of memory or on a database error (*n holds what was read). */
-static int name_values(nd_results *r, ordered *c, int64_t id, const char ***names, const char ***values, size_t *n,
-		       nd_error *err)
+/* Puts the name and value name and value (NULL: "") after the count
+ * pairs in r->pairs, copied into the arena. Returns 0, or -1 when out of
+ * memory. */
+static int pair_put(nd_results *r, size_t count, const char *name, const char *value)
 {
-	size_t k, count = 0;
-	int oom = 0, rc;
+	int oom = nd_vec_reserve(&r->pairs, &r->cap_pairs, 2 * count + 2, sizeof(*r->pairs)) != 0;
 
-	*n = 0;
-	*names = *values = NULL;
-	for (rc = ordered_seek(c, id); rc == 1; rc = ordered_next(c, id)) {
-		if (nd_vec_reserve(&r->pairs, &r->cap_pairs, 2 * count + 2, sizeof(*r->pairs)) != 0) {
-			oom = 1;
-			break;
-		}
-		r->pairs[2 * count] = arena_str(&r->arena, text(c->st, 1) ? text(c->st, 1) : "", &oom);
-		r->pairs[2 * count + 1] = arena_str(&r->arena, text(c->st, 2) ? text(c->st, 2) : "", &oom);
-		count++;
-		if (oom)
-			break;
+	if (!oom) {
+		r->pairs[2 * count] = arena_str(&r->arena, name ? name : "", &oom);
+		r->pairs[2 * count + 1] = arena_str(&r->arena, value ? value : "", &oom);
 	}
-	if (rc < 0 && !oom)
-		return nd_db_fail(r->db, "results", err);
-	if (oom)
-		return nd_error_set(err, "out of memory");
+	return oom ? -1 : 0;
+}
+
+/* Gives the count pairs in r->pairs as arena arrays. Returns 0, or -1
+ * with err set when out of memory. */
+static int pairs_out(nd_results *r, size_t count, const char ***names, const char ***values, size_t *n, nd_error *err)
+{
+	size_t k;
+
 	if (!count)
 		return 0;
 	if (!(*names = arena_alloc(&r->arena, count * sizeof(**names))) ||
@@ -1039,6 +1033,53 @@ static int name_values(nd_results *r, ordered *c, int64_t id, const char ***name
 	}
 	*n = count;
 	return 0;
+}
+
+/* Reads the name/value rows (columns 1 and 2) of id from c into arena
+ * arrays, in one pass (through r->pairs). Returns 0, or -1 with err set
+ * when out of memory or on a database error (*n holds what was read). */
+static int name_values(nd_results *r, ordered *c, int64_t id, const char ***names, const char ***values, size_t *n,
+		       nd_error *err)
+{
+	size_t count = 0;
+	int rc;
+
+	*n = 0;
+	*names = *values = NULL;
+	for (rc = ordered_seek(c, id); rc == 1; rc = ordered_next(c, id))
+		if (pair_put(r, count++, text(c->st, 1), text(c->st, 2)) != 0)
+			return nd_error_set(err, "out of memory");
+	if (rc < 0)
+		return nd_db_fail(r->db, "results", err);
+	return pairs_out(r, count, names, values, n, err);
+}
+
+/* Reads the facts of stored incident id (its facts column, from r->facts)
+ * into arena arrays. Returns 0, or -1 with err set when out of memory, on
+ * a database error or a column that is not a facts array. */
+static int stored_facts(nd_results *r, int64_t id, const char ***names, const char ***values, size_t *n,
+			nd_error *err)
+{
+	nd_buf name = {0}, value = {0};
+	const char *p;
+	size_t count = 0;
+	int rc = ordered_seek(&r->facts, id);
+
+	*n = 0;
+	*names = *values = NULL;
+	if (rc != 1)
+		return rc < 0 ? nd_db_fail(r->db, "results", err) : 0;
+	for (p = text(r->facts.st, 1); p && (rc = nd_incidents_fact_next(&p, &name, &value)) == 1; count++)
+		if (pair_put(r, count, name.data, value.data) != 0)
+			break;
+	nd_buf_free(&name);
+	nd_buf_free(&value);
+	if (rc < 0)
+		return nd_error_set(err, "results: the facts of incident %lld are not a JSON array of [name, value]",
+				    (long long)id);
+	if (rc == 1)
+		return nd_error_set(err, "out of memory");
+	return pairs_out(r, count, names, values, n, err);
 }
 
 /* Builds the attempts from the evidence: per attempt number its first
@@ -1328,8 +1369,8 @@ static int load_facts_kept(nd_results *r)
 	if (n && nd_vec_reserve(&inc->facts, &r->cap_facts, n, sizeof(*inc->facts)) != 0)
 		return -1;
 	for (k = 0; k < n; k++) {
-		inc->facts[k].name = row_text(b, r->view.fact + k, 2);
-		inc->facts[k].value = row_text(b, r->view.fact + k, 3);
+		inc->facts[k].name = row_text(b, r->view.fact + k, 0);
+		inc->facts[k].value = row_text(b, r->view.fact + k, 1);
 	}
 	inc->nfacts = n;
 	return 0;
@@ -1359,7 +1400,7 @@ int nd_results_load(nd_results *r, size_t max_events, int fields, nd_error *err)
 	if (r->x) {
 		oom = load_facts_kept(r) != 0;
 	} else {
-		if (name_values(r, &r->facts, inc->id, &names, &values, &k, err) != 0)
+		if (stored_facts(r, inc->id, &names, &values, &k, err) != 0)
 			return -1;
 		if (k && nd_vec_reserve(&inc->facts, &r->cap_facts, k, sizeof(*inc->facts)) != 0)
 			oom = 1;

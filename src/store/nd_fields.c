@@ -7,38 +7,7 @@
 
 #include "nd_ascii.h"
 #include "nd_crc32.h"
-
-/* Writes s (n bytes) at o as a JSON string, escaped as SQLite's json
- * functions escape (so that names written by SQL and by npsdiag compare
- * equal); o has room for 6 * n + 2 bytes. Returns o past it. */
-static char *put_string(char *o, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
-
-	*o++ = '"';
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c >= 0x20 && c != '"' && c != '\\') {
-			*o++ = (char)c;
-			continue;
-		}
-		*o++ = '\\';
-		if (c == '"' || c == '\\')
-			*o++ = (char)c;
-		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
-			*o++ = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
-		else {
-			memcpy(o, "u00", 3);
-			o[3] = hex[c >> 4];
-			o[4] = hex[c & 15];
-			o += 5;
-		}
-	}
-	*o++ = '"';
-	return o;
-}
+#include "nd_escape.h"
 
 int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names)
 {
@@ -59,7 +28,7 @@ int nd_fields_encode(nd_buf *out, const nd_field *f, size_t n, int names)
 		if (i)
 			*o++ = ',';
 		if (s)
-			o = put_string(o, s, len);
+			o = nd_escape_json_sql(o, s, len);
 		else {
 			memcpy(o, "null", 4);
 			o += 4;
@@ -90,7 +59,7 @@ int nd_fields_encode_rest(nd_buf *out, const nd_field *f, size_t n, const int *c
 		*o++ = out->len ? ',' : '{';
 		o += snprintf(o, 24, "\"%zu\":", i);
 		if (v)
-			o = put_string(o, v, len);
+			o = nd_escape_json_sql(o, v, len);
 		else {
 			memcpy(o, "null", 4);
 			o += 4;

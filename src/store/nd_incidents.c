@@ -1,9 +1,12 @@
 #include "nd_incidents.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "nd_db.h"
+#include "nd_escape.h"
+#include "nd_fields.h"
 
 /* The result tables, created in the database (T "", I "") or, for a store
  * that cannot be written, as TEMP tables (T "TEMP ", I "temp.") that live
@@ -12,7 +15,9 @@
  * and a check per row (a delete of the previous results, above all) cost
  * a fifth of the run. An incident's key is a column of its row, and
  * incident_keys a view of it (a table of its own was a sixth of the rows
- * a diagnosis inserts). */
+ * a diagnosis inserts); so are its facts (a JSON array of [name, value],
+ * null where a position has none) and incident_facts (a table of its own
+ * was a third of the rows, and of what inserting them cost). */
 #define BY_EVENT_SQL "incident_events_by_event ON incident_events(event_ref);\n"
 /* The page cache, in KiB, while incident_events_by_event is made (nd_incidents_index). */
 #define INDEX_CACHE_KB "16000"
@@ -53,7 +58,7 @@
 	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
 	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
 	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT,\n" \
-	"  key TEXT);\n" \
+	"  key TEXT, facts TEXT);\n" \
 	"CREATE " T "TABLE IF NOT EXISTS incident_events(\n" \
 	"  incident_id INTEGER NOT NULL,\n" \
 	"  event_ref INTEGER NOT NULL,\n" \
@@ -62,31 +67,25 @@
 	"  delta_ticks INTEGER,\n" \
 	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID;\n" \
 	"CREATE INDEX IF NOT EXISTS " I BY_EVENT_SQL \
-	"CREATE " T "TABLE IF NOT EXISTS incident_facts(\n" \
-	"  incident_id INTEGER NOT NULL,\n" \
-	"  pos INTEGER NOT NULL,\n" \
-	"  name TEXT NOT NULL,\n" \
-	"  value TEXT NOT NULL,\n" \
-	"  PRIMARY KEY(incident_id, pos)) WITHOUT ROWID;\n" \
 	"CREATE " T "TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n"
 
 /* Empties the result tables (the TEMP ones when they exist: they come
  * first in name resolution). */
 static const char clear_sql[] =
-	"DELETE FROM incident_facts; DELETE FROM incident_events; DELETE FROM incidents;\n"
+	"DELETE FROM incident_events; DELETE FROM incidents;\n"
 	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n"
 	"DELETE FROM diagnose_meta;\n";
 
 static const char stored_sql[] = RESULTS_SQL("", "");
 /* Foreign keys cannot reach from TEMP tables to the stored events. */
 static const char memory_sql[] = "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=OFF;\n" RESULTS_SQL(
-	"TEMP ", "temp.") ND_INCIDENT_KEYS_VIEW("TEMP ");
+	"TEMP ", "temp.") ND_INCIDENT_KEYS_VIEW("TEMP ") ND_INCIDENT_FACTS_VIEW_SQLITE("TEMP ");
 
-/* Makes the view incident_keys where it is missing: PostgreSQL has no
+/* Makes the view name from sql where it is missing: PostgreSQL has no
  * CREATE VIEW IF NOT EXISTS, and its CREATE OR REPLACE VIEW needs the
  * view's owner, which the role of a collector (docs/fleet.md) is not.
  * Returns 0, or -1 with err set. */
-static int keys_view(nd_db *db, nd_error *err)
+static int view(nd_db *db, const char *name, const char *sql, nd_error *err)
 {
 	nd_stmt *st = NULL;
 	int rc;
@@ -94,15 +93,93 @@ static int keys_view(nd_db *db, nd_error *err)
 	if (nd_db_prepare(db,
 			  nd_db_dialect_of(db) == ND_DB_POSTGRESQL
 				  ? "SELECT 1 FROM pg_catalog.pg_views WHERE schemaname = current_schema()"
-				    " AND viewname = 'incident_keys'"
-				  : "SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = 'incident_keys'",
-			  0, &st, "results tables", err) != 0)
+				    " AND viewname = ?"
+				  : "SELECT 1 FROM sqlite_schema WHERE type = 'view' AND name = ?",
+			  0, &st, "results tables", err) != 0 ||
+	    nd_db_bind_text(st, 1, name, "results tables", err) != 0) {
+		nd_db_finalize(st);
 		return -1;
+	}
 	rc = nd_db_step(st, "results tables", err);
 	nd_db_finalize(st);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	return nd_db_exec_ddl(db, ND_INCIDENT_KEYS_VIEW(""), "results tables", err);
+	return nd_db_exec_ddl(db, sql, "results tables", err);
+}
+
+int nd_incidents_fact_put(nd_buf *b, size_t *n, size_t pos, const char *name, const char *value)
+{
+	size_t nulls = pos > *n + 1 ? pos - *n - 1 : 0, k = strlen(name), v = strlen(value);
+	char *o;
+
+	/* nulls, the separators, the brackets and both strings escaped, each byte as \u00XX at worst */
+	if (nulls > SIZE_MAX / 8 || k > SIZE_MAX / 16 || v > SIZE_MAX / 16 ||
+	    nd_buf_reserve(b, 5 * nulls + 6 * (k + v) + 8) != 0)
+		return -1;
+	o = b->data + b->len;
+	*o++ = b->len ? ',' : '[';
+	for (*n += nulls + 1; nulls; nulls--) {
+		memcpy(o, "null,", 5);
+		o += 5;
+	}
+	*o++ = '[';
+	o = nd_escape_json_sql(o, name, k);
+	*o++ = ',';
+	o = nd_escape_json_sql(o, value, v);
+	*o++ = ']';
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	return 0;
+}
+
+int nd_incidents_facts_end(nd_buf *b)
+{
+	return b->len ? nd_buf_append(b, "]", 1) : 0;
+}
+
+/* Returns s past its JSON white space. */
+static const char *skip_ws(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+		s++;
+	return s;
+}
+
+int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value)
+{
+	const char *s = skip_ws(*p);
+	int null;
+
+	/* at the array's [ (the first call), a comma after an element, or its ] */
+	while (*s == '[' || *s == ',') {
+		int open = *s == '[';
+
+		s = skip_ws(s + 1);
+		if (open && *s == ']')
+			break;
+		if (strncmp(s, "null", 4) == 0) {
+			s = skip_ws(s + 4);
+			continue;
+		}
+		if (*s != '[' || nd_fields_next(&s, name, &null) != 1 || nd_fields_next(&s, value, &null) != 1 ||
+		    *(s = skip_ws(s)) != ']')
+			return -1;
+		*p = s + 1;
+		return 1;
+	}
+	*p = s;
+	return *s == ']' && !*skip_ws(s + 1) ? 0 : -1;
+}
+
+int nd_incidents_views(nd_db *db, nd_error *err)
+{
+	return view(db, "incident_keys", ND_INCIDENT_KEYS_VIEW(""), err) ||
+			       view(db, "incident_facts",
+				    nd_db_dialect_of(db) == ND_DB_POSTGRESQL ? ND_INCIDENT_FACTS_VIEW_PG
+									     : ND_INCIDENT_FACTS_VIEW_SQLITE(""),
+				    err)
+		       ? -1
+		       : 0;
 }
 
 int nd_incidents_begin(nd_store *s, nd_error *err)
@@ -116,7 +193,7 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 		return -1;
 	/* Concurrent runs (several tails, diagnose) take turns. */
 	if (nd_db_lock(db, ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
-	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0 && keys_view(db, err) == 0)
+	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0 && nd_incidents_views(db, err) == 0)
 		return 0;
 	nd_store_rollback(s);
 	return -1;

@@ -678,6 +678,90 @@ static int incident_key_column(nd_db *db, nd_error *err)
 	return nd_db_exec_ddl(db, ND_INCIDENT_KEYS_VIEW(""), "schema migration", err);
 }
 
+/* Writes the facts built in json (positions *n) as the facts column of
+ * incident id with wr, and empties json. Returns 0, or -1 with err set. */
+static int facts_row(nd_stmt *wr, int64_t id, nd_buf *json, size_t *n, nd_error *err)
+{
+	int rc = nd_incidents_facts_end(json) ? nd_error_set(err, "out of memory")
+		 : nd_db_bind_text(wr, 1, json->data, "incidents", err) ||
+			 nd_db_bind_int64(wr, 2, id, "incidents", err) || nd_db_step(wr, "incidents", err) < 0
+		     ? -1
+		     : 0;
+
+	nd_db_reset(wr);
+	nd_buf_reset(json);
+	*n = 0;
+	return rc;
+}
+
+/* Writes the facts of the incidents in incident_facts, a table, into
+ * their incidents rows (nd_incidents_fact_put). Returns 0, or -1 with err
+ * set. */
+static int facts_to_column(nd_db *db, nd_error *err)
+{
+	nd_stmt *rd = NULL, *wr = NULL;
+	nd_buf json = {0};
+	size_t n = 0;
+	int64_t id = 0;
+	int rc;
+
+	if (nd_db_prepare(db, "SELECT incident_id, pos, name, value FROM incident_facts ORDER BY incident_id, pos", 0,
+			  &rd, "incident_facts", err) ||
+	    nd_db_prepare(db, "UPDATE incidents SET facts = ? WHERE id = ?", 0, &wr, "incidents", err)) {
+		nd_db_finalize(rd);
+		return -1;
+	}
+	while ((rc = nd_db_step(rd, "incident_facts", err)) >= 0) {
+		int64_t next = rc ? nd_db_column_int64(rd, 0) : 0;
+		const char *name = rc ? nd_db_column_text(rd, 2) : NULL, *value = rc ? nd_db_column_text(rd, 3) : NULL;
+
+		int64_t pos = rc ? nd_db_column_int64(rd, 1) : 0;
+
+		if (id && next != id && facts_row(wr, id, &json, &n, err) != 0) {
+			rc = -1;
+			break;
+		}
+		if (!rc)
+			break;
+		id = next;
+		if (nd_incidents_fact_put(&json, &n, pos > 0 ? (size_t)pos : 0, name ? name : "", value ? value : "")) {
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
+	}
+	nd_db_finalize(rd);
+	nd_db_finalize(wr);
+	nd_buf_free(&json);
+	return rc;
+}
+
+/* Step 11 -> 12: the facts of each incident and finding go into its
+ * incidents row (column facts, nd_incidents) and incident_facts, a table
+ * of its own, becomes a view of it: a third fewer rows for diagnose to
+ * insert. Every fact stays with its incident, at its position. Nothing
+ * where incidents is no table (no diagnose ran yet: nd_incidents makes the
+ * tables and the views) or already has the column while incident_facts is
+ * no table (made so by this version). Returns 0, or -1 with err set. */
+static int incident_facts_column(nd_db *db, nd_error *err)
+{
+	int column, facts;
+	int rc = nd_db_has_table(db, "incidents", err);
+
+	if (rc <= 0)
+		return rc;
+	if ((column = nd_db_has_column(db, "incidents", "facts", err)) < 0 ||
+	    (facts = nd_db_has_table(db, "incident_facts", err)) < 0)
+		return -1;
+	if (column && !facts)
+		return 0;
+	if ((!column &&
+	     nd_db_exec_ddl(db, "ALTER TABLE incidents ADD COLUMN facts TEXT;", "schema migration", err) != 0) ||
+	    (facts && (facts_to_column(db, err) != 0 ||
+		       nd_db_exec_ddl(db, "DROP TABLE incident_facts;", "schema migration", err) != 0)))
+		return -1;
+	return nd_incidents_views(db, err);
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -725,6 +809,8 @@ static const migration migrations[] = {
 	{NULL, events_view},
 	/* 10 -> 11: the incident key in the incidents row (issue 11). */
 	{NULL, incident_key_column},
+	/* 11 -> 12: the incident's facts in the incidents row (issue 11). */
+	{NULL, incident_facts_column},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

@@ -179,8 +179,8 @@ static int escape(nd_buf *b, const char *s, int how)
 typedef unsigned char nd_bytes16 __attribute__((vector_size(16)));
 
 /* Returns nonzero when one of the 16 bytes at p is of the kinds given
- * (ORed): 1 below 0x20, 0x7F and above; 2 " or \. Inline, kinds a
- * constant: the test of the other kind is not made. */
+ * (ORed): 1 below 0x20, 0x7F and above; 2 " or \; 4 below 0x20. Inline,
+ * kinds a constant: the test of the other kinds is not made. */
 static inline int json_block_kinds(const char *p, int kinds)
 {
 	nd_bytes16 v, m = {0};
@@ -191,6 +191,8 @@ static inline int json_block_kinds(const char *p, int kinds)
 		m |= (nd_bytes16)((nd_bytes16)(v - 0x20) > 0x5E);
 	if (kinds & 2)
 		m |= (nd_bytes16)(v == '"') | (nd_bytes16)(v == '\\');
+	if (kinds & 4)
+		m |= (nd_bytes16)(v < 0x20);
 	memcpy(w, &m, sizeof(w));
 	return (w[0] | w[1]) != 0;
 }
@@ -258,6 +260,41 @@ int nd_escape_json(nd_buf *b, const char *s)
 	rc = nd_buf_append(b, "\"", 1);
 	rc |= escape(b, s, FOR_JSON);
 	return rc | nd_buf_append(b, "\"", 1);
+}
+
+char *nd_escape_json_sql(char *o, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i;
+
+	if (json_none(s, n, 4 | 2)) { /* most strings: copied between quotes */
+		*o++ = '"';
+		memcpy(o, s, n);
+		o[n] = '"';
+		return o + n + 1;
+	}
+	*o++ = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c != '"' && c != '\\') {
+			*o++ = (char)c;
+			continue;
+		}
+		*o++ = '\\';
+		if (c == '"' || c == '\\')
+			*o++ = (char)c;
+		else if (c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t')
+			*o++ = c == '\b' ? 'b' : c == '\f' ? 'f' : c == '\n' ? 'n' : c == '\r' ? 'r' : 't';
+		else {
+			memcpy(o, "u00", 3);
+			o[3] = hex[c >> 4];
+			o[4] = hex[c & 15];
+			o += 5;
+		}
+	}
+	*o++ = '"';
+	return o;
 }
 
 int nd_escape_text(nd_buf *b, const char *s)

@@ -29,6 +29,14 @@ int nd_escape_json_plain(const char *s, size_t n);
  * else 0; checked as nd_escape_json_plain. */
 int nd_escape_json_ascii(const char *s, size_t n);
 
+/* Writes the n bytes at s at o as a JSON string (with quotes) escaped
+ * as SQLite's json functions escape: quotes, backslashes and bytes below
+ * 0x20 escaped (\n, \t, \u00XX), every other byte as it is (invalid
+ * UTF-8 too), so that json_extract gives the same bytes back and names
+ * written by SQL and by npsdiag compare equal; o has room for 6 * n + 2
+ * bytes. Returns o past it. */
+char *nd_escape_json_sql(char *o, const char *s, size_t n);
+
 /* Appends s for a terminal to b: invisible characters and invalid bytes
  * as \xNN or \u{NNNN}, the rest as is. Returns 0, or -1 when out of
  * memory. */

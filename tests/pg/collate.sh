@@ -60,7 +60,7 @@ notc="SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 eq "every text column byte-ordered" "$(pq "$notc")" 0
 # an older database: its text columns in the database's collation (its
 # views in the way of a change of collation), schema version 8
-pq "DROP VIEW event_fields; DROP VIEW client_failures; DROP VIEW nps_decisions; DROP VIEW incident_keys" > /dev/null
+pq "DROP VIEW event_fields; DROP VIEW client_failures; DROP VIEW nps_decisions; DROP VIEW incident_keys; DROP VIEW incident_facts" > /dev/null
 pq "SELECT format('ALTER TABLE %I ALTER COLUMN %I TYPE text COLLATE \"default\";', table_name, column_name)
 	FROM information_schema.columns WHERE table_schema = current_schema() AND data_type = 'text'" > "$T/alter.sql"
 "$PGBIN/psql" -h "$PGDIR" -U postgres -d $PGNAME -qtAX -v ON_ERROR_STOP=1 -f "$T/alter.sql" > /dev/null ||
@@ -72,10 +72,10 @@ pq "CREATE TABLE other_app(name text); CREATE VIEW other_view AS SELECT name FRO
 "$NPSDIAG" ingest --db "$DB" "$FIX/error853/NPS01-Security.evtx" > /dev/null 2>&1
 "$NPSDIAG" ingest --db "$PG" "$FIX/error853/NPS01-Security.evtx" > /dev/null 2> "$T/err" || { fail "ingest after"; cat "$T/err" >&2; }
 same_diagnosis "migrated database"
-eq "migrated to version 11" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 11
+eq "migrated to version 12" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 12
 eq "migrated: every text column byte-ordered" "$(pq "$notc")" 0
-# the three event views, incident_keys (made by diagnose) and other_view
-eq "the views made again" "$(pq "SELECT count(*) FROM pg_views WHERE schemaname = current_schema()")" 5
+# the three event views, incident_keys and incident_facts (made by diagnose) and other_view
+eq "the views made again" "$(pq "SELECT count(*) FROM pg_views WHERE schemaname = current_schema()")" 6
 eq "another application's column keeps its collation" \
 	"$(pq "SELECT l.collname FROM pg_attribute a JOIN pg_collation l ON l.oid = a.attcollation
 		WHERE a.attrelid = 'other_app'::regclass AND a.attname = 'name'")" default

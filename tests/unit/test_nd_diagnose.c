@@ -351,7 +351,6 @@ static void delete_incident(const char *path)
 	}
 	CHECK(nd_db_exec(nd_store_db(s),
 			 "BEGIN; DELETE FROM incident_events WHERE incident_id = 2;"
-			 " DELETE FROM incident_facts WHERE incident_id = 2;"
 			 " DELETE FROM incidents WHERE id = 2; COMMIT;",
 			 "delete", &err) == 0);
 	nd_store_close(s);

@@ -63,6 +63,43 @@ static void test_escape_json_plain(void)
 	nd_buf_free(&b);
 }
 
+/* nd_escape_json_sql: every byte value at every place of the 16-byte
+ * blocks and of the tail after them, in strings of 1 to 40 bytes of 'a'
+ * around it: quotes, backslashes and bytes below 0x20 escaped as SQLite
+ * escapes them (\b \f \n \r \t, else \u00xx), every other byte as it
+ * is. */
+static void test_escape_json_sql(void)
+{
+	char s[41], out[6 * 41 + 2], want[6 * 41 + 2], one[8];
+	size_t n, at;
+	int c, bad = 0;
+	char *end = nd_escape_json_sql(out, "", 0);
+
+	CHECK(end == out + 2 && memcmp(out, "\"\"", 2) == 0);
+	end = nd_escape_json_sql(out, "a\"\\\b\f\n\r\t\x01\x7f\xff", 11);
+	CHECK(end - out == 25 && memcmp(out, "\"a\\\"\\\\\\b\\f\\n\\r\\t\\u0001\x7f\xff\"", 25) == 0);
+	for (n = 1; n < sizeof(s); n++) {
+		for (at = 0; at < n; at++) {
+			for (c = 1; c < 256; c++) {
+				memset(s, 'a', n);
+				s[at] = (char)c;
+				if (c == '"' || c == '\\')
+					snprintf(one, sizeof(one), "\\%c", c);
+				else if (c < 0x20 && strchr("\b\f\n\r\t", c))
+					snprintf(one, sizeof(one), "\\%c", "btn?fr"[c - 8]);
+				else if (c < 0x20)
+					snprintf(one, sizeof(one), "\\u%04x", (unsigned)c);
+				else
+					snprintf(one, sizeof(one), "%c", c);
+				snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)at, s, one, (int)(n - at - 1), s + at + 1);
+				end = nd_escape_json_sql(out, s, n);
+				bad += (size_t)(end - out) != strlen(want) || memcmp(out, want, strlen(want)) != 0;
+			}
+		}
+	}
+	CHECK(bad == 0);
+}
+
 /* nd_escape_json_ascii: every byte value at every place of the 16-byte
  * blocks and of the tail after them says "ASCII" exactly when it is
  * printable ASCII (" and \ among them), in strings of 1 to 40 bytes of
@@ -200,6 +237,7 @@ int main(void)
 	test_escape_invisible();
 	test_escape_json();
 	test_escape_json_plain();
+	test_escape_json_sql();
 	test_escape_json_ascii();
 	test_escape_text();
 	test_escape_html();

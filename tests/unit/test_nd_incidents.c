@@ -2,7 +2,9 @@
  * (nd_incidents_keys: two scans merged by incident id), and the index
  * incident_events_by_event dropped by the clear and made again after the
  * rows (nd_incidents_index, which puts the connection's cache_size back
- * after sorting with a larger one). Usage: test_nd_incidents TMP_DIR SRC_DIR. */
+ * after sorting with a larger one), and an incident's facts column
+ * (nd_incidents_fact_put) read back byte for byte through the view
+ * incident_facts and in C (nd_incidents_fact_next). Usage: test_nd_incidents TMP_DIR SRC_DIR. */
 #include <stdio.h>
 #include <string.h>
 
@@ -111,6 +113,83 @@ static void test_keys(nd_store *s)
 	CHECK(nd_store_commit(s, &err) == 0);
 }
 
+/* Facts with quotes, backslashes, a newline, control bytes, DEL,
+ * non-ASCII and invalid UTF-8, a position left empty: the column as JSON
+ * escaped as SQLite escapes, and the view's rows the same bytes at the
+ * same positions. */
+static void test_facts(nd_store *s)
+{
+	static const char *const value[] = {"say \"hi\" \\ C:\\x\n\t\r\x01\x1f\x7f caf\xc3\xa9 \xe2\x80\xae",
+					    "bad \xff\xc3( utf-8", "[\"x\",null]"};
+	static const char *const bad[] = {"", "{}", "[1]", "[[\"a\"]]", "[[\"a\",\"b\",\"c\"]]", "[[\"a\",\"b\"]",
+					  "[[\"a\",\"b\"],]", "[[\"a\",\"b\"]] x", "[[\"a\",[]]]", "[[\"a\",\"b"};
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	nd_buf b = {0}, name = {0}, val = {0};
+	nd_error err;
+	size_t n = 0, k = 0;
+	const char *p;
+	int rc;
+
+	CHECK(nd_incidents_facts_end(&b) == 0);
+	CHECK(b.len == 0); /* none: the column NULL */
+	CHECK(nd_incidents_fact_put(&b, &n, 1, "nps.A", value[0]) == 0);
+	CHECK(nd_incidents_fact_put(&b, &n, 3, "clock", value[1]) == 0); /* position 2 empty */
+	CHECK(nd_incidents_fact_put(&b, &n, 3, "n\"ame", value[2]) == 0); /* not past them: the next */
+	CHECK(n == 4);
+	CHECK(nd_incidents_facts_end(&b) == 0);
+	CHECK_STR(b.data, "[[\"nps.A\",\"say \\\"hi\\\" \\\\ C:\\\\x\\n\\t\\r\\u0001\\u001f\x7f caf\xc3\xa9 \xe2\x80\xae\"],"
+			  "null,[\"clock\",\"bad \xff\xc3( utf-8\"],[\"n\\\"ame\",\"[\\\"x\\\",null]\"]]");
+	/* read back in C as the view reads it, also as others write JSON */
+	for (p = b.data, k = 0; (rc = nd_incidents_fact_next(&p, &name, &val)) == 1; k++)
+		if (k < 3) {
+			CHECK_STR(name.data, k == 0 ? "nps.A" : k == 1 ? "clock" : "n\"ame");
+			CHECK_STR(val.data, value[k]);
+		}
+	CHECK(rc == 0 && k == 3);
+	p = " [ null , [ \"a\" , \"\\u00e9\\ud83d\\ude00\\/\" ] ,null] ";
+	CHECK(nd_incidents_fact_next(&p, &name, &val) == 1);
+	CHECK_STR(name.data, "a");
+	CHECK_STR(val.data, "\xc3\xa9\xf0\x9f\x98\x80/");
+	CHECK(nd_incidents_fact_next(&p, &name, &val) == 0);
+	p = "[]";
+	CHECK(nd_incidents_fact_next(&p, &name, &val) == 0);
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		p = bad[k];
+		while ((rc = nd_incidents_fact_next(&p, &name, &val)) == 1)
+			;
+		CHECK(rc == -1);
+	}
+	nd_buf_free(&name);
+	nd_buf_free(&val);
+
+	CHECK(nd_incidents_begin(s, &err) == 0);
+	CHECK(nd_incidents_clear(s, &err) == 0);
+	CHECK(nd_db_prepare(db,
+			    "INSERT INTO incidents(id, kind, cause_id, confidence, match, count, paired, first_ts, last_ts,"
+			    " first_time, last_time, status, facts) VALUES"
+			    " (1, 'incident', 'c', 'likely', 'client-only', 1, 0, 100, 100, 'x', 'x', 'open', ?),"
+			    " (2, 'incident', 'c', 'likely', 'client-only', 1, 0, 200, 200, 'x', 'x', 'open', NULL)",
+			    0, &st, "t", &err) == 0);
+	CHECK(nd_db_bind_text(st, 1, b.data, "t", &err) == 0);
+	CHECK(nd_db_step(st, "t", &err) == 0);
+	nd_db_finalize(st);
+	CHECK(nd_db_prepare(db, "SELECT incident_id, pos, name, value FROM incident_facts ORDER BY incident_id, pos", 0,
+			    &st, "t", &err) == 0);
+	for (k = 0; st && nd_db_step(st, "t", &err) == 1; k++) {
+		if (k >= 3)
+			continue;
+		CHECK(nd_db_column_int64(st, 0) == 1);
+		CHECK(nd_db_column_int64(st, 1) == (k ? (int64_t)k + 2 : 1));
+		CHECK_STR(nd_db_column_text(st, 2), k == 0 ? "nps.A" : k == 1 ? "clock" : "n\"ame");
+		CHECK_STR(nd_db_column_text(st, 3), value[k]);
+	}
+	CHECK(k == 3);
+	nd_db_finalize(st);
+	CHECK(nd_store_commit(s, &err) == 0);
+	nd_buf_free(&b);
+}
+
 int main(int argc, char **argv)
 {
 	char path[4096];
@@ -126,6 +205,7 @@ int main(int argc, char **argv)
 	CHECK(nd_store_open(&s, path, &err) == 0);
 	if (s) {
 		test_keys(s);
+		test_facts(s);
 		nd_store_close(s);
 	}
 	return check_report();

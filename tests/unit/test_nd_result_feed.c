@@ -28,7 +28,7 @@ static int named(size_t id)
 }
 
 /* The writer: takes chunks and checks their parts: a built one has one
- * fact row (id, 1, "k<id>", "v"), the next of the chunk; a named one is a
+ * events row (id, 1, "k<id>", NULL, NULL), the next of the chunk; a named one is a
  * whole run. Returns NULL. */
 static void *writer(void *arg)
 {
@@ -46,19 +46,18 @@ static void *writer(void *arg)
 			w->parts++;
 			w->in_order &= t->first == (size_t)w->next && t->first <= t->last;
 			if (!t->built) {
-				w->in_order &= named(t->first) && named(t->last) && t->last - t->first == 1 && !t->events &&
-					       !t->facts;
+				w->in_order &= named(t->first) && named(t->last) && t->last - t->first == 1 && !t->events;
 				w->next += (int64_t)(t->last - t->first + 1);
 				continue;
 			}
 			snprintf(want, sizeof(want), "k%lld", (long long)w->next);
-			w->in_order &= t->first == t->last && !named(t->first) && t->facts == 1 && !t->events &&
-				       nd_batch_get(&c->rows.facts, i, 0, &id, &s) == 1 && id == w->next &&
-				       nd_batch_get(&c->rows.facts, i, 2, &id, &s) == 2 && strcmp(s, want) == 0;
+			w->in_order &= t->first == t->last && !named(t->first) && t->events == 1 &&
+				       nd_batch_get(&c->rows.events, i, 0, &id, &s) == 1 && id == w->next &&
+				       nd_batch_get(&c->rows.events, i, 2, &id, &s) == 2 && strcmp(s, want) == 0;
 			i++;
 			w->next++;
 		}
-		w->in_order &= i == nd_batch_rows(&c->rows.facts);
+		w->in_order &= i == nd_batch_rows(&c->rows.events);
 		nd_result_feed_give(w->feed);
 		if (w->chunks && ++taken == w->chunks) {
 			nd_result_feed_fail(w->feed);
@@ -88,11 +87,12 @@ static size_t put(nd_result_feed *f, size_t n, int complete)
 		if (!(r = nd_result_feed_rows(f)))
 			break;
 		snprintf(k, sizeof(k), "k%zu", i + 1);
-		nd_batch_int(&r->facts, (int64_t)i + 1);
-		nd_batch_int(&r->facts, 1);
-		nd_batch_text(&r->facts, k);
-		nd_batch_text(&r->facts, "v");
-		CHECK(nd_batch_row(&r->facts, &err) == 0);
+		nd_batch_int(&r->events, (int64_t)i + 1);
+		nd_batch_int(&r->events, 1);
+		nd_batch_text(&r->events, k);
+		nd_batch_null(&r->events);
+		nd_batch_null(&r->events);
+		CHECK(nd_batch_row(&r->events, &err) == 0);
 		nd_result_feed_added(f, i + 1);
 	}
 	nd_result_feed_end(f, complete);
