@@ -28,8 +28,8 @@
 	"  json_extract(f.value, '$[0]') AS name, json_extract(f.value, '$[1]') AS value\n"                            \
 	"  FROM incidents i, json_each(i.facts) f WHERE f.type = 'array';\n"
 #define ND_INCIDENT_FACTS_VIEW_PG                                                                                     \
-	"CREATE VIEW IF NOT EXISTS incident_facts AS SELECT i.id AS incident_id, f.pos, f.e ->> 0 AS name,\n"          \
-	"  f.e ->> 1 AS value\n"                                                                                       \
+	"CREATE VIEW IF NOT EXISTS incident_facts AS SELECT i.id AS incident_id, f.pos,\n"                             \
+	"  (f.e ->> 0) COLLATE \"C\" AS name, (f.e ->> 1) COLLATE \"C\" AS value\n"                                    \
 	"  FROM incidents i\n"                                                                                         \
 	"  CROSS JOIN LATERAL json_array_elements(CAST(i.facts AS json)) WITH ORDINALITY AS f(e, pos)\n"               \
 	"  WHERE json_typeof(f.e) = 'array';\n"

@@ -678,6 +678,22 @@ static int incident_key_column(nd_db *db, nd_error *err)
 	return nd_db_exec_ddl(db, ND_INCIDENT_KEYS_VIEW(""), "schema migration", err);
 }
 
+/* facts_to_column on PostgreSQL: one statement in the server. A round
+ * trip per incident and a SELECT that libpq holds whole in memory (1.87M
+ * facts at 1M incidents) would keep every collector waiting on the schema
+ * lock. Its JSON differs from nd_incidents_fact_put's in white space and
+ * in how it escapes, which the view and nd_incidents_fact_next read alike;
+ * the next diagnose writes the column again. */
+#define PG_FACTS_TO_COLUMN \
+	"UPDATE incidents SET facts = f.j FROM (\n" \
+	"  SELECT t.incident_id, CAST(json_agg(CASE WHEN x.pos IS NULL THEN NULL" \
+	" ELSE json_build_array(x.name, x.value) END ORDER BY g.p) AS text) AS j\n" \
+	"  FROM (SELECT incident_id, max(pos) AS m FROM incident_facts GROUP BY incident_id) t\n" \
+	"  CROSS JOIN LATERAL generate_series(1, t.m) AS g(p)\n" \
+	"  LEFT JOIN incident_facts x ON x.incident_id = t.incident_id AND x.pos = g.p\n" \
+	"  GROUP BY t.incident_id) f\n" \
+	"  WHERE incidents.id = f.incident_id;"
+
 /* Writes the facts built in json (positions *n) as the facts column of
  * incident id with wr, and empties json. Returns 0, or -1 with err set. */
 static int facts_row(nd_stmt *wr, int64_t id, nd_buf *json, size_t *n, nd_error *err)
@@ -695,8 +711,8 @@ static int facts_row(nd_stmt *wr, int64_t id, nd_buf *json, size_t *n, nd_error 
 }
 
 /* Writes the facts of the incidents in incident_facts, a table, into
- * their incidents rows (nd_incidents_fact_put). Returns 0, or -1 with err
- * set. */
+ * their incidents rows (nd_incidents_fact_put), on SQLite. Returns 0, or
+ * -1 with err set. */
 static int facts_to_column(nd_db *db, nd_error *err)
 {
 	nd_stmt *rd = NULL, *wr = NULL;
@@ -713,9 +729,8 @@ static int facts_to_column(nd_db *db, nd_error *err)
 	}
 	while ((rc = nd_db_step(rd, "incident_facts", err)) >= 0) {
 		int64_t next = rc ? nd_db_column_int64(rd, 0) : 0;
-		const char *name = rc ? nd_db_column_text(rd, 2) : NULL, *value = rc ? nd_db_column_text(rd, 3) : NULL;
-
 		int64_t pos = rc ? nd_db_column_int64(rd, 1) : 0;
+		const char *name = rc ? nd_db_column_text(rd, 2) : NULL, *value = rc ? nd_db_column_text(rd, 3) : NULL;
 
 		if (id && next != id && facts_row(wr, id, &json, &n, err) != 0) {
 			rc = -1;
@@ -756,7 +771,9 @@ static int incident_facts_column(nd_db *db, nd_error *err)
 		return 0;
 	if ((!column &&
 	     nd_db_exec_ddl(db, "ALTER TABLE incidents ADD COLUMN facts TEXT;", "schema migration", err) != 0) ||
-	    (facts && (facts_to_column(db, err) != 0 ||
+	    (facts && ((nd_db_dialect_of(db) == ND_DB_POSTGRESQL
+				? nd_db_exec_ddl(db, PG_FACTS_TO_COLUMN, "schema migration", err)
+				: facts_to_column(db, err)) != 0 ||
 		       nd_db_exec_ddl(db, "DROP TABLE incident_facts;", "schema migration", err) != 0)))
 		return -1;
 	return nd_incidents_views(db, err);
