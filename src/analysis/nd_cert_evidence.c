@@ -155,17 +155,19 @@ long nd_cert_evidence_match(nd_store *s, const nd_cert_set *set, nd_cert_evidenc
  * read and written back, and the column being built. */
 typedef struct attach {
 	nd_stmt *get, *set;
-	nd_buf json;
+	nd_buf json, name, value; /* name, value: a fact of the old column, read to check it */
 } attach;
 
 /* Appends one fact after the incident's others, in its facts column
- * (nd_incidents_fact_put). Returns 0, or -1 with err. */
+ * (nd_incidents_fact_put); a column with no fact (NULL, an empty array)
+ * starts anew, one that is no array of facts (written by hand) fails
+ * naming the incident. Returns 0, or -1 with err. */
 static int append_fact(void *ctx, int64_t incident, const char *name, const char *value, nd_error *err)
 {
 	attach *a = ctx;
-	const char *old;
-	size_t len, n = 0;
-	int rc;
+	const char *old, *p;
+	size_t n = 0;
+	int rc, any = 0;
 
 	nd_buf_reset(&a->json);
 	if (nd_db_bind_int64(a->get, 1, incident, "incident facts", err) != 0 ||
@@ -174,10 +176,15 @@ static int append_fact(void *ctx, int64_t incident, const char *name, const char
 		return -1;
 	}
 	old = rc == 1 ? nd_db_column_text(a->get, 0) : NULL;
-	len = old ? strlen(old) : 0;
-	/* the array without its closing bracket, the fact after its others
-	 * (none: an empty array, or no array) */
-	rc = len > 2 && old[0] == '[' && old[len - 1] == ']' ? nd_buf_append(&a->json, old, len - 1) : 0;
+	/* the array up to its closing bracket, the fact after its others */
+	for (p = old, rc = 0; p && (rc = nd_incidents_fact_next(&p, &a->name, &a->value)) == 1;)
+		any = 1;
+	if (rc < 0) {
+		nd_db_reset(a->get);
+		return nd_error_set(err, "incident %lld: its facts column is no JSON array of [name, value]",
+				    (long long)incident);
+	}
+	rc = any ? nd_buf_append(&a->json, old, (size_t)(strrchr(old, ']') - old)) : 0;
 	nd_db_reset(a->get);
 	if (rc != 0 || nd_incidents_fact_put(&a->json, &n, 1, name, value) != 0 ||
 	    nd_incidents_facts_end(&a->json) != 0)
@@ -193,12 +200,16 @@ static int append_fact(void *ctx, int64_t incident, const char *name, const char
 
 long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)
 {
-	attach a = {NULL, NULL, {0}};
+	attach a = {NULL, NULL, {0}, {0}, {0}};
 	long n = -1;
 
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	if (nd_db_prepare(nd_store_db(s), "SELECT facts FROM incidents WHERE id = ?", 0, &a.get, "incident facts",
+	/* A diagnose rewriting the results, or another attach, waits: each
+	 * column is read and written back (PostgreSQL's READ COMMITTED would
+	 * let two attaches lose one's fact). */
+	if (nd_db_lock(nd_store_db(s), ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
+	    nd_db_prepare(nd_store_db(s), "SELECT facts FROM incidents WHERE id = ?", 0, &a.get, "incident facts",
 			  err) == 0 &&
 	    nd_db_prepare(nd_store_db(s), "UPDATE incidents SET facts = ? WHERE id = ?", 0, &a.set, "incident facts",
 			  err) == 0)
@@ -206,6 +217,8 @@ long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)
 	nd_db_finalize(a.get);
 	nd_db_finalize(a.set);
 	nd_buf_free(&a.json);
+	nd_buf_free(&a.name);
+	nd_buf_free(&a.value);
 	if (n < 0 || nd_store_commit(s, err) != 0) {
 		nd_store_rollback(s);
 		return -1;

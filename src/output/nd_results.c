@@ -1055,8 +1055,9 @@ static int name_values(nd_results *r, ordered *c, int64_t id, const char ***name
 }
 
 /* Reads the facts of stored incident id (its facts column, from r->facts)
- * into arena arrays. Returns 0, or -1 with err set when out of memory, on
- * a database error or a column that is not a facts array. */
+ * into arena arrays; a column that is no facts array (written by hand)
+ * becomes one fact that shows it whole, not a failed report. Returns 0, or
+ * -1 with err set when out of memory or on a database error. */
 static int stored_facts(nd_results *r, int64_t id, const char ***names, const char ***values, size_t *n,
 			nd_error *err)
 {
@@ -1069,15 +1070,17 @@ static int stored_facts(nd_results *r, int64_t id, const char ***names, const ch
 	*names = *values = NULL;
 	if (rc != 1)
 		return rc < 0 ? nd_db_fail(r->db, "results", err) : 0;
+	rc = 0;
 	for (p = text(r->facts.st, 1); p && (rc = nd_incidents_fact_next(&p, &name, &value)) == 1; count++)
 		if (pair_put(r, count, name.data, value.data) != 0)
 			break;
 	nd_buf_free(&name);
 	nd_buf_free(&value);
-	if (rc < 0)
-		return nd_error_set(err, "results: the facts of incident %lld are not a JSON array of [name, value]",
-				    (long long)id);
-	if (rc == 1)
+	if (rc < 0) {
+		count = 1;
+		rc = pair_put(r, 0, "facts (not a JSON array of [name, value])", text(r->facts.st, 1));
+	}
+	if (rc != 0)
 		return nd_error_set(err, "out of memory");
 	return pairs_out(r, count, names, values, n, err);
 }

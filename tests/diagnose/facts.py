@@ -89,4 +89,16 @@ for fmt, before in formats.items():
 rc, _, err = t.run('diagnose')
 t.check('diagnose after it (%s)' % err.strip(), rc in (0, 1), True)
 t.check('the next run writes the same facts', facts(), rows)
+
+# A column written by hand that is no array of facts: report shows it whole as one fact, not a failed report.
+db = sqlite3.connect(t.db)
+db.execute("UPDATE incidents SET facts = '[[\"a\",\"b\",\"c\"' WHERE id = 2")
+db.commit()
+db.close()
+rc, out, err = t.run('report', '--format', 'json', '--no-timestamp')
+t.check('report with a facts column that is no array (%s)' % err.strip(), rc, 0)
+t.check('that column shown whole', [f for i, f in json_facts(json.loads(out)) if i == 2],
+        [[('facts (not a JSON array of [name, value])', '[["a","b","c"')]])
+t.check('the other incident keeps its facts', [f for i, f in json_facts(json.loads(out)) if i == 1],
+        [f for i, f in json_facts(printed) if i == 1])
 t.finish()
