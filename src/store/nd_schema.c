@@ -648,6 +648,27 @@ static int events_view(nd_db *db, nd_error *err)
 		"schema migration", err);
 }
 
+/* What steps 11 and 12 share, each moving a table of the incidents' rows
+ * (table) into a TEXT column of incidents (column): adds the column where
+ * it is missing and sets *moving when table is still a table. Returns 1
+ * when the step goes on (its rows to move, then its view), 0 when there is
+ * nothing to do (incidents is no table, or has the column while table is
+ * none), or -1 with err set. */
+static int column_for(nd_db *db, const char *column, const char *table, int *moving, nd_error *err)
+{
+	char sql[80];
+	int has, rc = nd_db_has_table(db, "incidents", err);
+
+	if (rc <= 0)
+		return rc;
+	if ((has = nd_db_has_column(db, "incidents", column, err)) < 0 || (*moving = nd_db_has_table(db, table, err)) < 0)
+		return -1;
+	if (has && !*moving)
+		return 0;
+	snprintf(sql, sizeof(sql), "ALTER TABLE incidents ADD COLUMN %s TEXT;", column);
+	return !has && nd_db_exec_ddl(db, sql, "schema migration", err) != 0 ? -1 : 1;
+}
+
 /* Step 10 -> 11: the key of each incident and finding goes into its
  * incidents row (column key) and incident_keys, a table of its own, becomes
  * a view of it: one row fewer per incident for diagnose to insert. Every
@@ -658,22 +679,15 @@ static int events_view(nd_db *db, nd_error *err)
  * hand. Returns 0, or -1 with err set. */
 static int incident_key_column(nd_db *db, nd_error *err)
 {
-	int column, keys;
-	int rc = nd_db_has_table(db, "incidents", err);
+	int keys, rc = column_for(db, "key", "incident_keys", &keys, err);
 
 	if (rc <= 0)
 		return rc;
-	if ((column = nd_db_has_column(db, "incidents", "key", err)) < 0 ||
-	    (keys = nd_db_has_table(db, "incident_keys", err)) < 0)
-		return -1;
-	if (column && !keys)
-		return 0;
-	if ((!column && nd_db_exec_ddl(db, "ALTER TABLE incidents ADD COLUMN key TEXT;", "schema migration", err) != 0) ||
-	    (keys && nd_db_exec_ddl(db,
-				    "UPDATE incidents SET key = coalesce((SELECT k.key FROM incident_keys k"
-				    " WHERE k.incident_id = incidents.id), key);\n"
-				    "DROP TABLE incident_keys;",
-				    "schema migration", err) != 0))
+	if (keys && nd_db_exec_ddl(db,
+				   "UPDATE incidents SET key = coalesce((SELECT k.key FROM incident_keys k"
+				   " WHERE k.incident_id = incidents.id), key);\n"
+				   "DROP TABLE incident_keys;",
+				   "schema migration", err) != 0)
 		return -1;
 	return nd_db_exec_ddl(db, ND_INCIDENT_KEYS_VIEW(""), "schema migration", err);
 }
@@ -759,22 +773,14 @@ static int facts_to_column(nd_db *db, nd_error *err)
  * no table (made so by this version). Returns 0, or -1 with err set. */
 static int incident_facts_column(nd_db *db, nd_error *err)
 {
-	int column, facts;
-	int rc = nd_db_has_table(db, "incidents", err);
+	int facts, rc = column_for(db, "facts", "incident_facts", &facts, err);
 
 	if (rc <= 0)
 		return rc;
-	if ((column = nd_db_has_column(db, "incidents", "facts", err)) < 0 ||
-	    (facts = nd_db_has_table(db, "incident_facts", err)) < 0)
-		return -1;
-	if (column && !facts)
-		return 0;
-	if ((!column &&
-	     nd_db_exec_ddl(db, "ALTER TABLE incidents ADD COLUMN facts TEXT;", "schema migration", err) != 0) ||
-	    (facts && ((nd_db_dialect_of(db) == ND_DB_POSTGRESQL
-				? nd_db_exec_ddl(db, PG_FACTS_TO_COLUMN, "schema migration", err)
-				: facts_to_column(db, err)) != 0 ||
-		       nd_db_exec_ddl(db, "DROP TABLE incident_facts;", "schema migration", err) != 0)))
+	if (facts && ((nd_db_dialect_of(db) == ND_DB_POSTGRESQL
+			       ? nd_db_exec_ddl(db, PG_FACTS_TO_COLUMN, "schema migration", err)
+			       : facts_to_column(db, err)) != 0 ||
+		      nd_db_exec_ddl(db, "DROP TABLE incident_facts;", "schema migration", err) != 0))
 		return -1;
 	return nd_incidents_views(db, err);
 }
