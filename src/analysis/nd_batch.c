@@ -171,28 +171,6 @@ void nd_batch_forget(nd_batch *b)
 	drop(b);
 }
 
-/* Folds the n bytes at p into the two hashes h, eight bytes at a time
- * (the last word padded with zeros and the length, so that "a" and "a\0"
- * differ): two multiply-xor hashes of their own, so that a collision needs
- * both. Returns nothing. */
-static void fold(uint64_t *h, const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t w;
-	size_t i;
-
-	for (i = 0; i + 8 <= n; i += 8) {
-		memcpy(&w, c + i, 8);
-		h[0] = (h[0] ^ w) * 0x100000001b3ULL;
-		h[1] = ((h[1] << 29 | h[1] >> 35) ^ w) * 0x9e3779b97f4a7c15ULL;
-	}
-	w = (uint64_t)n << 56;
-	if (i < n)
-		memcpy(&w, c + i, n - i); /* at most 7 bytes: the length byte stays */
-	h[0] = (h[0] ^ w) * 0x100000001b3ULL;
-	h[1] = ((h[1] << 29 | h[1] >> 35) ^ w) * 0x9e3779b97f4a7c15ULL;
-}
-
 /* Folds the row just put, with the table's name, into b->hash and takes
  * it back (the rows pending before it stay). Returns nothing. */
 static void fold_row(nd_batch *b)
@@ -200,21 +178,21 @@ static void fold_row(nd_batch *b)
 	size_t i, first = b->nv - b->ncols;
 	size_t text = b->text.len; /* where the row's strings begin */
 
-	fold(b->hash, b->what, strlen(b->what) + 1);
+	nd_hash_add(b->hash, b->what, strlen(b->what));
 	for (i = first; i < b->nv; i++) {
 		const nd_batch_val *x = &b->v[i];
 
 		unsigned char kind = x->kind < 2 ? x->kind : 2; /* a string, however put */
 
-		fold(b->hash, &kind, 1);
+		nd_hash_add(b->hash, &kind, 1);
 		if (x->kind == 1) {
-			fold(b->hash, &x->v.i, sizeof(x->v.i));
+			nd_hash_add(b->hash, &x->v.i, sizeof(x->v.i));
 		} else if (x->kind == 2) {
-			fold(b->hash, b->text.data + x->v.i, x->len + 1);
+			nd_hash_add(b->hash, b->text.data + x->v.i, x->len);
 			if ((size_t)x->v.i < text)
 				text = (size_t)x->v.i;
 		} else if (x->kind == 3) {
-			fold(b->hash, x->v.s, x->len + 1);
+			nd_hash_add(b->hash, x->v.s, x->len);
 		}
 	}
 	b->nv = first;

@@ -6,11 +6,12 @@
  * ND_BATCH_ROWS rows instead of one per row, which was most of what
  * storing a million incidents cost. The rows left at the end go one by
  * one through a single-row statement (nd_batch_flush). With hash set,
- * rows are not inserted but folded into *hash: what a row set would
- * write, compared with what an earlier run wrote. A batch opened in
- * memory (nd_batch_open_memory) keeps every row until it is forgotten:
- * the rows an incident would be stored as, read by the printer instead of
- * reading them back from the database. */
+ * rows are not inserted but added to *hash (keyed: the rows hold
+ * attacker-controlled strings): what a row set would write, compared with
+ * what an earlier run wrote. A batch opened in memory
+ * (nd_batch_open_memory) keeps every row until it is forgotten: the rows
+ * an incident would be stored as, read by the printer instead of reading
+ * them back from the database. */
 #ifndef ND_BATCH_H
 #define ND_BATCH_H
 
@@ -20,6 +21,7 @@
 #include "nd_buf.h"
 #include "nd_db.h"
 #include "nd_error.h"
+#include "nd_hash.h"
 
 #define ND_BATCH_ROWS 32
 
@@ -43,7 +45,7 @@ typedef struct nd_batch {
 	nd_buf text;       /* the copied strings of the pending rows, each with its NUL */
 	nd_db_value *bind; /* a database batch's: a statement's values as bound */
 	int oom;
-	uint64_t *hash; /* not NULL: rows are folded into hash[0..1], not inserted */
+	nd_hash_state *hash; /* not NULL: rows are added to this keyed hash, not inserted */
 } nd_batch;
 
 /* Prepares the batch for "head VALUES(?,...),... tail" with ncols columns

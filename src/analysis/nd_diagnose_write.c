@@ -599,17 +599,18 @@ static void close_batches(writer *w)
 	nd_result_rows_close(&w->t);
 }
 
-/* Hashes the rows group g would be stored as (id, key) into h[0..1].
- * Returns 0, or -1 with err set. */
+/* Sets *h to the keyed hash of the rows group g would be stored as (id,
+ * key). Returns 0, or -1 with err set. */
 static int hash_group(writer *w, const nd_group *g, int64_t id, const char *key, uint64_t *h)
 {
+	nd_hash_state st;
 	int rc;
 
-	h[0] = 0xcbf29ce484222325ULL;
-	h[1] = 0x84222325cbf29ce4ULL;
-	w->t.incidents.hash = w->t.events.hash = h;
+	nd_hash_begin(&st);
+	w->t.incidents.hash = w->t.events.hash = &st;
 	rc = store_group(w, g, id, key);
 	w->t.incidents.hash = w->t.events.hash = NULL;
+	*h = nd_hash_end(&st);
 	return rc;
 }
 
@@ -676,14 +677,14 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	start(&w, s, p->gap_s, d, c, g, err);
 	if (out) {
 		nd_written_free(out);
-		if (!(out->h = calloc(2 * g->n + 2, sizeof(*out->h))))
+		if (!(out->h = calloc(g->n + 1, sizeof(*out->h))))
 			return nd_error_set(err, "out of memory");
 		out->n = g->n;
 	}
 	if (open_batches(&w) || store_causes(&w, rules) != 0)
 		goto out;
 	for (i = 0; i < g->n; i++)
-		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, out->h + 2 * i)) ||
+		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, out->h + i)) ||
 		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s) != 0)
 			goto out;
 	if (finish_rewrite(&w, s) == 0)
@@ -730,7 +731,7 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 	*changed = 0;
 	*since = *first = INT64_MAX;
 	start(&w, s, p->gap_s, d, c, g, err);
-	if (!(now.h = calloc(2 * g->n + 2, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
+	if (!(now.h = calloc(g->n + 1, sizeof(*now.h))) || !(differs = calloc(g->n + 1, 1))) {
 		nd_error_set(err, "out of memory");
 		goto out;
 	}
@@ -744,10 +745,10 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 		goto out;
 	for (i = 0; i < g->n; i++) {
 		if (same && same[i] && i < prev->n)
-			memcpy(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h));
-		else if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, now.h + 2 * i))
+			now.h[i] = prev->h[i];
+		else if (hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, now.h + i))
 			goto out;
-		differs[i] = i >= prev->n || memcmp(now.h + 2 * i, prev->h + 2 * i, 2 * sizeof(*now.h)) != 0;
+		differs[i] = i >= prev->n || now.h[i] != prev->h[i];
 		if (differs[i] && i < prev->n && delete_rows(&w, del, (int64_t)i + 1))
 			goto out;
 	}

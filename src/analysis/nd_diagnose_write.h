@@ -53,9 +53,10 @@ int nd_diagnosis_rows(const nd_diagnosis *x, const nd_row_plan *plan, size_t i, 
 		      nd_error *err);
 
 /* What a run wrote, for the next run of the same process (tail) to write
- * only what changed: two 64-bit hashes of the rows of each incident id. */
+ * only what changed: a keyed hash of the rows of each incident id (a
+ * forged collision would hide a change; see nd_hash_begin). */
 typedef struct nd_written {
-	uint64_t *h; /* incident id i at h[2 * (i - 1)] */
+	uint64_t *h; /* incident id i's rows' keyed hash (nd_batch) at h[i - 1] */
 	size_t n;    /* incidents and findings */
 } nd_written;
 

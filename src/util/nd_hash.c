@@ -108,6 +108,57 @@ uint64_t nd_hash_str(const char *s)
 	return siphash13(k->k0, k->k1, s, strlen(s));
 }
 
+void nd_hash_begin(nd_hash_state *s)
+{
+	const nd_hash_key *k = nd_hash_key_of_process();
+
+	s->v0 = k->k0 ^ 0x736f6d6570736575ULL;
+	s->v1 = k->k1 ^ 0x646f72616e646f6dULL;
+	s->v2 = k->k0 ^ 0x6c7967656e657261ULL;
+	s->v3 = k->k1 ^ 0x7465646279746573ULL;
+}
+
+/* One compression round of m into v0..v3. */
+#define COMPRESS(m)                                                                                                    \
+	do {                                                                                                           \
+		v3 ^= (m);                                                                                             \
+		SIPROUND;                                                                                              \
+		v0 ^= (m);                                                                                             \
+	} while (0)
+
+void nd_hash_add(nd_hash_state *s, const void *p, size_t n)
+{
+	uint64_t v0 = s->v0, v1 = s->v1, v2 = s->v2, v3 = s->v3, m = 0;
+	const uint8_t *in = p, *end = in + (n & ~(size_t)7);
+	size_t i;
+
+	for (; in != end; in += 8) {
+		m = nd_le64(in);
+		COMPRESS(m);
+	}
+	if (n & 7) {
+		for (m = 0, i = 0; i < (n & 7); i++)
+			m |= (uint64_t)in[i] << (8 * i);
+		COMPRESS(m);
+	}
+	m = (uint64_t)n; /* read from the end, the lengths cut the words into the strings again */
+	COMPRESS(m);
+	s->v0 = v0;
+	s->v1 = v1;
+	s->v2 = v2;
+	s->v3 = v3;
+}
+
+uint64_t nd_hash_end(const nd_hash_state *s)
+{
+	uint64_t v0 = s->v0, v1 = s->v1, v2 = s->v2 ^ 0xff, v3 = s->v3;
+
+	SIPROUND;
+	SIPROUND;
+	SIPROUND;
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
 uint64_t nd_hash_word(uint64_t v)
 {
 	const nd_hash_key *k = nd_hash_key_of_process();

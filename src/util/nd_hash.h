@@ -31,6 +31,26 @@ uint64_t nd_hash_more(uint64_t h, const void *p, size_t n);
 /* Returns the hash of the NUL-terminated string s (nd_hash_more from 0). */
 uint64_t nd_hash_str(const char *s);
 
+/* A keyed hash over a sequence of byte strings (nd_hash_begin, then
+ * nd_hash_add per string, nd_hash_end): SipHash-1-3's compression under
+ * the process's key over an encoding of the sequence that only it gives
+ * (each string's bytes, the last word padded with zeros, then a word of
+ * its length). For fingerprints compared within the process (tail's rows
+ * of an incident against the last round's), where the strings are
+ * attacker-controlled and a forged collision would hide a change. */
+typedef struct nd_hash_state {
+	uint64_t v0, v1, v2, v3;
+} nd_hash_state;
+
+/* Starts s under the process's key. Returns nothing. */
+void nd_hash_begin(nd_hash_state *s);
+
+/* Adds the n bytes at p to s as one string. Returns nothing. */
+void nd_hash_add(nd_hash_state *s, const void *p, size_t n);
+
+/* Returns the hash of what was added to s (s is left as it was). */
+uint64_t nd_hash_end(const nd_hash_state *s);
+
 /* Returns the word v mixed under the process's key: for tables keyed by
  * ids or pointers, which an attacker influences but does not choose
  * (cheaper than SipHash). Returns the mix. */

@@ -2,8 +2,8 @@
  * hash of bytes is SipHash-1-3, with PYTHONHASHSEED=0 under the zero key;
  * the others from a reference implementation checked against it and
  * against the SipHash paper's SipHash-2-4 vector), the process's key drawn
- * once (the same from another thread), and a hash going on part by
- * part. */
+ * once (the same from another thread), a hash going on part by part, and
+ * the hash of a sequence of strings. */
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
@@ -45,5 +45,34 @@ int main(void)
 	CHECK(nd_hash_more(nd_hash_str("ab"), "c", 1) != nd_hash_more(nd_hash_str("a"), "bc", 2));
 	CHECK(nd_hash_more(nd_hash_str("ab"), "c", 1) == nd_hash_more(nd_hash_str("ab"), "c", 1));
 	CHECK(nd_hash_word(1) != nd_hash_word(2) && nd_hash_word(7) == nd_hash_word(7));
+
+	/* A sequence of strings: the same sequence the same hash, another cut,
+	 * an empty string more or trailing zero bytes another (each string's
+	 * length counts); ending leaves the state as it was. */
+	{
+		static const char *const seq[][3] = {{"ab", "c", NULL},      {"a", "bc", NULL},
+						     {"ab", "c", ""},        {"ab", "c\0", NULL},
+						     {"abcdefgh", "", NULL}, {"abcdefgh\0", NULL, NULL}};
+		static const size_t len[][3] = {{2, 1, 0}, {1, 2, 0}, {2, 1, 0}, {2, 2, 0}, {8, 0, 0}, {9, 0, 0}};
+		uint64_t h[6];
+		size_t i, j;
+
+		for (i = 0; i < 6; i++) {
+			nd_hash_state st;
+
+			nd_hash_begin(&st);
+			for (j = 0; j < 3 && seq[i][j]; j++)
+				nd_hash_add(&st, seq[i][j], len[i][j]);
+			h[i] = nd_hash_end(&st);
+			CHECK(h[i] == nd_hash_end(&st));
+			nd_hash_begin(&st);
+			for (j = 0; j < 3 && seq[i][j]; j++)
+				nd_hash_add(&st, seq[i][j], len[i][j]);
+			CHECK(h[i] == nd_hash_end(&st));
+		}
+		for (i = 0; i < 6; i++)
+			for (j = i + 1; j < 6; j++)
+				CHECK(h[i] != h[j]);
+	}
 	return check_report();
 }
