@@ -13,6 +13,7 @@
 #include "nd_diagnose_write.h"
 #include "nd_evidence.h"
 #include "nd_group.h"
+#include "nd_hash.h"
 #include "nd_incidents.h"
 #include "nd_judge.h"
 #include "nd_keys.h"
@@ -455,13 +456,15 @@ static uint64_t mix(uint64_t h, uint64_t w)
  * its rows are made of but the stored values of its events (a ref's
  * never change) and the events near them: its id, key, rule, times and
  * resolution, the NPS lock it names, and each attempt's events, time and
- * clock line-up. */
+ * clock line-up. Event times are the attacker's to choose, so the chain
+ * starts from a keyed mix (nd_hash_word): no one outside the process can
+ * aim two groups at one signature. */
 static uint64_t group_sig(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i,
 			  const char *key)
 {
 	const nd_group *gr = &g->v[i];
 	const nd_resolution *lock = NULL;
-	uint64_t h = mix(0x9e3779b97f4a7c15ULL, i);
+	uint64_t h = nd_hash_word(i);
 	size_t k, r;
 
 	for (; *key; key++)
