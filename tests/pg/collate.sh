@@ -8,8 +8,9 @@
 # The hosts: the Error-853 scenario's client log under five names that
 # order differently, its NPS log under two, every name in both orders.
 # Also: every text column of the schema, the result tables too, is
-# COLLATE "C"; and the migration to version 9 gives an existing database's
-# columns that collation (its indexes still used for ORDER BY computer).
+# COLLATE "C", and so are the text columns of the views but two; and the migration to version 9
+# gives an existing database's columns that collation (its indexes still used for ORDER BY
+# computer).
 . "$SRC/tests/ingest/lib.sh"
 . "$SRC/tests/pg/lib.sh"
 PGNAME=nd_collate
@@ -52,11 +53,16 @@ same_diagnosis() {
 	if cmp -s "$T/lite.csv" "$T/pg.csv"; then ok; else fail "$1: report csv differs"; diff "$T/lite.csv" "$T/pg.csv" | head -10 >&2; fi
 }
 same_diagnosis "new database"
-# text columns not byte-ordered: none, in the tables of the schema and the result tables
+# text columns not byte-ordered: none, in the tables of the schema and the result tables, nor in
+# the result views (incident_facts' name and value come out of JSON: COLLATE "C" there). Two
+# computed columns of the event views still have the database's collation (event_fields.name,
+# nps_decisions.decision; nothing of npsdiag orders by them; docs/schema.md says so).
 notc="SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 	JOIN pg_collation l ON l.oid = a.attcollation
-	WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0
-	AND NOT a.attisdropped AND l.collname <> 'C' AND c.relname <> 'other_app'"
+	WHERE c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
+	AND (c.relkind = 'r' OR c.relname IN ('incident_facts', 'incident_keys', 'event_fields', 'nps_decisions'))
+	AND l.collname <> 'C' AND c.relname <> 'other_app'
+	AND (c.relname, a.attname) NOT IN (('event_fields', 'name'), ('nps_decisions', 'decision'))"
 eq "every text column byte-ordered" "$(pq "$notc")" 0
 # an older database: its text columns in the database's collation (its
 # views in the way of a change of collation), schema version 8
