@@ -20,7 +20,7 @@
 #include "nd_error.h"
 #include "nd_intern.h"
 #include "nd_rules.h"
-#include "nd_slots.h"
+#include "nd_strslots.h"
 #include "nd_strpool.h"
 
 #define ND_COID_TEXT 39 /* a CoId that is a GUID as text, with its NUL */
@@ -120,7 +120,7 @@ typedef struct nd_field_value {
 typedef struct nd_analysis_data {
 	const char **hosts;
 	size_t nhosts, cap_hosts;
-	nd_slots host_slots; /* the hosts by name (nd_analysis_host) */
+	nd_strslots host_slots; /* the hosts by name (nd_analysis_host) */
 	nd_client_failure *clients;
 	size_t nclients, cap_clients;
 	nd_decision *decisions;

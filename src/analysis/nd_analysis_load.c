@@ -13,6 +13,7 @@
 #include "nd_fields.h"
 #include "nd_hash.h"
 #include "nd_radix.h"
+#include "nd_slots.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_u64set.h"

@@ -3,20 +3,22 @@
  * ids are first handed out in arrival order, then nd_intern_rank renumbers
  * them in byte order of the strings, so that comparing two ranked ids
  * compares their strings. The index hashes with nd_hash (keyed: strings
- * chosen to collide cannot make interning quadratic). */
+ * chosen to collide cannot make interning quadratic) and holds each
+ * string's pointer (nd_strslots: a look-up reads the slot and the string,
+ * not the table of ids in between). */
 #ifndef ND_INTERN_H
 #define ND_INTERN_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "nd_slots.h"
+#include "nd_strslots.h"
 #include "nd_strpool.h"
 
 typedef struct nd_intern {
 	const char **v; /* the strings by id */
 	size_t n, cap;
-	nd_slots slots; /* the ids by string */
+	nd_strslots slots; /* the ids by string */
 	nd_strpool *pool; /* where the copies go (not owned) */
 } nd_intern;
 

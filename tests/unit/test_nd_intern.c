@@ -66,7 +66,7 @@ static uint64_t probe_cost(const nd_intern *t, size_t *longest)
 
 	*longest = 0;
 	for (i = 0; i <= t->slots.n; i++) {
-		if (i < t->slots.n && t->slots.v[i]) {
+		if (i < t->slots.n && t->slots.v[i].s) {
 			run++;
 			continue;
 		}
