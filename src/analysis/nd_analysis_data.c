@@ -157,13 +157,18 @@ static uint32_t field_value_id(nd_analysis_data *d, size_t name, const char *val
 
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value)
 {
-	nd_field_value *f;
-	uint32_t id;
+	uint32_t id = field_value_id(d, name, value);
 
-	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
+	return id == UINT32_MAX ? -1 : nd_analysis_add_field_id(d, e, name, id);
+}
+
+int nd_analysis_add_field_id(nd_analysis_data *d, nd_event *e, size_t name, uint32_t id)
+{
+	nd_field_value *f;
+
+	if (id == ND_STR_NONE || d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
 		return -1; /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
-	if ((id = field_value_id(d, name, value)) == UINT32_MAX ||
-	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
+	if (!(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
 		return -1;
 	if (!e->nfields)
 		e->field = (uint32_t)(d->nfields - 1);

@@ -177,6 +177,12 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d);
  * memory (or e has 64K values). */
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value);
 
+/* nd_analysis_add_field of a value interned already: id, a string of
+ * d->strings (nd_analysis_str_id keeping empty). Returns 0, or -1 when
+ * out of memory, e has 64K values or id is ND_STR_NONE (the lookup that
+ * gave it failed). */
+int nd_analysis_add_field_id(nd_analysis_data *d, nd_event *e, size_t name, uint32_t id);
+
 /* Keeps text (a pool copy) as the logged time of event ref: the run
  * before grows when ref follows it with the same text. Returns 0, or -1
  * when out of memory. */
