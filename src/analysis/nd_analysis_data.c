@@ -304,14 +304,17 @@ static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, 
 
 uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
 {
-	uint32_t id;
-
 	if (!s || !*s)
 		s = keep_empty ? "" : NULL;
-	if (!s)
-		return ND_STR_NONE;
+	return s ? nd_analysis_str_id_hashed(d, s, nd_hash_str(s), oom) : ND_STR_NONE;
+}
+
+uint32_t nd_analysis_str_id_hashed(nd_analysis_data *d, const char *s, uint64_t h, int *oom)
+{
+	uint32_t id;
+
 	d->strings.pool = &d->pool; /* d may have moved since the last call */
-	if ((id = nd_intern_add(&d->strings, s)) == UINT32_MAX)
+	if ((id = nd_intern_add_hashed(&d->strings, s, h)) == UINT32_MAX)
 		*oom = 1;
 	return id; /* UINT32_MAX: ND_STR_NONE */
 }

@@ -222,6 +222,11 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
  * ND_STR_NONE with *oom set when out of memory. */
 uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
 
+/* nd_analysis_str_id of s, not empty, whose hash nd_intern_hash of
+ * d->strings gave (its slot fetched ahead). Returns the id, or
+ * ND_STR_NONE with *oom set when out of memory. */
+uint32_t nd_analysis_str_id_hashed(nd_analysis_data *d, const char *s, uint64_t h, int *oom);
+
 /* Keeps text (NULL or "": none) as the CoId of c. Returns 0, or -1 when
  * out of memory. */
 int nd_analysis_set_coid(nd_analysis_data *d, nd_client_failure *c, const char *text);

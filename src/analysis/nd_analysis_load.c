@@ -132,6 +132,43 @@ static uint32_t text_id(load *l, int c, const char *v, int keep_empty)
 	return id;
 }
 
+/* Column c of a row, read ahead of its id (text_ask, text_take). */
+typedef struct asked {
+	const char *v; /* its text */
+	uint64_t h;    /* its hash, its slot fetched ahead, unless known or empty */
+	int known;     /* the same text as the row before in that column */
+} asked;
+
+/* Reads column c of st into x: when its id is to be looked up (not the
+ * row before's text), hashes it and fetches its slot into the cache, so
+ * that the rest of the row is read meanwhile (text_take). Returns
+ * nothing. */
+static void text_ask(load *l, nd_stmt *st, int c, asked *x)
+{
+	x->v = nd_db_column_text(st, c);
+	x->known = c < LAST_COLUMNS && x->v && *x->v && l->last[c] && strcmp(x->v, l->last[c]) == 0;
+	if (!x->known && x->v && *x->v)
+		x->h = nd_intern_hash(&l->d->strings, x->v);
+}
+
+/* Returns the id of the shared copy of column c that text_ask read into
+ * x, as text_id does. Sets l->oom when out of memory. */
+static uint32_t text_take(load *l, int c, const asked *x, int keep_empty)
+{
+	uint32_t id;
+
+	if (x->known)
+		return l->last_id[c];
+	if (!x->v || !*x->v)
+		return text_id(l, c, x->v, keep_empty);
+	id = nd_analysis_str_id_hashed(l->d, x->v, x->h, &l->oom);
+	if (c < LAST_COLUMNS) {
+		l->last_id[c] = id;
+		l->last[c] = own_str(l, id);
+	}
+	return id;
+}
+
 /* Returns the id of a shared copy of column c of st, as text_id. */
 static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
 {
@@ -873,13 +910,15 @@ static int merge_dials(load *l)
 static int client_row(load *l, nd_stmt *st)
 {
 	nd_client_failure *c = nd_analysis_add_client(l->d);
+	asked user;
 
 	if (!c)
 		return -1;
+	text_ask(l, st, 6, &user); /* its look-up's cache miss beside the host's */
 	c->ref = nd_db_column_int64(st, 0);
 	c->ts = nd_db_column_int64(st, 1);
 	c->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
-	c->user = col_id(l, st, 6, 0);
+	c->user = text_take(l, 6, &user, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
 	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
@@ -926,18 +965,21 @@ static int decision_row(load *l, nd_stmt *st)
 	const char *port = nd_db_column_text(st, 12), *auth = nd_db_column_text(st, 13);
 	const char *addr = nd_db_column_text(st, 14);
 	nd_decision *n;
+	asked user, fq;
 
 	if (!side_takes(l, nd_db_column_int64(st, 0)))
 		return 1;
+	text_ask(l, st, 6, &user); /* their look-ups' cache misses together */
+	text_ask(l, st, 8, &fq);
 	if (!(n = nd_analysis_add_decision(l->d)))
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
 	n->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	n->event = (uint32_t)nd_db_column_int64(st, 3);
-	n->user = col_id(l, st, 6, 0);
+	n->user = text_take(l, 6, &user, 0);
 	n->domain = col_id(l, st, 7, 1);
-	n->fq = col_id(l, st, 8, 1);
+	n->fq = text_take(l, 8, &fq, 1);
 	n->has_reason = !nd_db_column_null(st, 9);
 	n->reason = (uint32_t)nd_db_column_int64(st, 9);
 	n->nas = !unset(nas) ? text_id(l, 10, nas, 0) : unset(client) ? ND_STR_NONE : text_id(l, 11, client, 0);

@@ -24,15 +24,27 @@ static int grow(nd_intern *t)
 	return 0;
 }
 
+uint64_t nd_intern_hash(const nd_intern *t, const char *s)
+{
+	uint64_t h = nd_hash_str(s);
+
+	if (t->slots.n)
+		nd_strslots_prefetch(&t->slots, h);
+	return h;
+}
+
 uint32_t nd_intern_add(nd_intern *t, const char *s)
+{
+	return nd_intern_add_hashed(t, s, nd_hash_str(s));
+}
+
+uint32_t nd_intern_add_hashed(nd_intern *t, const char *s, uint64_t h)
 {
 	nd_strslot *slot;
 	const char *copy;
-	uint64_t h;
 
 	if (nd_strslots_full(&t->slots, t->n + 1) && (t->n >= UINT32_MAX - 1 || grow(t) != 0))
 		return UINT32_MAX;
-	h = nd_hash_str(s);
 	if ((slot = nd_strslots_find(&t->slots, h, s))->s)
 		return slot->i;
 	if (nd_vec_reserve(&t->v, &t->cap, t->n + 1, sizeof(*t->v)) != 0 || !(copy = nd_strpool_add(t->pool, s)))

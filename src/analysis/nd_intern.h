@@ -26,6 +26,16 @@ typedef struct nd_intern {
  * Returns its id, or UINT32_MAX when out of memory. */
 uint32_t nd_intern_add(nd_intern *t, const char *s);
 
+/* Returns the hash of s (NUL-terminated) for nd_intern_add_hashed, the
+ * slot it will be looked for in fetched into the cache meanwhile: a
+ * caller with other work before the look-up hides the slot's cache miss
+ * (at 1M x 1M most of a look-up's time). */
+uint64_t nd_intern_hash(const nd_intern *t, const char *s);
+
+/* nd_intern_add of s, whose hash nd_intern_hash gave (t may have
+ * changed since). Returns its id, or UINT32_MAX when out of memory. */
+uint32_t nd_intern_add_hashed(nd_intern *t, const char *s, uint64_t h);
+
 /* Renumbers the ids in byte order of the strings: t->v is sorted and
  * map[old id] (t->n elements, allocated by the caller) receives each new
  * id. Returns 0, or -1 when out of memory (the ids are then unchanged). */
