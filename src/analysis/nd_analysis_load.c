@@ -113,6 +113,17 @@ static const char *own_str(const load *l, uint32_t id)
 	return id == ND_STR_NONE ? NULL : l->d->strings.v[id];
 }
 
+/* Keeps id as the id of the text of column c in the row being read, for
+ * the next row's (text_id). Returns id. */
+static uint32_t remember(load *l, int c, uint32_t id)
+{
+	if (c < LAST_COLUMNS) {
+		l->last_id[c] = id;
+		l->last[c] = own_str(l, id);
+	}
+	return id;
+}
+
 /* Returns the id of a shared copy of v, the text of column c of the row
  * being read (nd_analysis_s): ND_STR_NONE when NULL or empty, unless
  * keep_empty (then ""). The same text as the row before in that column (a
@@ -120,16 +131,9 @@ static const char *own_str(const load *l, uint32_t id)
  * given then, without looking it up. Sets l->oom when out of memory. */
 static uint32_t text_id(load *l, int c, const char *v, int keep_empty)
 {
-	uint32_t id;
-
 	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
 		return l->last_id[c];
-	id = nd_analysis_str_id(l->d, v, keep_empty, &l->oom);
-	if (c < LAST_COLUMNS) {
-		l->last_id[c] = id;
-		l->last[c] = own_str(l, id);
-	}
-	return id;
+	return remember(l, c, nd_analysis_str_id(l->d, v, keep_empty, &l->oom));
 }
 
 /* Column c of a row, read ahead of its id (text_ask, text_take). */
@@ -155,18 +159,11 @@ static void text_ask(load *l, nd_stmt *st, int c, asked *x)
  * x, as text_id does. Sets l->oom when out of memory. */
 static uint32_t text_take(load *l, int c, const asked *x, int keep_empty)
 {
-	uint32_t id;
-
 	if (x->known)
 		return l->last_id[c];
 	if (!x->v || !*x->v)
 		return text_id(l, c, x->v, keep_empty);
-	id = nd_analysis_str_id_hashed(l->d, x->v, x->h, &l->oom);
-	if (c < LAST_COLUMNS) {
-		l->last_id[c] = id;
-		l->last[c] = own_str(l, id);
-	}
-	return id;
+	return remember(l, c, nd_analysis_str_id_hashed(l->d, x->v, x->h, &l->oom));
 }
 
 /* Returns the id of a shared copy of column c of st, as text_id. */
