@@ -157,13 +157,18 @@ static uint32_t field_value_id(nd_analysis_data *d, size_t name, const char *val
 
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value)
 {
-	nd_field_value *f;
-	uint32_t id;
+	uint32_t id = field_value_id(d, name, value);
 
-	if (d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
+	return id == UINT32_MAX ? -1 : nd_analysis_add_field_id(d, e, name, id);
+}
+
+int nd_analysis_add_field_id(nd_analysis_data *d, nd_event *e, size_t name, uint32_t id)
+{
+	nd_field_value *f;
+
+	if (id == ND_STR_NONE || d->nfields >= UINT32_MAX - e->nfields || e->nfields == UINT16_MAX)
 		return -1; /* 4G values (32 GB) cannot be held anyway, nor can the rules read 64K names */
-	if ((id = field_value_id(d, name, value)) == UINT32_MAX ||
-	    !(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
+	if (!(f = add(&d->fields, &d->nfields, &d->cap_fields, sizeof(*d->fields))))
 		return -1;
 	if (!e->nfields)
 		e->field = (uint32_t)(d->nfields - 1);
@@ -173,23 +178,6 @@ int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const c
 	return 0;
 }
 
-/* nd_slots_is_fn: host i of the data (ctx[0]) is called ctx[1]. */
-static int host_is(const void *ctx, uint32_t i)
-{
-	const void *const *x = ctx;
-
-	return strcmp(((const nd_analysis_data *)x[0])->hosts[i], x[1]) == 0;
-}
-
-/* Returns the slot of host name in d's index: the one holding it, else
- * the empty one where it goes. */
-static uint32_t *host_slot(const nd_analysis_data *d, const char *name)
-{
-	const void *ctx[2] = {d, name};
-
-	return nd_slots_find(&d->host_slots, nd_hash_str(name), host_is, ctx);
-}
-
 /* Indexes the hosts from first on by name, making the index anew (room
  * for twice the hosts) when it would be more than half full. Returns 0,
  * or -1 when out of memory (the index is then unchanged). */
@@ -197,13 +185,17 @@ static int index_hosts(nd_analysis_data *d, size_t first)
 {
 	size_t i;
 
-	if (nd_slots_full(&d->host_slots, d->nhosts)) {
-		if (nd_slots_make(&d->host_slots, d->nhosts) != 0)
+	if (nd_strslots_full(&d->host_slots, d->nhosts)) {
+		if (nd_strslots_make(&d->host_slots, d->nhosts) != 0)
 			return -1;
 		first = 0;
 	}
-	for (i = first; i < d->nhosts; i++)
-		*host_slot(d, d->hosts[i]) = (uint32_t)i + 1; /* fewer than 4G hosts (nd_analysis_add_host) */
+	for (i = first; i < d->nhosts; i++) {
+		uint64_t h = nd_hash_str(d->hosts[i]);
+
+		/* fewer than 4G hosts (nd_analysis_add_host) */
+		nd_strslots_put(nd_strslots_find(&d->host_slots, h, d->hosts[i]), h, d->hosts[i], (uint32_t)i);
+	}
 	return 0;
 }
 
@@ -222,9 +214,9 @@ int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 {
-	uint32_t at = d->host_slots.n ? *host_slot(d, name) : 0;
+	const nd_strslot *at = d->host_slots.n ? nd_strslots_find(&d->host_slots, nd_hash_str(name), name) : NULL;
 
-	return at ? at - 1 : d->nhosts;
+	return at && at->s ? at->i : d->nhosts;
 }
 
 /* qsort: strings in byte order. */
@@ -265,7 +257,7 @@ int nd_analysis_insert_hosts(nd_analysis_data *d, const char **names, size_t n, 
 	size_t i, a = 0, b = 0, old = d->nhosts;
 
 	/* the hosts are renumbered: indexed anew (room enough, index_hosts cannot fail) */
-	if (!v || nd_slots_make(&d->host_slots, old + n) != 0) {
+	if (!v || nd_strslots_make(&d->host_slots, old + n) != 0) {
 		free(v);
 		return nd_error_set(err, "out of memory");
 	}
@@ -312,14 +304,17 @@ static const char *copy_str(nd_analysis_data *d, const char *s, int keep_empty, 
 
 uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom)
 {
-	uint32_t id;
-
 	if (!s || !*s)
 		s = keep_empty ? "" : NULL;
-	if (!s)
-		return ND_STR_NONE;
+	return s ? nd_analysis_str_id_hashed(d, s, nd_hash_str(s), oom) : ND_STR_NONE;
+}
+
+uint32_t nd_analysis_str_id_hashed(nd_analysis_data *d, const char *s, uint64_t h, int *oom)
+{
+	uint32_t id;
+
 	d->strings.pool = &d->pool; /* d may have moved since the last call */
-	if ((id = nd_intern_add(&d->strings, s)) == UINT32_MAX)
+	if ((id = nd_intern_add_hashed(&d->strings, s, h)) == UINT32_MAX)
 		*oom = 1;
 	return id; /* UINT32_MAX: ND_STR_NONE */
 }
@@ -729,7 +724,7 @@ void nd_analysis_fit(nd_analysis_data *d, int keep_strings)
 void nd_analysis_data_free(nd_analysis_data *d)
 {
 	free(d->hosts);
-	nd_slots_free(&d->host_slots);
+	nd_strslots_free(&d->host_slots);
 	free(d->clients);
 	free(d->decisions);
 	free(d->connects);

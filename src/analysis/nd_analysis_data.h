@@ -20,7 +20,7 @@
 #include "nd_error.h"
 #include "nd_intern.h"
 #include "nd_rules.h"
-#include "nd_slots.h"
+#include "nd_strslots.h"
 #include "nd_strpool.h"
 
 #define ND_COID_TEXT 39 /* a CoId that is a GUID as text, with its NUL */
@@ -120,7 +120,7 @@ typedef struct nd_field_value {
 typedef struct nd_analysis_data {
 	const char **hosts;
 	size_t nhosts, cap_hosts;
-	nd_slots host_slots; /* the hosts by name (nd_analysis_host) */
+	nd_strslots host_slots; /* the hosts by name (nd_analysis_host) */
 	nd_client_failure *clients;
 	size_t nclients, cap_clients;
 	nd_decision *decisions;
@@ -177,6 +177,12 @@ nd_event *nd_analysis_add_event(nd_analysis_data *d);
  * memory (or e has 64K values). */
 int nd_analysis_add_field(nd_analysis_data *d, nd_event *e, size_t name, const char *value);
 
+/* nd_analysis_add_field of a value interned already: id, a string of
+ * d->strings (nd_analysis_str_id keeping empty). Returns 0, or -1 when
+ * out of memory, e has 64K values or id is ND_STR_NONE (the lookup that
+ * gave it failed). */
+int nd_analysis_add_field_id(nd_analysis_data *d, nd_event *e, size_t name, uint32_t id);
+
 /* Keeps text (a pool copy) as the logged time of event ref: the run
  * before grows when ref follows it with the same text. Returns 0, or -1
  * when out of memory. */
@@ -215,6 +221,11 @@ const char *nd_analysis_str(nd_analysis_data *d, const char *s, int keep_empty, 
  * of the copy in d->strings (ND_STR_NONE for an absent value), or
  * ND_STR_NONE with *oom set when out of memory. */
 uint32_t nd_analysis_str_id(nd_analysis_data *d, const char *s, int keep_empty, int *oom);
+
+/* nd_analysis_str_id of s, not empty, whose hash nd_intern_hash of
+ * d->strings gave (its slot fetched ahead). Returns the id, or
+ * ND_STR_NONE with *oom set when out of memory. */
+uint32_t nd_analysis_str_id_hashed(nd_analysis_data *d, const char *s, uint64_t h, int *oom);
 
 /* Keeps text (NULL or "": none) as the CoId of c. Returns 0, or -1 when
  * out of memory. */

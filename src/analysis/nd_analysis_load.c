@@ -13,6 +13,7 @@
 #include "nd_fields.h"
 #include "nd_hash.h"
 #include "nd_radix.h"
+#include "nd_slots.h"
 #include "nd_sort.h"
 #include "nd_time.h"
 #include "nd_u64set.h"
@@ -84,6 +85,8 @@ typedef struct load {
 	size_t nfresh, cap_fresh;
 	const char *last[LAST_COLUMNS]; /* the shared copy col_id gave for each column of the query's last row */
 	uint32_t last_id[LAST_COLUMNS]; /* and its id */
+	const char *last_host; /* the name of the host host_col gave last in the query (NULL: none) */
+	size_t host;           /* and its index */
 	names_map names; /* read once a query reads fields (names_read) */
 	int names_read;
 	int fields_at;   /* the column of events.names_ref in the query's rows (then fields, then the typed
@@ -110,24 +113,63 @@ static const char *own_str(const load *l, uint32_t id)
 	return id == ND_STR_NONE ? NULL : l->d->strings.v[id];
 }
 
-/* Returns the id of a shared copy of column c of st (nd_analysis_s):
- * ND_STR_NONE when NULL or empty, unless keep_empty (then ""). The same
- * text as the row before in that column (a fleet's rows in time order
- * repeat domains, NAS, types) is the copy given then, without looking it
- * up. Sets l->oom when out of memory. */
-static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
+/* Keeps id as the id of the text of column c in the row being read, for
+ * the next row's (text_id). Returns id. */
+static uint32_t remember(load *l, int c, uint32_t id)
 {
-	const char *v = nd_db_column_text(st, c);
-	uint32_t id;
-
-	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
-		return l->last_id[c];
-	id = nd_analysis_str_id(l->d, v, keep_empty, &l->oom);
 	if (c < LAST_COLUMNS) {
 		l->last_id[c] = id;
 		l->last[c] = own_str(l, id);
 	}
 	return id;
+}
+
+/* Returns the id of a shared copy of v, the text of column c of the row
+ * being read (nd_analysis_s): ND_STR_NONE when NULL or empty, unless
+ * keep_empty (then ""). The same text as the row before in that column (a
+ * fleet's rows in time order repeat domains, NAS, types) is the copy
+ * given then, without looking it up. Sets l->oom when out of memory. */
+static uint32_t text_id(load *l, int c, const char *v, int keep_empty)
+{
+	if (c < LAST_COLUMNS && v && *v && l->last[c] && strcmp(v, l->last[c]) == 0)
+		return l->last_id[c];
+	return remember(l, c, nd_analysis_str_id(l->d, v, keep_empty, &l->oom));
+}
+
+/* Column c of a row, read ahead of its id (text_ask, text_take). */
+typedef struct asked {
+	const char *v; /* its text */
+	uint64_t h;    /* its hash, its slot fetched ahead, unless known or empty */
+	int known;     /* the same text as the row before in that column */
+} asked;
+
+/* Reads column c of st into x: when its id is to be looked up (not the
+ * row before's text), hashes it and fetches its slot into the cache, so
+ * that the rest of the row is read meanwhile (text_take). Returns
+ * nothing. */
+static void text_ask(load *l, nd_stmt *st, int c, asked *x)
+{
+	x->v = nd_db_column_text(st, c);
+	x->known = c < LAST_COLUMNS && x->v && *x->v && l->last[c] && strcmp(x->v, l->last[c]) == 0;
+	if (!x->known && x->v && *x->v)
+		x->h = nd_intern_hash(&l->d->strings, x->v);
+}
+
+/* Returns the id of the shared copy of column c that text_ask read into
+ * x, as text_id does. Sets l->oom when out of memory. */
+static uint32_t text_take(load *l, int c, const asked *x, int keep_empty)
+{
+	if (x->known)
+		return l->last_id[c];
+	if (!x->v || !*x->v)
+		return text_id(l, c, x->v, keep_empty);
+	return remember(l, c, nd_analysis_str_id_hashed(l->d, x->v, x->h, &l->oom));
+}
+
+/* Returns the id of a shared copy of column c of st, as text_id. */
+static uint32_t col_id(load *l, nd_stmt *st, int c, int keep_empty)
+{
+	return text_id(l, c, nd_db_column_text(st, c), keep_empty);
 }
 
 /* Returns the shared copy of column c of st, as col_id gives its id. */
@@ -136,12 +178,20 @@ static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 	return own_str(l, col_id(l, st, c, keep_empty));
 }
 
-/* Returns the host index of column c of st, or nhosts when unknown. */
+/* Returns the host index of column c of st, or nhosts when unknown: the
+ * host of the row before when it is the same (the NPS servers of the
+ * decisions), without looking it up. */
 static size_t host_col(load *l, nd_stmt *st, int c)
 {
 	const char *v = nd_db_column_text(st, c);
 
-	return nd_analysis_host(l->hosts, v ? v : "");
+	if (!v)
+		v = "";
+	if (!l->last_host || strcmp(v, l->last_host) != 0) {
+		l->host = nd_analysis_host(l->hosts, v);
+		l->last_host = l->host < l->hosts->nhosts ? l->hosts->hosts[l->host] : NULL;
+	}
+	return l->host;
 }
 
 /* Frees what a names row holds. Returns nothing. */
@@ -270,6 +320,52 @@ static int rules_read(void *ctx, const char *name)
 	return nd_analysis_name(d, name) != d->nnames;
 }
 
+/* Returns the position of the column t (n bytes) among the first ncols
+ * columns of the select list sel (separated by ", "), or -1. */
+static int fixed_column(const char *sel, int ncols, const char *t, size_t n)
+{
+	const char *end;
+	int k;
+
+	for (k = 0; k < ncols && (end = strstr(sel, ", ")) != NULL; k++, sel = end + 2)
+		if ((size_t)(end - sel) == n && memcmp(sel, t, n) == 0)
+			return k;
+	return -1;
+}
+
+/* Drops from l->sql (a select list: the query's first ncols columns,
+ * e.names_ref, e.fields, then from byte typed on the typed columns, each
+ * after ", ") the typed columns that repeat one of the first ncols (a
+ * decision's SubjectUserName, NASPortType and AuthenticationType: SQLite
+ * read each twice a row, and the user name was looked up twice), l->index
+ * giving that column instead and the later ones renumbered. Returns
+ * nothing. */
+static void drop_repeated(load *l, int ncols, size_t typed)
+{
+	const char *sel = l->sql.data + strlen("SELECT ");
+	char *in = l->sql.data + typed, *out = in, *end = l->sql.data + l->sql.len;
+	int old = ncols + 2, now = ncols + 2, to;
+	size_t k, n, count = nd_fields_typed_count();
+
+	if (strncmp(l->sql.data, "SELECT ", strlen("SELECT ")) != 0)
+		return;
+	for (; in < end; in += 2 + n, old++) { /* in: ", " and the column */
+		const char *next = strstr(in + 2, ", ");
+
+		n = (size_t)((next ? next : end) - (in + 2));
+		if ((to = fixed_column(sel, ncols, in + 2, n)) < 0) {
+			memmove(out, in, 2 + n);
+			out += 2 + n;
+			to = now++;
+		}
+		for (k = 0; k < count; k++) /* a value renumbered is below every later old one */
+			if (l->index[k] == old)
+				l->index[k] = to;
+	}
+	l->sql.len = (size_t)(out - l->sql.data);
+	*out = '\0';
+}
+
 /* Sets l->sql to sql (a query whose first ncols columns a row function
  * reads; its FROM clause names the events e) with, after those, the
  * columns that give the fields of its events: events.names_ref, .fields,
@@ -281,7 +377,7 @@ static int rules_read(void *ctx, const char *name)
 static int fields_sql(load *l, const char *sql, int ncols, const char *table, const char *alias)
 {
 	const char *from = strstr(sql, " FROM ");
-	size_t i;
+	size_t i, typed;
 	int rc;
 
 	l->fields_at = -1;
@@ -299,8 +395,10 @@ static int fields_sql(load *l, const char *sql, int ncols, const char *table, co
 	}
 	if (!l->index && !(l->index = malloc((nd_fields_typed_count() + 1) * sizeof(*l->index))))
 		return nd_error_set(l->err, "out of memory");
-	rc = nd_buf_append(&l->sql, sql, (size_t)(from - sql)) || nd_buf_printf(&l->sql, ", e.names_ref, e.fields") ||
-	     nd_fields_typed_columns(&l->sql, table, alias, ncols + 2, rules_read, l->d, l->index);
+	rc = nd_buf_append(&l->sql, sql, (size_t)(from - sql)) || nd_buf_printf(&l->sql, ", e.names_ref, e.fields");
+	typed = l->sql.len;
+	if (!rc && !(rc = nd_fields_typed_columns(&l->sql, table, alias, ncols + 2, rules_read, l->d, l->index)))
+		drop_repeated(l, ncols, typed);
 	if (!rc && !table) {
 		const char *after = " FROM events e";
 
@@ -397,6 +495,7 @@ static int event_fields(load *l, nd_event *e, nd_stmt *st)
 		return -1;
 	for (j = 0; j < r->n; j++) {
 		const char *v = NULL;
+		int c = -1;
 
 		while (more == 1 && at < j)
 			more = nd_fields_rest_next(&p, &at, &l->tmp, &null);
@@ -404,13 +503,15 @@ static int event_fields(load *l, nd_event *e, nd_stmt *st)
 			continue;
 		if (more == 1 && at == j)
 			v = null ? NULL : l->tmp.data ? l->tmp.data : "";
-		else if (r->col[j] >= 0)
-			v = nd_db_column_text(st, r->col[j]);
+		else if ((c = r->col[j]) >= 0)
+			v = nd_db_column_text(st, c);
 		if (!v)
 			continue;
 		if (e->nfields && nd_analysis_field_of(d, e, r->k[j]))
 			continue;
-		if (nd_analysis_add_field(d, e, r->k[j], v) != 0)
+		/* a column the row's function read (drop_repeated): its copy, known already */
+		if (c >= 0 && c < l->fields_at ? nd_analysis_add_field_id(d, e, r->k[j], text_id(l, c, v, 1)) != 0
+					       : nd_analysis_add_field(d, e, r->k[j], v) != 0)
 			return -1;
 	}
 	return e->nfields ? share_fields(l, e) : 0;
@@ -459,6 +560,7 @@ static int each_row(load *l, const query *q)
 	int rc;
 
 	memset(l->last, 0, sizeof(l->last)); /* another query's columns */
+	l->last_host = NULL;
 	l->fields_at = -1;
 	if (q->ncols && fields_sql(l, sql, q->ncols, q->table, q->alias) != 0)
 		return -1;
@@ -805,13 +907,15 @@ static int merge_dials(load *l)
 static int client_row(load *l, nd_stmt *st)
 {
 	nd_client_failure *c = nd_analysis_add_client(l->d);
+	asked user;
 
 	if (!c)
 		return -1;
+	text_ask(l, st, 6, &user); /* its look-up's cache miss beside the host's */
 	c->ref = nd_db_column_int64(st, 0);
 	c->ts = nd_db_column_int64(st, 1);
 	c->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
-	c->user = col_id(l, st, 6, 0);
+	c->user = text_take(l, 6, &user, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
 	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
@@ -854,29 +958,31 @@ static int side_takes(load *l, int64_t ref)
  * (side_takes), or -1 when out of memory. */
 static int decision_row(load *l, nd_stmt *st)
 {
-	const char *nas = nd_db_column_text(st, 10);
-	const char *client = nd_db_column_text(st, 11);
+	const char *nas = nd_db_column_text(st, 10), *client = nd_db_column_text(st, 11);
+	const char *port = nd_db_column_text(st, 12), *auth = nd_db_column_text(st, 13);
+	const char *addr = nd_db_column_text(st, 14);
 	nd_decision *n;
+	asked user, fq;
 
 	if (!side_takes(l, nd_db_column_int64(st, 0)))
 		return 1;
+	text_ask(l, st, 6, &user); /* their look-ups' cache misses together */
+	text_ask(l, st, 8, &fq);
 	if (!(n = nd_analysis_add_decision(l->d)))
 		return -1;
 	n->ref = nd_db_column_int64(st, 0);
 	n->ts = nd_db_column_int64(st, 1);
 	n->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
 	n->event = (uint32_t)nd_db_column_int64(st, 3);
-	n->user = col_id(l, st, 6, 0);
+	n->user = text_take(l, 6, &user, 0);
 	n->domain = col_id(l, st, 7, 1);
-	n->fq = col_id(l, st, 8, 1);
+	n->fq = text_take(l, 8, &fq, 1);
 	n->has_reason = !nd_db_column_null(st, 9);
 	n->reason = (uint32_t)nd_db_column_int64(st, 9);
-	n->nas = !unset(nas)     ? nd_analysis_str_id(l->d, nas, 0, &l->oom)
-		 : unset(client) ? ND_STR_NONE
-				 : nd_analysis_str_id(l->d, client, 0, &l->oom);
-	n->port_type = unset(nd_db_column_text(st, 12)) ? ND_STR_NONE : col_id(l, st, 12, 0);
-	n->auth_type = unset(nd_db_column_text(st, 13)) ? ND_STR_NONE : col_id(l, st, 13, 0);
-	n->nas_addr = unset(nd_db_column_text(st, 14)) ? ND_STR_NONE : col_id(l, st, 14, 0);
+	n->nas = !unset(nas) ? text_id(l, 10, nas, 0) : unset(client) ? ND_STR_NONE : text_id(l, 11, client, 0);
+	n->port_type = unset(port) ? ND_STR_NONE : text_id(l, 12, port, 0);
+	n->auth_type = unset(auth) ? ND_STR_NONE : text_id(l, 13, auth, 0);
+	n->nas_addr = unset(addr) ? ND_STR_NONE : text_id(l, 14, addr, 0);
 	if (hint_add(l, n->user != ND_STR_NONE ? own_str(l, n->user) : nd_analysis_str(l->d, "", 1, &l->oom),
 		     own_str(l, n->domain), own_str(l, n->fq)) != 0)
 		return -1;
@@ -953,6 +1059,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 					      {RULE_EVENTS("e.id > ?3 AND +", TIME_SQLITE),
 					       RULE_EVENTS("e.id > ?3 AND +", TIME_PG)}};
 
+	l->last_host = NULL;
 	if (fields_sql(l, sql[l->since != 0][l->pg], 7, NULL, NULL) != 0)
 		return -1;
 	if (nd_db_prepare(l->db, l->sql.data, 0, &st, "load", NULL) != 0)

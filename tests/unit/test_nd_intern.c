@@ -66,7 +66,7 @@ static uint64_t probe_cost(const nd_intern *t, size_t *longest)
 
 	*longest = 0;
 	for (i = 0; i <= t->slots.n; i++) {
-		if (i < t->slots.n && t->slots.v[i]) {
+		if (i < t->slots.n && t->slots.v[i].s) {
 			run++;
 			continue;
 		}
@@ -162,8 +162,30 @@ int main(void)
 		snprintf(buf, sizeof(buf), "k%zu", i);
 		CHECK(nd_intern_add(&t, buf) == many[i]);
 	}
+	/* A string hashed ahead (nd_intern_hash) is found, or added, as by
+	 * nd_intern_add, also when the table grew in between. */
+	{
+		uint64_t h = nd_intern_hash(&t, "k17"), h2 = nd_intern_hash(&t, "hashed ahead");
+		uint32_t at = (uint32_t)t.n;
+
+		CHECK(nd_intern_add_hashed(&t, "k17", h) == many[17]);
+		for (i = 0; i < 5000; i++) { /* the index grows */
+			snprintf(buf, sizeof(buf), "g%zu", i);
+			CHECK(nd_intern_add(&t, buf) == at + i);
+		}
+		CHECK(nd_intern_add_hashed(&t, "hashed ahead", h2) == at + 5000);
+		CHECK(nd_intern_add(&t, "hashed ahead") == at + 5000 && t.n == at + 5001);
+	}
 	nd_intern_free(&t);
 	nd_strpool_free(&pool);
+	{ /* hashed before the index is made */
+		nd_intern u = {.pool = &pool};
+		uint64_t h = nd_intern_hash(&u, "first");
+
+		CHECK(u.slots.n == 0 && nd_intern_add_hashed(&u, "first", h) == 0 && nd_intern_add(&u, "first") == 0);
+		nd_intern_free(&u);
+		nd_strpool_free(&pool);
+	}
 	crafted();
 	return check_report();
 }
