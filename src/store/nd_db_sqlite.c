@@ -9,6 +9,7 @@
 #include "nd_clock.h"
 #include "nd_db_backend.h"
 #include "nd_db_sqlite_ckpt.h"
+#include "nd_db_sqlite_wb.h"
 
 #define ND_DB_BUSY_MS 30000
 #define ND_DB_BUSY_POLL_MS 5
@@ -17,6 +18,7 @@ typedef struct lite_db {
 	struct nd_db base;
 	sqlite3 *h;
 	nd_db_sqlite_ckpt *ckpt; /* NULL: SQLite's automatic checkpoint */
+	nd_db_sqlite_wb *wb;     /* NULL: the kernel writes back when it likes */
 } lite_db;
 
 typedef struct lite_stmt {
@@ -38,6 +40,7 @@ static sqlite3_stmt *S(nd_stmt *st)
 /* Closes the connection. Returns nothing. */
 static void lite_close(nd_db *db)
 {
+	nd_db_sqlite_wb_stop(((lite_db *)db)->wb);
 	nd_db_sqlite_ckpt_stop(((lite_db *)db)->ckpt);
 	sqlite3_close(H(db));
 	free(db);
@@ -402,6 +405,16 @@ int nd_db_sqlite_checkpoint_behind(nd_db *db)
 	if (!d->ckpt)
 		d->ckpt = nd_db_sqlite_ckpt_start(d->h);
 	return d->ckpt != NULL;
+}
+
+int nd_db_sqlite_write_behind(nd_db *db)
+{
+	lite_db *d = (lite_db *)db;
+	const char *path = sqlite3_db_filename(d->h, "main");
+
+	if (!d->wb && path && *path)
+		d->wb = nd_db_sqlite_wb_start(path);
+	return d->wb != NULL;
 }
 
 void *nd_db_sqlite_handle(nd_db *db)

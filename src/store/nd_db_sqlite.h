@@ -1,6 +1,7 @@
 /* nd_db_sqlite: the SQLite backend of nd_db, the only file that talks to
- * SQLite (with nd_db_sqlite_ckpt.c, which it starts). Opening, and what
- * only SQLite has (WAL), are here; everything else goes through nd_db.h. */
+ * SQLite (with nd_db_sqlite_ckpt.c, which it starts; it also starts
+ * nd_db_sqlite_wb.c). Opening, and what only SQLite has (WAL), are here;
+ * everything else goes through nd_db.h. */
 #ifndef ND_DB_SQLITE_H
 #define ND_DB_SQLITE_H
 
@@ -32,6 +33,14 @@ int nd_db_sqlite_wal(nd_db *db, nd_error *err);
  * (nd_db_sqlite_ckpt.h), unless it is already. Returns 1 when it is, 0
  * when that could not be started (SQLite checkpoints as before). */
 int nd_db_sqlite_checkpoint_behind(nd_db *db);
+
+/* Has the database file of db and its WAL written back to the disk from
+ * now on while db writes, by a thread of its own until db is closed
+ * (nd_db_sqlite_wb.h), unless they are already: for a transaction that
+ * writes much, so that the syncs at its commit and checkpoint wait less.
+ * Returns 1 when they are, 0 when that could not be started (the kernel
+ * writes back as before). */
+int nd_db_sqlite_write_behind(nd_db *db);
 
 /* Returns the sqlite3 handle of a SQLite connection (as void *, so that
  * this header needs no <sqlite3.h>), for tests and tools that reach past

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "nd_db.h"
+#include "nd_db_sqlite.h"
 #include "nd_escape.h"
 #include "nd_fields.h"
 
@@ -189,6 +190,10 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 	/* A transaction on the TEMP tables alone writes nothing to the file. */
 	if (nd_store_readonly(s))
 		return nd_db_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_db_begin(db, err);
+	/* A full rewrite writes every page of the results (440 MB at 1M x
+	 * 1M), which SQLite syncs only at its commit and checkpoint. */
+	if (nd_db_dialect_of(db) == ND_DB_SQLITE)
+		nd_db_sqlite_write_behind(db);
 	if (nd_store_begin(s, err) != 0)
 		return -1;
 	/* Concurrent runs (several tails, diagnose) take turns. */

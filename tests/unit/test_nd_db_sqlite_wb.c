@@ -1,0 +1,139 @@
+/* Unit tests of src/store/nd_db_sqlite_wb and src/platform/nd_writeback:
+ * the write-back of a file is started only through a descriptor the
+ * process has open on it; a connection writing a big transaction in WAL
+ * mode has its WAL and database file written back by the thread while it
+ * writes, and every row is there, intact, after it commits and closes; the
+ * thread stops at once.
+ *
+ *   test_nd_db_sqlite_wb TMPDIR [SRCDIR] */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "nd_clock.h"
+#include "nd_db_sqlite_wb.h"
+#include "nd_writeback.h"
+
+#define ROWS 4000 /* of ROW_BYTES each, in one transaction: 12 MB */
+#define ROW_BYTES 3000
+
+/* Returns the single integer a query gives on db, -1 on failure. */
+static long long one(sqlite3 *db, const char *q)
+{
+	sqlite3_stmt *st = NULL;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* Returns 1 on a system where nd_writeback_start can start writes (Linux), else 0. */
+static int can_write_back(void)
+{
+#if defined(__linux__)
+	return 1;
+#else
+	return 0;
+#endif
+}
+
+static void test_writeback(const char *tmp)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/writeback.bin", tmp);
+	CHECK((f = fopen(path, "wb")) != NULL);
+	if (!f)
+		return;
+	CHECK(fwrite(path, 1, sizeof(path), f) == sizeof(path) && fflush(f) == 0);
+	/* open here: started where the system can */
+	CHECK(nd_writeback_start(path) == can_write_back());
+	fclose(f);
+	/* no descriptor of it left open: nothing (one of its own would drop the process's locks) */
+	CHECK(nd_writeback_start(path) == 0);
+	unlink(path);
+	CHECK(nd_writeback_start(path) == 0);
+}
+
+static void test_rewrite(const char *tmp)
+{
+	char path[1024], wal[1100];
+	nd_db_sqlite_wb *w;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	uint64_t t;
+	int r, ok;
+
+	snprintf(path, sizeof(path), "%s/walwb.db", tmp);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	unlink(path);
+	unlink(wal);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	/* a small cache: the transaction's pages go to the WAL as it writes */
+	CHECK(sqlite3_exec(db,
+			   "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			   " PRAGMA cache_size=100; CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	w = nd_db_sqlite_wb_start(path);
+	CHECK(w != NULL);
+	if (!w) {
+		sqlite3_close(db);
+		return;
+	}
+	ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
+	     sqlite3_prepare_v2(db, "INSERT INTO t(v) VALUES(randomblob(?))", -1, &st, NULL) == SQLITE_OK;
+	for (r = 0; r < ROWS && ok; r++)
+		ok = sqlite3_bind_int(st, 1, ROW_BYTES) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
+		     sqlite3_reset(st) == SQLITE_OK;
+	sqlite3_finalize(st);
+	CHECK(ok);
+	/* the transaction is open and its pages in the WAL: the thread writes them back meanwhile */
+	t = nd_clock_ms();
+	while (nd_db_sqlite_wb_rounds(w) < 3 && nd_clock_ms() - t < 100 * ND_DB_SQLITE_WB_MS)
+		nd_clock_sleep_ms(ND_DB_SQLITE_WB_MS / 4, NULL);
+	CHECK((nd_db_sqlite_wb_rounds(w) >= 3) == can_write_back());
+	CHECK(sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK);
+	/* it stops without waiting for its next round */
+	t = nd_clock_ms();
+	nd_db_sqlite_wb_stop(w);
+	CHECK(nd_clock_ms() - t < 10 * ND_DB_SQLITE_WB_MS);
+	nd_db_sqlite_wb_stop(NULL);
+	CHECK(sqlite3_close(db) == SQLITE_OK);
+	db = NULL;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(one(db, "SELECT count(*) FROM t WHERE length(v) = 3000") == ROWS);
+	CHECK(one(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
+	sqlite3_close(db);
+	unlink(path);
+	unlink(wal);
+}
+
+/* A path no file is at: the thread finds nothing to write back, and stops. */
+static void test_no_file(const char *tmp)
+{
+	char path[1024];
+	nd_db_sqlite_wb *w;
+
+	snprintf(path, sizeof(path), "%s/none/walwb.db", tmp);
+	w = nd_db_sqlite_wb_start(path);
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	nd_clock_sleep_ms(3 * ND_DB_SQLITE_WB_MS, NULL);
+	CHECK(nd_db_sqlite_wb_rounds(w) == 0);
+	nd_db_sqlite_wb_stop(w);
+}
+
+int main(int argc, char **argv)
+{
+	const char *tmp = argc > 1 ? argv[1] : ".";
+
+	test_writeback(tmp);
+	test_rewrite(tmp);
+	test_no_file(tmp);
+	return check_report();
+}
