@@ -14,4 +14,8 @@
  * returns 0). */
 int nd_writeback_start(const char *path);
 
+/* Returns 1 when nd_writeback_start can start writes on this system
+ * (Linux), else 0. */
+int nd_writeback_supported(void);
+
 #endif

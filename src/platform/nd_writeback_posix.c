@@ -38,3 +38,12 @@ int nd_writeback_start(const char *path)
 	return 0;
 #endif
 }
+
+int nd_writeback_supported(void)
+{
+#if defined(__linux__)
+	return 1;
+#else
+	return 0;
+#endif
+}

@@ -417,6 +417,14 @@ int nd_db_sqlite_write_behind(nd_db *db)
 	return d->wb != NULL;
 }
 
+void nd_db_sqlite_write_behind_stop(nd_db *db)
+{
+	lite_db *d = (lite_db *)db;
+
+	nd_db_sqlite_wb_stop(d->wb);
+	d->wb = NULL;
+}
+
 void *nd_db_sqlite_handle(nd_db *db)
 {
 	return H(db);

@@ -35,12 +35,17 @@ int nd_db_sqlite_wal(nd_db *db, nd_error *err);
 int nd_db_sqlite_checkpoint_behind(nd_db *db);
 
 /* Has the database file of db and its WAL written back to the disk from
- * now on while db writes, by a thread of its own until db is closed
- * (nd_db_sqlite_wb.h), unless they are already: for a transaction that
- * writes much, so that the syncs at its commit and checkpoint wait less.
- * Returns 1 when they are, 0 when that could not be started (the kernel
- * writes back as before). */
+ * now on while db writes, by a thread of its own until
+ * nd_db_sqlite_write_behind_stop or the close of db (nd_db_sqlite_wb.h),
+ * unless they are already: for a transaction that writes much, so that
+ * the syncs at its commit and checkpoint wait less. Returns 1 when they
+ * are, 0 when that could not be started or the system cannot write back
+ * (the kernel writes back as before). */
 int nd_db_sqlite_write_behind(nd_db *db);
+
+/* Stops what nd_db_sqlite_write_behind started on db, if anything.
+ * Returns nothing. */
+void nd_db_sqlite_write_behind_stop(nd_db *db);
 
 /* Returns the sqlite3 handle of a SQLite connection (as void *, so that
  * this header needs no <sqlite3.h>), for tests and tools that reach past

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "nd_clock.h"
+#include "nd_time.h"
 #include "nd_writeback.h"
 
 struct nd_db_sqlite_wb {
@@ -14,17 +15,17 @@ struct nd_db_sqlite_wb {
 	pthread_mutex_t lock;
 	pthread_cond_t wake; /* stop */
 	int stop;
-	unsigned long rounds;
+	unsigned long rounds[2]; /* in which the write-back of the database file, of the WAL, was started */
 };
 
 /* Returns the time of day ms milliseconds from now, as pthread_cond_timedwait takes it. */
 static struct timespec after_ms(unsigned ms)
 {
-	int64_t t = nd_clock_now_ticks() + (int64_t)ms * 10000; /* 100-ns ticks */
+	int64_t t = nd_clock_now_ticks() + (int64_t)ms * (ND_TICKS_PER_SECOND / 1000);
 	struct timespec ts;
 
-	ts.tv_sec = (time_t)(t / 10000000);
-	ts.tv_nsec = (long)(t % 10000000) * 100;
+	ts.tv_sec = (time_t)(t / ND_TICKS_PER_SECOND);
+	ts.tv_nsec = (long)(t % ND_TICKS_PER_SECOND) * (1000000000 / ND_TICKS_PER_SECOND);
 	return ts;
 }
 
@@ -37,7 +38,7 @@ static void *run(void *arg)
 	pthread_mutex_lock(&w->lock);
 	while (!w->stop) {
 		struct timespec at = after_ms(ND_DB_SQLITE_WB_MS);
-		int started;
+		int wal, db;
 
 		while (!w->stop && pthread_cond_timedwait(&w->wake, &w->lock, &at) == 0)
 			;
@@ -45,9 +46,11 @@ static void *run(void *arg)
 			break;
 		pthread_mutex_unlock(&w->lock);
 		/* the WAL first: in WAL mode the database file changes only at a checkpoint */
-		started = nd_writeback_start(w->wal) | nd_writeback_start(w->db);
+		wal = nd_writeback_start(w->wal);
+		db = nd_writeback_start(w->db);
 		pthread_mutex_lock(&w->lock);
-		w->rounds += started != 0;
+		w->rounds[0] += db != 0;
+		w->rounds[1] += wal != 0;
 	}
 	pthread_mutex_unlock(&w->lock);
 	return NULL;
@@ -58,8 +61,10 @@ nd_db_sqlite_wb *nd_db_sqlite_wb_start(const char *path)
 	size_t n = strlen(path);
 	nd_db_sqlite_wb *w = calloc(1, sizeof(*w));
 
-	if (!w)
+	if (!w || !nd_writeback_supported()) {
+		free(w);
 		return NULL;
+	}
 	w->db = malloc(n + 1);
 	w->wal = malloc(n + 5);
 	if (!w->db || !w->wal || pthread_mutex_init(&w->lock, NULL) != 0)
@@ -84,12 +89,12 @@ fail:
 	return NULL;
 }
 
-unsigned long nd_db_sqlite_wb_rounds(nd_db_sqlite_wb *w)
+unsigned long nd_db_sqlite_wb_rounds(nd_db_sqlite_wb *w, int wal)
 {
 	unsigned long r;
 
 	pthread_mutex_lock(&w->lock);
-	r = w->rounds;
+	r = w->rounds[wal != 0];
 	pthread_mutex_unlock(&w->lock);
 	return r;
 }

@@ -22,12 +22,13 @@ typedef struct nd_db_sqlite_wb nd_db_sqlite_wb;
 /* Starts writing back the database file at path and its WAL (path-wal)
  * every ND_DB_SQLITE_WB_MS, through the descriptors the process's SQLite
  * connections have open on them. Returns the write-behind, or NULL when it
- * could not be started (out of memory, no thread). */
+ * could not be started (out of memory, no thread) or the system cannot
+ * write back (nd_writeback_supported): then no thread runs. */
 nd_db_sqlite_wb *nd_db_sqlite_wb_start(const char *path);
 
-/* Returns the rounds so far in which the write-back of one of the files
- * was started (for tests). */
-unsigned long nd_db_sqlite_wb_rounds(nd_db_sqlite_wb *w);
+/* Returns the rounds so far in which the write-back of the WAL (wal 1) or
+ * of the database file (wal 0) was started (for tests). */
+unsigned long nd_db_sqlite_wb_rounds(nd_db_sqlite_wb *w, int wal);
 
 /* Stops the thread at once and frees w; NULL does nothing. Call before the
  * connection closes. Returns nothing. */

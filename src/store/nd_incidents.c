@@ -190,10 +190,6 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 	/* A transaction on the TEMP tables alone writes nothing to the file. */
 	if (nd_store_readonly(s))
 		return nd_db_exec(db, memory_sql, "results tables", err) != 0 ? -1 : nd_db_begin(db, err);
-	/* A full rewrite writes every page of the results (440 MB at 1M x
-	 * 1M), which SQLite syncs only at its commit and checkpoint. */
-	if (nd_db_dialect_of(db) == ND_DB_SQLITE)
-		nd_db_sqlite_write_behind(db);
 	if (nd_store_begin(s, err) != 0)
 		return -1;
 	/* Concurrent runs (several tails, diagnose) take turns. */
@@ -217,9 +213,21 @@ int nd_incidents_clear(nd_store *s, nd_error *err)
 {
 	nd_db *db = nd_store_db(s);
 
-	if (index_after(s) && nd_db_exec(db, "DROP INDEX IF EXISTS incident_events_by_event;", "results tables", err))
+	if (!index_after(s))
+		return nd_db_exec(db, clear_sql, "results tables", err);
+	/* A full rewrite writes every page of the results (440 MB at 1M x
+	 * 1M), which SQLite syncs only at its commit and checkpoint: written
+	 * back meanwhile, until nd_incidents_end. */
+	nd_db_sqlite_write_behind(db);
+	if (nd_db_exec(db, "DROP INDEX IF EXISTS incident_events_by_event;", "results tables", err))
 		return -1;
 	return nd_db_exec(db, clear_sql, "results tables", err);
+}
+
+void nd_incidents_end(nd_store *s)
+{
+	if (index_after(s))
+		nd_db_sqlite_write_behind_stop(nd_store_db(s));
 }
 
 int nd_incidents_index(nd_store *s, nd_error *err)
