@@ -151,10 +151,12 @@ static uint64_t incident_key(const void *p, unsigned k, const void *ctx)
 
 /* Returns 1 if member cur (after prev, of a group ending with prev's
  * time) starts a group of its own: its cause, key or kind differs, or it
- * came more than gap ticks after prev; else 0. */
-static int starts_group(const member *prev, const member *cur, int64_t gap)
+ * came more than *gap ticks after prev (gap NULL: never, findings); else
+ * 0. */
+static int starts_group(const member *prev, const member *cur, const int64_t *gap)
 {
-	return prev->rule != cur->rule || prev->k != cur->k || prev->vpn != cur->vpn || cur->ts - prev->ts > gap;
+	return prev->rule != cur->rule || prev->k != cur->k || prev->vpn != cur->vpn ||
+	       (gap && cur->ts - prev->ts > *gap);
 }
 
 /* How many incidents ahead group_incidents fetches what it reads: their
@@ -180,7 +182,7 @@ static int group_incidents(nd_grouping *g, const members *s, size_t n, int64_t g
 		goto oom;
 	for (i = 0; i < n; i++, prev = cur) {
 		cur = member_at(s, at[i]);
-		if (i == 0 || starts_group(&prev, &cur, gap)) {
+		if (i == 0 || starts_group(&prev, &cur, &gap)) {
 			start[k] = (uint32_t)i;
 			first[k++] = cur.ts;
 		}
@@ -236,7 +238,7 @@ static int group_findings(nd_grouping *g, const members *s, const uint32_t *at, 
 		nd_group *last = g->n > start ? &g->v[g->n - 1] : NULL;
 
 		cur = member_at(s, at[i]);
-		if (!last || starts_group(&prev, &cur, INT64_MAX)) {
+		if (!last || starts_group(&prev, &cur, NULL)) {
 			if (nd_vec_reserve(&g->v, &g->cap, g->n + 1, sizeof(*g->v)) != 0)
 				return nd_error_set(err, "out of memory");
 			last = &g->v[g->n++];
