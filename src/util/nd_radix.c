@@ -102,20 +102,21 @@ static void gather(unsigned char *base, size_t n, size_t size, const nd_radix_it
 	memcpy(base, to, n * size);
 }
 
-int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx)
+int nd_radix_order(const void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx,
+		   nd_radix_item **order, nd_radix_item **spare)
 {
 	const unsigned char *b = base;
 	nd_radix_item *v, *tmp;
 	size_t i;
 	unsigned k;
-	int rc;
 
-	if (n < 2)
-		return 0;
+	*order = NULL;
+	if (spare)
+		*spare = NULL;
 	if (n > UINT32_MAX) /* an item's position counts in 32 bits */
 		return -1;
-	v = malloc(n * sizeof(*v));
-	tmp = malloc(n * sizeof(*tmp));
+	v = malloc((n + 1) * sizeof(*v));
+	tmp = malloc((n + 1) * sizeof(*tmp));
 	if (!v || !tmp) {
 		free(v);
 		free(tmp);
@@ -123,7 +124,7 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 	}
 	for (i = 0; i < n; i++)
 		v[i].at = (uint32_t)i;
-	for (k = nkeys; k-- > 0;) {
+	for (k = nkeys; n > 1 && k-- > 0;) {
 		uint64_t first = key_at(b, size, v, 0, n, k, key, ctx);
 		int high = 0; /* a key's high half differs from the first's */
 
@@ -140,6 +141,23 @@ int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix
 			v[i].key = (uint32_t)(key_at(b, size, v, i, n, k, key, ctx) >> 32);
 		nd_radix_sort(v, tmp, n);
 	}
+	*order = v;
+	if (spare)
+		*spare = tmp;
+	else
+		free(tmp);
+	return 0;
+}
+
+int nd_radix_sort_by(void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx)
+{
+	nd_radix_item *v, *tmp;
+	int rc;
+
+	if (n < 2)
+		return 0;
+	if (nd_radix_order(base, n, size, nkeys, key, ctx, &v, &tmp) != 0)
+		return -1;
 	/* Small elements gathered in order into the spare items, copied back;
 	 * bigger ones moved along the cycles of the permutation (a gather
 	 * into a copy of the array, its reads fetched ahead, took a fifth of

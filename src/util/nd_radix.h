@@ -43,6 +43,16 @@ int nd_radix_permute(void *base, size_t n, size_t size, nd_radix_item *v);
  * wants it (ctx: what the caller passes along). */
 typedef uint64_t (*nd_radix_key_fn)(const void *e, unsigned k, const void *ctx);
 
+/* Finds the order of base[0..n) (each size bytes, fewer than 4G elements)
+ * by the keys 0 .. nkeys - 1 of each element (key), elements whose keys
+ * are all equal in their order, without moving them: (*order)[i].at is
+ * the position of the i-th. With spare (not NULL) also gives the scratch
+ * the sort used (room for n items) instead of freeing it. Returns 0 with
+ * *order (and *spare) allocated (free them), or -1 when out of memory or
+ * n is 4G or more (both NULL). */
+int nd_radix_order(const void *base, size_t n, size_t size, unsigned nkeys, nd_radix_key_fn key, const void *ctx,
+		   nd_radix_item **order, nd_radix_item **spare);
+
 /* Sorts base[0..n) (each size bytes, fewer than 4G elements) by the keys
  * 0 .. nkeys - 1 of each element (key), elements whose keys are all
  * equal in their order. Returns 0, or -1 when out of memory or n is

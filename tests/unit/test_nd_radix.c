@@ -1,10 +1,11 @@
 /* Unit tests of nd_radix: sorting keys that differ in any byte (and in
  * none) keeps equal keys in their order, a two-key order made of two
  * sorts, signed keys, the empty array and one element, moving the
- * elements of an array by the sorted positions, and the same through a
- * key function. */
+ * elements of an array by the sorted positions, the same through a key
+ * function, and the order through a key function without moving them. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "check.h"
 #include "nd_radix.h"
@@ -106,6 +107,34 @@ int main(void)
 	/* The same with a key function. */
 	fill(e, N, &s);
 	CHECK(nd_radix_sort_by(e, N, sizeof(*e), 2, elem_key, NULL) == 0 && elems_sorted(e, N));
+	/* The order alone: the elements stay where they are, and taken in
+	 * that order they are sorted; the spare scratch is given. */
+	fill(e, N, &s);
+	{
+		elem *copy = malloc(N * sizeof(*copy)), *in_order = malloc(N * sizeof(*in_order));
+		nd_radix_item *order = NULL, *spare = NULL;
+
+		CHECK(copy && in_order);
+		if (copy && in_order) {
+			memcpy(copy, e, N * sizeof(*e));
+			CHECK(nd_radix_order(e, N, sizeof(*e), 2, elem_key, NULL, &order, &spare) == 0 && order && spare);
+			CHECK(memcmp(copy, e, N * sizeof(*e)) == 0);
+			for (i = 0; order && i < N; i++)
+				in_order[i] = e[order[i].at];
+			CHECK(order && elems_sorted(in_order, N));
+			free(order);
+			free(spare);
+			/* One element and none: the order of what there is. */
+			CHECK(nd_radix_order(e, 1, sizeof(*e), 2, elem_key, NULL, &order, NULL) == 0 && order &&
+			      order[0].at == 0);
+			free(order);
+			CHECK(nd_radix_order(NULL, 0, sizeof(*e), 2, elem_key, NULL, &order, &spare) == 0 && order && spare);
+			free(order);
+			free(spare);
+		}
+		free(copy);
+		free(in_order);
+	}
 	CHECK(nd_radix_sort_by(e, 1, sizeof(*e), 2, elem_key, NULL) == 0);
 	CHECK(nd_radix_sort_by(NULL, 0, sizeof(*e), 2, elem_key, NULL) == 0);
 	/* Empty and single arrays. */
