@@ -33,34 +33,49 @@ static pthread_once_t process_once = PTHREAD_ONCE_INIT;
 		v2 = ROTL(v2, 32);                                                                                     \
 	} while (0)
 
+/* One compression round of m into v0..v3. */
+#define COMPRESS(m)                                                                                                    \
+	do {                                                                                                           \
+		v3 ^= (m);                                                                                             \
+		SIPROUND;                                                                                              \
+		v0 ^= (m);                                                                                             \
+	} while (0)
+
+/* The state v0..v3 of SipHash under the key words k0, k1. */
+#define SIP_INIT(k0, k1)                                                                                               \
+	uint64_t v0 = (k0) ^ 0x736f6d6570736575ULL, v1 = (k1) ^ 0x646f72616e646f6dULL;                                \
+	uint64_t v2 = (k0) ^ 0x6c7967656e657261ULL, v3 = (k1) ^ 0x7465646279746573ULL
+
+/* The last rounds of SipHash-1-3 over v0..v3, its value into out. */
+#define SIP_FINISH(out)                                                                                                \
+	do {                                                                                                           \
+		v2 ^= 0xff;                                                                                            \
+		SIPROUND;                                                                                              \
+		SIPROUND;                                                                                              \
+		SIPROUND;                                                                                              \
+		(out) = v0 ^ v1 ^ v2 ^ v3;                                                                             \
+	} while (0)
+
 /* Returns SipHash-1-3 of p[0..n) under the key words k0, k1. */
 static uint64_t siphash13(uint64_t k0, uint64_t k1, const void *p, size_t n)
 {
-	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL, v1 = k1 ^ 0x646f72616e646f6dULL;
-	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL, v3 = k1 ^ 0x7465646279746573ULL;
+	SIP_INIT(k0, k1);
 	uint64_t m, b = (uint64_t)n << 56;
 	const uint8_t *in = p, *end = in + (n & ~(size_t)7);
 	size_t i;
 
 	for (; in != end; in += 8) {
 		m = nd_le64(in);
-		v3 ^= m;
-		SIPROUND;
-		v0 ^= m;
+		COMPRESS(m);
 	}
 	if ((n & 7) && n >= 8) /* the last bytes as the top of the word that ends with them */
 		b |= nd_le64(in + (n & 7) - 8) >> (64 - 8 * (n & 7));
 	else
 		for (i = 0; i < (n & 7); i++)
 			b |= (uint64_t)in[i] << (8 * i);
-	v3 ^= b;
-	SIPROUND;
-	v0 ^= b;
-	v2 ^= 0xff;
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	COMPRESS(b);
+	SIP_FINISH(m);
+	return m;
 }
 
 uint64_t nd_hash_keyed(const nd_hash_key *k, const void *p, size_t n)
@@ -111,20 +126,13 @@ uint64_t nd_hash_str(const char *s)
 void nd_hash_begin(nd_hash_state *s)
 {
 	const nd_hash_key *k = nd_hash_key_of_process();
+	SIP_INIT(k->k0, k->k1);
 
-	s->v0 = k->k0 ^ 0x736f6d6570736575ULL;
-	s->v1 = k->k1 ^ 0x646f72616e646f6dULL;
-	s->v2 = k->k0 ^ 0x6c7967656e657261ULL;
-	s->v3 = k->k1 ^ 0x7465646279746573ULL;
+	s->v0 = v0;
+	s->v1 = v1;
+	s->v2 = v2;
+	s->v3 = v3;
 }
-
-/* One compression round of m into v0..v3. */
-#define COMPRESS(m)                                                                                                    \
-	do {                                                                                                           \
-		v3 ^= (m);                                                                                             \
-		SIPROUND;                                                                                              \
-		v0 ^= (m);                                                                                             \
-	} while (0)
 
 void nd_hash_add(nd_hash_state *s, const void *p, size_t n)
 {
@@ -151,12 +159,10 @@ void nd_hash_add(nd_hash_state *s, const void *p, size_t n)
 
 uint64_t nd_hash_end(const nd_hash_state *s)
 {
-	uint64_t v0 = s->v0, v1 = s->v1, v2 = s->v2 ^ 0xff, v3 = s->v3;
+	uint64_t v0 = s->v0, v1 = s->v1, v2 = s->v2, v3 = s->v3, h;
 
-	SIPROUND;
-	SIPROUND;
-	SIPROUND;
-	return v0 ^ v1 ^ v2 ^ v3;
+	SIP_FINISH(h);
+	return h;
 }
 
 uint64_t nd_hash_word(uint64_t v)
