@@ -445,46 +445,71 @@ static int load(nd_store *s, const nd_rules *rules, nd_diagnose_memory *m, int t
 	return rc == 1 ? 0 : pair_meanwhile(p, err);
 }
 
-/* Returns h continued over the word w (a multiply-xorshift mix). */
-static uint64_t mix(uint64_t h, uint64_t w)
+/* The words of a group's signature being hashed (group_sig), a batch at a
+ * time. */
+typedef struct sig_words {
+	nd_hash_state st;
+	uint64_t w[32];
+	size_t n;
+} sig_words;
+
+/* Adds the word v to s, hashing the batch when it is full. Returns
+ * nothing. */
+static void sig_put(sig_words *s, uint64_t v)
 {
-	h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-	return h ^ (h >> 31);
+	s->w[s->n++] = v;
+	if (s->n == sizeof(s->w) / sizeof(s->w[0])) {
+		nd_hash_add(&s->st, s->w, sizeof(s->w));
+		s->n = 0;
+	}
 }
 
 /* Returns the signature of group i of g (written with key): everything
  * its rows are made of but the stored values of its events (a ref's
  * never change) and the events near them: its id, key, rule, times and
  * resolution, the NPS lock it names, and each attempt's events, time and
- * clock line-up. Event times are the attacker's to choose, so the chain
- * starts from a keyed mix (nd_hash_word): no one outside the process can
- * aim two groups at one signature. */
+ * clock line-up. Event times are the attacker's to choose, so the words
+ * go through the process's keyed hash (nd_hash_add, in batches of a fixed
+ * size): no one outside the process can aim two groups at one
+ * signature. */
 static uint64_t group_sig(const nd_analysis_data *d, const nd_correlation *c, const nd_grouping *g, size_t i,
 			  const char *key)
 {
 	const nd_group *gr = &g->v[i];
 	const nd_resolution *lock = NULL;
-	uint64_t h = nd_hash_word(i);
+	sig_words s;
 	size_t k, r;
 
-	for (; *key; key++)
-		h = mix(h, (unsigned char)*key);
-	h = mix(mix(mix(h, (uintptr_t)gr->rule), (uint64_t)gr->finding), gr->n);
-	h = mix(mix(h, (uint64_t)gr->first), (uint64_t)gr->last);
-	h = mix(mix(h, (uint64_t)gr->resolved_ref), (uint64_t)gr->resolved_ts);
+	nd_hash_begin(&s.st);
+	s.n = 0;
+	nd_hash_add(&s.st, key, strlen(key));
+	sig_put(&s, i);
+	sig_put(&s, (uintptr_t)gr->rule);
+	sig_put(&s, (uint64_t)gr->finding);
+	sig_put(&s, gr->n);
+	sig_put(&s, (uint64_t)gr->first);
+	sig_put(&s, (uint64_t)gr->last);
+	sig_put(&s, (uint64_t)gr->resolved_ref);
+	sig_put(&s, (uint64_t)gr->resolved_ts);
 	if (!gr->finding && nd_rule_mentions(gr->rule, 64, 1))
 		lock = nd_correlate_last(c->locks, c->nlocks, gr->key, gr->last);
-	h = mix(h, lock ? (uint64_t)lock->ref : 0);
+	sig_put(&s, lock ? (uint64_t)lock->ref : 0);
 	for (k = 0; k < gr->n && !gr->finding; k++) {
 		const nd_attempt *a = &c->attempts[g->items[gr->item + k]];
 
-		h = mix(mix(mix(h, (uint64_t)a->client_ref), (uint64_t)a->nps_ref), (uint64_t)a->ts);
-		h = mix(mix(mix(h, a->nretries), (uint64_t)a->vpn), (uint64_t)a->lines_up);
-		h = mix(mix(h, (uint64_t)a->lineup), a->lineup_host);
+		sig_put(&s, (uint64_t)a->client_ref);
+		sig_put(&s, (uint64_t)a->nps_ref);
+		sig_put(&s, (uint64_t)a->ts);
+		sig_put(&s, a->nretries);
+		sig_put(&s, (uint64_t)a->vpn);
+		sig_put(&s, (uint64_t)a->lines_up);
+		sig_put(&s, (uint64_t)a->lineup);
+		sig_put(&s, a->lineup_host);
 		for (r = 0; r < a->nretries; r++)
-			h = mix(h, (uint64_t)d->clients[c->retries[a->retry + r]].ref);
+			sig_put(&s, (uint64_t)d->clients[c->retries[a->retry + r]].ref);
 	}
-	return h;
+	nd_hash_add(&s.st, s.w, s.n * sizeof(s.w[0]));
+	return nd_hash_end(&s.st);
 }
 
 /* The times of the events added since the last run that a group's rows
