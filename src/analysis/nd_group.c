@@ -152,11 +152,12 @@ static uint64_t incident_key(const void *p, unsigned k, const void *ctx)
 /* Returns 1 if member cur (after prev, of a group ending with prev's
  * time) starts a group of its own: its cause, key or kind differs, or it
  * came more than *gap ticks after prev (gap NULL: never, findings); else
- * 0. */
+ * 0. Event times are the logs' to choose: the distance is taken without
+ * a signed subtraction, which two times far apart would overflow. */
 static int starts_group(const member *prev, const member *cur, const int64_t *gap)
 {
 	return prev->rule != cur->rule || prev->k != cur->k || prev->vpn != cur->vpn ||
-	       (gap && cur->ts - prev->ts > *gap);
+	       (gap && (*gap < 0 || (cur->ts > prev->ts && (uint64_t)cur->ts - (uint64_t)prev->ts > (uint64_t)*gap)));
 }
 
 /* How many incidents ahead group_incidents fetches what it reads: their
@@ -168,7 +169,7 @@ static int starts_group(const member *prev, const member *cur, const int64_t *ga
  * more than gap ticks), made straight in the order of their first times
  * (incident_key) after the first time and first position of each are
  * found: at 1M incidents moving their 64 bytes along the cycles of a sort
- * took a third of grouping. Returns 0, or -1 with err set. */
+ * took about half of grouping's samples. Returns 0, or -1 with err set. */
 static int group_incidents(nd_grouping *g, const members *s, size_t n, int64_t gap, nd_error *err)
 {
 	const uint32_t *at = g->items;
