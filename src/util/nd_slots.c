@@ -2,16 +2,23 @@
 
 #include <stdlib.h>
 
-int nd_slots_make(nd_slots *s, size_t count)
+size_t nd_slots_size(size_t count)
 {
 	size_t n = 1024;
-	uint32_t *v;
 
 	if (count >= UINT32_MAX) /* a slot holds an index + 1 in 32 bits */
-		return -1;
+		return 0;
 	while (n < count * 2)
 		n *= 2;
-	if (!(v = calloc(n, sizeof(*v))))
+	return n;
+}
+
+int nd_slots_make(nd_slots *s, size_t count)
+{
+	size_t n = nd_slots_size(count);
+	uint32_t *v;
+
+	if (!n || !(v = calloc(n, sizeof(*v))))
 		return -1;
 	free(s->v);
 	s->v = v;

@@ -1,5 +1,6 @@
-/* nd_slots: the index of an array kept elsewhere (hosts, names, the
- * interned strings): open addressing over uint32_t slots, each the index
+/* nd_slots: the index of an array kept elsewhere (the hints, the field
+ * lists, the correlation's keys; hosts and interned strings have
+ * nd_strslots, which keeps part of the hash beside the index): open addressing over uint32_t slots, each the index
  * of an element + 1, 0 when empty; at least 1024 slots, a power of two at
  * least twice the elements, so that a probe ends soon. The caller hashes
  * and tells equal elements apart (nd_slots_find); fewer than 4G
@@ -25,6 +26,10 @@ typedef int (*nd_slots_is_fn)(const void *ctx, uint32_t i);
  * 0, or -1 when out of memory or count is 4G or more (s is then
  * unchanged). */
 int nd_slots_make(nd_slots *s, size_t count);
+
+/* Returns the number of slots a table of count elements has (see above;
+ * nd_strslots' too), or 0 when count is 4G or more. */
+size_t nd_slots_size(size_t count);
 
 /* Returns 1 if s has no room for count elements (nd_slots_make them
  * anew), else 0. */

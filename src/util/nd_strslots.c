@@ -2,16 +2,14 @@
 
 #include <stdlib.h>
 
+#include "nd_slots.h"
+
 int nd_strslots_make(nd_strslots *t, size_t count)
 {
-	size_t n = 1024;
+	size_t n = nd_slots_size(count); /* the same sizes as nd_slots' */
 	nd_strslot *v;
 
-	if (count >= UINT32_MAX) /* an index in 32 bits */
-		return -1;
-	while (n < count * 2)
-		n *= 2;
-	if (!(v = calloc(n, sizeof(*v))))
+	if (!n || !(v = calloc(n, sizeof(*v))))
 		return -1;
 	free(t->v);
 	t->v = v;
