@@ -363,6 +363,20 @@ int main(void)
 			CHECK(got[0][0] == got[2][0] && got[2][0] == got[3][0] && got[3][0] == got[1][1] &&
 			      got[1][1] == got[2][1] && got[2][1] == got[4][1]);
 			CHECK(got[1][0] == got[3][1] && got[4][0] == got[0][1] && got[1][0] != got[0][0]);
+			/* A value interned already (its hash first: nd_analysis_str_id_hashed)
+			 * is added by its id, the same shared string; ND_STR_NONE (a failed
+			 * look-up) is refused and adds nothing. */
+			{
+				uint64_t h = nd_intern_hash(&d.strings, "VPN03");
+				uint32_t id = nd_analysis_str_id_hashed(&d, "VPN03", h, &oom);
+				nd_event *e = nd_analysis_add_event(&d);
+
+				CHECK(id != ND_STR_NONE && oom == 0 && id == nd_analysis_str_id(&d, "VPN03", 0, &oom));
+				CHECK(nd_analysis_add_field_id(&d, e, nas, id) == 0);
+				CHECK(nd_analysis_field_of(&d, e, nas) == d.strings.v[id]);
+				CHECK(nd_analysis_add_field_id(&d, e, pol, ND_STR_NONE) == -1);
+				CHECK(nd_analysis_field_of(&d, e, pol) == NULL);
+			}
 		}
 		nd_analysis_data_free(&d);
 	}
