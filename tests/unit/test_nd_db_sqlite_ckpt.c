@@ -11,6 +11,7 @@
 
 #include "check.h"
 #include "nd_db_sqlite_ckpt.h"
+#include "wal_fixture.h"
 
 #define PAGE 4096
 #define COMMITS 150
@@ -25,18 +26,6 @@ static long long file_size(const char *path)
 	return stat(path, &st) == 0 ? (long long)st.st_size : 0;
 }
 
-/* Returns the single integer a query gives on db, -1 on failure. */
-static long long one(sqlite3 *db, const char *q)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void test_bounded(const char *tmp)
 {
 	char path[1024], wal[1100];
@@ -45,28 +34,11 @@ static void test_bounded(const char *tmp)
 	long long most = 0, db_bytes;
 	int i, ok = 1;
 
-	snprintf(path, sizeof(path), "%s/walckpt.db", tmp);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	unlink(path);
-	unlink(wal);
-	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db,
-			   "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			   " CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);",
-			   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(wal_open(tmp, "walckpt.db", "", path, sizeof(path), wal, sizeof(wal), &db) == 0);
 	c = nd_db_sqlite_ckpt_start(db);
 	CHECK(c != NULL);
 	for (i = 0; i < COMMITS && ok; i++) {
-		sqlite3_stmt *st = NULL;
-		int r;
-
-		ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
-		     sqlite3_prepare_v2(db, "INSERT INTO t(v) VALUES(randomblob(?))", -1, &st, NULL) == SQLITE_OK;
-		for (r = 0; r < ROWS && ok; r++)
-			ok = sqlite3_bind_int(st, 1, ROW_BYTES) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
-			     sqlite3_reset(st) == SQLITE_OK;
-		sqlite3_finalize(st);
-		ok = ok && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
+		ok = wal_fill(db, ROWS, ROW_BYTES) == 0 && sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
 		if (file_size(wal) > most)
 			most = file_size(wal);
 	}
@@ -86,9 +58,9 @@ static void test_bounded(const char *tmp)
 	CHECK(sqlite3_close(db) == SQLITE_OK);
 	db = NULL;
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(one(db, "SELECT count(*) FROM t") == (long long)COMMITS * ROWS + 1);
-	CHECK(one(db, "SELECT count(*) FROM t WHERE length(v) = 3000") == (long long)COMMITS * ROWS);
-	CHECK(one(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
+	CHECK(wal_one(db, "SELECT count(*) FROM t") == (long long)COMMITS * ROWS + 1);
+	CHECK(wal_one(db, "SELECT count(*) FROM t WHERE length(v) = 3000") == (long long)COMMITS * ROWS);
+	CHECK(wal_one(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
 	sqlite3_close(db);
 	unlink(path);
 	unlink(wal);

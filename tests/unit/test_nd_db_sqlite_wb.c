@@ -15,21 +15,10 @@
 #include "nd_clock.h"
 #include "nd_db_sqlite_wb.h"
 #include "nd_writeback.h"
+#include "wal_fixture.h"
 
 #define ROWS 4000 /* of ROW_BYTES each, in one transaction: 12 MB */
 #define ROW_BYTES 3000
-
-/* Returns the single integer a query gives on db, -1 on failure. */
-static long long one(sqlite3 *db, const char *q)
-{
-	sqlite3_stmt *st = NULL;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 /* Returns 1 on a system where nd_writeback_start can start writes (Linux), else 0. */
 static int can_write_back(void)
@@ -65,20 +54,10 @@ static void test_rewrite(const char *tmp)
 	char path[1024], wal[1100];
 	nd_db_sqlite_wb *w;
 	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
 	uint64_t t;
-	int r, ok;
 
-	snprintf(path, sizeof(path), "%s/walwb.db", tmp);
-	snprintf(wal, sizeof(wal), "%s-wal", path);
-	unlink(path);
-	unlink(wal);
-	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	/* a small cache: the transaction's pages go to the WAL as it writes */
-	CHECK(sqlite3_exec(db,
-			   "PRAGMA page_size=4096; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-			   " PRAGMA cache_size=100; CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);",
-			   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(wal_open(tmp, "walwb.db", "PRAGMA cache_size=100;", path, sizeof(path), wal, sizeof(wal), &db) == 0);
 	/* started where the system can write back, else no thread at all */
 	w = nd_db_sqlite_wb_start(path);
 	CHECK((w != NULL) == can_write_back());
@@ -86,13 +65,7 @@ static void test_rewrite(const char *tmp)
 		sqlite3_close(db);
 		return;
 	}
-	ok = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK &&
-	     sqlite3_prepare_v2(db, "INSERT INTO t(v) VALUES(randomblob(?))", -1, &st, NULL) == SQLITE_OK;
-	for (r = 0; r < ROWS && ok; r++)
-		ok = sqlite3_bind_int(st, 1, ROW_BYTES) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE &&
-		     sqlite3_reset(st) == SQLITE_OK;
-	sqlite3_finalize(st);
-	CHECK(ok);
+	CHECK(wal_fill(db, ROWS, ROW_BYTES) == 0);
 	/* the transaction is open and its pages in the WAL: the thread writes
 	 * back the WAL (and the database file) meanwhile */
 	t = nd_clock_ms();
@@ -106,8 +79,8 @@ static void test_rewrite(const char *tmp)
 	CHECK(sqlite3_close(db) == SQLITE_OK);
 	db = NULL;
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(one(db, "SELECT count(*) FROM t WHERE length(v) = 3000") == ROWS);
-	CHECK(one(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
+	CHECK(wal_one(db, "SELECT count(*) FROM t WHERE length(v) = 3000") == ROWS);
+	CHECK(wal_one(db, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
 	sqlite3_close(db);
 	unlink(path);
 	unlink(wal);
