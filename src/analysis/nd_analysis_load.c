@@ -151,8 +151,7 @@ static void text_ask(load *l, nd_stmt *st, int c, asked *x)
 {
 	x->v = nd_db_column_text(st, c);
 	x->known = c < LAST_COLUMNS && x->v && *x->v && l->last[c] && strcmp(x->v, l->last[c]) == 0;
-	if (!x->known && x->v && *x->v)
-		x->h = nd_intern_hash(&l->d->strings, x->v);
+	x->h = !x->known && x->v && *x->v ? nd_intern_hash(&l->d->strings, x->v) : 0;
 }
 
 /* Returns the id of the shared copy of column c that text_ask read into
