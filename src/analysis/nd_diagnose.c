@@ -1127,7 +1127,6 @@ out:
 	old_read_end(&early, NULL); /* the store's connection is this thread's again */
 	if (rc)
 		nd_store_rollback(s);
-	nd_incidents_end(s);
 	free(cause);
 	free(rule);
 	free(keys);

@@ -425,6 +425,11 @@ void nd_db_sqlite_write_behind_stop(nd_db *db)
 	d->wb = NULL;
 }
 
+int nd_db_sqlite_writing_behind(nd_db *db)
+{
+	return ((lite_db *)db)->wb != NULL;
+}
+
 void *nd_db_sqlite_handle(nd_db *db)
 {
 	return H(db);

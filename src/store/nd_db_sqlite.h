@@ -47,6 +47,10 @@ int nd_db_sqlite_write_behind(nd_db *db);
  * Returns nothing. */
 void nd_db_sqlite_write_behind_stop(nd_db *db);
 
+/* Returns 1 while what nd_db_sqlite_write_behind started on db runs, else
+ * 0 (for tests). */
+int nd_db_sqlite_writing_behind(nd_db *db);
+
 /* Returns the sqlite3 handle of a SQLite connection (as void *, so that
  * this header needs no <sqlite3.h>), for tests and tools that reach past
  * the API. */

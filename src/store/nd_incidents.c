@@ -217,17 +217,12 @@ int nd_incidents_clear(nd_store *s, nd_error *err)
 		return nd_db_exec(db, clear_sql, "results tables", err);
 	/* A full rewrite writes every page of the results (440 MB at 1M x
 	 * 1M), which SQLite syncs only at its commit and checkpoint: written
-	 * back meanwhile, until nd_incidents_end. */
+	 * back meanwhile, until the transaction ends (nd_store_commit and
+	 * nd_store_rollback stop it). */
 	nd_db_sqlite_write_behind(db);
 	if (nd_db_exec(db, "DROP INDEX IF EXISTS incident_events_by_event;", "results tables", err))
 		return -1;
 	return nd_db_exec(db, clear_sql, "results tables", err);
-}
-
-void nd_incidents_end(nd_store *s)
-{
-	if (index_after(s))
-		nd_db_sqlite_write_behind_stop(nd_store_db(s));
 }
 
 int nd_incidents_index(nd_store *s, nd_error *err)

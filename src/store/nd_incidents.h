@@ -73,12 +73,9 @@ int nd_incidents_begin(nd_store *s, nd_error *err);
  * makes again with nd_incidents_index once the new rows are in (sorting
  * them once costs less than keeping the index row by row: docs/diagnose.md),
  * and has the files written back while the run writes (nd_db_sqlite_write_behind)
- * until nd_incidents_end. Returns 0, or -1 with err set. */
+ * until its transaction ends (nd_store_commit, nd_store_rollback), on
+ * whichever thread ends it. Returns 0, or -1 with err set. */
 int nd_incidents_clear(nd_store *s, nd_error *err);
-
-/* Ends what nd_incidents_clear started beside the run's transaction, after
- * its commit or rollback. Returns nothing. */
-void nd_incidents_end(nd_store *s);
 
 /* Makes the index that nd_incidents_clear dropped, after the rows of a
  * full rewrite, inside the run's transaction (nothing when it exists, or

@@ -849,6 +849,16 @@ static int send_queued(nd_store *s, nd_error *err)
 	return rc == 1 ? 0 : -1;
 }
 
+/* Stops what lasts only as long as a transaction: the write-back of a
+ * full rewrite of the results (nd_incidents_clear), which a diagnosis may
+ * hand over to another thread to commit (npsdiag_diagnose_write's storing
+ * thread). Returns nothing. */
+static void tx_ended(nd_store *s)
+{
+	if (!s->pg)
+		nd_db_sqlite_write_behind_stop(s->db);
+}
+
 int nd_store_commit(nd_store *s, nd_error *err)
 {
 	if (send_queued(s, err) != 0 || batch_run(s, err) != 0)
@@ -861,6 +871,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 	}
 	s->in_tx = 0;
 	checks_back(s);
+	tx_ended(s);
 	return 0;
 }
 
@@ -877,6 +888,7 @@ void nd_store_rollback(nd_store *s)
 	nd_fields_names_forget(&s->names);
 	s->in_tx = 0;
 	checks_back(s);
+	tx_ended(s);
 }
 
 /* Writes the current UTC time as ISO 8601 into out[ND_TIME_ISO_SIZE].

@@ -2,7 +2,9 @@
  * (nd_incidents_keys: two scans merged by incident id), and the index
  * incident_events_by_event dropped by the clear and made again after the
  * rows (nd_incidents_index, which puts the connection's cache_size back
- * after sorting with a larger one), and an incident's facts column
+ * after sorting with a larger one), the files written back from the
+ * clear until the transaction ends, by commit or rollback (on a system
+ * that can write back), and an incident's facts column
  * (nd_incidents_fact_put) read back byte for byte through the view
  * incident_facts and in C (nd_incidents_fact_next). Usage: test_nd_incidents TMP_DIR SRC_DIR. */
 #include <stdio.h>
@@ -10,8 +12,10 @@
 
 #include "check.h"
 #include "nd_db.h"
+#include "nd_db_sqlite.h"
 #include "nd_incidents.h"
 #include "nd_store.h"
+#include "nd_writeback.h"
 
 /* What the callback saw, one line per row. */
 typedef struct seen {
@@ -99,8 +103,10 @@ static void test_keys(nd_store *s)
 
 	/* the clear drops the index, nd_incidents_index makes it again */
 	CHECK(has_index(db) == 1);
+	CHECK(nd_db_sqlite_writing_behind(db) == 0);
 	CHECK(nd_incidents_clear(s, &err) == 0);
 	CHECK(has_index(db) == 0);
+	CHECK(nd_db_sqlite_writing_behind(db) == nd_writeback_supported());
 	memset(&got, 0, sizeof(got));
 	CHECK(nd_incidents_keys(s, put, &got, &err) == 0);
 	CHECK_STR(got.text, "");
@@ -110,7 +116,10 @@ static void test_keys(nd_store *s)
 	CHECK(cache_size(db) == -1234);
 	CHECK(nd_incidents_index(s, &err) == 0); /* there already */
 	CHECK(cache_size(db) == -1234);
+	/* the write-back lasts until the transaction ends, here by its commit */
+	CHECK(nd_db_sqlite_writing_behind(db) == nd_writeback_supported());
 	CHECK(nd_store_commit(s, &err) == 0);
+	CHECK(nd_db_sqlite_writing_behind(db) == 0);
 }
 
 /* Facts with quotes, backslashes, a newline, control bytes, DEL,
@@ -162,6 +171,13 @@ static void test_facts(nd_store *s)
 	}
 	nd_buf_free(&name);
 	nd_buf_free(&val);
+
+	/* or by its rollback */
+	CHECK(nd_incidents_begin(s, &err) == 0);
+	CHECK(nd_incidents_clear(s, &err) == 0);
+	CHECK(nd_db_sqlite_writing_behind(db) == nd_writeback_supported());
+	nd_store_rollback(s);
+	CHECK(nd_db_sqlite_writing_behind(db) == 0);
 
 	CHECK(nd_incidents_begin(s, &err) == 0);
 	CHECK(nd_incidents_clear(s, &err) == 0);
