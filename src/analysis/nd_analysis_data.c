@@ -214,7 +214,21 @@ int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err)
 
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name)
 {
-	const nd_strslot *at = d->host_slots.n ? nd_strslots_find(&d->host_slots, nd_hash_str(name), name) : NULL;
+	return nd_analysis_host_hashed(d, name, nd_hash_str(name));
+}
+
+uint64_t nd_analysis_host_hash(const nd_analysis_data *d, const char *name)
+{
+	uint64_t h = nd_hash_str(name);
+
+	if (d->host_slots.n)
+		nd_strslots_prefetch(&d->host_slots, h);
+	return h;
+}
+
+size_t nd_analysis_host_hashed(const nd_analysis_data *d, const char *name, uint64_t h)
+{
+	const nd_strslot *at = d->host_slots.n ? nd_strslots_find(&d->host_slots, h, name) : NULL;
 
 	return at && at->s ? at->i : d->nhosts;
 }

@@ -204,6 +204,17 @@ int nd_analysis_add_host(nd_analysis_data *d, const char *name, nd_error *err);
  * Returns its index, or d->nhosts when it is unknown. */
 size_t nd_analysis_host(const nd_analysis_data *d, const char *name);
 
+/* Returns the hash of host name for nd_analysis_host_hashed, the slot it
+ * is looked for in fetched into the cache meanwhile: a caller with other
+ * work before the look-up hides the slot's cache miss (at 1M x 1M a
+ * client failure's computer is one of 50k). */
+uint64_t nd_analysis_host_hash(const nd_analysis_data *d, const char *name);
+
+/* nd_analysis_host of name, whose hash nd_analysis_host_hash gave (the
+ * hosts unchanged since). Returns its index, or d->nhosts when it is
+ * unknown. */
+size_t nd_analysis_host_hashed(const nd_analysis_data *d, const char *name, uint64_t h);
+
 /* Puts the host names names[0..n) (distinct, none known yet, strings of
  * d's pool, in any order) among the hosts where byte order puts them, and
  * renumbers the host of every record of d: map (one more than the hosts

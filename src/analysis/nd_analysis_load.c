@@ -52,12 +52,24 @@ typedef struct names_map {
 /* A list of fields of an event: d->fields[at .. at + n), and its hash (a
  * multiply-xor chain of the name and value ids from the process's hash
  * key: ids are handed out in arrival order, which an attacker influences
- * but does not choose). */
+ * but does not choose). A slot of the load's lists (list_find): n 0 when
+ * empty. */
 typedef struct field_list {
 	uint64_t h;
 	uint32_t at;
 	uint16_t n;
 } field_list;
+
+/* What a row leaves to the row after (later_do), so that the cache misses
+ * of its look-ups overlap with SQLite's step to that row: their slots
+ * are fetched when the row is read (at 1M x 1M a decision's hint and
+ * field list miss the cache, in tables as large as the fleet's users). */
+typedef struct later {
+	nd_domain_hint hint; /* names to keep as a hint (hint_keep; user NULL: none) */
+	uint64_t hint_h;     /* their hash */
+	size_t event;        /* the index + 1 of the event whose fields to share (share_fields), 0: none */
+	uint64_t list_h;     /* the hash of its fields */
+} later;
 
 /* The state of one load. */
 typedef struct load {
@@ -80,7 +92,8 @@ typedef struct load {
 	int64_t top;   /* the highest event id read */
 	dial *dials;   /* by host, CoId, then time and ref (since: the first of each) */
 	size_t ndials, cap_dials;
-	nd_slots hint_slots; /* d->hints by their names (hint_slot) */
+	nd_domain_hint *hint_set; /* the names of d->hints, by their hash (hint_find; user NULL: empty) */
+	size_t nhint_set;         /* its slots: a power of two, 0 before the first hint */
 	dial *fresh; /* since: the first of each host and CoId new since */
 	size_t nfresh, cap_fresh;
 	const char *last[LAST_COLUMNS]; /* the shared copy col_id gave for each column of the query's last row */
@@ -94,9 +107,9 @@ typedef struct load {
 	int *index;      /* nd_fields_typed_columns of the query being read */
 	nd_buf sql;      /* the query with the columns of its events' fields (fields_sql) */
 	nd_buf tmp;      /* a field's value being decoded */
-	field_list *lists; /* the distinct lists of fields the load's events have (share_fields) */
-	size_t nlists, cap_lists;
-	nd_slots list_slots; /* lists by their fields */
+	field_list *lists; /* the distinct lists of fields the load's events have, by their hash (list_find) */
+	size_t nlists, slots_lists; /* how many, and the slots (a power of two, 0 before the first) */
+	later later;
 	_Atomic int64_t *line; /* the decisions' read on a second connection shares them (side_takes), else NULL */
 	int64_t taken;         /* there: the last decision it took */
 	int64_t limit;         /* and the last it may take (INT64_MAX until the caller's thread splits them) */
@@ -136,11 +149,12 @@ static uint32_t text_id(load *l, int c, const char *v, int keep_empty)
 	return remember(l, c, nd_analysis_str_id(l->d, v, keep_empty, &l->oom));
 }
 
-/* Column c of a row, read ahead of its id (text_ask, text_take). */
+/* Column c of a row, read ahead of its id (text_ask, text_take) or host
+ * (host_ask, host_take). */
 typedef struct asked {
 	const char *v; /* its text */
 	uint64_t h;    /* its hash, its slot fetched ahead, unless known or empty */
-	int known;     /* the same text as the row before in that column */
+	int known;     /* the same text as the row before in that column (host: the host of the row before) */
 } asked;
 
 /* Reads column c of st into x: when its id is to be looked up (not the
@@ -177,20 +191,38 @@ static const char *col(load *l, nd_stmt *st, int c, int keep_empty)
 	return own_str(l, col_id(l, st, c, keep_empty));
 }
 
-/* Returns the host index of column c of st, or nhosts when unknown: the
- * host of the row before when it is the same (the NPS servers of the
- * decisions), without looking it up. */
-static size_t host_col(load *l, nd_stmt *st, int c)
+/* Reads column c of st, a computer name, into x: unless it is the host of
+ * the row before (the NPS servers of the decisions), hashes it and
+ * fetches its slot into the cache, so that the rest of the row is read
+ * meanwhile (host_take). Returns nothing. */
+static void host_ask(load *l, nd_stmt *st, int c, asked *x)
 {
-	const char *v = nd_db_column_text(st, c);
+	x->v = nd_db_column_text(st, c);
+	if (!x->v)
+		x->v = "";
+	x->known = l->last_host && strcmp(x->v, l->last_host) == 0;
+	x->h = x->known ? 0 : nd_analysis_host_hash(l->hosts, x->v);
+}
 
-	if (!v)
-		v = "";
-	if (!l->last_host || strcmp(v, l->last_host) != 0) {
-		l->host = nd_analysis_host(l->hosts, v);
+/* Returns the host index of the computer host_ask read into x, or nhosts
+ * when unknown. */
+static size_t host_take(load *l, const asked *x)
+{
+	if (!x->known) {
+		l->host = nd_analysis_host_hashed(l->hosts, x->v, x->h);
 		l->last_host = l->host < l->hosts->nhosts ? l->hosts->hosts[l->host] : NULL;
 	}
 	return l->host;
+}
+
+/* Returns the host index of column c of st, or nhosts when unknown
+ * (host_ask, then host_take). */
+static size_t host_col(load *l, nd_stmt *st, int c)
+{
+	asked x;
+
+	host_ask(l, st, c, &x);
+	return host_take(l, &x);
 }
 
 /* Frees what a names row holds. Returns nothing. */
@@ -217,7 +249,8 @@ static void fields_free(load *l)
 	nd_buf_free(&l->sql);
 	nd_buf_free(&l->tmp);
 	free(l->lists);
-	nd_slots_free(&l->list_slots);
+	l->lists = NULL;
+	l->nlists = l->slots_lists = 0;
 }
 
 /* Reads the field_names rows (ordered by id) into l->names, keeping those
@@ -411,74 +444,86 @@ static int fields_sql(load *l, const char *sql, int ncols, const char *table, co
 	return 0;
 }
 
-/* The fields of an event compared with the lists of a load. */
-typedef struct list_key {
-	const load *l;
-	const nd_field_value *f;
-	uint64_t h;
-	uint16_t n;
-} list_key;
-
-/* nd_slots_is_fn: list i of the load holds the fields of ctx (a
- * list_key). */
-static int list_is(const void *ctx, uint32_t i)
+/* Returns the slot of the lists of l (made) that holds the n fields at f
+ * (of hash h), else the empty one where they go. */
+static field_list *list_find(const load *l, uint64_t h, const nd_field_value *f, uint16_t n)
 {
-	const list_key *x = ctx;
-	const field_list *v = &x->l->lists[i];
+	size_t at = (size_t)h & (l->slots_lists - 1);
+	field_list *v;
 
-	return v->h == x->h && v->n == x->n && memcmp(&x->l->d->fields[v->at], x->f, x->n * sizeof(*x->f)) == 0;
+	while ((v = &l->lists[at])->n &&
+	       (v->h != h || v->n != n || memcmp(&l->d->fields[v->at], f, n * sizeof(*f)) != 0))
+		at = (at + 1) & (l->slots_lists - 1);
+	return v;
 }
 
-/* Indexes the lists of l anew, with room for one more. Returns 0, or -1
- * when out of memory. */
-static int index_lists(load *l)
+/* Makes the lists of l anew with room for one more (nd_slots_size), each
+ * put in by its hash. Returns 0, or -1 when out of memory. */
+static int grow_lists(load *l)
 {
-	size_t i;
+	size_t n = nd_slots_size(l->nlists + 1), i, at;
+	field_list *v;
 
-	if (nd_slots_make(&l->list_slots, l->nlists + 1) != 0)
+	if (!n || !(v = calloc(n, sizeof(*v))))
 		return -1;
-	for (i = 0; i < l->nlists; i++) {
-		list_key x = {l, &l->d->fields[l->lists[i].at], l->lists[i].h, l->lists[i].n};
-
-		*nd_slots_find(&l->list_slots, x.h, list_is, &x) = (uint32_t)i + 1; /* fewer than 4G: as the fields */
+	for (i = 0; i < l->slots_lists; i++) {
+		if (!l->lists[i].n)
+			continue;
+		for (at = (size_t)l->lists[i].h & (n - 1); v[at].n; at = (at + 1) & (n - 1))
+			; /* the lists are distinct: the first empty slot */
+		v[at] = l->lists[i];
 	}
+	free(l->lists);
+	l->lists = v;
+	l->slots_lists = n;
 	return 0;
 }
 
-/* Makes event e, whose fields were just added (the last of d->fields),
- * share those of an earlier event of the load with the same fields, giving
- * its own back: a fleet's decisions have a few lists of names and values
- * (at 1M decisions 5M fields, 40 MB, in about 50k lists). Returns 0, or -1
- * when out of memory. */
-static int share_fields(load *l, nd_event *e)
+/* Hashes the fields of event e, which were just added (the last of
+ * d->fields), and fetches their slot among the lists of l into the cache:
+ * share_fields shares them when the next row is read (l->later). Returns
+ * 0, or -1 when out of memory. */
+static int list_ask(load *l, const nd_event *e)
 {
-	nd_analysis_data *d = l->d;
-	list_key x = {l, &d->fields[e->field], nd_hash_key_of_process()->k0, e->nfields};
-	uint32_t *slot;
+	const nd_field_value *f = &l->d->fields[e->field];
+	uint64_t h = nd_hash_key_of_process()->k0;
 	size_t i;
 
-	for (i = 0; i < x.n; i++)
-		x.h = (x.h ^ ((uint64_t)x.f[i].name << 32 | x.f[i].value)) * 0x9E3779B97F4A7C15u;
-	x.h = nd_hash_word(x.h ^ x.h >> 29); /* the chain above is keyed only at its start */
-	if (nd_slots_full(&l->list_slots, l->nlists + 1) && index_lists(l) != 0)
+	for (i = 0; i < e->nfields; i++)
+		h = (h ^ ((uint64_t)f[i].name << 32 | f[i].value)) * 0x9E3779B97F4A7C15u;
+	h = nd_hash_word(h ^ h >> 29); /* the chain above is keyed only at its start */
+	if ((l->nlists + 1) * 2 > l->slots_lists && grow_lists(l) != 0)
 		return -1;
-	if (*(slot = nd_slots_find(&l->list_slots, x.h, list_is, &x))) {
-		d->nfields -= e->nfields;
-		e->field = l->lists[*slot - 1].at;
-		return 0;
-	}
-	if (nd_vec_reserve(&l->lists, &l->cap_lists, l->nlists + 1, sizeof(*l->lists)) != 0)
-		return -1;
-	l->lists[l->nlists++] = (field_list){x.h, e->field, e->nfields};
-	*slot = (uint32_t)l->nlists;
+	__builtin_prefetch(&l->lists[(size_t)h & (l->slots_lists - 1)]);
+	l->later.event = (size_t)(e - l->d->events) + 1;
+	l->later.list_h = h;
 	return 0;
+}
+
+/* Makes event e, whose fields (of hash h, list_ask) are the last of
+ * d->fields, share those of an earlier event of the load with the same
+ * fields, giving its own back: a fleet's decisions have a few lists of
+ * names and values (at 1M decisions 5M fields, 40 MB, in about 50k
+ * lists). The lists have room for one more (list_ask). Returns
+ * nothing. */
+static void share_fields(load *l, nd_event *e, uint64_t h)
+{
+	field_list *v = list_find(l, h, &l->d->fields[e->field], e->nfields);
+
+	if (v->n) {
+		l->d->nfields -= e->nfields;
+		e->field = v->at;
+		return;
+	}
+	*v = (field_list){h, e->field, e->nfields};
+	l->nlists++;
 }
 
 /* Adds to event e, the event of row st of a query with its fields
  * (l->fields_at), the first value of each rule-read name among its
  * fields: the value in events.fields where there is one, else the typed
- * column's; shared with an earlier event that has the same
- * (share_fields). Returns 0, or -1 when out of memory. */
+ * column's; shared with an earlier event that has the same when the next
+ * row is read (list_ask). Returns 0, or -1 when out of memory. */
 static int event_fields(load *l, nd_event *e, nd_stmt *st)
 {
 	nd_analysis_data *d = l->d;
@@ -513,7 +558,111 @@ static int event_fields(load *l, nd_event *e, nd_stmt *st)
 					       : nd_analysis_add_field(d, e, r->k[j], v) != 0)
 			return -1;
 	}
-	return e->nfields ? share_fields(l, e) : 0;
+	return e->nfields ? list_ask(l, e) : 0;
+}
+
+/* Returns the hash of the names of h (shared copies of l->d, so equal
+ * names are equal pointers). */
+static uint64_t hint_hash(const nd_domain_hint *h)
+{
+	const char *names[3] = {h->user, h->domain, h->fq};
+
+	return nd_hash_more(0, names, sizeof(names));
+}
+
+/* Returns the slot of l->hint_set (made) that holds the names h (of hash
+ * k), else the empty one where they go. */
+static nd_domain_hint *hint_find(const load *l, uint64_t k, const nd_domain_hint *h)
+{
+	size_t at = (size_t)k & (l->nhint_set - 1);
+	nd_domain_hint *v;
+
+	while ((v = &l->hint_set[at])->user && (v->user != h->user || v->domain != h->domain || v->fq != h->fq))
+		at = (at + 1) & (l->nhint_set - 1);
+	return v;
+}
+
+/* Makes l->hint_set hold the names of every hint of d, with room for one
+ * more (anew when it has not). Returns 0, or -1 when out of memory. */
+static int hint_room(load *l)
+{
+	size_t n, i;
+	nd_domain_hint *v;
+
+	if ((l->d->nhints + 1) * 2 <= l->nhint_set)
+		return 0;
+	if (!(n = nd_slots_size(l->d->nhints + 1)) || !(v = calloc(n, sizeof(*v))))
+		return -1;
+	free(l->hint_set);
+	l->hint_set = v;
+	l->nhint_set = n;
+	for (i = 0; i < l->d->nhints; i++) /* distinct, user not NULL (hint_keep) */
+		*hint_find(l, hint_hash(&l->d->hints[i]), &l->d->hints[i]) = l->d->hints[i];
+	return 0;
+}
+
+/* Keeps the names h (user not NULL) of hash k (hint_hash) as a hint
+ * unless the same names are kept: learning domains needs each triple
+ * once. l->hint_set has room for one more (hint_room). Returns 0, or -1
+ * when out of memory. */
+static int hint_keep(load *l, uint64_t k, const nd_domain_hint *h)
+{
+	nd_domain_hint *slot = hint_find(l, k, h), *to;
+
+	if (slot->user)
+		return 0;
+	if (!(to = nd_analysis_add_hint(l->d)))
+		return -1;
+	*to = *slot = *h;
+	return 0;
+}
+
+/* Keeps the names of an NPS audit event (shared copies, "" for none) as
+ * a hint (hint_keep). Returns 0, or -1 when out of memory. */
+static int hint_add(load *l, const char *user, const char *domain, const char *fq)
+{
+	nd_domain_hint h = {user, domain, fq};
+
+	return hint_room(l) != 0 ? -1 : hint_keep(l, hint_hash(&h), &h);
+}
+
+/* hint_add of the names of the row being read, when the next row is read
+ * (l->later): their slot is fetched into the cache now. Returns 0, or -1
+ * when out of memory. */
+static int hint_ask(load *l, const char *user, const char *domain, const char *fq)
+{
+	later *x = &l->later;
+
+	if (hint_room(l) != 0)
+		return -1;
+	x->hint = (nd_domain_hint){user, domain, fq};
+	x->hint_h = hint_hash(&x->hint);
+	__builtin_prefetch(&l->hint_set[(size_t)x->hint_h & (l->nhint_set - 1)]);
+	return 0;
+}
+
+/* Frees l->hint_set. Returns nothing. */
+static void hints_free(load *l)
+{
+	free(l->hint_set);
+	l->hint_set = NULL;
+	l->nhint_set = 0;
+}
+
+/* Does what the row before left to the one being read (l->later): keeps
+ * its hint and shares its fields. Returns 0, or -1 when out of memory. */
+static int later_do(load *l)
+{
+	later *x = &l->later;
+	int rc = 0;
+
+	if (x->hint.user)
+		rc = hint_keep(l, x->hint_h, &x->hint);
+	if (x->event)
+		share_fields(l, &l->d->events[x->event - 1], x->list_h);
+	x->hint.user = NULL;
+	x->event = 0;
+	return rc;
 }
 
 /* The queries of a load: each fills one kind of record from a row.
@@ -576,7 +725,7 @@ static int each_row(load *l, const query *q)
 			nd_db_finalize(st);
 			return nd_error_set(l->err, "stopped");
 		}
-		took = q->fn(l, st);
+		took = later_do(l) == 0 ? q->fn(l, st) : -1;
 
 		if (took == 1) /* the row and those after it are not this load's */
 			break;
@@ -592,7 +741,7 @@ static int each_row(load *l, const query *q)
 		return -1;
 	}
 	nd_db_finalize(st);
-	return 0;
+	return later_do(l) == 0 ? 0 : nd_error_set(l->err, "out of memory");
 }
 
 /* Row: a distinct computer name (since: a host not yet known goes to
@@ -652,70 +801,6 @@ static void dial_moved(load *l, size_t host, const char *coid)
 	}
 }
 
-/* The names of an NPS audit event, looked up in l's index of d->hints. */
-typedef struct hint_names {
-	const load *l;
-	const char *user, *domain, *fq;
-} hint_names;
-
-/* nd_slots_is_fn: d->hints[i] holds the names ctx (a hint_names). */
-static int hint_is(const void *ctx, uint32_t i)
-{
-	const hint_names *x = ctx;
-	const nd_domain_hint *h = &x->l->d->hints[i];
-
-	return h->user == x->user && h->domain == x->domain && h->fq == x->fq;
-}
-
-/* Returns the slot of the names user, domain, fq (shared copies of l->d,
- * so equal names are equal pointers) in l's index of d->hints: the one
- * holding them, else the empty one where they go. */
-static uint32_t *hint_slot(const load *l, const char *user, const char *domain, const char *fq)
-{
-	const char *names[3] = {user, domain, fq};
-	hint_names x = {l, user, domain, fq};
-
-	return nd_slots_find(&l->hint_slots, nd_hash_more(0, names, sizeof(names)), hint_is, &x);
-}
-
-/* Indexes d->hints anew in l, with room for one more. Returns 0, or -1
- * when out of memory. */
-static int index_hints(load *l)
-{
-	size_t i;
-
-	if (nd_slots_make(&l->hint_slots, l->d->nhints + 1) != 0)
-		return -1;
-	for (i = 0; i < l->d->nhints; i++) {
-		const nd_domain_hint *h = &l->d->hints[i];
-
-		*hint_slot(l, h->user, h->domain, h->fq) = (uint32_t)i + 1; /* fewer than 4G: as the rows */
-	}
-	return 0;
-}
-
-/* Keeps the names of an NPS audit event (shared copies, "" for none)
- * unless the same names are kept: learning domains needs each triple
- * once. Returns 0, or -1 when out of memory. */
-static int hint_add(load *l, const char *user, const char *domain, const char *fq)
-{
-	nd_domain_hint *h;
-	uint32_t *slot;
-
-	if (nd_slots_full(&l->hint_slots, l->d->nhints + 1) && index_hints(l) != 0)
-		return -1;
-	slot = hint_slot(l, user, domain, fq);
-	if (*slot)
-		return 0;
-	if (!(h = nd_analysis_add_hint(l->d)))
-		return -1;
-	h->user = user;
-	h->domain = domain;
-	h->fq = fq;
-	*slot = (uint32_t)l->d->nhints;
-	return 0;
-}
-
 /* Row: the names of an NPS audit event that is not a decision (a
  * decision's are kept by decision_row). Returns 0, or -1 when out of
  * memory. */
@@ -723,7 +808,7 @@ static int hint_row(load *l, nd_stmt *st)
 {
 	const char *user = col(l, st, 0, 1), *domain = col(l, st, 1, 1);
 
-	return hint_add(l, user, domain, col(l, st, 2, 1));
+	return hint_ask(l, user, domain, col(l, st, 2, 1));
 }
 
 /* Adds the event of a client failure or an NPS decision (columns id, ts,
@@ -906,19 +991,20 @@ static int merge_dials(load *l)
 static int client_row(load *l, nd_stmt *st)
 {
 	nd_client_failure *c = nd_analysis_add_client(l->d);
-	asked user;
+	asked user, host;
 
 	if (!c)
 		return -1;
-	text_ask(l, st, 6, &user); /* its look-up's cache miss beside the host's */
+	text_ask(l, st, 6, &user); /* both look-ups' cache misses together, behind the columns read first */
+	host_ask(l, st, 2, &host);
 	c->ref = nd_db_column_int64(st, 0);
 	c->ts = nd_db_column_int64(st, 1);
-	c->host = (uint32_t)host_col(l, st, 2); /* fewer than 4G (nd_analysis_add_host) */
-	c->user = text_take(l, 6, &user, 0);
 	c->has_code = !nd_db_column_null(st, 7);
 	c->code = (uint32_t)nd_db_column_int64(st, 7);
 	if (nd_analysis_set_coid(l->d, c, nd_db_column_text(st, 8)) != 0)
 		l->oom = 1;
+	c->host = (uint32_t)host_take(l, &host); /* fewer than 4G (nd_analysis_add_host) */
+	c->user = text_take(l, 6, &user, 0);
 	c->dialled = dialled(l, c->host, nd_db_column_text(st, 8));
 	return subject_event(l, st, 0, 9, c->host, ND_EVENT_SUBJECT);
 }
@@ -982,7 +1068,7 @@ static int decision_row(load *l, nd_stmt *st)
 	n->port_type = unset(port) ? ND_STR_NONE : text_id(l, 12, port, 0);
 	n->auth_type = unset(auth) ? ND_STR_NONE : text_id(l, 13, auth, 0);
 	n->nas_addr = unset(addr) ? ND_STR_NONE : text_id(l, 14, addr, 0);
-	if (hint_add(l, n->user != ND_STR_NONE ? own_str(l, n->user) : nd_analysis_str(l->d, "", 1, &l->oom),
+	if (hint_ask(l, n->user != ND_STR_NONE ? own_str(l, n->user) : nd_analysis_str(l->d, "", 1, &l->oom),
 		     own_str(l, n->domain), own_str(l, n->fq)) != 0)
 		return -1;
 	return subject_event(l, st, 0, 15, n->host, ND_EVENT_SUBJECT);
@@ -1078,7 +1164,8 @@ static int load_rule_events(load *l, const nd_rules *rules)
 			if (l->since)
 				nd_db_bind_int64(st, 3, l->since, "load", NULL);
 			while ((rc = nd_db_step(st, "load", NULL)) == 1)
-				if ((l->rows++, subject_event(l, st, 0, 6, host_col(l, st, 2), flags)) != 0 || l->oom) {
+				if ((l->rows++, later_do(l)) != 0 ||
+				    subject_event(l, st, 0, 6, host_col(l, st, 2), flags) != 0 || l->oom) {
 					nd_db_finalize(st);
 					return nd_error_set(l->err, "out of memory");
 				}
@@ -1090,7 +1177,7 @@ static int load_rule_events(load *l, const nd_rules *rules)
 		}
 	}
 	nd_db_finalize(st);
-	return 0;
+	return later_do(l) == 0 ? 0 : nd_error_set(l->err, "out of memory");
 }
 
 /* Returns -1, 0 or 1 as (ts, ref) a is before, the same as, after b. */
@@ -1297,7 +1384,7 @@ static int side_init(side *x, load *l, nd_db *db)
  * Returns nothing. */
 static void side_done(side *x)
 {
-	nd_slots_free(&x->l.hint_slots);
+	hints_free(&x->l);
 	fields_free(&x->l);
 }
 
@@ -1922,6 +2009,7 @@ static int load_events(load *l, const nd_rules *rules, nd_analysis_meanwhile mea
 	    nd_analysis_keep_order(d->unlocks, d->nunlocks, nunlocks, sizeof(*d->unlocks), decision_cmp) ||
 	    nd_analysis_keep_order(d->capi2, d->ncapi2, ncapi2, sizeof(*d->capi2), capi2_cmp))
 		return nd_error_set(l->err, "out of memory");
+	hints_free(l); /* every hint is kept: not alive beside pairing */
 	return meanwhile ? rest_beside(l, rules, first, meanwhile, ctx) : load_rest(l, rules, first);
 }
 
@@ -1995,7 +2083,7 @@ int nd_analysis_load(nd_store *s, const nd_rules *rules, nd_analysis_data *out, 
 		l.dials = NULL;
 	}
 	free(l.dials);
-	nd_slots_free(&l.hint_slots);
+	hints_free(&l);
 	fields_free(&l);
 	if (rc != 0) {
 		nd_analysis_data_free(out);
@@ -2042,7 +2130,7 @@ int nd_analysis_load_more(nd_store *s, const nd_rules *rules, nd_analysis_data *
 	cur->ndials = l.ndials;
 	cur->cap_dials = l.cap_dials;
 	free(l.fresh);
-	nd_slots_free(&l.hint_slots);
+	hints_free(&l);
 	fields_free(&l);
 	free(l.added);
 	if (rc != 0) {

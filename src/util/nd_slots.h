@@ -1,6 +1,8 @@
-/* nd_slots: the index of an array kept elsewhere (the hints, the field
- * lists, the correlation's keys; hosts and interned strings have
- * nd_strslots, which keeps part of the hash beside the index): open addressing over uint32_t slots, each the index
+/* nd_slots: the index of an array kept elsewhere (the correlation's keys;
+ * hosts and interned strings have nd_strslots, which keeps part of the
+ * hash beside the index; a load's hints and field lists are tables of
+ * their own whose slots hold the element, sized by nd_slots_size): open
+ * addressing over uint32_t slots, each the index
  * of an element + 1, 0 when empty; at least 1024 slots, a power of two at
  * least twice the elements, so that a probe ends soon. The caller hashes
  * and tells equal elements apart (nd_slots_find); fewer than 4G

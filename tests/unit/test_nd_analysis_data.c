@@ -56,17 +56,19 @@ static void test_times(void)
  * put among the known ones (nd_analysis_insert_hosts): byte order, and
  * every record renumbered. Returns nothing. */
 /* Many hosts: found by name as the index grows and after new ones are put
- * among them; an unknown name is not found. */
+ * among them, also through the hash nd_analysis_host_hash gave (a look-up
+ * fetched ahead); an unknown name is not found. */
 static void test_hosts(void)
 {
 	nd_analysis_data d;
 	const char *added[2];
-	size_t map[3001], i, found = 0;
+	size_t map[3001], i, found = 0, hashed = 0;
 	char name[32];
 	nd_error err;
 	int oom = 0;
 
 	memset(&d, 0, sizeof(d));
+	CHECK(nd_analysis_host_hashed(&d, "H00000.lab.example", nd_analysis_host_hash(&d, "H00000.lab.example")) == 0);
 	for (i = 0; i < 3000; i++) {
 		snprintf(name, sizeof(name), "H%05u.lab.example", (unsigned)(2 * i));
 		CHECK(nd_analysis_add_host(&d, name, &err) == 0);
@@ -74,8 +76,10 @@ static void test_hosts(void)
 	for (i = 0; i < 3000; i++) {
 		snprintf(name, sizeof(name), "H%05u.lab.example", (unsigned)(2 * i));
 		found += nd_analysis_host(&d, name) == i;
+		hashed += nd_analysis_host_hashed(&d, name, nd_analysis_host_hash(&d, name)) == i;
 	}
-	CHECK(found == 3000 && nd_analysis_host(&d, "H00001.lab.example") == 3000);
+	CHECK(found == 3000 && hashed == 3000 && nd_analysis_host(&d, "H00001.lab.example") == 3000);
+	CHECK(nd_analysis_host_hashed(&d, "H00001.lab.example", nd_analysis_host_hash(&d, "H00001.lab.example")) == 3000);
 	added[0] = nd_analysis_str(&d, "H00001.lab.example", 1, &oom);
 	added[1] = nd_analysis_str(&d, "H05999.lab.example", 1, &oom);
 	CHECK(!oom && nd_analysis_insert_hosts(&d, added, 2, map, &err) == 0);

@@ -411,10 +411,21 @@ static void check_hints(nd_store *s, const nd_rules *rules)
 	nd_analysis_data_free(&d);
 }
 
+/* Returns 1 if events a and b of d have values, the same ones, but each
+ * its own list of them, else 0. */
+static int unshared(const nd_analysis_data *d, const nd_event *a, const nd_event *b)
+{
+	return a->nfields && a->nfields == b->nfields && a->field != b->field &&
+	       memcmp(&d->fields[a->field], &d->fields[b->field], a->nfields * sizeof(*d->fields)) == 0;
+}
+
 /* Checks that every event a full load of s keeps has, for each name the
  * rules read, the first value the event_fields view gives it (read with
  * the events: the client failures on the first connection, the decisions
- * on a second one or, !beside, on the first too). Returns nothing. */
+ * on a second one or, !beside, on the first too), and that on one
+ * connection events with the same values share one list of them (the
+ * last event of each query too: shared once the query ends). Returns
+ * nothing. */
 static void check_fields(nd_store *s, const nd_rules *rules)
 {
 	int beside;
@@ -444,6 +455,10 @@ static void check_fields(nd_store *s, const nd_rules *rules)
 				found += v != NULL;
 			}
 		CHECK(found > d.nevents);
+		for (i = 0; !beside && i < d.nevents; i++)
+			for (k = i + 1; k < d.nevents; k++)
+				CHECK(!unshared(&d, &d.events[i], &d.events[k]));
+		CHECK(beside || d.nfields < found);
 		nd_db_finalize(st);
 		nd_analysis_data_free(&d);
 	}
