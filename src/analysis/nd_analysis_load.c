@@ -12,6 +12,7 @@
 #include "nd_family.h"
 #include "nd_fields.h"
 #include "nd_hash.h"
+#include "nd_hugemem.h"
 #include "nd_radix.h"
 #include "nd_slots.h"
 #include "nd_sort.h"
@@ -464,7 +465,7 @@ static int grow_lists(load *l)
 	size_t n = nd_slots_size(l->nlists + 1), i, at;
 	field_list *v;
 
-	if (!n || !(v = calloc(n, sizeof(*v))))
+	if (!n || !(v = nd_hugemem_calloc(n, sizeof(*v))))
 		return -1;
 	for (i = 0; i < l->slots_lists; i++) {
 		if (!l->lists[i].n)
@@ -591,7 +592,7 @@ static int hint_room(load *l)
 
 	if ((l->d->nhints + 1) * 2 <= l->nhint_set)
 		return 0;
-	if (!(n = nd_slots_size(l->d->nhints + 1)) || !(v = calloc(n, sizeof(*v))))
+	if (!(n = nd_slots_size(l->d->nhints + 1)) || !(v = nd_hugemem_calloc(n, sizeof(*v))))
 		return -1;
 	free(l->hint_set);
 	l->hint_set = v;

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "nd_hugemem.h"
 #include "nd_slots.h"
 
 int nd_strslots_make(nd_strslots *t, size_t count)
@@ -9,7 +10,7 @@ int nd_strslots_make(nd_strslots *t, size_t count)
 	size_t n = nd_slots_size(count); /* the same sizes as nd_slots' */
 	nd_strslot *v;
 
-	if (!n || !(v = calloc(n, sizeof(*v))))
+	if (!n || !(v = nd_hugemem_calloc(n, sizeof(*v))))
 		return -1;
 	free(t->v);
 	t->v = v;
