@@ -45,6 +45,21 @@ static inline void nd_strslots_prefetch(const nd_strslots *t, uint64_t h)
 	__builtin_prefetch(&t->v[(size_t)h & (t->n - 1)]);
 }
 
+/* Fetches into the cache the string that nd_strslots_find of hash h in t
+ * (made) compares first: the one of the first slot whose tag matches
+ * (the slot read now, fetched ahead with nd_strslots_prefetch), so that
+ * the string's cache miss overlaps with others. Returns nothing. */
+static inline void nd_strslots_prefetch_string(const nd_strslots *t, uint64_t h)
+{
+	size_t at = (size_t)h & (t->n - 1);
+	uint32_t tag = (uint32_t)(h >> 32);
+
+	while (t->v[at].s && t->v[at].tag != tag)
+		at = (at + 1) & (t->n - 1);
+	if (t->v[at].s)
+		__builtin_prefetch(t->v[at].s);
+}
+
 /* Returns the slot of string s of hash h in t (made): the one holding
  * it (s equal, strcmp), else the empty one where it goes
  * (nd_strslots_put). */
