@@ -8,6 +8,7 @@
 #include "nd_db_sqlite.h"
 #include "nd_escape.h"
 #include "nd_fields.h"
+#include "nd_random.h"
 
 /* The result tables, created in the database (T "", I "") or, for a store
  * that cannot be written, as TEMP tables (T "TEMP ", I "temp.") that live
@@ -22,6 +23,35 @@
 #define BY_EVENT_SQL "incident_events_by_event ON incident_events(event_ref);\n"
 /* The page cache, in KiB, while incident_events_by_event is made (nd_incidents_index). */
 #define INDEX_CACHE_KB "16000"
+/* The columns of incidents and incident_events, and of the new tables of a
+ * renewal (nd_incidents_renew), which take their names. */
+#define INCIDENTS_COLUMNS \
+	"(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  kind TEXT NOT NULL,\n" \
+	"  cause_id TEXT NOT NULL,\n" \
+	"  confidence TEXT NOT NULL,\n" \
+	"  match TEXT NOT NULL,\n" \
+	"  identity TEXT, user_name TEXT, client TEXT, vpn_server TEXT, nps_server TEXT,\n" \
+	"  client_error INTEGER, nps_event_id INTEGER, nps_reason INTEGER,\n" \
+	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n" \
+	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
+	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
+	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT,\n" \
+	"  key TEXT, facts TEXT)"
+#define INCIDENT_EVENTS_COLUMNS \
+	"(\n" \
+	"  incident_id INTEGER NOT NULL,\n" \
+	"  event_ref INTEGER NOT NULL,\n" \
+	"  role TEXT NOT NULL,\n" \
+	"  attempt INTEGER,\n" \
+	"  delta_ticks INTEGER,\n" \
+	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID"
+/* How the names of a renewal's new tables begin (then its id), as a LIKE
+ * pattern ('\\' escapes). */
+#define NEW_INCIDENTS "incidents_new_"
+#define NEW_EVENTS "incident_events_new_"
+#define NEW_LIKE "(name LIKE 'incidents\\_new\\_%' ESCAPE '\\' OR name LIKE 'incident\\_events\\_new\\_%' ESCAPE '\\')"
 #define RESULTS_SQL(T, I) \
 	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
 	"  cause_id TEXT PRIMARY KEY,\n" \
@@ -47,35 +77,17 @@
 	"  pos INTEGER NOT NULL,\n" \
 	"  source TEXT NOT NULL,\n" \
 	"  PRIMARY KEY(cause_id, pos)) WITHOUT ROWID;\n" \
-	"CREATE " T "TABLE IF NOT EXISTS incidents(\n" \
-	"  id INTEGER PRIMARY KEY,\n" \
-	"  kind TEXT NOT NULL,\n" \
-	"  cause_id TEXT NOT NULL,\n" \
-	"  confidence TEXT NOT NULL,\n" \
-	"  match TEXT NOT NULL,\n" \
-	"  identity TEXT, user_name TEXT, client TEXT, vpn_server TEXT, nps_server TEXT,\n" \
-	"  client_error INTEGER, nps_event_id INTEGER, nps_reason INTEGER,\n" \
-	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n" \
-	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
-	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
-	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT,\n" \
-	"  key TEXT, facts TEXT);\n" \
-	"CREATE " T "TABLE IF NOT EXISTS incident_events(\n" \
-	"  incident_id INTEGER NOT NULL,\n" \
-	"  event_ref INTEGER NOT NULL,\n" \
-	"  role TEXT NOT NULL,\n" \
-	"  attempt INTEGER,\n" \
-	"  delta_ticks INTEGER,\n" \
-	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID;\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incidents" INCIDENTS_COLUMNS ";\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incident_events" INCIDENT_EVENTS_COLUMNS ";\n" \
 	"CREATE INDEX IF NOT EXISTS " I BY_EVENT_SQL \
 	"CREATE " T "TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n"
 
 /* Empties the result tables (the TEMP ones when they exist: they come
- * first in name resolution). */
-static const char clear_sql[] =
-	"DELETE FROM incident_events; DELETE FROM incidents;\n"
-	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n"
-	"DELETE FROM diagnose_meta;\n";
+ * first in name resolution); CAUSES_CLEAR_SQL the small ones alone. */
+#define CAUSES_CLEAR_SQL \
+	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n" \
+	"DELETE FROM diagnose_meta;\n"
+static const char clear_sql[] = "DELETE FROM incident_events; DELETE FROM incidents;\n" CAUSES_CLEAR_SQL;
 
 static const char stored_sql[] = RESULTS_SQL("", "");
 /* Foreign keys cannot reach from TEMP tables to the stored events. */
@@ -225,27 +237,225 @@ int nd_incidents_clear(nd_store *s, nd_error *err)
 	return nd_db_exec(db, clear_sql, "results tables", err);
 }
 
-int nd_incidents_index(nd_store *s, nd_error *err)
+/* Sets *v to the integer PRAGMA name of db gives. Returns 0, or -1 with
+ * err set. */
+static int pragma_int(nd_db *db, const char *name, int64_t *v, nd_error *err)
 {
-	nd_db *db = nd_store_db(s);
 	nd_stmt *st = NULL;
 	char sql[64];
-	int64_t cache;
 	int rc = -1;
+
+	snprintf(sql, sizeof(sql), "PRAGMA %s", name);
+	if (nd_db_prepare(db, sql, 0, &st, "results tables", err) != 0 ||
+	    (rc = nd_db_step(st, "results tables", err)) != 1) {
+		nd_db_finalize(st);
+		return rc == 0 ? nd_error_set(err, "results tables: PRAGMA %s gave no row", name) : -1;
+	}
+	*v = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return 0;
+}
+
+/* Runs head, name (quoted), tail: name is a table's, of letters, digits
+ * and underscores (any other is skipped). Returns 0, or -1 with err set. */
+static int exec_named(nd_db *db, const char *head, const char *name, const char *tail, nd_error *err)
+{
+	nd_buf sql = {0};
+	const char *c;
+	int rc;
+
+	for (c = name; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_'))
+			return 0;
+	if (nd_buf_append(&sql, head, strlen(head)) || nd_buf_append(&sql, "\"", 1) ||
+	    nd_buf_append(&sql, name, strlen(name)) || nd_buf_append(&sql, "\"", 1) ||
+	    nd_buf_append(&sql, tail, strlen(tail) + 1)) {
+		nd_buf_free(&sql);
+		return nd_error_set(err, "out of memory");
+	}
+	rc = nd_db_exec(db, sql.data, "results tables", err);
+	nd_buf_free(&sql);
+	return rc;
+}
+
+/* Appends to out the texts of the first column of the rows the query q
+ * gives, each NUL-terminated (read whole before the schema they come from
+ * changes: it cannot under a running query). Returns 0, or -1 with err set
+ * (out then to be freed). */
+static int texts_of(nd_db *db, const char *q, nd_buf *out, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (nd_db_prepare(db, q, 0, &st, "results tables", err) != 0)
+		return -1;
+	while ((rc = nd_db_step(st, "results tables", err)) == 1) {
+		const char *t = nd_db_column_text(st, 0);
+
+		if (t && nd_buf_append(out, t, strlen(t) + 1) != 0) {
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
+	}
+	nd_db_finalize(st);
+	return rc;
+}
+
+/* Drops each table the query q names. Returns 0, or -1 with err set. */
+static int drop_each(nd_db *db, const char *q, nd_error *err)
+{
+	nd_buf names = {0};
+	size_t at;
+	int rc = texts_of(db, q, &names, err);
+
+	for (at = 0; rc == 0 && at < names.len; at += strlen(names.data + at) + 1)
+		rc = exec_named(db, "DROP TABLE IF EXISTS ", names.data + at, "", err);
+	nd_buf_free(&names);
+	return rc;
+}
+
+/* Sets name to the name of a renewal's new table (prefix, then its id).
+ * Returns name. */
+static char *new_name(const nd_store_renewal *r, const char *prefix, char name[64])
+{
+	snprintf(name, 64, "%s%s", prefix, r->id);
+	return name;
+}
+
+int nd_incidents_renew(nd_store *s, nd_error *err)
+{
+	nd_db *db = nd_store_db(s);
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	unsigned char id[8];
+	char name[64];
+	int64_t secure;
+	size_t i;
+
+	if (!index_after(s) || !nd_db_sqlite_in_wal(db))
+		return nd_incidents_clear(s, err);
+	if (pragma_int(db, "secure_delete", &secure, err) != 0)
+		return -1;
+	if (nd_random(id, sizeof(id)) != 0)
+		return nd_error_set(err, "results tables: no random bytes to name the new tables");
+	r->active = 1;
+	r->secure_delete = (int)secure;
+	for (i = 0; i < sizeof(id); i++)
+		snprintf(r->id + 2 * i, 3, "%02x", id[i]);
+	/* The old tables are dropped at the end, and the new ones a run
+	 * killed before left now: their pages go to the free list, not
+	 * overwritten with zeros (SECURE_DELETE, Debian's default, would
+	 * write every page of them once more). */
+	if (nd_db_exec(db, "PRAGMA secure_delete=FAST", "results tables", err) != 0 ||
+	    drop_each(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND " NEW_LIKE, err) != 0 ||
+	    exec_named(db, "CREATE TABLE ", new_name(r, NEW_INCIDENTS, name), INCIDENTS_COLUMNS, err) != 0 ||
+	    exec_named(db, "CREATE TABLE ", new_name(r, NEW_EVENTS, name), INCIDENT_EVENTS_COLUMNS, err) != 0)
+		return -1;
+	/* Each part's pages are copied into the database file by a thread of
+	 * its own while the next part is written (nd_db_sqlite_ckpt.h), and
+	 * written back to the disk as they come (nd_incidents_clear). */
+	nd_db_sqlite_checkpoint_behind(db);
+	nd_db_sqlite_write_behind(db);
+	return 0;
+}
+
+const char *nd_incidents_target(nd_store *s, int events, char name[64])
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+
+	if (!r->active || !r->id[0])
+		return events ? "incident_events" : "incidents";
+	return new_name(r, events ? NEW_EVENTS : NEW_INCIDENTS, name);
+}
+
+int nd_incidents_commit_part(nd_store *s, nd_error *err)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	char inc[64], ev[64];
+	int rc;
+
+	if (!r->active || !r->id[0])
+		return 0;
+	if (nd_db_commit(db, err) != 0 || nd_db_begin(db, err) != 0)
+		return -1;
+	/* Another full diagnosis of the store that began meanwhile dropped them (its own replace them). */
+	if (nd_db_prepare(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (?, ?)", 0, &st,
+			  "results tables", err) != 0 ||
+	    nd_db_bind_text(st, 1, new_name(r, NEW_INCIDENTS, inc), "results tables", err) != 0 ||
+	    nd_db_bind_text(st, 2, new_name(r, NEW_EVENTS, ev), "results tables", err) != 0 ||
+	    (rc = nd_db_step(st, "results tables", err)) < 0) {
+		nd_db_finalize(st);
+		return -1;
+	}
+	rc = rc == 1 && nd_db_column_int64(st, 0) == 2;
+	nd_db_finalize(st);
+	return rc ? 0
+		  : nd_error_set(err, "results tables: another diagnosis of this database began meanwhile; its"
+				      " results replace this run's");
+}
+
+/* Puts a renewal's new tables in place of incidents and incident_events,
+ * with the indexes and triggers of their own that users made on those
+ * (the views of both are made again by the caller), and empties the
+ * small tables, all in the last transaction. Returns 0, or -1 with err
+ * set. */
+static int renewal_swap(nd_store *s, nd_error *err)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	nd_buf kept = {0};
+	char name[64];
+	size_t at;
+	/* indexes and triggers of the user's on the old tables: made again on the new ones */
+	int rc = texts_of(db,
+			  "SELECT sql FROM sqlite_schema WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
+			  " AND tbl_name IN ('incidents', 'incident_events') AND name <> 'incident_events_by_event'",
+			  &kept, err);
+	/* legacy_alter_table: the renames neither check nor rewrite the
+	 * views, which name incidents and incident_events as the new tables
+	 * are called once renamed (a view of the user's included). */
+	if (rc != 0 ||
+	    nd_db_exec(db,
+		       CAUSES_CLEAR_SQL "DROP VIEW IF EXISTS incident_keys; DROP VIEW IF EXISTS incident_facts;\n"
+				       "DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;\n"
+				       "PRAGMA legacy_alter_table=ON;",
+		       "results tables", err) != 0) {
+		nd_buf_free(&kept);
+		return -1;
+	}
+	rc = exec_named(db, "ALTER TABLE ", new_name(r, NEW_INCIDENTS, name), " RENAME TO incidents", err) ||
+			     exec_named(db, "ALTER TABLE ", new_name(r, NEW_EVENTS, name), " RENAME TO incident_events", err)
+		     ? -1
+		     : 0;
+	if (nd_db_exec(db, "PRAGMA legacy_alter_table=OFF", "results tables", rc ? NULL : err) != 0)
+		rc = -1;
+	for (at = 0; rc == 0 && at < kept.len; at += strlen(kept.data + at) + 1)
+		rc = nd_db_exec(db, kept.data + at, "results tables", err);
+	nd_buf_free(&kept);
+	if (rc == 0)
+		r->id[0] = '\0'; /* renamed: a rollback now gives them their names back, for the next renewal to drop */
+	return rc;
+}
+
+int nd_incidents_finish(nd_store *s, nd_error *err)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	char sql[64];
+	int64_t cache;
+	int rc, renewed = r->active && r->id[0];
 
 	if (!index_after(s))
 		return 0;
+	if (renewed && renewal_swap(s, err) != 0)
+		return -1;
 	/* SQLite's sorter keeps as many bytes in memory as the page cache
 	 * holds (2 MB by default) before it writes a sorted run to a temporary
 	 * file: INDEX_CACHE_KB for the sort alone (fewer runs to write and
 	 * merge), the connection's own setting put back after it. */
-	if (nd_db_prepare(db, "PRAGMA cache_size", 0, &st, "results tables", err) != 0 ||
-	    (rc = nd_db_step(st, "results tables", err)) != 1) {
-		nd_db_finalize(st);
-		return rc == 0 ? nd_error_set(err, "results tables: PRAGMA cache_size gave no row") : -1;
-	}
-	cache = nd_db_column_int64(st, 0);
-	nd_db_finalize(st);
+	if (pragma_int(db, "cache_size", &cache, err) != 0)
+		return -1;
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size=%lld", (long long)cache);
 	rc = nd_db_exec(db, "PRAGMA cache_size=-" INDEX_CACHE_KB, "results tables", err) == 0 &&
 			     nd_db_exec(db, "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err) == 0
@@ -253,7 +463,27 @@ int nd_incidents_index(nd_store *s, nd_error *err)
 		     : -1;
 	if (nd_db_exec(db, sql, "results tables", rc ? NULL : err) != 0)
 		rc = -1;
-	return rc;
+	return rc || (renewed && nd_incidents_views(db, err)) ? -1 : 0;
+}
+
+void nd_incidents_renew_end(nd_store *s, int committed)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	char sql[64], name[64];
+	nd_error ignored;
+
+	/* Rolled back after a part was committed: the new tables go (a
+	 * killed run's are dropped by the next renewal). */
+	if (!committed && r->id[0] && nd_db_begin(db, &ignored) == 0) {
+		if (exec_named(db, "DROP TABLE IF EXISTS ", new_name(r, NEW_INCIDENTS, name), "", &ignored) ||
+		    exec_named(db, "DROP TABLE IF EXISTS ", new_name(r, NEW_EVENTS, name), "", &ignored) ||
+		    nd_db_commit(db, &ignored))
+			nd_db_rollback(db);
+	}
+	snprintf(sql, sizeof(sql), "PRAGMA secure_delete=%d", r->secure_delete);
+	nd_db_exec(db, sql, "results tables", &ignored);
+	memset(r, 0, sizeof(*r));
 }
 
 int nd_incidents_keyed(nd_store *s, int *any, nd_error *err)

@@ -77,10 +77,51 @@ int nd_incidents_begin(nd_store *s, nd_error *err);
  * whichever thread ends it. Returns 0, or -1 with err set. */
 int nd_incidents_clear(nd_store *s, nd_error *err);
 
-/* Makes the index that nd_incidents_clear dropped, after the rows of a
- * full rewrite, inside the run's transaction (nothing when it exists, or
- * where the clear keeps it). Returns 0, or -1 with err set. */
-int nd_incidents_index(nd_store *s, nd_error *err);
+/* Incidents a renewal commits at once (nd_incidents_commit_part): about
+ * 14 MB of pages. */
+#define ND_INCIDENTS_PART 32768
+
+/* Begins a full rewrite of the results, inside the run's transaction. In
+ * a SQLite file in WAL mode (every store npsdiag makes) a renewal: the
+ * rows go to new tables, committed part by part (nd_incidents_commit_part)
+ * while a thread copies each part into the database file
+ * (nd_db_sqlite_ckpt.h), and put in place of the old ones in the last
+ * transaction (nd_incidents_finish). Readers see the old results until
+ * then, as with one transaction, but the WAL holds a part, not all the
+ * results, and its copy into the database file no longer waits for the
+ * end: at 1M x 1M a single transaction wrote 440 MB to the WAL, read it
+ * back to checksum it again, copied it, synced both files and deleted it
+ * while nothing else ran. New tables that a run killed before left, or
+ * those of a run still writing (which then fails: this one's results
+ * replace its), are dropped. Elsewhere (a rollback journal, PostgreSQL, a
+ * read-only store's TEMP tables) it is nd_incidents_clear. Returns 0, or
+ * -1 with err set. */
+int nd_incidents_renew(nd_store *s, nd_error *err);
+
+/* Returns the name of the table the rows of incidents (events 0) or of
+ * incident_events (events 1) go to: a renewal's new one, written into
+ * name, or the table itself. */
+const char *nd_incidents_target(nd_store *s, int events, char name[64]);
+
+/* During a renewal, commits the rows written so far and begins the next
+ * transaction, checking that the new tables are still there (another
+ * diagnosis's renewal drops them); else nothing. Insert the rows pending
+ * first. Returns 0, or -1 with err set. */
+int nd_incidents_commit_part(nd_store *s, nd_error *err);
+
+/* Ends a full rewrite inside its last transaction, after its rows: puts a
+ * renewal's new tables in place of the old ones (empties the causes and
+ * diagnose_meta, for the writer to store them after) and makes the index
+ * incident_events_by_event that nd_incidents_clear dropped or the new
+ * tables lack (nothing when it exists, or where the clear keeps it).
+ * Returns 0, or -1 with err set. */
+int nd_incidents_finish(nd_store *s, nd_error *err);
+
+/* Ends a renewal when its transaction ends (called by nd_store_commit and
+ * nd_store_rollback): rolled back before its tables were renamed, drops
+ * them in a transaction of its own; puts PRAGMA secure_delete back. Returns
+ * nothing. */
+void nd_incidents_renew_end(nd_store *s, int committed);
 
 /* One stored event of a stored incident, with the incident's key. */
 typedef struct nd_incident_key_row {

@@ -76,6 +76,19 @@ int nd_store_begin(nd_store *s, nd_error *err);
 int nd_store_commit(nd_store *s, nd_error *err);
 void nd_store_rollback(nd_store *s);
 
+/* A full rewrite of the results into new tables, committed part by part
+ * (nd_incidents_renew), held with the connection until the transaction
+ * that ends it: nd_store_commit and nd_store_rollback call
+ * nd_incidents_renew_end. */
+typedef struct nd_store_renewal {
+	int active;
+	char id[40];       /* the suffix of the new tables' names while they have it; "" once renamed */
+	int secure_delete; /* the connection's PRAGMA secure_delete before the renewal */
+} nd_store_renewal;
+
+/* Returns s's renewal (active 0 when none). */
+nd_store_renewal *nd_store_renewal_of(nd_store *s);
+
 /* As nd_store_begin, for an ingest's transaction: its rows refer only to
  * rows nd_store has just written or read in it (the source, field_names,
  * the event of a typed row), so SQLite does not check their foreign keys

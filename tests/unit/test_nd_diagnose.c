@@ -282,6 +282,8 @@ static void dump(nd_store *s, nd_buf *out)
 		"SELECT * FROM incident_keys ORDER BY incident_id",
 		"SELECT * FROM diagnose_meta ORDER BY key",
 		"SELECT cause_id FROM causes ORDER BY cause_id",
+		/* the tables of a renewal (nd_incidents_renew) left, the result tables' indexes */
+		"SELECT type, name FROM sqlite_schema WHERE name LIKE 'incident%' ORDER BY name",
 	};
 	nd_error err;
 	size_t i;
@@ -541,15 +543,18 @@ static void check_split(nd_store *s, const nd_rules *rules)
 /* Checks that a run of s that fails as a test makes it (its load on the
  * first connection once its part of the decisions is read, the second
  * stopped; or once grouped, the previous run's keys being read, that read
- * stopped) ends with that error and leaves the stored results as the last
- * run stored them, and that runs whose load is split as a test sets it
- * (8 parts, the second connection failing) store the same. Returns
+ * stopped; or once its rows are written, parts of them committed) ends
+ * with that error and leaves the stored results as the last run stored
+ * them, no new tables of its renewal left, and that runs whose load is
+ * split as a test sets it (8 parts, the second connection failing) or
+ * whose renewal commits a part per incident store the same. Returns
  * nothing. */
 static void check_fail(nd_store *s, const nd_rules *rules)
 {
 	static const int test[] = {
 	    ND_DIAGNOSE_FAILS,       ND_LOAD_FAILS,     ND_LOAD_FAILS | ND_LOAD_PARTS(8), ND_DIAGNOSE_FAILS | ND_LOAD_PARTS(8),
-	    ND_LOAD_PARTS(8),        ND_LOAD_SIDE_FAILS, 0,
+	    ND_LOAD_PARTS(8),        ND_LOAD_SIDE_FAILS, 0, ND_DIAGNOSE_PARTS, ND_DIAGNOSE_PARTS | ND_DIAGNOSE_WRITE_FAILS,
+	    ND_DIAGNOSE_WRITE_FAILS,
 	};
 	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS;
 	nd_diagnose_stats st;
@@ -561,7 +566,7 @@ static void check_fail(nd_store *s, const nd_rules *rules)
 	dump(s, &before);
 	CHECK(st.incidents > 0 && before.len > 0);
 	for (i = 0; i < sizeof(test) / sizeof(test[0]); i++) {
-		int fails = test[i] & (ND_DIAGNOSE_FAILS | ND_LOAD_FAILS);
+		int fails = test[i] & (ND_DIAGNOSE_FAILS | ND_LOAD_FAILS | ND_DIAGNOSE_WRITE_FAILS);
 
 		p.test = test[i];
 		memset(&err, 0, sizeof(err));
