@@ -5,7 +5,10 @@
  * server events of one host and cause into findings, marking incidents
  * resolved by a later grant or connect (nd_group), carries each incident's
  * key over from the previous run (nd_keys), and replaces the result tables
- * (nd_diagnose_write, docs/diagnose.md) in one transaction. */
+ * (nd_diagnose_write, docs/diagnose.md): readers see the old results until
+ * the last transaction puts the new ones in place (in one transaction, or
+ * in a SQLite file in WAL mode new tables committed part by part first:
+ * nd_incidents_renew). */
 #ifndef ND_DIAGNOSE_H
 #define ND_DIAGNOSE_H
 

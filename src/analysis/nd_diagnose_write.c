@@ -570,18 +570,19 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
  * Returns 0, or -1 with err set. */
 static int open_batches(writer *w)
 {
-	char name[64], head[512];
+	char name[ND_INCIDENTS_NAME], head[512];
 
 	snprintf(head, sizeof(head),
 		 "INSERT INTO \"%s\"(id, kind, cause_id, confidence, match, identity, user_name,"
 		 " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
 		 " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time, key, facts)",
 		 nd_incidents_target(w->s, 0, name));
-	if (nd_batch_open(&w->t.incidents, w->db, head, 24, "", "incidents", w->err) != 0)
+	if (nd_batch_open(&w->t.incidents, w->db, head, ND_INCIDENTS_COLUMNS, "", "incidents", w->err) != 0)
 		return -1;
 	snprintf(head, sizeof(head), "INSERT INTO \"%s\"(incident_id, event_ref, role, attempt, delta_ticks)",
 		 nd_incidents_target(w->s, 1, name));
-	return nd_batch_open(&w->t.events, w->db, head, 5, " ON CONFLICT DO NOTHING", "incident events", w->err);
+	return nd_batch_open(&w->t.events, w->db, head, ND_INCIDENT_EVENTS_COLUMNS, " ON CONFLICT DO NOTHING",
+			     "incident events", w->err);
 }
 
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */

@@ -80,6 +80,27 @@ int nd_incidents_clear(nd_store *s, nd_error *err);
 /* Incidents a renewal commits at once (nd_incidents_commit_part): about
  * 14 MB of pages. */
 #define ND_INCIDENTS_PART 32768
+/* A renewal that has committed no part for this long is taken for a
+ * killed run's (nd_incidents_turn); the others wait ND_INCIDENTS_WAIT_MS
+ * between two looks at it. */
+#define ND_INCIDENTS_STALE_MS 30000
+#define ND_INCIDENTS_WAIT_MS 50
+/* The columns of incidents and incident_events. */
+#define ND_INCIDENTS_COLUMNS 24
+#define ND_INCIDENT_EVENTS_COLUMNS 5
+/* Room for the name of a renewal's new table. */
+#define ND_INCIDENTS_NAME 64
+
+/* Takes the turn of a writer of the results, inside its transaction (just
+ * begun, with the write lock): on PostgreSQL an advisory lock; in a SQLite
+ * file, while another connection's renewal (below) has committed a part
+ * in the last ND_INCIDENTS_STALE_MS, ends the transaction, waits and
+ * begins it again, so that the renewal's parts and its last transaction
+ * go first (its results would replace what was written meanwhile);
+ * drops the new tables and row of a renewal that has not (a killed run's).
+ * nd_incidents_begin takes it; so must any other writer of the result
+ * tables. Returns 0, or -1 with err set. */
+int nd_incidents_turn(nd_store *s, nd_error *err);
 
 /* Begins a full rewrite of the results, inside the run's transaction. In
  * a SQLite file in WAL mode (every store npsdiag makes) a renewal: the
@@ -91,22 +112,23 @@ int nd_incidents_clear(nd_store *s, nd_error *err);
  * results, and its copy into the database file no longer waits for the
  * end: at 1M x 1M a single transaction wrote 440 MB to the WAL, read it
  * back to checksum it again, copied it, synced both files and deleted it
- * while nothing else ran. New tables that a run killed before left, or
- * those of a run still writing (which then fails: this one's results
- * replace its), are dropped. Elsewhere (a rollback journal, PostgreSQL, a
- * read-only store's TEMP tables) it is nd_incidents_clear. Returns 0, or
- * -1 with err set. */
+ * while nothing else ran. Its row in diagnose_renewals makes the other
+ * writers of the results wait between its parts (nd_incidents_turn).
+ * Elsewhere (a rollback journal, PostgreSQL, a read-only store's TEMP
+ * tables, result tables with columns or triggers of a user's) it is
+ * nd_incidents_clear. Returns 0, or -1 with err set. */
 int nd_incidents_renew(nd_store *s, nd_error *err);
 
 /* Returns the name of the table the rows of incidents (events 0) or of
  * incident_events (events 1) go to: a renewal's new one, written into
  * name, or the table itself. */
-const char *nd_incidents_target(nd_store *s, int events, char name[64]);
+const char *nd_incidents_target(nd_store *s, int events, char name[ND_INCIDENTS_NAME]);
 
 /* During a renewal, commits the rows written so far and begins the next
- * transaction, checking that the new tables are still there (another
- * diagnosis's renewal drops them); else nothing. Insert the rows pending
- * first. Returns 0, or -1 with err set. */
+ * transaction, its row's beat renewed (a renewal stalled for
+ * ND_INCIDENTS_STALE_MS may have been dropped as a killed run's: then an
+ * error); else nothing. Insert the rows pending first. Returns 0, or -1
+ * with err set. */
 int nd_incidents_commit_part(nd_store *s, nd_error *err);
 
 /* Ends a full rewrite inside its last transaction, after its rows: puts a
@@ -118,8 +140,8 @@ int nd_incidents_commit_part(nd_store *s, nd_error *err);
 int nd_incidents_finish(nd_store *s, nd_error *err);
 
 /* Ends a renewal when its transaction ends (called by nd_store_commit and
- * nd_store_rollback): rolled back before its tables were renamed, drops
- * them in a transaction of its own; puts PRAGMA secure_delete back. Returns
+ * nd_store_rollback): rolled back, drops its new tables and row in a
+ * transaction of its own; puts PRAGMA secure_delete back. Returns
  * nothing. */
 void nd_incidents_renew_end(nd_store *s, int committed);
 

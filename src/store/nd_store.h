@@ -80,10 +80,12 @@ void nd_store_rollback(nd_store *s);
  * (nd_incidents_renew), held with the connection until the transaction
  * that ends it: nd_store_commit and nd_store_rollback call
  * nd_incidents_renew_end. */
+#define ND_STORE_RENEWAL_ID 16 /* hex digits of a renewal's id */
 typedef struct nd_store_renewal {
 	int active;
-	char id[40];       /* the suffix of the new tables' names while they have it; "" once renamed */
-	int secure_delete; /* the connection's PRAGMA secure_delete before the renewal */
+	int swapped;                       /* its new tables are renamed (uncommitted) */
+	char id[ND_STORE_RENEWAL_ID + 1];  /* random: the suffix of its new tables' names */
+	int secure_delete;                 /* the connection's PRAGMA secure_delete before it */
 } nd_store_renewal;
 
 /* Returns s's renewal (active 0 when none). */

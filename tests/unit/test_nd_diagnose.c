@@ -540,6 +540,21 @@ static void check_split(nd_store *s, const nd_rules *rules)
 	nd_analysis_data_free(&one);
 }
 
+/* Returns the root page of the table incidents of s, -1 when not found. */
+static int64_t incidents_root(nd_store *s)
+{
+	nd_stmt *st = NULL;
+	nd_error err;
+	int64_t root = -1;
+
+	CHECK(nd_db_prepare(nd_store_db(s), "SELECT rootpage FROM sqlite_schema WHERE name = 'incidents'", 0, &st,
+			    "root", &err) == 0);
+	if (st && nd_db_step(st, "root", &err) == 1)
+		root = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return root;
+}
+
 /* Checks that a run of s that fails as a test makes it (its load on the
  * first connection once its part of the decisions is read, the second
  * stopped; or once grouped, the previous run's keys being read, that read
@@ -561,8 +576,10 @@ static void check_fail(nd_store *s, const nd_rules *rules)
 	nd_buf before = {0}, after = {0};
 	nd_error err;
 	size_t i;
+	int64_t root;
 
 	CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == 0);
+	root = incidents_root(s);
 	dump(s, &before);
 	CHECK(st.incidents > 0 && before.len > 0);
 	for (i = 0; i < sizeof(test) / sizeof(test[0]); i++) {
@@ -572,6 +589,10 @@ static void check_fail(nd_store *s, const nd_rules *rules)
 		memset(&err, 0, sizeof(err));
 		CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == (fails ? -1 : 0));
 		CHECK(!fails || strstr(err.message, "injected failure") != NULL);
+		/* a renewal put new tables in place (store in WAL mode, nd_incidents_renew) */
+		if (!fails && (test[i] & ND_DIAGNOSE_PARTS))
+			CHECK(incidents_root(s) != root);
+		root = incidents_root(s);
 		dump(s, &after);
 		CHECK(after.len == before.len && memcmp(after.data, before.data, before.len) == 0);
 	}

@@ -4,13 +4,15 @@
  * rows (nd_incidents_finish, which puts the connection's cache_size back
  * after sorting with a larger one), the files written back from the
  * clear until the transaction ends, by commit or rollback (on a system
- * that can write back), and an incident's facts column
+ * that can write back), a renewal (new tables committed part by part,
+ * then put in place), and an incident's facts column
  * (nd_incidents_fact_put) read back byte for byte through the view
  * incident_facts and in C (nd_incidents_fact_next). Usage: test_nd_incidents TMP_DIR SRC_DIR. */
 #include <stdio.h>
 #include <string.h>
 
 #include "check.h"
+#include "nd_clock.h"
 #include "nd_db.h"
 #include "nd_db_sqlite.h"
 #include "nd_incidents.h"
@@ -234,19 +236,35 @@ static int put_incident(nd_store *s, int64_t id, const char *cause)
 	"SELECT count(*) FROM sqlite_schema WHERE name LIKE 'incidents\\_new\\_%' ESCAPE '\\'" \
 	" OR name LIKE 'incident\\_events\\_new\\_%' ESCAPE '\\'"
 
+/* Makes, as a killed run would have left them, the tables and the row of
+ * renewal id whose last part was committed ago_ms ago. Returns nothing. */
+static void other_renewal(nd_db *db, const char *id, int64_t ago_ms)
+{
+	char sql[512];
+	nd_error err;
+
+	snprintf(sql, sizeof(sql),
+		 "CREATE TABLE incidents_new_%s(x); CREATE TABLE incident_events_new_%s(x);"
+		 " INSERT INTO diagnose_renewals VALUES('%s', %lld);",
+		 id, id, id, (long long)(nd_clock_now_ticks() / 10000 - ago_ms));
+	CHECK(nd_db_exec(db, sql, "t", &err) == 0);
+}
+
 /* A renewal on a store in WAL mode: the rows go to new tables committed
  * part by part while another connection still reads the old results;
  * the last transaction puts them in place with the index, the views, a
- * user's index, trigger and view kept; a rollback drops them; a killed
- * run's are dropped by the next renewal; a renewal whose tables were
- * dropped meanwhile fails at its next part; a rollback-journal store is
- * cleared instead. */
+ * user's index and view kept; a rollback drops them, before or after the
+ * swap; the other writers of the results wait for a renewal with a recent
+ * part and drop a killed one's; a renewal dropped meanwhile fails at its
+ * next part; result tables with a user's trigger or column, and a
+ * rollback-journal store, are cleared instead. */
 static void test_renewal(const char *tmp)
 {
 	char path[4096], name[64];
 	nd_store *s = NULL, *reader = NULL;
 	nd_db *db, *rdb;
 	nd_error err;
+	uint64_t t;
 
 	snprintf(path, sizeof(path), "%s/renewal.db", tmp);
 	remove(path);
@@ -255,31 +273,37 @@ static void test_renewal(const char *tmp)
 		return;
 	}
 	db = nd_store_db(s);
-	/* the previous results, a user's index, trigger and view on them */
+	/* the previous results, a user's index and view on them */
 	CHECK(nd_incidents_begin(s, &err) == 0);
 	CHECK(nd_incidents_clear(s, &err) == 0);
 	CHECK(put_incident(s, 1, "old") == 0);
 	CHECK(nd_incidents_finish(s, &err) == 0);
 	CHECK(nd_db_exec(db,
 			 "CREATE INDEX mine ON incidents(user_name); CREATE VIEW my_view AS SELECT count(*) AS n FROM"
-			 " incidents; CREATE TABLE my_log(id); CREATE TRIGGER my_trigger AFTER DELETE ON incidents"
-			 " BEGIN INSERT INTO my_log VALUES(old.id); END; PRAGMA secure_delete=1;",
+			 " incidents; PRAGMA secure_delete=1; CREATE TABLE IF NOT EXISTS diagnose_renewals(id TEXT"
+			 " PRIMARY KEY, beat INTEGER NOT NULL);",
 			 "t", &err) == 0);
 	CHECK(nd_store_commit(s, &err) == 0);
 	CHECK(nd_store_open_readonly(&reader, path, &err) == 0);
 	rdb = reader ? nd_store_db(reader) : NULL;
 
-	/* a killed run's new tables */
-	CHECK(nd_db_exec(db, "CREATE TABLE incidents_new_dead(x); CREATE TABLE incident_events_new_dead(x);", "t",
-			 &err) == 0);
-	CHECK(one_int(db, NEW_TABLES_SQL) == 2);
-
+	/* a killed run's renewal (its last part long ago) and one whose last
+	 * part was 29.7 s ago: the writer waits until that is stale too, then
+	 * drops both */
+	other_renewal(db, "00000000000000aa", 3600 * 1000);
+	other_renewal(db, "00000000000000bb", ND_INCIDENTS_STALE_MS - 300);
+	CHECK(one_int(db, NEW_TABLES_SQL) == 4);
+	t = nd_clock_ms();
 	CHECK(nd_incidents_begin(s, &err) == 0);
+	CHECK(nd_clock_ms() - t >= 200);
+	CHECK(one_int(db, NEW_TABLES_SQL) == 0);
+	CHECK(one_int(db, "SELECT count(*) FROM diagnose_renewals") == 0);
+
 	CHECK(nd_incidents_renew(s, &err) == 0);
 	CHECK(one_int(db, "PRAGMA secure_delete") == 2); /* FAST: dropped pages are not written again */
-	CHECK(one_int(db, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%dead'") == 0);
 	CHECK(strncmp(nd_incidents_target(s, 0, name), "incidents_new_", 14) == 0 && strlen(name) == 14 + 16);
 	CHECK(strncmp(nd_incidents_target(s, 1, name), "incident_events_new_", 20) == 0);
+	CHECK(one_int(db, "SELECT count(*) FROM diagnose_renewals") == 1);
 	CHECK(put_incident(s, 1, "new") == 0);
 	CHECK(nd_incidents_commit_part(s, &err) == 0);
 	CHECK(put_incident(s, 2, "new") == 0);
@@ -290,9 +314,11 @@ static void test_renewal(const char *tmp)
 		CHECK(one_int(rdb, "SELECT count(*) FROM incidents") == 1);
 		CHECK(has_index(rdb) == 1);
 		CHECK(one_int(rdb, NEW_TABLES_SQL) == 2);
+		CHECK(one_int(rdb, "SELECT count(*) FROM diagnose_renewals") == 1);
 	}
 	CHECK(put_incident(s, 3, "new") == 0);
 	CHECK(nd_incidents_finish(s, &err) == 0);
+	CHECK_STR(nd_incidents_target(s, 0, name), "incidents");
 	CHECK(nd_store_commit(s, &err) == 0);
 	CHECK(one_int(db, "PRAGMA secure_delete") == 1); /* the connection's own again */
 	if (rdb) {
@@ -301,45 +327,66 @@ static void test_renewal(const char *tmp)
 		CHECK(one_int(rdb, "SELECT count(*) FROM incident_keys") == 3);
 		CHECK(one_int(rdb, "SELECT n FROM my_view") == 3);
 		CHECK(has_index(rdb) == 1);
-		CHECK(one_int(rdb, "SELECT count(*) FROM sqlite_schema WHERE name IN ('mine', 'my_trigger')") == 2);
+		CHECK(one_int(rdb, "SELECT count(*) FROM sqlite_schema WHERE name = 'mine' AND tbl_name = 'incidents'") ==
+		      1);
 		CHECK(one_int(rdb, NEW_TABLES_SQL) == 0);
+		CHECK(one_int(rdb, "SELECT count(*) FROM diagnose_renewals") == 0);
 		CHECK(one_int(rdb, "SELECT count(*) FROM pragma_integrity_check WHERE integrity_check = 'ok'") == 1);
 	}
 
-	/* rolled back after a part was committed: the new tables go, the results stay */
-	CHECK(nd_incidents_begin(s, &err) == 0);
-	CHECK(nd_incidents_renew(s, &err) == 0);
-	CHECK(put_incident(s, 1, "lost") == 0);
-	CHECK(nd_incidents_commit_part(s, &err) == 0);
-	CHECK(one_int(db, NEW_TABLES_SQL) == 2);
-	nd_store_rollback(s);
-	CHECK(one_int(db, NEW_TABLES_SQL) == 0);
-	CHECK(one_int(db, "SELECT count(*) FROM incidents WHERE cause_id = 'new'") == 3);
-	CHECK(one_int(db, "PRAGMA secure_delete") == 1);
+	/* rolled back after a part was committed, before the swap and after
+	 * it: the new tables and the row go, the results stay */
+	for (t = 0; t < 2; t++) {
+		CHECK(nd_incidents_begin(s, &err) == 0);
+		CHECK(nd_incidents_renew(s, &err) == 0);
+		CHECK(put_incident(s, 1, "lost") == 0);
+		CHECK(nd_incidents_commit_part(s, &err) == 0);
+		CHECK(one_int(db, NEW_TABLES_SQL) == 2);
+		CHECK(t == 0 || nd_incidents_finish(s, &err) == 0);
+		nd_store_rollback(s);
+		CHECK(one_int(db, NEW_TABLES_SQL) == 0);
+		CHECK(one_int(db, "SELECT count(*) FROM diagnose_renewals") == 0);
+		CHECK(one_int(db, "SELECT count(*) FROM incidents WHERE cause_id = 'new'") == 3);
+		CHECK(has_index(db) == 1);
+		CHECK(one_int(db, "PRAGMA secure_delete") == 1);
+	}
 
-	/* another renewal began between two parts (it has the write lock only
-	 * between them, so it is played here on this connection): it dropped
-	 * this one's tables (as it dropped the killed run's above), and this
-	 * one fails at its next part */
+	/* stalled until another writer took it for a killed run's (played here
+	 * on this connection: the row dropped): it fails at its next part */
 	CHECK(nd_incidents_begin(s, &err) == 0);
 	CHECK(nd_incidents_renew(s, &err) == 0);
 	CHECK(put_incident(s, 1, "first") == 0);
 	CHECK(nd_incidents_commit_part(s, &err) == 0);
-	{
-		char sql[128];
-
-		snprintf(sql, sizeof(sql), "DROP TABLE \"%s\"", nd_incidents_target(s, 1, name));
-		CHECK(nd_db_exec(db, sql, "t", &err) == 0);
-	}
+	CHECK(nd_db_exec(db, "DELETE FROM diagnose_renewals", "t", &err) == 0);
 	CHECK(nd_incidents_commit_part(s, &err) == -1);
-	CHECK(strstr(err.message, "another diagnosis of this database began meanwhile") != NULL);
+	CHECK(strstr(err.message, "another writer dropped its unfinished results") != NULL);
 	nd_store_rollback(s);
 	CHECK(one_int(db, NEW_TABLES_SQL) == 0);
 	CHECK(one_int(db, "SELECT count(*) FROM incidents WHERE cause_id = 'new'") == 3);
 	nd_store_close(reader);
 
+	/* a user's trigger on the results, a user's column: cleared in the
+	 * transaction (a DELETE fires the trigger), no new tables */
+	CHECK(nd_db_exec(db,
+			 "CREATE TABLE my_log(id); CREATE TRIGGER my_trigger AFTER DELETE ON incidents BEGIN INSERT INTO"
+			 " my_log VALUES(old.id); END;",
+			 "t", &err) == 0);
+	for (t = 0; t < 2; t++) {
+		CHECK(nd_incidents_begin(s, &err) == 0);
+		CHECK(nd_incidents_renew(s, &err) == 0);
+		CHECK_STR(nd_incidents_target(s, 0, name), "incidents");
+		CHECK(one_int(db, "SELECT count(*) FROM incidents") == 0);
+		CHECK(t == 1 || one_int(db, "SELECT count(*) FROM my_log") == 3);
+		CHECK(put_incident(s, 7, "cleared") == 0);
+		CHECK(nd_incidents_finish(s, &err) == 0);
+		CHECK(nd_store_commit(s, &err) == 0);
+		CHECK(one_int(db, "SELECT id FROM incidents WHERE cause_id = 'cleared'") == 7);
+		CHECK(t == 1 || nd_db_exec(db, "DROP TRIGGER my_trigger; ALTER TABLE incidents ADD COLUMN note TEXT;",
+					   "t", &err) == 0);
+	}
+
 	/* a rollback journal: cleared in the transaction, no new tables */
-	CHECK(nd_db_exec(db, "PRAGMA journal_mode=DELETE", "t", &err) == 0);
+	CHECK(nd_db_exec(db, "ALTER TABLE incidents DROP COLUMN note; PRAGMA journal_mode=DELETE", "t", &err) == 0);
 	CHECK(nd_incidents_begin(s, &err) == 0);
 	CHECK(nd_incidents_renew(s, &err) == 0);
 	CHECK_STR(nd_incidents_target(s, 0, name), "incidents");
