@@ -205,10 +205,11 @@ long nd_cert_evidence_attach(nd_store *s, const nd_cert_set *set, nd_error *err)
 
 	if (nd_store_begin(s, err) != 0)
 		return -1;
-	/* A diagnose rewriting the results, or another attach, waits: each
-	 * column is read and written back (PostgreSQL's READ COMMITTED would
-	 * let two attaches lose one's fact). */
-	if (nd_db_lock(nd_store_db(s), ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
+	/* A diagnose rewriting the results (between the parts of a renewal
+	 * too: its results would replace this attach's), or another attach,
+	 * waits: each column is read and written back (PostgreSQL's READ
+	 * COMMITTED would let two attaches lose one's fact). */
+	if (nd_incidents_turn(s, err) == 0 &&
 	    nd_db_prepare(nd_store_db(s), "SELECT facts FROM incidents WHERE id = ?", 0, &a.get, "incident facts",
 			  err) == 0 &&
 	    nd_db_prepare(nd_store_db(s), "UPDATE incidents SET facts = ? WHERE id = ?", 0, &a.set, "incident facts",

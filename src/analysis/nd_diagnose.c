@@ -223,7 +223,7 @@ static int read_old(old_read *o)
 		if (!(o->v[i].key & OLD_TEXT) && nd_keyring_take(&o->ring, o->v[i].key, &o->err) < 0)
 			return -1;
 	}
-	return atomic_load(&o->stop) ? nd_error_set(&o->err, "stopped") : nd_incidents_clear(o->s, &o->err);
+	return atomic_load(&o->stop) ? nd_error_set(&o->err, "stopped") : nd_incidents_renew(o->s, &o->err);
 }
 
 /* The thread: reads o. Returns NULL. */

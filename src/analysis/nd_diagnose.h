@@ -5,7 +5,10 @@
  * server events of one host and cause into findings, marking incidents
  * resolved by a later grant or connect (nd_group), carries each incident's
  * key over from the previous run (nd_keys), and replaces the result tables
- * (nd_diagnose_write, docs/diagnose.md) in one transaction. */
+ * (nd_diagnose_write, docs/diagnose.md): readers see the old results until
+ * the last transaction puts the new ones in place (in one transaction, or
+ * in a SQLite file in WAL mode new tables committed part by part first:
+ * nd_incidents_renew). */
 #ifndef ND_DIAGNOSE_H
 #define ND_DIAGNOSE_H
 
@@ -24,12 +27,21 @@ typedef struct nd_diagnose_params {
 	double skew_s;   /* largest clock offset between a client and an NPS server */
 	double gap_s;    /* attempts further apart start a new incident */
 	int test;        /* tests only, else 0: flags of the load (ND_LOAD_PARTS, ND_LOAD_SIDE_FAILS,
-			  * ND_LOAD_FAILS: nd_analysis_load), ND_DIAGNOSE_FAILS */
+			  * ND_LOAD_FAILS: nd_analysis_load), ND_DIAGNOSE_FAILS, ND_DIAGNOSE_PARTS,
+			  * ND_DIAGNOSE_WRITE_FAILS */
 } nd_diagnose_params;
 
 /* test: a run without tail's memory fails once it has grouped ("injected
  * failure"), while the previous run's keys are read. */
 #define ND_DIAGNOSE_FAILS 128
+
+/* test: a full rewrite that is a renewal (nd_incidents_renew) commits a
+ * part after every incident, not every ND_INCIDENTS_PART. */
+#define ND_DIAGNOSE_PARTS 256
+
+/* test: a full rewrite fails once its rows are written ("injected
+ * failure"), before they are put in place. */
+#define ND_DIAGNOSE_WRITE_FAILS 512
 
 #define ND_DIAGNOSE_DEFAULTS {5.0, 2.0, 3600.0, 0}
 

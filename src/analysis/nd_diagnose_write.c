@@ -22,12 +22,15 @@
 
 /* The state of one write. */
 typedef struct writer {
+	nd_store *s; /* NULL: rows in memory */
 	nd_db *db;
 	nd_error *err;
 	const nd_analysis_data *d;
 	const nd_correlation *c;
 	const nd_grouping *g;
 	nd_result_rows t; /* the batches of the result tables */
+	size_t part;      /* incidents written since the last commit of a part (nd_incidents_commit_part) */
+	size_t part_max;  /* incidents a part holds */
 	double gap_s;
 	const nd_row_plan *plan; /* NULL: facts resolved per incident */
 } writer;
@@ -563,20 +566,23 @@ static int store_meta(writer *w, const nd_rules *rules, const nd_diagnose_params
 	return rc;
 }
 
-/* Opens the batches of w's result tables. Returns 0, or -1 with err set. */
+/* Opens the batches of w's result tables (a renewal's new ones: nd_incidents_target).
+ * Returns 0, or -1 with err set. */
 static int open_batches(writer *w)
 {
-	return nd_batch_open(&w->t.incidents, w->db,
-			     "INSERT INTO incidents(id, kind, cause_id, confidence, match, identity, user_name,"
-			     " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
-			     " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time, key,"
-			     " facts)",
-			     24, "", "incidents", w->err) ||
-			       nd_batch_open(&w->t.events, w->db,
-					     "INSERT INTO incident_events(incident_id, event_ref, role, attempt, delta_ticks)", 5,
-					     " ON CONFLICT DO NOTHING", "incident events", w->err)
-		       ? -1
-		       : 0;
+	char name[ND_INCIDENTS_NAME], head[512];
+
+	snprintf(head, sizeof(head),
+		 "INSERT INTO \"%s\"(id, kind, cause_id, confidence, match, identity, user_name,"
+		 " client, vpn_server, nps_server, client_error, nps_event_id, nps_reason, count, paired,"
+		 " first_ts, last_ts, first_time, last_time, status, resolved_ts, resolved_time, key, facts)",
+		 nd_incidents_target(w->s, 0, name));
+	if (nd_batch_open(&w->t.incidents, w->db, head, ND_INCIDENTS_COLUMNS, "", "incidents", w->err) != 0)
+		return -1;
+	snprintf(head, sizeof(head), "INSERT INTO \"%s\"(incident_id, event_ref, role, attempt, delta_ticks)",
+		 nd_incidents_target(w->s, 1, name));
+	return nd_batch_open(&w->t.events, w->db, head, ND_INCIDENT_EVENTS_COLUMNS, " ON CONFLICT DO NOTHING",
+			     "incident events", w->err);
 }
 
 /* Inserts the rows still pending. Returns 0, or -1 with err set. */
@@ -585,12 +591,34 @@ static int flush_batches(writer *w)
 	return nd_batch_flush(&w->t.incidents, w->err) || nd_batch_flush(&w->t.events, w->err) ? -1 : 0;
 }
 
-/* Ends a full rewrite into tables nd_incidents_clear emptied: inserts the
- * rows still pending and makes the index the clear dropped. Returns 0, or
- * -1 with err set. */
-static int finish_rewrite(writer *w, nd_store *s)
+/* Counts n incidents more of a full rewrite, and commits the part they
+ * end when a renewal's is complete (nd_incidents_commit_part). Returns 0,
+ * or -1 with err set. */
+static int written(writer *w, size_t n)
 {
-	return flush_batches(w) || nd_incidents_index(s, w->err) ? -1 : 0;
+	if ((w->part += n) < w->part_max)
+		return 0;
+	w->part = 0;
+	return flush_batches(w) || nd_incidents_commit_part(w->s, w->err) ? -1 : 0;
+}
+
+/* Sets the size of w's parts for a full rewrite with p. Returns nothing. */
+static void parts_of(writer *w, const nd_diagnose_params *p)
+{
+	w->part_max = p->test & ND_DIAGNOSE_PARTS ? 1 : ND_INCIDENTS_PART;
+}
+
+/* Ends a full rewrite begun by nd_incidents_renew: inserts the rows still
+ * pending, puts the new tables in place or makes the index the clear
+ * dropped (nd_incidents_finish), then stores the causes and the run's
+ * parameters. Returns 0, or -1 with err set. */
+static int finish_rewrite(writer *w, const nd_rules *rules, const nd_diagnose_params *p)
+{
+	if (flush_batches(w) != 0)
+		return -1;
+	if (p->test & ND_DIAGNOSE_WRITE_FAILS)
+		return nd_error_set(w->err, "injected failure");
+	return nd_incidents_finish(w->s, w->err) || store_causes(w, rules) || store_meta(w, rules, p) ? -1 : 0;
 }
 
 /* Frees w's batches. Returns nothing. */
@@ -620,6 +648,7 @@ static void start(writer *w, nd_store *s, double gap_s, const nd_analysis_data *
 		  const nd_grouping *g, nd_error *err)
 {
 	memset(w, 0, sizeof(*w));
+	w->s = s;
 	w->db = s ? nd_store_db(s) : NULL;
 	w->err = err;
 	w->d = d;
@@ -675,20 +704,20 @@ int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_para
 	int rc = -1;
 
 	start(&w, s, p->gap_s, d, c, g, err);
+	parts_of(&w, p);
 	if (out) {
 		nd_written_free(out);
 		if (!(out->h = calloc(g->n + 1, sizeof(*out->h))))
 			return nd_error_set(err, "out of memory");
 		out->n = g->n;
 	}
-	if (open_batches(&w) || store_causes(&w, rules) != 0)
+	if (open_batches(&w))
 		goto out;
 	for (i = 0; i < g->n; i++)
 		if ((out && hash_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s, out->h + i)) ||
-		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s) != 0)
+		    store_group(&w, &g->v[i], (int64_t)i + 1, keys[i].s) != 0 || written(&w, 1) != 0)
 			goto out;
-	if (finish_rewrite(&w, s) == 0)
-		rc = store_meta(&w, rules, p);
+	rc = finish_rewrite(&w, rules, p);
 out:
 	close_batches(&w);
 	if (rc != 0 && out)
@@ -821,6 +850,16 @@ static int store_chunk(writer *w, const nd_diagnosis *x, const nd_result_chunk *
 	return 0;
 }
 
+/* Returns the number of incidents of chunk k. */
+static size_t chunk_incidents(const nd_result_chunk *k)
+{
+	size_t p, n = 0;
+
+	for (p = 0; p < k->nparts; p++)
+		n += k->parts[p].last - k->parts[p].first + 1;
+	return n;
+}
+
 int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_params *p, nd_result_feed *feed,
 			  nd_error *err)
 {
@@ -830,15 +869,16 @@ int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_
 	int rc = -1;
 
 	start(&w, s, p->gap_s, &x->d, &x->c, &x->g, err);
+	parts_of(&w, p);
 	/* the incidents the printer names to it are built here: with their
 	 * facts looked up once, as the printer's are */
 	if (nd_row_plan_make(x, &plan, err) != 0)
 		goto out;
 	w.plan = plan;
-	if (open_batches(&w) || store_causes(&w, x->rules) != 0)
+	if (open_batches(&w))
 		goto out;
 	while ((k = nd_result_feed_take(feed)) != NULL) {
-		int bad = store_chunk(&w, x, k);
+		int bad = store_chunk(&w, x, k) || written(&w, chunk_incidents(k));
 
 		nd_result_feed_give(feed);
 		if (bad)
@@ -848,7 +888,7 @@ int nd_diagnose_store_fed(nd_store *s, const nd_diagnosis *x, const nd_diagnose_
 		nd_error_set(err, "the results were not all built");
 		goto out;
 	}
-	if (finish_rewrite(&w, s) == 0 && store_meta(&w, x->rules, p) == 0)
+	if (finish_rewrite(&w, x->rules, p) == 0)
 		rc = nd_store_commit(s, err);
 out:
 	if (rc != 0)

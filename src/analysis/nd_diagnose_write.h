@@ -63,10 +63,13 @@ typedef struct nd_written {
 /* Frees it. Returns nothing. */
 void nd_written_free(nd_written *w);
 
-/* Writes the results of one run, with keys[i] the key of group i of g, in
- * tables the caller emptied (nd_incidents_clear), then makes the index the
- * clear dropped; records in *out (when not NULL) what it
- * wrote. Returns 0, or -1 with err set (*out then emptied). */
+/* Writes the results of one run, with keys[i] the key of group i of g, as
+ * the caller's nd_incidents_renew began the rewrite: into the tables it
+ * emptied, or a renewal's new tables, committing the caller's transaction
+ * part by part (nd_incidents_commit_part); then puts them in place and
+ * makes the index (nd_incidents_finish), and stores the causes and the
+ * parameters; records in *out (when not NULL) what it wrote. Returns 0, or
+ * -1 with err set (*out then emptied). */
 int nd_diagnose_write(nd_store *s, const nd_rules *rules, const nd_diagnose_params *p, const nd_analysis_data *d,
 		      const nd_correlation *c, const nd_grouping *g, const nd_key *keys, nd_written *out,
 		      nd_error *err);

@@ -7,7 +7,10 @@
 #include "nd_db.h"
 #include "nd_db_sqlite.h"
 #include "nd_escape.h"
+#include "nd_clock.h"
 #include "nd_fields.h"
+#include "nd_random.h"
+#include "nd_time.h"
 
 /* The result tables, created in the database (T "", I "") or, for a store
  * that cannot be written, as TEMP tables (T "TEMP ", I "temp.") that live
@@ -22,6 +25,36 @@
 #define BY_EVENT_SQL "incident_events_by_event ON incident_events(event_ref);\n"
 /* The page cache, in KiB, while incident_events_by_event is made (nd_incidents_index). */
 #define INDEX_CACHE_KB "16000"
+/* The columns of incidents and incident_events, and of the new tables of a
+ * renewal (nd_incidents_renew), which take their names. */
+#define INCIDENTS_COLUMNS \
+	"(\n" \
+	"  id INTEGER PRIMARY KEY,\n" \
+	"  kind TEXT NOT NULL,\n" \
+	"  cause_id TEXT NOT NULL,\n" \
+	"  confidence TEXT NOT NULL,\n" \
+	"  match TEXT NOT NULL,\n" \
+	"  identity TEXT, user_name TEXT, client TEXT, vpn_server TEXT, nps_server TEXT,\n" \
+	"  client_error INTEGER, nps_event_id INTEGER, nps_reason INTEGER,\n" \
+	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n" \
+	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
+	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
+	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT,\n" \
+	"  key TEXT, facts TEXT)"
+#define INCIDENT_EVENTS_COLUMNS \
+	"(\n" \
+	"  incident_id INTEGER NOT NULL,\n" \
+	"  event_ref INTEGER NOT NULL,\n" \
+	"  role TEXT NOT NULL,\n" \
+	"  attempt INTEGER,\n" \
+	"  delta_ticks INTEGER,\n" \
+	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID"
+/* How the names of a renewal's new tables begin (then its id). */
+#define NEW_INCIDENTS "incidents_new_"
+#define NEW_EVENTS "incident_events_new_"
+/* The renewals under way, one row each (nd_incidents_renew): its id and
+ * when it last committed a part (ms since 1970), in a SQLite file. */
+#define RENEWALS_SQL "CREATE TABLE IF NOT EXISTS diagnose_renewals(id TEXT PRIMARY KEY, beat INTEGER NOT NULL);\n"
 #define RESULTS_SQL(T, I) \
 	"CREATE " T "TABLE IF NOT EXISTS causes(\n" \
 	"  cause_id TEXT PRIMARY KEY,\n" \
@@ -47,35 +80,17 @@
 	"  pos INTEGER NOT NULL,\n" \
 	"  source TEXT NOT NULL,\n" \
 	"  PRIMARY KEY(cause_id, pos)) WITHOUT ROWID;\n" \
-	"CREATE " T "TABLE IF NOT EXISTS incidents(\n" \
-	"  id INTEGER PRIMARY KEY,\n" \
-	"  kind TEXT NOT NULL,\n" \
-	"  cause_id TEXT NOT NULL,\n" \
-	"  confidence TEXT NOT NULL,\n" \
-	"  match TEXT NOT NULL,\n" \
-	"  identity TEXT, user_name TEXT, client TEXT, vpn_server TEXT, nps_server TEXT,\n" \
-	"  client_error INTEGER, nps_event_id INTEGER, nps_reason INTEGER,\n" \
-	"  count INTEGER NOT NULL, paired INTEGER NOT NULL,\n" \
-	"  first_ts INTEGER NOT NULL, last_ts INTEGER NOT NULL,\n" \
-	"  first_time TEXT NOT NULL, last_time TEXT NOT NULL,\n" \
-	"  status TEXT NOT NULL, resolved_ts INTEGER, resolved_time TEXT,\n" \
-	"  key TEXT, facts TEXT);\n" \
-	"CREATE " T "TABLE IF NOT EXISTS incident_events(\n" \
-	"  incident_id INTEGER NOT NULL,\n" \
-	"  event_ref INTEGER NOT NULL,\n" \
-	"  role TEXT NOT NULL,\n" \
-	"  attempt INTEGER,\n" \
-	"  delta_ticks INTEGER,\n" \
-	"  PRIMARY KEY(incident_id, event_ref, role)) WITHOUT ROWID;\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incidents" INCIDENTS_COLUMNS ";\n" \
+	"CREATE " T "TABLE IF NOT EXISTS incident_events" INCIDENT_EVENTS_COLUMNS ";\n" \
 	"CREATE INDEX IF NOT EXISTS " I BY_EVENT_SQL \
 	"CREATE " T "TABLE IF NOT EXISTS diagnose_meta(key TEXT PRIMARY KEY, value TEXT);\n"
 
 /* Empties the result tables (the TEMP ones when they exist: they come
- * first in name resolution). */
-static const char clear_sql[] =
-	"DELETE FROM incident_events; DELETE FROM incidents;\n"
-	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n"
-	"DELETE FROM diagnose_meta;\n";
+ * first in name resolution); CAUSES_CLEAR_SQL the small ones alone. */
+#define CAUSES_CLEAR_SQL \
+	"DELETE FROM cause_sources; DELETE FROM cause_commands; DELETE FROM cause_steps; DELETE FROM causes;\n" \
+	"DELETE FROM diagnose_meta;\n"
+static const char clear_sql[] = "DELETE FROM incident_events; DELETE FROM incidents;\n" CAUSES_CLEAR_SQL;
 
 static const char stored_sql[] = RESULTS_SQL("", "");
 /* Foreign keys cannot reach from TEMP tables to the stored events. */
@@ -193,8 +208,8 @@ int nd_incidents_begin(nd_store *s, nd_error *err)
 	if (nd_store_begin(s, err) != 0)
 		return -1;
 	/* Concurrent runs (several tails, diagnose) take turns. */
-	if (nd_db_lock(db, ND_STORE_LOCK_DIAGNOSE, err) == 0 &&
-	    nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0 && nd_incidents_views(db, err) == 0)
+	if (nd_incidents_turn(s, err) == 0 && nd_db_exec_ddl(db, stored_sql, "results tables", err) == 0 &&
+	    nd_incidents_views(db, err) == 0)
 		return 0;
 	nd_store_rollback(s);
 	return -1;
@@ -225,27 +240,356 @@ int nd_incidents_clear(nd_store *s, nd_error *err)
 	return nd_db_exec(db, clear_sql, "results tables", err);
 }
 
-int nd_incidents_index(nd_store *s, nd_error *err)
+/* Sets *v to the integer the query q (a PRAGMA, a count) gives on db.
+ * Returns 0, or -1 with err set. */
+static int pragma_like(nd_db *db, const char *q, int64_t *v, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc = -1;
+
+	if (nd_db_prepare(db, q, 0, &st, "results tables", err) != 0 ||
+	    (rc = nd_db_step(st, "results tables", err)) != 1) {
+		nd_db_finalize(st);
+		return rc == 0 ? nd_error_set(err, "results tables: %s gave no row", q) : -1;
+	}
+	*v = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return 0;
+}
+
+/* Returns the count the query q (one integer) gives, or -1 with err set. */
+static int64_t count_of(nd_db *db, const char *q, nd_error *err)
+{
+	int64_t n;
+
+	return pragma_like(db, q, &n, err) == 0 ? n : -1;
+}
+
+/* Returns the time now in ms since 1970, as a renewal's beat. */
+static int64_t now_ms(void)
+{
+	return nd_clock_now_ticks() / (ND_TICKS_PER_SECOND / 1000);
+}
+
+/* Returns 1 when id is a renewal's (ND_STORE_RENEWAL_ID hex digits), else 0. */
+static int is_id(const char *id)
+{
+	size_t n = 0;
+
+	for (; id[n]; n++)
+		if (!((id[n] >= '0' && id[n] <= '9') || (id[n] >= 'a' && id[n] <= 'f')))
+			return 0;
+	return n == ND_STORE_RENEWAL_ID;
+}
+
+/* Sets name to the name of the new table of renewal id (prefix, then the
+ * id). Returns name. */
+static char *new_name(const char *id, const char *prefix, char name[ND_INCIDENTS_NAME])
+{
+	snprintf(name, ND_INCIDENTS_NAME, "%s%s", prefix, id);
+	return name;
+}
+
+/* Runs head "name" tail, name being a new table's of renewal id. Returns
+ * 0, or -1 with err set. */
+static int exec_new(nd_db *db, const char *head, const char *id, const char *prefix, const char *tail, nd_error *err)
+{
+	char name[ND_INCIDENTS_NAME];
+	nd_buf sql = {0};
+	int rc;
+
+	if (!is_id(id))
+		return nd_error_set(err, "results tables: \"%s\" is not a renewal's id", id);
+	new_name(id, prefix, name);
+	if (nd_buf_append(&sql, head, strlen(head)) || nd_buf_append(&sql, "\"", 1) ||
+	    nd_buf_append(&sql, name, strlen(name)) || nd_buf_append(&sql, "\"", 1) ||
+	    nd_buf_append(&sql, tail, strlen(tail) + 1)) {
+		nd_buf_free(&sql);
+		return nd_error_set(err, "out of memory");
+	}
+	rc = nd_db_exec(db, sql.data, "results tables", err);
+	nd_buf_free(&sql);
+	return rc;
+}
+
+/* Drops the new tables and the row of renewal id. Returns 0, or -1 with
+ * err set. */
+static int drop_renewal(nd_db *db, const char *id, nd_error *err)
+{
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (exec_new(db, "DROP TABLE IF EXISTS ", id, NEW_INCIDENTS, "", err) != 0 ||
+	    exec_new(db, "DROP TABLE IF EXISTS ", id, NEW_EVENTS, "", err) != 0 ||
+	    nd_db_prepare(db, "DELETE FROM diagnose_renewals WHERE id = ?", 0, &st, "results tables", err) != 0)
+		return -1;
+	rc = nd_db_bind_text(st, 1, id, "results tables", err) == 0 && nd_db_step(st, "results tables", err) == 0
+		     ? 0
+		     : -1;
+	nd_db_finalize(st);
+	return rc;
+}
+
+/* Looks at the renewals of the store other than its own: *live is set to
+ * 1 when one has committed a part in the last ND_INCIDENTS_STALE_MS,
+ * else 0, and each other one is dropped (a killed run's: its tables and
+ * row). Returns 0, or -1 with err set. */
+static int other_renewals(nd_store *s, int *live, nd_error *err)
 {
 	nd_db *db = nd_store_db(s);
+	const char *mine = nd_store_renewal_of(s)->active ? nd_store_renewal_of(s)->id : "";
 	nd_stmt *st = NULL;
+	nd_buf dead = {0};
+	int64_t now = now_ms();
+	size_t at;
+	int rc;
+
+	*live = 0;
+	if ((rc = nd_db_has_table(db, "diagnose_renewals", err)) <= 0)
+		return rc;
+	if (nd_db_prepare(db, "SELECT id, beat FROM diagnose_renewals", 0, &st, "results tables", err) != 0)
+		return -1;
+	while ((rc = nd_db_step(st, "results tables", err)) == 1) {
+		const char *id = nd_db_column_text(st, 0);
+		int64_t beat = nd_db_column_int64(st, 1);
+
+		if (!id || strcmp(id, mine) == 0)
+			continue;
+		/* a beat ahead of the clock is taken as stale too: the clock was set back */
+		if (beat <= now && now - beat < ND_INCIDENTS_STALE_MS)
+			*live = 1;
+		else if (nd_buf_append(&dead, id, strlen(id) + 1) != 0)
+			rc = nd_error_set(err, "out of memory");
+		if (rc < 0)
+			break;
+	}
+	nd_db_finalize(st);
+	for (at = 0; rc == 0 && at < dead.len; at += strlen(dead.data + at) + 1)
+		if (is_id(dead.data + at))
+			rc = drop_renewal(db, dead.data + at, err);
+	nd_buf_free(&dead);
+	return rc;
+}
+
+int nd_incidents_turn(nd_store *s, nd_error *err)
+{
+	int live;
+
+	if (nd_db_lock(nd_store_db(s), ND_STORE_LOCK_DIAGNOSE, err) != 0)
+		return -1;
+	if (!index_after(s))
+		return 0;
+	for (;;) {
+		if (other_renewals(s, &live, err) != 0)
+			return -1;
+		if (!live)
+			return 0;
+		/* lets it commit its parts and put its tables in place */
+		nd_store_rollback(s);
+		nd_clock_sleep_ms(ND_INCIDENTS_WAIT_MS, NULL);
+		if (nd_store_begin(s, err) != 0)
+			return -1;
+	}
+}
+
+/* Returns 1 when the result tables have only the columns and triggers a
+ * renewal's new ones take (a user may have added columns or triggers,
+ * which only a clear keeps), 0 when not, -1 with err set. */
+static int renewable(nd_db *db, nd_error *err)
+{
+	int64_t inc = count_of(db, "SELECT count(*) FROM pragma_table_info('incidents')", err),
+		ev = inc < 0 ? -1 : count_of(db, "SELECT count(*) FROM pragma_table_info('incident_events')", err),
+		trig = ev < 0 ? -1
+			      : count_of(db,
+					 "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'"
+					 " AND tbl_name IN ('incidents', 'incident_events')",
+					 err);
+
+	if (trig < 0)
+		return -1;
+	return inc == ND_INCIDENTS_COLUMNS && ev == ND_INCIDENT_EVENTS_COLUMNS && trig == 0;
+}
+
+int nd_incidents_renew(nd_store *s, nd_error *err)
+{
+	nd_db *db = nd_store_db(s);
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	unsigned char id[ND_STORE_RENEWAL_ID / 2];
+	nd_stmt *st = NULL;
+	int64_t secure = 0;
+	int ok, rc;
+	size_t i;
+
+	if (!index_after(s) || !nd_db_sqlite_in_wal(db) || (ok = renewable(db, err)) == 0)
+		return nd_incidents_clear(s, err);
+	if (ok < 0 || pragma_like(db, "PRAGMA secure_delete", &secure, err) != 0)
+		return -1;
+	if (nd_random(id, sizeof(id)) != 0)
+		return nd_error_set(err, "results tables: no random bytes to name the new tables");
+	memset(r, 0, sizeof(*r));
+	r->active = 1;
+	r->secure_delete = (int)secure;
+	for (i = 0; i < sizeof(id); i++)
+		snprintf(r->id + 2 * i, 3, "%02x", id[i]);
+	/* The old tables are dropped at the end: their pages go to the free
+	 * list, not overwritten with zeros (Debian's SQLite is built with
+	 * SECURE_DELETE, which would write every page of them once more). */
+	if (nd_db_exec(db, "PRAGMA secure_delete=FAST;" RENEWALS_SQL, "results tables", err) != 0 ||
+	    exec_new(db, "CREATE TABLE ", r->id, NEW_INCIDENTS, INCIDENTS_COLUMNS, err) != 0 ||
+	    exec_new(db, "CREATE TABLE ", r->id, NEW_EVENTS, INCIDENT_EVENTS_COLUMNS, err) != 0 ||
+	    nd_db_prepare(db, "INSERT INTO diagnose_renewals VALUES(?, ?)", 0, &st, "results tables", err) != 0)
+		return -1;
+	rc = nd_db_bind_text(st, 1, r->id, "results tables", err) == 0 &&
+			     nd_db_bind_int64(st, 2, now_ms(), "results tables", err) == 0 &&
+			     nd_db_step(st, "results tables", err) == 0
+		     ? 0
+		     : -1;
+	nd_db_finalize(st);
+	/* Each part's pages are copied into the database file by a thread of
+	 * its own while the next part is written (nd_db_sqlite_ckpt.h), and
+	 * written back to the disk as they come (nd_incidents_clear). */
+	nd_db_sqlite_checkpoint_behind(db);
+	nd_db_sqlite_write_behind(db);
+	return rc;
+}
+
+const char *nd_incidents_target(nd_store *s, int events, char name[ND_INCIDENTS_NAME])
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+
+	if (!r->active || r->swapped)
+		return events ? "incident_events" : "incidents";
+	return new_name(r->id, events ? NEW_EVENTS : NEW_INCIDENTS, name);
+}
+
+int nd_incidents_commit_part(nd_store *s, nd_error *err)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	int rc;
+
+	if (!r->active || r->swapped)
+		return 0;
+	if (nd_db_commit(db, err) != 0)
+		return -1;
+	/* Other writers of the results wait while the renewal's row has a
+	 * recent beat (nd_incidents_turn); one that took it for a killed
+	 * run's (no part for ND_INCIDENTS_STALE_MS) dropped it. */
+	if (nd_db_begin(db, err) != 0)
+		return nd_error_prefix(err, "results tables: after a part was committed");
+	if (nd_db_prepare(db, "UPDATE diagnose_renewals SET beat = ? WHERE id = ?", 0, &st, "results tables", err) !=
+		    0 ||
+	    nd_db_bind_int64(st, 1, now_ms(), "results tables", err) != 0 ||
+	    nd_db_bind_text(st, 2, r->id, "results tables", err) != 0 || nd_db_step(st, "results tables", err) != 0) {
+		nd_db_finalize(st);
+		return -1;
+	}
+	nd_db_finalize(st);
+	rc = nd_db_changes(db) == 1;
+	return rc ? 0
+		  : nd_error_set(err, "results tables: this run wrote no part for %d s and another writer dropped its"
+				      " unfinished results",
+				 ND_INCIDENTS_STALE_MS / 1000);
+}
+
+/* Makes again, on the new tables, each index of the user's on the old ones
+ * (kept: their SQL, NUL-terminated, one after the other). Returns 0, or
+ * -1 with err set. */
+static int indexes_again(nd_db *db, const nd_buf *kept, nd_error *err)
+{
+	size_t at;
+
+	for (at = 0; at < kept->len; at += strlen(kept->data + at) + 1) {
+		nd_stmt *st = NULL;
+		int rc = nd_db_prepare(db, kept->data + at, 0, &st, "results tables", err) == 0 &&
+				 nd_db_step(st, "results tables", err) == 0
+			 ? 0
+			 : -1;
+
+		nd_db_finalize(st);
+		if (rc != 0)
+			return nd_error_prefix(err, "results tables: making again the index %s", kept->data + at);
+	}
+	return 0;
+}
+
+/* Puts a renewal's new tables in place of incidents and incident_events,
+ * with the user's own indexes on those (the views of both are made again
+ * by the caller), empties the small tables and ends the renewal's row, all
+ * in the last transaction. Returns 0, or -1 with err set. */
+static int renewal_swap(nd_store *s, nd_error *err)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	nd_stmt *st = NULL;
+	nd_buf kept = {0};
+	int rc;
+
+	if (nd_db_prepare(db,
+			  "SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
+			  " AND tbl_name IN ('incidents', 'incident_events') AND name <> 'incident_events_by_event'",
+			  0, &st, "results tables", err) != 0)
+		return -1;
+	while ((rc = nd_db_step(st, "results tables", err)) == 1) {
+		const char *q = nd_db_column_text(st, 0);
+
+		if (q && nd_buf_append(&kept, q, strlen(q) + 1) != 0) {
+			rc = nd_error_set(err, "out of memory");
+			break;
+		}
+	}
+	nd_db_finalize(st);
+	/* legacy_alter_table: the renames neither check nor rewrite the
+	 * views, which name incidents and incident_events as the new tables
+	 * are called once renamed (a view of the user's included). */
+	rc = rc != 0 ||
+			     nd_db_exec(db,
+					CAUSES_CLEAR_SQL "DROP VIEW IF EXISTS incident_keys; DROP VIEW IF EXISTS incident_facts;\n"
+							 "DROP TABLE IF EXISTS incident_events; DROP TABLE IF EXISTS incidents;\n"
+							 "PRAGMA legacy_alter_table=ON;",
+					"results tables", err) != 0 ||
+			     exec_new(db, "ALTER TABLE ", r->id, NEW_INCIDENTS, " RENAME TO incidents", err) != 0 ||
+			     exec_new(db, "ALTER TABLE ", r->id, NEW_EVENTS, " RENAME TO incident_events", err) != 0
+		     ? -1
+		     : 0;
+	if (nd_db_exec(db, "PRAGMA legacy_alter_table=OFF", "results tables", rc ? NULL : err) != 0)
+		rc = -1;
+	if (rc == 0)
+		rc = indexes_again(db, &kept, err);
+	nd_buf_free(&kept);
+	/* the row goes with the commit (the renewal holds the write lock since its last part) */
+	if (rc == 0 && nd_db_prepare(db, "DELETE FROM diagnose_renewals WHERE id = ?", 0, &st, "results tables", err) == 0) {
+		rc = nd_db_bind_text(st, 1, r->id, "results tables", err) == 0 &&
+				     nd_db_step(st, "results tables", err) == 0
+			     ? 0
+			     : -1;
+		nd_db_finalize(st);
+	} else if (rc == 0) {
+		rc = -1;
+	}
+	r->swapped = rc == 0;
+	return rc;
+}
+
+int nd_incidents_finish(nd_store *s, nd_error *err)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
 	char sql[64];
-	int64_t cache;
-	int rc = -1;
+	int64_t cache = 0;
+	int rc, renewed = r->active && !r->swapped;
 
 	if (!index_after(s))
 		return 0;
+	if (renewed && renewal_swap(s, err) != 0)
+		return -1;
 	/* SQLite's sorter keeps as many bytes in memory as the page cache
 	 * holds (2 MB by default) before it writes a sorted run to a temporary
 	 * file: INDEX_CACHE_KB for the sort alone (fewer runs to write and
 	 * merge), the connection's own setting put back after it. */
-	if (nd_db_prepare(db, "PRAGMA cache_size", 0, &st, "results tables", err) != 0 ||
-	    (rc = nd_db_step(st, "results tables", err)) != 1) {
-		nd_db_finalize(st);
-		return rc == 0 ? nd_error_set(err, "results tables: PRAGMA cache_size gave no row") : -1;
-	}
-	cache = nd_db_column_int64(st, 0);
-	nd_db_finalize(st);
+	if (pragma_like(db, "PRAGMA cache_size", &cache, err) != 0)
+		return -1;
 	snprintf(sql, sizeof(sql), "PRAGMA cache_size=%lld", (long long)cache);
 	rc = nd_db_exec(db, "PRAGMA cache_size=-" INDEX_CACHE_KB, "results tables", err) == 0 &&
 			     nd_db_exec(db, "CREATE INDEX IF NOT EXISTS " BY_EVENT_SQL, "results tables", err) == 0
@@ -253,7 +597,26 @@ int nd_incidents_index(nd_store *s, nd_error *err)
 		     : -1;
 	if (nd_db_exec(db, sql, "results tables", rc ? NULL : err) != 0)
 		rc = -1;
-	return rc;
+	return rc || (renewed && nd_incidents_views(db, err)) ? -1 : 0;
+}
+
+void nd_incidents_renew_end(nd_store *s, int committed)
+{
+	nd_store_renewal *r = nd_store_renewal_of(s);
+	nd_db *db = nd_store_db(s);
+	char sql[64];
+	nd_error ignored;
+
+	/* Rolled back after a part was committed (before its tables were
+	 * renamed, or after: the rollback gave them their names back): they
+	 * go with the row, in a transaction of their own; if that fails too,
+	 * the next writer drops them once the row's beat is stale. */
+	if (!committed && nd_db_begin(db, &ignored) == 0 &&
+	    (drop_renewal(db, r->id, &ignored) != 0 || nd_db_commit(db, &ignored) != 0))
+		nd_db_rollback(db);
+	snprintf(sql, sizeof(sql), "PRAGMA secure_delete=%d", r->secure_delete);
+	nd_db_exec(db, sql, "results tables", &ignored);
+	memset(r, 0, sizeof(*r));
 }
 
 int nd_incidents_keyed(nd_store *s, int *any, nd_error *err)

@@ -77,10 +77,73 @@ int nd_incidents_begin(nd_store *s, nd_error *err);
  * whichever thread ends it. Returns 0, or -1 with err set. */
 int nd_incidents_clear(nd_store *s, nd_error *err);
 
-/* Makes the index that nd_incidents_clear dropped, after the rows of a
- * full rewrite, inside the run's transaction (nothing when it exists, or
- * where the clear keeps it). Returns 0, or -1 with err set. */
-int nd_incidents_index(nd_store *s, nd_error *err);
+/* Incidents a renewal commits at once (nd_incidents_commit_part): about
+ * 14 MB of pages. */
+#define ND_INCIDENTS_PART 32768
+/* A renewal that has committed no part for this long is taken for a
+ * killed run's (nd_incidents_turn); the others wait ND_INCIDENTS_WAIT_MS
+ * between two looks at it. */
+#define ND_INCIDENTS_STALE_MS 30000
+#define ND_INCIDENTS_WAIT_MS 50
+/* The columns of incidents and incident_events. */
+#define ND_INCIDENTS_COLUMNS 24
+#define ND_INCIDENT_EVENTS_COLUMNS 5
+/* Room for the name of a renewal's new table. */
+#define ND_INCIDENTS_NAME 64
+
+/* Takes the turn of a writer of the results, inside its transaction (just
+ * begun, with the write lock): on PostgreSQL an advisory lock; in a SQLite
+ * file, while another connection's renewal (below) has committed a part
+ * in the last ND_INCIDENTS_STALE_MS, ends the transaction, waits and
+ * begins it again, so that the renewal's parts and its last transaction
+ * go first (its results would replace what was written meanwhile);
+ * drops the new tables and row of a renewal that has not (a killed run's).
+ * nd_incidents_begin takes it; so must any other writer of the result
+ * tables. Returns 0, or -1 with err set. */
+int nd_incidents_turn(nd_store *s, nd_error *err);
+
+/* Begins a full rewrite of the results, inside the run's transaction. In
+ * a SQLite file in WAL mode (every store npsdiag makes) a renewal: the
+ * rows go to new tables, committed part by part (nd_incidents_commit_part)
+ * while a thread copies each part into the database file
+ * (nd_db_sqlite_ckpt.h), and put in place of the old ones in the last
+ * transaction (nd_incidents_finish). Readers see the old results until
+ * then, as with one transaction, but the WAL holds a part, not all the
+ * results, and its copy into the database file no longer waits for the
+ * end: at 1M x 1M a single transaction wrote 440 MB to the WAL, read it
+ * back to checksum it again, copied it, synced both files and deleted it
+ * while nothing else ran. Its row in diagnose_renewals makes the other
+ * writers of the results wait between its parts (nd_incidents_turn).
+ * Elsewhere (a rollback journal, PostgreSQL, a read-only store's TEMP
+ * tables, result tables with columns or triggers of a user's) it is
+ * nd_incidents_clear. Returns 0, or -1 with err set. */
+int nd_incidents_renew(nd_store *s, nd_error *err);
+
+/* Returns the name of the table the rows of incidents (events 0) or of
+ * incident_events (events 1) go to: a renewal's new one, written into
+ * name, or the table itself. */
+const char *nd_incidents_target(nd_store *s, int events, char name[ND_INCIDENTS_NAME]);
+
+/* During a renewal, commits the rows written so far and begins the next
+ * transaction, its row's beat renewed (a renewal stalled for
+ * ND_INCIDENTS_STALE_MS may have been dropped as a killed run's: then an
+ * error); else nothing. Insert the rows pending first. Returns 0, or -1
+ * with err set. */
+int nd_incidents_commit_part(nd_store *s, nd_error *err);
+
+/* Ends a full rewrite inside its last transaction, after its rows: puts a
+ * renewal's new tables in place of the old ones (empties the causes and
+ * diagnose_meta, for the writer to store them after) and makes the index
+ * incident_events_by_event that nd_incidents_clear dropped or the new
+ * tables lack (nothing when it exists, or where the clear keeps it).
+ * Returns 0, or -1 with err set. */
+int nd_incidents_finish(nd_store *s, nd_error *err);
+
+/* Ends a renewal when its transaction ends (called by nd_store_commit and
+ * nd_store_rollback): rolled back, drops its new tables and row in a
+ * transaction of its own; puts PRAGMA secure_delete back. Returns
+ * nothing. */
+void nd_incidents_renew_end(nd_store *s, int committed);
 
 /* One stored event of a stored incident, with the incident's key. */
 typedef struct nd_incident_key_row {

@@ -13,6 +13,7 @@
 #include "nd_db_sqlite.h"
 #include "nd_fields.h"
 #include "nd_host.h"
+#include "nd_incidents.h"
 #include "nd_once_sql.h"
 #include "nd_store_prep.h"
 #include "nd_time.h"
@@ -64,6 +65,7 @@ struct nd_store {
 	int in_tx;
 	int unchecked; /* SQLite's foreign-key checks are off until the transaction ends (nd_store_begin_ingest) */
 	int readonly;
+	nd_store_renewal renewal;
 	char host[ND_HOST_MAX]; /* this machine, in the key of its sources (nd_host.h) */
 	/* The source nd_store_source last found or made, and when: the time
 	 * of its run, that nd_store_source_done stamps it with (0: done). */
@@ -849,14 +851,22 @@ static int send_queued(nd_store *s, nd_error *err)
 	return rc == 1 ? 0 : -1;
 }
 
-/* Stops what lasts only as long as a transaction: the write-back of a
- * full rewrite of the results (nd_incidents_clear), which a diagnosis may
- * hand over to another thread to commit (npsdiag_diagnose_write's storing
- * thread). Returns nothing. */
-static void tx_ended(nd_store *s)
+/* Ends what lasts only as long as the transaction of a full rewrite of
+ * the results, which a diagnosis may hand over to another thread to commit
+ * (npsdiag_diagnose_write's storing thread): the renewal (its new tables
+ * dropped when rolled back) and the write-back (nd_incidents_clear).
+ * Returns nothing. */
+static void tx_ended(nd_store *s, int committed)
 {
+	if (s->renewal.active)
+		nd_incidents_renew_end(s, committed);
 	if (!s->pg)
 		nd_db_sqlite_write_behind_stop(s->db);
+}
+
+nd_store_renewal *nd_store_renewal_of(nd_store *s)
+{
+	return &s->renewal;
 }
 
 int nd_store_commit(nd_store *s, nd_error *err)
@@ -871,7 +881,7 @@ int nd_store_commit(nd_store *s, nd_error *err)
 	}
 	s->in_tx = 0;
 	checks_back(s);
-	tx_ended(s);
+	tx_ended(s, 1);
 	return 0;
 }
 
@@ -888,7 +898,7 @@ void nd_store_rollback(nd_store *s)
 	nd_fields_names_forget(&s->names);
 	s->in_tx = 0;
 	checks_back(s);
-	tx_ended(s);
+	tx_ended(s, 0);
 }
 
 /* Writes the current UTC time as ISO 8601 into out[ND_TIME_ISO_SIZE].

@@ -76,6 +76,21 @@ int nd_store_begin(nd_store *s, nd_error *err);
 int nd_store_commit(nd_store *s, nd_error *err);
 void nd_store_rollback(nd_store *s);
 
+/* A full rewrite of the results into new tables, committed part by part
+ * (nd_incidents_renew), held with the connection until the transaction
+ * that ends it: nd_store_commit and nd_store_rollback call
+ * nd_incidents_renew_end. */
+#define ND_STORE_RENEWAL_ID 16 /* hex digits of a renewal's id */
+typedef struct nd_store_renewal {
+	int active;
+	int swapped;                       /* its new tables are renamed (uncommitted) */
+	char id[ND_STORE_RENEWAL_ID + 1];  /* random: the suffix of its new tables' names */
+	int secure_delete;                 /* the connection's PRAGMA secure_delete before it */
+} nd_store_renewal;
+
+/* Returns s's renewal (active 0 when none). */
+nd_store_renewal *nd_store_renewal_of(nd_store *s);
+
 /* As nd_store_begin, for an ingest's transaction: its rows refer only to
  * rows nd_store has just written or read in it (the source, field_names,
  * the event of a typed row), so SQLite does not check their foreign keys

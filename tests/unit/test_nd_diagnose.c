@@ -282,6 +282,8 @@ static void dump(nd_store *s, nd_buf *out)
 		"SELECT * FROM incident_keys ORDER BY incident_id",
 		"SELECT * FROM diagnose_meta ORDER BY key",
 		"SELECT cause_id FROM causes ORDER BY cause_id",
+		/* the tables of a renewal (nd_incidents_renew) left, the result tables' indexes */
+		"SELECT type, name FROM sqlite_schema WHERE name LIKE 'incident%' ORDER BY name",
 	};
 	nd_error err;
 	size_t i;
@@ -553,35 +555,59 @@ static void check_split(nd_store *s, const nd_rules *rules)
 	nd_analysis_data_free(&one);
 }
 
+/* Returns the root page of the table incidents of s, -1 when not found. */
+static int64_t incidents_root(nd_store *s)
+{
+	nd_stmt *st = NULL;
+	nd_error err;
+	int64_t root = -1;
+
+	CHECK(nd_db_prepare(nd_store_db(s), "SELECT rootpage FROM sqlite_schema WHERE name = 'incidents'", 0, &st,
+			    "root", &err) == 0);
+	if (st && nd_db_step(st, "root", &err) == 1)
+		root = nd_db_column_int64(st, 0);
+	nd_db_finalize(st);
+	return root;
+}
+
 /* Checks that a run of s that fails as a test makes it (its load on the
  * first connection once its part of the decisions is read, the second
  * stopped; or once grouped, the previous run's keys being read, that read
- * stopped) ends with that error and leaves the stored results as the last
- * run stored them, and that runs whose load is split as a test sets it
- * (8 parts, the second connection failing) store the same. Returns
+ * stopped; or once its rows are written, parts of them committed) ends
+ * with that error and leaves the stored results as the last run stored
+ * them, no new tables of its renewal left, and that runs whose load is
+ * split as a test sets it (8 parts, the second connection failing) or
+ * whose renewal commits a part per incident store the same. Returns
  * nothing. */
 static void check_fail(nd_store *s, const nd_rules *rules)
 {
 	static const int test[] = {
 	    ND_DIAGNOSE_FAILS,       ND_LOAD_FAILS,     ND_LOAD_FAILS | ND_LOAD_PARTS(8), ND_DIAGNOSE_FAILS | ND_LOAD_PARTS(8),
-	    ND_LOAD_PARTS(8),        ND_LOAD_SIDE_FAILS, 0,
+	    ND_LOAD_PARTS(8),        ND_LOAD_SIDE_FAILS, 0, ND_DIAGNOSE_PARTS, ND_DIAGNOSE_PARTS | ND_DIAGNOSE_WRITE_FAILS,
+	    ND_DIAGNOSE_WRITE_FAILS,
 	};
 	nd_diagnose_params p = ND_DIAGNOSE_DEFAULTS;
 	nd_diagnose_stats st;
 	nd_buf before = {0}, after = {0};
 	nd_error err;
 	size_t i;
+	int64_t root;
 
 	CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == 0);
+	root = incidents_root(s);
 	dump(s, &before);
 	CHECK(st.incidents > 0 && before.len > 0);
 	for (i = 0; i < sizeof(test) / sizeof(test[0]); i++) {
-		int fails = test[i] & (ND_DIAGNOSE_FAILS | ND_LOAD_FAILS);
+		int fails = test[i] & (ND_DIAGNOSE_FAILS | ND_LOAD_FAILS | ND_DIAGNOSE_WRITE_FAILS);
 
 		p.test = test[i];
 		memset(&err, 0, sizeof(err));
 		CHECK(nd_diagnose_run(s, rules, &p, &st, &err) == (fails ? -1 : 0));
 		CHECK(!fails || strstr(err.message, "injected failure") != NULL);
+		/* a renewal put new tables in place (store in WAL mode, nd_incidents_renew) */
+		if (!fails && (test[i] & ND_DIAGNOSE_PARTS))
+			CHECK(incidents_root(s) != root);
+		root = incidents_root(s);
 		dump(s, &after);
 		CHECK(after.len == before.len && memcmp(after.data, before.data, before.len) == 0);
 	}
