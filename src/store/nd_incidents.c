@@ -524,9 +524,12 @@ static int renewal_swap(nd_store *s, nd_error *err)
 	nd_db *db = nd_store_db(s);
 	nd_stmt *st = NULL;
 	nd_buf kept = {0};
+	int64_t legacy = 0;
+	char sql[64];
 	int rc;
 
-	if (nd_db_prepare(db,
+	if (pragma_like(db, "PRAGMA legacy_alter_table", &legacy, err) != 0 ||
+	    nd_db_prepare(db,
 			  "SELECT sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL"
 			  " AND tbl_name IN ('incidents', 'incident_events') AND name <> 'incident_events_by_event'",
 			  0, &st, "results tables", err) != 0)
@@ -542,7 +545,8 @@ static int renewal_swap(nd_store *s, nd_error *err)
 	nd_db_finalize(st);
 	/* legacy_alter_table: the renames neither check nor rewrite the
 	 * views, which name incidents and incident_events as the new tables
-	 * are called once renamed (a view of the user's included). */
+	 * are called once renamed (a view of the user's included); then the
+	 * connection's own setting again. */
 	rc = rc != 0 ||
 			     nd_db_exec(db,
 					CAUSES_CLEAR_SQL "DROP VIEW IF EXISTS incident_keys; DROP VIEW IF EXISTS incident_facts;\n"
@@ -553,7 +557,8 @@ static int renewal_swap(nd_store *s, nd_error *err)
 			     exec_new(db, "ALTER TABLE ", r->id, NEW_EVENTS, " RENAME TO incident_events", err) != 0
 		     ? -1
 		     : 0;
-	if (nd_db_exec(db, "PRAGMA legacy_alter_table=OFF", "results tables", rc ? NULL : err) != 0)
+	snprintf(sql, sizeof(sql), "PRAGMA legacy_alter_table=%s", legacy ? "ON" : "OFF");
+	if (nd_db_exec(db, sql, "results tables", rc ? NULL : err) != 0)
 		rc = -1;
 	if (rc == 0)
 		rc = indexes_again(db, &kept, err);

@@ -280,7 +280,8 @@ static void test_renewal(const char *tmp)
 	CHECK(nd_incidents_finish(s, &err) == 0);
 	CHECK(nd_db_exec(db,
 			 "CREATE INDEX mine ON incidents(user_name); CREATE VIEW my_view AS SELECT count(*) AS n FROM"
-			 " incidents; PRAGMA secure_delete=1; CREATE TABLE IF NOT EXISTS diagnose_renewals(id TEXT"
+			 " incidents; PRAGMA secure_delete=1; PRAGMA legacy_alter_table=ON;"
+			 " CREATE TABLE IF NOT EXISTS diagnose_renewals(id TEXT"
 			 " PRIMARY KEY, beat INTEGER NOT NULL);",
 			 "t", &err) == 0);
 	CHECK(nd_store_commit(s, &err) == 0);
@@ -321,6 +322,8 @@ static void test_renewal(const char *tmp)
 	CHECK_STR(nd_incidents_target(s, 0, name), "incidents");
 	CHECK(nd_store_commit(s, &err) == 0);
 	CHECK(one_int(db, "PRAGMA secure_delete") == 1); /* the connection's own again */
+	CHECK(one_int(db, "PRAGMA legacy_alter_table") == 1); /* so is this (the swap sets it ON) */
+	CHECK(nd_db_exec(db, "PRAGMA legacy_alter_table=OFF", "t", &err) == 0);
 	if (rdb) {
 		CHECK(one_int(rdb, "SELECT count(*) FROM incidents WHERE cause_id = 'new'") == 3);
 		CHECK(one_int(rdb, "SELECT count(*) FROM incident_events WHERE event_ref IN (10, 20, 30)") == 3);
@@ -349,6 +352,7 @@ static void test_renewal(const char *tmp)
 		CHECK(one_int(db, "SELECT count(*) FROM incidents WHERE cause_id = 'new'") == 3);
 		CHECK(has_index(db) == 1);
 		CHECK(one_int(db, "PRAGMA secure_delete") == 1);
+		CHECK(one_int(db, "PRAGMA legacy_alter_table") == 0);
 	}
 
 	/* stalled until another writer took it for a killed run's (played here
