@@ -38,16 +38,32 @@ int api_diagnose_keep(npsdiag_session *s, const nd_diagnose_params *p, nd_diagno
 	return diagnose(s, p, NULL, x, store, st, err);
 }
 
-void api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p)
+/* Checks one parameter: v seconds in [0, max], or (0, max] when zero is
+ * not allowed (the comparisons are false for a NaN). Returns 0, or -1
+ * with err set. */
+static int in_range(const char *name, double v, int zero_ok, double max, nd_error *err)
+{
+	if ((zero_ok ? v >= 0 : v > 0) && v <= max)
+		return 0;
+	return nd_error_set(err, "diagnose parameters: %s is %g, not seconds from %s to %.0f", name, v,
+			    zero_ok ? "0" : "above 0", max);
+}
+
+int api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p, nd_error *err)
 {
 	nd_diagnose_params defaults = ND_DIAGNOSE_DEFAULTS;
 
 	*p = defaults;
-	if (params) {
-		p->window_s = params->window_s;
-		p->skew_s = params->skew_s;
-		p->gap_s = params->gap_s;
-	}
+	if (!params)
+		return 0;
+	p->window_s = params->window_s;
+	p->skew_s = params->skew_s;
+	p->gap_s = params->gap_s;
+	return in_range("window_s", p->window_s, 0, NPSDIAG_WINDOW_MAX_S, err) != 0 ||
+			       in_range("skew_s", p->skew_s, 1, NPSDIAG_SKEW_MAX_S, err) != 0 ||
+			       in_range("gap_s", p->gap_s, 1, NPSDIAG_GAP_MAX_S, err) != 0
+		       ? -1
+		       : 0;
 }
 
 void api_diagnose_stats(const nd_diagnose_stats *ds, npsdiag_diagnose_stats *st)
@@ -68,8 +84,7 @@ int npsdiag_diagnose(npsdiag_session *s, const npsdiag_params *params, npsdiag_d
 	nd_diagnose_stats ds;
 	nd_error e;
 
-	api_diagnose_params(params, &p);
-	if (api_diagnose(s, &p, NULL, &ds, &e) != 0)
+	if (api_diagnose_params(params, &p, &e) != 0 || api_diagnose(s, &p, NULL, &ds, &e) != 0)
 		return api_fail(err, &e);
 	api_diagnose_stats(&ds, st);
 	return 0;

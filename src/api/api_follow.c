@@ -224,15 +224,12 @@ int npsdiag_follow(npsdiag_session *s, char *const *paths, size_t npaths, const 
 	r.s = s;
 	r.o = o;
 	r.cb = cb;
-	r.params.window_s = o->params.window_s;
-	r.params.skew_s = o->params.skew_s;
-	r.params.gap_s = o->params.gap_s;
 	api_ingest_report(s, &cb->ingest, &copy, &rep);
 	rep.progress = NULL;
 	rep.file_done = NULL;
 	hooks.ctx = &r;
 	hooks.notice = on_notice;
-	if (api_writable(s, "follow", &e)) {
+	if (api_diagnose_params(&o->params, &r.params, &e) == 0 && api_writable(s, "follow", &e)) {
 		if (!(r.news = nd_news_new()) || !(r.memory = nd_diagnose_memory_new()) ||
 		    (npaths && !(t = nd_tail_new(paths, npaths, &rep, &hooks))) ||
 		    (o->nchannels && !(c = new_channels(o, &rep, &hooks)))) {

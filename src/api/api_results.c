@@ -213,7 +213,8 @@ int npsdiag_diagnose_write(npsdiag_session *s, const npsdiag_params *params, nps
 	store_job job;
 	int beside;
 
-	api_diagnose_params(params, &p);
+	if (api_diagnose_params(params, &p, &e) != 0)
+		return api_fail(err, &e);
 	memset(&x, 0, sizeof(x));
 	memset(&job, 0, sizeof(job));
 	job.s = s;

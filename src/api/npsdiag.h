@@ -162,6 +162,14 @@ typedef struct npsdiag_params {
 
 #define NPSDIAG_PARAMS_DEFAULT {5.0, 2.0, 3600.0}
 
+/* The range of each, in seconds: a window above 0 and up to
+ * NPSDIAG_WINDOW_MAX_S, a skew and a gap from 0 up to theirs. A call given
+ * a value out of its range (a NaN or an infinity too) fails (-1, err
+ * naming it) before it reads or writes anything. */
+#define NPSDIAG_WINDOW_MAX_S 3600.0
+#define NPSDIAG_SKEW_MAX_S 86400.0
+#define NPSDIAG_GAP_MAX_S 2592000.0
+
 typedef struct npsdiag_diagnose_stats {
 	size_t attempts;  /* connection attempts judged */
 	size_t paired;    /* of which with a client failure and an NPS decision */

@@ -50,6 +50,19 @@ int cli_parse_seconds(const char *s, double max, double *out)
 	return end != s && !*end && *out >= 0 && *out <= max ? 0 : -1;
 }
 
+int cli_take_param(const char *cmd, int opt, const char *arg, npsdiag_params *p)
+{
+	const char *option = opt == 'w' ? "--window" : opt == 's' ? "--skew" : "--gap";
+	double max = opt == 'w' ? NPSDIAG_WINDOW_MAX_S : opt == 's' ? NPSDIAG_SKEW_MAX_S : NPSDIAG_GAP_MAX_S;
+	double *out = opt == 'w' ? &p->window_s : opt == 's' ? &p->skew_s : &p->gap_s;
+	char expected[96];
+
+	if (cli_parse_seconds(arg, max, out) == 0 && (opt != 'w' || *out > 0))
+		return 0;
+	snprintf(expected, sizeof(expected), "seconds from %s to %.0f", opt == 'w' ? "above 0" : "0", max);
+	return cli_bad_value(cmd, option, arg, expected);
+}
+
 int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **dirs, size_t ndirs)
 {
 	npsdiag_options o = {mode, cli_db_path(db), (const char *const *)dirs, ndirs};

@@ -83,6 +83,11 @@ const char *cli_db_path(const char *opt);
  * one. */
 int cli_parse_seconds(const char *s, double max, double *out);
 
+/* Takes the value arg of --window, --skew or --gap (opt 'w', 's' or 'g')
+ * of command cmd into p, in the range npsdiag.h gives (a window above 0).
+ * Returns 0, or 2 after saying what is wrong. */
+int cli_take_param(const char *cmd, int opt, const char *arg, npsdiag_params *p);
+
 /* Takes a --rules directory into dirs (ND_CLI_MAX_RULE_DIRS of them).
  * Returns 0, or 2 after saying there are too many. */
 int cli_rules_dir(const char *cmd, char *dir, char **dirs, size_t *ndirs);

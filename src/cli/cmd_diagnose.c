@@ -5,18 +5,6 @@
 
 #include "cli.h"
 
-/* Takes a --window, --skew or --gap value (seconds up to max; a window of
- * 0 pairs nothing) into *out. Returns 0, or 2 after saying what is wrong. */
-static int take_seconds(const char *option, const char *arg, double max, int zero_ok, double *out)
-{
-	char expected[96];
-
-	if (cli_parse_seconds(arg, max, out) == 0 && (zero_ok || *out > 0))
-		return 0;
-	snprintf(expected, sizeof(expected), "seconds from %s to %.0f", zero_ok ? "0" : "above 0", max);
-	return cli_bad_value("diagnose", option, arg, expected);
-}
-
 /* npsdiag diagnose. Returns 0 when nothing is reported, 1 when incidents or
  * findings are printed, 2 on usage, rule or database errors, or a database
  * that does not exist or holds no events. */
@@ -46,9 +34,9 @@ int cmd_diagnose(int argc, char **argv)
 		switch (opt) {
 		case 'd': db = optarg; break;
 		case 'r': rc = cli_rules_dir("diagnose", optarg, dirs, &ndirs); break;
-		case 'w': rc = take_seconds("--window", optarg, 3600, 0, &params.window_s); break;
-		case 's': rc = take_seconds("--skew", optarg, 86400, 1, &params.skew_s); break;
-		case 'g': rc = take_seconds("--gap", optarg, 30 * 86400, 1, &params.gap_s); break;
+		case 'w':
+		case 's':
+		case 'g': rc = cli_take_param("diagnose", opt, optarg, &params); break;
 		case 'C':
 			if (ncerts == ND_CLI_MAX_CERTS)
 				return cli_bad_value("diagnose", "--cert", optarg,

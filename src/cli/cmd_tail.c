@@ -92,16 +92,10 @@ int cmd_tail(int argc, char **argv)
 				return cli_bad_value("tail", "--interval", optarg, "seconds from 0.01 to 86400");
 			break;
 		case 'w':
-			if (cli_parse_seconds(optarg, 3600, &fo.params.window_s) != 0 || fo.params.window_s == 0)
-				return cli_bad_value("tail", "--window", optarg, "seconds from above 0 to 3600");
-			break;
 		case 's':
-			if (cli_parse_seconds(optarg, 86400, &fo.params.skew_s) != 0)
-				return cli_bad_value("tail", "--skew", optarg, "seconds from 0 to 86400");
-			break;
 		case 'g':
-			if (cli_parse_seconds(optarg, 30 * 86400, &fo.params.gap_s) != 0)
-				return cli_bad_value("tail", "--gap", optarg, "seconds from 0 to 2592000");
+			if (cli_take_param("tail", opt, optarg, &fo.params) != 0)
+				return 2;
 			break;
 		case 'f':
 			if (strcmp(optarg, "jsonl") != 0 && strcmp(optarg, "text") != 0)

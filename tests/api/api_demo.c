@@ -5,6 +5,7 @@
  * round into a second database and checks what the API promises along the
  * way. Exits 0 when every check held. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <npsdiag.h>
@@ -43,8 +44,12 @@ int main(int argc, char **argv)
 	npsdiag_follow_options fo = {NPSDIAG_PARAMS_DEFAULT, 100, 1, NULL, NULL, NULL, 0, NULL};
 	npsdiag_follow_callbacks cb = {0};
 	npsdiag_follow_stats fs;
+	npsdiag_params nan_window = NPSDIAG_PARAMS_DEFAULT, neg_skew = NPSDIAG_PARAMS_DEFAULT,
+		       huge_gap = NPSDIAG_PARAMS_DEFAULT, inf_window = NPSDIAG_PARAMS_DEFAULT,
+		       widest = {NPSDIAG_WINDOW_MAX_S, NPSDIAG_SKEW_MAX_S, NPSDIAG_GAP_MAX_S};
+	npsdiag_follow_options bad_fo = fo;
 	char rules[4096], db2[4096];
-	size_t shown = 0;
+	size_t shown = 0, again = 0;
 	long news = 0;
 
 	if (argc != 3) {
@@ -70,6 +75,27 @@ int main(int argc, char **argv)
 	      npsdiag_explain_causes(s, NPSDIAG_CODE_NPS_REASON, 258, NULL, NULL, &err) >= 1);
 	check("the family of 6273",
 	      npsdiag_explain_event("Microsoft-Windows-Security-Auditing", 6273, stderr) == 1);
+
+	/* Parameters out of range fail before anything is read or written: a
+	 * NaN, a negative, one past its largest (a gap of 1e300 s would not
+	 * even fit the 64-bit ticks), an infinity. */
+	nan_window.window_s = strtod("nan", NULL);
+	neg_skew.skew_s = -1;
+	huge_gap.gap_s = 1e300;
+	inf_window.window_s = strtod("inf", NULL);
+	check("a NaN window is an error naming it",
+	      npsdiag_diagnose(s, &nan_window, NULL, &err) == -1 && strstr(err.message, "window_s") != NULL);
+	check("a negative skew is an error naming it",
+	      npsdiag_diagnose(s, &neg_skew, NULL, &err) == -1 && strstr(err.message, "skew_s") != NULL);
+	check("a gap of 1e300 s is an error naming it",
+	      npsdiag_diagnose(s, &huge_gap, NULL, &err) == -1 && strstr(err.message, "gap_s") != NULL);
+	check("an infinite window is an error for diagnose_write too",
+	      npsdiag_diagnose_write(s, &inf_window, NULL, "jsonl", NULL, NULL, stdout, NULL, &err) == -1 &&
+		      strstr(err.message, "window_s") != NULL);
+	check("the results stay as they were",
+	      npsdiag_diagnosed(s) == 1 && npsdiag_write_results(s, "json", NULL, NULL, stdout, &again, &err) == 0 &&
+		      again == shown);
+	check("each parameter at its largest is taken", npsdiag_diagnose(s, &widest, NULL, &err) == 0);
 	npsdiag_close(s);
 
 	/* Follow, one round into a new database: everything is news. */
@@ -78,6 +104,10 @@ int main(int argc, char **argv)
 	cb.ctx = &news;
 	cb.news = on_news;
 	check("open for follow", npsdiag_open(&s, &o, &err) == 0);
+	bad_fo.params.gap_s = -5;
+	check("follow with a negative gap is an error and stores nothing",
+	      s && npsdiag_follow(s, argv + 2, 1, &bad_fo, &cb, &fs, &err) == -1 && strstr(err.message, "gap_s") &&
+		      fs.rounds == 0 && fs.events == 0 && news == 0);
 	check("follow --once", s && npsdiag_follow(s, argv + 2, 1, &fo, &cb, &fs, &err) == 0);
 	check("follow stored events and handed over news",
 	      fs.started && fs.rounds == 1 && fs.events > 0 && news >= 1 && fs.news >= news);

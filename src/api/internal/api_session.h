@@ -49,8 +49,10 @@ int api_need_codes(npsdiag_session *s, nd_error *err);
 int api_diagnose(npsdiag_session *s, const nd_diagnose_params *p, nd_diagnose_memory *m, nd_diagnose_stats *st,
 		 nd_error *err);
 
-/* Fills p from the API's params (NULL: the defaults). Returns nothing. */
-void api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p);
+/* Fills p from the API's params (NULL: the defaults), each checked
+ * against its range (npsdiag.h). Returns 0, or -1 with err naming the
+ * first out of range. */
+int api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p, nd_error *err);
 
 /* Copies a run's statistics into st (NULL: none). Returns nothing. */
 void api_diagnose_stats(const nd_diagnose_stats *ds, npsdiag_diagnose_stats *st);
