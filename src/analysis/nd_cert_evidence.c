@@ -159,15 +159,18 @@ typedef struct attach {
 } attach;
 
 /* Appends one fact after the incident's others, in its facts column
- * (nd_incidents_fact_put); a column with no fact (NULL, an empty array)
- * starts anew, one that is no array of facts (written by hand) fails
- * naming the incident. Returns 0, or -1 with err. */
+ * (nd_incidents_fact_put), its empty positions (nulls) kept; a column
+ * with no element (NULL, an empty array) starts anew. One that is no
+ * array of facts (written by hand: not JSON, elements that are not two
+ * strings, text after the array, a NUL inside, which would cut what is
+ * read and so what is written back) fails naming the incident, and the
+ * caller rolls back: no column changes. Returns 0, or -1 with err. */
 static int append_fact(void *ctx, int64_t incident, const char *name, const char *value, nd_error *err)
 {
 	attach *a = ctx;
 	const char *old, *p;
-	size_t n = 0;
-	int rc, any = 0;
+	size_t n = 0, keep = 0;
+	int rc;
 
 	nd_buf_reset(&a->json);
 	if (nd_db_bind_int64(a->get, 1, incident, "incident facts", err) != 0 ||
@@ -178,13 +181,25 @@ static int append_fact(void *ctx, int64_t incident, const char *name, const char
 	old = rc == 1 ? nd_db_column_text(a->get, 0) : NULL;
 	/* the array up to its closing bracket, the fact after its others */
 	for (p = old, rc = 0; p && (rc = nd_incidents_fact_next(&p, &a->name, &a->value)) == 1;)
-		any = 1;
-	if (rc < 0) {
+		;
+	if (rc < 0 || (old && nd_db_column_bytes(a->get, 0) != strlen(old))) {
 		nd_db_reset(a->get);
-		return nd_error_set(err, "incident %lld: its facts column is no JSON array of [name, value]",
-				    (long long)incident);
+		return rc < 0 ? nd_error_set(err,
+					     "incident %lld: its facts column is no JSON array of [name, value] (two"
+					     " strings) and null; nothing attached",
+					     (long long)incident)
+			      : nd_error_set(err, "incident %lld: its facts column holds a NUL byte; nothing attached",
+					     (long long)incident);
 	}
-	rc = any ? nd_buf_append(&a->json, old, (size_t)(strrchr(old, ']') - old)) : 0;
+	if (old) {
+		keep = (size_t)(strrchr(old, ']') - old);
+		while (keep && (old[keep - 1] == ' ' || old[keep - 1] == '\t' || old[keep - 1] == '\n' ||
+				old[keep - 1] == '\r'))
+			keep--;
+		if (keep && old[keep - 1] == '[') /* an empty array */
+			keep = 0;
+	}
+	rc = keep ? nd_buf_append(&a->json, old, keep) : 0;
 	nd_db_reset(a->get);
 	if (rc != 0 || nd_incidents_fact_put(&a->json, &n, 1, name, value) != 0 ||
 	    nd_incidents_facts_end(&a->json) != 0)

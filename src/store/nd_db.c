@@ -331,6 +331,11 @@ const char *nd_db_column_text(nd_stmt *st, int c)
 	return st->db->ops->column_text(st, c);
 }
 
+size_t nd_db_column_bytes(nd_stmt *st, int c)
+{
+	return st->db->ops->column_bytes(st, c);
+}
+
 int64_t nd_db_column_int64(nd_stmt *st, int c)
 {
 	return st->db->ops->column_int64(st, c);

@@ -40,6 +40,7 @@ typedef struct nd_db_ops {
 	int (*bind_values)(nd_stmt *st, const nd_db_value *v, size_t n);
 	int (*step)(nd_stmt *st); /* 1 row, 0 done, -1 */
 	const char *(*column_text)(nd_stmt *st, int c);
+	size_t (*column_bytes)(nd_stmt *st, int c);
 	int64_t (*column_int64)(nd_stmt *st, int c);
 	double (*column_double)(nd_stmt *st, int c);
 	int (*column_null)(nd_stmt *st, int c);

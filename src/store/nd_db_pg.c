@@ -988,6 +988,14 @@ static const char *pg_column_text(nd_stmt *st, int c)
 	return pq->PQgetvalue(s->res, s->row - 1, c);
 }
 
+/* A PostgreSQL text holds no NUL: its length is strlen's. */
+static size_t pg_column_bytes(nd_stmt *st, int c)
+{
+	const char *v = pg_column_text(st, c);
+
+	return v ? strlen(v) : 0;
+}
+
 static int64_t pg_column_int64(nd_stmt *st, int c)
 {
 	const char *v = pg_column_text(st, c);
@@ -1163,6 +1171,7 @@ static const nd_db_ops pg_ops = {
     .bind_null = pg_bind_null,
     .step = pg_step,
     .column_text = pg_column_text,
+    .column_bytes = pg_column_bytes,
     .column_int64 = pg_column_int64,
     .column_double = pg_column_double,
     .column_null = pg_column_null,

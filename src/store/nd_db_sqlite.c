@@ -192,6 +192,11 @@ static const char *lite_column_text(nd_stmt *st, int c)
 	return (const char *)sqlite3_column_text(S(st), c);
 }
 
+static size_t lite_column_bytes(nd_stmt *st, int c)
+{
+	return (size_t)sqlite3_column_bytes(S(st), c);
+}
+
 static int64_t lite_column_int64(nd_stmt *st, int c)
 {
 	return sqlite3_column_int64(S(st), c);
@@ -254,6 +259,7 @@ static const nd_db_ops lite_ops = {
     .bind_values = lite_bind_values,
     .step = lite_step,
     .column_text = lite_column_text,
+    .column_bytes = lite_column_bytes,
     .column_int64 = lite_column_int64,
     .column_double = lite_column_double,
     .column_null = lite_column_null,

@@ -161,10 +161,20 @@ static const char *skip_ws(const char *s)
 	return s;
 }
 
+/* Reads the element of a fact's pair after the [ or comma at *p, a JSON
+ * string, into out and moves *p past it. Returns 0, or -1 when it is no
+ * string (a number, null, a bare word, an array: not what the column holds,
+ * docs/diagnose.md), is missing, or when out of memory. */
+static int pair_string(const char **p, nd_buf *out)
+{
+	int null;
+
+	return *skip_ws(skip_ws(*p) + 1) == '"' && nd_fields_next(p, out, &null) == 1 ? 0 : -1;
+}
+
 int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value)
 {
 	const char *s = skip_ws(*p);
-	int null;
 
 	/* at the array's [ (the first call), a comma after an element, or its ] */
 	while (*s == '[' || *s == ',') {
@@ -177,8 +187,8 @@ int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value)
 			s = skip_ws(s + 4);
 			continue;
 		}
-		if (*s != '[' || nd_fields_next(&s, name, &null) != 1 || nd_fields_next(&s, value, &null) != 1 ||
-		    *(s = skip_ws(s)) != ']')
+		if (*s != '[' || pair_string(&s, name) != 0 || *(s = skip_ws(s)) != ',' ||
+		    pair_string(&s, value) != 0 || *(s = skip_ws(s)) != ']')
 			return -1;
 		*p = s + 1;
 		return 1;

@@ -53,7 +53,8 @@ int nd_incidents_facts_end(nd_buf *b);
  * passing over the positions without a fact: what the view incident_facts
  * gives, without SQL's JSON functions (a fifth of what `report` cost at
  * 100k). Returns 1, 0 past the last, or -1 when the text is not such an
- * array or out of memory. */
+ * array (an element neither null nor a pair of two JSON strings, text
+ * after the array) or out of memory. */
 int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value);
 
 /* Makes the views incident_keys and incident_facts of the stored

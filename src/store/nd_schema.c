@@ -132,7 +132,11 @@ static const char core_tail_sql[] =
 	"  code INTEGER PRIMARY KEY, hex TEXT, symbol TEXT, meaning TEXT NOT NULL, relevance TEXT,\n"
 	"  typical_causes TEXT, related_reasons TEXT, sources TEXT);\n";
 
-static const char views_sql[] =
+/* The views over the events and their typed rows, in two pieces: the
+ * computed decision of nps_decisions goes between them, COLLATE "C" in
+ * PostgreSQL (byte order, as every text column there: a CASE of literals
+ * has the database's default collation otherwise). */
+static const char *const views_sql[] = {
 	"CREATE VIEW IF NOT EXISTS client_failures AS\n"
 	"  SELECT e.id AS event_ref, e.time_created, e.ts, e.computer, e.event_id, r.coid, r.user_name,\n"
 	"         r.connection_name, r.code, r.code_text, c.symbol AS code_symbol, c.meaning AS code_meaning\n"
@@ -143,13 +147,15 @@ static const char views_sql[] =
 	"  SELECT e.id AS event_ref, e.time_created, e.ts, e.computer, e.event_id,\n"
 	"         CASE e.event_id WHEN 6272 THEN 'granted' WHEN 6273 THEN 'denied' WHEN 6274 THEN 'discarded'\n"
 	"           WHEN 6275 THEN 'accounting-discarded' WHEN 6276 THEN 'quarantined' WHEN 6277 THEN 'probation'\n"
-	"           WHEN 6278 THEN 'granted-full' WHEN 6279 THEN 'locked-out' WHEN 6280 THEN 'unlocked' END AS decision,\n"
+	"           WHEN 6278 THEN 'granted-full' WHEN 6279 THEN 'locked-out' WHEN 6280 THEN 'unlocked' END",
+	/* COLLATE "C" in PostgreSQL */
+	" AS decision,\n"
 	"         a.subject_user_name, a.fq_subject_user_name, a.calling_station_id, a.nas_identifier,\n"
 	"         a.client_name, a.client_ip_address, a.network_policy_name, a.authentication_type, a.eap_type,\n"
 	"         a.reason_code, a.reason, c.symbol AS reason_symbol, c.meaning AS reason_meaning,\n"
 	"         c.category AS reason_category\n"
 	"  FROM events e JOIN nps_audit_events a ON a.event_ref = e.id\n"
-	"  LEFT JOIN nps_reason_codes c ON c.code = a.reason_code;\n";
+	"  LEFT JOIN nps_reason_codes c ON c.code = a.reason_code;\n"};
 
 /* event_fields, one row per field: a row per name of the event's
  * field_names row, its value from events.fields (the values the typed row
@@ -180,9 +186,11 @@ static const char *const fields_view_sqlite[] = {
 	"   WHERE id = NEW.event_ref;\n"
 	"END;\n"};
 
+/* PostgreSQL's event_fields: the name, out of JSON, COLLATE "C" (byte
+ * order, as every text column there). */
 static const char *const fields_view_pg[] = {
 	"CREATE VIEW IF NOT EXISTS event_fields AS\n"
-	"  SELECT e.id AS event_ref, k.pos - 1 AS pos, k.name AS name,\n"
+	"  SELECT e.id AS event_ref, k.pos - 1 AS pos, k.name COLLATE \"C\" AS name,\n"
 	"         coalesce(CAST(e.fields AS json) ->> CAST(k.pos - 1 AS text), ",
 	") AS value\n"
 	"  FROM events e JOIN field_names n ON n.id = e.names_ref\n"
@@ -301,7 +309,8 @@ int nd_schema_sql(nd_buf *b, nd_db_dialect dialect)
 		if (put(b, ");\n"))
 			return -1;
 	}
-	return put(b, views_sql) || fields_view(b, dialect);
+	return put(b, views_sql[0]) || put(b, dialect == ND_DB_POSTGRESQL ? " COLLATE \"C\"" : "") ||
+	       put(b, views_sql[1]) || fields_view(b, dialect);
 }
 
 /* Writes the fields of one event (ev) into its row ref. Returns 0, or -1
@@ -785,6 +794,19 @@ static int incident_facts_column(nd_db *db, nd_error *err)
 	return nd_incidents_views(db, err);
 }
 
+/* Step 12 -> 13: in PostgreSQL the two computed text columns of the event
+ * views, event_fields.name and nps_decisions.decision, are COLLATE "C" too
+ * (byte order, as step 9 made the columns of the tables). CREATE OR
+ * REPLACE VIEW cannot change a column's collation, so the event views go
+ * and the schema script makes them again. SQLite compares bytes already.
+ * Returns 0, or -1 with err set. */
+static int event_views_byte_order(nd_db *db, nd_error *err)
+{
+	if (nd_db_dialect_of(db) != ND_DB_POSTGRESQL)
+		return 0;
+	return nd_db_exec_ddl(db, DROP_EVENT_VIEWS, "schema migration", err) ? -1 : 0;
+}
+
 /* One step of the schema's history: SQL, or a function when rows must be
  * rewritten. */
 typedef struct migration {
@@ -834,6 +856,9 @@ static const migration migrations[] = {
 	{NULL, incident_key_column},
 	/* 11 -> 12: the incident's facts in the incidents row (issue 11). */
 	{NULL, incident_facts_column},
+	/* 12 -> 13: the computed text columns of PostgreSQL's event views in
+	 * byte order. */
+	{NULL, event_views_byte_order},
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == ND_SCHEMA_VERSION,

@@ -10,7 +10,7 @@
 #include "nd_buf.h"
 #include "nd_error.h"
 
-#define ND_SCHEMA_VERSION 12
+#define ND_SCHEMA_VERSION 13
 
 /* The last ts (ticks) whose text SQLite computes as nd_time_format writes
  * it (9999-12-31T23:59:59.9999999Z): events.time_created of an event whose

@@ -79,7 +79,7 @@ db.close()
 t.check('the version 11 table holds the rows', facts(), rows)
 rc, out, err = t.run('report', '--format', 'json', '--no-timestamp')
 t.check('report on the version 11 database (%s)' % err.strip(), rc, 0)
-t.check('migrated to version 12', t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('12',)])
+t.check('migrated to version 13', t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('13',)])
 t.check('incident_facts a view again', t.q("SELECT type FROM sqlite_schema WHERE name = 'incident_facts'"),
         [('view',)])
 t.check('every fact with its incident, at its position', facts(), rows)

@@ -101,7 +101,7 @@ db.executescript("BEGIN; DROP VIEW incident_keys;"
 db.close()
 rc, after, err = t.run('report', '--format', 'json', '--no-timestamp')
 t.check('report on the version 10 database (%s)' % err.strip(), rc, 0)
-t.check('migrated to version 12', t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('12',)])
+t.check('migrated to version 13', t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('13',)])
 t.check('the report is the same', after, before)
 t.check('every key with its incident', keys(), stored)
 t.check('incident_keys a view again', t.q("SELECT type FROM sqlite_schema WHERE name = 'incident_keys'"), [('view',)])
@@ -117,8 +117,8 @@ db.executescript("BEGIN; DROP VIEW incident_keys; ALTER TABLE incidents DROP COL
 db.close()
 rc, _, err = t.run('report', '--format', 'json', '--no-timestamp')
 t.check('report without incident_keys (%s)' % err.strip(), rc, 0)
-t.check('migrated to version 12 without incident_keys',
-        t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('12',)])
+t.check('migrated to version 13 without incident_keys',
+        t.q("SELECT value FROM meta WHERE key = 'schema_version'"), [('13',)])
 rc, _, err = t.run('diagnose')
 t.check('diagnose after it (%s)' % err.strip(), rc in (0, 1), True)
 t.check('every incident has a key again', all(k for _, _, _, _, k in keys()), True)

@@ -17,7 +17,7 @@ eq "the version 2 database" "$(q "SELECT value FROM meta WHERE key = 'schema_ver
 "$NPSDIAG" diagnose --db "$DB" --format json >"$T/migrated.json" 2>"$T/err"
 rc=$?
 eq "diagnose on the version 2 database (1: incidents found)" "$rc" 1
-eq "migrated to version 12" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "event_fields is a view" "$(q "SELECT type FROM sqlite_schema WHERE name = 'event_fields'")" view
 eq "one field_names row per layout" "$(q "SELECT count(*) = count(DISTINCT names) FROM field_names")" 1
 q "$rows" >"$T/v3"

@@ -23,7 +23,7 @@ eq "its NPS events keep every value in fields" "$(q "SELECT count(*) FROM events
 "$NPSDIAG" diagnose --db "$DB" --format json >"$T/migrated.json" 2>"$T/err"
 rc=$?
 eq "diagnose on the version 6 database (1: incidents found)" "$rc" 1
-eq "migrated to version 12" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "no fields left as an array" "$(q "SELECT count(*) FROM events WHERE fields LIKE '[%'")" 0
 eq "NPS events: only what no column holds" "$(q "SELECT count(fields), sum(length(fields)) FROM events WHERE family = 'nps_audit'")" "4|50"
 q "$rows" >"$T/v7"
@@ -43,7 +43,7 @@ DB=$T/hand.db
 q "UPDATE nps_audit_events SET eap_type = 'changed', reason_code = 7 WHERE event_ref = (SELECT min(event_ref)
 	FROM nps_audit_events a JOIN events e ON e.id = a.event_ref WHERE e.event_id = 6273)"
 "$NPSDIAG" diagnose --db "$DB" --format json >/dev/null 2>"$T/err"
-eq "migrated to version 12 (changed by hand)" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13 (changed by hand)" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 q "$rows" >"$T/hand"
 if cmp -s "$T/v6" "$T/hand"; then ok; else fail "event_fields rows differ after the migration (changed by hand)"; fi
 eq "the changed values stay in fields" "$(q "SELECT json_extract(fields, '\$.\"22\"') || ' ' ||

@@ -33,7 +33,7 @@ eq "its view rows (one value holds a line break)" "$(wc -l <"$T/v7.views")" 1271
 "$NPSDIAG" diagnose --db "$DB" --format json >"$T/migrated.json" 2>"$T/err"
 rc=$?
 eq "diagnose on the version 7 database (1: incidents found)" "$rc" 1
-eq "migrated to version 12" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "no text kept that ts or the bits give back" "$(q "SELECT count(*), count(time_text), count(keyword_bits),
 	count(keywords_text) FROM events")" "70|0|70|0"
 q "$events" >"$T/v8"
@@ -59,7 +59,7 @@ q "UPDATE events SET time_created = '2025-03-14T09:12:43.5Z' WHERE id = 3;
 	UPDATE events SET keywords = '0x8010' WHERE id = 8"
 q "$events" >"$T/hand7"
 "$NPSDIAG" diagnose --db "$DB" --format json >/dev/null 2>"$T/err"
-eq "migrated to version 12 (changed by hand)" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13 (changed by hand)" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "the two texts kept" "$(q "SELECT group_concat(id || ' ' || time_text, ', ') FROM events WHERE time_text IS NOT NULL")" \
 	"3 2025-03-14T09:12:43.5Z, 5 1969-12-31T23:59:58.9999999Z"
 eq "the keywords kept" "$(q "SELECT group_concat(id || ' ' || quote(keyword_bits) || ' ' || quote(keywords_text), ', ')

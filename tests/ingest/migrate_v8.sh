@@ -32,7 +32,7 @@ eq "the version 8 database" "$(q "SELECT value FROM meta WHERE key = 'schema_ver
 "$NPSDIAG" diagnose --db "$DB" --format json >"$T/migrated.json" 2>"$T/err"
 rc=$?
 eq "diagnose on the version 8 database (1: incidents found)" "$rc" 1
-eq "migrated to version 12" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "event_rows a table, events a view" "$(q "SELECT group_concat(name || ' ' || type, ', ') FROM (SELECT name, type
 	FROM sqlite_schema WHERE name IN ('events', 'event_rows') ORDER BY name)")" "event_rows table, events view"
 q "$events" >"$T/v9"

@@ -8,9 +8,10 @@
 # The hosts: the Error-853 scenario's client log under five names that
 # order differently, its NPS log under two, every name in both orders.
 # Also: every text column of the schema, the result tables too, is
-# COLLATE "C", and so are the text columns of the views but two; and the migration to version 9
+# COLLATE "C", and so are the text columns of the views, the computed ones
+# too (event_fields.name, nps_decisions.decision); the migration to version 9
 # gives an existing database's columns that collation (its indexes still used for ORDER BY
-# computer).
+# computer), and the one to version 13 the computed columns of its event views.
 . "$SRC/tests/ingest/lib.sh"
 . "$SRC/tests/pg/lib.sh"
 PGNAME=nd_collate
@@ -54,16 +55,25 @@ same_diagnosis() {
 }
 same_diagnosis "new database"
 # text columns not byte-ordered: none, in the tables of the schema and the result tables, nor in
-# the result views (incident_facts' name and value come out of JSON: COLLATE "C" there). Two
-# computed columns of the event views still have the database's collation (event_fields.name,
-# nps_decisions.decision; nothing of npsdiag orders by them; docs/schema.md says so).
+# the views (incident_facts' name and value, event_fields.name, which come out of JSON, and
+# nps_decisions.decision, a CASE of literals, say COLLATE "C").
 notc="SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
 	JOIN pg_collation l ON l.oid = a.attcollation
 	WHERE c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
-	AND (c.relkind = 'r' OR c.relname IN ('incident_facts', 'incident_keys', 'event_fields', 'nps_decisions'))
-	AND l.collname <> 'C' AND c.relname <> 'other_app'
-	AND (c.relname, a.attname) NOT IN (('event_fields', 'name'), ('nps_decisions', 'decision'))"
+	AND (c.relkind = 'r' OR c.relname IN ('incident_facts', 'incident_keys', 'event_fields', 'nps_decisions',
+	'client_failures')) AND l.collname <> 'C' AND c.relname <> 'other_app'"
 eq "every text column byte-ordered" "$(pq "$notc")" 0
+# computed_byte_order WHAT: the computed text columns of the event views
+# order and compare bytes (under "en", NASIdentifier comes first and
+# 'denied' < 'Z').
+computed_byte_order() {
+	eq "$1: event_fields.name in byte order" "$(pq "SELECT string_agg(name, ' ' ORDER BY name)
+		FROM (SELECT DISTINCT name FROM event_fields WHERE name LIKE 'NASI%') d")" \
+		"NASIPv4Address NASIPv6Address NASIdentifier"
+	eq "$1: nps_decisions.decision compared byte by byte" \
+		"$(pq "SELECT count(*) FROM nps_decisions WHERE decision < 'Z'") $(pq "SELECT count(*) > 0 FROM nps_decisions")" "0 t"
+}
+computed_byte_order "new database"
 # an older database: its text columns in the database's collation (its
 # views in the way of a change of collation), schema version 8
 pq "DROP VIEW event_fields; DROP VIEW client_failures; DROP VIEW nps_decisions; DROP VIEW incident_keys; DROP VIEW incident_facts" > /dev/null
@@ -78,13 +88,27 @@ pq "CREATE TABLE other_app(name text); CREATE VIEW other_view AS SELECT name FRO
 "$NPSDIAG" ingest --db "$DB" "$FIX/error853/NPS01-Security.evtx" > /dev/null 2>&1
 "$NPSDIAG" ingest --db "$PG" "$FIX/error853/NPS01-Security.evtx" > /dev/null 2> "$T/err" || { fail "ingest after"; cat "$T/err" >&2; }
 same_diagnosis "migrated database"
-eq "migrated to version 12" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "migrated: every text column byte-ordered" "$(pq "$notc")" 0
+computed_byte_order "migrated database"
 # the three event views, incident_keys and incident_facts (made by diagnose) and other_view
 eq "the views made again" "$(pq "SELECT count(*) FROM pg_views WHERE schemaname = current_schema()")" 6
 eq "another application's column keeps its collation" \
 	"$(pq "SELECT l.collname FROM pg_attribute a JOIN pg_collation l ON l.oid = a.attcollation
 		WHERE a.attrelid = 'other_app'::regclass AND a.attname = 'name'")" default
+# a version 12 database: the computed columns of its event views in the
+# database's collation, as the previous npsdiag made them
+for v in event_fields nps_decisions; do
+	def=$(pq "SELECT pg_get_viewdef('$v')" | sed 's/ COLLATE "C"//')
+	pq "DROP VIEW $v; CREATE VIEW $v AS $def" > /dev/null || fail "$v as version 12 made it"
+done
+pq "UPDATE meta SET value = '12' WHERE key = 'schema_version'" > /dev/null
+[ "$(pq "$notc")" = 2 ] && ok || fail "version 12: two computed columns in the database's collation"
+"$NPSDIAG" ingest --db "$PG" "$FIX/error853/NPS01-Security.evtx" > /dev/null 2> "$T/err" || { fail "ingest after 12"; cat "$T/err" >&2; }
+eq "migrated from 12 to 13" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 13
+eq "migrated from 12: every text column byte-ordered" "$(pq "$notc")" 0
+computed_byte_order "migrated from 12"
+same_diagnosis "migrated from 12"
 pq "SET enable_seqscan = off; EXPLAIN SELECT DISTINCT computer FROM events ORDER BY 1" > "$T/plan"
 if grep -q "Index Only Scan using events_computer_channel_record_id_ts_key" "$T/plan" && ! grep -q "Sort" "$T/plan"; then ok; else
 	fail "ORDER BY computer does not read the unique index in order"

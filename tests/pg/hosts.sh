@@ -95,7 +95,7 @@ before=$(q "SELECT id, path, last_record_id, stored FROM sources; SELECT count(*
 	SELECT count(*) FROM events")
 "$NPSDIAG" diagnose --db "$DB" --format json >/dev/null 2>"$T/err"
 [ $? -le 1 ] && ok || { fail "diagnose on the version 5 database"; cat "$T/err" >&2; }
-eq "migrated to version 12" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(q "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "sources, checkpoints and events kept" "$(q "SELECT id, path, last_record_id, stored FROM sources;
 	SELECT count(*), sum(fingerprint) FROM source_chunks; SELECT count(*) FROM events")" "$before"
 eq "host ''" "$(q "SELECT count(*) FROM sources WHERE host = ''")" 1

@@ -29,7 +29,7 @@ pq "CREATE TABLE event_fields_v2 AS SELECT * FROM event_fields; DROP VIEW event_
 pq "$rows" >"$T/v2"
 if cmp -s "$T/v2" "$T/v3"; then ok; else fail "the version 2 table was not made from the view"; fi
 "$NPSDIAG" diagnose --db "$PG" --format json 2>"$T/err" | sed 's/"generated":"[^"]*",//' >"$T/after.json"
-eq "migrated to version 12" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated to version 13" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 eq "event_fields is a view again" "$(pq "SELECT count(*) FROM pg_views WHERE viewname = 'event_fields'")" 1
 pq "$rows" >"$T/migrated"
 if cmp -s "$T/v2" "$T/migrated"; then ok; else fail "event_fields rows differ after the migration"; diff "$T/v2" "$T/migrated" | head -5 >&2; fi
@@ -52,7 +52,7 @@ pq "CREATE TABLE incident_facts_v11 AS SELECT * FROM incident_facts; DROP VIEW i
 	ALTER TABLE incident_facts_v11 RENAME TO incident_facts; ALTER TABLE incidents DROP COLUMN facts;
 	UPDATE meta SET value = '11' WHERE key = 'schema_version'" >/dev/null
 "$NPSDIAG" report --db "$PG" --format json --no-timestamp >"$T/r11" 2>"$T/err" || fail "report on version 11"
-eq "migrated from 11 to 12" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 12
+eq "migrated from 11 to 13" "$(pq "SELECT value FROM meta WHERE key = 'schema_version'")" 13
 if [ -s "$T/f12" ] && pq "$facts" | cmp -s - "$T/f12"; then ok; else fail "incident_facts differs after step 12"; fi
 if cmp -s "$T/r11" "$T/r12"; then ok; else fail "report differs after step 12"; cat "$T/err" >&2; fi
 pq "CREATE TABLE incident_facts_v11 AS SELECT * FROM incident_facts; DROP VIEW incident_facts;

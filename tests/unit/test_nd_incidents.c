@@ -131,7 +131,8 @@ static void test_facts(nd_store *s)
 	static const char *const value[] = {"say \"hi\" \\ C:\\x\n\t\r\x01\x1f\x7f caf\xc3\xa9 \xe2\x80\xae",
 					    "bad \xff\xc3( utf-8", "[\"x\",null]"};
 	static const char *const bad[] = {"", "{}", "[1]", "[[\"a\"]]", "[[\"a\",\"b\",\"c\"]]", "[[\"a\",\"b\"]",
-					  "[[\"a\",\"b\"],]", "[[\"a\",\"b\"]] x", "[[\"a\",[]]]", "[[\"a\",\"b"};
+					  "[[\"a\",\"b\"],]", "[[\"a\",\"b\"]] x", "[[\"a\",[]]]", "[[\"a\",\"b",
+					  "[[\"a\",1]]", "[[1,\"b\"]]", "[[\"a\",null]]", "[[a,b]]", "[[\"a\" \"b\"]]"};
 	nd_db *db = nd_store_db(s);
 	nd_stmt *st = NULL;
 	nd_buf b = {0}, name = {0}, val = {0};
