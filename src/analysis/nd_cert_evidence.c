@@ -191,14 +191,7 @@ static int append_fact(void *ctx, int64_t incident, const char *name, const char
 			      : nd_error_set(err, "incident %lld: its facts column holds a NUL byte; nothing attached",
 					     (long long)incident);
 	}
-	if (old) {
-		keep = (size_t)(strrchr(old, ']') - old);
-		while (keep && (old[keep - 1] == ' ' || old[keep - 1] == '\t' || old[keep - 1] == '\n' ||
-				old[keep - 1] == '\r'))
-			keep--;
-		if (keep && old[keep - 1] == '[') /* an empty array */
-			keep = 0;
-	}
+	keep = old ? nd_incidents_facts_kept(old) : 0;
 	rc = keep ? nd_buf_append(&a->json, old, keep) : 0;
 	nd_db_reset(a->get);
 	if (rc != 0 || nd_incidents_fact_put(&a->json, &n, 1, name, value) != 0 ||

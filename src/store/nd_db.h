@@ -171,14 +171,15 @@ int nd_db_step(nd_stmt *st, const char *what, nd_error *err);
 /* Column c of the current row: text (NULL for SQL NULL), integer, double,
  * whether it is NULL; the number of columns. */
 const char *nd_db_column_text(nd_stmt *st, int c);
-/* Returns the length in bytes of the text of column c, read after
- * nd_db_column_text: past a NUL inside it too (SQLite stores one; a
- * PostgreSQL text has none), 0 for NULL. */
-size_t nd_db_column_bytes(nd_stmt *st, int c);
 int64_t nd_db_column_int64(nd_stmt *st, int c);
 double nd_db_column_double(nd_stmt *st, int c);
 int nd_db_column_null(nd_stmt *st, int c);
 int nd_db_column_count(nd_stmt *st);
+
+/* Returns the length in bytes of the text of column c, read after
+ * nd_db_column_text: past a NUL inside it too (SQLite stores one; a
+ * PostgreSQL text has none), 0 for NULL. */
+size_t nd_db_column_bytes(nd_stmt *st, int c);
 
 /* Resets a statement for another run (keeping its bindings); clears its
  * bindings to NULL; frees it (NULL is fine). Return nothing. */

@@ -988,7 +988,8 @@ static const char *pg_column_text(nd_stmt *st, int c)
 	return pq->PQgetvalue(s->res, s->row - 1, c);
 }
 
-/* A PostgreSQL text holds no NUL: its length is strlen's. */
+/* Returns the length of column c's text, strlen's (a PostgreSQL text
+ * holds no NUL), 0 for NULL. */
 static size_t pg_column_bytes(nd_stmt *st, int c)
 {
 	const char *v = pg_column_text(st, c);

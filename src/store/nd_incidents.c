@@ -153,10 +153,16 @@ int nd_incidents_facts_end(nd_buf *b)
 	return b->len ? nd_buf_append(b, "]", 1) : 0;
 }
 
+/* Returns 1 when c is JSON white space, else 0. */
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Returns s past its JSON white space. */
 static const char *skip_ws(const char *s)
 {
-	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+	while (is_ws(*s))
 		s++;
 	return s;
 }
@@ -176,7 +182,9 @@ int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value)
 {
 	const char *s = skip_ws(*p);
 
-	/* at the array's [ (the first call), a comma after an element, or its ] */
+	/* at the array's [ (the first call), a comma after an element, or its
+	 * ]: after an element only a comma or the ] (a [ there would open
+	 * the array again) */
 	while (*s == '[' || *s == ',') {
 		int open = *s == '[';
 
@@ -185,16 +193,30 @@ int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value)
 			break;
 		if (strncmp(s, "null", 4) == 0) {
 			s = skip_ws(s + 4);
+			if (*s != ',' && *s != ']')
+				return -1;
 			continue;
 		}
 		if (*s != '[' || pair_string(&s, name) != 0 || *(s = skip_ws(s)) != ',' ||
-		    pair_string(&s, value) != 0 || *(s = skip_ws(s)) != ']')
+		    pair_string(&s, value) != 0 || *(s = skip_ws(s)) != ']' ||
+		    (*skip_ws(s + 1) != ',' && *skip_ws(s + 1) != ']'))
 			return -1;
 		*p = s + 1;
 		return 1;
 	}
 	*p = s;
 	return *s == ']' && !*skip_ws(s + 1) ? 0 : -1;
+}
+
+size_t nd_incidents_facts_kept(const char *text)
+{
+	const char *open = skip_ws(text), *end = strrchr(text, ']');
+
+	if (!end || *open != '[' || *skip_ws(open + 1) == ']')
+		return 0;
+	while (end > open && is_ws(end[-1]))
+		end--;
+	return (size_t)(end - text);
 }
 
 int nd_incidents_views(nd_db *db, nd_error *err)

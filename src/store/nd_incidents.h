@@ -57,6 +57,12 @@ int nd_incidents_facts_end(nd_buf *b);
  * after the array) or out of memory. */
 int nd_incidents_fact_next(const char **p, nd_buf *name, nd_buf *value);
 
+/* Returns the length of text, a facts column nd_incidents_fact_next read
+ * to its end without error, up to its last element (the white space after
+ * it left out), or 0 when it has no element (an empty array): what a fact
+ * appended after the others keeps of it. */
+size_t nd_incidents_facts_kept(const char *text);
+
 /* Makes the views incident_keys and incident_facts of the stored
  * incidents where they are missing. Returns 0, or -1 with err set. */
 int nd_incidents_views(nd_db *db, nd_error *err);
