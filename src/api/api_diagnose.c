@@ -38,15 +38,39 @@ int api_diagnose_keep(npsdiag_session *s, const nd_diagnose_params *p, nd_diagno
 	return diagnose(s, p, NULL, x, store, st, err);
 }
 
-/* Checks one parameter: v seconds in [0, max], or (0, max] when zero is
- * not allowed (the comparisons are false for a NaN). Returns 0, or -1
- * with err set. */
-static int in_range(const char *name, double v, int zero_ok, double max, nd_error *err)
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+int npsdiag_param_ok(int which, double v, const char **range)
 {
-	if ((zero_ok ? v >= 0 : v > 0) && v <= max)
+	static const struct {
+		int which, zero_ok;
+		double max;
+		const char *words;
+	} params[] = {
+	    {'w', 0, NPSDIAG_WINDOW_MAX_S, "seconds from above 0 to " STR(NPSDIAG_WINDOW_MAX_S)},
+	    {'s', 1, NPSDIAG_SKEW_MAX_S, "seconds from 0 to " STR(NPSDIAG_SKEW_MAX_S)},
+	    {'g', 1, NPSDIAG_GAP_MAX_S, "seconds from 0 to " STR(NPSDIAG_GAP_MAX_S)},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(params) / sizeof(params[0]) && params[i].which != which; i++)
+		;
+	if (range)
+		*range = i < sizeof(params) / sizeof(params[0]) ? params[i].words : NULL;
+	/* the comparisons are false for a NaN */
+	return i < sizeof(params) / sizeof(params[0]) && (params[i].zero_ok ? v >= 0 : v > 0) && v <= params[i].max;
+}
+
+/* Checks parameter which (npsdiag_param_ok), named name in errors.
+ * Returns 0, or -1 with err set. */
+static int in_range(const char *name, int which, double v, nd_error *err)
+{
+	const char *range;
+
+	if (npsdiag_param_ok(which, v, &range))
 		return 0;
-	return nd_error_set(err, "diagnose parameters: %s is %g, not seconds from %s to %.0f", name, v,
-			    zero_ok ? "0" : "above 0", max);
+	return nd_error_set(err, "diagnose parameters: %s is %g, not %s", name, v, range);
 }
 
 int api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p, nd_error *err)
@@ -59,9 +83,8 @@ int api_diagnose_params(const npsdiag_params *params, nd_diagnose_params *p, nd_
 	p->window_s = params->window_s;
 	p->skew_s = params->skew_s;
 	p->gap_s = params->gap_s;
-	return in_range("window_s", p->window_s, 0, NPSDIAG_WINDOW_MAX_S, err) != 0 ||
-			       in_range("skew_s", p->skew_s, 1, NPSDIAG_SKEW_MAX_S, err) != 0 ||
-			       in_range("gap_s", p->gap_s, 1, NPSDIAG_GAP_MAX_S, err) != 0
+	return in_range("window_s", 'w', p->window_s, err) != 0 || in_range("skew_s", 's', p->skew_s, err) != 0 ||
+			       in_range("gap_s", 'g', p->gap_s, err) != 0
 		       ? -1
 		       : 0;
 }

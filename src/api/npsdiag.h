@@ -166,9 +166,15 @@ typedef struct npsdiag_params {
  * NPSDIAG_WINDOW_MAX_S, a skew and a gap from 0 up to theirs. A call given
  * a value out of its range (a NaN or an infinity too) fails (-1, err
  * naming it) before it reads or writes anything. */
-#define NPSDIAG_WINDOW_MAX_S 3600.0
-#define NPSDIAG_SKEW_MAX_S 86400.0
-#define NPSDIAG_GAP_MAX_S 2592000.0
+#define NPSDIAG_WINDOW_MAX_S 3600
+#define NPSDIAG_SKEW_MAX_S 86400
+#define NPSDIAG_GAP_MAX_S 2592000
+
+/* Says whether v is in the range of the parameter which ('w' window_s,
+ * 's' skew_s, 'g' gap_s), and sets *range (range may be NULL) to that
+ * range in words ("seconds from above 0 to 3600"; NULL for another
+ * which). Returns 1 when it is, else 0 (a NaN, or another which, too). */
+int npsdiag_param_ok(int which, double v, const char **range);
 
 typedef struct npsdiag_diagnose_stats {
 	size_t attempts;  /* connection attempts judged */

@@ -52,15 +52,16 @@ int cli_parse_seconds(const char *s, double max, double *out)
 
 int cli_take_param(const char *cmd, int opt, const char *arg, npsdiag_params *p)
 {
-	const char *option = opt == 'w' ? "--window" : opt == 's' ? "--skew" : "--gap";
-	double max = opt == 'w' ? NPSDIAG_WINDOW_MAX_S : opt == 's' ? NPSDIAG_SKEW_MAX_S : NPSDIAG_GAP_MAX_S;
+	const char *option = opt == 'w' ? "--window" : opt == 's' ? "--skew" : "--gap", *range;
 	double *out = opt == 'w' ? &p->window_s : opt == 's' ? &p->skew_s : &p->gap_s;
-	char expected[96];
+	char *end;
+	int ok;
 
-	if (cli_parse_seconds(arg, max, out) == 0 && (opt != 'w' || *out > 0))
+	*out = strtod(arg, &end);
+	ok = npsdiag_param_ok(opt, *out, &range); /* sets range */
+	if (end != arg && !*end && ok)
 		return 0;
-	snprintf(expected, sizeof(expected), "seconds from %s to %.0f", opt == 'w' ? "above 0" : "0", max);
-	return cli_bad_value(cmd, option, arg, expected);
+	return cli_bad_value(cmd, option, arg, range);
 }
 
 int cli_open(npsdiag_session **out, npsdiag_mode mode, const char *db, char **dirs, size_t ndirs)

@@ -84,8 +84,8 @@ const char *cli_db_path(const char *opt);
 int cli_parse_seconds(const char *s, double max, double *out);
 
 /* Takes the value arg of --window, --skew or --gap (opt 'w', 's' or 'g')
- * of command cmd into p, in the range npsdiag.h gives (a window above 0).
- * Returns 0, or 2 after saying what is wrong. */
+ * of command cmd into p, in its range (npsdiag_param_ok). Returns 0, or 2
+ * after saying what is wrong. */
 int cli_take_param(const char *cmd, int opt, const char *arg, npsdiag_params *p);
 
 /* Takes a --rules directory into dirs (ND_CLI_MAX_RULE_DIRS of them).

@@ -50,6 +50,7 @@ int main(int argc, char **argv)
 	npsdiag_follow_options bad_fo = fo;
 	char rules[4096], db2[4096];
 	size_t shown = 0, again = 0;
+	const char *range = "";
 	long news = 0;
 
 	if (argc != 3) {
@@ -96,6 +97,10 @@ int main(int argc, char **argv)
 	      npsdiag_diagnosed(s) == 1 && npsdiag_write_results(s, "json", NULL, NULL, stdout, &again, &err) == 0 &&
 		      again == shown);
 	check("each parameter at its largest is taken", npsdiag_diagnose(s, &widest, NULL, &err) == 0);
+	check("the ranges in words, and an unknown parameter",
+	      npsdiag_param_ok('w', 0, &range) == 0 && strcmp(range, "seconds from above 0 to 3600") == 0 &&
+		      npsdiag_param_ok('g', 2592000, &range) == 1 && strcmp(range, "seconds from 0 to 2592000") == 0 &&
+		      npsdiag_param_ok('s', 0, NULL) == 1 && npsdiag_param_ok('x', 1, &range) == 0 && !range);
 	npsdiag_close(s);
 
 	/* Follow, one round into a new database: everything is news. */
