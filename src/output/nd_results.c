@@ -1055,14 +1055,15 @@ static int name_values(nd_results *r, ordered *c, int64_t id, const char ***name
 }
 
 /* Reads the facts of stored incident id (its facts column, from r->facts)
- * into arena arrays; a column that is no facts array (written by hand)
- * becomes one fact that shows it whole, not a failed report. Returns 0, or
- * -1 with err set when out of memory or on a database error. */
+ * into arena arrays; a column that is no facts array (written by hand; a
+ * NUL inside it too, which cuts the text read) becomes one fact that
+ * shows it whole, up to a NUL, not a failed report. Returns 0, or -1 with
+ * err set when out of memory or on a database error. */
 static int stored_facts(nd_results *r, int64_t id, const char ***names, const char ***values, size_t *n,
 			nd_error *err)
 {
 	nd_buf name = {0}, value = {0};
-	const char *p;
+	const char *p, *column;
 	size_t count = 0;
 	int rc = ordered_seek(&r->facts, id);
 
@@ -1071,14 +1072,17 @@ static int stored_facts(nd_results *r, int64_t id, const char ***names, const ch
 	if (rc != 1)
 		return rc < 0 ? nd_db_fail(r->db, "results", err) : 0;
 	rc = 0;
-	for (p = text(r->facts.st, 1); p && (rc = nd_incidents_fact_next(&p, &name, &value)) == 1; count++)
+	column = text(r->facts.st, 1);
+	for (p = column; p && (rc = nd_incidents_fact_next(&p, &name, &value)) == 1; count++)
 		if (pair_put(r, count, name.data, value.data) != 0)
 			break;
 	nd_buf_free(&name);
 	nd_buf_free(&value);
+	if (rc == 0 && column && nd_db_column_bytes(r->facts.st, 1) != strlen(column))
+		rc = -1; /* a NUL inside: what follows it was not read */
 	if (rc < 0) {
 		count = 1;
-		rc = pair_put(r, 0, "facts (not a JSON array of [name, value])", text(r->facts.st, 1));
+		rc = pair_put(r, 0, "facts (not a JSON array of [name, value])", column);
 	}
 	if (rc != 0)
 		return nd_error_set(err, "out of memory");

@@ -101,4 +101,16 @@ t.check('that column shown whole', [f for i, f in json_facts(json.loads(out)) if
         [[('facts (not a JSON array of [name, value])', '[["a","b","c"')]])
 t.check('the other incident keeps its facts', [f for i, f in json_facts(json.loads(out)) if i == 1],
         [f for i, f in json_facts(printed) if i == 1])
+
+# A NUL inside the column: the text read stops there, so report shows the column as no array, not the
+# facts before the NUL as if they were all.
+db = sqlite3.connect(t.db)
+db.execute("UPDATE incidents SET facts = ? WHERE id = 2", ('[["a","b"]]\x00,["c","d"]]',))
+db.commit()
+db.close()
+t.check('the column holds the NUL', t.q("SELECT length(CAST(facts AS BLOB)) FROM incidents WHERE id = 2"), [(23,)])
+rc, out, err = t.run('report', '--format', 'json', '--no-timestamp')
+t.check('report with a NUL in a facts column (%s)' % err.strip(), rc, 0)
+t.check('that column shown as no array, up to the NUL', [f for i, f in json_facts(json.loads(out)) if i == 2],
+        [[('facts (not a JSON array of [name, value])', '[["a","b"]]')]])
 t.finish()
