@@ -182,7 +182,7 @@ static int append_fact(void *ctx, int64_t incident, const char *name, const char
 	/* the array up to its closing bracket, the fact after its others */
 	for (p = old, rc = 0; p && (rc = nd_incidents_fact_next(&p, &a->name, &a->value)) == 1;)
 		;
-	if (rc < 0 || (old && nd_db_column_bytes(a->get, 0) != strlen(old))) {
+	if (rc < 0 || nd_db_column_cut(a->get, 0)) {
 		nd_db_reset(a->get);
 		return rc < 0 ? nd_error_set(err,
 					     "incident %lld: its facts column is no JSON array of [name, value] (two"

@@ -1078,7 +1078,7 @@ static int stored_facts(nd_results *r, int64_t id, const char ***names, const ch
 			break;
 	nd_buf_free(&name);
 	nd_buf_free(&value);
-	if (rc == 0 && column && nd_db_column_bytes(r->facts.st, 1) != strlen(column))
+	if (rc == 0 && nd_db_column_cut(r->facts.st, 1))
 		rc = -1; /* a NUL inside: what follows it was not read */
 	if (rc < 0) {
 		count = 1;

@@ -331,9 +331,11 @@ const char *nd_db_column_text(nd_stmt *st, int c)
 	return st->db->ops->column_text(st, c);
 }
 
-size_t nd_db_column_bytes(nd_stmt *st, int c)
+int nd_db_column_cut(nd_stmt *st, int c)
 {
-	return st->db->ops->column_bytes(st, c);
+	const char *t = nd_db_column_text(st, c);
+
+	return t && st->db->ops->column_bytes(st, c) != strlen(t);
 }
 
 int64_t nd_db_column_int64(nd_stmt *st, int c)

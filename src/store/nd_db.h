@@ -176,10 +176,10 @@ double nd_db_column_double(nd_stmt *st, int c);
 int nd_db_column_null(nd_stmt *st, int c);
 int nd_db_column_count(nd_stmt *st);
 
-/* Returns the length in bytes of the text of column c, read after
- * nd_db_column_text: past a NUL inside it too (SQLite stores one; a
- * PostgreSQL text has none), 0 for NULL. */
-size_t nd_db_column_bytes(nd_stmt *st, int c);
+/* Returns 1 when the text of column c holds a NUL, so that what
+ * nd_db_column_text gives stops short of it (SQLite stores one; a
+ * PostgreSQL text has none), else 0 (NULL too). */
+int nd_db_column_cut(nd_stmt *st, int c);
 
 /* Resets a statement for another run (keeping its bindings); clears its
  * bindings to NULL; frees it (NULL is fine). Return nothing. */
