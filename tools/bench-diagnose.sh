@@ -88,6 +88,10 @@ COMMIT;
 -- as ingest leaves it (journal_mode OFF above took it out of WAL mode)
 PRAGMA journal_mode = WAL;
 EOF
+	# at rest before anything is timed, as a store ingested earlier is:
+	# written with synchronous=OFF, its pages (650 MB at 1M) would still be
+	# dirty, and diagnose's first sync of the file would write them all
+	sync
 }
 
 # timed CMD...: runs CMD, output to /dev/null; prints "wall cpu peak-RSS-MB"
