@@ -12,7 +12,7 @@ set(NPSDIAG_DIAGNOSE_ENV NPSDIAG=$<TARGET_FILE:npsdiag> SRC=${PROJECT_SOURCE_DIR
 if(TARGET evtxwrite)
   list(APPEND NPSDIAG_DIAGNOSE_ENV EVTXWRITE=$<TARGET_FILE:evtxwrite>)
 endif()
-foreach(t pairing rules output causes error853 fixtures empty hostile_rules enterprise blastradius keys facts memory)
+foreach(t pairing rules output causes error853 fixtures empty hostile_rules enterprise blastradius keys facts memory parts)
   add_test(NAME diagnose_${t} COMMAND ${NPSDIAG_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/diagnose/${t}.py)
   set_tests_properties(diagnose_${t} PROPERTIES ENVIRONMENT "${NPSDIAG_DIAGNOSE_ENV}" SKIP_RETURN_CODE 77)
 endforeach()
