@@ -89,9 +89,9 @@ COMMIT;
 PRAGMA journal_mode = WAL;
 EOF
 	# at rest before anything is timed, as a store ingested earlier is:
-	# written with synchronous=OFF, its pages (650 MB at 1M) would still be
+	# written with synchronous=OFF, its pages (632 MB at 1M) would still be
 	# dirty, and diagnose's first sync of the file would write them all
-	sync
+	sync "$1"
 }
 
 # timed CMD...: runs CMD, output to /dev/null; prints "wall cpu peak-RSS-MB"

@@ -34,7 +34,7 @@ export NPSDIAG_RULES="$top/rules"
 
 if [ -n "${BENCH_DB:-}" ]; then
 	cp "$BENCH_DB" "$DB" # made before (bench-diagnose.sh --make): tail writes into its copy
-	sync                 # at rest, as --make leaves it: the first full diagnosis would write the copy
+	sync "$DB"           # at rest, as --make leaves it: the first full diagnosis would write the copy
 else
 	BENCH_BUILD=$b sh "$top/tools/bench-diagnose.sh" --make "$DB" "$n"
 fi

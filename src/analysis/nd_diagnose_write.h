@@ -92,9 +92,9 @@ int nd_diagnose_write_changes(nd_store *s, const nd_diagnose_params *p, const nd
 struct nd_result_feed;
 
 /* nd_diagnose_store with the incidents' rows built by another thread and
- * passed through feed (nd_result_feed): writes the causes, then the rows
- * of each chunk feed gives (building those of the incidents a chunk only
- * names), then the parameters, and commits; fails
+ * passed through feed (nd_result_feed): writes the rows of each chunk
+ * feed gives (building those of the incidents a chunk only names), then
+ * the causes and the parameters, and commits; fails
  * when the feed ends incomplete. On failure makes feed fail too, so that
  * its printer no longer waits. Returns 0, or -1 with err set (the caller
  * rolls back). */

@@ -85,7 +85,8 @@ int nd_incidents_begin(nd_store *s, nd_error *err);
 int nd_incidents_clear(nd_store *s, nd_error *err);
 
 /* Incidents a renewal commits at once (nd_incidents_commit_part): about
- * 14 MB of pages. */
+ * 14 MB of pages; with --format jsonl up to a chunk of the result feed
+ * more (nd_diagnose_store_fed counts whole chunks). */
 #define ND_INCIDENTS_PART 32768
 /* A renewal that has committed no part for this long is taken for a
  * killed run's (nd_incidents_turn); the others wait ND_INCIDENTS_WAIT_MS
