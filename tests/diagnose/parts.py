@@ -1,6 +1,6 @@
 """diagnose --format jsonl (with a second core) stores the rows its printer
-built, handed to the storing thread in chunks of 4096 incidents
-(ND_RESULT_FEED_INCIDENTS), and a renewal (a second run in WAL mode)
+built, handed to the storing thread in chunks of 4096 parts (an incident
+each here: ND_RESULT_FEED_INCIDENTS), and a renewal (a second run in WAL mode)
 commits its new tables every 32,768 incidents (ND_INCIDENTS_PART), counted
 chunk by chunk; --format json stores without the feed, incident by
 incident. On the benchmark's database at 40,000 x 40,000
